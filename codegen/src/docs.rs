@@ -1,0 +1,121 @@
+//! Spec descriptions as rustdoc: the text is Markdown already, but rustdoc reads a few things
+//! differently from a documentation portal, and `cargo doc -D warnings` must stay clean.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Doc text for an item: description, then the example if there is one.
+pub(crate) fn doc_text(description: Option<&str>, example: Option<&serde_json::Value>) -> String {
+    let mut text = description.map(sanitise).unwrap_or_default();
+    if let Some(example) = example {
+        let rendered = serde_json::to_string(example).unwrap_or_default();
+        if !rendered.is_empty() && rendered.len() <= 200 && !rendered.contains('`') {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(&format!("Example: `{rendered}`"));
+        }
+    }
+    text
+}
+
+/// `#[doc = "..."]` attributes, one per line, or nothing for empty text.
+pub(crate) fn attributes(text: &str) -> TokenStream {
+    if text.trim().is_empty() {
+        return TokenStream::new();
+    }
+    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// `#![doc = "..."]` attributes, for a module or crate.
+pub(crate) fn inner_attributes(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Makes portal Markdown safe for rustdoc:
+/// - indented lines would become Rust doctests, so leading whitespace goes;
+/// - fenced blocks would too, unless they say they are text;
+/// - `[x]` would be read as an intra-doc link and `<br>` as unbalanced HTML, so they are escaped
+///   outside code spans; bare URLs become autolinks.
+pub(crate) fn sanitise(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let line = line.trim();
+        if line.starts_with("```") {
+            out.push(if in_fence { "```" } else { "```text" }.to_owned());
+            in_fence = !in_fence;
+            continue;
+        }
+        out.push(if in_fence { line.to_owned() } else { escape_line(line) });
+    }
+    if in_fence {
+        out.push("```".to_owned());
+    }
+    out.join("\n")
+}
+
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    for (index, part) in line.split('`').enumerate() {
+        if index > 0 {
+            out.push('`');
+        }
+        let inside_code = index % 2 == 1;
+        if inside_code {
+            out.push_str(part);
+        } else {
+            out.push_str(&escape_prose(part));
+        }
+    }
+    // An odd number of backticks leaves an unterminated code span; close it.
+    if line.matches('`').count() % 2 == 1 {
+        out.push('`');
+    }
+    out
+}
+
+fn escape_prose(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (index, word) in text.split(' ').enumerate() {
+        if index > 0 {
+            out.push(' ');
+        }
+        if word.starts_with("http://") || word.starts_with("https://") {
+            let end = word.trim_end_matches(['.', ',', ')', ';', ':']).len();
+            out.push('<');
+            out.push_str(&word[..end]);
+            out.push('>');
+            out.push_str(&word[end..]);
+            continue;
+        }
+        for c in word.chars() {
+            match c {
+                '[' => out.push_str("\\["),
+                ']' => out.push_str("\\]"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '\\' => out.push_str("\\\\"),
+                c => out.push(c),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rustdoc_hazards_are_defused() {
+        assert_eq!(sanitise("  indented\n    more"), "indented\nmore");
+        assert_eq!(sanitise("see [docs] <br> here"), "see \\[docs\\] &lt;br&gt; here");
+        assert_eq!(sanitise("at https://x.y/z."), "at <https://x.y/z>.");
+        assert_eq!(sanitise("`a[0] <b>` ok"), "`a[0] <b>` ok");
+        assert_eq!(sanitise("```json\n{}\n```"), "```text\n{}\n```");
+        assert_eq!(sanitise("odd `tick"), "odd `tick`");
+    }
+}

@@ -1,0 +1,93 @@
+//! Turning API names into Rust identifiers that are valid, idiomatic and collision-free.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be identifiers. Raw identifiers (`r#type`) would work but read badly at
+/// every use site, so a trailing underscore is added instead (`type_`).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
+    "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
+    "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract",
+    "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// `customerId` -> `customer_id`, `type` -> `type_`, ` customer member name` -> `customer_member_name`.
+pub(crate) fn snake(name: &str) -> String {
+    let cleaned = clean(name).to_snake_case();
+    let ident = if cleaned.is_empty() { "value".to_owned() } else { cleaned };
+    let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) { format!("n{ident}") } else { ident };
+    if KEYWORDS.contains(&ident.as_str()) { format!("{ident}_") } else { ident }
+}
+
+/// `customer-contact_data` -> `CustomerContactData`, `2fa` -> `N2fa`.
+pub(crate) fn camel(name: &str) -> String {
+    let cleaned = clean(name).to_upper_camel_case();
+    let ident = if cleaned.is_empty() { "Value".to_owned() } else { cleaned };
+    let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) { format!("N{ident}") } else { ident };
+    if KEYWORDS.contains(&ident.as_str()) { format!("{ident}_") } else { ident }
+}
+
+/// Keeps letters and digits; everything else separates words. Letters outside ASCII are
+/// dropped because they are rarely typeable by every user of the crate.
+fn clean(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+/// One scope of identifiers: a second request for a taken name gets a numbered variant.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// A namespace in which `reserved` can never be handed out.
+    pub(crate) fn with_reserved(reserved: &[&str]) -> Self {
+        Namespace { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+    }
+
+    /// Claims `wanted`, or `wanted2`, `wanted3`, ... if it is taken.
+    pub(crate) fn claim(&mut self, wanted: String) -> String {
+        if self.taken.insert(wanted.clone()) {
+            return wanted;
+        }
+        let separator = if wanted.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        (2..)
+            .map(|n| format!("{wanted}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .expect("an unbounded range always yields a free name")
+    }
+
+    pub(crate) fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(snake("customerId"), "customer_id");
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake(" customer member name"), "customer_member_name");
+        assert_eq!(snake("2fa"), "n2fa");
+        assert_eq!(camel("Customers Self-service"), "CustomersSelfService");
+        assert_eq!(camel("CHANGES_REQUIRE_VERIFICATION"), "ChangesRequireVerification");
+        assert_eq!(camel("ISO 3166-1"), "Iso31661");
+        assert_eq!(camel("self"), "Self_");
+        assert_eq!(camel(""), "Value");
+    }
+
+    #[test]
+    fn collisions_get_numbers() {
+        let mut names = Namespace::with_reserved(&["String"]);
+        assert_eq!(names.claim("String".into()), "String2");
+        assert_eq!(names.claim("Contracts".into()), "Contracts");
+        assert_eq!(names.claim("Contracts".into()), "Contracts2");
+        assert_eq!(names.claim("V1".into()), "V1");
+        assert_eq!(names.claim("V1".into()), "V1_2");
+    }
+}

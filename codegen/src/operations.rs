@@ -1,0 +1,670 @@
+//! Operations to a description of client methods: grouped by tag, with typed parameters,
+//! bodies, success and error types. Rendering to tokens is `render`'s job.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    MediaType, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response,
+    Schema, StatusCode,
+};
+
+use crate::docs;
+use crate::error::{Error, Pointer};
+use crate::names::{self, Namespace};
+use crate::types::{RType, TypeDef, TypeSpace};
+
+/// Names the `api` module uses itself.
+const RESERVED_API_NAMES: &[&str] = &["Client", "ClientBuilder", "Error", "Option", "Result", "String", "Vec"];
+
+#[derive(Debug, Clone)]
+pub(crate) struct Api {
+    pub groups: Vec<Group>,
+    /// Error-body types to define, by name (status-keyed enums or component types).
+    pub error_bodies: Vec<ErrorBody>,
+    /// Response types that are slices of a longer list.
+    pub pages: BTreeMap<String, Page>,
+    pub operation_count: usize,
+}
+
+/// The operations of one tag, reached through `client.<accessor>()`.
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    pub struct_name: String,
+    pub accessor: String,
+    pub module: String,
+    pub doc: String,
+    pub operations: Vec<OperationDef>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct OperationDef {
+    pub id: String,
+    pub method_name: String,
+    /// `GET_CUSTOMER`: the static holding the operation's metadata.
+    pub static_name: String,
+    /// Name of the request builder, when the operation has optional inputs.
+    pub builder_name: String,
+    pub http_method: String,
+    pub path: String,
+    pub doc: String,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub success: Success,
+    /// Type decoding documented error statuses; `None` when none are documented.
+    pub error: Option<String>,
+    pub pagination: Option<Pagination>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Location {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Param {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub location: Location,
+    /// The value type, without `Option`.
+    pub ty: RType,
+    pub required: bool,
+    pub doc: String,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    Json { ty: RType, required: bool, doc: String },
+    Multipart { parts: Vec<Part> },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Part {
+    pub wire_name: String,
+    pub rust_name: String,
+    /// `RType::File` for uploads; anything else is sent as a JSON or text part.
+    pub ty: RType,
+    pub required: bool,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Success {
+    Json(RType),
+    Empty,
+    Bytes,
+}
+
+/// A sliced list: the cursor parameter is fed from the response until there is no next slice.
+#[derive(Debug, Clone)]
+pub(crate) struct Pagination {
+    /// The query parameter carrying the cursor.
+    pub cursor_param: String,
+    pub cursor_is_text: bool,
+    pub item: RType,
+}
+
+/// How to read one page type: which fields hold the items, the has-more flag and the cursor.
+#[derive(Debug, Clone)]
+pub(crate) struct Page {
+    pub items_field: String,
+    pub items_optional: bool,
+    pub item: RType,
+    pub has_more_field: String,
+    pub has_more_optional: bool,
+    pub cursor_field: String,
+    pub cursor_optional: bool,
+    pub cursor_is_text: bool,
+}
+
+/// A type decoding the error bodies of some operations.
+#[derive(Debug, Clone)]
+pub(crate) struct ErrorBody {
+    pub name: String,
+    pub statuses: Vec<ErrorStatus>,
+    /// The documented statuses all carry this one existing type: it implements the trait
+    /// itself instead of a status-keyed enum being generated.
+    pub shared: Option<RType>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ErrorStatus {
+    /// `400`, or `4XX` for a range, or `default`.
+    pub status: String,
+    pub variant: String,
+    pub doc: String,
+    pub body: Option<RType>,
+}
+
+/// Builds the operation model. Inline schemas found here are added to `types`.
+pub(crate) fn collect(api: &OpenAPI, types: &mut TypeSpace<'_>) -> Result<Api, Error> {
+    let mut registry = GroupRegistry::default();
+    let mut method_names: BTreeMap<String, Namespace> = BTreeMap::new();
+    // Declared tags first, in declaration order (a tag declared twice is one group).
+    for tag in &api.tags {
+        registry.group(&tag.name, tag.description.as_deref());
+    }
+
+    let mut error_shapes: Vec<(Vec<ErrorStatus>, Vec<(usize, usize)>)> = Vec::new();
+    let mut operation_count = 0;
+    let paths_pointer = Pointer::root().join("paths");
+    for (path, item) in &api.paths.paths {
+        let item_pointer = paths_pointer.join(path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                return Err(Error::unsupported(&item_pointer, "a path item given as `$ref`"));
+            }
+        };
+        for (method, operation) in item.iter() {
+            let pointer = item_pointer.join(method);
+            let tag = operation.tags.first().map(String::as_str).unwrap_or("default");
+            let group = registry.group(tag, None);
+            let groups = &mut registry.groups;
+            let path_level = (&item.parameters[..], &item_pointer);
+            let mut def = operation_def(api, types, path, method, operation, path_level, &pointer)?;
+            def.builder_name = registry.api_names.claim(format!("{}Request", names::camel(&def.id)));
+            def.static_name = def.method_name.to_uppercase();
+            let taken = method_names.entry(groups[group].struct_name.clone()).or_default();
+            def.method_name = taken.claim(def.method_name.clone());
+            def.static_name = def.method_name.to_uppercase();
+
+            let statuses = error_statuses(api, types, &def.id, operation, &pointer)?;
+            let position = (group, groups[group].operations.len());
+            if !statuses.is_empty() {
+                let same = |shape: &Vec<ErrorStatus>| {
+                    shape.len() == statuses.len()
+                        && shape.iter().zip(&statuses).all(|(a, b)| a.status == b.status && a.body == b.body)
+                };
+                match error_shapes.iter_mut().find(|(shape, _)| same(shape)) {
+                    Some((_, users)) => users.push(position),
+                    None => error_shapes.push((statuses, vec![position])),
+                }
+            }
+            groups[group].operations.push(def);
+            operation_count += 1;
+        }
+    }
+
+    let GroupRegistry { mut groups, mut api_names, .. } = registry;
+    let error_bodies = name_error_bodies(&mut groups, error_shapes, types, &mut api_names);
+    let pages = detect_pagination(&mut groups, types);
+    groups.retain(|g| !g.operations.is_empty());
+    Ok(Api { groups, error_bodies, pages, operation_count })
+}
+
+/// Groups by tag, and the namespaces their names come from.
+struct GroupRegistry {
+    groups: Vec<Group>,
+    by_tag: BTreeMap<String, usize>,
+    /// Names in the `api` module: group structs and request builders.
+    api_names: Namespace,
+    modules: Namespace,
+    accessors: Namespace,
+}
+
+impl Default for GroupRegistry {
+    fn default() -> Self {
+        GroupRegistry {
+            groups: Vec::new(),
+            by_tag: BTreeMap::new(),
+            api_names: Namespace::with_reserved(RESERVED_API_NAMES),
+            modules: Namespace::with_reserved(&["models", "client", "error", "api"]),
+            accessors: Namespace::with_reserved(&["builder", "new", "from", "clone", "raw", "base_url", "request"]),
+        }
+    }
+}
+
+impl GroupRegistry {
+    /// Index of the group for `tag`, created on first use.
+    fn group(&mut self, tag: &str, description: Option<&str>) -> usize {
+        if let Some(&index) = self.by_tag.get(tag) {
+            return index;
+        }
+        self.groups.push(Group {
+            struct_name: self.api_names.claim(names::camel(tag)),
+            accessor: self.accessors.claim(names::snake(tag)),
+            module: self.modules.claim(names::snake(tag)),
+            doc: docs::doc_text(description.or(Some(tag)), None),
+            operations: Vec::new(),
+        });
+        self.by_tag.insert(tag.to_owned(), self.groups.len() - 1);
+        self.groups.len() - 1
+    }
+}
+
+fn operation_def(
+    api: &OpenAPI,
+    types: &mut TypeSpace<'_>,
+    path: &str,
+    method: &str,
+    operation: &Operation,
+    (path_parameters, item_pointer): (&[ReferenceOr<Parameter>], &Pointer),
+    pointer: &Pointer,
+) -> Result<OperationDef, Error> {
+    let id = operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+    let prefix = names::camel(&id);
+    let summary = operation.summary.as_deref().map(docs::sanitise);
+    let description = operation.description.as_deref().map(docs::sanitise);
+    let mut doc = [summary, description].into_iter().flatten().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n\n");
+    doc.push_str(&format!("\n\n`{} {path}`", method.to_uppercase()));
+
+    let mut params = Vec::new();
+    let mut param_names = Namespace::with_reserved(&["self", "body"]);
+    // Operation-level parameters override path-level ones with the same name and location.
+    let mut all: Vec<(&ReferenceOr<Parameter>, Pointer)> = Vec::new();
+    for (index, parameter) in operation.parameters.iter().enumerate() {
+        all.push((parameter, pointer.join("parameters").join(index)));
+    }
+    for (index, parameter) in path_parameters.iter().enumerate() {
+        all.push((parameter, item_pointer.join("parameters").join(index)));
+    }
+    let mut seen = Vec::new();
+    for (parameter, parameter_pointer) in all {
+        let parameter = resolve_parameter(api, parameter, &parameter_pointer)?;
+        let data = parameter.parameter_data_ref();
+        let location = match parameter {
+            Parameter::Path { .. } => Location::Path,
+            Parameter::Query { .. } => Location::Query,
+            Parameter::Header { .. } => Location::Header,
+            Parameter::Cookie { .. } => {
+                return Err(Error::unsupported(&parameter_pointer, "cookie parameters"));
+            }
+        };
+        if seen.contains(&(data.name.clone(), location)) {
+            continue;
+        }
+        seen.push((data.name.clone(), location));
+        let schema = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => schema,
+            ParameterSchemaOrContent::Content(_) => {
+                return Err(Error::unsupported(&parameter_pointer, "a parameter described by `content`"));
+            }
+        };
+        let hint = format!("{prefix}{}", names::camel(&data.name));
+        let ty = types.schema_type(schema, &hint, &parameter_pointer.join("schema"))?;
+        let mut doc = docs::doc_text(data.description.as_deref(), data.example.as_ref());
+        if let ReferenceOr::Item(schema) = schema {
+            if let Some(default) = &schema.schema_data.default {
+                doc.push_str(&format!("\n\nServer default: `{default}`"));
+            }
+        }
+        params.push(Param {
+            wire_name: data.name.clone(),
+            rust_name: param_names.claim(names::snake(&data.name)),
+            location,
+            ty,
+            required: data.required || location == Location::Path,
+            doc: doc.trim().to_owned(),
+            deprecated: data.deprecated.unwrap_or(false),
+        });
+    }
+    // Path parameters in the order they appear in the path, so calls read like the URL.
+    params.sort_by_key(|p| match p.location {
+        Location::Path => path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(usize::MAX),
+        _ => usize::MAX,
+    });
+    for segment in path.split('{').skip(1) {
+        let name = segment.split('}').next().unwrap_or_default();
+        if !params.iter().any(|p| p.location == Location::Path && p.wire_name == name) {
+            return Err(Error::invalid(pointer, format!("path parameter `{name}` is not declared")));
+        }
+    }
+
+    let body = match &operation.request_body {
+        Some(body) => Some(request_body(api, types, &prefix, body, &pointer.join("requestBody"), &mut param_names)?),
+        None => None,
+    };
+    let success = success_type(api, types, &prefix, operation, pointer)?;
+    Ok(OperationDef {
+        method_name: names::snake(&id),
+        static_name: String::new(),
+        builder_name: String::new(),
+        id,
+        http_method: method.to_uppercase(),
+        path: path.to_owned(),
+        doc,
+        deprecated: operation.deprecated,
+        params,
+        body,
+        success,
+        error: None,
+        pagination: None,
+    })
+}
+
+fn resolve_parameter<'a>(api: &'a OpenAPI, parameter: &'a ReferenceOr<Parameter>, pointer: &Pointer) -> Result<&'a Parameter, Error> {
+    match parameter {
+        ReferenceOr::Item(parameter) => Ok(parameter),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/parameters/")
+            .and_then(|key| api.components.as_ref()?.parameters.get(key))
+            .and_then(|p| p.as_item())
+            .ok_or_else(|| Error::invalid(pointer, format!("parameter reference `{reference}` points to nothing"))),
+    }
+}
+
+fn resolve_body<'a>(api: &'a OpenAPI, body: &'a ReferenceOr<RequestBody>, pointer: &Pointer) -> Result<&'a RequestBody, Error> {
+    match body {
+        ReferenceOr::Item(body) => Ok(body),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/requestBodies/")
+            .and_then(|key| api.components.as_ref()?.request_bodies.get(key))
+            .and_then(|b| b.as_item())
+            .ok_or_else(|| Error::invalid(pointer, format!("request body reference `{reference}` points to nothing"))),
+    }
+}
+
+fn resolve_response<'a>(api: &'a OpenAPI, response: &'a ReferenceOr<Response>, pointer: &Pointer) -> Result<&'a Response, Error> {
+    match response {
+        ReferenceOr::Item(response) => Ok(response),
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/responses/")
+            .and_then(|key| api.components.as_ref()?.responses.get(key))
+            .and_then(|r| r.as_item())
+            .ok_or_else(|| Error::invalid(pointer, format!("response reference `{reference}` points to nothing"))),
+    }
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    // `*/*` is how some servers' generated specs say "whatever we return", which is JSON.
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
+}
+
+fn request_body(
+    api: &OpenAPI,
+    types: &mut TypeSpace<'_>,
+    prefix: &str,
+    body: &ReferenceOr<RequestBody>,
+    pointer: &Pointer,
+    param_names: &mut Namespace,
+) -> Result<Body, Error> {
+    let body = resolve_body(api, body, pointer)?;
+    let content_pointer = pointer.join("content");
+    if let Some((media_type, media)) = body.content.iter().find(|(m, _)| is_json(m)) {
+        let schema_pointer = content_pointer.join(media_type).join("schema");
+        let ty = match &media.schema {
+            Some(schema) => types.schema_type(schema, &format!("{prefix}Request"), &schema_pointer)?,
+            None => RType::Json,
+        };
+        let doc = docs::doc_text(body.description.as_deref(), None);
+        return Ok(Body::Json { ty, required: body.required, doc });
+    }
+    if let Some(media) = body.content.get("multipart/form-data") {
+        let media_pointer = content_pointer.join("multipart/form-data");
+        return multipart_body(types, prefix, media, &media_pointer, param_names);
+    }
+    let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
+    Err(Error::unsupported(&content_pointer, format!("request body media types {found:?}; supported: JSON and multipart/form-data")))
+}
+
+fn multipart_body(
+    types: &mut TypeSpace<'_>,
+    prefix: &str,
+    media: &MediaType,
+    pointer: &Pointer,
+    param_names: &mut Namespace,
+) -> Result<Body, Error> {
+    let schema_pointer = pointer.join("schema");
+    let schema = match &media.schema {
+        Some(schema) => types.resolve(schema, &schema_pointer)?.clone(),
+        None => return Err(Error::invalid(pointer, "multipart body without a schema")),
+    };
+    let (properties, required) = object_parts(&schema)
+        .ok_or_else(|| Error::unsupported(&schema_pointer, "a multipart body that is not an object of parts"))?;
+    let mut parts = Vec::new();
+    for (name, property) in properties {
+        let part_pointer = schema_pointer.join("properties").join(name);
+        let ty = types.boxed_schema_type(property, &format!("{prefix}{}", names::camel(name)), &part_pointer)?;
+        let doc = match property {
+            ReferenceOr::Item(s) => docs::doc_text(s.schema_data.description.as_deref(), None),
+            ReferenceOr::Reference { .. } => String::new(),
+        };
+        parts.push(Part {
+            wire_name: name.clone(),
+            rust_name: param_names.claim(names::snake(name)),
+            ty,
+            required: required.contains(name),
+            doc,
+        });
+    }
+    Ok(Body::Multipart { parts })
+}
+
+type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
+
+fn object_parts(schema: &Schema) -> Option<(&Properties, &Vec<String>)> {
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) => Some((&object.properties, &object.required)),
+        openapiv3::SchemaKind::Any(any) if !any.properties.is_empty() => Some((&any.properties, &any.required)),
+        _ => None,
+    }
+}
+
+fn success_type(
+    api: &OpenAPI,
+    types: &mut TypeSpace<'_>,
+    prefix: &str,
+    operation: &Operation,
+    pointer: &Pointer,
+) -> Result<Success, Error> {
+    let successes: Vec<(&StatusCode, &ReferenceOr<Response>)> = operation
+        .responses
+        .responses
+        .iter()
+        .filter(|(status, _)| match status {
+            StatusCode::Code(code) => (200..300).contains(code),
+            StatusCode::Range(range) => *range == 2,
+        })
+        .collect();
+    let mut result: Option<Success> = None;
+    for (status, response) in successes {
+        let response_pointer = pointer.join("responses").join(status);
+        let response = resolve_response(api, response, &response_pointer)?;
+        let success = if response.content.is_empty() {
+            Success::Empty
+        } else if let Some((media_type, media)) = response.content.iter().find(|(m, _)| is_json(m)) {
+            let schema_pointer = response_pointer.join("content").join(media_type).join("schema");
+            match &media.schema {
+                Some(schema) => Success::Json(types.schema_type(schema, &format!("{prefix}Response"), &schema_pointer)?),
+                None => Success::Json(RType::Json),
+            }
+        } else {
+            Success::Bytes
+        };
+        match &result {
+            None => result = Some(success),
+            Some(previous) if *previous == success || success == Success::Empty => {}
+            Some(_) => {
+                return Err(Error::unsupported(
+                    &response_pointer,
+                    "several success statuses with different bodies; one success body type per operation is supported",
+                ));
+            }
+        }
+    }
+    Ok(result.unwrap_or(Success::Empty))
+}
+
+fn error_statuses(
+    api: &OpenAPI,
+    types: &mut TypeSpace<'_>,
+    id: &str,
+    operation: &Operation,
+    pointer: &Pointer,
+) -> Result<Vec<ErrorStatus>, Error> {
+    let mut statuses = Vec::new();
+    let mut variant_names = Namespace::default();
+    let prefix = names::camel(id);
+    let mut all: Vec<(String, &ReferenceOr<Response>)> = operation
+        .responses
+        .responses
+        .iter()
+        .filter(|(status, _)| match status {
+            StatusCode::Code(code) => *code >= 300,
+            StatusCode::Range(range) => *range >= 3,
+        })
+        .map(|(status, response)| (status.to_string(), response))
+        .collect();
+    if let Some(default) = &operation.responses.default {
+        all.push(("default".to_owned(), default));
+    }
+    for (status, response) in all {
+        let response_pointer = pointer.join("responses").join(&status);
+        let response = resolve_response(api, response, &response_pointer)?;
+        let body = match response.content.iter().find(|(m, _)| is_json(m)) {
+            Some((media_type, media)) => {
+                let schema_pointer = response_pointer.join("content").join(media_type).join("schema");
+                let hint = format!("{prefix}{}", status_name(&status));
+                Some(match &media.schema {
+                    Some(schema) => types.schema_type(schema, &hint, &schema_pointer)?,
+                    None => RType::Json,
+                })
+            }
+            None => None,
+        };
+        statuses.push(ErrorStatus {
+            variant: variant_names.claim(status_name(&status)),
+            doc: docs::doc_text(Some(&response.description), None),
+            status,
+            body,
+        });
+    }
+    Ok(statuses)
+}
+
+/// `409` -> `Conflict`, `4XX` -> `ClientError`.
+fn status_name(status: &str) -> String {
+    let name = match status {
+        "300" => "MultipleChoices",
+        "301" => "MovedPermanently",
+        "302" => "Found",
+        "304" => "NotModified",
+        "400" => "BadRequest",
+        "401" => "Unauthorized",
+        "402" => "PaymentRequired",
+        "403" => "Forbidden",
+        "404" => "NotFound",
+        "405" => "MethodNotAllowed",
+        "406" => "NotAcceptable",
+        "408" => "RequestTimeout",
+        "409" => "Conflict",
+        "410" => "Gone",
+        "412" => "PreconditionFailed",
+        "413" => "PayloadTooLarge",
+        "415" => "UnsupportedMediaType",
+        "422" => "UnprocessableEntity",
+        "423" => "Locked",
+        "428" => "PreconditionRequired",
+        "429" => "TooManyRequests",
+        "500" => "InternalServerError",
+        "501" => "NotImplemented",
+        "502" => "BadGateway",
+        "503" => "ServiceUnavailable",
+        "504" => "GatewayTimeout",
+        "3XX" => "Redirection",
+        "4XX" => "ClientError",
+        "5XX" => "ServerError",
+        "default" => "Other",
+        other => return format!("Status{other}"),
+    };
+    name.to_owned()
+}
+
+/// Gives every distinct set of error statuses a type. When every status of a set carries the
+/// same component type, that type decodes them all (the usual "one error schema" API); when
+/// one set differs from the rest, each operation using it gets its own `...Error` enum; a
+/// spec with a single set calls it `ApiError`.
+fn name_error_bodies(
+    groups: &mut [Group],
+    shapes: Vec<(Vec<ErrorStatus>, Vec<(usize, usize)>)>,
+    types: &TypeSpace<'_>,
+    api_names: &mut Namespace,
+) -> Vec<ErrorBody> {
+    let mut bodies = Vec::new();
+    let mut shared_used: Vec<RType> = Vec::new();
+    let single_shape = shapes.len() == 1;
+    for (statuses, users) in shapes {
+        let shared = shared_body(&statuses, types).filter(|ty| !shared_used.contains(ty));
+        if let Some(ty @ RType::Named(name)) = &shared {
+            shared_used.push(ty.clone());
+            for &(group, index) in &users {
+                groups[group].operations[index].error = Some(name.clone());
+            }
+            bodies.push(ErrorBody { name: name.clone(), statuses, shared });
+            continue;
+        }
+        if single_shape {
+            let name = api_names.claim("ApiError".to_owned());
+            for &(group, index) in &users {
+                groups[group].operations[index].error = Some(name.clone());
+            }
+            bodies.push(ErrorBody { name, statuses, shared: None });
+            continue;
+        }
+        for (group, index) in users {
+            let operation = &mut groups[group].operations[index];
+            let name = api_names.claim(format!("{}Error", names::camel(&operation.id)));
+            operation.error = Some(name.clone());
+            bodies.push(ErrorBody { name, statuses: statuses.clone(), shared: None });
+        }
+    }
+    bodies
+}
+
+fn shared_body(statuses: &[ErrorStatus], types: &TypeSpace<'_>) -> Option<RType> {
+    let first = statuses.first()?.body.clone()?;
+    let all_same = statuses.iter().all(|s| s.body.as_ref() == Some(&first));
+    let is_struct = matches!(&first, RType::Named(name) if matches!(types.get(name), Some(TypeDef::Struct(_))));
+    (all_same && is_struct).then_some(first)
+}
+
+/// A list operation is sliced when its response object has exactly one array, exactly one
+/// boolean ("there is more") and a field named like one of the operation's optional query
+/// parameters (the cursor to send back). No names are assumed beyond that correspondence.
+fn detect_pagination(groups: &mut [Group], types: &TypeSpace<'_>) -> BTreeMap<String, Page> {
+    let mut pages = BTreeMap::new();
+    for operation in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
+        let Success::Json(RType::Named(name)) = &operation.success else { continue };
+        let Some(TypeDef::Struct(page)) = types.get(name) else { continue };
+        let strip = |ty: &RType| match ty {
+            RType::Option(inner) => ((**inner).clone(), true),
+            other => (other.clone(), false),
+        };
+        let arrays: Vec<_> = page.fields.iter().filter(|f| matches!(strip(&f.ty).0, RType::Vec(_))).collect();
+        let flags: Vec<_> = page.fields.iter().filter(|f| strip(&f.ty).0 == RType::Bool).collect();
+        let ([items], [has_more]) = (arrays.as_slice(), flags.as_slice()) else { continue };
+        let cursor = operation.params.iter().find(|p| {
+            p.location == Location::Query
+                && !p.required
+                && page.fields.iter().any(|f| f.wire_name == p.wire_name && strip(&f.ty).0 == p.ty)
+        });
+        let Some(cursor) = cursor else { continue };
+        if !matches!(cursor.ty, RType::String | RType::I32 | RType::I64) {
+            continue;
+        }
+        let Some(cursor_field) = page.fields.iter().find(|f| f.wire_name == cursor.wire_name) else { continue };
+        let (items_ty, items_optional) = strip(&items.ty);
+        let RType::Vec(item) = items_ty else { continue };
+        operation.pagination = Some(Pagination {
+            cursor_param: cursor.rust_name.clone(),
+            cursor_is_text: cursor.ty == RType::String,
+            item: (*item).clone(),
+        });
+        pages.entry(name.clone()).or_insert_with(|| Page {
+            items_field: items.rust_name.clone(),
+            items_optional,
+            item: *item,
+            has_more_field: has_more.rust_name.clone(),
+            has_more_optional: strip(&has_more.ty).1,
+            cursor_field: cursor_field.rust_name.clone(),
+            cursor_optional: strip(&cursor_field.ty).1,
+            cursor_is_text: cursor.ty == RType::String,
+        });
+    }
+    pages
+}

@@ -1,0 +1,916 @@
+//! The model of types and operations to formatted Rust files.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::docs;
+use crate::error::Error;
+use crate::operations::{Api, Body, ErrorBody, Group, Location, OperationDef, Page, Param, Success};
+use crate::types::{EnumDef, RType, StructDef, TypeDef, TypeSpace, UnionDef};
+
+/// What every generated file needs to know about the crate it belongs to.
+pub(crate) struct CrateInfo {
+    pub title: String,
+    pub version: String,
+    pub description: String,
+    pub base_url: String,
+    pub api_key_header: Option<String>,
+    pub crate_name: String,
+    pub crate_version: String,
+    pub header: String,
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// Where a type is named from: inside `models`, or from another module of the crate.
+#[derive(Clone, Copy)]
+enum Scope {
+    Models,
+    Elsewhere,
+}
+
+fn type_tokens(ty: &RType, scope: Scope) -> TokenStream {
+    match ty {
+        RType::String => quote!(String),
+        RType::Bool => quote!(bool),
+        RType::I32 => quote!(i32),
+        RType::I64 => quote!(i64),
+        RType::F32 => quote!(f32),
+        RType::F64 => quote!(f64),
+        RType::Date => quote!(rt::chrono::NaiveDate),
+        RType::DateTime => quote!(rt::DateTime),
+        RType::Uuid => quote!(rt::uuid::Uuid),
+        RType::File => quote!(rt::multipart::FilePart),
+        RType::Json => quote!(rt::serde_json::Value),
+        RType::JsonObject => quote!(rt::serde_json::Map<String, rt::serde_json::Value>),
+        RType::Named(name) => {
+            let name = ident(name);
+            match scope {
+                Scope::Models => quote!(#name),
+                Scope::Elsewhere => quote!(models::#name),
+            }
+        }
+        RType::Vec(inner) => {
+            let inner = type_tokens(inner, scope);
+            quote!(Vec<#inner>)
+        }
+        RType::Map(inner) => {
+            let inner = type_tokens(inner, scope);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        RType::Option(inner) => {
+            let inner = type_tokens(inner, scope);
+            quote!(Option<#inner>)
+        }
+        RType::Boxed(inner) => {
+            let inner = type_tokens(inner, scope);
+            quote!(Box<#inner>)
+        }
+        RType::OneOrMany(inner) => {
+            let inner = type_tokens(inner, scope);
+            quote!(rt::OneOrMany<#inner>)
+        }
+    }
+}
+
+pub(crate) fn format_file(header: &str, tokens: TokenStream, pointer_for_errors: &str) -> Result<String, Error> {
+    let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Unsupported {
+        pointer: pointer_for_errors.to_owned(),
+        message: format!("generated code did not parse ({e}); this is a generator bug"),
+    })?;
+    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// models.rs
+
+pub(crate) fn models_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api) -> Result<String, Error> {
+    let definitions = types.defs().values().map(|def| match def {
+        TypeDef::Struct(s) => struct_tokens(s, types),
+        TypeDef::Enum(e) => enum_tokens(e),
+        TypeDef::Union(u) => union_tokens(u),
+        TypeDef::Alias(a) => {
+            let doc = type_doc(&a.doc, a.deprecated);
+            let name = ident(&a.name);
+            let ty = type_tokens(&a.ty, Scope::Models);
+            quote! { #doc pub type #name = #ty; }
+        }
+    });
+    let pages = api.pages.iter().map(|(name, page)| page_tokens(name, page));
+    let errors = api.error_bodies.iter().map(error_body_tokens);
+    let tokens = quote! {
+        //! Every type the API sends or receives.
+        use magicline_runtime as rt;
+        #(#definitions)*
+        #(#pages)*
+        #(#errors)*
+    };
+    format_file(&info.header, tokens, "#/components/schemas")
+}
+
+/// Deprecated types stay usable without warnings inside the crate's own impls, so the type
+/// says it in its docs, and every field and method using it carries `#[deprecated]`.
+fn type_doc(doc: &str, deprecated: bool) -> TokenStream {
+    if deprecated {
+        let note = "**Deprecated:** the API marks this type as deprecated.";
+        let text = if doc.is_empty() { note.to_owned() } else { format!("{doc}\n\n{note}") };
+        docs::attributes(&text)
+    } else {
+        docs::attributes(doc)
+    }
+}
+
+fn deprecated_attribute(deprecated: bool) -> TokenStream {
+    if deprecated { quote!(#[deprecated]) } else { TokenStream::new() }
+}
+
+/// serde's `rename_all = "camelCase"` rule for a field name, to know when a field needs an
+/// explicit rename (most do not, which keeps the models readable).
+fn serde_camel_case(field: &str) -> String {
+    let mut pascal = String::new();
+    let mut capitalize = true;
+    for c in field.chars() {
+        if c == '_' {
+            capitalize = true;
+        } else if capitalize {
+            pascal.push(c.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            pascal.push(c);
+        }
+    }
+    let mut chars = pascal.chars();
+    chars.next().map(|first| first.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = type_doc(&def.doc, def.deprecated);
+    let camel_matches = def.fields.iter().filter(|f| serde_camel_case(&f.rust_name) == f.wire_name).count();
+    let use_camel = camel_matches * 2 > def.fields.len();
+    let rename_all = if use_camel { quote!(#[serde(rename_all = "camelCase")]) } else { TokenStream::new() };
+    let fields = def.fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let ty = type_tokens(&field.ty, Scope::Models);
+        let doc = docs::attributes(&field.doc);
+        let deprecated = deprecated_attribute(field.deprecated || field_uses_deprecated(&field.ty, types));
+        let mut serde = Vec::new();
+        let expected = if use_camel { serde_camel_case(&field.rust_name) } else { field.rust_name.clone() };
+        if expected != field.wire_name {
+            let wire = &field.wire_name;
+            serde.push(quote!(rename = #wire));
+        }
+        let optional = matches!(field.ty, RType::Option(_));
+        if optional {
+            serde.push(quote!(default));
+            if !field.required {
+                serde.push(quote!(skip_serializing_if = "Option::is_none"));
+            }
+        }
+        match &field.ty {
+            RType::String => serde.push(quote!(deserialize_with = "rt::lenient::string")),
+            RType::Option(inner) if inner.is_string() => {
+                serde.push(quote!(deserialize_with = "rt::lenient::option_string"))
+            }
+            _ => {}
+        }
+        let serde = if serde.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde),*)]) };
+        quote! { #doc #deprecated #serde pub #field_name: #ty, }
+    });
+    let additional = def.additional.as_ref().map(|ty| {
+        let ty = type_tokens(ty, Scope::Models);
+        quote! {
+            /// Properties not named by the schema.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    let default = if def.derive_default { quote!(Default,) } else { TokenStream::new() };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #rename_all
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+/// A field whose type is deprecated is deprecated too: it exists only to carry that type.
+fn field_uses_deprecated(ty: &RType, types: &TypeSpace<'_>) -> bool {
+    let mut names = std::collections::BTreeSet::new();
+    ty.all_names(&mut names);
+    names.iter().any(|name| match types.get(name) {
+        Some(TypeDef::Struct(d)) => d.deprecated,
+        Some(TypeDef::Enum(d)) => d.deprecated,
+        Some(TypeDef::Union(d)) => d.deprecated,
+        Some(TypeDef::Alias(d)) => d.deprecated,
+        None => false,
+    })
+}
+
+fn enum_tokens(def: &EnumDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = type_doc(&def.doc, def.deprecated);
+    let fallback = ident(&def.fallback);
+    let variants = def.variants.iter().map(|v| {
+        let doc = docs::attributes(&v.doc);
+        let variant = ident(&v.rust_name);
+        quote! { #doc #variant, }
+    });
+    let to_wire = def.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire;
+        quote! { Self::#variant => #wire, }
+    });
+    let from_wire = def.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let wire = &v.wire;
+        quote! { #wire => Self::#variant, }
+    });
+    let default = def.default.map(|index| {
+        let variant = ident(&def.variants[index].rust_name);
+        quote! {
+            impl Default for #name {
+                /// The default the API documents.
+                fn default() -> Self {
+                    Self::#variant
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know; kept as sent.
+            #fallback(String),
+        }
+
+        impl #name {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::#fallback(other) => other,
+                }
+            }
+        }
+
+        impl rt::StringEnum for #name {
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => Self::#fallback(other.to_owned()),
+                }
+            }
+
+            fn as_wire(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                rt::string_enum::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::string_enum::deserialize(deserializer)
+            }
+        }
+
+        #default
+    }
+}
+
+fn union_tokens(def: &UnionDef) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = type_doc(&def.doc, def.deprecated);
+    let variants = def.variants.iter().map(|(variant, ty)| {
+        let variant = ident(variant);
+        let ty = type_tokens(ty, Scope::Models);
+        let doc = format!(" The value is a `{}`.", variant);
+        quote! { #[doc = #doc] #variant(#ty), }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn page_tokens(name: &str, page: &Page) -> TokenStream {
+    let name = ident(name);
+    let item = type_tokens(&page.item, Scope::Models);
+    let items = ident(&page.items_field);
+    let has_more = ident(&page.has_more_field);
+    let cursor = ident(&page.cursor_field);
+    let items = if page.items_optional { quote!(self.#items.unwrap_or_default()) } else { quote!(self.#items) };
+    let has_more = if page.has_more_optional { quote!(self.#has_more.unwrap_or(false)) } else { quote!(self.#has_more) };
+    let cursor = match (page.cursor_optional, page.cursor_is_text) {
+        (true, true) => quote!(self.#cursor),
+        (false, true) => quote!(Some(self.#cursor)),
+        (true, false) => quote!(self.#cursor.map(|cursor| cursor.to_string())),
+        (false, false) => quote!(Some(self.#cursor.to_string())),
+    };
+    quote! {
+        impl rt::Page for #name {
+            type Item = #item;
+
+            fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
+                let next = if #has_more { #cursor } else { None };
+                (#items, next)
+            }
+        }
+    }
+}
+
+fn status_pattern(status: &str) -> TokenStream {
+    match status.as_bytes() {
+        [digit, b'X', b'X'] | [digit, b'x', b'x'] => {
+            let low = u16::from(digit - b'0') * 100;
+            let high = low + 99;
+            quote!(#low..=#high)
+        }
+        _ if status == "default" => quote!(_),
+        _ => {
+            let code: u16 = status.parse().unwrap_or_default();
+            quote!(#code)
+        }
+    }
+}
+
+fn error_body_tokens(body: &ErrorBody) -> TokenStream {
+    let name = ident(&body.name);
+    // Exact codes first, then ranges, then `default`, as the spec intends.
+    let mut statuses: Vec<_> = body.statuses.iter().collect();
+    statuses.sort_by_key(|s| match s.status.as_str() {
+        "default" => 2,
+        s if s.contains(['X', 'x']) => 1,
+        _ => 0,
+    });
+    if body.shared.is_some() {
+        let patterns = statuses.iter().map(|s| status_pattern(&s.status));
+        let has_default = statuses.iter().any(|s| s.status == "default");
+        let fallthrough = if has_default { TokenStream::new() } else { quote!(_ => None,) };
+        return quote! {
+            impl rt::ErrorBody for #name {
+                fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
+                    match status.as_u16() {
+                        #(#patterns)|* => Some(rt::decode_json(body)),
+                        #fallthrough
+                    }
+                }
+            }
+        };
+    }
+    let variants = body.statuses.iter().map(|s| {
+        let doc = docs::attributes(&format!("`{}`: {}", s.status, s.doc));
+        let variant = ident(&s.variant);
+        match &s.body {
+            Some(ty) => {
+                let ty = type_tokens(ty, Scope::Models);
+                quote! { #doc #variant(#ty), }
+            }
+            None => quote! { #doc #variant, },
+        }
+    });
+    let arms = statuses.iter().map(|s| {
+        let pattern = status_pattern(&s.status);
+        let variant = ident(&s.variant);
+        match &s.body {
+            Some(_) => quote! { #pattern => Some(rt::decode_json(body).map(Self::#variant)), },
+            None => quote! { #pattern => Some(Ok(Self::#variant)), },
+        }
+    });
+    let has_default = statuses.iter().any(|s| s.status == "default");
+    let fallthrough = if has_default { TokenStream::new() } else { quote!(_ => None,) };
+    quote! {
+        /// The documented error responses, by status.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl rt::ErrorBody for #name {
+            fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
+                match status.as_u16() {
+                    #(#arms)*
+                    #fallthrough
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// api/<group>.rs
+
+pub(crate) fn group_file(info: &CrateInfo, group: &Group) -> Result<String, Error> {
+    let name = ident(&group.struct_name);
+    let doc = docs::attributes(&group.doc);
+    let methods = group.operations.iter().map(|op| operation_method(op));
+    let statics = group.operations.iter().map(|op| {
+        let static_name = ident(&op.static_name);
+        let id = &op.id;
+        let method = ident(&op.http_method);
+        let path = &op.path;
+        quote! {
+            static #static_name: rt::Operation = rt::Operation { id: #id, method: rt::Method::#method, path: #path };
+        }
+    });
+    let builders = group.operations.iter().map(|op| request_builder(&group.struct_name, op));
+    let module_doc = format!(" Operations of the `{}` group.", group.struct_name);
+    let tokens = quote! {
+        #![doc = #module_doc]
+        use magicline_runtime as rt;
+        use crate::models;
+
+        #doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #name<'a> {
+            client: &'a crate::Client,
+        }
+
+        impl<'a> #name<'a> {
+            pub(crate) fn new(client: &'a crate::Client) -> Self {
+                Self { client }
+            }
+
+            #(#methods)*
+        }
+
+        #(#statics)*
+        #(#builders)*
+    };
+    format_file(&info.header, tokens, "#/paths")
+}
+
+/// How an input is held by the request builder and taken by its method or setter.
+fn input_tokens(ty: &RType) -> (TokenStream, TokenStream, bool) {
+    // (field type, argument type, argument needs `.into()`)
+    match ty {
+        RType::String => (quote!(String), quote!(impl Into<String>), true),
+        RType::Named(_) | RType::Vec(_) | RType::Map(_) | RType::JsonObject | RType::Json | RType::OneOrMany(_) => {
+            let t = type_tokens(ty, Scope::Elsewhere);
+            (t.clone(), t, false)
+        }
+        other => {
+            let t = type_tokens(other, Scope::Elsewhere);
+            (t.clone(), t, false)
+        }
+    }
+}
+
+fn body_input(ty: &RType) -> (TokenStream, TokenStream) {
+    // JSON bodies are borrowed: the caller usually keeps the value (to show or retry it).
+    let t = type_tokens(ty, Scope::Elsewhere);
+    (quote!(&'a #t), quote!(&'a #t))
+}
+
+struct Input {
+    name: Ident,
+    field_ty: TokenStream,
+    arg_ty: TokenStream,
+    convert: bool,
+    required: bool,
+    doc: String,
+    deprecated: bool,
+}
+
+fn inputs(op: &OperationDef) -> Vec<Input> {
+    let mut inputs: Vec<Input> = op
+        .params
+        .iter()
+        .map(|p: &Param| {
+            let (field_ty, arg_ty, convert) = input_tokens(&p.ty);
+            Input {
+                name: ident(&p.rust_name),
+                field_ty,
+                arg_ty,
+                convert,
+                required: p.required,
+                doc: p.doc.clone(),
+                deprecated: p.deprecated,
+            }
+        })
+        .collect();
+    match &op.body {
+        Some(Body::Json { ty, required, doc }) => {
+            let (field_ty, arg_ty) = body_input(ty);
+            inputs.push(Input {
+                name: ident("body"),
+                field_ty,
+                arg_ty,
+                convert: false,
+                required: *required,
+                doc: doc.clone(),
+                deprecated: false,
+            });
+        }
+        Some(Body::Multipart { parts }) => {
+            for part in parts {
+                let (field_ty, arg_ty, convert) = match &part.ty {
+                    RType::File | RType::String => input_tokens(&part.ty),
+                    other => {
+                        let (field, arg) = body_input(other);
+                        (field, arg, false)
+                    }
+                };
+                inputs.push(Input {
+                    name: ident(&part.rust_name),
+                    field_ty,
+                    arg_ty,
+                    convert,
+                    required: part.required,
+                    doc: part.doc.clone(),
+                    deprecated: false,
+                });
+            }
+        }
+        None => {}
+    }
+    inputs
+}
+
+fn result_type(op: &OperationDef) -> TokenStream {
+    let success = match &op.success {
+        Success::Json(ty) => type_tokens(ty, Scope::Elsewhere),
+        Success::Empty => quote!(()),
+        Success::Bytes => quote!(rt::bytes::Bytes),
+    };
+    let error = error_type(op);
+    quote!(Result<#success, rt::Error<#error>>)
+}
+
+fn error_type(op: &OperationDef) -> TokenStream {
+    match &op.error {
+        Some(name) => {
+            let name = ident(name);
+            quote!(models::#name)
+        }
+        None => quote!(std::convert::Infallible),
+    }
+}
+
+fn is_idempotent(method: &str) -> bool {
+    matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE")
+}
+
+fn operation_method(op: &OperationDef) -> TokenStream {
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let mut doc = op.doc.clone();
+    let optional: Vec<String> = inputs(op).iter().filter(|i| !i.required).map(|i| format!("`{}`", i.name)).collect();
+    if !optional.is_empty() {
+        doc.push_str(&format!("\n\nOptional inputs are set on the returned request: {}.", optional.join(", ")));
+    }
+    doc.push_str("\n\nAwait the returned request (or call `send`) to perform it.");
+    let doc = docs::attributes(&doc);
+    let deprecated = deprecated_attribute(op.deprecated);
+    let all = inputs(op);
+    let required: Vec<&Input> = all.iter().filter(|i| i.required).collect();
+    let args = required.iter().map(|i| {
+        let name = &i.name;
+        let ty = &i.arg_ty;
+        quote!(#name: #ty)
+    });
+    let fields = all.iter().map(|i| {
+        let name = &i.name;
+        if i.required {
+            if i.convert { quote!(#name: #name.into()) } else { quote!(#name) }
+        } else {
+            quote!(#name: None)
+        }
+    });
+    let retry = (!is_idempotent(&op.http_method)).then(|| quote!(retry_non_idempotent: false,));
+    quote! {
+        #doc
+        #deprecated
+        pub fn #method(&self, #(#args),*) -> #builder<'a> {
+            #builder { client: self.client, #(#fields,)* #retry }
+        }
+    }
+}
+
+fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let static_name = ident(&op.static_name);
+    let all = inputs(op);
+    let builder_doc = format!(" A request to [`{group}::{}`]; await it or call [`send`](Self::send).", op.method_name);
+    let fields = all.iter().map(|i| {
+        let name = &i.name;
+        let ty = &i.field_ty;
+        if i.required { quote!(#name: #ty,) } else { quote!(#name: Option<#ty>,) }
+    });
+    let idempotent = is_idempotent(&op.http_method);
+    let retry_field = (!idempotent).then(|| quote!(retry_non_idempotent: bool,));
+    let setters = all.iter().filter(|i| !i.required).map(|i| {
+        let name = &i.name;
+        let ty = &i.arg_ty;
+        let doc = docs::attributes(&i.doc);
+        let deprecated = deprecated_attribute(i.deprecated);
+        let value = if i.convert { quote!(value.into()) } else { quote!(value) };
+        quote! {
+            #doc
+            #deprecated
+            pub fn #name(mut self, value: #ty) -> Self {
+                self.#name = Some(#value);
+                self
+            }
+        }
+    });
+    let retry_setter = (!idempotent).then(|| {
+        quote! {
+            /// Lets the client retry this request after a rate limit, an unavailable server or a
+            /// lost connection. Off by default: the operation is not idempotent, and a retry after
+            /// a lost response could perform it twice.
+            pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+                self.retry_non_idempotent = retry;
+                self
+            }
+        }
+    });
+
+    let mut calls = Vec::new();
+    let mut optional_calls = Vec::new();
+    for param in &op.params {
+        let wire = &param.wire_name;
+        let name = ident(&param.rust_name);
+        calls.push(match param.location {
+            Location::Path => quote!(.path_param(#wire, &self.#name)),
+            Location::Query => quote!(.query(#wire, &self.#name)),
+            Location::Header => quote!(.header(#wire, &self.#name)),
+        });
+    }
+    match &op.body {
+        Some(Body::Json { required: true, .. }) => calls.push(quote!(.json(self.body))),
+        Some(Body::Json { required: false, .. }) => optional_calls.push(quote! {
+            if let Some(body) = self.body {
+                request = request.json(body);
+            }
+        }),
+        Some(Body::Multipart { parts }) => {
+            let mut required_parts = Vec::new();
+            let mut optional_parts = Vec::new();
+            for part in parts {
+                let wire = &part.wire_name;
+                let name = ident(&part.rust_name);
+                let add = match &part.ty {
+                    RType::File => quote!(file_part),
+                    RType::String => quote!(text_part),
+                    _ => quote!(json_part),
+                };
+                if part.required {
+                    required_parts.push(quote!(.#add(#wire, self.#name)));
+                } else {
+                    optional_parts.push(quote! {
+                        if let Some(value) = self.#name {
+                            form = form.#add(#wire, value);
+                        }
+                    });
+                }
+            }
+            let form_mut = if optional_parts.is_empty() { TokenStream::new() } else { quote!(mut) };
+            optional_calls.push(quote! {
+                let #form_mut form = rt::multipart::Form::new() #(#required_parts)*;
+                #(#optional_parts)*
+                request = request.multipart(form);
+            });
+        }
+        None => {}
+    }
+    if !idempotent {
+        calls.push(quote!(.retry_non_idempotent(self.retry_non_idempotent)));
+    }
+    let send = match &op.success {
+        Success::Json(_) => quote!(send),
+        Success::Empty => quote!(send_empty),
+        Success::Bytes => quote!(send_bytes),
+    };
+    let result = result_type(op);
+    let send_body = if optional_calls.is_empty() {
+        quote! { self.client.raw().request(&#static_name) #(#calls)* .#send().await }
+    } else {
+        quote! {
+            let mut request = self.client.raw().request(&#static_name) #(#calls)*;
+            #(#optional_calls)*
+            request.#send().await
+        }
+    };
+    let items = op.pagination.as_ref().map(|pagination| {
+        let item = type_tokens(&pagination.item, Scope::Elsewhere);
+        let error = error_type(op);
+        let cursor = ident(&pagination.cursor_param);
+        let set_cursor = if pagination.cursor_is_text {
+            quote!(request.#cursor = cursor;)
+        } else {
+            quote!(request.#cursor = cursor.and_then(|c| c.parse().ok());)
+        };
+        let first = if pagination.cursor_is_text {
+            quote!(self.#cursor.clone())
+        } else {
+            quote!(self.#cursor.map(|c| c.to_string()))
+        };
+        quote! {
+            /// Every item of every slice, fetched lazily: the next slice is requested when the
+            /// previous one is used up, until the server says there is no more.
+            pub fn items(self) -> impl rt::futures::Stream<Item = Result<#item, rt::Error<#error>>> + 'a {
+                rt::paginate(#first, move |cursor| {
+                    let mut request = self.clone();
+                    #set_cursor
+                    request.send()
+                })
+            }
+        }
+    });
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #builder<'a> {
+            client: &'a crate::Client,
+            #(#fields)*
+            #retry_field
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+            #retry_setter
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> #result {
+                #send_body
+            }
+
+            #items
+        }
+
+        impl<'a> std::future::IntoFuture for #builder<'a> {
+            type Output = #result;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// lib.rs, api/mod.rs, Cargo.toml
+
+pub(crate) fn api_module_file(info: &CrateInfo, api: &Api) -> Result<String, Error> {
+    let modules = api.groups.iter().map(|g| {
+        let module = ident(&g.module);
+        quote! { mod #module; pub use #module::*; }
+    });
+    let tokens = quote! {
+        //! Operations, grouped as the API groups them (by tag). Reach a group through the
+        //! matching method on [`Client`](crate::Client).
+        #(#modules)*
+    };
+    format_file(&info.header, tokens, "#/tags")
+}
+
+pub(crate) fn lib_file(info: &CrateInfo, api: &Api) -> Result<String, Error> {
+    let mut crate_doc = format!("# {} {}\n\n", info.title, info.version);
+    if !info.description.is_empty() {
+        crate_doc.push_str(&docs::sanitise(&info.description));
+        crate_doc.push_str("\n\n");
+    }
+    let crate_name = info.crate_name.replace('-', "_");
+    let example_group = api.groups.first().map(|g| g.accessor.clone()).unwrap_or_default();
+    let key_line = if info.api_key_header.is_some() { "    .api_key(std::env::var(\"API_KEY\")?)\n" } else { "" };
+    crate_doc.push_str(&format!(
+        "Generated from the API's OpenAPI document; every operation is a method on an operation\n\
+         group of [`Client`], every schema a type in [`models`].\n\n\
+         ```no_run\n\
+         # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let client = {crate_name}::Client::builder()\n{key_line}    .build()?;\n\
+         let group = client.{example_group}();\n\
+         # let _ = group;\n\
+         # Ok(())\n\
+         # }}\n\
+         ```\n"
+    ));
+    let crate_doc = docs::inner_attributes(&crate_doc);
+    let base_url = &info.base_url;
+    let user_agent = format!("{}/{}", info.crate_name, info.crate_version);
+    let api_key = match &info.api_key_header {
+        Some(header) => quote!(Some(#header)),
+        None => quote!(None),
+    };
+    let key_doc = match &info.api_key_header {
+        Some(header) => format!(" Requests carry the API key (set with `api_key`) in the `{header}` header."),
+        None => " The API needs no key.".to_owned(),
+    };
+    let accessors = api.groups.iter().map(|g| {
+        let accessor = ident(&g.accessor);
+        let struct_name = ident(&g.struct_name);
+        let doc = docs::attributes(&g.doc);
+        quote! {
+            #doc
+            pub fn #accessor(&self) -> api::#struct_name<'_> {
+                api::#struct_name::new(self)
+            }
+        }
+    });
+    let tokens = quote! {
+        #crate_doc
+
+        pub mod api;
+        pub mod models;
+
+        use magicline_runtime as rt;
+
+        pub use rt::{BuildError, DateTime, Error, RetryPolicy};
+        /// The runtime shared by all generated clients (errors, retries, pagination, uploads).
+        pub use magicline_runtime as runtime;
+
+        /// The server named first in the API's document.
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        const DEFAULTS: rt::ApiDefaults = rt::ApiDefaults {
+            base_url: DEFAULT_BASE_URL,
+            user_agent: #user_agent,
+            api_key_header: #api_key,
+        };
+
+        /// A client for the API: cheap to clone, share one per process.
+        ///
+        #[doc = #key_doc]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            raw: rt::Client,
+        }
+
+        /// Configures a [`Client`]: base URL, API key, timeouts, retries, headers.
+        pub type ClientBuilder = rt::ClientBuilder<Client>;
+
+        impl Client {
+            /// Starts configuring a client; the base URL defaults to [`DEFAULT_BASE_URL`].
+            pub fn builder() -> ClientBuilder {
+                rt::ClientBuilder::new(DEFAULTS)
+            }
+
+            /// The runtime client underneath, for requests the generated methods do not cover.
+            pub fn raw(&self) -> &rt::Client {
+                &self.raw
+            }
+
+            #(#accessors)*
+        }
+
+        impl From<rt::Client> for Client {
+            fn from(raw: rt::Client) -> Self {
+                Client { raw }
+            }
+        }
+    };
+    format_file(&info.header, tokens, "#")
+}
+
+pub(crate) fn cargo_toml(info: &CrateInfo, runtime_path: &str, standalone: bool) -> String {
+    let header: String = info.header.lines().map(|l| format!("#{}\n", l.trim_start_matches("//"))).collect();
+    let workspace = if standalone { "\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n" } else { "" };
+    let description = format!("Client for {} {}, generated from its OpenAPI document", info.title, info.version)
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
+    format!(
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.85\"\n\
+         description = \"{description}\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n\
+         [dependencies]\nmagicline-runtime = {{ path = \"{runtime_path}\" }}\n\
+         serde = {{ version = \"1\", features = [\"derive\"] }}\n{workspace}",
+        name = info.crate_name,
+        version = info.crate_version,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camel_case_rule_matches_serde() {
+        assert_eq!(serde_camel_case("first_name"), "firstName");
+        assert_eq!(serde_camel_case("type_"), "type");
+        assert_eq!(serde_camel_case("id"), "id");
+    }
+}

@@ -1,0 +1,456 @@
+//! Reading a document: JSON or YAML text in, a normalised `openapiv3::OpenAPI` out.
+//!
+//! `openapiv3` models OpenAPI 3.0. OpenAPI 3.1 documents mostly use the same shapes, plus a few
+//! JSON Schema 2020-12 constructs; [`normalise`] rewrites those into their 3.0 equivalents
+//! before `openapiv3` sees the document, so everything after this module deals with 3.0 only:
+//!
+//! | 3.1                                  | becomes                                    |
+//! |--------------------------------------|--------------------------------------------|
+//! | `type: [T, "null"]`                  | `type: T, nullable: true`                  |
+//! | `type: [T, U]`                       | `anyOf: [{type: T}, {type: U}]`            |
+//! | `oneOf`/`anyOf` with a `null` member | the other members, `nullable: true`        |
+//! | `const: v`                           | `enum: [v]`                                |
+//! | `examples: [a, ...]` (in a schema)   | `example: a`                               |
+//! | `exclusiveMinimum: n` (a number)     | `minimum: n, exclusiveMinimum: true`       |
+//! | `$ref` with sibling keys             | `allOf: [{$ref}]` plus the siblings        |
+//!
+//! The last rule matters for 3.0 documents too: `openapiv3` would otherwise drop the siblings
+//! (a property's description or default) without a word.
+
+use serde_json::{Map, Value};
+
+
+use crate::error::{Error, Pointer};
+
+/// A parsed and normalised OpenAPI document.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    api: openapiv3::OpenAPI,
+}
+
+impl Spec {
+    /// Parses JSON or YAML text. Accepts OpenAPI 3.0.x and 3.1.x.
+    pub fn parse(text: &str) -> Result<Spec, Error> {
+        let document = parse_text(text)?;
+        Spec::from_value(document)
+    }
+
+    /// Builds a spec from an already parsed JSON value.
+    pub fn from_value(mut document: Value) -> Result<Spec, Error> {
+        check_version(&document)?;
+        normalise(&mut document);
+        match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&document) {
+            Ok(api) => Ok(Spec { api }),
+            // `openapiv3` reads paths and references through custom and untagged deserialisers
+            // that lose the position of the error, so look again piece by piece.
+            Err(whole) => Err(locate_error(&document).unwrap_or_else(|| {
+                Error::invalid(&pointer_of(&Pointer::root(), whole.path()), whole.into_inner().to_string())
+            })),
+        }
+    }
+
+    /// The normalised document.
+    pub fn openapi(&self) -> &openapiv3::OpenAPI {
+        &self.api
+    }
+}
+
+fn parse_text(text: &str) -> Result<Value, Error> {
+    let looks_like_json = text.trim_start().starts_with('{');
+    if looks_like_json {
+        serde_json::from_str(text).map_err(|e| Error::Syntax { message: format!("JSON: {e}") })
+    } else {
+        serde_yaml_ng::from_str(text).map_err(|e| Error::Syntax { message: format!("YAML: {e}") })
+    }
+}
+
+fn check_version(document: &Value) -> Result<(), Error> {
+    let root = Pointer::root();
+    let Some(object) = document.as_object() else {
+        return Err(Error::invalid(&root, "the document is not an object"));
+    };
+    match object.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0.") || v.starts_with("3.1.") => Ok(()),
+        Some(Value::String(v)) => Err(Error::unsupported(
+            &root.join("openapi"),
+            format!("OpenAPI version {v}; this generator reads 3.0.x and 3.1.x"),
+        )),
+        Some(_) => Err(Error::invalid(&root.join("openapi"), "must be a string such as \"3.1.0\"")),
+        None if object.contains_key("swagger") => Err(Error::unsupported(
+            &root.join("swagger"),
+            "Swagger 2.0 document; convert it to OpenAPI 3 first",
+        )),
+        None => Err(Error::invalid(&root, "missing the `openapi` version field")),
+    }
+}
+
+/// Deserialises the parts of a document that failed as a whole one by one, to name the
+/// innermost part that is wrong.
+fn locate_error(document: &Value) -> Option<Error> {
+    let root = Pointer::root();
+    let paths = root.join("paths");
+    for (path, item) in document.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        let item_pointer = paths.join(path);
+        let Some(item) = item.as_object() else {
+            return check::<openapiv3::PathItem>(&Value::Null, &item_pointer).err();
+        };
+        for (key, value) in item {
+            let pointer = item_pointer.join(key);
+            let result = match key.as_str() {
+                "parameters" => check_each::<openapiv3::ReferenceOr<openapiv3::Parameter>>(value, &pointer),
+                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+                    check_operation(value, &pointer)
+                }
+                _ => Ok(()),
+            };
+            if let Err(error) = result {
+                return Some(error);
+            }
+        }
+    }
+    let schemas = root.join("components").join("schemas");
+    let components = document.get("components").and_then(|c| c.get("schemas")).and_then(Value::as_object);
+    for (name, schema) in components.into_iter().flatten() {
+        if let Err(error) = check_schema(schema, &schemas.join(name)) {
+            return Some(error);
+        }
+    }
+    None
+}
+
+fn check_operation(operation: &Value, pointer: &Pointer) -> Result<(), Error> {
+    if let Some(parameters) = operation.get("parameters") {
+        check_each::<openapiv3::ReferenceOr<openapiv3::Parameter>>(parameters, &pointer.join("parameters"))?;
+    }
+    if let Some(body) = operation.get("requestBody") {
+        check::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(body, &pointer.join("requestBody"))?;
+    }
+    if let Some(Value::Object(responses)) = operation.get("responses") {
+        for (status, response) in responses {
+            let response_pointer = pointer.join("responses").join(status);
+            if let Some(Value::Object(content)) = response.get("content") {
+                for (media, value) in content {
+                    if let Some(schema) = value.get("schema") {
+                        let schema_pointer = response_pointer.join("content").join(media).join("schema");
+                        check_schema(schema, &schema_pointer)?;
+                    }
+                }
+            }
+            check::<openapiv3::ReferenceOr<openapiv3::Response>>(response, &response_pointer)?;
+        }
+    }
+    check::<openapiv3::Operation>(operation, pointer)
+}
+
+/// Schemas nest through untagged enums, so drill into properties and items by hand.
+fn check_schema(schema: &Value, pointer: &Pointer) -> Result<(), Error> {
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        for (name, property) in properties {
+            check_schema(property, &pointer.join("properties").join(name))?;
+        }
+    }
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(child @ Value::Object(_)) = schema.get(key) {
+            check_schema(child, &pointer.join(key))?;
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(children)) = schema.get(key) {
+            for (index, child) in children.iter().enumerate() {
+                check_schema(child, &pointer.join(key).join(index))?;
+            }
+        }
+    }
+    if schema.get("$ref").is_some() {
+        return check::<openapiv3::ReferenceOr<openapiv3::Schema>>(schema, pointer);
+    }
+    check::<openapiv3::Schema>(schema, pointer)
+}
+
+fn check_each<T: serde::de::DeserializeOwned>(values: &Value, pointer: &Pointer) -> Result<(), Error> {
+    match values {
+        Value::Array(items) => {
+            items.iter().enumerate().try_for_each(|(index, item)| check::<T>(item, &pointer.join(index)))
+        }
+        _ => check::<Vec<T>>(values, pointer),
+    }
+}
+
+fn check<T: serde::de::DeserializeOwned>(value: &Value, pointer: &Pointer) -> Result<(), Error> {
+    serde_path_to_error::deserialize::<_, T>(value)
+        .map(drop)
+        .map_err(|e| Error::invalid(&pointer_of(pointer, e.path()), e.into_inner().to_string()))
+}
+
+/// Appends a serde path (`get.responses`) to a JSON pointer.
+fn pointer_of(base: &Pointer, path: &serde_path_to_error::Path) -> Pointer {
+    use serde_path_to_error::Segment;
+    path.iter().fold(base.clone(), |pointer, segment| match segment {
+        Segment::Seq { index } => pointer.join(index),
+        Segment::Map { key } => pointer.join(key),
+        Segment::Enum { variant } => pointer.join(variant),
+        Segment::Unknown => pointer,
+    })
+}
+
+/// Rewrites the 3.1 constructs listed in the module docs, in place, wherever a schema can be.
+pub(crate) fn normalise(document: &mut Value) {
+    let Some(root) = document.as_object_mut() else { return };
+    if let Some(Value::Object(components)) = root.get_mut("components") {
+        if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
+            schemas.values_mut().for_each(normalise_schema);
+        }
+        for section in ["parameters", "headers"] {
+            if let Some(Value::Object(items)) = components.get_mut(section) {
+                items.values_mut().for_each(normalise_schema_holder);
+            }
+        }
+        for section in ["responses", "requestBodies"] {
+            if let Some(Value::Object(items)) = components.get_mut(section) {
+                items.values_mut().for_each(normalise_content_holder);
+            }
+        }
+    }
+    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+        for item in paths.values_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for (key, value) in item.iter_mut() {
+                if key == "parameters" {
+                    for_each_in_array(value, normalise_schema_holder);
+                } else if let Some(operation) = value.as_object_mut() {
+                    normalise_operation(operation);
+                }
+            }
+        }
+    }
+}
+
+fn normalise_operation(operation: &mut Map<String, Value>) {
+    if let Some(parameters) = operation.get_mut("parameters") {
+        for_each_in_array(parameters, normalise_schema_holder);
+    }
+    if let Some(body) = operation.get_mut("requestBody") {
+        normalise_content_holder(body);
+    }
+    if let Some(Value::Object(responses)) = operation.get_mut("responses") {
+        responses.values_mut().for_each(normalise_content_holder);
+    }
+}
+
+fn for_each_in_array(value: &mut Value, f: fn(&mut Value)) {
+    if let Value::Array(items) = value {
+        items.iter_mut().for_each(f);
+    }
+}
+
+/// A parameter or header: `schema` directly, or `content` like a body.
+fn normalise_schema_holder(holder: &mut Value) {
+    if let Some(schema) = holder.get_mut("schema") {
+        normalise_schema(schema);
+    }
+    normalise_content_holder(holder);
+}
+
+/// A request body or response: `content` -> media types -> `schema`; responses also `headers`.
+fn normalise_content_holder(holder: &mut Value) {
+    if let Some(Value::Object(content)) = holder.get_mut("content") {
+        for media in content.values_mut() {
+            if let Some(schema) = media.get_mut("schema") {
+                normalise_schema(schema);
+            }
+        }
+    }
+    if let Some(Value::Object(headers)) = holder.get_mut("headers") {
+        headers.values_mut().for_each(normalise_schema_holder);
+    }
+}
+
+fn normalise_schema(schema: &mut Value) {
+    let Value::Object(object) = schema else { return };
+
+    // Children first, so that the rewrites below see normalised sub-schemas.
+    for key in ["items", "not", "additionalProperties"] {
+        if let Some(child) = object.get_mut(key) {
+            normalise_schema(child);
+        }
+    }
+    for key in ["properties", "$defs", "definitions", "patternProperties"] {
+        if let Some(Value::Object(children)) = object.get_mut(key) {
+            children.values_mut().for_each(normalise_schema);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf", "prefixItems"] {
+        if let Some(Value::Array(children)) = object.get_mut(key) {
+            children.iter_mut().for_each(normalise_schema);
+        }
+    }
+
+    normalise_type_array(object);
+    drop_null_alternatives(object);
+
+    if let Some(value) = object.remove("const") {
+        if !object.contains_key("type") {
+            if let Some(kind) = json_type_of(&value) {
+                object.insert("type".into(), Value::String(kind.into()));
+            }
+        }
+        object.insert("enum".into(), Value::Array(vec![value]));
+    }
+    if let Some(Value::Array(examples)) = object.remove("examples") {
+        if let (false, Some(first)) = (object.contains_key("example"), examples.into_iter().next()) {
+            object.insert("example".into(), first);
+        }
+    }
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(Value::Number(n)) = object.get(exclusive).cloned() {
+            object.insert(bound.into(), Value::Number(n));
+            object.insert(exclusive.into(), Value::Bool(true));
+        }
+    }
+    if object.contains_key("$ref") && object.len() > 1 {
+        let reference = object.remove("$ref").unwrap_or_default();
+        let mut only_ref = Map::new();
+        only_ref.insert("$ref".into(), reference);
+        let mut all_of = vec![Value::Object(only_ref)];
+        if let Some(Value::Array(existing)) = object.remove("allOf") {
+            all_of.extend(existing);
+        }
+        object.insert("allOf".into(), Value::Array(all_of));
+    }
+}
+
+fn normalise_type_array(object: &mut Map<String, Value>) {
+    let types: Vec<String> = match object.get("type") {
+        Some(Value::Array(types)) => types.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect(),
+        Some(Value::String(t)) if t == "null" => vec![t.clone()],
+        _ => return,
+    };
+    object.remove("type");
+    let non_null: Vec<&String> = types.iter().filter(|t| *t != "null").collect();
+    if non_null.len() < types.len() {
+        object.insert("nullable".into(), Value::Bool(true));
+    }
+    match non_null.as_slice() {
+        [] => {}
+        [only] => {
+            object.insert("type".into(), Value::String((*only).clone()));
+        }
+        several => {
+            let alternatives = several
+                .iter()
+                .map(|t| {
+                    let mut alternative = Map::new();
+                    alternative.insert("type".into(), Value::String((*t).clone()));
+                    if *t == "array" {
+                        if let Some(items) = object.get("items") {
+                            alternative.insert("items".into(), items.clone());
+                        }
+                    }
+                    Value::Object(alternative)
+                })
+                .collect();
+            object.insert("anyOf".into(), Value::Array(alternatives));
+        }
+    }
+}
+
+/// `oneOf: [X, {type: null}]` is the 3.1 way to write a nullable X.
+fn drop_null_alternatives(object: &mut Map<String, Value>) {
+    for key in ["oneOf", "anyOf"] {
+        let Some(Value::Array(alternatives)) = object.get_mut(key) else { continue };
+        let before = alternatives.len();
+        alternatives.retain(|alternative| !is_null_schema(alternative));
+        if alternatives.len() == before {
+            continue;
+        }
+        object.insert("nullable".into(), Value::Bool(true));
+        if let Some(Value::Array(alternatives)) = object.get(key) {
+            if alternatives.len() == 1 {
+                let only = alternatives[0].clone();
+                object.remove(key);
+                object.entry("allOf").or_insert_with(|| Value::Array(Vec::new()));
+                if let Some(Value::Array(all_of)) = object.get_mut("allOf") {
+                    all_of.push(only);
+                }
+            }
+        }
+    }
+}
+
+fn is_null_schema(schema: &Value) -> bool {
+    let Some(object) = schema.as_object() else { return false };
+    let only_null_type = object.get("nullable") == Some(&Value::Bool(true)) && !object.contains_key("type");
+    only_null_type && object.keys().all(|k| k == "nullable" || k == "description")
+        || matches!(object.get("type"), Some(Value::String(t)) if t == "null")
+}
+
+fn json_type_of(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::String(_) => Some("string"),
+        Value::Bool(_) => Some("boolean"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+        Value::Number(_) => Some("number"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn normalised_schema(schema: Value) -> Value {
+        let mut document = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"S": schema}}
+        });
+        normalise(&mut document);
+        document["components"]["schemas"]["S"].clone()
+    }
+
+    #[test]
+    fn type_array_with_null_becomes_nullable() {
+        let schema = normalised_schema(json!({"type": ["string", "null"], "format": "date"}));
+        assert_eq!(schema, json!({"format": "date", "nullable": true, "type": "string"}));
+    }
+
+    #[test]
+    fn ref_with_siblings_keeps_the_siblings() {
+        let schema = normalised_schema(json!({"properties": {"a": {"$ref": "#/x", "description": "d"}}}));
+        assert_eq!(schema["properties"]["a"], json!({"description": "d", "allOf": [{"$ref": "#/x"}]}));
+    }
+
+    #[test]
+    fn one_of_with_null_member_becomes_nullable_all_of() {
+        let schema = normalised_schema(json!({"oneOf": [{"$ref": "#/x"}, {"type": "null"}]}));
+        assert_eq!(schema, json!({"nullable": true, "allOf": [{"$ref": "#/x"}]}));
+    }
+
+    #[test]
+    fn const_and_examples() {
+        let schema = normalised_schema(json!({"const": "A", "examples": ["A"]}));
+        assert_eq!(schema, json!({"type": "string", "enum": ["A"], "example": "A"}));
+    }
+
+    #[test]
+    fn swagger_two_is_refused_with_a_pointer() {
+        let error = Spec::parse(r#"{"swagger": "2.0"}"#).unwrap_err();
+        assert_eq!(error.to_string(), "#/swagger: unsupported: Swagger 2.0 document; convert it to OpenAPI 3 first");
+    }
+
+    #[test]
+    fn a_type_error_names_the_pointer() {
+        let text = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"responses": 5}}}}"#;
+        let error = Spec::parse(text).unwrap_err();
+        assert!(error.to_string().starts_with("#/paths/~1a/get/responses: "), "{error}");
+    }
+
+    #[test]
+    fn yaml_is_accepted() {
+        let spec = Spec::parse("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
+        assert_eq!(spec.openapi().info.title, "t");
+    }
+}

@@ -1,0 +1,433 @@
+//! Client configuration and the shared client handle.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::request::RequestBuilder;
+use crate::retry::RetryPolicy;
+
+/// Per-API defaults; each generated crate defines a `const` of this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApiDefaults {
+    /// The server from the spec, e.g. `https://open-api-demo.open-api.magicline.com`.
+    pub base_url: &'static str,
+    /// Sent as `User-Agent` unless overridden, e.g. `magicline/0.1.0`.
+    pub user_agent: &'static str,
+    /// The header carrying the API key (`X-API-KEY`), or `None` for an API without auth. When
+    /// `Some`, [`ClientBuilder::build`] requires a key.
+    pub api_key_header: Option<&'static str>,
+}
+
+/// One operation of the API, declared by generated code as a `static`.
+///
+/// ```
+/// use magicline_runtime::{Method, Operation};
+///
+/// static GET_CUSTOMER: Operation = Operation {
+///     id: "getCustomer",
+///     method: Method::GET,
+///     path: "/v1/customers/{customerId}",
+/// };
+/// # assert_eq!(GET_CUSTOMER.method, Method::GET);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The `operationId`, used in errors and tracing.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template relative to the base URL, e.g. `/v1/customers/{customerId}`.
+    pub path: &'static str,
+}
+
+/// Why [`ClientBuilder::build`] failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The base URL is not an absolute `http`/`https` URL.
+    #[error("invalid base URL {url:?}: {reason}")]
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The API authenticates with an API key and none (or an empty one) was given.
+    #[error(
+        "missing API key: this API requires the {header} header; set it with ClientBuilder::api_key"
+    )]
+    MissingApiKey {
+        /// The header the key is sent in.
+        header: &'static str,
+    },
+    /// A header name or value is invalid. The value is never included, as it may be a secret.
+    #[error("invalid header {name:?}: {reason}")]
+    InvalidHeader {
+        /// The header name as given.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The HTTP client could not be built (e.g. TLS initialisation failed).
+    #[error("could not build the HTTP client")]
+    Http(#[source] reqwest::Error),
+}
+
+/// Configures and builds a [`Client`] (or a generated client type wrapping one).
+///
+/// `C` is what [`build`](Self::build) returns; generated crates use their own client type, which
+/// implements `From<Client>`.
+pub struct ClientBuilder<C = Client> {
+    defaults: ApiDefaults,
+    base_url: Option<String>,
+    api_key: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    user_agent: Option<String>,
+    default_headers: Vec<(String, String)>,
+    reqwest_client: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    _client: PhantomData<fn() -> C>,
+}
+
+impl<C> ClientBuilder<C> {
+    /// A builder with the API's defaults: its base URL and user agent, 10 s connect timeout,
+    /// 30 s timeout per attempt, and the default [`RetryPolicy`].
+    pub fn new(defaults: ApiDefaults) -> Self {
+        ClientBuilder {
+            defaults,
+            base_url: None,
+            api_key: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            user_agent: None,
+            default_headers: Vec::new(),
+            reqwest_client: None,
+            retry: RetryPolicy::default(),
+            _client: PhantomData,
+        }
+    }
+
+    /// The server to talk to, e.g. your tenant's URL instead of the demo tenant. May include a
+    /// path prefix; a trailing `/` is ignored.
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
+        self.base_url = Some(url.as_ref().to_owned());
+        self
+    }
+
+    /// The API key, sent in the API's key header (ignored by APIs without one).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// How long establishing a connection may take (default 10 s). Not applied to a client
+    /// given with [`reqwest_client`](Self::reqwest_client), whose own setting stays in force.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, from connecting until the whole response body has arrived
+    /// (default 30 s). Retries each get the full time again.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Replaces the `User-Agent` (default: the API's, e.g. `magicline/0.1.0`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// A header sent with every request. Name and value are validated by
+    /// [`build`](Self::build).
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Uses this `reqwest` client as is (its proxy, TLS, pool and redirect settings). The
+    /// per-attempt timeout is still applied to each request; the connect timeout is not.
+    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
+        self.reqwest_client = Some(client);
+        self
+    }
+
+    /// How failed requests are retried (see [`RetryPolicy`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Validates the configuration and builds the client.
+    pub fn build(self) -> Result<C, BuildError>
+    where
+        C: From<Client>,
+    {
+        let base_url =
+            validate_base_url(self.base_url.as_deref().unwrap_or(self.defaults.base_url))?;
+
+        let mut headers = HeaderMap::new();
+        let user_agent = self
+            .user_agent
+            .as_deref()
+            .unwrap_or(self.defaults.user_agent);
+        headers.insert(
+            reqwest::header::USER_AGENT,
+            header_value("User-Agent", user_agent)?,
+        );
+        for (name, value) in &self.default_headers {
+            let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|err| {
+                BuildError::InvalidHeader {
+                    name: name.clone(),
+                    reason: err.to_string(),
+                }
+            })?;
+            headers.append(header_name, header_value(name, value)?);
+        }
+        let has_api_key = match self.defaults.api_key_header {
+            Some(header) => {
+                let key = self
+                    .api_key
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|key| !key.is_empty())
+                    .ok_or(BuildError::MissingApiKey { header })?;
+                let name = HeaderName::from_bytes(header.as_bytes()).map_err(|err| {
+                    BuildError::InvalidHeader {
+                        name: header.to_owned(),
+                        reason: err.to_string(),
+                    }
+                })?;
+                let mut value = header_value(header, key)?;
+                // Keeps the key out of hyper's/h2's debug output and HPACK tables.
+                value.set_sensitive(true);
+                headers.insert(name, value);
+                true
+            }
+            None => false,
+        };
+
+        let http = match self.reqwest_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .redirect(same_origin_redirects())
+                .build()
+                .map_err(BuildError::Http)?,
+        };
+
+        Ok(C::from(Client {
+            inner: Arc::new(ClientInner {
+                http,
+                base_url,
+                headers,
+                has_api_key,
+                timeout: self.timeout,
+                retry: self.retry,
+            }),
+        }))
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("defaults", &self.defaults)
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            // Default header values may be credentials too; show names only.
+            .field(
+                "default_headers",
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
+            )
+            .field("reqwest_client", &self.reqwest_client.is_some())
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+/// A configured connection to one Magicline API.
+///
+/// Cloning is cheap (the configuration and connection pool are shared), so clone it into tasks
+/// rather than wrapping it in an `Arc`.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<ClientInner>,
+}
+
+pub(crate) struct ClientInner {
+    pub(crate) http: reqwest::Client,
+    /// Validated, without a trailing `/`.
+    pub(crate) base_url: String,
+    /// User agent, default headers and the API key (marked sensitive).
+    pub(crate) headers: HeaderMap,
+    has_api_key: bool,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+}
+
+impl Client {
+    /// Starts a request for `operation`.
+    pub fn request(&self, operation: &'static Operation) -> RequestBuilder<'_> {
+        RequestBuilder::new(self, operation)
+    }
+
+    /// The base URL requests are sent to (without a trailing `/`).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    pub(crate) fn inner(&self) -> &ClientInner {
+        &self.inner
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Client")
+            .field("base_url", &inner.base_url)
+            .field("api_key", &inner.has_api_key.then_some("<redacted>"))
+            .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, BuildError> {
+    HeaderValue::from_str(value).map_err(|_| BuildError::InvalidHeader {
+        name: name.to_owned(),
+        reason: "the value contains characters not allowed in a header".to_owned(),
+    })
+}
+
+fn validate_base_url(url: &str) -> Result<String, BuildError> {
+    let invalid = |reason: &str| BuildError::InvalidBaseUrl {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|err| invalid(&err.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if parsed.host().is_none() {
+        return Err(invalid("no host"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid("a base URL cannot have a query or fragment"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // Credentials in the URL would end up in error messages (reqwest errors show the URL).
+        return Err(invalid("a base URL cannot contain credentials"));
+    }
+    // Operation paths start with `/`, so they are appended to the normalised text as is.
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+/// Follows redirects only within the original origin: the API key is a custom header, which
+/// reqwest (unlike `Authorization`) would forward to any host a redirect points at.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| first.origin() == attempt.url().origin());
+        if attempt.previous().len() > 10 {
+            attempt.error("too many redirects")
+        } else if same_origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEFAULTS: ApiDefaults = ApiDefaults {
+        base_url: "https://example.invalid/api/",
+        user_agent: "magicline/0.1.0",
+        api_key_header: Some("X-API-KEY"),
+    };
+
+    #[test]
+    fn validates_configuration() {
+        let err = ClientBuilder::<Client>::new(DEFAULTS).build().unwrap_err();
+        assert!(matches!(
+            err,
+            BuildError::MissingApiKey {
+                header: "X-API-KEY"
+            }
+        ));
+        let err = ClientBuilder::<Client>::new(DEFAULTS)
+            .api_key("  ")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, BuildError::MissingApiKey { .. }));
+
+        let err = ClientBuilder::<Client>::new(DEFAULTS)
+            .api_key("k")
+            .base_url("not a url")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("not a url"), "{err}");
+        for bad in ["ftp://host", "https://u:p@host", "https://host/?q=1"] {
+            let err = ClientBuilder::<Client>::new(DEFAULTS)
+                .api_key("k")
+                .base_url(bad)
+                .build()
+                .unwrap_err();
+            assert!(matches!(err, BuildError::InvalidBaseUrl { .. }), "{bad}");
+        }
+
+        let err = ClientBuilder::<Client>::new(DEFAULTS)
+            .api_key("k")
+            .default_header("bad name", "v")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, BuildError::InvalidHeader { .. }));
+        let err = ClientBuilder::<Client>::new(DEFAULTS)
+            .api_key("secret\nkey")
+            .build()
+            .unwrap_err();
+        assert!(!err.to_string().contains("secret"), "{err}");
+
+        let client = ClientBuilder::<Client>::new(DEFAULTS)
+            .api_key("k")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "https://example.invalid/api");
+    }
+
+    #[test]
+    fn api_without_key_needs_none() {
+        let defaults = ApiDefaults {
+            api_key_header: None,
+            ..DEFAULTS
+        };
+        let client: Client = ClientBuilder::new(defaults).build().unwrap();
+        assert!(format!("{client:?}").contains("api_key: None"));
+    }
+}

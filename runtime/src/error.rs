@@ -1,0 +1,268 @@
+//! The error type every generated operation returns, and the hooks for decoding error bodies.
+
+use std::convert::Infallible;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+/// Why an operation failed.
+///
+/// `E` is the operation's documented error body: a generated enum with one variant per
+/// documented error status (see [`ErrorBody`]), or [`Infallible`] when none is documented.
+///
+/// Neither `Display` nor `Debug` ever contains the API key: it is only ever in a request header,
+/// and neither the request headers nor the request URL's query are part of an error (a
+/// [`Transport`](Self::Transport) source names the URL, which does not hold the key).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The server answered with a documented error status; `body` is its decoded body.
+    #[error("{operation}: the server answered {status}")]
+    Api {
+        /// The operation id, e.g. `getCustomer`.
+        operation: &'static str,
+        /// The response status.
+        status: StatusCode,
+        /// The decoded error body.
+        body: E,
+        /// The raw response body.
+        raw: Bytes,
+        /// How many attempts were made (more than one when retried).
+        attempts: u32,
+    },
+    /// The server answered with a status the spec does not document for this operation.
+    #[error("{operation}: unexpected status {status}")]
+    UnexpectedStatus {
+        /// The operation id.
+        operation: &'static str,
+        /// The response status.
+        status: StatusCode,
+        /// The raw response body, useful for diagnosing what the server meant.
+        raw: Bytes,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// A response body (success or error) does not match the schema.
+    #[error(
+        "{operation}: the {status} response body does not match the schema at {path}: {message}"
+    )]
+    Decode {
+        /// The operation id.
+        operation: &'static str,
+        /// The response status.
+        status: StatusCode,
+        /// Where in the body decoding failed, e.g. `result[3].address.street` (`.` for the root).
+        path: String,
+        /// What was wrong there.
+        message: String,
+        /// The raw response body.
+        raw: Bytes,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// Every attempt timed out (connecting, or waiting for the response or its body).
+    #[error("{operation}: timed out after {attempts} attempt(s)")]
+    Timeout {
+        /// The operation id.
+        operation: &'static str,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// The request could not be sent or the response could not be read (connection refused,
+    /// TLS failure, connection reset, ...).
+    #[error("{operation}: transport error after {attempts} attempt(s)")]
+    Transport {
+        /// The operation id.
+        operation: &'static str,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The underlying HTTP client error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The request could not be built: a body failed to serialise, a header value was invalid,
+    /// a path parameter was missing or empty. Nothing was sent.
+    #[error("{operation}: could not build the request: {message}")]
+    Request {
+        /// The operation id (`paginate` for errors raised by [`paginate`](crate::paginate)).
+        operation: &'static str,
+        /// What was wrong.
+        message: String,
+    },
+    /// [`paginate`](crate::paginate) stopped because the server handed out a cursor it had
+    /// already returned, which would otherwise loop forever.
+    #[error("pagination stopped: the server returned the cursor {cursor:?} a second time")]
+    RepeatedCursor {
+        /// The repeated cursor.
+        cursor: String,
+    },
+}
+
+impl<E> Error<E> {
+    /// The response status, for errors that got a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. }
+            | Error::UnexpectedStatus { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// True for a `409 Conflict` response.
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(StatusCode::CONFLICT)
+    }
+
+    /// True for a `404 Not Found` response.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// True for a `429 Too Many Requests` response (after retries, if enabled, gave up).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// True when the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// The operation id, e.g. `getCustomer` (`paginate` for [`RepeatedCursor`](Self::RepeatedCursor)).
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Error::Api { operation, .. }
+            | Error::UnexpectedStatus { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Request { operation, .. } => operation,
+            Error::RepeatedCursor { .. } => "paginate",
+        }
+    }
+
+    /// The raw response body, for errors that got a response.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Api { raw, .. }
+            | Error::UnexpectedStatus { raw, .. }
+            | Error::Decode { raw, .. } => Some(raw),
+            _ => None,
+        }
+    }
+
+    /// The decoded documented error body, for [`Api`](Self::Api) errors.
+    pub fn body(&self) -> Option<&E> {
+        match self {
+            Error::Api { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// The decoded documented error body, by value.
+    pub fn into_body(self) -> Option<E> {
+        match self {
+            Error::Api { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// How many attempts were made; 0 when nothing was sent.
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Api { attempts, .. }
+            | Error::UnexpectedStatus { attempts, .. }
+            | Error::Decode { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::Transport { attempts, .. } => *attempts,
+            Error::Request { .. } | Error::RepeatedCursor { .. } => 0,
+        }
+    }
+}
+
+/// Decodes the body of an error response into an operation's documented error type.
+///
+/// Generated per-operation error enums implement this by matching on the status and calling
+/// [`decode_json`] for documented ones.
+pub trait ErrorBody: Sized {
+    /// `None` when `status` is not documented for the operation (the caller reports
+    /// [`Error::UnexpectedStatus`]); otherwise the decoded body, or why it did not decode
+    /// (reported as [`Error::Decode`]).
+    fn from_status(status: StatusCode, body: &[u8]) -> Option<Result<Self, DecodeError>>;
+}
+
+/// For operations that document no error bodies: every error status is unexpected.
+impl ErrorBody for Infallible {
+    fn from_status(_status: StatusCode, _body: &[u8]) -> Option<Result<Self, DecodeError>> {
+        None
+    }
+}
+
+/// A JSON body did not match the expected type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("at {path}: {message}")]
+pub struct DecodeError {
+    /// Where decoding failed, e.g. `result[3].address.street`; `.` for the root.
+    pub path: String,
+    /// What was wrong there.
+    pub message: String,
+}
+
+/// Decodes JSON, recording where in the document decoding failed.
+///
+/// An empty (or all-whitespace) body decodes as `null`, so `Option<T>` and `()` accept the
+/// empty bodies some servers send instead of `null`.
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| DecodeError {
+        path: err.path().to_string(),
+        message: err.into_inner().to_string(),
+    })?;
+    // Trailing garbage means the body is not the JSON document we think it is.
+    de.end().map_err(|err| DecodeError {
+        path: ".".to_owned(),
+        message: err.to_string(),
+    })?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Item {
+        id: u64,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Items {
+        items: Vec<Item>,
+    }
+
+    #[test]
+    fn decode_json_names_the_path() {
+        let ok = decode_json::<Items>(br#"{"items":[{"id":1}]}"#).unwrap();
+        assert_eq!(ok.items[0].id, 1);
+        let err = decode_json::<Items>(br#"{"items":[{"id":1},{"id":"x"}]}"#).unwrap_err();
+        assert_eq!(err.path, "items[1].id");
+        assert!(err.message.contains("invalid type"), "{}", err.message);
+        let err = decode_json::<Items>(b"[]").unwrap_err();
+        assert_eq!(err.path, ".");
+        assert!(decode_json::<Items>(br#"{"items":[]} x"#).is_err());
+    }
+
+    #[test]
+    fn empty_body_is_null() {
+        assert_eq!(decode_json::<Option<u8>>(b"").unwrap(), None);
+        decode_json::<()>(b"  \n").unwrap();
+        assert!(decode_json::<Items>(b"").is_err());
+    }
+}

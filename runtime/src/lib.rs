@@ -1,0 +1,43 @@
+//! Runtime shared by the generated Magicline API clients.
+//!
+//! The code generator emits model types and one method per operation; everything that is the
+//! same for every operation lives here, written once by hand:
+//!
+//! * [`Client`] / [`ClientBuilder`]: base URL, API key, timeouts, retries, TLS (rustls).
+//! * [`RequestBuilder`]: fills a path template, adds query parameters and headers, sends a JSON
+//!   or multipart body, and turns the response into `T` or an [`Error`].
+//! * [`Error`]: one error type for every operation, generic over the operation's documented error
+//!   bodies (see [`ErrorBody`]).
+//! * Model helpers: [`DateTime`] (keeps the server's text), [`lenient`] strings,
+//!   [`StringEnum`] with an `Unknown` fallback, [`OneOrMany`].
+//! * [`paginate`]: turns a sliced list operation into a lazy [`futures::Stream`].
+//!
+//! Nothing in this crate logs or displays the API key: it is sent as a header marked sensitive
+//! and redacted from every `Debug` output.
+
+mod client;
+mod datetime;
+mod error;
+pub mod lenient;
+pub mod multipart;
+mod one_or_many;
+mod pagination;
+mod param;
+mod request;
+mod retry;
+pub mod string_enum;
+
+pub use client::{ApiDefaults, BuildError, Client, ClientBuilder, Operation};
+pub use datetime::{DateTime, ParseDateTimeError};
+pub use error::{DecodeError, Error, ErrorBody, decode_json};
+pub use one_or_many::OneOrMany;
+pub use pagination::{Page, paginate};
+pub use param::ParamValue;
+pub use request::RequestBuilder;
+pub use retry::RetryPolicy;
+pub use string_enum::StringEnum;
+
+// Re-exported so generated crates need only this crate as a dependency and always agree with it
+// on the versions of these types.
+pub use reqwest::{Method, StatusCode};
+pub use {bytes, chrono, futures, reqwest, serde, serde_json, uuid};

@@ -1,0 +1,95 @@
+//! The command line of `cargo xtask`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Maintenance tasks for the Magicline client workspace.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version)]
+pub struct Xtask {
+    /// What to do.
+    #[command(subcommand)]
+    pub verb: Verb,
+}
+
+/// The verbs of `cargo xtask`.
+#[derive(Debug, Subcommand)]
+pub enum Verb {
+    /// Put the specs named in specs/manifest.toml into specs/downloaded/ and say whether they
+    /// match the committed crates.
+    FetchSpecs(SpecsFrom),
+    /// Regenerate the crates in generated/ from the fetched specs (fetching missing ones) and
+    /// record the specs' versions and sha256 in specs/manifest.toml.
+    Regenerate(SpecsFrom),
+    /// Fail, listing the files, if generated/ or specs/manifest.toml is not what `regenerate`
+    /// would produce. Writes nothing.
+    Check(SpecsFrom),
+    /// Generate a standalone client crate for any OpenAPI 3.0/3.1 document (JSON or YAML).
+    Generate(GenerateArgs),
+    /// Run every test: fetch specs, cargo test (all targets, then doc tests), clippy, rustdoc.
+    Test(SpecsFrom),
+}
+
+/// Where to take specs from when they have to be fetched.
+#[derive(Debug, Args)]
+pub struct SpecsFrom {
+    /// Copy the specs from this folder (e.g. ../shared/specs) instead of downloading them from
+    /// the URLs in specs/manifest.toml.
+    #[arg(long, value_name = "DIR", env = "MAGICLINE_SPECS_FROM")]
+    pub from: Option<PathBuf>,
+}
+
+/// Arguments of `cargo xtask generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The OpenAPI document.
+    #[arg(long, value_name = "FILE")]
+    pub spec: PathBuf,
+    /// Folder for the crate; created when missing.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Cargo package name of the crate.
+    #[arg(long, value_name = "NAME")]
+    pub crate_name: String,
+    /// Version written into the crate's Cargo.toml.
+    #[arg(long, value_name = "V", default_value = "0.1.0")]
+    pub crate_version: String,
+    /// Path from DIR to the runtime crate for the crate's Cargo.toml [default: the relative path
+    /// from DIR to this workspace's runtime/].
+    #[arg(long, value_name = "P")]
+    pub runtime_path: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Xtask::command().debug_assert();
+    }
+
+    #[test]
+    fn generate_has_defaults() {
+        let flags = Xtask::try_parse_from([
+            "xtask",
+            "generate",
+            "--spec",
+            "a.yaml",
+            "--out",
+            "o",
+            "--crate-name",
+            "a",
+        ])
+        .unwrap();
+        let Verb::Generate(args) = flags.verb else {
+            panic!("{flags:?}")
+        };
+        assert_eq!(
+            (args.crate_version.as_str(), args.runtime_path),
+            ("0.1.0", None)
+        );
+    }
+}

@@ -1,0 +1,663 @@
+//! `cargo xtask regenerate`, `check` and `generate`: running `codegen` over a spec and putting
+//! (or comparing) its files on disk.
+//!
+//! Generation happens in memory first, for every crate; files are written only when all of it
+//! succeeded, so a spec the generator rejects leaves the tree exactly as it was.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::fetch::{Refresh, SpecSource, ensure_specs, read_downloaded};
+use crate::files::{Mode, Outcome, display_path, ensure_file_contents, sha256_hex};
+use crate::manifest::{Api, MANIFEST_PATH, Manifest};
+
+/// `runtime_path` for the crates in `generated/`.
+const GENERATED_RUNTIME_PATH: &str = "../../runtime";
+
+/// The command that brings generated code up to date.
+pub const FIX_COMMAND: &str = "cargo xtask regenerate";
+
+/// A spec turned into a crate, in memory.
+#[derive(Debug, Clone)]
+pub struct GeneratedCrate {
+    /// `info.title` of the spec.
+    pub title: String,
+    /// `info.version` of the spec.
+    pub spec_version: String,
+    /// sha256 of the spec text.
+    pub sha256: String,
+    /// What the generator produced.
+    pub output: codegen::Output,
+    /// Time spent reading, parsing and generating.
+    pub elapsed: Duration,
+}
+
+/// Reads, parses and generates one spec. `source` names the spec in the generated headers.
+pub fn generate_crate(
+    text: &str,
+    crate_name: &str,
+    crate_version: &str,
+    runtime_path: &str,
+    source: &str,
+) -> Result<GeneratedCrate> {
+    let start = Instant::now();
+    let sha256 = sha256_hex(text.as_bytes());
+    let spec = codegen::Spec::parse(text)?;
+    let settings = codegen::Settings {
+        crate_name: crate_name.to_owned(),
+        crate_version: crate_version.to_owned(),
+        runtime_path: runtime_path.to_owned(),
+        spec_source: source.to_owned(),
+        spec_sha256: sha256.clone(),
+    };
+    let output = codegen::generate(&spec, &settings)?;
+    let info = &spec.openapi().info;
+    Ok(GeneratedCrate {
+        title: info.title.clone(),
+        spec_version: info.version.clone(),
+        sha256,
+        output,
+        elapsed: start.elapsed(),
+    })
+}
+
+fn generate_api(root: &Path, api: &Api) -> Result<GeneratedCrate> {
+    let start = Instant::now();
+    let text = read_downloaded(root, api)?;
+    let mut generated = generate_crate(
+        &text,
+        &api.crate_name,
+        &api.crate_version,
+        GENERATED_RUNTIME_PATH,
+        &api.url,
+    )
+    .with_context(|| {
+        format!(
+            "cannot generate `{}` from {}; nothing was written",
+            api.crate_name,
+            display_path(root, &api.downloaded_path(root))
+        )
+    })?;
+    generated.elapsed = start.elapsed();
+    Ok(generated)
+}
+
+/// A file that [`apply`] wrote or removed, or in [`Mode::Check`] would have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A generated file that was missing or different.
+    Updated(PathBuf),
+    /// A file under `src/` that the generator no longer produces.
+    Removed(PathBuf),
+}
+
+impl Change {
+    /// The file concerned.
+    pub fn path(&self) -> &Path {
+        match self {
+            Change::Updated(path) | Change::Removed(path) => path,
+        }
+    }
+}
+
+/// Puts `output` into `crate_dir` (or in [`Mode::Check`] compares it): writes each generated
+/// file whose contents differ and removes files under `src/` that the generator no longer
+/// produces. Files outside `src/` that the generator does not own (examples, changelog, tests)
+/// are never touched.
+pub fn apply(crate_dir: &Path, output: &codegen::Output, mode: Mode) -> Result<Vec<Change>> {
+    let mut targets = Vec::with_capacity(output.files.len());
+    for file in &output.files {
+        targets.push((
+            crate_dir.join(checked_relative_path(&file.path)?),
+            &file.contents,
+        ));
+    }
+    let mut changes = Vec::new();
+    for (path, contents) in &targets {
+        match ensure_file_contents(path, contents, mode)? {
+            Outcome::Unchanged => {}
+            Outcome::Written | Outcome::Stale => changes.push(Change::Updated(path.clone())),
+        }
+    }
+
+    let generated: HashSet<&Path> = targets.iter().map(|(path, _)| path.as_path()).collect();
+    let src = crate_dir.join("src");
+    let mut present = Vec::new();
+    list_files(&src, &mut present)?;
+    present.sort();
+    for path in present
+        .into_iter()
+        .filter(|path| !generated.contains(path.as_path()))
+    {
+        if mode == Mode::Write {
+            fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+        changes.push(Change::Removed(path));
+    }
+    if mode == Mode::Write {
+        remove_empty_folders(&src)?;
+    }
+    Ok(changes)
+}
+
+/// A generated path (`src/models.rs`) as a relative path that cannot leave the crate folder.
+fn checked_relative_path(path: &str) -> Result<PathBuf> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let plain = |part: &&str| {
+        !part.is_empty() && *part != "." && *part != ".." && !part.contains(['\\', ':'])
+    };
+    if !parts.iter().all(plain) {
+        bail!(
+            "the generator produced the file path {path:?}, which is not a plain relative path; this is a codegen bug"
+        );
+    }
+    Ok(parts.iter().collect())
+}
+
+fn list_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(error).with_context(|| format!("cannot list {}", dir.display())),
+    };
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+        if entry.file_type()?.is_dir() {
+            list_files(&entry.path(), files)?;
+        } else {
+            files.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Removes the empty folders below `dir` (not `dir` itself). Returns whether `dir` is empty.
+fn remove_empty_folders(dir: &Path) -> Result<bool> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Ok(false);
+    };
+    let mut empty = true;
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() && remove_empty_folders(&entry.path())? {
+            fs::remove_dir(entry.path())
+                .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        } else {
+            empty = false;
+        }
+    }
+    Ok(empty)
+}
+
+/// `cargo xtask regenerate`: regenerates every crate of the manifest and records the specs'
+/// versions and hashes in it.
+pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
+    let start = Instant::now();
+    let mut manifest = Manifest::load(root)?;
+    ensure_specs(root, &manifest, source, Refresh::IfMissing)?;
+    let crates: Vec<(Api, GeneratedCrate)> = manifest
+        .apis()
+        .iter()
+        .map(|api| Ok((api.clone(), generate_api(root, api)?)))
+        .collect::<Result<_>>()?;
+
+    let table = SummaryTable::new(&crates);
+    for (api, generated) in &crates {
+        let write_start = Instant::now();
+        let changes = apply(&api.crate_dir(root), &generated.output, Mode::Write)?;
+        for change in &changes {
+            if let Change::Removed(path) = change {
+                println!("removed {}", display_path(root, path));
+            }
+        }
+        println!(
+            "{}",
+            table.line(
+                api,
+                generated,
+                changes.len(),
+                generated.elapsed + write_start.elapsed()
+            )
+        );
+        manifest.record_spec(&api.name, &generated.spec_version, &generated.sha256)?;
+    }
+    if ensure_file_contents(
+        &root.join(MANIFEST_PATH),
+        &manifest.to_string(),
+        Mode::Write,
+    )? == Outcome::Written
+    {
+        println!("updated {MANIFEST_PATH}");
+    }
+    println!("total {:.2} s", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Everything that is not up to date, one message per problem, each naming a file.
+///
+/// Generates every crate in memory and compares it with `generated/`, and the manifest's
+/// sha256 and version with the fetched specs. Writes nothing, fetches nothing.
+pub fn stale_files(root: &Path) -> Result<Vec<String>> {
+    let manifest = Manifest::load(root)?;
+    let mut updated = manifest.clone();
+    let mut problems = Vec::new();
+    for api in manifest.apis() {
+        let generated = generate_api(root, api)?;
+        for change in apply(&api.crate_dir(root), &generated.output, Mode::Check)? {
+            problems.push(format!(
+                "{} is not up to date",
+                display_path(root, change.path())
+            ));
+        }
+        if generated.sha256 != api.sha256 {
+            problems.push(format!(
+                "{MANIFEST_PATH} records sha256 {} for {}, but {} has sha256 {}",
+                api.sha256,
+                api.file,
+                display_path(root, &api.downloaded_path(root)),
+                generated.sha256
+            ));
+        }
+        updated.record_spec(&api.name, &generated.spec_version, &generated.sha256)?;
+    }
+    if ensure_file_contents(&root.join(MANIFEST_PATH), &updated.to_string(), Mode::Check)?
+        == Outcome::Stale
+    {
+        problems.push(format!("{MANIFEST_PATH} is not up to date"));
+    }
+    Ok(problems)
+}
+
+/// Fails, listing every stale file and the command that fixes them, when the committed
+/// generated crates or the manifest do not match what `cargo xtask regenerate` would produce
+/// from the fetched specs. For tests; `cargo xtask check` is the command-line form.
+pub fn check(root: &Path) -> Result<()> {
+    let problems = stale_files(root)?;
+    if !problems.is_empty() {
+        bail!("{}\nrun `{FIX_COMMAND}`", problems.join("\n"));
+    }
+    Ok(())
+}
+
+/// `cargo xtask check`: prints each stale file and fails when there is one.
+pub fn check_command(root: &Path, source: &SpecSource) -> Result<()> {
+    let manifest = Manifest::load(root)?;
+    ensure_specs(root, &manifest, source, Refresh::IfMissing)?;
+    let problems = stale_files(root)?;
+    for problem in &problems {
+        println!("{problem}");
+    }
+    if !problems.is_empty() {
+        bail!("the generated code is not up to date: run `{FIX_COMMAND}`");
+    }
+    println!("generated code and {MANIFEST_PATH} are up to date");
+    Ok(())
+}
+
+/// What `cargo xtask generate` builds a standalone crate from.
+#[derive(Debug, Clone)]
+pub struct StandaloneCrate {
+    /// The OpenAPI document (JSON or YAML).
+    pub spec: PathBuf,
+    /// Folder to put the crate in; created when missing.
+    pub out: PathBuf,
+    /// Cargo package name.
+    pub crate_name: String,
+    /// Version for its `Cargo.toml`.
+    pub crate_version: String,
+    /// Path from `out` to the runtime crate; by default the way from `out` to this workspace's
+    /// `runtime/`.
+    pub runtime_path: Option<String>,
+}
+
+/// `cargo xtask generate`: a crate for any OpenAPI document, written only if generation
+/// succeeds. Files in `out` that the generator does not produce are left alone.
+pub fn generate_standalone(root: &Path, request: &StandaloneCrate) -> Result<()> {
+    let start = Instant::now();
+    let text = fs::read_to_string(&request.spec)
+        .with_context(|| format!("cannot read {}", request.spec.display()))?;
+    let runtime_path = match &request.runtime_path {
+        Some(path) => path.clone(),
+        None => relative_path(&request.out, &root.join("runtime")),
+    };
+    let source = request.spec.file_name().map_or_else(
+        || request.spec.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let generated = generate_crate(
+        &text,
+        &request.crate_name,
+        &request.crate_version,
+        &runtime_path,
+        &source,
+    )
+    .with_context(|| {
+        format!(
+            "cannot generate a crate from {}; nothing was written",
+            request.spec.display()
+        )
+    })?;
+    let mut written = 0;
+    for file in &generated.output.files {
+        let path = request.out.join(checked_relative_path(&file.path)?);
+        if ensure_file_contents(&path, &file.contents, Mode::Write)? == Outcome::Written {
+            written += 1;
+        }
+    }
+    println!(
+        "{}  {} {}  {} ops, {} types  {written} of {} files written to {} (runtime at {runtime_path})  {:.2} s",
+        request.crate_name,
+        generated.title,
+        generated.spec_version,
+        generated.output.operations,
+        generated.output.types,
+        generated.output.files.len(),
+        request.out.display(),
+        start.elapsed().as_secs_f64(),
+    );
+    Ok(())
+}
+
+/// The path a `Cargo.toml` in folder `from` would use to reach `to`, `/`-separated: relative
+/// when both share a file-system root, else absolute. Neither needs to exist.
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let (from, to) = (resolve(from), resolve(to));
+    let from_parts: Vec<Component> = from.components().collect();
+    let to_parts: Vec<Component> = to.components().collect();
+    if from_parts.first() != to_parts.first() {
+        return to.display().to_string();
+    }
+    let common = from_parts
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from_parts.len() - common];
+    parts.extend(
+        to_parts[common..]
+            .iter()
+            .map(|part| part.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// `path` made absolute, with `.` and `..` resolved by name (as Cargo does for path
+/// dependencies) and then symbolic links resolved as far as the path exists.
+fn resolve(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut lexical = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.as_path();
+    let mut missing = Vec::new();
+    loop {
+        if let Ok(canonical) = existing.canonicalize() {
+            return missing
+                .iter()
+                .rev()
+                .fold(canonical, |resolved, part| resolved.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name);
+                existing = parent;
+            }
+            _ => return lexical.clone(),
+        }
+    }
+}
+
+/// Aligned summary lines such as
+/// `magicline   Magicline Open API 1.11.1   134 ops, 223 types   3 files changed   0.21 s`.
+struct SummaryTable {
+    name_width: usize,
+    spec_width: usize,
+    counts_width: usize,
+}
+
+impl SummaryTable {
+    fn new(crates: &[(Api, GeneratedCrate)]) -> Self {
+        let width = |f: &dyn Fn(&Api, &GeneratedCrate) -> String| {
+            crates
+                .iter()
+                .map(|(api, generated)| f(api, generated).len())
+                .max()
+                .unwrap_or(0)
+        };
+        SummaryTable {
+            name_width: width(&|api, _| api.crate_name.clone()),
+            spec_width: width(&|_, generated| Self::spec(generated)),
+            counts_width: width(&|_, generated| Self::counts(generated)),
+        }
+    }
+
+    fn spec(generated: &GeneratedCrate) -> String {
+        format!("{} {}", generated.title, generated.spec_version)
+    }
+
+    fn counts(generated: &GeneratedCrate) -> String {
+        format!(
+            "{} ops, {} types",
+            generated.output.operations, generated.output.types
+        )
+    }
+
+    fn line(
+        &self,
+        api: &Api,
+        generated: &GeneratedCrate,
+        changed: usize,
+        elapsed: Duration,
+    ) -> String {
+        let files = if changed == 1 { "file" } else { "files" };
+        format!(
+            "{:<name$}   {:<spec$}   {:<counts$}   {changed:>3} {files} changed   {:.2} s",
+            api.crate_name,
+            Self::spec(generated),
+            Self::counts(generated),
+            elapsed.as_secs_f64(),
+            name = self.name_width,
+            spec = self.spec_width,
+            counts = self.counts_width,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use codegen::{GeneratedFile, Output};
+
+    fn output(files: &[(&str, &str)]) -> Output {
+        Output {
+            files: files
+                .iter()
+                .map(|(path, contents)| GeneratedFile {
+                    path: (*path).to_owned(),
+                    contents: (*contents).to_owned(),
+                })
+                .collect(),
+            operations: 1,
+            types: 2,
+        }
+    }
+
+    fn write(path: &Path, contents: &str) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+
+    #[test]
+    fn apply_writes_changed_files_and_removes_stale_ones_under_src_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let krate = dir.path().join("magicline");
+        write(&krate.join("src/lib.rs"), "pub mod models;\n");
+        write(&krate.join("src/models.rs"), "old\n");
+        write(&krate.join("src/apis/gone.rs"), "stale\n");
+        write(&krate.join("examples/hand_written.rs"), "fn main() {}\n");
+        write(&krate.join("CHANGELOG.md"), "# Changes\n");
+        let output = output(&[
+            ("Cargo.toml", "[package]\n"),
+            ("src/lib.rs", "pub mod models;\n"),
+            ("src/models.rs", "new\n"),
+        ]);
+
+        let changes = apply(&krate, &output, Mode::Write).unwrap();
+
+        assert_eq!(
+            changes,
+            [
+                Change::Updated(krate.join("Cargo.toml")),
+                Change::Updated(krate.join("src/models.rs")),
+                Change::Removed(krate.join("src/apis/gone.rs")),
+            ]
+        );
+        assert_eq!(
+            fs::read_to_string(krate.join("src/models.rs")).unwrap(),
+            "new\n"
+        );
+        assert!(
+            !krate.join("src/apis").exists(),
+            "the emptied folder is removed too"
+        );
+        assert!(krate.join("examples/hand_written.rs").exists());
+        assert!(krate.join("CHANGELOG.md").exists());
+        assert_eq!(
+            apply(&krate, &output, Mode::Write).unwrap(),
+            [],
+            "a second run changes nothing"
+        );
+    }
+
+    #[test]
+    fn check_mode_reports_the_same_changes_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let krate = dir.path().join("magicline");
+        write(&krate.join("src/lib.rs"), "old\n");
+        write(&krate.join("src/extra.rs"), "stale\n");
+        let output = output(&[("src/lib.rs", "new\n"), ("src/models.rs", "models\n")]);
+
+        let changes = apply(&krate, &output, Mode::Check).unwrap();
+
+        assert_eq!(
+            changes,
+            [
+                Change::Updated(krate.join("src/lib.rs")),
+                Change::Updated(krate.join("src/models.rs")),
+                Change::Removed(krate.join("src/extra.rs")),
+            ]
+        );
+        assert_eq!(
+            fs::read_to_string(krate.join("src/lib.rs")).unwrap(),
+            "old\n"
+        );
+        assert!(krate.join("src/extra.rs").exists());
+        assert!(!krate.join("src/models.rs").exists());
+    }
+
+    #[test]
+    fn generated_paths_cannot_escape_the_crate() {
+        let dir = tempfile::tempdir().unwrap();
+        for bad in [
+            "../evil.rs",
+            "/etc/passwd",
+            "src//lib.rs",
+            "src/./lib.rs",
+            "C:/x.rs",
+            "src\\lib.rs",
+            "",
+        ] {
+            let error = apply(
+                dir.path(),
+                &output(&[("src/lib.rs", ""), (bad, "x")]),
+                Mode::Write,
+            )
+            .unwrap_err();
+            assert!(error.to_string().contains("codegen bug"), "{bad}: {error}");
+        }
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "nothing written when one path is bad"
+        );
+    }
+
+    #[test]
+    fn relative_paths_between_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("work/runtime")).unwrap();
+        assert_eq!(
+            relative_path(&root.join("work/generated/x"), &root.join("work/runtime")),
+            "../../runtime"
+        );
+        assert_eq!(
+            relative_path(&root.join("out/./a/../b"), &root.join("work/runtime")),
+            "../../work/runtime"
+        );
+        assert_eq!(
+            relative_path(&root.join("work/runtime"), &root.join("work/runtime")),
+            "."
+        );
+        assert_eq!(
+            relative_path(&root.join("work"), &root.join("work/runtime")),
+            "runtime"
+        );
+    }
+
+    #[test]
+    fn summary_lines_line_up() {
+        let generated = |title: &str, operations| GeneratedCrate {
+            title: title.to_owned(),
+            spec_version: "1.0.0".into(),
+            sha256: String::new(),
+            output: Output {
+                operations,
+                ..output(&[])
+            },
+            elapsed: Duration::ZERO,
+        };
+        let api = |name: &str| Api {
+            name: name.into(),
+            title: String::new(),
+            url: String::new(),
+            file: format!("{name}.json"),
+            crate_name: name.into(),
+            crate_version: "0.1.0".into(),
+            spec_version: String::new(),
+            sha256: String::new(),
+        };
+        let crates = vec![
+            (api("magicline"), generated("Magicline API", 134)),
+            (api("magicline-connect"), generated("Connect", 4)),
+        ];
+        let table = SummaryTable::new(&crates);
+        let lines: Vec<String> = crates
+            .iter()
+            .map(|(api, generated)| table.line(api, generated, 1, Duration::from_millis(210)))
+            .collect();
+        assert_eq!(
+            lines[0],
+            "magicline           Magicline API 1.0.0   134 ops, 2 types     1 file changed   0.21 s"
+        );
+        assert_eq!(
+            lines[1],
+            "magicline-connect   Connect 1.0.0         4 ops, 2 types       1 file changed   0.21 s"
+        );
+    }
+}

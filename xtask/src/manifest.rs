@@ -1,0 +1,277 @@
+//! `specs/manifest.toml`: which spec each generated crate is built from.
+//!
+//! Read with `toml_edit` and updated in place, so its comments and layout survive
+//! `cargo xtask regenerate` and a spec update shows up as a one-line diff.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use toml_edit::{DocumentMut, Item, Value};
+
+/// Where the manifest lives, relative to the workspace root.
+pub const MANIFEST_PATH: &str = "specs/manifest.toml";
+/// Where fetched specs go, relative to the workspace root (git-ignored).
+pub const DOWNLOAD_DIR: &str = "specs/downloaded";
+/// Where the generated crates live, relative to the workspace root.
+pub const GENERATED_DIR: &str = "generated";
+
+/// One `[[api]]` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Api {
+    /// Short name of the API (`openapi`).
+    pub name: String,
+    /// Human-readable name (`Magicline Open API`).
+    pub title: String,
+    /// Where the spec is published.
+    pub url: String,
+    /// File name of the spec in [`DOWNLOAD_DIR`] (`magicline-openapi.json`).
+    pub file: String,
+    /// Cargo package name of the generated crate, also its folder in [`GENERATED_DIR`].
+    pub crate_name: String,
+    /// Version written into the generated crate's `Cargo.toml`.
+    pub crate_version: String,
+    /// `info.version` of the spec the committed crate was generated from.
+    pub spec_version: String,
+    /// sha256 of the spec the committed crate was generated from.
+    pub sha256: String,
+}
+
+impl Api {
+    /// The spec's file name with its version before the extension, as local copies are named
+    /// (`magicline-openapi-1.11.1.json`).
+    pub fn versioned_file_name(&self) -> String {
+        match self.file.rsplit_once('.') {
+            Some((stem, extension)) => format!("{stem}-{}.{extension}", self.spec_version),
+            None => format!("{}-{}", self.file, self.spec_version),
+        }
+    }
+
+    /// Where the fetched spec lives.
+    pub fn downloaded_path(&self, root: &Path) -> PathBuf {
+        root.join(DOWNLOAD_DIR).join(&self.file)
+    }
+
+    /// The generated crate's folder.
+    pub fn crate_dir(&self, root: &Path) -> PathBuf {
+        root.join(GENERATED_DIR).join(&self.crate_name)
+    }
+}
+
+/// The parsed manifest, keeping the document for format-preserving updates.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    document: DocumentMut,
+    apis: Vec<Api>,
+}
+
+impl Manifest {
+    /// Reads `specs/manifest.toml` under `root`.
+    pub fn load(root: &Path) -> Result<Manifest> {
+        let path = root.join(MANIFEST_PATH);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        Manifest::parse(&text)
+            .with_context(|| format!("{} is not a valid manifest", path.display()))
+    }
+
+    /// Parses manifest text.
+    pub fn parse(text: &str) -> Result<Manifest> {
+        let document: DocumentMut = text.parse()?;
+        let Some(tables) = document.get("api").and_then(Item::as_array_of_tables) else {
+            bail!("expected `[[api]]` entries");
+        };
+        let mut apis: Vec<Api> = Vec::new();
+        for (index, table) in tables.iter().enumerate() {
+            let field = |key: &str| -> Result<String> {
+                match table.get(key).and_then(Item::as_str) {
+                    Some(value) => Ok(value.to_owned()),
+                    None => bail!("`[[api]]` number {} needs a string `{key}`", index + 1),
+                }
+            };
+            let api = Api {
+                name: field("name")?,
+                title: field("title")?,
+                url: field("url")?,
+                file: field("file")?,
+                crate_name: field("crate")?,
+                crate_version: field("crate_version")?,
+                spec_version: field("spec_version")?,
+                sha256: field("sha256")?,
+            };
+            for (key, value) in [("file", &api.file), ("crate", &api.crate_name)] {
+                if !is_plain_file_name(value) {
+                    bail!(
+                        "api `{}`: `{key}` must be a plain file name, not {value:?}",
+                        api.name
+                    );
+                }
+            }
+            if let Some(other) = apis.iter().find(|other| {
+                other.name == api.name
+                    || other.file == api.file
+                    || other.crate_name == api.crate_name
+            }) {
+                bail!(
+                    "apis `{}` and `{}` share a name, file or crate",
+                    other.name,
+                    api.name
+                );
+            }
+            apis.push(api);
+        }
+        Ok(Manifest { document, apis })
+    }
+
+    /// The `[[api]]` entries, in file order.
+    pub fn apis(&self) -> &[Api] {
+        &self.apis
+    }
+
+    /// Records that the crate of api `name` is now generated from a spec with this version and
+    /// sha256. Keeps comments, order and any trailing comment on the changed lines.
+    pub fn record_spec(&mut self, name: &str, spec_version: &str, sha256: &str) -> Result<()> {
+        let index = self
+            .apis
+            .iter()
+            .position(|api| api.name == name)
+            .with_context(|| format!("no api named `{name}`"))?;
+        let table = self
+            .document
+            .get_mut("api")
+            .and_then(Item::as_array_of_tables_mut)
+            .and_then(|tables| tables.get_mut(index))
+            .context("the manifest document lost its `[[api]]` entries")?;
+        for (key, new) in [("spec_version", spec_version), ("sha256", sha256)] {
+            match table.get_mut(key).and_then(Item::as_value_mut) {
+                Some(value) if value.as_str() == Some(new) => {}
+                Some(value) => {
+                    let decor = value.decor().clone();
+                    *value = Value::from(new);
+                    *value.decor_mut() = decor;
+                }
+                None => table[key] = toml_edit::value(new),
+            }
+        }
+        let api = &mut self.apis[index];
+        api.spec_version = spec_version.to_owned();
+        api.sha256 = sha256.to_owned();
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Manifest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.document.fmt(f)
+    }
+}
+
+fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\'])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str = r#"# Which spec each generated crate is built from.
+
+[[api]]
+name = "openapi"
+title = "Magicline Open API"
+url = "https://example.com/openapi.json?download="
+file = "magicline-openapi.json"
+crate = "magicline"
+crate_version = "0.1.0"
+spec_version = "1.11.1"   # bumped by regenerate
+sha256 = "aaaa"
+
+# the second one
+[[api]]
+name = "connectapi"
+title = "Magicline Connect API"
+url = "https://example.com/connectapi.json"
+file = "magicline-connectapi.json"
+crate = "magicline-connect"
+crate_version = "0.1.0"
+spec_version = "1.0.0"
+sha256 = "bbbb"
+"#;
+
+    #[test]
+    fn parses_every_api() {
+        let manifest = Manifest::parse(MANIFEST).unwrap();
+        let names: Vec<&str> = manifest
+            .apis()
+            .iter()
+            .map(|api| api.crate_name.as_str())
+            .collect();
+        assert_eq!(names, ["magicline", "magicline-connect"]);
+        let api = &manifest.apis()[0];
+        assert_eq!(api.spec_version, "1.11.1");
+        assert_eq!(api.versioned_file_name(), "magicline-openapi-1.11.1.json");
+        assert_eq!(
+            api.crate_dir(Path::new("/w")),
+            Path::new("/w/generated/magicline")
+        );
+        assert_eq!(
+            api.downloaded_path(Path::new("/w")),
+            Path::new("/w/specs/downloaded/magicline-openapi.json")
+        );
+    }
+
+    #[test]
+    fn recording_a_spec_changes_only_those_values() {
+        let mut manifest = Manifest::parse(MANIFEST).unwrap();
+        manifest.record_spec("openapi", "1.12.0", "cccc").unwrap();
+
+        let expected = MANIFEST
+            .replace(
+                r#"spec_version = "1.11.1"   # bumped"#,
+                r#"spec_version = "1.12.0"   # bumped"#,
+            )
+            .replace(r#"sha256 = "aaaa""#, r#"sha256 = "cccc""#);
+        assert_eq!(manifest.to_string(), expected);
+        assert_eq!(manifest.apis()[0].sha256, "cccc");
+        assert_eq!(
+            Manifest::parse(&manifest.to_string()).unwrap().apis(),
+            manifest.apis()
+        );
+    }
+
+    #[test]
+    fn recording_the_same_spec_changes_nothing() {
+        let mut manifest = Manifest::parse(MANIFEST).unwrap();
+        manifest.record_spec("connectapi", "1.0.0", "bbbb").unwrap();
+        assert_eq!(manifest.to_string(), MANIFEST);
+    }
+
+    #[test]
+    fn the_committed_manifest_parses() {
+        let manifest = Manifest::load(&crate::project_root()).unwrap();
+        assert!(!manifest.apis().is_empty());
+        assert_eq!(
+            manifest.to_string(),
+            std::fs::read_to_string(crate::project_root().join(MANIFEST_PATH)).unwrap()
+        );
+    }
+
+    #[test]
+    fn errors_name_the_problem() {
+        let missing = MANIFEST.replace("crate = \"magicline\"\n", "");
+        let error = Manifest::parse(&missing).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "`[[api]]` number 1 needs a string `crate`"
+        );
+
+        let escaping =
+            MANIFEST.replace("file = \"magicline-openapi.json\"", "file = \"../x.json\"");
+        let error = Manifest::parse(&escaping).unwrap_err();
+        assert!(error.to_string().contains("plain file name"), "{error}");
+
+        let duplicate = MANIFEST.replace("crate = \"magicline-connect\"", "crate = \"magicline\"");
+        assert!(Manifest::parse(&duplicate).is_err());
+
+        assert!(Manifest::parse("title = 'no apis'").is_err());
+    }
+}

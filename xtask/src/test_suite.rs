@@ -1,0 +1,275 @@
+//! `cargo xtask test`: every check the project has, in order, as a list of steps so that new
+//! ones (a mock server to install, say) are one more entry.
+
+use std::fmt;
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, ExitStatus, Stdio};
+
+use anyhow::{Context, Result};
+
+use crate::fetch::{Refresh, SpecSource, ensure_specs};
+use crate::manifest::Manifest;
+
+/// One step of `cargo xtask test`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Fetch the specs that are missing or differ from the manifest.
+    FetchSpecs,
+    /// Run `cargo` in the workspace root.
+    Cargo {
+        /// Arguments after `cargo`.
+        args: &'static [&'static str],
+        /// Extra environment variables.
+        env: &'static [(&'static str, &'static str)],
+    },
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::FetchSpecs => f.write_str("fetch specs"),
+            Step::Cargo { args, env } => {
+                for (name, value) in *env {
+                    write!(f, "{name}={value:?} ")?;
+                }
+                write!(f, "cargo {}", args.join(" "))
+            }
+        }
+    }
+}
+
+/// The steps of `cargo xtask test`, in the order they run.
+pub fn steps() -> Vec<Step> {
+    vec![
+        Step::FetchSpecs,
+        Step::Cargo {
+            args: &["test", "--workspace", "--all-targets"],
+            env: &[],
+        },
+        Step::Cargo {
+            args: &["test", "--workspace", "--doc"],
+            env: &[],
+        },
+        Step::Cargo {
+            args: &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            env: &[],
+        },
+        Step::Cargo {
+            args: &["doc", "--workspace", "--no-deps"],
+            env: &[("RUSTDOCFLAGS", "-D warnings")],
+        },
+    ]
+}
+
+/// A step of `cargo xtask test` failed; `cargo xtask` exits with [`StepFailed::exit_code`].
+#[derive(Debug)]
+pub struct StepFailed {
+    /// The step, as its header shows it.
+    pub step: String,
+    /// The exit code of the step's command, or `None` when it was killed by a signal.
+    pub code: Option<i32>,
+}
+
+impl StepFailed {
+    /// The step's own exit code, or 1 when it has none.
+    pub fn exit_code(&self) -> u8 {
+        self.code
+            .and_then(|code| u8::try_from(code).ok())
+            .filter(|code| *code != 0)
+            .unwrap_or(1)
+    }
+}
+
+impl fmt::Display for StepFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.code {
+            Some(code) => write!(f, "`{}` failed with exit code {code}", self.step)?,
+            None => write!(f, "`{}` was killed", self.step)?,
+        }
+        f.write_str(": fix what it reported above, then run `cargo xtask test` again")
+    }
+}
+
+impl std::error::Error for StepFailed {}
+
+/// Runs every step, stopping at the first failure, and closes with the number of tests that
+/// passed, failed and were skipped over all `cargo test` runs.
+pub fn run(root: &Path, source: &SpecSource) -> Result<()> {
+    let steps = steps();
+    let mut tally = Tally::default();
+    for (index, step) in steps.iter().enumerate() {
+        println!("==> [{}/{}] {step}", index + 1, steps.len());
+        match step {
+            Step::FetchSpecs => {
+                let manifest = Manifest::load(root)?;
+                ensure_specs(root, &manifest, source, Refresh::IfMismatched)?;
+            }
+            Step::Cargo { args, env } => {
+                let status = run_cargo(root, args, env, &mut tally)
+                    .with_context(|| format!("cannot run `{step}`: is cargo on the PATH?"))?;
+                if !status.success() {
+                    println!("{tally}");
+                    return Err(StepFailed {
+                        step: step.to_string(),
+                        code: status.code(),
+                    }
+                    .into());
+                }
+            }
+        }
+    }
+    println!("==> all {} steps passed", steps.len());
+    println!("{tally}");
+    Ok(())
+}
+
+/// Runs cargo, echoing its standard output line by line and counting the tests it reports.
+fn run_cargo(
+    root: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    tally: &mut Tally,
+) -> io::Result<ExitStatus> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut child = Command::new(cargo)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(root)
+        .stdout(Stdio::piped())
+        .spawn()?;
+    if let Some(output) = child.stdout.take() {
+        let mut output = BufReader::new(output);
+        let mut line = Vec::new();
+        let mut stdout = io::stdout();
+        while output.read_until(b'\n', &mut line)? > 0 {
+            tally.count(&String::from_utf8_lossy(&line));
+            stdout.write_all(&line)?;
+            stdout.flush()?;
+            line.clear();
+        }
+    }
+    child.wait()
+}
+
+/// Tests counted from libtest's `test result:` lines.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    /// Tests that passed.
+    pub passed: u64,
+    /// Tests that failed.
+    pub failed: u64,
+    /// Tests that were ignored.
+    pub skipped: u64,
+}
+
+impl Tally {
+    /// Adds the counts of `line` if it is a libtest summary
+    /// (`test result: ok. 28 passed; 0 failed; 1 ignored; ...`).
+    pub fn count(&mut self, line: &str) {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else {
+            return;
+        };
+        for part in rest.split(';') {
+            let mut words = part.split_whitespace().rev();
+            let (Some(what), Some(number)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(number) = number.parse::<u64>() else {
+                continue;
+            };
+            match what {
+                "passed" => self.passed += number,
+                "failed" => self.failed += number,
+                "ignored" => self.skipped += number,
+                _ => {}
+            }
+        }
+    }
+}
+
+impl fmt::Display for Tally {
+    /// The closing line CI reads: `tests: 30 passed, 0 failed, 1 skipped`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "tests: {} passed, {} failed, {} skipped",
+            self.passed, self.failed, self.skipped
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_run_fetch_first_and_show_their_commands() {
+        let headers: Vec<String> = steps().iter().map(Step::to_string).collect();
+        assert_eq!(
+            headers,
+            [
+                "fetch specs",
+                "cargo test --workspace --all-targets",
+                "cargo test --workspace --doc",
+                "cargo clippy --workspace --all-targets -- -D warnings",
+                "RUSTDOCFLAGS=\"-D warnings\" cargo doc --workspace --no-deps",
+            ]
+        );
+    }
+
+    #[test]
+    fn tests_are_counted_from_libtest_summaries() {
+        let mut tally = Tally::default();
+        tally.count("test result: ok. 28 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 0.03s\n");
+        tally.count("test result: FAILED. 3 passed; 1 failed; 0 ignored; 0 measured; 5 filtered out; finished in 1s");
+        tally.count("test parse::passed ... ok");
+        tally.count("running 4 tests");
+        assert_eq!(
+            tally,
+            Tally {
+                passed: 31,
+                failed: 1,
+                skipped: 2
+            }
+        );
+        assert_eq!(tally.to_string(), "tests: 31 passed, 1 failed, 2 skipped");
+    }
+
+    #[test]
+    fn a_failed_step_passes_its_exit_code_through() {
+        let failed = StepFailed {
+            step: "cargo test".into(),
+            code: Some(101),
+        };
+        assert_eq!(failed.exit_code(), 101);
+        assert!(
+            failed
+                .to_string()
+                .starts_with("`cargo test` failed with exit code 101: ")
+        );
+        assert_eq!(
+            StepFailed {
+                step: String::new(),
+                code: None
+            }
+            .exit_code(),
+            1
+        );
+        assert_eq!(
+            StepFailed {
+                step: String::new(),
+                code: Some(300)
+            }
+            .exit_code(),
+            1
+        );
+    }
+}
