@@ -14,6 +14,7 @@
 
 mod docs;
 mod error;
+mod features;
 mod names;
 mod operations;
 mod render;
@@ -83,12 +84,15 @@ pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
     let operations = operations::collect(api, &mut types)?;
     types.break_cycles();
 
+    let plan = features::FeaturePlan::new(&types, &operations);
+
     let info = crate_info(api, settings);
+    let cargo_toml = render::cargo_toml(&info, &settings.runtime_path, settings.standalone, &plan);
     let mut files = vec![
-        GeneratedFile { path: "Cargo.toml".into(), contents: render::cargo_toml(&info, &settings.runtime_path, settings.standalone) },
-        GeneratedFile { path: "src/lib.rs".into(), contents: render::lib_file(&info, &operations)? },
-        GeneratedFile { path: "src/models.rs".into(), contents: render::models_file(&info, &types, &operations)? },
-        GeneratedFile { path: "src/api/mod.rs".into(), contents: render::api_module_file(&info, &operations)? },
+        GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml },
+        GeneratedFile { path: "src/lib.rs".into(), contents: render::lib_file(&info, &operations, &plan)? },
+        GeneratedFile { path: "src/models.rs".into(), contents: render::models_file(&info, &types, &operations, &plan)? },
+        GeneratedFile { path: "src/api/mod.rs".into(), contents: render::api_module_file(&info, &operations, &plan)? },
     ];
     for group in &operations.groups {
         let contents = render::group_file(&info, group)?;

@@ -5,6 +5,7 @@ use quote::quote;
 
 use crate::docs;
 use crate::error::Error;
+use crate::features::FeaturePlan;
 use crate::operations::{Api, Body, ErrorBody, Group, Location, OperationDef, Page, Param, Success};
 use crate::types::{EnumDef, RType, StructDef, TypeDef, TypeSpace, UnionDef};
 
@@ -80,14 +81,40 @@ pub(crate) fn format_file(header: &str, tokens: TokenStream, pointer_for_errors:
         pointer: pointer_for_errors.to_owned(),
         message: format!("generated code did not parse ({e}); this is a generator bug"),
     })?;
-    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+    Ok(format!("{header}\n{}", space_items(&prettyplease::unparse(&file))))
+}
+
+/// prettyplease puts items back to back; a blank line between items (not between fields or
+/// statements) makes the files read like hand-formatted code.
+fn space_items(code: &str) -> String {
+    const ITEM_STARTS: &[&str] =
+        &["///", "#[", "#![", "pub ", "pub(crate) ", "impl", "fn ", "async fn ", "static ", "const ", "mod ", "use ", "type "];
+    let mut out = String::with_capacity(code.len() + code.len() / 20);
+    let mut previous = "";
+    for line in code.lines() {
+        let trimmed = line.trim_start();
+        let previous_trimmed = previous.trim();
+        let previous_closes = previous_trimmed == "}" || previous_trimmed.ends_with(';');
+        let both_uses = trimmed.starts_with("use ") && previous_trimmed.starts_with("use ")
+            || trimmed.starts_with("pub use ") && previous_trimmed.starts_with("pub use ")
+            || trimmed.starts_with("mod ") && previous_trimmed.starts_with("pub use ");
+        let same_depth = line.len() - trimmed.len() <= previous.len() - previous.trim_start().len();
+        if previous_closes && same_depth && !both_uses && ITEM_STARTS.iter().any(|start| trimmed.starts_with(start)) {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = line;
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
 // models.rs
 
-pub(crate) fn models_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api) -> Result<String, Error> {
-    let definitions = types.defs().values().map(|def| match def {
+pub(crate) fn models_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan: &FeaturePlan) -> Result<String, Error> {
+    let definitions = types.defs().iter().map(|(name, def)| {
+        let tokens = match def {
         TypeDef::Struct(s) => struct_tokens(s, types),
         TypeDef::Enum(e) => enum_tokens(e),
         TypeDef::Union(u) => union_tokens(u),
@@ -97,9 +124,11 @@ pub(crate) fn models_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api) ->
             let ty = type_tokens(&a.ty, Scope::Models);
             quote! { #doc pub type #name = #ty; }
         }
+        };
+        gate(tokens, &plan.cfg_for_type(name))
     });
-    let pages = api.pages.iter().map(|(name, page)| page_tokens(name, page));
-    let errors = api.error_bodies.iter().map(error_body_tokens);
+    let pages = api.pages.iter().map(|(name, page)| gate(page_tokens(name, page), &plan.cfg_for_type(name)));
+    let errors = api.error_bodies.iter().map(|body| gate(error_body_tokens(body), &plan.cfg_for_type(&body.name)));
     let tokens = quote! {
         //! Every type the API sends or receives.
         use magicline_runtime as rt;
@@ -119,6 +148,21 @@ fn type_doc(doc: &str, deprecated: bool) -> TokenStream {
         docs::attributes(&text)
     } else {
         docs::attributes(doc)
+    }
+}
+
+/// Puts `cfg` on every item in `items` (a type, its impls).
+fn gate(items: TokenStream, cfg: &TokenStream) -> TokenStream {
+    if cfg.is_empty() {
+        return items;
+    }
+    match syn::parse2::<syn::File>(items.clone()) {
+        Ok(file) => {
+            let items = file.items.iter();
+            quote! { #( #cfg #items )* }
+        }
+        // Unparsable tokens are reported by `format_file` with context; pass them through.
+        Err(_) => items,
     }
 }
 
@@ -345,12 +389,12 @@ fn status_pattern(status: &str) -> TokenStream {
     match status.as_bytes() {
         [digit, b'X', b'X'] | [digit, b'x', b'x'] => {
             let low = u16::from(digit - b'0') * 100;
-            let high = low + 99;
+            let (low, high) = (proc_macro2::Literal::u16_unsuffixed(low), proc_macro2::Literal::u16_unsuffixed(low + 99));
             quote!(#low..=#high)
         }
         _ if status == "default" => quote!(_),
         _ => {
-            let code: u16 = status.parse().unwrap_or_default();
+            let code = proc_macro2::Literal::u16_unsuffixed(status.parse().unwrap_or_default());
             quote!(#code)
         }
     }
@@ -776,10 +820,11 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
 // ---------------------------------------------------------------------------------------------
 // lib.rs, api/mod.rs, Cargo.toml
 
-pub(crate) fn api_module_file(info: &CrateInfo, api: &Api) -> Result<String, Error> {
+pub(crate) fn api_module_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Result<String, Error> {
     let modules = api.groups.iter().map(|g| {
         let module = ident(&g.module);
-        quote! { mod #module; pub use #module::*; }
+        let cfg = plan.cfg_for_group(&g.module);
+        quote! { #cfg mod #module; #cfg pub use #module::*; }
     });
     let tokens = quote! {
         //! Operations, grouped as the API groups them (by tag). Reach a group through the
@@ -789,7 +834,7 @@ pub(crate) fn api_module_file(info: &CrateInfo, api: &Api) -> Result<String, Err
     format_file(&info.header, tokens, "#/tags")
 }
 
-pub(crate) fn lib_file(info: &CrateInfo, api: &Api) -> Result<String, Error> {
+pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Result<String, Error> {
     let mut crate_doc = format!("# {} {}\n\n", info.title, info.version);
     if !info.description.is_empty() {
         crate_doc.push_str(&docs::sanitise(&info.description));
@@ -825,8 +870,10 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api) -> Result<String, Error> {
         let accessor = ident(&g.accessor);
         let struct_name = ident(&g.struct_name);
         let doc = docs::attributes(&g.doc);
+        let cfg = plan.cfg_for_group(&g.module);
         quote! {
             #doc
+            #cfg
             pub fn #accessor(&self) -> api::#struct_name<'_> {
                 api::#struct_name::new(self)
             }
@@ -887,7 +934,7 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api) -> Result<String, Error> {
     format_file(&info.header, tokens, "#")
 }
 
-pub(crate) fn cargo_toml(info: &CrateInfo, runtime_path: &str, standalone: bool) -> String {
+pub(crate) fn cargo_toml(info: &CrateInfo, runtime_path: &str, standalone: bool, plan: &FeaturePlan) -> String {
     let header: String = info.header.lines().map(|l| format!("#{}\n", l.trim_start_matches("//"))).collect();
     let workspace = if standalone { "\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n" } else { "" };
     let description = format!("Client for {} {}, generated from its OpenAPI document", info.title, info.version)
@@ -897,9 +944,14 @@ pub(crate) fn cargo_toml(info: &CrateInfo, runtime_path: &str, standalone: bool)
         "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.85\"\n\
          description = \"{description}\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n\
          [dependencies]\nmagicline-runtime = {{ path = \"{runtime_path}\" }}\n\
-         serde = {{ version = \"1\", features = [\"derive\"] }}\n{workspace}",
+         serde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
+         # One feature per operation group (tag); turn off `default-features` and pick the groups\n\
+         # you use to compile only their operations and the types they need.\n\
+         [features]\ndefault = [{defaults}]\n{features}{workspace}",
         name = info.crate_name,
         version = info.crate_version,
+        defaults = plan.features.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", "),
+        features = plan.features.iter().map(|f| format!("{f} = []\n")).collect::<String>(),
     )
 }
 

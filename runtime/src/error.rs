@@ -85,7 +85,7 @@ pub enum Error<E> {
     /// a path parameter was missing or empty. Nothing was sent.
     #[error("{operation}: could not build the request: {message}")]
     Request {
-        /// The operation id (`paginate` for errors raised by [`paginate`](crate::paginate)).
+        /// The operation id.
         operation: &'static str,
         /// What was wrong.
         message: String,

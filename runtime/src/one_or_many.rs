@@ -17,7 +17,7 @@ use serde::{Serialize, Serializer};
 ///
 /// Decoding looks at the JSON shape: an array is [`Many`](Self::Many), anything else is handed to
 /// `T` as [`One`](Self::One). (So `T` must not itself be a sequence type.)
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OneOrMany<T> {
     /// A single value.
     One(T),

@@ -156,8 +156,14 @@ fn parse_retry_after(value: &HeaderValue, now: SystemTime) -> Option<Duration> {
                 .map(|dt| dt.and_utc())
         })
         .ok()?;
-    let at = SystemTime::from(at);
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    // Computed in chrono rather than `SystemTime`, whose range is platform-dependent and whose
+    // conversions panic when exceeded: a hostile date must not crash the client.
+    let now = chrono::DateTime::<chrono::Utc>::from(now);
+    Some(
+        at.signed_duration_since(now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// A random number for jitter. `RandomState` is seeded from the OS once per thread and stepped
@@ -208,6 +214,10 @@ mod tests {
             Some(Duration::from_secs(7))
         );
         assert_eq!(parse("Sun, 06 Nov 1994 08:00:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse("Fri, 31 Dec 9999 23:59:59 GMT").map(|d| d > Duration::ZERO),
+            Some(true)
+        );
         assert_eq!(parse("soon"), None);
         assert_eq!(parse("-1"), None);
     }

@@ -617,7 +617,10 @@ async fn connection_refused_is_a_transport_error() {
     assert!(!format!("{err:?}").contains(KEY));
     // Logs name the template and the cause, not the filled-in URL.
     let log = recorder.log.lock().unwrap().join("\n");
-    assert!(log.contains("request failed") && log.contains("connect=true"), "{log}");
+    assert!(
+        log.contains("request failed") && log.contains("connect=true"),
+        "{log}"
+    );
     assert!(!log.contains("/v1/customers/1"), "{log}");
 }
 
@@ -1032,4 +1035,41 @@ async fn tracing_names_the_template_and_never_the_key() {
     );
     assert!(!log.contains(KEY), "{log}");
     assert!(!log.contains("/v1/customers/42"), "{log}");
+}
+
+#[tokio::test]
+async fn callers_reqwest_client_is_used_with_per_attempt_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("x-api-key", KEY))
+        .and(header("x-tenant", "override"))
+        .respond_with(ResponseTemplate::new(200).set_delay(ms(2_000)))
+        .mount(&server)
+        .await;
+
+    let client: Client = builder(&server)
+        .reqwest_client(magicline_runtime::reqwest::Client::new())
+        .default_header("X-Tenant", "default")
+        .timeout(ms(100))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err = client
+        .request(&GET_CUSTOMER)
+        .path_param("customerId", &1)
+        .header("X-Tenant", "override")
+        .send::<Customer, Infallible>()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
+    // The request matched the mock: key sent, call header replaced the default.
+    assert_eq!(requests(&server).await.len(), 1);
+    assert_eq!(
+        requests(&server).await[0]
+            .headers
+            .get_all("x-tenant")
+            .iter()
+            .count(),
+        1
+    );
 }

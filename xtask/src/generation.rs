@@ -36,24 +36,12 @@ pub struct GeneratedCrate {
     pub elapsed: Duration,
 }
 
-/// Reads, parses and generates one spec. `source` names the spec in the generated headers.
-pub fn generate_crate(
-    text: &str,
-    crate_name: &str,
-    crate_version: &str,
-    runtime_path: &str,
-    source: &str,
-) -> Result<GeneratedCrate> {
+/// Parses and generates one spec; `settings.spec_sha256` is filled in here.
+pub fn generate_crate(text: &str, mut settings: codegen::Settings) -> Result<GeneratedCrate> {
     let start = Instant::now();
     let sha256 = sha256_hex(text.as_bytes());
+    settings.spec_sha256.clone_from(&sha256);
     let spec = codegen::Spec::parse(text)?;
-    let settings = codegen::Settings {
-        crate_name: crate_name.to_owned(),
-        crate_version: crate_version.to_owned(),
-        runtime_path: runtime_path.to_owned(),
-        spec_source: source.to_owned(),
-        spec_sha256: sha256.clone(),
-    };
     let output = codegen::generate(&spec, &settings)?;
     let info = &spec.openapi().info;
     Ok(GeneratedCrate {
@@ -68,14 +56,12 @@ pub fn generate_crate(
 fn generate_api(root: &Path, api: &Api) -> Result<GeneratedCrate> {
     let start = Instant::now();
     let text = read_downloaded(root, api)?;
-    let mut generated = generate_crate(
-        &text,
-        &api.crate_name,
-        &api.crate_version,
-        GENERATED_RUNTIME_PATH,
-        &api.url,
-    )
-    .with_context(|| {
+    let settings = codegen::Settings {
+        runtime_path: GENERATED_RUNTIME_PATH.to_owned(),
+        spec_source: api.url.clone(),
+        ..codegen::Settings::new(&api.crate_name, &api.crate_version)
+    };
+    let mut generated = generate_crate(&text, settings).with_context(|| {
         format!(
             "cannot generate `{}` from {}; nothing was written",
             api.crate_name,
@@ -328,23 +314,32 @@ pub fn generate_standalone(root: &Path, request: &StandaloneCrate) -> Result<()>
         || request.spec.display().to_string(),
         |name| name.to_string_lossy().into_owned(),
     );
-    let generated = generate_crate(
-        &text,
-        &request.crate_name,
-        &request.crate_version,
-        &runtime_path,
-        &source,
-    )
-    .with_context(|| {
+    let settings = codegen::Settings {
+        runtime_path: runtime_path.clone(),
+        spec_source: source,
+        standalone: true,
+        ..codegen::Settings::new(&request.crate_name, &request.crate_version)
+    };
+    let generated = generate_crate(&text, settings).with_context(|| {
         format!(
             "cannot generate a crate from {}; nothing was written",
             request.spec.display()
         )
     })?;
+    let files = generated
+        .output
+        .files
+        .iter()
+        .map(|file| {
+            Ok((
+                request.out.join(checked_relative_path(&file.path)?),
+                &file.contents,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut written = 0;
-    for file in &generated.output.files {
-        let path = request.out.join(checked_relative_path(&file.path)?);
-        if ensure_file_contents(&path, &file.contents, Mode::Write)? == Outcome::Written {
+    for (path, contents) in files {
+        if ensure_file_contents(&path, contents, Mode::Write)? == Outcome::Written {
             written += 1;
         }
     }

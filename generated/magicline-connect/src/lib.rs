@@ -27,18 +27,25 @@
 //! # }
 //! ```
 pub mod api;
+
 pub mod models;
+
 use magicline_runtime as rt;
+
 pub use rt::{BuildError, DateTime, Error, RetryPolicy};
+
 /// The runtime shared by all generated clients (errors, retries, pagination, uploads).
 pub use magicline_runtime as runtime;
+
 /// The server named first in the API's document.
 pub const DEFAULT_BASE_URL: &str = "https://connectdemo.api.magicline.com";
+
 const DEFAULTS: rt::ApiDefaults = rt::ApiDefaults {
     base_url: DEFAULT_BASE_URL,
     user_agent: "magicline-connect/0.1.0",
     api_key_header: None,
 };
+
 /// A client for the API: cheap to clone, share one per process.
 ///
 /// The API needs no key.
@@ -46,90 +53,130 @@ const DEFAULTS: rt::ApiDefaults = rt::ApiDefaults {
 pub struct Client {
     raw: rt::Client,
 }
+
 /// Configures a [`Client`]: base URL, API key, timeouts, retries, headers.
 pub type ClientBuilder = rt::ClientBuilder<Client>;
+
 impl Client {
     /// Starts configuring a client; the base URL defaults to [`DEFAULT_BASE_URL`].
     pub fn builder() -> ClientBuilder {
         rt::ClientBuilder::new(DEFAULTS)
     }
+
     /// The runtime client underneath, for requests the generated methods do not cover.
     pub fn raw(&self) -> &rt::Client {
         &self.raw
     }
+
     /// List your marketing campaigns
+    #[cfg(feature = "campaigns")]
     pub fn campaigns(&self) -> api::Campaigns<'_> {
         api::Campaigns::new(self)
     }
+
     /// /terminal
+    #[cfg(feature = "terminal")]
     pub fn terminal(&self) -> api::Terminal<'_> {
         api::Terminal::new(self)
     }
+
     /// Allow prospects to book a trial session
+    #[cfg(feature = "trial-sessions")]
     pub fn trial_sessions(&self) -> api::TrialSessions<'_> {
         api::TrialSessions::new(self)
     }
+
     /// Tenant information
+    #[cfg(feature = "tenant")]
     pub fn tenant(&self) -> api::Tenant<'_> {
         api::Tenant::new(self)
     }
+
     /// Additional referral information for member creation
+    #[cfg(feature = "referral")]
     pub fn referral(&self) -> api::Referral<'_> {
         api::Referral::new(self)
     }
+
     /// Allow prospect to upload image
+    #[cfg(feature = "image")]
     pub fn image(&self) -> api::Image<'_> {
         api::Image::new(self)
     }
+
     /// Getting information about external promotion participation
+    #[cfg(feature = "promotions")]
     pub fn promotions(&self) -> api::Promotions<'_> {
         api::Promotions::new(self)
     }
+
     /// /addressdata
+    #[cfg(feature = "address-data")]
     pub fn address_data(&self) -> api::AddressData<'_> {
         api::AddressData::new(self)
     }
+
     /// /contractvoucher
+    #[cfg(feature = "contract-voucher")]
     pub fn contract_voucher(&self) -> api::ContractVoucher<'_> {
         api::ContractVoucher::new(self)
     }
+
     /// /validation
+    #[cfg(feature = "validation")]
     pub fn validation(&self) -> api::Validation<'_> {
         api::Validation::new(self)
     }
+
     /// List rates and create new members
+    #[cfg(feature = "contracts")]
     pub fn contracts(&self) -> api::Contracts<'_> {
         api::Contracts::new(self)
     }
+
     /// Store credit cards for new members
+    #[cfg(feature = "credit-card-tokenization")]
     pub fn credit_card_tokenization(&self) -> api::CreditCardTokenization<'_> {
         api::CreditCardTokenization::new(self)
     }
+
     /// BankAccount
+    #[cfg(feature = "bank-account")]
     pub fn bank_account(&self) -> api::BankAccount<'_> {
         api::BankAccount::new(self)
     }
+
     /// FeatureCheck
+    #[cfg(feature = "feature-check")]
     pub fn feature_check(&self) -> api::FeatureCheck<'_> {
         api::FeatureCheck::new(self)
     }
+
     /// I18n
+    #[cfg(feature = "i18n")]
     pub fn i18n(&self) -> api::I18n<'_> {
         api::I18n::new(self)
     }
+
     /// Leads
+    #[cfg(feature = "leads")]
     pub fn leads(&self) -> api::Leads<'_> {
         api::Leads::new(self)
     }
+
     /// Studios
+    #[cfg(feature = "studios")]
     pub fn studios(&self) -> api::Studios<'_> {
         api::Studios::new(self)
     }
+
     /// Previews
+    #[cfg(feature = "previews")]
     pub fn previews(&self) -> api::Previews<'_> {
         api::Previews::new(self)
     }
 }
+
 impl From<rt::Client> for Client {
     fn from(raw: rt::Client) -> Self {
         Client { raw }

@@ -2,6 +2,8 @@
 
 //! Every type the API sends or receives.
 use magicline_runtime as rt;
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddressDetailsDto {
@@ -84,6 +86,8 @@ pub struct AddressDetailsDto {
     )]
     pub street_type: Option<String>,
 }
+
+#[cfg(feature = "address-data")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddressProvinceDto {
@@ -94,6 +98,8 @@ pub struct AddressProvinceDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub zip_code: String,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AdyenCompleteTokenizationResponseDto {
@@ -110,6 +116,8 @@ pub struct AdyenCompleteTokenizationResponseDto {
     )]
     pub result_code: Option<String>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AdyenInitiateTokenizationResponseDtoV2 {
@@ -133,6 +141,8 @@ pub struct AdyenInitiateTokenizationResponseDtoV2 {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub result_code: String,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AgeBasedAdjustmentDto {
@@ -140,6 +150,8 @@ pub struct AgeBasedAdjustmentDto {
     pub age_range_dto: AgeRangeDto,
     pub value: f64,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     Absolute,
@@ -147,6 +159,8 @@ pub enum AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -157,6 +171,8 @@ impl AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
         }
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -165,20 +181,27 @@ impl rt::StringEnum for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl serde::Serialize for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -186,6 +209,8 @@ impl<'de> serde::Deserialize<'de> for AgeBasedAdjustmentDtoAgeBasedAdjustmentTyp
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AgeRangeDto {
@@ -194,6 +219,8 @@ pub struct AgeRangeDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_age: Option<i32>,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttachedExternalUrlDto {
@@ -210,6 +237,8 @@ pub struct AttachedExternalUrlDto {
     )]
     pub title: Option<String>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BacsPaymentInstrumentDto {
@@ -250,6 +279,8 @@ pub struct BacsPaymentInstrumentDto {
     )]
     pub shopper_email: Option<String>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BanContactCardDto {
@@ -270,6 +301,8 @@ pub struct BanContactCardDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BanContactCardDtoExpiry {
@@ -282,6 +315,8 @@ pub struct BanContactCardDtoExpiry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BanContactCardDtoExpiryMonth {
     January,
@@ -299,6 +334,8 @@ pub enum BanContactCardDtoExpiryMonth {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl BanContactCardDtoExpiryMonth {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -319,6 +356,8 @@ impl BanContactCardDtoExpiryMonth {
         }
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for BanContactCardDtoExpiryMonth {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -337,20 +376,27 @@ impl rt::StringEnum for BanContactCardDtoExpiryMonth {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl std::fmt::Display for BanContactCardDtoExpiryMonth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl serde::Serialize for BanContactCardDtoExpiryMonth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for BanContactCardDtoExpiryMonth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -358,6 +404,8 @@ impl<'de> serde::Deserialize<'de> for BanContactCardDtoExpiryMonth {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "terminal")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BirthInformationDto {
@@ -372,6 +420,8 @@ pub struct BirthInformationDto {
     )]
     pub place_of_birth: Option<String>,
 }
+
+#[cfg(feature = "terminal")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BirthInformationDtoCountryOfBirth {
     Undefined,
@@ -649,6 +699,8 @@ pub enum BirthInformationDtoCountryOfBirth {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "terminal")]
 impl BirthInformationDtoCountryOfBirth {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -929,6 +981,8 @@ impl BirthInformationDtoCountryOfBirth {
         }
     }
 }
+
+#[cfg(feature = "terminal")]
 impl rt::StringEnum for BirthInformationDtoCountryOfBirth {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1207,20 +1261,27 @@ impl rt::StringEnum for BirthInformationDtoCountryOfBirth {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "terminal")]
 impl std::fmt::Display for BirthInformationDtoCountryOfBirth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "terminal")]
 impl serde::Serialize for BirthInformationDtoCountryOfBirth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "terminal")]
 impl<'de> serde::Deserialize<'de> for BirthInformationDtoCountryOfBirth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1228,6 +1289,8 @@ impl<'de> serde::Deserialize<'de> for BirthInformationDtoCountryOfBirth {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelContractManualRequestDto {
@@ -1263,6 +1326,8 @@ pub struct CancelContractManualRequestDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_id: Option<i64>,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CancelContractManualRequestDtoCancellationDateType {
     NextPossibleCancellationDate,
@@ -1270,6 +1335,8 @@ pub enum CancelContractManualRequestDtoCancellationDateType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl CancelContractManualRequestDtoCancellationDateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1280,6 +1347,8 @@ impl CancelContractManualRequestDtoCancellationDateType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualRequestDtoCancellationDateType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1288,20 +1357,27 @@ impl rt::StringEnum for CancelContractManualRequestDtoCancellationDateType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for CancelContractManualRequestDtoCancellationDateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for CancelContractManualRequestDtoCancellationDateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de>
 for CancelContractManualRequestDtoCancellationDateType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1310,6 +1386,8 @@ for CancelContractManualRequestDtoCancellationDateType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CancelContractManualRequestDtoCancellationType {
     OrdinaryCancellation,
@@ -1317,6 +1395,8 @@ pub enum CancelContractManualRequestDtoCancellationType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl CancelContractManualRequestDtoCancellationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1327,6 +1407,8 @@ impl CancelContractManualRequestDtoCancellationType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualRequestDtoCancellationType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1335,20 +1417,27 @@ impl rt::StringEnum for CancelContractManualRequestDtoCancellationType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for CancelContractManualRequestDtoCancellationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for CancelContractManualRequestDtoCancellationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractManualRequestDtoCancellationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1356,6 +1445,8 @@ impl<'de> serde::Deserialize<'de> for CancelContractManualRequestDtoCancellation
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelContractManualResponseDto {
@@ -1406,6 +1497,8 @@ pub struct CancelContractManualResponseDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_id: Option<i64>,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CancelContractManualResponseDtoCancellationDateType {
     NextPossibleCancellationDate,
@@ -1413,6 +1506,8 @@ pub enum CancelContractManualResponseDtoCancellationDateType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl CancelContractManualResponseDtoCancellationDateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1423,6 +1518,8 @@ impl CancelContractManualResponseDtoCancellationDateType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualResponseDtoCancellationDateType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1431,20 +1528,27 @@ impl rt::StringEnum for CancelContractManualResponseDtoCancellationDateType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for CancelContractManualResponseDtoCancellationDateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for CancelContractManualResponseDtoCancellationDateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de>
 for CancelContractManualResponseDtoCancellationDateType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1453,6 +1557,8 @@ for CancelContractManualResponseDtoCancellationDateType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CancelContractManualResponseDtoCancellationType {
     OrdinaryCancellation,
@@ -1460,6 +1566,8 @@ pub enum CancelContractManualResponseDtoCancellationType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl CancelContractManualResponseDtoCancellationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1470,6 +1578,8 @@ impl CancelContractManualResponseDtoCancellationType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualResponseDtoCancellationType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1478,20 +1588,27 @@ impl rt::StringEnum for CancelContractManualResponseDtoCancellationType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for CancelContractManualResponseDtoCancellationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for CancelContractManualResponseDtoCancellationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractManualResponseDtoCancellationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1499,6 +1616,8 @@ impl<'de> serde::Deserialize<'de> for CancelContractManualResponseDtoCancellatio
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelContractRequestDto {
@@ -1529,6 +1648,8 @@ pub struct CancelContractRequestDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub lastname: String,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CancelContractRequestDtoCancellationDateType {
     NextPossibleCancellationDate,
@@ -1536,6 +1657,8 @@ pub enum CancelContractRequestDtoCancellationDateType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl CancelContractRequestDtoCancellationDateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1546,6 +1669,8 @@ impl CancelContractRequestDtoCancellationDateType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractRequestDtoCancellationDateType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1554,20 +1679,27 @@ impl rt::StringEnum for CancelContractRequestDtoCancellationDateType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for CancelContractRequestDtoCancellationDateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for CancelContractRequestDtoCancellationDateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractRequestDtoCancellationDateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1575,6 +1707,8 @@ impl<'de> serde::Deserialize<'de> for CancelContractRequestDtoCancellationDateTy
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CancelContractRequestDtoCancellationType {
     OrdinaryCancellation,
@@ -1582,6 +1716,8 @@ pub enum CancelContractRequestDtoCancellationType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl CancelContractRequestDtoCancellationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1592,6 +1728,8 @@ impl CancelContractRequestDtoCancellationType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractRequestDtoCancellationType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1600,20 +1738,27 @@ impl rt::StringEnum for CancelContractRequestDtoCancellationType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for CancelContractRequestDtoCancellationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for CancelContractRequestDtoCancellationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractRequestDtoCancellationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1621,6 +1766,8 @@ impl<'de> serde::Deserialize<'de> for CancelContractRequestDtoCancellationType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelContractResponseDto {
@@ -1673,6 +1820,8 @@ pub struct CancelContractResponseDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_id: Option<i64>,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CancelContractResponseDtoCancellationType {
     OrdinaryCancellation,
@@ -1680,6 +1829,8 @@ pub enum CancelContractResponseDtoCancellationType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl CancelContractResponseDtoCancellationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1690,6 +1841,8 @@ impl CancelContractResponseDtoCancellationType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractResponseDtoCancellationType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1698,20 +1851,27 @@ impl rt::StringEnum for CancelContractResponseDtoCancellationType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for CancelContractResponseDtoCancellationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for CancelContractResponseDtoCancellationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractResponseDtoCancellationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1719,6 +1879,8 @@ impl<'de> serde::Deserialize<'de> for CancelContractResponseDtoCancellationType 
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelationReasonDto {
@@ -1740,6 +1902,8 @@ pub struct CancelationReasonDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visible_in_nox: Option<bool>,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CancelationReasonDtoType {
     Undefined,
@@ -1750,6 +1914,8 @@ pub enum CancelationReasonDtoType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl CancelationReasonDtoType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1763,6 +1929,8 @@ impl CancelationReasonDtoType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelationReasonDtoType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1774,20 +1942,27 @@ impl rt::StringEnum for CancelationReasonDtoType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for CancelationReasonDtoType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for CancelationReasonDtoType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelationReasonDtoType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1795,6 +1970,8 @@ impl<'de> serde::Deserialize<'de> for CancelationReasonDtoType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CdnImageDto {
@@ -1811,6 +1988,8 @@ pub struct CdnImageDto {
     )]
     pub url: Option<String>,
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CentralLegalLinkDto {
@@ -1837,6 +2016,8 @@ pub struct CentralLegalLinkDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optlock: Option<i64>,
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CentralLegalLinkDtoCentralLegalLinkDocumentType {
     Imprint,
@@ -1846,6 +2027,8 @@ pub enum CentralLegalLinkDtoCentralLegalLinkDocumentType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl CentralLegalLinkDtoCentralLegalLinkDocumentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1858,6 +2041,8 @@ impl CentralLegalLinkDtoCentralLegalLinkDocumentType {
         }
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl rt::StringEnum for CentralLegalLinkDtoCentralLegalLinkDocumentType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1868,20 +2053,27 @@ impl rt::StringEnum for CentralLegalLinkDtoCentralLegalLinkDocumentType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl std::fmt::Display for CentralLegalLinkDtoCentralLegalLinkDocumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl serde::Serialize for CentralLegalLinkDtoCentralLegalLinkDocumentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for CentralLegalLinkDtoCentralLegalLinkDocumentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1889,6 +2081,8 @@ impl<'de> serde::Deserialize<'de> for CentralLegalLinkDtoCentralLegalLinkDocumen
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CentralLegalLinkDtoLegalLinkType {
     ExternalUrl,
@@ -1896,6 +2090,8 @@ pub enum CentralLegalLinkDtoLegalLinkType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl CentralLegalLinkDtoLegalLinkType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1906,6 +2102,8 @@ impl CentralLegalLinkDtoLegalLinkType {
         }
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl rt::StringEnum for CentralLegalLinkDtoLegalLinkType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1914,20 +2112,27 @@ impl rt::StringEnum for CentralLegalLinkDtoLegalLinkType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl std::fmt::Display for CentralLegalLinkDtoLegalLinkType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl serde::Serialize for CentralLegalLinkDtoLegalLinkType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for CentralLegalLinkDtoLegalLinkType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1935,6 +2140,8 @@ impl<'de> serde::Deserialize<'de> for CentralLegalLinkDtoLegalLinkType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommonTrialSessionLeadAddressDto {
@@ -1972,6 +2179,8 @@ pub struct CommonTrialSessionLeadAddressDto {
     )]
     pub zip: Option<String>,
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommonTrialSessionLeadAddressDtoCountry {
     Undefined,
@@ -2249,6 +2458,8 @@ pub enum CommonTrialSessionLeadAddressDtoCountry {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl CommonTrialSessionLeadAddressDtoCountry {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2529,6 +2740,8 @@ impl CommonTrialSessionLeadAddressDtoCountry {
         }
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl rt::StringEnum for CommonTrialSessionLeadAddressDtoCountry {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2807,20 +3020,27 @@ impl rt::StringEnum for CommonTrialSessionLeadAddressDtoCountry {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl std::fmt::Display for CommonTrialSessionLeadAddressDtoCountry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl serde::Serialize for CommonTrialSessionLeadAddressDtoCountry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadAddressDtoCountry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2828,6 +3048,8 @@ impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadAddressDtoCountry {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommonTrialSessionLeadCustomerDto {
@@ -2910,6 +3132,8 @@ pub struct CommonTrialSessionLeadCustomerDto {
     )]
     pub tax_id: Option<String>,
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommonTrialSessionLeadCustomerDtoCountryOfBirth {
     Undefined,
@@ -3187,6 +3411,8 @@ pub enum CommonTrialSessionLeadCustomerDtoCountryOfBirth {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl CommonTrialSessionLeadCustomerDtoCountryOfBirth {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3467,6 +3693,8 @@ impl CommonTrialSessionLeadCustomerDtoCountryOfBirth {
         }
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl rt::StringEnum for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3745,20 +3973,27 @@ impl rt::StringEnum for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl std::fmt::Display for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl serde::Serialize for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3766,6 +4001,8 @@ impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadCustomerDtoCountryOf
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommonTrialSessionLeadCustomerDtoGender {
     Male,
@@ -3774,6 +4011,8 @@ pub enum CommonTrialSessionLeadCustomerDtoGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl CommonTrialSessionLeadCustomerDtoGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3785,6 +4024,8 @@ impl CommonTrialSessionLeadCustomerDtoGender {
         }
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl rt::StringEnum for CommonTrialSessionLeadCustomerDtoGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3794,20 +4035,27 @@ impl rt::StringEnum for CommonTrialSessionLeadCustomerDtoGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl std::fmt::Display for CommonTrialSessionLeadCustomerDtoGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl serde::Serialize for CommonTrialSessionLeadCustomerDtoGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadCustomerDtoGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3815,6 +4063,8 @@ impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadCustomerDtoGender {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommunicationChannelDto {
@@ -3825,6 +4075,8 @@ pub struct CommunicationChannelDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_overridable: Option<bool>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommunicationChannelDtoCommunicationChannel {
     Letter,
@@ -3839,6 +4091,8 @@ pub enum CommunicationChannelDtoCommunicationChannel {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl CommunicationChannelDtoCommunicationChannel {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3856,6 +4110,8 @@ impl CommunicationChannelDtoCommunicationChannel {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum for CommunicationChannelDtoCommunicationChannel {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3871,20 +4127,27 @@ impl rt::StringEnum for CommunicationChannelDtoCommunicationChannel {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display for CommunicationChannelDtoCommunicationChannel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize for CommunicationChannelDtoCommunicationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for CommunicationChannelDtoCommunicationChannel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3892,6 +4155,8 @@ impl<'de> serde::Deserialize<'de> for CommunicationChannelDtoCommunicationChanne
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "bank-account")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiBankAccountBicIbanDto {
@@ -3931,6 +4196,8 @@ pub struct ConnectApiBankAccountBicIbanDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_iban: Option<bool>,
 }
+
+#[cfg(feature = "bank-account")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiBankAccountHolderValidationResult {
@@ -3939,6 +4206,8 @@ pub struct ConnectApiBankAccountHolderValidationResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiBasicStudioDataDtoV2 {
@@ -3947,6 +4216,8 @@ pub struct ConnectApiBasicStudioDataDtoV2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_public_dto: Option<StudioPublicDto>,
 }
+
+#[cfg(feature = "trial-sessions")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiBookTrialSessionDto {
@@ -3983,6 +4254,8 @@ pub struct ConnectApiBookTrialSessionDto {
     /// Example: `true`
     pub trainer_required: bool,
 }
+
+#[cfg(feature = "trial-sessions")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiBookableItemDto {
@@ -4006,6 +4279,8 @@ pub struct ConnectApiBookableItemDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slots: Option<Vec<ConnectApiBookableItemSlotDto>>,
 }
+
+#[cfg(feature = "trial-sessions")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiBookableItemSlotDto {
@@ -4014,6 +4289,8 @@ pub struct ConnectApiBookableItemSlotDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<rt::DateTime>,
 }
+
+#[cfg(feature = "campaigns")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiCampaignDto {
@@ -4023,6 +4300,8 @@ pub struct ConnectApiCampaignDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
 }
+
+#[cfg(feature = "terminal")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiCodiceFiscaleBirthInformationResponseDto {
@@ -4034,6 +4313,8 @@ pub struct ConnectApiCodiceFiscaleBirthInformationResponseDto {
     /// Gender of customer
     pub gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender,
 }
+
+#[cfg(feature = "terminal")]
 /// Gender of customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
@@ -4043,6 +4324,8 @@ pub enum ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "terminal")]
 impl ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4054,6 +4337,8 @@ impl ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
         }
     }
 }
+
+#[cfg(feature = "terminal")]
 impl rt::StringEnum for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4063,20 +4348,27 @@ impl rt::StringEnum for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "terminal")]
 impl std::fmt::Display for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "terminal")]
 impl serde::Serialize for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "terminal")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4085,6 +4377,8 @@ for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiCommunicationPreferencesDto {
@@ -4095,6 +4389,8 @@ pub struct ConnectApiCommunicationPreferencesDto {
     /// The ID of the message category
     pub message_category_id: i64,
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     Letter,
@@ -4109,6 +4405,8 @@ pub enum ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4126,6 +4424,8 @@ impl ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
         }
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum
 for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     fn from_wire(value: &str) -> Self {
@@ -4142,22 +4442,29 @@ for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display
 for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize
 for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4166,6 +4473,8 @@ for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConnectApiCompleteTokenizationDto {
     /// Redirect result
@@ -4185,6 +4494,8 @@ pub struct ConnectApiCompleteTokenizationDto {
     )]
     pub three_ds_result: Option<String>,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiContractCancellationStudioDto {
@@ -4193,6 +4504,8 @@ pub struct ConnectApiContractCancellationStudioDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_links: Option<Vec<CentralLegalLinkDto>>,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiContractDataDto {
@@ -4224,6 +4537,8 @@ pub struct ConnectApiContractDataDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_block_signatures: Option<Vec<PublicApiSignatureDto>>,
 }
+
+#[cfg(feature = "previews")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiContractPreviewDto {
@@ -4343,6 +4658,8 @@ pub struct ConnectApiContractPreviewDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_type: Option<ConnectApiContractPreviewDtoVoucherType>,
 }
+
+#[cfg(feature = "previews")]
 /// Type of company fee split (percentage or absolute), if valid a company discount voucher is provided
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiContractPreviewDtoCompanyFeeSplitType {
@@ -4351,6 +4668,8 @@ pub enum ConnectApiContractPreviewDtoCompanyFeeSplitType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "previews")]
 impl ConnectApiContractPreviewDtoCompanyFeeSplitType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4361,6 +4680,8 @@ impl ConnectApiContractPreviewDtoCompanyFeeSplitType {
         }
     }
 }
+
+#[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoCompanyFeeSplitType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4369,20 +4690,27 @@ impl rt::StringEnum for ConnectApiContractPreviewDtoCompanyFeeSplitType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "previews")]
 impl std::fmt::Display for ConnectApiContractPreviewDtoCompanyFeeSplitType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "previews")]
 impl serde::Serialize for ConnectApiContractPreviewDtoCompanyFeeSplitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoCompanyFeeSplitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4390,6 +4718,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoCompanyFeeSpli
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "previews")]
 /// Type of discount (percentage or absolute), if valid a (company) discount voucher is provided
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiContractPreviewDtoDiscountType {
@@ -4398,6 +4728,8 @@ pub enum ConnectApiContractPreviewDtoDiscountType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "previews")]
 impl ConnectApiContractPreviewDtoDiscountType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4408,6 +4740,8 @@ impl ConnectApiContractPreviewDtoDiscountType {
         }
     }
 }
+
+#[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoDiscountType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4416,20 +4750,27 @@ impl rt::StringEnum for ConnectApiContractPreviewDtoDiscountType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "previews")]
 impl std::fmt::Display for ConnectApiContractPreviewDtoDiscountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "previews")]
 impl serde::Serialize for ConnectApiContractPreviewDtoDiscountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoDiscountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4437,6 +4778,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoDiscountType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "previews")]
 /// Effective period: term unit in which a discount is applied if type is time base
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
@@ -4447,6 +4790,8 @@ pub enum ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "previews")]
 impl ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4459,6 +4804,8 @@ impl ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
         }
     }
 }
+
+#[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4469,20 +4816,27 @@ impl rt::StringEnum for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTerm
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "previews")]
 impl std::fmt::Display for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "previews")]
 impl serde::Serialize for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4491,6 +4845,8 @@ for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "previews")]
 /// Effective period type in which a discount is applied
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiContractPreviewDtoVoucherEffectivePeriod {
@@ -4500,6 +4856,8 @@ pub enum ConnectApiContractPreviewDtoVoucherEffectivePeriod {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "previews")]
 impl ConnectApiContractPreviewDtoVoucherEffectivePeriod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4511,6 +4869,8 @@ impl ConnectApiContractPreviewDtoVoucherEffectivePeriod {
         }
     }
 }
+
+#[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4520,20 +4880,27 @@ impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "previews")]
 impl std::fmt::Display for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "previews")]
 impl serde::Serialize for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -4542,6 +4909,8 @@ for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "previews")]
 /// An error code, if the voucher code is invalid
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiContractPreviewDtoVoucherErrorCode {
@@ -4564,6 +4933,8 @@ pub enum ConnectApiContractPreviewDtoVoucherErrorCode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "previews")]
 impl ConnectApiContractPreviewDtoVoucherErrorCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4598,6 +4969,8 @@ impl ConnectApiContractPreviewDtoVoucherErrorCode {
         }
     }
 }
+
+#[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherErrorCode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4630,20 +5003,27 @@ impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherErrorCode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "previews")]
 impl std::fmt::Display for ConnectApiContractPreviewDtoVoucherErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "previews")]
 impl serde::Serialize for ConnectApiContractPreviewDtoVoucherErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4651,6 +5031,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherErrorCo
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "previews")]
 /// Type of a voucher, if a valid voucher code is provided
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiContractPreviewDtoVoucherType {
@@ -4662,6 +5044,8 @@ pub enum ConnectApiContractPreviewDtoVoucherType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "previews")]
 impl ConnectApiContractPreviewDtoVoucherType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4675,6 +5059,8 @@ impl ConnectApiContractPreviewDtoVoucherType {
         }
     }
 }
+
+#[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4686,20 +5072,27 @@ impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "previews")]
 impl std::fmt::Display for ConnectApiContractPreviewDtoVoucherType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "previews")]
 impl serde::Serialize for ConnectApiContractPreviewDtoVoucherType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4707,6 +5100,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contract-voucher")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiContractVoucherDto {
@@ -4725,6 +5120,8 @@ pub struct ConnectApiContractVoucherDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validity_period: Option<OpenTimePeriodClientDto>,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 /// contract and customer data
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4744,6 +5141,8 @@ pub struct ConnectApiCreateContractDto {
     )]
     pub voucher_code: Option<String>,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConnectApiCreateContractResponseDto {
     #[serde(rename = " customer id")]
@@ -4785,6 +5184,8 @@ pub struct ConnectApiCreateContractResponseDto {
     /// Id of current data block. See name field parameter or name of Dto!
     pub id: i64,
 }
+
+#[cfg(feature = "leads")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiCreateLeadDto {
@@ -4952,6 +5353,8 @@ pub struct ConnectApiCreateLeadDto {
     )]
     pub zip_code: Option<String>,
 }
+
+#[cfg(feature = "leads")]
 /// User will be assigned as UNISEX if no gender is set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiCreateLeadDtoGender {
@@ -4961,6 +5364,8 @@ pub enum ConnectApiCreateLeadDtoGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "leads")]
 impl ConnectApiCreateLeadDtoGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4972,6 +5377,8 @@ impl ConnectApiCreateLeadDtoGender {
         }
     }
 }
+
+#[cfg(feature = "leads")]
 impl rt::StringEnum for ConnectApiCreateLeadDtoGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4981,20 +5388,27 @@ impl rt::StringEnum for ConnectApiCreateLeadDtoGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "leads")]
 impl std::fmt::Display for ConnectApiCreateLeadDtoGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "leads")]
 impl serde::Serialize for ConnectApiCreateLeadDtoGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreateLeadDtoGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5002,6 +5416,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiCreateLeadDtoGender {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "leads")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiCreateLeadResponseDto {
@@ -5020,6 +5436,8 @@ pub struct ConnectApiCreateLeadResponseDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<rt::uuid::Uuid>,
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiCreatePublicCustomerDto {
@@ -5249,6 +5667,8 @@ pub struct ConnectApiCreatePublicCustomerDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub zip_code: String,
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 /// Required for italian studios and none-italian nationals
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiCreatePublicCustomerDtoCountryOfBirth {
@@ -5527,6 +5947,8 @@ pub enum ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5807,6 +6229,8 @@ impl ConnectApiCreatePublicCustomerDtoCountryOfBirth {
         }
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6085,20 +6509,27 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6106,6 +6537,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoCountryOf
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 /// User will be assigned as UNISEX if no gender is set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiCreatePublicCustomerDtoGender {
@@ -6115,6 +6548,8 @@ pub enum ConnectApiCreatePublicCustomerDtoGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6126,6 +6561,8 @@ impl ConnectApiCreatePublicCustomerDtoGender {
         }
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6135,20 +6572,27 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6156,6 +6600,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoGender {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 /// Only configured values in the rate bundle allowed. For Contract Voucher redemption use CASH
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiCreatePublicCustomerDtoPaymentChoice {
@@ -6167,6 +6613,8 @@ pub enum ConnectApiCreatePublicCustomerDtoPaymentChoice {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoPaymentChoice {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6180,6 +6628,8 @@ impl ConnectApiCreatePublicCustomerDtoPaymentChoice {
         }
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6191,20 +6641,27 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPaymentChoice {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6212,6 +6669,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoPaymentCh
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiCreatePublicCustomerDtoPublicGender {
     Male,
@@ -6220,6 +6679,8 @@ pub enum ConnectApiCreatePublicCustomerDtoPublicGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoPublicGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6231,6 +6692,8 @@ impl ConnectApiCreatePublicCustomerDtoPublicGender {
         }
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPublicGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6240,20 +6703,27 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPublicGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoPublicGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoPublicGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoPublicGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6261,6 +6731,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoPublicGen
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     Undefined,
@@ -6538,6 +7010,8 @@ pub enum ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6818,6 +7292,8 @@ impl ConnectApiCreatePublicCustomerDtoStudioCountryCode {
         }
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7096,20 +7572,27 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7118,6 +7601,8 @@ for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiDocumentDto {
@@ -7127,6 +7612,7 @@ pub struct ConnectApiDocumentDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub url: String,
 }
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiErrorResponseDto {
@@ -7147,6 +7633,7 @@ pub struct ConnectApiErrorResponseDto {
     )]
     pub trace_id: Option<String>,
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiErrorResponseDtoErrorCodesItem {
     EntityNotFound,
@@ -7168,6 +7655,7 @@ pub enum ConnectApiErrorResponseDtoErrorCodesItem {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
 impl ConnectApiErrorResponseDtoErrorCodesItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7202,6 +7690,7 @@ impl ConnectApiErrorResponseDtoErrorCodesItem {
         }
     }
 }
+
 impl rt::StringEnum for ConnectApiErrorResponseDtoErrorCodesItem {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7234,20 +7723,24 @@ impl rt::StringEnum for ConnectApiErrorResponseDtoErrorCodesItem {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for ConnectApiErrorResponseDtoErrorCodesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for ConnectApiErrorResponseDtoErrorCodesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for ConnectApiErrorResponseDtoErrorCodesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7255,6 +7748,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiErrorResponseDtoErrorCodesItem {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "previews")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiFlatFeePreviewDto {
@@ -7301,6 +7796,8 @@ pub struct ConnectApiFlatFeePreviewDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_bonus_period: Option<ConnectApiRateBonusPeriodDto>,
 }
+
+#[cfg(feature = "previews")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
     ReferenceDate,
@@ -7308,6 +7805,8 @@ pub enum ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "previews")]
 impl ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7318,6 +7817,8 @@ impl ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
         }
     }
 }
+
+#[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7326,20 +7827,27 @@ impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "previews")]
 impl std::fmt::Display for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "previews")]
 impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7348,6 +7856,8 @@ for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "previews")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
     NonRecurring,
@@ -7358,6 +7868,8 @@ pub enum ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "previews")]
 impl ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7371,6 +7883,8 @@ impl ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
         }
     }
 }
+
+#[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7382,20 +7896,27 @@ impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "previews")]
 impl std::fmt::Display for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "previews")]
 impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7403,6 +7924,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaymentFrequenc
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "previews")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
     Day,
@@ -7412,6 +7935,8 @@ pub enum ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "previews")]
 impl ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7424,6 +7949,8 @@ impl ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
         }
     }
 }
+
+#[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7434,20 +7961,27 @@ impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "previews")]
 impl std::fmt::Display for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "previews")]
 impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7455,6 +7989,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaymentFrequenc
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiFollowUpActionTokenDto {
@@ -7463,6 +7999,8 @@ pub struct ConnectApiFollowUpActionTokenDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub token_valid_until: String,
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConnectApiIdentificationDto {
     /// Required if the studio is located in Spain
@@ -7475,6 +8013,8 @@ pub struct ConnectApiIdentificationDto {
     )]
     pub spain_dni_nie: Option<String>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiInitiateTokenizationDtoV2 {
@@ -7493,6 +8033,8 @@ pub struct ConnectApiInitiateTokenizationDtoV2 {
     /// Studio Id
     pub studio_id: i64,
 }
+
+#[cfg(feature = "previews")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiModuleContractPreviewDto {
@@ -7537,6 +8079,8 @@ pub struct ConnectApiModuleContractPreviewDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_bonus_period: Option<ConnectApiRateBonusPeriodDto>,
 }
+
+#[cfg(feature = "previews")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     ReferenceDate,
@@ -7544,6 +8088,8 @@ pub enum ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "previews")]
 impl ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7554,6 +8100,8 @@ impl ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
         }
     }
 }
+
+#[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7562,22 +8110,29 @@ impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculat
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "previews")]
 impl std::fmt::Display
 for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "previews")]
 impl serde::Serialize
 for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7586,6 +8141,8 @@ for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "previews")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
     NonRecurring,
@@ -7596,6 +8153,8 @@ pub enum ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "previews")]
 impl ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7609,6 +8168,8 @@ impl ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
         }
     }
 }
+
+#[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7620,20 +8181,27 @@ impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "previews")]
 impl std::fmt::Display for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "previews")]
 impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7642,6 +8210,8 @@ for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "previews")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
     Day,
@@ -7651,6 +8221,8 @@ pub enum ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "previews")]
 impl ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7663,6 +8235,8 @@ impl ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
         }
     }
 }
+
+#[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7673,20 +8247,27 @@ impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "previews")]
 impl std::fmt::Display for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "previews")]
 impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -7695,6 +8276,8 @@ for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiPaymentFrequencyDto {
@@ -7718,6 +8301,8 @@ pub struct ConnectApiPaymentFrequencyDto {
     /// The kind of intervals in which payments are made
     pub type_: ConnectApiPaymentFrequencyDtoType,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 /// The kind of intervals in which payments are made
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiPaymentFrequencyDtoType {
@@ -7729,6 +8314,8 @@ pub enum ConnectApiPaymentFrequencyDtoType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl ConnectApiPaymentFrequencyDtoType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7742,6 +8329,8 @@ impl ConnectApiPaymentFrequencyDtoType {
         }
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiPaymentFrequencyDtoType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7753,20 +8342,27 @@ impl rt::StringEnum for ConnectApiPaymentFrequencyDtoType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiPaymentFrequencyDtoType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiPaymentFrequencyDtoType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiPaymentFrequencyDtoType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7774,6 +8370,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiPaymentFrequencyDtoType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiRateBonusPeriodDto {
@@ -7790,6 +8388,8 @@ pub struct ConnectApiRateBonusPeriodDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term_value: Option<i32>,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
     WithExtension,
@@ -7797,6 +8397,8 @@ pub enum ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7807,6 +8409,8 @@ impl ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
         }
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7815,20 +8419,27 @@ impl rt::StringEnum for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7836,6 +8447,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoRuntimeExtensi
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBonusPeriodDtoTermStrategy {
     ContractStart,
@@ -7845,6 +8458,8 @@ pub enum ConnectApiRateBonusPeriodDtoTermStrategy {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl ConnectApiRateBonusPeriodDtoTermStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7857,6 +8472,8 @@ impl ConnectApiRateBonusPeriodDtoTermStrategy {
         }
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiRateBonusPeriodDtoTermStrategy {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7867,20 +8484,27 @@ impl rt::StringEnum for ConnectApiRateBonusPeriodDtoTermStrategy {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiRateBonusPeriodDtoTermStrategy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiRateBonusPeriodDtoTermStrategy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermStrategy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7888,6 +8512,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermStrategy {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBonusPeriodDtoTermUnit {
     Day,
@@ -7897,6 +8523,8 @@ pub enum ConnectApiRateBonusPeriodDtoTermUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl ConnectApiRateBonusPeriodDtoTermUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7909,6 +8537,8 @@ impl ConnectApiRateBonusPeriodDtoTermUnit {
         }
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiRateBonusPeriodDtoTermUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7919,20 +8549,27 @@ impl rt::StringEnum for ConnectApiRateBonusPeriodDtoTermUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiRateBonusPeriodDtoTermUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiRateBonusPeriodDtoTermUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7940,6 +8577,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiRateBundleDto {
@@ -8004,6 +8643,8 @@ pub struct ConnectApiRateBundleDto {
     pub sub_description: Option<String>,
     pub terms: Vec<ConnectApiRateBundleTermDto>,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
     Cash,
@@ -8014,6 +8655,8 @@ pub enum ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8027,6 +8670,8 @@ impl ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8038,20 +8683,27 @@ impl rt::StringEnum for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8059,6 +8711,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoAllowedPaymentChoic
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 /// Under development: Indicates if this RateBundle has some kind of special Payment Handling
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleDtoOnlinePaymentType {
@@ -8067,6 +8721,8 @@ pub enum ConnectApiRateBundleDtoOnlinePaymentType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleDtoOnlinePaymentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8077,6 +8733,8 @@ impl ConnectApiRateBundleDtoOnlinePaymentType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleDtoOnlinePaymentType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8085,20 +8743,27 @@ impl rt::StringEnum for ConnectApiRateBundleDtoOnlinePaymentType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleDtoOnlinePaymentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleDtoOnlinePaymentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoOnlinePaymentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8106,6 +8771,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoOnlinePaymentType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 /// \[0=NONE, 1=CHARGEABLE, 2=FREE\]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleDtoPreuseType {
@@ -8115,6 +8782,8 @@ pub enum ConnectApiRateBundleDtoPreuseType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleDtoPreuseType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8126,6 +8795,8 @@ impl ConnectApiRateBundleDtoPreuseType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleDtoPreuseType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8135,20 +8806,27 @@ impl rt::StringEnum for ConnectApiRateBundleDtoPreuseType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleDtoPreuseType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleDtoPreuseType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoPreuseType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8156,6 +8834,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoPreuseType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiRateBundleModuleDto {
@@ -8202,6 +8882,8 @@ pub struct ConnectApiRateBundleModuleDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term: Option<TermInformationDto>,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleModuleDtoPaymentFrequencyType {
     NonRecurring,
@@ -8212,6 +8894,8 @@ pub enum ConnectApiRateBundleModuleDtoPaymentFrequencyType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleModuleDtoPaymentFrequencyType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8225,6 +8909,8 @@ impl ConnectApiRateBundleModuleDtoPaymentFrequencyType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8236,20 +8922,27 @@ impl rt::StringEnum for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8257,6 +8950,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleModuleDtoPaymentFreque
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 /// is set in combination with RECURRING type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
@@ -8267,6 +8962,8 @@ pub enum ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8279,6 +8976,8 @@ impl ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8289,20 +8988,27 @@ impl rt::StringEnum for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8310,6 +9016,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleModuleDtoPaymentFreque
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiRateBundleTermDto {
@@ -8403,6 +9111,8 @@ pub struct ConnectApiRateBundleTermDto {
     pub term_value_after_extension: Option<i32>,
     pub term_value_without_bonus_period: i32,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleTermDtoCancelationStrategy {
     Term,
@@ -8410,6 +9120,8 @@ pub enum ConnectApiRateBundleTermDtoCancelationStrategy {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermDtoCancelationStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8420,6 +9132,8 @@ impl ConnectApiRateBundleTermDtoCancelationStrategy {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoCancelationStrategy {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8428,20 +9142,27 @@ impl rt::StringEnum for ConnectApiRateBundleTermDtoCancelationStrategy {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleTermDtoCancelationStrategy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleTermDtoCancelationStrategy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoCancelationStrategy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8449,6 +9170,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoCancelationStra
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleTermDtoCancellationPeriodUnit {
     Day,
@@ -8458,6 +9181,8 @@ pub enum ConnectApiRateBundleTermDtoCancellationPeriodUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermDtoCancellationPeriodUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8470,6 +9195,8 @@ impl ConnectApiRateBundleTermDtoCancellationPeriodUnit {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8480,20 +9207,27 @@ impl rt::StringEnum for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8501,6 +9235,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoCancellationPer
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
     Day,
@@ -8510,6 +9246,8 @@ pub enum ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8522,6 +9260,8 @@ impl ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8532,20 +9272,27 @@ impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUn
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8554,6 +9301,8 @@ for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
     Day,
@@ -8563,6 +9312,8 @@ pub enum ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8575,6 +9326,8 @@ impl ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8585,20 +9338,27 @@ impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8606,6 +9366,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionFixedT
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleTermDtoExtensionType {
     None,
@@ -8614,6 +9376,8 @@ pub enum ConnectApiRateBundleTermDtoExtensionType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermDtoExtensionType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8625,6 +9389,8 @@ impl ConnectApiRateBundleTermDtoExtensionType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8634,20 +9400,27 @@ impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleTermDtoExtensionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8655,6 +9428,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 /// Deprecated, use "paymentFrequencyDto.type" instead.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleTermDtoPaymentFrequencyType {
@@ -8666,6 +9441,8 @@ pub enum ConnectApiRateBundleTermDtoPaymentFrequencyType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermDtoPaymentFrequencyType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8679,6 +9456,8 @@ impl ConnectApiRateBundleTermDtoPaymentFrequencyType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoPaymentFrequencyType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8690,20 +9469,27 @@ impl rt::StringEnum for ConnectApiRateBundleTermDtoPaymentFrequencyType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleTermDtoPaymentFrequencyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleTermDtoPaymentFrequencyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoPaymentFrequencyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8711,6 +9497,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoPaymentFrequenc
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.termUnit" instead.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
@@ -8721,6 +9509,8 @@ pub enum ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8733,6 +9523,8 @@ impl ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8743,20 +9535,27 @@ impl rt::StringEnum for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8764,6 +9563,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoPaymentFrequenc
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 /// Deprecated, use "term.termUnit" instead.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleTermDtoTermUnit {
@@ -8774,6 +9575,8 @@ pub enum ConnectApiRateBundleTermDtoTermUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermDtoTermUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8786,6 +9589,8 @@ impl ConnectApiRateBundleTermDtoTermUnit {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoTermUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8796,20 +9601,27 @@ impl rt::StringEnum for ConnectApiRateBundleTermDtoTermUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleTermDtoTermUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleTermDtoTermUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8817,6 +9629,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 /// The new term unit after minimum contract duration. Null if not configured.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleTermDtoTermUnitAfterExtension {
@@ -8827,6 +9641,8 @@ pub enum ConnectApiRateBundleTermDtoTermUnitAfterExtension {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermDtoTermUnitAfterExtension {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8839,6 +9655,8 @@ impl ConnectApiRateBundleTermDtoTermUnitAfterExtension {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8849,20 +9667,27 @@ impl rt::StringEnum for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8870,6 +9695,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnitAfterEx
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiRateBundleTermFlatFeeDto {
@@ -8916,6 +9743,8 @@ pub struct ConnectApiRateBundleTermFlatFeeDto {
     #[deprecated]
     pub price: f64,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
     Day,
@@ -8925,6 +9754,8 @@ pub enum ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8937,6 +9768,8 @@ impl ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8947,20 +9780,27 @@ impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit 
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -8969,6 +9809,8 @@ for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     ReferenceDate,
@@ -8976,6 +9818,8 @@ pub enum ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8986,6 +9830,8 @@ impl ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8994,22 +9840,29 @@ impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculat
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display
 for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize
 for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9018,6 +9871,8 @@ for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 /// Deprecated, use "paymentFrequencyDto.type" instead
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
@@ -9029,6 +9884,8 @@ pub enum ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9042,6 +9899,8 @@ impl ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9053,20 +9912,27 @@ impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9075,6 +9941,8 @@ for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.termUnit" instead.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
@@ -9085,6 +9953,8 @@ pub enum ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9097,6 +9967,8 @@ impl ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9107,20 +9979,27 @@ impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9129,6 +10008,8 @@ for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiRateCodeDto {
@@ -9137,6 +10018,8 @@ pub struct ConnectApiRateCodeDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
 }
+
+#[cfg(feature = "contract-voucher")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiRedeemVoucherDto {
@@ -9149,6 +10032,8 @@ pub struct ConnectApiRedeemVoucherDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_unit_id: Option<i64>,
 }
+
+#[cfg(feature = "contract-voucher")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiRedeemVoucherResponseDto {
@@ -9159,6 +10044,8 @@ pub struct ConnectApiRedeemVoucherResponseDto {
     )]
     pub customer_number: Option<String>,
 }
+
+#[cfg(feature = "referral")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiReferralDto {
@@ -9167,6 +10054,8 @@ pub struct ConnectApiReferralDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub type_: String,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiSignableTextBlockDto {
@@ -9196,6 +10085,8 @@ pub struct ConnectApiSignableTextBlockDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub title: String,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 /// Indicates the type of attachment for this block: None, file (attachedDocument) or Url (attachedExternalUrlDto)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiSignableTextBlockDtoAttachmentType {
@@ -9206,6 +10097,8 @@ pub enum ConnectApiSignableTextBlockDtoAttachmentType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl ConnectApiSignableTextBlockDtoAttachmentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9218,6 +10111,8 @@ impl ConnectApiSignableTextBlockDtoAttachmentType {
         }
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiSignableTextBlockDtoAttachmentType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9228,20 +10123,27 @@ impl rt::StringEnum for ConnectApiSignableTextBlockDtoAttachmentType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiSignableTextBlockDtoAttachmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiSignableTextBlockDtoAttachmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiSignableTextBlockDtoAttachmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9249,6 +10151,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiSignableTextBlockDtoAttachmentTy
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioAddressDto {
@@ -9390,6 +10294,8 @@ pub struct ConnectApiStudioAddressDto {
     )]
     pub zip_code: Option<String>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioCommunicationConfigurationDto {
@@ -9400,6 +10306,8 @@ pub struct ConnectApiStudioCommunicationConfigurationDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_category: Option<MessageCategoryDto>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDto {
@@ -9470,6 +10378,8 @@ pub struct ConnectApiStudioDetailsDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<ConnectApiStudioDetailsDtoZoneId>,
 }
+
+#[cfg(feature = "studios")]
 /// Studio currency code
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiStudioDetailsDtoCurrencyCode {
@@ -9662,6 +10572,8 @@ pub enum ConnectApiStudioDetailsDtoCurrencyCode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl ConnectApiStudioDetailsDtoCurrencyCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9856,6 +10768,8 @@ impl ConnectApiStudioDetailsDtoCurrencyCode {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDetailsDtoCurrencyCode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -10048,20 +10962,27 @@ impl rt::StringEnum for ConnectApiStudioDetailsDtoCurrencyCode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display for ConnectApiStudioDetailsDtoCurrencyCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize for ConnectApiStudioDetailsDtoCurrencyCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for ConnectApiStudioDetailsDtoCurrencyCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10069,6 +10990,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiStudioDetailsDtoCurrencyCode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 /// Timezone of the studios location
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -10082,6 +11005,8 @@ pub struct ConnectApiStudioDetailsDtoZoneId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<ConnectApiStudioDetailsDtoZoneIdRules>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRules {
@@ -10094,6 +11019,8 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transitions: Option<Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem>>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem {
@@ -10126,6 +11053,8 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem {
         ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition,
     >,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     Monday,
@@ -10138,6 +11067,8 @@ pub enum ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10153,6 +11084,8 @@ impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum
 for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn from_wire(value: &str) -> Self {
@@ -10167,22 +11100,29 @@ for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display
 for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize
 for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10191,6 +11131,8 @@ for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     January,
@@ -10208,6 +11150,8 @@ pub enum ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10228,6 +11172,8 @@ impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -10246,21 +11192,28 @@ impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display
 for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10269,6 +11222,8 @@ for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter {
@@ -10281,6 +11236,8 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore {
@@ -10293,6 +11250,8 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore 
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset {
@@ -10305,6 +11264,8 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffse
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     Utc,
@@ -10313,6 +11274,8 @@ pub enum ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition 
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10324,6 +11287,8 @@ impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum
 for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     fn from_wire(value: &str) -> Self {
@@ -10334,22 +11299,29 @@ for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display
 for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize
 for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10358,6 +11330,8 @@ for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem {
@@ -10382,6 +11356,8 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlap: Option<bool>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDuration {
@@ -10400,6 +11376,8 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero: Option<bool>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem {
@@ -10410,6 +11388,8 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_based: Option<bool>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter {
@@ -10422,6 +11402,8 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore {
@@ -10434,6 +11416,8 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2 {
@@ -10488,6 +11472,8 @@ pub struct ConnectApiStudioDtoV2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<ConnectApiStudioDtoV2ZoneId>,
 }
+
+#[cfg(feature = "studios")]
 /// Studio currency code
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiStudioDtoV2CurrencyCode {
@@ -10680,6 +11666,8 @@ pub enum ConnectApiStudioDtoV2CurrencyCode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl ConnectApiStudioDtoV2CurrencyCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10874,6 +11862,8 @@ impl ConnectApiStudioDtoV2CurrencyCode {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDtoV2CurrencyCode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -11066,20 +12056,27 @@ impl rt::StringEnum for ConnectApiStudioDtoV2CurrencyCode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display for ConnectApiStudioDtoV2CurrencyCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize for ConnectApiStudioDtoV2CurrencyCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for ConnectApiStudioDtoV2CurrencyCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11087,6 +12084,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiStudioDtoV2CurrencyCode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 /// Timezone of the studios location
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11100,6 +12099,8 @@ pub struct ConnectApiStudioDtoV2ZoneId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<ConnectApiStudioDtoV2ZoneIdRules>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRules {
@@ -11112,6 +12113,8 @@ pub struct ConnectApiStudioDtoV2ZoneIdRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transitions: Option<Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem>>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem {
@@ -11144,6 +12147,8 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem {
         ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition,
     >,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
     Monday,
@@ -11156,6 +12161,8 @@ pub enum ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11171,6 +12178,8 @@ impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -11184,20 +12193,27 @@ impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOf
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11206,6 +12222,8 @@ for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
     January,
@@ -11223,6 +12241,8 @@ pub enum ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11243,6 +12263,8 @@ impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -11261,20 +12283,27 @@ impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11283,6 +12312,8 @@ for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter {
@@ -11295,6 +12326,8 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore {
@@ -11307,6 +12340,8 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset {
@@ -11319,6 +12354,8 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     Utc,
@@ -11327,6 +12364,8 @@ pub enum ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11338,6 +12377,8 @@ impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum
 for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     fn from_wire(value: &str) -> Self {
@@ -11348,22 +12389,29 @@ for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display
 for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize
 for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11372,6 +12420,8 @@ for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem {
@@ -11394,6 +12444,8 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlap: Option<bool>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDuration {
@@ -11412,6 +12464,8 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero: Option<bool>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem {
@@ -11422,6 +12476,8 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_based: Option<bool>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetAfter {
@@ -11434,6 +12490,8 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetAfter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore {
@@ -11446,12 +12504,16 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioLegalLinksDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_links: Option<Vec<CentralLegalLinkDto>>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioTagDto {
@@ -11460,6 +12522,8 @@ pub struct ConnectApiStudioTagDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
 }
+
+#[cfg(feature = "validation")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiTaxIdDto {
@@ -11487,6 +12551,8 @@ pub struct ConnectApiTaxIdDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub tax_id: String,
 }
+
+#[cfg(feature = "validation")]
 /// addition for Italy if customer isn't national
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiTaxIdDtoCountryOfBirth {
@@ -11765,6 +12831,8 @@ pub enum ConnectApiTaxIdDtoCountryOfBirth {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "validation")]
 impl ConnectApiTaxIdDtoCountryOfBirth {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12045,6 +13113,8 @@ impl ConnectApiTaxIdDtoCountryOfBirth {
         }
     }
 }
+
+#[cfg(feature = "validation")]
 impl rt::StringEnum for ConnectApiTaxIdDtoCountryOfBirth {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12323,20 +13393,27 @@ impl rt::StringEnum for ConnectApiTaxIdDtoCountryOfBirth {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "validation")]
 impl std::fmt::Display for ConnectApiTaxIdDtoCountryOfBirth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "validation")]
 impl serde::Serialize for ConnectApiTaxIdDtoCountryOfBirth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "validation")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTaxIdDtoCountryOfBirth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12344,6 +13421,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiTaxIdDtoCountryOfBirth {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "validation")]
 /// User will be assigned as UNISEX if no gender is set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiTaxIdDtoGender {
@@ -12353,6 +13432,8 @@ pub enum ConnectApiTaxIdDtoGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "validation")]
 impl ConnectApiTaxIdDtoGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12364,6 +13445,8 @@ impl ConnectApiTaxIdDtoGender {
         }
     }
 }
+
+#[cfg(feature = "validation")]
 impl rt::StringEnum for ConnectApiTaxIdDtoGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12373,20 +13456,27 @@ impl rt::StringEnum for ConnectApiTaxIdDtoGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "validation")]
 impl std::fmt::Display for ConnectApiTaxIdDtoGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "validation")]
 impl serde::Serialize for ConnectApiTaxIdDtoGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "validation")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTaxIdDtoGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12394,6 +13484,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiTaxIdDtoGender {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiTrialSessionBookedResponseDto {
@@ -12412,6 +13504,8 @@ pub struct ConnectApiTrialSessionBookedResponseDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<rt::uuid::Uuid>,
 }
+
+#[cfg(feature = "trial-sessions")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiTrialSessionLeadConfigDto {
@@ -12446,6 +13540,8 @@ pub struct ConnectApiTrialSessionLeadConfigDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip_mode: Option<ConnectApiTrialSessionLeadConfigDtoZipMode>,
 }
+
+#[cfg(feature = "trial-sessions")]
 /// Defines validation mode for full address. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiTrialSessionLeadConfigDtoAddressMode {
@@ -12455,6 +13551,8 @@ pub enum ConnectApiTrialSessionLeadConfigDtoAddressMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoAddressMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12466,6 +13564,8 @@ impl ConnectApiTrialSessionLeadConfigDtoAddressMode {
         }
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoAddressMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12475,20 +13575,27 @@ impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoAddressMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoAddressMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoAddressMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoAddressMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12496,6 +13603,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoAddress
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 /// Defines validation mode for birthdate. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
@@ -12505,6 +13614,8 @@ pub enum ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12516,6 +13627,8 @@ impl ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
         }
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12525,20 +13638,27 @@ impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12547,6 +13667,8 @@ for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 /// Defines validation mode for email address. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiTrialSessionLeadConfigDtoEmailMode {
@@ -12556,6 +13678,8 @@ pub enum ConnectApiTrialSessionLeadConfigDtoEmailMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoEmailMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12567,6 +13691,8 @@ impl ConnectApiTrialSessionLeadConfigDtoEmailMode {
         }
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoEmailMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12576,20 +13702,27 @@ impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoEmailMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoEmailMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoEmailMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoEmailMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12597,6 +13730,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoEmailMo
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 /// Defines validation mode for gender. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiTrialSessionLeadConfigDtoGenderMode {
@@ -12606,6 +13741,8 @@ pub enum ConnectApiTrialSessionLeadConfigDtoGenderMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoGenderMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12617,6 +13754,8 @@ impl ConnectApiTrialSessionLeadConfigDtoGenderMode {
         }
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoGenderMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12626,20 +13765,27 @@ impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoGenderMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoGenderMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoGenderMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoGenderMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12647,6 +13793,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoGenderM
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 /// Defines validation mode for full name. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiTrialSessionLeadConfigDtoNameMode {
@@ -12656,6 +13804,8 @@ pub enum ConnectApiTrialSessionLeadConfigDtoNameMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoNameMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12667,6 +13817,8 @@ impl ConnectApiTrialSessionLeadConfigDtoNameMode {
         }
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoNameMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12676,20 +13828,27 @@ impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoNameMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoNameMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoNameMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoNameMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12697,6 +13856,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoNameMod
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 /// Defines validation mode fro place of birth. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
@@ -12706,6 +13867,8 @@ pub enum ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12717,6 +13880,8 @@ impl ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
         }
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12726,20 +13891,27 @@ impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de>
 for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12748,6 +13920,8 @@ for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 /// Defines validation mode for tax id. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
@@ -12757,6 +13931,8 @@ pub enum ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12768,6 +13944,8 @@ impl ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
         }
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12777,20 +13955,27 @@ impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12798,6 +13983,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoTaxIdMo
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 /// Defines validation mode for telephone number. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
@@ -12807,6 +13994,8 @@ pub enum ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12818,6 +14007,8 @@ impl ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
         }
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12827,20 +14018,27 @@ impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12848,6 +14046,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoTelepho
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 /// Defines validation mode for zip code. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConnectApiTrialSessionLeadConfigDtoZipMode {
@@ -12857,6 +14057,8 @@ pub enum ConnectApiTrialSessionLeadConfigDtoZipMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoZipMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12868,6 +14070,8 @@ impl ConnectApiTrialSessionLeadConfigDtoZipMode {
         }
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoZipMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12877,20 +14081,27 @@ impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoZipMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoZipMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoZipMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoZipMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12898,6 +14109,8 @@ impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoZipMode
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContractVolumeDto {
@@ -12908,6 +14121,8 @@ pub struct ContractVolumeDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_contract_volume: Option<f64>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreditCardDto {
@@ -12942,6 +14157,8 @@ pub struct CreditCardDto {
     )]
     pub provider_token: Option<String>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreditCardDtoBrand {
     Amex,
@@ -12963,6 +14180,8 @@ pub enum CreditCardDtoBrand {
     /// A value this version of the client does not know; kept as sent.
     UnknownValue(String),
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl CreditCardDtoBrand {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12987,6 +14206,8 @@ impl CreditCardDtoBrand {
         }
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for CreditCardDtoBrand {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -13009,20 +14230,27 @@ impl rt::StringEnum for CreditCardDtoBrand {
             other => Self::UnknownValue(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl std::fmt::Display for CreditCardDtoBrand {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl serde::Serialize for CreditCardDtoBrand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoBrand {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13030,6 +14258,8 @@ impl<'de> serde::Deserialize<'de> for CreditCardDtoBrand {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreditCardDtoExpiry {
@@ -13042,6 +14272,8 @@ pub struct CreditCardDtoExpiry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreditCardDtoExpiryMonth {
     January,
@@ -13059,6 +14291,8 @@ pub enum CreditCardDtoExpiryMonth {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl CreditCardDtoExpiryMonth {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13079,6 +14313,8 @@ impl CreditCardDtoExpiryMonth {
         }
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for CreditCardDtoExpiryMonth {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -13097,20 +14333,27 @@ impl rt::StringEnum for CreditCardDtoExpiryMonth {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl std::fmt::Display for CreditCardDtoExpiryMonth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl serde::Serialize for CreditCardDtoExpiryMonth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoExpiryMonth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13118,6 +14361,8 @@ impl<'de> serde::Deserialize<'de> for CreditCardDtoExpiryMonth {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreditCardDtoIssuerCountry {
     Undefined,
@@ -13395,6 +14640,8 @@ pub enum CreditCardDtoIssuerCountry {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl CreditCardDtoIssuerCountry {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13675,6 +14922,8 @@ impl CreditCardDtoIssuerCountry {
         }
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for CreditCardDtoIssuerCountry {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -13953,20 +15202,27 @@ impl rt::StringEnum for CreditCardDtoIssuerCountry {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl std::fmt::Display for CreditCardDtoIssuerCountry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl serde::Serialize for CreditCardDtoIssuerCountry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoIssuerCountry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13974,12 +15230,16 @@ impl<'de> serde::Deserialize<'de> for CreditCardDtoIssuerCountry {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreditCardDtoProvider {
     Adyen,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl CreditCardDtoProvider {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13989,6 +15249,8 @@ impl CreditCardDtoProvider {
         }
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for CreditCardDtoProvider {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -13996,20 +15258,27 @@ impl rt::StringEnum for CreditCardDtoProvider {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl std::fmt::Display for CreditCardDtoProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl serde::Serialize for CreditCardDtoProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14017,6 +15286,8 @@ impl<'de> serde::Deserialize<'de> for CreditCardDtoProvider {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerCommunicationPreferencesData {
@@ -14027,6 +15298,8 @@ pub struct CustomerCommunicationPreferencesData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_category_id: Option<i64>,
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     Letter,
@@ -14041,6 +15314,8 @@ pub enum CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14058,6 +15333,8 @@ impl CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
         }
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl rt::StringEnum
 for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     fn from_wire(value: &str) -> Self {
@@ -14074,22 +15351,29 @@ for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl std::fmt::Display
 for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl serde::Serialize
 for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de>
 for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -14098,6 +15382,8 @@ for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "image")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DownloadUrlWithObjectKeyDto {
@@ -14114,6 +15400,8 @@ pub struct DownloadUrlWithObjectKeyDto {
     )]
     pub upload_url: Option<String>,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetActiveContractsRequestDto {
@@ -14129,6 +15417,8 @@ pub struct GetActiveContractsRequestDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub lastname: String,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetActiveContractsResponseDto {
@@ -14149,6 +15439,8 @@ pub struct GetActiveContractsResponseDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_id: Option<i64>,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetActiveContractsResponseDtoCancellationType {
     FixedDates,
@@ -14156,6 +15448,8 @@ pub enum GetActiveContractsResponseDtoCancellationType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl GetActiveContractsResponseDtoCancellationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14166,6 +15460,8 @@ impl GetActiveContractsResponseDtoCancellationType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for GetActiveContractsResponseDtoCancellationType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14174,20 +15470,27 @@ impl rt::StringEnum for GetActiveContractsResponseDtoCancellationType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for GetActiveContractsResponseDtoCancellationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for GetActiveContractsResponseDtoCancellationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for GetActiveContractsResponseDtoCancellationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14195,12 +15498,16 @@ impl<'de> serde::Deserialize<'de> for GetActiveContractsResponseDtoCancellationT
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "feature-check")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetActiveFeaturesResponseItem {
     MysportsMessage,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "feature-check")]
 impl GetActiveFeaturesResponseItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14210,6 +15517,8 @@ impl GetActiveFeaturesResponseItem {
         }
     }
 }
+
+#[cfg(feature = "feature-check")]
 impl rt::StringEnum for GetActiveFeaturesResponseItem {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14217,20 +15526,27 @@ impl rt::StringEnum for GetActiveFeaturesResponseItem {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "feature-check")]
 impl std::fmt::Display for GetActiveFeaturesResponseItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "feature-check")]
 impl serde::Serialize for GetActiveFeaturesResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "feature-check")]
 impl<'de> serde::Deserialize<'de> for GetActiveFeaturesResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14238,6 +15554,8 @@ impl<'de> serde::Deserialize<'de> for GetActiveFeaturesResponseItem {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetEnabledCommunicationFeatureModulesResponseItem {
     Analytics,
@@ -14293,6 +15611,8 @@ pub enum GetEnabledCommunicationFeatureModulesResponseItem {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl GetEnabledCommunicationFeatureModulesResponseItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14351,6 +15671,8 @@ impl GetEnabledCommunicationFeatureModulesResponseItem {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum for GetEnabledCommunicationFeatureModulesResponseItem {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14407,20 +15729,27 @@ impl rt::StringEnum for GetEnabledCommunicationFeatureModulesResponseItem {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display for GetEnabledCommunicationFeatureModulesResponseItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize for GetEnabledCommunicationFeatureModulesResponseItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for GetEnabledCommunicationFeatureModulesResponseItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14428,6 +15757,8 @@ impl<'de> serde::Deserialize<'de> for GetEnabledCommunicationFeatureModulesRespo
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdealPaymentInstrumentDto {
@@ -14438,6 +15769,8 @@ pub struct IdealPaymentInstrumentDto {
     )]
     pub issuer: Option<String>,
 }
+
+#[cfg(feature = "i18n")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyValuePairCountryCodeString {
@@ -14450,6 +15783,8 @@ pub struct KeyValuePairCountryCodeString {
     )]
     pub value: Option<String>,
 }
+
+#[cfg(feature = "i18n")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KeyValuePairCountryCodeStringKey {
     Undefined,
@@ -14727,6 +16062,8 @@ pub enum KeyValuePairCountryCodeStringKey {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "i18n")]
 impl KeyValuePairCountryCodeStringKey {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15007,6 +16344,8 @@ impl KeyValuePairCountryCodeStringKey {
         }
     }
 }
+
+#[cfg(feature = "i18n")]
 impl rt::StringEnum for KeyValuePairCountryCodeStringKey {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -15285,20 +16624,27 @@ impl rt::StringEnum for KeyValuePairCountryCodeStringKey {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "i18n")]
 impl std::fmt::Display for KeyValuePairCountryCodeStringKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "i18n")]
 impl serde::Serialize for KeyValuePairCountryCodeStringKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "i18n")]
 impl<'de> serde::Deserialize<'de> for KeyValuePairCountryCodeStringKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15306,6 +16652,8 @@ impl<'de> serde::Deserialize<'de> for KeyValuePairCountryCodeStringKey {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LegalLinkTypeWithLocaleDto {
@@ -15318,6 +16666,8 @@ pub struct LegalLinkTypeWithLocaleDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<LegalLinkTypeWithLocaleDtoValue>,
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LegalLinkTypeWithLocaleDtoValue {
     ExternalUrl,
@@ -15325,6 +16675,8 @@ pub enum LegalLinkTypeWithLocaleDtoValue {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl LegalLinkTypeWithLocaleDtoValue {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15335,6 +16687,8 @@ impl LegalLinkTypeWithLocaleDtoValue {
         }
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl rt::StringEnum for LegalLinkTypeWithLocaleDtoValue {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -15343,20 +16697,27 @@ impl rt::StringEnum for LegalLinkTypeWithLocaleDtoValue {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl std::fmt::Display for LegalLinkTypeWithLocaleDtoValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl serde::Serialize for LegalLinkTypeWithLocaleDtoValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for LegalLinkTypeWithLocaleDtoValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15364,6 +16725,8 @@ impl<'de> serde::Deserialize<'de> for LegalLinkTypeWithLocaleDtoValue {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LocalTime {
@@ -15376,6 +16739,8 @@ pub struct LocalTime {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second: Option<i32>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageCategoryDto {
@@ -15404,12 +16769,16 @@ pub struct MessageCategoryDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_asterisk: Option<bool>,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MoneyDto {
     pub amount: f64,
     pub currency_code: MoneyDtoCurrencyCode,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MoneyDtoCurrencyCode {
     Undefined,
@@ -15601,6 +16970,8 @@ pub enum MoneyDtoCurrencyCode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl MoneyDtoCurrencyCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15795,6 +17166,8 @@ impl MoneyDtoCurrencyCode {
         }
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for MoneyDtoCurrencyCode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -15987,20 +17360,27 @@ impl rt::StringEnum for MoneyDtoCurrencyCode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for MoneyDtoCurrencyCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl serde::Serialize for MoneyDtoCurrencyCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for MoneyDtoCurrencyCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16008,6 +17388,8 @@ impl<'de> serde::Deserialize<'de> for MoneyDtoCurrencyCode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MonthDayWithPriceDto {
@@ -16015,6 +17397,8 @@ pub struct MonthDayWithPriceDto {
     pub month_day: String,
     pub price: MoneyDto,
 }
+
+#[cfg(feature = "contract-voucher")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenTimePeriodClientDto {
@@ -16023,6 +17407,8 @@ pub struct OpenTimePeriodClientDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<rt::chrono::NaiveDate>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentInstrumentDto {
@@ -16067,6 +17453,8 @@ pub struct PaymentInstrumentDto {
     )]
     pub user_account_token: Option<String>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     Chargeback,
@@ -16074,6 +17462,8 @@ pub enum PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16084,6 +17474,8 @@ impl PaymentInstrumentDtoPaymentInstrumentInvalidReason {
         }
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -16092,20 +17484,27 @@ impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl std::fmt::Display for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de>
 for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16114,6 +17513,8 @@ for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentInstrumentDtoPaymentInstrumentStatus {
     WaitingForConfirmation,
@@ -16122,6 +17523,8 @@ pub enum PaymentInstrumentDtoPaymentInstrumentStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentDtoPaymentInstrumentStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16133,6 +17536,8 @@ impl PaymentInstrumentDtoPaymentInstrumentStatus {
         }
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -16142,20 +17547,27 @@ impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl std::fmt::Display for PaymentInstrumentDtoPaymentInstrumentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16163,6 +17575,8 @@ impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentStatu
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentInstrumentDtoPaymentInstrumentType {
     CreditCard,
@@ -16179,6 +17593,8 @@ pub enum PaymentInstrumentDtoPaymentInstrumentType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentDtoPaymentInstrumentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16198,6 +17614,8 @@ impl PaymentInstrumentDtoPaymentInstrumentType {
         }
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -16215,20 +17633,27 @@ impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl std::fmt::Display for PaymentInstrumentDtoPaymentInstrumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16236,6 +17661,8 @@ impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentType 
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentMethodsResponseDto {
@@ -16243,6 +17670,8 @@ pub struct PaymentMethodsResponseDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub payment_methods_json: String,
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiBankAccountDto {
@@ -16258,6 +17687,8 @@ pub struct PublicApiBankAccountDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub iban: String,
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiCreditCardDto {
@@ -16276,6 +17707,8 @@ pub struct PublicApiCreditCardDto {
     )]
     pub tokenization_reference: Option<String>,
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiDocumentIdentificationDto {
@@ -16283,6 +17716,8 @@ pub struct PublicApiDocumentIdentificationDto {
     pub document_number: String,
     pub document_type: PublicApiDocumentIdentificationDtoDocumentType,
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PublicApiDocumentIdentificationDtoDocumentType {
     IdCard,
@@ -16294,6 +17729,8 @@ pub enum PublicApiDocumentIdentificationDtoDocumentType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl PublicApiDocumentIdentificationDtoDocumentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16308,6 +17745,8 @@ impl PublicApiDocumentIdentificationDtoDocumentType {
         }
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for PublicApiDocumentIdentificationDtoDocumentType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -16320,20 +17759,27 @@ impl rt::StringEnum for PublicApiDocumentIdentificationDtoDocumentType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for PublicApiDocumentIdentificationDtoDocumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for PublicApiDocumentIdentificationDtoDocumentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for PublicApiDocumentIdentificationDtoDocumentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16341,6 +17787,16 @@ impl<'de> serde::Deserialize<'de> for PublicApiDocumentIdentificationDtoDocument
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(
+    any(
+        feature = "contract-voucher",
+        feature = "contracts",
+        feature = "leads",
+        feature = "previews",
+        feature = "trial-sessions"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiPrivacyConfigurationDto {
@@ -16360,18 +17816,24 @@ pub struct PublicApiPrivacyConfigurationDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_message: Option<bool>,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiSelectedOptionalRateBundleModuleDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiSelectedSelectableRateBundleModuleDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiSignatureDto {
@@ -16382,6 +17844,8 @@ pub struct PublicApiSignatureDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_block_id: Option<i64>,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiTermAdjustmentRuleDto {
@@ -16415,6 +17879,8 @@ pub struct PublicApiTermAdjustmentRuleDto {
     )]
     pub value: Option<String>,
 }
+
+#[cfg(feature = "contracts")]
 /// Type of the value: Percentage/absolute relative change or new absolute base amount
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
@@ -16424,6 +17890,8 @@ pub enum PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16435,6 +17903,8 @@ impl PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -16444,20 +17914,27 @@ impl rt::StringEnum for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de>
 for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -16466,6 +17943,8 @@ for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 /// States if this rule is overall a RAISE or REDUCTION of the price
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PublicApiTermAdjustmentRuleDtoType {
@@ -16475,6 +17954,8 @@ pub enum PublicApiTermAdjustmentRuleDtoType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl PublicApiTermAdjustmentRuleDtoType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16486,6 +17967,8 @@ impl PublicApiTermAdjustmentRuleDtoType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for PublicApiTermAdjustmentRuleDtoType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -16495,20 +17978,27 @@ impl rt::StringEnum for PublicApiTermAdjustmentRuleDtoType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for PublicApiTermAdjustmentRuleDtoType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for PublicApiTermAdjustmentRuleDtoType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for PublicApiTermAdjustmentRuleDtoType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16516,6 +18006,8 @@ impl<'de> serde::Deserialize<'de> for PublicApiTermAdjustmentRuleDtoType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicTrialPeriodDto {
@@ -16528,6 +18020,8 @@ pub struct PublicTrialPeriodDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<TermDto>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SepaPaymentInstrumentDto {
@@ -16560,12 +18054,16 @@ pub struct SepaPaymentInstrumentDto {
     )]
     pub recurring_reference: Option<String>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SepaPaymentInstrumentDtoProvider {
     Adyen,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl SepaPaymentInstrumentDtoProvider {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16575,6 +18073,8 @@ impl SepaPaymentInstrumentDtoProvider {
         }
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for SepaPaymentInstrumentDtoProvider {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -16582,20 +18082,27 @@ impl rt::StringEnum for SepaPaymentInstrumentDtoProvider {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl std::fmt::Display for SepaPaymentInstrumentDtoProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl serde::Serialize for SepaPaymentInstrumentDtoProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for SepaPaymentInstrumentDtoProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16603,6 +18110,8 @@ impl<'de> serde::Deserialize<'de> for SepaPaymentInstrumentDtoProvider {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StringWithLocaleDto {
@@ -16619,6 +18128,8 @@ pub struct StringWithLocaleDto {
     )]
     pub value: Option<String>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StudioAvailabilityDto {
@@ -16631,6 +18142,8 @@ pub struct StudioAvailabilityDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_to: Option<LocalTime>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StudioAvailabilityDtoDayOfWeekFrom {
     Monday,
@@ -16643,6 +18156,8 @@ pub enum StudioAvailabilityDtoDayOfWeekFrom {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl StudioAvailabilityDtoDayOfWeekFrom {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16658,6 +18173,8 @@ impl StudioAvailabilityDtoDayOfWeekFrom {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum for StudioAvailabilityDtoDayOfWeekFrom {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -16671,20 +18188,27 @@ impl rt::StringEnum for StudioAvailabilityDtoDayOfWeekFrom {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display for StudioAvailabilityDtoDayOfWeekFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize for StudioAvailabilityDtoDayOfWeekFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioAvailabilityDtoDayOfWeekFrom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16692,6 +18216,8 @@ impl<'de> serde::Deserialize<'de> for StudioAvailabilityDtoDayOfWeekFrom {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StudioAvailabilityDtoDayOfWeekTo {
     Monday,
@@ -16704,6 +18230,8 @@ pub enum StudioAvailabilityDtoDayOfWeekTo {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl StudioAvailabilityDtoDayOfWeekTo {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16719,6 +18247,8 @@ impl StudioAvailabilityDtoDayOfWeekTo {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum for StudioAvailabilityDtoDayOfWeekTo {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -16732,20 +18262,27 @@ impl rt::StringEnum for StudioAvailabilityDtoDayOfWeekTo {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display for StudioAvailabilityDtoDayOfWeekTo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize for StudioAvailabilityDtoDayOfWeekTo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioAvailabilityDtoDayOfWeekTo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16753,6 +18290,8 @@ impl<'de> serde::Deserialize<'de> for StudioAvailabilityDtoDayOfWeekTo {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StudioPublicDto {
@@ -16825,6 +18364,8 @@ pub struct StudioPublicDto {
     )]
     pub zip: Option<String>,
 }
+
+#[cfg(feature = "validation")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TaxIdValidationResultDto {
@@ -16833,6 +18374,8 @@ pub struct TaxIdValidationResultDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid: Option<bool>,
 }
+
+#[cfg(feature = "validation")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaxIdValidationResultDtoErrorsItem {
     InvalidTaxId,
@@ -16845,6 +18388,8 @@ pub enum TaxIdValidationResultDtoErrorsItem {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "validation")]
 impl TaxIdValidationResultDtoErrorsItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16860,6 +18405,8 @@ impl TaxIdValidationResultDtoErrorsItem {
         }
     }
 }
+
+#[cfg(feature = "validation")]
 impl rt::StringEnum for TaxIdValidationResultDtoErrorsItem {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -16873,20 +18420,27 @@ impl rt::StringEnum for TaxIdValidationResultDtoErrorsItem {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "validation")]
 impl std::fmt::Display for TaxIdValidationResultDtoErrorsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "validation")]
 impl serde::Serialize for TaxIdValidationResultDtoErrorsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "validation")]
 impl<'de> serde::Deserialize<'de> for TaxIdValidationResultDtoErrorsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16894,6 +18448,8 @@ impl<'de> serde::Deserialize<'de> for TaxIdValidationResultDtoErrorsItem {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "tenant")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TenantDto {
@@ -16910,6 +18466,8 @@ pub struct TenantDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_usage_type: Option<TenantDtoTenantUsageType>,
 }
+
+#[cfg(feature = "tenant")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TenantDtoTenantBusinessType {
     SmallBusiness,
@@ -16917,6 +18475,8 @@ pub enum TenantDtoTenantBusinessType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "tenant")]
 impl TenantDtoTenantBusinessType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16927,6 +18487,8 @@ impl TenantDtoTenantBusinessType {
         }
     }
 }
+
+#[cfg(feature = "tenant")]
 impl rt::StringEnum for TenantDtoTenantBusinessType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -16935,20 +18497,27 @@ impl rt::StringEnum for TenantDtoTenantBusinessType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "tenant")]
 impl std::fmt::Display for TenantDtoTenantBusinessType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "tenant")]
 impl serde::Serialize for TenantDtoTenantBusinessType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "tenant")]
 impl<'de> serde::Deserialize<'de> for TenantDtoTenantBusinessType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -16956,6 +18525,8 @@ impl<'de> serde::Deserialize<'de> for TenantDtoTenantBusinessType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "tenant")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TenantDtoTenantMultiBrandType {
     Magicline,
@@ -16964,6 +18535,8 @@ pub enum TenantDtoTenantMultiBrandType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "tenant")]
 impl TenantDtoTenantMultiBrandType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -16975,6 +18548,8 @@ impl TenantDtoTenantMultiBrandType {
         }
     }
 }
+
+#[cfg(feature = "tenant")]
 impl rt::StringEnum for TenantDtoTenantMultiBrandType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -16984,20 +18559,27 @@ impl rt::StringEnum for TenantDtoTenantMultiBrandType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "tenant")]
 impl std::fmt::Display for TenantDtoTenantMultiBrandType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "tenant")]
 impl serde::Serialize for TenantDtoTenantMultiBrandType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "tenant")]
 impl<'de> serde::Deserialize<'de> for TenantDtoTenantMultiBrandType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17005,6 +18587,8 @@ impl<'de> serde::Deserialize<'de> for TenantDtoTenantMultiBrandType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "tenant")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TenantDtoTenantUsageType {
     Blueprint,
@@ -17022,6 +18606,8 @@ pub enum TenantDtoTenantUsageType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "tenant")]
 impl TenantDtoTenantUsageType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17042,6 +18628,8 @@ impl TenantDtoTenantUsageType {
         }
     }
 }
+
+#[cfg(feature = "tenant")]
 impl rt::StringEnum for TenantDtoTenantUsageType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -17060,20 +18648,27 @@ impl rt::StringEnum for TenantDtoTenantUsageType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "tenant")]
 impl std::fmt::Display for TenantDtoTenantUsageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "tenant")]
 impl serde::Serialize for TenantDtoTenantUsageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "tenant")]
 impl<'de> serde::Deserialize<'de> for TenantDtoTenantUsageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17081,12 +18676,16 @@ impl<'de> serde::Deserialize<'de> for TenantDtoTenantUsageType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TermDto {
     pub term: i32,
     pub term_unit: TermDtoTermUnit,
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TermDtoTermUnit {
     Day,
@@ -17096,6 +18695,8 @@ pub enum TermDtoTermUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl TermDtoTermUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17108,6 +18709,8 @@ impl TermDtoTermUnit {
         }
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for TermDtoTermUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -17118,20 +18721,27 @@ impl rt::StringEnum for TermDtoTermUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for TermDtoTermUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl serde::Serialize for TermDtoTermUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for TermDtoTermUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17139,6 +18749,8 @@ impl<'de> serde::Deserialize<'de> for TermDtoTermUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TermInformationDto {
@@ -17153,6 +18765,8 @@ pub struct TermInformationDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term_extension: Option<TermDto>,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TermInformationDtoExtensionType {
     None,
@@ -17161,6 +18775,8 @@ pub enum TermInformationDtoExtensionType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "contracts")]
 impl TermInformationDtoExtensionType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17172,6 +18788,8 @@ impl TermInformationDtoExtensionType {
         }
     }
 }
+
+#[cfg(feature = "contracts")]
 impl rt::StringEnum for TermInformationDtoExtensionType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -17181,20 +18799,27 @@ impl rt::StringEnum for TermInformationDtoExtensionType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "contracts")]
 impl std::fmt::Display for TermInformationDtoExtensionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "contracts")]
 impl serde::Serialize for TermInformationDtoExtensionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for TermInformationDtoExtensionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17202,18 +18827,24 @@ impl<'de> serde::Deserialize<'de> for TermInformationDtoExtensionType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TermWithPriceDto {
     pub price: MoneyDto,
     pub term: TermDto,
 }
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TimePeriodClientDto {
     pub end_date: rt::chrono::NaiveDate,
     pub start_date: rt::chrono::NaiveDate,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenizationStateDto {
@@ -17233,6 +18864,8 @@ pub struct TokenizationStateDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<rt::uuid::Uuid>,
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 /// State of tokenization, on success this is 'COMPLETE'
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TokenizationStateDtoState {
@@ -17242,6 +18875,8 @@ pub enum TokenizationStateDtoState {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl TokenizationStateDtoState {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17253,6 +18888,8 @@ impl TokenizationStateDtoState {
         }
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for TokenizationStateDtoState {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -17262,20 +18899,27 @@ impl rt::StringEnum for TokenizationStateDtoState {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl std::fmt::Display for TokenizationStateDtoState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl serde::Serialize for TokenizationStateDtoState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for TokenizationStateDtoState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17283,6 +18927,8 @@ impl<'de> serde::Deserialize<'de> for TokenizationStateDtoState {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UtilizationDto {
@@ -17292,6 +18938,8 @@ pub struct UtilizationDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<LocalTime>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UtilizationItemDto {
@@ -17301,6 +18949,8 @@ pub struct UtilizationItemDto {
     pub percentage: i32,
     pub start_time: LocalTime,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UtilizationItemDtoLevel {
     High,
@@ -17309,6 +18959,8 @@ pub enum UtilizationItemDtoLevel {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl UtilizationItemDtoLevel {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -17320,6 +18972,8 @@ impl UtilizationItemDtoLevel {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum for UtilizationItemDtoLevel {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -17329,20 +18983,27 @@ impl rt::StringEnum for UtilizationItemDtoLevel {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display for UtilizationItemDtoLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize for UtilizationItemDtoLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for UtilizationItemDtoLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -17350,6 +19011,7 @@ impl<'de> serde::Deserialize<'de> for UtilizationItemDtoLevel {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
 /// The documented error responses, by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -17364,17 +19026,18 @@ pub enum ApiError {
     /// `500`: Internal Server Error
     InternalServerError(ConnectApiErrorResponseDto),
 }
+
 impl rt::ErrorBody for ApiError {
     fn from_status(
         status: rt::StatusCode,
         body: &[u8],
     ) -> Option<Result<Self, rt::DecodeError>> {
         match status.as_u16() {
-            400u16 => Some(rt::decode_json(body).map(Self::BadRequest)),
-            403u16 => Some(rt::decode_json(body).map(Self::Forbidden)),
-            404u16 => Some(Ok(Self::NotFound)),
-            409u16 => Some(rt::decode_json(body).map(Self::Conflict)),
-            500u16 => Some(rt::decode_json(body).map(Self::InternalServerError)),
+            400 => Some(rt::decode_json(body).map(Self::BadRequest)),
+            403 => Some(rt::decode_json(body).map(Self::Forbidden)),
+            404 => Some(Ok(Self::NotFound)),
+            409 => Some(rt::decode_json(body).map(Self::Conflict)),
+            500 => Some(rt::decode_json(body).map(Self::InternalServerError)),
             _ => None,
         }
     }

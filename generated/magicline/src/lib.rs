@@ -33,18 +33,25 @@
 //! # }
 //! ```
 pub mod api;
+
 pub mod models;
+
 use magicline_runtime as rt;
+
 pub use rt::{BuildError, DateTime, Error, RetryPolicy};
+
 /// The runtime shared by all generated clients (errors, retries, pagination, uploads).
 pub use magicline_runtime as runtime;
+
 /// The server named first in the API's document.
 pub const DEFAULT_BASE_URL: &str = "https://open-api-demo.open-api.magicline.com";
+
 const DEFAULTS: rt::ApiDefaults = rt::ApiDefaults {
     base_url: DEFAULT_BASE_URL,
     user_agent: "magicline/0.1.0",
     api_key_header: Some("X-API-KEY"),
 };
+
 /// A client for the API: cheap to clone, share one per process.
 ///
 /// Requests carry the API key (set with `api_key`) in the `X-API-KEY` header.
@@ -52,86 +59,124 @@ const DEFAULTS: rt::ApiDefaults = rt::ApiDefaults {
 pub struct Client {
     raw: rt::Client,
 }
+
 /// Configures a [`Client`]: base URL, API key, timeouts, retries, headers.
 pub type ClientBuilder = rt::ClientBuilder<Client>;
+
 impl Client {
     /// Starts configuring a client; the base URL defaults to [`DEFAULT_BASE_URL`].
     pub fn builder() -> ClientBuilder {
         rt::ClientBuilder::new(DEFAULTS)
     }
+
     /// The runtime client underneath, for requests the generated methods do not cover.
     pub fn raw(&self) -> &rt::Client {
         &self.raw
     }
+
     /// Appointment, bookable appointment and slots operations
+    #[cfg(feature = "appointments")]
     pub fn appointments(&self) -> api::Appointments<'_> {
         api::Appointments::new(self)
     }
+
     /// Redeem checkin vouchers
+    #[cfg(feature = "checkin-vouchers")]
     pub fn checkin_vouchers(&self) -> api::CheckinVouchers<'_> {
         api::CheckinVouchers::new(self)
     }
+
     /// Class and slots operations
+    #[cfg(feature = "classes")]
     pub fn classes(&self) -> api::Classes<'_> {
         api::Classes::new(self)
     }
+
     /// Cross studio operations
+    #[cfg(feature = "cross-studio")]
     pub fn cross_studio(&self) -> api::CrossStudio<'_> {
         api::CrossStudio::new(self)
     }
+
     /// Get customers and contracts
+    #[cfg(feature = "customers")]
     pub fn customers(&self) -> api::Customers<'_> {
         api::Customers::new(self)
     }
+
     /// Retrieve customer accounting details
+    #[cfg(feature = "customers-account")]
     pub fn customers_account(&self) -> api::CustomersAccount<'_> {
         api::CustomersAccount::new(self)
     }
+
     /// Retrieve customer communication details
+    #[cfg(feature = "customers-communication")]
     pub fn customers_communication(&self) -> api::CustomersCommunication<'_> {
         api::CustomersCommunication::new(self)
     }
+
     /// Customers Self-service
+    #[cfg(feature = "customers-self-service")]
     pub fn customers_self_service(&self) -> api::CustomersSelfService<'_> {
         api::CustomersSelfService::new(self)
     }
+
     /// Get device information
+    #[cfg(feature = "devices")]
     pub fn devices(&self) -> api::Devices<'_> {
         api::Devices::new(self)
     }
+
     /// Employee operations
+    #[cfg(feature = "employees")]
     pub fn employees(&self) -> api::Employees<'_> {
         api::Employees::new(self)
     }
+
     /// Debt collection operations
+    #[cfg(feature = "finance")]
     pub fn finance(&self) -> api::Finance<'_> {
         api::Finance::new(self)
     }
+
     /// Leads operations
+    #[cfg(feature = "leads")]
     pub fn leads(&self) -> api::Leads<'_> {
         api::Leads::new(self)
     }
+
     /// Manage membership contracts
+    #[cfg(feature = "membership-self-service")]
     pub fn membership_self_service(&self) -> api::MembershipSelfService<'_> {
         api::MembershipSelfService::new(self)
     }
+
     /// Membership operations
+    #[cfg(feature = "memberships")]
     pub fn memberships(&self) -> api::Memberships<'_> {
         api::Memberships::new(self)
     }
+
     /// Payment operations
+    #[cfg(feature = "payments")]
     pub fn payments(&self) -> api::Payments<'_> {
         api::Payments::new(self)
     }
+
     /// Get studio information
+    #[cfg(feature = "studios")]
     pub fn studios(&self) -> api::Studios<'_> {
         api::Studios::new(self)
     }
+
     /// Get trial offers information
+    #[cfg(feature = "trial-offers")]
     pub fn trial_offers(&self) -> api::TrialOffers<'_> {
         api::TrialOffers::new(self)
     }
 }
+
 impl From<rt::Client> for Client {
     fn from(raw: rt::Client) -> Self {
         Client { raw }

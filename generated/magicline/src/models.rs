@@ -2,6 +2,8 @@
 
 //! Every type the API sends or receives.
 use magicline_runtime as rt;
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Represents access medium of customer
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -24,6 +26,8 @@ pub struct AccessMediumDto {
     )]
     pub value: Option<String>,
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Represents a type of access medium
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AccessMediumDtoType {
@@ -38,6 +42,8 @@ pub enum AccessMediumDtoType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl AccessMediumDtoType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -50,6 +56,8 @@ impl AccessMediumDtoType {
         }
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for AccessMediumDtoType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -60,20 +68,27 @@ impl rt::StringEnum for AccessMediumDtoType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl std::fmt::Display for AccessMediumDtoType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl serde::Serialize for AccessMediumDtoType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for AccessMediumDtoType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -81,6 +96,8 @@ impl<'de> serde::Deserialize<'de> for AccessMediumDtoType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Access restriction of customer
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -101,6 +118,8 @@ pub struct AccessRestriction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<rt::chrono::NaiveDate>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents a contract charge preview item
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -137,6 +156,8 @@ pub struct AccountPreviewItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<AccountPreviewItemChargeType>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the classification of the charge
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AccountPreviewItemChargeType {
@@ -155,6 +176,8 @@ pub enum AccountPreviewItemChargeType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl AccountPreviewItemChargeType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -169,6 +192,8 @@ impl AccountPreviewItemChargeType {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AccountPreviewItemChargeType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -181,20 +206,27 @@ impl rt::StringEnum for AccountPreviewItemChargeType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for AccountPreviewItemChargeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for AccountPreviewItemChargeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AccountPreviewItemChargeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -202,6 +234,8 @@ impl<'de> serde::Deserialize<'de> for AccountPreviewItemChargeType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers")]
 /// Representation of an additional information field
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -232,6 +266,8 @@ pub struct AdditionalInformationField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_items: Option<Vec<AdditionalInformationListItem>>,
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers", feature = "memberships"))]
 /// Representation of additional information field assignment
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -244,6 +280,8 @@ pub struct AdditionalInformationFieldAssignment {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub value: String,
 }
+
+#[cfg(feature = "customers")]
 /// The type of an additional information field. This defines how the field is used and what kind of data it can hold.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdditionalInformationFieldType {
@@ -260,6 +298,8 @@ pub enum AdditionalInformationFieldType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers")]
 impl AdditionalInformationFieldType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -273,6 +313,8 @@ impl AdditionalInformationFieldType {
         }
     }
 }
+
+#[cfg(feature = "customers")]
 impl rt::StringEnum for AdditionalInformationFieldType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -284,20 +326,27 @@ impl rt::StringEnum for AdditionalInformationFieldType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers")]
 impl std::fmt::Display for AdditionalInformationFieldType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers")]
 impl serde::Serialize for AdditionalInformationFieldType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for AdditionalInformationFieldType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -305,6 +354,8 @@ impl<'de> serde::Deserialize<'de> for AdditionalInformationFieldType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers")]
 /// Representation of an additional information list item used in additional information fields of type list
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -319,6 +370,8 @@ pub struct AdditionalInformationListItem {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents an additional module
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -355,6 +408,8 @@ pub struct AdditionalModule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_codes: Option<Vec<RateCode>>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents an additional module contract
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -365,6 +420,8 @@ pub struct AdditionalModuleContract {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Request to cancel an additional module contract
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -378,6 +435,8 @@ pub struct AdditionalModuleContractCancelation {
     /// Example: `1234`
     pub cancelation_reason_id: i64,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents an additional module contract with extended data fields
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -436,6 +495,8 @@ pub struct AdditionalModuleContractExtended {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_cancelation_dates: Option<Vec<rt::chrono::NaiveDate>>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Cancelation status of the contract cancelation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdditionalModuleContractExtendedContractCancelationStatus {
@@ -448,6 +509,8 @@ pub enum AdditionalModuleContractExtendedContractCancelationStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl AdditionalModuleContractExtendedContractCancelationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -459,6 +522,8 @@ impl AdditionalModuleContractExtendedContractCancelationStatus {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleContractExtendedContractCancelationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -468,20 +533,27 @@ impl rt::StringEnum for AdditionalModuleContractExtendedContractCancelationStatu
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for AdditionalModuleContractExtendedContractCancelationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for AdditionalModuleContractExtendedContractCancelationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de>
 for AdditionalModuleContractExtendedContractCancelationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -490,6 +562,8 @@ for AdditionalModuleContractExtendedContractCancelationStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents an additional module contract request
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -507,6 +581,8 @@ pub struct AdditionalModuleContractRequest {
     /// Example: `true`
     pub book_trial_period: bool,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the trial period of an additional module contract
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -519,6 +595,8 @@ pub struct AdditionalModuleContractTrialPeriod {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<rt::chrono::NaiveDate>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the validation status of an additional module contract request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -528,6 +606,8 @@ pub struct AdditionalModuleContractValidationStatus {
     /// Example: `"ADDITIONAL_MODULE_CONTRACT_ALREADY_PURCHASED"`
     pub validation_status: AdditionalModuleContractValidationStatusValidationStatus,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Status of the addtional module validation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdditionalModuleContractValidationStatusValidationStatus {
@@ -545,6 +625,8 @@ pub enum AdditionalModuleContractValidationStatusValidationStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl AdditionalModuleContractValidationStatusValidationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -567,6 +649,8 @@ impl AdditionalModuleContractValidationStatusValidationStatus {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleContractValidationStatusValidationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -587,20 +671,27 @@ impl rt::StringEnum for AdditionalModuleContractValidationStatusValidationStatus
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for AdditionalModuleContractValidationStatusValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for AdditionalModuleContractValidationStatusValidationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de>
 for AdditionalModuleContractValidationStatusValidationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -609,6 +700,8 @@ for AdditionalModuleContractValidationStatusValidationStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents an additional module extension
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -622,6 +715,8 @@ pub struct AdditionalModuleExtension {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_cancelation_period: Option<Term>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Extension type of an additional module
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdditionalModuleExtensionExtensionType {
@@ -632,6 +727,8 @@ pub enum AdditionalModuleExtensionExtensionType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl AdditionalModuleExtensionExtensionType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -642,6 +739,8 @@ impl AdditionalModuleExtensionExtensionType {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleExtensionExtensionType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -650,20 +749,27 @@ impl rt::StringEnum for AdditionalModuleExtensionExtensionType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for AdditionalModuleExtensionExtensionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for AdditionalModuleExtensionExtensionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AdditionalModuleExtensionExtensionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -671,6 +777,8 @@ impl<'de> serde::Deserialize<'de> for AdditionalModuleExtensionExtensionType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents a mapping from a month day to a price for an additional module (that month day).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -679,6 +787,8 @@ pub struct AdditionalModuleMonthDayToPrice {
     pub month_day: AdditionalModuleMonthDayToPriceMonthDay,
     pub price: Money,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// The month day of the month day to price mapping
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -690,6 +800,8 @@ pub struct AdditionalModuleMonthDayToPriceMonthDay {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_of_month: Option<i32>,
 }
+
+#[cfg(feature = "membership-self-service")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdditionalModuleMonthDayToPriceMonthDayMonth {
     January,
@@ -707,6 +819,8 @@ pub enum AdditionalModuleMonthDayToPriceMonthDayMonth {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl AdditionalModuleMonthDayToPriceMonthDayMonth {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -727,6 +841,8 @@ impl AdditionalModuleMonthDayToPriceMonthDayMonth {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleMonthDayToPriceMonthDayMonth {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -745,20 +861,27 @@ impl rt::StringEnum for AdditionalModuleMonthDayToPriceMonthDayMonth {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for AdditionalModuleMonthDayToPriceMonthDayMonth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for AdditionalModuleMonthDayToPriceMonthDayMonth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AdditionalModuleMonthDayToPriceMonthDayMonth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -766,6 +889,8 @@ impl<'de> serde::Deserialize<'de> for AdditionalModuleMonthDayToPriceMonthDayMon
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the payment frequency of an additional module
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -791,6 +916,8 @@ pub struct AdditionalModulePaymentFrequency {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_prices: Option<Vec<AdditionalModuleTermToPrice>>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Payment frequency type of an additional module
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdditionalModulePaymentFrequencyType {
@@ -807,6 +934,8 @@ pub enum AdditionalModulePaymentFrequencyType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl AdditionalModulePaymentFrequencyType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -820,6 +949,8 @@ impl AdditionalModulePaymentFrequencyType {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModulePaymentFrequencyType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -831,20 +962,27 @@ impl rt::StringEnum for AdditionalModulePaymentFrequencyType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for AdditionalModulePaymentFrequencyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for AdditionalModulePaymentFrequencyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AdditionalModulePaymentFrequencyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -852,6 +990,8 @@ impl<'de> serde::Deserialize<'de> for AdditionalModulePaymentFrequencyType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents a mapping from a term to a price mapping for an additional module
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -859,6 +999,8 @@ pub struct AdditionalModuleTermToPrice {
     pub term: Term,
     pub price: Money,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the trial period config of an additional module
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -874,6 +1016,8 @@ pub struct AdditionalModuleTrialPeriodConfig {
     )]
     pub description: Option<String>,
 }
+
+#[cfg(feature = "finance")]
 /// Describes the address in detail, so every country has its own fields filled. Use addressLines for preformatted address.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -899,6 +1043,8 @@ pub struct AddressDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_status: Option<AddressStatus>,
 }
+
+#[cfg(feature = "finance")]
 /// Describes the status of the address.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -922,6 +1068,8 @@ pub struct AddressStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<rt::chrono::NaiveDate>,
 }
+
+#[cfg(feature = "finance")]
 /// Type of address status
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AddressStatusType {
@@ -932,6 +1080,8 @@ pub enum AddressStatusType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl AddressStatusType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -942,6 +1092,8 @@ impl AddressStatusType {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for AddressStatusType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -950,20 +1102,27 @@ impl rt::StringEnum for AddressStatusType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for AddressStatusType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for AddressStatusType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for AddressStatusType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -971,6 +1130,8 @@ impl<'de> serde::Deserialize<'de> for AddressStatusType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Represents an age range.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -984,6 +1145,8 @@ pub struct AgeRange {
     /// Example: `65`
     pub end_age: i32,
 }
+
+#[cfg(feature = "finance")]
 /// Debt collection case
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1012,6 +1175,8 @@ pub struct AgencyCollectionCaseUpdate {
     /// Debts which were transferred to the agency. At least all changed debts must be included, also unchanged debts can be included.
     pub debts: Vec<DebtUpdate>,
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// Represents appointment booking request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1036,6 +1201,8 @@ pub struct AppointmentBookingRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructor_ids: Option<Vec<i64>>,
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// Represents successful booking result
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1103,6 +1270,8 @@ pub struct AppointmentBookingResult {
     /// Example: `"PARTICIPATING"`
     pub participant_status: AppointmentBookingResultParticipantStatus,
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// The status of an appointment
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AppointmentBookingResultAppointmentStatus {
@@ -1115,6 +1284,8 @@ pub enum AppointmentBookingResultAppointmentStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResultAppointmentStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1126,6 +1297,8 @@ impl AppointmentBookingResultAppointmentStatus {
         }
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingResultAppointmentStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1135,20 +1308,27 @@ impl rt::StringEnum for AppointmentBookingResultAppointmentStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl std::fmt::Display for AppointmentBookingResultAppointmentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl serde::Serialize for AppointmentBookingResultAppointmentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for AppointmentBookingResultAppointmentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1156,6 +1336,8 @@ impl<'de> serde::Deserialize<'de> for AppointmentBookingResultAppointmentStatus 
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// Status of the appointment booking
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AppointmentBookingResultBookingStatus {
@@ -1168,6 +1350,8 @@ pub enum AppointmentBookingResultBookingStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResultBookingStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1179,6 +1363,8 @@ impl AppointmentBookingResultBookingStatus {
         }
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingResultBookingStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1188,20 +1374,27 @@ impl rt::StringEnum for AppointmentBookingResultBookingStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl std::fmt::Display for AppointmentBookingResultBookingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl serde::Serialize for AppointmentBookingResultBookingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for AppointmentBookingResultBookingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1209,6 +1402,8 @@ impl<'de> serde::Deserialize<'de> for AppointmentBookingResultBookingStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// The status of a participant
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AppointmentBookingResultParticipantStatus {
@@ -1221,6 +1416,8 @@ pub enum AppointmentBookingResultParticipantStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResultParticipantStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1232,6 +1429,8 @@ impl AppointmentBookingResultParticipantStatus {
         }
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingResultParticipantStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1241,20 +1440,27 @@ impl rt::StringEnum for AppointmentBookingResultParticipantStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl std::fmt::Display for AppointmentBookingResultParticipantStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl serde::Serialize for AppointmentBookingResultParticipantStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for AppointmentBookingResultParticipantStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1262,6 +1468,8 @@ impl<'de> serde::Deserialize<'de> for AppointmentBookingResultParticipantStatus 
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "appointments")]
 /// Represents successful booking, which contains an additional customer id
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1333,6 +1541,8 @@ pub struct AppointmentBookingResultWithCustomerId {
     /// Example: `1234`
     pub customer_id: i64,
 }
+
+#[cfg(feature = "appointments")]
 /// The status of an appointment
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AppointmentBookingResultWithCustomerIdAppointmentStatus {
@@ -1345,6 +1555,8 @@ pub enum AppointmentBookingResultWithCustomerIdAppointmentStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "appointments")]
 impl AppointmentBookingResultWithCustomerIdAppointmentStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1356,6 +1568,8 @@ impl AppointmentBookingResultWithCustomerIdAppointmentStatus {
         }
     }
 }
+
+#[cfg(feature = "appointments")]
 impl rt::StringEnum for AppointmentBookingResultWithCustomerIdAppointmentStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1365,20 +1579,27 @@ impl rt::StringEnum for AppointmentBookingResultWithCustomerIdAppointmentStatus 
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "appointments")]
 impl std::fmt::Display for AppointmentBookingResultWithCustomerIdAppointmentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "appointments")]
 impl serde::Serialize for AppointmentBookingResultWithCustomerIdAppointmentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "appointments")]
 impl<'de> serde::Deserialize<'de>
 for AppointmentBookingResultWithCustomerIdAppointmentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1387,6 +1608,8 @@ for AppointmentBookingResultWithCustomerIdAppointmentStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "appointments")]
 /// Status of the appointment booking
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AppointmentBookingResultWithCustomerIdBookingStatus {
@@ -1399,6 +1622,8 @@ pub enum AppointmentBookingResultWithCustomerIdBookingStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "appointments")]
 impl AppointmentBookingResultWithCustomerIdBookingStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1410,6 +1635,8 @@ impl AppointmentBookingResultWithCustomerIdBookingStatus {
         }
     }
 }
+
+#[cfg(feature = "appointments")]
 impl rt::StringEnum for AppointmentBookingResultWithCustomerIdBookingStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1419,20 +1646,27 @@ impl rt::StringEnum for AppointmentBookingResultWithCustomerIdBookingStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "appointments")]
 impl std::fmt::Display for AppointmentBookingResultWithCustomerIdBookingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "appointments")]
 impl serde::Serialize for AppointmentBookingResultWithCustomerIdBookingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "appointments")]
 impl<'de> serde::Deserialize<'de>
 for AppointmentBookingResultWithCustomerIdBookingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1441,6 +1675,8 @@ for AppointmentBookingResultWithCustomerIdBookingStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "appointments")]
 /// The status of a participant
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AppointmentBookingResultWithCustomerIdParticipantStatus {
@@ -1453,6 +1689,8 @@ pub enum AppointmentBookingResultWithCustomerIdParticipantStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "appointments")]
 impl AppointmentBookingResultWithCustomerIdParticipantStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1464,6 +1702,8 @@ impl AppointmentBookingResultWithCustomerIdParticipantStatus {
         }
     }
 }
+
+#[cfg(feature = "appointments")]
 impl rt::StringEnum for AppointmentBookingResultWithCustomerIdParticipantStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1473,20 +1713,27 @@ impl rt::StringEnum for AppointmentBookingResultWithCustomerIdParticipantStatus 
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "appointments")]
 impl std::fmt::Display for AppointmentBookingResultWithCustomerIdParticipantStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "appointments")]
 impl serde::Serialize for AppointmentBookingResultWithCustomerIdParticipantStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "appointments")]
 impl<'de> serde::Deserialize<'de>
 for AppointmentBookingResultWithCustomerIdParticipantStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1495,6 +1742,8 @@ for AppointmentBookingResultWithCustomerIdParticipantStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// Appointment booking validation result
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1504,6 +1753,8 @@ pub struct AppointmentBookingValidationResult {
     /// Example: `"RESOURCE_NOT_AVAILABLE"`
     pub validation_status: AppointmentBookingValidationResultValidationStatus,
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// Status of the booking validation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AppointmentBookingValidationResultValidationStatus {
@@ -1538,6 +1789,8 @@ pub enum AppointmentBookingValidationResultValidationStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingValidationResultValidationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1568,6 +1821,8 @@ impl AppointmentBookingValidationResultValidationStatus {
         }
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingValidationResultValidationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1596,20 +1851,27 @@ impl rt::StringEnum for AppointmentBookingValidationResultValidationStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl std::fmt::Display for AppointmentBookingValidationResultValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl serde::Serialize for AppointmentBookingValidationResultValidationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de>
 for AppointmentBookingValidationResultValidationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1618,6 +1880,8 @@ for AppointmentBookingValidationResultValidationStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Represents document information.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1633,6 +1897,8 @@ pub struct AttachedDocument {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub url: String,
 }
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
 /// Time availability for a specific day of the week
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1652,6 +1918,8 @@ pub struct Availability {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub time_to: String,
 }
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
 /// Day of the week
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AvailabilityDayOfWeek {
@@ -1665,6 +1933,8 @@ pub enum AvailabilityDayOfWeek {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
 impl AvailabilityDayOfWeek {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1680,6 +1950,8 @@ impl AvailabilityDayOfWeek {
         }
     }
 }
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
 impl rt::StringEnum for AvailabilityDayOfWeek {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1693,20 +1965,27 @@ impl rt::StringEnum for AvailabilityDayOfWeek {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
 impl std::fmt::Display for AvailabilityDayOfWeek {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
 impl serde::Serialize for AvailabilityDayOfWeek {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for AvailabilityDayOfWeek {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1714,6 +1993,8 @@ impl<'de> serde::Deserialize<'de> for AvailabilityDayOfWeek {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Customer's bank account information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1755,6 +2036,8 @@ pub struct BankAccount {
     )]
     pub iban: Option<String>,
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Basic information of a class
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1773,6 +2056,8 @@ pub struct BasicClass {
     )]
     pub title: Option<String>,
 }
+
+#[cfg(feature = "customers")]
 /// Validation result of benefits
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1787,6 +2072,8 @@ pub struct BenefitValidationDto {
     /// Example: `false`
     pub valid: bool,
 }
+
+#[cfg(feature = "customers-account")]
 /// Request to book a payment for a specific customer.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1800,11 +2087,15 @@ pub struct BookCustomerPaymentRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub debt_claim_ids: Option<Vec<i64>>,
 }
+
+#[cfg(feature = "customers-account")]
 /// Response to book a payment for a specific customer.
 pub type BookCustomerPaymentResponse = rt::serde_json::Map<
     String,
     rt::serde_json::Value,
 >;
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BookableAppointment {
@@ -1852,6 +2143,8 @@ pub struct BookableAppointment {
     )]
     pub img_url: Option<String>,
 }
+
+#[cfg(feature = "appointments")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BookableAppointmentSlicedResult {
@@ -1867,6 +2160,8 @@ pub struct BookableAppointmentSlicedResult {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BookableAppointmentSlot {
@@ -1884,6 +2179,8 @@ pub struct BookableAppointmentSlot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructors: Option<Vec<Instructor>>,
 }
+
+#[cfg(feature = "trial-offers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BookableTrialOfferAppointment {
@@ -1896,6 +2193,8 @@ pub struct BookableTrialOfferAppointment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
+
+#[cfg(feature = "trial-offers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BookableTrialOfferAppointmentsSlicedResult {
@@ -1911,6 +2210,8 @@ pub struct BookableTrialOfferAppointmentsSlicedResult {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
+
+#[cfg(feature = "trial-offers")]
 /// The result of the booking confirmation process
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1920,6 +2221,8 @@ pub struct BookingConfirmationResult {
     /// Example: `"CONFIRMED"`
     pub status: BookingConfirmationResultStatus,
 }
+
+#[cfg(feature = "trial-offers")]
 /// Status of the booking confirmation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BookingConfirmationResultStatus {
@@ -1930,6 +2233,8 @@ pub enum BookingConfirmationResultStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-offers")]
 impl BookingConfirmationResultStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -1940,6 +2245,8 @@ impl BookingConfirmationResultStatus {
         }
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl rt::StringEnum for BookingConfirmationResultStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -1948,20 +2255,27 @@ impl rt::StringEnum for BookingConfirmationResultStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl std::fmt::Display for BookingConfirmationResultStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl serde::Serialize for BookingConfirmationResultStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for BookingConfirmationResultStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1969,6 +2283,8 @@ impl<'de> serde::Deserialize<'de> for BookingConfirmationResultStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-account")]
 /// Data of one booking entry for a customer
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1991,6 +2307,8 @@ pub struct BookingEntry {
     /// Whether or not the booking was transferred into an installment plan
     pub installment_plan: bool,
 }
+
+#[cfg(feature = "customers-account")]
 /// Slice of booking entries
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2007,6 +2325,8 @@ pub struct BookingEntrySlicedResult {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
+
+#[cfg(feature = "memberships")]
 /// Represents calculated tax details for a monetary amount.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2032,6 +2352,8 @@ pub struct CalculatedTax {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<f64>,
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Defines how card numbers are interpreted
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CardNumberFormat {
@@ -2041,6 +2363,8 @@ pub enum CardNumberFormat {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl CardNumberFormat {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2052,6 +2376,8 @@ impl CardNumberFormat {
         }
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for CardNumberFormat {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2061,20 +2387,27 @@ impl rt::StringEnum for CardNumberFormat {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl std::fmt::Display for CardNumberFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl serde::Serialize for CardNumberFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for CardNumberFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2082,12 +2415,16 @@ impl<'de> serde::Deserialize<'de> for CardNumberFormat {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl Default for CardNumberFormat {
     /// The default the API documents.
     fn default() -> Self {
         Self::Decimal
     }
 }
+
+#[cfg(feature = "checkin-vouchers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckinVoucherRedeem {
@@ -2116,6 +2453,8 @@ pub struct CheckinVoucherRedeem {
     /// Example: `1234567890`
     pub online_offer_id: i64,
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Representation of a class
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2173,6 +2512,8 @@ pub struct Class {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_condition: Option<ClassCancelationCondition>,
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Cancelation condition of a class
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2186,6 +2527,8 @@ pub struct ClassCancelationCondition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_cancel_term: Option<TermWithMinutes>,
 }
+
+#[cfg(feature = "classes")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClassSlicedResult {
@@ -2201,6 +2544,8 @@ pub struct ClassSlicedResult {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Basic class slot information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2261,6 +2606,8 @@ pub struct ClassSlot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_list_participants: Option<i32>,
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Represents class slot booking request
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2274,6 +2621,8 @@ pub struct ClassSlotBookingRequest {
     /// Example: `20334`
     pub class_slot_id: i64,
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Represents successful booking result
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2307,6 +2656,8 @@ pub struct ClassSlotBookingResult {
     /// Example: `"PARTICIPATING"`
     pub participant_status: ClassSlotBookingResultParticipantStatus,
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Status of the class slot booking
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClassSlotBookingResultBookingStatus {
@@ -2321,6 +2672,8 @@ pub enum ClassSlotBookingResultBookingStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingResultBookingStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2333,6 +2686,8 @@ impl ClassSlotBookingResultBookingStatus {
         }
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingResultBookingStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2343,20 +2698,27 @@ impl rt::StringEnum for ClassSlotBookingResultBookingStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl std::fmt::Display for ClassSlotBookingResultBookingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl serde::Serialize for ClassSlotBookingResultBookingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultBookingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2364,6 +2726,8 @@ impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultBookingStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// The status of a class slot
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClassSlotBookingResultClassSlotStatus {
@@ -2376,6 +2740,8 @@ pub enum ClassSlotBookingResultClassSlotStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingResultClassSlotStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2387,6 +2753,8 @@ impl ClassSlotBookingResultClassSlotStatus {
         }
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingResultClassSlotStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2396,20 +2764,27 @@ impl rt::StringEnum for ClassSlotBookingResultClassSlotStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl std::fmt::Display for ClassSlotBookingResultClassSlotStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl serde::Serialize for ClassSlotBookingResultClassSlotStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultClassSlotStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2417,6 +2792,8 @@ impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultClassSlotStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// The status of a participant
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClassSlotBookingResultParticipantStatus {
@@ -2429,6 +2806,8 @@ pub enum ClassSlotBookingResultParticipantStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingResultParticipantStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2440,6 +2819,8 @@ impl ClassSlotBookingResultParticipantStatus {
         }
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingResultParticipantStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2449,20 +2830,27 @@ impl rt::StringEnum for ClassSlotBookingResultParticipantStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl std::fmt::Display for ClassSlotBookingResultParticipantStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl serde::Serialize for ClassSlotBookingResultParticipantStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultParticipantStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2470,6 +2858,8 @@ impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultParticipantStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Class slot booking validation result
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2479,6 +2869,8 @@ pub struct ClassSlotBookingValidationResult {
     /// Example: `"AVAILABLE"`
     pub validation_status: ClassSlotBookingValidationResultValidationStatus,
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Status of the booking validation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClassSlotBookingValidationResultValidationStatus {
@@ -2507,6 +2899,8 @@ pub enum ClassSlotBookingValidationResultValidationStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingValidationResultValidationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2530,6 +2924,8 @@ impl ClassSlotBookingValidationResultValidationStatus {
         }
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingValidationResultValidationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2551,20 +2947,27 @@ impl rt::StringEnum for ClassSlotBookingValidationResultValidationStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl std::fmt::Display for ClassSlotBookingValidationResultValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl serde::Serialize for ClassSlotBookingValidationResultValidationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingValidationResultValidationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2572,6 +2975,8 @@ impl<'de> serde::Deserialize<'de> for ClassSlotBookingValidationResultValidation
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClassSlotSlicedResult {
@@ -2587,6 +2992,8 @@ pub struct ClassSlotSlicedResult {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Defines whether a class is held in the studio or virtually
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClassType {
@@ -2595,6 +3002,8 @@ pub enum ClassType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2605,6 +3014,8 @@ impl ClassType {
         }
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2613,20 +3024,27 @@ impl rt::StringEnum for ClassType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl std::fmt::Display for ClassType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl serde::Serialize for ClassType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2634,6 +3052,8 @@ impl<'de> serde::Deserialize<'de> for ClassType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// The client matches a studio or location. The complete element should identify the person or company with its details of address, taxId, contact data and bank account information. An address should be complete, but only fields mandatory for all countries are marked as such
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2746,6 +3166,8 @@ pub struct ClientDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_data: Option<AddressDetails>,
 }
+
+#[cfg(feature = "finance")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClosureOption {
@@ -2759,6 +3181,8 @@ pub struct ClosureOption {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub value: String,
 }
+
+#[cfg(feature = "finance")]
 /// Additional option key
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClosureOptionKey {
@@ -2767,6 +3191,8 @@ pub enum ClosureOptionKey {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl ClosureOptionKey {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2776,6 +3202,8 @@ impl ClosureOptionKey {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for ClosureOptionKey {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2783,20 +3211,27 @@ impl rt::StringEnum for ClosureOptionKey {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for ClosureOptionKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for ClosureOptionKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ClosureOptionKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2804,6 +3239,8 @@ impl<'de> serde::Deserialize<'de> for ClosureOptionKey {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// Must be set in case the case has been closed
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2834,6 +3271,8 @@ pub struct ClosureUpdate {
     )]
     pub closure_reason: Option<String>,
 }
+
+#[cfg(feature = "finance")]
 /// Mandatory if type is REJECTION. This defines why the case was rejected by the agency.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClosureUpdateRejectionReason {
@@ -2869,6 +3308,8 @@ pub enum ClosureUpdateRejectionReason {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl ClosureUpdateRejectionReason {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2902,6 +3343,8 @@ impl ClosureUpdateRejectionReason {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for ClosureUpdateRejectionReason {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2933,20 +3376,27 @@ impl rt::StringEnum for ClosureUpdateRejectionReason {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for ClosureUpdateRejectionReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for ClosureUpdateRejectionReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ClosureUpdateRejectionReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2954,6 +3404,8 @@ impl<'de> serde::Deserialize<'de> for ClosureUpdateRejectionReason {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// Closure type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClosureUpdateType {
@@ -2968,6 +3420,8 @@ pub enum ClosureUpdateType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl ClosureUpdateType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2980,6 +3434,8 @@ impl ClosureUpdateType {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for ClosureUpdateType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -2990,20 +3446,27 @@ impl rt::StringEnum for ClosureUpdateType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for ClosureUpdateType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for ClosureUpdateType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ClosureUpdateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3011,6 +3474,8 @@ impl<'de> serde::Deserialize<'de> for ClosureUpdateType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// The Collection case is a single transfer of a debtor and wraps multiple debts One Collection case contains all information about a transfer of a single member.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3041,6 +3506,15 @@ pub struct CollectionCase {
     )]
     pub ext_reference_id: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 /// Communication channel wrapper
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3060,6 +3534,15 @@ pub struct CommunicationChannelWrapper {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 /// The communication channel
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommunicationChannelWrapperCommunicationChannel {
@@ -3082,6 +3565,15 @@ pub enum CommunicationChannelWrapperCommunicationChannel {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl CommunicationChannelWrapperCommunicationChannel {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3098,6 +3590,15 @@ impl CommunicationChannelWrapperCommunicationChannel {
         }
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl rt::StringEnum for CommunicationChannelWrapperCommunicationChannel {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3112,20 +3613,48 @@ impl rt::StringEnum for CommunicationChannelWrapperCommunicationChannel {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl std::fmt::Display for CommunicationChannelWrapperCommunicationChannel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl serde::Serialize for CommunicationChannelWrapperCommunicationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for CommunicationChannelWrapperCommunicationChannel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3133,6 +3662,15 @@ impl<'de> serde::Deserialize<'de> for CommunicationChannelWrapperCommunicationCh
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 /// The communication preference of a customer per message category
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3146,6 +3684,15 @@ pub struct CommunicationPreference {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<CommunicationChannelWrapper>>,
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 /// The message category of the communication preference
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommunicationPreferenceMessageCategory {
@@ -3162,6 +3709,15 @@ pub enum CommunicationPreferenceMessageCategory {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl CommunicationPreferenceMessageCategory {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3175,6 +3731,15 @@ impl CommunicationPreferenceMessageCategory {
         }
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl rt::StringEnum for CommunicationPreferenceMessageCategory {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3186,20 +3751,48 @@ impl rt::StringEnum for CommunicationPreferenceMessageCategory {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl std::fmt::Display for CommunicationPreferenceMessageCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl serde::Serialize for CommunicationPreferenceMessageCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for CommunicationPreferenceMessageCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3207,6 +3800,8 @@ impl<'de> serde::Deserialize<'de> for CommunicationPreferenceMessageCategory {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-communication")]
 /// Communication thread request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3266,6 +3861,8 @@ pub struct CommunicationThreadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub communication_date_time: Option<rt::DateTime>,
 }
+
+#[cfg(feature = "customers-communication")]
 /// The channel of the communication
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommunicationThreadRequestCommunicationChannel {
@@ -3288,6 +3885,8 @@ pub enum CommunicationThreadRequestCommunicationChannel {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-communication")]
 impl CommunicationThreadRequestCommunicationChannel {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3304,6 +3903,8 @@ impl CommunicationThreadRequestCommunicationChannel {
         }
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadRequestCommunicationChannel {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3318,20 +3919,27 @@ impl rt::StringEnum for CommunicationThreadRequestCommunicationChannel {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl std::fmt::Display for CommunicationThreadRequestCommunicationChannel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl serde::Serialize for CommunicationThreadRequestCommunicationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationChannel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3339,6 +3947,8 @@ impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationCha
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-communication")]
 /// The direction of the communication
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommunicationThreadRequestCommunicationDirection {
@@ -3349,6 +3959,8 @@ pub enum CommunicationThreadRequestCommunicationDirection {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-communication")]
 impl CommunicationThreadRequestCommunicationDirection {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3359,6 +3971,8 @@ impl CommunicationThreadRequestCommunicationDirection {
         }
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadRequestCommunicationDirection {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3367,20 +3981,27 @@ impl rt::StringEnum for CommunicationThreadRequestCommunicationDirection {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl std::fmt::Display for CommunicationThreadRequestCommunicationDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl serde::Serialize for CommunicationThreadRequestCommunicationDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3388,6 +4009,8 @@ impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationDir
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-communication")]
 /// The status of a communication thread
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommunicationThreadRequestCommunicationThreadStatus {
@@ -3400,6 +4023,8 @@ pub enum CommunicationThreadRequestCommunicationThreadStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-communication")]
 impl CommunicationThreadRequestCommunicationThreadStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3411,6 +4036,8 @@ impl CommunicationThreadRequestCommunicationThreadStatus {
         }
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadRequestCommunicationThreadStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3420,20 +4047,27 @@ impl rt::StringEnum for CommunicationThreadRequestCommunicationThreadStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl std::fmt::Display for CommunicationThreadRequestCommunicationThreadStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl serde::Serialize for CommunicationThreadRequestCommunicationThreadStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de>
 for CommunicationThreadRequestCommunicationThreadStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3442,6 +4076,8 @@ for CommunicationThreadRequestCommunicationThreadStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-communication")]
 /// Communication thread response
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3508,6 +4144,8 @@ pub struct CommunicationThreadResponse {
     )]
     pub agent: Option<String>,
 }
+
+#[cfg(feature = "customers-communication")]
 /// The channel of the communication
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommunicationThreadResponseCommunicationChannel {
@@ -3530,6 +4168,8 @@ pub enum CommunicationThreadResponseCommunicationChannel {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-communication")]
 impl CommunicationThreadResponseCommunicationChannel {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3546,6 +4186,8 @@ impl CommunicationThreadResponseCommunicationChannel {
         }
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadResponseCommunicationChannel {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3560,20 +4202,27 @@ impl rt::StringEnum for CommunicationThreadResponseCommunicationChannel {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl std::fmt::Display for CommunicationThreadResponseCommunicationChannel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl serde::Serialize for CommunicationThreadResponseCommunicationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationChannel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3581,6 +4230,8 @@ impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationCh
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-communication")]
 /// The direction of the communication
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommunicationThreadResponseCommunicationDirection {
@@ -3591,6 +4242,8 @@ pub enum CommunicationThreadResponseCommunicationDirection {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-communication")]
 impl CommunicationThreadResponseCommunicationDirection {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3601,6 +4254,8 @@ impl CommunicationThreadResponseCommunicationDirection {
         }
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadResponseCommunicationDirection {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3609,20 +4264,27 @@ impl rt::StringEnum for CommunicationThreadResponseCommunicationDirection {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl std::fmt::Display for CommunicationThreadResponseCommunicationDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl serde::Serialize for CommunicationThreadResponseCommunicationDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3630,6 +4292,8 @@ impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationDi
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-communication")]
 /// The status of a communication thread
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CommunicationThreadResponseCommunicationThreadStatus {
@@ -3642,6 +4306,8 @@ pub enum CommunicationThreadResponseCommunicationThreadStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-communication")]
 impl CommunicationThreadResponseCommunicationThreadStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3653,6 +4319,8 @@ impl CommunicationThreadResponseCommunicationThreadStatus {
         }
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadResponseCommunicationThreadStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3662,20 +4330,27 @@ impl rt::StringEnum for CommunicationThreadResponseCommunicationThreadStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl std::fmt::Display for CommunicationThreadResponseCommunicationThreadStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl serde::Serialize for CommunicationThreadResponseCommunicationThreadStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de>
 for CommunicationThreadResponseCommunicationThreadStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -3684,6 +4359,8 @@ for CommunicationThreadResponseCommunicationThreadStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// Contact data details
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3700,6 +4377,8 @@ pub struct ContactDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ContactStatus>,
 }
+
+#[cfg(feature = "finance")]
 /// Type of contact data
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactDetailsType {
@@ -3718,6 +4397,8 @@ pub enum ContactDetailsType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl ContactDetailsType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3732,6 +4413,8 @@ impl ContactDetailsType {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for ContactDetailsType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3744,20 +4427,27 @@ impl rt::StringEnum for ContactDetailsType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for ContactDetailsType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for ContactDetailsType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ContactDetailsType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3765,6 +4455,8 @@ impl<'de> serde::Deserialize<'de> for ContactDetailsType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// Describes the status of the contact data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3783,6 +4475,8 @@ pub struct ContactStatus {
     )]
     pub status_information: Option<String>,
 }
+
+#[cfg(feature = "finance")]
 /// Type of contact status
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactStatusType {
@@ -3809,6 +4503,8 @@ pub enum ContactStatusType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl ContactStatusType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3827,6 +4523,8 @@ impl ContactStatusType {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for ContactStatusType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -3843,20 +4541,27 @@ impl rt::StringEnum for ContactStatusType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for ContactStatusType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for ContactStatusType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ContactStatusType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3864,6 +4569,8 @@ impl<'de> serde::Deserialize<'de> for ContactStatusType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers")]
 /// Contract information
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3950,6 +4657,8 @@ pub struct Contract {
     )]
     pub third_party_id: Option<String>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// contract cancelation reason information for studio
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3964,6 +4673,8 @@ pub struct ContractCancelationReason {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub cancelation_reason_name: String,
 }
+
+#[cfg(feature = "finance")]
 /// The contract data defines a single contract, also modules and flat fees. The endDate represents the end of the current term, if cancelled the date of contract termination.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4004,6 +4715,8 @@ pub struct ContractDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_period: Option<Recurrence>,
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// Represents a mapping from a month day to a price for a contract (that month day).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4012,6 +4725,8 @@ pub struct ContractMonthDayToPrice {
     pub month_day: ContractMonthDayToPriceMonthDay,
     pub price: Money,
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// The month day of the month day to price mapping
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4023,6 +4738,8 @@ pub struct ContractMonthDayToPriceMonthDay {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_of_month: Option<i32>,
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContractMonthDayToPriceMonthDayMonth {
     January,
@@ -4040,6 +4757,8 @@ pub enum ContractMonthDayToPriceMonthDayMonth {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl ContractMonthDayToPriceMonthDayMonth {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4060,6 +4779,8 @@ impl ContractMonthDayToPriceMonthDayMonth {
         }
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for ContractMonthDayToPriceMonthDayMonth {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4078,20 +4799,27 @@ impl rt::StringEnum for ContractMonthDayToPriceMonthDayMonth {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl std::fmt::Display for ContractMonthDayToPriceMonthDayMonth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl serde::Serialize for ContractMonthDayToPriceMonthDayMonth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for ContractMonthDayToPriceMonthDayMonth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4099,6 +4827,8 @@ impl<'de> serde::Deserialize<'de> for ContractMonthDayToPriceMonthDayMonth {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// Represents the payment frequency of a contract
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4124,6 +4854,8 @@ pub struct ContractPaymentFrequency {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terms_to_prices: Option<Vec<ContractTermToPrice>>,
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// Payment frequency type of a contract
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContractPaymentFrequencyType {
@@ -4140,6 +4872,8 @@ pub enum ContractPaymentFrequencyType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl ContractPaymentFrequencyType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4153,6 +4887,8 @@ impl ContractPaymentFrequencyType {
         }
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for ContractPaymentFrequencyType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4164,20 +4900,27 @@ impl rt::StringEnum for ContractPaymentFrequencyType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl std::fmt::Display for ContractPaymentFrequencyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl serde::Serialize for ContractPaymentFrequencyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for ContractPaymentFrequencyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4185,6 +4928,8 @@ impl<'de> serde::Deserialize<'de> for ContractPaymentFrequencyType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Contract pre-use type information.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContractPreUseType {
@@ -4197,6 +4942,8 @@ pub enum ContractPreUseType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl ContractPreUseType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4208,6 +4955,8 @@ impl ContractPreUseType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for ContractPreUseType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4217,20 +4966,27 @@ impl rt::StringEnum for ContractPreUseType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for ContractPreUseType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for ContractPreUseType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for ContractPreUseType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4238,6 +4994,8 @@ impl<'de> serde::Deserialize<'de> for ContractPreUseType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// The contracts desired or current status
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContractStatus {
@@ -4248,6 +5006,8 @@ pub enum ContractStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl ContractStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4258,6 +5018,8 @@ impl ContractStatus {
         }
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for ContractStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4266,20 +5028,27 @@ impl rt::StringEnum for ContractStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl std::fmt::Display for ContractStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl serde::Serialize for ContractStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for ContractStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4287,6 +5056,8 @@ impl<'de> serde::Deserialize<'de> for ContractStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// Represents a mapping from a term to a price for a contract.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4294,6 +5065,8 @@ pub struct ContractTermToPrice {
     pub term: Term,
     pub price: Money,
 }
+
+#[cfg(feature = "memberships")]
 /// Contains the total amount to be paid during the initial runtime of the contract and the average amounts per month
 /// and per the rate's payment frequency (e.g. 1 week)
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4315,6 +5088,8 @@ pub struct ContractVolume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_payment_volume_per_payment_frequency_term: Option<Money>,
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Customer information
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4653,6 +5428,8 @@ pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_mediums: Option<Vec<AccessMediumDto>>,
 }
+
+#[cfg(feature = "customers")]
 /// Customer's access code
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4672,6 +5449,8 @@ pub struct CustomerAccessCode {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub content: String,
 }
+
+#[cfg(feature = "customers")]
 /// Represents an access code format the content should be encoded into or decoded from
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerAccessCodeFormat {
@@ -4680,6 +5459,8 @@ pub enum CustomerAccessCodeFormat {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers")]
 impl CustomerAccessCodeFormat {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4689,6 +5470,8 @@ impl CustomerAccessCodeFormat {
         }
     }
 }
+
+#[cfg(feature = "customers")]
 impl rt::StringEnum for CustomerAccessCodeFormat {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -4696,20 +5479,27 @@ impl rt::StringEnum for CustomerAccessCodeFormat {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers")]
 impl std::fmt::Display for CustomerAccessCodeFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers")]
 impl serde::Serialize for CustomerAccessCodeFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for CustomerAccessCodeFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4717,6 +5507,8 @@ impl<'de> serde::Deserialize<'de> for CustomerAccessCodeFormat {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-account")]
 /// Account balance data of the customer
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4737,6 +5529,8 @@ pub struct CustomerAccountBalance {
     /// Whether the customers open debt claims where transferred to a debt collection agency
     pub in_debt_collection: bool,
 }
+
+#[cfg(feature = "customers-self-service")]
 /// Representing customer address data
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4888,6 +5682,8 @@ pub struct CustomerAddressData {
     )]
     pub building_name: Option<String>,
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Data of one checkin entry for a customer
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4921,6 +5717,8 @@ pub struct CustomerCheckin {
     )]
     pub studio_name: Option<String>,
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerCheckinSlicedResult {
@@ -4936,6 +5734,8 @@ pub struct CustomerCheckinSlicedResult {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
+
+#[cfg(feature = "customers-self-service")]
 /// Representing customer contact data
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -4986,6 +5786,8 @@ pub struct CustomerContactData {
     )]
     pub phone_business_mobile: Option<String>,
 }
+
+#[cfg(feature = "customers")]
 /// Details of a customer document
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5017,6 +5819,8 @@ pub struct CustomerDocument {
     )]
     pub description: Option<String>,
 }
+
+#[cfg(feature = "customers")]
 /// Customer's document upload result
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5027,6 +5831,8 @@ pub struct CustomerDocumentUploadResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
+
+#[cfg(feature = "customers")]
 /// List of customer documents
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5043,6 +5849,8 @@ pub struct CustomerDocuments {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Gender of the customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerGender {
@@ -5055,6 +5863,8 @@ pub enum CustomerGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl CustomerGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5066,6 +5876,8 @@ impl CustomerGender {
         }
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for CustomerGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5075,20 +5887,27 @@ impl rt::StringEnum for CustomerGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl std::fmt::Display for CustomerGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl serde::Serialize for CustomerGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for CustomerGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5096,6 +5915,8 @@ impl<'de> serde::Deserialize<'de> for CustomerGender {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Idle period information
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5128,6 +5949,8 @@ pub struct CustomerIdlePeriod {
     /// Example: `false`
     pub unlimited: bool,
 }
+
+#[cfg(feature = "customers")]
 /// Customer's image
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5142,6 +5965,8 @@ pub struct CustomerImage {
     )]
     pub image_url: Option<String>,
 }
+
+#[cfg(feature = "customers-self-service")]
 /// Representing customer master data
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5178,6 +6003,8 @@ pub struct CustomerMasterData {
     /// Example: `"DR"`
     pub customer_title: CustomerMasterDataCustomerTitle,
 }
+
+#[cfg(feature = "customers-self-service")]
 /// Title of the customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerMasterDataCustomerTitle {
@@ -5190,6 +6017,8 @@ pub enum CustomerMasterDataCustomerTitle {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-self-service")]
 impl CustomerMasterDataCustomerTitle {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5201,6 +6030,8 @@ impl CustomerMasterDataCustomerTitle {
         }
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for CustomerMasterDataCustomerTitle {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5210,20 +6041,27 @@ impl rt::StringEnum for CustomerMasterDataCustomerTitle {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl std::fmt::Display for CustomerMasterDataCustomerTitle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl serde::Serialize for CustomerMasterDataCustomerTitle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de> for CustomerMasterDataCustomerTitle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5231,6 +6069,8 @@ impl<'de> serde::Deserialize<'de> for CustomerMasterDataCustomerTitle {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 /// Gender of the customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerMasterDataGender {
@@ -5243,6 +6083,8 @@ pub enum CustomerMasterDataGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-self-service")]
 impl CustomerMasterDataGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5254,6 +6096,8 @@ impl CustomerMasterDataGender {
         }
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for CustomerMasterDataGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5263,20 +6107,27 @@ impl rt::StringEnum for CustomerMasterDataGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl std::fmt::Display for CustomerMasterDataGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl serde::Serialize for CustomerMasterDataGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de> for CustomerMasterDataGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5284,6 +6135,8 @@ impl<'de> serde::Deserialize<'de> for CustomerMasterDataGender {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Customer search request
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5323,6 +6176,8 @@ pub struct CustomerSearchRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_number_format: Option<CardNumberFormat>,
 }
+
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerSlicedResult {
@@ -5338,6 +6193,8 @@ pub struct CustomerSlicedResult {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Status of customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerStatus {
@@ -5350,6 +6207,8 @@ pub enum CustomerStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl CustomerStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5361,6 +6220,8 @@ impl CustomerStatus {
         }
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for CustomerStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5370,20 +6231,27 @@ impl rt::StringEnum for CustomerStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl std::fmt::Display for CustomerStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl serde::Serialize for CustomerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for CustomerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5391,6 +6259,8 @@ impl<'de> serde::Deserialize<'de> for CustomerStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers")]
 /// Customer weighing details
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5495,6 +6365,8 @@ pub struct CustomerWeighings {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub raw_results: String,
 }
+
+#[cfg(feature = "memberships")]
 /// Represents a date period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5508,6 +6380,8 @@ pub struct DatePeriod {
     /// Example: `"2026-01-01"`
     pub end_date: rt::chrono::NaiveDate,
 }
+
+#[cfg(feature = "finance")]
 /// The Debt is a single debt claim of a member. It must contain all information needed to be a valid claim
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5570,6 +6444,8 @@ pub struct Debt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block: Option<OpenApiV1Block>,
 }
+
+#[cfg(feature = "finance")]
 /// Contains the debt collection configuration for the partner.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5596,6 +6472,8 @@ pub struct DebtCollectionConfiguration {
         DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection,
     >,
 }
+
+#[cfg(feature = "finance")]
 /// Type of debt collection
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DebtCollectionConfigurationDebtCollectionType {
@@ -5606,6 +6484,8 @@ pub enum DebtCollectionConfigurationDebtCollectionType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl DebtCollectionConfigurationDebtCollectionType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5616,6 +6496,8 @@ impl DebtCollectionConfigurationDebtCollectionType {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for DebtCollectionConfigurationDebtCollectionType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5624,20 +6506,27 @@ impl rt::StringEnum for DebtCollectionConfigurationDebtCollectionType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for DebtCollectionConfigurationDebtCollectionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for DebtCollectionConfigurationDebtCollectionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtCollectionConfigurationDebtCollectionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5645,12 +6534,16 @@ impl<'de> serde::Deserialize<'de> for DebtCollectionConfigurationDebtCollectionT
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl Default for DebtCollectionConfigurationDebtCollectionType {
     /// The default the API documents.
     fn default() -> Self {
         Self::Trust
     }
 }
+
+#[cfg(feature = "finance")]
 /// Debt handling on positive or negative closure of case
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
@@ -5661,6 +6554,8 @@ pub enum DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5671,6 +6566,8 @@ impl DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5679,21 +6576,28 @@ impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnCl
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display
 for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de>
 for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5702,6 +6606,8 @@ for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// Debt handling on rejection or reversal of case
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
@@ -5712,6 +6618,8 @@ pub enum DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5722,6 +6630,8 @@ impl DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5730,22 +6640,29 @@ impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRe
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display
 for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize
 for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de>
 for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5754,6 +6671,8 @@ for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// Debt collection update details
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5766,6 +6685,8 @@ pub struct DebtCollectionUpdate {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub request_id: String,
 }
+
+#[cfg(feature = "finance")]
 /// Latest reason on why the payment was not successful
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DebtLatestRejectionReason {
@@ -5863,6 +6784,8 @@ pub enum DebtLatestRejectionReason {
     /// A value this version of the client does not know; kept as sent.
     UnknownValue(String),
 }
+
+#[cfg(feature = "finance")]
 impl DebtLatestRejectionReason {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5924,6 +6847,8 @@ impl DebtLatestRejectionReason {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for DebtLatestRejectionReason {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5983,20 +6908,27 @@ impl rt::StringEnum for DebtLatestRejectionReason {
             other => Self::UnknownValue(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for DebtLatestRejectionReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for DebtLatestRejectionReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtLatestRejectionReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6004,6 +6936,8 @@ impl<'de> serde::Deserialize<'de> for DebtLatestRejectionReason {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// Defines if a claim was changed due to rest maturity
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DebtMaturityType {
@@ -6012,6 +6946,8 @@ pub enum DebtMaturityType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl DebtMaturityType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6022,6 +6958,8 @@ impl DebtMaturityType {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for DebtMaturityType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6030,20 +6968,27 @@ impl rt::StringEnum for DebtMaturityType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for DebtMaturityType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for DebtMaturityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtMaturityType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6051,6 +6996,8 @@ impl<'de> serde::Deserialize<'de> for DebtMaturityType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// Type of debt collection
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DebtType {
@@ -6069,6 +7016,8 @@ pub enum DebtType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl DebtType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6083,6 +7032,8 @@ impl DebtType {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for DebtType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6095,20 +7046,27 @@ impl rt::StringEnum for DebtType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for DebtType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for DebtType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6116,6 +7074,8 @@ impl<'de> serde::Deserialize<'de> for DebtType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// Debts which were transferred to the agency. At least all changed debts must be included, also unchanged debts can be included.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6146,6 +7106,8 @@ pub struct DebtUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block: Option<OpenApiV1BlockDto>,
 }
+
+#[cfg(feature = "finance")]
 /// The debtor matches a member. The complete element should identify the member with its details of address, contact data and bank account information. It includes also country specific elements. DebtorId: Unique Id and used for all kind of communications, can be a decimal description or a UUID MembershipNr: Magicline specific identifier for the member. CountryCode: ISO Alpha-2 country code MandateReference: Sepa mandate reference number Birthdate: format YYYY-MM-DD LiablePerson: In case the debtor isn't liable himself, this is the liable representative
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6285,6 +7247,8 @@ pub struct Debtor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block: Option<OpenApiV1Block>,
 }
+
+#[cfg(feature = "finance")]
 /// The debtor matches a member. This element is only giving id and debts of the member. DebtorId: Unique Id and used for all kind of communications, can be a decimal description or a UUID
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6301,6 +7265,8 @@ pub struct DebtorId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub debts: Option<Vec<Debt>>,
 }
+
+#[cfg(feature = "finance")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DebtorIdSlicedResult {
@@ -6316,6 +7282,8 @@ pub struct DebtorIdSlicedResult {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
+
+#[cfg(feature = "finance")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DebtorSlicedResult {
@@ -6331,6 +7299,8 @@ pub struct DebtorSlicedResult {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
+
+#[cfg(feature = "finance")]
 /// Debtor with his payments
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6346,6 +7316,8 @@ pub struct DebtorUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block: Option<OpenApiV1BlockDto>,
 }
+
+#[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Device {
@@ -6373,6 +7345,8 @@ pub struct Device {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<DeviceModel>,
 }
+
+#[cfg(feature = "devices")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceActivationResponse {
@@ -6391,6 +7365,8 @@ pub struct DeviceActivationResponse {
     )]
     pub access_token: Option<String>,
 }
+
+#[cfg(feature = "devices")]
 /// Device model
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeviceModel {
@@ -6400,6 +7376,8 @@ pub enum DeviceModel {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "devices")]
 impl DeviceModel {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6411,6 +7389,8 @@ impl DeviceModel {
         }
     }
 }
+
+#[cfg(feature = "devices")]
 impl rt::StringEnum for DeviceModel {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6420,20 +7400,27 @@ impl rt::StringEnum for DeviceModel {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "devices")]
 impl std::fmt::Display for DeviceModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "devices")]
 impl serde::Serialize for DeviceModel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "devices")]
 impl<'de> serde::Deserialize<'de> for DeviceModel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6441,6 +7428,8 @@ impl<'de> serde::Deserialize<'de> for DeviceModel {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 /// Information from an official document that identifies the customer
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6455,6 +7444,8 @@ pub struct DocumentIdentification {
     /// Example: `"ID_CARD"`
     pub document_type: DocumentIdentificationDocumentType,
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 /// Type of the document
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DocumentIdentificationDocumentType {
@@ -6473,6 +7464,8 @@ pub enum DocumentIdentificationDocumentType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 impl DocumentIdentificationDocumentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6487,6 +7480,8 @@ impl DocumentIdentificationDocumentType {
         }
     }
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 impl rt::StringEnum for DocumentIdentificationDocumentType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6499,20 +7494,27 @@ impl rt::StringEnum for DocumentIdentificationDocumentType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 impl std::fmt::Display for DocumentIdentificationDocumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 impl serde::Serialize for DocumentIdentificationDocumentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 impl<'de> serde::Deserialize<'de> for DocumentIdentificationDocumentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6520,6 +7522,8 @@ impl<'de> serde::Deserialize<'de> for DocumentIdentificationDocumentType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "employees")]
 /// Representation of an employee
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6671,6 +7675,8 @@ pub struct Employee {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employee_competences: Option<Vec<String>>,
 }
+
+#[cfg(feature = "employees")]
 /// The business role of an employee
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EmployeeBusinessRole {
@@ -6689,6 +7695,8 @@ pub enum EmployeeBusinessRole {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "employees")]
 impl EmployeeBusinessRole {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6703,6 +7711,8 @@ impl EmployeeBusinessRole {
         }
     }
 }
+
+#[cfg(feature = "employees")]
 impl rt::StringEnum for EmployeeBusinessRole {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6715,20 +7725,27 @@ impl rt::StringEnum for EmployeeBusinessRole {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "employees")]
 impl std::fmt::Display for EmployeeBusinessRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "employees")]
 impl serde::Serialize for EmployeeBusinessRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "employees")]
 impl<'de> serde::Deserialize<'de> for EmployeeBusinessRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6736,6 +7753,8 @@ impl<'de> serde::Deserialize<'de> for EmployeeBusinessRole {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "employees")]
 /// Gender of the customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EmployeeGender {
@@ -6748,6 +7767,8 @@ pub enum EmployeeGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "employees")]
 impl EmployeeGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6759,6 +7780,8 @@ impl EmployeeGender {
         }
     }
 }
+
+#[cfg(feature = "employees")]
 impl rt::StringEnum for EmployeeGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6768,20 +7791,27 @@ impl rt::StringEnum for EmployeeGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "employees")]
 impl std::fmt::Display for EmployeeGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "employees")]
 impl serde::Serialize for EmployeeGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "employees")]
 impl<'de> serde::Deserialize<'de> for EmployeeGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6789,6 +7819,8 @@ impl<'de> serde::Deserialize<'de> for EmployeeGender {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "employees")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmployeeSlicedResult {
@@ -6804,6 +7836,7 @@ pub struct EmployeeSlicedResult {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
+
 /// Error data
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6843,6 +7876,8 @@ pub struct ErrorResponse {
     )]
     pub reference: Option<String>,
 }
+
+#[cfg(feature = "memberships")]
 /// Represents url information.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6858,6 +7893,8 @@ pub struct ExternalUrl {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub url: String,
 }
+
+#[cfg(feature = "memberships")]
 /// The preview of a flat fee
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6903,6 +7940,8 @@ pub struct FlatFeePreview {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub identifier: String,
 }
+
+#[cfg(feature = "memberships")]
 /// The method that is being used to determine the period for the first payment
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FlatFeePreviewPaidTimePeriodCalculationType {
@@ -6911,6 +7950,8 @@ pub enum FlatFeePreviewPaidTimePeriodCalculationType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl FlatFeePreviewPaidTimePeriodCalculationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6921,6 +7962,8 @@ impl FlatFeePreviewPaidTimePeriodCalculationType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for FlatFeePreviewPaidTimePeriodCalculationType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6929,20 +7972,27 @@ impl rt::StringEnum for FlatFeePreviewPaidTimePeriodCalculationType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for FlatFeePreviewPaidTimePeriodCalculationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for FlatFeePreviewPaidTimePeriodCalculationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for FlatFeePreviewPaidTimePeriodCalculationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6950,6 +8000,8 @@ impl<'de> serde::Deserialize<'de> for FlatFeePreviewPaidTimePeriodCalculationTyp
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum GetCustomersCustomerStatus {
     Member,
@@ -6958,6 +8010,8 @@ pub enum GetCustomersCustomerStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers")]
 impl GetCustomersCustomerStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6969,6 +8023,8 @@ impl GetCustomersCustomerStatus {
         }
     }
 }
+
+#[cfg(feature = "customers")]
 impl rt::StringEnum for GetCustomersCustomerStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -6978,20 +8034,27 @@ impl rt::StringEnum for GetCustomersCustomerStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers")]
 impl std::fmt::Display for GetCustomersCustomerStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers")]
 impl serde::Serialize for GetCustomersCustomerStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for GetCustomersCustomerStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6999,12 +8062,16 @@ impl<'de> serde::Deserialize<'de> for GetCustomersCustomerStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers")]
 impl Default for GetCustomersCustomerStatus {
     /// The default the API documents.
     fn default() -> Self {
         Self::Member
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents an idle period
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7055,6 +8122,8 @@ pub struct IdlePeriod {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_free_terms_in_days: Option<i32>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the configuration of an idle period
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7106,6 +8175,8 @@ pub struct IdlePeriodConfiguration {
     /// Configuration for idle period fee calculation
     pub idle_period_fee_calculation_config: IdlePeriodFeeCalculationConfig,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Status of the amendment configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdlePeriodConfigurationIdlePeriodCreationStatus {
@@ -7118,6 +8189,8 @@ pub enum IdlePeriodConfigurationIdlePeriodCreationStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl IdlePeriodConfigurationIdlePeriodCreationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7129,6 +8202,8 @@ impl IdlePeriodConfigurationIdlePeriodCreationStatus {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodConfigurationIdlePeriodCreationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7138,20 +8213,27 @@ impl rt::StringEnum for IdlePeriodConfigurationIdlePeriodCreationStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for IdlePeriodConfigurationIdlePeriodCreationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for IdlePeriodConfigurationIdlePeriodCreationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationIdlePeriodCreationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7159,6 +8241,8 @@ impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationIdlePeriodCreationS
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the reference period for idle period term limits
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdlePeriodConfigurationReferencePeriod {
@@ -7169,6 +8253,8 @@ pub enum IdlePeriodConfigurationReferencePeriod {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl IdlePeriodConfigurationReferencePeriod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7179,6 +8265,8 @@ impl IdlePeriodConfigurationReferencePeriod {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodConfigurationReferencePeriod {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7187,20 +8275,27 @@ impl rt::StringEnum for IdlePeriodConfigurationReferencePeriod {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for IdlePeriodConfigurationReferencePeriod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for IdlePeriodConfigurationReferencePeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationReferencePeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7208,6 +8303,8 @@ impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationReferencePeriod {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the temporal unit of an idle period
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdlePeriodConfigurationTemporalUnit {
@@ -7220,6 +8317,8 @@ pub enum IdlePeriodConfigurationTemporalUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl IdlePeriodConfigurationTemporalUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7231,6 +8330,8 @@ impl IdlePeriodConfigurationTemporalUnit {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodConfigurationTemporalUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7240,20 +8341,27 @@ impl rt::StringEnum for IdlePeriodConfigurationTemporalUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for IdlePeriodConfigurationTemporalUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for IdlePeriodConfigurationTemporalUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationTemporalUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7261,6 +8369,8 @@ impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationTemporalUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents an idle period create request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7287,6 +8397,8 @@ pub struct IdlePeriodCreateRequest {
     /// Example: `1`
     pub reason_id: i64,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the temporal unit of an idle period
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdlePeriodCreateRequestTemporalUnit {
@@ -7299,6 +8411,8 @@ pub enum IdlePeriodCreateRequestTemporalUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl IdlePeriodCreateRequestTemporalUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7310,6 +8424,8 @@ impl IdlePeriodCreateRequestTemporalUnit {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodCreateRequestTemporalUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7319,20 +8435,27 @@ impl rt::StringEnum for IdlePeriodCreateRequestTemporalUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for IdlePeriodCreateRequestTemporalUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for IdlePeriodCreateRequestTemporalUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodCreateRequestTemporalUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7340,6 +8463,8 @@ impl<'de> serde::Deserialize<'de> for IdlePeriodCreateRequestTemporalUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the fee details for an idle period
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7366,6 +8491,8 @@ pub struct IdlePeriodFee {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_period_fee_calculation_percentage: Option<f64>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Configuration for idle period fee calculation
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7391,6 +8518,8 @@ pub struct IdlePeriodFeeCalculationConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring_idle_period_charges: Option<bool>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// The default temporal unit for the idle period
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
@@ -7403,6 +8532,8 @@ pub enum IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7414,6 +8545,8 @@ impl IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7423,20 +8556,27 @@ impl rt::StringEnum for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7444,6 +8584,8 @@ impl<'de> serde::Deserialize<'de> for IdlePeriodFeeCalculationConfigDefaultTempo
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// The type of fee calculation used for the idle period
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdlePeriodFeeIdlePeriodFeeCalculationType {
@@ -7458,6 +8600,8 @@ pub enum IdlePeriodFeeIdlePeriodFeeCalculationType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl IdlePeriodFeeIdlePeriodFeeCalculationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7470,6 +8614,8 @@ impl IdlePeriodFeeIdlePeriodFeeCalculationType {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodFeeIdlePeriodFeeCalculationType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7480,20 +8626,27 @@ impl rt::StringEnum for IdlePeriodFeeIdlePeriodFeeCalculationType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for IdlePeriodFeeIdlePeriodFeeCalculationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for IdlePeriodFeeIdlePeriodFeeCalculationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodFeeIdlePeriodFeeCalculationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7501,6 +8654,8 @@ impl<'de> serde::Deserialize<'de> for IdlePeriodFeeIdlePeriodFeeCalculationType 
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Past idle period list or current and upcoming idle period list
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7510,6 +8665,8 @@ pub struct IdlePeriodLists {
     /// Current and upcoming idle period list
     pub current_and_upcoming_idle_periods: Vec<IdlePeriod>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the reason of an idle period
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7526,6 +8683,8 @@ pub struct IdlePeriodReason {
     /// Whether the idle period reason requires a document of proof
     pub document_required: bool,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// State of the idle period
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdlePeriodState {
@@ -7536,6 +8695,8 @@ pub enum IdlePeriodState {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl IdlePeriodState {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7546,6 +8707,8 @@ impl IdlePeriodState {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodState {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7554,20 +8717,27 @@ impl rt::StringEnum for IdlePeriodState {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for IdlePeriodState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for IdlePeriodState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7575,6 +8745,8 @@ impl<'de> serde::Deserialize<'de> for IdlePeriodState {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the preview for the idle period update
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7592,6 +8764,8 @@ pub struct IdlePeriodUpdatePreview {
     /// Example: `"IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"`
     pub validation_status: IdlePeriodUpdatePreviewValidationStatus,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Status of the idle period validation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdlePeriodUpdatePreviewValidationStatus {
@@ -7630,6 +8804,8 @@ pub enum IdlePeriodUpdatePreviewValidationStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl IdlePeriodUpdatePreviewValidationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7668,6 +8844,8 @@ impl IdlePeriodUpdatePreviewValidationStatus {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodUpdatePreviewValidationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7704,20 +8882,27 @@ impl rt::StringEnum for IdlePeriodUpdatePreviewValidationStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for IdlePeriodUpdatePreviewValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for IdlePeriodUpdatePreviewValidationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodUpdatePreviewValidationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7725,6 +8910,8 @@ impl<'de> serde::Deserialize<'de> for IdlePeriodUpdatePreviewValidationStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents an idle period update request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7756,6 +8943,8 @@ pub struct IdlePeriodUpdateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<rt::chrono::NaiveDate>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the temporal unit of an idle period
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdlePeriodUpdateRequestTemporalUnit {
@@ -7768,6 +8957,8 @@ pub enum IdlePeriodUpdateRequestTemporalUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl IdlePeriodUpdateRequestTemporalUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7779,6 +8970,8 @@ impl IdlePeriodUpdateRequestTemporalUnit {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodUpdateRequestTemporalUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7788,20 +8981,27 @@ impl rt::StringEnum for IdlePeriodUpdateRequestTemporalUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for IdlePeriodUpdateRequestTemporalUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for IdlePeriodUpdateRequestTemporalUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodUpdateRequestTemporalUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7809,6 +9009,8 @@ impl<'de> serde::Deserialize<'de> for IdlePeriodUpdateRequestTemporalUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents an idle period validation request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7831,6 +9033,8 @@ pub struct IdlePeriodValidationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unlimited: Option<bool>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the temporal unit of an idle period
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdlePeriodValidationRequestTemporalUnit {
@@ -7843,6 +9047,8 @@ pub enum IdlePeriodValidationRequestTemporalUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl IdlePeriodValidationRequestTemporalUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7854,6 +9060,8 @@ impl IdlePeriodValidationRequestTemporalUnit {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodValidationRequestTemporalUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -7863,20 +9071,27 @@ impl rt::StringEnum for IdlePeriodValidationRequestTemporalUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for IdlePeriodValidationRequestTemporalUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for IdlePeriodValidationRequestTemporalUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodValidationRequestTemporalUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7884,6 +9099,8 @@ impl<'de> serde::Deserialize<'de> for IdlePeriodValidationRequestTemporalUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Idle period validation status
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7893,6 +9110,8 @@ pub struct IdlePeriodValidationStatusResult {
     /// Example: `"IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"`
     pub validation_status: IdlePeriodValidationStatusResultValidationStatus,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Status of the idle period validation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdlePeriodValidationStatusResultValidationStatus {
@@ -7931,6 +9150,8 @@ pub enum IdlePeriodValidationStatusResultValidationStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl IdlePeriodValidationStatusResultValidationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7969,6 +9190,8 @@ impl IdlePeriodValidationStatusResultValidationStatus {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodValidationStatusResultValidationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8005,20 +9228,27 @@ impl rt::StringEnum for IdlePeriodValidationStatusResultValidationStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for IdlePeriodValidationStatusResultValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for IdlePeriodValidationStatusResultValidationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodValidationStatusResultValidationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8026,6 +9256,8 @@ impl<'de> serde::Deserialize<'de> for IdlePeriodValidationStatusResultValidation
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
 /// Basic instructor information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8054,6 +9286,16 @@ pub struct Instructor {
     )]
     pub public_name: Option<String>,
 }
+
+#[cfg(
+    any(
+        feature = "cross-studio",
+        feature = "customers",
+        feature = "leads",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 /// Basic language information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8073,6 +9315,8 @@ pub struct Language {
     )]
     pub country_code: Option<String>,
 }
+
+#[cfg(feature = "leads")]
 /// The lead additional field configuration
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8102,6 +9346,8 @@ pub struct LeadAdditionalFieldConfiguration {
     /// Example: `"INACTIVE"`
     pub mode: LeadAdditionalFieldConfigurationMode,
 }
+
+#[cfg(feature = "leads")]
 /// Represents the mode of an input field
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LeadAdditionalFieldConfigurationMode {
@@ -8114,6 +9360,8 @@ pub enum LeadAdditionalFieldConfigurationMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "leads")]
 impl LeadAdditionalFieldConfigurationMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8125,6 +9373,8 @@ impl LeadAdditionalFieldConfigurationMode {
         }
     }
 }
+
+#[cfg(feature = "leads")]
 impl rt::StringEnum for LeadAdditionalFieldConfigurationMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8134,20 +9384,27 @@ impl rt::StringEnum for LeadAdditionalFieldConfigurationMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "leads")]
 impl std::fmt::Display for LeadAdditionalFieldConfigurationMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "leads")]
 impl serde::Serialize for LeadAdditionalFieldConfigurationMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadAdditionalFieldConfigurationMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8155,6 +9412,8 @@ impl<'de> serde::Deserialize<'de> for LeadAdditionalFieldConfigurationMode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "leads")]
 /// The type of an additional information field. This defines how the field is used and what kind of data it can hold.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LeadAdditionalFieldConfigurationType {
@@ -8171,6 +9430,8 @@ pub enum LeadAdditionalFieldConfigurationType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "leads")]
 impl LeadAdditionalFieldConfigurationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8184,6 +9445,8 @@ impl LeadAdditionalFieldConfigurationType {
         }
     }
 }
+
+#[cfg(feature = "leads")]
 impl rt::StringEnum for LeadAdditionalFieldConfigurationType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8195,20 +9458,27 @@ impl rt::StringEnum for LeadAdditionalFieldConfigurationType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "leads")]
 impl std::fmt::Display for LeadAdditionalFieldConfigurationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "leads")]
 impl serde::Serialize for LeadAdditionalFieldConfigurationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadAdditionalFieldConfigurationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8216,6 +9486,8 @@ impl<'de> serde::Deserialize<'de> for LeadAdditionalFieldConfigurationType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "leads")]
 /// The lead additional information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8239,6 +9511,8 @@ pub struct LeadAdditionalInformation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
+
+#[cfg(feature = "leads")]
 /// The lead configuration
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8266,6 +9540,8 @@ pub struct LeadConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub communication_preferences: Option<Vec<CommunicationPreference>>,
 }
+
+#[cfg(feature = "leads")]
 /// Represents the mode of an input field
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LeadConfigAddressMode {
@@ -8278,6 +9554,8 @@ pub enum LeadConfigAddressMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "leads")]
 impl LeadConfigAddressMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8289,6 +9567,8 @@ impl LeadConfigAddressMode {
         }
     }
 }
+
+#[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigAddressMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8298,20 +9578,27 @@ impl rt::StringEnum for LeadConfigAddressMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "leads")]
 impl std::fmt::Display for LeadConfigAddressMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "leads")]
 impl serde::Serialize for LeadConfigAddressMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigAddressMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8319,6 +9606,8 @@ impl<'de> serde::Deserialize<'de> for LeadConfigAddressMode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "leads")]
 /// Represents the mode of an input field
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LeadConfigDateOfBirthMode {
@@ -8331,6 +9620,8 @@ pub enum LeadConfigDateOfBirthMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "leads")]
 impl LeadConfigDateOfBirthMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8342,6 +9633,8 @@ impl LeadConfigDateOfBirthMode {
         }
     }
 }
+
+#[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigDateOfBirthMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8351,20 +9644,27 @@ impl rt::StringEnum for LeadConfigDateOfBirthMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "leads")]
 impl std::fmt::Display for LeadConfigDateOfBirthMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "leads")]
 impl serde::Serialize for LeadConfigDateOfBirthMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigDateOfBirthMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8372,6 +9672,8 @@ impl<'de> serde::Deserialize<'de> for LeadConfigDateOfBirthMode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "leads")]
 /// Represents the mode of an input field
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LeadConfigGenderMode {
@@ -8384,6 +9686,8 @@ pub enum LeadConfigGenderMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "leads")]
 impl LeadConfigGenderMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8395,6 +9699,8 @@ impl LeadConfigGenderMode {
         }
     }
 }
+
+#[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigGenderMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8404,20 +9710,27 @@ impl rt::StringEnum for LeadConfigGenderMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "leads")]
 impl std::fmt::Display for LeadConfigGenderMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "leads")]
 impl serde::Serialize for LeadConfigGenderMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigGenderMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8425,6 +9738,8 @@ impl<'de> serde::Deserialize<'de> for LeadConfigGenderMode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "leads")]
 /// Represents the mode of an input field
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LeadConfigTelephoneMode {
@@ -8437,6 +9752,8 @@ pub enum LeadConfigTelephoneMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "leads")]
 impl LeadConfigTelephoneMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8448,6 +9765,8 @@ impl LeadConfigTelephoneMode {
         }
     }
 }
+
+#[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigTelephoneMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8457,20 +9776,27 @@ impl rt::StringEnum for LeadConfigTelephoneMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "leads")]
 impl std::fmt::Display for LeadConfigTelephoneMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "leads")]
 impl serde::Serialize for LeadConfigTelephoneMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigTelephoneMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8478,6 +9804,8 @@ impl<'de> serde::Deserialize<'de> for LeadConfigTelephoneMode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "leads")]
 /// Lead creation request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8510,6 +9838,8 @@ pub struct LeadCreationRequest {
     )]
     pub external_identifier: Option<String>,
 }
+
+#[cfg(feature = "leads")]
 /// Response of Lead creation
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8532,6 +9862,8 @@ pub struct LeadCreationResponse {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub customer_number: String,
 }
+
+#[cfg(feature = "leads")]
 /// Result of lead creation validation
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8541,6 +9873,8 @@ pub struct LeadCreationValidationResult {
     /// Example: `"POSSIBLE"`
     pub status: LeadCreationValidationResultStatus,
 }
+
+#[cfg(feature = "leads")]
 /// Validation status for lead creation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LeadCreationValidationResultStatus {
@@ -8553,6 +9887,8 @@ pub enum LeadCreationValidationResultStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "leads")]
 impl LeadCreationValidationResultStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8564,6 +9900,8 @@ impl LeadCreationValidationResultStatus {
         }
     }
 }
+
+#[cfg(feature = "leads")]
 impl rt::StringEnum for LeadCreationValidationResultStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8573,20 +9911,27 @@ impl rt::StringEnum for LeadCreationValidationResultStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "leads")]
 impl std::fmt::Display for LeadCreationValidationResultStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "leads")]
 impl serde::Serialize for LeadCreationValidationResultStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadCreationValidationResultStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8594,6 +9939,8 @@ impl<'de> serde::Deserialize<'de> for LeadCreationValidationResultStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "leads")]
 /// Representing lead customer address data with mandatory fields
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8741,6 +10088,8 @@ pub struct LeadCustomerAddress {
     )]
     pub building_name: Option<String>,
 }
+
+#[cfg(feature = "trial-offers")]
 /// Lead customer address information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8770,6 +10119,8 @@ pub struct LeadCustomerAddressData {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub city: String,
 }
+
+#[cfg(feature = "leads")]
 /// Lead customer information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8839,6 +10190,8 @@ pub struct LeadCustomerData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<Language>,
 }
+
+#[cfg(feature = "leads")]
 /// Gender of the customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LeadCustomerDataGender {
@@ -8851,6 +10204,8 @@ pub enum LeadCustomerDataGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "leads")]
 impl LeadCustomerDataGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8862,6 +10217,8 @@ impl LeadCustomerDataGender {
         }
     }
 }
+
+#[cfg(feature = "leads")]
 impl rt::StringEnum for LeadCustomerDataGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8871,20 +10228,27 @@ impl rt::StringEnum for LeadCustomerDataGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "leads")]
 impl std::fmt::Display for LeadCustomerDataGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "leads")]
 impl serde::Serialize for LeadCustomerDataGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadCustomerDataGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -8892,6 +10256,8 @@ impl<'de> serde::Deserialize<'de> for LeadCustomerDataGender {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 /// Full Lead customer data with address
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8963,6 +10329,8 @@ pub struct LeadData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<LeadCustomerAddressData>,
 }
+
+#[cfg(feature = "trial-offers")]
 /// Gender of the customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LeadDataGender {
@@ -8975,6 +10343,8 @@ pub enum LeadDataGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-offers")]
 impl LeadDataGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -8986,6 +10356,8 @@ impl LeadDataGender {
         }
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl rt::StringEnum for LeadDataGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -8995,20 +10367,27 @@ impl rt::StringEnum for LeadDataGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl std::fmt::Display for LeadDataGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl serde::Serialize for LeadDataGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for LeadDataGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9016,6 +10395,8 @@ impl<'de> serde::Deserialize<'de> for LeadDataGender {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// The LiablePerson is used for members not being responsible themself for payments. The complete element should identify the liable person with its details of address, contact data and bank account information. It includes also country specific elements.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9134,6 +10515,8 @@ pub struct LiablePersonDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_data: Option<AddressDetails>,
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Represents location data
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9157,6 +10540,8 @@ pub struct Location {
     )]
     pub description: Option<String>,
 }
+
+#[cfg(feature = "customers")]
 /// Measurement information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9204,6 +10589,8 @@ pub struct Measurement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
 }
+
+#[cfg(feature = "customers")]
 /// Gender of the customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MeasurementGender {
@@ -9216,6 +10603,8 @@ pub enum MeasurementGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers")]
 impl MeasurementGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9227,6 +10616,8 @@ impl MeasurementGender {
         }
     }
 }
+
+#[cfg(feature = "customers")]
 impl rt::StringEnum for MeasurementGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9236,20 +10627,27 @@ impl rt::StringEnum for MeasurementGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers")]
 impl std::fmt::Display for MeasurementGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers")]
 impl serde::Serialize for MeasurementGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for MeasurementGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9257,6 +10655,8 @@ impl<'de> serde::Deserialize<'de> for MeasurementGender {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Membership offer information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9308,6 +10708,8 @@ pub struct MembershipOffer {
     /// List of terms that are part of this membership offer.
     pub terms: Vec<MembershipOfferTerm>,
 }
+
+#[cfg(feature = "memberships")]
 /// Extended membership offer information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9378,6 +10780,8 @@ pub struct MembershipOfferExtended {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_restrictions: Option<TimeRestrictions>,
 }
+
+#[cfg(feature = "memberships")]
 /// The payment choice
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipOfferExtendedAllowedPaymentChoicesItem {
@@ -9406,6 +10810,8 @@ pub enum MembershipOfferExtendedAllowedPaymentChoicesItem {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl MembershipOfferExtendedAllowedPaymentChoicesItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9425,6 +10831,8 @@ impl MembershipOfferExtendedAllowedPaymentChoicesItem {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferExtendedAllowedPaymentChoicesItem {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9442,20 +10850,27 @@ impl rt::StringEnum for MembershipOfferExtendedAllowedPaymentChoicesItem {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for MembershipOfferExtendedAllowedPaymentChoicesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for MembershipOfferExtendedAllowedPaymentChoicesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferExtendedAllowedPaymentChoicesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9463,6 +10878,8 @@ impl<'de> serde::Deserialize<'de> for MembershipOfferExtendedAllowedPaymentChoic
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Represents a flat fee information.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9494,6 +10911,8 @@ pub struct MembershipOfferFlatFee {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starter_package: Option<bool>,
 }
+
+#[cfg(feature = "memberships")]
 /// Represents membership offer included module information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9530,6 +10949,8 @@ pub struct MembershipOfferIncludedModule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_codes: Option<Vec<RateCode>>,
 }
+
+#[cfg(feature = "memberships")]
 /// Represents membership offer module information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9567,6 +10988,8 @@ pub struct MembershipOfferModule {
     pub rate_codes: Option<Vec<RateCode>>,
     pub payment_frequency: MembershipOfferPaymentFrequency,
 }
+
+#[cfg(feature = "memberships")]
 /// Represents an age-based adjustment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9581,6 +11004,8 @@ pub struct MembershipOfferModuleAgeBasedAdjustment {
     /// Example: `"ABSOLUTE"`
     pub type_: MembershipOfferModuleAgeBasedAdjustmentType,
 }
+
+#[cfg(feature = "memberships")]
 /// Age based adjustment type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipOfferModuleAgeBasedAdjustmentType {
@@ -9591,6 +11016,8 @@ pub enum MembershipOfferModuleAgeBasedAdjustmentType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl MembershipOfferModuleAgeBasedAdjustmentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9601,6 +11028,8 @@ impl MembershipOfferModuleAgeBasedAdjustmentType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferModuleAgeBasedAdjustmentType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9609,20 +11038,27 @@ impl rt::StringEnum for MembershipOfferModuleAgeBasedAdjustmentType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for MembershipOfferModuleAgeBasedAdjustmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for MembershipOfferModuleAgeBasedAdjustmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferModuleAgeBasedAdjustmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9630,6 +11066,8 @@ impl<'de> serde::Deserialize<'de> for MembershipOfferModuleAgeBasedAdjustmentTyp
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Represents the terms of a membership offer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9647,6 +11085,8 @@ pub struct MembershipOfferModuleTerm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_cancelation_period: Option<Term>,
 }
+
+#[cfg(feature = "memberships")]
 /// Module term extension type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipOfferModuleTermExtensionType {
@@ -9659,6 +11099,8 @@ pub enum MembershipOfferModuleTermExtensionType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl MembershipOfferModuleTermExtensionType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9670,6 +11112,8 @@ impl MembershipOfferModuleTermExtensionType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferModuleTermExtensionType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9679,20 +11123,27 @@ impl rt::StringEnum for MembershipOfferModuleTermExtensionType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for MembershipOfferModuleTermExtensionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for MembershipOfferModuleTermExtensionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferModuleTermExtensionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9700,6 +11151,8 @@ impl<'de> serde::Deserialize<'de> for MembershipOfferModuleTermExtensionType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Represents a mapping from a month day to a price for a membership offer (that month day).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9708,6 +11161,8 @@ pub struct MembershipOfferMonthDayToPrice {
     pub month_day: MembershipOfferMonthDayToPriceMonthDay,
     pub price: Money,
 }
+
+#[cfg(feature = "memberships")]
 /// The month day of the month day to price mapping
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9719,6 +11174,8 @@ pub struct MembershipOfferMonthDayToPriceMonthDay {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_of_month: Option<i32>,
 }
+
+#[cfg(feature = "memberships")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipOfferMonthDayToPriceMonthDayMonth {
     January,
@@ -9736,6 +11193,8 @@ pub enum MembershipOfferMonthDayToPriceMonthDayMonth {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl MembershipOfferMonthDayToPriceMonthDayMonth {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9756,6 +11215,8 @@ impl MembershipOfferMonthDayToPriceMonthDayMonth {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferMonthDayToPriceMonthDayMonth {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9774,20 +11235,27 @@ impl rt::StringEnum for MembershipOfferMonthDayToPriceMonthDayMonth {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for MembershipOfferMonthDayToPriceMonthDayMonth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for MembershipOfferMonthDayToPriceMonthDayMonth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferMonthDayToPriceMonthDayMonth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9795,6 +11263,8 @@ impl<'de> serde::Deserialize<'de> for MembershipOfferMonthDayToPriceMonthDayMont
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Represents the payment frequency
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9831,6 +11301,8 @@ pub struct MembershipOfferPaymentFrequency {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub formatted_payment_frequency: String,
 }
+
+#[cfg(feature = "memberships")]
 /// Payment frequency type of a contract
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipOfferPaymentFrequencyType {
@@ -9847,6 +11319,8 @@ pub enum MembershipOfferPaymentFrequencyType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl MembershipOfferPaymentFrequencyType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9860,6 +11334,8 @@ impl MembershipOfferPaymentFrequencyType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferPaymentFrequencyType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9871,20 +11347,27 @@ impl rt::StringEnum for MembershipOfferPaymentFrequencyType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for MembershipOfferPaymentFrequencyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for MembershipOfferPaymentFrequencyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferPaymentFrequencyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9892,6 +11375,8 @@ impl<'de> serde::Deserialize<'de> for MembershipOfferPaymentFrequencyType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Represents a membership offer rate bonus period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9917,6 +11402,8 @@ pub struct MembershipOfferRateBonusPeriod {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends_cancellation_period: Option<bool>,
 }
+
+#[cfg(feature = "memberships")]
 /// Membership offer bonus period type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipOfferRateBonusPeriodRuntimeExtensionType {
@@ -9927,6 +11414,8 @@ pub enum MembershipOfferRateBonusPeriodRuntimeExtensionType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl MembershipOfferRateBonusPeriodRuntimeExtensionType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9937,6 +11426,8 @@ impl MembershipOfferRateBonusPeriodRuntimeExtensionType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferRateBonusPeriodRuntimeExtensionType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9945,20 +11436,27 @@ impl rt::StringEnum for MembershipOfferRateBonusPeriodRuntimeExtensionType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for MembershipOfferRateBonusPeriodRuntimeExtensionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for MembershipOfferRateBonusPeriodRuntimeExtensionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de>
 for MembershipOfferRateBonusPeriodRuntimeExtensionType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -9967,6 +11465,8 @@ for MembershipOfferRateBonusPeriodRuntimeExtensionType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Membership offer rate bonus period term strategy.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipOfferRateBonusPeriodTermStrategy {
@@ -9981,6 +11481,8 @@ pub enum MembershipOfferRateBonusPeriodTermStrategy {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl MembershipOfferRateBonusPeriodTermStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -9993,6 +11495,8 @@ impl MembershipOfferRateBonusPeriodTermStrategy {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferRateBonusPeriodTermStrategy {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -10003,20 +11507,27 @@ impl rt::StringEnum for MembershipOfferRateBonusPeriodTermStrategy {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for MembershipOfferRateBonusPeriodTermStrategy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for MembershipOfferRateBonusPeriodTermStrategy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferRateBonusPeriodTermStrategy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10024,6 +11535,8 @@ impl<'de> serde::Deserialize<'de> for MembershipOfferRateBonusPeriodTermStrategy
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Represents a subsequent rate for a membership offer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -10035,6 +11548,8 @@ pub struct MembershipOfferSubsequentRate {
     pub name: String,
     pub payment_frequency: MembershipOfferPaymentFrequency,
 }
+
+#[cfg(feature = "memberships")]
 /// Membership term information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -10051,6 +11566,8 @@ pub struct MembershipOfferTerm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_term: Option<Term>,
 }
+
+#[cfg(feature = "memberships")]
 /// Represents membership offer term adjustment rule.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -10079,6 +11596,8 @@ pub struct MembershipOfferTermAdjustmentRule {
     /// Example: `"RELATIVE"`
     pub charge_adjustment_type: MembershipOfferTermAdjustmentRuleChargeAdjustmentType,
 }
+
+#[cfg(feature = "memberships")]
 /// How the rule changes the price
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
@@ -10091,6 +11610,8 @@ pub enum MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10102,6 +11623,8 @@ impl MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -10111,20 +11634,27 @@ impl rt::StringEnum for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de>
 for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10133,6 +11663,8 @@ for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// States how the rule adjusts the price
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipOfferTermAdjustmentRuleType {
@@ -10145,6 +11677,8 @@ pub enum MembershipOfferTermAdjustmentRuleType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl MembershipOfferTermAdjustmentRuleType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10156,6 +11690,8 @@ impl MembershipOfferTermAdjustmentRuleType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermAdjustmentRuleType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -10165,20 +11701,27 @@ impl rt::StringEnum for MembershipOfferTermAdjustmentRuleType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for MembershipOfferTermAdjustmentRuleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for MembershipOfferTermAdjustmentRuleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTermAdjustmentRuleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10186,6 +11729,8 @@ impl<'de> serde::Deserialize<'de> for MembershipOfferTermAdjustmentRuleType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Represents a membership offer term
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -10251,6 +11796,8 @@ pub struct MembershipOfferTermExtended {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_after_extension: Option<Money>,
 }
+
+#[cfg(feature = "memberships")]
 /// Membership offer cancelation strategy
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipOfferTermExtendedCancelationStrategy {
@@ -10261,6 +11808,8 @@ pub enum MembershipOfferTermExtendedCancelationStrategy {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl MembershipOfferTermExtendedCancelationStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10271,6 +11820,8 @@ impl MembershipOfferTermExtendedCancelationStrategy {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermExtendedCancelationStrategy {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -10279,20 +11830,27 @@ impl rt::StringEnum for MembershipOfferTermExtendedCancelationStrategy {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for MembershipOfferTermExtendedCancelationStrategy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for MembershipOfferTermExtendedCancelationStrategy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTermExtendedCancelationStrategy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10300,6 +11858,8 @@ impl<'de> serde::Deserialize<'de> for MembershipOfferTermExtendedCancelationStra
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Membership offer extension type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipOfferTermExtendedExtensionType {
@@ -10312,6 +11872,8 @@ pub enum MembershipOfferTermExtendedExtensionType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl MembershipOfferTermExtendedExtensionType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10323,6 +11885,8 @@ impl MembershipOfferTermExtendedExtensionType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermExtendedExtensionType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -10332,20 +11896,27 @@ impl rt::StringEnum for MembershipOfferTermExtendedExtensionType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for MembershipOfferTermExtendedExtensionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for MembershipOfferTermExtendedExtensionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTermExtendedExtensionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10353,6 +11924,8 @@ impl<'de> serde::Deserialize<'de> for MembershipOfferTermExtendedExtensionType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Represents a mapping from a term to a price for a membership offer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -10360,6 +11933,8 @@ pub struct MembershipOfferTermToPrice {
     pub term: Term,
     pub price: Money,
 }
+
+#[cfg(feature = "memberships")]
 /// Contract text block information.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -10415,6 +11990,8 @@ pub struct MembershipOfferTextBlock {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmation_required: Option<bool>,
 }
+
+#[cfg(feature = "memberships")]
 /// Indicates the type of attachment for this block
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipOfferTextBlockAttachmentType {
@@ -10429,6 +12006,8 @@ pub enum MembershipOfferTextBlockAttachmentType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl MembershipOfferTextBlockAttachmentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10441,6 +12020,8 @@ impl MembershipOfferTextBlockAttachmentType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTextBlockAttachmentType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -10451,20 +12032,27 @@ impl rt::StringEnum for MembershipOfferTextBlockAttachmentType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for MembershipOfferTextBlockAttachmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for MembershipOfferTextBlockAttachmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTextBlockAttachmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10472,6 +12060,8 @@ impl<'de> serde::Deserialize<'de> for MembershipOfferTextBlockAttachmentType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Represents the trial period of a membership offer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -10484,6 +12074,8 @@ pub struct MembershipOfferTrialPeriod {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub description: String,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Contract information for customers main contracts
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -10552,6 +12144,8 @@ pub struct MembershipSelfServiceContractData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_codes: Option<Vec<RateCode>>,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Cancelation origin of the contract cancelation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipSelfServiceContractDataCancelationOrigin {
@@ -10562,6 +12156,8 @@ pub enum MembershipSelfServiceContractDataCancelationOrigin {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl MembershipSelfServiceContractDataCancelationOrigin {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10572,6 +12168,8 @@ impl MembershipSelfServiceContractDataCancelationOrigin {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for MembershipSelfServiceContractDataCancelationOrigin {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -10580,20 +12178,27 @@ impl rt::StringEnum for MembershipSelfServiceContractDataCancelationOrigin {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for MembershipSelfServiceContractDataCancelationOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for MembershipSelfServiceContractDataCancelationOrigin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de>
 for MembershipSelfServiceContractDataCancelationOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10602,6 +12207,8 @@ for MembershipSelfServiceContractDataCancelationOrigin {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Cancelation status of the contract cancelation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipSelfServiceContractDataCancelationStatus {
@@ -10614,6 +12221,8 @@ pub enum MembershipSelfServiceContractDataCancelationStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "membership-self-service")]
 impl MembershipSelfServiceContractDataCancelationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -10625,6 +12234,8 @@ impl MembershipSelfServiceContractDataCancelationStatus {
         }
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for MembershipSelfServiceContractDataCancelationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -10634,20 +12245,27 @@ impl rt::StringEnum for MembershipSelfServiceContractDataCancelationStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for MembershipSelfServiceContractDataCancelationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl serde::Serialize for MembershipSelfServiceContractDataCancelationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de>
 for MembershipSelfServiceContractDataCancelationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -10656,6 +12274,8 @@ for MembershipSelfServiceContractDataCancelationStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Request to cancel customers main contract
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -10673,6 +12293,8 @@ pub struct MembershipSelfServiceMainContractCancelation {
     /// Example: `1000`
     pub contract_id: i64,
 }
+
+#[cfg(feature = "memberships")]
 /// The contract information used for the membership signup
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -10753,6 +12375,8 @@ pub struct MembershipSignupContract {
     )]
     pub voucher_code: Option<String>,
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 /// The customer information used for the membership signup
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11006,6 +12630,8 @@ pub struct MembershipSignupCustomer {
         Vec<AdditionalInformationFieldAssignment>,
     >,
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 /// Gender of the customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipSignupCustomerGender {
@@ -11018,6 +12644,8 @@ pub enum MembershipSignupCustomerGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 impl MembershipSignupCustomerGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11029,6 +12657,8 @@ impl MembershipSignupCustomerGender {
         }
     }
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 impl rt::StringEnum for MembershipSignupCustomerGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -11038,20 +12668,27 @@ impl rt::StringEnum for MembershipSignupCustomerGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 impl std::fmt::Display for MembershipSignupCustomerGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 impl serde::Serialize for MembershipSignupCustomerGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 impl<'de> serde::Deserialize<'de> for MembershipSignupCustomerGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11059,6 +12696,8 @@ impl<'de> serde::Deserialize<'de> for MembershipSignupCustomerGender {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// The information used for the membership signup
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11066,6 +12705,8 @@ pub struct MembershipSignupRequest {
     pub contract: MembershipSignupContract,
     pub customer: MembershipSignupCustomer,
 }
+
+#[cfg(feature = "memberships")]
 /// The result of the membership signup
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11075,6 +12716,8 @@ pub struct MembershipSignupResult {
     /// Example: `1000`
     pub customer_id: i64,
 }
+
+#[cfg(feature = "memberships")]
 /// The contract information used for the membership switch
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11129,6 +12772,8 @@ pub struct MembershipSwitch {
     )]
     pub initial_payment_request_token: Option<String>,
 }
+
+#[cfg(feature = "memberships")]
 /// Information about the membership switch configuration
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11147,6 +12792,8 @@ pub struct MembershipSwitchConfig {
     /// List of source contracts for the membership switch
     pub source_contracts: Vec<MembershipSwitchConfigSourceContractDto>,
 }
+
+#[cfg(feature = "memberships")]
 /// Membership switch configuration presentation details
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11166,6 +12813,8 @@ pub struct MembershipSwitchConfigPresentationDto {
     )]
     pub image_url: Option<String>,
 }
+
+#[cfg(feature = "memberships")]
 /// Membership switch configuration source contract details
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11180,6 +12829,8 @@ pub struct MembershipSwitchConfigSourceContractDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub rate_name: String,
 }
+
+#[cfg(feature = "memberships")]
 /// Preview of the impact of a membership switch
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11196,6 +12847,8 @@ pub struct MembershipSwitchPreview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_preview: Option<SignupPaymentPreview>,
 }
+
+#[cfg(feature = "memberships")]
 /// The preview of a module contract
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11240,6 +12893,8 @@ pub struct ModuleContractPreview {
     /// Example: `12345`
     pub id: i64,
 }
+
+#[cfg(feature = "memberships")]
 /// The method that is being used to determine the period for the first payment
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ModuleContractPreviewPaidTimePeriodCalculationType {
@@ -11248,6 +12903,8 @@ pub enum ModuleContractPreviewPaidTimePeriodCalculationType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl ModuleContractPreviewPaidTimePeriodCalculationType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11258,6 +12915,8 @@ impl ModuleContractPreviewPaidTimePeriodCalculationType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for ModuleContractPreviewPaidTimePeriodCalculationType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -11266,20 +12925,27 @@ impl rt::StringEnum for ModuleContractPreviewPaidTimePeriodCalculationType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for ModuleContractPreviewPaidTimePeriodCalculationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for ModuleContractPreviewPaidTimePeriodCalculationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de>
 for ModuleContractPreviewPaidTimePeriodCalculationType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11288,6 +12954,15 @@ for ModuleContractPreviewPaidTimePeriodCalculationType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-account",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
 /// Represents a financial data
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11302,6 +12977,8 @@ pub struct Money {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub currency: String,
 }
+
+#[cfg(feature = "finance")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1Block {
@@ -11315,6 +12992,8 @@ pub struct OpenApiV1Block {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<rt::chrono::NaiveDate>,
 }
+
+#[cfg(feature = "finance")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1BlockDto {
@@ -11327,6 +13006,8 @@ pub struct OpenApiV1BlockDto {
     /// Example: `"2022-09-20"`
     pub end_date: rt::chrono::NaiveDate,
 }
+
+#[cfg(feature = "finance")]
 /// Option to set customer or debt to blocklist
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1BlockDtoLimitType {
@@ -11339,6 +13020,8 @@ pub enum OpenApiV1BlockDtoLimitType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl OpenApiV1BlockDtoLimitType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11350,6 +13033,8 @@ impl OpenApiV1BlockDtoLimitType {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for OpenApiV1BlockDtoLimitType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -11359,20 +13044,27 @@ impl rt::StringEnum for OpenApiV1BlockDtoLimitType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for OpenApiV1BlockDtoLimitType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for OpenApiV1BlockDtoLimitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1BlockDtoLimitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11380,6 +13072,8 @@ impl<'de> serde::Deserialize<'de> for OpenApiV1BlockDtoLimitType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// Option to set customer or debt to blocklist
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1BlockLimitType {
@@ -11392,6 +13086,8 @@ pub enum OpenApiV1BlockLimitType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl OpenApiV1BlockLimitType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11403,6 +13099,8 @@ impl OpenApiV1BlockLimitType {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for OpenApiV1BlockLimitType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -11412,20 +13110,27 @@ impl rt::StringEnum for OpenApiV1BlockLimitType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for OpenApiV1BlockLimitType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for OpenApiV1BlockLimitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1BlockLimitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11433,6 +13138,8 @@ impl<'de> serde::Deserialize<'de> for OpenApiV1BlockLimitType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "checkin-vouchers")]
 /// The result when redeeming a check-in voucher
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11443,6 +13150,8 @@ pub struct OpenApiV1CheckinVoucherRedeemResultDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub studio_access_code: String,
 }
+
+#[cfg(feature = "customers")]
 /// The result of the membership signup
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -11452,6 +13161,8 @@ pub struct OpenApiV1CustomerCreateResult {
     /// Example: `1000`
     pub customer_id: i64,
 }
+
+#[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataDtoCustomerAddressData {
@@ -11611,6 +13322,8 @@ pub struct OpenApiV1CustomerDataDtoCustomerAddressData {
         OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
     >,
 }
+
+#[cfg(feature = "customers-self-service")]
 /// Status of the amendment configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
@@ -11623,6 +13336,8 @@ pub enum OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-self-service")]
 impl OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11634,6 +13349,8 @@ impl OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
         }
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl rt::StringEnum
 for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     fn from_wire(value: &str) -> Self {
@@ -11644,22 +13361,29 @@ for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl std::fmt::Display
 for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl serde::Serialize
 for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
 for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11668,6 +13392,8 @@ for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataDtoCustomerContactData {
@@ -11726,6 +13452,8 @@ pub struct OpenApiV1CustomerDataDtoCustomerContactData {
         OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
     >,
 }
+
+#[cfg(feature = "customers-self-service")]
 /// Status of the amendment configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
@@ -11738,6 +13466,8 @@ pub enum OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-self-service")]
 impl OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11749,6 +13479,8 @@ impl OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
         }
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl rt::StringEnum
 for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     fn from_wire(value: &str) -> Self {
@@ -11759,22 +13491,29 @@ for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl std::fmt::Display
 for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl serde::Serialize
 for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
 for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11783,6 +13522,8 @@ for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataDtoCustomerMasterData {
@@ -11827,6 +13568,8 @@ pub struct OpenApiV1CustomerDataDtoCustomerMasterData {
         OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
     >,
 }
+
+#[cfg(feature = "customers-self-service")]
 /// Status of the amendment configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
@@ -11839,6 +13582,8 @@ pub enum OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus 
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-self-service")]
 impl OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11850,6 +13595,8 @@ impl OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
         }
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl rt::StringEnum
 for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     fn from_wire(value: &str) -> Self {
@@ -11860,22 +13607,29 @@ for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl std::fmt::Display
 for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl serde::Serialize
 for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
 for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11884,6 +13638,8 @@ for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 /// Title of the customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
@@ -11896,6 +13652,8 @@ pub enum OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-self-service")]
 impl OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11907,6 +13665,8 @@ impl OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
         }
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -11916,20 +13676,27 @@ impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle 
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
 for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -11938,6 +13705,8 @@ for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 /// Gender of the customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1CustomerDataDtoCustomerMasterDataGender {
@@ -11950,6 +13719,8 @@ pub enum OpenApiV1CustomerDataDtoCustomerMasterDataGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-self-service")]
 impl OpenApiV1CustomerDataDtoCustomerMasterDataGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -11961,6 +13732,8 @@ impl OpenApiV1CustomerDataDtoCustomerMasterDataGender {
         }
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -11970,20 +13743,27 @@ impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -11991,6 +13771,8 @@ impl<'de> serde::Deserialize<'de> for OpenApiV1CustomerDataDtoCustomerMasterData
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataDtoCustomerPaymentData {
@@ -12045,6 +13827,8 @@ pub struct OpenApiV1CustomerDataDtoCustomerPaymentData {
         OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
     >,
 }
+
+#[cfg(feature = "customers-self-service")]
 /// Status of the amendment configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
@@ -12057,6 +13841,8 @@ pub enum OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-self-service")]
 impl OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12068,6 +13854,8 @@ impl OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
         }
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl rt::StringEnum
 for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     fn from_wire(value: &str) -> Self {
@@ -12078,22 +13866,29 @@ for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl std::fmt::Display
 for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl serde::Serialize
 for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
 for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12102,6 +13897,8 @@ for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData {
@@ -12255,6 +14052,8 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData {
     )]
     pub building_name: Option<String>,
 }
+
+#[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData {
@@ -12307,6 +14106,8 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData {
     )]
     pub phone_business_mobile: Option<String>,
 }
+
+#[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData {
@@ -12345,6 +14146,8 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData {
     /// Example: `"DR"`
     pub customer_title: OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle,
 }
+
+#[cfg(feature = "customers-self-service")]
 /// Title of the customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
@@ -12357,6 +14160,8 @@ pub enum OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-self-service")]
 impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12368,6 +14173,8 @@ impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
         }
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl rt::StringEnum
 for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     fn from_wire(value: &str) -> Self {
@@ -12378,22 +14185,29 @@ for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl std::fmt::Display
 for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl serde::Serialize
 for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
 for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12402,6 +14216,8 @@ for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 /// Gender of the customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
@@ -12414,6 +14230,8 @@ pub enum OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers-self-service")]
 impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12425,6 +14243,8 @@ impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
         }
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl rt::StringEnum
 for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     fn from_wire(value: &str) -> Self {
@@ -12435,22 +14255,29 @@ for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl std::fmt::Display
 for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl serde::Serialize
 for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
 for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -12459,6 +14286,8 @@ for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData {
@@ -12507,6 +14336,8 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_signature: Option<bool>,
 }
+
+#[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerPaymentAmendment {
@@ -12533,6 +14364,8 @@ pub struct OpenApiV1CustomerPaymentAmendment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<Signature>,
 }
+
+#[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerStudioSwitchRequestDto {
@@ -12552,6 +14385,8 @@ pub struct OpenApiV1CustomerStudioSwitchRequestDto {
     )]
     pub description: Option<String>,
 }
+
+#[cfg(feature = "memberships")]
 /// Detailed information about the membership switch configuration
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -12572,6 +14407,8 @@ pub struct OpenApiV1MembershipSwitchConfigExtended {
     /// List of destination membership offers
     pub destination_membership_offers: Vec<MembershipOfferExtended>,
 }
+
+#[cfg(feature = "memberships")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1SignupPreviewDto {
@@ -12697,6 +14534,8 @@ pub struct OpenApiV1SignupPreviewDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_preview: Option<SignupPaymentPreview>,
 }
+
+#[cfg(feature = "memberships")]
 /// Type of company fee split (percentage or absolute), if a valid company discount voucher code has been provided
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
@@ -12707,6 +14546,8 @@ pub enum OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12717,6 +14558,8 @@ impl OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12725,20 +14568,27 @@ impl rt::StringEnum for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12746,6 +14596,8 @@ impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoCompanyFeeSplitTy
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Type of discount (percentage or absolute), if a valid discount voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].discountType instead to see discount types per discount period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1SignupPreviewDtoDiscountType {
@@ -12756,6 +14608,8 @@ pub enum OpenApiV1SignupPreviewDtoDiscountType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl OpenApiV1SignupPreviewDtoDiscountType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12766,6 +14620,8 @@ impl OpenApiV1SignupPreviewDtoDiscountType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoDiscountType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12774,20 +14630,27 @@ impl rt::StringEnum for OpenApiV1SignupPreviewDtoDiscountType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for OpenApiV1SignupPreviewDtoDiscountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for OpenApiV1SignupPreviewDtoDiscountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoDiscountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12795,6 +14658,8 @@ impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoDiscountType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// The type of period for which the voucher is applied, if a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriod instead to see periods per discount period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
@@ -12807,6 +14672,8 @@ pub enum OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12818,6 +14685,8 @@ impl OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12827,20 +14696,27 @@ impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12848,6 +14724,8 @@ impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherEffectiveP
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// An error code, if the voucher code is invalid
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1SignupPreviewDtoVoucherErrorCode {
@@ -12856,6 +14734,8 @@ pub enum OpenApiV1SignupPreviewDtoVoucherErrorCode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl OpenApiV1SignupPreviewDtoVoucherErrorCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12865,6 +14745,8 @@ impl OpenApiV1SignupPreviewDtoVoucherErrorCode {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherErrorCode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12872,20 +14754,27 @@ impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherErrorCode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for OpenApiV1SignupPreviewDtoVoucherErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12893,6 +14782,8 @@ impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherErrorCode 
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Type of a voucher, if a valid voucher code has been provided
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OpenApiV1SignupPreviewDtoVoucherType {
@@ -12909,6 +14800,8 @@ pub enum OpenApiV1SignupPreviewDtoVoucherType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl OpenApiV1SignupPreviewDtoVoucherType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -12922,6 +14815,8 @@ impl OpenApiV1SignupPreviewDtoVoucherType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -12933,20 +14828,27 @@ impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for OpenApiV1SignupPreviewDtoVoucherType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -12954,6 +14856,8 @@ impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Opening hours category information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -12968,6 +14872,8 @@ pub struct OpeningHoursCategory {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
 }
+
+#[cfg(feature = "finance")]
 /// Describes the payment data.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13032,6 +14938,8 @@ pub struct PaymentDetails {
     )]
     pub account_holder: Option<String>,
 }
+
+#[cfg(feature = "customers-account")]
 /// Update customer payment instrument request.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13040,6 +14948,8 @@ pub struct PaymentsUpdateCustomerPaymentInstrumentRequest {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub payment_request_token: String,
 }
+
+#[cfg(feature = "payments")]
 /// Request to initiate a user session for payments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13095,6 +15005,8 @@ pub struct PaymentsUserSessionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_existing_payment_instruments: Option<bool>,
 }
+
+#[cfg(feature = "payments")]
 /// The payment choice
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentsUserSessionRequestPermittedPaymentChoicesItem {
@@ -13123,6 +15035,8 @@ pub enum PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "payments")]
 impl PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13142,6 +15056,8 @@ impl PaymentsUserSessionRequestPermittedPaymentChoicesItem {
         }
     }
 }
+
+#[cfg(feature = "payments")]
 impl rt::StringEnum for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -13159,20 +15075,27 @@ impl rt::StringEnum for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "payments")]
 impl std::fmt::Display for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "payments")]
 impl serde::Serialize for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "payments")]
 impl<'de> serde::Deserialize<'de>
 for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13181,6 +15104,8 @@ for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "payments")]
 /// Specifies where the created payment instruments will be used, as the available payment methods differ by scope.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentsUserSessionRequestScope {
@@ -13193,6 +15118,8 @@ pub enum PaymentsUserSessionRequestScope {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "payments")]
 impl PaymentsUserSessionRequestScope {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13203,6 +15130,8 @@ impl PaymentsUserSessionRequestScope {
         }
     }
 }
+
+#[cfg(feature = "payments")]
 impl rt::StringEnum for PaymentsUserSessionRequestScope {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -13211,20 +15140,27 @@ impl rt::StringEnum for PaymentsUserSessionRequestScope {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "payments")]
 impl std::fmt::Display for PaymentsUserSessionRequestScope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "payments")]
 impl serde::Serialize for PaymentsUserSessionRequestScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "payments")]
 impl<'de> serde::Deserialize<'de> for PaymentsUserSessionRequestScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13232,6 +15168,8 @@ impl<'de> serde::Deserialize<'de> for PaymentsUserSessionRequestScope {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "payments")]
 /// Response containing the user session token and its validity period for payments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13250,6 +15188,8 @@ pub struct PaymentsUserSessionResponse {
     /// Example: `"753ea8ec-c2ec-4761-824b-bc46eda3f644"`
     pub finion_pay_customer_id: rt::uuid::Uuid,
 }
+
+#[cfg(feature = "memberships")]
 /// Represents a financial data with tax information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13266,6 +15206,8 @@ pub struct Price {
     /// Information about taxes
     pub price_components: Vec<CalculatedTax>,
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// Price details of the contract
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13277,6 +15219,14 @@ pub struct PriceDetails {
     /// Payment frequency of the contract
     pub payment_frequency: ContractPaymentFrequency,
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
 /// Represents a rate code.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13300,6 +15250,8 @@ pub struct RateCode {
     )]
     pub identifier: Option<String>,
 }
+
+#[cfg(feature = "finance")]
 /// Describes a recurrence with period and frequency
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13314,6 +15266,8 @@ pub struct Recurrence {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<i32>,
 }
+
+#[cfg(feature = "finance")]
 /// Represents a period
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RecurrencePeriod {
@@ -13325,6 +15279,8 @@ pub enum RecurrencePeriod {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl RecurrencePeriod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13338,6 +15294,8 @@ impl RecurrencePeriod {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for RecurrencePeriod {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -13349,20 +15307,27 @@ impl rt::StringEnum for RecurrencePeriod {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for RecurrencePeriod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for RecurrencePeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for RecurrencePeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13370,6 +15335,8 @@ impl<'de> serde::Deserialize<'de> for RecurrencePeriod {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Represents contract's remaining idle periods
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13380,6 +15347,8 @@ pub struct RemainingIdlePeriods {
     /// Represents remaining free idle periods
     pub remaining_free_terms: Term,
 }
+
+#[cfg(any(feature = "customers-self-service", feature = "memberships"))]
 /// Representing customer signature
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13388,6 +15357,8 @@ pub struct Signature {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub base64_svg_signature: String,
 }
+
+#[cfg(feature = "memberships")]
 /// Represents a preview of the payment schedule for a signup process.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13399,6 +15370,8 @@ pub struct SignupPaymentPreview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_on_signing_amount: Option<Price>,
 }
+
+#[cfg(feature = "memberships")]
 /// Represents a single payment schedule entry for a signup process.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13431,6 +15404,8 @@ pub struct SignupPaymentScheduleEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandatory_on_signing: Option<bool>,
 }
+
+#[cfg(feature = "memberships")]
 /// Type of membership payment
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SignupPaymentScheduleEntryType {
@@ -13447,6 +15422,8 @@ pub enum SignupPaymentScheduleEntryType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl SignupPaymentScheduleEntryType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13460,6 +15437,8 @@ impl SignupPaymentScheduleEntryType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for SignupPaymentScheduleEntryType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -13471,20 +15450,27 @@ impl rt::StringEnum for SignupPaymentScheduleEntryType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for SignupPaymentScheduleEntryType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for SignupPaymentScheduleEntryType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for SignupPaymentScheduleEntryType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13492,6 +15478,8 @@ impl<'de> serde::Deserialize<'de> for SignupPaymentScheduleEntryType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Contract information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13506,6 +15494,8 @@ pub struct SimpleContract {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub rate_name: String,
 }
+
+#[cfg(feature = "studios")]
 /// Studio access code configurations
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13514,6 +15504,8 @@ pub struct StudioAccessCodeConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+
+#[cfg(feature = "studios")]
 /// Interval within the studio is closed
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13538,6 +15530,8 @@ pub struct StudioClosingHours {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_time_to: Option<rt::DateTime>,
 }
+
+#[cfg(feature = "studios")]
 /// General studio information visible for user
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13801,6 +15795,8 @@ pub struct StudioInformation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_tags: Option<Vec<Tag>>,
 }
+
+#[cfg(feature = "cross-studio")]
 /// General studio information visible for user
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13856,6 +15852,8 @@ pub struct StudioInformationBase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closing_date: Option<rt::chrono::NaiveDate>,
 }
+
+#[cfg(feature = "studios")]
 /// Location of a Studio
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13871,6 +15869,8 @@ pub struct StudioLocation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
 }
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StudioOpeningHours {
@@ -13899,6 +15899,8 @@ pub struct StudioOpeningHours {
     )]
     pub time_to: Option<String>,
 }
+
+#[cfg(feature = "studios")]
 /// Opening hours category with specific time restrictions
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13915,6 +15917,8 @@ pub struct StudioOpeningHoursCategory {
     /// List of opening hours for this category
     pub opening_hours: Vec<Availability>,
 }
+
+#[cfg(feature = "studios")]
 /// Start day of given range opening hours
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StudioOpeningHoursDayOfWeekFrom {
@@ -13928,6 +15932,8 @@ pub enum StudioOpeningHoursDayOfWeekFrom {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl StudioOpeningHoursDayOfWeekFrom {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -13943,6 +15949,8 @@ impl StudioOpeningHoursDayOfWeekFrom {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum for StudioOpeningHoursDayOfWeekFrom {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -13956,20 +15964,27 @@ impl rt::StringEnum for StudioOpeningHoursDayOfWeekFrom {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display for StudioOpeningHoursDayOfWeekFrom {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize for StudioOpeningHoursDayOfWeekFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioOpeningHoursDayOfWeekFrom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13977,6 +15992,8 @@ impl<'de> serde::Deserialize<'de> for StudioOpeningHoursDayOfWeekFrom {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 /// End day of given range opening hours
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StudioOpeningHoursDayOfWeekTo {
@@ -13990,6 +16007,8 @@ pub enum StudioOpeningHoursDayOfWeekTo {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "studios")]
 impl StudioOpeningHoursDayOfWeekTo {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14005,6 +16024,8 @@ impl StudioOpeningHoursDayOfWeekTo {
         }
     }
 }
+
+#[cfg(feature = "studios")]
 impl rt::StringEnum for StudioOpeningHoursDayOfWeekTo {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14018,20 +16039,27 @@ impl rt::StringEnum for StudioOpeningHoursDayOfWeekTo {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display for StudioOpeningHoursDayOfWeekTo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "studios")]
 impl serde::Serialize for StudioOpeningHoursDayOfWeekTo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioOpeningHoursDayOfWeekTo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14039,6 +16067,8 @@ impl<'de> serde::Deserialize<'de> for StudioOpeningHoursDayOfWeekTo {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 /// Studio utilization details
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14053,6 +16083,8 @@ pub struct StudioUtilization {
     /// Example: `10`
     pub count: i32,
 }
+
+#[cfg(feature = "customers")]
 /// Subcontract of the parent contract
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14095,6 +16127,8 @@ pub struct SubContract {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_codes: Option<Vec<RateCode>>,
 }
+
+#[cfg(feature = "customers")]
 /// Type of payment frequency
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SubContractPaymentFrequency {
@@ -14106,6 +16140,8 @@ pub enum SubContractPaymentFrequency {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "customers")]
 impl SubContractPaymentFrequency {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14119,6 +16155,8 @@ impl SubContractPaymentFrequency {
         }
     }
 }
+
+#[cfg(feature = "customers")]
 impl rt::StringEnum for SubContractPaymentFrequency {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14130,20 +16168,27 @@ impl rt::StringEnum for SubContractPaymentFrequency {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "customers")]
 impl std::fmt::Display for SubContractPaymentFrequency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "customers")]
 impl serde::Serialize for SubContractPaymentFrequency {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for SubContractPaymentFrequency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14151,6 +16196,8 @@ impl<'de> serde::Deserialize<'de> for SubContractPaymentFrequency {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "studios")]
 /// Tag information used for categorization or grouping.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14161,6 +16208,8 @@ pub struct Tag {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
 }
+
+#[cfg(feature = "finance")]
 /// Export creation details
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14187,6 +16236,8 @@ pub struct TaxAdvisorCreateExport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_locale: Option<TaxAdvisorCreateExportExportLocale>,
 }
+
+#[cfg(feature = "finance")]
 /// The file format of the export
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaxAdvisorCreateExportExportFileFormat {
@@ -14199,6 +16250,8 @@ pub enum TaxAdvisorCreateExportExportFileFormat {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl TaxAdvisorCreateExportExportFileFormat {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14210,6 +16263,8 @@ impl TaxAdvisorCreateExportExportFileFormat {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorCreateExportExportFileFormat {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14219,20 +16274,27 @@ impl rt::StringEnum for TaxAdvisorCreateExportExportFileFormat {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for TaxAdvisorCreateExportExportFileFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for TaxAdvisorCreateExportExportFileFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportFileFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14240,6 +16302,8 @@ impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportFileFormat {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// The export format of bookings
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaxAdvisorCreateExportExportFormat {
@@ -14250,6 +16314,8 @@ pub enum TaxAdvisorCreateExportExportFormat {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl TaxAdvisorCreateExportExportFormat {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14260,6 +16326,8 @@ impl TaxAdvisorCreateExportExportFormat {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorCreateExportExportFormat {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14268,20 +16336,27 @@ impl rt::StringEnum for TaxAdvisorCreateExportExportFormat {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for TaxAdvisorCreateExportExportFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for TaxAdvisorCreateExportExportFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14289,6 +16364,8 @@ impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportFormat {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// The locale of the export.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaxAdvisorCreateExportExportLocale {
@@ -14299,6 +16376,8 @@ pub enum TaxAdvisorCreateExportExportLocale {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl TaxAdvisorCreateExportExportLocale {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14309,6 +16388,8 @@ impl TaxAdvisorCreateExportExportLocale {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorCreateExportExportLocale {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14317,20 +16398,27 @@ impl rt::StringEnum for TaxAdvisorCreateExportExportLocale {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for TaxAdvisorCreateExportExportLocale {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for TaxAdvisorCreateExportExportLocale {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportLocale {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14338,6 +16426,8 @@ impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportLocale {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// Meta data about the tax advisor export like the download URL
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14367,6 +16457,8 @@ pub struct TaxAdvisorExportDownload {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub download_url: String,
 }
+
+#[cfg(feature = "finance")]
 /// The file format of the export
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaxAdvisorExportDownloadExportFileFormat {
@@ -14379,6 +16471,8 @@ pub enum TaxAdvisorExportDownloadExportFileFormat {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl TaxAdvisorExportDownloadExportFileFormat {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14390,6 +16484,8 @@ impl TaxAdvisorExportDownloadExportFileFormat {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorExportDownloadExportFileFormat {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14399,20 +16495,27 @@ impl rt::StringEnum for TaxAdvisorExportDownloadExportFileFormat {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for TaxAdvisorExportDownloadExportFileFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for TaxAdvisorExportDownloadExportFileFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportFileFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14420,6 +16523,8 @@ impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportFileFormat {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// The export format of bookings
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaxAdvisorExportDownloadExportFormat {
@@ -14430,6 +16535,8 @@ pub enum TaxAdvisorExportDownloadExportFormat {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl TaxAdvisorExportDownloadExportFormat {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14440,6 +16547,8 @@ impl TaxAdvisorExportDownloadExportFormat {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorExportDownloadExportFormat {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14448,20 +16557,27 @@ impl rt::StringEnum for TaxAdvisorExportDownloadExportFormat {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for TaxAdvisorExportDownloadExportFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for TaxAdvisorExportDownloadExportFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14469,6 +16585,8 @@ impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportFormat {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// The locale of the export.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaxAdvisorExportDownloadExportLocale {
@@ -14479,6 +16597,8 @@ pub enum TaxAdvisorExportDownloadExportLocale {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl TaxAdvisorExportDownloadExportLocale {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14489,6 +16609,8 @@ impl TaxAdvisorExportDownloadExportLocale {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorExportDownloadExportLocale {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14497,20 +16619,27 @@ impl rt::StringEnum for TaxAdvisorExportDownloadExportLocale {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for TaxAdvisorExportDownloadExportLocale {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for TaxAdvisorExportDownloadExportLocale {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportLocale {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14518,6 +16647,8 @@ impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportLocale {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// Tax advisor export creation response
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14526,6 +16657,15 @@ pub struct TaxAdvisorExportResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_id: Option<i64>,
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 /// Represents a term
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14539,6 +16679,8 @@ pub struct Term {
     /// Example: `"WEEK"`
     pub unit: TermUnit,
 }
+
+#[cfg(feature = "membership-self-service")]
 /// Term information of the additional module
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14549,6 +16691,15 @@ pub struct TermInformation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelation_period: Option<Term>,
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 /// Represents a temporal unit
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TermUnit {
@@ -14563,6 +16714,15 @@ pub enum TermUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl TermUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14575,6 +16735,15 @@ impl TermUnit {
         }
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl rt::StringEnum for TermUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14585,20 +16754,48 @@ impl rt::StringEnum for TermUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl std::fmt::Display for TermUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl serde::Serialize for TermUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for TermUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14606,6 +16803,8 @@ impl<'de> serde::Deserialize<'de> for TermUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Represents a term with minutes
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14619,6 +16818,8 @@ pub struct TermWithMinutes {
     /// Example: `"WEEK"`
     pub unit: TermWithMinutesUnit,
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Represents a temporal unit with minutes
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TermWithMinutesUnit {
@@ -14637,6 +16838,8 @@ pub enum TermWithMinutesUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl TermWithMinutesUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14651,6 +16854,8 @@ impl TermWithMinutesUnit {
         }
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for TermWithMinutesUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14663,20 +16868,27 @@ impl rt::StringEnum for TermWithMinutesUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl std::fmt::Display for TermWithMinutesUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl serde::Serialize for TermWithMinutesUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for TermWithMinutesUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14684,6 +16896,8 @@ impl<'de> serde::Deserialize<'de> for TermWithMinutesUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Representing a signature for a text block
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14694,6 +16908,8 @@ pub struct TextBlockSignature {
     /// The ID of the referenced text block of the signature
     pub text_block_id: i64,
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// Represents a time period
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14707,6 +16923,8 @@ pub struct TimePeriod {
     /// Example: `"DAY"`
     pub period_unit: TimePeriodPeriodUnit,
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// Unit of the period
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimePeriodPeriodUnit {
@@ -14721,6 +16939,8 @@ pub enum TimePeriodPeriodUnit {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl TimePeriodPeriodUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14733,6 +16953,8 @@ impl TimePeriodPeriodUnit {
         }
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for TimePeriodPeriodUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14743,20 +16965,27 @@ impl rt::StringEnum for TimePeriodPeriodUnit {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl std::fmt::Display for TimePeriodPeriodUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl serde::Serialize for TimePeriodPeriodUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for TimePeriodPeriodUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14764,6 +16993,8 @@ impl<'de> serde::Deserialize<'de> for TimePeriodPeriodUnit {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// Time restrictions for offer based on opening hours category
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14775,6 +17006,8 @@ pub struct TimeRestrictions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availabilities: Option<Vec<Availability>>,
 }
+
+#[cfg(feature = "finance")]
 /// Describes transfer details
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -14802,6 +17035,8 @@ pub struct TransferDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<TransferDetailsOrigin>,
 }
+
+#[cfg(feature = "finance")]
 /// Type of debt collection
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TransferDetailsDebtCollectionType {
@@ -14812,6 +17047,8 @@ pub enum TransferDetailsDebtCollectionType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl TransferDetailsDebtCollectionType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14822,6 +17059,8 @@ impl TransferDetailsDebtCollectionType {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for TransferDetailsDebtCollectionType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14830,20 +17069,27 @@ impl rt::StringEnum for TransferDetailsDebtCollectionType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for TransferDetailsDebtCollectionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for TransferDetailsDebtCollectionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TransferDetailsDebtCollectionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14851,12 +17097,16 @@ impl<'de> serde::Deserialize<'de> for TransferDetailsDebtCollectionType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl Default for TransferDetailsDebtCollectionType {
     /// The default the API documents.
     fn default() -> Self {
         Self::Trust
     }
 }
+
+#[cfg(feature = "finance")]
 /// Origin of debt collection
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TransferDetailsOrigin {
@@ -14871,6 +17121,8 @@ pub enum TransferDetailsOrigin {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl TransferDetailsOrigin {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14883,6 +17135,8 @@ impl TransferDetailsOrigin {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for TransferDetailsOrigin {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14893,20 +17147,27 @@ impl rt::StringEnum for TransferDetailsOrigin {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for TransferDetailsOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for TransferDetailsOrigin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TransferDetailsOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14914,6 +17175,8 @@ impl<'de> serde::Deserialize<'de> for TransferDetailsOrigin {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "finance")]
 /// Status of a Transfer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TransferDetailsStatus {
@@ -14928,6 +17191,8 @@ pub enum TransferDetailsStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "finance")]
 impl TransferDetailsStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -14940,6 +17205,8 @@ impl TransferDetailsStatus {
         }
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::StringEnum for TransferDetailsStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -14950,20 +17217,27 @@ impl rt::StringEnum for TransferDetailsStatus {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for TransferDetailsStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "finance")]
 impl serde::Serialize for TransferDetailsStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TransferDetailsStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -14971,6 +17245,8 @@ impl<'de> serde::Deserialize<'de> for TransferDetailsStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TrialOfferClass {
@@ -14983,6 +17259,8 @@ pub struct TrialOfferClass {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
+
+#[cfg(feature = "trial-offers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TrialOfferClassesSlicedResult {
@@ -14998,6 +17276,8 @@ pub struct TrialOfferClassesSlicedResult {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
+
+#[cfg(feature = "trial-offers")]
 /// The trial offer configuration
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -15024,6 +17304,8 @@ pub struct TrialOfferConfig {
     pub allow_booking_for_leads: bool,
     pub lead_data_config: TrialOfferLeadDataConfig,
 }
+
+#[cfg(feature = "trial-offers")]
 /// Trial offer lead customer creation request
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -15034,6 +17316,8 @@ pub struct TrialOfferLeadCustomerCreationRequest {
     /// Example: `1`
     pub trial_offer_config_id: i64,
 }
+
+#[cfg(feature = "trial-offers")]
 /// Result of trial offer lead customer creation
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -15044,6 +17328,8 @@ pub struct TrialOfferLeadCustomerCreationResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead_customer_id: Option<i64>,
 }
+
+#[cfg(feature = "trial-offers")]
 /// Trial offer lead customer creation validation result
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -15053,6 +17339,8 @@ pub struct TrialOfferLeadCustomerCreationValidationResult {
     /// Example: `"POSSIBLE"`
     pub validation_status: TrialOfferLeadCustomerCreationValidationResultValidationStatus,
 }
+
+#[cfg(feature = "trial-offers")]
 /// Status of the lead customer creation validation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrialOfferLeadCustomerCreationValidationResultValidationStatus {
@@ -15065,6 +17353,8 @@ pub enum TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-offers")]
 impl TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15076,6 +17366,8 @@ impl TrialOfferLeadCustomerCreationValidationResultValidationStatus {
         }
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -15085,22 +17377,29 @@ impl rt::StringEnum for TrialOfferLeadCustomerCreationValidationResultValidation
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl std::fmt::Display
 for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl serde::Serialize
 for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de>
 for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -15109,6 +17408,8 @@ for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 /// The trial offer lead data configuration
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -15134,6 +17435,8 @@ pub struct TrialOfferLeadDataConfig {
     /// Example: `"INACTIVE"`
     pub address_mode: TrialOfferLeadDataConfigAddressMode,
 }
+
+#[cfg(feature = "trial-offers")]
 /// Represents the mode of an input field
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrialOfferLeadDataConfigAddressMode {
@@ -15146,6 +17449,8 @@ pub enum TrialOfferLeadDataConfigAddressMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigAddressMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15157,6 +17462,8 @@ impl TrialOfferLeadDataConfigAddressMode {
         }
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigAddressMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -15166,20 +17473,27 @@ impl rt::StringEnum for TrialOfferLeadDataConfigAddressMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl std::fmt::Display for TrialOfferLeadDataConfigAddressMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl serde::Serialize for TrialOfferLeadDataConfigAddressMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigAddressMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15187,6 +17501,8 @@ impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigAddressMode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 /// Represents the mode of an input field
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrialOfferLeadDataConfigDateOfBirthMode {
@@ -15199,6 +17515,8 @@ pub enum TrialOfferLeadDataConfigDateOfBirthMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigDateOfBirthMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15210,6 +17528,8 @@ impl TrialOfferLeadDataConfigDateOfBirthMode {
         }
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigDateOfBirthMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -15219,20 +17539,27 @@ impl rt::StringEnum for TrialOfferLeadDataConfigDateOfBirthMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl std::fmt::Display for TrialOfferLeadDataConfigDateOfBirthMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl serde::Serialize for TrialOfferLeadDataConfigDateOfBirthMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigDateOfBirthMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15240,6 +17567,8 @@ impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigDateOfBirthMode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 /// Represents the mode of an input field
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrialOfferLeadDataConfigGenderMode {
@@ -15252,6 +17581,8 @@ pub enum TrialOfferLeadDataConfigGenderMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigGenderMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15263,6 +17594,8 @@ impl TrialOfferLeadDataConfigGenderMode {
         }
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigGenderMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -15272,20 +17605,27 @@ impl rt::StringEnum for TrialOfferLeadDataConfigGenderMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl std::fmt::Display for TrialOfferLeadDataConfigGenderMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl serde::Serialize for TrialOfferLeadDataConfigGenderMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigGenderMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15293,6 +17633,8 @@ impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigGenderMode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 /// Represents the mode of an input field
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrialOfferLeadDataConfigTelephoneMode {
@@ -15305,6 +17647,8 @@ pub enum TrialOfferLeadDataConfigTelephoneMode {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigTelephoneMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15316,6 +17660,8 @@ impl TrialOfferLeadDataConfigTelephoneMode {
         }
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigTelephoneMode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -15325,20 +17671,27 @@ impl rt::StringEnum for TrialOfferLeadDataConfigTelephoneMode {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl std::fmt::Display for TrialOfferLeadDataConfigTelephoneMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl serde::Serialize for TrialOfferLeadDataConfigTelephoneMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigTelephoneMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15346,6 +17699,7 @@ impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigTelephoneMode {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TypedArgumentDto {
@@ -15354,6 +17708,7 @@ pub struct TypedArgumentDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<TypedArgumentDtoType>,
 }
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TypedArgumentDtoType {
     Timestamp,
@@ -15376,6 +17731,7 @@ pub enum TypedArgumentDtoType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
 impl TypedArgumentDtoType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15401,6 +17757,7 @@ impl TypedArgumentDtoType {
         }
     }
 }
+
 impl rt::StringEnum for TypedArgumentDtoType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -15424,20 +17781,24 @@ impl rt::StringEnum for TypedArgumentDtoType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for TypedArgumentDtoType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl serde::Serialize for TypedArgumentDtoType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
 impl<'de> serde::Deserialize<'de> for TypedArgumentDtoType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15445,6 +17806,8 @@ impl<'de> serde::Deserialize<'de> for TypedArgumentDtoType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "customers")]
 /// Represents access medium of customer
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -15457,11 +17820,15 @@ pub struct UpdateAccessIdentificationRequest {
     )]
     pub value: Option<String>,
 }
+
+#[cfg(feature = "customers-account")]
 /// Update customer payment instrument response.
 pub type UpdateCustomerPaymentInstrumentResponseDto = rt::serde_json::Map<
     String,
     rt::serde_json::Value,
 >;
+
+#[cfg(any(feature = "appointments", feature = "membership-self-service"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VoidResult {
@@ -15472,6 +17839,8 @@ pub struct VoidResult {
     )]
     pub success: Option<String>,
 }
+
+#[cfg(feature = "memberships")]
 /// Represents a single discount period within a voucher
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -15499,6 +17868,8 @@ pub struct VoucherDiscountPeriod {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_amount: Option<Money>,
 }
+
+#[cfg(feature = "memberships")]
 /// Type of discount (percentage or absolute)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VoucherDiscountPeriodDiscountType {
@@ -15509,6 +17880,8 @@ pub enum VoucherDiscountPeriodDiscountType {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl VoucherDiscountPeriodDiscountType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15519,6 +17892,8 @@ impl VoucherDiscountPeriodDiscountType {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for VoucherDiscountPeriodDiscountType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -15527,20 +17902,27 @@ impl rt::StringEnum for VoucherDiscountPeriodDiscountType {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for VoucherDiscountPeriodDiscountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for VoucherDiscountPeriodDiscountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for VoucherDiscountPeriodDiscountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15548,6 +17930,8 @@ impl<'de> serde::Deserialize<'de> for VoucherDiscountPeriodDiscountType {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 /// The type of period for which this discount is applied
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VoucherDiscountPeriodEffectivePeriod {
@@ -15560,6 +17944,8 @@ pub enum VoucherDiscountPeriodEffectivePeriod {
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
+
+#[cfg(feature = "memberships")]
 impl VoucherDiscountPeriodEffectivePeriod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -15571,6 +17957,8 @@ impl VoucherDiscountPeriodEffectivePeriod {
         }
     }
 }
+
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for VoucherDiscountPeriodEffectivePeriod {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -15580,20 +17968,27 @@ impl rt::StringEnum for VoucherDiscountPeriodEffectivePeriod {
             other => Self::Unknown(other.to_owned()),
         }
     }
+
     fn as_wire(&self) -> &str {
         self.as_str()
     }
 }
+
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for VoucherDiscountPeriodEffectivePeriod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "memberships")]
 impl serde::Serialize for VoucherDiscountPeriodEffectivePeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
+
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for VoucherDiscountPeriodEffectivePeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -15601,147 +17996,134 @@ impl<'de> serde::Deserialize<'de> for VoucherDiscountPeriodEffectivePeriod {
         rt::string_enum::deserialize(deserializer)
     }
 }
+
+#[cfg(feature = "appointments")]
 impl rt::Page for BookableAppointmentSlicedResult {
     type Item = BookableAppointment;
+
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset).map(|cursor| cursor.to_string())
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl rt::Page for BookableTrialOfferAppointmentsSlicedResult {
     type Item = BookableTrialOfferAppointment;
+
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset).map(|cursor| cursor.to_string())
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
+
+#[cfg(feature = "customers-account")]
 impl rt::Page for BookingEntrySlicedResult {
     type Item = BookingEntry;
+
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset).map(|cursor| cursor.to_string())
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
+
+#[cfg(feature = "classes")]
 impl rt::Page for ClassSlicedResult {
     type Item = Class;
+
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset).map(|cursor| cursor.to_string())
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::Page for ClassSlotSlicedResult {
     type Item = ClassSlot;
+
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset).map(|cursor| cursor.to_string())
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::Page for CustomerCheckinSlicedResult {
     type Item = CustomerCheckin;
+
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset).map(|cursor| cursor.to_string())
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
+
+#[cfg(feature = "customers")]
 impl rt::Page for CustomerDocuments {
     type Item = CustomerDocument;
+
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset).map(|cursor| cursor.to_string())
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
+
+#[cfg(feature = "customers")]
 impl rt::Page for CustomerSlicedResult {
     type Item = Customer;
+
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset).map(|cursor| cursor.to_string())
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::Page for DebtorIdSlicedResult {
     type Item = DebtorId;
+
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset).map(|cursor| cursor.to_string())
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
+
+#[cfg(feature = "finance")]
 impl rt::Page for DebtorSlicedResult {
     type Item = Debtor;
+
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset).map(|cursor| cursor.to_string())
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
+
+#[cfg(feature = "employees")]
 impl rt::Page for EmployeeSlicedResult {
     type Item = Employee;
+
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset).map(|cursor| cursor.to_string())
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
+
+#[cfg(feature = "trial-offers")]
 impl rt::Page for TrialOfferClassesSlicedResult {
     type Item = TrialOfferClass;
+
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset).map(|cursor| cursor.to_string())
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
+
 impl rt::ErrorBody for ErrorResponse {
     fn from_status(
         status: rt::StatusCode,
         body: &[u8],
     ) -> Option<Result<Self, rt::DecodeError>> {
         match status.as_u16() {
-            400u16 | 401u16 | 403u16 | 404u16 | 409u16 | 429u16 | 500u16 => {
-                Some(rt::decode_json(body))
-            }
+            400 | 401 | 403 | 404 | 409 | 429 | 500 => Some(rt::decode_json(body)),
             _ => None,
         }
     }

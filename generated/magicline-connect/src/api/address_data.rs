@@ -3,15 +3,18 @@
 //! Operations of the `AddressData` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// /addressdata
 #[derive(Debug, Clone, Copy)]
 pub struct AddressData<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> AddressData<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     ///
     ///
     /// `GET /connect/v1/addressdata/italy/province`
@@ -27,11 +30,13 @@ impl<'a> AddressData<'a> {
         }
     }
 }
+
 static GET_PROVINCE_INFORMATION: rt::Operation = rt::Operation {
     id: "getProvinceInformation",
     method: rt::Method::GET,
     path: "/connect/v1/addressdata/italy/province",
 };
+
 /// A request to [`AddressData::get_province_information`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -39,6 +44,7 @@ pub struct GetProvinceInformationRequest<'a> {
     client: &'a crate::Client,
     zip_code: String,
 }
+
 impl<'a> GetProvinceInformationRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -52,11 +58,14 @@ impl<'a> GetProvinceInformationRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetProvinceInformationRequest<'a> {
     type Output = Result<models::AddressProvinceDto, rt::Error<models::ApiError>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -3,15 +3,18 @@
 //! Operations of the `BankAccount` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// BankAccount
 #[derive(Debug, Clone, Copy)]
 pub struct BankAccount<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> BankAccount<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     ///
     ///
     /// `GET /connect/v1/bankaccount`
@@ -29,6 +32,7 @@ impl<'a> BankAccount<'a> {
             organization_unit_id: None,
         }
     }
+
     ///
     ///
     /// `GET /connect/v1/bankaccount/validate/accountholder`
@@ -44,16 +48,19 @@ impl<'a> BankAccount<'a> {
         }
     }
 }
+
 static VALIDATE_IBAN_AND_LOOKUP_BIC: rt::Operation = rt::Operation {
     id: "validateIbanAndLookupBic",
     method: rt::Method::GET,
     path: "/connect/v1/bankaccount",
 };
+
 static VALIDATE_ACCOUNT_HOLDER_NAME: rt::Operation = rt::Operation {
     id: "validateAccountHolderName",
     method: rt::Method::GET,
     path: "/connect/v1/bankaccount/validate/accountholder",
 };
+
 /// A request to [`BankAccount::validate_iban_and_lookup_bic`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -62,11 +69,13 @@ pub struct ValidateIbanAndLookupBicRequest<'a> {
     iban: String,
     organization_unit_id: Option<i64>,
 }
+
 impl<'a> ValidateIbanAndLookupBicRequest<'a> {
     pub fn organization_unit_id(mut self, value: i64) -> Self {
         self.organization_unit_id = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -80,18 +89,22 @@ impl<'a> ValidateIbanAndLookupBicRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ValidateIbanAndLookupBicRequest<'a> {
     type Output = Result<
         models::ConnectApiBankAccountBicIbanDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`BankAccount::validate_account_holder_name`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -99,6 +112,7 @@ pub struct ValidateAccountHolderNameRequest<'a> {
     client: &'a crate::Client,
     account_holder: String,
 }
+
 impl<'a> ValidateAccountHolderNameRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -115,14 +129,17 @@ impl<'a> ValidateAccountHolderNameRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ValidateAccountHolderNameRequest<'a> {
     type Output = Result<
         models::ConnectApiBankAccountHolderValidationResult,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

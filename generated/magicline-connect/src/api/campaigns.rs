@@ -3,15 +3,18 @@
 //! Operations of the `Campaigns` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// List your marketing campaigns
 #[derive(Debug, Clone, Copy)]
 pub struct Campaigns<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Campaigns<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// List all campaigns
     ///
     /// `GET /connect/v1/campaign`
@@ -27,11 +30,13 @@ impl<'a> Campaigns<'a> {
         }
     }
 }
+
 static LIST_ALL_ACTIVE_CAMPAIGNS: rt::Operation = rt::Operation {
     id: "listAllActiveCampaigns",
     method: rt::Method::GET,
     path: "/connect/v1/campaign",
 };
+
 /// A request to [`Campaigns::list_all_active_campaigns`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -39,6 +44,7 @@ pub struct ListAllActiveCampaignsRequest<'a> {
     client: &'a crate::Client,
     studio_id: i64,
 }
+
 impl<'a> ListAllActiveCampaignsRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -52,14 +58,17 @@ impl<'a> ListAllActiveCampaignsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ListAllActiveCampaignsRequest<'a> {
     type Output = Result<
         Vec<models::ConnectApiCampaignDto>,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -3,15 +3,18 @@
 //! Operations of the `ContractVoucher` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// /contractvoucher
 #[derive(Debug, Clone, Copy)]
 pub struct ContractVoucher<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> ContractVoucher<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Redeem a ContractVoucher. Only Vouchers of type 'Rate' are supported here.
     ///
     /// `POST /connect/v1/contractvoucher/{contractVoucherCode}/redeem`
@@ -29,6 +32,7 @@ impl<'a> ContractVoucher<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Validates a ContractVoucher and returns basic voucher information to display. Only Vouchers of type 'Rate' are supported here.
     ///
     /// `GET /connect/v1/contractvoucher/{contractVoucherCode}/validate`
@@ -46,16 +50,19 @@ impl<'a> ContractVoucher<'a> {
         }
     }
 }
+
 static REDEEM_CONTRACT_VOUCHER: rt::Operation = rt::Operation {
     id: "redeemContractVoucher",
     method: rt::Method::POST,
     path: "/connect/v1/contractvoucher/{contractVoucherCode}/redeem",
 };
+
 static VALIDATE_CONTRACT_VOUCHER: rt::Operation = rt::Operation {
     id: "validateContractVoucher",
     method: rt::Method::GET,
     path: "/connect/v1/contractvoucher/{contractVoucherCode}/validate",
 };
+
 /// A request to [`ContractVoucher::redeem_contract_voucher`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -65,6 +72,7 @@ pub struct RedeemContractVoucherRequest<'a> {
     body: &'a models::ConnectApiRedeemVoucherDto,
     retry_non_idempotent: bool,
 }
+
 impl<'a> RedeemContractVoucherRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -73,6 +81,7 @@ impl<'a> RedeemContractVoucherRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -90,18 +99,22 @@ impl<'a> RedeemContractVoucherRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for RedeemContractVoucherRequest<'a> {
     type Output = Result<
         models::ConnectApiRedeemVoucherResponseDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`ContractVoucher::validate_contract_voucher`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -110,6 +123,7 @@ pub struct ValidateContractVoucherRequest<'a> {
     contract_voucher_code: String,
     organization_unit_id: i64,
 }
+
 impl<'a> ValidateContractVoucherRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -124,14 +138,17 @@ impl<'a> ValidateContractVoucherRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ValidateContractVoucherRequest<'a> {
     type Output = Result<
         models::ConnectApiContractVoucherDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

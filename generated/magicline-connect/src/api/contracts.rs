@@ -3,15 +3,18 @@
 //! Operations of the `Contracts` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// List rates and create new members
 #[derive(Debug, Clone, Copy)]
 pub struct Contracts<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Contracts<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     ///
     ///
     /// `POST /connect/v1/contracts`
@@ -29,6 +32,7 @@ impl<'a> Contracts<'a> {
             retry_non_idempotent: false,
         }
     }
+
     ///
     ///
     /// `POST /connect/v1/contracts/cancel`
@@ -46,6 +50,7 @@ impl<'a> Contracts<'a> {
             retry_non_idempotent: false,
         }
     }
+
     ///
     ///
     /// `POST /connect/v1/contracts/cancel-request`
@@ -63,6 +68,7 @@ impl<'a> Contracts<'a> {
             retry_non_idempotent: false,
         }
     }
+
     ///
     ///
     /// `GET /connect/v1/contracts/studios/{studioId}`
@@ -74,6 +80,7 @@ impl<'a> Contracts<'a> {
             studio_id,
         }
     }
+
     /// List rate bundles (german wording: Angebote)
     ///
     /// `GET /connect/v1/rate-bundle`
@@ -85,6 +92,7 @@ impl<'a> Contracts<'a> {
             studio_id,
         }
     }
+
     /// Create a new customer and a new contract
     ///
     /// `POST /connect/v1/rate-bundle`
@@ -100,6 +108,7 @@ impl<'a> Contracts<'a> {
             retry_non_idempotent: false,
         }
     }
+
     ///
     ///
     /// `GET /connect/v2/contracts/studios`
@@ -113,41 +122,49 @@ impl<'a> Contracts<'a> {
         }
     }
 }
+
 static GET_ACTIVE_CONTRACTS: rt::Operation = rt::Operation {
     id: "getActiveContracts",
     method: rt::Method::POST,
     path: "/connect/v1/contracts",
 };
+
 static CANCEL_CONTRACT: rt::Operation = rt::Operation {
     id: "cancelContract",
     method: rt::Method::POST,
     path: "/connect/v1/contracts/cancel",
 };
+
 static CANCEL_CONTRACT_MANUAL: rt::Operation = rt::Operation {
     id: "cancelContractManual",
     method: rt::Method::POST,
     path: "/connect/v1/contracts/cancel-request",
 };
+
 static GET_STUDIO_INFO: rt::Operation = rt::Operation {
     id: "getStudioInfo",
     method: rt::Method::GET,
     path: "/connect/v1/contracts/studios/{studioId}",
 };
+
 static GET_RATE_BUNDLE_LIST: rt::Operation = rt::Operation {
     id: "getRateBundleList",
     method: rt::Method::GET,
     path: "/connect/v1/rate-bundle",
 };
+
 static CREATE_CUSTOMER_AND_CONTRACT: rt::Operation = rt::Operation {
     id: "createCustomerAndContract",
     method: rt::Method::POST,
     path: "/connect/v1/rate-bundle",
 };
+
 static GET_ACTIVE_STUDIOS_IN_GERMANY_V2: rt::Operation = rt::Operation {
     id: "getActiveStudiosInGermanyV2",
     method: rt::Method::GET,
     path: "/connect/v2/contracts/studios",
 };
+
 /// A request to [`Contracts::get_active_contracts`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -157,6 +174,7 @@ pub struct GetActiveContractsRequest<'a> {
     body: &'a models::GetActiveContractsRequestDto,
     retry_non_idempotent: bool,
 }
+
 impl<'a> GetActiveContractsRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -165,6 +183,7 @@ impl<'a> GetActiveContractsRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -182,18 +201,22 @@ impl<'a> GetActiveContractsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetActiveContractsRequest<'a> {
     type Output = Result<
         Vec<models::GetActiveContractsResponseDto>,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Contracts::cancel_contract`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -203,6 +226,7 @@ pub struct CancelContractRequest<'a> {
     body: &'a models::CancelContractRequestDto,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CancelContractRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -211,6 +235,7 @@ impl<'a> CancelContractRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -225,15 +250,19 @@ impl<'a> CancelContractRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CancelContractRequest<'a> {
     type Output = Result<models::CancelContractResponseDto, rt::Error<models::ApiError>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Contracts::cancel_contract_manual`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -243,6 +272,7 @@ pub struct CancelContractManualRequest<'a> {
     body: &'a models::CancelContractManualRequestDto,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CancelContractManualRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -251,6 +281,7 @@ impl<'a> CancelContractManualRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -265,18 +296,22 @@ impl<'a> CancelContractManualRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CancelContractManualRequest<'a> {
     type Output = Result<
         models::CancelContractManualResponseDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Contracts::get_studio_info`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -284,6 +319,7 @@ pub struct GetStudioInfoRequest<'a> {
     client: &'a crate::Client,
     studio_id: i64,
 }
+
 impl<'a> GetStudioInfoRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -300,18 +336,22 @@ impl<'a> GetStudioInfoRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetStudioInfoRequest<'a> {
     type Output = Result<
         models::ConnectApiContractCancellationStudioDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Contracts::get_rate_bundle_list`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -319,6 +359,7 @@ pub struct GetRateBundleListRequest<'a> {
     client: &'a crate::Client,
     studio_id: i64,
 }
+
 impl<'a> GetRateBundleListRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -332,18 +373,22 @@ impl<'a> GetRateBundleListRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetRateBundleListRequest<'a> {
     type Output = Result<
         Vec<models::ConnectApiRateBundleDto>,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Contracts::create_customer_and_contract`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -352,6 +397,7 @@ pub struct CreateCustomerAndContractRequest<'a> {
     body: &'a models::ConnectApiCreateContractDto,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateCustomerAndContractRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -360,6 +406,7 @@ impl<'a> CreateCustomerAndContractRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -376,24 +423,29 @@ impl<'a> CreateCustomerAndContractRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateCustomerAndContractRequest<'a> {
     type Output = Result<
         models::ConnectApiCreateContractResponseDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Contracts::get_active_studios_in_germany_v2`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetActiveStudiosInGermanyV2Request<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GetActiveStudiosInGermanyV2Request<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -405,14 +457,17 @@ impl<'a> GetActiveStudiosInGermanyV2Request<'a> {
         self.client.raw().request(&GET_ACTIVE_STUDIOS_IN_GERMANY_V2).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetActiveStudiosInGermanyV2Request<'a> {
     type Output = Result<
         Vec<models::ConnectApiBasicStudioDataDtoV2>,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

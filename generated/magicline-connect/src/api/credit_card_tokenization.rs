@@ -3,15 +3,18 @@
 //! Operations of the `CreditCardTokenization` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Store credit cards for new members
 #[derive(Debug, Clone, Copy)]
 pub struct CreditCardTokenization<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> CreditCardTokenization<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Complete Tokenization
     ///
     /// `POST /connect/v1/creditcard/tokenization/{tokenizationReference}/complete`
@@ -30,6 +33,7 @@ impl<'a> CreditCardTokenization<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get Tokenization state
     ///
     /// `GET /connect/v1/creditcard/tokenization/{tokenizationReference}/state`
@@ -45,6 +49,7 @@ impl<'a> CreditCardTokenization<'a> {
             tokenization_reference: tokenization_reference.into(),
         }
     }
+
     /// Initiate Tokenization
     ///
     /// `POST /connect/v2/creditcard/tokenization/initiate`
@@ -60,6 +65,7 @@ impl<'a> CreditCardTokenization<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Load payment methods
     ///
     /// `GET /connect/v2/creditcard/tokenization/payment-methods`
@@ -78,6 +84,7 @@ impl<'a> CreditCardTokenization<'a> {
             locale: locale.into(),
         }
     }
+
     /// Complete Tokenization
     ///
     /// `POST /connect/v2/creditcard/tokenization/{tokenizationReference}/complete`
@@ -95,6 +102,7 @@ impl<'a> CreditCardTokenization<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get Tokenization state
     ///
     /// `GET /connect/v2/creditcard/tokenization/{tokenizationReference}/state`
@@ -110,36 +118,43 @@ impl<'a> CreditCardTokenization<'a> {
         }
     }
 }
+
 static COMPLETE_TOKENIZATION: rt::Operation = rt::Operation {
     id: "completeTokenization",
     method: rt::Method::POST,
     path: "/connect/v1/creditcard/tokenization/{tokenizationReference}/complete",
 };
+
 static TOKENIZATION_STATE: rt::Operation = rt::Operation {
     id: "tokenizationState",
     method: rt::Method::GET,
     path: "/connect/v1/creditcard/tokenization/{tokenizationReference}/state",
 };
+
 static INITIATE_TOKENIZATION_V2: rt::Operation = rt::Operation {
     id: "initiateTokenizationV2",
     method: rt::Method::POST,
     path: "/connect/v2/creditcard/tokenization/initiate",
 };
+
 static PAYMENT_METHODS_V2: rt::Operation = rt::Operation {
     id: "paymentMethodsV2",
     method: rt::Method::GET,
     path: "/connect/v2/creditcard/tokenization/payment-methods",
 };
+
 static COMPLETE_TOKENIZATION_V2: rt::Operation = rt::Operation {
     id: "completeTokenizationV2",
     method: rt::Method::POST,
     path: "/connect/v2/creditcard/tokenization/{tokenizationReference}/complete",
 };
+
 static TOKENIZATION_STATE_V2: rt::Operation = rt::Operation {
     id: "tokenizationStateV2",
     method: rt::Method::GET,
     path: "/connect/v2/creditcard/tokenization/{tokenizationReference}/state",
 };
+
 /// A request to [`CreditCardTokenization::complete_tokenization`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -149,6 +164,7 @@ pub struct CompleteTokenizationRequest<'a> {
     body: &'a models::ConnectApiCompleteTokenizationDto,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CompleteTokenizationRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -157,6 +173,7 @@ impl<'a> CompleteTokenizationRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -174,18 +191,22 @@ impl<'a> CompleteTokenizationRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CompleteTokenizationRequest<'a> {
     type Output = Result<
         models::AdyenCompleteTokenizationResponseDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CreditCardTokenization::tokenization_state`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -193,6 +214,7 @@ pub struct TokenizationStateRequest<'a> {
     client: &'a crate::Client,
     tokenization_reference: String,
 }
+
 impl<'a> TokenizationStateRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -206,15 +228,19 @@ impl<'a> TokenizationStateRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for TokenizationStateRequest<'a> {
     type Output = Result<models::TokenizationStateDto, rt::Error<models::ApiError>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CreditCardTokenization::initiate_tokenization_v2`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -223,6 +249,7 @@ pub struct InitiateTokenizationV2Request<'a> {
     body: &'a models::ConnectApiInitiateTokenizationDtoV2,
     retry_non_idempotent: bool,
 }
+
 impl<'a> InitiateTokenizationV2Request<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -231,6 +258,7 @@ impl<'a> InitiateTokenizationV2Request<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -247,18 +275,22 @@ impl<'a> InitiateTokenizationV2Request<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for InitiateTokenizationV2Request<'a> {
     type Output = Result<
         models::AdyenInitiateTokenizationResponseDtoV2,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CreditCardTokenization::payment_methods_v2`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -268,6 +300,7 @@ pub struct PaymentMethodsV2Request<'a> {
     country_code: String,
     locale: String,
 }
+
 impl<'a> PaymentMethodsV2Request<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -283,15 +316,19 @@ impl<'a> PaymentMethodsV2Request<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for PaymentMethodsV2Request<'a> {
     type Output = Result<models::PaymentMethodsResponseDto, rt::Error<models::ApiError>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CreditCardTokenization::complete_tokenization_v2`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -301,6 +338,7 @@ pub struct CompleteTokenizationV2Request<'a> {
     body: &'a models::ConnectApiCompleteTokenizationDto,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CompleteTokenizationV2Request<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -309,6 +347,7 @@ impl<'a> CompleteTokenizationV2Request<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -326,18 +365,22 @@ impl<'a> CompleteTokenizationV2Request<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CompleteTokenizationV2Request<'a> {
     type Output = Result<
         models::AdyenCompleteTokenizationResponseDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CreditCardTokenization::tokenization_state_v2`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -345,6 +388,7 @@ pub struct TokenizationStateV2Request<'a> {
     client: &'a crate::Client,
     tokenization_reference: String,
 }
+
 impl<'a> TokenizationStateV2Request<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -358,11 +402,14 @@ impl<'a> TokenizationStateV2Request<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for TokenizationStateV2Request<'a> {
     type Output = Result<models::TokenizationStateDto, rt::Error<models::ApiError>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

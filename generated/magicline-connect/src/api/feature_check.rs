@@ -3,15 +3,18 @@
 //! Operations of the `FeatureCheck` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// FeatureCheck
 #[derive(Debug, Clone, Copy)]
 pub struct FeatureCheck<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> FeatureCheck<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Lists all active features of the organization unit
     ///
     /// `GET /connect/v1/featurecheck/activefeatures`
@@ -27,11 +30,13 @@ impl<'a> FeatureCheck<'a> {
         }
     }
 }
+
 static GET_ACTIVE_FEATURES: rt::Operation = rt::Operation {
     id: "getActiveFeatures",
     method: rt::Method::GET,
     path: "/connect/v1/featurecheck/activefeatures",
 };
+
 /// A request to [`FeatureCheck::get_active_features`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -39,6 +44,7 @@ pub struct GetActiveFeaturesRequest<'a> {
     client: &'a crate::Client,
     organization_unit_id: i64,
 }
+
 impl<'a> GetActiveFeaturesRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -55,14 +61,17 @@ impl<'a> GetActiveFeaturesRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetActiveFeaturesRequest<'a> {
     type Output = Result<
         Vec<models::GetActiveFeaturesResponseItem>,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -3,15 +3,18 @@
 //! Operations of the `I18n` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// I18n
 #[derive(Debug, Clone, Copy)]
 pub struct I18n<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> I18n<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Returns a list of tuples with every available country code and the localized country name
     ///
     /// `GET /connect/v1/i18n/countries`
@@ -24,11 +27,13 @@ impl<'a> I18n<'a> {
         }
     }
 }
+
 static GET_COUNTRIES: rt::Operation = rt::Operation {
     id: "getCountries",
     method: rt::Method::GET,
     path: "/connect/v1/i18n/countries",
 };
+
 /// A request to [`I18n::get_countries`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -36,6 +41,7 @@ pub struct GetCountriesRequest<'a> {
     client: &'a crate::Client,
     locale: String,
 }
+
 impl<'a> GetCountriesRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -52,14 +58,17 @@ impl<'a> GetCountriesRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCountriesRequest<'a> {
     type Output = Result<
         Vec<models::KeyValuePairCountryCodeString>,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -3,15 +3,18 @@
 //! Operations of the `Image` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Allow prospect to upload image
 #[derive(Debug, Clone, Copy)]
 pub struct Image<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Image<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     ///
     ///
     /// `GET /connect/v1/prospectimage/uploadurl`
@@ -25,17 +28,20 @@ impl<'a> Image<'a> {
         }
     }
 }
+
 static GENERATE_PRE_SIGNED_URL_FOR_PRE_UPLOAD: rt::Operation = rt::Operation {
     id: "generatePreSignedUrlForPreUpload",
     method: rt::Method::GET,
     path: "/connect/v1/prospectimage/uploadurl",
 };
+
 /// A request to [`Image::generate_pre_signed_url_for_pre_upload`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GeneratePreSignedUrlForPreUploadRequest<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GeneratePreSignedUrlForPreUploadRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -44,14 +50,17 @@ impl<'a> GeneratePreSignedUrlForPreUploadRequest<'a> {
         self.client.raw().request(&GENERATE_PRE_SIGNED_URL_FOR_PRE_UPLOAD).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GeneratePreSignedUrlForPreUploadRequest<'a> {
     type Output = Result<
         models::DownloadUrlWithObjectKeyDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

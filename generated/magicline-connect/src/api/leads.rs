@@ -3,15 +3,18 @@
 //! Operations of the `Leads` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Leads
 #[derive(Debug, Clone, Copy)]
 pub struct Leads<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Leads<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Create leads for prospective customers
     ///
     /// `POST /connect/v1/lead`
@@ -27,6 +30,7 @@ impl<'a> Leads<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Returns information about an existing lead record
     ///
     /// `GET /connect/v1/lead/{uuid}`
@@ -42,16 +46,19 @@ impl<'a> Leads<'a> {
         }
     }
 }
+
 static CREATE_LEAD: rt::Operation = rt::Operation {
     id: "createLead",
     method: rt::Method::POST,
     path: "/connect/v1/lead",
 };
+
 static GET_LEAD_CUSTOMER_BY_UUID: rt::Operation = rt::Operation {
     id: "getLeadCustomerByUuid",
     method: rt::Method::GET,
     path: "/connect/v1/lead/{uuid}",
 };
+
 /// A request to [`Leads::create_lead`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -60,6 +67,7 @@ pub struct CreateLeadRequest<'a> {
     body: &'a models::ConnectApiCreateLeadDto,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateLeadRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -68,6 +76,7 @@ impl<'a> CreateLeadRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -81,18 +90,22 @@ impl<'a> CreateLeadRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateLeadRequest<'a> {
     type Output = Result<
         models::ConnectApiCreateLeadResponseDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Leads::get_lead_customer_by_uuid`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -100,6 +113,7 @@ pub struct GetLeadCustomerByUuidRequest<'a> {
     client: &'a crate::Client,
     uuid: rt::uuid::Uuid,
 }
+
 impl<'a> GetLeadCustomerByUuidRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -113,14 +127,17 @@ impl<'a> GetLeadCustomerByUuidRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetLeadCustomerByUuidRequest<'a> {
     type Output = Result<
         models::CommonTrialSessionLeadCustomerDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -2,39 +2,110 @@
 
 //! Operations, grouped as the API groups them (by tag). Reach a group through the
 //! matching method on [`Client`](crate::Client).
+#[cfg(feature = "campaigns")]
 mod campaigns;
+
+#[cfg(feature = "campaigns")]
 pub use campaigns::*;
+
+#[cfg(feature = "terminal")]
 mod terminal;
+
+#[cfg(feature = "terminal")]
 pub use terminal::*;
+
+#[cfg(feature = "trial-sessions")]
 mod trial_sessions;
+
+#[cfg(feature = "trial-sessions")]
 pub use trial_sessions::*;
+
+#[cfg(feature = "tenant")]
 mod tenant;
+
+#[cfg(feature = "tenant")]
 pub use tenant::*;
+
+#[cfg(feature = "referral")]
 mod referral;
+
+#[cfg(feature = "referral")]
 pub use referral::*;
+
+#[cfg(feature = "image")]
 mod image;
+
+#[cfg(feature = "image")]
 pub use image::*;
+
+#[cfg(feature = "promotions")]
 mod promotions;
+
+#[cfg(feature = "promotions")]
 pub use promotions::*;
+
+#[cfg(feature = "address-data")]
 mod address_data;
+
+#[cfg(feature = "address-data")]
 pub use address_data::*;
+
+#[cfg(feature = "contract-voucher")]
 mod contract_voucher;
+
+#[cfg(feature = "contract-voucher")]
 pub use contract_voucher::*;
+
+#[cfg(feature = "validation")]
 mod validation;
+
+#[cfg(feature = "validation")]
 pub use validation::*;
+
+#[cfg(feature = "contracts")]
 mod contracts;
+
+#[cfg(feature = "contracts")]
 pub use contracts::*;
+
+#[cfg(feature = "credit-card-tokenization")]
 mod credit_card_tokenization;
+
+#[cfg(feature = "credit-card-tokenization")]
 pub use credit_card_tokenization::*;
+
+#[cfg(feature = "bank-account")]
 mod bank_account;
+
+#[cfg(feature = "bank-account")]
 pub use bank_account::*;
+
+#[cfg(feature = "feature-check")]
 mod feature_check;
+
+#[cfg(feature = "feature-check")]
 pub use feature_check::*;
+
+#[cfg(feature = "i18n")]
 mod i18n;
+
+#[cfg(feature = "i18n")]
 pub use i18n::*;
+
+#[cfg(feature = "leads")]
 mod leads;
+
+#[cfg(feature = "leads")]
 pub use leads::*;
+
+#[cfg(feature = "studios")]
 mod studios;
+
+#[cfg(feature = "studios")]
 pub use studios::*;
+
+#[cfg(feature = "previews")]
 mod previews;
+
+#[cfg(feature = "previews")]
 pub use previews::*;

@@ -3,15 +3,18 @@
 //! Operations of the `Previews` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Previews
 #[derive(Debug, Clone, Copy)]
 pub struct Previews<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Previews<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     ///
     ///
     /// `POST /connect/v2/preview`
@@ -32,11 +35,13 @@ impl<'a> Previews<'a> {
         }
     }
 }
+
 static GET_PREVIEW: rt::Operation = rt::Operation {
     id: "getPreview",
     method: rt::Method::POST,
     path: "/connect/v2/preview",
 };
+
 /// A request to [`Previews::get_preview`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -47,15 +52,18 @@ pub struct GetPreviewRequest<'a> {
     body: &'a models::ConnectApiCreateContractDto,
     retry_non_idempotent: bool,
 }
+
 impl<'a> GetPreviewRequest<'a> {
     pub fn landing_page_configuration_id(mut self, value: i64) -> Self {
         self.landing_page_configuration_id = Some(value);
         self
     }
+
     pub fn checkout_page_configuration_id(mut self, value: i64) -> Self {
         self.checkout_page_configuration_id = Some(value);
         self
     }
+
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
     /// a lost response could perform it twice.
@@ -63,6 +71,7 @@ impl<'a> GetPreviewRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -78,14 +87,17 @@ impl<'a> GetPreviewRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetPreviewRequest<'a> {
     type Output = Result<
         models::ConnectApiContractPreviewDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

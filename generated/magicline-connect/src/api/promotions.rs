@@ -3,15 +3,18 @@
 //! Operations of the `Promotions` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Getting information about external promotion participation
 #[derive(Debug, Clone, Copy)]
 pub struct Promotions<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Promotions<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     ///
     ///
     /// `POST /connect/v1/promotion/confirm-participation`
@@ -28,11 +31,13 @@ impl<'a> Promotions<'a> {
         }
     }
 }
+
 static CONFIRM_CUSTOMER_PARTICIPATION: rt::Operation = rt::Operation {
     id: "confirmCustomerParticipation",
     method: rt::Method::POST,
     path: "/connect/v1/promotion/confirm-participation",
 };
+
 /// A request to [`Promotions::confirm_customer_participation`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -41,6 +46,7 @@ pub struct ConfirmCustomerParticipationRequest<'a> {
     payload: String,
     retry_non_idempotent: bool,
 }
+
 impl<'a> ConfirmCustomerParticipationRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -49,6 +55,7 @@ impl<'a> ConfirmCustomerParticipationRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ApiError>> {
         self.client
@@ -60,11 +67,14 @@ impl<'a> ConfirmCustomerParticipationRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfirmCustomerParticipationRequest<'a> {
     type Output = Result<(), rt::Error<models::ApiError>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

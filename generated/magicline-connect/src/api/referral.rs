@@ -3,15 +3,18 @@
 //! Operations of the `Referral` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Additional referral information for member creation
 #[derive(Debug, Clone, Copy)]
 pub struct Referral<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Referral<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// List all referrals by studioId
     ///
     /// `GET /connect/v1/referral`
@@ -27,11 +30,13 @@ impl<'a> Referral<'a> {
         }
     }
 }
+
 static GET_REFERRALS_BY_STUDIO_ID: rt::Operation = rt::Operation {
     id: "getReferralsByStudioId",
     method: rt::Method::GET,
     path: "/connect/v1/referral",
 };
+
 /// A request to [`Referral::get_referrals_by_studio_id`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -39,6 +44,7 @@ pub struct GetReferralsByStudioIdRequest<'a> {
     client: &'a crate::Client,
     studio_id: i64,
 }
+
 impl<'a> GetReferralsByStudioIdRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -52,14 +58,17 @@ impl<'a> GetReferralsByStudioIdRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetReferralsByStudioIdRequest<'a> {
     type Output = Result<
         Vec<models::ConnectApiReferralDto>,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

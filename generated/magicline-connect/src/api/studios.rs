@@ -3,15 +3,18 @@
 //! Operations of the `Studios` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Studios
 #[derive(Debug, Clone, Copy)]
 pub struct Studios<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Studios<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get the studio's default communication settings.
     ///
     /// Get the studio's default communication settings. The returned list contains an entry for each existing message category.
@@ -28,6 +31,7 @@ impl<'a> Studios<'a> {
             studio_id,
         }
     }
+
     ///
     ///
     /// `GET /connect/v1/studio/{studioId}/rate/{rateBundleId}/sepa/agreement`
@@ -47,6 +51,7 @@ impl<'a> Studios<'a> {
             language: None,
         }
     }
+
     ///
     ///
     /// `GET /connect/v1/studio/{studioId}/sepa/agreement`
@@ -61,6 +66,7 @@ impl<'a> Studios<'a> {
             studio_id,
         }
     }
+
     /// Get utilization for the studio.
     ///
     /// Return information about the utilization of this studio. Needs to be enabled for public view in the configuration.
@@ -77,6 +83,7 @@ impl<'a> Studios<'a> {
             studio_id,
         }
     }
+
     /// List all studios
     ///
     /// You can add optional filters. Parameters addressSearchQuery and studioTags are combined by AND
@@ -93,6 +100,7 @@ impl<'a> Studios<'a> {
             address_search_query: None,
         }
     }
+
     /// Fetch detail information for one studio
     ///
     /// `GET /connect/v2/studio/details/{studioId}`
@@ -104,6 +112,7 @@ impl<'a> Studios<'a> {
             studio_id,
         }
     }
+
     /// Fetch information for one studio
     ///
     /// `GET /connect/v2/studio/{studioId}`
@@ -115,6 +124,7 @@ impl<'a> Studios<'a> {
             studio_id,
         }
     }
+
     /// Fetch enabled communication feature modules for one studio
     ///
     /// `GET /connect/v2/studio/{studioId}/communicationFeatures`
@@ -129,6 +139,7 @@ impl<'a> Studios<'a> {
             studio_id,
         }
     }
+
     /// Fetch legal information for one studio
     ///
     /// `GET /connect/v2/studio/{studioId}/legalinfo`
@@ -144,51 +155,61 @@ impl<'a> Studios<'a> {
         }
     }
 }
+
 static GET_DEFAULT_COMMUNICATION_CONFIGURATION: rt::Operation = rt::Operation {
     id: "getDefaultCommunicationConfiguration",
     method: rt::Method::GET,
     path: "/connect/v1/studio/{studioId}/communication-settings",
 };
+
 static GET_SEPA_AGREEMENT_TEXT_FOR_RATE_BUNDLE: rt::Operation = rt::Operation {
     id: "getSepaAgreementTextForRateBundle",
     method: rt::Method::GET,
     path: "/connect/v1/studio/{studioId}/rate/{rateBundleId}/sepa/agreement",
 };
+
 static GET_SEPA_AGREEMENT_TEXT: rt::Operation = rt::Operation {
     id: "getSepaAgreementText",
     method: rt::Method::GET,
     path: "/connect/v1/studio/{studioId}/sepa/agreement",
 };
+
 static GET_UTILIZATION_PUBLIC: rt::Operation = rt::Operation {
     id: "getUtilizationPublic",
     method: rt::Method::GET,
     path: "/connect/v1/studio/{studioId}/utilization",
 };
+
 static GET_STUDIO_LIST: rt::Operation = rt::Operation {
     id: "getStudioList",
     method: rt::Method::GET,
     path: "/connect/v2/studio",
 };
+
 static GET_STUDIO_DETAILS: rt::Operation = rt::Operation {
     id: "getStudioDetails",
     method: rt::Method::GET,
     path: "/connect/v2/studio/details/{studioId}",
 };
+
 static GET_STUDIO: rt::Operation = rt::Operation {
     id: "getStudio",
     method: rt::Method::GET,
     path: "/connect/v2/studio/{studioId}",
 };
+
 static GET_ENABLED_COMMUNICATION_FEATURE_MODULES: rt::Operation = rt::Operation {
     id: "getEnabledCommunicationFeatureModules",
     method: rt::Method::GET,
     path: "/connect/v2/studio/{studioId}/communicationFeatures",
 };
+
 static GET_STUDIO_LEGAL_LINKS: rt::Operation = rt::Operation {
     id: "getStudioLegalLinks",
     method: rt::Method::GET,
     path: "/connect/v2/studio/{studioId}/legalinfo",
 };
+
 /// A request to [`Studios::get_default_communication_configuration`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -196,6 +217,7 @@ pub struct GetDefaultCommunicationConfigurationRequest<'a> {
     client: &'a crate::Client,
     studio_id: i64,
 }
+
 impl<'a> GetDefaultCommunicationConfigurationRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -212,18 +234,22 @@ impl<'a> GetDefaultCommunicationConfigurationRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetDefaultCommunicationConfigurationRequest<'a> {
     type Output = Result<
         Vec<models::ConnectApiStudioCommunicationConfigurationDto>,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Studios::get_sepa_agreement_text_for_rate_bundle`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -233,6 +259,7 @@ pub struct GetSepaAgreementTextForRateBundleRequest<'a> {
     rate_bundle_id: i64,
     language: Option<String>,
 }
+
 impl<'a> GetSepaAgreementTextForRateBundleRequest<'a> {
     /// Language to pick the right translation (IETF BCP 47 language tags)
     ///
@@ -241,6 +268,7 @@ impl<'a> GetSepaAgreementTextForRateBundleRequest<'a> {
         self.language = Some(value.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<String, rt::Error<models::ApiError>> {
         self.client
@@ -253,15 +281,19 @@ impl<'a> GetSepaAgreementTextForRateBundleRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetSepaAgreementTextForRateBundleRequest<'a> {
     type Output = Result<String, rt::Error<models::ApiError>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Studios::get_sepa_agreement_text`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -269,6 +301,7 @@ pub struct GetSepaAgreementTextRequest<'a> {
     client: &'a crate::Client,
     studio_id: i64,
 }
+
 impl<'a> GetSepaAgreementTextRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<String, rt::Error<models::ApiError>> {
@@ -280,15 +313,19 @@ impl<'a> GetSepaAgreementTextRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetSepaAgreementTextRequest<'a> {
     type Output = Result<String, rt::Error<models::ApiError>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Studios::get_utilization_public`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -296,6 +333,7 @@ pub struct GetUtilizationPublicRequest<'a> {
     client: &'a crate::Client,
     studio_id: i64,
 }
+
 impl<'a> GetUtilizationPublicRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -309,15 +347,19 @@ impl<'a> GetUtilizationPublicRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetUtilizationPublicRequest<'a> {
     type Output = Result<models::UtilizationDto, rt::Error<models::ApiError>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Studios::get_studio_list`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -326,17 +368,20 @@ pub struct GetStudioListRequest<'a> {
     studio_tags: Option<Vec<String>>,
     address_search_query: Option<String>,
 }
+
 impl<'a> GetStudioListRequest<'a> {
     /// Filter by identifier of StudioTag (german wording: Standort Code). Dynamic attribute configured at studio (e.g for Brands or Locations). Multiple Tags are combined by OR.
     pub fn studio_tags(mut self, value: Vec<String>) -> Self {
         self.studio_tags = Some(value);
         self
     }
+
     /// Search prefix for zipCode or city of studio address.
     pub fn address_search_query(mut self, value: impl Into<String>) -> Self {
         self.address_search_query = Some(value.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -350,18 +395,22 @@ impl<'a> GetStudioListRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetStudioListRequest<'a> {
     type Output = Result<
         Vec<models::ConnectApiStudioDtoV2>,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Studios::get_studio_details`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -369,6 +418,7 @@ pub struct GetStudioDetailsRequest<'a> {
     client: &'a crate::Client,
     studio_id: i64,
 }
+
 impl<'a> GetStudioDetailsRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -382,18 +432,22 @@ impl<'a> GetStudioDetailsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetStudioDetailsRequest<'a> {
     type Output = Result<
         models::ConnectApiStudioDetailsDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Studios::get_studio`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -401,6 +455,7 @@ pub struct GetStudioRequest<'a> {
     client: &'a crate::Client,
     studio_id: i64,
 }
+
 impl<'a> GetStudioRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -414,15 +469,19 @@ impl<'a> GetStudioRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetStudioRequest<'a> {
     type Output = Result<models::ConnectApiStudioDtoV2, rt::Error<models::ApiError>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Studios::get_enabled_communication_feature_modules`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -430,6 +489,7 @@ pub struct GetEnabledCommunicationFeatureModulesRequest<'a> {
     client: &'a crate::Client,
     studio_id: i64,
 }
+
 impl<'a> GetEnabledCommunicationFeatureModulesRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -446,18 +506,22 @@ impl<'a> GetEnabledCommunicationFeatureModulesRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetEnabledCommunicationFeatureModulesRequest<'a> {
     type Output = Result<
         Vec<models::GetEnabledCommunicationFeatureModulesResponseItem>,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Studios::get_studio_legal_links`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -465,6 +529,7 @@ pub struct GetStudioLegalLinksRequest<'a> {
     client: &'a crate::Client,
     studio_id: i64,
 }
+
 impl<'a> GetStudioLegalLinksRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -478,14 +543,17 @@ impl<'a> GetStudioLegalLinksRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetStudioLegalLinksRequest<'a> {
     type Output = Result<
         models::ConnectApiStudioLegalLinksDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

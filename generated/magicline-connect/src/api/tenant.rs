@@ -3,15 +3,18 @@
 //! Operations of the `Tenant` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Tenant information
 #[derive(Debug, Clone, Copy)]
 pub struct Tenant<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Tenant<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     ///
     ///
     /// `GET /connect/v1/tenant`
@@ -23,28 +26,34 @@ impl<'a> Tenant<'a> {
         }
     }
 }
+
 static GET_TENANT_INFO: rt::Operation = rt::Operation {
     id: "getTenantInfo",
     method: rt::Method::GET,
     path: "/connect/v1/tenant",
 };
+
 /// A request to [`Tenant::get_tenant_info`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetTenantInfoRequest<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GetTenantInfoRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<models::TenantDto, rt::Error<models::ApiError>> {
         self.client.raw().request(&GET_TENANT_INFO).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetTenantInfoRequest<'a> {
     type Output = Result<models::TenantDto, rt::Error<models::ApiError>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -3,15 +3,18 @@
 //! Operations of the `Terminal` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// /terminal
 #[derive(Debug, Clone, Copy)]
 pub struct Terminal<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Terminal<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     ///
     ///
     /// `GET /connect/v1/terminal/customer-data-by-codicefiscale`
@@ -27,11 +30,13 @@ impl<'a> Terminal<'a> {
         }
     }
 }
+
 static GET_CUSTOMER_DATA_BY_CODICE_FISCALE: rt::Operation = rt::Operation {
     id: "getCustomerDataByCodiceFiscale",
     method: rt::Method::GET,
     path: "/connect/v1/terminal/customer-data-by-codicefiscale",
 };
+
 /// A request to [`Terminal::get_customer_data_by_codice_fiscale`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -39,6 +44,7 @@ pub struct GetCustomerDataByCodiceFiscaleRequest<'a> {
     client: &'a crate::Client,
     codice_fiscale: String,
 }
+
 impl<'a> GetCustomerDataByCodiceFiscaleRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -55,14 +61,17 @@ impl<'a> GetCustomerDataByCodiceFiscaleRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomerDataByCodiceFiscaleRequest<'a> {
     type Output = Result<
         models::ConnectApiCodiceFiscaleBirthInformationResponseDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

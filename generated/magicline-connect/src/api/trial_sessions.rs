@@ -3,15 +3,18 @@
 //! Operations of the `TrialSessions` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Allow prospects to book a trial session
 #[derive(Debug, Clone, Copy)]
 pub struct TrialSessions<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> TrialSessions<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get free slots for a trial session
     ///
     /// Returns free slots for a studio where a trial session appointment can be booked.
@@ -32,6 +35,7 @@ impl<'a> TrialSessions<'a> {
             end_date,
         }
     }
+
     /// Book a trial session
     ///
     /// Book a free slot. Might return errorCode CONFLICT if configured resources are overbooked for this slot. In this case its advised to reload free slots and let the user select a different slot. If you get a validation error make sure all required fields are filled. Required fields are returned by the `/config/validation` endpoint.
@@ -49,6 +53,7 @@ impl<'a> TrialSessions<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get mandatory field configuration
     ///
     /// Returns the configuration which needs to be considered e.g. for form fields and their validation.
@@ -63,21 +68,25 @@ impl<'a> TrialSessions<'a> {
         }
     }
 }
+
 static GET_BOOKABLE_ITEM: rt::Operation = rt::Operation {
     id: "getBookableItem",
     method: rt::Method::GET,
     path: "/connect/v1/trialsession",
 };
+
 static BOOK: rt::Operation = rt::Operation {
     id: "book",
     method: rt::Method::POST,
     path: "/connect/v1/trialsession/book",
 };
+
 static GET_LEAD_CONFIG: rt::Operation = rt::Operation {
     id: "getLeadConfig",
     method: rt::Method::GET,
     path: "/connect/v1/trialsession/config/validation",
 };
+
 /// A request to [`TrialSessions::get_bookable_item`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -87,6 +96,7 @@ pub struct GetBookableItemRequest<'a> {
     start_date: rt::chrono::NaiveDate,
     end_date: rt::chrono::NaiveDate,
 }
+
 impl<'a> GetBookableItemRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -102,15 +112,19 @@ impl<'a> GetBookableItemRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetBookableItemRequest<'a> {
     type Output = Result<models::ConnectApiBookableItemDto, rt::Error<models::ApiError>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`TrialSessions::book`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -119,6 +133,7 @@ pub struct BookRequest<'a> {
     body: &'a models::ConnectApiBookTrialSessionDto,
     retry_non_idempotent: bool,
 }
+
 impl<'a> BookRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -127,6 +142,7 @@ impl<'a> BookRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -143,18 +159,22 @@ impl<'a> BookRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for BookRequest<'a> {
     type Output = Result<
         models::ConnectApiTrialSessionBookedResponseDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`TrialSessions::get_lead_config`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -162,6 +182,7 @@ pub struct GetLeadConfigRequest<'a> {
     client: &'a crate::Client,
     studio_id: i64,
 }
+
 impl<'a> GetLeadConfigRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -178,14 +199,17 @@ impl<'a> GetLeadConfigRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetLeadConfigRequest<'a> {
     type Output = Result<
         models::ConnectApiTrialSessionLeadConfigDto,
         rt::Error<models::ApiError>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

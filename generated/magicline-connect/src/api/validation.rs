@@ -3,15 +3,18 @@
 //! Operations of the `Validation` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// /validation
 #[derive(Debug, Clone, Copy)]
 pub struct Validation<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Validation<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Validates the taxId against country based validation rules.
     ///
     /// For some countries additional customer related attributes might be needed for that. Country will be derived from given studioId.
@@ -30,11 +33,13 @@ impl<'a> Validation<'a> {
         }
     }
 }
+
 static VALIDATE_TAX_ID: rt::Operation = rt::Operation {
     id: "validateTaxId",
     method: rt::Method::POST,
     path: "/connect/v1/validation/taxId",
 };
+
 /// A request to [`Validation::validate_tax_id`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -43,6 +48,7 @@ pub struct ValidateTaxIdRequest<'a> {
     body: &'a models::ConnectApiTaxIdDto,
     retry_non_idempotent: bool,
 }
+
 impl<'a> ValidateTaxIdRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -51,6 +57,7 @@ impl<'a> ValidateTaxIdRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -64,11 +71,14 @@ impl<'a> ValidateTaxIdRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ValidateTaxIdRequest<'a> {
     type Output = Result<models::TaxIdValidationResultDto, rt::Error<models::ApiError>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

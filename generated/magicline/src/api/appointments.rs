@@ -3,15 +3,18 @@
 //! Operations of the `Appointments` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Appointment, bookable appointment and slots operations
 #[derive(Debug, Clone, Copy)]
 pub struct Appointments<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Appointments<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get bookable appointments
     ///
     /// Required Scopes: `BOOKABLE_APPOINTMENTS_READ`
@@ -30,6 +33,7 @@ impl<'a> Appointments<'a> {
             slice_size: None,
         }
     }
+
     /// Get bookable appointment
     ///
     /// Required Scopes: `BOOKABLE_APPOINTMENTS_READ`
@@ -48,6 +52,7 @@ impl<'a> Appointments<'a> {
             bookable_appointment_id,
         }
     }
+
     /// Get bookable appointment slots
     ///
     /// Required Scopes: `BOOKABLE_APPOINTMENTS_READ`
@@ -71,6 +76,7 @@ impl<'a> Appointments<'a> {
             slot_window_start_date: None,
         }
     }
+
     /// Validate for appointment booking
     ///
     /// Required Scopes: `APPOINTMENTS_WRITE`
@@ -90,6 +96,7 @@ impl<'a> Appointments<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Book an appointment booking
     ///
     /// Required Scopes: `APPOINTMENTS_WRITE`
@@ -109,6 +116,7 @@ impl<'a> Appointments<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get an appointment booking
     ///
     /// Required Scopes: `APPOINTMENTS_READ`
@@ -127,6 +135,7 @@ impl<'a> Appointments<'a> {
             booking_id,
         }
     }
+
     /// Delete an appointment booking
     ///
     /// Required Scopes: `APPOINTMENTS_WRITE`
@@ -145,6 +154,7 @@ impl<'a> Appointments<'a> {
             booking_id,
         }
     }
+
     /// Get appointment bookings for a customer
     ///
     /// Required Scopes: `APPOINTMENTS_READ`
@@ -164,46 +174,55 @@ impl<'a> Appointments<'a> {
         }
     }
 }
+
 static GET_BOOKABLE_APPOINTMENTS: rt::Operation = rt::Operation {
     id: "getBookableAppointments",
     method: rt::Method::GET,
     path: "/v1/appointments/bookable",
 };
+
 static GET_BOOKABLE_APPOINTMENT: rt::Operation = rt::Operation {
     id: "getBookableAppointment",
     method: rt::Method::GET,
     path: "/v1/appointments/bookable/{bookableAppointmentId}",
 };
+
 static GET_BOOKABLE_APPOINTMENT_SLOTS: rt::Operation = rt::Operation {
     id: "getBookableAppointmentSlots",
     method: rt::Method::GET,
     path: "/v1/appointments/bookable/{bookableAppointmentId}/slots",
 };
+
 static VALIDATE_FOR_APPOINTMENT_BOOKING: rt::Operation = rt::Operation {
     id: "validateForAppointmentBooking",
     method: rt::Method::POST,
     path: "/v1/appointments/bookable/validate",
 };
+
 static BOOK_APPOINTMENT_BOOKING: rt::Operation = rt::Operation {
     id: "bookAppointmentBooking",
     method: rt::Method::POST,
     path: "/v1/appointments/booking/book",
 };
+
 static GET_APPOINTMENT_BOOKING: rt::Operation = rt::Operation {
     id: "getAppointmentBooking",
     method: rt::Method::GET,
     path: "/v1/appointments/booking/{bookingId}",
 };
+
 static DELETE_APPOINTMENT_BOOKING: rt::Operation = rt::Operation {
     id: "deleteAppointmentBooking",
     method: rt::Method::DELETE,
     path: "/v1/appointments/booking/{bookingId}",
 };
+
 static GET_APPOINTMENT_BOOKINGS: rt::Operation = rt::Operation {
     id: "getAppointmentBookings",
     method: rt::Method::GET,
     path: "/v1/appointments/booking",
 };
+
 /// A request to [`Appointments::get_bookable_appointments`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -212,6 +231,7 @@ pub struct GetBookableAppointmentsRequest<'a> {
     offset: Option<String>,
     slice_size: Option<i32>,
 }
+
 impl<'a> GetBookableAppointmentsRequest<'a> {
     /// Offset from last request (last ID of the bookable appointment)
     ///
@@ -220,6 +240,7 @@ impl<'a> GetBookableAppointmentsRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
@@ -227,6 +248,7 @@ impl<'a> GetBookableAppointmentsRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -242,6 +264,7 @@ impl<'a> GetBookableAppointmentsRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -259,18 +282,22 @@ impl<'a> GetBookableAppointmentsRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetBookableAppointmentsRequest<'a> {
     type Output = Result<
         models::BookableAppointmentSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Appointments::get_bookable_appointment`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -278,6 +305,7 @@ pub struct GetBookableAppointmentRequest<'a> {
     client: &'a crate::Client,
     bookable_appointment_id: i64,
 }
+
 impl<'a> GetBookableAppointmentRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -291,15 +319,19 @@ impl<'a> GetBookableAppointmentRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetBookableAppointmentRequest<'a> {
     type Output = Result<models::BookableAppointment, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Appointments::get_bookable_appointment_slots`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -310,12 +342,14 @@ pub struct GetBookableAppointmentSlotsRequest<'a> {
     days_ahead: Option<i32>,
     slot_window_start_date: Option<rt::chrono::NaiveDate>,
 }
+
 impl<'a> GetBookableAppointmentSlotsRequest<'a> {
     /// Id of the customer
     pub fn customer_id(mut self, value: i64) -> Self {
         self.customer_id = Some(value);
         self
     }
+
     /// Days from now on to look ahead
     ///
     /// Server default: `1`
@@ -323,11 +357,13 @@ impl<'a> GetBookableAppointmentSlotsRequest<'a> {
         self.days_ahead = Some(value);
         self
     }
+
     /// Bookable appointment slots are calculated in the window from slotWindowStartDate to (slotWindowStartDate + daysAhead)
     pub fn slot_window_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.slot_window_start_date = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -343,18 +379,22 @@ impl<'a> GetBookableAppointmentSlotsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetBookableAppointmentSlotsRequest<'a> {
     type Output = Result<
         Vec<models::BookableAppointmentSlot>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Appointments::validate_for_appointment_booking`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -363,6 +403,7 @@ pub struct ValidateForAppointmentBookingRequest<'a> {
     body: &'a models::AppointmentBookingRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> ValidateForAppointmentBookingRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -371,6 +412,7 @@ impl<'a> ValidateForAppointmentBookingRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -387,18 +429,22 @@ impl<'a> ValidateForAppointmentBookingRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ValidateForAppointmentBookingRequest<'a> {
     type Output = Result<
         models::AppointmentBookingValidationResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Appointments::book_appointment_booking`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -407,6 +453,7 @@ pub struct BookAppointmentBookingRequest<'a> {
     body: &'a models::AppointmentBookingRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> BookAppointmentBookingRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -415,6 +462,7 @@ impl<'a> BookAppointmentBookingRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -428,18 +476,22 @@ impl<'a> BookAppointmentBookingRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for BookAppointmentBookingRequest<'a> {
     type Output = Result<
         models::AppointmentBookingResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Appointments::get_appointment_booking`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -447,6 +499,7 @@ pub struct GetAppointmentBookingRequest<'a> {
     client: &'a crate::Client,
     booking_id: i64,
 }
+
 impl<'a> GetAppointmentBookingRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -463,18 +516,22 @@ impl<'a> GetAppointmentBookingRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetAppointmentBookingRequest<'a> {
     type Output = Result<
         models::AppointmentBookingResultWithCustomerId,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Appointments::delete_appointment_booking`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -482,6 +539,7 @@ pub struct DeleteAppointmentBookingRequest<'a> {
     client: &'a crate::Client,
     booking_id: i64,
 }
+
 impl<'a> DeleteAppointmentBookingRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -495,15 +553,19 @@ impl<'a> DeleteAppointmentBookingRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for DeleteAppointmentBookingRequest<'a> {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Appointments::get_appointment_bookings`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -511,6 +573,7 @@ pub struct GetAppointmentBookingsRequest<'a> {
     client: &'a crate::Client,
     customer_id: i64,
 }
+
 impl<'a> GetAppointmentBookingsRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -527,14 +590,17 @@ impl<'a> GetAppointmentBookingsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetAppointmentBookingsRequest<'a> {
     type Output = Result<
         Vec<models::AppointmentBookingResult>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

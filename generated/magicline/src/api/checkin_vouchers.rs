@@ -3,15 +3,18 @@
 //! Operations of the `CheckinVouchers` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Redeem checkin vouchers
 #[derive(Debug, Clone, Copy)]
 pub struct CheckinVouchers<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> CheckinVouchers<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Redeem checkin voucher
     ///
     /// Required Scopes: `CHECKIN_VOUCHER_WRITE`
@@ -32,11 +35,13 @@ impl<'a> CheckinVouchers<'a> {
         }
     }
 }
+
 static REDEEM_CHECKIN_VOUCHER: rt::Operation = rt::Operation {
     id: "redeemCheckinVoucher",
     method: rt::Method::POST,
     path: "/v1/checkin-vouchers/redeem",
 };
+
 /// A request to [`CheckinVouchers::redeem_checkin_voucher`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -45,6 +50,7 @@ pub struct RedeemCheckinVoucherRequest<'a> {
     body: &'a models::CheckinVoucherRedeem,
     retry_non_idempotent: bool,
 }
+
 impl<'a> RedeemCheckinVoucherRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -53,6 +59,7 @@ impl<'a> RedeemCheckinVoucherRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -69,14 +76,17 @@ impl<'a> RedeemCheckinVoucherRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for RedeemCheckinVoucherRequest<'a> {
     type Output = Result<
         models::OpenApiV1CheckinVoucherRedeemResultDto,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

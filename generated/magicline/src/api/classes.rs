@@ -3,15 +3,18 @@
 //! Operations of the `Classes` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Class and slots operations
 #[derive(Debug, Clone, Copy)]
 pub struct Classes<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Classes<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get classes
     ///
     /// Required Scopes: `CLASSES_READ`
@@ -30,6 +33,7 @@ impl<'a> Classes<'a> {
             slice_size: None,
         }
     }
+
     /// Get class by id
     ///
     /// Required Scopes: `CLASSES_READ`
@@ -45,6 +49,7 @@ impl<'a> Classes<'a> {
             class_id,
         }
     }
+
     /// Get classes slots
     ///
     /// Required Scopes: `CLASSES_READ`
@@ -67,6 +72,7 @@ impl<'a> Classes<'a> {
             slice_size: None,
         }
     }
+
     /// Get class slots
     ///
     /// Required Scopes: `CLASSES_READ`
@@ -86,6 +92,7 @@ impl<'a> Classes<'a> {
             slice_size: None,
         }
     }
+
     /// Get class slot by id
     ///
     /// Required Scopes: `CLASSES_READ`
@@ -106,6 +113,7 @@ impl<'a> Classes<'a> {
             class_slot_id,
         }
     }
+
     /// Book a class slot
     ///
     /// Required Scopes: `CLASSES_WRITE`
@@ -125,6 +133,7 @@ impl<'a> Classes<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Validate class slot is bookable
     ///
     /// Required Scopes: `CLASSES_WRITE`
@@ -144,6 +153,7 @@ impl<'a> Classes<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get class booking by id
     ///
     /// Required Scopes: `CLASSES_READ`
@@ -162,6 +172,7 @@ impl<'a> Classes<'a> {
             booking_id,
         }
     }
+
     /// Cancel a class booking
     ///
     /// Required Scopes: `CLASSES_WRITE`
@@ -180,6 +191,7 @@ impl<'a> Classes<'a> {
             booking_id,
         }
     }
+
     /// Get class bookings by customer id
     ///
     /// Required Scopes: `CLASSES_READ`
@@ -199,56 +211,67 @@ impl<'a> Classes<'a> {
         }
     }
 }
+
 static GET_ACTIVE_CLASSES: rt::Operation = rt::Operation {
     id: "getActiveClasses",
     method: rt::Method::GET,
     path: "/v1/classes",
 };
+
 static GET_CLASS_BY_ID: rt::Operation = rt::Operation {
     id: "getClassById",
     method: rt::Method::GET,
     path: "/v1/classes/{classId}",
 };
+
 static GET_CLASS_SLOTS_FOR_MULTIPLE_CLASSES: rt::Operation = rt::Operation {
     id: "getClassSlotsForMultipleClasses",
     method: rt::Method::GET,
     path: "/v1/classes/slots",
 };
+
 static GET_CLASS_SLOTS: rt::Operation = rt::Operation {
     id: "getClassSlots",
     method: rt::Method::GET,
     path: "/v1/classes/{classId}/slots",
 };
+
 static GET_CLASS_SLOT_BY_ID: rt::Operation = rt::Operation {
     id: "getClassSlotById",
     method: rt::Method::GET,
     path: "/v1/classes/{classId}/slots/{classSlotId}",
 };
+
 static BOOK_CLASS_SLOT: rt::Operation = rt::Operation {
     id: "bookClassSlot",
     method: rt::Method::POST,
     path: "/v1/classes/booking/book",
 };
+
 static VALIDATE_CLASS_SLOT: rt::Operation = rt::Operation {
     id: "validateClassSlot",
     method: rt::Method::POST,
     path: "/v1/classes/booking/validate",
 };
+
 static GET_CLASS_BOOKING_BY_ID: rt::Operation = rt::Operation {
     id: "getClassBookingById",
     method: rt::Method::GET,
     path: "/v1/classes/booking/{bookingId}",
 };
+
 static CANCEL_CLASS_SLOT_BY_ID: rt::Operation = rt::Operation {
     id: "cancelClassSlotById",
     method: rt::Method::DELETE,
     path: "/v1/classes/booking/{bookingId}",
 };
+
 static GET_CLASS_BOOKINGS_BY_CUSTOMER_ID: rt::Operation = rt::Operation {
     id: "getClassBookingsByCustomerId",
     method: rt::Method::GET,
     path: "/v1/classes/booking",
 };
+
 /// A request to [`Classes::get_active_classes`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -257,6 +280,7 @@ pub struct GetActiveClassesRequest<'a> {
     offset: Option<String>,
     slice_size: Option<i32>,
 }
+
 impl<'a> GetActiveClassesRequest<'a> {
     /// Offset from last request (last ID of the class)
     ///
@@ -265,6 +289,7 @@ impl<'a> GetActiveClassesRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
@@ -272,6 +297,7 @@ impl<'a> GetActiveClassesRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -284,6 +310,7 @@ impl<'a> GetActiveClassesRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -301,15 +328,19 @@ impl<'a> GetActiveClassesRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetActiveClassesRequest<'a> {
     type Output = Result<models::ClassSlicedResult, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Classes::get_class_by_id`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -317,6 +348,7 @@ pub struct GetClassByIdRequest<'a> {
     client: &'a crate::Client,
     class_id: i64,
 }
+
 impl<'a> GetClassByIdRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<models::Class, rt::Error<models::ErrorResponse>> {
@@ -328,15 +360,19 @@ impl<'a> GetClassByIdRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetClassByIdRequest<'a> {
     type Output = Result<models::Class, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Classes::get_class_slots_for_multiple_classes`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -347,6 +383,7 @@ pub struct GetClassSlotsForMultipleClassesRequest<'a> {
     offset: Option<String>,
     slice_size: Option<i32>,
 }
+
 impl<'a> GetClassSlotsForMultipleClassesRequest<'a> {
     /// Days from now on to look ahead
     ///
@@ -355,11 +392,13 @@ impl<'a> GetClassSlotsForMultipleClassesRequest<'a> {
         self.days_ahead = Some(value);
         self
     }
+
     /// Class slots are retrieved within the time window from slotWindowStartDate to (slotWindowStartDate + daysAhead)
     pub fn slot_window_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.slot_window_start_date = Some(value);
         self
     }
+
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -367,6 +406,7 @@ impl<'a> GetClassSlotsForMultipleClassesRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
@@ -374,6 +414,7 @@ impl<'a> GetClassSlotsForMultipleClassesRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -388,6 +429,7 @@ impl<'a> GetClassSlotsForMultipleClassesRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -405,18 +447,22 @@ impl<'a> GetClassSlotsForMultipleClassesRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetClassSlotsForMultipleClassesRequest<'a> {
     type Output = Result<
         models::ClassSlotSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Classes::get_class_slots`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -426,6 +472,7 @@ pub struct GetClassSlotsRequest<'a> {
     offset: Option<String>,
     slice_size: Option<i32>,
 }
+
 impl<'a> GetClassSlotsRequest<'a> {
     /// Offset from last request
     ///
@@ -434,6 +481,7 @@ impl<'a> GetClassSlotsRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
@@ -441,6 +489,7 @@ impl<'a> GetClassSlotsRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -454,6 +503,7 @@ impl<'a> GetClassSlotsRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -471,18 +521,22 @@ impl<'a> GetClassSlotsRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetClassSlotsRequest<'a> {
     type Output = Result<
         models::ClassSlotSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Classes::get_class_slot_by_id`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -491,6 +545,7 @@ pub struct GetClassSlotByIdRequest<'a> {
     class_id: i64,
     class_slot_id: i64,
 }
+
 impl<'a> GetClassSlotByIdRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -505,15 +560,19 @@ impl<'a> GetClassSlotByIdRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetClassSlotByIdRequest<'a> {
     type Output = Result<models::ClassSlot, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Classes::book_class_slot`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -522,6 +581,7 @@ pub struct BookClassSlotRequest<'a> {
     body: &'a models::ClassSlotBookingRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> BookClassSlotRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -530,6 +590,7 @@ impl<'a> BookClassSlotRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -543,18 +604,22 @@ impl<'a> BookClassSlotRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for BookClassSlotRequest<'a> {
     type Output = Result<
         models::ClassSlotBookingResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Classes::validate_class_slot`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -563,6 +628,7 @@ pub struct ValidateClassSlotRequest<'a> {
     body: &'a models::ClassSlotBookingRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> ValidateClassSlotRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -571,6 +637,7 @@ impl<'a> ValidateClassSlotRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -587,18 +654,22 @@ impl<'a> ValidateClassSlotRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ValidateClassSlotRequest<'a> {
     type Output = Result<
         models::ClassSlotBookingValidationResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Classes::get_class_booking_by_id`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -606,6 +677,7 @@ pub struct GetClassBookingByIdRequest<'a> {
     client: &'a crate::Client,
     booking_id: i64,
 }
+
 impl<'a> GetClassBookingByIdRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -619,18 +691,22 @@ impl<'a> GetClassBookingByIdRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetClassBookingByIdRequest<'a> {
     type Output = Result<
         models::ClassSlotBookingResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Classes::cancel_class_slot_by_id`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -638,6 +714,7 @@ pub struct CancelClassSlotByIdRequest<'a> {
     client: &'a crate::Client,
     booking_id: i64,
 }
+
 impl<'a> CancelClassSlotByIdRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
@@ -649,15 +726,19 @@ impl<'a> CancelClassSlotByIdRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CancelClassSlotByIdRequest<'a> {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Classes::get_class_bookings_by_customer_id`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -665,6 +746,7 @@ pub struct GetClassBookingsByCustomerIdRequest<'a> {
     client: &'a crate::Client,
     customer_id: i64,
 }
+
 impl<'a> GetClassBookingsByCustomerIdRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -678,14 +760,17 @@ impl<'a> GetClassBookingsByCustomerIdRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetClassBookingsByCustomerIdRequest<'a> {
     type Output = Result<
         Vec<models::ClassSlotBookingResult>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -3,15 +3,18 @@
 //! Operations of the `CrossStudio` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Cross studio operations
 #[derive(Debug, Clone, Copy)]
 pub struct CrossStudio<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> CrossStudio<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get customer by
     ///
     /// Required Scopes: `CUSTOMER_READ`
@@ -35,6 +38,7 @@ impl<'a> CrossStudio<'a> {
             customer_number: None,
         }
     }
+
     /// Get customer by id
     ///
     /// Required Scopes: `CUSTOMER_READ`
@@ -56,6 +60,7 @@ impl<'a> CrossStudio<'a> {
             card_number_format: None,
         }
     }
+
     /// Search customers
     ///
     /// Required Scopes: `CUSTOMER_READ`
@@ -75,6 +80,7 @@ impl<'a> CrossStudio<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get customer's checkin history
     ///
     /// Required Scopes: `CHECKIN_READ`
@@ -99,6 +105,7 @@ impl<'a> CrossStudio<'a> {
             offset: None,
         }
     }
+
     /// Get studios with active membership offers
     ///
     /// Required Scopes: `STUDIO_READ`
@@ -116,31 +123,37 @@ impl<'a> CrossStudio<'a> {
         }
     }
 }
+
 static GET_CROSS_STUDIO_CUSTOMER_BY: rt::Operation = rt::Operation {
     id: "getCrossStudioCustomerBy",
     method: rt::Method::GET,
     path: "/v1/cross-studio/customers/by",
 };
+
 static GET_CROSS_STUDIO_CUSTOMER_BY_ID: rt::Operation = rt::Operation {
     id: "getCrossStudioCustomerById",
     method: rt::Method::GET,
     path: "/v1/cross-studio/customers/{customerId}",
 };
+
 static SEARCH_CROSS_STUDIO_CUSTOMERS: rt::Operation = rt::Operation {
     id: "searchCrossStudioCustomers",
     method: rt::Method::POST,
     path: "/v1/cross-studio/customers/search",
 };
+
 static GET_CROSS_STUDIO_CUSTOMERS_CHECKIN_HISTORY: rt::Operation = rt::Operation {
     id: "getCrossStudioCustomersCheckinHistory",
     method: rt::Method::GET,
     path: "/v1/cross-studio/customers/{customerId}/activities/checkins",
 };
+
 static GET_STUDIOS_WITH_ACTIVE_MEMBERSHIP_OFFERS: rt::Operation = rt::Operation {
     id: "getStudiosWithActiveMembershipOffers",
     method: rt::Method::GET,
     path: "/v1/cross-studio/membership-offers/studios",
 };
+
 /// A request to [`CrossStudio::get_cross_studio_customer_by`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -154,42 +167,50 @@ pub struct GetCrossStudioCustomerByRequest<'a> {
     pin: Option<String>,
     customer_number: Option<String>,
 }
+
 impl<'a> GetCrossStudioCustomerByRequest<'a> {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
         self
     }
+
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
         self
     }
+
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: impl Into<String>) -> Self {
         self.debtor_id = Some(value.into());
         self
     }
+
     /// QR code UUID to identify the customer
     #[deprecated]
     pub fn qr_code_uuid(mut self, value: rt::uuid::Uuid) -> Self {
         self.qr_code_uuid = Some(value);
         self
     }
+
     /// Barcode to identify the customer
     pub fn barcode(mut self, value: impl Into<String>) -> Self {
         self.barcode = Some(value.into());
         self
     }
+
     /// PIN to identify the customer
     pub fn pin(mut self, value: impl Into<String>) -> Self {
         self.pin = Some(value.into());
         self
     }
+
     /// Customer number to identify the customer
     pub fn customer_number(mut self, value: impl Into<String>) -> Self {
         self.customer_number = Some(value.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -208,15 +229,19 @@ impl<'a> GetCrossStudioCustomerByRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCrossStudioCustomerByRequest<'a> {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CrossStudio::get_cross_studio_customer_by_id`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -225,11 +250,13 @@ pub struct GetCrossStudioCustomerByIdRequest<'a> {
     customer_id: i64,
     card_number_format: Option<models::CardNumberFormat>,
 }
+
 impl<'a> GetCrossStudioCustomerByIdRequest<'a> {
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -243,15 +270,19 @@ impl<'a> GetCrossStudioCustomerByIdRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCrossStudioCustomerByIdRequest<'a> {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CrossStudio::search_cross_studio_customers`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -260,6 +291,7 @@ pub struct SearchCrossStudioCustomersRequest<'a> {
     body: &'a models::CustomerSearchRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> SearchCrossStudioCustomersRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -268,6 +300,7 @@ impl<'a> SearchCrossStudioCustomersRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -281,15 +314,19 @@ impl<'a> SearchCrossStudioCustomersRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for SearchCrossStudioCustomersRequest<'a> {
     type Output = Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CrossStudio::get_cross_studio_customers_checkin_history`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -301,17 +338,20 @@ pub struct GetCrossStudioCustomersCheckinHistoryRequest<'a> {
     slice_size: Option<i32>,
     offset: Option<String>,
 }
+
 impl<'a> GetCrossStudioCustomersCheckinHistoryRequest<'a> {
     /// The from date of the time span
     pub fn from_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.from_date = Some(value);
         self
     }
+
     /// The to date of the time span, should not be greater than 365 days from the start date.
     pub fn to_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.to_date = Some(value);
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `10`
@@ -319,6 +359,7 @@ impl<'a> GetCrossStudioCustomersCheckinHistoryRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -326,6 +367,7 @@ impl<'a> GetCrossStudioCustomersCheckinHistoryRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -341,6 +383,7 @@ impl<'a> GetCrossStudioCustomersCheckinHistoryRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -358,24 +401,29 @@ impl<'a> GetCrossStudioCustomersCheckinHistoryRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCrossStudioCustomersCheckinHistoryRequest<'a> {
     type Output = Result<
         models::CustomerCheckinSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CrossStudio::get_studios_with_active_membership_offers`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStudiosWithActiveMembershipOffersRequest<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GetStudiosWithActiveMembershipOffersRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -388,14 +436,17 @@ impl<'a> GetStudiosWithActiveMembershipOffersRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetStudiosWithActiveMembershipOffersRequest<'a> {
     type Output = Result<
         Vec<models::StudioInformationBase>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

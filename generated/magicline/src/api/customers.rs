@@ -3,15 +3,18 @@
 //! Operations of the `Customers` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Get customers and contracts
 #[derive(Debug, Clone, Copy)]
 pub struct Customers<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Customers<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get customers
     ///
     /// Required Scopes: `CUSTOMER_READ`
@@ -33,6 +36,7 @@ impl<'a> Customers<'a> {
             customer_status: None,
         }
     }
+
     /// Get customer's checkin history
     ///
     /// Required Scopes: `CHECKIN_READ`
@@ -57,6 +61,7 @@ impl<'a> Customers<'a> {
             offset: None,
         }
     }
+
     /// Get customer by id
     ///
     /// Required Scopes: `CUSTOMER_READ`
@@ -75,6 +80,7 @@ impl<'a> Customers<'a> {
             card_number_format: None,
         }
     }
+
     /// Get customer by
     ///
     /// Required Scopes: `CUSTOMER_READ`
@@ -98,6 +104,7 @@ impl<'a> Customers<'a> {
             customer_number: None,
         }
     }
+
     /// Search customers
     ///
     /// Required Scopes: `CUSTOMER_READ`
@@ -117,6 +124,7 @@ impl<'a> Customers<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get customer's contracts
     ///
     /// Required Scopes(any of): `CUSTOMER_CONTRACT_READ`, `CUSTOMER_READ`
@@ -138,6 +146,7 @@ impl<'a> Customers<'a> {
             status: None,
         }
     }
+
     /// Get customer's measurement
     ///
     /// Required Scopes(any of): `CUSTOMER_MEASUREMENT_READ`, `CUSTOMER_READ`
@@ -159,6 +168,7 @@ impl<'a> Customers<'a> {
             pin: None,
         }
     }
+
     /// Get customer's contracts by
     ///
     /// Required Scopes(any of): `CUSTOMER_CONTRACT_READ`, `CUSTOMER_READ`
@@ -183,6 +193,7 @@ impl<'a> Customers<'a> {
             status: None,
         }
     }
+
     /// Save weighing results
     ///
     /// Required Scopes(any of): `CUSTOMER_WRITE`, `CUSTOMER_WEIGHING_WRITE`
@@ -207,6 +218,7 @@ impl<'a> Customers<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get customer's benefits
     ///
     /// Required Scopes(any of): `CUSTOMER_BENEFIT_READ`, `CUSTOMER_READ`
@@ -225,6 +237,7 @@ impl<'a> Customers<'a> {
             key: None,
         }
     }
+
     /// Get customer's benefits by card number
     ///
     /// Required Scopes(any of): `CUSTOMER_BENEFIT_READ`, `CUSTOMER_READ`
@@ -247,6 +260,7 @@ impl<'a> Customers<'a> {
             key: None,
         }
     }
+
     /// Post customer's benefit usage
     ///
     /// Required Scopes(any of): `CUSTOMER_WRITE`, `CUSTOMER_BENEFIT_WRITE`
@@ -266,6 +280,7 @@ impl<'a> Customers<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get customer's access code
     ///
     /// Required Scopes: `CUSTOMER_READ`
@@ -284,6 +299,7 @@ impl<'a> Customers<'a> {
             customer_id,
         }
     }
+
     /// Add a new access medium to a customer
     ///
     /// Required Scopes: `CUSTOMER_ACCESS_MEDIUM_WRITE`
@@ -305,6 +321,7 @@ impl<'a> Customers<'a> {
             body,
         }
     }
+
     /// Add a new access medium to a customer
     ///
     /// Required Scopes: `CUSTOMER_ACCESS_MEDIUM_WRITE`
@@ -326,6 +343,7 @@ impl<'a> Customers<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Update customer's access medium
     ///
     /// Required Scopes: `CUSTOMER_ACCESS_MEDIUM_WRITE`
@@ -348,6 +366,7 @@ impl<'a> Customers<'a> {
             body,
         }
     }
+
     /// Delete customer's access medium
     ///
     /// Required Scopes: `CUSTOMER_ACCESS_MEDIUM_WRITE`
@@ -368,6 +387,7 @@ impl<'a> Customers<'a> {
             access_medium_id,
         }
     }
+
     /// Returns all documents for a customer
     ///
     /// Required Scopes: `CUSTOMER_DOCUMENT_READ`
@@ -387,6 +407,7 @@ impl<'a> Customers<'a> {
             slice_size: None,
         }
     }
+
     /// Upload new document to a customer
     ///
     /// Required Scopes: `CUSTOMER_DOCUMENT_WRITE`
@@ -411,6 +432,7 @@ impl<'a> Customers<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Returns document for a customer
     ///
     /// Required Scopes: `CUSTOMER_DOCUMENT_READ`
@@ -431,6 +453,7 @@ impl<'a> Customers<'a> {
             id,
         }
     }
+
     /// Update customer profile image
     ///
     /// Required Scopes: `CUSTOMER_WRITE`
@@ -451,6 +474,7 @@ impl<'a> Customers<'a> {
             image,
         }
     }
+
     /// Set customer's access restriction
     ///
     /// Required Scopes: `CUSTOMER_ACCESS_RESTRICTION_WRITE`
@@ -473,6 +497,7 @@ impl<'a> Customers<'a> {
             body,
         }
     }
+
     /// Delete customer's access restriction
     ///
     /// Required Scopes: `CUSTOMER_ACCESS_RESTRICTION_WRITE`
@@ -491,6 +516,7 @@ impl<'a> Customers<'a> {
             customer_id,
         }
     }
+
     /// Create customer
     ///
     /// Required Scopes: `CUSTOMER_WRITE`
@@ -510,6 +536,7 @@ impl<'a> Customers<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get additional information fields
     ///
     /// Required Scopes: `ADDITIONAL_INFORMATION_READ`
@@ -526,6 +553,7 @@ impl<'a> Customers<'a> {
             client: self.client,
         }
     }
+
     /// Sets additional information field assignments
     ///
     /// Required Scopes: `ADDITIONAL_INFORMATION_WRITE`
@@ -546,6 +574,7 @@ impl<'a> Customers<'a> {
             body,
         }
     }
+
     /// Switch studio
     ///
     /// Required Scopes: `CUSTOMER_WRITE`
@@ -568,141 +597,169 @@ impl<'a> Customers<'a> {
         }
     }
 }
+
 static GET_CUSTOMERS: rt::Operation = rt::Operation {
     id: "getCustomers",
     method: rt::Method::GET,
     path: "/v1/customers",
 };
+
 static GET_CUSTOMERS_CHECKIN_HISTORY: rt::Operation = rt::Operation {
     id: "getCustomersCheckinHistory",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}/activities/checkins",
 };
+
 static GET_CUSTOMER_BY_ID: rt::Operation = rt::Operation {
     id: "getCustomerById",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}",
 };
+
 static GET_CUSTOMER_BY: rt::Operation = rt::Operation {
     id: "getCustomerBy",
     method: rt::Method::GET,
     path: "/v1/customers/by",
 };
+
 static SEARCH_CUSTOMERS: rt::Operation = rt::Operation {
     id: "searchCustomers",
     method: rt::Method::POST,
     path: "/v1/customers/search",
 };
+
 static GET_CUSTOMERS_CONTRACTS: rt::Operation = rt::Operation {
     id: "getCustomersContracts",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}/contracts",
 };
+
 static GET_CUSTOMER_MEASUREMENT: rt::Operation = rt::Operation {
     id: "getCustomerMeasurement",
     method: rt::Method::GET,
     path: "/v1/customers/measurement/latest",
 };
+
 static GET_CUSTOMER_CONTRACTS_BY: rt::Operation = rt::Operation {
     id: "getCustomerContractsBy",
     method: rt::Method::GET,
     path: "/v1/customers/contracts/by",
 };
+
 static CREATE_CUSTOMER_WEIGHING: rt::Operation = rt::Operation {
     id: "createCustomerWeighing",
     method: rt::Method::POST,
     path: "/v1/customers/{customerId}/weighing",
 };
+
 static GET_BENEFITS: rt::Operation = rt::Operation {
     id: "getBenefits",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}/benefits",
 };
+
 static GET_BENEFITS_BY_CARD_NUMBER: rt::Operation = rt::Operation {
     id: "getBenefitsByCardNumber",
     method: rt::Method::GET,
     path: "/v1/customers/benefits",
 };
+
 static USE_BENEFIT: rt::Operation = rt::Operation {
     id: "useBenefit",
     method: rt::Method::POST,
     path: "/v1/customers/{customerId}/benefits/{benefitKey}/use",
 };
+
 static GET_CUSTOMER_ACCESS_CODE: rt::Operation = rt::Operation {
     id: "getCustomerAccessCode",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}/access-code",
 };
+
 static ADD_ACCESS_MEDIUM: rt::Operation = rt::Operation {
     id: "addAccessMedium",
     method: rt::Method::PUT,
     path: "/v1/customers/{customerId}/access-medium",
 };
+
 static ADD_ACCESS_MEDIUMS: rt::Operation = rt::Operation {
     id: "addAccessMediums",
     method: rt::Method::POST,
     path: "/v1/customers/{customerId}/access-mediums",
 };
+
 static UPDATE_ACCESS_MEDIUMS: rt::Operation = rt::Operation {
     id: "updateAccessMediums",
     method: rt::Method::PUT,
     path: "/v1/customers/{customerId}/access-mediums/{accessMediumId}",
 };
+
 static DELETE_ACCESS_MEDIUMS: rt::Operation = rt::Operation {
     id: "deleteAccessMediums",
     method: rt::Method::DELETE,
     path: "/v1/customers/{customerId}/access-mediums/{accessMediumId}",
 };
+
 static GET_DOCUMENTS: rt::Operation = rt::Operation {
     id: "getDocuments",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}/documents",
 };
+
 static UPLOAD_DOCUMENT: rt::Operation = rt::Operation {
     id: "uploadDocument",
     method: rt::Method::POST,
     path: "/v1/customers/{customerId}/documents",
 };
+
 static GET_DOCUMENT_BY_ID: rt::Operation = rt::Operation {
     id: "getDocumentById",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}/documents/{id}",
 };
+
 static UPDATE_IMAGE: rt::Operation = rt::Operation {
     id: "updateImage",
     method: rt::Method::PUT,
     path: "/v1/customers/{customerId}/images",
 };
+
 static SET_ACCESS_RESTRICTION: rt::Operation = rt::Operation {
     id: "setAccessRestriction",
     method: rt::Method::PUT,
     path: "/v1/customers/{customerId}/access-restrictions",
 };
+
 static DELETE_ACCESS_RESTRICTION: rt::Operation = rt::Operation {
     id: "deleteAccessRestriction",
     method: rt::Method::DELETE,
     path: "/v1/customers/{customerId}/access-restrictions",
 };
+
 static CREATE_CUSTOMER: rt::Operation = rt::Operation {
     id: "createCustomer",
     method: rt::Method::POST,
     path: "/v1/customers/create",
 };
+
 static GET_ADDITIONAL_INFORMATION_FIELDS: rt::Operation = rt::Operation {
     id: "getAdditionalInformationFields",
     method: rt::Method::GET,
     path: "/v1/customers/additional-information-fields",
 };
+
 static SET_ADDITIONAL_INFORMATION_FIELD_ASSIGNMENTS: rt::Operation = rt::Operation {
     id: "setAdditionalInformationFieldAssignments",
     method: rt::Method::PUT,
     path: "/v1/customers/{customerId}/additional-information-field-assignments",
 };
+
 static SWITCH_STUDIO: rt::Operation = rt::Operation {
     id: "switchStudio",
     method: rt::Method::POST,
     path: "/v1/customers/{customerId}/switch-studio",
 };
+
 /// A request to [`Customers::get_customers`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -714,23 +771,27 @@ pub struct GetCustomersRequest<'a> {
     slice_size: Option<i32>,
     customer_status: Option<models::GetCustomersCustomerStatus>,
 }
+
 impl<'a> GetCustomersRequest<'a> {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
         self
     }
+
     /// Last ID of customer from last chunk
     #[deprecated]
     pub fn last_offset_id(mut self, value: i64) -> Self {
         self.last_offset_id = Some(value);
         self
     }
+
     /// Offset from last request (last ID of the customer)
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `100`
@@ -738,6 +799,7 @@ impl<'a> GetCustomersRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Defines status of returned customers
     ///
     /// Server default: `"MEMBER"`
@@ -745,6 +807,7 @@ impl<'a> GetCustomersRequest<'a> {
         self.customer_status = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -760,6 +823,7 @@ impl<'a> GetCustomersRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -777,15 +841,19 @@ impl<'a> GetCustomersRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomersRequest<'a> {
     type Output = Result<models::CustomerSlicedResult, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::get_customers_checkin_history`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -797,17 +865,20 @@ pub struct GetCustomersCheckinHistoryRequest<'a> {
     slice_size: Option<i32>,
     offset: Option<String>,
 }
+
 impl<'a> GetCustomersCheckinHistoryRequest<'a> {
     /// The from date of the time span
     pub fn from_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.from_date = Some(value);
         self
     }
+
     /// The to date of the time span, should not be greater than 365 days from the start date.
     pub fn to_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.to_date = Some(value);
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `10`
@@ -815,6 +886,7 @@ impl<'a> GetCustomersCheckinHistoryRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -822,6 +894,7 @@ impl<'a> GetCustomersCheckinHistoryRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -837,6 +910,7 @@ impl<'a> GetCustomersCheckinHistoryRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -854,18 +928,22 @@ impl<'a> GetCustomersCheckinHistoryRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomersCheckinHistoryRequest<'a> {
     type Output = Result<
         models::CustomerCheckinSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::get_customer_by_id`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -874,12 +952,14 @@ pub struct GetCustomerByIdRequest<'a> {
     customer_id: i64,
     card_number_format: Option<models::CardNumberFormat>,
 }
+
 impl<'a> GetCustomerByIdRequest<'a> {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -893,15 +973,19 @@ impl<'a> GetCustomerByIdRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomerByIdRequest<'a> {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::get_customer_by`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -915,43 +999,51 @@ pub struct GetCustomerByRequest<'a> {
     pin: Option<String>,
     customer_number: Option<String>,
 }
+
 impl<'a> GetCustomerByRequest<'a> {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
         self
     }
+
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
         self
     }
+
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: impl Into<String>) -> Self {
         self.debtor_id = Some(value.into());
         self
     }
+
     /// QR code UUID to identify the customer
     #[deprecated]
     pub fn qr_code_uuid(mut self, value: rt::uuid::Uuid) -> Self {
         self.qr_code_uuid = Some(value);
         self
     }
+
     /// Barcode to identify the customer
     pub fn barcode(mut self, value: impl Into<String>) -> Self {
         self.barcode = Some(value.into());
         self
     }
+
     /// PIN to identify the customer
     pub fn pin(mut self, value: impl Into<String>) -> Self {
         self.pin = Some(value.into());
         self
     }
+
     /// Customer number to identify the customer
     pub fn customer_number(mut self, value: impl Into<String>) -> Self {
         self.customer_number = Some(value.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -970,15 +1062,19 @@ impl<'a> GetCustomerByRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomerByRequest<'a> {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::search_customers`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -987,6 +1083,7 @@ pub struct SearchCustomersRequest<'a> {
     body: &'a models::CustomerSearchRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> SearchCustomersRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -995,6 +1092,7 @@ impl<'a> SearchCustomersRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1008,15 +1106,19 @@ impl<'a> SearchCustomersRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for SearchCustomersRequest<'a> {
     type Output = Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::get_customers_contracts`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1025,11 +1127,13 @@ pub struct GetCustomersContractsRequest<'a> {
     customer_id: i64,
     status: Option<models::ContractStatus>,
 }
+
 impl<'a> GetCustomersContractsRequest<'a> {
     pub fn status(mut self, value: models::ContractStatus) -> Self {
         self.status = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1043,15 +1147,19 @@ impl<'a> GetCustomersContractsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomersContractsRequest<'a> {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::get_customer_measurement`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1063,33 +1171,39 @@ pub struct GetCustomerMeasurementRequest<'a> {
     barcode: Option<String>,
     pin: Option<String>,
 }
+
 impl<'a> GetCustomerMeasurementRequest<'a> {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
         self
     }
+
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
         self
     }
+
     /// QR code UUID to identify the customer
     #[deprecated]
     pub fn qr_code_uuid(mut self, value: rt::uuid::Uuid) -> Self {
         self.qr_code_uuid = Some(value);
         self
     }
+
     /// Barcode to identify the customer
     pub fn barcode(mut self, value: impl Into<String>) -> Self {
         self.barcode = Some(value.into());
         self
     }
+
     /// PIN to identify the customer
     pub fn pin(mut self, value: impl Into<String>) -> Self {
         self.pin = Some(value.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1106,15 +1220,19 @@ impl<'a> GetCustomerMeasurementRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomerMeasurementRequest<'a> {
     type Output = Result<models::Measurement, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::get_customer_contracts_by`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1129,47 +1247,56 @@ pub struct GetCustomerContractsByRequest<'a> {
     customer_number: Option<String>,
     status: Option<models::ContractStatus>,
 }
+
 impl<'a> GetCustomerContractsByRequest<'a> {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
         self
     }
+
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
         self
     }
+
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: impl Into<String>) -> Self {
         self.debtor_id = Some(value.into());
         self
     }
+
     /// QR code UUID to identify the customer
     #[deprecated]
     pub fn qr_code_uuid(mut self, value: rt::uuid::Uuid) -> Self {
         self.qr_code_uuid = Some(value);
         self
     }
+
     /// Barcode to identify the customer
     pub fn barcode(mut self, value: impl Into<String>) -> Self {
         self.barcode = Some(value.into());
         self
     }
+
     /// PIN to identify the customer
     pub fn pin(mut self, value: impl Into<String>) -> Self {
         self.pin = Some(value.into());
         self
     }
+
     /// Customer number to identify the customer
     pub fn customer_number(mut self, value: impl Into<String>) -> Self {
         self.customer_number = Some(value.into());
         self
     }
+
     pub fn status(mut self, value: models::ContractStatus) -> Self {
         self.status = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1189,15 +1316,19 @@ impl<'a> GetCustomerContractsByRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomerContractsByRequest<'a> {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::create_customer_weighing`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1208,12 +1339,14 @@ pub struct CreateCustomerWeighingRequest<'a> {
     body: &'a models::CustomerWeighings,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateCustomerWeighingRequest<'a> {
     /// Key of the benefit to use
     pub fn benefit_key(mut self, value: impl Into<String>) -> Self {
         self.benefit_key = Some(value.into());
         self
     }
+
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
     /// a lost response could perform it twice.
@@ -1221,6 +1354,7 @@ impl<'a> CreateCustomerWeighingRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1236,15 +1370,19 @@ impl<'a> CreateCustomerWeighingRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateCustomerWeighingRequest<'a> {
     type Output = Result<models::CustomerWeighings, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::get_benefits`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1253,6 +1391,7 @@ pub struct GetBenefitsRequest<'a> {
     customer_id: i64,
     key: Option<Vec<String>>,
 }
+
 impl<'a> GetBenefitsRequest<'a> {
     /// Benefit keys to validate, when provided, service will check only them
     ///
@@ -1261,6 +1400,7 @@ impl<'a> GetBenefitsRequest<'a> {
         self.key = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1274,18 +1414,22 @@ impl<'a> GetBenefitsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetBenefitsRequest<'a> {
     type Output = Result<
         Vec<models::BenefitValidationDto>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::get_benefits_by_card_number`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1295,12 +1439,14 @@ pub struct GetBenefitsByCardNumberRequest<'a> {
     card_number_format: Option<models::CardNumberFormat>,
     key: Option<Vec<String>>,
 }
+
 impl<'a> GetBenefitsByCardNumberRequest<'a> {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
         self
     }
+
     /// Benefit keys to validate, when provided, service will check only them
     ///
     /// Example: `"FIRST_KEY&key=SECOND_KEY"`
@@ -1308,6 +1454,7 @@ impl<'a> GetBenefitsByCardNumberRequest<'a> {
         self.key = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1322,18 +1469,22 @@ impl<'a> GetBenefitsByCardNumberRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetBenefitsByCardNumberRequest<'a> {
     type Output = Result<
         Vec<models::BenefitValidationDto>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::use_benefit`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1343,6 +1494,7 @@ pub struct UseBenefitRequest<'a> {
     benefit_key: String,
     retry_non_idempotent: bool,
 }
+
 impl<'a> UseBenefitRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -1351,6 +1503,7 @@ impl<'a> UseBenefitRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
         self.client
@@ -1363,15 +1516,19 @@ impl<'a> UseBenefitRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for UseBenefitRequest<'a> {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::get_customer_access_code`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1379,6 +1536,7 @@ pub struct GetCustomerAccessCodeRequest<'a> {
     client: &'a crate::Client,
     customer_id: i64,
 }
+
 impl<'a> GetCustomerAccessCodeRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1392,15 +1550,19 @@ impl<'a> GetCustomerAccessCodeRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomerAccessCodeRequest<'a> {
     type Output = Result<models::CustomerAccessCode, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::add_access_medium`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1409,6 +1571,7 @@ pub struct AddAccessMediumRequest<'a> {
     customer_id: i64,
     body: &'a models::AccessMediumDto,
 }
+
 impl<'a> AddAccessMediumRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1423,15 +1586,19 @@ impl<'a> AddAccessMediumRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for AddAccessMediumRequest<'a> {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::add_access_mediums`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1441,6 +1608,7 @@ pub struct AddAccessMediumsRequest<'a> {
     body: &'a models::AccessMediumDto,
     retry_non_idempotent: bool,
 }
+
 impl<'a> AddAccessMediumsRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -1449,6 +1617,7 @@ impl<'a> AddAccessMediumsRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1463,15 +1632,19 @@ impl<'a> AddAccessMediumsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for AddAccessMediumsRequest<'a> {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::update_access_mediums`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1481,6 +1654,7 @@ pub struct UpdateAccessMediumsRequest<'a> {
     access_medium_id: i64,
     body: &'a models::UpdateAccessIdentificationRequest,
 }
+
 impl<'a> UpdateAccessMediumsRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1496,15 +1670,19 @@ impl<'a> UpdateAccessMediumsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for UpdateAccessMediumsRequest<'a> {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::delete_access_mediums`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1513,6 +1691,7 @@ pub struct DeleteAccessMediumsRequest<'a> {
     customer_id: i64,
     access_medium_id: i64,
 }
+
 impl<'a> DeleteAccessMediumsRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
@@ -1525,15 +1704,19 @@ impl<'a> DeleteAccessMediumsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for DeleteAccessMediumsRequest<'a> {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::get_documents`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1543,6 +1726,7 @@ pub struct GetDocumentsRequest<'a> {
     offset: Option<String>,
     slice_size: Option<i32>,
 }
+
 impl<'a> GetDocumentsRequest<'a> {
     /// Offset from last request
     ///
@@ -1551,6 +1735,7 @@ impl<'a> GetDocumentsRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `10`
@@ -1558,6 +1743,7 @@ impl<'a> GetDocumentsRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1571,6 +1757,7 @@ impl<'a> GetDocumentsRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -1588,15 +1775,19 @@ impl<'a> GetDocumentsRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetDocumentsRequest<'a> {
     type Output = Result<models::CustomerDocuments, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::upload_document`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1607,6 +1798,7 @@ pub struct UploadDocumentRequest<'a> {
     file: rt::multipart::FilePart,
     retry_non_idempotent: bool,
 }
+
 impl<'a> UploadDocumentRequest<'a> {
     /// Document description
     ///
@@ -1615,6 +1807,7 @@ impl<'a> UploadDocumentRequest<'a> {
         self.description = Some(value.into());
         self
     }
+
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
     /// a lost response could perform it twice.
@@ -1622,6 +1815,7 @@ impl<'a> UploadDocumentRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1638,18 +1832,22 @@ impl<'a> UploadDocumentRequest<'a> {
         request.send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for UploadDocumentRequest<'a> {
     type Output = Result<
         models::CustomerDocumentUploadResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::get_document_by_id`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1658,6 +1856,7 @@ pub struct GetDocumentByIdRequest<'a> {
     customer_id: i64,
     id: i64,
 }
+
 impl<'a> GetDocumentByIdRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1672,15 +1871,19 @@ impl<'a> GetDocumentByIdRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetDocumentByIdRequest<'a> {
     type Output = Result<models::CustomerDocument, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::update_image`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1689,6 +1892,7 @@ pub struct UpdateImageRequest<'a> {
     customer_id: i64,
     image: rt::multipart::FilePart,
 }
+
 impl<'a> UpdateImageRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1704,15 +1908,19 @@ impl<'a> UpdateImageRequest<'a> {
         request.send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for UpdateImageRequest<'a> {
     type Output = Result<models::CustomerImage, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::set_access_restriction`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1721,6 +1929,7 @@ pub struct SetAccessRestrictionRequest<'a> {
     customer_id: i64,
     body: &'a models::AccessRestriction,
 }
+
 impl<'a> SetAccessRestrictionRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1735,15 +1944,19 @@ impl<'a> SetAccessRestrictionRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for SetAccessRestrictionRequest<'a> {
     type Output = Result<models::AccessRestriction, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::delete_access_restriction`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1751,6 +1964,7 @@ pub struct DeleteAccessRestrictionRequest<'a> {
     client: &'a crate::Client,
     customer_id: i64,
 }
+
 impl<'a> DeleteAccessRestrictionRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
@@ -1762,15 +1976,19 @@ impl<'a> DeleteAccessRestrictionRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for DeleteAccessRestrictionRequest<'a> {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::create_customer`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1779,6 +1997,7 @@ pub struct CreateCustomerRequest<'a> {
     body: &'a models::MembershipSignupCustomer,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateCustomerRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -1787,6 +2006,7 @@ impl<'a> CreateCustomerRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1803,24 +2023,29 @@ impl<'a> CreateCustomerRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateCustomerRequest<'a> {
     type Output = Result<
         models::OpenApiV1CustomerCreateResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::get_additional_information_fields`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAdditionalInformationFieldsRequest<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GetAdditionalInformationFieldsRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1832,18 +2057,22 @@ impl<'a> GetAdditionalInformationFieldsRequest<'a> {
         self.client.raw().request(&GET_ADDITIONAL_INFORMATION_FIELDS).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetAdditionalInformationFieldsRequest<'a> {
     type Output = Result<
         Vec<models::AdditionalInformationField>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::set_additional_information_field_assignments`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1852,6 +2081,7 @@ pub struct SetAdditionalInformationFieldAssignmentsRequest<'a> {
     customer_id: i64,
     body: &'a Vec<models::AdditionalInformationFieldAssignment>,
 }
+
 impl<'a> SetAdditionalInformationFieldAssignmentsRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1869,19 +2099,23 @@ impl<'a> SetAdditionalInformationFieldAssignmentsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture
 for SetAdditionalInformationFieldAssignmentsRequest<'a> {
     type Output = Result<
         Vec<models::AdditionalInformationFieldAssignment>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Customers::switch_studio`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1891,6 +2125,7 @@ pub struct SwitchStudioRequest<'a> {
     body: &'a models::OpenApiV1CustomerStudioSwitchRequestDto,
     retry_non_idempotent: bool,
 }
+
 impl<'a> SwitchStudioRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -1899,6 +2134,7 @@ impl<'a> SwitchStudioRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
         self.client
@@ -1911,11 +2147,14 @@ impl<'a> SwitchStudioRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwitchStudioRequest<'a> {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -3,15 +3,18 @@
 //! Operations of the `CustomersAccount` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Retrieve customer accounting details
 #[derive(Debug, Clone, Copy)]
 pub struct CustomersAccount<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> CustomersAccount<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get customer's account balance data
     ///
     /// Required Scopes: `CUSTOMER_ACCOUNT_READ`
@@ -30,6 +33,7 @@ impl<'a> CustomersAccount<'a> {
             customer_id,
         }
     }
+
     /// Get customer's account past transactions in slices
     ///
     /// Required Scopes: `CUSTOMER_ACCOUNT_READ`
@@ -52,6 +56,7 @@ impl<'a> CustomersAccount<'a> {
             offset: None,
         }
     }
+
     /// Get customer's account upcoming transactions in slices within the next year
     ///
     /// Required Scopes: `CUSTOMER_ACCOUNT_READ`
@@ -74,6 +79,7 @@ impl<'a> CustomersAccount<'a> {
             offset: None,
         }
     }
+
     /// Book a payment for a customer
     ///
     /// Required Scopes: `PAYMENT_WRITE`
@@ -95,6 +101,7 @@ impl<'a> CustomersAccount<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Update payment instrument of a customer
     ///
     /// Required Scopes: `PAYMENT_WRITE`
@@ -117,31 +124,37 @@ impl<'a> CustomersAccount<'a> {
         }
     }
 }
+
 static GET_CUSTOMERS_ACCOUNT_BALANCE_DATA: rt::Operation = rt::Operation {
     id: "getCustomersAccountBalanceData",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}/account/balances",
 };
+
 static GET_CUSTOMERS_ACCOUNT_TRANSACTION_DATA: rt::Operation = rt::Operation {
     id: "getCustomersAccountTransactionData",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}/account/transactions",
 };
+
 static GET_CUSTOMERS_ACCOUNT_UPCOMING_DATA: rt::Operation = rt::Operation {
     id: "getCustomersAccountUpcomingData",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}/account/transactions/upcoming",
 };
+
 static BOOK_CUSTOMER_PAYMENT: rt::Operation = rt::Operation {
     id: "bookCustomerPayment",
     method: rt::Method::POST,
     path: "/v1/customers/{customerId}/account/payment",
 };
+
 static UPDATE_CUSTOMER_PAYMENT_INSTRUMENT: rt::Operation = rt::Operation {
     id: "updateCustomerPaymentInstrument",
     method: rt::Method::POST,
     path: "/v1/customers/{customerId}/account/payment-instrument",
 };
+
 /// A request to [`CustomersAccount::get_customers_account_balance_data`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -149,6 +162,7 @@ pub struct GetCustomersAccountBalanceDataRequest<'a> {
     client: &'a crate::Client,
     customer_id: i64,
 }
+
 impl<'a> GetCustomersAccountBalanceDataRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -162,18 +176,22 @@ impl<'a> GetCustomersAccountBalanceDataRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomersAccountBalanceDataRequest<'a> {
     type Output = Result<
         models::CustomerAccountBalance,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersAccount::get_customers_account_transaction_data`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -183,6 +201,7 @@ pub struct GetCustomersAccountTransactionDataRequest<'a> {
     slice_size: Option<i32>,
     offset: Option<String>,
 }
+
 impl<'a> GetCustomersAccountTransactionDataRequest<'a> {
     /// Desired size of data chunk
     ///
@@ -191,6 +210,7 @@ impl<'a> GetCustomersAccountTransactionDataRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -198,6 +218,7 @@ impl<'a> GetCustomersAccountTransactionDataRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -211,6 +232,7 @@ impl<'a> GetCustomersAccountTransactionDataRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -228,18 +250,22 @@ impl<'a> GetCustomersAccountTransactionDataRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomersAccountTransactionDataRequest<'a> {
     type Output = Result<
         models::BookingEntrySlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersAccount::get_customers_account_upcoming_data`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -249,6 +275,7 @@ pub struct GetCustomersAccountUpcomingDataRequest<'a> {
     slice_size: Option<i32>,
     offset: Option<String>,
 }
+
 impl<'a> GetCustomersAccountUpcomingDataRequest<'a> {
     /// Desired size of data chunk
     ///
@@ -257,6 +284,7 @@ impl<'a> GetCustomersAccountUpcomingDataRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -264,6 +292,7 @@ impl<'a> GetCustomersAccountUpcomingDataRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -277,6 +306,7 @@ impl<'a> GetCustomersAccountUpcomingDataRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -294,18 +324,22 @@ impl<'a> GetCustomersAccountUpcomingDataRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomersAccountUpcomingDataRequest<'a> {
     type Output = Result<
         models::BookingEntrySlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersAccount::book_customer_payment`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -315,6 +349,7 @@ pub struct BookCustomerPaymentRequest<'a> {
     body: &'a models::BookCustomerPaymentRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> BookCustomerPaymentRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -323,6 +358,7 @@ impl<'a> BookCustomerPaymentRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -337,18 +373,22 @@ impl<'a> BookCustomerPaymentRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for BookCustomerPaymentRequest<'a> {
     type Output = Result<
         models::BookCustomerPaymentResponse,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersAccount::update_customer_payment_instrument`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -358,6 +398,7 @@ pub struct UpdateCustomerPaymentInstrumentRequest<'a> {
     body: &'a models::PaymentsUpdateCustomerPaymentInstrumentRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> UpdateCustomerPaymentInstrumentRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -366,6 +407,7 @@ impl<'a> UpdateCustomerPaymentInstrumentRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -383,14 +425,17 @@ impl<'a> UpdateCustomerPaymentInstrumentRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for UpdateCustomerPaymentInstrumentRequest<'a> {
     type Output = Result<
         models::UpdateCustomerPaymentInstrumentResponseDto,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -3,15 +3,18 @@
 //! Operations of the `CustomersCommunication` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Retrieve customer communication details
 #[derive(Debug, Clone, Copy)]
 pub struct CustomersCommunication<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> CustomersCommunication<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Create communication thread
     ///
     /// Required Scopes: `COMMUNICATION_WRITE`
@@ -33,6 +36,7 @@ impl<'a> CustomersCommunication<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Update communication thread
     ///
     /// Required Scopes: `COMMUNICATION_WRITE`
@@ -55,6 +59,7 @@ impl<'a> CustomersCommunication<'a> {
             body,
         }
     }
+
     /// Get communication preferences
     ///
     /// Required Scopes: `COMMUNICATION_PREFERENCES_READ`
@@ -73,6 +78,7 @@ impl<'a> CustomersCommunication<'a> {
             customer_id,
         }
     }
+
     /// Update communication preferences
     ///
     /// Required Scopes: `COMMUNICATION_PREFERENCES_WRITE`
@@ -94,26 +100,31 @@ impl<'a> CustomersCommunication<'a> {
         }
     }
 }
+
 static CREATE_COMMUNICATION_IN_NEW_COMMUNICATION_THREAD: rt::Operation = rt::Operation {
     id: "createCommunicationInNewCommunicationThread",
     method: rt::Method::POST,
     path: "/v1/communications/{customerId}/threads",
 };
+
 static CREATE_COMMUNICATION_IN_EXISTING_COMMUNICATION_THREAD: rt::Operation = rt::Operation {
     id: "createCommunicationInExistingCommunicationThread",
     method: rt::Method::PUT,
     path: "/v1/communications/{customerId}/threads/{threadId}",
 };
+
 static GET_COMMUNICATION_PREFERENCES: rt::Operation = rt::Operation {
     id: "getCommunicationPreferences",
     method: rt::Method::GET,
     path: "/v1/communications/{customerId}/communication-preferences",
 };
+
 static UPDATE_COMMUNICATION_PREFERENCES: rt::Operation = rt::Operation {
     id: "updateCommunicationPreferences",
     method: rt::Method::PUT,
     path: "/v1/communications/{customerId}/communication-preferences",
 };
+
 /// A request to [`CustomersCommunication::create_communication_in_new_communication_thread`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -123,6 +134,7 @@ pub struct CreateCommunicationInNewCommunicationThreadRequest<'a> {
     body: &'a models::CommunicationThreadRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateCommunicationInNewCommunicationThreadRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -131,6 +143,7 @@ impl<'a> CreateCommunicationInNewCommunicationThreadRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -145,19 +158,23 @@ impl<'a> CreateCommunicationInNewCommunicationThreadRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture
 for CreateCommunicationInNewCommunicationThreadRequest<'a> {
     type Output = Result<
         models::CommunicationThreadResponse,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersCommunication::create_communication_in_existing_communication_thread`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -167,6 +184,7 @@ pub struct CreateCommunicationInExistingCommunicationThreadRequest<'a> {
     thread_id: i64,
     body: &'a models::CommunicationThreadRequest,
 }
+
 impl<'a> CreateCommunicationInExistingCommunicationThreadRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -182,19 +200,23 @@ impl<'a> CreateCommunicationInExistingCommunicationThreadRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture
 for CreateCommunicationInExistingCommunicationThreadRequest<'a> {
     type Output = Result<
         models::CommunicationThreadResponse,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersCommunication::get_communication_preferences`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -202,6 +224,7 @@ pub struct GetCommunicationPreferencesRequest<'a> {
     client: &'a crate::Client,
     customer_id: i64,
 }
+
 impl<'a> GetCommunicationPreferencesRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -215,18 +238,22 @@ impl<'a> GetCommunicationPreferencesRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCommunicationPreferencesRequest<'a> {
     type Output = Result<
         Vec<models::CommunicationPreference>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersCommunication::update_communication_preferences`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -235,6 +262,7 @@ pub struct UpdateCommunicationPreferencesRequest<'a> {
     customer_id: i64,
     body: &'a Vec<models::CommunicationPreference>,
 }
+
 impl<'a> UpdateCommunicationPreferencesRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -249,14 +277,17 @@ impl<'a> UpdateCommunicationPreferencesRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for UpdateCommunicationPreferencesRequest<'a> {
     type Output = Result<
         Vec<models::CommunicationPreference>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

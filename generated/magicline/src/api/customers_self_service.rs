@@ -3,15 +3,18 @@
 //! Operations of the `CustomersSelfService` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Customers Self-service
 #[derive(Debug, Clone, Copy)]
 pub struct CustomersSelfService<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> CustomersSelfService<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get customer's contact data
     ///
     /// Required Scopes: `CUSTOMER_SELF_SERVICE_READ`
@@ -30,6 +33,7 @@ impl<'a> CustomersSelfService<'a> {
             customer_id,
         }
     }
+
     /// Create contact data amendment
     ///
     /// Required Scopes: `CUSTOMER_SELF_SERVICE_WRITE`
@@ -51,6 +55,7 @@ impl<'a> CustomersSelfService<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get customer's address data
     ///
     /// Required Scopes: `CUSTOMER_SELF_SERVICE_READ`
@@ -69,6 +74,7 @@ impl<'a> CustomersSelfService<'a> {
             customer_id,
         }
     }
+
     /// Create address data amendment
     ///
     /// Required Scopes: `CUSTOMER_SELF_SERVICE_WRITE`
@@ -90,6 +96,7 @@ impl<'a> CustomersSelfService<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get customer's master data
     ///
     /// Required Scopes: `CUSTOMER_SELF_SERVICE_READ`
@@ -108,6 +115,7 @@ impl<'a> CustomersSelfService<'a> {
             customer_id,
         }
     }
+
     /// Create master data amendment
     ///
     /// Required Scopes: `CUSTOMER_SELF_SERVICE_WRITE`
@@ -129,6 +137,7 @@ impl<'a> CustomersSelfService<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get customer's payment data
     ///
     /// Required Scopes: `CUSTOMER_SELF_SERVICE_READ`
@@ -147,6 +156,7 @@ impl<'a> CustomersSelfService<'a> {
             customer_id,
         }
     }
+
     /// Create payment data amendment
     ///
     /// Required Scopes: `CUSTOMER_SELF_SERVICE_WRITE`
@@ -168,6 +178,7 @@ impl<'a> CustomersSelfService<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Withdraw customer's amendment
     ///
     /// Required Scopes: `CUSTOMER_SELF_SERVICE_WRITE`
@@ -189,51 +200,61 @@ impl<'a> CustomersSelfService<'a> {
         }
     }
 }
+
 static GET_CUSTOMER_CONTACT_DATA: rt::Operation = rt::Operation {
     id: "getCustomerContactData",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}/self-service/contact-data",
 };
+
 static CREATE_CUSTOMER_CONTACT_DATA_AMENDMENT: rt::Operation = rt::Operation {
     id: "createCustomerContactDataAmendment",
     method: rt::Method::POST,
     path: "/v1/customers/{customerId}/self-service/contact-data",
 };
+
 static GET_CUSTOMER_ADDRESS_DATA: rt::Operation = rt::Operation {
     id: "getCustomerAddressData",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}/self-service/address-data",
 };
+
 static CREATE_CUSTOMER_ADDRESS_DATA_AMENDMENT: rt::Operation = rt::Operation {
     id: "createCustomerAddressDataAmendment",
     method: rt::Method::POST,
     path: "/v1/customers/{customerId}/self-service/address-data",
 };
+
 static GET_CUSTOMER_MASTER_DATA: rt::Operation = rt::Operation {
     id: "getCustomerMasterData",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}/self-service/master-data",
 };
+
 static CREATE_CUSTOMER_MASTER_DATA_AMENDMENT: rt::Operation = rt::Operation {
     id: "createCustomerMasterDataAmendment",
     method: rt::Method::POST,
     path: "/v1/customers/{customerId}/self-service/master-data",
 };
+
 static GET_CUSTOMER_PAYMENT_DATA: rt::Operation = rt::Operation {
     id: "getCustomerPaymentData",
     method: rt::Method::GET,
     path: "/v1/customers/{customerId}/self-service/payment-data",
 };
+
 static CREATE_CUSTOMER_PAYMENT_DATA_AMENDMENT: rt::Operation = rt::Operation {
     id: "createCustomerPaymentDataAmendment",
     method: rt::Method::POST,
     path: "/v1/customers/{customerId}/self-service/payment-data",
 };
+
 static WITHDRAW_AMENDMENT: rt::Operation = rt::Operation {
     id: "withdrawAmendment",
     method: rt::Method::DELETE,
     path: "/v1/customers/{customerId}/self-service/amendment/{amendmentId}",
 };
+
 /// A request to [`CustomersSelfService::get_customer_contact_data`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -241,6 +262,7 @@ pub struct GetCustomerContactDataRequest<'a> {
     client: &'a crate::Client,
     customer_id: i64,
 }
+
 impl<'a> GetCustomerContactDataRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -257,18 +279,22 @@ impl<'a> GetCustomerContactDataRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomerContactDataRequest<'a> {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerContactData,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersSelfService::create_customer_contact_data_amendment`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -278,6 +304,7 @@ pub struct CreateCustomerContactDataAmendmentRequest<'a> {
     body: &'a models::CustomerContactData,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateCustomerContactDataAmendmentRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -286,6 +313,7 @@ impl<'a> CreateCustomerContactDataAmendmentRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -303,18 +331,22 @@ impl<'a> CreateCustomerContactDataAmendmentRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateCustomerContactDataAmendmentRequest<'a> {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersSelfService::get_customer_address_data`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -322,6 +354,7 @@ pub struct GetCustomerAddressDataRequest<'a> {
     client: &'a crate::Client,
     customer_id: i64,
 }
+
 impl<'a> GetCustomerAddressDataRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -338,18 +371,22 @@ impl<'a> GetCustomerAddressDataRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomerAddressDataRequest<'a> {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerAddressData,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersSelfService::create_customer_address_data_amendment`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -359,6 +396,7 @@ pub struct CreateCustomerAddressDataAmendmentRequest<'a> {
     body: &'a models::CustomerAddressData,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateCustomerAddressDataAmendmentRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -367,6 +405,7 @@ impl<'a> CreateCustomerAddressDataAmendmentRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -384,18 +423,22 @@ impl<'a> CreateCustomerAddressDataAmendmentRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateCustomerAddressDataAmendmentRequest<'a> {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersSelfService::get_customer_master_data`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -403,6 +446,7 @@ pub struct GetCustomerMasterDataRequest<'a> {
     client: &'a crate::Client,
     customer_id: i64,
 }
+
 impl<'a> GetCustomerMasterDataRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -419,18 +463,22 @@ impl<'a> GetCustomerMasterDataRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomerMasterDataRequest<'a> {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerMasterData,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersSelfService::create_customer_master_data_amendment`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -440,6 +488,7 @@ pub struct CreateCustomerMasterDataAmendmentRequest<'a> {
     body: &'a models::CustomerMasterData,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateCustomerMasterDataAmendmentRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -448,6 +497,7 @@ impl<'a> CreateCustomerMasterDataAmendmentRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -465,18 +515,22 @@ impl<'a> CreateCustomerMasterDataAmendmentRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateCustomerMasterDataAmendmentRequest<'a> {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersSelfService::get_customer_payment_data`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -484,6 +538,7 @@ pub struct GetCustomerPaymentDataRequest<'a> {
     client: &'a crate::Client,
     customer_id: i64,
 }
+
 impl<'a> GetCustomerPaymentDataRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -500,18 +555,22 @@ impl<'a> GetCustomerPaymentDataRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetCustomerPaymentDataRequest<'a> {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerPaymentData,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersSelfService::create_customer_payment_data_amendment`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -521,6 +580,7 @@ pub struct CreateCustomerPaymentDataAmendmentRequest<'a> {
     body: &'a models::OpenApiV1CustomerPaymentAmendment,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateCustomerPaymentDataAmendmentRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -529,6 +589,7 @@ impl<'a> CreateCustomerPaymentDataAmendmentRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -546,18 +607,22 @@ impl<'a> CreateCustomerPaymentDataAmendmentRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateCustomerPaymentDataAmendmentRequest<'a> {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`CustomersSelfService::withdraw_amendment`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -566,6 +631,7 @@ pub struct WithdrawAmendmentRequest<'a> {
     customer_id: i64,
     amendment_id: i64,
 }
+
 impl<'a> WithdrawAmendmentRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
@@ -578,11 +644,14 @@ impl<'a> WithdrawAmendmentRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for WithdrawAmendmentRequest<'a> {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -3,15 +3,18 @@
 //! Operations of the `Devices` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Get device information
 #[derive(Debug, Clone, Copy)]
 pub struct Devices<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Devices<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get devices
     ///
     /// Required Scopes: `DEVICE_READ`
@@ -26,6 +29,7 @@ impl<'a> Devices<'a> {
             client: self.client,
         }
     }
+
     /// Activate device
     ///
     /// Required Scopes: `DEVICE_WRITE`
@@ -42,22 +46,26 @@ impl<'a> Devices<'a> {
         }
     }
 }
+
 static GET_DEVICES: rt::Operation = rt::Operation {
     id: "getDevices",
     method: rt::Method::GET,
     path: "/v1/devices",
 };
+
 static ACTIVATE_DEVICE: rt::Operation = rt::Operation {
     id: "activateDevice",
     method: rt::Method::PUT,
     path: "/v1/devices/{deviceId}/activate",
 };
+
 /// A request to [`Devices::get_devices`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDevicesRequest<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GetDevicesRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -66,15 +74,19 @@ impl<'a> GetDevicesRequest<'a> {
         self.client.raw().request(&GET_DEVICES).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetDevicesRequest<'a> {
     type Output = Result<Vec<models::Device>, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Devices::activate_device`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -82,6 +94,7 @@ pub struct ActivateDeviceRequest<'a> {
     client: &'a crate::Client,
     device_id: i64,
 }
+
 impl<'a> ActivateDeviceRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -95,14 +108,17 @@ impl<'a> ActivateDeviceRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ActivateDeviceRequest<'a> {
     type Output = Result<
         models::DeviceActivationResponse,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

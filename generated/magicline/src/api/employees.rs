@@ -3,15 +3,18 @@
 //! Operations of the `Employees` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Employee operations
 #[derive(Debug, Clone, Copy)]
 pub struct Employees<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Employees<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get employees
     ///
     /// Required Scopes: `EMPLOYEE_READ`
@@ -30,6 +33,7 @@ impl<'a> Employees<'a> {
             slice_size: None,
         }
     }
+
     /// Get employee
     ///
     /// Required Scopes: `EMPLOYEE_READ`
@@ -46,16 +50,19 @@ impl<'a> Employees<'a> {
         }
     }
 }
+
 static GET_EMPLOYEES: rt::Operation = rt::Operation {
     id: "getEmployees",
     method: rt::Method::GET,
     path: "/v1/employees",
 };
+
 static GET_EMPLOYEE: rt::Operation = rt::Operation {
     id: "getEmployee",
     method: rt::Method::GET,
     path: "/v1/employees/{id}",
 };
+
 /// A request to [`Employees::get_employees`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -64,6 +71,7 @@ pub struct GetEmployeesRequest<'a> {
     offset: Option<String>,
     slice_size: Option<i32>,
 }
+
 impl<'a> GetEmployeesRequest<'a> {
     /// Offset from last request
     ///
@@ -72,6 +80,7 @@ impl<'a> GetEmployeesRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
@@ -79,6 +88,7 @@ impl<'a> GetEmployeesRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -91,6 +101,7 @@ impl<'a> GetEmployeesRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -108,15 +119,19 @@ impl<'a> GetEmployeesRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetEmployeesRequest<'a> {
     type Output = Result<models::EmployeeSlicedResult, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Employees::get_employee`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -124,6 +139,7 @@ pub struct GetEmployeeRequest<'a> {
     client: &'a crate::Client,
     id: i64,
 }
+
 impl<'a> GetEmployeeRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -132,11 +148,14 @@ impl<'a> GetEmployeeRequest<'a> {
         self.client.raw().request(&GET_EMPLOYEE).path_param("id", &self.id).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetEmployeeRequest<'a> {
     type Output = Result<models::Employee, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

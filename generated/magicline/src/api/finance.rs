@@ -3,15 +3,18 @@
 //! Operations of the `Finance` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Debt collection operations
 #[derive(Debug, Clone, Copy)]
 pub struct Finance<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Finance<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get Configuration of Debt Collection
     ///
     /// Required Scopes: `DEBT_COLLECTION_READ`
@@ -28,6 +31,7 @@ impl<'a> Finance<'a> {
             client: self.client,
         }
     }
+
     /// Get Debtors
     ///
     /// Required Scopes: `DEBT_COLLECTION_READ`
@@ -47,6 +51,7 @@ impl<'a> Finance<'a> {
             slice_size: None,
         }
     }
+
     /// Get Transfer Details
     ///
     /// Required Scopes: `DEBT_COLLECTION_READ`
@@ -65,6 +70,7 @@ impl<'a> Finance<'a> {
             debt_collection_run_id,
         }
     }
+
     /// Update debt collection
     ///
     /// Required Scopes: `DEBT_COLLECTION_WRITE`
@@ -82,6 +88,7 @@ impl<'a> Finance<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Confirm transfer retrieval
     ///
     /// Required Scopes: `DEBT_COLLECTION_WRITE`
@@ -101,6 +108,7 @@ impl<'a> Finance<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get debt collection cases
     ///
     /// Required Scopes: `DEBT_COLLECTION_READ`
@@ -121,6 +129,7 @@ impl<'a> Finance<'a> {
             case_adjustment_request_id: None,
         }
     }
+
     /// Get blocked debt collection debtors
     ///
     /// Required Scopes: `DEBT_COLLECTION_READ`
@@ -140,6 +149,7 @@ impl<'a> Finance<'a> {
             slice_size: None,
         }
     }
+
     /// Get blocked debt collection debts
     ///
     /// Required Scopes: `DEBT_COLLECTION_READ`
@@ -159,6 +169,7 @@ impl<'a> Finance<'a> {
             slice_size: None,
         }
     }
+
     /// Create tax advisor export
     ///
     /// Required Scopes: `TAX_ADVISOR_EXPORT_WRITE`
@@ -178,6 +189,7 @@ impl<'a> Finance<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get tax advisor export by id
     ///
     /// Required Scopes: `TAX_ADVISOR_EXPORT_READ`
@@ -194,62 +206,74 @@ impl<'a> Finance<'a> {
         }
     }
 }
+
 static GET_DEBT_COLLECTION_CONFIGURATION: rt::Operation = rt::Operation {
     id: "getDebtCollectionConfiguration",
     method: rt::Method::GET,
     path: "/v1/debt-collection/configuration",
 };
+
 static GET_DEBTORS: rt::Operation = rt::Operation {
     id: "getDebtors",
     method: rt::Method::GET,
     path: "/v1/debt-collection/{debtCollectionRunId}/debtors",
 };
+
 static GET_TRANSFER_DETAILS: rt::Operation = rt::Operation {
     id: "getTransferDetails",
     method: rt::Method::GET,
     path: "/v1/debt-collection/{debtCollectionRunId}/details",
 };
+
 static UPDATE_DEBT_COLLECTION: rt::Operation = rt::Operation {
     id: "updateDebtCollection",
     method: rt::Method::POST,
     path: "/v1/debt-collection/update",
 };
+
 static CONFIRM_TRANSFER: rt::Operation = rt::Operation {
     id: "confirmTransfer",
     method: rt::Method::POST,
     path: "/v1/debt-collection/{debtCollectionRunId}/confirmTransfer",
 };
+
 static GET_DEBT_COLLECTION_CASES: rt::Operation = rt::Operation {
     id: "getDebtCollectionCases",
     method: rt::Method::GET,
     path: "/v1/debt-collection/cases",
 };
+
 static GET_DEBT_COLLECTION_BLOCKED_DEBTORS: rt::Operation = rt::Operation {
     id: "getDebtCollectionBlockedDebtors",
     method: rt::Method::GET,
     path: "/v1/debt-collection/blocked/debtors",
 };
+
 static GET_DEBT_COLLECTION_BLOCKED_DEBTS: rt::Operation = rt::Operation {
     id: "getDebtCollectionBlockedDebts",
     method: rt::Method::GET,
     path: "/v1/debt-collection/blocked/debts",
 };
+
 static CREATE_EXPORT: rt::Operation = rt::Operation {
     id: "createExport",
     method: rt::Method::POST,
     path: "/v1/taxadvisor/exports/create",
 };
+
 static GET_EXPORT: rt::Operation = rt::Operation {
     id: "getExport",
     method: rt::Method::GET,
     path: "/v1/taxadvisor/exports/{exportId}",
 };
+
 /// A request to [`Finance::get_debt_collection_configuration`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDebtCollectionConfigurationRequest<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GetDebtCollectionConfigurationRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -258,18 +282,22 @@ impl<'a> GetDebtCollectionConfigurationRequest<'a> {
         self.client.raw().request(&GET_DEBT_COLLECTION_CONFIGURATION).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetDebtCollectionConfigurationRequest<'a> {
     type Output = Result<
         models::DebtCollectionConfiguration,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Finance::get_debtors`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -279,6 +307,7 @@ pub struct GetDebtorsRequest<'a> {
     offset: Option<String>,
     slice_size: Option<i32>,
 }
+
 impl<'a> GetDebtorsRequest<'a> {
     /// Offset from last request
     ///
@@ -287,6 +316,7 @@ impl<'a> GetDebtorsRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `10`
@@ -294,6 +324,7 @@ impl<'a> GetDebtorsRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -307,6 +338,7 @@ impl<'a> GetDebtorsRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -324,15 +356,19 @@ impl<'a> GetDebtorsRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetDebtorsRequest<'a> {
     type Output = Result<models::DebtorSlicedResult, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Finance::get_transfer_details`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -340,6 +376,7 @@ pub struct GetTransferDetailsRequest<'a> {
     client: &'a crate::Client,
     debt_collection_run_id: i64,
 }
+
 impl<'a> GetTransferDetailsRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -353,15 +390,19 @@ impl<'a> GetTransferDetailsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetTransferDetailsRequest<'a> {
     type Output = Result<models::TransferDetails, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Finance::update_debt_collection`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -370,6 +411,7 @@ pub struct UpdateDebtCollectionRequest<'a> {
     body: &'a models::DebtCollectionUpdate,
     retry_non_idempotent: bool,
 }
+
 impl<'a> UpdateDebtCollectionRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -378,6 +420,7 @@ impl<'a> UpdateDebtCollectionRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
         self.client
@@ -389,15 +432,19 @@ impl<'a> UpdateDebtCollectionRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for UpdateDebtCollectionRequest<'a> {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Finance::confirm_transfer`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -406,6 +453,7 @@ pub struct ConfirmTransferRequest<'a> {
     debt_collection_run_id: i64,
     retry_non_idempotent: bool,
 }
+
 impl<'a> ConfirmTransferRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -414,6 +462,7 @@ impl<'a> ConfirmTransferRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
         self.client
@@ -425,15 +474,19 @@ impl<'a> ConfirmTransferRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfirmTransferRequest<'a> {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Finance::get_debt_collection_cases`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -444,27 +497,32 @@ pub struct GetDebtCollectionCasesRequest<'a> {
     agency_collection_case_id: Option<Vec<String>>,
     case_adjustment_request_id: Option<i64>,
 }
+
 impl<'a> GetDebtCollectionCasesRequest<'a> {
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: Vec<String>) -> Self {
         self.debtor_id = Some(value);
         self
     }
+
     /// The case id provided by Magicline. This is returned from the 'Get Debtors' endpoint as 'collectionCaseId'
     pub fn collection_case_id(mut self, value: Vec<String>) -> Self {
         self.collection_case_id = Some(value);
         self
     }
+
     /// The case ID used by the agency. This relates to the 'agencyCollectionCaseId' parameter used in the 'Update debt collection' endpoint.
     pub fn agency_collection_case_id(mut self, value: Vec<String>) -> Self {
         self.agency_collection_case_id = Some(value);
         self
     }
+
     /// The request ID delivered by webhook entityId. It contains the latest changes to a case in the Magicline.
     pub fn case_adjustment_request_id(mut self, value: i64) -> Self {
         self.case_adjustment_request_id = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -480,15 +538,19 @@ impl<'a> GetDebtCollectionCasesRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetDebtCollectionCasesRequest<'a> {
     type Output = Result<Vec<models::DebtorUpdate>, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Finance::get_debt_collection_blocked_debtors`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -498,12 +560,14 @@ pub struct GetDebtCollectionBlockedDebtorsRequest<'a> {
     offset: Option<String>,
     slice_size: Option<i32>,
 }
+
 impl<'a> GetDebtCollectionBlockedDebtorsRequest<'a> {
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: Vec<String>) -> Self {
         self.debtor_id = Some(value);
         self
     }
+
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -511,6 +575,7 @@ impl<'a> GetDebtCollectionBlockedDebtorsRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `10`
@@ -518,6 +583,7 @@ impl<'a> GetDebtCollectionBlockedDebtorsRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -531,6 +597,7 @@ impl<'a> GetDebtCollectionBlockedDebtorsRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -548,15 +615,19 @@ impl<'a> GetDebtCollectionBlockedDebtorsRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetDebtCollectionBlockedDebtorsRequest<'a> {
     type Output = Result<models::DebtorIdSlicedResult, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Finance::get_debt_collection_blocked_debts`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -566,12 +637,14 @@ pub struct GetDebtCollectionBlockedDebtsRequest<'a> {
     offset: Option<String>,
     slice_size: Option<i32>,
 }
+
 impl<'a> GetDebtCollectionBlockedDebtsRequest<'a> {
     /// Unique ID of the debt
     pub fn debt_id(mut self, value: Vec<rt::uuid::Uuid>) -> Self {
         self.debt_id = Some(value);
         self
     }
+
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -579,6 +652,7 @@ impl<'a> GetDebtCollectionBlockedDebtsRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `10`
@@ -586,6 +660,7 @@ impl<'a> GetDebtCollectionBlockedDebtsRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -599,6 +674,7 @@ impl<'a> GetDebtCollectionBlockedDebtsRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -616,15 +692,19 @@ impl<'a> GetDebtCollectionBlockedDebtsRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetDebtCollectionBlockedDebtsRequest<'a> {
     type Output = Result<models::DebtorIdSlicedResult, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Finance::create_export`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -633,6 +713,7 @@ pub struct CreateExportRequest<'a> {
     body: &'a models::TaxAdvisorCreateExport,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateExportRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -641,6 +722,7 @@ impl<'a> CreateExportRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -654,18 +736,22 @@ impl<'a> CreateExportRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateExportRequest<'a> {
     type Output = Result<
         models::TaxAdvisorExportResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Finance::get_export`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -673,6 +759,7 @@ pub struct GetExportRequest<'a> {
     client: &'a crate::Client,
     export_id: i64,
 }
+
 impl<'a> GetExportRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -686,14 +773,17 @@ impl<'a> GetExportRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetExportRequest<'a> {
     type Output = Result<
         models::TaxAdvisorExportDownload,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -3,15 +3,18 @@
 //! Operations of the `Leads` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Leads operations
 #[derive(Debug, Clone, Copy)]
 pub struct Leads<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Leads<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Getting the config of the lead
     ///
     /// Required Scopes: `LEAD_READ`
@@ -26,6 +29,7 @@ impl<'a> Leads<'a> {
             client: self.client,
         }
     }
+
     /// Validate for lead creation
     ///
     /// Required Scopes: `LEAD_WRITE`
@@ -45,6 +49,7 @@ impl<'a> Leads<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Create a new Lead based on the config
     ///
     /// Required Scopes: `LEAD_WRITE`
@@ -65,27 +70,32 @@ impl<'a> Leads<'a> {
         }
     }
 }
+
 static GET_LEAD_CONFIG: rt::Operation = rt::Operation {
     id: "getLeadConfig",
     method: rt::Method::GET,
     path: "/v1/leads/config",
 };
+
 static VALIDATE_FOR_LEAD_CREATION: rt::Operation = rt::Operation {
     id: "validateForLeadCreation",
     method: rt::Method::POST,
     path: "/v1/leads/validate",
 };
+
 static CREATE_LEAD: rt::Operation = rt::Operation {
     id: "createLead",
     method: rt::Method::POST,
     path: "/v1/leads/create",
 };
+
 /// A request to [`Leads::get_lead_config`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLeadConfigRequest<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GetLeadConfigRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -94,15 +104,19 @@ impl<'a> GetLeadConfigRequest<'a> {
         self.client.raw().request(&GET_LEAD_CONFIG).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetLeadConfigRequest<'a> {
     type Output = Result<models::LeadConfig, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Leads::validate_for_lead_creation`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -111,6 +125,7 @@ pub struct ValidateForLeadCreationRequest<'a> {
     body: &'a models::LeadCreationRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> ValidateForLeadCreationRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -119,6 +134,7 @@ impl<'a> ValidateForLeadCreationRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -132,18 +148,22 @@ impl<'a> ValidateForLeadCreationRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ValidateForLeadCreationRequest<'a> {
     type Output = Result<
         models::LeadCreationValidationResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Leads::create_lead`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -152,6 +172,7 @@ pub struct CreateLeadRequest<'a> {
     body: &'a models::LeadCreationRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateLeadRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -160,6 +181,7 @@ impl<'a> CreateLeadRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -173,11 +195,14 @@ impl<'a> CreateLeadRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateLeadRequest<'a> {
     type Output = Result<models::LeadCreationResponse, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

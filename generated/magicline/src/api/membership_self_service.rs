@@ -3,15 +3,18 @@
 //! Operations of the `MembershipSelfService` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Manage membership contracts
 #[derive(Debug, Clone, Copy)]
 pub struct MembershipSelfService<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> MembershipSelfService<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get customer's contract data
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_READ`
@@ -27,6 +30,7 @@ impl<'a> MembershipSelfService<'a> {
             customer_id,
         }
     }
+
     /// Create contract cancelation amendment
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_WRITE`
@@ -48,6 +52,7 @@ impl<'a> MembershipSelfService<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get studio's contract cancelation reason data
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_READ`
@@ -64,6 +69,7 @@ impl<'a> MembershipSelfService<'a> {
             client: self.client,
         }
     }
+
     /// withdraw cancelation of contract
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_WRITE`
@@ -85,6 +91,7 @@ impl<'a> MembershipSelfService<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get the idle period configuration of the contract
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_IDLE_PERIOD_CONFIG_READ`
@@ -103,6 +110,7 @@ impl<'a> MembershipSelfService<'a> {
             contract_id,
         }
     }
+
     /// Validate an idle period request
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_IDLE_PERIOD_WRITE`
@@ -124,6 +132,7 @@ impl<'a> MembershipSelfService<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get the idle periods of the contract
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_IDLE_PERIOD_READ`
@@ -139,6 +148,7 @@ impl<'a> MembershipSelfService<'a> {
             contract_id,
         }
     }
+
     /// Create a contract idle period amendment
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_IDLE_PERIOD_WRITE`
@@ -163,6 +173,7 @@ impl<'a> MembershipSelfService<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get contract idle period by id
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_IDLE_PERIOD_READ`
@@ -183,6 +194,7 @@ impl<'a> MembershipSelfService<'a> {
             idle_period_id,
         }
     }
+
     /// Update a contract idle period
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_IDLE_PERIOD_WRITE`
@@ -208,6 +220,7 @@ impl<'a> MembershipSelfService<'a> {
             document: None,
         }
     }
+
     /// Withdraw a contract idle period
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_IDLE_PERIOD_WRITE`
@@ -228,6 +241,7 @@ impl<'a> MembershipSelfService<'a> {
             idle_period_id,
         }
     }
+
     /// Get additional modules
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_ADDITIONAL_MODULE_READ`
@@ -242,6 +256,7 @@ impl<'a> MembershipSelfService<'a> {
             client: self.client,
         }
     }
+
     /// Get purchasable additional modules
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_ADDITIONAL_MODULE_READ`
@@ -260,6 +275,7 @@ impl<'a> MembershipSelfService<'a> {
             contract_id,
         }
     }
+
     /// Validate an additional module contract request
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_ADDITIONAL_MODULE_CONTRACT_WRITE`
@@ -281,6 +297,7 @@ impl<'a> MembershipSelfService<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Purchase an additional module contract
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_ADDITIONAL_MODULE_CONTRACT_WRITE`
@@ -302,6 +319,7 @@ impl<'a> MembershipSelfService<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get an additional module contract
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_ADDITIONAL_MODULE_CONTRACT_READ`
@@ -322,6 +340,7 @@ impl<'a> MembershipSelfService<'a> {
             additional_module_contract_id,
         }
     }
+
     /// Create additional module contract cancelation amendment
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_ADDITIONAL_MODULE_CONTRACT_WRITE`
@@ -345,6 +364,7 @@ impl<'a> MembershipSelfService<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// withdraw cancelation of the additional module contract
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_ADDITIONAL_MODULE_CONTRACT_WRITE`
@@ -366,6 +386,7 @@ impl<'a> MembershipSelfService<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get contract's remaining idle periods
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_IDLE_PERIOD_READ`
@@ -384,6 +405,7 @@ impl<'a> MembershipSelfService<'a> {
             contract_id,
         }
     }
+
     /// Get preview of an updated idle period charges and fees
     ///
     /// Required Scopes: `MEMBERSHIP_SELF_SERVICE_IDLE_PERIOD_READ`
@@ -407,106 +429,127 @@ impl<'a> MembershipSelfService<'a> {
         }
     }
 }
+
 static GET_CONTRACT_DATA: rt::Operation = rt::Operation {
     id: "getContractData",
     method: rt::Method::GET,
     path: "/v1/memberships/{customerId}/self-service/contract-data",
 };
+
 static CREATE_CONTRACT_CANCELATION_AMENDMENT: rt::Operation = rt::Operation {
     id: "createContractCancelationAmendment",
     method: rt::Method::POST,
     path: "/v1/memberships/{customerId}/self-service/ordinary-contract-cancelation",
 };
+
 static GET_CONTRACT_CANCELATION_REASON_DATA: rt::Operation = rt::Operation {
     id: "getContractCancelationReasonData",
     method: rt::Method::GET,
     path: "/v1/memberships/self-service/contract-cancelation-reasons",
 };
+
 static WITHDRAW_CONTRACT_CANCELATION: rt::Operation = rt::Operation {
     id: "withdrawContractCancelation",
     method: rt::Method::POST,
     path: "/v1/memberships/{customerId}/self-service/withdraw-ordinary-contract-cancelation/{contractId}",
 };
+
 static GET_IDLE_PERIOD_CONFIG: rt::Operation = rt::Operation {
     id: "getIdlePeriodConfig",
     method: rt::Method::GET,
     path: "/v1/memberships/{contractId}/self-service/idle-periods/config",
 };
+
 static VALIDATE_IDLE_PERIOD_REQUEST: rt::Operation = rt::Operation {
     id: "validateIdlePeriodRequest",
     method: rt::Method::POST,
     path: "/v1/memberships/{contractId}/self-service/idle-periods/validate",
 };
+
 static GET_IDLE_PERIODS: rt::Operation = rt::Operation {
     id: "getIdlePeriods",
     method: rt::Method::GET,
     path: "/v1/memberships/{contractId}/self-service/idle-periods",
 };
+
 static CREATE_IDLE_PERIOD_AMENDMENT: rt::Operation = rt::Operation {
     id: "createIdlePeriodAmendment",
     method: rt::Method::POST,
     path: "/v1/memberships/{contractId}/self-service/idle-periods",
 };
+
 static GET_IDLE_PERIOD_BY_ID: rt::Operation = rt::Operation {
     id: "getIdlePeriodById",
     method: rt::Method::GET,
     path: "/v1/memberships/{contractId}/self-service/idle-periods/{idlePeriodId}",
 };
+
 static UPDATE_IDLE_PERIOD: rt::Operation = rt::Operation {
     id: "updateIdlePeriod",
     method: rt::Method::PUT,
     path: "/v1/memberships/{contractId}/self-service/idle-periods/{idlePeriodId}",
 };
+
 static WITHDRAW_IDLE_PERIOD: rt::Operation = rt::Operation {
     id: "withdrawIdlePeriod",
     method: rt::Method::DELETE,
     path: "/v1/memberships/{contractId}/self-service/idle-periods/{idlePeriodId}",
 };
+
 static GET_ADDITIONAL_MODULES: rt::Operation = rt::Operation {
     id: "getAdditionalModules",
     method: rt::Method::GET,
     path: "/v1/memberships/self-service/additional-modules",
 };
+
 static GET_PURCHASABLE_ADDITIONAL_MODULES: rt::Operation = rt::Operation {
     id: "getPurchasableAdditionalModules",
     method: rt::Method::GET,
     path: "/v1/memberships/{contractId}/self-service/additional-modules/purchasable",
 };
+
 static VALIDATE_ADDITIONAL_MODULE_CONTRACT_REQUEST: rt::Operation = rt::Operation {
     id: "validateAdditionalModuleContractRequest",
     method: rt::Method::POST,
     path: "/v1/memberships/{contractId}/self-service/additional-modules/validate",
 };
+
 static PURCHASE_ADDITIONAL_MODULE_CONTRACT: rt::Operation = rt::Operation {
     id: "purchaseAdditionalModuleContract",
     method: rt::Method::POST,
     path: "/v1/memberships/{contractId}/self-service/additional-modules/purchase",
 };
+
 static GET_ADDITIONAL_MODULE_CONTRACT: rt::Operation = rt::Operation {
     id: "getAdditionalModuleContract",
     method: rt::Method::GET,
     path: "/v1/memberships/{contractId}/self-service/additional-module-contracts/{additionalModuleContractId}",
 };
+
 static CREATE_MODULE_CONTRACT_CANCELATION_AMENDMENT: rt::Operation = rt::Operation {
     id: "createModuleContractCancelationAmendment",
     method: rt::Method::POST,
     path: "/v1/memberships/{contractId}/self-service/additional-module-contracts/{additionalModuleContractId}/ordinary-cancelation",
 };
+
 static WITHDRAW_ADDITIONAL_MODULE_CONTRACT_CANCELATION: rt::Operation = rt::Operation {
     id: "withdrawAdditionalModuleContractCancelation",
     method: rt::Method::POST,
     path: "/v1/memberships/{contractId}/self-service/additional-module-contracts/{additionalModuleContractId}/withdraw-cancelation",
 };
+
 static GET_REMAINING_IDLE_PERIODS: rt::Operation = rt::Operation {
     id: "getRemainingIdlePeriods",
     method: rt::Method::GET,
     path: "/v1/memberships/{contractId}/self-service/idle-periods/remaining",
 };
+
 static IDLE_PERIOD_UPDATE_PREVIEW: rt::Operation = rt::Operation {
     id: "idlePeriodUpdatePreview",
     method: rt::Method::PUT,
     path: "/v1/memberships/{contractId}/self-service/idle-periods/{idlePeriodId}/preview",
 };
+
 /// A request to [`MembershipSelfService::get_contract_data`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -514,6 +557,7 @@ pub struct GetContractDataRequest<'a> {
     client: &'a crate::Client,
     customer_id: i64,
 }
+
 impl<'a> GetContractDataRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -530,18 +574,22 @@ impl<'a> GetContractDataRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetContractDataRequest<'a> {
     type Output = Result<
         Vec<models::MembershipSelfServiceContractData>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::create_contract_cancelation_amendment`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -551,6 +599,7 @@ pub struct CreateContractCancelationAmendmentRequest<'a> {
     body: &'a models::MembershipSelfServiceMainContractCancelation,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateContractCancelationAmendmentRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -559,6 +608,7 @@ impl<'a> CreateContractCancelationAmendmentRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -573,21 +623,26 @@ impl<'a> CreateContractCancelationAmendmentRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateContractCancelationAmendmentRequest<'a> {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::get_contract_cancelation_reason_data`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetContractCancelationReasonDataRequest<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GetContractCancelationReasonDataRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -599,18 +654,22 @@ impl<'a> GetContractCancelationReasonDataRequest<'a> {
         self.client.raw().request(&GET_CONTRACT_CANCELATION_REASON_DATA).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetContractCancelationReasonDataRequest<'a> {
     type Output = Result<
         Vec<models::ContractCancelationReason>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::withdraw_contract_cancelation`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -620,6 +679,7 @@ pub struct WithdrawContractCancelationRequest<'a> {
     contract_id: i64,
     retry_non_idempotent: bool,
 }
+
 impl<'a> WithdrawContractCancelationRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -628,6 +688,7 @@ impl<'a> WithdrawContractCancelationRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -642,15 +703,19 @@ impl<'a> WithdrawContractCancelationRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for WithdrawContractCancelationRequest<'a> {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::get_idle_period_config`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -658,6 +723,7 @@ pub struct GetIdlePeriodConfigRequest<'a> {
     client: &'a crate::Client,
     contract_id: i64,
 }
+
 impl<'a> GetIdlePeriodConfigRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -671,18 +737,22 @@ impl<'a> GetIdlePeriodConfigRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetIdlePeriodConfigRequest<'a> {
     type Output = Result<
         models::IdlePeriodConfiguration,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::validate_idle_period_request`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -692,6 +762,7 @@ pub struct ValidateIdlePeriodRequestRequest<'a> {
     body: &'a models::IdlePeriodValidationRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> ValidateIdlePeriodRequestRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -700,6 +771,7 @@ impl<'a> ValidateIdlePeriodRequestRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -717,18 +789,22 @@ impl<'a> ValidateIdlePeriodRequestRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ValidateIdlePeriodRequestRequest<'a> {
     type Output = Result<
         models::IdlePeriodValidationStatusResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::get_idle_periods`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -736,6 +812,7 @@ pub struct GetIdlePeriodsRequest<'a> {
     client: &'a crate::Client,
     contract_id: i64,
 }
+
 impl<'a> GetIdlePeriodsRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -749,15 +826,19 @@ impl<'a> GetIdlePeriodsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetIdlePeriodsRequest<'a> {
     type Output = Result<models::IdlePeriodLists, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::create_idle_period_amendment`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -768,12 +849,14 @@ pub struct CreateIdlePeriodAmendmentRequest<'a> {
     document: Option<rt::multipart::FilePart>,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateIdlePeriodAmendmentRequest<'a> {
     /// Idle period proposal document (jpeg, png, pdf, heic)
     pub fn document(mut self, value: rt::multipart::FilePart) -> Self {
         self.document = Some(value);
         self
     }
+
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
     /// a lost response could perform it twice.
@@ -781,6 +864,7 @@ impl<'a> CreateIdlePeriodAmendmentRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -799,15 +883,19 @@ impl<'a> CreateIdlePeriodAmendmentRequest<'a> {
         request.send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateIdlePeriodAmendmentRequest<'a> {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::get_idle_period_by_id`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -816,6 +904,7 @@ pub struct GetIdlePeriodByIdRequest<'a> {
     contract_id: i64,
     idle_period_id: i64,
 }
+
 impl<'a> GetIdlePeriodByIdRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -830,15 +919,19 @@ impl<'a> GetIdlePeriodByIdRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetIdlePeriodByIdRequest<'a> {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::update_idle_period`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -849,12 +942,14 @@ pub struct UpdateIdlePeriodRequest<'a> {
     data: &'a models::IdlePeriodUpdateRequest,
     document: Option<rt::multipart::FilePart>,
 }
+
 impl<'a> UpdateIdlePeriodRequest<'a> {
     /// Idle period proposal document (jpeg, png, pdf, heic)
     pub fn document(mut self, value: rt::multipart::FilePart) -> Self {
         self.document = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -873,15 +968,19 @@ impl<'a> UpdateIdlePeriodRequest<'a> {
         request.send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for UpdateIdlePeriodRequest<'a> {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::withdraw_idle_period`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -890,6 +989,7 @@ pub struct WithdrawIdlePeriodRequest<'a> {
     contract_id: i64,
     idle_period_id: i64,
 }
+
 impl<'a> WithdrawIdlePeriodRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -904,21 +1004,26 @@ impl<'a> WithdrawIdlePeriodRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for WithdrawIdlePeriodRequest<'a> {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::get_additional_modules`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAdditionalModulesRequest<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GetAdditionalModulesRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -927,18 +1032,22 @@ impl<'a> GetAdditionalModulesRequest<'a> {
         self.client.raw().request(&GET_ADDITIONAL_MODULES).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetAdditionalModulesRequest<'a> {
     type Output = Result<
         Vec<models::AdditionalModule>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::get_purchasable_additional_modules`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -946,6 +1055,7 @@ pub struct GetPurchasableAdditionalModulesRequest<'a> {
     client: &'a crate::Client,
     contract_id: i64,
 }
+
 impl<'a> GetPurchasableAdditionalModulesRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -959,18 +1069,22 @@ impl<'a> GetPurchasableAdditionalModulesRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetPurchasableAdditionalModulesRequest<'a> {
     type Output = Result<
         Vec<models::AdditionalModule>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::validate_additional_module_contract_request`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -980,6 +1094,7 @@ pub struct ValidateAdditionalModuleContractRequestRequest<'a> {
     body: &'a models::AdditionalModuleContractRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> ValidateAdditionalModuleContractRequestRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -988,6 +1103,7 @@ impl<'a> ValidateAdditionalModuleContractRequestRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1005,18 +1121,22 @@ impl<'a> ValidateAdditionalModuleContractRequestRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ValidateAdditionalModuleContractRequestRequest<'a> {
     type Output = Result<
         models::AdditionalModuleContractValidationStatus,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::purchase_additional_module_contract`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1026,6 +1146,7 @@ pub struct PurchaseAdditionalModuleContractRequest<'a> {
     body: &'a models::AdditionalModuleContractRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> PurchaseAdditionalModuleContractRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -1034,6 +1155,7 @@ impl<'a> PurchaseAdditionalModuleContractRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1048,18 +1170,22 @@ impl<'a> PurchaseAdditionalModuleContractRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for PurchaseAdditionalModuleContractRequest<'a> {
     type Output = Result<
         models::AdditionalModuleContract,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::get_additional_module_contract`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1068,6 +1194,7 @@ pub struct GetAdditionalModuleContractRequest<'a> {
     contract_id: i64,
     additional_module_contract_id: i64,
 }
+
 impl<'a> GetAdditionalModuleContractRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1088,18 +1215,22 @@ impl<'a> GetAdditionalModuleContractRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetAdditionalModuleContractRequest<'a> {
     type Output = Result<
         models::AdditionalModuleContractExtended,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::create_module_contract_cancelation_amendment`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1110,6 +1241,7 @@ pub struct CreateModuleContractCancelationAmendmentRequest<'a> {
     body: &'a models::AdditionalModuleContractCancelation,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateModuleContractCancelationAmendmentRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -1118,6 +1250,7 @@ impl<'a> CreateModuleContractCancelationAmendmentRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1136,16 +1269,20 @@ impl<'a> CreateModuleContractCancelationAmendmentRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture
 for CreateModuleContractCancelationAmendmentRequest<'a> {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::withdraw_additional_module_contract_cancelation`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1155,6 +1292,7 @@ pub struct WithdrawAdditionalModuleContractCancelationRequest<'a> {
     additional_module_contract_id: i64,
     retry_non_idempotent: bool,
 }
+
 impl<'a> WithdrawAdditionalModuleContractCancelationRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -1163,6 +1301,7 @@ impl<'a> WithdrawAdditionalModuleContractCancelationRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1180,16 +1319,20 @@ impl<'a> WithdrawAdditionalModuleContractCancelationRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture
 for WithdrawAdditionalModuleContractCancelationRequest<'a> {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::get_remaining_idle_periods`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1197,6 +1340,7 @@ pub struct GetRemainingIdlePeriodsRequest<'a> {
     client: &'a crate::Client,
     contract_id: i64,
 }
+
 impl<'a> GetRemainingIdlePeriodsRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1210,15 +1354,19 @@ impl<'a> GetRemainingIdlePeriodsRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetRemainingIdlePeriodsRequest<'a> {
     type Output = Result<models::RemainingIdlePeriods, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`MembershipSelfService::idle_period_update_preview`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -1228,6 +1376,7 @@ pub struct IdlePeriodUpdatePreviewRequest<'a> {
     idle_period_id: i64,
     body: &'a models::IdlePeriodUpdateRequest,
 }
+
 impl<'a> IdlePeriodUpdatePreviewRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1243,14 +1392,17 @@ impl<'a> IdlePeriodUpdatePreviewRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for IdlePeriodUpdatePreviewRequest<'a> {
     type Output = Result<
         models::IdlePeriodUpdatePreview,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

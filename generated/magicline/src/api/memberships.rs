@@ -3,15 +3,18 @@
 //! Operations of the `Memberships` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Membership operations
 #[derive(Debug, Clone, Copy)]
 pub struct Memberships<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Memberships<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get all membership offers
     ///
     /// Required Scopes: `MEMBERSHIP_READ`
@@ -26,6 +29,7 @@ impl<'a> Memberships<'a> {
             client: self.client,
         }
     }
+
     /// Get membership offer by id
     ///
     /// Required Scopes: `MEMBERSHIP_READ`
@@ -44,6 +48,7 @@ impl<'a> Memberships<'a> {
             membership_offer_id,
         }
     }
+
     /// Preview information before signing up for a new membership
     ///
     /// Required Scopes: `MEMBERSHIP_WRITE`
@@ -61,6 +66,7 @@ impl<'a> Memberships<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Sign up a new membership
     ///
     /// Required Scopes: `MEMBERSHIP_WRITE`
@@ -80,6 +86,7 @@ impl<'a> Memberships<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Preview information before adding a contract to an existing customer
     ///
     /// Required Scopes: `MEMBERSHIP_WRITE`
@@ -99,6 +106,7 @@ impl<'a> Memberships<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Add a contract to an existing customer
     ///
     /// Required Scopes: `MEMBERSHIP_WRITE`
@@ -118,6 +126,7 @@ impl<'a> Memberships<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get all membership switch configurations for a customer
     ///
     /// Required Scopes: `MEMBERSHIP_READ`
@@ -139,6 +148,7 @@ impl<'a> Memberships<'a> {
             studio_id: None,
         }
     }
+
     /// Get membership switch configuration by id for a customer
     ///
     /// Required Scopes: `MEMBERSHIP_READ`
@@ -162,6 +172,7 @@ impl<'a> Memberships<'a> {
             studio_id: None,
         }
     }
+
     /// Preview the membership switch
     ///
     /// Required Scopes: `MEMBERSHIP_WRITE`
@@ -186,6 +197,7 @@ impl<'a> Memberships<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Perform the membership switch
     ///
     /// Required Scopes: `MEMBERSHIP_WRITE`
@@ -208,62 +220,74 @@ impl<'a> Memberships<'a> {
         }
     }
 }
+
 static GET_MEMBERSHIP_OFFERS: rt::Operation = rt::Operation {
     id: "getMembershipOffers",
     method: rt::Method::GET,
     path: "/v1/memberships/membership-offers",
 };
+
 static GET_MEMBERSHIP_OFFER_BY_ID: rt::Operation = rt::Operation {
     id: "getMembershipOfferById",
     method: rt::Method::GET,
     path: "/v1/memberships/membership-offers/{membershipOfferId}",
 };
+
 static POST_SIGNUP_PREVIEW: rt::Operation = rt::Operation {
     id: "postSignupPreview",
     method: rt::Method::POST,
     path: "/v1/memberships/signup/preview",
 };
+
 static SIGNUP_MEMBERSHIP: rt::Operation = rt::Operation {
     id: "signupMembership",
     method: rt::Method::POST,
     path: "/v1/memberships/signup",
 };
+
 static POST_MEMBERSHIP_PREVIEW: rt::Operation = rt::Operation {
     id: "postMembershipPreview",
     method: rt::Method::POST,
     path: "/v1/memberships/customers/{customerId}/add-membership/preview",
 };
+
 static ADD_MEMBERSHIP: rt::Operation = rt::Operation {
     id: "addMembership",
     method: rt::Method::POST,
     path: "/v1/memberships/customers/{customerId}/add-membership",
 };
+
 static GET_MEMBERSHIP_SWITCH_CONFIGURATIONS_FOR_CUSTOMER: rt::Operation = rt::Operation {
     id: "getMembershipSwitchConfigurationsForCustomer",
     method: rt::Method::GET,
     path: "/v1/memberships/{customerId}/membership-switch/configs",
 };
+
 static GET_MEMBERSHIP_SWITCH_CONFIGURATION_FOR_CUSTOMER: rt::Operation = rt::Operation {
     id: "getMembershipSwitchConfigurationForCustomer",
     method: rt::Method::GET,
     path: "/v1/memberships/{customerId}/membership-switch/configs/{configId}",
 };
+
 static POST_MEMBERSHIP_SWITCH_PREVIEW: rt::Operation = rt::Operation {
     id: "postMembershipSwitchPreview",
     method: rt::Method::POST,
     path: "/v1/memberships/{customerId}/membership-switch/preview",
 };
+
 static SWITCH_MEMBERSHIP: rt::Operation = rt::Operation {
     id: "switchMembership",
     method: rt::Method::POST,
     path: "/v1/memberships/{customerId}/membership-switch",
 };
+
 /// A request to [`Memberships::get_membership_offers`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMembershipOffersRequest<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GetMembershipOffersRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -272,15 +296,19 @@ impl<'a> GetMembershipOffersRequest<'a> {
         self.client.raw().request(&GET_MEMBERSHIP_OFFERS).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetMembershipOffersRequest<'a> {
     type Output = Result<Vec<models::MembershipOffer>, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Memberships::get_membership_offer_by_id`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -288,6 +316,7 @@ pub struct GetMembershipOfferByIdRequest<'a> {
     client: &'a crate::Client,
     membership_offer_id: i64,
 }
+
 impl<'a> GetMembershipOfferByIdRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -301,18 +330,22 @@ impl<'a> GetMembershipOfferByIdRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetMembershipOfferByIdRequest<'a> {
     type Output = Result<
         models::MembershipOfferExtended,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Memberships::post_signup_preview`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -321,6 +354,7 @@ pub struct PostSignupPreviewRequest<'a> {
     body: &'a models::MembershipSignupRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> PostSignupPreviewRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -329,6 +363,7 @@ impl<'a> PostSignupPreviewRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -342,18 +377,22 @@ impl<'a> PostSignupPreviewRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for PostSignupPreviewRequest<'a> {
     type Output = Result<
         models::OpenApiV1SignupPreviewDto,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Memberships::signup_membership`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -362,6 +401,7 @@ pub struct SignupMembershipRequest<'a> {
     body: &'a models::MembershipSignupRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> SignupMembershipRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -370,6 +410,7 @@ impl<'a> SignupMembershipRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -383,18 +424,22 @@ impl<'a> SignupMembershipRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for SignupMembershipRequest<'a> {
     type Output = Result<
         models::MembershipSignupResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Memberships::post_membership_preview`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -404,6 +449,7 @@ pub struct PostMembershipPreviewRequest<'a> {
     body: &'a models::MembershipSignupContract,
     retry_non_idempotent: bool,
 }
+
 impl<'a> PostMembershipPreviewRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -412,6 +458,7 @@ impl<'a> PostMembershipPreviewRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -426,18 +473,22 @@ impl<'a> PostMembershipPreviewRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for PostMembershipPreviewRequest<'a> {
     type Output = Result<
         models::OpenApiV1SignupPreviewDto,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Memberships::add_membership`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -447,6 +498,7 @@ pub struct AddMembershipRequest<'a> {
     body: &'a models::MembershipSignupContract,
     retry_non_idempotent: bool,
 }
+
 impl<'a> AddMembershipRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -455,6 +507,7 @@ impl<'a> AddMembershipRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
         self.client
@@ -467,15 +520,19 @@ impl<'a> AddMembershipRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for AddMembershipRequest<'a> {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Memberships::get_membership_switch_configurations_for_customer`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -484,12 +541,14 @@ pub struct GetMembershipSwitchConfigurationsForCustomerRequest<'a> {
     customer_id: i64,
     studio_id: Option<i64>,
 }
+
 impl<'a> GetMembershipSwitchConfigurationsForCustomerRequest<'a> {
     /// An optional studio ID to load membership switch configurations for instead of the customer's
     pub fn studio_id(mut self, value: i64) -> Self {
         self.studio_id = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -503,19 +562,23 @@ impl<'a> GetMembershipSwitchConfigurationsForCustomerRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture
 for GetMembershipSwitchConfigurationsForCustomerRequest<'a> {
     type Output = Result<
         Vec<models::MembershipSwitchConfig>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Memberships::get_membership_switch_configuration_for_customer`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -525,12 +588,14 @@ pub struct GetMembershipSwitchConfigurationForCustomerRequest<'a> {
     config_id: i64,
     studio_id: Option<i64>,
 }
+
 impl<'a> GetMembershipSwitchConfigurationForCustomerRequest<'a> {
     /// An optional studio ID to validate whether the specified membership switch configuration is available for that studio
     pub fn studio_id(mut self, value: i64) -> Self {
         self.studio_id = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -548,19 +613,23 @@ impl<'a> GetMembershipSwitchConfigurationForCustomerRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture
 for GetMembershipSwitchConfigurationForCustomerRequest<'a> {
     type Output = Result<
         models::OpenApiV1MembershipSwitchConfigExtended,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Memberships::post_membership_switch_preview`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -571,12 +640,14 @@ pub struct PostMembershipSwitchPreviewRequest<'a> {
     body: &'a models::MembershipSwitch,
     retry_non_idempotent: bool,
 }
+
 impl<'a> PostMembershipSwitchPreviewRequest<'a> {
     /// An optional studio ID to retrieve studio-specific offer information for, such as pricing
     pub fn studio_id(mut self, value: i64) -> Self {
         self.studio_id = Some(value);
         self
     }
+
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
     /// a lost response could perform it twice.
@@ -584,6 +655,7 @@ impl<'a> PostMembershipSwitchPreviewRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -599,18 +671,22 @@ impl<'a> PostMembershipSwitchPreviewRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for PostMembershipSwitchPreviewRequest<'a> {
     type Output = Result<
         models::MembershipSwitchPreview,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Memberships::switch_membership`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -620,6 +696,7 @@ pub struct SwitchMembershipRequest<'a> {
     body: &'a models::MembershipSwitch,
     retry_non_idempotent: bool,
 }
+
 impl<'a> SwitchMembershipRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -628,6 +705,7 @@ impl<'a> SwitchMembershipRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
         self.client
@@ -640,11 +718,14 @@ impl<'a> SwitchMembershipRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for SwitchMembershipRequest<'a> {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -2,37 +2,104 @@
 
 //! Operations, grouped as the API groups them (by tag). Reach a group through the
 //! matching method on [`Client`](crate::Client).
+#[cfg(feature = "appointments")]
 mod appointments;
+
+#[cfg(feature = "appointments")]
 pub use appointments::*;
+
+#[cfg(feature = "checkin-vouchers")]
 mod checkin_vouchers;
+
+#[cfg(feature = "checkin-vouchers")]
 pub use checkin_vouchers::*;
+
+#[cfg(feature = "classes")]
 mod classes;
+
+#[cfg(feature = "classes")]
 pub use classes::*;
+
+#[cfg(feature = "cross-studio")]
 mod cross_studio;
+
+#[cfg(feature = "cross-studio")]
 pub use cross_studio::*;
+
+#[cfg(feature = "customers")]
 mod customers;
+
+#[cfg(feature = "customers")]
 pub use customers::*;
+
+#[cfg(feature = "customers-account")]
 mod customers_account;
+
+#[cfg(feature = "customers-account")]
 pub use customers_account::*;
+
+#[cfg(feature = "customers-communication")]
 mod customers_communication;
+
+#[cfg(feature = "customers-communication")]
 pub use customers_communication::*;
+
+#[cfg(feature = "customers-self-service")]
 mod customers_self_service;
+
+#[cfg(feature = "customers-self-service")]
 pub use customers_self_service::*;
+
+#[cfg(feature = "devices")]
 mod devices;
+
+#[cfg(feature = "devices")]
 pub use devices::*;
+
+#[cfg(feature = "employees")]
 mod employees;
+
+#[cfg(feature = "employees")]
 pub use employees::*;
+
+#[cfg(feature = "finance")]
 mod finance;
+
+#[cfg(feature = "finance")]
 pub use finance::*;
+
+#[cfg(feature = "leads")]
 mod leads;
+
+#[cfg(feature = "leads")]
 pub use leads::*;
+
+#[cfg(feature = "membership-self-service")]
 mod membership_self_service;
+
+#[cfg(feature = "membership-self-service")]
 pub use membership_self_service::*;
+
+#[cfg(feature = "memberships")]
 mod memberships;
+
+#[cfg(feature = "memberships")]
 pub use memberships::*;
+
+#[cfg(feature = "payments")]
 mod payments;
+
+#[cfg(feature = "payments")]
 pub use payments::*;
+
+#[cfg(feature = "studios")]
 mod studios;
+
+#[cfg(feature = "studios")]
 pub use studios::*;
+
+#[cfg(feature = "trial-offers")]
 mod trial_offers;
+
+#[cfg(feature = "trial-offers")]
 pub use trial_offers::*;

@@ -3,15 +3,18 @@
 //! Operations of the `Payments` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Payment operations
 #[derive(Debug, Clone, Copy)]
 pub struct Payments<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Payments<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Create a user payment session
     ///
     /// Required Scopes: `PAYMENT_WRITE`
@@ -32,11 +35,13 @@ impl<'a> Payments<'a> {
         }
     }
 }
+
 static USER_SESSION: rt::Operation = rt::Operation {
     id: "userSession",
     method: rt::Method::POST,
     path: "/v1/payments/user-session",
 };
+
 /// A request to [`Payments::user_session`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -45,6 +50,7 @@ pub struct UserSessionRequest<'a> {
     body: &'a models::PaymentsUserSessionRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> UserSessionRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -53,6 +59,7 @@ impl<'a> UserSessionRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -66,14 +73,17 @@ impl<'a> UserSessionRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for UserSessionRequest<'a> {
     type Output = Result<
         models::PaymentsUserSessionResponse,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -3,15 +3,18 @@
 //! Operations of the `Studios` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Get studio information
 #[derive(Debug, Clone, Copy)]
 pub struct Studios<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> Studios<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get studio utilization
     ///
     /// Required Scopes: `STUDIO_READ`
@@ -26,6 +29,7 @@ impl<'a> Studios<'a> {
             client: self.client,
         }
     }
+
     /// Get studio general information
     ///
     /// Required Scopes: `STUDIO_READ`
@@ -40,6 +44,7 @@ impl<'a> Studios<'a> {
             client: self.client,
         }
     }
+
     /// Get all available studio tags
     ///
     /// Required Scopes: `STUDIO_READ`
@@ -54,6 +59,7 @@ impl<'a> Studios<'a> {
             client: self.client,
         }
     }
+
     /// Update studio's tags
     ///
     /// Required Scopes: `STUDIO_WRITE`
@@ -72,6 +78,7 @@ impl<'a> Studios<'a> {
             body,
         }
     }
+
     /// Confirm contract activation
     ///
     /// If your integration has webhook access, then you need to activate webhook events via this endpoint
@@ -86,37 +93,44 @@ impl<'a> Studios<'a> {
         }
     }
 }
+
 static GET_UTILIZATION: rt::Operation = rt::Operation {
     id: "getUtilization",
     method: rt::Method::GET,
     path: "/v1/studios/utilization",
 };
+
 static GET_STUDIO_INFORMATION: rt::Operation = rt::Operation {
     id: "getStudioInformation",
     method: rt::Method::GET,
     path: "/v1/studios/information",
 };
+
 static GET_ALL: rt::Operation = rt::Operation {
     id: "getAll",
     method: rt::Method::GET,
     path: "/v1/studios/tags",
 };
+
 static UPDATE_STUDIO_TAGS: rt::Operation = rt::Operation {
     id: "updateStudioTags",
     method: rt::Method::PUT,
     path: "/v1/studios/information/tags",
 };
+
 static CONFIRM_ACTIVATION: rt::Operation = rt::Operation {
     id: "confirmActivation",
     method: rt::Method::POST,
     path: "/v1/studios/confirmActivation",
 };
+
 /// A request to [`Studios::get_utilization`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetUtilizationRequest<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GetUtilizationRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -125,21 +139,26 @@ impl<'a> GetUtilizationRequest<'a> {
         self.client.raw().request(&GET_UTILIZATION).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetUtilizationRequest<'a> {
     type Output = Result<models::StudioUtilization, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Studios::get_studio_information`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStudioInformationRequest<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GetStudioInformationRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -148,21 +167,26 @@ impl<'a> GetStudioInformationRequest<'a> {
         self.client.raw().request(&GET_STUDIO_INFORMATION).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetStudioInformationRequest<'a> {
     type Output = Result<models::StudioInformation, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Studios::get_all`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAllRequest<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> GetAllRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -171,15 +195,19 @@ impl<'a> GetAllRequest<'a> {
         self.client.raw().request(&GET_ALL).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetAllRequest<'a> {
     type Output = Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Studios::update_studio_tags`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -187,6 +215,7 @@ pub struct UpdateStudioTagsRequest<'a> {
     client: &'a crate::Client,
     body: &'a Vec<models::Tag>,
 }
+
 impl<'a> UpdateStudioTagsRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -195,15 +224,19 @@ impl<'a> UpdateStudioTagsRequest<'a> {
         self.client.raw().request(&UPDATE_STUDIO_TAGS).json(self.body).send().await
     }
 }
+
 impl<'a> std::future::IntoFuture for UpdateStudioTagsRequest<'a> {
     type Output = Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`Studios::confirm_activation`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -211,6 +244,7 @@ pub struct ConfirmActivationRequest<'a> {
     client: &'a crate::Client,
     retry_non_idempotent: bool,
 }
+
 impl<'a> ConfirmActivationRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -219,6 +253,7 @@ impl<'a> ConfirmActivationRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
         self.client
@@ -229,11 +264,14 @@ impl<'a> ConfirmActivationRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfirmActivationRequest<'a> {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

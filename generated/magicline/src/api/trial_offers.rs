@@ -3,15 +3,18 @@
 //! Operations of the `TrialOffers` group.
 use magicline_runtime as rt;
 use crate::models;
+
 /// Get trial offers information
 #[derive(Debug, Clone, Copy)]
 pub struct TrialOffers<'a> {
     client: &'a crate::Client,
 }
+
 impl<'a> TrialOffers<'a> {
     pub(crate) fn new(client: &'a crate::Client) -> Self {
         Self { client }
     }
+
     /// Get bookable trial offer classes
     ///
     /// Required Scopes: `TRIAL_OFFER_READ`
@@ -32,6 +35,7 @@ impl<'a> TrialOffers<'a> {
             slice_size: None,
         }
     }
+
     /// Get bookable trial offer appointments
     ///
     /// Required Scopes: `TRIAL_OFFER_READ`
@@ -52,6 +56,7 @@ impl<'a> TrialOffers<'a> {
             slice_size: None,
         }
     }
+
     /// Get trial offer config
     ///
     /// Required Scopes: `TRIAL_OFFER_READ`
@@ -70,6 +75,7 @@ impl<'a> TrialOffers<'a> {
             config_id,
         }
     }
+
     /// Validate for lead customer creation
     ///
     /// Required Scopes: `TRIAL_OFFER_WRITE`
@@ -89,6 +95,7 @@ impl<'a> TrialOffers<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Create a lead customer
     ///
     /// Required Scopes: `TRIAL_OFFER_WRITE`
@@ -108,6 +115,7 @@ impl<'a> TrialOffers<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Get class slots for trial offers
     ///
     /// Required Scopes: `TRIAL_OFFER_READ`
@@ -130,6 +138,7 @@ impl<'a> TrialOffers<'a> {
             slice_size: None,
         }
     }
+
     /// Get bookable appointment slots for trial offers
     ///
     /// Required Scopes: `TRIAL_OFFER_READ`
@@ -153,6 +162,7 @@ impl<'a> TrialOffers<'a> {
             slot_window_start_date: None,
         }
     }
+
     /// Validate class slot is bookable for trial offers
     ///
     /// Required Scopes: `TRIAL_OFFER_WRITE`
@@ -172,6 +182,7 @@ impl<'a> TrialOffers<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Validate for appointment booking for trial offers
     ///
     /// Required Scopes: `TRIAL_OFFER_WRITE`
@@ -191,6 +202,7 @@ impl<'a> TrialOffers<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Book a class slot for trial offers
     ///
     /// Required Scopes: `TRIAL_OFFER_WRITE`
@@ -210,6 +222,7 @@ impl<'a> TrialOffers<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Book an appointment for trial offers
     ///
     /// Required Scopes: `TRIAL_OFFER_WRITE`
@@ -229,6 +242,7 @@ impl<'a> TrialOffers<'a> {
             retry_non_idempotent: false,
         }
     }
+
     /// Confirm the booking of trial offers
     ///
     /// Required Scopes: `TRIAL_OFFER_WRITE`
@@ -249,66 +263,79 @@ impl<'a> TrialOffers<'a> {
         }
     }
 }
+
 static GET_BOOKABLE_TRIAL_OFFER_CLASSES: rt::Operation = rt::Operation {
     id: "getBookableTrialOfferClasses",
     method: rt::Method::GET,
     path: "/v1/trial-offers/bookable-trial-offers/classes",
 };
+
 static GET_BOOKABLE_TRIAL_OFFER_APPOINTMENTS: rt::Operation = rt::Operation {
     id: "getBookableTrialOfferAppointments",
     method: rt::Method::GET,
     path: "/v1/trial-offers/bookable-trial-offers/appointments/bookable",
 };
+
 static GET_TRIAL_OFFER_CONFIG: rt::Operation = rt::Operation {
     id: "getTrialOfferConfig",
     method: rt::Method::GET,
     path: "/v1/trial-offers/config/{configId}",
 };
+
 static VALIDATE_FOR_LEAD_CUSTOMER_CREATION: rt::Operation = rt::Operation {
     id: "validateForLeadCustomerCreation",
     method: rt::Method::POST,
     path: "/v1/trial-offers/lead/validate",
 };
+
 static CREATE_LEAD_CUSTOMER: rt::Operation = rt::Operation {
     id: "createLeadCustomer",
     method: rt::Method::POST,
     path: "/v1/trial-offers/lead/create",
 };
+
 static GET_CLASS_SLOTS_FOR_TRIAL_OFFERS: rt::Operation = rt::Operation {
     id: "getClassSlotsForTrialOffers",
     method: rt::Method::GET,
     path: "/v1/trial-offers/bookable-trial-offers/classes/{classId}/slots",
 };
+
 static GET_BOOKABLE_APPOINTMENT_SLOTS_FOR_TRIAL_OFFERS: rt::Operation = rt::Operation {
     id: "getBookableAppointmentSlotsForTrialOffers",
     method: rt::Method::GET,
     path: "/v1/trial-offers/bookable-trial-offers/appointments/bookable/{bookableAppointmentId}/slots",
 };
+
 static VALIDATE_CLASS_SLOT_FOR_TRIAL_OFFERS: rt::Operation = rt::Operation {
     id: "validateClassSlotForTrialOffers",
     method: rt::Method::POST,
     path: "/v1/trial-offers/classes/booking/validate",
 };
+
 static VALIDATE_FOR_APPOINTMENT_BOOKING_FOR_TRIAL_OFFERS: rt::Operation = rt::Operation {
     id: "validateForAppointmentBookingForTrialOffers",
     method: rt::Method::POST,
     path: "/v1/trial-offers/appointments/booking/validate",
 };
+
 static BOOK_CLASS_SLOT_FOR_TRIAL_OFFERS: rt::Operation = rt::Operation {
     id: "bookClassSlotForTrialOffers",
     method: rt::Method::POST,
     path: "/v1/trial-offers/classes/booking/book",
 };
+
 static BOOK_APPOINTMENT_FOR_TRIAL_OFFER: rt::Operation = rt::Operation {
     id: "bookAppointmentForTrialOffer",
     method: rt::Method::POST,
     path: "/v1/trial-offers/appointments/booking/book",
 };
+
 static CONFIRM_TRIAL_OFFER_BOOKING: rt::Operation = rt::Operation {
     id: "confirmTrialOfferBooking",
     method: rt::Method::POST,
     path: "/v1/trial-offers/bookings/{bookingId}/confirm",
 };
+
 /// A request to [`TrialOffers::get_bookable_trial_offer_classes`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -317,6 +344,7 @@ pub struct GetBookableTrialOfferClassesRequest<'a> {
     offset: Option<String>,
     slice_size: Option<i32>,
 }
+
 impl<'a> GetBookableTrialOfferClassesRequest<'a> {
     /// Offset from last request (last ID of the class)
     ///
@@ -325,6 +353,7 @@ impl<'a> GetBookableTrialOfferClassesRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
@@ -332,6 +361,7 @@ impl<'a> GetBookableTrialOfferClassesRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -347,6 +377,7 @@ impl<'a> GetBookableTrialOfferClassesRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -364,18 +395,22 @@ impl<'a> GetBookableTrialOfferClassesRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetBookableTrialOfferClassesRequest<'a> {
     type Output = Result<
         models::TrialOfferClassesSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`TrialOffers::get_bookable_trial_offer_appointments`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -384,6 +419,7 @@ pub struct GetBookableTrialOfferAppointmentsRequest<'a> {
     offset: Option<String>,
     slice_size: Option<i32>,
 }
+
 impl<'a> GetBookableTrialOfferAppointmentsRequest<'a> {
     /// Offset from last request (last ID of the bookable appointment)
     ///
@@ -392,6 +428,7 @@ impl<'a> GetBookableTrialOfferAppointmentsRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
@@ -399,6 +436,7 @@ impl<'a> GetBookableTrialOfferAppointmentsRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -414,6 +452,7 @@ impl<'a> GetBookableTrialOfferAppointmentsRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -434,18 +473,22 @@ impl<'a> GetBookableTrialOfferAppointmentsRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetBookableTrialOfferAppointmentsRequest<'a> {
     type Output = Result<
         models::BookableTrialOfferAppointmentsSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`TrialOffers::get_trial_offer_config`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -453,6 +496,7 @@ pub struct GetTrialOfferConfigRequest<'a> {
     client: &'a crate::Client,
     config_id: i64,
 }
+
 impl<'a> GetTrialOfferConfigRequest<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -466,15 +510,19 @@ impl<'a> GetTrialOfferConfigRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for GetTrialOfferConfigRequest<'a> {
     type Output = Result<models::TrialOfferConfig, rt::Error<models::ErrorResponse>>;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`TrialOffers::validate_for_lead_customer_creation`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -483,6 +531,7 @@ pub struct ValidateForLeadCustomerCreationRequest<'a> {
     body: &'a models::TrialOfferLeadCustomerCreationRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> ValidateForLeadCustomerCreationRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -491,6 +540,7 @@ impl<'a> ValidateForLeadCustomerCreationRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -507,18 +557,22 @@ impl<'a> ValidateForLeadCustomerCreationRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ValidateForLeadCustomerCreationRequest<'a> {
     type Output = Result<
         models::TrialOfferLeadCustomerCreationValidationResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`TrialOffers::create_lead_customer`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -527,6 +581,7 @@ pub struct CreateLeadCustomerRequest<'a> {
     body: &'a models::TrialOfferLeadCustomerCreationRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> CreateLeadCustomerRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -535,6 +590,7 @@ impl<'a> CreateLeadCustomerRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -551,18 +607,22 @@ impl<'a> CreateLeadCustomerRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for CreateLeadCustomerRequest<'a> {
     type Output = Result<
         models::TrialOfferLeadCustomerCreationResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`TrialOffers::get_class_slots_for_trial_offers`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -572,6 +632,7 @@ pub struct GetClassSlotsForTrialOffersRequest<'a> {
     offset: Option<String>,
     slice_size: Option<i32>,
 }
+
 impl<'a> GetClassSlotsForTrialOffersRequest<'a> {
     /// Offset from last request
     ///
@@ -580,6 +641,7 @@ impl<'a> GetClassSlotsForTrialOffersRequest<'a> {
         self.offset = Some(value.into());
         self
     }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
@@ -587,6 +649,7 @@ impl<'a> GetClassSlotsForTrialOffersRequest<'a> {
         self.slice_size = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -600,6 +663,7 @@ impl<'a> GetClassSlotsForTrialOffersRequest<'a> {
             .send()
             .await
     }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
     /// previous one is used up, until the server says there is no more.
     pub fn items(
@@ -617,18 +681,22 @@ impl<'a> GetClassSlotsForTrialOffersRequest<'a> {
         )
     }
 }
+
 impl<'a> std::future::IntoFuture for GetClassSlotsForTrialOffersRequest<'a> {
     type Output = Result<
         models::ClassSlotSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`TrialOffers::get_bookable_appointment_slots_for_trial_offers`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -639,12 +707,14 @@ pub struct GetBookableAppointmentSlotsForTrialOffersRequest<'a> {
     days_ahead: Option<i32>,
     slot_window_start_date: Option<rt::chrono::NaiveDate>,
 }
+
 impl<'a> GetBookableAppointmentSlotsForTrialOffersRequest<'a> {
     /// Id of the customer
     pub fn customer_id(mut self, value: i64) -> Self {
         self.customer_id = Some(value);
         self
     }
+
     /// Days from now on to look ahead
     ///
     /// Server default: `1`
@@ -652,11 +722,13 @@ impl<'a> GetBookableAppointmentSlotsForTrialOffersRequest<'a> {
         self.days_ahead = Some(value);
         self
     }
+
     /// Bookable appointment slots are calculated in the window from slotWindowStartDate to (slotWindowStartDate + daysAhead)
     pub fn slot_window_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.slot_window_start_date = Some(value);
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -672,19 +744,23 @@ impl<'a> GetBookableAppointmentSlotsForTrialOffersRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture
 for GetBookableAppointmentSlotsForTrialOffersRequest<'a> {
     type Output = Result<
         Vec<models::BookableAppointmentSlot>,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`TrialOffers::validate_class_slot_for_trial_offers`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -693,6 +769,7 @@ pub struct ValidateClassSlotForTrialOffersRequest<'a> {
     body: &'a models::ClassSlotBookingRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> ValidateClassSlotForTrialOffersRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -701,6 +778,7 @@ impl<'a> ValidateClassSlotForTrialOffersRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -717,18 +795,22 @@ impl<'a> ValidateClassSlotForTrialOffersRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ValidateClassSlotForTrialOffersRequest<'a> {
     type Output = Result<
         models::ClassSlotBookingValidationResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`TrialOffers::validate_for_appointment_booking_for_trial_offers`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -737,6 +819,7 @@ pub struct ValidateForAppointmentBookingForTrialOffersRequest<'a> {
     body: &'a models::AppointmentBookingRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> ValidateForAppointmentBookingForTrialOffersRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -745,6 +828,7 @@ impl<'a> ValidateForAppointmentBookingForTrialOffersRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -761,19 +845,23 @@ impl<'a> ValidateForAppointmentBookingForTrialOffersRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture
 for ValidateForAppointmentBookingForTrialOffersRequest<'a> {
     type Output = Result<
         models::AppointmentBookingValidationResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`TrialOffers::book_class_slot_for_trial_offers`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -782,6 +870,7 @@ pub struct BookClassSlotForTrialOffersRequest<'a> {
     body: &'a models::ClassSlotBookingRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> BookClassSlotForTrialOffersRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -790,6 +879,7 @@ impl<'a> BookClassSlotForTrialOffersRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -803,18 +893,22 @@ impl<'a> BookClassSlotForTrialOffersRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for BookClassSlotForTrialOffersRequest<'a> {
     type Output = Result<
         models::ClassSlotBookingResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`TrialOffers::book_appointment_for_trial_offer`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -823,6 +917,7 @@ pub struct BookAppointmentForTrialOfferRequest<'a> {
     body: &'a models::AppointmentBookingRequest,
     retry_non_idempotent: bool,
 }
+
 impl<'a> BookAppointmentForTrialOfferRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -831,6 +926,7 @@ impl<'a> BookAppointmentForTrialOfferRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -844,18 +940,22 @@ impl<'a> BookAppointmentForTrialOfferRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for BookAppointmentForTrialOfferRequest<'a> {
     type Output = Result<
         models::AppointmentBookingResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
 }
+
 /// A request to [`TrialOffers::confirm_trial_offer_booking`]; await it or call [`send`](Self::send).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -864,6 +964,7 @@ pub struct ConfirmTrialOfferBookingRequest<'a> {
     booking_id: i64,
     retry_non_idempotent: bool,
 }
+
 impl<'a> ConfirmTrialOfferBookingRequest<'a> {
     /// Lets the client retry this request after a rate limit, an unavailable server or a
     /// lost connection. Off by default: the operation is not idempotent, and a retry after
@@ -872,6 +973,7 @@ impl<'a> ConfirmTrialOfferBookingRequest<'a> {
         self.retry_non_idempotent = retry;
         self
     }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -885,14 +987,17 @@ impl<'a> ConfirmTrialOfferBookingRequest<'a> {
             .await
     }
 }
+
 impl<'a> std::future::IntoFuture for ConfirmTrialOfferBookingRequest<'a> {
     type Output = Result<
         models::BookingConfirmationResult,
         rt::Error<models::ErrorResponse>,
     >;
+
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
     >;
+
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

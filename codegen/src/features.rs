@@ -1,0 +1,113 @@
+//! One cargo feature per operation group, so an application that uses a few groups compiles a
+//! fraction of the crate. A type is compiled when any feature whose operations reach it (through
+//! parameters, bodies, responses, errors and the fields of those types) is on.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::operations::{Api, Body, Success};
+use crate::types::{TypeDef, TypeSpace};
+
+/// Which features each type needs; a type missing from the map is always compiled.
+#[derive(Debug, Default)]
+pub(crate) struct FeaturePlan {
+    pub features: Vec<String>,
+    gates: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl FeaturePlan {
+    pub(crate) fn new(types: &TypeSpace<'_>, api: &Api) -> Self {
+        let features: Vec<String> = api.groups.iter().map(|g| feature_name(&g.module)).collect();
+        let edges = type_edges(types, api);
+        let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for group in &api.groups {
+            let mut roots = BTreeSet::new();
+            for op in &group.operations {
+                op.params.iter().for_each(|p| p.ty.all_names(&mut roots));
+                match &op.body {
+                    Some(Body::Json { ty, .. }) => ty.all_names(&mut roots),
+                    Some(Body::Multipart { parts }) => parts.iter().for_each(|p| p.ty.all_names(&mut roots)),
+                    None => {}
+                }
+                if let Success::Json(ty) = &op.success {
+                    ty.all_names(&mut roots);
+                }
+                if let Some(pagination) = &op.pagination {
+                    pagination.item.all_names(&mut roots);
+                }
+                roots.extend(op.error.clone());
+            }
+            for name in reachable(&edges, roots) {
+                users.entry(name).or_default().insert(feature_name(&group.module));
+            }
+        }
+        let all: BTreeSet<String> = features.iter().cloned().collect();
+        let gates = users.into_iter().filter(|(_, groups)| *groups != all).collect();
+        FeaturePlan { features, gates }
+    }
+
+    /// `#[cfg(...)]` for the items of type `name`, or nothing when it is always compiled.
+    pub(crate) fn cfg_for_type(&self, name: &str) -> TokenStream {
+        match self.gates.get(name) {
+            Some(groups) => cfg_any(groups.iter()),
+            None => TokenStream::new(),
+        }
+    }
+
+    /// `#[cfg(feature = "...")]` for a group's module and accessor.
+    pub(crate) fn cfg_for_group(&self, module: &str) -> TokenStream {
+        cfg_any(std::iter::once(&feature_name(module)))
+    }
+}
+
+/// Cargo feature names are conventionally kebab-case: `customers_self_service` ->
+/// `customers-self-service`.
+fn feature_name(module: &str) -> String {
+    module.replace('_', "-")
+}
+
+fn cfg_any<'a>(features: impl Iterator<Item = &'a String>) -> TokenStream {
+    let features: Vec<&String> = features.collect();
+    match features.as_slice() {
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// Type name -> names of the types it mentions.
+fn type_edges(types: &TypeSpace<'_>, api: &Api) -> BTreeMap<String, BTreeSet<String>> {
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (name, def) in types.defs() {
+        let mut out = BTreeSet::new();
+        match def {
+            TypeDef::Struct(s) => {
+                s.fields.iter().for_each(|f| f.ty.all_names(&mut out));
+                if let Some(additional) = &s.additional {
+                    additional.all_names(&mut out);
+                }
+            }
+            TypeDef::Union(u) => u.variants.iter().for_each(|(_, ty)| ty.all_names(&mut out)),
+            TypeDef::Alias(a) => a.ty.all_names(&mut out),
+            TypeDef::Enum(_) => {}
+        }
+        edges.insert(name.clone(), out);
+    }
+    for body in &api.error_bodies {
+        let entry = edges.entry(body.name.clone()).or_default();
+        body.statuses.iter().filter_map(|s| s.body.as_ref()).for_each(|ty| ty.all_names(entry));
+    }
+    edges
+}
+
+fn reachable(edges: &BTreeMap<String, BTreeSet<String>>, roots: BTreeSet<String>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<String> = roots.into_iter().collect();
+    while let Some(name) = stack.pop() {
+        if seen.insert(name.clone()) {
+            stack.extend(edges.get(&name).into_iter().flatten().cloned());
+        }
+    }
+    seen
+}
