@@ -49,6 +49,11 @@ impl Pointer {
         Pointer(String::new())
     }
 
+    /// The pointer a local `$ref` (`#/components/schemas/Pet`) names.
+    pub(crate) fn from_ref(reference: &str) -> Self {
+        Pointer(reference.trim_start_matches('#').to_owned())
+    }
+
     pub(crate) fn join(&self, segment: impl std::fmt::Display) -> Self {
         let segment = segment.to_string().replace('~', "~0").replace('/', "~1");
         Pointer(format!("{}/{segment}", self.0))

@@ -12,6 +12,7 @@
 //! }
 //! ```
 
+mod contract;
 mod docs;
 mod error;
 mod features;
@@ -21,6 +22,7 @@ mod render;
 mod spec;
 mod types;
 
+pub use contract::{CONTRACT_CALLS_PATH, generate_contract_calls};
 pub use error::Error;
 pub use spec::Spec;
 
@@ -79,9 +81,14 @@ pub struct GeneratedFile {
 /// Generates the crate for `spec`: `Cargo.toml`, `src/lib.rs` (the client), `src/models.rs`
 /// (every schema) and `src/api/` (one file per operation group).
 pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
+    generate_unlocated(spec, settings).map_err(|error| spec.locate(error))
+}
+
+fn generate_unlocated(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
     let api = spec.openapi();
     let mut types = types::TypeSpace::new(api)?;
     let operations = operations::collect(api, &mut types)?;
+    types.finish()?;
     types.break_cycles();
 
     let plan = features::FeaturePlan::new(&types, &operations);

@@ -14,7 +14,8 @@ use crate::names::{self, Namespace};
 use crate::types::{RType, TypeDef, TypeSpace};
 
 /// Names the `api` module uses itself.
-const RESERVED_API_NAMES: &[&str] = &["Client", "ClientBuilder", "Error", "Option", "Result", "String", "Vec"];
+const RESERVED_API_NAMES: &[&str] =
+    &["Client", "ClientBuilder", "Error", "Option", "Result", "String", "Vec", "Default", "Box", "Some", "None"];
 
 #[derive(Debug, Clone)]
 pub(crate) struct Api {
@@ -139,6 +140,9 @@ pub(crate) struct ErrorStatus {
     pub body: Option<RType>,
 }
 
+/// A set of documented error statuses, and the operations (group, index) documenting it.
+type ErrorShape = (Vec<ErrorStatus>, Vec<(usize, usize)>);
+
 /// Builds the operation model. Inline schemas found here are added to `types`.
 pub(crate) fn collect(api: &OpenAPI, types: &mut TypeSpace<'_>) -> Result<Api, Error> {
     let mut registry = GroupRegistry::default();
@@ -148,7 +152,7 @@ pub(crate) fn collect(api: &OpenAPI, types: &mut TypeSpace<'_>) -> Result<Api, E
         registry.group(&tag.name, tag.description.as_deref());
     }
 
-    let mut error_shapes: Vec<(Vec<ErrorStatus>, Vec<(usize, usize)>)> = Vec::new();
+    let mut error_shapes: Vec<ErrorShape> = Vec::new();
     let mut operation_count = 0;
     let paths_pointer = Pointer::root().join("paths");
     for (path, item) in &api.paths.paths {
@@ -161,14 +165,17 @@ pub(crate) fn collect(api: &OpenAPI, types: &mut TypeSpace<'_>) -> Result<Api, E
         };
         for (method, operation) in item.iter() {
             let pointer = item_pointer.join(method);
-            let tag = operation.tags.first().map(String::as_str).unwrap_or("default");
+            let tag = operation.tags.first().map(String::as_str).unwrap_or("untagged");
             let group = registry.group(tag, None);
             let groups = &mut registry.groups;
             let path_level = (&item.parameters[..], &item_pointer);
             let mut def = operation_def(api, types, path, method, operation, path_level, &pointer)?;
             def.builder_name = registry.api_names.claim(format!("{}Request", names::camel(&def.id)));
             def.static_name = def.method_name.to_uppercase();
-            let taken = method_names.entry(groups[group].struct_name.clone()).or_default();
+            // `new` is the group's own constructor.
+            let taken = method_names
+                .entry(groups[group].struct_name.clone())
+                .or_insert_with(|| Namespace::with_reserved(&["new"]));
             def.method_name = taken.claim(def.method_name.clone());
             def.static_name = def.method_name.to_uppercase();
 
@@ -212,7 +219,8 @@ impl Default for GroupRegistry {
             groups: Vec::new(),
             by_tag: BTreeMap::new(),
             api_names: Namespace::with_reserved(RESERVED_API_NAMES),
-            modules: Namespace::with_reserved(&["models", "client", "error", "api"]),
+            // `default` would collide with the crate's default feature set.
+            modules: Namespace::with_reserved(&["models", "client", "error", "api", "default"]),
             accessors: Namespace::with_reserved(&["builder", "new", "from", "clone", "raw", "base_url", "request"]),
         }
     }
@@ -249,11 +257,17 @@ fn operation_def(
     let prefix = names::camel(&id);
     let summary = operation.summary.as_deref().map(docs::sanitise);
     let description = operation.description.as_deref().map(docs::sanitise);
-    let mut doc = [summary, description].into_iter().flatten().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n\n");
-    doc.push_str(&format!("\n\n`{} {path}`", method.to_uppercase()));
+    let endpoint = format!("`{} {path}`", method.to_uppercase());
+    let doc = [summary, description, Some(endpoint)]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
 
     let mut params = Vec::new();
-    let mut param_names = Namespace::with_reserved(&["self", "body"]);
+    let reserved: &[&str] = if operation.request_body.is_some() { &["self", "body"] } else { &["self"] };
+    let mut param_names = Namespace::with_reserved(reserved);
     // Operation-level parameters override path-level ones with the same name and location.
     let mut all: Vec<(&ReferenceOr<Parameter>, Pointer)> = Vec::new();
     for (index, parameter) in operation.parameters.iter().enumerate() {
@@ -285,7 +299,7 @@ fn operation_def(
             }
         };
         let hint = format!("{prefix}{}", names::camel(&data.name));
-        let ty = types.schema_type(schema, &hint, &parameter_pointer.join("schema"))?;
+        let ty = types.member_type(schema, &hint, &data.name, &parameter_pointer.join("schema"))?;
         let mut doc = docs::doc_text(data.description.as_deref(), data.example.as_ref());
         if let ReferenceOr::Item(schema) = schema {
             if let Some(default) = &schema.schema_data.default {
@@ -388,7 +402,7 @@ fn request_body(
     if let Some((media_type, media)) = body.content.iter().find(|(m, _)| is_json(m)) {
         let schema_pointer = content_pointer.join(media_type).join("schema");
         let ty = match &media.schema {
-            Some(schema) => types.schema_type(schema, &format!("{prefix}Request"), &schema_pointer)?,
+            Some(schema) => types.schema_type(schema, &format!("{prefix}Body"), &schema_pointer)?,
             None => RType::Json,
         };
         let doc = docs::doc_text(body.description.as_deref(), None);
@@ -419,7 +433,12 @@ fn multipart_body(
     let mut parts = Vec::new();
     for (name, property) in properties {
         let part_pointer = schema_pointer.join("properties").join(name);
-        let ty = types.boxed_schema_type(property, &format!("{prefix}{}", names::camel(name)), &part_pointer)?;
+        // A binary part is a file upload; everywhere else `format: binary` is just text.
+        let ty = if is_binary(property) {
+            RType::File
+        } else {
+            types.boxed_schema_type(property, &format!("{prefix}{}", names::camel(name)), &part_pointer)?
+        };
         let doc = match property {
             ReferenceOr::Item(s) => docs::doc_text(s.schema_data.description.as_deref(), None),
             ReferenceOr::Reference { .. } => String::new(),
@@ -433,6 +452,17 @@ fn multipart_body(
         });
     }
     Ok(Body::Multipart { parts })
+}
+
+fn is_binary(schema: &ReferenceOr<Box<Schema>>) -> bool {
+    let ReferenceOr::Item(schema) = schema else { return false };
+    match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => {
+            matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+        }
+        openapiv3::SchemaKind::Any(any) => any.format.as_deref() == Some("binary"),
+        _ => false,
+    }
 }
 
 type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
@@ -581,7 +611,7 @@ fn status_name(status: &str) -> String {
 /// spec with a single set calls it `ApiError`.
 fn name_error_bodies(
     groups: &mut [Group],
-    shapes: Vec<(Vec<ErrorStatus>, Vec<(usize, usize)>)>,
+    shapes: Vec<ErrorShape>,
     types: &TypeSpace<'_>,
     api_names: &mut Namespace,
 ) -> Vec<ErrorBody> {

@@ -27,12 +27,12 @@ fn ident(name: &str) -> Ident {
 
 /// Where a type is named from: inside `models`, or from another module of the crate.
 #[derive(Clone, Copy)]
-enum Scope {
+pub(crate) enum Scope {
     Models,
     Elsewhere,
 }
 
-fn type_tokens(ty: &RType, scope: Scope) -> TokenStream {
+pub(crate) fn type_tokens(ty: &RType, scope: Scope) -> TokenStream {
     match ty {
         RType::String => quote!(String),
         RType::Bool => quote!(bool),
@@ -129,12 +129,16 @@ pub(crate) fn models_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, pl
     });
     let pages = api.pages.iter().map(|(name, page)| gate(page_tokens(name, page), &plan.cfg_for_type(name)));
     let errors = api.error_bodies.iter().map(|body| gate(error_body_tokens(body), &plan.cfg_for_type(&body.name)));
-    let tokens = quote! {
-        //! Every type the API sends or receives.
-        use magicline_runtime as rt;
+    let items = quote! {
         #(#definitions)*
         #(#pages)*
         #(#errors)*
+    };
+    let runtime_import = uses_path(&items, "rt").then(|| quote!(use magicline_runtime as rt;));
+    let tokens = quote! {
+        //! Every type the API sends or receives.
+        #runtime_import
+        #items
     };
     format_file(&info.header, tokens, "#/components/schemas")
 }
@@ -149,6 +153,36 @@ fn type_doc(doc: &str, deprecated: bool) -> TokenStream {
     } else {
         docs::attributes(doc)
     }
+}
+
+/// Whether `tokens` mention the path root `root` (`rt::...`), to import only what is used.
+fn uses_path(tokens: &TokenStream, root: &str) -> bool {
+    use proc_macro2::TokenTree;
+    let mut previous_is_root = false;
+    let mut colons = 0;
+    for token in tokens.clone() {
+        match &token {
+            TokenTree::Group(group) if uses_path(&group.stream(), root) => return true,
+            TokenTree::Ident(ident) => {
+                previous_is_root = ident == root;
+                colons = 0;
+                continue;
+            }
+            TokenTree::Punct(p) if p.as_char() == ':' && previous_is_root => {
+                colons += 1;
+                if colons == 2 {
+                    return true;
+                }
+                continue;
+            }
+            // Attribute strings such as `deserialize_with = "rt::lenient::string"`.
+            TokenTree::Literal(literal) if literal.to_string().starts_with(&format!("\"{root}::")) => return true,
+            _ => {}
+        }
+        previous_is_root = false;
+        colons = 0;
+    }
+    false
 }
 
 /// Puts `cfg` on every item in `items` (a type, its impls).
@@ -346,7 +380,7 @@ fn union_tokens(def: &UnionDef) -> TokenStream {
     let variants = def.variants.iter().map(|(variant, ty)| {
         let variant = ident(variant);
         let ty = type_tokens(ty, Scope::Models);
-        let doc = format!(" The value is a `{}`.", variant);
+        let doc = format!(" The `{variant}` alternative.");
         quote! { #[doc = #doc] #variant(#ty), }
     });
     quote! {
@@ -409,20 +443,52 @@ fn error_body_tokens(body: &ErrorBody) -> TokenStream {
         s if s.contains(['X', 'x']) => 1,
         _ => 0,
     });
-    if body.shared.is_some() {
+    let decode = |variant: Option<&str>, has_body: bool| match (variant, has_body) {
+        (None, _) => quote!(Some(rt::decode_json(body))),
+        (Some(variant), true) => {
+            let variant = ident(variant);
+            quote!(Some(rt::decode_json(body).map(Self::#variant)))
+        }
+        (Some(variant), false) => {
+            let variant = ident(variant);
+            quote!(Some(Ok(Self::#variant)))
+        }
+    };
+    let shared = body.shared.is_some();
+    let arms: Vec<(TokenStream, TokenStream)> = if shared {
+        // One body type for every status: one arm listing them all.
         let patterns = statuses.iter().map(|s| status_pattern(&s.status));
-        let has_default = statuses.iter().any(|s| s.status == "default");
-        let fallthrough = if has_default { TokenStream::new() } else { quote!(_ => None,) };
-        return quote! {
-            impl rt::ErrorBody for #name {
-                fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
-                    match status.as_u16() {
-                        #(#patterns)|* => Some(rt::decode_json(body)),
-                        #fallthrough
-                    }
+        vec![(quote!(#(#patterns)|*), decode(None, true))]
+    } else {
+        statuses.iter().map(|s| (status_pattern(&s.status), decode(Some(&s.variant), s.body.is_some()))).collect()
+    };
+    let has_default = statuses.iter().any(|s| s.status == "default");
+    let function_body = match arms.as_slice() {
+        // Only `default`: every status decodes the same way, no match needed.
+        [(_, only)] if has_default => quote! {
+            let _ = status;
+            #only
+        },
+        _ => {
+            let arms = arms.iter().map(|(pattern, action)| quote!(#pattern => #action,));
+            let fallthrough = (!has_default).then(|| quote!(_ => None,));
+            quote! {
+                match status.as_u16() {
+                    #(#arms)*
+                    #fallthrough
                 }
             }
-        };
+        }
+    };
+    let implementation = quote! {
+        impl rt::ErrorBody for #name {
+            fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
+                #function_body
+            }
+        }
+    };
+    if shared {
+        return implementation;
     }
     let variants = body.statuses.iter().map(|s| {
         let doc = docs::attributes(&format!("`{}`: {}", s.status, s.doc));
@@ -435,16 +501,6 @@ fn error_body_tokens(body: &ErrorBody) -> TokenStream {
             None => quote! { #doc #variant, },
         }
     });
-    let arms = statuses.iter().map(|s| {
-        let pattern = status_pattern(&s.status);
-        let variant = ident(&s.variant);
-        match &s.body {
-            Some(_) => quote! { #pattern => Some(rt::decode_json(body).map(Self::#variant)), },
-            None => quote! { #pattern => Some(Ok(Self::#variant)), },
-        }
-    });
-    let has_default = statuses.iter().any(|s| s.status == "default");
-    let fallthrough = if has_default { TokenStream::new() } else { quote!(_ => None,) };
     quote! {
         /// The documented error responses, by status.
         #[derive(Debug, Clone, PartialEq)]
@@ -452,14 +508,7 @@ fn error_body_tokens(body: &ErrorBody) -> TokenStream {
             #(#variants)*
         }
 
-        impl rt::ErrorBody for #name {
-            fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
-                match status.as_u16() {
-                    #(#arms)*
-                    #fallthrough
-                }
-            }
-        }
+        #implementation
     }
 }
 
@@ -469,7 +518,7 @@ fn error_body_tokens(body: &ErrorBody) -> TokenStream {
 pub(crate) fn group_file(info: &CrateInfo, group: &Group) -> Result<String, Error> {
     let name = ident(&group.struct_name);
     let doc = docs::attributes(&group.doc);
-    let methods = group.operations.iter().map(|op| operation_method(op));
+    let methods = group.operations.iter().map(operation_method);
     let statics = group.operations.iter().map(|op| {
         let static_name = ident(&op.static_name);
         let id = &op.id;
@@ -481,10 +530,15 @@ pub(crate) fn group_file(info: &CrateInfo, group: &Group) -> Result<String, Erro
     });
     let builders = group.operations.iter().map(|op| request_builder(&group.struct_name, op));
     let module_doc = format!(" Operations of the `{}` group.", group.struct_name);
+    let body = quote! {
+        #(#statics)*
+        #(#builders)*
+    };
+    let models_import = uses_path(&body, "models").then(|| quote!(use crate::models;));
     let tokens = quote! {
         #![doc = #module_doc]
         use magicline_runtime as rt;
-        use crate::models;
+        #models_import
 
         #doc
         #[derive(Debug, Clone, Copy)]
@@ -500,8 +554,7 @@ pub(crate) fn group_file(info: &CrateInfo, group: &Group) -> Result<String, Erro
             #(#methods)*
         }
 
-        #(#statics)*
-        #(#builders)*
+        #body
     };
     format_file(&info.header, tokens, "#/paths")
 }
@@ -621,6 +674,15 @@ fn operation_method(op: &OperationDef) -> TokenStream {
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
     let mut doc = op.doc.clone();
+    let described: Vec<String> = inputs(op)
+        .iter()
+        .filter(|i| i.required && !i.doc.is_empty())
+        .map(|i| format!("- `{}`: {}", i.name, i.doc.split("\n\n").next().unwrap_or_default().replace('\n', " ")))
+        .collect();
+    if !described.is_empty() {
+        doc.push_str("\n\n# Arguments\n\n");
+        doc.push_str(&described.join("\n"));
+    }
     let optional: Vec<String> = inputs(op).iter().filter(|i| !i.required).map(|i| format!("`{}`", i.name)).collect();
     if !optional.is_empty() {
         doc.push_str(&format!("\n\nOptional inputs are set on the returned request: {}.", optional.join(", ")));
@@ -841,7 +903,10 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
         crate_doc.push_str("\n\n");
     }
     let crate_name = info.crate_name.replace('-', "_");
-    let example_group = api.groups.first().map(|g| g.accessor.clone()).unwrap_or_default();
+    let example_group = match api.groups.first() {
+        Some(group) => format!("let group = client.{}();\n# let _ = group;\n", group.accessor),
+        None => "# let _ = client;\n".to_owned(),
+    };
     let key_line = if info.api_key_header.is_some() { "    .api_key(std::env::var(\"API_KEY\")?)\n" } else { "" };
     crate_doc.push_str(&format!(
         "Generated from the API's OpenAPI document; every operation is a method on an operation\n\
@@ -849,8 +914,7 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
          ```no_run\n\
          # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
          let client = {crate_name}::Client::builder()\n{key_line}    .build()?;\n\
-         let group = client.{example_group}();\n\
-         # let _ = group;\n\
+         {example_group}\
          # Ok(())\n\
          # }}\n\
          ```\n"

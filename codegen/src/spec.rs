@@ -26,6 +26,9 @@ use crate::error::{Error, Pointer};
 #[derive(Debug, Clone)]
 pub struct Spec {
     api: openapiv3::OpenAPI,
+    /// The document as written, to point errors at places that exist in it (normalisation
+    /// adds places such as `allOf/0`).
+    source: Value,
 }
 
 impl Spec {
@@ -36,22 +39,44 @@ impl Spec {
     }
 
     /// Builds a spec from an already parsed JSON value.
-    pub fn from_value(mut document: Value) -> Result<Spec, Error> {
-        check_version(&document)?;
+    pub fn from_value(source: Value) -> Result<Spec, Error> {
+        check_version(&source)?;
+        let mut document = source.clone();
         normalise(&mut document);
+        let located = |error: Error| locate_in(&source, error);
         match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&document) {
-            Ok(api) => Ok(Spec { api }),
+            Ok(api) => Ok(Spec { api, source }),
             // `openapiv3` reads paths and references through custom and untagged deserialisers
             // that lose the position of the error, so look again piece by piece.
-            Err(whole) => Err(locate_error(&document).unwrap_or_else(|| {
+            Err(whole) => Err(located(locate_error(&document).unwrap_or_else(|| {
                 Error::invalid(&pointer_of(&Pointer::root(), whole.path()), whole.into_inner().to_string())
-            })),
+            }))),
         }
+    }
+
+    /// Moves an error's pointer to the deepest place that exists in the document as written.
+    pub(crate) fn locate(&self, error: Error) -> Error {
+        locate_in(&self.source, error)
     }
 
     /// The normalised document.
     pub fn openapi(&self) -> &openapiv3::OpenAPI {
         &self.api
+    }
+}
+
+fn locate_in(source: &Value, error: Error) -> Error {
+    let existing = |pointer: String| {
+        let mut path = pointer.trim_start_matches('#').to_owned();
+        while !path.is_empty() && source.pointer(&path).is_none() {
+            path.truncate(path.rfind('/').unwrap_or(0));
+        }
+        format!("#{path}")
+    };
+    match error {
+        Error::Invalid { pointer, message } => Error::Invalid { pointer: existing(pointer), message },
+        Error::Unsupported { pointer, message } => Error::Unsupported { pointer: existing(pointer), message },
+        syntax @ Error::Syntax { .. } => syntax,
     }
 }
 
@@ -142,8 +167,25 @@ fn check_operation(operation: &Value, pointer: &Pointer) -> Result<(), Error> {
     check::<openapiv3::Operation>(operation, pointer)
 }
 
-/// Schemas nest through untagged enums, so drill into properties and items by hand.
+/// Schemas nest through untagged enums, so drill into properties and items by hand, and
+/// check the keys whose wrong type `openapiv3` would report only at the schema.
 fn check_schema(schema: &Value, pointer: &Pointer) -> Result<(), Error> {
+    let Some(object) = schema.as_object() else {
+        return Err(Error::invalid(pointer, "a schema must be an object"));
+    };
+    let expect = |key: &str, ok: fn(&Value) -> bool, what: &str| match object.get(key) {
+        Some(value) if !ok(value) => Err(Error::invalid(&pointer.join(key), format!("must be {what}"))),
+        _ => Ok(()),
+    };
+    expect("type", Value::is_string, "a type name such as \"object\"")?;
+    expect("format", Value::is_string, "a string")?;
+    expect("required", |v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)), "a list of property names")?;
+    expect("properties", Value::is_object, "an object of schemas")?;
+    expect("items", Value::is_object, "a schema")?;
+    expect("enum", Value::is_array, "a list of values")?;
+    for key in ["allOf", "oneOf", "anyOf"] {
+        expect(key, Value::is_array, "a list of schemas")?;
+    }
     if let Some(Value::Object(properties)) = schema.get("properties") {
         for (name, property) in properties {
             check_schema(property, &pointer.join("properties").join(name))?;

@@ -174,6 +174,8 @@ pub(crate) struct TypeSpace<'a> {
     /// Component schema key -> Rust type name.
     components: BTreeMap<String, String>,
     defs: BTreeMap<String, TypeDef>,
+    /// Inline string enums by their values, to define each distinct one once.
+    inline_enums: BTreeMap<Vec<String>, String>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -184,6 +186,7 @@ impl<'a> TypeSpace<'a> {
             names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
             components: BTreeMap::new(),
             defs: BTreeMap::new(),
+            inline_enums: BTreeMap::new(),
         };
         let schemas = api.components.as_ref().map(|c| &c.schemas);
         for key in schemas.into_iter().flat_map(|s| s.keys()) {
@@ -202,6 +205,11 @@ impl<'a> TypeSpace<'a> {
     /// Number of component schemas (each of which has a Rust type).
     pub(crate) fn component_count(&self) -> usize {
         self.components.len()
+    }
+
+    /// Component schema key -> Rust type name (used by `contract` to decode component examples).
+    pub(crate) fn component_names(&self) -> &BTreeMap<String, String> {
+        &self.components
     }
 
     pub(crate) fn defs(&self) -> &BTreeMap<String, TypeDef> {
@@ -231,10 +239,20 @@ impl<'a> TypeSpace<'a> {
     /// The Rust type for `schema`, defining a new type called `hint` (made unique) if the
     /// schema is an inline object, enum or union.
     pub(crate) fn schema_type(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &Pointer) -> Result<RType, Error> {
-        if let ReferenceOr::Reference { reference } = schema {
-            return self.reference_type(reference, pointer);
-        }
         self.schema_type_named(schema, &Naming::hint(hint), pointer)
+    }
+
+    /// Like [`schema_type`](Self::schema_type) for the value of a property or parameter:
+    /// `short` (its own name) is what an inline enum shared by several places is called.
+    pub(crate) fn member_type(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        short: &str,
+        pointer: &Pointer,
+    ) -> Result<RType, Error> {
+        let naming = Naming { text: hint.to_owned(), claimed: false, short: Some(names::camel(short)) };
+        self.schema_type_named(schema, &naming, pointer)
     }
 
     pub(crate) fn boxed_schema_type(
@@ -352,7 +370,7 @@ impl<'a> TypeSpace<'a> {
         for (wire_name, property) in properties {
             let property_pointer = pointer.join("properties").join(wire_name);
             let hint = format!("{parent}{}", names::camel(wire_name));
-            let ty = self.boxed_schema_type(property, &hint, &property_pointer)?;
+            let ty = self.member_type(&unbox(property), &hint, wire_name, &property_pointer)?;
             let (doc, deprecated, nullable) = match property {
                 ReferenceOr::Item(schema) => {
                     let data = &schema.schema_data;
@@ -372,7 +390,25 @@ impl<'a> TypeSpace<'a> {
     fn define_enum(&mut self, name: &Naming, schema: &Schema, values: Vec<String>, doc: String) -> RType {
         // An inline schema's `deprecated` is about the property it defines; the field says so.
         let deprecated = schema.schema_data.deprecated && name.claimed;
-        let name = self.claim(name);
+        if !name.claimed {
+            // The same inline enum repeated across a document (country codes, genders) is
+            // defined once; each place keeps its own name as an alias, so that names stay
+            // stable when the set of places changes.
+            if let Some(shared) = self.inline_enums.get(&values).cloned() {
+                let alias = self.claim(name);
+                let doc = format!("The same values as [`{shared}`].");
+                let def = AliasDef { name: alias.clone(), doc, deprecated: false, ty: RType::Named(shared), default_possible: false };
+                self.defs.insert(alias.clone(), TypeDef::Alias(def));
+                return RType::Named(alias);
+            }
+        }
+        let name = match (&name.short, name.claimed) {
+            (Some(short), false) if !self.names.is_taken(short) => self.names.claim(short.clone()),
+            _ => self.claim(name),
+        };
+        if !self.inline_enums.contains_key(&values) {
+            self.inline_enums.insert(values.clone(), name.clone());
+        }
         let descriptions = schema.schema_data.extensions.get("x-enumDescriptions").and_then(|d| d.as_object());
         let mut variant_names = Namespace::default();
         let variants: Vec<EnumVariant> = values
@@ -421,8 +457,12 @@ impl<'a> TypeSpace<'a> {
             return Err(Error::unsupported(pointer, "`allOf` nested more than 32 levels (a cycle?)"));
         }
         for (index, part) in parts.iter().enumerate() {
-            let part_pointer = pointer.join(index);
-            let schema = self.resolve(part, &part_pointer)?;
+            // Errors inside a referenced part belong to the referenced schema, not to us.
+            let part_pointer = match part {
+                ReferenceOr::Reference { reference } if reference.starts_with("#/") => Pointer::from_ref(reference),
+                _ => pointer.join(index),
+            };
+            let schema = self.resolve(part, &pointer.join(index))?;
             match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => {
                     properties.extend(object.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -509,7 +549,8 @@ impl<'a> TypeSpace<'a> {
         let alternatives = if any.one_of.is_empty() { &any.any_of } else { &any.one_of };
         if !alternatives.is_empty() {
             if any.properties.is_empty() {
-                return self.union_type(name, doc, data.deprecated, alternatives, &pointer.join("oneOf"));
+                let key = if any.one_of.is_empty() { "anyOf" } else { "oneOf" };
+                return self.union_type(name, doc, data.deprecated, alternatives, &pointer.join(key));
             }
             return Err(Error::unsupported(pointer, "`oneOf`/`anyOf` next to `properties`"));
         }
@@ -565,6 +606,54 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Boxes every field and variant that would otherwise make a type contain itself.
+    /// Checks what can only be judged once every type is defined: no alias may stand for
+    /// itself (`A: {$ref: B}`, `B: {$ref: A}` describes no value), and which structs can
+    /// derive `Default` (that depends on types defined after them).
+    pub(crate) fn finish(&mut self) -> Result<(), Error> {
+        let base = Pointer::root().join("components").join("schemas");
+        for (key, name) in &self.components {
+            let mut current = name.clone();
+            for _ in 0..=self.defs.len() {
+                match self.defs.get(&current) {
+                    Some(TypeDef::Alias(AliasDef { ty: RType::Named(next), .. })) => current = next.clone(),
+                    Some(_) => break,
+                    None => {
+                        return Err(Error::invalid(&base.join(key), "a cycle of references that never reaches a schema"));
+                    }
+                }
+                if current == *name {
+                    return Err(Error::invalid(&base.join(key), "a reference cycle: the schema is defined only in terms of itself"));
+                }
+            }
+        }
+        // Fixpoint: deriving Default becomes possible as more types turn out to have it.
+        loop {
+            let mut changed = false;
+            let candidates: Vec<String> = self
+                .defs
+                .iter()
+                .filter_map(|(name, def)| match def {
+                    TypeDef::Struct(s) if !s.derive_default && s.fields.iter().all(|f| f.ty.has_default(&self.defs)) => {
+                        Some(name.clone())
+                    }
+                    TypeDef::Alias(a) if !a.default_possible && a.ty.has_default(&self.defs) => Some(name.clone()),
+                    _ => None,
+                })
+                .collect();
+            for name in candidates {
+                changed = true;
+                match self.defs.get_mut(&name) {
+                    Some(TypeDef::Struct(s)) => s.derive_default = true,
+                    Some(TypeDef::Alias(a)) => a.default_possible = true,
+                    _ => {}
+                }
+            }
+            if !changed {
+                return Ok(());
+            }
+        }
+    }
+
     pub(crate) fn break_cycles(&mut self) {
         let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (name, def) in &self.defs {
@@ -620,15 +709,17 @@ impl<'a> TypeSpace<'a> {
 struct Naming {
     text: String,
     claimed: bool,
+    /// The property or parameter name alone, for types shared by several places.
+    short: Option<String>,
 }
 
 impl Naming {
     fn claimed(name: &str) -> Self {
-        Naming { text: name.to_owned(), claimed: true }
+        Naming { text: name.to_owned(), claimed: true, short: None }
     }
 
     fn hint(hint: &str) -> Self {
-        Naming { text: hint.to_owned(), claimed: false }
+        Naming { text: hint.to_owned(), claimed: false, short: None }
     }
 }
 
@@ -659,8 +750,7 @@ fn string_type(format: Option<&str>) -> RType {
         Some("date") => RType::Date,
         Some("date-time") => RType::DateTime,
         Some("uuid") => RType::Uuid,
-        Some("binary") => RType::File,
-        // `byte` (base64), `time`, `email` and non-standard formats such as `ISO 3166-1`
+        // `binary` outside a multipart body (see `operations`), `byte` (base64), `time`, `email` and non-standard formats such as `ISO 3166-1`
         // stay text: the format documents the content, it does not change the encoding.
         _ => RType::String,
     }

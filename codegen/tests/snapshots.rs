@@ -7,7 +7,9 @@
 use std::path::{Path, PathBuf};
 
 fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
 }
 
 /// The fixture's file name (`object.yaml`) for its stem (`object`).
@@ -24,7 +26,8 @@ fn generate(stem: &str) -> String {
     let file = fixture_file(stem);
     let text = std::fs::read_to_string(fixtures_dir().join(&file)).expect("fixture is readable");
     let spec = codegen::Spec::parse(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let mut settings = codegen::Settings::new(format!("fixture-{}", stem.replace('_', "-")), "0.1.0");
+    let mut settings =
+        codegen::Settings::new(format!("fixture-{}", stem.replace('_', "-")), "0.1.0");
     settings.spec_source = format!("tests/fixtures/{file}");
     let output = codegen::generate(&spec, &settings).unwrap_or_else(|e| panic!("{file}: {e}"));
     let mut text = String::new();
@@ -93,13 +96,26 @@ fn every_fixture_has_a_test() {
     let mut on_disk: Vec<String> = std::fs::read_dir(fixtures_dir())
         .expect("fixtures directory")
         .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
-        .map(|path| path.file_stem().and_then(|s| s.to_str()).expect("UTF-8 file name").to_owned())
+        .filter(|path| {
+            matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "json")
+            )
+        })
+        .map(|path| {
+            path.file_stem()
+                .and_then(|s| s.to_str())
+                .expect("UTF-8 file name")
+                .to_owned()
+        })
         .collect();
     on_disk.sort();
     let mut listed: Vec<String> = FIXTURES.iter().map(|s| (*s).to_owned()).collect();
     listed.sort();
-    assert_eq!(on_disk, listed, "fixture files and the `fixtures!` list differ");
+    assert_eq!(
+        on_disk, listed,
+        "fixture files and the `fixtures!` list differ"
+    );
 }
 
 /// The same spec always gives byte-identical output (no hash-map order leaks in).
@@ -108,7 +124,10 @@ fn generation_is_deterministic() {
     for stem in FIXTURES {
         let first = generate(stem);
         for _ in 0..3 {
-            assert!(first == generate(stem), "{stem}: two runs gave different output");
+            assert!(
+                first == generate(stem),
+                "{stem}: two runs gave different output"
+            );
         }
     }
 }

@@ -6,6 +6,8 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::lenient::Lenient;
+
 /// Why an operation failed.
 ///
 /// `E` is the operation's documented error body: a generated enum with one variant per
@@ -210,10 +212,17 @@ pub struct DecodeError {
     pub message: String,
 }
 
-/// Decodes JSON, recording where in the document decoding failed.
+/// Decodes a JSON body into `T`, with [lenient](crate::lenient) strings, and says where in the
+/// document decoding failed.
 ///
 /// An empty (or all-whitespace) body decodes as `null`, so `Option<T>` and `()` accept the
-/// empty bodies some servers send instead of `null`.
+/// empty bodies some servers send instead of `null`. Bytes after the JSON value (other than
+/// whitespace) are an error: the body is not the document we think it is.
+///
+/// The body is decoded once without tracking the path; only when that fails is it decoded a
+/// second time with `serde_path_to_error`, to name the failing field. Tracking the path costs on
+/// every value (each map key is copied), failures are rare, and a decoding that failed once
+/// fails the same way again.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
@@ -221,15 +230,36 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
         body
     };
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| DecodeError {
+    match T::deserialize(Lenient(&mut de)) {
+        Ok(value) => {
+            de.end().map_err(|err| DecodeError {
+                path: ".".to_owned(),
+                message: err.to_string(),
+            })?;
+            Ok(value)
+        }
+        Err(_) => decode_json_tracked(body),
+    }
+}
+
+/// The slow path of [`decode_json`]: decodes with path tracking, for the error.
+///
+/// Not inlined so that the tracking code (a second instantiation of `T`'s `Deserialize` impl)
+/// stays out of the fast path.
+#[inline(never)]
+#[cold]
+fn decode_json_tracked<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(Lenient(&mut de)).map_err(|err| DecodeError {
         path: err.path().to_string(),
         message: err.into_inner().to_string(),
     })?;
-    // Trailing garbage means the body is not the JSON document we think it is.
     de.end().map_err(|err| DecodeError {
         path: ".".to_owned(),
         message: err.to_string(),
     })?;
+    // Only reached if `T`'s `Deserialize` impl is not deterministic; its second answer is as good
+    // as the first.
     Ok(value)
 }
 
@@ -257,6 +287,116 @@ mod tests {
         let err = decode_json::<Items>(b"[]").unwrap_err();
         assert_eq!(err.path, ".");
         assert!(decode_json::<Items>(br#"{"items":[]} x"#).is_err());
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Customer {
+        #[allow(dead_code)] // Decoded only to be checked.
+        id: i64,
+        addresses: Vec<Address>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Address {
+        street: Option<String>,
+        house_number: Option<String>,
+    }
+
+    #[test]
+    fn decode_json_is_lenient_at_depth() {
+        let c: Vec<Customer> = decode_json(
+            br#"[{"id": 1, "addresses": [{"street": "Main", "houseNumber": 89}]},
+                 {"id": 2, "addresses": [{"street": true}, {"houseNumber": 12.5}]}]"#,
+        )
+        .unwrap();
+        assert_eq!(c[0].addresses[0].house_number.as_deref(), Some("89"));
+        assert_eq!(c[1].addresses[0].street.as_deref(), Some("true"));
+        assert_eq!(c[1].addresses[1].house_number.as_deref(), Some("12.5"));
+        // Integers stay strict.
+        let err = decode_json::<Vec<Customer>>(
+            br#"[{"id": 1, "addresses": []}, {"id": "2", "addresses": []}]"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.path, "[1].id");
+        assert_eq!(
+            err.message,
+            "invalid type: string \"2\", expected i64 at line 1 column 39"
+        );
+    }
+
+    #[test]
+    fn decode_json_error_paths_after_the_fast_path_fails() {
+        let err = decode_json::<Vec<Customer>>(
+            br#"[{"id": 1, "addresses": [{"street": 1}, {"street": [2]}]}]"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.path, "[0].addresses[1].street");
+        assert!(
+            err.message
+                .starts_with("invalid type: sequence, expected a string"),
+            "{}",
+            err.message
+        );
+        // A missing field is reported on the object that lacks it.
+        let err = decode_json::<Vec<Customer>>(br#"[{"id": 1, "addresses": [{}]}, {"id": 2}]"#)
+            .unwrap_err();
+        assert_eq!(err.path, "[1]");
+        assert!(
+            err.message.starts_with("missing field `addresses`"),
+            "{}",
+            err.message
+        );
+        // Syntax errors too.
+        let err = decode_json::<Items>(br#"{"items":[{"id":1},{"id":2,}]}"#).unwrap_err();
+        assert_eq!(err.path, "items[1].?");
+        assert!(err.message.starts_with("trailing comma"), "{}", err.message);
+    }
+
+    /// `decode_json` before the fast path and the adapter: one strict, tracked decode.
+    fn tracked_strict<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|err| DecodeError {
+            path: err.path().to_string(),
+            message: err.into_inner().to_string(),
+        })?;
+        de.end().map_err(|err| DecodeError {
+            path: ".".to_owned(),
+            message: err.to_string(),
+        })?;
+        Ok(value)
+    }
+
+    #[test]
+    fn errors_are_reported_as_before() {
+        let bodies: [&[u8]; 9] = [
+            br#"{"items":[{"id":1},{"id":"x"}]}"#,
+            br#"{"items":[{"id":1},{"id":-1}]}"#,
+            br#"{"items":[{"id":1},{}]}"#,
+            br#"{"items":[{"id":1},{"id":2,}]}"#,
+            br#"{"items":[{"id":1},{"id":2}"#,
+            br#"{"items":{"id":1}}"#,
+            br#"{"items":[]} x"#,
+            br#"[]"#,
+            b"nul",
+        ];
+        for body in bodies {
+            let text = String::from_utf8_lossy(body);
+            let before = tracked_strict::<Items>(body).expect_err(&text);
+            assert_eq!(decode_json::<Items>(body).unwrap_err(), before, "{text}");
+        }
+    }
+
+    #[test]
+    fn trailing_bytes_are_rejected() {
+        let err = decode_json::<Items>(br#"{"items":[]} x"#).unwrap_err();
+        assert_eq!(err.path, ".");
+        assert_eq!(err.message, "trailing characters at line 1 column 14");
+        let err = decode_json::<Items>(br#"{"items":[]}{}"#).unwrap_err();
+        assert_eq!(err.path, ".");
+        // Trailing whitespace is fine.
+        decode_json::<Items>(b"{\"items\":[]} \r\n\t").unwrap();
     }
 
     #[test]

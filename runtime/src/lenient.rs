@@ -1,9 +1,61 @@
-//! `deserialize_with` helpers for string fields that servers sometimes send as numbers or
-//! booleans.
+//! Lenient string decoding: a string field also accepts a JSON number or boolean, as its text.
 //!
 //! The Magicline specs' own examples send `"houseNumber": 89` for a `type: string` field; a strict
-//! decoder would reject the whole response for that. The generator uses these helpers on string
-//! fields:
+//! decoder would reject the whole response for that.
+//!
+//! # The mechanism: the [`Lenient`] deserializer adapter
+//!
+//! [`decode_json`](crate::decode_json) (and so every generated operation) wraps the JSON
+//! deserializer in [`Lenient`]. The adapter forwards every request to the deserializer it wraps,
+//! with one difference: when the type being decoded asks for an owned string
+//! ([`Deserializer::deserialize_string`], which is what `String`, `Option<String>`, `Box<str>`
+//! and `Cow<str>` ask for) and the input is a number or a boolean, the type is handed the
+//! number's or boolean's text. Every nested value (sequence elements, map keys and values,
+//! `Some` contents, newtype contents, enum variants) is decoded through the adapter too, so this
+//! holds at any depth. Model types therefore need no per-field attribute:
+//!
+//! ```
+//! use magicline_runtime::lenient::Lenient;
+//! use serde::Deserialize;
+//!
+//! #[derive(Deserialize)]
+//! struct Address {
+//!     street: String,
+//!     house_number: Option<String>,
+//! }
+//!
+//! let mut json = serde_json::Deserializer::from_str(r#"{"street": "Main", "house_number": 89}"#);
+//! let a = Address::deserialize(Lenient(&mut json)).unwrap();
+//! assert_eq!(a.house_number.as_deref(), Some("89"));
+//! ```
+//!
+//! Only owned-string targets are lenient. Types that parse their text themselves ask for a
+//! borrowed string ([`Deserializer::deserialize_str`]): string enums
+//! ([`StringEnum`](crate::StringEnum)), [`DateTime`](crate::DateTime), `chrono::NaiveDate`,
+//! `uuid::Uuid`. For them a number is not a plausible spelling of a value, so it stays the same
+//! type error as without the adapter, instead of turning into, say, an enum's `Unknown("1")`.
+//! Everything else (numbers, booleans, structs, enums, errors and their messages) behaves
+//! exactly as with the wrapped deserializer alone.
+//!
+//! Numbers keep their JSON text for integers; floats are written with Rust's shortest
+//! round-trip formatting (so `1.50` becomes `"1.5"`, and `89.0` becomes `"89"`), since
+//! `serde_json` does not keep a float's original text.
+//!
+//! # Where the adapter cannot reach
+//!
+//! `#[serde(untagged)]` and internally tagged enums, and `#[serde(flatten)]` fields, first buffer
+//! the input inside serde and then decode from that buffer with a deserializer serde creates
+//! privately, so the adapter does not see those inner decodes: a number sent for a string
+//! field *inside* an untagged enum's variant or a flattened value is a type error, as it is
+//! without the adapter. (The fields of a struct that has a flattened field are still lenient;
+//! only what lands in the flattened field is not.) [`from_value`] lets a hand-written
+//! `Deserialize` impl of an untagged union keep leniency inside its variants: buffer the input as
+//! a [`serde_json::Value`], then try each variant with [`from_value`].
+//!
+//! # The `deserialize_with` helpers
+//!
+//! [`string`] and [`option_string`] make one field lenient whatever deserializer is used, for
+//! hand-written types decoded with plain `serde_json`:
 //!
 //! ```
 //! #[derive(serde::Deserialize)]
@@ -18,14 +70,381 @@
 //! assert_eq!(a.house_number.as_deref(), Some("89"));
 //! ```
 //!
-//! Numbers keep their JSON text for integers; floats are written with Rust's shortest
-//! round-trip formatting (so `1.50` becomes `"1.5"`, and `89.0` becomes `"89"`), since
-//! `serde_json` does not keep a float's original text.
+//! They compose with the adapter, but generated models do not need them: a per-field
+//! `deserialize_with` makes serde's derive emit a wrapper type per field, which is a large
+//! share of a generated crate's build time.
 
 use std::fmt;
 
 use serde::Deserializer;
-use serde::de::{self, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, EnumAccess, MapAccess, SeqAccess};
+use serde::de::{VariantAccess, Visitor};
+
+/// A [`Deserializer`] adapter that lets owned-string targets accept numbers and booleans.
+///
+/// `Lenient(inner)` decodes exactly like `inner`, except that a type asking for an owned string
+/// (`String`, `Option<String>`, ...) is given a number's or boolean's text when the input holds
+/// one; see the [module documentation](self) for what is and is not affected. Nested values are
+/// decoded through the adapter as well.
+///
+/// `inner` must support [`Deserializer::deserialize_any`] (be self-describing, as JSON is): that
+/// is how the adapter finds out that the input holds a number where a string was asked for.
+///
+/// It composes with other adapters in either order, for example
+/// `serde_path_to_error::deserialize(Lenient(&mut json))`.
+#[derive(Debug, Clone, Copy)]
+pub struct Lenient<D>(pub D);
+
+/// Decodes `T` from an already parsed JSON value, with the same leniency as [`Lenient`].
+///
+/// For hand-written `Deserialize` impls that buffer their input (an untagged union trying each
+/// variant) and want the variants decoded as leniently as everything else:
+///
+/// ```
+/// use magicline_runtime::lenient;
+/// use serde::{Deserialize, Deserializer};
+///
+/// #[derive(Debug, PartialEq, Deserialize)]
+/// struct Street { name: String }
+///
+/// #[derive(Debug, PartialEq)]
+/// enum Place { Street(Street), Code(i64) }
+///
+/// impl<'de> Deserialize<'de> for Place {
+///     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+///         let value = serde_json::Value::deserialize(deserializer)?;
+///         if let Ok(v) = lenient::from_value(&value) {
+///             return Ok(Place::Street(v));
+///         }
+///         if let Ok(v) = lenient::from_value(&value) {
+///             return Ok(Place::Code(v));
+///         }
+///         Err(serde::de::Error::custom("data did not match any variant of untagged enum Place"))
+///     }
+/// }
+///
+/// let place: Place = serde_json::from_str(r#"{"name": 42}"#).unwrap();
+/// assert_eq!(place, Place::Street(Street { name: "42".into() }));
+/// ```
+pub fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, serde_json::Error> {
+    T::deserialize(Lenient(value))
+}
+
+/// Forwards `deserialize_*` methods to the wrapped deserializer with the visitor wrapped.
+macro_rules! forward_deserialize {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        #[inline]
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+            self.0.$method($($arg,)* LenientVisitor(visitor))
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
+    type Error = D::Error;
+
+    forward_deserialize! {
+        deserialize_any();
+        deserialize_bool();
+        deserialize_i8();
+        deserialize_i16();
+        deserialize_i32();
+        deserialize_i64();
+        deserialize_i128();
+        deserialize_u8();
+        deserialize_u16();
+        deserialize_u32();
+        deserialize_u64();
+        deserialize_u128();
+        deserialize_f32();
+        deserialize_f64();
+        deserialize_char();
+        deserialize_str();
+        deserialize_bytes();
+        deserialize_byte_buf();
+        deserialize_option();
+        deserialize_unit();
+        deserialize_unit_struct(name: &'static str);
+        deserialize_newtype_struct(name: &'static str);
+        deserialize_seq();
+        deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_map();
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        deserialize_identifier();
+        deserialize_ignored_any();
+    }
+
+    /// The one lenient request. `deserialize_any` makes the input say what it holds, which for a
+    /// string is the same call (`visit_str` / `visit_borrowed_str`) `deserialize_string` makes,
+    /// and for anything else the same `invalid type` error once the target's visitor refuses it.
+    #[inline]
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(NumberAsText(visitor))
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+}
+
+/// Forwards `visit_*` methods that carry a plain value to the wrapped visitor unchanged.
+macro_rules! forward_visit {
+    ($($method:ident($ty:ty);)*) => {$(
+        #[inline]
+        fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
+            self.0.$method(v)
+        }
+    )*};
+}
+
+/// Forwards the `visit_*` methods that hand over a deserializer or an access, wrapping it so
+/// that what is decoded from it goes through [`Lenient`] too.
+macro_rules! forward_visit_nested {
+    () => {
+        #[inline]
+        fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+            self.0.visit_none()
+        }
+
+        #[inline]
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+            self.0.visit_some(Lenient(deserializer))
+        }
+
+        #[inline]
+        fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+            self.0.visit_unit()
+        }
+
+        #[inline]
+        fn visit_newtype_struct<D: Deserializer<'de>>(
+            self,
+            deserializer: D,
+        ) -> Result<V::Value, D::Error> {
+            self.0.visit_newtype_struct(Lenient(deserializer))
+        }
+
+        #[inline]
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+            self.0.visit_seq(LenientAccess(seq))
+        }
+
+        #[inline]
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+            self.0.visit_map(LenientAccess(map))
+        }
+
+        #[inline]
+        fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+            self.0.visit_enum(LenientAccess(data))
+        }
+    };
+}
+
+/// Wraps the visitor of every request but `deserialize_string`: passes every value through
+/// unchanged and wraps nested deserializers and accesses.
+struct LenientVisitor<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for LenientVisitor<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    forward_visit! {
+        visit_bool(bool);
+        visit_i8(i8);
+        visit_i16(i16);
+        visit_i32(i32);
+        visit_i64(i64);
+        visit_i128(i128);
+        visit_u8(u8);
+        visit_u16(u16);
+        visit_u32(u32);
+        visit_u64(u64);
+        visit_u128(u128);
+        visit_f32(f32);
+        visit_f64(f64);
+        visit_char(char);
+        visit_str(&str);
+        visit_borrowed_str(&'de str);
+        visit_string(String);
+        visit_bytes(&[u8]);
+        visit_borrowed_bytes(&'de [u8]);
+        visit_byte_buf(Vec<u8>);
+    }
+
+    forward_visit_nested!();
+}
+
+/// The visitor of a `deserialize_string` request: numbers and booleans arrive as their text,
+/// everything else as it is.
+///
+/// The text is handed over with `visit_string` so that a `String` target takes the allocation
+/// instead of copying it (visitors without `visit_string` get `visit_str`, serde's default).
+struct NumberAsText<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for NumberAsText<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<V::Value, E> {
+        self.0.visit_str(if v { "true" } else { "false" })
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
+        self.0.visit_string(v.to_string())
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<V::Value, E> {
+        self.0.visit_string(v.to_string())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
+        self.0.visit_string(v.to_string())
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<V::Value, E> {
+        self.0.visit_string(v.to_string())
+    }
+
+    // Smaller integers arrive through serde's defaults for these methods, which widen to
+    // `visit_i64` / `visit_u64`.
+
+    fn visit_f32<E: de::Error>(self, v: f32) -> Result<V::Value, E> {
+        self.0.visit_string(v.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
+        self.0.visit_string(v.to_string())
+    }
+
+    forward_visit! {
+        visit_char(char);
+        visit_str(&str);
+        visit_borrowed_str(&'de str);
+        visit_string(String);
+        visit_bytes(&[u8]);
+        visit_borrowed_bytes(&'de [u8]);
+        visit_byte_buf(Vec<u8>);
+    }
+
+    forward_visit_nested!();
+}
+
+/// Wraps a `SeqAccess`, `MapAccess`, `EnumAccess` or `VariantAccess` so that the values decoded
+/// from it go through [`Lenient`].
+struct LenientAccess<A>(A);
+
+/// Wraps a seed so that it decodes through [`Lenient`].
+struct LenientSeed<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for LenientSeed<S> {
+    type Value = S::Value;
+
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        self.0.deserialize(Lenient(deserializer))
+    }
+}
+
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for LenientAccess<A> {
+    type Error = A::Error;
+
+    #[inline]
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, A::Error> {
+        self.0.next_element_seed(LenientSeed(seed))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientAccess<A> {
+    type Error = A::Error;
+
+    #[inline]
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        self.0.next_key_seed(LenientSeed(seed))
+    }
+
+    #[inline]
+    fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
+        self.0.next_value_seed(LenientSeed(seed))
+    }
+
+    // Forwarded rather than left to the default so a format that implements it specially keeps
+    // doing so.
+    #[inline]
+    fn next_entry_seed<K: DeserializeSeed<'de>, T: DeserializeSeed<'de>>(
+        &mut self,
+        key: K,
+        value: T,
+    ) -> Result<Option<(K::Value, T::Value)>, A::Error> {
+        self.0.next_entry_seed(LenientSeed(key), LenientSeed(value))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for LenientAccess<A> {
+    type Error = A::Error;
+    type Variant = LenientAccess<A::Variant>;
+
+    #[inline]
+    fn variant_seed<T: DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<(T::Value, Self::Variant), A::Error> {
+        let (tag, variant) = self.0.variant_seed(LenientSeed(seed))?;
+        Ok((tag, LenientAccess(variant)))
+    }
+}
+
+impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for LenientAccess<A> {
+    type Error = A::Error;
+
+    fn unit_variant(self) -> Result<(), A::Error> {
+        self.0.unit_variant()
+    }
+
+    #[inline]
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, A::Error> {
+        self.0.newtype_variant_seed(LenientSeed(seed))
+    }
+
+    #[inline]
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
+        self.0.tuple_variant(len, LenientVisitor(visitor))
+    }
+
+    #[inline]
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        self.0.struct_variant(fields, LenientVisitor(visitor))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-field `deserialize_with` helpers.
 
 /// Deserialises a string, or a number or boolean as its text.
 pub fn string<'de, D>(deserializer: D) -> Result<String, D::Error>
@@ -179,5 +598,491 @@ mod tests {
         assert!(decode(r#"{"s": [1]}"#).is_err());
         assert!(decode(r#"{"s": {}}"#).is_err());
         assert!(decode(r#"{"s": "x", "o": [1]}"#).is_err());
+    }
+
+    #[test]
+    fn helpers_compose_with_the_adapter() {
+        let json = r#"{"s": 1, "o": 2}"#;
+        let m = Model::deserialize(super::Lenient(&mut serde_json::Deserializer::from_str(
+            json,
+        )))
+        .unwrap();
+        assert_eq!((m.s.as_str(), m.o.as_deref()), ("1", Some("2")));
+    }
+}
+
+/// The [`Lenient`](super::Lenient) adapter.
+#[cfg(test)]
+mod adapter_tests {
+    use std::borrow::Cow;
+    use std::collections::{BTreeMap, HashMap};
+
+    use serde::Deserialize;
+    use serde::de::DeserializeOwned;
+
+    use super::{Lenient, from_value};
+    use crate::{DateTime, StringEnum};
+
+    /// Decodes through the adapter.
+    fn lenient<T: DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        let value = T::deserialize(Lenient(&mut de))?;
+        de.end()?;
+        Ok(value)
+    }
+
+    /// Decodes without it, for comparison.
+    fn strict<T: DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    #[serde(rename_all = "camelCase")]
+    struct Address {
+        street: String,
+        house_number: Option<String>,
+        #[serde(default)]
+        zip: Option<String>,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Customer {
+        id: i64,
+        name: String,
+        addresses: Vec<Address>,
+        #[serde(default)]
+        tags: Option<Vec<Option<String>>>,
+        #[serde(default)]
+        by_kind: BTreeMap<String, Address>,
+        #[serde(default)]
+        nested: Option<Box<Customer>>,
+    }
+
+    #[test]
+    fn numbers_and_bools_become_text_at_any_depth() {
+        let json = r#"{
+            "id": 1, "name": 1001,
+            "addresses": [
+                {"street": "Main", "houseNumber": 89},
+                {"street": true, "houseNumber": 12.5, "zip": 1.50}
+            ],
+            "tags": [7, null, "x", false],
+            "by_kind": {"home": {"street": -3, "houseNumber": 18446744073709551615}},
+            "nested": {"id": 2, "name": 89.0, "addresses": [{"street": 1e3, "houseNumber": null}]}
+        }"#;
+        let c: Customer = lenient(json).unwrap();
+        assert_eq!(c.name, "1001");
+        assert_eq!(c.addresses[0].house_number.as_deref(), Some("89"));
+        assert_eq!(c.addresses[1].street, "true");
+        assert_eq!(c.addresses[1].house_number.as_deref(), Some("12.5"));
+        assert_eq!(c.addresses[1].zip.as_deref(), Some("1.5"));
+        assert_eq!(
+            c.tags,
+            Some(vec![
+                Some("7".into()),
+                None,
+                Some("x".into()),
+                Some("false".into())
+            ])
+        );
+        let home = &c.by_kind["home"];
+        assert_eq!(home.street, "-3");
+        assert_eq!(home.house_number.as_deref(), Some("18446744073709551615"));
+        let nested = c.nested.unwrap();
+        assert_eq!(nested.name, "89");
+        assert_eq!(nested.addresses[0].street, "1000");
+        assert_eq!(nested.addresses[0].house_number, None);
+        // Without the adapter the same document is rejected.
+        assert!(strict::<Customer>(json).is_err());
+    }
+
+    #[test]
+    fn map_values_tuples_and_newtypes_are_lenient() {
+        let m: HashMap<String, String> = lenient(r#"{"a": 1, "b": "two"}"#).unwrap();
+        assert_eq!((m["a"].as_str(), m["b"].as_str()), ("1", "two"));
+        // Integer map keys still parse as integers (serde_json sends keys as strings).
+        let m: BTreeMap<i64, Vec<String>> = lenient(r#"{"5": [1, true]}"#).unwrap();
+        assert_eq!(m[&5], ["1", "true"]);
+        let t: (String, i64, Box<str>) = lenient(r#"[1, 2, 3]"#).unwrap();
+        assert_eq!(t, ("1".into(), 2, "3".into()));
+
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Code(String);
+        let c: Vec<Code> = lenient(r#"[42, "x"]"#).unwrap();
+        assert_eq!(c, [Code("42".into()), Code("x".into())]);
+        let c: Cow<'static, str> = lenient("7").unwrap();
+        assert_eq!(c, "7");
+    }
+
+    #[test]
+    fn externally_tagged_enums_are_lenient_inside() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        enum E {
+            Unit,
+            Newtype(String),
+            Tuple(i64, String),
+            Struct { x: String, n: u8 },
+        }
+        let e: Vec<E> = lenient(
+            r#"["Unit", {"Newtype": 5}, {"Tuple": [1, 2]}, {"Struct": {"x": false, "n": 3}}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            e,
+            [
+                E::Unit,
+                E::Newtype("5".into()),
+                E::Tuple(1, "2".into()),
+                E::Struct {
+                    x: "false".into(),
+                    n: 3
+                }
+            ]
+        );
+        // Unknown variants and wrong shapes fail as before.
+        for json in [r#""Nope""#, r#"{"Tuple": [1]}"#, r#"{"Unit": 1}"#, "5"] {
+            assert_same_error::<E>(json);
+        }
+    }
+
+    #[test]
+    fn untagged_enums_decode_as_before() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        #[serde(untagged)]
+        enum U {
+            Int(i64),
+            Text(String),
+            Pair { a: String, b: Option<bool> },
+        }
+        for json in [
+            r#"5"#,
+            r#""x""#,
+            r#"{"a": "y", "b": true}"#,
+            r#"{"a": "y"}"#,
+        ] {
+            assert_eq!(
+                lenient::<U>(json).unwrap(),
+                strict::<U>(json).unwrap(),
+                "{json}"
+            );
+        }
+        // 5 still picks the integer variant, not the text one.
+        assert_eq!(lenient::<U>("5").unwrap(), U::Int(5));
+        // serde buffers an untagged enum's input and decodes its variants privately, out of the
+        // adapter's reach: a number for a string field inside a variant stays an error.
+        for json in ["true", r#"{"a": 1}"#, "[1]"] {
+            assert_same_error::<U>(json);
+        }
+    }
+
+    #[test]
+    fn internally_tagged_enums_decode_as_before() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        #[serde(tag = "type")]
+        enum T {
+            A { x: String },
+            B,
+        }
+        for json in [r#"{"type": "A", "x": "1"}"#, r#"{"type": "B", "extra": 1}"#] {
+            assert_eq!(
+                lenient::<T>(json).unwrap(),
+                strict::<T>(json).unwrap(),
+                "{json}"
+            );
+        }
+        for json in [r#"{"type": "C"}"#, r#"{"x": "1"}"#] {
+            assert_same_error::<T>(json);
+        }
+    }
+
+    #[test]
+    fn flatten_collects_unknown_fields_and_keeps_known_ones_lenient() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        #[serde(rename_all = "camelCase")]
+        struct WithExtra {
+            name: String,
+            #[serde(flatten)]
+            additional_properties: BTreeMap<String, serde_json::Value>,
+        }
+        let w: WithExtra = lenient(r#"{"name": 7, "a": [1, {"b": null}], "c": 2.5}"#).unwrap();
+        assert_eq!(w.name, "7");
+        assert_eq!(
+            w.additional_properties,
+            BTreeMap::from([
+                ("a".to_owned(), serde_json::json!([1, {"b": null}])),
+                ("c".to_owned(), serde_json::json!(2.5)),
+            ])
+        );
+
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Inner {
+            x: i64,
+        }
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Outer {
+            s: String,
+            #[serde(flatten)]
+            inner: Inner,
+            #[serde(flatten)]
+            maybe: Option<Inner2>,
+        }
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Inner2 {
+            y: bool,
+        }
+        let json = r#"{"s": "t", "x": 3, "y": true}"#;
+        assert_eq!(
+            lenient::<Outer>(json).unwrap(),
+            strict::<Outer>(json).unwrap()
+        );
+        let json = r#"{"s": "t", "x": 3}"#;
+        assert_eq!(
+            lenient::<Outer>(json).unwrap(),
+            strict::<Outer>(json).unwrap()
+        );
+        assert_same_error::<Outer>(r#"{"s": "t", "x": "3"}"#);
+    }
+
+    #[test]
+    fn unknown_fields_are_ignored() {
+        let json = r#"{"street": "Main", "houseNumber": 1, "extra": {"deep": [1, "2", {"x": null}]},
+                       "more": [true, 1.5e300], "last": "x"}"#;
+        let a: Address = lenient(json).unwrap();
+        assert_eq!(a.house_number.as_deref(), Some("1"));
+
+        #[derive(Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Strict {
+            a: String,
+        }
+        assert_same_error::<Strict>(r#"{"a": "x", "b": 1}"#);
+    }
+
+    #[test]
+    fn non_string_targets_are_unaffected() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        #[allow(dead_code)]
+        struct Numbers {
+            i: i64,
+            u: Option<u8>,
+            f: f64,
+            b: bool,
+            list: Vec<i32>,
+        }
+        let ok = r#"{"i": -1, "u": 255, "f": 2, "b": false, "list": [1, 2]}"#;
+        assert_eq!(
+            lenient::<Numbers>(ok).unwrap(),
+            strict::<Numbers>(ok).unwrap()
+        );
+        for json in [
+            r#"{"i": "abc", "u": 1, "f": 1, "b": true, "list": []}"#,
+            r#"{"i": "1", "u": 1, "f": 1, "b": true, "list": []}"#,
+            r#"{"i": 1, "u": 256, "f": 1, "b": true, "list": []}"#,
+            r#"{"i": 1, "u": 1, "f": "1.5", "b": true, "list": []}"#,
+            r#"{"i": 1, "u": 1, "f": 1, "b": "true", "list": []}"#,
+            r#"{"i": 1, "u": 1, "f": 1, "b": 1, "list": []}"#,
+            r#"{"i": 1, "u": 1, "f": 1, "b": true, "list": ["1"]}"#,
+            r#"{"i": 1.5, "u": 1, "f": 1, "b": true, "list": []}"#,
+            r#"{"i": 1, "u": 1, "f": 1, "b": true}"#,
+            r#"{"i": 1, "u": 1, "f": 1, "b": true, "list": [] "#,
+        ] {
+            assert_same_error::<Numbers>(json);
+        }
+    }
+
+    #[test]
+    fn text_parsing_targets_stay_strict() {
+        #[derive(Debug, PartialEq)]
+        enum Status {
+            Active,
+            Unknown(String),
+        }
+        impl StringEnum for Status {
+            fn from_wire(value: &str) -> Self {
+                match value {
+                    "ACTIVE" => Status::Active,
+                    other => Status::Unknown(other.to_owned()),
+                }
+            }
+            fn as_wire(&self) -> &str {
+                match self {
+                    Status::Active => "ACTIVE",
+                    Status::Unknown(other) => other,
+                }
+            }
+        }
+        impl<'de> Deserialize<'de> for Status {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                crate::string_enum::deserialize(d)
+            }
+        }
+        assert_eq!(lenient::<Status>(r#""ACTIVE""#).unwrap(), Status::Active);
+        assert_eq!(
+            lenient::<Status>(r#""NEW""#).unwrap(),
+            Status::Unknown("NEW".into())
+        );
+        assert_same_error::<Status>("1");
+        assert_same_error::<Status>("true");
+        assert_same_error::<DateTime>("20240613");
+        assert_same_error::<chrono::NaiveDate>("20240613");
+        assert_same_error::<uuid::Uuid>("123");
+        assert_eq!(
+            lenient::<DateTime>(r#""2024-06-13T10:33:00Z""#)
+                .unwrap()
+                .as_str(),
+            "2024-06-13T10:33:00Z"
+        );
+    }
+
+    #[test]
+    fn string_targets_reject_other_shapes_with_the_same_errors() {
+        for json in ["null", "nul", "\"open", "tru", "-", "1.5e999"] {
+            assert_same_error::<String>(json);
+        }
+        for json in ["tru", "1e999"] {
+            assert_same_error::<Option<String>>(json);
+        }
+        // An array or object given to a string target is reported one column later than
+        // serde_json's own `deserialize_string` does (just inside the bracket rather than on
+        // it), because finding out that the input is not a number means reading it with
+        // `deserialize_any`. That is exactly what the `deserialize_with` helpers report too.
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct WithHelper(#[serde(deserialize_with = "super::string")] String);
+        for json in ["[1]", "{}", r#"{"a": 1}"#, "[]"] {
+            let adapter = lenient::<String>(json).unwrap_err().to_string();
+            let plain = strict::<String>(json).unwrap_err().to_string();
+            let helper = strict::<WithHelper>(json).unwrap_err().to_string();
+            assert_eq!(
+                without_position(&adapter),
+                without_position(&plain),
+                "{json}"
+            );
+            assert_eq!(
+                position(&adapter),
+                position(&helper),
+                "{json}: {adapter} / {helper}"
+            );
+        }
+    }
+
+    fn without_position(message: &str) -> &str {
+        message.rsplit_once(" at line ").map_or(message, |(m, _)| m)
+    }
+
+    fn position(message: &str) -> &str {
+        message.rsplit_once(" at line ").map_or("", |(_, p)| p)
+    }
+
+    #[test]
+    fn borrowed_strings_stay_borrowed() {
+        #[derive(Deserialize)]
+        struct Borrowing<'a> {
+            #[serde(borrow)]
+            s: &'a str,
+            #[serde(borrow)]
+            c: Cow<'a, str>,
+        }
+        let json = r#"{"s": "abc", "c": "def"}"#;
+        let b =
+            Borrowing::deserialize(Lenient(&mut serde_json::Deserializer::from_str(json))).unwrap();
+        assert_eq!(b.s, "abc");
+        // Cow<str> is decoded like String: owned, and lenient.
+        assert_eq!(b.c, "def");
+    }
+
+    #[test]
+    fn path_to_error_composes_in_either_order() {
+        let json = r#"{"id": 1, "name": 2, "addresses": [{"street": 1}, {"street": [], "houseNumber": 3}]}"#;
+        let mut de = serde_json::Deserializer::from_str(json);
+        let err = serde_path_to_error::deserialize::<_, Customer>(Lenient(&mut de)).unwrap_err();
+        assert_eq!(err.path().to_string(), "addresses[1].street");
+
+        let mut de = serde_json::Deserializer::from_str(json);
+        let err = Customer::deserialize(Lenient(serde_path_to_error::Deserializer::new(
+            &mut de,
+            &mut serde_path_to_error::Track::new(),
+        )));
+        assert!(err.is_err());
+        let mut track = serde_path_to_error::Track::new();
+        let mut de = serde_json::Deserializer::from_str(json);
+        let result = Customer::deserialize(Lenient(serde_path_to_error::Deserializer::new(
+            &mut de, &mut track,
+        )));
+        assert!(result.is_err());
+        assert_eq!(track.path().to_string(), "addresses[1].street");
+
+        // And leniency is unaffected by the tracking.
+        let ok = r#"{"id": 1, "name": 2, "addresses": [{"street": 1, "houseNumber": 3}]}"#;
+        let mut de = serde_json::Deserializer::from_str(ok);
+        let c: Customer = serde_path_to_error::deserialize(Lenient(&mut de)).unwrap();
+        assert_eq!(c.addresses[0].house_number.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn works_over_a_parsed_value() {
+        let value = serde_json::json!({"street": 5, "houseNumber": true});
+        let a: Address = from_value(&value).unwrap();
+        assert_eq!(
+            (a.street.as_str(), a.house_number.as_deref()),
+            ("5", Some("true"))
+        );
+        assert!(from_value::<Address>(&serde_json::json!({"street": null})).is_err());
+    }
+
+    /// A hand-written untagged union that buffers into a `Value` keeps leniency inside its
+    /// variants, which `#[serde(untagged)]` cannot (see the module documentation).
+    #[test]
+    fn hand_written_untagged_union_keeps_leniency() {
+        #[derive(Debug, PartialEq)]
+        enum Union {
+            Address(Address),
+            Count(i64),
+        }
+        impl<'de> Deserialize<'de> for Union {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(d)?;
+                if let Ok(v) = from_value(&value) {
+                    return Ok(Union::Address(v));
+                }
+                if let Ok(v) = from_value(&value) {
+                    return Ok(Union::Count(v));
+                }
+                Err(serde::de::Error::custom("no variant matched"))
+            }
+        }
+        let u: Vec<Union> = lenient(r#"[{"street": 1, "houseNumber": 2}, 3]"#).unwrap();
+        assert_eq!(
+            u,
+            [
+                Union::Address(Address {
+                    street: "1".into(),
+                    house_number: Some("2".into()),
+                    zip: None
+                }),
+                Union::Count(3)
+            ]
+        );
+    }
+
+    #[test]
+    fn is_human_readable_is_forwarded() {
+        use serde::Deserializer as _;
+        let value = serde_json::Value::Null;
+        assert!(Lenient(&value).is_human_readable());
+        let compact = serde::de::value::U32Deserializer::<serde::de::value::Error>::new(1);
+        assert_eq!(
+            Lenient(compact).is_human_readable(),
+            compact.is_human_readable()
+        );
+    }
+
+    /// Both decoders fail on `json`, with the same message (including the position).
+    #[track_caller]
+    fn assert_same_error<T: DeserializeOwned + std::fmt::Debug>(json: &str) {
+        let strict = strict::<T>(json).expect_err("strict decoding should fail");
+        let lenient = lenient::<T>(json).expect_err("lenient decoding should fail");
+        assert_eq!(lenient.to_string(), strict.to_string(), "for {json}");
     }
 }

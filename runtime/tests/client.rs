@@ -329,7 +329,8 @@ async fn undocumented_status_keeps_raw_body() {
 async fn error_body_not_matching_its_schema_is_a_decode_error() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(409).set_body_string(r#"{"code":7}"#))
+        // Not a number: `decode_json` accepts a number for a string field, as its text.
+        .respond_with(ResponseTemplate::new(409).set_body_string(r#"{"code":[7]}"#))
         .mount(&server)
         .await;
 

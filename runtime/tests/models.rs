@@ -135,6 +135,36 @@ fn lenient_strings_accept_the_spec_example() {
     assert_eq!(err.path, "street");
 }
 
+/// Shaped like a generated model: no per-field attributes, `decode_json` makes it lenient.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlainAddress {
+    street: String,
+    #[serde(default)]
+    house_number: Option<String>,
+    #[serde(default)]
+    door: Option<String>,
+}
+
+#[test]
+fn decode_json_makes_plain_models_lenient() {
+    let a: Vec<PlainAddress> = decode_json(
+        br#"[{"street":"Hauptstr.","houseNumber":89,"door":null},
+             {"street":12.5,"houseNumber":"89a","door":true}]"#,
+    )
+    .unwrap();
+    assert_eq!(a[0].house_number.as_deref(), Some("89"));
+    assert_eq!(a[0].door, None);
+    assert_eq!(a[1].street, "12.5");
+    assert_eq!(a[1].door.as_deref(), Some("true"));
+
+    let err =
+        decode_json::<Vec<PlainAddress>>(br#"[{"street":1},{"street":{"x":1}}]"#).unwrap_err();
+    assert_eq!(err.path, "[1].street");
+    // Plain serde_json stays strict.
+    assert!(serde_json::from_str::<PlainAddress>(r#"{"street":1}"#).is_err());
+}
+
 /// Shaped like a generated enum.
 #[derive(Debug, Clone, PartialEq)]
 enum ContractStatus {

@@ -186,8 +186,13 @@ pub struct Endpoint {
 impl Endpoint {
     /// Methods in the order people list them, so `GET /x` comes before `DELETE /x`.
     fn method_rank(&self) -> usize {
-        const ORDER: [&str; 8] = ["GET", "PUT", "POST", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"];
-        ORDER.iter().position(|m| *m == self.method).unwrap_or(ORDER.len())
+        const ORDER: [&str; 8] = [
+            "GET", "PUT", "POST", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE",
+        ];
+        ORDER
+            .iter()
+            .position(|m| *m == self.method)
+            .unwrap_or(ORDER.len())
     }
 
     fn render(&self, code: bool) -> String {
@@ -329,13 +334,24 @@ impl Location {
     /// Ordering: operations by path and method (each operation's own changes, then its
     /// parameters, body and response), then schemas by name, each before its members.
     fn sort_key(&self) -> (u8, &str, usize, &str, u8, &str, &str) {
-        let op = |endpoint: &'_ Endpoint| (endpoint.path.as_str(), endpoint.method_rank(), endpoint.method.as_str());
+        fn op(endpoint: &Endpoint) -> (&str, usize, &str) {
+            (
+                endpoint.path.as_str(),
+                endpoint.method_rank(),
+                endpoint.method.as_str(),
+            )
+        }
         match self {
             Location::Operation(e) => {
                 let (path, rank, method) = op(e);
                 (0, path, rank, method, 0, "", "")
             }
-            Location::Parameter { endpoint, name, member, .. } => {
+            Location::Parameter {
+                endpoint,
+                name,
+                member,
+                ..
+            } => {
                 let (path, rank, method) = op(endpoint);
                 (0, path, rank, method, 1, name, member)
             }
@@ -355,18 +371,42 @@ impl Location {
     fn render(&self, code: bool) -> String {
         let tick = if code { "`" } else { "" };
         let with_member = |base: String, what: &str, member: &str| {
-            if member.is_empty() { format!("{base}, {what}") } else { format!("{base}, {what} {tick}{member}{tick}") }
+            if member.is_empty() {
+                format!("{base}, {what}")
+            } else {
+                format!("{base}, {what} {tick}{member}{tick}")
+            }
         };
         match self {
             Location::Operation(endpoint) => endpoint.render(code),
-            Location::Parameter { endpoint, name, at, member } => {
-                let name = if member.is_empty() { name.clone() } else { format!("{name}{}", separated(member)) };
-                format!("{}, {at} parameter {tick}{name}{tick}", endpoint.render(code))
+            Location::Parameter {
+                endpoint,
+                name,
+                at,
+                member,
+            } => {
+                let name = if member.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{name}{}", separated(member))
+                };
+                format!(
+                    "{}, {at} parameter {tick}{name}{tick}",
+                    endpoint.render(code)
+                )
             }
-            Location::RequestBody { endpoint, member } => with_member(endpoint.render(code), "request body", member),
-            Location::Response { endpoint, member } => with_member(endpoint.render(code), "response", member),
+            Location::RequestBody { endpoint, member } => {
+                with_member(endpoint.render(code), "request body", member)
+            }
+            Location::Response { endpoint, member } => {
+                with_member(endpoint.render(code), "response", member)
+            }
             Location::Schema { name, member } => {
-                let member = if member.is_empty() { String::new() } else { separated(member) };
+                let member = if member.is_empty() {
+                    String::new()
+                } else {
+                    separated(member)
+                };
                 format!("{tick}{name}{member}{tick}")
             }
         }
@@ -386,7 +426,10 @@ impl Location {
         if let Some(endpoint) = self.endpoint() {
             object.insert("method".into(), Value::String(endpoint.method.clone()));
             object.insert("path".into(), Value::String(endpoint.path.clone()));
-            let id = endpoint.operation_id.clone().map_or(Value::Null, Value::String);
+            let id = endpoint
+                .operation_id
+                .clone()
+                .map_or(Value::Null, Value::String);
             object.insert("operation_id".into(), id);
         }
         if let Location::Parameter { name, at, .. } = self {
@@ -405,7 +448,11 @@ impl Location {
 
 /// `a.b` after a name is `.a.b`; `[].b` stays `[].b`.
 fn separated(member: &str) -> String {
-    if member.starts_with('[') || member.starts_with('{') { member.to_owned() } else { format!(".{member}") }
+    if member.starts_with('[') || member.starts_with('{') {
+        member.to_owned()
+    } else {
+        format!(".{member}")
+    }
 }
 
 impl fmt::Display for Location {
@@ -424,7 +471,9 @@ impl PartialOrd for Location {
 impl Ord for Location {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         // The rendered text breaks ties the key leaves (operationId, parameter location).
-        self.sort_key().cmp(&other.sort_key()).then_with(|| self.to_string().cmp(&other.to_string()))
+        self.sort_key()
+            .cmp(&other.sort_key())
+            .then_with(|| self.to_string().cmp(&other.to_string()))
     }
 }
 
@@ -499,7 +548,10 @@ impl Report {
     /// Sorts `changes` into the report's order.
     pub(crate) fn new(old: DocumentInfo, new: DocumentInfo, mut changes: Vec<Change>) -> Self {
         changes.sort_by(|a, b| {
-            a.location.cmp(&b.location).then(a.kind.cmp(&b.kind)).then_with(|| a.detail.cmp(&b.detail))
+            a.location
+                .cmp(&b.location)
+                .then(a.kind.cmp(&b.kind))
+                .then_with(|| a.detail.cmp(&b.detail))
         });
         changes.dedup();
         Report { old, new, changes }
@@ -507,7 +559,9 @@ impl Report {
 
     /// Whether any change can break a user of the generated client.
     pub fn has_breaking(&self) -> bool {
-        self.changes.iter().any(|c| c.severity == Severity::Breaking)
+        self.changes
+            .iter()
+            .any(|c| c.severity == Severity::Breaking)
     }
 
     /// The changes of one severity, in report order.
@@ -566,9 +620,14 @@ impl Report {
     /// non-breaking changes, one line each.
     pub fn to_markdown(&self) -> String {
         let counts = self.counts();
+        let new_side = if self.old.title == self.new.title {
+            self.new.version.clone()
+        } else {
+            format!("{} {}", self.new.title, self.new.version)
+        };
         let mut out = format!(
-            "## API changes: {} {} → {} {}\n\n",
-            self.old.title, self.old.version, self.new.title, self.new.version
+            "## API changes: {} {} → {new_side}\n\n",
+            self.old.title, self.old.version
         );
         if self.changes.is_empty() {
             out.push_str("No changes that affect the generated client.\n");
@@ -582,15 +641,27 @@ impl Report {
             plural(counts.non_breaking),
             counts.total()
         ));
+        out.push_str(match self.bump() {
+            Bump::Major => "Release: breaking; bump the major version (the minor version while below 1.0).\n\n",
+            Bump::Minor => "Release: compatible additions; bump the minor version (the patch version while below 1.0).\n\n",
+            Bump::Patch | Bump::None => "Release: compatible; bump the patch version.\n\n",
+        });
         out.push_str("| change | breaking | non-breaking |\n|---|---:|---:|\n");
         for kind in ChangeKind::ALL {
-            let of = |severity| self.of_kind(kind).filter(|c| c.severity == severity).count();
+            let of = |severity| {
+                self.of_kind(kind)
+                    .filter(|c| c.severity == severity)
+                    .count()
+            };
             let (breaking, non_breaking) = (of(Severity::Breaking), of(Severity::NonBreaking));
             if breaking + non_breaking > 0 {
                 out.push_str(&format!("| {kind} | {breaking} | {non_breaking} |\n"));
             }
         }
-        for (severity, title) in [(Severity::Breaking, "Breaking"), (Severity::NonBreaking, "Non-breaking")] {
+        for (severity, title) in [
+            (Severity::Breaking, "Breaking"),
+            (Severity::NonBreaking, "Non-breaking"),
+        ] {
             let changes: Vec<&Change> = self.with_severity(severity).collect();
             out.push_str(&format!("\n### {title} changes ({})\n\n", changes.len()));
             if changes.is_empty() {
@@ -598,7 +669,11 @@ impl Report {
             }
             for change in changes {
                 let detail = one_line(&change.detail);
-                out.push_str(&format!("- {}: {} — {detail}\n", change.location.render(true), change.kind));
+                out.push_str(&format!(
+                    "- {}: {} — {detail}\n",
+                    change.location.render(true),
+                    change.kind
+                ));
             }
         }
         out
@@ -627,8 +702,11 @@ impl Report {
     /// `parameter` and `in`, and every scope but `operation` has `member`.
     pub fn to_json(&self) -> Value {
         let counts = self.counts();
-        let by_kind: serde_json::Map<String, Value> =
-            counts.by_kind.iter().map(|(kind, n)| (kind.as_str().to_owned(), json!(n))).collect();
+        let by_kind: serde_json::Map<String, Value> = counts
+            .by_kind
+            .iter()
+            .map(|(kind, n)| (kind.as_str().to_owned(), json!(n)))
+            .collect();
         json!({
             "old": {"title": self.old.title, "version": self.old.version},
             "new": {"title": self.new.title, "version": self.new.version},

@@ -24,10 +24,17 @@ impl Bump {
     /// Applies the bump to `version` (`MAJOR.MINOR.PATCH`, optionally followed by a
     /// `-pre-release` or `+build` suffix, which is dropped): see the type docs for the rule.
     pub fn apply(self, version: &str) -> Result<String, InvalidVersion> {
-        let invalid = || InvalidVersion { version: version.to_owned() };
+        let invalid = || InvalidVersion {
+            version: version.to_owned(),
+        };
         let core = version.trim().split(['-', '+']).next().unwrap_or_default();
-        let numbers: Vec<u64> = core.split('.').map(|n| n.parse::<u64>().map_err(|_| invalid())).collect::<Result<_, _>>()?;
-        let [major, minor, patch] = numbers[..] else { return Err(invalid()) };
+        let numbers: Vec<u64> = core
+            .split('.')
+            .map(|n| n.parse::<u64>().map_err(|_| invalid()))
+            .collect::<Result<_, _>>()?;
+        let [major, minor, patch] = numbers[..] else {
+            return Err(invalid());
+        };
         let next = |n: u64| n.checked_add(1).ok_or_else(invalid);
         let (major, minor, patch) = match (self, major) {
             (Bump::None, _) => (major, minor, patch),
@@ -86,7 +93,16 @@ mod tests {
 
     #[test]
     fn odd_versions_are_errors_not_panics() {
-        for odd in ["", "1", "1.2", "1.2.3.4", "a.b.c", "-1.0.0", "v1.2.3", "18446744073709551615.0.0"] {
+        for odd in [
+            "",
+            "1",
+            "1.2",
+            "1.2.3.4",
+            "a.b.c",
+            "-1.0.0",
+            "v1.2.3",
+            "18446744073709551615.0.0",
+        ] {
             let result = Bump::Major.apply(odd);
             assert!(result.is_err(), "{odd:?} gave {result:?}");
         }

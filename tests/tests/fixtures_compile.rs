@@ -9,18 +9,32 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+        .to_path_buf()
 }
 
 /// Fixture files, sorted, as (crate directory name, path).
 fn fixtures() -> Vec<(String, PathBuf)> {
-    let dir = workspace_root().join("codegen").join("tests").join("fixtures");
+    let dir = workspace_root()
+        .join("codegen")
+        .join("tests")
+        .join("fixtures");
     let mut fixtures: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.expect("directory entry").path())
-        .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "json")))
+        .filter(|path| {
+            matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "json")
+            )
+        })
         .map(|path| {
-            let stem = path.file_stem().and_then(|s| s.to_str()).expect("UTF-8 file name");
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("UTF-8 file name");
             (format!("fixture-{}", stem.replace('_', "-")), path)
         })
         .collect();
@@ -31,7 +45,10 @@ fn fixtures() -> Vec<(String, PathBuf)> {
 #[test]
 fn every_fixture_compiles_without_warnings() {
     let root = workspace_root();
-    let runtime = root.join("runtime").canonicalize().expect("runtime crate exists");
+    let runtime = root
+        .join("runtime")
+        .canonicalize()
+        .expect("runtime crate exists");
     let temp = tempfile::tempdir().expect("temporary directory");
 
     let fixtures = fixtures();
@@ -39,27 +56,38 @@ fn every_fixture_compiles_without_warnings() {
     let mut members = Vec::new();
     for (crate_name, path) in &fixtures {
         let text = std::fs::read_to_string(path).expect("fixture is readable");
-        let spec = codegen::Spec::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let spec =
+            codegen::Spec::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let settings = codegen::Settings {
             crate_name: crate_name.clone(),
             crate_version: "0.1.0".to_owned(),
             runtime_path: runtime.to_str().expect("UTF-8 path").to_owned(),
-            spec_source: path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned(),
+            spec_source: path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned(),
             spec_sha256: String::new(),
             standalone: false,
         };
-        let output = codegen::generate(&spec, &settings).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let output = codegen::generate(&spec, &settings)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let crate_dir = temp.path().join(crate_name);
         for file in &output.files {
             let target = crate_dir.join(&file.path);
-            std::fs::create_dir_all(target.parent().expect("file has a parent")).expect("create directory");
+            std::fs::create_dir_all(target.parent().expect("file has a parent"))
+                .expect("create directory");
             std::fs::write(&target, &file.contents).expect("write generated file");
         }
         members.push(format!("    \"{crate_name}\",\n"));
     }
-    let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [\n{}]\n", members.concat());
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [\n{}]\n",
+        members.concat()
+    );
     std::fs::write(temp.path().join("Cargo.toml"), manifest).expect("write workspace manifest");
-    std::fs::copy(root.join("Cargo.lock"), temp.path().join("Cargo.lock")).expect("copy Cargo.lock");
+    std::fs::copy(root.join("Cargo.lock"), temp.path().join("Cargo.lock"))
+        .expect("copy Cargo.lock");
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
@@ -67,7 +95,17 @@ fn every_fixture_compiles_without_warnings() {
         .env("CARGO_TARGET_DIR", root.join("target").join("fixtures"))
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .args(["clippy", "--workspace", "--all-targets", "--quiet", "--message-format=short", "--", "-D", "warnings"])
+        .args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--keep-going",
+            "--quiet",
+            "--message-format=short",
+            "--",
+            "-D",
+            "warnings",
+        ])
         .output()
         .expect("cargo runs");
     let stderr = String::from_utf8_lossy(&output.stderr);

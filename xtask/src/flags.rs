@@ -29,6 +29,12 @@ pub enum Verb {
     Generate(GenerateArgs),
     /// Run every test: fetch specs, cargo test (all targets, then doc tests), clippy, rustdoc.
     Test(SpecsFrom),
+    /// List the API changes between two versions of a spec, each breaking or not for a user of
+    /// the generated client (exit status 0: none breaking, 1: some breaking, 2: error).
+    Diff(crate::diff::DiffArgs),
+    /// Install the pinned Stoplight Prism mock server (tools/prism/) into .tools/prism/ with
+    /// `npm ci`, unless already installed from the same lockfile.
+    InstallPrism,
 }
 
 /// Where to take specs from when they have to be fetched.

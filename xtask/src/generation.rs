@@ -191,6 +191,13 @@ pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
         .map(|api| Ok((api.clone(), generate_api(root, api)?)))
         .collect::<Result<_>>()?;
 
+    // A bad path is a codegen bug; find it before the first crate is written.
+    for (_, generated) in &crates {
+        for file in &generated.output.files {
+            checked_relative_path(&file.path)?;
+        }
+    }
+
     let table = SummaryTable::new(&crates);
     for (api, generated) in &crates {
         let write_start = Instant::now();
@@ -590,6 +597,136 @@ mod tests {
             0,
             "nothing written when one path is bad"
         );
+    }
+
+    /// A workspace with one api whose spec is already fetched.
+    fn workspace_with_spec() -> tempfile::TempDir {
+        let root = tempfile::tempdir().unwrap();
+        let spec = "openapi: 3.0.3
+info: {title: Pets, version: '2.0'}
+paths:
+  /pets/{id}:
+    get:
+      tags: [pets]
+      operationId: getPet
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        '200':
+          description: the pet
+          content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}
+components:
+  schemas:
+    Pet: {type: object, properties: {name: {type: string}}}
+";
+        write(&root.path().join("specs/downloaded/pets.yaml"), spec);
+        let manifest = "# pets\n[[api]]\nname = \"pets\"\ntitle = \"Pets\"\nurl = \"http://127.0.0.1:9/pets.yaml\"\n\
+            file = \"pets.yaml\"\ncrate = \"pets\"\ncrate_version = \"0.1.0\"\n\
+            spec_version = \"1.0\" # old\nsha256 = \"\"\n";
+        write(&root.path().join(MANIFEST_PATH), manifest);
+        root
+    }
+
+    #[test]
+    fn regenerate_then_check_then_tamper() {
+        let root = workspace_with_spec();
+        let root = root.path();
+        let unreachable = SpecSource::Folder(root.join("never-asked"));
+
+        let error = check(root).unwrap_err().to_string();
+        assert!(
+            error.contains("generated/pets/Cargo.toml is not up to date"),
+            "{error}"
+        );
+        assert!(error.ends_with("run `cargo xtask regenerate`"), "{error}");
+
+        regenerate(root, &unreachable).unwrap();
+        check(root).unwrap();
+        let manifest = fs::read_to_string(root.join(MANIFEST_PATH)).unwrap();
+        let sha256 = sha256_hex(&fs::read(root.join("specs/downloaded/pets.yaml")).unwrap());
+        assert!(
+            manifest.contains("spec_version = \"2.0\" # old\n"),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains(&format!("sha256 = \"{sha256}\"")),
+            "{manifest}"
+        );
+
+        let lib = root.join("generated/pets/src/lib.rs");
+        fs::write(
+            &lib,
+            fs::read_to_string(&lib).unwrap() + "// edited by hand\n",
+        )
+        .unwrap();
+        write(&root.join("generated/pets/src/leftover.rs"), "");
+        write(
+            &root.join("generated/pets/examples/hand_written.rs"),
+            "fn main() {}\n",
+        );
+        let error = check(root).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "generated/pets/src/lib.rs is not up to date\n\
+             generated/pets/src/leftover.rs is not up to date\n\
+             run `cargo xtask regenerate`"
+        );
+
+        regenerate(root, &unreachable).unwrap();
+        check(root).unwrap();
+        assert!(!root.join("generated/pets/src/leftover.rs").exists());
+        assert!(
+            root.join("generated/pets/examples/hand_written.rs")
+                .exists()
+        );
+    }
+
+    #[test]
+    fn a_rejected_spec_writes_nothing() {
+        let root = workspace_with_spec();
+        let root = root.path();
+        write(&root.join("specs/downloaded/pets.yaml"), "swagger: '2.0'\n");
+        let manifest_before = fs::read_to_string(root.join(MANIFEST_PATH)).unwrap();
+
+        let error = regenerate(root, &SpecSource::Upstream).unwrap_err();
+
+        let message = format!("{error:#}");
+        assert!(message.starts_with("cannot generate `pets` from specs/downloaded/pets.yaml; nothing was written: #/swagger: "), "{message}");
+        assert!(!root.join("generated").exists());
+        assert_eq!(
+            fs::read_to_string(root.join(MANIFEST_PATH)).unwrap(),
+            manifest_before
+        );
+    }
+
+    #[test]
+    fn a_standalone_crate_finds_the_runtime_and_is_written_only_on_success() {
+        let workspace = workspace_with_spec();
+        let root = workspace.path().join("ws");
+        fs::create_dir_all(root.join("runtime")).unwrap();
+        let mut request = StandaloneCrate {
+            spec: workspace.path().join("specs/downloaded/pets.yaml"),
+            out: workspace.path().join("out/pets"),
+            crate_name: "pets".into(),
+            crate_version: "0.2.0".into(),
+            runtime_path: None,
+        };
+
+        generate_standalone(&root, &request).unwrap();
+
+        let cargo_toml = fs::read_to_string(request.out.join("Cargo.toml")).unwrap();
+        assert!(cargo_toml.contains("\"../../ws/runtime\""), "{cargo_toml}");
+        assert!(cargo_toml.contains("version = \"0.2.0\""), "{cargo_toml}");
+        assert!(request.out.join("src/lib.rs").is_file());
+
+        request.out = workspace.path().join("out/broken");
+        request.spec = workspace.path().join("broken.json");
+        fs::write(&request.spec, "{\"openapi\": \"2.0\"}").unwrap();
+        let error = generate_standalone(&root, &request).unwrap_err();
+        assert!(
+            error.to_string().contains("nothing was written"),
+            "{error:#}"
+        );
+        assert!(!request.out.exists());
     }
 
     #[test]

@@ -9,19 +9,31 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+pub mod diff;
 pub mod fetch;
 pub mod files;
 pub mod flags;
 pub mod generation;
 pub mod manifest;
+pub mod prism;
 pub mod test_suite;
 
 pub use generation::check;
 
-/// The workspace root (the folder holding the top-level `Cargo.toml`).
+/// The workspace root: the nearest folder holding `specs/manifest.toml` above the package that
+/// cargo is running (`CARGO_MANIFEST_DIR` at run time), else the parent of xtask's own folder.
+///
+/// Looking at run time first matters when a target folder is shared between two checkouts:
+/// cargo may then reuse a binary built in the other checkout, with its path compiled in.
 pub fn project_root() -> PathBuf {
-    let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    xtask_dir.parent().unwrap_or(xtask_dir).to_owned()
+    let compiled_in = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let running = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    running
+        .iter()
+        .flat_map(|dir| dir.ancestors())
+        .find(|dir| dir.join(manifest::MANIFEST_PATH).is_file())
+        .map(Path::to_owned)
+        .unwrap_or_else(|| compiled_in.parent().unwrap_or(compiled_in).to_owned())
 }
 
 /// Runs one verb in the workspace at `root`.
@@ -53,5 +65,8 @@ pub fn run(root: &Path, flags: flags::Xtask) -> Result<()> {
             },
         ),
         Verb::Test(from) => test_suite::run(root, &SpecSource::new(from.from)),
+        // The exit status is the verb's answer (see `diff::run`), so it ends the process.
+        Verb::Diff(args) => std::process::exit(diff::run(&args).into()),
+        Verb::InstallPrism => prism::install(root).map(drop),
     }
 }

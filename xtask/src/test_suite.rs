@@ -16,6 +16,8 @@ use crate::manifest::Manifest;
 pub enum Step {
     /// Fetch the specs that are missing or differ from the manifest.
     FetchSpecs,
+    /// Install the Prism mock server the contract tests need (`cargo xtask install-prism`).
+    InstallPrism,
     /// Run `cargo` in the workspace root.
     Cargo {
         /// Arguments after `cargo`.
@@ -29,6 +31,7 @@ impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Step::FetchSpecs => f.write_str("fetch specs"),
+            Step::InstallPrism => f.write_str("install prism"),
             Step::Cargo { args, env } => {
                 for (name, value) in *env {
                     write!(f, "{name}={value:?} ")?;
@@ -43,6 +46,7 @@ impl fmt::Display for Step {
 pub fn steps() -> Vec<Step> {
     vec![
         Step::FetchSpecs,
+        Step::InstallPrism,
         Step::Cargo {
             args: &["test", "--workspace", "--all-targets"],
             env: &[],
@@ -111,6 +115,9 @@ pub fn run(root: &Path, source: &SpecSource) -> Result<()> {
             Step::FetchSpecs => {
                 let manifest = Manifest::load(root)?;
                 ensure_specs(root, &manifest, source, Refresh::IfMismatched)?;
+            }
+            Step::InstallPrism => {
+                crate::prism::install(root)?;
             }
             Step::Cargo { args, env } => {
                 let status = run_cargo(root, args, env, &mut tally)
@@ -217,6 +224,7 @@ mod tests {
             headers,
             [
                 "fetch specs",
+                "install prism",
                 "cargo test --workspace --all-targets",
                 "cargo test --workspace --doc",
                 "cargo clippy --workspace --all-targets -- -D warnings",

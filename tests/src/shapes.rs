@@ -1,0 +1,205 @@
+//! Which shapes of a response schema the client has actually decoded: the measure behind the
+//! number of dynamic calls per operation.
+//!
+//! A shape is one of:
+//!
+//! * `Owner.property`: the property present (not `null`) in an object;
+//! * `Owner.property=VALUE`: one value of an enum;
+//! * `Owner.property[]`: a non-empty array (so that its item shape is decoded at all);
+//! * `Owner#i`: the `i`-th alternative of a `oneOf`/`anyOf`, told apart by JSON type.
+//!
+//! `Owner` is the component schema the shape belongs to, followed by the path of inline
+//! schemas inside it, so a component reached from many operations counts once. [`Shapes::new`]
+//! lists every shape the response schemas allow; [`Shapes::observe`] marks those a body shows.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::examples::resolve;
+
+/// Shapes possible and seen, over some response schemas.
+#[derive(Debug, Clone, Default)]
+pub struct Shapes {
+    possible: BTreeSet<String>,
+    seen: BTreeSet<String>,
+}
+
+impl Shapes {
+    /// Lists the shapes of every schema in `roots` (schemas inside `document`), each with the
+    /// owner name its inline shapes get (`getCustomer 200`).
+    pub fn new<'d>(document: &'d Value, roots: impl IntoIterator<Item = (String, &'d Value)>) -> Shapes {
+        let mut shapes = Shapes::default();
+        let mut visited = BTreeSet::new();
+        for (owner, root) in roots {
+            shapes.list(document, root, &owner, &mut visited);
+        }
+        shapes
+    }
+
+    /// Marks the shapes `value` shows, read with `schema` (a root listed under `owner`).
+    pub fn observe(&mut self, document: &Value, owner: &str, schema: &Value, value: &Value) {
+        self.walk(document, schema, owner, value, 0);
+    }
+
+    /// (seen, possible).
+    pub fn counts(&self) -> (usize, usize) {
+        (self.seen.intersection(&self.possible).count(), self.possible.len())
+    }
+
+    /// Shapes possible but never seen, sorted.
+    pub fn unseen(&self) -> impl Iterator<Item = &String> {
+        self.possible.difference(&self.seen)
+    }
+
+    /// Adds the shapes of `other`.
+    pub fn merge(&mut self, other: &Shapes) {
+        self.possible.extend(other.possible.iter().cloned());
+        self.seen.extend(other.seen.iter().cloned());
+    }
+
+    fn list(&mut self, document: &Value, schema: &Value, owner: &str, visited: &mut BTreeSet<String>) {
+        let (Some(schema), owner) = target(document, schema, owner) else {
+            return;
+        };
+        if !visited.insert(owner.clone()) {
+            return;
+        }
+        for part in array(schema, "allOf") {
+            self.list(document, part, &owner, visited);
+        }
+        for key in ["oneOf", "anyOf"] {
+            for (index, alternative) in array(schema, key).iter().enumerate() {
+                let name = format!("{owner}#{index}");
+                self.possible.insert(name.clone());
+                self.list(document, alternative, &name, visited);
+            }
+        }
+        for value in array(schema, "enum").iter().filter_map(Value::as_str) {
+            self.possible.insert(format!("{owner}={value}"));
+        }
+        if let Some(items) = schema.get("items") {
+            self.possible.insert(format!("{owner}[]"));
+            self.list(document, items, &format!("{owner}[]"), visited);
+        }
+        for (name, property) in properties(schema) {
+            let path = format!("{owner}.{name}");
+            self.possible.insert(path.clone());
+            self.list(document, property, &path, visited);
+        }
+    }
+
+    fn walk(&mut self, document: &Value, schema: &Value, owner: &str, value: &Value, depth: usize) {
+        let (Some(schema), owner) = target(document, schema, owner) else {
+            return;
+        };
+        if depth > 64 || value.is_null() {
+            return;
+        }
+        for part in array(schema, "allOf") {
+            self.walk(document, part, &owner, value, depth + 1);
+        }
+        for key in ["oneOf", "anyOf"] {
+            let alternatives = array(schema, key);
+            let matching = alternatives
+                .iter()
+                .position(|alternative| kind_fits(document, alternative, value));
+            if let Some(index) = matching {
+                let name = format!("{owner}#{index}");
+                self.seen.insert(name.clone());
+                self.walk(document, &alternatives[index], &name, value, depth + 1);
+            }
+        }
+        if let Some(text) = value.as_str() {
+            if !array(schema, "enum").is_empty() {
+                self.seen.insert(format!("{owner}={text}"));
+            }
+        }
+        if let (Some(items), Some(values)) = (schema.get("items"), value.as_array()) {
+            if !values.is_empty() {
+                self.seen.insert(format!("{owner}[]"));
+            }
+            for item in values {
+                self.walk(document, items, &format!("{owner}[]"), item, depth + 1);
+            }
+        }
+        if let Some(object) = value.as_object() {
+            for (name, property) in properties(schema) {
+                if let Some(field) = object.get(name).filter(|v| !v.is_null()) {
+                    let path = format!("{owner}.{name}");
+                    self.seen.insert(path.clone());
+                    self.walk(document, property, &path, field, depth + 1);
+                }
+            }
+        }
+    }
+}
+
+/// The schema behind `schema` and the owner name its shapes get: a component's own name, or
+/// the inline path.
+fn target<'d>(document: &'d Value, schema: &'d Value, owner: &str) -> (Option<&'d Value>, String) {
+    let (resolved, reference) = resolve(document, schema);
+    let owner = match reference {
+        Some(reference) => reference.rsplit('/').next().unwrap_or(reference).to_owned(),
+        None => owner.to_owned(),
+    };
+    (resolved, owner)
+}
+
+fn array<'d>(schema: &'d Value, key: &str) -> &'d [Value] {
+    schema.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+}
+
+fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Value)> {
+    schema.get("properties").and_then(Value::as_object).into_iter().flatten()
+}
+
+/// Whether `value`'s JSON type is one `schema` allows (enough to tell the alternatives of these
+/// specs' unions apart: "one error or a list of errors").
+fn kind_fits(document: &Value, schema: &Value, value: &Value) -> bool {
+    let Some(schema) = resolve(document, schema).0 else {
+        return false;
+    };
+    let kind = schema.get("type").and_then(Value::as_str).or_else(|| {
+        if schema.get("properties").is_some() {
+            Some("object")
+        } else if schema.get("items").is_some() {
+            Some("array")
+        } else {
+            None
+        }
+    });
+    match kind {
+        Some("object") => value.is_object(),
+        Some("array") => value.is_array(),
+        Some("string") => value.is_string(),
+        Some("integer") => value.is_i64() || value.is_u64(),
+        Some("number") => value.is_number(),
+        Some("boolean") => value.is_boolean(),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn shapes_are_listed_once_per_component_and_marked_when_seen() {
+        let document = json!({"components": {"schemas": {
+            "Error": {"type": "object", "properties": {"code": {"type": "string", "enum": ["A", "B"]}}},
+            "Node": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}}}
+        }}});
+        let error = json!({"$ref": "#/components/schemas/Error"});
+        let union = json!({"oneOf": [{"type": "array", "items": error.clone()}, error.clone()]});
+        let node = json!({"$ref": "#/components/schemas/Node"});
+        let mut shapes = Shapes::new(&document, [("op 400".to_owned(), &union), ("op 200".to_owned(), &node)]);
+        assert_eq!(shapes.counts(), (0, 7));
+        shapes.observe(&document, "op 400", &union, &json!([{"code": "A"}]));
+        shapes.observe(&document, "op 200", &node, &json!({"next": {"next": null}}));
+        let unseen: Vec<&String> = shapes.unseen().collect();
+        assert_eq!(unseen, ["Error.code=B", "op 400#1"]);
+        assert_eq!(shapes.counts(), (5, 7));
+    }
+}
