@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Pointer};
 use crate::operations::{self, Api, Body, Location, OperationDef, Success};
 use crate::render::{self, Scope};
-use crate::types::{RType, TypeSpace};
+use crate::types::{RType, TypeDef, TypeSpace};
 use crate::{Settings, Spec};
 
 /// Where the contract calls of a generated crate live, relative to the crate's folder.
@@ -38,8 +38,9 @@ pub const CONTRACT_CALLS_PATH: &str = "tests/contract/calls.rs";
 ///
 /// The result defines `OPERATIONS` (one `workspace_tests::contract::Operation` per operation,
 /// in spec order: id, method, path, documented statuses, a function that performs the call and
-/// one that decodes a response body of a given status into the generated type) and
-/// `decode_component` (component schema key -> decode into its generated type).
+/// one that decodes a response body of a given status into the generated type), `ENUMS` (every
+/// generated enum with its wire values) and `decode_component` (component schema key -> decode
+/// into its generated type).
 pub fn generate_contract_calls(spec: &Spec, settings: &Settings) -> Result<String, Error> {
     let api = spec.openapi();
     let mut types = TypeSpace::new(api)?;
@@ -47,9 +48,13 @@ pub fn generate_contract_calls(spec: &Spec, settings: &Settings) -> Result<Strin
     types.break_cycles();
     let document = serde_json::to_value(api).map_err(|e| Error::Unsupported {
         pointer: "#".to_owned(),
-        message: format!("the normalised document does not serialise back to JSON ({e}); this is a generator bug"),
+        message: format!(
+            "the normalised document does not serialise back to JSON ({e}); this is a generator bug"
+        ),
     })?;
-    let sampler = Sampler { document: &document };
+    let sampler = Sampler {
+        document: &document,
+    };
     let crate_ident = ident(&settings.crate_name.replace('-', "_"));
 
     let mut entries = Vec::new();
@@ -64,7 +69,9 @@ pub fn generate_contract_calls(spec: &Spec, settings: &Settings) -> Result<Strin
             let path = &op.path;
             let call_name = ident(&format!("call_{}", op.static_name.to_lowercase()));
             let decode_name = ident(&format!("decode_{}", op.static_name.to_lowercase()));
-            let statuses = documented_statuses(operation).into_iter().map(Literal::u16_unsuffixed);
+            let statuses = documented_statuses(operation)
+                .into_iter()
+                .map(Literal::u16_unsuffixed);
             entries.push(quote! {
                 harness::Operation {
                     id: #id,
@@ -84,6 +91,28 @@ pub fn generate_contract_calls(spec: &Spec, settings: &Settings) -> Result<Strin
         quote! { #key => Some(harness::round_trip::<models::#name>(body)), }
     });
     let count = Literal::usize_unsuffixed(entries.len());
+    let enums: Vec<TokenStream> = types
+        .defs()
+        .values()
+        .filter_map(|def| match def {
+            TypeDef::Enum(e) => Some(e),
+            _ => None,
+        })
+        .map(|e| {
+            let name = &e.name;
+            let ty = ident(&e.name);
+            let fallback = ident(&e.fallback);
+            let values = e.variants.iter().map(|v| &v.wire);
+            quote! {
+                harness::EnumCheck {
+                    name: #name,
+                    values: &[#(#values),*],
+                    decode: |wire| harness::enum_value::<models::#ty>(wire, |v| matches!(v, models::#ty::#fallback(_))),
+                },
+            }
+        })
+        .collect();
+    let enum_count = Literal::usize_unsuffixed(enums.len());
     let tokens = quote! {
         use #crate_ident::models;
         use #crate_ident::runtime as rt;
@@ -91,6 +120,11 @@ pub fn generate_contract_calls(spec: &Spec, settings: &Settings) -> Result<Strin
 
         /// Every operation of the API, in the order of the spec.
         pub static OPERATIONS: [harness::Operation<#crate_ident::Client>; #count] = [#(#entries)*];
+
+        /// Every generated enum with its wire values, to check that each value decodes to its
+        /// own variant (not the unknown-value fallback) and encodes back unchanged.
+        #[allow(deprecated)]
+        pub static ENUMS: [harness::EnumCheck; #enum_count] = [#(#enums)*];
 
         /// Decodes `body` into the generated type of the component schema `key` and serialises
         /// it back; `None` for an unknown key.
@@ -127,7 +161,9 @@ fn raw_string(text: &str) -> Literal {
     while text.contains(&format!("\"{hashes}")) {
         hashes.push('#');
     }
-    format!("r{hashes}\"{text}\"{hashes}").parse().unwrap_or_else(|_| Literal::string(text))
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(text))
 }
 
 fn json_text(value: &Value) -> String {
@@ -136,28 +172,46 @@ fn json_text(value: &Value) -> String {
 
 /// The operation object in the (normalised) document.
 fn operation_json<'d>(document: &'d Value, op: &OperationDef) -> Result<&'d Value, Error> {
-    let pointer = Pointer::root().join("paths").join(&op.path).join(op.http_method.to_lowercase());
-    document
-        .pointer(&pointer.to_string()[1..])
-        .ok_or_else(|| Error::invalid(&pointer, "operation not found again in the document (generator bug)"))
+    let pointer = Pointer::root()
+        .join("paths")
+        .join(&op.path)
+        .join(op.http_method.to_lowercase());
+    document.pointer(&pointer.to_string()[1..]).ok_or_else(|| {
+        Error::invalid(
+            &pointer,
+            "operation not found again in the document (generator bug)",
+        )
+    })
 }
 
 /// The explicit numeric statuses the operation documents (`4XX` and `default` are left out:
 /// they name no status a mock server can be asked for).
 fn documented_statuses(operation: &Value) -> Vec<u16> {
     let responses = operation.get("responses").and_then(Value::as_object);
-    responses.into_iter().flatten().filter_map(|(status, _)| status.parse().ok()).collect()
+    responses
+        .into_iter()
+        .flatten()
+        .filter_map(|(status, _)| status.parse().ok())
+        .collect()
 }
 
 fn is_json(media_type: &str) -> bool {
     // The same rule as `operations::is_json`: `*/*` is how some generated specs say "JSON".
     let essence = media_type.split(';').next().unwrap_or_default().trim();
-    essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
+    essence == "application/json"
+        || essence.ends_with("+json")
+        || essence == "*/*"
+        || essence == "application/*"
 }
 
 /// The JSON media type of a request body or response, if it has one.
-fn json_media<'d>(holder: &'d Value) -> Option<&'d Value> {
-    holder.get("content")?.as_object()?.iter().find(|(media, _)| is_json(media)).map(|(_, media)| media)
+fn json_media(holder: &Value) -> Option<&Value> {
+    holder
+        .get("content")?
+        .as_object()?
+        .iter()
+        .find(|(media, _)| is_json(media))
+        .map(|(_, media)| media)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,14 +248,31 @@ fn call_function(
 ) -> Result<TokenStream, Error> {
     let mut inputs = Vec::new();
     let reserved = ["client", "inputs", "request"];
-    let local = |name: &str| if reserved.contains(&name) { ident(&format!("{name}_value")) } else { ident(name) };
+    let local = |name: &str| {
+        if reserved.contains(&name) {
+            ident(&format!("{name}_value"))
+        } else {
+            ident(name)
+        }
+    };
     for param in &op.params {
-        let value = match find_parameter(sampler.document, op, operation, &param.wire_name, param.location) {
+        let value = match find_parameter(
+            sampler.document,
+            op,
+            operation,
+            &param.wire_name,
+            param.location,
+        ) {
             // A mock server that validates requests warns about a deprecated parameter, and
             // a client should not need one: deprecated optional inputs are left unset.
-            Some(_) if param.deprecated && !param.required => InputValue::Unavailable("deprecated".into()),
+            Some(_) if param.deprecated && !param.required => {
+                InputValue::Unavailable("deprecated".into())
+            }
             Some(parameter) => parameter_value(sampler, parameter),
-            None => InputValue::Unavailable(format!("parameter `{}` not found in the document", param.wire_name)),
+            None => InputValue::Unavailable(format!(
+                "parameter `{}` not found in the document",
+                param.wire_name
+            )),
         };
         inputs.push(Input {
             local: local(&param.rust_name),
@@ -215,10 +286,15 @@ fn call_function(
     }
     match &op.body {
         Some(Body::Json { ty, required, .. }) => {
-            let media = operation.get("requestBody").and_then(|body| sampler.resolve(body).0).and_then(json_media);
+            let media = operation
+                .get("requestBody")
+                .and_then(|body| sampler.resolve(body).0)
+                .and_then(json_media);
             let value = match media {
                 Some(media) => media_value(sampler, media),
-                None => InputValue::Unavailable("request body has no JSON media type in the document".into()),
+                None => InputValue::Unavailable(
+                    "request body has no JSON media type in the document".into(),
+                ),
             };
             inputs.push(Input {
                 local: ident("body"),
@@ -236,11 +312,16 @@ fn call_function(
                 .and_then(|body| sampler.resolve(body).0)
                 .and_then(|body| body.pointer("/content/multipart~1form-data/schema"));
             for part in parts {
-                let property = schema.and_then(|s| sampler.resolve(s).0).and_then(|s| s.get("properties")?.get(&part.wire_name));
+                let property = schema
+                    .and_then(|s| sampler.resolve(s).0)
+                    .and_then(|s| s.get("properties")?.get(&part.wire_name));
                 let value = match (&part.ty, property) {
                     (RType::File, _) => InputValue::File,
                     (_, Some(property)) => sampled(sampler, property),
-                    (_, None) => InputValue::Unavailable(format!("multipart part `{}` has no schema", part.wire_name)),
+                    (_, None) => InputValue::Unavailable(format!(
+                        "multipart part `{}` has no schema",
+                        part.wire_name
+                    )),
                 };
                 let by_ref = !matches!(part.ty, RType::File | RType::String);
                 inputs.push(Input {
@@ -258,7 +339,12 @@ fn call_function(
     }
 
     let declarations = inputs.iter().map(|input| {
-        let Input { local, ty, wire_name, .. } = input;
+        let Input {
+            local,
+            ty,
+            wire_name,
+            ..
+        } = input;
         let value = match &input.value {
             InputValue::Json(required_only, all) if required_only == all => {
                 let text = raw_string(required_only);
@@ -269,7 +355,9 @@ fn call_function(
                 quote!(harness::value(#wire_name, inputs.pick(#required_only, #all))?)
             }
             InputValue::File => quote!(harness::file_part(#wire_name)),
-            InputValue::Unavailable(reason) => quote!(return Err(harness::unavailable(#wire_name, #reason))),
+            InputValue::Unavailable(reason) => {
+                quote!(return Err(harness::unavailable(#wire_name, #reason)))
+            }
         };
         if input.required {
             quote! { let #local: #ty = #value; }
@@ -282,7 +370,11 @@ fn call_function(
     });
     let arguments = inputs.iter().filter(|i| i.required).map(|i| {
         let local = &i.local;
-        if i.by_ref { quote!(&#local) } else { quote!(#local) }
+        if i.by_ref {
+            quote!(&#local)
+        } else {
+            quote!(#local)
+        }
     });
     let setters: Vec<TokenStream> = inputs
         .iter()
@@ -314,7 +406,11 @@ fn call_function(
         !i.required && !matches!(i.value, InputValue::Unavailable(_))
             || matches!(&i.value, InputValue::Json(required_only, all) if required_only != all)
     });
-    let inputs_name = if uses_inputs { ident("inputs") } else { ident("_inputs") };
+    let inputs_name = if uses_inputs {
+        ident("inputs")
+    } else {
+        ident("_inputs")
+    };
     Ok(quote! {
         #[doc = #doc]
         #[allow(deprecated)]
@@ -383,21 +479,34 @@ fn media_value(sampler: &Sampler<'_>, media: &Value) -> InputValue {
 
 /// The `example` (or first of `examples`) of a parameter or media type, if it fits `schema`.
 fn given_example(sampler: &Sampler<'_>, holder: &Value, schema: &Value) -> Option<Value> {
-    let named = holder.get("examples").and_then(Value::as_object).into_iter().flatten();
-    let candidates = holder.get("example").into_iter().chain(named.filter_map(|(_, e)| sampler.resolve(e).0?.get("value")));
-    candidates.cloned().find(|example| sampler.fits(schema, example))
+    let named = holder
+        .get("examples")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten();
+    let mut candidates = holder
+        .get("example")
+        .into_iter()
+        .chain(named.filter_map(|(_, e)| sampler.resolve(e).0?.get("value")));
+    candidates
+        .find(|&example| sampler.fits(schema, example))
+        .cloned()
 }
 
 fn sampled(sampler: &Sampler<'_>, schema: &Value) -> InputValue {
     let required_only = sampler.sample(schema, Fill::Required, &mut Vec::new());
     let all = sampler.sample(schema, Fill::All, &mut Vec::new());
     match (required_only, all) {
-        (Some(required_only), Some(all)) => InputValue::Json(json_text(&required_only), json_text(&all)),
+        (Some(required_only), Some(all)) => {
+            InputValue::Json(json_text(&required_only), json_text(&all))
+        }
         (Some(value), None) | (None, Some(value)) => {
             let text = json_text(&value);
             InputValue::Json(text.clone(), text)
         }
-        (None, None) => InputValue::Unavailable("no valid value can be built from the schema (recursive or contradictory)".into()),
+        (None, None) => InputValue::Unavailable(
+            "no valid value can be built from the schema (recursive or contradictory)".into(),
+        ),
     }
 }
 
@@ -421,7 +530,10 @@ fn decode_function(model: &Api, op: &OperationDef, operation: &Value) -> TokenSt
             arms.push(quote! { #(#success)|* => Some(harness::round_trip::<#ty>(body)), });
         }
     }
-    let error_body = op.error.as_ref().and_then(|name| model.error_bodies.iter().find(|b| &b.name == name));
+    let error_body = op
+        .error
+        .as_ref()
+        .and_then(|name| model.error_bodies.iter().find(|b| &b.name == name));
     let mut seen = BTreeSet::new();
     for status in error_body.into_iter().flat_map(|b| &b.statuses) {
         if let Some(ty) = &status.body {
@@ -433,7 +545,11 @@ fn decode_function(model: &Api, op: &OperationDef, operation: &Value) -> TokenSt
         }
     }
     let name = ident(&format!("decode_{}", op.static_name.to_lowercase()));
-    let (status, body) = if arms.is_empty() { (quote!(_status), quote!(_body)) } else { (quote!(status), quote!(body)) };
+    let (status, body) = if arms.is_empty() {
+        (quote!(_status), quote!(_body))
+    } else {
+        (quote!(status), quote!(body))
+    };
     let decode = if arms.is_empty() {
         quote!(None)
     } else {
@@ -483,7 +599,9 @@ impl<'d> Sampler<'d> {
             match value.get("$ref").and_then(Value::as_str) {
                 Some(target) => {
                     reference = Some(target);
-                    let Some(pointer) = target.strip_prefix('#') else { return (None, reference) };
+                    let Some(pointer) = target.strip_prefix('#') else {
+                        return (None, reference);
+                    };
                     let pointer = pointer.replace("%7B", "{").replace("%7D", "}");
                     match self.document.pointer(&pointer) {
                         Some(next) => value = next,
@@ -516,7 +634,12 @@ impl<'d> Sampler<'d> {
         self.sample_resolved(schema, fill, stack)
     }
 
-    fn sample_resolved(&self, schema: &'d Value, fill: Fill, stack: &mut Vec<&'d str>) -> Option<Value> {
+    fn sample_resolved(
+        &self,
+        schema: &'d Value,
+        fill: Fill,
+        stack: &mut Vec<&'d str>,
+    ) -> Option<Value> {
         for key in ["example", "default"] {
             if let Some(given) = schema.get(key) {
                 if self.fits(schema, given) {
@@ -524,7 +647,11 @@ impl<'d> Sampler<'d> {
                 }
             }
         }
-        if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|e| e.iter().find(|v| !v.is_null())) {
+        if let Some(first) = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .and_then(|e| e.iter().find(|v| !v.is_null()))
+        {
             return Some(first.clone());
         }
         if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
@@ -546,7 +673,9 @@ impl<'d> Sampler<'d> {
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(alternatives) = schema.get(key).and_then(Value::as_array) {
-                return alternatives.iter().find_map(|alternative| self.sample(alternative, fill, stack));
+                return alternatives
+                    .iter()
+                    .find_map(|alternative| self.sample(alternative, fill, stack));
             }
         }
         match schema_type(schema) {
@@ -559,8 +688,15 @@ impl<'d> Sampler<'d> {
                     Some(items) => self.sample(items, fill, stack)?,
                     None => Value::String("string".into()),
                 };
-                let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(1).max(1);
-                let max = schema.get("maxItems").and_then(Value::as_u64).unwrap_or(u64::MAX);
+                let min = schema
+                    .get("minItems")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(1)
+                    .max(1);
+                let max = schema
+                    .get("maxItems")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(u64::MAX);
                 let count = min.min(max);
                 // `uniqueItems` with more than one item would need distinct values; one item is
                 // valid for every schema that does not demand more.
@@ -573,12 +709,32 @@ impl<'d> Sampler<'d> {
 
     /// The properties of an object schema: required ones, and with [`Fill::All`] every
     /// optional one that can be built (read-only ones are the server's, and are left out).
-    fn sample_object(&self, schema: &'d Value, fill: Fill, stack: &mut Vec<&'d str>) -> Option<Value> {
-        let required: Vec<&str> = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    fn sample_object(
+        &self,
+        schema: &'d Value,
+        fill: Fill,
+        stack: &mut Vec<&'d str>,
+    ) -> Option<Value> {
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
         let mut object = Map::new();
-        for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        for (name, property) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let is_required = required.contains(&name.as_str());
-            if !is_required && (fill == Fill::Required || self.flag(property, "readOnly") || self.flag(property, "deprecated")) {
+            if !is_required
+                && (fill == Fill::Required
+                    || self.flag(property, "readOnly")
+                    || self.flag(property, "deprecated"))
+            {
                 continue;
             }
             match self.sample(property, fill, stack) {
@@ -594,7 +750,10 @@ impl<'d> Sampler<'d> {
 
     fn flag(&self, schema: &'d Value, key: &str) -> bool {
         let resolved = self.resolve(schema).0;
-        [Some(schema), resolved].into_iter().flatten().any(|s| s.get(key) == Some(&Value::Bool(true)))
+        [Some(schema), resolved]
+            .into_iter()
+            .flatten()
+            .any(|s| s.get(key) == Some(&Value::Bool(true)))
     }
 
     /// Whether `value` is valid for `schema`, for the keywords these specs use (types, formats,
@@ -605,13 +764,18 @@ impl<'d> Sampler<'d> {
     }
 
     fn fits_at(&self, schema: &Value, value: &Value, depth: usize) -> bool {
-        let Some(schema) = self.resolve(schema).0 else { return false };
+        let Some(schema) = self.resolve(schema).0 else {
+            return false;
+        };
         if depth > 32 {
             return true;
         }
         if value.is_null() {
             return schema.get("nullable") == Some(&Value::Bool(true))
-                || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.contains(&Value::Null));
+                || schema
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|e| e.contains(&Value::Null));
         }
         if let Some(values) = schema.get("enum").and_then(Value::as_array) {
             if !values.contains(value) {
@@ -619,13 +783,19 @@ impl<'d> Sampler<'d> {
             }
         }
         if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-            if !parts.iter().all(|part| self.fits_at(part, value, depth + 1)) {
+            if !parts
+                .iter()
+                .all(|part| self.fits_at(part, value, depth + 1))
+            {
                 return false;
             }
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(alternatives) = schema.get(key).and_then(Value::as_array) {
-                if !alternatives.iter().any(|alternative| self.fits_at(alternative, value, depth + 1)) {
+                if !alternatives
+                    .iter()
+                    .any(|alternative| self.fits_at(alternative, value, depth + 1))
+                {
                     return false;
                 }
             }
@@ -634,29 +804,56 @@ impl<'d> Sampler<'d> {
         let exclusive = |key: &str| schema.get(key) == Some(&Value::Bool(true));
         match schema_type(schema) {
             Some("string") => {
-                let Some(text) = value.as_str() else { return false };
+                let Some(text) = value.as_str() else {
+                    return false;
+                };
                 let length = text.chars().count() as u64;
                 let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0);
-                let max = schema.get("maxLength").and_then(Value::as_u64).unwrap_or(u64::MAX);
-                (min..=max).contains(&length) && format_fits(schema.get("format").and_then(Value::as_str), text)
+                let max = schema
+                    .get("maxLength")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(u64::MAX);
+                (min..=max).contains(&length)
+                    && format_fits(schema.get("format").and_then(Value::as_str), text)
             }
             Some(kind @ ("integer" | "number")) => {
-                let Some(n) = value.as_f64() else { return false };
+                let Some(n) = value.as_f64() else {
+                    return false;
+                };
                 if kind == "integer" && !(value.is_i64() || value.is_u64()) {
                     return false;
                 }
-                let above = number("minimum").is_none_or(|min| if exclusive("exclusiveMinimum") { n > min } else { n >= min });
-                let below = number("maximum").is_none_or(|max| if exclusive("exclusiveMaximum") { n < max } else { n <= max });
+                let above = number("minimum").is_none_or(|min| {
+                    if exclusive("exclusiveMinimum") {
+                        n > min
+                    } else {
+                        n >= min
+                    }
+                });
+                let below = number("maximum").is_none_or(|max| {
+                    if exclusive("exclusiveMaximum") {
+                        n < max
+                    } else {
+                        n <= max
+                    }
+                });
                 above && below
             }
             Some("boolean") => value.is_boolean(),
             Some("array") => {
-                let Some(items) = value.as_array() else { return false };
+                let Some(items) = value.as_array() else {
+                    return false;
+                };
                 let count = items.len() as u64;
                 let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
-                let max = schema.get("maxItems").and_then(Value::as_u64).unwrap_or(u64::MAX);
+                let max = schema
+                    .get("maxItems")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(u64::MAX);
                 (min..=max).contains(&count)
-                    && schema.get("items").is_none_or(|item| items.iter().all(|v| self.fits_at(item, v, depth + 1)))
+                    && schema
+                        .get("items")
+                        .is_none_or(|item| items.iter().all(|v| self.fits_at(item, v, depth + 1)))
             }
             Some("object") => value.is_object() && self.object_fits(schema, value, depth),
             None if value.is_object() => self.object_fits(schema, value, depth),
@@ -666,17 +863,26 @@ impl<'d> Sampler<'d> {
     }
 
     fn object_fits(&self, schema: &Value, value: &Value, depth: usize) -> bool {
-        let Some(object) = value.as_object() else { return false };
-        let required = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str);
+        let Some(object) = value.as_object() else {
+            return false;
+        };
+        let required = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str);
         if !required.into_iter().all(|name| object.contains_key(name)) {
             return false;
         }
         let properties = schema.get("properties").and_then(Value::as_object);
         let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
-        object.iter().all(|(name, v)| match properties.and_then(|p| p.get(name)) {
-            Some(property) => self.fits_at(property, v, depth + 1),
-            None => !closed,
-        })
+        object
+            .iter()
+            .all(|(name, v)| match properties.and_then(|p| p.get(name)) {
+                Some(property) => self.fits_at(property, v, depth + 1),
+                None => !closed,
+            })
     }
 }
 
@@ -685,7 +891,11 @@ impl<'d> Sampler<'d> {
 fn schema_type(schema: &Value) -> Option<&str> {
     match schema.get("type").and_then(Value::as_str) {
         Some(kind) => Some(kind),
-        None if schema.get("properties").is_some() || schema.get("additionalProperties").is_some() => Some("object"),
+        None if schema.get("properties").is_some()
+            || schema.get("additionalProperties").is_some() =>
+        {
+            Some("object")
+        }
         None if schema.get("items").is_some() => Some("array"),
         None => None,
     }
@@ -693,7 +903,10 @@ fn schema_type(schema: &Value) -> Option<&str> {
 
 /// A string of the schema's format, padded or cut to its length bounds.
 fn sample_string(schema: &Value) -> String {
-    let format = schema.get("format").and_then(Value::as_str).unwrap_or_default();
+    let format = schema
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let text = match format {
         "date" => "2024-01-15",
         "date-time" => "2024-01-15T10:00:00Z",
@@ -712,7 +925,10 @@ fn sample_string(schema: &Value) -> String {
     };
     let mut text = text.to_owned();
     let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = schema.get("maxLength").and_then(Value::as_u64).map_or(usize::MAX, |m| m as usize);
+    let max = schema
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .map_or(usize::MAX, |m| m as usize);
     while text.chars().count() < min {
         text.push('x');
     }
@@ -727,11 +943,19 @@ fn sample_number(schema: &Value, integer: bool) -> Value {
     let exclusive = |key: &str| schema.get(key) == Some(&Value::Bool(true));
     let mut n: f64 = 1.0;
     if let Some(min) = min {
-        n = if exclusive("exclusiveMinimum") { min + step } else { min };
+        n = if exclusive("exclusiveMinimum") {
+            min + step
+        } else {
+            min
+        };
     }
     if let Some(max) = max {
         if n > max || (n == max && exclusive("exclusiveMaximum")) {
-            n = if exclusive("exclusiveMaximum") { max - step } else { max };
+            n = if exclusive("exclusiveMaximum") {
+                max - step
+            } else {
+                max
+            };
         }
     }
     if integer {
@@ -746,30 +970,42 @@ fn format_fits(format: Option<&str>, text: &str) -> bool {
     match format {
         Some("date") => is_date(text),
         Some("date-time") => {
-            let Some((date, time)) = text.split_once(['T', 't', ' ']) else { return false };
+            let Some((date, time)) = text.split_once(['T', 't', ' ']) else {
+                return false;
+            };
             is_date(date) && is_time(time, true)
         }
         Some("time") => is_time(text, false),
         Some("uuid") => {
             let groups: Vec<&str> = text.split('-').collect();
-            groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12]) && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
+            groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+                && groups
+                    .iter()
+                    .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
         }
-        Some("email") => text.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.')),
+        Some("email") => text
+            .split_once('@')
+            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.')),
         _ => true,
     }
 }
 
 fn digits(text: &str, count: usize) -> Option<u32> {
-    (text.len() == count && text.chars().all(|c| c.is_ascii_digit())).then(|| text.parse().ok()).flatten()
+    (text.len() == count && text.chars().all(|c| c.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
 }
 
 /// `YYYY-MM-DD` with a month and day that exist.
 fn is_date(text: &str) -> bool {
     let mut parts = text.split('-');
-    let (Some(year), Some(month), Some(day), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(year), Some(month), Some(day), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return false;
     };
-    let (Some(year), Some(month), Some(day)) = (digits(year, 4), digits(month, 2), digits(day, 2)) else {
+    let (Some(year), Some(month), Some(day)) = (digits(year, 4), digits(month, 2), digits(day, 2))
+    else {
         return false;
     };
     let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
@@ -791,21 +1027,27 @@ fn is_time(text: &str, offset_required: bool) -> bool {
         None => (text, ""),
     };
     let clock = clock.split_once('.').map_or(clock, |(whole, fraction)| {
-        if fraction.is_empty() || !fraction.chars().all(|c| c.is_ascii_digit()) { "invalid" } else { whole }
+        if fraction.is_empty() || !fraction.chars().all(|c| c.is_ascii_digit()) {
+            "invalid"
+        } else {
+            whole
+        }
     });
     let mut fields = clock.split(':');
     let valid_clock = match (fields.next(), fields.next(), fields.next(), fields.next()) {
         (Some(h), Some(m), Some(s), None) => {
-            digits(h, 2).is_some_and(|h| h < 24) && digits(m, 2).is_some_and(|m| m < 60) && digits(s, 2).is_some_and(|s| s <= 60)
+            digits(h, 2).is_some_and(|h| h < 24)
+                && digits(m, 2).is_some_and(|m| m < 60)
+                && digits(s, 2).is_some_and(|s| s <= 60)
         }
         _ => false,
     };
     let valid_offset = match offset {
         "" => !offset_required,
         "Z" | "z" => true,
-        signed => signed[1..]
-            .split_once(':')
-            .is_some_and(|(h, m)| digits(h, 2).is_some_and(|h| h < 24) && digits(m, 2).is_some_and(|m| m < 60)),
+        signed => signed[1..].split_once(':').is_some_and(|(h, m)| {
+            digits(h, 2).is_some_and(|h| h < 24) && digits(m, 2).is_some_and(|m| m < 60)
+        }),
     };
     valid_clock && valid_offset
 }
@@ -832,10 +1074,15 @@ mod tests {
         }}}});
         let s = sampler(&document);
         let reference = json!({"$ref": "#/components/schemas/Address"});
-        let minimal = s.sample(&reference, Fill::Required, &mut Vec::new()).unwrap();
+        let minimal = s
+            .sample(&reference, Fill::Required, &mut Vec::new())
+            .unwrap();
         assert_eq!(minimal, json!({"houseNumber": "string"}));
         let all = s.sample(&reference, Fill::All, &mut Vec::new()).unwrap();
-        assert_eq!(all, json!({"houseNumber": "string", "since": "2024-01-15T10:00:00Z", "floor": 7}));
+        assert_eq!(
+            all,
+            json!({"houseNumber": "string", "since": "2024-01-15T10:00:00Z", "floor": 7})
+        );
         assert!(s.fits(&reference, &all));
         assert!(!s.fits(&reference, &json!({"houseNumber": 89})));
     }
@@ -847,9 +1094,20 @@ mod tests {
             "Loop": {"type": "object", "required": ["next"], "properties": {"next": {"$ref": "#/components/schemas/Loop"}}}
         }}});
         let s = sampler(&document);
-        let node = s.sample(&json!({"$ref": "#/components/schemas/Node"}), Fill::All, &mut Vec::new());
+        let node = s.sample(
+            &json!({"$ref": "#/components/schemas/Node"}),
+            Fill::All,
+            &mut Vec::new(),
+        );
         assert_eq!(node, Some(json!({"name": "string"})));
-        assert_eq!(s.sample(&json!({"$ref": "#/components/schemas/Loop"}), Fill::All, &mut Vec::new()), None);
+        assert_eq!(
+            s.sample(
+                &json!({"$ref": "#/components/schemas/Loop"}),
+                Fill::All,
+                &mut Vec::new()
+            ),
+            None
+        );
     }
 
     #[test]
@@ -857,34 +1115,64 @@ mod tests {
         let document = json!({});
         let s = sampler(&document);
         let bounded = json!({"type": "integer", "minimum": 10, "maximum": 100});
-        assert_eq!(s.sample(&bounded, Fill::Required, &mut Vec::new()), Some(json!(10)));
+        assert_eq!(
+            s.sample(&bounded, Fill::Required, &mut Vec::new()),
+            Some(json!(10))
+        );
         let below = json!({"type": "integer", "maximum": 0, "exclusiveMaximum": true});
-        assert_eq!(s.sample(&below, Fill::Required, &mut Vec::new()), Some(json!(-1)));
+        assert_eq!(
+            s.sample(&below, Fill::Required, &mut Vec::new()),
+            Some(json!(-1))
+        );
         let short = json!({"type": "string", "minLength": 8, "maxLength": 9});
-        assert_eq!(s.sample(&short, Fill::Required, &mut Vec::new()), Some(json!("stringxx")));
+        assert_eq!(
+            s.sample(&short, Fill::Required, &mut Vec::new()),
+            Some(json!("stringxx"))
+        );
         let list = json!({"type": "array", "items": {"type": "string", "enum": ["A", "B"]}, "minItems": 2});
-        assert_eq!(s.sample(&list, Fill::Required, &mut Vec::new()), Some(json!(["A", "A"])));
+        assert_eq!(
+            s.sample(&list, Fill::Required, &mut Vec::new()),
+            Some(json!(["A", "A"]))
+        );
         let parameter_example = json!("FIRST_KEY&key=SECOND_KEY");
-        assert!(!s.fits(&json!({"type": "array", "items": {"type": "string"}}), &parameter_example));
+        assert!(!s.fits(
+            &json!({"type": "array", "items": {"type": "string"}}),
+            &parameter_example
+        ));
     }
 
     #[test]
     fn formats() {
         assert!(format_fits(Some("date-time"), "2024-06-13T10:33:00Z"));
-        assert!(format_fits(Some("date-time"), "2023-12-03T10:15:30.5+01:00"));
+        assert!(format_fits(
+            Some("date-time"),
+            "2023-12-03T10:15:30.5+01:00"
+        ));
         assert!(!format_fits(Some("date-time"), "2025-09-21T00:00:00"));
-        assert!(!format_fits(Some("date-time"), "2022-06-15T23:59:59.999+02:00[Europe/Berlin]"));
+        assert!(!format_fits(
+            Some("date-time"),
+            "2022-06-15T23:59:59.999+02:00[Europe/Berlin]"
+        ));
         assert!(format_fits(Some("date"), "2024-02-29"));
         assert!(!format_fits(Some("date"), "2023-02-29"));
         assert!(format_fits(Some("time"), "10:00:00"));
-        assert!(format_fits(Some("uuid"), "3fa85f64-5717-4562-b3fc-2c963f66afa6"));
+        assert!(format_fits(
+            Some("uuid"),
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+        ));
         assert!(!format_fits(Some("uuid"), "not-a-uuid"));
         assert!(format_fits(Some("ISO 3166-1"), "anything"));
     }
 
     #[test]
     fn raw_strings_survive_quotes_and_hashes() {
-        assert_eq!(raw_string(r#"{"a":"b"}"#).to_string(), r####"r#"{"a":"b"}"#"####);
-        assert_eq!(raw_string(r##"{"a":"#"}"##).to_string(), r####"r##"{"a":"#"}"##"####);
+        assert_eq!(
+            raw_string(r#"{"a":"b"}"#).to_string(),
+            r####"r#"{"a":"b"}"#"####
+        );
+        assert_eq!(
+            raw_string(r##"{"a":"#"}"##).to_string(),
+            r####"r##"{"a":"#"}"##"####
+        );
     }
 }

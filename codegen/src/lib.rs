@@ -16,6 +16,7 @@ mod contract;
 mod docs;
 mod error;
 mod features;
+mod mock;
 mod names;
 mod operations;
 mod render;
@@ -90,23 +91,43 @@ fn generate_unlocated(spec: &Spec, settings: &Settings) -> Result<Output, Error>
     let operations = operations::collect(api, &mut types)?;
     types.finish()?;
     types.break_cycles();
-
     let plan = features::FeaturePlan::new(&types, &operations);
 
     let info = crate_info(api, settings);
     let cargo_toml = render::cargo_toml(&info, &settings.runtime_path, settings.standalone, &plan);
-    let mut files = vec![
-        GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml },
-        GeneratedFile { path: "src/lib.rs".into(), contents: render::lib_file(&info, &operations, &plan)? },
-        GeneratedFile { path: "src/models.rs".into(), contents: render::models_file(&info, &types, &operations, &plan)? },
-        GeneratedFile { path: "src/api/mod.rs".into(), contents: render::api_module_file(&info, &operations, &plan)? },
-    ];
-    for group in &operations.groups {
-        let contents = render::group_file(&info, group)?;
-        files.push(GeneratedFile { path: format!("src/api/{}.rs", group.module), contents });
-    }
+    // models.rs is half of the work; render it on a second thread while the rest is rendered
+    // here. The output does not depend on the interleaving.
+    let (models, files) = std::thread::scope(|scope| {
+        let models = scope.spawn(|| render::models_file(&info, &types, &operations, &plan));
+        let rest = render_operation_files(&info, &operations, &plan);
+        (models.join(), rest)
+    });
+    let models = models.map_err(|_| Error::Unsupported {
+        pointer: "#/components/schemas".into(),
+        message: "rendering the models panicked; this is a generator bug".into(),
+    })??;
+    let mut files = files?;
+    files.push(GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml });
+    files.push(GeneratedFile { path: "src/models.rs".into(), contents: models });
+    files.push(GeneratedFile { path: "src/mock.rs".into(), contents: mock::mock_file(&info, &types, &operations, &plan)? });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Output { files, operations: operations.operation_count, types: types.component_count() })
+}
+
+fn render_operation_files(
+    info: &render::CrateInfo,
+    operations: &operations::Api,
+    plan: &features::FeaturePlan,
+) -> Result<Vec<GeneratedFile>, Error> {
+    let mut files = vec![
+        GeneratedFile { path: "src/lib.rs".into(), contents: render::lib_file(info, operations, plan)? },
+        GeneratedFile { path: "src/api/mod.rs".into(), contents: render::api_module_file(info, operations, plan)? },
+    ];
+    for group in &operations.groups {
+        let contents = render::group_file(info, group)?;
+        files.push(GeneratedFile { path: format!("src/api/{}.rs", group.module), contents });
+    }
+    Ok(files)
 }
 
 fn crate_info(api: &openapiv3::OpenAPI, settings: &Settings) -> render::CrateInfo {

@@ -114,21 +114,22 @@ fn space_items(code: &str) -> String {
 
 pub(crate) fn models_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan: &FeaturePlan) -> Result<String, Error> {
     let definitions = types.defs().iter().map(|(name, def)| {
+        let cfg = plan.cfg_for_type(name);
         let tokens = match def {
-        TypeDef::Struct(s) => struct_tokens(s, types),
-        TypeDef::Enum(e) => enum_tokens(e),
-        TypeDef::Union(u) => union_tokens(u),
+        TypeDef::Struct(s) => struct_tokens(s, types, &cfg),
+        TypeDef::Enum(e) => enum_tokens(e, &cfg),
+        TypeDef::Union(u) => union_tokens(u, &cfg),
         TypeDef::Alias(a) => {
             let doc = type_doc(&a.doc, a.deprecated);
             let name = ident(&a.name);
             let ty = type_tokens(&a.ty, Scope::Models);
-            quote! { #doc pub type #name = #ty; }
+            quote! { #cfg #doc pub type #name = #ty; }
         }
         };
-        gate(tokens, &plan.cfg_for_type(name))
+        tokens
     });
-    let pages = api.pages.iter().map(|(name, page)| gate(page_tokens(name, page), &plan.cfg_for_type(name)));
-    let errors = api.error_bodies.iter().map(|body| gate(error_body_tokens(body), &plan.cfg_for_type(&body.name)));
+    let pages = api.pages.iter().map(|(name, page)| page_tokens(name, page, &plan.cfg_for_type(name)));
+    let errors = api.error_bodies.iter().map(|body| error_body_tokens(body, &plan.cfg_for_type(&body.name)));
     let items = quote! {
         #(#definitions)*
         #(#pages)*
@@ -185,21 +186,6 @@ fn uses_path(tokens: &TokenStream, root: &str) -> bool {
     false
 }
 
-/// Puts `cfg` on every item in `items` (a type, its impls).
-fn gate(items: TokenStream, cfg: &TokenStream) -> TokenStream {
-    if cfg.is_empty() {
-        return items;
-    }
-    match syn::parse2::<syn::File>(items.clone()) {
-        Ok(file) => {
-            let items = file.items.iter();
-            quote! { #( #cfg #items )* }
-        }
-        // Unparsable tokens are reported by `format_file` with context; pass them through.
-        Err(_) => items,
-    }
-}
-
 fn deprecated_attribute(deprecated: bool) -> TokenStream {
     if deprecated { quote!(#[deprecated]) } else { TokenStream::new() }
 }
@@ -223,7 +209,7 @@ fn serde_camel_case(field: &str) -> String {
     chars.next().map(|first| first.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
-fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>) -> TokenStream {
+fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(&def.doc, def.deprecated);
     let camel_matches = def.fields.iter().filter(|f| serde_camel_case(&f.rust_name) == f.wire_name).count();
@@ -267,6 +253,7 @@ fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>) -> TokenStream {
     });
     let default = if def.derive_default { quote!(Default,) } else { TokenStream::new() };
     quote! {
+        #cfg
         #doc
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         #rename_all
@@ -290,7 +277,7 @@ fn field_uses_deprecated(ty: &RType, types: &TypeSpace<'_>) -> bool {
     })
 }
 
-fn enum_tokens(def: &EnumDef) -> TokenStream {
+fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(&def.doc, def.deprecated);
     let fallback = ident(&def.fallback);
@@ -312,6 +299,7 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
     let default = def.default.map(|index| {
         let variant = ident(&def.variants[index].rust_name);
         quote! {
+            #cfg
             impl Default for #name {
                 /// The default the API documents.
                 fn default() -> Self {
@@ -321,6 +309,7 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
         }
     });
     quote! {
+        #cfg
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
@@ -329,6 +318,7 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
             #fallback(String),
         }
 
+        #cfg
         impl #name {
             /// The value as it appears on the wire.
             pub fn as_str(&self) -> &str {
@@ -339,6 +329,7 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
             }
         }
 
+        #cfg
         impl rt::StringEnum for #name {
             fn from_wire(value: &str) -> Self {
                 match value {
@@ -352,18 +343,21 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
             }
         }
 
+        #cfg
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
+        #cfg
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 rt::string_enum::serialize(self, serializer)
             }
         }
 
+        #cfg
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 rt::string_enum::deserialize(deserializer)
@@ -374,7 +368,7 @@ fn enum_tokens(def: &EnumDef) -> TokenStream {
     }
 }
 
-fn union_tokens(def: &UnionDef) -> TokenStream {
+fn union_tokens(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(&def.doc, def.deprecated);
     let variants = def.variants.iter().map(|(variant, ty)| {
@@ -384,6 +378,7 @@ fn union_tokens(def: &UnionDef) -> TokenStream {
         quote! { #[doc = #doc] #variant(#ty), }
     });
     quote! {
+        #cfg
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
@@ -393,7 +388,7 @@ fn union_tokens(def: &UnionDef) -> TokenStream {
     }
 }
 
-fn page_tokens(name: &str, page: &Page) -> TokenStream {
+fn page_tokens(name: &str, page: &Page, cfg: &TokenStream) -> TokenStream {
     let name = ident(name);
     let item = type_tokens(&page.item, Scope::Models);
     let items = ident(&page.items_field);
@@ -408,6 +403,7 @@ fn page_tokens(name: &str, page: &Page) -> TokenStream {
         (false, false) => quote!(Some(self.#cursor.to_string())),
     };
     quote! {
+        #cfg
         impl rt::Page for #name {
             type Item = #item;
 
@@ -434,7 +430,7 @@ fn status_pattern(status: &str) -> TokenStream {
     }
 }
 
-fn error_body_tokens(body: &ErrorBody) -> TokenStream {
+fn error_body_tokens(body: &ErrorBody, cfg: &TokenStream) -> TokenStream {
     let name = ident(&body.name);
     // Exact codes first, then ranges, then `default`, as the spec intends.
     let mut statuses: Vec<_> = body.statuses.iter().collect();
@@ -481,6 +477,7 @@ fn error_body_tokens(body: &ErrorBody) -> TokenStream {
         }
     };
     let implementation = quote! {
+        #cfg
         impl rt::ErrorBody for #name {
             fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
                 #function_body
@@ -502,6 +499,7 @@ fn error_body_tokens(body: &ErrorBody) -> TokenStream {
         }
     });
     quote! {
+        #cfg
         /// The documented error responses, by status.
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
@@ -917,7 +915,9 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
          {example_group}\
          # Ok(())\n\
          # }}\n\
-         ```\n"
+         ```\n\n\
+         For tests, the `mock` feature adds a `mock` module: a local mock server with a typed\n\
+         expectation for every operation, to test code using this client without a server.\n"
     ));
     let crate_doc = docs::inner_attributes(&crate_doc);
     let base_url = &info.base_url;
@@ -947,6 +947,8 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
         #crate_doc
 
         pub mod api;
+        #[cfg(feature = "mock")]
+        pub mod mock;
         pub mod models;
 
         use magicline_runtime as rt;
@@ -1011,7 +1013,9 @@ pub(crate) fn cargo_toml(info: &CrateInfo, runtime_path: &str, standalone: bool,
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
          # One feature per operation group (tag); turn off `default-features` and pick the groups\n\
          # you use to compile only their operations and the types they need.\n\
-         [features]\ndefault = [{defaults}]\n{features}{workspace}",
+         [features]\ndefault = [{defaults}]\n{features}\n\
+         # Typed test doubles (the `mock` module): a local mock server with an expectation per operation.\n\
+         mock = [\"magicline-runtime/mock\"]\n{workspace}",
         name = info.crate_name,
         version = info.crate_version,
         defaults = plan.features.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", "),

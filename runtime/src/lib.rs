@@ -11,6 +11,8 @@
 //! * Model helpers: [`DateTime`] (keeps the server's text), [`lenient`] strings,
 //!   [`StringEnum`] with an `Unknown` fallback, [`OneOrMany`].
 //! * [`paginate`]: turns a sliced list operation into a lazy [`futures::Stream`].
+//! * `mock` (with the `mock` feature): typed test doubles, the machinery under the `mock`
+//!   module of each generated crate.
 //!
 //! Nothing in this crate logs or displays the API key: it is sent as a header marked sensitive
 //! and redacted from every `Debug` output.
@@ -19,6 +21,8 @@ mod client;
 mod datetime;
 mod error;
 pub mod lenient;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod multipart;
 mod one_or_many;
 mod pagination;

@@ -26,14 +26,20 @@ use serde_json::{Map, Value};
 const MAX_DEPTH: usize = 24;
 
 /// Follows `$ref`s inside `document`; returns the target and the last reference followed.
-pub fn resolve<'d>(document: &'d Value, mut schema: &'d Value) -> (Option<&'d Value>, Option<&'d str>) {
+pub fn resolve<'d>(
+    document: &'d Value,
+    mut schema: &'d Value,
+) -> (Option<&'d Value>, Option<&'d str>) {
     let mut reference = None;
     for _ in 0..32 {
         let Some(target) = schema.get("$ref").and_then(Value::as_str) else {
             return (Some(schema), reference);
         };
         reference = Some(target);
-        match target.strip_prefix('#').and_then(|pointer| document.pointer(pointer)) {
+        match target
+            .strip_prefix('#')
+            .and_then(|pointer| document.pointer(pointer))
+        {
             Some(next) => schema = next,
             None => return (None, reference),
         }
@@ -47,7 +53,11 @@ pub fn compose(document: &Value, schema: &Value) -> Option<Value> {
     compose_at(document, schema, &mut Vec::new())
 }
 
-fn compose_at<'d>(document: &'d Value, schema: &'d Value, stack: &mut Vec<&'d str>) -> Option<Value> {
+fn compose_at<'d>(
+    document: &'d Value,
+    schema: &'d Value,
+    stack: &mut Vec<&'d str>,
+) -> Option<Value> {
     // In OpenAPI 3.1 the keywords next to a `$ref` apply too: an `example` there wins.
     if schema.get("$ref").is_some() {
         if let Some(example) = schema.get("example") {
@@ -72,17 +82,29 @@ fn compose_at<'d>(document: &'d Value, schema: &'d Value, stack: &mut Vec<&'d st
     value
 }
 
-fn compose_resolved<'d>(document: &'d Value, schema: &'d Value, stack: &mut Vec<&'d str>) -> Option<Value> {
+fn compose_resolved<'d>(
+    document: &'d Value,
+    schema: &'d Value,
+    stack: &mut Vec<&'d str>,
+) -> Option<Value> {
     for key in ["example", "default"] {
         if let Some(value) = schema.get(key) {
             return Some(value.clone());
         }
     }
     // OpenAPI 3.1 (JSON Schema) spells examples as a list.
-    if let Some(first) = schema.get("examples").and_then(Value::as_array).and_then(|e| e.first()) {
+    if let Some(first) = schema
+        .get("examples")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
         return Some(first.clone());
     }
-    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|e| e.first()) {
+    if let Some(first) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
         return Some(first.clone());
     }
     if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
@@ -105,12 +127,17 @@ fn compose_resolved<'d>(document: &'d Value, schema: &'d Value, stack: &mut Vec<
     }
     for key in ["oneOf", "anyOf"] {
         if let Some(alternatives) = schema.get(key).and_then(Value::as_array) {
-            return alternatives.iter().find_map(|a| compose_at(document, a, stack));
+            return alternatives
+                .iter()
+                .find_map(|a| compose_at(document, a, stack));
         }
     }
     // `type: [T, "null"]` (3.1) composes as T.
     let kind = match schema.get("type") {
-        Some(Value::Array(kinds)) => kinds.iter().filter_map(Value::as_str).find(|k| *k != "null"),
+        Some(Value::Array(kinds)) => kinds
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|k| *k != "null"),
         Some(kind) => kind.as_str(),
         None => None,
     };
@@ -124,25 +151,40 @@ fn compose_resolved<'d>(document: &'d Value, schema: &'d Value, stack: &mut Vec<
             }
             .to_owned(),
         )),
-        Some("integer" | "number") => Some(schema.get("minimum").cloned().unwrap_or(Value::from(0))),
+        Some("integer" | "number") => {
+            Some(schema.get("minimum").cloned().unwrap_or(Value::from(0)))
+        }
         Some("boolean") => Some(Value::Bool(true)),
         Some("array") => {
-            let item = schema.get("items").and_then(|items| compose_at(document, items, stack));
+            let item = schema
+                .get("items")
+                .and_then(|items| compose_at(document, items, stack));
             Some(Value::Array(item.into_iter().collect()))
         }
         Some("object") => compose_object(document, schema, stack),
         None if schema.get("properties").is_some() => compose_object(document, schema, stack),
         None if schema.get("items").is_some() => {
-            let item = schema.get("items").and_then(|items| compose_at(document, items, stack));
+            let item = schema
+                .get("items")
+                .and_then(|items| compose_at(document, items, stack));
             Some(Value::Array(item.into_iter().collect()))
         }
         _ => Some(Value::Object(Map::new())),
     }
 }
 
-fn compose_object<'d>(document: &'d Value, schema: &'d Value, stack: &mut Vec<&'d str>) -> Option<Value> {
+fn compose_object<'d>(
+    document: &'d Value,
+    schema: &'d Value,
+    stack: &mut Vec<&'d str>,
+) -> Option<Value> {
     let mut object = Map::new();
-    for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+    for (name, property) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         if let Some(value) = compose_at(document, property, stack) {
             object.insert(name.clone(), value);
         }
@@ -187,9 +229,15 @@ pub fn response_examples(document: &Value) -> Vec<Example> {
                 .and_then(Value::as_str)
                 .map_or_else(|| format!("{method} {path}"), str::to_owned);
             for (status, response) in responses {
-                let Some(response) = resolve(document, response).0 else { continue };
-                let Some(content) = response.get("content").and_then(Value::as_object) else { continue };
-                let Some((_, media)) = content.iter().find(|(media, _)| is_json(media)) else { continue };
+                let Some(response) = resolve(document, response).0 else {
+                    continue;
+                };
+                let Some(content) = response.get("content").and_then(Value::as_object) else {
+                    continue;
+                };
+                let Some((_, media)) = content.iter().find(|(media, _)| is_json(media)) else {
+                    continue;
+                };
                 let mut push = |source: String, value: Value| {
                     examples.push(Example {
                         label: format!("{id} {status} ({source})"),
@@ -204,14 +252,22 @@ pub fn response_examples(document: &Value) -> Vec<Example> {
                     push("media example".into(), example.clone());
                     given = true;
                 }
-                for (name, example) in media.get("examples").and_then(Value::as_object).into_iter().flatten() {
+                for (name, example) in media
+                    .get("examples")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
                     if let Some(value) = resolve(document, example).0.and_then(|e| e.get("value")) {
                         push(format!("named example {name}"), value.clone());
                         given = true;
                     }
                 }
                 if !given {
-                    if let Some(value) = media.get("schema").and_then(|schema| compose(document, schema)) {
+                    if let Some(value) = media
+                        .get("schema")
+                        .and_then(|schema| compose(document, schema))
+                    {
                         push("composed".into(), value);
                     }
                 }
@@ -225,7 +281,9 @@ pub fn response_examples(document: &Value) -> Vec<Example> {
 /// schema (which holds every property-level example of the spec somewhere).
 pub fn component_examples(document: &Value) -> Vec<Example> {
     let mut examples = Vec::new();
-    let schemas = document.pointer("/components/schemas").and_then(Value::as_object);
+    let schemas = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object);
     for (key, schema) in schemas.into_iter().flatten() {
         let mut push = |source: &str, value: Value| {
             examples.push(Example {
@@ -273,7 +331,12 @@ fn compare(original: &Value, back: &Value, path: &str) -> Result<(), String> {
                 match b.get(key) {
                     Some(other) => compare(value, other, &child)?,
                     None if value.is_null() => {}
-                    None => return Err(format!("at `{child}`: the example has {}, the generated type drops it", short(value))),
+                    None => {
+                        return Err(format!(
+                            "at `{child}`: the example has {}, the generated type drops it",
+                            short(value)
+                        ));
+                    }
                 }
             }
             for (key, value) in b {
@@ -296,7 +359,11 @@ fn compare(original: &Value, back: &Value, path: &str) -> Result<(), String> {
             Ok(())
         }
         (Value::Number(a), Value::Number(b)) => {
-            if a == b || a.as_f64() == b.as_f64() { Ok(()) } else { differ() }
+            if a == b || a.as_f64() == b.as_f64() {
+                Ok(())
+            } else {
+                differ()
+            }
         }
         // Lenient strings: a number or boolean read as text.
         (Value::Number(a), Value::String(b)) => {
@@ -306,8 +373,20 @@ fn compare(original: &Value, back: &Value, path: &str) -> Result<(), String> {
                 differ()
             }
         }
-        (Value::Bool(a), Value::String(b)) => if a.to_string() == *b { Ok(()) } else { differ() },
-        (a, b) => if a == b { Ok(()) } else { differ() },
+        (Value::Bool(a), Value::String(b)) => {
+            if a.to_string() == *b {
+                Ok(())
+            } else {
+                differ()
+            }
+        }
+        (a, b) => {
+            if a == b {
+                Ok(())
+            } else {
+                differ()
+            }
+        }
     }
 }
 
@@ -335,7 +414,8 @@ mod tests {
                 "tags": {"type": "array", "items": {"type": "integer"}}
             }}
         }}});
-        let composed = compose(&document, &json!({"$ref": "#/components/schemas/Address"})).unwrap();
+        let composed =
+            compose(&document, &json!({"$ref": "#/components/schemas/Address"})).unwrap();
         assert_eq!(
             composed,
             json!({"houseNumber": 89, "kind": "HOME", "since": "2019-08-24", "tags": [0]})

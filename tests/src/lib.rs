@@ -12,11 +12,13 @@
 //! * [`shapes`]: which optional properties, enum values, arrays and union alternatives of the
 //!   response schemas the dynamic passes actually decoded.
 //! * [`specs`]: where the specs are, and the copy of a spec handed to Prism.
+//! * [`public_api`]: a one-line-per-item listing of a crate's public API, for snapshot tests.
 
 pub mod contract;
 pub mod examples;
 pub mod prism;
 pub mod proxy;
+pub mod public_api;
 pub mod shapes;
 pub mod specs;
 

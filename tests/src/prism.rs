@@ -10,7 +10,7 @@
 //! ```text
 //! cargo xtask install-prism
 //! .tools/prism/node_modules/.bin/prism mock -h 127.0.0.1 -p 4010 specs/downloaded/magicline-openapi.json
-//! .tools/prism/node_modules/.bin/prism mock -h 127.0.0.1 -p 4011 -d --seed 1 specs/downloaded/magicline-openapi.json
+//! .tools/prism/node_modules/.bin/prism mock -h 127.0.0.1 -p 4011 -d specs/downloaded/magicline-openapi.json
 //! curl -i -H 'X-API-KEY: any' http://127.0.0.1:4010/v1/studios/utilization
 //! ```
 //!
@@ -69,18 +69,19 @@ pub fn require_installed() -> PathBuf {
 pub enum Mode {
     /// The spec's examples, as they are (`prism mock`).
     Static,
-    /// Schema-random data (`prism mock -d --seed <seed>`); the seed makes a run repeatable.
-    Dynamic {
-        /// Seed of Prism's random generator; a run with the same requests gets the same data.
-        seed: u64,
-    },
+    /// Schema-random data (`prism mock -d`).
+    ///
+    /// Unseeded on purpose: Prism re-seeds its generator with `--seed` before every response,
+    /// so a seeded server answers every call of an operation with the same data, and more calls
+    /// would decode nothing new.
+    Dynamic,
 }
 
 impl std::fmt::Display for Mode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Mode::Static => f.write_str("static"),
-            Mode::Dynamic { .. } => f.write_str("dynamic"),
+            Mode::Dynamic => f.write_str("dynamic"),
         }
     }
 }
@@ -114,11 +115,12 @@ impl Prism {
             "-p".into(),
             port.to_string(),
         ];
-        if let Mode::Dynamic { seed } = mode {
-            args.extend(["-d".into(), "--seed".into(), seed.to_string()]);
+        if mode == Mode::Dynamic {
+            args.push("-d".into());
         }
         args.push(spec.display().to_string());
-        let output = File::create(&log).unwrap_or_else(|e| panic!("cannot create {}: {e}", log.display()));
+        let output =
+            File::create(&log).unwrap_or_else(|e| panic!("cannot create {}: {e}", log.display()));
         let errors = output.try_clone().expect("a log file handle can be cloned");
         // `$0 "$@"` is Prism; a background job reads the pipe on fd 3 (background jobs get
         // /dev/null as stdin otherwise) and stops Prism when the pipe closes. `wait` makes the
@@ -173,7 +175,12 @@ wait "$prism""#;
                     self.log_tail()
                 );
             }
-            if TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(200)).is_ok() {
+            if TcpStream::connect_timeout(
+                &([127, 0, 0, 1], port).into(),
+                Duration::from_millis(200),
+            )
+            .is_ok()
+            {
                 return;
             }
             if started.elapsed() > STARTUP_TIMEOUT {

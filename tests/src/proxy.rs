@@ -55,21 +55,75 @@ impl fmt::Display for Violation {
             serde_json::Value::String(code) => code.clone(),
             other => other.to_string(),
         };
-        write!(f, "{}: {} [{} {code}]", self.location.join("."), self.message, self.severity)
+        write!(
+            f,
+            "{}: {} [{} {code}]",
+            self.location.join("."),
+            self.message,
+            self.severity
+        )
     }
 }
 
 /// Parses an `sl-violations` header value; an unreadable one becomes a single violation
 /// saying so, so that it is never silently ignored.
+///
+/// When there are many, Prism sends `Too many violations! ` and the start of the list, cut
+/// anywhere: the violations that arrived whole are kept.
 pub fn parse_violations(header: &str) -> Vec<Violation> {
-    serde_json::from_str(header).unwrap_or_else(|e| {
-        vec![Violation {
+    let list = header
+        .strip_prefix("Too many violations! ")
+        .unwrap_or(header);
+    if let Ok(violations) = serde_json::from_str(list) {
+        return violations;
+    }
+    let whole: Vec<Violation> = complete_objects(list)
+        .into_iter()
+        .filter_map(|object| serde_json::from_str(object).ok())
+        .collect();
+    if whole.is_empty() {
+        return vec![Violation {
             location: vec!["unknown".into()],
             severity: "Error".into(),
             code: serde_json::Value::Null,
-            message: format!("unreadable sl-violations header ({e}): {header}"),
-        }]
-    })
+            message: format!("unreadable sl-violations header: {header}"),
+        }];
+    }
+    whole
+}
+
+/// The complete `{...}` objects directly inside a JSON array that may be cut off.
+fn complete_objects(list: &str) -> Vec<&str> {
+    let mut objects = Vec::new();
+    let (mut depth, mut start, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for (index, c) in list.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' => {
+                if depth == 0 {
+                    start = index;
+                }
+                depth += 1;
+            }
+            '}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    objects.push(&list[start..=index]);
+                }
+            }
+            _ => {}
+        }
+    }
+    objects
 }
 
 /// What the proxy saw of one call (the last request carrying its name).
@@ -128,11 +182,16 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("the OS hands out a free port on 127.0.0.1");
-        let address = listener.local_addr().expect("a bound listener has an address");
+        let address = listener
+            .local_addr()
+            .expect("a bound listener has an address");
         let state = Arc::new(State {
             upstream: upstream.trim_end_matches('/').to_owned(),
+            // No pooled connections: Prism closes idle ones after 5 s, and a request sent on
+            // one it is closing fails ("connection closed before message completed").
             http: reqwest::Client::builder()
                 .no_proxy()
+                .pool_max_idle_per_host(0)
                 .build()
                 .expect("a plain HTTP client builds"),
             exchanges: Mutex::new(HashMap::new()),
@@ -185,7 +244,9 @@ impl Drop for Proxy {
 
 /// A poisoned lock only means another test thread panicked; the map is still usable.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn hop_by_hop(name: &HeaderName) -> bool {
@@ -201,7 +262,10 @@ fn hop_by_hop(name: &HeaderName) -> bool {
         || name.as_str() == "keep-alive"
 }
 
-async fn forward(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn forward(
+    state: Arc<State>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     let (parts, body) = request.into_parts();
     let request_body = match body.collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -291,5 +355,9 @@ mod tests {
         let unreadable = parse_violations("nope");
         assert_eq!(unreadable.len(), 1);
         assert!(unreadable[0].message.contains("unreadable"));
+        let cut = r#"Too many violations! [{"location":["response","body","a"],"severity":"Error","code":"required","message":"x {\"}"},{"location":["resp"#;
+        let kept = parse_violations(cut);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].message, "x {\"}");
     }
 }

@@ -94,10 +94,17 @@ impl ApiSpec {
 ///   {contentType: application/json}}`) is typed as a string: [`text_for_json_parts`]. Prism
 ///   reads every part as text and ignores `encoding`, so it rejects the correct JSON part with
 ///   `data must be object`. The part's content is still the generated model serialised.
+/// * Recursive component schemas are unrolled [`RECURSION_DEPTH`] levels deep:
+///   [`bound_recursion`]. Prism cuts a recursion short with an empty object (its static sampler
+///   at the first repetition, its dynamic generator after three), which lacks the required
+///   properties, so its own responses for such a schema break the schema. In the copy every
+///   level refers to a copy of the next, and the last level leaves out the optional properties
+///   that would recurse: every instance of the copy is an instance of the original.
 pub fn write_prism_copy(spec: &ApiSpec, dir: &Path) -> PathBuf {
     let mut document = spec.json();
     let renamed = json_for_any_media_type(&mut document);
     let parts = text_for_json_parts(&mut document);
+    let unrolled = bound_recursion(&mut document, RECURSION_DEPTH);
     let path = dir.join(format!("{}-prism.json", spec.name));
     fs::create_dir_all(dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
     let text = serde_json::to_string_pretty(&document).expect("a JSON value serialises");
@@ -109,6 +116,14 @@ pub fn write_prism_copy(spec: &ApiSpec, dir: &Path) -> PathBuf {
             path.display()
         );
     }
+    if !unrolled.is_empty() {
+        println!(
+            "{}: Prism gets a copy of the spec in which the recursive schemas {} are unrolled {RECURSION_DEPTH} levels deep ({})",
+            spec.name,
+            unrolled.join(", "),
+            path.display()
+        );
+    }
     if parts > 0 {
         println!(
             "{}: Prism gets a copy of the spec in which {parts} JSON-encoded multipart parts are typed as strings ({})",
@@ -117,6 +132,164 @@ pub fn write_prism_copy(spec: &ApiSpec, dir: &Path) -> PathBuf {
         );
     }
     path
+}
+
+/// How many levels below the first a recursive schema reaches in the copy for Prism.
+pub const RECURSION_DEPTH: usize = 2;
+
+const SCHEMAS: &str = "#/components/schemas/";
+
+/// Unrolls every recursive component schema `depth` levels (see [`write_prism_copy`]); returns
+/// the names of the recursive schemas.
+pub fn bound_recursion(document: &mut Value, depth: usize) -> Vec<String> {
+    let Some(schemas) = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
+    let edges: std::collections::BTreeMap<String, Vec<String>> = schemas
+        .iter()
+        .map(|(name, schema)| {
+            let mut targets = Vec::new();
+            collect_refs(schema, &mut targets);
+            (name.clone(), targets)
+        })
+        .collect();
+    let reaches = |from: &str, to: &str| {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack: Vec<&str> = edges
+            .get(from)
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        while let Some(next) = stack.pop() {
+            if next == to {
+                return true;
+            }
+            if seen.insert(next) {
+                stack.extend(edges.get(next).into_iter().flatten().map(String::as_str));
+            }
+        }
+        false
+    };
+    let recursive: Vec<String> = edges
+        .keys()
+        .filter(|name| reaches(name, name))
+        .cloned()
+        .collect();
+    if recursive.is_empty() {
+        return recursive;
+    }
+    let level_name = |name: &str, level: usize| format!("{name}__level{level}");
+    let mut copies = Vec::new();
+    for name in &recursive {
+        let original = schemas[name].clone();
+        for level in 1..=depth {
+            let mut copy = original.clone();
+            if level == depth {
+                drop_recursive_properties(&mut copy, &recursive);
+            }
+            // The last level keeps only required recursive properties; they refer to copies on
+            // the same level, whose optional recursive properties are gone.
+            retarget(&mut copy, &recursive, &|target| {
+                level_name(target, (level + 1).min(depth))
+            });
+            copies.push((level_name(name, level), copy));
+        }
+    }
+    let schemas = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .expect("checked above");
+    for name in &recursive {
+        if let Some(schema) = schemas.get_mut(name) {
+            retarget(schema, &recursive, &|target| level_name(target, 1));
+        }
+    }
+    schemas.extend(copies);
+    recursive
+}
+
+/// The component names `value` refers to.
+fn collect_refs(value: &Value, targets: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(target) = object
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix(SCHEMAS))
+            {
+                targets.push(target.to_owned());
+            }
+            object
+                .values()
+                .for_each(|child| collect_refs(child, targets));
+        }
+        Value::Array(items) => items.iter().for_each(|child| collect_refs(child, targets)),
+        _ => {}
+    }
+}
+
+/// Points every reference to a recursive schema at `rename(target)`.
+fn retarget(value: &mut Value, recursive: &[String], rename: &dyn Fn(&str) -> String) {
+    match value {
+        Value::Object(object) => {
+            let target = object
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix(SCHEMAS))
+                .map(str::to_owned);
+            if let Some(target) = target.filter(|t| recursive.contains(t)) {
+                object.insert(
+                    "$ref".into(),
+                    Value::String(format!("{SCHEMAS}{}", rename(&target))),
+                );
+            }
+            object
+                .values_mut()
+                .for_each(|child| retarget(child, recursive, rename));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|child| retarget(child, recursive, rename)),
+        _ => {}
+    }
+}
+
+/// Removes the optional properties (of the schema and its inline objects) that refer to a
+/// recursive schema; required ones stay (the recursion cannot be cut there).
+fn drop_recursive_properties(schema: &mut Value, recursive: &[String]) {
+    let required: Vec<String> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.as_str().map(str::to_owned))
+        .collect();
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        properties.retain(|name, property| {
+            let mut targets = Vec::new();
+            collect_refs(property, &mut targets);
+            required.contains(name) || !targets.iter().any(|t| recursive.contains(t))
+        });
+        properties
+            .values_mut()
+            .for_each(|p| drop_recursive_properties(p, recursive));
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(child) = schema.get_mut(key) {
+            drop_recursive_properties(child, recursive);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(parts)) = schema.get_mut(key) {
+            parts
+                .iter_mut()
+                .for_each(|p| drop_recursive_properties(p, recursive));
+        }
+    }
 }
 
 /// Types every multipart part whose `encoding` names a JSON content type as a plain string
@@ -141,7 +314,10 @@ pub fn text_for_json_parts(document: &mut Value) -> usize {
             .map(|(part, _)| part.clone())
             .collect();
         for part in json_parts {
-            let pointer = format!("/schema/properties/{}", part.replace('~', "~0").replace('/', "~1"));
+            let pointer = format!(
+                "/schema/properties/{}",
+                part.replace('~', "~0").replace('/', "~1")
+            );
             if let Some(property) = media.pointer_mut(&pointer) {
                 *property = serde_json::json!({
                     "type": "string",
@@ -231,6 +407,55 @@ mod tests {
     }
 
     #[test]
+    fn recursion_is_unrolled_and_ends_without_the_optional_recursive_property() {
+        let mut document = json!({"components": {"schemas": {
+            "Node": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "integer"},
+                "next": {"$ref": "#/components/schemas/Node"},
+                "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}
+            }},
+            "Leaf": {"type": "object", "properties": {"node": {"$ref": "#/components/schemas/Node"}}},
+            "Bundle": {"type": "object", "required": ["terms"], "properties": {
+                "terms": {"type": "array", "items": {"$ref": "#/components/schemas/Term"}}
+            }},
+            "Term": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Bundle"}}}
+        }}});
+        assert_eq!(
+            bound_recursion(&mut document, 2),
+            ["Bundle", "Node", "Term"]
+        );
+        let schemas = &document["components"]["schemas"];
+        assert_eq!(
+            schemas["Node"]["properties"]["next"]["$ref"],
+            "#/components/schemas/Node__level1"
+        );
+        assert_eq!(
+            schemas["Node__level1"]["properties"]["children"]["items"]["$ref"],
+            "#/components/schemas/Node__level2"
+        );
+        assert_eq!(
+            schemas["Node__level2"]["properties"],
+            json!({"id": {"type": "integer"}})
+        );
+        assert_eq!(
+            schemas["Leaf"]["properties"]["node"]["$ref"],
+            "#/components/schemas/Node"
+        );
+        // A required recursive property on the last level refers to the same level, where the
+        // optional way back is gone.
+        assert_eq!(
+            schemas["Bundle__level2"]["properties"]["terms"]["items"]["$ref"],
+            "#/components/schemas/Term__level2"
+        );
+        assert_eq!(schemas["Term__level2"]["properties"], json!({}));
+        let mut referenced = Vec::new();
+        collect_refs(&document, &mut referenced);
+        for target in referenced {
+            assert!(schemas.get(&target).is_some(), "{target} exists");
+        }
+    }
+
+    #[test]
     fn json_multipart_parts_become_text() {
         let mut document = json!({"paths": {"/a": {"post": {"requestBody": {"content": {"multipart/form-data": {
             "schema": {"type": "object", "properties": {
@@ -240,7 +465,9 @@ mod tests {
             "encoding": {"data": {"contentType": "application/json"}}
         }}}}}}});
         assert_eq!(text_for_json_parts(&mut document), 1);
-        let properties = &document.pointer("/paths/~1a/post/requestBody/content/multipart~1form-data/schema/properties").unwrap();
+        let properties = &document
+            .pointer("/paths/~1a/post/requestBody/content/multipart~1form-data/schema/properties")
+            .unwrap();
         assert_eq!(properties["data"]["type"], "string");
         assert_eq!(properties["document"]["format"], "binary");
     }

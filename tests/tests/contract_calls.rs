@@ -15,8 +15,10 @@ fn check(api: &ApiSpec) {
         return;
     }
     if std::env::var_os("UPDATE_CONTRACT_CALLS").is_some() {
-        std::fs::create_dir_all(path.parent().expect("the path has a folder")).expect("create the folder");
-        std::fs::write(&path, expected).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        std::fs::create_dir_all(path.parent().expect("the path has a folder"))
+            .expect("create the folder");
+        std::fs::write(&path, expected)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
         println!("updated {}", path.display());
         return;
     }

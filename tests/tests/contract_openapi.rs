@@ -5,6 +5,7 @@
 
 use std::path::Path;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use workspace_tests::contract::{KnownFailure, Servers, Suite, iterations};
 use workspace_tests::specs::OPENAPI;
@@ -16,11 +17,8 @@ mod calls {
     include!("../../generated/magicline/tests/contract/calls.rs");
 }
 
-/// Seed of the dynamic Prism: the same seed gives the same data on every run.
-const SEED: u64 = 20_240_115;
-
 /// Dynamic calls per operation (override with `CONTRACT_ITERATIONS`).
-const DYNAMIC_ITERATIONS: usize = 12;
+const DYNAMIC_ITERATIONS: usize = 16;
 
 /// `ClientDetails.preTaxAttribute` has `default: "false"`, a string for a boolean; Prism's static
 /// mode serves the default (reading the 3.1 document, it ranks `default` above `example`).
@@ -38,7 +36,10 @@ const KNOWN_FAILURES: &[KnownFailure] = &[
     known("getTransferDetails", PRE_TAX_DEFAULT),
     known("getMembershipOfferById", CONTRACT_VOLUME_EXAMPLE),
     known("getMembershipOffers", CONTRACT_VOLUME_EXAMPLE),
-    known("getMembershipSwitchConfigurationForCustomer", CONTRACT_VOLUME_EXAMPLE),
+    known(
+        "getMembershipSwitchConfigurationForCustomer",
+        CONTRACT_VOLUME_EXAMPLE,
+    ),
     known("postMembershipPreview", CONTRACT_VOLUME_EXAMPLE),
     known("postMembershipSwitchPreview", CONTRACT_VOLUME_EXAMPLE),
     known("postSignupPreview", CONTRACT_VOLUME_EXAMPLE),
@@ -58,7 +59,7 @@ const fn known(operation: &'static str, reason: &'static str) -> KnownFailure {
 /// each (also when a test fails).
 fn servers() -> &'static Servers {
     static SERVERS: OnceLock<Servers> = OnceLock::new();
-    SERVERS.get_or_init(|| Servers::start(&OPENAPI, Path::new(env!("CARGO_TARGET_TMPDIR")), SEED))
+    SERVERS.get_or_init(|| Servers::start(&OPENAPI, Path::new(env!("CARGO_TARGET_TMPDIR"))))
 }
 
 fn suite() -> Suite<magicline::Client> {
@@ -67,7 +68,8 @@ fn suite() -> Suite<magicline::Client> {
         operations: &calls::OPERATIONS,
         builder: magicline::Client::builder,
         api_key: Some("contract-test-key"),
-        concurrency: 8,
+        concurrency: 4,
+        dynamic_budget: Duration::from_secs(8),
     }
 }
 
@@ -107,11 +109,18 @@ async fn an_out_of_range_parameter_comes_back_as_the_typed_error() {
         .slice_size(5)
         .await
         .expect_err("Prism refuses sliceSize=5");
-    let exchange = proxy.take("slice-size-5").expect("the call went through the proxy");
-    let violations: Vec<String> = exchange.request_violations().map(ToString::to_string).collect();
+    let exchange = proxy
+        .take("slice-size-5")
+        .expect("the call went through the proxy");
+    let violations: Vec<String> = exchange
+        .request_violations()
+        .map(ToString::to_string)
+        .collect();
     assert!(
         // Prism lower-cases parameter names in its locations.
-        violations.iter().any(|v| v.to_lowercase().starts_with("request.query.slicesize:")),
+        violations
+            .iter()
+            .any(|v| v.to_lowercase().starts_with("request.query.slicesize:")),
         "Prism names the parameter: {violations:?}"
     );
     match error {
@@ -152,8 +161,18 @@ async fn invalid_requests_come_back_as_the_typed_error() {
         .request_violations()
         .map(ToString::to_string)
         .collect();
-    assert!(violations.iter().any(|v| v.starts_with("request.body.amount:")), "{violations:?}");
-    assert!(violations.iter().any(|v| v.contains("required property 'scope'")), "{violations:?}");
+    assert!(
+        violations
+            .iter()
+            .any(|v| v.starts_with("request.body.amount:")),
+        "{violations:?}"
+    );
+    assert!(
+        violations
+            .iter()
+            .any(|v| v.contains("required property 'scope'")),
+        "{violations:?}"
+    );
     assert!(
         matches!(&result, Err(rt::Error::Api { status, .. }) if status.as_u16() == 400),
         "wanted the typed 400 error, got {result:?}"
@@ -173,7 +192,9 @@ async fn invalid_requests_come_back_as_the_typed_error() {
         .map(ToString::to_string)
         .collect();
     assert!(
-        violations.iter().any(|v| v.to_lowercase().starts_with("request.path.customerid:")),
+        violations
+            .iter()
+            .any(|v| v.to_lowercase().starts_with("request.path.customerid:")),
         "{violations:?}"
     );
     assert!(
@@ -188,20 +209,32 @@ async fn a_response_that_breaks_the_schema_is_a_decode_error_with_the_path() {
     let proxy = Proxy::start(servers().static_prism.url()).await;
     let broken = std::sync::Arc::new(std::sync::Mutex::new(None));
     let seen = std::sync::Arc::clone(&broken);
-    proxy.set_tamper(Some(std::sync::Arc::new(move |_call: &str, _status: u16, body: &rt::bytes::Bytes| {
-        let (tampered, path) = break_first_nested_scalar(body).expect("the example has a nested field");
-        *seen.lock().expect("not poisoned") = Some(path);
-        rt::bytes::Bytes::from(tampered)
-    })));
+    proxy.set_tamper(Some(std::sync::Arc::new(
+        move |_call: &str, _status: u16, body: &rt::bytes::Bytes| {
+            let (tampered, path) =
+                break_first_nested_scalar(body).expect("the example has a nested field");
+            *seen.lock().expect("not poisoned") = Some(path);
+            rt::bytes::Bytes::from(tampered)
+        },
+    )));
     let client = client_through(&proxy, "tampered");
     let error = client
         .customers()
         .get_customer_by_id(1)
         .await
         .expect_err("the tampered body does not decode");
-    let path = broken.lock().expect("not poisoned").clone().expect("the body was tampered with");
+    let path = broken
+        .lock()
+        .expect("not poisoned")
+        .clone()
+        .expect("the body was tampered with");
     match error {
-        rt::Error::Decode { status, path: at, message, .. } => {
+        rt::Error::Decode {
+            status,
+            path: at,
+            message,
+            ..
+        } => {
             assert_eq!(status.as_u16(), 200);
             assert_eq!(at, path, "{message}");
         }

@@ -1,5 +1,6 @@
 //! Every codegen fixture (`codegen/tests/fixtures/`) generates a crate that compiles without a
-//! single warning, checked with clippy (`-D warnings`) in one cargo invocation.
+//! single warning, with all its features (the `mock` module included), checked with clippy
+//! (`-D warnings`) in one cargo invocation.
 //!
 //! The crates are written into a throwaway workspace that uses the real runtime crate, a copy of
 //! this workspace's `Cargo.lock` (so nothing new is resolved) and `target/fixtures` as target
@@ -99,6 +100,8 @@ fn every_fixture_compiles_without_warnings() {
             "clippy",
             "--workspace",
             "--all-targets",
+            // Every group and the `mock` module: what a user enabling everything compiles.
+            "--all-features",
             "--keep-going",
             "--quiet",
             "--message-format=short",

@@ -54,6 +54,10 @@ pub struct Fetched {
     pub source: Option<String>,
     /// Whether the file in `specs/downloaded/` was (re)written.
     pub written: bool,
+    /// The file name under which the replaced spec was kept, when it was the one the committed
+    /// crate was generated from (`magicline-openapi-1.5.0.json`): `regenerate` compares the
+    /// new spec with it for the changelog.
+    pub kept: Option<String>,
 }
 
 impl std::fmt::Display for Fetched {
@@ -65,10 +69,18 @@ impl std::fmt::Display for Fetched {
         }
         write!(f, "\n    sha256 {}: ", self.sha256)?;
         if self.matches_manifest {
-            f.write_str("matches the committed crate")
+            f.write_str("matches the committed crate")?;
         } else {
-            f.write_str("differs: run `cargo xtask regenerate` to update")
+            f.write_str("differs: run `cargo xtask regenerate` to update")?;
         }
+        if let Some(kept) = &self.kept {
+            write!(
+                f,
+                "\n    kept the spec the committed crate was generated from as {DOWNLOAD_DIR}/{kept}, \
+                 for `cargo xtask regenerate` to compare against"
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -108,6 +120,7 @@ pub fn fetch_one(
         sha256,
         source,
         written,
+        kept: None,
     };
     let consult = match (&existing_sha256, refresh) {
         (None, _) | (_, Refresh::Always) => true,
@@ -132,8 +145,21 @@ pub fn fetch_one(
     }
     fs::create_dir_all(download_dir)
         .with_context(|| format!("cannot create {}", download_dir.display()))?;
+    // The spec being replaced is the committed crate's baseline: spec files are never
+    // committed, so this copy is the only way `regenerate` can tell what the update changes.
+    let kept = match (&existing, &existing_sha256) {
+        (Some(old), Some(old_sha256)) if *old_sha256 == api.sha256 => {
+            let name = api.versioned_file_name();
+            write_atomic(&download_dir.join(&name), old)?;
+            Some(name)
+        }
+        _ => None,
+    };
     write_atomic(&target, &bytes)?;
-    Ok(fetched(sha256_hex(&bytes), Some(origin), true))
+    Ok(Fetched {
+        kept,
+        ..fetched(sha256_hex(&bytes), Some(origin), true)
+    })
 }
 
 /// Finds the copy of `api`'s spec in `dir`: by its versioned name
@@ -360,6 +386,45 @@ mod tests {
                 .contains("differs: run `cargo xtask regenerate` to update"),
             "{fetched}"
         );
+    }
+
+    #[test]
+    fn replacing_the_committed_crates_spec_keeps_it_under_its_versioned_name() {
+        let from = tempfile::tempdir().unwrap();
+        let download_dir = tempfile::tempdir().unwrap();
+        let api = api(&sha256_hex(SPEC));
+        fs::write(download_dir.path().join("magicline-openapi.json"), SPEC).unwrap();
+        fs::write(from.path().join("magicline-openapi.json"), b"newer").unwrap();
+        let source = SpecSource::Folder(from.path().to_owned());
+
+        let fetched = fetch_one(download_dir.path(), &api, &source, Refresh::Always).unwrap();
+
+        assert_eq!(
+            fetched.kept.as_deref(),
+            Some("magicline-openapi-1.11.1.json")
+        );
+        assert_eq!(
+            fs::read(download_dir.path().join("magicline-openapi-1.11.1.json")).unwrap(),
+            SPEC
+        );
+        assert_eq!(
+            fs::read(download_dir.path().join("magicline-openapi.json")).unwrap(),
+            b"newer"
+        );
+        assert!(
+            fetched
+                .to_string()
+                .contains("kept the spec the committed crate was generated from as specs/downloaded/magicline-openapi-1.11.1.json"),
+            "{fetched}"
+        );
+
+        // A spec that is not the committed crate's (fetched earlier, never regenerated from)
+        // is simply replaced.
+        fs::write(from.path().join("magicline-openapi.json"), b"newest").unwrap();
+        let again = fetch_one(download_dir.path(), &api, &source, Refresh::Always).unwrap();
+        assert!(again.written);
+        assert_eq!(again.kept, None);
+        assert_eq!(fs::read_dir(download_dir.path()).unwrap().count(), 2);
     }
 
     #[test]

@@ -13,7 +13,8 @@ use anyhow::{Context, Result, bail};
 
 use crate::fetch::{Refresh, SpecSource, ensure_specs, read_downloaded};
 use crate::files::{Mode, Outcome, display_path, ensure_file_contents, sha256_hex};
-use crate::manifest::{Api, MANIFEST_PATH, Manifest};
+use crate::manifest::{Api, DOWNLOAD_DIR, MANIFEST_PATH, Manifest};
+use crate::spec_update::{CHANGELOG, SpecUpdate, changelog_with_entry};
 
 /// `runtime_path` for the crates in `generated/`.
 const GENERATED_RUNTIME_PATH: &str = "../../runtime";
@@ -53,15 +54,14 @@ pub fn generate_crate(text: &str, mut settings: codegen::Settings) -> Result<Gen
     })
 }
 
-fn generate_api(root: &Path, api: &Api) -> Result<GeneratedCrate> {
+fn generate_api(root: &Path, api: &Api, text: &str) -> Result<GeneratedCrate> {
     let start = Instant::now();
-    let text = read_downloaded(root, api)?;
     let settings = codegen::Settings {
         runtime_path: GENERATED_RUNTIME_PATH.to_owned(),
         spec_source: api.url.clone(),
         ..codegen::Settings::new(&api.crate_name, &api.crate_version)
     };
-    let mut generated = generate_crate(&text, settings).with_context(|| {
+    let mut generated = generate_crate(text, settings).with_context(|| {
         format!(
             "cannot generate `{}` from {}; nothing was written",
             api.crate_name,
@@ -181,15 +181,49 @@ fn remove_empty_folders(dir: &Path) -> Result<bool> {
 
 /// `cargo xtask regenerate`: regenerates every crate of the manifest and records the specs'
 /// versions and hashes in it.
+///
+/// When a spec differs from the one the manifest records, it is first compared with a copy of
+/// that one (see [`crate::spec_update`]): the changes are printed, the crate is generated with
+/// the suggested next version, and an entry goes into its `CHANGELOG.md`.
 pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
     let start = Instant::now();
     let mut manifest = Manifest::load(root)?;
     ensure_specs(root, &manifest, source, Refresh::IfMissing)?;
-    let crates: Vec<(Api, GeneratedCrate)> = manifest
+    // Where a copy of the spec a committed crate was generated from may be: kept there by
+    // `fetch-specs`, or among the local copies the specs come from.
+    let mut baseline_folders = vec![root.join(DOWNLOAD_DIR)];
+    if let SpecSource::Folder(folder) = source {
+        baseline_folders.push(folder.clone());
+    }
+    let (crates, updates): (Vec<(Api, GeneratedCrate)>, Vec<SpecUpdate>) = manifest
         .apis()
         .iter()
-        .map(|api| Ok((api.clone(), generate_api(root, api)?)))
-        .collect::<Result<_>>()?;
+        .map(|api| {
+            let text = read_downloaded(root, api)?;
+            let update = SpecUpdate::assess(
+                api,
+                &text,
+                &sha256_hex(text.as_bytes()),
+                &baseline_folders,
+            )
+            .with_context(|| {
+                format!(
+                    "cannot compare the spec of `{}` with the committed one; nothing was written",
+                    api.crate_name
+                )
+            })?;
+            // The version goes into the generated Cargo.toml (and user agent), so it has to be
+            // settled before generating.
+            let mut api = api.clone();
+            if let Some(version) = update.next_crate_version() {
+                api.crate_version = version.to_owned();
+            }
+            let generated = generate_api(root, &api, &text)?;
+            Ok(((api, generated), update))
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
 
     // A bad path is a codegen bug; find it before the first crate is written.
     for (_, generated) in &crates {
@@ -199,7 +233,8 @@ pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
     }
 
     let table = SummaryTable::new(&crates);
-    for (api, generated) in &crates {
+    for ((api, generated), update) in crates.iter().zip(&updates) {
+        println!("{}", update.summary(root, api));
         let write_start = Instant::now();
         let changes = apply(&api.crate_dir(root), &generated.output, Mode::Write)?;
         for change in &changes {
@@ -216,7 +251,21 @@ pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
                 generated.elapsed + write_start.elapsed()
             )
         );
+        if let Some(entry) = update.changelog_entry() {
+            let path = api.crate_dir(root).join(CHANGELOG);
+            let existing = match fs::read_to_string(&path) {
+                Ok(text) => Some(text),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+                Err(error) => {
+                    return Err(error).with_context(|| format!("cannot read {}", path.display()));
+                }
+            };
+            if let Some(text) = changelog_with_entry(existing.as_deref(), &api.crate_name, &entry) {
+                ensure_file_contents(&path, &text, Mode::Write)?;
+            }
+        }
         manifest.record_spec(&api.name, &generated.spec_version, &generated.sha256)?;
+        manifest.record_crate_version(&api.name, &api.crate_version)?;
     }
     if ensure_file_contents(
         &root.join(MANIFEST_PATH),
@@ -239,7 +288,7 @@ pub fn stale_files(root: &Path) -> Result<Vec<String>> {
     let mut updated = manifest.clone();
     let mut problems = Vec::new();
     for api in manifest.apis() {
-        let generated = generate_api(root, api)?;
+        let generated = generate_api(root, api, &read_downloaded(root, api)?)?;
         for change in apply(&api.crate_dir(root), &generated.output, Mode::Check)? {
             problems.push(format!(
                 "{} is not up to date",
@@ -678,6 +727,126 @@ components:
             root.join("generated/pets/examples/hand_written.rs")
                 .exists()
         );
+    }
+
+    #[test]
+    fn a_spec_update_is_compared_recorded_in_the_changelog_and_bumps_the_version() {
+        let root = workspace_with_spec();
+        let root = root.path();
+        let unreachable = SpecSource::Folder(root.join("never-asked"));
+        regenerate(root, &unreachable).unwrap();
+        let changelog = root.join("generated/pets/CHANGELOG.md");
+        assert!(
+            !changelog.exists(),
+            "the first generation has nothing to compare with"
+        );
+        write(
+            &changelog,
+            "# Changelog\n\n## 0.1.0 — generated from Pets 2.0\n",
+        );
+
+        // Upstream drops `Pet.name`, adds `Pet.id` and an operation; fetch-specs keeps the old
+        // spec for regenerate to compare with.
+        let new_spec = "openapi: 3.0.3
+info: {title: Pets, version: '2.1'}
+paths:
+  /pets:
+    get:
+      tags: [pets]
+      operationId: listPets
+      responses: {'200': {description: ok}}
+  /pets/{id}:
+    get:
+      tags: [pets]
+      operationId: getPet
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        '200':
+          description: the pet
+          content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}
+components:
+  schemas:
+    Pet: {type: object, properties: {id: {type: integer}}}
+";
+        let upstream = root.join("upstream");
+        write(&upstream.join("pets.yaml"), new_spec);
+        let manifest = Manifest::load(root).unwrap();
+        let fetched = crate::fetch::fetch_specs(
+            root,
+            &manifest,
+            &SpecSource::Folder(upstream),
+            Refresh::Always,
+        )
+        .unwrap();
+        assert_eq!(fetched[0].kept.as_deref(), Some("pets-2.0.yaml"));
+
+        regenerate(root, &unreachable).unwrap();
+
+        let text = fs::read_to_string(&changelog).unwrap();
+        assert!(
+            text.starts_with(
+                "# Changelog\n\n## 0.2.0 — Pets 2.0 → 2.1\n\n**1 breaking** and 2 non-breaking changes (3 in total).\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "- `Pet.name`: property removed — was optional `string`; the field is removed\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("\n## 0.1.0 — generated from Pets 2.0\n"),
+            "{text}"
+        );
+        let manifest = fs::read_to_string(root.join(MANIFEST_PATH)).unwrap();
+        assert!(
+            manifest.contains("crate_version = \"0.2.0\"\n"),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains("spec_version = \"2.1\" # old\n"),
+            "{manifest}"
+        );
+        let cargo_toml = fs::read_to_string(root.join("generated/pets/Cargo.toml")).unwrap();
+        assert!(cargo_toml.contains("version = \"0.2.0\""), "{cargo_toml}");
+        check(root).unwrap();
+
+        // Nothing new upstream: nothing to add, and the version stays.
+        regenerate(root, &unreachable).unwrap();
+        assert_eq!(fs::read_to_string(&changelog).unwrap(), text);
+        assert_eq!(
+            fs::read_to_string(root.join(MANIFEST_PATH)).unwrap(),
+            manifest
+        );
+    }
+
+    #[test]
+    fn a_spec_update_without_the_old_spec_still_regenerates() {
+        let root = workspace_with_spec();
+        let root = root.path();
+        let unreachable = SpecSource::Folder(root.join("never-asked"));
+        regenerate(root, &unreachable).unwrap();
+        let spec = root.join("specs/downloaded/pets.yaml");
+        let new_spec = fs::read_to_string(&spec)
+            .unwrap()
+            .replace("version: '2.0'", "version: '2.1'");
+        // Replaced by hand, so no copy of the old spec is kept.
+        write(&spec, &new_spec);
+
+        regenerate(root, &unreachable).unwrap();
+
+        assert!(!root.join("generated/pets/CHANGELOG.md").exists());
+        let manifest = fs::read_to_string(root.join(MANIFEST_PATH)).unwrap();
+        assert!(
+            manifest.contains("crate_version = \"0.1.0\"\n"),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains("spec_version = \"2.1\" # old\n"),
+            "{manifest}"
+        );
+        check(root).unwrap();
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod flags;
 pub mod generation;
 pub mod manifest;
 pub mod prism;
+pub mod spec_update;
 pub mod test_suite;
 
 pub use generation::check;

@@ -130,6 +130,24 @@ impl Manifest {
     /// Records that the crate of api `name` is now generated from a spec with this version and
     /// sha256. Keeps comments, order and any trailing comment on the changed lines.
     pub fn record_spec(&mut self, name: &str, spec_version: &str, sha256: &str) -> Result<()> {
+        let index = self.set(name, &[("spec_version", spec_version), ("sha256", sha256)])?;
+        let api = &mut self.apis[index];
+        api.spec_version = spec_version.to_owned();
+        api.sha256 = sha256.to_owned();
+        Ok(())
+    }
+
+    /// Records the version the crate of api `name` is now generated with (after a spec update,
+    /// the version `specdiff` suggests), keeping layout and comments like [`Self::record_spec`].
+    pub fn record_crate_version(&mut self, name: &str, crate_version: &str) -> Result<()> {
+        let index = self.set(name, &[("crate_version", crate_version)])?;
+        self.apis[index].crate_version = crate_version.to_owned();
+        Ok(())
+    }
+
+    /// Sets string values of api `name`'s table in the document, keeping each value's
+    /// decoration (spacing, trailing comment); returns the api's index.
+    fn set(&mut self, name: &str, values: &[(&str, &str)]) -> Result<usize> {
         let index = self
             .apis
             .iter()
@@ -141,7 +159,7 @@ impl Manifest {
             .and_then(Item::as_array_of_tables_mut)
             .and_then(|tables| tables.get_mut(index))
             .context("the manifest document lost its `[[api]]` entries")?;
-        for (key, new) in [("spec_version", spec_version), ("sha256", sha256)] {
+        for &(key, new) in values {
             match table.get_mut(key).and_then(Item::as_value_mut) {
                 Some(value) if value.as_str() == Some(new) => {}
                 Some(value) => {
@@ -152,10 +170,7 @@ impl Manifest {
                 None => table[key] = toml_edit::value(new),
             }
         }
-        let api = &mut self.apis[index];
-        api.spec_version = spec_version.to_owned();
-        api.sha256 = sha256.to_owned();
-        Ok(())
+        Ok(index)
     }
 }
 
@@ -236,6 +251,22 @@ sha256 = "bbbb"
             Manifest::parse(&manifest.to_string()).unwrap().apis(),
             manifest.apis()
         );
+    }
+
+    #[test]
+    fn recording_a_crate_version_changes_only_that_line() {
+        let mut manifest = Manifest::parse(MANIFEST).unwrap();
+        manifest
+            .record_crate_version("connectapi", "0.2.0")
+            .unwrap();
+        let expected = MANIFEST.replace(
+            "crate = \"magicline-connect\"\ncrate_version = \"0.1.0\"",
+            "crate = \"magicline-connect\"\ncrate_version = \"0.2.0\"",
+        );
+        assert_eq!(manifest.to_string(), expected);
+        assert_eq!(manifest.apis()[1].crate_version, "0.2.0");
+        assert_eq!(manifest.apis()[0].crate_version, "0.1.0");
+        assert!(manifest.record_crate_version("nope", "1.0.0").is_err());
     }
 
     #[test]

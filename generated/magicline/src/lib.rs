@@ -34,7 +34,13 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! For tests, the `mock` feature adds a `mock` module: a local mock server with a typed
+//! expectation for every operation, to test code using this client without a server.
 pub mod api;
+
+#[cfg(feature = "mock")]
+pub mod mock;
 
 pub mod models;
 

@@ -1083,6 +1083,874 @@ pub static OPERATIONS: [harness::Operation<magicline::Client>; 134] = [
     },
 ];
 
+/// Every generated enum with its wire values, to check that each value decodes to its
+/// own variant (not the unknown-value fallback) and encodes back unchanged.
+#[allow(deprecated)]
+pub static ENUMS: [harness::EnumCheck; 78] = [
+    harness::EnumCheck {
+        name: "AccessMediumDtoType",
+        values: &["CARD_NUMBER", "PIN", "BARCODE", "WALLET_PASS"],
+        decode: |wire| harness::enum_value::<
+            models::AccessMediumDtoType,
+        >(wire, |v| matches!(v, models::AccessMediumDtoType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "AdditionalModuleContractValidationStatusValidationStatus",
+        values: &[
+            "ADDITIONAL_MODULE_CONTRACT_ALREADY_PURCHASED",
+            "ADDITIONAL_MODULE_CONTRACT_INVALID_STATUS",
+            "ADDITIONAL_MODULE_NOT_FOUND",
+            "ADDITIONAL_MODULE_NOT_ONLINE_PURCHASABLE",
+            "ADDITIONAL_MODULE_TRIAL_PERIOD_NOT_BOOKABLE",
+            "ADDITIONAL_MODULE_PURCHASABLE",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::AdditionalModuleContractValidationStatusValidationStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::AdditionalModuleContractValidationStatusValidationStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "AdditionalModuleExtensionExtensionType",
+        values: &["TERM_EXTENSION", "NEW"],
+        decode: |wire| harness::enum_value::<
+            models::AdditionalModuleExtensionExtensionType,
+        >(
+            wire,
+            |v| matches!(v, models::AdditionalModuleExtensionExtensionType::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "AddressStatusType",
+        values: &["VALID", "INVALID"],
+        decode: |wire| harness::enum_value::<
+            models::AddressStatusType,
+        >(wire, |v| matches!(v, models::AddressStatusType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "AppointmentBookingResultBookingStatus",
+        values: &["BOOKED", "BOOKED_WITH_CONFIRMATION_REQUIRED", "CANCELED"],
+        decode: |wire| harness::enum_value::<
+            models::AppointmentBookingResultBookingStatus,
+        >(
+            wire,
+            |v| matches!(v, models::AppointmentBookingResultBookingStatus::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "AppointmentBookingValidationResultValidationStatus",
+        values: &[
+            "PAST_START_DATE_TIME",
+            "END_DATE_TIME_NOT_AFTER_START_DATE_TIME",
+            "PERIOD_DOES_NOT_MATCH",
+            "CUSTOMER_IN_OTHER_BOOKING",
+            "CUSTOMER_IDLE",
+            "NO_CONTINGENT",
+            "BOOKABLE_APPOINTMENT_RESTRICTIONS_NOT_FULFILLED",
+            "BOOKING_LIMIT_REACHED",
+            "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME",
+            "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME",
+            "STUDIO_CLOSED",
+            "RESOURCE_NOT_AVAILABLE",
+            "NOT_AVAILABLE",
+            "AVAILABLE",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::AppointmentBookingValidationResultValidationStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::AppointmentBookingValidationResultValidationStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "AttachmentType",
+        values: &["NONE", "FILE", "URL", "CONTRACT_PDF_PREVIEW"],
+        decode: |wire| harness::enum_value::<
+            models::AttachmentType,
+        >(wire, |v| matches!(v, models::AttachmentType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "BookingStatus",
+        values: &[
+            "BOOKED",
+            "BOOKED_WITH_CONFIRMATION_REQUIRED",
+            "WAITING_LIST",
+            "CANCELED",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::BookingStatus,
+        >(wire, |v| matches!(v, models::BookingStatus::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "BusinessRole",
+        values: &[
+            "STUDIO_OWNER",
+            "STUDIO_MANAGER",
+            "TRAINER",
+            "SERVICE_EMPLOYEE",
+            "ADMINISTRATION_OR_FINANCE",
+            "MARKETING",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::BusinessRole,
+        >(wire, |v| matches!(v, models::BusinessRole::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "CancelationOrigin",
+        values: &["STUDIO", "CUSTOMER"],
+        decode: |wire| harness::enum_value::<
+            models::CancelationOrigin,
+        >(wire, |v| matches!(v, models::CancelationOrigin::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "CancelationStatus",
+        values: &["CANCELED", "PENDING_VERIFICATION", "PENDING_WITHDRAWAL_VERIFICATION"],
+        decode: |wire| harness::enum_value::<
+            models::CancelationStatus,
+        >(wire, |v| matches!(v, models::CancelationStatus::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "CancelationStrategy",
+        values: &["TERM", "RECEIPT_DATE"],
+        decode: |wire| harness::enum_value::<
+            models::CancelationStrategy,
+        >(wire, |v| matches!(v, models::CancelationStrategy::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "CardNumberFormat",
+        values: &["DECIMAL", "HEX_MSB", "HEX_LSB"],
+        decode: |wire| harness::enum_value::<
+            models::CardNumberFormat,
+        >(wire, |v| matches!(v, models::CardNumberFormat::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ChargeAdjustmentType",
+        values: &["RELATIVE", "ABSOLUTE", "BASIC_AMOUNT"],
+        decode: |wire| harness::enum_value::<
+            models::ChargeAdjustmentType,
+        >(wire, |v| matches!(v, models::ChargeAdjustmentType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ChargeType",
+        values: &[
+            "MEMBERSHIP_CHARGE",
+            "BONUS_PERIOD_CHARGE",
+            "CONTRACT_IDLE_PERIOD_CHARGE",
+            "IDLE_PERIOD_CHARGE",
+            "TRIAL_PERIOD_CHARGE",
+            "FLAT_FEE",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::ChargeType,
+        >(wire, |v| matches!(v, models::ChargeType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ClassSlotBookingValidationResultValidationStatus",
+        values: &[
+            "AVAILABLE",
+            "NO_CONTINGENT",
+            "BOOKING_LIMIT_REACHED",
+            "CUSTOMER_ALREADY_BOOKED",
+            "CUSTOMER_IDLE",
+            "CUSTOMER_IN_OTHER_BOOKING",
+            "DISPLAY_ONLY",
+            "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME",
+            "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME",
+            "STUDIO_CLOSED",
+            "NOT_AVAILABLE",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::ClassSlotBookingValidationResultValidationStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::ClassSlotBookingValidationResultValidationStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "ClassSlotStatus",
+        values: &["PLANNED", "CANCELED", "COMPLETED"],
+        decode: |wire| harness::enum_value::<
+            models::ClassSlotStatus,
+        >(wire, |v| matches!(v, models::ClassSlotStatus::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ClassType",
+        values: &["STUDIO", "STREAM"],
+        decode: |wire| harness::enum_value::<
+            models::ClassType,
+        >(wire, |v| matches!(v, models::ClassType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ClosureUpdateType",
+        values: &["POSITIVE", "NEGATIVE", "REVERSAL", "REJECTION"],
+        decode: |wire| harness::enum_value::<
+            models::ClosureUpdateType,
+        >(wire, |v| matches!(v, models::ClosureUpdateType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "CommunicationChannel",
+        values: &[
+            "LETTER",
+            "EMAIL",
+            "TEXT_MESSAGE",
+            "PHONE",
+            "FAX",
+            "CONVERSATION",
+            "CHAT",
+            "OTHER",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::CommunicationChannel,
+        >(wire, |v| matches!(v, models::CommunicationChannel::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "CommunicationDirection",
+        values: &["INCOMING", "OUTGOING"],
+        decode: |wire| harness::enum_value::<
+            models::CommunicationDirection,
+        >(wire, |v| matches!(v, models::CommunicationDirection::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "CommunicationThreadStatus",
+        values: &["CREATED", "ONGOING", "CLOSED"],
+        decode: |wire| harness::enum_value::<
+            models::CommunicationThreadStatus,
+        >(wire, |v| matches!(v, models::CommunicationThreadStatus::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ContactDetailsType",
+        values: &[
+            "TEL_PRIVATE",
+            "TEL_PRIVATE_MOBILE",
+            "TEL_BUSINESS",
+            "TEL_BUSINESS_MOBILE",
+            "FAX",
+            "EMAIL",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::ContactDetailsType,
+        >(wire, |v| matches!(v, models::ContactDetailsType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ContactStatusType",
+        values: &[
+            "NO_EMAIL",
+            "NOT_YET_USED",
+            "VALIDATION_IN_PROGRESS",
+            "VALID",
+            "VALID_READ",
+            "INVALID",
+            "WARNING",
+            "REFUSED",
+            "REFUSED_FULL",
+            "REFUSED_VIRUS",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::ContactStatusType,
+        >(wire, |v| matches!(v, models::ContactStatusType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ContractPreUseType",
+        values: &["NOT_AVAILABLE", "CHARGEABLE", "FREE"],
+        decode: |wire| harness::enum_value::<
+            models::ContractPreUseType,
+        >(wire, |v| matches!(v, models::ContractPreUseType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ContractStatus",
+        values: &["ACTIVE", "INACTIVE"],
+        decode: |wire| harness::enum_value::<
+            models::ContractStatus,
+        >(wire, |v| matches!(v, models::ContractStatus::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "CustomerStatus",
+        values: &["MEMBER", "PROSPECT", "FORMER_MEMBER"],
+        decode: |wire| harness::enum_value::<
+            models::CustomerStatus,
+        >(wire, |v| matches!(v, models::CustomerStatus::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "CustomerTitle",
+        values: &["NONE", "DR", "PROF"],
+        decode: |wire| harness::enum_value::<
+            models::CustomerTitle,
+        >(wire, |v| matches!(v, models::CustomerTitle::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "DayOfWeek",
+        values: &[
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
+            "SUNDAY",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::DayOfWeek,
+        >(wire, |v| matches!(v, models::DayOfWeek::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "DebtCollectionType",
+        values: &["TRUST", "PURCHASE"],
+        decode: |wire| harness::enum_value::<
+            models::DebtCollectionType,
+        >(wire, |v| matches!(v, models::DebtCollectionType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "DebtType",
+        values: &[
+            "PRINCIPAL_CLAIM",
+            "SALE",
+            "DEBT_CLAIM",
+            "FLAT_FEE",
+            "DUNNING_FEE",
+            "BANK_FEE",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::DebtType,
+        >(wire, |v| matches!(v, models::DebtType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "DerecognizeRemainingDebtsOnClosure",
+        values: &["BY_PARTNER", "ALWAYS"],
+        decode: |wire| harness::enum_value::<
+            models::DerecognizeRemainingDebtsOnClosure,
+        >(wire, |v| matches!(v, models::DerecognizeRemainingDebtsOnClosure::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "DocumentType",
+        values: &[
+            "ID_CARD",
+            "PASSPORT",
+            "DRIVERS_LICENCE",
+            "RESIDENCE_PERMIT",
+            "NATIONAL_ID_NUMBER",
+            "OTHERS",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::DocumentType,
+        >(wire, |v| matches!(v, models::DocumentType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ExportFileFormat",
+        values: &["JSON", "CSV", "XLSX"],
+        decode: |wire| harness::enum_value::<
+            models::ExportFileFormat,
+        >(wire, |v| matches!(v, models::ExportFileFormat::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ExportFormat",
+        values: &["SINGLE", "AGGREGATED"],
+        decode: |wire| harness::enum_value::<
+            models::ExportFormat,
+        >(wire, |v| matches!(v, models::ExportFormat::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ExportLocale",
+        values: &["ENGLISH", "GERMAN"],
+        decode: |wire| harness::enum_value::<
+            models::ExportLocale,
+        >(wire, |v| matches!(v, models::ExportLocale::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ExtensionType",
+        values: &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"],
+        decode: |wire| harness::enum_value::<
+            models::ExtensionType,
+        >(wire, |v| matches!(v, models::ExtensionType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "Format",
+        values: &["QR_CODE"],
+        decode: |wire| harness::enum_value::<
+            models::Format,
+        >(wire, |v| matches!(v, models::Format::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "Gender",
+        values: &["MALE", "FEMALE", "UNISEX"],
+        decode: |wire| harness::enum_value::<
+            models::Gender,
+        >(wire, |v| matches!(v, models::Gender::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "GenderMode",
+        values: &["INACTIVE", "OPTIONAL", "MANDATORY"],
+        decode: |wire| harness::enum_value::<
+            models::GenderMode,
+        >(wire, |v| matches!(v, models::GenderMode::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "IdlePeriodCreationStatus",
+        values: &[
+            "READ",
+            "CHANGES_REQUIRE_VERIFICATION",
+            "CHANGES_WITHOUT_VERIFICATION",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::IdlePeriodCreationStatus,
+        >(wire, |v| matches!(v, models::IdlePeriodCreationStatus::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "IdlePeriodFeeCalculationType",
+        values: &["NONE", "ABSOLUTE", "RELATIVE", "TERM_BASED"],
+        decode: |wire| harness::enum_value::<
+            models::IdlePeriodFeeCalculationType,
+        >(wire, |v| matches!(v, models::IdlePeriodFeeCalculationType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "Key",
+        values: &["WRITE_OFF_REMAINING_DEBTS"],
+        decode: |wire| harness::enum_value::<
+            models::Key,
+        >(wire, |v| matches!(v, models::Key::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "LatestRejectionReason",
+        values: &[
+            "PURCHASE_LIMIT",
+            "INVALID_IBAN",
+            "CLOSED_BANKACCOUNT",
+            "FRAUD",
+            "INSOLVENCY",
+            "DECEASED",
+            "INCOMPLETE_ADDRESS",
+            "INVALID_ADDRESS",
+            "INVALID_OR_MISSING_INFORMATION",
+            "CHARGED_BACK",
+            "ALREADY_PURCHASED",
+            "ALREADY_CHARGED_BACK",
+            "CONTESTED_CONTRACT",
+            "WITHDRAWN_MANDATE",
+            "INVALID_SEPA_MANDATE",
+            "IBAN_BLACKLISTED",
+            "TERMINATED_CONTRACT",
+            "IBAN_NOT_SEPA_DIRECT_DEBIT_CAPABLE",
+            "AMOUNT_EXCEEDS_LIMIT",
+            "NON_CONTRACTUAL",
+            "PURCHASING_SUSPENDED",
+            "INSTRUCTED_BY_STUDIO",
+            "MISSING_LIABLE_PERSON",
+            "IBAN_INVALID_SINCE_LAST_PAYMENT_RUN",
+            "ACCOUNT_CLOSED_BEFORE_COLLECTION",
+            "DEBT_OVERAGED",
+            "DUNNING_UNSUCCESSFUL",
+            "AUTOMATIC_CHARGEBACK",
+            "STUDIO_CLOSED_DOWN",
+            "REPEATED_INVALID_SEPA_MANDATE",
+            "SETTLEMENT_AGREEMENT",
+            "INVALID_SEPA_CREDITOR_ID",
+            "INSUFFICIENT_COVERING",
+            "OPPOSITION",
+            "INVALID_BANK_INFORMATION",
+            "INVALID_MANDATE",
+            "AUTHORIZATION_DECLINED",
+            "INVALID_CARD",
+            "CARD_EXPIRED",
+            "REVOKED_BY_CUSTOMER",
+            "UNSUPPORTED_DEBT_CLAIM_TYPE",
+            "PURCHASESTOP_FRAUD",
+            "ALREADY_REJECTED",
+            "CONSUMPTION_CREDIT_CHARGEBACK_DEBT_CLAIM_TYPE",
+            "MANUALLY_REJECTED",
+            "MANUALLY_SET_PURCHASESTOP",
+            "OTHER",
+            "OTHER_NO_FORWARDING_TO_EXTERNAL_COLLECTION_AGENCY",
+            "UNKNOWN",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::LatestRejectionReason,
+        >(wire, |v| matches!(v, models::LatestRejectionReason::UnknownValue(_))),
+    },
+    harness::EnumCheck {
+        name: "LeadAdditionalFieldConfigurationType",
+        values: &["BOOLEAN", "DATE", "LIST", "NUMERIC", "TEXT"],
+        decode: |wire| harness::enum_value::<
+            models::LeadAdditionalFieldConfigurationType,
+        >(
+            wire,
+            |v| matches!(v, models::LeadAdditionalFieldConfigurationType::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "LeadCreationValidationResultStatus",
+        values: &["POSSIBLE", "INVALID_LEAD_DATA", "DUPLICATE_CUSTOMER"],
+        decode: |wire| harness::enum_value::<
+            models::LeadCreationValidationResultStatus,
+        >(wire, |v| matches!(v, models::LeadCreationValidationResultStatus::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "LimitType",
+        values: &["DISABLED", "LIMITED", "UNLIMITED"],
+        decode: |wire| harness::enum_value::<
+            models::LimitType,
+        >(wire, |v| matches!(v, models::LimitType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "MaturityType",
+        values: &["NORMAL", "RESIDUAL"],
+        decode: |wire| harness::enum_value::<
+            models::MaturityType,
+        >(wire, |v| matches!(v, models::MaturityType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "MembershipOfferModuleAgeBasedAdjustmentType",
+        values: &["ABSOLUTE", "PERCENTAGE"],
+        decode: |wire| harness::enum_value::<
+            models::MembershipOfferModuleAgeBasedAdjustmentType,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::MembershipOfferModuleAgeBasedAdjustmentType::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "MembershipOfferPaymentFrequencyType",
+        values: &["FREE", "NON_RECURRING", "RECURRING", "MONTH_DAY", "TERM_BASED"],
+        decode: |wire| harness::enum_value::<
+            models::MembershipOfferPaymentFrequencyType,
+        >(wire, |v| matches!(v, models::MembershipOfferPaymentFrequencyType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "MembershipOfferTermAdjustmentRuleType",
+        values: &["RAISE", "REDUCTION", "NEW_BASIC_AMOUNT"],
+        decode: |wire| harness::enum_value::<
+            models::MembershipOfferTermAdjustmentRuleType,
+        >(
+            wire,
+            |v| matches!(v, models::MembershipOfferTermAdjustmentRuleType::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "MessageCategory",
+        values: &["CONTRACT", "GENERAL", "APPOINTMENT", "NEWSLETTER", "LOYALTY_PROGRAM"],
+        decode: |wire| harness::enum_value::<
+            models::MessageCategory,
+        >(wire, |v| matches!(v, models::MessageCategory::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "Model",
+        values: &[
+            "GENERIC_VENDING_READER",
+            "GENERIC_CARD_READER",
+            "GENERIC_TIME_READER",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::Model,
+        >(wire, |v| matches!(v, models::Model::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "Month",
+        values: &[
+            "JANUARY",
+            "FEBRUARY",
+            "MARCH",
+            "APRIL",
+            "MAY",
+            "JUNE",
+            "JULY",
+            "AUGUST",
+            "SEPTEMBER",
+            "OCTOBER",
+            "NOVEMBER",
+            "DECEMBER",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::Month,
+        >(wire, |v| matches!(v, models::Month::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "Origin",
+        values: &[
+            "DEBT_COLLECTION_RUN",
+            "INDIVIDUAL_HANDOVER",
+            "AUTOMATIC_HANDOVER",
+            "CONTRACT_CANCELATION",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::Origin,
+        >(wire, |v| matches!(v, models::Origin::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "PaidTimePeriodCalculationType",
+        values: &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"],
+        decode: |wire| harness::enum_value::<
+            models::PaidTimePeriodCalculationType,
+        >(wire, |v| matches!(v, models::PaidTimePeriodCalculationType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ParticipantStatus",
+        values: &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"],
+        decode: |wire| harness::enum_value::<
+            models::ParticipantStatus,
+        >(wire, |v| matches!(v, models::ParticipantStatus::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "PaymentFrequency",
+        values: &["NON_RECURRING", "RECURRING", "MONTH_DAY", "TERM_BASED", "FREE"],
+        decode: |wire| harness::enum_value::<
+            models::PaymentFrequency,
+        >(wire, |v| matches!(v, models::PaymentFrequency::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "PaymentsUserSessionRequestPermittedPaymentChoicesItem",
+        values: &[
+            "CASH",
+            "BANK_TRANSFER",
+            "BACS",
+            "SEPA",
+            "CH_DD",
+            "LSV",
+            "CREDIT_CARD",
+            "TWINT",
+            "PAYPAL",
+            "BANCONTACT",
+            "IDEAL",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::PaymentsUserSessionRequestPermittedPaymentChoicesItem,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::PaymentsUserSessionRequestPermittedPaymentChoicesItem::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "Period",
+        values: &["DAY", "MONTH", "WEEK", "YEAR", "ONCE"],
+        decode: |wire| harness::enum_value::<
+            models::Period,
+        >(wire, |v| matches!(v, models::Period::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ReferencePeriod",
+        values: &["CALENDAR_YEAR", "CONTRACT_YEAR"],
+        decode: |wire| harness::enum_value::<
+            models::ReferencePeriod,
+        >(wire, |v| matches!(v, models::ReferencePeriod::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "RejectionReason",
+        values: &[
+            "CLAIMS_ALREADY_IN_COURT",
+            "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS",
+            "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE",
+            "NO_COLLECTION_ABROAD_POSSIBLE",
+            "COLLECTING_FROM_INHERIT_NOT_POSSIBLE",
+            "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED",
+            "REMAINING_CLAIM_BELOW_LIMIT",
+            "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE",
+            "FRAUD",
+            "CONFLICT_OF_INTEREST",
+            "WITHDRAWN_BY_STUDIO",
+            "NO_PROCESSING_AT_ALL",
+            "HARD_NEGATIVES_IN_DEBTOR_REGISTER",
+            "POSTAL_DELIVERY_NOT_POSSIBLE",
+            "CLAIM_INCREASE_IMPORTED_SYSTEM",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::RejectionReason,
+        >(wire, |v| matches!(v, models::RejectionReason::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "RuntimeExtensionType",
+        values: &["WITH_EXTENSION", "WITHOUT_EXTENSION"],
+        decode: |wire| harness::enum_value::<
+            models::RuntimeExtensionType,
+        >(wire, |v| matches!(v, models::RuntimeExtensionType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "Scope",
+        values: &["MEMBER_ACCOUNT", "ECOM"],
+        decode: |wire| harness::enum_value::<
+            models::Scope,
+        >(wire, |v| matches!(v, models::Scope::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "SignupPaymentScheduleEntryType",
+        values: &[
+            "CONTRACT_FEE",
+            "STARTER_PACKAGE",
+            "FLAT_FEE",
+            "MODULE_FEE",
+            "BONUS_PERIOD",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::SignupPaymentScheduleEntryType,
+        >(wire, |v| matches!(v, models::SignupPaymentScheduleEntryType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "State",
+        values: &["PENDING_VERIFICATION", "ACCEPTED"],
+        decode: |wire| harness::enum_value::<
+            models::State,
+        >(wire, |v| matches!(v, models::State::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "Status",
+        values: &["CONFIRMED", "EXPIRED"],
+        decode: |wire| harness::enum_value::<
+            models::Status,
+        >(wire, |v| matches!(v, models::Status::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TemporalUnit",
+        values: &["DAY", "WEEK", "MONTH"],
+        decode: |wire| harness::enum_value::<
+            models::TemporalUnit,
+        >(wire, |v| matches!(v, models::TemporalUnit::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TermStrategy",
+        values: &[
+            "CONTRACT_START",
+            "FIXED",
+            "END_OF_CURRENT_TERM",
+            "START_OF_NEXT_TERM",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::TermStrategy,
+        >(wire, |v| matches!(v, models::TermStrategy::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TermWithMinutesUnit",
+        values: &["MINUTES", "HOURS", "DAY", "WEEK", "MONTH", "YEAR"],
+        decode: |wire| harness::enum_value::<
+            models::TermWithMinutesUnit,
+        >(wire, |v| matches!(v, models::TermWithMinutesUnit::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TransferDetailsStatus",
+        values: &[
+            "INTERNAL_PROCESSING",
+            "WAITING_FOR_CONFIRMATION",
+            "COMPLETED",
+            "FAILED",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::TransferDetailsStatus,
+        >(wire, |v| matches!(v, models::TransferDetailsStatus::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TrialOfferLeadCustomerCreationValidationResultValidationStatus",
+        values: &["POSSIBLE", "INVALID_LEAD_CUSTOMER_DATA", "DUPLICATE_CUSTOMER"],
+        decode: |wire| harness::enum_value::<
+            models::TrialOfferLeadCustomerCreationValidationResultValidationStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::TrialOfferLeadCustomerCreationValidationResultValidationStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "Type",
+        values: &[
+            "TIMESTAMP",
+            "BOOLEAN",
+            "DATE",
+            "MONTH_DAY",
+            "TIME",
+            "TERM",
+            "TERM_LIST",
+            "INTEGER",
+            "DECIMAL",
+            "STRING",
+            "MONEY",
+            "LIMITABLE_CONFIG_PROPERTY",
+            "I18N_KEY",
+            "I18N_KEY_LIST",
+            "PERMISSION_LIST",
+            "ENUM",
+            "AVAILABILITY_LIST",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::Type,
+        >(wire, |v| matches!(v, models::Type::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "Unit",
+        values: &["DAY", "WEEK", "MONTH", "YEAR"],
+        decode: |wire| harness::enum_value::<
+            models::Unit,
+        >(wire, |v| matches!(v, models::Unit::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ValidationStatus",
+        values: &[
+            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT",
+            "IDLEPERIOD_PENDING_VERIFICATION",
+            "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT",
+            "IDLEPERIOD_DEADLINE_VIOLATED",
+            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH",
+            "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
+            "IDLEPERIOD_OVERLAPPING",
+            "IDLEPERIOD_TEMPORALUNIT_INVALID",
+            "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
+            "IDLEPERIOD_CREATABLE",
+            "IDLEPERIOD_TERMVALUE_MISSING",
+            "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING",
+            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED",
+            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE",
+            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING",
+            "IDLEPERIOD_UPDATABLE",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::ValidationStatus,
+        >(wire, |v| matches!(v, models::ValidationStatus::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "VoucherEffectivePeriod",
+        values: &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"],
+        decode: |wire| harness::enum_value::<
+            models::VoucherEffectivePeriod,
+        >(wire, |v| matches!(v, models::VoucherEffectivePeriod::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "VoucherErrorCode",
+        values: &["INVALID_CODE"],
+        decode: |wire| harness::enum_value::<
+            models::VoucherErrorCode,
+        >(wire, |v| matches!(v, models::VoucherErrorCode::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "VoucherType",
+        values: &["CONTRACT", "CREDIT", "DISCOUNT", "COMPANY_FEE_SPLIT", "CHECKIN"],
+        decode: |wire| harness::enum_value::<
+            models::VoucherType,
+        >(wire, |v| matches!(v, models::VoucherType::Unknown(_))),
+    },
+];
+
 /// Decodes `body` into the generated type of the component schema `key` and serialises
 /// it back; `None` for an unknown key.
 #[allow(deprecated)]

@@ -1,0 +1,589 @@
+//! `src/mock.rs` of a generated crate (behind its `mock` feature): typed test doubles.
+//!
+//! A `MockServer` with one accessor per operation group, and per operation a constructor that
+//! takes the client method's required arguments and returns an expectation with setters for the
+//! optional inputs and answers typed by the operation (`returns` its success type, `fails` a
+//! documented error). Everything else (matching, reports, counts, sequencing) is the runtime's
+//! `mock` module; this file only names things.
+
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use quote::quote;
+
+use crate::docs;
+use crate::error::Error;
+use crate::features::FeaturePlan;
+use crate::names::{self, Namespace};
+use crate::operations::{Api, Body, ErrorBody, Group, Location, OperationDef, Param, Success};
+use crate::render::{CrateInfo, Scope, type_tokens};
+use crate::types::{RType, TypeDef, TypeSpace};
+
+/// Names the module itself defines or re-exports.
+const RESERVED_TYPES: &[&str] =
+    &["MockServer", "Expectation", "Mounted", "Response", "Scenario", "Times", "VerifyError", "When", "ErrorAnswer"];
+/// Methods of the generated `MockServer`; a group accessor with one of these names gets a number.
+const RESERVED_SERVER_METHODS: &[&str] =
+    &["start", "client", "client_builder", "uri", "check", "verify", "reset", "runtime", "fmt"];
+/// Methods of every operation's expectation; an optional input with one of these names gets a number.
+const RESERVED_SETTERS: &[&str] = &["returns", "fails", "responds_with", "fmt"];
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The contents of `src/mock.rs`.
+pub(crate) fn mock_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan: &FeaturePlan) -> Result<String, Error> {
+    let mut type_names = Namespace::with_reserved(RESERVED_TYPES);
+    let mut server_methods = Namespace::with_reserved(RESERVED_SERVER_METHODS);
+    let mut accessors = Vec::new();
+    let mut groups = Vec::new();
+    for group in &api.groups {
+        let cfg = plan.cfg_for_group(&group.module);
+        let struct_name = ident(&type_names.claim(format!("{}Mocks", group.struct_name)));
+        let accessor = ident(&server_methods.claim(group.accessor.clone()));
+        let doc = format!(" Expectations for the operations of [`api::{0}`](crate::api::{0}).", group.struct_name);
+        accessors.push(quote! {
+            #[doc = #doc]
+            #cfg
+            pub fn #accessor(&self) -> #struct_name<'_> {
+                #struct_name { server: &self.inner }
+            }
+        });
+        groups.push(group_tokens(group, &struct_name, &cfg, api, &mut type_names));
+    }
+    let error_answers = api
+        .error_bodies
+        .iter()
+        .filter(|body| body.shared.is_none())
+        .map(|body| qualify(error_answer(body, &plan.cfg_for_type(&body.name))));
+
+    let module_doc = docs::inner_attributes(&(module_doc(info) + &example(info, types, api, plan)));
+    let key = info.api_key_header.as_ref().map(|_| quote!(.api_key("mock-api-key")));
+    let builder_doc = if info.api_key_header.is_some() {
+        " A client builder for this server: its base URL, and a placeholder API key (the server does not check it)."
+    } else {
+        " A client builder for this server: its base URL."
+    };
+    let tokens = quote! {
+        #module_doc
+
+        use magicline_runtime as rt;
+
+        pub use rt::mock::{Expectation, Mounted, Response, Scenario, Times, VerifyError};
+
+        /// A mock server for this API, answering as the test says.
+        ///
+        /// Expectations are set through the operation groups (`mock.<group>().<operation>(..)`),
+        /// in the shape of the client's calls. Dropping the server runs [`verify`](Self::verify).
+        #[derive(Debug)]
+        pub struct MockServer {
+            inner: rt::mock::MockServer,
+        }
+
+        impl MockServer {
+            /// Starts a server on a free local port.
+            pub async fn start() -> Self {
+                MockServer { inner: rt::mock::MockServer::start().await }
+            }
+
+            #[doc = #builder_doc]
+            ///
+            /// Set timeouts and the retry policy on it as in production.
+            pub fn client_builder(&self) -> crate::ClientBuilder {
+                crate::Client::builder().base_url(self.inner.uri()) #key
+            }
+
+            /// A client for this server, with the default timeouts and retry policy.
+            pub fn client(&self) -> crate::Client {
+                self.client_builder().build().expect("a client for the mock server always builds")
+            }
+
+            /// The server's base URL.
+            pub fn uri(&self) -> String {
+                self.inner.uri()
+            }
+
+            /// Every problem so far: requests that matched no expectation, expectations whose call
+            /// count is off.
+            pub fn check(&self) -> Result<(), VerifyError> {
+                self.inner.check()
+            }
+
+            /// Panics with the report of [`check`](Self::check) if there is a problem.
+            #[track_caller]
+            pub fn verify(&self) {
+                self.inner.verify()
+            }
+
+            /// Forgets every expectation and every request received.
+            pub async fn reset(&self) {
+                self.inner.reset().await
+            }
+
+            /// The runtime's server underneath, for expectations of requests the operations do not
+            /// describe (`runtime().when(..)`) and for the `wiremock` server itself.
+            pub fn runtime(&self) -> &rt::mock::MockServer {
+                &self.inner
+            }
+
+            #(#accessors)*
+        }
+
+        #(#groups)*
+        #(#error_answers)*
+    };
+    crate::render::format_file(&info.header, tokens, "#/paths")
+}
+
+fn module_doc(info: &CrateInfo) -> String {
+    let crate_name = info.crate_name.replace('-', "_");
+    format!(
+        "Typed test doubles (the `mock` feature): a [`MockServer`] that answers this API's operations\n\
+         as a test says, so that code using `{crate_name}` can be tested without a server.\n\n\
+         Every operation has a constructor on its group (`mock.<group>().<operation>(..)`) taking the\n\
+         client method's required arguments; it matches requests carrying them: path, query and header\n\
+         values as the client sends them, and the JSON body decoded into its type and compared with\n\
+         `PartialEq`. Setters named after the optional inputs match those too (`without_<input>` wants\n\
+         one absent). Answer with `returns` (the success type), `fails` (a documented error status\n\
+         with its body) or `responds_with` (any [`Response`]: an undocumented status, a `429` with\n\
+         `Retry-After`, a dropped connection). On the [`Expectation`] this gives, set `expect(n)`,\n\
+         `up_to_n_times(n)`, `delay(..)` or [`Scenario`] states, then `.await` it to mount it.\n\n\
+         A request that no expectation matches is answered `501 Not Implemented` with the reason, and\n\
+         [`MockServer::verify`] (also run when the server is dropped) panics listing it, with why each\n\
+         expectation for its method and path did not match, and every expectation called more or\n\
+         fewer times than it expects.\n\n\
+         Multipart bodies are matched by content type only; their parts are not compared.\n"
+    )
+}
+
+/// An example (a doctest, compiled when its group's feature is on) using the first operation
+/// whose arguments and answer can be written without knowing the API; empty when there is none.
+fn example(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan: &FeaturePlan) -> String {
+    let crate_name = info.crate_name.replace('-', "_");
+    let found = api.groups.iter().find_map(|group| {
+        group.operations.iter().filter(|op| !op.deprecated).find_map(|op| {
+            let args = example_arguments(op, &crate_name)?;
+            let answer = example_answer(&op.success, types)?;
+            Some((group, op, args, answer))
+        })
+    });
+    let Some((group, op, args, answer)) = found else { return String::new() };
+    let Some(condition) = cfg_condition(&plan.cfg_for_group(&group.module)) else { return String::new() };
+    format!(
+        "\n# Example\n\n\
+         ```no_run\n\
+         # #[cfg({condition})]\n\
+         # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         use {crate_name}::mock::MockServer;\n\n\
+         let mock = MockServer::start().await;\n\
+         mock.{accessor}().{method}({args}).returns({answer}).expect(1).await;\n\n\
+         let client = mock.client();\n\
+         client.{accessor}().{method}({args}).await?;\n\
+         mock.verify();\n\
+         # Ok(())\n\
+         # }}\n\
+         ```\n",
+        accessor = group.accessor,
+        method = op.method_name,
+    )
+}
+
+/// `feature = "x"` out of `#[cfg(feature = "x")]`.
+fn cfg_condition(cfg: &TokenStream) -> Option<String> {
+    let attribute = cfg.clone().into_iter().find_map(|token| match token {
+        TokenTree::Group(group) if group.delimiter() == proc_macro2::Delimiter::Bracket => Some(group.stream()),
+        _ => None,
+    })?;
+    attribute.into_iter().find_map(|token| match token {
+        TokenTree::Group(group) if group.delimiter() == proc_macro2::Delimiter::Parenthesis => {
+            Some(group.stream().to_string())
+        }
+        _ => None,
+    })
+}
+
+fn example_arguments(op: &OperationDef, crate_name: &str) -> Option<String> {
+    if matches!(op.body, Some(Body::Json { required: true, .. }) | Some(Body::Multipart { .. })) {
+        return None;
+    }
+    let values: Option<Vec<String>> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| match &p.ty {
+            RType::I32 | RType::I64 => Some("42".to_owned()),
+            RType::String => Some("\"42\"".to_owned()),
+            RType::Bool => Some("true".to_owned()),
+            RType::Uuid => Some(format!("{crate_name}::runtime::uuid::Uuid::nil()")),
+            _ => None,
+        })
+        .collect();
+    values.map(|values| values.join(", "))
+}
+
+fn example_answer(success: &Success, types: &TypeSpace<'_>) -> Option<String> {
+    match success {
+        Success::Empty => Some(String::new()),
+        Success::Bytes => Some("b\"data\".to_vec()".to_owned()),
+        Success::Json(ty) if has_default(ty, types) => Some("&Default::default()".to_owned()),
+        Success::Json(_) => None,
+    }
+}
+
+fn has_default(ty: &RType, types: &TypeSpace<'_>) -> bool {
+    match ty {
+        RType::Named(name) => match types.get(name) {
+            Some(TypeDef::Struct(def)) => def.derive_default,
+            Some(TypeDef::Enum(def)) => def.default.is_some(),
+            Some(TypeDef::Alias(def)) => def.default_possible,
+            _ => false,
+        },
+        RType::Vec(_) | RType::Map(_) | RType::Option(_) | RType::Json | RType::JsonObject => true,
+        RType::String | RType::Bool | RType::I32 | RType::I64 | RType::F32 | RType::F64 => true,
+        _ => false,
+    }
+}
+
+fn group_tokens(
+    group: &Group,
+    struct_name: &Ident,
+    cfg: &TokenStream,
+    api: &Api,
+    type_names: &mut Namespace,
+) -> TokenStream {
+    let mut methods = Vec::new();
+    let mut expectations = Vec::new();
+    for op in &group.operations {
+        let mock_name = ident(&type_names.claim(format!("{}Mock", names::camel(&op.id))));
+        let error = op.error.as_ref().and_then(|name| api.error_bodies.iter().find(|body| body.name == *name));
+        methods.push(constructor(group, op, &mock_name, error));
+        expectations.push(expectation(group, op, &mock_name, error, cfg));
+    }
+    let doc = format!(" Expectations for the operations of [`api::{0}`](crate::api::{0}).", group.struct_name);
+    qualify(quote! {
+        #[doc = #doc]
+        #cfg
+        #[derive(Debug, Clone, Copy)]
+        pub struct #struct_name<'a> {
+            server: &'a rt::mock::MockServer,
+        }
+
+        #cfg
+        impl<'a> #struct_name<'a> {
+            #(#methods)*
+        }
+
+        #(#expectations)*
+    })
+}
+
+/// How a parameter is taken: its argument type, and whether it is a string taken as
+/// `impl Into<String>` (as the client takes it).
+fn argument(ty: &RType) -> (TokenStream, bool) {
+    match ty {
+        RType::String => (quote!(impl Into<String>), true),
+        other => (type_tokens(other, Scope::Elsewhere), false),
+    }
+}
+
+/// `.path_param("customerId", &customer_id)` and friends.
+fn match_call(param: &Param, value: &TokenStream) -> TokenStream {
+    let wire = &param.wire_name;
+    match param.location {
+        Location::Path => quote!(.path_param(#wire, #value)),
+        Location::Query => quote!(.query(#wire, #value)),
+        Location::Header => quote!(.header(#wire, #value)),
+    }
+}
+
+fn endpoint(op: &OperationDef, error: Option<&ErrorBody>) -> TokenStream {
+    let id = &op.id;
+    let method = &op.http_method;
+    let path = &op.path;
+    let errors: Vec<&str> = error.iter().flat_map(|body| body.statuses.iter().map(|s| s.status.as_str())).collect();
+    quote! {
+        static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
+            id: #id,
+            method: #method,
+            path: #path,
+            errors: &[#(#errors),*],
+        };
+    }
+}
+
+fn constructor(group: &Group, op: &OperationDef, mock_name: &Ident, error: Option<&ErrorBody>) -> TokenStream {
+    let method = ident(&op.method_name);
+    let mut args = Vec::new();
+    let mut conversions = Vec::new();
+    let mut calls = Vec::new();
+    for param in op.params.iter().filter(|p| p.required) {
+        let name = ident(&param.rust_name);
+        let (ty, is_string) = argument(&param.ty);
+        args.push(quote!(#name: #ty));
+        if is_string {
+            conversions.push(quote!(let #name: String = #name.into();));
+        }
+        calls.push(match_call(param, &quote!(&#name)));
+    }
+    match &op.body {
+        Some(Body::Json { ty, required: true, .. }) => {
+            let ty = type_tokens(ty, Scope::Elsewhere);
+            args.push(quote!(body: &#ty));
+            calls.push(quote!(.json_body(body)));
+        }
+        Some(Body::Multipart { .. }) => calls.push(quote!(.multipart_body())),
+        Some(Body::Json { required: false, .. }) | None => {}
+    }
+    let endpoint = endpoint(op, error);
+    let doc = docs::attributes(&format!(
+        "Expects a call of [`{group}::{method}`](crate::api::{group}::{method}) (`{http} {path}`) with these \
+         arguments.\n\nMatch optional inputs with the setters of the result, answer it, then `.await` it to mount it.",
+        group = group.struct_name,
+        method = op.method_name,
+        http = op.http_method,
+        path = op.path,
+    ));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #doc
+        #deprecated
+        pub fn #method(&self, #(#args),*) -> #mock_name<'a> {
+            #endpoint
+            #(#conversions)*
+            #mock_name(self.server.when(&ENDPOINT) #(#calls)*)
+        }
+    }
+}
+
+fn expectation(group: &Group, op: &OperationDef, mock_name: &Ident, error: Option<&ErrorBody>, cfg: &TokenStream) -> TokenStream {
+    let mut setter_names = Namespace::with_reserved(RESERVED_SETTERS);
+    let mut setters = Vec::new();
+    for param in op.params.iter().filter(|p| !p.required) {
+        let setter = ident(&setter_names.claim(param.rust_name.clone()));
+        let without = ident(&setter_names.claim(format!("without_{}", param.rust_name)));
+        let wire = &param.wire_name;
+        let kind = match param.location {
+            Location::Path => "path parameter",
+            Location::Query => "query parameter",
+            Location::Header => "header",
+        };
+        let (ty, is_string) = argument(&param.ty);
+        let conversion = is_string.then(|| quote!(let value: String = value.into();));
+        let call = match_call(param, &quote!(&value));
+        let without_call = match param.location {
+            Location::Header => quote!(.without_header(#wire)),
+            _ => quote!(.without_query(#wire)),
+        };
+        let doc = format!(" Matches requests whose `{wire}` {kind} is `value`.");
+        let without_doc = format!(" Matches requests without the `{wire}` {kind}.");
+        let deprecated = param.deprecated.then(|| quote!(#[deprecated]));
+        setters.push(quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #setter(self, value: #ty) -> Self {
+                #conversion
+                Self(self.0 #call)
+            }
+
+            #[doc = #without_doc]
+            #deprecated
+            pub fn #without(self) -> Self {
+                Self(self.0 #without_call)
+            }
+        });
+    }
+    if let Some(Body::Json { ty, required: false, .. }) = &op.body {
+        let setter = ident(&setter_names.claim("body".to_owned()));
+        let without = ident(&setter_names.claim("without_body".to_owned()));
+        let ty = type_tokens(ty, Scope::Elsewhere);
+        setters.push(quote! {
+            /// Matches requests whose JSON body, decoded, equals `value`.
+            pub fn #setter(self, value: &#ty) -> Self {
+                Self(self.0.json_body(value))
+            }
+
+            /// Matches requests without a body.
+            pub fn #without(self) -> Self {
+                Self(self.0.without_body())
+            }
+        });
+    }
+
+    let returns = match &op.success {
+        Success::Json(ty) => {
+            let ty = type_tokens(ty, Scope::Elsewhere);
+            quote! {
+                /// Answers `200 OK` with `body`.
+                pub fn returns(self, body: &#ty) -> Expectation<'a> {
+                    self.0.returns(body)
+                }
+            }
+        }
+        Success::Empty => quote! {
+            /// Answers `204 No Content`.
+            pub fn returns(self) -> Expectation<'a> {
+                self.0.returns_empty()
+            }
+        },
+        Success::Bytes => quote! {
+            /// Answers `200 OK` with `body`.
+            pub fn returns(self, body: impl Into<rt::bytes::Bytes>) -> Expectation<'a> {
+                self.0.returns_bytes(body)
+            }
+        },
+    };
+    let fails = error.map(|body| {
+        let name = ident(&body.name);
+        let statuses: Vec<&str> = body.statuses.iter().map(|s| s.status.as_str()).collect();
+        if body.shared.is_some() {
+            let doc = docs::attributes(&format!(
+                "Answers with a documented error status ({}) and its body.\n\n# Panics\n\nWhen `status` is not \
+                 documented for the operation (send it with `responds_with`).",
+                statuses.join(", ")
+            ));
+            quote! {
+                #doc
+                #[track_caller]
+                pub fn fails(self, status: u16, body: &models::#name) -> Expectation<'a> {
+                    self.0.fails_with(status, body)
+                }
+            }
+        } else {
+            quote! {
+                /// Answers with the documented error status of the variant, and its body.
+                pub fn fails(self, error: models::#name) -> Expectation<'a> {
+                    self.0.fails(error)
+                }
+            }
+        }
+    });
+    let doc = format!(
+        " An expectation of [`{group}::{method}`](crate::api::{group}::{method}): match optional inputs with its \
+         setters, then answer it.",
+        group = group.struct_name,
+        method = op.method_name,
+    );
+    quote! {
+        #[doc = #doc]
+        #cfg
+        #[derive(Debug)]
+        #[must_use = "an expectation does nothing until it is answered and mounted with `.await`"]
+        pub struct #mock_name<'a>(rt::mock::When<'a>);
+
+        #cfg
+        impl<'a> #mock_name<'a> {
+            #(#setters)*
+            #returns
+            #fails
+
+            /// Answers with `response`: an undocumented status, a rate limit, a dropped connection.
+            pub fn responds_with(self, response: Response) -> Expectation<'a> {
+                self.0.responds_with(response)
+            }
+        }
+    }
+}
+
+/// `impl ErrorAnswer` for a status-keyed error enum: each variant as the response that decodes
+/// back into it.
+fn error_answer(body: &ErrorBody, cfg: &TokenStream) -> TokenStream {
+    let name = ident(&body.name);
+    let arms = body.statuses.iter().map(|status| {
+        let variant = ident(&status.variant);
+        let code = proc_macro2::Literal::u16_unsuffixed(answer_status(&status.status, &body.statuses));
+        match status.body {
+            Some(_) => quote!(Self::#variant(body) => rt::mock::Response::status(#code).json(&body),),
+            None => quote!(Self::#variant => rt::mock::Response::status(#code),),
+        }
+    });
+    quote! {
+        #cfg
+        impl rt::mock::ErrorAnswer for models::#name {
+            fn into_response(self) -> rt::mock::Response {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+/// The status that answers a documented `status` and decodes back into it: the code itself, for
+/// a range the first code of it not documented on its own, for `default` the first code no other
+/// documented status covers (5xx first).
+fn answer_status(status: &str, all: &[crate::operations::ErrorStatus]) -> u16 {
+    let range = |s: &str| match s.as_bytes() {
+        [digit @ b'1'..=b'9', b'X' | b'x', b'X' | b'x'] => Some(u16::from(digit - b'0') * 100),
+        _ => None,
+    };
+    let exact = |code: u16| all.iter().any(|s| s.status == code.to_string());
+    let covered = |code: u16| exact(code) || all.iter().any(|s| range(&s.status).is_some_and(|low| (low..low + 100).contains(&code)));
+    if let Some(low) = range(status) {
+        return (low..low + 100).find(|code| !exact(*code)).unwrap_or(low);
+    }
+    if status == "default" {
+        return (500..600).chain(400..500).chain(300..400).find(|code| !covered(*code)).unwrap_or(500);
+    }
+    status.parse().unwrap_or(500)
+}
+
+/// `models::X` -> `crate::models::X`, so the module needs no `use crate::models` (which would be
+/// unused when the features that use it are off).
+fn qualify(tokens: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    // `::` right before `models` means it is already a path segment (`crate::models`).
+    let mut colons = 0;
+    for token in tokens {
+        match token {
+            TokenTree::Group(group) => {
+                let mut inner = proc_macro2::Group::new(group.delimiter(), qualify(group.stream()));
+                inner.set_span(group.span());
+                out.push(TokenTree::Group(inner));
+                colons = 0;
+            }
+            TokenTree::Ident(ident) if ident == "models" && colons < 2 => {
+                out.extend(quote!(crate::));
+                out.push(TokenTree::Ident(ident));
+                colons = 0;
+            }
+            TokenTree::Punct(punct) => {
+                colons = if punct.as_char() == ':' { colons + 1 } else { 0 };
+                out.push(TokenTree::Punct(punct));
+            }
+            other => {
+                colons = 0;
+                out.push(other);
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operations::ErrorStatus;
+
+    fn statuses(codes: &[&str]) -> Vec<ErrorStatus> {
+        codes
+            .iter()
+            .map(|code| ErrorStatus { status: (*code).to_owned(), variant: String::new(), doc: String::new(), body: None })
+            .collect()
+    }
+
+    #[test]
+    fn answer_statuses_decode_back_to_their_variant() {
+        let all = statuses(&["400", "404", "4XX", "5XX", "default"]);
+        assert_eq!(answer_status("404", &all), 404);
+        assert_eq!(answer_status("4XX", &all), 401);
+        assert_eq!(answer_status("5XX", &all), 500);
+        assert_eq!(answer_status("default", &all), 300);
+        assert_eq!(answer_status("default", &statuses(&["default"])), 500);
+    }
+
+    #[test]
+    fn model_paths_are_qualified_once() {
+        let tokens = qualify(quote!(fn f(a: &models::A, b: Vec<models::B>, c: crate::models::C, d: models::D) {}));
+        let expected = quote!(fn f(a: &crate::models::A, b: Vec<crate::models::B>, c: crate::models::C, d: crate::models::D) {});
+        assert_eq!(tokens.to_string(), expected.to_string());
+    }
+}
