@@ -204,7 +204,12 @@ fn decode_benchmark(options: &Options) {
     // Warm up caches and the allocator's free lists, then alternate variants so that drift
     // (frequency scaling, other load) spreads over all of them.
     for variant in &VARIANTS {
-        assert_eq!((variant.decode)(&body), options.customers, "{}", variant.name);
+        assert_eq!(
+            (variant.decode)(&body),
+            options.customers,
+            "{}",
+            variant.name
+        );
     }
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); VARIANTS.len()];
     for round in 0..options.decode_iterations {
@@ -298,4 +303,3 @@ fn median(samples: &mut [Duration]) -> Duration {
     samples.sort_unstable();
     samples[samples.len() / 2]
 }
-

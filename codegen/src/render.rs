@@ -115,18 +115,17 @@ fn space_items(code: &str) -> String {
 pub(crate) fn models_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan: &FeaturePlan) -> Result<String, Error> {
     let definitions = types.defs().iter().map(|(name, def)| {
         let cfg = plan.cfg_for_type(name);
-        let tokens = match def {
-        TypeDef::Struct(s) => struct_tokens(s, types, &cfg),
-        TypeDef::Enum(e) => enum_tokens(e, &cfg),
-        TypeDef::Union(u) => union_tokens(u, &cfg),
-        TypeDef::Alias(a) => {
-            let doc = type_doc(&a.doc, a.deprecated);
-            let name = ident(&a.name);
-            let ty = type_tokens(&a.ty, Scope::Models);
-            quote! { #cfg #doc pub type #name = #ty; }
+        match def {
+            TypeDef::Struct(s) => struct_tokens(s, types, &cfg),
+            TypeDef::Enum(e) => enum_tokens(e, &cfg),
+            TypeDef::Union(u) => union_tokens(u, &cfg),
+            TypeDef::Alias(a) => {
+                let doc = type_doc(&a.doc, a.deprecated);
+                let name = ident(&a.name);
+                let ty = type_tokens(&a.ty, Scope::Models);
+                quote! { #cfg #doc pub type #name = #ty; }
+            }
         }
-        };
-        tokens
     });
     let pages = api.pages.iter().map(|(name, page)| page_tokens(name, page, &plan.cfg_for_type(name)));
     let errors = api.error_bodies.iter().map(|body| error_body_tokens(body, &plan.cfg_for_type(&body.name)));

@@ -62,22 +62,6 @@ impl ApiSpec {
         serde_json::from_str(&self.text())
             .unwrap_or_else(|e| panic!("{} is not JSON: {e}", self.path().display()))
     }
-
-    /// `generated/<crate>/tests/contract/calls.rs`.
-    pub fn contract_calls_path(&self) -> PathBuf {
-        workspace_root()
-            .join(self.crate_dir)
-            .join(codegen::CONTRACT_CALLS_PATH)
-    }
-
-    /// What `codegen::generate_contract_calls` makes of the fetched spec.
-    pub fn generate_contract_calls(&self) -> String {
-        let spec = codegen::Spec::parse(&self.text())
-            .unwrap_or_else(|e| panic!("{}: {e}", self.path().display()));
-        let settings = codegen::Settings::new(self.crate_name, "0.0.0");
-        codegen::generate_contract_calls(&spec, &settings)
-            .unwrap_or_else(|e| panic!("contract calls for {}: {e}", self.name))
-    }
 }
 
 /// The spec as handed to Prism, written to `dir`; returns its path.

@@ -17,13 +17,16 @@ pub struct Xtask {
 #[derive(Debug, Subcommand)]
 pub enum Verb {
     /// Put the specs named in specs/manifest.toml into specs/downloaded/ and say whether they
-    /// match the committed crates. A replaced spec that a committed crate was generated from is
-    /// kept as specs/downloaded/<name>-<old version>.json, for `regenerate` to compare against.
+    /// match the committed crates.
+    ///
+    /// A replaced spec that a committed crate was generated from is kept beside it with its
+    /// version in the name (magicline-openapi-1.5.0.json), for `regenerate` to compare against.
     FetchSpecs(SpecsFrom),
     /// Regenerate the crates in generated/ from the fetched specs (fetching missing ones) and
-    /// record the specs' versions and sha256 in specs/manifest.toml. For a changed spec, print
-    /// its API changes against the old one, bump crate_version as they suggest and add them to
-    /// the crate's CHANGELOG.md.
+    /// record the specs' versions and sha256 in specs/manifest.toml.
+    ///
+    /// For a changed spec, print its API changes against the old one, bump crate_version as they
+    /// suggest and add them to the crate's CHANGELOG.md.
     Regenerate(SpecsFrom),
     /// Fail, listing the files, if generated/ or specs/manifest.toml is not what `regenerate`
     /// would produce. Writes nothing.

@@ -38,12 +38,16 @@ pub struct GeneratedCrate {
 }
 
 /// Parses and generates one spec; `settings.spec_sha256` is filled in here.
-pub fn generate_crate(text: &str, mut settings: codegen::Settings) -> Result<GeneratedCrate> {
+pub fn generate_crate(text: &str, mut settings: codegen::Settings, extras: Extras) -> Result<GeneratedCrate> {
     let start = Instant::now();
     let sha256 = sha256_hex(text.as_bytes());
     settings.spec_sha256.clone_from(&sha256);
     let spec = codegen::Spec::parse(text)?;
-    let output = codegen::generate(&spec, &settings)?;
+    let mut output = codegen::generate(&spec, &settings)?;
+    if extras == Extras::ContractCalls {
+        let contents = codegen::generate_contract_calls(&spec, &settings)?;
+        output.files.push(codegen::GeneratedFile { path: codegen::CONTRACT_CALLS_PATH.into(), contents });
+    }
     let info = &spec.openapi().info;
     Ok(GeneratedCrate {
         title: info.title.clone(),
@@ -54,6 +58,16 @@ pub fn generate_crate(text: &str, mut settings: codegen::Settings) -> Result<Gen
     })
 }
 
+/// Files generated beside the crate for this workspace's own tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extras {
+    /// Only the crate.
+    None,
+    /// Also `tests/contract/calls.rs`, every operation called with valid arguments; it uses the
+    /// `workspace-tests` harness, so only crates in this workspace get it.
+    ContractCalls,
+}
+
 fn generate_api(root: &Path, api: &Api, text: &str) -> Result<GeneratedCrate> {
     let start = Instant::now();
     let settings = codegen::Settings {
@@ -61,7 +75,7 @@ fn generate_api(root: &Path, api: &Api, text: &str) -> Result<GeneratedCrate> {
         spec_source: api.url.clone(),
         ..codegen::Settings::new(&api.crate_name, &api.crate_version)
     };
-    let mut generated = generate_crate(text, settings).with_context(|| {
+    let mut generated = generate_crate(text, settings, Extras::ContractCalls).with_context(|| {
         format!(
             "cannot generate `{}` from {}; nothing was written",
             api.crate_name,
@@ -376,7 +390,7 @@ pub fn generate_standalone(root: &Path, request: &StandaloneCrate) -> Result<()>
         standalone: true,
         ..codegen::Settings::new(&request.crate_name, &request.crate_version)
     };
-    let generated = generate_crate(&text, settings).with_context(|| {
+    let generated = generate_crate(&text, settings, Extras::None).with_context(|| {
         format!(
             "cannot generate a crate from {}; nothing was written",
             request.spec.display()
