@@ -41,15 +41,34 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(120);
 /// Each domain, with a change to propose.
 const DOMAINS: [(&str, &[&str]); 4] = [
     ("contact", &["--email", "new@example.com"]),
-    ("address", &["--street", "Raboisen", "--house-number", "3", "--zip-code", "20095"]),
-    ("master-data", &["--last-name", "Mustermann", "--date-of-birth", "1990-04-01"]),
-    ("payment", &["--iban", "DE02120300000000202051", "--bic", "BYLADEM1001"]),
+    (
+        "address",
+        &[
+            "--street",
+            "Raboisen",
+            "--house-number",
+            "3",
+            "--zip-code",
+            "20095",
+        ],
+    ),
+    (
+        "master-data",
+        &["--last-name", "Mustermann", "--date-of-birth", "1990-04-01"],
+    ),
+    (
+        "payment",
+        &["--iban", "DE02120300000000202051", "--bic", "BYLADEM1001"],
+    ),
 ];
 
 #[test]
 fn self_service_shows_the_pending_amendment_and_submits_nothing() {
     for (domain, change) in DOMAINS {
-        let run = run_example(SELF_SERVICE, &open_api_args(&["--customer-id", "1", domain], change));
+        let run = run_example(
+            SELF_SERVICE,
+            &open_api_args(&["--customer-id", "1", domain], change),
+        );
         run.assert_success();
         run.assert_stdout_contains("(amendment configuration: READ)");
         run.assert_stdout_contains("pending amendment ");
@@ -60,13 +79,26 @@ fn self_service_shows_the_pending_amendment_and_submits_nothing() {
 
 #[test]
 fn self_service_withdraws_the_pending_or_a_given_amendment() {
-    let run = run_example(SELF_SERVICE, &open_api_args(&["--customer-id", "1", "contact", "--withdraw"], &[]));
+    let run = run_example(
+        SELF_SERVICE,
+        &open_api_args(&["--customer-id", "1", "contact", "--withdraw"], &[]),
+    );
     run.assert_success();
     run.assert_stdout_contains("withdrew amendment ");
     // Fetched again after the withdrawal.
-    assert_eq!(run.stdout.matches("contact data of customer 1").count(), 2, "{run}");
+    assert_eq!(
+        run.stdout.matches("contact data of customer 1").count(),
+        2,
+        "{run}"
+    );
 
-    let run = run_example(SELF_SERVICE, &open_api_args(&["--customer-id", "1", "address", "--withdraw", "4711"], &[]));
+    let run = run_example(
+        SELF_SERVICE,
+        &open_api_args(
+            &["--customer-id", "1", "address", "--withdraw", "4711"],
+            &[],
+        ),
+    );
     run.assert_success();
     run.assert_stdout_contains("withdrew amendment 4711");
 }
@@ -74,17 +106,31 @@ fn self_service_withdraws_the_pending_or_a_given_amendment() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn self_service_submits_when_the_studio_allows_changes() {
     // Starting Prism blocks for seconds: not on a runtime worker.
-    let prism = tokio::task::spawn_blocking(|| open_api_prism().url()).await.expect("Prism starts");
+    let prism = tokio::task::spawn_blocking(|| open_api_prism().url())
+        .await
+        .expect("Prism starts");
     let proxy = Proxy::start(prism).await;
     let signature = signature_file();
-    let signature = signature.path().to_str().expect("temporary paths are UTF-8");
+    let signature = signature
+        .path()
+        .to_str()
+        .expect("temporary paths are UTF-8");
     for (status, says) in [
-        ("CHANGES_REQUIRE_VERIFICATION", "are queued for the studio's approval"),
+        (
+            "CHANGES_REQUIRE_VERIFICATION",
+            "are queued for the studio's approval",
+        ),
         ("CHANGES_WITHOUT_VERIFICATION", "apply at once"),
     ] {
         proxy.set_tamper(Some(studio_allows_changes(status)));
         for (domain, change) in DOMAINS {
-            let mut args = vec!["--base-url".to_owned(), proxy.url(), "--customer-id".into(), "1".into(), domain.into()];
+            let mut args = vec![
+                "--base-url".to_owned(),
+                proxy.url(),
+                "--customer-id".into(),
+                "1".into(),
+                domain.into(),
+            ];
             args.extend(change.iter().map(|arg| arg.to_string()));
             if domain == "payment" {
                 args.extend(["--signature-svg".into(), signature.into()]);
@@ -95,14 +141,26 @@ async fn self_service_submits_when_the_studio_allows_changes() {
             run.assert_stdout_contains("no pending amendment");
             run.assert_stdout_contains("submitted amendment ");
             // Fetched again after the submission.
-            assert_eq!(run.stdout.matches(" of customer 1 (amendment configuration").count(), 2, "{run}");
+            assert_eq!(
+                run.stdout
+                    .matches(" of customer 1 (amendment configuration")
+                    .count(),
+                2,
+                "{run}"
+            );
         }
     }
 
     // The studio wants a signature with payment data changes (Prism's example says
     // `requireSignature: true`): without one, nothing is sent and the program says why.
     let (_, change) = DOMAINS[3];
-    let mut args = vec!["--base-url".to_owned(), proxy.url(), "--customer-id".into(), "1".into(), "payment".into()];
+    let mut args = vec![
+        "--base-url".to_owned(),
+        proxy.url(),
+        "--customer-id".into(),
+        "1".into(),
+        "payment".into(),
+    ];
     args.extend(change.iter().map(|arg| arg.to_string()));
     let run = run_example_async(SELF_SERVICE, args).await;
     assert!(!run.status.success(), "{run}");
@@ -119,13 +177,19 @@ async fn self_service_handles_a_409_by_showing_what_is_pending() {
         phone_private_mobile: Some("+49 151 0000000".into()),
         phone_business: None,
         phone_business_mobile: None,
-        amendment_configuration_status: models::IdlePeriodCreationStatus::ChangesRequireVerification,
+        amendment_configuration_status:
+            models::IdlePeriodCreationStatus::ChangesRequireVerification,
         pending_amendment: pending,
     };
     let service = mock.customers_self_service();
     // First read: nothing pending. Meanwhile another device submits a change, so the POST is
     // refused and the second read shows that change.
-    service.get_customer_contact_data(7).returns(&contact_data(None)).up_to_n_times(1).expect(1).await;
+    service
+        .get_customer_contact_data(7)
+        .returns(&contact_data(None))
+        .up_to_n_times(1)
+        .expect(1)
+        .await;
     let expected_change = models::CustomerContactData {
         email: Some("new@example.com".into()),
         phone_private_mobile: Some("+49 151 0000000".into()),
@@ -147,10 +211,26 @@ async fn self_service_handles_a_409_by_showing_what_is_pending() {
         email: Some("other@example.com".into()),
         ..Default::default()
     };
-    service.get_customer_contact_data(7).returns(&contact_data(Some(pending))).expect(1).await;
+    service
+        .get_customer_contact_data(7)
+        .returns(&contact_data(Some(pending)))
+        .expect(1)
+        .await;
 
-    let args = ["--base-url", &mock.uri(), "--customer-id", "7", "contact", "--email", "new@example.com"];
-    let run = run_example_async(SELF_SERVICE, args.iter().map(|arg| arg.to_string()).collect()).await;
+    let args = [
+        "--base-url",
+        &mock.uri(),
+        "--customer-id",
+        "7",
+        "contact",
+        "--email",
+        "new@example.com",
+    ];
+    let run = run_example_async(
+        SELF_SERVICE,
+        args.iter().map(|arg| arg.to_string()).collect(),
+    )
+    .await;
     run.assert_success();
     run.assert_stdout_contains("not submitted: the server answered 409");
     run.assert_stdout_contains("the server said: An amendment is already pending");
@@ -174,20 +254,39 @@ fn open_api_examples_need_the_api_key() {
 fn communications_changes_a_preference_and_reads_it_again() {
     let run = run_example(
         COMMUNICATIONS,
-        &open_api_args(&["--customer-id", "1", "preferences"], &["--category", "contract", "--disable", "letter"]),
+        &open_api_args(
+            &["--customer-id", "1", "preferences"],
+            &["--category", "contract", "--disable", "letter"],
+        ),
     );
     run.assert_success();
     run.assert_stdout_contains("  CONTRACT: LETTER on");
     run.assert_stdout_contains("updated: CONTRACT by LETTER is now off");
-    assert_eq!(run.stdout.matches("communication preferences of customer 1:").count(), 2, "{run}");
+    assert_eq!(
+        run.stdout
+            .matches("communication preferences of customer 1:")
+            .count(),
+        2,
+        "{run}"
+    );
 }
 
 #[test]
 fn communications_replies_in_the_thread_it_opened() {
-    let message = ["--subject", "Two invoices", "--text", "I was charged twice.", "--agent", "Peter Meyer"];
+    let message = [
+        "--subject",
+        "Two invoices",
+        "--text",
+        "I was charged twice.",
+        "--agent",
+        "Peter Meyer",
+    ];
     let run = run_example(
         COMMUNICATIONS,
-        &open_api_args(&["--customer-id", "1", "message"], &[&message[..], &["--reply", "We refunded one."]].concat()),
+        &open_api_args(
+            &["--customer-id", "1", "message"],
+            &[&message[..], &["--reply", "We refunded one."]].concat(),
+        ),
     );
     run.assert_success();
     run.assert_stdout_contains("opened thread 1 with message 1");
@@ -195,7 +294,17 @@ fn communications_replies_in_the_thread_it_opened() {
 
     let run = run_example(
         COMMUNICATIONS,
-        &open_api_args(&["--customer-id", "1", "message", "--thread-id", "1", "--close"], &message),
+        &open_api_args(
+            &[
+                "--customer-id",
+                "1",
+                "message",
+                "--thread-id",
+                "1",
+                "--close",
+            ],
+            &message,
+        ),
     );
     run.assert_success();
     run.assert_stdout_contains("added message 1 to thread 1");
@@ -212,14 +321,20 @@ fn export_writes_json_lines_and_stops_on_a_repeated_cursor() {
 
     // Prism's example slice says `hasNext: true` with the same `offset` every time. Two
     // customers take two requests: the second one sent with the first slice's offset.
-    let run = run_example(EXPORT_CUSTOMERS, &open_api_args(&["--limit", "2", "--output", output], &[]));
+    let run = run_example(
+        EXPORT_CUSTOMERS,
+        &open_api_args(&["--limit", "2", "--output", output], &[]),
+    );
     run.assert_success();
     run.assert_stderr_contains("exported 2 customers");
     assert_json_lines(&file, 2);
 
     // Without a limit the third request would repeat the second: the stream stops with an
     // error instead of looping, and the program fails, keeping what it wrote.
-    let run = run_example(EXPORT_CUSTOMERS, &open_api_args(&["--output", output, "--status", "prospect"], &[]));
+    let run = run_example(
+        EXPORT_CUSTOMERS,
+        &open_api_args(&["--output", output, "--status", "prospect"], &[]),
+    );
     assert!(!run.status.success(), "{run}");
     run.assert_stderr_contains("the export stopped after 2 customers");
     run.assert_stderr_contains("a second time");
@@ -227,11 +342,13 @@ fn export_writes_json_lines_and_stops_on_a_repeated_cursor() {
 }
 
 fn assert_json_lines(file: &Path, count: usize) {
-    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+    let text = std::fs::read_to_string(file)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), count, "{text}");
     for line in lines {
-        let customer: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        let customer: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
         assert!(customer["id"].is_i64(), "{line}");
     }
 }
@@ -265,13 +382,24 @@ const ADDRESS: &[&str] = &[
 
 #[test]
 fn contract_conclusion_lists_studios_and_creates_a_contract() {
-    let run = run_example(CONTRACT_CONCLUSION, &connect_args(&["studios", "--search", "Ham"]));
+    let run = run_example(
+        CONTRACT_CONCLUSION,
+        &connect_args(&["studios", "--search", "Ham"]),
+    );
     run.assert_success();
     run.assert_stdout_contains("studios:");
 
     let signature = signature_file();
-    let signature = signature.path().to_str().expect("temporary paths are UTF-8");
-    let contract = [&["contract", "--accept-terms", "--signature-svg", signature][..], CUSTOMER, ADDRESS].concat();
+    let signature = signature
+        .path()
+        .to_str()
+        .expect("temporary paths are UTF-8");
+    let contract = [
+        &["contract", "--accept-terms", "--signature-svg", signature][..],
+        CUSTOMER,
+        ADDRESS,
+    ]
+    .concat();
     let run = run_example(CONTRACT_CONCLUSION, &connect_args(&contract));
     run.assert_success();
     run.assert_stdout_contains("rate bundles of studio ");
@@ -279,7 +407,12 @@ fn contract_conclusion_lists_studios_and_creates_a_contract() {
     run.assert_stdout_contains("created customer ");
 
     // Prism's offer has a text block that needs the customer's confirmation.
-    let contract = [&["contract", "--signature-svg", signature][..], CUSTOMER, ADDRESS].concat();
+    let contract = [
+        &["contract", "--signature-svg", signature][..],
+        CUSTOMER,
+        ADDRESS,
+    ]
+    .concat();
     let run = run_example(CONTRACT_CONCLUSION, &connect_args(&contract));
     assert!(!run.status.success(), "{run}");
     run.assert_stderr_contains("pass --accept-terms");
@@ -288,7 +421,10 @@ fn contract_conclusion_lists_studios_and_creates_a_contract() {
 
 #[test]
 fn contract_conclusion_books_a_trial_session() {
-    let run = run_example(CONTRACT_CONCLUSION, &connect_args(&[&["trial-session"][..], CUSTOMER].concat()));
+    let run = run_example(
+        CONTRACT_CONCLUSION,
+        &connect_args(&[&["trial-session"][..], CUSTOMER].concat()),
+    );
     run.assert_success();
     run.assert_stdout_contains("free slots from ");
     run.assert_stdout_contains("choosing the first slot");
@@ -315,7 +451,12 @@ fn start_prism(spec: &ApiSpec) -> Prism {
     // temporary folder.
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("examples");
     let copy = write_prism_copy(spec, &dir);
-    Prism::start(&copy, Mode::Static, &dir, &format!("examples-{}", spec.name))
+    Prism::start(
+        &copy,
+        Mode::Static,
+        &dir,
+        &format!("examples-{}", spec.name),
+    )
 }
 
 /// `--base-url <Open API Prism>`, then `args`, then `more`.
@@ -350,7 +491,10 @@ fn studio_allows_changes(status: &'static str) -> Tamper {
 
 /// A small SVG signature in a temporary file.
 fn signature_file() -> tempfile::NamedTempFile {
-    let mut file = tempfile::Builder::new().suffix(".svg").tempfile().expect("a temporary file");
+    let mut file = tempfile::Builder::new()
+        .suffix(".svg")
+        .tempfile()
+        .expect("a temporary file");
     std::io::Write::write_all(
         &mut file,
         br#"<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"><path d="M2 18 C 20 0, 40 20, 58 2"/></svg>"#,
@@ -376,18 +520,30 @@ impl Run {
 
     #[track_caller]
     fn assert_stdout_contains(&self, expected: &str) {
-        assert!(self.stdout.contains(expected), "stdout lacks {expected:?}\n{self}");
+        assert!(
+            self.stdout.contains(expected),
+            "stdout lacks {expected:?}\n{self}"
+        );
     }
 
     #[track_caller]
     fn assert_stderr_contains(&self, expected: &str) {
-        assert!(self.stderr.contains(expected), "stderr lacks {expected:?}\n{self}");
+        assert!(
+            self.stderr.contains(expected),
+            "stderr lacks {expected:?}\n{self}"
+        );
     }
 }
 
 impl std::fmt::Display for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{} {} -> {}", self.program, self.args.join(" "), self.status)?;
+        writeln!(
+            f,
+            "{} {} -> {}",
+            self.program,
+            self.args.join(" "),
+            self.status
+        )?;
         writeln!(f, "--- stdout\n{}", self.stdout)?;
         write!(f, "--- stderr\n{}", self.stderr)
     }
@@ -402,7 +558,9 @@ fn run_example(program: &str, args: &[String]) -> Run {
 
 /// [`run_example`] for a test that keeps a server in its own tokio runtime busy meanwhile.
 async fn run_example_async(program: &'static str, args: Vec<String>) -> Run {
-    tokio::task::spawn_blocking(move || run_example(program, &args)).await.expect("the example run does not panic")
+    tokio::task::spawn_blocking(move || run_example(program, &args))
+        .await
+        .expect("the example run does not panic")
 }
 
 /// Runs `program` to completion (or [`RUN_TIMEOUT`]), with `MAGICLINE_API_KEY` set to `api_key`
@@ -421,7 +579,9 @@ fn run_with_env(program: &str, args: &[String], api_key: Option<&str>) -> Run {
     if let Some(key) = api_key {
         command.env("MAGICLINE_API_KEY", key);
     }
-    let mut child = command.spawn().unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
     // Read both pipes while waiting, so that a chatty program cannot block on a full pipe.
     let stdout = drain(child.stdout.take().expect("stdout is piped"));
     let stderr = drain(child.stderr.take().expect("stderr is piped"));
@@ -443,7 +603,9 @@ fn run_with_env(program: &str, args: &[String], api_key: Option<&str>) -> Run {
         std::thread::sleep(Duration::from_millis(20));
     };
     Run {
-        program: PathBuf::from(program).file_name().map_or_else(|| program.to_owned(), |n| n.to_string_lossy().into_owned()),
+        program: PathBuf::from(program)
+            .file_name()
+            .map_or_else(|| program.to_owned(), |n| n.to_string_lossy().into_owned()),
         args: args.to_vec(),
         status,
         stdout: stdout.join().unwrap_or_default(),

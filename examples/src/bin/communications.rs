@@ -97,19 +97,35 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> Result<()> {
     let client = magicline::Client::builder()
         .base_url(&args.base_url)
-        .api_key(std::env::var("MAGICLINE_API_KEY").context("set MAGICLINE_API_KEY to your API key")?)
+        .api_key(
+            std::env::var("MAGICLINE_API_KEY").context("set MAGICLINE_API_KEY to your API key")?,
+        )
         .build()?;
     match args.command {
-        Command::Preferences { category, enable, disable } => {
+        Command::Preferences {
+            category,
+            enable,
+            disable,
+        } => {
             let change = match (category, enable, disable) {
                 (Some(category), Some(channel), None) => Some((category, channel, true)),
                 (Some(category), None, Some(channel)) => Some((category, channel, false)),
-                (Some(_), None, None) => bail!("--category needs --enable CHANNEL or --disable CHANNEL"),
+                (Some(_), None, None) => {
+                    bail!("--category needs --enable CHANNEL or --disable CHANNEL")
+                }
                 _ => None,
             };
             preferences(&client, args.customer_id, change).await
         }
-        Command::Message { thread_id, subject, text, reply, channel, agent, close } => {
+        Command::Message {
+            thread_id,
+            subject,
+            text,
+            reply,
+            channel,
+            agent,
+            close,
+        } => {
             let message = models::CommunicationThreadRequest {
                 communication_thread_status: models::CommunicationThreadStatus::Created,
                 subject,
@@ -144,17 +160,27 @@ async fn preferences(
         .filter(|preference| preference.message_category.as_ref() == Some(&category))
         .flat_map(|preference| preference.channels.iter_mut().flatten())
         .find(|setting| setting.communication_channel == channel)
-        .with_context(|| format!("the customer has no {channel} setting for {category} messages"))?;
+        .with_context(|| {
+            format!("the customer has no {channel} setting for {category} messages")
+        })?;
     if setting.customer_overridable == Some(false) {
         bail!("the studio does not let customers change {channel} for {category} messages");
     }
     if setting.active == Some(active) {
-        println!("{category} by {channel} is already {}: nothing to change", on_off(Some(active)));
+        println!(
+            "{category} by {channel} is already {}: nothing to change",
+            on_off(Some(active))
+        );
         return Ok(());
     }
     setting.active = Some(active);
-    service.update_communication_preferences(customer, &preferences).await?;
-    println!("updated: {category} by {channel} is now {}", on_off(Some(active)));
+    service
+        .update_communication_preferences(customer, &preferences)
+        .await?;
+    println!(
+        "updated: {category} by {channel} is now {}",
+        on_off(Some(active))
+    );
 
     let after = service.get_communication_preferences(customer).await?;
     print_preferences(customer, &after);
@@ -167,7 +193,10 @@ async fn preferences(
     if now != Some(active) {
         // Not an error of this program: a mock server answers with fixed data, and a real one
         // may apply the change with a delay.
-        println!("note: the server still reports {category} by {channel} as {}", on_off(now));
+        println!(
+            "note: the server still reports {category} by {channel} as {}",
+            on_off(now)
+        );
     }
     Ok(())
 }
@@ -175,10 +204,21 @@ async fn preferences(
 fn print_preferences(customer: i64, preferences: &[models::CommunicationPreference]) {
     println!("communication preferences of customer {customer}:");
     for preference in preferences {
-        let category = preference.message_category.as_ref().map_or("(no category)", |c| c.as_str());
+        let category = preference
+            .message_category
+            .as_ref()
+            .map_or("(no category)", |c| c.as_str());
         for setting in preference.channels.iter().flatten() {
-            let fixed = if setting.customer_overridable == Some(false) { " (set by the studio)" } else { "" };
-            println!("  {category}: {} {}{fixed}", setting.communication_channel, on_off(setting.active));
+            let fixed = if setting.customer_overridable == Some(false) {
+                " (set by the studio)"
+            } else {
+                ""
+            };
+            println!(
+                "  {category}: {} {}{fixed}",
+                setting.communication_channel,
+                on_off(setting.active)
+            );
         }
     }
 }
@@ -207,17 +247,28 @@ async fn messages(
         let added = service
             .create_communication_in_existing_communication_thread(customer, thread_id, &message)
             .await?;
-        println!("added message {} to thread {}", added.communication_id, added.thread_id);
+        println!(
+            "added message {} to thread {}",
+            added.communication_id, added.thread_id
+        );
         return Ok(());
     }
 
     // Without a reply, this first message is also the last one.
-    let first = if reply.is_some() { message } else { closing(message) };
-    let created = service.create_communication_in_new_communication_thread(customer, &first).await?;
+    let first = if reply.is_some() {
+        message
+    } else {
+        closing(message)
+    };
+    let created = service
+        .create_communication_in_new_communication_thread(customer, &first)
+        .await?;
     let thread_id = created.thread_id;
     println!(
         "opened thread {thread_id} with message {} ({}, {})",
-        created.communication_id, created.communication_channel, created.communication_thread_status
+        created.communication_id,
+        created.communication_channel,
+        created.communication_thread_status
     );
 
     if let Some(reply) = reply {

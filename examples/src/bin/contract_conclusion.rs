@@ -134,11 +134,19 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<()> {
-    let client = magicline_connect::Client::builder().base_url(&args.base_url).build()?;
+    let client = magicline_connect::Client::builder()
+        .base_url(&args.base_url)
+        .build()?;
     match args.command {
         Command::Studios { search } => {
             let studios = match search {
-                Some(query) => client.studios().get_studio_list().address_search_query(query).await?,
+                Some(query) => {
+                    client
+                        .studios()
+                        .get_studio_list()
+                        .address_search_query(query)
+                        .await?
+                }
                 None => client.studios().get_studio_list().await?,
             };
             print_studios(&studios);
@@ -167,14 +175,23 @@ async fn conclude_contract(client: &magicline_connect::Client, args: ContractArg
     let (bundle, term) = match args.term_id {
         Some(id) => bundles
             .iter()
-            .find_map(|bundle| bundle.terms.iter().find(|term| term.id == id).map(|term| (bundle, term)))
+            .find_map(|bundle| {
+                bundle
+                    .terms
+                    .iter()
+                    .find(|term| term.id == id)
+                    .map(|term| (bundle, term))
+            })
             .with_context(|| format!("studio {} has no rate bundle term {id}", studio.id))?,
         None => {
             let (bundle, term) = bundles
                 .iter()
                 .find_map(|bundle| bundle.terms.first().map(|term| (bundle, term)))
                 .with_context(|| format!("studio {} has no rate bundle with a term", studio.id))?;
-            println!("choosing term {} of bundle {} (pass --term-id to choose another)", term.id, bundle.id);
+            println!(
+                "choosing term {} of bundle {} (pass --term-id to choose another)",
+                term.id, bundle.id
+            );
             (bundle, term)
         }
     };
@@ -182,13 +199,27 @@ async fn conclude_contract(client: &magicline_connect::Client, args: ContractArg
     // The offer's text blocks are shown to the customer before they accept it.
     let text_blocks = bundle.contract_text_blocks.as_deref().unwrap_or_default();
     for block in text_blocks {
-        let confirm = if block.is_confirmation_required { " (needs the customer's confirmation)" } else { "" };
+        let confirm = if block.is_confirmation_required {
+            " (needs the customer's confirmation)"
+        } else {
+            ""
+        };
         println!("text block {} {:?}{confirm}", block.id, block.title);
     }
-    if text_blocks.iter().any(|block| block.is_confirmation_required) && !args.accept_terms {
-        bail!("the offer has text blocks the customer must confirm: show them, then pass --accept-terms");
+    if text_blocks
+        .iter()
+        .any(|block| block.is_confirmation_required)
+        && !args.accept_terms
+    {
+        bail!(
+            "the offer has text blocks the customer must confirm: show them, then pass --accept-terms"
+        );
     }
-    let signature = args.signature_svg.as_deref().map(read_signature).transpose()?;
+    let signature = args
+        .signature_svg
+        .as_deref()
+        .map(read_signature)
+        .transpose()?;
     if bundle.contract_signatures_required == Some(true) && signature.is_none() {
         bail!("the offer must be signed: pass --signature-svg FILE");
     }
@@ -197,24 +228,48 @@ async fn conclude_contract(client: &magicline_connect::Client, args: ContractArg
         Some(svg) => text_blocks
             .iter()
             .filter(|block| block.has_signature)
-            .map(|block| models::PublicApiSignatureDto { base64_svg: svg.clone(), text_block_id: Some(block.id) })
+            .map(|block| models::PublicApiSignatureDto {
+                base64_svg: svg.clone(),
+                text_block_id: Some(block.id),
+            })
             .collect(),
         None => Vec::new(),
     };
 
-    let allowed = bundle.allowed_payment_choices.as_deref().unwrap_or_default();
+    let allowed = bundle
+        .allowed_payment_choices
+        .as_deref()
+        .unwrap_or_default();
     let (payment_choice, bank_account) = match (args.iban.clone(), args.account_holder.clone()) {
-        (Some(iban), Some(account_holder)) if allowed.contains(&models::PaymentChoice::DirectDebit) => (
-            models::PaymentChoice::DirectDebit,
-            Some(models::PublicApiBankAccountDto { account_holder, iban, bic: None }),
-        ),
+        (Some(iban), Some(account_holder))
+            if allowed.contains(&models::PaymentChoice::DirectDebit) =>
+        {
+            (
+                models::PaymentChoice::DirectDebit,
+                Some(models::PublicApiBankAccountDto {
+                    account_holder,
+                    iban,
+                    bic: None,
+                }),
+            )
+        }
         (Some(_), _) => bail!("bundle {} cannot be paid by direct debit", bundle.id),
         // Credit cards need the tokenisation flow first; this example leaves them out.
         (None, _) => {
             let choice = allowed
                 .iter()
-                .find(|choice| matches!(choice, models::PaymentChoice::Cash | models::PaymentChoice::BankTransfer))
-                .with_context(|| format!("bundle {} needs payment data: pass --iban and --account-holder", bundle.id))?;
+                .find(|choice| {
+                    matches!(
+                        choice,
+                        models::PaymentChoice::Cash | models::PaymentChoice::BankTransfer
+                    )
+                })
+                .with_context(|| {
+                    format!(
+                        "bundle {} needs payment data: pass --iban and --account-holder",
+                        bundle.id
+                    )
+                })?;
             (choice.clone(), None)
         }
     };
@@ -231,8 +286,10 @@ async fn conclude_contract(client: &magicline_connect::Client, args: ContractArg
         contract: models::ConnectApiContractDataDto {
             rate_bundle_term_id: term.id,
             start_date,
-            contract_signature: signature
-                .map(|svg| models::PublicApiSignatureDto { base64_svg: svg, text_block_id: None }),
+            contract_signature: signature.map(|svg| models::PublicApiSignatureDto {
+                base64_svg: svg,
+                text_block_id: None,
+            }),
             // Unset: the contract signature is used for the SEPA mandate too.
             sepa_signature: None,
             text_block_signatures: Some(text_block_signatures),
@@ -246,7 +303,10 @@ async fn conclude_contract(client: &magicline_connect::Client, args: ContractArg
         offer_uuid: None,
         voucher_code: None,
     };
-    let created = client.contracts().create_customer_and_contract(&request).await?;
+    let created = client
+        .contracts()
+        .create_customer_and_contract(&request)
+        .await?;
     println!(
         "created customer {} (member number {}) with contract {} for term {}",
         created.customer_id, created.customer_member_number, created.id, term.id
@@ -313,20 +373,31 @@ fn new_customer(
     }
 }
 
-async fn book_trial_session(client: &magicline_connect::Client, args: TrialSessionArgs) -> Result<()> {
+async fn book_trial_session(
+    client: &magicline_connect::Client,
+    args: TrialSessionArgs,
+) -> Result<()> {
     let studios = client.studios().get_studio_list().await?;
     print_studios(&studios);
-    let studio = choose_studio(&studios, args.studio_id, "bookable trial sessions", |studio| {
-        studio.trial_session_bookable == Some(true)
-    })?;
+    let studio = choose_studio(
+        &studios,
+        args.studio_id,
+        "bookable trial sessions",
+        |studio| studio.trial_session_bookable == Some(true),
+    )?;
 
     // Which lead fields the studio insists on.
     let config = client.trial_sessions().get_lead_config(studio.id).await?;
-    let mandatory = |mode: &Option<models::AddressMode>| *mode == Some(models::AddressMode::Mandatory);
+    let mandatory =
+        |mode: &Option<models::AddressMode>| *mode == Some(models::AddressMode::Mandatory);
     for (mode, given, flag) in [
         (&config.email_mode, args.email.is_some(), "--email"),
         (&config.telephone_mode, args.phone.is_some(), "--phone"),
-        (&config.date_of_birth_mode, args.date_of_birth.is_some(), "--date-of-birth"),
+        (
+            &config.date_of_birth_mode,
+            args.date_of_birth.is_some(),
+            "--date-of-birth",
+        ),
     ] {
         if mandatory(mode) && !given {
             bail!("studio {} needs {flag} to book a trial session", studio.id);
@@ -339,13 +410,21 @@ async fn book_trial_session(client: &magicline_connect::Client, args: TrialSessi
         (&config.place_of_birth_mode, "a place of birth"),
     ] {
         if mandatory(mode) {
-            bail!("studio {} needs {field} to book a trial session, which this example does not ask for", studio.id);
+            bail!(
+                "studio {} needs {field} to book a trial session, which this example does not ask for",
+                studio.id
+            );
         }
     }
 
-    let from = args.from.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let from = args
+        .from
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
     let to = from + chrono::Days::new(6);
-    let item = client.trial_sessions().get_bookable_item(studio.id, from, to).await?;
+    let item = client
+        .trial_sessions()
+        .get_bookable_item(studio.id, from, to)
+        .await?;
     let slots = item.slots.unwrap_or_default();
     println!(
         "trial session {:?} of studio {}: {} free slots from {from} to {to}",
@@ -354,12 +433,20 @@ async fn book_trial_session(client: &magicline_connect::Client, args: TrialSessi
         slots.len()
     );
     for slot in &slots {
-        println!("  {} - {}", show(&slot.start_date_time), show(&slot.end_date_time));
+        println!(
+            "  {} - {}",
+            show(&slot.start_date_time),
+            show(&slot.end_date_time)
+        );
     }
     let start = match &args.slot {
         Some(wanted) => slots
             .iter()
-            .find_map(|slot| slot.start_date_time.as_ref().filter(|start| *start == wanted))
+            .find_map(|slot| {
+                slot.start_date_time
+                    .as_ref()
+                    .filter(|start| *start == wanted)
+            })
             .with_context(|| format!("no free slot starts at {wanted}"))?,
         None => {
             let start = slots
@@ -424,7 +511,11 @@ async fn book_trial_session(client: &magicline_connect::Client, args: TrialSessi
 fn print_studios(studios: &[models::ConnectApiStudioDtoV2]) {
     println!("{} studios:", studios.len());
     for studio in studios {
-        let city = studio.address.as_ref().and_then(|address| address.city.as_deref()).unwrap_or("");
+        let city = studio
+            .address
+            .as_ref()
+            .and_then(|address| address.city.as_deref())
+            .unwrap_or("");
         println!(
             "  studio {} {:?} {city} (online offers: {}, trial sessions: {})",
             studio.id,
@@ -443,10 +534,19 @@ fn choose_studio<'a>(
     fits: impl Fn(&models::ConnectApiStudioDtoV2) -> bool,
 ) -> Result<&'a models::ConnectApiStudioDtoV2> {
     match id {
-        Some(id) => studios.iter().find(|studio| studio.id == id).with_context(|| format!("there is no studio {id}")),
+        Some(id) => studios
+            .iter()
+            .find(|studio| studio.id == id)
+            .with_context(|| format!("there is no studio {id}")),
         None => {
-            let studio = studios.iter().find(|studio| fits(studio)).with_context(|| format!("no studio has {what}"))?;
-            println!("choosing studio {} (pass --studio-id to choose another)", studio.id);
+            let studio = studios
+                .iter()
+                .find(|studio| fits(studio))
+                .with_context(|| format!("no studio has {what}"))?;
+            println!(
+                "choosing studio {} (pass --studio-id to choose another)",
+                studio.id
+            );
             Ok(studio)
         }
     }
@@ -457,17 +557,22 @@ fn describe_term(term: &models::ConnectApiRateBundleTermDto) -> String {
         Some(money) => format!("{:.2} {}", money.amount, money.currency_code),
         None => "price on request".to_owned(),
     };
-    format!("{} {} for {price} per payment", term.term.term, term.term.term_unit)
+    format!(
+        "{} {} for {price} per payment",
+        term.term.term, term.term.term_unit
+    )
 }
 
 /// The SVG in `path`, base64-encoded as the API wants it.
 fn read_signature(path: &Path) -> Result<String> {
-    let svg = std::fs::read(path).with_context(|| format!("cannot read the signature {}", path.display()))?;
+    let svg = std::fs::read(path)
+        .with_context(|| format!("cannot read the signature {}", path.display()))?;
     Ok(base64::engine::general_purpose::STANDARD.encode(svg))
 }
 
 fn show(time: &Option<magicline_connect::DateTime>) -> String {
-    time.as_ref().map_or_else(|| "?".to_owned(), ToString::to_string)
+    time.as_ref()
+        .map_or_else(|| "?".to_owned(), ToString::to_string)
 }
 
 fn yes_no(flag: Option<bool>) -> &'static str {
@@ -499,7 +604,11 @@ fn server_messages(err: &anyhow::Error) -> Vec<String> {
         .into_iter()
         .map(|error| {
             let codes: Vec<String> = error.error_codes.iter().map(ToString::to_string).collect();
-            format!("{} {}", codes.join(", "), error.message.as_deref().unwrap_or(""))
+            format!(
+                "{} {}",
+                codes.join(", "),
+                error.message.as_deref().unwrap_or("")
+            )
         })
         .collect()
 }

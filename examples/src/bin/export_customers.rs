@@ -76,10 +76,14 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> Result<()> {
     let client = magicline::Client::builder()
         .base_url(&args.base_url)
-        .api_key(std::env::var("MAGICLINE_API_KEY").context("set MAGICLINE_API_KEY to your API key")?)
+        .api_key(
+            std::env::var("MAGICLINE_API_KEY").context("set MAGICLINE_API_KEY to your API key")?,
+        )
         .build()?;
     let mut output: BufWriter<Box<dyn Write>> = BufWriter::new(match &args.output {
-        Some(path) => Box::new(File::create(path).with_context(|| format!("cannot create {}", path.display()))?),
+        Some(path) => Box::new(
+            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+        ),
         None => Box::new(io::stdout().lock()),
     });
     let mut progress = Progress::new();
@@ -100,7 +104,9 @@ async fn run(args: Args) -> Result<()> {
             Err(err) => {
                 output.flush()?;
                 progress.finish();
-                return Err(err).with_context(|| format!("the export stopped after {} customers", progress.count));
+                return Err(err).with_context(|| {
+                    format!("the export stopped after {} customers", progress.count)
+                });
             }
         };
         serde_json::to_writer(&mut output, &customer)?;

@@ -140,7 +140,9 @@ impl Domain {
     /// Whether any change was given on the command line.
     fn has_change(&self) -> bool {
         match self {
-            Domain::Contact(c) => c.email.is_some() || c.phone_private.is_some() || c.phone_mobile.is_some(),
+            Domain::Contact(c) => {
+                c.email.is_some() || c.phone_private.is_some() || c.phone_mobile.is_some()
+            }
             Domain::Address(c) => {
                 c.street.is_some()
                     || c.house_number.is_some()
@@ -152,7 +154,10 @@ impl Domain {
                 c.first_name.is_some() || c.last_name.is_some() || c.date_of_birth.is_some()
             }
             Domain::Payment(c) => {
-                c.account_holder.is_some() || c.bank_name.is_some() || c.iban.is_some() || c.bic.is_some()
+                c.account_holder.is_some()
+                    || c.bank_name.is_some()
+                    || c.iban.is_some()
+                    || c.bic.is_some()
             }
         }
     }
@@ -175,7 +180,9 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> Result<()> {
     let client = magicline::Client::builder()
         .base_url(&args.base_url)
-        .api_key(std::env::var("MAGICLINE_API_KEY").context("set MAGICLINE_API_KEY to your API key")?)
+        .api_key(
+            std::env::var("MAGICLINE_API_KEY").context("set MAGICLINE_API_KEY to your API key")?,
+        )
         .build()?;
     let customer = args.customer_id;
     let domain = &args.domain;
@@ -190,8 +197,13 @@ async fn run(args: Args) -> Result<()> {
             Some(id) => id,
             None => match current.pending() {
                 Some((Some(id), _)) => id,
-                Some((None, _)) => bail!("the pending amendment has no id, so it cannot be withdrawn"),
-                None => bail!("no amendment of the {} is pending: nothing to withdraw", domain.name()),
+                Some((None, _)) => {
+                    bail!("the pending amendment has no id, so it cannot be withdrawn")
+                }
+                None => bail!(
+                    "no amendment of the {} is pending: nothing to withdraw",
+                    domain.name()
+                ),
             },
         };
         client
@@ -200,17 +212,25 @@ async fn run(args: Args) -> Result<()> {
             .await
             .with_context(|| format!("withdrawing amendment {amendment_id}"))?;
         println!("withdrew amendment {amendment_id}");
-        Current::fetch(&client, customer, domain).await?.print(customer, domain);
+        Current::fetch(&client, customer, domain)
+            .await?
+            .print(customer, domain);
         return Ok(());
     }
 
     match current.status() {
         AmendmentStatus::Read => {
-            println!("not submitting: the studio offers no changes to the {} (READ)", domain.name());
+            println!(
+                "not submitting: the studio offers no changes to the {} (READ)",
+                domain.name()
+            );
             return Ok(());
         }
         AmendmentStatus::ChangesRequireVerification => {
-            println!("changes to the {} are queued for the studio's approval", domain.name());
+            println!(
+                "changes to the {} are queued for the studio's approval",
+                domain.name()
+            );
         }
         AmendmentStatus::ChangesWithoutVerification => {
             println!("changes to the {} apply at once", domain.name());
@@ -251,7 +271,9 @@ async fn run(args: Args) -> Result<()> {
         }
         Err(err) => return Err(err).context("submitting the amendment"),
     }
-    Current::fetch(&client, customer, domain).await?.print(customer, domain);
+    Current::fetch(&client, customer, domain)
+        .await?
+        .print(customer, domain);
     Ok(())
 }
 
@@ -275,10 +297,18 @@ impl Current {
     ) -> Result<Current, magicline::Error<models::ErrorResponse>> {
         let service = client.customers_self_service();
         Ok(match domain {
-            Domain::Contact(_) => Current::Contact(service.get_customer_contact_data(customer).await?),
-            Domain::Address(_) => Current::Address(service.get_customer_address_data(customer).await?),
-            Domain::MasterData(_) => Current::MasterData(service.get_customer_master_data(customer).await?),
-            Domain::Payment(_) => Current::Payment(service.get_customer_payment_data(customer).await?),
+            Domain::Contact(_) => {
+                Current::Contact(service.get_customer_contact_data(customer).await?)
+            }
+            Domain::Address(_) => {
+                Current::Address(service.get_customer_address_data(customer).await?)
+            }
+            Domain::MasterData(_) => {
+                Current::MasterData(service.get_customer_master_data(customer).await?)
+            }
+            Domain::Payment(_) => {
+                Current::Payment(service.get_customer_payment_data(customer).await?)
+            }
         })
     }
 
@@ -313,11 +343,18 @@ impl Current {
             Current::Payment(data) => serde_json::to_value(data),
         }
         .unwrap_or_default();
-        println!("{} of customer {customer} (amendment configuration: {}):", domain.name(), self.status());
+        println!(
+            "{} of customer {customer} (amendment configuration: {}):",
+            domain.name(),
+            self.status()
+        );
         print_fields(&data, &["amendmentConfigurationStatus", "pendingAmendment"]);
         match self.pending() {
             Some((id, pending)) => {
-                println!("pending amendment {}, waiting for the studio:", describe_id(id));
+                println!(
+                    "pending amendment {}, waiting for the studio:",
+                    describe_id(id)
+                );
                 print_fields(&pending, &["id"]);
             }
             None => println!("no pending amendment"),
@@ -386,7 +423,9 @@ impl Amendment {
                 let change = change.clone();
                 // A bank account is all or nothing: every part must come from the command
                 // line or from the account on file.
-                let missing = |flag: &str| format!("{flag} is required: the customer has no such value on file");
+                let missing = |flag: &str| {
+                    format!("{flag} is required: the customer has no such value on file")
+                };
                 let signature = match (&change.signature_svg, now.require_signature) {
                     (Some(path), _) => Some(models::Signature {
                         base64_svg_signature: read_signature(path)?,
@@ -402,8 +441,14 @@ impl Amendment {
                         .account_holder
                         .or(now.account_holder)
                         .with_context(|| missing("--account-holder"))?,
-                    bank_name: change.bank_name.or(now.bank_name).with_context(|| missing("--bank-name"))?,
-                    iban: change.iban.or(now.iban).with_context(|| missing("--iban"))?,
+                    bank_name: change
+                        .bank_name
+                        .or(now.bank_name)
+                        .with_context(|| missing("--bank-name"))?,
+                    iban: change
+                        .iban
+                        .or(now.iban)
+                        .with_context(|| missing("--iban"))?,
                     bic: change.bic.or(now.bic).with_context(|| missing("--bic"))?,
                     signature,
                 })
@@ -420,17 +465,38 @@ impl Amendment {
     ) -> Result<Option<i64>, magicline::Error<models::ErrorResponse>> {
         let service = client.customers_self_service();
         Ok(match self {
-            Amendment::Contact(body) => service.create_customer_contact_data_amendment(customer, body).await?.id,
-            Amendment::Address(body) => service.create_customer_address_data_amendment(customer, body).await?.id,
-            Amendment::MasterData(body) => service.create_customer_master_data_amendment(customer, body).await?.id,
-            Amendment::Payment(body) => service.create_customer_payment_data_amendment(customer, body).await?.id,
+            Amendment::Contact(body) => {
+                service
+                    .create_customer_contact_data_amendment(customer, body)
+                    .await?
+                    .id
+            }
+            Amendment::Address(body) => {
+                service
+                    .create_customer_address_data_amendment(customer, body)
+                    .await?
+                    .id
+            }
+            Amendment::MasterData(body) => {
+                service
+                    .create_customer_master_data_amendment(customer, body)
+                    .await?
+                    .id
+            }
+            Amendment::Payment(body) => {
+                service
+                    .create_customer_payment_data_amendment(customer, body)
+                    .await?
+                    .id
+            }
         })
     }
 }
 
 /// The SVG in `path`, base64-encoded as the API wants it.
 fn read_signature(path: &Path) -> Result<String> {
-    let svg = std::fs::read(path).with_context(|| format!("cannot read the signature {}", path.display()))?;
+    let svg = std::fs::read(path)
+        .with_context(|| format!("cannot read the signature {}", path.display()))?;
     Ok(base64::engine::general_purpose::STANDARD.encode(svg))
 }
 
@@ -443,7 +509,10 @@ fn print_fields(value: &serde_json::Value, skip: &[&str]) {
     let Some(fields) = value.as_object() else {
         return;
     };
-    for (name, value) in fields.iter().filter(|(name, _)| !skip.contains(&name.as_str())) {
+    for (name, value) in fields
+        .iter()
+        .filter(|(name, _)| !skip.contains(&name.as_str()))
+    {
         match value {
             serde_json::Value::String(text) => println!("  {name}: {text}"),
             other => println!("  {name}: {other}"),

@@ -8,12 +8,12 @@
 //! [`responds_with`](When::responds_with)) gives an [`Expectation`], on which call counts,
 //! limits, latency and [`Scenario`] states are set before `.await` mounts it.
 //!
-//! Nothing fails quietly. A request that matches no expectation gets a `501 Not Implemented`
-//! (a status no retry policy repeats and few APIs document) whose body says
-//! why each expectation for the same method and path did not match, and
-//! [`MockServer::verify`], which also runs when the server is dropped, panics listing those
-//! requests and every expectation called more or less often than it expects, followed by all
-//! expectations and all requests received.
+//! Nothing fails quietly. A request that matches no expectation is answered `501 Not
+//! Implemented` (not `404`, which code under test may take for "absent" and carry on; not a
+//! status the client retries), with a body saying why each expectation for the same method and
+//! path did not match. [`MockServer::verify`], which also runs when the server is dropped,
+//! panics listing those requests and every expectation called more or fewer times than it
+//! expects, followed by all expectations and all requests received.
 //!
 //! The HTTP server underneath is [`wiremock`]'s ([`MockServer::wiremock`] reaches it).
 
