@@ -94,7 +94,8 @@ fn space_items(code: &str) -> String {
     for line in code.lines() {
         let trimmed = line.trim_start();
         let previous_trimmed = previous.trim();
-        let previous_closes = previous_trimmed == "}" || previous_trimmed.ends_with(';');
+        let previous_is_comment = previous_trimmed.starts_with("//");
+        let previous_closes = !previous_is_comment && (previous_trimmed == "}" || previous_trimmed.ends_with(';'));
         let both_uses = trimmed.starts_with("use ") && previous_trimmed.starts_with("use ")
             || trimmed.starts_with("pub use ") && previous_trimmed.starts_with("pub use ")
             || trimmed.starts_with("mod ") && previous_trimmed.starts_with("pub use ");
@@ -251,6 +252,7 @@ fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> T
         }
     });
     let default = if def.derive_default { quote!(Default,) } else { TokenStream::new() };
+    let constructor = (!def.derive_default).then(|| constructor_tokens(def, types, cfg));
     quote! {
         #cfg
         #doc
@@ -259,6 +261,56 @@ fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> T
         pub struct #name {
             #(#fields)*
             #additional
+        }
+
+        #constructor
+    }
+}
+
+/// `new(required...)` for a struct that cannot derive `Default` (a required enum or date):
+/// without it, every optional field would have to be spelled out as `None`.
+fn constructor_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> TokenStream {
+    let required: Vec<_> = def.fields.iter().filter(|f| !matches!(f.ty, RType::Option(_))).collect();
+    let args = required.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        match &f.ty {
+            RType::String => quote!(#name: impl Into<String>),
+            other => {
+                let ty = type_tokens(other, Scope::Models);
+                quote!(#name: #ty)
+            }
+        }
+    });
+    let inits = def.fields.iter().map(|f| {
+        let name = ident(&f.rust_name);
+        match &f.ty {
+            RType::Option(_) => quote!(#name: None),
+            RType::String => quote!(#name: #name.into()),
+            _ => quote!(#name),
+        }
+    });
+    let additional = def.additional.as_ref().map(|_| quote!(additional_properties: Default::default(),));
+    // Setting a deprecated field to `None` is not a use of it; say so for this function only.
+    let touches_deprecated = def.fields.iter().any(|f| f.deprecated || field_uses_deprecated(&f.ty, types));
+    let allow = touches_deprecated.then(|| quote!(#[allow(deprecated)]));
+    let name = ident(&def.name);
+    let arguments_doc = if required.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = required.iter().map(|f| format!("`{}`", f.rust_name)).collect();
+        format!(" Takes the required fields in schema order: {}.", list.join(", "))
+    };
+    let doc = format!(" A value with every optional field empty.{arguments_doc}");
+    let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        #cfg
+        impl #name {
+            #[doc = #doc]
+            #allow
+            #too_many
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* #additional }
+            }
         }
     }
 }
@@ -290,6 +342,7 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
         let wire = &v.wire;
         quote! { Self::#variant => #wire, }
     });
+    let wires = def.variants.iter().map(|v| &v.wire);
     let from_wire = def.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let wire = &v.wire;
@@ -319,6 +372,14 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
 
         #cfg
         impl #name {
+            /// Every value this version of the client knows, as sent on the wire.
+            pub const KNOWN_VALUES: &'static [&'static str] = &[#(#wires),*];
+
+            /// Whether the server sent a value this version of the client does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::#fallback(_))
+            }
+
             /// The value as it appears on the wire.
             pub fn as_str(&self) -> &str {
                 match self {
@@ -339,6 +400,17 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
 
             fn as_wire(&self) -> &str {
                 self.as_str()
+            }
+        }
+
+        #cfg
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+
+            /// Never fails: a value the client does not know becomes the fallback variant;
+            /// check [`is_unknown`](Self::is_unknown) to reject it.
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(<Self as rt::StringEnum>::from_wire(value))
             }
         }
 
@@ -574,7 +646,14 @@ fn input_tokens(ty: &RType) -> (TokenStream, TokenStream, bool) {
 
 fn body_input(ty: &RType) -> (TokenStream, TokenStream) {
     // JSON bodies are borrowed: the caller usually keeps the value (to show or retry it).
-    let t = type_tokens(ty, Scope::Elsewhere);
+    // A list is taken as a slice, so any contiguous list can be sent.
+    let t = match ty {
+        RType::Vec(item) => {
+            let item = type_tokens(item, Scope::Elsewhere);
+            quote!([#item])
+        }
+        other => type_tokens(other, Scope::Elsewhere),
+    };
     (quote!(&'a #t), quote!(&'a #t))
 }
 
@@ -763,10 +842,15 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
         });
     }
     match &op.body {
+        // `&self.body`: a slice body is unsized, a reference to it is `Serialize`.
+        Some(Body::Json { required: true, ty: RType::Vec(_), .. }) => calls.push(quote!(.json(&self.body))),
         Some(Body::Json { required: true, .. }) => calls.push(quote!(.json(self.body))),
-        Some(Body::Json { required: false, .. }) => optional_calls.push(quote! {
+        Some(Body::Json { required: false, ty, .. }) => optional_calls.push({
+            let body = if matches!(ty, RType::Vec(_)) { quote!(&body) } else { quote!(body) };
+            quote! {
             if let Some(body) = self.body {
-                request = request.json(body);
+                request = request.json(#body);
+            }
             }
         }),
         Some(Body::Multipart { parts }) => {
@@ -833,13 +917,14 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
         };
         quote! {
             /// Every item of every slice, fetched lazily: the next slice is requested when the
-            /// previous one is used up, until the server says there is no more.
-            pub fn items(self) -> impl rt::futures::Stream<Item = Result<#item, rt::Error<#error>>> + 'a {
-                rt::paginate(#first, move |cursor| {
+            /// previous one is used up, until the server says there is no more. The stream is
+            /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+            pub fn items(self) -> rt::futures::stream::BoxStream<'a, Result<#item, rt::Error<#error>>> {
+                Box::pin(rt::paginate(#first, move |cursor| {
                     let mut request = self.clone();
                     #set_cursor
                     request.send()
-                })
+                }))
             }
         }
     });

@@ -176,6 +176,9 @@ pub(crate) struct TypeSpace<'a> {
     defs: BTreeMap<String, TypeDef>,
     /// Inline string enums by their values, to define each distinct one once.
     inline_enums: BTreeMap<Vec<String>, String>,
+    /// For each set of inline enum values, the property or parameter name most places give
+    /// it: the name of the one shared definition.
+    enum_names: BTreeMap<Vec<String>, String>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -187,6 +190,7 @@ impl<'a> TypeSpace<'a> {
             components: BTreeMap::new(),
             defs: BTreeMap::new(),
             inline_enums: BTreeMap::new(),
+            enum_names: preferred_enum_names(api),
         };
         let schemas = api.components.as_ref().map(|c| &c.schemas);
         for key in schemas.into_iter().flat_map(|s| s.keys()) {
@@ -402,8 +406,9 @@ impl<'a> TypeSpace<'a> {
                 return RType::Named(alias);
             }
         }
-        let name = match (&name.short, name.claimed) {
-            (Some(short), false) if !self.names.is_taken(short) => self.names.claim(short.clone()),
+        let preferred = name.short.as_ref().map(|short| self.enum_names.get(&values).unwrap_or(short).clone());
+        let name = match (preferred, name.claimed) {
+            (Some(short), false) if !self.names.is_taken(&short) => self.names.claim(short),
             _ => self.claim(name),
         };
         if !self.inline_enums.contains_key(&values) {
@@ -702,6 +707,78 @@ impl<'a> TypeSpace<'a> {
             }
         }
     }
+}
+
+/// Counts, for every inline string enum that is the value of a property or parameter, the
+/// names it appears under, and picks the most frequent (ties: alphabetical), so that a shared
+/// enum is called what most of its places call it (`amendmentConfigurationStatus`), whichever
+/// place the generator happens to meet first.
+fn preferred_enum_names(api: &OpenAPI) -> BTreeMap<Vec<String>, String> {
+    fn visit(schema: &Schema, counts: &mut BTreeMap<Vec<String>, BTreeMap<String, usize>>) {
+        let properties = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => Some(&object.properties),
+            SchemaKind::Any(any) => Some(&any.properties),
+            _ => None,
+        };
+        for (name, child) in properties.into_iter().flatten() {
+            if let ReferenceOr::Item(child) = child {
+                if let Some(values) = inline_enum_values(child) {
+                    *counts.entry(values).or_default().entry(names::camel(name)).or_default() += 1;
+                }
+                visit(child, counts);
+            }
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Array(array)) => {
+                if let Some(ReferenceOr::Item(items)) = &array.items {
+                    visit(items, counts);
+                }
+            }
+            SchemaKind::AllOf { all_of: parts } | SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
+                parts.iter().filter_map(|p| p.as_item()).for_each(|part| visit(part, counts));
+            }
+            _ => {}
+        }
+    }
+    let mut counts = BTreeMap::new();
+    let components = api.components.iter().flat_map(|c| c.schemas.values());
+    components.filter_map(|s| s.as_item()).for_each(|schema| visit(schema, &mut counts));
+    for (_, _, operation) in api.operations() {
+        for parameter in operation.parameters.iter().filter_map(|p| p.as_item()) {
+            let data = parameter.parameter_data_ref();
+            if let openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &data.format {
+                if let Some(values) = inline_enum_values(schema) {
+                    *counts.entry(values).or_default().entry(names::camel(&data.name)).or_default() += 1;
+                }
+            }
+        }
+        let bodies = operation.request_body.iter().filter_map(|b| b.as_item()).flat_map(|b| b.content.values());
+        let responses = operation.responses.responses.values().filter_map(|r| r.as_item()).flat_map(|r| r.content.values());
+        for media in bodies.chain(responses) {
+            if let Some(ReferenceOr::Item(schema)) = &media.schema {
+                visit(schema, &mut counts);
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter_map(|(values, names)| {
+            let best = names.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
+            Some((values, best.0.clone()))
+        })
+        .collect()
+}
+
+/// The values of a schema that `schema_type` turns into a string enum.
+fn inline_enum_values(schema: &Schema) -> Option<Vec<String>> {
+    let values: Vec<String> = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
+        SchemaKind::Any(any) if any.enumeration.iter().all(|v| v.is_string() || v.is_null()) => {
+            any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+        }
+        _ => Vec::new(),
+    };
+    (!values.is_empty()).then_some(values)
 }
 
 /// The name for a type the schema may need: already claimed (a component), or a hint to

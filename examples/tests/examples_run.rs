@@ -115,6 +115,21 @@ async fn self_service_submits_when_the_studio_allows_changes() {
         .path()
         .to_str()
         .expect("temporary paths are UTF-8");
+    let args = |domain: &str, change: &[&str], signed: bool| {
+        let mut args = vec![
+            "--base-url".to_owned(),
+            proxy.url(),
+            "--customer-id".into(),
+            "1".into(),
+        ];
+        args.push(domain.into());
+        args.extend(change.iter().map(|arg| arg.to_string()));
+        if signed {
+            args.extend(["--signature-svg".into(), signature.into()]);
+        }
+        args
+    };
+
     for (status, says) in [
         (
             "CHANGES_REQUIRE_VERIFICATION",
@@ -122,49 +137,41 @@ async fn self_service_submits_when_the_studio_allows_changes() {
         ),
         ("CHANGES_WITHOUT_VERIFICATION", "apply at once"),
     ] {
-        proxy.set_tamper(Some(studio_allows_changes(status)));
+        proxy.set_tamper(Some(studio_allows_changes(status, Pending::Drop)));
         for (domain, change) in DOMAINS {
-            let mut args = vec![
-                "--base-url".to_owned(),
-                proxy.url(),
-                "--customer-id".into(),
-                "1".into(),
-                domain.into(),
-            ];
-            args.extend(change.iter().map(|arg| arg.to_string()));
-            if domain == "payment" {
-                args.extend(["--signature-svg".into(), signature.into()]);
-            }
-            let run = run_example_async(SELF_SERVICE, args).await;
+            let run =
+                run_example_async(SELF_SERVICE, args(domain, change, domain == "payment")).await;
             run.assert_success();
             run.assert_stdout_contains(says);
             run.assert_stdout_contains("no pending amendment");
             run.assert_stdout_contains("submitted amendment ");
             // Fetched again after the submission.
-            assert_eq!(
-                run.stdout
-                    .matches(" of customer 1 (amendment configuration")
-                    .count(),
-                2,
-                "{run}"
-            );
+            let reads = run
+                .stdout
+                .matches(" of customer 1 (amendment configuration")
+                .count();
+            assert_eq!(reads, 2, "{run}");
         }
     }
 
     // The studio wants a signature with payment data changes (Prism's example says
     // `requireSignature: true`): without one, nothing is sent and the program says why.
     let (_, change) = DOMAINS[3];
-    let mut args = vec![
-        "--base-url".to_owned(),
-        proxy.url(),
-        "--customer-id".into(),
-        "1".into(),
-        "payment".into(),
-    ];
-    args.extend(change.iter().map(|arg| arg.to_string()));
-    let run = run_example_async(SELF_SERVICE, args).await;
+    let run = run_example_async(SELF_SERVICE, args("payment", change, false)).await;
     assert!(!run.status.success(), "{run}");
     run.assert_stderr_contains("pass --signature-svg FILE");
+    assert!(!run.stdout.contains("submitted amendment"), "{run}");
+
+    // Changes allowed, but one is still waiting: shown, nothing new submitted.
+    proxy.set_tamper(Some(studio_allows_changes(
+        "CHANGES_REQUIRE_VERIFICATION",
+        Pending::Keep,
+    )));
+    let (_, change) = DOMAINS[0];
+    let run = run_example_async(SELF_SERVICE, args("contact", change, false)).await;
+    run.assert_success();
+    run.assert_stdout_contains("pending amendment ");
+    run.assert_stdout_contains("is still waiting for the studio (withdraw it with --withdraw)");
     assert!(!run.stdout.contains("submitted amendment"), "{run}");
 }
 
@@ -178,7 +185,7 @@ async fn self_service_handles_a_409_by_showing_what_is_pending() {
         phone_business: None,
         phone_business_mobile: None,
         amendment_configuration_status:
-            models::IdlePeriodCreationStatus::ChangesRequireVerification,
+            models::AmendmentConfigurationStatus::ChangesRequireVerification,
         pending_amendment: pending,
     };
     let service = mock.customers_self_service();
@@ -473,9 +480,16 @@ fn connect_args(args: &[&str]) -> Vec<String> {
     all
 }
 
-/// Turns Prism's self-service answers into those of a studio that allows changes (`status`)
-/// and has nothing pending. Other bodies pass unchanged.
-fn studio_allows_changes(status: &'static str) -> Tamper {
+/// What [`studio_allows_changes`] does with Prism's pending amendment.
+#[derive(Clone, Copy, PartialEq)]
+enum Pending {
+    Keep,
+    Drop,
+}
+
+/// Turns Prism's self-service answers into those of a studio that allows changes (`status`),
+/// with or without the pending amendment. Other bodies pass unchanged.
+fn studio_allows_changes(status: &'static str, pending: Pending) -> Tamper {
     Arc::new(move |_call: &str, _status: u16, body: &Bytes| {
         let Ok(serde_json::Value::Object(mut fields)) = serde_json::from_slice(body) else {
             return body.clone();
@@ -484,7 +498,9 @@ fn studio_allows_changes(status: &'static str) -> Tamper {
             return body.clone();
         }
         fields.insert("amendmentConfigurationStatus".into(), status.into());
-        fields.remove("pendingAmendment");
+        if pending == Pending::Drop {
+            fields.remove("pendingAmendment");
+        }
         Bytes::from(serde_json::to_vec(&fields).expect("a JSON object serialises"))
     })
 }

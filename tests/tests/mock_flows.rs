@@ -16,7 +16,7 @@ use magicline::models::{
     CommunicationChannel, CommunicationChannelWrapper, CommunicationDirection,
     CommunicationPreference, CommunicationThreadRequest, CommunicationThreadResponse,
     CommunicationThreadStatus, Customer, CustomerContactData, CustomerSlicedResult, ErrorResponse,
-    IdlePeriodCreationStatus, MessageCategory,
+    AmendmentConfigurationStatus, MessageCategory,
     OpenApiV1CustomerDataDtoCustomerContactData as ContactData,
     OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData as PendingContactData,
 };
@@ -57,7 +57,7 @@ async fn request_email_change(
         .customers_self_service()
         .get_customer_contact_data(customer_id)
         .await?;
-    if current.amendment_configuration_status == IdlePeriodCreationStatus::Read {
+    if current.amendment_configuration_status == AmendmentConfigurationStatus::Read {
         return Ok(ChangeRequest::ReadOnly);
     }
     let change = CustomerContactData {
@@ -98,7 +98,7 @@ fn contact_data(pending: Option<PendingContactData>) -> ContactData {
         phone_private_mobile: Some("+49 170 0000000".to_owned()),
         phone_business: None,
         phone_business_mobile: None,
-        amendment_configuration_status: IdlePeriodCreationStatus::ChangesRequireVerification,
+        amendment_configuration_status: AmendmentConfigurationStatus::ChangesRequireVerification,
         pending_amendment: pending,
     }
 }
@@ -200,7 +200,7 @@ async fn self_service_amendment_conflict_and_withdrawal() {
 async fn self_service_read_only_customers_are_not_asked() {
     let mock = MockServer::start().await;
     let read_only = ContactData {
-        amendment_configuration_status: IdlePeriodCreationStatus::Read,
+        amendment_configuration_status: AmendmentConfigurationStatus::Read,
         ..contact_data(None)
     };
     mock.customers_self_service()

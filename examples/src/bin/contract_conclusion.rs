@@ -157,7 +157,10 @@ async fn run(args: Args) -> Result<()> {
     }
 }
 
-async fn conclude_contract(client: &magicline_connect::Client, args: ContractArgs) -> Result<()> {
+async fn conclude_contract(
+    client: &magicline_connect::Client,
+    mut args: ContractArgs,
+) -> Result<()> {
     let studios = client.studios().get_studio_list().await?;
     print_studios(&studios);
     let studio = choose_studio(&studios, args.studio_id, "online offers", |studio| {
@@ -240,7 +243,7 @@ async fn conclude_contract(client: &magicline_connect::Client, args: ContractArg
         .allowed_payment_choices
         .as_deref()
         .unwrap_or_default();
-    let (payment_choice, bank_account) = match (args.iban.clone(), args.account_holder.clone()) {
+    let (payment_choice, bank_account) = match (args.iban.take(), args.account_holder.take()) {
         (Some(iban), Some(account_holder))
             if allowed.contains(&models::PaymentChoice::DirectDebit) =>
         {
@@ -298,7 +301,7 @@ async fn conclude_contract(client: &magicline_connect::Client, args: ContractArg
             preuse_date: None,
             selected_rate_bundle_modules: None,
         },
-        customer: new_customer(&args, payment_choice, bank_account),
+        customer: new_customer(args, payment_choice, bank_account),
         landing_page_configuration_id: None,
         offer_uuid: None,
         voucher_code: None,
@@ -321,21 +324,21 @@ async fn conclude_contract(client: &magicline_connect::Client, args: ContractArg
 /// `None` one by one, as the type has no constructor or `Default`.
 #[allow(deprecated)] // `identification` and `privacy_configuration` must be named to be left out.
 fn new_customer(
-    args: &ContractArgs,
+    args: ContractArgs,
     payment_choice: models::PaymentChoice,
     bank_account: Option<models::PublicApiBankAccountDto>,
 ) -> models::ConnectApiCreatePublicCustomerDto {
     models::ConnectApiCreatePublicCustomerDto {
-        firstname: args.first_name.clone(),
-        lastname: args.last_name.clone(),
-        email: args.email.clone(),
+        firstname: args.first_name,
+        lastname: args.last_name,
+        email: args.email,
         date_of_birth: args.date_of_birth,
-        street: args.street.clone(),
-        house_number: args.house_number.clone(),
-        zip_code: args.zip_code.clone(),
-        city: args.city.clone(),
-        country_code: args.country_code.clone(),
-        telephone_mobile: args.phone.clone(),
+        street: args.street,
+        house_number: args.house_number,
+        zip_code: args.zip_code,
+        city: args.city,
+        country_code: args.country_code,
+        telephone_mobile: args.phone,
         payment_choice,
         bank_account,
         additional_address_information: None,

@@ -31,7 +31,7 @@ use anyhow::{Context, Result, bail};
 use base64::Engine;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use magicline::models::{self, IdlePeriodCreationStatus as AmendmentStatus};
+use magicline::models::{self, AmendmentConfigurationStatus as AmendmentStatus};
 
 /// Show a customer's data of one domain, propose a change to it, or withdraw a proposed change.
 #[derive(Debug, Parser)]

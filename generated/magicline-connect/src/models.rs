@@ -102,6 +102,18 @@ pub enum AddressMode {
 
 #[cfg(feature = "trial-sessions")]
 impl AddressMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -126,6 +138,17 @@ impl rt::StringEnum for AddressMode {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::str::FromStr for AddressMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -217,6 +240,22 @@ pub struct AgeBasedAdjustmentDto {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
+impl AgeBasedAdjustmentDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `age_based_adjustment_type`, `age_range_dto`, `value`.
+    pub fn new(
+        age_based_adjustment_type: AgeBasedAdjustmentType,
+        age_range_dto: AgeRangeDto,
+        value: f64,
+    ) -> Self {
+        Self {
+            age_based_adjustment_type,
+            age_range_dto,
+            value,
+        }
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AgeBasedAdjustmentType {
     Absolute,
@@ -227,6 +266,14 @@ pub enum AgeBasedAdjustmentType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl AgeBasedAdjustmentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -249,6 +296,17 @@ impl rt::StringEnum for AgeBasedAdjustmentType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for AgeBasedAdjustmentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -317,6 +375,19 @@ pub enum AttachmentType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl AttachmentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "FILE",
+        "URL",
+        "CONTRACT_PDF_PREVIEW",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -343,6 +414,17 @@ impl rt::StringEnum for AttachmentType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for AttachmentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -488,6 +570,31 @@ pub enum Brand {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl Brand {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "amex",
+        "bancontact",
+        "cartebancaire",
+        "cup",
+        "diners",
+        "discover",
+        "elo",
+        "girocard",
+        "hipercard",
+        "jcb",
+        "maestro",
+        "mc",
+        "twint_pos",
+        "visa",
+        "vpay",
+        "unknown",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::UnknownValue(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -538,6 +645,17 @@ impl rt::StringEnum for Brand {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::str::FromStr for Brand {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -599,6 +717,32 @@ pub struct CancelContractManualRequestDto {
     pub lastname: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_id: Option<i64>,
+}
+
+#[cfg(feature = "contracts")]
+impl CancelContractManualRequestDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `cancellation_date_type`, `cancellation_type`, `date_of_birth`, `firstname`, `lastname`.
+    pub fn new(
+        cancellation_date_type: CancellationDateType,
+        cancellation_type: CancellationType,
+        date_of_birth: rt::chrono::NaiveDate,
+        firstname: impl Into<String>,
+        lastname: impl Into<String>,
+    ) -> Self {
+        Self {
+            additional_information: None,
+            cancelation_reason_id: None,
+            cancellation_date: None,
+            cancellation_date_type,
+            cancellation_type,
+            confirmation_email: None,
+            customer_number: None,
+            date_of_birth,
+            firstname: firstname.into(),
+            lastname: lastname.into(),
+            studio_id: None,
+        }
+    }
 }
 
 #[cfg(feature = "contracts")]
@@ -691,6 +835,34 @@ pub struct CancelContractRequestDto {
     pub firstname: String,
     #[serde(deserialize_with = "rt::lenient::string")]
     pub lastname: String,
+}
+
+#[cfg(feature = "contracts")]
+impl CancelContractRequestDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `cancellation_date`, `cancellation_type`, `contract_id`, `customer_number`, `date_of_birth`, `firstname`, `lastname`.
+    pub fn new(
+        cancellation_date: rt::chrono::NaiveDate,
+        cancellation_type: CancelContractRequestDtoCancellationType,
+        contract_id: i64,
+        customer_number: impl Into<String>,
+        date_of_birth: rt::chrono::NaiveDate,
+        firstname: impl Into<String>,
+        lastname: impl Into<String>,
+    ) -> Self {
+        Self {
+            additional_information: None,
+            cancelation_reason_id: None,
+            cancellation_date,
+            cancellation_date_type: None,
+            cancellation_type,
+            confirmation_email: None,
+            contract_id,
+            customer_number: customer_number.into(),
+            date_of_birth,
+            firstname: firstname.into(),
+            lastname: lastname.into(),
+        }
+    }
 }
 
 #[cfg(feature = "contracts")]
@@ -793,6 +965,14 @@ pub enum CancelationStrategy {
 
 #[cfg(feature = "contracts")]
 impl CancelationStrategy {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["TERM", "RECEIPT_DATE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -815,6 +995,17 @@ impl rt::StringEnum for CancelationStrategy {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for CancelationStrategy {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -852,6 +1043,17 @@ pub enum CancellationDateType {
 
 #[cfg(feature = "contracts")]
 impl CancellationDateType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NEXT_POSSIBLE_CANCELLATION_DATE",
+        "ABSOLUTE_CANCELLATION_DATE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -874,6 +1076,17 @@ impl rt::StringEnum for CancellationDateType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for CancellationDateType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -911,6 +1124,17 @@ pub enum CancellationType {
 
 #[cfg(feature = "contracts")]
 impl CancellationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ORDINARY_CANCELLATION",
+        "EXTRAORDINARY_CANCELLATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -933,6 +1157,17 @@ impl rt::StringEnum for CancellationType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for CancellationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -990,6 +1225,19 @@ pub enum CentralLegalLinkDocumentType {
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl CentralLegalLinkDocumentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "IMPRINT",
+        "PRIVACY",
+        "TERMS_AND_CONDITIONS",
+        "REVOCATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1016,6 +1264,17 @@ impl rt::StringEnum for CentralLegalLinkDocumentType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl std::str::FromStr for CentralLegalLinkDocumentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -1081,6 +1340,18 @@ pub enum ChargeAdjustmentType {
 
 #[cfg(feature = "contracts")]
 impl ChargeAdjustmentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RELATIVE",
+        "ABSOLUTE",
+        "BASIC_AMOUNT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1105,6 +1376,17 @@ impl rt::StringEnum for ChargeAdjustmentType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ChargeAdjustmentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -1298,6 +1580,24 @@ pub enum CommunicationChannel {
     )
 )]
 impl CommunicationChannel {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "LETTER",
+        "EMAIL",
+        "TEXT_MESSAGE",
+        "PHONE",
+        "MYSPORTS_MESSAGE",
+        "FAX",
+        "CONVERSATION",
+        "CHAT",
+        "OTHER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1343,6 +1643,26 @@ impl rt::StringEnum for CommunicationChannel {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "contract-voucher",
+        feature = "contracts",
+        feature = "leads",
+        feature = "previews",
+        feature = "studios",
+        feature = "trial-sessions"
+    )
+)]
+impl std::str::FromStr for CommunicationChannel {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -1508,6 +1828,29 @@ pub struct ConnectApiBookTrialSessionDto {
 }
 
 #[cfg(feature = "trial-sessions")]
+impl ConnectApiBookTrialSessionDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `lead_customer`, `start_date_time`, `studio_id`, `trainer_required`.
+    pub fn new(
+        lead_customer: CommonTrialSessionLeadCustomerDto,
+        start_date_time: rt::DateTime,
+        studio_id: i64,
+        trainer_required: bool,
+    ) -> Self {
+        Self {
+            lead_customer,
+            note: None,
+            participants: None,
+            referral_code: None,
+            referrer_id: None,
+            source_campaign_id: None,
+            start_date_time,
+            studio_id,
+            trainer_required,
+        }
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiBookableItemDto {
@@ -1564,6 +1907,22 @@ pub struct ConnectApiCodiceFiscaleBirthInformationResponseDto {
     pub codice_fiscale: String,
     /// Gender of customer
     pub gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender,
+}
+
+#[cfg(feature = "terminal")]
+impl ConnectApiCodiceFiscaleBirthInformationResponseDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `birth_information_dto`, `codice_fiscale`, `gender`.
+    pub fn new(
+        birth_information_dto: BirthInformationDto,
+        codice_fiscale: impl Into<String>,
+        gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender,
+    ) -> Self {
+        Self {
+            birth_information_dto,
+            codice_fiscale: codice_fiscale.into(),
+            gender,
+        }
+    }
 }
 
 #[cfg(feature = "terminal")]
@@ -1650,6 +2009,24 @@ pub struct ConnectApiContractDataDto {
     pub text_block_signatures: Option<Vec<PublicApiSignatureDto>>,
 }
 
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiContractDataDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `rate_bundle_term_id`, `start_date`.
+    pub fn new(rate_bundle_term_id: i64, start_date: rt::chrono::NaiveDate) -> Self {
+        Self {
+            contract_signature: None,
+            notes: None,
+            optional_rate_bundle_term_modules: None,
+            preuse_date: None,
+            rate_bundle_term_id,
+            selected_rate_bundle_modules: None,
+            sepa_signature: None,
+            start_date,
+            text_block_signatures: None,
+        }
+    }
+}
+
 #[cfg(feature = "previews")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -1705,7 +2082,7 @@ pub struct ConnectApiContractPreviewDto {
     pub effective_period_time_based_term: Option<i32>,
     /// Effective period: term unit in which a discount is applied if type is time base
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_period_time_based_term_unit: Option<EffectivePeriodTimeBasedTermUnit>,
+    pub effective_period_time_based_term_unit: Option<PaymentFrequencyUnit>,
     /// Flat fee previews, including discount if a valid discount voucher is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flat_fee_previews: Option<Vec<ConnectApiFlatFeePreviewDto>>,
@@ -1814,6 +2191,25 @@ pub struct ConnectApiCreateContractDto {
         deserialize_with = "rt::lenient::option_string"
     )]
     pub voucher_code: Option<String>,
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiCreateContractDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `contract`, `customer`, `studio_id`.
+    pub fn new(
+        contract: ConnectApiContractDataDto,
+        customer: ConnectApiCreatePublicCustomerDto,
+        studio_id: i64,
+    ) -> Self {
+        Self {
+            contract,
+            customer,
+            landing_page_configuration_id: None,
+            offer_uuid: None,
+            studio_id,
+            voucher_code: None,
+        }
+    }
 }
 
 #[cfg(feature = "contracts")]
@@ -2284,6 +2680,72 @@ pub struct ConnectApiCreatePublicCustomerDto {
 }
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl ConnectApiCreatePublicCustomerDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `city`, `country_code`, `date_of_birth`, `email`, `firstname`, `house_number`, `lastname`, `payment_choice`, `street`, `zip_code`.
+    #[allow(deprecated)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        city: impl Into<String>,
+        country_code: impl Into<String>,
+        date_of_birth: rt::chrono::NaiveDate,
+        email: impl Into<String>,
+        firstname: impl Into<String>,
+        house_number: impl Into<String>,
+        lastname: impl Into<String>,
+        payment_choice: PaymentChoice,
+        street: impl Into<String>,
+        zip_code: impl Into<String>,
+    ) -> Self {
+        Self {
+            additional_address_information: None,
+            bank_account: None,
+            building_name: None,
+            city: city.into(),
+            city_part: None,
+            communication_preferences: None,
+            country_code: country_code.into(),
+            country_of_birth: None,
+            credit_card: None,
+            date_of_birth,
+            district: None,
+            document_identification: None,
+            door: None,
+            email: email.into(),
+            firstname: firstname.into(),
+            floor: None,
+            gender: None,
+            house_number: house_number.into(),
+            identification: None,
+            identity_token: None,
+            image_object_key: None,
+            language: None,
+            lastname: lastname.into(),
+            locale: None,
+            payment_choice,
+            place_of_birth: None,
+            portal: None,
+            privacy_configuration: None,
+            province: None,
+            province_code: None,
+            public_gender: None,
+            referral_code: None,
+            second_firstname: None,
+            second_last_name: None,
+            second_street: None,
+            stairway: None,
+            street: street.into(),
+            street_block: None,
+            street_type: None,
+            studio_country_code: None,
+            tax_id: None,
+            telephone_mobile: None,
+            telephone_private: None,
+            zip_code: zip_code.into(),
+        }
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 /// The same values as [`CountryOfBirth`].
 pub type ConnectApiCreatePublicCustomerDtoCountryOfBirth = CountryOfBirth;
 
@@ -2381,8 +2843,8 @@ pub struct ConnectApiFlatFeePreviewDto {
 }
 
 #[cfg(feature = "previews")]
-/// The same values as [`EffectivePeriodTimeBasedTermUnit`].
-pub type ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit = EffectivePeriodTimeBasedTermUnit;
+/// The same values as [`PaymentFrequencyUnit`].
+pub type ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit = PaymentFrequencyUnit;
 
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2483,8 +2945,8 @@ pub type ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType = PaidT
 pub type ConnectApiModuleContractPreviewDtoPaymentFrequencyType = PaymentFrequencyType;
 
 #[cfg(feature = "previews")]
-/// The same values as [`EffectivePeriodTimeBasedTermUnit`].
-pub type ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit = EffectivePeriodTimeBasedTermUnit;
+/// The same values as [`PaymentFrequencyUnit`].
+pub type ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit = PaymentFrequencyUnit;
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2512,6 +2974,22 @@ pub struct ConnectApiPaymentFrequencyDto {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiPaymentFrequencyDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `recurring`, `type_`.
+    pub fn new(recurring: bool, type_: ConnectApiPaymentFrequencyDtoType) -> Self {
+        Self {
+            age_based_adjustment_dtos: None,
+            money: None,
+            month_day_with_prices: None,
+            recurring,
+            term: None,
+            term_with_prices: None,
+            type_,
+        }
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 /// The same values as [`PaymentFrequencyType`].
 pub type ConnectApiPaymentFrequencyDtoType = PaymentFrequencyType;
 
@@ -2534,8 +3012,8 @@ pub struct ConnectApiRateBonusPeriodDto {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
-/// The same values as [`EffectivePeriodTimeBasedTermUnit`].
-pub type ConnectApiRateBonusPeriodDtoTermUnit = EffectivePeriodTimeBasedTermUnit;
+/// The same values as [`PaymentFrequencyUnit`].
+pub type ConnectApiRateBonusPeriodDtoTermUnit = PaymentFrequencyUnit;
 
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2656,12 +3134,40 @@ pub struct ConnectApiRateBundleModuleDto {
 }
 
 #[cfg(feature = "contracts")]
+impl ConnectApiRateBundleModuleDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `name`, `payment_frequency_dto`, `payment_frequency_id`.
+    #[allow(deprecated)]
+    pub fn new(
+        id: i64,
+        name: impl Into<String>,
+        payment_frequency_dto: ConnectApiPaymentFrequencyDto,
+        payment_frequency_id: i64,
+    ) -> Self {
+        Self {
+            consent_text_block: None,
+            description: None,
+            id,
+            image_url: None,
+            name: name.into(),
+            payment_frequency_dto,
+            payment_frequency_id,
+            payment_frequency_type: None,
+            payment_frequency_unit: None,
+            payment_frequency_value: None,
+            price: None,
+            public_trial_period_dto: None,
+            term: None,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
 /// The same values as [`PaymentFrequencyType`].
 pub type ConnectApiRateBundleModuleDtoPaymentFrequencyType = PaymentFrequencyType;
 
 #[cfg(feature = "contracts")]
-/// The same values as [`EffectivePeriodTimeBasedTermUnit`].
-pub type ConnectApiRateBundleModuleDtoPaymentFrequencyUnit = EffectivePeriodTimeBasedTermUnit;
+/// The same values as [`PaymentFrequencyUnit`].
+pub type ConnectApiRateBundleModuleDtoPaymentFrequencyUnit = PaymentFrequencyUnit;
 
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2759,32 +3265,80 @@ pub struct ConnectApiRateBundleTermDto {
 }
 
 #[cfg(feature = "contracts")]
-/// The same values as [`EffectivePeriodTimeBasedTermUnit`].
-pub type ConnectApiRateBundleTermDtoCancellationPeriodUnit = EffectivePeriodTimeBasedTermUnit;
+impl ConnectApiRateBundleTermDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `payment_frequency_dto`, `term`, `term_unit`, `term_value`, `term_value_without_bonus_period`.
+    #[allow(deprecated)]
+    pub fn new(
+        id: i64,
+        payment_frequency_dto: ConnectApiPaymentFrequencyDto,
+        term: TermDto,
+        term_unit: ConnectApiRateBundleTermDtoTermUnit,
+        term_value: i32,
+        term_value_without_bonus_period: i32,
+    ) -> Self {
+        Self {
+            age_based_adjustment_dtos: None,
+            cancelation_strategy: None,
+            cancellation_period: None,
+            cancellation_period_unit: None,
+            contract_start_date_of_use: None,
+            contract_volume_information: None,
+            default_contract_start_date: None,
+            extension_cancellation_period: None,
+            extension_cancellation_period_unit: None,
+            extension_fixed_term: None,
+            extension_fixed_term_unit: None,
+            extension_type: None,
+            flat_fees: None,
+            id,
+            optional_modules: None,
+            payment_frequency_dto,
+            payment_frequency_type: None,
+            payment_frequency_unit: None,
+            payment_frequency_value: None,
+            price: None,
+            price_adjustment_rules: None,
+            price_after_extension: None,
+            rate_bonus_periods: None,
+            rate_start_price: None,
+            subsequent_rate_dto: None,
+            term,
+            term_unit,
+            term_unit_after_extension: None,
+            term_value,
+            term_value_after_extension: None,
+            term_value_without_bonus_period,
+        }
+    }
+}
 
 #[cfg(feature = "contracts")]
-/// The same values as [`EffectivePeriodTimeBasedTermUnit`].
-pub type ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit = EffectivePeriodTimeBasedTermUnit;
+/// The same values as [`PaymentFrequencyUnit`].
+pub type ConnectApiRateBundleTermDtoCancellationPeriodUnit = PaymentFrequencyUnit;
 
 #[cfg(feature = "contracts")]
-/// The same values as [`EffectivePeriodTimeBasedTermUnit`].
-pub type ConnectApiRateBundleTermDtoExtensionFixedTermUnit = EffectivePeriodTimeBasedTermUnit;
+/// The same values as [`PaymentFrequencyUnit`].
+pub type ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit = PaymentFrequencyUnit;
+
+#[cfg(feature = "contracts")]
+/// The same values as [`PaymentFrequencyUnit`].
+pub type ConnectApiRateBundleTermDtoExtensionFixedTermUnit = PaymentFrequencyUnit;
 
 #[cfg(feature = "contracts")]
 /// The same values as [`PaymentFrequencyType`].
 pub type ConnectApiRateBundleTermDtoPaymentFrequencyType = PaymentFrequencyType;
 
 #[cfg(feature = "contracts")]
-/// The same values as [`EffectivePeriodTimeBasedTermUnit`].
-pub type ConnectApiRateBundleTermDtoPaymentFrequencyUnit = EffectivePeriodTimeBasedTermUnit;
+/// The same values as [`PaymentFrequencyUnit`].
+pub type ConnectApiRateBundleTermDtoPaymentFrequencyUnit = PaymentFrequencyUnit;
 
 #[cfg(feature = "contracts")]
-/// The same values as [`EffectivePeriodTimeBasedTermUnit`].
-pub type ConnectApiRateBundleTermDtoTermUnit = EffectivePeriodTimeBasedTermUnit;
+/// The same values as [`PaymentFrequencyUnit`].
+pub type ConnectApiRateBundleTermDtoTermUnit = PaymentFrequencyUnit;
 
 #[cfg(feature = "contracts")]
-/// The same values as [`EffectivePeriodTimeBasedTermUnit`].
-pub type ConnectApiRateBundleTermDtoTermUnitAfterExtension = EffectivePeriodTimeBasedTermUnit;
+/// The same values as [`PaymentFrequencyUnit`].
+pub type ConnectApiRateBundleTermDtoTermUnitAfterExtension = PaymentFrequencyUnit;
 
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2835,8 +3389,39 @@ pub struct ConnectApiRateBundleTermFlatFeeDto {
 }
 
 #[cfg(feature = "contracts")]
-/// The same values as [`EffectivePeriodTimeBasedTermUnit`].
-pub type ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit = EffectivePeriodTimeBasedTermUnit;
+impl ConnectApiRateBundleTermFlatFeeDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `identifier`, `name`, `paid_time_period_calculation_type`, `payment_frequency_dto`, `payment_frequency_id`, `payment_frequency_type`, `price`.
+    #[allow(deprecated)]
+    pub fn new(
+        identifier: impl Into<String>,
+        name: impl Into<String>,
+        paid_time_period_calculation_type: ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType,
+        payment_frequency_dto: ConnectApiPaymentFrequencyDto,
+        payment_frequency_id: i64,
+        payment_frequency_type: ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType,
+        price: f64,
+    ) -> Self {
+        Self {
+            first_booking_delay_unit: None,
+            first_booking_delay_value: None,
+            identifier: identifier.into(),
+            is_starter_package: None,
+            name: name.into(),
+            paid_time_period_calculation_type,
+            payment_frequency: None,
+            payment_frequency_dto,
+            payment_frequency_id,
+            payment_frequency_type,
+            payment_frequency_unit: None,
+            payment_frequency_value: None,
+            price,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+/// The same values as [`PaymentFrequencyUnit`].
+pub type ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit = PaymentFrequencyUnit;
 
 #[cfg(feature = "contracts")]
 /// The same values as [`PaidTimePeriodCalculationType`].
@@ -2847,8 +3432,8 @@ pub type ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType = PaidT
 pub type ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType = PaymentFrequencyType;
 
 #[cfg(feature = "contracts")]
-/// The same values as [`EffectivePeriodTimeBasedTermUnit`].
-pub type ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit = EffectivePeriodTimeBasedTermUnit;
+/// The same values as [`PaymentFrequencyUnit`].
+pub type ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit = PaymentFrequencyUnit;
 
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3654,6 +4239,29 @@ pub struct ConnectApiTaxIdDto {
 }
 
 #[cfg(feature = "validation")]
+impl ConnectApiTaxIdDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `date_of_birth`, `firstname`, `lastname`, `studio_id`, `tax_id`.
+    pub fn new(
+        date_of_birth: rt::chrono::NaiveDate,
+        firstname: impl Into<String>,
+        lastname: impl Into<String>,
+        studio_id: i64,
+        tax_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            country_of_birth: None,
+            date_of_birth,
+            firstname: firstname.into(),
+            gender: None,
+            lastname: lastname.into(),
+            place_of_birth: None,
+            studio_id,
+            tax_id: tax_id.into(),
+        }
+    }
+}
+
+#[cfg(feature = "validation")]
 /// The same values as [`CountryOfBirth`].
 pub type ConnectApiTaxIdDtoCountryOfBirth = CountryOfBirth;
 
@@ -4066,6 +4674,287 @@ pub enum CountryOfBirth {
     )
 )]
 impl CountryOfBirth {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNDEFINED",
+        "AC",
+        "AD",
+        "AE",
+        "AF",
+        "AG",
+        "AI",
+        "AL",
+        "AM",
+        "AN",
+        "AO",
+        "AQ",
+        "AR",
+        "AS",
+        "AT",
+        "AU",
+        "AW",
+        "AX",
+        "AZ",
+        "BA",
+        "BB",
+        "BD",
+        "BE",
+        "BF",
+        "BG",
+        "BH",
+        "BI",
+        "BJ",
+        "BL",
+        "BM",
+        "BN",
+        "BO",
+        "BQ",
+        "BR",
+        "BS",
+        "BT",
+        "BU",
+        "BV",
+        "BW",
+        "BY",
+        "BZ",
+        "CA",
+        "CC",
+        "CD",
+        "CF",
+        "CG",
+        "CH",
+        "CI",
+        "CK",
+        "CL",
+        "CM",
+        "CN",
+        "CO",
+        "CP",
+        "CR",
+        "CS",
+        "CU",
+        "CV",
+        "CW",
+        "CX",
+        "CY",
+        "CZ",
+        "DE",
+        "DG",
+        "DJ",
+        "DK",
+        "DM",
+        "DO",
+        "DZ",
+        "EA",
+        "EC",
+        "EE",
+        "EG",
+        "EH",
+        "ER",
+        "ES",
+        "ET",
+        "EU",
+        "EZ",
+        "FI",
+        "FJ",
+        "FK",
+        "FM",
+        "FO",
+        "FR",
+        "FX",
+        "GA",
+        "GB",
+        "GD",
+        "GE",
+        "GF",
+        "GG",
+        "GH",
+        "GI",
+        "GL",
+        "GM",
+        "GN",
+        "GP",
+        "GQ",
+        "GR",
+        "GS",
+        "GT",
+        "GU",
+        "GW",
+        "GY",
+        "HK",
+        "HM",
+        "HN",
+        "HR",
+        "HT",
+        "HU",
+        "IC",
+        "ID",
+        "IE",
+        "IL",
+        "IM",
+        "IN",
+        "IO",
+        "IQ",
+        "IR",
+        "IS",
+        "IT",
+        "JE",
+        "JM",
+        "JO",
+        "JP",
+        "KE",
+        "KG",
+        "KH",
+        "KI",
+        "KM",
+        "KN",
+        "KP",
+        "KR",
+        "KW",
+        "KY",
+        "KZ",
+        "LA",
+        "LB",
+        "LC",
+        "LI",
+        "LK",
+        "LR",
+        "LS",
+        "LT",
+        "LU",
+        "LV",
+        "LY",
+        "MA",
+        "MC",
+        "MD",
+        "ME",
+        "MF",
+        "MG",
+        "MH",
+        "MK",
+        "ML",
+        "MM",
+        "MN",
+        "MO",
+        "MP",
+        "MQ",
+        "MR",
+        "MS",
+        "MT",
+        "MU",
+        "MV",
+        "MW",
+        "MX",
+        "MY",
+        "MZ",
+        "NA",
+        "NC",
+        "NE",
+        "NF",
+        "NG",
+        "NI",
+        "NL",
+        "NO",
+        "NP",
+        "NR",
+        "NT",
+        "NU",
+        "NZ",
+        "OM",
+        "PA",
+        "PE",
+        "PF",
+        "PG",
+        "PH",
+        "PK",
+        "PL",
+        "PM",
+        "PN",
+        "PR",
+        "PS",
+        "PT",
+        "PW",
+        "PY",
+        "QA",
+        "RE",
+        "RO",
+        "RS",
+        "RU",
+        "RW",
+        "SA",
+        "SB",
+        "SC",
+        "SD",
+        "SE",
+        "SF",
+        "SG",
+        "SH",
+        "SI",
+        "SJ",
+        "SK",
+        "SL",
+        "SM",
+        "SN",
+        "SO",
+        "SR",
+        "SS",
+        "ST",
+        "SU",
+        "SV",
+        "SX",
+        "SY",
+        "SZ",
+        "TA",
+        "TC",
+        "TD",
+        "TF",
+        "TG",
+        "TH",
+        "TJ",
+        "TK",
+        "TL",
+        "TM",
+        "TN",
+        "TO",
+        "TP",
+        "TR",
+        "TT",
+        "TV",
+        "TW",
+        "TZ",
+        "UA",
+        "UG",
+        "UK",
+        "UM",
+        "US",
+        "UY",
+        "UZ",
+        "VA",
+        "VC",
+        "VE",
+        "VG",
+        "VI",
+        "VN",
+        "VU",
+        "WF",
+        "WS",
+        "XI",
+        "XU",
+        "XK",
+        "YE",
+        "YT",
+        "YU",
+        "ZA",
+        "ZM",
+        "ZR",
+        "ZW",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4656,6 +5545,29 @@ impl rt::StringEnum for CountryOfBirth {
         feature = "validation"
     )
 )]
+impl std::str::FromStr for CountryOfBirth {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(
+    any(
+        feature = "contract-voucher",
+        feature = "contracts",
+        feature = "credit-card-tokenization",
+        feature = "i18n",
+        feature = "leads",
+        feature = "previews",
+        feature = "terminal",
+        feature = "trial-sessions",
+        feature = "validation"
+    )
+)]
 impl std::fmt::Display for CountryOfBirth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -4956,6 +5868,201 @@ pub enum CurrencyCode {
 
 #[cfg(any(feature = "contracts", feature = "previews", feature = "studios"))]
 impl CurrencyCode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNDEFINED",
+        "AED",
+        "AFN",
+        "ALL",
+        "AMD",
+        "ANG",
+        "AOA",
+        "ARS",
+        "AUD",
+        "AWG",
+        "AZN",
+        "BAM",
+        "BBD",
+        "BDT",
+        "BGN",
+        "BHD",
+        "BIF",
+        "BMD",
+        "BND",
+        "BOB",
+        "BOV",
+        "BRL",
+        "BSD",
+        "BTN",
+        "BWP",
+        "BYN",
+        "BYR",
+        "BZD",
+        "CAD",
+        "CDF",
+        "CHE",
+        "CHF",
+        "CHW",
+        "CLF",
+        "CLP",
+        "CNY",
+        "COP",
+        "COU",
+        "CRC",
+        "CUC",
+        "CUP",
+        "CVE",
+        "CZK",
+        "DJF",
+        "DKK",
+        "DOP",
+        "DZD",
+        "EGP",
+        "ERN",
+        "ETB",
+        "EUR",
+        "FJD",
+        "FKP",
+        "GBP",
+        "GEL",
+        "GHS",
+        "GIP",
+        "GMD",
+        "GNF",
+        "GTQ",
+        "GYD",
+        "HKD",
+        "HNL",
+        "HRK",
+        "HTG",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "IQD",
+        "IRR",
+        "ISK",
+        "JMD",
+        "JOD",
+        "JPY",
+        "KES",
+        "KGS",
+        "KHR",
+        "KMF",
+        "KPW",
+        "KRW",
+        "KWD",
+        "KYD",
+        "KZT",
+        "LAK",
+        "LBP",
+        "LKR",
+        "LRD",
+        "LSL",
+        "LTL",
+        "LYD",
+        "MAD",
+        "MDL",
+        "MGA",
+        "MKD",
+        "MMK",
+        "MNT",
+        "MOP",
+        "MRO",
+        "MRU",
+        "MUR",
+        "MVR",
+        "MWK",
+        "MXN",
+        "MXV",
+        "MYR",
+        "MZN",
+        "NAD",
+        "NGN",
+        "NIO",
+        "NOK",
+        "NPR",
+        "NZD",
+        "OMR",
+        "PAB",
+        "PEN",
+        "PGK",
+        "PHP",
+        "PKR",
+        "PLN",
+        "PYG",
+        "QAR",
+        "RON",
+        "RSD",
+        "RUB",
+        "RUR",
+        "RWF",
+        "SAR",
+        "SBD",
+        "SCR",
+        "SDG",
+        "SEK",
+        "SGD",
+        "SHP",
+        "SLL",
+        "SOS",
+        "SRD",
+        "SSP",
+        "STD",
+        "STN",
+        "SVC",
+        "SYP",
+        "SZL",
+        "THB",
+        "TJS",
+        "TMT",
+        "TND",
+        "TOP",
+        "TRY",
+        "TTD",
+        "TWD",
+        "TZS",
+        "UAH",
+        "UGX",
+        "USD",
+        "USN",
+        "USS",
+        "UYI",
+        "UYU",
+        "UZS",
+        "VEF",
+        "VES",
+        "VND",
+        "VUV",
+        "WST",
+        "XAF",
+        "XAG",
+        "XAU",
+        "XBA",
+        "XBB",
+        "XBC",
+        "XBD",
+        "XCD",
+        "XDR",
+        "XOF",
+        "XPD",
+        "XPF",
+        "XPT",
+        "XSU",
+        "XTS",
+        "XUA",
+        "XXX",
+        "YER",
+        "ZAR",
+        "ZMW",
+        "ZWL",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5350,6 +6457,17 @@ impl rt::StringEnum for CurrencyCode {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews", feature = "studios"))]
+impl std::str::FromStr for CurrencyCode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews", feature = "studios"))]
 impl std::fmt::Display for CurrencyCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -5404,6 +6522,22 @@ pub enum DayOfWeek {
 
 #[cfg(feature = "studios")]
 impl DayOfWeek {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MONDAY",
+        "TUESDAY",
+        "WEDNESDAY",
+        "THURSDAY",
+        "FRIDAY",
+        "SATURDAY",
+        "SUNDAY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5436,6 +6570,17 @@ impl rt::StringEnum for DayOfWeek {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::str::FromStr for DayOfWeek {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -5477,6 +6622,21 @@ pub enum DocumentType {
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl DocumentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ID_CARD",
+        "PASSPORT",
+        "DRIVERS_LICENCE",
+        "RESIDENCE_PERMIT",
+        "NATIONAL_ID_NUMBER",
+        "OTHERS",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5507,6 +6667,17 @@ impl rt::StringEnum for DocumentType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for DocumentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -5551,72 +6722,6 @@ pub struct DownloadUrlWithObjectKeyDto {
     pub upload_url: Option<String>,
 }
 
-#[cfg(any(feature = "contracts", feature = "previews"))]
-/// Effective period: term unit in which a discount is applied if type is time base
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EffectivePeriodTimeBasedTermUnit {
-    Day,
-    Week,
-    Month,
-    Year,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl EffectivePeriodTimeBasedTermUnit {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl rt::StringEnum for EffectivePeriodTimeBasedTermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::fmt::Display for EffectivePeriodTimeBasedTermUnit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl serde::Serialize for EffectivePeriodTimeBasedTermUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl<'de> serde::Deserialize<'de> for EffectivePeriodTimeBasedTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExtensionType {
@@ -5629,6 +6734,18 @@ pub enum ExtensionType {
 
 #[cfg(feature = "contracts")]
 impl ExtensionType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5653,6 +6770,17 @@ impl rt::StringEnum for ExtensionType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ExtensionType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -5711,6 +6839,14 @@ pub enum Gender {
     )
 )]
 impl Gender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5745,6 +6881,27 @@ impl rt::StringEnum for Gender {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "contract-voucher",
+        feature = "contracts",
+        feature = "leads",
+        feature = "previews",
+        feature = "terminal",
+        feature = "trial-sessions",
+        feature = "validation"
+    )
+)]
+impl std::str::FromStr for Gender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -5819,6 +6976,23 @@ pub struct GetActiveContractsRequestDto {
 }
 
 #[cfg(feature = "contracts")]
+impl GetActiveContractsRequestDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `date_of_birth`, `firstname`, `lastname`.
+    pub fn new(
+        date_of_birth: rt::chrono::NaiveDate,
+        firstname: impl Into<String>,
+        lastname: impl Into<String>,
+    ) -> Self {
+        Self {
+            customer_number: None,
+            date_of_birth,
+            firstname: firstname.into(),
+            lastname: lastname.into(),
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetActiveContractsResponseDto {
@@ -5851,6 +7025,17 @@ pub enum GetActiveContractsResponseDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl GetActiveContractsResponseDtoCancellationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "FIXED_DATES",
+        "ANY_AFTER_FIRST_DATE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5873,6 +7058,17 @@ impl rt::StringEnum for GetActiveContractsResponseDtoCancellationType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for GetActiveContractsResponseDtoCancellationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -5909,6 +7105,14 @@ pub enum GetActiveFeaturesResponseItem {
 
 #[cfg(feature = "feature-check")]
 impl GetActiveFeaturesResponseItem {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MYSPORTS_MESSAGE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5929,6 +7133,17 @@ impl rt::StringEnum for GetActiveFeaturesResponseItem {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "feature-check")]
+impl std::str::FromStr for GetActiveFeaturesResponseItem {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6014,6 +7229,65 @@ pub enum GetEnabledCommunicationFeatureModulesResponseItem {
 
 #[cfg(feature = "studios")]
 impl GetEnabledCommunicationFeatureModulesResponseItem {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ANALYTICS",
+        "CALENDAR",
+        "CASH_REGISTER",
+        "CHECK_IN",
+        "CHECK_IN_BENEFITS",
+        "CHECK_IN_DISCOUNT",
+        "CLASSES",
+        "CORPORATE_FITNESS",
+        "CROSS_LOCATION_SALES",
+        "CUSTOMER_GROUPS",
+        "CUSTOMER_RECOVERY",
+        "EPOST",
+        "EQUIPMENT",
+        "HARDWARE",
+        "INVENTORY_MANAGEMENT",
+        "LEAD_MANAGEMENT",
+        "LETTER",
+        "LOCATIONS",
+        "LOYALTY_PROGRAM",
+        "MAGICLINE_WEBSITES",
+        "MEMBER_APP",
+        "MEMBER_CARE_SYSTEM",
+        "MEMBER_RETENTION_HUB",
+        "MEMBERS_RECRUIT_MEMBERS",
+        "MY_SPORTS_MESSAGES",
+        "RETURNS",
+        "SALES_TOOL",
+        "SECOND_SCREEN",
+        "SERVICES",
+        "SHIFT_PLANNING",
+        "STUDIO_NEWS",
+        "TASK_MANAGEMENT",
+        "TEXT_MESSAGE",
+        "TIME_TRACKING",
+        "TOUCHPOINT",
+        "TRAINING_WORLD",
+        "TRIAL_TRAINING",
+        "VOUCHERS",
+        "TEST_MODULE_FOR_REMOVAL",
+        "TEST_MODULE_1",
+        "TEST_MODULE_2",
+        "TEST_MODULE_3",
+        "TEST_MODULE_4",
+        "TEST_MODULE_5",
+        "TEST_MODULE_6",
+        "TEST_MODULE_7",
+        "TEST_MODULE_8",
+        "TEST_MODULE_9",
+        "TEST_MODULE_10",
+        "TEST_MODULE_11",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6136,6 +7410,17 @@ impl rt::StringEnum for GetEnabledCommunicationFeatureModulesResponseItem {
 }
 
 #[cfg(feature = "studios")]
+impl std::str::FromStr for GetEnabledCommunicationFeatureModulesResponseItem {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "studios")]
 impl std::fmt::Display for GetEnabledCommunicationFeatureModulesResponseItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6199,6 +7484,14 @@ pub enum LegalLinkType {
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl LegalLinkType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["EXTERNAL_URL", "TEXT"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6221,6 +7514,17 @@ impl rt::StringEnum for LegalLinkType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl std::str::FromStr for LegalLinkType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6277,6 +7581,14 @@ pub enum Level {
 
 #[cfg(feature = "studios")]
 impl Level {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["HIGH", "NORMAL", "LOW"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6301,6 +7613,17 @@ impl rt::StringEnum for Level {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::str::FromStr for Level {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6380,6 +7703,14 @@ pub struct MoneyDto {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
+impl MoneyDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `amount`, `currency_code`.
+    pub fn new(amount: f64, currency_code: MoneyDtoCurrencyCode) -> Self {
+        Self { amount, currency_code }
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 /// The same values as [`CurrencyCode`].
 pub type MoneyDtoCurrencyCode = CurrencyCode;
 
@@ -6404,6 +7735,27 @@ pub enum Month {
 
 #[cfg(any(feature = "credit-card-tokenization", feature = "studios"))]
 impl Month {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "JANUARY",
+        "FEBRUARY",
+        "MARCH",
+        "APRIL",
+        "MAY",
+        "JUNE",
+        "JULY",
+        "AUGUST",
+        "SEPTEMBER",
+        "OCTOBER",
+        "NOVEMBER",
+        "DECEMBER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6450,6 +7802,17 @@ impl rt::StringEnum for Month {
 }
 
 #[cfg(any(feature = "credit-card-tokenization", feature = "studios"))]
+impl std::str::FromStr for Month {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "credit-card-tokenization", feature = "studios"))]
 impl std::fmt::Display for Month {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6481,6 +7844,17 @@ pub struct MonthDayWithPriceDto {
     pub price: MoneyDto,
 }
 
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl MonthDayWithPriceDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `month_day`, `price`.
+    pub fn new(month_day: impl Into<String>, price: MoneyDto) -> Self {
+        Self {
+            month_day: month_day.into(),
+            price,
+        }
+    }
+}
+
 #[cfg(feature = "contracts")]
 /// Under development: Indicates if this RateBundle has some kind of special Payment Handling
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6493,6 +7867,14 @@ pub enum OnlinePaymentType {
 
 #[cfg(feature = "contracts")]
 impl OnlinePaymentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "DIRECT_PAYMENT"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6515,6 +7897,17 @@ impl rt::StringEnum for OnlinePaymentType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for OnlinePaymentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6562,6 +7955,17 @@ pub enum PaidTimePeriodCalculationType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl PaidTimePeriodCalculationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6584,6 +7988,17 @@ impl rt::StringEnum for PaidTimePeriodCalculationType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for PaidTimePeriodCalculationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6625,6 +8040,20 @@ pub enum PaymentChoice {
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl PaymentChoice {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CASH",
+        "BANK_TRANSFER",
+        "DIRECT_DEBIT",
+        "CREDIT_CARD",
+        "TWINT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6653,6 +8082,17 @@ impl rt::StringEnum for PaymentChoice {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for PaymentChoice {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6693,6 +8133,20 @@ pub enum PaymentFrequencyType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl PaymentFrequencyType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NON_RECURRING",
+        "RECURRING",
+        "MONTH_DAY",
+        "TERM_BASED",
+        "FREE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6725,6 +8179,17 @@ impl rt::StringEnum for PaymentFrequencyType {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for PaymentFrequencyType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for PaymentFrequencyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -6740,6 +8205,91 @@ impl serde::Serialize for PaymentFrequencyType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for PaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+/// Effective period: term unit in which a discount is applied if type is time base
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PaymentFrequencyUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl PaymentFrequencyUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for PaymentFrequencyUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for PaymentFrequencyUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for PaymentFrequencyUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl serde::Serialize for PaymentFrequencyUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de> for PaymentFrequencyUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6802,6 +8352,17 @@ pub enum PaymentInstrumentInvalidReason {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentInvalidReason {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CHARGEBACK",
+        "RECURRING_TOKEN_DISABLED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6824,6 +8385,17 @@ impl rt::StringEnum for PaymentInstrumentInvalidReason {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::str::FromStr for PaymentInstrumentInvalidReason {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6862,6 +8434,18 @@ pub enum PaymentInstrumentStatus {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "WAITING_FOR_CONFIRMATION",
+        "CONFIRMED",
+        "INVALID",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6886,6 +8470,17 @@ impl rt::StringEnum for PaymentInstrumentStatus {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::str::FromStr for PaymentInstrumentStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6932,6 +8527,26 @@ pub enum PaymentInstrumentType {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CREDIT_CARD",
+        "PAYPAL",
+        "TERMINAL",
+        "APPLE_PAY",
+        "GOOGLE_PAY",
+        "SAMSUNG_PAY",
+        "BANCONTACT",
+        "IDEAL",
+        "SEPA",
+        "TWINT",
+        "BACS",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6972,6 +8587,17 @@ impl rt::StringEnum for PaymentInstrumentType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::str::FromStr for PaymentInstrumentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -7020,6 +8646,14 @@ pub enum PreuseType {
 
 #[cfg(feature = "contracts")]
 impl PreuseType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "CHARGEABLE", "FREE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7044,6 +8678,17 @@ impl rt::StringEnum for PreuseType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for PreuseType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -7080,6 +8725,14 @@ pub enum Provider {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl Provider {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ADYEN"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7100,6 +8753,17 @@ impl rt::StringEnum for Provider {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::str::FromStr for Provider {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -7170,6 +8834,17 @@ pub struct PublicApiDocumentIdentificationDto {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub document_number: String,
     pub document_type: DocumentType,
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl PublicApiDocumentIdentificationDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `document_number`, `document_type`.
+    pub fn new(document_number: impl Into<String>, document_type: DocumentType) -> Self {
+        Self {
+            document_number: document_number.into(),
+            document_type,
+        }
+    }
 }
 
 #[cfg(
@@ -7275,6 +8950,18 @@ pub enum PublicApiTermAdjustmentRuleDtoType {
 
 #[cfg(feature = "contracts")]
 impl PublicApiTermAdjustmentRuleDtoType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RAISE",
+        "REDUCTION",
+        "NEW_BASIC_AMOUNT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7299,6 +8986,17 @@ impl rt::StringEnum for PublicApiTermAdjustmentRuleDtoType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for PublicApiTermAdjustmentRuleDtoType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -7350,6 +9048,17 @@ pub enum RuntimeExtensionType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl RuntimeExtensionType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "WITH_EXTENSION",
+        "WITHOUT_EXTENSION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7372,6 +9081,17 @@ impl rt::StringEnum for RuntimeExtensionType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for RuntimeExtensionType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -7449,6 +9169,18 @@ pub enum State {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl State {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INITIATE",
+        "FAILURE",
+        "COMPLETE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7473,6 +9205,17 @@ impl rt::StringEnum for State {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::str::FromStr for State {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -7639,6 +9382,22 @@ pub enum TaxIdValidationResultDtoErrorsItem {
 
 #[cfg(feature = "validation")]
 impl TaxIdValidationResultDtoErrorsItem {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INVALID_TAX_ID",
+        "MISSING_LASTNAME",
+        "MISSING_FIRSTNAME",
+        "MISSING_GENDER",
+        "UNSUPPORTED_GENDER",
+        "MISSING_DATE_OF_BIRTH",
+        "MISSING_PLACE_OR_COUNTRY_OF_BIRTH",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7671,6 +9430,17 @@ impl rt::StringEnum for TaxIdValidationResultDtoErrorsItem {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "validation")]
+impl std::str::FromStr for TaxIdValidationResultDtoErrorsItem {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -7708,6 +9478,17 @@ pub enum TenantBusinessType {
 
 #[cfg(feature = "tenant")]
 impl TenantBusinessType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "SMALL_BUSINESS",
+        "GLOBAL_ENTERPRISE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7730,6 +9511,17 @@ impl rt::StringEnum for TenantBusinessType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "tenant")]
+impl std::str::FromStr for TenantBusinessType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -7786,6 +9578,18 @@ pub enum TenantMultiBrandType {
 
 #[cfg(feature = "tenant")]
 impl TenantMultiBrandType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MAGICLINE",
+        "PERFECT_GYM",
+        "PERFECT_LEISURE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7810,6 +9614,17 @@ impl rt::StringEnum for TenantMultiBrandType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "tenant")]
+impl std::str::FromStr for TenantMultiBrandType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -7857,6 +9672,27 @@ pub enum TenantUsageType {
 
 #[cfg(feature = "tenant")]
 impl TenantUsageType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BLUEPRINT",
+        "DEMO_POOL",
+        "DEMO",
+        "EMPTY_POOL",
+        "EMPTY",
+        "INTERNAL",
+        "PARTNER",
+        "PRODUCTION",
+        "TEST",
+        "TRAINING",
+        "SANDBOX_BLUEPRINT",
+        "SANDBOX_POOL",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7903,6 +9739,17 @@ impl rt::StringEnum for TenantUsageType {
 }
 
 #[cfg(feature = "tenant")]
+impl std::str::FromStr for TenantUsageType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "tenant")]
 impl std::fmt::Display for TenantUsageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -7934,8 +9781,16 @@ pub struct TermDto {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
-/// The same values as [`EffectivePeriodTimeBasedTermUnit`].
-pub type TermDtoTermUnit = EffectivePeriodTimeBasedTermUnit;
+impl TermDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `term`, `term_unit`.
+    pub fn new(term: i32, term_unit: TermDtoTermUnit) -> Self {
+        Self { term, term_unit }
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+/// The same values as [`PaymentFrequencyUnit`].
+pub type TermDtoTermUnit = PaymentFrequencyUnit;
 
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -7970,6 +9825,19 @@ pub enum TermStrategy {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl TermStrategy {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CONTRACT_START",
+        "FIXED",
+        "END_OF_CURRENT_TERM",
+        "START_OF_NEXT_TERM",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7996,6 +9864,17 @@ impl rt::StringEnum for TermStrategy {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for TermStrategy {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -8030,6 +9909,14 @@ pub struct TermWithPriceDto {
     pub term: TermDto,
 }
 
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl TermWithPriceDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `price`, `term`.
+    pub fn new(price: MoneyDto, term: TermDto) -> Self {
+        Self { price, term }
+    }
+}
+
 #[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeDefinition {
@@ -8042,6 +9929,14 @@ pub enum TimeDefinition {
 
 #[cfg(feature = "studios")]
 impl TimeDefinition {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["UTC", "WALL", "STANDARD"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8066,6 +9961,17 @@ impl rt::StringEnum for TimeDefinition {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::str::FromStr for TimeDefinition {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -8100,6 +10006,17 @@ pub struct TimePeriodClientDto {
     pub start_date: rt::chrono::NaiveDate,
 }
 
+#[cfg(feature = "contracts")]
+impl TimePeriodClientDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `end_date`, `start_date`.
+    pub fn new(
+        end_date: rt::chrono::NaiveDate,
+        start_date: rt::chrono::NaiveDate,
+    ) -> Self {
+        Self { end_date, start_date }
+    }
+}
+
 #[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8121,6 +10038,20 @@ pub struct TokenizationStateDto {
     pub user_token: Option<rt::uuid::Uuid>,
 }
 
+#[cfg(feature = "credit-card-tokenization")]
+impl TokenizationStateDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `state`.
+    pub fn new(state: State) -> Self {
+        Self {
+            error_message: None,
+            payment_instrument_dto: None,
+            public_user_token: None,
+            state,
+            user_token: None,
+        }
+    }
+}
+
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {
@@ -8135,6 +10066,20 @@ pub enum Type {
 
 #[cfg(feature = "contracts")]
 impl Type {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNDEFINED",
+        "CUSTOM",
+        "CONTRACT_SWITCH",
+        "REST_MATURITY",
+        "DUNNING",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8163,6 +10108,17 @@ impl rt::StringEnum for Type {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for Type {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -8211,6 +10167,26 @@ pub struct UtilizationItemDto {
     pub start_time: LocalTime,
 }
 
+#[cfg(feature = "studios")]
+impl UtilizationItemDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `end_time`, `is_current`, `level`, `percentage`, `start_time`.
+    pub fn new(
+        end_time: LocalTime,
+        is_current: bool,
+        level: Level,
+        percentage: i32,
+        start_time: LocalTime,
+    ) -> Self {
+        Self {
+            end_time,
+            is_current,
+            level,
+            percentage,
+            start_time,
+        }
+    }
+}
+
 #[cfg(feature = "previews")]
 /// Effective period type in which a discount is applied
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -8224,6 +10200,18 @@ pub enum VoucherEffectivePeriod {
 
 #[cfg(feature = "previews")]
 impl VoucherEffectivePeriod {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNLIMITED",
+        "INITIAL_TERM",
+        "TIME_BASED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8248,6 +10236,17 @@ impl rt::StringEnum for VoucherEffectivePeriod {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr for VoucherEffectivePeriod {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -8298,6 +10297,31 @@ pub enum VoucherErrorCode {
 }
 
 impl VoucherErrorCode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ENTITY_NOT_FOUND",
+        "CONFLICT",
+        "BAD_REQUEST",
+        "REQUIRED_PARAMETER_MISSING",
+        "VALIDATION_FAILED",
+        "FORBIDDEN",
+        "OPERATION_NOT_ALLOWED_FOR_STUDIO",
+        "SERVER_ERROR",
+        "FEATURE_DISABLED",
+        "STUDIO_NOT_IN_GERMANY",
+        "VOUCHER_VALIDATION_FAILED_INVALID_CODE",
+        "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE",
+        "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD",
+        "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE",
+        "TRIALSESSION_ALREADY_BOOKED",
+        "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8370,6 +10394,16 @@ impl rt::StringEnum for VoucherErrorCode {
     }
 }
 
+impl std::str::FromStr for VoucherErrorCode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
 impl std::fmt::Display for VoucherErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -8405,6 +10439,20 @@ pub enum VoucherType {
 
 #[cfg(feature = "previews")]
 impl VoucherType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CONTRACT",
+        "CREDIT",
+        "DISCOUNT",
+        "COMPANY_FEE_SPLIT",
+        "CHECKIN",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8433,6 +10481,17 @@ impl rt::StringEnum for VoucherType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr for VoucherType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 

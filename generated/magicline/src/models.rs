@@ -47,6 +47,19 @@ pub enum AccessMediumDtoType {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl AccessMediumDtoType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CARD_NUMBER",
+        "PIN",
+        "BARCODE",
+        "WALLET_PASS",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -73,6 +86,17 @@ impl rt::StringEnum for AccessMediumDtoType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl std::str::FromStr for AccessMediumDtoType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -159,6 +183,22 @@ pub struct AccountPreviewItem {
     pub charge_type: Option<ChargeType>,
 }
 
+#[cfg(feature = "membership-self-service")]
+impl AccountPreviewItem {
+    /// A value with every optional field empty. Takes the required fields in schema order: `due_date`, `amount`.
+    pub fn new(due_date: rt::chrono::NaiveDate, amount: Money) -> Self {
+        Self {
+            paid_period_from: None,
+            paid_period_to: None,
+            due_date,
+            description: None,
+            amount,
+            discounted_amount: None,
+            charge_type: None,
+        }
+    }
+}
+
 #[cfg(feature = "customers")]
 /// Representation of an additional information field
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -189,6 +229,24 @@ pub struct AdditionalInformationField {
     /// A list of list items. This is only used if the field type is a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_items: Option<Vec<AdditionalInformationListItem>>,
+}
+
+#[cfg(feature = "customers")]
+impl AdditionalInformationField {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `name`, `type_`.
+    pub fn new(
+        id: i64,
+        name: impl Into<String>,
+        type_: AdditionalInformationFieldType,
+    ) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            type_,
+            abbreviation: None,
+            list_items: None,
+        }
+    }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers", feature = "memberships"))]
@@ -264,6 +322,29 @@ pub struct AdditionalModule {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl AdditionalModule {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `name`, `image_url`, `payment_frequencies`, `term_information`.
+    pub fn new(
+        id: i64,
+        name: impl Into<String>,
+        image_url: impl Into<String>,
+        payment_frequencies: Vec<AdditionalModulePaymentFrequency>,
+        term_information: TermInformation,
+    ) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            description: None,
+            image_url: image_url.into(),
+            payment_frequencies,
+            term_information,
+            trial_period_config: None,
+            rate_codes: None,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// Represents an additional module contract
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -288,6 +369,20 @@ pub struct AdditionalModuleContractCancelation {
     ///
     /// Example: `1234`
     pub cancelation_reason_id: i64,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl AdditionalModuleContractCancelation {
+    /// A value with every optional field empty. Takes the required fields in schema order: `cancelation_date`, `cancelation_reason_id`.
+    pub fn new(
+        cancelation_date: rt::chrono::NaiveDate,
+        cancelation_reason_id: i64,
+    ) -> Self {
+        Self {
+            cancelation_date,
+            cancelation_reason_id,
+        }
+    }
 }
 
 #[cfg(feature = "membership-self-service")]
@@ -351,6 +446,32 @@ pub struct AdditionalModuleContractExtended {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl AdditionalModuleContractExtended {
+    /// A value with every optional field empty. Takes the required fields in schema order: `name`, `price`, `start_date`, `contract_cancelation_can_be_withdrawn`.
+    pub fn new(
+        name: impl Into<String>,
+        price: Money,
+        start_date: rt::chrono::NaiveDate,
+        contract_cancelation_can_be_withdrawn: bool,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            price,
+            start_date,
+            end_date: None,
+            cancelation_date: None,
+            last_possible_cancelation_date: None,
+            cancelation_reason: None,
+            contract_cancelation_status: None,
+            contract_cancelation_can_be_withdrawn,
+            trial_period: None,
+            rate_codes: None,
+            available_cancelation_dates: None,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// The same values as [`CancelationStatus`].
 pub type AdditionalModuleContractExtendedContractCancelationStatus = CancelationStatus;
 
@@ -399,6 +520,16 @@ pub struct AdditionalModuleContractValidationStatus {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl AdditionalModuleContractValidationStatus {
+    /// A value with every optional field empty. Takes the required fields in schema order: `validation_status`.
+    pub fn new(
+        validation_status: AdditionalModuleContractValidationStatusValidationStatus,
+    ) -> Self {
+        Self { validation_status }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// Status of the addtional module validation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdditionalModuleContractValidationStatusValidationStatus {
@@ -419,6 +550,21 @@ pub enum AdditionalModuleContractValidationStatusValidationStatus {
 
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleContractValidationStatusValidationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ADDITIONAL_MODULE_CONTRACT_ALREADY_PURCHASED",
+        "ADDITIONAL_MODULE_CONTRACT_INVALID_STATUS",
+        "ADDITIONAL_MODULE_NOT_FOUND",
+        "ADDITIONAL_MODULE_NOT_ONLINE_PURCHASABLE",
+        "ADDITIONAL_MODULE_TRIAL_PERIOD_NOT_BOOKABLE",
+        "ADDITIONAL_MODULE_PURCHASABLE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -469,6 +615,17 @@ impl rt::StringEnum for AdditionalModuleContractValidationStatusValidationStatus
 }
 
 #[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for AdditionalModuleContractValidationStatusValidationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for AdditionalModuleContractValidationStatusValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -508,6 +665,18 @@ pub struct AdditionalModuleExtension {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl AdditionalModuleExtension {
+    /// A value with every optional field empty. Takes the required fields in schema order: `extension_type`.
+    pub fn new(extension_type: AdditionalModuleExtensionExtensionType) -> Self {
+        Self {
+            extension_type,
+            term_extension: None,
+            extension_cancelation_period: None,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// Extension type of an additional module
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AdditionalModuleExtensionExtensionType {
@@ -521,6 +690,14 @@ pub enum AdditionalModuleExtensionExtensionType {
 
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleExtensionExtensionType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["TERM_EXTENSION", "NEW"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -543,6 +720,17 @@ impl rt::StringEnum for AdditionalModuleExtensionExtensionType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for AdditionalModuleExtensionExtensionType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -624,6 +812,21 @@ pub struct AdditionalModulePaymentFrequency {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl AdditionalModulePaymentFrequency {
+    /// A value with every optional field empty. Takes the required fields in schema order: `type_`.
+    pub fn new(type_: AdditionalModulePaymentFrequencyType) -> Self {
+        Self {
+            id: None,
+            type_,
+            term: None,
+            price: None,
+            month_days_to_prices: None,
+            terms_to_prices: None,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// The same values as [`MembershipOfferPaymentFrequencyType`].
 pub type AdditionalModulePaymentFrequencyType = MembershipOfferPaymentFrequencyType;
 
@@ -634,6 +837,14 @@ pub type AdditionalModulePaymentFrequencyType = MembershipOfferPaymentFrequencyT
 pub struct AdditionalModuleTermToPrice {
     pub term: Term,
     pub price: Money,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl AdditionalModuleTermToPrice {
+    /// A value with every optional field empty. Takes the required fields in schema order: `term`, `price`.
+    pub fn new(term: Term, price: Money) -> Self {
+        Self { term, price }
+    }
 }
 
 #[cfg(feature = "membership-self-service")]
@@ -651,6 +862,14 @@ pub struct AdditionalModuleTrialPeriodConfig {
         deserialize_with = "rt::lenient::option_string"
     )]
     pub description: Option<String>,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl AdditionalModuleTrialPeriodConfig {
+    /// A value with every optional field empty. Takes the required fields in schema order: `term`.
+    pub fn new(term: Term) -> Self {
+        Self { term, description: None }
+    }
 }
 
 #[cfg(feature = "finance")]
@@ -680,6 +899,95 @@ pub struct AddressDetails {
     pub address_status: Option<AddressStatus>,
 }
 
+#[cfg(any(feature = "leads", feature = "trial-offers"))]
+/// Represents the mode of an input field
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AddressMode {
+    /// The input is disabled
+    Inactive,
+    /// The input is optional
+    Optional,
+    /// The input is mandatory
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "leads", feature = "trial-offers"))]
+impl AddressMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-offers"))]
+impl rt::StringEnum for AddressMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-offers"))]
+impl std::str::FromStr for AddressMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-offers"))]
+impl std::fmt::Display for AddressMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-offers"))]
+impl serde::Serialize for AddressMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-offers"))]
+impl<'de> serde::Deserialize<'de> for AddressMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
 #[cfg(feature = "finance")]
 /// Describes the status of the address.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -706,6 +1014,18 @@ pub struct AddressStatus {
 }
 
 #[cfg(feature = "finance")]
+impl AddressStatus {
+    /// A value with every optional field empty. Takes the required fields in schema order: `type_`.
+    pub fn new(type_: AddressStatusType) -> Self {
+        Self {
+            type_,
+            status_information: None,
+            since: None,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
 /// Type of address status
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AddressStatusType {
@@ -719,6 +1039,14 @@ pub enum AddressStatusType {
 
 #[cfg(feature = "finance")]
 impl AddressStatusType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["VALID", "INVALID"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -741,6 +1069,17 @@ impl rt::StringEnum for AddressStatusType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for AddressStatusType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -812,6 +1151,95 @@ pub struct AgencyCollectionCaseUpdate {
     pub debts: Vec<DebtUpdate>,
 }
 
+#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
+/// Status of the amendment configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AmendmentConfigurationStatus {
+    /// No changes to data are possible.
+    Read,
+    /// Data can be changed, but needs verification to be applied to the customer.
+    ChangesRequireVerification,
+    /// Data can be changed, will be applied to the customer with immediate effect.
+    ChangesWithoutVerification,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
+impl AmendmentConfigurationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "READ",
+        "CHANGES_REQUIRE_VERIFICATION",
+        "CHANGES_WITHOUT_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "READ",
+            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
+            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
+impl rt::StringEnum for AmendmentConfigurationStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "READ" => Self::Read,
+            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
+            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
+impl std::str::FromStr for AmendmentConfigurationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
+impl std::fmt::Display for AmendmentConfigurationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
+impl serde::Serialize for AmendmentConfigurationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
+impl<'de> serde::Deserialize<'de> for AmendmentConfigurationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// Represents appointment booking request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -836,6 +1264,25 @@ pub struct AppointmentBookingRequest {
     /// Instructor ID list of the bookable appointment slot
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructor_ids: Option<Vec<i64>>,
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl AppointmentBookingRequest {
+    /// A value with every optional field empty. Takes the required fields in schema order: `customer_id`, `bookable_appointment_id`, `start_date_time`, `end_date_time`.
+    pub fn new(
+        customer_id: i64,
+        bookable_appointment_id: i64,
+        start_date_time: rt::DateTime,
+        end_date_time: rt::DateTime,
+    ) -> Self {
+        Self {
+            customer_id,
+            bookable_appointment_id,
+            start_date_time,
+            end_date_time,
+            instructor_ids: None,
+        }
+    }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
@@ -908,8 +1355,36 @@ pub struct AppointmentBookingResult {
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
-/// The same values as [`ClassSlotStatus`].
-pub type AppointmentBookingResultAppointmentStatus = ClassSlotStatus;
+impl AppointmentBookingResult {
+    /// A value with every optional field empty. Takes the required fields in schema order: `booking_id`, `booking_status`, `start_date_time`, `end_date_time`, `appointment_status`, `participant_status`.
+    pub fn new(
+        booking_id: i64,
+        booking_status: AppointmentBookingResultBookingStatus,
+        start_date_time: rt::DateTime,
+        end_date_time: rt::DateTime,
+        appointment_status: AppointmentBookingResultAppointmentStatus,
+        participant_status: AppointmentBookingResultParticipantStatus,
+    ) -> Self {
+        Self {
+            booking_id,
+            booking_status,
+            start_date_time,
+            end_date_time,
+            title: None,
+            duration: None,
+            category: None,
+            description: None,
+            img_url: None,
+            instructors: None,
+            appointment_status,
+            participant_status,
+        }
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+/// The same values as [`AppointmentStatus`].
+pub type AppointmentBookingResultAppointmentStatus = AppointmentStatus;
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// Status of the appointment booking
@@ -927,6 +1402,18 @@ pub enum AppointmentBookingResultBookingStatus {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResultBookingStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOKED",
+        "BOOKED_WITH_CONFIRMATION_REQUIRED",
+        "CANCELED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -951,6 +1438,17 @@ impl rt::StringEnum for AppointmentBookingResultBookingStatus {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl std::str::FromStr for AppointmentBookingResultBookingStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -1055,8 +1553,38 @@ pub struct AppointmentBookingResultWithCustomerId {
 }
 
 #[cfg(feature = "appointments")]
-/// The same values as [`ClassSlotStatus`].
-pub type AppointmentBookingResultWithCustomerIdAppointmentStatus = ClassSlotStatus;
+impl AppointmentBookingResultWithCustomerId {
+    /// A value with every optional field empty. Takes the required fields in schema order: `booking_id`, `booking_status`, `start_date_time`, `end_date_time`, `appointment_status`, `participant_status`, `customer_id`.
+    pub fn new(
+        booking_id: i64,
+        booking_status: AppointmentBookingResultWithCustomerIdBookingStatus,
+        start_date_time: rt::DateTime,
+        end_date_time: rt::DateTime,
+        appointment_status: AppointmentBookingResultWithCustomerIdAppointmentStatus,
+        participant_status: AppointmentBookingResultWithCustomerIdParticipantStatus,
+        customer_id: i64,
+    ) -> Self {
+        Self {
+            booking_id,
+            booking_status,
+            start_date_time,
+            end_date_time,
+            title: None,
+            duration: None,
+            category: None,
+            description: None,
+            img_url: None,
+            instructors: None,
+            appointment_status,
+            participant_status,
+            customer_id,
+        }
+    }
+}
+
+#[cfg(feature = "appointments")]
+/// The same values as [`AppointmentStatus`].
+pub type AppointmentBookingResultWithCustomerIdAppointmentStatus = AppointmentStatus;
 
 #[cfg(feature = "appointments")]
 /// The same values as [`AppointmentBookingResultBookingStatus`].
@@ -1075,6 +1603,16 @@ pub struct AppointmentBookingValidationResult {
     ///
     /// Example: `"RESOURCE_NOT_AVAILABLE"`
     pub validation_status: AppointmentBookingValidationResultValidationStatus,
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl AppointmentBookingValidationResult {
+    /// A value with every optional field empty. Takes the required fields in schema order: `validation_status`.
+    pub fn new(
+        validation_status: AppointmentBookingValidationResultValidationStatus,
+    ) -> Self {
+        Self { validation_status }
+    }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
@@ -1115,6 +1653,29 @@ pub enum AppointmentBookingValidationResultValidationStatus {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingValidationResultValidationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PAST_START_DATE_TIME",
+        "END_DATE_TIME_NOT_AFTER_START_DATE_TIME",
+        "PERIOD_DOES_NOT_MATCH",
+        "CUSTOMER_IN_OTHER_BOOKING",
+        "CUSTOMER_IDLE",
+        "NO_CONTINGENT",
+        "BOOKABLE_APPOINTMENT_RESTRICTIONS_NOT_FULFILLED",
+        "BOOKING_LIMIT_REACHED",
+        "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME",
+        "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME",
+        "STUDIO_CLOSED",
+        "RESOURCE_NOT_AVAILABLE",
+        "NOT_AVAILABLE",
+        "AVAILABLE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1181,6 +1742,17 @@ impl rt::StringEnum for AppointmentBookingValidationResultValidationStatus {
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl std::str::FromStr for AppointmentBookingValidationResultValidationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl std::fmt::Display for AppointmentBookingValidationResultValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1197,6 +1769,95 @@ impl serde::Serialize for AppointmentBookingValidationResultValidationStatus {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de>
 for AppointmentBookingValidationResultValidationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
+/// The status of a class slot
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AppointmentStatus {
+    /// The class slot is planned.
+    Planned,
+    /// The class slot is canceled.
+    Canceled,
+    /// The class slot is completed.
+    Completed,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
+impl AppointmentStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PLANNED",
+        "CANCELED",
+        "COMPLETED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Planned => "PLANNED",
+            Self::Canceled => "CANCELED",
+            Self::Completed => "COMPLETED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
+impl rt::StringEnum for AppointmentStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "PLANNED" => Self::Planned,
+            "CANCELED" => Self::Canceled,
+            "COMPLETED" => Self::Completed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
+impl std::str::FromStr for AppointmentStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
+impl std::fmt::Display for AppointmentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
+impl serde::Serialize for AppointmentStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
+impl<'de> serde::Deserialize<'de> for AppointmentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1239,6 +1900,19 @@ pub enum AttachmentType {
 
 #[cfg(feature = "memberships")]
 impl AttachmentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "FILE",
+        "URL",
+        "CONTRACT_PDF_PREVIEW",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1265,6 +1939,17 @@ impl rt::StringEnum for AttachmentType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for AttachmentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -1310,6 +1995,22 @@ pub struct Availability {
     /// Example: `"23:00:00"`
     #[serde(deserialize_with = "rt::lenient::string")]
     pub time_to: String,
+}
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
+impl Availability {
+    /// A value with every optional field empty. Takes the required fields in schema order: `day_of_week`, `time_from`, `time_to`.
+    pub fn new(
+        day_of_week: DayOfWeek,
+        time_from: impl Into<String>,
+        time_to: impl Into<String>,
+    ) -> Self {
+        Self {
+            day_of_week,
+            time_from: time_from.into(),
+            time_to: time_to.into(),
+        }
+    }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
@@ -1540,6 +2241,14 @@ pub struct BookingConfirmationResult {
     pub status: Status,
 }
 
+#[cfg(feature = "trial-offers")]
+impl BookingConfirmationResult {
+    /// A value with every optional field empty. Takes the required fields in schema order: `status`.
+    pub fn new(status: Status) -> Self {
+        Self { status }
+    }
+}
+
 #[cfg(feature = "customers-account")]
 /// Data of one booking entry for a customer
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1562,6 +2271,25 @@ pub struct BookingEntry {
     pub open_amount: Option<Money>,
     /// Whether or not the booking was transferred into an installment plan
     pub installment_plan: bool,
+}
+
+#[cfg(feature = "customers-account")]
+impl BookingEntry {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `due_date`, `installment_plan`.
+    pub fn new(
+        id: i64,
+        due_date: rt::chrono::NaiveDate,
+        installment_plan: bool,
+    ) -> Self {
+        Self {
+            id,
+            due_date,
+            description: None,
+            amount: None,
+            open_amount: None,
+            installment_plan,
+        }
+    }
 }
 
 #[cfg(feature = "customers-account")]
@@ -1600,6 +2328,19 @@ pub enum BookingStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl BookingStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOKED",
+        "BOOKED_WITH_CONFIRMATION_REQUIRED",
+        "WAITING_LIST",
+        "CANCELED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1626,6 +2367,17 @@ impl rt::StringEnum for BookingStatus {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl std::str::FromStr for BookingStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -1674,6 +2426,21 @@ pub enum BusinessRole {
 
 #[cfg(feature = "employees")]
 impl BusinessRole {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "STUDIO_OWNER",
+        "STUDIO_MANAGER",
+        "TRAINER",
+        "SERVICE_EMPLOYEE",
+        "ADMINISTRATION_OR_FINANCE",
+        "MARKETING",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1704,6 +2471,17 @@ impl rt::StringEnum for BusinessRole {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "employees")]
+impl std::str::FromStr for BusinessRole {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -1771,6 +2549,14 @@ pub enum CancelationOrigin {
 
 #[cfg(feature = "membership-self-service")]
 impl CancelationOrigin {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["STUDIO", "CUSTOMER"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1793,6 +2579,17 @@ impl rt::StringEnum for CancelationOrigin {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for CancelationOrigin {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -1835,6 +2632,18 @@ pub enum CancelationStatus {
 
 #[cfg(feature = "membership-self-service")]
 impl CancelationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CANCELED",
+        "PENDING_VERIFICATION",
+        "PENDING_WITHDRAWAL_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1859,6 +2668,17 @@ impl rt::StringEnum for CancelationStatus {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for CancelationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -1899,6 +2719,14 @@ pub enum CancelationStrategy {
 
 #[cfg(feature = "memberships")]
 impl CancelationStrategy {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["TERM", "RECEIPT_DATE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1921,6 +2749,17 @@ impl rt::StringEnum for CancelationStrategy {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for CancelationStrategy {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -1960,6 +2799,14 @@ pub enum CardNumberFormat {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl CardNumberFormat {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DECIMAL", "HEX_MSB", "HEX_LSB"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1984,6 +2831,17 @@ impl rt::StringEnum for CardNumberFormat {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl std::str::FromStr for CardNumberFormat {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -2034,6 +2892,18 @@ pub enum ChargeAdjustmentType {
 
 #[cfg(feature = "memberships")]
 impl ChargeAdjustmentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RELATIVE",
+        "ABSOLUTE",
+        "BASIC_AMOUNT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2058,6 +2928,17 @@ impl rt::StringEnum for ChargeAdjustmentType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for ChargeAdjustmentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -2106,6 +2987,21 @@ pub enum ChargeType {
 
 #[cfg(feature = "membership-self-service")]
 impl ChargeType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MEMBERSHIP_CHARGE",
+        "BONUS_PERIOD_CHARGE",
+        "CONTRACT_IDLE_PERIOD_CHARGE",
+        "IDLE_PERIOD_CHARGE",
+        "TRIAL_PERIOD_CHARGE",
+        "FLAT_FEE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2136,6 +3032,17 @@ impl rt::StringEnum for ChargeType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for ChargeType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -2388,11 +3295,35 @@ pub struct ClassSlotBookingResult {
     /// The status of a class slot
     ///
     /// Example: `"COMPLETED"`
-    pub class_slot_status: ClassSlotStatus,
+    pub class_slot_status: AppointmentStatus,
     /// The status of a participant
     ///
     /// Example: `"PARTICIPATING"`
     pub participant_status: ParticipantStatus,
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl ClassSlotBookingResult {
+    /// A value with every optional field empty. Takes the required fields in schema order: `booking_id`, `booking_status`, `class_slot_id`, `class_id`, `customer_id`, `class_slot_status`, `participant_status`.
+    pub fn new(
+        booking_id: i64,
+        booking_status: BookingStatus,
+        class_slot_id: i64,
+        class_id: i64,
+        customer_id: i64,
+        class_slot_status: AppointmentStatus,
+        participant_status: ParticipantStatus,
+    ) -> Self {
+        Self {
+            booking_id,
+            booking_status,
+            class_slot_id,
+            class_id,
+            customer_id,
+            class_slot_status,
+            participant_status,
+        }
+    }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
@@ -2404,6 +3335,16 @@ pub struct ClassSlotBookingValidationResult {
     ///
     /// Example: `"AVAILABLE"`
     pub validation_status: ClassSlotBookingValidationResultValidationStatus,
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl ClassSlotBookingValidationResult {
+    /// A value with every optional field empty. Takes the required fields in schema order: `validation_status`.
+    pub fn new(
+        validation_status: ClassSlotBookingValidationResultValidationStatus,
+    ) -> Self {
+        Self { validation_status }
+    }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
@@ -2438,6 +3379,26 @@ pub enum ClassSlotBookingValidationResultValidationStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingValidationResultValidationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "AVAILABLE",
+        "NO_CONTINGENT",
+        "BOOKING_LIMIT_REACHED",
+        "CUSTOMER_ALREADY_BOOKED",
+        "CUSTOMER_IDLE",
+        "CUSTOMER_IN_OTHER_BOOKING",
+        "DISPLAY_ONLY",
+        "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME",
+        "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME",
+        "STUDIO_CLOSED",
+        "NOT_AVAILABLE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2490,6 +3451,17 @@ impl rt::StringEnum for ClassSlotBookingValidationResultValidationStatus {
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl std::str::FromStr for ClassSlotBookingValidationResultValidationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl std::fmt::Display for ClassSlotBookingValidationResultValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -2529,72 +3501,6 @@ pub struct ClassSlotSlicedResult {
     pub offset: String,
 }
 
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-/// The status of a class slot
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ClassSlotStatus {
-    /// The class slot is planned.
-    Planned,
-    /// The class slot is canceled.
-    Canceled,
-    /// The class slot is completed.
-    Completed,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl ClassSlotStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Planned => "PLANNED",
-            Self::Canceled => "CANCELED",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl rt::StringEnum for ClassSlotStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PLANNED" => Self::Planned,
-            "CANCELED" => Self::Canceled,
-            "COMPLETED" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl std::fmt::Display for ClassSlotStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl serde::Serialize for ClassSlotStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl<'de> serde::Deserialize<'de> for ClassSlotStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Defines whether a class is held in the studio or virtually
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2607,6 +3513,14 @@ pub enum ClassType {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["STUDIO", "STREAM"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2629,6 +3543,17 @@ impl rt::StringEnum for ClassType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl std::str::FromStr for ClassType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -2785,6 +3710,14 @@ pub struct ClosureOption {
 }
 
 #[cfg(feature = "finance")]
+impl ClosureOption {
+    /// A value with every optional field empty. Takes the required fields in schema order: `key`, `value`.
+    pub fn new(key: Key, value: impl Into<String>) -> Self {
+        Self { key, value: value.into() }
+    }
+}
+
+#[cfg(feature = "finance")]
 /// Must be set in case the case has been closed
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -2817,6 +3750,20 @@ pub struct ClosureUpdate {
 }
 
 #[cfg(feature = "finance")]
+impl ClosureUpdate {
+    /// A value with every optional field empty. Takes the required fields in schema order: `type_`, `date`.
+    pub fn new(type_: ClosureUpdateType, date: rt::chrono::NaiveDate) -> Self {
+        Self {
+            type_,
+            options: None,
+            date,
+            rejection_reason: None,
+            closure_reason: None,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
 /// Closure type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ClosureUpdateType {
@@ -2834,6 +3781,19 @@ pub enum ClosureUpdateType {
 
 #[cfg(feature = "finance")]
 impl ClosureUpdateType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "POSITIVE",
+        "NEGATIVE",
+        "REVERSAL",
+        "REJECTION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2860,6 +3820,17 @@ impl rt::StringEnum for ClosureUpdateType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for ClosureUpdateType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -2958,6 +3929,23 @@ pub enum CommunicationChannel {
     )
 )]
 impl CommunicationChannel {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "LETTER",
+        "EMAIL",
+        "TEXT_MESSAGE",
+        "PHONE",
+        "FAX",
+        "CONVERSATION",
+        "CHAT",
+        "OTHER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2999,6 +3987,24 @@ impl rt::StringEnum for CommunicationChannel {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
+impl std::str::FromStr for CommunicationChannel {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -3082,6 +4088,27 @@ pub struct CommunicationChannelWrapper {
         feature = "memberships"
     )
 )]
+impl CommunicationChannelWrapper {
+    /// A value with every optional field empty. Takes the required fields in schema order: `communication_channel`.
+    pub fn new(
+        communication_channel: CommunicationChannelWrapperCommunicationChannel,
+    ) -> Self {
+        Self {
+            communication_channel,
+            customer_overridable: None,
+            active: None,
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 /// The same values as [`CommunicationChannel`].
 pub type CommunicationChannelWrapperCommunicationChannel = CommunicationChannel;
 
@@ -3099,6 +4126,14 @@ pub enum CommunicationDirection {
 
 #[cfg(feature = "customers-communication")]
 impl CommunicationDirection {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INCOMING", "OUTGOING"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3121,6 +4156,17 @@ impl rt::StringEnum for CommunicationDirection {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl std::str::FromStr for CommunicationDirection {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -3231,6 +4277,30 @@ pub struct CommunicationThreadRequest {
 }
 
 #[cfg(feature = "customers-communication")]
+impl CommunicationThreadRequest {
+    /// A value with every optional field empty. Takes the required fields in schema order: `communication_thread_status`, `subject`, `content`, `communication_direction`, `communication_channel`.
+    pub fn new(
+        communication_thread_status: CommunicationThreadStatus,
+        subject: impl Into<String>,
+        content: impl Into<String>,
+        communication_direction: CommunicationDirection,
+        communication_channel: CommunicationChannel,
+    ) -> Self {
+        Self {
+            communication_thread_status,
+            ticket_number: None,
+            subject: subject.into(),
+            content: content.into(),
+            communication_direction,
+            ticket_link: None,
+            communication_channel,
+            agent: None,
+            communication_date_time: None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-communication")]
 /// Communication thread response
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -3299,6 +4369,36 @@ pub struct CommunicationThreadResponse {
 }
 
 #[cfg(feature = "customers-communication")]
+impl CommunicationThreadResponse {
+    /// A value with every optional field empty. Takes the required fields in schema order: `customer_id`, `communication_id`, `thread_id`, `communication_thread_status`, `subject`, `content`, `communication_direction`, `communication_channel`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        customer_id: i64,
+        communication_id: i64,
+        thread_id: i64,
+        communication_thread_status: CommunicationThreadResponseCommunicationThreadStatus,
+        subject: impl Into<String>,
+        content: impl Into<String>,
+        communication_direction: CommunicationThreadResponseCommunicationDirection,
+        communication_channel: CommunicationThreadResponseCommunicationChannel,
+    ) -> Self {
+        Self {
+            customer_id,
+            communication_id,
+            thread_id,
+            communication_thread_status,
+            ticket_number: None,
+            subject: subject.into(),
+            content: content.into(),
+            communication_direction,
+            ticket_link: None,
+            communication_channel,
+            agent: None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-communication")]
 /// The same values as [`CommunicationChannel`].
 pub type CommunicationThreadResponseCommunicationChannel = CommunicationChannel;
 
@@ -3326,6 +4426,14 @@ pub enum CommunicationThreadStatus {
 
 #[cfg(feature = "customers-communication")]
 impl CommunicationThreadStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["CREATED", "ONGOING", "CLOSED"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3350,6 +4458,17 @@ impl rt::StringEnum for CommunicationThreadStatus {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl std::str::FromStr for CommunicationThreadStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -3395,6 +4514,18 @@ pub struct ContactDetails {
 }
 
 #[cfg(feature = "finance")]
+impl ContactDetails {
+    /// A value with every optional field empty. Takes the required fields in schema order: `type_`, `value`.
+    pub fn new(type_: ContactDetailsType, value: impl Into<String>) -> Self {
+        Self {
+            type_,
+            value: value.into(),
+            status: None,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
 /// Type of contact data
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactDetailsType {
@@ -3416,6 +4547,21 @@ pub enum ContactDetailsType {
 
 #[cfg(feature = "finance")]
 impl ContactDetailsType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "TEL_PRIVATE",
+        "TEL_PRIVATE_MOBILE",
+        "TEL_BUSINESS",
+        "TEL_BUSINESS_MOBILE",
+        "FAX",
+        "EMAIL",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3446,6 +4592,17 @@ impl rt::StringEnum for ContactDetailsType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for ContactDetailsType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -3493,6 +4650,17 @@ pub struct ContactStatus {
 }
 
 #[cfg(feature = "finance")]
+impl ContactStatus {
+    /// A value with every optional field empty. Takes the required fields in schema order: `type_`.
+    pub fn new(type_: ContactStatusType) -> Self {
+        Self {
+            type_,
+            status_information: None,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
 /// Type of contact status
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ContactStatusType {
@@ -3522,6 +4690,25 @@ pub enum ContactStatusType {
 
 #[cfg(feature = "finance")]
 impl ContactStatusType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NO_EMAIL",
+        "NOT_YET_USED",
+        "VALIDATION_IN_PROGRESS",
+        "VALID",
+        "VALID_READ",
+        "INVALID",
+        "WARNING",
+        "REFUSED",
+        "REFUSED_FULL",
+        "REFUSED_VIRUS",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3560,6 +4747,17 @@ impl rt::StringEnum for ContactStatusType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for ContactStatusType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -3674,6 +4872,51 @@ pub struct Contract {
     pub third_party_id: Option<String>,
 }
 
+#[cfg(feature = "customers")]
+impl Contract {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `created_date`, `start_date`, `end_date`, `rate_name`, `contract_status`, `cancelled`, `price`, `price_details`, `last_possible_cancellation_date`, `term`, `extension_term`.
+    #[allow(deprecated)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: i64,
+        created_date: rt::chrono::NaiveDate,
+        start_date: rt::chrono::NaiveDate,
+        end_date: rt::chrono::NaiveDate,
+        rate_name: impl Into<String>,
+        contract_status: ContractStatus,
+        cancelled: bool,
+        price: f64,
+        price_details: PriceDetails,
+        last_possible_cancellation_date: rt::chrono::NaiveDate,
+        term: TimePeriod,
+        extension_term: TimePeriod,
+    ) -> Self {
+        Self {
+            id,
+            created_date,
+            start_date,
+            end_date,
+            rate_name: rate_name.into(),
+            rate_codes: None,
+            contract_status,
+            cancellation_period: None,
+            cancelled,
+            cancellation_date: None,
+            cancellation_receipt_date: None,
+            cancellation_reason: None,
+            price,
+            price_details,
+            last_possible_cancellation_date,
+            term,
+            extension_term,
+            flat_fee_contracts: None,
+            module_contracts: None,
+            signed_document_url: None,
+            third_party_id: None,
+        }
+    }
+}
+
 #[cfg(feature = "membership-self-service")]
 /// contract cancelation reason information for studio
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3732,6 +4975,30 @@ pub struct ContractDetails {
     pub cancellation_period: Option<Recurrence>,
 }
 
+#[cfg(feature = "finance")]
+impl ContractDetails {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `start_date`, `end_date`, `created_date`, `cancelled`.
+    pub fn new(
+        id: i64,
+        start_date: rt::chrono::NaiveDate,
+        end_date: rt::chrono::NaiveDate,
+        created_date: rt::chrono::NaiveDate,
+        cancelled: bool,
+    ) -> Self {
+        Self {
+            id,
+            rate_name: None,
+            start_date,
+            end_date,
+            created_date,
+            cancelled,
+            contract_period: None,
+            extension_period: None,
+            cancellation_period: None,
+        }
+    }
+}
+
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// Represents a mapping from a month day to a price for a contract (that month day).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3787,6 +5054,21 @@ pub struct ContractPaymentFrequency {
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl ContractPaymentFrequency {
+    /// A value with every optional field empty. Takes the required fields in schema order: `type_`.
+    pub fn new(type_: ContractPaymentFrequencyType) -> Self {
+        Self {
+            id: None,
+            type_,
+            term: None,
+            price: None,
+            month_days_to_prices: None,
+            terms_to_prices: None,
+        }
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// The same values as [`MembershipOfferPaymentFrequencyType`].
 pub type ContractPaymentFrequencyType = MembershipOfferPaymentFrequencyType;
 
@@ -3806,6 +5088,18 @@ pub enum ContractPreUseType {
 
 #[cfg(feature = "memberships")]
 impl ContractPreUseType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NOT_AVAILABLE",
+        "CHARGEABLE",
+        "FREE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3830,6 +5124,17 @@ impl rt::StringEnum for ContractPreUseType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for ContractPreUseType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -3870,6 +5175,14 @@ pub enum ContractStatus {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl ContractStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3892,6 +5205,17 @@ impl rt::StringEnum for ContractStatus {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl std::str::FromStr for ContractStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -3925,6 +5249,14 @@ impl<'de> serde::Deserialize<'de> for ContractStatus {
 pub struct ContractTermToPrice {
     pub term: Term,
     pub price: Money,
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl ContractTermToPrice {
+    /// A value with every optional field empty. Takes the required fields in schema order: `term`, `price`.
+    pub fn new(term: Term, price: Money) -> Self {
+        Self { term, price }
+    }
 }
 
 #[cfg(feature = "memberships")]
@@ -4290,6 +5622,61 @@ pub struct Customer {
     pub access_mediums: Option<Vec<AccessMediumDto>>,
 }
 
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl Customer {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `status`, `access_refusal`.
+    #[allow(deprecated)]
+    pub fn new(id: i64, status: CustomerStatus, access_refusal: bool) -> Self {
+        Self {
+            id,
+            customer_number: None,
+            first_name: None,
+            second_first_name: None,
+            last_name: None,
+            second_last_name: None,
+            date_of_birth: None,
+            email: None,
+            gender: None,
+            street: None,
+            house_number: None,
+            zip_code: None,
+            city: None,
+            country: None,
+            second_street: None,
+            city_part: None,
+            district: None,
+            street_type: None,
+            street_block: None,
+            portal: None,
+            stairway: None,
+            door: None,
+            province: None,
+            additional_address_information: None,
+            floor: None,
+            building_name: None,
+            status,
+            card_numbers: None,
+            image_url: None,
+            phone_private: None,
+            phone_private_mobile: None,
+            phone_business: None,
+            phone_business_mobile: None,
+            idle_periods: None,
+            bank_account: None,
+            access_refusal,
+            access_restrictions: None,
+            uuid: None,
+            referral_code: None,
+            studio_id: None,
+            preferred_language: None,
+            additional_information_field_assignments: None,
+            third_party_id: None,
+            created_date_time: None,
+            access_mediums: None,
+        }
+    }
+}
+
 #[cfg(feature = "customers")]
 /// Customer's access code
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -4309,6 +5696,18 @@ pub struct CustomerAccessCode {
     /// Example: `"0049267681211943991"`
     #[serde(deserialize_with = "rt::lenient::string")]
     pub content: String,
+}
+
+#[cfg(feature = "customers")]
+impl CustomerAccessCode {
+    /// A value with every optional field empty. Takes the required fields in schema order: `format`, `content`.
+    pub fn new(format: Format, content: impl Into<String>) -> Self {
+        Self {
+            format,
+            expires_at: None,
+            content: content.into(),
+        }
+    }
 }
 
 #[cfg(feature = "customers-account")]
@@ -4691,6 +6090,26 @@ pub struct CustomerIdlePeriod {
     pub unlimited: bool,
 }
 
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl CustomerIdlePeriod {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `start_date`, `end_date`, `unlimited`.
+    pub fn new(
+        id: i64,
+        start_date: rt::chrono::NaiveDate,
+        end_date: rt::chrono::NaiveDate,
+        unlimited: bool,
+    ) -> Self {
+        Self {
+            id,
+            start_date,
+            end_date,
+            reason: None,
+            contract: None,
+            unlimited,
+        }
+    }
+}
+
 #[cfg(feature = "customers")]
 /// Customer's image
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4743,6 +6162,27 @@ pub struct CustomerMasterData {
     ///
     /// Example: `"DR"`
     pub customer_title: CustomerTitle,
+}
+
+#[cfg(feature = "customers-self-service")]
+impl CustomerMasterData {
+    /// A value with every optional field empty. Takes the required fields in schema order: `first_name`, `last_name`, `gender`, `date_of_birth`, `customer_title`.
+    pub fn new(
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        gender: CustomerMasterDataGender,
+        date_of_birth: rt::chrono::NaiveDate,
+        customer_title: CustomerTitle,
+    ) -> Self {
+        Self {
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            gender,
+            date_of_birth,
+            country_of_birth: None,
+            customer_title,
+        }
+    }
 }
 
 #[cfg(feature = "customers-self-service")]
@@ -4823,6 +6263,18 @@ pub enum CustomerStatus {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl CustomerStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MEMBER",
+        "PROSPECT",
+        "FORMER_MEMBER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4847,6 +6299,17 @@ impl rt::StringEnum for CustomerStatus {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl std::str::FromStr for CustomerStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -4889,6 +6352,14 @@ pub enum CustomerTitle {
 
 #[cfg(feature = "customers-self-service")]
 impl CustomerTitle {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "DR", "PROF"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4913,6 +6384,17 @@ impl rt::StringEnum for CustomerTitle {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr for CustomerTitle {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -5060,6 +6542,17 @@ pub struct DatePeriod {
     pub end_date: rt::chrono::NaiveDate,
 }
 
+#[cfg(feature = "memberships")]
+impl DatePeriod {
+    /// A value with every optional field empty. Takes the required fields in schema order: `start_date`, `end_date`.
+    pub fn new(
+        start_date: rt::chrono::NaiveDate,
+        end_date: rt::chrono::NaiveDate,
+    ) -> Self {
+        Self { start_date, end_date }
+    }
+}
+
 #[cfg(any(feature = "memberships", feature = "studios"))]
 /// Day of the week
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5077,6 +6570,22 @@ pub enum DayOfWeek {
 
 #[cfg(any(feature = "memberships", feature = "studios"))]
 impl DayOfWeek {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MONDAY",
+        "TUESDAY",
+        "WEDNESDAY",
+        "THURSDAY",
+        "FRIDAY",
+        "SATURDAY",
+        "SUNDAY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5109,6 +6618,17 @@ impl rt::StringEnum for DayOfWeek {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
+impl std::str::FromStr for DayOfWeek {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -5200,6 +6720,37 @@ pub struct Debt {
 }
 
 #[cfg(feature = "finance")]
+impl Debt {
+    /// A value with every optional field empty. Takes the required fields in schema order: `debt_id`, `debt_date`, `amount`, `currency`, `type_`, `designation`, `recurrence`.
+    pub fn new(
+        debt_id: impl Into<String>,
+        debt_date: rt::chrono::NaiveDate,
+        amount: f64,
+        currency: impl Into<String>,
+        type_: DebtType,
+        designation: impl Into<String>,
+        recurrence: Recurrence,
+    ) -> Self {
+        Self {
+            debt_id: debt_id.into(),
+            debt_date,
+            contract_start_date: None,
+            amount,
+            currency: currency.into(),
+            type_,
+            designation: designation.into(),
+            recurrence,
+            service_period_start_date: None,
+            service_period_end_date: None,
+            maturity_type: None,
+            latest_rejection_reason: None,
+            contract_id: None,
+            block: None,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
 /// Contains the debt collection configuration for the partner.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -5249,6 +6800,14 @@ pub enum DebtCollectionType {
 
 #[cfg(feature = "finance")]
 impl DebtCollectionType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["TRUST", "PURCHASE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5271,6 +6830,17 @@ impl rt::StringEnum for DebtCollectionType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for DebtCollectionType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -5341,6 +6911,21 @@ pub enum DebtType {
 
 #[cfg(feature = "finance")]
 impl DebtType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PRINCIPAL_CLAIM",
+        "SALE",
+        "DEBT_CLAIM",
+        "FLAT_FEE",
+        "DUNNING_FEE",
+        "BANK_FEE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5371,6 +6956,17 @@ impl rt::StringEnum for DebtType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for DebtType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -5653,6 +7249,14 @@ pub enum DerecognizeRemainingDebtsOnClosure {
 
 #[cfg(feature = "finance")]
 impl DerecognizeRemainingDebtsOnClosure {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["BY_PARTNER", "ALWAYS"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5675,6 +7279,17 @@ impl rt::StringEnum for DerecognizeRemainingDebtsOnClosure {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for DerecognizeRemainingDebtsOnClosure {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -5750,6 +7365,87 @@ pub struct DeviceActivationResponse {
     pub access_token: Option<String>,
 }
 
+#[cfg(feature = "memberships")]
+/// Age based adjustment type
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DiscountType {
+    /// Absolute adjustment of the price
+    Absolute,
+    /// Percentage adjustment of the price
+    Percentage,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl DiscountType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Absolute => "ABSOLUTE",
+            Self::Percentage => "PERCENTAGE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for DiscountType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ABSOLUTE" => Self::Absolute,
+            "PERCENTAGE" => Self::Percentage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for DiscountType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for DiscountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for DiscountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for DiscountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
 #[cfg(any(feature = "customers", feature = "memberships"))]
 /// Information from an official document that identifies the customer
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5764,6 +7460,17 @@ pub struct DocumentIdentification {
     ///
     /// Example: `"ID_CARD"`
     pub document_type: DocumentType,
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl DocumentIdentification {
+    /// A value with every optional field empty. Takes the required fields in schema order: `document_number`, `document_type`.
+    pub fn new(document_number: impl Into<String>, document_type: DocumentType) -> Self {
+        Self {
+            document_number: document_number.into(),
+            document_type,
+        }
+    }
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
@@ -5788,6 +7495,21 @@ pub enum DocumentType {
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl DocumentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ID_CARD",
+        "PASSPORT",
+        "DRIVERS_LICENCE",
+        "RESIDENCE_PERMIT",
+        "NATIONAL_ID_NUMBER",
+        "OTHERS",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5822,6 +7544,17 @@ impl rt::StringEnum for DocumentType {
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
+impl std::str::FromStr for DocumentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 impl std::fmt::Display for DocumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -5837,6 +7570,95 @@ impl serde::Serialize for DocumentType {
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl<'de> serde::Deserialize<'de> for DocumentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// The type of period for which the voucher is applied, if a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriod instead to see periods per discount period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EffectivePeriod {
+    /// Represents a voucher with unlimited effective period
+    Unlimited,
+    /// Represents a voucher effective during the initial term of the membership
+    InitialTerm,
+    /// Represents a voucher with a time based effective period
+    TimeBased,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl EffectivePeriod {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNLIMITED",
+        "INITIAL_TERM",
+        "TIME_BASED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unlimited => "UNLIMITED",
+            Self::InitialTerm => "INITIAL_TERM",
+            Self::TimeBased => "TIME_BASED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for EffectivePeriod {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "UNLIMITED" => Self::Unlimited,
+            "INITIAL_TERM" => Self::InitialTerm,
+            "TIME_BASED" => Self::TimeBased,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for EffectivePeriod {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for EffectivePeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for EffectivePeriod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for EffectivePeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5998,6 +7820,41 @@ pub struct Employee {
 }
 
 #[cfg(feature = "employees")]
+impl Employee {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `first_name`, `last_name`, `gender`, `employee_initials`.
+    pub fn new(
+        id: i64,
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        gender: EmployeeGender,
+        employee_initials: impl Into<String>,
+    ) -> Self {
+        Self {
+            id,
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            employee_image_url: None,
+            gender,
+            date_of_birth: None,
+            employee_number: None,
+            employee_initials: employee_initials.into(),
+            public_name: None,
+            business_role: None,
+            external_role: None,
+            phone1: None,
+            phone2: None,
+            email: None,
+            street: None,
+            house_number: None,
+            zip_code: None,
+            city: None,
+            country: None,
+            employee_competences: None,
+        }
+    }
+}
+
+#[cfg(feature = "employees")]
 /// The same values as [`Gender`].
 pub type EmployeeGender = Gender;
 
@@ -6074,6 +7931,14 @@ pub enum ExportFileFormat {
 
 #[cfg(feature = "finance")]
 impl ExportFileFormat {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["JSON", "CSV", "XLSX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6098,6 +7963,17 @@ impl rt::StringEnum for ExportFileFormat {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for ExportFileFormat {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6138,6 +8014,14 @@ pub enum ExportFormat {
 
 #[cfg(feature = "finance")]
 impl ExportFormat {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["SINGLE", "AGGREGATED"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6160,6 +8044,17 @@ impl rt::StringEnum for ExportFormat {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for ExportFormat {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6200,6 +8095,14 @@ pub enum ExportLocale {
 
 #[cfg(feature = "finance")]
 impl ExportLocale {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ENGLISH", "GERMAN"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6222,6 +8125,17 @@ impl rt::StringEnum for ExportLocale {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for ExportLocale {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6264,6 +8178,18 @@ pub enum ExtensionType {
 
 #[cfg(feature = "memberships")]
 impl ExtensionType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6288,6 +8214,17 @@ impl rt::StringEnum for ExtensionType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for ExtensionType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6376,6 +8313,30 @@ pub struct FlatFeePreview {
     pub identifier: String,
 }
 
+#[cfg(feature = "memberships")]
+impl FlatFeePreview {
+    /// A value with every optional field empty. Takes the required fields in schema order: `name`, `payment_frequency`, `identifier`.
+    #[allow(deprecated)]
+    pub fn new(
+        name: impl Into<String>,
+        payment_frequency: MembershipOfferPaymentFrequency,
+        identifier: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            discounted_price: None,
+            discount_periods: None,
+            company_amount: None,
+            member_amount: None,
+            paid_time_period_calculation_type: None,
+            payment_frequency,
+            voucher_bonus_period: None,
+            credit_value: None,
+            identifier: identifier.into(),
+        }
+    }
+}
+
 #[cfg(feature = "customers")]
 /// Represents an access code format the content should be encoded into or decoded from
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6388,6 +8349,14 @@ pub enum Format {
 
 #[cfg(feature = "customers")]
 impl Format {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["QR_CODE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6408,6 +8377,17 @@ impl rt::StringEnum for Format {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "customers")]
+impl std::str::FromStr for Format {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6470,6 +8450,14 @@ pub enum Gender {
     )
 )]
 impl Gender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6504,6 +8492,27 @@ impl rt::StringEnum for Gender {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "cross-studio",
+        feature = "customers",
+        feature = "customers-self-service",
+        feature = "employees",
+        feature = "leads",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl std::str::FromStr for Gender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -6553,72 +8562,6 @@ impl serde::Serialize for Gender {
     )
 )]
 impl<'de> serde::Deserialize<'de> for Gender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "leads", feature = "trial-offers"))]
-/// Represents the mode of an input field
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GenderMode {
-    /// The input is disabled
-    Inactive,
-    /// The input is optional
-    Optional,
-    /// The input is mandatory
-    Mandatory,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "leads", feature = "trial-offers"))]
-impl GenderMode {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "leads", feature = "trial-offers"))]
-impl rt::StringEnum for GenderMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "leads", feature = "trial-offers"))]
-impl std::fmt::Display for GenderMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "leads", feature = "trial-offers"))]
-impl serde::Serialize for GenderMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "leads", feature = "trial-offers"))]
-impl<'de> serde::Deserialize<'de> for GenderMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6683,6 +8626,36 @@ pub struct IdlePeriod {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl IdlePeriod {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `start_date`, `end_date`, `reason`, `fee`, `state`, `idle_period_reason`.
+    #[allow(deprecated)]
+    pub fn new(
+        id: i64,
+        start_date: rt::chrono::NaiveDate,
+        end_date: rt::chrono::NaiveDate,
+        reason: impl Into<String>,
+        fee: Money,
+        state: State,
+        idle_period_reason: IdlePeriodReason,
+    ) -> Self {
+        Self {
+            id,
+            start_date,
+            end_date,
+            reason: reason.into(),
+            fee,
+            unlimited: None,
+            document_url: None,
+            state,
+            idle_period_fee_calculation_config: None,
+            idle_period_fee: None,
+            idle_period_reason,
+            used_free_terms_in_days: None,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the configuration of an idle period
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -6718,7 +8691,7 @@ pub struct IdlePeriodConfiguration {
     /// Status of the amendment configuration.
     ///
     /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub idle_period_creation_status: IdlePeriodCreationStatus,
+    pub idle_period_creation_status: AmendmentConfigurationStatus,
     /// Whether the idle period extends the original contract end date
     pub contract_has_extension: bool,
     /// Whether the unlimited idle period can be created. For unlimited idle periods, the limitations imposed by maxTerm and maxTermPerReferencePeriod do not apply.
@@ -6733,6 +8706,46 @@ pub struct IdlePeriodConfiguration {
     pub day_based_term_shortening_allowed: bool,
     /// Configuration for idle period fee calculation
     pub idle_period_fee_calculation_config: IdlePeriodFeeCalculationConfig,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodConfiguration {
+    /// A value with every optional field empty. Takes the required fields in schema order: `temporal_unit`, `max_terms`, `reference_period`, `first_possible_start_date`, `next_possible_start_date_only`, `idle_period_fee`, `access_refusal`, `idle_period_reasons`, `idle_period_creation_status`, `contract_has_extension`, `unlimited_allowed`, `free_terms`, `day_based_term_shortening_allowed`, `idle_period_fee_calculation_config`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        temporal_unit: IdlePeriodConfigurationTemporalUnit,
+        max_terms: i32,
+        reference_period: ReferencePeriod,
+        first_possible_start_date: rt::chrono::NaiveDate,
+        next_possible_start_date_only: bool,
+        idle_period_fee: Money,
+        access_refusal: bool,
+        idle_period_reasons: Vec<IdlePeriodReason>,
+        idle_period_creation_status: AmendmentConfigurationStatus,
+        contract_has_extension: bool,
+        unlimited_allowed: bool,
+        free_terms: Term,
+        day_based_term_shortening_allowed: bool,
+        idle_period_fee_calculation_config: IdlePeriodFeeCalculationConfig,
+    ) -> Self {
+        Self {
+            temporal_unit,
+            max_terms,
+            max_term_per_reference_period: None,
+            reference_period,
+            first_possible_start_date,
+            next_possible_start_date_only,
+            idle_period_fee,
+            access_refusal,
+            idle_period_reasons,
+            idle_period_creation_status,
+            contract_has_extension,
+            unlimited_allowed,
+            free_terms,
+            day_based_term_shortening_allowed,
+            idle_period_fee_calculation_config,
+        }
+    }
 }
 
 #[cfg(feature = "membership-self-service")]
@@ -6768,74 +8781,22 @@ pub struct IdlePeriodCreateRequest {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl IdlePeriodCreateRequest {
+    /// A value with every optional field empty. Takes the required fields in schema order: `start_date`, `reason_id`.
+    pub fn new(start_date: rt::chrono::NaiveDate, reason_id: i64) -> Self {
+        Self {
+            start_date,
+            temporal_unit: None,
+            term_value: None,
+            unlimited: None,
+            reason_id,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// The same values as [`TemporalUnit`].
 pub type IdlePeriodCreateRequestTemporalUnit = TemporalUnit;
-
-#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
-/// Status of the amendment configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IdlePeriodCreationStatus {
-    /// No changes to data are possible.
-    Read,
-    /// Data can be changed, but needs verification to be applied to the customer.
-    ChangesRequireVerification,
-    /// Data can be changed, will be applied to the customer with immediate effect.
-    ChangesWithoutVerification,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
-impl IdlePeriodCreationStatus {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
-impl rt::StringEnum for IdlePeriodCreationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
-impl std::fmt::Display for IdlePeriodCreationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
-impl serde::Serialize for IdlePeriodCreationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
-impl<'de> serde::Deserialize<'de> for IdlePeriodCreationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
 
 #[cfg(feature = "membership-self-service")]
 /// Represents the fee details for an idle period
@@ -6912,6 +8873,19 @@ pub enum IdlePeriodFeeCalculationType {
 
 #[cfg(feature = "membership-self-service")]
 impl IdlePeriodFeeCalculationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "ABSOLUTE",
+        "RELATIVE",
+        "TERM_BASED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6938,6 +8912,17 @@ impl rt::StringEnum for IdlePeriodFeeCalculationType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for IdlePeriodFeeCalculationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -7013,6 +8998,18 @@ pub struct IdlePeriodUpdatePreview {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl IdlePeriodUpdatePreview {
+    /// A value with every optional field empty. Takes the required fields in schema order: `validation_status`.
+    pub fn new(validation_status: ValidationStatus) -> Self {
+        Self {
+            preview_end_date: None,
+            preview_charges: None,
+            validation_status,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// Represents an idle period update request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7046,6 +9043,21 @@ pub struct IdlePeriodUpdateRequest {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl IdlePeriodUpdateRequest {
+    /// A value with every optional field empty. Takes the required fields in schema order: `start_date`, `reason_id`.
+    pub fn new(start_date: rt::chrono::NaiveDate, reason_id: i64) -> Self {
+        Self {
+            start_date,
+            temporal_unit: None,
+            term_value: None,
+            unlimited: None,
+            reason_id,
+            end_date: None,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// Represents an idle period validation request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -7070,6 +9082,19 @@ pub struct IdlePeriodValidationRequest {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl IdlePeriodValidationRequest {
+    /// A value with every optional field empty. Takes the required fields in schema order: `start_date`.
+    pub fn new(start_date: rt::chrono::NaiveDate) -> Self {
+        Self {
+            start_date,
+            temporal_unit: None,
+            term_value: None,
+            unlimited: None,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// The same values as [`TemporalUnit`].
 pub type IdlePeriodValidationRequestTemporalUnit = TemporalUnit;
 
@@ -7082,6 +9107,16 @@ pub struct IdlePeriodValidationStatusResult {
     ///
     /// Example: `"IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"`
     pub validation_status: IdlePeriodValidationStatusResultValidationStatus,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodValidationStatusResult {
+    /// A value with every optional field empty. Takes the required fields in schema order: `validation_status`.
+    pub fn new(
+        validation_status: IdlePeriodValidationStatusResultValidationStatus,
+    ) -> Self {
+        Self { validation_status }
+    }
 }
 
 #[cfg(feature = "membership-self-service")]
@@ -7130,6 +9165,14 @@ pub enum Key {
 
 #[cfg(feature = "finance")]
 impl Key {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["WRITE_OFF_REMAINING_DEBTS"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7150,6 +9193,17 @@ impl rt::StringEnum for Key {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for Key {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -7306,6 +9360,64 @@ pub enum LatestRejectionReason {
 
 #[cfg(feature = "finance")]
 impl LatestRejectionReason {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PURCHASE_LIMIT",
+        "INVALID_IBAN",
+        "CLOSED_BANKACCOUNT",
+        "FRAUD",
+        "INSOLVENCY",
+        "DECEASED",
+        "INCOMPLETE_ADDRESS",
+        "INVALID_ADDRESS",
+        "INVALID_OR_MISSING_INFORMATION",
+        "CHARGED_BACK",
+        "ALREADY_PURCHASED",
+        "ALREADY_CHARGED_BACK",
+        "CONTESTED_CONTRACT",
+        "WITHDRAWN_MANDATE",
+        "INVALID_SEPA_MANDATE",
+        "IBAN_BLACKLISTED",
+        "TERMINATED_CONTRACT",
+        "IBAN_NOT_SEPA_DIRECT_DEBIT_CAPABLE",
+        "AMOUNT_EXCEEDS_LIMIT",
+        "NON_CONTRACTUAL",
+        "PURCHASING_SUSPENDED",
+        "INSTRUCTED_BY_STUDIO",
+        "MISSING_LIABLE_PERSON",
+        "IBAN_INVALID_SINCE_LAST_PAYMENT_RUN",
+        "ACCOUNT_CLOSED_BEFORE_COLLECTION",
+        "DEBT_OVERAGED",
+        "DUNNING_UNSUCCESSFUL",
+        "AUTOMATIC_CHARGEBACK",
+        "STUDIO_CLOSED_DOWN",
+        "REPEATED_INVALID_SEPA_MANDATE",
+        "SETTLEMENT_AGREEMENT",
+        "INVALID_SEPA_CREDITOR_ID",
+        "INSUFFICIENT_COVERING",
+        "OPPOSITION",
+        "INVALID_BANK_INFORMATION",
+        "INVALID_MANDATE",
+        "AUTHORIZATION_DECLINED",
+        "INVALID_CARD",
+        "CARD_EXPIRED",
+        "REVOKED_BY_CUSTOMER",
+        "UNSUPPORTED_DEBT_CLAIM_TYPE",
+        "PURCHASESTOP_FRAUD",
+        "ALREADY_REJECTED",
+        "CONSUMPTION_CREDIT_CHARGEBACK_DEBT_CLAIM_TYPE",
+        "MANUALLY_REJECTED",
+        "MANUALLY_SET_PURCHASESTOP",
+        "OTHER",
+        "OTHER_NO_FORWARDING_TO_EXTERNAL_COLLECTION_AGENCY",
+        "UNKNOWN",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::UnknownValue(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7434,6 +9546,17 @@ impl rt::StringEnum for LatestRejectionReason {
 }
 
 #[cfg(feature = "finance")]
+impl std::str::FromStr for LatestRejectionReason {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for LatestRejectionReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -7488,8 +9611,29 @@ pub struct LeadAdditionalFieldConfiguration {
 }
 
 #[cfg(feature = "leads")]
-/// The same values as [`GenderMode`].
-pub type LeadAdditionalFieldConfigurationMode = GenderMode;
+impl LeadAdditionalFieldConfiguration {
+    /// A value with every optional field empty. Takes the required fields in schema order: `additional_field_id`, `name`, `type_`, `allow_multi_selection`, `mode`.
+    pub fn new(
+        additional_field_id: i64,
+        name: impl Into<String>,
+        type_: LeadAdditionalFieldConfigurationType,
+        allow_multi_selection: bool,
+        mode: LeadAdditionalFieldConfigurationMode,
+    ) -> Self {
+        Self {
+            additional_field_id,
+            name: name.into(),
+            type_,
+            allow_multi_selection,
+            selection_values: None,
+            mode,
+        }
+    }
+}
+
+#[cfg(feature = "leads")]
+/// The same values as [`AddressMode`].
+pub type LeadAdditionalFieldConfigurationMode = AddressMode;
 
 #[cfg(any(feature = "customers", feature = "leads"))]
 /// The type of an additional information field. This defines how the field is used and what kind of data it can hold.
@@ -7511,6 +9655,20 @@ pub enum LeadAdditionalFieldConfigurationType {
 
 #[cfg(any(feature = "customers", feature = "leads"))]
 impl LeadAdditionalFieldConfigurationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOLEAN",
+        "DATE",
+        "LIST",
+        "NUMERIC",
+        "TEXT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7539,6 +9697,17 @@ impl rt::StringEnum for LeadAdditionalFieldConfigurationType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "leads"))]
+impl std::str::FromStr for LeadAdditionalFieldConfigurationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -7620,20 +9789,40 @@ pub struct LeadConfig {
 }
 
 #[cfg(feature = "leads")]
-/// The same values as [`GenderMode`].
-pub type LeadConfigAddressMode = GenderMode;
+impl LeadConfig {
+    /// A value with every optional field empty. Takes the required fields in schema order: `address_mode`, `date_of_birth_mode`, `gender_mode`, `telephone_mode`.
+    pub fn new(
+        address_mode: LeadConfigAddressMode,
+        date_of_birth_mode: LeadConfigDateOfBirthMode,
+        gender_mode: LeadConfigGenderMode,
+        telephone_mode: LeadConfigTelephoneMode,
+    ) -> Self {
+        Self {
+            address_mode,
+            date_of_birth_mode,
+            gender_mode,
+            telephone_mode,
+            additional_information: None,
+            communication_preferences: None,
+        }
+    }
+}
 
 #[cfg(feature = "leads")]
-/// The same values as [`GenderMode`].
-pub type LeadConfigDateOfBirthMode = GenderMode;
+/// The same values as [`AddressMode`].
+pub type LeadConfigAddressMode = AddressMode;
 
 #[cfg(feature = "leads")]
-/// The same values as [`GenderMode`].
-pub type LeadConfigGenderMode = GenderMode;
+/// The same values as [`AddressMode`].
+pub type LeadConfigDateOfBirthMode = AddressMode;
 
 #[cfg(feature = "leads")]
-/// The same values as [`GenderMode`].
-pub type LeadConfigTelephoneMode = GenderMode;
+/// The same values as [`AddressMode`].
+pub type LeadConfigGenderMode = AddressMode;
+
+#[cfg(feature = "leads")]
+/// The same values as [`AddressMode`].
+pub type LeadConfigTelephoneMode = AddressMode;
 
 #[cfg(feature = "leads")]
 /// Lead creation request
@@ -7705,6 +9894,14 @@ pub struct LeadCreationValidationResult {
 }
 
 #[cfg(feature = "leads")]
+impl LeadCreationValidationResult {
+    /// A value with every optional field empty. Takes the required fields in schema order: `status`.
+    pub fn new(status: LeadCreationValidationResultStatus) -> Self {
+        Self { status }
+    }
+}
+
+#[cfg(feature = "leads")]
 /// Validation status for lead creation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LeadCreationValidationResultStatus {
@@ -7720,6 +9917,18 @@ pub enum LeadCreationValidationResultStatus {
 
 #[cfg(feature = "leads")]
 impl LeadCreationValidationResultStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "POSSIBLE",
+        "INVALID_LEAD_DATA",
+        "DUPLICATE_CUSTOMER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7744,6 +9953,17 @@ impl rt::StringEnum for LeadCreationValidationResultStatus {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::str::FromStr for LeadCreationValidationResultStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -8234,6 +10454,18 @@ pub enum LimitType {
 
 #[cfg(feature = "finance")]
 impl LimitType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DISABLED",
+        "LIMITED",
+        "UNLIMITED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8258,6 +10490,17 @@ impl rt::StringEnum for LimitType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for LimitType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -8321,6 +10564,14 @@ pub enum MaturityType {
 
 #[cfg(feature = "finance")]
 impl MaturityType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["NORMAL", "RESIDUAL"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8343,6 +10594,17 @@ impl rt::StringEnum for MaturityType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for MaturityType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -8476,6 +10738,33 @@ pub struct MembershipOffer {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipOffer {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `description`, `name`, `pre_use_type`, `limited_offering_period`, `rate_codes`, `terms`.
+    pub fn new(
+        id: i64,
+        description: impl Into<String>,
+        name: impl Into<String>,
+        pre_use_type: ContractPreUseType,
+        limited_offering_period: DatePeriod,
+        rate_codes: Vec<RateCode>,
+        terms: Vec<MembershipOfferTerm>,
+    ) -> Self {
+        Self {
+            id,
+            description: description.into(),
+            name: name.into(),
+            sub_description: None,
+            image_url: None,
+            footnote: None,
+            pre_use_type,
+            limited_offering_period,
+            rate_codes,
+            terms,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// Extended membership offer information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8545,6 +10834,43 @@ pub struct MembershipOfferExtended {
     /// Time restrictions for this membership offer based on opening hours categories. Null if no restrictions apply.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_restrictions: Option<TimeRestrictions>,
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferExtended {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `description`, `name`, `pre_use_type`, `limited_offering_period`, `rate_codes`, `included_modules`, `allowed_payment_choices`, `contract_text_blocks`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: i64,
+        description: impl Into<String>,
+        name: impl Into<String>,
+        pre_use_type: ContractPreUseType,
+        limited_offering_period: DatePeriod,
+        rate_codes: Vec<RateCode>,
+        included_modules: Vec<MembershipOfferIncludedModule>,
+        allowed_payment_choices: Vec<MembershipOfferExtendedAllowedPaymentChoicesItem>,
+        contract_text_blocks: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
+        Self {
+            id,
+            description: description.into(),
+            name: name.into(),
+            sub_description: None,
+            image_url: None,
+            footnote: None,
+            pre_use_type,
+            limited_offering_period,
+            rate_codes,
+            included_modules,
+            contract_signatures_required: None,
+            allowed_payment_choices,
+            maximum_number_of_selectable_modules: None,
+            contract_text_blocks,
+            selectable_modules: None,
+            terms: None,
+            time_restrictions: None,
+        }
+    }
 }
 
 #[cfg(feature = "memberships")]
@@ -8623,6 +10949,28 @@ pub struct MembershipOfferIncludedModule {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipOfferIncludedModule {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `name`, `description`, `term`.
+    pub fn new(
+        id: i64,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        term: MembershipOfferModuleTerm,
+    ) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            description: description.into(),
+            image_url: None,
+            term,
+            trial_period: None,
+            consent_text_block: None,
+            rate_codes: None,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// Represents membership offer module information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8662,6 +11010,30 @@ pub struct MembershipOfferModule {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipOfferModule {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `name`, `description`, `term`, `payment_frequency`.
+    pub fn new(
+        id: i64,
+        name: impl Into<String>,
+        description: impl Into<String>,
+        term: MembershipOfferModuleTerm,
+        payment_frequency: MembershipOfferPaymentFrequency,
+    ) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            description: description.into(),
+            image_url: None,
+            term,
+            trial_period: None,
+            consent_text_block: None,
+            rate_codes: None,
+            payment_frequency,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// Represents an age-based adjustment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8674,68 +11046,14 @@ pub struct MembershipOfferModuleAgeBasedAdjustment {
     /// Age based adjustment type
     ///
     /// Example: `"ABSOLUTE"`
-    pub type_: MembershipOfferModuleAgeBasedAdjustmentType,
+    pub type_: DiscountType,
 }
 
 #[cfg(feature = "memberships")]
-/// Age based adjustment type
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MembershipOfferModuleAgeBasedAdjustmentType {
-    /// Absolute adjustment of the price
-    Absolute,
-    /// Percentage adjustment of the price
-    Percentage,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl MembershipOfferModuleAgeBasedAdjustmentType {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for MembershipOfferModuleAgeBasedAdjustmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for MembershipOfferModuleAgeBasedAdjustmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for MembershipOfferModuleAgeBasedAdjustmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for MembershipOfferModuleAgeBasedAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+impl MembershipOfferModuleAgeBasedAdjustment {
+    /// A value with every optional field empty. Takes the required fields in schema order: `age_range`, `value`, `type_`.
+    pub fn new(age_range: AgeRange, value: f64, type_: DiscountType) -> Self {
+        Self { age_range, value, type_ }
     }
 }
 
@@ -8756,6 +11074,20 @@ pub struct MembershipOfferModuleTerm {
     pub cancelation_period: Option<Term>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_cancelation_period: Option<Term>,
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferModuleTerm {
+    /// A value with every optional field empty. Takes the required fields in schema order: `extension_type`.
+    pub fn new(extension_type: ExtensionType) -> Self {
+        Self {
+            extension_type,
+            term: None,
+            term_extension: None,
+            cancelation_period: None,
+            extension_cancelation_period: None,
+        }
+    }
 }
 
 #[cfg(feature = "memberships")]
@@ -8819,6 +11151,27 @@ pub struct MembershipOfferPaymentFrequency {
     pub formatted_payment_frequency: String,
 }
 
+#[cfg(feature = "memberships")]
+impl MembershipOfferPaymentFrequency {
+    /// A value with every optional field empty. Takes the required fields in schema order: `type_`, `formatted_payment_frequency`.
+    pub fn new(
+        type_: MembershipOfferPaymentFrequencyType,
+        formatted_payment_frequency: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: None,
+            type_,
+            term: None,
+            price: None,
+            month_days_to_prices: None,
+            terms_to_prices: None,
+            recurring: None,
+            age_based_adjustments: None,
+            formatted_payment_frequency: formatted_payment_frequency.into(),
+        }
+    }
+}
+
 #[cfg(
     any(
         feature = "customers",
@@ -8851,6 +11204,20 @@ pub enum MembershipOfferPaymentFrequencyType {
     )
 )]
 impl MembershipOfferPaymentFrequencyType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "FREE",
+        "NON_RECURRING",
+        "RECURRING",
+        "MONTH_DAY",
+        "TERM_BASED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -8885,6 +11252,23 @@ impl rt::StringEnum for MembershipOfferPaymentFrequencyType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
+impl std::str::FromStr for MembershipOfferPaymentFrequencyType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -8957,6 +11341,24 @@ pub struct MembershipOfferRateBonusPeriod {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipOfferRateBonusPeriod {
+    /// A value with every optional field empty. Takes the required fields in schema order: `term`, `term_strategy`, `runtime_extension_type`.
+    pub fn new(
+        term: Term,
+        term_strategy: TermStrategy,
+        runtime_extension_type: RuntimeExtensionType,
+    ) -> Self {
+        Self {
+            term,
+            term_strategy,
+            display_separately: None,
+            runtime_extension_type,
+            extends_cancellation_period: None,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// Represents a subsequent rate for a membership offer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -8967,6 +11369,20 @@ pub struct MembershipOfferSubsequentRate {
     #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     pub payment_frequency: MembershipOfferPaymentFrequency,
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferSubsequentRate {
+    /// A value with every optional field empty. Takes the required fields in schema order: `name`, `payment_frequency`.
+    pub fn new(
+        name: impl Into<String>,
+        payment_frequency: MembershipOfferPaymentFrequency,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            payment_frequency,
+        }
+    }
 }
 
 #[cfg(feature = "memberships")]
@@ -8985,6 +11401,20 @@ pub struct MembershipOfferTerm {
     pub payment_frequency: MembershipOfferPaymentFrequency,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_term: Option<Term>,
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferTerm {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `payment_frequency`.
+    pub fn new(id: i64, payment_frequency: MembershipOfferPaymentFrequency) -> Self {
+        Self {
+            id,
+            term: None,
+            contract_volume_information: None,
+            payment_frequency,
+            extension_term: None,
+        }
+    }
 }
 
 #[cfg(feature = "memberships")]
@@ -9018,6 +11448,26 @@ pub struct MembershipOfferTermAdjustmentRule {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipOfferTermAdjustmentRule {
+    /// A value with every optional field empty. Takes the required fields in schema order: `default_description`, `value`, `recurrence_frequency`, `type_`, `charge_adjustment_type`.
+    pub fn new(
+        default_description: impl Into<String>,
+        value: impl Into<String>,
+        recurrence_frequency: impl Into<String>,
+        type_: MembershipOfferTermAdjustmentRuleType,
+        charge_adjustment_type: ChargeAdjustmentType,
+    ) -> Self {
+        Self {
+            default_description: default_description.into(),
+            value: value.into(),
+            recurrence_frequency: recurrence_frequency.into(),
+            type_,
+            charge_adjustment_type,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// States how the rule adjusts the price
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MembershipOfferTermAdjustmentRuleType {
@@ -9033,6 +11483,18 @@ pub enum MembershipOfferTermAdjustmentRuleType {
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferTermAdjustmentRuleType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RAISE",
+        "REDUCTION",
+        "NEW_BASIC_AMOUNT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9057,6 +11519,17 @@ impl rt::StringEnum for MembershipOfferTermAdjustmentRuleType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for MembershipOfferTermAdjustmentRuleType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -9151,6 +11624,41 @@ pub struct MembershipOfferTermExtended {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipOfferTermExtended {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `payment_frequency`, `flat_fees`, `extension_type`, `cancelation_strategy`.
+    pub fn new(
+        id: i64,
+        payment_frequency: MembershipOfferPaymentFrequency,
+        flat_fees: Vec<MembershipOfferFlatFee>,
+        extension_type: MembershipOfferTermExtendedExtensionType,
+        cancelation_strategy: CancelationStrategy,
+    ) -> Self {
+        Self {
+            id,
+            term: None,
+            contract_volume_information: None,
+            payment_frequency,
+            extension_term: None,
+            default_contract_start_date: None,
+            default_contract_start_date_of_use: None,
+            price_adjustment_rules: None,
+            flat_fees,
+            extension_fixed_term: None,
+            extension_type,
+            subsequent_rate: None,
+            cancelation_strategy,
+            cancelation_period: None,
+            extension_cancelation_period: None,
+            rate_bonus_periods: None,
+            rate_start_price: None,
+            optional_modules: None,
+            term_after_extension: None,
+            price_after_extension: None,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// The same values as [`ExtensionType`].
 pub type MembershipOfferTermExtendedExtensionType = ExtensionType;
 
@@ -9161,6 +11669,14 @@ pub type MembershipOfferTermExtendedExtensionType = ExtensionType;
 pub struct MembershipOfferTermToPrice {
     pub term: Term,
     pub price: Money,
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferTermToPrice {
+    /// A value with every optional field empty. Takes the required fields in schema order: `term`, `price`.
+    pub fn new(term: Term, price: Money) -> Self {
+        Self { term, price }
+    }
 }
 
 #[cfg(feature = "memberships")]
@@ -9234,6 +11750,17 @@ pub struct MembershipOfferTrialPeriod {
     pub description: String,
 }
 
+#[cfg(feature = "memberships")]
+impl MembershipOfferTrialPeriod {
+    /// A value with every optional field empty. Takes the required fields in schema order: `trial_period`, `description`.
+    pub fn new(trial_period: Term, description: impl Into<String>) -> Self {
+        Self {
+            trial_period,
+            description: description.into(),
+        }
+    }
+}
+
 #[cfg(feature = "membership-self-service")]
 /// Contract information for customers main contracts
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9305,6 +11832,41 @@ pub struct MembershipSelfServiceContractData {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl MembershipSelfServiceContractData {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `start_date`, `end_date`, `rate_name`, `contract_status`, `cancelation_status`, `price`, `price_details`.
+    #[allow(deprecated)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: i64,
+        start_date: rt::chrono::NaiveDate,
+        end_date: rt::chrono::NaiveDate,
+        rate_name: impl Into<String>,
+        contract_status: ContractStatus,
+        cancelation_status: CancelationStatus,
+        price: f64,
+        price_details: PriceDetails,
+    ) -> Self {
+        Self {
+            id,
+            start_date,
+            end_date,
+            rate_name: rate_name.into(),
+            contract_status,
+            cancelation_period: None,
+            cancelation_status,
+            cancelation_date: None,
+            cancelation_reason: None,
+            price,
+            price_details,
+            last_possible_cancelation_date: None,
+            available_cancelation_dates: None,
+            cancelation_origin: None,
+            rate_codes: None,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// Request to cancel customers main contract
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -9321,6 +11883,22 @@ pub struct MembershipSelfServiceMainContractCancelation {
     ///
     /// Example: `1000`
     pub contract_id: i64,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl MembershipSelfServiceMainContractCancelation {
+    /// A value with every optional field empty. Takes the required fields in schema order: `cancelation_date`, `cancelation_reason_id`, `contract_id`.
+    pub fn new(
+        cancelation_date: rt::chrono::NaiveDate,
+        cancelation_reason_id: i64,
+        contract_id: i64,
+    ) -> Self {
+        Self {
+            cancelation_date,
+            cancelation_reason_id,
+            contract_id,
+        }
+    }
 }
 
 #[cfg(feature = "memberships")]
@@ -9403,6 +11981,28 @@ pub struct MembershipSignupContract {
         deserialize_with = "rt::lenient::option_string"
     )]
     pub voucher_code: Option<String>,
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipSignupContract {
+    /// A value with every optional field empty. Takes the required fields in schema order: `contract_offer_term_id`, `start_date`.
+    pub fn new(contract_offer_term_id: i64, start_date: rt::chrono::NaiveDate) -> Self {
+        Self {
+            contract_offer_term_id,
+            start_date,
+            preuse_date: None,
+            notes: None,
+            third_party_id: None,
+            employee_id: None,
+            referral_code: None,
+            selected_selectable_module_ids: None,
+            selected_optional_module_ids: None,
+            initial_payment_request_token: None,
+            contract_signature: None,
+            text_block_signatures: None,
+            voucher_code: None,
+        }
+    }
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
@@ -9661,6 +12261,61 @@ pub struct MembershipSignupCustomer {
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
+impl MembershipSignupCustomer {
+    /// A value with every optional field empty. Takes the required fields in schema order: `first_name`, `last_name`, `date_of_birth`, `email`, `street`, `language`, `city`, `zip_code`, `country_code`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        date_of_birth: rt::chrono::NaiveDate,
+        email: impl Into<String>,
+        street: impl Into<String>,
+        language: Language,
+        city: impl Into<String>,
+        zip_code: impl Into<String>,
+        country_code: impl Into<String>,
+    ) -> Self {
+        Self {
+            third_party_id: None,
+            first_name: first_name.into(),
+            second_first_name: None,
+            last_name: last_name.into(),
+            second_last_name: None,
+            date_of_birth,
+            place_of_birth: None,
+            country_of_birth: None,
+            email: email.into(),
+            gender: None,
+            phone_number_private: None,
+            phone_number_mobile: None,
+            street: street.into(),
+            second_street: None,
+            city_part: None,
+            district: None,
+            street_type: None,
+            street_block: None,
+            portal: None,
+            stairway: None,
+            door: None,
+            province: None,
+            additional_address_information: None,
+            floor: None,
+            language,
+            house_number: None,
+            building_name: None,
+            city: city.into(),
+            zip_code: zip_code.into(),
+            country_code: country_code.into(),
+            tax_id: None,
+            communication_preferences: None,
+            document_identification: None,
+            payment_request_token: None,
+            additional_information_field_assignments: None,
+        }
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
 /// The same values as [`Gender`].
 pub type MembershipSignupCustomerGender = Gender;
 
@@ -9671,6 +12326,17 @@ pub type MembershipSignupCustomerGender = Gender;
 pub struct MembershipSignupRequest {
     pub contract: MembershipSignupContract,
     pub customer: MembershipSignupCustomer,
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipSignupRequest {
+    /// A value with every optional field empty. Takes the required fields in schema order: `contract`, `customer`.
+    pub fn new(
+        contract: MembershipSignupContract,
+        customer: MembershipSignupCustomer,
+    ) -> Self {
+        Self { contract, customer }
+    }
 }
 
 #[cfg(feature = "memberships")]
@@ -9738,6 +12404,29 @@ pub struct MembershipSwitch {
         deserialize_with = "rt::lenient::option_string"
     )]
     pub initial_payment_request_token: Option<String>,
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipSwitch {
+    /// A value with every optional field empty. Takes the required fields in schema order: `config_id`, `membership_offer_term_id`, `source_contract_id`, `start_date`.
+    pub fn new(
+        config_id: i64,
+        membership_offer_term_id: i64,
+        source_contract_id: i64,
+        start_date: rt::chrono::NaiveDate,
+    ) -> Self {
+        Self {
+            config_id,
+            membership_offer_term_id,
+            source_contract_id,
+            start_date,
+            notes: None,
+            third_party_id: None,
+            selected_selectable_module_ids: None,
+            selected_optional_module_ids: None,
+            initial_payment_request_token: None,
+        }
+    }
 }
 
 #[cfg(feature = "memberships")]
@@ -9849,6 +12538,20 @@ pub enum MessageCategory {
     )
 )]
 impl MessageCategory {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CONTRACT",
+        "GENERAL",
+        "APPOINTMENT",
+        "NEWSLETTER",
+        "LOYALTY_PROGRAM",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9884,6 +12587,24 @@ impl rt::StringEnum for MessageCategory {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
+impl std::str::FromStr for MessageCategory {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -9944,6 +12665,18 @@ pub enum Model {
 
 #[cfg(feature = "devices")]
 impl Model {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "GENERIC_VENDING_READER",
+        "GENERIC_CARD_READER",
+        "GENERIC_TIME_READER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -9968,6 +12701,17 @@ impl rt::StringEnum for Model {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "devices")]
+impl std::str::FromStr for Model {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -10041,6 +12785,30 @@ pub struct ModuleContractPreview {
 }
 
 #[cfg(feature = "memberships")]
+impl ModuleContractPreview {
+    /// A value with every optional field empty. Takes the required fields in schema order: `name`, `payment_frequency`, `id`.
+    #[allow(deprecated)]
+    pub fn new(
+        name: impl Into<String>,
+        payment_frequency: MembershipOfferPaymentFrequency,
+        id: i64,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            discounted_price: None,
+            discount_periods: None,
+            company_amount: None,
+            member_amount: None,
+            paid_time_period_calculation_type: None,
+            payment_frequency,
+            voucher_bonus_period: None,
+            credit_value: None,
+            id,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// The same values as [`PaidTimePeriodCalculationType`].
 pub type ModuleContractPreviewPaidTimePeriodCalculationType = PaidTimePeriodCalculationType;
 
@@ -10100,6 +12868,27 @@ pub enum Month {
     )
 )]
 impl Month {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "JANUARY",
+        "FEBRUARY",
+        "MARCH",
+        "APRIL",
+        "MAY",
+        "JUNE",
+        "JULY",
+        "AUGUST",
+        "SEPTEMBER",
+        "OCTOBER",
+        "NOVEMBER",
+        "DECEMBER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -10148,6 +12937,23 @@ impl rt::StringEnum for Month {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
+impl std::str::FromStr for Month {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -10208,6 +13014,14 @@ pub struct OpenApiV1Block {
 }
 
 #[cfg(feature = "finance")]
+impl OpenApiV1Block {
+    /// A value with every optional field empty. Takes the required fields in schema order: `limit_type`.
+    pub fn new(limit_type: OpenApiV1BlockLimitType) -> Self {
+        Self { limit_type, end_date: None }
+    }
+}
+
+#[cfg(feature = "finance")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1BlockDto {
@@ -10219,6 +13033,14 @@ pub struct OpenApiV1BlockDto {
     ///
     /// Example: `"2022-09-20"`
     pub end_date: rt::chrono::NaiveDate,
+}
+
+#[cfg(feature = "finance")]
+impl OpenApiV1BlockDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `limit_type`, `end_date`.
+    pub fn new(limit_type: LimitType, end_date: rt::chrono::NaiveDate) -> Self {
+        Self { limit_type, end_date }
+    }
 }
 
 #[cfg(feature = "finance")]
@@ -10410,8 +13232,43 @@ pub struct OpenApiV1CustomerDataDtoCustomerAddressData {
 }
 
 #[cfg(feature = "customers-self-service")]
-/// The same values as [`IdlePeriodCreationStatus`].
-pub type OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus = IdlePeriodCreationStatus;
+impl OpenApiV1CustomerDataDtoCustomerAddressData {
+    /// A value with every optional field empty. Takes the required fields in schema order: `street`, `zip_code`, `city`, `country_code`, `amendment_configuration_status`.
+    pub fn new(
+        street: impl Into<String>,
+        zip_code: impl Into<String>,
+        city: impl Into<String>,
+        country_code: impl Into<String>,
+        amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus,
+    ) -> Self {
+        Self {
+            street: street.into(),
+            house_number: None,
+            zip_code: zip_code.into(),
+            city: city.into(),
+            country_code: country_code.into(),
+            province: None,
+            province_code: None,
+            second_street: None,
+            city_part: None,
+            district: None,
+            street_type: None,
+            street_block: None,
+            portal: None,
+            stairway: None,
+            door: None,
+            additional_address_information: None,
+            floor: None,
+            building_name: None,
+            amendment_configuration_status,
+            pending_amendment: None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// The same values as [`AmendmentConfigurationStatus`].
+pub type OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus = AmendmentConfigurationStatus;
 
 #[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10474,8 +13331,26 @@ pub struct OpenApiV1CustomerDataDtoCustomerContactData {
 }
 
 #[cfg(feature = "customers-self-service")]
-/// The same values as [`IdlePeriodCreationStatus`].
-pub type OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus = IdlePeriodCreationStatus;
+impl OpenApiV1CustomerDataDtoCustomerContactData {
+    /// A value with every optional field empty. Takes the required fields in schema order: `amendment_configuration_status`.
+    pub fn new(
+        amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
+    ) -> Self {
+        Self {
+            email: None,
+            phone_private: None,
+            phone_private_mobile: None,
+            phone_business: None,
+            phone_business_mobile: None,
+            amendment_configuration_status,
+            pending_amendment: None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// The same values as [`AmendmentConfigurationStatus`].
+pub type OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus = AmendmentConfigurationStatus;
 
 #[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -10524,8 +13399,32 @@ pub struct OpenApiV1CustomerDataDtoCustomerMasterData {
 }
 
 #[cfg(feature = "customers-self-service")]
-/// The same values as [`IdlePeriodCreationStatus`].
-pub type OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus = IdlePeriodCreationStatus;
+impl OpenApiV1CustomerDataDtoCustomerMasterData {
+    /// A value with every optional field empty. Takes the required fields in schema order: `first_name`, `last_name`, `gender`, `date_of_birth`, `customer_title`, `amendment_configuration_status`.
+    pub fn new(
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        gender: OpenApiV1CustomerDataDtoCustomerMasterDataGender,
+        date_of_birth: rt::chrono::NaiveDate,
+        customer_title: OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle,
+        amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus,
+    ) -> Self {
+        Self {
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            gender,
+            date_of_birth,
+            country_of_birth: None,
+            customer_title,
+            amendment_configuration_status,
+            pending_amendment: None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// The same values as [`AmendmentConfigurationStatus`].
+pub type OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus = AmendmentConfigurationStatus;
 
 #[cfg(feature = "customers-self-service")]
 /// The same values as [`CustomerTitle`].
@@ -10592,8 +13491,26 @@ pub struct OpenApiV1CustomerDataDtoCustomerPaymentData {
 }
 
 #[cfg(feature = "customers-self-service")]
-/// The same values as [`IdlePeriodCreationStatus`].
-pub type OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus = IdlePeriodCreationStatus;
+impl OpenApiV1CustomerDataDtoCustomerPaymentData {
+    /// A value with every optional field empty. Takes the required fields in schema order: `amendment_configuration_status`.
+    pub fn new(
+        amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus,
+    ) -> Self {
+        Self {
+            account_holder: None,
+            bank_name: None,
+            iban: None,
+            bic: None,
+            require_signature: None,
+            amendment_configuration_status,
+            pending_amendment: None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// The same values as [`AmendmentConfigurationStatus`].
+pub type OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus = AmendmentConfigurationStatus;
 
 #[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -10845,6 +13762,28 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData {
 }
 
 #[cfg(feature = "customers-self-service")]
+impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData {
+    /// A value with every optional field empty. Takes the required fields in schema order: `first_name`, `last_name`, `gender`, `date_of_birth`, `customer_title`.
+    pub fn new(
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        gender: OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender,
+        date_of_birth: rt::chrono::NaiveDate,
+        customer_title: OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle,
+    ) -> Self {
+        Self {
+            id: None,
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            gender,
+            date_of_birth,
+            country_of_birth: None,
+            customer_title,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
 /// The same values as [`CustomerTitle`].
 pub type OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle = CustomerTitle;
 
@@ -10951,6 +13890,18 @@ pub struct OpenApiV1CustomerStudioSwitchRequestDto {
     pub description: Option<String>,
 }
 
+#[cfg(feature = "customers")]
+impl OpenApiV1CustomerStudioSwitchRequestDto {
+    /// A value with every optional field empty. Takes the required fields in schema order: `target_studio_id`, `switch_date`.
+    pub fn new(target_studio_id: i64, switch_date: rt::chrono::NaiveDate) -> Self {
+        Self {
+            target_studio_id,
+            switch_date,
+            description: None,
+        }
+    }
+}
+
 #[cfg(feature = "memberships")]
 /// Detailed information about the membership switch configuration
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -11001,7 +13952,7 @@ pub struct OpenApiV1SignupPreviewDto {
     /// Example: `"UNLIMITED"`
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_effective_period: Option<VoucherEffectivePeriod>,
+    pub voucher_effective_period: Option<EffectivePeriod>,
     /// Effective period: term for which a discount is applied, if type is time based and a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriodTimeBasedTerm instead to see terms per discount period.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11099,12 +14050,12 @@ pub struct OpenApiV1SignupPreviewDto {
 }
 
 #[cfg(feature = "memberships")]
-/// The same values as [`MembershipOfferModuleAgeBasedAdjustmentType`].
-pub type OpenApiV1SignupPreviewDtoCompanyFeeSplitType = MembershipOfferModuleAgeBasedAdjustmentType;
+/// The same values as [`DiscountType`].
+pub type OpenApiV1SignupPreviewDtoCompanyFeeSplitType = DiscountType;
 
 #[cfg(feature = "memberships")]
-/// The same values as [`MembershipOfferModuleAgeBasedAdjustmentType`].
-pub type OpenApiV1SignupPreviewDtoDiscountType = MembershipOfferModuleAgeBasedAdjustmentType;
+/// The same values as [`DiscountType`].
+pub type OpenApiV1SignupPreviewDtoDiscountType = DiscountType;
 
 #[cfg(feature = "memberships")]
 /// Opening hours category information
@@ -11140,6 +14091,19 @@ pub enum Origin {
 
 #[cfg(feature = "finance")]
 impl Origin {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DEBT_COLLECTION_RUN",
+        "INDIVIDUAL_HANDOVER",
+        "AUTOMATIC_HANDOVER",
+        "CONTRACT_CANCELATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11166,6 +14130,17 @@ impl rt::StringEnum for Origin {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for Origin {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -11204,6 +14179,17 @@ pub enum PaidTimePeriodCalculationType {
 
 #[cfg(feature = "memberships")]
 impl PaidTimePeriodCalculationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11226,6 +14212,17 @@ impl rt::StringEnum for PaidTimePeriodCalculationType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for PaidTimePeriodCalculationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -11268,6 +14265,18 @@ pub enum ParticipantStatus {
 
 #[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
 impl ParticipantStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PARTICIPATING",
+        "NOT_PARTICIPATING",
+        "UNSET",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11292,6 +14301,17 @@ impl rt::StringEnum for ParticipantStatus {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
+impl std::str::FromStr for ParticipantStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -11399,6 +14419,20 @@ pub enum PaymentFrequency {
 
 #[cfg(feature = "customers")]
 impl PaymentFrequency {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NON_RECURRING",
+        "RECURRING",
+        "MONTH_DAY",
+        "TERM_BASED",
+        "FREE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11427,6 +14461,17 @@ impl rt::StringEnum for PaymentFrequency {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "customers")]
+impl std::str::FromStr for PaymentFrequency {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -11520,6 +14565,23 @@ pub struct PaymentsUserSessionRequest {
     pub show_existing_payment_instruments: Option<bool>,
 }
 
+#[cfg(feature = "payments")]
+impl PaymentsUserSessionRequest {
+    /// A value with every optional field empty. Takes the required fields in schema order: `amount`, `scope`, `reference_text`.
+    pub fn new(amount: f64, scope: Scope, reference_text: impl Into<String>) -> Self {
+        Self {
+            amount,
+            scope,
+            customer_id: None,
+            finion_pay_customer_id: None,
+            permitted_payment_choices: None,
+            reference_text: reference_text.into(),
+            require_direct_debit_signature: None,
+            show_existing_payment_instruments: None,
+        }
+    }
+}
+
 #[cfg(any(feature = "memberships", feature = "payments"))]
 /// The payment choice
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11552,6 +14614,26 @@ pub enum PaymentsUserSessionRequestPermittedPaymentChoicesItem {
 
 #[cfg(any(feature = "memberships", feature = "payments"))]
 impl PaymentsUserSessionRequestPermittedPaymentChoicesItem {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CASH",
+        "BANK_TRANSFER",
+        "BACS",
+        "SEPA",
+        "CH_DD",
+        "LSV",
+        "CREDIT_CARD",
+        "TWINT",
+        "PAYPAL",
+        "BANCONTACT",
+        "IDEAL",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11592,6 +14674,17 @@ impl rt::StringEnum for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(any(feature = "memberships", feature = "payments"))]
+impl std::str::FromStr for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -11639,6 +14732,22 @@ pub struct PaymentsUserSessionResponse {
     pub finion_pay_customer_id: rt::uuid::Uuid,
 }
 
+#[cfg(feature = "payments")]
+impl PaymentsUserSessionResponse {
+    /// A value with every optional field empty. Takes the required fields in schema order: `token`, `token_valid_until`, `finion_pay_customer_id`.
+    pub fn new(
+        token: impl Into<String>,
+        token_valid_until: rt::DateTime,
+        finion_pay_customer_id: rt::uuid::Uuid,
+    ) -> Self {
+        Self {
+            token: token.into(),
+            token_valid_until,
+            finion_pay_customer_id,
+        }
+    }
+}
+
 #[cfg(feature = "finance")]
 /// Represents a period
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11654,6 +14763,20 @@ pub enum Period {
 
 #[cfg(feature = "finance")]
 impl Period {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DAY",
+        "MONTH",
+        "WEEK",
+        "YEAR",
+        "ONCE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11686,6 +14809,17 @@ impl rt::StringEnum for Period {
 }
 
 #[cfg(feature = "finance")]
+impl std::str::FromStr for Period {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for Period {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -11701,6 +14835,144 @@ impl serde::Serialize for Period {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+/// Represents a temporal unit
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PeriodUnit {
+    /// Represents a day unit
+    Day,
+    /// Represents a week unit
+    Week,
+    /// Represents month unit
+    Month,
+    /// Represents year unit
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl PeriodUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl rt::StringEnum for PeriodUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl std::str::FromStr for PeriodUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl std::fmt::Display for PeriodUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl serde::Serialize for PeriodUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for PeriodUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -11737,6 +15009,22 @@ pub struct PriceDetails {
     pub current_price: Money,
     /// Payment frequency of the contract
     pub payment_frequency: ContractPaymentFrequency,
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl PriceDetails {
+    /// A value with every optional field empty. Takes the required fields in schema order: `base_price`, `current_price`, `payment_frequency`.
+    pub fn new(
+        base_price: Money,
+        current_price: Money,
+        payment_frequency: ContractPaymentFrequency,
+    ) -> Self {
+        Self {
+            base_price,
+            current_price,
+            payment_frequency,
+        }
+    }
 }
 
 #[cfg(
@@ -11786,6 +15074,14 @@ pub struct Recurrence {
     pub frequency: Option<i32>,
 }
 
+#[cfg(feature = "finance")]
+impl Recurrence {
+    /// A value with every optional field empty. Takes the required fields in schema order: `period`.
+    pub fn new(period: Period) -> Self {
+        Self { period, frequency: None }
+    }
+}
+
 #[cfg(feature = "membership-self-service")]
 /// Represents the reference period for idle period term limits
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -11800,6 +15096,17 @@ pub enum ReferencePeriod {
 
 #[cfg(feature = "membership-self-service")]
 impl ReferencePeriod {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CALENDAR_YEAR",
+        "CONTRACT_YEAR",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11822,6 +15129,17 @@ impl rt::StringEnum for ReferencePeriod {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for ReferencePeriod {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -11887,6 +15205,30 @@ pub enum RejectionReason {
 
 #[cfg(feature = "finance")]
 impl RejectionReason {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CLAIMS_ALREADY_IN_COURT",
+        "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS",
+        "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE",
+        "NO_COLLECTION_ABROAD_POSSIBLE",
+        "COLLECTING_FROM_INHERIT_NOT_POSSIBLE",
+        "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED",
+        "REMAINING_CLAIM_BELOW_LIMIT",
+        "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE",
+        "FRAUD",
+        "CONFLICT_OF_INTEREST",
+        "WITHDRAWN_BY_STUDIO",
+        "NO_PROCESSING_AT_ALL",
+        "HARD_NEGATIVES_IN_DEBTOR_REGISTER",
+        "POSTAL_DELIVERY_NOT_POSSIBLE",
+        "CLAIM_INCREASE_IMPORTED_SYSTEM",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11959,6 +15301,17 @@ impl rt::StringEnum for RejectionReason {
 }
 
 #[cfg(feature = "finance")]
+impl std::str::FromStr for RejectionReason {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
 impl std::fmt::Display for RejectionReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -11993,6 +15346,17 @@ pub struct RemainingIdlePeriods {
     pub remaining_free_terms: Term,
 }
 
+#[cfg(feature = "membership-self-service")]
+impl RemainingIdlePeriods {
+    /// A value with every optional field empty. Takes the required fields in schema order: `remaining_free_terms`.
+    pub fn new(remaining_free_terms: Term) -> Self {
+        Self {
+            remaining_max_terms: None,
+            remaining_free_terms,
+        }
+    }
+}
+
 #[cfg(feature = "memberships")]
 /// Membership offer bonus period type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -12007,6 +15371,17 @@ pub enum RuntimeExtensionType {
 
 #[cfg(feature = "memberships")]
 impl RuntimeExtensionType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "WITH_EXTENSION",
+        "WITHOUT_EXTENSION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12029,6 +15404,17 @@ impl rt::StringEnum for RuntimeExtensionType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for RuntimeExtensionType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -12071,6 +15457,14 @@ pub enum Scope {
 
 #[cfg(feature = "payments")]
 impl Scope {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MEMBER_ACCOUNT", "ECOM"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12093,6 +15487,17 @@ impl rt::StringEnum for Scope {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "payments")]
+impl std::str::FromStr for Scope {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -12196,6 +15601,20 @@ pub enum SignupPaymentScheduleEntryType {
 
 #[cfg(feature = "memberships")]
 impl SignupPaymentScheduleEntryType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CONTRACT_FEE",
+        "STARTER_PACKAGE",
+        "FLAT_FEE",
+        "MODULE_FEE",
+        "BONUS_PERIOD",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12224,6 +15643,17 @@ impl rt::StringEnum for SignupPaymentScheduleEntryType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for SignupPaymentScheduleEntryType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -12280,6 +15710,17 @@ pub enum State {
 
 #[cfg(feature = "membership-self-service")]
 impl State {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PENDING_VERIFICATION",
+        "ACCEPTED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12302,6 +15743,17 @@ impl rt::StringEnum for State {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for State {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -12342,6 +15794,14 @@ pub enum Status {
 
 #[cfg(feature = "trial-offers")]
 impl Status {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["CONFIRMED", "EXPIRED"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -12364,6 +15824,17 @@ impl rt::StringEnum for Status {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::str::FromStr for Status {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -12881,6 +16352,38 @@ pub struct SubContract {
     pub rate_codes: Option<Vec<RateCode>>,
 }
 
+#[cfg(feature = "customers")]
+impl SubContract {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `rate_name`, `start_date`, `payment_frequency`, `price`, `price_details`, `cancelled`, `contract_status`.
+    #[allow(deprecated)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: i64,
+        rate_name: impl Into<String>,
+        start_date: rt::chrono::NaiveDate,
+        payment_frequency: PaymentFrequency,
+        price: f64,
+        price_details: PriceDetails,
+        cancelled: bool,
+        contract_status: ContractStatus,
+    ) -> Self {
+        Self {
+            id,
+            rate_name: rate_name.into(),
+            start_date,
+            end_date: None,
+            payment_frequency,
+            price,
+            price_details,
+            cancelled,
+            cancellation_date: None,
+            cancellation_receipt_date: None,
+            contract_status,
+            rate_codes: None,
+        }
+    }
+}
+
 #[cfg(feature = "studios")]
 /// Tag information used for categorization or grouping.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -12922,6 +16425,25 @@ pub struct TaxAdvisorCreateExport {
 }
 
 #[cfg(feature = "finance")]
+impl TaxAdvisorCreateExport {
+    /// A value with every optional field empty. Takes the required fields in schema order: `from_date`, `to_date`, `export_format`, `export_file_format`.
+    pub fn new(
+        from_date: rt::chrono::NaiveDate,
+        to_date: rt::chrono::NaiveDate,
+        export_format: ExportFormat,
+        export_file_format: ExportFileFormat,
+    ) -> Self {
+        Self {
+            from_date,
+            to_date,
+            export_format,
+            export_file_format,
+            export_locale: None,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
 /// Meta data about the tax advisor export like the download URL
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -12950,6 +16472,27 @@ pub struct TaxAdvisorExportDownload {
     /// The download file URL of the export. It will expire after 15 minutes.
     #[serde(deserialize_with = "rt::lenient::string")]
     pub download_url: String,
+}
+
+#[cfg(feature = "finance")]
+impl TaxAdvisorExportDownload {
+    /// A value with every optional field empty. Takes the required fields in schema order: `from_date`, `to_date`, `export_file_format`, `export_format`, `download_url`.
+    pub fn new(
+        from_date: rt::chrono::NaiveDate,
+        to_date: rt::chrono::NaiveDate,
+        export_file_format: TaxAdvisorExportDownloadExportFileFormat,
+        export_format: TaxAdvisorExportDownloadExportFormat,
+        download_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            from_date,
+            to_date,
+            export_file_format,
+            export_format,
+            export_locale: None,
+            download_url: download_url.into(),
+        }
+    }
 }
 
 #[cfg(feature = "finance")]
@@ -12990,6 +16533,14 @@ pub enum TemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl TemporalUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13014,6 +16565,17 @@ impl rt::StringEnum for TemporalUnit {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for TemporalUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -13059,7 +16621,22 @@ pub struct Term {
     /// Represents a temporal unit
     ///
     /// Example: `"WEEK"`
-    pub unit: Unit,
+    pub unit: PeriodUnit,
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl Term {
+    /// A value with every optional field empty. Takes the required fields in schema order: `value`, `unit`.
+    pub fn new(value: i32, unit: PeriodUnit) -> Self {
+        Self { value, unit }
+    }
 }
 
 #[cfg(feature = "membership-self-service")]
@@ -13072,6 +16649,18 @@ pub struct TermInformation {
     pub extension: Option<AdditionalModuleExtension>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelation_period: Option<Term>,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl TermInformation {
+    /// A value with every optional field empty. Takes the required fields in schema order: `term`.
+    pub fn new(term: Term) -> Self {
+        Self {
+            term,
+            extension: None,
+            cancelation_period: None,
+        }
+    }
 }
 
 #[cfg(feature = "memberships")]
@@ -13092,6 +16681,19 @@ pub enum TermStrategy {
 
 #[cfg(feature = "memberships")]
 impl TermStrategy {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CONTRACT_START",
+        "FIXED",
+        "END_OF_CURRENT_TERM",
+        "START_OF_NEXT_TERM",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13118,6 +16720,17 @@ impl rt::StringEnum for TermStrategy {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for TermStrategy {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -13156,84 +16769,14 @@ pub struct TermWithMinutes {
     /// Represents a temporal unit with minutes
     ///
     /// Example: `"WEEK"`
-    pub unit: TermWithMinutesUnit,
+    pub unit: Unit,
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
-/// Represents a temporal unit with minutes
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TermWithMinutesUnit {
-    /// Represents a minutes unit
-    Minutes,
-    /// Represents a hours unit
-    Hours,
-    /// Represents day unit
-    Day,
-    /// Represents week unit
-    Week,
-    /// Represents month unit
-    Month,
-    /// Represents year unit
-    Year,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl TermWithMinutesUnit {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minutes => "MINUTES",
-            Self::Hours => "HOURS",
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl rt::StringEnum for TermWithMinutesUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MINUTES" => Self::Minutes,
-            "HOURS" => Self::Hours,
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl std::fmt::Display for TermWithMinutesUnit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl serde::Serialize for TermWithMinutesUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl<'de> serde::Deserialize<'de> for TermWithMinutesUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+impl TermWithMinutes {
+    /// A value with every optional field empty. Takes the required fields in schema order: `value`, `unit`.
+    pub fn new(value: i32, unit: Unit) -> Self {
+        Self { value, unit }
     }
 }
 
@@ -13265,8 +16808,16 @@ pub struct TimePeriod {
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
-/// The same values as [`Unit`].
-pub type TimePeriodPeriodUnit = Unit;
+impl TimePeriod {
+    /// A value with every optional field empty. Takes the required fields in schema order: `period_value`, `period_unit`.
+    pub fn new(period_value: i32, period_unit: TimePeriodPeriodUnit) -> Self {
+        Self { period_value, period_unit }
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+/// The same values as [`PeriodUnit`].
+pub type TimePeriodPeriodUnit = PeriodUnit;
 
 #[cfg(feature = "memberships")]
 /// Time restrictions for offer based on opening hours category
@@ -13328,6 +16879,19 @@ pub enum TransferDetailsStatus {
 
 #[cfg(feature = "finance")]
 impl TransferDetailsStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INTERNAL_PROCESSING",
+        "WAITING_FOR_CONFIRMATION",
+        "COMPLETED",
+        "FAILED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13354,6 +16918,17 @@ impl rt::StringEnum for TransferDetailsStatus {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for TransferDetailsStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -13440,6 +17015,29 @@ pub struct TrialOfferConfig {
 }
 
 #[cfg(feature = "trial-offers")]
+impl TrialOfferConfig {
+    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `name`, `prevent_multiple_bookings_term`, `contingent`, `allow_booking_for_leads`, `lead_data_config`.
+    pub fn new(
+        id: i64,
+        name: impl Into<String>,
+        prevent_multiple_bookings_term: Term,
+        contingent: i32,
+        allow_booking_for_leads: bool,
+        lead_data_config: TrialOfferLeadDataConfig,
+    ) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            prevent_multiple_bookings_term,
+            contingent,
+            confirmation_of_booking_term: None,
+            allow_booking_for_leads,
+            lead_data_config,
+        }
+    }
+}
+
+#[cfg(feature = "trial-offers")]
 /// Trial offer lead customer creation request
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -13475,6 +17073,16 @@ pub struct TrialOfferLeadCustomerCreationValidationResult {
 }
 
 #[cfg(feature = "trial-offers")]
+impl TrialOfferLeadCustomerCreationValidationResult {
+    /// A value with every optional field empty. Takes the required fields in schema order: `validation_status`.
+    pub fn new(
+        validation_status: TrialOfferLeadCustomerCreationValidationResultValidationStatus,
+    ) -> Self {
+        Self { validation_status }
+    }
+}
+
+#[cfg(feature = "trial-offers")]
 /// Status of the lead customer creation validation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TrialOfferLeadCustomerCreationValidationResultValidationStatus {
@@ -13490,6 +17098,18 @@ pub enum TrialOfferLeadCustomerCreationValidationResultValidationStatus {
 
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "POSSIBLE",
+        "INVALID_LEAD_CUSTOMER_DATA",
+        "DUPLICATE_CUSTOMER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13514,6 +17134,18 @@ impl rt::StringEnum for TrialOfferLeadCustomerCreationValidationResultValidation
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::str::FromStr
+for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -13555,7 +17187,7 @@ pub struct TrialOfferLeadDataConfig {
     /// Represents the mode of an input field
     ///
     /// Example: `"INACTIVE"`
-    pub gender_mode: GenderMode,
+    pub gender_mode: AddressMode,
     /// Represents the mode of an input field
     ///
     /// Example: `"INACTIVE"`
@@ -13571,16 +17203,36 @@ pub struct TrialOfferLeadDataConfig {
 }
 
 #[cfg(feature = "trial-offers")]
-/// The same values as [`GenderMode`].
-pub type TrialOfferLeadDataConfigAddressMode = GenderMode;
+impl TrialOfferLeadDataConfig {
+    /// A value with every optional field empty. Takes the required fields in schema order: `trial_offer_lead_data_config_id`, `gender_mode`, `date_of_birth_mode`, `telephone_mode`, `address_mode`.
+    pub fn new(
+        trial_offer_lead_data_config_id: i64,
+        gender_mode: AddressMode,
+        date_of_birth_mode: TrialOfferLeadDataConfigDateOfBirthMode,
+        telephone_mode: TrialOfferLeadDataConfigTelephoneMode,
+        address_mode: TrialOfferLeadDataConfigAddressMode,
+    ) -> Self {
+        Self {
+            trial_offer_lead_data_config_id,
+            gender_mode,
+            date_of_birth_mode,
+            telephone_mode,
+            address_mode,
+        }
+    }
+}
 
 #[cfg(feature = "trial-offers")]
-/// The same values as [`GenderMode`].
-pub type TrialOfferLeadDataConfigDateOfBirthMode = GenderMode;
+/// The same values as [`AddressMode`].
+pub type TrialOfferLeadDataConfigAddressMode = AddressMode;
 
 #[cfg(feature = "trial-offers")]
-/// The same values as [`GenderMode`].
-pub type TrialOfferLeadDataConfigTelephoneMode = GenderMode;
+/// The same values as [`AddressMode`].
+pub type TrialOfferLeadDataConfigDateOfBirthMode = AddressMode;
+
+#[cfg(feature = "trial-offers")]
+/// The same values as [`AddressMode`].
+pub type TrialOfferLeadDataConfigTelephoneMode = AddressMode;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {
@@ -13606,6 +17258,32 @@ pub enum Type {
 }
 
 impl Type {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "TIMESTAMP",
+        "BOOLEAN",
+        "DATE",
+        "MONTH_DAY",
+        "TIME",
+        "TERM",
+        "TERM_LIST",
+        "INTEGER",
+        "DECIMAL",
+        "STRING",
+        "MONEY",
+        "LIMITABLE_CONFIG_PROPERTY",
+        "I18N_KEY",
+        "I18N_KEY_LIST",
+        "PERMISSION_LIST",
+        "ENUM",
+        "AVAILABILITY_LIST",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13660,6 +17338,16 @@ impl rt::StringEnum for Type {
     }
 }
 
+impl std::str::FromStr for Type {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
 impl std::fmt::Display for Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -13689,20 +17377,17 @@ pub struct TypedArgumentDto {
     pub type_: Option<Type>,
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-/// Represents a temporal unit
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+/// Represents a temporal unit with minutes
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Unit {
-    /// Represents a day unit
+    /// Represents a minutes unit
+    Minutes,
+    /// Represents a hours unit
+    Hours,
+    /// Represents day unit
     Day,
-    /// Represents a week unit
+    /// Represents week unit
     Week,
     /// Represents month unit
     Month,
@@ -13712,18 +17397,28 @@ pub enum Unit {
     Unknown(String),
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl Unit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MINUTES",
+        "HOURS",
+        "DAY",
+        "WEEK",
+        "MONTH",
+        "YEAR",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
+            Self::Minutes => "MINUTES",
+            Self::Hours => "HOURS",
             Self::Day => "DAY",
             Self::Week => "WEEK",
             Self::Month => "MONTH",
@@ -13733,17 +17428,12 @@ impl Unit {
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for Unit {
     fn from_wire(value: &str) -> Self {
         match value {
+            "MINUTES" => Self::Minutes,
+            "HOURS" => Self::Hours,
             "DAY" => Self::Day,
             "WEEK" => Self::Week,
             "MONTH" => Self::Month,
@@ -13757,42 +17447,32 @@ impl rt::StringEnum for Unit {
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl std::str::FromStr for Unit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl std::fmt::Display for Unit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl serde::Serialize for Unit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for Unit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -13864,6 +17544,31 @@ pub enum ValidationStatus {
 
 #[cfg(feature = "membership-self-service")]
 impl ValidationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT",
+        "IDLEPERIOD_PENDING_VERIFICATION",
+        "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT",
+        "IDLEPERIOD_DEADLINE_VIOLATED",
+        "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH",
+        "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
+        "IDLEPERIOD_OVERLAPPING",
+        "IDLEPERIOD_TEMPORALUNIT_INVALID",
+        "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
+        "IDLEPERIOD_CREATABLE",
+        "IDLEPERIOD_TERMVALUE_MISSING",
+        "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING",
+        "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED",
+        "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE",
+        "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING",
+        "IDLEPERIOD_UPDATABLE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -13946,6 +17651,17 @@ impl rt::StringEnum for ValidationStatus {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for ValidationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 impl std::fmt::Display for ValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -14010,78 +17726,32 @@ pub struct VoucherDiscountPeriod {
 }
 
 #[cfg(feature = "memberships")]
-/// The same values as [`MembershipOfferModuleAgeBasedAdjustmentType`].
-pub type VoucherDiscountPeriodDiscountType = MembershipOfferModuleAgeBasedAdjustmentType;
-
-#[cfg(feature = "memberships")]
-/// The same values as [`VoucherEffectivePeriod`].
-pub type VoucherDiscountPeriodEffectivePeriod = VoucherEffectivePeriod;
-
-#[cfg(feature = "memberships")]
-/// The type of period for which the voucher is applied, if a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriod instead to see periods per discount period.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VoucherEffectivePeriod {
-    /// Represents a voucher with unlimited effective period
-    Unlimited,
-    /// Represents a voucher effective during the initial term of the membership
-    InitialTerm,
-    /// Represents a voucher with a time based effective period
-    TimeBased,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl VoucherEffectivePeriod {
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unlimited => "UNLIMITED",
-            Self::InitialTerm => "INITIAL_TERM",
-            Self::TimeBased => "TIME_BASED",
-            Self::Unknown(other) => other,
+impl VoucherDiscountPeriod {
+    /// A value with every optional field empty. Takes the required fields in schema order: `discount_type`, `discount_value`, `effective_period`.
+    pub fn new(
+        discount_type: VoucherDiscountPeriodDiscountType,
+        discount_value: Money,
+        effective_period: VoucherDiscountPeriodEffectivePeriod,
+    ) -> Self {
+        Self {
+            discount_type,
+            discount_value,
+            effective_period,
+            effective_period_time_based_term: None,
+            discounted_base_price: None,
+            company_amount: None,
+            member_amount: None,
         }
     }
 }
 
 #[cfg(feature = "memberships")]
-impl rt::StringEnum for VoucherEffectivePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNLIMITED" => Self::Unlimited,
-            "INITIAL_TERM" => Self::InitialTerm,
-            "TIME_BASED" => Self::TimeBased,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
+/// The same values as [`DiscountType`].
+pub type VoucherDiscountPeriodDiscountType = DiscountType;
 
 #[cfg(feature = "memberships")]
-impl std::fmt::Display for VoucherEffectivePeriod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for VoucherEffectivePeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for VoucherEffectivePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
+/// The same values as [`EffectivePeriod`].
+pub type VoucherDiscountPeriodEffectivePeriod = EffectivePeriod;
 
 #[cfg(feature = "memberships")]
 /// An error code, if the voucher code is invalid
@@ -14095,6 +17765,14 @@ pub enum VoucherErrorCode {
 
 #[cfg(feature = "memberships")]
 impl VoucherErrorCode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INVALID_CODE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14115,6 +17793,17 @@ impl rt::StringEnum for VoucherErrorCode {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for VoucherErrorCode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 
@@ -14161,6 +17850,20 @@ pub enum VoucherType {
 
 #[cfg(feature = "memberships")]
 impl VoucherType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CONTRACT",
+        "CREDIT",
+        "DISCOUNT",
+        "COMPANY_FEE_SPLIT",
+        "CHECKIN",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -14189,6 +17892,17 @@ impl rt::StringEnum for VoucherType {
 
     fn as_wire(&self) -> &str {
         self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for VoucherType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
     }
 }
 

@@ -594,3 +594,103 @@ impl fmt::Debug for Mounted {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::{ApiDefaults, Client, ClientBuilder, Method, Operation};
+
+    static SEARCH: Operation = Operation {
+        id: "search",
+        method: Method::POST,
+        path: "/v1/{studio}/search",
+    };
+    static SEARCH_ENDPOINT: Endpoint = Endpoint {
+        id: "search",
+        method: "POST",
+        path: "/v1/{studio}/search",
+        errors: &["4XX"],
+    };
+
+    fn client(server: &MockServer) -> Client {
+        let defaults = ApiDefaults {
+            base_url: "https://unused.invalid",
+            user_agent: "test",
+            api_key_header: None,
+        };
+        ClientBuilder::<Client>::new(defaults)
+            .base_url(server.uri())
+            .build()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn path_query_header_and_body_are_matched_as_the_client_sends_them() {
+        let server = MockServer::start().await;
+        let mounted = server
+            .when(&SEARCH_ENDPOINT)
+            .path_param("studio", "Köln/Süd")
+            .query("id", &vec![1, 2])
+            .without_query("page")
+            .header("X-Tenant", &Some("a b"))
+            .json_body(&json!({"name": "Erika"}))
+            .returns(&json!(["found"]))
+            .expect(1)
+            .await;
+
+        let found: Value = client(&server)
+            .request(&SEARCH)
+            .path_param("studio", "Köln/Süd")
+            .query("id", &[1, 2])
+            .header("X-Tenant", "a b")
+            .json(&json!({"name": "Erika"}))
+            .send::<Value, Infallible>()
+            .await
+            .unwrap();
+        assert_eq!(found, json!(["found"]));
+        assert_eq!(mounted.calls(), 1);
+        server.verify();
+    }
+
+    #[tokio::test]
+    async fn a_header_that_differs_is_explained() {
+        let server = MockServer::start().await;
+        server
+            .when(&SEARCH_ENDPOINT)
+            .path_param("studio", "1")
+            .header("X-Tenant", "a")
+            .returns_empty()
+            .await;
+
+        let error = client(&server)
+            .request(&SEARCH)
+            .path_param("studio", "1")
+            .header("X-Tenant", "b")
+            .send_empty::<Infallible>()
+            .await
+            .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(UNMATCHED_STATUS));
+        let answer = String::from_utf8_lossy(error.raw_body().unwrap_or_default()).into_owned();
+        assert!(
+            answer.contains(r#"header `X-Tenant`: expected "a", received "b""#),
+            "{answer}"
+        );
+        assert_eq!(server.check().unwrap_err().problems().len(), 1);
+        server.reset().await;
+    }
+
+    #[test]
+    fn documented_statuses_include_ranges_and_default() {
+        assert!(SEARCH_ENDPOINT.documents(404));
+        assert!(!SEARCH_ENDPOINT.documents(500));
+        let default = Endpoint {
+            errors: &["default"],
+            ..SEARCH_ENDPOINT
+        };
+        assert!(default.documents(503) && !default.documents(204));
+    }
+}

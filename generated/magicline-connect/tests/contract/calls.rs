@@ -952,13 +952,6 @@ pub static ENUMS: [harness::EnumCheck; 45] = [
         >(wire, |v| matches!(v, models::DocumentType::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "EffectivePeriodTimeBasedTermUnit",
-        values: &["DAY", "WEEK", "MONTH", "YEAR"],
-        decode: |wire| harness::enum_value::<
-            models::EffectivePeriodTimeBasedTermUnit,
-        >(wire, |v| matches!(v, models::EffectivePeriodTimeBasedTermUnit::Unknown(_))),
-    },
-    harness::EnumCheck {
         name: "ExtensionType",
         values: &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"],
         decode: |wire| harness::enum_value::<
@@ -1120,6 +1113,13 @@ pub static ENUMS: [harness::EnumCheck; 45] = [
         decode: |wire| harness::enum_value::<
             models::PaymentFrequencyType,
         >(wire, |v| matches!(v, models::PaymentFrequencyType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "PaymentFrequencyUnit",
+        values: &["DAY", "WEEK", "MONTH", "YEAR"],
+        decode: |wire| harness::enum_value::<
+            models::PaymentFrequencyUnit,
+        >(wire, |v| matches!(v, models::PaymentFrequencyUnit::Unknown(_))),
     },
     harness::EnumCheck {
         name: "PaymentInstrumentInvalidReason",

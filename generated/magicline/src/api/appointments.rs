@@ -288,19 +288,23 @@ impl<'a> GetBookableAppointmentsRequest<'a> {
     }
 
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more.
+    /// previous one is used up, until the server says there is no more. The stream is
+    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
     pub fn items(
         self,
-    ) -> impl rt::futures::Stream<
-        Item = Result<models::BookableAppointment, rt::Error<models::ErrorResponse>>,
-    > + 'a {
-        rt::paginate(
-            self.offset.clone(),
-            move |cursor| {
-                let mut request = self.clone();
-                request.offset = cursor;
-                request.send()
-            },
+    ) -> rt::futures::stream::BoxStream<
+        'a,
+        Result<models::BookableAppointment, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
         )
     }
 }

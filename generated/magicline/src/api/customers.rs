@@ -642,7 +642,7 @@ impl<'a> Customers<'a> {
     pub fn set_additional_information_field_assignments(
         &self,
         customer_id: i64,
-        body: &'a Vec<models::AdditionalInformationFieldAssignment>,
+        body: &'a [models::AdditionalInformationFieldAssignment],
     ) -> SetAdditionalInformationFieldAssignmentsRequest<'a> {
         SetAdditionalInformationFieldAssignmentsRequest {
             client: self.client,
@@ -901,19 +901,23 @@ impl<'a> GetCustomersRequest<'a> {
     }
 
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more.
+    /// previous one is used up, until the server says there is no more. The stream is
+    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
     pub fn items(
         self,
-    ) -> impl rt::futures::Stream<
-        Item = Result<models::Customer, rt::Error<models::ErrorResponse>>,
-    > + 'a {
-        rt::paginate(
-            self.offset.clone(),
-            move |cursor| {
-                let mut request = self.clone();
-                request.offset = cursor;
-                request.send()
-            },
+    ) -> rt::futures::stream::BoxStream<
+        'a,
+        Result<models::Customer, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
         )
     }
 }
@@ -988,19 +992,23 @@ impl<'a> GetCustomersCheckinHistoryRequest<'a> {
     }
 
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more.
+    /// previous one is used up, until the server says there is no more. The stream is
+    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
     pub fn items(
         self,
-    ) -> impl rt::futures::Stream<
-        Item = Result<models::CustomerCheckin, rt::Error<models::ErrorResponse>>,
-    > + 'a {
-        rt::paginate(
-            self.offset.clone(),
-            move |cursor| {
-                let mut request = self.clone();
-                request.offset = cursor;
-                request.send()
-            },
+    ) -> rt::futures::stream::BoxStream<
+        'a,
+        Result<models::CustomerCheckin, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
         )
     }
 }
@@ -1835,19 +1843,23 @@ impl<'a> GetDocumentsRequest<'a> {
     }
 
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more.
+    /// previous one is used up, until the server says there is no more. The stream is
+    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
     pub fn items(
         self,
-    ) -> impl rt::futures::Stream<
-        Item = Result<models::CustomerDocument, rt::Error<models::ErrorResponse>>,
-    > + 'a {
-        rt::paginate(
-            self.offset.clone(),
-            move |cursor| {
-                let mut request = self.clone();
-                request.offset = cursor;
-                request.send()
-            },
+    ) -> rt::futures::stream::BoxStream<
+        'a,
+        Result<models::CustomerDocument, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
         )
     }
 }
@@ -2155,7 +2167,7 @@ impl<'a> std::future::IntoFuture for GetAdditionalInformationFieldsRequest<'a> {
 pub struct SetAdditionalInformationFieldAssignmentsRequest<'a> {
     client: &'a crate::Client,
     customer_id: i64,
-    body: &'a Vec<models::AdditionalInformationFieldAssignment>,
+    body: &'a [models::AdditionalInformationFieldAssignment],
 }
 
 impl<'a> SetAdditionalInformationFieldAssignmentsRequest<'a> {
@@ -2170,7 +2182,7 @@ impl<'a> SetAdditionalInformationFieldAssignmentsRequest<'a> {
             .raw()
             .request(&SET_ADDITIONAL_INFORMATION_FIELD_ASSIGNMENTS)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
+            .json(&self.body)
             .send()
             .await
     }

@@ -110,7 +110,7 @@ impl<'a> CustomersCommunication<'a> {
     pub fn update_communication_preferences(
         &self,
         customer_id: i64,
-        body: &'a Vec<models::CommunicationPreference>,
+        body: &'a [models::CommunicationPreference],
     ) -> UpdateCommunicationPreferencesRequest<'a> {
         UpdateCommunicationPreferencesRequest {
             client: self.client,
@@ -279,7 +279,7 @@ impl<'a> std::future::IntoFuture for GetCommunicationPreferencesRequest<'a> {
 pub struct UpdateCommunicationPreferencesRequest<'a> {
     client: &'a crate::Client,
     customer_id: i64,
-    body: &'a Vec<models::CommunicationPreference>,
+    body: &'a [models::CommunicationPreference],
 }
 
 impl<'a> UpdateCommunicationPreferencesRequest<'a> {
@@ -291,7 +291,7 @@ impl<'a> UpdateCommunicationPreferencesRequest<'a> {
             .raw()
             .request(&UPDATE_COMMUNICATION_PREFERENCES)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
+            .json(&self.body)
             .send()
             .await
     }

@@ -73,7 +73,7 @@ impl<'a> Studios<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn update_studio_tags(
         &self,
-        body: &'a Vec<models::Tag>,
+        body: &'a [models::Tag],
     ) -> UpdateStudioTagsRequest<'a> {
         UpdateStudioTagsRequest {
             client: self.client,
@@ -215,7 +215,7 @@ impl<'a> std::future::IntoFuture for GetAllRequest<'a> {
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateStudioTagsRequest<'a> {
     client: &'a crate::Client,
-    body: &'a Vec<models::Tag>,
+    body: &'a [models::Tag],
 }
 
 impl<'a> UpdateStudioTagsRequest<'a> {
@@ -223,7 +223,7 @@ impl<'a> UpdateStudioTagsRequest<'a> {
     pub async fn send(
         self,
     ) -> Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>> {
-        self.client.raw().request(&UPDATE_STUDIO_TAGS).json(self.body).send().await
+        self.client.raw().request(&UPDATE_STUDIO_TAGS).json(&self.body).send().await
     }
 }
 

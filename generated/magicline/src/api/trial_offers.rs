@@ -397,19 +397,23 @@ impl<'a> GetBookableTrialOfferClassesRequest<'a> {
     }
 
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more.
+    /// previous one is used up, until the server says there is no more. The stream is
+    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
     pub fn items(
         self,
-    ) -> impl rt::futures::Stream<
-        Item = Result<models::TrialOfferClass, rt::Error<models::ErrorResponse>>,
-    > + 'a {
-        rt::paginate(
-            self.offset.clone(),
-            move |cursor| {
-                let mut request = self.clone();
-                request.offset = cursor;
-                request.send()
-            },
+    ) -> rt::futures::stream::BoxStream<
+        'a,
+        Result<models::TrialOfferClass, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
         )
     }
 }
@@ -472,22 +476,23 @@ impl<'a> GetBookableTrialOfferAppointmentsRequest<'a> {
     }
 
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more.
+    /// previous one is used up, until the server says there is no more. The stream is
+    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
     pub fn items(
         self,
-    ) -> impl rt::futures::Stream<
-        Item = Result<
-            models::BookableTrialOfferAppointment,
-            rt::Error<models::ErrorResponse>,
-        >,
-    > + 'a {
-        rt::paginate(
-            self.offset.clone(),
-            move |cursor| {
-                let mut request = self.clone();
-                request.offset = cursor;
-                request.send()
-            },
+    ) -> rt::futures::stream::BoxStream<
+        'a,
+        Result<models::BookableTrialOfferAppointment, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
         )
     }
 }
@@ -683,19 +688,23 @@ impl<'a> GetClassSlotsForTrialOffersRequest<'a> {
     }
 
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more.
+    /// previous one is used up, until the server says there is no more. The stream is
+    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
     pub fn items(
         self,
-    ) -> impl rt::futures::Stream<
-        Item = Result<models::ClassSlot, rt::Error<models::ErrorResponse>>,
-    > + 'a {
-        rt::paginate(
-            self.offset.clone(),
-            move |cursor| {
-                let mut request = self.clone();
-                request.offset = cursor;
-                request.send()
-            },
+    ) -> rt::futures::stream::BoxStream<
+        'a,
+        Result<models::ClassSlot, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
         )
     }
 }

@@ -1127,11 +1127,29 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         ),
     },
     harness::EnumCheck {
+        name: "AddressMode",
+        values: &["INACTIVE", "OPTIONAL", "MANDATORY"],
+        decode: |wire| harness::enum_value::<
+            models::AddressMode,
+        >(wire, |v| matches!(v, models::AddressMode::Unknown(_))),
+    },
+    harness::EnumCheck {
         name: "AddressStatusType",
         values: &["VALID", "INVALID"],
         decode: |wire| harness::enum_value::<
             models::AddressStatusType,
         >(wire, |v| matches!(v, models::AddressStatusType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "AmendmentConfigurationStatus",
+        values: &[
+            "READ",
+            "CHANGES_REQUIRE_VERIFICATION",
+            "CHANGES_WITHOUT_VERIFICATION",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::AmendmentConfigurationStatus,
+        >(wire, |v| matches!(v, models::AmendmentConfigurationStatus::Unknown(_))),
     },
     harness::EnumCheck {
         name: "AppointmentBookingResultBookingStatus",
@@ -1172,6 +1190,13 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
                 )
             },
         ),
+    },
+    harness::EnumCheck {
+        name: "AppointmentStatus",
+        values: &["PLANNED", "CANCELED", "COMPLETED"],
+        decode: |wire| harness::enum_value::<
+            models::AppointmentStatus,
+        >(wire, |v| matches!(v, models::AppointmentStatus::Unknown(_))),
     },
     harness::EnumCheck {
         name: "AttachmentType",
@@ -1281,13 +1306,6 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
                 )
             },
         ),
-    },
-    harness::EnumCheck {
-        name: "ClassSlotStatus",
-        values: &["PLANNED", "CANCELED", "COMPLETED"],
-        decode: |wire| harness::enum_value::<
-            models::ClassSlotStatus,
-        >(wire, |v| matches!(v, models::ClassSlotStatus::Unknown(_))),
     },
     harness::EnumCheck {
         name: "ClassType",
@@ -1437,6 +1455,13 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         >(wire, |v| matches!(v, models::DerecognizeRemainingDebtsOnClosure::Unknown(_))),
     },
     harness::EnumCheck {
+        name: "DiscountType",
+        values: &["ABSOLUTE", "PERCENTAGE"],
+        decode: |wire| harness::enum_value::<
+            models::DiscountType,
+        >(wire, |v| matches!(v, models::DiscountType::Unknown(_))),
+    },
+    harness::EnumCheck {
         name: "DocumentType",
         values: &[
             "ID_CARD",
@@ -1449,6 +1474,13 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         decode: |wire| harness::enum_value::<
             models::DocumentType,
         >(wire, |v| matches!(v, models::DocumentType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "EffectivePeriod",
+        values: &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"],
+        decode: |wire| harness::enum_value::<
+            models::EffectivePeriod,
+        >(wire, |v| matches!(v, models::EffectivePeriod::Unknown(_))),
     },
     harness::EnumCheck {
         name: "ExportFileFormat",
@@ -1491,24 +1523,6 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         decode: |wire| harness::enum_value::<
             models::Gender,
         >(wire, |v| matches!(v, models::Gender::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "GenderMode",
-        values: &["INACTIVE", "OPTIONAL", "MANDATORY"],
-        decode: |wire| harness::enum_value::<
-            models::GenderMode,
-        >(wire, |v| matches!(v, models::GenderMode::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "IdlePeriodCreationStatus",
-        values: &[
-            "READ",
-            "CHANGES_REQUIRE_VERIFICATION",
-            "CHANGES_WITHOUT_VERIFICATION",
-        ],
-        decode: |wire| harness::enum_value::<
-            models::IdlePeriodCreationStatus,
-        >(wire, |v| matches!(v, models::IdlePeriodCreationStatus::Unknown(_))),
     },
     harness::EnumCheck {
         name: "IdlePeriodFeeCalculationType",
@@ -1611,20 +1625,6 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         decode: |wire| harness::enum_value::<
             models::MaturityType,
         >(wire, |v| matches!(v, models::MaturityType::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "MembershipOfferModuleAgeBasedAdjustmentType",
-        values: &["ABSOLUTE", "PERCENTAGE"],
-        decode: |wire| harness::enum_value::<
-            models::MembershipOfferModuleAgeBasedAdjustmentType,
-        >(
-            wire,
-            |v| {
-                matches!(
-                    v, models::MembershipOfferModuleAgeBasedAdjustmentType::Unknown(_)
-                )
-            },
-        ),
     },
     harness::EnumCheck {
         name: "MembershipOfferPaymentFrequencyType",
@@ -1749,6 +1749,13 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         >(wire, |v| matches!(v, models::Period::Unknown(_))),
     },
     harness::EnumCheck {
+        name: "PeriodUnit",
+        values: &["DAY", "WEEK", "MONTH", "YEAR"],
+        decode: |wire| harness::enum_value::<
+            models::PeriodUnit,
+        >(wire, |v| matches!(v, models::PeriodUnit::Unknown(_))),
+    },
+    harness::EnumCheck {
         name: "ReferencePeriod",
         values: &["CALENDAR_YEAR", "CONTRACT_YEAR"],
         decode: |wire| harness::enum_value::<
@@ -1839,13 +1846,6 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         >(wire, |v| matches!(v, models::TermStrategy::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "TermWithMinutesUnit",
-        values: &["MINUTES", "HOURS", "DAY", "WEEK", "MONTH", "YEAR"],
-        decode: |wire| harness::enum_value::<
-            models::TermWithMinutesUnit,
-        >(wire, |v| matches!(v, models::TermWithMinutesUnit::Unknown(_))),
-    },
-    harness::EnumCheck {
         name: "TransferDetailsStatus",
         values: &[
             "INTERNAL_PROCESSING",
@@ -1899,7 +1899,7 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
     },
     harness::EnumCheck {
         name: "Unit",
-        values: &["DAY", "WEEK", "MONTH", "YEAR"],
+        values: &["MINUTES", "HOURS", "DAY", "WEEK", "MONTH", "YEAR"],
         decode: |wire| harness::enum_value::<
             models::Unit,
         >(wire, |v| matches!(v, models::Unit::Unknown(_))),
@@ -1927,13 +1927,6 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         decode: |wire| harness::enum_value::<
             models::ValidationStatus,
         >(wire, |v| matches!(v, models::ValidationStatus::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "VoucherEffectivePeriod",
-        values: &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"],
-        decode: |wire| harness::enum_value::<
-            models::VoucherEffectivePeriod,
-        >(wire, |v| matches!(v, models::VoucherEffectivePeriod::Unknown(_))),
     },
     harness::EnumCheck {
         name: "VoucherErrorCode",
