@@ -285,6 +285,18 @@ fn argument(ty: &RType) -> (TokenStream, bool) {
     }
 }
 
+/// A JSON body or answer as taken by reference, as the client takes bodies: a list as a slice.
+/// Returns the referenced type and, for matching, `name` as a reference to the body type.
+fn borrowed(ty: &RType, name: &TokenStream) -> (TokenStream, TokenStream) {
+    match ty {
+        RType::Vec(item) => {
+            let item = type_tokens(item, Scope::Elsewhere);
+            (quote!([#item]), quote!(&#name.to_vec()))
+        }
+        other => (type_tokens(other, Scope::Elsewhere), name.clone()),
+    }
+}
+
 /// `.path_param("customerId", &customer_id)` and friends.
 fn match_call(param: &Param, value: &TokenStream) -> TokenStream {
     let wire = &param.wire_name;
@@ -326,9 +338,9 @@ fn constructor(group: &Group, op: &OperationDef, mock_name: &Ident, error: Optio
     }
     match &op.body {
         Some(Body::Json { ty, required: true, .. }) => {
-            let ty = type_tokens(ty, Scope::Elsewhere);
+            let (ty, owned) = borrowed(ty, &quote!(body));
             args.push(quote!(body: &#ty));
-            calls.push(quote!(.json_body(body)));
+            calls.push(quote!(.json_body(#owned)));
         }
         Some(Body::Multipart { .. }) => calls.push(quote!(.multipart_body())),
         Some(Body::Json { required: false, .. }) | None => {}
@@ -394,11 +406,11 @@ fn expectation(group: &Group, op: &OperationDef, mock_name: &Ident, error: Optio
     if let Some(Body::Json { ty, required: false, .. }) = &op.body {
         let setter = ident(&setter_names.claim("body".to_owned()));
         let without = ident(&setter_names.claim("without_body".to_owned()));
-        let ty = type_tokens(ty, Scope::Elsewhere);
+        let (ty, owned) = borrowed(ty, &quote!(value));
         setters.push(quote! {
             /// Matches requests whose JSON body, decoded, equals `value`.
             pub fn #setter(self, value: &#ty) -> Self {
-                Self(self.0.json_body(value))
+                Self(self.0.json_body(#owned))
             }
 
             /// Matches requests without a body.
@@ -410,7 +422,7 @@ fn expectation(group: &Group, op: &OperationDef, mock_name: &Ident, error: Optio
 
     let returns = match &op.success {
         Success::Json(ty) => {
-            let ty = type_tokens(ty, Scope::Elsewhere);
+            let (ty, _) = borrowed(ty, &quote!(body));
             quote! {
                 /// Answers `200 OK` with `body`.
                 pub fn returns(self, body: &#ty) -> Expectation<'a> {

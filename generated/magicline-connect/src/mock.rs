@@ -276,7 +276,7 @@ impl<'a> ListAllActiveCampaignsMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::ConnectApiCampaignDto>,
+        body: &[crate::models::ConnectApiCampaignDto],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -579,7 +579,7 @@ impl<'a> GetReferralsByStudioIdMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::ConnectApiReferralDto>,
+        body: &[crate::models::ConnectApiReferralDto],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -1068,7 +1068,7 @@ impl<'a> GetActiveContractsMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::GetActiveContractsResponseDto>,
+        body: &[crate::models::GetActiveContractsResponseDto],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -1176,7 +1176,7 @@ impl<'a> GetRateBundleListMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::ConnectApiRateBundleDto>,
+        body: &[crate::models::ConnectApiRateBundleDto],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -1230,7 +1230,7 @@ impl<'a> GetActiveStudiosInGermanyV2Mock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::ConnectApiBasicStudioDataDtoV2>,
+        body: &[crate::models::ConnectApiBasicStudioDataDtoV2],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -1701,7 +1701,7 @@ impl<'a> GetActiveFeaturesMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::GetActiveFeaturesResponseItem>,
+        body: &[crate::models::GetActiveFeaturesResponseItem],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -1752,7 +1752,7 @@ impl<'a> GetCountriesMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::KeyValuePairCountryCodeString>,
+        body: &[crate::models::KeyValuePairCountryCodeString],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -2036,7 +2036,7 @@ impl<'a> GetDefaultCommunicationConfigurationMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::ConnectApiStudioCommunicationConfigurationDto>,
+        body: &[crate::models::ConnectApiStudioCommunicationConfigurationDto],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -2167,7 +2167,7 @@ impl<'a> GetStudioListMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::ConnectApiStudioDtoV2>,
+        body: &[crate::models::ConnectApiStudioDtoV2],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -2248,7 +2248,7 @@ impl<'a> GetEnabledCommunicationFeatureModulesMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::GetEnabledCommunicationFeatureModulesResponseItem>,
+        body: &[crate::models::GetEnabledCommunicationFeatureModulesResponseItem],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }

@@ -517,7 +517,7 @@ impl<'a> GetBookableAppointmentSlotsMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::BookableAppointmentSlot>,
+        body: &[crate::models::BookableAppointmentSlot],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -694,7 +694,7 @@ impl<'a> GetAppointmentBookingsMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::AppointmentBookingResult>,
+        body: &[crate::models::AppointmentBookingResult],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -1360,7 +1360,7 @@ impl<'a> GetClassBookingsByCustomerIdMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::ClassSlotBookingResult>,
+        body: &[crate::models::ClassSlotBookingResult],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -1637,7 +1637,7 @@ pub struct SearchCrossStudioCustomersMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "cross-studio")]
 impl<'a> SearchCrossStudioCustomersMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &Vec<crate::models::Customer>) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::Customer]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1749,7 +1749,7 @@ impl<'a> GetStudiosWithActiveMembershipOffersMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::StudioInformationBase>,
+        body: &[crate::models::StudioInformationBase],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -2250,7 +2250,7 @@ impl<'a> CustomersMocks<'a> {
     pub fn set_additional_information_field_assignments(
         &self,
         customer_id: i64,
-        body: &Vec<crate::models::AdditionalInformationFieldAssignment>,
+        body: &[crate::models::AdditionalInformationFieldAssignment],
     ) -> SetAdditionalInformationFieldAssignmentsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "setAdditionalInformationFieldAssignments",
@@ -2263,7 +2263,7 @@ impl<'a> CustomersMocks<'a> {
                 .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
-                .json_body(body),
+                .json_body(&body.to_vec()),
         )
     }
 
@@ -2619,7 +2619,7 @@ pub struct SearchCustomersMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers")]
 impl<'a> SearchCustomersMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &Vec<crate::models::Customer>) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::Customer]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -2662,7 +2662,7 @@ impl<'a> GetCustomersContractsMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &Vec<crate::models::Contract>) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::Contract]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -2870,7 +2870,7 @@ impl<'a> GetCustomerContractsByMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &Vec<crate::models::Contract>) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::Contract]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -2959,7 +2959,7 @@ impl<'a> GetBenefitsMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::BenefitValidationDto>,
+        body: &[crate::models::BenefitValidationDto],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -3015,7 +3015,7 @@ impl<'a> GetBenefitsByCardNumberMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::BenefitValidationDto>,
+        body: &[crate::models::BenefitValidationDto],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -3518,7 +3518,7 @@ impl<'a> GetAdditionalInformationFieldsMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::AdditionalInformationField>,
+        body: &[crate::models::AdditionalInformationField],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -3554,7 +3554,7 @@ impl<'a> SetAdditionalInformationFieldAssignmentsMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::AdditionalInformationFieldAssignment>,
+        body: &[crate::models::AdditionalInformationFieldAssignment],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -4025,7 +4025,7 @@ impl<'a> CustomersCommunicationMocks<'a> {
     pub fn update_communication_preferences(
         &self,
         customer_id: i64,
-        body: &Vec<crate::models::CommunicationPreference>,
+        body: &[crate::models::CommunicationPreference],
     ) -> UpdateCommunicationPreferencesMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "updateCommunicationPreferences",
@@ -4038,7 +4038,7 @@ impl<'a> CustomersCommunicationMocks<'a> {
                 .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
-                .json_body(body),
+                .json_body(&body.to_vec()),
         )
     }
 }
@@ -4126,7 +4126,7 @@ impl<'a> GetCommunicationPreferencesMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::CommunicationPreference>,
+        body: &[crate::models::CommunicationPreference],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -4162,7 +4162,7 @@ impl<'a> UpdateCommunicationPreferencesMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::CommunicationPreference>,
+        body: &[crate::models::CommunicationPreference],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -4752,7 +4752,7 @@ pub struct GetDevicesMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "devices")]
 impl<'a> GetDevicesMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &Vec<crate::models::Device>) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::Device]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -5346,7 +5346,7 @@ impl<'a> GetDebtCollectionCasesMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &Vec<crate::models::DebtorUpdate>) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::DebtorUpdate]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6163,7 +6163,7 @@ impl<'a> GetContractDataMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::MembershipSelfServiceContractData>,
+        body: &[crate::models::MembershipSelfServiceContractData],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -6232,7 +6232,7 @@ impl<'a> GetContractCancelationReasonDataMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::ContractCancelationReason>,
+        body: &[crate::models::ContractCancelationReason],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -6536,10 +6536,7 @@ pub struct GetAdditionalModulesMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "membership-self-service")]
 impl<'a> GetAdditionalModulesMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &Vec<crate::models::AdditionalModule>,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::AdditionalModule]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6572,10 +6569,7 @@ pub struct GetPurchasableAdditionalModulesMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "membership-self-service")]
 impl<'a> GetPurchasableAdditionalModulesMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &Vec<crate::models::AdditionalModule>,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::AdditionalModule]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7060,7 +7054,7 @@ pub struct GetMembershipOffersMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "memberships")]
 impl<'a> GetMembershipOffersMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &Vec<crate::models::MembershipOffer>) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::MembershipOffer]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7282,7 +7276,7 @@ impl<'a> GetMembershipSwitchConfigurationsForCustomerMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::MembershipSwitchConfig>,
+        body: &[crate::models::MembershipSwitchConfig],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -7547,7 +7541,7 @@ impl<'a> StudiosMocks<'a> {
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
     pub fn update_studio_tags(
         &self,
-        body: &Vec<crate::models::Tag>,
+        body: &[crate::models::Tag],
     ) -> UpdateStudioTagsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "updateStudioTags",
@@ -7555,7 +7549,7 @@ impl<'a> StudiosMocks<'a> {
             path: "/v1/studios/information/tags",
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
-        UpdateStudioTagsMock(self.server.when(&ENDPOINT).json_body(body))
+        UpdateStudioTagsMock(self.server.when(&ENDPOINT).json_body(&body.to_vec()))
     }
 
     /// Expects a call of [`Studios::confirm_activation`](crate::api::Studios::confirm_activation) (`POST /v1/studios/confirmActivation`) with these arguments.
@@ -7647,7 +7641,7 @@ pub struct GetAllMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "studios")]
 impl<'a> GetAllMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &Vec<crate::models::Tag>) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::Tag]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7680,7 +7674,7 @@ pub struct UpdateStudioTagsMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "studios")]
 impl<'a> UpdateStudioTagsMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &Vec<crate::models::Tag>) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::Tag]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -8264,7 +8258,7 @@ impl<'a> GetBookableAppointmentSlotsForTrialOffersMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &Vec<crate::models::BookableAppointmentSlot>,
+        body: &[crate::models::BookableAppointmentSlot],
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
