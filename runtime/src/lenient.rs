@@ -77,7 +77,6 @@
 //! `deserialize_with` makes serde's derive emit a wrapper type per field, which is a large
 //! share of a generated crate's build time.
 
-use std::cell::Cell;
 use std::fmt;
 
 use serde::Deserializer;
@@ -134,239 +133,17 @@ pub fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, s
     T::deserialize(Lenient(value))
 }
 
-/// Forwards each `Deserializer` method of [`Lenient`] to the adapter proper.
-macro_rules! lenient_forward {
-    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
-        #[inline]
-        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
-            Adapter::untracked(self.0).$method($($arg,)* visitor)
-        }
-    )*};
-}
-
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
-    type Error = D::Error;
-
-    lenient_forward! {
-        deserialize_any();
-        deserialize_bool();
-        deserialize_i8();
-        deserialize_i16();
-        deserialize_i32();
-        deserialize_i64();
-        deserialize_i128();
-        deserialize_u8();
-        deserialize_u16();
-        deserialize_u32();
-        deserialize_u64();
-        deserialize_u128();
-        deserialize_f32();
-        deserialize_f64();
-        deserialize_char();
-        deserialize_str();
-        deserialize_string();
-        deserialize_bytes();
-        deserialize_byte_buf();
-        deserialize_option();
-        deserialize_unit();
-        deserialize_unit_struct(name: &'static str);
-        deserialize_newtype_struct(name: &'static str);
-        deserialize_seq();
-        deserialize_tuple(len: usize);
-        deserialize_tuple_struct(name: &'static str, len: usize);
-        deserialize_map();
-        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
-        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
-        deserialize_identifier();
-        deserialize_ignored_any();
-    }
-
-    fn is_human_readable(&self) -> bool {
-        self.0.is_human_readable()
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The adapter proper, with optional path tracking.
-//
-// `decode_json` decodes a body once without tracking and, only if that fails, once more with
-// tracking to name the failing field. Both passes must use the *same* deserializer type: each
-// type a model is decoded with is another copy of the model's whole `Deserialize` code in the
-// generated crate, and a second copy (for instance a `serde_path_to_error::Deserializer` in the
-// error pass) measured +23% LLVM IR for the `magicline` crate. So tracking is a runtime switch
-// inside one adapter type: every wrapper carries an `Option<Ctx>` that is `None` on the fast
-// path, where the only cost is a branch on the error path and on map keys.
-//
-// The tracking itself mirrors `serde_path_to_error` 0.1 (same places record, same segments,
-// same text), which the tests check by decoding the same erroneous documents with both.
-
-/// Decodes `T` leniently from `de`; with `track`, records in it where decoding failed.
-pub(crate) fn deserialize<'de, D, T>(de: D, track: Option<&Track>) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: de::Deserialize<'de>,
-{
-    let root = Chain::Root;
-    let ctx = track.map(|track| Ctx { chain: &root, track });
-    T::deserialize(Adapter {
-        de,
-        ctx,
-        key: None,
-    })
-}
-
-/// Where a failed decode failed, in `serde_path_to_error`'s notation (`items[1].id`, `.` for
-/// the document itself, `?` for a map key that is not a string).
-pub(crate) struct Track {
-    path: Cell<Option<String>>,
-}
-
-impl Track {
-    pub(crate) fn new() -> Self {
-        Track {
-            path: Cell::new(None),
-        }
-    }
-
-    /// The path recorded by the innermost failure, or `.`.
-    pub(crate) fn into_path(self) -> String {
-        self.path.into_inner().unwrap_or_else(|| ".".to_owned())
-    }
-
-    /// Records `chain` unless a more deeply nested failure already recorded its own: errors
-    /// propagate outwards, so the first record is the innermost.
-    #[cold]
-    fn record(&self, chain: &Chain<'_>) {
-        let path = match self.path.take() {
-            Some(recorded) => recorded,
-            None => chain.to_path(),
-        };
-        self.path.set(Some(path));
-    }
-}
-
-/// The position being decoded, innermost first; each link lives on the stack of the call that
-/// decodes inside it.
-enum Chain<'a> {
-    Root,
-    Seq { parent: &'a Chain<'a>, index: usize },
-    Map { parent: &'a Chain<'a>, key: String },
-    Enum { parent: &'a Chain<'a>, variant: String },
-    /// A map key or variant name that was not a string (or not read yet).
-    Unknown { parent: &'a Chain<'a> },
-}
-
-impl Chain<'_> {
-    fn to_path(&self) -> String {
-        let mut segments = Vec::new();
-        let mut link = self;
-        loop {
-            link = match link {
-                Chain::Root => break,
-                Chain::Seq { parent, index } => {
-                    segments.push(Segment::Index(*index));
-                    parent
-                }
-                Chain::Map { parent, key } => {
-                    segments.push(Segment::Name(key));
-                    parent
-                }
-                Chain::Enum { parent, variant } => {
-                    segments.push(Segment::Name(variant));
-                    parent
-                }
-                Chain::Unknown { parent } => {
-                    segments.push(Segment::Name("?"));
-                    parent
-                }
-            };
-        }
-        if segments.is_empty() {
-            return ".".to_owned();
-        }
-        let mut path = String::new();
-        for (i, segment) in segments.iter().rev().enumerate() {
-            match segment {
-                Segment::Index(index) => {
-                    path.push('[');
-                    path.push_str(&index.to_string());
-                    path.push(']');
-                }
-                Segment::Name(name) => {
-                    if i > 0 {
-                        path.push('.');
-                    }
-                    path.push_str(name);
-                }
-            }
-        }
-        path
-    }
-}
-
-enum Segment<'a> {
-    Index(usize),
-    Name(&'a str),
-}
-
-/// Path tracking state handed to nested values; `None` everywhere on the fast path.
-#[derive(Clone, Copy)]
-struct Ctx<'a> {
-    chain: &'a Chain<'a>,
-    track: &'a Track,
-}
-
-/// Records `ctx`'s position for `err` when tracking.
-#[inline]
-fn record<E>(ctx: Option<Ctx<'_>>, err: E) -> E {
-    if let Some(ctx) = ctx {
-        ctx.track.record(ctx.chain);
-    }
-    err
-}
-
-/// Where a map key or enum variant name is copied while tracking, to name the value after it.
-type KeySlot<'a> = Option<&'a mut Option<String>>;
-
-/// Stores a key's text in `slot` when tracking.
-#[inline]
-fn capture(slot: &mut KeySlot<'_>, text: impl FnOnce() -> String) {
-    if let Some(slot) = slot {
-        **slot = Some(text());
-    }
-}
-
-/// The adapter: [`Lenient`] plus optional path tracking.
-struct Adapter<'a, D> {
-    de: D,
-    ctx: Option<Ctx<'a>>,
-    /// Set while decoding a map key or variant name with tracking on.
-    key: KeySlot<'a>,
-}
-
-impl<D> Adapter<'_, D> {
-    fn untracked(de: D) -> Self {
-        Adapter {
-            de,
-            ctx: None,
-            key: None,
-        }
-    }
-}
-
 /// Forwards `deserialize_*` methods to the wrapped deserializer with the visitor wrapped.
 macro_rules! forward_deserialize {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
         #[inline]
         fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
-            let Adapter { de, ctx, key } = self;
-            de.$method($($arg,)* LenientVisitor { visitor, ctx, key })
-                .map_err(|err| record(ctx, err))
+            self.0.$method($($arg,)* LenientVisitor(visitor))
         }
     )*};
 }
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Adapter<'_, D> {
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
     type Error = D::Error;
 
     forward_deserialize! {
@@ -407,61 +184,41 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Adapter<'_, D> {
     /// and for anything else the same `invalid type` error once the target's visitor refuses it.
     #[inline]
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        let Adapter { de, ctx, key } = self;
-        de.deserialize_any(NumberAsText { visitor, ctx, key })
-            .map_err(|err| record(ctx, err))
+        self.0.deserialize_any(NumberAsText(visitor))
     }
 
     fn is_human_readable(&self) -> bool {
-        self.de.is_human_readable()
+        self.0.is_human_readable()
     }
 }
 
-/// Forwards `visit_*` methods that carry a plain value to the wrapped visitor, copying the
-/// value's text into the key slot (as `serde_path_to_error` does for strings, booleans and
-/// integers).
-macro_rules! forward_visit_captured {
-    ($($method:ident($ty:ty) => $text:expr;)*) => {$(
-        #[inline]
-        fn $method<E: de::Error>(mut self, v: $ty) -> Result<V::Value, E> {
-            capture(&mut self.key, || $text(&v));
-            self.visitor.$method(v)
-        }
-    )*};
-}
-
-/// Forwards `visit_*` methods whose value is never a key's text.
+/// Forwards `visit_*` methods that carry a plain value to the wrapped visitor unchanged.
 macro_rules! forward_visit {
     ($($method:ident($ty:ty);)*) => {$(
         #[inline]
         fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
-            self.visitor.$method(v)
+            self.0.$method(v)
         }
     )*};
 }
 
 /// Forwards the `visit_*` methods that hand over a deserializer or an access, wrapping it so
-/// that what is decoded from it goes through the adapter too.
+/// that what is decoded from it goes through [`Lenient`] too.
 macro_rules! forward_visit_nested {
     () => {
         #[inline]
         fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-            self.visitor.visit_none()
+            self.0.visit_none()
         }
 
         #[inline]
         fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
-            let ctx = self.ctx;
-            self.visitor.visit_some(Adapter {
-                de: deserializer,
-                ctx,
-                key: None,
-            })
+            self.0.visit_some(Lenient(deserializer))
         }
 
         #[inline]
         fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-            self.visitor.visit_unit()
+            self.0.visit_unit()
         }
 
         #[inline]
@@ -469,78 +226,55 @@ macro_rules! forward_visit_nested {
             self,
             deserializer: D,
         ) -> Result<V::Value, D::Error> {
-            let ctx = self.ctx;
-            self.visitor.visit_newtype_struct(Adapter {
-                de: deserializer,
-                ctx,
-                key: None,
-            })
+            self.0.visit_newtype_struct(Lenient(deserializer))
         }
 
         #[inline]
         fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-            self.visitor.visit_seq(LenientSeq {
-                access: seq,
-                ctx: self.ctx,
-                index: 0,
-            })
+            self.0.visit_seq(LenientAccess(seq))
         }
 
         #[inline]
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-            self.visitor.visit_map(LenientMap {
-                access: map,
-                ctx: self.ctx,
-                key: None,
-            })
+            self.0.visit_map(LenientAccess(map))
         }
 
         #[inline]
         fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
-            self.visitor.visit_enum(LenientEnum {
-                access: data,
-                ctx: self.ctx,
-            })
+            self.0.visit_enum(LenientAccess(data))
         }
     };
 }
 
 /// Wraps the visitor of every request but `deserialize_string`: passes every value through
 /// unchanged and wraps nested deserializers and accesses.
-struct LenientVisitor<'a, V> {
-    visitor: V,
-    ctx: Option<Ctx<'a>>,
-    key: KeySlot<'a>,
-}
+struct LenientVisitor<V>(V);
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for LenientVisitor<'_, V> {
+impl<'de, V: Visitor<'de>> Visitor<'de> for LenientVisitor<V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.visitor.expecting(f)
-    }
-
-    forward_visit_captured! {
-        visit_bool(bool) => |v: &bool| if *v { "true" } else { "false" }.to_owned();
-        visit_i8(i8) => ToString::to_string;
-        visit_i16(i16) => ToString::to_string;
-        visit_i32(i32) => ToString::to_string;
-        visit_i64(i64) => ToString::to_string;
-        visit_i128(i128) => ToString::to_string;
-        visit_u8(u8) => ToString::to_string;
-        visit_u16(u16) => ToString::to_string;
-        visit_u32(u32) => ToString::to_string;
-        visit_u64(u64) => ToString::to_string;
-        visit_u128(u128) => ToString::to_string;
-        visit_str(&str) => |v: &&str| (*v).to_owned();
-        visit_borrowed_str(&'de str) => |v: &&str| (*v).to_owned();
-        visit_string(String) => Clone::clone;
+        self.0.expecting(f)
     }
 
     forward_visit! {
+        visit_bool(bool);
+        visit_i8(i8);
+        visit_i16(i16);
+        visit_i32(i32);
+        visit_i64(i64);
+        visit_i128(i128);
+        visit_u8(u8);
+        visit_u16(u16);
+        visit_u32(u32);
+        visit_u64(u64);
+        visit_u128(u128);
         visit_f32(f32);
         visit_f64(f64);
         visit_char(char);
+        visit_str(&str);
+        visit_borrowed_str(&'de str);
+        visit_string(String);
         visit_bytes(&[u8]);
         visit_borrowed_bytes(&'de [u8]);
         visit_byte_buf(Vec<u8>);
@@ -554,67 +288,51 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for LenientVisitor<'_, V> {
 ///
 /// The text is handed over with `visit_string` so that a `String` target takes the allocation
 /// instead of copying it (visitors without `visit_string` get `visit_str`, serde's default).
-struct NumberAsText<'a, V> {
-    visitor: V,
-    ctx: Option<Ctx<'a>>,
-    key: KeySlot<'a>,
-}
+struct NumberAsText<V>(V);
 
-impl<'de, V: Visitor<'de>> NumberAsText<'_, V> {
-    fn text<E: de::Error>(mut self, text: String) -> Result<V::Value, E> {
-        capture(&mut self.key, || text.clone());
-        self.visitor.visit_string(text)
-    }
-}
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for NumberAsText<'_, V> {
+impl<'de, V: Visitor<'de>> Visitor<'de> for NumberAsText<V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.visitor.expecting(f)
+        self.0.expecting(f)
     }
 
-    fn visit_bool<E: de::Error>(mut self, v: bool) -> Result<V::Value, E> {
-        let text = if v { "true" } else { "false" };
-        capture(&mut self.key, || text.to_owned());
-        self.visitor.visit_str(text)
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<V::Value, E> {
+        self.0.visit_str(if v { "true" } else { "false" })
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
+        self.0.visit_string(v.to_string())
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<V::Value, E> {
+        self.0.visit_string(v.to_string())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
+        self.0.visit_string(v.to_string())
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<V::Value, E> {
+        self.0.visit_string(v.to_string())
     }
 
     // Smaller integers arrive through serde's defaults for these methods, which widen to
     // `visit_i64` / `visit_u64`.
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
-        self.text(v.to_string())
-    }
-
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<V::Value, E> {
-        self.text(v.to_string())
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
-        self.text(v.to_string())
-    }
-
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<V::Value, E> {
-        self.text(v.to_string())
-    }
-
     fn visit_f32<E: de::Error>(self, v: f32) -> Result<V::Value, E> {
-        self.text(v.to_string())
+        self.0.visit_string(v.to_string())
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
-        self.text(v.to_string())
-    }
-
-    forward_visit_captured! {
-        visit_str(&str) => |v: &&str| (*v).to_owned();
-        visit_borrowed_str(&'de str) => |v: &&str| (*v).to_owned();
-        visit_string(String) => Clone::clone;
+        self.0.visit_string(v.to_string())
     }
 
     forward_visit! {
         visit_char(char);
+        visit_str(&str);
+        visit_borrowed_str(&'de str);
+        visit_string(String);
         visit_bytes(&[u8]);
         visit_borrowed_bytes(&'de [u8]);
         visit_byte_buf(Vec<u8>);
@@ -623,36 +341,23 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for NumberAsText<'_, V> {
     forward_visit_nested!();
 }
 
-/// Wraps a seed so that it decodes through the adapter.
-struct LenientSeed<'a, S> {
-    seed: S,
-    ctx: Option<Ctx<'a>>,
-    key: KeySlot<'a>,
-}
+/// Wraps a `SeqAccess`, `MapAccess`, `EnumAccess` or `VariantAccess` so that the values decoded
+/// from it go through [`Lenient`].
+struct LenientAccess<A>(A);
 
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for LenientSeed<'_, S> {
+/// Wraps a seed so that it decodes through [`Lenient`].
+struct LenientSeed<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for LenientSeed<S> {
     type Value = S::Value;
 
     #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
-        let LenientSeed { seed, ctx, key } = self;
-        seed.deserialize(Adapter {
-            de: deserializer,
-            ctx,
-            key,
-        })
-        .map_err(|err| record(ctx, err))
+        self.0.deserialize(Lenient(deserializer))
     }
 }
 
-/// Wraps a `SeqAccess`; counts elements to name them when tracking.
-struct LenientSeq<'a, A> {
-    access: A,
-    ctx: Option<Ctx<'a>>,
-    index: usize,
-}
-
-impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for LenientSeq<'_, A> {
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for LenientAccess<A> {
     type Error = A::Error;
 
     #[inline]
@@ -660,45 +365,15 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for LenientSeq<'_, A> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, A::Error> {
-        let ctx = self.ctx;
-        let index = self.index;
-        self.index += 1;
-        let link;
-        let element = match ctx {
-            Some(ctx) => {
-                link = Chain::Seq {
-                    parent: ctx.chain,
-                    index,
-                };
-                Some(Ctx {
-                    chain: &link,
-                    track: ctx.track,
-                })
-            }
-            None => None,
-        };
-        self.access
-            .next_element_seed(LenientSeed {
-                seed,
-                ctx: element,
-                key: None,
-            })
-            .map_err(|err| record(ctx, err))
+        self.0.next_element_seed(LenientSeed(seed))
     }
 
     fn size_hint(&self) -> Option<usize> {
-        self.access.size_hint()
+        self.0.size_hint()
     }
 }
 
-/// Wraps a `MapAccess`; remembers the last key's text to name its value when tracking.
-struct LenientMap<'a, A> {
-    access: A,
-    ctx: Option<Ctx<'a>>,
-    key: Option<String>,
-}
-
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientMap<'_, A> {
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientAccess<A> {
     type Error = A::Error;
 
     #[inline]
@@ -706,175 +381,59 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientMap<'_, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        let Some(ctx) = self.ctx else {
-            return self.access.next_key_seed(LenientSeed {
-                seed,
-                ctx: None,
-                key: None,
-            });
-        };
-        // The key itself is decoded untracked: a failure there is reported on the key.
-        let result = self.access.next_key_seed(LenientSeed {
-            seed,
-            ctx: None,
-            key: Some(&mut self.key),
-        });
-        result.map_err(|err| {
-            let link = match self.key.take() {
-                Some(key) => Chain::Map {
-                    parent: ctx.chain,
-                    key,
-                },
-                None => Chain::Unknown { parent: ctx.chain },
-            };
-            ctx.track.record(&link);
-            err
-        })
+        self.0.next_key_seed(LenientSeed(seed))
     }
 
     #[inline]
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
-        let ctx = self.ctx;
-        let link;
-        let value = match ctx {
-            Some(ctx) => {
-                link = match self.key.take() {
-                    Some(key) => Chain::Map {
-                        parent: ctx.chain,
-                        key,
-                    },
-                    None => Chain::Unknown { parent: ctx.chain },
-                };
-                Some(Ctx {
-                    chain: &link,
-                    track: ctx.track,
-                })
-            }
-            None => None,
-        };
-        self.access
-            .next_value_seed(LenientSeed {
-                seed,
-                ctx: value,
-                key: None,
-            })
-            .map_err(|err| record(ctx, err))
+        self.0.next_value_seed(LenientSeed(seed))
     }
 
-    // `next_entry_seed` keeps serde's default (key, then value) so both go through the methods
-    // above; serde_json does not override it either.
+    // Forwarded rather than left to the default so a format that implements it specially keeps
+    // doing so.
+    #[inline]
+    fn next_entry_seed<K: DeserializeSeed<'de>, T: DeserializeSeed<'de>>(
+        &mut self,
+        key: K,
+        value: T,
+    ) -> Result<Option<(K::Value, T::Value)>, A::Error> {
+        self.0.next_entry_seed(LenientSeed(key), LenientSeed(value))
+    }
 
     fn size_hint(&self) -> Option<usize> {
-        self.access.size_hint()
+        self.0.size_hint()
     }
 }
 
-/// Wraps an `EnumAccess`; remembers the variant name to name its contents when tracking.
-struct LenientEnum<'a, A> {
-    access: A,
-    ctx: Option<Ctx<'a>>,
-}
-
-impl<'a, 'de, A: EnumAccess<'de>> EnumAccess<'de> for LenientEnum<'a, A> {
+impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for LenientAccess<A> {
     type Error = A::Error;
-    type Variant = LenientVariant<'a, A::Variant>;
+    type Variant = LenientAccess<A::Variant>;
 
     #[inline]
     fn variant_seed<T: DeserializeSeed<'de>>(
         self,
         seed: T,
     ) -> Result<(T::Value, Self::Variant), A::Error> {
-        let ctx = self.ctx;
-        let mut name = None;
-        let slot = if ctx.is_some() { Some(&mut name) } else { None };
-        let (tag, access) = self
-            .access
-            .variant_seed(LenientSeed {
-                seed,
-                ctx: None,
-                key: slot,
-            })
-            .map_err(|err| record(ctx, err))?;
-        let link = ctx.map(|ctx| match name {
-            Some(variant) => Chain::Enum {
-                parent: ctx.chain,
-                variant,
-            },
-            None => Chain::Unknown { parent: ctx.chain },
-        });
-        Ok((
-            tag,
-            LenientVariant {
-                access,
-                ctx,
-                link,
-            },
-        ))
+        let (tag, variant) = self.0.variant_seed(LenientSeed(seed))?;
+        Ok((tag, LenientAccess(variant)))
     }
 }
 
-/// Wraps a `VariantAccess`; owns the variant's link of the chain.
-struct LenientVariant<'a, A> {
-    access: A,
-    /// The enum's position.
-    ctx: Option<Ctx<'a>>,
-    /// The variant's position inside it.
-    link: Option<Chain<'a>>,
-}
-
-impl<'a, A> LenientVariant<'a, A> {
-    fn split(self) -> (A, Option<Ctx<'a>>, Option<Chain<'a>>) {
-        (self.access, self.ctx, self.link)
-    }
-}
-
-/// The variant's position, for its contents.
-fn variant_ctx<'a>(ctx: Option<Ctx<'a>>, link: &'a Option<Chain<'a>>) -> Option<Ctx<'a>> {
-    match (ctx, link) {
-        (Some(ctx), Some(link)) => Some(Ctx {
-            chain: link,
-            track: ctx.track,
-        }),
-        _ => None,
-    }
-}
-
-impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for LenientVariant<'_, A> {
+impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for LenientAccess<A> {
     type Error = A::Error;
 
     fn unit_variant(self) -> Result<(), A::Error> {
-        let (access, ctx, link) = self.split();
-        let ctx = variant_ctx(ctx, &link);
-        access.unit_variant().map_err(|err| record(ctx, err))
+        self.0.unit_variant()
     }
 
     #[inline]
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, A::Error> {
-        let (access, ctx, link) = self.split();
-        let ctx = variant_ctx(ctx, &link);
-        access
-            .newtype_variant_seed(LenientSeed {
-                seed,
-                ctx,
-                key: None,
-            })
-            .map_err(|err| record(ctx, err))
+        self.0.newtype_variant_seed(LenientSeed(seed))
     }
 
     #[inline]
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
-        let (access, ctx, link) = self.split();
-        let ctx = variant_ctx(ctx, &link);
-        access
-            .tuple_variant(
-                len,
-                LenientVisitor {
-                    visitor,
-                    ctx,
-                    key: None,
-                },
-            )
-            .map_err(|err| record(ctx, err))
+        self.0.tuple_variant(len, LenientVisitor(visitor))
     }
 
     #[inline]
@@ -883,18 +442,7 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for LenientVariant<'_, A> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        let (access, ctx, link) = self.split();
-        let ctx = variant_ctx(ctx, &link);
-        access
-            .struct_variant(
-                fields,
-                LenientVisitor {
-                    visitor,
-                    ctx,
-                    key: None,
-                },
-            )
-            .map_err(|err| record(ctx, err))
+        self.0.struct_variant(fields, LenientVisitor(visitor))
     }
 }
 
