@@ -224,6 +224,8 @@ fn example_answer(success: &Success, types: &TypeSpace<'_>) -> Option<String> {
     match success {
         Success::Empty => Some(String::new()),
         Success::Bytes => Some("b\"data\".to_vec()".to_owned()),
+        // Lists are answered as slices, which have no `Default`.
+        Success::Json(RType::Vec(_)) => Some("&[]".to_owned()),
         Success::Json(ty) if has_default(ty, types) => Some("&Default::default()".to_owned()),
         Success::Json(_) => None,
     }

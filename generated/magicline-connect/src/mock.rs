@@ -29,7 +29,7 @@
 //! use magicline_connect::mock::MockServer;
 //!
 //! let mock = MockServer::start().await;
-//! mock.campaigns().list_all_active_campaigns(42).returns(&Default::default()).expect(1).await;
+//! mock.campaigns().list_all_active_campaigns(42).returns(&[]).expect(1).await;
 //!
 //! let client = mock.client();
 //! client.campaigns().list_all_active_campaigns(42).await?;
