@@ -233,13 +233,6 @@ fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> T
                 serde.push(quote!(skip_serializing_if = "Option::is_none"));
             }
         }
-        match &field.ty {
-            RType::String => serde.push(quote!(deserialize_with = "rt::lenient::string")),
-            RType::Option(inner) if inner.is_string() => {
-                serde.push(quote!(deserialize_with = "rt::lenient::option_string"))
-            }
-            _ => {}
-        }
         let serde = if serde.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde),*)]) };
         quote! { #doc #deprecated #serde pub #field_name: #ty, }
     });
@@ -448,13 +441,29 @@ fn union_tokens(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
         let doc = format!(" The `{variant}` alternative.");
         quote! { #[doc = #doc] #variant(#ty), }
     });
+    // Decoded by hand rather than by `#[serde(untagged)]`: serde decodes untagged variants from
+    // a private buffer that the runtime's lenient adapter cannot reach, so a number sent for a
+    // string inside a variant would fail there and nowhere else.
+    let alternatives = def.variants.iter().map(|(variant, _)| {
+        let variant = ident(variant);
+        quote!(|value| rt::lenient::from_value(value).ok().map(Self::#variant),)
+    });
+    let wire_name = &def.name;
     quote! {
         #cfg
         #doc
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#variants)*
+        }
+
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            /// Tries each alternative in order; the first that accepts the value wins.
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::lenient::untagged(deserializer, #wire_name, &[#(#alternatives)*])
+            }
         }
     }
 }

@@ -79,10 +79,6 @@ impl RType {
             _ => {}
         }
     }
-
-    pub(crate) fn is_string(&self) -> bool {
-        matches!(self, RType::String)
-    }
 }
 
 /// A type the generated crate defines.

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::lenient::Lenient;
+use crate::lenient::{self, Track};
 
 /// Why an operation failed.
 ///
@@ -220,47 +220,66 @@ pub struct DecodeError {
 /// whitespace) are an error: the body is not the document we think it is.
 ///
 /// The body is decoded once without tracking the path; only when that fails is it decoded a
-/// second time with `serde_path_to_error`, to name the failing field. Tracking the path costs on
-/// every value (each map key is copied), failures are rare, and a decoding that failed once
-/// fails the same way again.
+/// second time, tracking the path, to name the failing field (as `serde_path_to_error` would:
+/// `result[3].address.street`). Tracking costs on every value (each map key is copied), while
+/// failures are rare and a decoding that failed once fails the same way again. Both passes use
+/// the same deserializer type, so `T`'s `Deserialize` code is compiled once, not twice.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
         body
     };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    match T::deserialize(Lenient(&mut de)) {
-        Ok(value) => {
-            de.end().map_err(|err| DecodeError {
-                path: ".".to_owned(),
-                message: err.to_string(),
-            })?;
-            Ok(value)
+    match decode_pass(body, None) {
+        Ok(value) => Ok(value),
+        Err(Failure::Trailing(err)) => Err(trailing(err)),
+        Err(Failure::Value(_)) => {
+            // The error pass: the same code again (the same instantiation of `T`'s
+            // `Deserialize` impl), this time recording the path.
+            let track = Track::new();
+            match decode_pass(body, Some(&track)) {
+                Ok(value) => Ok(value),
+                Err(Failure::Trailing(err)) => Err(trailing(err)),
+                Err(Failure::Value(err)) => Err(at_path(track, err)),
+            }
         }
-        Err(_) => decode_json_tracked(body),
     }
 }
 
-/// The slow path of [`decode_json`]: decodes with path tracking, for the error.
-///
-/// Not inlined so that the tracking code (a second instantiation of `T`'s `Deserialize` impl)
-/// stays out of the fast path.
-#[inline(never)]
-#[cold]
-fn decode_json_tracked<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+/// Why a [`decode_pass`] failed.
+enum Failure {
+    /// The value did not decode.
+    Value(serde_json::Error),
+    /// The value decoded, but more than whitespace followed it.
+    Trailing(serde_json::Error),
+}
+
+/// One decoding of `body`, tracking the path when `track` is given.
+fn decode_pass<T: DeserializeOwned>(body: &[u8], track: Option<&Track>) -> Result<T, Failure> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(Lenient(&mut de)).map_err(|err| DecodeError {
-        path: err.path().to_string(),
-        message: err.into_inner().to_string(),
-    })?;
-    de.end().map_err(|err| DecodeError {
+    let value = match lenient::deserialize(&mut de, track) {
+        Ok(value) => value,
+        Err(err) => return Err(Failure::Value(err)),
+    };
+    match de.end() {
+        Ok(()) => Ok(value),
+        Err(err) => Err(Failure::Trailing(err)),
+    }
+}
+
+fn at_path(track: Track, err: serde_json::Error) -> DecodeError {
+    DecodeError {
+        path: track.into_path(),
+        message: err.to_string(),
+    }
+}
+
+/// Trailing garbage means the body is not the JSON document we think it is.
+fn trailing(err: serde_json::Error) -> DecodeError {
+    DecodeError {
         path: ".".to_owned(),
         message: err.to_string(),
-    })?;
-    // Only reached if `T`'s `Deserialize` impl is not deterministic; its second answer is as good
-    // as the first.
-    Ok(value)
+    }
 }
 
 #[cfg(test)]
@@ -397,6 +416,227 @@ mod tests {
         assert_eq!(err.path, ".");
         // Trailing whitespace is fine.
         decode_json::<Items>(b"{\"items\":[]} \r\n\t").unwrap();
+    }
+
+    /// The path tracking built into the adapter reports what `serde_path_to_error` around the
+    /// adapter reports, for every kind of failure and nesting.
+    mod same_paths_as_serde_path_to_error {
+        use std::collections::BTreeMap;
+
+        use serde::Deserialize;
+        use serde::de::DeserializeOwned;
+
+        use super::super::{DecodeError, decode_json};
+        use crate::lenient::Lenient;
+        use crate::{DateTime, OneOrMany};
+
+        fn reference<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+            let mut de = serde_json::Deserializer::from_slice(body);
+            let value =
+                serde_path_to_error::deserialize(Lenient(&mut de)).map_err(|err| DecodeError {
+                    path: err.path().to_string(),
+                    message: err.into_inner().to_string(),
+                })?;
+            de.end().map_err(|err| DecodeError {
+                path: ".".to_owned(),
+                message: err.to_string(),
+            })?;
+            Ok(value)
+        }
+
+        #[track_caller]
+        fn check<T: DeserializeOwned + std::fmt::Debug>(bodies: &[&str]) {
+            for body in bodies {
+                let expected = reference::<T>(body.as_bytes());
+                let actual = decode_json::<T>(body.as_bytes());
+                match (&expected, &actual) {
+                    (Err(expected), Err(actual)) => assert_eq!(actual, expected, "{body}"),
+                    (Ok(_), Ok(_)) => {}
+                    _ => panic!("{body}: {actual:?}, expected {expected:?}"),
+                }
+            }
+        }
+
+        #[derive(Debug, Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        #[allow(dead_code)]
+        struct Page {
+            result: Vec<Customer>,
+            has_next: bool,
+            #[serde(default)]
+            by_id: BTreeMap<String, Customer>,
+            #[serde(default)]
+            by_number: BTreeMap<i64, Vec<Option<u8>>>,
+        }
+
+        #[derive(Debug, Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        #[allow(dead_code)]
+        struct Customer {
+            id: i64,
+            name: Option<String>,
+            #[serde(default)]
+            created: Option<DateTime>,
+            #[serde(default)]
+            address: Option<Box<Address>>,
+            #[serde(default)]
+            tags: Vec<Tag>,
+            #[serde(default)]
+            kind: Option<Kind>,
+        }
+
+        #[derive(Debug, Deserialize)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Address {
+            street: String,
+            house_number: Option<String>,
+            #[serde(default)]
+            floor: Option<Floor>,
+        }
+
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Floor(u8);
+
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        enum Tag {
+            Plain,
+            Named(String),
+            Pair(u8, u8),
+            Full { level: u8 },
+        }
+
+        #[derive(Debug, Deserialize)]
+        #[serde(untagged)]
+        #[allow(dead_code)]
+        enum Kind {
+            Code(u32),
+            Label { label: String },
+        }
+
+        #[test]
+        fn type_errors_at_every_depth() {
+            check::<Page>(&[
+                r#"{"result": [], "hasNext": true}"#,
+                r#"{"result": [{"id": "x"}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1}, {"id": 2, "name": []}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "address": {"street": {}}}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "address": {"street": "s", "floor": -1}}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "address": {"street": "s", "floor": "2"}}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "created": "yesterday"}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "created": 5}], "hasNext": true}"#,
+                r#"{"result": [], "hasNext": "yes"}"#,
+                r#"{"result": {}, "hasNext": true}"#,
+                r#"{"result": [], "hasNext": true, "byId": {"a": {"id": 1}, "b": {"id": true}}}"#,
+                r#"{"result": [], "hasNext": true, "byNumber": {"7": [1, null, 300]}}"#,
+                r#"{"result": [], "hasNext": true, "byNumber": {"x": []}}"#,
+                r#"[]"#,
+                r#"null"#,
+                r#"5"#,
+            ]);
+        }
+
+        #[test]
+        fn missing_and_unknown_fields() {
+            check::<Page>(&[
+                r#"{"result": []}"#,
+                r#"{"result": [{"name": "n"}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "address": {}}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "address": {"street": "s", "extra": 1}}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "unknown": [1, {"deep": "x"}]}], "hasNext": true, "more": 1}"#,
+            ]);
+        }
+
+        #[test]
+        fn enums() {
+            check::<Page>(&[
+                r#"{"result": [{"id": 1, "tags": ["Plain", {"Named": 5}]}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "tags": ["Nope"]}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "tags": [{"Named": []}]}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "tags": [{"Pair": [1, "2"]}]}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "tags": [{"Pair": [1]}]}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "tags": [{"Full": {"level": 256}}]}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "tags": [{"Full": {}}]}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "tags": [{"Plain": 1}]}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "tags": [{"Named": "a", "Plain": null}]}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "tags": [7]}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "kind": 4}, {"id": 2, "kind": {"label": 3}}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "kind": {"label": []}}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "kind": -4}], "hasNext": true}"#,
+            ]);
+            check::<Vec<OneOrMany<Floor>>>(&[
+                r#"[1, [2, 3]]"#,
+                r#"[1, [2, "x"]]"#,
+                r#"[{"a": 1}]"#,
+            ]);
+        }
+
+        type Deep = Option<Vec<Option<BTreeMap<String, Vec<Tag>>>>>;
+
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Nested {
+            deep: Deep,
+            #[serde(default)]
+            flat: Option<Flat>,
+            #[serde(default)]
+            tagged: Option<Internal>,
+        }
+
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Flat {
+            a: u8,
+            #[serde(flatten)]
+            rest: BTreeMap<String, u8>,
+        }
+
+        #[derive(Debug, Deserialize)]
+        #[serde(tag = "type")]
+        #[allow(dead_code)]
+        enum Internal {
+            One { x: u8 },
+            Two,
+        }
+
+        #[test]
+        fn deep_nesting_flatten_and_internal_tags() {
+            check::<Nested>(&[
+                r#"{"deep": [null, {"k": ["Plain", {"Pair": [1, 2]}]}]}"#,
+                r#"{"deep": [null, {"k": ["Plain", {"Pair": [1, -2]}]}]}"#,
+                r#"{"deep": [null, {"k": ["Plain"], "j": [{"Full": {"level": "x"}}]}]}"#,
+                r#"{"deep": [{"k": [{"Named": "a"} {"Named": "b"}]}]}"#,
+                r#"{"deep": [{"k": [{"Named": "a"}], 3: []}]}"#,
+                r#"{"deep": {"k": []}}"#,
+                r#"{"deep": null, "flat": {"a": 1, "b": 2, "c": 300}}"#,
+                r#"{"deep": null, "flat": {"a": "x", "b": 2}}"#,
+                r#"{"deep": null, "flat": {"b": 2}}"#,
+                r#"{"deep": null, "tagged": {"type": "One", "x": 256}}"#,
+                r#"{"deep": null, "tagged": {"type": "Three"}}"#,
+                r#"{"deep": null, "tagged": {"x": 1}}"#,
+                r#"{"deep": null, "tagged": {"type": "Two"}, "deep": null}"#,
+            ]);
+        }
+
+        #[test]
+        fn syntax_errors() {
+            check::<Page>(&[
+                r#"{"result": [{"id": 1,}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1}, ], "hasNext": true}"#,
+                r#"{"result": [{"id" 1}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1} {"id": 2}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, "name": "unterminated}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1, 5: 1}], "hasNext": true}"#,
+                r#"{"result": [{"id": 1}], "hasNext": tru}"#,
+                r#"{"result": [{"id": 1}], "hasNext": true"#,
+                r#"{"result": [{"id": 1e999}], "hasNext": true}"#,
+                r#"{"result": [], "hasNext": true} []"#,
+                r#"{"#,
+                r#"{"result": [], "hasNext": true, "byNumber": {"7": [1,]}}"#,
+            ]);
+        }
     }
 
     #[test]

@@ -51,9 +51,9 @@
 //! privately, so the adapter does not see those inner decodes: a number sent for a string
 //! field *inside* an untagged enum's variant or a flattened value is a type error, as it is
 //! without the adapter. (The fields of a struct that has a flattened field are still lenient;
-//! only what lands in the flattened field is not.) [`from_value`] lets a hand-written
-//! `Deserialize` impl of an untagged union keep leniency inside its variants: buffer the input as
-//! a [`serde_json::Value`], then try each variant with [`from_value`].
+//! only what lands in the flattened field is not.) Generated unions therefore do not use
+//! `#[serde(untagged)]`: [`untagged`] buffers the input as a [`serde_json::Value`] and tries each
+//! variant with [`from_value`], which decodes through the adapter.
 //!
 //! # The `deserialize_with` helpers
 //!
@@ -77,6 +77,7 @@
 //! `deserialize_with` makes serde's derive emit a wrapper type per field, which is a large
 //! share of a generated crate's build time.
 
+use std::cell::Cell;
 use std::fmt;
 
 use serde::Deserializer;
@@ -133,17 +134,322 @@ pub fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, s
     T::deserialize(Lenient(value))
 }
 
-/// Forwards `deserialize_*` methods to the wrapped deserializer with the visitor wrapped.
-macro_rules! forward_deserialize {
+/// One alternative of an [`untagged`] union: decodes the buffered value as this alternative, or
+/// says it does not fit.
+pub type Alternative<T> = fn(&serde_json::Value) -> Option<T>;
+
+/// Decodes an untagged union (`oneOf`/`anyOf` without a discriminator): the first alternative
+/// that accepts the value wins, each decoded as leniently as everything else (see
+/// [`from_value`]).
+///
+/// This is what generated unions use instead of `#[serde(untagged)]`, whose variants serde
+/// decodes from a private buffer that the [`Lenient`] adapter cannot reach. When no alternative
+/// fits, the error names the union, as serde's does; the path points at the union's value.
+///
+/// ```
+/// use magicline_runtime::lenient;
+///
+/// #[derive(Debug, PartialEq, serde::Deserialize)]
+/// struct Street { name: String }
+///
+/// #[derive(Debug, PartialEq)]
+/// enum Place { Street(Street), Code(i64) }
+///
+/// impl<'de> serde::Deserialize<'de> for Place {
+///     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+///         lenient::untagged(deserializer, "Place", &[
+///             |value| lenient::from_value(value).ok().map(Place::Street),
+///             |value| lenient::from_value(value).ok().map(Place::Code),
+///         ])
+///     }
+/// }
+///
+/// assert_eq!(serde_json::from_str::<Place>("7").unwrap(), Place::Code(7));
+/// assert_eq!(
+///     serde_json::from_str::<Place>(r#"{"name": 42}"#).unwrap(),
+///     Place::Street(Street { name: "42".into() }),
+/// );
+/// let err = serde_json::from_str::<Place>("true").unwrap_err();
+/// assert_eq!(err.to_string(), "data did not match any variant of untagged enum Place");
+/// ```
+pub fn untagged<'de, D, T>(deserializer: D, name: &str, alternatives: &[Alternative<T>]) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    alternatives
+        .iter()
+        .find_map(|alternative| alternative(&value))
+        .ok_or_else(|| de::Error::custom(format_args!("data did not match any variant of untagged enum {name}")))
+}
+
+/// Forwards each `Deserializer` method of [`Lenient`] to the adapter proper.
+macro_rules! lenient_forward {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
         #[inline]
         fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
-            self.0.$method($($arg,)* LenientVisitor(visitor))
+            Adapter::untracked(self.0).$method($($arg,)* visitor)
         }
     )*};
 }
 
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
+    type Error = D::Error;
+
+    lenient_forward! {
+        deserialize_any();
+        deserialize_bool();
+        deserialize_i8();
+        deserialize_i16();
+        deserialize_i32();
+        deserialize_i64();
+        deserialize_i128();
+        deserialize_u8();
+        deserialize_u16();
+        deserialize_u32();
+        deserialize_u64();
+        deserialize_u128();
+        deserialize_f32();
+        deserialize_f64();
+        deserialize_char();
+        deserialize_str();
+        deserialize_string();
+        deserialize_bytes();
+        deserialize_byte_buf();
+        deserialize_option();
+        deserialize_unit();
+        deserialize_unit_struct(name: &'static str);
+        deserialize_newtype_struct(name: &'static str);
+        deserialize_seq();
+        deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_map();
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        deserialize_identifier();
+        deserialize_ignored_any();
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The adapter proper, with optional path tracking.
+//
+// `decode_json` decodes a body once without tracking and, only if that fails, once more with
+// tracking to name the failing field. Both passes must use the *same* deserializer type: each
+// type a model is decoded with is another copy of the model's whole `Deserialize` code in the
+// generated crate, and a second copy (a `serde_path_to_error::Deserializer` in the error pass)
+// measured +97% LLVM IR for the `magicline` crate. So tracking is a runtime switch inside one
+// adapter type: every wrapper carries a `Ctx`, a null pointer on the fast path, where the cost
+// is passing it along and a few predictable branches (measured: ~5% more instructions than the
+// adapter without tracking; see BENCHMARKS.md).
+//
+// The code is also shaped for the generated crates' build time, since all of it is
+// instantiated there once per visitor or seed type: no `map_err` closures (each would be one
+// more function per type), everything that does not depend on the type (recording a path,
+// copying a key) in non-generic functions, and failures noted only where the position changes:
+// by the seed that decodes a sequence element, map value or variant's contents, by the map for
+// its keys and by the variant access for itself. (A failure anywhere else propagates to the
+// seed or variant that created the position, which notes the same path; at the top the path
+// is `.` anyway.)
+//
+// The paths are those `serde_path_to_error` 0.1 reports (same segments, same text), which the
+// tests check by decoding the same erroneous documents with both. (One difference: a failure
+// that a `Deserialize` impl catches and recovers from leaves no trace here, while
+// `serde_path_to_error` keeps its path and may report it for a later, unrelated failure.)
+
+/// Decodes `T` leniently from `de`; with `track`, records in it where decoding failed.
+pub(crate) fn deserialize<'de, D, T>(de: D, track: Option<&Track>) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: de::Deserialize<'de>,
+{
+    let root;
+    let ctx = match track {
+        Some(track) => {
+            root = Node {
+                chain: Chain::Root,
+                track,
+            };
+            Ctx(Some(&root))
+        }
+        None => Ctx(None),
+    };
+    T::deserialize(Adapter { de, ctx })
+}
+
+/// Where a failed decode failed, in `serde_path_to_error`'s notation (`items[1].id`, `.` for
+/// the document itself, `?` for a map key that is not a string).
+pub(crate) struct Track {
+    path: Cell<Option<String>>,
+}
+
+impl Track {
+    pub(crate) fn new() -> Self {
+        Track {
+            path: Cell::new(None),
+        }
+    }
+
+    /// The path recorded by the innermost failure, or `.`.
+    pub(crate) fn into_path(self) -> String {
+        self.path.into_inner().unwrap_or_else(|| ".".to_owned())
+    }
+
+    /// Records `chain` unless a more deeply nested failure already recorded its own: errors
+    /// propagate outwards, so the first record is the innermost.
+    fn record(&self, chain: &Chain<'_>) {
+        let path = match self.path.take() {
+            Some(recorded) => recorded,
+            None => chain.render(),
+        };
+        self.path.set(Some(path));
+    }
+}
+
+/// The position being decoded, innermost first. Each link lives on the stack of the call that
+/// decodes inside it, and borrows the key it names from there.
+#[derive(Clone, Copy)]
+enum Chain<'a> {
+    Root,
+    Seq {
+        parent: &'a Chain<'a>,
+        index: usize,
+    },
+    /// A map value or an enum variant's contents, named by the key or variant; `None` when that
+    /// was not a string (or not read), shown as `?`.
+    Named {
+        parent: &'a Chain<'a>,
+        name: Option<&'a str>,
+    },
+}
+
+impl Chain<'_> {
+    fn render(&self) -> String {
+        let mut links = Vec::new();
+        let mut link = self;
+        while let Chain::Seq { parent, .. } | Chain::Named { parent, .. } = link {
+            links.push(link);
+            link = parent;
+        }
+        if links.is_empty() {
+            return ".".to_owned();
+        }
+        let mut path = String::new();
+        for (i, link) in links.iter().rev().enumerate() {
+            match link {
+                Chain::Seq { index, .. } => {
+                    path.push('[');
+                    path.push_str(&index.to_string());
+                    path.push(']');
+                }
+                Chain::Named { name, .. } => {
+                    if i > 0 {
+                        path.push('.');
+                    }
+                    path.push_str(name.unwrap_or("?"));
+                }
+                Chain::Root => {}
+            }
+        }
+        path
+    }
+}
+
+/// Where the value being decoded sits, when tracking; `None` on the fast path, where it is
+/// one null pointer to pass along and no chain is built.
+#[derive(Clone, Copy)]
+struct Ctx<'a>(Option<&'a Node<'a>>);
+
+/// A position and the tracker to record it in.
+struct Node<'a> {
+    chain: Chain<'a>,
+    track: &'a Track,
+}
+
+/// The context of a value nested in `$ctx` at `$chain` (which may name `$parent`, the outer
+/// position), storing the new node in `$node`, a local of the caller.
+macro_rules! nested {
+    ($ctx:expr, $node:ident, |$parent:ident| $chain:expr) => {
+        match $ctx.0 {
+            Some(outer) => {
+                let $parent = &outer.chain;
+                $node = Node {
+                    chain: $chain,
+                    track: outer.track,
+                };
+                Ctx(Some(&$node))
+            }
+            None => Ctx(None),
+        }
+    };
+}
+
+/// Records `ctx`'s position as where decoding failed, when tracking.
+#[cold]
+fn note(ctx: Ctx<'_>) {
+    if let Some(node) = ctx.0 {
+        node.track.record(&node.chain);
+    }
+}
+
+/// Records a failure to decode a map key, named by the key's text if it was read.
+#[cold]
+fn note_key(ctx: Ctx<'_>, key: Option<String>) {
+    if let Some(node) = ctx.0 {
+        node.track.record(&Chain::Named {
+            parent: &node.chain,
+            name: key.as_deref(),
+        });
+    }
+}
+
+/// Stores a key's text.
+#[cold]
+fn capture(slot: &mut Option<String>, text: &dyn fmt::Display) {
+    *slot = Some(text.to_string());
+}
+
+/// `$call`, after noting `$ctx` as where it failed if it did. A macro rather than `map_err`:
+/// see the top of this section.
+macro_rules! tracked {
+    ($ctx:expr, $call:expr) => {
+        match $call {
+            Ok(value) => Ok(value),
+            Err(err) => {
+                note($ctx);
+                Err(err)
+            }
+        }
+    };
+}
+
+/// The adapter: [`Lenient`] plus optional path tracking.
+struct Adapter<'a, D> {
+    de: D,
+    ctx: Ctx<'a>,
+}
+
+impl<D> Adapter<'_, D> {
+    fn untracked(de: D) -> Self {
+        Adapter { de, ctx: Ctx(None) }
+    }
+}
+
+/// Forwards `deserialize_*` methods to the wrapped deserializer with the visitor wrapped.
+macro_rules! forward_deserialize {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        #[inline]
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+            self.de.$method($($arg,)* LenientVisitor { visitor, ctx: self.ctx })
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Adapter<'_, D> {
     type Error = D::Error;
 
     forward_deserialize! {
@@ -184,11 +490,14 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
     /// and for anything else the same `invalid type` error once the target's visitor refuses it.
     #[inline]
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_any(NumberAsText(visitor))
+        self.de.deserialize_any(NumberAsText {
+            visitor,
+            ctx: self.ctx,
+        })
     }
 
     fn is_human_readable(&self) -> bool {
-        self.0.is_human_readable()
+        self.de.is_human_readable()
     }
 }
 
@@ -197,28 +506,32 @@ macro_rules! forward_visit {
     ($($method:ident($ty:ty);)*) => {$(
         #[inline]
         fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
-            self.0.$method(v)
+            self.visitor.$method(v)
         }
     )*};
 }
 
 /// Forwards the `visit_*` methods that hand over a deserializer or an access, wrapping it so
-/// that what is decoded from it goes through [`Lenient`] too.
+/// that what is decoded from it goes through the adapter too.
 macro_rules! forward_visit_nested {
     () => {
         #[inline]
         fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-            self.0.visit_none()
+            self.visitor.visit_none()
         }
 
         #[inline]
         fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
-            self.0.visit_some(Lenient(deserializer))
+            let ctx = self.ctx;
+            self.visitor.visit_some(Adapter {
+                de: deserializer,
+                ctx,
+            })
         }
 
         #[inline]
         fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-            self.0.visit_unit()
+            self.visitor.visit_unit()
         }
 
         #[inline]
@@ -226,35 +539,53 @@ macro_rules! forward_visit_nested {
             self,
             deserializer: D,
         ) -> Result<V::Value, D::Error> {
-            self.0.visit_newtype_struct(Lenient(deserializer))
+            let ctx = self.ctx;
+            self.visitor.visit_newtype_struct(Adapter {
+                de: deserializer,
+                ctx,
+            })
         }
 
         #[inline]
         fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-            self.0.visit_seq(LenientAccess(seq))
+            self.visitor.visit_seq(LenientSeq {
+                access: seq,
+                ctx: self.ctx,
+                index: 0,
+            })
         }
 
         #[inline]
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-            self.0.visit_map(LenientAccess(map))
+            self.visitor.visit_map(LenientMap {
+                access: map,
+                ctx: self.ctx,
+                key: None,
+            })
         }
 
         #[inline]
         fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
-            self.0.visit_enum(LenientAccess(data))
+            self.visitor.visit_enum(LenientEnum {
+                access: data,
+                ctx: self.ctx,
+            })
         }
     };
 }
 
 /// Wraps the visitor of every request but `deserialize_string`: passes every value through
 /// unchanged and wraps nested deserializers and accesses.
-struct LenientVisitor<V>(V);
+struct LenientVisitor<'a, V> {
+    visitor: V,
+    ctx: Ctx<'a>,
+}
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for LenientVisitor<V> {
+impl<'de, V: Visitor<'de>> Visitor<'de> for LenientVisitor<'_, V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.expecting(f)
+        self.visitor.expecting(f)
     }
 
     forward_visit! {
@@ -288,44 +619,47 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for LenientVisitor<V> {
 ///
 /// The text is handed over with `visit_string` so that a `String` target takes the allocation
 /// instead of copying it (visitors without `visit_string` get `visit_str`, serde's default).
-struct NumberAsText<V>(V);
+struct NumberAsText<'a, V> {
+    visitor: V,
+    ctx: Ctx<'a>,
+}
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for NumberAsText<V> {
+impl<'de, V: Visitor<'de>> Visitor<'de> for NumberAsText<'_, V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.expecting(f)
+        self.visitor.expecting(f)
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<V::Value, E> {
-        self.0.visit_str(if v { "true" } else { "false" })
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
-        self.0.visit_string(v.to_string())
-    }
-
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<V::Value, E> {
-        self.0.visit_string(v.to_string())
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
-        self.0.visit_string(v.to_string())
-    }
-
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<V::Value, E> {
-        self.0.visit_string(v.to_string())
+        self.visitor.visit_str(if v { "true" } else { "false" })
     }
 
     // Smaller integers arrive through serde's defaults for these methods, which widen to
     // `visit_i64` / `visit_u64`.
 
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
+        self.visitor.visit_string(v.to_string())
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<V::Value, E> {
+        self.visitor.visit_string(v.to_string())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
+        self.visitor.visit_string(v.to_string())
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<V::Value, E> {
+        self.visitor.visit_string(v.to_string())
+    }
+
     fn visit_f32<E: de::Error>(self, v: f32) -> Result<V::Value, E> {
-        self.0.visit_string(v.to_string())
+        self.visitor.visit_string(v.to_string())
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
-        self.0.visit_string(v.to_string())
+        self.visitor.visit_string(v.to_string())
     }
 
     forward_visit! {
@@ -341,23 +675,36 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for NumberAsText<V> {
     forward_visit_nested!();
 }
 
-/// Wraps a `SeqAccess`, `MapAccess`, `EnumAccess` or `VariantAccess` so that the values decoded
-/// from it go through [`Lenient`].
-struct LenientAccess<A>(A);
+/// Wraps a seed so that it decodes through the adapter.
+struct LenientSeed<'a, S> {
+    seed: S,
+    ctx: Ctx<'a>,
+}
 
-/// Wraps a seed so that it decodes through [`Lenient`].
-struct LenientSeed<S>(S);
-
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for LenientSeed<S> {
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for LenientSeed<'_, S> {
     type Value = S::Value;
 
     #[inline]
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
-        self.0.deserialize(Lenient(deserializer))
+        let ctx = self.ctx;
+        tracked!(
+            ctx,
+            self.seed.deserialize(Adapter {
+                de: deserializer,
+                ctx,
+            })
+        )
     }
 }
 
-impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for LenientAccess<A> {
+/// Wraps a `SeqAccess`; counts elements to name them when tracking.
+struct LenientSeq<'a, A> {
+    access: A,
+    ctx: Ctx<'a>,
+    index: usize,
+}
+
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for LenientSeq<'_, A> {
     type Error = A::Error;
 
     #[inline]
@@ -365,15 +712,29 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for LenientAccess<A> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, A::Error> {
-        self.0.next_element_seed(LenientSeed(seed))
+        let index = self.index;
+        // Wrapping: no overflow check (and its panic path) per instantiation; 2^64 elements
+        // do not fit in memory anyway.
+        self.index = index.wrapping_add(1);
+        let node;
+        let ctx = nested!(self.ctx, node, |parent| Chain::Seq { parent, index });
+        self.access.next_element_seed(LenientSeed { seed, ctx })
     }
 
     fn size_hint(&self) -> Option<usize> {
-        self.0.size_hint()
+        self.access.size_hint()
     }
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientAccess<A> {
+/// Wraps a `MapAccess`; remembers the last key's text to name its value when tracking.
+struct LenientMap<'a, A> {
+    access: A,
+    ctx: Ctx<'a>,
+    /// The key just read, when tracking.
+    key: Option<String>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientMap<'_, A> {
     type Error = A::Error;
 
     #[inline]
@@ -381,59 +742,126 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientAccess<A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        self.0.next_key_seed(LenientSeed(seed))
+        let slot = match self.ctx.0 {
+            Some(_) => {
+                // Forget the previous key, so a failure before this one is read is `?`.
+                self.key = None;
+                Some(&mut self.key)
+            }
+            None => None,
+        };
+        match self.access.next_key_seed(KeySeed { seed, slot }) {
+            Ok(key) => Ok(key),
+            Err(err) => {
+                // A failure reading the key is reported on the key.
+                note_key(self.ctx, self.key.take());
+                Err(err)
+            }
+        }
     }
 
     #[inline]
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
-        self.0.next_value_seed(LenientSeed(seed))
+        // The key stays in `self.key` (and is replaced by the next one), so that nothing needs
+        // dropping here after the call: a drop would mean unwinding code per instantiation.
+        let node;
+        let ctx = nested!(self.ctx, node, |parent| Chain::Named {
+            parent,
+            name: self.key.as_deref(),
+        });
+        self.access.next_value_seed(LenientSeed { seed, ctx })
     }
 
-    // Forwarded rather than left to the default so a format that implements it specially keeps
-    // doing so.
-    #[inline]
-    fn next_entry_seed<K: DeserializeSeed<'de>, T: DeserializeSeed<'de>>(
-        &mut self,
-        key: K,
-        value: T,
-    ) -> Result<Option<(K::Value, T::Value)>, A::Error> {
-        self.0.next_entry_seed(LenientSeed(key), LenientSeed(value))
-    }
+    // `next_entry_seed` keeps serde's default (key, then value) so both go through the methods
+    // above; serde_json does not override it either.
 
     fn size_hint(&self) -> Option<usize> {
-        self.0.size_hint()
+        self.access.size_hint()
     }
 }
 
-impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for LenientAccess<A> {
+/// Wraps an `EnumAccess`; remembers the variant name to name its contents when tracking.
+struct LenientEnum<'a, A> {
+    access: A,
+    ctx: Ctx<'a>,
+}
+
+impl<'a, 'de, A: EnumAccess<'de>> EnumAccess<'de> for LenientEnum<'a, A> {
     type Error = A::Error;
-    type Variant = LenientAccess<A::Variant>;
+    type Variant = LenientVariant<'a, A::Variant>;
 
     #[inline]
     fn variant_seed<T: DeserializeSeed<'de>>(
         self,
         seed: T,
     ) -> Result<(T::Value, Self::Variant), A::Error> {
-        let (tag, variant) = self.0.variant_seed(LenientSeed(seed))?;
-        Ok((tag, LenientAccess(variant)))
+        let mut name = None;
+        // Not `Option::map`: a closure would be one more function per instantiation.
+        let slot = if self.ctx.0.is_some() {
+            Some(&mut name)
+        } else {
+            None
+        };
+        match self.access.variant_seed(KeySeed { seed, slot }) {
+            Ok((tag, access)) => Ok((
+                tag,
+                LenientVariant {
+                    access,
+                    ctx: self.ctx,
+                    name,
+                },
+            )),
+            Err(err) => Err(err),
+        }
     }
 }
 
-impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for LenientAccess<A> {
+/// Wraps a `VariantAccess`; its contents are named by the variant.
+struct LenientVariant<'a, A> {
+    access: A,
+    /// The enum's position.
+    ctx: Ctx<'a>,
+    /// The variant's name, when tracking.
+    name: Option<String>,
+}
+
+impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for LenientVariant<'_, A> {
     type Error = A::Error;
 
     fn unit_variant(self) -> Result<(), A::Error> {
-        self.0.unit_variant()
+        let node;
+        let ctx = nested!(self.ctx, node, |parent| Chain::Named {
+            parent,
+            name: self.name.as_deref(),
+        });
+        tracked!(ctx, self.access.unit_variant())
     }
 
     #[inline]
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, A::Error> {
-        self.0.newtype_variant_seed(LenientSeed(seed))
+        let node;
+        let ctx = nested!(self.ctx, node, |parent| Chain::Named {
+            parent,
+            name: self.name.as_deref(),
+        });
+        tracked!(
+            ctx,
+            self.access.newtype_variant_seed(LenientSeed { seed, ctx })
+        )
     }
 
     #[inline]
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
-        self.0.tuple_variant(len, LenientVisitor(visitor))
+        let node;
+        let ctx = nested!(self.ctx, node, |parent| Chain::Named {
+            parent,
+            name: self.name.as_deref(),
+        });
+        tracked!(
+            ctx,
+            self.access
+                .tuple_variant(len, LenientVisitor { visitor, ctx })
+        )
     }
 
     #[inline]
@@ -442,7 +870,178 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for LenientAccess<A> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        self.0.struct_variant(fields, LenientVisitor(visitor))
+        let node;
+        let ctx = nested!(self.ctx, node, |parent| Chain::Named {
+            parent,
+            name: self.name.as_deref(),
+        });
+        tracked!(
+            ctx,
+            self.access
+                .struct_variant(fields, LenientVisitor { visitor, ctx })
+        )
+    }
+}
+
+/// The seed of a map key or variant name: decoded as is (keys are text in JSON), its text
+/// copied into `slot` when tracking, as `serde_path_to_error` does (strings, booleans and
+/// integers; anything else leaves the key unnamed).
+struct KeySeed<'a, S> {
+    seed: S,
+    slot: Option<&'a mut Option<String>>,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, S> {
+    type Value = S::Value;
+
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        self.seed.deserialize(KeyDeserializer {
+            de: deserializer,
+            slot: self.slot,
+        })
+    }
+}
+
+struct KeyDeserializer<'a, D> {
+    de: D,
+    slot: Option<&'a mut Option<String>>,
+}
+
+/// Forwards `deserialize_*` methods of [`KeyDeserializer`] with the visitor wrapped.
+macro_rules! forward_key_deserialize {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        #[inline]
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+            self.de.$method($($arg,)* KeyVisitor { visitor, slot: self.slot })
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<'_, D> {
+    type Error = D::Error;
+
+    forward_key_deserialize! {
+        deserialize_any();
+        deserialize_bool();
+        deserialize_i8();
+        deserialize_i16();
+        deserialize_i32();
+        deserialize_i64();
+        deserialize_i128();
+        deserialize_u8();
+        deserialize_u16();
+        deserialize_u32();
+        deserialize_u64();
+        deserialize_u128();
+        deserialize_f32();
+        deserialize_f64();
+        deserialize_char();
+        deserialize_str();
+        deserialize_string();
+        deserialize_bytes();
+        deserialize_byte_buf();
+        deserialize_option();
+        deserialize_unit();
+        deserialize_unit_struct(name: &'static str);
+        deserialize_newtype_struct(name: &'static str);
+        deserialize_seq();
+        deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_map();
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        deserialize_identifier();
+        deserialize_ignored_any();
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.de.is_human_readable()
+    }
+}
+
+struct KeyVisitor<'a, V> {
+    visitor: V,
+    slot: Option<&'a mut Option<String>>,
+}
+
+/// Forwards `visit_*` methods of [`KeyVisitor`], copying the value's text into the slot.
+macro_rules! forward_visit_captured {
+    ($($method:ident($ty:ty);)*) => {$(
+        #[inline]
+        fn $method<E: de::Error>(self, v: $ty) -> Result<V::Value, E> {
+            if let Some(slot) = self.slot {
+                capture(slot, &v);
+            }
+            self.visitor.$method(v)
+        }
+    )*};
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.visitor.expecting(f)
+    }
+
+    forward_visit_captured! {
+        visit_bool(bool);
+        visit_i8(i8);
+        visit_i16(i16);
+        visit_i32(i32);
+        visit_i64(i64);
+        visit_i128(i128);
+        visit_u8(u8);
+        visit_u16(u16);
+        visit_u32(u32);
+        visit_u64(u64);
+        visit_u128(u128);
+        visit_str(&str);
+        visit_borrowed_str(&'de str);
+        visit_string(String);
+    }
+
+    forward_visit! {
+        visit_f32(f32);
+        visit_f64(f64);
+        visit_char(char);
+        visit_bytes(&[u8]);
+        visit_borrowed_bytes(&'de [u8]);
+        visit_byte_buf(Vec<u8>);
+    }
+
+    // Keys are scalars in JSON; anything nested is passed on as is, unnamed.
+
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.visitor.visit_none()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
+        self.visitor.visit_some(deserializer)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.visitor.visit_unit()
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<V::Value, D::Error> {
+        self.visitor.visit_newtype_struct(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_map(map)
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_enum(data)
     }
 }
 

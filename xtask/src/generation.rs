@@ -38,7 +38,11 @@ pub struct GeneratedCrate {
 }
 
 /// Parses and generates one spec; `settings.spec_sha256` is filled in here.
-pub fn generate_crate(text: &str, mut settings: codegen::Settings, extras: Extras) -> Result<GeneratedCrate> {
+pub fn generate_crate(
+    text: &str,
+    mut settings: codegen::Settings,
+    extras: Extras,
+) -> Result<GeneratedCrate> {
     let start = Instant::now();
     let sha256 = sha256_hex(text.as_bytes());
     settings.spec_sha256.clone_from(&sha256);
@@ -46,7 +50,10 @@ pub fn generate_crate(text: &str, mut settings: codegen::Settings, extras: Extra
     let mut output = codegen::generate(&spec, &settings)?;
     if extras == Extras::ContractCalls {
         let contents = codegen::generate_contract_calls(&spec, &settings)?;
-        output.files.push(codegen::GeneratedFile { path: codegen::CONTRACT_CALLS_PATH.into(), contents });
+        output.files.push(codegen::GeneratedFile {
+            path: codegen::CONTRACT_CALLS_PATH.into(),
+            contents,
+        });
     }
     let info = &spec.openapi().info;
     Ok(GeneratedCrate {
@@ -75,13 +82,14 @@ fn generate_api(root: &Path, api: &Api, text: &str) -> Result<GeneratedCrate> {
         spec_source: api.url.clone(),
         ..codegen::Settings::new(&api.crate_name, &api.crate_version)
     };
-    let mut generated = generate_crate(text, settings, Extras::ContractCalls).with_context(|| {
-        format!(
-            "cannot generate `{}` from {}; nothing was written",
-            api.crate_name,
-            display_path(root, &api.downloaded_path(root))
-        )
-    })?;
+    let mut generated =
+        generate_crate(text, settings, Extras::ContractCalls).with_context(|| {
+            format!(
+                "cannot generate `{}` from {}; nothing was written",
+                api.crate_name,
+                display_path(root, &api.downloaded_path(root))
+            )
+        })?;
     generated.elapsed = start.elapsed();
     Ok(generated)
 }
@@ -209,10 +217,8 @@ pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
     if let SpecSource::Folder(folder) = source {
         baseline_folders.push(folder.clone());
     }
-    let (crates, updates): (Vec<(Api, GeneratedCrate)>, Vec<SpecUpdate>) = manifest
-        .apis()
-        .iter()
-        .map(|api| {
+    let (crates, updates): (Vec<(Api, GeneratedCrate)>, Vec<SpecUpdate>) =
+        map_in_parallel(manifest.apis(), |api| {
             let text = read_downloaded(root, api)?;
             let update = SpecUpdate::assess(
                 api,
@@ -235,6 +241,7 @@ pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
             let generated = generate_api(root, &api, &text)?;
             Ok(((api, generated), update))
         })
+        .into_iter()
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .unzip();
@@ -293,6 +300,29 @@ pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
     Ok(())
 }
 
+/// `f` applied to every item, each on its own thread, results in the order of `items`.
+///
+/// The crates are independent and generating the larger one takes most of the time, so on two
+/// cores this nearly halves `regenerate` and `check`. Nothing is shared but `&` references, and
+/// output stays deterministic: results are collected in order, printing happens afterwards.
+fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .iter()
+            .map(|item| scope.spawn(move || f(item)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
 /// Everything that is not up to date, one message per problem, each naming a file.
 ///
 /// Generates every crate in memory and compares it with `generated/`, and the manifest's
@@ -301,8 +331,11 @@ pub fn stale_files(root: &Path) -> Result<Vec<String>> {
     let manifest = Manifest::load(root)?;
     let mut updated = manifest.clone();
     let mut problems = Vec::new();
-    for api in manifest.apis() {
-        let generated = generate_api(root, api, &read_downloaded(root, api)?)?;
+    let generated_crates = map_in_parallel(manifest.apis(), |api| {
+        generate_api(root, api, &read_downloaded(root, api)?)
+    });
+    for (api, generated) in manifest.apis().iter().zip(generated_crates) {
+        let generated = generated?;
         for change in apply(&api.crate_dir(root), &generated.output, Mode::Check)? {
             problems.push(format!(
                 "{} is not up to date",

@@ -9,83 +9,31 @@ use magicline_runtime as rt;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddressDetailsDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub building_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city_part: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub door: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_code: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_street: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stairway: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_type: Option<String>,
 }
 
@@ -179,11 +127,8 @@ impl<'de> serde::Deserialize<'de> for AddressMode {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AddressProvinceDto {
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub province: String,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub province_code: String,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub zip_code: String,
 }
 
@@ -191,17 +136,9 @@ pub struct AddressProvinceDto {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AdyenCompleteTokenizationResponseDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refusal_reason: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_code: Option<String>,
 }
 
@@ -210,23 +147,13 @@ pub struct AdyenCompleteTokenizationResponseDto {
 #[serde(rename_all = "camelCase")]
 pub struct AdyenInitiateTokenizationResponseDtoV2 {
     /// Action object by Adyen (serialized to Json string). If this is not 'null' pass it to the Adyen web component
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// Reference for tokenization process, use it in further requests
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub reference: String,
     /// Result code by payment provider, usually 'IdentifyShopper' or 'RedirectShopper', then 'action' needs to be passed to Adyen component. Display generic error message when this is 'Error'. For a complete list see: <https://docs.adyen.com/online-payments/payment-result-codes>
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub result_code: String,
 }
 
@@ -347,17 +274,9 @@ pub struct AgeRangeDto {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttachedExternalUrlDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
@@ -455,41 +374,17 @@ impl<'de> serde::Deserialize<'de> for AttachmentType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BacsPaymentInstrumentDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_number: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_location_id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_debit_pdf_form_url: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mandate_id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shopper_email: Option<String>,
 }
 
@@ -497,17 +392,9 @@ pub struct BacsPaymentInstrumentDto {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BanContactCardDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_holder: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<BanContactCardDtoExpiry>,
@@ -537,11 +424,7 @@ pub struct BirthInformationDto {
     pub country_of_birth: Option<CountryOfBirth>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<rt::chrono::NaiveDate>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place_of_birth: Option<String>,
 }
 
@@ -686,11 +569,7 @@ impl<'de> serde::Deserialize<'de> for Brand {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelContractManualRequestDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelation_reason_id: Option<i64>,
@@ -698,22 +577,12 @@ pub struct CancelContractManualRequestDto {
     pub cancellation_date: Option<rt::chrono::NaiveDate>,
     pub cancellation_date_type: CancellationDateType,
     pub cancellation_type: CancellationType,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmation_email: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_number: Option<String>,
     pub date_of_birth: rt::chrono::NaiveDate,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub firstname: String,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub lastname: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_id: Option<i64>,
@@ -749,11 +618,7 @@ impl CancelContractManualRequestDto {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelContractManualResponseDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelation_reason: Option<CancelationReasonDto>,
@@ -765,31 +630,15 @@ pub struct CancelContractManualResponseDto {
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_type: Option<CancelContractManualResponseDtoCancellationType>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmation_email: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<rt::chrono::NaiveDate>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firstname: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastname: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_received_date: Option<rt::DateTime>,
@@ -809,11 +658,7 @@ pub type CancelContractManualResponseDtoCancellationType = CancellationType;
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelContractRequestDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelation_reason_id: Option<i64>,
@@ -821,19 +666,12 @@ pub struct CancelContractRequestDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_date_type: Option<CancelContractRequestDtoCancellationDateType>,
     pub cancellation_type: CancelContractRequestDtoCancellationType,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmation_email: Option<String>,
     pub contract_id: i64,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub customer_number: String,
     pub date_of_birth: rt::chrono::NaiveDate,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub firstname: String,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub lastname: String,
 }
 
@@ -877,11 +715,7 @@ pub type CancelContractRequestDtoCancellationType = CancellationType;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelContractResponseDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_information: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelation_reason: Option<CancelationReasonDto>,
@@ -891,37 +725,17 @@ pub struct CancelContractResponseDto {
     pub cancellation_received_date_time: Option<rt::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_type: Option<CancelContractResponseDtoCancellationType>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmation_email: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<rt::chrono::NaiveDate>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firstname: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastname: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_id: Option<i64>,
@@ -938,11 +752,7 @@ pub struct CancelationReasonDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database_id: Option<i64>,
     pub fk_organization_unit: i64,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optlock: Option<i64>,
@@ -1198,17 +1008,11 @@ impl<'de> serde::Deserialize<'de> for CancellationType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CdnImageDto {
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub bucket_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub object_key: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -1307,11 +1111,7 @@ impl<'de> serde::Deserialize<'de> for CentralLegalLinkDocumentType {
 pub struct CentralLegalLinkDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub central_legal_link_document_type: Option<CentralLegalLinkDocumentType>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contents: Option<Vec<StringWithLocaleDto>>,
@@ -1418,11 +1218,7 @@ impl<'de> serde::Deserialize<'de> for ChargeAdjustmentType {
 #[serde(rename_all = "camelCase")]
 pub struct CommonTrialSessionLeadAddressDto {
     /// Example: `"Hamburg"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Example: `"DE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1430,25 +1226,13 @@ pub struct CommonTrialSessionLeadAddressDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<AddressDetailsDto>,
     /// Example: `"1b"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub house_number: Option<String>,
     /// Example: `"Heinrichstraße"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// Example: `20095`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
 }
 
@@ -1471,72 +1255,41 @@ pub struct CommonTrialSessionLeadCustomerDto {
     /// Should only be set if booking page has been called with URL param identityToken. If no lead exists with this UUID a new one will be created.
     ///
     /// Example: `"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4"`
-    #[serde(
-        rename = "customerUUID",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(rename = "customerUUID", default, skip_serializing_if = "Option::is_none")]
     pub customer_uuid: Option<String>,
     /// Example: `"1985-05-29"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<rt::chrono::NaiveDate>,
     /// Example: `"mm@test.de"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Example: `"Max"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub firstname: String,
     /// Example: `"MALE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<Gender>,
     /// Example: `"Mustermann"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub lastname: String,
     /// Example: `"+49 40 123 555"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Example: `"Rom"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place_of_birth: Option<String>,
     /// Data privacy configuration for marketing purposes
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy_configuration: Option<PublicApiPrivacyConfigurationDto>,
     /// Example: `"Martin"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_firstname: Option<String>,
     /// Example: `"Muster"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_lastname: Option<String>,
     /// Only set if lead is fetched
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_id: Option<i64>,
     /// Example: `"56982134w"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_id: Option<String>,
 }
 
@@ -1732,36 +1485,16 @@ pub struct CommunicationChannelDto {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiBankAccountBicIbanDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_city: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_zip: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic: Option<String>,
     /// Additional information if validation fails. Currently only for IT based IBANs
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supports_sepa_direct_debit: Option<bool>,
@@ -1795,21 +1528,13 @@ pub struct ConnectApiBasicStudioDataDtoV2 {
 pub struct ConnectApiBookTrialSessionDto {
     pub lead_customer: CommonTrialSessionLeadCustomerDto,
     /// Example: `"become fit"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Example: `2`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participants: Option<i32>,
     /// Example: `"ABCXYZ"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_code: Option<String>,
     /// Example: `10`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1858,18 +1583,10 @@ pub struct ConnectApiBookableItemDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booking_without_resources_allowed: Option<bool>,
     /// Short description how the trial session looks like
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Display name of trial session
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slots: Option<Vec<ConnectApiBookableItemSlotDto>>,
@@ -1889,10 +1606,8 @@ pub struct ConnectApiBookableItemSlotDto {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiCampaignDto {
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub external_identifier: String,
     pub id: i64,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
 }
 
@@ -1903,7 +1618,6 @@ pub struct ConnectApiCodiceFiscaleBirthInformationResponseDto {
     /// Date, place and country of birth of customer
     pub birth_information_dto: BirthInformationDto,
     /// Codice fiscale of customer
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub codice_fiscale: String,
     /// Gender of customer
     pub gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender,
@@ -1949,20 +1663,10 @@ pub type ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem = 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConnectApiCompleteTokenizationDto {
     /// Redirect result
-    #[serde(
-        rename = "redirectResult",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(rename = "redirectResult", default, skip_serializing_if = "Option::is_none")]
     pub redirect_result: Option<String>,
     /// 3DS Result
-    #[serde(
-        rename = "threeDSResult",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(rename = "threeDSResult", default, skip_serializing_if = "Option::is_none")]
     pub three_ds_result: Option<String>,
 }
 
@@ -1982,11 +1686,7 @@ pub struct ConnectApiContractCancellationStudioDto {
 pub struct ConnectApiContractDataDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_signature: Option<PublicApiSignatureDto>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Selected optional rate bundle term modules additionally payable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2053,11 +1753,7 @@ pub struct ConnectApiContractPreviewDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_fee_split_value: Option<f64>,
     /// Name of the company that will pay the company amount
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// Contains the total amount to be paid during the initial runtime of the contract and the average amounts per month and per the rate's payment frequency (e.g. 1 week)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2116,25 +1812,13 @@ pub struct ConnectApiContractPreviewDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_error_code: Option<VoucherErrorCode>,
     /// A readable, non-localized error message, if the voucher code is invalid
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_error_message: Option<String>,
     /// Voucher remarks, if a valid voucher code is provided
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_remarks: Option<String>,
     /// Textual representation of the voucher conditions, if a valid voucher is provided
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_success_message: Option<String>,
     /// Voucher related text blocks, if a valid voucher is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2156,17 +1840,9 @@ pub type ConnectApiContractPreviewDtoDiscountType = AgeBasedAdjustmentType;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiContractVoucherDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_detail_term: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validity_period: Option<OpenTimePeriodClientDto>,
@@ -2185,11 +1861,7 @@ pub struct ConnectApiCreateContractDto {
     pub offer_uuid: Option<rt::uuid::Uuid>,
     pub studio_id: i64,
     /// Only vouchers of type 'Credit' or 'Discount' are supported here.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_code: Option<String>,
 }
 
@@ -2220,14 +1892,10 @@ pub struct ConnectApiCreateContractResponseDto {
     #[serde(
         rename = " customer member name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
+        skip_serializing_if = "Option::is_none"
     )]
     pub customer_member_name: Option<String>,
-    #[serde(
-        rename = " customer member number",
-        deserialize_with = "rt::lenient::string"
-    )]
+    #[serde(rename = " customer member number")]
     pub customer_member_number: String,
     #[serde(
         rename = " token for additional requests after member creation",
@@ -2240,15 +1908,13 @@ pub struct ConnectApiCreateContractResponseDto {
     #[serde(
         rename = "Optional payment url where the user needs to be redirected to",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
+        skip_serializing_if = "Option::is_none"
     )]
     pub optional_payment_url_where_the_user_needs_to_be_redirected_to: Option<String>,
     #[serde(
         rename = "Quick registration url for MySports",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
+        skip_serializing_if = "Option::is_none"
     )]
     pub quick_registration_url_for_my_sports: Option<String>,
     /// Id of current data block. See name field parameter or name of Dto!
@@ -2260,167 +1926,81 @@ pub struct ConnectApiCreateContractResponseDto {
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiCreateLeadDto {
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_address_information: Option<String>,
     /// Example: `"Hamburg"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Communication preferences for the customer. If specified, the list must contain an element for each message category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub communication_preferences: Option<Vec<CustomerCommunicationPreferencesData>>,
     /// Example: `"DE"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<rt::chrono::NaiveDate>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub door: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub firstname: String,
     /// addition for Turkey
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firstname2: Option<String>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor: Option<String>,
     /// User will be assigned as UNISEX if no gender is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<ConnectApiCreateLeadDtoGender>,
     /// Example: `"3-4"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub house_number: Option<String>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub lastname: String,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastname2: Option<String>,
     /// locale of customer as ISO 639-1 two-letter language and country code (e.g. es_ES or de_DE)
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Example: `"any notes about this lead"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal: Option<String>,
     /// Data privacy configuration for marketing purposes
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy_configuration: Option<PublicApiPrivacyConfigurationDto>,
     /// addition for southern Europe/US countries (e.g. Madrid, California)
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// addition for US state abbreviation (e.g. CA)
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_campaign_id: Option<i64>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stairway: Option<String>,
     /// Example: `"Raboisen"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_block: Option<String>,
     /// addition for Spain (e.g. calle)
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_type: Option<String>,
     pub studio_id: i64,
     /// addition for Spain and Italy
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_id: Option<String>,
     /// Example: `22099`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
 }
 
@@ -2433,11 +2013,7 @@ pub type ConnectApiCreateLeadDtoGender = Gender;
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiCreateLeadResponseDto {
     /// Customer number of prospect
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_number: Option<String>,
     /// Id of current data block. See name field parameter or name of Dto!
     pub id: i64,
@@ -2453,37 +2029,23 @@ pub struct ConnectApiCreateLeadResponseDto {
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiCreatePublicCustomerDto {
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_address_information: Option<String>,
     /// Required in combination with paymentChoice DIRECT_DEBIT
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<PublicApiBankAccountDto>,
     /// addition for Turkish addresses
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub building_name: Option<String>,
     /// Example: `"Hamburg"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub city: String,
     /// addition for Turkish addresses
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city_part: Option<String>,
     /// Communication preferences for the customer. If specified, the list must contain an element for each message category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub communication_preferences: Option<Vec<ConnectApiCommunicationPreferencesDto>>,
     /// Example: `"DE"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub country_code: String,
     /// Required for italian studios and none-italian nationals
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2494,38 +2056,23 @@ pub struct ConnectApiCreatePublicCustomerDto {
     /// The age must be between 0 and 100 years inclusive.
     pub date_of_birth: rt::chrono::NaiveDate,
     /// addition for Turkish addressses
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,
     /// information from an official document with identifies the customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_identification: Option<PublicApiDocumentIdentificationDto>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub door: Option<String>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub email: String,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub firstname: String,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor: Option<String>,
     /// User will be assigned as UNISEX if no gender is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<ConnectApiCreatePublicCustomerDtoGender>,
     /// Example: `"3-4"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub house_number: String,
     /// Deprecated. Use the identityNumber field.
     #[deprecated]
@@ -2537,145 +2084,80 @@ pub struct ConnectApiCreatePublicCustomerDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_token: Option<rt::uuid::Uuid>,
     /// Object key for pre-uploaded image
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_object_key: Option<String>,
     /// language of customer as ISO 639-1 two-letter code (e.g. es or de)
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub lastname: String,
     /// locale of customer as ISO 639-1 two-letter language and country code (e.g. es_ES or de_DE)
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Only configured values in the rate bundle allowed. For Contract Voucher redemption use CASH
     ///
     /// Example: `"DIRECT_DEBIT"`
     pub payment_choice: PaymentChoice,
     /// Required for italian studios and nationals
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place_of_birth: Option<String>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal: Option<String>,
     /// Data privacy configuration for marketing purposes. Deprecated. Use communicationPreferences instead.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy_configuration: Option<PublicApiPrivacyConfigurationDto>,
     /// addition for southern Europe countries/US (e.g. Madrid, California)
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// addition for US states (e.g. CA)
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_gender: Option<ConnectApiCreatePublicCustomerDtoPublicGender>,
     /// Referral code to link with recruiter
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_code: Option<String>,
     /// addition for Turkey
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_firstname: Option<String>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_last_name: Option<String>,
     /// addition for Turkish addresses
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_street: Option<String>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stairway: Option<String>,
     /// Example: `"Raboisen"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub street: String,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_block: Option<String>,
     /// addition for Spain (e.g. calle)
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_country_code: Option<ConnectApiCreatePublicCustomerDtoStudioCountryCode>,
     /// Required if the studio is located in Spain or Italy
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_id: Option<String>,
     /// If only one number is available use mobile as default.
     #[serde(
         rename = "telephone_mobile",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
+        skip_serializing_if = "Option::is_none"
     )]
     pub telephone_mobile: Option<String>,
     /// If only one number is available use mobile as default.
     #[serde(
         rename = "telephone_private",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
+        skip_serializing_if = "Option::is_none"
     )]
     pub telephone_private: Option<String>,
     /// Example: `22099`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub zip_code: String,
 }
 
@@ -2765,10 +2247,8 @@ pub type ConnectApiCreatePublicCustomerDtoStudioCountryCode = CountryOfBirth;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiDocumentDto {
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub file_name: String,
     /// Temporary valid download link. Expires after 5 hours
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub url: String,
 }
 
@@ -2778,18 +2258,10 @@ pub struct ConnectApiErrorResponseDto {
     /// Generic categories of errors. You may map them to default responses
     pub error_codes: Vec<ConnectApiErrorResponseDtoErrorCodesItem>,
     /// For developer integration and logging purposes. Do not show message in client!
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Trace id
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
 }
 
@@ -2806,27 +2278,15 @@ pub struct ConnectApiFlatFeePreviewDto {
     pub credit_value: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discounted_price: Option<f64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_amount: Option<f64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_time_period_calculation_type: Option<PaidTimePeriodCalculationType>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency_dto: Option<ConnectApiPaymentFrequencyDto>,
@@ -2850,9 +2310,7 @@ pub type ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit = PaymentFrequencyUnit;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiFollowUpActionTokenDto {
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub token: String,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub token_valid_until: String,
 }
 
@@ -2861,12 +2319,7 @@ pub struct ConnectApiFollowUpActionTokenDto {
 pub struct ConnectApiIdentificationDto {
     /// Required if the studio is located in Spain
     #[deprecated]
-    #[serde(
-        rename = "spain_DNI_NIE",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(rename = "spain_DNI_NIE", default, skip_serializing_if = "Option::is_none")]
     pub spain_dni_nie: Option<String>,
 }
 
@@ -2875,16 +2328,12 @@ pub struct ConnectApiIdentificationDto {
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiInitiateTokenizationDtoV2 {
     /// Browser Info object, is obtained from Adyen card component and must be serialized to string
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub browser_info: String,
     /// Origin, obtained via window.location.origin
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub origin: String,
     /// Payment Method, is obtained from Adyen card component and must be serialized to string
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub payment_method: String,
     /// Return url for redirects. If user is redirected to banking page, he will be redirected to this url after authentication.
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub return_url: String,
     /// Studio Id
     pub studio_id: i64,
@@ -2902,21 +2351,13 @@ pub struct ConnectApiModuleContractPreviewDto {
     pub discounted_price: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_amount: Option<f64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_time_period_calculation_type: Option<
         ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency_dto: Option<ConnectApiPaymentFrequencyDto>,
@@ -3030,23 +2471,14 @@ pub struct ConnectApiRateBundleDto {
     /// Important contract details such as privacy details or special conditions. Show them to the customer before contract acceptance
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_text_blocks: Option<Vec<ConnectApiSignableTextBlockDto>>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub description: String,
     /// Contractual or legal comments to be displayed below the offer.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footnote: Option<String>,
     /// Id of current data block. See name field parameter or name of Dto!
     pub id: i64,
     /// Temporary valid download link for rate bundle image. Expires after 24h
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// An initial payment has to be made in order to gain access to the studio. An email will be sent to the user after contract creation with details how to make the payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3059,7 +2491,6 @@ pub struct ConnectApiRateBundleDto {
     pub maximum_number_of_selectable_modules: Option<i32>,
     /// Included free modules.
     pub modules: Vec<ConnectApiRateBundleModuleDto>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// Under development: Indicates if this RateBundle has some kind of special Payment Handling
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3072,11 +2503,7 @@ pub struct ConnectApiRateBundleDto {
     /// Selectable free inclusive modules. Customer is only allowed to choose a fixed value of them. The maximum value of the selected modules describes `maximumNumberOfSelectableModules` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selectable_modules: Option<Vec<ConnectApiRateBundleModuleDto>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_description: Option<String>,
     pub terms: Vec<ConnectApiRateBundleTermDto>,
 }
@@ -3091,21 +2518,12 @@ pub type ConnectApiRateBundleDtoAllowedPaymentChoicesItem = PaymentChoice;
 pub struct ConnectApiRateBundleModuleDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_text_block: Option<ConnectApiSignableTextBlockDto>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Id of current data block. See name field parameter or name of Dto!
     pub id: i64,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     pub payment_frequency_dto: ConnectApiPaymentFrequencyDto,
     pub payment_frequency_id: i64,
@@ -3350,22 +2768,16 @@ pub struct ConnectApiRateBundleTermFlatFeeDto {
     >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_booking_delay_value: Option<i32>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub identifier: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_starter_package: Option<bool>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     pub paid_time_period_calculation_type: ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType,
     /// Additional details of payment frequency. Deprecated, formatting should be handled on the client side using information from "paymentFrequencyDto"
     ///
     /// Example: `"One time on 01.01, Every 01.01., etc."`
     #[deprecated]
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency: Option<String>,
     /// Payment frequency information
     pub payment_frequency_dto: ConnectApiPaymentFrequencyDto,
@@ -3439,9 +2851,7 @@ pub type ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit = PaymentFrequen
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiRateCodeDto {
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub identifier: String,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
 }
 
@@ -3463,11 +2873,7 @@ pub struct ConnectApiRedeemVoucherDto {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiRedeemVoucherResponseDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_number: Option<String>,
 }
 
@@ -3477,7 +2883,6 @@ pub struct ConnectApiRedeemVoucherResponseDto {
 pub struct ConnectApiReferralDto {
     /// Id of current data block. See name field parameter or name of Dto!
     pub id: i64,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub type_: String,
 }
 
@@ -3506,9 +2911,7 @@ pub struct ConnectApiSignableTextBlockDto {
     pub rate_bundle_module_id: Option<i64>,
     /// text block contains information about the communication privacy options You are advised to show a matrix with communication settings in combination with this text block.
     pub show_communication_privacy_options: bool,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub text: String,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub title: String,
 }
 
@@ -3517,141 +2920,61 @@ pub struct ConnectApiSignableTextBlockDto {
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioAddressDto {
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_address_information: Option<String>,
     /// addition for Turkey
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub building_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// addition for Turkey
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city_part: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code_alpha2: Option<String>,
     /// addition for Turkey
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub door: Option<String>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub house_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal: Option<String>,
     /// addition for southern Europe/US countries (e.g. Madrid, California)
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// addition for US (e.g. CA for California)
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_code: Option<String>,
     /// addition for Turkey
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_street: Option<String>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stairway: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_addition: Option<String>,
     /// addition for Spain
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_block: Option<String>,
     /// addition for Spain (e.g. calle)
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_type: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
 }
 
@@ -3683,11 +3006,7 @@ pub struct ConnectApiStudioDetailsDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<CurrencyCode>,
     /// The Studios default Locale
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_locale: Option<String>,
     /// Does this studio has contract offers for online sign up
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3705,19 +3024,10 @@ pub struct ConnectApiStudioDetailsDto {
     /// Whether the studio has an active referral program configuration
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_program_active: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_email: Option<String>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub studio_name: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_tags: Option<Vec<ConnectApiStudioTagDto>>,
@@ -3728,11 +3038,7 @@ pub struct ConnectApiStudioDetailsDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_session_hours: Option<Vec<StudioAvailabilityDto>>,
     /// Name of the trial session benefit which you can book appointments for
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_session_name: Option<String>,
     /// Timezone of the studios location
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3744,11 +3050,7 @@ pub struct ConnectApiStudioDetailsDto {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneId {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<ConnectApiStudioDetailsDtoZoneIdRules>,
@@ -3806,11 +3108,7 @@ pub type ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth = Month;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
@@ -3820,11 +3118,7 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
@@ -3834,11 +3128,7 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
@@ -3906,11 +3196,7 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
@@ -3920,11 +3206,7 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
@@ -3955,19 +3237,10 @@ pub struct ConnectApiStudioDtoV2 {
     /// List of day ranges with openingHours, dayOfWeek 1 = MONDAY, dayOfWeek 7 = SUNDAY. Might be one range 1 - 7 if  openingHours does not differ from day to day or multiple ranges like 1-5 and 6-7 if the studio has different opening hours on week days and weekends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opening_hours: Option<Vec<StudioAvailabilityDto>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_email: Option<String>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub studio_name: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_tags: Option<Vec<ConnectApiStudioTagDto>>,
@@ -3975,11 +3248,7 @@ pub struct ConnectApiStudioDtoV2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_session_bookable: Option<bool>,
     /// Name of the trial session benefit which you can book appointments for
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_session_name: Option<String>,
     /// Timezone of the studios location
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3995,11 +3264,7 @@ pub type ConnectApiStudioDtoV2CurrencyCode = CurrencyCode;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneId {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<ConnectApiStudioDtoV2ZoneIdRules>,
@@ -4065,11 +3330,7 @@ pub type ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth = Month;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
@@ -4079,11 +3340,7 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
@@ -4093,11 +3350,7 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
@@ -4167,11 +3420,7 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetAfter {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
@@ -4181,11 +3430,7 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetAfter {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_seconds: Option<i32>,
@@ -4203,9 +3448,7 @@ pub struct ConnectApiStudioLegalLinksDto {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiStudioTagDto {
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub identifier: String,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
 }
 
@@ -4217,24 +3460,17 @@ pub struct ConnectApiTaxIdDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_of_birth: Option<ConnectApiTaxIdDtoCountryOfBirth>,
     pub date_of_birth: rt::chrono::NaiveDate,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub firstname: String,
     /// User will be assigned as UNISEX if no gender is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<ConnectApiTaxIdDtoGender>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub lastname: String,
     /// addition for Italy if customer is national
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place_of_birth: Option<String>,
     /// Is needed to determine country specific validation rules
     pub studio_id: i64,
     /// Is country specific, like CodiceFisacale in Italy
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub tax_id: String,
 }
 
@@ -4274,11 +3510,7 @@ pub type ConnectApiTaxIdDtoGender = Gender;
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiTrialSessionBookedResponseDto {
     /// Customer number of prospect
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_number: Option<String>,
     /// Id of current data block. See name field parameter or name of Dto!
     pub id: i64,
@@ -5620,17 +4852,9 @@ impl<'de> serde::Deserialize<'de> for CountryOfBirth {
 pub struct CreditCardDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<Brand>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_holder: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<CreditCardDtoExpiry>,
@@ -5642,11 +4866,7 @@ pub struct CreditCardDto {
     pub preferred: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<Provider>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_token: Option<String>,
 }
 
@@ -6708,17 +5928,9 @@ impl<'de> serde::Deserialize<'de> for DocumentType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DownloadUrlWithObjectKeyDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_key: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_url: Option<String>,
 }
 
@@ -6962,16 +6174,10 @@ impl<'de> serde::Deserialize<'de> for Gender {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetActiveContractsRequestDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_number: Option<String>,
     pub date_of_birth: rt::chrono::NaiveDate,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub firstname: String,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub lastname: String,
 }
 
@@ -7004,11 +6210,7 @@ pub struct GetActiveContractsResponseDto {
     pub cancelled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_id: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_id: Option<i64>,
@@ -7447,11 +6649,7 @@ impl<'de> serde::Deserialize<'de> for GetEnabledCommunicationFeatureModulesRespo
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdealPaymentInstrumentDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
 }
 
@@ -7461,11 +6659,7 @@ pub struct IdealPaymentInstrumentDto {
 pub struct KeyValuePairCountryCodeString {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<KeyValuePairCountryCodeStringKey>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -7555,11 +6749,7 @@ impl<'de> serde::Deserialize<'de> for LegalLinkType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LegalLinkTypeWithLocaleDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<LegalLinkTypeWithLocaleDtoValue>,
@@ -7670,25 +6860,13 @@ pub struct LocalTime {
 pub struct MessageCategoryDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database_id: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optlock: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_description: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_asterisk: Option<bool>,
@@ -7839,7 +7017,6 @@ impl<'de> serde::Deserialize<'de> for Month {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MonthDayWithPriceDto {
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub month_day: String,
     pub price: MoneyDto,
 }
@@ -8301,11 +7478,7 @@ impl<'de> serde::Deserialize<'de> for PaymentFrequencyUnit {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentInstrumentDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_payment_instrument_token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bacs_payment_instrument: Option<BacsPaymentInstrumentDto>,
@@ -8325,19 +7498,11 @@ pub struct PaymentInstrumentDto {
     pub payment_instrument_type: Option<PaymentInstrumentType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring_reference: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sepa_payment_instrument_dto: Option<SepaPaymentInstrumentDto>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_account_token: Option<String>,
 }
 
@@ -8629,7 +7794,6 @@ impl<'de> serde::Deserialize<'de> for PaymentInstrumentType {
 #[serde(rename_all = "camelCase")]
 pub struct PaymentMethodsResponseDto {
     /// Contains the Adyen payment methods, serialized to JSON.
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub payment_methods_json: String,
 }
 
@@ -8794,16 +7958,10 @@ impl<'de> serde::Deserialize<'de> for Provider {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiBankAccountDto {
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub account_holder: String,
     /// BIC will be auto-detected from IBAN if not given
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic: Option<String>,
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub iban: String,
 }
 
@@ -8812,18 +7970,10 @@ pub struct PublicApiBankAccountDto {
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiCreditCardDto {
     /// This is the 'accountPaymentInstrumentToken' the user has received when he has configured his credit card. Use this if an existing credit card by Mysports is used.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_payment_instrument_token: Option<String>,
     /// This is the 'reference' you'll receive via /creditcard/tokenization/initiate endpoint. Use this if the customer adds a new credit card while contract signing.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tokenization_reference: Option<String>,
 }
 
@@ -8831,7 +7981,6 @@ pub struct PublicApiCreditCardDto {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiDocumentIdentificationDto {
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub document_number: String,
     pub document_type: DocumentType,
 }
@@ -8897,7 +8046,6 @@ pub struct PublicApiSelectedSelectableRateBundleModuleDto {
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiSignatureDto {
     /// If signature is set, you have to provide a valid svg value as base 64 string. Required format: data:image/svg+xml,... with or without prefix Check workflow documentation for more details.
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub base64_svg: String,
     /// If signature is part of a contract text block, set the corresponding id
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8912,28 +8060,16 @@ pub struct PublicApiTermAdjustmentRuleDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_adjustment_type: Option<ChargeAdjustmentType>,
     /// A complete formatted sentence which contains all details about this price adjustment rule.If the presenation should differ use the separate attributes.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_description: Option<String>,
     /// Recurrence of price adjustment rule, how often and when applies this rule
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurrence_frequency: Option<String>,
     /// States if this rule is overall a RAISE or REDUCTION of the price
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<PublicApiTermAdjustmentRuleDtoType>,
     /// Value of price adjustment rule, might be percentage or amount, depends on chargeAdjustmentType
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -9027,11 +8163,7 @@ impl<'de> serde::Deserialize<'de> for PublicApiTermAdjustmentRuleDtoType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PublicTrialPeriodDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trial_period: Option<TermDto>,
@@ -9122,33 +8254,17 @@ impl<'de> serde::Deserialize<'de> for RuntimeExtensionType {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SepaPaymentInstrumentDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<SepaPaymentInstrumentDtoProvider>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_token: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring_reference: Option<String>,
 }
 
@@ -9246,17 +8362,9 @@ impl<'de> serde::Deserialize<'de> for State {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StringWithLocaleDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -9286,73 +8394,29 @@ pub type StudioAvailabilityDtoDayOfWeekTo = DayOfWeek;
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StudioPublicDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub house_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<CdnImageDto>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_code: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telephone: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
 }
 
@@ -9556,11 +8620,7 @@ pub struct TenantDto {
     pub tenant_business_type: Option<TenantBusinessType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_multi_brand_type: Option<TenantMultiBrandType>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_usage_type: Option<TenantUsageType>,
@@ -10021,11 +9081,7 @@ impl TimePeriodClientDto {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenizationStateDto {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// The created payment instrument, only filled when tokenization completed
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -21,11 +21,7 @@ pub struct AccessMediumDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<AccessMediumDtoType>,
     /// Unique identifier for the access medium
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -131,7 +127,6 @@ pub struct AccessRestriction {
     /// Reason for the restriction
     ///
     /// Example: `"Destroyed equipment"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub reason: String,
     /// Start date of the restriction
     ///
@@ -165,11 +160,7 @@ pub struct AccountPreviewItem {
     /// Example: `"2025-01-14"`
     pub due_date: rt::chrono::NaiveDate,
     /// Description of the charge
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Amount of the charge
     pub amount: Money,
@@ -211,7 +202,6 @@ pub struct AdditionalInformationField {
     /// The name of the additional information field
     ///
     /// Example: `"Membership Type"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// The type of an additional information field. This defines how the field is used and what kind of data it can hold.
     ///
@@ -220,11 +210,7 @@ pub struct AdditionalInformationField {
     /// The abbreviation of the additional information field
     ///
     /// Example: `"MT"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abbreviation: Option<String>,
     /// A list of list items. This is only used if the field type is a list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -259,7 +245,6 @@ pub struct AdditionalInformationFieldAssignment {
     /// Example: `1234567890`
     pub additional_information_field_id: i64,
     /// The value of the additional information field assignment. For list fields this is the id of the selected item, for text fields this is the text value, for numeric fields must be positive or negative integers, for date fields this is the date in ISO-8601 format, and for boolean fields this is 'true' or 'false'.
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub value: String,
 }
 
@@ -279,7 +264,6 @@ pub struct AdditionalInformationListItem {
     /// The name of the additional information list item
     ///
     /// Example: `"First Option"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
 }
 
@@ -295,21 +279,15 @@ pub struct AdditionalModule {
     /// Name of the additional module rate
     ///
     /// Example: `"drink flat"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// Description of the additional module rate
     ///
     /// Example: `"drink flat"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Image url of the additional module
     ///
     /// Example: `"https://www.image.com"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub image_url: String,
     /// Payment frequencies of the additional module
     pub payment_frequencies: Vec<AdditionalModulePaymentFrequency>,
@@ -393,7 +371,6 @@ pub struct AdditionalModuleContractExtended {
     /// Name of the additional module contract
     ///
     /// Example: `"drink flat"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     pub price: Money,
     /// Start date of the additional module contract
@@ -418,11 +395,7 @@ pub struct AdditionalModuleContractExtended {
     /// Represents the reason of a contract cancelation
     ///
     /// Example: `"Illness"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelation_reason: Option<String>,
     /// Cancelation status of the contract cancelation
     ///
@@ -856,11 +829,7 @@ pub struct AdditionalModuleTrialPeriodConfig {
     /// Description of the trial period config
     ///
     /// Example: `"Test period for the drink flat"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -880,20 +849,12 @@ pub struct AddressDetails {
     /// Street of the client
     ///
     /// Example: `"Burgring"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// House number of the client
     ///
     /// Example: `"23A"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub house_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_status: Option<AddressStatus>,
@@ -1000,11 +961,7 @@ pub struct AddressStatus {
     /// More details on the overall status
     ///
     /// Example: `"Letter could not be delivered"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_information: Option<String>,
     /// Current status unchanged since
     ///
@@ -1129,16 +1086,11 @@ pub struct AgencyCollectionCaseUpdate {
     /// ID the agency has assigned to this case
     ///
     /// Example: `"agency-id-123"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub agency_collection_case_id: String,
     /// Optional customer facing identifier for this case, if there is one that differs from agencyCollectionCaseId and is used in human correspondence.
     ///
     /// Example: `"case-john-wayne-1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_collection_case_id: Option<String>,
     /// List of collection case ids which we have created, aggregated for that collection case
     ///
@@ -1305,11 +1257,7 @@ pub struct AppointmentBookingResult {
     /// Title of the appointment booking
     ///
     /// Example: `"Mission Beach body"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Duration of the appointment booking in minutes
     ///
@@ -1319,27 +1267,15 @@ pub struct AppointmentBookingResult {
     /// Category of the appointment booking
     ///
     /// Example: `"Fitness"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Description of the appointment booking
     ///
     /// Example: `"Get your body ready for beaches"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Image URL assigned to display this appointment booking
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub img_url: Option<String>,
     /// Instructors list of the appointment booking
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1499,11 +1435,7 @@ pub struct AppointmentBookingResultWithCustomerId {
     /// Title of the appointment booking
     ///
     /// Example: `"Mission Beach body"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Duration of the appointment booking in minutes
     ///
@@ -1513,27 +1445,15 @@ pub struct AppointmentBookingResultWithCustomerId {
     /// Category of the appointment booking
     ///
     /// Example: `"Fitness"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Description of the appointment booking
     ///
     /// Example: `"Get your body ready for beaches"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Image URL assigned to display this appointment booking
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub img_url: Option<String>,
     /// Instructors list of the appointment booking
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1873,12 +1793,10 @@ pub struct AttachedDocument {
     /// Name of the file to download
     ///
     /// Example: `"contract.pdf"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub file_name: String,
     /// Temporary valid download link. Expires after 5 hours.
     ///
     /// Example: `"https://some-url.com"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub url: String,
 }
 
@@ -1988,12 +1906,10 @@ pub struct Availability {
     /// Start time in ISO-8601 format
     ///
     /// Example: `"06:00:00"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub time_from: String,
     /// End time in ISO-8601 format
     ///
     /// Example: `"23:00:00"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub time_to: String,
 }
 
@@ -2021,38 +1937,22 @@ pub struct BankAccount {
     /// The account holder of the bank account
     ///
     /// Example: `"Sven Hannawald"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder: Option<String>,
     /// Bank name of the customers
     ///
     /// Example: `"Deutsche Bank"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// Bic of the customers account
     ///
     /// Example: `"DEUTDEFFXXX"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic: Option<String>,
     /// Iban of the customers account
     ///
     /// Example: `"DE91 1000 0000 0123 4567 89"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
 }
 
@@ -2068,11 +1968,7 @@ pub struct BasicClass {
     /// Title of the class
     ///
     /// Example: `"Mission Beach body"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
@@ -2084,7 +1980,6 @@ pub struct BenefitValidationDto {
     /// Benefit key
     ///
     /// Example: `"BENEFIT_KEY"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub key: String,
     /// Validation result
     ///
@@ -2098,7 +1993,6 @@ pub struct BenefitValidationDto {
 #[serde(rename_all = "camelCase")]
 pub struct BookCustomerPaymentRequest {
     /// Payment Request Token obtained by initializing the Universal Payment Component with a User Payment Session created via the OpenAPI. The token must belong to the same customer for whom the OpenAPI user is posting the payment. If the customer does not match the customer scope of the User Payment Session, an error is returned.
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub payment_request_token: String,
     /// Total monetary amount to be paid, including currency information.
     pub amount: Money,
@@ -2125,11 +2019,7 @@ pub struct BookableAppointment {
     /// Title of the bookable appointment
     ///
     /// Example: `"Mission Beach body"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Duration of the bookable appointment in minutes
     ///
@@ -2139,27 +2029,15 @@ pub struct BookableAppointment {
     /// Category of the bookable appointment
     ///
     /// Example: `"Fitness"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Description of the bookable appointment
     ///
     /// Example: `"Get your body ready for beaches"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Image URL assigned to display this bookable appointment
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub img_url: Option<String>,
 }
 
@@ -2176,7 +2054,6 @@ pub struct BookableAppointmentSlicedResult {
     /// Offset for next query (last ID of the bookable appointment)
     ///
     /// Example: `"1234567890"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
 
@@ -2226,7 +2103,6 @@ pub struct BookableTrialOfferAppointmentsSlicedResult {
     /// Offset for next query (last ID of the bookable appointment)
     ///
     /// Example: `"1234567890"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
 
@@ -2259,11 +2135,7 @@ pub struct BookingEntry {
     /// Date to booking is/was to be paid
     pub due_date: rt::chrono::NaiveDate,
     /// Description of the booking
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Money>,
@@ -2306,7 +2178,6 @@ pub struct BookingEntrySlicedResult {
     /// Offset for next query
     ///
     /// Example: `"1234567890"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
 
@@ -3076,22 +2947,18 @@ pub struct CheckinVoucherRedeem {
     /// Voucher code to redeem
     ///
     /// Example: `"CHVB1-YL29-MYVA"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub voucher_code: String,
     /// First name of the lead customer
     ///
     /// Example: `"Max"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub firstname: String,
     /// Last name of the lead customer
     ///
     /// Example: `"Mustermann"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub lastname: String,
     /// Email of the lead customer
     ///
     /// Example: `"example@email.com"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub email: String,
     /// Unique ID of the online offer
     ///
@@ -3111,11 +2978,7 @@ pub struct Class {
     /// Title of the class
     ///
     /// Example: `"Mission Beach body"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Defines whether a class is held in the studio or virtually
     ///
@@ -3130,27 +2993,15 @@ pub struct Class {
     /// Category of the class
     ///
     /// Example: `"Fitness"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Description of the class
     ///
     /// Example: `"Get your body ready for beaches"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Image URL assigned to display this class
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub img_url: Option<String>,
     /// Whether this class can be booked
     pub bookable: bool,
@@ -3186,7 +3037,6 @@ pub struct ClassSlicedResult {
     /// Offset for next query (last ID of the class)
     ///
     /// Example: `"1234567890"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
 
@@ -3497,7 +3347,6 @@ pub struct ClassSlotSlicedResult {
     /// Offset for next query
     ///
     /// Example: `"1234567890"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
 
@@ -3588,25 +3437,16 @@ pub struct ClientDetails {
     /// Name first line
     ///
     /// Example: `"GYMLAB Hamburg"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name1: String,
     /// Name second line
     ///
     /// Example: `"GMBH"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name2: Option<String>,
     /// Legal form of the company
     ///
     /// Example: `"GmbH"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_form: Option<String>,
     /// Possible to deduct tax up front
     ///
@@ -3615,39 +3455,25 @@ pub struct ClientDetails {
     /// Tax ID of the client
     ///
     /// Example: `"DE 142156559"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_serial_no: Option<String>,
     /// Postal code of the client
     ///
     /// Example: `"1180"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub postal_code: String,
     /// Cite code of the client
     ///
     /// Example: `"Vienna"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub city: String,
     /// Country code of the client, ISO Alpha-2
     ///
     /// Example: `"AT"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Country of the client
     ///
     /// Example: `"Australia"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_details: Option<PaymentDetails>,
@@ -3657,38 +3483,22 @@ pub struct ClientDetails {
     /// Address first line
     ///
     /// Example: `"Burgring 22"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
     /// Address second line
     ///
     /// Example: `"1180 Vienna"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// Address third line
     ///
     /// Example: `"Austria"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line3: Option<String>,
     /// Region of the client
     ///
     /// Example: `"Vienna"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_data: Option<AddressDetails>,
@@ -3705,7 +3515,6 @@ pub struct ClosureOption {
     /// The option value, see the option key description for allowed values.
     ///
     /// Example: `"value"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub value: String,
 }
 
@@ -3741,11 +3550,7 @@ pub struct ClosureUpdate {
     /// Optional closure reason.
     ///
     /// Example: `"Not successful due to mail not successfully delivered"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closure_reason: Option<String>,
 }
 
@@ -3865,7 +3670,6 @@ pub struct CollectionCase {
     /// ID identifying this Collection case in UUID format
     ///
     /// Example: `"123e4567-e89b-42d3-a456-556642440000"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub collection_case_id: String,
     /// Total amount open of all debts
     ///
@@ -3874,18 +3678,10 @@ pub struct CollectionCase {
     /// List of debts the member needs to pay
     pub debt: Vec<Debt>,
     /// Human identifier given by the debt collection agency
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext_human_id: Option<String>,
     /// Identifier given by the debt collection agency
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext_reference_id: Option<String>,
 }
 
@@ -4227,21 +4023,15 @@ pub struct CommunicationThreadRequest {
     /// The ticket number of the third party ticketing system
     ///
     /// Example: `"A123456"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_number: Option<String>,
     /// The subject of the communication
     ///
     /// Example: `"Complaint"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub subject: String,
     /// The content of the communication
     ///
     /// Example: `"I received two invoices this month, but I only made one purchase."`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub content: String,
     /// The direction of the communication
     ///
@@ -4250,11 +4040,7 @@ pub struct CommunicationThreadRequest {
     /// The link to the ticket in the third party ticketing system
     ///
     /// Example: `"https://ticketing-system.com/ticket/A123456"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_link: Option<String>,
     /// The channel of the communication
     ///
@@ -4263,11 +4049,7 @@ pub struct CommunicationThreadRequest {
     /// The employee/agent handling the communication
     ///
     /// Example: `"Peter Meyer"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<String>,
     /// When this field is not null it will be used as the date time of the communication instead of the current time
     ///
@@ -4324,21 +4106,15 @@ pub struct CommunicationThreadResponse {
     /// The ticket number of the third party ticketing system
     ///
     /// Example: `"A123456"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_number: Option<String>,
     /// The subject of the communication
     ///
     /// Example: `"Complaint"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub subject: String,
     /// The content of the communication
     ///
     /// Example: `"I received two invoices this month, but I only made one purchase."`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub content: String,
     /// The direction of the communication
     ///
@@ -4347,11 +4123,7 @@ pub struct CommunicationThreadResponse {
     /// The link to the ticket in the third party ticketing system
     ///
     /// Example: `"https://ticketing-system.com/ticket/A123456"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_link: Option<String>,
     /// The channel of the communication
     ///
@@ -4360,11 +4132,7 @@ pub struct CommunicationThreadResponse {
     /// The employee/agent handling the communication
     ///
     /// Example: `"Peter Meyer"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<String>,
 }
 
@@ -4507,7 +4275,6 @@ pub struct ContactDetails {
     /// Value of contact data
     ///
     /// Example: `"s.hannawald@sportaliance.com"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ContactStatus>,
@@ -4641,11 +4408,7 @@ pub struct ContactStatus {
     /// More details to the overall status
     ///
     /// Example: `"The mail server for the recipient domain does not accept messages to this address."`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_information: Option<String>,
 }
 
@@ -4808,7 +4571,6 @@ pub struct Contract {
     /// Rate name for the contract
     ///
     /// Example: `"Premium"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub rate_name: String,
     /// Rate codes of this contract
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4831,11 +4593,7 @@ pub struct Contract {
     /// Reason of the contract cancellation
     ///
     /// Example: `"Officially ordered studio closure"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_reason: Option<String>,
     /// Base price of the contract
     ///
@@ -4855,20 +4613,12 @@ pub struct Contract {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module_contracts: Option<Vec<SubContract>>,
     /// Url to download the contract related document. It will expire after 15 minutes
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_document_url: Option<String>,
     /// Unique ID of the third party contract in the third party system
     ///
     /// Example: `"1000a"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_id: Option<String>,
 }
 
@@ -4929,7 +4679,6 @@ pub struct ContractCancelationReason {
     /// Name of the contract cancelation reason
     ///
     /// Example: `"Officially ordered studio closure"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub cancelation_reason_name: String,
 }
 
@@ -4945,11 +4694,7 @@ pub struct ContractDetails {
     /// Rate name of the contract
     ///
     /// Example: `"Gold"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_name: Option<String>,
     /// Start date of the contract
     ///
@@ -5294,47 +5039,27 @@ pub struct Customer {
     /// Customer number
     ///
     /// Example: `"1-12345"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_number: Option<String>,
     /// First name of the customer
     ///
     /// Example: `"Edgar"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Second first name of the customer
     ///
     /// Example: `"Thomas"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_first_name: Option<String>,
     /// Surname of the customer
     ///
     /// Example: `"Bullock"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Second last name of the customer
     ///
     /// Example: `"Meyer"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_last_name: Option<String>,
     /// Birthday of the customer
     ///
@@ -5344,11 +5069,7 @@ pub struct Customer {
     /// Email address of the customer
     ///
     /// Example: `"example@email.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Gender of the customer
     ///
@@ -5358,155 +5079,87 @@ pub struct Customer {
     /// Street of the customer
     ///
     /// Example: `"Am Bahnhof"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// Number of the customer's house
     ///
     /// Example: `89`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub house_number: Option<String>,
     /// Zip code of the customer
     ///
     /// Example: `"12133"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
     /// City of the customer
     ///
     /// Example: `"Munich"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Country of the customer
     ///
     /// Example: `"DE"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Second street line of the customer's address
     ///
     /// Example: `"Second Street"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_street: Option<String>,
     /// City part of the customer's address
     ///
     /// Example: `"Tegel"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city_part: Option<String>,
     /// District of the customer's address
     ///
     /// Example: `"District 12"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,
     /// Street type of the customer's address
     ///
     /// Example: `"Avenue"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_type: Option<String>,
     /// Street block of the customer's address
     ///
     /// Example: `"5th block"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_block: Option<String>,
     /// Portal of the customer's address
     ///
     /// Example: `"Portal 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal: Option<String>,
     /// Stairway of the customer's address
     ///
     /// Example: `"Right stairway"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stairway: Option<String>,
     /// Door of the customer's address
     ///
     /// Example: `"Door 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub door: Option<String>,
     /// Province of the customer's address
     ///
     /// Example: `"Champagne"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// Additional address information of the customer's address
     ///
     /// Example: `"Additional information"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_address_information: Option<String>,
     /// Floor of the customer's address
     ///
     /// Example: `"2nd floor"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor: Option<String>,
     /// Building name
     ///
     /// Example: `"Empire State Building"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub building_name: Option<String>,
     /// Status of customer
     ///
@@ -5521,47 +5174,27 @@ pub struct Customer {
     /// Url with an image to download. It will expire after 15 minutes
     ///
     /// Example: `"https://example.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Private phone number of the customer
     ///
     /// Example: `"+49 30901820"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_private: Option<String>,
     /// Private mobile phone number of the customer
     ///
     /// Example: `"+49 15223433333"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_private_mobile: Option<String>,
     /// Business phone number of the customer
     ///
     /// Example: `"+49 30901820"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_business: Option<String>,
     /// Business mobile phone number of the customer
     ///
     /// Example: `"+49 15223433333"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_business_mobile: Option<String>,
     /// List of customer's idle periods
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5576,20 +5209,12 @@ pub struct Customer {
     /// Customer's UUID
     ///
     /// Example: `"7be3932c-825b-4401-abff-29e9f9410bc7"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// Customer's referral code
     ///
     /// Example: `"20J6N"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_code: Option<String>,
     /// Studio ID of the customer
     ///
@@ -5606,11 +5231,7 @@ pub struct Customer {
     /// Unique ID of the third party customer in the third party system
     ///
     /// Example: `"A1000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_id: Option<String>,
     /// Customer's creation date time in ISO-8601 format
     ///
@@ -5694,7 +5315,6 @@ pub struct CustomerAccessCode {
     /// Access code content that should be rendered in a format defined by the format property
     ///
     /// Example: `"0049267681211943991"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub content: String,
 }
 
@@ -5722,11 +5342,7 @@ pub struct CustomerAccountBalance {
     /// The dunning level of the customer
     ///
     /// Example: `"Dunning Level 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dunning_level: Option<String>,
     /// Whether the customers open debt claims where transferred to a debt collection agency
     pub in_debt_collection: bool,
@@ -5740,148 +5356,88 @@ pub struct CustomerAddressData {
     /// Street of the customer
     ///
     /// Example: `"Am Bahnhof"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub street: String,
     /// Number of the customer's house
     ///
     /// Example: `"90"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub house_number: Option<String>,
     /// Zip code of the customer
     ///
     /// Example: `"12133"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub zip_code: String,
     /// City of the customer
     ///
     /// Example: `"Munich"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub city: String,
     /// Country of the customer
     ///
     /// Example: `"DE"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub country_code: String,
     /// Province for southern Europe/US countries
     ///
     /// Example: `"Madrid/California"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// Province code for southern Europe/US countries
     ///
     /// Example: `"MD/CA"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_code: Option<String>,
     /// Second street line of the customer's address
     ///
     /// Example: `"Second Street"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_street: Option<String>,
     /// City part of the customer's address
     ///
     /// Example: `"Tegel"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city_part: Option<String>,
     /// District of the customer's address
     ///
     /// Example: `"District 12"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,
     /// Street type of the customer's address
     ///
     /// Example: `"Avenue"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_type: Option<String>,
     /// Street block of the customer's address
     ///
     /// Example: `"5th block"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_block: Option<String>,
     /// Portal of the customer's address
     ///
     /// Example: `"Portal 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal: Option<String>,
     /// Stairway of the customer's address
     ///
     /// Example: `"Right stairway"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stairway: Option<String>,
     /// Door of the customer's address
     ///
     /// Example: `"Door 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub door: Option<String>,
     /// Additional address information of the customer's address
     ///
     /// Example: `"Additional information"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_address_information: Option<String>,
     /// Floor of the customer's address
     ///
     /// Example: `"2nd floor"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor: Option<String>,
     /// Building name
     ///
     /// Example: `"Empire State Building"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub building_name: Option<String>,
 }
 
@@ -5912,11 +5468,7 @@ pub struct CustomerCheckin {
     /// Studio name of the checkin studio
     ///
     /// Example: `"Example studio"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub studio_name: Option<String>,
 }
 
@@ -5933,7 +5485,6 @@ pub struct CustomerCheckinSlicedResult {
     /// Offset for next query
     ///
     /// Example: `"1234567890"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
 
@@ -5945,47 +5496,27 @@ pub struct CustomerContactData {
     /// Email address of the customer
     ///
     /// Example: `"email@example.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Private phone number of the customer
     ///
     /// Example: `"+49 00000000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_private: Option<String>,
     /// Private mobile phone number of the customer
     ///
     /// Example: `"+49 00000000000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_private_mobile: Option<String>,
     /// Business phone number of the customer
     ///
     /// Example: `"+49 00000000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_business: Option<String>,
     /// Business mobile phone number of the customer
     ///
     /// Example: `"+49 00000000000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_business_mobile: Option<String>,
 }
 
@@ -5995,11 +5526,7 @@ pub struct CustomerContactData {
 #[serde(rename_all = "camelCase")]
 pub struct CustomerDocument {
     /// URL to download document valid for 15 minutes
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Unique ID of the document
     ///
@@ -6007,18 +5534,10 @@ pub struct CustomerDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name of the document
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// Description of the document
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -6048,7 +5567,6 @@ pub struct CustomerDocuments {
     /// Offset for next query
     ///
     /// Example: `"1234567890"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
 
@@ -6076,11 +5594,7 @@ pub struct CustomerIdlePeriod {
     /// Reason of the idle period
     ///
     /// Example: `"Illness"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract: Option<SimpleContract>,
@@ -6118,11 +5632,7 @@ pub struct CustomerImage {
     /// Url with an image to download. It will expire after 15 minutes
     ///
     /// Example: `"https://example.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
 }
 
@@ -6134,12 +5644,10 @@ pub struct CustomerMasterData {
     /// First name of the customer
     ///
     /// Example: `"Edgar"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub first_name: String,
     /// Surname of the customer
     ///
     /// Example: `"Bullock"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub last_name: String,
     /// Gender of the customer
     ///
@@ -6152,11 +5660,7 @@ pub struct CustomerMasterData {
     /// Birth country of the customer
     ///
     /// Example: `"DE"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_of_birth: Option<String>,
     /// Title of the customer
     ///
@@ -6197,29 +5701,17 @@ pub struct CustomerSearchRequest {
     /// Substring of customer first name starts from beginning
     ///
     /// Example: `"Edga"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Substring of customer last name starts from beginning
     ///
     /// Example: `"Bull"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Customer email
     ///
     /// Example: `"example@email.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Customer date of birth
     ///
@@ -6243,7 +5735,6 @@ pub struct CustomerSlicedResult {
     /// Offset for next query (last ID of the customer)
     ///
     /// Example: `"1234567890"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
 
@@ -6523,7 +6014,6 @@ pub struct CustomerWeighings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ffm_trunk: Option<f64>,
     /// The raw results. Might be passed back to partner-provided widgets
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub raw_results: String,
 }
 
@@ -6663,7 +6153,6 @@ pub struct Debt {
     /// Unique Id for this debt in UUID format
     ///
     /// Example: `"123e4567-e89b-42d3-a456-556642440000"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub debt_id: String,
     /// Due date of the debt
     ///
@@ -6681,14 +6170,12 @@ pub struct Debt {
     /// ISO 4217 currency code
     ///
     /// Example: `"USD"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub currency: String,
     /// Type of debt collection
     ///
     /// Example: `"SALE"`
     pub type_: DebtType,
     /// Description of debt
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub designation: String,
     pub recurrence: Recurrence,
     /// Start date of the rendered service, YYYY-MM-DD format
@@ -6885,7 +6372,6 @@ pub struct DebtCollectionUpdate {
     /// Request unique UUID id
     ///
     /// Example: `"fc336b0b-409c-4c66-a26d-ab25b87dcb8f"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub request_id: String,
 }
 
@@ -7001,7 +6487,6 @@ pub struct DebtUpdate {
     /// Debt id from the Transfer, identifying a debt, in UUID format
     ///
     /// Example: `"123e4567-e89b-42d3-a456-556642440000"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub debt_id: String,
     /// Transferred amount to debt collection agency. Cancelled amount + paid amount should not be higher than original amount.
     ///
@@ -7018,7 +6503,6 @@ pub struct DebtUpdate {
     /// ISO 4217 currency of the debt code
     ///
     /// Example: `"EUR"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub currency: String,
     /// Option to block the debt for future collection cases. If no block is sent an existing block will be removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7033,39 +6517,25 @@ pub struct Debtor {
     /// Debtor unique id
     ///
     /// Example: `"2334545"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub debtor_id: String,
     /// Membership number of the debtor
     ///
     /// Example: `"1568462597"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub membership_nr: String,
     /// Country code of the debtor
     ///
     /// Example: `"AT"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Country of the debtor
     ///
     /// Example: `"Austria"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Identification number of the debtor
     ///
     /// Example: `"ATU143543"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identification_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_details: Option<PaymentDetails>,
@@ -7080,40 +6550,28 @@ pub struct Debtor {
     /// First name of the debtor
     ///
     /// Example: `"Sven"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub first_name: String,
     /// Last name of the debtor name
     ///
     /// Example: `"Hannawald"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub last_name: String,
     /// Second last name of the debtor name
     ///
     /// Example: `"Shmidt"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_last_name: Option<String>,
     /// Sex of the debtor
     ///
     /// Example: `"MALE"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub sex: String,
     /// Postal code of the debtor
     ///
     /// Example: `"1180"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// City of the debtor
     ///
     /// Example: `"Vienna"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub city: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liable_person: Option<LiablePersonDetails>,
@@ -7126,38 +6584,22 @@ pub struct Debtor {
     /// Address first line
     ///
     /// Example: `"Burgring 22"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
     /// Address second line
     ///
     /// Example: `"1180 Vienna"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// Address third line
     ///
     /// Example: `"Austria"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line3: Option<String>,
     /// Region of the debtor
     ///
     /// Example: `"Vienna"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_data: Option<AddressDetails>,
@@ -7174,7 +6616,6 @@ pub struct DebtorId {
     /// Debtor unique id
     ///
     /// Example: `"2334545"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub debtor_id: String,
     /// Debtor is blocked for collection cases
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7197,7 +6638,6 @@ pub struct DebtorIdSlicedResult {
     /// Offset for next query
     ///
     /// Example: `"1234567890"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
 
@@ -7214,7 +6654,6 @@ pub struct DebtorSlicedResult {
     /// Offset for next query
     ///
     /// Example: `"1234567890"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
 
@@ -7226,7 +6665,6 @@ pub struct DebtorUpdate {
     /// Debtor unique id
     ///
     /// Example: `"2334545"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub debtor_id: String,
     /// List of debt collection cases
     pub agency_collection_cases: Vec<AgencyCollectionCaseUpdate>,
@@ -7328,11 +6766,7 @@ pub struct Device {
     /// Device name
     ///
     /// Example: `"Turnstile (left)"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Device state. If the value is false then the device is inactive and must be activated before use
     ///
@@ -7357,11 +6791,7 @@ pub struct DeviceActivationResponse {
     /// Device token for further communication
     ///
     /// Example: `"53cda15a-5652-4f62-9b97-508f870ff40b"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
 }
 
@@ -7454,7 +6884,6 @@ pub struct DocumentIdentification {
     /// Document number
     ///
     /// Example: `"CX5432112345DS"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub document_number: String,
     /// Type of the document
     ///
@@ -7678,21 +7107,15 @@ pub struct Employee {
     /// The first name of the employee
     ///
     /// Example: `"Peter"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub first_name: String,
     /// The last name of the employee
     ///
     /// Example: `"Parker"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub last_name: String,
     /// The URL of the employee image
     ///
     /// Example: `"https://example.com/image.jpg"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employee_image_url: Option<String>,
     /// Gender of the customer
     ///
@@ -7706,25 +7129,16 @@ pub struct Employee {
     /// The employee number
     ///
     /// Example: `"123456a"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employee_number: Option<String>,
     /// The initials of the employee
     ///
     /// Example: `"P.P."`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub employee_initials: String,
     /// The public name of the employee
     ///
     /// Example: `"Peter Parker"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_name: Option<String>,
     /// The business role of an employee
     ///
@@ -7734,83 +7148,47 @@ pub struct Employee {
     /// The external role of the employee
     ///
     /// Example: `"Trainer"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_role: Option<String>,
     /// The first phone number of the employee
     ///
     /// Example: `"+49123456789"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone1: Option<String>,
     /// The second phone number of the employee
     ///
     /// Example: `"+49123456789"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone2: Option<String>,
     /// The email of the employee
     ///
     /// Example: `"example@example.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The street of the employee
     ///
     /// Example: `"Main Street"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// The house number of the employee
     ///
     /// Example: `"123a"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub house_number: Option<String>,
     /// The zip code of the employee
     ///
     /// Example: `"123-45"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip_code: Option<String>,
     /// The city of the employee
     ///
     /// Example: `"Berlin"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The country of the employee
     ///
     /// Example: `"DE"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The competences of the employee
     ///
@@ -7871,7 +7249,6 @@ pub struct EmployeeSlicedResult {
     /// Offset for next query
     ///
     /// Example: `"1234567890"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
 
@@ -7880,21 +7257,12 @@ pub struct EmployeeSlicedResult {
 #[serde(rename_all = "camelCase")]
 pub struct ErrorResponse {
     /// Resolved message in the context-specific default locale
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub error_message: String,
     /// Key for translation files
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// Datadog trace id
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
     /// Arguments referenced by format specifiers while resolving the message from translation files
     #[deprecated]
@@ -7907,11 +7275,7 @@ pub struct ErrorResponse {
     /// Reference to validation error
     ///
     /// Example: `"parent.child"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
 }
 
@@ -8259,12 +7623,10 @@ pub struct ExternalUrl {
     /// Url title
     ///
     /// Example: `"Example Resource"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub title: String,
     /// Url to access the resource
     ///
     /// Example: `"https://some-url.com"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub url: String,
 }
 
@@ -8276,7 +7638,6 @@ pub struct FlatFeePreview {
     /// Name of the sub contract
     ///
     /// Example: `"Sauna"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// Discounted price of the sub contract, if a valid discount voucher code has been provided. Deprecated: Use discountPeriods\[\].discountedBasePrice instead to see prices per discount period.
     #[deprecated]
@@ -8309,7 +7670,6 @@ pub struct FlatFeePreview {
     /// Unique identifier of the flat fee
     ///
     /// Example: `"FLATFEE0-0F7691D0E09A4477A5CC69C8BD3F223B"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub identifier: String,
 }
 
@@ -8590,7 +7950,6 @@ pub struct IdlePeriod {
     ///
     /// Example: `"Vacation"`
     #[deprecated]
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub reason: String,
     #[deprecated]
     pub fee: Money,
@@ -8600,11 +7959,7 @@ pub struct IdlePeriod {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unlimited: Option<bool>,
     /// Temporal download-url for the idle period document, restricted to 15 minutes
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_url: Option<String>,
     /// State of the idle period
     ///
@@ -8972,7 +8327,6 @@ pub struct IdlePeriodReason {
     /// Name of the idle period reason
     ///
     /// Example: `"Vacation"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// Whether the idle period reason requires a document of proof
     pub document_required: bool,
@@ -9135,21 +8489,15 @@ pub struct Instructor {
     /// Instructor's first name
     ///
     /// Example: `"Anna"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub first_name: String,
     /// Instructor's last name
     ///
     /// Example: `"Chodakowska"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub last_name: String,
     /// Public name that should be shown to customers
     ///
     /// Example: `"Peter2000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_name: Option<String>,
 }
 
@@ -9246,16 +8594,11 @@ pub struct Language {
     /// The language code
     ///
     /// Example: `"de"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub language_code: String,
     /// The country code
     ///
     /// Example: `"DE"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
 }
 
@@ -9591,7 +8934,6 @@ pub struct LeadAdditionalFieldConfiguration {
     /// The name of the additional information field
     ///
     /// Example: `"Do you have health issues?"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// The type of an additional information field. This defines how the field is used and what kind of data it can hold.
     ///
@@ -9746,11 +9088,7 @@ pub struct LeadAdditionalInformation {
     /// The additional field value, which can semantically be a boolean, date, text or numeric. For text fields this is the text value, for numeric fields must be positive or negative integers, for date fields this is the date in ISO-8601 format, and for boolean fields this is 'true' or 'false'.
     ///
     /// Example: `"Friends"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The additional field values if allowMultiSelection is set to true
     ///
@@ -9841,20 +9179,12 @@ pub struct LeadCreationRequest {
     /// Any notes about the lead
     ///
     /// Example: `"Free trials and classes"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// The external ID of the Campaign associated with the lead
     ///
     /// Example: `"CMPGN-123"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_identifier: Option<String>,
 }
 
@@ -9878,7 +9208,6 @@ pub struct LeadCreationResponse {
     /// The customer number of the created lead
     ///
     /// Example: `"1-4139"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub customer_number: String,
 }
 
@@ -9998,144 +9327,87 @@ pub struct LeadCustomerAddress {
     /// Street of the customer
     ///
     /// Example: `"Am Bahnhof"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub street: String,
     /// Number of the customer's house
     ///
     /// Example: `"90"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub house_number: String,
     /// Zip code of the customer
     ///
     /// Example: `"12133"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub zip_code: String,
     /// City of the customer
     ///
     /// Example: `"Munich"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub city: String,
     /// Country of the customer
     ///
     /// Example: `"DE"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub country_code: String,
     /// Province for southern Europe/US countries
     ///
     /// Example: `"Madrid/California"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// Province code for southern Europe/US countries
     ///
     /// Example: `"MD/CA"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_code: Option<String>,
     /// Second street line of the customer's address
     ///
     /// Example: `"Second Street"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_street: Option<String>,
     /// City part of the customer's address
     ///
     /// Example: `"Tegel"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city_part: Option<String>,
     /// District of the customer's address
     ///
     /// Example: `"District 12"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,
     /// Street type of the customer's address
     ///
     /// Example: `"Avenue"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_type: Option<String>,
     /// Street block of the customer's address
     ///
     /// Example: `"5th block"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_block: Option<String>,
     /// Portal of the customer's address
     ///
     /// Example: `"Portal 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal: Option<String>,
     /// Stairway of the customer's address
     ///
     /// Example: `"Right stairway"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stairway: Option<String>,
     /// Door of the customer's address
     ///
     /// Example: `"Door 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub door: Option<String>,
     /// Additional address information of the customer's address
     ///
     /// Example: `"Additional information"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_address_information: Option<String>,
     /// Floor of the customer's address
     ///
     /// Example: `"2nd floor"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor: Option<String>,
     /// Building name
     ///
     /// Example: `"Empire State Building"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub building_name: Option<String>,
 }
 
@@ -10147,26 +9419,19 @@ pub struct LeadCustomerAddressData {
     /// Street of the lead customer
     ///
     /// Example: `"Burgring"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub street: String,
     /// House number of the lead customer
     ///
     /// Example: `"23A"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub house_number: Option<String>,
     /// Zip code of the lead customer
     ///
     /// Example: `"13000"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub zip_code: String,
     /// City name of the lead customer
     ///
     /// Example: `"Berlin"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub city: String,
 }
 
@@ -10178,44 +9443,29 @@ pub struct LeadCustomerData {
     /// Unique ID of the third party customer in the third party system
     ///
     /// Example: `"A1000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_id: Option<String>,
     /// First name of the lead customer
     ///
     /// Example: `"Max"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub firstname: String,
     /// Second first name of the lead customer
     ///
     /// Example: `"Peter"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_firstname: Option<String>,
     /// Last name of the lead customer
     ///
     /// Example: `"Mustermann"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub lastname: String,
     /// Second last name of the lead customer
     ///
     /// Example: `"Meier"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_lastname: Option<String>,
     /// Email of the lead customer
     ///
     /// Example: `"example@email.com"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub email: String,
     /// Gender of the customer
     ///
@@ -10230,11 +9480,7 @@ pub struct LeadCustomerData {
     /// Telephone number of the lead customer
     ///
     /// Example: `"5006001112"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telephone: Option<String>,
     /// Language of the lead customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10253,44 +9499,29 @@ pub struct LeadData {
     /// Unique ID of the third party customer in the third party system
     ///
     /// Example: `"A1000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_id: Option<String>,
     /// First name of the lead customer
     ///
     /// Example: `"Max"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub firstname: String,
     /// Second first name of the lead customer
     ///
     /// Example: `"Peter"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_firstname: Option<String>,
     /// Last name of the lead customer
     ///
     /// Example: `"Mustermann"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub lastname: String,
     /// Second last name of the lead customer
     ///
     /// Example: `"Meier"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_lastname: Option<String>,
     /// Email of the lead customer
     ///
     /// Example: `"example@email.com"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub email: String,
     /// Gender of the customer
     ///
@@ -10305,11 +9536,7 @@ pub struct LeadData {
     /// Telephone number of the lead customer
     ///
     /// Example: `"5006001112"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telephone: Option<String>,
     /// Language of the lead customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10326,21 +9553,15 @@ pub struct LiablePersonDetails {
     /// First name of liable person
     ///
     /// Example: `"Sven"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub first_name: String,
     /// Last name of liable person
     ///
     /// Example: `"Hannawald"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub last_name: String,
     /// Second last name liable person
     ///
     /// Example: `"Shmidt"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_last_name: Option<String>,
     /// Birthdate of liable person
     ///
@@ -10350,38 +9571,22 @@ pub struct LiablePersonDetails {
     /// Sex of liable person
     ///
     /// Example: `"MALE"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<String>,
     /// Postal code of liable person
     ///
     /// Example: `"1180"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// City of liable person
     ///
     /// Example: `"Vienna"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Country code of liable person
     ///
     /// Example: `"AT"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Contact data of liable person
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10389,49 +9594,29 @@ pub struct LiablePersonDetails {
     /// Identification number of liable person
     ///
     /// Example: `"ATU143543"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identification_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_details: Option<PaymentDetails>,
     /// Address first line
     ///
     /// Example: `"Burgring 22"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
     /// Address second line
     ///
     /// Example: `"1180 Vienna"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     /// Address third line
     ///
     /// Example: `"Austria"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_line3: Option<String>,
     /// Region of liable person
     ///
     /// Example: `"Vienna"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Address details of the liable person
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10539,16 +9724,11 @@ pub struct Location {
     /// Name of the location
     ///
     /// Example: `"Room 1"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// Description of the location
     ///
     /// Example: `"Room located behind reception"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -10643,20 +9823,12 @@ pub struct Measurement {
     /// First name of the customer
     ///
     /// Example: `"Edgar"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Surname of the customer
     ///
     /// Example: `"Bullock"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Age of the customer
     ///
@@ -10694,39 +9866,25 @@ pub struct MembershipOffer {
     /// Description of the membership offer.
     ///
     /// Example: `"This offer includes access to all gym facilities and group classes."`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub description: String,
     /// Name of the membership offer.
     ///
     /// Example: `"Standard Membership"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// Sub description for the membership offer.
     ///
     /// Example: `"Best value for regular gym-goers."`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_description: Option<String>,
     /// Temporary valid download link for rate bundle image. Expires after 2 hours.
     ///
     /// Example: `"https://example.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Contractual or legal comments to be displayed below the offer.
     ///
     /// Example: `"This offer is valid for new members only. Terms and conditions apply."`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footnote: Option<String>,
     pub pre_use_type: ContractPreUseType,
     /// Period in which the membership offer is valid.
@@ -10774,39 +9932,25 @@ pub struct MembershipOfferExtended {
     /// Description of the membership offer.
     ///
     /// Example: `"This offer includes access to all gym facilities and group classes."`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub description: String,
     /// Name of the membership offer.
     ///
     /// Example: `"Standard Membership"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// Sub description for the membership offer.
     ///
     /// Example: `"Best value for regular gym-goers."`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_description: Option<String>,
     /// Temporary valid download link for rate bundle image. Expires after 2 hours.
     ///
     /// Example: `"https://example.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Contractual or legal comments to be displayed below the offer.
     ///
     /// Example: `"This offer is valid for new members only. Terms and conditions apply."`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footnote: Option<String>,
     pub pre_use_type: ContractPreUseType,
     /// Period in which the membership offer is valid.
@@ -10885,21 +10029,15 @@ pub struct MembershipOfferFlatFee {
     /// The name of the flat fee
     ///
     /// Example: `"Starter Package"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// The identifier of the flat fee
     ///
     /// Example: `"ID12345"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// The formatted payment frequency of the flat fee
     ///
     /// Example: `"12M"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub formatted_payment_frequency: String,
     /// The delay before the first booking can be made
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10922,21 +10060,15 @@ pub struct MembershipOfferIncludedModule {
     /// Name of the membership offer module.
     ///
     /// Example: `"Premium Fitness Package"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// Description of the membership offer module.
     ///
     /// Example: `"Includes access to all gym facilities and group classes."`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub description: String,
     /// Image url of membership offer module. Expires after 5hours.
     ///
     /// Example: `"https://some-module.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     pub term: MembershipOfferModuleTerm,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10982,21 +10114,15 @@ pub struct MembershipOfferModule {
     /// Name of the membership offer module.
     ///
     /// Example: `"Premium Fitness Package"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// Description of the membership offer module.
     ///
     /// Example: `"Includes access to all gym facilities and group classes."`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub description: String,
     /// Image url of membership offer module. Expires after 5hours.
     ///
     /// Example: `"https://some-module.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     pub term: MembershipOfferModuleTerm,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11147,7 +10273,6 @@ pub struct MembershipOfferPaymentFrequency {
     /// The formatted payment frequency
     ///
     /// Example: `"Every 6 months"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub formatted_payment_frequency: String,
 }
 
@@ -11366,7 +10491,6 @@ pub struct MembershipOfferSubsequentRate {
     /// Name of the subsequent rate
     ///
     /// Example: `"Combined fitness and wellness"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     pub payment_frequency: MembershipOfferPaymentFrequency,
 }
@@ -11425,17 +10549,14 @@ pub struct MembershipOfferTermAdjustmentRule {
     /// A complete formatted sentence which contains all details about this price adjustment rule. If the presentation should differ use the separate attributes.
     ///
     /// Example: `"Formatted description of price adjustment rule"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub default_description: String,
     /// Value of price adjustment rule, might be percentage or amount, depends on `chargeAdjustmentType`
     ///
     /// Example: `"5%"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub value: String,
     /// Recurrence of price adjustment rule, how often and when applies this rule
     ///
     /// Example: `"monthly"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub recurrence_frequency: String,
     /// States how the rule adjusts the price
     ///
@@ -11692,20 +10813,12 @@ pub struct MembershipOfferTextBlock {
     /// The title of the text block
     ///
     /// Example: `"Title of 1. text block"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The text of the text block
     ///
     /// Example: `"Text of 1. text block"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The order of the text block in the contract
     ///
@@ -11746,7 +10859,6 @@ pub struct MembershipOfferTrialPeriod {
     /// Description of the trial period
     ///
     /// Example: `"Free trial for 30 days"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub description: String,
 }
 
@@ -11781,7 +10893,6 @@ pub struct MembershipSelfServiceContractData {
     /// Name of the contract rate
     ///
     /// Example: `"Premium"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub rate_name: String,
     pub contract_status: ContractStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11798,11 +10909,7 @@ pub struct MembershipSelfServiceContractData {
     /// Name of the reason why the contract was canceled
     ///
     /// Example: `"Officially ordered studio closure"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelation_reason: Option<String>,
     /// Base price of the contract
     ///
@@ -11922,20 +11029,12 @@ pub struct MembershipSignupContract {
     /// The notes related to the contract
     ///
     /// Example: `"Some notes"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unique ID of the third party contract in the third party system
     ///
     /// Example: `"1000a"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_id: Option<String>,
     /// Unique ID of the employee who created the membership
     ///
@@ -11945,11 +11044,7 @@ pub struct MembershipSignupContract {
     /// Referral code to link with recruiter
     ///
     /// Example: `"A500D"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referral_code: Option<String>,
     /// The selected modules from the available selectable modules
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11960,11 +11055,7 @@ pub struct MembershipSignupContract {
     /// This token identifies a pre-authorized payment request. It acts as a reference to the payment session initiated by the user. It's not needed for preview endpoints.
     ///
     /// Example: `"3JtyH5sakfn2V22vB0napNC2zWMlpFwS9gPQawuk7Jw1F00atOD0BA"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_payment_request_token: Option<String>,
     /// The signature SVG for the contract document
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11975,11 +11066,7 @@ pub struct MembershipSignupContract {
     /// An optional code for a voucher. Only credit and discount vouchers are supported.
     ///
     /// Example: `123`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_code: Option<String>,
 }
 
@@ -12013,62 +11100,39 @@ pub struct MembershipSignupCustomer {
     /// Unique ID of the third party customer in the third party system
     ///
     /// Example: `"A1000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_id: Option<String>,
     /// First name of the customer
     ///
     /// Example: `"Peter"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub first_name: String,
     /// Second first name of the customer
     ///
     /// Example: `"Thomas"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_first_name: Option<String>,
     /// Last name of the customer
     ///
     /// Example: `"Muller"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub last_name: String,
     /// Second last name of the customer
     ///
     /// Example: `"Meyer"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_last_name: Option<String>,
     /// Date of birth of the customer
     ///
     /// Example: `"2019-08-24"`
     pub date_of_birth: rt::chrono::NaiveDate,
     /// Place of birth of the customer. Required for Italian studios and nationals.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place_of_birth: Option<String>,
     /// Country of birth of the customer. Required for Italian studios and non-Italian nationals
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_of_birth: Option<String>,
     /// Email address of the customer
     ///
     /// Example: `"example@example.com"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub email: String,
     /// Gender of the customer
     ///
@@ -12078,168 +11142,100 @@ pub struct MembershipSignupCustomer {
     /// Private phone number of the customer
     ///
     /// Example: `"+44123456789"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_private: Option<String>,
     /// Mobile phone number of the customer
     ///
     /// Example: `"+44987654321"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_mobile: Option<String>,
     /// Street of the customer's address
     ///
     /// Example: `"Raboisen Street"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub street: String,
     /// Second street line of the customer's address
     ///
     /// Example: `"Second Street"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_street: Option<String>,
     /// City part of the customer's address
     ///
     /// Example: `"Tegel"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city_part: Option<String>,
     /// District of the customer's address
     ///
     /// Example: `"District 12"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,
     /// Street type of the customer's address
     ///
     /// Example: `"Avenue"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_type: Option<String>,
     /// Street block of the customer's address
     ///
     /// Example: `"5th block"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_block: Option<String>,
     /// Portal of the customer's address
     ///
     /// Example: `"Portal 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal: Option<String>,
     /// Stairway of the customer's address
     ///
     /// Example: `"Right stairway"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stairway: Option<String>,
     /// Door of the customer's address
     ///
     /// Example: `"Door 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub door: Option<String>,
     /// Province of the customer's address
     ///
     /// Example: `"Champagne"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// Additional address information of the customer's address
     ///
     /// Example: `"Additional information"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_address_information: Option<String>,
     /// Floor of the customer's address
     ///
     /// Example: `"2nd floor"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor: Option<String>,
     /// Language of the customer
     pub language: Language,
     /// House number of the customer's address
     ///
     /// Example: `"3-4"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub house_number: Option<String>,
     /// Building name
     ///
     /// Example: `"Empire State Building"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub building_name: Option<String>,
     /// City of the customer's address
     ///
     /// Example: `"Hamburg"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub city: String,
     /// Zip code of the customer's address
     ///
     /// Example: `"220-99"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub zip_code: String,
     /// Country code of the customer's address
     ///
     /// Example: `"DE"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub country_code: String,
     /// Required if the studio is located in Spain or Italy. Alternatively, a valid document identification can be provided.
     ///
     /// Example: `"12345678A"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_id: Option<String>,
     /// List of communication preferences for the customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12247,11 +11243,7 @@ pub struct MembershipSignupCustomer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_identification: Option<DocumentIdentification>,
     /// By assigning the `paymentRequestToken` to the customer, the payment method associated with the token will be used as payment method setting of the customer. Additionally, if the `paymentRequestToken` is associated with a payment instrument, i.e. a SEPA Mandate, BACS Mandate, Credit Card, or other, the payment instrument will be made available in the member account for future collection via payment runs. By leaving this field empty the payment method of the customer will be set to `CASH`. For reference check 'Create a user payment session'.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_request_token: Option<String>,
     /// List of additional information field assignments of the customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12374,20 +11366,12 @@ pub struct MembershipSwitch {
     /// The notes related to the membership switch
     ///
     /// Example: `"Some notes"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Unique ID of the third party contract in the third party system
     ///
     /// Example: `"1000a"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_id: Option<String>,
     /// The selected modules from the available selectable modules
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12398,11 +11382,7 @@ pub struct MembershipSwitch {
     /// This token identifies a pre-authorized payment request. It acts as a reference to the payment session initiated by the user. It's not needed for preview endpoints.
     ///
     /// Example: `"3JtyH5sakfn2V22vB0napNC2zWMlpFwS9gPQawuk7Jw1F00atOD0BA"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_payment_request_token: Option<String>,
 }
 
@@ -12441,7 +11421,6 @@ pub struct MembershipSwitchConfig {
     /// Name of the configuration
     ///
     /// Example: `"Premium Membership Upgrade"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// Presentation details for the membership switch configuration
     pub presentation: MembershipSwitchConfigPresentationDto,
@@ -12455,18 +11434,10 @@ pub struct MembershipSwitchConfig {
 #[serde(rename_all = "camelCase")]
 pub struct MembershipSwitchConfigPresentationDto {
     /// Text associated to the configured presentation banner
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banner_text: Option<String>,
     /// Image URL of the presentation banner. It will expire after 15 minutes.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
 }
 
@@ -12482,7 +11453,6 @@ pub struct MembershipSwitchConfigSourceContractDto {
     /// Name of the source contract rate
     ///
     /// Example: `"Basic Membership"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub rate_name: String,
 }
 
@@ -12746,7 +11716,6 @@ pub struct ModuleContractPreview {
     /// Name of the sub contract
     ///
     /// Example: `"Sauna"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// Discounted price of the sub contract, if a valid discount voucher code has been provided. Deprecated: Use discountPeriods\[\].discountedBasePrice instead to see prices per discount period.
     #[deprecated]
@@ -12831,7 +11800,6 @@ pub struct Money {
     /// Currency of the finance data tuple
     ///
     /// Example: `"EUR"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub currency: String,
 }
 
@@ -13055,7 +12023,6 @@ pub struct OpenApiV1CheckinVoucherRedeemResultDto {
     /// Code to checkin to a studio
     ///
     /// Example: `"PTKXPMUO"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub studio_access_code: String,
 }
 
@@ -13077,148 +12044,88 @@ pub struct OpenApiV1CustomerDataDtoCustomerAddressData {
     /// Street of the customer
     ///
     /// Example: `"Am Bahnhof"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub street: String,
     /// Number of the customer's house
     ///
     /// Example: `"90"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub house_number: Option<String>,
     /// Zip code of the customer
     ///
     /// Example: `"12133"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub zip_code: String,
     /// City of the customer
     ///
     /// Example: `"Munich"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub city: String,
     /// Country of the customer
     ///
     /// Example: `"DE"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub country_code: String,
     /// Province for southern Europe/US countries
     ///
     /// Example: `"Madrid/California"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// Province code for southern Europe/US countries
     ///
     /// Example: `"MD/CA"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_code: Option<String>,
     /// Second street line of the customer's address
     ///
     /// Example: `"Second Street"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_street: Option<String>,
     /// City part of the customer's address
     ///
     /// Example: `"Tegel"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city_part: Option<String>,
     /// District of the customer's address
     ///
     /// Example: `"District 12"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,
     /// Street type of the customer's address
     ///
     /// Example: `"Avenue"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_type: Option<String>,
     /// Street block of the customer's address
     ///
     /// Example: `"5th block"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_block: Option<String>,
     /// Portal of the customer's address
     ///
     /// Example: `"Portal 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal: Option<String>,
     /// Stairway of the customer's address
     ///
     /// Example: `"Right stairway"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stairway: Option<String>,
     /// Door of the customer's address
     ///
     /// Example: `"Door 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub door: Option<String>,
     /// Additional address information of the customer's address
     ///
     /// Example: `"Additional information"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_address_information: Option<String>,
     /// Floor of the customer's address
     ///
     /// Example: `"2nd floor"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor: Option<String>,
     /// Building name
     ///
     /// Example: `"Empire State Building"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub building_name: Option<String>,
     /// Status of the amendment configuration.
     ///
@@ -13277,47 +12184,27 @@ pub struct OpenApiV1CustomerDataDtoCustomerContactData {
     /// Email address of the customer
     ///
     /// Example: `"email@example.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Private phone number of the customer
     ///
     /// Example: `"+49 00000000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_private: Option<String>,
     /// Private mobile phone number of the customer
     ///
     /// Example: `"+49 00000000000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_private_mobile: Option<String>,
     /// Business phone number of the customer
     ///
     /// Example: `"+49 00000000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_business: Option<String>,
     /// Business mobile phone number of the customer
     ///
     /// Example: `"+49 00000000000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_business_mobile: Option<String>,
     /// Status of the amendment configuration.
     ///
@@ -13359,12 +12246,10 @@ pub struct OpenApiV1CustomerDataDtoCustomerMasterData {
     /// First name of the customer
     ///
     /// Example: `"Edgar"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub first_name: String,
     /// Surname of the customer
     ///
     /// Example: `"Bullock"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub last_name: String,
     /// Gender of the customer
     ///
@@ -13377,11 +12262,7 @@ pub struct OpenApiV1CustomerDataDtoCustomerMasterData {
     /// Birth country of the customer
     ///
     /// Example: `"DE"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_of_birth: Option<String>,
     /// Title of the customer
     ///
@@ -13441,38 +12322,22 @@ pub struct OpenApiV1CustomerDataDtoCustomerPaymentData {
     /// The account holder of the bank account
     ///
     /// Example: `"Sven Hannawald"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder: Option<String>,
     /// Name of the bank
     ///
     /// Example: `"Deutsche Bank"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// Iban of the clients account
     ///
     /// Example: `"DE91 1000 0000 0123 4567 89"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     /// Bic of the clients account
     ///
     /// Example: `"DEUTDEFFXXX"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic: Option<String>,
     /// Is customer signature required to make amendment
     ///
@@ -13522,148 +12387,88 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData {
     /// Street of the customer
     ///
     /// Example: `"Am Bahnhof"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub street: String,
     /// Number of the customer's house
     ///
     /// Example: `"90"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub house_number: Option<String>,
     /// Zip code of the customer
     ///
     /// Example: `"12133"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub zip_code: String,
     /// City of the customer
     ///
     /// Example: `"Munich"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub city: String,
     /// Country of the customer
     ///
     /// Example: `"DE"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub country_code: String,
     /// Province for southern Europe/US countries
     ///
     /// Example: `"Madrid/California"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// Province code for southern Europe/US countries
     ///
     /// Example: `"MD/CA"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_code: Option<String>,
     /// Second street line of the customer's address
     ///
     /// Example: `"Second Street"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_street: Option<String>,
     /// City part of the customer's address
     ///
     /// Example: `"Tegel"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city_part: Option<String>,
     /// District of the customer's address
     ///
     /// Example: `"District 12"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,
     /// Street type of the customer's address
     ///
     /// Example: `"Avenue"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_type: Option<String>,
     /// Street block of the customer's address
     ///
     /// Example: `"5th block"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_block: Option<String>,
     /// Portal of the customer's address
     ///
     /// Example: `"Portal 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal: Option<String>,
     /// Stairway of the customer's address
     ///
     /// Example: `"Right stairway"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stairway: Option<String>,
     /// Door of the customer's address
     ///
     /// Example: `"Door 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub door: Option<String>,
     /// Additional address information of the customer's address
     ///
     /// Example: `"Additional information"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_address_information: Option<String>,
     /// Floor of the customer's address
     ///
     /// Example: `"2nd floor"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor: Option<String>,
     /// Building name
     ///
     /// Example: `"Empire State Building"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub building_name: Option<String>,
 }
 
@@ -13677,47 +12482,27 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData {
     /// Email address of the customer
     ///
     /// Example: `"email@example.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Private phone number of the customer
     ///
     /// Example: `"+49 00000000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_private: Option<String>,
     /// Private mobile phone number of the customer
     ///
     /// Example: `"+49 00000000000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_private_mobile: Option<String>,
     /// Business phone number of the customer
     ///
     /// Example: `"+49 00000000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_business: Option<String>,
     /// Business mobile phone number of the customer
     ///
     /// Example: `"+49 00000000000"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_business_mobile: Option<String>,
 }
 
@@ -13731,12 +12516,10 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData {
     /// First name of the customer
     ///
     /// Example: `"Edgar"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub first_name: String,
     /// Surname of the customer
     ///
     /// Example: `"Bullock"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub last_name: String,
     /// Gender of the customer
     ///
@@ -13749,11 +12532,7 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData {
     /// Birth country of the customer
     ///
     /// Example: `"DE"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_of_birth: Option<String>,
     /// Title of the customer
     ///
@@ -13801,38 +12580,22 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData {
     /// The account holder of the bank account
     ///
     /// Example: `"Sven Hannawald"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder: Option<String>,
     /// Name of the bank
     ///
     /// Example: `"Deutsche Bank"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// Iban of the clients account
     ///
     /// Example: `"DE91 1000 0000 0123 4567 89"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     /// Bic of the clients account
     ///
     /// Example: `"DEUTDEFFXXX"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic: Option<String>,
     /// Is customer signature required to make amendment
     ///
@@ -13848,22 +12611,18 @@ pub struct OpenApiV1CustomerPaymentAmendment {
     /// The account holder of the bank account
     ///
     /// Example: `"Sven Hannawald"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub account_holder: String,
     /// Name of the bank
     ///
     /// Example: `"Deutsche Bank"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub bank_name: String,
     /// Iban of the clients account
     ///
     /// Example: `"DE91 1000 0000 0123 4567 89"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub iban: String,
     /// Bic of the clients account
     ///
     /// Example: `"DEUTDEFFXXX"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub bic: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<Signature>,
@@ -13882,11 +12641,7 @@ pub struct OpenApiV1CustomerStudioSwitchRequestDto {
     /// Example: `"2024-01-01"`
     pub switch_date: rt::chrono::NaiveDate,
     /// A description of the studio switch that will be stored in the customer history
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -13914,7 +12669,6 @@ pub struct OpenApiV1MembershipSwitchConfigExtended {
     /// Name of the configuration
     ///
     /// Example: `"Premium Membership Upgrade"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// Presentation details for the membership switch configuration
     pub presentation: MembershipSwitchConfigPresentationDto,
@@ -13941,11 +12695,7 @@ pub struct OpenApiV1SignupPreviewDto {
     /// Voucher remarks, if a valid voucher code has been provided
     ///
     /// Example: `"Yoga class not included"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_remarks: Option<String>,
     /// The type of period for which the voucher is applied, if a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriod instead to see periods per discount period.
     ///
@@ -13991,11 +12741,7 @@ pub struct OpenApiV1SignupPreviewDto {
     /// Name of the company that will pay the company amount, if a valid company discount voucher code has been provided
     ///
     /// Example: `"Some company"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// Amount the company has to pay, if a valid company discount voucher code has been provided. This field is populated when there are 0 or 1 discount periods. For multiple discount periods, use voucherDiscountPeriods\[\].companyAmount instead to see amounts per discount period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14021,11 +12767,7 @@ pub struct OpenApiV1SignupPreviewDto {
     /// Textual representation of the voucher conditions, if a valid voucher code has been provided
     ///
     /// Example: `"Voucher code \"123\" successfully applied: 5% discount on the membership fee"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_success_message: Option<String>,
     /// An error code, if the voucher code is invalid
     ///
@@ -14069,7 +12811,6 @@ pub struct OpeningHoursCategory {
     /// Name of the opening hours category
     ///
     /// Example: `"Off-Peak"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
 }
 
@@ -14346,61 +13087,36 @@ pub struct PaymentDetails {
     /// Account number of the debtor
     ///
     /// Example: `"91 1000 0000 0123 4567 89"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// Bank code of the clients account
     ///
     /// Example: `"DE"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_code: Option<String>,
     /// Iban of the clients account
     ///
     /// Example: `"DE91 1000 0000 0123 4567 89"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iban: Option<String>,
     /// Bic of the clients account
     ///
     /// Example: `"DEUTDEFFXXX"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bic: Option<String>,
     /// Bank name of the client
     ///
     /// Example: `"Deutsche Bank"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub bank: String,
     /// Bank country code of the client
     ///
     /// Example: `"DE"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_country_code: Option<String>,
     /// The account holder of the bank account
     ///
     /// Example: `"Sven Hannawald"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_holder: Option<String>,
 }
 
@@ -14504,7 +13220,6 @@ impl<'de> serde::Deserialize<'de> for PaymentFrequency {
 #[serde(rename_all = "camelCase")]
 pub struct PaymentsUpdateCustomerPaymentInstrumentRequest {
     /// Payment Request Token obtained by initializing the Universal Payment Component with a User Payment Session created via the OpenAPI. The token must belong to the same customer for whom the OpenAPI user is posting the payment. If the customer does not match the customer scope of the User Payment Session, an error is returned.
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub payment_request_token: String,
 }
 
@@ -14551,7 +13266,6 @@ pub struct PaymentsUserSessionRequest {
     /// Allows the definition of the reference text shown on the bank statement of the customer.
     ///
     /// Example: `"Gym Joining Fee 01.07.2025"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub reference_text: String,
     /// When set to true the direct debit form will show a signature field to the user that is required to proceed. This applies to the payment methods SEPA, CH_DD and LSV.
     ///
@@ -14720,7 +13434,6 @@ pub struct PaymentsUserSessionResponse {
     /// The token for the user session.
     ///
     /// Example: `"CllClFmVlSCs3oe0ND0JloLWlNzdb3QseU4507gf1mSVAHqRTwzKWU"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub token: String,
     /// The date and time until the token is valid.
     ///
@@ -14992,7 +13705,6 @@ pub struct Price {
     /// Currency of the finance data tuple
     ///
     /// Example: `"EUR"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub currency: String,
     /// Information about taxes
     pub price_components: Vec<CalculatedTax>,
@@ -15041,20 +13753,12 @@ pub struct RateCode {
     /// The name of the rate code
     ///
     /// Example: `"Standard Rate"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Unique identifier for the rate code.
     ///
     /// Example: `"RC12345"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }
 
@@ -15530,7 +14234,6 @@ impl<'de> serde::Deserialize<'de> for Scope {
 #[serde(rename_all = "camelCase")]
 pub struct Signature {
     /// Customer confirmation signature SVG value as base 64 string
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub base64_svg_signature: String,
 }
 
@@ -15560,11 +14263,7 @@ pub struct SignupPaymentScheduleEntry {
     /// Description of the charge
     ///
     /// Example: `"Contract Basic"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Type of membership payment
     ///
@@ -15692,7 +14391,6 @@ pub struct SimpleContract {
     /// Rate name for the contract
     ///
     /// Example: `"Premium"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub rate_name: String,
 }
 
@@ -15879,11 +14577,7 @@ pub struct StudioClosingHours {
     /// Reason of closure
     ///
     /// Example: `"Public holiday"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Start of the range closing hours
     ///
@@ -15905,38 +14599,22 @@ pub struct StudioInformation {
     /// Studio name
     ///
     /// Example: `"Example studio"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Studio description
     ///
     /// Example: `"Example studio description"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Studio address' country
     ///
     /// Example: `"Germany"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Studio address' country code
     ///
     /// Example: `"DE"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Studio Id
     ///
@@ -15955,38 +14633,22 @@ pub struct StudioInformation {
     /// Studio email address
     ///
     /// Example: `"operator@example.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Url to studio logo
     ///
     /// Example: `"https://example.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
     /// Studio telephone
     ///
     /// Example: `"0831/6901234-10"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telephone: Option<String>,
     /// Studio website url
     ///
     /// Example: `"https://example.com"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Studio internal opening hours
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16003,155 +14665,87 @@ pub struct StudioInformation {
     /// Studio address' street
     ///
     /// Example: `"Kastanienallee"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// Studio address' house number
     ///
     /// Example: `"83"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub house_number: Option<String>,
     /// Studio address' zip code
     ///
     /// Example: `"84439"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
     /// Studio address' city
     ///
     /// Example: `"Berlin"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Second street line of the studio's address
     ///
     /// Example: `"Second Street"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_street: Option<String>,
     /// City part of the studio's address
     ///
     /// Example: `"Tegel"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city_part: Option<String>,
     /// District of the studio's address
     ///
     /// Example: `"District 12"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district: Option<String>,
     /// Street type of the studio's address
     ///
     /// Example: `"Avenue"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_type: Option<String>,
     /// Street block of the studio's address
     ///
     /// Example: `"5th block"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub street_block: Option<String>,
     /// Portal of the studio's address
     ///
     /// Example: `"Portal 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portal: Option<String>,
     /// Stairway of the studio's address
     ///
     /// Example: `"Right stairway"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stairway: Option<String>,
     /// Door of the studio's address
     ///
     /// Example: `"Door 1"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub door: Option<String>,
     /// Province of the studio's address
     ///
     /// Example: `"Champagne"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     /// Province code of the studio's address
     ///
     /// Example: `"PC"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_code: Option<String>,
     /// Additional address information of the studio's address
     ///
     /// Example: `"Additional information"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_address_information: Option<String>,
     /// Floor of the studio's address
     ///
     /// Example: `"2nd floor"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor: Option<String>,
     /// Building name of the studio's address
     ///
     /// Example: `"Empire State Building"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub building_name: Option<String>,
     pub access_code_configuration: StudioAccessCodeConfiguration,
     /// Studio location
@@ -16170,38 +14764,22 @@ pub struct StudioInformationBase {
     /// Studio name
     ///
     /// Example: `"Example studio"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Studio description
     ///
     /// Example: `"Example studio description"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Studio address' country
     ///
     /// Example: `"Germany"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Studio address' country code
     ///
     /// Example: `"DE"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Studio Id
     ///
@@ -16249,20 +14827,12 @@ pub struct StudioOpeningHours {
     /// Start hour of the range opening hours in ISO-8601 format
     ///
     /// Example: `"06:00:00"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_from: Option<String>,
     /// End hour of the range opening hours in ISO-8601 format
     ///
     /// Example: `"23:00:00"`
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_to: Option<String>,
 }
 
@@ -16278,7 +14848,6 @@ pub struct StudioOpeningHoursCategory {
     /// Name of the opening hours category
     ///
     /// Example: `"Off-Peak"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     /// List of opening hours for this category
     pub opening_hours: Vec<Availability>,
@@ -16318,7 +14887,6 @@ pub struct SubContract {
     /// Rate name for the contract
     ///
     /// Example: `"Regular"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub rate_name: String,
     /// Start date of the contract
     pub start_date: rt::chrono::NaiveDate,
@@ -16392,7 +14960,6 @@ pub struct Tag {
     /// Unique name of a tag
     ///
     /// Example: `"tag123"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
 }
 
@@ -16470,7 +15037,6 @@ pub struct TaxAdvisorExportDownload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_locale: Option<TaxAdvisorExportDownloadExportLocale>,
     /// The download file URL of the export. It will expire after 15 minutes.
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub download_url: String,
 }
 
@@ -16786,7 +15352,6 @@ impl TermWithMinutes {
 #[serde(rename_all = "camelCase")]
 pub struct TextBlockSignature {
     /// Text block's signature SVG value as base 64 string
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub base64_svg_signature: String,
     /// The ID of the referenced text block of the signature
     pub text_block_id: i64,
@@ -16982,7 +15547,6 @@ pub struct TrialOfferClassesSlicedResult {
     /// Offset for next query (last ID of the class)
     ///
     /// Example: `"1234567890"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub offset: String,
 }
 
@@ -16998,7 +15562,6 @@ pub struct TrialOfferConfig {
     /// The name of the trial offer config
     ///
     /// Example: `"Probeangebot"`
-    #[serde(deserialize_with = "rt::lenient::string")]
     pub name: String,
     pub prevent_multiple_bookings_term: Term,
     /// How often a lead can book the trial offer
@@ -17487,11 +16050,7 @@ impl<'de> serde::Deserialize<'de> for Unit {
 #[serde(rename_all = "camelCase")]
 pub struct UpdateAccessIdentificationRequest {
     /// Unique identifier for the access medium
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -17688,11 +16247,7 @@ impl<'de> serde::Deserialize<'de> for ValidationStatus {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VoidResult {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "rt::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
 }
 
