@@ -117,15 +117,6 @@ fn generated_decode_json(body: &[u8]) -> usize {
     keep(slice).result.len()
 }
 
-/// `decode_json` as it was before the fast path: strict serde_json (the generated models carry
-/// `deserialize_with` leniency) with `serde_path_to_error` tracking every value.
-fn generated_tracked_strict(body: &[u8]) -> usize {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let slice: CustomerSlicedResult = serde_path_to_error::deserialize(&mut de).expect("decodes");
-    de.end().expect("no trailing bytes");
-    keep(slice).result.len()
-}
-
 /// `decode_json`'s error path on a body that decodes: what every decode would cost if path
 /// tracking were always on (adapter and `serde_path_to_error`).
 fn generated_tracked_lenient(body: &[u8]) -> usize {
@@ -162,7 +153,7 @@ fn keep<T>(value: T) -> T {
     black_box(value)
 }
 
-const VARIANTS: [Variant; 6] = [
+const VARIANTS: [Variant; 5] = [
     Variant {
         name: "baseline: hand-written structs, serde_json::from_slice",
         decode: baseline_plain,
@@ -182,10 +173,6 @@ const VARIANTS: [Variant; 6] = [
     Variant {
         name: "generated models, adapter + serde_path_to_error",
         decode: generated_tracked_lenient,
-    },
-    Variant {
-        name: "generated models, decode_json before (serde_path_to_error always)",
-        decode: generated_tracked_strict,
     },
 ];
 

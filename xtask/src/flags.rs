@@ -38,6 +38,10 @@ pub enum Verb {
     /// List the API changes between two versions of a spec, each breaking or not for a user of
     /// the generated client (exit status 0: none breaking, 1: some breaking, 2: error).
     Diff(crate::diff::DiffArgs),
+    /// Measure what BENCHMARKS.md reports: regeneration time, build times of the generated
+    /// crates (all features, each tag alone, release) and runtime cost (decoding, per-request
+    /// overhead). Prints every figure with the command behind it; takes several minutes.
+    Bench(crate::bench::BenchArgs),
     /// Install the pinned Stoplight Prism mock server (tools/prism/) into .tools/prism/ with
     /// `npm ci`, unless already installed from the same lockfile.
     InstallPrism,

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+pub mod bench;
 pub mod diff;
 pub mod fetch;
 pub mod files;
@@ -68,6 +69,7 @@ pub fn run(root: &Path, flags: flags::Xtask) -> Result<()> {
         Verb::Test(from) => test_suite::run(root, &SpecSource::new(from.from)),
         // The exit status is the verb's answer (see `diff::run`), so it ends the process.
         Verb::Diff(args) => std::process::exit(diff::run(&args).into()),
+        Verb::Bench(args) => bench::run(root, &args),
         Verb::InstallPrism => prism::install(root).map(drop),
     }
 }
