@@ -446,7 +446,7 @@ fn union_tokens(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
     // string inside a variant would fail there and nowhere else.
     let alternatives = def.variants.iter().map(|(variant, _)| {
         let variant = ident(variant);
-        quote!(|value| rt::lenient::from_value(value).ok().map(Self::#variant),)
+        quote!(|value| value.decode().map(Self::#variant),)
     });
     let wire_name = &def.name;
     quote! {

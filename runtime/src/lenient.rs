@@ -53,7 +53,7 @@
 //! without the adapter. (The fields of a struct that has a flattened field are still lenient;
 //! only what lands in the flattened field is not.) Generated unions therefore do not use
 //! `#[serde(untagged)]`: [`untagged`] buffers the input as a [`serde_json::Value`] and tries each
-//! variant with [`from_value`], which decodes through the adapter.
+//! variant on it, strictly first and then through the adapter.
 //!
 //! # The `deserialize_with` helpers
 //!
@@ -101,50 +101,56 @@ pub struct Lenient<D>(pub D);
 
 /// Decodes `T` from an already parsed JSON value, with the same leniency as [`Lenient`].
 ///
-/// For hand-written `Deserialize` impls that buffer their input (an untagged union trying each
-/// variant) and want the variants decoded as leniently as everything else:
+/// For hand-written `Deserialize` impls that buffer their input and want what they decode from
+/// the buffer to be as lenient as everything else (for untagged unions, [`untagged`] does this):
 ///
 /// ```
 /// use magicline_runtime::lenient;
-/// use serde::{Deserialize, Deserializer};
 ///
-/// #[derive(Debug, PartialEq, Deserialize)]
+/// #[derive(Debug, PartialEq, serde::Deserialize)]
 /// struct Street { name: String }
 ///
-/// #[derive(Debug, PartialEq)]
-/// enum Place { Street(Street), Code(i64) }
-///
-/// impl<'de> Deserialize<'de> for Place {
-///     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-///         let value = serde_json::Value::deserialize(deserializer)?;
-///         if let Ok(v) = lenient::from_value(&value) {
-///             return Ok(Place::Street(v));
-///         }
-///         if let Ok(v) = lenient::from_value(&value) {
-///             return Ok(Place::Code(v));
-///         }
-///         Err(serde::de::Error::custom("data did not match any variant of untagged enum Place"))
-///     }
-/// }
-///
-/// let place: Place = serde_json::from_str(r#"{"name": 42}"#).unwrap();
-/// assert_eq!(place, Place::Street(Street { name: "42".into() }));
+/// let value = serde_json::json!({"name": 42});
+/// let street: Street = lenient::from_value(&value).unwrap();
+/// assert_eq!(street, Street { name: "42".into() });
 /// ```
 pub fn from_value<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, serde_json::Error> {
     T::deserialize(Lenient(value))
 }
 
+/// The buffered value of an [`untagged`] union, as each alternative sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Buffered<'a> {
+    value: &'a serde_json::Value,
+    lenient: bool,
+}
+
+impl Buffered<'_> {
+    /// Decodes the value as `V`, or `None` if it is not one (in this pass: strictly, or with the
+    /// leniency of [`Lenient`]).
+    pub fn decode<V: DeserializeOwned>(&self) -> Option<V> {
+        if self.lenient {
+            from_value(self.value).ok()
+        } else {
+            V::deserialize(self.value).ok()
+        }
+    }
+}
+
 /// One alternative of an [`untagged`] union: decodes the buffered value as this alternative, or
 /// says it does not fit.
-pub type Alternative<T> = fn(&serde_json::Value) -> Option<T>;
+pub type Alternative<T> = fn(&Buffered<'_>) -> Option<T>;
 
 /// Decodes an untagged union (`oneOf`/`anyOf` without a discriminator): the first alternative
-/// that accepts the value wins, each decoded as leniently as everything else (see
-/// [`from_value`]).
+/// that accepts the value wins.
 ///
 /// This is what generated unions use instead of `#[serde(untagged)]`, whose variants serde
-/// decodes from a private buffer that the [`Lenient`] adapter cannot reach. When no alternative
-/// fits, the error names the union, as serde's does; the path points at the union's value.
+/// decodes from a private buffer that the [`Lenient`] adapter cannot reach. Two passes keep
+/// leniency from changing which alternative wins: first every alternative is tried strictly, as
+/// `#[serde(untagged)]` would, so that `5` is an integer alternative rather than the text of a
+/// string alternative listed before it; only if none fits is each tried again with the
+/// adapter's leniency (a number sent for a string field inside an alternative). When no
+/// alternative fits, the error names the union, as serde's does; the path points at the union.
 ///
 /// ```
 /// use magicline_runtime::lenient;
@@ -153,23 +159,29 @@ pub type Alternative<T> = fn(&serde_json::Value) -> Option<T>;
 /// struct Street { name: String }
 ///
 /// #[derive(Debug, PartialEq)]
-/// enum Place { Street(Street), Code(i64) }
+/// enum Place { Label(String), Code(i64), Street(Street) }
 ///
 /// impl<'de> serde::Deserialize<'de> for Place {
 ///     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
 ///         lenient::untagged(deserializer, "Place", &[
-///             |value| lenient::from_value(value).ok().map(Place::Street),
-///             |value| lenient::from_value(value).ok().map(Place::Code),
+///             |value| value.decode().map(Place::Label),
+///             |value| value.decode().map(Place::Code),
+///             |value| value.decode().map(Place::Street),
 ///         ])
 ///     }
 /// }
 ///
+/// // An exact fit wins over a lenient one listed earlier.
 /// assert_eq!(serde_json::from_str::<Place>("7").unwrap(), Place::Code(7));
+/// assert_eq!(serde_json::from_str::<Place>(r#""7""#).unwrap(), Place::Label("7".into()));
+/// // Leniency inside an alternative, when nothing fits exactly.
 /// assert_eq!(
 ///     serde_json::from_str::<Place>(r#"{"name": 42}"#).unwrap(),
 ///     Place::Street(Street { name: "42".into() }),
 /// );
-/// let err = serde_json::from_str::<Place>("true").unwrap_err();
+/// // Lenient all the same: a boolean is the text of the `Label` alternative.
+/// assert_eq!(serde_json::from_str::<Place>("true").unwrap(), Place::Label("true".into()));
+/// let err = serde_json::from_str::<Place>("[]").unwrap_err();
 /// assert_eq!(err.to_string(), "data did not match any variant of untagged enum Place");
 /// ```
 pub fn untagged<'de, D, T>(deserializer: D, name: &str, alternatives: &[Alternative<T>]) -> Result<T, D::Error>
@@ -177,9 +189,12 @@ where
     D: Deserializer<'de>,
 {
     let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-    alternatives
-        .iter()
-        .find_map(|alternative| alternative(&value))
+    [false, true]
+        .into_iter()
+        .find_map(|lenient| {
+            let buffered = Buffered { value: &value, lenient };
+            alternatives.iter().find_map(|alternative| alternative(&buffered))
+        })
         .ok_or_else(|| de::Error::custom(format_args!("data did not match any variant of untagged enum {name}")))
 }
 

@@ -38,7 +38,10 @@ fn each_tag_compiles_alone_without_warnings() {
     let mut checked = 0;
     for krate in ["magicline", "magicline-connect"] {
         let tags = tags(&root.join("generated").join(krate));
-        assert!(tags.len() > 1, "{krate}: expected several tag features, got {tags:?}");
+        assert!(
+            tags.len() > 1,
+            "{krate}: expected several tag features, got {tags:?}"
+        );
         // `None`: no tag at all (only the client and the types every tag shares, if any).
         for tag in std::iter::once(None).chain(tags.iter().map(Some)) {
             let mut command = Command::new(&cargo);
@@ -47,12 +50,21 @@ fn each_tag_compiles_alone_without_warnings() {
                 .env("CARGO_TARGET_DIR", root.join("target").join("features"))
                 .env_remove("RUSTFLAGS")
                 .env_remove("CARGO_ENCODED_RUSTFLAGS")
-                .args(["clippy", "--quiet", "--message-format=short", "--package", krate])
+                .args([
+                    "clippy",
+                    "--quiet",
+                    "--message-format=short",
+                    "--package",
+                    krate,
+                ])
                 .arg("--no-default-features");
             if let Some(tag) = tag {
                 command.args(["--features", tag]);
             }
-            let output = command.args(["--", "-D", "warnings"]).output().expect("cargo runs");
+            let output = command
+                .args(["--", "-D", "warnings"])
+                .output()
+                .expect("cargo runs");
             let stderr = String::from_utf8_lossy(&output.stderr);
             checked += 1;
             if !output.status.success() || stderr.contains("warning") {

@@ -2,6 +2,10 @@
 //! single warning, with all its features (the `mock` module included), checked with clippy
 //! (`-D warnings`) in one cargo invocation.
 //!
+//! Where `tests/fixture-tests/<crate name>/` holds integration tests for a fixture crate (for
+//! behaviour that compiling does not show), they are copied into the crate's `tests/`, linted
+//! with it, and then run.
+//!
 //! The crates are written into a throwaway workspace that uses the real runtime crate, a copy of
 //! this workspace's `Cargo.lock` (so nothing new is resolved) and `target/fixtures` as target
 //! directory (so dependencies are built once and reused by later runs).
@@ -55,6 +59,7 @@ fn every_fixture_compiles_without_warnings() {
     let fixtures = fixtures();
     assert!(!fixtures.is_empty(), "no fixtures found");
     let mut members = Vec::new();
+    let mut tested = Vec::new();
     for (crate_name, path) in &fixtures {
         let text = std::fs::read_to_string(path).expect("fixture is readable");
         let spec =
@@ -80,6 +85,9 @@ fn every_fixture_compiles_without_warnings() {
                 .expect("create directory");
             std::fs::write(&target, &file.contents).expect("write generated file");
         }
+        if copy_behaviour_tests(&root, crate_name, &crate_dir) {
+            tested.push(crate_name.clone());
+        }
         members.push(format!("    \"{crate_name}\",\n"));
     }
     let manifest = format!(
@@ -91,7 +99,7 @@ fn every_fixture_compiles_without_warnings() {
         .expect("copy Cargo.lock");
 
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
+    let output = Command::new(&cargo)
         .current_dir(temp.path())
         .env("CARGO_TARGET_DIR", root.join("target").join("fixtures"))
         .env_remove("RUSTFLAGS")
@@ -117,4 +125,44 @@ fn every_fixture_compiles_without_warnings() {
         "fixture crates do not compile cleanly (generated into {}):\n{stderr}",
         temp.keep().display(),
     );
+
+    assert!(!tested.is_empty(), "no fixture behaviour tests found");
+    let mut test = Command::new(&cargo);
+    test.current_dir(temp.path())
+        .env("CARGO_TARGET_DIR", root.join("target").join("fixtures"))
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .args(["test", "--quiet", "--tests"]);
+    for crate_name in &tested {
+        test.args(["--package", crate_name]);
+    }
+    let output = test.output().expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "fixture behaviour tests failed (generated into {}):\n{}\n{}",
+        temp.keep().display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+}
+
+/// Copies `tests/fixture-tests/<crate_name>/*.rs` into the generated crate's `tests/`; true if
+/// there were any.
+fn copy_behaviour_tests(root: &Path, crate_name: &str, crate_dir: &Path) -> bool {
+    let source = root.join("tests").join("fixture-tests").join(crate_name);
+    let Ok(entries) = std::fs::read_dir(&source) else {
+        return false;
+    };
+    let target = crate_dir.join("tests");
+    std::fs::create_dir_all(&target).expect("create tests directory");
+    let mut copied = false;
+    for entry in entries {
+        let path = entry.expect("directory entry").path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let name = path.file_name().expect("file name");
+            std::fs::copy(&path, target.join(name)).expect("copy fixture test");
+            copied = true;
+        }
+    }
+    copied
 }

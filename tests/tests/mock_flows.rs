@@ -13,10 +13,10 @@
 use futures::TryStreamExt;
 use magicline::mock::{MockServer, Scenario};
 use magicline::models::{
-    CommunicationChannel, CommunicationChannelWrapper, CommunicationDirection,
-    CommunicationPreference, CommunicationThreadRequest, CommunicationThreadResponse,
-    CommunicationThreadStatus, Customer, CustomerContactData, CustomerSlicedResult, ErrorResponse,
-    AmendmentConfigurationStatus, MessageCategory,
+    AmendmentConfigurationStatus, CommunicationChannel, CommunicationChannelWrapper,
+    CommunicationDirection, CommunicationPreference, CommunicationThreadRequest,
+    CommunicationThreadResponse, CommunicationThreadStatus, Customer, CustomerContactData,
+    CustomerSlicedResult, ErrorResponse, MessageCategory,
     OpenApiV1CustomerDataDtoCustomerContactData as ContactData,
     OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData as PendingContactData,
 };

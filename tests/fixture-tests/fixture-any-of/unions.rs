@@ -1,0 +1,25 @@
+//! A string field inside a union's alternative is as lenient as anywhere else: serde's own
+//! `#[serde(untagged)]` would not let the runtime's adapter reach it.
+
+use fixture_any_of::models::{Person, Place, SearchHit};
+
+#[test]
+fn a_number_for_a_string_inside_an_alternative_is_its_text() {
+    let hit: SearchHit = magicline_runtime::decode_json(br#"{"city": 10115}"#).unwrap();
+    assert_eq!(hit, SearchHit::Place(Place { city: "10115".to_owned() }));
+    let hit: SearchHit = magicline_runtime::decode_json(br#"{"name": "Ada"}"#).unwrap();
+    assert_eq!(hit, SearchHit::Person(Person { name: "Ada".to_owned() }));
+}
+
+#[test]
+fn inside_a_list_of_responses_too() {
+    let hits: Vec<SearchHit> =
+        magicline_runtime::decode_json(br#"[{"name": 7}, {"city": "Berlin"}]"#).unwrap();
+    assert_eq!(
+        hits,
+        [
+            SearchHit::Person(Person { name: "7".to_owned() }),
+            SearchHit::Place(Place { city: "Berlin".to_owned() }),
+        ]
+    );
+}
