@@ -20,7 +20,10 @@ use crate::lenient::{self, Track};
 #[non_exhaustive]
 pub enum Error<E> {
     /// The server answered with a documented error status; `body` is its decoded body.
-    #[error("{operation}: the server answered {status}")]
+    ///
+    /// Displayed with the server's own message where the body has one (see
+    /// [`server_message`](Self::server_message)).
+    #[error("{operation}: the server answered {status}{}", MessageSuffix(.raw))]
     Api {
         /// The operation id, e.g. `getCustomer`.
         operation: &'static str,
@@ -34,7 +37,7 @@ pub enum Error<E> {
         attempts: u32,
     },
     /// The server answered with a status the spec does not document for this operation.
-    #[error("{operation}: unexpected status {status}")]
+    #[error("{operation}: unexpected status {status}{}", MessageSuffix(.raw))]
     UnexpectedStatus {
         /// The operation id.
         operation: &'static str,
@@ -171,6 +174,22 @@ impl<E> Error<E> {
         }
     }
 
+    /// What the server said about the error, read from the raw body of an
+    /// [`Api`](Self::Api) or [`UnexpectedStatus`](Self::UnexpectedStatus) error; `Display`
+    /// appends it.
+    ///
+    /// The rule is general, not tied to one schema: in a JSON object (or the first object of a
+    /// JSON array), the first string member whose name ends in `message` (any case: `message`,
+    /// `errorMessage`, `error_message`), else `detail` (RFC 9457 problem details), else `error`,
+    /// else `title`. Whitespace is collapsed and the text cut at 300 characters. Bodies that are
+    /// not JSON (an HTML error page of a proxy, say) give `None`.
+    pub fn server_message(&self) -> Option<String> {
+        match self {
+            Error::Api { raw, .. } | Error::UnexpectedStatus { raw, .. } => server_message(raw),
+            _ => None,
+        }
+    }
+
     /// How many attempts were made; 0 when nothing was sent.
     pub fn attempts(&self) -> u32 {
         match self {
@@ -180,6 +199,64 @@ impl<E> Error<E> {
             | Error::Timeout { attempts, .. }
             | Error::Transport { attempts, .. } => *attempts,
             Error::Request { .. } | Error::RepeatedCursor { .. } => 0,
+        }
+    }
+}
+
+/// Longest server message shown, in characters: enough for any sentence a server writes for
+/// people, short enough that a body echoing a whole document stays out of the log line.
+const MAX_MESSAGE_CHARS: usize = 300;
+
+/// See [`Error::server_message`].
+fn server_message(raw: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(raw).ok()?;
+    let object = match &value {
+        serde_json::Value::Object(object) => object,
+        serde_json::Value::Array(items) => items.first()?.as_object()?,
+        _ => return None,
+    };
+    let text = |name: &str| object.get(name).and_then(serde_json::Value::as_str);
+    let message = object
+        .iter()
+        .find(|(name, value)| name.to_ascii_lowercase().ends_with("message") && value.is_string())
+        .and_then(|(_, value)| value.as_str())
+        .or_else(|| text("detail"))
+        .or_else(|| text("error"))
+        .or_else(|| text("title"))?;
+    let mut words = message.split_whitespace();
+    let mut shown = String::new();
+    let mut chars = 0;
+    for word in words.by_ref() {
+        let separator = usize::from(!shown.is_empty());
+        let length = word.chars().count();
+        if chars + separator + length > MAX_MESSAGE_CHARS {
+            let room = MAX_MESSAGE_CHARS.saturating_sub(chars + separator);
+            if room > 0 {
+                if separator == 1 {
+                    shown.push(' ');
+                }
+                shown.extend(word.chars().take(room));
+            }
+            shown.push('…');
+            return Some(shown);
+        }
+        if separator == 1 {
+            shown.push(' ');
+        }
+        shown.push_str(word);
+        chars += separator + length;
+    }
+    (!shown.is_empty()).then_some(shown)
+}
+
+/// `: <server message>` for `Display`, or nothing when the body has none.
+struct MessageSuffix<'a>(&'a Bytes);
+
+impl std::fmt::Display for MessageSuffix<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match server_message(self.0) {
+            Some(message) => write!(f, ": {message}"),
+            None => Ok(()),
         }
     }
 }
@@ -636,6 +713,90 @@ mod tests {
                 r#"{"#,
                 r#"{"result": [], "hasNext": true, "byNumber": {"7": [1,]}}"#,
             ]);
+        }
+    }
+
+    mod server_messages {
+        use super::super::{MAX_MESSAGE_CHARS, server_message};
+
+        fn message(body: &str) -> Option<String> {
+            server_message(body.as_bytes())
+        }
+
+        #[test]
+        fn the_first_member_ending_in_message_wins() {
+            let open_api = r#"{"errorCode": "X", "errorMessage": "Amendment already pending", "traceId": "t"}"#;
+            assert_eq!(
+                message(open_api).as_deref(),
+                Some("Amendment already pending")
+            );
+            assert_eq!(
+                message(r#"{"Message": "a", "detail": "b"}"#).as_deref(),
+                Some("a")
+            );
+            assert_eq!(message(r#"{"error_message": "a"}"#).as_deref(), Some("a"));
+            // Not a string: keep looking.
+            assert_eq!(
+                message(r#"{"message": 5, "detail": "d"}"#).as_deref(),
+                Some("d")
+            );
+        }
+
+        #[test]
+        fn then_detail_error_and_title() {
+            assert_eq!(
+                message(r#"{"title": "t", "detail": "d"}"#).as_deref(),
+                Some("d")
+            );
+            assert_eq!(
+                message(r#"{"title": "t", "error": "invalid_token"}"#).as_deref(),
+                Some("invalid_token")
+            );
+            assert_eq!(
+                message(r#"{"title": "Not Found", "status": 404}"#).as_deref(),
+                Some("Not Found")
+            );
+        }
+
+        #[test]
+        fn an_array_of_errors_gives_the_first() {
+            let connect = r#"[{"errorCodes": ["INVALID"], "message": "iban is invalid"}, {"message": "second"}]"#;
+            assert_eq!(message(connect).as_deref(), Some("iban is invalid"));
+            assert_eq!(message("[]"), None);
+            assert_eq!(message(r#"["text"]"#), None);
+        }
+
+        #[test]
+        fn nothing_for_bodies_without_one() {
+            for body in [
+                "",
+                "I'm a teapot",
+                "<html>502</html>",
+                "null",
+                r#""text""#,
+                "{}",
+                r#"{"message": "  "}"#,
+            ] {
+                assert_eq!(message(body), None, "{body}");
+            }
+        }
+
+        #[test]
+        fn whitespace_is_collapsed_and_long_text_cut() {
+            assert_eq!(
+                message(r#"{"message": " two\n\tlines \r\n"}"#).as_deref(),
+                Some("two lines")
+            );
+            let long = format!(r#"{{"message": "{}"}}"#, "word ".repeat(200));
+            let shown = message(&long).unwrap();
+            // Cut between words: the last word that fits, then the ellipsis.
+            assert_eq!(shown.chars().count(), MAX_MESSAGE_CHARS);
+            assert!(shown.ends_with("word…"), "{shown}");
+            let one_word = format!(r#"{{"message": "{}"}}"#, "x".repeat(1000));
+            assert_eq!(
+                message(&one_word).unwrap().chars().count(),
+                MAX_MESSAGE_CHARS + 1
+            );
         }
     }
 

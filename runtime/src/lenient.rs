@@ -184,7 +184,11 @@ pub type Alternative<T> = fn(&Buffered<'_>) -> Option<T>;
 /// let err = serde_json::from_str::<Place>("[]").unwrap_err();
 /// assert_eq!(err.to_string(), "data did not match any variant of untagged enum Place");
 /// ```
-pub fn untagged<'de, D, T>(deserializer: D, name: &str, alternatives: &[Alternative<T>]) -> Result<T, D::Error>
+pub fn untagged<'de, D, T>(
+    deserializer: D,
+    name: &str,
+    alternatives: &[Alternative<T>],
+) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
 {
@@ -192,10 +196,19 @@ where
     [false, true]
         .into_iter()
         .find_map(|lenient| {
-            let buffered = Buffered { value: &value, lenient };
-            alternatives.iter().find_map(|alternative| alternative(&buffered))
+            let buffered = Buffered {
+                value: &value,
+                lenient,
+            };
+            alternatives
+                .iter()
+                .find_map(|alternative| alternative(&buffered))
         })
-        .ok_or_else(|| de::Error::custom(format_args!("data did not match any variant of untagged enum {name}")))
+        .ok_or_else(|| {
+            de::Error::custom(format_args!(
+                "data did not match any variant of untagged enum {name}"
+            ))
+        })
 }
 
 /// Forwards each `Deserializer` method of [`Lenient`] to the adapter proper.

@@ -279,6 +279,54 @@ async fn documented_error_status_becomes_api_error() {
     ));
     assert_eq!(err.raw_body(), Some(&br#"{"code":"DUPLICATE"}"#[..]));
     assert_eq!(requests(&server).await[0].body, br#"{"id":1,"name":"x"}"#);
+    // No message in this body: the line names operation and status only.
+    assert_eq!(err.server_message(), None);
+    assert_eq!(
+        err.to_string(),
+        "createItem: the server answered 409 Conflict"
+    );
+}
+
+#[tokio::test]
+async fn the_servers_message_is_part_of_the_error_line() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(409).set_body_string(
+            r#"{"code":"DUPLICATE","errorMessage":"An amendment is\n already pending"}"#,
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(418).set_body_string(r#"[{"message":"short and stout"}]"#),
+        )
+        .mount(&server)
+        .await;
+
+    let err = client(&server)
+        .request(&CREATE_ITEM)
+        .send::<Customer, CreateItemError>()
+        .await
+        .unwrap_err();
+    assert!(err.is_conflict());
+    assert_eq!(
+        err.server_message().as_deref(),
+        Some("An amendment is already pending")
+    );
+    assert_eq!(
+        err.to_string(),
+        "createItem: the server answered 409 Conflict: An amendment is already pending"
+    );
+
+    let err = client(&server)
+        .request(&LIST_ITEMS)
+        .send::<Customer, CreateItemError>()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "listItems: unexpected status 418 I'm a teapot: short and stout"
+    );
 }
 
 #[tokio::test]
