@@ -176,8 +176,6 @@ fn uses_path(tokens: &TokenStream, root: &str) -> bool {
                 }
                 continue;
             }
-            // Attribute strings such as `deserialize_with = "rt::lenient::string"`.
-            TokenTree::Literal(literal) if literal.to_string().starts_with(&format!("\"{root}::")) => return true,
             _ => {}
         }
         previous_is_root = false;

@@ -223,30 +223,14 @@ fn server_message(raw: &[u8]) -> Option<String> {
         .or_else(|| text("detail"))
         .or_else(|| text("error"))
         .or_else(|| text("title"))?;
-    let mut words = message.split_whitespace();
-    let mut shown = String::new();
-    let mut chars = 0;
-    for word in words.by_ref() {
-        let separator = usize::from(!shown.is_empty());
-        let length = word.chars().count();
-        if chars + separator + length > MAX_MESSAGE_CHARS {
-            let room = MAX_MESSAGE_CHARS.saturating_sub(chars + separator);
-            if room > 0 {
-                if separator == 1 {
-                    shown.push(' ');
-                }
-                shown.extend(word.chars().take(room));
-            }
-            shown.push('…');
-            return Some(shown);
-        }
-        if separator == 1 {
-            shown.push(' ');
-        }
-        shown.push_str(word);
-        chars += separator + length;
+    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    if message.is_empty() {
+        return None;
     }
-    (!shown.is_empty()).then_some(shown)
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        None => Some(message),
+        Some((cut, _)) => Some(format!("{}…", message[..cut].trim_end())),
+    }
 }
 
 /// `: <server message>` for `Display`, or nothing when the body has none.
@@ -450,10 +434,20 @@ mod tests {
         assert!(err.message.starts_with("trailing comma"), "{}", err.message);
     }
 
-    /// `decode_json` before the fast path and the adapter: one strict, tracked decode.
-    fn tracked_strict<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    /// One decode tracked by `serde_path_to_error`, through the lenient adapter or not: what
+    /// `decode_json` reported before it tracked paths itself (strict), and the reference its
+    /// own tracking is compared with (lenient).
+    fn path_to_error_decode<T: DeserializeOwned>(
+        body: &[u8],
+        lenient: bool,
+    ) -> Result<T, DecodeError> {
         let mut de = serde_json::Deserializer::from_slice(body);
-        let value = serde_path_to_error::deserialize(&mut de).map_err(|err| DecodeError {
+        let value = if lenient {
+            serde_path_to_error::deserialize(crate::lenient::Lenient(&mut de))
+        } else {
+            serde_path_to_error::deserialize(&mut de)
+        };
+        let value = value.map_err(|err| DecodeError {
             path: err.path().to_string(),
             message: err.into_inner().to_string(),
         })?;
@@ -479,7 +473,7 @@ mod tests {
         ];
         for body in bodies {
             let text = String::from_utf8_lossy(body);
-            let before = tracked_strict::<Items>(body).expect_err(&text);
+            let before = path_to_error_decode::<Items>(body, false).expect_err(&text);
             assert_eq!(decode_json::<Items>(body).unwrap_err(), before, "{text}");
         }
     }
@@ -504,21 +498,10 @@ mod tests {
         use serde::de::DeserializeOwned;
 
         use super::super::{DecodeError, decode_json};
-        use crate::lenient::Lenient;
         use crate::{DateTime, OneOrMany};
 
         fn reference<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
-            let mut de = serde_json::Deserializer::from_slice(body);
-            let value =
-                serde_path_to_error::deserialize(Lenient(&mut de)).map_err(|err| DecodeError {
-                    path: err.path().to_string(),
-                    message: err.into_inner().to_string(),
-                })?;
-            de.end().map_err(|err| DecodeError {
-                path: ".".to_owned(),
-                message: err.to_string(),
-            })?;
-            Ok(value)
+            super::path_to_error_decode(body, true)
         }
 
         #[track_caller]
@@ -789,7 +772,7 @@ mod tests {
             );
             let long = format!(r#"{{"message": "{}"}}"#, "word ".repeat(200));
             let shown = message(&long).unwrap();
-            // Cut between words: the last word that fits, then the ellipsis.
+            // Cut at the limit (a space just before the cut is dropped), then the ellipsis.
             assert_eq!(shown.chars().count(), MAX_MESSAGE_CHARS);
             assert!(shown.ends_with("word…"), "{shown}");
             let one_word = format!(r#"{{"message": "{}"}}"#, "x".repeat(1000));

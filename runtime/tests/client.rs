@@ -80,6 +80,25 @@ async fn requests(server: &MockServer) -> Vec<Request> {
     server.received_requests().await.unwrap_or_default()
 }
 
+/// The error `operation` ends in when the server answers every request with `status` and
+/// `body` (no retries are involved: the statuses used are not retried).
+async fn error_for(
+    operation: &'static Operation,
+    status: u16,
+    body: &str,
+) -> Error<CreateItemError> {
+    let server = MockServer::start().await;
+    Mock::given(method(operation.method.as_str()))
+        .respond_with(ResponseTemplate::new(status).set_body_string(body))
+        .mount(&server)
+        .await;
+    client(&server)
+        .request(operation)
+        .send::<Customer, CreateItemError>()
+        .await
+        .unwrap_err()
+}
+
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 struct Customer {
     id: i64,
@@ -289,25 +308,12 @@ async fn documented_error_status_becomes_api_error() {
 
 #[tokio::test]
 async fn the_servers_message_is_part_of_the_error_line() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(409).set_body_string(
-            r#"{"code":"DUPLICATE","errorMessage":"An amendment is\n already pending"}"#,
-        ))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(418).set_body_string(r#"[{"message":"short and stout"}]"#),
-        )
-        .mount(&server)
-        .await;
-
-    let err = client(&server)
-        .request(&CREATE_ITEM)
-        .send::<Customer, CreateItemError>()
-        .await
-        .unwrap_err();
+    let err = error_for(
+        &CREATE_ITEM,
+        409,
+        r#"{"code":"DUPLICATE","errorMessage":"An amendment is\n already pending"}"#,
+    )
+    .await;
     assert!(err.is_conflict());
     assert_eq!(
         err.server_message().as_deref(),
@@ -318,11 +324,7 @@ async fn the_servers_message_is_part_of_the_error_line() {
         "createItem: the server answered 409 Conflict: An amendment is already pending"
     );
 
-    let err = client(&server)
-        .request(&LIST_ITEMS)
-        .send::<Customer, CreateItemError>()
-        .await
-        .unwrap_err();
+    let err = error_for(&LIST_ITEMS, 418, r#"[{"message":"short and stout"}]"#).await;
     assert_eq!(
         err.to_string(),
         "listItems: unexpected status 418 I'm a teapot: short and stout"
@@ -331,17 +333,7 @@ async fn the_servers_message_is_part_of_the_error_line() {
 
 #[tokio::test]
 async fn connect_style_400_accepts_one_or_many_errors() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(400).set_body_string(r#"[{"code":"A"},{"code":"B"}]"#))
-        .mount(&server)
-        .await;
-
-    let err = client(&server)
-        .request(&CREATE_ITEM)
-        .send::<Customer, CreateItemError>()
-        .await
-        .unwrap_err();
+    let err = error_for(&CREATE_ITEM, 400, r#"[{"code":"A"},{"code":"B"}]"#).await;
     match err.into_body() {
         Some(CreateItemError::BadRequest(problems)) => assert_eq!(problems.len(), 2),
         other => panic!("unexpected {other:?}"),
@@ -350,17 +342,7 @@ async fn connect_style_400_accepts_one_or_many_errors() {
 
 #[tokio::test]
 async fn undocumented_status_keeps_raw_body() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(418).set_body_string("I'm a teapot"))
-        .mount(&server)
-        .await;
-
-    let err = client(&server)
-        .request(&CREATE_ITEM)
-        .send::<Customer, CreateItemError>()
-        .await
-        .unwrap_err();
+    let err = error_for(&CREATE_ITEM, 418, "I'm a teapot").await;
     assert!(
         matches!(&err, Error::UnexpectedStatus { status, raw, attempts: 1, .. }
             if *status == StatusCode::IM_A_TEAPOT && raw.as_ref() == b"I'm a teapot"),

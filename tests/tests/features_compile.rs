@@ -6,7 +6,6 @@
 //! test runs inside a cargo that holds the lock on `target/debug`).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -15,38 +14,24 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The `default` features of a generated crate: the generator makes them exactly its tags.
-fn tags(crate_dir: &Path) -> Vec<String> {
-    let path = crate_dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let line = text
-        .lines()
-        .find_map(|line| line.strip_prefix("default = ["))
-        .unwrap_or_else(|| panic!("{} has no `default = [...]` feature", path.display()));
-    line.trim_end_matches(']')
-        .split(',')
-        .map(|tag| tag.trim().trim_matches('"').to_owned())
-        .filter(|tag| !tag.is_empty())
-        .collect()
-}
-
 #[test]
 fn each_tag_compiles_alone_without_warnings() {
     let root = workspace_root();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut failures = Vec::new();
     let mut checked = 0;
-    for krate in ["magicline", "magicline-connect"] {
-        let tags = tags(&root.join("generated").join(krate));
+    let manifest = xtask::manifest::Manifest::load(&root).expect("specs/manifest.toml loads");
+    for api in manifest.apis() {
+        let krate = api.crate_name.as_str();
+        let tags = xtask::bench::default_features(&api.crate_dir(&root).join("Cargo.toml"))
+            .expect("the generated Cargo.toml lists its tags");
         assert!(
             tags.len() > 1,
             "{krate}: expected several tag features, got {tags:?}"
         );
         // `None`: no tag at all (only the client and the types every tag shares, if any).
         for tag in std::iter::once(None).chain(tags.iter().map(Some)) {
-            let mut command = Command::new(&cargo);
+            let mut command = xtask::cargo_command(&root);
             command
-                .current_dir(&root)
                 .env("CARGO_TARGET_DIR", root.join("target").join("features"))
                 .env_remove("RUSTFLAGS")
                 .env_remove("CARGO_ENCODED_RUSTFLAGS")

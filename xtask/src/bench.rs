@@ -23,7 +23,9 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 
+use crate::cargo_command;
 use crate::fetch::{Refresh, SpecSource, ensure_specs};
+use crate::files::display_path;
 use crate::flags::SpecsFrom;
 use crate::manifest::Manifest;
 
@@ -189,8 +191,9 @@ fn generated_crates(root: &Path) -> Result<Vec<GeneratedCrate>> {
         .collect()
 }
 
-/// The crate's `default` features: the generator makes them exactly its tag features.
-fn default_features(cargo_toml: &Path) -> Result<Vec<String>> {
+/// The `default` features of the generated crate whose `Cargo.toml` is `cargo_toml`: the
+/// generator makes them exactly the crate's tag features.
+pub fn default_features(cargo_toml: &Path) -> Result<Vec<String>> {
     let text = std::fs::read_to_string(cargo_toml)
         .with_context(|| format!("cannot read {}", cargo_toml.display()))?;
     let document: toml_edit::DocumentMut = text
@@ -464,12 +467,6 @@ impl fmt::Display for Seconds {
     }
 }
 
-fn cargo_command(root: &Path) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command.current_dir(root);
-    command
-}
-
 /// A command as a person would type it, for messages.
 struct CommandLine<'a>(&'a Command);
 
@@ -486,13 +483,6 @@ impl fmt::Display for CommandLine<'_> {
         }
         Ok(())
     }
-}
-
-fn display_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .display()
-        .to_string()
 }
 
 #[cfg(test)]

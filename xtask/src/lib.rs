@@ -38,6 +38,14 @@ pub fn project_root() -> PathBuf {
         .unwrap_or_else(|| compiled_in.parent().unwrap_or(compiled_in).to_owned())
 }
 
+/// `cargo` (the one running xtask, when there is one) with `root` as working directory.
+pub fn cargo_command(root: &Path) -> std::process::Command {
+    let mut command =
+        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(root);
+    command
+}
+
 /// Runs one verb in the workspace at `root`.
 pub fn run(root: &Path, flags: flags::Xtask) -> Result<()> {
     use fetch::{Refresh, SpecSource};

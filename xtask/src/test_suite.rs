@@ -4,7 +4,7 @@
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{ExitStatus, Stdio};
 
 use anyhow::{Context, Result};
 
@@ -145,11 +145,9 @@ fn run_cargo(
     env: &[(&str, &str)],
     tally: &mut Tally,
 ) -> io::Result<ExitStatus> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut child = Command::new(cargo)
+    let mut child = crate::cargo_command(root)
         .args(args)
         .envs(env.iter().copied())
-        .current_dir(root)
         .stdout(Stdio::piped())
         .spawn()?;
     if let Some(output) = child.stdout.take() {
