@@ -20,7 +20,7 @@ const LAST_NAMES: [&str; 8] = [
 const GENDERS: [&str; 3] = ["MALE", "FEMALE", "UNISEX"];
 const STATUSES: [&str; 3] = ["MEMBER", "PROSPECT", "FORMER_MEMBER"];
 const MEDIUM_TYPES: [&str; 4] = ["CARD_NUMBER", "PIN", "BARCODE", "WALLET_PASS"];
-/// The three shapes the servers send (see `magicline_runtime::DateTime`).
+/// The three shapes the servers send (see `openapi_client_runtime::DateTime`).
 const CREATED: [&str; 3] = [
     "2022-06-15T23:59:59.999+02:00[Europe/Berlin]",
     "2024-06-13T10:33:00Z",

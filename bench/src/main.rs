@@ -1,7 +1,7 @@
 //! Benchmarks of the generated Magicline client, printed as ratios measured in one run:
 //!
 //! 1. decode throughput and peak memory of a 10,000-customer `getCustomers` body: the generated
-//!    models through `magicline_runtime::decode_json` against a minimal hand-written serde
+//!    models through `openapi_client_runtime::decode_json` against a minimal hand-written serde
 //!    struct through `serde_json::from_slice`;
 //! 2. per-request overhead: `GET /v1/customers/{id}` against a local mock server, the generated
 //!    client against raw `reqwest` with the same settings.
@@ -22,7 +22,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use magicline::models::CustomerSlicedResult;
-use magicline_runtime::lenient::Lenient;
+use openapi_client_runtime::lenient::Lenient;
 use serde::de::DeserializeOwned;
 
 #[global_allocator]
@@ -113,7 +113,7 @@ struct Variant {
 
 /// Decodes with the generated models exactly as a generated operation does.
 fn generated_decode_json(body: &[u8]) -> usize {
-    let slice: CustomerSlicedResult = magicline_runtime::decode_json(body).expect("decodes");
+    let slice: CustomerSlicedResult = openapi_client_runtime::decode_json(body).expect("decodes");
     keep(slice).result.len()
 }
 
@@ -256,7 +256,8 @@ fn decode_benchmark(options: &Options) {
 
 /// The generated models and the baseline read the same values, so they measure the same work.
 fn check_equivalent(body: &[u8], customers: usize) {
-    let generated: CustomerSlicedResult = magicline_runtime::decode_json(body).expect("decodes");
+    let generated: CustomerSlicedResult =
+        openapi_client_runtime::decode_json(body).expect("decodes");
     let baseline: baseline::CustomerSlice = serde_json::from_slice(body).expect("decodes");
     assert_eq!(generated.result.len(), customers);
     assert_eq!(generated.offset, baseline.offset);

@@ -24,13 +24,25 @@ pub(crate) fn attributes(text: &str) -> TokenStream {
     if text.trim().is_empty() {
         return TokenStream::new();
     }
-    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote! { #( #[doc = #lines] )* }
 }
 
 /// `#![doc = "..."]` attributes, for a module or crate.
 pub(crate) fn inner_attributes(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote! { #( #![doc = #lines] )* }
 }
 
@@ -49,7 +61,11 @@ pub(crate) fn sanitise(text: &str) -> String {
             in_fence = !in_fence;
             continue;
         }
-        out.push(if in_fence { line.to_owned() } else { escape_line(line) });
+        out.push(if in_fence {
+            line.to_owned()
+        } else {
+            escape_line(line)
+        });
     }
     if in_fence {
         out.push("```".to_owned());
@@ -112,7 +128,10 @@ mod tests {
     #[test]
     fn rustdoc_hazards_are_defused() {
         assert_eq!(sanitise("  indented\n    more"), "indented\nmore");
-        assert_eq!(sanitise("see [docs] <br> here"), "see \\[docs\\] &lt;br&gt; here");
+        assert_eq!(
+            sanitise("see [docs] <br> here"),
+            "see \\[docs\\] &lt;br&gt; here"
+        );
         assert_eq!(sanitise("at https://x.y/z."), "at <https://x.y/z>.");
         assert_eq!(sanitise("`a[0] <b>` ok"), "`a[0] <b>` ok");
         assert_eq!(sanitise("```json\n{}\n```"), "```text\n{}\n```");

@@ -32,11 +32,17 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn invalid(pointer: &Pointer, message: impl Into<String>) -> Self {
-        Error::Invalid { pointer: pointer.to_string(), message: message.into() }
+        Error::Invalid {
+            pointer: pointer.to_string(),
+            message: message.into(),
+        }
     }
 
     pub(crate) fn unsupported(pointer: &Pointer, message: impl Into<String>) -> Self {
-        Error::Unsupported { pointer: pointer.to_string(), message: message.into() }
+        Error::Unsupported {
+            pointer: pointer.to_string(),
+            message: message.into(),
+        }
     }
 }
 

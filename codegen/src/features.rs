@@ -28,7 +28,9 @@ impl FeaturePlan {
                 op.params.iter().for_each(|p| p.ty.all_names(&mut roots));
                 match &op.body {
                     Some(Body::Json { ty, .. }) => ty.all_names(&mut roots),
-                    Some(Body::Multipart { parts }) => parts.iter().for_each(|p| p.ty.all_names(&mut roots)),
+                    Some(Body::Multipart { parts }) => {
+                        parts.iter().for_each(|p| p.ty.all_names(&mut roots))
+                    }
                     None => {}
                 }
                 if let Success::Json(ty) = &op.success {
@@ -40,11 +42,17 @@ impl FeaturePlan {
                 roots.extend(op.error.clone());
             }
             for name in reachable(&edges, roots) {
-                users.entry(name).or_default().insert(feature_name(&group.module));
+                users
+                    .entry(name)
+                    .or_default()
+                    .insert(feature_name(&group.module));
             }
         }
         let all: BTreeSet<String> = features.iter().cloned().collect();
-        let gates = users.into_iter().filter(|(_, groups)| *groups != all).collect();
+        let gates = users
+            .into_iter()
+            .filter(|(_, groups)| *groups != all)
+            .collect();
         FeaturePlan { features, gates }
     }
 
@@ -96,12 +104,18 @@ fn type_edges(types: &TypeSpace<'_>, api: &Api) -> BTreeMap<String, BTreeSet<Str
     }
     for body in &api.error_bodies {
         let entry = edges.entry(body.name.clone()).or_default();
-        body.statuses.iter().filter_map(|s| s.body.as_ref()).for_each(|ty| ty.all_names(entry));
+        body.statuses
+            .iter()
+            .filter_map(|s| s.body.as_ref())
+            .for_each(|ty| ty.all_names(entry));
     }
     edges
 }
 
-fn reachable(edges: &BTreeMap<String, BTreeSet<String>>, roots: BTreeSet<String>) -> BTreeSet<String> {
+fn reachable(
+    edges: &BTreeMap<String, BTreeSet<String>>,
+    roots: BTreeSet<String>,
+) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<String> = roots.into_iter().collect();
     while let Some(name) = stack.pop() {

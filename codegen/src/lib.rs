@@ -6,7 +6,7 @@
 //! ```no_run
 //! let text = std::fs::read_to_string("openapi.json").unwrap();
 //! let spec = codegen::Spec::parse(&text).unwrap();
-//! let output = codegen::generate(&spec, &codegen::Settings::new("my-api", "0.1.0")).unwrap();
+//! let output = codegen::generate(&spec, &codegen::Settings::new("my-api", "0.1.0", codegen::Runtime::version("my-runtime", "0.1"))).unwrap();
 //! for file in &output.files {
 //!     println!("{}: {} bytes", file.path, file.contents.len());
 //! }
@@ -30,12 +30,12 @@ pub use spec::Spec;
 /// How to generate one crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
-    /// Cargo package name of the generated crate, e.g. `magicline-connect`.
+    /// Cargo package name of the generated crate, e.g. `petstore-client`.
     pub crate_name: String,
     /// Version written into the generated `Cargo.toml`.
     pub crate_version: String,
-    /// Path from the generated crate's directory to the runtime crate, for its `Cargo.toml`.
-    pub runtime_path: String,
+    /// The runtime crate the generated code calls (see [`Runtime`]).
+    pub runtime: Runtime,
     /// Where the spec came from (URL or file name), written into every file header.
     pub spec_source: String,
     /// sha256 of the spec text, written into every file header.
@@ -46,15 +46,59 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Settings with the runtime expected at `../../runtime` (the layout of `generated/`).
-    pub fn new(crate_name: impl Into<String>, crate_version: impl Into<String>) -> Self {
+    /// Settings for a crate called `crate_name` that uses `runtime`; no spec source or hash in
+    /// the file headers, not standalone.
+    pub fn new(
+        crate_name: impl Into<String>,
+        crate_version: impl Into<String>,
+        runtime: Runtime,
+    ) -> Self {
         Settings {
             crate_name: crate_name.into(),
             crate_version: crate_version.into(),
-            runtime_path: "../../runtime".to_owned(),
+            runtime,
             spec_source: String::new(),
             spec_sha256: String::new(),
             standalone: false,
+        }
+    }
+}
+
+/// The hand-written runtime crate every generated crate depends on.
+///
+/// Generated code names it only as `rt` (the generated `Cargo.toml` renames the dependency),
+/// so which package provides it is this setting alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Runtime {
+    /// Its Cargo package name.
+    pub package: String,
+    /// Where Cargo finds it.
+    pub source: RuntimeSource,
+}
+
+/// Where Cargo finds the runtime crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// A path, relative to the generated crate's directory.
+    Path(String),
+    /// A version requirement, resolved from the registry.
+    Version(String),
+}
+
+impl Runtime {
+    /// The runtime at `path`, relative to the generated crate's directory.
+    pub fn path(package: impl Into<String>, path: impl Into<String>) -> Self {
+        Runtime {
+            package: package.into(),
+            source: RuntimeSource::Path(path.into()),
+        }
+    }
+
+    /// The runtime from the registry, at version requirement `version`.
+    pub fn version(package: impl Into<String>, version: impl Into<String>) -> Self {
+        Runtime {
+            package: package.into(),
+            source: RuntimeSource::Version(version.into()),
         }
     }
 }
@@ -94,7 +138,7 @@ fn generate_unlocated(spec: &Spec, settings: &Settings) -> Result<Output, Error>
     let plan = features::FeaturePlan::new(&types, &operations);
 
     let info = crate_info(api, settings);
-    let cargo_toml = render::cargo_toml(&info, &settings.runtime_path, settings.standalone, &plan);
+    let cargo_toml = render::cargo_toml(&info, &settings.runtime, settings.standalone, &plan);
     // models.rs is half of the work; render it on a second thread while the rest is rendered
     // here. The output does not depend on the interleaving.
     let (models, files) = std::thread::scope(|scope| {
@@ -107,11 +151,24 @@ fn generate_unlocated(spec: &Spec, settings: &Settings) -> Result<Output, Error>
         message: "rendering the models panicked; this is a generator bug".into(),
     })??;
     let mut files = files?;
-    files.push(GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml });
-    files.push(GeneratedFile { path: "src/models.rs".into(), contents: models });
-    files.push(GeneratedFile { path: "src/mock.rs".into(), contents: mock::mock_file(&info, &types, &operations, &plan)? });
+    files.push(GeneratedFile {
+        path: "Cargo.toml".into(),
+        contents: cargo_toml,
+    });
+    files.push(GeneratedFile {
+        path: "src/models.rs".into(),
+        contents: models,
+    });
+    files.push(GeneratedFile {
+        path: "src/mock.rs".into(),
+        contents: mock::mock_file(&info, &types, &operations, &plan)?,
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Output { files, operations: operations.operation_count, types: types.component_count() })
+    Ok(Output {
+        files,
+        operations: operations.operation_count,
+        types: types.component_count(),
+    })
 }
 
 fn render_operation_files(
@@ -120,12 +177,21 @@ fn render_operation_files(
     plan: &features::FeaturePlan,
 ) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = vec![
-        GeneratedFile { path: "src/lib.rs".into(), contents: render::lib_file(info, operations, plan)? },
-        GeneratedFile { path: "src/api/mod.rs".into(), contents: render::api_module_file(info, operations, plan)? },
+        GeneratedFile {
+            path: "src/lib.rs".into(),
+            contents: render::lib_file(info, operations, plan)?,
+        },
+        GeneratedFile {
+            path: "src/api/mod.rs".into(),
+            contents: render::api_module_file(info, operations, plan)?,
+        },
     ];
     for group in &operations.groups {
         let contents = render::group_file(info, group)?;
-        files.push(GeneratedFile { path: format!("src/api/{}.rs", group.module), contents });
+        files.push(GeneratedFile {
+            path: format!("src/api/{}.rs", group.module),
+            contents,
+        });
     }
     Ok(files)
 }
@@ -145,7 +211,11 @@ fn crate_info(api: &openapiv3::OpenAPI, settings: &Settings) -> render::CrateInf
         title: api.info.title.clone(),
         version: api.info.version.clone(),
         description: api.info.description.clone().unwrap_or_default(),
-        base_url: api.servers.first().map(|s| s.url.trim_end_matches('/').to_owned()).unwrap_or_default(),
+        base_url: api
+            .servers
+            .first()
+            .map(|s| s.url.trim_end_matches('/').to_owned())
+            .unwrap_or_default(),
         api_key_header: api_key_header(api),
         crate_name: settings.crate_name.clone(),
         crate_version: settings.crate_version.clone(),
@@ -160,7 +230,10 @@ fn api_key_header(api: &openapiv3::OpenAPI) -> Option<String> {
         .security
         .iter()
         .flatten()
-        .chain(api.operations().flat_map(|(_, _, op)| op.security.iter().flatten()))
+        .chain(
+            api.operations()
+                .flat_map(|(_, _, op)| op.security.iter().flatten()),
+        )
         .flat_map(|requirement| requirement.keys());
     for name in required {
         if let Some(openapiv3::ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {

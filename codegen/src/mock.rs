@@ -18,11 +18,29 @@ use crate::render::{CrateInfo, Scope, type_tokens};
 use crate::types::{RType, TypeDef, TypeSpace};
 
 /// Names the module itself defines or re-exports.
-const RESERVED_TYPES: &[&str] =
-    &["MockServer", "Expectation", "Mounted", "Response", "Scenario", "Times", "VerifyError", "When", "ErrorAnswer"];
+const RESERVED_TYPES: &[&str] = &[
+    "MockServer",
+    "Expectation",
+    "Mounted",
+    "Response",
+    "Scenario",
+    "Times",
+    "VerifyError",
+    "When",
+    "ErrorAnswer",
+];
 /// Methods of the generated `MockServer`; a group accessor with one of these names gets a number.
-const RESERVED_SERVER_METHODS: &[&str] =
-    &["start", "client", "client_builder", "uri", "check", "verify", "reset", "runtime", "fmt"];
+const RESERVED_SERVER_METHODS: &[&str] = &[
+    "start",
+    "client",
+    "client_builder",
+    "uri",
+    "check",
+    "verify",
+    "reset",
+    "runtime",
+    "fmt",
+];
 /// Methods of every operation's expectation; an optional input with one of these names gets a number.
 const RESERVED_SETTERS: &[&str] = &["returns", "fails", "responds_with", "fmt"];
 
@@ -31,7 +49,12 @@ fn ident(name: &str) -> Ident {
 }
 
 /// The contents of `src/mock.rs`.
-pub(crate) fn mock_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan: &FeaturePlan) -> Result<String, Error> {
+pub(crate) fn mock_file(
+    info: &CrateInfo,
+    types: &TypeSpace<'_>,
+    api: &Api,
+    plan: &FeaturePlan,
+) -> Result<String, Error> {
     let mut type_names = Namespace::with_reserved(RESERVED_TYPES);
     let mut server_methods = Namespace::with_reserved(RESERVED_SERVER_METHODS);
     let mut accessors = Vec::new();
@@ -40,7 +63,10 @@ pub(crate) fn mock_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan
         let cfg = plan.cfg_for_group(&group.module);
         let struct_name = ident(&type_names.claim(format!("{}Mocks", group.struct_name)));
         let accessor = ident(&server_methods.claim(group.accessor.clone()));
-        let doc = format!(" Expectations for the operations of [`api::{0}`](crate::api::{0}).", group.struct_name);
+        let doc = format!(
+            " Expectations for the operations of [`api::{0}`](crate::api::{0}).",
+            group.struct_name
+        );
         accessors.push(quote! {
             #[doc = #doc]
             #cfg
@@ -48,7 +74,13 @@ pub(crate) fn mock_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan
                 #struct_name { server: &self.inner }
             }
         });
-        groups.push(group_tokens(group, &struct_name, &cfg, api, &mut type_names));
+        groups.push(group_tokens(
+            group,
+            &struct_name,
+            &cfg,
+            api,
+            &mut type_names,
+        ));
     }
     let error_answers = api
         .error_bodies
@@ -57,7 +89,10 @@ pub(crate) fn mock_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan
         .map(|body| qualify(error_answer(body, &plan.cfg_for_type(&body.name))));
 
     let module_doc = docs::inner_attributes(&(module_doc(info) + &example(info, types, api, plan)));
-    let key = info.api_key_header.as_ref().map(|_| quote!(.api_key("mock-api-key")));
+    let key = info
+        .api_key_header
+        .as_ref()
+        .map(|_| quote!(.api_key("mock-api-key")));
     let builder_doc = if info.api_key_header.is_some() {
         " A client builder for this server: its base URL, and a placeholder API key (the server does not check it)."
     } else {
@@ -65,8 +100,6 @@ pub(crate) fn mock_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan
     };
     let tokens = quote! {
         #module_doc
-
-        use magicline_runtime as rt;
 
         pub use rt::mock::{Expectation, Mounted, Response, Scenario, Times, VerifyError};
 
@@ -160,14 +193,22 @@ fn module_doc(info: &CrateInfo) -> String {
 fn example(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan: &FeaturePlan) -> String {
     let crate_name = info.crate_name.replace('-', "_");
     let found = api.groups.iter().find_map(|group| {
-        group.operations.iter().filter(|op| !op.deprecated).find_map(|op| {
-            let args = example_arguments(op, &crate_name)?;
-            let answer = example_answer(&op.success, types)?;
-            Some((group, op, args, answer))
-        })
+        group
+            .operations
+            .iter()
+            .filter(|op| !op.deprecated)
+            .find_map(|op| {
+                let args = example_arguments(op, &crate_name)?;
+                let answer = example_answer(&op.success, types)?;
+                Some((group, op, args, answer))
+            })
     });
-    let Some((group, op, args, answer)) = found else { return String::new() };
-    let Some(condition) = cfg_condition(&plan.cfg_for_group(&group.module)) else { return String::new() };
+    let Some((group, op, args, answer)) = found else {
+        return String::new();
+    };
+    let Some(condition) = cfg_condition(&plan.cfg_for_group(&group.module)) else {
+        return String::new();
+    };
     format!(
         "\n# Example\n\n\
          ```no_run\n\
@@ -190,7 +231,9 @@ fn example(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan: &FeaturePla
 /// `feature = "x"` out of `#[cfg(feature = "x")]`.
 fn cfg_condition(cfg: &TokenStream) -> Option<String> {
     let attribute = cfg.clone().into_iter().find_map(|token| match token {
-        TokenTree::Group(group) if group.delimiter() == proc_macro2::Delimiter::Bracket => Some(group.stream()),
+        TokenTree::Group(group) if group.delimiter() == proc_macro2::Delimiter::Bracket => {
+            Some(group.stream())
+        }
         _ => None,
     })?;
     attribute.into_iter().find_map(|token| match token {
@@ -202,7 +245,10 @@ fn cfg_condition(cfg: &TokenStream) -> Option<String> {
 }
 
 fn example_arguments(op: &OperationDef, crate_name: &str) -> Option<String> {
-    if matches!(op.body, Some(Body::Json { required: true, .. }) | Some(Body::Multipart { .. })) {
+    if matches!(
+        op.body,
+        Some(Body::Json { required: true, .. }) | Some(Body::Multipart { .. })
+    ) {
         return None;
     }
     let values: Option<Vec<String>> = op
@@ -256,11 +302,17 @@ fn group_tokens(
     let mut expectations = Vec::new();
     for op in &group.operations {
         let mock_name = ident(&type_names.claim(format!("{}Mock", names::camel(&op.id))));
-        let error = op.error.as_ref().and_then(|name| api.error_bodies.iter().find(|body| body.name == *name));
+        let error = op
+            .error
+            .as_ref()
+            .and_then(|name| api.error_bodies.iter().find(|body| body.name == *name));
         methods.push(constructor(group, op, &mock_name, error));
         expectations.push(expectation(group, op, &mock_name, error, cfg));
     }
-    let doc = format!(" Expectations for the operations of [`api::{0}`](crate::api::{0}).", group.struct_name);
+    let doc = format!(
+        " Expectations for the operations of [`api::{0}`](crate::api::{0}).",
+        group.struct_name
+    );
     qualify(quote! {
         #[doc = #doc]
         #cfg
@@ -313,7 +365,10 @@ fn endpoint(op: &OperationDef, error: Option<&ErrorBody>) -> TokenStream {
     let id = &op.id;
     let method = &op.http_method;
     let path = &op.path;
-    let errors: Vec<&str> = error.iter().flat_map(|body| body.statuses.iter().map(|s| s.status.as_str())).collect();
+    let errors: Vec<&str> = error
+        .iter()
+        .flat_map(|body| body.statuses.iter().map(|s| s.status.as_str()))
+        .collect();
     quote! {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: #id,
@@ -324,7 +379,12 @@ fn endpoint(op: &OperationDef, error: Option<&ErrorBody>) -> TokenStream {
     }
 }
 
-fn constructor(group: &Group, op: &OperationDef, mock_name: &Ident, error: Option<&ErrorBody>) -> TokenStream {
+fn constructor(
+    group: &Group,
+    op: &OperationDef,
+    mock_name: &Ident,
+    error: Option<&ErrorBody>,
+) -> TokenStream {
     let method = ident(&op.method_name);
     let mut args = Vec::new();
     let mut conversions = Vec::new();
@@ -339,13 +399,18 @@ fn constructor(group: &Group, op: &OperationDef, mock_name: &Ident, error: Optio
         calls.push(match_call(param, &quote!(&#name)));
     }
     match &op.body {
-        Some(Body::Json { ty, required: true, .. }) => {
+        Some(Body::Json {
+            ty, required: true, ..
+        }) => {
             let (ty, owned) = borrowed(ty, &quote!(body));
             args.push(quote!(body: &#ty));
             calls.push(quote!(.json_body(#owned)));
         }
         Some(Body::Multipart { .. }) => calls.push(quote!(.multipart_body())),
-        Some(Body::Json { required: false, .. }) | None => {}
+        Some(Body::Json {
+            required: false, ..
+        })
+        | None => {}
     }
     let endpoint = endpoint(op, error);
     let doc = docs::attributes(&format!(
@@ -368,7 +433,13 @@ fn constructor(group: &Group, op: &OperationDef, mock_name: &Ident, error: Optio
     }
 }
 
-fn expectation(group: &Group, op: &OperationDef, mock_name: &Ident, error: Option<&ErrorBody>, cfg: &TokenStream) -> TokenStream {
+fn expectation(
+    group: &Group,
+    op: &OperationDef,
+    mock_name: &Ident,
+    error: Option<&ErrorBody>,
+    cfg: &TokenStream,
+) -> TokenStream {
     let mut setter_names = Namespace::with_reserved(RESERVED_SETTERS);
     let mut setters = Vec::new();
     for param in op.params.iter().filter(|p| !p.required) {
@@ -405,7 +476,12 @@ fn expectation(group: &Group, op: &OperationDef, mock_name: &Ident, error: Optio
             }
         });
     }
-    if let Some(Body::Json { ty, required: false, .. }) = &op.body {
+    if let Some(Body::Json {
+        ty,
+        required: false,
+        ..
+    }) = &op.body
+    {
         let setter = ident(&setter_names.claim("body".to_owned()));
         let without = ident(&setter_names.claim("without_body".to_owned()));
         let (ty, owned) = borrowed(ty, &quote!(value));
@@ -503,9 +579,12 @@ fn error_answer(body: &ErrorBody, cfg: &TokenStream) -> TokenStream {
     let name = ident(&body.name);
     let arms = body.statuses.iter().map(|status| {
         let variant = ident(&status.variant);
-        let code = proc_macro2::Literal::u16_unsuffixed(answer_status(&status.status, &body.statuses));
+        let code =
+            proc_macro2::Literal::u16_unsuffixed(answer_status(&status.status, &body.statuses));
         match status.body {
-            Some(_) => quote!(Self::#variant(body) => rt::mock::Response::status(#code).json(&body),),
+            Some(_) => {
+                quote!(Self::#variant(body) => rt::mock::Response::status(#code).json(&body),)
+            }
             None => quote!(Self::#variant => rt::mock::Response::status(#code),),
         }
     });
@@ -530,12 +609,21 @@ fn answer_status(status: &str, all: &[crate::operations::ErrorStatus]) -> u16 {
         _ => None,
     };
     let exact = |code: u16| all.iter().any(|s| s.status == code.to_string());
-    let covered = |code: u16| exact(code) || all.iter().any(|s| range(&s.status).is_some_and(|low| (low..low + 100).contains(&code)));
+    let covered = |code: u16| {
+        exact(code)
+            || all
+                .iter()
+                .any(|s| range(&s.status).is_some_and(|low| (low..low + 100).contains(&code)))
+    };
     if let Some(low) = range(status) {
         return (low..low + 100).find(|code| !exact(*code)).unwrap_or(low);
     }
     if status == "default" {
-        return (500..600).chain(400..500).chain(300..400).find(|code| !covered(*code)).unwrap_or(500);
+        return (500..600)
+            .chain(400..500)
+            .chain(300..400)
+            .find(|code| !covered(*code))
+            .unwrap_or(500);
     }
     status.parse().unwrap_or(500)
 }
@@ -560,7 +648,11 @@ fn qualify(tokens: TokenStream) -> TokenStream {
                 colons = 0;
             }
             TokenTree::Punct(punct) => {
-                colons = if punct.as_char() == ':' { colons + 1 } else { 0 };
+                colons = if punct.as_char() == ':' {
+                    colons + 1
+                } else {
+                    0
+                };
                 out.push(TokenTree::Punct(punct));
             }
             other => {
@@ -580,7 +672,12 @@ mod tests {
     fn statuses(codes: &[&str]) -> Vec<ErrorStatus> {
         codes
             .iter()
-            .map(|code| ErrorStatus { status: (*code).to_owned(), variant: String::new(), doc: String::new(), body: None })
+            .map(|code| ErrorStatus {
+                status: (*code).to_owned(),
+                variant: String::new(),
+                doc: String::new(),
+                body: None,
+            })
             .collect()
     }
 
@@ -596,8 +693,12 @@ mod tests {
 
     #[test]
     fn model_paths_are_qualified_once() {
-        let tokens = qualify(quote!(fn f(a: &models::A, b: Vec<models::B>, c: crate::models::C, d: models::D) {}));
-        let expected = quote!(fn f(a: &crate::models::A, b: Vec<crate::models::B>, c: crate::models::C, d: crate::models::D) {});
+        let tokens = qualify(quote!(
+            fn f(a: &models::A, b: Vec<models::B>, c: crate::models::C) {}
+        ));
+        let expected = quote!(
+            fn f(a: &crate::models::A, b: Vec<crate::models::B>, c: crate::models::C) {}
+        );
         assert_eq!(tokens.to_string(), expected.to_string());
     }
 }

@@ -7,32 +7,59 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Words that cannot be identifiers. Raw identifiers (`r#type`) would work but read badly at
 /// every use site, so a trailing underscore is added instead (`type_`).
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
-    "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
-    "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract",
-    "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// `customerId` -> `customer_id`, `type` -> `type_`, ` customer member name` -> `customer_member_name`.
 pub(crate) fn snake(name: &str) -> String {
     let cleaned = clean(name).to_snake_case();
-    let ident = if cleaned.is_empty() { "value".to_owned() } else { cleaned };
-    let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) { format!("n{ident}") } else { ident };
-    if KEYWORDS.contains(&ident.as_str()) { format!("{ident}_") } else { ident }
+    let ident = if cleaned.is_empty() {
+        "value".to_owned()
+    } else {
+        cleaned
+    };
+    let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("n{ident}")
+    } else {
+        ident
+    };
+    if KEYWORDS.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else {
+        ident
+    }
 }
 
 /// `customer-contact_data` -> `CustomerContactData`, `2fa` -> `N2fa`.
 pub(crate) fn camel(name: &str) -> String {
     let cleaned = clean(name).to_upper_camel_case();
-    let ident = if cleaned.is_empty() { "Value".to_owned() } else { cleaned };
-    let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) { format!("N{ident}") } else { ident };
-    if KEYWORDS.contains(&ident.as_str()) { format!("{ident}_") } else { ident }
+    let ident = if cleaned.is_empty() {
+        "Value".to_owned()
+    } else {
+        cleaned
+    };
+    let ident = if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("N{ident}")
+    } else {
+        ident
+    };
+    if KEYWORDS.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else {
+        ident
+    }
 }
 
 /// Keeps letters and digits; everything else separates words. Letters outside ASCII are
 /// dropped because they are rarely typeable by every user of the crate.
 fn clean(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
 }
 
 /// One scope of identifiers: a second request for a taken name gets a numbered variant.
@@ -44,7 +71,9 @@ pub(crate) struct Namespace {
 impl Namespace {
     /// A namespace in which `reserved` can never be handed out.
     pub(crate) fn with_reserved(reserved: &[&str]) -> Self {
-        Namespace { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+        Namespace {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
     }
 
     /// Claims `wanted`, or `wanted2`, `wanted3`, ... if it is taken.
@@ -52,7 +81,11 @@ impl Namespace {
         if self.taken.insert(wanted.clone()) {
             return wanted;
         }
-        let separator = if wanted.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let separator = if wanted.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
         (2..)
             .map(|n| format!("{wanted}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
@@ -75,7 +108,10 @@ mod tests {
         assert_eq!(snake(" customer member name"), "customer_member_name");
         assert_eq!(snake("2fa"), "n2fa");
         assert_eq!(camel("Customers Self-service"), "CustomersSelfService");
-        assert_eq!(camel("CHANGES_REQUIRE_VERIFICATION"), "ChangesRequireVerification");
+        assert_eq!(
+            camel("CHANGES_REQUIRE_VERIFICATION"),
+            "ChangesRequireVerification"
+        );
         assert_eq!(camel("ISO 3166-1"), "Iso31661");
         assert_eq!(camel("self"), "Self_");
         assert_eq!(camel(""), "Value");

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    MediaType, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response,
-    Schema, StatusCode,
+    MediaType, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody,
+    Response, Schema, StatusCode,
 };
 
 use crate::docs;
@@ -14,8 +14,19 @@ use crate::names::{self, Namespace};
 use crate::types::{RType, TypeDef, TypeSpace};
 
 /// Names the `api` module uses itself.
-const RESERVED_API_NAMES: &[&str] =
-    &["Client", "ClientBuilder", "Error", "Option", "Result", "String", "Vec", "Default", "Box", "Some", "None"];
+const RESERVED_API_NAMES: &[&str] = &[
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Default",
+    "Box",
+    "Some",
+    "None",
+];
 
 #[derive(Debug, Clone)]
 pub(crate) struct Api {
@@ -78,8 +89,14 @@ pub(crate) struct Param {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Body {
-    Json { ty: RType, required: bool, doc: String },
-    Multipart { parts: Vec<Part> },
+    Json {
+        ty: RType,
+        required: bool,
+        doc: String,
+    },
+    Multipart {
+        parts: Vec<Part>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -160,17 +177,26 @@ pub(crate) fn collect(api: &OpenAPI, types: &mut TypeSpace<'_>) -> Result<Api, E
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                return Err(Error::unsupported(&item_pointer, "a path item given as `$ref`"));
+                return Err(Error::unsupported(
+                    &item_pointer,
+                    "a path item given as `$ref`",
+                ));
             }
         };
         for (method, operation) in item.iter() {
             let pointer = item_pointer.join(method);
-            let tag = operation.tags.first().map(String::as_str).unwrap_or("untagged");
+            let tag = operation
+                .tags
+                .first()
+                .map(String::as_str)
+                .unwrap_or("untagged");
             let group = registry.group(tag, None);
             let groups = &mut registry.groups;
             let path_level = (&item.parameters[..], &item_pointer);
             let mut def = operation_def(api, types, path, method, operation, path_level, &pointer)?;
-            def.builder_name = registry.api_names.claim(format!("{}Request", names::camel(&def.id)));
+            def.builder_name = registry
+                .api_names
+                .claim(format!("{}Request", names::camel(&def.id)));
             def.static_name = def.method_name.to_uppercase();
             // `new` is the group's own constructor.
             let taken = method_names
@@ -184,7 +210,10 @@ pub(crate) fn collect(api: &OpenAPI, types: &mut TypeSpace<'_>) -> Result<Api, E
             if !statuses.is_empty() {
                 let same = |shape: &Vec<ErrorStatus>| {
                     shape.len() == statuses.len()
-                        && shape.iter().zip(&statuses).all(|(a, b)| a.status == b.status && a.body == b.body)
+                        && shape
+                            .iter()
+                            .zip(&statuses)
+                            .all(|(a, b)| a.status == b.status && a.body == b.body)
                 };
                 match error_shapes.iter_mut().find(|(shape, _)| same(shape)) {
                     Some((_, users)) => users.push(position),
@@ -196,11 +225,20 @@ pub(crate) fn collect(api: &OpenAPI, types: &mut TypeSpace<'_>) -> Result<Api, E
         }
     }
 
-    let GroupRegistry { mut groups, mut api_names, .. } = registry;
+    let GroupRegistry {
+        mut groups,
+        mut api_names,
+        ..
+    } = registry;
     let error_bodies = name_error_bodies(&mut groups, error_shapes, types, &mut api_names);
     let pages = detect_pagination(&mut groups, types);
     groups.retain(|g| !g.operations.is_empty());
-    Ok(Api { groups, error_bodies, pages, operation_count })
+    Ok(Api {
+        groups,
+        error_bodies,
+        pages,
+        operation_count,
+    })
 }
 
 /// Groups by tag, and the namespaces their names come from.
@@ -219,9 +257,14 @@ impl Default for GroupRegistry {
             groups: Vec::new(),
             by_tag: BTreeMap::new(),
             api_names: Namespace::with_reserved(RESERVED_API_NAMES),
-            // `default` would collide with the crate's default feature set.
-            modules: Namespace::with_reserved(&["models", "client", "error", "api", "default"]),
-            accessors: Namespace::with_reserved(&["builder", "new", "from", "clone", "raw", "base_url", "request"]),
+            // `default` would collide with the crate's default feature set; `rt`, `serde`, `std` and
+            // `core` with the crates the generated code names.
+            modules: Namespace::with_reserved(&[
+                "models", "client", "error", "api", "default", "mock", "rt", "serde", "std", "core",
+            ]),
+            accessors: Namespace::with_reserved(&[
+                "builder", "new", "from", "clone", "raw", "base_url", "request",
+            ]),
         }
     }
 }
@@ -253,7 +296,10 @@ fn operation_def(
     (path_parameters, item_pointer): (&[ReferenceOr<Parameter>], &Pointer),
     pointer: &Pointer,
 ) -> Result<OperationDef, Error> {
-    let id = operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+    let id = operation
+        .operation_id
+        .clone()
+        .unwrap_or_else(|| format!("{method} {path}"));
     let prefix = names::camel(&id);
     let summary = operation.summary.as_deref().map(docs::sanitise);
     let description = operation.description.as_deref().map(docs::sanitise);
@@ -266,7 +312,11 @@ fn operation_def(
         .join("\n\n");
 
     let mut params = Vec::new();
-    let reserved: &[&str] = if operation.request_body.is_some() { &["self", "body"] } else { &["self"] };
+    let reserved: &[&str] = if operation.request_body.is_some() {
+        &["self", "body"]
+    } else {
+        &["self"]
+    };
     let mut param_names = Namespace::with_reserved(reserved);
     // Operation-level parameters override path-level ones with the same name and location.
     let mut all: Vec<(&ReferenceOr<Parameter>, Pointer)> = Vec::new();
@@ -295,7 +345,10 @@ fn operation_def(
         let schema = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => schema,
             ParameterSchemaOrContent::Content(_) => {
-                return Err(Error::unsupported(&parameter_pointer, "a parameter described by `content`"));
+                return Err(Error::unsupported(
+                    &parameter_pointer,
+                    "a parameter described by `content`",
+                ));
             }
         };
         let hint = format!("{prefix}{}", names::camel(&data.name));
@@ -318,18 +371,33 @@ fn operation_def(
     }
     // Path parameters in the order they appear in the path, so calls read like the URL.
     params.sort_by_key(|p| match p.location {
-        Location::Path => path.find(&format!("{{{}}}", p.wire_name)).unwrap_or(usize::MAX),
+        Location::Path => path
+            .find(&format!("{{{}}}", p.wire_name))
+            .unwrap_or(usize::MAX),
         _ => usize::MAX,
     });
     for segment in path.split('{').skip(1) {
         let name = segment.split('}').next().unwrap_or_default();
-        if !params.iter().any(|p| p.location == Location::Path && p.wire_name == name) {
-            return Err(Error::invalid(pointer, format!("path parameter `{name}` is not declared")));
+        if !params
+            .iter()
+            .any(|p| p.location == Location::Path && p.wire_name == name)
+        {
+            return Err(Error::invalid(
+                pointer,
+                format!("path parameter `{name}` is not declared"),
+            ));
         }
     }
 
     let body = match &operation.request_body {
-        Some(body) => Some(request_body(api, types, &prefix, body, &pointer.join("requestBody"), &mut param_names)?),
+        Some(body) => Some(request_body(
+            api,
+            types,
+            &prefix,
+            body,
+            &pointer.join("requestBody"),
+            &mut param_names,
+        )?),
         None => None,
     };
     let success = success_type(api, types, &prefix, operation, pointer)?;
@@ -350,43 +418,73 @@ fn operation_def(
     })
 }
 
-fn resolve_parameter<'a>(api: &'a OpenAPI, parameter: &'a ReferenceOr<Parameter>, pointer: &Pointer) -> Result<&'a Parameter, Error> {
+fn resolve_parameter<'a>(
+    api: &'a OpenAPI,
+    parameter: &'a ReferenceOr<Parameter>,
+    pointer: &Pointer,
+) -> Result<&'a Parameter, Error> {
     match parameter {
         ReferenceOr::Item(parameter) => Ok(parameter),
         ReferenceOr::Reference { reference } => reference
             .strip_prefix("#/components/parameters/")
             .and_then(|key| api.components.as_ref()?.parameters.get(key))
             .and_then(|p| p.as_item())
-            .ok_or_else(|| Error::invalid(pointer, format!("parameter reference `{reference}` points to nothing"))),
+            .ok_or_else(|| {
+                Error::invalid(
+                    pointer,
+                    format!("parameter reference `{reference}` points to nothing"),
+                )
+            }),
     }
 }
 
-fn resolve_body<'a>(api: &'a OpenAPI, body: &'a ReferenceOr<RequestBody>, pointer: &Pointer) -> Result<&'a RequestBody, Error> {
+fn resolve_body<'a>(
+    api: &'a OpenAPI,
+    body: &'a ReferenceOr<RequestBody>,
+    pointer: &Pointer,
+) -> Result<&'a RequestBody, Error> {
     match body {
         ReferenceOr::Item(body) => Ok(body),
         ReferenceOr::Reference { reference } => reference
             .strip_prefix("#/components/requestBodies/")
             .and_then(|key| api.components.as_ref()?.request_bodies.get(key))
             .and_then(|b| b.as_item())
-            .ok_or_else(|| Error::invalid(pointer, format!("request body reference `{reference}` points to nothing"))),
+            .ok_or_else(|| {
+                Error::invalid(
+                    pointer,
+                    format!("request body reference `{reference}` points to nothing"),
+                )
+            }),
     }
 }
 
-fn resolve_response<'a>(api: &'a OpenAPI, response: &'a ReferenceOr<Response>, pointer: &Pointer) -> Result<&'a Response, Error> {
+fn resolve_response<'a>(
+    api: &'a OpenAPI,
+    response: &'a ReferenceOr<Response>,
+    pointer: &Pointer,
+) -> Result<&'a Response, Error> {
     match response {
         ReferenceOr::Item(response) => Ok(response),
         ReferenceOr::Reference { reference } => reference
             .strip_prefix("#/components/responses/")
             .and_then(|key| api.components.as_ref()?.responses.get(key))
             .and_then(|r| r.as_item())
-            .ok_or_else(|| Error::invalid(pointer, format!("response reference `{reference}` points to nothing"))),
+            .ok_or_else(|| {
+                Error::invalid(
+                    pointer,
+                    format!("response reference `{reference}` points to nothing"),
+                )
+            }),
     }
 }
 
 fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim();
     // `*/*` is how some servers' generated specs say "whatever we return", which is JSON.
-    essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence == "application/*"
+    essence == "application/json"
+        || essence.ends_with("+json")
+        || essence == "*/*"
+        || essence == "application/*"
 }
 
 fn request_body(
@@ -406,14 +504,21 @@ fn request_body(
             None => RType::Json,
         };
         let doc = docs::doc_text(body.description.as_deref(), None);
-        return Ok(Body::Json { ty, required: body.required, doc });
+        return Ok(Body::Json {
+            ty,
+            required: body.required,
+            doc,
+        });
     }
     if let Some(media) = body.content.get("multipart/form-data") {
         let media_pointer = content_pointer.join("multipart/form-data");
         return multipart_body(types, prefix, media, &media_pointer, param_names);
     }
     let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
-    Err(Error::unsupported(&content_pointer, format!("request body media types {found:?}; supported: JSON and multipart/form-data")))
+    Err(Error::unsupported(
+        &content_pointer,
+        format!("request body media types {found:?}; supported: JSON and multipart/form-data"),
+    ))
 }
 
 fn multipart_body(
@@ -428,8 +533,12 @@ fn multipart_body(
         Some(schema) => types.resolve(schema, &schema_pointer)?.clone(),
         None => return Err(Error::invalid(pointer, "multipart body without a schema")),
     };
-    let (properties, required) = object_parts(&schema)
-        .ok_or_else(|| Error::unsupported(&schema_pointer, "a multipart body that is not an object of parts"))?;
+    let (properties, required) = object_parts(&schema).ok_or_else(|| {
+        Error::unsupported(
+            &schema_pointer,
+            "a multipart body that is not an object of parts",
+        )
+    })?;
     let mut parts = Vec::new();
     for (name, property) in properties {
         let part_pointer = schema_pointer.join("properties").join(name);
@@ -437,7 +546,11 @@ fn multipart_body(
         let ty = if is_binary(property) {
             RType::File
         } else {
-            types.boxed_schema_type(property, &format!("{prefix}{}", names::camel(name)), &part_pointer)?
+            types.boxed_schema_type(
+                property,
+                &format!("{prefix}{}", names::camel(name)),
+                &part_pointer,
+            )?
         };
         let doc = match property {
             ReferenceOr::Item(s) => docs::doc_text(s.schema_data.description.as_deref(), None),
@@ -455,10 +568,15 @@ fn multipart_body(
 }
 
 fn is_binary(schema: &ReferenceOr<Box<Schema>>) -> bool {
-    let ReferenceOr::Item(schema) = schema else { return false };
+    let ReferenceOr::Item(schema) = schema else {
+        return false;
+    };
     match &schema.schema_kind {
         openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => {
-            matches!(s.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
+            matches!(
+                s.format,
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+            )
         }
         openapiv3::SchemaKind::Any(any) => any.format.as_deref() == Some("binary"),
         _ => false,
@@ -469,8 +587,12 @@ type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
 
 fn object_parts(schema: &Schema) -> Option<(&Properties, &Vec<String>)> {
     match &schema.schema_kind {
-        openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) => Some((&object.properties, &object.required)),
-        openapiv3::SchemaKind::Any(any) if !any.properties.is_empty() => Some((&any.properties, &any.required)),
+        openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) => {
+            Some((&object.properties, &object.required))
+        }
+        openapiv3::SchemaKind::Any(any) if !any.properties.is_empty() => {
+            Some((&any.properties, &any.required))
+        }
         _ => None,
     }
 }
@@ -497,10 +619,18 @@ fn success_type(
         let response = resolve_response(api, response, &response_pointer)?;
         let success = if response.content.is_empty() {
             Success::Empty
-        } else if let Some((media_type, media)) = response.content.iter().find(|(m, _)| is_json(m)) {
-            let schema_pointer = response_pointer.join("content").join(media_type).join("schema");
+        } else if let Some((media_type, media)) = response.content.iter().find(|(m, _)| is_json(m))
+        {
+            let schema_pointer = response_pointer
+                .join("content")
+                .join(media_type)
+                .join("schema");
             match &media.schema {
-                Some(schema) => Success::Json(types.schema_type(schema, &format!("{prefix}Response"), &schema_pointer)?),
+                Some(schema) => Success::Json(types.schema_type(
+                    schema,
+                    &format!("{prefix}Response"),
+                    &schema_pointer,
+                )?),
                 None => Success::Json(RType::Json),
             }
         } else {
@@ -548,7 +678,10 @@ fn error_statuses(
         let response = resolve_response(api, response, &response_pointer)?;
         let body = match response.content.iter().find(|(m, _)| is_json(m)) {
             Some((media_type, media)) => {
-                let schema_pointer = response_pointer.join("content").join(media_type).join("schema");
+                let schema_pointer = response_pointer
+                    .join("content")
+                    .join(media_type)
+                    .join("schema");
                 let hint = format!("{prefix}{}", status_name(&status));
                 Some(match &media.schema {
                     Some(schema) => types.schema_type(schema, &hint, &schema_pointer)?,
@@ -625,7 +758,11 @@ fn name_error_bodies(
             for &(group, index) in &users {
                 groups[group].operations[index].error = Some(name.clone());
             }
-            bodies.push(ErrorBody { name: name.clone(), statuses, shared });
+            bodies.push(ErrorBody {
+                name: name.clone(),
+                statuses,
+                shared,
+            });
             continue;
         }
         if single_shape {
@@ -633,14 +770,22 @@ fn name_error_bodies(
             for &(group, index) in &users {
                 groups[group].operations[index].error = Some(name.clone());
             }
-            bodies.push(ErrorBody { name, statuses, shared: None });
+            bodies.push(ErrorBody {
+                name,
+                statuses,
+                shared: None,
+            });
             continue;
         }
         for (group, index) in users {
             let operation = &mut groups[group].operations[index];
             let name = api_names.claim(format!("{}Error", names::camel(&operation.id)));
             operation.error = Some(name.clone());
-            bodies.push(ErrorBody { name, statuses: statuses.clone(), shared: None });
+            bodies.push(ErrorBody {
+                name,
+                statuses: statuses.clone(),
+                shared: None,
+            });
         }
     }
     bodies
@@ -649,7 +794,8 @@ fn name_error_bodies(
 fn shared_body(statuses: &[ErrorStatus], types: &TypeSpace<'_>) -> Option<RType> {
     let first = statuses.first()?.body.clone()?;
     let all_same = statuses.iter().all(|s| s.body.as_ref() == Some(&first));
-    let is_struct = matches!(&first, RType::Named(name) if matches!(types.get(name), Some(TypeDef::Struct(_))));
+    let is_struct =
+        matches!(&first, RType::Named(name) if matches!(types.get(name), Some(TypeDef::Struct(_))));
     (all_same && is_struct).then_some(first)
 }
 
@@ -659,25 +805,45 @@ fn shared_body(statuses: &[ErrorStatus], types: &TypeSpace<'_>) -> Option<RType>
 fn detect_pagination(groups: &mut [Group], types: &TypeSpace<'_>) -> BTreeMap<String, Page> {
     let mut pages = BTreeMap::new();
     for operation in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
-        let Success::Json(RType::Named(name)) = &operation.success else { continue };
-        let Some(TypeDef::Struct(page)) = types.get(name) else { continue };
+        let Success::Json(RType::Named(name)) = &operation.success else {
+            continue;
+        };
+        let Some(TypeDef::Struct(page)) = types.get(name) else {
+            continue;
+        };
         let strip = |ty: &RType| match ty {
             RType::Option(inner) => ((**inner).clone(), true),
             other => (other.clone(), false),
         };
-        let arrays: Vec<_> = page.fields.iter().filter(|f| matches!(strip(&f.ty).0, RType::Vec(_))).collect();
-        let flags: Vec<_> = page.fields.iter().filter(|f| strip(&f.ty).0 == RType::Bool).collect();
-        let ([items], [has_more]) = (arrays.as_slice(), flags.as_slice()) else { continue };
+        let arrays: Vec<_> = page
+            .fields
+            .iter()
+            .filter(|f| matches!(strip(&f.ty).0, RType::Vec(_)))
+            .collect();
+        let flags: Vec<_> = page
+            .fields
+            .iter()
+            .filter(|f| strip(&f.ty).0 == RType::Bool)
+            .collect();
+        let ([items], [has_more]) = (arrays.as_slice(), flags.as_slice()) else {
+            continue;
+        };
         let cursor = operation.params.iter().find(|p| {
             p.location == Location::Query
                 && !p.required
-                && page.fields.iter().any(|f| f.wire_name == p.wire_name && strip(&f.ty).0 == p.ty)
+                && page
+                    .fields
+                    .iter()
+                    .any(|f| f.wire_name == p.wire_name && strip(&f.ty).0 == p.ty)
         });
         let Some(cursor) = cursor else { continue };
         if !matches!(cursor.ty, RType::String | RType::I32 | RType::I64) {
             continue;
         }
-        let Some(cursor_field) = page.fields.iter().find(|f| f.wire_name == cursor.wire_name) else { continue };
+        let Some(cursor_field) = page.fields.iter().find(|f| f.wire_name == cursor.wire_name)
+        else {
+            continue;
+        };
         let (items_ty, items_optional) = strip(&items.ty);
         let RType::Vec(item) = items_ty else { continue };
         operation.pagination = Some(Pagination {

@@ -6,7 +6,9 @@ use quote::quote;
 use crate::docs;
 use crate::error::Error;
 use crate::features::FeaturePlan;
-use crate::operations::{Api, Body, ErrorBody, Group, Location, OperationDef, Page, Param, Success};
+use crate::operations::{
+    Api, Body, ErrorBody, Group, Location, OperationDef, Page, Param, Success,
+};
 use crate::types::{EnumDef, RType, StructDef, TypeDef, TypeSpace, UnionDef};
 
 /// What every generated file needs to know about the crate it belongs to.
@@ -76,31 +78,56 @@ pub(crate) fn type_tokens(ty: &RType, scope: Scope) -> TokenStream {
     }
 }
 
-pub(crate) fn format_file(header: &str, tokens: TokenStream, pointer_for_errors: &str) -> Result<String, Error> {
+pub(crate) fn format_file(
+    header: &str,
+    tokens: TokenStream,
+    pointer_for_errors: &str,
+) -> Result<String, Error> {
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Unsupported {
         pointer: pointer_for_errors.to_owned(),
         message: format!("generated code did not parse ({e}); this is a generator bug"),
     })?;
-    Ok(format!("{header}\n{}", space_items(&prettyplease::unparse(&file))))
+    Ok(format!(
+        "{header}\n{}",
+        space_items(&prettyplease::unparse(&file))
+    ))
 }
 
 /// prettyplease puts items back to back; a blank line between items (not between fields or
 /// statements) makes the files read like hand-formatted code.
 fn space_items(code: &str) -> String {
-    const ITEM_STARTS: &[&str] =
-        &["///", "#[", "#![", "pub ", "pub(crate) ", "impl", "fn ", "async fn ", "static ", "const ", "mod ", "use ", "type "];
+    const ITEM_STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "#![",
+        "pub ",
+        "pub(crate) ",
+        "impl",
+        "fn ",
+        "async fn ",
+        "static ",
+        "const ",
+        "mod ",
+        "use ",
+        "type ",
+    ];
     let mut out = String::with_capacity(code.len() + code.len() / 20);
     let mut previous = "";
     for line in code.lines() {
         let trimmed = line.trim_start();
         let previous_trimmed = previous.trim();
         let previous_is_comment = previous_trimmed.starts_with("//");
-        let previous_closes = !previous_is_comment && (previous_trimmed == "}" || previous_trimmed.ends_with(';'));
+        let previous_closes =
+            !previous_is_comment && (previous_trimmed == "}" || previous_trimmed.ends_with(';'));
         let both_uses = trimmed.starts_with("use ") && previous_trimmed.starts_with("use ")
             || trimmed.starts_with("pub use ") && previous_trimmed.starts_with("pub use ")
             || trimmed.starts_with("mod ") && previous_trimmed.starts_with("pub use ");
         let same_depth = line.len() - trimmed.len() <= previous.len() - previous.trim_start().len();
-        if previous_closes && same_depth && !both_uses && ITEM_STARTS.iter().any(|start| trimmed.starts_with(start)) {
+        if previous_closes
+            && same_depth
+            && !both_uses
+            && ITEM_STARTS.iter().any(|start| trimmed.starts_with(start))
+        {
             out.push('\n');
         }
         out.push_str(line);
@@ -113,7 +140,12 @@ fn space_items(code: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // models.rs
 
-pub(crate) fn models_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan: &FeaturePlan) -> Result<String, Error> {
+pub(crate) fn models_file(
+    info: &CrateInfo,
+    types: &TypeSpace<'_>,
+    api: &Api,
+    plan: &FeaturePlan,
+) -> Result<String, Error> {
     let definitions = types.defs().iter().map(|(name, def)| {
         let cfg = plan.cfg_for_type(name);
         match def {
@@ -128,17 +160,21 @@ pub(crate) fn models_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, pl
             }
         }
     });
-    let pages = api.pages.iter().map(|(name, page)| page_tokens(name, page, &plan.cfg_for_type(name)));
-    let errors = api.error_bodies.iter().map(|body| error_body_tokens(body, &plan.cfg_for_type(&body.name)));
+    let pages = api
+        .pages
+        .iter()
+        .map(|(name, page)| page_tokens(name, page, &plan.cfg_for_type(name)));
+    let errors = api
+        .error_bodies
+        .iter()
+        .map(|body| error_body_tokens(body, &plan.cfg_for_type(&body.name)));
     let items = quote! {
         #(#definitions)*
         #(#pages)*
         #(#errors)*
     };
-    let runtime_import = uses_path(&items, "rt").then(|| quote!(use magicline_runtime as rt;));
     let tokens = quote! {
         //! Every type the API sends or receives.
-        #runtime_import
         #items
     };
     format_file(&info.header, tokens, "#/components/schemas")
@@ -149,7 +185,11 @@ pub(crate) fn models_file(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, pl
 fn type_doc(doc: &str, deprecated: bool) -> TokenStream {
     if deprecated {
         let note = "**Deprecated:** the API marks this type as deprecated.";
-        let text = if doc.is_empty() { note.to_owned() } else { format!("{doc}\n\n{note}") };
+        let text = if doc.is_empty() {
+            note.to_owned()
+        } else {
+            format!("{doc}\n\n{note}")
+        };
         docs::attributes(&text)
     } else {
         docs::attributes(doc)
@@ -185,7 +225,11 @@ fn uses_path(tokens: &TokenStream, root: &str) -> bool {
 }
 
 fn deprecated_attribute(deprecated: bool) -> TokenStream {
-    if deprecated { quote!(#[deprecated]) } else { TokenStream::new() }
+    if deprecated {
+        quote!(#[deprecated])
+    } else {
+        TokenStream::new()
+    }
 }
 
 /// serde's `rename_all = "camelCase"` rule for a field name, to know when a field needs an
@@ -204,22 +248,38 @@ fn serde_camel_case(field: &str) -> String {
         }
     }
     let mut chars = pascal.chars();
-    chars.next().map(|first| first.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
+    chars
+        .next()
+        .map(|first| first.to_ascii_lowercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(&def.doc, def.deprecated);
-    let camel_matches = def.fields.iter().filter(|f| serde_camel_case(&f.rust_name) == f.wire_name).count();
+    let camel_matches = def
+        .fields
+        .iter()
+        .filter(|f| serde_camel_case(&f.rust_name) == f.wire_name)
+        .count();
     let use_camel = camel_matches * 2 > def.fields.len();
-    let rename_all = if use_camel { quote!(#[serde(rename_all = "camelCase")]) } else { TokenStream::new() };
+    let rename_all = if use_camel {
+        quote!(#[serde(rename_all = "camelCase")])
+    } else {
+        TokenStream::new()
+    };
     let fields = def.fields.iter().map(|field| {
         let field_name = ident(&field.rust_name);
         let ty = type_tokens(&field.ty, Scope::Models);
         let doc = docs::attributes(&field.doc);
-        let deprecated = deprecated_attribute(field.deprecated || field_uses_deprecated(&field.ty, types));
+        let deprecated =
+            deprecated_attribute(field.deprecated || field_uses_deprecated(&field.ty, types));
         let mut serde = Vec::new();
-        let expected = if use_camel { serde_camel_case(&field.rust_name) } else { field.rust_name.clone() };
+        let expected = if use_camel {
+            serde_camel_case(&field.rust_name)
+        } else {
+            field.rust_name.clone()
+        };
         if expected != field.wire_name {
             let wire = &field.wire_name;
             serde.push(quote!(rename = #wire));
@@ -231,7 +291,11 @@ fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> T
                 serde.push(quote!(skip_serializing_if = "Option::is_none"));
             }
         }
-        let serde = if serde.is_empty() { TokenStream::new() } else { quote!(#[serde(#(#serde),*)]) };
+        let serde = if serde.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(#[serde(#(#serde),*)])
+        };
         quote! { #doc #deprecated #serde pub #field_name: #ty, }
     });
     let additional = def.additional.as_ref().map(|ty| {
@@ -242,7 +306,11 @@ fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> T
             pub additional_properties: std::collections::BTreeMap<String, #ty>,
         }
     });
-    let default = if def.derive_default { quote!(Default,) } else { TokenStream::new() };
+    let default = if def.derive_default {
+        quote!(Default,)
+    } else {
+        TokenStream::new()
+    };
     let constructor = (!def.derive_default).then(|| constructor_tokens(def, types, cfg));
     quote! {
         #cfg
@@ -261,7 +329,11 @@ fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> T
 /// `new(required...)` for a struct that cannot derive `Default` (a required enum or date):
 /// without it, every optional field would have to be spelled out as `None`.
 fn constructor_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> TokenStream {
-    let required: Vec<_> = def.fields.iter().filter(|f| !matches!(f.ty, RType::Option(_))).collect();
+    let required: Vec<_> = def
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.ty, RType::Option(_)))
+        .collect();
     let args = required.iter().map(|f| {
         let name = ident(&f.rust_name);
         match &f.ty {
@@ -280,16 +352,28 @@ fn constructor_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream)
             _ => quote!(#name),
         }
     });
-    let additional = def.additional.as_ref().map(|_| quote!(additional_properties: Default::default(),));
+    let additional = def
+        .additional
+        .as_ref()
+        .map(|_| quote!(additional_properties: Default::default(),));
     // Setting a deprecated field to `None` is not a use of it; say so for this function only.
-    let touches_deprecated = def.fields.iter().any(|f| f.deprecated || field_uses_deprecated(&f.ty, types));
+    let touches_deprecated = def
+        .fields
+        .iter()
+        .any(|f| f.deprecated || field_uses_deprecated(&f.ty, types));
     let allow = touches_deprecated.then(|| quote!(#[allow(deprecated)]));
     let name = ident(&def.name);
     let arguments_doc = if required.is_empty() {
         String::new()
     } else {
-        let list: Vec<String> = required.iter().map(|f| format!("`{}`", f.rust_name)).collect();
-        format!(" Takes the required fields in schema order: {}.", list.join(", "))
+        let list: Vec<String> = required
+            .iter()
+            .map(|f| format!("`{}`", f.rust_name))
+            .collect();
+        format!(
+            " Takes the required fields in schema order: {}.",
+            list.join(", ")
+        )
     };
     let doc = format!(" A value with every optional field empty.{arguments_doc}");
     let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
@@ -472,8 +556,16 @@ fn page_tokens(name: &str, page: &Page, cfg: &TokenStream) -> TokenStream {
     let items = ident(&page.items_field);
     let has_more = ident(&page.has_more_field);
     let cursor = ident(&page.cursor_field);
-    let items = if page.items_optional { quote!(self.#items.unwrap_or_default()) } else { quote!(self.#items) };
-    let has_more = if page.has_more_optional { quote!(self.#has_more.unwrap_or(false)) } else { quote!(self.#has_more) };
+    let items = if page.items_optional {
+        quote!(self.#items.unwrap_or_default())
+    } else {
+        quote!(self.#items)
+    };
+    let has_more = if page.has_more_optional {
+        quote!(self.#has_more.unwrap_or(false))
+    } else {
+        quote!(self.#has_more)
+    };
     let cursor = match (page.cursor_optional, page.cursor_is_text) {
         (true, true) => quote!(self.#cursor),
         (false, true) => quote!(Some(self.#cursor)),
@@ -497,7 +589,10 @@ fn status_pattern(status: &str) -> TokenStream {
     match status.as_bytes() {
         [digit, b'X', b'X'] | [digit, b'x', b'x'] => {
             let low = u16::from(digit - b'0') * 100;
-            let (low, high) = (proc_macro2::Literal::u16_unsuffixed(low), proc_macro2::Literal::u16_unsuffixed(low + 99));
+            let (low, high) = (
+                proc_macro2::Literal::u16_unsuffixed(low),
+                proc_macro2::Literal::u16_unsuffixed(low + 99),
+            );
             quote!(#low..=#high)
         }
         _ if status == "default" => quote!(_),
@@ -534,7 +629,15 @@ fn error_body_tokens(body: &ErrorBody, cfg: &TokenStream) -> TokenStream {
         let patterns = statuses.iter().map(|s| status_pattern(&s.status));
         vec![(quote!(#(#patterns)|*), decode(None, true))]
     } else {
-        statuses.iter().map(|s| (status_pattern(&s.status), decode(Some(&s.variant), s.body.is_some()))).collect()
+        statuses
+            .iter()
+            .map(|s| {
+                (
+                    status_pattern(&s.status),
+                    decode(Some(&s.variant), s.body.is_some()),
+                )
+            })
+            .collect()
     };
     let has_default = statuses.iter().any(|s| s.status == "default");
     let function_body = match arms.as_slice() {
@@ -544,7 +647,9 @@ fn error_body_tokens(body: &ErrorBody, cfg: &TokenStream) -> TokenStream {
             #only
         },
         _ => {
-            let arms = arms.iter().map(|(pattern, action)| quote!(#pattern => #action,));
+            let arms = arms
+                .iter()
+                .map(|(pattern, action)| quote!(#pattern => #action,));
             let fallthrough = (!has_default).then(|| quote!(_ => None,));
             quote! {
                 match status.as_u16() {
@@ -604,16 +709,22 @@ pub(crate) fn group_file(info: &CrateInfo, group: &Group) -> Result<String, Erro
             static #static_name: rt::Operation = rt::Operation { id: #id, method: rt::Method::#method, path: #path };
         }
     });
-    let builders = group.operations.iter().map(|op| request_builder(&group.struct_name, op));
+    let builders = group
+        .operations
+        .iter()
+        .map(|op| request_builder(&group.struct_name, op));
     let module_doc = format!(" Operations of the `{}` group.", group.struct_name);
     let body = quote! {
         #(#statics)*
         #(#builders)*
     };
-    let models_import = uses_path(&body, "models").then(|| quote!(use crate::models;));
+    let models_import = uses_path(&body, "models").then(|| {
+        quote!(
+            use crate::models;
+        )
+    });
     let tokens = quote! {
         #![doc = #module_doc]
-        use magicline_runtime as rt;
         #models_import
 
         #doc
@@ -640,7 +751,12 @@ fn input_tokens(ty: &RType) -> (TokenStream, TokenStream, bool) {
     // (field type, argument type, argument needs `.into()`)
     match ty {
         RType::String => (quote!(String), quote!(impl Into<String>), true),
-        RType::Named(_) | RType::Vec(_) | RType::Map(_) | RType::JsonObject | RType::Json | RType::OneOrMany(_) => {
+        RType::Named(_)
+        | RType::Vec(_)
+        | RType::Map(_)
+        | RType::JsonObject
+        | RType::Json
+        | RType::OneOrMany(_) => {
             let t = type_tokens(ty, Scope::Elsewhere);
             (t.clone(), t, false)
         }
@@ -750,7 +866,10 @@ fn error_type(op: &OperationDef) -> TokenStream {
 }
 
 fn is_idempotent(method: &str) -> bool {
-    matches!(method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE")
+    matches!(
+        method,
+        "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
+    )
 }
 
 fn operation_method(op: &OperationDef) -> TokenStream {
@@ -760,15 +879,32 @@ fn operation_method(op: &OperationDef) -> TokenStream {
     let described: Vec<String> = inputs(op)
         .iter()
         .filter(|i| i.required && !i.doc.is_empty())
-        .map(|i| format!("- `{}`: {}", i.name, i.doc.split("\n\n").next().unwrap_or_default().replace('\n', " ")))
+        .map(|i| {
+            format!(
+                "- `{}`: {}",
+                i.name,
+                i.doc
+                    .split("\n\n")
+                    .next()
+                    .unwrap_or_default()
+                    .replace('\n', " ")
+            )
+        })
         .collect();
     if !described.is_empty() {
         doc.push_str("\n\n# Arguments\n\n");
         doc.push_str(&described.join("\n"));
     }
-    let optional: Vec<String> = inputs(op).iter().filter(|i| !i.required).map(|i| format!("`{}`", i.name)).collect();
+    let optional: Vec<String> = inputs(op)
+        .iter()
+        .filter(|i| !i.required)
+        .map(|i| format!("`{}`", i.name))
+        .collect();
     if !optional.is_empty() {
-        doc.push_str(&format!("\n\nOptional inputs are set on the returned request: {}.", optional.join(", ")));
+        doc.push_str(&format!(
+            "\n\nOptional inputs are set on the returned request: {}.",
+            optional.join(", ")
+        ));
     }
     doc.push_str("\n\nAwait the returned request (or call `send`) to perform it.");
     let doc = docs::attributes(&doc);
@@ -783,7 +919,11 @@ fn operation_method(op: &OperationDef) -> TokenStream {
     let fields = all.iter().map(|i| {
         let name = &i.name;
         if i.required {
-            if i.convert { quote!(#name: #name.into()) } else { quote!(#name) }
+            if i.convert {
+                quote!(#name: #name.into())
+            } else {
+                quote!(#name)
+            }
         } else {
             quote!(#name: None)
         }
@@ -802,11 +942,18 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
     let builder = ident(&op.builder_name);
     let static_name = ident(&op.static_name);
     let all = inputs(op);
-    let builder_doc = format!(" A request to [`{group}::{}`]; await it or call [`send`](Self::send).", op.method_name);
+    let builder_doc = format!(
+        " A request to [`{group}::{}`]; await it or call [`send`](Self::send).",
+        op.method_name
+    );
     let fields = all.iter().map(|i| {
         let name = &i.name;
         let ty = &i.field_ty;
-        if i.required { quote!(#name: #ty,) } else { quote!(#name: Option<#ty>,) }
+        if i.required {
+            quote!(#name: #ty,)
+        } else {
+            quote!(#name: Option<#ty>,)
+        }
     });
     let idempotent = is_idempotent(&op.http_method);
     let retry_field = (!idempotent).then(|| quote!(retry_non_idempotent: bool,));
@@ -815,7 +962,11 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
         let ty = &i.arg_ty;
         let doc = docs::attributes(&i.doc);
         let deprecated = deprecated_attribute(i.deprecated);
-        let value = if i.convert { quote!(value.into()) } else { quote!(value) };
+        let value = if i.convert {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
         quote! {
             #doc
             #deprecated
@@ -850,10 +1001,22 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
     }
     match &op.body {
         // `&self.body`: a slice body is unsized, a reference to it is `Serialize`.
-        Some(Body::Json { required: true, ty: RType::Vec(_), .. }) => calls.push(quote!(.json(&self.body))),
+        Some(Body::Json {
+            required: true,
+            ty: RType::Vec(_),
+            ..
+        }) => calls.push(quote!(.json(&self.body))),
         Some(Body::Json { required: true, .. }) => calls.push(quote!(.json(self.body))),
-        Some(Body::Json { required: false, ty, .. }) => optional_calls.push({
-            let body = if matches!(ty, RType::Vec(_)) { quote!(&body) } else { quote!(body) };
+        Some(Body::Json {
+            required: false,
+            ty,
+            ..
+        }) => optional_calls.push({
+            let body = if matches!(ty, RType::Vec(_)) {
+                quote!(&body)
+            } else {
+                quote!(body)
+            };
             quote! {
             if let Some(body) = self.body {
                 request = request.json(#body);
@@ -881,7 +1044,11 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
                     });
                 }
             }
-            let form_mut = if optional_parts.is_empty() { TokenStream::new() } else { quote!(mut) };
+            let form_mut = if optional_parts.is_empty() {
+                TokenStream::new()
+            } else {
+                quote!(mut)
+            };
             optional_calls.push(quote! {
                 let #form_mut form = rt::multipart::Form::new() #(#required_parts)*;
                 #(#optional_parts)*
@@ -971,7 +1138,11 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
 // ---------------------------------------------------------------------------------------------
 // lib.rs, api/mod.rs, Cargo.toml
 
-pub(crate) fn api_module_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Result<String, Error> {
+pub(crate) fn api_module_file(
+    info: &CrateInfo,
+    api: &Api,
+    plan: &FeaturePlan,
+) -> Result<String, Error> {
     let modules = api.groups.iter().map(|g| {
         let module = ident(&g.module);
         let cfg = plan.cfg_for_group(&g.module);
@@ -993,10 +1164,17 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
     }
     let crate_name = info.crate_name.replace('-', "_");
     let example_group = match api.groups.first() {
-        Some(group) => format!("let group = client.{}();\n# let _ = group;\n", group.accessor),
+        Some(group) => format!(
+            "let group = client.{}();\n# let _ = group;\n",
+            group.accessor
+        ),
         None => "# let _ = client;\n".to_owned(),
     };
-    let key_line = if info.api_key_header.is_some() { "    .api_key(std::env::var(\"API_KEY\")?)\n" } else { "" };
+    let key_line = if info.api_key_header.is_some() {
+        "    .api_key(std::env::var(\"API_KEY\")?)\n"
+    } else {
+        ""
+    };
     crate_doc.push_str(&format!(
         "Generated from the API's OpenAPI document; every operation is a method on an operation\n\
          group of [`Client`], every schema a type in [`models`].\n\n\
@@ -1018,7 +1196,9 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
         None => quote!(None),
     };
     let key_doc = match &info.api_key_header {
-        Some(header) => format!(" Requests carry the API key (set with `api_key`) in the `{header}` header."),
+        Some(header) => {
+            format!(" Requests carry the API key (set with `api_key`) in the `{header}` header.")
+        }
         None => " The API needs no key.".to_owned(),
     };
     let accessors = api.groups.iter().map(|g| {
@@ -1042,11 +1222,9 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
         pub mod mock;
         pub mod models;
 
-        use magicline_runtime as rt;
-
         pub use rt::{BuildError, DateTime, Error, RetryPolicy};
         /// The runtime shared by all generated clients (errors, retries, pagination, uploads).
-        pub use magicline_runtime as runtime;
+        pub use rt as runtime;
 
         /// The server named first in the API's document.
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -1091,27 +1269,62 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
     format_file(&info.header, tokens, "#")
 }
 
-pub(crate) fn cargo_toml(info: &CrateInfo, runtime_path: &str, standalone: bool, plan: &FeaturePlan) -> String {
-    let header: String = info.header.lines().map(|l| format!("#{}\n", l.trim_start_matches("//"))).collect();
-    let workspace = if standalone { "\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n" } else { "" };
-    let description = format!("Client for {} {}, generated from its OpenAPI document", info.title, info.version)
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"");
+pub(crate) fn cargo_toml(
+    info: &CrateInfo,
+    runtime: &crate::Runtime,
+    standalone: bool,
+    plan: &FeaturePlan,
+) -> String {
+    let runtime_source = match &runtime.source {
+        crate::RuntimeSource::Path(path) => format!("path = {}", toml_string(path)),
+        crate::RuntimeSource::Version(version) => format!("version = {}", toml_string(version)),
+    };
+    let runtime_package = toml_string(&runtime.package);
+    let header: String = info
+        .header
+        .lines()
+        .map(|l| format!("#{}\n", l.trim_start_matches("//")))
+        .collect();
+    let workspace = if standalone {
+        "\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n"
+    } else {
+        ""
+    };
+    let description = toml_string(&format!(
+        "Client for {} {}, generated from its OpenAPI document",
+        info.title, info.version
+    ));
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.85\"\n\
-         description = \"{description}\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n\
-         [dependencies]\nmagicline-runtime = {{ path = \"{runtime_path}\" }}\n\
+         description = {description}\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n\
+         [dependencies]\n\
+         # The runtime, named `rt` in the generated code whichever package provides it.\n\
+         rt = {{ package = {runtime_package}, {runtime_source} }}\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
          # One feature per operation group (tag); turn off `default-features` and pick the groups\n\
          # you use to compile only their operations and the types they need.\n\
          [features]\ndefault = [{defaults}]\n{features}\n\
          # Typed test doubles (the `mock` module): a local mock server with an expectation per operation.\n\
-         mock = [\"magicline-runtime/mock\"]\n{workspace}",
+         mock = [\"rt/mock\"]\n{workspace}",
         name = info.crate_name,
         version = info.crate_version,
-        defaults = plan.features.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", "),
-        features = plan.features.iter().map(|f| format!("{f} = []\n")).collect::<String>(),
+        defaults = plan
+            .features
+            .iter()
+            .map(|f| format!("\"{f}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+        features = plan
+            .features
+            .iter()
+            .map(|f| format!("{f} = []\n"))
+            .collect::<String>(),
     )
+}
+
+/// A TOML basic string: quotes and backslashes escaped.
+fn toml_string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 #[cfg(test)]

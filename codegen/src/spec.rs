@@ -19,7 +19,6 @@
 
 use serde_json::{Map, Value};
 
-
 use crate::error::{Error, Pointer};
 
 /// A parsed and normalised OpenAPI document.
@@ -49,7 +48,10 @@ impl Spec {
             // `openapiv3` reads paths and references through custom and untagged deserialisers
             // that lose the position of the error, so look again piece by piece.
             Err(whole) => Err(located(locate_error(&document).unwrap_or_else(|| {
-                Error::invalid(&pointer_of(&Pointer::root(), whole.path()), whole.into_inner().to_string())
+                Error::invalid(
+                    &pointer_of(&Pointer::root(), whole.path()),
+                    whole.into_inner().to_string(),
+                )
             }))),
         }
     }
@@ -74,8 +76,14 @@ fn locate_in(source: &Value, error: Error) -> Error {
         format!("#{path}")
     };
     match error {
-        Error::Invalid { pointer, message } => Error::Invalid { pointer: existing(pointer), message },
-        Error::Unsupported { pointer, message } => Error::Unsupported { pointer: existing(pointer), message },
+        Error::Invalid { pointer, message } => Error::Invalid {
+            pointer: existing(pointer),
+            message,
+        },
+        Error::Unsupported { pointer, message } => Error::Unsupported {
+            pointer: existing(pointer),
+            message,
+        },
         syntax @ Error::Syntax { .. } => syntax,
     }
 }
@@ -83,9 +91,13 @@ fn locate_in(source: &Value, error: Error) -> Error {
 fn parse_text(text: &str) -> Result<Value, Error> {
     let looks_like_json = text.trim_start().starts_with('{');
     if looks_like_json {
-        serde_json::from_str(text).map_err(|e| Error::Syntax { message: format!("JSON: {e}") })
+        serde_json::from_str(text).map_err(|e| Error::Syntax {
+            message: format!("JSON: {e}"),
+        })
     } else {
-        serde_yaml_ng::from_str(text).map_err(|e| Error::Syntax { message: format!("YAML: {e}") })
+        serde_yaml_ng::from_str(text).map_err(|e| Error::Syntax {
+            message: format!("YAML: {e}"),
+        })
     }
 }
 
@@ -100,7 +112,10 @@ fn check_version(document: &Value) -> Result<(), Error> {
             &root.join("openapi"),
             format!("OpenAPI version {v}; this generator reads 3.0.x and 3.1.x"),
         )),
-        Some(_) => Err(Error::invalid(&root.join("openapi"), "must be a string such as \"3.1.0\"")),
+        Some(_) => Err(Error::invalid(
+            &root.join("openapi"),
+            "must be a string such as \"3.1.0\"",
+        )),
         None if object.contains_key("swagger") => Err(Error::unsupported(
             &root.join("swagger"),
             "Swagger 2.0 document; convert it to OpenAPI 3 first",
@@ -114,7 +129,12 @@ fn check_version(document: &Value) -> Result<(), Error> {
 fn locate_error(document: &Value) -> Option<Error> {
     let root = Pointer::root();
     let paths = root.join("paths");
-    for (path, item) in document.get("paths").and_then(Value::as_object).into_iter().flatten() {
+    for (path, item) in document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         let item_pointer = paths.join(path);
         let Some(item) = item.as_object() else {
             return check::<openapiv3::PathItem>(&Value::Null, &item_pointer).err();
@@ -122,7 +142,9 @@ fn locate_error(document: &Value) -> Option<Error> {
         for (key, value) in item {
             let pointer = item_pointer.join(key);
             let result = match key.as_str() {
-                "parameters" => check_each::<openapiv3::ReferenceOr<openapiv3::Parameter>>(value, &pointer),
+                "parameters" => {
+                    check_each::<openapiv3::ReferenceOr<openapiv3::Parameter>>(value, &pointer)
+                }
                 "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
                     check_operation(value, &pointer)
                 }
@@ -134,7 +156,10 @@ fn locate_error(document: &Value) -> Option<Error> {
         }
     }
     let schemas = root.join("components").join("schemas");
-    let components = document.get("components").and_then(|c| c.get("schemas")).and_then(Value::as_object);
+    let components = document
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_object);
     for (name, schema) in components.into_iter().flatten() {
         if let Err(error) = check_schema(schema, &schemas.join(name)) {
             return Some(error);
@@ -145,10 +170,16 @@ fn locate_error(document: &Value) -> Option<Error> {
 
 fn check_operation(operation: &Value, pointer: &Pointer) -> Result<(), Error> {
     if let Some(parameters) = operation.get("parameters") {
-        check_each::<openapiv3::ReferenceOr<openapiv3::Parameter>>(parameters, &pointer.join("parameters"))?;
+        check_each::<openapiv3::ReferenceOr<openapiv3::Parameter>>(
+            parameters,
+            &pointer.join("parameters"),
+        )?;
     }
     if let Some(body) = operation.get("requestBody") {
-        check::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(body, &pointer.join("requestBody"))?;
+        check::<openapiv3::ReferenceOr<openapiv3::RequestBody>>(
+            body,
+            &pointer.join("requestBody"),
+        )?;
     }
     if let Some(Value::Object(responses)) = operation.get("responses") {
         for (status, response) in responses {
@@ -156,7 +187,8 @@ fn check_operation(operation: &Value, pointer: &Pointer) -> Result<(), Error> {
             if let Some(Value::Object(content)) = response.get("content") {
                 for (media, value) in content {
                     if let Some(schema) = value.get("schema") {
-                        let schema_pointer = response_pointer.join("content").join(media).join("schema");
+                        let schema_pointer =
+                            response_pointer.join("content").join(media).join("schema");
                         check_schema(schema, &schema_pointer)?;
                     }
                 }
@@ -174,12 +206,19 @@ fn check_schema(schema: &Value, pointer: &Pointer) -> Result<(), Error> {
         return Err(Error::invalid(pointer, "a schema must be an object"));
     };
     let expect = |key: &str, ok: fn(&Value) -> bool, what: &str| match object.get(key) {
-        Some(value) if !ok(value) => Err(Error::invalid(&pointer.join(key), format!("must be {what}"))),
+        Some(value) if !ok(value) => Err(Error::invalid(
+            &pointer.join(key),
+            format!("must be {what}"),
+        )),
         _ => Ok(()),
     };
     expect("type", Value::is_string, "a type name such as \"object\"")?;
     expect("format", Value::is_string, "a string")?;
-    expect("required", |v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)), "a list of property names")?;
+    expect(
+        "required",
+        |v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+        "a list of property names",
+    )?;
     expect("properties", Value::is_object, "an object of schemas")?;
     expect("items", Value::is_object, "a schema")?;
     expect("enum", Value::is_array, "a list of values")?;
@@ -209,11 +248,15 @@ fn check_schema(schema: &Value, pointer: &Pointer) -> Result<(), Error> {
     check::<openapiv3::Schema>(schema, pointer)
 }
 
-fn check_each<T: serde::de::DeserializeOwned>(values: &Value, pointer: &Pointer) -> Result<(), Error> {
+fn check_each<T: serde::de::DeserializeOwned>(
+    values: &Value,
+    pointer: &Pointer,
+) -> Result<(), Error> {
     match values {
-        Value::Array(items) => {
-            items.iter().enumerate().try_for_each(|(index, item)| check::<T>(item, &pointer.join(index)))
-        }
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(index, item)| check::<T>(item, &pointer.join(index))),
         _ => check::<Vec<T>>(values, pointer),
     }
 }
@@ -227,17 +270,20 @@ fn check<T: serde::de::DeserializeOwned>(value: &Value, pointer: &Pointer) -> Re
 /// Appends a serde path (`get.responses`) to a JSON pointer.
 fn pointer_of(base: &Pointer, path: &serde_path_to_error::Path) -> Pointer {
     use serde_path_to_error::Segment;
-    path.iter().fold(base.clone(), |pointer, segment| match segment {
-        Segment::Seq { index } => pointer.join(index),
-        Segment::Map { key } => pointer.join(key),
-        Segment::Enum { variant } => pointer.join(variant),
-        Segment::Unknown => pointer,
-    })
+    path.iter()
+        .fold(base.clone(), |pointer, segment| match segment {
+            Segment::Seq { index } => pointer.join(index),
+            Segment::Map { key } => pointer.join(key),
+            Segment::Enum { variant } => pointer.join(variant),
+            Segment::Unknown => pointer,
+        })
 }
 
 /// Rewrites the 3.1 constructs listed in the module docs, in place, wherever a schema can be.
 pub(crate) fn normalise(document: &mut Value) {
-    let Some(root) = document.as_object_mut() else { return };
+    let Some(root) = document.as_object_mut() else {
+        return;
+    };
     if let Some(Value::Object(components)) = root.get_mut("components") {
         if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
             schemas.values_mut().for_each(normalise_schema);
@@ -255,7 +301,9 @@ pub(crate) fn normalise(document: &mut Value) {
     }
     if let Some(Value::Object(paths)) = root.get_mut("paths") {
         for item in paths.values_mut() {
-            let Some(item) = item.as_object_mut() else { continue };
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
             for (key, value) in item.iter_mut() {
                 if key == "parameters" {
                     for_each_in_array(value, normalise_schema_holder);
@@ -308,7 +356,9 @@ fn normalise_content_holder(holder: &mut Value) {
 }
 
 fn normalise_schema(schema: &mut Value) {
-    let Value::Object(object) = schema else { return };
+    let Value::Object(object) = schema else {
+        return;
+    };
 
     // Children first, so that the rewrites below see normalised sub-schemas.
     for key in ["items", "not", "additionalProperties"] {
@@ -339,11 +389,15 @@ fn normalise_schema(schema: &mut Value) {
         object.insert("enum".into(), Value::Array(vec![value]));
     }
     if let Some(Value::Array(examples)) = object.remove("examples") {
-        if let (false, Some(first)) = (object.contains_key("example"), examples.into_iter().next()) {
+        if let (false, Some(first)) = (object.contains_key("example"), examples.into_iter().next())
+        {
             object.insert("example".into(), first);
         }
     }
-    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if let Some(Value::Number(n)) = object.get(exclusive).cloned() {
             object.insert(bound.into(), Value::Number(n));
             object.insert(exclusive.into(), Value::Bool(true));
@@ -363,7 +417,10 @@ fn normalise_schema(schema: &mut Value) {
 
 fn normalise_type_array(object: &mut Map<String, Value>) {
     let types: Vec<String> = match object.get("type") {
-        Some(Value::Array(types)) => types.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect(),
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_owned))
+            .collect(),
         Some(Value::String(t)) if t == "null" => vec![t.clone()],
         _ => return,
     };
@@ -399,7 +456,9 @@ fn normalise_type_array(object: &mut Map<String, Value>) {
 /// `oneOf: [X, {type: null}]` is the 3.1 way to write a nullable X.
 fn drop_null_alternatives(object: &mut Map<String, Value>) {
     for key in ["oneOf", "anyOf"] {
-        let Some(Value::Array(alternatives)) = object.get_mut(key) else { continue };
+        let Some(Value::Array(alternatives)) = object.get_mut(key) else {
+            continue;
+        };
         let before = alternatives.len();
         alternatives.retain(|alternative| !is_null_schema(alternative));
         if alternatives.len() == before {
@@ -410,7 +469,9 @@ fn drop_null_alternatives(object: &mut Map<String, Value>) {
             if alternatives.len() == 1 {
                 let only = alternatives[0].clone();
                 object.remove(key);
-                object.entry("allOf").or_insert_with(|| Value::Array(Vec::new()));
+                object
+                    .entry("allOf")
+                    .or_insert_with(|| Value::Array(Vec::new()));
                 if let Some(Value::Array(all_of)) = object.get_mut("allOf") {
                     all_of.push(only);
                 }
@@ -420,8 +481,11 @@ fn drop_null_alternatives(object: &mut Map<String, Value>) {
 }
 
 fn is_null_schema(schema: &Value) -> bool {
-    let Some(object) = schema.as_object() else { return false };
-    let only_null_type = object.get("nullable") == Some(&Value::Bool(true)) && !object.contains_key("type");
+    let Some(object) = schema.as_object() else {
+        return false;
+    };
+    let only_null_type =
+        object.get("nullable") == Some(&Value::Bool(true)) && !object.contains_key("type");
     only_null_type && object.keys().all(|k| k == "nullable" || k == "description")
         || matches!(object.get("type"), Some(Value::String(t)) if t == "null")
 }
@@ -455,31 +519,47 @@ mod tests {
     #[test]
     fn type_array_with_null_becomes_nullable() {
         let schema = normalised_schema(json!({"type": ["string", "null"], "format": "date"}));
-        assert_eq!(schema, json!({"format": "date", "nullable": true, "type": "string"}));
+        assert_eq!(
+            schema,
+            json!({"format": "date", "nullable": true, "type": "string"})
+        );
     }
 
     #[test]
     fn ref_with_siblings_keeps_the_siblings() {
-        let schema = normalised_schema(json!({"properties": {"a": {"$ref": "#/x", "description": "d"}}}));
-        assert_eq!(schema["properties"]["a"], json!({"description": "d", "allOf": [{"$ref": "#/x"}]}));
+        let schema =
+            normalised_schema(json!({"properties": {"a": {"$ref": "#/x", "description": "d"}}}));
+        assert_eq!(
+            schema["properties"]["a"],
+            json!({"description": "d", "allOf": [{"$ref": "#/x"}]})
+        );
     }
 
     #[test]
     fn one_of_with_null_member_becomes_nullable_all_of() {
         let schema = normalised_schema(json!({"oneOf": [{"$ref": "#/x"}, {"type": "null"}]}));
-        assert_eq!(schema, json!({"nullable": true, "allOf": [{"$ref": "#/x"}]}));
+        assert_eq!(
+            schema,
+            json!({"nullable": true, "allOf": [{"$ref": "#/x"}]})
+        );
     }
 
     #[test]
     fn const_and_examples() {
         let schema = normalised_schema(json!({"const": "A", "examples": ["A"]}));
-        assert_eq!(schema, json!({"type": "string", "enum": ["A"], "example": "A"}));
+        assert_eq!(
+            schema,
+            json!({"type": "string", "enum": ["A"], "example": "A"})
+        );
     }
 
     #[test]
     fn swagger_two_is_refused_with_a_pointer() {
         let error = Spec::parse(r#"{"swagger": "2.0"}"#).unwrap_err();
-        assert_eq!(error.to_string(), "#/swagger: unsupported: Swagger 2.0 document; convert it to OpenAPI 3 first");
+        assert_eq!(
+            error.to_string(),
+            "#/swagger: unsupported: Swagger 2.0 document; convert it to OpenAPI 3 first"
+        );
     }
 
     #[test]
@@ -487,12 +567,16 @@ mod tests {
         let text = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
             "paths": {"/a": {"get": {"responses": 5}}}}"#;
         let error = Spec::parse(text).unwrap_err();
-        assert!(error.to_string().starts_with("#/paths/~1a/get/responses: "), "{error}");
+        assert!(
+            error.to_string().starts_with("#/paths/~1a/get/responses: "),
+            "{error}"
+        );
     }
 
     #[test]
     fn yaml_is_accepted() {
-        let spec = Spec::parse("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
+        let spec =
+            Spec::parse("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap();
         assert_eq!(spec.openapi().info.title, "t");
     }
 }

@@ -16,8 +16,28 @@ use crate::names::{self, Namespace};
 
 /// Names a generated crate's prelude already uses; a schema called `String` becomes `String2`.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "Client", "ClientBuilder", "Error",
-    "Default", "Debug", "Clone", "PartialEq", "Eq", "Hash", "Send", "Sync", "Sized", "Copy",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "Client",
+    "ClientBuilder",
+    "Error",
+    "Default",
+    "Debug",
+    "Clone",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Send",
+    "Sync",
+    "Sized",
+    "Copy",
 ];
 
 /// A Rust type as the generator thinks of it, rendered to tokens by `render`.
@@ -73,9 +93,11 @@ impl RType {
             RType::Named(name) => {
                 out.insert(name.clone());
             }
-            RType::Vec(inner) | RType::Map(inner) | RType::Option(inner) | RType::Boxed(inner) | RType::OneOrMany(inner) => {
-                inner.all_names(out)
-            }
+            RType::Vec(inner)
+            | RType::Map(inner)
+            | RType::Option(inner)
+            | RType::Boxed(inner)
+            | RType::OneOrMany(inner) => inner.all_names(out),
             _ => {}
         }
     }
@@ -220,9 +242,17 @@ impl<'a> TypeSpace<'a> {
         self.defs.get(name)
     }
 
-    fn define_component(&mut self, name: &str, schema: &ReferenceOr<Schema>, pointer: &Pointer) -> Result<(), Error> {
+    fn define_component(
+        &mut self,
+        name: &str,
+        schema: &ReferenceOr<Schema>,
+        pointer: &Pointer,
+    ) -> Result<(), Error> {
         let (doc, deprecated) = match schema {
-            ReferenceOr::Item(s) => (docs::doc_text(s.schema_data.description.as_deref(), None), s.schema_data.deprecated),
+            ReferenceOr::Item(s) => (
+                docs::doc_text(s.schema_data.description.as_deref(), None),
+                s.schema_data.deprecated,
+            ),
             ReferenceOr::Reference { .. } => (String::new(), false),
         };
         // Objects and enums are defined under the component's own name; anything else
@@ -230,7 +260,13 @@ impl<'a> TypeSpace<'a> {
         let ty = self.schema_type_named(schema, &Naming::claimed(name), pointer)?;
         if ty != RType::Named(name.to_owned()) {
             let default_possible = ty.has_default(&self.defs);
-            let alias = AliasDef { name: name.to_owned(), doc, deprecated, ty, default_possible };
+            let alias = AliasDef {
+                name: name.to_owned(),
+                doc,
+                deprecated,
+                ty,
+                default_possible,
+            };
             self.defs.insert(name.to_owned(), TypeDef::Alias(alias));
         }
         Ok(())
@@ -238,7 +274,12 @@ impl<'a> TypeSpace<'a> {
 
     /// The Rust type for `schema`, defining a new type called `hint` (made unique) if the
     /// schema is an inline object, enum or union.
-    pub(crate) fn schema_type(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &Pointer) -> Result<RType, Error> {
+    pub(crate) fn schema_type(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &Pointer,
+    ) -> Result<RType, Error> {
         self.schema_type_named(schema, &Naming::hint(hint), pointer)
     }
 
@@ -251,7 +292,11 @@ impl<'a> TypeSpace<'a> {
         short: &str,
         pointer: &Pointer,
     ) -> Result<RType, Error> {
-        let naming = Naming { text: hint.to_owned(), claimed: false, short: Some(names::camel(short)) };
+        let naming = Naming {
+            text: hint.to_owned(),
+            claimed: false,
+            short: Some(names::camel(short)),
+        };
         self.schema_type_named(schema, &naming, pointer)
     }
 
@@ -266,18 +311,28 @@ impl<'a> TypeSpace<'a> {
 
     fn reference_type(&self, reference: &str, pointer: &Pointer) -> Result<RType, Error> {
         let key = component_key(reference).ok_or_else(|| {
-            Error::unsupported(pointer, format!("reference `{reference}`: only `#/components/schemas/...` is supported"))
+            Error::unsupported(
+                pointer,
+                format!("reference `{reference}`: only `#/components/schemas/...` is supported"),
+            )
         })?;
-        let name = self
-            .components
-            .get(key)
-            .ok_or_else(|| Error::invalid(pointer, format!("reference `{reference}` points to no schema")))?;
+        let name = self.components.get(key).ok_or_else(|| {
+            Error::invalid(
+                pointer,
+                format!("reference `{reference}` points to no schema"),
+            )
+        })?;
         Ok(RType::Named(name.clone()))
     }
 
     /// Like [`schema_type`](Self::schema_type); `naming` is used only if the schema needs a
     /// definition of its own, so that plain strings and numbers claim no names.
-    fn schema_type_named(&mut self, schema: &ReferenceOr<Schema>, name: &Naming, pointer: &Pointer) -> Result<RType, Error> {
+    fn schema_type_named(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        name: &Naming,
+        pointer: &Pointer,
+    ) -> Result<RType, Error> {
         let schema = match schema {
             ReferenceOr::Reference { reference } => return self.reference_type(reference, pointer),
             ReferenceOr::Item(schema) => schema,
@@ -295,7 +350,9 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Type(Type::Integer(i)) => Ok(integer_type(i.format.as_str_opt())),
             SchemaKind::Type(Type::Number(n)) => Ok(number_type(n.format.as_str_opt())),
             SchemaKind::Type(Type::Boolean(_)) => Ok(RType::Bool),
-            SchemaKind::Type(Type::Array(array)) => self.array_type(array.items.as_ref(), name, pointer),
+            SchemaKind::Type(Type::Array(array)) => {
+                self.array_type(array.items.as_ref(), name, pointer)
+            }
             SchemaKind::Type(Type::Object(object)) => self.object_type(
                 name,
                 doc,
@@ -306,8 +363,17 @@ impl<'a> TypeSpace<'a> {
                 pointer,
             ),
             SchemaKind::AllOf { all_of } => self.all_of_type(name, schema, all_of, pointer),
-            SchemaKind::OneOf { one_of: alternatives } | SchemaKind::AnyOf { any_of: alternatives } => {
-                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+            SchemaKind::OneOf {
+                one_of: alternatives,
+            }
+            | SchemaKind::AnyOf {
+                any_of: alternatives,
+            } => {
+                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
                 self.union_type(name, doc, data.deprecated, alternatives, &pointer.join(key))
             }
             SchemaKind::Not { .. } => Ok(RType::Json),
@@ -315,9 +381,18 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    fn array_type(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, name: &Naming, pointer: &Pointer) -> Result<RType, Error> {
+    fn array_type(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        name: &Naming,
+        pointer: &Pointer,
+    ) -> Result<RType, Error> {
         let item = match items {
-            Some(items) => self.boxed_schema_type(items, &format!("{}Item", name.text), &pointer.join("items"))?,
+            Some(items) => self.boxed_schema_type(
+                items,
+                &format!("{}Item", name.text),
+                &pointer.join("items"),
+            )?,
             None => RType::Json,
         };
         Ok(RType::Vec(Box::new(item)))
@@ -353,7 +428,14 @@ impl<'a> TypeSpace<'a> {
         let fields = self.fields(&name, properties, required, pointer)?;
         let derive_default = fields.iter().all(|f| f.ty.has_default(&self.defs));
         let deprecated = deprecated && naming_is_component;
-        let def = StructDef { name: name.clone(), doc, deprecated, fields, additional: additional_type, derive_default };
+        let def = StructDef {
+            name: name.clone(),
+            doc,
+            deprecated,
+            fields,
+            additional: additional_type,
+            derive_default,
+        };
         self.defs.insert(name.clone(), TypeDef::Struct(def));
         Ok(RType::Named(name))
     }
@@ -380,14 +462,31 @@ impl<'a> TypeSpace<'a> {
                 ReferenceOr::Reference { .. } => (String::new(), false, false),
             };
             let is_required = required.iter().any(|r| r == wire_name);
-            let ty = if is_required && !nullable { ty } else { RType::Option(Box::new(ty)) };
+            let ty = if is_required && !nullable {
+                ty
+            } else {
+                RType::Option(Box::new(ty))
+            };
             let rust_name = field_names.claim(names::snake(wire_name));
-            fields.push(Field { wire_name: wire_name.clone(), rust_name, ty, required: is_required, doc, deprecated });
+            fields.push(Field {
+                wire_name: wire_name.clone(),
+                rust_name,
+                ty,
+                required: is_required,
+                doc,
+                deprecated,
+            });
         }
         Ok(fields)
     }
 
-    fn define_enum(&mut self, name: &Naming, schema: &Schema, values: Vec<String>, doc: String) -> RType {
+    fn define_enum(
+        &mut self,
+        name: &Naming,
+        schema: &Schema,
+        values: Vec<String>,
+        doc: String,
+    ) -> RType {
         // An inline schema's `deprecated` is about the property it defines; the field says so.
         let deprecated = schema.schema_data.deprecated && name.claimed;
         if !name.claimed {
@@ -397,12 +496,21 @@ impl<'a> TypeSpace<'a> {
             if let Some(shared) = self.inline_enums.get(&values).cloned() {
                 let alias = self.claim(name);
                 let doc = format!("The same values as [`{shared}`].");
-                let def = AliasDef { name: alias.clone(), doc, deprecated: false, ty: RType::Named(shared), default_possible: false };
+                let def = AliasDef {
+                    name: alias.clone(),
+                    doc,
+                    deprecated: false,
+                    ty: RType::Named(shared),
+                    default_possible: false,
+                };
                 self.defs.insert(alias.clone(), TypeDef::Alias(def));
                 return RType::Named(alias);
             }
         }
-        let preferred = name.short.as_ref().map(|short| self.enum_names.get(&values).unwrap_or(short).clone());
+        let preferred = name
+            .short
+            .as_ref()
+            .map(|short| self.enum_names.get(&values).unwrap_or(short).clone());
         let name = match (preferred, name.claimed) {
             (Some(short), false) if !self.names.is_taken(&short) => self.names.claim(short),
             _ => self.claim(name),
@@ -410,7 +518,11 @@ impl<'a> TypeSpace<'a> {
         if !self.inline_enums.contains_key(&values) {
             self.inline_enums.insert(values.clone(), name.clone());
         }
-        let descriptions = schema.schema_data.extensions.get("x-enumDescriptions").and_then(|d| d.as_object());
+        let descriptions = schema
+            .schema_data
+            .extensions
+            .get("x-enumDescriptions")
+            .and_then(|d| d.as_object());
         let mut variant_names = Namespace::default();
         let variants: Vec<EnumVariant> = values
             .iter()
@@ -424,14 +536,36 @@ impl<'a> TypeSpace<'a> {
                     .unwrap_or_default(),
             })
             .collect();
-        let fallback = if variant_names.is_taken("Unknown") { variant_names.claim("UnknownValue".into()) } else { "Unknown".into() };
-        let default = schema.schema_data.default.as_ref().and_then(|d| d.as_str()).and_then(|d| values.iter().position(|v| v == d));
-        let def = EnumDef { name: name.clone(), doc, deprecated, variants, fallback, default };
+        let fallback = if variant_names.is_taken("Unknown") {
+            variant_names.claim("UnknownValue".into())
+        } else {
+            "Unknown".into()
+        };
+        let default = schema
+            .schema_data
+            .default
+            .as_ref()
+            .and_then(|d| d.as_str())
+            .and_then(|d| values.iter().position(|v| v == d));
+        let def = EnumDef {
+            name: name.clone(),
+            doc,
+            deprecated,
+            variants,
+            fallback,
+            default,
+        };
         self.defs.insert(name.clone(), TypeDef::Enum(def));
         RType::Named(name)
     }
 
-    fn all_of_type(&mut self, name: &Naming, schema: &Schema, parts: &[ReferenceOr<Schema>], pointer: &Pointer) -> Result<RType, Error> {
+    fn all_of_type(
+        &mut self,
+        name: &Naming,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+        pointer: &Pointer,
+    ) -> Result<RType, Error> {
         // `allOf: [X]` is how a `$ref` carries siblings (description, default); it is X.
         if let [only] = parts {
             return self.schema_type_named(only, name, &pointer.join("allOf").join(0));
@@ -439,9 +573,24 @@ impl<'a> TypeSpace<'a> {
         let mut properties = indexmap::IndexMap::new();
         let mut required = Vec::new();
         let mut additional = None;
-        self.collect_all_of(parts, &pointer.join("allOf"), &mut properties, &mut required, &mut additional, 0)?;
+        self.collect_all_of(
+            parts,
+            &pointer.join("allOf"),
+            &mut properties,
+            &mut required,
+            &mut additional,
+            0,
+        )?;
         let doc = docs::doc_text(schema.schema_data.description.as_deref(), None);
-        self.object_type(name, doc, schema.schema_data.deprecated, &properties, &required, additional.as_ref(), pointer)
+        self.object_type(
+            name,
+            doc,
+            schema.schema_data.deprecated,
+            &properties,
+            &required,
+            additional.as_ref(),
+            pointer,
+        )
     }
 
     /// Merges the properties of every part (following references and nested `allOf`).
@@ -455,33 +604,57 @@ impl<'a> TypeSpace<'a> {
         depth: usize,
     ) -> Result<(), Error> {
         if depth > 32 {
-            return Err(Error::unsupported(pointer, "`allOf` nested more than 32 levels (a cycle?)"));
+            return Err(Error::unsupported(
+                pointer,
+                "`allOf` nested more than 32 levels (a cycle?)",
+            ));
         }
         for (index, part) in parts.iter().enumerate() {
             // Errors inside a referenced part belong to the referenced schema, not to us.
             let part_pointer = match part {
-                ReferenceOr::Reference { reference } if reference.starts_with("#/") => Pointer::from_ref(reference),
+                ReferenceOr::Reference { reference } if reference.starts_with("#/") => {
+                    Pointer::from_ref(reference)
+                }
                 _ => pointer.join(index),
             };
             let schema = self.resolve(part, &pointer.join(index))?;
             match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => {
-                    properties.extend(object.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    properties.extend(
+                        object
+                            .properties
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.clone())),
+                    );
                     required.extend(object.required.iter().cloned());
                     if object.additional_properties.is_some() {
                         additional.clone_from(&object.additional_properties);
                     }
                 }
-                SchemaKind::Any(any) if any.typ.is_none() || any.typ.as_deref() == Some("object") => {
+                SchemaKind::Any(any)
+                    if any.typ.is_none() || any.typ.as_deref() == Some("object") =>
+                {
                     properties.extend(any.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
                     required.extend(any.required.iter().cloned());
                     if !any.all_of.is_empty() {
-                        self.collect_all_of(&any.all_of, &part_pointer.join("allOf"), properties, required, additional, depth + 1)?;
+                        self.collect_all_of(
+                            &any.all_of,
+                            &part_pointer.join("allOf"),
+                            properties,
+                            required,
+                            additional,
+                            depth + 1,
+                        )?;
                     }
                 }
-                SchemaKind::AllOf { all_of } => {
-                    self.collect_all_of(all_of, &part_pointer.join("allOf"), properties, required, additional, depth + 1)?
-                }
+                SchemaKind::AllOf { all_of } => self.collect_all_of(
+                    all_of,
+                    &part_pointer.join("allOf"),
+                    properties,
+                    required,
+                    additional,
+                    depth + 1,
+                )?,
                 _ => {
                     return Err(Error::unsupported(
                         &part_pointer,
@@ -511,22 +684,42 @@ impl<'a> TypeSpace<'a> {
         let mut variants = Vec::with_capacity(alternatives.len());
         for (index, alternative) in alternatives.iter().enumerate() {
             let variant_pointer = pointer.join(index);
-            let ty = self.schema_type(alternative, &format!("{name}Variant{index}"), &variant_pointer)?;
+            let ty = self.schema_type(
+                alternative,
+                &format!("{name}Variant{index}"),
+                &variant_pointer,
+            )?;
             let variant_name = variant_names.claim(variant_name(&ty, index));
             variants.push((variant_name, ty));
         }
-        let def = UnionDef { name: name.clone(), doc, deprecated, variants };
+        let def = UnionDef {
+            name: name.clone(),
+            doc,
+            deprecated,
+            variants,
+        };
         self.defs.insert(name.clone(), TypeDef::Union(def));
         Ok(RType::Named(name))
     }
 
     /// `[array of X, X]` in either order: "one or several X", common for error bodies.
-    fn one_or_many<'s>(&self, alternatives: &'s [ReferenceOr<Schema>]) -> Option<&'s ReferenceOr<Schema>> {
-        let [first, second] = alternatives else { return None };
+    fn one_or_many<'s>(
+        &self,
+        alternatives: &'s [ReferenceOr<Schema>],
+    ) -> Option<&'s ReferenceOr<Schema>> {
+        let [first, second] = alternatives else {
+            return None;
+        };
         for (array, single) in [(first, second), (second, first)] {
-            let ReferenceOr::Item(array_schema) = array else { continue };
-            let SchemaKind::Type(Type::Array(array_type)) = &array_schema.schema_kind else { continue };
-            let Some(items) = &array_type.items else { continue };
+            let ReferenceOr::Item(array_schema) = array else {
+                continue;
+            };
+            let SchemaKind::Type(Type::Array(array_type)) = &array_schema.schema_kind else {
+                continue;
+            };
+            let Some(items) = &array_type.items else {
+                continue;
+            };
             if same_schema(&unbox(items), single) {
                 return Some(single);
             }
@@ -535,7 +728,13 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Schemas `openapiv3` could not classify: infer the kind from the keys present.
-    fn any_type(&mut self, name: &Naming, schema: &Schema, any: &openapiv3::AnySchema, pointer: &Pointer) -> Result<RType, Error> {
+    fn any_type(
+        &mut self,
+        name: &Naming,
+        schema: &Schema,
+        any: &openapiv3::AnySchema,
+        pointer: &Pointer,
+    ) -> Result<RType, Error> {
         let data = &schema.schema_data;
         let doc = docs::doc_text(data.description.as_deref(), None);
         if !any.all_of.is_empty() {
@@ -544,20 +743,58 @@ impl<'a> TypeSpace<'a> {
             let mut properties = any.properties.clone();
             let mut required = any.required.clone();
             let mut additional = any.additional_properties.clone();
-            self.collect_all_of(all_of, &pointer.join("allOf"), &mut properties, &mut required, &mut additional, 0)?;
-            return self.object_type(name, doc, data.deprecated, &properties, &required, additional.as_ref(), pointer);
+            self.collect_all_of(
+                all_of,
+                &pointer.join("allOf"),
+                &mut properties,
+                &mut required,
+                &mut additional,
+                0,
+            )?;
+            return self.object_type(
+                name,
+                doc,
+                data.deprecated,
+                &properties,
+                &required,
+                additional.as_ref(),
+                pointer,
+            );
         }
-        let alternatives = if any.one_of.is_empty() { &any.any_of } else { &any.one_of };
+        let alternatives = if any.one_of.is_empty() {
+            &any.any_of
+        } else {
+            &any.one_of
+        };
         if !alternatives.is_empty() {
             if any.properties.is_empty() {
-                let key = if any.one_of.is_empty() { "anyOf" } else { "oneOf" };
-                return self.union_type(name, doc, data.deprecated, alternatives, &pointer.join(key));
+                let key = if any.one_of.is_empty() {
+                    "anyOf"
+                } else {
+                    "oneOf"
+                };
+                return self.union_type(
+                    name,
+                    doc,
+                    data.deprecated,
+                    alternatives,
+                    &pointer.join(key),
+                );
             }
-            return Err(Error::unsupported(pointer, "`oneOf`/`anyOf` next to `properties`"));
+            return Err(Error::unsupported(
+                pointer,
+                "`oneOf`/`anyOf` next to `properties`",
+            ));
         }
-        let strings: Vec<String> = any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+        let strings: Vec<String> = any
+            .enumeration
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
         match any.typ.as_deref() {
-            _ if !strings.is_empty() && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) => {
+            _ if !strings.is_empty()
+                && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) =>
+            {
                 Ok(self.define_enum(name, schema, strings, doc))
             }
             Some("string") => Ok(string_type(any.format.as_deref())),
@@ -565,45 +802,69 @@ impl<'a> TypeSpace<'a> {
             Some("number") => Ok(number_type(any.format.as_deref())),
             Some("boolean") => Ok(RType::Bool),
             Some("array") => self.array_type(any.items.as_ref(), name, pointer),
-            Some("object") | None if !any.properties.is_empty() || any.additional_properties.is_some() => self.object_type(
-                name,
-                doc,
-                data.deprecated,
-                &any.properties,
-                &any.required,
-                any.additional_properties.as_ref(),
-                pointer,
-            ),
+            Some("object") | None
+                if !any.properties.is_empty() || any.additional_properties.is_some() =>
+            {
+                self.object_type(
+                    name,
+                    doc,
+                    data.deprecated,
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    pointer,
+                )
+            }
             Some("object") => Ok(RType::JsonObject),
             None if any.items.is_some() => self.array_type(any.items.as_ref(), name, pointer),
             None => Ok(RType::Json),
-            Some(other) => Err(Error::invalid(pointer, format!("unknown schema type `{other}`"))),
+            Some(other) => Err(Error::invalid(
+                pointer,
+                format!("unknown schema type `{other}`"),
+            )),
         }
     }
 
     fn claim(&mut self, naming: &Naming) -> String {
-        if naming.claimed { naming.text.clone() } else { self.names.claim(names::camel(&naming.text)) }
+        if naming.claimed {
+            naming.text.clone()
+        } else {
+            self.names.claim(names::camel(&naming.text))
+        }
     }
 
     /// Follows a reference to the component schema it names.
-    pub(crate) fn resolve<'s>(&'s self, schema: &'s ReferenceOr<Schema>, pointer: &Pointer) -> Result<&'s Schema, Error> {
+    pub(crate) fn resolve<'s>(
+        &'s self,
+        schema: &'s ReferenceOr<Schema>,
+        pointer: &Pointer,
+    ) -> Result<&'s Schema, Error> {
         let mut current = schema;
         for _ in 0..32 {
             match current {
                 ReferenceOr::Item(schema) => return Ok(schema),
                 ReferenceOr::Reference { reference } => {
-                    let key = component_key(reference)
-                        .ok_or_else(|| Error::unsupported(pointer, format!("reference `{reference}`")))?;
+                    let key = component_key(reference).ok_or_else(|| {
+                        Error::unsupported(pointer, format!("reference `{reference}`"))
+                    })?;
                     current = self
                         .api
                         .components
                         .as_ref()
                         .and_then(|c| c.schemas.get(key))
-                        .ok_or_else(|| Error::invalid(pointer, format!("reference `{reference}` points to no schema")))?;
+                        .ok_or_else(|| {
+                            Error::invalid(
+                                pointer,
+                                format!("reference `{reference}` points to no schema"),
+                            )
+                        })?;
                 }
             }
         }
-        Err(Error::invalid(pointer, "a chain of 32 references (a reference cycle?)"))
+        Err(Error::invalid(
+            pointer,
+            "a chain of 32 references (a reference cycle?)",
+        ))
     }
 
     /// Boxes every field and variant that would otherwise make a type contain itself.
@@ -616,14 +877,23 @@ impl<'a> TypeSpace<'a> {
             let mut current = name.clone();
             for _ in 0..=self.defs.len() {
                 match self.defs.get(&current) {
-                    Some(TypeDef::Alias(AliasDef { ty: RType::Named(next), .. })) => current = next.clone(),
+                    Some(TypeDef::Alias(AliasDef {
+                        ty: RType::Named(next),
+                        ..
+                    })) => current = next.clone(),
                     Some(_) => break,
                     None => {
-                        return Err(Error::invalid(&base.join(key), "a cycle of references that never reaches a schema"));
+                        return Err(Error::invalid(
+                            &base.join(key),
+                            "a cycle of references that never reaches a schema",
+                        ));
                     }
                 }
                 if current == *name {
-                    return Err(Error::invalid(&base.join(key), "a reference cycle: the schema is defined only in terms of itself"));
+                    return Err(Error::invalid(
+                        &base.join(key),
+                        "a reference cycle: the schema is defined only in terms of itself",
+                    ));
                 }
             }
         }
@@ -634,10 +904,15 @@ impl<'a> TypeSpace<'a> {
                 .defs
                 .iter()
                 .filter_map(|(name, def)| match def {
-                    TypeDef::Struct(s) if !s.derive_default && s.fields.iter().all(|f| f.ty.has_default(&self.defs)) => {
+                    TypeDef::Struct(s)
+                        if !s.derive_default
+                            && s.fields.iter().all(|f| f.ty.has_default(&self.defs)) =>
+                    {
                         Some(name.clone())
                     }
-                    TypeDef::Alias(a) if !a.default_possible && a.ty.has_default(&self.defs) => Some(name.clone()),
+                    TypeDef::Alias(a) if !a.default_possible && a.ty.has_default(&self.defs) => {
+                        Some(name.clone())
+                    }
                     _ => None,
                 })
                 .collect();
@@ -661,7 +936,10 @@ impl<'a> TypeSpace<'a> {
             let mut direct = Vec::new();
             match def {
                 TypeDef::Struct(s) => s.fields.iter().for_each(|f| f.ty.direct_names(&mut direct)),
-                TypeDef::Union(u) => u.variants.iter().for_each(|(_, ty)| ty.direct_names(&mut direct)),
+                TypeDef::Union(u) => u
+                    .variants
+                    .iter()
+                    .for_each(|(_, ty)| ty.direct_names(&mut direct)),
                 TypeDef::Alias(a) => a.ty.direct_names(&mut direct),
                 TypeDef::Enum(_) => {}
             }
@@ -719,7 +997,11 @@ fn preferred_enum_names(api: &OpenAPI) -> BTreeMap<Vec<String>, String> {
         for (name, child) in properties.into_iter().flatten() {
             if let ReferenceOr::Item(child) = child {
                 if let Some(values) = inline_enum_values(child) {
-                    *counts.entry(values).or_default().entry(names::camel(name)).or_default() += 1;
+                    *counts
+                        .entry(values)
+                        .or_default()
+                        .entry(names::camel(name))
+                        .or_default() += 1;
                 }
                 visit(child, counts);
             }
@@ -730,26 +1012,48 @@ fn preferred_enum_names(api: &OpenAPI) -> BTreeMap<Vec<String>, String> {
                     visit(items, counts);
                 }
             }
-            SchemaKind::AllOf { all_of: parts } | SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
-                parts.iter().filter_map(|p| p.as_item()).for_each(|part| visit(part, counts));
+            SchemaKind::AllOf { all_of: parts }
+            | SchemaKind::OneOf { one_of: parts }
+            | SchemaKind::AnyOf { any_of: parts } => {
+                parts
+                    .iter()
+                    .filter_map(|p| p.as_item())
+                    .for_each(|part| visit(part, counts));
             }
             _ => {}
         }
     }
     let mut counts = BTreeMap::new();
     let components = api.components.iter().flat_map(|c| c.schemas.values());
-    components.filter_map(|s| s.as_item()).for_each(|schema| visit(schema, &mut counts));
+    components
+        .filter_map(|s| s.as_item())
+        .for_each(|schema| visit(schema, &mut counts));
     for (_, _, operation) in api.operations() {
         for parameter in operation.parameters.iter().filter_map(|p| p.as_item()) {
             let data = parameter.parameter_data_ref();
-            if let openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &data.format {
+            if let openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) =
+                &data.format
+            {
                 if let Some(values) = inline_enum_values(schema) {
-                    *counts.entry(values).or_default().entry(names::camel(&data.name)).or_default() += 1;
+                    *counts
+                        .entry(values)
+                        .or_default()
+                        .entry(names::camel(&data.name))
+                        .or_default() += 1;
                 }
             }
         }
-        let bodies = operation.request_body.iter().filter_map(|b| b.as_item()).flat_map(|b| b.content.values());
-        let responses = operation.responses.responses.values().filter_map(|r| r.as_item()).flat_map(|r| r.content.values());
+        let bodies = operation
+            .request_body
+            .iter()
+            .filter_map(|b| b.as_item())
+            .flat_map(|b| b.content.values());
+        let responses = operation
+            .responses
+            .responses
+            .values()
+            .filter_map(|r| r.as_item())
+            .flat_map(|r| r.content.values());
         for media in bodies.chain(responses) {
             if let Some(ReferenceOr::Item(schema)) = &media.schema {
                 visit(schema, &mut counts);
@@ -759,7 +1063,9 @@ fn preferred_enum_names(api: &OpenAPI) -> BTreeMap<Vec<String>, String> {
     counts
         .into_iter()
         .filter_map(|(values, names)| {
-            let best = names.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
+            let best = names
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
             Some((values, best.0.clone()))
         })
         .collect()
@@ -769,9 +1075,11 @@ fn preferred_enum_names(api: &OpenAPI) -> BTreeMap<Vec<String>, String> {
 fn inline_enum_values(schema: &Schema) -> Option<Vec<String>> {
     let values: Vec<String> = match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
-        SchemaKind::Any(any) if any.enumeration.iter().all(|v| v.is_string() || v.is_null()) => {
-            any.enumeration.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
-        }
+        SchemaKind::Any(any) if any.enumeration.iter().all(|v| v.is_string() || v.is_null()) => any
+            .enumeration
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         _ => Vec::new(),
     };
     (!values.is_empty()).then_some(values)
@@ -788,11 +1096,19 @@ struct Naming {
 
 impl Naming {
     fn claimed(name: &str) -> Self {
-        Naming { text: name.to_owned(), claimed: true, short: None }
+        Naming {
+            text: name.to_owned(),
+            claimed: true,
+            short: None,
+        }
     }
 
     fn hint(hint: &str) -> Self {
-        Naming { text: hint.to_owned(), claimed: false, short: None }
+        Naming {
+            text: hint.to_owned(),
+            claimed: false,
+            short: None,
+        }
     }
 }
 
@@ -805,7 +1121,9 @@ fn box_type(ty: &mut RType) {
 
 fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
     match schema {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+            reference: reference.clone(),
+        },
         ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
     }
 }
@@ -815,7 +1133,9 @@ fn same_schema(a: &ReferenceOr<Schema>, b: &ReferenceOr<Schema>) -> bool {
 }
 
 fn component_key(reference: &str) -> Option<&str> {
-    reference.strip_prefix("#/components/schemas/").filter(|key| !key.contains('/'))
+    reference
+        .strip_prefix("#/components/schemas/")
+        .filter(|key| !key.contains('/'))
 }
 
 fn string_type(format: Option<&str>) -> RType {

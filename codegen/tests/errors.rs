@@ -7,10 +7,18 @@ use codegen::Error;
 use serde_json::{Value, json};
 
 /// Parses and generates; the error from whichever step failed.
+fn settings(crate_name: &str) -> codegen::Settings {
+    codegen::Settings::new(
+        crate_name,
+        "0.1.0",
+        codegen::Runtime::version("test-runtime", "0.1"),
+    )
+}
+
 fn error_of_text(text: &str) -> Error {
     match codegen::Spec::parse(text) {
         Err(error) => error,
-        Ok(spec) => match codegen::generate(&spec, &codegen::Settings::new("broken", "0.1.0")) {
+        Ok(spec) => match codegen::generate(&spec, &settings("broken")) {
             Err(error) => error,
             Ok(_) => panic!("the document was accepted:\n{text}"),
         },
@@ -587,7 +595,7 @@ fn damaged_fixtures_never_panic() {
                 );
                 let outcome = catch_unwind(AssertUnwindSafe(|| {
                     let spec = codegen::Spec::from_value(damaged.clone())?;
-                    codegen::generate(&spec, &codegen::Settings::new("damaged", "0.1.0")).map(drop)
+                    codegen::generate(&spec, &settings("damaged")).map(drop)
                 }));
                 match outcome {
                     Err(_) => failures.push(format!("{name}: panicked")),

@@ -26,8 +26,12 @@ fn generate(stem: &str) -> String {
     let file = fixture_file(stem);
     let text = std::fs::read_to_string(fixtures_dir().join(&file)).expect("fixture is readable");
     let spec = codegen::Spec::parse(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let mut settings =
-        codegen::Settings::new(format!("fixture-{}", stem.replace('_', "-")), "0.1.0");
+    let runtime = codegen::Runtime::path("test-runtime", "../../runtime");
+    let mut settings = codegen::Settings::new(
+        format!("fixture-{}", stem.replace('_', "-")),
+        "0.1.0",
+        runtime,
+    );
     settings.spec_source = format!("tests/fixtures/{file}");
     let output = codegen::generate(&spec, &settings).unwrap_or_else(|e| panic!("{file}: {e}"));
     let mut text = String::new();

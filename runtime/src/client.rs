@@ -26,7 +26,7 @@ pub struct ApiDefaults {
 /// One operation of the API, declared by generated code as a `static`.
 ///
 /// ```
-/// use magicline_runtime::{Method, Operation};
+/// use openapi_client_runtime::{Method, Operation};
 ///
 /// static GET_CUSTOMER: Operation = Operation {
 ///     id: "getCustomer",
@@ -261,7 +261,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     }
 }
 
-/// A configured connection to one Magicline API.
+/// A configured connection to one API.
 ///
 /// Cloning is cheap (the configuration and connection pool are shared), so clone it into tasks
 /// rather than wrapping it in an `Arc`.

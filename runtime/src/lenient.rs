@@ -16,7 +16,7 @@
 //! holds at any depth. Model types therefore need no per-field attribute:
 //!
 //! ```
-//! use magicline_runtime::lenient::Lenient;
+//! use openapi_client_runtime::lenient::Lenient;
 //! use serde::Deserialize;
 //!
 //! #[derive(Deserialize)]
@@ -63,10 +63,10 @@
 //! ```
 //! #[derive(serde::Deserialize)]
 //! struct Address {
-//!     #[serde(deserialize_with = "magicline_runtime::lenient::string")]
+//!     #[serde(deserialize_with = "openapi_client_runtime::lenient::string")]
 //!     street: String,
 //!     // `default` keeps a missing field working: `deserialize_with` is only called when present.
-//!     #[serde(default, deserialize_with = "magicline_runtime::lenient::option_string")]
+//!     #[serde(default, deserialize_with = "openapi_client_runtime::lenient::option_string")]
 //!     house_number: Option<String>,
 //! }
 //! let a: Address = serde_json::from_str(r#"{"street": "Main", "house_number": 89}"#).unwrap();
@@ -105,7 +105,7 @@ pub struct Lenient<D>(pub D);
 /// the buffer to be as lenient as everything else (for untagged unions, [`untagged`] does this):
 ///
 /// ```
-/// use magicline_runtime::lenient;
+/// use openapi_client_runtime::lenient;
 ///
 /// #[derive(Debug, PartialEq, serde::Deserialize)]
 /// struct Street { name: String }
@@ -153,7 +153,7 @@ pub type Alternative<T> = fn(&Buffered<'_>) -> Option<T>;
 /// alternative fits, the error names the union, as serde's does; the path points at the union.
 ///
 /// ```
-/// use magicline_runtime::lenient;
+/// use openapi_client_runtime::lenient;
 ///
 /// #[derive(Debug, PartialEq, serde::Deserialize)]
 /// struct Street { name: String }

@@ -1,4 +1,4 @@
-//! Runtime shared by the generated Magicline API clients.
+//! Runtime shared by the API clients that `codegen` generates from OpenAPI documents.
 //!
 //! The code generator emits model types and one method per operation; everything that is the
 //! same for every operation lives here, written once by hand:

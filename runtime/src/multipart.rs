@@ -12,7 +12,7 @@ use serde::Serialize;
 /// A `multipart/form-data` body.
 ///
 /// ```
-/// use magicline_runtime::multipart::{FilePart, Form};
+/// use openapi_client_runtime::multipart::{FilePart, Form};
 ///
 /// let form = Form::new()
 ///     .json_part("data", &serde_json::json!({"reason": "travel"}))

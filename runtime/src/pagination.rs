@@ -34,7 +34,7 @@ pub trait Page {
 /// `Box::pin`) before calling `next()`.
 ///
 /// ```no_run
-/// # use magicline_runtime::{Error, Page, paginate};
+/// # use openapi_client_runtime::{Error, Page, paginate};
 /// # use futures::StreamExt;
 /// # struct Slice { result: Vec<u64>, has_next: bool, offset: u64 }
 /// # impl Page for Slice {

@@ -235,7 +235,7 @@ impl<'c> RequestBuilder<'c> {
         let operation = self.operation;
         // The template, not the filled-in path: it has bounded cardinality and no personal data.
         let span = tracing::info_span!(
-            "magicline.request",
+            "api.request",
             operation = operation.id,
             method = %operation.method,
             path = operation.path,

@@ -6,7 +6,7 @@
 //! [`serialize`] and [`deserialize`]:
 //!
 //! ```
-//! use magicline_runtime::StringEnum;
+//! use openapi_client_runtime::StringEnum;
 //!
 //! #[derive(Debug, PartialEq)]
 //! enum Status { Active, Unknown(String) }
@@ -28,13 +28,13 @@
 //!
 //! impl serde::Serialize for Status {
 //!     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-//!         magicline_runtime::string_enum::serialize(self, s)
+//!         openapi_client_runtime::string_enum::serialize(self, s)
 //!     }
 //! }
 //!
 //! impl<'de> serde::Deserialize<'de> for Status {
 //!     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-//!         magicline_runtime::string_enum::deserialize(d)
+//!         openapi_client_runtime::string_enum::deserialize(d)
 //!     }
 //! }
 //!

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use magicline_runtime::multipart::{FilePart, Form};
-use magicline_runtime::{
+use openapi_client_runtime::multipart::{FilePart, Form};
+use openapi_client_runtime::{
     ApiDefaults, BuildError, Client, ClientBuilder, DecodeError, Error, ErrorBody, Method,
     OneOrMany, Operation, Page, RetryPolicy, StatusCode, chrono, decode_json, paginate, uuid,
 };
@@ -1053,7 +1053,7 @@ async fn tracing_names_the_template_and_never_the_key() {
 
     let log = recorder.log.lock().unwrap().join("\n");
     assert!(
-        log.contains("span magicline.request: operation=getCustomer method=GET path=/v1/customers/{customerId}"),
+        log.contains("span api.request: operation=getCustomer method=GET path=/v1/customers/{customerId}"),
         "{log}"
     );
     assert!(log.contains("record: status=503"), "{log}");
@@ -1079,7 +1079,7 @@ async fn callers_reqwest_client_is_used_with_per_attempt_timeout() {
         .await;
 
     let client: Client = builder(&server)
-        .reqwest_client(magicline_runtime::reqwest::Client::new())
+        .reqwest_client(openapi_client_runtime::reqwest::Client::new())
         .default_header("X-Tenant", "default")
         .timeout(ms(100))
         .retry(RetryPolicy::none())

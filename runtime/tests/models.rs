@@ -1,6 +1,6 @@
 //! Model helpers as generated code uses them: serde attributes, enums, error bodies.
 
-use magicline_runtime::{
+use openapi_client_runtime::{
     DateTime, OneOrMany, ParamValue, StringEnum, chrono, decode_json, serde_json,
 };
 use serde::{Deserialize, Serialize};
@@ -99,16 +99,16 @@ fn date_time_rejects_garbage() {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Address {
-    #[serde(deserialize_with = "magicline_runtime::lenient::string")]
+    #[serde(deserialize_with = "openapi_client_runtime::lenient::string")]
     street: String,
     #[serde(
         default,
-        deserialize_with = "magicline_runtime::lenient::option_string"
+        deserialize_with = "openapi_client_runtime::lenient::option_string"
     )]
     house_number: Option<String>,
     #[serde(
         default,
-        deserialize_with = "magicline_runtime::lenient::option_string"
+        deserialize_with = "openapi_client_runtime::lenient::option_string"
     )]
     door: Option<String>,
 }
@@ -193,13 +193,13 @@ impl StringEnum for ContractStatus {
 
 impl Serialize for ContractStatus {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        magicline_runtime::string_enum::serialize(self, s)
+        openapi_client_runtime::string_enum::serialize(self, s)
     }
 }
 
 impl<'de> Deserialize<'de> for ContractStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        magicline_runtime::string_enum::deserialize(d)
+        openapi_client_runtime::string_enum::deserialize(d)
     }
 }
 

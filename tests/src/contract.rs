@@ -24,7 +24,7 @@ use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
-use magicline_runtime as rt;
+use openapi_client_runtime as rt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

@@ -574,7 +574,7 @@ fn glob_module(tree: &UseTree) -> Option<String> {
 }
 
 /// Each name a `use` tree brings in, with where it comes from: `(DateTime, rt::DateTime)`,
-/// `(runtime, magicline_runtime)`, `(*, other::*)`.
+/// `(runtime, openapi_client_runtime)`, `(*, other::*)`.
 fn use_leaves(tree: &UseTree, prefix: &mut Vec<String>, out: &mut Vec<(String, String)>) {
     let source = |prefix: &[String], last: &str| {
         let mut parts = prefix.to_vec();

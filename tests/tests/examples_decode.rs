@@ -33,7 +33,7 @@ struct KnownBad {
 }
 
 type ComponentDecode =
-    fn(&str, &[u8]) -> Option<Result<serde_json::Value, magicline_runtime::DecodeError>>;
+    fn(&str, &[u8]) -> Option<Result<serde_json::Value, openapi_client_runtime::DecodeError>>;
 
 /// Decodes every example; returns (examples checked, problems).
 fn check(

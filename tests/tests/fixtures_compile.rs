@@ -67,7 +67,7 @@ fn every_fixture_compiles_without_warnings() {
         let settings = codegen::Settings {
             crate_name: crate_name.clone(),
             crate_version: "0.1.0".to_owned(),
-            runtime_path: runtime.to_str().expect("UTF-8 path").to_owned(),
+            runtime: xtask::generation::workspace_runtime(runtime.to_str().expect("UTF-8 path")),
             spec_source: path
                 .file_name()
                 .and_then(|n| n.to_str())

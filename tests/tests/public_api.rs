@@ -51,8 +51,15 @@ fn shared_spec(file: &str) -> String {
 /// The listing of the crate the generator makes of `spec`, generated in memory.
 fn generated_listing(spec: &str) -> Vec<String> {
     let spec = codegen::Spec::parse(spec).unwrap_or_else(|e| panic!("{e}"));
-    let output = codegen::generate(&spec, &codegen::Settings::new("magicline", "0.1.0"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let output = codegen::generate(
+        &spec,
+        &codegen::Settings::new(
+            "magicline",
+            "0.1.0",
+            xtask::generation::workspace_runtime("../../runtime"),
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let sources: BTreeMap<String, String> = output
         .files
         .into_iter()

@@ -16,8 +16,16 @@ use crate::files::{Mode, Outcome, display_path, ensure_file_contents, sha256_hex
 use crate::manifest::{Api, DOWNLOAD_DIR, MANIFEST_PATH, Manifest};
 use crate::spec_update::{CHANGELOG, SpecUpdate, changelog_with_entry};
 
-/// `runtime_path` for the crates in `generated/`.
+/// The package name of this workspace's `runtime/`, which every generated crate depends on.
+pub const RUNTIME_PACKAGE: &str = "openapi-client-runtime";
+
+/// The path from a crate in `generated/` to `runtime/`.
 const GENERATED_RUNTIME_PATH: &str = "../../runtime";
+
+/// This workspace's runtime, found at `path` from the generated crate.
+pub fn workspace_runtime(path: impl Into<String>) -> codegen::Runtime {
+    codegen::Runtime::path(RUNTIME_PACKAGE, path)
+}
 
 /// The command that brings generated code up to date.
 pub const FIX_COMMAND: &str = "cargo xtask regenerate";
@@ -78,9 +86,12 @@ pub enum Extras {
 fn generate_api(root: &Path, api: &Api, text: &str) -> Result<GeneratedCrate> {
     let start = Instant::now();
     let settings = codegen::Settings {
-        runtime_path: GENERATED_RUNTIME_PATH.to_owned(),
         spec_source: api.url.clone(),
-        ..codegen::Settings::new(&api.crate_name, &api.crate_version)
+        ..codegen::Settings::new(
+            &api.crate_name,
+            &api.crate_version,
+            workspace_runtime(GENERATED_RUNTIME_PATH),
+        )
     };
     let mut generated =
         generate_crate(text, settings, Extras::ContractCalls).with_context(|| {
@@ -418,10 +429,13 @@ pub fn generate_standalone(root: &Path, request: &StandaloneCrate) -> Result<()>
         |name| name.to_string_lossy().into_owned(),
     );
     let settings = codegen::Settings {
-        runtime_path: runtime_path.clone(),
         spec_source: source,
         standalone: true,
-        ..codegen::Settings::new(&request.crate_name, &request.crate_version)
+        ..codegen::Settings::new(
+            &request.crate_name,
+            &request.crate_version,
+            workspace_runtime(runtime_path.clone()),
+        )
     };
     let generated = generate_crate(&text, settings, Extras::None).with_context(|| {
         format!(

@@ -3,8 +3,6 @@
 // sha256: b6692497cd3a9af843bac38bda265c87c7b90e7ea3cbbe685f1814a03ebec3d2
 
 //! Every type the API sends or receives.
-use magicline_runtime as rt;
-
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -44,12 +44,10 @@ pub mod mock;
 
 pub mod models;
 
-use magicline_runtime as rt;
-
 pub use rt::{BuildError, DateTime, Error, RetryPolicy};
 
 /// The runtime shared by all generated clients (errors, retries, pagination, uploads).
-pub use magicline_runtime as runtime;
+pub use rt as runtime;
 
 /// The server named first in the API's document.
 pub const DEFAULT_BASE_URL: &str = "https://open-api-demo.open-api.magicline.com";

@@ -37,8 +37,6 @@
 //! # Ok(())
 //! # }
 //! ```
-use magicline_runtime as rt;
-
 pub use rt::mock::{Expectation, Mounted, Response, Scenario, Times, VerifyError};
 
 /// A mock server for this API, answering as the test says.

@@ -3,8 +3,6 @@
 // sha256: 420eaee32f310637dc831f58d97c521da20bb069c59181c443037da20db68fdd
 
 //! Every type the API sends or receives.
-use magicline_runtime as rt;
-
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Represents access medium of customer
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -16,7 +16,7 @@ use serde::Serialize;
 ///
 /// ```
 /// use std::time::Duration;
-/// use magicline_runtime::mock::Response;
+/// use openapi_client_runtime::mock::Response;
 ///
 /// let unavailable = Response::status(503).with_header("Retry-After", "2");
 /// let limited = Response::too_many_requests(Duration::from_secs(1));

@@ -5,16 +5,16 @@ use fixture_any_of::models::{Person, Place, SearchHit};
 
 #[test]
 fn a_number_for_a_string_inside_an_alternative_is_its_text() {
-    let hit: SearchHit = magicline_runtime::decode_json(br#"{"city": 10115}"#).unwrap();
+    let hit: SearchHit = fixture_any_of::runtime::decode_json(br#"{"city": 10115}"#).unwrap();
     assert_eq!(hit, SearchHit::Place(Place { city: "10115".to_owned() }));
-    let hit: SearchHit = magicline_runtime::decode_json(br#"{"name": "Ada"}"#).unwrap();
+    let hit: SearchHit = fixture_any_of::runtime::decode_json(br#"{"name": "Ada"}"#).unwrap();
     assert_eq!(hit, SearchHit::Person(Person { name: "Ada".to_owned() }));
 }
 
 #[test]
 fn inside_a_list_of_responses_too() {
     let hits: Vec<SearchHit> =
-        magicline_runtime::decode_json(br#"[{"name": 7}, {"city": "Berlin"}]"#).unwrap();
+        fixture_any_of::runtime::decode_json(br#"[{"name": 7}, {"city": "Berlin"}]"#).unwrap();
     assert_eq!(
         hits,
         [

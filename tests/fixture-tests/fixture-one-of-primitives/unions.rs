@@ -5,7 +5,7 @@
 use fixture_one_of_primitives::models::SettingValue;
 
 fn decode(json: &str) -> SettingValue {
-    magicline_runtime::decode_json(json.as_bytes()).unwrap_or_else(|e| panic!("{json}: {e}"))
+    fixture_one_of_primitives::runtime::decode_json(json.as_bytes()).unwrap_or_else(|e| panic!("{json}: {e}"))
 }
 
 #[test]
@@ -27,6 +27,6 @@ fn leniency_applies_when_nothing_fits_exactly() {
 
 #[test]
 fn a_value_no_alternative_accepts_names_the_union() {
-    let error = magicline_runtime::decode_json::<SettingValue>(br#"{"a": 1}"#).unwrap_err();
+    let error = fixture_one_of_primitives::runtime::decode_json::<SettingValue>(br#"{"a": 1}"#).unwrap_err();
     assert!(error.message.contains("untagged enum SettingValue"), "{error:?}");
 }

@@ -3,7 +3,6 @@
 // sha256: b6692497cd3a9af843bac38bda265c87c7b90e7ea3cbbe685f1814a03ebec3d2
 
 //! Operations of the `ContractVoucher` group.
-use magicline_runtime as rt;
 use crate::models;
 
 /// /contractvoucher

@@ -3,7 +3,6 @@
 // sha256: 420eaee32f310637dc831f58d97c521da20bb069c59181c443037da20db68fdd
 
 //! Operations of the `CustomersSelfService` group.
-use magicline_runtime as rt;
 use crate::models;
 
 /// Customers Self-service
