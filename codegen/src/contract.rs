@@ -23,9 +23,8 @@ use quote::quote;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Pointer};
-use crate::operations::{self, Api, Body, Location, OperationDef, Success};
+use crate::model::{Api, Body, Location, OperationDef, RType, Success, TypeDef};
 use crate::render::{self, Scope};
-use crate::types::{RType, TypeDef, TypeSpace};
 use crate::{Settings, Spec};
 
 /// Where the contract calls of a generated crate live, relative to the crate's folder.
@@ -43,9 +42,8 @@ pub const CONTRACT_CALLS_PATH: &str = "tests/contract/calls.rs";
 /// into its generated type).
 pub fn generate_contract_calls(spec: &Spec, settings: &Settings) -> Result<String, Error> {
     let api = spec.openapi();
-    let mut types = TypeSpace::new(api)?;
-    let model = operations::collect(api, &mut types)?;
-    types.break_cycles();
+    let lowered = crate::lower(spec)?;
+    let model = &lowered.api;
     let document = serde_json::to_value(api).map_err(|e| Error::Unsupported {
         pointer: "#".to_owned(),
         message: format!(
@@ -63,7 +61,7 @@ pub fn generate_contract_calls(spec: &Spec, settings: &Settings) -> Result<Strin
         for op in &group.operations {
             let operation = operation_json(&document, op)?;
             let call = call_function(&sampler, &crate_ident, &group.accessor, op, operation)?;
-            let decode = decode_function(&model, op, operation);
+            let decode = decode_function(model, op, operation);
             let id = &op.id;
             let method = &op.http_method;
             let path = &op.path;
@@ -86,13 +84,13 @@ pub fn generate_contract_calls(spec: &Spec, settings: &Settings) -> Result<Strin
             functions.push(decode);
         }
     }
-    let components = types.component_names().iter().map(|(key, name)| {
+    let components = lowered.components.iter().map(|(key, name)| {
         let name = ident(name);
         quote! { #key => Some(harness::round_trip::<models::#name>(body)), }
     });
     let count = Literal::usize_unsuffixed(entries.len());
-    let enums: Vec<TokenStream> = types
-        .defs()
+    let enums: Vec<TokenStream> = lowered
+        .types
         .values()
         .filter_map(|def| match def {
             TypeDef::Enum(e) => Some(e),

@@ -7,18 +7,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::operations::{Api, Body, Success};
-use crate::types::{TypeDef, TypeSpace};
+use crate::model::{Api, Body, Success, TypeDef};
 
-/// Which features each type needs; a type missing from the map is always compiled.
-#[derive(Debug, Default)]
-pub(crate) struct FeaturePlan {
+/// The crate's cargo features, one per operation group, and which of them each type needs; a
+/// type missing from the map is always compiled.
+#[derive(Debug, Clone, Default)]
+pub struct FeaturePlan {
+    /// The feature names, in group order.
     pub features: Vec<String>,
     gates: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl FeaturePlan {
-    pub(crate) fn new(types: &TypeSpace<'_>, api: &Api) -> Self {
+    pub(crate) fn new(types: &BTreeMap<String, TypeDef>, api: &Api) -> Self {
         let features: Vec<String> = api.groups.iter().map(|g| feature_name(&g.module)).collect();
         let edges = type_edges(types, api);
         let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -85,9 +86,9 @@ fn cfg_any<'a>(features: impl Iterator<Item = &'a String>) -> TokenStream {
 }
 
 /// Type name -> names of the types it mentions.
-fn type_edges(types: &TypeSpace<'_>, api: &Api) -> BTreeMap<String, BTreeSet<String>> {
+fn type_edges(types: &BTreeMap<String, TypeDef>, api: &Api) -> BTreeMap<String, BTreeSet<String>> {
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (name, def) in types.defs() {
+    for (name, def) in types {
         let mut out = BTreeSet::new();
         match def {
             TypeDef::Struct(s) => {

@@ -11,11 +11,11 @@ use quote::quote;
 
 use crate::docs;
 use crate::error::Error;
-use crate::features::FeaturePlan;
+use crate::model::{
+    Api, Body, ErrorBody, Group, Location, Model, OperationDef, Param, RType, Success,
+};
 use crate::names::{self, Namespace};
-use crate::operations::{Api, Body, ErrorBody, Group, Location, OperationDef, Param, Success};
 use crate::render::{CrateInfo, Scope, type_tokens};
-use crate::types::{RType, TypeDef, TypeSpace};
 
 /// Names the module itself defines or re-exports.
 const RESERVED_TYPES: &[&str] = &[
@@ -49,12 +49,8 @@ fn ident(name: &str) -> Ident {
 }
 
 /// The contents of `src/mock.rs`.
-pub(crate) fn mock_file(
-    info: &CrateInfo,
-    types: &TypeSpace<'_>,
-    api: &Api,
-    plan: &FeaturePlan,
-) -> Result<String, Error> {
+pub(crate) fn mock_file(info: &CrateInfo, model: &Model) -> Result<String, Error> {
+    let (api, plan) = (&model.api, &model.features);
     let mut type_names = Namespace::with_reserved(RESERVED_TYPES);
     let mut server_methods = Namespace::with_reserved(RESERVED_SERVER_METHODS);
     let mut accessors = Vec::new();
@@ -88,7 +84,7 @@ pub(crate) fn mock_file(
         .filter(|body| body.shared.is_none())
         .map(|body| qualify(error_answer(body, &plan.cfg_for_type(&body.name))));
 
-    let module_doc = docs::inner_attributes(&(module_doc(info) + &example(info, types, api, plan)));
+    let module_doc = docs::inner_attributes(&(module_doc(info) + &example(info, model)));
     let key = info
         .api_key_header
         .as_ref()
@@ -190,7 +186,8 @@ fn module_doc(info: &CrateInfo) -> String {
 
 /// An example (a doctest, compiled when its group's feature is on) using the first operation
 /// whose arguments and answer can be written without knowing the API; empty when there is none.
-fn example(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan: &FeaturePlan) -> String {
+fn example(info: &CrateInfo, model: &Model) -> String {
+    let (api, plan) = (&model.api, &model.features);
     let crate_name = info.crate_name.replace('-', "_");
     let found = api.groups.iter().find_map(|group| {
         group
@@ -199,7 +196,7 @@ fn example(info: &CrateInfo, types: &TypeSpace<'_>, api: &Api, plan: &FeaturePla
             .filter(|op| !op.deprecated)
             .find_map(|op| {
                 let args = example_arguments(op, &crate_name)?;
-                let answer = example_answer(&op.success, types)?;
+                let answer = example_answer(&op.success, model)?;
                 Some((group, op, args, answer))
             })
     });
@@ -266,28 +263,14 @@ fn example_arguments(op: &OperationDef, crate_name: &str) -> Option<String> {
     values.map(|values| values.join(", "))
 }
 
-fn example_answer(success: &Success, types: &TypeSpace<'_>) -> Option<String> {
+fn example_answer(success: &Success, model: &Model) -> Option<String> {
     match success {
         Success::Empty => Some(String::new()),
         Success::Bytes => Some("b\"data\".to_vec()".to_owned()),
         // Lists are answered as slices, which have no `Default`.
         Success::Json(RType::Vec(_)) => Some("&[]".to_owned()),
-        Success::Json(ty) if has_default(ty, types) => Some("&Default::default()".to_owned()),
+        Success::Json(ty) if model.has_default(ty) => Some("&Default::default()".to_owned()),
         Success::Json(_) => None,
-    }
-}
-
-fn has_default(ty: &RType, types: &TypeSpace<'_>) -> bool {
-    match ty {
-        RType::Named(name) => match types.get(name) {
-            Some(TypeDef::Struct(def)) => def.derive_default,
-            Some(TypeDef::Enum(def)) => def.default.is_some(),
-            Some(TypeDef::Alias(def)) => def.default_possible,
-            _ => false,
-        },
-        RType::Vec(_) | RType::Map(_) | RType::Option(_) | RType::Json | RType::JsonObject => true,
-        RType::String | RType::Bool | RType::I32 | RType::I64 | RType::F32 | RType::F64 => true,
-        _ => false,
     }
 }
 
@@ -603,7 +586,7 @@ fn error_answer(body: &ErrorBody, cfg: &TokenStream) -> TokenStream {
 /// The status that answers a documented `status` and decodes back into it: the code itself, for
 /// a range the first code of it not documented on its own, for `default` the first code no other
 /// documented status covers (5xx first).
-fn answer_status(status: &str, all: &[crate::operations::ErrorStatus]) -> u16 {
+fn answer_status(status: &str, all: &[crate::model::ErrorStatus]) -> u16 {
     let range = |s: &str| match s.as_bytes() {
         [digit @ b'1'..=b'9', b'X' | b'x', b'X' | b'x'] => Some(u16::from(digit - b'0') * 100),
         _ => None,
@@ -667,7 +650,7 @@ fn qualify(tokens: TokenStream) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::operations::ErrorStatus;
+    use crate::model::ErrorStatus;
 
     fn statuses(codes: &[&str]) -> Vec<ErrorStatus> {
         codes

@@ -10,8 +10,12 @@ use openapiv3::{
 
 use crate::docs;
 use crate::error::{Error, Pointer};
+use crate::model::{
+    Api, Body, ErrorBody, ErrorStatus, Group, Location, OperationDef, Page, Pagination, Param,
+    Part, RType, Success, TypeDef,
+};
 use crate::names::{self, Namespace};
-use crate::types::{RType, TypeDef, TypeSpace};
+use crate::types::TypeSpace;
 
 /// Names the `api` module uses itself.
 const RESERVED_API_NAMES: &[&str] = &[
@@ -27,135 +31,6 @@ const RESERVED_API_NAMES: &[&str] = &[
     "Some",
     "None",
 ];
-
-#[derive(Debug, Clone)]
-pub(crate) struct Api {
-    pub groups: Vec<Group>,
-    /// Error-body types to define, by name (status-keyed enums or component types).
-    pub error_bodies: Vec<ErrorBody>,
-    /// Response types that are slices of a longer list.
-    pub pages: BTreeMap<String, Page>,
-    pub operation_count: usize,
-}
-
-/// The operations of one tag, reached through `client.<accessor>()`.
-#[derive(Debug, Clone)]
-pub(crate) struct Group {
-    pub struct_name: String,
-    pub accessor: String,
-    pub module: String,
-    pub doc: String,
-    pub operations: Vec<OperationDef>,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct OperationDef {
-    pub id: String,
-    pub method_name: String,
-    /// `GET_CUSTOMER`: the static holding the operation's metadata.
-    pub static_name: String,
-    /// Name of the request builder, when the operation has optional inputs.
-    pub builder_name: String,
-    pub http_method: String,
-    pub path: String,
-    pub doc: String,
-    pub deprecated: bool,
-    pub params: Vec<Param>,
-    pub body: Option<Body>,
-    pub success: Success,
-    /// Type decoding documented error statuses; `None` when none are documented.
-    pub error: Option<String>,
-    pub pagination: Option<Pagination>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Location {
-    Path,
-    Query,
-    Header,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Param {
-    pub wire_name: String,
-    pub rust_name: String,
-    pub location: Location,
-    /// The value type, without `Option`.
-    pub ty: RType,
-    pub required: bool,
-    pub doc: String,
-    pub deprecated: bool,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) enum Body {
-    Json {
-        ty: RType,
-        required: bool,
-        doc: String,
-    },
-    Multipart {
-        parts: Vec<Part>,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Part {
-    pub wire_name: String,
-    pub rust_name: String,
-    /// `RType::File` for uploads; anything else is sent as a JSON or text part.
-    pub ty: RType,
-    pub required: bool,
-    pub doc: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Success {
-    Json(RType),
-    Empty,
-    Bytes,
-}
-
-/// A sliced list: the cursor parameter is fed from the response until there is no next slice.
-#[derive(Debug, Clone)]
-pub(crate) struct Pagination {
-    /// The query parameter carrying the cursor.
-    pub cursor_param: String,
-    pub cursor_is_text: bool,
-    pub item: RType,
-}
-
-/// How to read one page type: which fields hold the items, the has-more flag and the cursor.
-#[derive(Debug, Clone)]
-pub(crate) struct Page {
-    pub items_field: String,
-    pub items_optional: bool,
-    pub item: RType,
-    pub has_more_field: String,
-    pub has_more_optional: bool,
-    pub cursor_field: String,
-    pub cursor_optional: bool,
-    pub cursor_is_text: bool,
-}
-
-/// A type decoding the error bodies of some operations.
-#[derive(Debug, Clone)]
-pub(crate) struct ErrorBody {
-    pub name: String,
-    pub statuses: Vec<ErrorStatus>,
-    /// The documented statuses all carry this one existing type: it implements the trait
-    /// itself instead of a status-keyed enum being generated.
-    pub shared: Option<RType>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct ErrorStatus {
-    /// `400`, or `4XX` for a range, or `default`.
-    pub status: String,
-    pub variant: String,
-    pub doc: String,
-    pub body: Option<RType>,
-}
 
 /// A set of documented error statuses, and the operations (group, index) documenting it.
 type ErrorShape = (Vec<ErrorStatus>, Vec<(usize, usize)>);
@@ -352,7 +227,7 @@ fn operation_def(
             }
         };
         let hint = format!("{prefix}{}", names::camel(&data.name));
-        let ty = types.member_type(schema, &hint, &data.name, &parameter_pointer.join("schema"))?;
+        let ty = types.schema_type(schema, &hint, &parameter_pointer.join("schema"))?;
         let mut doc = docs::doc_text(data.description.as_deref(), data.example.as_ref());
         if let ReferenceOr::Item(schema) = schema {
             if let Some(default) = &schema.schema_data.default {
@@ -362,6 +237,7 @@ fn operation_def(
         params.push(Param {
             wire_name: data.name.clone(),
             rust_name: param_names.claim(names::snake(&data.name)),
+            pointer: parameter_pointer.to_string(),
             location,
             ty,
             required: data.required || location == Location::Path,
@@ -402,6 +278,7 @@ fn operation_def(
     };
     let success = success_type(api, types, &prefix, operation, pointer)?;
     Ok(OperationDef {
+        pointer: pointer.to_string(),
         method_name: names::snake(&id),
         static_name: String::new(),
         builder_name: String::new(),

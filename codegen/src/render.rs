@@ -6,10 +6,10 @@ use quote::quote;
 use crate::docs;
 use crate::error::Error;
 use crate::features::FeaturePlan;
-use crate::operations::{
-    Api, Body, ErrorBody, Group, Location, OperationDef, Page, Param, Success,
+use crate::model::{
+    Api, Body, EnumDef, ErrorBody, Field, Group, Location, Model, OperationDef, Page, Param, RType,
+    StructDef, Success, TypeDef, UnionDef,
 };
-use crate::types::{EnumDef, RType, StructDef, TypeDef, TypeSpace, UnionDef};
 
 /// What every generated file needs to know about the crate it belongs to.
 pub(crate) struct CrateInfo {
@@ -140,16 +140,12 @@ fn space_items(code: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // models.rs
 
-pub(crate) fn models_file(
-    info: &CrateInfo,
-    types: &TypeSpace<'_>,
-    api: &Api,
-    plan: &FeaturePlan,
-) -> Result<String, Error> {
-    let definitions = types.defs().iter().map(|(name, def)| {
+pub(crate) fn models_file(info: &CrateInfo, model: &Model) -> Result<String, Error> {
+    let (api, plan) = (&model.api, &model.features);
+    let definitions = model.types.iter().map(|(name, def)| {
         let cfg = plan.cfg_for_type(name);
         match def {
-            TypeDef::Struct(s) => struct_tokens(s, types, &cfg),
+            TypeDef::Struct(s) => struct_tokens(s, model, &cfg),
             TypeDef::Enum(e) => enum_tokens(e, &cfg),
             TypeDef::Union(u) => union_tokens(u, &cfg),
             TypeDef::Alias(a) => {
@@ -254,7 +250,7 @@ fn serde_camel_case(field: &str) -> String {
         .unwrap_or_default()
 }
 
-fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> TokenStream {
+fn struct_tokens(def: &StructDef, model: &Model, cfg: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(&def.doc, def.deprecated);
     let camel_matches = def
@@ -272,8 +268,7 @@ fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> T
         let field_name = ident(&field.rust_name);
         let ty = type_tokens(&field.ty, Scope::Models);
         let doc = docs::attributes(&field.doc);
-        let deprecated =
-            deprecated_attribute(field.deprecated || field_uses_deprecated(&field.ty, types));
+        let deprecated = deprecated_attribute(field.deprecated || model.uses_deprecated(&field.ty));
         let mut serde = Vec::new();
         let expected = if use_camel {
             serde_camel_case(&field.rust_name)
@@ -311,45 +306,50 @@ fn struct_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> T
     } else {
         TokenStream::new()
     };
-    let constructor = (!def.derive_default).then(|| constructor_tokens(def, types, cfg));
+    let constructor = (!def.derive_default).then(|| constructor_tokens(def, model));
+    let setters = def.setter_fields().map(|field| setter_tokens(field, model));
     quote! {
         #cfg
         #doc
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         #rename_all
         pub struct #name {
             #(#fields)*
             #additional
         }
 
-        #constructor
+        #cfg
+        impl #name {
+            #constructor
+            #(#setters)*
+        }
     }
 }
 
-/// `new(required...)` for a struct that cannot derive `Default` (a required enum or date):
-/// without it, every optional field would have to be spelled out as `None`.
-fn constructor_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream) -> TokenStream {
-    let required: Vec<_> = def
-        .fields
-        .iter()
-        .filter(|f| !matches!(f.ty, RType::Option(_)))
-        .collect();
-    let args = required.iter().map(|f| {
+/// `new(...)` taking the fields decided by `TypeSpace::finish`; every other field starts
+/// empty (`None`) or at its type's default.
+fn constructor_tokens(def: &StructDef, model: &Model) -> TokenStream {
+    let taken: Vec<&Field> = def.constructor.iter().map(|&i| &def.fields[i]).collect();
+    let args = taken.iter().map(|f| {
         let name = ident(&f.rust_name);
-        match &f.ty {
-            RType::String => quote!(#name: impl Into<String>),
-            other => {
-                let ty = type_tokens(other, Scope::Models);
-                quote!(#name: #ty)
-            }
-        }
+        let ty = argument_tokens(&f.ty);
+        quote!(#name: #ty)
     });
     let inits = def.fields.iter().map(|f| {
         let name = ident(&f.rust_name);
-        match &f.ty {
-            RType::Option(_) => quote!(#name: None),
-            RType::String => quote!(#name: #name.into()),
-            _ => quote!(#name),
+        if taken.iter().any(|t| t.rust_name == f.rust_name) {
+            match &f.ty {
+                RType::Option(_) | RType::Boxed(_) | RType::String => {
+                    let value = field_value(&f.ty, quote!(#name));
+                    quote!(#name: #value)
+                }
+                _ => quote!(#name),
+            }
+        } else if matches!(f.ty, RType::Option(_)) {
+            quote!(#name: None)
+        } else {
+            quote!(#name: Default::default())
         }
     });
     let additional = def
@@ -360,47 +360,80 @@ fn constructor_tokens(def: &StructDef, types: &TypeSpace<'_>, cfg: &TokenStream)
     let touches_deprecated = def
         .fields
         .iter()
-        .any(|f| f.deprecated || field_uses_deprecated(&f.ty, types));
+        .any(|f| f.deprecated || model.uses_deprecated(&f.ty));
     let allow = touches_deprecated.then(|| quote!(#[allow(deprecated)]));
-    let name = ident(&def.name);
-    let arguments_doc = if required.is_empty() {
-        String::new()
-    } else {
-        let list: Vec<String> = required
-            .iter()
-            .map(|f| format!("`{}`", f.rust_name))
-            .collect();
+    let list: Vec<String> = taken.iter().map(|f| format!("`{}`", f.rust_name)).collect();
+    let doc = if def.input {
         format!(
-            " Takes the required fields in schema order: {}.",
+            " A value with the required fields ({}); set the others with the `with_*` methods.",
+            list.join(", ")
+        )
+    } else {
+        format!(
+            " A value with the fields that have no default ({}); set the others with the `with_*` methods.",
             list.join(", ")
         )
     };
-    let doc = format!(" A value with every optional field empty.{arguments_doc}");
-    let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let too_many = (taken.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
-        #cfg
-        impl #name {
-            #[doc = #doc]
-            #allow
-            #too_many
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits,)* #additional }
-            }
+        #[doc = #doc]
+        #allow
+        #too_many
+        pub fn new(#(#args),*) -> Self {
+            Self { #(#inits,)* #additional }
         }
     }
 }
 
-/// A field whose type is deprecated is deprecated too: it exists only to carry that type.
-fn field_uses_deprecated(ty: &RType, types: &TypeSpace<'_>) -> bool {
-    let mut names = std::collections::BTreeSet::new();
-    ty.all_names(&mut names);
-    names.iter().any(|name| match types.get(name) {
-        Some(TypeDef::Struct(d)) => d.deprecated,
-        Some(TypeDef::Enum(d)) => d.deprecated,
-        Some(TypeDef::Union(d)) => d.deprecated,
-        Some(TypeDef::Alias(d)) => d.deprecated,
-        None => false,
-    })
+/// `with_<field>(value)`: sets one field and returns the value, so a value reads as one chain.
+fn setter_tokens(field: &Field, model: &Model) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let setter = ident(&format!(
+        "with_{}",
+        field.rust_name.trim_start_matches("r#")
+    ));
+    let argument = argument_tokens(&field.ty);
+    let value = field_value(&field.ty, quote!(value));
+    let deprecated = field.deprecated || model.uses_deprecated(&field.ty);
+    let attributes = deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
+    let doc = format!(
+        " Sets [`{0}`](Self::{0}).",
+        field.rust_name.trim_start_matches("r#")
+    );
+    quote! {
+        #[doc = #doc]
+        #attributes
+        pub fn #setter(mut self, value: #argument) -> Self {
+            self.#name = #value;
+            self
+        }
+    }
+}
+
+/// What a constructor or setter takes for a field of type `ty`: the value itself, without the
+/// `Option` or `Box` the field stores it in; text as `impl Into<String>`.
+fn argument_tokens(ty: &RType) -> TokenStream {
+    match ty {
+        RType::Option(inner) | RType::Boxed(inner) => argument_tokens(inner),
+        RType::String => quote!(impl Into<String>),
+        other => type_tokens(other, Scope::Models),
+    }
+}
+
+/// `argument` (taken as [`argument_tokens`] says) turned into the field's type `ty`.
+fn field_value(ty: &RType, argument: TokenStream) -> TokenStream {
+    match ty {
+        RType::Option(inner) => {
+            let inner = field_value(inner, argument);
+            quote!(Some(#inner))
+        }
+        RType::Boxed(inner) => {
+            let inner = field_value(inner, argument);
+            quote!(Box::new(#inner))
+        }
+        RType::String => quote!(#argument.into()),
+        _ => argument,
+    }
 }
 
 fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
@@ -439,6 +472,7 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
         #cfg
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the client does not know; kept as sent.
@@ -536,6 +570,7 @@ fn union_tokens(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
         #doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -685,6 +720,7 @@ fn error_body_tokens(body: &ErrorBody, cfg: &TokenStream) -> TokenStream {
         #cfg
         /// The documented error responses, by status.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }

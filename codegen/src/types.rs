@@ -12,6 +12,7 @@ use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, 
 
 use crate::docs;
 use crate::error::{Error, Pointer};
+use crate::model::{AliasDef, EnumDef, EnumVariant, Field, RType, StructDef, TypeDef, UnionDef};
 use crate::names::{self, Namespace};
 
 /// Names a generated crate's prelude already uses; a schema called `String` becomes `String2`.
@@ -40,150 +41,6 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Copy",
 ];
 
-/// A Rust type as the generator thinks of it, rendered to tokens by `render`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum RType {
-    String,
-    Bool,
-    I32,
-    I64,
-    F32,
-    F64,
-    Date,
-    DateTime,
-    Uuid,
-    /// A file upload part (`format: binary` in a multipart body).
-    File,
-    /// Any JSON value.
-    Json,
-    /// A JSON object with arbitrary keys and values.
-    JsonObject,
-    Named(String),
-    Vec(Box<RType>),
-    Map(Box<RType>),
-    Option(Box<RType>),
-    Boxed(Box<RType>),
-    OneOrMany(Box<RType>),
-}
-
-impl RType {
-    /// Whether a `Default` value exists for this type (for deriving `Default` on structs).
-    fn has_default(&self, defs: &BTreeMap<String, TypeDef>) -> bool {
-        match self {
-            RType::Named(name) => defs.get(name).is_some_and(TypeDef::has_default_marker),
-            RType::Boxed(inner) => inner.has_default(defs),
-            RType::File | RType::OneOrMany(_) | RType::DateTime | RType::Date => false,
-            _ => true,
-        }
-    }
-
-    /// The named types this type contains without an allocation in between, which matters
-    /// for recursion (`Vec` and maps already break a cycle; a plain field or `Option` does not).
-    fn direct_names(&self, out: &mut Vec<String>) {
-        match self {
-            RType::Named(name) => out.push(name.clone()),
-            RType::Option(inner) | RType::OneOrMany(inner) => inner.direct_names(out),
-            _ => {}
-        }
-    }
-
-    /// Every named type mentioned, at any depth.
-    pub(crate) fn all_names(&self, out: &mut BTreeSet<String>) {
-        match self {
-            RType::Named(name) => {
-                out.insert(name.clone());
-            }
-            RType::Vec(inner)
-            | RType::Map(inner)
-            | RType::Option(inner)
-            | RType::Boxed(inner)
-            | RType::OneOrMany(inner) => inner.all_names(out),
-            _ => {}
-        }
-    }
-}
-
-/// A type the generated crate defines.
-#[derive(Debug, Clone)]
-pub(crate) enum TypeDef {
-    Struct(StructDef),
-    Enum(EnumDef),
-    Union(UnionDef),
-    Alias(AliasDef),
-}
-
-impl TypeDef {
-    fn has_default_marker(&self) -> bool {
-        match self {
-            TypeDef::Struct(d) => d.derive_default,
-            TypeDef::Enum(d) => d.default.is_some(),
-            TypeDef::Union(_) => false,
-            TypeDef::Alias(d) => d.default_possible,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct StructDef {
-    pub name: String,
-    pub doc: String,
-    pub deprecated: bool,
-    pub fields: Vec<Field>,
-    /// Type of extra keys when the schema allows `additionalProperties`.
-    pub additional: Option<RType>,
-    pub derive_default: bool,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Field {
-    pub wire_name: String,
-    pub rust_name: String,
-    /// The full field type, `Option` included when the field may be absent or null.
-    pub ty: RType,
-    /// Required by the schema: always serialised, even when `None` (nullable).
-    pub required: bool,
-    pub doc: String,
-    pub deprecated: bool,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct EnumDef {
-    pub name: String,
-    pub doc: String,
-    pub deprecated: bool,
-    pub variants: Vec<EnumVariant>,
-    /// Variant holding a value this client does not know yet.
-    pub fallback: String,
-    /// Index of the variant named by the schema's `default`.
-    pub default: Option<usize>,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct EnumVariant {
-    pub wire: String,
-    pub rust_name: String,
-    pub doc: String,
-}
-
-/// `oneOf`/`anyOf`: the first variant that decodes wins.
-#[derive(Debug, Clone)]
-pub(crate) struct UnionDef {
-    pub name: String,
-    pub doc: String,
-    pub deprecated: bool,
-    pub variants: Vec<(String, RType)>,
-}
-
-/// A component schema that is not an object or enum, e.g. `type: array`.
-#[derive(Debug, Clone)]
-pub(crate) struct AliasDef {
-    pub name: String,
-    pub doc: String,
-    pub deprecated: bool,
-    pub ty: RType,
-    pub default_possible: bool,
-}
-
 /// Every type of the crate, built from component schemas and from inline schemas met while
 /// generating operations.
 pub(crate) struct TypeSpace<'a> {
@@ -192,11 +49,6 @@ pub(crate) struct TypeSpace<'a> {
     /// Component schema key -> Rust type name.
     components: BTreeMap<String, String>,
     defs: BTreeMap<String, TypeDef>,
-    /// Inline string enums by their values, to define each distinct one once.
-    inline_enums: BTreeMap<Vec<String>, String>,
-    /// For each set of inline enum values, the property or parameter name most places give
-    /// it: the name of the one shared definition.
-    enum_names: BTreeMap<Vec<String>, String>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -207,8 +59,6 @@ impl<'a> TypeSpace<'a> {
             names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
             components: BTreeMap::new(),
             defs: BTreeMap::new(),
-            inline_enums: BTreeMap::new(),
-            enum_names: preferred_enum_names(api),
         };
         let schemas = api.components.as_ref().map(|c| &c.schemas);
         for key in schemas.into_iter().flat_map(|s| s.keys()) {
@@ -224,22 +74,14 @@ impl<'a> TypeSpace<'a> {
         Ok(space)
     }
 
-    /// Number of component schemas (each of which has a Rust type).
-    pub(crate) fn component_count(&self) -> usize {
-        self.components.len()
-    }
-
-    /// Component schema key -> Rust type name (used by `contract` to decode component examples).
-    pub(crate) fn component_names(&self) -> &BTreeMap<String, String> {
-        &self.components
-    }
-
-    pub(crate) fn defs(&self) -> &BTreeMap<String, TypeDef> {
-        &self.defs
-    }
-
+    /// The type called `name`, if defined yet.
     pub(crate) fn get(&self, name: &str) -> Option<&TypeDef> {
         self.defs.get(name)
+    }
+
+    /// The defined types by name, and component schema key -> type name.
+    pub(crate) fn into_parts(self) -> (BTreeMap<String, TypeDef>, BTreeMap<String, String>) {
+        (self.defs, self.components)
     }
 
     fn define_component(
@@ -262,6 +104,7 @@ impl<'a> TypeSpace<'a> {
             let default_possible = ty.has_default(&self.defs);
             let alias = AliasDef {
                 name: name.to_owned(),
+                pointer: pointer.to_string(),
                 doc,
                 deprecated,
                 ty,
@@ -281,23 +124,6 @@ impl<'a> TypeSpace<'a> {
         pointer: &Pointer,
     ) -> Result<RType, Error> {
         self.schema_type_named(schema, &Naming::hint(hint), pointer)
-    }
-
-    /// Like [`schema_type`](Self::schema_type) for the value of a property or parameter:
-    /// `short` (its own name) is what an inline enum shared by several places is called.
-    pub(crate) fn member_type(
-        &mut self,
-        schema: &ReferenceOr<Schema>,
-        hint: &str,
-        short: &str,
-        pointer: &Pointer,
-    ) -> Result<RType, Error> {
-        let naming = Naming {
-            text: hint.to_owned(),
-            claimed: false,
-            short: Some(names::camel(short)),
-        };
-        self.schema_type_named(schema, &naming, pointer)
     }
 
     pub(crate) fn boxed_schema_type(
@@ -343,7 +169,7 @@ impl<'a> TypeSpace<'a> {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
                 if !values.is_empty() {
-                    return Ok(self.define_enum(name, schema, values, doc));
+                    return Ok(self.define_enum(name, schema, values, doc, pointer));
                 }
                 Ok(string_type(s.format.as_str_opt()))
             }
@@ -426,15 +252,17 @@ impl<'a> TypeSpace<'a> {
         let naming_is_component = name.claimed;
         let name = self.claim(name);
         let fields = self.fields(&name, properties, required, pointer)?;
-        let derive_default = fields.iter().all(|f| f.ty.has_default(&self.defs));
         let deprecated = deprecated && naming_is_component;
         let def = StructDef {
             name: name.clone(),
+            pointer: pointer.to_string(),
             doc,
             deprecated,
             fields,
             additional: additional_type,
-            derive_default,
+            input: false,
+            derive_default: false,
+            constructor: Vec::new(),
         };
         self.defs.insert(name.clone(), TypeDef::Struct(def));
         Ok(RType::Named(name))
@@ -452,7 +280,7 @@ impl<'a> TypeSpace<'a> {
         for (wire_name, property) in properties {
             let property_pointer = pointer.join("properties").join(wire_name);
             let hint = format!("{parent}{}", names::camel(wire_name));
-            let ty = self.member_type(&unbox(property), &hint, wire_name, &property_pointer)?;
+            let ty = self.schema_type(&unbox(property), &hint, &property_pointer)?;
             let (doc, deprecated, nullable) = match property {
                 ReferenceOr::Item(schema) => {
                     let data = &schema.schema_data;
@@ -471,6 +299,7 @@ impl<'a> TypeSpace<'a> {
             fields.push(Field {
                 wire_name: wire_name.clone(),
                 rust_name,
+                pointer: property_pointer.to_string(),
                 ty,
                 required: is_required,
                 doc,
@@ -486,38 +315,11 @@ impl<'a> TypeSpace<'a> {
         schema: &Schema,
         values: Vec<String>,
         doc: String,
+        pointer: &Pointer,
     ) -> RType {
         // An inline schema's `deprecated` is about the property it defines; the field says so.
         let deprecated = schema.schema_data.deprecated && name.claimed;
-        if !name.claimed {
-            // The same inline enum repeated across a document (country codes, genders) is
-            // defined once; each place keeps its own name as an alias, so that names stay
-            // stable when the set of places changes.
-            if let Some(shared) = self.inline_enums.get(&values).cloned() {
-                let alias = self.claim(name);
-                let doc = format!("The same values as [`{shared}`].");
-                let def = AliasDef {
-                    name: alias.clone(),
-                    doc,
-                    deprecated: false,
-                    ty: RType::Named(shared),
-                    default_possible: false,
-                };
-                self.defs.insert(alias.clone(), TypeDef::Alias(def));
-                return RType::Named(alias);
-            }
-        }
-        let preferred = name
-            .short
-            .as_ref()
-            .map(|short| self.enum_names.get(&values).unwrap_or(short).clone());
-        let name = match (preferred, name.claimed) {
-            (Some(short), false) if !self.names.is_taken(&short) => self.names.claim(short),
-            _ => self.claim(name),
-        };
-        if !self.inline_enums.contains_key(&values) {
-            self.inline_enums.insert(values.clone(), name.clone());
-        }
+        let name = self.claim(name);
         let descriptions = schema
             .schema_data
             .extensions
@@ -549,6 +351,7 @@ impl<'a> TypeSpace<'a> {
             .and_then(|d| values.iter().position(|v| v == d));
         let def = EnumDef {
             name: name.clone(),
+            pointer: pointer.to_string(),
             doc,
             deprecated,
             variants,
@@ -694,6 +497,7 @@ impl<'a> TypeSpace<'a> {
         }
         let def = UnionDef {
             name: name.clone(),
+            pointer: pointer.to_string(),
             doc,
             deprecated,
             variants,
@@ -795,7 +599,7 @@ impl<'a> TypeSpace<'a> {
             _ if !strings.is_empty()
                 && any.enumeration.iter().all(|v| v.is_string() || v.is_null()) =>
             {
-                Ok(self.define_enum(name, schema, strings, doc))
+                Ok(self.define_enum(name, schema, strings, doc, pointer))
             }
             Some("string") => Ok(string_type(any.format.as_deref())),
             Some("integer") => Ok(integer_type(any.format.as_deref())),
@@ -867,11 +671,14 @@ impl<'a> TypeSpace<'a> {
         ))
     }
 
-    /// Boxes every field and variant that would otherwise make a type contain itself.
-    /// Checks what can only be judged once every type is defined: no alias may stand for
-    /// itself (`A: {$ref: B}`, `B: {$ref: A}` describes no value), and which structs can
-    /// derive `Default` (that depends on types defined after them).
-    pub(crate) fn finish(&mut self) -> Result<(), Error> {
+    /// Checks and decides what can only be judged once every type is defined: no alias may
+    /// stand for itself (`A: {$ref: B}`, `B: {$ref: A}` describes no value); which structs
+    /// requests carry (reachable from `request_types`); and how each struct is built, which
+    /// depends on types defined after it (see [`decide_construction`](Self::decide_construction)).
+    pub(crate) fn finish<'t>(
+        &mut self,
+        request_types: impl IntoIterator<Item = &'t RType>,
+    ) -> Result<(), Error> {
         let base = Pointer::root().join("components").join("schemas");
         for (key, name) in &self.components {
             let mut current = name.clone();
@@ -897,17 +704,58 @@ impl<'a> TypeSpace<'a> {
                 }
             }
         }
+        self.mark_inputs(request_types);
+        self.decide_construction();
+        Ok(())
+    }
+
+    /// Marks every struct a request can carry, at any depth, as an input.
+    fn mark_inputs<'t>(&mut self, request_types: impl IntoIterator<Item = &'t RType>) {
+        let mut pending = BTreeSet::new();
+        request_types
+            .into_iter()
+            .for_each(|ty| ty.all_names(&mut pending));
+        let mut seen = BTreeSet::new();
+        while let Some(name) = pending.pop_first() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            match self.defs.get_mut(&name) {
+                Some(TypeDef::Struct(s)) => {
+                    s.input = true;
+                    s.fields.iter().for_each(|f| f.ty.all_names(&mut pending));
+                    if let Some(additional) = &s.additional {
+                        additional.all_names(&mut pending);
+                    }
+                }
+                Some(TypeDef::Union(u)) => u
+                    .variants
+                    .iter()
+                    .for_each(|(_, ty)| ty.all_names(&mut pending)),
+                Some(TypeDef::Alias(a)) => a.ty.all_names(&mut pending),
+                Some(TypeDef::Enum(_)) | None => {}
+            }
+        }
+    }
+
+    /// How users build each struct, so that additions upstream stay additions in Rust:
+    ///
+    /// - an *input* (a type sent in requests) has `new` taking its required fields, and
+    ///   `Default` only when it has none: a value missing a required field does not compile;
+    /// - a type only ever received has `Default` (for tests and mocks) when every field type
+    ///   has one, else `new` taking just the fields no default exists for (a date-time, an enum
+    ///   without a documented default). A required property added to it upstream is then a
+    ///   new field and a new setter, not a new constructor argument.
+    ///
+    /// Every field `new` does not take gets a chainable `with_*` setter.
+    fn decide_construction(&mut self) {
         // Fixpoint: deriving Default becomes possible as more types turn out to have it.
         loop {
-            let mut changed = false;
             let candidates: Vec<String> = self
                 .defs
                 .iter()
                 .filter_map(|(name, def)| match def {
-                    TypeDef::Struct(s)
-                        if !s.derive_default
-                            && s.fields.iter().all(|f| f.ty.has_default(&self.defs)) =>
-                    {
+                    TypeDef::Struct(s) if !s.derive_default && self.can_derive_default(s) => {
                         Some(name.clone())
                     }
                     TypeDef::Alias(a) if !a.default_possible && a.ty.has_default(&self.defs) => {
@@ -916,20 +764,45 @@ impl<'a> TypeSpace<'a> {
                     _ => None,
                 })
                 .collect();
+            if candidates.is_empty() {
+                break;
+            }
             for name in candidates {
-                changed = true;
                 match self.defs.get_mut(&name) {
                     Some(TypeDef::Struct(s)) => s.derive_default = true,
                     Some(TypeDef::Alias(a)) => a.default_possible = true,
                     _ => {}
                 }
             }
-            if !changed {
-                return Ok(());
+        }
+        let constructors: Vec<(String, Vec<usize>)> = self
+            .defs
+            .iter()
+            .filter_map(|(name, def)| match def {
+                TypeDef::Struct(s) if !s.derive_default => {
+                    let taken = s.fields.iter().enumerate().filter(|(_, f)| {
+                        !matches!(f.ty, RType::Option(_))
+                            && (s.input || !f.ty.has_default(&self.defs))
+                    });
+                    Some((name.clone(), taken.map(|(index, _)| index).collect()))
+                }
+                _ => None,
+            })
+            .collect();
+        for (name, constructor) in constructors {
+            if let Some(TypeDef::Struct(s)) = self.defs.get_mut(&name) {
+                s.constructor = constructor;
             }
         }
     }
 
+    fn can_derive_default(&self, def: &StructDef) -> bool {
+        let required_input =
+            def.input && def.fields.iter().any(|f| !matches!(f.ty, RType::Option(_)));
+        !required_input && def.fields.iter().all(|f| f.ty.has_default(&self.defs))
+    }
+
+    /// Boxes every field and variant that would otherwise make a type contain itself.
     pub(crate) fn break_cycles(&mut self) {
         let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (name, def) in &self.defs {
@@ -983,115 +856,11 @@ impl<'a> TypeSpace<'a> {
     }
 }
 
-/// Counts, for every inline string enum that is the value of a property or parameter, the
-/// names it appears under, and picks the most frequent (ties: alphabetical), so that a shared
-/// enum is called what most of its places call it (`amendmentConfigurationStatus`), whichever
-/// place the generator happens to meet first.
-fn preferred_enum_names(api: &OpenAPI) -> BTreeMap<Vec<String>, String> {
-    fn visit(schema: &Schema, counts: &mut BTreeMap<Vec<String>, BTreeMap<String, usize>>) {
-        let properties = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => Some(&object.properties),
-            SchemaKind::Any(any) => Some(&any.properties),
-            _ => None,
-        };
-        for (name, child) in properties.into_iter().flatten() {
-            if let ReferenceOr::Item(child) = child {
-                if let Some(values) = inline_enum_values(child) {
-                    *counts
-                        .entry(values)
-                        .or_default()
-                        .entry(names::camel(name))
-                        .or_default() += 1;
-                }
-                visit(child, counts);
-            }
-        }
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::Array(array)) => {
-                if let Some(ReferenceOr::Item(items)) = &array.items {
-                    visit(items, counts);
-                }
-            }
-            SchemaKind::AllOf { all_of: parts }
-            | SchemaKind::OneOf { one_of: parts }
-            | SchemaKind::AnyOf { any_of: parts } => {
-                parts
-                    .iter()
-                    .filter_map(|p| p.as_item())
-                    .for_each(|part| visit(part, counts));
-            }
-            _ => {}
-        }
-    }
-    let mut counts = BTreeMap::new();
-    let components = api.components.iter().flat_map(|c| c.schemas.values());
-    components
-        .filter_map(|s| s.as_item())
-        .for_each(|schema| visit(schema, &mut counts));
-    for (_, _, operation) in api.operations() {
-        for parameter in operation.parameters.iter().filter_map(|p| p.as_item()) {
-            let data = parameter.parameter_data_ref();
-            if let openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) =
-                &data.format
-            {
-                if let Some(values) = inline_enum_values(schema) {
-                    *counts
-                        .entry(values)
-                        .or_default()
-                        .entry(names::camel(&data.name))
-                        .or_default() += 1;
-                }
-            }
-        }
-        let bodies = operation
-            .request_body
-            .iter()
-            .filter_map(|b| b.as_item())
-            .flat_map(|b| b.content.values());
-        let responses = operation
-            .responses
-            .responses
-            .values()
-            .filter_map(|r| r.as_item())
-            .flat_map(|r| r.content.values());
-        for media in bodies.chain(responses) {
-            if let Some(ReferenceOr::Item(schema)) = &media.schema {
-                visit(schema, &mut counts);
-            }
-        }
-    }
-    counts
-        .into_iter()
-        .filter_map(|(values, names)| {
-            let best = names
-                .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
-            Some((values, best.0.clone()))
-        })
-        .collect()
-}
-
-/// The values of a schema that `schema_type` turns into a string enum.
-fn inline_enum_values(schema: &Schema) -> Option<Vec<String>> {
-    let values: Vec<String> = match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
-        SchemaKind::Any(any) if any.enumeration.iter().all(|v| v.is_string() || v.is_null()) => any
-            .enumeration
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
-        _ => Vec::new(),
-    };
-    (!values.is_empty()).then_some(values)
-}
-
 /// The name for a type the schema may need: already claimed (a component), or a hint to
 /// claim a unique name from when a definition is actually made.
 struct Naming {
     text: String,
     claimed: bool,
-    /// The property or parameter name alone, for types shared by several places.
-    short: Option<String>,
 }
 
 impl Naming {
@@ -1099,7 +868,6 @@ impl Naming {
         Naming {
             text: name.to_owned(),
             claimed: true,
-            short: None,
         }
     }
 
@@ -1107,7 +875,6 @@ impl Naming {
         Naming {
             text: hint.to_owned(),
             claimed: false,
-            short: None,
         }
     }
 }

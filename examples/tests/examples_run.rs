@@ -177,16 +177,17 @@ async fn self_service_submits_when_the_studio_allows_changes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn self_service_handles_a_409_by_showing_what_is_pending() {
+    use models::OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as ContactStatus;
+
     let mock = MockServer::start().await;
-    let contact_data = |pending| models::OpenApiV1CustomerDataDtoCustomerContactData {
-        email: Some("old@example.com".into()),
-        phone_private: None,
-        phone_private_mobile: Some("+49 151 0000000".into()),
-        phone_business: None,
-        phone_business_mobile: None,
-        amendment_configuration_status:
-            models::AmendmentConfigurationStatus::ChangesRequireVerification,
-        pending_amendment: pending,
+    let contact_data = |pending| {
+        let mut data = models::OpenApiV1CustomerDataDtoCustomerContactData::new(
+            ContactStatus::ChangesRequireVerification,
+        )
+        .with_email("old@example.com")
+        .with_phone_private_mobile("+49 151 0000000");
+        data.pending_amendment = pending;
+        data
     };
     let service = mock.customers_self_service();
     // First read: nothing pending. Meanwhile another device submits a change, so the POST is
@@ -197,27 +198,20 @@ async fn self_service_handles_a_409_by_showing_what_is_pending() {
         .up_to_n_times(1)
         .expect(1)
         .await;
-    let expected_change = models::CustomerContactData {
-        email: Some("new@example.com".into()),
-        phone_private_mobile: Some("+49 151 0000000".into()),
-        ..Default::default()
-    };
+    let expected_change = models::CustomerContactData::default()
+        .with_email("new@example.com")
+        .with_phone_private_mobile("+49 151 0000000");
     service
         .create_customer_contact_data_amendment(7, &expected_change)
         .fails(
             409,
-            &models::ErrorResponse {
-                error_message: "An amendment is already pending".into(),
-                ..Default::default()
-            },
+            &models::ErrorResponse::default().with_error_message("An amendment is already pending"),
         )
         .expect(1)
         .await;
-    let pending = models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData {
-        id: Some(99),
-        email: Some("other@example.com".into()),
-        ..Default::default()
-    };
+    let pending = models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData::default()
+        .with_id(99)
+        .with_email("other@example.com");
     service
         .get_customer_contact_data(7)
         .returns(&contact_data(Some(pending)))

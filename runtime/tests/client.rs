@@ -1053,7 +1053,9 @@ async fn tracing_names_the_template_and_never_the_key() {
 
     let log = recorder.log.lock().unwrap().join("\n");
     assert!(
-        log.contains("span api.request: operation=getCustomer method=GET path=/v1/customers/{customerId}"),
+        log.contains(
+            "span api.request: operation=getCustomer method=GET path=/v1/customers/{customerId}"
+        ),
         "{log}"
     );
     assert!(log.contains("record: status=503"), "{log}");

@@ -1,357 +1,700 @@
-//! Comparing two shapes at one place, member by member, and judging each difference.
+//! Two models in, the changes of the generated crate's public API out.
+//!
+//! Every judgement is about Rust: a field of a `#[non_exhaustive]` struct may come and go
+//! without breaking a struct literal (there are none outside the crate), a constructor's
+//! arguments may not change, and so on. See the crate docs for the rule.
 
-use crate::report::{Change, ChangeKind, Location, Severity};
-use crate::schema::{ObjectShape, Property, Shape};
+use std::collections::BTreeMap;
 
-/// The changes found so far.
+use codegen::model::{
+    Body, EnumDef, ErrorBody, Group, Model, OperationDef, RType, StructDef, TypeDef, UnionDef,
+};
+
+use crate::report::{Change, ChangeKind, Item, Severity};
+
+use ChangeKind::*;
+use Severity::{Breaking, NonBreaking};
+
+/// Every change from `old` to `new`, unsorted.
+pub(crate) fn changes(old: &Model, new: &Model) -> Vec<Change> {
+    let mut out = Changes::default();
+    types(old, new, &mut out);
+    error_bodies(old, new, &mut out);
+    groups(old, new, &mut out);
+    features(old, new, &mut out);
+    out.0
+}
+
 #[derive(Default)]
-pub(crate) struct Differ {
-    pub changes: Vec<Change>,
-}
+struct Changes(Vec<Change>);
 
-/// Where a comparison happens, and what that place implies for severity.
-#[derive(Clone)]
-pub(crate) struct Site {
-    pub location: Location,
-    /// The kind for "the type here changed": it depends on what the place is (a parameter, a
-    /// body, a response, a schema, a property).
-    pub type_kind: ChangeKind,
-    /// Values of this place are sent in requests, so a newly required member must be supplied.
-    pub in_request: bool,
-}
-
-impl Site {
-    fn member(&self, segment: &str) -> Site {
-        Site {
-            location: self.location.child(segment),
-            type_kind: self.type_kind,
-            in_request: self.in_request,
-        }
-    }
-
-    fn property(&self, name: &str) -> Site {
-        Site {
-            location: self.location.child(name),
-            type_kind: ChangeKind::PropertyTypeChanged,
-            in_request: self.in_request,
-        }
-    }
-}
-
-/// What the members of an object become in the generated client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Members {
-    /// Struct fields: `Option<T>` when not required or nullable, `T` otherwise.
-    Fields,
-    /// Parts of a multipart form: a required part is an argument of the method, an optional
-    /// one a setter on the request builder; nullability plays no part.
-    Parts,
-}
-
-impl Members {
-    fn optional(self, required: bool, nullable: bool) -> bool {
-        match self {
-            Members::Fields => !required || nullable,
-            Members::Parts => !required,
-        }
-    }
-
-    fn noun(self) -> &'static str {
-        match self {
-            Members::Fields => "field",
-            Members::Parts => "part",
-        }
-    }
-}
-
-impl Differ {
-    pub(crate) fn push(
+impl Changes {
+    fn push(
         &mut self,
         kind: ChangeKind,
-        location: &Location,
+        item: Item,
         severity: Severity,
         detail: impl Into<String>,
+        cause: &str,
     ) {
-        self.changes.push(Change {
+        self.0.push(Change {
             kind,
-            location: location.clone(),
-            detail: detail.into(),
+            item,
             severity,
+            detail: detail.into(),
+            cause: cause.to_owned(),
         });
     }
 
-    /// Compares the types at one place: inline objects and enums member by member, anything
-    /// else as a whole.
-    pub(crate) fn shapes(&mut self, old: &Shape, new: &Shape, site: &Site) {
-        match (old, new) {
-            (Shape::Object(old), Shape::Object(new)) => {
-                self.objects(old, new, site, Members::Fields)
-            }
-            (Shape::Enum(old), Shape::Enum(new)) => self.enums(old, new, &site.location),
-            (Shape::Array(old_item), Shape::Array(new_item)) => {
-                self.inner(old_item, new_item, "[]", (old, new), site)
-            }
-            (Shape::OneOrMany(old_item), Shape::OneOrMany(new_item)) => {
-                self.inner(old_item, new_item, "[]", (old, new), site)
-            }
-            (Shape::Map(old_value), Shape::Map(new_value)) => {
-                self.inner(old_value, new_value, "{}", (old, new), site)
-            }
-            _ => self.whole(old, new, site),
+    /// A deprecation the new side adds (removing one breaks nothing and is not reported).
+    fn deprecation(&mut self, before: bool, after: bool, item: Item, cause: &str) {
+        if after && !before {
+            self.push(
+                Deprecated,
+                item,
+                NonBreaking,
+                "now `#[deprecated]`: uses warn",
+                cause,
+            );
         }
     }
+}
 
-    /// Items of arrays or values of maps: entered only when both are inline types, so that
-    /// `array of integer(int32)` -> `array of integer(int64)` reads as one change of the
-    /// parameter or field rather than of its items.
-    fn inner(
-        &mut self,
-        old: &Shape,
-        new: &Shape,
-        segment: &str,
-        whole: (&Shape, &Shape),
-        site: &Site,
+/// One item matched by key between the old and the new side.
+enum Pair<'a, T> {
+    Removed(&'a T),
+    Added(&'a T),
+    Both(&'a T, &'a T),
+}
+
+/// Matches `old` and `new` items by key: removed and kept ones in old order, then added ones.
+fn pairs<'a, K: Ord, T>(
+    old: impl IntoIterator<Item = (K, &'a T)>,
+    new: impl IntoIterator<Item = (K, &'a T)>,
+) -> Vec<Pair<'a, T>> {
+    let old: BTreeMap<K, &T> = old.into_iter().collect();
+    let new: BTreeMap<K, &T> = new.into_iter().collect();
+    let mut pairs: Vec<Pair<'a, T>> = old
+        .iter()
+        .map(|(key, &before)| match new.get(key) {
+            Some(&after) => Pair::Both(before, after),
+            None => Pair::Removed(before),
+        })
+        .collect();
+    let added = new.iter().filter(|(key, _)| !old.contains_key(key));
+    pairs.extend(added.map(|(_, after)| Pair::Added(*after)));
+    pairs
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+fn types(old: &Model, new: &Model, out: &mut Changes) {
+    let mut both = Vec::new();
+    for pair in pairs(old.types.iter(), new.types.iter()) {
+        match pair {
+            Pair::Removed(before) => {
+                let detail = format!("{} removed", kind_word(before));
+                out.push(
+                    TypeRemoved,
+                    Item::Type(before.name().to_owned()),
+                    Breaking,
+                    detail,
+                    before.pointer(),
+                );
+            }
+            Pair::Added(after) => {
+                let detail = format!("new {}", kind_word(after));
+                out.push(
+                    TypeAdded,
+                    Item::Type(after.name().to_owned()),
+                    NonBreaking,
+                    detail,
+                    after.pointer(),
+                );
+            }
+            Pair::Both(before, after) => both.push((before, after)),
+        }
+    }
+    for (before, after) in both {
+        type_changes(before, after, out);
+    }
+}
+
+fn kind_word(def: &TypeDef) -> &'static str {
+    match def {
+        TypeDef::Struct(_) => "struct",
+        TypeDef::Enum(_) => "enum",
+        TypeDef::Union(_) => "enum (one of several types)",
+        TypeDef::Alias(_) => "type alias",
+    }
+}
+
+fn type_changes(before: &TypeDef, after: &TypeDef, out: &mut Changes) {
+    let name = after.name().to_owned();
+    out.deprecation(
+        before.is_deprecated(),
+        after.is_deprecated(),
+        Item::Type(name.clone()),
+        after.pointer(),
+    );
+    match (before, after) {
+        (TypeDef::Struct(a), TypeDef::Struct(b)) => struct_changes(a, b, out),
+        (TypeDef::Enum(a), TypeDef::Enum(b)) => enum_changes(a, b, out),
+        (TypeDef::Union(a), TypeDef::Union(b)) => union_changes(a, b, out),
+        (TypeDef::Alias(a), TypeDef::Alias(b)) => {
+            if a.ty != b.ty {
+                let detail = format!("alias of `{}`, now of `{}`", a.ty, b.ty);
+                out.push(TypeChanged, Item::Type(name), Breaking, detail, &b.pointer);
+            }
+        }
+        _ => {
+            let detail = format!("was a {}, now a {}", kind_word(before), kind_word(after));
+            out.push(
+                TypeChanged,
+                Item::Type(name),
+                Breaking,
+                detail,
+                after.pointer(),
+            );
+        }
+    }
+}
+
+fn struct_changes(a: &StructDef, b: &StructDef, out: &mut Changes) {
+    let field = |name: &str| Item::Field {
+        ty: b.name.clone(),
+        field: name.to_owned(),
+    };
+    let mut both = Vec::new();
+    for pair in pairs(
+        a.fields.iter().map(|f| (f.rust_name.as_str(), f)),
+        b.fields.iter().map(|f| (f.rust_name.as_str(), f)),
     ) {
-        if old.is_structural() && new.is_structural() {
-            self.shapes(old, new, &site.member(segment));
-        } else {
-            self.whole(whole.0, whole.1, site);
+        match pair {
+            Pair::Removed(removed) => {
+                let detail = format!("field `{}: {}` removed", removed.rust_name, removed.ty);
+                out.push(
+                    FieldRemoved,
+                    field(&removed.rust_name),
+                    Breaking,
+                    detail,
+                    &removed.pointer,
+                );
+            }
+            Pair::Added(added) => {
+                let detail = format!("new field `{}: {}`", added.rust_name, added.ty);
+                out.push(
+                    FieldAdded,
+                    field(&added.rust_name),
+                    NonBreaking,
+                    detail,
+                    &added.pointer,
+                );
+            }
+            Pair::Both(before, after) => both.push((before, after)),
         }
     }
-
-    /// A type change. Breaking when the generated Rust type changes, whichever way (a wider
-    /// `i64` breaks code that stores the value in an `i32` just as a narrower type breaks the
-    /// other way); a different `format` that maps to the same Rust type (`email` -> none) is
-    /// reported but does not break anything.
-    fn whole(&mut self, old: &Shape, new: &Shape, site: &Site) {
-        let (old_text, new_text) = (old.describe(), new.describe());
-        let same_rust = old.same_rust_type(new);
-        if same_rust && old_text == new_text {
-            return;
+    for (before, after) in both {
+        if before.ty != after.ty {
+            let detail = format!("`{}` → `{}`", before.ty, after.ty);
+            out.push(
+                FieldTypeChanged,
+                field(&after.rust_name),
+                Breaking,
+                detail,
+                &after.pointer,
+            );
         }
-        let (old_rust, new_rust) = (old.rust(), new.rust());
-        let (severity, note) = if same_rust {
-            (
-                Severity::NonBreaking,
-                format!("; the Rust type stays `{new_rust}`"),
-            )
-        } else if old.is_inline()
-            || new.is_inline()
-            || (old_rust == old_text && new_rust == new_text)
-        {
-            (Severity::Breaking, ": the Rust type changes".to_owned())
-        } else {
-            (
-                Severity::Breaking,
-                format!(": the Rust type changes from `{old_rust}` to `{new_rust}`"),
-            )
-        };
-        self.push(
-            site.type_kind,
-            &site.location,
-            severity,
-            format!("`{old_text}` → `{new_text}`{note}"),
+        out.deprecation(
+            before.deprecated,
+            after.deprecated,
+            field(&after.rust_name),
+            &after.pointer,
         );
     }
+    if a.additional != b.additional {
+        let show = |ty: &Option<RType>| match ty {
+            Some(ty) => format!("`BTreeMap<String, {ty}>`"),
+            None => "none".to_owned(),
+        };
+        let (kind, severity) = match (&a.additional, &b.additional) {
+            (None, Some(_)) => (FieldAdded, NonBreaking),
+            (Some(_), None) => (FieldRemoved, Breaking),
+            _ => (FieldTypeChanged, Breaking),
+        };
+        let detail = format!(
+            "extra properties: {} → {}",
+            show(&a.additional),
+            show(&b.additional)
+        );
+        out.push(
+            kind,
+            field("additional_properties"),
+            severity,
+            detail,
+            &b.pointer,
+        );
+    }
+    construction_changes(a, b, out);
+}
 
-    /// New values are non-breaking by the generator's design: every generated enum has an
-    /// `Unknown(String)` variant, so a client built before the change still decodes the new
-    /// values, and code with a wildcard arm keeps compiling. (A `match` listing every variant
-    /// without a wildcard does need a new arm; we accept that, as the fallback variant exists
-    /// precisely so that enums can grow.) A removed value removes a variant: code naming it
-    /// stops compiling.
-    pub(crate) fn enums(&mut self, old: &[String], new: &[String], location: &Location) {
-        let added: Vec<String> = new
+/// `new(...)` and `Default`: how users build the struct.
+fn construction_changes(a: &StructDef, b: &StructDef, out: &mut Changes) {
+    let item = Item::Constructor(b.name.clone());
+    let signature = |s: &StructDef| {
+        let args: Vec<String> = s
+            .constructor
             .iter()
-            .filter(|v| !old.contains(v))
-            .map(|v| format!("`{v}`"))
+            .map(|&i| format!("{}: {}", s.fields[i].rust_name, s.fields[i].ty))
             .collect();
-        let removed: Vec<String> = old
+        format!("new({})", args.join(", "))
+    };
+    let (before, after) = (signature(a), signature(b));
+    let detail = match (a.has_constructor(), b.has_constructor()) {
+        (true, true) if before != after => format!("`{before}` → `{after}`"),
+        (true, false) => format!("`{before}` removed; the struct implements `Default` now"),
+        (false, true) => format!("no longer implements `Default`; build it with `{after}`"),
+        _ => return,
+    };
+    // The cause is the first field the two constructors disagree on, else the struct.
+    let cause = b
+        .constructor
+        .iter()
+        .map(|&i| &b.fields[i])
+        .find(|f| {
+            !a.constructor
+                .iter()
+                .any(|&j| a.fields[j].rust_name == f.rust_name)
+        })
+        .map_or(b.pointer.as_str(), |f| f.pointer.as_str());
+    out.push(ConstructorChanged, item, Breaking, detail, cause);
+}
+
+fn enum_changes(a: &EnumDef, b: &EnumDef, out: &mut Changes) {
+    let variant = |name: &str| Item::Variant {
+        ty: b.name.clone(),
+        variant: name.to_owned(),
+    };
+    let with_fallback = |e: &EnumDef| {
+        let mut names: Vec<(String, String)> = e
+            .variants
             .iter()
-            .filter(|v| !new.contains(v))
-            .map(|v| format!("`{v}`"))
+            .map(|v| (v.rust_name.clone(), format!("`{}`", v.wire)))
             .collect();
-        if !added.is_empty() {
-            let detail = format!(
-                "{}: new variant{}; clients built before this decode {} as `Unknown`",
-                added.join(", "),
-                if added.len() == 1 { "" } else { "s" },
-                if added.len() == 1 { "it" } else { "them" },
-            );
-            self.push(
-                ChangeKind::EnumValueAdded,
-                location,
-                Severity::NonBreaking,
-                detail,
-            );
-        }
-        if !removed.is_empty() {
-            let detail = format!(
-                "{}: the variant{} removed; code naming {} stops compiling",
-                removed.join(", "),
-                if removed.len() == 1 { " is" } else { "s are" },
-                if removed.len() == 1 { "it" } else { "them" },
-            );
-            self.push(
-                ChangeKind::EnumValueRemoved,
-                location,
-                Severity::Breaking,
-                detail,
-            );
+        names.push((e.fallback.clone(), "values not known".to_owned()));
+        names
+    };
+    let (old_variants, new_variants) = (with_fallback(a), with_fallback(b));
+    for (name, what) in &old_variants {
+        if !new_variants.iter().any(|(n, _)| n == name) {
+            let detail = format!("variant `{name}` ({what}) removed");
+            out.push(VariantRemoved, variant(name), Breaking, detail, &b.pointer);
         }
     }
+    for (name, what) in &new_variants {
+        if !old_variants.iter().any(|(n, _)| n == name) {
+            let detail = format!("new variant `{name}` ({what})");
+            out.push(VariantAdded, variant(name), NonBreaking, detail, &b.pointer);
+        }
+    }
+    let default = |e: &EnumDef| e.default.map(|i| e.variants[i].rust_name.clone());
+    match (default(a), default(b)) {
+        (Some(_), None) => out.push(
+            ConstructorChanged,
+            Item::Constructor(b.name.clone()),
+            Breaking,
+            "no longer implements `Default`",
+            &b.pointer,
+        ),
+        (None, Some(value)) => out.push(
+            ConstructorChanged,
+            Item::Constructor(b.name.clone()),
+            NonBreaking,
+            format!("implements `Default` (`{value}`)"),
+            &b.pointer,
+        ),
+        (Some(before), Some(after)) if before != after => out.push(
+            ConstructorChanged,
+            Item::Constructor(b.name.clone()),
+            Breaking,
+            format!("`Default` was `{before}`, now `{after}`"),
+            &b.pointer,
+        ),
+        _ => {}
+    }
+}
 
-    /// Struct fields or multipart parts. A removed member is always breaking (the field or
-    /// argument goes away). An added optional member is not: it is one more `Option` field or
-    /// setter. (Strictly, a struct literal without `..Default::default()` stops compiling when
-    /// any field is added, as the generated structs are not `#[non_exhaustive]`; we count that
-    /// as the ordinary price of generated models, like every client generator does.) An added
-    /// required member is breaking where the type is sent in requests, because the server now
-    /// refuses requests without it; in a type that is only received it is not.
-    pub(crate) fn objects(
-        &mut self,
-        old: &ObjectShape,
-        new: &ObjectShape,
-        site: &Site,
-        members: Members,
+fn union_changes(a: &UnionDef, b: &UnionDef, out: &mut Changes) {
+    variant_list_changes(&b.name, &a.variants, &b.variants, &b.pointer, out);
+}
+
+/// Variants carrying a type (unions, status-keyed error enums), matched by name.
+fn variant_list_changes(
+    name: &str,
+    before: &[(String, RType)],
+    after: &[(String, RType)],
+    cause: &str,
+    out: &mut Changes,
+) {
+    let variant = |v: &str| Item::Variant {
+        ty: name.to_owned(),
+        variant: v.to_owned(),
+    };
+    let mut both = Vec::new();
+    for pair in pairs(
+        before.iter().map(|v| (v.0.as_str(), v)),
+        after.iter().map(|v| (v.0.as_str(), v)),
     ) {
-        let noun = members.noun();
-        for before in &old.properties {
-            let location = site.location.child(&before.name);
-            match new.get(&before.name) {
-                Some(after) => self.property(before, after, &site.property(&before.name), members),
-                None => {
-                    let detail = format!(
-                        "was {} `{}`; the {noun} is removed",
-                        if before.required {
-                            "required"
-                        } else {
-                            "optional"
-                        },
-                        before.shape.describe()
-                    );
-                    self.push(
-                        ChangeKind::PropertyRemoved,
-                        &location,
-                        Severity::Breaking,
-                        detail,
-                    );
+        match pair {
+            Pair::Removed((v, ty)) => {
+                let detail = format!("variant `{v}({ty})` removed");
+                out.push(VariantRemoved, variant(v), Breaking, detail, cause);
+            }
+            Pair::Added((v, ty)) => {
+                let detail = format!("new variant `{v}({ty})`");
+                out.push(VariantAdded, variant(v), NonBreaking, detail, cause);
+            }
+            Pair::Both(old, new) => both.push((old, new)),
+        }
+    }
+    for ((v, old), (_, new)) in both {
+        if old != new {
+            let detail = format!("`{v}({old})` → `{v}({new})`");
+            out.push(VariantTypeChanged, variant(v), Breaking, detail, cause);
+        }
+    }
+}
+
+/// Status-keyed error enums are types of `models` too; shared error schemas are compared as
+/// the types they are.
+fn error_bodies(old: &Model, new: &Model, out: &mut Changes) {
+    fn defined(model: &Model) -> impl Iterator<Item = (&str, &ErrorBody)> {
+        let bodies = model.api.error_bodies.iter();
+        bodies
+            .filter(|body| body.shared.is_none())
+            .map(|body| (body.name.as_str(), body))
+    }
+    fn variants(body: &ErrorBody) -> Vec<(String, RType)> {
+        body.statuses
+            .iter()
+            .map(|s| {
+                let ty = s.body.clone().unwrap_or(RType::Json);
+                (s.variant.clone(), ty)
+            })
+            .collect()
+    }
+    let cause = "#/paths";
+    let mut both = Vec::new();
+    for pair in pairs(defined(old), defined(new)) {
+        match pair {
+            Pair::Removed(body) => {
+                let item = Item::Type(body.name.clone());
+                out.push(TypeRemoved, item, Breaking, "error enum removed", cause);
+            }
+            Pair::Added(body) => {
+                let item = Item::Type(body.name.clone());
+                out.push(TypeAdded, item, NonBreaking, "new error enum", cause);
+            }
+            Pair::Both(before, after) => both.push((before, after)),
+        }
+    }
+    for (before, after) in both {
+        variant_list_changes(&after.name, &variants(before), &variants(after), cause, out);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+
+fn groups(old: &Model, new: &Model, out: &mut Changes) {
+    let mut both = Vec::new();
+    for pair in pairs(
+        old.api.groups.iter().map(|g| (g.struct_name.as_str(), g)),
+        new.api.groups.iter().map(|g| (g.struct_name.as_str(), g)),
+    ) {
+        match pair {
+            Pair::Removed(group) => {
+                let detail = format!(
+                    "operation group removed, with `Client::{}` and its {} operation(s)",
+                    group.accessor,
+                    group.operations.len()
+                );
+                out.push(
+                    GroupRemoved,
+                    Item::Group(group.struct_name.clone()),
+                    Breaking,
+                    detail,
+                    "#/tags",
+                );
+            }
+            Pair::Added(group) => {
+                let detail = format!(
+                    "new operation group `Client::{}` with {} operation(s)",
+                    group.accessor,
+                    group.operations.len()
+                );
+                out.push(
+                    GroupAdded,
+                    Item::Group(group.struct_name.clone()),
+                    NonBreaking,
+                    detail,
+                    "#/tags",
+                );
+            }
+            Pair::Both(before, after) => both.push((before, after)),
+        }
+    }
+    for (before, after) in both {
+        operations(before, after, new, out);
+    }
+}
+
+fn operation_item(group: &Group, op: &OperationDef) -> Item {
+    Item::Operation {
+        group: group.struct_name.clone(),
+        method: op.method_name.clone(),
+    }
+}
+
+fn operations(before: &Group, after: &Group, new: &Model, out: &mut Changes) {
+    let mut both = Vec::new();
+    for pair in pairs(
+        before
+            .operations
+            .iter()
+            .map(|op| (op.method_name.as_str(), op)),
+        after
+            .operations
+            .iter()
+            .map(|op| (op.method_name.as_str(), op)),
+    ) {
+        match pair {
+            Pair::Removed(op) => {
+                let endpoint = format!("`{} {}`", op.http_method, op.path);
+                let moved = new.operations().find(|(_, other)| {
+                    other.http_method == op.http_method && other.path == op.path
+                });
+                let detail = match moved {
+                    Some((group, other)) => format!(
+                        "method removed; {endpoint} is now `api::{}::{}`",
+                        group.struct_name, other.method_name
+                    ),
+                    None => format!("method removed ({endpoint} is gone)"),
+                };
+                out.push(
+                    OperationRemoved,
+                    operation_item(before, op),
+                    Breaking,
+                    detail,
+                    &op.pointer,
+                );
+            }
+            Pair::Added(op) => {
+                let detail = format!("new method for `{} {}`", op.http_method, op.path);
+                out.push(
+                    OperationAdded,
+                    operation_item(after, op),
+                    NonBreaking,
+                    detail,
+                    &op.pointer,
+                );
+            }
+            Pair::Both(old, new) => both.push((old, new)),
+        }
+    }
+    for (old, new) in both {
+        operation_changes(after, old, new, out);
+    }
+}
+
+/// One input of an operation, as the method or its request builder takes it.
+struct Input<'a> {
+    name: &'a str,
+    ty: &'a RType,
+    required: bool,
+    deprecated: bool,
+    cause: &'a str,
+}
+
+fn inputs(op: &OperationDef) -> Vec<Input<'_>> {
+    let mut inputs: Vec<Input<'_>> = op
+        .params
+        .iter()
+        .map(|p| Input {
+            name: &p.rust_name,
+            ty: &p.ty,
+            required: p.required,
+            deprecated: p.deprecated,
+            cause: &p.pointer,
+        })
+        .collect();
+    match &op.body {
+        Some(Body::Json { ty, required, .. }) => inputs.push(Input {
+            name: "body",
+            ty,
+            required: *required,
+            deprecated: false,
+            cause: &op.pointer,
+        }),
+        Some(Body::Multipart { parts }) => inputs.extend(parts.iter().map(|part| Input {
+            name: &part.rust_name,
+            ty: &part.ty,
+            required: part.required,
+            deprecated: false,
+            cause: &op.pointer,
+        })),
+        None => {}
+    }
+    inputs
+}
+
+fn operation_changes(group: &Group, a: &OperationDef, b: &OperationDef, out: &mut Changes) {
+    let item = || operation_item(group, b);
+    let input = |name: &str| Item::Input {
+        group: group.struct_name.clone(),
+        method: b.method_name.clone(),
+        input: name.to_owned(),
+    };
+    out.deprecation(a.deprecated, b.deprecated, item(), &b.pointer);
+    if a.builder_name != b.builder_name {
+        let detail = format!(
+            "returns `{}` instead of `{}`",
+            b.builder_name, a.builder_name
+        );
+        out.push(RequestTypeRenamed, item(), Breaking, detail, &b.pointer);
+    }
+
+    let (old_inputs, new_inputs) = (inputs(a), inputs(b));
+    let arguments = |inputs: &[Input<'_>]| -> Vec<String> {
+        let required = inputs.iter().filter(|i| i.required);
+        required.map(|i| format!("{}: {}", i.name, i.ty)).collect()
+    };
+    let (old_args, new_args) = (arguments(&old_inputs), arguments(&new_inputs));
+    if old_args != new_args {
+        let detail = format!("`({})` → `({})`", old_args.join(", "), new_args.join(", "));
+        let cause = new_inputs
+            .iter()
+            .filter(|i| i.required)
+            .find(|i| !old_args.contains(&format!("{}: {}", i.name, i.ty)))
+            .map_or(b.pointer.as_str(), |i| i.cause);
+        out.push(ArgumentsChanged, item(), Breaking, detail, cause);
+    }
+    let optional = |inputs: &'_ [Input<'_>]| -> Vec<(String, String, String)> {
+        let optional = inputs.iter().filter(|i| !i.required);
+        optional
+            .map(|i| (i.name.to_owned(), i.ty.to_string(), i.cause.to_owned()))
+            .collect()
+    };
+    let (old_optional, new_optional) = (optional(&old_inputs), optional(&new_inputs));
+    let mut both = Vec::new();
+    for pair in pairs(
+        old_optional.iter().map(|i| (i.0.as_str(), i)),
+        new_optional.iter().map(|i| (i.0.as_str(), i)),
+    ) {
+        match pair {
+            Pair::Removed((name, ty, cause)) => {
+                // A required input that was optional is an argument now: reported there.
+                if !new_inputs.iter().any(|i| i.name == name) {
+                    let detail = format!("optional input `{name}: {ty}` removed");
+                    out.push(OptionalInputRemoved, input(name), Breaking, detail, cause);
                 }
             }
+            Pair::Added((name, ty, cause)) => {
+                if !old_inputs.iter().any(|i| i.name == name) {
+                    let detail = format!("new optional input `{name}: {ty}`");
+                    out.push(OptionalInputAdded, input(name), NonBreaking, detail, cause);
+                }
+            }
+            Pair::Both(old, new) => both.push((old, new)),
         }
-        for after in new.properties.iter().filter(|p| old.get(&p.name).is_none()) {
-            let location = site.location.child(&after.name);
-            let ty = after.shape.describe();
-            let (severity, detail) = match (
-                after.required,
-                site.in_request || members == Members::Parts,
-            ) {
-                (false, _) => (Severity::NonBreaking, format!("optional `{ty}`")),
-                (true, true) if members == Members::Parts => (
-                    Severity::Breaking,
-                    format!("required `{ty}`: the method takes a new argument"),
-                ),
-                (true, true) => (
-                    Severity::Breaking,
-                    format!(
-                        "required `{ty}`, in a type sent in requests: requests must now carry it"
-                    ),
-                ),
-                (true, false) => (
-                    Severity::NonBreaking,
-                    format!("required `{ty}`, in a type only received: decoding is unaffected"),
-                ),
-            };
-            self.push(ChangeKind::PropertyAdded, &location, severity, detail);
+    }
+    for ((name, old_ty, _), (_, new_ty, cause)) in both {
+        if old_ty != new_ty {
+            let detail = format!("`{old_ty}` → `{new_ty}`");
+            out.push(
+                OptionalInputTypeChanged,
+                input(name),
+                Breaking,
+                detail,
+                cause,
+            );
+        }
+    }
+    for new_input in &new_inputs {
+        let was = old_inputs.iter().find(|i| i.name == new_input.name);
+        let was_deprecated = was.is_some_and(|i| i.deprecated);
+        if was.is_some() {
+            out.deprecation(
+                was_deprecated,
+                new_input.deprecated,
+                input(new_input.name),
+                new_input.cause,
+            );
         }
     }
 
-    /// One member present on both sides. Whether a field is `Option<T>` or `T` in Rust is what
-    /// decides: a change of required-ness or nullability that flips it breaks code either way
-    /// (`Option<T>` -> `T` breaks every `if let Some`, `T` -> `Option<T>` every plain use), so
-    /// it is breaking in requests and responses alike; one that does not flip it (a nullable
-    /// field becoming required stays `Option<T>`, and is then always sent) is not.
-    fn property(&mut self, old: &Property, new: &Property, site: &Site, members: Members) {
-        self.shapes(&old.shape, &new.shape, site);
-        let noun = members.noun();
-        // An inline type's generated name is codegen's business; say what happens to it instead.
-        let rust = |optional: bool| match (new.shape.is_inline(), optional) {
-            (true, true) => "an `Option`".to_owned(),
-            (true, false) => "a plain value".to_owned(),
-            (false, true) => format!("`Option<{}>`", new.shape.rust()),
-            (false, false) => format!("`{}`", new.shape.rust()),
-        };
-        if old.required != new.required {
-            let before = members.optional(old.required, old.nullable);
-            let after = members.optional(new.required, old.nullable);
-            let change = if new.required {
-                "optional → required"
-            } else {
-                "required → optional"
-            };
-            let (severity, detail) = match (members, before == after) {
-                (_, true) => (
-                    Severity::NonBreaking,
-                    format!(
-                        "{change}; the {noun} stays {} as it is nullable",
-                        rust(after)
-                    ),
-                ),
-                (Members::Fields, false) => (
-                    Severity::Breaking,
-                    format!(
-                        "{change}: the field changes from {} to {}",
-                        rust(before),
-                        rust(after)
-                    ),
-                ),
-                (Members::Parts, false) if new.required => (
-                    Severity::Breaking,
-                    format!("{change}: the part becomes an argument of the method"),
-                ),
-                (Members::Parts, false) => (
-                    Severity::Breaking,
-                    format!(
-                        "{change}: the part moves from the method's arguments to the request builder"
-                    ),
-                ),
-            };
-            self.push(
-                ChangeKind::PropertyRequiredChanged,
-                &site.location,
-                severity,
-                detail,
-            );
-        }
-        if old.nullable != new.nullable && members == Members::Fields {
-            let before = members.optional(new.required, old.nullable);
-            let after = members.optional(new.required, new.nullable);
-            let change = if new.nullable {
-                "now nullable"
-            } else {
-                "no longer nullable"
-            };
-            let (severity, detail) = if before == after {
-                (
-                    Severity::NonBreaking,
-                    format!("{change}; the optional field stays {}", rust(after)),
-                )
-            } else {
-                (
-                    Severity::Breaking,
-                    format!(
-                        "{change}: the field changes from {} to {}",
-                        rust(before),
-                        rust(after)
-                    ),
-                )
-            };
-            self.push(
-                ChangeKind::PropertyNullableChanged,
-                &site.location,
-                severity,
-                detail,
-            );
+    if a.success != b.success {
+        let detail = format!("`{}` → `{}`", success(&a.success), success(&b.success));
+        out.push(ResponseTypeChanged, item(), Breaking, detail, &b.pointer);
+    }
+    if a.error != b.error {
+        let show = |error: &Option<String>| error.clone().unwrap_or_else(|| "none".to_owned());
+        let detail = format!("error body `{}` → `{}`", show(&a.error), show(&b.error));
+        out.push(ErrorTypeChanged, item(), Breaking, detail, &b.pointer);
+    }
+    match (&a.pagination, &b.pagination) {
+        (Some(_), None) => out.push(
+            PaginationRemoved,
+            item(),
+            Breaking,
+            "no longer a sliced list: `items()` removed from its request",
+            &b.pointer,
+        ),
+        (None, Some(_)) => out.push(
+            PaginationAdded,
+            item(),
+            NonBreaking,
+            "now a sliced list: its request gains `items()`",
+            &b.pointer,
+        ),
+        _ => {}
+    }
+}
+
+fn success(success: &codegen::model::Success) -> String {
+    match success {
+        codegen::model::Success::Json(ty) => ty.to_string(),
+        codegen::model::Success::Empty => "()".to_owned(),
+        codegen::model::Success::Bytes => "Bytes".to_owned(),
+    }
+}
+
+fn features(old: &Model, new: &Model, out: &mut Changes) {
+    for pair in pairs(
+        old.features.features.iter().map(|f| (f.as_str(), f)),
+        new.features.features.iter().map(|f| (f.as_str(), f)),
+    ) {
+        match pair {
+            Pair::Removed(feature) => {
+                out.push(
+                    FeatureRemoved,
+                    Item::Feature(feature.clone()),
+                    Breaking,
+                    "cargo feature removed",
+                    "#/tags",
+                );
+            }
+            Pair::Added(feature) => {
+                out.push(
+                    FeatureAdded,
+                    Item::Feature(feature.clone()),
+                    NonBreaking,
+                    "new cargo feature (on by default)",
+                    "#/tags",
+                );
+            }
+            Pair::Both(..) => {}
         }
     }
 }

@@ -1,116 +1,47 @@
 //! What changed between two versions of an OpenAPI document, judged for a user of the Rust
-//! client `codegen` generates from it.
+//! crate `codegen` generates from it.
 //!
-//! The crate is pure, like `codegen`: two parsed documents in, a [`Report`] out; reading files
-//! and printing is `cargo xtask diff`'s job. Documents are read by `codegen`'s own parser
-//! ([`codegen::Spec::parse`]), so a document the generator refuses gives the same error here,
-//! and 3.1 constructs are already rewritten to their 3.0 form.
+//! The crate compares the generator's own [model](codegen::model) of the two crates, not the
+//! documents: the model holds every Rust type, field, variant, constructor and operation with
+//! its final name and signature, so the report describes the code that is actually generated,
+//! and no second copy of the schema-to-Rust mapping can drift from it. Each change keeps the
+//! JSON pointer of the spec place it comes from, to explain it.
 //!
 //! ```no_run
 //! let old = codegen::Spec::parse(&std::fs::read_to_string("old.json").unwrap()).unwrap();
 //! let new = codegen::Spec::parse(&std::fs::read_to_string("new.json").unwrap()).unwrap();
-//! let report = specdiff::diff(&old, &new);
+//! let report = specdiff::diff(&old, &new).unwrap();
 //! println!("{}", report.to_markdown());
 //! println!("next version: {}", report.suggested_bump("0.3.1").unwrap());
 //! ```
 //!
-//! # What is compared
+//! # What is breaking
 //!
-//! - Operations, matched by method and path template (path parameter names aside): added,
-//!   removed, renamed (`operationId`, which names the method), moved (first tag, which picks
-//!   the client group); their parameters, request body and success response type.
-//! - Component schemas: added, removed, and everything inside them: properties added,
-//!   removed, retyped (format included), required-ness and nullability, enum values.
-//! - Types are compared as the generator maps them (see [`Severity`] for the question asked):
-//!   a `$ref` by the referenced schema's name, inline schemas member by member, `allOf` parts
-//!   merged. A change inside a component schema is reported once, at the schema, not at every
-//!   operation that uses it.
+//! The question is the one semver (and `cargo-semver-checks`) asks of the generated crate:
+//! may code written against the old crate stop compiling against the new one? Models and
+//! enums are `#[non_exhaustive]`, so a new field, enum value, type, operation or optional input
+//! is an addition; a removed or retyped item, a changed constructor or changed method
+//! arguments are breaking. Deprecations are listed on their own and break nothing.
 //!
-//! Not compared: error responses, descriptions and examples, security, servers, deprecation,
-//! validation keywords (`minimum`, `pattern`, ...), none of which changes the client's types;
-//! nor the members of inline objects inside an inline `oneOf`/`anyOf` (the alternatives are
-//! compared by kind and order only), nor `additionalProperties` next to named properties.
-//!
-//! Architecture Invariant: no I/O, and no panics on any document `codegen` can parse.
+//! Architecture Invariant: no I/O, and no panics on any model `codegen` can lower.
 
 mod compare;
-mod operations;
 mod report;
-mod schema;
-mod usage;
 mod version;
 
-pub use report::{
-    Change, ChangeKind, Counts, DocumentInfo, Endpoint, Location, ParameterIn, Report, Severity,
-};
+pub use report::{Change, ChangeKind, Counts, DocumentInfo, Item, Report, Severity};
 pub use version::{Bump, InvalidVersion};
 
-use compare::{Differ, Site};
-use schema::Doc;
-
-/// Compares two documents. The changes come sorted by location, then kind.
-pub fn diff(old: &codegen::Spec, new: &codegen::Spec) -> Report {
-    let (old_api, new_api) = (old.openapi(), new.openapi());
-    let (old_doc, new_doc) = (Doc::new(old_api), Doc::new(new_api));
-    let mut differ = Differ::default();
-    operations::diff(&old_doc, &new_doc, &mut differ);
-    components(&old_doc, &new_doc, &mut differ);
-    let info = |api: &openapiv3::OpenAPI| DocumentInfo {
-        title: api.info.title.clone(),
-        version: api.info.version.clone(),
-    };
-    Report::new(info(old_api), info(new_api), differ.changes)
+/// Lowers both documents and compares their models (see [`diff_models`]).
+pub fn diff(old: &codegen::Spec, new: &codegen::Spec) -> Result<Report, codegen::Error> {
+    Ok(diff_models(&codegen::lower(old)?, &codegen::lower(new)?))
 }
 
-/// Component schemas, matched by key. A removed schema removes its Rust type; an added one
-/// adds a type and breaks nothing.
-fn components(old: &Doc<'_>, new: &Doc<'_>, differ: &mut Differ) {
-    let request_types = usage::request_types(new);
-    for (name, before) in old.schemas() {
-        let location = Location::Schema {
-            name: name.to_owned(),
-            member: String::new(),
-        };
-        match new.component(name) {
-            Some(after) => {
-                let site = Site {
-                    location,
-                    type_kind: ChangeKind::SchemaTypeChanged,
-                    in_request: request_types.contains(name),
-                };
-                differ.shapes(
-                    &old.component_shape(before),
-                    &new.component_shape(after),
-                    &site,
-                );
-            }
-            None => {
-                let detail = format!(
-                    "was {}; the model type is removed",
-                    old.component_shape(before).summary()
-                );
-                differ.push(
-                    ChangeKind::SchemaRemoved,
-                    &location,
-                    Severity::Breaking,
-                    detail,
-                );
-            }
-        }
-    }
-    for (name, after) in new.schemas() {
-        if old.component(name).is_none() {
-            let location = Location::Schema {
-                name: name.to_owned(),
-                member: String::new(),
-            };
-            let detail = format!("new model type: {}", new.component_shape(after).summary());
-            differ.push(
-                ChangeKind::SchemaAdded,
-                &location,
-                Severity::NonBreaking,
-                detail,
-            );
-        }
-    }
+/// Compares two models. The changes come sorted by item, then kind.
+pub fn diff_models(old: &codegen::model::Model, new: &codegen::model::Model) -> Report {
+    let info = |model: &codegen::model::Model| DocumentInfo {
+        title: model.info.title.clone(),
+        version: model.info.version.clone(),
+    };
+    Report::new(info(old), info(new), compare::changes(old, new))
 }

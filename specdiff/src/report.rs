@@ -9,14 +9,14 @@ use crate::version::{Bump, InvalidVersion};
 
 /// Whether a change can break a user of the generated Rust client.
 ///
-/// The question asked is the one semver asks of the generated crate: after regenerating the
-/// client from the new document, may code written against the old client stop compiling, or
-/// may a request it makes now be refused by the server? If so, the change is breaking.
+/// The question asked is the one semver (and `cargo-semver-checks`) asks of the generated
+/// crate: after regenerating it from the new document, may code written against the old crate
+/// stop compiling? If so, the change is breaking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
-    /// Code written against the old client may stop compiling or stop working.
+    /// Code written against the old crate may stop compiling.
     Breaking,
-    /// Code written against the old client keeps compiling and working.
+    /// Code written against the old crate keeps compiling.
     NonBreaking,
 }
 
@@ -39,455 +39,280 @@ impl fmt::Display for Severity {
     }
 }
 
-/// What changed. The declaration order is the order of the count table in the Markdown report.
+/// What changed, in Rust terms. The declaration order is the order of the count table in the
+/// Markdown report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ChangeKind {
-    /// A new operation (a new client method).
+    /// A new type in `models`.
+    TypeAdded,
+    /// A type of `models` is gone.
+    TypeRemoved,
+    /// A type changed what it is (struct, enum, alias) or what it aliases.
+    TypeChanged,
+    /// A new field.
+    FieldAdded,
+    /// A field is gone.
+    FieldRemoved,
+    /// A field's type changed (`Option` included).
+    FieldTypeChanged,
+    /// How a type is built changed: the arguments of `new`, or `Default`.
+    ConstructorChanged,
+    /// A new enum variant.
+    VariantAdded,
+    /// An enum variant is gone.
+    VariantRemoved,
+    /// The type a variant carries changed.
+    VariantTypeChanged,
+    /// A new operation group (client accessor, `api` struct, cargo feature).
+    GroupAdded,
+    /// An operation group is gone.
+    GroupRemoved,
+    /// A new operation method.
     OperationAdded,
-    /// An operation is gone (its client method goes away).
+    /// An operation method is gone (or renamed, or moved to another group).
     OperationRemoved,
-    /// The `operationId` changed, which renames the client method and its request builder.
-    OperationRenamed,
-    /// The first tag changed, which moves the method to another group of the client.
-    OperationMoved,
-    /// A new parameter.
-    ParameterAdded,
-    /// A parameter is gone.
-    ParameterRemoved,
-    /// A parameter became required or optional.
-    ParameterRequiredChanged,
-    /// A parameter moved between path, query and header.
-    ParameterLocationChanged,
-    /// A parameter's type changed.
-    ParameterTypeChanged,
-    /// An operation now takes a request body.
-    RequestBodyAdded,
-    /// An operation no longer takes a request body.
-    RequestBodyRemoved,
-    /// A request body became required or optional.
-    RequestBodyRequiredChanged,
-    /// The type of a request body changed (including JSON <-> multipart).
-    RequestBodyTypeChanged,
-    /// The type of the success response changed.
+    /// The request builder an operation returns has another name.
+    RequestTypeRenamed,
+    /// The required arguments of an operation method changed.
+    ArgumentsChanged,
+    /// A new optional input (a setter on the request).
+    OptionalInputAdded,
+    /// An optional input is gone.
+    OptionalInputRemoved,
+    /// An optional input takes another type.
+    OptionalInputTypeChanged,
+    /// What a success decodes to changed.
     ResponseTypeChanged,
-    /// A new component schema (a new model type).
-    SchemaAdded,
-    /// A component schema is gone (its model type goes away).
-    SchemaRemoved,
-    /// A component schema changed what it is (e.g. object -> array), or which type it aliases.
-    SchemaTypeChanged,
-    /// A new property (a new struct field or multipart part).
-    PropertyAdded,
-    /// A property is gone.
-    PropertyRemoved,
-    /// A property's type changed, format included (`int32` -> `int64`, `string` -> `date`).
-    PropertyTypeChanged,
-    /// A property became required or optional.
-    PropertyRequiredChanged,
-    /// A property became nullable or stopped being nullable.
-    PropertyNullableChanged,
-    /// New values of an enumeration.
-    EnumValueAdded,
-    /// Values of an enumeration are gone.
-    EnumValueRemoved,
+    /// The type of an operation's documented error bodies changed.
+    ErrorTypeChanged,
+    /// An operation became a sliced list (its request gains `items()`).
+    PaginationAdded,
+    /// An operation is no longer a sliced list.
+    PaginationRemoved,
+    /// A new cargo feature.
+    FeatureAdded,
+    /// A cargo feature is gone.
+    FeatureRemoved,
+    /// Something is now `#[deprecated]`.
+    Deprecated,
 }
 
 impl ChangeKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ChangeKind; 24] = [
+    pub const ALL: [ChangeKind; 26] = [
+        ChangeKind::TypeAdded,
+        ChangeKind::TypeRemoved,
+        ChangeKind::TypeChanged,
+        ChangeKind::FieldAdded,
+        ChangeKind::FieldRemoved,
+        ChangeKind::FieldTypeChanged,
+        ChangeKind::ConstructorChanged,
+        ChangeKind::VariantAdded,
+        ChangeKind::VariantRemoved,
+        ChangeKind::VariantTypeChanged,
+        ChangeKind::GroupAdded,
+        ChangeKind::GroupRemoved,
         ChangeKind::OperationAdded,
         ChangeKind::OperationRemoved,
-        ChangeKind::OperationRenamed,
-        ChangeKind::OperationMoved,
-        ChangeKind::ParameterAdded,
-        ChangeKind::ParameterRemoved,
-        ChangeKind::ParameterRequiredChanged,
-        ChangeKind::ParameterLocationChanged,
-        ChangeKind::ParameterTypeChanged,
-        ChangeKind::RequestBodyAdded,
-        ChangeKind::RequestBodyRemoved,
-        ChangeKind::RequestBodyRequiredChanged,
-        ChangeKind::RequestBodyTypeChanged,
+        ChangeKind::RequestTypeRenamed,
+        ChangeKind::ArgumentsChanged,
+        ChangeKind::OptionalInputAdded,
+        ChangeKind::OptionalInputRemoved,
+        ChangeKind::OptionalInputTypeChanged,
         ChangeKind::ResponseTypeChanged,
-        ChangeKind::SchemaAdded,
-        ChangeKind::SchemaRemoved,
-        ChangeKind::SchemaTypeChanged,
-        ChangeKind::PropertyAdded,
-        ChangeKind::PropertyRemoved,
-        ChangeKind::PropertyTypeChanged,
-        ChangeKind::PropertyRequiredChanged,
-        ChangeKind::PropertyNullableChanged,
-        ChangeKind::EnumValueAdded,
-        ChangeKind::EnumValueRemoved,
+        ChangeKind::ErrorTypeChanged,
+        ChangeKind::PaginationAdded,
+        ChangeKind::PaginationRemoved,
+        ChangeKind::FeatureAdded,
+        ChangeKind::FeatureRemoved,
+        ChangeKind::Deprecated,
     ];
 
-    /// The stable name used in JSON, e.g. `property_removed`.
+    /// The stable name used in JSON, e.g. `field_removed`.
     pub fn as_str(self) -> &'static str {
         match self {
+            ChangeKind::TypeAdded => "type_added",
+            ChangeKind::TypeRemoved => "type_removed",
+            ChangeKind::TypeChanged => "type_changed",
+            ChangeKind::FieldAdded => "field_added",
+            ChangeKind::FieldRemoved => "field_removed",
+            ChangeKind::FieldTypeChanged => "field_type_changed",
+            ChangeKind::ConstructorChanged => "constructor_changed",
+            ChangeKind::VariantAdded => "variant_added",
+            ChangeKind::VariantRemoved => "variant_removed",
+            ChangeKind::VariantTypeChanged => "variant_type_changed",
+            ChangeKind::GroupAdded => "group_added",
+            ChangeKind::GroupRemoved => "group_removed",
             ChangeKind::OperationAdded => "operation_added",
             ChangeKind::OperationRemoved => "operation_removed",
-            ChangeKind::OperationRenamed => "operation_renamed",
-            ChangeKind::OperationMoved => "operation_moved",
-            ChangeKind::ParameterAdded => "parameter_added",
-            ChangeKind::ParameterRemoved => "parameter_removed",
-            ChangeKind::ParameterRequiredChanged => "parameter_required_changed",
-            ChangeKind::ParameterLocationChanged => "parameter_location_changed",
-            ChangeKind::ParameterTypeChanged => "parameter_type_changed",
-            ChangeKind::RequestBodyAdded => "request_body_added",
-            ChangeKind::RequestBodyRemoved => "request_body_removed",
-            ChangeKind::RequestBodyRequiredChanged => "request_body_required_changed",
-            ChangeKind::RequestBodyTypeChanged => "request_body_type_changed",
+            ChangeKind::RequestTypeRenamed => "request_type_renamed",
+            ChangeKind::ArgumentsChanged => "arguments_changed",
+            ChangeKind::OptionalInputAdded => "optional_input_added",
+            ChangeKind::OptionalInputRemoved => "optional_input_removed",
+            ChangeKind::OptionalInputTypeChanged => "optional_input_type_changed",
             ChangeKind::ResponseTypeChanged => "response_type_changed",
-            ChangeKind::SchemaAdded => "schema_added",
-            ChangeKind::SchemaRemoved => "schema_removed",
-            ChangeKind::SchemaTypeChanged => "schema_type_changed",
-            ChangeKind::PropertyAdded => "property_added",
-            ChangeKind::PropertyRemoved => "property_removed",
-            ChangeKind::PropertyTypeChanged => "property_type_changed",
-            ChangeKind::PropertyRequiredChanged => "property_required_changed",
-            ChangeKind::PropertyNullableChanged => "property_nullable_changed",
-            ChangeKind::EnumValueAdded => "enum_value_added",
-            ChangeKind::EnumValueRemoved => "enum_value_removed",
+            ChangeKind::ErrorTypeChanged => "error_type_changed",
+            ChangeKind::PaginationAdded => "pagination_added",
+            ChangeKind::PaginationRemoved => "pagination_removed",
+            ChangeKind::FeatureAdded => "feature_added",
+            ChangeKind::FeatureRemoved => "feature_removed",
+            ChangeKind::Deprecated => "deprecated",
         }
     }
 
-    /// Whether the change adds to the client's API surface (for the suggested version bump).
+    /// Whether the change adds to the crate's API (for the suggested version bump).
     pub fn is_addition(self) -> bool {
         matches!(
             self,
-            ChangeKind::OperationAdded
-                | ChangeKind::ParameterAdded
-                | ChangeKind::RequestBodyAdded
-                | ChangeKind::SchemaAdded
-                | ChangeKind::PropertyAdded
-                | ChangeKind::EnumValueAdded
+            ChangeKind::TypeAdded
+                | ChangeKind::FieldAdded
+                | ChangeKind::VariantAdded
+                | ChangeKind::GroupAdded
+                | ChangeKind::OperationAdded
+                | ChangeKind::OptionalInputAdded
+                | ChangeKind::PaginationAdded
+                | ChangeKind::FeatureAdded
         )
     }
 }
 
 impl fmt::Display for ChangeKind {
-    /// Words for people: `property removed`.
+    /// Words for people: `field removed`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.as_str().replace('_', " "))
     }
 }
 
-/// An operation, as both the document (method and path) and the client (operationId) name it.
+/// The item of the generated crate a change is about, named by its Rust path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Endpoint {
-    /// Upper-case HTTP method, `GET`.
-    pub method: String,
-    /// Path template as written in the document, `/v1/customers/{customerId}`.
-    pub path: String,
-    /// The `operationId`, which names the client method; `None` when the document has none.
-    pub operation_id: Option<String>,
-}
-
-impl Endpoint {
-    /// Methods in the order people list them, so `GET /x` comes before `DELETE /x`.
-    fn method_rank(&self) -> usize {
-        const ORDER: [&str; 8] = [
-            "GET", "PUT", "POST", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE",
-        ];
-        ORDER
-            .iter()
-            .position(|m| *m == self.method)
-            .unwrap_or(ORDER.len())
-    }
-
-    fn render(&self, code: bool) -> String {
-        let tick = if code { "`" } else { "" };
-        let mut text = format!("{tick}{} {}{tick}", self.method, self.path);
-        if let Some(id) = &self.operation_id {
-            text.push_str(&format!(" ({id})"));
-        }
-        text
-    }
-}
-
-impl fmt::Display for Endpoint {
-    /// `GET /v1/customers (getCustomers)`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(false))
-    }
-}
-
-/// Where a parameter is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ParameterIn {
-    /// In the path template, `/customers/{customerId}`.
-    Path,
-    /// In the query string.
-    Query,
-    /// In a request header.
-    Header,
-    /// In a cookie (the generator does not support these, but a document may have them).
-    Cookie,
-}
-
-impl ParameterIn {
-    /// The name OpenAPI uses in `in`: `path`, `query`, `header` or `cookie`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParameterIn::Path => "path",
-            ParameterIn::Query => "query",
-            ParameterIn::Header => "header",
-            ParameterIn::Cookie => "cookie",
-        }
-    }
-}
-
-impl fmt::Display for ParameterIn {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Where a change is.
-///
-/// `member` is a path below the named thing through inline schemas: `address.street` for a
-/// property of an inline object, `items[]` for the items of an array property, `tags{}` for the
-/// values of a map; it is empty for the thing itself. Named schemas are never entered from
-/// elsewhere: a change inside `Customer` is reported once, at `Customer`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Location {
-    /// An operation as a whole.
-    Operation(Endpoint),
-    /// A parameter of an operation (path-level parameters are reported on each operation).
-    Parameter {
-        /// The operation.
-        endpoint: Endpoint,
-        /// The parameter's name on the wire.
-        name: String,
-        /// Where the parameter is sent (in the new document, if it is there).
-        at: ParameterIn,
-        /// Path into the parameter's inline schema, usually empty.
-        member: String,
+pub enum Item {
+    /// `models::Customer`.
+    Type(String),
+    /// `models::Customer::email`.
+    Field {
+        /// The struct.
+        ty: String,
+        /// The field.
+        field: String,
     },
-    /// The request body of an operation, or a part of its inline schema or multipart form.
-    RequestBody {
-        /// The operation.
-        endpoint: Endpoint,
-        /// Path into the body's inline schema; for a multipart body, starts with the part name.
-        member: String,
+    /// `models::Customer::new` (or its `Default`).
+    Constructor(String),
+    /// `models::Gender::Female`.
+    Variant {
+        /// The enum.
+        ty: String,
+        /// The variant.
+        variant: String,
     },
-    /// The success response of an operation, or a part of its inline schema.
-    Response {
-        /// The operation.
-        endpoint: Endpoint,
-        /// Path into the response's inline schema.
-        member: String,
+    /// `api::Customers`, reached through a `Client` accessor.
+    Group(String),
+    /// `api::Customers::get_customer`.
+    Operation {
+        /// The group struct.
+        group: String,
+        /// The method.
+        method: String,
     },
-    /// A component schema, or a property in it: `Customer.address`.
-    Schema {
-        /// The schema's key under `components/schemas`.
-        name: String,
-        /// Path into the schema, starting with a property name.
-        member: String,
+    /// An input of an operation: an argument of its method or a setter of its request.
+    Input {
+        /// The group struct.
+        group: String,
+        /// The method.
+        method: String,
+        /// The argument or setter.
+        input: String,
     },
+    /// A cargo feature of the crate.
+    Feature(String),
 }
 
-impl Location {
-    /// The path below the named thing (empty for an operation).
-    pub fn member(&self) -> &str {
+impl Item {
+    /// Types first, then operations, then features; by path within each.
+    fn rank(&self) -> u8 {
         match self {
-            Location::Operation(_) => "",
-            Location::Parameter { member, .. }
-            | Location::RequestBody { member, .. }
-            | Location::Response { member, .. }
-            | Location::Schema { member, .. } => member,
+            Item::Type(_) | Item::Field { .. } | Item::Constructor(_) | Item::Variant { .. } => 0,
+            Item::Group(_) | Item::Operation { .. } | Item::Input { .. } => 1,
+            Item::Feature(_) => 2,
         }
     }
 
-    /// The operation this location belongs to, if any.
-    pub fn endpoint(&self) -> Option<&Endpoint> {
-        match self {
-            Location::Operation(endpoint)
-            | Location::Parameter { endpoint, .. }
-            | Location::RequestBody { endpoint, .. }
-            | Location::Response { endpoint, .. } => Some(endpoint),
-            Location::Schema { .. } => None,
-        }
-    }
-
-    /// The same place, one step further in: a property (`name`), or `[]`/`{}` for array
-    /// items and map values.
-    pub(crate) fn child(&self, segment: &str) -> Location {
-        let join = |member: &str| {
-            if member.is_empty() || segment.starts_with('[') || segment.starts_with('{') {
-                format!("{member}{segment}")
-            } else {
-                format!("{member}.{segment}")
-            }
-        };
-        let mut location = self.clone();
-        match &mut location {
-            Location::Operation(_) => {}
-            Location::Parameter { member, .. }
-            | Location::RequestBody { member, .. }
-            | Location::Response { member, .. }
-            | Location::Schema { member, .. } => *member = join(member),
-        }
-        location
-    }
-
-    /// Ordering: operations by path and method (each operation's own changes, then its
-    /// parameters, body and response), then schemas by name, each before its members.
-    fn sort_key(&self) -> (u8, &str, usize, &str, u8, &str, &str) {
-        fn op(endpoint: &Endpoint) -> (&str, usize, &str) {
-            (
-                endpoint.path.as_str(),
-                endpoint.method_rank(),
-                endpoint.method.as_str(),
-            )
-        }
-        match self {
-            Location::Operation(e) => {
-                let (path, rank, method) = op(e);
-                (0, path, rank, method, 0, "", "")
-            }
-            Location::Parameter {
-                endpoint,
-                name,
-                member,
-                ..
-            } => {
-                let (path, rank, method) = op(endpoint);
-                (0, path, rank, method, 1, name, member)
-            }
-            Location::RequestBody { endpoint, member } => {
-                let (path, rank, method) = op(endpoint);
-                (0, path, rank, method, 2, "", member)
-            }
-            Location::Response { endpoint, member } => {
-                let (path, rank, method) = op(endpoint);
-                (0, path, rank, method, 3, "", member)
-            }
-            Location::Schema { name, member } => (1, name, 0, "", 0, member, ""),
-        }
-    }
-
-    /// `code` wraps names in backticks for Markdown.
-    fn render(&self, code: bool) -> String {
-        let tick = if code { "`" } else { "" };
-        let with_member = |base: String, what: &str, member: &str| {
-            if member.is_empty() {
-                format!("{base}, {what}")
-            } else {
-                format!("{base}, {what} {tick}{member}{tick}")
-            }
-        };
-        match self {
-            Location::Operation(endpoint) => endpoint.render(code),
-            Location::Parameter {
-                endpoint,
-                name,
-                at,
-                member,
-            } => {
-                let name = if member.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{name}{}", separated(member))
-                };
-                format!(
-                    "{}, {at} parameter {tick}{name}{tick}",
-                    endpoint.render(code)
-                )
-            }
-            Location::RequestBody { endpoint, member } => {
-                with_member(endpoint.render(code), "request body", member)
-            }
-            Location::Response { endpoint, member } => {
-                with_member(endpoint.render(code), "response", member)
-            }
-            Location::Schema { name, member } => {
-                let member = if member.is_empty() {
-                    String::new()
-                } else {
-                    separated(member)
-                };
-                format!("{tick}{name}{member}{tick}")
-            }
-        }
-    }
-
+    /// The JSON form: `{"text": "models::Customer::email", "scope": "field", ...}`.
     fn to_json(&self) -> Value {
+        let (scope, parts): (&str, Vec<(&str, &str)>) = match self {
+            Item::Type(ty) => ("type", vec![("type", ty)]),
+            Item::Field { ty, field } => ("field", vec![("type", ty), ("field", field)]),
+            Item::Constructor(ty) => ("constructor", vec![("type", ty)]),
+            Item::Variant { ty, variant } => ("variant", vec![("type", ty), ("variant", variant)]),
+            Item::Group(group) => ("group", vec![("group", group)]),
+            Item::Operation { group, method } => {
+                ("operation", vec![("group", group), ("method", method)])
+            }
+            Item::Input {
+                group,
+                method,
+                input,
+            } => (
+                "input",
+                vec![("group", group), ("method", method), ("input", input)],
+            ),
+            Item::Feature(feature) => ("feature", vec![("feature", feature)]),
+        };
         let mut object = serde_json::Map::new();
         object.insert("text".into(), Value::String(self.to_string()));
-        let scope = match self {
-            Location::Operation(_) => "operation",
-            Location::Parameter { .. } => "parameter",
-            Location::RequestBody { .. } => "request_body",
-            Location::Response { .. } => "response",
-            Location::Schema { .. } => "schema",
-        };
         object.insert("scope".into(), Value::String(scope.into()));
-        if let Some(endpoint) = self.endpoint() {
-            object.insert("method".into(), Value::String(endpoint.method.clone()));
-            object.insert("path".into(), Value::String(endpoint.path.clone()));
-            let id = endpoint
-                .operation_id
-                .clone()
-                .map_or(Value::Null, Value::String);
-            object.insert("operation_id".into(), id);
-        }
-        if let Location::Parameter { name, at, .. } = self {
-            object.insert("parameter".into(), Value::String(name.clone()));
-            object.insert("in".into(), Value::String(at.as_str().into()));
-        }
-        if let Location::Schema { name, .. } = self {
-            object.insert("schema".into(), Value::String(name.clone()));
-        }
-        if !matches!(self, Location::Operation(_)) {
-            object.insert("member".into(), Value::String(self.member().to_owned()));
+        for (key, value) in parts {
+            object.insert(key.into(), Value::String(value.to_owned()));
         }
         Value::Object(object)
     }
 }
 
-/// `a.b` after a name is `.a.b`; `[].b` stays `[].b`.
-fn separated(member: &str) -> String {
-    if member.starts_with('[') || member.starts_with('{') {
-        member.to_owned()
-    } else {
-        format!(".{member}")
-    }
-}
-
-impl fmt::Display for Location {
-    /// `GET /v1/customers (getCustomers), query parameter sliceSize`, `Customer.address`.
+impl fmt::Display for Item {
+    /// The Rust path: `models::Customer::email`, `api::Customers::get_customer(slice_size)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(false))
+        match self {
+            Item::Type(ty) => write!(f, "models::{ty}"),
+            Item::Field { ty, field } => write!(f, "models::{ty}::{field}"),
+            Item::Constructor(ty) => write!(f, "models::{ty}::new"),
+            Item::Variant { ty, variant } => write!(f, "models::{ty}::{variant}"),
+            Item::Group(group) => write!(f, "api::{group}"),
+            Item::Operation { group, method } => write!(f, "api::{group}::{method}"),
+            Item::Input {
+                group,
+                method,
+                input,
+            } => write!(f, "api::{group}::{method}({input})"),
+            Item::Feature(feature) => write!(f, "feature `{feature}`"),
+        }
     }
 }
 
-impl PartialOrd for Location {
+impl PartialOrd for Item {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 
-impl Ord for Location {
+impl Ord for Item {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        // The rendered text breaks ties the key leaves (operationId, parameter location).
-        self.sort_key()
-            .cmp(&other.sort_key())
-            .then_with(|| self.to_string().cmp(&other.to_string()))
+        (self.rank(), self.to_string()).cmp(&(other.rank(), other.to_string()))
     }
 }
 
-/// One change between the two documents.
+/// One change of the generated crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     /// What changed.
     pub kind: ChangeKind,
-    /// Where.
-    pub location: Location,
-    /// Old and new value where there are any, and why the severity is what it is.
-    pub detail: String,
-    /// Whether it can break a user of the generated client.
+    /// The Rust item.
+    pub item: Item,
+    /// Whether it can break a user of the crate.
     pub severity: Severity,
+    /// Old and new signature or type, in Rust.
+    pub detail: String,
+    /// The spec place it comes from (a JSON pointer into the newer document, or into the
+    /// older one for something removed).
+    pub cause: String,
 }
 
 impl Change {
@@ -495,8 +320,9 @@ impl Change {
         json!({
             "kind": self.kind.as_str(),
             "severity": self.severity.as_str(),
-            "location": self.location.to_json(),
+            "item": self.item.to_json(),
             "detail": self.detail,
+            "cause": self.cause,
         })
     }
 }
@@ -533,7 +359,7 @@ impl Counts {
     }
 }
 
-/// Every change from one document to the next, sorted by location, then kind, then detail.
+/// Every change from one crate to the next, sorted by item, then kind, then detail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     /// The document compared from.
@@ -548,8 +374,8 @@ impl Report {
     /// Sorts `changes` into the report's order.
     pub(crate) fn new(old: DocumentInfo, new: DocumentInfo, mut changes: Vec<Change>) -> Self {
         changes.sort_by(|a, b| {
-            a.location
-                .cmp(&b.location)
+            a.item
+                .cmp(&b.item)
                 .then(a.kind.cmp(&b.kind))
                 .then_with(|| a.detail.cmp(&b.detail))
         });
@@ -630,7 +456,7 @@ impl Report {
             self.old.title, self.old.version
         );
         if self.changes.is_empty() {
-            out.push_str("No changes that affect the generated client.\n");
+            out.push_str("No changes to the generated crate's API.\n");
             return out;
         }
         let plural = |n: usize| if n == 1 { "" } else { "s" };
@@ -658,21 +484,22 @@ impl Report {
                 out.push_str(&format!("| {kind} | {breaking} | {non_breaking} |\n"));
             }
         }
-        for (severity, title) in [
-            (Severity::Breaking, "Breaking"),
-            (Severity::NonBreaking, "Non-breaking"),
-        ] {
-            let changes: Vec<&Change> = self.with_severity(severity).collect();
-            out.push_str(&format!("\n### {title} changes ({})\n\n", changes.len()));
+        let sections = [
+            ("Breaking", Section::Breaking),
+            ("Non-breaking", Section::NonBreaking),
+            ("Deprecated", Section::Deprecated),
+        ];
+        for (title, belongs) in sections {
+            let changes: Vec<&Change> = self.changes.iter().filter(|c| belongs.holds(c)).collect();
+            out.push_str(&format!("\n### {title} ({})\n\n", changes.len()));
             if changes.is_empty() {
                 out.push_str("None.\n");
             }
             for change in changes {
                 let detail = one_line(&change.detail);
                 out.push_str(&format!(
-                    "- {}: {} — {detail}\n",
-                    change.location.render(true),
-                    change.kind
+                    "- `{}`: {} — {detail} (spec: `{}`)\n",
+                    change.item, change.kind, change.cause
                 ));
             }
         }
@@ -686,20 +513,21 @@ impl Report {
     ///   "old": {"title": "...", "version": "1.5.0"},
     ///   "new": {"title": "...", "version": "1.11.1"},
     ///   "has_breaking": true,
-    ///   "counts": {"breaking": 1, "non_breaking": 2, "total": 3, "by_kind": {"property_removed": 1}},
+    ///   "counts": {"breaking": 1, "non_breaking": 2, "total": 3, "by_kind": {"field_removed": 1}},
     ///   "changes": [{
-    ///     "kind": "property_removed",
+    ///     "kind": "field_removed",
     ///     "severity": "breaking",
-    ///     "location": {"text": "LeadCustomerData.address", "scope": "schema",
-    ///                  "schema": "LeadCustomerData", "member": "address"},
-    ///     "detail": "..."
+    ///     "item": {"text": "models::LeadCustomerData::address", "scope": "field",
+    ///              "type": "LeadCustomerData", "field": "address"},
+    ///     "detail": "...",
+    ///     "cause": "#/components/schemas/LeadCustomerData/properties/address"
     ///   }]
     /// }
     /// ```
     ///
-    /// `location.scope` is `operation`, `parameter`, `request_body`, `response` or `schema`;
-    /// operation scopes add `method`, `path` and `operation_id` (or `null`), parameters add
-    /// `parameter` and `in`, and every scope but `operation` has `member`.
+    /// `item.scope` is `type`, `field`, `constructor`, `variant`, `group`, `operation`,
+    /// `input` or `feature`, with the names that scope has (`type`, `field`, `variant`,
+    /// `group`, `method`, `input`, `feature`).
     pub fn to_json(&self) -> Value {
         let counts = self.counts();
         let by_kind: serde_json::Map<String, Value> = counts
@@ -719,6 +547,25 @@ impl Report {
             },
             "changes": self.changes.iter().map(Change::to_json).collect::<Vec<_>>(),
         })
+    }
+}
+
+/// The three lists of the Markdown report.
+#[derive(Clone, Copy)]
+enum Section {
+    Breaking,
+    NonBreaking,
+    Deprecated,
+}
+
+impl Section {
+    fn holds(self, change: &Change) -> bool {
+        let deprecation = change.kind == ChangeKind::Deprecated;
+        match self {
+            Section::Breaking => change.severity == Severity::Breaking,
+            Section::NonBreaking => change.severity == Severity::NonBreaking && !deprecation,
+            Section::Deprecated => deprecation,
+        }
     }
 }
 

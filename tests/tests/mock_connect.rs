@@ -5,17 +5,12 @@
 use magicline_connect::mock::MockServer;
 use magicline_connect::models::{
     ApiError, ConnectApiCreateLeadDto, ConnectApiCreateLeadResponseDto, ConnectApiErrorResponseDto,
-    VoucherErrorCode,
+    ConnectApiErrorResponseDtoErrorCodesItem as ErrorCode,
 };
 
 fn lead() -> ConnectApiCreateLeadDto {
-    ConnectApiCreateLeadDto {
-        firstname: "Erika".to_owned(),
-        lastname: "Mustermann".to_owned(),
-        email: Some("erika@example.com".to_owned()),
-        studio_id: 1_210_005_170,
-        ..Default::default()
-    }
+    ConnectApiCreateLeadDto::new("Erika", "Mustermann", 1_210_005_170)
+        .with_email("erika@example.com")
 }
 
 /// The integrator's code: signs a lead up, treating "already known" as success.
@@ -33,11 +28,9 @@ async fn sign_up(
 #[tokio::test]
 async fn enum_errors_answer_with_their_documented_status() {
     let mock = MockServer::start().await;
-    let conflict = ConnectApiErrorResponseDto {
-        error_codes: vec![VoucherErrorCode::Conflict],
-        message: Some("lead exists".to_owned()),
-        trace_id: None,
-    };
+    let conflict = ConnectApiErrorResponseDto::default()
+        .with_error_codes(vec![ErrorCode::Conflict])
+        .with_message("lead exists");
     mock.leads()
         .create_lead(&lead())
         .fails(ApiError::Conflict(conflict.clone()))
@@ -46,10 +39,7 @@ async fn enum_errors_answer_with_their_documented_status() {
         .await;
     mock.leads()
         .create_lead(&lead())
-        .returns(&ConnectApiCreateLeadResponseDto {
-            id: 5,
-            ..Default::default()
-        })
+        .returns(&ConnectApiCreateLeadResponseDto::default().with_id(5))
         .expect(1)
         .await;
 

@@ -19,10 +19,7 @@ fn customer(id: i64) -> Customer {
 }
 
 fn slow_down() -> ErrorResponse {
-    ErrorResponse {
-        error_message: "Too many requests".to_owned(),
-        ..Default::default()
-    }
+    ErrorResponse::default().with_error_message("Too many requests")
 }
 
 #[tokio::test]
@@ -132,10 +129,7 @@ async fn slow_answers_time_out_and_idempotent_requests_are_retried() {
 #[tokio::test]
 async fn a_slow_post_is_not_sent_twice() {
     let mock = MockServer::start().await;
-    let change = CustomerContactData {
-        email: Some("new@example.com".to_owned()),
-        ..Default::default()
-    };
+    let change = CustomerContactData::default().with_email("new@example.com");
     mock.customers_self_service()
         .create_customer_contact_data_amendment(42, &change)
         .returns(&OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData::default())

@@ -13,11 +13,18 @@
 use futures::TryStreamExt;
 use magicline::mock::{MockServer, Scenario};
 use magicline::models::{
-    AmendmentConfigurationStatus, CommunicationChannel, CommunicationChannelWrapper,
-    CommunicationDirection, CommunicationPreference, CommunicationThreadRequest,
-    CommunicationThreadResponse, CommunicationThreadStatus, Customer, CustomerContactData,
-    CustomerSlicedResult, ErrorResponse, MessageCategory,
+    CommunicationChannelWrapper, CommunicationChannelWrapperCommunicationChannel as SettingChannel,
+    CommunicationPreference, CommunicationPreferenceMessageCategory as Category,
+    CommunicationThreadRequest, CommunicationThreadRequestCommunicationChannel as RequestChannel,
+    CommunicationThreadRequestCommunicationDirection as RequestDirection,
+    CommunicationThreadRequestCommunicationThreadStatus as RequestStatus,
+    CommunicationThreadResponse,
+    CommunicationThreadResponseCommunicationChannel as ResponseChannel,
+    CommunicationThreadResponseCommunicationDirection as ResponseDirection,
+    CommunicationThreadResponseCommunicationThreadStatus as ResponseStatus, Customer,
+    CustomerContactData, CustomerSlicedResult, ErrorResponse,
     OpenApiV1CustomerDataDtoCustomerContactData as ContactData,
+    OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as ContactStatus,
     OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData as PendingContactData,
 };
 use magicline::{Client, Error};
@@ -57,13 +64,10 @@ async fn request_email_change(
         .customers_self_service()
         .get_customer_contact_data(customer_id)
         .await?;
-    if current.amendment_configuration_status == AmendmentConfigurationStatus::Read {
+    if current.amendment_configuration_status == ContactStatus::Read {
         return Ok(ChangeRequest::ReadOnly);
     }
-    let change = CustomerContactData {
-        email: Some(email.to_owned()),
-        ..Default::default()
-    };
+    let change = CustomerContactData::default().with_email(email);
     match client
         .customers_self_service()
         .create_customer_contact_data_amendment(customer_id, &change)
@@ -92,15 +96,11 @@ async fn withdraw_change(client: &Client, customer_id: i64, amendment_id: i64) -
 }
 
 fn contact_data(pending: Option<PendingContactData>) -> ContactData {
-    ContactData {
-        email: Some("old@example.com".to_owned()),
-        phone_private: None,
-        phone_private_mobile: Some("+49 170 0000000".to_owned()),
-        phone_business: None,
-        phone_business_mobile: None,
-        amendment_configuration_status: AmendmentConfigurationStatus::ChangesRequireVerification,
-        pending_amendment: pending,
-    }
+    let mut data = ContactData::new(ContactStatus::ChangesRequireVerification)
+        .with_email("old@example.com")
+        .with_phone_private_mobile("+49 170 0000000");
+    data.pending_amendment = pending;
+    data
 }
 
 #[tokio::test]
@@ -110,15 +110,9 @@ async fn self_service_amendment_conflict_and_withdrawal() {
     let mock = MockServer::start().await;
     let contact = mock.customers_self_service();
     let amendment = Scenario::new("contact data amendment");
-    let change = CustomerContactData {
-        email: Some("new@example.com".to_owned()),
-        ..Default::default()
-    };
-    let pending = PendingContactData {
-        id: Some(AMENDMENT),
-        email: change.email.clone(),
-        ..Default::default()
-    };
+    let change = CustomerContactData::default().with_email("new@example.com");
+    let mut pending = PendingContactData::default().with_id(AMENDMENT);
+    pending.email = change.email.clone();
 
     // Nothing pending yet: reads show the current data, the change is accepted.
     contact
@@ -141,11 +135,9 @@ async fn self_service_amendment_conflict_and_withdrawal() {
         .in_state(&amendment, "pending")
         .expect(2)
         .await;
-    let conflict = ErrorResponse {
-        error_message: "There is already a pending amendment for this customer".to_owned(),
-        error_code: Some("AMENDMENT_ALREADY_PENDING".to_owned()),
-        ..Default::default()
-    };
+    let conflict = ErrorResponse::default()
+        .with_error_message("There is already a pending amendment for this customer")
+        .with_error_code("AMENDMENT_ALREADY_PENDING");
     contact
         .create_customer_contact_data_amendment(CUSTOMER, &change)
         .fails(409, &conflict)
@@ -199,19 +191,14 @@ async fn self_service_amendment_conflict_and_withdrawal() {
 #[tokio::test]
 async fn self_service_read_only_customers_are_not_asked() {
     let mock = MockServer::start().await;
-    let read_only = ContactData {
-        amendment_configuration_status: AmendmentConfigurationStatus::Read,
-        ..contact_data(None)
-    };
+    let mut read_only = contact_data(None);
+    read_only.amendment_configuration_status = ContactStatus::Read;
     mock.customers_self_service()
         .get_customer_contact_data(5)
         .returns(&read_only)
         .expect(1)
         .await;
-    let any_change = CustomerContactData {
-        email: Some("new@example.com".to_owned()),
-        ..Default::default()
-    };
+    let any_change = CustomerContactData::default().with_email("new@example.com");
     mock.customers_self_service()
         .create_customer_contact_data_amendment(5, &any_change)
         .returns(&PendingContactData::default())
@@ -238,7 +225,7 @@ async fn unsubscribe_from_newsletter(
         .get_communication_preferences(customer_id)
         .await?;
     for preference in &mut preferences {
-        if preference.message_category == Some(MessageCategory::Newsletter) {
+        if preference.message_category == Some(Category::Newsletter) {
             for channel in preference.channels.iter_mut().flatten() {
                 channel.active = Some(false);
             }
@@ -260,59 +247,46 @@ async fn log_support_chat(
     answer: &str,
 ) -> Result<(i64, i64)> {
     let communication = client.customers_communication();
-    let message = |content: &str, direction, status| CommunicationThreadRequest {
-        communication_thread_status: status,
-        ticket_number: Some("T-1001".to_owned()),
-        subject: "Membership pause".to_owned(),
-        content: content.to_owned(),
-        communication_direction: direction,
-        ticket_link: None,
-        communication_channel: CommunicationChannel::Chat,
-        agent: Some("support-bot".to_owned()),
-        communication_date_time: None,
+    let message = |content: &str, direction, status| {
+        CommunicationThreadRequest::new(
+            status,
+            "Membership pause",
+            content,
+            direction,
+            RequestChannel::Chat,
+        )
+        .with_ticket_number("T-1001")
+        .with_agent("support-bot")
     };
     let opened = communication
         .create_communication_in_new_communication_thread(
             customer_id,
-            &message(
-                question,
-                CommunicationDirection::Incoming,
-                CommunicationThreadStatus::Created,
-            ),
+            &message(question, RequestDirection::Incoming, RequestStatus::Created),
         )
         .await?;
     let follow_up = communication
         .create_communication_in_existing_communication_thread(
             customer_id,
             opened.thread_id,
-            &message(
-                answer,
-                CommunicationDirection::Outgoing,
-                CommunicationThreadStatus::Closed,
-            ),
+            &message(answer, RequestDirection::Outgoing, RequestStatus::Closed),
         )
         .await?;
     Ok((opened.thread_id, follow_up.communication_id))
 }
 
 fn preferences(newsletter_by_email: bool) -> Vec<CommunicationPreference> {
-    let channel = |channel, active| CommunicationChannelWrapper {
-        communication_channel: channel,
-        customer_overridable: Some(true),
-        active: Some(active),
+    let channel = |channel, active| {
+        CommunicationChannelWrapper::new(channel)
+            .with_customer_overridable(true)
+            .with_active(active)
     };
     vec![
-        CommunicationPreference {
-            message_category: Some(MessageCategory::Contract),
-            channels: Some(vec![channel(CommunicationChannel::Email, true)]),
-        },
-        CommunicationPreference {
-            message_category: Some(MessageCategory::Newsletter),
-            channels: Some(vec![channel(
-                CommunicationChannel::Email,
-                newsletter_by_email,
-            )]),
-        },
+        CommunicationPreference::default()
+            .with_message_category(Category::Contract)
+            .with_channels(vec![channel(SettingChannel::Email, true)]),
+        CommunicationPreference::default()
+            .with_message_category(Category::Newsletter)
+            .with_channels(vec![channel(SettingChannel::Email, newsletter_by_email)]),
     ]
 }
 
@@ -350,46 +324,38 @@ async fn communication_preferences_are_changed_and_read_back() {
 async fn support_chat_opens_a_thread_and_follows_up_in_it() {
     let mock = MockServer::start().await;
     let communication = mock.customers_communication();
-    let response =
-        |communication_id, status, direction, content: &str| CommunicationThreadResponse {
-            customer_id: 42,
-            communication_id,
-            thread_id: 900,
-            communication_thread_status: status,
-            ticket_number: Some("T-1001".to_owned()),
-            subject: "Membership pause".to_owned(),
-            content: content.to_owned(),
-            communication_direction: direction,
-            ticket_link: None,
-            communication_channel: CommunicationChannel::Chat,
-            agent: Some("support-bot".to_owned()),
-        };
-    let request = |content: &str, direction, status| CommunicationThreadRequest {
-        communication_thread_status: status,
-        ticket_number: Some("T-1001".to_owned()),
-        subject: "Membership pause".to_owned(),
-        content: content.to_owned(),
-        communication_direction: direction,
-        ticket_link: None,
-        communication_channel: CommunicationChannel::Chat,
-        agent: Some("support-bot".to_owned()),
-        communication_date_time: None,
+    let response = |communication_id, status, direction, content: &str| {
+        CommunicationThreadResponse::new(status, direction, ResponseChannel::Chat)
+            .with_customer_id(42)
+            .with_communication_id(communication_id)
+            .with_thread_id(900)
+            .with_ticket_number("T-1001")
+            .with_subject("Membership pause")
+            .with_content(content)
+            .with_agent("support-bot")
+    };
+    let request = |content: &str, direction, status| {
+        CommunicationThreadRequest::new(
+            status,
+            "Membership pause",
+            content,
+            direction,
+            RequestChannel::Chat,
+        )
+        .with_ticket_number("T-1001")
+        .with_agent("support-bot")
     };
     let question = "Can I pause in August?";
     let answer = "Yes, from the 1st.";
     communication
         .create_communication_in_new_communication_thread(
             42,
-            &request(
-                question,
-                CommunicationDirection::Incoming,
-                CommunicationThreadStatus::Created,
-            ),
+            &request(question, RequestDirection::Incoming, RequestStatus::Created),
         )
         .returns(&response(
             1,
-            CommunicationThreadStatus::Created,
-            CommunicationDirection::Incoming,
+            ResponseStatus::Created,
+            ResponseDirection::Incoming,
             question,
         ))
         .expect(1)
@@ -398,16 +364,12 @@ async fn support_chat_opens_a_thread_and_follows_up_in_it() {
         .create_communication_in_existing_communication_thread(
             42,
             900,
-            &request(
-                answer,
-                CommunicationDirection::Outgoing,
-                CommunicationThreadStatus::Closed,
-            ),
+            &request(answer, RequestDirection::Outgoing, RequestStatus::Closed),
         )
         .returns(&response(
             2,
-            CommunicationThreadStatus::Closed,
-            CommunicationDirection::Outgoing,
+            ResponseStatus::Closed,
+            ResponseDirection::Outgoing,
             answer,
         ))
         .expect(1)
@@ -443,11 +405,10 @@ fn customer(id: i64) -> Customer {
 }
 
 fn slice(ids: &[i64], next: Option<&str>) -> CustomerSlicedResult {
-    CustomerSlicedResult {
-        result: ids.iter().copied().map(customer).collect(),
-        has_next: next.is_some(),
-        offset: next.unwrap_or_default().to_owned(),
-    }
+    CustomerSlicedResult::default()
+        .with_result(ids.iter().copied().map(customer).collect())
+        .with_has_next(next.is_some())
+        .with_offset(next.unwrap_or_default())
 }
 
 #[tokio::test]
@@ -493,10 +454,7 @@ async fn sliced_export_stops_at_a_failing_slice() {
         .returns(&slice(&[1, 2], Some("2")))
         .expect(1)
         .await;
-    let unavailable = ErrorResponse {
-        error_message: "export window closed".to_owned(),
-        ..Default::default()
-    };
+    let unavailable = ErrorResponse::default().with_error_message("export window closed");
     customers
         .get_customers()
         .slice_size(2)

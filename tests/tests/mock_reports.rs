@@ -36,11 +36,9 @@ fn customer(id: i64) -> Customer {
 }
 
 fn contact(email: &str) -> CustomerContactData {
-    CustomerContactData {
-        email: Some(email.to_owned()),
-        phone_private_mobile: Some("+49 170 0000000".to_owned()),
-        ..Default::default()
-    }
+    CustomerContactData::default()
+        .with_email(email)
+        .with_phone_private_mobile("+49 170 0000000")
 }
 
 #[tokio::test]
@@ -269,10 +267,7 @@ async fn dropping_the_server_fails_even_when_the_code_swallowed_the_error() {
 #[tokio::test]
 async fn undocumented_statuses_are_refused_where_the_expectation_is_written() {
     let mock = MockServer::start().await;
-    let body = ErrorResponse {
-        error_message: "teapot".to_owned(),
-        ..Default::default()
-    };
+    let body = ErrorResponse::default().with_error_message("teapot");
     let refused = catch_unwind(AssertUnwindSafe(|| {
         let _ = mock.customers().get_customer_by_id(42).fails(418, &body);
     }));

@@ -53,7 +53,8 @@ pub enum Format {
 pub fn diff(args: &DiffArgs) -> Result<(String, bool)> {
     let old = read_spec(&args.old)?;
     let new = read_spec(&args.new)?;
-    let report = specdiff::diff(&old, &new);
+    let report =
+        specdiff::diff(&old, &new).context("cannot lower the specs into the generator's model")?;
     let text = match args.format {
         Format::Markdown => report.to_markdown(),
         // `{:#}` is serde_json's pretty printing.

@@ -852,7 +852,7 @@ components:
         );
         assert!(
             text.contains(
-                "- `Pet.name`: property removed — was optional `string`; the field is removed\n"
+                "- `models::Pet::name`: field removed — field `name: Option<String>` removed"
             ),
             "{text}"
         );

@@ -17,8 +17,10 @@ pub mod flags;
 pub mod generation;
 pub mod manifest;
 pub mod prism;
+pub mod semver;
 pub mod spec_update;
 pub mod test_suite;
+pub mod tidy;
 
 pub use generation::check;
 
@@ -79,5 +81,12 @@ pub fn run(root: &Path, flags: flags::Xtask) -> Result<()> {
         Verb::Diff(args) => std::process::exit(diff::run(&args).into()),
         Verb::Bench(args) => bench::run(root, &args),
         Verb::InstallPrism => prism::install(root).map(drop),
+        Verb::InstallSemverChecks => semver::install(root).map(drop),
+        Verb::SemverChecks => {
+            if semver::run(root)? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
     }
 }

@@ -90,7 +90,13 @@ impl SpecUpdate {
             .with_context(|| format!("cannot read {}", baseline.display()))?;
         let old = parse(&old_text, &baseline)?;
         let new = parse(new_text, Path::new(&api.file))?;
-        let report = specdiff::diff(&old, &new);
+        let report = specdiff::diff(&old, &new).with_context(|| {
+            format!(
+                "cannot lower {} or {} into the generator's model",
+                baseline.display(),
+                api.file
+            )
+        })?;
         let next_version = report.suggested_bump(&api.crate_version).with_context(|| {
             format!(
                 "cannot suggest the next version of `{}` from its `crate_version`",
@@ -177,7 +183,7 @@ impl Comparison {
         let counts = report.counts();
         if counts.total() == 0 {
             out.push_str(&format!(
-                "\n    no changes that affect the generated client; crate_version stays {}",
+                "\n    no changes to the generated crate's API; crate_version stays {}",
                 self.crate_version
             ));
             return out;
@@ -197,7 +203,7 @@ impl Comparison {
         for change in report.with_severity(Severity::Breaking) {
             out.push_str(&format!(
                 "\n      - {}: {} — {}",
-                change.location,
+                change.item,
                 change.kind,
                 one_line(&change.detail)
             ));
@@ -430,7 +436,7 @@ components:
             summary,
             "pets: Pets 1.0 → 1.1 (compared with specs/downloaded/pets-1.0.yaml)\n    \
              1 breaking and 1 non-breaking change (2 in total); breaking:\n      \
-             - Pet.tag: property removed — was optional `string`; the field is removed\n    \
+             - models::Pet::tag: field removed — field `tag: Option<String>` removed\n    \
              suggested version 0.3.1 → 0.4.0 (breaking); recorded as crate_version and in generated/pets/CHANGELOG.md"
         );
         let entry = update.changelog_entry().unwrap();
@@ -439,7 +445,7 @@ components:
             "{entry}"
         );
         assert!(
-            entry.contains("### Breaking changes (1)\n\n- `Pet.tag`: property removed"),
+            entry.contains("### Breaking (1)\n\n- `models::Pet::tag`: field removed"),
             "{entry}"
         );
         assert!(!entry.contains("## API changes"), "{entry}");
@@ -461,9 +467,9 @@ components:
         assert_eq!(update.next_crate_version(), None);
         assert_eq!(update.changelog_entry(), None);
         assert!(
-            update.summary(dir.path(), &api).ends_with(
-                "no changes that affect the generated client; crate_version stays 0.3.1"
-            )
+            update
+                .summary(dir.path(), &api)
+                .ends_with("no changes to the generated crate's API; crate_version stays 0.3.1")
         );
     }
 

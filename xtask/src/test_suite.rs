@@ -18,6 +18,9 @@ pub enum Step {
     FetchSpecs,
     /// Install the Prism mock server the contract tests need (`cargo xtask install-prism`).
     InstallPrism,
+    /// Install cargo-semver-checks, which the report's agreement test runs
+    /// (`cargo xtask install-semver-checks`).
+    InstallSemverChecks,
     /// Run `cargo` in the workspace root.
     Cargo {
         /// Arguments after `cargo`.
@@ -32,6 +35,7 @@ impl fmt::Display for Step {
         match self {
             Step::FetchSpecs => f.write_str("fetch specs"),
             Step::InstallPrism => f.write_str("install prism"),
+            Step::InstallSemverChecks => f.write_str("install cargo-semver-checks"),
             Step::Cargo { args, env } => {
                 for (name, value) in *env {
                     write!(f, "{name}={value:?} ")?;
@@ -47,6 +51,7 @@ pub fn steps() -> Vec<Step> {
     vec![
         Step::FetchSpecs,
         Step::InstallPrism,
+        Step::InstallSemverChecks,
         Step::Cargo {
             args: &["test", "--workspace", "--all-targets"],
             env: &[],
@@ -118,6 +123,9 @@ pub fn run(root: &Path, source: &SpecSource) -> Result<()> {
             }
             Step::InstallPrism => {
                 crate::prism::install(root)?;
+            }
+            Step::InstallSemverChecks => {
+                crate::semver::install(root)?;
             }
             Step::Cargo { args, env } => {
                 let status = run_cargo(root, args, env, &mut tally)
@@ -223,6 +231,7 @@ mod tests {
             [
                 "fetch specs",
                 "install prism",
+                "install cargo-semver-checks",
                 "cargo test --workspace --all-targets",
                 "cargo test --workspace --doc",
                 "cargo clippy --workspace --all-targets -- -D warnings",

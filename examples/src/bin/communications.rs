@@ -18,7 +18,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use magicline::models;
+use magicline::models::{
+    self, CommunicationChannelWrapperCommunicationChannel as SettingChannel,
+    CommunicationPreferenceMessageCategory as Category,
+    CommunicationThreadRequestCommunicationChannel as ThreadChannel,
+    CommunicationThreadRequestCommunicationDirection as Direction,
+    CommunicationThreadRequestCommunicationThreadStatus as ThreadStatus,
+};
 use magicline::runtime::StringEnum;
 
 /// Read and change a customer's communication preferences, or log messages in threads.
@@ -41,18 +47,18 @@ enum Command {
         /// The message category to change (`contract`, `general`, `appointment`,
         /// `newsletter`, `loyalty-program`).
         #[arg(long, value_parser = parse_category)]
-        category: Option<models::MessageCategory>,
+        category: Option<Category>,
         /// Switch this channel on for the category (`email`, `letter`, `text-message`, ...).
-        #[arg(long, requires = "category", value_parser = parse_channel)]
-        enable: Option<models::CommunicationChannel>,
+        #[arg(long, requires = "category", value_parser = parse_setting_channel)]
+        enable: Option<SettingChannel>,
         /// Switch this channel off for the category.
         #[arg(
             long,
             requires = "category",
             conflicts_with = "enable",
-            value_parser = parse_channel
+            value_parser = parse_setting_channel
         )]
-        disable: Option<models::CommunicationChannel>,
+        disable: Option<SettingChannel>,
     },
     /// Log the customer's message in a new thread, and optionally the studio's reply in it.
     Message {
@@ -69,8 +75,8 @@ enum Command {
         #[arg(long)]
         reply: Option<String>,
         /// The channel the messages went through.
-        #[arg(long, default_value = "email", value_parser = parse_channel)]
-        channel: models::CommunicationChannel,
+        #[arg(long, default_value = "email", value_parser = parse_thread_channel)]
+        channel: ThreadChannel,
         /// The employee handling the thread.
         #[arg(long)]
         agent: Option<String>,
@@ -126,17 +132,14 @@ async fn run(args: Args) -> Result<()> {
             agent,
             close,
         } => {
-            let message = models::CommunicationThreadRequest {
-                communication_thread_status: models::CommunicationThreadStatus::Created,
+            let mut message = models::CommunicationThreadRequest::new(
+                ThreadStatus::Created,
                 subject,
-                content: text,
-                communication_direction: models::CommunicationDirection::Incoming,
-                communication_channel: channel,
-                agent,
-                ticket_number: None,
-                ticket_link: None,
-                communication_date_time: None,
-            };
+                text,
+                Direction::Incoming,
+                channel,
+            );
+            message.agent = agent;
             messages(&client, args.customer_id, thread_id, message, reply, close).await
         }
     }
@@ -145,7 +148,7 @@ async fn run(args: Args) -> Result<()> {
 async fn preferences(
     client: &magicline::Client,
     customer: i64,
-    change: Option<(models::MessageCategory, models::CommunicationChannel, bool)>,
+    change: Option<(Category, SettingChannel, bool)>,
 ) -> Result<()> {
     let service = client.customers_communication();
     let mut preferences = service.get_communication_preferences(customer).await?;
@@ -234,16 +237,15 @@ async fn messages(
     let service = client.customers_communication();
     let closing = |mut message: models::CommunicationThreadRequest| {
         if close {
-            message.communication_thread_status = models::CommunicationThreadStatus::Closed;
+            message.communication_thread_status = ThreadStatus::Closed;
         }
         message
     };
 
     if let Some(thread_id) = thread_id {
-        let message = closing(models::CommunicationThreadRequest {
-            communication_thread_status: models::CommunicationThreadStatus::Ongoing,
-            ..message
-        });
+        let mut message = message;
+        message.communication_thread_status = ThreadStatus::Ongoing;
+        let message = closing(message);
         let added = service
             .create_communication_in_existing_communication_thread(customer, thread_id, &message)
             .await?;
@@ -273,12 +275,11 @@ async fn messages(
 
     if let Some(reply) = reply {
         // The answer goes into the thread the server just created, by the id it returned.
-        let answer = closing(models::CommunicationThreadRequest {
-            communication_thread_status: models::CommunicationThreadStatus::Ongoing,
-            content: reply,
-            communication_direction: models::CommunicationDirection::Outgoing,
-            ..first
-        });
+        let mut answer = first;
+        answer.communication_thread_status = ThreadStatus::Ongoing;
+        answer.content = reply;
+        answer.communication_direction = Direction::Outgoing;
+        let answer = closing(answer);
         let added = service
             .create_communication_in_existing_communication_thread(customer, thread_id, &answer)
             .await?;
@@ -296,21 +297,35 @@ fn wire(value: &str) -> String {
     value.to_ascii_uppercase().replace('-', "_")
 }
 
-/// Parses `--channel` and friends. The generated enums have an `Unknown` fallback for values
-/// from the server; a typo on the command line is refused here instead of being sent.
-fn parse_channel(value: &str) -> Result<models::CommunicationChannel, String> {
-    match models::CommunicationChannel::from_wire(&wire(value)) {
-        models::CommunicationChannel::Unknown(_) => Err(format!("unknown channel {value:?}")),
-        channel => Ok(channel),
+/// Parses a command-line value into a generated enum. The generated enums have an `Unknown`
+/// fallback for values from the server; a typo on the command line is refused here instead of
+/// being sent.
+fn parse_known<T: StringEnum>(
+    value: &str,
+    is_unknown: fn(&T) -> bool,
+    what: &str,
+) -> Result<T, String> {
+    let parsed = T::from_wire(&wire(value));
+    if is_unknown(&parsed) {
+        Err(format!("unknown {what} {value:?}"))
+    } else {
+        Ok(parsed)
     }
 }
 
-/// Parses `--category`, refusing values the client does not know (see [`parse_channel`]).
-fn parse_category(value: &str) -> Result<models::MessageCategory, String> {
-    match models::MessageCategory::from_wire(&wire(value)) {
-        models::MessageCategory::Unknown(_) => Err(format!("unknown message category {value:?}")),
-        category => Ok(category),
-    }
+/// Parses `--enable` and `--disable` (see [`parse_known`]).
+fn parse_setting_channel(value: &str) -> Result<SettingChannel, String> {
+    parse_known(value, SettingChannel::is_unknown, "channel")
+}
+
+/// Parses `--channel` (see [`parse_known`]).
+fn parse_thread_channel(value: &str) -> Result<ThreadChannel, String> {
+    parse_known(value, ThreadChannel::is_unknown, "channel")
+}
+
+/// Parses `--category` (see [`parse_known`]).
+fn parse_category(value: &str) -> Result<Category, String> {
+    parse_known(value, Category::is_unknown, "message category")
 }
 
 fn on_off(active: Option<bool>) -> &'static str {

@@ -52,12 +52,12 @@ enum Status {
     FormerMember,
 }
 
-impl From<Status> for models::CustomerStatus {
+impl From<Status> for models::GetCustomersCustomerStatus {
     fn from(status: Status) -> Self {
         match status {
-            Status::Member => models::CustomerStatus::Member,
-            Status::Prospect => models::CustomerStatus::Prospect,
-            Status::FormerMember => models::CustomerStatus::FormerMember,
+            Status::Member => models::GetCustomersCustomerStatus::Member,
+            Status::Prospect => models::GetCustomersCustomerStatus::Prospect,
+            Status::FormerMember => models::GetCustomersCustomerStatus::FormerMember,
         }
     }
 }

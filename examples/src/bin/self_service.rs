@@ -24,14 +24,21 @@
 //! Exit status 0 when the program did what the rules say (including "nothing may be changed"),
 //! 1 when a request failed or a change could not be made as asked.
 
+use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
 use base64::Engine;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use magicline::models::{self, AmendmentConfigurationStatus as AmendmentStatus};
+// Each domain's data has its own status enum, all with the same values; the flow reads every
+// domain's status as the contact data's (see `Current::status`).
+use magicline::models::{
+    self,
+    OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as AmendmentStatus,
+};
 
 /// Show a customer's data of one domain, propose a change to it, or withdraw a proposed change.
 #[derive(Debug, Parser)]
@@ -236,8 +243,11 @@ async fn run(args: Args) -> Result<()> {
             println!("changes to the {} apply at once", domain.name());
         }
         // A status this client does not know yet: offering no edit is the safe reading.
-        AmendmentStatus::Unknown(other) => {
-            println!("not submitting: unknown amendment configuration status {other:?}");
+        other => {
+            println!(
+                "not submitting: unknown amendment configuration status {:?}",
+                other.as_str()
+            );
             return Ok(());
         }
     }
@@ -312,12 +322,12 @@ impl Current {
         })
     }
 
-    fn status(&self) -> &AmendmentStatus {
+    fn status(&self) -> AmendmentStatus {
         match self {
-            Current::Contact(data) => &data.amendment_configuration_status,
-            Current::Address(data) => &data.amendment_configuration_status,
-            Current::MasterData(data) => &data.amendment_configuration_status,
-            Current::Payment(data) => &data.amendment_configuration_status,
+            Current::Contact(data) => data.amendment_configuration_status.clone(),
+            Current::Address(data) => same_value(data.amendment_configuration_status.as_str()),
+            Current::MasterData(data) => same_value(data.amendment_configuration_status.as_str()),
+            Current::Payment(data) => same_value(data.amendment_configuration_status.as_str()),
         }
     }
 
@@ -377,47 +387,49 @@ impl Amendment {
         Ok(match (current, domain) {
             (Current::Contact(now), Domain::Contact(change)) => {
                 let change = change.clone();
-                Amendment::Contact(models::CustomerContactData {
-                    email: change.email.or(now.email),
-                    phone_private: change.phone_private.or(now.phone_private),
-                    phone_private_mobile: change.phone_mobile.or(now.phone_private_mobile),
-                    phone_business: now.phone_business,
-                    phone_business_mobile: now.phone_business_mobile,
-                })
+                let mut body = models::CustomerContactData::default();
+                body.email = change.email.or(now.email);
+                body.phone_private = change.phone_private.or(now.phone_private);
+                body.phone_private_mobile = change.phone_mobile.or(now.phone_private_mobile);
+                body.phone_business = now.phone_business;
+                body.phone_business_mobile = now.phone_business_mobile;
+                Amendment::Contact(body)
             }
             (Current::Address(now), Domain::Address(change)) => {
                 let change = change.clone();
-                Amendment::Address(models::CustomerAddressData {
-                    street: change.street.unwrap_or(now.street),
-                    house_number: change.house_number.or(now.house_number),
-                    zip_code: change.zip_code.unwrap_or(now.zip_code),
-                    city: change.city.unwrap_or(now.city),
-                    country_code: change.country_code.unwrap_or(now.country_code),
-                    province: now.province,
-                    province_code: now.province_code,
-                    second_street: now.second_street,
-                    city_part: now.city_part,
-                    district: now.district,
-                    street_type: now.street_type,
-                    street_block: now.street_block,
-                    portal: now.portal,
-                    stairway: now.stairway,
-                    door: now.door,
-                    additional_address_information: now.additional_address_information,
-                    floor: now.floor,
-                    building_name: now.building_name,
-                })
+                let mut body = models::CustomerAddressData::new(
+                    change.street.unwrap_or(now.street),
+                    change.zip_code.unwrap_or(now.zip_code),
+                    change.city.unwrap_or(now.city),
+                    change.country_code.unwrap_or(now.country_code),
+                );
+                body.house_number = change.house_number.or(now.house_number);
+                body.province = now.province;
+                body.province_code = now.province_code;
+                body.second_street = now.second_street;
+                body.city_part = now.city_part;
+                body.district = now.district;
+                body.street_type = now.street_type;
+                body.street_block = now.street_block;
+                body.portal = now.portal;
+                body.stairway = now.stairway;
+                body.door = now.door;
+                body.additional_address_information = now.additional_address_information;
+                body.floor = now.floor;
+                body.building_name = now.building_name;
+                Amendment::Address(body)
             }
             (Current::MasterData(now), Domain::MasterData(change)) => {
                 let change = change.clone();
-                Amendment::MasterData(models::CustomerMasterData {
-                    first_name: change.first_name.unwrap_or(now.first_name),
-                    last_name: change.last_name.unwrap_or(now.last_name),
-                    gender: now.gender,
-                    date_of_birth: change.date_of_birth.unwrap_or(now.date_of_birth),
-                    country_of_birth: now.country_of_birth,
-                    customer_title: now.customer_title,
-                })
+                let mut body = models::CustomerMasterData::new(
+                    change.first_name.unwrap_or(now.first_name),
+                    change.last_name.unwrap_or(now.last_name),
+                    same_value(now.gender.as_str()),
+                    change.date_of_birth.unwrap_or(now.date_of_birth),
+                    same_value(now.customer_title.as_str()),
+                );
+                body.country_of_birth = now.country_of_birth;
+                Amendment::MasterData(body)
             }
             (Current::Payment(now), Domain::Payment(change)) => {
                 let change = change.clone();
@@ -427,31 +439,30 @@ impl Amendment {
                     format!("{flag} is required: the customer has no such value on file")
                 };
                 let signature = match (&change.signature_svg, now.require_signature) {
-                    (Some(path), _) => Some(models::Signature {
-                        base64_svg_signature: read_signature(path)?,
-                    }),
+                    (Some(path), _) => Some(models::Signature::new(read_signature(path)?)),
                     (None, Some(true)) => bail!(
                         "the studio requires the customer's signature for payment data changes: \
                          pass --signature-svg FILE"
                     ),
                     (None, _) => None,
                 };
-                Amendment::Payment(models::OpenApiV1CustomerPaymentAmendment {
-                    account_holder: change
+                let mut body = models::OpenApiV1CustomerPaymentAmendment::new(
+                    change
                         .account_holder
                         .or(now.account_holder)
                         .with_context(|| missing("--account-holder"))?,
-                    bank_name: change
+                    change
                         .bank_name
                         .or(now.bank_name)
                         .with_context(|| missing("--bank-name"))?,
-                    iban: change
+                    change
                         .iban
                         .or(now.iban)
                         .with_context(|| missing("--iban"))?,
-                    bic: change.bic.or(now.bic).with_context(|| missing("--bic"))?,
-                    signature,
-                })
+                    change.bic.or(now.bic).with_context(|| missing("--bic"))?,
+                );
+                body.signature = signature;
+                Amendment::Payment(body)
             }
             _ => unreachable!("Current::fetch returns the domain it was asked for"),
         })
@@ -498,6 +509,14 @@ fn read_signature(path: &Path) -> Result<String> {
     let svg = std::fs::read(path)
         .with_context(|| format!("cannot read the signature {}", path.display()))?;
     Ok(base64::engine::general_purpose::STANDARD.encode(svg))
+}
+
+/// The value of a generated enum with the wire value `value`. Each place in the API has its own
+/// enum type, so a value read in one place (the customer's data) is carried to another (the
+/// amendment, or the flow's one status type) by its wire value, unknown values included.
+fn same_value<T: FromStr<Err = Infallible>>(value: &str) -> T {
+    let Ok(converted) = value.parse();
+    converted
 }
 
 fn describe_id(id: Option<i64>) -> String {

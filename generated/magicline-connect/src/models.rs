@@ -5,6 +5,7 @@
 //! Every type the API sends or receives.
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AddressDetailsDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,94 +36,90 @@ pub struct AddressDetailsDto {
     pub street_type: Option<String>,
 }
 
-#[cfg(feature = "trial-sessions")]
-/// Defines validation mode for full address. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AddressMode {
-    Inactive,
-    Optional,
-    Mandatory,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "trial-sessions")]
-impl AddressMode {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl AddressDetailsDto {
+    /// Sets [`additional_information`](Self::additional_information).
+    pub fn with_additional_information(mut self, value: impl Into<String>) -> Self {
+        self.additional_information = Some(value.into());
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "trial-sessions")]
-impl rt::StringEnum for AddressMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    /// Sets [`block`](Self::block).
+    pub fn with_block(mut self, value: impl Into<String>) -> Self {
+        self.block = Some(value.into());
+        self
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    /// Sets [`building_name`](Self::building_name).
+    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
+        self.building_name = Some(value.into());
+        self
     }
-}
 
-#[cfg(feature = "trial-sessions")]
-impl std::str::FromStr for AddressMode {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+    /// Sets [`city_part`](Self::city_part).
+    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
+        self.city_part = Some(value.into());
+        self
     }
-}
 
-#[cfg(feature = "trial-sessions")]
-impl std::fmt::Display for AddressMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+    /// Sets [`district`](Self::district).
+    pub fn with_district(mut self, value: impl Into<String>) -> Self {
+        self.district = Some(value.into());
+        self
     }
-}
 
-#[cfg(feature = "trial-sessions")]
-impl serde::Serialize for AddressMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
+    /// Sets [`door`](Self::door).
+    pub fn with_door(mut self, value: impl Into<String>) -> Self {
+        self.door = Some(value.into());
+        self
     }
-}
 
-#[cfg(feature = "trial-sessions")]
-impl<'de> serde::Deserialize<'de> for AddressMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`floor`](Self::floor).
+    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
+        self.floor = Some(value.into());
+        self
+    }
+
+    /// Sets [`portal`](Self::portal).
+    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
+        self.portal = Some(value.into());
+        self
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`province_code`](Self::province_code).
+    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
+        self.province_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_street`](Self::second_street).
+    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
+        self.second_street = Some(value.into());
+        self
+    }
+
+    /// Sets [`stairway`](Self::stairway).
+    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
+        self.stairway = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_type`](Self::street_type).
+    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
+        self.street_type = Some(value.into());
+        self
     }
 }
 
 #[cfg(feature = "address-data")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AddressProvinceDto {
     pub province: String,
@@ -130,8 +127,30 @@ pub struct AddressProvinceDto {
     pub zip_code: String,
 }
 
+#[cfg(feature = "address-data")]
+impl AddressProvinceDto {
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = value.into();
+        self
+    }
+
+    /// Sets [`province_code`](Self::province_code).
+    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
+        self.province_code = value.into();
+        self
+    }
+
+    /// Sets [`zip_code`](Self::zip_code).
+    pub fn with_zip_code(mut self, value: impl Into<String>) -> Self {
+        self.zip_code = value.into();
+        self
+    }
+}
+
 #[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdyenCompleteTokenizationResponseDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,7 +160,23 @@ pub struct AdyenCompleteTokenizationResponseDto {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
+impl AdyenCompleteTokenizationResponseDto {
+    /// Sets [`refusal_reason`](Self::refusal_reason).
+    pub fn with_refusal_reason(mut self, value: impl Into<String>) -> Self {
+        self.refusal_reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`result_code`](Self::result_code).
+    pub fn with_result_code(mut self, value: impl Into<String>) -> Self {
+        self.result_code = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdyenInitiateTokenizationResponseDtoV2 {
     /// Action object by Adyen (serialized to Json string). If this is not 'null' pass it to the Adyen web component
@@ -155,34 +190,73 @@ pub struct AdyenInitiateTokenizationResponseDtoV2 {
     pub result_code: String,
 }
 
+#[cfg(feature = "credit-card-tokenization")]
+impl AdyenInitiateTokenizationResponseDtoV2 {
+    /// Sets [`action`](Self::action).
+    pub fn with_action(mut self, value: impl Into<String>) -> Self {
+        self.action = Some(value.into());
+        self
+    }
+
+    /// Sets [`error_message`](Self::error_message).
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    /// Sets [`reference`](Self::reference).
+    pub fn with_reference(mut self, value: impl Into<String>) -> Self {
+        self.reference = value.into();
+        self
+    }
+
+    /// Sets [`result_code`](Self::result_code).
+    pub fn with_result_code(mut self, value: impl Into<String>) -> Self {
+        self.result_code = value.into();
+        self
+    }
+}
+
 #[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AgeBasedAdjustmentDto {
-    pub age_based_adjustment_type: AgeBasedAdjustmentType,
+    pub age_based_adjustment_type: AgeBasedAdjustmentDtoAgeBasedAdjustmentType,
     pub age_range_dto: AgeRangeDto,
     pub value: f64,
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl AgeBasedAdjustmentDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `age_based_adjustment_type`, `age_range_dto`, `value`.
+    /// A value with the fields that have no default (`age_based_adjustment_type`); set the others with the `with_*` methods.
     pub fn new(
-        age_based_adjustment_type: AgeBasedAdjustmentType,
-        age_range_dto: AgeRangeDto,
-        value: f64,
+        age_based_adjustment_type: AgeBasedAdjustmentDtoAgeBasedAdjustmentType,
     ) -> Self {
         Self {
             age_based_adjustment_type,
-            age_range_dto,
-            value,
+            age_range_dto: Default::default(),
+            value: Default::default(),
         }
+    }
+
+    /// Sets [`age_range_dto`](Self::age_range_dto).
+    pub fn with_age_range_dto(mut self, value: AgeRangeDto) -> Self {
+        self.age_range_dto = value;
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: f64) -> Self {
+        self.value = value;
+        self
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AgeBasedAdjustmentType {
+#[non_exhaustive]
+pub enum AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     Absolute,
     Percentage,
     /// A value this version of the client does not know; kept as sent.
@@ -190,7 +264,7 @@ pub enum AgeBasedAdjustmentType {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
-impl AgeBasedAdjustmentType {
+impl AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
 
@@ -210,7 +284,7 @@ impl AgeBasedAdjustmentType {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
-impl rt::StringEnum for AgeBasedAdjustmentType {
+impl rt::StringEnum for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     fn from_wire(value: &str) -> Self {
         match value {
             "ABSOLUTE" => Self::Absolute,
@@ -225,7 +299,7 @@ impl rt::StringEnum for AgeBasedAdjustmentType {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::str::FromStr for AgeBasedAdjustmentType {
+impl std::str::FromStr for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -236,21 +310,21 @@ impl std::str::FromStr for AgeBasedAdjustmentType {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::fmt::Display for AgeBasedAdjustmentType {
+impl std::fmt::Display for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
-impl serde::Serialize for AgeBasedAdjustmentType {
+impl serde::Serialize for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
-impl<'de> serde::Deserialize<'de> for AgeBasedAdjustmentType {
+impl<'de> serde::Deserialize<'de> for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -260,6 +334,7 @@ impl<'de> serde::Deserialize<'de> for AgeBasedAdjustmentType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AgeRangeDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -269,7 +344,23 @@ pub struct AgeRangeDto {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
+impl AgeRangeDto {
+    /// Sets [`end_age`](Self::end_age).
+    pub fn with_end_age(mut self, value: i32) -> Self {
+        self.end_age = Some(value);
+        self
+    }
+
+    /// Sets [`start_age`](Self::start_age).
+    pub fn with_start_age(mut self, value: i32) -> Self {
+        self.start_age = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AttachedExternalUrlDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -279,97 +370,23 @@ pub struct AttachedExternalUrlDto {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
-/// Indicates the type of attachment for this block: None, file (attachedDocument) or Url (attachedExternalUrlDto)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AttachmentType {
-    None,
-    File,
-    Url,
-    ContractPdfPreview,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl AttachmentType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NONE",
-        "FILE",
-        "URL",
-        "CONTRACT_PDF_PREVIEW",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+impl AttachedExternalUrlDto {
+    /// Sets [`link`](Self::link).
+    pub fn with_link(mut self, value: impl Into<String>) -> Self {
+        self.link = Some(value.into());
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::File => "FILE",
-            Self::Url => "URL",
-            Self::ContractPdfPreview => "CONTRACT_PDF_PREVIEW",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl rt::StringEnum for AttachmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "FILE" => Self::File,
-            "URL" => Self::Url,
-            "CONTRACT_PDF_PREVIEW" => Self::ContractPdfPreview,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::str::FromStr for AttachmentType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::fmt::Display for AttachmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl serde::Serialize for AttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl<'de> serde::Deserialize<'de> for AttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`title`](Self::title).
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BacsPaymentInstrumentDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -387,7 +404,47 @@ pub struct BacsPaymentInstrumentDto {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
+impl BacsPaymentInstrumentDto {
+    /// Sets [`account_holder`](Self::account_holder).
+    pub fn with_account_holder(mut self, value: impl Into<String>) -> Self {
+        self.account_holder = Some(value.into());
+        self
+    }
+
+    /// Sets [`bank_account_number`](Self::bank_account_number).
+    pub fn with_bank_account_number(mut self, value: impl Into<String>) -> Self {
+        self.bank_account_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`bank_location_id`](Self::bank_location_id).
+    pub fn with_bank_location_id(mut self, value: impl Into<String>) -> Self {
+        self.bank_location_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`direct_debit_pdf_form_url`](Self::direct_debit_pdf_form_url).
+    pub fn with_direct_debit_pdf_form_url(mut self, value: impl Into<String>) -> Self {
+        self.direct_debit_pdf_form_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`mandate_id`](Self::mandate_id).
+    pub fn with_mandate_id(mut self, value: impl Into<String>) -> Self {
+        self.mandate_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`shopper_email`](Self::shopper_email).
+    pub fn with_shopper_email(mut self, value: impl Into<String>) -> Self {
+        self.shopper_email = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BanContactCardDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -401,3219 +458,237 @@ pub struct BanContactCardDto {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
+impl BanContactCardDto {
+    /// Sets [`card_holder`](Self::card_holder).
+    pub fn with_card_holder(mut self, value: impl Into<String>) -> Self {
+        self.card_holder = Some(value.into());
+        self
+    }
+
+    /// Sets [`card_number`](Self::card_number).
+    pub fn with_card_number(mut self, value: impl Into<String>) -> Self {
+        self.card_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`expiry`](Self::expiry).
+    pub fn with_expiry(mut self, value: BanContactCardDtoExpiry) -> Self {
+        self.expiry = Some(value);
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BanContactCardDtoExpiry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leap_year: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub month: Option<Month>,
+    pub month: Option<BanContactCardDtoExpiryMonth>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month_value: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
 }
 
+#[cfg(feature = "credit-card-tokenization")]
+impl BanContactCardDtoExpiry {
+    /// Sets [`leap_year`](Self::leap_year).
+    pub fn with_leap_year(mut self, value: bool) -> Self {
+        self.leap_year = Some(value);
+        self
+    }
+
+    /// Sets [`month`](Self::month).
+    pub fn with_month(mut self, value: BanContactCardDtoExpiryMonth) -> Self {
+        self.month = Some(value);
+        self
+    }
+
+    /// Sets [`month_value`](Self::month_value).
+    pub fn with_month_value(mut self, value: i32) -> Self {
+        self.month_value = Some(value);
+        self
+    }
+
+    /// Sets [`year`](Self::year).
+    pub fn with_year(mut self, value: i32) -> Self {
+        self.year = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BanContactCardDtoExpiryMonth {
+    January,
+    February,
+    March,
+    April,
+    May,
+    June,
+    July,
+    August,
+    September,
+    October,
+    November,
+    December,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl BanContactCardDtoExpiryMonth {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "JANUARY",
+        "FEBRUARY",
+        "MARCH",
+        "APRIL",
+        "MAY",
+        "JUNE",
+        "JULY",
+        "AUGUST",
+        "SEPTEMBER",
+        "OCTOBER",
+        "NOVEMBER",
+        "DECEMBER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::January => "JANUARY",
+            Self::February => "FEBRUARY",
+            Self::March => "MARCH",
+            Self::April => "APRIL",
+            Self::May => "MAY",
+            Self::June => "JUNE",
+            Self::July => "JULY",
+            Self::August => "AUGUST",
+            Self::September => "SEPTEMBER",
+            Self::October => "OCTOBER",
+            Self::November => "NOVEMBER",
+            Self::December => "DECEMBER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl rt::StringEnum for BanContactCardDtoExpiryMonth {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "JANUARY" => Self::January,
+            "FEBRUARY" => Self::February,
+            "MARCH" => Self::March,
+            "APRIL" => Self::April,
+            "MAY" => Self::May,
+            "JUNE" => Self::June,
+            "JULY" => Self::July,
+            "AUGUST" => Self::August,
+            "SEPTEMBER" => Self::September,
+            "OCTOBER" => Self::October,
+            "NOVEMBER" => Self::November,
+            "DECEMBER" => Self::December,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::str::FromStr for BanContactCardDtoExpiryMonth {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::fmt::Display for BanContactCardDtoExpiryMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl serde::Serialize for BanContactCardDtoExpiryMonth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl<'de> serde::Deserialize<'de> for BanContactCardDtoExpiryMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
 #[cfg(feature = "terminal")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BirthInformationDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_of_birth: Option<CountryOfBirth>,
+    pub country_of_birth: Option<BirthInformationDtoCountryOfBirth>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_of_birth: Option<rt::chrono::NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place_of_birth: Option<String>,
 }
 
-#[cfg(feature = "credit-card-tokenization")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Brand {
-    Amex,
-    Bancontact,
-    Cartebancaire,
-    Cup,
-    Diners,
-    Discover,
-    Elo,
-    Girocard,
-    Hipercard,
-    Jcb,
-    Maestro,
-    Mc,
-    TwintPos,
-    Visa,
-    Vpay,
-    Unknown,
-    /// A value this version of the client does not know; kept as sent.
-    UnknownValue(String),
-}
-
-#[cfg(feature = "credit-card-tokenization")]
-impl Brand {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "amex",
-        "bancontact",
-        "cartebancaire",
-        "cup",
-        "diners",
-        "discover",
-        "elo",
-        "girocard",
-        "hipercard",
-        "jcb",
-        "maestro",
-        "mc",
-        "twint_pos",
-        "visa",
-        "vpay",
-        "unknown",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::UnknownValue(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Amex => "amex",
-            Self::Bancontact => "bancontact",
-            Self::Cartebancaire => "cartebancaire",
-            Self::Cup => "cup",
-            Self::Diners => "diners",
-            Self::Discover => "discover",
-            Self::Elo => "elo",
-            Self::Girocard => "girocard",
-            Self::Hipercard => "hipercard",
-            Self::Jcb => "jcb",
-            Self::Maestro => "maestro",
-            Self::Mc => "mc",
-            Self::TwintPos => "twint_pos",
-            Self::Visa => "visa",
-            Self::Vpay => "vpay",
-            Self::Unknown => "unknown",
-            Self::UnknownValue(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "credit-card-tokenization")]
-impl rt::StringEnum for Brand {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "amex" => Self::Amex,
-            "bancontact" => Self::Bancontact,
-            "cartebancaire" => Self::Cartebancaire,
-            "cup" => Self::Cup,
-            "diners" => Self::Diners,
-            "discover" => Self::Discover,
-            "elo" => Self::Elo,
-            "girocard" => Self::Girocard,
-            "hipercard" => Self::Hipercard,
-            "jcb" => Self::Jcb,
-            "maestro" => Self::Maestro,
-            "mc" => Self::Mc,
-            "twint_pos" => Self::TwintPos,
-            "visa" => Self::Visa,
-            "vpay" => Self::Vpay,
-            "unknown" => Self::Unknown,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "credit-card-tokenization")]
-impl std::str::FromStr for Brand {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "credit-card-tokenization")]
-impl std::fmt::Display for Brand {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "credit-card-tokenization")]
-impl serde::Serialize for Brand {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "credit-card-tokenization")]
-impl<'de> serde::Deserialize<'de> for Brand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CancelContractManualRequestDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancelation_reason_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_date: Option<rt::chrono::NaiveDate>,
-    pub cancellation_date_type: CancellationDateType,
-    pub cancellation_type: CancellationType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirmation_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_number: Option<String>,
-    pub date_of_birth: rt::chrono::NaiveDate,
-    pub firstname: String,
-    pub lastname: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub studio_id: Option<i64>,
-}
-
-#[cfg(feature = "contracts")]
-impl CancelContractManualRequestDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `cancellation_date_type`, `cancellation_type`, `date_of_birth`, `firstname`, `lastname`.
-    pub fn new(
-        cancellation_date_type: CancellationDateType,
-        cancellation_type: CancellationType,
-        date_of_birth: rt::chrono::NaiveDate,
-        firstname: impl Into<String>,
-        lastname: impl Into<String>,
-    ) -> Self {
-        Self {
-            additional_information: None,
-            cancelation_reason_id: None,
-            cancellation_date: None,
-            cancellation_date_type,
-            cancellation_type,
-            confirmation_email: None,
-            customer_number: None,
-            date_of_birth,
-            firstname: firstname.into(),
-            lastname: lastname.into(),
-            studio_id: None,
-        }
-    }
-}
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CancelContractManualResponseDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancelation_reason: Option<CancelationReasonDto>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_date: Option<rt::chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_date_type: Option<
-        CancelContractManualResponseDtoCancellationDateType,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_type: Option<CancelContractManualResponseDtoCancellationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirmation_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<rt::chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub firstname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub request_received_date: Option<rt::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub studio_id: Option<i64>,
-}
-
-#[cfg(feature = "contracts")]
-/// The same values as [`CancellationDateType`].
-pub type CancelContractManualResponseDtoCancellationDateType = CancellationDateType;
-
-#[cfg(feature = "contracts")]
-/// The same values as [`CancellationType`].
-pub type CancelContractManualResponseDtoCancellationType = CancellationType;
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CancelContractRequestDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancelation_reason_id: Option<i64>,
-    pub cancellation_date: rt::chrono::NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_date_type: Option<CancelContractRequestDtoCancellationDateType>,
-    pub cancellation_type: CancelContractRequestDtoCancellationType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirmation_email: Option<String>,
-    pub contract_id: i64,
-    pub customer_number: String,
-    pub date_of_birth: rt::chrono::NaiveDate,
-    pub firstname: String,
-    pub lastname: String,
-}
-
-#[cfg(feature = "contracts")]
-impl CancelContractRequestDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `cancellation_date`, `cancellation_type`, `contract_id`, `customer_number`, `date_of_birth`, `firstname`, `lastname`.
-    pub fn new(
-        cancellation_date: rt::chrono::NaiveDate,
-        cancellation_type: CancelContractRequestDtoCancellationType,
-        contract_id: i64,
-        customer_number: impl Into<String>,
-        date_of_birth: rt::chrono::NaiveDate,
-        firstname: impl Into<String>,
-        lastname: impl Into<String>,
-    ) -> Self {
-        Self {
-            additional_information: None,
-            cancelation_reason_id: None,
-            cancellation_date,
-            cancellation_date_type: None,
-            cancellation_type,
-            confirmation_email: None,
-            contract_id,
-            customer_number: customer_number.into(),
-            date_of_birth,
-            firstname: firstname.into(),
-            lastname: lastname.into(),
-        }
-    }
-}
-
-#[cfg(feature = "contracts")]
-/// The same values as [`CancellationDateType`].
-pub type CancelContractRequestDtoCancellationDateType = CancellationDateType;
-
-#[cfg(feature = "contracts")]
-/// The same values as [`CancellationType`].
-pub type CancelContractRequestDtoCancellationType = CancellationType;
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CancelContractResponseDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_information: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancelation_reason: Option<CancelationReasonDto>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_date: Option<rt::chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_received_date_time: Option<rt::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_type: Option<CancelContractResponseDtoCancellationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirmation_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<rt::chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub firstname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub studio_id: Option<i64>,
-}
-
-#[cfg(feature = "contracts")]
-/// The same values as [`CancellationType`].
-pub type CancelContractResponseDtoCancellationType = CancellationType;
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CancelationReasonDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub database_id: Option<i64>,
-    pub fk_organization_unit: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optlock: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<Type>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub visible_in_nox: Option<bool>,
-}
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CancelationStrategy {
-    Term,
-    ReceiptDate,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "contracts")]
-impl CancelationStrategy {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["TERM", "RECEIPT_DATE"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Term => "TERM",
-            Self::ReceiptDate => "RECEIPT_DATE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl rt::StringEnum for CancelationStrategy {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TERM" => Self::Term,
-            "RECEIPT_DATE" => Self::ReceiptDate,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl std::str::FromStr for CancelationStrategy {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl std::fmt::Display for CancelationStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl serde::Serialize for CancelationStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for CancelationStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CancellationDateType {
-    NextPossibleCancellationDate,
-    AbsoluteCancellationDate,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "contracts")]
-impl CancellationDateType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NEXT_POSSIBLE_CANCELLATION_DATE",
-        "ABSOLUTE_CANCELLATION_DATE",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NextPossibleCancellationDate => "NEXT_POSSIBLE_CANCELLATION_DATE",
-            Self::AbsoluteCancellationDate => "ABSOLUTE_CANCELLATION_DATE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl rt::StringEnum for CancellationDateType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NEXT_POSSIBLE_CANCELLATION_DATE" => Self::NextPossibleCancellationDate,
-            "ABSOLUTE_CANCELLATION_DATE" => Self::AbsoluteCancellationDate,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl std::str::FromStr for CancellationDateType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl std::fmt::Display for CancellationDateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl serde::Serialize for CancellationDateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for CancellationDateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CancellationType {
-    OrdinaryCancellation,
-    ExtraordinaryCancellation,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "contracts")]
-impl CancellationType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "ORDINARY_CANCELLATION",
-        "EXTRAORDINARY_CANCELLATION",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrdinaryCancellation => "ORDINARY_CANCELLATION",
-            Self::ExtraordinaryCancellation => "EXTRAORDINARY_CANCELLATION",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl rt::StringEnum for CancellationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ORDINARY_CANCELLATION" => Self::OrdinaryCancellation,
-            "EXTRAORDINARY_CANCELLATION" => Self::ExtraordinaryCancellation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl std::str::FromStr for CancellationType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl std::fmt::Display for CancellationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl serde::Serialize for CancellationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for CancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CdnImageDto {
-    pub bucket_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    pub object_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-
-#[cfg(any(feature = "contracts", feature = "studios"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CentralLegalLinkDocumentType {
-    Imprint,
-    Privacy,
-    TermsAndConditions,
-    Revocation,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "contracts", feature = "studios"))]
-impl CentralLegalLinkDocumentType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "IMPRINT",
-        "PRIVACY",
-        "TERMS_AND_CONDITIONS",
-        "REVOCATION",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Imprint => "IMPRINT",
-            Self::Privacy => "PRIVACY",
-            Self::TermsAndConditions => "TERMS_AND_CONDITIONS",
-            Self::Revocation => "REVOCATION",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "studios"))]
-impl rt::StringEnum for CentralLegalLinkDocumentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "IMPRINT" => Self::Imprint,
-            "PRIVACY" => Self::Privacy,
-            "TERMS_AND_CONDITIONS" => Self::TermsAndConditions,
-            "REVOCATION" => Self::Revocation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "studios"))]
-impl std::str::FromStr for CentralLegalLinkDocumentType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "studios"))]
-impl std::fmt::Display for CentralLegalLinkDocumentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "studios"))]
-impl serde::Serialize for CentralLegalLinkDocumentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "studios"))]
-impl<'de> serde::Deserialize<'de> for CentralLegalLinkDocumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "studios"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CentralLegalLinkDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub central_legal_link_document_type: Option<CentralLegalLinkDocumentType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contents: Option<Vec<StringWithLocaleDto>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub database_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub legal_link_type: Option<LegalLinkType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub legal_link_types: Option<Vec<LegalLinkTypeWithLocaleDto>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub legal_organization_unit_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optlock: Option<i64>,
-}
-
-#[cfg(feature = "contracts")]
-/// Type of the value: Percentage/absolute relative change or new absolute base amount
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChargeAdjustmentType {
-    Relative,
-    Absolute,
-    BasicAmount,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "contracts")]
-impl ChargeAdjustmentType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "RELATIVE",
-        "ABSOLUTE",
-        "BASIC_AMOUNT",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Relative => "RELATIVE",
-            Self::Absolute => "ABSOLUTE",
-            Self::BasicAmount => "BASIC_AMOUNT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl rt::StringEnum for ChargeAdjustmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "RELATIVE" => Self::Relative,
-            "ABSOLUTE" => Self::Absolute,
-            "BASIC_AMOUNT" => Self::BasicAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl std::str::FromStr for ChargeAdjustmentType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl std::fmt::Display for ChargeAdjustmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl serde::Serialize for ChargeAdjustmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for ChargeAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "leads", feature = "trial-sessions"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommonTrialSessionLeadAddressDto {
-    /// Example: `"Hamburg"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// Example: `"DE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<CommonTrialSessionLeadAddressDtoCountry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<AddressDetailsDto>,
-    /// Example: `"1b"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub house_number: Option<String>,
-    /// Example: `"Heinrichstraße"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street: Option<String>,
-    /// Example: `20095`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zip: Option<String>,
-}
-
-#[cfg(any(feature = "leads", feature = "trial-sessions"))]
-/// The same values as [`CountryOfBirth`].
-pub type CommonTrialSessionLeadAddressDtoCountry = CountryOfBirth;
-
-#[cfg(any(feature = "leads", feature = "trial-sessions"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommonTrialSessionLeadCustomerDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<CommonTrialSessionLeadAddressDto>,
-    /// Communication preferences for the customer. If specified, the list must contain an element for each message category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub communication_preferences: Option<Vec<CustomerCommunicationPreferencesData>>,
-    /// Example: `"FR"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_of_birth: Option<CommonTrialSessionLeadCustomerDtoCountryOfBirth>,
-    /// Should only be set if booking page has been called with URL param identityToken. If no lead exists with this UUID a new one will be created.
-    ///
-    /// Example: `"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4"`
-    #[serde(rename = "customerUUID", default, skip_serializing_if = "Option::is_none")]
-    pub customer_uuid: Option<String>,
-    /// Example: `"1985-05-29"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<rt::chrono::NaiveDate>,
-    /// Example: `"mm@test.de"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Example: `"Max"`
-    pub firstname: String,
-    /// Example: `"MALE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<Gender>,
-    /// Example: `"Mustermann"`
-    pub lastname: String,
-    /// Example: `"+49 40 123 555"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Example: `"Rom"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub place_of_birth: Option<String>,
-    /// Data privacy configuration for marketing purposes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy_configuration: Option<PublicApiPrivacyConfigurationDto>,
-    /// Example: `"Martin"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub second_firstname: Option<String>,
-    /// Example: `"Muster"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub second_lastname: Option<String>,
-    /// Only set if lead is fetched
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub studio_id: Option<i64>,
-    /// Example: `"56982134w"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_id: Option<String>,
-}
-
-#[cfg(any(feature = "leads", feature = "trial-sessions"))]
-/// The same values as [`CountryOfBirth`].
-pub type CommonTrialSessionLeadCustomerDtoCountryOfBirth = CountryOfBirth;
-
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "studios",
-        feature = "trial-sessions"
-    )
-)]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CommunicationChannel {
-    Letter,
-    Email,
-    TextMessage,
-    Phone,
-    MysportsMessage,
-    Fax,
-    Conversation,
-    Chat,
-    Other,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "studios",
-        feature = "trial-sessions"
-    )
-)]
-impl CommunicationChannel {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "LETTER",
-        "EMAIL",
-        "TEXT_MESSAGE",
-        "PHONE",
-        "MYSPORTS_MESSAGE",
-        "FAX",
-        "CONVERSATION",
-        "CHAT",
-        "OTHER",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::MysportsMessage => "MYSPORTS_MESSAGE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "studios",
-        feature = "trial-sessions"
-    )
-)]
-impl rt::StringEnum for CommunicationChannel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "MYSPORTS_MESSAGE" => Self::MysportsMessage,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "studios",
-        feature = "trial-sessions"
-    )
-)]
-impl std::str::FromStr for CommunicationChannel {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "studios",
-        feature = "trial-sessions"
-    )
-)]
-impl std::fmt::Display for CommunicationChannel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "studios",
-        feature = "trial-sessions"
-    )
-)]
-impl serde::Serialize for CommunicationChannel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "studios",
-        feature = "trial-sessions"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for CommunicationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommunicationChannelDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub communication_channel: Option<CommunicationChannel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_overridable: Option<bool>,
-}
-
-#[cfg(feature = "bank-account")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiBankAccountBicIbanDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_zip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bic: Option<String>,
-    /// Additional information if validation fails. Currently only for IT based IBANs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supports_sepa_direct_debit: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_iban: Option<bool>,
-}
-
-#[cfg(feature = "bank-account")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiBankAccountHolderValidationResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_messages: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid: Option<bool>,
-}
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiBasicStudioDataDtoV2 {
-    /// Id of current data block. See name field parameter or name of Dto!
-    pub id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub studio_public_dto: Option<StudioPublicDto>,
-}
-
-#[cfg(feature = "trial-sessions")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiBookTrialSessionDto {
-    pub lead_customer: CommonTrialSessionLeadCustomerDto,
-    /// Example: `"become fit"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// Example: `2`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub participants: Option<i32>,
-    /// Example: `"ABCXYZ"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub referral_code: Option<String>,
-    /// Example: `10`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub referrer_id: Option<i64>,
-    /// Example: `2`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_campaign_id: Option<i64>,
-    /// Example: `"2019-04-15T07:00:00.000Z"`
-    pub start_date_time: rt::DateTime,
-    /// Example: `1`
-    pub studio_id: i64,
-    /// Depends on bookingWithoutResourcesAllowed
-    ///
-    /// Example: `true`
-    pub trainer_required: bool,
-}
-
-#[cfg(feature = "trial-sessions")]
-impl ConnectApiBookTrialSessionDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `lead_customer`, `start_date_time`, `studio_id`, `trainer_required`.
-    pub fn new(
-        lead_customer: CommonTrialSessionLeadCustomerDto,
-        start_date_time: rt::DateTime,
-        studio_id: i64,
-        trainer_required: bool,
-    ) -> Self {
-        Self {
-            lead_customer,
-            note: None,
-            participants: None,
-            referral_code: None,
-            referrer_id: None,
-            source_campaign_id: None,
-            start_date_time,
-            studio_id,
-            trainer_required,
-        }
-    }
-}
-
-#[cfg(feature = "trial-sessions")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiBookableItemDto {
-    /// true: Customer can decide if a trainer is needed, false: Trainer is always mandatory (trainerRequired)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub booking_without_resources_allowed: Option<bool>,
-    /// Short description how the trial session looks like
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Display name of trial session
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slots: Option<Vec<ConnectApiBookableItemSlotDto>>,
-}
-
-#[cfg(feature = "trial-sessions")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiBookableItemSlotDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date_time: Option<rt::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date_time: Option<rt::DateTime>,
-}
-
-#[cfg(feature = "campaigns")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiCampaignDto {
-    pub external_identifier: String,
-    pub id: i64,
-    pub name: String,
-}
-
 #[cfg(feature = "terminal")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiCodiceFiscaleBirthInformationResponseDto {
-    /// Date, place and country of birth of customer
-    pub birth_information_dto: BirthInformationDto,
-    /// Codice fiscale of customer
-    pub codice_fiscale: String,
-    /// Gender of customer
-    pub gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender,
-}
-
-#[cfg(feature = "terminal")]
-impl ConnectApiCodiceFiscaleBirthInformationResponseDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `birth_information_dto`, `codice_fiscale`, `gender`.
-    pub fn new(
-        birth_information_dto: BirthInformationDto,
-        codice_fiscale: impl Into<String>,
-        gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender,
+impl BirthInformationDto {
+    /// Sets [`country_of_birth`](Self::country_of_birth).
+    pub fn with_country_of_birth(
+        mut self,
+        value: BirthInformationDtoCountryOfBirth,
     ) -> Self {
-        Self {
-            birth_information_dto,
-            codice_fiscale: codice_fiscale.into(),
-            gender,
-        }
+        self.country_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`place_of_birth`](Self::place_of_birth).
+    pub fn with_place_of_birth(mut self, value: impl Into<String>) -> Self {
+        self.place_of_birth = Some(value.into());
+        self
     }
 }
 
 #[cfg(feature = "terminal")]
-/// The same values as [`Gender`].
-pub type ConnectApiCodiceFiscaleBirthInformationResponseDtoGender = Gender;
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiCommunicationPreferencesDto {
-    /// The list of channels on which messages of the given category are allowed to be sent
-    pub active_communication_channels: Vec<
-        ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem,
-    >,
-    /// The ID of the message category
-    pub message_category_id: i64,
-}
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-/// The same values as [`CommunicationChannel`].
-pub type ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem = CommunicationChannel;
-
-#[cfg(feature = "credit-card-tokenization")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ConnectApiCompleteTokenizationDto {
-    /// Redirect result
-    #[serde(rename = "redirectResult", default, skip_serializing_if = "Option::is_none")]
-    pub redirect_result: Option<String>,
-    /// 3DS Result
-    #[serde(rename = "threeDSResult", default, skip_serializing_if = "Option::is_none")]
-    pub three_ds_result: Option<String>,
-}
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiContractCancellationStudioDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_reasons: Option<Vec<CancelationReasonDto>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub legal_links: Option<Vec<CentralLegalLinkDto>>,
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiContractDataDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_signature: Option<PublicApiSignatureDto>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
-    /// Selected optional rate bundle term modules additionally payable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optional_rate_bundle_term_modules: Option<
-        Vec<PublicApiSelectedOptionalRateBundleModuleDto>,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preuse_date: Option<rt::chrono::NaiveDate>,
-    pub rate_bundle_term_id: i64,
-    /// Selected free inclusive rate bundle modules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selected_rate_bundle_modules: Option<
-        Vec<PublicApiSelectedSelectableRateBundleModuleDto>,
-    >,
-    /// if not set, the same value as in contractSignature is used
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sepa_signature: Option<PublicApiSignatureDto>,
-    pub start_date: rt::chrono::NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text_block_signatures: Option<Vec<PublicApiSignatureDto>>,
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl ConnectApiContractDataDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `rate_bundle_term_id`, `start_date`.
-    pub fn new(rate_bundle_term_id: i64, start_date: rt::chrono::NaiveDate) -> Self {
-        Self {
-            contract_signature: None,
-            notes: None,
-            optional_rate_bundle_term_modules: None,
-            preuse_date: None,
-            rate_bundle_term_id,
-            selected_rate_bundle_modules: None,
-            sepa_signature: None,
-            start_date,
-            text_block_signatures: None,
-        }
-    }
-}
-
-#[cfg(feature = "previews")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiContractPreviewDto {
-    /// The adjusted price, if age-based discounts are configured and the customer is eligible, null otherwise
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub age_adjusted_price: Option<f64>,
-    /// base price of contract
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_price: Option<f64>,
-    /// Amount the company has to pay
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_amount: Option<f64>,
-    /// Amount the company has to pay for pre use charge
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_amount_pre_use_charge: Option<f64>,
-    /// Amount the company has to pay without discount
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_amount_without_discount: Option<f64>,
-    /// Type of company fee split (percentage or absolute), if valid a company discount voucher is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_fee_split_type: Option<ConnectApiContractPreviewDtoCompanyFeeSplitType>,
-    /// Company fee split value, if a valid company discount voucher is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_fee_split_value: Option<f64>,
-    /// Name of the company that will pay the company amount
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_name: Option<String>,
-    /// Contains the total amount to be paid during the initial runtime of the contract and the average amounts per month and per the rate's payment frequency (e.g. 1 week)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_volume_information: Option<ContractVolumeDto>,
-    /// Voucher credit value, if a valid credit voucher is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_value: Option<f64>,
-    /// Type of discount (percentage or absolute), if valid a (company) discount voucher is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount_type: Option<ConnectApiContractPreviewDtoDiscountType>,
-    /// Discount value, if a valid (company) discount voucher is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount_value: Option<f64>,
-    /// Discounted base price, if a valid (company) discount voucher is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discounted_base_price: Option<f64>,
-    /// Discounted pre use charge, if a valid (company) discount voucher is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discounted_pre_use_charge: Option<f64>,
-    /// Effective period: term in which a discount is applied if type is time base
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_period_time_based_term: Option<i32>,
-    /// Effective period: term unit in which a discount is applied if type is time base
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_period_time_based_term_unit: Option<PaymentFrequencyUnit>,
-    /// Flat fee previews, including discount if a valid discount voucher is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flat_fee_previews: Option<Vec<ConnectApiFlatFeePreviewDto>>,
-    /// Amount the member has to pay
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_amount: Option<f64>,
-    /// Amount the member has to pay for pre use charge
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_amount_pre_use_charge: Option<f64>,
-    /// Amount the member has to pay without discount
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_amount_without_discount: Option<f64>,
-    /// Consent texts for modules that are part of the contract
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub module_consent_text_blocks: Option<Vec<ConnectApiSignableTextBlockDto>>,
-    /// Charge for the time between startdateofuse and startdate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre_use_charge: Option<f64>,
-    /// Optional module contract preview including discount, company split or credit, if a valid voucher is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selected_optional_modules_previews: Option<
-        Vec<ConnectApiModuleContractPreviewDto>,
-    >,
-    /// Bonus period applied with the (company) discount voucher, if valid a (company) discount voucher is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_bonus_period: Option<ConnectApiRateBonusPeriodDto>,
-    /// Effective period type in which a discount is applied
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_effective_period: Option<VoucherEffectivePeriod>,
-    /// An error code, if the voucher code is invalid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_error_code: Option<VoucherErrorCode>,
-    /// A readable, non-localized error message, if the voucher code is invalid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_error_message: Option<String>,
-    /// Voucher remarks, if a valid voucher code is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_remarks: Option<String>,
-    /// Textual representation of the voucher conditions, if a valid voucher is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_success_message: Option<String>,
-    /// Voucher related text blocks, if a valid voucher is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_text_blocks: Option<Vec<ConnectApiSignableTextBlockDto>>,
-    /// Type of a voucher, if a valid voucher code is provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_type: Option<VoucherType>,
-}
-
-#[cfg(feature = "previews")]
-/// The same values as [`AgeBasedAdjustmentType`].
-pub type ConnectApiContractPreviewDtoCompanyFeeSplitType = AgeBasedAdjustmentType;
-
-#[cfg(feature = "previews")]
-/// The same values as [`AgeBasedAdjustmentType`].
-pub type ConnectApiContractPreviewDtoDiscountType = AgeBasedAdjustmentType;
-
-#[cfg(feature = "contract-voucher")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiContractVoucherDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate_detail_term: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validity_period: Option<OpenTimePeriodClientDto>,
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-/// contract and customer data
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiCreateContractDto {
-    pub contract: ConnectApiContractDataDto,
-    pub customer: ConnectApiCreatePublicCustomerDto,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub landing_page_configuration_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offer_uuid: Option<rt::uuid::Uuid>,
-    pub studio_id: i64,
-    /// Only vouchers of type 'Credit' or 'Discount' are supported here.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_code: Option<String>,
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl ConnectApiCreateContractDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `contract`, `customer`, `studio_id`.
-    pub fn new(
-        contract: ConnectApiContractDataDto,
-        customer: ConnectApiCreatePublicCustomerDto,
-        studio_id: i64,
-    ) -> Self {
-        Self {
-            contract,
-            customer,
-            landing_page_configuration_id: None,
-            offer_uuid: None,
-            studio_id,
-            voucher_code: None,
-        }
-    }
-}
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ConnectApiCreateContractResponseDto {
-    #[serde(rename = " customer id")]
-    pub customer_id: i64,
-    #[serde(
-        rename = " customer member name",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub customer_member_name: Option<String>,
-    #[serde(rename = " customer member number")]
-    pub customer_member_number: String,
-    #[serde(
-        rename = " token for additional requests after member creation",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub token_for_additional_requests_after_member_creation: Option<
-        ConnectApiFollowUpActionTokenDto,
-    >,
-    #[serde(
-        rename = "Optional payment url where the user needs to be redirected to",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub optional_payment_url_where_the_user_needs_to_be_redirected_to: Option<String>,
-    #[serde(
-        rename = "Quick registration url for MySports",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub quick_registration_url_for_my_sports: Option<String>,
-    /// Id of current data block. See name field parameter or name of Dto!
-    pub id: i64,
-}
-
-#[cfg(feature = "leads")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiCreateLeadDto {
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_address_information: Option<String>,
-    /// Example: `"Hamburg"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// Communication preferences for the customer. If specified, the list must contain an element for each message category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub communication_preferences: Option<Vec<CustomerCommunicationPreferencesData>>,
-    /// Example: `"DE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<rt::chrono::NaiveDate>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub door: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    pub firstname: String,
-    /// addition for Turkey
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub firstname2: Option<String>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub floor: Option<String>,
-    /// User will be assigned as UNISEX if no gender is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<ConnectApiCreateLeadDtoGender>,
-    /// Example: `"3-4"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub house_number: Option<String>,
-    pub lastname: String,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastname2: Option<String>,
-    /// locale of customer as ISO 639-1 two-letter language and country code (e.g. es_ES or de_DE)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
-    /// Example: `"any notes about this lead"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portal: Option<String>,
-    /// Data privacy configuration for marketing purposes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy_configuration: Option<PublicApiPrivacyConfigurationDto>,
-    /// addition for southern Europe/US countries (e.g. Madrid, California)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub province: Option<String>,
-    /// addition for US state abbreviation (e.g. CA)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub province_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_campaign_id: Option<i64>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stairway: Option<String>,
-    /// Example: `"Raboisen"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street: Option<String>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_block: Option<String>,
-    /// addition for Spain (e.g. calle)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_type: Option<String>,
-    pub studio_id: i64,
-    /// addition for Spain and Italy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_id: Option<String>,
-    /// Example: `22099`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zip_code: Option<String>,
-}
-
-#[cfg(feature = "leads")]
-/// The same values as [`Gender`].
-pub type ConnectApiCreateLeadDtoGender = Gender;
-
-#[cfg(feature = "leads")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiCreateLeadResponseDto {
-    /// Customer number of prospect
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_number: Option<String>,
-    /// Id of current data block. See name field parameter or name of Dto!
-    pub id: i64,
-    /// Can be used to execute follow up actions (Booking of appointment, singing a contract with this exact customer.
-    ///
-    /// Example: `"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<rt::uuid::Uuid>,
-}
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiCreatePublicCustomerDto {
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_address_information: Option<String>,
-    /// Required in combination with paymentChoice DIRECT_DEBIT
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_account: Option<PublicApiBankAccountDto>,
-    /// addition for Turkish addresses
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub building_name: Option<String>,
-    /// Example: `"Hamburg"`
-    pub city: String,
-    /// addition for Turkish addresses
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city_part: Option<String>,
-    /// Communication preferences for the customer. If specified, the list must contain an element for each message category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub communication_preferences: Option<Vec<ConnectApiCommunicationPreferencesDto>>,
-    /// Example: `"DE"`
-    pub country_code: String,
-    /// Required for italian studios and none-italian nationals
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_of_birth: Option<ConnectApiCreatePublicCustomerDtoCountryOfBirth>,
-    /// Required in combination with paymentChoice CREDIT_CARD
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_card: Option<PublicApiCreditCardDto>,
-    /// The age must be between 0 and 100 years inclusive.
-    pub date_of_birth: rt::chrono::NaiveDate,
-    /// addition for Turkish addressses
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub district: Option<String>,
-    /// information from an official document with identifies the customer
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document_identification: Option<PublicApiDocumentIdentificationDto>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub door: Option<String>,
-    pub email: String,
-    pub firstname: String,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub floor: Option<String>,
-    /// User will be assigned as UNISEX if no gender is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<ConnectApiCreatePublicCustomerDtoGender>,
-    /// Example: `"3-4"`
-    pub house_number: String,
-    /// Deprecated. Use the identityNumber field.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identification: Option<ConnectApiIdentificationDto>,
-    /// \[Optional\] Should only be set if checkout page has been called with URL param identityToken. If no customer exists with this UUID a new one will be created.
-    ///
-    /// Example: `"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identity_token: Option<rt::uuid::Uuid>,
-    /// Object key for pre-uploaded image
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_object_key: Option<String>,
-    /// language of customer as ISO 639-1 two-letter code (e.g. es or de)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    pub lastname: String,
-    /// locale of customer as ISO 639-1 two-letter language and country code (e.g. es_ES or de_DE)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
-    /// Only configured values in the rate bundle allowed. For Contract Voucher redemption use CASH
-    ///
-    /// Example: `"DIRECT_DEBIT"`
-    pub payment_choice: PaymentChoice,
-    /// Required for italian studios and nationals
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub place_of_birth: Option<String>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portal: Option<String>,
-    /// Data privacy configuration for marketing purposes. Deprecated. Use communicationPreferences instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy_configuration: Option<PublicApiPrivacyConfigurationDto>,
-    /// addition for southern Europe countries/US (e.g. Madrid, California)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub province: Option<String>,
-    /// addition for US states (e.g. CA)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub province_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_gender: Option<ConnectApiCreatePublicCustomerDtoPublicGender>,
-    /// Referral code to link with recruiter
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub referral_code: Option<String>,
-    /// addition for Turkey
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub second_firstname: Option<String>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub second_last_name: Option<String>,
-    /// addition for Turkish addresses
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub second_street: Option<String>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stairway: Option<String>,
-    /// Example: `"Raboisen"`
-    pub street: String,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_block: Option<String>,
-    /// addition for Spain (e.g. calle)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub studio_country_code: Option<ConnectApiCreatePublicCustomerDtoStudioCountryCode>,
-    /// Required if the studio is located in Spain or Italy
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_id: Option<String>,
-    /// If only one number is available use mobile as default.
-    #[serde(
-        rename = "telephone_mobile",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub telephone_mobile: Option<String>,
-    /// If only one number is available use mobile as default.
-    #[serde(
-        rename = "telephone_private",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub telephone_private: Option<String>,
-    /// Example: `22099`
-    pub zip_code: String,
-}
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl ConnectApiCreatePublicCustomerDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `city`, `country_code`, `date_of_birth`, `email`, `firstname`, `house_number`, `lastname`, `payment_choice`, `street`, `zip_code`.
-    #[allow(deprecated)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        city: impl Into<String>,
-        country_code: impl Into<String>,
-        date_of_birth: rt::chrono::NaiveDate,
-        email: impl Into<String>,
-        firstname: impl Into<String>,
-        house_number: impl Into<String>,
-        lastname: impl Into<String>,
-        payment_choice: PaymentChoice,
-        street: impl Into<String>,
-        zip_code: impl Into<String>,
-    ) -> Self {
-        Self {
-            additional_address_information: None,
-            bank_account: None,
-            building_name: None,
-            city: city.into(),
-            city_part: None,
-            communication_preferences: None,
-            country_code: country_code.into(),
-            country_of_birth: None,
-            credit_card: None,
-            date_of_birth,
-            district: None,
-            document_identification: None,
-            door: None,
-            email: email.into(),
-            firstname: firstname.into(),
-            floor: None,
-            gender: None,
-            house_number: house_number.into(),
-            identification: None,
-            identity_token: None,
-            image_object_key: None,
-            language: None,
-            lastname: lastname.into(),
-            locale: None,
-            payment_choice,
-            place_of_birth: None,
-            portal: None,
-            privacy_configuration: None,
-            province: None,
-            province_code: None,
-            public_gender: None,
-            referral_code: None,
-            second_firstname: None,
-            second_last_name: None,
-            second_street: None,
-            stairway: None,
-            street: street.into(),
-            street_block: None,
-            street_type: None,
-            studio_country_code: None,
-            tax_id: None,
-            telephone_mobile: None,
-            telephone_private: None,
-            zip_code: zip_code.into(),
-        }
-    }
-}
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-/// The same values as [`CountryOfBirth`].
-pub type ConnectApiCreatePublicCustomerDtoCountryOfBirth = CountryOfBirth;
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-/// The same values as [`Gender`].
-pub type ConnectApiCreatePublicCustomerDtoGender = Gender;
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-/// The same values as [`Gender`].
-pub type ConnectApiCreatePublicCustomerDtoPublicGender = Gender;
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-/// The same values as [`CountryOfBirth`].
-pub type ConnectApiCreatePublicCustomerDtoStudioCountryCode = CountryOfBirth;
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiDocumentDto {
-    pub file_name: String,
-    /// Temporary valid download link. Expires after 5 hours
-    pub url: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiErrorResponseDto {
-    /// Generic categories of errors. You may map them to default responses
-    pub error_codes: Vec<ConnectApiErrorResponseDtoErrorCodesItem>,
-    /// For developer integration and logging purposes. Do not show message in client!
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Trace id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-}
-
-/// The same values as [`VoucherErrorCode`].
-pub type ConnectApiErrorResponseDtoErrorCodesItem = VoucherErrorCode;
-
-#[cfg(feature = "previews")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiFlatFeePreviewDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_amount: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_value: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discounted_price: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_amount: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type: Option<PaidTimePeriodCalculationType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_dto: Option<ConnectApiPaymentFrequencyDto>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_type: Option<PaymentFrequencyType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_value: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_bonus_period: Option<ConnectApiRateBonusPeriodDto>,
-}
-
-#[cfg(feature = "previews")]
-/// The same values as [`PaymentFrequencyUnit`].
-pub type ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit = PaymentFrequencyUnit;
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiFollowUpActionTokenDto {
-    pub token: String,
-    pub token_valid_until: String,
-}
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct ConnectApiIdentificationDto {
-    /// Required if the studio is located in Spain
-    #[deprecated]
-    #[serde(rename = "spain_DNI_NIE", default, skip_serializing_if = "Option::is_none")]
-    pub spain_dni_nie: Option<String>,
-}
-
-#[cfg(feature = "credit-card-tokenization")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiInitiateTokenizationDtoV2 {
-    /// Browser Info object, is obtained from Adyen card component and must be serialized to string
-    pub browser_info: String,
-    /// Origin, obtained via window.location.origin
-    pub origin: String,
-    /// Payment Method, is obtained from Adyen card component and must be serialized to string
-    pub payment_method: String,
-    /// Return url for redirects. If user is redirected to banking page, he will be redirected to this url after authentication.
-    pub return_url: String,
-    /// Studio Id
-    pub studio_id: i64,
-}
-
-#[cfg(feature = "previews")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiModuleContractPreviewDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_amount: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_value: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discounted_price: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_amount: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type: Option<
-        ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_dto: Option<ConnectApiPaymentFrequencyDto>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_type: Option<
-        ConnectApiModuleContractPreviewDtoPaymentFrequencyType,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<
-        ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_value: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_bonus_period: Option<ConnectApiRateBonusPeriodDto>,
-}
-
-#[cfg(feature = "previews")]
-/// The same values as [`PaidTimePeriodCalculationType`].
-pub type ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType = PaidTimePeriodCalculationType;
-
-#[cfg(feature = "previews")]
-/// The same values as [`PaymentFrequencyType`].
-pub type ConnectApiModuleContractPreviewDtoPaymentFrequencyType = PaymentFrequencyType;
-
-#[cfg(feature = "previews")]
-/// The same values as [`PaymentFrequencyUnit`].
-pub type ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit = PaymentFrequencyUnit;
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiPaymentFrequencyDto {
-    /// Age-based price adjustments. Price adjustments can be either a percentage by which the base price is being discounted or an absolute price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub age_based_adjustment_dtos: Option<Vec<AgeBasedAdjustmentDto>>,
-    /// The price for this payment frequency. Only set if "type" is either "RECURRING" or "NON_RECURRING"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub money: Option<MoneyDto>,
-    /// The dates and respective prices on which payments are due. Only set if "type" is "MONTH_DAY"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub month_day_with_prices: Option<Vec<MonthDayWithPriceDto>>,
-    /// Whether the cycle of payments repeats indefinitely. Only relevant if type is "TERM_BASED" or "MONTH_DAY".
-    pub recurring: bool,
-    /// The interval in which payments are made. Only set if "type" is "RECURRING"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term: Option<TermDto>,
-    /// The terms and respective prices after which payments are due. Only set if "type" is "TERM_BASED"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term_with_prices: Option<Vec<TermWithPriceDto>>,
-    /// The kind of intervals in which payments are made
-    pub type_: ConnectApiPaymentFrequencyDtoType,
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl ConnectApiPaymentFrequencyDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `recurring`, `type_`.
-    pub fn new(recurring: bool, type_: ConnectApiPaymentFrequencyDtoType) -> Self {
-        Self {
-            age_based_adjustment_dtos: None,
-            money: None,
-            month_day_with_prices: None,
-            recurring,
-            term: None,
-            term_with_prices: None,
-            type_,
-        }
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-/// The same values as [`PaymentFrequencyType`].
-pub type ConnectApiPaymentFrequencyDtoType = PaymentFrequencyType;
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiRateBonusPeriodDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_separately: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extends_cancellation_period: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime_extension_type: Option<RuntimeExtensionType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term_strategy: Option<TermStrategy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term_unit: Option<ConnectApiRateBonusPeriodDtoTermUnit>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term_value: Option<i32>,
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-/// The same values as [`PaymentFrequencyUnit`].
-pub type ConnectApiRateBonusPeriodDtoTermUnit = PaymentFrequencyUnit;
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiRateBundleDto {
-    /// Allowed payment types for this rate bundle. Others than in this list will not be accepted when creating a contract. Please note: The Connect API only supports 'DIRECT_DEBIT' and 'CREDIT_CARD'. Therefore, this list will contain these two values at most.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_payment_choices: Option<
-        Vec<ConnectApiRateBundleDtoAllowedPaymentChoicesItem>,
-    >,
-    /// Indicates if a digital signature for the contract (and SEPA agreement) is mandatory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_signatures_required: Option<bool>,
-    /// Important contract details such as privacy details or special conditions. Show them to the customer before contract acceptance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_text_blocks: Option<Vec<ConnectApiSignableTextBlockDto>>,
-    pub description: String,
-    /// Contractual or legal comments to be displayed below the offer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub footnote: Option<String>,
-    /// Id of current data block. See name field parameter or name of Dto!
-    pub id: i64,
-    /// Temporary valid download link for rate bundle image. Expires after 24h
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
-    /// An initial payment has to be made in order to gain access to the studio. An email will be sent to the user after contract creation with details how to make the payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_payment_required: Option<bool>,
-    /// The period in which this rate bundle is offered
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limited_offering_period: Option<TimePeriodClientDto>,
-    /// The maximum value of the selectable modules that the customer can choose.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum_number_of_selectable_modules: Option<i32>,
-    /// Included free modules.
-    pub modules: Vec<ConnectApiRateBundleModuleDto>,
-    pub name: String,
-    /// Under development: Indicates if this RateBundle has some kind of special Payment Handling
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub online_payment_type: Option<OnlinePaymentType>,
-    /// \[0=NONE, 1=CHARGEABLE, 2=FREE\]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preuse_type: Option<PreuseType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate_code_dto: Option<Vec<ConnectApiRateCodeDto>>,
-    /// Selectable free inclusive modules. Customer is only allowed to choose a fixed value of them. The maximum value of the selected modules describes `maximumNumberOfSelectableModules` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selectable_modules: Option<Vec<ConnectApiRateBundleModuleDto>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_description: Option<String>,
-    pub terms: Vec<ConnectApiRateBundleTermDto>,
-}
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaymentChoice`].
-pub type ConnectApiRateBundleDtoAllowedPaymentChoicesItem = PaymentChoice;
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiRateBundleModuleDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consent_text_block: Option<ConnectApiSignableTextBlockDto>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Id of current data block. See name field parameter or name of Dto!
-    pub id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
-    pub name: String,
-    pub payment_frequency_dto: ConnectApiPaymentFrequencyDto,
-    pub payment_frequency_id: i64,
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_type: Option<
-        ConnectApiRateBundleModuleDtoPaymentFrequencyType,
-    >,
-    /// is set in combination with RECURRING type
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<
-        ConnectApiRateBundleModuleDtoPaymentFrequencyUnit,
-    >,
-    /// is set in combination with RECURRING type
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_value: Option<i32>,
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_trial_period_dto: Option<PublicTrialPeriodDto>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term: Option<TermInformationDto>,
-}
-
-#[cfg(feature = "contracts")]
-impl ConnectApiRateBundleModuleDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `name`, `payment_frequency_dto`, `payment_frequency_id`.
-    #[allow(deprecated)]
-    pub fn new(
-        id: i64,
-        name: impl Into<String>,
-        payment_frequency_dto: ConnectApiPaymentFrequencyDto,
-        payment_frequency_id: i64,
-    ) -> Self {
-        Self {
-            consent_text_block: None,
-            description: None,
-            id,
-            image_url: None,
-            name: name.into(),
-            payment_frequency_dto,
-            payment_frequency_id,
-            payment_frequency_type: None,
-            payment_frequency_unit: None,
-            payment_frequency_value: None,
-            price: None,
-            public_trial_period_dto: None,
-            term: None,
-        }
-    }
-}
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaymentFrequencyType`].
-pub type ConnectApiRateBundleModuleDtoPaymentFrequencyType = PaymentFrequencyType;
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaymentFrequencyUnit`].
-pub type ConnectApiRateBundleModuleDtoPaymentFrequencyUnit = PaymentFrequencyUnit;
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiRateBundleTermDto {
-    /// A list of age-based price adjustments for this term. Deprecated, use "paymentFrequencyDto.ageBasedAdjustmentDtos" instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub age_based_adjustment_dtos: Option<Vec<AgeBasedAdjustmentDto>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancelation_strategy: Option<CancelationStrategy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_period: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_period_unit: Option<
-        ConnectApiRateBundleTermDtoCancellationPeriodUnit,
-    >,
-    /// This contract start date of use will be used if none will be send, but can be overridden
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_start_date_of_use: Option<rt::chrono::NaiveDate>,
-    /// Contains the total amount to be paid during the initial runtime of the contract and the average amounts per month and per the rate's payment frequency (e.g. 1 week)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_volume_information: Option<ContractVolumeDto>,
-    /// This contract start will be used if none will be send, but can be overridden
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_contract_start_date: Option<rt::chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension_cancellation_period: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension_cancellation_period_unit: Option<
-        ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension_fixed_term: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension_fixed_term_unit: Option<
-        ConnectApiRateBundleTermDtoExtensionFixedTermUnit,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension_type: Option<ExtensionType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flat_fees: Option<Vec<ConnectApiRateBundleTermFlatFeeDto>>,
-    /// Id of current data block. See name field parameter or name of Dto!
-    pub id: i64,
-    /// Optional modules additionally payable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optional_modules: Option<Vec<ConnectApiRateBundleModuleDto>>,
-    /// The payment frequency of this term
-    pub payment_frequency_dto: ConnectApiPaymentFrequencyDto,
-    /// Deprecated, use "paymentFrequencyDto.type" instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_type: Option<ConnectApiRateBundleTermDtoPaymentFrequencyType>,
-    /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.termUnit" instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<ConnectApiRateBundleTermDtoPaymentFrequencyUnit>,
-    /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.term" instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_value: Option<i32>,
-    /// Deprecated, use "paymentFrequencyDto.money.amount" instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price: Option<f64>,
-    /// A list of price adjustment rules which applies to this term. Like a 5% raise every 6 months
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_adjustment_rules: Option<Vec<PublicApiTermAdjustmentRuleDto>>,
-    /// The new price after minimum contract duration. Null if not configured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_after_extension: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate_bonus_periods: Option<Vec<ConnectApiRateBonusPeriodDto>>,
-    /// price for the first period of the contract, if the term has bonus period at the beginning of the contract then it is equal to 0, otherwise is equal to term price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate_start_price: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subsequent_rate_dto: Option<ConnectApiRateBundleDto>,
-    pub term: TermDto,
-    /// Deprecated, use "term.termUnit" instead.
-    #[deprecated]
-    pub term_unit: ConnectApiRateBundleTermDtoTermUnit,
-    /// The new term unit after minimum contract duration. Null if not configured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term_unit_after_extension: Option<
-        ConnectApiRateBundleTermDtoTermUnitAfterExtension,
-    >,
-    /// Deprecated, use "term.term" instead.
-    #[deprecated]
-    pub term_value: i32,
-    /// The new term value after minimum contract duration. Null if not configured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term_value_after_extension: Option<i32>,
-    pub term_value_without_bonus_period: i32,
-}
-
-#[cfg(feature = "contracts")]
-impl ConnectApiRateBundleTermDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `payment_frequency_dto`, `term`, `term_unit`, `term_value`, `term_value_without_bonus_period`.
-    #[allow(deprecated)]
-    pub fn new(
-        id: i64,
-        payment_frequency_dto: ConnectApiPaymentFrequencyDto,
-        term: TermDto,
-        term_unit: ConnectApiRateBundleTermDtoTermUnit,
-        term_value: i32,
-        term_value_without_bonus_period: i32,
-    ) -> Self {
-        Self {
-            age_based_adjustment_dtos: None,
-            cancelation_strategy: None,
-            cancellation_period: None,
-            cancellation_period_unit: None,
-            contract_start_date_of_use: None,
-            contract_volume_information: None,
-            default_contract_start_date: None,
-            extension_cancellation_period: None,
-            extension_cancellation_period_unit: None,
-            extension_fixed_term: None,
-            extension_fixed_term_unit: None,
-            extension_type: None,
-            flat_fees: None,
-            id,
-            optional_modules: None,
-            payment_frequency_dto,
-            payment_frequency_type: None,
-            payment_frequency_unit: None,
-            payment_frequency_value: None,
-            price: None,
-            price_adjustment_rules: None,
-            price_after_extension: None,
-            rate_bonus_periods: None,
-            rate_start_price: None,
-            subsequent_rate_dto: None,
-            term,
-            term_unit,
-            term_unit_after_extension: None,
-            term_value,
-            term_value_after_extension: None,
-            term_value_without_bonus_period,
-        }
-    }
-}
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaymentFrequencyUnit`].
-pub type ConnectApiRateBundleTermDtoCancellationPeriodUnit = PaymentFrequencyUnit;
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaymentFrequencyUnit`].
-pub type ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit = PaymentFrequencyUnit;
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaymentFrequencyUnit`].
-pub type ConnectApiRateBundleTermDtoExtensionFixedTermUnit = PaymentFrequencyUnit;
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaymentFrequencyType`].
-pub type ConnectApiRateBundleTermDtoPaymentFrequencyType = PaymentFrequencyType;
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaymentFrequencyUnit`].
-pub type ConnectApiRateBundleTermDtoPaymentFrequencyUnit = PaymentFrequencyUnit;
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaymentFrequencyUnit`].
-pub type ConnectApiRateBundleTermDtoTermUnit = PaymentFrequencyUnit;
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaymentFrequencyUnit`].
-pub type ConnectApiRateBundleTermDtoTermUnitAfterExtension = PaymentFrequencyUnit;
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiRateBundleTermFlatFeeDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_booking_delay_unit: Option<
-        ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_booking_delay_value: Option<i32>,
-    pub identifier: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_starter_package: Option<bool>,
-    pub name: String,
-    pub paid_time_period_calculation_type: ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType,
-    /// Additional details of payment frequency. Deprecated, formatting should be handled on the client side using information from "paymentFrequencyDto"
-    ///
-    /// Example: `"One time on 01.01, Every 01.01., etc."`
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency: Option<String>,
-    /// Payment frequency information
-    pub payment_frequency_dto: ConnectApiPaymentFrequencyDto,
-    pub payment_frequency_id: i64,
-    /// Deprecated, use "paymentFrequencyDto.type" instead
-    #[deprecated]
-    pub payment_frequency_type: ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType,
-    /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.termUnit" instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<
-        ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit,
-    >,
-    /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.term" instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_value: Option<i32>,
-    /// Deprecated, use "paymentFrequencyDto.money.amount" instead
-    #[deprecated]
-    pub price: f64,
-}
-
-#[cfg(feature = "contracts")]
-impl ConnectApiRateBundleTermFlatFeeDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `identifier`, `name`, `paid_time_period_calculation_type`, `payment_frequency_dto`, `payment_frequency_id`, `payment_frequency_type`, `price`.
-    #[allow(deprecated)]
-    pub fn new(
-        identifier: impl Into<String>,
-        name: impl Into<String>,
-        paid_time_period_calculation_type: ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType,
-        payment_frequency_dto: ConnectApiPaymentFrequencyDto,
-        payment_frequency_id: i64,
-        payment_frequency_type: ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType,
-        price: f64,
-    ) -> Self {
-        Self {
-            first_booking_delay_unit: None,
-            first_booking_delay_value: None,
-            identifier: identifier.into(),
-            is_starter_package: None,
-            name: name.into(),
-            paid_time_period_calculation_type,
-            payment_frequency: None,
-            payment_frequency_dto,
-            payment_frequency_id,
-            payment_frequency_type,
-            payment_frequency_unit: None,
-            payment_frequency_value: None,
-            price,
-        }
-    }
-}
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaymentFrequencyUnit`].
-pub type ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit = PaymentFrequencyUnit;
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaidTimePeriodCalculationType`].
-pub type ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType = PaidTimePeriodCalculationType;
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaymentFrequencyType`].
-pub type ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType = PaymentFrequencyType;
-
-#[cfg(feature = "contracts")]
-/// The same values as [`PaymentFrequencyUnit`].
-pub type ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit = PaymentFrequencyUnit;
-
-#[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiRateCodeDto {
-    pub identifier: String,
-    pub name: String,
-}
-
-#[cfg(feature = "contract-voucher")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiRedeemVoucherDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_start_date: Option<rt::chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_start_preuse_date: Option<rt::chrono::NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_dto: Option<ConnectApiCreatePublicCustomerDto>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_unit_id: Option<i64>,
-}
-
-#[cfg(feature = "contract-voucher")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiRedeemVoucherResponseDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_number: Option<String>,
-}
-
-#[cfg(feature = "referral")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiReferralDto {
-    /// Id of current data block. See name field parameter or name of Dto!
-    pub id: i64,
-    pub type_: String,
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiSignableTextBlockDto {
-    /// Optional contract document attachment You should display a download link if this field is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attached_document: Option<ConnectApiDocumentDto>,
-    /// Optional link to external url You should display a link if this field is set with the given title and target url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attached_external_url_dto: Option<AttachedExternalUrlDto>,
-    /// Indicates the type of attachment for this block: None, file (attachedDocument) or Url (attachedExternalUrlDto)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_type: Option<AttachmentType>,
-    /// text block configuration has a signature field. You have the option to show a signature input field and it will be added in the contract document. It is not a required field in magicline. It is up to your implementation if you add this field.
-    pub has_signature: bool,
-    pub id: i64,
-    /// text block configuration contains a confirmation. You are advised to show a check box (or signature if hasSignature=true) in combination with this text block where the user should give his consent.
-    pub is_confirmation_required: bool,
-    /// order in contract document
-    pub order: i32,
-    /// The ID of the associated rate bundle module. Only set if this is a module consent text block.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate_bundle_module_id: Option<i64>,
-    /// text block contains information about the communication privacy options You are advised to show a matrix with communication settings in combination with this text block.
-    pub show_communication_privacy_options: bool,
-    pub text: String,
-    pub title: String,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioAddressDto {
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_address_information: Option<String>,
-    /// addition for Turkey
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub building_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// addition for Turkey
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city_part: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code_alpha2: Option<String>,
-    /// addition for Turkey
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub district: Option<String>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub door: Option<String>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub floor: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub house_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latitude: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub longitude: Option<f64>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portal: Option<String>,
-    /// addition for southern Europe/US countries (e.g. Madrid, California)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub province: Option<String>,
-    /// addition for US (e.g. CA for California)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub province_code: Option<String>,
-    /// addition for Turkey
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub second_street: Option<String>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stairway: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_addition: Option<String>,
-    /// addition for Spain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_block: Option<String>,
-    /// addition for Spain (e.g. calle)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zip_code: Option<String>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioCommunicationConfigurationDto {
-    /// A list containing all channels. Each channel contains information on whether it is active and / or customer overridable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub communication_channels: Option<Vec<CommunicationChannelDto>>,
-    /// The message category
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_category: Option<MessageCategoryDto>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDetailsDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<ConnectApiStudioAddressDto>,
-    /// Legal Links configured on the Operating Company currently active on the Studio
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub central_legal_links: Option<Vec<CentralLegalLinkDto>>,
-    /// Studio is either fully closed, or temporarily closed from this date on. It is up to the studio owner to decide how to interpret this value on his website.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub closing_date: Option<rt::chrono::NaiveDate>,
-    /// Studio currency code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<CurrencyCode>,
-    /// The Studios default Locale
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_locale: Option<String>,
-    /// Does this studio has contract offers for online sign up
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_rate_bundles: Option<bool>,
-    /// Id of current data block. See name field parameter or name of Dto!
-    pub id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub master_studio_id: Option<i64>,
-    /// If this value is set, inform the customer about a delayed contract start. Send start date with min value of openingDate!
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opening_date: Option<rt::chrono::NaiveDate>,
-    /// List of day ranges with openingHours, dayOfWeek 1 = MONDAY, dayOfWeek 7 = SUNDAY. Might be one range 1 - 7 if openingHours does not differ from day to day or multiple ranges like 1-5 and 6-7 if the studio has different opening hours on week days and weekends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opening_hours: Option<Vec<StudioAvailabilityDto>>,
-    /// Whether the studio has an active referral program configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub referral_program_active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub studio_email: Option<String>,
-    pub studio_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub studio_phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub studio_tags: Option<Vec<ConnectApiStudioTagDto>>,
-    /// Has this studio trial session configured for online booking of slots
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trial_session_bookable: Option<bool>,
-    /// List of day range and timeframe where trial session can be booked, dayOfWeek 1 = MONDAY, dayOfWeek 7 = SUNDAY.Might be one range 1 - 7 if trialSessionHours does not differ from day to day or multiple ranges like 1-5 and 6-7 if the studio has different trialSessionHours on week days and weekends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trial_session_hours: Option<Vec<StudioAvailabilityDto>>,
-    /// Name of the trial session benefit which you can book appointments for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trial_session_name: Option<String>,
-    /// Timezone of the studios location
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<ConnectApiStudioDetailsDtoZoneId>,
-}
-
-#[cfg(feature = "studios")]
-/// Timezone of the studios location
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDetailsDtoZoneId {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<ConnectApiStudioDetailsDtoZoneIdRules>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDetailsDtoZoneIdRules {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fixed_offset: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transition_rules: Option<
-        Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem>,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transitions: Option<Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem>>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_month_indicator: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_week: Option<DayOfWeek>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub local_time: Option<LocalTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub midnight_end_of_day: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub month: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_after: Option<
-        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<
-        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard_offset: Option<
-        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_definition: Option<TimeDefinition>,
-}
-
-#[cfg(feature = "studios")]
-/// The same values as [`Month`].
-pub type ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth = Month;
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_seconds: Option<i32>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_seconds: Option<i32>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_seconds: Option<i32>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_time_after: Option<rt::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_time_before: Option<rt::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDuration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gap: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instant: Option<rt::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_after: Option<
-        ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<
-        ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overlap: Option<bool>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDuration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nano: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub negative: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub positive: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub units: Option<
-        Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem>,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zero: Option<bool>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_based: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_estimated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_based: Option<bool>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_seconds: Option<i32>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_seconds: Option<i32>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDtoV2 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<ConnectApiStudioAddressDto>,
-    /// Studio is either fully closed, or temporarily closed from this date on. It is up to the studio owner to decide how to interpret this value on his website.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub closing_date: Option<rt::chrono::NaiveDate>,
-    /// Studio currency code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency_code: Option<ConnectApiStudioDtoV2CurrencyCode>,
-    /// Does this studio has contract offers for online sign up
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_rate_bundles: Option<bool>,
-    /// Id of current data block. See name field parameter or name of Dto!
-    pub id: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub master_studio_id: Option<i64>,
-    /// If this value is set, inform the customer about a delayed contract start. Send start date with min value of openingDate!
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opening_date: Option<rt::chrono::NaiveDate>,
-    /// List of day ranges with openingHours, dayOfWeek 1 = MONDAY, dayOfWeek 7 = SUNDAY. Might be one range 1 - 7 if  openingHours does not differ from day to day or multiple ranges like 1-5 and 6-7 if the studio has different opening hours on week days and weekends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opening_hours: Option<Vec<StudioAvailabilityDto>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub studio_email: Option<String>,
-    pub studio_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub studio_phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub studio_tags: Option<Vec<ConnectApiStudioTagDto>>,
-    /// Has this studio trial session configured for online booking of slots
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trial_session_bookable: Option<bool>,
-    /// Name of the trial session benefit which you can book appointments for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trial_session_name: Option<String>,
-    /// Timezone of the studios location
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zone_id: Option<ConnectApiStudioDtoV2ZoneId>,
-}
-
-#[cfg(feature = "studios")]
-/// The same values as [`CurrencyCode`].
-pub type ConnectApiStudioDtoV2CurrencyCode = CurrencyCode;
-
-#[cfg(feature = "studios")]
-/// Timezone of the studios location
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDtoV2ZoneId {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<ConnectApiStudioDtoV2ZoneIdRules>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDtoV2ZoneIdRules {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fixed_offset: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transition_rules: Option<
-        Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem>,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transitions: Option<Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem>>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_month_indicator: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_week: Option<
-        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub local_time: Option<LocalTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub midnight_end_of_day: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub month: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_after: Option<
-        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<
-        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard_offset: Option<
-        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_definition: Option<
-        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition,
-    >,
-}
-
-#[cfg(feature = "studios")]
-/// The same values as [`DayOfWeek`].
-pub type ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek = DayOfWeek;
-
-#[cfg(feature = "studios")]
-/// The same values as [`Month`].
-pub type ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth = Month;
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_seconds: Option<i32>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_seconds: Option<i32>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_seconds: Option<i32>,
-}
-
-#[cfg(feature = "studios")]
-/// The same values as [`TimeDefinition`].
-pub type ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition = TimeDefinition;
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_time_after: Option<rt::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_time_before: Option<rt::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDuration>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gap: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instant: Option<rt::DateTime>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_after: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetAfter>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<
-        ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overlap: Option<bool>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDuration {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nano: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub negative: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub positive: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub units: Option<
-        Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem>,
-    >,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zero: Option<bool>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_based: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_estimated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_based: Option<bool>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetAfter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_seconds: Option<i32>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_seconds: Option<i32>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioLegalLinksDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub legal_links: Option<Vec<CentralLegalLinkDto>>,
-}
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiStudioTagDto {
-    pub identifier: String,
-    pub name: String,
-}
-
-#[cfg(feature = "validation")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiTaxIdDto {
-    /// addition for Italy if customer isn't national
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_of_birth: Option<ConnectApiTaxIdDtoCountryOfBirth>,
-    pub date_of_birth: rt::chrono::NaiveDate,
-    pub firstname: String,
-    /// User will be assigned as UNISEX if no gender is set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<ConnectApiTaxIdDtoGender>,
-    pub lastname: String,
-    /// addition for Italy if customer is national
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub place_of_birth: Option<String>,
-    /// Is needed to determine country specific validation rules
-    pub studio_id: i64,
-    /// Is country specific, like CodiceFisacale in Italy
-    pub tax_id: String,
-}
-
-#[cfg(feature = "validation")]
-impl ConnectApiTaxIdDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `date_of_birth`, `firstname`, `lastname`, `studio_id`, `tax_id`.
-    pub fn new(
-        date_of_birth: rt::chrono::NaiveDate,
-        firstname: impl Into<String>,
-        lastname: impl Into<String>,
-        studio_id: i64,
-        tax_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            country_of_birth: None,
-            date_of_birth,
-            firstname: firstname.into(),
-            gender: None,
-            lastname: lastname.into(),
-            place_of_birth: None,
-            studio_id,
-            tax_id: tax_id.into(),
-        }
-    }
-}
-
-#[cfg(feature = "validation")]
-/// The same values as [`CountryOfBirth`].
-pub type ConnectApiTaxIdDtoCountryOfBirth = CountryOfBirth;
-
-#[cfg(feature = "validation")]
-/// The same values as [`Gender`].
-pub type ConnectApiTaxIdDtoGender = Gender;
-
-#[cfg(feature = "trial-sessions")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiTrialSessionBookedResponseDto {
-    /// Customer number of prospect
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_number: Option<String>,
-    /// Id of current data block. See name field parameter or name of Dto!
-    pub id: i64,
-    /// Can be used to execute follow up actions (Booking of appointment, singing a contract with this exact customer.
-    ///
-    /// Example: `"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub uuid: Option<rt::uuid::Uuid>,
-}
-
-#[cfg(feature = "trial-sessions")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectApiTrialSessionLeadConfigDto {
-    /// Defines validation mode for full address. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_mode: Option<AddressMode>,
-    /// Defines validation mode for birthdate. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_birth_mode: Option<ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode>,
-    /// Defines validation mode for email address. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_mode: Option<ConnectApiTrialSessionLeadConfigDtoEmailMode>,
-    /// Defines validation mode for gender. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender_mode: Option<ConnectApiTrialSessionLeadConfigDtoGenderMode>,
-    /// minimum age to book a trial session (dateOfBirthMode is mandatory if value is set)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum_age: Option<i32>,
-    /// Defines validation mode for full name. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_mode: Option<ConnectApiTrialSessionLeadConfigDtoNameMode>,
-    /// Defines validation mode fro place of birth. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub place_of_birth_mode: Option<ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode>,
-    /// Defines validation mode for tax id. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_id_mode: Option<ConnectApiTrialSessionLeadConfigDtoTaxIdMode>,
-    /// Defines validation mode for telephone number. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub telephone_mode: Option<ConnectApiTrialSessionLeadConfigDtoTelephoneMode>,
-    /// Defines validation mode for zip code. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zip_mode: Option<ConnectApiTrialSessionLeadConfigDtoZipMode>,
-}
-
-#[cfg(feature = "trial-sessions")]
-/// The same values as [`AddressMode`].
-pub type ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode = AddressMode;
-
-#[cfg(feature = "trial-sessions")]
-/// The same values as [`AddressMode`].
-pub type ConnectApiTrialSessionLeadConfigDtoEmailMode = AddressMode;
-
-#[cfg(feature = "trial-sessions")]
-/// The same values as [`AddressMode`].
-pub type ConnectApiTrialSessionLeadConfigDtoGenderMode = AddressMode;
-
-#[cfg(feature = "trial-sessions")]
-/// The same values as [`AddressMode`].
-pub type ConnectApiTrialSessionLeadConfigDtoNameMode = AddressMode;
-
-#[cfg(feature = "trial-sessions")]
-/// The same values as [`AddressMode`].
-pub type ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode = AddressMode;
-
-#[cfg(feature = "trial-sessions")]
-/// The same values as [`AddressMode`].
-pub type ConnectApiTrialSessionLeadConfigDtoTaxIdMode = AddressMode;
-
-#[cfg(feature = "trial-sessions")]
-/// The same values as [`AddressMode`].
-pub type ConnectApiTrialSessionLeadConfigDtoTelephoneMode = AddressMode;
-
-#[cfg(feature = "trial-sessions")]
-/// The same values as [`AddressMode`].
-pub type ConnectApiTrialSessionLeadConfigDtoZipMode = AddressMode;
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContractVolumeDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub average_payment_volume_per_month: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub average_payment_volume_per_payment_frequency_term: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_contract_volume: Option<f64>,
-}
-
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "credit-card-tokenization",
-        feature = "i18n",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CountryOfBirth {
+#[non_exhaustive]
+pub enum BirthInformationDtoCountryOfBirth {
     Undefined,
     Ac,
     Ad,
@@ -3890,20 +965,8 @@ pub enum CountryOfBirth {
     Unknown(String),
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "credit-card-tokenization",
-        feature = "i18n",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
-impl CountryOfBirth {
+#[cfg(feature = "terminal")]
+impl BirthInformationDtoCountryOfBirth {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "UNDEFINED",
@@ -4465,20 +1528,8 @@ impl CountryOfBirth {
     }
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "credit-card-tokenization",
-        feature = "i18n",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
-impl rt::StringEnum for CountryOfBirth {
+#[cfg(feature = "terminal")]
+impl rt::StringEnum for BirthInformationDtoCountryOfBirth {
     fn from_wire(value: &str) -> Self {
         match value {
             "UNDEFINED" => Self::Undefined,
@@ -4762,20 +1813,8 @@ impl rt::StringEnum for CountryOfBirth {
     }
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "credit-card-tokenization",
-        feature = "i18n",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
-impl std::str::FromStr for CountryOfBirth {
+#[cfg(feature = "terminal")]
+impl std::str::FromStr for BirthInformationDtoCountryOfBirth {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -4785,58 +1824,4803 @@ impl std::str::FromStr for CountryOfBirth {
     }
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "credit-card-tokenization",
-        feature = "i18n",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
-impl std::fmt::Display for CountryOfBirth {
+#[cfg(feature = "terminal")]
+impl std::fmt::Display for BirthInformationDtoCountryOfBirth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "credit-card-tokenization",
-        feature = "i18n",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
-impl serde::Serialize for CountryOfBirth {
+#[cfg(feature = "terminal")]
+impl serde::Serialize for BirthInformationDtoCountryOfBirth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "credit-card-tokenization",
-        feature = "i18n",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for CountryOfBirth {
+#[cfg(feature = "terminal")]
+impl<'de> serde::Deserialize<'de> for BirthInformationDtoCountryOfBirth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CancelContractManualRequestDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelation_reason_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_date: Option<rt::chrono::NaiveDate>,
+    pub cancellation_date_type: CancelContractManualRequestDtoCancellationDateType,
+    pub cancellation_type: CancelContractManualRequestDtoCancellationType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_number: Option<String>,
+    pub date_of_birth: rt::chrono::NaiveDate,
+    pub firstname: String,
+    pub lastname: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studio_id: Option<i64>,
+}
+
+#[cfg(feature = "contracts")]
+impl CancelContractManualRequestDto {
+    /// A value with the required fields (`cancellation_date_type`, `cancellation_type`, `date_of_birth`, `firstname`, `lastname`); set the others with the `with_*` methods.
+    pub fn new(
+        cancellation_date_type: CancelContractManualRequestDtoCancellationDateType,
+        cancellation_type: CancelContractManualRequestDtoCancellationType,
+        date_of_birth: rt::chrono::NaiveDate,
+        firstname: impl Into<String>,
+        lastname: impl Into<String>,
+    ) -> Self {
+        Self {
+            additional_information: None,
+            cancelation_reason_id: None,
+            cancellation_date: None,
+            cancellation_date_type,
+            cancellation_type,
+            confirmation_email: None,
+            customer_number: None,
+            date_of_birth,
+            firstname: firstname.into(),
+            lastname: lastname.into(),
+            studio_id: None,
+        }
+    }
+
+    /// Sets [`additional_information`](Self::additional_information).
+    pub fn with_additional_information(mut self, value: impl Into<String>) -> Self {
+        self.additional_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`cancelation_reason_id`](Self::cancelation_reason_id).
+    pub fn with_cancelation_reason_id(mut self, value: i64) -> Self {
+        self.cancelation_reason_id = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_date`](Self::cancellation_date).
+    pub fn with_cancellation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.cancellation_date = Some(value);
+        self
+    }
+
+    /// Sets [`confirmation_email`](Self::confirmation_email).
+    pub fn with_confirmation_email(mut self, value: impl Into<String>) -> Self {
+        self.confirmation_email = Some(value.into());
+        self
+    }
+
+    /// Sets [`customer_number`](Self::customer_number).
+    pub fn with_customer_number(mut self, value: impl Into<String>) -> Self {
+        self.customer_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`studio_id`](Self::studio_id).
+    pub fn with_studio_id(mut self, value: i64) -> Self {
+        self.studio_id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancelContractManualRequestDtoCancellationDateType {
+    NextPossibleCancellationDate,
+    AbsoluteCancellationDate,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl CancelContractManualRequestDtoCancellationDateType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NEXT_POSSIBLE_CANCELLATION_DATE",
+        "ABSOLUTE_CANCELLATION_DATE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NextPossibleCancellationDate => "NEXT_POSSIBLE_CANCELLATION_DATE",
+            Self::AbsoluteCancellationDate => "ABSOLUTE_CANCELLATION_DATE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for CancelContractManualRequestDtoCancellationDateType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NEXT_POSSIBLE_CANCELLATION_DATE" => Self::NextPossibleCancellationDate,
+            "ABSOLUTE_CANCELLATION_DATE" => Self::AbsoluteCancellationDate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for CancelContractManualRequestDtoCancellationDateType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for CancelContractManualRequestDtoCancellationDateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for CancelContractManualRequestDtoCancellationDateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de>
+for CancelContractManualRequestDtoCancellationDateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancelContractManualRequestDtoCancellationType {
+    OrdinaryCancellation,
+    ExtraordinaryCancellation,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl CancelContractManualRequestDtoCancellationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ORDINARY_CANCELLATION",
+        "EXTRAORDINARY_CANCELLATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrdinaryCancellation => "ORDINARY_CANCELLATION",
+            Self::ExtraordinaryCancellation => "EXTRAORDINARY_CANCELLATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for CancelContractManualRequestDtoCancellationType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ORDINARY_CANCELLATION" => Self::OrdinaryCancellation,
+            "EXTRAORDINARY_CANCELLATION" => Self::ExtraordinaryCancellation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for CancelContractManualRequestDtoCancellationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for CancelContractManualRequestDtoCancellationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for CancelContractManualRequestDtoCancellationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for CancelContractManualRequestDtoCancellationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CancelContractManualResponseDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelation_reason: Option<CancelationReasonDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_date: Option<rt::chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_date_type: Option<
+        CancelContractManualResponseDtoCancellationDateType,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_type: Option<CancelContractManualResponseDtoCancellationType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<rt::chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firstname: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lastname: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_received_date: Option<rt::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studio_id: Option<i64>,
+}
+
+#[cfg(feature = "contracts")]
+impl CancelContractManualResponseDto {
+    /// Sets [`additional_information`](Self::additional_information).
+    pub fn with_additional_information(mut self, value: impl Into<String>) -> Self {
+        self.additional_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`cancelation_reason`](Self::cancelation_reason).
+    pub fn with_cancelation_reason(mut self, value: CancelationReasonDto) -> Self {
+        self.cancelation_reason = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_date`](Self::cancellation_date).
+    pub fn with_cancellation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.cancellation_date = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_date_type`](Self::cancellation_date_type).
+    pub fn with_cancellation_date_type(
+        mut self,
+        value: CancelContractManualResponseDtoCancellationDateType,
+    ) -> Self {
+        self.cancellation_date_type = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_type`](Self::cancellation_type).
+    pub fn with_cancellation_type(
+        mut self,
+        value: CancelContractManualResponseDtoCancellationType,
+    ) -> Self {
+        self.cancellation_type = Some(value);
+        self
+    }
+
+    /// Sets [`confirmation_email`](Self::confirmation_email).
+    pub fn with_confirmation_email(mut self, value: impl Into<String>) -> Self {
+        self.confirmation_email = Some(value.into());
+        self
+    }
+
+    /// Sets [`customer_number`](Self::customer_number).
+    pub fn with_customer_number(mut self, value: impl Into<String>) -> Self {
+        self.customer_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`firstname`](Self::firstname).
+    pub fn with_firstname(mut self, value: impl Into<String>) -> Self {
+        self.firstname = Some(value.into());
+        self
+    }
+
+    /// Sets [`lastname`](Self::lastname).
+    pub fn with_lastname(mut self, value: impl Into<String>) -> Self {
+        self.lastname = Some(value.into());
+        self
+    }
+
+    /// Sets [`request_received_date`](Self::request_received_date).
+    pub fn with_request_received_date(mut self, value: rt::DateTime) -> Self {
+        self.request_received_date = Some(value);
+        self
+    }
+
+    /// Sets [`studio_id`](Self::studio_id).
+    pub fn with_studio_id(mut self, value: i64) -> Self {
+        self.studio_id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancelContractManualResponseDtoCancellationDateType {
+    NextPossibleCancellationDate,
+    AbsoluteCancellationDate,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl CancelContractManualResponseDtoCancellationDateType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NEXT_POSSIBLE_CANCELLATION_DATE",
+        "ABSOLUTE_CANCELLATION_DATE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NextPossibleCancellationDate => "NEXT_POSSIBLE_CANCELLATION_DATE",
+            Self::AbsoluteCancellationDate => "ABSOLUTE_CANCELLATION_DATE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for CancelContractManualResponseDtoCancellationDateType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NEXT_POSSIBLE_CANCELLATION_DATE" => Self::NextPossibleCancellationDate,
+            "ABSOLUTE_CANCELLATION_DATE" => Self::AbsoluteCancellationDate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for CancelContractManualResponseDtoCancellationDateType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for CancelContractManualResponseDtoCancellationDateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for CancelContractManualResponseDtoCancellationDateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de>
+for CancelContractManualResponseDtoCancellationDateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancelContractManualResponseDtoCancellationType {
+    OrdinaryCancellation,
+    ExtraordinaryCancellation,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl CancelContractManualResponseDtoCancellationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ORDINARY_CANCELLATION",
+        "EXTRAORDINARY_CANCELLATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrdinaryCancellation => "ORDINARY_CANCELLATION",
+            Self::ExtraordinaryCancellation => "EXTRAORDINARY_CANCELLATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for CancelContractManualResponseDtoCancellationType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ORDINARY_CANCELLATION" => Self::OrdinaryCancellation,
+            "EXTRAORDINARY_CANCELLATION" => Self::ExtraordinaryCancellation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for CancelContractManualResponseDtoCancellationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for CancelContractManualResponseDtoCancellationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for CancelContractManualResponseDtoCancellationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for CancelContractManualResponseDtoCancellationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CancelContractRequestDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelation_reason_id: Option<i64>,
+    pub cancellation_date: rt::chrono::NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_date_type: Option<CancelContractRequestDtoCancellationDateType>,
+    pub cancellation_type: CancelContractRequestDtoCancellationType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation_email: Option<String>,
+    pub contract_id: i64,
+    pub customer_number: String,
+    pub date_of_birth: rt::chrono::NaiveDate,
+    pub firstname: String,
+    pub lastname: String,
+}
+
+#[cfg(feature = "contracts")]
+impl CancelContractRequestDto {
+    /// A value with the required fields (`cancellation_date`, `cancellation_type`, `contract_id`, `customer_number`, `date_of_birth`, `firstname`, `lastname`); set the others with the `with_*` methods.
+    pub fn new(
+        cancellation_date: rt::chrono::NaiveDate,
+        cancellation_type: CancelContractRequestDtoCancellationType,
+        contract_id: i64,
+        customer_number: impl Into<String>,
+        date_of_birth: rt::chrono::NaiveDate,
+        firstname: impl Into<String>,
+        lastname: impl Into<String>,
+    ) -> Self {
+        Self {
+            additional_information: None,
+            cancelation_reason_id: None,
+            cancellation_date,
+            cancellation_date_type: None,
+            cancellation_type,
+            confirmation_email: None,
+            contract_id,
+            customer_number: customer_number.into(),
+            date_of_birth,
+            firstname: firstname.into(),
+            lastname: lastname.into(),
+        }
+    }
+
+    /// Sets [`additional_information`](Self::additional_information).
+    pub fn with_additional_information(mut self, value: impl Into<String>) -> Self {
+        self.additional_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`cancelation_reason_id`](Self::cancelation_reason_id).
+    pub fn with_cancelation_reason_id(mut self, value: i64) -> Self {
+        self.cancelation_reason_id = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_date_type`](Self::cancellation_date_type).
+    pub fn with_cancellation_date_type(
+        mut self,
+        value: CancelContractRequestDtoCancellationDateType,
+    ) -> Self {
+        self.cancellation_date_type = Some(value);
+        self
+    }
+
+    /// Sets [`confirmation_email`](Self::confirmation_email).
+    pub fn with_confirmation_email(mut self, value: impl Into<String>) -> Self {
+        self.confirmation_email = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancelContractRequestDtoCancellationDateType {
+    NextPossibleCancellationDate,
+    AbsoluteCancellationDate,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl CancelContractRequestDtoCancellationDateType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NEXT_POSSIBLE_CANCELLATION_DATE",
+        "ABSOLUTE_CANCELLATION_DATE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NextPossibleCancellationDate => "NEXT_POSSIBLE_CANCELLATION_DATE",
+            Self::AbsoluteCancellationDate => "ABSOLUTE_CANCELLATION_DATE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for CancelContractRequestDtoCancellationDateType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NEXT_POSSIBLE_CANCELLATION_DATE" => Self::NextPossibleCancellationDate,
+            "ABSOLUTE_CANCELLATION_DATE" => Self::AbsoluteCancellationDate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for CancelContractRequestDtoCancellationDateType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for CancelContractRequestDtoCancellationDateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for CancelContractRequestDtoCancellationDateType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for CancelContractRequestDtoCancellationDateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancelContractRequestDtoCancellationType {
+    OrdinaryCancellation,
+    ExtraordinaryCancellation,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl CancelContractRequestDtoCancellationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ORDINARY_CANCELLATION",
+        "EXTRAORDINARY_CANCELLATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrdinaryCancellation => "ORDINARY_CANCELLATION",
+            Self::ExtraordinaryCancellation => "EXTRAORDINARY_CANCELLATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for CancelContractRequestDtoCancellationType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ORDINARY_CANCELLATION" => Self::OrdinaryCancellation,
+            "EXTRAORDINARY_CANCELLATION" => Self::ExtraordinaryCancellation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for CancelContractRequestDtoCancellationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for CancelContractRequestDtoCancellationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for CancelContractRequestDtoCancellationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for CancelContractRequestDtoCancellationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CancelContractResponseDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_information: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelation_reason: Option<CancelationReasonDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_date: Option<rt::chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_received_date_time: Option<rt::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_type: Option<CancelContractResponseDtoCancellationType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmation_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<rt::chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firstname: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lastname: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studio_id: Option<i64>,
+}
+
+#[cfg(feature = "contracts")]
+impl CancelContractResponseDto {
+    /// Sets [`additional_information`](Self::additional_information).
+    pub fn with_additional_information(mut self, value: impl Into<String>) -> Self {
+        self.additional_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`cancelation_reason`](Self::cancelation_reason).
+    pub fn with_cancelation_reason(mut self, value: CancelationReasonDto) -> Self {
+        self.cancelation_reason = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_date`](Self::cancellation_date).
+    pub fn with_cancellation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.cancellation_date = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_received_date_time`](Self::cancellation_received_date_time).
+    pub fn with_cancellation_received_date_time(mut self, value: rt::DateTime) -> Self {
+        self.cancellation_received_date_time = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_type`](Self::cancellation_type).
+    pub fn with_cancellation_type(
+        mut self,
+        value: CancelContractResponseDtoCancellationType,
+    ) -> Self {
+        self.cancellation_type = Some(value);
+        self
+    }
+
+    /// Sets [`confirmation_email`](Self::confirmation_email).
+    pub fn with_confirmation_email(mut self, value: impl Into<String>) -> Self {
+        self.confirmation_email = Some(value.into());
+        self
+    }
+
+    /// Sets [`contract_name`](Self::contract_name).
+    pub fn with_contract_name(mut self, value: impl Into<String>) -> Self {
+        self.contract_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`customer_number`](Self::customer_number).
+    pub fn with_customer_number(mut self, value: impl Into<String>) -> Self {
+        self.customer_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`firstname`](Self::firstname).
+    pub fn with_firstname(mut self, value: impl Into<String>) -> Self {
+        self.firstname = Some(value.into());
+        self
+    }
+
+    /// Sets [`lastname`](Self::lastname).
+    pub fn with_lastname(mut self, value: impl Into<String>) -> Self {
+        self.lastname = Some(value.into());
+        self
+    }
+
+    /// Sets [`studio_id`](Self::studio_id).
+    pub fn with_studio_id(mut self, value: i64) -> Self {
+        self.studio_id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancelContractResponseDtoCancellationType {
+    OrdinaryCancellation,
+    ExtraordinaryCancellation,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl CancelContractResponseDtoCancellationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ORDINARY_CANCELLATION",
+        "EXTRAORDINARY_CANCELLATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrdinaryCancellation => "ORDINARY_CANCELLATION",
+            Self::ExtraordinaryCancellation => "EXTRAORDINARY_CANCELLATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for CancelContractResponseDtoCancellationType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ORDINARY_CANCELLATION" => Self::OrdinaryCancellation,
+            "EXTRAORDINARY_CANCELLATION" => Self::ExtraordinaryCancellation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for CancelContractResponseDtoCancellationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for CancelContractResponseDtoCancellationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for CancelContractResponseDtoCancellationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for CancelContractResponseDtoCancellationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CancelationReasonDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_id: Option<i64>,
+    pub fk_organization_unit: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optlock: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CancelationReasonDtoType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_in_nox: Option<bool>,
+}
+
+#[cfg(feature = "contracts")]
+impl CancelationReasonDto {
+    /// Sets [`database_id`](Self::database_id).
+    pub fn with_database_id(mut self, value: i64) -> Self {
+        self.database_id = Some(value);
+        self
+    }
+
+    /// Sets [`fk_organization_unit`](Self::fk_organization_unit).
+    pub fn with_fk_organization_unit(mut self, value: i64) -> Self {
+        self.fk_organization_unit = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`optlock`](Self::optlock).
+    pub fn with_optlock(mut self, value: i64) -> Self {
+        self.optlock = Some(value);
+        self
+    }
+
+    /// Sets [`system`](Self::system).
+    pub fn with_system(mut self, value: bool) -> Self {
+        self.system = Some(value);
+        self
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type_(mut self, value: CancelationReasonDtoType) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+
+    /// Sets [`visible_in_nox`](Self::visible_in_nox).
+    pub fn with_visible_in_nox(mut self, value: bool) -> Self {
+        self.visible_in_nox = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancelationReasonDtoType {
+    Undefined,
+    Custom,
+    ContractSwitch,
+    RestMaturity,
+    Dunning,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl CancelationReasonDtoType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNDEFINED",
+        "CUSTOM",
+        "CONTRACT_SWITCH",
+        "REST_MATURITY",
+        "DUNNING",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::Custom => "CUSTOM",
+            Self::ContractSwitch => "CONTRACT_SWITCH",
+            Self::RestMaturity => "REST_MATURITY",
+            Self::Dunning => "DUNNING",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for CancelationReasonDtoType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "CUSTOM" => Self::Custom,
+            "CONTRACT_SWITCH" => Self::ContractSwitch,
+            "REST_MATURITY" => Self::RestMaturity,
+            "DUNNING" => Self::Dunning,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for CancelationReasonDtoType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for CancelationReasonDtoType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for CancelationReasonDtoType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for CancelationReasonDtoType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CdnImageDto {
+    pub bucket_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    pub object_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[cfg(feature = "contracts")]
+impl CdnImageDto {
+    /// Sets [`bucket_name`](Self::bucket_name).
+    pub fn with_bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.bucket_name = value.into();
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`object_key`](Self::object_key).
+    pub fn with_object_key(mut self, value: impl Into<String>) -> Self {
+        self.object_key = value.into();
+        self
+    }
+
+    /// Sets [`url`](Self::url).
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CentralLegalLinkDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub central_legal_link_document_type: Option<
+        CentralLegalLinkDtoCentralLegalLinkDocumentType,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contents: Option<Vec<StringWithLocaleDto>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_link_type: Option<CentralLegalLinkDtoLegalLinkType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_link_types: Option<Vec<LegalLinkTypeWithLocaleDto>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_organization_unit_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optlock: Option<i64>,
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl CentralLegalLinkDto {
+    /// Sets [`central_legal_link_document_type`](Self::central_legal_link_document_type).
+    pub fn with_central_legal_link_document_type(
+        mut self,
+        value: CentralLegalLinkDtoCentralLegalLinkDocumentType,
+    ) -> Self {
+        self.central_legal_link_document_type = Some(value);
+        self
+    }
+
+    /// Sets [`content`](Self::content).
+    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets [`contents`](Self::contents).
+    pub fn with_contents(mut self, value: Vec<StringWithLocaleDto>) -> Self {
+        self.contents = Some(value);
+        self
+    }
+
+    /// Sets [`database_id`](Self::database_id).
+    pub fn with_database_id(mut self, value: i64) -> Self {
+        self.database_id = Some(value);
+        self
+    }
+
+    /// Sets [`legal_link_type`](Self::legal_link_type).
+    pub fn with_legal_link_type(
+        mut self,
+        value: CentralLegalLinkDtoLegalLinkType,
+    ) -> Self {
+        self.legal_link_type = Some(value);
+        self
+    }
+
+    /// Sets [`legal_link_types`](Self::legal_link_types).
+    pub fn with_legal_link_types(
+        mut self,
+        value: Vec<LegalLinkTypeWithLocaleDto>,
+    ) -> Self {
+        self.legal_link_types = Some(value);
+        self
+    }
+
+    /// Sets [`legal_organization_unit_id`](Self::legal_organization_unit_id).
+    pub fn with_legal_organization_unit_id(mut self, value: i64) -> Self {
+        self.legal_organization_unit_id = Some(value);
+        self
+    }
+
+    /// Sets [`optlock`](Self::optlock).
+    pub fn with_optlock(mut self, value: i64) -> Self {
+        self.optlock = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CentralLegalLinkDtoCentralLegalLinkDocumentType {
+    Imprint,
+    Privacy,
+    TermsAndConditions,
+    Revocation,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl CentralLegalLinkDtoCentralLegalLinkDocumentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "IMPRINT",
+        "PRIVACY",
+        "TERMS_AND_CONDITIONS",
+        "REVOCATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Imprint => "IMPRINT",
+            Self::Privacy => "PRIVACY",
+            Self::TermsAndConditions => "TERMS_AND_CONDITIONS",
+            Self::Revocation => "REVOCATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl rt::StringEnum for CentralLegalLinkDtoCentralLegalLinkDocumentType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "IMPRINT" => Self::Imprint,
+            "PRIVACY" => Self::Privacy,
+            "TERMS_AND_CONDITIONS" => Self::TermsAndConditions,
+            "REVOCATION" => Self::Revocation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl std::str::FromStr for CentralLegalLinkDtoCentralLegalLinkDocumentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl std::fmt::Display for CentralLegalLinkDtoCentralLegalLinkDocumentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl serde::Serialize for CentralLegalLinkDtoCentralLegalLinkDocumentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl<'de> serde::Deserialize<'de> for CentralLegalLinkDtoCentralLegalLinkDocumentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CentralLegalLinkDtoLegalLinkType {
+    ExternalUrl,
+    Text,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl CentralLegalLinkDtoLegalLinkType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["EXTERNAL_URL", "TEXT"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ExternalUrl => "EXTERNAL_URL",
+            Self::Text => "TEXT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl rt::StringEnum for CentralLegalLinkDtoLegalLinkType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "EXTERNAL_URL" => Self::ExternalUrl,
+            "TEXT" => Self::Text,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl std::str::FromStr for CentralLegalLinkDtoLegalLinkType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl std::fmt::Display for CentralLegalLinkDtoLegalLinkType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl serde::Serialize for CentralLegalLinkDtoLegalLinkType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl<'de> serde::Deserialize<'de> for CentralLegalLinkDtoLegalLinkType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CommonTrialSessionLeadAddressDto {
+    /// Example: `"Hamburg"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Example: `"DE"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<CommonTrialSessionLeadAddressDtoCountry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<AddressDetailsDto>,
+    /// Example: `"1b"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub house_number: Option<String>,
+    /// Example: `"Heinrichstraße"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    /// Example: `20095`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip: Option<String>,
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl CommonTrialSessionLeadAddressDto {
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn with_country(
+        mut self,
+        value: CommonTrialSessionLeadAddressDtoCountry,
+    ) -> Self {
+        self.country = Some(value);
+        self
+    }
+
+    /// Sets [`details`](Self::details).
+    pub fn with_details(mut self, value: AddressDetailsDto) -> Self {
+        self.details = Some(value);
+        self
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
+        self
+    }
+
+    /// Sets [`zip`](Self::zip).
+    pub fn with_zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CommonTrialSessionLeadAddressDtoCountry {
+    Undefined,
+    Ac,
+    Ad,
+    Ae,
+    Af,
+    Ag,
+    Ai,
+    Al,
+    Am,
+    An,
+    Ao,
+    Aq,
+    Ar,
+    As,
+    At,
+    Au,
+    Aw,
+    Ax,
+    Az,
+    Ba,
+    Bb,
+    Bd,
+    Be,
+    Bf,
+    Bg,
+    Bh,
+    Bi,
+    Bj,
+    Bl,
+    Bm,
+    Bn,
+    Bo,
+    Bq,
+    Br,
+    Bs,
+    Bt,
+    Bu,
+    Bv,
+    Bw,
+    By,
+    Bz,
+    Ca,
+    Cc,
+    Cd,
+    Cf,
+    Cg,
+    Ch,
+    Ci,
+    Ck,
+    Cl,
+    Cm,
+    Cn,
+    Co,
+    Cp,
+    Cr,
+    Cs,
+    Cu,
+    Cv,
+    Cw,
+    Cx,
+    Cy,
+    Cz,
+    De,
+    Dg,
+    Dj,
+    Dk,
+    Dm,
+    Do,
+    Dz,
+    Ea,
+    Ec,
+    Ee,
+    Eg,
+    Eh,
+    Er,
+    Es,
+    Et,
+    Eu,
+    Ez,
+    Fi,
+    Fj,
+    Fk,
+    Fm,
+    Fo,
+    Fr,
+    Fx,
+    Ga,
+    Gb,
+    Gd,
+    Ge,
+    Gf,
+    Gg,
+    Gh,
+    Gi,
+    Gl,
+    Gm,
+    Gn,
+    Gp,
+    Gq,
+    Gr,
+    Gs,
+    Gt,
+    Gu,
+    Gw,
+    Gy,
+    Hk,
+    Hm,
+    Hn,
+    Hr,
+    Ht,
+    Hu,
+    Ic,
+    Id,
+    Ie,
+    Il,
+    Im,
+    In,
+    Io,
+    Iq,
+    Ir,
+    Is,
+    It,
+    Je,
+    Jm,
+    Jo,
+    Jp,
+    Ke,
+    Kg,
+    Kh,
+    Ki,
+    Km,
+    Kn,
+    Kp,
+    Kr,
+    Kw,
+    Ky,
+    Kz,
+    La,
+    Lb,
+    Lc,
+    Li,
+    Lk,
+    Lr,
+    Ls,
+    Lt,
+    Lu,
+    Lv,
+    Ly,
+    Ma,
+    Mc,
+    Md,
+    Me,
+    Mf,
+    Mg,
+    Mh,
+    Mk,
+    Ml,
+    Mm,
+    Mn,
+    Mo,
+    Mp,
+    Mq,
+    Mr,
+    Ms,
+    Mt,
+    Mu,
+    Mv,
+    Mw,
+    Mx,
+    My,
+    Mz,
+    Na,
+    Nc,
+    Ne,
+    Nf,
+    Ng,
+    Ni,
+    Nl,
+    No,
+    Np,
+    Nr,
+    Nt,
+    Nu,
+    Nz,
+    Om,
+    Pa,
+    Pe,
+    Pf,
+    Pg,
+    Ph,
+    Pk,
+    Pl,
+    Pm,
+    Pn,
+    Pr,
+    Ps,
+    Pt,
+    Pw,
+    Py,
+    Qa,
+    Re,
+    Ro,
+    Rs,
+    Ru,
+    Rw,
+    Sa,
+    Sb,
+    Sc,
+    Sd,
+    Se,
+    Sf,
+    Sg,
+    Sh,
+    Si,
+    Sj,
+    Sk,
+    Sl,
+    Sm,
+    Sn,
+    So,
+    Sr,
+    Ss,
+    St,
+    Su,
+    Sv,
+    Sx,
+    Sy,
+    Sz,
+    Ta,
+    Tc,
+    Td,
+    Tf,
+    Tg,
+    Th,
+    Tj,
+    Tk,
+    Tl,
+    Tm,
+    Tn,
+    To,
+    Tp,
+    Tr,
+    Tt,
+    Tv,
+    Tw,
+    Tz,
+    Ua,
+    Ug,
+    Uk,
+    Um,
+    Us,
+    Uy,
+    Uz,
+    Va,
+    Vc,
+    Ve,
+    Vg,
+    Vi,
+    Vn,
+    Vu,
+    Wf,
+    Ws,
+    Xi,
+    Xu,
+    Xk,
+    Ye,
+    Yt,
+    Yu,
+    Za,
+    Zm,
+    Zr,
+    Zw,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl CommonTrialSessionLeadAddressDtoCountry {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNDEFINED",
+        "AC",
+        "AD",
+        "AE",
+        "AF",
+        "AG",
+        "AI",
+        "AL",
+        "AM",
+        "AN",
+        "AO",
+        "AQ",
+        "AR",
+        "AS",
+        "AT",
+        "AU",
+        "AW",
+        "AX",
+        "AZ",
+        "BA",
+        "BB",
+        "BD",
+        "BE",
+        "BF",
+        "BG",
+        "BH",
+        "BI",
+        "BJ",
+        "BL",
+        "BM",
+        "BN",
+        "BO",
+        "BQ",
+        "BR",
+        "BS",
+        "BT",
+        "BU",
+        "BV",
+        "BW",
+        "BY",
+        "BZ",
+        "CA",
+        "CC",
+        "CD",
+        "CF",
+        "CG",
+        "CH",
+        "CI",
+        "CK",
+        "CL",
+        "CM",
+        "CN",
+        "CO",
+        "CP",
+        "CR",
+        "CS",
+        "CU",
+        "CV",
+        "CW",
+        "CX",
+        "CY",
+        "CZ",
+        "DE",
+        "DG",
+        "DJ",
+        "DK",
+        "DM",
+        "DO",
+        "DZ",
+        "EA",
+        "EC",
+        "EE",
+        "EG",
+        "EH",
+        "ER",
+        "ES",
+        "ET",
+        "EU",
+        "EZ",
+        "FI",
+        "FJ",
+        "FK",
+        "FM",
+        "FO",
+        "FR",
+        "FX",
+        "GA",
+        "GB",
+        "GD",
+        "GE",
+        "GF",
+        "GG",
+        "GH",
+        "GI",
+        "GL",
+        "GM",
+        "GN",
+        "GP",
+        "GQ",
+        "GR",
+        "GS",
+        "GT",
+        "GU",
+        "GW",
+        "GY",
+        "HK",
+        "HM",
+        "HN",
+        "HR",
+        "HT",
+        "HU",
+        "IC",
+        "ID",
+        "IE",
+        "IL",
+        "IM",
+        "IN",
+        "IO",
+        "IQ",
+        "IR",
+        "IS",
+        "IT",
+        "JE",
+        "JM",
+        "JO",
+        "JP",
+        "KE",
+        "KG",
+        "KH",
+        "KI",
+        "KM",
+        "KN",
+        "KP",
+        "KR",
+        "KW",
+        "KY",
+        "KZ",
+        "LA",
+        "LB",
+        "LC",
+        "LI",
+        "LK",
+        "LR",
+        "LS",
+        "LT",
+        "LU",
+        "LV",
+        "LY",
+        "MA",
+        "MC",
+        "MD",
+        "ME",
+        "MF",
+        "MG",
+        "MH",
+        "MK",
+        "ML",
+        "MM",
+        "MN",
+        "MO",
+        "MP",
+        "MQ",
+        "MR",
+        "MS",
+        "MT",
+        "MU",
+        "MV",
+        "MW",
+        "MX",
+        "MY",
+        "MZ",
+        "NA",
+        "NC",
+        "NE",
+        "NF",
+        "NG",
+        "NI",
+        "NL",
+        "NO",
+        "NP",
+        "NR",
+        "NT",
+        "NU",
+        "NZ",
+        "OM",
+        "PA",
+        "PE",
+        "PF",
+        "PG",
+        "PH",
+        "PK",
+        "PL",
+        "PM",
+        "PN",
+        "PR",
+        "PS",
+        "PT",
+        "PW",
+        "PY",
+        "QA",
+        "RE",
+        "RO",
+        "RS",
+        "RU",
+        "RW",
+        "SA",
+        "SB",
+        "SC",
+        "SD",
+        "SE",
+        "SF",
+        "SG",
+        "SH",
+        "SI",
+        "SJ",
+        "SK",
+        "SL",
+        "SM",
+        "SN",
+        "SO",
+        "SR",
+        "SS",
+        "ST",
+        "SU",
+        "SV",
+        "SX",
+        "SY",
+        "SZ",
+        "TA",
+        "TC",
+        "TD",
+        "TF",
+        "TG",
+        "TH",
+        "TJ",
+        "TK",
+        "TL",
+        "TM",
+        "TN",
+        "TO",
+        "TP",
+        "TR",
+        "TT",
+        "TV",
+        "TW",
+        "TZ",
+        "UA",
+        "UG",
+        "UK",
+        "UM",
+        "US",
+        "UY",
+        "UZ",
+        "VA",
+        "VC",
+        "VE",
+        "VG",
+        "VI",
+        "VN",
+        "VU",
+        "WF",
+        "WS",
+        "XI",
+        "XU",
+        "XK",
+        "YE",
+        "YT",
+        "YU",
+        "ZA",
+        "ZM",
+        "ZR",
+        "ZW",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::Ac => "AC",
+            Self::Ad => "AD",
+            Self::Ae => "AE",
+            Self::Af => "AF",
+            Self::Ag => "AG",
+            Self::Ai => "AI",
+            Self::Al => "AL",
+            Self::Am => "AM",
+            Self::An => "AN",
+            Self::Ao => "AO",
+            Self::Aq => "AQ",
+            Self::Ar => "AR",
+            Self::As => "AS",
+            Self::At => "AT",
+            Self::Au => "AU",
+            Self::Aw => "AW",
+            Self::Ax => "AX",
+            Self::Az => "AZ",
+            Self::Ba => "BA",
+            Self::Bb => "BB",
+            Self::Bd => "BD",
+            Self::Be => "BE",
+            Self::Bf => "BF",
+            Self::Bg => "BG",
+            Self::Bh => "BH",
+            Self::Bi => "BI",
+            Self::Bj => "BJ",
+            Self::Bl => "BL",
+            Self::Bm => "BM",
+            Self::Bn => "BN",
+            Self::Bo => "BO",
+            Self::Bq => "BQ",
+            Self::Br => "BR",
+            Self::Bs => "BS",
+            Self::Bt => "BT",
+            Self::Bu => "BU",
+            Self::Bv => "BV",
+            Self::Bw => "BW",
+            Self::By => "BY",
+            Self::Bz => "BZ",
+            Self::Ca => "CA",
+            Self::Cc => "CC",
+            Self::Cd => "CD",
+            Self::Cf => "CF",
+            Self::Cg => "CG",
+            Self::Ch => "CH",
+            Self::Ci => "CI",
+            Self::Ck => "CK",
+            Self::Cl => "CL",
+            Self::Cm => "CM",
+            Self::Cn => "CN",
+            Self::Co => "CO",
+            Self::Cp => "CP",
+            Self::Cr => "CR",
+            Self::Cs => "CS",
+            Self::Cu => "CU",
+            Self::Cv => "CV",
+            Self::Cw => "CW",
+            Self::Cx => "CX",
+            Self::Cy => "CY",
+            Self::Cz => "CZ",
+            Self::De => "DE",
+            Self::Dg => "DG",
+            Self::Dj => "DJ",
+            Self::Dk => "DK",
+            Self::Dm => "DM",
+            Self::Do => "DO",
+            Self::Dz => "DZ",
+            Self::Ea => "EA",
+            Self::Ec => "EC",
+            Self::Ee => "EE",
+            Self::Eg => "EG",
+            Self::Eh => "EH",
+            Self::Er => "ER",
+            Self::Es => "ES",
+            Self::Et => "ET",
+            Self::Eu => "EU",
+            Self::Ez => "EZ",
+            Self::Fi => "FI",
+            Self::Fj => "FJ",
+            Self::Fk => "FK",
+            Self::Fm => "FM",
+            Self::Fo => "FO",
+            Self::Fr => "FR",
+            Self::Fx => "FX",
+            Self::Ga => "GA",
+            Self::Gb => "GB",
+            Self::Gd => "GD",
+            Self::Ge => "GE",
+            Self::Gf => "GF",
+            Self::Gg => "GG",
+            Self::Gh => "GH",
+            Self::Gi => "GI",
+            Self::Gl => "GL",
+            Self::Gm => "GM",
+            Self::Gn => "GN",
+            Self::Gp => "GP",
+            Self::Gq => "GQ",
+            Self::Gr => "GR",
+            Self::Gs => "GS",
+            Self::Gt => "GT",
+            Self::Gu => "GU",
+            Self::Gw => "GW",
+            Self::Gy => "GY",
+            Self::Hk => "HK",
+            Self::Hm => "HM",
+            Self::Hn => "HN",
+            Self::Hr => "HR",
+            Self::Ht => "HT",
+            Self::Hu => "HU",
+            Self::Ic => "IC",
+            Self::Id => "ID",
+            Self::Ie => "IE",
+            Self::Il => "IL",
+            Self::Im => "IM",
+            Self::In => "IN",
+            Self::Io => "IO",
+            Self::Iq => "IQ",
+            Self::Ir => "IR",
+            Self::Is => "IS",
+            Self::It => "IT",
+            Self::Je => "JE",
+            Self::Jm => "JM",
+            Self::Jo => "JO",
+            Self::Jp => "JP",
+            Self::Ke => "KE",
+            Self::Kg => "KG",
+            Self::Kh => "KH",
+            Self::Ki => "KI",
+            Self::Km => "KM",
+            Self::Kn => "KN",
+            Self::Kp => "KP",
+            Self::Kr => "KR",
+            Self::Kw => "KW",
+            Self::Ky => "KY",
+            Self::Kz => "KZ",
+            Self::La => "LA",
+            Self::Lb => "LB",
+            Self::Lc => "LC",
+            Self::Li => "LI",
+            Self::Lk => "LK",
+            Self::Lr => "LR",
+            Self::Ls => "LS",
+            Self::Lt => "LT",
+            Self::Lu => "LU",
+            Self::Lv => "LV",
+            Self::Ly => "LY",
+            Self::Ma => "MA",
+            Self::Mc => "MC",
+            Self::Md => "MD",
+            Self::Me => "ME",
+            Self::Mf => "MF",
+            Self::Mg => "MG",
+            Self::Mh => "MH",
+            Self::Mk => "MK",
+            Self::Ml => "ML",
+            Self::Mm => "MM",
+            Self::Mn => "MN",
+            Self::Mo => "MO",
+            Self::Mp => "MP",
+            Self::Mq => "MQ",
+            Self::Mr => "MR",
+            Self::Ms => "MS",
+            Self::Mt => "MT",
+            Self::Mu => "MU",
+            Self::Mv => "MV",
+            Self::Mw => "MW",
+            Self::Mx => "MX",
+            Self::My => "MY",
+            Self::Mz => "MZ",
+            Self::Na => "NA",
+            Self::Nc => "NC",
+            Self::Ne => "NE",
+            Self::Nf => "NF",
+            Self::Ng => "NG",
+            Self::Ni => "NI",
+            Self::Nl => "NL",
+            Self::No => "NO",
+            Self::Np => "NP",
+            Self::Nr => "NR",
+            Self::Nt => "NT",
+            Self::Nu => "NU",
+            Self::Nz => "NZ",
+            Self::Om => "OM",
+            Self::Pa => "PA",
+            Self::Pe => "PE",
+            Self::Pf => "PF",
+            Self::Pg => "PG",
+            Self::Ph => "PH",
+            Self::Pk => "PK",
+            Self::Pl => "PL",
+            Self::Pm => "PM",
+            Self::Pn => "PN",
+            Self::Pr => "PR",
+            Self::Ps => "PS",
+            Self::Pt => "PT",
+            Self::Pw => "PW",
+            Self::Py => "PY",
+            Self::Qa => "QA",
+            Self::Re => "RE",
+            Self::Ro => "RO",
+            Self::Rs => "RS",
+            Self::Ru => "RU",
+            Self::Rw => "RW",
+            Self::Sa => "SA",
+            Self::Sb => "SB",
+            Self::Sc => "SC",
+            Self::Sd => "SD",
+            Self::Se => "SE",
+            Self::Sf => "SF",
+            Self::Sg => "SG",
+            Self::Sh => "SH",
+            Self::Si => "SI",
+            Self::Sj => "SJ",
+            Self::Sk => "SK",
+            Self::Sl => "SL",
+            Self::Sm => "SM",
+            Self::Sn => "SN",
+            Self::So => "SO",
+            Self::Sr => "SR",
+            Self::Ss => "SS",
+            Self::St => "ST",
+            Self::Su => "SU",
+            Self::Sv => "SV",
+            Self::Sx => "SX",
+            Self::Sy => "SY",
+            Self::Sz => "SZ",
+            Self::Ta => "TA",
+            Self::Tc => "TC",
+            Self::Td => "TD",
+            Self::Tf => "TF",
+            Self::Tg => "TG",
+            Self::Th => "TH",
+            Self::Tj => "TJ",
+            Self::Tk => "TK",
+            Self::Tl => "TL",
+            Self::Tm => "TM",
+            Self::Tn => "TN",
+            Self::To => "TO",
+            Self::Tp => "TP",
+            Self::Tr => "TR",
+            Self::Tt => "TT",
+            Self::Tv => "TV",
+            Self::Tw => "TW",
+            Self::Tz => "TZ",
+            Self::Ua => "UA",
+            Self::Ug => "UG",
+            Self::Uk => "UK",
+            Self::Um => "UM",
+            Self::Us => "US",
+            Self::Uy => "UY",
+            Self::Uz => "UZ",
+            Self::Va => "VA",
+            Self::Vc => "VC",
+            Self::Ve => "VE",
+            Self::Vg => "VG",
+            Self::Vi => "VI",
+            Self::Vn => "VN",
+            Self::Vu => "VU",
+            Self::Wf => "WF",
+            Self::Ws => "WS",
+            Self::Xi => "XI",
+            Self::Xu => "XU",
+            Self::Xk => "XK",
+            Self::Ye => "YE",
+            Self::Yt => "YT",
+            Self::Yu => "YU",
+            Self::Za => "ZA",
+            Self::Zm => "ZM",
+            Self::Zr => "ZR",
+            Self::Zw => "ZW",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl rt::StringEnum for CommonTrialSessionLeadAddressDtoCountry {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "AC" => Self::Ac,
+            "AD" => Self::Ad,
+            "AE" => Self::Ae,
+            "AF" => Self::Af,
+            "AG" => Self::Ag,
+            "AI" => Self::Ai,
+            "AL" => Self::Al,
+            "AM" => Self::Am,
+            "AN" => Self::An,
+            "AO" => Self::Ao,
+            "AQ" => Self::Aq,
+            "AR" => Self::Ar,
+            "AS" => Self::As,
+            "AT" => Self::At,
+            "AU" => Self::Au,
+            "AW" => Self::Aw,
+            "AX" => Self::Ax,
+            "AZ" => Self::Az,
+            "BA" => Self::Ba,
+            "BB" => Self::Bb,
+            "BD" => Self::Bd,
+            "BE" => Self::Be,
+            "BF" => Self::Bf,
+            "BG" => Self::Bg,
+            "BH" => Self::Bh,
+            "BI" => Self::Bi,
+            "BJ" => Self::Bj,
+            "BL" => Self::Bl,
+            "BM" => Self::Bm,
+            "BN" => Self::Bn,
+            "BO" => Self::Bo,
+            "BQ" => Self::Bq,
+            "BR" => Self::Br,
+            "BS" => Self::Bs,
+            "BT" => Self::Bt,
+            "BU" => Self::Bu,
+            "BV" => Self::Bv,
+            "BW" => Self::Bw,
+            "BY" => Self::By,
+            "BZ" => Self::Bz,
+            "CA" => Self::Ca,
+            "CC" => Self::Cc,
+            "CD" => Self::Cd,
+            "CF" => Self::Cf,
+            "CG" => Self::Cg,
+            "CH" => Self::Ch,
+            "CI" => Self::Ci,
+            "CK" => Self::Ck,
+            "CL" => Self::Cl,
+            "CM" => Self::Cm,
+            "CN" => Self::Cn,
+            "CO" => Self::Co,
+            "CP" => Self::Cp,
+            "CR" => Self::Cr,
+            "CS" => Self::Cs,
+            "CU" => Self::Cu,
+            "CV" => Self::Cv,
+            "CW" => Self::Cw,
+            "CX" => Self::Cx,
+            "CY" => Self::Cy,
+            "CZ" => Self::Cz,
+            "DE" => Self::De,
+            "DG" => Self::Dg,
+            "DJ" => Self::Dj,
+            "DK" => Self::Dk,
+            "DM" => Self::Dm,
+            "DO" => Self::Do,
+            "DZ" => Self::Dz,
+            "EA" => Self::Ea,
+            "EC" => Self::Ec,
+            "EE" => Self::Ee,
+            "EG" => Self::Eg,
+            "EH" => Self::Eh,
+            "ER" => Self::Er,
+            "ES" => Self::Es,
+            "ET" => Self::Et,
+            "EU" => Self::Eu,
+            "EZ" => Self::Ez,
+            "FI" => Self::Fi,
+            "FJ" => Self::Fj,
+            "FK" => Self::Fk,
+            "FM" => Self::Fm,
+            "FO" => Self::Fo,
+            "FR" => Self::Fr,
+            "FX" => Self::Fx,
+            "GA" => Self::Ga,
+            "GB" => Self::Gb,
+            "GD" => Self::Gd,
+            "GE" => Self::Ge,
+            "GF" => Self::Gf,
+            "GG" => Self::Gg,
+            "GH" => Self::Gh,
+            "GI" => Self::Gi,
+            "GL" => Self::Gl,
+            "GM" => Self::Gm,
+            "GN" => Self::Gn,
+            "GP" => Self::Gp,
+            "GQ" => Self::Gq,
+            "GR" => Self::Gr,
+            "GS" => Self::Gs,
+            "GT" => Self::Gt,
+            "GU" => Self::Gu,
+            "GW" => Self::Gw,
+            "GY" => Self::Gy,
+            "HK" => Self::Hk,
+            "HM" => Self::Hm,
+            "HN" => Self::Hn,
+            "HR" => Self::Hr,
+            "HT" => Self::Ht,
+            "HU" => Self::Hu,
+            "IC" => Self::Ic,
+            "ID" => Self::Id,
+            "IE" => Self::Ie,
+            "IL" => Self::Il,
+            "IM" => Self::Im,
+            "IN" => Self::In,
+            "IO" => Self::Io,
+            "IQ" => Self::Iq,
+            "IR" => Self::Ir,
+            "IS" => Self::Is,
+            "IT" => Self::It,
+            "JE" => Self::Je,
+            "JM" => Self::Jm,
+            "JO" => Self::Jo,
+            "JP" => Self::Jp,
+            "KE" => Self::Ke,
+            "KG" => Self::Kg,
+            "KH" => Self::Kh,
+            "KI" => Self::Ki,
+            "KM" => Self::Km,
+            "KN" => Self::Kn,
+            "KP" => Self::Kp,
+            "KR" => Self::Kr,
+            "KW" => Self::Kw,
+            "KY" => Self::Ky,
+            "KZ" => Self::Kz,
+            "LA" => Self::La,
+            "LB" => Self::Lb,
+            "LC" => Self::Lc,
+            "LI" => Self::Li,
+            "LK" => Self::Lk,
+            "LR" => Self::Lr,
+            "LS" => Self::Ls,
+            "LT" => Self::Lt,
+            "LU" => Self::Lu,
+            "LV" => Self::Lv,
+            "LY" => Self::Ly,
+            "MA" => Self::Ma,
+            "MC" => Self::Mc,
+            "MD" => Self::Md,
+            "ME" => Self::Me,
+            "MF" => Self::Mf,
+            "MG" => Self::Mg,
+            "MH" => Self::Mh,
+            "MK" => Self::Mk,
+            "ML" => Self::Ml,
+            "MM" => Self::Mm,
+            "MN" => Self::Mn,
+            "MO" => Self::Mo,
+            "MP" => Self::Mp,
+            "MQ" => Self::Mq,
+            "MR" => Self::Mr,
+            "MS" => Self::Ms,
+            "MT" => Self::Mt,
+            "MU" => Self::Mu,
+            "MV" => Self::Mv,
+            "MW" => Self::Mw,
+            "MX" => Self::Mx,
+            "MY" => Self::My,
+            "MZ" => Self::Mz,
+            "NA" => Self::Na,
+            "NC" => Self::Nc,
+            "NE" => Self::Ne,
+            "NF" => Self::Nf,
+            "NG" => Self::Ng,
+            "NI" => Self::Ni,
+            "NL" => Self::Nl,
+            "NO" => Self::No,
+            "NP" => Self::Np,
+            "NR" => Self::Nr,
+            "NT" => Self::Nt,
+            "NU" => Self::Nu,
+            "NZ" => Self::Nz,
+            "OM" => Self::Om,
+            "PA" => Self::Pa,
+            "PE" => Self::Pe,
+            "PF" => Self::Pf,
+            "PG" => Self::Pg,
+            "PH" => Self::Ph,
+            "PK" => Self::Pk,
+            "PL" => Self::Pl,
+            "PM" => Self::Pm,
+            "PN" => Self::Pn,
+            "PR" => Self::Pr,
+            "PS" => Self::Ps,
+            "PT" => Self::Pt,
+            "PW" => Self::Pw,
+            "PY" => Self::Py,
+            "QA" => Self::Qa,
+            "RE" => Self::Re,
+            "RO" => Self::Ro,
+            "RS" => Self::Rs,
+            "RU" => Self::Ru,
+            "RW" => Self::Rw,
+            "SA" => Self::Sa,
+            "SB" => Self::Sb,
+            "SC" => Self::Sc,
+            "SD" => Self::Sd,
+            "SE" => Self::Se,
+            "SF" => Self::Sf,
+            "SG" => Self::Sg,
+            "SH" => Self::Sh,
+            "SI" => Self::Si,
+            "SJ" => Self::Sj,
+            "SK" => Self::Sk,
+            "SL" => Self::Sl,
+            "SM" => Self::Sm,
+            "SN" => Self::Sn,
+            "SO" => Self::So,
+            "SR" => Self::Sr,
+            "SS" => Self::Ss,
+            "ST" => Self::St,
+            "SU" => Self::Su,
+            "SV" => Self::Sv,
+            "SX" => Self::Sx,
+            "SY" => Self::Sy,
+            "SZ" => Self::Sz,
+            "TA" => Self::Ta,
+            "TC" => Self::Tc,
+            "TD" => Self::Td,
+            "TF" => Self::Tf,
+            "TG" => Self::Tg,
+            "TH" => Self::Th,
+            "TJ" => Self::Tj,
+            "TK" => Self::Tk,
+            "TL" => Self::Tl,
+            "TM" => Self::Tm,
+            "TN" => Self::Tn,
+            "TO" => Self::To,
+            "TP" => Self::Tp,
+            "TR" => Self::Tr,
+            "TT" => Self::Tt,
+            "TV" => Self::Tv,
+            "TW" => Self::Tw,
+            "TZ" => Self::Tz,
+            "UA" => Self::Ua,
+            "UG" => Self::Ug,
+            "UK" => Self::Uk,
+            "UM" => Self::Um,
+            "US" => Self::Us,
+            "UY" => Self::Uy,
+            "UZ" => Self::Uz,
+            "VA" => Self::Va,
+            "VC" => Self::Vc,
+            "VE" => Self::Ve,
+            "VG" => Self::Vg,
+            "VI" => Self::Vi,
+            "VN" => Self::Vn,
+            "VU" => Self::Vu,
+            "WF" => Self::Wf,
+            "WS" => Self::Ws,
+            "XI" => Self::Xi,
+            "XU" => Self::Xu,
+            "XK" => Self::Xk,
+            "YE" => Self::Ye,
+            "YT" => Self::Yt,
+            "YU" => Self::Yu,
+            "ZA" => Self::Za,
+            "ZM" => Self::Zm,
+            "ZR" => Self::Zr,
+            "ZW" => Self::Zw,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl std::str::FromStr for CommonTrialSessionLeadAddressDtoCountry {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl std::fmt::Display for CommonTrialSessionLeadAddressDtoCountry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl serde::Serialize for CommonTrialSessionLeadAddressDtoCountry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadAddressDtoCountry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CommonTrialSessionLeadCustomerDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<CommonTrialSessionLeadAddressDto>,
+    /// Communication preferences for the customer. If specified, the list must contain an element for each message category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub communication_preferences: Option<Vec<CustomerCommunicationPreferencesData>>,
+    /// Example: `"FR"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_of_birth: Option<CommonTrialSessionLeadCustomerDtoCountryOfBirth>,
+    /// Should only be set if booking page has been called with URL param identityToken. If no lead exists with this UUID a new one will be created.
+    ///
+    /// Example: `"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4"`
+    #[serde(rename = "customerUUID", default, skip_serializing_if = "Option::is_none")]
+    pub customer_uuid: Option<String>,
+    /// Example: `"1985-05-29"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<rt::chrono::NaiveDate>,
+    /// Example: `"mm@test.de"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Example: `"Max"`
+    pub firstname: String,
+    /// Example: `"MALE"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<CommonTrialSessionLeadCustomerDtoGender>,
+    /// Example: `"Mustermann"`
+    pub lastname: String,
+    /// Example: `"+49 40 123 555"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Example: `"Rom"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_of_birth: Option<String>,
+    /// Data privacy configuration for marketing purposes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_configuration: Option<PublicApiPrivacyConfigurationDto>,
+    /// Example: `"Martin"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_firstname: Option<String>,
+    /// Example: `"Muster"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_lastname: Option<String>,
+    /// Only set if lead is fetched
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studio_id: Option<i64>,
+    /// Example: `"56982134w"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<String>,
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl CommonTrialSessionLeadCustomerDto {
+    /// A value with the required fields (`firstname`, `lastname`); set the others with the `with_*` methods.
+    pub fn new(firstname: impl Into<String>, lastname: impl Into<String>) -> Self {
+        Self {
+            address: None,
+            communication_preferences: None,
+            country_of_birth: None,
+            customer_uuid: None,
+            date_of_birth: None,
+            email: None,
+            firstname: firstname.into(),
+            gender: None,
+            lastname: lastname.into(),
+            phone: None,
+            place_of_birth: None,
+            privacy_configuration: None,
+            second_firstname: None,
+            second_lastname: None,
+            studio_id: None,
+            tax_id: None,
+        }
+    }
+
+    /// Sets [`address`](Self::address).
+    pub fn with_address(mut self, value: CommonTrialSessionLeadAddressDto) -> Self {
+        self.address = Some(value);
+        self
+    }
+
+    /// Sets [`communication_preferences`](Self::communication_preferences).
+    pub fn with_communication_preferences(
+        mut self,
+        value: Vec<CustomerCommunicationPreferencesData>,
+    ) -> Self {
+        self.communication_preferences = Some(value);
+        self
+    }
+
+    /// Sets [`country_of_birth`](Self::country_of_birth).
+    pub fn with_country_of_birth(
+        mut self,
+        value: CommonTrialSessionLeadCustomerDtoCountryOfBirth,
+    ) -> Self {
+        self.country_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`customer_uuid`](Self::customer_uuid).
+    pub fn with_customer_uuid(mut self, value: impl Into<String>) -> Self {
+        self.customer_uuid = Some(value.into());
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`gender`](Self::gender).
+    pub fn with_gender(
+        mut self,
+        value: CommonTrialSessionLeadCustomerDtoGender,
+    ) -> Self {
+        self.gender = Some(value);
+        self
+    }
+
+    /// Sets [`phone`](Self::phone).
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+
+    /// Sets [`place_of_birth`](Self::place_of_birth).
+    pub fn with_place_of_birth(mut self, value: impl Into<String>) -> Self {
+        self.place_of_birth = Some(value.into());
+        self
+    }
+
+    /// Sets [`privacy_configuration`](Self::privacy_configuration).
+    pub fn with_privacy_configuration(
+        mut self,
+        value: PublicApiPrivacyConfigurationDto,
+    ) -> Self {
+        self.privacy_configuration = Some(value);
+        self
+    }
+
+    /// Sets [`second_firstname`](Self::second_firstname).
+    pub fn with_second_firstname(mut self, value: impl Into<String>) -> Self {
+        self.second_firstname = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_lastname`](Self::second_lastname).
+    pub fn with_second_lastname(mut self, value: impl Into<String>) -> Self {
+        self.second_lastname = Some(value.into());
+        self
+    }
+
+    /// Sets [`studio_id`](Self::studio_id).
+    pub fn with_studio_id(mut self, value: i64) -> Self {
+        self.studio_id = Some(value);
+        self
+    }
+
+    /// Sets [`tax_id`](Self::tax_id).
+    pub fn with_tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = Some(value.into());
+        self
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CommonTrialSessionLeadCustomerDtoCountryOfBirth {
+    Undefined,
+    Ac,
+    Ad,
+    Ae,
+    Af,
+    Ag,
+    Ai,
+    Al,
+    Am,
+    An,
+    Ao,
+    Aq,
+    Ar,
+    As,
+    At,
+    Au,
+    Aw,
+    Ax,
+    Az,
+    Ba,
+    Bb,
+    Bd,
+    Be,
+    Bf,
+    Bg,
+    Bh,
+    Bi,
+    Bj,
+    Bl,
+    Bm,
+    Bn,
+    Bo,
+    Bq,
+    Br,
+    Bs,
+    Bt,
+    Bu,
+    Bv,
+    Bw,
+    By,
+    Bz,
+    Ca,
+    Cc,
+    Cd,
+    Cf,
+    Cg,
+    Ch,
+    Ci,
+    Ck,
+    Cl,
+    Cm,
+    Cn,
+    Co,
+    Cp,
+    Cr,
+    Cs,
+    Cu,
+    Cv,
+    Cw,
+    Cx,
+    Cy,
+    Cz,
+    De,
+    Dg,
+    Dj,
+    Dk,
+    Dm,
+    Do,
+    Dz,
+    Ea,
+    Ec,
+    Ee,
+    Eg,
+    Eh,
+    Er,
+    Es,
+    Et,
+    Eu,
+    Ez,
+    Fi,
+    Fj,
+    Fk,
+    Fm,
+    Fo,
+    Fr,
+    Fx,
+    Ga,
+    Gb,
+    Gd,
+    Ge,
+    Gf,
+    Gg,
+    Gh,
+    Gi,
+    Gl,
+    Gm,
+    Gn,
+    Gp,
+    Gq,
+    Gr,
+    Gs,
+    Gt,
+    Gu,
+    Gw,
+    Gy,
+    Hk,
+    Hm,
+    Hn,
+    Hr,
+    Ht,
+    Hu,
+    Ic,
+    Id,
+    Ie,
+    Il,
+    Im,
+    In,
+    Io,
+    Iq,
+    Ir,
+    Is,
+    It,
+    Je,
+    Jm,
+    Jo,
+    Jp,
+    Ke,
+    Kg,
+    Kh,
+    Ki,
+    Km,
+    Kn,
+    Kp,
+    Kr,
+    Kw,
+    Ky,
+    Kz,
+    La,
+    Lb,
+    Lc,
+    Li,
+    Lk,
+    Lr,
+    Ls,
+    Lt,
+    Lu,
+    Lv,
+    Ly,
+    Ma,
+    Mc,
+    Md,
+    Me,
+    Mf,
+    Mg,
+    Mh,
+    Mk,
+    Ml,
+    Mm,
+    Mn,
+    Mo,
+    Mp,
+    Mq,
+    Mr,
+    Ms,
+    Mt,
+    Mu,
+    Mv,
+    Mw,
+    Mx,
+    My,
+    Mz,
+    Na,
+    Nc,
+    Ne,
+    Nf,
+    Ng,
+    Ni,
+    Nl,
+    No,
+    Np,
+    Nr,
+    Nt,
+    Nu,
+    Nz,
+    Om,
+    Pa,
+    Pe,
+    Pf,
+    Pg,
+    Ph,
+    Pk,
+    Pl,
+    Pm,
+    Pn,
+    Pr,
+    Ps,
+    Pt,
+    Pw,
+    Py,
+    Qa,
+    Re,
+    Ro,
+    Rs,
+    Ru,
+    Rw,
+    Sa,
+    Sb,
+    Sc,
+    Sd,
+    Se,
+    Sf,
+    Sg,
+    Sh,
+    Si,
+    Sj,
+    Sk,
+    Sl,
+    Sm,
+    Sn,
+    So,
+    Sr,
+    Ss,
+    St,
+    Su,
+    Sv,
+    Sx,
+    Sy,
+    Sz,
+    Ta,
+    Tc,
+    Td,
+    Tf,
+    Tg,
+    Th,
+    Tj,
+    Tk,
+    Tl,
+    Tm,
+    Tn,
+    To,
+    Tp,
+    Tr,
+    Tt,
+    Tv,
+    Tw,
+    Tz,
+    Ua,
+    Ug,
+    Uk,
+    Um,
+    Us,
+    Uy,
+    Uz,
+    Va,
+    Vc,
+    Ve,
+    Vg,
+    Vi,
+    Vn,
+    Vu,
+    Wf,
+    Ws,
+    Xi,
+    Xu,
+    Xk,
+    Ye,
+    Yt,
+    Yu,
+    Za,
+    Zm,
+    Zr,
+    Zw,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl CommonTrialSessionLeadCustomerDtoCountryOfBirth {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNDEFINED",
+        "AC",
+        "AD",
+        "AE",
+        "AF",
+        "AG",
+        "AI",
+        "AL",
+        "AM",
+        "AN",
+        "AO",
+        "AQ",
+        "AR",
+        "AS",
+        "AT",
+        "AU",
+        "AW",
+        "AX",
+        "AZ",
+        "BA",
+        "BB",
+        "BD",
+        "BE",
+        "BF",
+        "BG",
+        "BH",
+        "BI",
+        "BJ",
+        "BL",
+        "BM",
+        "BN",
+        "BO",
+        "BQ",
+        "BR",
+        "BS",
+        "BT",
+        "BU",
+        "BV",
+        "BW",
+        "BY",
+        "BZ",
+        "CA",
+        "CC",
+        "CD",
+        "CF",
+        "CG",
+        "CH",
+        "CI",
+        "CK",
+        "CL",
+        "CM",
+        "CN",
+        "CO",
+        "CP",
+        "CR",
+        "CS",
+        "CU",
+        "CV",
+        "CW",
+        "CX",
+        "CY",
+        "CZ",
+        "DE",
+        "DG",
+        "DJ",
+        "DK",
+        "DM",
+        "DO",
+        "DZ",
+        "EA",
+        "EC",
+        "EE",
+        "EG",
+        "EH",
+        "ER",
+        "ES",
+        "ET",
+        "EU",
+        "EZ",
+        "FI",
+        "FJ",
+        "FK",
+        "FM",
+        "FO",
+        "FR",
+        "FX",
+        "GA",
+        "GB",
+        "GD",
+        "GE",
+        "GF",
+        "GG",
+        "GH",
+        "GI",
+        "GL",
+        "GM",
+        "GN",
+        "GP",
+        "GQ",
+        "GR",
+        "GS",
+        "GT",
+        "GU",
+        "GW",
+        "GY",
+        "HK",
+        "HM",
+        "HN",
+        "HR",
+        "HT",
+        "HU",
+        "IC",
+        "ID",
+        "IE",
+        "IL",
+        "IM",
+        "IN",
+        "IO",
+        "IQ",
+        "IR",
+        "IS",
+        "IT",
+        "JE",
+        "JM",
+        "JO",
+        "JP",
+        "KE",
+        "KG",
+        "KH",
+        "KI",
+        "KM",
+        "KN",
+        "KP",
+        "KR",
+        "KW",
+        "KY",
+        "KZ",
+        "LA",
+        "LB",
+        "LC",
+        "LI",
+        "LK",
+        "LR",
+        "LS",
+        "LT",
+        "LU",
+        "LV",
+        "LY",
+        "MA",
+        "MC",
+        "MD",
+        "ME",
+        "MF",
+        "MG",
+        "MH",
+        "MK",
+        "ML",
+        "MM",
+        "MN",
+        "MO",
+        "MP",
+        "MQ",
+        "MR",
+        "MS",
+        "MT",
+        "MU",
+        "MV",
+        "MW",
+        "MX",
+        "MY",
+        "MZ",
+        "NA",
+        "NC",
+        "NE",
+        "NF",
+        "NG",
+        "NI",
+        "NL",
+        "NO",
+        "NP",
+        "NR",
+        "NT",
+        "NU",
+        "NZ",
+        "OM",
+        "PA",
+        "PE",
+        "PF",
+        "PG",
+        "PH",
+        "PK",
+        "PL",
+        "PM",
+        "PN",
+        "PR",
+        "PS",
+        "PT",
+        "PW",
+        "PY",
+        "QA",
+        "RE",
+        "RO",
+        "RS",
+        "RU",
+        "RW",
+        "SA",
+        "SB",
+        "SC",
+        "SD",
+        "SE",
+        "SF",
+        "SG",
+        "SH",
+        "SI",
+        "SJ",
+        "SK",
+        "SL",
+        "SM",
+        "SN",
+        "SO",
+        "SR",
+        "SS",
+        "ST",
+        "SU",
+        "SV",
+        "SX",
+        "SY",
+        "SZ",
+        "TA",
+        "TC",
+        "TD",
+        "TF",
+        "TG",
+        "TH",
+        "TJ",
+        "TK",
+        "TL",
+        "TM",
+        "TN",
+        "TO",
+        "TP",
+        "TR",
+        "TT",
+        "TV",
+        "TW",
+        "TZ",
+        "UA",
+        "UG",
+        "UK",
+        "UM",
+        "US",
+        "UY",
+        "UZ",
+        "VA",
+        "VC",
+        "VE",
+        "VG",
+        "VI",
+        "VN",
+        "VU",
+        "WF",
+        "WS",
+        "XI",
+        "XU",
+        "XK",
+        "YE",
+        "YT",
+        "YU",
+        "ZA",
+        "ZM",
+        "ZR",
+        "ZW",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::Ac => "AC",
+            Self::Ad => "AD",
+            Self::Ae => "AE",
+            Self::Af => "AF",
+            Self::Ag => "AG",
+            Self::Ai => "AI",
+            Self::Al => "AL",
+            Self::Am => "AM",
+            Self::An => "AN",
+            Self::Ao => "AO",
+            Self::Aq => "AQ",
+            Self::Ar => "AR",
+            Self::As => "AS",
+            Self::At => "AT",
+            Self::Au => "AU",
+            Self::Aw => "AW",
+            Self::Ax => "AX",
+            Self::Az => "AZ",
+            Self::Ba => "BA",
+            Self::Bb => "BB",
+            Self::Bd => "BD",
+            Self::Be => "BE",
+            Self::Bf => "BF",
+            Self::Bg => "BG",
+            Self::Bh => "BH",
+            Self::Bi => "BI",
+            Self::Bj => "BJ",
+            Self::Bl => "BL",
+            Self::Bm => "BM",
+            Self::Bn => "BN",
+            Self::Bo => "BO",
+            Self::Bq => "BQ",
+            Self::Br => "BR",
+            Self::Bs => "BS",
+            Self::Bt => "BT",
+            Self::Bu => "BU",
+            Self::Bv => "BV",
+            Self::Bw => "BW",
+            Self::By => "BY",
+            Self::Bz => "BZ",
+            Self::Ca => "CA",
+            Self::Cc => "CC",
+            Self::Cd => "CD",
+            Self::Cf => "CF",
+            Self::Cg => "CG",
+            Self::Ch => "CH",
+            Self::Ci => "CI",
+            Self::Ck => "CK",
+            Self::Cl => "CL",
+            Self::Cm => "CM",
+            Self::Cn => "CN",
+            Self::Co => "CO",
+            Self::Cp => "CP",
+            Self::Cr => "CR",
+            Self::Cs => "CS",
+            Self::Cu => "CU",
+            Self::Cv => "CV",
+            Self::Cw => "CW",
+            Self::Cx => "CX",
+            Self::Cy => "CY",
+            Self::Cz => "CZ",
+            Self::De => "DE",
+            Self::Dg => "DG",
+            Self::Dj => "DJ",
+            Self::Dk => "DK",
+            Self::Dm => "DM",
+            Self::Do => "DO",
+            Self::Dz => "DZ",
+            Self::Ea => "EA",
+            Self::Ec => "EC",
+            Self::Ee => "EE",
+            Self::Eg => "EG",
+            Self::Eh => "EH",
+            Self::Er => "ER",
+            Self::Es => "ES",
+            Self::Et => "ET",
+            Self::Eu => "EU",
+            Self::Ez => "EZ",
+            Self::Fi => "FI",
+            Self::Fj => "FJ",
+            Self::Fk => "FK",
+            Self::Fm => "FM",
+            Self::Fo => "FO",
+            Self::Fr => "FR",
+            Self::Fx => "FX",
+            Self::Ga => "GA",
+            Self::Gb => "GB",
+            Self::Gd => "GD",
+            Self::Ge => "GE",
+            Self::Gf => "GF",
+            Self::Gg => "GG",
+            Self::Gh => "GH",
+            Self::Gi => "GI",
+            Self::Gl => "GL",
+            Self::Gm => "GM",
+            Self::Gn => "GN",
+            Self::Gp => "GP",
+            Self::Gq => "GQ",
+            Self::Gr => "GR",
+            Self::Gs => "GS",
+            Self::Gt => "GT",
+            Self::Gu => "GU",
+            Self::Gw => "GW",
+            Self::Gy => "GY",
+            Self::Hk => "HK",
+            Self::Hm => "HM",
+            Self::Hn => "HN",
+            Self::Hr => "HR",
+            Self::Ht => "HT",
+            Self::Hu => "HU",
+            Self::Ic => "IC",
+            Self::Id => "ID",
+            Self::Ie => "IE",
+            Self::Il => "IL",
+            Self::Im => "IM",
+            Self::In => "IN",
+            Self::Io => "IO",
+            Self::Iq => "IQ",
+            Self::Ir => "IR",
+            Self::Is => "IS",
+            Self::It => "IT",
+            Self::Je => "JE",
+            Self::Jm => "JM",
+            Self::Jo => "JO",
+            Self::Jp => "JP",
+            Self::Ke => "KE",
+            Self::Kg => "KG",
+            Self::Kh => "KH",
+            Self::Ki => "KI",
+            Self::Km => "KM",
+            Self::Kn => "KN",
+            Self::Kp => "KP",
+            Self::Kr => "KR",
+            Self::Kw => "KW",
+            Self::Ky => "KY",
+            Self::Kz => "KZ",
+            Self::La => "LA",
+            Self::Lb => "LB",
+            Self::Lc => "LC",
+            Self::Li => "LI",
+            Self::Lk => "LK",
+            Self::Lr => "LR",
+            Self::Ls => "LS",
+            Self::Lt => "LT",
+            Self::Lu => "LU",
+            Self::Lv => "LV",
+            Self::Ly => "LY",
+            Self::Ma => "MA",
+            Self::Mc => "MC",
+            Self::Md => "MD",
+            Self::Me => "ME",
+            Self::Mf => "MF",
+            Self::Mg => "MG",
+            Self::Mh => "MH",
+            Self::Mk => "MK",
+            Self::Ml => "ML",
+            Self::Mm => "MM",
+            Self::Mn => "MN",
+            Self::Mo => "MO",
+            Self::Mp => "MP",
+            Self::Mq => "MQ",
+            Self::Mr => "MR",
+            Self::Ms => "MS",
+            Self::Mt => "MT",
+            Self::Mu => "MU",
+            Self::Mv => "MV",
+            Self::Mw => "MW",
+            Self::Mx => "MX",
+            Self::My => "MY",
+            Self::Mz => "MZ",
+            Self::Na => "NA",
+            Self::Nc => "NC",
+            Self::Ne => "NE",
+            Self::Nf => "NF",
+            Self::Ng => "NG",
+            Self::Ni => "NI",
+            Self::Nl => "NL",
+            Self::No => "NO",
+            Self::Np => "NP",
+            Self::Nr => "NR",
+            Self::Nt => "NT",
+            Self::Nu => "NU",
+            Self::Nz => "NZ",
+            Self::Om => "OM",
+            Self::Pa => "PA",
+            Self::Pe => "PE",
+            Self::Pf => "PF",
+            Self::Pg => "PG",
+            Self::Ph => "PH",
+            Self::Pk => "PK",
+            Self::Pl => "PL",
+            Self::Pm => "PM",
+            Self::Pn => "PN",
+            Self::Pr => "PR",
+            Self::Ps => "PS",
+            Self::Pt => "PT",
+            Self::Pw => "PW",
+            Self::Py => "PY",
+            Self::Qa => "QA",
+            Self::Re => "RE",
+            Self::Ro => "RO",
+            Self::Rs => "RS",
+            Self::Ru => "RU",
+            Self::Rw => "RW",
+            Self::Sa => "SA",
+            Self::Sb => "SB",
+            Self::Sc => "SC",
+            Self::Sd => "SD",
+            Self::Se => "SE",
+            Self::Sf => "SF",
+            Self::Sg => "SG",
+            Self::Sh => "SH",
+            Self::Si => "SI",
+            Self::Sj => "SJ",
+            Self::Sk => "SK",
+            Self::Sl => "SL",
+            Self::Sm => "SM",
+            Self::Sn => "SN",
+            Self::So => "SO",
+            Self::Sr => "SR",
+            Self::Ss => "SS",
+            Self::St => "ST",
+            Self::Su => "SU",
+            Self::Sv => "SV",
+            Self::Sx => "SX",
+            Self::Sy => "SY",
+            Self::Sz => "SZ",
+            Self::Ta => "TA",
+            Self::Tc => "TC",
+            Self::Td => "TD",
+            Self::Tf => "TF",
+            Self::Tg => "TG",
+            Self::Th => "TH",
+            Self::Tj => "TJ",
+            Self::Tk => "TK",
+            Self::Tl => "TL",
+            Self::Tm => "TM",
+            Self::Tn => "TN",
+            Self::To => "TO",
+            Self::Tp => "TP",
+            Self::Tr => "TR",
+            Self::Tt => "TT",
+            Self::Tv => "TV",
+            Self::Tw => "TW",
+            Self::Tz => "TZ",
+            Self::Ua => "UA",
+            Self::Ug => "UG",
+            Self::Uk => "UK",
+            Self::Um => "UM",
+            Self::Us => "US",
+            Self::Uy => "UY",
+            Self::Uz => "UZ",
+            Self::Va => "VA",
+            Self::Vc => "VC",
+            Self::Ve => "VE",
+            Self::Vg => "VG",
+            Self::Vi => "VI",
+            Self::Vn => "VN",
+            Self::Vu => "VU",
+            Self::Wf => "WF",
+            Self::Ws => "WS",
+            Self::Xi => "XI",
+            Self::Xu => "XU",
+            Self::Xk => "XK",
+            Self::Ye => "YE",
+            Self::Yt => "YT",
+            Self::Yu => "YU",
+            Self::Za => "ZA",
+            Self::Zm => "ZM",
+            Self::Zr => "ZR",
+            Self::Zw => "ZW",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl rt::StringEnum for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "AC" => Self::Ac,
+            "AD" => Self::Ad,
+            "AE" => Self::Ae,
+            "AF" => Self::Af,
+            "AG" => Self::Ag,
+            "AI" => Self::Ai,
+            "AL" => Self::Al,
+            "AM" => Self::Am,
+            "AN" => Self::An,
+            "AO" => Self::Ao,
+            "AQ" => Self::Aq,
+            "AR" => Self::Ar,
+            "AS" => Self::As,
+            "AT" => Self::At,
+            "AU" => Self::Au,
+            "AW" => Self::Aw,
+            "AX" => Self::Ax,
+            "AZ" => Self::Az,
+            "BA" => Self::Ba,
+            "BB" => Self::Bb,
+            "BD" => Self::Bd,
+            "BE" => Self::Be,
+            "BF" => Self::Bf,
+            "BG" => Self::Bg,
+            "BH" => Self::Bh,
+            "BI" => Self::Bi,
+            "BJ" => Self::Bj,
+            "BL" => Self::Bl,
+            "BM" => Self::Bm,
+            "BN" => Self::Bn,
+            "BO" => Self::Bo,
+            "BQ" => Self::Bq,
+            "BR" => Self::Br,
+            "BS" => Self::Bs,
+            "BT" => Self::Bt,
+            "BU" => Self::Bu,
+            "BV" => Self::Bv,
+            "BW" => Self::Bw,
+            "BY" => Self::By,
+            "BZ" => Self::Bz,
+            "CA" => Self::Ca,
+            "CC" => Self::Cc,
+            "CD" => Self::Cd,
+            "CF" => Self::Cf,
+            "CG" => Self::Cg,
+            "CH" => Self::Ch,
+            "CI" => Self::Ci,
+            "CK" => Self::Ck,
+            "CL" => Self::Cl,
+            "CM" => Self::Cm,
+            "CN" => Self::Cn,
+            "CO" => Self::Co,
+            "CP" => Self::Cp,
+            "CR" => Self::Cr,
+            "CS" => Self::Cs,
+            "CU" => Self::Cu,
+            "CV" => Self::Cv,
+            "CW" => Self::Cw,
+            "CX" => Self::Cx,
+            "CY" => Self::Cy,
+            "CZ" => Self::Cz,
+            "DE" => Self::De,
+            "DG" => Self::Dg,
+            "DJ" => Self::Dj,
+            "DK" => Self::Dk,
+            "DM" => Self::Dm,
+            "DO" => Self::Do,
+            "DZ" => Self::Dz,
+            "EA" => Self::Ea,
+            "EC" => Self::Ec,
+            "EE" => Self::Ee,
+            "EG" => Self::Eg,
+            "EH" => Self::Eh,
+            "ER" => Self::Er,
+            "ES" => Self::Es,
+            "ET" => Self::Et,
+            "EU" => Self::Eu,
+            "EZ" => Self::Ez,
+            "FI" => Self::Fi,
+            "FJ" => Self::Fj,
+            "FK" => Self::Fk,
+            "FM" => Self::Fm,
+            "FO" => Self::Fo,
+            "FR" => Self::Fr,
+            "FX" => Self::Fx,
+            "GA" => Self::Ga,
+            "GB" => Self::Gb,
+            "GD" => Self::Gd,
+            "GE" => Self::Ge,
+            "GF" => Self::Gf,
+            "GG" => Self::Gg,
+            "GH" => Self::Gh,
+            "GI" => Self::Gi,
+            "GL" => Self::Gl,
+            "GM" => Self::Gm,
+            "GN" => Self::Gn,
+            "GP" => Self::Gp,
+            "GQ" => Self::Gq,
+            "GR" => Self::Gr,
+            "GS" => Self::Gs,
+            "GT" => Self::Gt,
+            "GU" => Self::Gu,
+            "GW" => Self::Gw,
+            "GY" => Self::Gy,
+            "HK" => Self::Hk,
+            "HM" => Self::Hm,
+            "HN" => Self::Hn,
+            "HR" => Self::Hr,
+            "HT" => Self::Ht,
+            "HU" => Self::Hu,
+            "IC" => Self::Ic,
+            "ID" => Self::Id,
+            "IE" => Self::Ie,
+            "IL" => Self::Il,
+            "IM" => Self::Im,
+            "IN" => Self::In,
+            "IO" => Self::Io,
+            "IQ" => Self::Iq,
+            "IR" => Self::Ir,
+            "IS" => Self::Is,
+            "IT" => Self::It,
+            "JE" => Self::Je,
+            "JM" => Self::Jm,
+            "JO" => Self::Jo,
+            "JP" => Self::Jp,
+            "KE" => Self::Ke,
+            "KG" => Self::Kg,
+            "KH" => Self::Kh,
+            "KI" => Self::Ki,
+            "KM" => Self::Km,
+            "KN" => Self::Kn,
+            "KP" => Self::Kp,
+            "KR" => Self::Kr,
+            "KW" => Self::Kw,
+            "KY" => Self::Ky,
+            "KZ" => Self::Kz,
+            "LA" => Self::La,
+            "LB" => Self::Lb,
+            "LC" => Self::Lc,
+            "LI" => Self::Li,
+            "LK" => Self::Lk,
+            "LR" => Self::Lr,
+            "LS" => Self::Ls,
+            "LT" => Self::Lt,
+            "LU" => Self::Lu,
+            "LV" => Self::Lv,
+            "LY" => Self::Ly,
+            "MA" => Self::Ma,
+            "MC" => Self::Mc,
+            "MD" => Self::Md,
+            "ME" => Self::Me,
+            "MF" => Self::Mf,
+            "MG" => Self::Mg,
+            "MH" => Self::Mh,
+            "MK" => Self::Mk,
+            "ML" => Self::Ml,
+            "MM" => Self::Mm,
+            "MN" => Self::Mn,
+            "MO" => Self::Mo,
+            "MP" => Self::Mp,
+            "MQ" => Self::Mq,
+            "MR" => Self::Mr,
+            "MS" => Self::Ms,
+            "MT" => Self::Mt,
+            "MU" => Self::Mu,
+            "MV" => Self::Mv,
+            "MW" => Self::Mw,
+            "MX" => Self::Mx,
+            "MY" => Self::My,
+            "MZ" => Self::Mz,
+            "NA" => Self::Na,
+            "NC" => Self::Nc,
+            "NE" => Self::Ne,
+            "NF" => Self::Nf,
+            "NG" => Self::Ng,
+            "NI" => Self::Ni,
+            "NL" => Self::Nl,
+            "NO" => Self::No,
+            "NP" => Self::Np,
+            "NR" => Self::Nr,
+            "NT" => Self::Nt,
+            "NU" => Self::Nu,
+            "NZ" => Self::Nz,
+            "OM" => Self::Om,
+            "PA" => Self::Pa,
+            "PE" => Self::Pe,
+            "PF" => Self::Pf,
+            "PG" => Self::Pg,
+            "PH" => Self::Ph,
+            "PK" => Self::Pk,
+            "PL" => Self::Pl,
+            "PM" => Self::Pm,
+            "PN" => Self::Pn,
+            "PR" => Self::Pr,
+            "PS" => Self::Ps,
+            "PT" => Self::Pt,
+            "PW" => Self::Pw,
+            "PY" => Self::Py,
+            "QA" => Self::Qa,
+            "RE" => Self::Re,
+            "RO" => Self::Ro,
+            "RS" => Self::Rs,
+            "RU" => Self::Ru,
+            "RW" => Self::Rw,
+            "SA" => Self::Sa,
+            "SB" => Self::Sb,
+            "SC" => Self::Sc,
+            "SD" => Self::Sd,
+            "SE" => Self::Se,
+            "SF" => Self::Sf,
+            "SG" => Self::Sg,
+            "SH" => Self::Sh,
+            "SI" => Self::Si,
+            "SJ" => Self::Sj,
+            "SK" => Self::Sk,
+            "SL" => Self::Sl,
+            "SM" => Self::Sm,
+            "SN" => Self::Sn,
+            "SO" => Self::So,
+            "SR" => Self::Sr,
+            "SS" => Self::Ss,
+            "ST" => Self::St,
+            "SU" => Self::Su,
+            "SV" => Self::Sv,
+            "SX" => Self::Sx,
+            "SY" => Self::Sy,
+            "SZ" => Self::Sz,
+            "TA" => Self::Ta,
+            "TC" => Self::Tc,
+            "TD" => Self::Td,
+            "TF" => Self::Tf,
+            "TG" => Self::Tg,
+            "TH" => Self::Th,
+            "TJ" => Self::Tj,
+            "TK" => Self::Tk,
+            "TL" => Self::Tl,
+            "TM" => Self::Tm,
+            "TN" => Self::Tn,
+            "TO" => Self::To,
+            "TP" => Self::Tp,
+            "TR" => Self::Tr,
+            "TT" => Self::Tt,
+            "TV" => Self::Tv,
+            "TW" => Self::Tw,
+            "TZ" => Self::Tz,
+            "UA" => Self::Ua,
+            "UG" => Self::Ug,
+            "UK" => Self::Uk,
+            "UM" => Self::Um,
+            "US" => Self::Us,
+            "UY" => Self::Uy,
+            "UZ" => Self::Uz,
+            "VA" => Self::Va,
+            "VC" => Self::Vc,
+            "VE" => Self::Ve,
+            "VG" => Self::Vg,
+            "VI" => Self::Vi,
+            "VN" => Self::Vn,
+            "VU" => Self::Vu,
+            "WF" => Self::Wf,
+            "WS" => Self::Ws,
+            "XI" => Self::Xi,
+            "XU" => Self::Xu,
+            "XK" => Self::Xk,
+            "YE" => Self::Ye,
+            "YT" => Self::Yt,
+            "YU" => Self::Yu,
+            "ZA" => Self::Za,
+            "ZM" => Self::Zm,
+            "ZR" => Self::Zr,
+            "ZW" => Self::Zw,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl std::str::FromStr for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl std::fmt::Display for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl serde::Serialize for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CommonTrialSessionLeadCustomerDtoGender {
+    Male,
+    Female,
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl CommonTrialSessionLeadCustomerDtoGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl rt::StringEnum for CommonTrialSessionLeadCustomerDtoGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl std::str::FromStr for CommonTrialSessionLeadCustomerDtoGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl std::fmt::Display for CommonTrialSessionLeadCustomerDtoGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl serde::Serialize for CommonTrialSessionLeadCustomerDtoGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadCustomerDtoGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CommunicationChannelDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub communication_channel: Option<CommunicationChannelDtoCommunicationChannel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_overridable: Option<bool>,
+}
+
+#[cfg(feature = "studios")]
+impl CommunicationChannelDto {
+    /// Sets [`active`](Self::active).
+    pub fn with_active(mut self, value: bool) -> Self {
+        self.active = Some(value);
+        self
+    }
+
+    /// Sets [`communication_channel`](Self::communication_channel).
+    pub fn with_communication_channel(
+        mut self,
+        value: CommunicationChannelDtoCommunicationChannel,
+    ) -> Self {
+        self.communication_channel = Some(value);
+        self
+    }
+
+    /// Sets [`customer_overridable`](Self::customer_overridable).
+    pub fn with_customer_overridable(mut self, value: bool) -> Self {
+        self.customer_overridable = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CommunicationChannelDtoCommunicationChannel {
+    Letter,
+    Email,
+    TextMessage,
+    Phone,
+    MysportsMessage,
+    Fax,
+    Conversation,
+    Chat,
+    Other,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "studios")]
+impl CommunicationChannelDtoCommunicationChannel {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "LETTER",
+        "EMAIL",
+        "TEXT_MESSAGE",
+        "PHONE",
+        "MYSPORTS_MESSAGE",
+        "FAX",
+        "CONVERSATION",
+        "CHAT",
+        "OTHER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Letter => "LETTER",
+            Self::Email => "EMAIL",
+            Self::TextMessage => "TEXT_MESSAGE",
+            Self::Phone => "PHONE",
+            Self::MysportsMessage => "MYSPORTS_MESSAGE",
+            Self::Fax => "FAX",
+            Self::Conversation => "CONVERSATION",
+            Self::Chat => "CHAT",
+            Self::Other => "OTHER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "studios")]
+impl rt::StringEnum for CommunicationChannelDtoCommunicationChannel {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "LETTER" => Self::Letter,
+            "EMAIL" => Self::Email,
+            "TEXT_MESSAGE" => Self::TextMessage,
+            "PHONE" => Self::Phone,
+            "MYSPORTS_MESSAGE" => Self::MysportsMessage,
+            "FAX" => Self::Fax,
+            "CONVERSATION" => Self::Conversation,
+            "CHAT" => Self::Chat,
+            "OTHER" => Self::Other,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::str::FromStr for CommunicationChannelDtoCommunicationChannel {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::fmt::Display for CommunicationChannelDtoCommunicationChannel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "studios")]
+impl serde::Serialize for CommunicationChannelDtoCommunicationChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+impl<'de> serde::Deserialize<'de> for CommunicationChannelDtoCommunicationChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "bank-account")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiBankAccountBicIbanDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_zip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic: Option<String>,
+    /// Additional information if validation fails. Currently only for IT based IBANs
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supports_sepa_direct_debit: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_iban: Option<bool>,
+}
+
+#[cfg(feature = "bank-account")]
+impl ConnectApiBankAccountBicIbanDto {
+    /// Sets [`bank_city`](Self::bank_city).
+    pub fn with_bank_city(mut self, value: impl Into<String>) -> Self {
+        self.bank_city = Some(value.into());
+        self
+    }
+
+    /// Sets [`bank_name`](Self::bank_name).
+    pub fn with_bank_name(mut self, value: impl Into<String>) -> Self {
+        self.bank_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`bank_zip`](Self::bank_zip).
+    pub fn with_bank_zip(mut self, value: impl Into<String>) -> Self {
+        self.bank_zip = Some(value.into());
+        self
+    }
+
+    /// Sets [`bic`](Self::bic).
+    pub fn with_bic(mut self, value: impl Into<String>) -> Self {
+        self.bic = Some(value.into());
+        self
+    }
+
+    /// Sets [`error_message`](Self::error_message).
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    /// Sets [`supports_sepa_direct_debit`](Self::supports_sepa_direct_debit).
+    pub fn with_supports_sepa_direct_debit(mut self, value: bool) -> Self {
+        self.supports_sepa_direct_debit = Some(value);
+        self
+    }
+
+    /// Sets [`valid_iban`](Self::valid_iban).
+    pub fn with_valid_iban(mut self, value: bool) -> Self {
+        self.valid_iban = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "bank-account")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiBankAccountHolderValidationResult {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_messages: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid: Option<bool>,
+}
+
+#[cfg(feature = "bank-account")]
+impl ConnectApiBankAccountHolderValidationResult {
+    /// Sets [`error_messages`](Self::error_messages).
+    pub fn with_error_messages(mut self, value: Vec<String>) -> Self {
+        self.error_messages = Some(value);
+        self
+    }
+
+    /// Sets [`valid`](Self::valid).
+    pub fn with_valid(mut self, value: bool) -> Self {
+        self.valid = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiBasicStudioDataDtoV2 {
+    /// Id of current data block. See name field parameter or name of Dto!
+    pub id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studio_public_dto: Option<StudioPublicDto>,
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiBasicStudioDataDtoV2 {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`studio_public_dto`](Self::studio_public_dto).
+    pub fn with_studio_public_dto(mut self, value: StudioPublicDto) -> Self {
+        self.studio_public_dto = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiBookTrialSessionDto {
+    pub lead_customer: CommonTrialSessionLeadCustomerDto,
+    /// Example: `"become fit"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Example: `2`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participants: Option<i32>,
+    /// Example: `"ABCXYZ"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_code: Option<String>,
+    /// Example: `10`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referrer_id: Option<i64>,
+    /// Example: `2`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_campaign_id: Option<i64>,
+    /// Example: `"2019-04-15T07:00:00.000Z"`
+    pub start_date_time: rt::DateTime,
+    /// Example: `1`
+    pub studio_id: i64,
+    /// Depends on bookingWithoutResourcesAllowed
+    ///
+    /// Example: `true`
+    pub trainer_required: bool,
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiBookTrialSessionDto {
+    /// A value with the required fields (`lead_customer`, `start_date_time`, `studio_id`, `trainer_required`); set the others with the `with_*` methods.
+    pub fn new(
+        lead_customer: CommonTrialSessionLeadCustomerDto,
+        start_date_time: rt::DateTime,
+        studio_id: i64,
+        trainer_required: bool,
+    ) -> Self {
+        Self {
+            lead_customer,
+            note: None,
+            participants: None,
+            referral_code: None,
+            referrer_id: None,
+            source_campaign_id: None,
+            start_date_time,
+            studio_id,
+            trainer_required,
+        }
+    }
+
+    /// Sets [`note`](Self::note).
+    pub fn with_note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+
+    /// Sets [`participants`](Self::participants).
+    pub fn with_participants(mut self, value: i32) -> Self {
+        self.participants = Some(value);
+        self
+    }
+
+    /// Sets [`referral_code`](Self::referral_code).
+    pub fn with_referral_code(mut self, value: impl Into<String>) -> Self {
+        self.referral_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`referrer_id`](Self::referrer_id).
+    pub fn with_referrer_id(mut self, value: i64) -> Self {
+        self.referrer_id = Some(value);
+        self
+    }
+
+    /// Sets [`source_campaign_id`](Self::source_campaign_id).
+    pub fn with_source_campaign_id(mut self, value: i64) -> Self {
+        self.source_campaign_id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiBookableItemDto {
+    /// true: Customer can decide if a trainer is needed, false: Trainer is always mandatory (trainerRequired)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking_without_resources_allowed: Option<bool>,
+    /// Short description how the trial session looks like
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Display name of trial session
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slots: Option<Vec<ConnectApiBookableItemSlotDto>>,
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiBookableItemDto {
+    /// Sets [`booking_without_resources_allowed`](Self::booking_without_resources_allowed).
+    pub fn with_booking_without_resources_allowed(mut self, value: bool) -> Self {
+        self.booking_without_resources_allowed = Some(value);
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`slots`](Self::slots).
+    pub fn with_slots(mut self, value: Vec<ConnectApiBookableItemSlotDto>) -> Self {
+        self.slots = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiBookableItemSlotDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date_time: Option<rt::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date_time: Option<rt::DateTime>,
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiBookableItemSlotDto {
+    /// Sets [`end_date_time`](Self::end_date_time).
+    pub fn with_end_date_time(mut self, value: rt::DateTime) -> Self {
+        self.end_date_time = Some(value);
+        self
+    }
+
+    /// Sets [`start_date_time`](Self::start_date_time).
+    pub fn with_start_date_time(mut self, value: rt::DateTime) -> Self {
+        self.start_date_time = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "campaigns")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiCampaignDto {
+    pub external_identifier: String,
+    pub id: i64,
+    pub name: String,
+}
+
+#[cfg(feature = "campaigns")]
+impl ConnectApiCampaignDto {
+    /// Sets [`external_identifier`](Self::external_identifier).
+    pub fn with_external_identifier(mut self, value: impl Into<String>) -> Self {
+        self.external_identifier = value.into();
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "terminal")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiCodiceFiscaleBirthInformationResponseDto {
+    /// Date, place and country of birth of customer
+    pub birth_information_dto: BirthInformationDto,
+    /// Codice fiscale of customer
+    pub codice_fiscale: String,
+    /// Gender of customer
+    pub gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender,
+}
+
+#[cfg(feature = "terminal")]
+impl ConnectApiCodiceFiscaleBirthInformationResponseDto {
+    /// A value with the fields that have no default (`gender`); set the others with the `with_*` methods.
+    pub fn new(
+        gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender,
+    ) -> Self {
+        Self {
+            birth_information_dto: Default::default(),
+            codice_fiscale: Default::default(),
+            gender,
+        }
+    }
+
+    /// Sets [`birth_information_dto`](Self::birth_information_dto).
+    pub fn with_birth_information_dto(mut self, value: BirthInformationDto) -> Self {
+        self.birth_information_dto = value;
+        self
+    }
+
+    /// Sets [`codice_fiscale`](Self::codice_fiscale).
+    pub fn with_codice_fiscale(mut self, value: impl Into<String>) -> Self {
+        self.codice_fiscale = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "terminal")]
+/// Gender of customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
+    Male,
+    Female,
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "terminal")]
+impl ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "terminal")]
+impl rt::StringEnum for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "terminal")]
+impl std::str::FromStr for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "terminal")]
+impl std::fmt::Display for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "terminal")]
+impl serde::Serialize for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "terminal")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiCommunicationPreferencesDto {
+    /// The list of channels on which messages of the given category are allowed to be sent
+    pub active_communication_channels: Vec<
+        ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem,
+    >,
+    /// The ID of the message category
+    pub message_category_id: i64,
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl ConnectApiCommunicationPreferencesDto {
+    /// A value with the required fields (`active_communication_channels`, `message_category_id`); set the others with the `with_*` methods.
+    pub fn new(
+        active_communication_channels: Vec<
+            ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem,
+        >,
+        message_category_id: i64,
+    ) -> Self {
+        Self {
+            active_communication_channels,
+            message_category_id,
+        }
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+    Letter,
+    Email,
+    TextMessage,
+    Phone,
+    MysportsMessage,
+    Fax,
+    Conversation,
+    Chat,
+    Other,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "LETTER",
+        "EMAIL",
+        "TEXT_MESSAGE",
+        "PHONE",
+        "MYSPORTS_MESSAGE",
+        "FAX",
+        "CONVERSATION",
+        "CHAT",
+        "OTHER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Letter => "LETTER",
+            Self::Email => "EMAIL",
+            Self::TextMessage => "TEXT_MESSAGE",
+            Self::Phone => "PHONE",
+            Self::MysportsMessage => "MYSPORTS_MESSAGE",
+            Self::Fax => "FAX",
+            Self::Conversation => "CONVERSATION",
+            Self::Chat => "CHAT",
+            Self::Other => "OTHER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl rt::StringEnum
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "LETTER" => Self::Letter,
+            "EMAIL" => Self::Email,
+            "TEXT_MESSAGE" => Self::TextMessage,
+            "PHONE" => Self::Phone,
+            "MYSPORTS_MESSAGE" => Self::MysportsMessage,
+            "FAX" => Self::Fax,
+            "CONVERSATION" => Self::Conversation,
+            "CHAT" => Self::Chat,
+            "OTHER" => Self::Other,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::str::FromStr
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::fmt::Display
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl serde::Serialize
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4846,54 +6630,9426 @@ impl<'de> serde::Deserialize<'de> for CountryOfBirth {
 
 #[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreditCardDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub brand: Option<Brand>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_holder: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiry: Option<CreditCardDtoExpiry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer_country: Option<CreditCardDtoIssuerCountry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferred: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<Provider>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider_token: Option<String>,
+#[non_exhaustive]
+pub struct ConnectApiCompleteTokenizationDto {
+    /// Redirect result
+    #[serde(rename = "redirectResult", default, skip_serializing_if = "Option::is_none")]
+    pub redirect_result: Option<String>,
+    /// 3DS Result
+    #[serde(rename = "threeDSResult", default, skip_serializing_if = "Option::is_none")]
+    pub three_ds_result: Option<String>,
 }
 
 #[cfg(feature = "credit-card-tokenization")]
+impl ConnectApiCompleteTokenizationDto {
+    /// Sets [`redirect_result`](Self::redirect_result).
+    pub fn with_redirect_result(mut self, value: impl Into<String>) -> Self {
+        self.redirect_result = Some(value.into());
+        self
+    }
+
+    /// Sets [`three_ds_result`](Self::three_ds_result).
+    pub fn with_three_ds_result(mut self, value: impl Into<String>) -> Self {
+        self.three_ds_result = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
-pub struct CreditCardDtoExpiry {
+pub struct ConnectApiContractCancellationStudioDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub leap_year: Option<bool>,
+    pub cancellation_reasons: Option<Vec<CancelationReasonDto>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub month: Option<CreditCardDtoExpiryMonth>,
+    pub legal_links: Option<Vec<CentralLegalLinkDto>>,
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiContractCancellationStudioDto {
+    /// Sets [`cancellation_reasons`](Self::cancellation_reasons).
+    pub fn with_cancellation_reasons(
+        mut self,
+        value: Vec<CancelationReasonDto>,
+    ) -> Self {
+        self.cancellation_reasons = Some(value);
+        self
+    }
+
+    /// Sets [`legal_links`](Self::legal_links).
+    pub fn with_legal_links(mut self, value: Vec<CentralLegalLinkDto>) -> Self {
+        self.legal_links = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiContractDataDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub month_value: Option<i32>,
+    pub contract_signature: Option<PublicApiSignatureDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub year: Option<i32>,
+    pub notes: Option<String>,
+    /// Selected optional rate bundle term modules additionally payable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optional_rate_bundle_term_modules: Option<
+        Vec<PublicApiSelectedOptionalRateBundleModuleDto>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preuse_date: Option<rt::chrono::NaiveDate>,
+    pub rate_bundle_term_id: i64,
+    /// Selected free inclusive rate bundle modules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected_rate_bundle_modules: Option<
+        Vec<PublicApiSelectedSelectableRateBundleModuleDto>,
+    >,
+    /// if not set, the same value as in contractSignature is used
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sepa_signature: Option<PublicApiSignatureDto>,
+    pub start_date: rt::chrono::NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_block_signatures: Option<Vec<PublicApiSignatureDto>>,
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiContractDataDto {
+    /// A value with the required fields (`rate_bundle_term_id`, `start_date`); set the others with the `with_*` methods.
+    pub fn new(rate_bundle_term_id: i64, start_date: rt::chrono::NaiveDate) -> Self {
+        Self {
+            contract_signature: None,
+            notes: None,
+            optional_rate_bundle_term_modules: None,
+            preuse_date: None,
+            rate_bundle_term_id,
+            selected_rate_bundle_modules: None,
+            sepa_signature: None,
+            start_date,
+            text_block_signatures: None,
+        }
+    }
+
+    /// Sets [`contract_signature`](Self::contract_signature).
+    pub fn with_contract_signature(mut self, value: PublicApiSignatureDto) -> Self {
+        self.contract_signature = Some(value);
+        self
+    }
+
+    /// Sets [`notes`](Self::notes).
+    pub fn with_notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets [`optional_rate_bundle_term_modules`](Self::optional_rate_bundle_term_modules).
+    pub fn with_optional_rate_bundle_term_modules(
+        mut self,
+        value: Vec<PublicApiSelectedOptionalRateBundleModuleDto>,
+    ) -> Self {
+        self.optional_rate_bundle_term_modules = Some(value);
+        self
+    }
+
+    /// Sets [`preuse_date`](Self::preuse_date).
+    pub fn with_preuse_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.preuse_date = Some(value);
+        self
+    }
+
+    /// Sets [`selected_rate_bundle_modules`](Self::selected_rate_bundle_modules).
+    pub fn with_selected_rate_bundle_modules(
+        mut self,
+        value: Vec<PublicApiSelectedSelectableRateBundleModuleDto>,
+    ) -> Self {
+        self.selected_rate_bundle_modules = Some(value);
+        self
+    }
+
+    /// Sets [`sepa_signature`](Self::sepa_signature).
+    pub fn with_sepa_signature(mut self, value: PublicApiSignatureDto) -> Self {
+        self.sepa_signature = Some(value);
+        self
+    }
+
+    /// Sets [`text_block_signatures`](Self::text_block_signatures).
+    pub fn with_text_block_signatures(
+        mut self,
+        value: Vec<PublicApiSignatureDto>,
+    ) -> Self {
+        self.text_block_signatures = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "previews")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiContractPreviewDto {
+    /// The adjusted price, if age-based discounts are configured and the customer is eligible, null otherwise
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_adjusted_price: Option<f64>,
+    /// base price of contract
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_price: Option<f64>,
+    /// Amount the company has to pay
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_amount: Option<f64>,
+    /// Amount the company has to pay for pre use charge
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_amount_pre_use_charge: Option<f64>,
+    /// Amount the company has to pay without discount
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_amount_without_discount: Option<f64>,
+    /// Type of company fee split (percentage or absolute), if valid a company discount voucher is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_fee_split_type: Option<ConnectApiContractPreviewDtoCompanyFeeSplitType>,
+    /// Company fee split value, if a valid company discount voucher is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_fee_split_value: Option<f64>,
+    /// Name of the company that will pay the company amount
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    /// Contains the total amount to be paid during the initial runtime of the contract and the average amounts per month and per the rate's payment frequency (e.g. 1 week)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_volume_information: Option<ContractVolumeDto>,
+    /// Voucher credit value, if a valid credit voucher is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_value: Option<f64>,
+    /// Type of discount (percentage or absolute), if valid a (company) discount voucher is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_type: Option<ConnectApiContractPreviewDtoDiscountType>,
+    /// Discount value, if a valid (company) discount voucher is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_value: Option<f64>,
+    /// Discounted base price, if a valid (company) discount voucher is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discounted_base_price: Option<f64>,
+    /// Discounted pre use charge, if a valid (company) discount voucher is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discounted_pre_use_charge: Option<f64>,
+    /// Effective period: term in which a discount is applied if type is time base
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_period_time_based_term: Option<i32>,
+    /// Effective period: term unit in which a discount is applied if type is time base
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_period_time_based_term_unit: Option<
+        ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit,
+    >,
+    /// Flat fee previews, including discount if a valid discount voucher is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flat_fee_previews: Option<Vec<ConnectApiFlatFeePreviewDto>>,
+    /// Amount the member has to pay
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_amount: Option<f64>,
+    /// Amount the member has to pay for pre use charge
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_amount_pre_use_charge: Option<f64>,
+    /// Amount the member has to pay without discount
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_amount_without_discount: Option<f64>,
+    /// Consent texts for modules that are part of the contract
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module_consent_text_blocks: Option<Vec<ConnectApiSignableTextBlockDto>>,
+    /// Charge for the time between startdateofuse and startdate
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre_use_charge: Option<f64>,
+    /// Optional module contract preview including discount, company split or credit, if a valid voucher is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected_optional_modules_previews: Option<
+        Vec<ConnectApiModuleContractPreviewDto>,
+    >,
+    /// Bonus period applied with the (company) discount voucher, if valid a (company) discount voucher is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_bonus_period: Option<ConnectApiRateBonusPeriodDto>,
+    /// Effective period type in which a discount is applied
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_effective_period: Option<
+        ConnectApiContractPreviewDtoVoucherEffectivePeriod,
+    >,
+    /// An error code, if the voucher code is invalid
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_error_code: Option<ConnectApiContractPreviewDtoVoucherErrorCode>,
+    /// A readable, non-localized error message, if the voucher code is invalid
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_error_message: Option<String>,
+    /// Voucher remarks, if a valid voucher code is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_remarks: Option<String>,
+    /// Textual representation of the voucher conditions, if a valid voucher is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_success_message: Option<String>,
+    /// Voucher related text blocks, if a valid voucher is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_text_blocks: Option<Vec<ConnectApiSignableTextBlockDto>>,
+    /// Type of a voucher, if a valid voucher code is provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_type: Option<ConnectApiContractPreviewDtoVoucherType>,
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiContractPreviewDto {
+    /// Sets [`age_adjusted_price`](Self::age_adjusted_price).
+    pub fn with_age_adjusted_price(mut self, value: f64) -> Self {
+        self.age_adjusted_price = Some(value);
+        self
+    }
+
+    /// Sets [`base_price`](Self::base_price).
+    pub fn with_base_price(mut self, value: f64) -> Self {
+        self.base_price = Some(value);
+        self
+    }
+
+    /// Sets [`company_amount`](Self::company_amount).
+    pub fn with_company_amount(mut self, value: f64) -> Self {
+        self.company_amount = Some(value);
+        self
+    }
+
+    /// Sets [`company_amount_pre_use_charge`](Self::company_amount_pre_use_charge).
+    pub fn with_company_amount_pre_use_charge(mut self, value: f64) -> Self {
+        self.company_amount_pre_use_charge = Some(value);
+        self
+    }
+
+    /// Sets [`company_amount_without_discount`](Self::company_amount_without_discount).
+    pub fn with_company_amount_without_discount(mut self, value: f64) -> Self {
+        self.company_amount_without_discount = Some(value);
+        self
+    }
+
+    /// Sets [`company_fee_split_type`](Self::company_fee_split_type).
+    pub fn with_company_fee_split_type(
+        mut self,
+        value: ConnectApiContractPreviewDtoCompanyFeeSplitType,
+    ) -> Self {
+        self.company_fee_split_type = Some(value);
+        self
+    }
+
+    /// Sets [`company_fee_split_value`](Self::company_fee_split_value).
+    pub fn with_company_fee_split_value(mut self, value: f64) -> Self {
+        self.company_fee_split_value = Some(value);
+        self
+    }
+
+    /// Sets [`company_name`](Self::company_name).
+    pub fn with_company_name(mut self, value: impl Into<String>) -> Self {
+        self.company_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`contract_volume_information`](Self::contract_volume_information).
+    pub fn with_contract_volume_information(mut self, value: ContractVolumeDto) -> Self {
+        self.contract_volume_information = Some(value);
+        self
+    }
+
+    /// Sets [`credit_value`](Self::credit_value).
+    pub fn with_credit_value(mut self, value: f64) -> Self {
+        self.credit_value = Some(value);
+        self
+    }
+
+    /// Sets [`discount_type`](Self::discount_type).
+    pub fn with_discount_type(
+        mut self,
+        value: ConnectApiContractPreviewDtoDiscountType,
+    ) -> Self {
+        self.discount_type = Some(value);
+        self
+    }
+
+    /// Sets [`discount_value`](Self::discount_value).
+    pub fn with_discount_value(mut self, value: f64) -> Self {
+        self.discount_value = Some(value);
+        self
+    }
+
+    /// Sets [`discounted_base_price`](Self::discounted_base_price).
+    pub fn with_discounted_base_price(mut self, value: f64) -> Self {
+        self.discounted_base_price = Some(value);
+        self
+    }
+
+    /// Sets [`discounted_pre_use_charge`](Self::discounted_pre_use_charge).
+    pub fn with_discounted_pre_use_charge(mut self, value: f64) -> Self {
+        self.discounted_pre_use_charge = Some(value);
+        self
+    }
+
+    /// Sets [`effective_period_time_based_term`](Self::effective_period_time_based_term).
+    pub fn with_effective_period_time_based_term(mut self, value: i32) -> Self {
+        self.effective_period_time_based_term = Some(value);
+        self
+    }
+
+    /// Sets [`effective_period_time_based_term_unit`](Self::effective_period_time_based_term_unit).
+    pub fn with_effective_period_time_based_term_unit(
+        mut self,
+        value: ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit,
+    ) -> Self {
+        self.effective_period_time_based_term_unit = Some(value);
+        self
+    }
+
+    /// Sets [`flat_fee_previews`](Self::flat_fee_previews).
+    pub fn with_flat_fee_previews(
+        mut self,
+        value: Vec<ConnectApiFlatFeePreviewDto>,
+    ) -> Self {
+        self.flat_fee_previews = Some(value);
+        self
+    }
+
+    /// Sets [`member_amount`](Self::member_amount).
+    pub fn with_member_amount(mut self, value: f64) -> Self {
+        self.member_amount = Some(value);
+        self
+    }
+
+    /// Sets [`member_amount_pre_use_charge`](Self::member_amount_pre_use_charge).
+    pub fn with_member_amount_pre_use_charge(mut self, value: f64) -> Self {
+        self.member_amount_pre_use_charge = Some(value);
+        self
+    }
+
+    /// Sets [`member_amount_without_discount`](Self::member_amount_without_discount).
+    pub fn with_member_amount_without_discount(mut self, value: f64) -> Self {
+        self.member_amount_without_discount = Some(value);
+        self
+    }
+
+    /// Sets [`module_consent_text_blocks`](Self::module_consent_text_blocks).
+    pub fn with_module_consent_text_blocks(
+        mut self,
+        value: Vec<ConnectApiSignableTextBlockDto>,
+    ) -> Self {
+        self.module_consent_text_blocks = Some(value);
+        self
+    }
+
+    /// Sets [`pre_use_charge`](Self::pre_use_charge).
+    pub fn with_pre_use_charge(mut self, value: f64) -> Self {
+        self.pre_use_charge = Some(value);
+        self
+    }
+
+    /// Sets [`selected_optional_modules_previews`](Self::selected_optional_modules_previews).
+    pub fn with_selected_optional_modules_previews(
+        mut self,
+        value: Vec<ConnectApiModuleContractPreviewDto>,
+    ) -> Self {
+        self.selected_optional_modules_previews = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: ConnectApiRateBonusPeriodDto,
+    ) -> Self {
+        self.voucher_bonus_period = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_effective_period`](Self::voucher_effective_period).
+    pub fn with_voucher_effective_period(
+        mut self,
+        value: ConnectApiContractPreviewDtoVoucherEffectivePeriod,
+    ) -> Self {
+        self.voucher_effective_period = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_error_code`](Self::voucher_error_code).
+    pub fn with_voucher_error_code(
+        mut self,
+        value: ConnectApiContractPreviewDtoVoucherErrorCode,
+    ) -> Self {
+        self.voucher_error_code = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_error_message`](Self::voucher_error_message).
+    pub fn with_voucher_error_message(mut self, value: impl Into<String>) -> Self {
+        self.voucher_error_message = Some(value.into());
+        self
+    }
+
+    /// Sets [`voucher_remarks`](Self::voucher_remarks).
+    pub fn with_voucher_remarks(mut self, value: impl Into<String>) -> Self {
+        self.voucher_remarks = Some(value.into());
+        self
+    }
+
+    /// Sets [`voucher_success_message`](Self::voucher_success_message).
+    pub fn with_voucher_success_message(mut self, value: impl Into<String>) -> Self {
+        self.voucher_success_message = Some(value.into());
+        self
+    }
+
+    /// Sets [`voucher_text_blocks`](Self::voucher_text_blocks).
+    pub fn with_voucher_text_blocks(
+        mut self,
+        value: Vec<ConnectApiSignableTextBlockDto>,
+    ) -> Self {
+        self.voucher_text_blocks = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_type`](Self::voucher_type).
+    pub fn with_voucher_type(
+        mut self,
+        value: ConnectApiContractPreviewDtoVoucherType,
+    ) -> Self {
+        self.voucher_type = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "previews")]
+/// Type of company fee split (percentage or absolute), if valid a company discount voucher is provided
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiContractPreviewDtoCompanyFeeSplitType {
+    Absolute,
+    Percentage,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiContractPreviewDtoCompanyFeeSplitType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Absolute => "ABSOLUTE",
+            Self::Percentage => "PERCENTAGE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "previews")]
+impl rt::StringEnum for ConnectApiContractPreviewDtoCompanyFeeSplitType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ABSOLUTE" => Self::Absolute,
+            "PERCENTAGE" => Self::Percentage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr for ConnectApiContractPreviewDtoCompanyFeeSplitType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::fmt::Display for ConnectApiContractPreviewDtoCompanyFeeSplitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "previews")]
+impl serde::Serialize for ConnectApiContractPreviewDtoCompanyFeeSplitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoCompanyFeeSplitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+/// Type of discount (percentage or absolute), if valid a (company) discount voucher is provided
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiContractPreviewDtoDiscountType {
+    Absolute,
+    Percentage,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiContractPreviewDtoDiscountType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Absolute => "ABSOLUTE",
+            Self::Percentage => "PERCENTAGE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "previews")]
+impl rt::StringEnum for ConnectApiContractPreviewDtoDiscountType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ABSOLUTE" => Self::Absolute,
+            "PERCENTAGE" => Self::Percentage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr for ConnectApiContractPreviewDtoDiscountType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::fmt::Display for ConnectApiContractPreviewDtoDiscountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "previews")]
+impl serde::Serialize for ConnectApiContractPreviewDtoDiscountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoDiscountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+/// Effective period: term unit in which a discount is applied if type is time base
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "previews")]
+impl rt::StringEnum for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::fmt::Display for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "previews")]
+impl serde::Serialize for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+/// Effective period type in which a discount is applied
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiContractPreviewDtoVoucherEffectivePeriod {
+    Unlimited,
+    InitialTerm,
+    TimeBased,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiContractPreviewDtoVoucherEffectivePeriod {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNLIMITED",
+        "INITIAL_TERM",
+        "TIME_BASED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unlimited => "UNLIMITED",
+            Self::InitialTerm => "INITIAL_TERM",
+            Self::TimeBased => "TIME_BASED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "previews")]
+impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "UNLIMITED" => Self::Unlimited,
+            "INITIAL_TERM" => Self::InitialTerm,
+            "TIME_BASED" => Self::TimeBased,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::fmt::Display for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "previews")]
+impl serde::Serialize for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+/// An error code, if the voucher code is invalid
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiContractPreviewDtoVoucherErrorCode {
+    EntityNotFound,
+    Conflict,
+    BadRequest,
+    RequiredParameterMissing,
+    ValidationFailed,
+    Forbidden,
+    OperationNotAllowedForStudio,
+    ServerError,
+    FeatureDisabled,
+    StudioNotInGermany,
+    VoucherValidationFailedInvalidCode,
+    VoucherValidationFailedNotRedeemableHere,
+    VoucherValidationFailedNotInValidityPeriod,
+    VoucherValidationFailedNotAllowedForRate,
+    TrialsessionAlreadyBooked,
+    ActiveMemberCannotBookTrialSession,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiContractPreviewDtoVoucherErrorCode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ENTITY_NOT_FOUND",
+        "CONFLICT",
+        "BAD_REQUEST",
+        "REQUIRED_PARAMETER_MISSING",
+        "VALIDATION_FAILED",
+        "FORBIDDEN",
+        "OPERATION_NOT_ALLOWED_FOR_STUDIO",
+        "SERVER_ERROR",
+        "FEATURE_DISABLED",
+        "STUDIO_NOT_IN_GERMANY",
+        "VOUCHER_VALIDATION_FAILED_INVALID_CODE",
+        "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE",
+        "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD",
+        "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE",
+        "TRIALSESSION_ALREADY_BOOKED",
+        "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EntityNotFound => "ENTITY_NOT_FOUND",
+            Self::Conflict => "CONFLICT",
+            Self::BadRequest => "BAD_REQUEST",
+            Self::RequiredParameterMissing => "REQUIRED_PARAMETER_MISSING",
+            Self::ValidationFailed => "VALIDATION_FAILED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::OperationNotAllowedForStudio => "OPERATION_NOT_ALLOWED_FOR_STUDIO",
+            Self::ServerError => "SERVER_ERROR",
+            Self::FeatureDisabled => "FEATURE_DISABLED",
+            Self::StudioNotInGermany => "STUDIO_NOT_IN_GERMANY",
+            Self::VoucherValidationFailedInvalidCode => {
+                "VOUCHER_VALIDATION_FAILED_INVALID_CODE"
+            }
+            Self::VoucherValidationFailedNotRedeemableHere => {
+                "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE"
+            }
+            Self::VoucherValidationFailedNotInValidityPeriod => {
+                "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD"
+            }
+            Self::VoucherValidationFailedNotAllowedForRate => {
+                "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE"
+            }
+            Self::TrialsessionAlreadyBooked => "TRIALSESSION_ALREADY_BOOKED",
+            Self::ActiveMemberCannotBookTrialSession => {
+                "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION"
+            }
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "previews")]
+impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherErrorCode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ENTITY_NOT_FOUND" => Self::EntityNotFound,
+            "CONFLICT" => Self::Conflict,
+            "BAD_REQUEST" => Self::BadRequest,
+            "REQUIRED_PARAMETER_MISSING" => Self::RequiredParameterMissing,
+            "VALIDATION_FAILED" => Self::ValidationFailed,
+            "FORBIDDEN" => Self::Forbidden,
+            "OPERATION_NOT_ALLOWED_FOR_STUDIO" => Self::OperationNotAllowedForStudio,
+            "SERVER_ERROR" => Self::ServerError,
+            "FEATURE_DISABLED" => Self::FeatureDisabled,
+            "STUDIO_NOT_IN_GERMANY" => Self::StudioNotInGermany,
+            "VOUCHER_VALIDATION_FAILED_INVALID_CODE" => {
+                Self::VoucherValidationFailedInvalidCode
+            }
+            "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE" => {
+                Self::VoucherValidationFailedNotRedeemableHere
+            }
+            "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD" => {
+                Self::VoucherValidationFailedNotInValidityPeriod
+            }
+            "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE" => {
+                Self::VoucherValidationFailedNotAllowedForRate
+            }
+            "TRIALSESSION_ALREADY_BOOKED" => Self::TrialsessionAlreadyBooked,
+            "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION" => {
+                Self::ActiveMemberCannotBookTrialSession
+            }
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr for ConnectApiContractPreviewDtoVoucherErrorCode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::fmt::Display for ConnectApiContractPreviewDtoVoucherErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "previews")]
+impl serde::Serialize for ConnectApiContractPreviewDtoVoucherErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+/// Type of a voucher, if a valid voucher code is provided
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiContractPreviewDtoVoucherType {
+    Contract,
+    Credit,
+    Discount,
+    CompanyFeeSplit,
+    Checkin,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiContractPreviewDtoVoucherType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CONTRACT",
+        "CREDIT",
+        "DISCOUNT",
+        "COMPANY_FEE_SPLIT",
+        "CHECKIN",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contract => "CONTRACT",
+            Self::Credit => "CREDIT",
+            Self::Discount => "DISCOUNT",
+            Self::CompanyFeeSplit => "COMPANY_FEE_SPLIT",
+            Self::Checkin => "CHECKIN",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "previews")]
+impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CONTRACT" => Self::Contract,
+            "CREDIT" => Self::Credit,
+            "DISCOUNT" => Self::Discount,
+            "COMPANY_FEE_SPLIT" => Self::CompanyFeeSplit,
+            "CHECKIN" => Self::Checkin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr for ConnectApiContractPreviewDtoVoucherType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::fmt::Display for ConnectApiContractPreviewDtoVoucherType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "previews")]
+impl serde::Serialize for ConnectApiContractPreviewDtoVoucherType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contract-voucher")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiContractVoucherDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_detail_term: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validity_period: Option<OpenTimePeriodClientDto>,
+}
+
+#[cfg(feature = "contract-voucher")]
+impl ConnectApiContractVoucherDto {
+    /// Sets [`rate_detail_term`](Self::rate_detail_term).
+    pub fn with_rate_detail_term(mut self, value: impl Into<String>) -> Self {
+        self.rate_detail_term = Some(value.into());
+        self
+    }
+
+    /// Sets [`rate_name`](Self::rate_name).
+    pub fn with_rate_name(mut self, value: impl Into<String>) -> Self {
+        self.rate_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`validity_period`](Self::validity_period).
+    pub fn with_validity_period(mut self, value: OpenTimePeriodClientDto) -> Self {
+        self.validity_period = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+/// contract and customer data
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiCreateContractDto {
+    pub contract: ConnectApiContractDataDto,
+    pub customer: ConnectApiCreatePublicCustomerDto,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub landing_page_configuration_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_uuid: Option<rt::uuid::Uuid>,
+    pub studio_id: i64,
+    /// Only vouchers of type 'Credit' or 'Discount' are supported here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_code: Option<String>,
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiCreateContractDto {
+    /// A value with the required fields (`contract`, `customer`, `studio_id`); set the others with the `with_*` methods.
+    pub fn new(
+        contract: ConnectApiContractDataDto,
+        customer: ConnectApiCreatePublicCustomerDto,
+        studio_id: i64,
+    ) -> Self {
+        Self {
+            contract,
+            customer,
+            landing_page_configuration_id: None,
+            offer_uuid: None,
+            studio_id,
+            voucher_code: None,
+        }
+    }
+
+    /// Sets [`landing_page_configuration_id`](Self::landing_page_configuration_id).
+    pub fn with_landing_page_configuration_id(mut self, value: i64) -> Self {
+        self.landing_page_configuration_id = Some(value);
+        self
+    }
+
+    /// Sets [`offer_uuid`](Self::offer_uuid).
+    pub fn with_offer_uuid(mut self, value: rt::uuid::Uuid) -> Self {
+        self.offer_uuid = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_code`](Self::voucher_code).
+    pub fn with_voucher_code(mut self, value: impl Into<String>) -> Self {
+        self.voucher_code = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConnectApiCreateContractResponseDto {
+    #[serde(rename = " customer id")]
+    pub customer_id: i64,
+    #[serde(
+        rename = " customer member name",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub customer_member_name: Option<String>,
+    #[serde(rename = " customer member number")]
+    pub customer_member_number: String,
+    #[serde(
+        rename = " token for additional requests after member creation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub token_for_additional_requests_after_member_creation: Option<
+        ConnectApiFollowUpActionTokenDto,
+    >,
+    #[serde(
+        rename = "Optional payment url where the user needs to be redirected to",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub optional_payment_url_where_the_user_needs_to_be_redirected_to: Option<String>,
+    #[serde(
+        rename = "Quick registration url for MySports",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub quick_registration_url_for_my_sports: Option<String>,
+    /// Id of current data block. See name field parameter or name of Dto!
+    pub id: i64,
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiCreateContractResponseDto {
+    /// Sets [`customer_id`](Self::customer_id).
+    pub fn with_customer_id(mut self, value: i64) -> Self {
+        self.customer_id = value;
+        self
+    }
+
+    /// Sets [`customer_member_name`](Self::customer_member_name).
+    pub fn with_customer_member_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_member_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`customer_member_number`](Self::customer_member_number).
+    pub fn with_customer_member_number(mut self, value: impl Into<String>) -> Self {
+        self.customer_member_number = value.into();
+        self
+    }
+
+    /// Sets [`token_for_additional_requests_after_member_creation`](Self::token_for_additional_requests_after_member_creation).
+    pub fn with_token_for_additional_requests_after_member_creation(
+        mut self,
+        value: ConnectApiFollowUpActionTokenDto,
+    ) -> Self {
+        self.token_for_additional_requests_after_member_creation = Some(value);
+        self
+    }
+
+    /// Sets [`optional_payment_url_where_the_user_needs_to_be_redirected_to`](Self::optional_payment_url_where_the_user_needs_to_be_redirected_to).
+    pub fn with_optional_payment_url_where_the_user_needs_to_be_redirected_to(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.optional_payment_url_where_the_user_needs_to_be_redirected_to = Some(
+            value.into(),
+        );
+        self
+    }
+
+    /// Sets [`quick_registration_url_for_my_sports`](Self::quick_registration_url_for_my_sports).
+    pub fn with_quick_registration_url_for_my_sports(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.quick_registration_url_for_my_sports = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+}
+
+#[cfg(feature = "leads")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiCreateLeadDto {
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_address_information: Option<String>,
+    /// Example: `"Hamburg"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Communication preferences for the customer. If specified, the list must contain an element for each message category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub communication_preferences: Option<Vec<CustomerCommunicationPreferencesData>>,
+    /// Example: `"DE"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<rt::chrono::NaiveDate>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub door: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub firstname: String,
+    /// addition for Turkey
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firstname2: Option<String>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor: Option<String>,
+    /// User will be assigned as UNISEX if no gender is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<ConnectApiCreateLeadDtoGender>,
+    /// Example: `"3-4"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub house_number: Option<String>,
+    pub lastname: String,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lastname2: Option<String>,
+    /// locale of customer as ISO 639-1 two-letter language and country code (e.g. es_ES or de_DE)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Example: `"any notes about this lead"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal: Option<String>,
+    /// Data privacy configuration for marketing purposes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_configuration: Option<PublicApiPrivacyConfigurationDto>,
+    /// addition for southern Europe/US countries (e.g. Madrid, California)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// addition for US state abbreviation (e.g. CA)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_campaign_id: Option<i64>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stairway: Option<String>,
+    /// Example: `"Raboisen"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_block: Option<String>,
+    /// addition for Spain (e.g. calle)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_type: Option<String>,
+    pub studio_id: i64,
+    /// addition for Spain and Italy
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<String>,
+    /// Example: `22099`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip_code: Option<String>,
+}
+
+#[cfg(feature = "leads")]
+impl ConnectApiCreateLeadDto {
+    /// A value with the required fields (`firstname`, `lastname`, `studio_id`); set the others with the `with_*` methods.
+    pub fn new(
+        firstname: impl Into<String>,
+        lastname: impl Into<String>,
+        studio_id: i64,
+    ) -> Self {
+        Self {
+            additional_address_information: None,
+            city: None,
+            communication_preferences: None,
+            country_code: None,
+            date_of_birth: None,
+            door: None,
+            email: None,
+            firstname: firstname.into(),
+            firstname2: None,
+            floor: None,
+            gender: None,
+            house_number: None,
+            lastname: lastname.into(),
+            lastname2: None,
+            locale: None,
+            notes: None,
+            phone: None,
+            portal: None,
+            privacy_configuration: None,
+            province: None,
+            province_code: None,
+            source_campaign_id: None,
+            stairway: None,
+            street: None,
+            street_block: None,
+            street_type: None,
+            studio_id,
+            tax_id: None,
+            zip_code: None,
+        }
+    }
+
+    /// Sets [`additional_address_information`](Self::additional_address_information).
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.additional_address_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets [`communication_preferences`](Self::communication_preferences).
+    pub fn with_communication_preferences(
+        mut self,
+        value: Vec<CustomerCommunicationPreferencesData>,
+    ) -> Self {
+        self.communication_preferences = Some(value);
+        self
+    }
+
+    /// Sets [`country_code`](Self::country_code).
+    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`door`](Self::door).
+    pub fn with_door(mut self, value: impl Into<String>) -> Self {
+        self.door = Some(value.into());
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`firstname2`](Self::firstname2).
+    pub fn with_firstname2(mut self, value: impl Into<String>) -> Self {
+        self.firstname2 = Some(value.into());
+        self
+    }
+
+    /// Sets [`floor`](Self::floor).
+    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
+        self.floor = Some(value.into());
+        self
+    }
+
+    /// Sets [`gender`](Self::gender).
+    pub fn with_gender(mut self, value: ConnectApiCreateLeadDtoGender) -> Self {
+        self.gender = Some(value);
+        self
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`lastname2`](Self::lastname2).
+    pub fn with_lastname2(mut self, value: impl Into<String>) -> Self {
+        self.lastname2 = Some(value.into());
+        self
+    }
+
+    /// Sets [`locale`](Self::locale).
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+
+    /// Sets [`notes`](Self::notes).
+    pub fn with_notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone`](Self::phone).
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+
+    /// Sets [`portal`](Self::portal).
+    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
+        self.portal = Some(value.into());
+        self
+    }
+
+    /// Sets [`privacy_configuration`](Self::privacy_configuration).
+    pub fn with_privacy_configuration(
+        mut self,
+        value: PublicApiPrivacyConfigurationDto,
+    ) -> Self {
+        self.privacy_configuration = Some(value);
+        self
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`province_code`](Self::province_code).
+    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
+        self.province_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`source_campaign_id`](Self::source_campaign_id).
+    pub fn with_source_campaign_id(mut self, value: i64) -> Self {
+        self.source_campaign_id = Some(value);
+        self
+    }
+
+    /// Sets [`stairway`](Self::stairway).
+    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
+        self.stairway = Some(value.into());
+        self
+    }
+
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_block`](Self::street_block).
+    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
+        self.street_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_type`](Self::street_type).
+    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
+        self.street_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`tax_id`](Self::tax_id).
+    pub fn with_tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`zip_code`](Self::zip_code).
+    pub fn with_zip_code(mut self, value: impl Into<String>) -> Self {
+        self.zip_code = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "leads")]
+/// User will be assigned as UNISEX if no gender is set.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiCreateLeadDtoGender {
+    Male,
+    Female,
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "leads")]
+impl ConnectApiCreateLeadDtoGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "leads")]
+impl rt::StringEnum for ConnectApiCreateLeadDtoGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::str::FromStr for ConnectApiCreateLeadDtoGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::fmt::Display for ConnectApiCreateLeadDtoGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "leads")]
+impl serde::Serialize for ConnectApiCreateLeadDtoGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "leads")]
+impl<'de> serde::Deserialize<'de> for ConnectApiCreateLeadDtoGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "leads")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiCreateLeadResponseDto {
+    /// Customer number of prospect
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_number: Option<String>,
+    /// Id of current data block. See name field parameter or name of Dto!
+    pub id: i64,
+    /// Can be used to execute follow up actions (Booking of appointment, singing a contract with this exact customer.
+    ///
+    /// Example: `"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<rt::uuid::Uuid>,
+}
+
+#[cfg(feature = "leads")]
+impl ConnectApiCreateLeadResponseDto {
+    /// Sets [`customer_number`](Self::customer_number).
+    pub fn with_customer_number(mut self, value: impl Into<String>) -> Self {
+        self.customer_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`uuid`](Self::uuid).
+    pub fn with_uuid(mut self, value: rt::uuid::Uuid) -> Self {
+        self.uuid = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiCreatePublicCustomerDto {
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_address_information: Option<String>,
+    /// Required in combination with paymentChoice DIRECT_DEBIT
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_account: Option<PublicApiBankAccountDto>,
+    /// addition for Turkish addresses
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building_name: Option<String>,
+    /// Example: `"Hamburg"`
+    pub city: String,
+    /// addition for Turkish addresses
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city_part: Option<String>,
+    /// Communication preferences for the customer. If specified, the list must contain an element for each message category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub communication_preferences: Option<Vec<ConnectApiCommunicationPreferencesDto>>,
+    /// Example: `"DE"`
+    pub country_code: String,
+    /// Required for italian studios and none-italian nationals
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_of_birth: Option<ConnectApiCreatePublicCustomerDtoCountryOfBirth>,
+    /// Required in combination with paymentChoice CREDIT_CARD
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_card: Option<PublicApiCreditCardDto>,
+    /// The age must be between 0 and 100 years inclusive.
+    pub date_of_birth: rt::chrono::NaiveDate,
+    /// addition for Turkish addressses
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    /// information from an official document with identifies the customer
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_identification: Option<PublicApiDocumentIdentificationDto>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub door: Option<String>,
+    pub email: String,
+    pub firstname: String,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor: Option<String>,
+    /// User will be assigned as UNISEX if no gender is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<ConnectApiCreatePublicCustomerDtoGender>,
+    /// Example: `"3-4"`
+    pub house_number: String,
+    /// Deprecated. Use the identityNumber field.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identification: Option<ConnectApiIdentificationDto>,
+    /// \[Optional\] Should only be set if checkout page has been called with URL param identityToken. If no customer exists with this UUID a new one will be created.
+    ///
+    /// Example: `"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_token: Option<rt::uuid::Uuid>,
+    /// Object key for pre-uploaded image
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_object_key: Option<String>,
+    /// language of customer as ISO 639-1 two-letter code (e.g. es or de)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    pub lastname: String,
+    /// locale of customer as ISO 639-1 two-letter language and country code (e.g. es_ES or de_DE)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Only configured values in the rate bundle allowed. For Contract Voucher redemption use CASH
+    ///
+    /// Example: `"DIRECT_DEBIT"`
+    pub payment_choice: ConnectApiCreatePublicCustomerDtoPaymentChoice,
+    /// Required for italian studios and nationals
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_of_birth: Option<String>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal: Option<String>,
+    /// Data privacy configuration for marketing purposes. Deprecated. Use communicationPreferences instead.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_configuration: Option<PublicApiPrivacyConfigurationDto>,
+    /// addition for southern Europe countries/US (e.g. Madrid, California)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// addition for US states (e.g. CA)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_gender: Option<ConnectApiCreatePublicCustomerDtoPublicGender>,
+    /// Referral code to link with recruiter
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_code: Option<String>,
+    /// addition for Turkey
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_firstname: Option<String>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_last_name: Option<String>,
+    /// addition for Turkish addresses
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_street: Option<String>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stairway: Option<String>,
+    /// Example: `"Raboisen"`
+    pub street: String,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_block: Option<String>,
+    /// addition for Spain (e.g. calle)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studio_country_code: Option<ConnectApiCreatePublicCustomerDtoStudioCountryCode>,
+    /// Required if the studio is located in Spain or Italy
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<String>,
+    /// If only one number is available use mobile as default.
+    #[serde(
+        rename = "telephone_mobile",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub telephone_mobile: Option<String>,
+    /// If only one number is available use mobile as default.
+    #[serde(
+        rename = "telephone_private",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub telephone_private: Option<String>,
+    /// Example: `22099`
+    pub zip_code: String,
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl ConnectApiCreatePublicCustomerDto {
+    /// A value with the required fields (`city`, `country_code`, `date_of_birth`, `email`, `firstname`, `house_number`, `lastname`, `payment_choice`, `street`, `zip_code`); set the others with the `with_*` methods.
+    #[allow(deprecated)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        city: impl Into<String>,
+        country_code: impl Into<String>,
+        date_of_birth: rt::chrono::NaiveDate,
+        email: impl Into<String>,
+        firstname: impl Into<String>,
+        house_number: impl Into<String>,
+        lastname: impl Into<String>,
+        payment_choice: ConnectApiCreatePublicCustomerDtoPaymentChoice,
+        street: impl Into<String>,
+        zip_code: impl Into<String>,
+    ) -> Self {
+        Self {
+            additional_address_information: None,
+            bank_account: None,
+            building_name: None,
+            city: city.into(),
+            city_part: None,
+            communication_preferences: None,
+            country_code: country_code.into(),
+            country_of_birth: None,
+            credit_card: None,
+            date_of_birth,
+            district: None,
+            document_identification: None,
+            door: None,
+            email: email.into(),
+            firstname: firstname.into(),
+            floor: None,
+            gender: None,
+            house_number: house_number.into(),
+            identification: None,
+            identity_token: None,
+            image_object_key: None,
+            language: None,
+            lastname: lastname.into(),
+            locale: None,
+            payment_choice,
+            place_of_birth: None,
+            portal: None,
+            privacy_configuration: None,
+            province: None,
+            province_code: None,
+            public_gender: None,
+            referral_code: None,
+            second_firstname: None,
+            second_last_name: None,
+            second_street: None,
+            stairway: None,
+            street: street.into(),
+            street_block: None,
+            street_type: None,
+            studio_country_code: None,
+            tax_id: None,
+            telephone_mobile: None,
+            telephone_private: None,
+            zip_code: zip_code.into(),
+        }
+    }
+
+    /// Sets [`additional_address_information`](Self::additional_address_information).
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.additional_address_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`bank_account`](Self::bank_account).
+    pub fn with_bank_account(mut self, value: PublicApiBankAccountDto) -> Self {
+        self.bank_account = Some(value);
+        self
+    }
+
+    /// Sets [`building_name`](Self::building_name).
+    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
+        self.building_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`city_part`](Self::city_part).
+    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
+        self.city_part = Some(value.into());
+        self
+    }
+
+    /// Sets [`communication_preferences`](Self::communication_preferences).
+    pub fn with_communication_preferences(
+        mut self,
+        value: Vec<ConnectApiCommunicationPreferencesDto>,
+    ) -> Self {
+        self.communication_preferences = Some(value);
+        self
+    }
+
+    /// Sets [`country_of_birth`](Self::country_of_birth).
+    pub fn with_country_of_birth(
+        mut self,
+        value: ConnectApiCreatePublicCustomerDtoCountryOfBirth,
+    ) -> Self {
+        self.country_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`credit_card`](Self::credit_card).
+    pub fn with_credit_card(mut self, value: PublicApiCreditCardDto) -> Self {
+        self.credit_card = Some(value);
+        self
+    }
+
+    /// Sets [`district`](Self::district).
+    pub fn with_district(mut self, value: impl Into<String>) -> Self {
+        self.district = Some(value.into());
+        self
+    }
+
+    /// Sets [`document_identification`](Self::document_identification).
+    pub fn with_document_identification(
+        mut self,
+        value: PublicApiDocumentIdentificationDto,
+    ) -> Self {
+        self.document_identification = Some(value);
+        self
+    }
+
+    /// Sets [`door`](Self::door).
+    pub fn with_door(mut self, value: impl Into<String>) -> Self {
+        self.door = Some(value.into());
+        self
+    }
+
+    /// Sets [`floor`](Self::floor).
+    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
+        self.floor = Some(value.into());
+        self
+    }
+
+    /// Sets [`gender`](Self::gender).
+    pub fn with_gender(
+        mut self,
+        value: ConnectApiCreatePublicCustomerDtoGender,
+    ) -> Self {
+        self.gender = Some(value);
+        self
+    }
+
+    /// Sets [`identification`](Self::identification).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_identification(mut self, value: ConnectApiIdentificationDto) -> Self {
+        self.identification = Some(value);
+        self
+    }
+
+    /// Sets [`identity_token`](Self::identity_token).
+    pub fn with_identity_token(mut self, value: rt::uuid::Uuid) -> Self {
+        self.identity_token = Some(value);
+        self
+    }
+
+    /// Sets [`image_object_key`](Self::image_object_key).
+    pub fn with_image_object_key(mut self, value: impl Into<String>) -> Self {
+        self.image_object_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`language`](Self::language).
+    pub fn with_language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets [`locale`](Self::locale).
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+
+    /// Sets [`place_of_birth`](Self::place_of_birth).
+    pub fn with_place_of_birth(mut self, value: impl Into<String>) -> Self {
+        self.place_of_birth = Some(value.into());
+        self
+    }
+
+    /// Sets [`portal`](Self::portal).
+    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
+        self.portal = Some(value.into());
+        self
+    }
+
+    /// Sets [`privacy_configuration`](Self::privacy_configuration).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_privacy_configuration(
+        mut self,
+        value: PublicApiPrivacyConfigurationDto,
+    ) -> Self {
+        self.privacy_configuration = Some(value);
+        self
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`province_code`](Self::province_code).
+    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
+        self.province_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`public_gender`](Self::public_gender).
+    pub fn with_public_gender(
+        mut self,
+        value: ConnectApiCreatePublicCustomerDtoPublicGender,
+    ) -> Self {
+        self.public_gender = Some(value);
+        self
+    }
+
+    /// Sets [`referral_code`](Self::referral_code).
+    pub fn with_referral_code(mut self, value: impl Into<String>) -> Self {
+        self.referral_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_firstname`](Self::second_firstname).
+    pub fn with_second_firstname(mut self, value: impl Into<String>) -> Self {
+        self.second_firstname = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_last_name`](Self::second_last_name).
+    pub fn with_second_last_name(mut self, value: impl Into<String>) -> Self {
+        self.second_last_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_street`](Self::second_street).
+    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
+        self.second_street = Some(value.into());
+        self
+    }
+
+    /// Sets [`stairway`](Self::stairway).
+    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
+        self.stairway = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_block`](Self::street_block).
+    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
+        self.street_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_type`](Self::street_type).
+    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
+        self.street_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`studio_country_code`](Self::studio_country_code).
+    pub fn with_studio_country_code(
+        mut self,
+        value: ConnectApiCreatePublicCustomerDtoStudioCountryCode,
+    ) -> Self {
+        self.studio_country_code = Some(value);
+        self
+    }
+
+    /// Sets [`tax_id`](Self::tax_id).
+    pub fn with_tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`telephone_mobile`](Self::telephone_mobile).
+    pub fn with_telephone_mobile(mut self, value: impl Into<String>) -> Self {
+        self.telephone_mobile = Some(value.into());
+        self
+    }
+
+    /// Sets [`telephone_private`](Self::telephone_private).
+    pub fn with_telephone_private(mut self, value: impl Into<String>) -> Self {
+        self.telephone_private = Some(value.into());
+        self
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+/// Required for italian studios and none-italian nationals
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiCreatePublicCustomerDtoCountryOfBirth {
+    Undefined,
+    Ac,
+    Ad,
+    Ae,
+    Af,
+    Ag,
+    Ai,
+    Al,
+    Am,
+    An,
+    Ao,
+    Aq,
+    Ar,
+    As,
+    At,
+    Au,
+    Aw,
+    Ax,
+    Az,
+    Ba,
+    Bb,
+    Bd,
+    Be,
+    Bf,
+    Bg,
+    Bh,
+    Bi,
+    Bj,
+    Bl,
+    Bm,
+    Bn,
+    Bo,
+    Bq,
+    Br,
+    Bs,
+    Bt,
+    Bu,
+    Bv,
+    Bw,
+    By,
+    Bz,
+    Ca,
+    Cc,
+    Cd,
+    Cf,
+    Cg,
+    Ch,
+    Ci,
+    Ck,
+    Cl,
+    Cm,
+    Cn,
+    Co,
+    Cp,
+    Cr,
+    Cs,
+    Cu,
+    Cv,
+    Cw,
+    Cx,
+    Cy,
+    Cz,
+    De,
+    Dg,
+    Dj,
+    Dk,
+    Dm,
+    Do,
+    Dz,
+    Ea,
+    Ec,
+    Ee,
+    Eg,
+    Eh,
+    Er,
+    Es,
+    Et,
+    Eu,
+    Ez,
+    Fi,
+    Fj,
+    Fk,
+    Fm,
+    Fo,
+    Fr,
+    Fx,
+    Ga,
+    Gb,
+    Gd,
+    Ge,
+    Gf,
+    Gg,
+    Gh,
+    Gi,
+    Gl,
+    Gm,
+    Gn,
+    Gp,
+    Gq,
+    Gr,
+    Gs,
+    Gt,
+    Gu,
+    Gw,
+    Gy,
+    Hk,
+    Hm,
+    Hn,
+    Hr,
+    Ht,
+    Hu,
+    Ic,
+    Id,
+    Ie,
+    Il,
+    Im,
+    In,
+    Io,
+    Iq,
+    Ir,
+    Is,
+    It,
+    Je,
+    Jm,
+    Jo,
+    Jp,
+    Ke,
+    Kg,
+    Kh,
+    Ki,
+    Km,
+    Kn,
+    Kp,
+    Kr,
+    Kw,
+    Ky,
+    Kz,
+    La,
+    Lb,
+    Lc,
+    Li,
+    Lk,
+    Lr,
+    Ls,
+    Lt,
+    Lu,
+    Lv,
+    Ly,
+    Ma,
+    Mc,
+    Md,
+    Me,
+    Mf,
+    Mg,
+    Mh,
+    Mk,
+    Ml,
+    Mm,
+    Mn,
+    Mo,
+    Mp,
+    Mq,
+    Mr,
+    Ms,
+    Mt,
+    Mu,
+    Mv,
+    Mw,
+    Mx,
+    My,
+    Mz,
+    Na,
+    Nc,
+    Ne,
+    Nf,
+    Ng,
+    Ni,
+    Nl,
+    No,
+    Np,
+    Nr,
+    Nt,
+    Nu,
+    Nz,
+    Om,
+    Pa,
+    Pe,
+    Pf,
+    Pg,
+    Ph,
+    Pk,
+    Pl,
+    Pm,
+    Pn,
+    Pr,
+    Ps,
+    Pt,
+    Pw,
+    Py,
+    Qa,
+    Re,
+    Ro,
+    Rs,
+    Ru,
+    Rw,
+    Sa,
+    Sb,
+    Sc,
+    Sd,
+    Se,
+    Sf,
+    Sg,
+    Sh,
+    Si,
+    Sj,
+    Sk,
+    Sl,
+    Sm,
+    Sn,
+    So,
+    Sr,
+    Ss,
+    St,
+    Su,
+    Sv,
+    Sx,
+    Sy,
+    Sz,
+    Ta,
+    Tc,
+    Td,
+    Tf,
+    Tg,
+    Th,
+    Tj,
+    Tk,
+    Tl,
+    Tm,
+    Tn,
+    To,
+    Tp,
+    Tr,
+    Tt,
+    Tv,
+    Tw,
+    Tz,
+    Ua,
+    Ug,
+    Uk,
+    Um,
+    Us,
+    Uy,
+    Uz,
+    Va,
+    Vc,
+    Ve,
+    Vg,
+    Vi,
+    Vn,
+    Vu,
+    Wf,
+    Ws,
+    Xi,
+    Xu,
+    Xk,
+    Ye,
+    Yt,
+    Yu,
+    Za,
+    Zm,
+    Zr,
+    Zw,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl ConnectApiCreatePublicCustomerDtoCountryOfBirth {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNDEFINED",
+        "AC",
+        "AD",
+        "AE",
+        "AF",
+        "AG",
+        "AI",
+        "AL",
+        "AM",
+        "AN",
+        "AO",
+        "AQ",
+        "AR",
+        "AS",
+        "AT",
+        "AU",
+        "AW",
+        "AX",
+        "AZ",
+        "BA",
+        "BB",
+        "BD",
+        "BE",
+        "BF",
+        "BG",
+        "BH",
+        "BI",
+        "BJ",
+        "BL",
+        "BM",
+        "BN",
+        "BO",
+        "BQ",
+        "BR",
+        "BS",
+        "BT",
+        "BU",
+        "BV",
+        "BW",
+        "BY",
+        "BZ",
+        "CA",
+        "CC",
+        "CD",
+        "CF",
+        "CG",
+        "CH",
+        "CI",
+        "CK",
+        "CL",
+        "CM",
+        "CN",
+        "CO",
+        "CP",
+        "CR",
+        "CS",
+        "CU",
+        "CV",
+        "CW",
+        "CX",
+        "CY",
+        "CZ",
+        "DE",
+        "DG",
+        "DJ",
+        "DK",
+        "DM",
+        "DO",
+        "DZ",
+        "EA",
+        "EC",
+        "EE",
+        "EG",
+        "EH",
+        "ER",
+        "ES",
+        "ET",
+        "EU",
+        "EZ",
+        "FI",
+        "FJ",
+        "FK",
+        "FM",
+        "FO",
+        "FR",
+        "FX",
+        "GA",
+        "GB",
+        "GD",
+        "GE",
+        "GF",
+        "GG",
+        "GH",
+        "GI",
+        "GL",
+        "GM",
+        "GN",
+        "GP",
+        "GQ",
+        "GR",
+        "GS",
+        "GT",
+        "GU",
+        "GW",
+        "GY",
+        "HK",
+        "HM",
+        "HN",
+        "HR",
+        "HT",
+        "HU",
+        "IC",
+        "ID",
+        "IE",
+        "IL",
+        "IM",
+        "IN",
+        "IO",
+        "IQ",
+        "IR",
+        "IS",
+        "IT",
+        "JE",
+        "JM",
+        "JO",
+        "JP",
+        "KE",
+        "KG",
+        "KH",
+        "KI",
+        "KM",
+        "KN",
+        "KP",
+        "KR",
+        "KW",
+        "KY",
+        "KZ",
+        "LA",
+        "LB",
+        "LC",
+        "LI",
+        "LK",
+        "LR",
+        "LS",
+        "LT",
+        "LU",
+        "LV",
+        "LY",
+        "MA",
+        "MC",
+        "MD",
+        "ME",
+        "MF",
+        "MG",
+        "MH",
+        "MK",
+        "ML",
+        "MM",
+        "MN",
+        "MO",
+        "MP",
+        "MQ",
+        "MR",
+        "MS",
+        "MT",
+        "MU",
+        "MV",
+        "MW",
+        "MX",
+        "MY",
+        "MZ",
+        "NA",
+        "NC",
+        "NE",
+        "NF",
+        "NG",
+        "NI",
+        "NL",
+        "NO",
+        "NP",
+        "NR",
+        "NT",
+        "NU",
+        "NZ",
+        "OM",
+        "PA",
+        "PE",
+        "PF",
+        "PG",
+        "PH",
+        "PK",
+        "PL",
+        "PM",
+        "PN",
+        "PR",
+        "PS",
+        "PT",
+        "PW",
+        "PY",
+        "QA",
+        "RE",
+        "RO",
+        "RS",
+        "RU",
+        "RW",
+        "SA",
+        "SB",
+        "SC",
+        "SD",
+        "SE",
+        "SF",
+        "SG",
+        "SH",
+        "SI",
+        "SJ",
+        "SK",
+        "SL",
+        "SM",
+        "SN",
+        "SO",
+        "SR",
+        "SS",
+        "ST",
+        "SU",
+        "SV",
+        "SX",
+        "SY",
+        "SZ",
+        "TA",
+        "TC",
+        "TD",
+        "TF",
+        "TG",
+        "TH",
+        "TJ",
+        "TK",
+        "TL",
+        "TM",
+        "TN",
+        "TO",
+        "TP",
+        "TR",
+        "TT",
+        "TV",
+        "TW",
+        "TZ",
+        "UA",
+        "UG",
+        "UK",
+        "UM",
+        "US",
+        "UY",
+        "UZ",
+        "VA",
+        "VC",
+        "VE",
+        "VG",
+        "VI",
+        "VN",
+        "VU",
+        "WF",
+        "WS",
+        "XI",
+        "XU",
+        "XK",
+        "YE",
+        "YT",
+        "YU",
+        "ZA",
+        "ZM",
+        "ZR",
+        "ZW",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::Ac => "AC",
+            Self::Ad => "AD",
+            Self::Ae => "AE",
+            Self::Af => "AF",
+            Self::Ag => "AG",
+            Self::Ai => "AI",
+            Self::Al => "AL",
+            Self::Am => "AM",
+            Self::An => "AN",
+            Self::Ao => "AO",
+            Self::Aq => "AQ",
+            Self::Ar => "AR",
+            Self::As => "AS",
+            Self::At => "AT",
+            Self::Au => "AU",
+            Self::Aw => "AW",
+            Self::Ax => "AX",
+            Self::Az => "AZ",
+            Self::Ba => "BA",
+            Self::Bb => "BB",
+            Self::Bd => "BD",
+            Self::Be => "BE",
+            Self::Bf => "BF",
+            Self::Bg => "BG",
+            Self::Bh => "BH",
+            Self::Bi => "BI",
+            Self::Bj => "BJ",
+            Self::Bl => "BL",
+            Self::Bm => "BM",
+            Self::Bn => "BN",
+            Self::Bo => "BO",
+            Self::Bq => "BQ",
+            Self::Br => "BR",
+            Self::Bs => "BS",
+            Self::Bt => "BT",
+            Self::Bu => "BU",
+            Self::Bv => "BV",
+            Self::Bw => "BW",
+            Self::By => "BY",
+            Self::Bz => "BZ",
+            Self::Ca => "CA",
+            Self::Cc => "CC",
+            Self::Cd => "CD",
+            Self::Cf => "CF",
+            Self::Cg => "CG",
+            Self::Ch => "CH",
+            Self::Ci => "CI",
+            Self::Ck => "CK",
+            Self::Cl => "CL",
+            Self::Cm => "CM",
+            Self::Cn => "CN",
+            Self::Co => "CO",
+            Self::Cp => "CP",
+            Self::Cr => "CR",
+            Self::Cs => "CS",
+            Self::Cu => "CU",
+            Self::Cv => "CV",
+            Self::Cw => "CW",
+            Self::Cx => "CX",
+            Self::Cy => "CY",
+            Self::Cz => "CZ",
+            Self::De => "DE",
+            Self::Dg => "DG",
+            Self::Dj => "DJ",
+            Self::Dk => "DK",
+            Self::Dm => "DM",
+            Self::Do => "DO",
+            Self::Dz => "DZ",
+            Self::Ea => "EA",
+            Self::Ec => "EC",
+            Self::Ee => "EE",
+            Self::Eg => "EG",
+            Self::Eh => "EH",
+            Self::Er => "ER",
+            Self::Es => "ES",
+            Self::Et => "ET",
+            Self::Eu => "EU",
+            Self::Ez => "EZ",
+            Self::Fi => "FI",
+            Self::Fj => "FJ",
+            Self::Fk => "FK",
+            Self::Fm => "FM",
+            Self::Fo => "FO",
+            Self::Fr => "FR",
+            Self::Fx => "FX",
+            Self::Ga => "GA",
+            Self::Gb => "GB",
+            Self::Gd => "GD",
+            Self::Ge => "GE",
+            Self::Gf => "GF",
+            Self::Gg => "GG",
+            Self::Gh => "GH",
+            Self::Gi => "GI",
+            Self::Gl => "GL",
+            Self::Gm => "GM",
+            Self::Gn => "GN",
+            Self::Gp => "GP",
+            Self::Gq => "GQ",
+            Self::Gr => "GR",
+            Self::Gs => "GS",
+            Self::Gt => "GT",
+            Self::Gu => "GU",
+            Self::Gw => "GW",
+            Self::Gy => "GY",
+            Self::Hk => "HK",
+            Self::Hm => "HM",
+            Self::Hn => "HN",
+            Self::Hr => "HR",
+            Self::Ht => "HT",
+            Self::Hu => "HU",
+            Self::Ic => "IC",
+            Self::Id => "ID",
+            Self::Ie => "IE",
+            Self::Il => "IL",
+            Self::Im => "IM",
+            Self::In => "IN",
+            Self::Io => "IO",
+            Self::Iq => "IQ",
+            Self::Ir => "IR",
+            Self::Is => "IS",
+            Self::It => "IT",
+            Self::Je => "JE",
+            Self::Jm => "JM",
+            Self::Jo => "JO",
+            Self::Jp => "JP",
+            Self::Ke => "KE",
+            Self::Kg => "KG",
+            Self::Kh => "KH",
+            Self::Ki => "KI",
+            Self::Km => "KM",
+            Self::Kn => "KN",
+            Self::Kp => "KP",
+            Self::Kr => "KR",
+            Self::Kw => "KW",
+            Self::Ky => "KY",
+            Self::Kz => "KZ",
+            Self::La => "LA",
+            Self::Lb => "LB",
+            Self::Lc => "LC",
+            Self::Li => "LI",
+            Self::Lk => "LK",
+            Self::Lr => "LR",
+            Self::Ls => "LS",
+            Self::Lt => "LT",
+            Self::Lu => "LU",
+            Self::Lv => "LV",
+            Self::Ly => "LY",
+            Self::Ma => "MA",
+            Self::Mc => "MC",
+            Self::Md => "MD",
+            Self::Me => "ME",
+            Self::Mf => "MF",
+            Self::Mg => "MG",
+            Self::Mh => "MH",
+            Self::Mk => "MK",
+            Self::Ml => "ML",
+            Self::Mm => "MM",
+            Self::Mn => "MN",
+            Self::Mo => "MO",
+            Self::Mp => "MP",
+            Self::Mq => "MQ",
+            Self::Mr => "MR",
+            Self::Ms => "MS",
+            Self::Mt => "MT",
+            Self::Mu => "MU",
+            Self::Mv => "MV",
+            Self::Mw => "MW",
+            Self::Mx => "MX",
+            Self::My => "MY",
+            Self::Mz => "MZ",
+            Self::Na => "NA",
+            Self::Nc => "NC",
+            Self::Ne => "NE",
+            Self::Nf => "NF",
+            Self::Ng => "NG",
+            Self::Ni => "NI",
+            Self::Nl => "NL",
+            Self::No => "NO",
+            Self::Np => "NP",
+            Self::Nr => "NR",
+            Self::Nt => "NT",
+            Self::Nu => "NU",
+            Self::Nz => "NZ",
+            Self::Om => "OM",
+            Self::Pa => "PA",
+            Self::Pe => "PE",
+            Self::Pf => "PF",
+            Self::Pg => "PG",
+            Self::Ph => "PH",
+            Self::Pk => "PK",
+            Self::Pl => "PL",
+            Self::Pm => "PM",
+            Self::Pn => "PN",
+            Self::Pr => "PR",
+            Self::Ps => "PS",
+            Self::Pt => "PT",
+            Self::Pw => "PW",
+            Self::Py => "PY",
+            Self::Qa => "QA",
+            Self::Re => "RE",
+            Self::Ro => "RO",
+            Self::Rs => "RS",
+            Self::Ru => "RU",
+            Self::Rw => "RW",
+            Self::Sa => "SA",
+            Self::Sb => "SB",
+            Self::Sc => "SC",
+            Self::Sd => "SD",
+            Self::Se => "SE",
+            Self::Sf => "SF",
+            Self::Sg => "SG",
+            Self::Sh => "SH",
+            Self::Si => "SI",
+            Self::Sj => "SJ",
+            Self::Sk => "SK",
+            Self::Sl => "SL",
+            Self::Sm => "SM",
+            Self::Sn => "SN",
+            Self::So => "SO",
+            Self::Sr => "SR",
+            Self::Ss => "SS",
+            Self::St => "ST",
+            Self::Su => "SU",
+            Self::Sv => "SV",
+            Self::Sx => "SX",
+            Self::Sy => "SY",
+            Self::Sz => "SZ",
+            Self::Ta => "TA",
+            Self::Tc => "TC",
+            Self::Td => "TD",
+            Self::Tf => "TF",
+            Self::Tg => "TG",
+            Self::Th => "TH",
+            Self::Tj => "TJ",
+            Self::Tk => "TK",
+            Self::Tl => "TL",
+            Self::Tm => "TM",
+            Self::Tn => "TN",
+            Self::To => "TO",
+            Self::Tp => "TP",
+            Self::Tr => "TR",
+            Self::Tt => "TT",
+            Self::Tv => "TV",
+            Self::Tw => "TW",
+            Self::Tz => "TZ",
+            Self::Ua => "UA",
+            Self::Ug => "UG",
+            Self::Uk => "UK",
+            Self::Um => "UM",
+            Self::Us => "US",
+            Self::Uy => "UY",
+            Self::Uz => "UZ",
+            Self::Va => "VA",
+            Self::Vc => "VC",
+            Self::Ve => "VE",
+            Self::Vg => "VG",
+            Self::Vi => "VI",
+            Self::Vn => "VN",
+            Self::Vu => "VU",
+            Self::Wf => "WF",
+            Self::Ws => "WS",
+            Self::Xi => "XI",
+            Self::Xu => "XU",
+            Self::Xk => "XK",
+            Self::Ye => "YE",
+            Self::Yt => "YT",
+            Self::Yu => "YU",
+            Self::Za => "ZA",
+            Self::Zm => "ZM",
+            Self::Zr => "ZR",
+            Self::Zw => "ZW",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "AC" => Self::Ac,
+            "AD" => Self::Ad,
+            "AE" => Self::Ae,
+            "AF" => Self::Af,
+            "AG" => Self::Ag,
+            "AI" => Self::Ai,
+            "AL" => Self::Al,
+            "AM" => Self::Am,
+            "AN" => Self::An,
+            "AO" => Self::Ao,
+            "AQ" => Self::Aq,
+            "AR" => Self::Ar,
+            "AS" => Self::As,
+            "AT" => Self::At,
+            "AU" => Self::Au,
+            "AW" => Self::Aw,
+            "AX" => Self::Ax,
+            "AZ" => Self::Az,
+            "BA" => Self::Ba,
+            "BB" => Self::Bb,
+            "BD" => Self::Bd,
+            "BE" => Self::Be,
+            "BF" => Self::Bf,
+            "BG" => Self::Bg,
+            "BH" => Self::Bh,
+            "BI" => Self::Bi,
+            "BJ" => Self::Bj,
+            "BL" => Self::Bl,
+            "BM" => Self::Bm,
+            "BN" => Self::Bn,
+            "BO" => Self::Bo,
+            "BQ" => Self::Bq,
+            "BR" => Self::Br,
+            "BS" => Self::Bs,
+            "BT" => Self::Bt,
+            "BU" => Self::Bu,
+            "BV" => Self::Bv,
+            "BW" => Self::Bw,
+            "BY" => Self::By,
+            "BZ" => Self::Bz,
+            "CA" => Self::Ca,
+            "CC" => Self::Cc,
+            "CD" => Self::Cd,
+            "CF" => Self::Cf,
+            "CG" => Self::Cg,
+            "CH" => Self::Ch,
+            "CI" => Self::Ci,
+            "CK" => Self::Ck,
+            "CL" => Self::Cl,
+            "CM" => Self::Cm,
+            "CN" => Self::Cn,
+            "CO" => Self::Co,
+            "CP" => Self::Cp,
+            "CR" => Self::Cr,
+            "CS" => Self::Cs,
+            "CU" => Self::Cu,
+            "CV" => Self::Cv,
+            "CW" => Self::Cw,
+            "CX" => Self::Cx,
+            "CY" => Self::Cy,
+            "CZ" => Self::Cz,
+            "DE" => Self::De,
+            "DG" => Self::Dg,
+            "DJ" => Self::Dj,
+            "DK" => Self::Dk,
+            "DM" => Self::Dm,
+            "DO" => Self::Do,
+            "DZ" => Self::Dz,
+            "EA" => Self::Ea,
+            "EC" => Self::Ec,
+            "EE" => Self::Ee,
+            "EG" => Self::Eg,
+            "EH" => Self::Eh,
+            "ER" => Self::Er,
+            "ES" => Self::Es,
+            "ET" => Self::Et,
+            "EU" => Self::Eu,
+            "EZ" => Self::Ez,
+            "FI" => Self::Fi,
+            "FJ" => Self::Fj,
+            "FK" => Self::Fk,
+            "FM" => Self::Fm,
+            "FO" => Self::Fo,
+            "FR" => Self::Fr,
+            "FX" => Self::Fx,
+            "GA" => Self::Ga,
+            "GB" => Self::Gb,
+            "GD" => Self::Gd,
+            "GE" => Self::Ge,
+            "GF" => Self::Gf,
+            "GG" => Self::Gg,
+            "GH" => Self::Gh,
+            "GI" => Self::Gi,
+            "GL" => Self::Gl,
+            "GM" => Self::Gm,
+            "GN" => Self::Gn,
+            "GP" => Self::Gp,
+            "GQ" => Self::Gq,
+            "GR" => Self::Gr,
+            "GS" => Self::Gs,
+            "GT" => Self::Gt,
+            "GU" => Self::Gu,
+            "GW" => Self::Gw,
+            "GY" => Self::Gy,
+            "HK" => Self::Hk,
+            "HM" => Self::Hm,
+            "HN" => Self::Hn,
+            "HR" => Self::Hr,
+            "HT" => Self::Ht,
+            "HU" => Self::Hu,
+            "IC" => Self::Ic,
+            "ID" => Self::Id,
+            "IE" => Self::Ie,
+            "IL" => Self::Il,
+            "IM" => Self::Im,
+            "IN" => Self::In,
+            "IO" => Self::Io,
+            "IQ" => Self::Iq,
+            "IR" => Self::Ir,
+            "IS" => Self::Is,
+            "IT" => Self::It,
+            "JE" => Self::Je,
+            "JM" => Self::Jm,
+            "JO" => Self::Jo,
+            "JP" => Self::Jp,
+            "KE" => Self::Ke,
+            "KG" => Self::Kg,
+            "KH" => Self::Kh,
+            "KI" => Self::Ki,
+            "KM" => Self::Km,
+            "KN" => Self::Kn,
+            "KP" => Self::Kp,
+            "KR" => Self::Kr,
+            "KW" => Self::Kw,
+            "KY" => Self::Ky,
+            "KZ" => Self::Kz,
+            "LA" => Self::La,
+            "LB" => Self::Lb,
+            "LC" => Self::Lc,
+            "LI" => Self::Li,
+            "LK" => Self::Lk,
+            "LR" => Self::Lr,
+            "LS" => Self::Ls,
+            "LT" => Self::Lt,
+            "LU" => Self::Lu,
+            "LV" => Self::Lv,
+            "LY" => Self::Ly,
+            "MA" => Self::Ma,
+            "MC" => Self::Mc,
+            "MD" => Self::Md,
+            "ME" => Self::Me,
+            "MF" => Self::Mf,
+            "MG" => Self::Mg,
+            "MH" => Self::Mh,
+            "MK" => Self::Mk,
+            "ML" => Self::Ml,
+            "MM" => Self::Mm,
+            "MN" => Self::Mn,
+            "MO" => Self::Mo,
+            "MP" => Self::Mp,
+            "MQ" => Self::Mq,
+            "MR" => Self::Mr,
+            "MS" => Self::Ms,
+            "MT" => Self::Mt,
+            "MU" => Self::Mu,
+            "MV" => Self::Mv,
+            "MW" => Self::Mw,
+            "MX" => Self::Mx,
+            "MY" => Self::My,
+            "MZ" => Self::Mz,
+            "NA" => Self::Na,
+            "NC" => Self::Nc,
+            "NE" => Self::Ne,
+            "NF" => Self::Nf,
+            "NG" => Self::Ng,
+            "NI" => Self::Ni,
+            "NL" => Self::Nl,
+            "NO" => Self::No,
+            "NP" => Self::Np,
+            "NR" => Self::Nr,
+            "NT" => Self::Nt,
+            "NU" => Self::Nu,
+            "NZ" => Self::Nz,
+            "OM" => Self::Om,
+            "PA" => Self::Pa,
+            "PE" => Self::Pe,
+            "PF" => Self::Pf,
+            "PG" => Self::Pg,
+            "PH" => Self::Ph,
+            "PK" => Self::Pk,
+            "PL" => Self::Pl,
+            "PM" => Self::Pm,
+            "PN" => Self::Pn,
+            "PR" => Self::Pr,
+            "PS" => Self::Ps,
+            "PT" => Self::Pt,
+            "PW" => Self::Pw,
+            "PY" => Self::Py,
+            "QA" => Self::Qa,
+            "RE" => Self::Re,
+            "RO" => Self::Ro,
+            "RS" => Self::Rs,
+            "RU" => Self::Ru,
+            "RW" => Self::Rw,
+            "SA" => Self::Sa,
+            "SB" => Self::Sb,
+            "SC" => Self::Sc,
+            "SD" => Self::Sd,
+            "SE" => Self::Se,
+            "SF" => Self::Sf,
+            "SG" => Self::Sg,
+            "SH" => Self::Sh,
+            "SI" => Self::Si,
+            "SJ" => Self::Sj,
+            "SK" => Self::Sk,
+            "SL" => Self::Sl,
+            "SM" => Self::Sm,
+            "SN" => Self::Sn,
+            "SO" => Self::So,
+            "SR" => Self::Sr,
+            "SS" => Self::Ss,
+            "ST" => Self::St,
+            "SU" => Self::Su,
+            "SV" => Self::Sv,
+            "SX" => Self::Sx,
+            "SY" => Self::Sy,
+            "SZ" => Self::Sz,
+            "TA" => Self::Ta,
+            "TC" => Self::Tc,
+            "TD" => Self::Td,
+            "TF" => Self::Tf,
+            "TG" => Self::Tg,
+            "TH" => Self::Th,
+            "TJ" => Self::Tj,
+            "TK" => Self::Tk,
+            "TL" => Self::Tl,
+            "TM" => Self::Tm,
+            "TN" => Self::Tn,
+            "TO" => Self::To,
+            "TP" => Self::Tp,
+            "TR" => Self::Tr,
+            "TT" => Self::Tt,
+            "TV" => Self::Tv,
+            "TW" => Self::Tw,
+            "TZ" => Self::Tz,
+            "UA" => Self::Ua,
+            "UG" => Self::Ug,
+            "UK" => Self::Uk,
+            "UM" => Self::Um,
+            "US" => Self::Us,
+            "UY" => Self::Uy,
+            "UZ" => Self::Uz,
+            "VA" => Self::Va,
+            "VC" => Self::Vc,
+            "VE" => Self::Ve,
+            "VG" => Self::Vg,
+            "VI" => Self::Vi,
+            "VN" => Self::Vn,
+            "VU" => Self::Vu,
+            "WF" => Self::Wf,
+            "WS" => Self::Ws,
+            "XI" => Self::Xi,
+            "XU" => Self::Xu,
+            "XK" => Self::Xk,
+            "YE" => Self::Ye,
+            "YT" => Self::Yt,
+            "YU" => Self::Yu,
+            "ZA" => Self::Za,
+            "ZM" => Self::Zm,
+            "ZR" => Self::Zr,
+            "ZW" => Self::Zw,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl serde::Serialize for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+/// User will be assigned as UNISEX if no gender is set.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiCreatePublicCustomerDtoGender {
+    Male,
+    Female,
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl ConnectApiCreatePublicCustomerDtoGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl serde::Serialize for ConnectApiCreatePublicCustomerDtoGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+/// Only configured values in the rate bundle allowed. For Contract Voucher redemption use CASH
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiCreatePublicCustomerDtoPaymentChoice {
+    Cash,
+    BankTransfer,
+    DirectDebit,
+    CreditCard,
+    Twint,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl ConnectApiCreatePublicCustomerDtoPaymentChoice {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CASH",
+        "BANK_TRANSFER",
+        "DIRECT_DEBIT",
+        "CREDIT_CARD",
+        "TWINT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cash => "CASH",
+            Self::BankTransfer => "BANK_TRANSFER",
+            Self::DirectDebit => "DIRECT_DEBIT",
+            Self::CreditCard => "CREDIT_CARD",
+            Self::Twint => "TWINT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPaymentChoice {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CASH" => Self::Cash,
+            "BANK_TRANSFER" => Self::BankTransfer,
+            "DIRECT_DEBIT" => Self::DirectDebit,
+            "CREDIT_CARD" => Self::CreditCard,
+            "TWINT" => Self::Twint,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPaymentChoice {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoPaymentChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl serde::Serialize for ConnectApiCreatePublicCustomerDtoPaymentChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoPaymentChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiCreatePublicCustomerDtoPublicGender {
+    Male,
+    Female,
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl ConnectApiCreatePublicCustomerDtoPublicGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPublicGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPublicGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoPublicGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl serde::Serialize for ConnectApiCreatePublicCustomerDtoPublicGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoPublicGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiCreatePublicCustomerDtoStudioCountryCode {
+    Undefined,
+    Ac,
+    Ad,
+    Ae,
+    Af,
+    Ag,
+    Ai,
+    Al,
+    Am,
+    An,
+    Ao,
+    Aq,
+    Ar,
+    As,
+    At,
+    Au,
+    Aw,
+    Ax,
+    Az,
+    Ba,
+    Bb,
+    Bd,
+    Be,
+    Bf,
+    Bg,
+    Bh,
+    Bi,
+    Bj,
+    Bl,
+    Bm,
+    Bn,
+    Bo,
+    Bq,
+    Br,
+    Bs,
+    Bt,
+    Bu,
+    Bv,
+    Bw,
+    By,
+    Bz,
+    Ca,
+    Cc,
+    Cd,
+    Cf,
+    Cg,
+    Ch,
+    Ci,
+    Ck,
+    Cl,
+    Cm,
+    Cn,
+    Co,
+    Cp,
+    Cr,
+    Cs,
+    Cu,
+    Cv,
+    Cw,
+    Cx,
+    Cy,
+    Cz,
+    De,
+    Dg,
+    Dj,
+    Dk,
+    Dm,
+    Do,
+    Dz,
+    Ea,
+    Ec,
+    Ee,
+    Eg,
+    Eh,
+    Er,
+    Es,
+    Et,
+    Eu,
+    Ez,
+    Fi,
+    Fj,
+    Fk,
+    Fm,
+    Fo,
+    Fr,
+    Fx,
+    Ga,
+    Gb,
+    Gd,
+    Ge,
+    Gf,
+    Gg,
+    Gh,
+    Gi,
+    Gl,
+    Gm,
+    Gn,
+    Gp,
+    Gq,
+    Gr,
+    Gs,
+    Gt,
+    Gu,
+    Gw,
+    Gy,
+    Hk,
+    Hm,
+    Hn,
+    Hr,
+    Ht,
+    Hu,
+    Ic,
+    Id,
+    Ie,
+    Il,
+    Im,
+    In,
+    Io,
+    Iq,
+    Ir,
+    Is,
+    It,
+    Je,
+    Jm,
+    Jo,
+    Jp,
+    Ke,
+    Kg,
+    Kh,
+    Ki,
+    Km,
+    Kn,
+    Kp,
+    Kr,
+    Kw,
+    Ky,
+    Kz,
+    La,
+    Lb,
+    Lc,
+    Li,
+    Lk,
+    Lr,
+    Ls,
+    Lt,
+    Lu,
+    Lv,
+    Ly,
+    Ma,
+    Mc,
+    Md,
+    Me,
+    Mf,
+    Mg,
+    Mh,
+    Mk,
+    Ml,
+    Mm,
+    Mn,
+    Mo,
+    Mp,
+    Mq,
+    Mr,
+    Ms,
+    Mt,
+    Mu,
+    Mv,
+    Mw,
+    Mx,
+    My,
+    Mz,
+    Na,
+    Nc,
+    Ne,
+    Nf,
+    Ng,
+    Ni,
+    Nl,
+    No,
+    Np,
+    Nr,
+    Nt,
+    Nu,
+    Nz,
+    Om,
+    Pa,
+    Pe,
+    Pf,
+    Pg,
+    Ph,
+    Pk,
+    Pl,
+    Pm,
+    Pn,
+    Pr,
+    Ps,
+    Pt,
+    Pw,
+    Py,
+    Qa,
+    Re,
+    Ro,
+    Rs,
+    Ru,
+    Rw,
+    Sa,
+    Sb,
+    Sc,
+    Sd,
+    Se,
+    Sf,
+    Sg,
+    Sh,
+    Si,
+    Sj,
+    Sk,
+    Sl,
+    Sm,
+    Sn,
+    So,
+    Sr,
+    Ss,
+    St,
+    Su,
+    Sv,
+    Sx,
+    Sy,
+    Sz,
+    Ta,
+    Tc,
+    Td,
+    Tf,
+    Tg,
+    Th,
+    Tj,
+    Tk,
+    Tl,
+    Tm,
+    Tn,
+    To,
+    Tp,
+    Tr,
+    Tt,
+    Tv,
+    Tw,
+    Tz,
+    Ua,
+    Ug,
+    Uk,
+    Um,
+    Us,
+    Uy,
+    Uz,
+    Va,
+    Vc,
+    Ve,
+    Vg,
+    Vi,
+    Vn,
+    Vu,
+    Wf,
+    Ws,
+    Xi,
+    Xu,
+    Xk,
+    Ye,
+    Yt,
+    Yu,
+    Za,
+    Zm,
+    Zr,
+    Zw,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl ConnectApiCreatePublicCustomerDtoStudioCountryCode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNDEFINED",
+        "AC",
+        "AD",
+        "AE",
+        "AF",
+        "AG",
+        "AI",
+        "AL",
+        "AM",
+        "AN",
+        "AO",
+        "AQ",
+        "AR",
+        "AS",
+        "AT",
+        "AU",
+        "AW",
+        "AX",
+        "AZ",
+        "BA",
+        "BB",
+        "BD",
+        "BE",
+        "BF",
+        "BG",
+        "BH",
+        "BI",
+        "BJ",
+        "BL",
+        "BM",
+        "BN",
+        "BO",
+        "BQ",
+        "BR",
+        "BS",
+        "BT",
+        "BU",
+        "BV",
+        "BW",
+        "BY",
+        "BZ",
+        "CA",
+        "CC",
+        "CD",
+        "CF",
+        "CG",
+        "CH",
+        "CI",
+        "CK",
+        "CL",
+        "CM",
+        "CN",
+        "CO",
+        "CP",
+        "CR",
+        "CS",
+        "CU",
+        "CV",
+        "CW",
+        "CX",
+        "CY",
+        "CZ",
+        "DE",
+        "DG",
+        "DJ",
+        "DK",
+        "DM",
+        "DO",
+        "DZ",
+        "EA",
+        "EC",
+        "EE",
+        "EG",
+        "EH",
+        "ER",
+        "ES",
+        "ET",
+        "EU",
+        "EZ",
+        "FI",
+        "FJ",
+        "FK",
+        "FM",
+        "FO",
+        "FR",
+        "FX",
+        "GA",
+        "GB",
+        "GD",
+        "GE",
+        "GF",
+        "GG",
+        "GH",
+        "GI",
+        "GL",
+        "GM",
+        "GN",
+        "GP",
+        "GQ",
+        "GR",
+        "GS",
+        "GT",
+        "GU",
+        "GW",
+        "GY",
+        "HK",
+        "HM",
+        "HN",
+        "HR",
+        "HT",
+        "HU",
+        "IC",
+        "ID",
+        "IE",
+        "IL",
+        "IM",
+        "IN",
+        "IO",
+        "IQ",
+        "IR",
+        "IS",
+        "IT",
+        "JE",
+        "JM",
+        "JO",
+        "JP",
+        "KE",
+        "KG",
+        "KH",
+        "KI",
+        "KM",
+        "KN",
+        "KP",
+        "KR",
+        "KW",
+        "KY",
+        "KZ",
+        "LA",
+        "LB",
+        "LC",
+        "LI",
+        "LK",
+        "LR",
+        "LS",
+        "LT",
+        "LU",
+        "LV",
+        "LY",
+        "MA",
+        "MC",
+        "MD",
+        "ME",
+        "MF",
+        "MG",
+        "MH",
+        "MK",
+        "ML",
+        "MM",
+        "MN",
+        "MO",
+        "MP",
+        "MQ",
+        "MR",
+        "MS",
+        "MT",
+        "MU",
+        "MV",
+        "MW",
+        "MX",
+        "MY",
+        "MZ",
+        "NA",
+        "NC",
+        "NE",
+        "NF",
+        "NG",
+        "NI",
+        "NL",
+        "NO",
+        "NP",
+        "NR",
+        "NT",
+        "NU",
+        "NZ",
+        "OM",
+        "PA",
+        "PE",
+        "PF",
+        "PG",
+        "PH",
+        "PK",
+        "PL",
+        "PM",
+        "PN",
+        "PR",
+        "PS",
+        "PT",
+        "PW",
+        "PY",
+        "QA",
+        "RE",
+        "RO",
+        "RS",
+        "RU",
+        "RW",
+        "SA",
+        "SB",
+        "SC",
+        "SD",
+        "SE",
+        "SF",
+        "SG",
+        "SH",
+        "SI",
+        "SJ",
+        "SK",
+        "SL",
+        "SM",
+        "SN",
+        "SO",
+        "SR",
+        "SS",
+        "ST",
+        "SU",
+        "SV",
+        "SX",
+        "SY",
+        "SZ",
+        "TA",
+        "TC",
+        "TD",
+        "TF",
+        "TG",
+        "TH",
+        "TJ",
+        "TK",
+        "TL",
+        "TM",
+        "TN",
+        "TO",
+        "TP",
+        "TR",
+        "TT",
+        "TV",
+        "TW",
+        "TZ",
+        "UA",
+        "UG",
+        "UK",
+        "UM",
+        "US",
+        "UY",
+        "UZ",
+        "VA",
+        "VC",
+        "VE",
+        "VG",
+        "VI",
+        "VN",
+        "VU",
+        "WF",
+        "WS",
+        "XI",
+        "XU",
+        "XK",
+        "YE",
+        "YT",
+        "YU",
+        "ZA",
+        "ZM",
+        "ZR",
+        "ZW",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::Ac => "AC",
+            Self::Ad => "AD",
+            Self::Ae => "AE",
+            Self::Af => "AF",
+            Self::Ag => "AG",
+            Self::Ai => "AI",
+            Self::Al => "AL",
+            Self::Am => "AM",
+            Self::An => "AN",
+            Self::Ao => "AO",
+            Self::Aq => "AQ",
+            Self::Ar => "AR",
+            Self::As => "AS",
+            Self::At => "AT",
+            Self::Au => "AU",
+            Self::Aw => "AW",
+            Self::Ax => "AX",
+            Self::Az => "AZ",
+            Self::Ba => "BA",
+            Self::Bb => "BB",
+            Self::Bd => "BD",
+            Self::Be => "BE",
+            Self::Bf => "BF",
+            Self::Bg => "BG",
+            Self::Bh => "BH",
+            Self::Bi => "BI",
+            Self::Bj => "BJ",
+            Self::Bl => "BL",
+            Self::Bm => "BM",
+            Self::Bn => "BN",
+            Self::Bo => "BO",
+            Self::Bq => "BQ",
+            Self::Br => "BR",
+            Self::Bs => "BS",
+            Self::Bt => "BT",
+            Self::Bu => "BU",
+            Self::Bv => "BV",
+            Self::Bw => "BW",
+            Self::By => "BY",
+            Self::Bz => "BZ",
+            Self::Ca => "CA",
+            Self::Cc => "CC",
+            Self::Cd => "CD",
+            Self::Cf => "CF",
+            Self::Cg => "CG",
+            Self::Ch => "CH",
+            Self::Ci => "CI",
+            Self::Ck => "CK",
+            Self::Cl => "CL",
+            Self::Cm => "CM",
+            Self::Cn => "CN",
+            Self::Co => "CO",
+            Self::Cp => "CP",
+            Self::Cr => "CR",
+            Self::Cs => "CS",
+            Self::Cu => "CU",
+            Self::Cv => "CV",
+            Self::Cw => "CW",
+            Self::Cx => "CX",
+            Self::Cy => "CY",
+            Self::Cz => "CZ",
+            Self::De => "DE",
+            Self::Dg => "DG",
+            Self::Dj => "DJ",
+            Self::Dk => "DK",
+            Self::Dm => "DM",
+            Self::Do => "DO",
+            Self::Dz => "DZ",
+            Self::Ea => "EA",
+            Self::Ec => "EC",
+            Self::Ee => "EE",
+            Self::Eg => "EG",
+            Self::Eh => "EH",
+            Self::Er => "ER",
+            Self::Es => "ES",
+            Self::Et => "ET",
+            Self::Eu => "EU",
+            Self::Ez => "EZ",
+            Self::Fi => "FI",
+            Self::Fj => "FJ",
+            Self::Fk => "FK",
+            Self::Fm => "FM",
+            Self::Fo => "FO",
+            Self::Fr => "FR",
+            Self::Fx => "FX",
+            Self::Ga => "GA",
+            Self::Gb => "GB",
+            Self::Gd => "GD",
+            Self::Ge => "GE",
+            Self::Gf => "GF",
+            Self::Gg => "GG",
+            Self::Gh => "GH",
+            Self::Gi => "GI",
+            Self::Gl => "GL",
+            Self::Gm => "GM",
+            Self::Gn => "GN",
+            Self::Gp => "GP",
+            Self::Gq => "GQ",
+            Self::Gr => "GR",
+            Self::Gs => "GS",
+            Self::Gt => "GT",
+            Self::Gu => "GU",
+            Self::Gw => "GW",
+            Self::Gy => "GY",
+            Self::Hk => "HK",
+            Self::Hm => "HM",
+            Self::Hn => "HN",
+            Self::Hr => "HR",
+            Self::Ht => "HT",
+            Self::Hu => "HU",
+            Self::Ic => "IC",
+            Self::Id => "ID",
+            Self::Ie => "IE",
+            Self::Il => "IL",
+            Self::Im => "IM",
+            Self::In => "IN",
+            Self::Io => "IO",
+            Self::Iq => "IQ",
+            Self::Ir => "IR",
+            Self::Is => "IS",
+            Self::It => "IT",
+            Self::Je => "JE",
+            Self::Jm => "JM",
+            Self::Jo => "JO",
+            Self::Jp => "JP",
+            Self::Ke => "KE",
+            Self::Kg => "KG",
+            Self::Kh => "KH",
+            Self::Ki => "KI",
+            Self::Km => "KM",
+            Self::Kn => "KN",
+            Self::Kp => "KP",
+            Self::Kr => "KR",
+            Self::Kw => "KW",
+            Self::Ky => "KY",
+            Self::Kz => "KZ",
+            Self::La => "LA",
+            Self::Lb => "LB",
+            Self::Lc => "LC",
+            Self::Li => "LI",
+            Self::Lk => "LK",
+            Self::Lr => "LR",
+            Self::Ls => "LS",
+            Self::Lt => "LT",
+            Self::Lu => "LU",
+            Self::Lv => "LV",
+            Self::Ly => "LY",
+            Self::Ma => "MA",
+            Self::Mc => "MC",
+            Self::Md => "MD",
+            Self::Me => "ME",
+            Self::Mf => "MF",
+            Self::Mg => "MG",
+            Self::Mh => "MH",
+            Self::Mk => "MK",
+            Self::Ml => "ML",
+            Self::Mm => "MM",
+            Self::Mn => "MN",
+            Self::Mo => "MO",
+            Self::Mp => "MP",
+            Self::Mq => "MQ",
+            Self::Mr => "MR",
+            Self::Ms => "MS",
+            Self::Mt => "MT",
+            Self::Mu => "MU",
+            Self::Mv => "MV",
+            Self::Mw => "MW",
+            Self::Mx => "MX",
+            Self::My => "MY",
+            Self::Mz => "MZ",
+            Self::Na => "NA",
+            Self::Nc => "NC",
+            Self::Ne => "NE",
+            Self::Nf => "NF",
+            Self::Ng => "NG",
+            Self::Ni => "NI",
+            Self::Nl => "NL",
+            Self::No => "NO",
+            Self::Np => "NP",
+            Self::Nr => "NR",
+            Self::Nt => "NT",
+            Self::Nu => "NU",
+            Self::Nz => "NZ",
+            Self::Om => "OM",
+            Self::Pa => "PA",
+            Self::Pe => "PE",
+            Self::Pf => "PF",
+            Self::Pg => "PG",
+            Self::Ph => "PH",
+            Self::Pk => "PK",
+            Self::Pl => "PL",
+            Self::Pm => "PM",
+            Self::Pn => "PN",
+            Self::Pr => "PR",
+            Self::Ps => "PS",
+            Self::Pt => "PT",
+            Self::Pw => "PW",
+            Self::Py => "PY",
+            Self::Qa => "QA",
+            Self::Re => "RE",
+            Self::Ro => "RO",
+            Self::Rs => "RS",
+            Self::Ru => "RU",
+            Self::Rw => "RW",
+            Self::Sa => "SA",
+            Self::Sb => "SB",
+            Self::Sc => "SC",
+            Self::Sd => "SD",
+            Self::Se => "SE",
+            Self::Sf => "SF",
+            Self::Sg => "SG",
+            Self::Sh => "SH",
+            Self::Si => "SI",
+            Self::Sj => "SJ",
+            Self::Sk => "SK",
+            Self::Sl => "SL",
+            Self::Sm => "SM",
+            Self::Sn => "SN",
+            Self::So => "SO",
+            Self::Sr => "SR",
+            Self::Ss => "SS",
+            Self::St => "ST",
+            Self::Su => "SU",
+            Self::Sv => "SV",
+            Self::Sx => "SX",
+            Self::Sy => "SY",
+            Self::Sz => "SZ",
+            Self::Ta => "TA",
+            Self::Tc => "TC",
+            Self::Td => "TD",
+            Self::Tf => "TF",
+            Self::Tg => "TG",
+            Self::Th => "TH",
+            Self::Tj => "TJ",
+            Self::Tk => "TK",
+            Self::Tl => "TL",
+            Self::Tm => "TM",
+            Self::Tn => "TN",
+            Self::To => "TO",
+            Self::Tp => "TP",
+            Self::Tr => "TR",
+            Self::Tt => "TT",
+            Self::Tv => "TV",
+            Self::Tw => "TW",
+            Self::Tz => "TZ",
+            Self::Ua => "UA",
+            Self::Ug => "UG",
+            Self::Uk => "UK",
+            Self::Um => "UM",
+            Self::Us => "US",
+            Self::Uy => "UY",
+            Self::Uz => "UZ",
+            Self::Va => "VA",
+            Self::Vc => "VC",
+            Self::Ve => "VE",
+            Self::Vg => "VG",
+            Self::Vi => "VI",
+            Self::Vn => "VN",
+            Self::Vu => "VU",
+            Self::Wf => "WF",
+            Self::Ws => "WS",
+            Self::Xi => "XI",
+            Self::Xu => "XU",
+            Self::Xk => "XK",
+            Self::Ye => "YE",
+            Self::Yt => "YT",
+            Self::Yu => "YU",
+            Self::Za => "ZA",
+            Self::Zm => "ZM",
+            Self::Zr => "ZR",
+            Self::Zw => "ZW",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "AC" => Self::Ac,
+            "AD" => Self::Ad,
+            "AE" => Self::Ae,
+            "AF" => Self::Af,
+            "AG" => Self::Ag,
+            "AI" => Self::Ai,
+            "AL" => Self::Al,
+            "AM" => Self::Am,
+            "AN" => Self::An,
+            "AO" => Self::Ao,
+            "AQ" => Self::Aq,
+            "AR" => Self::Ar,
+            "AS" => Self::As,
+            "AT" => Self::At,
+            "AU" => Self::Au,
+            "AW" => Self::Aw,
+            "AX" => Self::Ax,
+            "AZ" => Self::Az,
+            "BA" => Self::Ba,
+            "BB" => Self::Bb,
+            "BD" => Self::Bd,
+            "BE" => Self::Be,
+            "BF" => Self::Bf,
+            "BG" => Self::Bg,
+            "BH" => Self::Bh,
+            "BI" => Self::Bi,
+            "BJ" => Self::Bj,
+            "BL" => Self::Bl,
+            "BM" => Self::Bm,
+            "BN" => Self::Bn,
+            "BO" => Self::Bo,
+            "BQ" => Self::Bq,
+            "BR" => Self::Br,
+            "BS" => Self::Bs,
+            "BT" => Self::Bt,
+            "BU" => Self::Bu,
+            "BV" => Self::Bv,
+            "BW" => Self::Bw,
+            "BY" => Self::By,
+            "BZ" => Self::Bz,
+            "CA" => Self::Ca,
+            "CC" => Self::Cc,
+            "CD" => Self::Cd,
+            "CF" => Self::Cf,
+            "CG" => Self::Cg,
+            "CH" => Self::Ch,
+            "CI" => Self::Ci,
+            "CK" => Self::Ck,
+            "CL" => Self::Cl,
+            "CM" => Self::Cm,
+            "CN" => Self::Cn,
+            "CO" => Self::Co,
+            "CP" => Self::Cp,
+            "CR" => Self::Cr,
+            "CS" => Self::Cs,
+            "CU" => Self::Cu,
+            "CV" => Self::Cv,
+            "CW" => Self::Cw,
+            "CX" => Self::Cx,
+            "CY" => Self::Cy,
+            "CZ" => Self::Cz,
+            "DE" => Self::De,
+            "DG" => Self::Dg,
+            "DJ" => Self::Dj,
+            "DK" => Self::Dk,
+            "DM" => Self::Dm,
+            "DO" => Self::Do,
+            "DZ" => Self::Dz,
+            "EA" => Self::Ea,
+            "EC" => Self::Ec,
+            "EE" => Self::Ee,
+            "EG" => Self::Eg,
+            "EH" => Self::Eh,
+            "ER" => Self::Er,
+            "ES" => Self::Es,
+            "ET" => Self::Et,
+            "EU" => Self::Eu,
+            "EZ" => Self::Ez,
+            "FI" => Self::Fi,
+            "FJ" => Self::Fj,
+            "FK" => Self::Fk,
+            "FM" => Self::Fm,
+            "FO" => Self::Fo,
+            "FR" => Self::Fr,
+            "FX" => Self::Fx,
+            "GA" => Self::Ga,
+            "GB" => Self::Gb,
+            "GD" => Self::Gd,
+            "GE" => Self::Ge,
+            "GF" => Self::Gf,
+            "GG" => Self::Gg,
+            "GH" => Self::Gh,
+            "GI" => Self::Gi,
+            "GL" => Self::Gl,
+            "GM" => Self::Gm,
+            "GN" => Self::Gn,
+            "GP" => Self::Gp,
+            "GQ" => Self::Gq,
+            "GR" => Self::Gr,
+            "GS" => Self::Gs,
+            "GT" => Self::Gt,
+            "GU" => Self::Gu,
+            "GW" => Self::Gw,
+            "GY" => Self::Gy,
+            "HK" => Self::Hk,
+            "HM" => Self::Hm,
+            "HN" => Self::Hn,
+            "HR" => Self::Hr,
+            "HT" => Self::Ht,
+            "HU" => Self::Hu,
+            "IC" => Self::Ic,
+            "ID" => Self::Id,
+            "IE" => Self::Ie,
+            "IL" => Self::Il,
+            "IM" => Self::Im,
+            "IN" => Self::In,
+            "IO" => Self::Io,
+            "IQ" => Self::Iq,
+            "IR" => Self::Ir,
+            "IS" => Self::Is,
+            "IT" => Self::It,
+            "JE" => Self::Je,
+            "JM" => Self::Jm,
+            "JO" => Self::Jo,
+            "JP" => Self::Jp,
+            "KE" => Self::Ke,
+            "KG" => Self::Kg,
+            "KH" => Self::Kh,
+            "KI" => Self::Ki,
+            "KM" => Self::Km,
+            "KN" => Self::Kn,
+            "KP" => Self::Kp,
+            "KR" => Self::Kr,
+            "KW" => Self::Kw,
+            "KY" => Self::Ky,
+            "KZ" => Self::Kz,
+            "LA" => Self::La,
+            "LB" => Self::Lb,
+            "LC" => Self::Lc,
+            "LI" => Self::Li,
+            "LK" => Self::Lk,
+            "LR" => Self::Lr,
+            "LS" => Self::Ls,
+            "LT" => Self::Lt,
+            "LU" => Self::Lu,
+            "LV" => Self::Lv,
+            "LY" => Self::Ly,
+            "MA" => Self::Ma,
+            "MC" => Self::Mc,
+            "MD" => Self::Md,
+            "ME" => Self::Me,
+            "MF" => Self::Mf,
+            "MG" => Self::Mg,
+            "MH" => Self::Mh,
+            "MK" => Self::Mk,
+            "ML" => Self::Ml,
+            "MM" => Self::Mm,
+            "MN" => Self::Mn,
+            "MO" => Self::Mo,
+            "MP" => Self::Mp,
+            "MQ" => Self::Mq,
+            "MR" => Self::Mr,
+            "MS" => Self::Ms,
+            "MT" => Self::Mt,
+            "MU" => Self::Mu,
+            "MV" => Self::Mv,
+            "MW" => Self::Mw,
+            "MX" => Self::Mx,
+            "MY" => Self::My,
+            "MZ" => Self::Mz,
+            "NA" => Self::Na,
+            "NC" => Self::Nc,
+            "NE" => Self::Ne,
+            "NF" => Self::Nf,
+            "NG" => Self::Ng,
+            "NI" => Self::Ni,
+            "NL" => Self::Nl,
+            "NO" => Self::No,
+            "NP" => Self::Np,
+            "NR" => Self::Nr,
+            "NT" => Self::Nt,
+            "NU" => Self::Nu,
+            "NZ" => Self::Nz,
+            "OM" => Self::Om,
+            "PA" => Self::Pa,
+            "PE" => Self::Pe,
+            "PF" => Self::Pf,
+            "PG" => Self::Pg,
+            "PH" => Self::Ph,
+            "PK" => Self::Pk,
+            "PL" => Self::Pl,
+            "PM" => Self::Pm,
+            "PN" => Self::Pn,
+            "PR" => Self::Pr,
+            "PS" => Self::Ps,
+            "PT" => Self::Pt,
+            "PW" => Self::Pw,
+            "PY" => Self::Py,
+            "QA" => Self::Qa,
+            "RE" => Self::Re,
+            "RO" => Self::Ro,
+            "RS" => Self::Rs,
+            "RU" => Self::Ru,
+            "RW" => Self::Rw,
+            "SA" => Self::Sa,
+            "SB" => Self::Sb,
+            "SC" => Self::Sc,
+            "SD" => Self::Sd,
+            "SE" => Self::Se,
+            "SF" => Self::Sf,
+            "SG" => Self::Sg,
+            "SH" => Self::Sh,
+            "SI" => Self::Si,
+            "SJ" => Self::Sj,
+            "SK" => Self::Sk,
+            "SL" => Self::Sl,
+            "SM" => Self::Sm,
+            "SN" => Self::Sn,
+            "SO" => Self::So,
+            "SR" => Self::Sr,
+            "SS" => Self::Ss,
+            "ST" => Self::St,
+            "SU" => Self::Su,
+            "SV" => Self::Sv,
+            "SX" => Self::Sx,
+            "SY" => Self::Sy,
+            "SZ" => Self::Sz,
+            "TA" => Self::Ta,
+            "TC" => Self::Tc,
+            "TD" => Self::Td,
+            "TF" => Self::Tf,
+            "TG" => Self::Tg,
+            "TH" => Self::Th,
+            "TJ" => Self::Tj,
+            "TK" => Self::Tk,
+            "TL" => Self::Tl,
+            "TM" => Self::Tm,
+            "TN" => Self::Tn,
+            "TO" => Self::To,
+            "TP" => Self::Tp,
+            "TR" => Self::Tr,
+            "TT" => Self::Tt,
+            "TV" => Self::Tv,
+            "TW" => Self::Tw,
+            "TZ" => Self::Tz,
+            "UA" => Self::Ua,
+            "UG" => Self::Ug,
+            "UK" => Self::Uk,
+            "UM" => Self::Um,
+            "US" => Self::Us,
+            "UY" => Self::Uy,
+            "UZ" => Self::Uz,
+            "VA" => Self::Va,
+            "VC" => Self::Vc,
+            "VE" => Self::Ve,
+            "VG" => Self::Vg,
+            "VI" => Self::Vi,
+            "VN" => Self::Vn,
+            "VU" => Self::Vu,
+            "WF" => Self::Wf,
+            "WS" => Self::Ws,
+            "XI" => Self::Xi,
+            "XU" => Self::Xu,
+            "XK" => Self::Xk,
+            "YE" => Self::Ye,
+            "YT" => Self::Yt,
+            "YU" => Self::Yu,
+            "ZA" => Self::Za,
+            "ZM" => Self::Zm,
+            "ZR" => Self::Zr,
+            "ZW" => Self::Zw,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl serde::Serialize for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiDocumentDto {
+    pub file_name: String,
+    /// Temporary valid download link. Expires after 5 hours
+    pub url: String,
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiDocumentDto {
+    /// Sets [`file_name`](Self::file_name).
+    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = value.into();
+        self
+    }
+
+    /// Sets [`url`](Self::url).
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiErrorResponseDto {
+    /// Generic categories of errors. You may map them to default responses
+    pub error_codes: Vec<ConnectApiErrorResponseDtoErrorCodesItem>,
+    /// For developer integration and logging purposes. Do not show message in client!
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Trace id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+}
+
+impl ConnectApiErrorResponseDto {
+    /// Sets [`error_codes`](Self::error_codes).
+    pub fn with_error_codes(
+        mut self,
+        value: Vec<ConnectApiErrorResponseDtoErrorCodesItem>,
+    ) -> Self {
+        self.error_codes = value;
+        self
+    }
+
+    /// Sets [`message`](Self::message).
+    pub fn with_message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets [`trace_id`](Self::trace_id).
+    pub fn with_trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiErrorResponseDtoErrorCodesItem {
+    EntityNotFound,
+    Conflict,
+    BadRequest,
+    RequiredParameterMissing,
+    ValidationFailed,
+    Forbidden,
+    OperationNotAllowedForStudio,
+    ServerError,
+    FeatureDisabled,
+    StudioNotInGermany,
+    VoucherValidationFailedInvalidCode,
+    VoucherValidationFailedNotRedeemableHere,
+    VoucherValidationFailedNotInValidityPeriod,
+    VoucherValidationFailedNotAllowedForRate,
+    TrialsessionAlreadyBooked,
+    ActiveMemberCannotBookTrialSession,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+impl ConnectApiErrorResponseDtoErrorCodesItem {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ENTITY_NOT_FOUND",
+        "CONFLICT",
+        "BAD_REQUEST",
+        "REQUIRED_PARAMETER_MISSING",
+        "VALIDATION_FAILED",
+        "FORBIDDEN",
+        "OPERATION_NOT_ALLOWED_FOR_STUDIO",
+        "SERVER_ERROR",
+        "FEATURE_DISABLED",
+        "STUDIO_NOT_IN_GERMANY",
+        "VOUCHER_VALIDATION_FAILED_INVALID_CODE",
+        "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE",
+        "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD",
+        "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE",
+        "TRIALSESSION_ALREADY_BOOKED",
+        "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EntityNotFound => "ENTITY_NOT_FOUND",
+            Self::Conflict => "CONFLICT",
+            Self::BadRequest => "BAD_REQUEST",
+            Self::RequiredParameterMissing => "REQUIRED_PARAMETER_MISSING",
+            Self::ValidationFailed => "VALIDATION_FAILED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::OperationNotAllowedForStudio => "OPERATION_NOT_ALLOWED_FOR_STUDIO",
+            Self::ServerError => "SERVER_ERROR",
+            Self::FeatureDisabled => "FEATURE_DISABLED",
+            Self::StudioNotInGermany => "STUDIO_NOT_IN_GERMANY",
+            Self::VoucherValidationFailedInvalidCode => {
+                "VOUCHER_VALIDATION_FAILED_INVALID_CODE"
+            }
+            Self::VoucherValidationFailedNotRedeemableHere => {
+                "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE"
+            }
+            Self::VoucherValidationFailedNotInValidityPeriod => {
+                "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD"
+            }
+            Self::VoucherValidationFailedNotAllowedForRate => {
+                "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE"
+            }
+            Self::TrialsessionAlreadyBooked => "TRIALSESSION_ALREADY_BOOKED",
+            Self::ActiveMemberCannotBookTrialSession => {
+                "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION"
+            }
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+impl rt::StringEnum for ConnectApiErrorResponseDtoErrorCodesItem {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ENTITY_NOT_FOUND" => Self::EntityNotFound,
+            "CONFLICT" => Self::Conflict,
+            "BAD_REQUEST" => Self::BadRequest,
+            "REQUIRED_PARAMETER_MISSING" => Self::RequiredParameterMissing,
+            "VALIDATION_FAILED" => Self::ValidationFailed,
+            "FORBIDDEN" => Self::Forbidden,
+            "OPERATION_NOT_ALLOWED_FOR_STUDIO" => Self::OperationNotAllowedForStudio,
+            "SERVER_ERROR" => Self::ServerError,
+            "FEATURE_DISABLED" => Self::FeatureDisabled,
+            "STUDIO_NOT_IN_GERMANY" => Self::StudioNotInGermany,
+            "VOUCHER_VALIDATION_FAILED_INVALID_CODE" => {
+                Self::VoucherValidationFailedInvalidCode
+            }
+            "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE" => {
+                Self::VoucherValidationFailedNotRedeemableHere
+            }
+            "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD" => {
+                Self::VoucherValidationFailedNotInValidityPeriod
+            }
+            "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE" => {
+                Self::VoucherValidationFailedNotAllowedForRate
+            }
+            "TRIALSESSION_ALREADY_BOOKED" => Self::TrialsessionAlreadyBooked,
+            "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION" => {
+                Self::ActiveMemberCannotBookTrialSession
+            }
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::str::FromStr for ConnectApiErrorResponseDtoErrorCodesItem {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+impl std::fmt::Display for ConnectApiErrorResponseDtoErrorCodesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ConnectApiErrorResponseDtoErrorCodesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectApiErrorResponseDtoErrorCodesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiFlatFeePreviewDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_amount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discounted_price: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_amount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_time_period_calculation_type: Option<
+        ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_dto: Option<ConnectApiPaymentFrequencyDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_type: Option<ConnectApiFlatFeePreviewDtoPaymentFrequencyType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_unit: Option<ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_value: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_bonus_period: Option<ConnectApiRateBonusPeriodDto>,
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiFlatFeePreviewDto {
+    /// Sets [`company_amount`](Self::company_amount).
+    pub fn with_company_amount(mut self, value: f64) -> Self {
+        self.company_amount = Some(value);
+        self
+    }
+
+    /// Sets [`credit_value`](Self::credit_value).
+    pub fn with_credit_value(mut self, value: f64) -> Self {
+        self.credit_value = Some(value);
+        self
+    }
+
+    /// Sets [`discounted_price`](Self::discounted_price).
+    pub fn with_discounted_price(mut self, value: f64) -> Self {
+        self.discounted_price = Some(value);
+        self
+    }
+
+    /// Sets [`identifier`](Self::identifier).
+    pub fn with_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier = Some(value.into());
+        self
+    }
+
+    /// Sets [`member_amount`](Self::member_amount).
+    pub fn with_member_amount(mut self, value: f64) -> Self {
+        self.member_amount = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`paid_time_period_calculation_type`](Self::paid_time_period_calculation_type).
+    pub fn with_paid_time_period_calculation_type(
+        mut self,
+        value: ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType,
+    ) -> Self {
+        self.paid_time_period_calculation_type = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency`](Self::payment_frequency).
+    pub fn with_payment_frequency(mut self, value: impl Into<String>) -> Self {
+        self.payment_frequency = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_frequency_dto`](Self::payment_frequency_dto).
+    pub fn with_payment_frequency_dto(
+        mut self,
+        value: ConnectApiPaymentFrequencyDto,
+    ) -> Self {
+        self.payment_frequency_dto = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency_type`](Self::payment_frequency_type).
+    pub fn with_payment_frequency_type(
+        mut self,
+        value: ConnectApiFlatFeePreviewDtoPaymentFrequencyType,
+    ) -> Self {
+        self.payment_frequency_type = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency_unit`](Self::payment_frequency_unit).
+    pub fn with_payment_frequency_unit(
+        mut self,
+        value: ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit,
+    ) -> Self {
+        self.payment_frequency_unit = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency_value`](Self::payment_frequency_value).
+    pub fn with_payment_frequency_value(mut self, value: i32) -> Self {
+        self.payment_frequency_value = Some(value);
+        self
+    }
+
+    /// Sets [`price`](Self::price).
+    pub fn with_price(mut self, value: f64) -> Self {
+        self.price = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: ConnectApiRateBonusPeriodDto,
+    ) -> Self {
+        self.voucher_bonus_period = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "previews")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
+    ReferenceDate,
+    NormalizationOnCalendarUnit,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReferenceDate => "REFERENCE_DATE",
+            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "previews")]
+impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "REFERENCE_DATE" => Self::ReferenceDate,
+            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::fmt::Display for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "previews")]
+impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
+    NonRecurring,
+    Recurring,
+    MonthDay,
+    TermBased,
+    Free,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NON_RECURRING",
+        "RECURRING",
+        "MONTH_DAY",
+        "TERM_BASED",
+        "FREE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NonRecurring => "NON_RECURRING",
+            Self::Recurring => "RECURRING",
+            Self::MonthDay => "MONTH_DAY",
+            Self::TermBased => "TERM_BASED",
+            Self::Free => "FREE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "previews")]
+impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NON_RECURRING" => Self::NonRecurring,
+            "RECURRING" => Self::Recurring,
+            "MONTH_DAY" => Self::MonthDay,
+            "TERM_BASED" => Self::TermBased,
+            "FREE" => Self::Free,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::fmt::Display for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "previews")]
+impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "previews")]
+impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::fmt::Display for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "previews")]
+impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiFollowUpActionTokenDto {
+    pub token: String,
+    pub token_valid_until: String,
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiFollowUpActionTokenDto {
+    /// Sets [`token`](Self::token).
+    pub fn with_token(mut self, value: impl Into<String>) -> Self {
+        self.token = value.into();
+        self
+    }
+
+    /// Sets [`token_valid_until`](Self::token_valid_until).
+    pub fn with_token_valid_until(mut self, value: impl Into<String>) -> Self {
+        self.token_valid_until = value.into();
+        self
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConnectApiIdentificationDto {
+    /// Required if the studio is located in Spain
+    #[deprecated]
+    #[serde(rename = "spain_DNI_NIE", default, skip_serializing_if = "Option::is_none")]
+    pub spain_dni_nie: Option<String>,
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl ConnectApiIdentificationDto {
+    /// Sets [`spain_dni_nie`](Self::spain_dni_nie).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_spain_dni_nie(mut self, value: impl Into<String>) -> Self {
+        self.spain_dni_nie = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-/// The same values as [`Month`].
-pub type CreditCardDtoExpiryMonth = Month;
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiInitiateTokenizationDtoV2 {
+    /// Browser Info object, is obtained from Adyen card component and must be serialized to string
+    pub browser_info: String,
+    /// Origin, obtained via window.location.origin
+    pub origin: String,
+    /// Payment Method, is obtained from Adyen card component and must be serialized to string
+    pub payment_method: String,
+    /// Return url for redirects. If user is redirected to banking page, he will be redirected to this url after authentication.
+    pub return_url: String,
+    /// Studio Id
+    pub studio_id: i64,
+}
 
 #[cfg(feature = "credit-card-tokenization")]
-/// The same values as [`CountryOfBirth`].
-pub type CreditCardDtoIssuerCountry = CountryOfBirth;
+impl ConnectApiInitiateTokenizationDtoV2 {
+    /// A value with the required fields (`browser_info`, `origin`, `payment_method`, `return_url`, `studio_id`); set the others with the `with_*` methods.
+    pub fn new(
+        browser_info: impl Into<String>,
+        origin: impl Into<String>,
+        payment_method: impl Into<String>,
+        return_url: impl Into<String>,
+        studio_id: i64,
+    ) -> Self {
+        Self {
+            browser_info: browser_info.into(),
+            origin: origin.into(),
+            payment_method: payment_method.into(),
+            return_url: return_url.into(),
+            studio_id,
+        }
+    }
+}
 
-#[cfg(any(feature = "contracts", feature = "previews", feature = "studios"))]
+#[cfg(feature = "previews")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiModuleContractPreviewDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_amount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discounted_price: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_amount: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_time_period_calculation_type: Option<
+        ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_dto: Option<ConnectApiPaymentFrequencyDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_type: Option<
+        ConnectApiModuleContractPreviewDtoPaymentFrequencyType,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_unit: Option<
+        ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_value: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_bonus_period: Option<ConnectApiRateBonusPeriodDto>,
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiModuleContractPreviewDto {
+    /// Sets [`company_amount`](Self::company_amount).
+    pub fn with_company_amount(mut self, value: f64) -> Self {
+        self.company_amount = Some(value);
+        self
+    }
+
+    /// Sets [`credit_value`](Self::credit_value).
+    pub fn with_credit_value(mut self, value: f64) -> Self {
+        self.credit_value = Some(value);
+        self
+    }
+
+    /// Sets [`discounted_price`](Self::discounted_price).
+    pub fn with_discounted_price(mut self, value: f64) -> Self {
+        self.discounted_price = Some(value);
+        self
+    }
+
+    /// Sets [`member_amount`](Self::member_amount).
+    pub fn with_member_amount(mut self, value: f64) -> Self {
+        self.member_amount = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`paid_time_period_calculation_type`](Self::paid_time_period_calculation_type).
+    pub fn with_paid_time_period_calculation_type(
+        mut self,
+        value: ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType,
+    ) -> Self {
+        self.paid_time_period_calculation_type = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency`](Self::payment_frequency).
+    pub fn with_payment_frequency(mut self, value: impl Into<String>) -> Self {
+        self.payment_frequency = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_frequency_dto`](Self::payment_frequency_dto).
+    pub fn with_payment_frequency_dto(
+        mut self,
+        value: ConnectApiPaymentFrequencyDto,
+    ) -> Self {
+        self.payment_frequency_dto = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency_type`](Self::payment_frequency_type).
+    pub fn with_payment_frequency_type(
+        mut self,
+        value: ConnectApiModuleContractPreviewDtoPaymentFrequencyType,
+    ) -> Self {
+        self.payment_frequency_type = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency_unit`](Self::payment_frequency_unit).
+    pub fn with_payment_frequency_unit(
+        mut self,
+        value: ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit,
+    ) -> Self {
+        self.payment_frequency_unit = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency_value`](Self::payment_frequency_value).
+    pub fn with_payment_frequency_value(mut self, value: i32) -> Self {
+        self.payment_frequency_value = Some(value);
+        self
+    }
+
+    /// Sets [`price`](Self::price).
+    pub fn with_price(mut self, value: f64) -> Self {
+        self.price = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: ConnectApiRateBonusPeriodDto,
+    ) -> Self {
+        self.voucher_bonus_period = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "previews")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+    ReferenceDate,
+    NormalizationOnCalendarUnit,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReferenceDate => "REFERENCE_DATE",
+            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "previews")]
+impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "REFERENCE_DATE" => Self::ReferenceDate,
+            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr
+for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::fmt::Display
+for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "previews")]
+impl serde::Serialize
+for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
+    NonRecurring,
+    Recurring,
+    MonthDay,
+    TermBased,
+    Free,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NON_RECURRING",
+        "RECURRING",
+        "MONTH_DAY",
+        "TERM_BASED",
+        "FREE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NonRecurring => "NON_RECURRING",
+            Self::Recurring => "RECURRING",
+            Self::MonthDay => "MONTH_DAY",
+            Self::TermBased => "TERM_BASED",
+            Self::Free => "FREE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "previews")]
+impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NON_RECURRING" => Self::NonRecurring,
+            "RECURRING" => Self::Recurring,
+            "MONTH_DAY" => Self::MonthDay,
+            "TERM_BASED" => Self::TermBased,
+            "FREE" => Self::Free,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::fmt::Display for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "previews")]
+impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "previews")]
+impl ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "previews")]
+impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::str::FromStr for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "previews")]
+impl std::fmt::Display for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "previews")]
+impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "previews")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiPaymentFrequencyDto {
+    /// Age-based price adjustments. Price adjustments can be either a percentage by which the base price is being discounted or an absolute price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_based_adjustment_dtos: Option<Vec<AgeBasedAdjustmentDto>>,
+    /// The price for this payment frequency. Only set if "type" is either "RECURRING" or "NON_RECURRING"
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub money: Option<MoneyDto>,
+    /// The dates and respective prices on which payments are due. Only set if "type" is "MONTH_DAY"
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month_day_with_prices: Option<Vec<MonthDayWithPriceDto>>,
+    /// Whether the cycle of payments repeats indefinitely. Only relevant if type is "TERM_BASED" or "MONTH_DAY".
+    pub recurring: bool,
+    /// The interval in which payments are made. Only set if "type" is "RECURRING"
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<TermDto>,
+    /// The terms and respective prices after which payments are due. Only set if "type" is "TERM_BASED"
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_with_prices: Option<Vec<TermWithPriceDto>>,
+    /// The kind of intervals in which payments are made
+    pub type_: ConnectApiPaymentFrequencyDtoType,
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiPaymentFrequencyDto {
+    /// A value with the fields that have no default (`type_`); set the others with the `with_*` methods.
+    pub fn new(type_: ConnectApiPaymentFrequencyDtoType) -> Self {
+        Self {
+            age_based_adjustment_dtos: None,
+            money: None,
+            month_day_with_prices: None,
+            recurring: Default::default(),
+            term: None,
+            term_with_prices: None,
+            type_,
+        }
+    }
+
+    /// Sets [`age_based_adjustment_dtos`](Self::age_based_adjustment_dtos).
+    pub fn with_age_based_adjustment_dtos(
+        mut self,
+        value: Vec<AgeBasedAdjustmentDto>,
+    ) -> Self {
+        self.age_based_adjustment_dtos = Some(value);
+        self
+    }
+
+    /// Sets [`money`](Self::money).
+    pub fn with_money(mut self, value: MoneyDto) -> Self {
+        self.money = Some(value);
+        self
+    }
+
+    /// Sets [`month_day_with_prices`](Self::month_day_with_prices).
+    pub fn with_month_day_with_prices(
+        mut self,
+        value: Vec<MonthDayWithPriceDto>,
+    ) -> Self {
+        self.month_day_with_prices = Some(value);
+        self
+    }
+
+    /// Sets [`recurring`](Self::recurring).
+    pub fn with_recurring(mut self, value: bool) -> Self {
+        self.recurring = value;
+        self
+    }
+
+    /// Sets [`term`](Self::term).
+    pub fn with_term(mut self, value: TermDto) -> Self {
+        self.term = Some(value);
+        self
+    }
+
+    /// Sets [`term_with_prices`](Self::term_with_prices).
+    pub fn with_term_with_prices(mut self, value: Vec<TermWithPriceDto>) -> Self {
+        self.term_with_prices = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+/// The kind of intervals in which payments are made
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiPaymentFrequencyDtoType {
+    NonRecurring,
+    Recurring,
+    MonthDay,
+    TermBased,
+    Free,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiPaymentFrequencyDtoType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NON_RECURRING",
+        "RECURRING",
+        "MONTH_DAY",
+        "TERM_BASED",
+        "FREE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NonRecurring => "NON_RECURRING",
+            Self::Recurring => "RECURRING",
+            Self::MonthDay => "MONTH_DAY",
+            Self::TermBased => "TERM_BASED",
+            Self::Free => "FREE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for ConnectApiPaymentFrequencyDtoType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NON_RECURRING" => Self::NonRecurring,
+            "RECURRING" => Self::Recurring,
+            "MONTH_DAY" => Self::MonthDay,
+            "TERM_BASED" => Self::TermBased,
+            "FREE" => Self::Free,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for ConnectApiPaymentFrequencyDtoType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for ConnectApiPaymentFrequencyDtoType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl serde::Serialize for ConnectApiPaymentFrequencyDtoType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de> for ConnectApiPaymentFrequencyDtoType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiRateBonusPeriodDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_separately: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends_cancellation_period: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_extension_type: Option<ConnectApiRateBonusPeriodDtoRuntimeExtensionType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_strategy: Option<ConnectApiRateBonusPeriodDtoTermStrategy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_unit: Option<ConnectApiRateBonusPeriodDtoTermUnit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_value: Option<i32>,
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiRateBonusPeriodDto {
+    /// Sets [`display_separately`](Self::display_separately).
+    pub fn with_display_separately(mut self, value: bool) -> Self {
+        self.display_separately = Some(value);
+        self
+    }
+
+    /// Sets [`extends_cancellation_period`](Self::extends_cancellation_period).
+    pub fn with_extends_cancellation_period(mut self, value: bool) -> Self {
+        self.extends_cancellation_period = Some(value);
+        self
+    }
+
+    /// Sets [`runtime_extension_type`](Self::runtime_extension_type).
+    pub fn with_runtime_extension_type(
+        mut self,
+        value: ConnectApiRateBonusPeriodDtoRuntimeExtensionType,
+    ) -> Self {
+        self.runtime_extension_type = Some(value);
+        self
+    }
+
+    /// Sets [`term_strategy`](Self::term_strategy).
+    pub fn with_term_strategy(
+        mut self,
+        value: ConnectApiRateBonusPeriodDtoTermStrategy,
+    ) -> Self {
+        self.term_strategy = Some(value);
+        self
+    }
+
+    /// Sets [`term_unit`](Self::term_unit).
+    pub fn with_term_unit(
+        mut self,
+        value: ConnectApiRateBonusPeriodDtoTermUnit,
+    ) -> Self {
+        self.term_unit = Some(value);
+        self
+    }
+
+    /// Sets [`term_value`](Self::term_value).
+    pub fn with_term_value(mut self, value: i32) -> Self {
+        self.term_value = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
+    WithExtension,
+    WithoutExtension,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "WITH_EXTENSION",
+        "WITHOUT_EXTENSION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WithExtension => "WITH_EXTENSION",
+            Self::WithoutExtension => "WITHOUT_EXTENSION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "WITH_EXTENSION" => Self::WithExtension,
+            "WITHOUT_EXTENSION" => Self::WithoutExtension,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl serde::Serialize for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBonusPeriodDtoTermStrategy {
+    ContractStart,
+    Fixed,
+    EndOfCurrentTerm,
+    StartOfNextTerm,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiRateBonusPeriodDtoTermStrategy {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CONTRACT_START",
+        "FIXED",
+        "END_OF_CURRENT_TERM",
+        "START_OF_NEXT_TERM",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContractStart => "CONTRACT_START",
+            Self::Fixed => "FIXED",
+            Self::EndOfCurrentTerm => "END_OF_CURRENT_TERM",
+            Self::StartOfNextTerm => "START_OF_NEXT_TERM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for ConnectApiRateBonusPeriodDtoTermStrategy {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CONTRACT_START" => Self::ContractStart,
+            "FIXED" => Self::Fixed,
+            "END_OF_CURRENT_TERM" => Self::EndOfCurrentTerm,
+            "START_OF_NEXT_TERM" => Self::StartOfNextTerm,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for ConnectApiRateBonusPeriodDtoTermStrategy {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for ConnectApiRateBonusPeriodDtoTermStrategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl serde::Serialize for ConnectApiRateBonusPeriodDtoTermStrategy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBonusPeriodDtoTermUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiRateBonusPeriodDtoTermUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for ConnectApiRateBonusPeriodDtoTermUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for ConnectApiRateBonusPeriodDtoTermUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for ConnectApiRateBonusPeriodDtoTermUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl serde::Serialize for ConnectApiRateBonusPeriodDtoTermUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiRateBundleDto {
+    /// Allowed payment types for this rate bundle. Others than in this list will not be accepted when creating a contract. Please note: The Connect API only supports 'DIRECT_DEBIT' and 'CREDIT_CARD'. Therefore, this list will contain these two values at most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_payment_choices: Option<
+        Vec<ConnectApiRateBundleDtoAllowedPaymentChoicesItem>,
+    >,
+    /// Indicates if a digital signature for the contract (and SEPA agreement) is mandatory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_signatures_required: Option<bool>,
+    /// Important contract details such as privacy details or special conditions. Show them to the customer before contract acceptance
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_text_blocks: Option<Vec<ConnectApiSignableTextBlockDto>>,
+    pub description: String,
+    /// Contractual or legal comments to be displayed below the offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footnote: Option<String>,
+    /// Id of current data block. See name field parameter or name of Dto!
+    pub id: i64,
+    /// Temporary valid download link for rate bundle image. Expires after 24h
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    /// An initial payment has to be made in order to gain access to the studio. An email will be sent to the user after contract creation with details how to make the payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_payment_required: Option<bool>,
+    /// The period in which this rate bundle is offered
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limited_offering_period: Option<TimePeriodClientDto>,
+    /// The maximum value of the selectable modules that the customer can choose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum_number_of_selectable_modules: Option<i32>,
+    /// Included free modules.
+    pub modules: Vec<ConnectApiRateBundleModuleDto>,
+    pub name: String,
+    /// Under development: Indicates if this RateBundle has some kind of special Payment Handling
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online_payment_type: Option<ConnectApiRateBundleDtoOnlinePaymentType>,
+    /// \[0=NONE, 1=CHARGEABLE, 2=FREE\]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preuse_type: Option<ConnectApiRateBundleDtoPreuseType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_code_dto: Option<Vec<ConnectApiRateCodeDto>>,
+    /// Selectable free inclusive modules. Customer is only allowed to choose a fixed value of them. The maximum value of the selected modules describes `maximumNumberOfSelectableModules` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selectable_modules: Option<Vec<ConnectApiRateBundleModuleDto>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_description: Option<String>,
+    pub terms: Vec<ConnectApiRateBundleTermDto>,
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleDto {
+    /// Sets [`allowed_payment_choices`](Self::allowed_payment_choices).
+    pub fn with_allowed_payment_choices(
+        mut self,
+        value: Vec<ConnectApiRateBundleDtoAllowedPaymentChoicesItem>,
+    ) -> Self {
+        self.allowed_payment_choices = Some(value);
+        self
+    }
+
+    /// Sets [`contract_signatures_required`](Self::contract_signatures_required).
+    pub fn with_contract_signatures_required(mut self, value: bool) -> Self {
+        self.contract_signatures_required = Some(value);
+        self
+    }
+
+    /// Sets [`contract_text_blocks`](Self::contract_text_blocks).
+    pub fn with_contract_text_blocks(
+        mut self,
+        value: Vec<ConnectApiSignableTextBlockDto>,
+    ) -> Self {
+        self.contract_text_blocks = Some(value);
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
+    }
+
+    /// Sets [`footnote`](Self::footnote).
+    pub fn with_footnote(mut self, value: impl Into<String>) -> Self {
+        self.footnote = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`image_url`](Self::image_url).
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`initial_payment_required`](Self::initial_payment_required).
+    pub fn with_initial_payment_required(mut self, value: bool) -> Self {
+        self.initial_payment_required = Some(value);
+        self
+    }
+
+    /// Sets [`limited_offering_period`](Self::limited_offering_period).
+    pub fn with_limited_offering_period(mut self, value: TimePeriodClientDto) -> Self {
+        self.limited_offering_period = Some(value);
+        self
+    }
+
+    /// Sets [`maximum_number_of_selectable_modules`](Self::maximum_number_of_selectable_modules).
+    pub fn with_maximum_number_of_selectable_modules(mut self, value: i32) -> Self {
+        self.maximum_number_of_selectable_modules = Some(value);
+        self
+    }
+
+    /// Sets [`modules`](Self::modules).
+    pub fn with_modules(mut self, value: Vec<ConnectApiRateBundleModuleDto>) -> Self {
+        self.modules = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`online_payment_type`](Self::online_payment_type).
+    pub fn with_online_payment_type(
+        mut self,
+        value: ConnectApiRateBundleDtoOnlinePaymentType,
+    ) -> Self {
+        self.online_payment_type = Some(value);
+        self
+    }
+
+    /// Sets [`preuse_type`](Self::preuse_type).
+    pub fn with_preuse_type(mut self, value: ConnectApiRateBundleDtoPreuseType) -> Self {
+        self.preuse_type = Some(value);
+        self
+    }
+
+    /// Sets [`rate_code_dto`](Self::rate_code_dto).
+    pub fn with_rate_code_dto(mut self, value: Vec<ConnectApiRateCodeDto>) -> Self {
+        self.rate_code_dto = Some(value);
+        self
+    }
+
+    /// Sets [`selectable_modules`](Self::selectable_modules).
+    pub fn with_selectable_modules(
+        mut self,
+        value: Vec<ConnectApiRateBundleModuleDto>,
+    ) -> Self {
+        self.selectable_modules = Some(value);
+        self
+    }
+
+    /// Sets [`sub_description`](Self::sub_description).
+    pub fn with_sub_description(mut self, value: impl Into<String>) -> Self {
+        self.sub_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`terms`](Self::terms).
+    pub fn with_terms(mut self, value: Vec<ConnectApiRateBundleTermDto>) -> Self {
+        self.terms = value;
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
+    Cash,
+    BankTransfer,
+    DirectDebit,
+    CreditCard,
+    Twint,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CASH",
+        "BANK_TRANSFER",
+        "DIRECT_DEBIT",
+        "CREDIT_CARD",
+        "TWINT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cash => "CASH",
+            Self::BankTransfer => "BANK_TRANSFER",
+            Self::DirectDebit => "DIRECT_DEBIT",
+            Self::CreditCard => "CREDIT_CARD",
+            Self::Twint => "TWINT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CASH" => Self::Cash,
+            "BANK_TRANSFER" => Self::BankTransfer,
+            "DIRECT_DEBIT" => Self::DirectDebit,
+            "CREDIT_CARD" => Self::CreditCard,
+            "TWINT" => Self::Twint,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+/// Under development: Indicates if this RateBundle has some kind of special Payment Handling
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleDtoOnlinePaymentType {
+    None,
+    DirectPayment,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleDtoOnlinePaymentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "DIRECT_PAYMENT"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::DirectPayment => "DIRECT_PAYMENT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleDtoOnlinePaymentType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "DIRECT_PAYMENT" => Self::DirectPayment,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleDtoOnlinePaymentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleDtoOnlinePaymentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleDtoOnlinePaymentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoOnlinePaymentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+/// \[0=NONE, 1=CHARGEABLE, 2=FREE\]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleDtoPreuseType {
+    None,
+    Chargeable,
+    Free,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleDtoPreuseType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "CHARGEABLE", "FREE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Chargeable => "CHARGEABLE",
+            Self::Free => "FREE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleDtoPreuseType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "CHARGEABLE" => Self::Chargeable,
+            "FREE" => Self::Free,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleDtoPreuseType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleDtoPreuseType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleDtoPreuseType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoPreuseType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiRateBundleModuleDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_text_block: Option<ConnectApiSignableTextBlockDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Id of current data block. See name field parameter or name of Dto!
+    pub id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    pub name: String,
+    pub payment_frequency_dto: ConnectApiPaymentFrequencyDto,
+    pub payment_frequency_id: i64,
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_type: Option<
+        ConnectApiRateBundleModuleDtoPaymentFrequencyType,
+    >,
+    /// is set in combination with RECURRING type
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_unit: Option<
+        ConnectApiRateBundleModuleDtoPaymentFrequencyUnit,
+    >,
+    /// is set in combination with RECURRING type
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_value: Option<i32>,
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_trial_period_dto: Option<PublicTrialPeriodDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<TermInformationDto>,
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleModuleDto {
+    /// A value with the fields that have no default (`payment_frequency_dto`); set the others with the `with_*` methods.
+    #[allow(deprecated)]
+    pub fn new(payment_frequency_dto: ConnectApiPaymentFrequencyDto) -> Self {
+        Self {
+            consent_text_block: None,
+            description: None,
+            id: Default::default(),
+            image_url: None,
+            name: Default::default(),
+            payment_frequency_dto,
+            payment_frequency_id: Default::default(),
+            payment_frequency_type: None,
+            payment_frequency_unit: None,
+            payment_frequency_value: None,
+            price: None,
+            public_trial_period_dto: None,
+            term: None,
+        }
+    }
+
+    /// Sets [`consent_text_block`](Self::consent_text_block).
+    pub fn with_consent_text_block(
+        mut self,
+        value: ConnectApiSignableTextBlockDto,
+    ) -> Self {
+        self.consent_text_block = Some(value);
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`image_url`](Self::image_url).
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`payment_frequency_id`](Self::payment_frequency_id).
+    pub fn with_payment_frequency_id(mut self, value: i64) -> Self {
+        self.payment_frequency_id = value;
+        self
+    }
+
+    /// Sets [`payment_frequency_type`](Self::payment_frequency_type).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_payment_frequency_type(
+        mut self,
+        value: ConnectApiRateBundleModuleDtoPaymentFrequencyType,
+    ) -> Self {
+        self.payment_frequency_type = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency_unit`](Self::payment_frequency_unit).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_payment_frequency_unit(
+        mut self,
+        value: ConnectApiRateBundleModuleDtoPaymentFrequencyUnit,
+    ) -> Self {
+        self.payment_frequency_unit = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency_value`](Self::payment_frequency_value).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_payment_frequency_value(mut self, value: i32) -> Self {
+        self.payment_frequency_value = Some(value);
+        self
+    }
+
+    /// Sets [`price`](Self::price).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_price(mut self, value: f64) -> Self {
+        self.price = Some(value);
+        self
+    }
+
+    /// Sets [`public_trial_period_dto`](Self::public_trial_period_dto).
+    pub fn with_public_trial_period_dto(mut self, value: PublicTrialPeriodDto) -> Self {
+        self.public_trial_period_dto = Some(value);
+        self
+    }
+
+    /// Sets [`term`](Self::term).
+    pub fn with_term(mut self, value: TermInformationDto) -> Self {
+        self.term = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleModuleDtoPaymentFrequencyType {
+    NonRecurring,
+    Recurring,
+    MonthDay,
+    TermBased,
+    Free,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleModuleDtoPaymentFrequencyType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NON_RECURRING",
+        "RECURRING",
+        "MONTH_DAY",
+        "TERM_BASED",
+        "FREE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NonRecurring => "NON_RECURRING",
+            Self::Recurring => "RECURRING",
+            Self::MonthDay => "MONTH_DAY",
+            Self::TermBased => "TERM_BASED",
+            Self::Free => "FREE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NON_RECURRING" => Self::NonRecurring,
+            "RECURRING" => Self::Recurring,
+            "MONTH_DAY" => Self::MonthDay,
+            "TERM_BASED" => Self::TermBased,
+            "FREE" => Self::Free,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+/// is set in combination with RECURRING type
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiRateBundleTermDto {
+    /// A list of age-based price adjustments for this term. Deprecated, use "paymentFrequencyDto.ageBasedAdjustmentDtos" instead.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_based_adjustment_dtos: Option<Vec<AgeBasedAdjustmentDto>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancelation_strategy: Option<ConnectApiRateBundleTermDtoCancelationStrategy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_period: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_period_unit: Option<
+        ConnectApiRateBundleTermDtoCancellationPeriodUnit,
+    >,
+    /// This contract start date of use will be used if none will be send, but can be overridden
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_start_date_of_use: Option<rt::chrono::NaiveDate>,
+    /// Contains the total amount to be paid during the initial runtime of the contract and the average amounts per month and per the rate's payment frequency (e.g. 1 week)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_volume_information: Option<ContractVolumeDto>,
+    /// This contract start will be used if none will be send, but can be overridden
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_contract_start_date: Option<rt::chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_cancellation_period: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_cancellation_period_unit: Option<
+        ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_fixed_term: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_fixed_term_unit: Option<
+        ConnectApiRateBundleTermDtoExtensionFixedTermUnit,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_type: Option<ConnectApiRateBundleTermDtoExtensionType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flat_fees: Option<Vec<ConnectApiRateBundleTermFlatFeeDto>>,
+    /// Id of current data block. See name field parameter or name of Dto!
+    pub id: i64,
+    /// Optional modules additionally payable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optional_modules: Option<Vec<ConnectApiRateBundleModuleDto>>,
+    /// The payment frequency of this term
+    pub payment_frequency_dto: ConnectApiPaymentFrequencyDto,
+    /// Deprecated, use "paymentFrequencyDto.type" instead.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_type: Option<ConnectApiRateBundleTermDtoPaymentFrequencyType>,
+    /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.termUnit" instead.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_unit: Option<ConnectApiRateBundleTermDtoPaymentFrequencyUnit>,
+    /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.term" instead.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_value: Option<i32>,
+    /// Deprecated, use "paymentFrequencyDto.money.amount" instead.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    /// A list of price adjustment rules which applies to this term. Like a 5% raise every 6 months
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_adjustment_rules: Option<Vec<PublicApiTermAdjustmentRuleDto>>,
+    /// The new price after minimum contract duration. Null if not configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_after_extension: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_bonus_periods: Option<Vec<ConnectApiRateBonusPeriodDto>>,
+    /// price for the first period of the contract, if the term has bonus period at the beginning of the contract then it is equal to 0, otherwise is equal to term price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_start_price: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subsequent_rate_dto: Option<ConnectApiRateBundleDto>,
+    pub term: TermDto,
+    /// Deprecated, use "term.termUnit" instead.
+    #[deprecated]
+    pub term_unit: ConnectApiRateBundleTermDtoTermUnit,
+    /// The new term unit after minimum contract duration. Null if not configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_unit_after_extension: Option<
+        ConnectApiRateBundleTermDtoTermUnitAfterExtension,
+    >,
+    /// Deprecated, use "term.term" instead.
+    #[deprecated]
+    pub term_value: i32,
+    /// The new term value after minimum contract duration. Null if not configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_value_after_extension: Option<i32>,
+    pub term_value_without_bonus_period: i32,
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermDto {
+    /// A value with the fields that have no default (`payment_frequency_dto`, `term`, `term_unit`); set the others with the `with_*` methods.
+    #[allow(deprecated)]
+    pub fn new(
+        payment_frequency_dto: ConnectApiPaymentFrequencyDto,
+        term: TermDto,
+        term_unit: ConnectApiRateBundleTermDtoTermUnit,
+    ) -> Self {
+        Self {
+            age_based_adjustment_dtos: None,
+            cancelation_strategy: None,
+            cancellation_period: None,
+            cancellation_period_unit: None,
+            contract_start_date_of_use: None,
+            contract_volume_information: None,
+            default_contract_start_date: None,
+            extension_cancellation_period: None,
+            extension_cancellation_period_unit: None,
+            extension_fixed_term: None,
+            extension_fixed_term_unit: None,
+            extension_type: None,
+            flat_fees: None,
+            id: Default::default(),
+            optional_modules: None,
+            payment_frequency_dto,
+            payment_frequency_type: None,
+            payment_frequency_unit: None,
+            payment_frequency_value: None,
+            price: None,
+            price_adjustment_rules: None,
+            price_after_extension: None,
+            rate_bonus_periods: None,
+            rate_start_price: None,
+            subsequent_rate_dto: None,
+            term,
+            term_unit,
+            term_unit_after_extension: None,
+            term_value: Default::default(),
+            term_value_after_extension: None,
+            term_value_without_bonus_period: Default::default(),
+        }
+    }
+
+    /// Sets [`age_based_adjustment_dtos`](Self::age_based_adjustment_dtos).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_age_based_adjustment_dtos(
+        mut self,
+        value: Vec<AgeBasedAdjustmentDto>,
+    ) -> Self {
+        self.age_based_adjustment_dtos = Some(value);
+        self
+    }
+
+    /// Sets [`cancelation_strategy`](Self::cancelation_strategy).
+    pub fn with_cancelation_strategy(
+        mut self,
+        value: ConnectApiRateBundleTermDtoCancelationStrategy,
+    ) -> Self {
+        self.cancelation_strategy = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_period`](Self::cancellation_period).
+    pub fn with_cancellation_period(mut self, value: i32) -> Self {
+        self.cancellation_period = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_period_unit`](Self::cancellation_period_unit).
+    pub fn with_cancellation_period_unit(
+        mut self,
+        value: ConnectApiRateBundleTermDtoCancellationPeriodUnit,
+    ) -> Self {
+        self.cancellation_period_unit = Some(value);
+        self
+    }
+
+    /// Sets [`contract_start_date_of_use`](Self::contract_start_date_of_use).
+    pub fn with_contract_start_date_of_use(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
+        self.contract_start_date_of_use = Some(value);
+        self
+    }
+
+    /// Sets [`contract_volume_information`](Self::contract_volume_information).
+    pub fn with_contract_volume_information(mut self, value: ContractVolumeDto) -> Self {
+        self.contract_volume_information = Some(value);
+        self
+    }
+
+    /// Sets [`default_contract_start_date`](Self::default_contract_start_date).
+    pub fn with_default_contract_start_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
+        self.default_contract_start_date = Some(value);
+        self
+    }
+
+    /// Sets [`extension_cancellation_period`](Self::extension_cancellation_period).
+    pub fn with_extension_cancellation_period(mut self, value: i32) -> Self {
+        self.extension_cancellation_period = Some(value);
+        self
+    }
+
+    /// Sets [`extension_cancellation_period_unit`](Self::extension_cancellation_period_unit).
+    pub fn with_extension_cancellation_period_unit(
+        mut self,
+        value: ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit,
+    ) -> Self {
+        self.extension_cancellation_period_unit = Some(value);
+        self
+    }
+
+    /// Sets [`extension_fixed_term`](Self::extension_fixed_term).
+    pub fn with_extension_fixed_term(mut self, value: i32) -> Self {
+        self.extension_fixed_term = Some(value);
+        self
+    }
+
+    /// Sets [`extension_fixed_term_unit`](Self::extension_fixed_term_unit).
+    pub fn with_extension_fixed_term_unit(
+        mut self,
+        value: ConnectApiRateBundleTermDtoExtensionFixedTermUnit,
+    ) -> Self {
+        self.extension_fixed_term_unit = Some(value);
+        self
+    }
+
+    /// Sets [`extension_type`](Self::extension_type).
+    pub fn with_extension_type(
+        mut self,
+        value: ConnectApiRateBundleTermDtoExtensionType,
+    ) -> Self {
+        self.extension_type = Some(value);
+        self
+    }
+
+    /// Sets [`flat_fees`](Self::flat_fees).
+    pub fn with_flat_fees(
+        mut self,
+        value: Vec<ConnectApiRateBundleTermFlatFeeDto>,
+    ) -> Self {
+        self.flat_fees = Some(value);
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`optional_modules`](Self::optional_modules).
+    pub fn with_optional_modules(
+        mut self,
+        value: Vec<ConnectApiRateBundleModuleDto>,
+    ) -> Self {
+        self.optional_modules = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency_type`](Self::payment_frequency_type).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_payment_frequency_type(
+        mut self,
+        value: ConnectApiRateBundleTermDtoPaymentFrequencyType,
+    ) -> Self {
+        self.payment_frequency_type = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency_unit`](Self::payment_frequency_unit).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_payment_frequency_unit(
+        mut self,
+        value: ConnectApiRateBundleTermDtoPaymentFrequencyUnit,
+    ) -> Self {
+        self.payment_frequency_unit = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency_value`](Self::payment_frequency_value).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_payment_frequency_value(mut self, value: i32) -> Self {
+        self.payment_frequency_value = Some(value);
+        self
+    }
+
+    /// Sets [`price`](Self::price).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_price(mut self, value: f64) -> Self {
+        self.price = Some(value);
+        self
+    }
+
+    /// Sets [`price_adjustment_rules`](Self::price_adjustment_rules).
+    pub fn with_price_adjustment_rules(
+        mut self,
+        value: Vec<PublicApiTermAdjustmentRuleDto>,
+    ) -> Self {
+        self.price_adjustment_rules = Some(value);
+        self
+    }
+
+    /// Sets [`price_after_extension`](Self::price_after_extension).
+    pub fn with_price_after_extension(mut self, value: f64) -> Self {
+        self.price_after_extension = Some(value);
+        self
+    }
+
+    /// Sets [`rate_bonus_periods`](Self::rate_bonus_periods).
+    pub fn with_rate_bonus_periods(
+        mut self,
+        value: Vec<ConnectApiRateBonusPeriodDto>,
+    ) -> Self {
+        self.rate_bonus_periods = Some(value);
+        self
+    }
+
+    /// Sets [`rate_start_price`](Self::rate_start_price).
+    pub fn with_rate_start_price(mut self, value: f64) -> Self {
+        self.rate_start_price = Some(value);
+        self
+    }
+
+    /// Sets [`subsequent_rate_dto`](Self::subsequent_rate_dto).
+    pub fn with_subsequent_rate_dto(mut self, value: ConnectApiRateBundleDto) -> Self {
+        self.subsequent_rate_dto = Some(value);
+        self
+    }
+
+    /// Sets [`term_unit_after_extension`](Self::term_unit_after_extension).
+    pub fn with_term_unit_after_extension(
+        mut self,
+        value: ConnectApiRateBundleTermDtoTermUnitAfterExtension,
+    ) -> Self {
+        self.term_unit_after_extension = Some(value);
+        self
+    }
+
+    /// Sets [`term_value`](Self::term_value).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_term_value(mut self, value: i32) -> Self {
+        self.term_value = value;
+        self
+    }
+
+    /// Sets [`term_value_after_extension`](Self::term_value_after_extension).
+    pub fn with_term_value_after_extension(mut self, value: i32) -> Self {
+        self.term_value_after_extension = Some(value);
+        self
+    }
+
+    /// Sets [`term_value_without_bonus_period`](Self::term_value_without_bonus_period).
+    pub fn with_term_value_without_bonus_period(mut self, value: i32) -> Self {
+        self.term_value_without_bonus_period = value;
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleTermDtoCancelationStrategy {
+    Term,
+    ReceiptDate,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermDtoCancelationStrategy {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["TERM", "RECEIPT_DATE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Term => "TERM",
+            Self::ReceiptDate => "RECEIPT_DATE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleTermDtoCancelationStrategy {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "TERM" => Self::Term,
+            "RECEIPT_DATE" => Self::ReceiptDate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleTermDtoCancelationStrategy {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleTermDtoCancelationStrategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleTermDtoCancelationStrategy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoCancelationStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleTermDtoCancellationPeriodUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermDtoCancellationPeriodUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleTermDtoExtensionType {
+    None,
+    TermExtension,
+    SubsequentRateDetail,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermDtoExtensionType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::TermExtension => "TERM_EXTENSION",
+            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "TERM_EXTENSION" => Self::TermExtension,
+            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleTermDtoExtensionType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleTermDtoExtensionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+/// Deprecated, use "paymentFrequencyDto.type" instead.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleTermDtoPaymentFrequencyType {
+    NonRecurring,
+    Recurring,
+    MonthDay,
+    TermBased,
+    Free,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermDtoPaymentFrequencyType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NON_RECURRING",
+        "RECURRING",
+        "MONTH_DAY",
+        "TERM_BASED",
+        "FREE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NonRecurring => "NON_RECURRING",
+            Self::Recurring => "RECURRING",
+            Self::MonthDay => "MONTH_DAY",
+            Self::TermBased => "TERM_BASED",
+            Self::Free => "FREE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleTermDtoPaymentFrequencyType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NON_RECURRING" => Self::NonRecurring,
+            "RECURRING" => Self::Recurring,
+            "MONTH_DAY" => Self::MonthDay,
+            "TERM_BASED" => Self::TermBased,
+            "FREE" => Self::Free,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleTermDtoPaymentFrequencyType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleTermDtoPaymentFrequencyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleTermDtoPaymentFrequencyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoPaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+/// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.termUnit" instead.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+/// Deprecated, use "term.termUnit" instead.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleTermDtoTermUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermDtoTermUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleTermDtoTermUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleTermDtoTermUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleTermDtoTermUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleTermDtoTermUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+/// The new term unit after minimum contract duration. Null if not configured.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleTermDtoTermUnitAfterExtension {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermDtoTermUnitAfterExtension {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiRateBundleTermFlatFeeDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_booking_delay_unit: Option<
+        ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_booking_delay_value: Option<i32>,
+    pub identifier: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_starter_package: Option<bool>,
+    pub name: String,
+    pub paid_time_period_calculation_type: ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType,
+    /// Additional details of payment frequency. Deprecated, formatting should be handled on the client side using information from "paymentFrequencyDto"
+    ///
+    /// Example: `"One time on 01.01, Every 01.01., etc."`
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency: Option<String>,
+    /// Payment frequency information
+    pub payment_frequency_dto: ConnectApiPaymentFrequencyDto,
+    pub payment_frequency_id: i64,
+    /// Deprecated, use "paymentFrequencyDto.type" instead
+    #[deprecated]
+    pub payment_frequency_type: ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType,
+    /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.termUnit" instead.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_unit: Option<
+        ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit,
+    >,
+    /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.term" instead.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_frequency_value: Option<i32>,
+    /// Deprecated, use "paymentFrequencyDto.money.amount" instead
+    #[deprecated]
+    pub price: f64,
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermFlatFeeDto {
+    /// A value with the fields that have no default (`paid_time_period_calculation_type`, `payment_frequency_dto`, `payment_frequency_type`); set the others with the `with_*` methods.
+    #[allow(deprecated)]
+    pub fn new(
+        paid_time_period_calculation_type: ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType,
+        payment_frequency_dto: ConnectApiPaymentFrequencyDto,
+        payment_frequency_type: ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType,
+    ) -> Self {
+        Self {
+            first_booking_delay_unit: None,
+            first_booking_delay_value: None,
+            identifier: Default::default(),
+            is_starter_package: None,
+            name: Default::default(),
+            paid_time_period_calculation_type,
+            payment_frequency: None,
+            payment_frequency_dto,
+            payment_frequency_id: Default::default(),
+            payment_frequency_type,
+            payment_frequency_unit: None,
+            payment_frequency_value: None,
+            price: Default::default(),
+        }
+    }
+
+    /// Sets [`first_booking_delay_unit`](Self::first_booking_delay_unit).
+    pub fn with_first_booking_delay_unit(
+        mut self,
+        value: ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit,
+    ) -> Self {
+        self.first_booking_delay_unit = Some(value);
+        self
+    }
+
+    /// Sets [`first_booking_delay_value`](Self::first_booking_delay_value).
+    pub fn with_first_booking_delay_value(mut self, value: i32) -> Self {
+        self.first_booking_delay_value = Some(value);
+        self
+    }
+
+    /// Sets [`identifier`](Self::identifier).
+    pub fn with_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier = value.into();
+        self
+    }
+
+    /// Sets [`is_starter_package`](Self::is_starter_package).
+    pub fn with_is_starter_package(mut self, value: bool) -> Self {
+        self.is_starter_package = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`payment_frequency`](Self::payment_frequency).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_payment_frequency(mut self, value: impl Into<String>) -> Self {
+        self.payment_frequency = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_frequency_id`](Self::payment_frequency_id).
+    pub fn with_payment_frequency_id(mut self, value: i64) -> Self {
+        self.payment_frequency_id = value;
+        self
+    }
+
+    /// Sets [`payment_frequency_unit`](Self::payment_frequency_unit).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_payment_frequency_unit(
+        mut self,
+        value: ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit,
+    ) -> Self {
+        self.payment_frequency_unit = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency_value`](Self::payment_frequency_value).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_payment_frequency_value(mut self, value: i32) -> Self {
+        self.payment_frequency_value = Some(value);
+        self
+    }
+
+    /// Sets [`price`](Self::price).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_price(mut self, value: f64) -> Self {
+        self.price = value;
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+    ReferenceDate,
+    NormalizationOnCalendarUnit,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReferenceDate => "REFERENCE_DATE",
+            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "REFERENCE_DATE" => Self::ReferenceDate,
+            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr
+for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display
+for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize
+for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+/// Deprecated, use "paymentFrequencyDto.type" instead
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
+    NonRecurring,
+    Recurring,
+    MonthDay,
+    TermBased,
+    Free,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NON_RECURRING",
+        "RECURRING",
+        "MONTH_DAY",
+        "TERM_BASED",
+        "FREE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NonRecurring => "NON_RECURRING",
+            Self::Recurring => "RECURRING",
+            Self::MonthDay => "MONTH_DAY",
+            Self::TermBased => "TERM_BASED",
+            Self::Free => "FREE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NON_RECURRING" => Self::NonRecurring,
+            "RECURRING" => Self::Recurring,
+            "MONTH_DAY" => Self::MonthDay,
+            "TERM_BASED" => Self::TermBased,
+            "FREE" => Self::Free,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+/// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.termUnit" instead.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiRateCodeDto {
+    pub identifier: String,
+    pub name: String,
+}
+
+#[cfg(feature = "contracts")]
+impl ConnectApiRateCodeDto {
+    /// Sets [`identifier`](Self::identifier).
+    pub fn with_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier = value.into();
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "contract-voucher")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiRedeemVoucherDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_start_date: Option<rt::chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_start_preuse_date: Option<rt::chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_dto: Option<ConnectApiCreatePublicCustomerDto>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_unit_id: Option<i64>,
+}
+
+#[cfg(feature = "contract-voucher")]
+impl ConnectApiRedeemVoucherDto {
+    /// Sets [`contract_start_date`](Self::contract_start_date).
+    pub fn with_contract_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.contract_start_date = Some(value);
+        self
+    }
+
+    /// Sets [`contract_start_preuse_date`](Self::contract_start_preuse_date).
+    pub fn with_contract_start_preuse_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
+        self.contract_start_preuse_date = Some(value);
+        self
+    }
+
+    /// Sets [`customer_dto`](Self::customer_dto).
+    pub fn with_customer_dto(
+        mut self,
+        value: ConnectApiCreatePublicCustomerDto,
+    ) -> Self {
+        self.customer_dto = Some(value);
+        self
+    }
+
+    /// Sets [`organization_unit_id`](Self::organization_unit_id).
+    pub fn with_organization_unit_id(mut self, value: i64) -> Self {
+        self.organization_unit_id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "contract-voucher")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiRedeemVoucherResponseDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_number: Option<String>,
+}
+
+#[cfg(feature = "contract-voucher")]
+impl ConnectApiRedeemVoucherResponseDto {
+    /// Sets [`customer_number`](Self::customer_number).
+    pub fn with_customer_number(mut self, value: impl Into<String>) -> Self {
+        self.customer_number = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "referral")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiReferralDto {
+    /// Id of current data block. See name field parameter or name of Dto!
+    pub id: i64,
+    pub type_: String,
+}
+
+#[cfg(feature = "referral")]
+impl ConnectApiReferralDto {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = value.into();
+        self
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiSignableTextBlockDto {
+    /// Optional contract document attachment You should display a download link if this field is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attached_document: Option<ConnectApiDocumentDto>,
+    /// Optional link to external url You should display a link if this field is set with the given title and target url
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attached_external_url_dto: Option<AttachedExternalUrlDto>,
+    /// Indicates the type of attachment for this block: None, file (attachedDocument) or Url (attachedExternalUrlDto)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_type: Option<ConnectApiSignableTextBlockDtoAttachmentType>,
+    /// text block configuration has a signature field. You have the option to show a signature input field and it will be added in the contract document. It is not a required field in magicline. It is up to your implementation if you add this field.
+    pub has_signature: bool,
+    pub id: i64,
+    /// text block configuration contains a confirmation. You are advised to show a check box (or signature if hasSignature=true) in combination with this text block where the user should give his consent.
+    pub is_confirmation_required: bool,
+    /// order in contract document
+    pub order: i32,
+    /// The ID of the associated rate bundle module. Only set if this is a module consent text block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_bundle_module_id: Option<i64>,
+    /// text block contains information about the communication privacy options You are advised to show a matrix with communication settings in combination with this text block.
+    pub show_communication_privacy_options: bool,
+    pub text: String,
+    pub title: String,
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiSignableTextBlockDto {
+    /// Sets [`attached_document`](Self::attached_document).
+    pub fn with_attached_document(mut self, value: ConnectApiDocumentDto) -> Self {
+        self.attached_document = Some(value);
+        self
+    }
+
+    /// Sets [`attached_external_url_dto`](Self::attached_external_url_dto).
+    pub fn with_attached_external_url_dto(
+        mut self,
+        value: AttachedExternalUrlDto,
+    ) -> Self {
+        self.attached_external_url_dto = Some(value);
+        self
+    }
+
+    /// Sets [`attachment_type`](Self::attachment_type).
+    pub fn with_attachment_type(
+        mut self,
+        value: ConnectApiSignableTextBlockDtoAttachmentType,
+    ) -> Self {
+        self.attachment_type = Some(value);
+        self
+    }
+
+    /// Sets [`has_signature`](Self::has_signature).
+    pub fn with_has_signature(mut self, value: bool) -> Self {
+        self.has_signature = value;
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`is_confirmation_required`](Self::is_confirmation_required).
+    pub fn with_is_confirmation_required(mut self, value: bool) -> Self {
+        self.is_confirmation_required = value;
+        self
+    }
+
+    /// Sets [`order`](Self::order).
+    pub fn with_order(mut self, value: i32) -> Self {
+        self.order = value;
+        self
+    }
+
+    /// Sets [`rate_bundle_module_id`](Self::rate_bundle_module_id).
+    pub fn with_rate_bundle_module_id(mut self, value: i64) -> Self {
+        self.rate_bundle_module_id = Some(value);
+        self
+    }
+
+    /// Sets [`show_communication_privacy_options`](Self::show_communication_privacy_options).
+    pub fn with_show_communication_privacy_options(mut self, value: bool) -> Self {
+        self.show_communication_privacy_options = value;
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = value.into();
+        self
+    }
+
+    /// Sets [`title`](Self::title).
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = value.into();
+        self
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+/// Indicates the type of attachment for this block: None, file (attachedDocument) or Url (attachedExternalUrlDto)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiSignableTextBlockDtoAttachmentType {
+    None,
+    File,
+    Url,
+    ContractPdfPreview,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ConnectApiSignableTextBlockDtoAttachmentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "FILE",
+        "URL",
+        "CONTRACT_PDF_PREVIEW",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::File => "FILE",
+            Self::Url => "URL",
+            Self::ContractPdfPreview => "CONTRACT_PDF_PREVIEW",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for ConnectApiSignableTextBlockDtoAttachmentType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "FILE" => Self::File,
+            "URL" => Self::Url,
+            "CONTRACT_PDF_PREVIEW" => Self::ContractPdfPreview,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for ConnectApiSignableTextBlockDtoAttachmentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for ConnectApiSignableTextBlockDtoAttachmentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl serde::Serialize for ConnectApiSignableTextBlockDtoAttachmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de> for ConnectApiSignableTextBlockDtoAttachmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioAddressDto {
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_address_information: Option<String>,
+    /// addition for Turkey
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// addition for Turkey
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city_part: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code_alpha2: Option<String>,
+    /// addition for Turkey
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub door: Option<String>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub house_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal: Option<String>,
+    /// addition for southern Europe/US countries (e.g. Madrid, California)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// addition for US (e.g. CA for California)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_code: Option<String>,
+    /// addition for Turkey
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_street: Option<String>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stairway: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_addition: Option<String>,
+    /// addition for Spain
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_block: Option<String>,
+    /// addition for Spain (e.g. calle)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip_code: Option<String>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioAddressDto {
+    /// Sets [`additional_address_information`](Self::additional_address_information).
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.additional_address_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`building_name`](Self::building_name).
+    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
+        self.building_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets [`city_part`](Self::city_part).
+    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
+        self.city_part = Some(value.into());
+        self
+    }
+
+    /// Sets [`country_code`](Self::country_code).
+    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`country_code_alpha2`](Self::country_code_alpha2).
+    pub fn with_country_code_alpha2(mut self, value: impl Into<String>) -> Self {
+        self.country_code_alpha2 = Some(value.into());
+        self
+    }
+
+    /// Sets [`district`](Self::district).
+    pub fn with_district(mut self, value: impl Into<String>) -> Self {
+        self.district = Some(value.into());
+        self
+    }
+
+    /// Sets [`door`](Self::door).
+    pub fn with_door(mut self, value: impl Into<String>) -> Self {
+        self.door = Some(value.into());
+        self
+    }
+
+    /// Sets [`floor`](Self::floor).
+    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
+        self.floor = Some(value.into());
+        self
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`latitude`](Self::latitude).
+    pub fn with_latitude(mut self, value: f64) -> Self {
+        self.latitude = Some(value);
+        self
+    }
+
+    /// Sets [`longitude`](Self::longitude).
+    pub fn with_longitude(mut self, value: f64) -> Self {
+        self.longitude = Some(value);
+        self
+    }
+
+    /// Sets [`portal`](Self::portal).
+    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
+        self.portal = Some(value.into());
+        self
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`province_code`](Self::province_code).
+    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
+        self.province_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_street`](Self::second_street).
+    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
+        self.second_street = Some(value.into());
+        self
+    }
+
+    /// Sets [`stairway`](Self::stairway).
+    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
+        self.stairway = Some(value.into());
+        self
+    }
+
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_addition`](Self::street_addition).
+    pub fn with_street_addition(mut self, value: impl Into<String>) -> Self {
+        self.street_addition = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_block`](Self::street_block).
+    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
+        self.street_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_type`](Self::street_type).
+    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
+        self.street_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`zip_code`](Self::zip_code).
+    pub fn with_zip_code(mut self, value: impl Into<String>) -> Self {
+        self.zip_code = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioCommunicationConfigurationDto {
+    /// A list containing all channels. Each channel contains information on whether it is active and / or customer overridable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub communication_channels: Option<Vec<CommunicationChannelDto>>,
+    /// The message category
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_category: Option<MessageCategoryDto>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioCommunicationConfigurationDto {
+    /// Sets [`communication_channels`](Self::communication_channels).
+    pub fn with_communication_channels(
+        mut self,
+        value: Vec<CommunicationChannelDto>,
+    ) -> Self {
+        self.communication_channels = Some(value);
+        self
+    }
+
+    /// Sets [`message_category`](Self::message_category).
+    pub fn with_message_category(mut self, value: MessageCategoryDto) -> Self {
+        self.message_category = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDetailsDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<ConnectApiStudioAddressDto>,
+    /// Legal Links configured on the Operating Company currently active on the Studio
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub central_legal_links: Option<Vec<CentralLegalLinkDto>>,
+    /// Studio is either fully closed, or temporarily closed from this date on. It is up to the studio owner to decide how to interpret this value on his website.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closing_date: Option<rt::chrono::NaiveDate>,
+    /// Studio currency code
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<ConnectApiStudioDetailsDtoCurrencyCode>,
+    /// The Studios default Locale
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_locale: Option<String>,
+    /// Does this studio has contract offers for online sign up
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_rate_bundles: Option<bool>,
+    /// Id of current data block. See name field parameter or name of Dto!
+    pub id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master_studio_id: Option<i64>,
+    /// If this value is set, inform the customer about a delayed contract start. Send start date with min value of openingDate!
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_date: Option<rt::chrono::NaiveDate>,
+    /// List of day ranges with openingHours, dayOfWeek 1 = MONDAY, dayOfWeek 7 = SUNDAY. Might be one range 1 - 7 if openingHours does not differ from day to day or multiple ranges like 1-5 and 6-7 if the studio has different opening hours on week days and weekends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_hours: Option<Vec<StudioAvailabilityDto>>,
+    /// Whether the studio has an active referral program configuration
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_program_active: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studio_email: Option<String>,
+    pub studio_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studio_phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studio_tags: Option<Vec<ConnectApiStudioTagDto>>,
+    /// Has this studio trial session configured for online booking of slots
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_session_bookable: Option<bool>,
+    /// List of day range and timeframe where trial session can be booked, dayOfWeek 1 = MONDAY, dayOfWeek 7 = SUNDAY.Might be one range 1 - 7 if trialSessionHours does not differ from day to day or multiple ranges like 1-5 and 6-7 if the studio has different trialSessionHours on week days and weekends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_session_hours: Option<Vec<StudioAvailabilityDto>>,
+    /// Name of the trial session benefit which you can book appointments for
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_session_name: Option<String>,
+    /// Timezone of the studios location
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone_id: Option<ConnectApiStudioDetailsDtoZoneId>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDto {
+    /// Sets [`address`](Self::address).
+    pub fn with_address(mut self, value: ConnectApiStudioAddressDto) -> Self {
+        self.address = Some(value);
+        self
+    }
+
+    /// Sets [`central_legal_links`](Self::central_legal_links).
+    pub fn with_central_legal_links(mut self, value: Vec<CentralLegalLinkDto>) -> Self {
+        self.central_legal_links = Some(value);
+        self
+    }
+
+    /// Sets [`closing_date`](Self::closing_date).
+    pub fn with_closing_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.closing_date = Some(value);
+        self
+    }
+
+    /// Sets [`currency_code`](Self::currency_code).
+    pub fn with_currency_code(
+        mut self,
+        value: ConnectApiStudioDetailsDtoCurrencyCode,
+    ) -> Self {
+        self.currency_code = Some(value);
+        self
+    }
+
+    /// Sets [`default_locale`](Self::default_locale).
+    pub fn with_default_locale(mut self, value: impl Into<String>) -> Self {
+        self.default_locale = Some(value.into());
+        self
+    }
+
+    /// Sets [`has_rate_bundles`](Self::has_rate_bundles).
+    pub fn with_has_rate_bundles(mut self, value: bool) -> Self {
+        self.has_rate_bundles = Some(value);
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`master_studio_id`](Self::master_studio_id).
+    pub fn with_master_studio_id(mut self, value: i64) -> Self {
+        self.master_studio_id = Some(value);
+        self
+    }
+
+    /// Sets [`opening_date`](Self::opening_date).
+    pub fn with_opening_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.opening_date = Some(value);
+        self
+    }
+
+    /// Sets [`opening_hours`](Self::opening_hours).
+    pub fn with_opening_hours(mut self, value: Vec<StudioAvailabilityDto>) -> Self {
+        self.opening_hours = Some(value);
+        self
+    }
+
+    /// Sets [`referral_program_active`](Self::referral_program_active).
+    pub fn with_referral_program_active(mut self, value: bool) -> Self {
+        self.referral_program_active = Some(value);
+        self
+    }
+
+    /// Sets [`studio_email`](Self::studio_email).
+    pub fn with_studio_email(mut self, value: impl Into<String>) -> Self {
+        self.studio_email = Some(value.into());
+        self
+    }
+
+    /// Sets [`studio_name`](Self::studio_name).
+    pub fn with_studio_name(mut self, value: impl Into<String>) -> Self {
+        self.studio_name = value.into();
+        self
+    }
+
+    /// Sets [`studio_phone`](Self::studio_phone).
+    pub fn with_studio_phone(mut self, value: impl Into<String>) -> Self {
+        self.studio_phone = Some(value.into());
+        self
+    }
+
+    /// Sets [`studio_tags`](Self::studio_tags).
+    pub fn with_studio_tags(mut self, value: Vec<ConnectApiStudioTagDto>) -> Self {
+        self.studio_tags = Some(value);
+        self
+    }
+
+    /// Sets [`trial_session_bookable`](Self::trial_session_bookable).
+    pub fn with_trial_session_bookable(mut self, value: bool) -> Self {
+        self.trial_session_bookable = Some(value);
+        self
+    }
+
+    /// Sets [`trial_session_hours`](Self::trial_session_hours).
+    pub fn with_trial_session_hours(
+        mut self,
+        value: Vec<StudioAvailabilityDto>,
+    ) -> Self {
+        self.trial_session_hours = Some(value);
+        self
+    }
+
+    /// Sets [`trial_session_name`](Self::trial_session_name).
+    pub fn with_trial_session_name(mut self, value: impl Into<String>) -> Self {
+        self.trial_session_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`zone_id`](Self::zone_id).
+    pub fn with_zone_id(mut self, value: ConnectApiStudioDetailsDtoZoneId) -> Self {
+        self.zone_id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
 /// Studio currency code
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CurrencyCode {
+#[non_exhaustive]
+pub enum ConnectApiStudioDetailsDtoCurrencyCode {
     Undefined,
     Aed,
     Afn,
@@ -5084,8 +16240,8 @@ pub enum CurrencyCode {
     Unknown(String),
 }
 
-#[cfg(any(feature = "contracts", feature = "previews", feature = "studios"))]
-impl CurrencyCode {
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoCurrencyCode {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "UNDEFINED",
@@ -5475,8 +16631,8 @@ impl CurrencyCode {
     }
 }
 
-#[cfg(any(feature = "contracts", feature = "previews", feature = "studios"))]
-impl rt::StringEnum for CurrencyCode {
+#[cfg(feature = "studios")]
+impl rt::StringEnum for ConnectApiStudioDetailsDtoCurrencyCode {
     fn from_wire(value: &str) -> Self {
         match value {
             "UNDEFINED" => Self::Undefined,
@@ -5674,8 +16830,8 @@ impl rt::StringEnum for CurrencyCode {
     }
 }
 
-#[cfg(any(feature = "contracts", feature = "previews", feature = "studios"))]
-impl std::str::FromStr for CurrencyCode {
+#[cfg(feature = "studios")]
+impl std::str::FromStr for ConnectApiStudioDetailsDtoCurrencyCode {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -5685,22 +16841,22 @@ impl std::str::FromStr for CurrencyCode {
     }
 }
 
-#[cfg(any(feature = "contracts", feature = "previews", feature = "studios"))]
-impl std::fmt::Display for CurrencyCode {
+#[cfg(feature = "studios")]
+impl std::fmt::Display for ConnectApiStudioDetailsDtoCurrencyCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "contracts", feature = "previews", feature = "studios"))]
-impl serde::Serialize for CurrencyCode {
+#[cfg(feature = "studios")]
+impl serde::Serialize for ConnectApiStudioDetailsDtoCurrencyCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(feature = "contracts", feature = "previews", feature = "studios"))]
-impl<'de> serde::Deserialize<'de> for CurrencyCode {
+#[cfg(feature = "studios")]
+impl<'de> serde::Deserialize<'de> for ConnectApiStudioDetailsDtoCurrencyCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5708,25 +16864,189 @@ impl<'de> serde::Deserialize<'de> for CurrencyCode {
     }
 }
 
-#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+#[cfg(feature = "studios")]
+/// Timezone of the studios location
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
-pub struct CustomerCommunicationPreferencesData {
+pub struct ConnectApiStudioDetailsDtoZoneId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_communication_channels: Option<
-        Vec<CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem>,
-    >,
+    pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_category_id: Option<i64>,
+    pub rules: Option<ConnectApiStudioDetailsDtoZoneIdRules>,
 }
 
-#[cfg(any(feature = "leads", feature = "trial-sessions"))]
-/// The same values as [`CommunicationChannel`].
-pub type CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem = CommunicationChannel;
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoZoneId {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`rules`](Self::rules).
+    pub fn with_rules(mut self, value: ConnectApiStudioDetailsDtoZoneIdRules) -> Self {
+        self.rules = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDetailsDtoZoneIdRules {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_offset: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transition_rules: Option<
+        Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transitions: Option<Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem>>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoZoneIdRules {
+    /// Sets [`fixed_offset`](Self::fixed_offset).
+    pub fn with_fixed_offset(mut self, value: bool) -> Self {
+        self.fixed_offset = Some(value);
+        self
+    }
+
+    /// Sets [`transition_rules`](Self::transition_rules).
+    pub fn with_transition_rules(
+        mut self,
+        value: Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem>,
+    ) -> Self {
+        self.transition_rules = Some(value);
+        self
+    }
+
+    /// Sets [`transitions`](Self::transitions).
+    pub fn with_transitions(
+        mut self,
+        value: Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem>,
+    ) -> Self {
+        self.transitions = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_of_month_indicator: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_of_week: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_time: Option<LocalTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub midnight_end_of_day: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_after: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_before: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard_offset: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_definition: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition,
+    >,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem {
+    /// Sets [`day_of_month_indicator`](Self::day_of_month_indicator).
+    pub fn with_day_of_month_indicator(mut self, value: i32) -> Self {
+        self.day_of_month_indicator = Some(value);
+        self
+    }
+
+    /// Sets [`day_of_week`](Self::day_of_week).
+    pub fn with_day_of_week(
+        mut self,
+        value: ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek,
+    ) -> Self {
+        self.day_of_week = Some(value);
+        self
+    }
+
+    /// Sets [`local_time`](Self::local_time).
+    pub fn with_local_time(mut self, value: LocalTime) -> Self {
+        self.local_time = Some(value);
+        self
+    }
+
+    /// Sets [`midnight_end_of_day`](Self::midnight_end_of_day).
+    pub fn with_midnight_end_of_day(mut self, value: bool) -> Self {
+        self.midnight_end_of_day = Some(value);
+        self
+    }
+
+    /// Sets [`month`](Self::month).
+    pub fn with_month(
+        mut self,
+        value: ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth,
+    ) -> Self {
+        self.month = Some(value);
+        self
+    }
+
+    /// Sets [`offset_after`](Self::offset_after).
+    pub fn with_offset_after(
+        mut self,
+        value: ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter,
+    ) -> Self {
+        self.offset_after = Some(value);
+        self
+    }
+
+    /// Sets [`offset_before`](Self::offset_before).
+    pub fn with_offset_before(
+        mut self,
+        value: ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore,
+    ) -> Self {
+        self.offset_before = Some(value);
+        self
+    }
+
+    /// Sets [`standard_offset`](Self::standard_offset).
+    pub fn with_standard_offset(
+        mut self,
+        value: ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset,
+    ) -> Self {
+        self.standard_offset = Some(value);
+        self
+    }
+
+    /// Sets [`time_definition`](Self::time_definition).
+    pub fn with_time_definition(
+        mut self,
+        value: ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition,
+    ) -> Self {
+        self.time_definition = Some(value);
+        self
+    }
+}
 
 #[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DayOfWeek {
+#[non_exhaustive]
+pub enum ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     Monday,
     Tuesday,
     Wednesday,
@@ -5739,7 +17059,7 @@ pub enum DayOfWeek {
 }
 
 #[cfg(feature = "studios")]
-impl DayOfWeek {
+impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "MONDAY",
@@ -5772,7 +17092,8 @@ impl DayOfWeek {
 }
 
 #[cfg(feature = "studios")]
-impl rt::StringEnum for DayOfWeek {
+impl rt::StringEnum
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn from_wire(value: &str) -> Self {
         match value {
             "MONDAY" => Self::Monday,
@@ -5792,7 +17113,8 @@ impl rt::StringEnum for DayOfWeek {
 }
 
 #[cfg(feature = "studios")]
-impl std::str::FromStr for DayOfWeek {
+impl std::str::FromStr
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -5803,21 +17125,24 @@ impl std::str::FromStr for DayOfWeek {
 }
 
 #[cfg(feature = "studios")]
-impl std::fmt::Display for DayOfWeek {
+impl std::fmt::Display
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "studios")]
-impl serde::Serialize for DayOfWeek {
+impl serde::Serialize
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "studios")]
-impl<'de> serde::Deserialize<'de> for DayOfWeek {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5825,29 +17150,42 @@ impl<'de> serde::Deserialize<'de> for DayOfWeek {
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentType {
-    IdCard,
-    Passport,
-    DriversLicence,
-    ResidencePermit,
-    NationalIdNumber,
-    Others,
+#[non_exhaustive]
+pub enum ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
+    January,
+    February,
+    March,
+    April,
+    May,
+    June,
+    July,
+    August,
+    September,
+    October,
+    November,
+    December,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl DocumentType {
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "ID_CARD",
-        "PASSPORT",
-        "DRIVERS_LICENCE",
-        "RESIDENCE_PERMIT",
-        "NATIONAL_ID_NUMBER",
-        "OTHERS",
+        "JANUARY",
+        "FEBRUARY",
+        "MARCH",
+        "APRIL",
+        "MAY",
+        "JUNE",
+        "JULY",
+        "AUGUST",
+        "SEPTEMBER",
+        "OCTOBER",
+        "NOVEMBER",
+        "DECEMBER",
     ];
 
     /// Whether the server sent a value this version of the client does not know.
@@ -5858,27 +17196,39 @@ impl DocumentType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::IdCard => "ID_CARD",
-            Self::Passport => "PASSPORT",
-            Self::DriversLicence => "DRIVERS_LICENCE",
-            Self::ResidencePermit => "RESIDENCE_PERMIT",
-            Self::NationalIdNumber => "NATIONAL_ID_NUMBER",
-            Self::Others => "OTHERS",
+            Self::January => "JANUARY",
+            Self::February => "FEBRUARY",
+            Self::March => "MARCH",
+            Self::April => "APRIL",
+            Self::May => "MAY",
+            Self::June => "JUNE",
+            Self::July => "JULY",
+            Self::August => "AUGUST",
+            Self::September => "SEPTEMBER",
+            Self::October => "OCTOBER",
+            Self::November => "NOVEMBER",
+            Self::December => "DECEMBER",
             Self::Unknown(other) => other,
         }
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl rt::StringEnum for DocumentType {
+#[cfg(feature = "studios")]
+impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     fn from_wire(value: &str) -> Self {
         match value {
-            "ID_CARD" => Self::IdCard,
-            "PASSPORT" => Self::Passport,
-            "DRIVERS_LICENCE" => Self::DriversLicence,
-            "RESIDENCE_PERMIT" => Self::ResidencePermit,
-            "NATIONAL_ID_NUMBER" => Self::NationalIdNumber,
-            "OTHERS" => Self::Others,
+            "JANUARY" => Self::January,
+            "FEBRUARY" => Self::February,
+            "MARCH" => Self::March,
+            "APRIL" => Self::April,
+            "MAY" => Self::May,
+            "JUNE" => Self::June,
+            "JULY" => Self::July,
+            "AUGUST" => Self::August,
+            "SEPTEMBER" => Self::September,
+            "OCTOBER" => Self::October,
+            "NOVEMBER" => Self::November,
+            "DECEMBER" => Self::December,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -5888,8 +17238,9 @@ impl rt::StringEnum for DocumentType {
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl std::str::FromStr for DocumentType {
+#[cfg(feature = "studios")]
+impl std::str::FromStr
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -5899,22 +17250,24 @@ impl std::str::FromStr for DocumentType {
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl std::fmt::Display for DocumentType {
+#[cfg(feature = "studios")]
+impl std::fmt::Display
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl serde::Serialize for DocumentType {
+#[cfg(feature = "studios")]
+impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl<'de> serde::Deserialize<'de> for DocumentType {
+#[cfg(feature = "studios")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5922,33 +17275,932 @@ impl<'de> serde::Deserialize<'de> for DocumentType {
     }
 }
 
-#[cfg(feature = "image")]
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
-pub struct DownloadUrlWithObjectKeyDto {
+pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object_key: Option<String>,
+    pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upload_url: Option<String>,
+    pub total_seconds: Option<i32>,
 }
 
-#[cfg(feature = "contracts")]
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`total_seconds`](Self::total_seconds).
+    pub fn with_total_seconds(mut self, value: i32) -> Self {
+        self.total_seconds = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_seconds: Option<i32>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`total_seconds`](Self::total_seconds).
+    pub fn with_total_seconds(mut self, value: i32) -> Self {
+        self.total_seconds = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_seconds: Option<i32>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`total_seconds`](Self::total_seconds).
+    pub fn with_total_seconds(mut self, value: i32) -> Self {
+        self.total_seconds = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExtensionType {
-    None,
-    TermExtension,
-    SubsequentRateDetail,
+#[non_exhaustive]
+pub enum ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+    Utc,
+    Wall,
+    Standard,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
 
-#[cfg(feature = "contracts")]
-impl ExtensionType {
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["UTC", "WALL", "STANDARD"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Utc => "UTC",
+            Self::Wall => "WALL",
+            Self::Standard => "STANDARD",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "studios")]
+impl rt::StringEnum
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "UTC" => Self::Utc,
+            "WALL" => Self::Wall,
+            "STANDARD" => Self::Standard,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::str::FromStr
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::fmt::Display
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "studios")]
+impl serde::Serialize
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_time_after: Option<rt::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_time_before: Option<rt::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDuration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instant: Option<rt::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_after: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_before: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlap: Option<bool>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem {
+    /// Sets [`date_time_after`](Self::date_time_after).
+    pub fn with_date_time_after(mut self, value: rt::DateTime) -> Self {
+        self.date_time_after = Some(value);
+        self
+    }
+
+    /// Sets [`date_time_before`](Self::date_time_before).
+    pub fn with_date_time_before(mut self, value: rt::DateTime) -> Self {
+        self.date_time_before = Some(value);
+        self
+    }
+
+    /// Sets [`duration`](Self::duration).
+    pub fn with_duration(
+        mut self,
+        value: ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDuration,
+    ) -> Self {
+        self.duration = Some(value);
+        self
+    }
+
+    /// Sets [`gap`](Self::gap).
+    pub fn with_gap(mut self, value: bool) -> Self {
+        self.gap = Some(value);
+        self
+    }
+
+    /// Sets [`instant`](Self::instant).
+    pub fn with_instant(mut self, value: rt::DateTime) -> Self {
+        self.instant = Some(value);
+        self
+    }
+
+    /// Sets [`offset_after`](Self::offset_after).
+    pub fn with_offset_after(
+        mut self,
+        value: ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter,
+    ) -> Self {
+        self.offset_after = Some(value);
+        self
+    }
+
+    /// Sets [`offset_before`](Self::offset_before).
+    pub fn with_offset_before(
+        mut self,
+        value: ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore,
+    ) -> Self {
+        self.offset_before = Some(value);
+        self
+    }
+
+    /// Sets [`overlap`](Self::overlap).
+    pub fn with_overlap(mut self, value: bool) -> Self {
+        self.overlap = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDuration {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nano: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negative: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub positive: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<
+        Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zero: Option<bool>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDuration {
+    /// Sets [`nano`](Self::nano).
+    pub fn with_nano(mut self, value: i32) -> Self {
+        self.nano = Some(value);
+        self
+    }
+
+    /// Sets [`negative`](Self::negative).
+    pub fn with_negative(mut self, value: bool) -> Self {
+        self.negative = Some(value);
+        self
+    }
+
+    /// Sets [`positive`](Self::positive).
+    pub fn with_positive(mut self, value: bool) -> Self {
+        self.positive = Some(value);
+        self
+    }
+
+    /// Sets [`seconds`](Self::seconds).
+    pub fn with_seconds(mut self, value: i64) -> Self {
+        self.seconds = Some(value);
+        self
+    }
+
+    /// Sets [`units`](Self::units).
+    pub fn with_units(
+        mut self,
+        value: Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem>,
+    ) -> Self {
+        self.units = Some(value);
+        self
+    }
+
+    /// Sets [`zero`](Self::zero).
+    pub fn with_zero(mut self, value: bool) -> Self {
+        self.zero = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_based: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_estimated: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_based: Option<bool>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem {
+    /// Sets [`date_based`](Self::date_based).
+    pub fn with_date_based(mut self, value: bool) -> Self {
+        self.date_based = Some(value);
+        self
+    }
+
+    /// Sets [`duration_estimated`](Self::duration_estimated).
+    pub fn with_duration_estimated(mut self, value: bool) -> Self {
+        self.duration_estimated = Some(value);
+        self
+    }
+
+    /// Sets [`time_based`](Self::time_based).
+    pub fn with_time_based(mut self, value: bool) -> Self {
+        self.time_based = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_seconds: Option<i32>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`total_seconds`](Self::total_seconds).
+    pub fn with_total_seconds(mut self, value: i32) -> Self {
+        self.total_seconds = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_seconds: Option<i32>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`total_seconds`](Self::total_seconds).
+    pub fn with_total_seconds(mut self, value: i32) -> Self {
+        self.total_seconds = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDtoV2 {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<ConnectApiStudioAddressDto>,
+    /// Studio is either fully closed, or temporarily closed from this date on. It is up to the studio owner to decide how to interpret this value on his website.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closing_date: Option<rt::chrono::NaiveDate>,
+    /// Studio currency code
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_code: Option<ConnectApiStudioDtoV2CurrencyCode>,
+    /// Does this studio has contract offers for online sign up
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_rate_bundles: Option<bool>,
+    /// Id of current data block. See name field parameter or name of Dto!
+    pub id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master_studio_id: Option<i64>,
+    /// If this value is set, inform the customer about a delayed contract start. Send start date with min value of openingDate!
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_date: Option<rt::chrono::NaiveDate>,
+    /// List of day ranges with openingHours, dayOfWeek 1 = MONDAY, dayOfWeek 7 = SUNDAY. Might be one range 1 - 7 if  openingHours does not differ from day to day or multiple ranges like 1-5 and 6-7 if the studio has different opening hours on week days and weekends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_hours: Option<Vec<StudioAvailabilityDto>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studio_email: Option<String>,
+    pub studio_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studio_phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub studio_tags: Option<Vec<ConnectApiStudioTagDto>>,
+    /// Has this studio trial session configured for online booking of slots
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_session_bookable: Option<bool>,
+    /// Name of the trial session benefit which you can book appointments for
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_session_name: Option<String>,
+    /// Timezone of the studios location
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone_id: Option<ConnectApiStudioDtoV2ZoneId>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2 {
+    /// Sets [`address`](Self::address).
+    pub fn with_address(mut self, value: ConnectApiStudioAddressDto) -> Self {
+        self.address = Some(value);
+        self
+    }
+
+    /// Sets [`closing_date`](Self::closing_date).
+    pub fn with_closing_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.closing_date = Some(value);
+        self
+    }
+
+    /// Sets [`currency_code`](Self::currency_code).
+    pub fn with_currency_code(
+        mut self,
+        value: ConnectApiStudioDtoV2CurrencyCode,
+    ) -> Self {
+        self.currency_code = Some(value);
+        self
+    }
+
+    /// Sets [`has_rate_bundles`](Self::has_rate_bundles).
+    pub fn with_has_rate_bundles(mut self, value: bool) -> Self {
+        self.has_rate_bundles = Some(value);
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`master_studio_id`](Self::master_studio_id).
+    pub fn with_master_studio_id(mut self, value: i64) -> Self {
+        self.master_studio_id = Some(value);
+        self
+    }
+
+    /// Sets [`opening_date`](Self::opening_date).
+    pub fn with_opening_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.opening_date = Some(value);
+        self
+    }
+
+    /// Sets [`opening_hours`](Self::opening_hours).
+    pub fn with_opening_hours(mut self, value: Vec<StudioAvailabilityDto>) -> Self {
+        self.opening_hours = Some(value);
+        self
+    }
+
+    /// Sets [`studio_email`](Self::studio_email).
+    pub fn with_studio_email(mut self, value: impl Into<String>) -> Self {
+        self.studio_email = Some(value.into());
+        self
+    }
+
+    /// Sets [`studio_name`](Self::studio_name).
+    pub fn with_studio_name(mut self, value: impl Into<String>) -> Self {
+        self.studio_name = value.into();
+        self
+    }
+
+    /// Sets [`studio_phone`](Self::studio_phone).
+    pub fn with_studio_phone(mut self, value: impl Into<String>) -> Self {
+        self.studio_phone = Some(value.into());
+        self
+    }
+
+    /// Sets [`studio_tags`](Self::studio_tags).
+    pub fn with_studio_tags(mut self, value: Vec<ConnectApiStudioTagDto>) -> Self {
+        self.studio_tags = Some(value);
+        self
+    }
+
+    /// Sets [`trial_session_bookable`](Self::trial_session_bookable).
+    pub fn with_trial_session_bookable(mut self, value: bool) -> Self {
+        self.trial_session_bookable = Some(value);
+        self
+    }
+
+    /// Sets [`trial_session_name`](Self::trial_session_name).
+    pub fn with_trial_session_name(mut self, value: impl Into<String>) -> Self {
+        self.trial_session_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`zone_id`](Self::zone_id).
+    pub fn with_zone_id(mut self, value: ConnectApiStudioDtoV2ZoneId) -> Self {
+        self.zone_id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+/// Studio currency code
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiStudioDtoV2CurrencyCode {
+    Undefined,
+    Aed,
+    Afn,
+    All,
+    Amd,
+    Ang,
+    Aoa,
+    Ars,
+    Aud,
+    Awg,
+    Azn,
+    Bam,
+    Bbd,
+    Bdt,
+    Bgn,
+    Bhd,
+    Bif,
+    Bmd,
+    Bnd,
+    Bob,
+    Bov,
+    Brl,
+    Bsd,
+    Btn,
+    Bwp,
+    Byn,
+    Byr,
+    Bzd,
+    Cad,
+    Cdf,
+    Che,
+    Chf,
+    Chw,
+    Clf,
+    Clp,
+    Cny,
+    Cop,
+    Cou,
+    Crc,
+    Cuc,
+    Cup,
+    Cve,
+    Czk,
+    Djf,
+    Dkk,
+    Dop,
+    Dzd,
+    Egp,
+    Ern,
+    Etb,
+    Eur,
+    Fjd,
+    Fkp,
+    Gbp,
+    Gel,
+    Ghs,
+    Gip,
+    Gmd,
+    Gnf,
+    Gtq,
+    Gyd,
+    Hkd,
+    Hnl,
+    Hrk,
+    Htg,
+    Huf,
+    Idr,
+    Ils,
+    Inr,
+    Iqd,
+    Irr,
+    Isk,
+    Jmd,
+    Jod,
+    Jpy,
+    Kes,
+    Kgs,
+    Khr,
+    Kmf,
+    Kpw,
+    Krw,
+    Kwd,
+    Kyd,
+    Kzt,
+    Lak,
+    Lbp,
+    Lkr,
+    Lrd,
+    Lsl,
+    Ltl,
+    Lyd,
+    Mad,
+    Mdl,
+    Mga,
+    Mkd,
+    Mmk,
+    Mnt,
+    Mop,
+    Mro,
+    Mru,
+    Mur,
+    Mvr,
+    Mwk,
+    Mxn,
+    Mxv,
+    Myr,
+    Mzn,
+    Nad,
+    Ngn,
+    Nio,
+    Nok,
+    Npr,
+    Nzd,
+    Omr,
+    Pab,
+    Pen,
+    Pgk,
+    Php,
+    Pkr,
+    Pln,
+    Pyg,
+    Qar,
+    Ron,
+    Rsd,
+    Rub,
+    Rur,
+    Rwf,
+    Sar,
+    Sbd,
+    Scr,
+    Sdg,
+    Sek,
+    Sgd,
+    Shp,
+    Sll,
+    Sos,
+    Srd,
+    Ssp,
+    Std,
+    Stn,
+    Svc,
+    Syp,
+    Szl,
+    Thb,
+    Tjs,
+    Tmt,
+    Tnd,
+    Top,
+    Try,
+    Ttd,
+    Twd,
+    Tzs,
+    Uah,
+    Ugx,
+    Usd,
+    Usn,
+    Uss,
+    Uyi,
+    Uyu,
+    Uzs,
+    Vef,
+    Ves,
+    Vnd,
+    Vuv,
+    Wst,
+    Xaf,
+    Xag,
+    Xau,
+    Xba,
+    Xbb,
+    Xbc,
+    Xbd,
+    Xcd,
+    Xdr,
+    Xof,
+    Xpd,
+    Xpf,
+    Xpt,
+    Xsu,
+    Xts,
+    Xua,
+    Xxx,
+    Yer,
+    Zar,
+    Zmw,
+    Zwl,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2CurrencyCode {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NONE",
-        "TERM_EXTENSION",
-        "SUBSEQUENT_RATE_DETAIL",
+        "UNDEFINED",
+        "AED",
+        "AFN",
+        "ALL",
+        "AMD",
+        "ANG",
+        "AOA",
+        "ARS",
+        "AUD",
+        "AWG",
+        "AZN",
+        "BAM",
+        "BBD",
+        "BDT",
+        "BGN",
+        "BHD",
+        "BIF",
+        "BMD",
+        "BND",
+        "BOB",
+        "BOV",
+        "BRL",
+        "BSD",
+        "BTN",
+        "BWP",
+        "BYN",
+        "BYR",
+        "BZD",
+        "CAD",
+        "CDF",
+        "CHE",
+        "CHF",
+        "CHW",
+        "CLF",
+        "CLP",
+        "CNY",
+        "COP",
+        "COU",
+        "CRC",
+        "CUC",
+        "CUP",
+        "CVE",
+        "CZK",
+        "DJF",
+        "DKK",
+        "DOP",
+        "DZD",
+        "EGP",
+        "ERN",
+        "ETB",
+        "EUR",
+        "FJD",
+        "FKP",
+        "GBP",
+        "GEL",
+        "GHS",
+        "GIP",
+        "GMD",
+        "GNF",
+        "GTQ",
+        "GYD",
+        "HKD",
+        "HNL",
+        "HRK",
+        "HTG",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "IQD",
+        "IRR",
+        "ISK",
+        "JMD",
+        "JOD",
+        "JPY",
+        "KES",
+        "KGS",
+        "KHR",
+        "KMF",
+        "KPW",
+        "KRW",
+        "KWD",
+        "KYD",
+        "KZT",
+        "LAK",
+        "LBP",
+        "LKR",
+        "LRD",
+        "LSL",
+        "LTL",
+        "LYD",
+        "MAD",
+        "MDL",
+        "MGA",
+        "MKD",
+        "MMK",
+        "MNT",
+        "MOP",
+        "MRO",
+        "MRU",
+        "MUR",
+        "MVR",
+        "MWK",
+        "MXN",
+        "MXV",
+        "MYR",
+        "MZN",
+        "NAD",
+        "NGN",
+        "NIO",
+        "NOK",
+        "NPR",
+        "NZD",
+        "OMR",
+        "PAB",
+        "PEN",
+        "PGK",
+        "PHP",
+        "PKR",
+        "PLN",
+        "PYG",
+        "QAR",
+        "RON",
+        "RSD",
+        "RUB",
+        "RUR",
+        "RWF",
+        "SAR",
+        "SBD",
+        "SCR",
+        "SDG",
+        "SEK",
+        "SGD",
+        "SHP",
+        "SLL",
+        "SOS",
+        "SRD",
+        "SSP",
+        "STD",
+        "STN",
+        "SVC",
+        "SYP",
+        "SZL",
+        "THB",
+        "TJS",
+        "TMT",
+        "TND",
+        "TOP",
+        "TRY",
+        "TTD",
+        "TWD",
+        "TZS",
+        "UAH",
+        "UGX",
+        "USD",
+        "USN",
+        "USS",
+        "UYI",
+        "UYU",
+        "UZS",
+        "VEF",
+        "VES",
+        "VND",
+        "VUV",
+        "WST",
+        "XAF",
+        "XAG",
+        "XAU",
+        "XBA",
+        "XBB",
+        "XBC",
+        "XBD",
+        "XCD",
+        "XDR",
+        "XOF",
+        "XPD",
+        "XPF",
+        "XPT",
+        "XSU",
+        "XTS",
+        "XUA",
+        "XXX",
+        "YER",
+        "ZAR",
+        "ZMW",
+        "ZWL",
     ];
 
     /// Whether the server sent a value this version of the client does not know.
@@ -5959,21 +18211,387 @@ impl ExtensionType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::None => "NONE",
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
+            Self::Undefined => "UNDEFINED",
+            Self::Aed => "AED",
+            Self::Afn => "AFN",
+            Self::All => "ALL",
+            Self::Amd => "AMD",
+            Self::Ang => "ANG",
+            Self::Aoa => "AOA",
+            Self::Ars => "ARS",
+            Self::Aud => "AUD",
+            Self::Awg => "AWG",
+            Self::Azn => "AZN",
+            Self::Bam => "BAM",
+            Self::Bbd => "BBD",
+            Self::Bdt => "BDT",
+            Self::Bgn => "BGN",
+            Self::Bhd => "BHD",
+            Self::Bif => "BIF",
+            Self::Bmd => "BMD",
+            Self::Bnd => "BND",
+            Self::Bob => "BOB",
+            Self::Bov => "BOV",
+            Self::Brl => "BRL",
+            Self::Bsd => "BSD",
+            Self::Btn => "BTN",
+            Self::Bwp => "BWP",
+            Self::Byn => "BYN",
+            Self::Byr => "BYR",
+            Self::Bzd => "BZD",
+            Self::Cad => "CAD",
+            Self::Cdf => "CDF",
+            Self::Che => "CHE",
+            Self::Chf => "CHF",
+            Self::Chw => "CHW",
+            Self::Clf => "CLF",
+            Self::Clp => "CLP",
+            Self::Cny => "CNY",
+            Self::Cop => "COP",
+            Self::Cou => "COU",
+            Self::Crc => "CRC",
+            Self::Cuc => "CUC",
+            Self::Cup => "CUP",
+            Self::Cve => "CVE",
+            Self::Czk => "CZK",
+            Self::Djf => "DJF",
+            Self::Dkk => "DKK",
+            Self::Dop => "DOP",
+            Self::Dzd => "DZD",
+            Self::Egp => "EGP",
+            Self::Ern => "ERN",
+            Self::Etb => "ETB",
+            Self::Eur => "EUR",
+            Self::Fjd => "FJD",
+            Self::Fkp => "FKP",
+            Self::Gbp => "GBP",
+            Self::Gel => "GEL",
+            Self::Ghs => "GHS",
+            Self::Gip => "GIP",
+            Self::Gmd => "GMD",
+            Self::Gnf => "GNF",
+            Self::Gtq => "GTQ",
+            Self::Gyd => "GYD",
+            Self::Hkd => "HKD",
+            Self::Hnl => "HNL",
+            Self::Hrk => "HRK",
+            Self::Htg => "HTG",
+            Self::Huf => "HUF",
+            Self::Idr => "IDR",
+            Self::Ils => "ILS",
+            Self::Inr => "INR",
+            Self::Iqd => "IQD",
+            Self::Irr => "IRR",
+            Self::Isk => "ISK",
+            Self::Jmd => "JMD",
+            Self::Jod => "JOD",
+            Self::Jpy => "JPY",
+            Self::Kes => "KES",
+            Self::Kgs => "KGS",
+            Self::Khr => "KHR",
+            Self::Kmf => "KMF",
+            Self::Kpw => "KPW",
+            Self::Krw => "KRW",
+            Self::Kwd => "KWD",
+            Self::Kyd => "KYD",
+            Self::Kzt => "KZT",
+            Self::Lak => "LAK",
+            Self::Lbp => "LBP",
+            Self::Lkr => "LKR",
+            Self::Lrd => "LRD",
+            Self::Lsl => "LSL",
+            Self::Ltl => "LTL",
+            Self::Lyd => "LYD",
+            Self::Mad => "MAD",
+            Self::Mdl => "MDL",
+            Self::Mga => "MGA",
+            Self::Mkd => "MKD",
+            Self::Mmk => "MMK",
+            Self::Mnt => "MNT",
+            Self::Mop => "MOP",
+            Self::Mro => "MRO",
+            Self::Mru => "MRU",
+            Self::Mur => "MUR",
+            Self::Mvr => "MVR",
+            Self::Mwk => "MWK",
+            Self::Mxn => "MXN",
+            Self::Mxv => "MXV",
+            Self::Myr => "MYR",
+            Self::Mzn => "MZN",
+            Self::Nad => "NAD",
+            Self::Ngn => "NGN",
+            Self::Nio => "NIO",
+            Self::Nok => "NOK",
+            Self::Npr => "NPR",
+            Self::Nzd => "NZD",
+            Self::Omr => "OMR",
+            Self::Pab => "PAB",
+            Self::Pen => "PEN",
+            Self::Pgk => "PGK",
+            Self::Php => "PHP",
+            Self::Pkr => "PKR",
+            Self::Pln => "PLN",
+            Self::Pyg => "PYG",
+            Self::Qar => "QAR",
+            Self::Ron => "RON",
+            Self::Rsd => "RSD",
+            Self::Rub => "RUB",
+            Self::Rur => "RUR",
+            Self::Rwf => "RWF",
+            Self::Sar => "SAR",
+            Self::Sbd => "SBD",
+            Self::Scr => "SCR",
+            Self::Sdg => "SDG",
+            Self::Sek => "SEK",
+            Self::Sgd => "SGD",
+            Self::Shp => "SHP",
+            Self::Sll => "SLL",
+            Self::Sos => "SOS",
+            Self::Srd => "SRD",
+            Self::Ssp => "SSP",
+            Self::Std => "STD",
+            Self::Stn => "STN",
+            Self::Svc => "SVC",
+            Self::Syp => "SYP",
+            Self::Szl => "SZL",
+            Self::Thb => "THB",
+            Self::Tjs => "TJS",
+            Self::Tmt => "TMT",
+            Self::Tnd => "TND",
+            Self::Top => "TOP",
+            Self::Try => "TRY",
+            Self::Ttd => "TTD",
+            Self::Twd => "TWD",
+            Self::Tzs => "TZS",
+            Self::Uah => "UAH",
+            Self::Ugx => "UGX",
+            Self::Usd => "USD",
+            Self::Usn => "USN",
+            Self::Uss => "USS",
+            Self::Uyi => "UYI",
+            Self::Uyu => "UYU",
+            Self::Uzs => "UZS",
+            Self::Vef => "VEF",
+            Self::Ves => "VES",
+            Self::Vnd => "VND",
+            Self::Vuv => "VUV",
+            Self::Wst => "WST",
+            Self::Xaf => "XAF",
+            Self::Xag => "XAG",
+            Self::Xau => "XAU",
+            Self::Xba => "XBA",
+            Self::Xbb => "XBB",
+            Self::Xbc => "XBC",
+            Self::Xbd => "XBD",
+            Self::Xcd => "XCD",
+            Self::Xdr => "XDR",
+            Self::Xof => "XOF",
+            Self::Xpd => "XPD",
+            Self::Xpf => "XPF",
+            Self::Xpt => "XPT",
+            Self::Xsu => "XSU",
+            Self::Xts => "XTS",
+            Self::Xua => "XUA",
+            Self::Xxx => "XXX",
+            Self::Yer => "YER",
+            Self::Zar => "ZAR",
+            Self::Zmw => "ZMW",
+            Self::Zwl => "ZWL",
             Self::Unknown(other) => other,
         }
     }
 }
 
-#[cfg(feature = "contracts")]
-impl rt::StringEnum for ExtensionType {
+#[cfg(feature = "studios")]
+impl rt::StringEnum for ConnectApiStudioDtoV2CurrencyCode {
     fn from_wire(value: &str) -> Self {
         match value {
-            "NONE" => Self::None,
-            "TERM_EXTENSION" => Self::TermExtension,
-            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
+            "UNDEFINED" => Self::Undefined,
+            "AED" => Self::Aed,
+            "AFN" => Self::Afn,
+            "ALL" => Self::All,
+            "AMD" => Self::Amd,
+            "ANG" => Self::Ang,
+            "AOA" => Self::Aoa,
+            "ARS" => Self::Ars,
+            "AUD" => Self::Aud,
+            "AWG" => Self::Awg,
+            "AZN" => Self::Azn,
+            "BAM" => Self::Bam,
+            "BBD" => Self::Bbd,
+            "BDT" => Self::Bdt,
+            "BGN" => Self::Bgn,
+            "BHD" => Self::Bhd,
+            "BIF" => Self::Bif,
+            "BMD" => Self::Bmd,
+            "BND" => Self::Bnd,
+            "BOB" => Self::Bob,
+            "BOV" => Self::Bov,
+            "BRL" => Self::Brl,
+            "BSD" => Self::Bsd,
+            "BTN" => Self::Btn,
+            "BWP" => Self::Bwp,
+            "BYN" => Self::Byn,
+            "BYR" => Self::Byr,
+            "BZD" => Self::Bzd,
+            "CAD" => Self::Cad,
+            "CDF" => Self::Cdf,
+            "CHE" => Self::Che,
+            "CHF" => Self::Chf,
+            "CHW" => Self::Chw,
+            "CLF" => Self::Clf,
+            "CLP" => Self::Clp,
+            "CNY" => Self::Cny,
+            "COP" => Self::Cop,
+            "COU" => Self::Cou,
+            "CRC" => Self::Crc,
+            "CUC" => Self::Cuc,
+            "CUP" => Self::Cup,
+            "CVE" => Self::Cve,
+            "CZK" => Self::Czk,
+            "DJF" => Self::Djf,
+            "DKK" => Self::Dkk,
+            "DOP" => Self::Dop,
+            "DZD" => Self::Dzd,
+            "EGP" => Self::Egp,
+            "ERN" => Self::Ern,
+            "ETB" => Self::Etb,
+            "EUR" => Self::Eur,
+            "FJD" => Self::Fjd,
+            "FKP" => Self::Fkp,
+            "GBP" => Self::Gbp,
+            "GEL" => Self::Gel,
+            "GHS" => Self::Ghs,
+            "GIP" => Self::Gip,
+            "GMD" => Self::Gmd,
+            "GNF" => Self::Gnf,
+            "GTQ" => Self::Gtq,
+            "GYD" => Self::Gyd,
+            "HKD" => Self::Hkd,
+            "HNL" => Self::Hnl,
+            "HRK" => Self::Hrk,
+            "HTG" => Self::Htg,
+            "HUF" => Self::Huf,
+            "IDR" => Self::Idr,
+            "ILS" => Self::Ils,
+            "INR" => Self::Inr,
+            "IQD" => Self::Iqd,
+            "IRR" => Self::Irr,
+            "ISK" => Self::Isk,
+            "JMD" => Self::Jmd,
+            "JOD" => Self::Jod,
+            "JPY" => Self::Jpy,
+            "KES" => Self::Kes,
+            "KGS" => Self::Kgs,
+            "KHR" => Self::Khr,
+            "KMF" => Self::Kmf,
+            "KPW" => Self::Kpw,
+            "KRW" => Self::Krw,
+            "KWD" => Self::Kwd,
+            "KYD" => Self::Kyd,
+            "KZT" => Self::Kzt,
+            "LAK" => Self::Lak,
+            "LBP" => Self::Lbp,
+            "LKR" => Self::Lkr,
+            "LRD" => Self::Lrd,
+            "LSL" => Self::Lsl,
+            "LTL" => Self::Ltl,
+            "LYD" => Self::Lyd,
+            "MAD" => Self::Mad,
+            "MDL" => Self::Mdl,
+            "MGA" => Self::Mga,
+            "MKD" => Self::Mkd,
+            "MMK" => Self::Mmk,
+            "MNT" => Self::Mnt,
+            "MOP" => Self::Mop,
+            "MRO" => Self::Mro,
+            "MRU" => Self::Mru,
+            "MUR" => Self::Mur,
+            "MVR" => Self::Mvr,
+            "MWK" => Self::Mwk,
+            "MXN" => Self::Mxn,
+            "MXV" => Self::Mxv,
+            "MYR" => Self::Myr,
+            "MZN" => Self::Mzn,
+            "NAD" => Self::Nad,
+            "NGN" => Self::Ngn,
+            "NIO" => Self::Nio,
+            "NOK" => Self::Nok,
+            "NPR" => Self::Npr,
+            "NZD" => Self::Nzd,
+            "OMR" => Self::Omr,
+            "PAB" => Self::Pab,
+            "PEN" => Self::Pen,
+            "PGK" => Self::Pgk,
+            "PHP" => Self::Php,
+            "PKR" => Self::Pkr,
+            "PLN" => Self::Pln,
+            "PYG" => Self::Pyg,
+            "QAR" => Self::Qar,
+            "RON" => Self::Ron,
+            "RSD" => Self::Rsd,
+            "RUB" => Self::Rub,
+            "RUR" => Self::Rur,
+            "RWF" => Self::Rwf,
+            "SAR" => Self::Sar,
+            "SBD" => Self::Sbd,
+            "SCR" => Self::Scr,
+            "SDG" => Self::Sdg,
+            "SEK" => Self::Sek,
+            "SGD" => Self::Sgd,
+            "SHP" => Self::Shp,
+            "SLL" => Self::Sll,
+            "SOS" => Self::Sos,
+            "SRD" => Self::Srd,
+            "SSP" => Self::Ssp,
+            "STD" => Self::Std,
+            "STN" => Self::Stn,
+            "SVC" => Self::Svc,
+            "SYP" => Self::Syp,
+            "SZL" => Self::Szl,
+            "THB" => Self::Thb,
+            "TJS" => Self::Tjs,
+            "TMT" => Self::Tmt,
+            "TND" => Self::Tnd,
+            "TOP" => Self::Top,
+            "TRY" => Self::Try,
+            "TTD" => Self::Ttd,
+            "TWD" => Self::Twd,
+            "TZS" => Self::Tzs,
+            "UAH" => Self::Uah,
+            "UGX" => Self::Ugx,
+            "USD" => Self::Usd,
+            "USN" => Self::Usn,
+            "USS" => Self::Uss,
+            "UYI" => Self::Uyi,
+            "UYU" => Self::Uyu,
+            "UZS" => Self::Uzs,
+            "VEF" => Self::Vef,
+            "VES" => Self::Ves,
+            "VND" => Self::Vnd,
+            "VUV" => Self::Vuv,
+            "WST" => Self::Wst,
+            "XAF" => Self::Xaf,
+            "XAG" => Self::Xag,
+            "XAU" => Self::Xau,
+            "XBA" => Self::Xba,
+            "XBB" => Self::Xbb,
+            "XBC" => Self::Xbc,
+            "XBD" => Self::Xbd,
+            "XCD" => Self::Xcd,
+            "XDR" => Self::Xdr,
+            "XOF" => Self::Xof,
+            "XPD" => Self::Xpd,
+            "XPF" => Self::Xpf,
+            "XPT" => Self::Xpt,
+            "XSU" => Self::Xsu,
+            "XTS" => Self::Xts,
+            "XUA" => Self::Xua,
+            "XXX" => Self::Xxx,
+            "YER" => Self::Yer,
+            "ZAR" => Self::Zar,
+            "ZMW" => Self::Zmw,
+            "ZWL" => Self::Zwl,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -5983,8 +18601,8 @@ impl rt::StringEnum for ExtensionType {
     }
 }
 
-#[cfg(feature = "contracts")]
-impl std::str::FromStr for ExtensionType {
+#[cfg(feature = "studios")]
+impl std::str::FromStr for ConnectApiStudioDtoV2CurrencyCode {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -5994,22 +18612,22 @@ impl std::str::FromStr for ExtensionType {
     }
 }
 
-#[cfg(feature = "contracts")]
-impl std::fmt::Display for ExtensionType {
+#[cfg(feature = "studios")]
+impl std::fmt::Display for ConnectApiStudioDtoV2CurrencyCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "contracts")]
-impl serde::Serialize for ExtensionType {
+#[cfg(feature = "studios")]
+impl serde::Serialize for ConnectApiStudioDtoV2CurrencyCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for ExtensionType {
+#[cfg(feature = "studios")]
+impl<'de> serde::Deserialize<'de> for ConnectApiStudioDtoV2CurrencyCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6017,19 +18635,2087 @@ impl<'de> serde::Deserialize<'de> for ExtensionType {
     }
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
+#[cfg(feature = "studios")]
+/// Timezone of the studios location
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDtoV2ZoneId {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<ConnectApiStudioDtoV2ZoneIdRules>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneId {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`rules`](Self::rules).
+    pub fn with_rules(mut self, value: ConnectApiStudioDtoV2ZoneIdRules) -> Self {
+        self.rules = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDtoV2ZoneIdRules {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_offset: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transition_rules: Option<
+        Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transitions: Option<Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem>>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneIdRules {
+    /// Sets [`fixed_offset`](Self::fixed_offset).
+    pub fn with_fixed_offset(mut self, value: bool) -> Self {
+        self.fixed_offset = Some(value);
+        self
+    }
+
+    /// Sets [`transition_rules`](Self::transition_rules).
+    pub fn with_transition_rules(
+        mut self,
+        value: Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem>,
+    ) -> Self {
+        self.transition_rules = Some(value);
+        self
+    }
+
+    /// Sets [`transitions`](Self::transitions).
+    pub fn with_transitions(
+        mut self,
+        value: Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem>,
+    ) -> Self {
+        self.transitions = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_of_month_indicator: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day_of_week: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_time: Option<LocalTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub midnight_end_of_day: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_after: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_before: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard_offset: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_definition: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition,
+    >,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem {
+    /// Sets [`day_of_month_indicator`](Self::day_of_month_indicator).
+    pub fn with_day_of_month_indicator(mut self, value: i32) -> Self {
+        self.day_of_month_indicator = Some(value);
+        self
+    }
+
+    /// Sets [`day_of_week`](Self::day_of_week).
+    pub fn with_day_of_week(
+        mut self,
+        value: ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek,
+    ) -> Self {
+        self.day_of_week = Some(value);
+        self
+    }
+
+    /// Sets [`local_time`](Self::local_time).
+    pub fn with_local_time(mut self, value: LocalTime) -> Self {
+        self.local_time = Some(value);
+        self
+    }
+
+    /// Sets [`midnight_end_of_day`](Self::midnight_end_of_day).
+    pub fn with_midnight_end_of_day(mut self, value: bool) -> Self {
+        self.midnight_end_of_day = Some(value);
+        self
+    }
+
+    /// Sets [`month`](Self::month).
+    pub fn with_month(
+        mut self,
+        value: ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth,
+    ) -> Self {
+        self.month = Some(value);
+        self
+    }
+
+    /// Sets [`offset_after`](Self::offset_after).
+    pub fn with_offset_after(
+        mut self,
+        value: ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter,
+    ) -> Self {
+        self.offset_after = Some(value);
+        self
+    }
+
+    /// Sets [`offset_before`](Self::offset_before).
+    pub fn with_offset_before(
+        mut self,
+        value: ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore,
+    ) -> Self {
+        self.offset_before = Some(value);
+        self
+    }
+
+    /// Sets [`standard_offset`](Self::standard_offset).
+    pub fn with_standard_offset(
+        mut self,
+        value: ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset,
+    ) -> Self {
+        self.standard_offset = Some(value);
+        self
+    }
+
+    /// Sets [`time_definition`](Self::time_definition).
+    pub fn with_time_definition(
+        mut self,
+        value: ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition,
+    ) -> Self {
+        self.time_definition = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Gender {
+#[non_exhaustive]
+pub enum ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MONDAY",
+        "TUESDAY",
+        "WEDNESDAY",
+        "THURSDAY",
+        "FRIDAY",
+        "SATURDAY",
+        "SUNDAY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Monday => "MONDAY",
+            Self::Tuesday => "TUESDAY",
+            Self::Wednesday => "WEDNESDAY",
+            Self::Thursday => "THURSDAY",
+            Self::Friday => "FRIDAY",
+            Self::Saturday => "SATURDAY",
+            Self::Sunday => "SUNDAY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "studios")]
+impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            "SUNDAY" => Self::Sunday,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::str::FromStr for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::fmt::Display for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "studios")]
+impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
+    January,
+    February,
+    March,
+    April,
+    May,
+    June,
+    July,
+    August,
+    September,
+    October,
+    November,
+    December,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "JANUARY",
+        "FEBRUARY",
+        "MARCH",
+        "APRIL",
+        "MAY",
+        "JUNE",
+        "JULY",
+        "AUGUST",
+        "SEPTEMBER",
+        "OCTOBER",
+        "NOVEMBER",
+        "DECEMBER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::January => "JANUARY",
+            Self::February => "FEBRUARY",
+            Self::March => "MARCH",
+            Self::April => "APRIL",
+            Self::May => "MAY",
+            Self::June => "JUNE",
+            Self::July => "JULY",
+            Self::August => "AUGUST",
+            Self::September => "SEPTEMBER",
+            Self::October => "OCTOBER",
+            Self::November => "NOVEMBER",
+            Self::December => "DECEMBER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "studios")]
+impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "JANUARY" => Self::January,
+            "FEBRUARY" => Self::February,
+            "MARCH" => Self::March,
+            "APRIL" => Self::April,
+            "MAY" => Self::May,
+            "JUNE" => Self::June,
+            "JULY" => Self::July,
+            "AUGUST" => Self::August,
+            "SEPTEMBER" => Self::September,
+            "OCTOBER" => Self::October,
+            "NOVEMBER" => Self::November,
+            "DECEMBER" => Self::December,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::str::FromStr for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::fmt::Display for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "studios")]
+impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_seconds: Option<i32>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`total_seconds`](Self::total_seconds).
+    pub fn with_total_seconds(mut self, value: i32) -> Self {
+        self.total_seconds = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_seconds: Option<i32>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`total_seconds`](Self::total_seconds).
+    pub fn with_total_seconds(mut self, value: i32) -> Self {
+        self.total_seconds = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_seconds: Option<i32>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`total_seconds`](Self::total_seconds).
+    pub fn with_total_seconds(mut self, value: i32) -> Self {
+        self.total_seconds = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+    Utc,
+    Wall,
+    Standard,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["UTC", "WALL", "STANDARD"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Utc => "UTC",
+            Self::Wall => "WALL",
+            Self::Standard => "STANDARD",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "studios")]
+impl rt::StringEnum
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "UTC" => Self::Utc,
+            "WALL" => Self::Wall,
+            "STANDARD" => Self::Standard,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::str::FromStr
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::fmt::Display
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "studios")]
+impl serde::Serialize
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_time_after: Option<rt::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_time_before: Option<rt::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDuration>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instant: Option<rt::DateTime>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_after: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetAfter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_before: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlap: Option<bool>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem {
+    /// Sets [`date_time_after`](Self::date_time_after).
+    pub fn with_date_time_after(mut self, value: rt::DateTime) -> Self {
+        self.date_time_after = Some(value);
+        self
+    }
+
+    /// Sets [`date_time_before`](Self::date_time_before).
+    pub fn with_date_time_before(mut self, value: rt::DateTime) -> Self {
+        self.date_time_before = Some(value);
+        self
+    }
+
+    /// Sets [`duration`](Self::duration).
+    pub fn with_duration(
+        mut self,
+        value: ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDuration,
+    ) -> Self {
+        self.duration = Some(value);
+        self
+    }
+
+    /// Sets [`gap`](Self::gap).
+    pub fn with_gap(mut self, value: bool) -> Self {
+        self.gap = Some(value);
+        self
+    }
+
+    /// Sets [`instant`](Self::instant).
+    pub fn with_instant(mut self, value: rt::DateTime) -> Self {
+        self.instant = Some(value);
+        self
+    }
+
+    /// Sets [`offset_after`](Self::offset_after).
+    pub fn with_offset_after(
+        mut self,
+        value: ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetAfter,
+    ) -> Self {
+        self.offset_after = Some(value);
+        self
+    }
+
+    /// Sets [`offset_before`](Self::offset_before).
+    pub fn with_offset_before(
+        mut self,
+        value: ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore,
+    ) -> Self {
+        self.offset_before = Some(value);
+        self
+    }
+
+    /// Sets [`overlap`](Self::overlap).
+    pub fn with_overlap(mut self, value: bool) -> Self {
+        self.overlap = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDuration {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nano: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub negative: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub positive: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units: Option<
+        Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zero: Option<bool>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDuration {
+    /// Sets [`nano`](Self::nano).
+    pub fn with_nano(mut self, value: i32) -> Self {
+        self.nano = Some(value);
+        self
+    }
+
+    /// Sets [`negative`](Self::negative).
+    pub fn with_negative(mut self, value: bool) -> Self {
+        self.negative = Some(value);
+        self
+    }
+
+    /// Sets [`positive`](Self::positive).
+    pub fn with_positive(mut self, value: bool) -> Self {
+        self.positive = Some(value);
+        self
+    }
+
+    /// Sets [`seconds`](Self::seconds).
+    pub fn with_seconds(mut self, value: i64) -> Self {
+        self.seconds = Some(value);
+        self
+    }
+
+    /// Sets [`units`](Self::units).
+    pub fn with_units(
+        mut self,
+        value: Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem>,
+    ) -> Self {
+        self.units = Some(value);
+        self
+    }
+
+    /// Sets [`zero`](Self::zero).
+    pub fn with_zero(mut self, value: bool) -> Self {
+        self.zero = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_based: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_estimated: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_based: Option<bool>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem {
+    /// Sets [`date_based`](Self::date_based).
+    pub fn with_date_based(mut self, value: bool) -> Self {
+        self.date_based = Some(value);
+        self
+    }
+
+    /// Sets [`duration_estimated`](Self::duration_estimated).
+    pub fn with_duration_estimated(mut self, value: bool) -> Self {
+        self.duration_estimated = Some(value);
+        self
+    }
+
+    /// Sets [`time_based`](Self::time_based).
+    pub fn with_time_based(mut self, value: bool) -> Self {
+        self.time_based = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetAfter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_seconds: Option<i32>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetAfter {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`total_seconds`](Self::total_seconds).
+    pub fn with_total_seconds(mut self, value: i32) -> Self {
+        self.total_seconds = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_seconds: Option<i32>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets [`total_seconds`](Self::total_seconds).
+    pub fn with_total_seconds(mut self, value: i32) -> Self {
+        self.total_seconds = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioLegalLinksDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_links: Option<Vec<CentralLegalLinkDto>>,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioLegalLinksDto {
+    /// Sets [`legal_links`](Self::legal_links).
+    pub fn with_legal_links(mut self, value: Vec<CentralLegalLinkDto>) -> Self {
+        self.legal_links = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiStudioTagDto {
+    pub identifier: String,
+    pub name: String,
+}
+
+#[cfg(feature = "studios")]
+impl ConnectApiStudioTagDto {
+    /// Sets [`identifier`](Self::identifier).
+    pub fn with_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier = value.into();
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "validation")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiTaxIdDto {
+    /// addition for Italy if customer isn't national
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_of_birth: Option<ConnectApiTaxIdDtoCountryOfBirth>,
+    pub date_of_birth: rt::chrono::NaiveDate,
+    pub firstname: String,
+    /// User will be assigned as UNISEX if no gender is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<ConnectApiTaxIdDtoGender>,
+    pub lastname: String,
+    /// addition for Italy if customer is national
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_of_birth: Option<String>,
+    /// Is needed to determine country specific validation rules
+    pub studio_id: i64,
+    /// Is country specific, like CodiceFisacale in Italy
+    pub tax_id: String,
+}
+
+#[cfg(feature = "validation")]
+impl ConnectApiTaxIdDto {
+    /// A value with the required fields (`date_of_birth`, `firstname`, `lastname`, `studio_id`, `tax_id`); set the others with the `with_*` methods.
+    pub fn new(
+        date_of_birth: rt::chrono::NaiveDate,
+        firstname: impl Into<String>,
+        lastname: impl Into<String>,
+        studio_id: i64,
+        tax_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            country_of_birth: None,
+            date_of_birth,
+            firstname: firstname.into(),
+            gender: None,
+            lastname: lastname.into(),
+            place_of_birth: None,
+            studio_id,
+            tax_id: tax_id.into(),
+        }
+    }
+
+    /// Sets [`country_of_birth`](Self::country_of_birth).
+    pub fn with_country_of_birth(
+        mut self,
+        value: ConnectApiTaxIdDtoCountryOfBirth,
+    ) -> Self {
+        self.country_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`gender`](Self::gender).
+    pub fn with_gender(mut self, value: ConnectApiTaxIdDtoGender) -> Self {
+        self.gender = Some(value);
+        self
+    }
+
+    /// Sets [`place_of_birth`](Self::place_of_birth).
+    pub fn with_place_of_birth(mut self, value: impl Into<String>) -> Self {
+        self.place_of_birth = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "validation")]
+/// addition for Italy if customer isn't national
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiTaxIdDtoCountryOfBirth {
+    Undefined,
+    Ac,
+    Ad,
+    Ae,
+    Af,
+    Ag,
+    Ai,
+    Al,
+    Am,
+    An,
+    Ao,
+    Aq,
+    Ar,
+    As,
+    At,
+    Au,
+    Aw,
+    Ax,
+    Az,
+    Ba,
+    Bb,
+    Bd,
+    Be,
+    Bf,
+    Bg,
+    Bh,
+    Bi,
+    Bj,
+    Bl,
+    Bm,
+    Bn,
+    Bo,
+    Bq,
+    Br,
+    Bs,
+    Bt,
+    Bu,
+    Bv,
+    Bw,
+    By,
+    Bz,
+    Ca,
+    Cc,
+    Cd,
+    Cf,
+    Cg,
+    Ch,
+    Ci,
+    Ck,
+    Cl,
+    Cm,
+    Cn,
+    Co,
+    Cp,
+    Cr,
+    Cs,
+    Cu,
+    Cv,
+    Cw,
+    Cx,
+    Cy,
+    Cz,
+    De,
+    Dg,
+    Dj,
+    Dk,
+    Dm,
+    Do,
+    Dz,
+    Ea,
+    Ec,
+    Ee,
+    Eg,
+    Eh,
+    Er,
+    Es,
+    Et,
+    Eu,
+    Ez,
+    Fi,
+    Fj,
+    Fk,
+    Fm,
+    Fo,
+    Fr,
+    Fx,
+    Ga,
+    Gb,
+    Gd,
+    Ge,
+    Gf,
+    Gg,
+    Gh,
+    Gi,
+    Gl,
+    Gm,
+    Gn,
+    Gp,
+    Gq,
+    Gr,
+    Gs,
+    Gt,
+    Gu,
+    Gw,
+    Gy,
+    Hk,
+    Hm,
+    Hn,
+    Hr,
+    Ht,
+    Hu,
+    Ic,
+    Id,
+    Ie,
+    Il,
+    Im,
+    In,
+    Io,
+    Iq,
+    Ir,
+    Is,
+    It,
+    Je,
+    Jm,
+    Jo,
+    Jp,
+    Ke,
+    Kg,
+    Kh,
+    Ki,
+    Km,
+    Kn,
+    Kp,
+    Kr,
+    Kw,
+    Ky,
+    Kz,
+    La,
+    Lb,
+    Lc,
+    Li,
+    Lk,
+    Lr,
+    Ls,
+    Lt,
+    Lu,
+    Lv,
+    Ly,
+    Ma,
+    Mc,
+    Md,
+    Me,
+    Mf,
+    Mg,
+    Mh,
+    Mk,
+    Ml,
+    Mm,
+    Mn,
+    Mo,
+    Mp,
+    Mq,
+    Mr,
+    Ms,
+    Mt,
+    Mu,
+    Mv,
+    Mw,
+    Mx,
+    My,
+    Mz,
+    Na,
+    Nc,
+    Ne,
+    Nf,
+    Ng,
+    Ni,
+    Nl,
+    No,
+    Np,
+    Nr,
+    Nt,
+    Nu,
+    Nz,
+    Om,
+    Pa,
+    Pe,
+    Pf,
+    Pg,
+    Ph,
+    Pk,
+    Pl,
+    Pm,
+    Pn,
+    Pr,
+    Ps,
+    Pt,
+    Pw,
+    Py,
+    Qa,
+    Re,
+    Ro,
+    Rs,
+    Ru,
+    Rw,
+    Sa,
+    Sb,
+    Sc,
+    Sd,
+    Se,
+    Sf,
+    Sg,
+    Sh,
+    Si,
+    Sj,
+    Sk,
+    Sl,
+    Sm,
+    Sn,
+    So,
+    Sr,
+    Ss,
+    St,
+    Su,
+    Sv,
+    Sx,
+    Sy,
+    Sz,
+    Ta,
+    Tc,
+    Td,
+    Tf,
+    Tg,
+    Th,
+    Tj,
+    Tk,
+    Tl,
+    Tm,
+    Tn,
+    To,
+    Tp,
+    Tr,
+    Tt,
+    Tv,
+    Tw,
+    Tz,
+    Ua,
+    Ug,
+    Uk,
+    Um,
+    Us,
+    Uy,
+    Uz,
+    Va,
+    Vc,
+    Ve,
+    Vg,
+    Vi,
+    Vn,
+    Vu,
+    Wf,
+    Ws,
+    Xi,
+    Xu,
+    Xk,
+    Ye,
+    Yt,
+    Yu,
+    Za,
+    Zm,
+    Zr,
+    Zw,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "validation")]
+impl ConnectApiTaxIdDtoCountryOfBirth {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNDEFINED",
+        "AC",
+        "AD",
+        "AE",
+        "AF",
+        "AG",
+        "AI",
+        "AL",
+        "AM",
+        "AN",
+        "AO",
+        "AQ",
+        "AR",
+        "AS",
+        "AT",
+        "AU",
+        "AW",
+        "AX",
+        "AZ",
+        "BA",
+        "BB",
+        "BD",
+        "BE",
+        "BF",
+        "BG",
+        "BH",
+        "BI",
+        "BJ",
+        "BL",
+        "BM",
+        "BN",
+        "BO",
+        "BQ",
+        "BR",
+        "BS",
+        "BT",
+        "BU",
+        "BV",
+        "BW",
+        "BY",
+        "BZ",
+        "CA",
+        "CC",
+        "CD",
+        "CF",
+        "CG",
+        "CH",
+        "CI",
+        "CK",
+        "CL",
+        "CM",
+        "CN",
+        "CO",
+        "CP",
+        "CR",
+        "CS",
+        "CU",
+        "CV",
+        "CW",
+        "CX",
+        "CY",
+        "CZ",
+        "DE",
+        "DG",
+        "DJ",
+        "DK",
+        "DM",
+        "DO",
+        "DZ",
+        "EA",
+        "EC",
+        "EE",
+        "EG",
+        "EH",
+        "ER",
+        "ES",
+        "ET",
+        "EU",
+        "EZ",
+        "FI",
+        "FJ",
+        "FK",
+        "FM",
+        "FO",
+        "FR",
+        "FX",
+        "GA",
+        "GB",
+        "GD",
+        "GE",
+        "GF",
+        "GG",
+        "GH",
+        "GI",
+        "GL",
+        "GM",
+        "GN",
+        "GP",
+        "GQ",
+        "GR",
+        "GS",
+        "GT",
+        "GU",
+        "GW",
+        "GY",
+        "HK",
+        "HM",
+        "HN",
+        "HR",
+        "HT",
+        "HU",
+        "IC",
+        "ID",
+        "IE",
+        "IL",
+        "IM",
+        "IN",
+        "IO",
+        "IQ",
+        "IR",
+        "IS",
+        "IT",
+        "JE",
+        "JM",
+        "JO",
+        "JP",
+        "KE",
+        "KG",
+        "KH",
+        "KI",
+        "KM",
+        "KN",
+        "KP",
+        "KR",
+        "KW",
+        "KY",
+        "KZ",
+        "LA",
+        "LB",
+        "LC",
+        "LI",
+        "LK",
+        "LR",
+        "LS",
+        "LT",
+        "LU",
+        "LV",
+        "LY",
+        "MA",
+        "MC",
+        "MD",
+        "ME",
+        "MF",
+        "MG",
+        "MH",
+        "MK",
+        "ML",
+        "MM",
+        "MN",
+        "MO",
+        "MP",
+        "MQ",
+        "MR",
+        "MS",
+        "MT",
+        "MU",
+        "MV",
+        "MW",
+        "MX",
+        "MY",
+        "MZ",
+        "NA",
+        "NC",
+        "NE",
+        "NF",
+        "NG",
+        "NI",
+        "NL",
+        "NO",
+        "NP",
+        "NR",
+        "NT",
+        "NU",
+        "NZ",
+        "OM",
+        "PA",
+        "PE",
+        "PF",
+        "PG",
+        "PH",
+        "PK",
+        "PL",
+        "PM",
+        "PN",
+        "PR",
+        "PS",
+        "PT",
+        "PW",
+        "PY",
+        "QA",
+        "RE",
+        "RO",
+        "RS",
+        "RU",
+        "RW",
+        "SA",
+        "SB",
+        "SC",
+        "SD",
+        "SE",
+        "SF",
+        "SG",
+        "SH",
+        "SI",
+        "SJ",
+        "SK",
+        "SL",
+        "SM",
+        "SN",
+        "SO",
+        "SR",
+        "SS",
+        "ST",
+        "SU",
+        "SV",
+        "SX",
+        "SY",
+        "SZ",
+        "TA",
+        "TC",
+        "TD",
+        "TF",
+        "TG",
+        "TH",
+        "TJ",
+        "TK",
+        "TL",
+        "TM",
+        "TN",
+        "TO",
+        "TP",
+        "TR",
+        "TT",
+        "TV",
+        "TW",
+        "TZ",
+        "UA",
+        "UG",
+        "UK",
+        "UM",
+        "US",
+        "UY",
+        "UZ",
+        "VA",
+        "VC",
+        "VE",
+        "VG",
+        "VI",
+        "VN",
+        "VU",
+        "WF",
+        "WS",
+        "XI",
+        "XU",
+        "XK",
+        "YE",
+        "YT",
+        "YU",
+        "ZA",
+        "ZM",
+        "ZR",
+        "ZW",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::Ac => "AC",
+            Self::Ad => "AD",
+            Self::Ae => "AE",
+            Self::Af => "AF",
+            Self::Ag => "AG",
+            Self::Ai => "AI",
+            Self::Al => "AL",
+            Self::Am => "AM",
+            Self::An => "AN",
+            Self::Ao => "AO",
+            Self::Aq => "AQ",
+            Self::Ar => "AR",
+            Self::As => "AS",
+            Self::At => "AT",
+            Self::Au => "AU",
+            Self::Aw => "AW",
+            Self::Ax => "AX",
+            Self::Az => "AZ",
+            Self::Ba => "BA",
+            Self::Bb => "BB",
+            Self::Bd => "BD",
+            Self::Be => "BE",
+            Self::Bf => "BF",
+            Self::Bg => "BG",
+            Self::Bh => "BH",
+            Self::Bi => "BI",
+            Self::Bj => "BJ",
+            Self::Bl => "BL",
+            Self::Bm => "BM",
+            Self::Bn => "BN",
+            Self::Bo => "BO",
+            Self::Bq => "BQ",
+            Self::Br => "BR",
+            Self::Bs => "BS",
+            Self::Bt => "BT",
+            Self::Bu => "BU",
+            Self::Bv => "BV",
+            Self::Bw => "BW",
+            Self::By => "BY",
+            Self::Bz => "BZ",
+            Self::Ca => "CA",
+            Self::Cc => "CC",
+            Self::Cd => "CD",
+            Self::Cf => "CF",
+            Self::Cg => "CG",
+            Self::Ch => "CH",
+            Self::Ci => "CI",
+            Self::Ck => "CK",
+            Self::Cl => "CL",
+            Self::Cm => "CM",
+            Self::Cn => "CN",
+            Self::Co => "CO",
+            Self::Cp => "CP",
+            Self::Cr => "CR",
+            Self::Cs => "CS",
+            Self::Cu => "CU",
+            Self::Cv => "CV",
+            Self::Cw => "CW",
+            Self::Cx => "CX",
+            Self::Cy => "CY",
+            Self::Cz => "CZ",
+            Self::De => "DE",
+            Self::Dg => "DG",
+            Self::Dj => "DJ",
+            Self::Dk => "DK",
+            Self::Dm => "DM",
+            Self::Do => "DO",
+            Self::Dz => "DZ",
+            Self::Ea => "EA",
+            Self::Ec => "EC",
+            Self::Ee => "EE",
+            Self::Eg => "EG",
+            Self::Eh => "EH",
+            Self::Er => "ER",
+            Self::Es => "ES",
+            Self::Et => "ET",
+            Self::Eu => "EU",
+            Self::Ez => "EZ",
+            Self::Fi => "FI",
+            Self::Fj => "FJ",
+            Self::Fk => "FK",
+            Self::Fm => "FM",
+            Self::Fo => "FO",
+            Self::Fr => "FR",
+            Self::Fx => "FX",
+            Self::Ga => "GA",
+            Self::Gb => "GB",
+            Self::Gd => "GD",
+            Self::Ge => "GE",
+            Self::Gf => "GF",
+            Self::Gg => "GG",
+            Self::Gh => "GH",
+            Self::Gi => "GI",
+            Self::Gl => "GL",
+            Self::Gm => "GM",
+            Self::Gn => "GN",
+            Self::Gp => "GP",
+            Self::Gq => "GQ",
+            Self::Gr => "GR",
+            Self::Gs => "GS",
+            Self::Gt => "GT",
+            Self::Gu => "GU",
+            Self::Gw => "GW",
+            Self::Gy => "GY",
+            Self::Hk => "HK",
+            Self::Hm => "HM",
+            Self::Hn => "HN",
+            Self::Hr => "HR",
+            Self::Ht => "HT",
+            Self::Hu => "HU",
+            Self::Ic => "IC",
+            Self::Id => "ID",
+            Self::Ie => "IE",
+            Self::Il => "IL",
+            Self::Im => "IM",
+            Self::In => "IN",
+            Self::Io => "IO",
+            Self::Iq => "IQ",
+            Self::Ir => "IR",
+            Self::Is => "IS",
+            Self::It => "IT",
+            Self::Je => "JE",
+            Self::Jm => "JM",
+            Self::Jo => "JO",
+            Self::Jp => "JP",
+            Self::Ke => "KE",
+            Self::Kg => "KG",
+            Self::Kh => "KH",
+            Self::Ki => "KI",
+            Self::Km => "KM",
+            Self::Kn => "KN",
+            Self::Kp => "KP",
+            Self::Kr => "KR",
+            Self::Kw => "KW",
+            Self::Ky => "KY",
+            Self::Kz => "KZ",
+            Self::La => "LA",
+            Self::Lb => "LB",
+            Self::Lc => "LC",
+            Self::Li => "LI",
+            Self::Lk => "LK",
+            Self::Lr => "LR",
+            Self::Ls => "LS",
+            Self::Lt => "LT",
+            Self::Lu => "LU",
+            Self::Lv => "LV",
+            Self::Ly => "LY",
+            Self::Ma => "MA",
+            Self::Mc => "MC",
+            Self::Md => "MD",
+            Self::Me => "ME",
+            Self::Mf => "MF",
+            Self::Mg => "MG",
+            Self::Mh => "MH",
+            Self::Mk => "MK",
+            Self::Ml => "ML",
+            Self::Mm => "MM",
+            Self::Mn => "MN",
+            Self::Mo => "MO",
+            Self::Mp => "MP",
+            Self::Mq => "MQ",
+            Self::Mr => "MR",
+            Self::Ms => "MS",
+            Self::Mt => "MT",
+            Self::Mu => "MU",
+            Self::Mv => "MV",
+            Self::Mw => "MW",
+            Self::Mx => "MX",
+            Self::My => "MY",
+            Self::Mz => "MZ",
+            Self::Na => "NA",
+            Self::Nc => "NC",
+            Self::Ne => "NE",
+            Self::Nf => "NF",
+            Self::Ng => "NG",
+            Self::Ni => "NI",
+            Self::Nl => "NL",
+            Self::No => "NO",
+            Self::Np => "NP",
+            Self::Nr => "NR",
+            Self::Nt => "NT",
+            Self::Nu => "NU",
+            Self::Nz => "NZ",
+            Self::Om => "OM",
+            Self::Pa => "PA",
+            Self::Pe => "PE",
+            Self::Pf => "PF",
+            Self::Pg => "PG",
+            Self::Ph => "PH",
+            Self::Pk => "PK",
+            Self::Pl => "PL",
+            Self::Pm => "PM",
+            Self::Pn => "PN",
+            Self::Pr => "PR",
+            Self::Ps => "PS",
+            Self::Pt => "PT",
+            Self::Pw => "PW",
+            Self::Py => "PY",
+            Self::Qa => "QA",
+            Self::Re => "RE",
+            Self::Ro => "RO",
+            Self::Rs => "RS",
+            Self::Ru => "RU",
+            Self::Rw => "RW",
+            Self::Sa => "SA",
+            Self::Sb => "SB",
+            Self::Sc => "SC",
+            Self::Sd => "SD",
+            Self::Se => "SE",
+            Self::Sf => "SF",
+            Self::Sg => "SG",
+            Self::Sh => "SH",
+            Self::Si => "SI",
+            Self::Sj => "SJ",
+            Self::Sk => "SK",
+            Self::Sl => "SL",
+            Self::Sm => "SM",
+            Self::Sn => "SN",
+            Self::So => "SO",
+            Self::Sr => "SR",
+            Self::Ss => "SS",
+            Self::St => "ST",
+            Self::Su => "SU",
+            Self::Sv => "SV",
+            Self::Sx => "SX",
+            Self::Sy => "SY",
+            Self::Sz => "SZ",
+            Self::Ta => "TA",
+            Self::Tc => "TC",
+            Self::Td => "TD",
+            Self::Tf => "TF",
+            Self::Tg => "TG",
+            Self::Th => "TH",
+            Self::Tj => "TJ",
+            Self::Tk => "TK",
+            Self::Tl => "TL",
+            Self::Tm => "TM",
+            Self::Tn => "TN",
+            Self::To => "TO",
+            Self::Tp => "TP",
+            Self::Tr => "TR",
+            Self::Tt => "TT",
+            Self::Tv => "TV",
+            Self::Tw => "TW",
+            Self::Tz => "TZ",
+            Self::Ua => "UA",
+            Self::Ug => "UG",
+            Self::Uk => "UK",
+            Self::Um => "UM",
+            Self::Us => "US",
+            Self::Uy => "UY",
+            Self::Uz => "UZ",
+            Self::Va => "VA",
+            Self::Vc => "VC",
+            Self::Ve => "VE",
+            Self::Vg => "VG",
+            Self::Vi => "VI",
+            Self::Vn => "VN",
+            Self::Vu => "VU",
+            Self::Wf => "WF",
+            Self::Ws => "WS",
+            Self::Xi => "XI",
+            Self::Xu => "XU",
+            Self::Xk => "XK",
+            Self::Ye => "YE",
+            Self::Yt => "YT",
+            Self::Yu => "YU",
+            Self::Za => "ZA",
+            Self::Zm => "ZM",
+            Self::Zr => "ZR",
+            Self::Zw => "ZW",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "validation")]
+impl rt::StringEnum for ConnectApiTaxIdDtoCountryOfBirth {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "AC" => Self::Ac,
+            "AD" => Self::Ad,
+            "AE" => Self::Ae,
+            "AF" => Self::Af,
+            "AG" => Self::Ag,
+            "AI" => Self::Ai,
+            "AL" => Self::Al,
+            "AM" => Self::Am,
+            "AN" => Self::An,
+            "AO" => Self::Ao,
+            "AQ" => Self::Aq,
+            "AR" => Self::Ar,
+            "AS" => Self::As,
+            "AT" => Self::At,
+            "AU" => Self::Au,
+            "AW" => Self::Aw,
+            "AX" => Self::Ax,
+            "AZ" => Self::Az,
+            "BA" => Self::Ba,
+            "BB" => Self::Bb,
+            "BD" => Self::Bd,
+            "BE" => Self::Be,
+            "BF" => Self::Bf,
+            "BG" => Self::Bg,
+            "BH" => Self::Bh,
+            "BI" => Self::Bi,
+            "BJ" => Self::Bj,
+            "BL" => Self::Bl,
+            "BM" => Self::Bm,
+            "BN" => Self::Bn,
+            "BO" => Self::Bo,
+            "BQ" => Self::Bq,
+            "BR" => Self::Br,
+            "BS" => Self::Bs,
+            "BT" => Self::Bt,
+            "BU" => Self::Bu,
+            "BV" => Self::Bv,
+            "BW" => Self::Bw,
+            "BY" => Self::By,
+            "BZ" => Self::Bz,
+            "CA" => Self::Ca,
+            "CC" => Self::Cc,
+            "CD" => Self::Cd,
+            "CF" => Self::Cf,
+            "CG" => Self::Cg,
+            "CH" => Self::Ch,
+            "CI" => Self::Ci,
+            "CK" => Self::Ck,
+            "CL" => Self::Cl,
+            "CM" => Self::Cm,
+            "CN" => Self::Cn,
+            "CO" => Self::Co,
+            "CP" => Self::Cp,
+            "CR" => Self::Cr,
+            "CS" => Self::Cs,
+            "CU" => Self::Cu,
+            "CV" => Self::Cv,
+            "CW" => Self::Cw,
+            "CX" => Self::Cx,
+            "CY" => Self::Cy,
+            "CZ" => Self::Cz,
+            "DE" => Self::De,
+            "DG" => Self::Dg,
+            "DJ" => Self::Dj,
+            "DK" => Self::Dk,
+            "DM" => Self::Dm,
+            "DO" => Self::Do,
+            "DZ" => Self::Dz,
+            "EA" => Self::Ea,
+            "EC" => Self::Ec,
+            "EE" => Self::Ee,
+            "EG" => Self::Eg,
+            "EH" => Self::Eh,
+            "ER" => Self::Er,
+            "ES" => Self::Es,
+            "ET" => Self::Et,
+            "EU" => Self::Eu,
+            "EZ" => Self::Ez,
+            "FI" => Self::Fi,
+            "FJ" => Self::Fj,
+            "FK" => Self::Fk,
+            "FM" => Self::Fm,
+            "FO" => Self::Fo,
+            "FR" => Self::Fr,
+            "FX" => Self::Fx,
+            "GA" => Self::Ga,
+            "GB" => Self::Gb,
+            "GD" => Self::Gd,
+            "GE" => Self::Ge,
+            "GF" => Self::Gf,
+            "GG" => Self::Gg,
+            "GH" => Self::Gh,
+            "GI" => Self::Gi,
+            "GL" => Self::Gl,
+            "GM" => Self::Gm,
+            "GN" => Self::Gn,
+            "GP" => Self::Gp,
+            "GQ" => Self::Gq,
+            "GR" => Self::Gr,
+            "GS" => Self::Gs,
+            "GT" => Self::Gt,
+            "GU" => Self::Gu,
+            "GW" => Self::Gw,
+            "GY" => Self::Gy,
+            "HK" => Self::Hk,
+            "HM" => Self::Hm,
+            "HN" => Self::Hn,
+            "HR" => Self::Hr,
+            "HT" => Self::Ht,
+            "HU" => Self::Hu,
+            "IC" => Self::Ic,
+            "ID" => Self::Id,
+            "IE" => Self::Ie,
+            "IL" => Self::Il,
+            "IM" => Self::Im,
+            "IN" => Self::In,
+            "IO" => Self::Io,
+            "IQ" => Self::Iq,
+            "IR" => Self::Ir,
+            "IS" => Self::Is,
+            "IT" => Self::It,
+            "JE" => Self::Je,
+            "JM" => Self::Jm,
+            "JO" => Self::Jo,
+            "JP" => Self::Jp,
+            "KE" => Self::Ke,
+            "KG" => Self::Kg,
+            "KH" => Self::Kh,
+            "KI" => Self::Ki,
+            "KM" => Self::Km,
+            "KN" => Self::Kn,
+            "KP" => Self::Kp,
+            "KR" => Self::Kr,
+            "KW" => Self::Kw,
+            "KY" => Self::Ky,
+            "KZ" => Self::Kz,
+            "LA" => Self::La,
+            "LB" => Self::Lb,
+            "LC" => Self::Lc,
+            "LI" => Self::Li,
+            "LK" => Self::Lk,
+            "LR" => Self::Lr,
+            "LS" => Self::Ls,
+            "LT" => Self::Lt,
+            "LU" => Self::Lu,
+            "LV" => Self::Lv,
+            "LY" => Self::Ly,
+            "MA" => Self::Ma,
+            "MC" => Self::Mc,
+            "MD" => Self::Md,
+            "ME" => Self::Me,
+            "MF" => Self::Mf,
+            "MG" => Self::Mg,
+            "MH" => Self::Mh,
+            "MK" => Self::Mk,
+            "ML" => Self::Ml,
+            "MM" => Self::Mm,
+            "MN" => Self::Mn,
+            "MO" => Self::Mo,
+            "MP" => Self::Mp,
+            "MQ" => Self::Mq,
+            "MR" => Self::Mr,
+            "MS" => Self::Ms,
+            "MT" => Self::Mt,
+            "MU" => Self::Mu,
+            "MV" => Self::Mv,
+            "MW" => Self::Mw,
+            "MX" => Self::Mx,
+            "MY" => Self::My,
+            "MZ" => Self::Mz,
+            "NA" => Self::Na,
+            "NC" => Self::Nc,
+            "NE" => Self::Ne,
+            "NF" => Self::Nf,
+            "NG" => Self::Ng,
+            "NI" => Self::Ni,
+            "NL" => Self::Nl,
+            "NO" => Self::No,
+            "NP" => Self::Np,
+            "NR" => Self::Nr,
+            "NT" => Self::Nt,
+            "NU" => Self::Nu,
+            "NZ" => Self::Nz,
+            "OM" => Self::Om,
+            "PA" => Self::Pa,
+            "PE" => Self::Pe,
+            "PF" => Self::Pf,
+            "PG" => Self::Pg,
+            "PH" => Self::Ph,
+            "PK" => Self::Pk,
+            "PL" => Self::Pl,
+            "PM" => Self::Pm,
+            "PN" => Self::Pn,
+            "PR" => Self::Pr,
+            "PS" => Self::Ps,
+            "PT" => Self::Pt,
+            "PW" => Self::Pw,
+            "PY" => Self::Py,
+            "QA" => Self::Qa,
+            "RE" => Self::Re,
+            "RO" => Self::Ro,
+            "RS" => Self::Rs,
+            "RU" => Self::Ru,
+            "RW" => Self::Rw,
+            "SA" => Self::Sa,
+            "SB" => Self::Sb,
+            "SC" => Self::Sc,
+            "SD" => Self::Sd,
+            "SE" => Self::Se,
+            "SF" => Self::Sf,
+            "SG" => Self::Sg,
+            "SH" => Self::Sh,
+            "SI" => Self::Si,
+            "SJ" => Self::Sj,
+            "SK" => Self::Sk,
+            "SL" => Self::Sl,
+            "SM" => Self::Sm,
+            "SN" => Self::Sn,
+            "SO" => Self::So,
+            "SR" => Self::Sr,
+            "SS" => Self::Ss,
+            "ST" => Self::St,
+            "SU" => Self::Su,
+            "SV" => Self::Sv,
+            "SX" => Self::Sx,
+            "SY" => Self::Sy,
+            "SZ" => Self::Sz,
+            "TA" => Self::Ta,
+            "TC" => Self::Tc,
+            "TD" => Self::Td,
+            "TF" => Self::Tf,
+            "TG" => Self::Tg,
+            "TH" => Self::Th,
+            "TJ" => Self::Tj,
+            "TK" => Self::Tk,
+            "TL" => Self::Tl,
+            "TM" => Self::Tm,
+            "TN" => Self::Tn,
+            "TO" => Self::To,
+            "TP" => Self::Tp,
+            "TR" => Self::Tr,
+            "TT" => Self::Tt,
+            "TV" => Self::Tv,
+            "TW" => Self::Tw,
+            "TZ" => Self::Tz,
+            "UA" => Self::Ua,
+            "UG" => Self::Ug,
+            "UK" => Self::Uk,
+            "UM" => Self::Um,
+            "US" => Self::Us,
+            "UY" => Self::Uy,
+            "UZ" => Self::Uz,
+            "VA" => Self::Va,
+            "VC" => Self::Vc,
+            "VE" => Self::Ve,
+            "VG" => Self::Vg,
+            "VI" => Self::Vi,
+            "VN" => Self::Vn,
+            "VU" => Self::Vu,
+            "WF" => Self::Wf,
+            "WS" => Self::Ws,
+            "XI" => Self::Xi,
+            "XU" => Self::Xu,
+            "XK" => Self::Xk,
+            "YE" => Self::Ye,
+            "YT" => Self::Yt,
+            "YU" => Self::Yu,
+            "ZA" => Self::Za,
+            "ZM" => Self::Zm,
+            "ZR" => Self::Zr,
+            "ZW" => Self::Zw,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "validation")]
+impl std::str::FromStr for ConnectApiTaxIdDtoCountryOfBirth {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "validation")]
+impl std::fmt::Display for ConnectApiTaxIdDtoCountryOfBirth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "validation")]
+impl serde::Serialize for ConnectApiTaxIdDtoCountryOfBirth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "validation")]
+impl<'de> serde::Deserialize<'de> for ConnectApiTaxIdDtoCountryOfBirth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "validation")]
+/// User will be assigned as UNISEX if no gender is set.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiTaxIdDtoGender {
     Male,
     Female,
     Unisex,
@@ -6037,18 +20723,8 @@ pub enum Gender {
     Unknown(String),
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
-impl Gender {
+#[cfg(feature = "validation")]
+impl ConnectApiTaxIdDtoGender {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
 
@@ -6068,18 +20744,8 @@ impl Gender {
     }
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
-impl rt::StringEnum for Gender {
+#[cfg(feature = "validation")]
+impl rt::StringEnum for ConnectApiTaxIdDtoGender {
     fn from_wire(value: &str) -> Self {
         match value {
             "MALE" => Self::Male,
@@ -6094,18 +20760,8 @@ impl rt::StringEnum for Gender {
     }
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
-impl std::str::FromStr for Gender {
+#[cfg(feature = "validation")]
+impl std::str::FromStr for ConnectApiTaxIdDtoGender {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -6115,52 +20771,22 @@ impl std::str::FromStr for Gender {
     }
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
-impl std::fmt::Display for Gender {
+#[cfg(feature = "validation")]
+impl std::fmt::Display for ConnectApiTaxIdDtoGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
-impl serde::Serialize for Gender {
+#[cfg(feature = "validation")]
+impl serde::Serialize for ConnectApiTaxIdDtoGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "terminal",
-        feature = "trial-sessions",
-        feature = "validation"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for Gender {
+#[cfg(feature = "validation")]
+impl<'de> serde::Deserialize<'de> for ConnectApiTaxIdDtoGender {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6168,8 +20794,2790 @@ impl<'de> serde::Deserialize<'de> for Gender {
     }
 }
 
+#[cfg(feature = "trial-sessions")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiTrialSessionBookedResponseDto {
+    /// Customer number of prospect
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_number: Option<String>,
+    /// Id of current data block. See name field parameter or name of Dto!
+    pub id: i64,
+    /// Can be used to execute follow up actions (Booking of appointment, singing a contract with this exact customer.
+    ///
+    /// Example: `"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<rt::uuid::Uuid>,
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiTrialSessionBookedResponseDto {
+    /// Sets [`customer_number`](Self::customer_number).
+    pub fn with_customer_number(mut self, value: impl Into<String>) -> Self {
+        self.customer_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`uuid`](Self::uuid).
+    pub fn with_uuid(mut self, value: rt::uuid::Uuid) -> Self {
+        self.uuid = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectApiTrialSessionLeadConfigDto {
+    /// Defines validation mode for full address. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_mode: Option<ConnectApiTrialSessionLeadConfigDtoAddressMode>,
+    /// Defines validation mode for birthdate. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth_mode: Option<ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode>,
+    /// Defines validation mode for email address. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_mode: Option<ConnectApiTrialSessionLeadConfigDtoEmailMode>,
+    /// Defines validation mode for gender. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender_mode: Option<ConnectApiTrialSessionLeadConfigDtoGenderMode>,
+    /// minimum age to book a trial session (dateOfBirthMode is mandatory if value is set)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_age: Option<i32>,
+    /// Defines validation mode for full name. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_mode: Option<ConnectApiTrialSessionLeadConfigDtoNameMode>,
+    /// Defines validation mode fro place of birth. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_of_birth_mode: Option<ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode>,
+    /// Defines validation mode for tax id. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id_mode: Option<ConnectApiTrialSessionLeadConfigDtoTaxIdMode>,
+    /// Defines validation mode for telephone number. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telephone_mode: Option<ConnectApiTrialSessionLeadConfigDtoTelephoneMode>,
+    /// Defines validation mode for zip code. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip_mode: Option<ConnectApiTrialSessionLeadConfigDtoZipMode>,
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiTrialSessionLeadConfigDto {
+    /// Sets [`address_mode`](Self::address_mode).
+    pub fn with_address_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoAddressMode,
+    ) -> Self {
+        self.address_mode = Some(value);
+        self
+    }
+
+    /// Sets [`date_of_birth_mode`](Self::date_of_birth_mode).
+    pub fn with_date_of_birth_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode,
+    ) -> Self {
+        self.date_of_birth_mode = Some(value);
+        self
+    }
+
+    /// Sets [`email_mode`](Self::email_mode).
+    pub fn with_email_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoEmailMode,
+    ) -> Self {
+        self.email_mode = Some(value);
+        self
+    }
+
+    /// Sets [`gender_mode`](Self::gender_mode).
+    pub fn with_gender_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoGenderMode,
+    ) -> Self {
+        self.gender_mode = Some(value);
+        self
+    }
+
+    /// Sets [`minimum_age`](Self::minimum_age).
+    pub fn with_minimum_age(mut self, value: i32) -> Self {
+        self.minimum_age = Some(value);
+        self
+    }
+
+    /// Sets [`name_mode`](Self::name_mode).
+    pub fn with_name_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoNameMode,
+    ) -> Self {
+        self.name_mode = Some(value);
+        self
+    }
+
+    /// Sets [`place_of_birth_mode`](Self::place_of_birth_mode).
+    pub fn with_place_of_birth_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode,
+    ) -> Self {
+        self.place_of_birth_mode = Some(value);
+        self
+    }
+
+    /// Sets [`tax_id_mode`](Self::tax_id_mode).
+    pub fn with_tax_id_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoTaxIdMode,
+    ) -> Self {
+        self.tax_id_mode = Some(value);
+        self
+    }
+
+    /// Sets [`telephone_mode`](Self::telephone_mode).
+    pub fn with_telephone_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoTelephoneMode,
+    ) -> Self {
+        self.telephone_mode = Some(value);
+        self
+    }
+
+    /// Sets [`zip_mode`](Self::zip_mode).
+    pub fn with_zip_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoZipMode,
+    ) -> Self {
+        self.zip_mode = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+/// Defines validation mode for full address. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiTrialSessionLeadConfigDtoAddressMode {
+    Inactive,
+    Optional,
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiTrialSessionLeadConfigDtoAddressMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoAddressMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoAddressMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoAddressMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoAddressMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoAddressMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+/// Defines validation mode for birthdate. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
+    Inactive,
+    Optional,
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+/// Defines validation mode for email address. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiTrialSessionLeadConfigDtoEmailMode {
+    Inactive,
+    Optional,
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiTrialSessionLeadConfigDtoEmailMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoEmailMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoEmailMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoEmailMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoEmailMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoEmailMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+/// Defines validation mode for gender. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiTrialSessionLeadConfigDtoGenderMode {
+    Inactive,
+    Optional,
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiTrialSessionLeadConfigDtoGenderMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoGenderMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoGenderMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoGenderMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoGenderMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoGenderMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+/// Defines validation mode for full name. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiTrialSessionLeadConfigDtoNameMode {
+    Inactive,
+    Optional,
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiTrialSessionLeadConfigDtoNameMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoNameMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoNameMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoNameMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoNameMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoNameMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+/// Defines validation mode fro place of birth. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
+    Inactive,
+    Optional,
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+/// Defines validation mode for tax id. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
+    Inactive,
+    Optional,
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+/// Defines validation mode for telephone number. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
+    Inactive,
+    Optional,
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+/// Defines validation mode for zip code. INACTIVE: hide it, OPTIONAL: Show it as optional form field, MANDATORY: Show it as mandatory form field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectApiTrialSessionLeadConfigDtoZipMode {
+    Inactive,
+    Optional,
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-sessions")]
+impl ConnectApiTrialSessionLeadConfigDtoZipMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoZipMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoZipMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl std::fmt::Display for ConnectApiTrialSessionLeadConfigDtoZipMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoZipMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-sessions")]
+impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoZipMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ContractVolumeDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_payment_volume_per_month: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_payment_volume_per_payment_frequency_term: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_contract_volume: Option<f64>,
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl ContractVolumeDto {
+    /// Sets [`average_payment_volume_per_month`](Self::average_payment_volume_per_month).
+    pub fn with_average_payment_volume_per_month(mut self, value: f64) -> Self {
+        self.average_payment_volume_per_month = Some(value);
+        self
+    }
+
+    /// Sets [`average_payment_volume_per_payment_frequency_term`](Self::average_payment_volume_per_payment_frequency_term).
+    pub fn with_average_payment_volume_per_payment_frequency_term(
+        mut self,
+        value: f64,
+    ) -> Self {
+        self.average_payment_volume_per_payment_frequency_term = Some(value);
+        self
+    }
+
+    /// Sets [`total_contract_volume`](Self::total_contract_volume).
+    pub fn with_total_contract_volume(mut self, value: f64) -> Self {
+        self.total_contract_volume = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CreditCardDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<CreditCardDtoBrand>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_holder: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<CreditCardDtoExpiry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer_country: Option<CreditCardDtoIssuerCountry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<CreditCardDtoProvider>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_token: Option<String>,
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl CreditCardDto {
+    /// Sets [`brand`](Self::brand).
+    pub fn with_brand(mut self, value: CreditCardDtoBrand) -> Self {
+        self.brand = Some(value);
+        self
+    }
+
+    /// Sets [`card_holder`](Self::card_holder).
+    pub fn with_card_holder(mut self, value: impl Into<String>) -> Self {
+        self.card_holder = Some(value.into());
+        self
+    }
+
+    /// Sets [`card_number`](Self::card_number).
+    pub fn with_card_number(mut self, value: impl Into<String>) -> Self {
+        self.card_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`expiry`](Self::expiry).
+    pub fn with_expiry(mut self, value: CreditCardDtoExpiry) -> Self {
+        self.expiry = Some(value);
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`issuer_country`](Self::issuer_country).
+    pub fn with_issuer_country(mut self, value: CreditCardDtoIssuerCountry) -> Self {
+        self.issuer_country = Some(value);
+        self
+    }
+
+    /// Sets [`preferred`](Self::preferred).
+    pub fn with_preferred(mut self, value: bool) -> Self {
+        self.preferred = Some(value);
+        self
+    }
+
+    /// Sets [`provider`](Self::provider).
+    pub fn with_provider(mut self, value: CreditCardDtoProvider) -> Self {
+        self.provider = Some(value);
+        self
+    }
+
+    /// Sets [`provider_token`](Self::provider_token).
+    pub fn with_provider_token(mut self, value: impl Into<String>) -> Self {
+        self.provider_token = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreditCardDtoBrand {
+    Amex,
+    Bancontact,
+    Cartebancaire,
+    Cup,
+    Diners,
+    Discover,
+    Elo,
+    Girocard,
+    Hipercard,
+    Jcb,
+    Maestro,
+    Mc,
+    TwintPos,
+    Visa,
+    Vpay,
+    Unknown,
+    /// A value this version of the client does not know; kept as sent.
+    UnknownValue(String),
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl CreditCardDtoBrand {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "amex",
+        "bancontact",
+        "cartebancaire",
+        "cup",
+        "diners",
+        "discover",
+        "elo",
+        "girocard",
+        "hipercard",
+        "jcb",
+        "maestro",
+        "mc",
+        "twint_pos",
+        "visa",
+        "vpay",
+        "unknown",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::UnknownValue(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Amex => "amex",
+            Self::Bancontact => "bancontact",
+            Self::Cartebancaire => "cartebancaire",
+            Self::Cup => "cup",
+            Self::Diners => "diners",
+            Self::Discover => "discover",
+            Self::Elo => "elo",
+            Self::Girocard => "girocard",
+            Self::Hipercard => "hipercard",
+            Self::Jcb => "jcb",
+            Self::Maestro => "maestro",
+            Self::Mc => "mc",
+            Self::TwintPos => "twint_pos",
+            Self::Visa => "visa",
+            Self::Vpay => "vpay",
+            Self::Unknown => "unknown",
+            Self::UnknownValue(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl rt::StringEnum for CreditCardDtoBrand {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "amex" => Self::Amex,
+            "bancontact" => Self::Bancontact,
+            "cartebancaire" => Self::Cartebancaire,
+            "cup" => Self::Cup,
+            "diners" => Self::Diners,
+            "discover" => Self::Discover,
+            "elo" => Self::Elo,
+            "girocard" => Self::Girocard,
+            "hipercard" => Self::Hipercard,
+            "jcb" => Self::Jcb,
+            "maestro" => Self::Maestro,
+            "mc" => Self::Mc,
+            "twint_pos" => Self::TwintPos,
+            "visa" => Self::Visa,
+            "vpay" => Self::Vpay,
+            "unknown" => Self::Unknown,
+            other => Self::UnknownValue(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::str::FromStr for CreditCardDtoBrand {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::fmt::Display for CreditCardDtoBrand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl serde::Serialize for CreditCardDtoBrand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl<'de> serde::Deserialize<'de> for CreditCardDtoBrand {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CreditCardDtoExpiry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leap_year: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<CreditCardDtoExpiryMonth>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month_value: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl CreditCardDtoExpiry {
+    /// Sets [`leap_year`](Self::leap_year).
+    pub fn with_leap_year(mut self, value: bool) -> Self {
+        self.leap_year = Some(value);
+        self
+    }
+
+    /// Sets [`month`](Self::month).
+    pub fn with_month(mut self, value: CreditCardDtoExpiryMonth) -> Self {
+        self.month = Some(value);
+        self
+    }
+
+    /// Sets [`month_value`](Self::month_value).
+    pub fn with_month_value(mut self, value: i32) -> Self {
+        self.month_value = Some(value);
+        self
+    }
+
+    /// Sets [`year`](Self::year).
+    pub fn with_year(mut self, value: i32) -> Self {
+        self.year = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreditCardDtoExpiryMonth {
+    January,
+    February,
+    March,
+    April,
+    May,
+    June,
+    July,
+    August,
+    September,
+    October,
+    November,
+    December,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl CreditCardDtoExpiryMonth {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "JANUARY",
+        "FEBRUARY",
+        "MARCH",
+        "APRIL",
+        "MAY",
+        "JUNE",
+        "JULY",
+        "AUGUST",
+        "SEPTEMBER",
+        "OCTOBER",
+        "NOVEMBER",
+        "DECEMBER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::January => "JANUARY",
+            Self::February => "FEBRUARY",
+            Self::March => "MARCH",
+            Self::April => "APRIL",
+            Self::May => "MAY",
+            Self::June => "JUNE",
+            Self::July => "JULY",
+            Self::August => "AUGUST",
+            Self::September => "SEPTEMBER",
+            Self::October => "OCTOBER",
+            Self::November => "NOVEMBER",
+            Self::December => "DECEMBER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl rt::StringEnum for CreditCardDtoExpiryMonth {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "JANUARY" => Self::January,
+            "FEBRUARY" => Self::February,
+            "MARCH" => Self::March,
+            "APRIL" => Self::April,
+            "MAY" => Self::May,
+            "JUNE" => Self::June,
+            "JULY" => Self::July,
+            "AUGUST" => Self::August,
+            "SEPTEMBER" => Self::September,
+            "OCTOBER" => Self::October,
+            "NOVEMBER" => Self::November,
+            "DECEMBER" => Self::December,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::str::FromStr for CreditCardDtoExpiryMonth {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::fmt::Display for CreditCardDtoExpiryMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl serde::Serialize for CreditCardDtoExpiryMonth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl<'de> serde::Deserialize<'de> for CreditCardDtoExpiryMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreditCardDtoIssuerCountry {
+    Undefined,
+    Ac,
+    Ad,
+    Ae,
+    Af,
+    Ag,
+    Ai,
+    Al,
+    Am,
+    An,
+    Ao,
+    Aq,
+    Ar,
+    As,
+    At,
+    Au,
+    Aw,
+    Ax,
+    Az,
+    Ba,
+    Bb,
+    Bd,
+    Be,
+    Bf,
+    Bg,
+    Bh,
+    Bi,
+    Bj,
+    Bl,
+    Bm,
+    Bn,
+    Bo,
+    Bq,
+    Br,
+    Bs,
+    Bt,
+    Bu,
+    Bv,
+    Bw,
+    By,
+    Bz,
+    Ca,
+    Cc,
+    Cd,
+    Cf,
+    Cg,
+    Ch,
+    Ci,
+    Ck,
+    Cl,
+    Cm,
+    Cn,
+    Co,
+    Cp,
+    Cr,
+    Cs,
+    Cu,
+    Cv,
+    Cw,
+    Cx,
+    Cy,
+    Cz,
+    De,
+    Dg,
+    Dj,
+    Dk,
+    Dm,
+    Do,
+    Dz,
+    Ea,
+    Ec,
+    Ee,
+    Eg,
+    Eh,
+    Er,
+    Es,
+    Et,
+    Eu,
+    Ez,
+    Fi,
+    Fj,
+    Fk,
+    Fm,
+    Fo,
+    Fr,
+    Fx,
+    Ga,
+    Gb,
+    Gd,
+    Ge,
+    Gf,
+    Gg,
+    Gh,
+    Gi,
+    Gl,
+    Gm,
+    Gn,
+    Gp,
+    Gq,
+    Gr,
+    Gs,
+    Gt,
+    Gu,
+    Gw,
+    Gy,
+    Hk,
+    Hm,
+    Hn,
+    Hr,
+    Ht,
+    Hu,
+    Ic,
+    Id,
+    Ie,
+    Il,
+    Im,
+    In,
+    Io,
+    Iq,
+    Ir,
+    Is,
+    It,
+    Je,
+    Jm,
+    Jo,
+    Jp,
+    Ke,
+    Kg,
+    Kh,
+    Ki,
+    Km,
+    Kn,
+    Kp,
+    Kr,
+    Kw,
+    Ky,
+    Kz,
+    La,
+    Lb,
+    Lc,
+    Li,
+    Lk,
+    Lr,
+    Ls,
+    Lt,
+    Lu,
+    Lv,
+    Ly,
+    Ma,
+    Mc,
+    Md,
+    Me,
+    Mf,
+    Mg,
+    Mh,
+    Mk,
+    Ml,
+    Mm,
+    Mn,
+    Mo,
+    Mp,
+    Mq,
+    Mr,
+    Ms,
+    Mt,
+    Mu,
+    Mv,
+    Mw,
+    Mx,
+    My,
+    Mz,
+    Na,
+    Nc,
+    Ne,
+    Nf,
+    Ng,
+    Ni,
+    Nl,
+    No,
+    Np,
+    Nr,
+    Nt,
+    Nu,
+    Nz,
+    Om,
+    Pa,
+    Pe,
+    Pf,
+    Pg,
+    Ph,
+    Pk,
+    Pl,
+    Pm,
+    Pn,
+    Pr,
+    Ps,
+    Pt,
+    Pw,
+    Py,
+    Qa,
+    Re,
+    Ro,
+    Rs,
+    Ru,
+    Rw,
+    Sa,
+    Sb,
+    Sc,
+    Sd,
+    Se,
+    Sf,
+    Sg,
+    Sh,
+    Si,
+    Sj,
+    Sk,
+    Sl,
+    Sm,
+    Sn,
+    So,
+    Sr,
+    Ss,
+    St,
+    Su,
+    Sv,
+    Sx,
+    Sy,
+    Sz,
+    Ta,
+    Tc,
+    Td,
+    Tf,
+    Tg,
+    Th,
+    Tj,
+    Tk,
+    Tl,
+    Tm,
+    Tn,
+    To,
+    Tp,
+    Tr,
+    Tt,
+    Tv,
+    Tw,
+    Tz,
+    Ua,
+    Ug,
+    Uk,
+    Um,
+    Us,
+    Uy,
+    Uz,
+    Va,
+    Vc,
+    Ve,
+    Vg,
+    Vi,
+    Vn,
+    Vu,
+    Wf,
+    Ws,
+    Xi,
+    Xu,
+    Xk,
+    Ye,
+    Yt,
+    Yu,
+    Za,
+    Zm,
+    Zr,
+    Zw,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl CreditCardDtoIssuerCountry {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNDEFINED",
+        "AC",
+        "AD",
+        "AE",
+        "AF",
+        "AG",
+        "AI",
+        "AL",
+        "AM",
+        "AN",
+        "AO",
+        "AQ",
+        "AR",
+        "AS",
+        "AT",
+        "AU",
+        "AW",
+        "AX",
+        "AZ",
+        "BA",
+        "BB",
+        "BD",
+        "BE",
+        "BF",
+        "BG",
+        "BH",
+        "BI",
+        "BJ",
+        "BL",
+        "BM",
+        "BN",
+        "BO",
+        "BQ",
+        "BR",
+        "BS",
+        "BT",
+        "BU",
+        "BV",
+        "BW",
+        "BY",
+        "BZ",
+        "CA",
+        "CC",
+        "CD",
+        "CF",
+        "CG",
+        "CH",
+        "CI",
+        "CK",
+        "CL",
+        "CM",
+        "CN",
+        "CO",
+        "CP",
+        "CR",
+        "CS",
+        "CU",
+        "CV",
+        "CW",
+        "CX",
+        "CY",
+        "CZ",
+        "DE",
+        "DG",
+        "DJ",
+        "DK",
+        "DM",
+        "DO",
+        "DZ",
+        "EA",
+        "EC",
+        "EE",
+        "EG",
+        "EH",
+        "ER",
+        "ES",
+        "ET",
+        "EU",
+        "EZ",
+        "FI",
+        "FJ",
+        "FK",
+        "FM",
+        "FO",
+        "FR",
+        "FX",
+        "GA",
+        "GB",
+        "GD",
+        "GE",
+        "GF",
+        "GG",
+        "GH",
+        "GI",
+        "GL",
+        "GM",
+        "GN",
+        "GP",
+        "GQ",
+        "GR",
+        "GS",
+        "GT",
+        "GU",
+        "GW",
+        "GY",
+        "HK",
+        "HM",
+        "HN",
+        "HR",
+        "HT",
+        "HU",
+        "IC",
+        "ID",
+        "IE",
+        "IL",
+        "IM",
+        "IN",
+        "IO",
+        "IQ",
+        "IR",
+        "IS",
+        "IT",
+        "JE",
+        "JM",
+        "JO",
+        "JP",
+        "KE",
+        "KG",
+        "KH",
+        "KI",
+        "KM",
+        "KN",
+        "KP",
+        "KR",
+        "KW",
+        "KY",
+        "KZ",
+        "LA",
+        "LB",
+        "LC",
+        "LI",
+        "LK",
+        "LR",
+        "LS",
+        "LT",
+        "LU",
+        "LV",
+        "LY",
+        "MA",
+        "MC",
+        "MD",
+        "ME",
+        "MF",
+        "MG",
+        "MH",
+        "MK",
+        "ML",
+        "MM",
+        "MN",
+        "MO",
+        "MP",
+        "MQ",
+        "MR",
+        "MS",
+        "MT",
+        "MU",
+        "MV",
+        "MW",
+        "MX",
+        "MY",
+        "MZ",
+        "NA",
+        "NC",
+        "NE",
+        "NF",
+        "NG",
+        "NI",
+        "NL",
+        "NO",
+        "NP",
+        "NR",
+        "NT",
+        "NU",
+        "NZ",
+        "OM",
+        "PA",
+        "PE",
+        "PF",
+        "PG",
+        "PH",
+        "PK",
+        "PL",
+        "PM",
+        "PN",
+        "PR",
+        "PS",
+        "PT",
+        "PW",
+        "PY",
+        "QA",
+        "RE",
+        "RO",
+        "RS",
+        "RU",
+        "RW",
+        "SA",
+        "SB",
+        "SC",
+        "SD",
+        "SE",
+        "SF",
+        "SG",
+        "SH",
+        "SI",
+        "SJ",
+        "SK",
+        "SL",
+        "SM",
+        "SN",
+        "SO",
+        "SR",
+        "SS",
+        "ST",
+        "SU",
+        "SV",
+        "SX",
+        "SY",
+        "SZ",
+        "TA",
+        "TC",
+        "TD",
+        "TF",
+        "TG",
+        "TH",
+        "TJ",
+        "TK",
+        "TL",
+        "TM",
+        "TN",
+        "TO",
+        "TP",
+        "TR",
+        "TT",
+        "TV",
+        "TW",
+        "TZ",
+        "UA",
+        "UG",
+        "UK",
+        "UM",
+        "US",
+        "UY",
+        "UZ",
+        "VA",
+        "VC",
+        "VE",
+        "VG",
+        "VI",
+        "VN",
+        "VU",
+        "WF",
+        "WS",
+        "XI",
+        "XU",
+        "XK",
+        "YE",
+        "YT",
+        "YU",
+        "ZA",
+        "ZM",
+        "ZR",
+        "ZW",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::Ac => "AC",
+            Self::Ad => "AD",
+            Self::Ae => "AE",
+            Self::Af => "AF",
+            Self::Ag => "AG",
+            Self::Ai => "AI",
+            Self::Al => "AL",
+            Self::Am => "AM",
+            Self::An => "AN",
+            Self::Ao => "AO",
+            Self::Aq => "AQ",
+            Self::Ar => "AR",
+            Self::As => "AS",
+            Self::At => "AT",
+            Self::Au => "AU",
+            Self::Aw => "AW",
+            Self::Ax => "AX",
+            Self::Az => "AZ",
+            Self::Ba => "BA",
+            Self::Bb => "BB",
+            Self::Bd => "BD",
+            Self::Be => "BE",
+            Self::Bf => "BF",
+            Self::Bg => "BG",
+            Self::Bh => "BH",
+            Self::Bi => "BI",
+            Self::Bj => "BJ",
+            Self::Bl => "BL",
+            Self::Bm => "BM",
+            Self::Bn => "BN",
+            Self::Bo => "BO",
+            Self::Bq => "BQ",
+            Self::Br => "BR",
+            Self::Bs => "BS",
+            Self::Bt => "BT",
+            Self::Bu => "BU",
+            Self::Bv => "BV",
+            Self::Bw => "BW",
+            Self::By => "BY",
+            Self::Bz => "BZ",
+            Self::Ca => "CA",
+            Self::Cc => "CC",
+            Self::Cd => "CD",
+            Self::Cf => "CF",
+            Self::Cg => "CG",
+            Self::Ch => "CH",
+            Self::Ci => "CI",
+            Self::Ck => "CK",
+            Self::Cl => "CL",
+            Self::Cm => "CM",
+            Self::Cn => "CN",
+            Self::Co => "CO",
+            Self::Cp => "CP",
+            Self::Cr => "CR",
+            Self::Cs => "CS",
+            Self::Cu => "CU",
+            Self::Cv => "CV",
+            Self::Cw => "CW",
+            Self::Cx => "CX",
+            Self::Cy => "CY",
+            Self::Cz => "CZ",
+            Self::De => "DE",
+            Self::Dg => "DG",
+            Self::Dj => "DJ",
+            Self::Dk => "DK",
+            Self::Dm => "DM",
+            Self::Do => "DO",
+            Self::Dz => "DZ",
+            Self::Ea => "EA",
+            Self::Ec => "EC",
+            Self::Ee => "EE",
+            Self::Eg => "EG",
+            Self::Eh => "EH",
+            Self::Er => "ER",
+            Self::Es => "ES",
+            Self::Et => "ET",
+            Self::Eu => "EU",
+            Self::Ez => "EZ",
+            Self::Fi => "FI",
+            Self::Fj => "FJ",
+            Self::Fk => "FK",
+            Self::Fm => "FM",
+            Self::Fo => "FO",
+            Self::Fr => "FR",
+            Self::Fx => "FX",
+            Self::Ga => "GA",
+            Self::Gb => "GB",
+            Self::Gd => "GD",
+            Self::Ge => "GE",
+            Self::Gf => "GF",
+            Self::Gg => "GG",
+            Self::Gh => "GH",
+            Self::Gi => "GI",
+            Self::Gl => "GL",
+            Self::Gm => "GM",
+            Self::Gn => "GN",
+            Self::Gp => "GP",
+            Self::Gq => "GQ",
+            Self::Gr => "GR",
+            Self::Gs => "GS",
+            Self::Gt => "GT",
+            Self::Gu => "GU",
+            Self::Gw => "GW",
+            Self::Gy => "GY",
+            Self::Hk => "HK",
+            Self::Hm => "HM",
+            Self::Hn => "HN",
+            Self::Hr => "HR",
+            Self::Ht => "HT",
+            Self::Hu => "HU",
+            Self::Ic => "IC",
+            Self::Id => "ID",
+            Self::Ie => "IE",
+            Self::Il => "IL",
+            Self::Im => "IM",
+            Self::In => "IN",
+            Self::Io => "IO",
+            Self::Iq => "IQ",
+            Self::Ir => "IR",
+            Self::Is => "IS",
+            Self::It => "IT",
+            Self::Je => "JE",
+            Self::Jm => "JM",
+            Self::Jo => "JO",
+            Self::Jp => "JP",
+            Self::Ke => "KE",
+            Self::Kg => "KG",
+            Self::Kh => "KH",
+            Self::Ki => "KI",
+            Self::Km => "KM",
+            Self::Kn => "KN",
+            Self::Kp => "KP",
+            Self::Kr => "KR",
+            Self::Kw => "KW",
+            Self::Ky => "KY",
+            Self::Kz => "KZ",
+            Self::La => "LA",
+            Self::Lb => "LB",
+            Self::Lc => "LC",
+            Self::Li => "LI",
+            Self::Lk => "LK",
+            Self::Lr => "LR",
+            Self::Ls => "LS",
+            Self::Lt => "LT",
+            Self::Lu => "LU",
+            Self::Lv => "LV",
+            Self::Ly => "LY",
+            Self::Ma => "MA",
+            Self::Mc => "MC",
+            Self::Md => "MD",
+            Self::Me => "ME",
+            Self::Mf => "MF",
+            Self::Mg => "MG",
+            Self::Mh => "MH",
+            Self::Mk => "MK",
+            Self::Ml => "ML",
+            Self::Mm => "MM",
+            Self::Mn => "MN",
+            Self::Mo => "MO",
+            Self::Mp => "MP",
+            Self::Mq => "MQ",
+            Self::Mr => "MR",
+            Self::Ms => "MS",
+            Self::Mt => "MT",
+            Self::Mu => "MU",
+            Self::Mv => "MV",
+            Self::Mw => "MW",
+            Self::Mx => "MX",
+            Self::My => "MY",
+            Self::Mz => "MZ",
+            Self::Na => "NA",
+            Self::Nc => "NC",
+            Self::Ne => "NE",
+            Self::Nf => "NF",
+            Self::Ng => "NG",
+            Self::Ni => "NI",
+            Self::Nl => "NL",
+            Self::No => "NO",
+            Self::Np => "NP",
+            Self::Nr => "NR",
+            Self::Nt => "NT",
+            Self::Nu => "NU",
+            Self::Nz => "NZ",
+            Self::Om => "OM",
+            Self::Pa => "PA",
+            Self::Pe => "PE",
+            Self::Pf => "PF",
+            Self::Pg => "PG",
+            Self::Ph => "PH",
+            Self::Pk => "PK",
+            Self::Pl => "PL",
+            Self::Pm => "PM",
+            Self::Pn => "PN",
+            Self::Pr => "PR",
+            Self::Ps => "PS",
+            Self::Pt => "PT",
+            Self::Pw => "PW",
+            Self::Py => "PY",
+            Self::Qa => "QA",
+            Self::Re => "RE",
+            Self::Ro => "RO",
+            Self::Rs => "RS",
+            Self::Ru => "RU",
+            Self::Rw => "RW",
+            Self::Sa => "SA",
+            Self::Sb => "SB",
+            Self::Sc => "SC",
+            Self::Sd => "SD",
+            Self::Se => "SE",
+            Self::Sf => "SF",
+            Self::Sg => "SG",
+            Self::Sh => "SH",
+            Self::Si => "SI",
+            Self::Sj => "SJ",
+            Self::Sk => "SK",
+            Self::Sl => "SL",
+            Self::Sm => "SM",
+            Self::Sn => "SN",
+            Self::So => "SO",
+            Self::Sr => "SR",
+            Self::Ss => "SS",
+            Self::St => "ST",
+            Self::Su => "SU",
+            Self::Sv => "SV",
+            Self::Sx => "SX",
+            Self::Sy => "SY",
+            Self::Sz => "SZ",
+            Self::Ta => "TA",
+            Self::Tc => "TC",
+            Self::Td => "TD",
+            Self::Tf => "TF",
+            Self::Tg => "TG",
+            Self::Th => "TH",
+            Self::Tj => "TJ",
+            Self::Tk => "TK",
+            Self::Tl => "TL",
+            Self::Tm => "TM",
+            Self::Tn => "TN",
+            Self::To => "TO",
+            Self::Tp => "TP",
+            Self::Tr => "TR",
+            Self::Tt => "TT",
+            Self::Tv => "TV",
+            Self::Tw => "TW",
+            Self::Tz => "TZ",
+            Self::Ua => "UA",
+            Self::Ug => "UG",
+            Self::Uk => "UK",
+            Self::Um => "UM",
+            Self::Us => "US",
+            Self::Uy => "UY",
+            Self::Uz => "UZ",
+            Self::Va => "VA",
+            Self::Vc => "VC",
+            Self::Ve => "VE",
+            Self::Vg => "VG",
+            Self::Vi => "VI",
+            Self::Vn => "VN",
+            Self::Vu => "VU",
+            Self::Wf => "WF",
+            Self::Ws => "WS",
+            Self::Xi => "XI",
+            Self::Xu => "XU",
+            Self::Xk => "XK",
+            Self::Ye => "YE",
+            Self::Yt => "YT",
+            Self::Yu => "YU",
+            Self::Za => "ZA",
+            Self::Zm => "ZM",
+            Self::Zr => "ZR",
+            Self::Zw => "ZW",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl rt::StringEnum for CreditCardDtoIssuerCountry {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "AC" => Self::Ac,
+            "AD" => Self::Ad,
+            "AE" => Self::Ae,
+            "AF" => Self::Af,
+            "AG" => Self::Ag,
+            "AI" => Self::Ai,
+            "AL" => Self::Al,
+            "AM" => Self::Am,
+            "AN" => Self::An,
+            "AO" => Self::Ao,
+            "AQ" => Self::Aq,
+            "AR" => Self::Ar,
+            "AS" => Self::As,
+            "AT" => Self::At,
+            "AU" => Self::Au,
+            "AW" => Self::Aw,
+            "AX" => Self::Ax,
+            "AZ" => Self::Az,
+            "BA" => Self::Ba,
+            "BB" => Self::Bb,
+            "BD" => Self::Bd,
+            "BE" => Self::Be,
+            "BF" => Self::Bf,
+            "BG" => Self::Bg,
+            "BH" => Self::Bh,
+            "BI" => Self::Bi,
+            "BJ" => Self::Bj,
+            "BL" => Self::Bl,
+            "BM" => Self::Bm,
+            "BN" => Self::Bn,
+            "BO" => Self::Bo,
+            "BQ" => Self::Bq,
+            "BR" => Self::Br,
+            "BS" => Self::Bs,
+            "BT" => Self::Bt,
+            "BU" => Self::Bu,
+            "BV" => Self::Bv,
+            "BW" => Self::Bw,
+            "BY" => Self::By,
+            "BZ" => Self::Bz,
+            "CA" => Self::Ca,
+            "CC" => Self::Cc,
+            "CD" => Self::Cd,
+            "CF" => Self::Cf,
+            "CG" => Self::Cg,
+            "CH" => Self::Ch,
+            "CI" => Self::Ci,
+            "CK" => Self::Ck,
+            "CL" => Self::Cl,
+            "CM" => Self::Cm,
+            "CN" => Self::Cn,
+            "CO" => Self::Co,
+            "CP" => Self::Cp,
+            "CR" => Self::Cr,
+            "CS" => Self::Cs,
+            "CU" => Self::Cu,
+            "CV" => Self::Cv,
+            "CW" => Self::Cw,
+            "CX" => Self::Cx,
+            "CY" => Self::Cy,
+            "CZ" => Self::Cz,
+            "DE" => Self::De,
+            "DG" => Self::Dg,
+            "DJ" => Self::Dj,
+            "DK" => Self::Dk,
+            "DM" => Self::Dm,
+            "DO" => Self::Do,
+            "DZ" => Self::Dz,
+            "EA" => Self::Ea,
+            "EC" => Self::Ec,
+            "EE" => Self::Ee,
+            "EG" => Self::Eg,
+            "EH" => Self::Eh,
+            "ER" => Self::Er,
+            "ES" => Self::Es,
+            "ET" => Self::Et,
+            "EU" => Self::Eu,
+            "EZ" => Self::Ez,
+            "FI" => Self::Fi,
+            "FJ" => Self::Fj,
+            "FK" => Self::Fk,
+            "FM" => Self::Fm,
+            "FO" => Self::Fo,
+            "FR" => Self::Fr,
+            "FX" => Self::Fx,
+            "GA" => Self::Ga,
+            "GB" => Self::Gb,
+            "GD" => Self::Gd,
+            "GE" => Self::Ge,
+            "GF" => Self::Gf,
+            "GG" => Self::Gg,
+            "GH" => Self::Gh,
+            "GI" => Self::Gi,
+            "GL" => Self::Gl,
+            "GM" => Self::Gm,
+            "GN" => Self::Gn,
+            "GP" => Self::Gp,
+            "GQ" => Self::Gq,
+            "GR" => Self::Gr,
+            "GS" => Self::Gs,
+            "GT" => Self::Gt,
+            "GU" => Self::Gu,
+            "GW" => Self::Gw,
+            "GY" => Self::Gy,
+            "HK" => Self::Hk,
+            "HM" => Self::Hm,
+            "HN" => Self::Hn,
+            "HR" => Self::Hr,
+            "HT" => Self::Ht,
+            "HU" => Self::Hu,
+            "IC" => Self::Ic,
+            "ID" => Self::Id,
+            "IE" => Self::Ie,
+            "IL" => Self::Il,
+            "IM" => Self::Im,
+            "IN" => Self::In,
+            "IO" => Self::Io,
+            "IQ" => Self::Iq,
+            "IR" => Self::Ir,
+            "IS" => Self::Is,
+            "IT" => Self::It,
+            "JE" => Self::Je,
+            "JM" => Self::Jm,
+            "JO" => Self::Jo,
+            "JP" => Self::Jp,
+            "KE" => Self::Ke,
+            "KG" => Self::Kg,
+            "KH" => Self::Kh,
+            "KI" => Self::Ki,
+            "KM" => Self::Km,
+            "KN" => Self::Kn,
+            "KP" => Self::Kp,
+            "KR" => Self::Kr,
+            "KW" => Self::Kw,
+            "KY" => Self::Ky,
+            "KZ" => Self::Kz,
+            "LA" => Self::La,
+            "LB" => Self::Lb,
+            "LC" => Self::Lc,
+            "LI" => Self::Li,
+            "LK" => Self::Lk,
+            "LR" => Self::Lr,
+            "LS" => Self::Ls,
+            "LT" => Self::Lt,
+            "LU" => Self::Lu,
+            "LV" => Self::Lv,
+            "LY" => Self::Ly,
+            "MA" => Self::Ma,
+            "MC" => Self::Mc,
+            "MD" => Self::Md,
+            "ME" => Self::Me,
+            "MF" => Self::Mf,
+            "MG" => Self::Mg,
+            "MH" => Self::Mh,
+            "MK" => Self::Mk,
+            "ML" => Self::Ml,
+            "MM" => Self::Mm,
+            "MN" => Self::Mn,
+            "MO" => Self::Mo,
+            "MP" => Self::Mp,
+            "MQ" => Self::Mq,
+            "MR" => Self::Mr,
+            "MS" => Self::Ms,
+            "MT" => Self::Mt,
+            "MU" => Self::Mu,
+            "MV" => Self::Mv,
+            "MW" => Self::Mw,
+            "MX" => Self::Mx,
+            "MY" => Self::My,
+            "MZ" => Self::Mz,
+            "NA" => Self::Na,
+            "NC" => Self::Nc,
+            "NE" => Self::Ne,
+            "NF" => Self::Nf,
+            "NG" => Self::Ng,
+            "NI" => Self::Ni,
+            "NL" => Self::Nl,
+            "NO" => Self::No,
+            "NP" => Self::Np,
+            "NR" => Self::Nr,
+            "NT" => Self::Nt,
+            "NU" => Self::Nu,
+            "NZ" => Self::Nz,
+            "OM" => Self::Om,
+            "PA" => Self::Pa,
+            "PE" => Self::Pe,
+            "PF" => Self::Pf,
+            "PG" => Self::Pg,
+            "PH" => Self::Ph,
+            "PK" => Self::Pk,
+            "PL" => Self::Pl,
+            "PM" => Self::Pm,
+            "PN" => Self::Pn,
+            "PR" => Self::Pr,
+            "PS" => Self::Ps,
+            "PT" => Self::Pt,
+            "PW" => Self::Pw,
+            "PY" => Self::Py,
+            "QA" => Self::Qa,
+            "RE" => Self::Re,
+            "RO" => Self::Ro,
+            "RS" => Self::Rs,
+            "RU" => Self::Ru,
+            "RW" => Self::Rw,
+            "SA" => Self::Sa,
+            "SB" => Self::Sb,
+            "SC" => Self::Sc,
+            "SD" => Self::Sd,
+            "SE" => Self::Se,
+            "SF" => Self::Sf,
+            "SG" => Self::Sg,
+            "SH" => Self::Sh,
+            "SI" => Self::Si,
+            "SJ" => Self::Sj,
+            "SK" => Self::Sk,
+            "SL" => Self::Sl,
+            "SM" => Self::Sm,
+            "SN" => Self::Sn,
+            "SO" => Self::So,
+            "SR" => Self::Sr,
+            "SS" => Self::Ss,
+            "ST" => Self::St,
+            "SU" => Self::Su,
+            "SV" => Self::Sv,
+            "SX" => Self::Sx,
+            "SY" => Self::Sy,
+            "SZ" => Self::Sz,
+            "TA" => Self::Ta,
+            "TC" => Self::Tc,
+            "TD" => Self::Td,
+            "TF" => Self::Tf,
+            "TG" => Self::Tg,
+            "TH" => Self::Th,
+            "TJ" => Self::Tj,
+            "TK" => Self::Tk,
+            "TL" => Self::Tl,
+            "TM" => Self::Tm,
+            "TN" => Self::Tn,
+            "TO" => Self::To,
+            "TP" => Self::Tp,
+            "TR" => Self::Tr,
+            "TT" => Self::Tt,
+            "TV" => Self::Tv,
+            "TW" => Self::Tw,
+            "TZ" => Self::Tz,
+            "UA" => Self::Ua,
+            "UG" => Self::Ug,
+            "UK" => Self::Uk,
+            "UM" => Self::Um,
+            "US" => Self::Us,
+            "UY" => Self::Uy,
+            "UZ" => Self::Uz,
+            "VA" => Self::Va,
+            "VC" => Self::Vc,
+            "VE" => Self::Ve,
+            "VG" => Self::Vg,
+            "VI" => Self::Vi,
+            "VN" => Self::Vn,
+            "VU" => Self::Vu,
+            "WF" => Self::Wf,
+            "WS" => Self::Ws,
+            "XI" => Self::Xi,
+            "XU" => Self::Xu,
+            "XK" => Self::Xk,
+            "YE" => Self::Ye,
+            "YT" => Self::Yt,
+            "YU" => Self::Yu,
+            "ZA" => Self::Za,
+            "ZM" => Self::Zm,
+            "ZR" => Self::Zr,
+            "ZW" => Self::Zw,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::str::FromStr for CreditCardDtoIssuerCountry {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::fmt::Display for CreditCardDtoIssuerCountry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl serde::Serialize for CreditCardDtoIssuerCountry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl<'de> serde::Deserialize<'de> for CreditCardDtoIssuerCountry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreditCardDtoProvider {
+    Adyen,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl CreditCardDtoProvider {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ADYEN"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Adyen => "ADYEN",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl rt::StringEnum for CreditCardDtoProvider {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ADYEN" => Self::Adyen,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::str::FromStr for CreditCardDtoProvider {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl std::fmt::Display for CreditCardDtoProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl serde::Serialize for CreditCardDtoProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
+impl<'de> serde::Deserialize<'de> for CreditCardDtoProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerCommunicationPreferencesData {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_communication_channels: Option<
+        Vec<CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem>,
+    >,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_category_id: Option<i64>,
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl CustomerCommunicationPreferencesData {
+    /// Sets [`active_communication_channels`](Self::active_communication_channels).
+    pub fn with_active_communication_channels(
+        mut self,
+        value: Vec<CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem>,
+    ) -> Self {
+        self.active_communication_channels = Some(value);
+        self
+    }
+
+    /// Sets [`message_category_id`](Self::message_category_id).
+    pub fn with_message_category_id(mut self, value: i64) -> Self {
+        self.message_category_id = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+    Letter,
+    Email,
+    TextMessage,
+    Phone,
+    MysportsMessage,
+    Fax,
+    Conversation,
+    Chat,
+    Other,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "LETTER",
+        "EMAIL",
+        "TEXT_MESSAGE",
+        "PHONE",
+        "MYSPORTS_MESSAGE",
+        "FAX",
+        "CONVERSATION",
+        "CHAT",
+        "OTHER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Letter => "LETTER",
+            Self::Email => "EMAIL",
+            Self::TextMessage => "TEXT_MESSAGE",
+            Self::Phone => "PHONE",
+            Self::MysportsMessage => "MYSPORTS_MESSAGE",
+            Self::Fax => "FAX",
+            Self::Conversation => "CONVERSATION",
+            Self::Chat => "CHAT",
+            Self::Other => "OTHER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl rt::StringEnum
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "LETTER" => Self::Letter,
+            "EMAIL" => Self::Email,
+            "TEXT_MESSAGE" => Self::TextMessage,
+            "PHONE" => Self::Phone,
+            "MYSPORTS_MESSAGE" => Self::MysportsMessage,
+            "FAX" => Self::Fax,
+            "CONVERSATION" => Self::Conversation,
+            "CHAT" => Self::Chat,
+            "OTHER" => Self::Other,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl std::str::FromStr
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl std::fmt::Display
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl serde::Serialize
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl<'de> serde::Deserialize<'de>
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "image")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct DownloadUrlWithObjectKeyDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_url: Option<String>,
+}
+
+#[cfg(feature = "image")]
+impl DownloadUrlWithObjectKeyDto {
+    /// Sets [`object_key`](Self::object_key).
+    pub fn with_object_key(mut self, value: impl Into<String>) -> Self {
+        self.object_key = Some(value.into());
+        self
+    }
+
+    /// Sets [`upload_url`](Self::upload_url).
+    pub fn with_upload_url(mut self, value: impl Into<String>) -> Self {
+        self.upload_url = Some(value.into());
+        self
+    }
+}
+
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct GetActiveContractsRequestDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6181,7 +23589,7 @@ pub struct GetActiveContractsRequestDto {
 
 #[cfg(feature = "contracts")]
 impl GetActiveContractsRequestDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `date_of_birth`, `firstname`, `lastname`.
+    /// A value with the required fields (`date_of_birth`, `firstname`, `lastname`); set the others with the `with_*` methods.
     pub fn new(
         date_of_birth: rt::chrono::NaiveDate,
         firstname: impl Into<String>,
@@ -6194,10 +23602,17 @@ impl GetActiveContractsRequestDto {
             lastname: lastname.into(),
         }
     }
+
+    /// Sets [`customer_number`](Self::customer_number).
+    pub fn with_customer_number(mut self, value: impl Into<String>) -> Self {
+        self.customer_number = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct GetActiveContractsResponseDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6215,7 +23630,50 @@ pub struct GetActiveContractsResponseDto {
 }
 
 #[cfg(feature = "contracts")]
+impl GetActiveContractsResponseDto {
+    /// Sets [`cancellation_dates`](Self::cancellation_dates).
+    pub fn with_cancellation_dates(mut self, value: Vec<rt::chrono::NaiveDate>) -> Self {
+        self.cancellation_dates = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_type`](Self::cancellation_type).
+    pub fn with_cancellation_type(
+        mut self,
+        value: GetActiveContractsResponseDtoCancellationType,
+    ) -> Self {
+        self.cancellation_type = Some(value);
+        self
+    }
+
+    /// Sets [`cancelled`](Self::cancelled).
+    pub fn with_cancelled(mut self, value: bool) -> Self {
+        self.cancelled = Some(value);
+        self
+    }
+
+    /// Sets [`contract_id`](Self::contract_id).
+    pub fn with_contract_id(mut self, value: i64) -> Self {
+        self.contract_id = Some(value);
+        self
+    }
+
+    /// Sets [`contract_name`](Self::contract_name).
+    pub fn with_contract_name(mut self, value: impl Into<String>) -> Self {
+        self.contract_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`studio_id`](Self::studio_id).
+    pub fn with_studio_id(mut self, value: i64) -> Self {
+        self.studio_id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetActiveContractsResponseDtoCancellationType {
     FixedDates,
     AnyAfterFirstDate,
@@ -6297,6 +23755,7 @@ impl<'de> serde::Deserialize<'de> for GetActiveContractsResponseDtoCancellationT
 
 #[cfg(feature = "feature-check")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetActiveFeaturesResponseItem {
     MysportsMessage,
     /// A value this version of the client does not know; kept as sent.
@@ -6372,6 +23831,7 @@ impl<'de> serde::Deserialize<'de> for GetActiveFeaturesResponseItem {
 
 #[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum GetEnabledCommunicationFeatureModulesResponseItem {
     Analytics,
     Calendar,
@@ -6645,14 +24105,25 @@ impl<'de> serde::Deserialize<'de> for GetEnabledCommunicationFeatureModulesRespo
 
 #[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct IdealPaymentInstrumentDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
 }
 
+#[cfg(feature = "credit-card-tokenization")]
+impl IdealPaymentInstrumentDto {
+    /// Sets [`issuer`](Self::issuer).
+    pub fn with_issuer(mut self, value: impl Into<String>) -> Self {
+        self.issuer = Some(value.into());
+        self
+    }
+}
+
 #[cfg(feature = "i18n")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct KeyValuePairCountryCodeString {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6662,12 +24133,1212 @@ pub struct KeyValuePairCountryCodeString {
 }
 
 #[cfg(feature = "i18n")]
-/// The same values as [`CountryOfBirth`].
-pub type KeyValuePairCountryCodeStringKey = CountryOfBirth;
+impl KeyValuePairCountryCodeString {
+    /// Sets [`key`](Self::key).
+    pub fn with_key(mut self, value: KeyValuePairCountryCodeStringKey) -> Self {
+        self.key = Some(value);
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "i18n")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyValuePairCountryCodeStringKey {
+    Undefined,
+    Ac,
+    Ad,
+    Ae,
+    Af,
+    Ag,
+    Ai,
+    Al,
+    Am,
+    An,
+    Ao,
+    Aq,
+    Ar,
+    As,
+    At,
+    Au,
+    Aw,
+    Ax,
+    Az,
+    Ba,
+    Bb,
+    Bd,
+    Be,
+    Bf,
+    Bg,
+    Bh,
+    Bi,
+    Bj,
+    Bl,
+    Bm,
+    Bn,
+    Bo,
+    Bq,
+    Br,
+    Bs,
+    Bt,
+    Bu,
+    Bv,
+    Bw,
+    By,
+    Bz,
+    Ca,
+    Cc,
+    Cd,
+    Cf,
+    Cg,
+    Ch,
+    Ci,
+    Ck,
+    Cl,
+    Cm,
+    Cn,
+    Co,
+    Cp,
+    Cr,
+    Cs,
+    Cu,
+    Cv,
+    Cw,
+    Cx,
+    Cy,
+    Cz,
+    De,
+    Dg,
+    Dj,
+    Dk,
+    Dm,
+    Do,
+    Dz,
+    Ea,
+    Ec,
+    Ee,
+    Eg,
+    Eh,
+    Er,
+    Es,
+    Et,
+    Eu,
+    Ez,
+    Fi,
+    Fj,
+    Fk,
+    Fm,
+    Fo,
+    Fr,
+    Fx,
+    Ga,
+    Gb,
+    Gd,
+    Ge,
+    Gf,
+    Gg,
+    Gh,
+    Gi,
+    Gl,
+    Gm,
+    Gn,
+    Gp,
+    Gq,
+    Gr,
+    Gs,
+    Gt,
+    Gu,
+    Gw,
+    Gy,
+    Hk,
+    Hm,
+    Hn,
+    Hr,
+    Ht,
+    Hu,
+    Ic,
+    Id,
+    Ie,
+    Il,
+    Im,
+    In,
+    Io,
+    Iq,
+    Ir,
+    Is,
+    It,
+    Je,
+    Jm,
+    Jo,
+    Jp,
+    Ke,
+    Kg,
+    Kh,
+    Ki,
+    Km,
+    Kn,
+    Kp,
+    Kr,
+    Kw,
+    Ky,
+    Kz,
+    La,
+    Lb,
+    Lc,
+    Li,
+    Lk,
+    Lr,
+    Ls,
+    Lt,
+    Lu,
+    Lv,
+    Ly,
+    Ma,
+    Mc,
+    Md,
+    Me,
+    Mf,
+    Mg,
+    Mh,
+    Mk,
+    Ml,
+    Mm,
+    Mn,
+    Mo,
+    Mp,
+    Mq,
+    Mr,
+    Ms,
+    Mt,
+    Mu,
+    Mv,
+    Mw,
+    Mx,
+    My,
+    Mz,
+    Na,
+    Nc,
+    Ne,
+    Nf,
+    Ng,
+    Ni,
+    Nl,
+    No,
+    Np,
+    Nr,
+    Nt,
+    Nu,
+    Nz,
+    Om,
+    Pa,
+    Pe,
+    Pf,
+    Pg,
+    Ph,
+    Pk,
+    Pl,
+    Pm,
+    Pn,
+    Pr,
+    Ps,
+    Pt,
+    Pw,
+    Py,
+    Qa,
+    Re,
+    Ro,
+    Rs,
+    Ru,
+    Rw,
+    Sa,
+    Sb,
+    Sc,
+    Sd,
+    Se,
+    Sf,
+    Sg,
+    Sh,
+    Si,
+    Sj,
+    Sk,
+    Sl,
+    Sm,
+    Sn,
+    So,
+    Sr,
+    Ss,
+    St,
+    Su,
+    Sv,
+    Sx,
+    Sy,
+    Sz,
+    Ta,
+    Tc,
+    Td,
+    Tf,
+    Tg,
+    Th,
+    Tj,
+    Tk,
+    Tl,
+    Tm,
+    Tn,
+    To,
+    Tp,
+    Tr,
+    Tt,
+    Tv,
+    Tw,
+    Tz,
+    Ua,
+    Ug,
+    Uk,
+    Um,
+    Us,
+    Uy,
+    Uz,
+    Va,
+    Vc,
+    Ve,
+    Vg,
+    Vi,
+    Vn,
+    Vu,
+    Wf,
+    Ws,
+    Xi,
+    Xu,
+    Xk,
+    Ye,
+    Yt,
+    Yu,
+    Za,
+    Zm,
+    Zr,
+    Zw,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "i18n")]
+impl KeyValuePairCountryCodeStringKey {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNDEFINED",
+        "AC",
+        "AD",
+        "AE",
+        "AF",
+        "AG",
+        "AI",
+        "AL",
+        "AM",
+        "AN",
+        "AO",
+        "AQ",
+        "AR",
+        "AS",
+        "AT",
+        "AU",
+        "AW",
+        "AX",
+        "AZ",
+        "BA",
+        "BB",
+        "BD",
+        "BE",
+        "BF",
+        "BG",
+        "BH",
+        "BI",
+        "BJ",
+        "BL",
+        "BM",
+        "BN",
+        "BO",
+        "BQ",
+        "BR",
+        "BS",
+        "BT",
+        "BU",
+        "BV",
+        "BW",
+        "BY",
+        "BZ",
+        "CA",
+        "CC",
+        "CD",
+        "CF",
+        "CG",
+        "CH",
+        "CI",
+        "CK",
+        "CL",
+        "CM",
+        "CN",
+        "CO",
+        "CP",
+        "CR",
+        "CS",
+        "CU",
+        "CV",
+        "CW",
+        "CX",
+        "CY",
+        "CZ",
+        "DE",
+        "DG",
+        "DJ",
+        "DK",
+        "DM",
+        "DO",
+        "DZ",
+        "EA",
+        "EC",
+        "EE",
+        "EG",
+        "EH",
+        "ER",
+        "ES",
+        "ET",
+        "EU",
+        "EZ",
+        "FI",
+        "FJ",
+        "FK",
+        "FM",
+        "FO",
+        "FR",
+        "FX",
+        "GA",
+        "GB",
+        "GD",
+        "GE",
+        "GF",
+        "GG",
+        "GH",
+        "GI",
+        "GL",
+        "GM",
+        "GN",
+        "GP",
+        "GQ",
+        "GR",
+        "GS",
+        "GT",
+        "GU",
+        "GW",
+        "GY",
+        "HK",
+        "HM",
+        "HN",
+        "HR",
+        "HT",
+        "HU",
+        "IC",
+        "ID",
+        "IE",
+        "IL",
+        "IM",
+        "IN",
+        "IO",
+        "IQ",
+        "IR",
+        "IS",
+        "IT",
+        "JE",
+        "JM",
+        "JO",
+        "JP",
+        "KE",
+        "KG",
+        "KH",
+        "KI",
+        "KM",
+        "KN",
+        "KP",
+        "KR",
+        "KW",
+        "KY",
+        "KZ",
+        "LA",
+        "LB",
+        "LC",
+        "LI",
+        "LK",
+        "LR",
+        "LS",
+        "LT",
+        "LU",
+        "LV",
+        "LY",
+        "MA",
+        "MC",
+        "MD",
+        "ME",
+        "MF",
+        "MG",
+        "MH",
+        "MK",
+        "ML",
+        "MM",
+        "MN",
+        "MO",
+        "MP",
+        "MQ",
+        "MR",
+        "MS",
+        "MT",
+        "MU",
+        "MV",
+        "MW",
+        "MX",
+        "MY",
+        "MZ",
+        "NA",
+        "NC",
+        "NE",
+        "NF",
+        "NG",
+        "NI",
+        "NL",
+        "NO",
+        "NP",
+        "NR",
+        "NT",
+        "NU",
+        "NZ",
+        "OM",
+        "PA",
+        "PE",
+        "PF",
+        "PG",
+        "PH",
+        "PK",
+        "PL",
+        "PM",
+        "PN",
+        "PR",
+        "PS",
+        "PT",
+        "PW",
+        "PY",
+        "QA",
+        "RE",
+        "RO",
+        "RS",
+        "RU",
+        "RW",
+        "SA",
+        "SB",
+        "SC",
+        "SD",
+        "SE",
+        "SF",
+        "SG",
+        "SH",
+        "SI",
+        "SJ",
+        "SK",
+        "SL",
+        "SM",
+        "SN",
+        "SO",
+        "SR",
+        "SS",
+        "ST",
+        "SU",
+        "SV",
+        "SX",
+        "SY",
+        "SZ",
+        "TA",
+        "TC",
+        "TD",
+        "TF",
+        "TG",
+        "TH",
+        "TJ",
+        "TK",
+        "TL",
+        "TM",
+        "TN",
+        "TO",
+        "TP",
+        "TR",
+        "TT",
+        "TV",
+        "TW",
+        "TZ",
+        "UA",
+        "UG",
+        "UK",
+        "UM",
+        "US",
+        "UY",
+        "UZ",
+        "VA",
+        "VC",
+        "VE",
+        "VG",
+        "VI",
+        "VN",
+        "VU",
+        "WF",
+        "WS",
+        "XI",
+        "XU",
+        "XK",
+        "YE",
+        "YT",
+        "YU",
+        "ZA",
+        "ZM",
+        "ZR",
+        "ZW",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Undefined => "UNDEFINED",
+            Self::Ac => "AC",
+            Self::Ad => "AD",
+            Self::Ae => "AE",
+            Self::Af => "AF",
+            Self::Ag => "AG",
+            Self::Ai => "AI",
+            Self::Al => "AL",
+            Self::Am => "AM",
+            Self::An => "AN",
+            Self::Ao => "AO",
+            Self::Aq => "AQ",
+            Self::Ar => "AR",
+            Self::As => "AS",
+            Self::At => "AT",
+            Self::Au => "AU",
+            Self::Aw => "AW",
+            Self::Ax => "AX",
+            Self::Az => "AZ",
+            Self::Ba => "BA",
+            Self::Bb => "BB",
+            Self::Bd => "BD",
+            Self::Be => "BE",
+            Self::Bf => "BF",
+            Self::Bg => "BG",
+            Self::Bh => "BH",
+            Self::Bi => "BI",
+            Self::Bj => "BJ",
+            Self::Bl => "BL",
+            Self::Bm => "BM",
+            Self::Bn => "BN",
+            Self::Bo => "BO",
+            Self::Bq => "BQ",
+            Self::Br => "BR",
+            Self::Bs => "BS",
+            Self::Bt => "BT",
+            Self::Bu => "BU",
+            Self::Bv => "BV",
+            Self::Bw => "BW",
+            Self::By => "BY",
+            Self::Bz => "BZ",
+            Self::Ca => "CA",
+            Self::Cc => "CC",
+            Self::Cd => "CD",
+            Self::Cf => "CF",
+            Self::Cg => "CG",
+            Self::Ch => "CH",
+            Self::Ci => "CI",
+            Self::Ck => "CK",
+            Self::Cl => "CL",
+            Self::Cm => "CM",
+            Self::Cn => "CN",
+            Self::Co => "CO",
+            Self::Cp => "CP",
+            Self::Cr => "CR",
+            Self::Cs => "CS",
+            Self::Cu => "CU",
+            Self::Cv => "CV",
+            Self::Cw => "CW",
+            Self::Cx => "CX",
+            Self::Cy => "CY",
+            Self::Cz => "CZ",
+            Self::De => "DE",
+            Self::Dg => "DG",
+            Self::Dj => "DJ",
+            Self::Dk => "DK",
+            Self::Dm => "DM",
+            Self::Do => "DO",
+            Self::Dz => "DZ",
+            Self::Ea => "EA",
+            Self::Ec => "EC",
+            Self::Ee => "EE",
+            Self::Eg => "EG",
+            Self::Eh => "EH",
+            Self::Er => "ER",
+            Self::Es => "ES",
+            Self::Et => "ET",
+            Self::Eu => "EU",
+            Self::Ez => "EZ",
+            Self::Fi => "FI",
+            Self::Fj => "FJ",
+            Self::Fk => "FK",
+            Self::Fm => "FM",
+            Self::Fo => "FO",
+            Self::Fr => "FR",
+            Self::Fx => "FX",
+            Self::Ga => "GA",
+            Self::Gb => "GB",
+            Self::Gd => "GD",
+            Self::Ge => "GE",
+            Self::Gf => "GF",
+            Self::Gg => "GG",
+            Self::Gh => "GH",
+            Self::Gi => "GI",
+            Self::Gl => "GL",
+            Self::Gm => "GM",
+            Self::Gn => "GN",
+            Self::Gp => "GP",
+            Self::Gq => "GQ",
+            Self::Gr => "GR",
+            Self::Gs => "GS",
+            Self::Gt => "GT",
+            Self::Gu => "GU",
+            Self::Gw => "GW",
+            Self::Gy => "GY",
+            Self::Hk => "HK",
+            Self::Hm => "HM",
+            Self::Hn => "HN",
+            Self::Hr => "HR",
+            Self::Ht => "HT",
+            Self::Hu => "HU",
+            Self::Ic => "IC",
+            Self::Id => "ID",
+            Self::Ie => "IE",
+            Self::Il => "IL",
+            Self::Im => "IM",
+            Self::In => "IN",
+            Self::Io => "IO",
+            Self::Iq => "IQ",
+            Self::Ir => "IR",
+            Self::Is => "IS",
+            Self::It => "IT",
+            Self::Je => "JE",
+            Self::Jm => "JM",
+            Self::Jo => "JO",
+            Self::Jp => "JP",
+            Self::Ke => "KE",
+            Self::Kg => "KG",
+            Self::Kh => "KH",
+            Self::Ki => "KI",
+            Self::Km => "KM",
+            Self::Kn => "KN",
+            Self::Kp => "KP",
+            Self::Kr => "KR",
+            Self::Kw => "KW",
+            Self::Ky => "KY",
+            Self::Kz => "KZ",
+            Self::La => "LA",
+            Self::Lb => "LB",
+            Self::Lc => "LC",
+            Self::Li => "LI",
+            Self::Lk => "LK",
+            Self::Lr => "LR",
+            Self::Ls => "LS",
+            Self::Lt => "LT",
+            Self::Lu => "LU",
+            Self::Lv => "LV",
+            Self::Ly => "LY",
+            Self::Ma => "MA",
+            Self::Mc => "MC",
+            Self::Md => "MD",
+            Self::Me => "ME",
+            Self::Mf => "MF",
+            Self::Mg => "MG",
+            Self::Mh => "MH",
+            Self::Mk => "MK",
+            Self::Ml => "ML",
+            Self::Mm => "MM",
+            Self::Mn => "MN",
+            Self::Mo => "MO",
+            Self::Mp => "MP",
+            Self::Mq => "MQ",
+            Self::Mr => "MR",
+            Self::Ms => "MS",
+            Self::Mt => "MT",
+            Self::Mu => "MU",
+            Self::Mv => "MV",
+            Self::Mw => "MW",
+            Self::Mx => "MX",
+            Self::My => "MY",
+            Self::Mz => "MZ",
+            Self::Na => "NA",
+            Self::Nc => "NC",
+            Self::Ne => "NE",
+            Self::Nf => "NF",
+            Self::Ng => "NG",
+            Self::Ni => "NI",
+            Self::Nl => "NL",
+            Self::No => "NO",
+            Self::Np => "NP",
+            Self::Nr => "NR",
+            Self::Nt => "NT",
+            Self::Nu => "NU",
+            Self::Nz => "NZ",
+            Self::Om => "OM",
+            Self::Pa => "PA",
+            Self::Pe => "PE",
+            Self::Pf => "PF",
+            Self::Pg => "PG",
+            Self::Ph => "PH",
+            Self::Pk => "PK",
+            Self::Pl => "PL",
+            Self::Pm => "PM",
+            Self::Pn => "PN",
+            Self::Pr => "PR",
+            Self::Ps => "PS",
+            Self::Pt => "PT",
+            Self::Pw => "PW",
+            Self::Py => "PY",
+            Self::Qa => "QA",
+            Self::Re => "RE",
+            Self::Ro => "RO",
+            Self::Rs => "RS",
+            Self::Ru => "RU",
+            Self::Rw => "RW",
+            Self::Sa => "SA",
+            Self::Sb => "SB",
+            Self::Sc => "SC",
+            Self::Sd => "SD",
+            Self::Se => "SE",
+            Self::Sf => "SF",
+            Self::Sg => "SG",
+            Self::Sh => "SH",
+            Self::Si => "SI",
+            Self::Sj => "SJ",
+            Self::Sk => "SK",
+            Self::Sl => "SL",
+            Self::Sm => "SM",
+            Self::Sn => "SN",
+            Self::So => "SO",
+            Self::Sr => "SR",
+            Self::Ss => "SS",
+            Self::St => "ST",
+            Self::Su => "SU",
+            Self::Sv => "SV",
+            Self::Sx => "SX",
+            Self::Sy => "SY",
+            Self::Sz => "SZ",
+            Self::Ta => "TA",
+            Self::Tc => "TC",
+            Self::Td => "TD",
+            Self::Tf => "TF",
+            Self::Tg => "TG",
+            Self::Th => "TH",
+            Self::Tj => "TJ",
+            Self::Tk => "TK",
+            Self::Tl => "TL",
+            Self::Tm => "TM",
+            Self::Tn => "TN",
+            Self::To => "TO",
+            Self::Tp => "TP",
+            Self::Tr => "TR",
+            Self::Tt => "TT",
+            Self::Tv => "TV",
+            Self::Tw => "TW",
+            Self::Tz => "TZ",
+            Self::Ua => "UA",
+            Self::Ug => "UG",
+            Self::Uk => "UK",
+            Self::Um => "UM",
+            Self::Us => "US",
+            Self::Uy => "UY",
+            Self::Uz => "UZ",
+            Self::Va => "VA",
+            Self::Vc => "VC",
+            Self::Ve => "VE",
+            Self::Vg => "VG",
+            Self::Vi => "VI",
+            Self::Vn => "VN",
+            Self::Vu => "VU",
+            Self::Wf => "WF",
+            Self::Ws => "WS",
+            Self::Xi => "XI",
+            Self::Xu => "XU",
+            Self::Xk => "XK",
+            Self::Ye => "YE",
+            Self::Yt => "YT",
+            Self::Yu => "YU",
+            Self::Za => "ZA",
+            Self::Zm => "ZM",
+            Self::Zr => "ZR",
+            Self::Zw => "ZW",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "i18n")]
+impl rt::StringEnum for KeyValuePairCountryCodeStringKey {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "UNDEFINED" => Self::Undefined,
+            "AC" => Self::Ac,
+            "AD" => Self::Ad,
+            "AE" => Self::Ae,
+            "AF" => Self::Af,
+            "AG" => Self::Ag,
+            "AI" => Self::Ai,
+            "AL" => Self::Al,
+            "AM" => Self::Am,
+            "AN" => Self::An,
+            "AO" => Self::Ao,
+            "AQ" => Self::Aq,
+            "AR" => Self::Ar,
+            "AS" => Self::As,
+            "AT" => Self::At,
+            "AU" => Self::Au,
+            "AW" => Self::Aw,
+            "AX" => Self::Ax,
+            "AZ" => Self::Az,
+            "BA" => Self::Ba,
+            "BB" => Self::Bb,
+            "BD" => Self::Bd,
+            "BE" => Self::Be,
+            "BF" => Self::Bf,
+            "BG" => Self::Bg,
+            "BH" => Self::Bh,
+            "BI" => Self::Bi,
+            "BJ" => Self::Bj,
+            "BL" => Self::Bl,
+            "BM" => Self::Bm,
+            "BN" => Self::Bn,
+            "BO" => Self::Bo,
+            "BQ" => Self::Bq,
+            "BR" => Self::Br,
+            "BS" => Self::Bs,
+            "BT" => Self::Bt,
+            "BU" => Self::Bu,
+            "BV" => Self::Bv,
+            "BW" => Self::Bw,
+            "BY" => Self::By,
+            "BZ" => Self::Bz,
+            "CA" => Self::Ca,
+            "CC" => Self::Cc,
+            "CD" => Self::Cd,
+            "CF" => Self::Cf,
+            "CG" => Self::Cg,
+            "CH" => Self::Ch,
+            "CI" => Self::Ci,
+            "CK" => Self::Ck,
+            "CL" => Self::Cl,
+            "CM" => Self::Cm,
+            "CN" => Self::Cn,
+            "CO" => Self::Co,
+            "CP" => Self::Cp,
+            "CR" => Self::Cr,
+            "CS" => Self::Cs,
+            "CU" => Self::Cu,
+            "CV" => Self::Cv,
+            "CW" => Self::Cw,
+            "CX" => Self::Cx,
+            "CY" => Self::Cy,
+            "CZ" => Self::Cz,
+            "DE" => Self::De,
+            "DG" => Self::Dg,
+            "DJ" => Self::Dj,
+            "DK" => Self::Dk,
+            "DM" => Self::Dm,
+            "DO" => Self::Do,
+            "DZ" => Self::Dz,
+            "EA" => Self::Ea,
+            "EC" => Self::Ec,
+            "EE" => Self::Ee,
+            "EG" => Self::Eg,
+            "EH" => Self::Eh,
+            "ER" => Self::Er,
+            "ES" => Self::Es,
+            "ET" => Self::Et,
+            "EU" => Self::Eu,
+            "EZ" => Self::Ez,
+            "FI" => Self::Fi,
+            "FJ" => Self::Fj,
+            "FK" => Self::Fk,
+            "FM" => Self::Fm,
+            "FO" => Self::Fo,
+            "FR" => Self::Fr,
+            "FX" => Self::Fx,
+            "GA" => Self::Ga,
+            "GB" => Self::Gb,
+            "GD" => Self::Gd,
+            "GE" => Self::Ge,
+            "GF" => Self::Gf,
+            "GG" => Self::Gg,
+            "GH" => Self::Gh,
+            "GI" => Self::Gi,
+            "GL" => Self::Gl,
+            "GM" => Self::Gm,
+            "GN" => Self::Gn,
+            "GP" => Self::Gp,
+            "GQ" => Self::Gq,
+            "GR" => Self::Gr,
+            "GS" => Self::Gs,
+            "GT" => Self::Gt,
+            "GU" => Self::Gu,
+            "GW" => Self::Gw,
+            "GY" => Self::Gy,
+            "HK" => Self::Hk,
+            "HM" => Self::Hm,
+            "HN" => Self::Hn,
+            "HR" => Self::Hr,
+            "HT" => Self::Ht,
+            "HU" => Self::Hu,
+            "IC" => Self::Ic,
+            "ID" => Self::Id,
+            "IE" => Self::Ie,
+            "IL" => Self::Il,
+            "IM" => Self::Im,
+            "IN" => Self::In,
+            "IO" => Self::Io,
+            "IQ" => Self::Iq,
+            "IR" => Self::Ir,
+            "IS" => Self::Is,
+            "IT" => Self::It,
+            "JE" => Self::Je,
+            "JM" => Self::Jm,
+            "JO" => Self::Jo,
+            "JP" => Self::Jp,
+            "KE" => Self::Ke,
+            "KG" => Self::Kg,
+            "KH" => Self::Kh,
+            "KI" => Self::Ki,
+            "KM" => Self::Km,
+            "KN" => Self::Kn,
+            "KP" => Self::Kp,
+            "KR" => Self::Kr,
+            "KW" => Self::Kw,
+            "KY" => Self::Ky,
+            "KZ" => Self::Kz,
+            "LA" => Self::La,
+            "LB" => Self::Lb,
+            "LC" => Self::Lc,
+            "LI" => Self::Li,
+            "LK" => Self::Lk,
+            "LR" => Self::Lr,
+            "LS" => Self::Ls,
+            "LT" => Self::Lt,
+            "LU" => Self::Lu,
+            "LV" => Self::Lv,
+            "LY" => Self::Ly,
+            "MA" => Self::Ma,
+            "MC" => Self::Mc,
+            "MD" => Self::Md,
+            "ME" => Self::Me,
+            "MF" => Self::Mf,
+            "MG" => Self::Mg,
+            "MH" => Self::Mh,
+            "MK" => Self::Mk,
+            "ML" => Self::Ml,
+            "MM" => Self::Mm,
+            "MN" => Self::Mn,
+            "MO" => Self::Mo,
+            "MP" => Self::Mp,
+            "MQ" => Self::Mq,
+            "MR" => Self::Mr,
+            "MS" => Self::Ms,
+            "MT" => Self::Mt,
+            "MU" => Self::Mu,
+            "MV" => Self::Mv,
+            "MW" => Self::Mw,
+            "MX" => Self::Mx,
+            "MY" => Self::My,
+            "MZ" => Self::Mz,
+            "NA" => Self::Na,
+            "NC" => Self::Nc,
+            "NE" => Self::Ne,
+            "NF" => Self::Nf,
+            "NG" => Self::Ng,
+            "NI" => Self::Ni,
+            "NL" => Self::Nl,
+            "NO" => Self::No,
+            "NP" => Self::Np,
+            "NR" => Self::Nr,
+            "NT" => Self::Nt,
+            "NU" => Self::Nu,
+            "NZ" => Self::Nz,
+            "OM" => Self::Om,
+            "PA" => Self::Pa,
+            "PE" => Self::Pe,
+            "PF" => Self::Pf,
+            "PG" => Self::Pg,
+            "PH" => Self::Ph,
+            "PK" => Self::Pk,
+            "PL" => Self::Pl,
+            "PM" => Self::Pm,
+            "PN" => Self::Pn,
+            "PR" => Self::Pr,
+            "PS" => Self::Ps,
+            "PT" => Self::Pt,
+            "PW" => Self::Pw,
+            "PY" => Self::Py,
+            "QA" => Self::Qa,
+            "RE" => Self::Re,
+            "RO" => Self::Ro,
+            "RS" => Self::Rs,
+            "RU" => Self::Ru,
+            "RW" => Self::Rw,
+            "SA" => Self::Sa,
+            "SB" => Self::Sb,
+            "SC" => Self::Sc,
+            "SD" => Self::Sd,
+            "SE" => Self::Se,
+            "SF" => Self::Sf,
+            "SG" => Self::Sg,
+            "SH" => Self::Sh,
+            "SI" => Self::Si,
+            "SJ" => Self::Sj,
+            "SK" => Self::Sk,
+            "SL" => Self::Sl,
+            "SM" => Self::Sm,
+            "SN" => Self::Sn,
+            "SO" => Self::So,
+            "SR" => Self::Sr,
+            "SS" => Self::Ss,
+            "ST" => Self::St,
+            "SU" => Self::Su,
+            "SV" => Self::Sv,
+            "SX" => Self::Sx,
+            "SY" => Self::Sy,
+            "SZ" => Self::Sz,
+            "TA" => Self::Ta,
+            "TC" => Self::Tc,
+            "TD" => Self::Td,
+            "TF" => Self::Tf,
+            "TG" => Self::Tg,
+            "TH" => Self::Th,
+            "TJ" => Self::Tj,
+            "TK" => Self::Tk,
+            "TL" => Self::Tl,
+            "TM" => Self::Tm,
+            "TN" => Self::Tn,
+            "TO" => Self::To,
+            "TP" => Self::Tp,
+            "TR" => Self::Tr,
+            "TT" => Self::Tt,
+            "TV" => Self::Tv,
+            "TW" => Self::Tw,
+            "TZ" => Self::Tz,
+            "UA" => Self::Ua,
+            "UG" => Self::Ug,
+            "UK" => Self::Uk,
+            "UM" => Self::Um,
+            "US" => Self::Us,
+            "UY" => Self::Uy,
+            "UZ" => Self::Uz,
+            "VA" => Self::Va,
+            "VC" => Self::Vc,
+            "VE" => Self::Ve,
+            "VG" => Self::Vg,
+            "VI" => Self::Vi,
+            "VN" => Self::Vn,
+            "VU" => Self::Vu,
+            "WF" => Self::Wf,
+            "WS" => Self::Ws,
+            "XI" => Self::Xi,
+            "XU" => Self::Xu,
+            "XK" => Self::Xk,
+            "YE" => Self::Ye,
+            "YT" => Self::Yt,
+            "YU" => Self::Yu,
+            "ZA" => Self::Za,
+            "ZM" => Self::Zm,
+            "ZR" => Self::Zr,
+            "ZW" => Self::Zw,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "i18n")]
+impl std::str::FromStr for KeyValuePairCountryCodeStringKey {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "i18n")]
+impl std::fmt::Display for KeyValuePairCountryCodeStringKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "i18n")]
+impl serde::Serialize for KeyValuePairCountryCodeStringKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "i18n")]
+impl<'de> serde::Deserialize<'de> for KeyValuePairCountryCodeStringKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct LegalLinkTypeWithLocaleDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<LegalLinkTypeWithLocaleDtoValue>,
+}
+
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl LegalLinkTypeWithLocaleDto {
+    /// Sets [`locale`](Self::locale).
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: LegalLinkTypeWithLocaleDtoValue) -> Self {
+        self.value = Some(value);
+        self
+    }
+}
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LegalLinkType {
+#[non_exhaustive]
+pub enum LegalLinkTypeWithLocaleDtoValue {
     ExternalUrl,
     Text,
     /// A value this version of the client does not know; kept as sent.
@@ -6675,7 +25346,7 @@ pub enum LegalLinkType {
 }
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
-impl LegalLinkType {
+impl LegalLinkTypeWithLocaleDtoValue {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["EXTERNAL_URL", "TEXT"];
 
@@ -6695,7 +25366,7 @@ impl LegalLinkType {
 }
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
-impl rt::StringEnum for LegalLinkType {
+impl rt::StringEnum for LegalLinkTypeWithLocaleDtoValue {
     fn from_wire(value: &str) -> Self {
         match value {
             "EXTERNAL_URL" => Self::ExternalUrl,
@@ -6710,7 +25381,7 @@ impl rt::StringEnum for LegalLinkType {
 }
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
-impl std::str::FromStr for LegalLinkType {
+impl std::str::FromStr for LegalLinkTypeWithLocaleDtoValue {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -6721,116 +25392,21 @@ impl std::str::FromStr for LegalLinkType {
 }
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
-impl std::fmt::Display for LegalLinkType {
+impl std::fmt::Display for LegalLinkTypeWithLocaleDtoValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
-impl serde::Serialize for LegalLinkType {
+impl serde::Serialize for LegalLinkTypeWithLocaleDtoValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
-impl<'de> serde::Deserialize<'de> for LegalLinkType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "studios"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LegalLinkTypeWithLocaleDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<LegalLinkTypeWithLocaleDtoValue>,
-}
-
-#[cfg(any(feature = "contracts", feature = "studios"))]
-/// The same values as [`LegalLinkType`].
-pub type LegalLinkTypeWithLocaleDtoValue = LegalLinkType;
-
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Level {
-    High,
-    Normal,
-    Low,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "studios")]
-impl Level {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["HIGH", "NORMAL", "LOW"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "HIGH",
-            Self::Normal => "NORMAL",
-            Self::Low => "LOW",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "studios")]
-impl rt::StringEnum for Level {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "HIGH" => Self::High,
-            "NORMAL" => Self::Normal,
-            "LOW" => Self::Low,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "studios")]
-impl std::str::FromStr for Level {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "studios")]
-impl std::fmt::Display for Level {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "studios")]
-impl serde::Serialize for Level {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "studios")]
-impl<'de> serde::Deserialize<'de> for Level {
+impl<'de> serde::Deserialize<'de> for LegalLinkTypeWithLocaleDtoValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6840,6 +25416,7 @@ impl<'de> serde::Deserialize<'de> for Level {
 
 #[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct LocalTime {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6853,7 +25430,35 @@ pub struct LocalTime {
 }
 
 #[cfg(feature = "studios")]
+impl LocalTime {
+    /// Sets [`hour`](Self::hour).
+    pub fn with_hour(mut self, value: i32) -> Self {
+        self.hour = Some(value);
+        self
+    }
+
+    /// Sets [`minute`](Self::minute).
+    pub fn with_minute(mut self, value: i32) -> Self {
+        self.minute = Some(value);
+        self
+    }
+
+    /// Sets [`nano`](Self::nano).
+    pub fn with_nano(mut self, value: i32) -> Self {
+        self.nano = Some(value);
+        self
+    }
+
+    /// Sets [`second`](Self::second).
+    pub fn with_second(mut self, value: i32) -> Self {
+        self.second = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MessageCategoryDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6870,8 +25475,48 @@ pub struct MessageCategoryDto {
     pub show_asterisk: Option<bool>,
 }
 
+#[cfg(feature = "studios")]
+impl MessageCategoryDto {
+    /// Sets [`database_id`](Self::database_id).
+    pub fn with_database_id(mut self, value: i64) -> Self {
+        self.database_id = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`optlock`](Self::optlock).
+    pub fn with_optlock(mut self, value: i64) -> Self {
+        self.optlock = Some(value);
+        self
+    }
+
+    /// Sets [`public_description`](Self::public_description).
+    pub fn with_public_description(mut self, value: impl Into<String>) -> Self {
+        self.public_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`short_description`](Self::short_description).
+    pub fn with_short_description(mut self, value: impl Into<String>) -> Self {
+        self.short_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`show_asterisk`](Self::show_asterisk).
+    pub fn with_show_asterisk(mut self, value: bool) -> Self {
+        self.show_asterisk = Some(value);
+        self
+    }
+}
+
 #[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MoneyDto {
     pub amount: f64,
@@ -6880,51 +25525,405 @@ pub struct MoneyDto {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl MoneyDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `amount`, `currency_code`.
-    pub fn new(amount: f64, currency_code: MoneyDtoCurrencyCode) -> Self {
-        Self { amount, currency_code }
+    /// A value with the fields that have no default (`currency_code`); set the others with the `with_*` methods.
+    pub fn new(currency_code: MoneyDtoCurrencyCode) -> Self {
+        Self {
+            amount: Default::default(),
+            currency_code,
+        }
+    }
+
+    /// Sets [`amount`](Self::amount).
+    pub fn with_amount(mut self, value: f64) -> Self {
+        self.amount = value;
+        self
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
-/// The same values as [`CurrencyCode`].
-pub type MoneyDtoCurrencyCode = CurrencyCode;
-
-#[cfg(any(feature = "credit-card-tokenization", feature = "studios"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Month {
-    January,
-    February,
-    March,
-    April,
-    May,
-    June,
-    July,
-    August,
-    September,
-    October,
-    November,
-    December,
+#[non_exhaustive]
+pub enum MoneyDtoCurrencyCode {
+    Undefined,
+    Aed,
+    Afn,
+    All,
+    Amd,
+    Ang,
+    Aoa,
+    Ars,
+    Aud,
+    Awg,
+    Azn,
+    Bam,
+    Bbd,
+    Bdt,
+    Bgn,
+    Bhd,
+    Bif,
+    Bmd,
+    Bnd,
+    Bob,
+    Bov,
+    Brl,
+    Bsd,
+    Btn,
+    Bwp,
+    Byn,
+    Byr,
+    Bzd,
+    Cad,
+    Cdf,
+    Che,
+    Chf,
+    Chw,
+    Clf,
+    Clp,
+    Cny,
+    Cop,
+    Cou,
+    Crc,
+    Cuc,
+    Cup,
+    Cve,
+    Czk,
+    Djf,
+    Dkk,
+    Dop,
+    Dzd,
+    Egp,
+    Ern,
+    Etb,
+    Eur,
+    Fjd,
+    Fkp,
+    Gbp,
+    Gel,
+    Ghs,
+    Gip,
+    Gmd,
+    Gnf,
+    Gtq,
+    Gyd,
+    Hkd,
+    Hnl,
+    Hrk,
+    Htg,
+    Huf,
+    Idr,
+    Ils,
+    Inr,
+    Iqd,
+    Irr,
+    Isk,
+    Jmd,
+    Jod,
+    Jpy,
+    Kes,
+    Kgs,
+    Khr,
+    Kmf,
+    Kpw,
+    Krw,
+    Kwd,
+    Kyd,
+    Kzt,
+    Lak,
+    Lbp,
+    Lkr,
+    Lrd,
+    Lsl,
+    Ltl,
+    Lyd,
+    Mad,
+    Mdl,
+    Mga,
+    Mkd,
+    Mmk,
+    Mnt,
+    Mop,
+    Mro,
+    Mru,
+    Mur,
+    Mvr,
+    Mwk,
+    Mxn,
+    Mxv,
+    Myr,
+    Mzn,
+    Nad,
+    Ngn,
+    Nio,
+    Nok,
+    Npr,
+    Nzd,
+    Omr,
+    Pab,
+    Pen,
+    Pgk,
+    Php,
+    Pkr,
+    Pln,
+    Pyg,
+    Qar,
+    Ron,
+    Rsd,
+    Rub,
+    Rur,
+    Rwf,
+    Sar,
+    Sbd,
+    Scr,
+    Sdg,
+    Sek,
+    Sgd,
+    Shp,
+    Sll,
+    Sos,
+    Srd,
+    Ssp,
+    Std,
+    Stn,
+    Svc,
+    Syp,
+    Szl,
+    Thb,
+    Tjs,
+    Tmt,
+    Tnd,
+    Top,
+    Try,
+    Ttd,
+    Twd,
+    Tzs,
+    Uah,
+    Ugx,
+    Usd,
+    Usn,
+    Uss,
+    Uyi,
+    Uyu,
+    Uzs,
+    Vef,
+    Ves,
+    Vnd,
+    Vuv,
+    Wst,
+    Xaf,
+    Xag,
+    Xau,
+    Xba,
+    Xbb,
+    Xbc,
+    Xbd,
+    Xcd,
+    Xdr,
+    Xof,
+    Xpd,
+    Xpf,
+    Xpt,
+    Xsu,
+    Xts,
+    Xua,
+    Xxx,
+    Yer,
+    Zar,
+    Zmw,
+    Zwl,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
 
-#[cfg(any(feature = "credit-card-tokenization", feature = "studios"))]
-impl Month {
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl MoneyDtoCurrencyCode {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "JANUARY",
-        "FEBRUARY",
-        "MARCH",
-        "APRIL",
-        "MAY",
-        "JUNE",
-        "JULY",
-        "AUGUST",
-        "SEPTEMBER",
-        "OCTOBER",
-        "NOVEMBER",
-        "DECEMBER",
+        "UNDEFINED",
+        "AED",
+        "AFN",
+        "ALL",
+        "AMD",
+        "ANG",
+        "AOA",
+        "ARS",
+        "AUD",
+        "AWG",
+        "AZN",
+        "BAM",
+        "BBD",
+        "BDT",
+        "BGN",
+        "BHD",
+        "BIF",
+        "BMD",
+        "BND",
+        "BOB",
+        "BOV",
+        "BRL",
+        "BSD",
+        "BTN",
+        "BWP",
+        "BYN",
+        "BYR",
+        "BZD",
+        "CAD",
+        "CDF",
+        "CHE",
+        "CHF",
+        "CHW",
+        "CLF",
+        "CLP",
+        "CNY",
+        "COP",
+        "COU",
+        "CRC",
+        "CUC",
+        "CUP",
+        "CVE",
+        "CZK",
+        "DJF",
+        "DKK",
+        "DOP",
+        "DZD",
+        "EGP",
+        "ERN",
+        "ETB",
+        "EUR",
+        "FJD",
+        "FKP",
+        "GBP",
+        "GEL",
+        "GHS",
+        "GIP",
+        "GMD",
+        "GNF",
+        "GTQ",
+        "GYD",
+        "HKD",
+        "HNL",
+        "HRK",
+        "HTG",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "IQD",
+        "IRR",
+        "ISK",
+        "JMD",
+        "JOD",
+        "JPY",
+        "KES",
+        "KGS",
+        "KHR",
+        "KMF",
+        "KPW",
+        "KRW",
+        "KWD",
+        "KYD",
+        "KZT",
+        "LAK",
+        "LBP",
+        "LKR",
+        "LRD",
+        "LSL",
+        "LTL",
+        "LYD",
+        "MAD",
+        "MDL",
+        "MGA",
+        "MKD",
+        "MMK",
+        "MNT",
+        "MOP",
+        "MRO",
+        "MRU",
+        "MUR",
+        "MVR",
+        "MWK",
+        "MXN",
+        "MXV",
+        "MYR",
+        "MZN",
+        "NAD",
+        "NGN",
+        "NIO",
+        "NOK",
+        "NPR",
+        "NZD",
+        "OMR",
+        "PAB",
+        "PEN",
+        "PGK",
+        "PHP",
+        "PKR",
+        "PLN",
+        "PYG",
+        "QAR",
+        "RON",
+        "RSD",
+        "RUB",
+        "RUR",
+        "RWF",
+        "SAR",
+        "SBD",
+        "SCR",
+        "SDG",
+        "SEK",
+        "SGD",
+        "SHP",
+        "SLL",
+        "SOS",
+        "SRD",
+        "SSP",
+        "STD",
+        "STN",
+        "SVC",
+        "SYP",
+        "SZL",
+        "THB",
+        "TJS",
+        "TMT",
+        "TND",
+        "TOP",
+        "TRY",
+        "TTD",
+        "TWD",
+        "TZS",
+        "UAH",
+        "UGX",
+        "USD",
+        "USN",
+        "USS",
+        "UYI",
+        "UYU",
+        "UZS",
+        "VEF",
+        "VES",
+        "VND",
+        "VUV",
+        "WST",
+        "XAF",
+        "XAG",
+        "XAU",
+        "XBA",
+        "XBB",
+        "XBC",
+        "XBD",
+        "XCD",
+        "XDR",
+        "XOF",
+        "XPD",
+        "XPF",
+        "XPT",
+        "XSU",
+        "XTS",
+        "XUA",
+        "XXX",
+        "YER",
+        "ZAR",
+        "ZMW",
+        "ZWL",
     ];
 
     /// Whether the server sent a value this version of the client does not know.
@@ -6935,39 +25934,387 @@ impl Month {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
+            Self::Undefined => "UNDEFINED",
+            Self::Aed => "AED",
+            Self::Afn => "AFN",
+            Self::All => "ALL",
+            Self::Amd => "AMD",
+            Self::Ang => "ANG",
+            Self::Aoa => "AOA",
+            Self::Ars => "ARS",
+            Self::Aud => "AUD",
+            Self::Awg => "AWG",
+            Self::Azn => "AZN",
+            Self::Bam => "BAM",
+            Self::Bbd => "BBD",
+            Self::Bdt => "BDT",
+            Self::Bgn => "BGN",
+            Self::Bhd => "BHD",
+            Self::Bif => "BIF",
+            Self::Bmd => "BMD",
+            Self::Bnd => "BND",
+            Self::Bob => "BOB",
+            Self::Bov => "BOV",
+            Self::Brl => "BRL",
+            Self::Bsd => "BSD",
+            Self::Btn => "BTN",
+            Self::Bwp => "BWP",
+            Self::Byn => "BYN",
+            Self::Byr => "BYR",
+            Self::Bzd => "BZD",
+            Self::Cad => "CAD",
+            Self::Cdf => "CDF",
+            Self::Che => "CHE",
+            Self::Chf => "CHF",
+            Self::Chw => "CHW",
+            Self::Clf => "CLF",
+            Self::Clp => "CLP",
+            Self::Cny => "CNY",
+            Self::Cop => "COP",
+            Self::Cou => "COU",
+            Self::Crc => "CRC",
+            Self::Cuc => "CUC",
+            Self::Cup => "CUP",
+            Self::Cve => "CVE",
+            Self::Czk => "CZK",
+            Self::Djf => "DJF",
+            Self::Dkk => "DKK",
+            Self::Dop => "DOP",
+            Self::Dzd => "DZD",
+            Self::Egp => "EGP",
+            Self::Ern => "ERN",
+            Self::Etb => "ETB",
+            Self::Eur => "EUR",
+            Self::Fjd => "FJD",
+            Self::Fkp => "FKP",
+            Self::Gbp => "GBP",
+            Self::Gel => "GEL",
+            Self::Ghs => "GHS",
+            Self::Gip => "GIP",
+            Self::Gmd => "GMD",
+            Self::Gnf => "GNF",
+            Self::Gtq => "GTQ",
+            Self::Gyd => "GYD",
+            Self::Hkd => "HKD",
+            Self::Hnl => "HNL",
+            Self::Hrk => "HRK",
+            Self::Htg => "HTG",
+            Self::Huf => "HUF",
+            Self::Idr => "IDR",
+            Self::Ils => "ILS",
+            Self::Inr => "INR",
+            Self::Iqd => "IQD",
+            Self::Irr => "IRR",
+            Self::Isk => "ISK",
+            Self::Jmd => "JMD",
+            Self::Jod => "JOD",
+            Self::Jpy => "JPY",
+            Self::Kes => "KES",
+            Self::Kgs => "KGS",
+            Self::Khr => "KHR",
+            Self::Kmf => "KMF",
+            Self::Kpw => "KPW",
+            Self::Krw => "KRW",
+            Self::Kwd => "KWD",
+            Self::Kyd => "KYD",
+            Self::Kzt => "KZT",
+            Self::Lak => "LAK",
+            Self::Lbp => "LBP",
+            Self::Lkr => "LKR",
+            Self::Lrd => "LRD",
+            Self::Lsl => "LSL",
+            Self::Ltl => "LTL",
+            Self::Lyd => "LYD",
+            Self::Mad => "MAD",
+            Self::Mdl => "MDL",
+            Self::Mga => "MGA",
+            Self::Mkd => "MKD",
+            Self::Mmk => "MMK",
+            Self::Mnt => "MNT",
+            Self::Mop => "MOP",
+            Self::Mro => "MRO",
+            Self::Mru => "MRU",
+            Self::Mur => "MUR",
+            Self::Mvr => "MVR",
+            Self::Mwk => "MWK",
+            Self::Mxn => "MXN",
+            Self::Mxv => "MXV",
+            Self::Myr => "MYR",
+            Self::Mzn => "MZN",
+            Self::Nad => "NAD",
+            Self::Ngn => "NGN",
+            Self::Nio => "NIO",
+            Self::Nok => "NOK",
+            Self::Npr => "NPR",
+            Self::Nzd => "NZD",
+            Self::Omr => "OMR",
+            Self::Pab => "PAB",
+            Self::Pen => "PEN",
+            Self::Pgk => "PGK",
+            Self::Php => "PHP",
+            Self::Pkr => "PKR",
+            Self::Pln => "PLN",
+            Self::Pyg => "PYG",
+            Self::Qar => "QAR",
+            Self::Ron => "RON",
+            Self::Rsd => "RSD",
+            Self::Rub => "RUB",
+            Self::Rur => "RUR",
+            Self::Rwf => "RWF",
+            Self::Sar => "SAR",
+            Self::Sbd => "SBD",
+            Self::Scr => "SCR",
+            Self::Sdg => "SDG",
+            Self::Sek => "SEK",
+            Self::Sgd => "SGD",
+            Self::Shp => "SHP",
+            Self::Sll => "SLL",
+            Self::Sos => "SOS",
+            Self::Srd => "SRD",
+            Self::Ssp => "SSP",
+            Self::Std => "STD",
+            Self::Stn => "STN",
+            Self::Svc => "SVC",
+            Self::Syp => "SYP",
+            Self::Szl => "SZL",
+            Self::Thb => "THB",
+            Self::Tjs => "TJS",
+            Self::Tmt => "TMT",
+            Self::Tnd => "TND",
+            Self::Top => "TOP",
+            Self::Try => "TRY",
+            Self::Ttd => "TTD",
+            Self::Twd => "TWD",
+            Self::Tzs => "TZS",
+            Self::Uah => "UAH",
+            Self::Ugx => "UGX",
+            Self::Usd => "USD",
+            Self::Usn => "USN",
+            Self::Uss => "USS",
+            Self::Uyi => "UYI",
+            Self::Uyu => "UYU",
+            Self::Uzs => "UZS",
+            Self::Vef => "VEF",
+            Self::Ves => "VES",
+            Self::Vnd => "VND",
+            Self::Vuv => "VUV",
+            Self::Wst => "WST",
+            Self::Xaf => "XAF",
+            Self::Xag => "XAG",
+            Self::Xau => "XAU",
+            Self::Xba => "XBA",
+            Self::Xbb => "XBB",
+            Self::Xbc => "XBC",
+            Self::Xbd => "XBD",
+            Self::Xcd => "XCD",
+            Self::Xdr => "XDR",
+            Self::Xof => "XOF",
+            Self::Xpd => "XPD",
+            Self::Xpf => "XPF",
+            Self::Xpt => "XPT",
+            Self::Xsu => "XSU",
+            Self::Xts => "XTS",
+            Self::Xua => "XUA",
+            Self::Xxx => "XXX",
+            Self::Yer => "YER",
+            Self::Zar => "ZAR",
+            Self::Zmw => "ZMW",
+            Self::Zwl => "ZWL",
             Self::Unknown(other) => other,
         }
     }
 }
 
-#[cfg(any(feature = "credit-card-tokenization", feature = "studios"))]
-impl rt::StringEnum for Month {
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for MoneyDtoCurrencyCode {
     fn from_wire(value: &str) -> Self {
         match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
+            "UNDEFINED" => Self::Undefined,
+            "AED" => Self::Aed,
+            "AFN" => Self::Afn,
+            "ALL" => Self::All,
+            "AMD" => Self::Amd,
+            "ANG" => Self::Ang,
+            "AOA" => Self::Aoa,
+            "ARS" => Self::Ars,
+            "AUD" => Self::Aud,
+            "AWG" => Self::Awg,
+            "AZN" => Self::Azn,
+            "BAM" => Self::Bam,
+            "BBD" => Self::Bbd,
+            "BDT" => Self::Bdt,
+            "BGN" => Self::Bgn,
+            "BHD" => Self::Bhd,
+            "BIF" => Self::Bif,
+            "BMD" => Self::Bmd,
+            "BND" => Self::Bnd,
+            "BOB" => Self::Bob,
+            "BOV" => Self::Bov,
+            "BRL" => Self::Brl,
+            "BSD" => Self::Bsd,
+            "BTN" => Self::Btn,
+            "BWP" => Self::Bwp,
+            "BYN" => Self::Byn,
+            "BYR" => Self::Byr,
+            "BZD" => Self::Bzd,
+            "CAD" => Self::Cad,
+            "CDF" => Self::Cdf,
+            "CHE" => Self::Che,
+            "CHF" => Self::Chf,
+            "CHW" => Self::Chw,
+            "CLF" => Self::Clf,
+            "CLP" => Self::Clp,
+            "CNY" => Self::Cny,
+            "COP" => Self::Cop,
+            "COU" => Self::Cou,
+            "CRC" => Self::Crc,
+            "CUC" => Self::Cuc,
+            "CUP" => Self::Cup,
+            "CVE" => Self::Cve,
+            "CZK" => Self::Czk,
+            "DJF" => Self::Djf,
+            "DKK" => Self::Dkk,
+            "DOP" => Self::Dop,
+            "DZD" => Self::Dzd,
+            "EGP" => Self::Egp,
+            "ERN" => Self::Ern,
+            "ETB" => Self::Etb,
+            "EUR" => Self::Eur,
+            "FJD" => Self::Fjd,
+            "FKP" => Self::Fkp,
+            "GBP" => Self::Gbp,
+            "GEL" => Self::Gel,
+            "GHS" => Self::Ghs,
+            "GIP" => Self::Gip,
+            "GMD" => Self::Gmd,
+            "GNF" => Self::Gnf,
+            "GTQ" => Self::Gtq,
+            "GYD" => Self::Gyd,
+            "HKD" => Self::Hkd,
+            "HNL" => Self::Hnl,
+            "HRK" => Self::Hrk,
+            "HTG" => Self::Htg,
+            "HUF" => Self::Huf,
+            "IDR" => Self::Idr,
+            "ILS" => Self::Ils,
+            "INR" => Self::Inr,
+            "IQD" => Self::Iqd,
+            "IRR" => Self::Irr,
+            "ISK" => Self::Isk,
+            "JMD" => Self::Jmd,
+            "JOD" => Self::Jod,
+            "JPY" => Self::Jpy,
+            "KES" => Self::Kes,
+            "KGS" => Self::Kgs,
+            "KHR" => Self::Khr,
+            "KMF" => Self::Kmf,
+            "KPW" => Self::Kpw,
+            "KRW" => Self::Krw,
+            "KWD" => Self::Kwd,
+            "KYD" => Self::Kyd,
+            "KZT" => Self::Kzt,
+            "LAK" => Self::Lak,
+            "LBP" => Self::Lbp,
+            "LKR" => Self::Lkr,
+            "LRD" => Self::Lrd,
+            "LSL" => Self::Lsl,
+            "LTL" => Self::Ltl,
+            "LYD" => Self::Lyd,
+            "MAD" => Self::Mad,
+            "MDL" => Self::Mdl,
+            "MGA" => Self::Mga,
+            "MKD" => Self::Mkd,
+            "MMK" => Self::Mmk,
+            "MNT" => Self::Mnt,
+            "MOP" => Self::Mop,
+            "MRO" => Self::Mro,
+            "MRU" => Self::Mru,
+            "MUR" => Self::Mur,
+            "MVR" => Self::Mvr,
+            "MWK" => Self::Mwk,
+            "MXN" => Self::Mxn,
+            "MXV" => Self::Mxv,
+            "MYR" => Self::Myr,
+            "MZN" => Self::Mzn,
+            "NAD" => Self::Nad,
+            "NGN" => Self::Ngn,
+            "NIO" => Self::Nio,
+            "NOK" => Self::Nok,
+            "NPR" => Self::Npr,
+            "NZD" => Self::Nzd,
+            "OMR" => Self::Omr,
+            "PAB" => Self::Pab,
+            "PEN" => Self::Pen,
+            "PGK" => Self::Pgk,
+            "PHP" => Self::Php,
+            "PKR" => Self::Pkr,
+            "PLN" => Self::Pln,
+            "PYG" => Self::Pyg,
+            "QAR" => Self::Qar,
+            "RON" => Self::Ron,
+            "RSD" => Self::Rsd,
+            "RUB" => Self::Rub,
+            "RUR" => Self::Rur,
+            "RWF" => Self::Rwf,
+            "SAR" => Self::Sar,
+            "SBD" => Self::Sbd,
+            "SCR" => Self::Scr,
+            "SDG" => Self::Sdg,
+            "SEK" => Self::Sek,
+            "SGD" => Self::Sgd,
+            "SHP" => Self::Shp,
+            "SLL" => Self::Sll,
+            "SOS" => Self::Sos,
+            "SRD" => Self::Srd,
+            "SSP" => Self::Ssp,
+            "STD" => Self::Std,
+            "STN" => Self::Stn,
+            "SVC" => Self::Svc,
+            "SYP" => Self::Syp,
+            "SZL" => Self::Szl,
+            "THB" => Self::Thb,
+            "TJS" => Self::Tjs,
+            "TMT" => Self::Tmt,
+            "TND" => Self::Tnd,
+            "TOP" => Self::Top,
+            "TRY" => Self::Try,
+            "TTD" => Self::Ttd,
+            "TWD" => Self::Twd,
+            "TZS" => Self::Tzs,
+            "UAH" => Self::Uah,
+            "UGX" => Self::Ugx,
+            "USD" => Self::Usd,
+            "USN" => Self::Usn,
+            "USS" => Self::Uss,
+            "UYI" => Self::Uyi,
+            "UYU" => Self::Uyu,
+            "UZS" => Self::Uzs,
+            "VEF" => Self::Vef,
+            "VES" => Self::Ves,
+            "VND" => Self::Vnd,
+            "VUV" => Self::Vuv,
+            "WST" => Self::Wst,
+            "XAF" => Self::Xaf,
+            "XAG" => Self::Xag,
+            "XAU" => Self::Xau,
+            "XBA" => Self::Xba,
+            "XBB" => Self::Xbb,
+            "XBC" => Self::Xbc,
+            "XBD" => Self::Xbd,
+            "XCD" => Self::Xcd,
+            "XDR" => Self::Xdr,
+            "XOF" => Self::Xof,
+            "XPD" => Self::Xpd,
+            "XPF" => Self::Xpf,
+            "XPT" => Self::Xpt,
+            "XSU" => Self::Xsu,
+            "XTS" => Self::Xts,
+            "XUA" => Self::Xua,
+            "XXX" => Self::Xxx,
+            "YER" => Self::Yer,
+            "ZAR" => Self::Zar,
+            "ZMW" => Self::Zmw,
+            "ZWL" => Self::Zwl,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -6977,8 +26324,8 @@ impl rt::StringEnum for Month {
     }
 }
 
-#[cfg(any(feature = "credit-card-tokenization", feature = "studios"))]
-impl std::str::FromStr for Month {
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for MoneyDtoCurrencyCode {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -6988,22 +26335,22 @@ impl std::str::FromStr for Month {
     }
 }
 
-#[cfg(any(feature = "credit-card-tokenization", feature = "studios"))]
-impl std::fmt::Display for Month {
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for MoneyDtoCurrencyCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "credit-card-tokenization", feature = "studios"))]
-impl serde::Serialize for Month {
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl serde::Serialize for MoneyDtoCurrencyCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(feature = "credit-card-tokenization", feature = "studios"))]
-impl<'de> serde::Deserialize<'de> for Month {
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de> for MoneyDtoCurrencyCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7013,6 +26360,7 @@ impl<'de> serde::Deserialize<'de> for Month {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MonthDayWithPriceDto {
     pub month_day: String,
@@ -7021,96 +26369,24 @@ pub struct MonthDayWithPriceDto {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl MonthDayWithPriceDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `month_day`, `price`.
-    pub fn new(month_day: impl Into<String>, price: MoneyDto) -> Self {
+    /// A value with the fields that have no default (`price`); set the others with the `with_*` methods.
+    pub fn new(price: MoneyDto) -> Self {
         Self {
-            month_day: month_day.into(),
+            month_day: Default::default(),
             price,
         }
     }
-}
 
-#[cfg(feature = "contracts")]
-/// Under development: Indicates if this RateBundle has some kind of special Payment Handling
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnlinePaymentType {
-    None,
-    DirectPayment,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "contracts")]
-impl OnlinePaymentType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "DIRECT_PAYMENT"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::DirectPayment => "DIRECT_PAYMENT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl rt::StringEnum for OnlinePaymentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "DIRECT_PAYMENT" => Self::DirectPayment,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl std::str::FromStr for OnlinePaymentType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl std::fmt::Display for OnlinePaymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl serde::Serialize for OnlinePaymentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for OnlinePaymentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`month_day`](Self::month_day).
+    pub fn with_month_day(mut self, value: impl Into<String>) -> Self {
+        self.month_day = value.into();
+        self
     }
 }
 
 #[cfg(feature = "contract-voucher")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenTimePeriodClientDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7119,361 +26395,24 @@ pub struct OpenTimePeriodClientDto {
     pub start_date: Option<rt::chrono::NaiveDate>,
 }
 
-#[cfg(any(feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaidTimePeriodCalculationType {
-    ReferenceDate,
-    NormalizationOnCalendarUnit,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl PaidTimePeriodCalculationType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "REFERENCE_DATE",
-        "NORMALIZATION_ON_CALENDAR_UNIT",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+#[cfg(feature = "contract-voucher")]
+impl OpenTimePeriodClientDto {
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = Some(value);
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl rt::StringEnum for PaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::str::FromStr for PaidTimePeriodCalculationType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::fmt::Display for PaidTimePeriodCalculationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl serde::Serialize for PaidTimePeriodCalculationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl<'de> serde::Deserialize<'de> for PaidTimePeriodCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-/// Only configured values in the rate bundle allowed. For Contract Voucher redemption use CASH
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentChoice {
-    Cash,
-    BankTransfer,
-    DirectDebit,
-    CreditCard,
-    Twint,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl PaymentChoice {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CASH",
-        "BANK_TRANSFER",
-        "DIRECT_DEBIT",
-        "CREDIT_CARD",
-        "TWINT",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cash => "CASH",
-            Self::BankTransfer => "BANK_TRANSFER",
-            Self::DirectDebit => "DIRECT_DEBIT",
-            Self::CreditCard => "CREDIT_CARD",
-            Self::Twint => "TWINT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl rt::StringEnum for PaymentChoice {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CASH" => Self::Cash,
-            "BANK_TRANSFER" => Self::BankTransfer,
-            "DIRECT_DEBIT" => Self::DirectDebit,
-            "CREDIT_CARD" => Self::CreditCard,
-            "TWINT" => Self::Twint,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl std::str::FromStr for PaymentChoice {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl std::fmt::Display for PaymentChoice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl serde::Serialize for PaymentChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl<'de> serde::Deserialize<'de> for PaymentChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentFrequencyType {
-    NonRecurring,
-    Recurring,
-    MonthDay,
-    TermBased,
-    Free,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl PaymentFrequencyType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NON_RECURRING",
-        "RECURRING",
-        "MONTH_DAY",
-        "TERM_BASED",
-        "FREE",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl rt::StringEnum for PaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::str::FromStr for PaymentFrequencyType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::fmt::Display for PaymentFrequencyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl serde::Serialize for PaymentFrequencyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl<'de> serde::Deserialize<'de> for PaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-/// Effective period: term unit in which a discount is applied if type is time base
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentFrequencyUnit {
-    Day,
-    Week,
-    Month,
-    Year,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl PaymentFrequencyUnit {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl rt::StringEnum for PaymentFrequencyUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::str::FromStr for PaymentFrequencyUnit {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::fmt::Display for PaymentFrequencyUnit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl serde::Serialize for PaymentFrequencyUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl<'de> serde::Deserialize<'de> for PaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`start_date`](Self::start_date).
+    pub fn with_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.start_date = Some(value);
+        self
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentInstrumentDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7489,11 +26428,13 @@ pub struct PaymentInstrumentDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ideal_payment_instrument: Option<IdealPaymentInstrumentDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_instrument_invalid_reason: Option<PaymentInstrumentInvalidReason>,
+    pub payment_instrument_invalid_reason: Option<
+        PaymentInstrumentDtoPaymentInstrumentInvalidReason,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_instrument_status: Option<PaymentInstrumentStatus>,
+    pub payment_instrument_status: Option<PaymentInstrumentDtoPaymentInstrumentStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_instrument_type: Option<PaymentInstrumentType>,
+    pub payment_instrument_type: Option<PaymentInstrumentDtoPaymentInstrumentType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7505,8 +26446,111 @@ pub struct PaymentInstrumentDto {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
+impl PaymentInstrumentDto {
+    /// Sets [`account_payment_instrument_token`](Self::account_payment_instrument_token).
+    pub fn with_account_payment_instrument_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.account_payment_instrument_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`bacs_payment_instrument`](Self::bacs_payment_instrument).
+    pub fn with_bacs_payment_instrument(
+        mut self,
+        value: BacsPaymentInstrumentDto,
+    ) -> Self {
+        self.bacs_payment_instrument = Some(value);
+        self
+    }
+
+    /// Sets [`ban_contact_card`](Self::ban_contact_card).
+    pub fn with_ban_contact_card(mut self, value: BanContactCardDto) -> Self {
+        self.ban_contact_card = Some(value);
+        self
+    }
+
+    /// Sets [`credit_card`](Self::credit_card).
+    pub fn with_credit_card(mut self, value: CreditCardDto) -> Self {
+        self.credit_card = Some(value);
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`ideal_payment_instrument`](Self::ideal_payment_instrument).
+    pub fn with_ideal_payment_instrument(
+        mut self,
+        value: IdealPaymentInstrumentDto,
+    ) -> Self {
+        self.ideal_payment_instrument = Some(value);
+        self
+    }
+
+    /// Sets [`payment_instrument_invalid_reason`](Self::payment_instrument_invalid_reason).
+    pub fn with_payment_instrument_invalid_reason(
+        mut self,
+        value: PaymentInstrumentDtoPaymentInstrumentInvalidReason,
+    ) -> Self {
+        self.payment_instrument_invalid_reason = Some(value);
+        self
+    }
+
+    /// Sets [`payment_instrument_status`](Self::payment_instrument_status).
+    pub fn with_payment_instrument_status(
+        mut self,
+        value: PaymentInstrumentDtoPaymentInstrumentStatus,
+    ) -> Self {
+        self.payment_instrument_status = Some(value);
+        self
+    }
+
+    /// Sets [`payment_instrument_type`](Self::payment_instrument_type).
+    pub fn with_payment_instrument_type(
+        mut self,
+        value: PaymentInstrumentDtoPaymentInstrumentType,
+    ) -> Self {
+        self.payment_instrument_type = Some(value);
+        self
+    }
+
+    /// Sets [`preferred`](Self::preferred).
+    pub fn with_preferred(mut self, value: bool) -> Self {
+        self.preferred = Some(value);
+        self
+    }
+
+    /// Sets [`recurring_reference`](Self::recurring_reference).
+    pub fn with_recurring_reference(mut self, value: impl Into<String>) -> Self {
+        self.recurring_reference = Some(value.into());
+        self
+    }
+
+    /// Sets [`sepa_payment_instrument_dto`](Self::sepa_payment_instrument_dto).
+    pub fn with_sepa_payment_instrument_dto(
+        mut self,
+        value: SepaPaymentInstrumentDto,
+    ) -> Self {
+        self.sepa_payment_instrument_dto = Some(value);
+        self
+    }
+
+    /// Sets [`user_account_token`](Self::user_account_token).
+    pub fn with_user_account_token(mut self, value: impl Into<String>) -> Self {
+        self.user_account_token = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentInstrumentInvalidReason {
+#[non_exhaustive]
+pub enum PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     Chargeback,
     RecurringTokenDisabled,
     /// A value this version of the client does not know; kept as sent.
@@ -7514,7 +26558,7 @@ pub enum PaymentInstrumentInvalidReason {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl PaymentInstrumentInvalidReason {
+impl PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "CHARGEBACK",
@@ -7537,7 +26581,7 @@ impl PaymentInstrumentInvalidReason {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl rt::StringEnum for PaymentInstrumentInvalidReason {
+impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     fn from_wire(value: &str) -> Self {
         match value {
             "CHARGEBACK" => Self::Chargeback,
@@ -7552,7 +26596,7 @@ impl rt::StringEnum for PaymentInstrumentInvalidReason {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl std::str::FromStr for PaymentInstrumentInvalidReason {
+impl std::str::FromStr for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -7563,21 +26607,22 @@ impl std::str::FromStr for PaymentInstrumentInvalidReason {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl std::fmt::Display for PaymentInstrumentInvalidReason {
+impl std::fmt::Display for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl serde::Serialize for PaymentInstrumentInvalidReason {
+impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl<'de> serde::Deserialize<'de> for PaymentInstrumentInvalidReason {
+impl<'de> serde::Deserialize<'de>
+for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7587,7 +26632,8 @@ impl<'de> serde::Deserialize<'de> for PaymentInstrumentInvalidReason {
 
 #[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentInstrumentStatus {
+#[non_exhaustive]
+pub enum PaymentInstrumentDtoPaymentInstrumentStatus {
     WaitingForConfirmation,
     Confirmed,
     Invalid,
@@ -7596,7 +26642,7 @@ pub enum PaymentInstrumentStatus {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl PaymentInstrumentStatus {
+impl PaymentInstrumentDtoPaymentInstrumentStatus {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "WAITING_FOR_CONFIRMATION",
@@ -7621,7 +26667,7 @@ impl PaymentInstrumentStatus {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl rt::StringEnum for PaymentInstrumentStatus {
+impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentStatus {
     fn from_wire(value: &str) -> Self {
         match value {
             "WAITING_FOR_CONFIRMATION" => Self::WaitingForConfirmation,
@@ -7637,7 +26683,7 @@ impl rt::StringEnum for PaymentInstrumentStatus {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl std::str::FromStr for PaymentInstrumentStatus {
+impl std::str::FromStr for PaymentInstrumentDtoPaymentInstrumentStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -7648,21 +26694,21 @@ impl std::str::FromStr for PaymentInstrumentStatus {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl std::fmt::Display for PaymentInstrumentStatus {
+impl std::fmt::Display for PaymentInstrumentDtoPaymentInstrumentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl serde::Serialize for PaymentInstrumentStatus {
+impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl<'de> serde::Deserialize<'de> for PaymentInstrumentStatus {
+impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7672,7 +26718,8 @@ impl<'de> serde::Deserialize<'de> for PaymentInstrumentStatus {
 
 #[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentInstrumentType {
+#[non_exhaustive]
+pub enum PaymentInstrumentDtoPaymentInstrumentType {
     CreditCard,
     Paypal,
     Terminal,
@@ -7689,7 +26736,7 @@ pub enum PaymentInstrumentType {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl PaymentInstrumentType {
+impl PaymentInstrumentDtoPaymentInstrumentType {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "CREDIT_CARD",
@@ -7730,7 +26777,7 @@ impl PaymentInstrumentType {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl rt::StringEnum for PaymentInstrumentType {
+impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentType {
     fn from_wire(value: &str) -> Self {
         match value {
             "CREDIT_CARD" => Self::CreditCard,
@@ -7754,7 +26801,7 @@ impl rt::StringEnum for PaymentInstrumentType {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl std::str::FromStr for PaymentInstrumentType {
+impl std::str::FromStr for PaymentInstrumentDtoPaymentInstrumentType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -7765,21 +26812,21 @@ impl std::str::FromStr for PaymentInstrumentType {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl std::fmt::Display for PaymentInstrumentType {
+impl std::fmt::Display for PaymentInstrumentDtoPaymentInstrumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl serde::Serialize for PaymentInstrumentType {
+impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl<'de> serde::Deserialize<'de> for PaymentInstrumentType {
+impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7789,171 +26836,25 @@ impl<'de> serde::Deserialize<'de> for PaymentInstrumentType {
 
 #[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentMethodsResponseDto {
     /// Contains the Adyen payment methods, serialized to JSON.
     pub payment_methods_json: String,
 }
 
-#[cfg(feature = "contracts")]
-/// \[0=NONE, 1=CHARGEABLE, 2=FREE\]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PreuseType {
-    None,
-    Chargeable,
-    Free,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "contracts")]
-impl PreuseType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "CHARGEABLE", "FREE"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Chargeable => "CHARGEABLE",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl rt::StringEnum for PreuseType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "CHARGEABLE" => Self::Chargeable,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl std::str::FromStr for PreuseType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl std::fmt::Display for PreuseType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl serde::Serialize for PreuseType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for PreuseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
 #[cfg(feature = "credit-card-tokenization")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Provider {
-    Adyen,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "credit-card-tokenization")]
-impl Provider {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["ADYEN"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Adyen => "ADYEN",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "credit-card-tokenization")]
-impl rt::StringEnum for Provider {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ADYEN" => Self::Adyen,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "credit-card-tokenization")]
-impl std::str::FromStr for Provider {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "credit-card-tokenization")]
-impl std::fmt::Display for Provider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "credit-card-tokenization")]
-impl serde::Serialize for Provider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "credit-card-tokenization")]
-impl<'de> serde::Deserialize<'de> for Provider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+impl PaymentMethodsResponseDto {
+    /// Sets [`payment_methods_json`](Self::payment_methods_json).
+    pub fn with_payment_methods_json(mut self, value: impl Into<String>) -> Self {
+        self.payment_methods_json = value.into();
+        self
     }
 }
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiBankAccountDto {
     pub account_holder: String,
@@ -7964,7 +26865,26 @@ pub struct PublicApiBankAccountDto {
 }
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl PublicApiBankAccountDto {
+    /// A value with the required fields (`account_holder`, `iban`); set the others with the `with_*` methods.
+    pub fn new(account_holder: impl Into<String>, iban: impl Into<String>) -> Self {
+        Self {
+            account_holder: account_holder.into(),
+            bic: None,
+            iban: iban.into(),
+        }
+    }
+
+    /// Sets [`bic`](Self::bic).
+    pub fn with_bic(mut self, value: impl Into<String>) -> Self {
+        self.bic = Some(value.into());
+        self
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiCreditCardDto {
     /// This is the 'accountPaymentInstrumentToken' the user has received when he has configured his credit card. Use this if an existing credit card by Mysports is used.
@@ -7976,21 +26896,141 @@ pub struct PublicApiCreditCardDto {
 }
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl PublicApiCreditCardDto {
+    /// Sets [`account_payment_instrument_token`](Self::account_payment_instrument_token).
+    pub fn with_account_payment_instrument_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.account_payment_instrument_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`tokenization_reference`](Self::tokenization_reference).
+    pub fn with_tokenization_reference(mut self, value: impl Into<String>) -> Self {
+        self.tokenization_reference = Some(value.into());
+        self
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiDocumentIdentificationDto {
     pub document_number: String,
-    pub document_type: DocumentType,
+    pub document_type: PublicApiDocumentIdentificationDtoDocumentType,
 }
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl PublicApiDocumentIdentificationDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `document_number`, `document_type`.
-    pub fn new(document_number: impl Into<String>, document_type: DocumentType) -> Self {
+    /// A value with the required fields (`document_number`, `document_type`); set the others with the `with_*` methods.
+    pub fn new(
+        document_number: impl Into<String>,
+        document_type: PublicApiDocumentIdentificationDtoDocumentType,
+    ) -> Self {
         Self {
             document_number: document_number.into(),
             document_type,
         }
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PublicApiDocumentIdentificationDtoDocumentType {
+    IdCard,
+    Passport,
+    DriversLicence,
+    ResidencePermit,
+    NationalIdNumber,
+    Others,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl PublicApiDocumentIdentificationDtoDocumentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ID_CARD",
+        "PASSPORT",
+        "DRIVERS_LICENCE",
+        "RESIDENCE_PERMIT",
+        "NATIONAL_ID_NUMBER",
+        "OTHERS",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IdCard => "ID_CARD",
+            Self::Passport => "PASSPORT",
+            Self::DriversLicence => "DRIVERS_LICENCE",
+            Self::ResidencePermit => "RESIDENCE_PERMIT",
+            Self::NationalIdNumber => "NATIONAL_ID_NUMBER",
+            Self::Others => "OTHERS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for PublicApiDocumentIdentificationDtoDocumentType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ID_CARD" => Self::IdCard,
+            "PASSPORT" => Self::Passport,
+            "DRIVERS_LICENCE" => Self::DriversLicence,
+            "RESIDENCE_PERMIT" => Self::ResidencePermit,
+            "NATIONAL_ID_NUMBER" => Self::NationalIdNumber,
+            "OTHERS" => Self::Others,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for PublicApiDocumentIdentificationDtoDocumentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for PublicApiDocumentIdentificationDtoDocumentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl serde::Serialize for PublicApiDocumentIdentificationDtoDocumentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de> for PublicApiDocumentIdentificationDtoDocumentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
     }
 }
 
@@ -8004,6 +27044,7 @@ impl PublicApiDocumentIdentificationDto {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiPrivacyConfigurationDto {
     /// Marketing contact via email allowed
@@ -8023,8 +27064,50 @@ pub struct PublicApiPrivacyConfigurationDto {
     pub text_message: Option<bool>,
 }
 
+#[cfg(
+    any(
+        feature = "contract-voucher",
+        feature = "contracts",
+        feature = "leads",
+        feature = "previews",
+        feature = "trial-sessions"
+    )
+)]
+impl PublicApiPrivacyConfigurationDto {
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: bool) -> Self {
+        self.email = Some(value);
+        self
+    }
+
+    /// Sets [`letter`](Self::letter).
+    pub fn with_letter(mut self, value: bool) -> Self {
+        self.letter = Some(value);
+        self
+    }
+
+    /// Sets [`my_sports_message`](Self::my_sports_message).
+    pub fn with_my_sports_message(mut self, value: bool) -> Self {
+        self.my_sports_message = Some(value);
+        self
+    }
+
+    /// Sets [`phone`](Self::phone).
+    pub fn with_phone(mut self, value: bool) -> Self {
+        self.phone = Some(value);
+        self
+    }
+
+    /// Sets [`text_message`](Self::text_message).
+    pub fn with_text_message(mut self, value: bool) -> Self {
+        self.text_message = Some(value);
+        self
+    }
+}
+
 #[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiSelectedOptionalRateBundleModuleDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8032,7 +27115,17 @@ pub struct PublicApiSelectedOptionalRateBundleModuleDto {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
+impl PublicApiSelectedOptionalRateBundleModuleDto {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiSelectedSelectableRateBundleModuleDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8040,7 +27133,17 @@ pub struct PublicApiSelectedSelectableRateBundleModuleDto {
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl PublicApiSelectedSelectableRateBundleModuleDto {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiSignatureDto {
     /// If signature is set, you have to provide a valid svg value as base 64 string. Required format: data:image/svg+xml,... with or without prefix Check workflow documentation for more details.
@@ -8050,13 +27153,33 @@ pub struct PublicApiSignatureDto {
     pub text_block_id: Option<i64>,
 }
 
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl PublicApiSignatureDto {
+    /// A value with the required fields (`base64_svg`); set the others with the `with_*` methods.
+    pub fn new(base64_svg: impl Into<String>) -> Self {
+        Self {
+            base64_svg: base64_svg.into(),
+            text_block_id: None,
+        }
+    }
+
+    /// Sets [`text_block_id`](Self::text_block_id).
+    pub fn with_text_block_id(mut self, value: i64) -> Self {
+        self.text_block_id = Some(value);
+        self
+    }
+}
+
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PublicApiTermAdjustmentRuleDto {
     /// Type of the value: Percentage/absolute relative change or new absolute base amount
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_adjustment_type: Option<ChargeAdjustmentType>,
+    pub charge_adjustment_type: Option<
+        PublicApiTermAdjustmentRuleDtoChargeAdjustmentType,
+    >,
     /// A complete formatted sentence which contains all details about this price adjustment rule.If the presenation should differ use the separate attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_description: Option<String>,
@@ -8072,8 +27195,133 @@ pub struct PublicApiTermAdjustmentRuleDto {
 }
 
 #[cfg(feature = "contracts")]
+impl PublicApiTermAdjustmentRuleDto {
+    /// Sets [`charge_adjustment_type`](Self::charge_adjustment_type).
+    pub fn with_charge_adjustment_type(
+        mut self,
+        value: PublicApiTermAdjustmentRuleDtoChargeAdjustmentType,
+    ) -> Self {
+        self.charge_adjustment_type = Some(value);
+        self
+    }
+
+    /// Sets [`default_description`](Self::default_description).
+    pub fn with_default_description(mut self, value: impl Into<String>) -> Self {
+        self.default_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`recurrence_frequency`](Self::recurrence_frequency).
+    pub fn with_recurrence_frequency(mut self, value: impl Into<String>) -> Self {
+        self.recurrence_frequency = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type_(mut self, value: PublicApiTermAdjustmentRuleDtoType) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
+/// Type of the value: Percentage/absolute relative change or new absolute base amount
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
+    Relative,
+    Absolute,
+    BasicAmount,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "contracts")]
+impl PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RELATIVE",
+        "ABSOLUTE",
+        "BASIC_AMOUNT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Relative => "RELATIVE",
+            Self::Absolute => "ABSOLUTE",
+            Self::BasicAmount => "BASIC_AMOUNT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "RELATIVE" => Self::Relative,
+            "ABSOLUTE" => Self::Absolute,
+            "BASIC_AMOUNT" => Self::BasicAmount,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl serde::Serialize for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de>
+for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "contracts")]
 /// States if this rule is overall a RAISE or REDUCTION of the price
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PublicApiTermAdjustmentRuleDtoType {
     Raise,
     Reduction,
@@ -8159,6 +27407,7 @@ impl<'de> serde::Deserialize<'de> for PublicApiTermAdjustmentRuleDtoType {
 
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PublicTrialPeriodDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8167,89 +27416,24 @@ pub struct PublicTrialPeriodDto {
     pub trial_period: Option<TermDto>,
 }
 
-#[cfg(any(feature = "contracts", feature = "previews"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuntimeExtensionType {
-    WithExtension,
-    WithoutExtension,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl RuntimeExtensionType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "WITH_EXTENSION",
-        "WITHOUT_EXTENSION",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+#[cfg(feature = "contracts")]
+impl PublicTrialPeriodDto {
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WithExtension => "WITH_EXTENSION",
-            Self::WithoutExtension => "WITHOUT_EXTENSION",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl rt::StringEnum for RuntimeExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WITH_EXTENSION" => Self::WithExtension,
-            "WITHOUT_EXTENSION" => Self::WithoutExtension,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::str::FromStr for RuntimeExtensionType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::fmt::Display for RuntimeExtensionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl serde::Serialize for RuntimeExtensionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl<'de> serde::Deserialize<'de> for RuntimeExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`trial_period`](Self::trial_period).
+    pub fn with_trial_period(mut self, value: TermDto) -> Self {
+        self.trial_period = Some(value);
+        self
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct SepaPaymentInstrumentDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8267,28 +27451,57 @@ pub struct SepaPaymentInstrumentDto {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-/// The same values as [`Provider`].
-pub type SepaPaymentInstrumentDtoProvider = Provider;
+impl SepaPaymentInstrumentDto {
+    /// Sets [`account_holder`](Self::account_holder).
+    pub fn with_account_holder(mut self, value: impl Into<String>) -> Self {
+        self.account_holder = Some(value.into());
+        self
+    }
+
+    /// Sets [`iban`](Self::iban).
+    pub fn with_iban(mut self, value: impl Into<String>) -> Self {
+        self.iban = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`provider`](Self::provider).
+    pub fn with_provider(mut self, value: SepaPaymentInstrumentDtoProvider) -> Self {
+        self.provider = Some(value);
+        self
+    }
+
+    /// Sets [`provider_token`](Self::provider_token).
+    pub fn with_provider_token(mut self, value: impl Into<String>) -> Self {
+        self.provider_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`recurring_reference`](Self::recurring_reference).
+    pub fn with_recurring_reference(mut self, value: impl Into<String>) -> Self {
+        self.recurring_reference = Some(value.into());
+        self
+    }
+}
 
 #[cfg(feature = "credit-card-tokenization")]
-/// State of tokenization, on success this is 'COMPLETE'
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    Initiate,
-    Failure,
-    Complete,
+#[non_exhaustive]
+pub enum SepaPaymentInstrumentDtoProvider {
+    Adyen,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl State {
+impl SepaPaymentInstrumentDtoProvider {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INITIATE",
-        "FAILURE",
-        "COMPLETE",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ADYEN"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -8298,21 +27511,17 @@ impl State {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Initiate => "INITIATE",
-            Self::Failure => "FAILURE",
-            Self::Complete => "COMPLETE",
+            Self::Adyen => "ADYEN",
             Self::Unknown(other) => other,
         }
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl rt::StringEnum for State {
+impl rt::StringEnum for SepaPaymentInstrumentDtoProvider {
     fn from_wire(value: &str) -> Self {
         match value {
-            "INITIATE" => Self::Initiate,
-            "FAILURE" => Self::Failure,
-            "COMPLETE" => Self::Complete,
+            "ADYEN" => Self::Adyen,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -8323,7 +27532,7 @@ impl rt::StringEnum for State {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl std::str::FromStr for State {
+impl std::str::FromStr for SepaPaymentInstrumentDtoProvider {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -8334,21 +27543,21 @@ impl std::str::FromStr for State {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl std::fmt::Display for State {
+impl std::fmt::Display for SepaPaymentInstrumentDtoProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl serde::Serialize for State {
+impl serde::Serialize for SepaPaymentInstrumentDtoProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl<'de> serde::Deserialize<'de> for State {
+impl<'de> serde::Deserialize<'de> for SepaPaymentInstrumentDtoProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8358,6 +27567,7 @@ impl<'de> serde::Deserialize<'de> for State {
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct StringWithLocaleDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8366,8 +27576,24 @@ pub struct StringWithLocaleDto {
     pub value: Option<String>,
 }
 
+#[cfg(any(feature = "contracts", feature = "studios"))]
+impl StringWithLocaleDto {
+    /// Sets [`locale`](Self::locale).
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
 #[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct StudioAvailabilityDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8381,15 +27607,245 @@ pub struct StudioAvailabilityDto {
 }
 
 #[cfg(feature = "studios")]
-/// The same values as [`DayOfWeek`].
-pub type StudioAvailabilityDtoDayOfWeekFrom = DayOfWeek;
+impl StudioAvailabilityDto {
+    /// Sets [`day_of_week_from`](Self::day_of_week_from).
+    pub fn with_day_of_week_from(
+        mut self,
+        value: StudioAvailabilityDtoDayOfWeekFrom,
+    ) -> Self {
+        self.day_of_week_from = Some(value);
+        self
+    }
+
+    /// Sets [`day_of_week_to`](Self::day_of_week_to).
+    pub fn with_day_of_week_to(
+        mut self,
+        value: StudioAvailabilityDtoDayOfWeekTo,
+    ) -> Self {
+        self.day_of_week_to = Some(value);
+        self
+    }
+
+    /// Sets [`time_from`](Self::time_from).
+    pub fn with_time_from(mut self, value: LocalTime) -> Self {
+        self.time_from = Some(value);
+        self
+    }
+
+    /// Sets [`time_to`](Self::time_to).
+    pub fn with_time_to(mut self, value: LocalTime) -> Self {
+        self.time_to = Some(value);
+        self
+    }
+}
 
 #[cfg(feature = "studios")]
-/// The same values as [`DayOfWeek`].
-pub type StudioAvailabilityDtoDayOfWeekTo = DayOfWeek;
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StudioAvailabilityDtoDayOfWeekFrom {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "studios")]
+impl StudioAvailabilityDtoDayOfWeekFrom {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MONDAY",
+        "TUESDAY",
+        "WEDNESDAY",
+        "THURSDAY",
+        "FRIDAY",
+        "SATURDAY",
+        "SUNDAY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Monday => "MONDAY",
+            Self::Tuesday => "TUESDAY",
+            Self::Wednesday => "WEDNESDAY",
+            Self::Thursday => "THURSDAY",
+            Self::Friday => "FRIDAY",
+            Self::Saturday => "SATURDAY",
+            Self::Sunday => "SUNDAY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "studios")]
+impl rt::StringEnum for StudioAvailabilityDtoDayOfWeekFrom {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            "SUNDAY" => Self::Sunday,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::str::FromStr for StudioAvailabilityDtoDayOfWeekFrom {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::fmt::Display for StudioAvailabilityDtoDayOfWeekFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "studios")]
+impl serde::Serialize for StudioAvailabilityDtoDayOfWeekFrom {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+impl<'de> serde::Deserialize<'de> for StudioAvailabilityDtoDayOfWeekFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StudioAvailabilityDtoDayOfWeekTo {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "studios")]
+impl StudioAvailabilityDtoDayOfWeekTo {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MONDAY",
+        "TUESDAY",
+        "WEDNESDAY",
+        "THURSDAY",
+        "FRIDAY",
+        "SATURDAY",
+        "SUNDAY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Monday => "MONDAY",
+            Self::Tuesday => "TUESDAY",
+            Self::Wednesday => "WEDNESDAY",
+            Self::Thursday => "THURSDAY",
+            Self::Friday => "FRIDAY",
+            Self::Saturday => "SATURDAY",
+            Self::Sunday => "SUNDAY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "studios")]
+impl rt::StringEnum for StudioAvailabilityDtoDayOfWeekTo {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            "SUNDAY" => Self::Sunday,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::str::FromStr for StudioAvailabilityDtoDayOfWeekTo {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::fmt::Display for StudioAvailabilityDtoDayOfWeekTo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "studios")]
+impl serde::Serialize for StudioAvailabilityDtoDayOfWeekTo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+impl<'de> serde::Deserialize<'de> for StudioAvailabilityDtoDayOfWeekTo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct StudioPublicDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8418,8 +27874,84 @@ pub struct StudioPublicDto {
     pub zip: Option<String>,
 }
 
+#[cfg(feature = "contracts")]
+impl StudioPublicDto {
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`logo`](Self::logo).
+    pub fn with_logo(mut self, value: CdnImageDto) -> Self {
+        self.logo = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`province_code`](Self::province_code).
+    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
+        self.province_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
+        self
+    }
+
+    /// Sets [`telephone`](Self::telephone).
+    pub fn with_telephone(mut self, value: impl Into<String>) -> Self {
+        self.telephone = Some(value.into());
+        self
+    }
+
+    /// Sets [`website`](Self::website).
+    pub fn with_website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
+        self
+    }
+
+    /// Sets [`zip`](Self::zip).
+    pub fn with_zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+}
+
 #[cfg(feature = "validation")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TaxIdValidationResultDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8429,7 +27961,26 @@ pub struct TaxIdValidationResultDto {
 }
 
 #[cfg(feature = "validation")]
+impl TaxIdValidationResultDto {
+    /// Sets [`errors`](Self::errors).
+    pub fn with_errors(
+        mut self,
+        value: Vec<TaxIdValidationResultDtoErrorsItem>,
+    ) -> Self {
+        self.errors = Some(value);
+        self
+    }
+
+    /// Sets [`valid`](Self::valid).
+    pub fn with_valid(mut self, value: bool) -> Self {
+        self.valid = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "validation")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TaxIdValidationResultDtoErrorsItem {
     InvalidTaxId,
     MissingLastname,
@@ -8530,8 +28081,57 @@ impl<'de> serde::Deserialize<'de> for TaxIdValidationResultDtoErrorsItem {
 }
 
 #[cfg(feature = "tenant")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct TenantDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_business_type: Option<TenantDtoTenantBusinessType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_multi_brand_type: Option<TenantDtoTenantMultiBrandType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_usage_type: Option<TenantDtoTenantUsageType>,
+}
+
+#[cfg(feature = "tenant")]
+impl TenantDto {
+    /// Sets [`tenant_business_type`](Self::tenant_business_type).
+    pub fn with_tenant_business_type(
+        mut self,
+        value: TenantDtoTenantBusinessType,
+    ) -> Self {
+        self.tenant_business_type = Some(value);
+        self
+    }
+
+    /// Sets [`tenant_multi_brand_type`](Self::tenant_multi_brand_type).
+    pub fn with_tenant_multi_brand_type(
+        mut self,
+        value: TenantDtoTenantMultiBrandType,
+    ) -> Self {
+        self.tenant_multi_brand_type = Some(value);
+        self
+    }
+
+    /// Sets [`tenant_name`](Self::tenant_name).
+    pub fn with_tenant_name(mut self, value: impl Into<String>) -> Self {
+        self.tenant_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`tenant_usage_type`](Self::tenant_usage_type).
+    pub fn with_tenant_usage_type(mut self, value: TenantDtoTenantUsageType) -> Self {
+        self.tenant_usage_type = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "tenant")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TenantBusinessType {
+#[non_exhaustive]
+pub enum TenantDtoTenantBusinessType {
     SmallBusiness,
     GlobalEnterprise,
     /// A value this version of the client does not know; kept as sent.
@@ -8539,7 +28139,7 @@ pub enum TenantBusinessType {
 }
 
 #[cfg(feature = "tenant")]
-impl TenantBusinessType {
+impl TenantDtoTenantBusinessType {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "SMALL_BUSINESS",
@@ -8562,7 +28162,7 @@ impl TenantBusinessType {
 }
 
 #[cfg(feature = "tenant")]
-impl rt::StringEnum for TenantBusinessType {
+impl rt::StringEnum for TenantDtoTenantBusinessType {
     fn from_wire(value: &str) -> Self {
         match value {
             "SMALL_BUSINESS" => Self::SmallBusiness,
@@ -8577,7 +28177,7 @@ impl rt::StringEnum for TenantBusinessType {
 }
 
 #[cfg(feature = "tenant")]
-impl std::str::FromStr for TenantBusinessType {
+impl std::str::FromStr for TenantDtoTenantBusinessType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -8588,21 +28188,21 @@ impl std::str::FromStr for TenantBusinessType {
 }
 
 #[cfg(feature = "tenant")]
-impl std::fmt::Display for TenantBusinessType {
+impl std::fmt::Display for TenantDtoTenantBusinessType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "tenant")]
-impl serde::Serialize for TenantBusinessType {
+impl serde::Serialize for TenantDtoTenantBusinessType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "tenant")]
-impl<'de> serde::Deserialize<'de> for TenantBusinessType {
+impl<'de> serde::Deserialize<'de> for TenantDtoTenantBusinessType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8611,22 +28211,9 @@ impl<'de> serde::Deserialize<'de> for TenantBusinessType {
 }
 
 #[cfg(feature = "tenant")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TenantDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_business_type: Option<TenantBusinessType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_multi_brand_type: Option<TenantMultiBrandType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tenant_usage_type: Option<TenantUsageType>,
-}
-
-#[cfg(feature = "tenant")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TenantMultiBrandType {
+#[non_exhaustive]
+pub enum TenantDtoTenantMultiBrandType {
     Magicline,
     PerfectGym,
     PerfectLeisure,
@@ -8635,7 +28222,7 @@ pub enum TenantMultiBrandType {
 }
 
 #[cfg(feature = "tenant")]
-impl TenantMultiBrandType {
+impl TenantDtoTenantMultiBrandType {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "MAGICLINE",
@@ -8660,7 +28247,7 @@ impl TenantMultiBrandType {
 }
 
 #[cfg(feature = "tenant")]
-impl rt::StringEnum for TenantMultiBrandType {
+impl rt::StringEnum for TenantDtoTenantMultiBrandType {
     fn from_wire(value: &str) -> Self {
         match value {
             "MAGICLINE" => Self::Magicline,
@@ -8676,7 +28263,7 @@ impl rt::StringEnum for TenantMultiBrandType {
 }
 
 #[cfg(feature = "tenant")]
-impl std::str::FromStr for TenantMultiBrandType {
+impl std::str::FromStr for TenantDtoTenantMultiBrandType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -8687,21 +28274,21 @@ impl std::str::FromStr for TenantMultiBrandType {
 }
 
 #[cfg(feature = "tenant")]
-impl std::fmt::Display for TenantMultiBrandType {
+impl std::fmt::Display for TenantDtoTenantMultiBrandType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "tenant")]
-impl serde::Serialize for TenantMultiBrandType {
+impl serde::Serialize for TenantDtoTenantMultiBrandType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "tenant")]
-impl<'de> serde::Deserialize<'de> for TenantMultiBrandType {
+impl<'de> serde::Deserialize<'de> for TenantDtoTenantMultiBrandType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8711,7 +28298,8 @@ impl<'de> serde::Deserialize<'de> for TenantMultiBrandType {
 
 #[cfg(feature = "tenant")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TenantUsageType {
+#[non_exhaustive]
+pub enum TenantDtoTenantUsageType {
     Blueprint,
     DemoPool,
     Demo,
@@ -8729,7 +28317,7 @@ pub enum TenantUsageType {
 }
 
 #[cfg(feature = "tenant")]
-impl TenantUsageType {
+impl TenantDtoTenantUsageType {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "BLUEPRINT",
@@ -8772,7 +28360,7 @@ impl TenantUsageType {
 }
 
 #[cfg(feature = "tenant")]
-impl rt::StringEnum for TenantUsageType {
+impl rt::StringEnum for TenantDtoTenantUsageType {
     fn from_wire(value: &str) -> Self {
         match value {
             "BLUEPRINT" => Self::Blueprint,
@@ -8797,7 +28385,7 @@ impl rt::StringEnum for TenantUsageType {
 }
 
 #[cfg(feature = "tenant")]
-impl std::str::FromStr for TenantUsageType {
+impl std::str::FromStr for TenantDtoTenantUsageType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -8808,21 +28396,21 @@ impl std::str::FromStr for TenantUsageType {
 }
 
 #[cfg(feature = "tenant")]
-impl std::fmt::Display for TenantUsageType {
+impl std::fmt::Display for TenantDtoTenantUsageType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "tenant")]
-impl serde::Serialize for TenantUsageType {
+impl serde::Serialize for TenantDtoTenantUsageType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "tenant")]
-impl<'de> serde::Deserialize<'de> for TenantUsageType {
+impl<'de> serde::Deserialize<'de> for TenantDtoTenantUsageType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8832,6 +28420,7 @@ impl<'de> serde::Deserialize<'de> for TenantUsageType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TermDto {
     pub term: i32,
@@ -8840,18 +28429,109 @@ pub struct TermDto {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl TermDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `term`, `term_unit`.
-    pub fn new(term: i32, term_unit: TermDtoTermUnit) -> Self {
-        Self { term, term_unit }
+    /// A value with the fields that have no default (`term_unit`); set the others with the `with_*` methods.
+    pub fn new(term_unit: TermDtoTermUnit) -> Self {
+        Self {
+            term: Default::default(),
+            term_unit,
+        }
+    }
+
+    /// Sets [`term`](Self::term).
+    pub fn with_term(mut self, value: i32) -> Self {
+        self.term = value;
+        self
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
-/// The same values as [`PaymentFrequencyUnit`].
-pub type TermDtoTermUnit = PaymentFrequencyUnit;
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TermDtoTermUnit {
+    Day,
+    Week,
+    Month,
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl TermDtoTermUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl rt::StringEnum for TermDtoTermUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::str::FromStr for TermDtoTermUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl std::fmt::Display for TermDtoTermUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl serde::Serialize for TermDtoTermUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de> for TermDtoTermUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TermInformationDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8867,28 +28547,59 @@ pub struct TermInformationDto {
 }
 
 #[cfg(feature = "contracts")]
-/// The same values as [`ExtensionType`].
-pub type TermInformationDtoExtensionType = ExtensionType;
+impl TermInformationDto {
+    /// Sets [`cancelation_period`](Self::cancelation_period).
+    pub fn with_cancelation_period(mut self, value: TermDto) -> Self {
+        self.cancelation_period = Some(value);
+        self
+    }
 
-#[cfg(any(feature = "contracts", feature = "previews"))]
+    /// Sets [`extension_cancelation_period`](Self::extension_cancelation_period).
+    pub fn with_extension_cancelation_period(mut self, value: TermDto) -> Self {
+        self.extension_cancelation_period = Some(value);
+        self
+    }
+
+    /// Sets [`extension_type`](Self::extension_type).
+    pub fn with_extension_type(
+        mut self,
+        value: TermInformationDtoExtensionType,
+    ) -> Self {
+        self.extension_type = Some(value);
+        self
+    }
+
+    /// Sets [`term`](Self::term).
+    pub fn with_term(mut self, value: TermDto) -> Self {
+        self.term = Some(value);
+        self
+    }
+
+    /// Sets [`term_extension`](Self::term_extension).
+    pub fn with_term_extension(mut self, value: TermDto) -> Self {
+        self.term_extension = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "contracts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TermStrategy {
-    ContractStart,
-    Fixed,
-    EndOfCurrentTerm,
-    StartOfNextTerm,
+#[non_exhaustive]
+pub enum TermInformationDtoExtensionType {
+    None,
+    TermExtension,
+    SubsequentRateDetail,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
 
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl TermStrategy {
+#[cfg(feature = "contracts")]
+impl TermInformationDtoExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CONTRACT_START",
-        "FIXED",
-        "END_OF_CURRENT_TERM",
-        "START_OF_NEXT_TERM",
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
     ];
 
     /// Whether the server sent a value this version of the client does not know.
@@ -8899,23 +28610,21 @@ impl TermStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ContractStart => "CONTRACT_START",
-            Self::Fixed => "FIXED",
-            Self::EndOfCurrentTerm => "END_OF_CURRENT_TERM",
-            Self::StartOfNextTerm => "START_OF_NEXT_TERM",
+            Self::None => "NONE",
+            Self::TermExtension => "TERM_EXTENSION",
+            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
             Self::Unknown(other) => other,
         }
     }
 }
 
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl rt::StringEnum for TermStrategy {
+#[cfg(feature = "contracts")]
+impl rt::StringEnum for TermInformationDtoExtensionType {
     fn from_wire(value: &str) -> Self {
         match value {
-            "CONTRACT_START" => Self::ContractStart,
-            "FIXED" => Self::Fixed,
-            "END_OF_CURRENT_TERM" => Self::EndOfCurrentTerm,
-            "START_OF_NEXT_TERM" => Self::StartOfNextTerm,
+            "NONE" => Self::None,
+            "TERM_EXTENSION" => Self::TermExtension,
+            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -8925,8 +28634,8 @@ impl rt::StringEnum for TermStrategy {
     }
 }
 
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::str::FromStr for TermStrategy {
+#[cfg(feature = "contracts")]
+impl std::str::FromStr for TermInformationDtoExtensionType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -8936,22 +28645,22 @@ impl std::str::FromStr for TermStrategy {
     }
 }
 
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl std::fmt::Display for TermStrategy {
+#[cfg(feature = "contracts")]
+impl std::fmt::Display for TermInformationDtoExtensionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl serde::Serialize for TermStrategy {
+#[cfg(feature = "contracts")]
+impl serde::Serialize for TermInformationDtoExtensionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(feature = "contracts", feature = "previews"))]
-impl<'de> serde::Deserialize<'de> for TermStrategy {
+#[cfg(feature = "contracts")]
+impl<'de> serde::Deserialize<'de> for TermInformationDtoExtensionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8961,6 +28670,7 @@ impl<'de> serde::Deserialize<'de> for TermStrategy {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TermWithPriceDto {
     pub price: MoneyDto,
@@ -8969,95 +28679,15 @@ pub struct TermWithPriceDto {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl TermWithPriceDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `price`, `term`.
+    /// A value with the fields that have no default (`price`, `term`); set the others with the `with_*` methods.
     pub fn new(price: MoneyDto, term: TermDto) -> Self {
         Self { price, term }
     }
 }
 
-#[cfg(feature = "studios")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TimeDefinition {
-    Utc,
-    Wall,
-    Standard,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "studios")]
-impl TimeDefinition {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["UTC", "WALL", "STANDARD"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Utc => "UTC",
-            Self::Wall => "WALL",
-            Self::Standard => "STANDARD",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "studios")]
-impl rt::StringEnum for TimeDefinition {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UTC" => Self::Utc,
-            "WALL" => Self::Wall,
-            "STANDARD" => Self::Standard,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "studios")]
-impl std::str::FromStr for TimeDefinition {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "studios")]
-impl std::fmt::Display for TimeDefinition {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "studios")]
-impl serde::Serialize for TimeDefinition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "studios")]
-impl<'de> serde::Deserialize<'de> for TimeDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
 #[cfg(feature = "contracts")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TimePeriodClientDto {
     pub end_date: rt::chrono::NaiveDate,
@@ -9066,17 +28696,22 @@ pub struct TimePeriodClientDto {
 
 #[cfg(feature = "contracts")]
 impl TimePeriodClientDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `end_date`, `start_date`.
-    pub fn new(
-        end_date: rt::chrono::NaiveDate,
-        start_date: rt::chrono::NaiveDate,
-    ) -> Self {
-        Self { end_date, start_date }
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = value;
+        self
+    }
+
+    /// Sets [`start_date`](Self::start_date).
+    pub fn with_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.start_date = value;
+        self
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TokenizationStateDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9087,15 +28722,15 @@ pub struct TokenizationStateDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_user_token: Option<rt::uuid::Uuid>,
     /// State of tokenization, on success this is 'COMPLETE'
-    pub state: State,
+    pub state: TokenizationStateDtoState,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_token: Option<rt::uuid::Uuid>,
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl TokenizationStateDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `state`.
-    pub fn new(state: State) -> Self {
+    /// A value with the fields that have no default (`state`); set the others with the `with_*` methods.
+    pub fn new(state: TokenizationStateDtoState) -> Self {
         Self {
             error_message: None,
             payment_instrument_dto: None,
@@ -9104,29 +28739,51 @@ impl TokenizationStateDto {
             user_token: None,
         }
     }
+
+    /// Sets [`error_message`](Self::error_message).
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_instrument_dto`](Self::payment_instrument_dto).
+    pub fn with_payment_instrument_dto(mut self, value: PaymentInstrumentDto) -> Self {
+        self.payment_instrument_dto = Some(value);
+        self
+    }
+
+    /// Sets [`public_user_token`](Self::public_user_token).
+    pub fn with_public_user_token(mut self, value: rt::uuid::Uuid) -> Self {
+        self.public_user_token = Some(value);
+        self
+    }
+
+    /// Sets [`user_token`](Self::user_token).
+    pub fn with_user_token(mut self, value: rt::uuid::Uuid) -> Self {
+        self.user_token = Some(value);
+        self
+    }
 }
 
-#[cfg(feature = "contracts")]
+#[cfg(feature = "credit-card-tokenization")]
+/// State of tokenization, on success this is 'COMPLETE'
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    Undefined,
-    Custom,
-    ContractSwitch,
-    RestMaturity,
-    Dunning,
+#[non_exhaustive]
+pub enum TokenizationStateDtoState {
+    Initiate,
+    Failure,
+    Complete,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
 
-#[cfg(feature = "contracts")]
-impl Type {
+#[cfg(feature = "credit-card-tokenization")]
+impl TokenizationStateDtoState {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "UNDEFINED",
-        "CUSTOM",
-        "CONTRACT_SWITCH",
-        "REST_MATURITY",
-        "DUNNING",
+        "INITIATE",
+        "FAILURE",
+        "COMPLETE",
     ];
 
     /// Whether the server sent a value this version of the client does not know.
@@ -9137,25 +28794,21 @@ impl Type {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Custom => "CUSTOM",
-            Self::ContractSwitch => "CONTRACT_SWITCH",
-            Self::RestMaturity => "REST_MATURITY",
-            Self::Dunning => "DUNNING",
+            Self::Initiate => "INITIATE",
+            Self::Failure => "FAILURE",
+            Self::Complete => "COMPLETE",
             Self::Unknown(other) => other,
         }
     }
 }
 
-#[cfg(feature = "contracts")]
-impl rt::StringEnum for Type {
+#[cfg(feature = "credit-card-tokenization")]
+impl rt::StringEnum for TokenizationStateDtoState {
     fn from_wire(value: &str) -> Self {
         match value {
-            "UNDEFINED" => Self::Undefined,
-            "CUSTOM" => Self::Custom,
-            "CONTRACT_SWITCH" => Self::ContractSwitch,
-            "REST_MATURITY" => Self::RestMaturity,
-            "DUNNING" => Self::Dunning,
+            "INITIATE" => Self::Initiate,
+            "FAILURE" => Self::Failure,
+            "COMPLETE" => Self::Complete,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -9165,8 +28818,8 @@ impl rt::StringEnum for Type {
     }
 }
 
-#[cfg(feature = "contracts")]
-impl std::str::FromStr for Type {
+#[cfg(feature = "credit-card-tokenization")]
+impl std::str::FromStr for TokenizationStateDtoState {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -9176,22 +28829,22 @@ impl std::str::FromStr for Type {
     }
 }
 
-#[cfg(feature = "contracts")]
-impl std::fmt::Display for Type {
+#[cfg(feature = "credit-card-tokenization")]
+impl std::fmt::Display for TokenizationStateDtoState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "contracts")]
-impl serde::Serialize for Type {
+#[cfg(feature = "credit-card-tokenization")]
+impl serde::Serialize for TokenizationStateDtoState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for Type {
+#[cfg(feature = "credit-card-tokenization")]
+impl<'de> serde::Deserialize<'de> for TokenizationStateDtoState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9201,6 +28854,7 @@ impl<'de> serde::Deserialize<'de> for Type {
 
 #[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct UtilizationDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9211,55 +28865,91 @@ pub struct UtilizationDto {
 }
 
 #[cfg(feature = "studios")]
+impl UtilizationDto {
+    /// Sets [`end_time`](Self::end_time).
+    pub fn with_end_time(mut self, value: LocalTime) -> Self {
+        self.end_time = Some(value);
+        self
+    }
+
+    /// Sets [`items`](Self::items).
+    pub fn with_items(mut self, value: Vec<UtilizationItemDto>) -> Self {
+        self.items = value;
+        self
+    }
+
+    /// Sets [`start_time`](Self::start_time).
+    pub fn with_start_time(mut self, value: LocalTime) -> Self {
+        self.start_time = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct UtilizationItemDto {
     pub end_time: LocalTime,
     pub is_current: bool,
-    pub level: Level,
+    pub level: UtilizationItemDtoLevel,
     pub percentage: i32,
     pub start_time: LocalTime,
 }
 
 #[cfg(feature = "studios")]
 impl UtilizationItemDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `end_time`, `is_current`, `level`, `percentage`, `start_time`.
-    pub fn new(
-        end_time: LocalTime,
-        is_current: bool,
-        level: Level,
-        percentage: i32,
-        start_time: LocalTime,
-    ) -> Self {
+    /// A value with the fields that have no default (`level`); set the others with the `with_*` methods.
+    pub fn new(level: UtilizationItemDtoLevel) -> Self {
         Self {
-            end_time,
-            is_current,
+            end_time: Default::default(),
+            is_current: Default::default(),
             level,
-            percentage,
-            start_time,
+            percentage: Default::default(),
+            start_time: Default::default(),
         }
+    }
+
+    /// Sets [`end_time`](Self::end_time).
+    pub fn with_end_time(mut self, value: LocalTime) -> Self {
+        self.end_time = value;
+        self
+    }
+
+    /// Sets [`is_current`](Self::is_current).
+    pub fn with_is_current(mut self, value: bool) -> Self {
+        self.is_current = value;
+        self
+    }
+
+    /// Sets [`percentage`](Self::percentage).
+    pub fn with_percentage(mut self, value: i32) -> Self {
+        self.percentage = value;
+        self
+    }
+
+    /// Sets [`start_time`](Self::start_time).
+    pub fn with_start_time(mut self, value: LocalTime) -> Self {
+        self.start_time = value;
+        self
     }
 }
 
-#[cfg(feature = "previews")]
-/// Effective period type in which a discount is applied
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VoucherEffectivePeriod {
-    Unlimited,
-    InitialTerm,
-    TimeBased,
+#[non_exhaustive]
+pub enum UtilizationItemDtoLevel {
+    High,
+    Normal,
+    Low,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
 
-#[cfg(feature = "previews")]
-impl VoucherEffectivePeriod {
+#[cfg(feature = "studios")]
+impl UtilizationItemDtoLevel {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "UNLIMITED",
-        "INITIAL_TERM",
-        "TIME_BASED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["HIGH", "NORMAL", "LOW"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -9269,21 +28959,21 @@ impl VoucherEffectivePeriod {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Unlimited => "UNLIMITED",
-            Self::InitialTerm => "INITIAL_TERM",
-            Self::TimeBased => "TIME_BASED",
+            Self::High => "HIGH",
+            Self::Normal => "NORMAL",
+            Self::Low => "LOW",
             Self::Unknown(other) => other,
         }
     }
 }
 
-#[cfg(feature = "previews")]
-impl rt::StringEnum for VoucherEffectivePeriod {
+#[cfg(feature = "studios")]
+impl rt::StringEnum for UtilizationItemDtoLevel {
     fn from_wire(value: &str) -> Self {
         match value {
-            "UNLIMITED" => Self::Unlimited,
-            "INITIAL_TERM" => Self::InitialTerm,
-            "TIME_BASED" => Self::TimeBased,
+            "HIGH" => Self::High,
+            "NORMAL" => Self::Normal,
+            "LOW" => Self::Low,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -9293,8 +28983,8 @@ impl rt::StringEnum for VoucherEffectivePeriod {
     }
 }
 
-#[cfg(feature = "previews")]
-impl std::str::FromStr for VoucherEffectivePeriod {
+#[cfg(feature = "studios")]
+impl std::str::FromStr for UtilizationItemDtoLevel {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -9304,267 +28994,22 @@ impl std::str::FromStr for VoucherEffectivePeriod {
     }
 }
 
-#[cfg(feature = "previews")]
-impl std::fmt::Display for VoucherEffectivePeriod {
+#[cfg(feature = "studios")]
+impl std::fmt::Display for UtilizationItemDtoLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "previews")]
-impl serde::Serialize for VoucherEffectivePeriod {
+#[cfg(feature = "studios")]
+impl serde::Serialize for UtilizationItemDtoLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de> for VoucherEffectivePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-/// An error code, if the voucher code is invalid
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VoucherErrorCode {
-    EntityNotFound,
-    Conflict,
-    BadRequest,
-    RequiredParameterMissing,
-    ValidationFailed,
-    Forbidden,
-    OperationNotAllowedForStudio,
-    ServerError,
-    FeatureDisabled,
-    StudioNotInGermany,
-    VoucherValidationFailedInvalidCode,
-    VoucherValidationFailedNotRedeemableHere,
-    VoucherValidationFailedNotInValidityPeriod,
-    VoucherValidationFailedNotAllowedForRate,
-    TrialsessionAlreadyBooked,
-    ActiveMemberCannotBookTrialSession,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-impl VoucherErrorCode {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "ENTITY_NOT_FOUND",
-        "CONFLICT",
-        "BAD_REQUEST",
-        "REQUIRED_PARAMETER_MISSING",
-        "VALIDATION_FAILED",
-        "FORBIDDEN",
-        "OPERATION_NOT_ALLOWED_FOR_STUDIO",
-        "SERVER_ERROR",
-        "FEATURE_DISABLED",
-        "STUDIO_NOT_IN_GERMANY",
-        "VOUCHER_VALIDATION_FAILED_INVALID_CODE",
-        "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE",
-        "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD",
-        "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE",
-        "TRIALSESSION_ALREADY_BOOKED",
-        "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EntityNotFound => "ENTITY_NOT_FOUND",
-            Self::Conflict => "CONFLICT",
-            Self::BadRequest => "BAD_REQUEST",
-            Self::RequiredParameterMissing => "REQUIRED_PARAMETER_MISSING",
-            Self::ValidationFailed => "VALIDATION_FAILED",
-            Self::Forbidden => "FORBIDDEN",
-            Self::OperationNotAllowedForStudio => "OPERATION_NOT_ALLOWED_FOR_STUDIO",
-            Self::ServerError => "SERVER_ERROR",
-            Self::FeatureDisabled => "FEATURE_DISABLED",
-            Self::StudioNotInGermany => "STUDIO_NOT_IN_GERMANY",
-            Self::VoucherValidationFailedInvalidCode => {
-                "VOUCHER_VALIDATION_FAILED_INVALID_CODE"
-            }
-            Self::VoucherValidationFailedNotRedeemableHere => {
-                "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE"
-            }
-            Self::VoucherValidationFailedNotInValidityPeriod => {
-                "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD"
-            }
-            Self::VoucherValidationFailedNotAllowedForRate => {
-                "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE"
-            }
-            Self::TrialsessionAlreadyBooked => "TRIALSESSION_ALREADY_BOOKED",
-            Self::ActiveMemberCannotBookTrialSession => {
-                "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION"
-            }
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-impl rt::StringEnum for VoucherErrorCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ENTITY_NOT_FOUND" => Self::EntityNotFound,
-            "CONFLICT" => Self::Conflict,
-            "BAD_REQUEST" => Self::BadRequest,
-            "REQUIRED_PARAMETER_MISSING" => Self::RequiredParameterMissing,
-            "VALIDATION_FAILED" => Self::ValidationFailed,
-            "FORBIDDEN" => Self::Forbidden,
-            "OPERATION_NOT_ALLOWED_FOR_STUDIO" => Self::OperationNotAllowedForStudio,
-            "SERVER_ERROR" => Self::ServerError,
-            "FEATURE_DISABLED" => Self::FeatureDisabled,
-            "STUDIO_NOT_IN_GERMANY" => Self::StudioNotInGermany,
-            "VOUCHER_VALIDATION_FAILED_INVALID_CODE" => {
-                Self::VoucherValidationFailedInvalidCode
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE" => {
-                Self::VoucherValidationFailedNotRedeemableHere
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD" => {
-                Self::VoucherValidationFailedNotInValidityPeriod
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE" => {
-                Self::VoucherValidationFailedNotAllowedForRate
-            }
-            "TRIALSESSION_ALREADY_BOOKED" => Self::TrialsessionAlreadyBooked,
-            "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION" => {
-                Self::ActiveMemberCannotBookTrialSession
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl std::str::FromStr for VoucherErrorCode {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-impl std::fmt::Display for VoucherErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for VoucherErrorCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VoucherErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "previews")]
-/// Type of a voucher, if a valid voucher code is provided
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VoucherType {
-    Contract,
-    Credit,
-    Discount,
-    CompanyFeeSplit,
-    Checkin,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "previews")]
-impl VoucherType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CONTRACT",
-        "CREDIT",
-        "DISCOUNT",
-        "COMPANY_FEE_SPLIT",
-        "CHECKIN",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contract => "CONTRACT",
-            Self::Credit => "CREDIT",
-            Self::Discount => "DISCOUNT",
-            Self::CompanyFeeSplit => "COMPANY_FEE_SPLIT",
-            Self::Checkin => "CHECKIN",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "previews")]
-impl rt::StringEnum for VoucherType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT" => Self::Contract,
-            "CREDIT" => Self::Credit,
-            "DISCOUNT" => Self::Discount,
-            "COMPANY_FEE_SPLIT" => Self::CompanyFeeSplit,
-            "CHECKIN" => Self::Checkin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "previews")]
-impl std::str::FromStr for VoucherType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "previews")]
-impl std::fmt::Display for VoucherType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "previews")]
-impl serde::Serialize for VoucherType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de> for VoucherType {
+#[cfg(feature = "studios")]
+impl<'de> serde::Deserialize<'de> for UtilizationItemDtoLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -9574,6 +29019,7 @@ impl<'de> serde::Deserialize<'de> for VoucherType {
 
 /// The documented error responses, by status.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ApiError {
     /// `400`: Bad Request
     BadRequest(rt::OneOrMany<ConnectApiErrorResponseDto>),

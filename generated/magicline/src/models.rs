@@ -6,6 +6,7 @@
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Represents access medium of customer
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AccessMediumDto {
     /// Unique identifier for the access medium
@@ -24,8 +25,30 @@ pub struct AccessMediumDto {
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl AccessMediumDto {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type_(mut self, value: AccessMediumDtoType) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Represents a type of access medium
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AccessMediumDtoType {
     /// Card number
     CardNumber,
@@ -119,7 +142,8 @@ impl<'de> serde::Deserialize<'de> for AccessMediumDtoType {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Access restriction of customer
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AccessRestriction {
     /// Reason for the restriction
@@ -138,9 +162,34 @@ pub struct AccessRestriction {
     pub end_date: Option<rt::chrono::NaiveDate>,
 }
 
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl AccessRestriction {
+    /// A value with the required fields (`reason`); set the others with the `with_*` methods.
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            start_date: None,
+            end_date: None,
+        }
+    }
+
+    /// Sets [`start_date`](Self::start_date).
+    pub fn with_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.start_date = Some(value);
+        self
+    }
+
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = Some(value);
+        self
+    }
+}
+
 #[cfg(feature = "membership-self-service")]
 /// Represents a contract charge preview item
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AccountPreviewItem {
     /// Start date of the paid period
@@ -169,28 +218,170 @@ pub struct AccountPreviewItem {
     ///
     /// Example: `"MEMBERSHIP_CHARGE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_type: Option<ChargeType>,
+    pub charge_type: Option<AccountPreviewItemChargeType>,
 }
 
 #[cfg(feature = "membership-self-service")]
 impl AccountPreviewItem {
-    /// A value with every optional field empty. Takes the required fields in schema order: `due_date`, `amount`.
-    pub fn new(due_date: rt::chrono::NaiveDate, amount: Money) -> Self {
+    /// A value with the fields that have no default (`amount`); set the others with the `with_*` methods.
+    pub fn new(amount: Money) -> Self {
         Self {
             paid_period_from: None,
             paid_period_to: None,
-            due_date,
+            due_date: Default::default(),
             description: None,
             amount,
             discounted_amount: None,
             charge_type: None,
         }
     }
+
+    /// Sets [`paid_period_from`](Self::paid_period_from).
+    pub fn with_paid_period_from(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.paid_period_from = Some(value);
+        self
+    }
+
+    /// Sets [`paid_period_to`](Self::paid_period_to).
+    pub fn with_paid_period_to(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.paid_period_to = Some(value);
+        self
+    }
+
+    /// Sets [`due_date`](Self::due_date).
+    pub fn with_due_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.due_date = value;
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`discounted_amount`](Self::discounted_amount).
+    pub fn with_discounted_amount(mut self, value: Money) -> Self {
+        self.discounted_amount = Some(value);
+        self
+    }
+
+    /// Sets [`charge_type`](Self::charge_type).
+    pub fn with_charge_type(mut self, value: AccountPreviewItemChargeType) -> Self {
+        self.charge_type = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents the classification of the charge
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AccountPreviewItemChargeType {
+    /// Regular membership charge for a contract
+    MembershipCharge,
+    /// Bonus period charge to compensate regular charge during bonus period
+    BonusPeriodCharge,
+    /// Charge for a contract freeze period
+    ContractIdlePeriodCharge,
+    /// Charge for a freeze period
+    IdlePeriodCharge,
+    /// Charge for a trial or probationary membership period
+    TrialPeriodCharge,
+    /// One-time or recurring flat fee for additional services or products
+    FlatFee,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl AccountPreviewItemChargeType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MEMBERSHIP_CHARGE",
+        "BONUS_PERIOD_CHARGE",
+        "CONTRACT_IDLE_PERIOD_CHARGE",
+        "IDLE_PERIOD_CHARGE",
+        "TRIAL_PERIOD_CHARGE",
+        "FLAT_FEE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MembershipCharge => "MEMBERSHIP_CHARGE",
+            Self::BonusPeriodCharge => "BONUS_PERIOD_CHARGE",
+            Self::ContractIdlePeriodCharge => "CONTRACT_IDLE_PERIOD_CHARGE",
+            Self::IdlePeriodCharge => "IDLE_PERIOD_CHARGE",
+            Self::TrialPeriodCharge => "TRIAL_PERIOD_CHARGE",
+            Self::FlatFee => "FLAT_FEE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for AccountPreviewItemChargeType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MEMBERSHIP_CHARGE" => Self::MembershipCharge,
+            "BONUS_PERIOD_CHARGE" => Self::BonusPeriodCharge,
+            "CONTRACT_IDLE_PERIOD_CHARGE" => Self::ContractIdlePeriodCharge,
+            "IDLE_PERIOD_CHARGE" => Self::IdlePeriodCharge,
+            "TRIAL_PERIOD_CHARGE" => Self::TrialPeriodCharge,
+            "FLAT_FEE" => Self::FlatFee,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for AccountPreviewItemChargeType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for AccountPreviewItemChargeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for AccountPreviewItemChargeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for AccountPreviewItemChargeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
 }
 
 #[cfg(feature = "customers")]
 /// Representation of an additional information field
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalInformationField {
     /// The unique ID of the additional information field
@@ -217,25 +408,46 @@ pub struct AdditionalInformationField {
 
 #[cfg(feature = "customers")]
 impl AdditionalInformationField {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `name`, `type_`.
-    pub fn new(
-        id: i64,
-        name: impl Into<String>,
-        type_: AdditionalInformationFieldType,
-    ) -> Self {
+    /// A value with the fields that have no default (`type_`); set the others with the `with_*` methods.
+    pub fn new(type_: AdditionalInformationFieldType) -> Self {
         Self {
-            id,
-            name: name.into(),
+            id: Default::default(),
+            name: Default::default(),
             type_,
             abbreviation: None,
             list_items: None,
         }
     }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`abbreviation`](Self::abbreviation).
+    pub fn with_abbreviation(mut self, value: impl Into<String>) -> Self {
+        self.abbreviation = Some(value.into());
+        self
+    }
+
+    /// Sets [`list_items`](Self::list_items).
+    pub fn with_list_items(mut self, value: Vec<AdditionalInformationListItem>) -> Self {
+        self.list_items = Some(value);
+        self
+    }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers", feature = "memberships"))]
 /// Representation of additional information field assignment
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalInformationFieldAssignment {
     /// The unique ID of the additional information field
@@ -246,13 +458,121 @@ pub struct AdditionalInformationFieldAssignment {
     pub value: String,
 }
 
+#[cfg(any(feature = "cross-studio", feature = "customers", feature = "memberships"))]
+impl AdditionalInformationFieldAssignment {
+    /// A value with the required fields (`additional_information_field_id`, `value`); set the others with the `with_*` methods.
+    pub fn new(additional_information_field_id: i64, value: impl Into<String>) -> Self {
+        Self {
+            additional_information_field_id,
+            value: value.into(),
+        }
+    }
+}
+
 #[cfg(feature = "customers")]
-/// The same values as [`LeadAdditionalFieldConfigurationType`].
-pub type AdditionalInformationFieldType = LeadAdditionalFieldConfigurationType;
+/// The type of an additional information field. This defines how the field is used and what kind of data it can hold.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdditionalInformationFieldType {
+    /// This field holds a boolean value, typically used for yes/no questions.
+    Boolean,
+    /// This field holds a date value, used for storing dates.
+    Date,
+    /// This field holds a list of items, allowing selection from predefined options.
+    List,
+    /// This field holds a numeric value, used for storing numbers.
+    Numeric,
+    /// This field holds a text value, used for storing free-form text input.
+    Text,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers")]
+impl AdditionalInformationFieldType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOLEAN",
+        "DATE",
+        "LIST",
+        "NUMERIC",
+        "TEXT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Boolean => "BOOLEAN",
+            Self::Date => "DATE",
+            Self::List => "LIST",
+            Self::Numeric => "NUMERIC",
+            Self::Text => "TEXT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers")]
+impl rt::StringEnum for AdditionalInformationFieldType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "BOOLEAN" => Self::Boolean,
+            "DATE" => Self::Date,
+            "LIST" => Self::List,
+            "NUMERIC" => Self::Numeric,
+            "TEXT" => Self::Text,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers")]
+impl std::str::FromStr for AdditionalInformationFieldType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers")]
+impl std::fmt::Display for AdditionalInformationFieldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers")]
+impl serde::Serialize for AdditionalInformationFieldType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for AdditionalInformationFieldType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "customers")]
 /// Representation of an additional information list item used in additional information fields of type list
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalInformationListItem {
     /// The unique ID of the additional information list item
@@ -265,9 +585,25 @@ pub struct AdditionalInformationListItem {
     pub name: String,
 }
 
+#[cfg(feature = "customers")]
+impl AdditionalInformationListItem {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+}
+
 #[cfg(feature = "membership-self-service")]
 /// Represents an additional module
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalModule {
     /// Unique ID of the additional module
@@ -299,30 +635,73 @@ pub struct AdditionalModule {
 
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModule {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `name`, `image_url`, `payment_frequencies`, `term_information`.
-    pub fn new(
-        id: i64,
-        name: impl Into<String>,
-        image_url: impl Into<String>,
-        payment_frequencies: Vec<AdditionalModulePaymentFrequency>,
-        term_information: TermInformation,
-    ) -> Self {
+    /// A value with the fields that have no default (`term_information`); set the others with the `with_*` methods.
+    pub fn new(term_information: TermInformation) -> Self {
         Self {
-            id,
-            name: name.into(),
+            id: Default::default(),
+            name: Default::default(),
             description: None,
-            image_url: image_url.into(),
-            payment_frequencies,
+            image_url: Default::default(),
+            payment_frequencies: Default::default(),
             term_information,
             trial_period_config: None,
             rate_codes: None,
         }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_url`](Self::image_url).
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = value.into();
+        self
+    }
+
+    /// Sets [`payment_frequencies`](Self::payment_frequencies).
+    pub fn with_payment_frequencies(
+        mut self,
+        value: Vec<AdditionalModulePaymentFrequency>,
+    ) -> Self {
+        self.payment_frequencies = value;
+        self
+    }
+
+    /// Sets [`trial_period_config`](Self::trial_period_config).
+    pub fn with_trial_period_config(
+        mut self,
+        value: AdditionalModuleTrialPeriodConfig,
+    ) -> Self {
+        self.trial_period_config = Some(value);
+        self
+    }
+
+    /// Sets [`rate_codes`](Self::rate_codes).
+    pub fn with_rate_codes(mut self, value: Vec<RateCode>) -> Self {
+        self.rate_codes = Some(value);
+        self
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 /// Represents an additional module contract
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalModuleContract {
     /// Unique ID of the additional module contract
@@ -333,8 +712,18 @@ pub struct AdditionalModuleContract {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl AdditionalModuleContract {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// Request to cancel an additional module contract
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalModuleContractCancelation {
     /// Date the contract should be canceled to
@@ -349,7 +738,7 @@ pub struct AdditionalModuleContractCancelation {
 
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleContractCancelation {
-    /// A value with every optional field empty. Takes the required fields in schema order: `cancelation_date`, `cancelation_reason_id`.
+    /// A value with the required fields (`cancelation_date`, `cancelation_reason_id`); set the others with the `with_*` methods.
     pub fn new(
         cancelation_date: rt::chrono::NaiveDate,
         cancelation_reason_id: i64,
@@ -364,6 +753,7 @@ impl AdditionalModuleContractCancelation {
 #[cfg(feature = "membership-self-service")]
 /// Represents an additional module contract with extended data fields
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalModuleContractExtended {
     /// Name of the additional module contract
@@ -418,37 +808,198 @@ pub struct AdditionalModuleContractExtended {
 
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleContractExtended {
-    /// A value with every optional field empty. Takes the required fields in schema order: `name`, `price`, `start_date`, `contract_cancelation_can_be_withdrawn`.
-    pub fn new(
-        name: impl Into<String>,
-        price: Money,
-        start_date: rt::chrono::NaiveDate,
-        contract_cancelation_can_be_withdrawn: bool,
-    ) -> Self {
+    /// A value with the fields that have no default (`price`); set the others with the `with_*` methods.
+    pub fn new(price: Money) -> Self {
         Self {
-            name: name.into(),
+            name: Default::default(),
             price,
-            start_date,
+            start_date: Default::default(),
             end_date: None,
             cancelation_date: None,
             last_possible_cancelation_date: None,
             cancelation_reason: None,
             contract_cancelation_status: None,
-            contract_cancelation_can_be_withdrawn,
+            contract_cancelation_can_be_withdrawn: Default::default(),
             trial_period: None,
             rate_codes: None,
             available_cancelation_dates: None,
         }
     }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`start_date`](Self::start_date).
+    pub fn with_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.start_date = value;
+        self
+    }
+
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = Some(value);
+        self
+    }
+
+    /// Sets [`cancelation_date`](Self::cancelation_date).
+    pub fn with_cancelation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.cancelation_date = Some(value);
+        self
+    }
+
+    /// Sets [`last_possible_cancelation_date`](Self::last_possible_cancelation_date).
+    pub fn with_last_possible_cancelation_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
+        self.last_possible_cancelation_date = Some(value);
+        self
+    }
+
+    /// Sets [`cancelation_reason`](Self::cancelation_reason).
+    pub fn with_cancelation_reason(mut self, value: impl Into<String>) -> Self {
+        self.cancelation_reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`contract_cancelation_status`](Self::contract_cancelation_status).
+    pub fn with_contract_cancelation_status(
+        mut self,
+        value: AdditionalModuleContractExtendedContractCancelationStatus,
+    ) -> Self {
+        self.contract_cancelation_status = Some(value);
+        self
+    }
+
+    /// Sets [`contract_cancelation_can_be_withdrawn`](Self::contract_cancelation_can_be_withdrawn).
+    pub fn with_contract_cancelation_can_be_withdrawn(mut self, value: bool) -> Self {
+        self.contract_cancelation_can_be_withdrawn = value;
+        self
+    }
+
+    /// Sets [`trial_period`](Self::trial_period).
+    pub fn with_trial_period(
+        mut self,
+        value: AdditionalModuleContractTrialPeriod,
+    ) -> Self {
+        self.trial_period = Some(value);
+        self
+    }
+
+    /// Sets [`rate_codes`](Self::rate_codes).
+    pub fn with_rate_codes(mut self, value: Vec<RateCode>) -> Self {
+        self.rate_codes = Some(value);
+        self
+    }
+
+    /// Sets [`available_cancelation_dates`](Self::available_cancelation_dates).
+    pub fn with_available_cancelation_dates(
+        mut self,
+        value: Vec<rt::chrono::NaiveDate>,
+    ) -> Self {
+        self.available_cancelation_dates = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "membership-self-service")]
-/// The same values as [`CancelationStatus`].
-pub type AdditionalModuleContractExtendedContractCancelationStatus = CancelationStatus;
+/// Cancelation status of the contract cancelation
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdditionalModuleContractExtendedContractCancelationStatus {
+    /// The contract was canceled by the customer.
+    Canceled,
+    /// The cancelation is pending verification.
+    PendingVerification,
+    /// The cancelation withdrawal is pending verification.
+    PendingWithdrawalVerification,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl AdditionalModuleContractExtendedContractCancelationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CANCELED",
+        "PENDING_VERIFICATION",
+        "PENDING_WITHDRAWAL_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Canceled => "CANCELED",
+            Self::PendingVerification => "PENDING_VERIFICATION",
+            Self::PendingWithdrawalVerification => "PENDING_WITHDRAWAL_VERIFICATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for AdditionalModuleContractExtendedContractCancelationStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CANCELED" => Self::Canceled,
+            "PENDING_VERIFICATION" => Self::PendingVerification,
+            "PENDING_WITHDRAWAL_VERIFICATION" => Self::PendingWithdrawalVerification,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for AdditionalModuleContractExtendedContractCancelationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for AdditionalModuleContractExtendedContractCancelationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for AdditionalModuleContractExtendedContractCancelationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de>
+for AdditionalModuleContractExtendedContractCancelationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "membership-self-service")]
 /// Represents an additional module contract request
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalModuleContractRequest {
     /// Unique ID of the additional module
@@ -466,8 +1017,25 @@ pub struct AdditionalModuleContractRequest {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl AdditionalModuleContractRequest {
+    /// A value with the required fields (`additional_module_id`, `payment_frequency_id`, `book_trial_period`); set the others with the `with_*` methods.
+    pub fn new(
+        additional_module_id: i64,
+        payment_frequency_id: i64,
+        book_trial_period: bool,
+    ) -> Self {
+        Self {
+            additional_module_id,
+            payment_frequency_id,
+            book_trial_period,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the trial period of an additional module contract
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalModuleContractTrialPeriod {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -480,8 +1048,24 @@ pub struct AdditionalModuleContractTrialPeriod {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl AdditionalModuleContractTrialPeriod {
+    /// Sets [`term`](Self::term).
+    pub fn with_term(mut self, value: Term) -> Self {
+        self.term = Some(value);
+        self
+    }
+
+    /// Sets [`start_date`](Self::start_date).
+    pub fn with_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.start_date = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// Represents the validation status of an additional module contract request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalModuleContractValidationStatus {
     /// Status of the addtional module validation
@@ -492,7 +1076,7 @@ pub struct AdditionalModuleContractValidationStatus {
 
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleContractValidationStatus {
-    /// A value with every optional field empty. Takes the required fields in schema order: `validation_status`.
+    /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
     pub fn new(
         validation_status: AdditionalModuleContractValidationStatusValidationStatus,
     ) -> Self {
@@ -503,6 +1087,7 @@ impl AdditionalModuleContractValidationStatus {
 #[cfg(feature = "membership-self-service")]
 /// Status of the addtional module validation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AdditionalModuleContractValidationStatusValidationStatus {
     /// The additional module contract has already been purchased.
     AdditionalModuleContractAlreadyPurchased,
@@ -623,6 +1208,7 @@ for AdditionalModuleContractValidationStatusValidationStatus {
 #[cfg(feature = "membership-self-service")]
 /// Represents an additional module extension
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalModuleExtension {
     /// Extension type of an additional module
@@ -637,7 +1223,7 @@ pub struct AdditionalModuleExtension {
 
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleExtension {
-    /// A value with every optional field empty. Takes the required fields in schema order: `extension_type`.
+    /// A value with the fields that have no default (`extension_type`); set the others with the `with_*` methods.
     pub fn new(extension_type: AdditionalModuleExtensionExtensionType) -> Self {
         Self {
             extension_type,
@@ -645,11 +1231,24 @@ impl AdditionalModuleExtension {
             extension_cancelation_period: None,
         }
     }
+
+    /// Sets [`term_extension`](Self::term_extension).
+    pub fn with_term_extension(mut self, value: Term) -> Self {
+        self.term_extension = Some(value);
+        self
+    }
+
+    /// Sets [`extension_cancelation_period`](Self::extension_cancelation_period).
+    pub fn with_extension_cancelation_period(mut self, value: Term) -> Self {
+        self.extension_cancelation_period = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "membership-self-service")]
 /// Extension type of an additional module
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AdditionalModuleExtensionExtensionType {
     /// Represents that the additional module will be extended automatically as soon as cancelation period is over
     TermExtension,
@@ -730,7 +1329,8 @@ impl<'de> serde::Deserialize<'de> for AdditionalModuleExtensionExtensionType {
 
 #[cfg(feature = "membership-self-service")]
 /// Represents a mapping from a month day to a price for an additional module (that month day).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalModuleMonthDayToPrice {
     /// The month day of the month day to price mapping
@@ -739,8 +1339,29 @@ pub struct AdditionalModuleMonthDayToPrice {
 }
 
 #[cfg(feature = "membership-self-service")]
+impl AdditionalModuleMonthDayToPrice {
+    /// A value with the fields that have no default (`price`); set the others with the `with_*` methods.
+    pub fn new(price: Money) -> Self {
+        Self {
+            month_day: Default::default(),
+            price,
+        }
+    }
+
+    /// Sets [`month_day`](Self::month_day).
+    pub fn with_month_day(
+        mut self,
+        value: AdditionalModuleMonthDayToPriceMonthDay,
+    ) -> Self {
+        self.month_day = value;
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// The month day of the month day to price mapping
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalModuleMonthDayToPriceMonthDay {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -752,12 +1373,155 @@ pub struct AdditionalModuleMonthDayToPriceMonthDay {
 }
 
 #[cfg(feature = "membership-self-service")]
-/// The same values as [`Month`].
-pub type AdditionalModuleMonthDayToPriceMonthDayMonth = Month;
+impl AdditionalModuleMonthDayToPriceMonthDay {
+    /// Sets [`month`](Self::month).
+    pub fn with_month(
+        mut self,
+        value: AdditionalModuleMonthDayToPriceMonthDayMonth,
+    ) -> Self {
+        self.month = Some(value);
+        self
+    }
+
+    /// Sets [`month_value`](Self::month_value).
+    pub fn with_month_value(mut self, value: i32) -> Self {
+        self.month_value = Some(value);
+        self
+    }
+
+    /// Sets [`day_of_month`](Self::day_of_month).
+    pub fn with_day_of_month(mut self, value: i32) -> Self {
+        self.day_of_month = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdditionalModuleMonthDayToPriceMonthDayMonth {
+    January,
+    February,
+    March,
+    April,
+    May,
+    June,
+    July,
+    August,
+    September,
+    October,
+    November,
+    December,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl AdditionalModuleMonthDayToPriceMonthDayMonth {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "JANUARY",
+        "FEBRUARY",
+        "MARCH",
+        "APRIL",
+        "MAY",
+        "JUNE",
+        "JULY",
+        "AUGUST",
+        "SEPTEMBER",
+        "OCTOBER",
+        "NOVEMBER",
+        "DECEMBER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::January => "JANUARY",
+            Self::February => "FEBRUARY",
+            Self::March => "MARCH",
+            Self::April => "APRIL",
+            Self::May => "MAY",
+            Self::June => "JUNE",
+            Self::July => "JULY",
+            Self::August => "AUGUST",
+            Self::September => "SEPTEMBER",
+            Self::October => "OCTOBER",
+            Self::November => "NOVEMBER",
+            Self::December => "DECEMBER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for AdditionalModuleMonthDayToPriceMonthDayMonth {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "JANUARY" => Self::January,
+            "FEBRUARY" => Self::February,
+            "MARCH" => Self::March,
+            "APRIL" => Self::April,
+            "MAY" => Self::May,
+            "JUNE" => Self::June,
+            "JULY" => Self::July,
+            "AUGUST" => Self::August,
+            "SEPTEMBER" => Self::September,
+            "OCTOBER" => Self::October,
+            "NOVEMBER" => Self::November,
+            "DECEMBER" => Self::December,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for AdditionalModuleMonthDayToPriceMonthDayMonth {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for AdditionalModuleMonthDayToPriceMonthDayMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for AdditionalModuleMonthDayToPriceMonthDayMonth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for AdditionalModuleMonthDayToPriceMonthDayMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "membership-self-service")]
 /// Represents the payment frequency of an additional module
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalModulePaymentFrequency {
     /// Unique ID of the payment frequency of an additional module
@@ -784,7 +1548,7 @@ pub struct AdditionalModulePaymentFrequency {
 
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModulePaymentFrequency {
-    /// A value with every optional field empty. Takes the required fields in schema order: `type_`.
+    /// A value with the fields that have no default (`type_`); set the others with the `with_*` methods.
     pub fn new(type_: AdditionalModulePaymentFrequencyType) -> Self {
         Self {
             id: None,
@@ -795,15 +1559,148 @@ impl AdditionalModulePaymentFrequency {
             terms_to_prices: None,
         }
     }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`term`](Self::term).
+    pub fn with_term(mut self, value: Term) -> Self {
+        self.term = Some(value);
+        self
+    }
+
+    /// Sets [`price`](Self::price).
+    pub fn with_price(mut self, value: Money) -> Self {
+        self.price = Some(value);
+        self
+    }
+
+    /// Sets [`month_days_to_prices`](Self::month_days_to_prices).
+    pub fn with_month_days_to_prices(
+        mut self,
+        value: Vec<AdditionalModuleMonthDayToPrice>,
+    ) -> Self {
+        self.month_days_to_prices = Some(value);
+        self
+    }
+
+    /// Sets [`terms_to_prices`](Self::terms_to_prices).
+    pub fn with_terms_to_prices(
+        mut self,
+        value: Vec<AdditionalModuleTermToPrice>,
+    ) -> Self {
+        self.terms_to_prices = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "membership-self-service")]
-/// The same values as [`MembershipOfferPaymentFrequencyType`].
-pub type AdditionalModulePaymentFrequencyType = MembershipOfferPaymentFrequencyType;
+/// Payment frequency type of an additional module
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdditionalModulePaymentFrequencyType {
+    /// Represents that the additional module payment frequency is free of charge.
+    Free,
+    /// Represents that the additional module payment frequency is non recurring, meaning only one payment is necessary here.
+    NonRecurring,
+    /// Represents that the additional module payment frequency is recurring, meaning that the payment will take place every term.
+    Recurring,
+    /// Represents that the additional module payment frequency is based on month days, with a possibly individual price per month day.
+    MonthDay,
+    /// Represents that the additional module payment frequency is based on terms, with a possibly individual price per term.
+    TermBased,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl AdditionalModulePaymentFrequencyType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "FREE",
+        "NON_RECURRING",
+        "RECURRING",
+        "MONTH_DAY",
+        "TERM_BASED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Free => "FREE",
+            Self::NonRecurring => "NON_RECURRING",
+            Self::Recurring => "RECURRING",
+            Self::MonthDay => "MONTH_DAY",
+            Self::TermBased => "TERM_BASED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for AdditionalModulePaymentFrequencyType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "FREE" => Self::Free,
+            "NON_RECURRING" => Self::NonRecurring,
+            "RECURRING" => Self::Recurring,
+            "MONTH_DAY" => Self::MonthDay,
+            "TERM_BASED" => Self::TermBased,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for AdditionalModulePaymentFrequencyType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for AdditionalModulePaymentFrequencyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for AdditionalModulePaymentFrequencyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for AdditionalModulePaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "membership-self-service")]
 /// Represents a mapping from a term to a price mapping for an additional module
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalModuleTermToPrice {
     pub term: Term,
@@ -812,7 +1709,7 @@ pub struct AdditionalModuleTermToPrice {
 
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleTermToPrice {
-    /// A value with every optional field empty. Takes the required fields in schema order: `term`, `price`.
+    /// A value with the fields that have no default (`term`, `price`); set the others with the `with_*` methods.
     pub fn new(term: Term, price: Money) -> Self {
         Self { term, price }
     }
@@ -821,6 +1718,7 @@ impl AdditionalModuleTermToPrice {
 #[cfg(feature = "membership-self-service")]
 /// Represents the trial period config of an additional module
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AdditionalModuleTrialPeriodConfig {
     pub term: Term,
@@ -833,15 +1731,22 @@ pub struct AdditionalModuleTrialPeriodConfig {
 
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleTrialPeriodConfig {
-    /// A value with every optional field empty. Takes the required fields in schema order: `term`.
+    /// A value with the fields that have no default (`term`); set the others with the `with_*` methods.
     pub fn new(term: Term) -> Self {
         Self { term, description: None }
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
     }
 }
 
 #[cfg(feature = "finance")]
 /// Describes the address in detail, so every country has its own fields filled. Use addressLines for preformatted address.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AddressDetails {
     /// Street of the client
@@ -858,98 +1763,31 @@ pub struct AddressDetails {
     pub address_status: Option<AddressStatus>,
 }
 
-#[cfg(any(feature = "leads", feature = "trial-offers"))]
-/// Represents the mode of an input field
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AddressMode {
-    /// The input is disabled
-    Inactive,
-    /// The input is optional
-    Optional,
-    /// The input is mandatory
-    Mandatory,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "leads", feature = "trial-offers"))]
-impl AddressMode {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+#[cfg(feature = "finance")]
+impl AddressDetails {
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "leads", feature = "trial-offers"))]
-impl rt::StringEnum for AddressMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "leads", feature = "trial-offers"))]
-impl std::str::FromStr for AddressMode {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "leads", feature = "trial-offers"))]
-impl std::fmt::Display for AddressMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "leads", feature = "trial-offers"))]
-impl serde::Serialize for AddressMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "leads", feature = "trial-offers"))]
-impl<'de> serde::Deserialize<'de> for AddressMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`address_status`](Self::address_status).
+    pub fn with_address_status(mut self, value: AddressStatus) -> Self {
+        self.address_status = Some(value);
+        self
     }
 }
 
 #[cfg(feature = "finance")]
 /// Describes the status of the address.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AddressStatus {
     /// Type of address status
@@ -970,7 +1808,7 @@ pub struct AddressStatus {
 
 #[cfg(feature = "finance")]
 impl AddressStatus {
-    /// A value with every optional field empty. Takes the required fields in schema order: `type_`.
+    /// A value with the fields that have no default (`type_`); set the others with the `with_*` methods.
     pub fn new(type_: AddressStatusType) -> Self {
         Self {
             type_,
@@ -978,11 +1816,24 @@ impl AddressStatus {
             since: None,
         }
     }
+
+    /// Sets [`status_information`](Self::status_information).
+    pub fn with_status_information(mut self, value: impl Into<String>) -> Self {
+        self.status_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`since`](Self::since).
+    pub fn with_since(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.since = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "finance")]
 /// Type of address status
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AddressStatusType {
     /// Default status of an address.
     Valid,
@@ -1064,6 +1915,7 @@ impl<'de> serde::Deserialize<'de> for AddressStatusType {
 #[cfg(feature = "memberships")]
 /// Represents an age range.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AgeRange {
     /// Start age of the range, inclusive.
@@ -1076,9 +1928,25 @@ pub struct AgeRange {
     pub end_age: i32,
 }
 
+#[cfg(feature = "memberships")]
+impl AgeRange {
+    /// Sets [`start_age`](Self::start_age).
+    pub fn with_start_age(mut self, value: i32) -> Self {
+        self.start_age = value;
+        self
+    }
+
+    /// Sets [`end_age`](Self::end_age).
+    pub fn with_end_age(mut self, value: i32) -> Self {
+        self.end_age = value;
+        self
+    }
+}
+
 #[cfg(feature = "finance")]
 /// Debt collection case
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AgencyCollectionCaseUpdate {
     /// ID the agency has assigned to this case
@@ -1101,98 +1969,40 @@ pub struct AgencyCollectionCaseUpdate {
     pub debts: Vec<DebtUpdate>,
 }
 
-#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
-/// Status of the amendment configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AmendmentConfigurationStatus {
-    /// No changes to data are possible.
-    Read,
-    /// Data can be changed, but needs verification to be applied to the customer.
-    ChangesRequireVerification,
-    /// Data can be changed, will be applied to the customer with immediate effect.
-    ChangesWithoutVerification,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
-impl AmendmentConfigurationStatus {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "READ",
-        "CHANGES_REQUIRE_VERIFICATION",
-        "CHANGES_WITHOUT_VERIFICATION",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
-impl rt::StringEnum for AmendmentConfigurationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
+#[cfg(feature = "finance")]
+impl AgencyCollectionCaseUpdate {
+    /// A value with the required fields (`agency_collection_case_id`, `collection_case_ids`, `debts`); set the others with the `with_*` methods.
+    pub fn new(
+        agency_collection_case_id: impl Into<String>,
+        collection_case_ids: Vec<String>,
+        debts: Vec<DebtUpdate>,
+    ) -> Self {
+        Self {
+            agency_collection_case_id: agency_collection_case_id.into(),
+            public_collection_case_id: None,
+            collection_case_ids,
+            closure: None,
+            debts,
         }
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    /// Sets [`public_collection_case_id`](Self::public_collection_case_id).
+    pub fn with_public_collection_case_id(mut self, value: impl Into<String>) -> Self {
+        self.public_collection_case_id = Some(value.into());
+        self
     }
-}
 
-#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
-impl std::str::FromStr for AmendmentConfigurationStatus {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
-impl std::fmt::Display for AmendmentConfigurationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
-impl serde::Serialize for AmendmentConfigurationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "customers-self-service", feature = "membership-self-service"))]
-impl<'de> serde::Deserialize<'de> for AmendmentConfigurationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`closure`](Self::closure).
+    pub fn with_closure(mut self, value: ClosureUpdate) -> Self {
+        self.closure = Some(value);
+        self
     }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// Represents appointment booking request
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AppointmentBookingRequest {
     /// Unique ID of the customer
@@ -1218,7 +2028,7 @@ pub struct AppointmentBookingRequest {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingRequest {
-    /// A value with every optional field empty. Takes the required fields in schema order: `customer_id`, `bookable_appointment_id`, `start_date_time`, `end_date_time`.
+    /// A value with the required fields (`customer_id`, `bookable_appointment_id`, `start_date_time`, `end_date_time`); set the others with the `with_*` methods.
     pub fn new(
         customer_id: i64,
         bookable_appointment_id: i64,
@@ -1233,11 +2043,18 @@ impl AppointmentBookingRequest {
             instructor_ids: None,
         }
     }
+
+    /// Sets [`instructor_ids`](Self::instructor_ids).
+    pub fn with_instructor_ids(mut self, value: Vec<i64>) -> Self {
+        self.instructor_ids = Some(value);
+        self
+    }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// Represents successful booking result
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AppointmentBookingResult {
     /// Unique ID of the appointment booking
@@ -1290,9 +2107,8 @@ pub struct AppointmentBookingResult {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResult {
-    /// A value with every optional field empty. Takes the required fields in schema order: `booking_id`, `booking_status`, `start_date_time`, `end_date_time`, `appointment_status`, `participant_status`.
+    /// A value with the fields that have no default (`booking_status`, `start_date_time`, `end_date_time`, `appointment_status`, `participant_status`); set the others with the `with_*` methods.
     pub fn new(
-        booking_id: i64,
         booking_status: AppointmentBookingResultBookingStatus,
         start_date_time: rt::DateTime,
         end_date_time: rt::DateTime,
@@ -1300,7 +2116,7 @@ impl AppointmentBookingResult {
         participant_status: AppointmentBookingResultParticipantStatus,
     ) -> Self {
         Self {
-            booking_id,
+            booking_id: Default::default(),
             booking_status,
             start_date_time,
             end_date_time,
@@ -1314,15 +2130,144 @@ impl AppointmentBookingResult {
             participant_status,
         }
     }
+
+    /// Sets [`booking_id`](Self::booking_id).
+    pub fn with_booking_id(mut self, value: i64) -> Self {
+        self.booking_id = value;
+        self
+    }
+
+    /// Sets [`title`](Self::title).
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets [`duration`](Self::duration).
+    pub fn with_duration(mut self, value: i32) -> Self {
+        self.duration = Some(value);
+        self
+    }
+
+    /// Sets [`category`](Self::category).
+    pub fn with_category(mut self, value: impl Into<String>) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`img_url`](Self::img_url).
+    pub fn with_img_url(mut self, value: impl Into<String>) -> Self {
+        self.img_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`instructors`](Self::instructors).
+    pub fn with_instructors(mut self, value: Vec<Instructor>) -> Self {
+        self.instructors = Some(value);
+        self
+    }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
-/// The same values as [`AppointmentStatus`].
-pub type AppointmentBookingResultAppointmentStatus = AppointmentStatus;
+/// The status of an appointment
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppointmentBookingResultAppointmentStatus {
+    /// The appointment is planned.
+    Planned,
+    /// The appointment is canceled.
+    Canceled,
+    /// The appointment is completed.
+    Completed,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl AppointmentBookingResultAppointmentStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PLANNED",
+        "CANCELED",
+        "COMPLETED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Planned => "PLANNED",
+            Self::Canceled => "CANCELED",
+            Self::Completed => "COMPLETED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl rt::StringEnum for AppointmentBookingResultAppointmentStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "PLANNED" => Self::Planned,
+            "CANCELED" => Self::Canceled,
+            "COMPLETED" => Self::Completed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl std::str::FromStr for AppointmentBookingResultAppointmentStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl std::fmt::Display for AppointmentBookingResultAppointmentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl serde::Serialize for AppointmentBookingResultAppointmentStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl<'de> serde::Deserialize<'de> for AppointmentBookingResultAppointmentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// Status of the appointment booking
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AppointmentBookingResultBookingStatus {
     /// Customer is successfully booked
     Booked,
@@ -1410,12 +2355,99 @@ impl<'de> serde::Deserialize<'de> for AppointmentBookingResultBookingStatus {
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
-/// The same values as [`ParticipantStatus`].
-pub type AppointmentBookingResultParticipantStatus = ParticipantStatus;
+/// The status of a participant
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppointmentBookingResultParticipantStatus {
+    /// The customer is participating.
+    Participating,
+    /// The customer is not participating.
+    NotParticipating,
+    /// The participation status is not set.
+    Unset,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl AppointmentBookingResultParticipantStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PARTICIPATING",
+        "NOT_PARTICIPATING",
+        "UNSET",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Participating => "PARTICIPATING",
+            Self::NotParticipating => "NOT_PARTICIPATING",
+            Self::Unset => "UNSET",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl rt::StringEnum for AppointmentBookingResultParticipantStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "PARTICIPATING" => Self::Participating,
+            "NOT_PARTICIPATING" => Self::NotParticipating,
+            "UNSET" => Self::Unset,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl std::str::FromStr for AppointmentBookingResultParticipantStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl std::fmt::Display for AppointmentBookingResultParticipantStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl serde::Serialize for AppointmentBookingResultParticipantStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl<'de> serde::Deserialize<'de> for AppointmentBookingResultParticipantStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "appointments")]
 /// Represents successful booking, which contains an additional customer id
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AppointmentBookingResultWithCustomerId {
     /// Unique ID of the appointment booking
@@ -1472,18 +2504,16 @@ pub struct AppointmentBookingResultWithCustomerId {
 
 #[cfg(feature = "appointments")]
 impl AppointmentBookingResultWithCustomerId {
-    /// A value with every optional field empty. Takes the required fields in schema order: `booking_id`, `booking_status`, `start_date_time`, `end_date_time`, `appointment_status`, `participant_status`, `customer_id`.
+    /// A value with the fields that have no default (`booking_status`, `start_date_time`, `end_date_time`, `appointment_status`, `participant_status`); set the others with the `with_*` methods.
     pub fn new(
-        booking_id: i64,
         booking_status: AppointmentBookingResultWithCustomerIdBookingStatus,
         start_date_time: rt::DateTime,
         end_date_time: rt::DateTime,
         appointment_status: AppointmentBookingResultWithCustomerIdAppointmentStatus,
         participant_status: AppointmentBookingResultWithCustomerIdParticipantStatus,
-        customer_id: i64,
     ) -> Self {
         Self {
-            booking_id,
+            booking_id: Default::default(),
             booking_status,
             start_date_time,
             end_date_time,
@@ -1495,26 +2525,336 @@ impl AppointmentBookingResultWithCustomerId {
             instructors: None,
             appointment_status,
             participant_status,
-            customer_id,
+            customer_id: Default::default(),
+        }
+    }
+
+    /// Sets [`booking_id`](Self::booking_id).
+    pub fn with_booking_id(mut self, value: i64) -> Self {
+        self.booking_id = value;
+        self
+    }
+
+    /// Sets [`title`](Self::title).
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets [`duration`](Self::duration).
+    pub fn with_duration(mut self, value: i32) -> Self {
+        self.duration = Some(value);
+        self
+    }
+
+    /// Sets [`category`](Self::category).
+    pub fn with_category(mut self, value: impl Into<String>) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`img_url`](Self::img_url).
+    pub fn with_img_url(mut self, value: impl Into<String>) -> Self {
+        self.img_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`instructors`](Self::instructors).
+    pub fn with_instructors(mut self, value: Vec<Instructor>) -> Self {
+        self.instructors = Some(value);
+        self
+    }
+
+    /// Sets [`customer_id`](Self::customer_id).
+    pub fn with_customer_id(mut self, value: i64) -> Self {
+        self.customer_id = value;
+        self
+    }
+}
+
+#[cfg(feature = "appointments")]
+/// The status of an appointment
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppointmentBookingResultWithCustomerIdAppointmentStatus {
+    /// The appointment is planned.
+    Planned,
+    /// The appointment is canceled.
+    Canceled,
+    /// The appointment is completed.
+    Completed,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "appointments")]
+impl AppointmentBookingResultWithCustomerIdAppointmentStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PLANNED",
+        "CANCELED",
+        "COMPLETED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Planned => "PLANNED",
+            Self::Canceled => "CANCELED",
+            Self::Completed => "COMPLETED",
+            Self::Unknown(other) => other,
         }
     }
 }
 
 #[cfg(feature = "appointments")]
-/// The same values as [`AppointmentStatus`].
-pub type AppointmentBookingResultWithCustomerIdAppointmentStatus = AppointmentStatus;
+impl rt::StringEnum for AppointmentBookingResultWithCustomerIdAppointmentStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "PLANNED" => Self::Planned,
+            "CANCELED" => Self::Canceled,
+            "COMPLETED" => Self::Completed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 
 #[cfg(feature = "appointments")]
-/// The same values as [`AppointmentBookingResultBookingStatus`].
-pub type AppointmentBookingResultWithCustomerIdBookingStatus = AppointmentBookingResultBookingStatus;
+impl std::str::FromStr for AppointmentBookingResultWithCustomerIdAppointmentStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
 
 #[cfg(feature = "appointments")]
-/// The same values as [`ParticipantStatus`].
-pub type AppointmentBookingResultWithCustomerIdParticipantStatus = ParticipantStatus;
+impl std::fmt::Display for AppointmentBookingResultWithCustomerIdAppointmentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "appointments")]
+impl serde::Serialize for AppointmentBookingResultWithCustomerIdAppointmentStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "appointments")]
+impl<'de> serde::Deserialize<'de>
+for AppointmentBookingResultWithCustomerIdAppointmentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "appointments")]
+/// Status of the appointment booking
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppointmentBookingResultWithCustomerIdBookingStatus {
+    /// Customer is successfully booked
+    Booked,
+    /// Customer booking is successful, but confirmation is required
+    BookedWithConfirmationRequired,
+    /// Customer booking is canceled
+    Canceled,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "appointments")]
+impl AppointmentBookingResultWithCustomerIdBookingStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOKED",
+        "BOOKED_WITH_CONFIRMATION_REQUIRED",
+        "CANCELED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Booked => "BOOKED",
+            Self::BookedWithConfirmationRequired => "BOOKED_WITH_CONFIRMATION_REQUIRED",
+            Self::Canceled => "CANCELED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "appointments")]
+impl rt::StringEnum for AppointmentBookingResultWithCustomerIdBookingStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "BOOKED" => Self::Booked,
+            "BOOKED_WITH_CONFIRMATION_REQUIRED" => Self::BookedWithConfirmationRequired,
+            "CANCELED" => Self::Canceled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "appointments")]
+impl std::str::FromStr for AppointmentBookingResultWithCustomerIdBookingStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "appointments")]
+impl std::fmt::Display for AppointmentBookingResultWithCustomerIdBookingStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "appointments")]
+impl serde::Serialize for AppointmentBookingResultWithCustomerIdBookingStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "appointments")]
+impl<'de> serde::Deserialize<'de>
+for AppointmentBookingResultWithCustomerIdBookingStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "appointments")]
+/// The status of a participant
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppointmentBookingResultWithCustomerIdParticipantStatus {
+    /// The customer is participating.
+    Participating,
+    /// The customer is not participating.
+    NotParticipating,
+    /// The participation status is not set.
+    Unset,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "appointments")]
+impl AppointmentBookingResultWithCustomerIdParticipantStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PARTICIPATING",
+        "NOT_PARTICIPATING",
+        "UNSET",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Participating => "PARTICIPATING",
+            Self::NotParticipating => "NOT_PARTICIPATING",
+            Self::Unset => "UNSET",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "appointments")]
+impl rt::StringEnum for AppointmentBookingResultWithCustomerIdParticipantStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "PARTICIPATING" => Self::Participating,
+            "NOT_PARTICIPATING" => Self::NotParticipating,
+            "UNSET" => Self::Unset,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "appointments")]
+impl std::str::FromStr for AppointmentBookingResultWithCustomerIdParticipantStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "appointments")]
+impl std::fmt::Display for AppointmentBookingResultWithCustomerIdParticipantStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "appointments")]
+impl serde::Serialize for AppointmentBookingResultWithCustomerIdParticipantStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "appointments")]
+impl<'de> serde::Deserialize<'de>
+for AppointmentBookingResultWithCustomerIdParticipantStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// Appointment booking validation result
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AppointmentBookingValidationResult {
     /// Status of the booking validation
@@ -1525,7 +2865,7 @@ pub struct AppointmentBookingValidationResult {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingValidationResult {
-    /// A value with every optional field empty. Takes the required fields in schema order: `validation_status`.
+    /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
     pub fn new(
         validation_status: AppointmentBookingValidationResultValidationStatus,
     ) -> Self {
@@ -1536,6 +2876,7 @@ impl AppointmentBookingValidationResult {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 /// Status of the booking validation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AppointmentBookingValidationResultValidationStatus {
     /// The start date and time is in the past
     PastStartDateTime,
@@ -1694,98 +3035,10 @@ for AppointmentBookingValidationResultValidationStatus {
     }
 }
 
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-/// The status of a class slot
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppointmentStatus {
-    /// The class slot is planned.
-    Planned,
-    /// The class slot is canceled.
-    Canceled,
-    /// The class slot is completed.
-    Completed,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl AppointmentStatus {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "PLANNED",
-        "CANCELED",
-        "COMPLETED",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Planned => "PLANNED",
-            Self::Canceled => "CANCELED",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl rt::StringEnum for AppointmentStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PLANNED" => Self::Planned,
-            "CANCELED" => Self::Canceled,
-            "COMPLETED" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl std::str::FromStr for AppointmentStatus {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl std::fmt::Display for AppointmentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl serde::Serialize for AppointmentStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl<'de> serde::Deserialize<'de> for AppointmentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
 #[cfg(feature = "memberships")]
 /// Represents document information.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct AttachedDocument {
     /// Name of the file to download
@@ -1799,108 +3052,30 @@ pub struct AttachedDocument {
 }
 
 #[cfg(feature = "memberships")]
-/// Indicates the type of attachment for this block
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AttachmentType {
-    /// No text block
-    None,
-    /// File information available in `attachedDocument`
-    File,
-    /// Url information available in `attachedExternalUrlDto`
-    Url,
-    /// Contract PDF preview
-    ContractPdfPreview,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl AttachmentType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NONE",
-        "FILE",
-        "URL",
-        "CONTRACT_PDF_PREVIEW",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+impl AttachedDocument {
+    /// Sets [`file_name`](Self::file_name).
+    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = value.into();
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::File => "FILE",
-            Self::Url => "URL",
-            Self::ContractPdfPreview => "CONTRACT_PDF_PREVIEW",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for AttachmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "FILE" => Self::File,
-            "URL" => Self::Url,
-            "CONTRACT_PDF_PREVIEW" => Self::ContractPdfPreview,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for AttachmentType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for AttachmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for AttachmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for AttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`url`](Self::url).
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
     }
 }
 
 #[cfg(any(feature = "memberships", feature = "studios"))]
 /// Time availability for a specific day of the week
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Availability {
     /// Day of the week
     ///
     /// Example: `"MONDAY"`
-    pub day_of_week: DayOfWeek,
+    pub day_of_week: AvailabilityDayOfWeek,
     /// Start time in ISO-8601 format
     ///
     /// Example: `"06:00:00"`
@@ -1913,23 +3088,135 @@ pub struct Availability {
 
 #[cfg(any(feature = "memberships", feature = "studios"))]
 impl Availability {
-    /// A value with every optional field empty. Takes the required fields in schema order: `day_of_week`, `time_from`, `time_to`.
-    pub fn new(
-        day_of_week: DayOfWeek,
-        time_from: impl Into<String>,
-        time_to: impl Into<String>,
-    ) -> Self {
+    /// A value with the fields that have no default (`day_of_week`); set the others with the `with_*` methods.
+    pub fn new(day_of_week: AvailabilityDayOfWeek) -> Self {
         Self {
             day_of_week,
-            time_from: time_from.into(),
-            time_to: time_to.into(),
+            time_from: Default::default(),
+            time_to: Default::default(),
         }
+    }
+
+    /// Sets [`time_from`](Self::time_from).
+    pub fn with_time_from(mut self, value: impl Into<String>) -> Self {
+        self.time_from = value.into();
+        self
+    }
+
+    /// Sets [`time_to`](Self::time_to).
+    pub fn with_time_to(mut self, value: impl Into<String>) -> Self {
+        self.time_to = value.into();
+        self
+    }
+}
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
+/// Day of the week
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AvailabilityDayOfWeek {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
+impl AvailabilityDayOfWeek {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MONDAY",
+        "TUESDAY",
+        "WEDNESDAY",
+        "THURSDAY",
+        "FRIDAY",
+        "SATURDAY",
+        "SUNDAY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Monday => "MONDAY",
+            Self::Tuesday => "TUESDAY",
+            Self::Wednesday => "WEDNESDAY",
+            Self::Thursday => "THURSDAY",
+            Self::Friday => "FRIDAY",
+            Self::Saturday => "SATURDAY",
+            Self::Sunday => "SUNDAY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
+impl rt::StringEnum for AvailabilityDayOfWeek {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            "SUNDAY" => Self::Sunday,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
+impl std::str::FromStr for AvailabilityDayOfWeek {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
+impl std::fmt::Display for AvailabilityDayOfWeek {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
+impl serde::Serialize for AvailabilityDayOfWeek {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "memberships", feature = "studios"))]
+impl<'de> serde::Deserialize<'de> for AvailabilityDayOfWeek {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Customer's bank account information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BankAccount {
     /// The account holder of the bank account
@@ -1954,9 +3241,37 @@ pub struct BankAccount {
     pub iban: Option<String>,
 }
 
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl BankAccount {
+    /// Sets [`account_holder`](Self::account_holder).
+    pub fn with_account_holder(mut self, value: impl Into<String>) -> Self {
+        self.account_holder = Some(value.into());
+        self
+    }
+
+    /// Sets [`bank_name`](Self::bank_name).
+    pub fn with_bank_name(mut self, value: impl Into<String>) -> Self {
+        self.bank_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`bic`](Self::bic).
+    pub fn with_bic(mut self, value: impl Into<String>) -> Self {
+        self.bic = Some(value.into());
+        self
+    }
+
+    /// Sets [`iban`](Self::iban).
+    pub fn with_iban(mut self, value: impl Into<String>) -> Self {
+        self.iban = Some(value.into());
+        self
+    }
+}
+
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Basic information of a class
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BasicClass {
     /// Unique ID of the class
@@ -1970,9 +3285,25 @@ pub struct BasicClass {
     pub title: Option<String>,
 }
 
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl BasicClass {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`title`](Self::title).
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+}
+
 #[cfg(feature = "customers")]
 /// Validation result of benefits
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BenefitValidationDto {
     /// Benefit key
@@ -1985,9 +3316,25 @@ pub struct BenefitValidationDto {
     pub valid: bool,
 }
 
+#[cfg(feature = "customers")]
+impl BenefitValidationDto {
+    /// Sets [`key`](Self::key).
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = value.into();
+        self
+    }
+
+    /// Sets [`valid`](Self::valid).
+    pub fn with_valid(mut self, value: bool) -> Self {
+        self.valid = value;
+        self
+    }
+}
+
 #[cfg(feature = "customers-account")]
 /// Request to book a payment for a specific customer.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BookCustomerPaymentRequest {
     /// Payment Request Token obtained by initializing the Universal Payment Component with a User Payment Session created via the OpenAPI. The token must belong to the same customer for whom the OpenAPI user is posting the payment. If the customer does not match the customer scope of the User Payment Session, an error is returned.
@@ -2000,6 +3347,24 @@ pub struct BookCustomerPaymentRequest {
 }
 
 #[cfg(feature = "customers-account")]
+impl BookCustomerPaymentRequest {
+    /// A value with the required fields (`payment_request_token`, `amount`); set the others with the `with_*` methods.
+    pub fn new(payment_request_token: impl Into<String>, amount: Money) -> Self {
+        Self {
+            payment_request_token: payment_request_token.into(),
+            amount,
+            debt_claim_ids: None,
+        }
+    }
+
+    /// Sets [`debt_claim_ids`](Self::debt_claim_ids).
+    pub fn with_debt_claim_ids(mut self, value: Vec<i64>) -> Self {
+        self.debt_claim_ids = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "customers-account")]
 /// Response to book a payment for a specific customer.
 pub type BookCustomerPaymentResponse = rt::serde_json::Map<
     String,
@@ -2008,6 +3373,7 @@ pub type BookCustomerPaymentResponse = rt::serde_json::Map<
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BookableAppointment {
     /// Unique ID of the bookable appointment
@@ -2039,8 +3405,48 @@ pub struct BookableAppointment {
     pub img_url: Option<String>,
 }
 
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl BookableAppointment {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`title`](Self::title).
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets [`duration`](Self::duration).
+    pub fn with_duration(mut self, value: i32) -> Self {
+        self.duration = Some(value);
+        self
+    }
+
+    /// Sets [`category`](Self::category).
+    pub fn with_category(mut self, value: impl Into<String>) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`img_url`](Self::img_url).
+    pub fn with_img_url(mut self, value: impl Into<String>) -> Self {
+        self.img_url = Some(value.into());
+        self
+    }
+}
+
 #[cfg(feature = "appointments")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BookableAppointmentSlicedResult {
     /// List of bookable appointments
@@ -2055,8 +3461,30 @@ pub struct BookableAppointmentSlicedResult {
     pub offset: String,
 }
 
+#[cfg(feature = "appointments")]
+impl BookableAppointmentSlicedResult {
+    /// Sets [`result`](Self::result).
+    pub fn with_result(mut self, value: Vec<BookableAppointment>) -> Self {
+        self.result = value;
+        self
+    }
+
+    /// Sets [`has_next`](Self::has_next).
+    pub fn with_has_next(mut self, value: bool) -> Self {
+        self.has_next = value;
+        self
+    }
+
+    /// Sets [`offset`](Self::offset).
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = value.into();
+        self
+    }
+}
+
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BookableAppointmentSlot {
     /// Start date time of the bookable appointment slot
@@ -2074,8 +3502,30 @@ pub struct BookableAppointmentSlot {
     pub instructors: Option<Vec<Instructor>>,
 }
 
+#[cfg(any(feature = "appointments", feature = "trial-offers"))]
+impl BookableAppointmentSlot {
+    /// Sets [`start_date_time`](Self::start_date_time).
+    pub fn with_start_date_time(mut self, value: rt::DateTime) -> Self {
+        self.start_date_time = Some(value);
+        self
+    }
+
+    /// Sets [`end_date_time`](Self::end_date_time).
+    pub fn with_end_date_time(mut self, value: rt::DateTime) -> Self {
+        self.end_date_time = Some(value);
+        self
+    }
+
+    /// Sets [`instructors`](Self::instructors).
+    pub fn with_instructors(mut self, value: Vec<Instructor>) -> Self {
+        self.instructors = Some(value);
+        self
+    }
+}
+
 #[cfg(feature = "trial-offers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BookableTrialOfferAppointment {
     /// Unique ID of the trial offer configuration containing the bookable trial offer appointment
@@ -2089,7 +3539,32 @@ pub struct BookableTrialOfferAppointment {
 }
 
 #[cfg(feature = "trial-offers")]
+impl BookableTrialOfferAppointment {
+    /// Sets [`trial_offer_config_id`](Self::trial_offer_config_id).
+    pub fn with_trial_offer_config_id(mut self, value: i64) -> Self {
+        self.trial_offer_config_id = value;
+        self
+    }
+
+    /// Sets [`trial_offer_bookable_appointment`](Self::trial_offer_bookable_appointment).
+    pub fn with_trial_offer_bookable_appointment(
+        mut self,
+        value: BookableAppointment,
+    ) -> Self {
+        self.trial_offer_bookable_appointment = value;
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "trial-offers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BookableTrialOfferAppointmentsSlicedResult {
     /// List of bookable trial offer appointments
@@ -2105,27 +3580,132 @@ pub struct BookableTrialOfferAppointmentsSlicedResult {
 }
 
 #[cfg(feature = "trial-offers")]
+impl BookableTrialOfferAppointmentsSlicedResult {
+    /// Sets [`result`](Self::result).
+    pub fn with_result(mut self, value: Vec<BookableTrialOfferAppointment>) -> Self {
+        self.result = value;
+        self
+    }
+
+    /// Sets [`has_next`](Self::has_next).
+    pub fn with_has_next(mut self, value: bool) -> Self {
+        self.has_next = value;
+        self
+    }
+
+    /// Sets [`offset`](Self::offset).
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "trial-offers")]
 /// The result of the booking confirmation process
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BookingConfirmationResult {
     /// Status of the booking confirmation
     ///
     /// Example: `"CONFIRMED"`
-    pub status: Status,
+    pub status: BookingConfirmationResultStatus,
 }
 
 #[cfg(feature = "trial-offers")]
 impl BookingConfirmationResult {
-    /// A value with every optional field empty. Takes the required fields in schema order: `status`.
-    pub fn new(status: Status) -> Self {
+    /// A value with the fields that have no default (`status`); set the others with the `with_*` methods.
+    pub fn new(status: BookingConfirmationResultStatus) -> Self {
         Self { status }
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+/// Status of the booking confirmation
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BookingConfirmationResultStatus {
+    /// The booking is confirmed.
+    Confirmed,
+    /// The time to confirm the booking has expired.
+    Expired,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-offers")]
+impl BookingConfirmationResultStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["CONFIRMED", "EXPIRED"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Confirmed => "CONFIRMED",
+            Self::Expired => "EXPIRED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl rt::StringEnum for BookingConfirmationResultStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CONFIRMED" => Self::Confirmed,
+            "EXPIRED" => Self::Expired,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::str::FromStr for BookingConfirmationResultStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::fmt::Display for BookingConfirmationResultStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl serde::Serialize for BookingConfirmationResultStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl<'de> serde::Deserialize<'de> for BookingConfirmationResultStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
     }
 }
 
 #[cfg(feature = "customers-account")]
 /// Data of one booking entry for a customer
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BookingEntry {
     /// The internal id of the entry
@@ -2145,26 +3725,47 @@ pub struct BookingEntry {
 
 #[cfg(feature = "customers-account")]
 impl BookingEntry {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `due_date`, `installment_plan`.
-    pub fn new(
-        id: i64,
-        due_date: rt::chrono::NaiveDate,
-        installment_plan: bool,
-    ) -> Self {
-        Self {
-            id,
-            due_date,
-            description: None,
-            amount: None,
-            open_amount: None,
-            installment_plan,
-        }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`due_date`](Self::due_date).
+    pub fn with_due_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.due_date = value;
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`amount`](Self::amount).
+    pub fn with_amount(mut self, value: Money) -> Self {
+        self.amount = Some(value);
+        self
+    }
+
+    /// Sets [`open_amount`](Self::open_amount).
+    pub fn with_open_amount(mut self, value: Money) -> Self {
+        self.open_amount = Some(value);
+        self
+    }
+
+    /// Sets [`installment_plan`](Self::installment_plan).
+    pub fn with_installment_plan(mut self, value: bool) -> Self {
+        self.installment_plan = value;
+        self
     }
 }
 
 #[cfg(feature = "customers-account")]
 /// Slice of booking entries
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct BookingEntrySlicedResult {
     /// List of booking entries
@@ -2179,207 +3780,31 @@ pub struct BookingEntrySlicedResult {
     pub offset: String,
 }
 
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-/// Status of the class slot booking
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BookingStatus {
-    /// Customer is successfully booked
-    Booked,
-    /// Customer is booked, but booking confirmation is required
-    BookedWithConfirmationRequired,
-    /// Customer is assigned to waiting list
-    WaitingList,
-    /// Customer booking is canceled
-    Canceled,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl BookingStatus {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "BOOKED",
-        "BOOKED_WITH_CONFIRMATION_REQUIRED",
-        "WAITING_LIST",
-        "CANCELED",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+#[cfg(feature = "customers-account")]
+impl BookingEntrySlicedResult {
+    /// Sets [`result`](Self::result).
+    pub fn with_result(mut self, value: Vec<BookingEntry>) -> Self {
+        self.result = value;
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Booked => "BOOKED",
-            Self::BookedWithConfirmationRequired => "BOOKED_WITH_CONFIRMATION_REQUIRED",
-            Self::WaitingList => "WAITING_LIST",
-            Self::Canceled => "CANCELED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl rt::StringEnum for BookingStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOKED" => Self::Booked,
-            "BOOKED_WITH_CONFIRMATION_REQUIRED" => Self::BookedWithConfirmationRequired,
-            "WAITING_LIST" => Self::WaitingList,
-            "CANCELED" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
+    /// Sets [`has_next`](Self::has_next).
+    pub fn with_has_next(mut self, value: bool) -> Self {
+        self.has_next = value;
+        self
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl std::str::FromStr for BookingStatus {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl std::fmt::Display for BookingStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl serde::Serialize for BookingStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl<'de> serde::Deserialize<'de> for BookingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "employees")]
-/// The business role of an employee
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BusinessRole {
-    /// The employee is the owner of the studio.
-    StudioOwner,
-    /// The employee is the manager of the studio.
-    StudioManager,
-    /// The employee is a trainer of the studio.
-    Trainer,
-    /// The employee is a service employee of the studio.
-    ServiceEmployee,
-    /// The employee is participating in administration or finance of the studio.
-    AdministrationOrFinance,
-    /// The employee is participating in marketing of the studio.
-    Marketing,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "employees")]
-impl BusinessRole {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "STUDIO_OWNER",
-        "STUDIO_MANAGER",
-        "TRAINER",
-        "SERVICE_EMPLOYEE",
-        "ADMINISTRATION_OR_FINANCE",
-        "MARKETING",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StudioOwner => "STUDIO_OWNER",
-            Self::StudioManager => "STUDIO_MANAGER",
-            Self::Trainer => "TRAINER",
-            Self::ServiceEmployee => "SERVICE_EMPLOYEE",
-            Self::AdministrationOrFinance => "ADMINISTRATION_OR_FINANCE",
-            Self::Marketing => "MARKETING",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "employees")]
-impl rt::StringEnum for BusinessRole {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "STUDIO_OWNER" => Self::StudioOwner,
-            "STUDIO_MANAGER" => Self::StudioManager,
-            "TRAINER" => Self::Trainer,
-            "SERVICE_EMPLOYEE" => Self::ServiceEmployee,
-            "ADMINISTRATION_OR_FINANCE" => Self::AdministrationOrFinance,
-            "MARKETING" => Self::Marketing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "employees")]
-impl std::str::FromStr for BusinessRole {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "employees")]
-impl std::fmt::Display for BusinessRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "employees")]
-impl serde::Serialize for BusinessRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "employees")]
-impl<'de> serde::Deserialize<'de> for BusinessRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`offset`](Self::offset).
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = value.into();
+        self
     }
 }
 
 #[cfg(feature = "memberships")]
 /// Represents calculated tax details for a monetary amount.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CalculatedTax {
     /// Net price (before tax). Formula: Net + Tax = Gross. This is the base price without any tax applied.
@@ -2404,260 +3829,37 @@ pub struct CalculatedTax {
     pub tax_rate: Option<f64>,
 }
 
-#[cfg(feature = "membership-self-service")]
-/// Cancelation origin of the contract cancelation
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CancelationOrigin {
-    /// The contract was canceled by the studio. This includes also dunning, contract switch, import, contract voucher withdraw and member cash purchase limit rejection origins.
-    Studio,
-    /// The contract was canceled by the customer.
-    Customer,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "membership-self-service")]
-impl CancelationOrigin {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["STUDIO", "CUSTOMER"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Studio => "STUDIO",
-            Self::Customer => "CUSTOMER",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl rt::StringEnum for CancelationOrigin {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "STUDIO" => Self::Studio,
-            "CUSTOMER" => Self::Customer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::str::FromStr for CancelationOrigin {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::fmt::Display for CancelationOrigin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl serde::Serialize for CancelationOrigin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for CancelationOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-/// Cancelation status of the contract cancelation
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CancelationStatus {
-    /// The contract was canceled by the customer.
-    Canceled,
-    /// The cancelation is pending verification.
-    PendingVerification,
-    /// The cancelation withdrawal is pending verification.
-    PendingWithdrawalVerification,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "membership-self-service")]
-impl CancelationStatus {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CANCELED",
-        "PENDING_VERIFICATION",
-        "PENDING_WITHDRAWAL_VERIFICATION",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Canceled => "CANCELED",
-            Self::PendingVerification => "PENDING_VERIFICATION",
-            Self::PendingWithdrawalVerification => "PENDING_WITHDRAWAL_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl rt::StringEnum for CancelationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CANCELED" => Self::Canceled,
-            "PENDING_VERIFICATION" => Self::PendingVerification,
-            "PENDING_WITHDRAWAL_VERIFICATION" => Self::PendingWithdrawalVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::str::FromStr for CancelationStatus {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::fmt::Display for CancelationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl serde::Serialize for CancelationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for CancelationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
 #[cfg(feature = "memberships")]
-/// Membership offer cancelation strategy
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CancelationStrategy {
-    /// Term cancelation
-    Term,
-    /// Receipt date cancelation
-    ReceiptDate,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl CancelationStrategy {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["TERM", "RECEIPT_DATE"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+impl CalculatedTax {
+    /// Sets [`net_amount`](Self::net_amount).
+    pub fn with_net_amount(mut self, value: f64) -> Self {
+        self.net_amount = Some(value);
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Term => "TERM",
-            Self::ReceiptDate => "RECEIPT_DATE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for CancelationStrategy {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TERM" => Self::Term,
-            "RECEIPT_DATE" => Self::ReceiptDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    /// Sets [`gross_amount`](Self::gross_amount).
+    pub fn with_gross_amount(mut self, value: f64) -> Self {
+        self.gross_amount = Some(value);
+        self
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    /// Sets [`tax_amount`](Self::tax_amount).
+    pub fn with_tax_amount(mut self, value: f64) -> Self {
+        self.tax_amount = Some(value);
+        self
     }
-}
 
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for CancelationStrategy {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for CancelationStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for CancelationStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for CancelationStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`tax_rate`](Self::tax_rate).
+    pub fn with_tax_rate(mut self, value: f64) -> Self {
+        self.tax_rate = Some(value);
+        self
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Defines how card numbers are interpreted
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CardNumberFormat {
     Decimal,
     HexMsb,
@@ -2745,201 +3947,9 @@ impl Default for CardNumberFormat {
     }
 }
 
-#[cfg(feature = "memberships")]
-/// How the rule changes the price
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChargeAdjustmentType {
-    /// Relative adjustment of the price
-    Relative,
-    /// Absolute adjustment of the price
-    Absolute,
-    /// Fix the price to the basic amount
-    BasicAmount,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl ChargeAdjustmentType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "RELATIVE",
-        "ABSOLUTE",
-        "BASIC_AMOUNT",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Relative => "RELATIVE",
-            Self::Absolute => "ABSOLUTE",
-            Self::BasicAmount => "BASIC_AMOUNT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for ChargeAdjustmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "RELATIVE" => Self::Relative,
-            "ABSOLUTE" => Self::Absolute,
-            "BASIC_AMOUNT" => Self::BasicAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for ChargeAdjustmentType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for ChargeAdjustmentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for ChargeAdjustmentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for ChargeAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-/// Represents the classification of the charge
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChargeType {
-    /// Regular membership charge for a contract
-    MembershipCharge,
-    /// Bonus period charge to compensate regular charge during bonus period
-    BonusPeriodCharge,
-    /// Charge for a contract freeze period
-    ContractIdlePeriodCharge,
-    /// Charge for a freeze period
-    IdlePeriodCharge,
-    /// Charge for a trial or probationary membership period
-    TrialPeriodCharge,
-    /// One-time or recurring flat fee for additional services or products
-    FlatFee,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "membership-self-service")]
-impl ChargeType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "MEMBERSHIP_CHARGE",
-        "BONUS_PERIOD_CHARGE",
-        "CONTRACT_IDLE_PERIOD_CHARGE",
-        "IDLE_PERIOD_CHARGE",
-        "TRIAL_PERIOD_CHARGE",
-        "FLAT_FEE",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MembershipCharge => "MEMBERSHIP_CHARGE",
-            Self::BonusPeriodCharge => "BONUS_PERIOD_CHARGE",
-            Self::ContractIdlePeriodCharge => "CONTRACT_IDLE_PERIOD_CHARGE",
-            Self::IdlePeriodCharge => "IDLE_PERIOD_CHARGE",
-            Self::TrialPeriodCharge => "TRIAL_PERIOD_CHARGE",
-            Self::FlatFee => "FLAT_FEE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl rt::StringEnum for ChargeType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBERSHIP_CHARGE" => Self::MembershipCharge,
-            "BONUS_PERIOD_CHARGE" => Self::BonusPeriodCharge,
-            "CONTRACT_IDLE_PERIOD_CHARGE" => Self::ContractIdlePeriodCharge,
-            "IDLE_PERIOD_CHARGE" => Self::IdlePeriodCharge,
-            "TRIAL_PERIOD_CHARGE" => Self::TrialPeriodCharge,
-            "FLAT_FEE" => Self::FlatFee,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::str::FromStr for ChargeType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::fmt::Display for ChargeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl serde::Serialize for ChargeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for ChargeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
 #[cfg(feature = "checkin-vouchers")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CheckinVoucherRedeem {
     /// Voucher code to redeem
@@ -2964,9 +3974,30 @@ pub struct CheckinVoucherRedeem {
     pub online_offer_id: i64,
 }
 
+#[cfg(feature = "checkin-vouchers")]
+impl CheckinVoucherRedeem {
+    /// A value with the required fields (`voucher_code`, `firstname`, `lastname`, `email`, `online_offer_id`); set the others with the `with_*` methods.
+    pub fn new(
+        voucher_code: impl Into<String>,
+        firstname: impl Into<String>,
+        lastname: impl Into<String>,
+        email: impl Into<String>,
+        online_offer_id: i64,
+    ) -> Self {
+        Self {
+            voucher_code: voucher_code.into(),
+            firstname: firstname.into(),
+            lastname: lastname.into(),
+            email: email.into(),
+            online_offer_id,
+        }
+    }
+}
+
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Representation of a class
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Class {
     /// Unique ID of the class
@@ -3008,8 +4039,66 @@ pub struct Class {
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl Class {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`title`](Self::title).
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type_(mut self, value: ClassType) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+
+    /// Sets [`duration`](Self::duration).
+    pub fn with_duration(mut self, value: i32) -> Self {
+        self.duration = Some(value);
+        self
+    }
+
+    /// Sets [`category`](Self::category).
+    pub fn with_category(mut self, value: impl Into<String>) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`img_url`](Self::img_url).
+    pub fn with_img_url(mut self, value: impl Into<String>) -> Self {
+        self.img_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`bookable`](Self::bookable).
+    pub fn with_bookable(mut self, value: bool) -> Self {
+        self.bookable = value;
+        self
+    }
+
+    /// Sets [`cancel_condition`](Self::cancel_condition).
+    pub fn with_cancel_condition(mut self, value: ClassCancelationCondition) -> Self {
+        self.cancel_condition = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Cancelation condition of a class
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ClassCancelationCondition {
     /// Whether cancelation after latest term is possible
@@ -3022,8 +4111,24 @@ pub struct ClassCancelationCondition {
     pub latest_cancel_term: Option<TermWithMinutes>,
 }
 
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl ClassCancelationCondition {
+    /// Sets [`cancelation_after_latest_possible`](Self::cancelation_after_latest_possible).
+    pub fn with_cancelation_after_latest_possible(mut self, value: bool) -> Self {
+        self.cancelation_after_latest_possible = Some(value);
+        self
+    }
+
+    /// Sets [`latest_cancel_term`](Self::latest_cancel_term).
+    pub fn with_latest_cancel_term(mut self, value: TermWithMinutes) -> Self {
+        self.latest_cancel_term = Some(value);
+        self
+    }
+}
+
 #[cfg(feature = "classes")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ClassSlicedResult {
     /// List of classes
@@ -3038,9 +4143,31 @@ pub struct ClassSlicedResult {
     pub offset: String,
 }
 
+#[cfg(feature = "classes")]
+impl ClassSlicedResult {
+    /// Sets [`result`](Self::result).
+    pub fn with_result(mut self, value: Vec<Class>) -> Self {
+        self.result = value;
+        self
+    }
+
+    /// Sets [`has_next`](Self::has_next).
+    pub fn with_has_next(mut self, value: bool) -> Self {
+        self.has_next = value;
+        self
+    }
+
+    /// Sets [`offset`](Self::offset).
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = value.into();
+        self
+    }
+}
+
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Basic class slot information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ClassSlot {
     /// Unique ID of a class slot
@@ -3101,8 +4228,90 @@ pub struct ClassSlot {
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl ClassSlot {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`start_date_time`](Self::start_date_time).
+    pub fn with_start_date_time(mut self, value: rt::DateTime) -> Self {
+        self.start_date_time = Some(value);
+        self
+    }
+
+    /// Sets [`end_date_time`](Self::end_date_time).
+    pub fn with_end_date_time(mut self, value: rt::DateTime) -> Self {
+        self.end_date_time = Some(value);
+        self
+    }
+
+    /// Sets [`class_information`](Self::class_information).
+    pub fn with_class_information(mut self, value: BasicClass) -> Self {
+        self.class_information = Some(value);
+        self
+    }
+
+    /// Sets [`instructors`](Self::instructors).
+    pub fn with_instructors(mut self, value: Vec<Instructor>) -> Self {
+        self.instructors = Some(value);
+        self
+    }
+
+    /// Sets [`location`](Self::location).
+    pub fn with_location(mut self, value: Location) -> Self {
+        self.location = Some(value);
+        self
+    }
+
+    /// Sets [`earliest_booking_date_time`](Self::earliest_booking_date_time).
+    pub fn with_earliest_booking_date_time(mut self, value: rt::DateTime) -> Self {
+        self.earliest_booking_date_time = Some(value);
+        self
+    }
+
+    /// Sets [`latest_booking_date_time`](Self::latest_booking_date_time).
+    pub fn with_latest_booking_date_time(mut self, value: rt::DateTime) -> Self {
+        self.latest_booking_date_time = Some(value);
+        self
+    }
+
+    /// Sets [`max_participants`](Self::max_participants).
+    pub fn with_max_participants(mut self, value: i32) -> Self {
+        self.max_participants = Some(value);
+        self
+    }
+
+    /// Sets [`max_waiting_list_participants`](Self::max_waiting_list_participants).
+    pub fn with_max_waiting_list_participants(mut self, value: i32) -> Self {
+        self.max_waiting_list_participants = Some(value);
+        self
+    }
+
+    /// Sets [`booked_participants`](Self::booked_participants).
+    pub fn with_booked_participants(mut self, value: i32) -> Self {
+        self.booked_participants = Some(value);
+        self
+    }
+
+    /// Sets [`additional_participants`](Self::additional_participants).
+    pub fn with_additional_participants(mut self, value: i32) -> Self {
+        self.additional_participants = value;
+        self
+    }
+
+    /// Sets [`waiting_list_participants`](Self::waiting_list_participants).
+    pub fn with_waiting_list_participants(mut self, value: i32) -> Self {
+        self.waiting_list_participants = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Represents class slot booking request
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ClassSlotBookingRequest {
     /// Unique ID of the customer
@@ -3116,8 +4325,17 @@ pub struct ClassSlotBookingRequest {
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl ClassSlotBookingRequest {
+    /// A value with the required fields (`customer_id`, `class_slot_id`); set the others with the `with_*` methods.
+    pub fn new(customer_id: i64, class_slot_id: i64) -> Self {
+        Self { customer_id, class_slot_id }
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Represents successful booking result
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ClassSlotBookingResult {
     /// Unique ID of a class booking
@@ -3127,7 +4345,7 @@ pub struct ClassSlotBookingResult {
     /// Status of the class slot booking
     ///
     /// Example: `"BOOKED"`
-    pub booking_status: BookingStatus,
+    pub booking_status: ClassSlotBookingResultBookingStatus,
     /// Unique ID of a class slot
     ///
     /// Example: `14928`
@@ -3143,40 +4361,336 @@ pub struct ClassSlotBookingResult {
     /// The status of a class slot
     ///
     /// Example: `"COMPLETED"`
-    pub class_slot_status: AppointmentStatus,
+    pub class_slot_status: ClassSlotBookingResultClassSlotStatus,
     /// The status of a participant
     ///
     /// Example: `"PARTICIPATING"`
-    pub participant_status: ParticipantStatus,
+    pub participant_status: ClassSlotBookingResultParticipantStatus,
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingResult {
-    /// A value with every optional field empty. Takes the required fields in schema order: `booking_id`, `booking_status`, `class_slot_id`, `class_id`, `customer_id`, `class_slot_status`, `participant_status`.
+    /// A value with the fields that have no default (`booking_status`, `class_slot_status`, `participant_status`); set the others with the `with_*` methods.
     pub fn new(
-        booking_id: i64,
-        booking_status: BookingStatus,
-        class_slot_id: i64,
-        class_id: i64,
-        customer_id: i64,
-        class_slot_status: AppointmentStatus,
-        participant_status: ParticipantStatus,
+        booking_status: ClassSlotBookingResultBookingStatus,
+        class_slot_status: ClassSlotBookingResultClassSlotStatus,
+        participant_status: ClassSlotBookingResultParticipantStatus,
     ) -> Self {
         Self {
-            booking_id,
+            booking_id: Default::default(),
             booking_status,
-            class_slot_id,
-            class_id,
-            customer_id,
+            class_slot_id: Default::default(),
+            class_id: Default::default(),
+            customer_id: Default::default(),
             class_slot_status,
             participant_status,
         }
+    }
+
+    /// Sets [`booking_id`](Self::booking_id).
+    pub fn with_booking_id(mut self, value: i64) -> Self {
+        self.booking_id = value;
+        self
+    }
+
+    /// Sets [`class_slot_id`](Self::class_slot_id).
+    pub fn with_class_slot_id(mut self, value: i64) -> Self {
+        self.class_slot_id = value;
+        self
+    }
+
+    /// Sets [`class_id`](Self::class_id).
+    pub fn with_class_id(mut self, value: i64) -> Self {
+        self.class_id = value;
+        self
+    }
+
+    /// Sets [`customer_id`](Self::customer_id).
+    pub fn with_customer_id(mut self, value: i64) -> Self {
+        self.customer_id = value;
+        self
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+/// Status of the class slot booking
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClassSlotBookingResultBookingStatus {
+    /// Customer is successfully booked
+    Booked,
+    /// Customer is booked, but booking confirmation is required
+    BookedWithConfirmationRequired,
+    /// Customer is assigned to waiting list
+    WaitingList,
+    /// Customer booking is canceled
+    Canceled,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl ClassSlotBookingResultBookingStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOKED",
+        "BOOKED_WITH_CONFIRMATION_REQUIRED",
+        "WAITING_LIST",
+        "CANCELED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Booked => "BOOKED",
+            Self::BookedWithConfirmationRequired => "BOOKED_WITH_CONFIRMATION_REQUIRED",
+            Self::WaitingList => "WAITING_LIST",
+            Self::Canceled => "CANCELED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl rt::StringEnum for ClassSlotBookingResultBookingStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "BOOKED" => Self::Booked,
+            "BOOKED_WITH_CONFIRMATION_REQUIRED" => Self::BookedWithConfirmationRequired,
+            "WAITING_LIST" => Self::WaitingList,
+            "CANCELED" => Self::Canceled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl std::str::FromStr for ClassSlotBookingResultBookingStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl std::fmt::Display for ClassSlotBookingResultBookingStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl serde::Serialize for ClassSlotBookingResultBookingStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultBookingStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+/// The status of a class slot
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClassSlotBookingResultClassSlotStatus {
+    /// The class slot is planned.
+    Planned,
+    /// The class slot is canceled.
+    Canceled,
+    /// The class slot is completed.
+    Completed,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl ClassSlotBookingResultClassSlotStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PLANNED",
+        "CANCELED",
+        "COMPLETED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Planned => "PLANNED",
+            Self::Canceled => "CANCELED",
+            Self::Completed => "COMPLETED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl rt::StringEnum for ClassSlotBookingResultClassSlotStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "PLANNED" => Self::Planned,
+            "CANCELED" => Self::Canceled,
+            "COMPLETED" => Self::Completed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl std::str::FromStr for ClassSlotBookingResultClassSlotStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl std::fmt::Display for ClassSlotBookingResultClassSlotStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl serde::Serialize for ClassSlotBookingResultClassSlotStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultClassSlotStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+/// The status of a participant
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClassSlotBookingResultParticipantStatus {
+    /// The customer is participating.
+    Participating,
+    /// The customer is not participating.
+    NotParticipating,
+    /// The participation status is not set.
+    Unset,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl ClassSlotBookingResultParticipantStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PARTICIPATING",
+        "NOT_PARTICIPATING",
+        "UNSET",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Participating => "PARTICIPATING",
+            Self::NotParticipating => "NOT_PARTICIPATING",
+            Self::Unset => "UNSET",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl rt::StringEnum for ClassSlotBookingResultParticipantStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "PARTICIPATING" => Self::Participating,
+            "NOT_PARTICIPATING" => Self::NotParticipating,
+            "UNSET" => Self::Unset,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl std::str::FromStr for ClassSlotBookingResultParticipantStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl std::fmt::Display for ClassSlotBookingResultParticipantStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl serde::Serialize for ClassSlotBookingResultParticipantStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultParticipantStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Class slot booking validation result
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ClassSlotBookingValidationResult {
     /// Status of the booking validation
@@ -3187,7 +4701,7 @@ pub struct ClassSlotBookingValidationResult {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingValidationResult {
-    /// A value with every optional field empty. Takes the required fields in schema order: `validation_status`.
+    /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
     pub fn new(
         validation_status: ClassSlotBookingValidationResultValidationStatus,
     ) -> Self {
@@ -3198,6 +4712,7 @@ impl ClassSlotBookingValidationResult {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Status of the booking validation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ClassSlotBookingValidationResultValidationStatus {
     /// Booking is possible
     Available,
@@ -3334,6 +4849,7 @@ impl<'de> serde::Deserialize<'de> for ClassSlotBookingValidationResultValidation
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ClassSlotSlicedResult {
     /// List of class slots
@@ -3349,8 +4865,30 @@ pub struct ClassSlotSlicedResult {
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl ClassSlotSlicedResult {
+    /// Sets [`result`](Self::result).
+    pub fn with_result(mut self, value: Vec<ClassSlot>) -> Self {
+        self.result = value;
+        self
+    }
+
+    /// Sets [`has_next`](Self::has_next).
+    pub fn with_has_next(mut self, value: bool) -> Self {
+        self.has_next = value;
+        self
+    }
+
+    /// Sets [`offset`](Self::offset).
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = value.into();
+        self
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Defines whether a class is held in the studio or virtually
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ClassType {
     Studio,
     Stream,
@@ -3430,6 +4968,7 @@ impl<'de> serde::Deserialize<'de> for ClassType {
 #[cfg(feature = "finance")]
 /// The client matches a studio or location. The complete element should identify the person or company with its details of address, taxId, contact data and bank account information. An address should be complete, but only fields mandatory for all countries are marked as such
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ClientDetails {
     /// Name first line
@@ -3503,13 +5042,113 @@ pub struct ClientDetails {
 }
 
 #[cfg(feature = "finance")]
+impl ClientDetails {
+    /// Sets [`name1`](Self::name1).
+    pub fn with_name1(mut self, value: impl Into<String>) -> Self {
+        self.name1 = value.into();
+        self
+    }
+
+    /// Sets [`name2`](Self::name2).
+    pub fn with_name2(mut self, value: impl Into<String>) -> Self {
+        self.name2 = Some(value.into());
+        self
+    }
+
+    /// Sets [`legal_form`](Self::legal_form).
+    pub fn with_legal_form(mut self, value: impl Into<String>) -> Self {
+        self.legal_form = Some(value.into());
+        self
+    }
+
+    /// Sets [`pre_tax_attribute`](Self::pre_tax_attribute).
+    pub fn with_pre_tax_attribute(mut self, value: bool) -> Self {
+        self.pre_tax_attribute = value;
+        self
+    }
+
+    /// Sets [`vat_serial_no`](Self::vat_serial_no).
+    pub fn with_vat_serial_no(mut self, value: impl Into<String>) -> Self {
+        self.vat_serial_no = Some(value.into());
+        self
+    }
+
+    /// Sets [`postal_code`](Self::postal_code).
+    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = value.into();
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = value.into();
+        self
+    }
+
+    /// Sets [`country_code`](Self::country_code).
+    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_details`](Self::payment_details).
+    pub fn with_payment_details(mut self, value: PaymentDetails) -> Self {
+        self.payment_details = Some(value);
+        self
+    }
+
+    /// Sets [`contact_details`](Self::contact_details).
+    pub fn with_contact_details(mut self, value: Vec<ContactDetails>) -> Self {
+        self.contact_details = Some(value);
+        self
+    }
+
+    /// Sets [`address_line1`](Self::address_line1).
+    pub fn with_address_line1(mut self, value: impl Into<String>) -> Self {
+        self.address_line1 = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_line2`](Self::address_line2).
+    pub fn with_address_line2(mut self, value: impl Into<String>) -> Self {
+        self.address_line2 = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_line3`](Self::address_line3).
+    pub fn with_address_line3(mut self, value: impl Into<String>) -> Self {
+        self.address_line3 = Some(value.into());
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn with_region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_data`](Self::address_data).
+    pub fn with_address_data(mut self, value: AddressDetails) -> Self {
+        self.address_data = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "finance")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ClosureOption {
     /// Additional option key
     ///
     /// Example: `"WRITE_OFF_REMAINING_DEBTS"`
-    pub key: Key,
+    pub key: ClosureOptionKey,
     /// The option value, see the option key description for allowed values.
     ///
     /// Example: `"value"`
@@ -3518,15 +5157,94 @@ pub struct ClosureOption {
 
 #[cfg(feature = "finance")]
 impl ClosureOption {
-    /// A value with every optional field empty. Takes the required fields in schema order: `key`, `value`.
-    pub fn new(key: Key, value: impl Into<String>) -> Self {
+    /// A value with the required fields (`key`, `value`); set the others with the `with_*` methods.
+    pub fn new(key: ClosureOptionKey, value: impl Into<String>) -> Self {
         Self { key, value: value.into() }
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Additional option key
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClosureOptionKey {
+    /// Indicates to the studio that all remaining, unpaid debts should be written off. E.g. if a case is closed due to bankruptcy of the debtor the collection agency can use this to indicate that the remaining debts are uncollectible. Allowed option values: 'true', 'false' (defaults to 'false' if this option isn't set)
+    WriteOffRemainingDebts,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl ClosureOptionKey {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["WRITE_OFF_REMAINING_DEBTS"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WriteOffRemainingDebts => "WRITE_OFF_REMAINING_DEBTS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for ClosureOptionKey {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "WRITE_OFF_REMAINING_DEBTS" => Self::WriteOffRemainingDebts,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for ClosureOptionKey {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for ClosureOptionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for ClosureOptionKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for ClosureOptionKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
     }
 }
 
 #[cfg(feature = "finance")]
 /// Must be set in case the case has been closed
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ClosureUpdate {
     /// Closure type
@@ -3544,7 +5262,7 @@ pub struct ClosureUpdate {
     ///
     /// Example: `"CLAIMS_ALREADY_IN_COURT"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rejection_reason: Option<RejectionReason>,
+    pub rejection_reason: Option<ClosureUpdateRejectionReason>,
     /// Optional closure reason.
     ///
     /// Example: `"Not successful due to mail not successfully delivered"`
@@ -3554,7 +5272,7 @@ pub struct ClosureUpdate {
 
 #[cfg(feature = "finance")]
 impl ClosureUpdate {
-    /// A value with every optional field empty. Takes the required fields in schema order: `type_`, `date`.
+    /// A value with the required fields (`type_`, `date`); set the others with the `with_*` methods.
     pub fn new(type_: ClosureUpdateType, date: rt::chrono::NaiveDate) -> Self {
         Self {
             type_,
@@ -3564,11 +5282,199 @@ impl ClosureUpdate {
             closure_reason: None,
         }
     }
+
+    /// Sets [`options`](Self::options).
+    pub fn with_options(mut self, value: Vec<ClosureOption>) -> Self {
+        self.options = Some(value);
+        self
+    }
+
+    /// Sets [`rejection_reason`](Self::rejection_reason).
+    pub fn with_rejection_reason(mut self, value: ClosureUpdateRejectionReason) -> Self {
+        self.rejection_reason = Some(value);
+        self
+    }
+
+    /// Sets [`closure_reason`](Self::closure_reason).
+    pub fn with_closure_reason(mut self, value: impl Into<String>) -> Self {
+        self.closure_reason = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Mandatory if type is REJECTION. This defines why the case was rejected by the agency.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClosureUpdateRejectionReason {
+    /// A legal dispute is already pending regarding the claim, in which Magicline Studio is not represented by the contract partner's joint attorneys.
+    ClaimsAlreadyInCourt,
+    /// The claim depends on a consideration and prevents the execution of the judicial dunning procedure (BGB 688 para. 2 ZPO).
+    MissingCompensationBlockingDunningProcess,
+    /// The claims in the file are directed against minors, unless another personally liable person (e.g. the parents) is known to Magicline Studio and can be claimed against.
+    NoInformationAboutLegalRepresentative,
+    /// The claim concerns a debtor living abroad, unless the collection of the claim can be made from Germany.
+    NoCollectionAbroadPossible,
+    /// The claim is directed against an unknown heir who cannot be readily identified by inquiry at the probate court and civil status register.
+    CollectingFromInheritNotPossible,
+    /// The claim is no longer enforceable (plea of limitation raised or discharge of residual debt granted).
+    ClaimsTimeBarredOrResidualDebtDischargeGranted,
+    /// The (residual) principal claim does not exceed EUR 10.
+    RemainingClaimBelowLimit,
+    /// The statutory information and notification obligations, in particular from Section 13a RDG, cannot be fulfilled.
+    NotificationObligationsNotPossible,
+    /// The obligation was unlawfully entered into by an unknown third party on behalf of the alleged debtor (in particular, deception by a third party as to the identity of the debtor). Evidence within the meaning of this Agreement shall be deemed to have been provided if: (1) real data of third party users have been used to obtain services or (2) the invoice recipient has not become a contractual partner or (3) criminal charges have been filed by Magicline Studio.
+    Fraud,
+    /// There is a conflict of interest that cannot be resolved with the contractual partner or the lawyers to be commissioned by the contractual partner.
+    ConflictOfInterest,
+    /// There are other comprehensible reasons on the part of the Contractual Partner and/or Magicline Studio.
+    WithdrawnByStudio,
+    /// If the file is withdrawn or cancelled from the collection stage within 14 days after handover without being processed by the contractual partner. The contractual partner shall be released from any obligation to pay remuneration. After 14 days, the file can be withdrawn only for one of the other reasons.
+    NoProcessingAtAll,
+    /// There are already hard negatives in the debtor register and a court order would be unsuccessful.
+    HardNegativesInDebtorRegister,
+    /// No postal delivery can be made on the basis of the membership data provided, and an address search is also unsuccessful.
+    PostalDeliveryNotPossible,
+    ClaimIncreaseImportedSystem,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl ClosureUpdateRejectionReason {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CLAIMS_ALREADY_IN_COURT",
+        "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS",
+        "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE",
+        "NO_COLLECTION_ABROAD_POSSIBLE",
+        "COLLECTING_FROM_INHERIT_NOT_POSSIBLE",
+        "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED",
+        "REMAINING_CLAIM_BELOW_LIMIT",
+        "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE",
+        "FRAUD",
+        "CONFLICT_OF_INTEREST",
+        "WITHDRAWN_BY_STUDIO",
+        "NO_PROCESSING_AT_ALL",
+        "HARD_NEGATIVES_IN_DEBTOR_REGISTER",
+        "POSTAL_DELIVERY_NOT_POSSIBLE",
+        "CLAIM_INCREASE_IMPORTED_SYSTEM",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClaimsAlreadyInCourt => "CLAIMS_ALREADY_IN_COURT",
+            Self::MissingCompensationBlockingDunningProcess => {
+                "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS"
+            }
+            Self::NoInformationAboutLegalRepresentative => {
+                "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE"
+            }
+            Self::NoCollectionAbroadPossible => "NO_COLLECTION_ABROAD_POSSIBLE",
+            Self::CollectingFromInheritNotPossible => {
+                "COLLECTING_FROM_INHERIT_NOT_POSSIBLE"
+            }
+            Self::ClaimsTimeBarredOrResidualDebtDischargeGranted => {
+                "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED"
+            }
+            Self::RemainingClaimBelowLimit => "REMAINING_CLAIM_BELOW_LIMIT",
+            Self::NotificationObligationsNotPossible => {
+                "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE"
+            }
+            Self::Fraud => "FRAUD",
+            Self::ConflictOfInterest => "CONFLICT_OF_INTEREST",
+            Self::WithdrawnByStudio => "WITHDRAWN_BY_STUDIO",
+            Self::NoProcessingAtAll => "NO_PROCESSING_AT_ALL",
+            Self::HardNegativesInDebtorRegister => "HARD_NEGATIVES_IN_DEBTOR_REGISTER",
+            Self::PostalDeliveryNotPossible => "POSTAL_DELIVERY_NOT_POSSIBLE",
+            Self::ClaimIncreaseImportedSystem => "CLAIM_INCREASE_IMPORTED_SYSTEM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for ClosureUpdateRejectionReason {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CLAIMS_ALREADY_IN_COURT" => Self::ClaimsAlreadyInCourt,
+            "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS" => {
+                Self::MissingCompensationBlockingDunningProcess
+            }
+            "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE" => {
+                Self::NoInformationAboutLegalRepresentative
+            }
+            "NO_COLLECTION_ABROAD_POSSIBLE" => Self::NoCollectionAbroadPossible,
+            "COLLECTING_FROM_INHERIT_NOT_POSSIBLE" => {
+                Self::CollectingFromInheritNotPossible
+            }
+            "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED" => {
+                Self::ClaimsTimeBarredOrResidualDebtDischargeGranted
+            }
+            "REMAINING_CLAIM_BELOW_LIMIT" => Self::RemainingClaimBelowLimit,
+            "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE" => {
+                Self::NotificationObligationsNotPossible
+            }
+            "FRAUD" => Self::Fraud,
+            "CONFLICT_OF_INTEREST" => Self::ConflictOfInterest,
+            "WITHDRAWN_BY_STUDIO" => Self::WithdrawnByStudio,
+            "NO_PROCESSING_AT_ALL" => Self::NoProcessingAtAll,
+            "HARD_NEGATIVES_IN_DEBTOR_REGISTER" => Self::HardNegativesInDebtorRegister,
+            "POSTAL_DELIVERY_NOT_POSSIBLE" => Self::PostalDeliveryNotPossible,
+            "CLAIM_INCREASE_IMPORTED_SYSTEM" => Self::ClaimIncreaseImportedSystem,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for ClosureUpdateRejectionReason {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for ClosureUpdateRejectionReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for ClosureUpdateRejectionReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for ClosureUpdateRejectionReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
 }
 
 #[cfg(feature = "finance")]
 /// Closure type
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ClosureUpdateType {
     /// This should be used, if mostly all or all open debts are paid. A positive closure reverses the dunning level of a customer, if all other debt collection cases are also closed. Closure parameters i.e. write off remaining claims will result into writing of all open claims of this debt collection case.
     Positive,
@@ -3663,6 +5569,7 @@ impl<'de> serde::Deserialize<'de> for ClosureUpdateType {
 #[cfg(feature = "finance")]
 /// The Collection case is a single transfer of a debtor and wraps multiple debts One Collection case contains all information about a transfer of a single member.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CollectionCase {
     /// ID identifying this Collection case in UUID format
@@ -3683,6 +5590,39 @@ pub struct CollectionCase {
     pub ext_reference_id: Option<String>,
 }
 
+#[cfg(feature = "finance")]
+impl CollectionCase {
+    /// Sets [`collection_case_id`](Self::collection_case_id).
+    pub fn with_collection_case_id(mut self, value: impl Into<String>) -> Self {
+        self.collection_case_id = value.into();
+        self
+    }
+
+    /// Sets [`open_amount`](Self::open_amount).
+    pub fn with_open_amount(mut self, value: f64) -> Self {
+        self.open_amount = value;
+        self
+    }
+
+    /// Sets [`debt`](Self::debt).
+    pub fn with_debt(mut self, value: Vec<Debt>) -> Self {
+        self.debt = value;
+        self
+    }
+
+    /// Sets [`ext_human_id`](Self::ext_human_id).
+    pub fn with_ext_human_id(mut self, value: impl Into<String>) -> Self {
+        self.ext_human_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`ext_reference_id`](Self::ext_reference_id).
+    pub fn with_ext_reference_id(mut self, value: impl Into<String>) -> Self {
+        self.ext_reference_id = Some(value.into());
+        self
+    }
+}
+
 #[cfg(
     any(
         feature = "customers",
@@ -3691,9 +5631,72 @@ pub struct CollectionCase {
         feature = "memberships"
     )
 )]
-/// The channel of the communication
+/// Communication channel wrapper
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CommunicationChannelWrapper {
+    /// The communication channel
+    ///
+    /// Example: `"EMAIL"`
+    pub communication_channel: CommunicationChannelWrapperCommunicationChannel,
+    /// Indicates if the customer can override the communication channel
+    ///
+    /// Example: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_overridable: Option<bool>,
+    /// Indicates if the communication channel is active
+    ///
+    /// Example: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
+impl CommunicationChannelWrapper {
+    /// A value with the required fields (`communication_channel`); set the others with the `with_*` methods.
+    pub fn new(
+        communication_channel: CommunicationChannelWrapperCommunicationChannel,
+    ) -> Self {
+        Self {
+            communication_channel,
+            customer_overridable: None,
+            active: None,
+        }
+    }
+
+    /// Sets [`customer_overridable`](Self::customer_overridable).
+    pub fn with_customer_overridable(mut self, value: bool) -> Self {
+        self.customer_overridable = Some(value);
+        self
+    }
+
+    /// Sets [`active`](Self::active).
+    pub fn with_active(mut self, value: bool) -> Self {
+        self.active = Some(value);
+        self
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
+/// The communication channel
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CommunicationChannel {
+#[non_exhaustive]
+pub enum CommunicationChannelWrapperCommunicationChannel {
     /// Communication via letter
     Letter,
     /// Communication via email
@@ -3722,7 +5725,7 @@ pub enum CommunicationChannel {
         feature = "memberships"
     )
 )]
-impl CommunicationChannel {
+impl CommunicationChannelWrapperCommunicationChannel {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "LETTER",
@@ -3764,7 +5767,7 @@ impl CommunicationChannel {
         feature = "memberships"
     )
 )]
-impl rt::StringEnum for CommunicationChannel {
+impl rt::StringEnum for CommunicationChannelWrapperCommunicationChannel {
     fn from_wire(value: &str) -> Self {
         match value {
             "LETTER" => Self::Letter,
@@ -3792,7 +5795,7 @@ impl rt::StringEnum for CommunicationChannel {
         feature = "memberships"
     )
 )]
-impl std::str::FromStr for CommunicationChannel {
+impl std::str::FromStr for CommunicationChannelWrapperCommunicationChannel {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -3810,7 +5813,7 @@ impl std::str::FromStr for CommunicationChannel {
         feature = "memberships"
     )
 )]
-impl std::fmt::Display for CommunicationChannel {
+impl std::fmt::Display for CommunicationChannelWrapperCommunicationChannel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -3824,7 +5827,7 @@ impl std::fmt::Display for CommunicationChannel {
         feature = "memberships"
     )
 )]
-impl serde::Serialize for CommunicationChannel {
+impl serde::Serialize for CommunicationChannelWrapperCommunicationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -3838,7 +5841,7 @@ impl serde::Serialize for CommunicationChannel {
         feature = "memberships"
     )
 )]
-impl<'de> serde::Deserialize<'de> for CommunicationChannel {
+impl<'de> serde::Deserialize<'de> for CommunicationChannelWrapperCommunicationChannel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3854,24 +5857,19 @@ impl<'de> serde::Deserialize<'de> for CommunicationChannel {
         feature = "memberships"
     )
 )]
-/// Communication channel wrapper
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// The communication preference of a customer per message category
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
-pub struct CommunicationChannelWrapper {
-    /// The communication channel
+pub struct CommunicationPreference {
+    /// The message category of the communication preference
     ///
-    /// Example: `"EMAIL"`
-    pub communication_channel: CommunicationChannelWrapperCommunicationChannel,
-    /// Indicates if the customer can override the communication channel
-    ///
-    /// Example: `true`
+    /// Example: `"CONTRACT"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_overridable: Option<bool>,
-    /// Indicates if the communication channel is active
-    ///
-    /// Example: `true`
+    pub message_category: Option<CommunicationPreferenceMessageCategory>,
+    /// The communication channels related to the message category of the communication preference
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
+    pub channels: Option<Vec<CommunicationChannelWrapper>>,
 }
 
 #[cfg(
@@ -3882,15 +5880,81 @@ pub struct CommunicationChannelWrapper {
         feature = "memberships"
     )
 )]
-impl CommunicationChannelWrapper {
-    /// A value with every optional field empty. Takes the required fields in schema order: `communication_channel`.
-    pub fn new(
-        communication_channel: CommunicationChannelWrapperCommunicationChannel,
+impl CommunicationPreference {
+    /// Sets [`message_category`](Self::message_category).
+    pub fn with_message_category(
+        mut self,
+        value: CommunicationPreferenceMessageCategory,
     ) -> Self {
-        Self {
-            communication_channel,
-            customer_overridable: None,
-            active: None,
+        self.message_category = Some(value);
+        self
+    }
+
+    /// Sets [`channels`](Self::channels).
+    pub fn with_channels(mut self, value: Vec<CommunicationChannelWrapper>) -> Self {
+        self.channels = Some(value);
+        self
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
+/// The message category of the communication preference
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CommunicationPreferenceMessageCategory {
+    /// The message category is contract related
+    Contract,
+    /// The message category is general
+    General,
+    /// The message category is appointment related
+    Appointment,
+    /// The message category is newsletter related
+    Newsletter,
+    /// The message category is loyalty program related
+    LoyaltyProgram,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
+impl CommunicationPreferenceMessageCategory {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CONTRACT",
+        "GENERAL",
+        "APPOINTMENT",
+        "NEWSLETTER",
+        "LOYALTY_PROGRAM",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contract => "CONTRACT",
+            Self::General => "GENERAL",
+            Self::Appointment => "APPOINTMENT",
+            Self::Newsletter => "NEWSLETTER",
+            Self::LoyaltyProgram => "LOYALTY_PROGRAM",
+            Self::Unknown(other) => other,
         }
     }
 }
@@ -3903,13 +5967,301 @@ impl CommunicationChannelWrapper {
         feature = "memberships"
     )
 )]
-/// The same values as [`CommunicationChannel`].
-pub type CommunicationChannelWrapperCommunicationChannel = CommunicationChannel;
+impl rt::StringEnum for CommunicationPreferenceMessageCategory {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CONTRACT" => Self::Contract,
+            "GENERAL" => Self::General,
+            "APPOINTMENT" => Self::Appointment,
+            "NEWSLETTER" => Self::Newsletter,
+            "LOYALTY_PROGRAM" => Self::LoyaltyProgram,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
+impl std::str::FromStr for CommunicationPreferenceMessageCategory {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
+impl std::fmt::Display for CommunicationPreferenceMessageCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
+impl serde::Serialize for CommunicationPreferenceMessageCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for CommunicationPreferenceMessageCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+/// Communication thread request
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CommunicationThreadRequest {
+    /// The status of a communication thread
+    ///
+    /// Example: `"CREATED"`
+    pub communication_thread_status: CommunicationThreadRequestCommunicationThreadStatus,
+    /// The ticket number of the third party ticketing system
+    ///
+    /// Example: `"A123456"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_number: Option<String>,
+    /// The subject of the communication
+    ///
+    /// Example: `"Complaint"`
+    pub subject: String,
+    /// The content of the communication
+    ///
+    /// Example: `"I received two invoices this month, but I only made one purchase."`
+    pub content: String,
+    /// The direction of the communication
+    ///
+    /// Example: `"INCOMING"`
+    pub communication_direction: CommunicationThreadRequestCommunicationDirection,
+    /// The link to the ticket in the third party ticketing system
+    ///
+    /// Example: `"https://ticketing-system.com/ticket/A123456"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_link: Option<String>,
+    /// The channel of the communication
+    ///
+    /// Example: `"LETTER"`
+    pub communication_channel: CommunicationThreadRequestCommunicationChannel,
+    /// The employee/agent handling the communication
+    ///
+    /// Example: `"Peter Meyer"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    /// When this field is not null it will be used as the date time of the communication instead of the current time
+    ///
+    /// Example: `"2022-06-22T08:00:00.000+02:00[Europe/Berlin]"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub communication_date_time: Option<rt::DateTime>,
+}
+
+#[cfg(feature = "customers-communication")]
+impl CommunicationThreadRequest {
+    /// A value with the required fields (`communication_thread_status`, `subject`, `content`, `communication_direction`, `communication_channel`); set the others with the `with_*` methods.
+    pub fn new(
+        communication_thread_status: CommunicationThreadRequestCommunicationThreadStatus,
+        subject: impl Into<String>,
+        content: impl Into<String>,
+        communication_direction: CommunicationThreadRequestCommunicationDirection,
+        communication_channel: CommunicationThreadRequestCommunicationChannel,
+    ) -> Self {
+        Self {
+            communication_thread_status,
+            ticket_number: None,
+            subject: subject.into(),
+            content: content.into(),
+            communication_direction,
+            ticket_link: None,
+            communication_channel,
+            agent: None,
+            communication_date_time: None,
+        }
+    }
+
+    /// Sets [`ticket_number`](Self::ticket_number).
+    pub fn with_ticket_number(mut self, value: impl Into<String>) -> Self {
+        self.ticket_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`ticket_link`](Self::ticket_link).
+    pub fn with_ticket_link(mut self, value: impl Into<String>) -> Self {
+        self.ticket_link = Some(value.into());
+        self
+    }
+
+    /// Sets [`agent`](Self::agent).
+    pub fn with_agent(mut self, value: impl Into<String>) -> Self {
+        self.agent = Some(value.into());
+        self
+    }
+
+    /// Sets [`communication_date_time`](Self::communication_date_time).
+    pub fn with_communication_date_time(mut self, value: rt::DateTime) -> Self {
+        self.communication_date_time = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+/// The channel of the communication
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CommunicationThreadRequestCommunicationChannel {
+    /// Communication via letter
+    Letter,
+    /// Communication via email
+    Email,
+    /// Communication via text message
+    TextMessage,
+    /// Communication via phone
+    Phone,
+    /// Communication via fax
+    Fax,
+    /// Communication via conversation
+    Conversation,
+    /// Communication via chat
+    Chat,
+    /// Communication via other means
+    Other,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-communication")]
+impl CommunicationThreadRequestCommunicationChannel {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "LETTER",
+        "EMAIL",
+        "TEXT_MESSAGE",
+        "PHONE",
+        "FAX",
+        "CONVERSATION",
+        "CHAT",
+        "OTHER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Letter => "LETTER",
+            Self::Email => "EMAIL",
+            Self::TextMessage => "TEXT_MESSAGE",
+            Self::Phone => "PHONE",
+            Self::Fax => "FAX",
+            Self::Conversation => "CONVERSATION",
+            Self::Chat => "CHAT",
+            Self::Other => "OTHER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl rt::StringEnum for CommunicationThreadRequestCommunicationChannel {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "LETTER" => Self::Letter,
+            "EMAIL" => Self::Email,
+            "TEXT_MESSAGE" => Self::TextMessage,
+            "PHONE" => Self::Phone,
+            "FAX" => Self::Fax,
+            "CONVERSATION" => Self::Conversation,
+            "CHAT" => Self::Chat,
+            "OTHER" => Self::Other,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl std::str::FromStr for CommunicationThreadRequestCommunicationChannel {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl std::fmt::Display for CommunicationThreadRequestCommunicationChannel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl serde::Serialize for CommunicationThreadRequestCommunicationChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "customers-communication")]
 /// The direction of the communication
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CommunicationDirection {
+#[non_exhaustive]
+pub enum CommunicationThreadRequestCommunicationDirection {
     /// The communication is incoming from the customer
     Incoming,
     /// The communication is outgoing to the customer
@@ -3919,7 +6271,7 @@ pub enum CommunicationDirection {
 }
 
 #[cfg(feature = "customers-communication")]
-impl CommunicationDirection {
+impl CommunicationThreadRequestCommunicationDirection {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["INCOMING", "OUTGOING"];
 
@@ -3939,7 +6291,7 @@ impl CommunicationDirection {
 }
 
 #[cfg(feature = "customers-communication")]
-impl rt::StringEnum for CommunicationDirection {
+impl rt::StringEnum for CommunicationThreadRequestCommunicationDirection {
     fn from_wire(value: &str) -> Self {
         match value {
             "INCOMING" => Self::Incoming,
@@ -3954,7 +6306,7 @@ impl rt::StringEnum for CommunicationDirection {
 }
 
 #[cfg(feature = "customers-communication")]
-impl std::str::FromStr for CommunicationDirection {
+impl std::str::FromStr for CommunicationThreadRequestCommunicationDirection {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -3965,21 +6317,21 @@ impl std::str::FromStr for CommunicationDirection {
 }
 
 #[cfg(feature = "customers-communication")]
-impl std::fmt::Display for CommunicationDirection {
+impl std::fmt::Display for CommunicationThreadRequestCommunicationDirection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-communication")]
-impl serde::Serialize for CommunicationDirection {
+impl serde::Serialize for CommunicationThreadRequestCommunicationDirection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "customers-communication")]
-impl<'de> serde::Deserialize<'de> for CommunicationDirection {
+impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationDirection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3987,102 +6339,97 @@ impl<'de> serde::Deserialize<'de> for CommunicationDirection {
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
-/// The communication preference of a customer per message category
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommunicationPreference {
-    /// The message category of the communication preference
-    ///
-    /// Example: `"CONTRACT"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_category: Option<MessageCategory>,
-    /// The communication channels related to the message category of the communication preference
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channels: Option<Vec<CommunicationChannelWrapper>>,
+#[cfg(feature = "customers-communication")]
+/// The status of a communication thread
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CommunicationThreadRequestCommunicationThreadStatus {
+    /// The thread is created
+    Created,
+    /// The thread is in ongoing progress
+    Ongoing,
+    /// The thread is closed
+    Closed,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
 }
 
 #[cfg(feature = "customers-communication")]
-/// Communication thread request
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CommunicationThreadRequest {
-    /// The status of a communication thread
-    ///
-    /// Example: `"CREATED"`
-    pub communication_thread_status: CommunicationThreadStatus,
-    /// The ticket number of the third party ticketing system
-    ///
-    /// Example: `"A123456"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_number: Option<String>,
-    /// The subject of the communication
-    ///
-    /// Example: `"Complaint"`
-    pub subject: String,
-    /// The content of the communication
-    ///
-    /// Example: `"I received two invoices this month, but I only made one purchase."`
-    pub content: String,
-    /// The direction of the communication
-    ///
-    /// Example: `"INCOMING"`
-    pub communication_direction: CommunicationDirection,
-    /// The link to the ticket in the third party ticketing system
-    ///
-    /// Example: `"https://ticketing-system.com/ticket/A123456"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_link: Option<String>,
-    /// The channel of the communication
-    ///
-    /// Example: `"LETTER"`
-    pub communication_channel: CommunicationChannel,
-    /// The employee/agent handling the communication
-    ///
-    /// Example: `"Peter Meyer"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent: Option<String>,
-    /// When this field is not null it will be used as the date time of the communication instead of the current time
-    ///
-    /// Example: `"2022-06-22T08:00:00.000+02:00[Europe/Berlin]"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub communication_date_time: Option<rt::DateTime>,
-}
+impl CommunicationThreadRequestCommunicationThreadStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["CREATED", "ONGOING", "CLOSED"];
 
-#[cfg(feature = "customers-communication")]
-impl CommunicationThreadRequest {
-    /// A value with every optional field empty. Takes the required fields in schema order: `communication_thread_status`, `subject`, `content`, `communication_direction`, `communication_channel`.
-    pub fn new(
-        communication_thread_status: CommunicationThreadStatus,
-        subject: impl Into<String>,
-        content: impl Into<String>,
-        communication_direction: CommunicationDirection,
-        communication_channel: CommunicationChannel,
-    ) -> Self {
-        Self {
-            communication_thread_status,
-            ticket_number: None,
-            subject: subject.into(),
-            content: content.into(),
-            communication_direction,
-            ticket_link: None,
-            communication_channel,
-            agent: None,
-            communication_date_time: None,
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Created => "CREATED",
+            Self::Ongoing => "ONGOING",
+            Self::Closed => "CLOSED",
+            Self::Unknown(other) => other,
         }
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl rt::StringEnum for CommunicationThreadRequestCommunicationThreadStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CREATED" => Self::Created,
+            "ONGOING" => Self::Ongoing,
+            "CLOSED" => Self::Closed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl std::str::FromStr for CommunicationThreadRequestCommunicationThreadStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl std::fmt::Display for CommunicationThreadRequestCommunicationThreadStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl serde::Serialize for CommunicationThreadRequestCommunicationThreadStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl<'de> serde::Deserialize<'de>
+for CommunicationThreadRequestCommunicationThreadStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 /// Communication thread response
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CommunicationThreadResponse {
     /// The customer's ID
@@ -4136,50 +6483,278 @@ pub struct CommunicationThreadResponse {
 
 #[cfg(feature = "customers-communication")]
 impl CommunicationThreadResponse {
-    /// A value with every optional field empty. Takes the required fields in schema order: `customer_id`, `communication_id`, `thread_id`, `communication_thread_status`, `subject`, `content`, `communication_direction`, `communication_channel`.
-    #[allow(clippy::too_many_arguments)]
+    /// A value with the fields that have no default (`communication_thread_status`, `communication_direction`, `communication_channel`); set the others with the `with_*` methods.
     pub fn new(
-        customer_id: i64,
-        communication_id: i64,
-        thread_id: i64,
         communication_thread_status: CommunicationThreadResponseCommunicationThreadStatus,
-        subject: impl Into<String>,
-        content: impl Into<String>,
         communication_direction: CommunicationThreadResponseCommunicationDirection,
         communication_channel: CommunicationThreadResponseCommunicationChannel,
     ) -> Self {
         Self {
-            customer_id,
-            communication_id,
-            thread_id,
+            customer_id: Default::default(),
+            communication_id: Default::default(),
+            thread_id: Default::default(),
             communication_thread_status,
             ticket_number: None,
-            subject: subject.into(),
-            content: content.into(),
+            subject: Default::default(),
+            content: Default::default(),
             communication_direction,
             ticket_link: None,
             communication_channel,
             agent: None,
         }
     }
+
+    /// Sets [`customer_id`](Self::customer_id).
+    pub fn with_customer_id(mut self, value: i64) -> Self {
+        self.customer_id = value;
+        self
+    }
+
+    /// Sets [`communication_id`](Self::communication_id).
+    pub fn with_communication_id(mut self, value: i64) -> Self {
+        self.communication_id = value;
+        self
+    }
+
+    /// Sets [`thread_id`](Self::thread_id).
+    pub fn with_thread_id(mut self, value: i64) -> Self {
+        self.thread_id = value;
+        self
+    }
+
+    /// Sets [`ticket_number`](Self::ticket_number).
+    pub fn with_ticket_number(mut self, value: impl Into<String>) -> Self {
+        self.ticket_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`subject`](Self::subject).
+    pub fn with_subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = value.into();
+        self
+    }
+
+    /// Sets [`content`](Self::content).
+    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+        self.content = value.into();
+        self
+    }
+
+    /// Sets [`ticket_link`](Self::ticket_link).
+    pub fn with_ticket_link(mut self, value: impl Into<String>) -> Self {
+        self.ticket_link = Some(value.into());
+        self
+    }
+
+    /// Sets [`agent`](Self::agent).
+    pub fn with_agent(mut self, value: impl Into<String>) -> Self {
+        self.agent = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "customers-communication")]
-/// The same values as [`CommunicationChannel`].
-pub type CommunicationThreadResponseCommunicationChannel = CommunicationChannel;
+/// The channel of the communication
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CommunicationThreadResponseCommunicationChannel {
+    /// Communication via letter
+    Letter,
+    /// Communication via email
+    Email,
+    /// Communication via text message
+    TextMessage,
+    /// Communication via phone
+    Phone,
+    /// Communication via fax
+    Fax,
+    /// Communication via conversation
+    Conversation,
+    /// Communication via chat
+    Chat,
+    /// Communication via other means
+    Other,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
 
 #[cfg(feature = "customers-communication")]
-/// The same values as [`CommunicationDirection`].
-pub type CommunicationThreadResponseCommunicationDirection = CommunicationDirection;
+impl CommunicationThreadResponseCommunicationChannel {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "LETTER",
+        "EMAIL",
+        "TEXT_MESSAGE",
+        "PHONE",
+        "FAX",
+        "CONVERSATION",
+        "CHAT",
+        "OTHER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Letter => "LETTER",
+            Self::Email => "EMAIL",
+            Self::TextMessage => "TEXT_MESSAGE",
+            Self::Phone => "PHONE",
+            Self::Fax => "FAX",
+            Self::Conversation => "CONVERSATION",
+            Self::Chat => "CHAT",
+            Self::Other => "OTHER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
 
 #[cfg(feature = "customers-communication")]
-/// The same values as [`CommunicationThreadStatus`].
-pub type CommunicationThreadResponseCommunicationThreadStatus = CommunicationThreadStatus;
+impl rt::StringEnum for CommunicationThreadResponseCommunicationChannel {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "LETTER" => Self::Letter,
+            "EMAIL" => Self::Email,
+            "TEXT_MESSAGE" => Self::TextMessage,
+            "PHONE" => Self::Phone,
+            "FAX" => Self::Fax,
+            "CONVERSATION" => Self::Conversation,
+            "CHAT" => Self::Chat,
+            "OTHER" => Self::Other,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl std::str::FromStr for CommunicationThreadResponseCommunicationChannel {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl std::fmt::Display for CommunicationThreadResponseCommunicationChannel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl serde::Serialize for CommunicationThreadResponseCommunicationChannel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+/// The direction of the communication
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CommunicationThreadResponseCommunicationDirection {
+    /// The communication is incoming from the customer
+    Incoming,
+    /// The communication is outgoing to the customer
+    Outgoing,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-communication")]
+impl CommunicationThreadResponseCommunicationDirection {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INCOMING", "OUTGOING"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Incoming => "INCOMING",
+            Self::Outgoing => "OUTGOING",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl rt::StringEnum for CommunicationThreadResponseCommunicationDirection {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INCOMING" => Self::Incoming,
+            "OUTGOING" => Self::Outgoing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl std::str::FromStr for CommunicationThreadResponseCommunicationDirection {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl std::fmt::Display for CommunicationThreadResponseCommunicationDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl serde::Serialize for CommunicationThreadResponseCommunicationDirection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-communication")]
+impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationDirection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "customers-communication")]
 /// The status of a communication thread
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CommunicationThreadStatus {
+#[non_exhaustive]
+pub enum CommunicationThreadResponseCommunicationThreadStatus {
     /// The thread is created
     Created,
     /// The thread is in ongoing progress
@@ -4191,7 +6766,7 @@ pub enum CommunicationThreadStatus {
 }
 
 #[cfg(feature = "customers-communication")]
-impl CommunicationThreadStatus {
+impl CommunicationThreadResponseCommunicationThreadStatus {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["CREATED", "ONGOING", "CLOSED"];
 
@@ -4212,7 +6787,7 @@ impl CommunicationThreadStatus {
 }
 
 #[cfg(feature = "customers-communication")]
-impl rt::StringEnum for CommunicationThreadStatus {
+impl rt::StringEnum for CommunicationThreadResponseCommunicationThreadStatus {
     fn from_wire(value: &str) -> Self {
         match value {
             "CREATED" => Self::Created,
@@ -4228,7 +6803,7 @@ impl rt::StringEnum for CommunicationThreadStatus {
 }
 
 #[cfg(feature = "customers-communication")]
-impl std::str::FromStr for CommunicationThreadStatus {
+impl std::str::FromStr for CommunicationThreadResponseCommunicationThreadStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -4239,21 +6814,22 @@ impl std::str::FromStr for CommunicationThreadStatus {
 }
 
 #[cfg(feature = "customers-communication")]
-impl std::fmt::Display for CommunicationThreadStatus {
+impl std::fmt::Display for CommunicationThreadResponseCommunicationThreadStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-communication")]
-impl serde::Serialize for CommunicationThreadStatus {
+impl serde::Serialize for CommunicationThreadResponseCommunicationThreadStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "customers-communication")]
-impl<'de> serde::Deserialize<'de> for CommunicationThreadStatus {
+impl<'de> serde::Deserialize<'de>
+for CommunicationThreadResponseCommunicationThreadStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4264,6 +6840,7 @@ impl<'de> serde::Deserialize<'de> for CommunicationThreadStatus {
 #[cfg(feature = "finance")]
 /// Contact data details
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ContactDetails {
     /// Type of contact data
@@ -4280,19 +6857,32 @@ pub struct ContactDetails {
 
 #[cfg(feature = "finance")]
 impl ContactDetails {
-    /// A value with every optional field empty. Takes the required fields in schema order: `type_`, `value`.
-    pub fn new(type_: ContactDetailsType, value: impl Into<String>) -> Self {
+    /// A value with the fields that have no default (`type_`); set the others with the `with_*` methods.
+    pub fn new(type_: ContactDetailsType) -> Self {
         Self {
             type_,
-            value: value.into(),
+            value: Default::default(),
             status: None,
         }
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = value.into();
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, value: ContactStatus) -> Self {
+        self.status = Some(value);
+        self
     }
 }
 
 #[cfg(feature = "finance")]
 /// Type of contact data
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContactDetailsType {
     /// Private phone number
     TelPrivate,
@@ -4397,6 +6987,7 @@ impl<'de> serde::Deserialize<'de> for ContactDetailsType {
 #[cfg(feature = "finance")]
 /// Describes the status of the contact data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ContactStatus {
     /// Type of contact status
@@ -4412,18 +7003,25 @@ pub struct ContactStatus {
 
 #[cfg(feature = "finance")]
 impl ContactStatus {
-    /// A value with every optional field empty. Takes the required fields in schema order: `type_`.
+    /// A value with the fields that have no default (`type_`); set the others with the `with_*` methods.
     pub fn new(type_: ContactStatusType) -> Self {
         Self {
             type_,
             status_information: None,
         }
     }
+
+    /// Sets [`status_information`](Self::status_information).
+    pub fn with_status_information(mut self, value: impl Into<String>) -> Self {
+        self.status_information = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "finance")]
 /// Type of contact status
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContactStatusType {
     /// No email provided.
     NoEmail,
@@ -4548,6 +7146,7 @@ impl<'de> serde::Deserialize<'de> for ContactStatusType {
 #[cfg(feature = "customers")]
 /// Contract information
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Contract {
     /// Unique ID of the contract
@@ -4622,39 +7221,30 @@ pub struct Contract {
 
 #[cfg(feature = "customers")]
 impl Contract {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `created_date`, `start_date`, `end_date`, `rate_name`, `contract_status`, `cancelled`, `price`, `price_details`, `last_possible_cancellation_date`, `term`, `extension_term`.
+    /// A value with the fields that have no default (`contract_status`, `price_details`, `term`, `extension_term`); set the others with the `with_*` methods.
     #[allow(deprecated)]
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: i64,
-        created_date: rt::chrono::NaiveDate,
-        start_date: rt::chrono::NaiveDate,
-        end_date: rt::chrono::NaiveDate,
-        rate_name: impl Into<String>,
         contract_status: ContractStatus,
-        cancelled: bool,
-        price: f64,
         price_details: PriceDetails,
-        last_possible_cancellation_date: rt::chrono::NaiveDate,
         term: TimePeriod,
         extension_term: TimePeriod,
     ) -> Self {
         Self {
-            id,
-            created_date,
-            start_date,
-            end_date,
-            rate_name: rate_name.into(),
+            id: Default::default(),
+            created_date: Default::default(),
+            start_date: Default::default(),
+            end_date: Default::default(),
+            rate_name: Default::default(),
             rate_codes: None,
             contract_status,
             cancellation_period: None,
-            cancelled,
+            cancelled: Default::default(),
             cancellation_date: None,
             cancellation_receipt_date: None,
             cancellation_reason: None,
-            price,
+            price: Default::default(),
             price_details,
-            last_possible_cancellation_date,
+            last_possible_cancellation_date: Default::default(),
             term,
             extension_term,
             flat_fee_contracts: None,
@@ -4663,11 +7253,122 @@ impl Contract {
             third_party_id: None,
         }
     }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`created_date`](Self::created_date).
+    pub fn with_created_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.created_date = value;
+        self
+    }
+
+    /// Sets [`start_date`](Self::start_date).
+    pub fn with_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.start_date = value;
+        self
+    }
+
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = value;
+        self
+    }
+
+    /// Sets [`rate_name`](Self::rate_name).
+    pub fn with_rate_name(mut self, value: impl Into<String>) -> Self {
+        self.rate_name = value.into();
+        self
+    }
+
+    /// Sets [`rate_codes`](Self::rate_codes).
+    pub fn with_rate_codes(mut self, value: Vec<RateCode>) -> Self {
+        self.rate_codes = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_period`](Self::cancellation_period).
+    pub fn with_cancellation_period(mut self, value: TimePeriod) -> Self {
+        self.cancellation_period = Some(value);
+        self
+    }
+
+    /// Sets [`cancelled`](Self::cancelled).
+    pub fn with_cancelled(mut self, value: bool) -> Self {
+        self.cancelled = value;
+        self
+    }
+
+    /// Sets [`cancellation_date`](Self::cancellation_date).
+    pub fn with_cancellation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.cancellation_date = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_receipt_date`](Self::cancellation_receipt_date).
+    pub fn with_cancellation_receipt_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
+        self.cancellation_receipt_date = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_reason`](Self::cancellation_reason).
+    pub fn with_cancellation_reason(mut self, value: impl Into<String>) -> Self {
+        self.cancellation_reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`price`](Self::price).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_price(mut self, value: f64) -> Self {
+        self.price = value;
+        self
+    }
+
+    /// Sets [`last_possible_cancellation_date`](Self::last_possible_cancellation_date).
+    pub fn with_last_possible_cancellation_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
+        self.last_possible_cancellation_date = value;
+        self
+    }
+
+    /// Sets [`flat_fee_contracts`](Self::flat_fee_contracts).
+    pub fn with_flat_fee_contracts(mut self, value: Vec<SubContract>) -> Self {
+        self.flat_fee_contracts = Some(value);
+        self
+    }
+
+    /// Sets [`module_contracts`](Self::module_contracts).
+    pub fn with_module_contracts(mut self, value: Vec<SubContract>) -> Self {
+        self.module_contracts = Some(value);
+        self
+    }
+
+    /// Sets [`signed_document_url`](Self::signed_document_url).
+    pub fn with_signed_document_url(mut self, value: impl Into<String>) -> Self {
+        self.signed_document_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`third_party_id`](Self::third_party_id).
+    pub fn with_third_party_id(mut self, value: impl Into<String>) -> Self {
+        self.third_party_id = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "membership-self-service")]
 /// contract cancelation reason information for studio
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ContractCancelationReason {
     /// Id of the contract cancelation reason
@@ -4680,9 +7381,25 @@ pub struct ContractCancelationReason {
     pub cancelation_reason_name: String,
 }
 
+#[cfg(feature = "membership-self-service")]
+impl ContractCancelationReason {
+    /// Sets [`cancelation_reason_id`](Self::cancelation_reason_id).
+    pub fn with_cancelation_reason_id(mut self, value: i64) -> Self {
+        self.cancelation_reason_id = value;
+        self
+    }
+
+    /// Sets [`cancelation_reason_name`](Self::cancelation_reason_name).
+    pub fn with_cancelation_reason_name(mut self, value: impl Into<String>) -> Self {
+        self.cancelation_reason_name = value.into();
+        self
+    }
+}
+
 #[cfg(feature = "finance")]
 /// The contract data defines a single contract, also modules and flat fees. The endDate represents the end of the current term, if cancelled the date of contract termination.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ContractDetails {
     /// Id of the contract
@@ -4720,31 +7437,65 @@ pub struct ContractDetails {
 
 #[cfg(feature = "finance")]
 impl ContractDetails {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `start_date`, `end_date`, `created_date`, `cancelled`.
-    pub fn new(
-        id: i64,
-        start_date: rt::chrono::NaiveDate,
-        end_date: rt::chrono::NaiveDate,
-        created_date: rt::chrono::NaiveDate,
-        cancelled: bool,
-    ) -> Self {
-        Self {
-            id,
-            rate_name: None,
-            start_date,
-            end_date,
-            created_date,
-            cancelled,
-            contract_period: None,
-            extension_period: None,
-            cancellation_period: None,
-        }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`rate_name`](Self::rate_name).
+    pub fn with_rate_name(mut self, value: impl Into<String>) -> Self {
+        self.rate_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`start_date`](Self::start_date).
+    pub fn with_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.start_date = value;
+        self
+    }
+
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = value;
+        self
+    }
+
+    /// Sets [`created_date`](Self::created_date).
+    pub fn with_created_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.created_date = value;
+        self
+    }
+
+    /// Sets [`cancelled`](Self::cancelled).
+    pub fn with_cancelled(mut self, value: bool) -> Self {
+        self.cancelled = value;
+        self
+    }
+
+    /// Sets [`contract_period`](Self::contract_period).
+    pub fn with_contract_period(mut self, value: Recurrence) -> Self {
+        self.contract_period = Some(value);
+        self
+    }
+
+    /// Sets [`extension_period`](Self::extension_period).
+    pub fn with_extension_period(mut self, value: Recurrence) -> Self {
+        self.extension_period = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_period`](Self::cancellation_period).
+    pub fn with_cancellation_period(mut self, value: Recurrence) -> Self {
+        self.cancellation_period = Some(value);
+        self
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// Represents a mapping from a month day to a price for a contract (that month day).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ContractMonthDayToPrice {
     /// The month day of the month day to price mapping
@@ -4753,8 +7504,26 @@ pub struct ContractMonthDayToPrice {
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl ContractMonthDayToPrice {
+    /// A value with the fields that have no default (`price`); set the others with the `with_*` methods.
+    pub fn new(price: Money) -> Self {
+        Self {
+            month_day: Default::default(),
+            price,
+        }
+    }
+
+    /// Sets [`month_day`](Self::month_day).
+    pub fn with_month_day(mut self, value: ContractMonthDayToPriceMonthDay) -> Self {
+        self.month_day = value;
+        self
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// The month day of the month day to price mapping
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ContractMonthDayToPriceMonthDay {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4766,12 +7535,152 @@ pub struct ContractMonthDayToPriceMonthDay {
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
-/// The same values as [`Month`].
-pub type ContractMonthDayToPriceMonthDayMonth = Month;
+impl ContractMonthDayToPriceMonthDay {
+    /// Sets [`month`](Self::month).
+    pub fn with_month(mut self, value: ContractMonthDayToPriceMonthDayMonth) -> Self {
+        self.month = Some(value);
+        self
+    }
+
+    /// Sets [`month_value`](Self::month_value).
+    pub fn with_month_value(mut self, value: i32) -> Self {
+        self.month_value = Some(value);
+        self
+    }
+
+    /// Sets [`day_of_month`](Self::day_of_month).
+    pub fn with_day_of_month(mut self, value: i32) -> Self {
+        self.day_of_month = Some(value);
+        self
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContractMonthDayToPriceMonthDayMonth {
+    January,
+    February,
+    March,
+    April,
+    May,
+    June,
+    July,
+    August,
+    September,
+    October,
+    November,
+    December,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl ContractMonthDayToPriceMonthDayMonth {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "JANUARY",
+        "FEBRUARY",
+        "MARCH",
+        "APRIL",
+        "MAY",
+        "JUNE",
+        "JULY",
+        "AUGUST",
+        "SEPTEMBER",
+        "OCTOBER",
+        "NOVEMBER",
+        "DECEMBER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::January => "JANUARY",
+            Self::February => "FEBRUARY",
+            Self::March => "MARCH",
+            Self::April => "APRIL",
+            Self::May => "MAY",
+            Self::June => "JUNE",
+            Self::July => "JULY",
+            Self::August => "AUGUST",
+            Self::September => "SEPTEMBER",
+            Self::October => "OCTOBER",
+            Self::November => "NOVEMBER",
+            Self::December => "DECEMBER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl rt::StringEnum for ContractMonthDayToPriceMonthDayMonth {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "JANUARY" => Self::January,
+            "FEBRUARY" => Self::February,
+            "MARCH" => Self::March,
+            "APRIL" => Self::April,
+            "MAY" => Self::May,
+            "JUNE" => Self::June,
+            "JULY" => Self::July,
+            "AUGUST" => Self::August,
+            "SEPTEMBER" => Self::September,
+            "OCTOBER" => Self::October,
+            "NOVEMBER" => Self::November,
+            "DECEMBER" => Self::December,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl std::str::FromStr for ContractMonthDayToPriceMonthDayMonth {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl std::fmt::Display for ContractMonthDayToPriceMonthDayMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl serde::Serialize for ContractMonthDayToPriceMonthDayMonth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl<'de> serde::Deserialize<'de> for ContractMonthDayToPriceMonthDayMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// Represents the payment frequency of a contract
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ContractPaymentFrequency {
     /// Unique ID of the payment frequency of a contract
@@ -4798,7 +7707,7 @@ pub struct ContractPaymentFrequency {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl ContractPaymentFrequency {
-    /// A value with every optional field empty. Takes the required fields in schema order: `type_`.
+    /// A value with the fields that have no default (`type_`); set the others with the `with_*` methods.
     pub fn new(type_: ContractPaymentFrequencyType) -> Self {
         Self {
             id: None,
@@ -4809,15 +7718,145 @@ impl ContractPaymentFrequency {
             terms_to_prices: None,
         }
     }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`term`](Self::term).
+    pub fn with_term(mut self, value: Term) -> Self {
+        self.term = Some(value);
+        self
+    }
+
+    /// Sets [`price`](Self::price).
+    pub fn with_price(mut self, value: Money) -> Self {
+        self.price = Some(value);
+        self
+    }
+
+    /// Sets [`month_days_to_prices`](Self::month_days_to_prices).
+    pub fn with_month_days_to_prices(
+        mut self,
+        value: Vec<ContractMonthDayToPrice>,
+    ) -> Self {
+        self.month_days_to_prices = Some(value);
+        self
+    }
+
+    /// Sets [`terms_to_prices`](Self::terms_to_prices).
+    pub fn with_terms_to_prices(mut self, value: Vec<ContractTermToPrice>) -> Self {
+        self.terms_to_prices = Some(value);
+        self
+    }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
-/// The same values as [`MembershipOfferPaymentFrequencyType`].
-pub type ContractPaymentFrequencyType = MembershipOfferPaymentFrequencyType;
+/// Payment frequency type of a contract
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContractPaymentFrequencyType {
+    /// Represents that the contract payment frequency is free of charge.
+    Free,
+    /// Represents that the contract payment frequency is non recurring, meaning only one payment is necessary here.
+    NonRecurring,
+    /// Represents that the contract payment frequency is recurring, meaning that the payment will take place every term.
+    Recurring,
+    /// Represents that the contract payment frequency is based on month days, with a possibly individual price per month day.
+    MonthDay,
+    /// Represents that the contract payment frequency is based on terms, with a possibly individual price per term.
+    TermBased,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl ContractPaymentFrequencyType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "FREE",
+        "NON_RECURRING",
+        "RECURRING",
+        "MONTH_DAY",
+        "TERM_BASED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Free => "FREE",
+            Self::NonRecurring => "NON_RECURRING",
+            Self::Recurring => "RECURRING",
+            Self::MonthDay => "MONTH_DAY",
+            Self::TermBased => "TERM_BASED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl rt::StringEnum for ContractPaymentFrequencyType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "FREE" => Self::Free,
+            "NON_RECURRING" => Self::NonRecurring,
+            "RECURRING" => Self::Recurring,
+            "MONTH_DAY" => Self::MonthDay,
+            "TERM_BASED" => Self::TermBased,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl std::str::FromStr for ContractPaymentFrequencyType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl std::fmt::Display for ContractPaymentFrequencyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl serde::Serialize for ContractPaymentFrequencyType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl<'de> serde::Deserialize<'de> for ContractPaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "memberships")]
 /// Contract pre-use type information.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContractPreUseType {
     /// Contract is not available for pre-use
     NotAvailable,
@@ -4907,6 +7946,7 @@ impl<'de> serde::Deserialize<'de> for ContractPreUseType {
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// The contracts desired or current status
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContractStatus {
     /// Identifies active contracts
     Active,
@@ -4988,6 +8028,7 @@ impl<'de> serde::Deserialize<'de> for ContractStatus {
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// Represents a mapping from a term to a price for a contract.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ContractTermToPrice {
     pub term: Term,
@@ -4996,7 +8037,7 @@ pub struct ContractTermToPrice {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl ContractTermToPrice {
-    /// A value with every optional field empty. Takes the required fields in schema order: `term`, `price`.
+    /// A value with the fields that have no default (`term`, `price`); set the others with the `with_*` methods.
     pub fn new(term: Term, price: Money) -> Self {
         Self { term, price }
     }
@@ -5006,6 +8047,7 @@ impl ContractTermToPrice {
 /// Contains the total amount to be paid during the initial runtime of the contract and the average amounts per month
 /// and per the rate's payment frequency (e.g. 1 week)
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ContractVolume {
     /// Total contract volume
@@ -5025,9 +8067,34 @@ pub struct ContractVolume {
     pub average_payment_volume_per_payment_frequency_term: Option<Money>,
 }
 
+#[cfg(feature = "memberships")]
+impl ContractVolume {
+    /// Sets [`total_contract_volume`](Self::total_contract_volume).
+    pub fn with_total_contract_volume(mut self, value: Money) -> Self {
+        self.total_contract_volume = Some(value);
+        self
+    }
+
+    /// Sets [`average_payment_volume_per_month`](Self::average_payment_volume_per_month).
+    pub fn with_average_payment_volume_per_month(mut self, value: Money) -> Self {
+        self.average_payment_volume_per_month = Some(value);
+        self
+    }
+
+    /// Sets [`average_payment_volume_per_payment_frequency_term`](Self::average_payment_volume_per_payment_frequency_term).
+    pub fn with_average_payment_volume_per_payment_frequency_term(
+        mut self,
+        value: Money,
+    ) -> Self {
+        self.average_payment_volume_per_payment_frequency_term = Some(value);
+        self
+    }
+}
+
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Customer information
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
     /// Unique ID of the customer
@@ -5243,11 +8310,11 @@ pub struct Customer {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl Customer {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `status`, `access_refusal`.
+    /// A value with the fields that have no default (`status`); set the others with the `with_*` methods.
     #[allow(deprecated)]
-    pub fn new(id: i64, status: CustomerStatus, access_refusal: bool) -> Self {
+    pub fn new(status: CustomerStatus) -> Self {
         Self {
-            id,
+            id: Default::default(),
             customer_number: None,
             first_name: None,
             second_first_name: None,
@@ -5282,7 +8349,7 @@ impl Customer {
             phone_business_mobile: None,
             idle_periods: None,
             bank_account: None,
-            access_refusal,
+            access_refusal: Default::default(),
             access_restrictions: None,
             uuid: None,
             referral_code: None,
@@ -5294,17 +8361,290 @@ impl Customer {
             access_mediums: None,
         }
     }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`customer_number`](Self::customer_number).
+    pub fn with_customer_number(mut self, value: impl Into<String>) -> Self {
+        self.customer_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_first_name`](Self::second_first_name).
+    pub fn with_second_first_name(mut self, value: impl Into<String>) -> Self {
+        self.second_first_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_last_name`](Self::second_last_name).
+    pub fn with_second_last_name(mut self, value: impl Into<String>) -> Self {
+        self.second_last_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`gender`](Self::gender).
+    pub fn with_gender(mut self, value: CustomerGender) -> Self {
+        self.gender = Some(value);
+        self
+    }
+
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
+        self
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`zip_code`](Self::zip_code).
+    pub fn with_zip_code(mut self, value: impl Into<String>) -> Self {
+        self.zip_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_street`](Self::second_street).
+    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
+        self.second_street = Some(value.into());
+        self
+    }
+
+    /// Sets [`city_part`](Self::city_part).
+    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
+        self.city_part = Some(value.into());
+        self
+    }
+
+    /// Sets [`district`](Self::district).
+    pub fn with_district(mut self, value: impl Into<String>) -> Self {
+        self.district = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_type`](Self::street_type).
+    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
+        self.street_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_block`](Self::street_block).
+    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
+        self.street_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`portal`](Self::portal).
+    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
+        self.portal = Some(value.into());
+        self
+    }
+
+    /// Sets [`stairway`](Self::stairway).
+    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
+        self.stairway = Some(value.into());
+        self
+    }
+
+    /// Sets [`door`](Self::door).
+    pub fn with_door(mut self, value: impl Into<String>) -> Self {
+        self.door = Some(value.into());
+        self
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`additional_address_information`](Self::additional_address_information).
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.additional_address_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`floor`](Self::floor).
+    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
+        self.floor = Some(value.into());
+        self
+    }
+
+    /// Sets [`building_name`](Self::building_name).
+    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
+        self.building_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`card_numbers`](Self::card_numbers).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_card_numbers(mut self, value: Vec<String>) -> Self {
+        self.card_numbers = Some(value);
+        self
+    }
+
+    /// Sets [`image_url`](Self::image_url).
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_private`](Self::phone_private).
+    pub fn with_phone_private(mut self, value: impl Into<String>) -> Self {
+        self.phone_private = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_private_mobile`](Self::phone_private_mobile).
+    pub fn with_phone_private_mobile(mut self, value: impl Into<String>) -> Self {
+        self.phone_private_mobile = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_business`](Self::phone_business).
+    pub fn with_phone_business(mut self, value: impl Into<String>) -> Self {
+        self.phone_business = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_business_mobile`](Self::phone_business_mobile).
+    pub fn with_phone_business_mobile(mut self, value: impl Into<String>) -> Self {
+        self.phone_business_mobile = Some(value.into());
+        self
+    }
+
+    /// Sets [`idle_periods`](Self::idle_periods).
+    pub fn with_idle_periods(mut self, value: Vec<CustomerIdlePeriod>) -> Self {
+        self.idle_periods = Some(value);
+        self
+    }
+
+    /// Sets [`bank_account`](Self::bank_account).
+    pub fn with_bank_account(mut self, value: BankAccount) -> Self {
+        self.bank_account = Some(value);
+        self
+    }
+
+    /// Sets [`access_refusal`](Self::access_refusal).
+    pub fn with_access_refusal(mut self, value: bool) -> Self {
+        self.access_refusal = value;
+        self
+    }
+
+    /// Sets [`access_restrictions`](Self::access_restrictions).
+    pub fn with_access_restrictions(mut self, value: Vec<AccessRestriction>) -> Self {
+        self.access_restrictions = Some(value);
+        self
+    }
+
+    /// Sets [`uuid`](Self::uuid).
+    pub fn with_uuid(mut self, value: impl Into<String>) -> Self {
+        self.uuid = Some(value.into());
+        self
+    }
+
+    /// Sets [`referral_code`](Self::referral_code).
+    pub fn with_referral_code(mut self, value: impl Into<String>) -> Self {
+        self.referral_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`studio_id`](Self::studio_id).
+    pub fn with_studio_id(mut self, value: i64) -> Self {
+        self.studio_id = Some(value);
+        self
+    }
+
+    /// Sets [`preferred_language`](Self::preferred_language).
+    pub fn with_preferred_language(mut self, value: Language) -> Self {
+        self.preferred_language = Some(value);
+        self
+    }
+
+    /// Sets [`additional_information_field_assignments`](Self::additional_information_field_assignments).
+    pub fn with_additional_information_field_assignments(
+        mut self,
+        value: Vec<AdditionalInformationFieldAssignment>,
+    ) -> Self {
+        self.additional_information_field_assignments = Some(value);
+        self
+    }
+
+    /// Sets [`third_party_id`](Self::third_party_id).
+    pub fn with_third_party_id(mut self, value: impl Into<String>) -> Self {
+        self.third_party_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`created_date_time`](Self::created_date_time).
+    pub fn with_created_date_time(mut self, value: rt::DateTime) -> Self {
+        self.created_date_time = Some(value);
+        self
+    }
+
+    /// Sets [`access_mediums`](Self::access_mediums).
+    pub fn with_access_mediums(mut self, value: Vec<AccessMediumDto>) -> Self {
+        self.access_mediums = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "customers")]
 /// Customer's access code
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerAccessCode {
     /// Represents an access code format the content should be encoded into or decoded from
     ///
     /// Example: `"QR_CODE"`
-    pub format: Format,
+    pub format: CustomerAccessCodeFormat,
     /// Access code expiry date and time with zone
     ///
     /// Example: `"2024-06-13T10:33:00Z"`
@@ -5318,19 +8658,110 @@ pub struct CustomerAccessCode {
 
 #[cfg(feature = "customers")]
 impl CustomerAccessCode {
-    /// A value with every optional field empty. Takes the required fields in schema order: `format`, `content`.
-    pub fn new(format: Format, content: impl Into<String>) -> Self {
+    /// A value with the fields that have no default (`format`); set the others with the `with_*` methods.
+    pub fn new(format: CustomerAccessCodeFormat) -> Self {
         Self {
             format,
             expires_at: None,
-            content: content.into(),
+            content: Default::default(),
         }
+    }
+
+    /// Sets [`expires_at`](Self::expires_at).
+    pub fn with_expires_at(mut self, value: rt::DateTime) -> Self {
+        self.expires_at = Some(value);
+        self
+    }
+
+    /// Sets [`content`](Self::content).
+    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+        self.content = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "customers")]
+/// Represents an access code format the content should be encoded into or decoded from
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerAccessCodeFormat {
+    /// QR code format
+    QrCode,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers")]
+impl CustomerAccessCodeFormat {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["QR_CODE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::QrCode => "QR_CODE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers")]
+impl rt::StringEnum for CustomerAccessCodeFormat {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "QR_CODE" => Self::QrCode,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers")]
+impl std::str::FromStr for CustomerAccessCodeFormat {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers")]
+impl std::fmt::Display for CustomerAccessCodeFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers")]
+impl serde::Serialize for CustomerAccessCodeFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for CustomerAccessCodeFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
     }
 }
 
 #[cfg(feature = "customers-account")]
 /// Account balance data of the customer
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerAccountBalance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5346,9 +8777,37 @@ pub struct CustomerAccountBalance {
     pub in_debt_collection: bool,
 }
 
+#[cfg(feature = "customers-account")]
+impl CustomerAccountBalance {
+    /// Sets [`account_balance`](Self::account_balance).
+    pub fn with_account_balance(mut self, value: Money) -> Self {
+        self.account_balance = Some(value);
+        self
+    }
+
+    /// Sets [`consumption_credit`](Self::consumption_credit).
+    pub fn with_consumption_credit(mut self, value: Money) -> Self {
+        self.consumption_credit = Some(value);
+        self
+    }
+
+    /// Sets [`dunning_level`](Self::dunning_level).
+    pub fn with_dunning_level(mut self, value: impl Into<String>) -> Self {
+        self.dunning_level = Some(value.into());
+        self
+    }
+
+    /// Sets [`in_debt_collection`](Self::in_debt_collection).
+    pub fn with_in_debt_collection(mut self, value: bool) -> Self {
+        self.in_debt_collection = value;
+        self
+    }
+}
+
 #[cfg(feature = "customers-self-service")]
 /// Representing customer address data
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerAddressData {
     /// Street of the customer
@@ -5439,9 +8898,129 @@ pub struct CustomerAddressData {
     pub building_name: Option<String>,
 }
 
+#[cfg(feature = "customers-self-service")]
+impl CustomerAddressData {
+    /// A value with the required fields (`street`, `zip_code`, `city`, `country_code`); set the others with the `with_*` methods.
+    pub fn new(
+        street: impl Into<String>,
+        zip_code: impl Into<String>,
+        city: impl Into<String>,
+        country_code: impl Into<String>,
+    ) -> Self {
+        Self {
+            street: street.into(),
+            house_number: None,
+            zip_code: zip_code.into(),
+            city: city.into(),
+            country_code: country_code.into(),
+            province: None,
+            province_code: None,
+            second_street: None,
+            city_part: None,
+            district: None,
+            street_type: None,
+            street_block: None,
+            portal: None,
+            stairway: None,
+            door: None,
+            additional_address_information: None,
+            floor: None,
+            building_name: None,
+        }
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`province_code`](Self::province_code).
+    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
+        self.province_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_street`](Self::second_street).
+    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
+        self.second_street = Some(value.into());
+        self
+    }
+
+    /// Sets [`city_part`](Self::city_part).
+    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
+        self.city_part = Some(value.into());
+        self
+    }
+
+    /// Sets [`district`](Self::district).
+    pub fn with_district(mut self, value: impl Into<String>) -> Self {
+        self.district = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_type`](Self::street_type).
+    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
+        self.street_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_block`](Self::street_block).
+    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
+        self.street_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`portal`](Self::portal).
+    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
+        self.portal = Some(value.into());
+        self
+    }
+
+    /// Sets [`stairway`](Self::stairway).
+    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
+        self.stairway = Some(value.into());
+        self
+    }
+
+    /// Sets [`door`](Self::door).
+    pub fn with_door(mut self, value: impl Into<String>) -> Self {
+        self.door = Some(value.into());
+        self
+    }
+
+    /// Sets [`additional_address_information`](Self::additional_address_information).
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.additional_address_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`floor`](Self::floor).
+    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
+        self.floor = Some(value.into());
+        self
+    }
+
+    /// Sets [`building_name`](Self::building_name).
+    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
+        self.building_name = Some(value.into());
+        self
+    }
+}
+
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Data of one checkin entry for a customer
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerCheckin {
     /// Unique ID of the studio visit
@@ -5471,7 +9050,41 @@ pub struct CustomerCheckin {
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl CustomerCheckin {
+    /// Sets [`checkin_id`](Self::checkin_id).
+    pub fn with_checkin_id(mut self, value: i64) -> Self {
+        self.checkin_id = value;
+        self
+    }
+
+    /// Sets [`check_in_date_time`](Self::check_in_date_time).
+    pub fn with_check_in_date_time(mut self, value: rt::DateTime) -> Self {
+        self.check_in_date_time = Some(value);
+        self
+    }
+
+    /// Sets [`check_out_date_time`](Self::check_out_date_time).
+    pub fn with_check_out_date_time(mut self, value: rt::DateTime) -> Self {
+        self.check_out_date_time = Some(value);
+        self
+    }
+
+    /// Sets [`studio_id`](Self::studio_id).
+    pub fn with_studio_id(mut self, value: i64) -> Self {
+        self.studio_id = Some(value);
+        self
+    }
+
+    /// Sets [`studio_name`](Self::studio_name).
+    pub fn with_studio_name(mut self, value: impl Into<String>) -> Self {
+        self.studio_name = Some(value.into());
+        self
+    }
+}
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerCheckinSlicedResult {
     /// List of checkins
@@ -5486,9 +9099,31 @@ pub struct CustomerCheckinSlicedResult {
     pub offset: String,
 }
 
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl CustomerCheckinSlicedResult {
+    /// Sets [`result`](Self::result).
+    pub fn with_result(mut self, value: Vec<CustomerCheckin>) -> Self {
+        self.result = value;
+        self
+    }
+
+    /// Sets [`has_next`](Self::has_next).
+    pub fn with_has_next(mut self, value: bool) -> Self {
+        self.has_next = value;
+        self
+    }
+
+    /// Sets [`offset`](Self::offset).
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = value.into();
+        self
+    }
+}
+
 #[cfg(feature = "customers-self-service")]
 /// Representing customer contact data
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerContactData {
     /// Email address of the customer
@@ -5518,9 +9153,43 @@ pub struct CustomerContactData {
     pub phone_business_mobile: Option<String>,
 }
 
+#[cfg(feature = "customers-self-service")]
+impl CustomerContactData {
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_private`](Self::phone_private).
+    pub fn with_phone_private(mut self, value: impl Into<String>) -> Self {
+        self.phone_private = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_private_mobile`](Self::phone_private_mobile).
+    pub fn with_phone_private_mobile(mut self, value: impl Into<String>) -> Self {
+        self.phone_private_mobile = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_business`](Self::phone_business).
+    pub fn with_phone_business(mut self, value: impl Into<String>) -> Self {
+        self.phone_business = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_business_mobile`](Self::phone_business_mobile).
+    pub fn with_phone_business_mobile(mut self, value: impl Into<String>) -> Self {
+        self.phone_business_mobile = Some(value.into());
+        self
+    }
+}
+
 #[cfg(feature = "customers")]
 /// Details of a customer document
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerDocument {
     /// URL to download document valid for 15 minutes
@@ -5540,8 +9209,36 @@ pub struct CustomerDocument {
 }
 
 #[cfg(feature = "customers")]
+impl CustomerDocument {
+    /// Sets [`url`](Self::url).
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`file_name`](Self::file_name).
+    pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "customers")]
 /// Customer's document upload result
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerDocumentUploadResult {
     /// Unique ID of the document
@@ -5552,8 +9249,18 @@ pub struct CustomerDocumentUploadResult {
 }
 
 #[cfg(feature = "customers")]
+impl CustomerDocumentUploadResult {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "customers")]
 /// List of customer documents
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerDocuments {
     /// List of items
@@ -5568,13 +9275,117 @@ pub struct CustomerDocuments {
     pub offset: String,
 }
 
+#[cfg(feature = "customers")]
+impl CustomerDocuments {
+    /// Sets [`result`](Self::result).
+    pub fn with_result(mut self, value: Vec<CustomerDocument>) -> Self {
+        self.result = value;
+        self
+    }
+
+    /// Sets [`has_next`](Self::has_next).
+    pub fn with_has_next(mut self, value: bool) -> Self {
+        self.has_next = value;
+        self
+    }
+
+    /// Sets [`offset`](Self::offset).
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = value.into();
+        self
+    }
+}
+
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
-/// The same values as [`Gender`].
-pub type CustomerGender = Gender;
+/// Gender of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerGender {
+    /// Male gender of the customer
+    Male,
+    /// Female gender of the customer
+    Female,
+    /// Unisex gender of the customer
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl CustomerGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl rt::StringEnum for CustomerGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl std::str::FromStr for CustomerGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl std::fmt::Display for CustomerGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl serde::Serialize for CustomerGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl<'de> serde::Deserialize<'de> for CustomerGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Idle period information
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerIdlePeriod {
     /// Unique ID of the idle period
@@ -5604,27 +9415,47 @@ pub struct CustomerIdlePeriod {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl CustomerIdlePeriod {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `start_date`, `end_date`, `unlimited`.
-    pub fn new(
-        id: i64,
-        start_date: rt::chrono::NaiveDate,
-        end_date: rt::chrono::NaiveDate,
-        unlimited: bool,
-    ) -> Self {
-        Self {
-            id,
-            start_date,
-            end_date,
-            reason: None,
-            contract: None,
-            unlimited,
-        }
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`start_date`](Self::start_date).
+    pub fn with_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.start_date = value;
+        self
+    }
+
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = value;
+        self
+    }
+
+    /// Sets [`reason`](Self::reason).
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`contract`](Self::contract).
+    pub fn with_contract(mut self, value: SimpleContract) -> Self {
+        self.contract = Some(value);
+        self
+    }
+
+    /// Sets [`unlimited`](Self::unlimited).
+    pub fn with_unlimited(mut self, value: bool) -> Self {
+        self.unlimited = value;
+        self
     }
 }
 
 #[cfg(feature = "customers")]
 /// Customer's image
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerImage {
     /// Url with an image to download. It will expire after 15 minutes
@@ -5634,9 +9465,19 @@ pub struct CustomerImage {
     pub image_url: Option<String>,
 }
 
+#[cfg(feature = "customers")]
+impl CustomerImage {
+    /// Sets [`image_url`](Self::image_url).
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+}
+
 #[cfg(feature = "customers-self-service")]
 /// Representing customer master data
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerMasterData {
     /// First name of the customer
@@ -5663,18 +9504,18 @@ pub struct CustomerMasterData {
     /// Title of the customer
     ///
     /// Example: `"DR"`
-    pub customer_title: CustomerTitle,
+    pub customer_title: CustomerMasterDataCustomerTitle,
 }
 
 #[cfg(feature = "customers-self-service")]
 impl CustomerMasterData {
-    /// A value with every optional field empty. Takes the required fields in schema order: `first_name`, `last_name`, `gender`, `date_of_birth`, `customer_title`.
+    /// A value with the required fields (`first_name`, `last_name`, `gender`, `date_of_birth`, `customer_title`); set the others with the `with_*` methods.
     pub fn new(
         first_name: impl Into<String>,
         last_name: impl Into<String>,
         gender: CustomerMasterDataGender,
         date_of_birth: rt::chrono::NaiveDate,
-        customer_title: CustomerTitle,
+        customer_title: CustomerMasterDataCustomerTitle,
     ) -> Self {
         Self {
             first_name: first_name.into(),
@@ -5685,15 +9526,190 @@ impl CustomerMasterData {
             customer_title,
         }
     }
+
+    /// Sets [`country_of_birth`](Self::country_of_birth).
+    pub fn with_country_of_birth(mut self, value: impl Into<String>) -> Self {
+        self.country_of_birth = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "customers-self-service")]
-/// The same values as [`Gender`].
-pub type CustomerMasterDataGender = Gender;
+/// Title of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerMasterDataCustomerTitle {
+    /// No title
+    None,
+    /// Ph.D. title
+    Dr,
+    /// Professor title
+    Prof,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl CustomerMasterDataCustomerTitle {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "DR", "PROF"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Dr => "DR",
+            Self::Prof => "PROF",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for CustomerMasterDataCustomerTitle {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "DR" => Self::Dr,
+            "PROF" => Self::Prof,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr for CustomerMasterDataCustomerTitle {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display for CustomerMasterDataCustomerTitle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize for CustomerMasterDataCustomerTitle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de> for CustomerMasterDataCustomerTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// Gender of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomerMasterDataGender {
+    /// Male gender of the customer
+    Male,
+    /// Female gender of the customer
+    Female,
+    /// Unisex gender of the customer
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl CustomerMasterDataGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for CustomerMasterDataGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr for CustomerMasterDataGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display for CustomerMasterDataGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize for CustomerMasterDataGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de> for CustomerMasterDataGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Customer search request
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerSearchRequest {
     /// Substring of customer first name starts from beginning
@@ -5720,8 +9736,42 @@ pub struct CustomerSearchRequest {
     pub card_number_format: Option<CardNumberFormat>,
 }
 
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl CustomerSearchRequest {
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`card_number_format`](Self::card_number_format).
+    pub fn with_card_number_format(mut self, value: CardNumberFormat) -> Self {
+        self.card_number_format = Some(value);
+        self
+    }
+}
+
 #[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerSlicedResult {
     /// List of customers
@@ -5736,9 +9786,31 @@ pub struct CustomerSlicedResult {
     pub offset: String,
 }
 
+#[cfg(feature = "customers")]
+impl CustomerSlicedResult {
+    /// Sets [`result`](Self::result).
+    pub fn with_result(mut self, value: Vec<Customer>) -> Self {
+        self.result = value;
+        self
+    }
+
+    /// Sets [`has_next`](Self::has_next).
+    pub fn with_has_next(mut self, value: bool) -> Self {
+        self.has_next = value;
+        self
+    }
+
+    /// Sets [`offset`](Self::offset).
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = value.into();
+        self
+    }
+}
+
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Status of customer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CustomerStatus {
     /// Customer with contracts attached
     Member,
@@ -5825,94 +9897,10 @@ impl<'de> serde::Deserialize<'de> for CustomerStatus {
     }
 }
 
-#[cfg(feature = "customers-self-service")]
-/// Title of the customer
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CustomerTitle {
-    /// No title
-    None,
-    /// Ph.D. title
-    Dr,
-    /// Professor title
-    Prof,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "customers-self-service")]
-impl CustomerTitle {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "DR", "PROF"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Dr => "DR",
-            Self::Prof => "PROF",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for CustomerTitle {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "DR" => Self::Dr,
-            "PROF" => Self::Prof,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for CustomerTitle {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for CustomerTitle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl serde::Serialize for CustomerTitle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl<'de> serde::Deserialize<'de> for CustomerTitle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
 #[cfg(feature = "customers")]
 /// Customer weighing details
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerWeighings {
     /// Database id of the weighing
@@ -6015,9 +10003,244 @@ pub struct CustomerWeighings {
     pub raw_results: String,
 }
 
+#[cfg(feature = "customers")]
+impl CustomerWeighings {
+    /// A value with the required fields (`raw_results`); set the others with the `with_*` methods.
+    pub fn new(raw_results: impl Into<String>) -> Self {
+        Self {
+            database_id: None,
+            basal_metabolic_rate: None,
+            body_fat_mass: None,
+            body_mass_index: None,
+            fat_free_mass: None,
+            percent_body_fat: None,
+            percent_skeletal_muscle_mass: None,
+            skeletal_muscle_mass: None,
+            total_body_water: None,
+            visceral_fat_level: None,
+            weight: None,
+            height: None,
+            bfm_left_arm: None,
+            bfm_left_leg: None,
+            bfm_percent_left_arm: None,
+            bfm_percent_left_leg: None,
+            bfm_percent_right_arm: None,
+            bfm_percent_right_leg: None,
+            bfm_percent_trunk: None,
+            bfm_right_arm: None,
+            bfm_right_leg: None,
+            bfm_trunk: None,
+            ffm_left_arm: None,
+            ffm_left_leg: None,
+            ffm_percent_left_arm: None,
+            ffm_percent_left_leg: None,
+            ffm_percent_right_arm: None,
+            ffm_percent_right_leg: None,
+            ffm_percent_trunk: None,
+            ffm_right_arm: None,
+            ffm_right_leg: None,
+            ffm_trunk: None,
+            raw_results: raw_results.into(),
+        }
+    }
+
+    /// Sets [`database_id`](Self::database_id).
+    pub fn with_database_id(mut self, value: i64) -> Self {
+        self.database_id = Some(value);
+        self
+    }
+
+    /// Sets [`basal_metabolic_rate`](Self::basal_metabolic_rate).
+    pub fn with_basal_metabolic_rate(mut self, value: f64) -> Self {
+        self.basal_metabolic_rate = Some(value);
+        self
+    }
+
+    /// Sets [`body_fat_mass`](Self::body_fat_mass).
+    pub fn with_body_fat_mass(mut self, value: f64) -> Self {
+        self.body_fat_mass = Some(value);
+        self
+    }
+
+    /// Sets [`body_mass_index`](Self::body_mass_index).
+    pub fn with_body_mass_index(mut self, value: f64) -> Self {
+        self.body_mass_index = Some(value);
+        self
+    }
+
+    /// Sets [`fat_free_mass`](Self::fat_free_mass).
+    pub fn with_fat_free_mass(mut self, value: f64) -> Self {
+        self.fat_free_mass = Some(value);
+        self
+    }
+
+    /// Sets [`percent_body_fat`](Self::percent_body_fat).
+    pub fn with_percent_body_fat(mut self, value: f64) -> Self {
+        self.percent_body_fat = Some(value);
+        self
+    }
+
+    /// Sets [`percent_skeletal_muscle_mass`](Self::percent_skeletal_muscle_mass).
+    pub fn with_percent_skeletal_muscle_mass(mut self, value: f64) -> Self {
+        self.percent_skeletal_muscle_mass = Some(value);
+        self
+    }
+
+    /// Sets [`skeletal_muscle_mass`](Self::skeletal_muscle_mass).
+    pub fn with_skeletal_muscle_mass(mut self, value: f64) -> Self {
+        self.skeletal_muscle_mass = Some(value);
+        self
+    }
+
+    /// Sets [`total_body_water`](Self::total_body_water).
+    pub fn with_total_body_water(mut self, value: f64) -> Self {
+        self.total_body_water = Some(value);
+        self
+    }
+
+    /// Sets [`visceral_fat_level`](Self::visceral_fat_level).
+    pub fn with_visceral_fat_level(mut self, value: i32) -> Self {
+        self.visceral_fat_level = Some(value);
+        self
+    }
+
+    /// Sets [`weight`](Self::weight).
+    pub fn with_weight(mut self, value: f64) -> Self {
+        self.weight = Some(value);
+        self
+    }
+
+    /// Sets [`height`](Self::height).
+    pub fn with_height(mut self, value: f64) -> Self {
+        self.height = Some(value);
+        self
+    }
+
+    /// Sets [`bfm_left_arm`](Self::bfm_left_arm).
+    pub fn with_bfm_left_arm(mut self, value: f64) -> Self {
+        self.bfm_left_arm = Some(value);
+        self
+    }
+
+    /// Sets [`bfm_left_leg`](Self::bfm_left_leg).
+    pub fn with_bfm_left_leg(mut self, value: f64) -> Self {
+        self.bfm_left_leg = Some(value);
+        self
+    }
+
+    /// Sets [`bfm_percent_left_arm`](Self::bfm_percent_left_arm).
+    pub fn with_bfm_percent_left_arm(mut self, value: f64) -> Self {
+        self.bfm_percent_left_arm = Some(value);
+        self
+    }
+
+    /// Sets [`bfm_percent_left_leg`](Self::bfm_percent_left_leg).
+    pub fn with_bfm_percent_left_leg(mut self, value: f64) -> Self {
+        self.bfm_percent_left_leg = Some(value);
+        self
+    }
+
+    /// Sets [`bfm_percent_right_arm`](Self::bfm_percent_right_arm).
+    pub fn with_bfm_percent_right_arm(mut self, value: f64) -> Self {
+        self.bfm_percent_right_arm = Some(value);
+        self
+    }
+
+    /// Sets [`bfm_percent_right_leg`](Self::bfm_percent_right_leg).
+    pub fn with_bfm_percent_right_leg(mut self, value: f64) -> Self {
+        self.bfm_percent_right_leg = Some(value);
+        self
+    }
+
+    /// Sets [`bfm_percent_trunk`](Self::bfm_percent_trunk).
+    pub fn with_bfm_percent_trunk(mut self, value: f64) -> Self {
+        self.bfm_percent_trunk = Some(value);
+        self
+    }
+
+    /// Sets [`bfm_right_arm`](Self::bfm_right_arm).
+    pub fn with_bfm_right_arm(mut self, value: f64) -> Self {
+        self.bfm_right_arm = Some(value);
+        self
+    }
+
+    /// Sets [`bfm_right_leg`](Self::bfm_right_leg).
+    pub fn with_bfm_right_leg(mut self, value: f64) -> Self {
+        self.bfm_right_leg = Some(value);
+        self
+    }
+
+    /// Sets [`bfm_trunk`](Self::bfm_trunk).
+    pub fn with_bfm_trunk(mut self, value: f64) -> Self {
+        self.bfm_trunk = Some(value);
+        self
+    }
+
+    /// Sets [`ffm_left_arm`](Self::ffm_left_arm).
+    pub fn with_ffm_left_arm(mut self, value: f64) -> Self {
+        self.ffm_left_arm = Some(value);
+        self
+    }
+
+    /// Sets [`ffm_left_leg`](Self::ffm_left_leg).
+    pub fn with_ffm_left_leg(mut self, value: f64) -> Self {
+        self.ffm_left_leg = Some(value);
+        self
+    }
+
+    /// Sets [`ffm_percent_left_arm`](Self::ffm_percent_left_arm).
+    pub fn with_ffm_percent_left_arm(mut self, value: f64) -> Self {
+        self.ffm_percent_left_arm = Some(value);
+        self
+    }
+
+    /// Sets [`ffm_percent_left_leg`](Self::ffm_percent_left_leg).
+    pub fn with_ffm_percent_left_leg(mut self, value: f64) -> Self {
+        self.ffm_percent_left_leg = Some(value);
+        self
+    }
+
+    /// Sets [`ffm_percent_right_arm`](Self::ffm_percent_right_arm).
+    pub fn with_ffm_percent_right_arm(mut self, value: f64) -> Self {
+        self.ffm_percent_right_arm = Some(value);
+        self
+    }
+
+    /// Sets [`ffm_percent_right_leg`](Self::ffm_percent_right_leg).
+    pub fn with_ffm_percent_right_leg(mut self, value: f64) -> Self {
+        self.ffm_percent_right_leg = Some(value);
+        self
+    }
+
+    /// Sets [`ffm_percent_trunk`](Self::ffm_percent_trunk).
+    pub fn with_ffm_percent_trunk(mut self, value: f64) -> Self {
+        self.ffm_percent_trunk = Some(value);
+        self
+    }
+
+    /// Sets [`ffm_right_arm`](Self::ffm_right_arm).
+    pub fn with_ffm_right_arm(mut self, value: f64) -> Self {
+        self.ffm_right_arm = Some(value);
+        self
+    }
+
+    /// Sets [`ffm_right_leg`](Self::ffm_right_leg).
+    pub fn with_ffm_right_leg(mut self, value: f64) -> Self {
+        self.ffm_right_leg = Some(value);
+        self
+    }
+
+    /// Sets [`ffm_trunk`](Self::ffm_trunk).
+    pub fn with_ffm_trunk(mut self, value: f64) -> Self {
+        self.ffm_trunk = Some(value);
+        self
+    }
+}
+
 #[cfg(feature = "memberships")]
 /// Represents a date period.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct DatePeriod {
     /// Start of the interval
@@ -6032,120 +10255,23 @@ pub struct DatePeriod {
 
 #[cfg(feature = "memberships")]
 impl DatePeriod {
-    /// A value with every optional field empty. Takes the required fields in schema order: `start_date`, `end_date`.
-    pub fn new(
-        start_date: rt::chrono::NaiveDate,
-        end_date: rt::chrono::NaiveDate,
-    ) -> Self {
-        Self { start_date, end_date }
-    }
-}
-
-#[cfg(any(feature = "memberships", feature = "studios"))]
-/// Day of the week
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DayOfWeek {
-    Monday,
-    Tuesday,
-    Wednesday,
-    Thursday,
-    Friday,
-    Saturday,
-    Sunday,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "memberships", feature = "studios"))]
-impl DayOfWeek {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "MONDAY",
-        "TUESDAY",
-        "WEDNESDAY",
-        "THURSDAY",
-        "FRIDAY",
-        "SATURDAY",
-        "SUNDAY",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+    /// Sets [`start_date`](Self::start_date).
+    pub fn with_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.start_date = value;
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "memberships", feature = "studios"))]
-impl rt::StringEnum for DayOfWeek {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "memberships", feature = "studios"))]
-impl std::str::FromStr for DayOfWeek {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "memberships", feature = "studios"))]
-impl std::fmt::Display for DayOfWeek {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "memberships", feature = "studios"))]
-impl serde::Serialize for DayOfWeek {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "memberships", feature = "studios"))]
-impl<'de> serde::Deserialize<'de> for DayOfWeek {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = value;
+        self
     }
 }
 
 #[cfg(feature = "finance")]
 /// The Debt is a single debt claim of a member. It must contain all information needed to be a valid claim
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Debt {
     /// Unique Id for this debt in UUID format
@@ -6190,12 +10316,12 @@ pub struct Debt {
     ///
     /// Example: `"NORMAL"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maturity_type: Option<MaturityType>,
+    pub maturity_type: Option<DebtMaturityType>,
     /// Latest reason on why the payment was not successful
     ///
     /// Example: `"PURCHASE_LIMIT"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latest_rejection_reason: Option<LatestRejectionReason>,
+    pub latest_rejection_reason: Option<DebtLatestRejectionReason>,
     /// The field returns the contract_id from which the debt claim was created. It can be used to fetch the contract details using __GET /v1/customers/contracts/by__. In the case of non-contractual debt claims, this field is empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_id: Option<i64>,
@@ -6206,24 +10332,16 @@ pub struct Debt {
 
 #[cfg(feature = "finance")]
 impl Debt {
-    /// A value with every optional field empty. Takes the required fields in schema order: `debt_id`, `debt_date`, `amount`, `currency`, `type_`, `designation`, `recurrence`.
-    pub fn new(
-        debt_id: impl Into<String>,
-        debt_date: rt::chrono::NaiveDate,
-        amount: f64,
-        currency: impl Into<String>,
-        type_: DebtType,
-        designation: impl Into<String>,
-        recurrence: Recurrence,
-    ) -> Self {
+    /// A value with the fields that have no default (`type_`, `recurrence`); set the others with the `with_*` methods.
+    pub fn new(type_: DebtType, recurrence: Recurrence) -> Self {
         Self {
-            debt_id: debt_id.into(),
-            debt_date,
+            debt_id: Default::default(),
+            debt_date: Default::default(),
             contract_start_date: None,
-            amount,
-            currency: currency.into(),
+            amount: Default::default(),
+            currency: Default::default(),
             type_,
-            designation: designation.into(),
+            designation: Default::default(),
             recurrence,
             service_period_start_date: None,
             service_period_end_date: None,
@@ -6233,11 +10351,90 @@ impl Debt {
             block: None,
         }
     }
+
+    /// Sets [`debt_id`](Self::debt_id).
+    pub fn with_debt_id(mut self, value: impl Into<String>) -> Self {
+        self.debt_id = value.into();
+        self
+    }
+
+    /// Sets [`debt_date`](Self::debt_date).
+    pub fn with_debt_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.debt_date = value;
+        self
+    }
+
+    /// Sets [`contract_start_date`](Self::contract_start_date).
+    pub fn with_contract_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.contract_start_date = Some(value);
+        self
+    }
+
+    /// Sets [`amount`](Self::amount).
+    pub fn with_amount(mut self, value: f64) -> Self {
+        self.amount = value;
+        self
+    }
+
+    /// Sets [`currency`](Self::currency).
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = value.into();
+        self
+    }
+
+    /// Sets [`designation`](Self::designation).
+    pub fn with_designation(mut self, value: impl Into<String>) -> Self {
+        self.designation = value.into();
+        self
+    }
+
+    /// Sets [`service_period_start_date`](Self::service_period_start_date).
+    pub fn with_service_period_start_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
+        self.service_period_start_date = Some(value);
+        self
+    }
+
+    /// Sets [`service_period_end_date`](Self::service_period_end_date).
+    pub fn with_service_period_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.service_period_end_date = Some(value);
+        self
+    }
+
+    /// Sets [`maturity_type`](Self::maturity_type).
+    pub fn with_maturity_type(mut self, value: DebtMaturityType) -> Self {
+        self.maturity_type = Some(value);
+        self
+    }
+
+    /// Sets [`latest_rejection_reason`](Self::latest_rejection_reason).
+    pub fn with_latest_rejection_reason(
+        mut self,
+        value: DebtLatestRejectionReason,
+    ) -> Self {
+        self.latest_rejection_reason = Some(value);
+        self
+    }
+
+    /// Sets [`contract_id`](Self::contract_id).
+    pub fn with_contract_id(mut self, value: i64) -> Self {
+        self.contract_id = Some(value);
+        self
+    }
+
+    /// Sets [`block`](Self::block).
+    pub fn with_block(mut self, value: OpenApiV1Block) -> Self {
+        self.block = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "finance")]
 /// Contains the debt collection configuration for the partner.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct DebtCollectionConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6252,7 +10449,7 @@ pub struct DebtCollectionConfiguration {
     /// Example: `"BY_PARTNER"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derecognize_remaining_debts_on_closure: Option<
-        DerecognizeRemainingDebtsOnClosure,
+        DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure,
     >,
     /// Debt handling on rejection or reversal of case
     ///
@@ -6264,17 +10461,46 @@ pub struct DebtCollectionConfiguration {
 }
 
 #[cfg(feature = "finance")]
-/// The same values as [`DebtCollectionType`].
-pub type DebtCollectionConfigurationDebtCollectionType = DebtCollectionType;
+impl DebtCollectionConfiguration {
+    /// Sets [`client`](Self::client).
+    pub fn with_client(mut self, value: ClientDetails) -> Self {
+        self.client = Some(value);
+        self
+    }
 
-#[cfg(feature = "finance")]
-/// The same values as [`DerecognizeRemainingDebtsOnClosure`].
-pub type DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection = DerecognizeRemainingDebtsOnClosure;
+    /// Sets [`debt_collection_type`](Self::debt_collection_type).
+    pub fn with_debt_collection_type(
+        mut self,
+        value: DebtCollectionConfigurationDebtCollectionType,
+    ) -> Self {
+        self.debt_collection_type = Some(value);
+        self
+    }
+
+    /// Sets [`derecognize_remaining_debts_on_closure`](Self::derecognize_remaining_debts_on_closure).
+    pub fn with_derecognize_remaining_debts_on_closure(
+        mut self,
+        value: DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure,
+    ) -> Self {
+        self.derecognize_remaining_debts_on_closure = Some(value);
+        self
+    }
+
+    /// Sets [`derecognize_remaining_debts_on_rejection`](Self::derecognize_remaining_debts_on_rejection).
+    pub fn with_derecognize_remaining_debts_on_rejection(
+        mut self,
+        value: DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection,
+    ) -> Self {
+        self.derecognize_remaining_debts_on_rejection = Some(value);
+        self
+    }
+}
 
 #[cfg(feature = "finance")]
 /// Type of debt collection
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DebtCollectionType {
+#[non_exhaustive]
+pub enum DebtCollectionConfigurationDebtCollectionType {
     /// Claims are transferred, but still managed by the studio.
     Trust,
     /// Claims are transferred and bought by the debt collection agency.
@@ -6284,7 +10510,7 @@ pub enum DebtCollectionType {
 }
 
 #[cfg(feature = "finance")]
-impl DebtCollectionType {
+impl DebtCollectionConfigurationDebtCollectionType {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["TRUST", "PURCHASE"];
 
@@ -6304,7 +10530,7 @@ impl DebtCollectionType {
 }
 
 #[cfg(feature = "finance")]
-impl rt::StringEnum for DebtCollectionType {
+impl rt::StringEnum for DebtCollectionConfigurationDebtCollectionType {
     fn from_wire(value: &str) -> Self {
         match value {
             "TRUST" => Self::Trust,
@@ -6319,7 +10545,7 @@ impl rt::StringEnum for DebtCollectionType {
 }
 
 #[cfg(feature = "finance")]
-impl std::str::FromStr for DebtCollectionType {
+impl std::str::FromStr for DebtCollectionConfigurationDebtCollectionType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -6330,21 +10556,21 @@ impl std::str::FromStr for DebtCollectionType {
 }
 
 #[cfg(feature = "finance")]
-impl std::fmt::Display for DebtCollectionType {
+impl std::fmt::Display for DebtCollectionConfigurationDebtCollectionType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "finance")]
-impl serde::Serialize for DebtCollectionType {
+impl serde::Serialize for DebtCollectionConfigurationDebtCollectionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for DebtCollectionType {
+impl<'de> serde::Deserialize<'de> for DebtCollectionConfigurationDebtCollectionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6353,7 +10579,7 @@ impl<'de> serde::Deserialize<'de> for DebtCollectionType {
 }
 
 #[cfg(feature = "finance")]
-impl Default for DebtCollectionType {
+impl Default for DebtCollectionConfigurationDebtCollectionType {
     /// The default the API documents.
     fn default() -> Self {
         Self::Trust
@@ -6361,320 +10587,10 @@ impl Default for DebtCollectionType {
 }
 
 #[cfg(feature = "finance")]
-/// Debt collection update details
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DebtCollectionUpdate {
-    /// List of debtors with their payments
-    pub debtors: Vec<DebtorUpdate>,
-    /// Request unique UUID id
-    ///
-    /// Example: `"fc336b0b-409c-4c66-a26d-ab25b87dcb8f"`
-    pub request_id: String,
-}
-
-#[cfg(feature = "finance")]
-/// Type of debt collection
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DebtType {
-    /// Additional created claim by the studio without further categorization
-    PrincipalClaim,
-    /// Sale of products on the cash register
-    Sale,
-    /// Claim of a contract, module or anything else not further defined
-    DebtClaim,
-    /// Claim of a flat fee
-    FlatFee,
-    /// Dunning claim, from a dunning run or debt collection handover
-    DunningFee,
-    /// Added fee of a bank by chargeback
-    BankFee,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "finance")]
-impl DebtType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "PRINCIPAL_CLAIM",
-        "SALE",
-        "DEBT_CLAIM",
-        "FLAT_FEE",
-        "DUNNING_FEE",
-        "BANK_FEE",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrincipalClaim => "PRINCIPAL_CLAIM",
-            Self::Sale => "SALE",
-            Self::DebtClaim => "DEBT_CLAIM",
-            Self::FlatFee => "FLAT_FEE",
-            Self::DunningFee => "DUNNING_FEE",
-            Self::BankFee => "BANK_FEE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "finance")]
-impl rt::StringEnum for DebtType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PRINCIPAL_CLAIM" => Self::PrincipalClaim,
-            "SALE" => Self::Sale,
-            "DEBT_CLAIM" => Self::DebtClaim,
-            "FLAT_FEE" => Self::FlatFee,
-            "DUNNING_FEE" => Self::DunningFee,
-            "BANK_FEE" => Self::BankFee,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::str::FromStr for DebtType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::fmt::Display for DebtType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "finance")]
-impl serde::Serialize for DebtType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for DebtType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-/// Debts which were transferred to the agency. At least all changed debts must be included, also unchanged debts can be included.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DebtUpdate {
-    /// Debt id from the Transfer, identifying a debt, in UUID format
-    ///
-    /// Example: `"123e4567-e89b-42d3-a456-556642440000"`
-    pub debt_id: String,
-    /// Transferred amount to debt collection agency. Cancelled amount + paid amount should not be higher than original amount.
-    ///
-    /// Example: `100`
-    pub original_amount: f64,
-    /// Not accepted amount. If the case is closed and writeOffRemainingDebts is set, they will be written off and not opened again.
-    ///
-    /// Example: `0`
-    pub canceled_amount: f64,
-    /// Paid amount, the status should always contain the amount which was paid to the debt collection agency. If paidAmount is higher than original amount, the loose rest will still be booked to the debtor.
-    ///
-    /// Example: `100`
-    pub paid_amount: f64,
-    /// ISO 4217 currency of the debt code
-    ///
-    /// Example: `"EUR"`
-    pub currency: String,
-    /// Option to block the debt for future collection cases. If no block is sent an existing block will be removed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block: Option<OpenApiV1BlockDto>,
-}
-
-#[cfg(feature = "finance")]
-/// The debtor matches a member. The complete element should identify the member with its details of address, contact data and bank account information. It includes also country specific elements. DebtorId: Unique Id and used for all kind of communications, can be a decimal description or a UUID MembershipNr: Magicline specific identifier for the member. CountryCode: ISO Alpha-2 country code MandateReference: Sepa mandate reference number Birthdate: format YYYY-MM-DD LiablePerson: In case the debtor isn't liable himself, this is the liable representative
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Debtor {
-    /// Debtor unique id
-    ///
-    /// Example: `"2334545"`
-    pub debtor_id: String,
-    /// Membership number of the debtor
-    ///
-    /// Example: `"1568462597"`
-    pub membership_nr: String,
-    /// Country code of the debtor
-    ///
-    /// Example: `"AT"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
-    /// Country of the debtor
-    ///
-    /// Example: `"Austria"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// Identification number of the debtor
-    ///
-    /// Example: `"ATU143543"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identification_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_details: Option<PaymentDetails>,
-    /// Contract data of the debtor
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_details: Option<Vec<ContractDetails>>,
-    /// Birth date of the debtor
-    ///
-    /// Example: `"1952-05-04"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<rt::chrono::NaiveDate>,
-    /// First name of the debtor
-    ///
-    /// Example: `"Sven"`
-    pub first_name: String,
-    /// Last name of the debtor name
-    ///
-    /// Example: `"Hannawald"`
-    pub last_name: String,
-    /// Second last name of the debtor name
-    ///
-    /// Example: `"Shmidt"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub second_last_name: Option<String>,
-    /// Sex of the debtor
-    ///
-    /// Example: `"MALE"`
-    pub sex: String,
-    /// Postal code of the debtor
-    ///
-    /// Example: `"1180"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
-    /// City of the debtor
-    ///
-    /// Example: `"Vienna"`
-    pub city: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub liable_person: Option<LiablePersonDetails>,
-    /// Contact numbers of the debtor
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_details: Option<Vec<ContactDetails>>,
-    /// Collection case of the debtor
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub collection_cases: Option<Vec<CollectionCase>>,
-    /// Address first line
-    ///
-    /// Example: `"Burgring 22"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_line1: Option<String>,
-    /// Address second line
-    ///
-    /// Example: `"1180 Vienna"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_line2: Option<String>,
-    /// Address third line
-    ///
-    /// Example: `"Austria"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_line3: Option<String>,
-    /// Region of the debtor
-    ///
-    /// Example: `"Vienna"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address_data: Option<AddressDetails>,
-    /// Debtor is blocked for collection cases
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block: Option<OpenApiV1Block>,
-}
-
-#[cfg(feature = "finance")]
-/// The debtor matches a member. This element is only giving id and debts of the member. DebtorId: Unique Id and used for all kind of communications, can be a decimal description or a UUID
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DebtorId {
-    /// Debtor unique id
-    ///
-    /// Example: `"2334545"`
-    pub debtor_id: String,
-    /// Debtor is blocked for collection cases
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block: Option<OpenApiV1Block>,
-    /// Debts of the debtor
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub debts: Option<Vec<Debt>>,
-}
-
-#[cfg(feature = "finance")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DebtorIdSlicedResult {
-    /// List of debtors
-    pub result: Vec<DebtorId>,
-    /// True if there exists next data slice
-    ///
-    /// Example: `true`
-    pub has_next: bool,
-    /// Offset for next query
-    ///
-    /// Example: `"1234567890"`
-    pub offset: String,
-}
-
-#[cfg(feature = "finance")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DebtorSlicedResult {
-    /// List of debtors
-    pub result: Vec<Debtor>,
-    /// True if there exists next data slice
-    ///
-    /// Example: `true`
-    pub has_next: bool,
-    /// Offset for next query
-    ///
-    /// Example: `"1234567890"`
-    pub offset: String,
-}
-
-#[cfg(feature = "finance")]
-/// Debtor with his payments
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DebtorUpdate {
-    /// Debtor unique id
-    ///
-    /// Example: `"2334545"`
-    pub debtor_id: String,
-    /// List of debt collection cases
-    pub agency_collection_cases: Vec<AgencyCollectionCaseUpdate>,
-    /// Option to block the debtor for future collection cases. If no block is sent an existing block will be removed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block: Option<OpenApiV1BlockDto>,
-}
-
-#[cfg(feature = "finance")]
 /// Debt handling on positive or negative closure of case
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DerecognizeRemainingDebtsOnClosure {
+#[non_exhaustive]
+pub enum DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     /// Indicates that the partner decides in update if the debt is written off.
     ByPartner,
     /// Indicates that the debt is always written off.
@@ -6684,7 +10600,7 @@ pub enum DerecognizeRemainingDebtsOnClosure {
 }
 
 #[cfg(feature = "finance")]
-impl DerecognizeRemainingDebtsOnClosure {
+impl DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["BY_PARTNER", "ALWAYS"];
 
@@ -6704,7 +10620,7 @@ impl DerecognizeRemainingDebtsOnClosure {
 }
 
 #[cfg(feature = "finance")]
-impl rt::StringEnum for DerecognizeRemainingDebtsOnClosure {
+impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     fn from_wire(value: &str) -> Self {
         match value {
             "BY_PARTNER" => Self::ByPartner,
@@ -6719,7 +10635,8 @@ impl rt::StringEnum for DerecognizeRemainingDebtsOnClosure {
 }
 
 #[cfg(feature = "finance")]
-impl std::str::FromStr for DerecognizeRemainingDebtsOnClosure {
+impl std::str::FromStr
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -6730,21 +10647,23 @@ impl std::str::FromStr for DerecognizeRemainingDebtsOnClosure {
 }
 
 #[cfg(feature = "finance")]
-impl std::fmt::Display for DerecognizeRemainingDebtsOnClosure {
+impl std::fmt::Display
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "finance")]
-impl serde::Serialize for DerecognizeRemainingDebtsOnClosure {
+impl serde::Serialize for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for DerecognizeRemainingDebtsOnClosure {
+impl<'de> serde::Deserialize<'de>
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6752,63 +10671,23 @@ impl<'de> serde::Deserialize<'de> for DerecognizeRemainingDebtsOnClosure {
     }
 }
 
-#[cfg(feature = "devices")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Device {
-    /// Device id
-    ///
-    /// Example: `26`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// Device name
-    ///
-    /// Example: `"Turnstile (left)"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Device state. If the value is false then the device is inactive and must be activated before use
-    ///
-    /// Example: `false`
-    pub active: bool,
-    /// Device model
-    ///
-    /// Example: `"GENERIC_CARD_READER"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<Model>,
-}
-
-#[cfg(feature = "devices")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeviceActivationResponse {
-    /// Device id
-    ///
-    /// Example: `26`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// Device token for further communication
-    ///
-    /// Example: `"53cda15a-5652-4f62-9b97-508f870ff40b"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<String>,
-}
-
-#[cfg(feature = "memberships")]
-/// Age based adjustment type
+#[cfg(feature = "finance")]
+/// Debt handling on rejection or reversal of case
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DiscountType {
-    /// Absolute adjustment of the price
-    Absolute,
-    /// Percentage adjustment of the price
-    Percentage,
+#[non_exhaustive]
+pub enum DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
+    /// Indicates that the partner decides in update if the debt is written off.
+    ByPartner,
+    /// Indicates that the debt is always written off.
+    Always,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
 
-#[cfg(feature = "memberships")]
-impl DiscountType {
+#[cfg(feature = "finance")]
+impl DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["BY_PARTNER", "ALWAYS"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -6818,19 +10697,19 @@ impl DiscountType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
+            Self::ByPartner => "BY_PARTNER",
+            Self::Always => "ALWAYS",
             Self::Unknown(other) => other,
         }
     }
 }
 
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for DiscountType {
+#[cfg(feature = "finance")]
+impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn from_wire(value: &str) -> Self {
         match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
+            "BY_PARTNER" => Self::ByPartner,
+            "ALWAYS" => Self::Always,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -6840,8 +10719,9 @@ impl rt::StringEnum for DiscountType {
     }
 }
 
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for DiscountType {
+#[cfg(feature = "finance")]
+impl std::str::FromStr
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -6851,22 +10731,25 @@ impl std::str::FromStr for DiscountType {
     }
 }
 
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for DiscountType {
+#[cfg(feature = "finance")]
+impl std::fmt::Display
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "memberships")]
-impl serde::Serialize for DiscountType {
+#[cfg(feature = "finance")]
+impl serde::Serialize
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for DiscountType {
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de>
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6874,1736 +10757,36 @@ impl<'de> serde::Deserialize<'de> for DiscountType {
     }
 }
 
-#[cfg(any(feature = "customers", feature = "memberships"))]
-/// Information from an official document that identifies the customer
+#[cfg(feature = "finance")]
+/// Debt collection update details
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
-pub struct DocumentIdentification {
-    /// Document number
+pub struct DebtCollectionUpdate {
+    /// List of debtors with their payments
+    pub debtors: Vec<DebtorUpdate>,
+    /// Request unique UUID id
     ///
-    /// Example: `"CX5432112345DS"`
-    pub document_number: String,
-    /// Type of the document
-    ///
-    /// Example: `"ID_CARD"`
-    pub document_type: DocumentType,
+    /// Example: `"fc336b0b-409c-4c66-a26d-ab25b87dcb8f"`
+    pub request_id: String,
 }
 
-#[cfg(any(feature = "customers", feature = "memberships"))]
-impl DocumentIdentification {
-    /// A value with every optional field empty. Takes the required fields in schema order: `document_number`, `document_type`.
-    pub fn new(document_number: impl Into<String>, document_type: DocumentType) -> Self {
+#[cfg(feature = "finance")]
+impl DebtCollectionUpdate {
+    /// A value with the required fields (`debtors`, `request_id`); set the others with the `with_*` methods.
+    pub fn new(debtors: Vec<DebtorUpdate>, request_id: impl Into<String>) -> Self {
         Self {
-            document_number: document_number.into(),
-            document_type,
+            debtors,
+            request_id: request_id.into(),
         }
     }
-}
-
-#[cfg(any(feature = "customers", feature = "memberships"))]
-/// Type of the document
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentType {
-    /// National identification card
-    IdCard,
-    /// International passport
-    Passport,
-    /// Driver's license
-    DriversLicence,
-    /// Residence or visa permit
-    ResidencePermit,
-    /// National identification number
-    NationalIdNumber,
-    /// Other types of identification documents
-    Others,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "customers", feature = "memberships"))]
-impl DocumentType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "ID_CARD",
-        "PASSPORT",
-        "DRIVERS_LICENCE",
-        "RESIDENCE_PERMIT",
-        "NATIONAL_ID_NUMBER",
-        "OTHERS",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdCard => "ID_CARD",
-            Self::Passport => "PASSPORT",
-            Self::DriversLicence => "DRIVERS_LICENCE",
-            Self::ResidencePermit => "RESIDENCE_PERMIT",
-            Self::NationalIdNumber => "NATIONAL_ID_NUMBER",
-            Self::Others => "OTHERS",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "customers", feature = "memberships"))]
-impl rt::StringEnum for DocumentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ID_CARD" => Self::IdCard,
-            "PASSPORT" => Self::Passport,
-            "DRIVERS_LICENCE" => Self::DriversLicence,
-            "RESIDENCE_PERMIT" => Self::ResidencePermit,
-            "NATIONAL_ID_NUMBER" => Self::NationalIdNumber,
-            "OTHERS" => Self::Others,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "customers", feature = "memberships"))]
-impl std::str::FromStr for DocumentType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "customers", feature = "memberships"))]
-impl std::fmt::Display for DocumentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "customers", feature = "memberships"))]
-impl serde::Serialize for DocumentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "customers", feature = "memberships"))]
-impl<'de> serde::Deserialize<'de> for DocumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-/// The type of period for which the voucher is applied, if a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriod instead to see periods per discount period.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EffectivePeriod {
-    /// Represents a voucher with unlimited effective period
-    Unlimited,
-    /// Represents a voucher effective during the initial term of the membership
-    InitialTerm,
-    /// Represents a voucher with a time based effective period
-    TimeBased,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl EffectivePeriod {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "UNLIMITED",
-        "INITIAL_TERM",
-        "TIME_BASED",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unlimited => "UNLIMITED",
-            Self::InitialTerm => "INITIAL_TERM",
-            Self::TimeBased => "TIME_BASED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for EffectivePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNLIMITED" => Self::Unlimited,
-            "INITIAL_TERM" => Self::InitialTerm,
-            "TIME_BASED" => Self::TimeBased,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for EffectivePeriod {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for EffectivePeriod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for EffectivePeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for EffectivePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "employees")]
-/// Representation of an employee
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Employee {
-    /// Unique ID of the employee
-    ///
-    /// Example: `1001`
-    pub id: i64,
-    /// The first name of the employee
-    ///
-    /// Example: `"Peter"`
-    pub first_name: String,
-    /// The last name of the employee
-    ///
-    /// Example: `"Parker"`
-    pub last_name: String,
-    /// The URL of the employee image
-    ///
-    /// Example: `"https://example.com/image.jpg"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employee_image_url: Option<String>,
-    /// Gender of the customer
-    ///
-    /// Example: `"MALE"`
-    pub gender: EmployeeGender,
-    /// The date of birth of the employee
-    ///
-    /// Example: `"1990-01-01"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_birth: Option<rt::chrono::NaiveDate>,
-    /// The employee number
-    ///
-    /// Example: `"123456a"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employee_number: Option<String>,
-    /// The initials of the employee
-    ///
-    /// Example: `"P.P."`
-    pub employee_initials: String,
-    /// The public name of the employee
-    ///
-    /// Example: `"Peter Parker"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_name: Option<String>,
-    /// The business role of an employee
-    ///
-    /// Example: `"STUDIO_OWNER"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business_role: Option<BusinessRole>,
-    /// The external role of the employee
-    ///
-    /// Example: `"Trainer"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_role: Option<String>,
-    /// The first phone number of the employee
-    ///
-    /// Example: `"+49123456789"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone1: Option<String>,
-    /// The second phone number of the employee
-    ///
-    /// Example: `"+49123456789"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone2: Option<String>,
-    /// The email of the employee
-    ///
-    /// Example: `"example@example.com"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// The street of the employee
-    ///
-    /// Example: `"Main Street"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street: Option<String>,
-    /// The house number of the employee
-    ///
-    /// Example: `"123a"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub house_number: Option<String>,
-    /// The zip code of the employee
-    ///
-    /// Example: `"123-45"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub zip_code: Option<String>,
-    /// The city of the employee
-    ///
-    /// Example: `"Berlin"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// The country of the employee
-    ///
-    /// Example: `"DE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// The competences of the employee
-    ///
-    /// Example: `["Trainer"]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employee_competences: Option<Vec<String>>,
-}
-
-#[cfg(feature = "employees")]
-impl Employee {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `first_name`, `last_name`, `gender`, `employee_initials`.
-    pub fn new(
-        id: i64,
-        first_name: impl Into<String>,
-        last_name: impl Into<String>,
-        gender: EmployeeGender,
-        employee_initials: impl Into<String>,
-    ) -> Self {
-        Self {
-            id,
-            first_name: first_name.into(),
-            last_name: last_name.into(),
-            employee_image_url: None,
-            gender,
-            date_of_birth: None,
-            employee_number: None,
-            employee_initials: employee_initials.into(),
-            public_name: None,
-            business_role: None,
-            external_role: None,
-            phone1: None,
-            phone2: None,
-            email: None,
-            street: None,
-            house_number: None,
-            zip_code: None,
-            city: None,
-            country: None,
-            employee_competences: None,
-        }
-    }
-}
-
-#[cfg(feature = "employees")]
-/// The same values as [`Gender`].
-pub type EmployeeGender = Gender;
-
-#[cfg(feature = "employees")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EmployeeSlicedResult {
-    /// List of employees
-    pub result: Vec<Employee>,
-    /// True if there exists next data slice
-    ///
-    /// Example: `true`
-    pub has_next: bool,
-    /// Offset for next query
-    ///
-    /// Example: `"1234567890"`
-    pub offset: String,
-}
-
-/// Error data
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ErrorResponse {
-    /// Resolved message in the context-specific default locale
-    pub error_message: String,
-    /// Key for translation files
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-    /// Datadog trace id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trace_id: Option<String>,
-    /// Arguments referenced by format specifiers while resolving the message from translation files
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub args: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
-    /// Same as `args` but with type information
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub typed_args: Option<Vec<TypedArgumentDto>>,
-    /// Reference to validation error
-    ///
-    /// Example: `"parent.child"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-}
-
-#[cfg(feature = "finance")]
-/// The file format of the export
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExportFileFormat {
-    /// JavaScript Object Notation
-    Json,
-    /// Comma Separated Values
-    Csv,
-    /// Microsoft Excel
-    Xlsx,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "finance")]
-impl ExportFileFormat {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["JSON", "CSV", "XLSX"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Csv => "CSV",
-            Self::Xlsx => "XLSX",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "finance")]
-impl rt::StringEnum for ExportFileFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JSON" => Self::Json,
-            "CSV" => Self::Csv,
-            "XLSX" => Self::Xlsx,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::str::FromStr for ExportFileFormat {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::fmt::Display for ExportFileFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "finance")]
-impl serde::Serialize for ExportFileFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for ExportFileFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-/// The export format of bookings
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExportFormat {
-    /// Contains all bookings as a single unit
-    Single,
-    /// Bookings are aggregated by account numbers
-    Aggregated,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "finance")]
-impl ExportFormat {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["SINGLE", "AGGREGATED"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Single => "SINGLE",
-            Self::Aggregated => "AGGREGATED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "finance")]
-impl rt::StringEnum for ExportFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "SINGLE" => Self::Single,
-            "AGGREGATED" => Self::Aggregated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::str::FromStr for ExportFormat {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::fmt::Display for ExportFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "finance")]
-impl serde::Serialize for ExportFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for ExportFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-/// The locale of the export.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExportLocale {
-    /// English
-    English,
-    /// German
-    German,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "finance")]
-impl ExportLocale {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["ENGLISH", "GERMAN"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::English => "ENGLISH",
-            Self::German => "GERMAN",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "finance")]
-impl rt::StringEnum for ExportLocale {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ENGLISH" => Self::English,
-            "GERMAN" => Self::German,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::str::FromStr for ExportLocale {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::fmt::Display for ExportLocale {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "finance")]
-impl serde::Serialize for ExportLocale {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for ExportLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-/// Module term extension type
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExtensionType {
-    /// No extension
-    None,
-    /// Term extension
-    TermExtension,
-    /// Subsequent rate detail
-    SubsequentRateDetail,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl ExtensionType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NONE",
-        "TERM_EXTENSION",
-        "SUBSEQUENT_RATE_DETAIL",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for ExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "TERM_EXTENSION" => Self::TermExtension,
-            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for ExtensionType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for ExtensionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for ExtensionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for ExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-/// Represents url information.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExternalUrl {
-    /// Url title
-    ///
-    /// Example: `"Example Resource"`
-    pub title: String,
-    /// Url to access the resource
-    ///
-    /// Example: `"https://some-url.com"`
-    pub url: String,
-}
-
-#[cfg(feature = "memberships")]
-/// The preview of a flat fee
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FlatFeePreview {
-    /// Name of the sub contract
-    ///
-    /// Example: `"Sauna"`
-    pub name: String,
-    /// Discounted price of the sub contract, if a valid discount voucher code has been provided. Deprecated: Use discountPeriods\[\].discountedBasePrice instead to see prices per discount period.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discounted_price: Option<Money>,
-    /// List of discount periods for the sub contract, if a valid discount voucher code has been provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount_periods: Option<Vec<VoucherDiscountPeriod>>,
-    /// Amount the company has to pay for the sub contract, if a valid company discount voucher code has been provided. This field is populated when there are 0 or 1 discount periods. For multiple discount periods, use discountPeriods\[\].companyAmount instead to see amounts per discount period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_amount: Option<Money>,
-    /// Amount the member has to pay for the sub contract, if a valid company discount voucher code has been provided. This field is populated when there are 0 or 1 discount periods. For multiple discount periods, use discountPeriods\[\].memberAmount instead to see amounts per discount period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_amount: Option<Money>,
-    /// The method that is being used to determine the period for the first payment
-    ///
-    /// Example: `"REFERENCE_DATE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type: Option<PaidTimePeriodCalculationType>,
-    /// Payment frequency information of the sub contract
-    pub payment_frequency: MembershipOfferPaymentFrequency,
-    /// Bonus period applied with the discount voucher, if valid a discount voucher code has been provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_bonus_period: Option<MembershipOfferRateBonusPeriod>,
-    /// Voucher credit value, if a valid credit voucher code has been provided
-    ///
-    /// Example: `20`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_value: Option<f64>,
-    /// Unique identifier of the flat fee
-    ///
-    /// Example: `"FLATFEE0-0F7691D0E09A4477A5CC69C8BD3F223B"`
-    pub identifier: String,
-}
-
-#[cfg(feature = "memberships")]
-impl FlatFeePreview {
-    /// A value with every optional field empty. Takes the required fields in schema order: `name`, `payment_frequency`, `identifier`.
-    #[allow(deprecated)]
-    pub fn new(
-        name: impl Into<String>,
-        payment_frequency: MembershipOfferPaymentFrequency,
-        identifier: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            discounted_price: None,
-            discount_periods: None,
-            company_amount: None,
-            member_amount: None,
-            paid_time_period_calculation_type: None,
-            payment_frequency,
-            voucher_bonus_period: None,
-            credit_value: None,
-            identifier: identifier.into(),
-        }
-    }
-}
-
-#[cfg(feature = "customers")]
-/// Represents an access code format the content should be encoded into or decoded from
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// QR code format
-    QrCode,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "customers")]
-impl Format {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["QR_CODE"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::QrCode => "QR_CODE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "customers")]
-impl rt::StringEnum for Format {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "QR_CODE" => Self::QrCode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "customers")]
-impl std::str::FromStr for Format {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "customers")]
-impl std::fmt::Display for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "customers")]
-impl serde::Serialize for Format {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "customers")]
-impl<'de> serde::Deserialize<'de> for Format {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "cross-studio",
-        feature = "customers",
-        feature = "customers-self-service",
-        feature = "employees",
-        feature = "leads",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-/// Gender of the customer
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Gender {
-    /// Male gender of the customer
-    Male,
-    /// Female gender of the customer
-    Female,
-    /// Unisex gender of the customer
-    Unisex,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(
-    any(
-        feature = "cross-studio",
-        feature = "customers",
-        feature = "customers-self-service",
-        feature = "employees",
-        feature = "leads",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-impl Gender {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "cross-studio",
-        feature = "customers",
-        feature = "customers-self-service",
-        feature = "employees",
-        feature = "leads",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-impl rt::StringEnum for Gender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "cross-studio",
-        feature = "customers",
-        feature = "customers-self-service",
-        feature = "employees",
-        feature = "leads",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-impl std::str::FromStr for Gender {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(
-    any(
-        feature = "cross-studio",
-        feature = "customers",
-        feature = "customers-self-service",
-        feature = "employees",
-        feature = "leads",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-impl std::fmt::Display for Gender {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "cross-studio",
-        feature = "customers",
-        feature = "customers-self-service",
-        feature = "employees",
-        feature = "leads",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-impl serde::Serialize for Gender {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "cross-studio",
-        feature = "customers",
-        feature = "customers-self-service",
-        feature = "employees",
-        feature = "leads",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for Gender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "customers")]
-/// The same values as [`CustomerStatus`].
-pub type GetCustomersCustomerStatus = CustomerStatus;
-
-#[cfg(feature = "membership-self-service")]
-/// Represents an idle period
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdlePeriod {
-    /// Unique ID of the idle period or amendment, depending on the state
-    ///
-    /// Example: `203`
-    pub id: i64,
-    /// Start date of the idle period
-    pub start_date: rt::chrono::NaiveDate,
-    /// End date of the idle period
-    pub end_date: rt::chrono::NaiveDate,
-    /// Reason of the idle period
-    ///
-    /// Example: `"Vacation"`
-    #[deprecated]
-    pub reason: String,
-    #[deprecated]
-    pub fee: Money,
-    /// Indicates whether the idle period is unlimited
-    ///
-    /// Example: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unlimited: Option<bool>,
-    /// Temporal download-url for the idle period document, restricted to 15 minutes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document_url: Option<String>,
-    /// State of the idle period
-    ///
-    /// Example: `"PENDING_VERIFICATION"`
-    pub state: State,
-    /// Configuration for idle period fee calculation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_period_fee_calculation_config: Option<IdlePeriodFeeCalculationConfig>,
-    /// Fee details for the idle period
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_period_fee: Option<IdlePeriodFee>,
-    /// The idle period reason details
-    pub idle_period_reason: IdlePeriodReason,
-    /// Number of free term days used by this idle period
-    ///
-    /// Example: `14`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub used_free_terms_in_days: Option<i32>,
-}
-
-#[cfg(feature = "membership-self-service")]
-impl IdlePeriod {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `start_date`, `end_date`, `reason`, `fee`, `state`, `idle_period_reason`.
-    #[allow(deprecated)]
-    pub fn new(
-        id: i64,
-        start_date: rt::chrono::NaiveDate,
-        end_date: rt::chrono::NaiveDate,
-        reason: impl Into<String>,
-        fee: Money,
-        state: State,
-        idle_period_reason: IdlePeriodReason,
-    ) -> Self {
-        Self {
-            id,
-            start_date,
-            end_date,
-            reason: reason.into(),
-            fee,
-            unlimited: None,
-            document_url: None,
-            state,
-            idle_period_fee_calculation_config: None,
-            idle_period_fee: None,
-            idle_period_reason,
-            used_free_terms_in_days: None,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-/// Represents the configuration of an idle period
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdlePeriodConfiguration {
-    /// Represents the temporal unit of an idle period
-    ///
-    /// Example: `"WEEK"`
-    pub temporal_unit: IdlePeriodConfigurationTemporalUnit,
-    /// The maximum number of terms allowed when creating or updating a single idle period.
-    ///
-    /// Example: `6`
-    pub max_terms: i32,
-    /// The maximum number of terms allowed in a reference period
-    ///
-    /// Example: `4`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_term_per_reference_period: Option<i32>,
-    /// Represents the reference period for idle period term limits
-    ///
-    /// Example: `"CALENDAR_YEAR"`
-    pub reference_period: ReferencePeriod,
-    /// The first possible start date of the idle period
-    ///
-    /// Example: `"2023-08-01"`
-    pub first_possible_start_date: rt::chrono::NaiveDate,
-    /// Whether the given first possible start date of the idle period is the only allowed start date
-    pub next_possible_start_date_only: bool,
-    pub idle_period_fee: Money,
-    /// Whether the studio access is refused for the customer during the idle period
-    pub access_refusal: bool,
-    /// List of idle period reasons
-    pub idle_period_reasons: Vec<IdlePeriodReason>,
-    /// Status of the amendment configuration.
-    ///
-    /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub idle_period_creation_status: AmendmentConfigurationStatus,
-    /// Whether the idle period extends the original contract end date
-    pub contract_has_extension: bool,
-    /// Whether the unlimited idle period can be created. For unlimited idle periods, the limitations imposed by maxTerm and maxTermPerReferencePeriod do not apply.
-    ///
-    /// Example: `true`
-    pub unlimited_allowed: bool,
-    /// Count of free idle period terms
-    pub free_terms: Term,
-    /// Whether day-based term shortening via end date field is allowed during idle period update, independent of the idle period configuration temporal unit restriction.
-    ///
-    /// Example: `false`
-    pub day_based_term_shortening_allowed: bool,
-    /// Configuration for idle period fee calculation
-    pub idle_period_fee_calculation_config: IdlePeriodFeeCalculationConfig,
-}
-
-#[cfg(feature = "membership-self-service")]
-impl IdlePeriodConfiguration {
-    /// A value with every optional field empty. Takes the required fields in schema order: `temporal_unit`, `max_terms`, `reference_period`, `first_possible_start_date`, `next_possible_start_date_only`, `idle_period_fee`, `access_refusal`, `idle_period_reasons`, `idle_period_creation_status`, `contract_has_extension`, `unlimited_allowed`, `free_terms`, `day_based_term_shortening_allowed`, `idle_period_fee_calculation_config`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        temporal_unit: IdlePeriodConfigurationTemporalUnit,
-        max_terms: i32,
-        reference_period: ReferencePeriod,
-        first_possible_start_date: rt::chrono::NaiveDate,
-        next_possible_start_date_only: bool,
-        idle_period_fee: Money,
-        access_refusal: bool,
-        idle_period_reasons: Vec<IdlePeriodReason>,
-        idle_period_creation_status: AmendmentConfigurationStatus,
-        contract_has_extension: bool,
-        unlimited_allowed: bool,
-        free_terms: Term,
-        day_based_term_shortening_allowed: bool,
-        idle_period_fee_calculation_config: IdlePeriodFeeCalculationConfig,
-    ) -> Self {
-        Self {
-            temporal_unit,
-            max_terms,
-            max_term_per_reference_period: None,
-            reference_period,
-            first_possible_start_date,
-            next_possible_start_date_only,
-            idle_period_fee,
-            access_refusal,
-            idle_period_reasons,
-            idle_period_creation_status,
-            contract_has_extension,
-            unlimited_allowed,
-            free_terms,
-            day_based_term_shortening_allowed,
-            idle_period_fee_calculation_config,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-/// The same values as [`TemporalUnit`].
-pub type IdlePeriodConfigurationTemporalUnit = TemporalUnit;
-
-#[cfg(feature = "membership-self-service")]
-/// Represents an idle period create request
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdlePeriodCreateRequest {
-    /// Start date of the idle period
-    pub start_date: rt::chrono::NaiveDate,
-    /// Represents the temporal unit of an idle period
-    ///
-    /// Example: `"WEEK"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub temporal_unit: Option<IdlePeriodCreateRequestTemporalUnit>,
-    /// Duration term of the idle period. The field is related to the temporal unit
-    ///
-    /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term_value: Option<i32>,
-    /// If true, the idle period has no defined end date. In that case, termValue and temporalUnit are empty.
-    ///
-    /// Example: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unlimited: Option<bool>,
-    /// ID of an idle period reason
-    ///
-    /// Example: `1`
-    pub reason_id: i64,
-}
-
-#[cfg(feature = "membership-self-service")]
-impl IdlePeriodCreateRequest {
-    /// A value with every optional field empty. Takes the required fields in schema order: `start_date`, `reason_id`.
-    pub fn new(start_date: rt::chrono::NaiveDate, reason_id: i64) -> Self {
-        Self {
-            start_date,
-            temporal_unit: None,
-            term_value: None,
-            unlimited: None,
-            reason_id,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-/// The same values as [`TemporalUnit`].
-pub type IdlePeriodCreateRequestTemporalUnit = TemporalUnit;
-
-#[cfg(feature = "membership-self-service")]
-/// Represents the fee details for an idle period
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdlePeriodFee {
-    /// The type of fee calculation used for the idle period
-    ///
-    /// Example: `"ABSOLUTE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_period_fee_calculation_type: Option<IdlePeriodFeeCalculationType>,
-    /// The total amount for the idle period
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_period_total_amount: Option<Money>,
-    /// The amount used for fee calculation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_period_fee_calculation_amount: Option<Money>,
-    /// The term used for fee calculation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_period_fee_calculation_term: Option<Term>,
-    /// The percentage used for fee calculation
-    ///
-    /// Example: `10`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_period_fee_calculation_percentage: Option<f64>,
-}
-
-#[cfg(feature = "membership-self-service")]
-/// Configuration for idle period fee calculation
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdlePeriodFeeCalculationConfig {
-    /// The idle period amount
-    pub idle_period_amount: Money,
-    /// The idle period amount per term unit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_period_amount_per_term_unit: Option<Money>,
-    /// The default temporal unit for the idle period
-    ///
-    /// Example: `"WEEK"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_temporal_unit: Option<IdlePeriodFeeCalculationConfigDefaultTemporalUnit>,
-    /// The dynamic idle period amount percentage
-    ///
-    /// Example: `10`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dynamic_idle_period_amount_percentage: Option<f64>,
-    /// Indicates whether recurring idle period charges are enabled
-    ///
-    /// Example: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recurring_idle_period_charges: Option<bool>,
-}
-
-#[cfg(feature = "membership-self-service")]
-/// The same values as [`TemporalUnit`].
-pub type IdlePeriodFeeCalculationConfigDefaultTemporalUnit = TemporalUnit;
-
-#[cfg(feature = "membership-self-service")]
-/// The type of fee calculation used for the idle period
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IdlePeriodFeeCalculationType {
-    /// No fee calculation
-    None,
-    /// Absolute fee amount
-    Absolute,
-    /// Relative fee calculation based on percentage
-    Relative,
-    /// Fee calculation based on term duration
-    TermBased,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "membership-self-service")]
-impl IdlePeriodFeeCalculationType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NONE",
-        "ABSOLUTE",
-        "RELATIVE",
-        "TERM_BASED",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Absolute => "ABSOLUTE",
-            Self::Relative => "RELATIVE",
-            Self::TermBased => "TERM_BASED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl rt::StringEnum for IdlePeriodFeeCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "ABSOLUTE" => Self::Absolute,
-            "RELATIVE" => Self::Relative,
-            "TERM_BASED" => Self::TermBased,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::str::FromStr for IdlePeriodFeeCalculationType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::fmt::Display for IdlePeriodFeeCalculationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl serde::Serialize for IdlePeriodFeeCalculationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for IdlePeriodFeeCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-/// Past idle period list or current and upcoming idle period list
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdlePeriodLists {
-    /// Past idle period list
-    pub past_idle_periods: Vec<IdlePeriod>,
-    /// Current and upcoming idle period list
-    pub current_and_upcoming_idle_periods: Vec<IdlePeriod>,
-}
-
-#[cfg(feature = "membership-self-service")]
-/// Represents the reason of an idle period
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdlePeriodReason {
-    /// Unique ID of the idle period reason
-    ///
-    /// Example: `203`
-    pub id: i64,
-    /// Name of the idle period reason
-    ///
-    /// Example: `"Vacation"`
-    pub name: String,
-    /// Whether the idle period reason requires a document of proof
-    pub document_required: bool,
-}
-
-#[cfg(feature = "membership-self-service")]
-/// Represents the preview for the idle period update
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdlePeriodUpdatePreview {
-    /// Represents the updated contract end date
-    ///
-    /// Example: `"2025-12-31"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preview_end_date: Option<rt::chrono::NaiveDate>,
-    /// The contract charges applicable following the idle period update
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preview_charges: Option<Vec<AccountPreviewItem>>,
-    /// Status of the idle period validation
-    ///
-    /// Example: `"IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"`
-    pub validation_status: ValidationStatus,
-}
-
-#[cfg(feature = "membership-self-service")]
-impl IdlePeriodUpdatePreview {
-    /// A value with every optional field empty. Takes the required fields in schema order: `validation_status`.
-    pub fn new(validation_status: ValidationStatus) -> Self {
-        Self {
-            preview_end_date: None,
-            preview_charges: None,
-            validation_status,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-/// Represents an idle period update request
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdlePeriodUpdateRequest {
-    /// Start date of the idle period
-    pub start_date: rt::chrono::NaiveDate,
-    /// Represents the temporal unit of an idle period
-    ///
-    /// Example: `"WEEK"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub temporal_unit: Option<TemporalUnit>,
-    /// Duration term of the idle period. The field is related to the temporal unit
-    ///
-    /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term_value: Option<i32>,
-    /// If true, the idle period has no defined end date. In that case, termValue and temporalUnit are empty.
-    ///
-    /// Example: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unlimited: Option<bool>,
-    /// ID of an idle period reason
-    ///
-    /// Example: `1`
-    pub reason_id: i64,
-    /// End date of the idle period. This field is only utilized when shortening an existing idle period (i.e., the start date remains unchanged, but the new end date is earlier than the original).
-    ///
-    /// Example: `"2025-12-31"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<rt::chrono::NaiveDate>,
-}
-
-#[cfg(feature = "membership-self-service")]
-impl IdlePeriodUpdateRequest {
-    /// A value with every optional field empty. Takes the required fields in schema order: `start_date`, `reason_id`.
-    pub fn new(start_date: rt::chrono::NaiveDate, reason_id: i64) -> Self {
-        Self {
-            start_date,
-            temporal_unit: None,
-            term_value: None,
-            unlimited: None,
-            reason_id,
-            end_date: None,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-/// Represents an idle period validation request
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdlePeriodValidationRequest {
-    /// Start date of the idle period
-    pub start_date: rt::chrono::NaiveDate,
-    /// Represents the temporal unit of an idle period
-    ///
-    /// Example: `"WEEK"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub temporal_unit: Option<IdlePeriodValidationRequestTemporalUnit>,
-    /// Duration term of the idle period. The field is related to the temporal unit
-    ///
-    /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term_value: Option<i32>,
-    /// If true, the idle period has no defined end date. In that case, termValue and temporalUnit are empty.
-    ///
-    /// Example: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unlimited: Option<bool>,
-}
-
-#[cfg(feature = "membership-self-service")]
-impl IdlePeriodValidationRequest {
-    /// A value with every optional field empty. Takes the required fields in schema order: `start_date`.
-    pub fn new(start_date: rt::chrono::NaiveDate) -> Self {
-        Self {
-            start_date,
-            temporal_unit: None,
-            term_value: None,
-            unlimited: None,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-/// The same values as [`TemporalUnit`].
-pub type IdlePeriodValidationRequestTemporalUnit = TemporalUnit;
-
-#[cfg(feature = "membership-self-service")]
-/// Idle period validation status
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct IdlePeriodValidationStatusResult {
-    /// Status of the idle period validation
-    ///
-    /// Example: `"IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"`
-    pub validation_status: IdlePeriodValidationStatusResultValidationStatus,
-}
-
-#[cfg(feature = "membership-self-service")]
-impl IdlePeriodValidationStatusResult {
-    /// A value with every optional field empty. Takes the required fields in schema order: `validation_status`.
-    pub fn new(
-        validation_status: IdlePeriodValidationStatusResultValidationStatus,
-    ) -> Self {
-        Self { validation_status }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-/// The same values as [`ValidationStatus`].
-pub type IdlePeriodValidationStatusResultValidationStatus = ValidationStatus;
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-/// Basic instructor information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Instructor {
-    /// Unique ID of the instructor
-    ///
-    /// Example: `101`
-    pub id: i64,
-    /// Instructor's first name
-    ///
-    /// Example: `"Anna"`
-    pub first_name: String,
-    /// Instructor's last name
-    ///
-    /// Example: `"Chodakowska"`
-    pub last_name: String,
-    /// Public name that should be shown to customers
-    ///
-    /// Example: `"Peter2000"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_name: Option<String>,
-}
-
-#[cfg(feature = "finance")]
-/// Additional option key
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Key {
-    /// Indicates to the studio that all remaining, unpaid debts should be written off. E.g. if a case is closed due to bankruptcy of the debtor the collection agency can use this to indicate that the remaining debts are uncollectible. Allowed option values: 'true', 'false' (defaults to 'false' if this option isn't set)
-    WriteOffRemainingDebts,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "finance")]
-impl Key {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["WRITE_OFF_REMAINING_DEBTS"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WriteOffRemainingDebts => "WRITE_OFF_REMAINING_DEBTS",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "finance")]
-impl rt::StringEnum for Key {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WRITE_OFF_REMAINING_DEBTS" => Self::WriteOffRemainingDebts,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::str::FromStr for Key {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::fmt::Display for Key {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "finance")]
-impl serde::Serialize for Key {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for Key {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "cross-studio",
-        feature = "customers",
-        feature = "leads",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-/// Basic language information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Language {
-    /// The language code
-    ///
-    /// Example: `"de"`
-    pub language_code: String,
-    /// The country code
-    ///
-    /// Example: `"DE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
 }
 
 #[cfg(feature = "finance")]
 /// Latest reason on why the payment was not successful
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LatestRejectionReason {
+#[non_exhaustive]
+pub enum DebtLatestRejectionReason {
     /// Purchase limit
     PurchaseLimit,
     /// Invalid IBAN
@@ -8700,7 +10883,7 @@ pub enum LatestRejectionReason {
 }
 
 #[cfg(feature = "finance")]
-impl LatestRejectionReason {
+impl DebtLatestRejectionReason {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "PURCHASE_LIMIT",
@@ -8821,7 +11004,7 @@ impl LatestRejectionReason {
 }
 
 #[cfg(feature = "finance")]
-impl rt::StringEnum for LatestRejectionReason {
+impl rt::StringEnum for DebtLatestRejectionReason {
     fn from_wire(value: &str) -> Self {
         match value {
             "PURCHASE_LIMIT" => Self::PurchaseLimit,
@@ -8887,7 +11070,7 @@ impl rt::StringEnum for LatestRejectionReason {
 }
 
 #[cfg(feature = "finance")]
-impl std::str::FromStr for LatestRejectionReason {
+impl std::str::FromStr for DebtLatestRejectionReason {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -8898,21 +11081,21 @@ impl std::str::FromStr for LatestRejectionReason {
 }
 
 #[cfg(feature = "finance")]
-impl std::fmt::Display for LatestRejectionReason {
+impl std::fmt::Display for DebtLatestRejectionReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "finance")]
-impl serde::Serialize for LatestRejectionReason {
+impl serde::Serialize for DebtLatestRejectionReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for LatestRejectionReason {
+impl<'de> serde::Deserialize<'de> for DebtLatestRejectionReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -8920,9 +11103,3836 @@ impl<'de> serde::Deserialize<'de> for LatestRejectionReason {
     }
 }
 
+#[cfg(feature = "finance")]
+/// Defines if a claim was changed due to rest maturity
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DebtMaturityType {
+    Normal,
+    Residual,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl DebtMaturityType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["NORMAL", "RESIDUAL"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "NORMAL",
+            Self::Residual => "RESIDUAL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for DebtMaturityType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NORMAL" => Self::Normal,
+            "RESIDUAL" => Self::Residual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for DebtMaturityType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for DebtMaturityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for DebtMaturityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for DebtMaturityType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Type of debt collection
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DebtType {
+    /// Additional created claim by the studio without further categorization
+    PrincipalClaim,
+    /// Sale of products on the cash register
+    Sale,
+    /// Claim of a contract, module or anything else not further defined
+    DebtClaim,
+    /// Claim of a flat fee
+    FlatFee,
+    /// Dunning claim, from a dunning run or debt collection handover
+    DunningFee,
+    /// Added fee of a bank by chargeback
+    BankFee,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl DebtType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PRINCIPAL_CLAIM",
+        "SALE",
+        "DEBT_CLAIM",
+        "FLAT_FEE",
+        "DUNNING_FEE",
+        "BANK_FEE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PrincipalClaim => "PRINCIPAL_CLAIM",
+            Self::Sale => "SALE",
+            Self::DebtClaim => "DEBT_CLAIM",
+            Self::FlatFee => "FLAT_FEE",
+            Self::DunningFee => "DUNNING_FEE",
+            Self::BankFee => "BANK_FEE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for DebtType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "PRINCIPAL_CLAIM" => Self::PrincipalClaim,
+            "SALE" => Self::Sale,
+            "DEBT_CLAIM" => Self::DebtClaim,
+            "FLAT_FEE" => Self::FlatFee,
+            "DUNNING_FEE" => Self::DunningFee,
+            "BANK_FEE" => Self::BankFee,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for DebtType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for DebtType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for DebtType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for DebtType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Debts which were transferred to the agency. At least all changed debts must be included, also unchanged debts can be included.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct DebtUpdate {
+    /// Debt id from the Transfer, identifying a debt, in UUID format
+    ///
+    /// Example: `"123e4567-e89b-42d3-a456-556642440000"`
+    pub debt_id: String,
+    /// Transferred amount to debt collection agency. Cancelled amount + paid amount should not be higher than original amount.
+    ///
+    /// Example: `100`
+    pub original_amount: f64,
+    /// Not accepted amount. If the case is closed and writeOffRemainingDebts is set, they will be written off and not opened again.
+    ///
+    /// Example: `0`
+    pub canceled_amount: f64,
+    /// Paid amount, the status should always contain the amount which was paid to the debt collection agency. If paidAmount is higher than original amount, the loose rest will still be booked to the debtor.
+    ///
+    /// Example: `100`
+    pub paid_amount: f64,
+    /// ISO 4217 currency of the debt code
+    ///
+    /// Example: `"EUR"`
+    pub currency: String,
+    /// Option to block the debt for future collection cases. If no block is sent an existing block will be removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<OpenApiV1BlockDto>,
+}
+
+#[cfg(feature = "finance")]
+impl DebtUpdate {
+    /// A value with the required fields (`debt_id`, `original_amount`, `canceled_amount`, `paid_amount`, `currency`); set the others with the `with_*` methods.
+    pub fn new(
+        debt_id: impl Into<String>,
+        original_amount: f64,
+        canceled_amount: f64,
+        paid_amount: f64,
+        currency: impl Into<String>,
+    ) -> Self {
+        Self {
+            debt_id: debt_id.into(),
+            original_amount,
+            canceled_amount,
+            paid_amount,
+            currency: currency.into(),
+            block: None,
+        }
+    }
+
+    /// Sets [`block`](Self::block).
+    pub fn with_block(mut self, value: OpenApiV1BlockDto) -> Self {
+        self.block = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "finance")]
+/// The debtor matches a member. The complete element should identify the member with its details of address, contact data and bank account information. It includes also country specific elements. DebtorId: Unique Id and used for all kind of communications, can be a decimal description or a UUID MembershipNr: Magicline specific identifier for the member. CountryCode: ISO Alpha-2 country code MandateReference: Sepa mandate reference number Birthdate: format YYYY-MM-DD LiablePerson: In case the debtor isn't liable himself, this is the liable representative
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct Debtor {
+    /// Debtor unique id
+    ///
+    /// Example: `"2334545"`
+    pub debtor_id: String,
+    /// Membership number of the debtor
+    ///
+    /// Example: `"1568462597"`
+    pub membership_nr: String,
+    /// Country code of the debtor
+    ///
+    /// Example: `"AT"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+    /// Country of the debtor
+    ///
+    /// Example: `"Austria"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Identification number of the debtor
+    ///
+    /// Example: `"ATU143543"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identification_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_details: Option<PaymentDetails>,
+    /// Contract data of the debtor
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_details: Option<Vec<ContractDetails>>,
+    /// Birth date of the debtor
+    ///
+    /// Example: `"1952-05-04"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<rt::chrono::NaiveDate>,
+    /// First name of the debtor
+    ///
+    /// Example: `"Sven"`
+    pub first_name: String,
+    /// Last name of the debtor name
+    ///
+    /// Example: `"Hannawald"`
+    pub last_name: String,
+    /// Second last name of the debtor name
+    ///
+    /// Example: `"Shmidt"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_last_name: Option<String>,
+    /// Sex of the debtor
+    ///
+    /// Example: `"MALE"`
+    pub sex: String,
+    /// Postal code of the debtor
+    ///
+    /// Example: `"1180"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// City of the debtor
+    ///
+    /// Example: `"Vienna"`
+    pub city: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liable_person: Option<LiablePersonDetails>,
+    /// Contact numbers of the debtor
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_details: Option<Vec<ContactDetails>>,
+    /// Collection case of the debtor
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection_cases: Option<Vec<CollectionCase>>,
+    /// Address first line
+    ///
+    /// Example: `"Burgring 22"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_line1: Option<String>,
+    /// Address second line
+    ///
+    /// Example: `"1180 Vienna"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_line2: Option<String>,
+    /// Address third line
+    ///
+    /// Example: `"Austria"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_line3: Option<String>,
+    /// Region of the debtor
+    ///
+    /// Example: `"Vienna"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_data: Option<AddressDetails>,
+    /// Debtor is blocked for collection cases
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<OpenApiV1Block>,
+}
+
+#[cfg(feature = "finance")]
+impl Debtor {
+    /// Sets [`debtor_id`](Self::debtor_id).
+    pub fn with_debtor_id(mut self, value: impl Into<String>) -> Self {
+        self.debtor_id = value.into();
+        self
+    }
+
+    /// Sets [`membership_nr`](Self::membership_nr).
+    pub fn with_membership_nr(mut self, value: impl Into<String>) -> Self {
+        self.membership_nr = value.into();
+        self
+    }
+
+    /// Sets [`country_code`](Self::country_code).
+    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets [`identification_number`](Self::identification_number).
+    pub fn with_identification_number(mut self, value: impl Into<String>) -> Self {
+        self.identification_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_details`](Self::payment_details).
+    pub fn with_payment_details(mut self, value: PaymentDetails) -> Self {
+        self.payment_details = Some(value);
+        self
+    }
+
+    /// Sets [`contract_details`](Self::contract_details).
+    pub fn with_contract_details(mut self, value: Vec<ContractDetails>) -> Self {
+        self.contract_details = Some(value);
+        self
+    }
+
+    /// Sets [`birthdate`](Self::birthdate).
+    pub fn with_birthdate(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.birthdate = Some(value);
+        self
+    }
+
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = value.into();
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = value.into();
+        self
+    }
+
+    /// Sets [`second_last_name`](Self::second_last_name).
+    pub fn with_second_last_name(mut self, value: impl Into<String>) -> Self {
+        self.second_last_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`sex`](Self::sex).
+    pub fn with_sex(mut self, value: impl Into<String>) -> Self {
+        self.sex = value.into();
+        self
+    }
+
+    /// Sets [`postal_code`](Self::postal_code).
+    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = value.into();
+        self
+    }
+
+    /// Sets [`liable_person`](Self::liable_person).
+    pub fn with_liable_person(mut self, value: LiablePersonDetails) -> Self {
+        self.liable_person = Some(value);
+        self
+    }
+
+    /// Sets [`contact_details`](Self::contact_details).
+    pub fn with_contact_details(mut self, value: Vec<ContactDetails>) -> Self {
+        self.contact_details = Some(value);
+        self
+    }
+
+    /// Sets [`collection_cases`](Self::collection_cases).
+    pub fn with_collection_cases(mut self, value: Vec<CollectionCase>) -> Self {
+        self.collection_cases = Some(value);
+        self
+    }
+
+    /// Sets [`address_line1`](Self::address_line1).
+    pub fn with_address_line1(mut self, value: impl Into<String>) -> Self {
+        self.address_line1 = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_line2`](Self::address_line2).
+    pub fn with_address_line2(mut self, value: impl Into<String>) -> Self {
+        self.address_line2 = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_line3`](Self::address_line3).
+    pub fn with_address_line3(mut self, value: impl Into<String>) -> Self {
+        self.address_line3 = Some(value.into());
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn with_region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_data`](Self::address_data).
+    pub fn with_address_data(mut self, value: AddressDetails) -> Self {
+        self.address_data = Some(value);
+        self
+    }
+
+    /// Sets [`block`](Self::block).
+    pub fn with_block(mut self, value: OpenApiV1Block) -> Self {
+        self.block = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "finance")]
+/// The debtor matches a member. This element is only giving id and debts of the member. DebtorId: Unique Id and used for all kind of communications, can be a decimal description or a UUID
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct DebtorId {
+    /// Debtor unique id
+    ///
+    /// Example: `"2334545"`
+    pub debtor_id: String,
+    /// Debtor is blocked for collection cases
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<OpenApiV1Block>,
+    /// Debts of the debtor
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub debts: Option<Vec<Debt>>,
+}
+
+#[cfg(feature = "finance")]
+impl DebtorId {
+    /// Sets [`debtor_id`](Self::debtor_id).
+    pub fn with_debtor_id(mut self, value: impl Into<String>) -> Self {
+        self.debtor_id = value.into();
+        self
+    }
+
+    /// Sets [`block`](Self::block).
+    pub fn with_block(mut self, value: OpenApiV1Block) -> Self {
+        self.block = Some(value);
+        self
+    }
+
+    /// Sets [`debts`](Self::debts).
+    pub fn with_debts(mut self, value: Vec<Debt>) -> Self {
+        self.debts = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "finance")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct DebtorIdSlicedResult {
+    /// List of debtors
+    pub result: Vec<DebtorId>,
+    /// True if there exists next data slice
+    ///
+    /// Example: `true`
+    pub has_next: bool,
+    /// Offset for next query
+    ///
+    /// Example: `"1234567890"`
+    pub offset: String,
+}
+
+#[cfg(feature = "finance")]
+impl DebtorIdSlicedResult {
+    /// Sets [`result`](Self::result).
+    pub fn with_result(mut self, value: Vec<DebtorId>) -> Self {
+        self.result = value;
+        self
+    }
+
+    /// Sets [`has_next`](Self::has_next).
+    pub fn with_has_next(mut self, value: bool) -> Self {
+        self.has_next = value;
+        self
+    }
+
+    /// Sets [`offset`](Self::offset).
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "finance")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct DebtorSlicedResult {
+    /// List of debtors
+    pub result: Vec<Debtor>,
+    /// True if there exists next data slice
+    ///
+    /// Example: `true`
+    pub has_next: bool,
+    /// Offset for next query
+    ///
+    /// Example: `"1234567890"`
+    pub offset: String,
+}
+
+#[cfg(feature = "finance")]
+impl DebtorSlicedResult {
+    /// Sets [`result`](Self::result).
+    pub fn with_result(mut self, value: Vec<Debtor>) -> Self {
+        self.result = value;
+        self
+    }
+
+    /// Sets [`has_next`](Self::has_next).
+    pub fn with_has_next(mut self, value: bool) -> Self {
+        self.has_next = value;
+        self
+    }
+
+    /// Sets [`offset`](Self::offset).
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Debtor with his payments
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct DebtorUpdate {
+    /// Debtor unique id
+    ///
+    /// Example: `"2334545"`
+    pub debtor_id: String,
+    /// List of debt collection cases
+    pub agency_collection_cases: Vec<AgencyCollectionCaseUpdate>,
+    /// Option to block the debtor for future collection cases. If no block is sent an existing block will be removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<OpenApiV1BlockDto>,
+}
+
+#[cfg(feature = "finance")]
+impl DebtorUpdate {
+    /// A value with the required fields (`debtor_id`, `agency_collection_cases`); set the others with the `with_*` methods.
+    pub fn new(
+        debtor_id: impl Into<String>,
+        agency_collection_cases: Vec<AgencyCollectionCaseUpdate>,
+    ) -> Self {
+        Self {
+            debtor_id: debtor_id.into(),
+            agency_collection_cases,
+            block: None,
+        }
+    }
+
+    /// Sets [`block`](Self::block).
+    pub fn with_block(mut self, value: OpenApiV1BlockDto) -> Self {
+        self.block = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct Device {
+    /// Device id
+    ///
+    /// Example: `26`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Device name
+    ///
+    /// Example: `"Turnstile (left)"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Device state. If the value is false then the device is inactive and must be activated before use
+    ///
+    /// Example: `false`
+    pub active: bool,
+    /// Device model
+    ///
+    /// Example: `"GENERIC_CARD_READER"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<DeviceModel>,
+}
+
+#[cfg(feature = "devices")]
+impl Device {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`active`](Self::active).
+    pub fn with_active(mut self, value: bool) -> Self {
+        self.active = value;
+        self
+    }
+
+    /// Sets [`model`](Self::model).
+    pub fn with_model(mut self, value: DeviceModel) -> Self {
+        self.model = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "devices")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceActivationResponse {
+    /// Device id
+    ///
+    /// Example: `26`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Device token for further communication
+    ///
+    /// Example: `"53cda15a-5652-4f62-9b97-508f870ff40b"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+}
+
+#[cfg(feature = "devices")]
+impl DeviceActivationResponse {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`access_token`](Self::access_token).
+    pub fn with_access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "devices")]
+/// Device model
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeviceModel {
+    GenericVendingReader,
+    GenericCardReader,
+    GenericTimeReader,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "devices")]
+impl DeviceModel {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "GENERIC_VENDING_READER",
+        "GENERIC_CARD_READER",
+        "GENERIC_TIME_READER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GenericVendingReader => "GENERIC_VENDING_READER",
+            Self::GenericCardReader => "GENERIC_CARD_READER",
+            Self::GenericTimeReader => "GENERIC_TIME_READER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "devices")]
+impl rt::StringEnum for DeviceModel {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "GENERIC_VENDING_READER" => Self::GenericVendingReader,
+            "GENERIC_CARD_READER" => Self::GenericCardReader,
+            "GENERIC_TIME_READER" => Self::GenericTimeReader,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "devices")]
+impl std::str::FromStr for DeviceModel {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "devices")]
+impl std::fmt::Display for DeviceModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "devices")]
+impl serde::Serialize for DeviceModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "devices")]
+impl<'de> serde::Deserialize<'de> for DeviceModel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+/// Information from an official document that identifies the customer
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentIdentification {
+    /// Document number
+    ///
+    /// Example: `"CX5432112345DS"`
+    pub document_number: String,
+    /// Type of the document
+    ///
+    /// Example: `"ID_CARD"`
+    pub document_type: DocumentIdentificationDocumentType,
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl DocumentIdentification {
+    /// A value with the required fields (`document_number`, `document_type`); set the others with the `with_*` methods.
+    pub fn new(
+        document_number: impl Into<String>,
+        document_type: DocumentIdentificationDocumentType,
+    ) -> Self {
+        Self {
+            document_number: document_number.into(),
+            document_type,
+        }
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+/// Type of the document
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DocumentIdentificationDocumentType {
+    /// National identification card
+    IdCard,
+    /// International passport
+    Passport,
+    /// Driver's license
+    DriversLicence,
+    /// Residence or visa permit
+    ResidencePermit,
+    /// National identification number
+    NationalIdNumber,
+    /// Other types of identification documents
+    Others,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl DocumentIdentificationDocumentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ID_CARD",
+        "PASSPORT",
+        "DRIVERS_LICENCE",
+        "RESIDENCE_PERMIT",
+        "NATIONAL_ID_NUMBER",
+        "OTHERS",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IdCard => "ID_CARD",
+            Self::Passport => "PASSPORT",
+            Self::DriversLicence => "DRIVERS_LICENCE",
+            Self::ResidencePermit => "RESIDENCE_PERMIT",
+            Self::NationalIdNumber => "NATIONAL_ID_NUMBER",
+            Self::Others => "OTHERS",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl rt::StringEnum for DocumentIdentificationDocumentType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ID_CARD" => Self::IdCard,
+            "PASSPORT" => Self::Passport,
+            "DRIVERS_LICENCE" => Self::DriversLicence,
+            "RESIDENCE_PERMIT" => Self::ResidencePermit,
+            "NATIONAL_ID_NUMBER" => Self::NationalIdNumber,
+            "OTHERS" => Self::Others,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl std::str::FromStr for DocumentIdentificationDocumentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl std::fmt::Display for DocumentIdentificationDocumentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl serde::Serialize for DocumentIdentificationDocumentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl<'de> serde::Deserialize<'de> for DocumentIdentificationDocumentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "employees")]
+/// Representation of an employee
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct Employee {
+    /// Unique ID of the employee
+    ///
+    /// Example: `1001`
+    pub id: i64,
+    /// The first name of the employee
+    ///
+    /// Example: `"Peter"`
+    pub first_name: String,
+    /// The last name of the employee
+    ///
+    /// Example: `"Parker"`
+    pub last_name: String,
+    /// The URL of the employee image
+    ///
+    /// Example: `"https://example.com/image.jpg"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee_image_url: Option<String>,
+    /// Gender of the customer
+    ///
+    /// Example: `"MALE"`
+    pub gender: EmployeeGender,
+    /// The date of birth of the employee
+    ///
+    /// Example: `"1990-01-01"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<rt::chrono::NaiveDate>,
+    /// The employee number
+    ///
+    /// Example: `"123456a"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee_number: Option<String>,
+    /// The initials of the employee
+    ///
+    /// Example: `"P.P."`
+    pub employee_initials: String,
+    /// The public name of the employee
+    ///
+    /// Example: `"Peter Parker"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_name: Option<String>,
+    /// The business role of an employee
+    ///
+    /// Example: `"STUDIO_OWNER"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_role: Option<EmployeeBusinessRole>,
+    /// The external role of the employee
+    ///
+    /// Example: `"Trainer"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_role: Option<String>,
+    /// The first phone number of the employee
+    ///
+    /// Example: `"+49123456789"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone1: Option<String>,
+    /// The second phone number of the employee
+    ///
+    /// Example: `"+49123456789"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone2: Option<String>,
+    /// The email of the employee
+    ///
+    /// Example: `"example@example.com"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The street of the employee
+    ///
+    /// Example: `"Main Street"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    /// The house number of the employee
+    ///
+    /// Example: `"123a"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub house_number: Option<String>,
+    /// The zip code of the employee
+    ///
+    /// Example: `"123-45"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zip_code: Option<String>,
+    /// The city of the employee
+    ///
+    /// Example: `"Berlin"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The country of the employee
+    ///
+    /// Example: `"DE"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The competences of the employee
+    ///
+    /// Example: `["Trainer"]`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee_competences: Option<Vec<String>>,
+}
+
+#[cfg(feature = "employees")]
+impl Employee {
+    /// A value with the fields that have no default (`gender`); set the others with the `with_*` methods.
+    pub fn new(gender: EmployeeGender) -> Self {
+        Self {
+            id: Default::default(),
+            first_name: Default::default(),
+            last_name: Default::default(),
+            employee_image_url: None,
+            gender,
+            date_of_birth: None,
+            employee_number: None,
+            employee_initials: Default::default(),
+            public_name: None,
+            business_role: None,
+            external_role: None,
+            phone1: None,
+            phone2: None,
+            email: None,
+            street: None,
+            house_number: None,
+            zip_code: None,
+            city: None,
+            country: None,
+            employee_competences: None,
+        }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = value.into();
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = value.into();
+        self
+    }
+
+    /// Sets [`employee_image_url`](Self::employee_image_url).
+    pub fn with_employee_image_url(mut self, value: impl Into<String>) -> Self {
+        self.employee_image_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`employee_number`](Self::employee_number).
+    pub fn with_employee_number(mut self, value: impl Into<String>) -> Self {
+        self.employee_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`employee_initials`](Self::employee_initials).
+    pub fn with_employee_initials(mut self, value: impl Into<String>) -> Self {
+        self.employee_initials = value.into();
+        self
+    }
+
+    /// Sets [`public_name`](Self::public_name).
+    pub fn with_public_name(mut self, value: impl Into<String>) -> Self {
+        self.public_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`business_role`](Self::business_role).
+    pub fn with_business_role(mut self, value: EmployeeBusinessRole) -> Self {
+        self.business_role = Some(value);
+        self
+    }
+
+    /// Sets [`external_role`](Self::external_role).
+    pub fn with_external_role(mut self, value: impl Into<String>) -> Self {
+        self.external_role = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone1`](Self::phone1).
+    pub fn with_phone1(mut self, value: impl Into<String>) -> Self {
+        self.phone1 = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone2`](Self::phone2).
+    pub fn with_phone2(mut self, value: impl Into<String>) -> Self {
+        self.phone2 = Some(value.into());
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
+        self
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`zip_code`](Self::zip_code).
+    pub fn with_zip_code(mut self, value: impl Into<String>) -> Self {
+        self.zip_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets [`employee_competences`](Self::employee_competences).
+    pub fn with_employee_competences(mut self, value: Vec<String>) -> Self {
+        self.employee_competences = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "employees")]
+/// The business role of an employee
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EmployeeBusinessRole {
+    /// The employee is the owner of the studio.
+    StudioOwner,
+    /// The employee is the manager of the studio.
+    StudioManager,
+    /// The employee is a trainer of the studio.
+    Trainer,
+    /// The employee is a service employee of the studio.
+    ServiceEmployee,
+    /// The employee is participating in administration or finance of the studio.
+    AdministrationOrFinance,
+    /// The employee is participating in marketing of the studio.
+    Marketing,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "employees")]
+impl EmployeeBusinessRole {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "STUDIO_OWNER",
+        "STUDIO_MANAGER",
+        "TRAINER",
+        "SERVICE_EMPLOYEE",
+        "ADMINISTRATION_OR_FINANCE",
+        "MARKETING",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StudioOwner => "STUDIO_OWNER",
+            Self::StudioManager => "STUDIO_MANAGER",
+            Self::Trainer => "TRAINER",
+            Self::ServiceEmployee => "SERVICE_EMPLOYEE",
+            Self::AdministrationOrFinance => "ADMINISTRATION_OR_FINANCE",
+            Self::Marketing => "MARKETING",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "employees")]
+impl rt::StringEnum for EmployeeBusinessRole {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "STUDIO_OWNER" => Self::StudioOwner,
+            "STUDIO_MANAGER" => Self::StudioManager,
+            "TRAINER" => Self::Trainer,
+            "SERVICE_EMPLOYEE" => Self::ServiceEmployee,
+            "ADMINISTRATION_OR_FINANCE" => Self::AdministrationOrFinance,
+            "MARKETING" => Self::Marketing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "employees")]
+impl std::str::FromStr for EmployeeBusinessRole {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "employees")]
+impl std::fmt::Display for EmployeeBusinessRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "employees")]
+impl serde::Serialize for EmployeeBusinessRole {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "employees")]
+impl<'de> serde::Deserialize<'de> for EmployeeBusinessRole {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "employees")]
+/// Gender of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EmployeeGender {
+    /// Male gender of the customer
+    Male,
+    /// Female gender of the customer
+    Female,
+    /// Unisex gender of the customer
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "employees")]
+impl EmployeeGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "employees")]
+impl rt::StringEnum for EmployeeGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "employees")]
+impl std::str::FromStr for EmployeeGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "employees")]
+impl std::fmt::Display for EmployeeGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "employees")]
+impl serde::Serialize for EmployeeGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "employees")]
+impl<'de> serde::Deserialize<'de> for EmployeeGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "employees")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct EmployeeSlicedResult {
+    /// List of employees
+    pub result: Vec<Employee>,
+    /// True if there exists next data slice
+    ///
+    /// Example: `true`
+    pub has_next: bool,
+    /// Offset for next query
+    ///
+    /// Example: `"1234567890"`
+    pub offset: String,
+}
+
+#[cfg(feature = "employees")]
+impl EmployeeSlicedResult {
+    /// Sets [`result`](Self::result).
+    pub fn with_result(mut self, value: Vec<Employee>) -> Self {
+        self.result = value;
+        self
+    }
+
+    /// Sets [`has_next`](Self::has_next).
+    pub fn with_has_next(mut self, value: bool) -> Self {
+        self.has_next = value;
+        self
+    }
+
+    /// Sets [`offset`](Self::offset).
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = value.into();
+        self
+    }
+}
+
+/// Error data
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorResponse {
+    /// Resolved message in the context-specific default locale
+    pub error_message: String,
+    /// Key for translation files
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// Datadog trace id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// Arguments referenced by format specifiers while resolving the message from translation files
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
+    /// Same as `args` but with type information
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typed_args: Option<Vec<TypedArgumentDto>>,
+    /// Reference to validation error
+    ///
+    /// Example: `"parent.child"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+impl ErrorResponse {
+    /// Sets [`error_message`](Self::error_message).
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = value.into();
+        self
+    }
+
+    /// Sets [`error_code`](Self::error_code).
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`trace_id`](Self::trace_id).
+    pub fn with_trace_id(mut self, value: impl Into<String>) -> Self {
+        self.trace_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`args`](Self::args).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_args(
+        mut self,
+        value: Vec<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    ) -> Self {
+        self.args = Some(value);
+        self
+    }
+
+    /// Sets [`typed_args`](Self::typed_args).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_typed_args(mut self, value: Vec<TypedArgumentDto>) -> Self {
+        self.typed_args = Some(value);
+        self
+    }
+
+    /// Sets [`reference`](Self::reference).
+    pub fn with_reference(mut self, value: impl Into<String>) -> Self {
+        self.reference = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// Represents url information.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct ExternalUrl {
+    /// Url title
+    ///
+    /// Example: `"Example Resource"`
+    pub title: String,
+    /// Url to access the resource
+    ///
+    /// Example: `"https://some-url.com"`
+    pub url: String,
+}
+
+#[cfg(feature = "memberships")]
+impl ExternalUrl {
+    /// Sets [`title`](Self::title).
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = value.into();
+        self
+    }
+
+    /// Sets [`url`](Self::url).
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// The preview of a flat fee
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct FlatFeePreview {
+    /// Name of the sub contract
+    ///
+    /// Example: `"Sauna"`
+    pub name: String,
+    /// Discounted price of the sub contract, if a valid discount voucher code has been provided. Deprecated: Use discountPeriods\[\].discountedBasePrice instead to see prices per discount period.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discounted_price: Option<Money>,
+    /// List of discount periods for the sub contract, if a valid discount voucher code has been provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_periods: Option<Vec<VoucherDiscountPeriod>>,
+    /// Amount the company has to pay for the sub contract, if a valid company discount voucher code has been provided. This field is populated when there are 0 or 1 discount periods. For multiple discount periods, use discountPeriods\[\].companyAmount instead to see amounts per discount period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_amount: Option<Money>,
+    /// Amount the member has to pay for the sub contract, if a valid company discount voucher code has been provided. This field is populated when there are 0 or 1 discount periods. For multiple discount periods, use discountPeriods\[\].memberAmount instead to see amounts per discount period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_amount: Option<Money>,
+    /// The method that is being used to determine the period for the first payment
+    ///
+    /// Example: `"REFERENCE_DATE"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_time_period_calculation_type: Option<
+        FlatFeePreviewPaidTimePeriodCalculationType,
+    >,
+    /// Payment frequency information of the sub contract
+    pub payment_frequency: MembershipOfferPaymentFrequency,
+    /// Bonus period applied with the discount voucher, if valid a discount voucher code has been provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_bonus_period: Option<MembershipOfferRateBonusPeriod>,
+    /// Voucher credit value, if a valid credit voucher code has been provided
+    ///
+    /// Example: `20`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_value: Option<f64>,
+    /// Unique identifier of the flat fee
+    ///
+    /// Example: `"FLATFEE0-0F7691D0E09A4477A5CC69C8BD3F223B"`
+    pub identifier: String,
+}
+
+#[cfg(feature = "memberships")]
+impl FlatFeePreview {
+    /// A value with the fields that have no default (`payment_frequency`); set the others with the `with_*` methods.
+    #[allow(deprecated)]
+    pub fn new(payment_frequency: MembershipOfferPaymentFrequency) -> Self {
+        Self {
+            name: Default::default(),
+            discounted_price: None,
+            discount_periods: None,
+            company_amount: None,
+            member_amount: None,
+            paid_time_period_calculation_type: None,
+            payment_frequency,
+            voucher_bonus_period: None,
+            credit_value: None,
+            identifier: Default::default(),
+        }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`discounted_price`](Self::discounted_price).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_discounted_price(mut self, value: Money) -> Self {
+        self.discounted_price = Some(value);
+        self
+    }
+
+    /// Sets [`discount_periods`](Self::discount_periods).
+    pub fn with_discount_periods(mut self, value: Vec<VoucherDiscountPeriod>) -> Self {
+        self.discount_periods = Some(value);
+        self
+    }
+
+    /// Sets [`company_amount`](Self::company_amount).
+    pub fn with_company_amount(mut self, value: Money) -> Self {
+        self.company_amount = Some(value);
+        self
+    }
+
+    /// Sets [`member_amount`](Self::member_amount).
+    pub fn with_member_amount(mut self, value: Money) -> Self {
+        self.member_amount = Some(value);
+        self
+    }
+
+    /// Sets [`paid_time_period_calculation_type`](Self::paid_time_period_calculation_type).
+    pub fn with_paid_time_period_calculation_type(
+        mut self,
+        value: FlatFeePreviewPaidTimePeriodCalculationType,
+    ) -> Self {
+        self.paid_time_period_calculation_type = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: MembershipOfferRateBonusPeriod,
+    ) -> Self {
+        self.voucher_bonus_period = Some(value);
+        self
+    }
+
+    /// Sets [`credit_value`](Self::credit_value).
+    pub fn with_credit_value(mut self, value: f64) -> Self {
+        self.credit_value = Some(value);
+        self
+    }
+
+    /// Sets [`identifier`](Self::identifier).
+    pub fn with_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// The method that is being used to determine the period for the first payment
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FlatFeePreviewPaidTimePeriodCalculationType {
+    ReferenceDate,
+    NormalizationOnCalendarUnit,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl FlatFeePreviewPaidTimePeriodCalculationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReferenceDate => "REFERENCE_DATE",
+            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for FlatFeePreviewPaidTimePeriodCalculationType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "REFERENCE_DATE" => Self::ReferenceDate,
+            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for FlatFeePreviewPaidTimePeriodCalculationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for FlatFeePreviewPaidTimePeriodCalculationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for FlatFeePreviewPaidTimePeriodCalculationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for FlatFeePreviewPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GetCustomersCustomerStatus {
+    Member,
+    Prospect,
+    FormerMember,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers")]
+impl GetCustomersCustomerStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MEMBER",
+        "PROSPECT",
+        "FORMER_MEMBER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Member => "MEMBER",
+            Self::Prospect => "PROSPECT",
+            Self::FormerMember => "FORMER_MEMBER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers")]
+impl rt::StringEnum for GetCustomersCustomerStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MEMBER" => Self::Member,
+            "PROSPECT" => Self::Prospect,
+            "FORMER_MEMBER" => Self::FormerMember,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers")]
+impl std::str::FromStr for GetCustomersCustomerStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers")]
+impl std::fmt::Display for GetCustomersCustomerStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers")]
+impl serde::Serialize for GetCustomersCustomerStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for GetCustomersCustomerStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers")]
+impl Default for GetCustomersCustomerStatus {
+    /// The default the API documents.
+    fn default() -> Self {
+        Self::Member
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents an idle period
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct IdlePeriod {
+    /// Unique ID of the idle period or amendment, depending on the state
+    ///
+    /// Example: `203`
+    pub id: i64,
+    /// Start date of the idle period
+    pub start_date: rt::chrono::NaiveDate,
+    /// End date of the idle period
+    pub end_date: rt::chrono::NaiveDate,
+    /// Reason of the idle period
+    ///
+    /// Example: `"Vacation"`
+    #[deprecated]
+    pub reason: String,
+    #[deprecated]
+    pub fee: Money,
+    /// Indicates whether the idle period is unlimited
+    ///
+    /// Example: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unlimited: Option<bool>,
+    /// Temporal download-url for the idle period document, restricted to 15 minutes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_url: Option<String>,
+    /// State of the idle period
+    ///
+    /// Example: `"PENDING_VERIFICATION"`
+    pub state: IdlePeriodState,
+    /// Configuration for idle period fee calculation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_period_fee_calculation_config: Option<IdlePeriodFeeCalculationConfig>,
+    /// Fee details for the idle period
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_period_fee: Option<IdlePeriodFee>,
+    /// The idle period reason details
+    pub idle_period_reason: IdlePeriodReason,
+    /// Number of free term days used by this idle period
+    ///
+    /// Example: `14`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_free_terms_in_days: Option<i32>,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriod {
+    /// A value with the fields that have no default (`fee`, `state`); set the others with the `with_*` methods.
+    #[allow(deprecated)]
+    pub fn new(fee: Money, state: IdlePeriodState) -> Self {
+        Self {
+            id: Default::default(),
+            start_date: Default::default(),
+            end_date: Default::default(),
+            reason: Default::default(),
+            fee,
+            unlimited: None,
+            document_url: None,
+            state,
+            idle_period_fee_calculation_config: None,
+            idle_period_fee: None,
+            idle_period_reason: Default::default(),
+            used_free_terms_in_days: None,
+        }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`start_date`](Self::start_date).
+    pub fn with_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.start_date = value;
+        self
+    }
+
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = value;
+        self
+    }
+
+    /// Sets [`reason`](Self::reason).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = value.into();
+        self
+    }
+
+    /// Sets [`unlimited`](Self::unlimited).
+    pub fn with_unlimited(mut self, value: bool) -> Self {
+        self.unlimited = Some(value);
+        self
+    }
+
+    /// Sets [`document_url`](Self::document_url).
+    pub fn with_document_url(mut self, value: impl Into<String>) -> Self {
+        self.document_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`idle_period_fee_calculation_config`](Self::idle_period_fee_calculation_config).
+    pub fn with_idle_period_fee_calculation_config(
+        mut self,
+        value: IdlePeriodFeeCalculationConfig,
+    ) -> Self {
+        self.idle_period_fee_calculation_config = Some(value);
+        self
+    }
+
+    /// Sets [`idle_period_fee`](Self::idle_period_fee).
+    pub fn with_idle_period_fee(mut self, value: IdlePeriodFee) -> Self {
+        self.idle_period_fee = Some(value);
+        self
+    }
+
+    /// Sets [`idle_period_reason`](Self::idle_period_reason).
+    pub fn with_idle_period_reason(mut self, value: IdlePeriodReason) -> Self {
+        self.idle_period_reason = value;
+        self
+    }
+
+    /// Sets [`used_free_terms_in_days`](Self::used_free_terms_in_days).
+    pub fn with_used_free_terms_in_days(mut self, value: i32) -> Self {
+        self.used_free_terms_in_days = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents the configuration of an idle period
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct IdlePeriodConfiguration {
+    /// Represents the temporal unit of an idle period
+    ///
+    /// Example: `"WEEK"`
+    pub temporal_unit: IdlePeriodConfigurationTemporalUnit,
+    /// The maximum number of terms allowed when creating or updating a single idle period.
+    ///
+    /// Example: `6`
+    pub max_terms: i32,
+    /// The maximum number of terms allowed in a reference period
+    ///
+    /// Example: `4`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_term_per_reference_period: Option<i32>,
+    /// Represents the reference period for idle period term limits
+    ///
+    /// Example: `"CALENDAR_YEAR"`
+    pub reference_period: IdlePeriodConfigurationReferencePeriod,
+    /// The first possible start date of the idle period
+    ///
+    /// Example: `"2023-08-01"`
+    pub first_possible_start_date: rt::chrono::NaiveDate,
+    /// Whether the given first possible start date of the idle period is the only allowed start date
+    pub next_possible_start_date_only: bool,
+    pub idle_period_fee: Money,
+    /// Whether the studio access is refused for the customer during the idle period
+    pub access_refusal: bool,
+    /// List of idle period reasons
+    pub idle_period_reasons: Vec<IdlePeriodReason>,
+    /// Status of the amendment configuration.
+    ///
+    /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
+    pub idle_period_creation_status: IdlePeriodConfigurationIdlePeriodCreationStatus,
+    /// Whether the idle period extends the original contract end date
+    pub contract_has_extension: bool,
+    /// Whether the unlimited idle period can be created. For unlimited idle periods, the limitations imposed by maxTerm and maxTermPerReferencePeriod do not apply.
+    ///
+    /// Example: `true`
+    pub unlimited_allowed: bool,
+    /// Count of free idle period terms
+    pub free_terms: Term,
+    /// Whether day-based term shortening via end date field is allowed during idle period update, independent of the idle period configuration temporal unit restriction.
+    ///
+    /// Example: `false`
+    pub day_based_term_shortening_allowed: bool,
+    /// Configuration for idle period fee calculation
+    pub idle_period_fee_calculation_config: IdlePeriodFeeCalculationConfig,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodConfiguration {
+    /// A value with the fields that have no default (`temporal_unit`, `reference_period`, `idle_period_fee`, `idle_period_creation_status`, `free_terms`, `idle_period_fee_calculation_config`); set the others with the `with_*` methods.
+    pub fn new(
+        temporal_unit: IdlePeriodConfigurationTemporalUnit,
+        reference_period: IdlePeriodConfigurationReferencePeriod,
+        idle_period_fee: Money,
+        idle_period_creation_status: IdlePeriodConfigurationIdlePeriodCreationStatus,
+        free_terms: Term,
+        idle_period_fee_calculation_config: IdlePeriodFeeCalculationConfig,
+    ) -> Self {
+        Self {
+            temporal_unit,
+            max_terms: Default::default(),
+            max_term_per_reference_period: None,
+            reference_period,
+            first_possible_start_date: Default::default(),
+            next_possible_start_date_only: Default::default(),
+            idle_period_fee,
+            access_refusal: Default::default(),
+            idle_period_reasons: Default::default(),
+            idle_period_creation_status,
+            contract_has_extension: Default::default(),
+            unlimited_allowed: Default::default(),
+            free_terms,
+            day_based_term_shortening_allowed: Default::default(),
+            idle_period_fee_calculation_config,
+        }
+    }
+
+    /// Sets [`max_terms`](Self::max_terms).
+    pub fn with_max_terms(mut self, value: i32) -> Self {
+        self.max_terms = value;
+        self
+    }
+
+    /// Sets [`max_term_per_reference_period`](Self::max_term_per_reference_period).
+    pub fn with_max_term_per_reference_period(mut self, value: i32) -> Self {
+        self.max_term_per_reference_period = Some(value);
+        self
+    }
+
+    /// Sets [`first_possible_start_date`](Self::first_possible_start_date).
+    pub fn with_first_possible_start_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
+        self.first_possible_start_date = value;
+        self
+    }
+
+    /// Sets [`next_possible_start_date_only`](Self::next_possible_start_date_only).
+    pub fn with_next_possible_start_date_only(mut self, value: bool) -> Self {
+        self.next_possible_start_date_only = value;
+        self
+    }
+
+    /// Sets [`access_refusal`](Self::access_refusal).
+    pub fn with_access_refusal(mut self, value: bool) -> Self {
+        self.access_refusal = value;
+        self
+    }
+
+    /// Sets [`idle_period_reasons`](Self::idle_period_reasons).
+    pub fn with_idle_period_reasons(mut self, value: Vec<IdlePeriodReason>) -> Self {
+        self.idle_period_reasons = value;
+        self
+    }
+
+    /// Sets [`contract_has_extension`](Self::contract_has_extension).
+    pub fn with_contract_has_extension(mut self, value: bool) -> Self {
+        self.contract_has_extension = value;
+        self
+    }
+
+    /// Sets [`unlimited_allowed`](Self::unlimited_allowed).
+    pub fn with_unlimited_allowed(mut self, value: bool) -> Self {
+        self.unlimited_allowed = value;
+        self
+    }
+
+    /// Sets [`day_based_term_shortening_allowed`](Self::day_based_term_shortening_allowed).
+    pub fn with_day_based_term_shortening_allowed(mut self, value: bool) -> Self {
+        self.day_based_term_shortening_allowed = value;
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Status of the amendment configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdlePeriodConfigurationIdlePeriodCreationStatus {
+    /// No changes to data are possible.
+    Read,
+    /// Data can be changed, but needs verification to be applied to the customer.
+    ChangesRequireVerification,
+    /// Data can be changed, will be applied to the customer with immediate effect.
+    ChangesWithoutVerification,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodConfigurationIdlePeriodCreationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "READ",
+        "CHANGES_REQUIRE_VERIFICATION",
+        "CHANGES_WITHOUT_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "READ",
+            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
+            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for IdlePeriodConfigurationIdlePeriodCreationStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "READ" => Self::Read,
+            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
+            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for IdlePeriodConfigurationIdlePeriodCreationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for IdlePeriodConfigurationIdlePeriodCreationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for IdlePeriodConfigurationIdlePeriodCreationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationIdlePeriodCreationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents the reference period for idle period term limits
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdlePeriodConfigurationReferencePeriod {
+    /// The reference period is a calendar year (January to December)
+    CalendarYear,
+    /// The reference period is a full year from contract's start date or its last anniversary
+    ContractYear,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodConfigurationReferencePeriod {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CALENDAR_YEAR",
+        "CONTRACT_YEAR",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CalendarYear => "CALENDAR_YEAR",
+            Self::ContractYear => "CONTRACT_YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for IdlePeriodConfigurationReferencePeriod {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CALENDAR_YEAR" => Self::CalendarYear,
+            "CONTRACT_YEAR" => Self::ContractYear,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for IdlePeriodConfigurationReferencePeriod {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for IdlePeriodConfigurationReferencePeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for IdlePeriodConfigurationReferencePeriod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationReferencePeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents the temporal unit of an idle period
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdlePeriodConfigurationTemporalUnit {
+    /// Represents a daily temporal unit of the idle period. Can be used for day pickers only.
+    Day,
+    /// Represents a weekly temporal unit of the idle period. Can be used for week pickers only. Supports only full weeks.
+    Week,
+    /// Represents a monthly temporal unit of the idle period. Can be used for month pickers only. Supports only full months.
+    Month,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodConfigurationTemporalUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for IdlePeriodConfigurationTemporalUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for IdlePeriodConfigurationTemporalUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for IdlePeriodConfigurationTemporalUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for IdlePeriodConfigurationTemporalUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationTemporalUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents an idle period create request
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct IdlePeriodCreateRequest {
+    /// Start date of the idle period
+    pub start_date: rt::chrono::NaiveDate,
+    /// Represents the temporal unit of an idle period
+    ///
+    /// Example: `"WEEK"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temporal_unit: Option<IdlePeriodCreateRequestTemporalUnit>,
+    /// Duration term of the idle period. The field is related to the temporal unit
+    ///
+    /// Example: `1`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_value: Option<i32>,
+    /// If true, the idle period has no defined end date. In that case, termValue and temporalUnit are empty.
+    ///
+    /// Example: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unlimited: Option<bool>,
+    /// ID of an idle period reason
+    ///
+    /// Example: `1`
+    pub reason_id: i64,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodCreateRequest {
+    /// A value with the required fields (`start_date`, `reason_id`); set the others with the `with_*` methods.
+    pub fn new(start_date: rt::chrono::NaiveDate, reason_id: i64) -> Self {
+        Self {
+            start_date,
+            temporal_unit: None,
+            term_value: None,
+            unlimited: None,
+            reason_id,
+        }
+    }
+
+    /// Sets [`temporal_unit`](Self::temporal_unit).
+    pub fn with_temporal_unit(
+        mut self,
+        value: IdlePeriodCreateRequestTemporalUnit,
+    ) -> Self {
+        self.temporal_unit = Some(value);
+        self
+    }
+
+    /// Sets [`term_value`](Self::term_value).
+    pub fn with_term_value(mut self, value: i32) -> Self {
+        self.term_value = Some(value);
+        self
+    }
+
+    /// Sets [`unlimited`](Self::unlimited).
+    pub fn with_unlimited(mut self, value: bool) -> Self {
+        self.unlimited = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents the temporal unit of an idle period
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdlePeriodCreateRequestTemporalUnit {
+    /// Represents a daily temporal unit of the idle period. Can be used for day pickers only.
+    Day,
+    /// Represents a weekly temporal unit of the idle period. Can be used for week pickers only. Supports only full weeks.
+    Week,
+    /// Represents a monthly temporal unit of the idle period. Can be used for month pickers only. Supports only full months.
+    Month,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodCreateRequestTemporalUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for IdlePeriodCreateRequestTemporalUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for IdlePeriodCreateRequestTemporalUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for IdlePeriodCreateRequestTemporalUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for IdlePeriodCreateRequestTemporalUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for IdlePeriodCreateRequestTemporalUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents the fee details for an idle period
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct IdlePeriodFee {
+    /// The type of fee calculation used for the idle period
+    ///
+    /// Example: `"ABSOLUTE"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_period_fee_calculation_type: Option<
+        IdlePeriodFeeIdlePeriodFeeCalculationType,
+    >,
+    /// The total amount for the idle period
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_period_total_amount: Option<Money>,
+    /// The amount used for fee calculation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_period_fee_calculation_amount: Option<Money>,
+    /// The term used for fee calculation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_period_fee_calculation_term: Option<Term>,
+    /// The percentage used for fee calculation
+    ///
+    /// Example: `10`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_period_fee_calculation_percentage: Option<f64>,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodFee {
+    /// Sets [`idle_period_fee_calculation_type`](Self::idle_period_fee_calculation_type).
+    pub fn with_idle_period_fee_calculation_type(
+        mut self,
+        value: IdlePeriodFeeIdlePeriodFeeCalculationType,
+    ) -> Self {
+        self.idle_period_fee_calculation_type = Some(value);
+        self
+    }
+
+    /// Sets [`idle_period_total_amount`](Self::idle_period_total_amount).
+    pub fn with_idle_period_total_amount(mut self, value: Money) -> Self {
+        self.idle_period_total_amount = Some(value);
+        self
+    }
+
+    /// Sets [`idle_period_fee_calculation_amount`](Self::idle_period_fee_calculation_amount).
+    pub fn with_idle_period_fee_calculation_amount(mut self, value: Money) -> Self {
+        self.idle_period_fee_calculation_amount = Some(value);
+        self
+    }
+
+    /// Sets [`idle_period_fee_calculation_term`](Self::idle_period_fee_calculation_term).
+    pub fn with_idle_period_fee_calculation_term(mut self, value: Term) -> Self {
+        self.idle_period_fee_calculation_term = Some(value);
+        self
+    }
+
+    /// Sets [`idle_period_fee_calculation_percentage`](Self::idle_period_fee_calculation_percentage).
+    pub fn with_idle_period_fee_calculation_percentage(mut self, value: f64) -> Self {
+        self.idle_period_fee_calculation_percentage = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Configuration for idle period fee calculation
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct IdlePeriodFeeCalculationConfig {
+    /// The idle period amount
+    pub idle_period_amount: Money,
+    /// The idle period amount per term unit
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_period_amount_per_term_unit: Option<Money>,
+    /// The default temporal unit for the idle period
+    ///
+    /// Example: `"WEEK"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_temporal_unit: Option<IdlePeriodFeeCalculationConfigDefaultTemporalUnit>,
+    /// The dynamic idle period amount percentage
+    ///
+    /// Example: `10`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamic_idle_period_amount_percentage: Option<f64>,
+    /// Indicates whether recurring idle period charges are enabled
+    ///
+    /// Example: `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurring_idle_period_charges: Option<bool>,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodFeeCalculationConfig {
+    /// A value with the fields that have no default (`idle_period_amount`); set the others with the `with_*` methods.
+    pub fn new(idle_period_amount: Money) -> Self {
+        Self {
+            idle_period_amount,
+            idle_period_amount_per_term_unit: None,
+            default_temporal_unit: None,
+            dynamic_idle_period_amount_percentage: None,
+            recurring_idle_period_charges: None,
+        }
+    }
+
+    /// Sets [`idle_period_amount_per_term_unit`](Self::idle_period_amount_per_term_unit).
+    pub fn with_idle_period_amount_per_term_unit(mut self, value: Money) -> Self {
+        self.idle_period_amount_per_term_unit = Some(value);
+        self
+    }
+
+    /// Sets [`default_temporal_unit`](Self::default_temporal_unit).
+    pub fn with_default_temporal_unit(
+        mut self,
+        value: IdlePeriodFeeCalculationConfigDefaultTemporalUnit,
+    ) -> Self {
+        self.default_temporal_unit = Some(value);
+        self
+    }
+
+    /// Sets [`dynamic_idle_period_amount_percentage`](Self::dynamic_idle_period_amount_percentage).
+    pub fn with_dynamic_idle_period_amount_percentage(mut self, value: f64) -> Self {
+        self.dynamic_idle_period_amount_percentage = Some(value);
+        self
+    }
+
+    /// Sets [`recurring_idle_period_charges`](Self::recurring_idle_period_charges).
+    pub fn with_recurring_idle_period_charges(mut self, value: bool) -> Self {
+        self.recurring_idle_period_charges = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// The default temporal unit for the idle period
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
+    /// Represents a daily temporal unit of the idle period. Can be used for day pickers only.
+    Day,
+    /// Represents a weekly temporal unit of the idle period. Can be used for week pickers only. Supports only full weeks.
+    Week,
+    /// Represents a monthly temporal unit of the idle period. Can be used for month pickers only. Supports only full months.
+    Month,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// The type of fee calculation used for the idle period
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdlePeriodFeeIdlePeriodFeeCalculationType {
+    /// No fee calculation
+    None,
+    /// Absolute fee amount
+    Absolute,
+    /// Relative fee calculation based on percentage
+    Relative,
+    /// Fee calculation based on term duration
+    TermBased,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodFeeIdlePeriodFeeCalculationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "ABSOLUTE",
+        "RELATIVE",
+        "TERM_BASED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Absolute => "ABSOLUTE",
+            Self::Relative => "RELATIVE",
+            Self::TermBased => "TERM_BASED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for IdlePeriodFeeIdlePeriodFeeCalculationType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "ABSOLUTE" => Self::Absolute,
+            "RELATIVE" => Self::Relative,
+            "TERM_BASED" => Self::TermBased,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for IdlePeriodFeeIdlePeriodFeeCalculationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for IdlePeriodFeeIdlePeriodFeeCalculationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for IdlePeriodFeeIdlePeriodFeeCalculationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for IdlePeriodFeeIdlePeriodFeeCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Past idle period list or current and upcoming idle period list
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct IdlePeriodLists {
+    /// Past idle period list
+    pub past_idle_periods: Vec<IdlePeriod>,
+    /// Current and upcoming idle period list
+    pub current_and_upcoming_idle_periods: Vec<IdlePeriod>,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodLists {
+    /// Sets [`past_idle_periods`](Self::past_idle_periods).
+    pub fn with_past_idle_periods(mut self, value: Vec<IdlePeriod>) -> Self {
+        self.past_idle_periods = value;
+        self
+    }
+
+    /// Sets [`current_and_upcoming_idle_periods`](Self::current_and_upcoming_idle_periods).
+    pub fn with_current_and_upcoming_idle_periods(
+        mut self,
+        value: Vec<IdlePeriod>,
+    ) -> Self {
+        self.current_and_upcoming_idle_periods = value;
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents the reason of an idle period
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct IdlePeriodReason {
+    /// Unique ID of the idle period reason
+    ///
+    /// Example: `203`
+    pub id: i64,
+    /// Name of the idle period reason
+    ///
+    /// Example: `"Vacation"`
+    pub name: String,
+    /// Whether the idle period reason requires a document of proof
+    pub document_required: bool,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodReason {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`document_required`](Self::document_required).
+    pub fn with_document_required(mut self, value: bool) -> Self {
+        self.document_required = value;
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// State of the idle period
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdlePeriodState {
+    /// The idle period verification is pending
+    PendingVerification,
+    /// The idle period is accepted
+    Accepted,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodState {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PENDING_VERIFICATION",
+        "ACCEPTED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PendingVerification => "PENDING_VERIFICATION",
+            Self::Accepted => "ACCEPTED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for IdlePeriodState {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "PENDING_VERIFICATION" => Self::PendingVerification,
+            "ACCEPTED" => Self::Accepted,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for IdlePeriodState {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for IdlePeriodState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for IdlePeriodState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for IdlePeriodState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents the preview for the idle period update
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct IdlePeriodUpdatePreview {
+    /// Represents the updated contract end date
+    ///
+    /// Example: `"2025-12-31"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_end_date: Option<rt::chrono::NaiveDate>,
+    /// The contract charges applicable following the idle period update
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview_charges: Option<Vec<AccountPreviewItem>>,
+    /// Status of the idle period validation
+    ///
+    /// Example: `"IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"`
+    pub validation_status: IdlePeriodUpdatePreviewValidationStatus,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodUpdatePreview {
+    /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
+    pub fn new(validation_status: IdlePeriodUpdatePreviewValidationStatus) -> Self {
+        Self {
+            preview_end_date: None,
+            preview_charges: None,
+            validation_status,
+        }
+    }
+
+    /// Sets [`preview_end_date`](Self::preview_end_date).
+    pub fn with_preview_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.preview_end_date = Some(value);
+        self
+    }
+
+    /// Sets [`preview_charges`](Self::preview_charges).
+    pub fn with_preview_charges(mut self, value: Vec<AccountPreviewItem>) -> Self {
+        self.preview_charges = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Status of the idle period validation
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdlePeriodUpdatePreviewValidationStatus {
+    /// Idle periods are deactivated for the contract.
+    IdleperiodDeactivatedForContract,
+    /// Idle periods cannot be created if a pending verification for an amendment exists.
+    IdleperiodPendingVerification,
+    /// \[DEPRECATED\] This validation status is no longer used. The validation is now handled by IDLEPERIOD_DEADLINE_VIOLATED.
+    IdleperiodDateNotFirstdayOfTemporalunit,
+    /// The start date violates the submission deadline.
+    IdleperiodDeadlineViolated,
+    /// The idle period start date does not match the expected start date.
+    IdleperiodExpectedStartdateMismatch,
+    /// 5 years is a hard limit for the length of the idle period.
+    IdleperiodMaximumYearsViolated,
+    /// The idle period is overlapping existing idle periods.
+    IdleperiodOverlapping,
+    /// The temporal unit must match the temporal unit of the config.
+    IdleperiodTemporalunitInvalid,
+    /// The idle period violates the maximum terms value.
+    IdleperiodMaximumTermsViolated,
+    /// The idle period can be created.
+    IdleperiodCreatable,
+    /// The value for the term is missing.
+    IdleperiodTermvalueMissing,
+    /// The unlimited parameter is required for unlimited idle period updates.
+    IdleperiodUnlimitedParameterIsMissing,
+    /// End date and term (temporal unit and term value) cannot be provided at the same time.
+    IdleperiodEnddateAndTermProvided,
+    /// The end date cannot be set before the start date.
+    IdleperiodEnddateBeforeStartdate,
+    /// The endDate field is restricted to shortening existing idle periods.
+    IdleperiodEnddateOnlyForShortening,
+    /// The idle period can be updated.
+    IdleperiodUpdatable,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodUpdatePreviewValidationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT",
+        "IDLEPERIOD_PENDING_VERIFICATION",
+        "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT",
+        "IDLEPERIOD_DEADLINE_VIOLATED",
+        "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH",
+        "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
+        "IDLEPERIOD_OVERLAPPING",
+        "IDLEPERIOD_TEMPORALUNIT_INVALID",
+        "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
+        "IDLEPERIOD_CREATABLE",
+        "IDLEPERIOD_TERMVALUE_MISSING",
+        "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING",
+        "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED",
+        "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE",
+        "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING",
+        "IDLEPERIOD_UPDATABLE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IdleperiodDeactivatedForContract => {
+                "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"
+            }
+            Self::IdleperiodPendingVerification => "IDLEPERIOD_PENDING_VERIFICATION",
+            Self::IdleperiodDateNotFirstdayOfTemporalunit => {
+                "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT"
+            }
+            Self::IdleperiodDeadlineViolated => "IDLEPERIOD_DEADLINE_VIOLATED",
+            Self::IdleperiodExpectedStartdateMismatch => {
+                "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH"
+            }
+            Self::IdleperiodMaximumYearsViolated => "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
+            Self::IdleperiodOverlapping => "IDLEPERIOD_OVERLAPPING",
+            Self::IdleperiodTemporalunitInvalid => "IDLEPERIOD_TEMPORALUNIT_INVALID",
+            Self::IdleperiodMaximumTermsViolated => "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
+            Self::IdleperiodCreatable => "IDLEPERIOD_CREATABLE",
+            Self::IdleperiodTermvalueMissing => "IDLEPERIOD_TERMVALUE_MISSING",
+            Self::IdleperiodUnlimitedParameterIsMissing => {
+                "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING"
+            }
+            Self::IdleperiodEnddateAndTermProvided => {
+                "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED"
+            }
+            Self::IdleperiodEnddateBeforeStartdate => {
+                "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE"
+            }
+            Self::IdleperiodEnddateOnlyForShortening => {
+                "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING"
+            }
+            Self::IdleperiodUpdatable => "IDLEPERIOD_UPDATABLE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for IdlePeriodUpdatePreviewValidationStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT" => {
+                Self::IdleperiodDeactivatedForContract
+            }
+            "IDLEPERIOD_PENDING_VERIFICATION" => Self::IdleperiodPendingVerification,
+            "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT" => {
+                Self::IdleperiodDateNotFirstdayOfTemporalunit
+            }
+            "IDLEPERIOD_DEADLINE_VIOLATED" => Self::IdleperiodDeadlineViolated,
+            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH" => {
+                Self::IdleperiodExpectedStartdateMismatch
+            }
+            "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED" => Self::IdleperiodMaximumYearsViolated,
+            "IDLEPERIOD_OVERLAPPING" => Self::IdleperiodOverlapping,
+            "IDLEPERIOD_TEMPORALUNIT_INVALID" => Self::IdleperiodTemporalunitInvalid,
+            "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED" => Self::IdleperiodMaximumTermsViolated,
+            "IDLEPERIOD_CREATABLE" => Self::IdleperiodCreatable,
+            "IDLEPERIOD_TERMVALUE_MISSING" => Self::IdleperiodTermvalueMissing,
+            "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING" => {
+                Self::IdleperiodUnlimitedParameterIsMissing
+            }
+            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED" => {
+                Self::IdleperiodEnddateAndTermProvided
+            }
+            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE" => {
+                Self::IdleperiodEnddateBeforeStartdate
+            }
+            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING" => {
+                Self::IdleperiodEnddateOnlyForShortening
+            }
+            "IDLEPERIOD_UPDATABLE" => Self::IdleperiodUpdatable,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for IdlePeriodUpdatePreviewValidationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for IdlePeriodUpdatePreviewValidationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for IdlePeriodUpdatePreviewValidationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for IdlePeriodUpdatePreviewValidationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents an idle period update request
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct IdlePeriodUpdateRequest {
+    /// Start date of the idle period
+    pub start_date: rt::chrono::NaiveDate,
+    /// Represents the temporal unit of an idle period
+    ///
+    /// Example: `"WEEK"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temporal_unit: Option<IdlePeriodUpdateRequestTemporalUnit>,
+    /// Duration term of the idle period. The field is related to the temporal unit
+    ///
+    /// Example: `1`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_value: Option<i32>,
+    /// If true, the idle period has no defined end date. In that case, termValue and temporalUnit are empty.
+    ///
+    /// Example: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unlimited: Option<bool>,
+    /// ID of an idle period reason
+    ///
+    /// Example: `1`
+    pub reason_id: i64,
+    /// End date of the idle period. This field is only utilized when shortening an existing idle period (i.e., the start date remains unchanged, but the new end date is earlier than the original).
+    ///
+    /// Example: `"2025-12-31"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<rt::chrono::NaiveDate>,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodUpdateRequest {
+    /// A value with the required fields (`start_date`, `reason_id`); set the others with the `with_*` methods.
+    pub fn new(start_date: rt::chrono::NaiveDate, reason_id: i64) -> Self {
+        Self {
+            start_date,
+            temporal_unit: None,
+            term_value: None,
+            unlimited: None,
+            reason_id,
+            end_date: None,
+        }
+    }
+
+    /// Sets [`temporal_unit`](Self::temporal_unit).
+    pub fn with_temporal_unit(
+        mut self,
+        value: IdlePeriodUpdateRequestTemporalUnit,
+    ) -> Self {
+        self.temporal_unit = Some(value);
+        self
+    }
+
+    /// Sets [`term_value`](Self::term_value).
+    pub fn with_term_value(mut self, value: i32) -> Self {
+        self.term_value = Some(value);
+        self
+    }
+
+    /// Sets [`unlimited`](Self::unlimited).
+    pub fn with_unlimited(mut self, value: bool) -> Self {
+        self.unlimited = Some(value);
+        self
+    }
+
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents the temporal unit of an idle period
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdlePeriodUpdateRequestTemporalUnit {
+    /// Represents a daily temporal unit of the idle period. Can be used for day pickers only.
+    Day,
+    /// Represents a weekly temporal unit of the idle period. Can be used for week pickers only. Supports only full weeks.
+    Week,
+    /// Represents a monthly temporal unit of the idle period. Can be used for month pickers only. Supports only full months.
+    Month,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodUpdateRequestTemporalUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for IdlePeriodUpdateRequestTemporalUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for IdlePeriodUpdateRequestTemporalUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for IdlePeriodUpdateRequestTemporalUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for IdlePeriodUpdateRequestTemporalUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for IdlePeriodUpdateRequestTemporalUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents an idle period validation request
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct IdlePeriodValidationRequest {
+    /// Start date of the idle period
+    pub start_date: rt::chrono::NaiveDate,
+    /// Represents the temporal unit of an idle period
+    ///
+    /// Example: `"WEEK"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temporal_unit: Option<IdlePeriodValidationRequestTemporalUnit>,
+    /// Duration term of the idle period. The field is related to the temporal unit
+    ///
+    /// Example: `1`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term_value: Option<i32>,
+    /// If true, the idle period has no defined end date. In that case, termValue and temporalUnit are empty.
+    ///
+    /// Example: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unlimited: Option<bool>,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodValidationRequest {
+    /// A value with the required fields (`start_date`); set the others with the `with_*` methods.
+    pub fn new(start_date: rt::chrono::NaiveDate) -> Self {
+        Self {
+            start_date,
+            temporal_unit: None,
+            term_value: None,
+            unlimited: None,
+        }
+    }
+
+    /// Sets [`temporal_unit`](Self::temporal_unit).
+    pub fn with_temporal_unit(
+        mut self,
+        value: IdlePeriodValidationRequestTemporalUnit,
+    ) -> Self {
+        self.temporal_unit = Some(value);
+        self
+    }
+
+    /// Sets [`term_value`](Self::term_value).
+    pub fn with_term_value(mut self, value: i32) -> Self {
+        self.term_value = Some(value);
+        self
+    }
+
+    /// Sets [`unlimited`](Self::unlimited).
+    pub fn with_unlimited(mut self, value: bool) -> Self {
+        self.unlimited = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Represents the temporal unit of an idle period
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdlePeriodValidationRequestTemporalUnit {
+    /// Represents a daily temporal unit of the idle period. Can be used for day pickers only.
+    Day,
+    /// Represents a weekly temporal unit of the idle period. Can be used for week pickers only. Supports only full weeks.
+    Week,
+    /// Represents a monthly temporal unit of the idle period. Can be used for month pickers only. Supports only full months.
+    Month,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodValidationRequestTemporalUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for IdlePeriodValidationRequestTemporalUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for IdlePeriodValidationRequestTemporalUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for IdlePeriodValidationRequestTemporalUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for IdlePeriodValidationRequestTemporalUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for IdlePeriodValidationRequestTemporalUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Idle period validation status
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct IdlePeriodValidationStatusResult {
+    /// Status of the idle period validation
+    ///
+    /// Example: `"IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"`
+    pub validation_status: IdlePeriodValidationStatusResultValidationStatus,
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodValidationStatusResult {
+    /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
+    pub fn new(
+        validation_status: IdlePeriodValidationStatusResultValidationStatus,
+    ) -> Self {
+        Self { validation_status }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Status of the idle period validation
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdlePeriodValidationStatusResultValidationStatus {
+    /// Idle periods are deactivated for the contract.
+    IdleperiodDeactivatedForContract,
+    /// Idle periods cannot be created if a pending verification for an amendment exists.
+    IdleperiodPendingVerification,
+    /// \[DEPRECATED\] This validation status is no longer used. The validation is now handled by IDLEPERIOD_DEADLINE_VIOLATED.
+    IdleperiodDateNotFirstdayOfTemporalunit,
+    /// The start date violates the submission deadline.
+    IdleperiodDeadlineViolated,
+    /// The idle period start date does not match the expected start date.
+    IdleperiodExpectedStartdateMismatch,
+    /// 5 years is a hard limit for the length of the idle period.
+    IdleperiodMaximumYearsViolated,
+    /// The idle period is overlapping existing idle periods.
+    IdleperiodOverlapping,
+    /// The temporal unit must match the temporal unit of the config.
+    IdleperiodTemporalunitInvalid,
+    /// The idle period violates the maximum terms value.
+    IdleperiodMaximumTermsViolated,
+    /// The idle period can be created.
+    IdleperiodCreatable,
+    /// The value for the term is missing.
+    IdleperiodTermvalueMissing,
+    /// The unlimited parameter is required for unlimited idle period updates.
+    IdleperiodUnlimitedParameterIsMissing,
+    /// End date and term (temporal unit and term value) cannot be provided at the same time.
+    IdleperiodEnddateAndTermProvided,
+    /// The end date cannot be set before the start date.
+    IdleperiodEnddateBeforeStartdate,
+    /// The endDate field is restricted to shortening existing idle periods.
+    IdleperiodEnddateOnlyForShortening,
+    /// The idle period can be updated.
+    IdleperiodUpdatable,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl IdlePeriodValidationStatusResultValidationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT",
+        "IDLEPERIOD_PENDING_VERIFICATION",
+        "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT",
+        "IDLEPERIOD_DEADLINE_VIOLATED",
+        "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH",
+        "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
+        "IDLEPERIOD_OVERLAPPING",
+        "IDLEPERIOD_TEMPORALUNIT_INVALID",
+        "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
+        "IDLEPERIOD_CREATABLE",
+        "IDLEPERIOD_TERMVALUE_MISSING",
+        "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING",
+        "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED",
+        "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE",
+        "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING",
+        "IDLEPERIOD_UPDATABLE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IdleperiodDeactivatedForContract => {
+                "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"
+            }
+            Self::IdleperiodPendingVerification => "IDLEPERIOD_PENDING_VERIFICATION",
+            Self::IdleperiodDateNotFirstdayOfTemporalunit => {
+                "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT"
+            }
+            Self::IdleperiodDeadlineViolated => "IDLEPERIOD_DEADLINE_VIOLATED",
+            Self::IdleperiodExpectedStartdateMismatch => {
+                "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH"
+            }
+            Self::IdleperiodMaximumYearsViolated => "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
+            Self::IdleperiodOverlapping => "IDLEPERIOD_OVERLAPPING",
+            Self::IdleperiodTemporalunitInvalid => "IDLEPERIOD_TEMPORALUNIT_INVALID",
+            Self::IdleperiodMaximumTermsViolated => "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
+            Self::IdleperiodCreatable => "IDLEPERIOD_CREATABLE",
+            Self::IdleperiodTermvalueMissing => "IDLEPERIOD_TERMVALUE_MISSING",
+            Self::IdleperiodUnlimitedParameterIsMissing => {
+                "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING"
+            }
+            Self::IdleperiodEnddateAndTermProvided => {
+                "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED"
+            }
+            Self::IdleperiodEnddateBeforeStartdate => {
+                "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE"
+            }
+            Self::IdleperiodEnddateOnlyForShortening => {
+                "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING"
+            }
+            Self::IdleperiodUpdatable => "IDLEPERIOD_UPDATABLE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for IdlePeriodValidationStatusResultValidationStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT" => {
+                Self::IdleperiodDeactivatedForContract
+            }
+            "IDLEPERIOD_PENDING_VERIFICATION" => Self::IdleperiodPendingVerification,
+            "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT" => {
+                Self::IdleperiodDateNotFirstdayOfTemporalunit
+            }
+            "IDLEPERIOD_DEADLINE_VIOLATED" => Self::IdleperiodDeadlineViolated,
+            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH" => {
+                Self::IdleperiodExpectedStartdateMismatch
+            }
+            "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED" => Self::IdleperiodMaximumYearsViolated,
+            "IDLEPERIOD_OVERLAPPING" => Self::IdleperiodOverlapping,
+            "IDLEPERIOD_TEMPORALUNIT_INVALID" => Self::IdleperiodTemporalunitInvalid,
+            "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED" => Self::IdleperiodMaximumTermsViolated,
+            "IDLEPERIOD_CREATABLE" => Self::IdleperiodCreatable,
+            "IDLEPERIOD_TERMVALUE_MISSING" => Self::IdleperiodTermvalueMissing,
+            "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING" => {
+                Self::IdleperiodUnlimitedParameterIsMissing
+            }
+            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED" => {
+                Self::IdleperiodEnddateAndTermProvided
+            }
+            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE" => {
+                Self::IdleperiodEnddateBeforeStartdate
+            }
+            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING" => {
+                Self::IdleperiodEnddateOnlyForShortening
+            }
+            "IDLEPERIOD_UPDATABLE" => Self::IdleperiodUpdatable,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for IdlePeriodValidationStatusResultValidationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for IdlePeriodValidationStatusResultValidationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for IdlePeriodValidationStatusResultValidationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for IdlePeriodValidationStatusResultValidationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
+/// Basic instructor information
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct Instructor {
+    /// Unique ID of the instructor
+    ///
+    /// Example: `101`
+    pub id: i64,
+    /// Instructor's first name
+    ///
+    /// Example: `"Anna"`
+    pub first_name: String,
+    /// Instructor's last name
+    ///
+    /// Example: `"Chodakowska"`
+    pub last_name: String,
+    /// Public name that should be shown to customers
+    ///
+    /// Example: `"Peter2000"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_name: Option<String>,
+}
+
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
+impl Instructor {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = value.into();
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = value.into();
+        self
+    }
+
+    /// Sets [`public_name`](Self::public_name).
+    pub fn with_public_name(mut self, value: impl Into<String>) -> Self {
+        self.public_name = Some(value.into());
+        self
+    }
+}
+
+#[cfg(
+    any(
+        feature = "cross-studio",
+        feature = "customers",
+        feature = "leads",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+/// Basic language information
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct Language {
+    /// The language code
+    ///
+    /// Example: `"de"`
+    pub language_code: String,
+    /// The country code
+    ///
+    /// Example: `"DE"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "cross-studio",
+        feature = "customers",
+        feature = "leads",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl Language {
+    /// A value with the required fields (`language_code`); set the others with the `with_*` methods.
+    pub fn new(language_code: impl Into<String>) -> Self {
+        Self {
+            language_code: language_code.into(),
+            country_code: None,
+        }
+    }
+
+    /// Sets [`country_code`](Self::country_code).
+    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+}
+
 #[cfg(feature = "leads")]
 /// The lead additional field configuration
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct LeadAdditionalFieldConfiguration {
     /// The unique ID of the additional information field
@@ -8952,32 +14962,140 @@ pub struct LeadAdditionalFieldConfiguration {
 
 #[cfg(feature = "leads")]
 impl LeadAdditionalFieldConfiguration {
-    /// A value with every optional field empty. Takes the required fields in schema order: `additional_field_id`, `name`, `type_`, `allow_multi_selection`, `mode`.
+    /// A value with the fields that have no default (`type_`, `mode`); set the others with the `with_*` methods.
     pub fn new(
-        additional_field_id: i64,
-        name: impl Into<String>,
         type_: LeadAdditionalFieldConfigurationType,
-        allow_multi_selection: bool,
         mode: LeadAdditionalFieldConfigurationMode,
     ) -> Self {
         Self {
-            additional_field_id,
-            name: name.into(),
+            additional_field_id: Default::default(),
+            name: Default::default(),
             type_,
-            allow_multi_selection,
+            allow_multi_selection: Default::default(),
             selection_values: None,
             mode,
+        }
+    }
+
+    /// Sets [`additional_field_id`](Self::additional_field_id).
+    pub fn with_additional_field_id(mut self, value: i64) -> Self {
+        self.additional_field_id = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`allow_multi_selection`](Self::allow_multi_selection).
+    pub fn with_allow_multi_selection(mut self, value: bool) -> Self {
+        self.allow_multi_selection = value;
+        self
+    }
+
+    /// Sets [`selection_values`](Self::selection_values).
+    pub fn with_selection_values(mut self, value: Vec<String>) -> Self {
+        self.selection_values = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "leads")]
+/// Represents the mode of an input field
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LeadAdditionalFieldConfigurationMode {
+    /// The input is disabled
+    Inactive,
+    /// The input is optional
+    Optional,
+    /// The input is mandatory
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "leads")]
+impl LeadAdditionalFieldConfigurationMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
         }
     }
 }
 
 #[cfg(feature = "leads")]
-/// The same values as [`AddressMode`].
-pub type LeadAdditionalFieldConfigurationMode = AddressMode;
+impl rt::StringEnum for LeadAdditionalFieldConfigurationMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 
-#[cfg(any(feature = "customers", feature = "leads"))]
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::str::FromStr for LeadAdditionalFieldConfigurationMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::fmt::Display for LeadAdditionalFieldConfigurationMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "leads")]
+impl serde::Serialize for LeadAdditionalFieldConfigurationMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "leads")]
+impl<'de> serde::Deserialize<'de> for LeadAdditionalFieldConfigurationMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "leads")]
 /// The type of an additional information field. This defines how the field is used and what kind of data it can hold.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LeadAdditionalFieldConfigurationType {
     /// This field holds a boolean value, typically used for yes/no questions.
     Boolean,
@@ -8993,7 +15111,7 @@ pub enum LeadAdditionalFieldConfigurationType {
     Unknown(String),
 }
 
-#[cfg(any(feature = "customers", feature = "leads"))]
+#[cfg(feature = "leads")]
 impl LeadAdditionalFieldConfigurationType {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -9022,7 +15140,7 @@ impl LeadAdditionalFieldConfigurationType {
     }
 }
 
-#[cfg(any(feature = "customers", feature = "leads"))]
+#[cfg(feature = "leads")]
 impl rt::StringEnum for LeadAdditionalFieldConfigurationType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9040,7 +15158,7 @@ impl rt::StringEnum for LeadAdditionalFieldConfigurationType {
     }
 }
 
-#[cfg(any(feature = "customers", feature = "leads"))]
+#[cfg(feature = "leads")]
 impl std::str::FromStr for LeadAdditionalFieldConfigurationType {
     type Err = std::convert::Infallible;
 
@@ -9051,21 +15169,21 @@ impl std::str::FromStr for LeadAdditionalFieldConfigurationType {
     }
 }
 
-#[cfg(any(feature = "customers", feature = "leads"))]
+#[cfg(feature = "leads")]
 impl std::fmt::Display for LeadAdditionalFieldConfigurationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "customers", feature = "leads"))]
+#[cfg(feature = "leads")]
 impl serde::Serialize for LeadAdditionalFieldConfigurationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(feature = "customers", feature = "leads"))]
+#[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadAdditionalFieldConfigurationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -9076,7 +15194,8 @@ impl<'de> serde::Deserialize<'de> for LeadAdditionalFieldConfigurationType {
 
 #[cfg(feature = "leads")]
 /// The lead additional information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct LeadAdditionalInformation {
     /// The additional information field unique ID
@@ -9096,8 +15215,33 @@ pub struct LeadAdditionalInformation {
 }
 
 #[cfg(feature = "leads")]
+impl LeadAdditionalInformation {
+    /// A value with the required fields (`additional_field_id`); set the others with the `with_*` methods.
+    pub fn new(additional_field_id: i64) -> Self {
+        Self {
+            additional_field_id,
+            value: None,
+            values: None,
+        }
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets [`values`](Self::values).
+    pub fn with_values(mut self, value: Vec<String>) -> Self {
+        self.values = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "leads")]
 /// The lead configuration
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct LeadConfig {
     /// Represents the mode of an input field
@@ -9126,7 +15270,7 @@ pub struct LeadConfig {
 
 #[cfg(feature = "leads")]
 impl LeadConfig {
-    /// A value with every optional field empty. Takes the required fields in schema order: `address_mode`, `date_of_birth_mode`, `gender_mode`, `telephone_mode`.
+    /// A value with the fields that have no default (`address_mode`, `date_of_birth_mode`, `gender_mode`, `telephone_mode`); set the others with the `with_*` methods.
     pub fn new(
         address_mode: LeadConfigAddressMode,
         date_of_birth_mode: LeadConfigDateOfBirthMode,
@@ -9142,27 +15286,390 @@ impl LeadConfig {
             communication_preferences: None,
         }
     }
+
+    /// Sets [`additional_information`](Self::additional_information).
+    pub fn with_additional_information(
+        mut self,
+        value: Vec<LeadAdditionalFieldConfiguration>,
+    ) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+
+    /// Sets [`communication_preferences`](Self::communication_preferences).
+    pub fn with_communication_preferences(
+        mut self,
+        value: Vec<CommunicationPreference>,
+    ) -> Self {
+        self.communication_preferences = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "leads")]
-/// The same values as [`AddressMode`].
-pub type LeadConfigAddressMode = AddressMode;
+/// Represents the mode of an input field
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LeadConfigAddressMode {
+    /// The input is disabled
+    Inactive,
+    /// The input is optional
+    Optional,
+    /// The input is mandatory
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
 
 #[cfg(feature = "leads")]
-/// The same values as [`AddressMode`].
-pub type LeadConfigDateOfBirthMode = AddressMode;
+impl LeadConfigAddressMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
 
 #[cfg(feature = "leads")]
-/// The same values as [`AddressMode`].
-pub type LeadConfigGenderMode = AddressMode;
+impl rt::StringEnum for LeadConfigAddressMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 
 #[cfg(feature = "leads")]
-/// The same values as [`AddressMode`].
-pub type LeadConfigTelephoneMode = AddressMode;
+impl std::str::FromStr for LeadConfigAddressMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::fmt::Display for LeadConfigAddressMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "leads")]
+impl serde::Serialize for LeadConfigAddressMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "leads")]
+impl<'de> serde::Deserialize<'de> for LeadConfigAddressMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "leads")]
+/// Represents the mode of an input field
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LeadConfigDateOfBirthMode {
+    /// The input is disabled
+    Inactive,
+    /// The input is optional
+    Optional,
+    /// The input is mandatory
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "leads")]
+impl LeadConfigDateOfBirthMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "leads")]
+impl rt::StringEnum for LeadConfigDateOfBirthMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::str::FromStr for LeadConfigDateOfBirthMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::fmt::Display for LeadConfigDateOfBirthMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "leads")]
+impl serde::Serialize for LeadConfigDateOfBirthMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "leads")]
+impl<'de> serde::Deserialize<'de> for LeadConfigDateOfBirthMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "leads")]
+/// Represents the mode of an input field
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LeadConfigGenderMode {
+    /// The input is disabled
+    Inactive,
+    /// The input is optional
+    Optional,
+    /// The input is mandatory
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "leads")]
+impl LeadConfigGenderMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "leads")]
+impl rt::StringEnum for LeadConfigGenderMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::str::FromStr for LeadConfigGenderMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::fmt::Display for LeadConfigGenderMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "leads")]
+impl serde::Serialize for LeadConfigGenderMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "leads")]
+impl<'de> serde::Deserialize<'de> for LeadConfigGenderMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "leads")]
+/// Represents the mode of an input field
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LeadConfigTelephoneMode {
+    /// The input is disabled
+    Inactive,
+    /// The input is optional
+    Optional,
+    /// The input is mandatory
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "leads")]
+impl LeadConfigTelephoneMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "leads")]
+impl rt::StringEnum for LeadConfigTelephoneMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::str::FromStr for LeadConfigTelephoneMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::fmt::Display for LeadConfigTelephoneMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "leads")]
+impl serde::Serialize for LeadConfigTelephoneMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "leads")]
+impl<'de> serde::Deserialize<'de> for LeadConfigTelephoneMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "leads")]
 /// Lead creation request
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct LeadCreationRequest {
     pub lead_customer: LeadCustomerData,
@@ -9187,8 +15694,60 @@ pub struct LeadCreationRequest {
 }
 
 #[cfg(feature = "leads")]
+impl LeadCreationRequest {
+    /// A value with the required fields (`lead_customer`); set the others with the `with_*` methods.
+    pub fn new(lead_customer: LeadCustomerData) -> Self {
+        Self {
+            lead_customer,
+            address: None,
+            communication_preferences: None,
+            additional_information: None,
+            notes: None,
+            external_identifier: None,
+        }
+    }
+
+    /// Sets [`address`](Self::address).
+    pub fn with_address(mut self, value: LeadCustomerAddress) -> Self {
+        self.address = Some(value);
+        self
+    }
+
+    /// Sets [`communication_preferences`](Self::communication_preferences).
+    pub fn with_communication_preferences(
+        mut self,
+        value: Vec<CommunicationPreference>,
+    ) -> Self {
+        self.communication_preferences = Some(value);
+        self
+    }
+
+    /// Sets [`additional_information`](Self::additional_information).
+    pub fn with_additional_information(
+        mut self,
+        value: Vec<LeadAdditionalInformation>,
+    ) -> Self {
+        self.additional_information = Some(value);
+        self
+    }
+
+    /// Sets [`notes`](Self::notes).
+    pub fn with_notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets [`external_identifier`](Self::external_identifier).
+    pub fn with_external_identifier(mut self, value: impl Into<String>) -> Self {
+        self.external_identifier = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "leads")]
 /// Response of Lead creation
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct LeadCreationResponse {
     /// The unique ID of the lead
@@ -9210,8 +15769,36 @@ pub struct LeadCreationResponse {
 }
 
 #[cfg(feature = "leads")]
+impl LeadCreationResponse {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`customer_id`](Self::customer_id).
+    pub fn with_customer_id(mut self, value: i64) -> Self {
+        self.customer_id = value;
+        self
+    }
+
+    /// Sets [`uuid`](Self::uuid).
+    pub fn with_uuid(mut self, value: rt::uuid::Uuid) -> Self {
+        self.uuid = value;
+        self
+    }
+
+    /// Sets [`customer_number`](Self::customer_number).
+    pub fn with_customer_number(mut self, value: impl Into<String>) -> Self {
+        self.customer_number = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "leads")]
 /// Result of lead creation validation
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct LeadCreationValidationResult {
     /// Validation status for lead creation
@@ -9222,7 +15809,7 @@ pub struct LeadCreationValidationResult {
 
 #[cfg(feature = "leads")]
 impl LeadCreationValidationResult {
-    /// A value with every optional field empty. Takes the required fields in schema order: `status`.
+    /// A value with the fields that have no default (`status`); set the others with the `with_*` methods.
     pub fn new(status: LeadCreationValidationResultStatus) -> Self {
         Self { status }
     }
@@ -9231,6 +15818,7 @@ impl LeadCreationValidationResult {
 #[cfg(feature = "leads")]
 /// Validation status for lead creation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LeadCreationValidationResultStatus {
     /// Lead creation is possible
     Possible,
@@ -9319,7 +15907,8 @@ impl<'de> serde::Deserialize<'de> for LeadCreationValidationResultStatus {
 
 #[cfg(feature = "leads")]
 /// Representing lead customer address data with mandatory fields
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct LeadCustomerAddress {
     /// Street of the customer
@@ -9409,9 +15998,124 @@ pub struct LeadCustomerAddress {
     pub building_name: Option<String>,
 }
 
+#[cfg(feature = "leads")]
+impl LeadCustomerAddress {
+    /// A value with the required fields (`street`, `house_number`, `zip_code`, `city`, `country_code`); set the others with the `with_*` methods.
+    pub fn new(
+        street: impl Into<String>,
+        house_number: impl Into<String>,
+        zip_code: impl Into<String>,
+        city: impl Into<String>,
+        country_code: impl Into<String>,
+    ) -> Self {
+        Self {
+            street: street.into(),
+            house_number: house_number.into(),
+            zip_code: zip_code.into(),
+            city: city.into(),
+            country_code: country_code.into(),
+            province: None,
+            province_code: None,
+            second_street: None,
+            city_part: None,
+            district: None,
+            street_type: None,
+            street_block: None,
+            portal: None,
+            stairway: None,
+            door: None,
+            additional_address_information: None,
+            floor: None,
+            building_name: None,
+        }
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`province_code`](Self::province_code).
+    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
+        self.province_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_street`](Self::second_street).
+    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
+        self.second_street = Some(value.into());
+        self
+    }
+
+    /// Sets [`city_part`](Self::city_part).
+    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
+        self.city_part = Some(value.into());
+        self
+    }
+
+    /// Sets [`district`](Self::district).
+    pub fn with_district(mut self, value: impl Into<String>) -> Self {
+        self.district = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_type`](Self::street_type).
+    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
+        self.street_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_block`](Self::street_block).
+    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
+        self.street_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`portal`](Self::portal).
+    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
+        self.portal = Some(value.into());
+        self
+    }
+
+    /// Sets [`stairway`](Self::stairway).
+    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
+        self.stairway = Some(value.into());
+        self
+    }
+
+    /// Sets [`door`](Self::door).
+    pub fn with_door(mut self, value: impl Into<String>) -> Self {
+        self.door = Some(value.into());
+        self
+    }
+
+    /// Sets [`additional_address_information`](Self::additional_address_information).
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.additional_address_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`floor`](Self::floor).
+    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
+        self.floor = Some(value.into());
+        self
+    }
+
+    /// Sets [`building_name`](Self::building_name).
+    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
+        self.building_name = Some(value.into());
+        self
+    }
+}
+
 #[cfg(feature = "trial-offers")]
 /// Lead customer address information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct LeadCustomerAddressData {
     /// Street of the lead customer
@@ -9433,9 +16137,33 @@ pub struct LeadCustomerAddressData {
     pub city: String,
 }
 
+#[cfg(feature = "trial-offers")]
+impl LeadCustomerAddressData {
+    /// A value with the required fields (`street`, `zip_code`, `city`); set the others with the `with_*` methods.
+    pub fn new(
+        street: impl Into<String>,
+        zip_code: impl Into<String>,
+        city: impl Into<String>,
+    ) -> Self {
+        Self {
+            street: street.into(),
+            house_number: None,
+            zip_code: zip_code.into(),
+            city: city.into(),
+        }
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+}
+
 #[cfg(feature = "leads")]
 /// Lead customer information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct LeadCustomerData {
     /// Unique ID of the third party customer in the third party system
@@ -9486,12 +16214,160 @@ pub struct LeadCustomerData {
 }
 
 #[cfg(feature = "leads")]
-/// The same values as [`Gender`].
-pub type LeadCustomerDataGender = Gender;
+impl LeadCustomerData {
+    /// A value with the required fields (`firstname`, `lastname`, `email`); set the others with the `with_*` methods.
+    pub fn new(
+        firstname: impl Into<String>,
+        lastname: impl Into<String>,
+        email: impl Into<String>,
+    ) -> Self {
+        Self {
+            third_party_id: None,
+            firstname: firstname.into(),
+            second_firstname: None,
+            lastname: lastname.into(),
+            second_lastname: None,
+            email: email.into(),
+            gender: None,
+            date_of_birth: None,
+            telephone: None,
+            language: None,
+        }
+    }
+
+    /// Sets [`third_party_id`](Self::third_party_id).
+    pub fn with_third_party_id(mut self, value: impl Into<String>) -> Self {
+        self.third_party_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_firstname`](Self::second_firstname).
+    pub fn with_second_firstname(mut self, value: impl Into<String>) -> Self {
+        self.second_firstname = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_lastname`](Self::second_lastname).
+    pub fn with_second_lastname(mut self, value: impl Into<String>) -> Self {
+        self.second_lastname = Some(value.into());
+        self
+    }
+
+    /// Sets [`gender`](Self::gender).
+    pub fn with_gender(mut self, value: LeadCustomerDataGender) -> Self {
+        self.gender = Some(value);
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`telephone`](Self::telephone).
+    pub fn with_telephone(mut self, value: impl Into<String>) -> Self {
+        self.telephone = Some(value.into());
+        self
+    }
+
+    /// Sets [`language`](Self::language).
+    pub fn with_language(mut self, value: Language) -> Self {
+        self.language = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "leads")]
+/// Gender of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LeadCustomerDataGender {
+    /// Male gender of the customer
+    Male,
+    /// Female gender of the customer
+    Female,
+    /// Unisex gender of the customer
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "leads")]
+impl LeadCustomerDataGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "leads")]
+impl rt::StringEnum for LeadCustomerDataGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::str::FromStr for LeadCustomerDataGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "leads")]
+impl std::fmt::Display for LeadCustomerDataGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "leads")]
+impl serde::Serialize for LeadCustomerDataGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "leads")]
+impl<'de> serde::Deserialize<'de> for LeadCustomerDataGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "trial-offers")]
 /// Full Lead customer data with address
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct LeadData {
     /// Unique ID of the third party customer in the third party system
@@ -9525,7 +16401,7 @@ pub struct LeadData {
     ///
     /// Example: `"MALE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<Gender>,
+    pub gender: Option<LeadDataGender>,
     /// Date of birth of the lead customer
     ///
     /// Example: `"2000-10-10"`
@@ -9543,9 +16419,168 @@ pub struct LeadData {
     pub address: Option<LeadCustomerAddressData>,
 }
 
+#[cfg(feature = "trial-offers")]
+impl LeadData {
+    /// A value with the required fields (`firstname`, `lastname`, `email`); set the others with the `with_*` methods.
+    pub fn new(
+        firstname: impl Into<String>,
+        lastname: impl Into<String>,
+        email: impl Into<String>,
+    ) -> Self {
+        Self {
+            third_party_id: None,
+            firstname: firstname.into(),
+            second_firstname: None,
+            lastname: lastname.into(),
+            second_lastname: None,
+            email: email.into(),
+            gender: None,
+            date_of_birth: None,
+            telephone: None,
+            language: None,
+            address: None,
+        }
+    }
+
+    /// Sets [`third_party_id`](Self::third_party_id).
+    pub fn with_third_party_id(mut self, value: impl Into<String>) -> Self {
+        self.third_party_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_firstname`](Self::second_firstname).
+    pub fn with_second_firstname(mut self, value: impl Into<String>) -> Self {
+        self.second_firstname = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_lastname`](Self::second_lastname).
+    pub fn with_second_lastname(mut self, value: impl Into<String>) -> Self {
+        self.second_lastname = Some(value.into());
+        self
+    }
+
+    /// Sets [`gender`](Self::gender).
+    pub fn with_gender(mut self, value: LeadDataGender) -> Self {
+        self.gender = Some(value);
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`telephone`](Self::telephone).
+    pub fn with_telephone(mut self, value: impl Into<String>) -> Self {
+        self.telephone = Some(value.into());
+        self
+    }
+
+    /// Sets [`language`](Self::language).
+    pub fn with_language(mut self, value: Language) -> Self {
+        self.language = Some(value);
+        self
+    }
+
+    /// Sets [`address`](Self::address).
+    pub fn with_address(mut self, value: LeadCustomerAddressData) -> Self {
+        self.address = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+/// Gender of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LeadDataGender {
+    /// Male gender of the customer
+    Male,
+    /// Female gender of the customer
+    Female,
+    /// Unisex gender of the customer
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-offers")]
+impl LeadDataGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl rt::StringEnum for LeadDataGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::str::FromStr for LeadDataGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::fmt::Display for LeadDataGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl serde::Serialize for LeadDataGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl<'de> serde::Deserialize<'de> for LeadDataGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
 #[cfg(feature = "finance")]
 /// The LiablePerson is used for members not being responsible themself for payments. The complete element should identify the liable person with its details of address, contact data and bank account information. It includes also country specific elements.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct LiablePersonDetails {
     /// First name of liable person
@@ -9622,97 +16657,108 @@ pub struct LiablePersonDetails {
 }
 
 #[cfg(feature = "finance")]
-/// Option to set customer or debt to blocklist
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LimitType {
-    /// Customer or Debt will be removed from block list
-    Disabled,
-    /// Customer or Debt will added to block list until given date
-    Limited,
-    /// Customer or Debt will added to block list indefinitely
-    Unlimited,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "finance")]
-impl LimitType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "DISABLED",
-        "LIMITED",
-        "UNLIMITED",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+impl LiablePersonDetails {
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = value.into();
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Limited => "LIMITED",
-            Self::Unlimited => "UNLIMITED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "finance")]
-impl rt::StringEnum for LimitType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DISABLED" => Self::Disabled,
-            "LIMITED" => Self::Limited,
-            "UNLIMITED" => Self::Unlimited,
-            other => Self::Unknown(other.to_owned()),
-        }
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = value.into();
+        self
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    /// Sets [`second_last_name`](Self::second_last_name).
+    pub fn with_second_last_name(mut self, value: impl Into<String>) -> Self {
+        self.second_last_name = Some(value.into());
+        self
     }
-}
 
-#[cfg(feature = "finance")]
-impl std::str::FromStr for LimitType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+    /// Sets [`birthdate`](Self::birthdate).
+    pub fn with_birthdate(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.birthdate = Some(value);
+        self
     }
-}
 
-#[cfg(feature = "finance")]
-impl std::fmt::Display for LimitType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+    /// Sets [`sex`](Self::sex).
+    pub fn with_sex(mut self, value: impl Into<String>) -> Self {
+        self.sex = Some(value.into());
+        self
     }
-}
 
-#[cfg(feature = "finance")]
-impl serde::Serialize for LimitType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
+    /// Sets [`postal_code`](Self::postal_code).
+    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(value.into());
+        self
     }
-}
 
-#[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for LimitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets [`country_code`](Self::country_code).
+    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`contact_details`](Self::contact_details).
+    pub fn with_contact_details(mut self, value: Vec<ContactDetails>) -> Self {
+        self.contact_details = Some(value);
+        self
+    }
+
+    /// Sets [`identification_number`](Self::identification_number).
+    pub fn with_identification_number(mut self, value: impl Into<String>) -> Self {
+        self.identification_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`payment_details`](Self::payment_details).
+    pub fn with_payment_details(mut self, value: PaymentDetails) -> Self {
+        self.payment_details = Some(value);
+        self
+    }
+
+    /// Sets [`address_line1`](Self::address_line1).
+    pub fn with_address_line1(mut self, value: impl Into<String>) -> Self {
+        self.address_line1 = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_line2`](Self::address_line2).
+    pub fn with_address_line2(mut self, value: impl Into<String>) -> Self {
+        self.address_line2 = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_line3`](Self::address_line3).
+    pub fn with_address_line3(mut self, value: impl Into<String>) -> Self {
+        self.address_line3 = Some(value.into());
+        self
+    }
+
+    /// Sets [`region`](Self::region).
+    pub fn with_region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets [`address_data`](Self::address_data).
+    pub fn with_address_data(mut self, value: AddressDetails) -> Self {
+        self.address_data = Some(value);
+        self
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Represents location data
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Location {
     /// Unique ID of the location
@@ -9730,88 +16776,31 @@ pub struct Location {
     pub description: Option<String>,
 }
 
-#[cfg(feature = "finance")]
-/// Defines if a claim was changed due to rest maturity
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MaturityType {
-    Normal,
-    Residual,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "finance")]
-impl MaturityType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["NORMAL", "RESIDUAL"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl Location {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "NORMAL",
-            Self::Residual => "RESIDUAL",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "finance")]
-impl rt::StringEnum for MaturityType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NORMAL" => Self::Normal,
-            "RESIDUAL" => Self::Residual,
-            other => Self::Unknown(other.to_owned()),
-        }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::str::FromStr for MaturityType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::fmt::Display for MaturityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "finance")]
-impl serde::Serialize for MaturityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for MaturityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
     }
 }
 
 #[cfg(feature = "customers")]
 /// Measurement information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Measurement {
     /// Unique ID of the customer
@@ -9851,12 +16840,140 @@ pub struct Measurement {
 }
 
 #[cfg(feature = "customers")]
-/// The same values as [`Gender`].
-pub type MeasurementGender = Gender;
+impl Measurement {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`age`](Self::age).
+    pub fn with_age(mut self, value: i32) -> Self {
+        self.age = Some(value);
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = Some(value);
+        self
+    }
+
+    /// Sets [`gender`](Self::gender).
+    pub fn with_gender(mut self, value: MeasurementGender) -> Self {
+        self.gender = Some(value);
+        self
+    }
+
+    /// Sets [`height`](Self::height).
+    pub fn with_height(mut self, value: f64) -> Self {
+        self.height = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "customers")]
+/// Gender of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MeasurementGender {
+    /// Male gender of the customer
+    Male,
+    /// Female gender of the customer
+    Female,
+    /// Unisex gender of the customer
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers")]
+impl MeasurementGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers")]
+impl rt::StringEnum for MeasurementGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers")]
+impl std::str::FromStr for MeasurementGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers")]
+impl std::fmt::Display for MeasurementGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers")]
+impl serde::Serialize for MeasurementGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for MeasurementGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "memberships")]
 /// Membership offer information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOffer {
     /// Unique identifier for the membership offer.
@@ -9895,34 +17012,81 @@ pub struct MembershipOffer {
 
 #[cfg(feature = "memberships")]
 impl MembershipOffer {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `description`, `name`, `pre_use_type`, `limited_offering_period`, `rate_codes`, `terms`.
-    pub fn new(
-        id: i64,
-        description: impl Into<String>,
-        name: impl Into<String>,
-        pre_use_type: ContractPreUseType,
-        limited_offering_period: DatePeriod,
-        rate_codes: Vec<RateCode>,
-        terms: Vec<MembershipOfferTerm>,
-    ) -> Self {
+    /// A value with the fields that have no default (`pre_use_type`); set the others with the `with_*` methods.
+    pub fn new(pre_use_type: ContractPreUseType) -> Self {
         Self {
-            id,
-            description: description.into(),
-            name: name.into(),
+            id: Default::default(),
+            description: Default::default(),
+            name: Default::default(),
             sub_description: None,
             image_url: None,
             footnote: None,
             pre_use_type,
-            limited_offering_period,
-            rate_codes,
-            terms,
+            limited_offering_period: Default::default(),
+            rate_codes: Default::default(),
+            terms: Default::default(),
         }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`sub_description`](Self::sub_description).
+    pub fn with_sub_description(mut self, value: impl Into<String>) -> Self {
+        self.sub_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_url`](Self::image_url).
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`footnote`](Self::footnote).
+    pub fn with_footnote(mut self, value: impl Into<String>) -> Self {
+        self.footnote = Some(value.into());
+        self
+    }
+
+    /// Sets [`limited_offering_period`](Self::limited_offering_period).
+    pub fn with_limited_offering_period(mut self, value: DatePeriod) -> Self {
+        self.limited_offering_period = value;
+        self
+    }
+
+    /// Sets [`rate_codes`](Self::rate_codes).
+    pub fn with_rate_codes(mut self, value: Vec<RateCode>) -> Self {
+        self.rate_codes = value;
+        self
+    }
+
+    /// Sets [`terms`](Self::terms).
+    pub fn with_terms(mut self, value: Vec<MembershipOfferTerm>) -> Self {
+        self.terms = value;
+        self
     }
 }
 
 #[cfg(feature = "memberships")]
 /// Extended membership offer information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferExtended {
     /// Unique identifier for the membership offer.
@@ -9980,48 +17144,269 @@ pub struct MembershipOfferExtended {
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferExtended {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `description`, `name`, `pre_use_type`, `limited_offering_period`, `rate_codes`, `included_modules`, `allowed_payment_choices`, `contract_text_blocks`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        id: i64,
-        description: impl Into<String>,
-        name: impl Into<String>,
-        pre_use_type: ContractPreUseType,
-        limited_offering_period: DatePeriod,
-        rate_codes: Vec<RateCode>,
-        included_modules: Vec<MembershipOfferIncludedModule>,
-        allowed_payment_choices: Vec<MembershipOfferExtendedAllowedPaymentChoicesItem>,
-        contract_text_blocks: Vec<MembershipOfferTextBlock>,
-    ) -> Self {
+    /// A value with the fields that have no default (`pre_use_type`); set the others with the `with_*` methods.
+    pub fn new(pre_use_type: ContractPreUseType) -> Self {
         Self {
-            id,
-            description: description.into(),
-            name: name.into(),
+            id: Default::default(),
+            description: Default::default(),
+            name: Default::default(),
             sub_description: None,
             image_url: None,
             footnote: None,
             pre_use_type,
-            limited_offering_period,
-            rate_codes,
-            included_modules,
+            limited_offering_period: Default::default(),
+            rate_codes: Default::default(),
+            included_modules: Default::default(),
             contract_signatures_required: None,
-            allowed_payment_choices,
+            allowed_payment_choices: Default::default(),
             maximum_number_of_selectable_modules: None,
-            contract_text_blocks,
+            contract_text_blocks: Default::default(),
             selectable_modules: None,
             terms: None,
             time_restrictions: None,
         }
     }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`sub_description`](Self::sub_description).
+    pub fn with_sub_description(mut self, value: impl Into<String>) -> Self {
+        self.sub_description = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_url`](Self::image_url).
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`footnote`](Self::footnote).
+    pub fn with_footnote(mut self, value: impl Into<String>) -> Self {
+        self.footnote = Some(value.into());
+        self
+    }
+
+    /// Sets [`limited_offering_period`](Self::limited_offering_period).
+    pub fn with_limited_offering_period(mut self, value: DatePeriod) -> Self {
+        self.limited_offering_period = value;
+        self
+    }
+
+    /// Sets [`rate_codes`](Self::rate_codes).
+    pub fn with_rate_codes(mut self, value: Vec<RateCode>) -> Self {
+        self.rate_codes = value;
+        self
+    }
+
+    /// Sets [`included_modules`](Self::included_modules).
+    pub fn with_included_modules(
+        mut self,
+        value: Vec<MembershipOfferIncludedModule>,
+    ) -> Self {
+        self.included_modules = value;
+        self
+    }
+
+    /// Sets [`contract_signatures_required`](Self::contract_signatures_required).
+    pub fn with_contract_signatures_required(mut self, value: bool) -> Self {
+        self.contract_signatures_required = Some(value);
+        self
+    }
+
+    /// Sets [`allowed_payment_choices`](Self::allowed_payment_choices).
+    pub fn with_allowed_payment_choices(
+        mut self,
+        value: Vec<MembershipOfferExtendedAllowedPaymentChoicesItem>,
+    ) -> Self {
+        self.allowed_payment_choices = value;
+        self
+    }
+
+    /// Sets [`maximum_number_of_selectable_modules`](Self::maximum_number_of_selectable_modules).
+    pub fn with_maximum_number_of_selectable_modules(mut self, value: i32) -> Self {
+        self.maximum_number_of_selectable_modules = Some(value);
+        self
+    }
+
+    /// Sets [`contract_text_blocks`](Self::contract_text_blocks).
+    pub fn with_contract_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
+        self.contract_text_blocks = value;
+        self
+    }
+
+    /// Sets [`selectable_modules`](Self::selectable_modules).
+    pub fn with_selectable_modules(mut self, value: Vec<MembershipOfferModule>) -> Self {
+        self.selectable_modules = Some(value);
+        self
+    }
+
+    /// Sets [`terms`](Self::terms).
+    pub fn with_terms(mut self, value: Vec<MembershipOfferTermExtended>) -> Self {
+        self.terms = Some(value);
+        self
+    }
+
+    /// Sets [`time_restrictions`](Self::time_restrictions).
+    pub fn with_time_restrictions(mut self, value: TimeRestrictions) -> Self {
+        self.time_restrictions = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "memberships")]
-/// The same values as [`PaymentsUserSessionRequestPermittedPaymentChoicesItem`].
-pub type MembershipOfferExtendedAllowedPaymentChoicesItem = PaymentsUserSessionRequestPermittedPaymentChoicesItem;
+/// The payment choice
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MembershipOfferExtendedAllowedPaymentChoicesItem {
+    /// Payment by cash
+    Cash,
+    /// Payment by bank transfer
+    BankTransfer,
+    /// Payment by BACS direct debit
+    Bacs,
+    /// Payment by SEPA direct debit
+    Sepa,
+    /// Payment by CH_DD direct debit
+    ChDd,
+    /// Payment by LSV direct debit
+    Lsv,
+    /// Payment by credit card
+    CreditCard,
+    /// Payment by Twint
+    Twint,
+    /// Payment by paypal
+    Paypal,
+    /// Payment by bancontact
+    Bancontact,
+    /// Payment by ideal
+    Ideal,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferExtendedAllowedPaymentChoicesItem {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CASH",
+        "BANK_TRANSFER",
+        "BACS",
+        "SEPA",
+        "CH_DD",
+        "LSV",
+        "CREDIT_CARD",
+        "TWINT",
+        "PAYPAL",
+        "BANCONTACT",
+        "IDEAL",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cash => "CASH",
+            Self::BankTransfer => "BANK_TRANSFER",
+            Self::Bacs => "BACS",
+            Self::Sepa => "SEPA",
+            Self::ChDd => "CH_DD",
+            Self::Lsv => "LSV",
+            Self::CreditCard => "CREDIT_CARD",
+            Self::Twint => "TWINT",
+            Self::Paypal => "PAYPAL",
+            Self::Bancontact => "BANCONTACT",
+            Self::Ideal => "IDEAL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for MembershipOfferExtendedAllowedPaymentChoicesItem {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CASH" => Self::Cash,
+            "BANK_TRANSFER" => Self::BankTransfer,
+            "BACS" => Self::Bacs,
+            "SEPA" => Self::Sepa,
+            "CH_DD" => Self::ChDd,
+            "LSV" => Self::Lsv,
+            "CREDIT_CARD" => Self::CreditCard,
+            "TWINT" => Self::Twint,
+            "PAYPAL" => Self::Paypal,
+            "BANCONTACT" => Self::Bancontact,
+            "IDEAL" => Self::Ideal,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for MembershipOfferExtendedAllowedPaymentChoicesItem {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for MembershipOfferExtendedAllowedPaymentChoicesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for MembershipOfferExtendedAllowedPaymentChoicesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for MembershipOfferExtendedAllowedPaymentChoicesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "memberships")]
 /// Represents a flat fee information.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferFlatFee {
     /// The name of the flat fee
@@ -10047,8 +17432,51 @@ pub struct MembershipOfferFlatFee {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipOfferFlatFee {
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`identifier`](Self::identifier).
+    pub fn with_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier = Some(value.into());
+        self
+    }
+
+    /// Sets [`formatted_payment_frequency`](Self::formatted_payment_frequency).
+    pub fn with_formatted_payment_frequency(mut self, value: impl Into<String>) -> Self {
+        self.formatted_payment_frequency = value.into();
+        self
+    }
+
+    /// Sets [`first_booking_delay`](Self::first_booking_delay).
+    pub fn with_first_booking_delay(mut self, value: Term) -> Self {
+        self.first_booking_delay = Some(value);
+        self
+    }
+
+    /// Sets [`payment_frequency`](Self::payment_frequency).
+    pub fn with_payment_frequency(
+        mut self,
+        value: MembershipOfferPaymentFrequency,
+    ) -> Self {
+        self.payment_frequency = Some(value);
+        self
+    }
+
+    /// Sets [`starter_package`](Self::starter_package).
+    pub fn with_starter_package(mut self, value: bool) -> Self {
+        self.starter_package = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// Represents membership offer included module information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferIncludedModule {
     /// Unique identifier for the membership offer module.
@@ -10080,17 +17508,12 @@ pub struct MembershipOfferIncludedModule {
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferIncludedModule {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `name`, `description`, `term`.
-    pub fn new(
-        id: i64,
-        name: impl Into<String>,
-        description: impl Into<String>,
-        term: MembershipOfferModuleTerm,
-    ) -> Self {
+    /// A value with the fields that have no default (`term`); set the others with the `with_*` methods.
+    pub fn new(term: MembershipOfferModuleTerm) -> Self {
         Self {
-            id,
-            name: name.into(),
-            description: description.into(),
+            id: Default::default(),
+            name: Default::default(),
+            description: Default::default(),
             image_url: None,
             term,
             trial_period: None,
@@ -10098,11 +17521,54 @@ impl MembershipOfferIncludedModule {
             rate_codes: None,
         }
     }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
+    }
+
+    /// Sets [`image_url`](Self::image_url).
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`trial_period`](Self::trial_period).
+    pub fn with_trial_period(mut self, value: MembershipOfferTrialPeriod) -> Self {
+        self.trial_period = Some(value);
+        self
+    }
+
+    /// Sets [`consent_text_block`](Self::consent_text_block).
+    pub fn with_consent_text_block(mut self, value: MembershipOfferTextBlock) -> Self {
+        self.consent_text_block = Some(value);
+        self
+    }
+
+    /// Sets [`rate_codes`](Self::rate_codes).
+    pub fn with_rate_codes(mut self, value: Vec<RateCode>) -> Self {
+        self.rate_codes = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "memberships")]
 /// Represents membership offer module information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferModule {
     /// Unique identifier for the membership offer module.
@@ -10135,18 +17601,15 @@ pub struct MembershipOfferModule {
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferModule {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `name`, `description`, `term`, `payment_frequency`.
+    /// A value with the fields that have no default (`term`, `payment_frequency`); set the others with the `with_*` methods.
     pub fn new(
-        id: i64,
-        name: impl Into<String>,
-        description: impl Into<String>,
         term: MembershipOfferModuleTerm,
         payment_frequency: MembershipOfferPaymentFrequency,
     ) -> Self {
         Self {
-            id,
-            name: name.into(),
-            description: description.into(),
+            id: Default::default(),
+            name: Default::default(),
+            description: Default::default(),
             image_url: None,
             term,
             trial_period: None,
@@ -10155,11 +17618,54 @@ impl MembershipOfferModule {
             payment_frequency,
         }
     }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
+    }
+
+    /// Sets [`image_url`](Self::image_url).
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`trial_period`](Self::trial_period).
+    pub fn with_trial_period(mut self, value: MembershipOfferTrialPeriod) -> Self {
+        self.trial_period = Some(value);
+        self
+    }
+
+    /// Sets [`consent_text_block`](Self::consent_text_block).
+    pub fn with_consent_text_block(mut self, value: MembershipOfferTextBlock) -> Self {
+        self.consent_text_block = Some(value);
+        self
+    }
+
+    /// Sets [`rate_codes`](Self::rate_codes).
+    pub fn with_rate_codes(mut self, value: Vec<RateCode>) -> Self {
+        self.rate_codes = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "memberships")]
 /// Represents an age-based adjustment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferModuleAgeBasedAdjustment {
     pub age_range: AgeRange,
@@ -10170,26 +17676,125 @@ pub struct MembershipOfferModuleAgeBasedAdjustment {
     /// Age based adjustment type
     ///
     /// Example: `"ABSOLUTE"`
-    pub type_: DiscountType,
+    pub type_: MembershipOfferModuleAgeBasedAdjustmentType,
 }
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferModuleAgeBasedAdjustment {
-    /// A value with every optional field empty. Takes the required fields in schema order: `age_range`, `value`, `type_`.
-    pub fn new(age_range: AgeRange, value: f64, type_: DiscountType) -> Self {
-        Self { age_range, value, type_ }
+    /// A value with the fields that have no default (`type_`); set the others with the `with_*` methods.
+    pub fn new(type_: MembershipOfferModuleAgeBasedAdjustmentType) -> Self {
+        Self {
+            age_range: Default::default(),
+            value: Default::default(),
+            type_,
+        }
+    }
+
+    /// Sets [`age_range`](Self::age_range).
+    pub fn with_age_range(mut self, value: AgeRange) -> Self {
+        self.age_range = value;
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: f64) -> Self {
+        self.value = value;
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// Age based adjustment type
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MembershipOfferModuleAgeBasedAdjustmentType {
+    /// Absolute adjustment of the price
+    Absolute,
+    /// Percentage adjustment of the price
+    Percentage,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferModuleAgeBasedAdjustmentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Absolute => "ABSOLUTE",
+            Self::Percentage => "PERCENTAGE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for MembershipOfferModuleAgeBasedAdjustmentType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ABSOLUTE" => Self::Absolute,
+            "PERCENTAGE" => Self::Percentage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for MembershipOfferModuleAgeBasedAdjustmentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for MembershipOfferModuleAgeBasedAdjustmentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for MembershipOfferModuleAgeBasedAdjustmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for MembershipOfferModuleAgeBasedAdjustmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
     }
 }
 
 #[cfg(feature = "memberships")]
 /// Represents the terms of a membership offer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferModuleTerm {
     /// Module term extension type
     ///
     /// Example: `"TERM_EXTENSION"`
-    pub extension_type: ExtensionType,
+    pub extension_type: MembershipOfferModuleTermExtensionType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term: Option<Term>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10202,8 +17807,8 @@ pub struct MembershipOfferModuleTerm {
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferModuleTerm {
-    /// A value with every optional field empty. Takes the required fields in schema order: `extension_type`.
-    pub fn new(extension_type: ExtensionType) -> Self {
+    /// A value with the fields that have no default (`extension_type`); set the others with the `with_*` methods.
+    pub fn new(extension_type: MembershipOfferModuleTermExtensionType) -> Self {
         Self {
             extension_type,
             term: None,
@@ -10212,11 +17817,126 @@ impl MembershipOfferModuleTerm {
             extension_cancelation_period: None,
         }
     }
+
+    /// Sets [`term`](Self::term).
+    pub fn with_term(mut self, value: Term) -> Self {
+        self.term = Some(value);
+        self
+    }
+
+    /// Sets [`term_extension`](Self::term_extension).
+    pub fn with_term_extension(mut self, value: Term) -> Self {
+        self.term_extension = Some(value);
+        self
+    }
+
+    /// Sets [`cancelation_period`](Self::cancelation_period).
+    pub fn with_cancelation_period(mut self, value: Term) -> Self {
+        self.cancelation_period = Some(value);
+        self
+    }
+
+    /// Sets [`extension_cancelation_period`](Self::extension_cancelation_period).
+    pub fn with_extension_cancelation_period(mut self, value: Term) -> Self {
+        self.extension_cancelation_period = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// Module term extension type
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MembershipOfferModuleTermExtensionType {
+    /// No extension
+    None,
+    /// Term extension
+    TermExtension,
+    /// Subsequent rate detail
+    SubsequentRateDetail,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferModuleTermExtensionType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::TermExtension => "TERM_EXTENSION",
+            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for MembershipOfferModuleTermExtensionType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "TERM_EXTENSION" => Self::TermExtension,
+            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for MembershipOfferModuleTermExtensionType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for MembershipOfferModuleTermExtensionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for MembershipOfferModuleTermExtensionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for MembershipOfferModuleTermExtensionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
 }
 
 #[cfg(feature = "memberships")]
 /// Represents a mapping from a month day to a price for a membership offer (that month day).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferMonthDayToPrice {
     /// The month day of the month day to price mapping
@@ -10225,12 +17945,33 @@ pub struct MembershipOfferMonthDayToPrice {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipOfferMonthDayToPrice {
+    /// A value with the fields that have no default (`price`); set the others with the `with_*` methods.
+    pub fn new(price: Money) -> Self {
+        Self {
+            month_day: Default::default(),
+            price,
+        }
+    }
+
+    /// Sets [`month_day`](Self::month_day).
+    pub fn with_month_day(
+        mut self,
+        value: MembershipOfferMonthDayToPriceMonthDay,
+    ) -> Self {
+        self.month_day = value;
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// The month day of the month day to price mapping
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferMonthDayToPriceMonthDay {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub month: Option<Month>,
+    pub month: Option<MembershipOfferMonthDayToPriceMonthDayMonth>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month_value: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10238,8 +17979,155 @@ pub struct MembershipOfferMonthDayToPriceMonthDay {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipOfferMonthDayToPriceMonthDay {
+    /// Sets [`month`](Self::month).
+    pub fn with_month(
+        mut self,
+        value: MembershipOfferMonthDayToPriceMonthDayMonth,
+    ) -> Self {
+        self.month = Some(value);
+        self
+    }
+
+    /// Sets [`month_value`](Self::month_value).
+    pub fn with_month_value(mut self, value: i32) -> Self {
+        self.month_value = Some(value);
+        self
+    }
+
+    /// Sets [`day_of_month`](Self::day_of_month).
+    pub fn with_day_of_month(mut self, value: i32) -> Self {
+        self.day_of_month = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MembershipOfferMonthDayToPriceMonthDayMonth {
+    January,
+    February,
+    March,
+    April,
+    May,
+    June,
+    July,
+    August,
+    September,
+    October,
+    November,
+    December,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferMonthDayToPriceMonthDayMonth {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "JANUARY",
+        "FEBRUARY",
+        "MARCH",
+        "APRIL",
+        "MAY",
+        "JUNE",
+        "JULY",
+        "AUGUST",
+        "SEPTEMBER",
+        "OCTOBER",
+        "NOVEMBER",
+        "DECEMBER",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::January => "JANUARY",
+            Self::February => "FEBRUARY",
+            Self::March => "MARCH",
+            Self::April => "APRIL",
+            Self::May => "MAY",
+            Self::June => "JUNE",
+            Self::July => "JULY",
+            Self::August => "AUGUST",
+            Self::September => "SEPTEMBER",
+            Self::October => "OCTOBER",
+            Self::November => "NOVEMBER",
+            Self::December => "DECEMBER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for MembershipOfferMonthDayToPriceMonthDayMonth {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "JANUARY" => Self::January,
+            "FEBRUARY" => Self::February,
+            "MARCH" => Self::March,
+            "APRIL" => Self::April,
+            "MAY" => Self::May,
+            "JUNE" => Self::June,
+            "JULY" => Self::July,
+            "AUGUST" => Self::August,
+            "SEPTEMBER" => Self::September,
+            "OCTOBER" => Self::October,
+            "NOVEMBER" => Self::November,
+            "DECEMBER" => Self::December,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for MembershipOfferMonthDayToPriceMonthDayMonth {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for MembershipOfferMonthDayToPriceMonthDayMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for MembershipOfferMonthDayToPriceMonthDayMonth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for MembershipOfferMonthDayToPriceMonthDayMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// Represents the payment frequency
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferPaymentFrequency {
     /// The unique identifier of the payment frequency. (`null` possible for starter package)
@@ -10276,11 +18164,8 @@ pub struct MembershipOfferPaymentFrequency {
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferPaymentFrequency {
-    /// A value with every optional field empty. Takes the required fields in schema order: `type_`, `formatted_payment_frequency`.
-    pub fn new(
-        type_: MembershipOfferPaymentFrequencyType,
-        formatted_payment_frequency: impl Into<String>,
-    ) -> Self {
+    /// A value with the fields that have no default (`type_`); set the others with the `with_*` methods.
+    pub fn new(type_: MembershipOfferPaymentFrequencyType) -> Self {
         Self {
             id: None,
             type_,
@@ -10290,20 +18175,72 @@ impl MembershipOfferPaymentFrequency {
             terms_to_prices: None,
             recurring: None,
             age_based_adjustments: None,
-            formatted_payment_frequency: formatted_payment_frequency.into(),
+            formatted_payment_frequency: Default::default(),
         }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`term`](Self::term).
+    pub fn with_term(mut self, value: Term) -> Self {
+        self.term = Some(value);
+        self
+    }
+
+    /// Sets [`price`](Self::price).
+    pub fn with_price(mut self, value: Money) -> Self {
+        self.price = Some(value);
+        self
+    }
+
+    /// Sets [`month_days_to_prices`](Self::month_days_to_prices).
+    pub fn with_month_days_to_prices(
+        mut self,
+        value: Vec<MembershipOfferMonthDayToPrice>,
+    ) -> Self {
+        self.month_days_to_prices = Some(value);
+        self
+    }
+
+    /// Sets [`terms_to_prices`](Self::terms_to_prices).
+    pub fn with_terms_to_prices(
+        mut self,
+        value: Vec<MembershipOfferTermToPrice>,
+    ) -> Self {
+        self.terms_to_prices = Some(value);
+        self
+    }
+
+    /// Sets [`recurring`](Self::recurring).
+    pub fn with_recurring(mut self, value: bool) -> Self {
+        self.recurring = Some(value);
+        self
+    }
+
+    /// Sets [`age_based_adjustments`](Self::age_based_adjustments).
+    pub fn with_age_based_adjustments(
+        mut self,
+        value: Vec<MembershipOfferModuleAgeBasedAdjustment>,
+    ) -> Self {
+        self.age_based_adjustments = Some(value);
+        self
+    }
+
+    /// Sets [`formatted_payment_frequency`](Self::formatted_payment_frequency).
+    pub fn with_formatted_payment_frequency(mut self, value: impl Into<String>) -> Self {
+        self.formatted_payment_frequency = value.into();
+        self
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
+#[cfg(feature = "memberships")]
 /// Payment frequency type of a contract
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MembershipOfferPaymentFrequencyType {
     /// Represents that the contract payment frequency is free of charge.
     Free,
@@ -10319,13 +18256,7 @@ pub enum MembershipOfferPaymentFrequencyType {
     Unknown(String),
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
+#[cfg(feature = "memberships")]
 impl MembershipOfferPaymentFrequencyType {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -10354,13 +18285,7 @@ impl MembershipOfferPaymentFrequencyType {
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
+#[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferPaymentFrequencyType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -10378,13 +18303,7 @@ impl rt::StringEnum for MembershipOfferPaymentFrequencyType {
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
+#[cfg(feature = "memberships")]
 impl std::str::FromStr for MembershipOfferPaymentFrequencyType {
     type Err = std::convert::Infallible;
 
@@ -10395,39 +18314,21 @@ impl std::str::FromStr for MembershipOfferPaymentFrequencyType {
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
+#[cfg(feature = "memberships")]
 impl std::fmt::Display for MembershipOfferPaymentFrequencyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
+#[cfg(feature = "memberships")]
 impl serde::Serialize for MembershipOfferPaymentFrequencyType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
+#[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferPaymentFrequencyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -10439,6 +18340,7 @@ impl<'de> serde::Deserialize<'de> for MembershipOfferPaymentFrequencyType {
 #[cfg(feature = "memberships")]
 /// Represents a membership offer rate bonus period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferRateBonusPeriod {
     /// The term of the bonus period
@@ -10446,7 +18348,7 @@ pub struct MembershipOfferRateBonusPeriod {
     /// Membership offer rate bonus period term strategy.
     ///
     /// Example: `"CONTRACT_START"`
-    pub term_strategy: TermStrategy,
+    pub term_strategy: MembershipOfferRateBonusPeriodTermStrategy,
     /// Indicates whether the bonus period should be displayed separately in the offer details
     ///
     /// Example: `true`
@@ -10455,7 +18357,7 @@ pub struct MembershipOfferRateBonusPeriod {
     /// Membership offer bonus period type.
     ///
     /// Example: `"WITH_EXTENSION"`
-    pub runtime_extension_type: RuntimeExtensionType,
+    pub runtime_extension_type: MembershipOfferRateBonusPeriodRuntimeExtensionType,
     /// Indicates whether the bonus period extends the cancellation period
     ///
     /// Example: `false`
@@ -10465,11 +18367,11 @@ pub struct MembershipOfferRateBonusPeriod {
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferRateBonusPeriod {
-    /// A value with every optional field empty. Takes the required fields in schema order: `term`, `term_strategy`, `runtime_extension_type`.
+    /// A value with the fields that have no default (`term`, `term_strategy`, `runtime_extension_type`); set the others with the `with_*` methods.
     pub fn new(
         term: Term,
-        term_strategy: TermStrategy,
-        runtime_extension_type: RuntimeExtensionType,
+        term_strategy: MembershipOfferRateBonusPeriodTermStrategy,
+        runtime_extension_type: MembershipOfferRateBonusPeriodRuntimeExtensionType,
     ) -> Self {
         Self {
             term,
@@ -10479,11 +18381,205 @@ impl MembershipOfferRateBonusPeriod {
             extends_cancellation_period: None,
         }
     }
+
+    /// Sets [`display_separately`](Self::display_separately).
+    pub fn with_display_separately(mut self, value: bool) -> Self {
+        self.display_separately = Some(value);
+        self
+    }
+
+    /// Sets [`extends_cancellation_period`](Self::extends_cancellation_period).
+    pub fn with_extends_cancellation_period(mut self, value: bool) -> Self {
+        self.extends_cancellation_period = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// Membership offer bonus period type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MembershipOfferRateBonusPeriodRuntimeExtensionType {
+    /// Period with extension
+    WithExtension,
+    /// Period without extension
+    WithoutExtension,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferRateBonusPeriodRuntimeExtensionType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "WITH_EXTENSION",
+        "WITHOUT_EXTENSION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WithExtension => "WITH_EXTENSION",
+            Self::WithoutExtension => "WITHOUT_EXTENSION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for MembershipOfferRateBonusPeriodRuntimeExtensionType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "WITH_EXTENSION" => Self::WithExtension,
+            "WITHOUT_EXTENSION" => Self::WithoutExtension,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for MembershipOfferRateBonusPeriodRuntimeExtensionType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for MembershipOfferRateBonusPeriodRuntimeExtensionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for MembershipOfferRateBonusPeriodRuntimeExtensionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de>
+for MembershipOfferRateBonusPeriodRuntimeExtensionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// Membership offer rate bonus period term strategy.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MembershipOfferRateBonusPeriodTermStrategy {
+    /// Contract start date
+    ContractStart,
+    /// Fixed date
+    Fixed,
+    /// End of current term
+    EndOfCurrentTerm,
+    /// Start of next term
+    StartOfNextTerm,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferRateBonusPeriodTermStrategy {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CONTRACT_START",
+        "FIXED",
+        "END_OF_CURRENT_TERM",
+        "START_OF_NEXT_TERM",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContractStart => "CONTRACT_START",
+            Self::Fixed => "FIXED",
+            Self::EndOfCurrentTerm => "END_OF_CURRENT_TERM",
+            Self::StartOfNextTerm => "START_OF_NEXT_TERM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for MembershipOfferRateBonusPeriodTermStrategy {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CONTRACT_START" => Self::ContractStart,
+            "FIXED" => Self::Fixed,
+            "END_OF_CURRENT_TERM" => Self::EndOfCurrentTerm,
+            "START_OF_NEXT_TERM" => Self::StartOfNextTerm,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for MembershipOfferRateBonusPeriodTermStrategy {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for MembershipOfferRateBonusPeriodTermStrategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for MembershipOfferRateBonusPeriodTermStrategy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for MembershipOfferRateBonusPeriodTermStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
 }
 
 #[cfg(feature = "memberships")]
 /// Represents a subsequent rate for a membership offer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferSubsequentRate {
     /// Name of the subsequent rate
@@ -10495,21 +18591,25 @@ pub struct MembershipOfferSubsequentRate {
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferSubsequentRate {
-    /// A value with every optional field empty. Takes the required fields in schema order: `name`, `payment_frequency`.
-    pub fn new(
-        name: impl Into<String>,
-        payment_frequency: MembershipOfferPaymentFrequency,
-    ) -> Self {
+    /// A value with the fields that have no default (`payment_frequency`); set the others with the `with_*` methods.
+    pub fn new(payment_frequency: MembershipOfferPaymentFrequency) -> Self {
         Self {
-            name: name.into(),
+            name: Default::default(),
             payment_frequency,
         }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
     }
 }
 
 #[cfg(feature = "memberships")]
 /// Membership term information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferTerm {
     /// Unique identifier of the membership offer term
@@ -10527,21 +18627,46 @@ pub struct MembershipOfferTerm {
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferTerm {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `payment_frequency`.
-    pub fn new(id: i64, payment_frequency: MembershipOfferPaymentFrequency) -> Self {
+    /// A value with the fields that have no default (`payment_frequency`); set the others with the `with_*` methods.
+    pub fn new(payment_frequency: MembershipOfferPaymentFrequency) -> Self {
         Self {
-            id,
+            id: Default::default(),
             term: None,
             contract_volume_information: None,
             payment_frequency,
             extension_term: None,
         }
     }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`term`](Self::term).
+    pub fn with_term(mut self, value: Term) -> Self {
+        self.term = Some(value);
+        self
+    }
+
+    /// Sets [`contract_volume_information`](Self::contract_volume_information).
+    pub fn with_contract_volume_information(mut self, value: ContractVolume) -> Self {
+        self.contract_volume_information = Some(value);
+        self
+    }
+
+    /// Sets [`extension_term`](Self::extension_term).
+    pub fn with_extension_term(mut self, value: Term) -> Self {
+        self.extension_term = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "memberships")]
 /// Represents membership offer term adjustment rule.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferTermAdjustmentRule {
     /// A complete formatted sentence which contains all details about this price adjustment rule. If the presentation should differ use the separate attributes.
@@ -10563,32 +18688,139 @@ pub struct MembershipOfferTermAdjustmentRule {
     /// How the rule changes the price
     ///
     /// Example: `"RELATIVE"`
-    pub charge_adjustment_type: ChargeAdjustmentType,
+    pub charge_adjustment_type: MembershipOfferTermAdjustmentRuleChargeAdjustmentType,
 }
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferTermAdjustmentRule {
-    /// A value with every optional field empty. Takes the required fields in schema order: `default_description`, `value`, `recurrence_frequency`, `type_`, `charge_adjustment_type`.
+    /// A value with the fields that have no default (`type_`, `charge_adjustment_type`); set the others with the `with_*` methods.
     pub fn new(
-        default_description: impl Into<String>,
-        value: impl Into<String>,
-        recurrence_frequency: impl Into<String>,
         type_: MembershipOfferTermAdjustmentRuleType,
-        charge_adjustment_type: ChargeAdjustmentType,
+        charge_adjustment_type: MembershipOfferTermAdjustmentRuleChargeAdjustmentType,
     ) -> Self {
         Self {
-            default_description: default_description.into(),
-            value: value.into(),
-            recurrence_frequency: recurrence_frequency.into(),
+            default_description: Default::default(),
+            value: Default::default(),
+            recurrence_frequency: Default::default(),
             type_,
             charge_adjustment_type,
         }
+    }
+
+    /// Sets [`default_description`](Self::default_description).
+    pub fn with_default_description(mut self, value: impl Into<String>) -> Self {
+        self.default_description = value.into();
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = value.into();
+        self
+    }
+
+    /// Sets [`recurrence_frequency`](Self::recurrence_frequency).
+    pub fn with_recurrence_frequency(mut self, value: impl Into<String>) -> Self {
+        self.recurrence_frequency = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// How the rule changes the price
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
+    /// Relative adjustment of the price
+    Relative,
+    /// Absolute adjustment of the price
+    Absolute,
+    /// Fix the price to the basic amount
+    BasicAmount,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RELATIVE",
+        "ABSOLUTE",
+        "BASIC_AMOUNT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Relative => "RELATIVE",
+            Self::Absolute => "ABSOLUTE",
+            Self::BasicAmount => "BASIC_AMOUNT",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "RELATIVE" => Self::Relative,
+            "ABSOLUTE" => Self::Absolute,
+            "BASIC_AMOUNT" => Self::BasicAmount,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de>
+for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
     }
 }
 
 #[cfg(feature = "memberships")]
 /// States how the rule adjusts the price
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MembershipOfferTermAdjustmentRuleType {
     /// Raise price
     Raise,
@@ -10678,6 +18910,7 @@ impl<'de> serde::Deserialize<'de> for MembershipOfferTermAdjustmentRuleType {
 #[cfg(feature = "memberships")]
 /// Represents a membership offer term
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferTermExtended {
     /// Unique identifier of the membership offer term
@@ -10718,7 +18951,7 @@ pub struct MembershipOfferTermExtended {
     /// Membership offer cancelation strategy
     ///
     /// Example: `"TERM"`
-    pub cancelation_strategy: CancelationStrategy,
+    pub cancelation_strategy: MembershipOfferTermExtendedCancelationStrategy,
     /// The cancelation period for the contract.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancelation_period: Option<Term>,
@@ -10744,16 +18977,14 @@ pub struct MembershipOfferTermExtended {
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferTermExtended {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `payment_frequency`, `flat_fees`, `extension_type`, `cancelation_strategy`.
+    /// A value with the fields that have no default (`payment_frequency`, `extension_type`, `cancelation_strategy`); set the others with the `with_*` methods.
     pub fn new(
-        id: i64,
         payment_frequency: MembershipOfferPaymentFrequency,
-        flat_fees: Vec<MembershipOfferFlatFee>,
         extension_type: MembershipOfferTermExtendedExtensionType,
-        cancelation_strategy: CancelationStrategy,
+        cancelation_strategy: MembershipOfferTermExtendedCancelationStrategy,
     ) -> Self {
         Self {
-            id,
+            id: Default::default(),
             term: None,
             contract_volume_information: None,
             payment_frequency,
@@ -10761,7 +18992,7 @@ impl MembershipOfferTermExtended {
             default_contract_start_date: None,
             default_contract_start_date_of_use: None,
             price_adjustment_rules: None,
-            flat_fees,
+            flat_fees: Default::default(),
             extension_fixed_term: None,
             extension_type,
             subsequent_rate: None,
@@ -10775,15 +19006,298 @@ impl MembershipOfferTermExtended {
             price_after_extension: None,
         }
     }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`term`](Self::term).
+    pub fn with_term(mut self, value: Term) -> Self {
+        self.term = Some(value);
+        self
+    }
+
+    /// Sets [`contract_volume_information`](Self::contract_volume_information).
+    pub fn with_contract_volume_information(mut self, value: ContractVolume) -> Self {
+        self.contract_volume_information = Some(value);
+        self
+    }
+
+    /// Sets [`extension_term`](Self::extension_term).
+    pub fn with_extension_term(mut self, value: Term) -> Self {
+        self.extension_term = Some(value);
+        self
+    }
+
+    /// Sets [`default_contract_start_date`](Self::default_contract_start_date).
+    pub fn with_default_contract_start_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
+        self.default_contract_start_date = Some(value);
+        self
+    }
+
+    /// Sets [`default_contract_start_date_of_use`](Self::default_contract_start_date_of_use).
+    pub fn with_default_contract_start_date_of_use(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
+        self.default_contract_start_date_of_use = Some(value);
+        self
+    }
+
+    /// Sets [`price_adjustment_rules`](Self::price_adjustment_rules).
+    pub fn with_price_adjustment_rules(
+        mut self,
+        value: Vec<MembershipOfferTermAdjustmentRule>,
+    ) -> Self {
+        self.price_adjustment_rules = Some(value);
+        self
+    }
+
+    /// Sets [`flat_fees`](Self::flat_fees).
+    pub fn with_flat_fees(mut self, value: Vec<MembershipOfferFlatFee>) -> Self {
+        self.flat_fees = value;
+        self
+    }
+
+    /// Sets [`extension_fixed_term`](Self::extension_fixed_term).
+    pub fn with_extension_fixed_term(mut self, value: Term) -> Self {
+        self.extension_fixed_term = Some(value);
+        self
+    }
+
+    /// Sets [`subsequent_rate`](Self::subsequent_rate).
+    pub fn with_subsequent_rate(mut self, value: MembershipOfferSubsequentRate) -> Self {
+        self.subsequent_rate = Some(value);
+        self
+    }
+
+    /// Sets [`cancelation_period`](Self::cancelation_period).
+    pub fn with_cancelation_period(mut self, value: Term) -> Self {
+        self.cancelation_period = Some(value);
+        self
+    }
+
+    /// Sets [`extension_cancelation_period`](Self::extension_cancelation_period).
+    pub fn with_extension_cancelation_period(mut self, value: Term) -> Self {
+        self.extension_cancelation_period = Some(value);
+        self
+    }
+
+    /// Sets [`rate_bonus_periods`](Self::rate_bonus_periods).
+    pub fn with_rate_bonus_periods(
+        mut self,
+        value: Vec<MembershipOfferRateBonusPeriod>,
+    ) -> Self {
+        self.rate_bonus_periods = Some(value);
+        self
+    }
+
+    /// Sets [`rate_start_price`](Self::rate_start_price).
+    pub fn with_rate_start_price(mut self, value: Money) -> Self {
+        self.rate_start_price = Some(value);
+        self
+    }
+
+    /// Sets [`optional_modules`](Self::optional_modules).
+    pub fn with_optional_modules(mut self, value: Vec<MembershipOfferModule>) -> Self {
+        self.optional_modules = Some(value);
+        self
+    }
+
+    /// Sets [`term_after_extension`](Self::term_after_extension).
+    pub fn with_term_after_extension(mut self, value: Term) -> Self {
+        self.term_after_extension = Some(value);
+        self
+    }
+
+    /// Sets [`price_after_extension`](Self::price_after_extension).
+    pub fn with_price_after_extension(mut self, value: Money) -> Self {
+        self.price_after_extension = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "memberships")]
-/// The same values as [`ExtensionType`].
-pub type MembershipOfferTermExtendedExtensionType = ExtensionType;
+/// Membership offer cancelation strategy
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MembershipOfferTermExtendedCancelationStrategy {
+    /// Term cancelation
+    Term,
+    /// Receipt date cancelation
+    ReceiptDate,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferTermExtendedCancelationStrategy {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["TERM", "RECEIPT_DATE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Term => "TERM",
+            Self::ReceiptDate => "RECEIPT_DATE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for MembershipOfferTermExtendedCancelationStrategy {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "TERM" => Self::Term,
+            "RECEIPT_DATE" => Self::ReceiptDate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for MembershipOfferTermExtendedCancelationStrategy {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for MembershipOfferTermExtendedCancelationStrategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for MembershipOfferTermExtendedCancelationStrategy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for MembershipOfferTermExtendedCancelationStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// Membership offer extension type
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MembershipOfferTermExtendedExtensionType {
+    /// No extension
+    None,
+    /// Term extension
+    TermExtension,
+    /// Subsequent rate detail
+    SubsequentRateDetail,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferTermExtendedExtensionType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::TermExtension => "TERM_EXTENSION",
+            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for MembershipOfferTermExtendedExtensionType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "TERM_EXTENSION" => Self::TermExtension,
+            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for MembershipOfferTermExtendedExtensionType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for MembershipOfferTermExtendedExtensionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for MembershipOfferTermExtendedExtensionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for MembershipOfferTermExtendedExtensionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "memberships")]
 /// Represents a mapping from a term to a price for a membership offer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferTermToPrice {
     pub term: Term,
@@ -10792,7 +19306,7 @@ pub struct MembershipOfferTermToPrice {
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferTermToPrice {
-    /// A value with every optional field empty. Takes the required fields in schema order: `term`, `price`.
+    /// A value with the fields that have no default (`term`, `price`); set the others with the `with_*` methods.
     pub fn new(term: Term, price: Money) -> Self {
         Self { term, price }
     }
@@ -10801,6 +19315,7 @@ impl MembershipOfferTermToPrice {
 #[cfg(feature = "memberships")]
 /// Contract text block information.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferTextBlock {
     /// The unique identifier of the text block
@@ -10833,7 +19348,7 @@ pub struct MembershipOfferTextBlock {
     ///
     /// Example: `"CONTRACT_PDF_PREVIEW"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_type: Option<AttachmentType>,
+    pub attachment_type: Option<MembershipOfferTextBlockAttachmentType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attached_external_url_dto: Option<ExternalUrl>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10848,8 +19363,176 @@ pub struct MembershipOfferTextBlock {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipOfferTextBlock {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`title`](Self::title).
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets [`text`](Self::text).
+    pub fn with_text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets [`order`](Self::order).
+    pub fn with_order(mut self, value: i32) -> Self {
+        self.order = Some(value);
+        self
+    }
+
+    /// Sets [`has_signature`](Self::has_signature).
+    pub fn with_has_signature(mut self, value: bool) -> Self {
+        self.has_signature = Some(value);
+        self
+    }
+
+    /// Sets [`show_communication_privacy_options`](Self::show_communication_privacy_options).
+    pub fn with_show_communication_privacy_options(mut self, value: bool) -> Self {
+        self.show_communication_privacy_options = Some(value);
+        self
+    }
+
+    /// Sets [`attachment_type`](Self::attachment_type).
+    pub fn with_attachment_type(
+        mut self,
+        value: MembershipOfferTextBlockAttachmentType,
+    ) -> Self {
+        self.attachment_type = Some(value);
+        self
+    }
+
+    /// Sets [`attached_external_url_dto`](Self::attached_external_url_dto).
+    pub fn with_attached_external_url_dto(mut self, value: ExternalUrl) -> Self {
+        self.attached_external_url_dto = Some(value);
+        self
+    }
+
+    /// Sets [`attached_document`](Self::attached_document).
+    pub fn with_attached_document(mut self, value: AttachedDocument) -> Self {
+        self.attached_document = Some(value);
+        self
+    }
+
+    /// Sets [`rate_bundle_module_id`](Self::rate_bundle_module_id).
+    pub fn with_rate_bundle_module_id(mut self, value: i64) -> Self {
+        self.rate_bundle_module_id = Some(value);
+        self
+    }
+
+    /// Sets [`confirmation_required`](Self::confirmation_required).
+    pub fn with_confirmation_required(mut self, value: bool) -> Self {
+        self.confirmation_required = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// Indicates the type of attachment for this block
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MembershipOfferTextBlockAttachmentType {
+    /// No text block
+    None,
+    /// File information available in `attachedDocument`
+    File,
+    /// Url information available in `attachedExternalUrlDto`
+    Url,
+    /// Contract PDF preview
+    ContractPdfPreview,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipOfferTextBlockAttachmentType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "FILE",
+        "URL",
+        "CONTRACT_PDF_PREVIEW",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::File => "FILE",
+            Self::Url => "URL",
+            Self::ContractPdfPreview => "CONTRACT_PDF_PREVIEW",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for MembershipOfferTextBlockAttachmentType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "FILE" => Self::File,
+            "URL" => Self::Url,
+            "CONTRACT_PDF_PREVIEW" => Self::ContractPdfPreview,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for MembershipOfferTextBlockAttachmentType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for MembershipOfferTextBlockAttachmentType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for MembershipOfferTextBlockAttachmentType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for MembershipOfferTextBlockAttachmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// Represents the trial period of a membership offer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipOfferTrialPeriod {
     /// The trial period of the membership offer
@@ -10862,18 +19545,25 @@ pub struct MembershipOfferTrialPeriod {
 
 #[cfg(feature = "memberships")]
 impl MembershipOfferTrialPeriod {
-    /// A value with every optional field empty. Takes the required fields in schema order: `trial_period`, `description`.
-    pub fn new(trial_period: Term, description: impl Into<String>) -> Self {
+    /// A value with the fields that have no default (`trial_period`); set the others with the `with_*` methods.
+    pub fn new(trial_period: Term) -> Self {
         Self {
             trial_period,
-            description: description.into(),
+            description: Default::default(),
         }
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = value.into();
+        self
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 /// Contract information for customers main contracts
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipSelfServiceContractData {
     /// Id of the contract
@@ -10898,7 +19588,7 @@ pub struct MembershipSelfServiceContractData {
     /// Cancelation status of the contract cancelation
     ///
     /// Example: `"PENDING_VERIFICATION"`
-    pub cancelation_status: CancelationStatus,
+    pub cancelation_status: MembershipSelfServiceContractDataCancelationStatus,
     /// Date the cancelation of the contract was or will be canceled
     ///
     /// Example: `"2023-01-25"`
@@ -10930,7 +19620,7 @@ pub struct MembershipSelfServiceContractData {
     ///
     /// Example: `"CUSTOMER"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancelation_origin: Option<CancelationOrigin>,
+    pub cancelation_origin: Option<MembershipSelfServiceContractDataCancelationOrigin>,
     /// Rate codes of this contract
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_codes: Option<Vec<RateCode>>,
@@ -10938,30 +19628,24 @@ pub struct MembershipSelfServiceContractData {
 
 #[cfg(feature = "membership-self-service")]
 impl MembershipSelfServiceContractData {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `start_date`, `end_date`, `rate_name`, `contract_status`, `cancelation_status`, `price`, `price_details`.
+    /// A value with the fields that have no default (`contract_status`, `cancelation_status`, `price_details`); set the others with the `with_*` methods.
     #[allow(deprecated)]
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: i64,
-        start_date: rt::chrono::NaiveDate,
-        end_date: rt::chrono::NaiveDate,
-        rate_name: impl Into<String>,
         contract_status: ContractStatus,
-        cancelation_status: CancelationStatus,
-        price: f64,
+        cancelation_status: MembershipSelfServiceContractDataCancelationStatus,
         price_details: PriceDetails,
     ) -> Self {
         Self {
-            id,
-            start_date,
-            end_date,
-            rate_name: rate_name.into(),
+            id: Default::default(),
+            start_date: Default::default(),
+            end_date: Default::default(),
+            rate_name: Default::default(),
             contract_status,
             cancelation_period: None,
             cancelation_status,
             cancelation_date: None,
             cancelation_reason: None,
-            price,
+            price: Default::default(),
             price_details,
             last_possible_cancelation_date: None,
             available_cancelation_dates: None,
@@ -10969,11 +19653,269 @@ impl MembershipSelfServiceContractData {
             rate_codes: None,
         }
     }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`start_date`](Self::start_date).
+    pub fn with_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.start_date = value;
+        self
+    }
+
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = value;
+        self
+    }
+
+    /// Sets [`rate_name`](Self::rate_name).
+    pub fn with_rate_name(mut self, value: impl Into<String>) -> Self {
+        self.rate_name = value.into();
+        self
+    }
+
+    /// Sets [`cancelation_period`](Self::cancelation_period).
+    pub fn with_cancelation_period(mut self, value: TimePeriod) -> Self {
+        self.cancelation_period = Some(value);
+        self
+    }
+
+    /// Sets [`cancelation_date`](Self::cancelation_date).
+    pub fn with_cancelation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.cancelation_date = Some(value);
+        self
+    }
+
+    /// Sets [`cancelation_reason`](Self::cancelation_reason).
+    pub fn with_cancelation_reason(mut self, value: impl Into<String>) -> Self {
+        self.cancelation_reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`price`](Self::price).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_price(mut self, value: f64) -> Self {
+        self.price = value;
+        self
+    }
+
+    /// Sets [`last_possible_cancelation_date`](Self::last_possible_cancelation_date).
+    pub fn with_last_possible_cancelation_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
+        self.last_possible_cancelation_date = Some(value);
+        self
+    }
+
+    /// Sets [`available_cancelation_dates`](Self::available_cancelation_dates).
+    pub fn with_available_cancelation_dates(
+        mut self,
+        value: Vec<rt::chrono::NaiveDate>,
+    ) -> Self {
+        self.available_cancelation_dates = Some(value);
+        self
+    }
+
+    /// Sets [`cancelation_origin`](Self::cancelation_origin).
+    pub fn with_cancelation_origin(
+        mut self,
+        value: MembershipSelfServiceContractDataCancelationOrigin,
+    ) -> Self {
+        self.cancelation_origin = Some(value);
+        self
+    }
+
+    /// Sets [`rate_codes`](Self::rate_codes).
+    pub fn with_rate_codes(mut self, value: Vec<RateCode>) -> Self {
+        self.rate_codes = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Cancelation origin of the contract cancelation
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MembershipSelfServiceContractDataCancelationOrigin {
+    /// The contract was canceled by the studio. This includes also dunning, contract switch, import, contract voucher withdraw and member cash purchase limit rejection origins.
+    Studio,
+    /// The contract was canceled by the customer.
+    Customer,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl MembershipSelfServiceContractDataCancelationOrigin {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["STUDIO", "CUSTOMER"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Studio => "STUDIO",
+            Self::Customer => "CUSTOMER",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for MembershipSelfServiceContractDataCancelationOrigin {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "STUDIO" => Self::Studio,
+            "CUSTOMER" => Self::Customer,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for MembershipSelfServiceContractDataCancelationOrigin {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for MembershipSelfServiceContractDataCancelationOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for MembershipSelfServiceContractDataCancelationOrigin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de>
+for MembershipSelfServiceContractDataCancelationOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+/// Cancelation status of the contract cancelation
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MembershipSelfServiceContractDataCancelationStatus {
+    /// The contract was canceled by the customer.
+    Canceled,
+    /// The cancelation is pending verification.
+    PendingVerification,
+    /// The cancelation withdrawal is pending verification.
+    PendingWithdrawalVerification,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl MembershipSelfServiceContractDataCancelationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CANCELED",
+        "PENDING_VERIFICATION",
+        "PENDING_WITHDRAWAL_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Canceled => "CANCELED",
+            Self::PendingVerification => "PENDING_VERIFICATION",
+            Self::PendingWithdrawalVerification => "PENDING_WITHDRAWAL_VERIFICATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for MembershipSelfServiceContractDataCancelationStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CANCELED" => Self::Canceled,
+            "PENDING_VERIFICATION" => Self::PendingVerification,
+            "PENDING_WITHDRAWAL_VERIFICATION" => Self::PendingWithdrawalVerification,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for MembershipSelfServiceContractDataCancelationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for MembershipSelfServiceContractDataCancelationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for MembershipSelfServiceContractDataCancelationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de>
+for MembershipSelfServiceContractDataCancelationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
 }
 
 #[cfg(feature = "membership-self-service")]
 /// Request to cancel customers main contract
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipSelfServiceMainContractCancelation {
     /// Date the contract should be canceled to
@@ -10992,7 +19934,7 @@ pub struct MembershipSelfServiceMainContractCancelation {
 
 #[cfg(feature = "membership-self-service")]
 impl MembershipSelfServiceMainContractCancelation {
-    /// A value with every optional field empty. Takes the required fields in schema order: `cancelation_date`, `cancelation_reason_id`, `contract_id`.
+    /// A value with the required fields (`cancelation_date`, `cancelation_reason_id`, `contract_id`); set the others with the `with_*` methods.
     pub fn new(
         cancelation_date: rt::chrono::NaiveDate,
         cancelation_reason_id: i64,
@@ -11009,6 +19951,7 @@ impl MembershipSelfServiceMainContractCancelation {
 #[cfg(feature = "memberships")]
 /// The contract information used for the membership signup
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipSignupContract {
     /// Unique ID of the contract offer term
@@ -11070,7 +20013,7 @@ pub struct MembershipSignupContract {
 
 #[cfg(feature = "memberships")]
 impl MembershipSignupContract {
-    /// A value with every optional field empty. Takes the required fields in schema order: `contract_offer_term_id`, `start_date`.
+    /// A value with the required fields (`contract_offer_term_id`, `start_date`); set the others with the `with_*` methods.
     pub fn new(contract_offer_term_id: i64, start_date: rt::chrono::NaiveDate) -> Self {
         Self {
             contract_offer_term_id,
@@ -11088,11 +20031,81 @@ impl MembershipSignupContract {
             voucher_code: None,
         }
     }
+
+    /// Sets [`preuse_date`](Self::preuse_date).
+    pub fn with_preuse_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.preuse_date = Some(value);
+        self
+    }
+
+    /// Sets [`notes`](Self::notes).
+    pub fn with_notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets [`third_party_id`](Self::third_party_id).
+    pub fn with_third_party_id(mut self, value: impl Into<String>) -> Self {
+        self.third_party_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`employee_id`](Self::employee_id).
+    pub fn with_employee_id(mut self, value: i64) -> Self {
+        self.employee_id = Some(value);
+        self
+    }
+
+    /// Sets [`referral_code`](Self::referral_code).
+    pub fn with_referral_code(mut self, value: impl Into<String>) -> Self {
+        self.referral_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`selected_selectable_module_ids`](Self::selected_selectable_module_ids).
+    pub fn with_selected_selectable_module_ids(mut self, value: Vec<i64>) -> Self {
+        self.selected_selectable_module_ids = Some(value);
+        self
+    }
+
+    /// Sets [`selected_optional_module_ids`](Self::selected_optional_module_ids).
+    pub fn with_selected_optional_module_ids(mut self, value: Vec<i64>) -> Self {
+        self.selected_optional_module_ids = Some(value);
+        self
+    }
+
+    /// Sets [`initial_payment_request_token`](Self::initial_payment_request_token).
+    pub fn with_initial_payment_request_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.initial_payment_request_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`contract_signature`](Self::contract_signature).
+    pub fn with_contract_signature(mut self, value: Signature) -> Self {
+        self.contract_signature = Some(value);
+        self
+    }
+
+    /// Sets [`text_block_signatures`](Self::text_block_signatures).
+    pub fn with_text_block_signatures(mut self, value: Vec<TextBlockSignature>) -> Self {
+        self.text_block_signatures = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_code`](Self::voucher_code).
+    pub fn with_voucher_code(mut self, value: impl Into<String>) -> Self {
+        self.voucher_code = Some(value.into());
+        self
+    }
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 /// The customer information used for the membership signup
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipSignupCustomer {
     /// Unique ID of the third party customer in the third party system
@@ -11252,7 +20265,7 @@ pub struct MembershipSignupCustomer {
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl MembershipSignupCustomer {
-    /// A value with every optional field empty. Takes the required fields in schema order: `first_name`, `last_name`, `date_of_birth`, `email`, `street`, `language`, `city`, `zip_code`, `country_code`.
+    /// A value with the required fields (`first_name`, `last_name`, `date_of_birth`, `email`, `street`, `language`, `city`, `zip_code`, `country_code`); set the others with the `with_*` methods.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         first_name: impl Into<String>,
@@ -11303,15 +20316,266 @@ impl MembershipSignupCustomer {
             additional_information_field_assignments: None,
         }
     }
+
+    /// Sets [`third_party_id`](Self::third_party_id).
+    pub fn with_third_party_id(mut self, value: impl Into<String>) -> Self {
+        self.third_party_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_first_name`](Self::second_first_name).
+    pub fn with_second_first_name(mut self, value: impl Into<String>) -> Self {
+        self.second_first_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_last_name`](Self::second_last_name).
+    pub fn with_second_last_name(mut self, value: impl Into<String>) -> Self {
+        self.second_last_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`place_of_birth`](Self::place_of_birth).
+    pub fn with_place_of_birth(mut self, value: impl Into<String>) -> Self {
+        self.place_of_birth = Some(value.into());
+        self
+    }
+
+    /// Sets [`country_of_birth`](Self::country_of_birth).
+    pub fn with_country_of_birth(mut self, value: impl Into<String>) -> Self {
+        self.country_of_birth = Some(value.into());
+        self
+    }
+
+    /// Sets [`gender`](Self::gender).
+    pub fn with_gender(mut self, value: MembershipSignupCustomerGender) -> Self {
+        self.gender = Some(value);
+        self
+    }
+
+    /// Sets [`phone_number_private`](Self::phone_number_private).
+    pub fn with_phone_number_private(mut self, value: impl Into<String>) -> Self {
+        self.phone_number_private = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_number_mobile`](Self::phone_number_mobile).
+    pub fn with_phone_number_mobile(mut self, value: impl Into<String>) -> Self {
+        self.phone_number_mobile = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_street`](Self::second_street).
+    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
+        self.second_street = Some(value.into());
+        self
+    }
+
+    /// Sets [`city_part`](Self::city_part).
+    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
+        self.city_part = Some(value.into());
+        self
+    }
+
+    /// Sets [`district`](Self::district).
+    pub fn with_district(mut self, value: impl Into<String>) -> Self {
+        self.district = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_type`](Self::street_type).
+    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
+        self.street_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_block`](Self::street_block).
+    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
+        self.street_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`portal`](Self::portal).
+    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
+        self.portal = Some(value.into());
+        self
+    }
+
+    /// Sets [`stairway`](Self::stairway).
+    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
+        self.stairway = Some(value.into());
+        self
+    }
+
+    /// Sets [`door`](Self::door).
+    pub fn with_door(mut self, value: impl Into<String>) -> Self {
+        self.door = Some(value.into());
+        self
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`additional_address_information`](Self::additional_address_information).
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.additional_address_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`floor`](Self::floor).
+    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
+        self.floor = Some(value.into());
+        self
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`building_name`](Self::building_name).
+    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
+        self.building_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`tax_id`](Self::tax_id).
+    pub fn with_tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`communication_preferences`](Self::communication_preferences).
+    pub fn with_communication_preferences(
+        mut self,
+        value: Vec<CommunicationPreference>,
+    ) -> Self {
+        self.communication_preferences = Some(value);
+        self
+    }
+
+    /// Sets [`document_identification`](Self::document_identification).
+    pub fn with_document_identification(
+        mut self,
+        value: DocumentIdentification,
+    ) -> Self {
+        self.document_identification = Some(value);
+        self
+    }
+
+    /// Sets [`payment_request_token`](Self::payment_request_token).
+    pub fn with_payment_request_token(mut self, value: impl Into<String>) -> Self {
+        self.payment_request_token = Some(value.into());
+        self
+    }
+
+    /// Sets [`additional_information_field_assignments`](Self::additional_information_field_assignments).
+    pub fn with_additional_information_field_assignments(
+        mut self,
+        value: Vec<AdditionalInformationFieldAssignment>,
+    ) -> Self {
+        self.additional_information_field_assignments = Some(value);
+        self
+    }
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
-/// The same values as [`Gender`].
-pub type MembershipSignupCustomerGender = Gender;
+/// Gender of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MembershipSignupCustomerGender {
+    /// Male gender of the customer
+    Male,
+    /// Female gender of the customer
+    Female,
+    /// Unisex gender of the customer
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl MembershipSignupCustomerGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl rt::StringEnum for MembershipSignupCustomerGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl std::str::FromStr for MembershipSignupCustomerGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl std::fmt::Display for MembershipSignupCustomerGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl serde::Serialize for MembershipSignupCustomerGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "memberships"))]
+impl<'de> serde::Deserialize<'de> for MembershipSignupCustomerGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "memberships")]
 /// The information used for the membership signup
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipSignupRequest {
     pub contract: MembershipSignupContract,
@@ -11320,7 +20584,7 @@ pub struct MembershipSignupRequest {
 
 #[cfg(feature = "memberships")]
 impl MembershipSignupRequest {
-    /// A value with every optional field empty. Takes the required fields in schema order: `contract`, `customer`.
+    /// A value with the required fields (`contract`, `customer`); set the others with the `with_*` methods.
     pub fn new(
         contract: MembershipSignupContract,
         customer: MembershipSignupCustomer,
@@ -11332,6 +20596,7 @@ impl MembershipSignupRequest {
 #[cfg(feature = "memberships")]
 /// The result of the membership signup
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipSignupResult {
     /// Unique ID of the customer
@@ -11341,8 +20606,18 @@ pub struct MembershipSignupResult {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipSignupResult {
+    /// Sets [`customer_id`](Self::customer_id).
+    pub fn with_customer_id(mut self, value: i64) -> Self {
+        self.customer_id = value;
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// The contract information used for the membership switch
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipSwitch {
     /// Unique ID of the membership switch configuration
@@ -11386,7 +20661,7 @@ pub struct MembershipSwitch {
 
 #[cfg(feature = "memberships")]
 impl MembershipSwitch {
-    /// A value with every optional field empty. Takes the required fields in schema order: `config_id`, `membership_offer_term_id`, `source_contract_id`, `start_date`.
+    /// A value with the required fields (`config_id`, `membership_offer_term_id`, `source_contract_id`, `start_date`); set the others with the `with_*` methods.
     pub fn new(
         config_id: i64,
         membership_offer_term_id: i64,
@@ -11405,11 +20680,45 @@ impl MembershipSwitch {
             initial_payment_request_token: None,
         }
     }
+
+    /// Sets [`notes`](Self::notes).
+    pub fn with_notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Some(value.into());
+        self
+    }
+
+    /// Sets [`third_party_id`](Self::third_party_id).
+    pub fn with_third_party_id(mut self, value: impl Into<String>) -> Self {
+        self.third_party_id = Some(value.into());
+        self
+    }
+
+    /// Sets [`selected_selectable_module_ids`](Self::selected_selectable_module_ids).
+    pub fn with_selected_selectable_module_ids(mut self, value: Vec<i64>) -> Self {
+        self.selected_selectable_module_ids = Some(value);
+        self
+    }
+
+    /// Sets [`selected_optional_module_ids`](Self::selected_optional_module_ids).
+    pub fn with_selected_optional_module_ids(mut self, value: Vec<i64>) -> Self {
+        self.selected_optional_module_ids = Some(value);
+        self
+    }
+
+    /// Sets [`initial_payment_request_token`](Self::initial_payment_request_token).
+    pub fn with_initial_payment_request_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.initial_payment_request_token = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "memberships")]
 /// Information about the membership switch configuration
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipSwitchConfig {
     /// Unique ID of the configuration
@@ -11427,8 +20736,42 @@ pub struct MembershipSwitchConfig {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipSwitchConfig {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`presentation`](Self::presentation).
+    pub fn with_presentation(
+        mut self,
+        value: MembershipSwitchConfigPresentationDto,
+    ) -> Self {
+        self.presentation = value;
+        self
+    }
+
+    /// Sets [`source_contracts`](Self::source_contracts).
+    pub fn with_source_contracts(
+        mut self,
+        value: Vec<MembershipSwitchConfigSourceContractDto>,
+    ) -> Self {
+        self.source_contracts = value;
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// Membership switch configuration presentation details
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipSwitchConfigPresentationDto {
     /// Text associated to the configured presentation banner
@@ -11440,8 +20783,24 @@ pub struct MembershipSwitchConfigPresentationDto {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipSwitchConfigPresentationDto {
+    /// Sets [`banner_text`](Self::banner_text).
+    pub fn with_banner_text(mut self, value: impl Into<String>) -> Self {
+        self.banner_text = Some(value.into());
+        self
+    }
+
+    /// Sets [`image_url`](Self::image_url).
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// Membership switch configuration source contract details
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipSwitchConfigSourceContractDto {
     /// Unique ID of the source contract rate
@@ -11455,8 +20814,24 @@ pub struct MembershipSwitchConfigSourceContractDto {
 }
 
 #[cfg(feature = "memberships")]
+impl MembershipSwitchConfigSourceContractDto {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`rate_name`](Self::rate_name).
+    pub fn with_rate_name(mut self, value: impl Into<String>) -> Self {
+        self.rate_name = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// Preview of the impact of a membership switch
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct MembershipSwitchPreview {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11472,243 +20847,40 @@ pub struct MembershipSwitchPreview {
     pub payment_preview: Option<SignupPaymentPreview>,
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
-/// The message category of the communication preference
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MessageCategory {
-    /// The message category is contract related
-    Contract,
-    /// The message category is general
-    General,
-    /// The message category is appointment related
-    Appointment,
-    /// The message category is newsletter related
-    Newsletter,
-    /// The message category is loyalty program related
-    LoyaltyProgram,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
-impl MessageCategory {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CONTRACT",
-        "GENERAL",
-        "APPOINTMENT",
-        "NEWSLETTER",
-        "LOYALTY_PROGRAM",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+#[cfg(feature = "memberships")]
+impl MembershipSwitchPreview {
+    /// Sets [`contract_volume_information`](Self::contract_volume_information).
+    pub fn with_contract_volume_information(mut self, value: ContractVolume) -> Self {
+        self.contract_volume_information = Some(value);
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contract => "CONTRACT",
-            Self::General => "GENERAL",
-            Self::Appointment => "APPOINTMENT",
-            Self::Newsletter => "NEWSLETTER",
-            Self::LoyaltyProgram => "LOYALTY_PROGRAM",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
-impl rt::StringEnum for MessageCategory {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT" => Self::Contract,
-            "GENERAL" => Self::General,
-            "APPOINTMENT" => Self::Appointment,
-            "NEWSLETTER" => Self::Newsletter,
-            "LOYALTY_PROGRAM" => Self::LoyaltyProgram,
-            other => Self::Unknown(other.to_owned()),
-        }
+    /// Sets [`age_adjusted_price`](Self::age_adjusted_price).
+    pub fn with_age_adjusted_price(mut self, value: Money) -> Self {
+        self.age_adjusted_price = Some(value);
+        self
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
-impl std::str::FromStr for MessageCategory {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
-impl std::fmt::Display for MessageCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
-impl serde::Serialize for MessageCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for MessageCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "devices")]
-/// Device model
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Model {
-    GenericVendingReader,
-    GenericCardReader,
-    GenericTimeReader,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "devices")]
-impl Model {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "GENERIC_VENDING_READER",
-        "GENERIC_CARD_READER",
-        "GENERIC_TIME_READER",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+    /// Sets [`module_consent_text_blocks`](Self::module_consent_text_blocks).
+    pub fn with_module_consent_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
+        self.module_consent_text_blocks = Some(value);
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GenericVendingReader => "GENERIC_VENDING_READER",
-            Self::GenericCardReader => "GENERIC_CARD_READER",
-            Self::GenericTimeReader => "GENERIC_TIME_READER",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "devices")]
-impl rt::StringEnum for Model {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "GENERIC_VENDING_READER" => Self::GenericVendingReader,
-            "GENERIC_CARD_READER" => Self::GenericCardReader,
-            "GENERIC_TIME_READER" => Self::GenericTimeReader,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "devices")]
-impl std::str::FromStr for Model {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "devices")]
-impl std::fmt::Display for Model {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "devices")]
-impl serde::Serialize for Model {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "devices")]
-impl<'de> serde::Deserialize<'de> for Model {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`payment_preview`](Self::payment_preview).
+    pub fn with_payment_preview(mut self, value: SignupPaymentPreview) -> Self {
+        self.payment_preview = Some(value);
+        self
     }
 }
 
 #[cfg(feature = "memberships")]
 /// The preview of a module contract
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ModuleContractPreview {
     /// Name of the sub contract
@@ -11753,15 +20925,11 @@ pub struct ModuleContractPreview {
 
 #[cfg(feature = "memberships")]
 impl ModuleContractPreview {
-    /// A value with every optional field empty. Takes the required fields in schema order: `name`, `payment_frequency`, `id`.
+    /// A value with the fields that have no default (`payment_frequency`); set the others with the `with_*` methods.
     #[allow(deprecated)]
-    pub fn new(
-        name: impl Into<String>,
-        payment_frequency: MembershipOfferPaymentFrequency,
-        id: i64,
-    ) -> Self {
+    pub fn new(payment_frequency: MembershipOfferPaymentFrequency) -> Self {
         Self {
-            name: name.into(),
+            name: Default::default(),
             discounted_price: None,
             discount_periods: None,
             company_amount: None,
@@ -11770,14 +20938,156 @@ impl ModuleContractPreview {
             payment_frequency,
             voucher_bonus_period: None,
             credit_value: None,
-            id,
+            id: Default::default(),
+        }
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`discounted_price`](Self::discounted_price).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_discounted_price(mut self, value: Money) -> Self {
+        self.discounted_price = Some(value);
+        self
+    }
+
+    /// Sets [`discount_periods`](Self::discount_periods).
+    pub fn with_discount_periods(mut self, value: Vec<VoucherDiscountPeriod>) -> Self {
+        self.discount_periods = Some(value);
+        self
+    }
+
+    /// Sets [`company_amount`](Self::company_amount).
+    pub fn with_company_amount(mut self, value: Money) -> Self {
+        self.company_amount = Some(value);
+        self
+    }
+
+    /// Sets [`member_amount`](Self::member_amount).
+    pub fn with_member_amount(mut self, value: Money) -> Self {
+        self.member_amount = Some(value);
+        self
+    }
+
+    /// Sets [`paid_time_period_calculation_type`](Self::paid_time_period_calculation_type).
+    pub fn with_paid_time_period_calculation_type(
+        mut self,
+        value: ModuleContractPreviewPaidTimePeriodCalculationType,
+    ) -> Self {
+        self.paid_time_period_calculation_type = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: MembershipOfferRateBonusPeriod,
+    ) -> Self {
+        self.voucher_bonus_period = Some(value);
+        self
+    }
+
+    /// Sets [`credit_value`](Self::credit_value).
+    pub fn with_credit_value(mut self, value: f64) -> Self {
+        self.credit_value = Some(value);
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// The method that is being used to determine the period for the first payment
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ModuleContractPreviewPaidTimePeriodCalculationType {
+    ReferenceDate,
+    NormalizationOnCalendarUnit,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl ModuleContractPreviewPaidTimePeriodCalculationType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReferenceDate => "REFERENCE_DATE",
+            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
+            Self::Unknown(other) => other,
         }
     }
 }
 
 #[cfg(feature = "memberships")]
-/// The same values as [`PaidTimePeriodCalculationType`].
-pub type ModuleContractPreviewPaidTimePeriodCalculationType = PaidTimePeriodCalculationType;
+impl rt::StringEnum for ModuleContractPreviewPaidTimePeriodCalculationType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "REFERENCE_DATE" => Self::ReferenceDate,
+            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for ModuleContractPreviewPaidTimePeriodCalculationType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for ModuleContractPreviewPaidTimePeriodCalculationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for ModuleContractPreviewPaidTimePeriodCalculationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de>
+for ModuleContractPreviewPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(
     any(
@@ -11788,7 +21098,8 @@ pub type ModuleContractPreviewPaidTimePeriodCalculationType = PaidTimePeriodCalc
     )
 )]
 /// Represents a financial data
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Money {
     /// Amount of the finance data tuple
@@ -11804,168 +21115,24 @@ pub struct Money {
 #[cfg(
     any(
         feature = "customers",
+        feature = "customers-account",
         feature = "membership-self-service",
         feature = "memberships"
     )
 )]
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Month {
-    January,
-    February,
-    March,
-    April,
-    May,
-    June,
-    July,
-    August,
-    September,
-    October,
-    November,
-    December,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
-impl Month {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "JANUARY",
-        "FEBRUARY",
-        "MARCH",
-        "APRIL",
-        "MAY",
-        "JUNE",
-        "JULY",
-        "AUGUST",
-        "SEPTEMBER",
-        "OCTOBER",
-        "NOVEMBER",
-        "DECEMBER",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
+impl Money {
+    /// A value with the required fields (`amount`, `currency`); set the others with the `with_*` methods.
+    pub fn new(amount: f64, currency: impl Into<String>) -> Self {
+        Self {
+            amount,
+            currency: currency.into(),
         }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
-impl rt::StringEnum for Month {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
-impl std::str::FromStr for Month {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
-impl std::fmt::Display for Month {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
-impl serde::Serialize for Month {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for Month {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
     }
 }
 
 #[cfg(feature = "finance")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1Block {
     /// Option to set customer or debt to blocklist
@@ -11981,20 +21148,27 @@ pub struct OpenApiV1Block {
 
 #[cfg(feature = "finance")]
 impl OpenApiV1Block {
-    /// A value with every optional field empty. Takes the required fields in schema order: `limit_type`.
+    /// A value with the fields that have no default (`limit_type`); set the others with the `with_*` methods.
     pub fn new(limit_type: OpenApiV1BlockLimitType) -> Self {
         Self { limit_type, end_date: None }
+    }
+
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = Some(value);
+        self
     }
 }
 
 #[cfg(feature = "finance")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1BlockDto {
     /// Option to set customer or debt to blocklist
     ///
     /// Example: `"LIMITED"`
-    pub limit_type: LimitType,
+    pub limit_type: OpenApiV1BlockDtoLimitType,
     /// Block customer or debt until
     ///
     /// Example: `"2022-09-20"`
@@ -12003,19 +21177,199 @@ pub struct OpenApiV1BlockDto {
 
 #[cfg(feature = "finance")]
 impl OpenApiV1BlockDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `limit_type`, `end_date`.
-    pub fn new(limit_type: LimitType, end_date: rt::chrono::NaiveDate) -> Self {
+    /// A value with the required fields (`limit_type`, `end_date`); set the others with the `with_*` methods.
+    pub fn new(
+        limit_type: OpenApiV1BlockDtoLimitType,
+        end_date: rt::chrono::NaiveDate,
+    ) -> Self {
         Self { limit_type, end_date }
     }
 }
 
 #[cfg(feature = "finance")]
-/// The same values as [`LimitType`].
-pub type OpenApiV1BlockLimitType = LimitType;
+/// Option to set customer or debt to blocklist
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1BlockDtoLimitType {
+    /// Customer or Debt will be removed from block list
+    Disabled,
+    /// Customer or Debt will added to block list until given date
+    Limited,
+    /// Customer or Debt will added to block list indefinitely
+    Unlimited,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl OpenApiV1BlockDtoLimitType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DISABLED",
+        "LIMITED",
+        "UNLIMITED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Disabled => "DISABLED",
+            Self::Limited => "LIMITED",
+            Self::Unlimited => "UNLIMITED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for OpenApiV1BlockDtoLimitType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DISABLED" => Self::Disabled,
+            "LIMITED" => Self::Limited,
+            "UNLIMITED" => Self::Unlimited,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for OpenApiV1BlockDtoLimitType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for OpenApiV1BlockDtoLimitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for OpenApiV1BlockDtoLimitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for OpenApiV1BlockDtoLimitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Option to set customer or debt to blocklist
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1BlockLimitType {
+    /// Customer or Debt will be removed from block list
+    Disabled,
+    /// Customer or Debt will added to block list until given date
+    Limited,
+    /// Customer or Debt will added to block list indefinitely
+    Unlimited,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl OpenApiV1BlockLimitType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DISABLED",
+        "LIMITED",
+        "UNLIMITED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Disabled => "DISABLED",
+            Self::Limited => "LIMITED",
+            Self::Unlimited => "UNLIMITED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for OpenApiV1BlockLimitType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DISABLED" => Self::Disabled,
+            "LIMITED" => Self::Limited,
+            "UNLIMITED" => Self::Unlimited,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for OpenApiV1BlockLimitType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for OpenApiV1BlockLimitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for OpenApiV1BlockLimitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for OpenApiV1BlockLimitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "checkin-vouchers")]
 /// The result when redeeming a check-in voucher
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CheckinVoucherRedeemResultDto {
     /// Code to checkin to a studio
@@ -12024,9 +21378,19 @@ pub struct OpenApiV1CheckinVoucherRedeemResultDto {
     pub studio_access_code: String,
 }
 
+#[cfg(feature = "checkin-vouchers")]
+impl OpenApiV1CheckinVoucherRedeemResultDto {
+    /// Sets [`studio_access_code`](Self::studio_access_code).
+    pub fn with_studio_access_code(mut self, value: impl Into<String>) -> Self {
+        self.studio_access_code = value.into();
+        self
+    }
+}
+
 #[cfg(feature = "customers")]
 /// The result of the membership signup
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerCreateResult {
     /// Unique ID of the customer
@@ -12035,8 +21399,18 @@ pub struct OpenApiV1CustomerCreateResult {
     pub customer_id: i64,
 }
 
+#[cfg(feature = "customers")]
+impl OpenApiV1CustomerCreateResult {
+    /// Sets [`customer_id`](Self::customer_id).
+    pub fn with_customer_id(mut self, value: i64) -> Self {
+        self.customer_id = value;
+        self
+    }
+}
+
 #[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataDtoCustomerAddressData {
     /// Street of the customer
@@ -12138,20 +21512,16 @@ pub struct OpenApiV1CustomerDataDtoCustomerAddressData {
 
 #[cfg(feature = "customers-self-service")]
 impl OpenApiV1CustomerDataDtoCustomerAddressData {
-    /// A value with every optional field empty. Takes the required fields in schema order: `street`, `zip_code`, `city`, `country_code`, `amendment_configuration_status`.
+    /// A value with the fields that have no default (`amendment_configuration_status`); set the others with the `with_*` methods.
     pub fn new(
-        street: impl Into<String>,
-        zip_code: impl Into<String>,
-        city: impl Into<String>,
-        country_code: impl Into<String>,
         amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus,
     ) -> Self {
         Self {
-            street: street.into(),
+            street: Default::default(),
             house_number: None,
-            zip_code: zip_code.into(),
-            city: city.into(),
-            country_code: country_code.into(),
+            zip_code: Default::default(),
+            city: Default::default(),
+            country_code: Default::default(),
             province: None,
             province_code: None,
             second_street: None,
@@ -12169,14 +21539,226 @@ impl OpenApiV1CustomerDataDtoCustomerAddressData {
             pending_amendment: None,
         }
     }
+
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = value.into();
+        self
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`zip_code`](Self::zip_code).
+    pub fn with_zip_code(mut self, value: impl Into<String>) -> Self {
+        self.zip_code = value.into();
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = value.into();
+        self
+    }
+
+    /// Sets [`country_code`](Self::country_code).
+    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = value.into();
+        self
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`province_code`](Self::province_code).
+    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
+        self.province_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_street`](Self::second_street).
+    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
+        self.second_street = Some(value.into());
+        self
+    }
+
+    /// Sets [`city_part`](Self::city_part).
+    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
+        self.city_part = Some(value.into());
+        self
+    }
+
+    /// Sets [`district`](Self::district).
+    pub fn with_district(mut self, value: impl Into<String>) -> Self {
+        self.district = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_type`](Self::street_type).
+    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
+        self.street_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_block`](Self::street_block).
+    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
+        self.street_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`portal`](Self::portal).
+    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
+        self.portal = Some(value.into());
+        self
+    }
+
+    /// Sets [`stairway`](Self::stairway).
+    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
+        self.stairway = Some(value.into());
+        self
+    }
+
+    /// Sets [`door`](Self::door).
+    pub fn with_door(mut self, value: impl Into<String>) -> Self {
+        self.door = Some(value.into());
+        self
+    }
+
+    /// Sets [`additional_address_information`](Self::additional_address_information).
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.additional_address_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`floor`](Self::floor).
+    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
+        self.floor = Some(value.into());
+        self
+    }
+
+    /// Sets [`building_name`](Self::building_name).
+    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
+        self.building_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`pending_amendment`](Self::pending_amendment).
+    pub fn with_pending_amendment(
+        mut self,
+        value: OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
+    ) -> Self {
+        self.pending_amendment = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "customers-self-service")]
-/// The same values as [`AmendmentConfigurationStatus`].
-pub type OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus = AmendmentConfigurationStatus;
+/// Status of the amendment configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+    /// No changes to data are possible.
+    Read,
+    /// Data can be changed, but needs verification to be applied to the customer.
+    ChangesRequireVerification,
+    /// Data can be changed, will be applied to the customer with immediate effect.
+    ChangesWithoutVerification,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "READ",
+        "CHANGES_REQUIRE_VERIFICATION",
+        "CHANGES_WITHOUT_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "READ",
+            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
+            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "READ" => Self::Read,
+            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
+            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de>
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataDtoCustomerContactData {
     /// Email address of the customer
@@ -12217,7 +21799,7 @@ pub struct OpenApiV1CustomerDataDtoCustomerContactData {
 
 #[cfg(feature = "customers-self-service")]
 impl OpenApiV1CustomerDataDtoCustomerContactData {
-    /// A value with every optional field empty. Takes the required fields in schema order: `amendment_configuration_status`.
+    /// A value with the fields that have no default (`amendment_configuration_status`); set the others with the `with_*` methods.
     pub fn new(
         amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
     ) -> Self {
@@ -12231,14 +21813,145 @@ impl OpenApiV1CustomerDataDtoCustomerContactData {
             pending_amendment: None,
         }
     }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_private`](Self::phone_private).
+    pub fn with_phone_private(mut self, value: impl Into<String>) -> Self {
+        self.phone_private = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_private_mobile`](Self::phone_private_mobile).
+    pub fn with_phone_private_mobile(mut self, value: impl Into<String>) -> Self {
+        self.phone_private_mobile = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_business`](Self::phone_business).
+    pub fn with_phone_business(mut self, value: impl Into<String>) -> Self {
+        self.phone_business = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_business_mobile`](Self::phone_business_mobile).
+    pub fn with_phone_business_mobile(mut self, value: impl Into<String>) -> Self {
+        self.phone_business_mobile = Some(value.into());
+        self
+    }
+
+    /// Sets [`pending_amendment`](Self::pending_amendment).
+    pub fn with_pending_amendment(
+        mut self,
+        value: OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
+    ) -> Self {
+        self.pending_amendment = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "customers-self-service")]
-/// The same values as [`AmendmentConfigurationStatus`].
-pub type OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus = AmendmentConfigurationStatus;
+/// Status of the amendment configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+    /// No changes to data are possible.
+    Read,
+    /// Data can be changed, but needs verification to be applied to the customer.
+    ChangesRequireVerification,
+    /// Data can be changed, will be applied to the customer with immediate effect.
+    ChangesWithoutVerification,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "READ",
+        "CHANGES_REQUIRE_VERIFICATION",
+        "CHANGES_WITHOUT_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "READ",
+            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
+            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "READ" => Self::Read,
+            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
+            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de>
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataDtoCustomerMasterData {
     /// First name of the customer
@@ -12279,42 +21992,329 @@ pub struct OpenApiV1CustomerDataDtoCustomerMasterData {
 
 #[cfg(feature = "customers-self-service")]
 impl OpenApiV1CustomerDataDtoCustomerMasterData {
-    /// A value with every optional field empty. Takes the required fields in schema order: `first_name`, `last_name`, `gender`, `date_of_birth`, `customer_title`, `amendment_configuration_status`.
+    /// A value with the fields that have no default (`gender`, `customer_title`, `amendment_configuration_status`); set the others with the `with_*` methods.
     pub fn new(
-        first_name: impl Into<String>,
-        last_name: impl Into<String>,
         gender: OpenApiV1CustomerDataDtoCustomerMasterDataGender,
-        date_of_birth: rt::chrono::NaiveDate,
         customer_title: OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle,
         amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus,
     ) -> Self {
         Self {
-            first_name: first_name.into(),
-            last_name: last_name.into(),
+            first_name: Default::default(),
+            last_name: Default::default(),
             gender,
-            date_of_birth,
+            date_of_birth: Default::default(),
             country_of_birth: None,
             customer_title,
             amendment_configuration_status,
             pending_amendment: None,
         }
     }
+
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = value.into();
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = value.into();
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = value;
+        self
+    }
+
+    /// Sets [`country_of_birth`](Self::country_of_birth).
+    pub fn with_country_of_birth(mut self, value: impl Into<String>) -> Self {
+        self.country_of_birth = Some(value.into());
+        self
+    }
+
+    /// Sets [`pending_amendment`](Self::pending_amendment).
+    pub fn with_pending_amendment(
+        mut self,
+        value: OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
+    ) -> Self {
+        self.pending_amendment = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "customers-self-service")]
-/// The same values as [`AmendmentConfigurationStatus`].
-pub type OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus = AmendmentConfigurationStatus;
+/// Status of the amendment configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+    /// No changes to data are possible.
+    Read,
+    /// Data can be changed, but needs verification to be applied to the customer.
+    ChangesRequireVerification,
+    /// Data can be changed, will be applied to the customer with immediate effect.
+    ChangesWithoutVerification,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
 
 #[cfg(feature = "customers-self-service")]
-/// The same values as [`CustomerTitle`].
-pub type OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle = CustomerTitle;
+impl OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "READ",
+        "CHANGES_REQUIRE_VERIFICATION",
+        "CHANGES_WITHOUT_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "READ",
+            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
+            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
 
 #[cfg(feature = "customers-self-service")]
-/// The same values as [`Gender`].
-pub type OpenApiV1CustomerDataDtoCustomerMasterDataGender = Gender;
+impl rt::StringEnum
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "READ" => Self::Read,
+            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
+            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de>
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// Title of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
+    /// No title
+    None,
+    /// Ph.D. title
+    Dr,
+    /// Professor title
+    Prof,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "DR", "PROF"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Dr => "DR",
+            Self::Prof => "PROF",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "DR" => Self::Dr,
+            "PROF" => Self::Prof,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de>
+for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// Gender of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1CustomerDataDtoCustomerMasterDataGender {
+    /// Male gender of the customer
+    Male,
+    /// Female gender of the customer
+    Female,
+    /// Unisex gender of the customer
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl OpenApiV1CustomerDataDtoCustomerMasterDataGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de> for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataDtoCustomerPaymentData {
     /// The account holder of the bank account
@@ -12355,7 +22355,7 @@ pub struct OpenApiV1CustomerDataDtoCustomerPaymentData {
 
 #[cfg(feature = "customers-self-service")]
 impl OpenApiV1CustomerDataDtoCustomerPaymentData {
-    /// A value with every optional field empty. Takes the required fields in schema order: `amendment_configuration_status`.
+    /// A value with the fields that have no default (`amendment_configuration_status`); set the others with the `with_*` methods.
     pub fn new(
         amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus,
     ) -> Self {
@@ -12369,14 +22369,145 @@ impl OpenApiV1CustomerDataDtoCustomerPaymentData {
             pending_amendment: None,
         }
     }
+
+    /// Sets [`account_holder`](Self::account_holder).
+    pub fn with_account_holder(mut self, value: impl Into<String>) -> Self {
+        self.account_holder = Some(value.into());
+        self
+    }
+
+    /// Sets [`bank_name`](Self::bank_name).
+    pub fn with_bank_name(mut self, value: impl Into<String>) -> Self {
+        self.bank_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`iban`](Self::iban).
+    pub fn with_iban(mut self, value: impl Into<String>) -> Self {
+        self.iban = Some(value.into());
+        self
+    }
+
+    /// Sets [`bic`](Self::bic).
+    pub fn with_bic(mut self, value: impl Into<String>) -> Self {
+        self.bic = Some(value.into());
+        self
+    }
+
+    /// Sets [`require_signature`](Self::require_signature).
+    pub fn with_require_signature(mut self, value: bool) -> Self {
+        self.require_signature = Some(value);
+        self
+    }
+
+    /// Sets [`pending_amendment`](Self::pending_amendment).
+    pub fn with_pending_amendment(
+        mut self,
+        value: OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
+    ) -> Self {
+        self.pending_amendment = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "customers-self-service")]
-/// The same values as [`AmendmentConfigurationStatus`].
-pub type OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus = AmendmentConfigurationStatus;
+/// Status of the amendment configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+    /// No changes to data are possible.
+    Read,
+    /// Data can be changed, but needs verification to be applied to the customer.
+    ChangesRequireVerification,
+    /// Data can be changed, will be applied to the customer with immediate effect.
+    ChangesWithoutVerification,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "READ",
+        "CHANGES_REQUIRE_VERIFICATION",
+        "CHANGES_WITHOUT_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Read => "READ",
+            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
+            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "READ" => Self::Read,
+            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
+            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de>
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData {
     /// Amendment proposal id
@@ -12471,7 +22602,128 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData {
 }
 
 #[cfg(feature = "customers-self-service")]
+impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = value.into();
+        self
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`zip_code`](Self::zip_code).
+    pub fn with_zip_code(mut self, value: impl Into<String>) -> Self {
+        self.zip_code = value.into();
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = value.into();
+        self
+    }
+
+    /// Sets [`country_code`](Self::country_code).
+    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = value.into();
+        self
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`province_code`](Self::province_code).
+    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
+        self.province_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_street`](Self::second_street).
+    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
+        self.second_street = Some(value.into());
+        self
+    }
+
+    /// Sets [`city_part`](Self::city_part).
+    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
+        self.city_part = Some(value.into());
+        self
+    }
+
+    /// Sets [`district`](Self::district).
+    pub fn with_district(mut self, value: impl Into<String>) -> Self {
+        self.district = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_type`](Self::street_type).
+    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
+        self.street_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_block`](Self::street_block).
+    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
+        self.street_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`portal`](Self::portal).
+    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
+        self.portal = Some(value.into());
+        self
+    }
+
+    /// Sets [`stairway`](Self::stairway).
+    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
+        self.stairway = Some(value.into());
+        self
+    }
+
+    /// Sets [`door`](Self::door).
+    pub fn with_door(mut self, value: impl Into<String>) -> Self {
+        self.door = Some(value.into());
+        self
+    }
+
+    /// Sets [`additional_address_information`](Self::additional_address_information).
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.additional_address_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`floor`](Self::floor).
+    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
+        self.floor = Some(value.into());
+        self
+    }
+
+    /// Sets [`building_name`](Self::building_name).
+    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
+        self.building_name = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData {
     /// Amendment proposal id
@@ -12505,7 +22757,47 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData {
 }
 
 #[cfg(feature = "customers-self-service")]
+impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_private`](Self::phone_private).
+    pub fn with_phone_private(mut self, value: impl Into<String>) -> Self {
+        self.phone_private = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_private_mobile`](Self::phone_private_mobile).
+    pub fn with_phone_private_mobile(mut self, value: impl Into<String>) -> Self {
+        self.phone_private_mobile = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_business`](Self::phone_business).
+    pub fn with_phone_business(mut self, value: impl Into<String>) -> Self {
+        self.phone_business = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_business_mobile`](Self::phone_business_mobile).
+    pub fn with_phone_business_mobile(mut self, value: impl Into<String>) -> Self {
+        self.phone_business_mobile = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData {
     /// Amendment proposal id
@@ -12540,36 +22832,238 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData {
 
 #[cfg(feature = "customers-self-service")]
 impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData {
-    /// A value with every optional field empty. Takes the required fields in schema order: `first_name`, `last_name`, `gender`, `date_of_birth`, `customer_title`.
+    /// A value with the fields that have no default (`gender`, `customer_title`); set the others with the `with_*` methods.
     pub fn new(
-        first_name: impl Into<String>,
-        last_name: impl Into<String>,
         gender: OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender,
-        date_of_birth: rt::chrono::NaiveDate,
         customer_title: OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle,
     ) -> Self {
         Self {
             id: None,
-            first_name: first_name.into(),
-            last_name: last_name.into(),
+            first_name: Default::default(),
+            last_name: Default::default(),
             gender,
-            date_of_birth,
+            date_of_birth: Default::default(),
             country_of_birth: None,
             customer_title,
+        }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = value.into();
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = value.into();
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = value;
+        self
+    }
+
+    /// Sets [`country_of_birth`](Self::country_of_birth).
+    pub fn with_country_of_birth(mut self, value: impl Into<String>) -> Self {
+        self.country_of_birth = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// Title of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+    /// No title
+    None,
+    /// Ph.D. title
+    Dr,
+    /// Professor title
+    Prof,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "DR", "PROF"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Dr => "DR",
+            Self::Prof => "PROF",
+            Self::Unknown(other) => other,
         }
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-/// The same values as [`CustomerTitle`].
-pub type OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle = CustomerTitle;
+impl rt::StringEnum
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "DR" => Self::Dr,
+            "PROF" => Self::Prof,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
 
 #[cfg(feature = "customers-self-service")]
-/// The same values as [`Gender`].
-pub type OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender = Gender;
+impl std::str::FromStr
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de>
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// Gender of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+    /// Male gender of the customer
+    Male,
+    /// Female gender of the customer
+    Female,
+    /// Unisex gender of the customer
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Male => "MALE",
+            Self::Female => "FEMALE",
+            Self::Unisex => "UNISEX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MALE" => Self::Male,
+            "FEMALE" => Self::Female,
+            "UNISEX" => Self::Unisex,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de>
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "customers-self-service")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData {
     /// Amendment proposal id
@@ -12603,7 +23097,47 @@ pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData {
 }
 
 #[cfg(feature = "customers-self-service")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`account_holder`](Self::account_holder).
+    pub fn with_account_holder(mut self, value: impl Into<String>) -> Self {
+        self.account_holder = Some(value.into());
+        self
+    }
+
+    /// Sets [`bank_name`](Self::bank_name).
+    pub fn with_bank_name(mut self, value: impl Into<String>) -> Self {
+        self.bank_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`iban`](Self::iban).
+    pub fn with_iban(mut self, value: impl Into<String>) -> Self {
+        self.iban = Some(value.into());
+        self
+    }
+
+    /// Sets [`bic`](Self::bic).
+    pub fn with_bic(mut self, value: impl Into<String>) -> Self {
+        self.bic = Some(value.into());
+        self
+    }
+
+    /// Sets [`require_signature`](Self::require_signature).
+    pub fn with_require_signature(mut self, value: bool) -> Self {
+        self.require_signature = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerPaymentAmendment {
     /// The account holder of the bank account
@@ -12626,8 +23160,34 @@ pub struct OpenApiV1CustomerPaymentAmendment {
     pub signature: Option<Signature>,
 }
 
+#[cfg(feature = "customers-self-service")]
+impl OpenApiV1CustomerPaymentAmendment {
+    /// A value with the required fields (`account_holder`, `bank_name`, `iban`, `bic`); set the others with the `with_*` methods.
+    pub fn new(
+        account_holder: impl Into<String>,
+        bank_name: impl Into<String>,
+        iban: impl Into<String>,
+        bic: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_holder: account_holder.into(),
+            bank_name: bank_name.into(),
+            iban: iban.into(),
+            bic: bic.into(),
+            signature: None,
+        }
+    }
+
+    /// Sets [`signature`](Self::signature).
+    pub fn with_signature(mut self, value: Signature) -> Self {
+        self.signature = Some(value);
+        self
+    }
+}
+
 #[cfg(feature = "customers")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1CustomerStudioSwitchRequestDto {
     /// The ID of the studio to be switched to
@@ -12645,7 +23205,7 @@ pub struct OpenApiV1CustomerStudioSwitchRequestDto {
 
 #[cfg(feature = "customers")]
 impl OpenApiV1CustomerStudioSwitchRequestDto {
-    /// A value with every optional field empty. Takes the required fields in schema order: `target_studio_id`, `switch_date`.
+    /// A value with the required fields (`target_studio_id`, `switch_date`); set the others with the `with_*` methods.
     pub fn new(target_studio_id: i64, switch_date: rt::chrono::NaiveDate) -> Self {
         Self {
             target_studio_id,
@@ -12653,11 +23213,18 @@ impl OpenApiV1CustomerStudioSwitchRequestDto {
             description: None,
         }
     }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "memberships")]
 /// Detailed information about the membership switch configuration
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1MembershipSwitchConfigExtended {
     /// Unique ID of the configuration
@@ -12677,7 +23244,50 @@ pub struct OpenApiV1MembershipSwitchConfigExtended {
 }
 
 #[cfg(feature = "memberships")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl OpenApiV1MembershipSwitchConfigExtended {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`presentation`](Self::presentation).
+    pub fn with_presentation(
+        mut self,
+        value: MembershipSwitchConfigPresentationDto,
+    ) -> Self {
+        self.presentation = value;
+        self
+    }
+
+    /// Sets [`source_contracts`](Self::source_contracts).
+    pub fn with_source_contracts(
+        mut self,
+        value: Vec<MembershipSwitchConfigSourceContractDto>,
+    ) -> Self {
+        self.source_contracts = value;
+        self
+    }
+
+    /// Sets [`destination_membership_offers`](Self::destination_membership_offers).
+    pub fn with_destination_membership_offers(
+        mut self,
+        value: Vec<MembershipOfferExtended>,
+    ) -> Self {
+        self.destination_membership_offers = value;
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpenApiV1SignupPreviewDto {
     /// Base price of contract
@@ -12689,7 +23299,7 @@ pub struct OpenApiV1SignupPreviewDto {
     ///
     /// Example: `"DISCOUNT"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_type: Option<VoucherType>,
+    pub voucher_type: Option<OpenApiV1SignupPreviewDtoVoucherType>,
     /// Voucher remarks, if a valid voucher code has been provided
     ///
     /// Example: `"Yoga class not included"`
@@ -12700,7 +23310,9 @@ pub struct OpenApiV1SignupPreviewDto {
     /// Example: `"UNLIMITED"`
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_effective_period: Option<EffectivePeriod>,
+    pub voucher_effective_period: Option<
+        OpenApiV1SignupPreviewDtoVoucherEffectivePeriod,
+    >,
     /// Effective period: term for which a discount is applied, if type is time based and a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriodTimeBasedTerm instead to see terms per discount period.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12771,7 +23383,7 @@ pub struct OpenApiV1SignupPreviewDto {
     ///
     /// Example: `"INVALID_CODE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_error_code: Option<VoucherErrorCode>,
+    pub voucher_error_code: Option<OpenApiV1SignupPreviewDtoVoucherErrorCode>,
     /// The adjusted price, if age-based discounts are configured and the customer is eligible, null otherwise
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age_adjusted_price: Option<Money>,
@@ -12790,16 +23402,688 @@ pub struct OpenApiV1SignupPreviewDto {
 }
 
 #[cfg(feature = "memberships")]
-/// The same values as [`DiscountType`].
-pub type OpenApiV1SignupPreviewDtoCompanyFeeSplitType = DiscountType;
+impl OpenApiV1SignupPreviewDto {
+    /// A value with the fields that have no default (`base_price`); set the others with the `with_*` methods.
+    #[allow(deprecated)]
+    pub fn new(base_price: Money) -> Self {
+        Self {
+            base_price,
+            pre_use_charge: None,
+            voucher_type: None,
+            voucher_remarks: None,
+            voucher_effective_period: None,
+            effective_period_time_based_term: None,
+            discounted_base_price: None,
+            discount_type: None,
+            discount_value: None,
+            voucher_discount_periods: None,
+            discounted_pre_use_charge: None,
+            credit_value: None,
+            company_fee_split_type: None,
+            company_fee_split_value: None,
+            company_name: None,
+            company_amount: None,
+            member_amount: None,
+            company_amount_without_discount: None,
+            member_amount_without_discount: None,
+            voucher_bonus_period: None,
+            voucher_text_blocks: None,
+            flat_fee_previews: None,
+            voucher_success_message: None,
+            voucher_error_code: None,
+            age_adjusted_price: None,
+            contract_volume_information: None,
+            module_consent_text_blocks: None,
+            selected_optional_modules_previews: None,
+            payment_preview: None,
+        }
+    }
+
+    /// Sets [`pre_use_charge`](Self::pre_use_charge).
+    pub fn with_pre_use_charge(mut self, value: Money) -> Self {
+        self.pre_use_charge = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_type`](Self::voucher_type).
+    pub fn with_voucher_type(
+        mut self,
+        value: OpenApiV1SignupPreviewDtoVoucherType,
+    ) -> Self {
+        self.voucher_type = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_remarks`](Self::voucher_remarks).
+    pub fn with_voucher_remarks(mut self, value: impl Into<String>) -> Self {
+        self.voucher_remarks = Some(value.into());
+        self
+    }
+
+    /// Sets [`voucher_effective_period`](Self::voucher_effective_period).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_voucher_effective_period(
+        mut self,
+        value: OpenApiV1SignupPreviewDtoVoucherEffectivePeriod,
+    ) -> Self {
+        self.voucher_effective_period = Some(value);
+        self
+    }
+
+    /// Sets [`effective_period_time_based_term`](Self::effective_period_time_based_term).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_effective_period_time_based_term(mut self, value: Term) -> Self {
+        self.effective_period_time_based_term = Some(value);
+        self
+    }
+
+    /// Sets [`discounted_base_price`](Self::discounted_base_price).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_discounted_base_price(mut self, value: Money) -> Self {
+        self.discounted_base_price = Some(value);
+        self
+    }
+
+    /// Sets [`discount_type`](Self::discount_type).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_discount_type(
+        mut self,
+        value: OpenApiV1SignupPreviewDtoDiscountType,
+    ) -> Self {
+        self.discount_type = Some(value);
+        self
+    }
+
+    /// Sets [`discount_value`](Self::discount_value).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_discount_value(mut self, value: Money) -> Self {
+        self.discount_value = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_discount_periods`](Self::voucher_discount_periods).
+    pub fn with_voucher_discount_periods(
+        mut self,
+        value: Vec<VoucherDiscountPeriod>,
+    ) -> Self {
+        self.voucher_discount_periods = Some(value);
+        self
+    }
+
+    /// Sets [`discounted_pre_use_charge`](Self::discounted_pre_use_charge).
+    pub fn with_discounted_pre_use_charge(mut self, value: Money) -> Self {
+        self.discounted_pre_use_charge = Some(value);
+        self
+    }
+
+    /// Sets [`credit_value`](Self::credit_value).
+    pub fn with_credit_value(mut self, value: Money) -> Self {
+        self.credit_value = Some(value);
+        self
+    }
+
+    /// Sets [`company_fee_split_type`](Self::company_fee_split_type).
+    pub fn with_company_fee_split_type(
+        mut self,
+        value: OpenApiV1SignupPreviewDtoCompanyFeeSplitType,
+    ) -> Self {
+        self.company_fee_split_type = Some(value);
+        self
+    }
+
+    /// Sets [`company_fee_split_value`](Self::company_fee_split_value).
+    pub fn with_company_fee_split_value(mut self, value: Money) -> Self {
+        self.company_fee_split_value = Some(value);
+        self
+    }
+
+    /// Sets [`company_name`](Self::company_name).
+    pub fn with_company_name(mut self, value: impl Into<String>) -> Self {
+        self.company_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`company_amount`](Self::company_amount).
+    pub fn with_company_amount(mut self, value: Money) -> Self {
+        self.company_amount = Some(value);
+        self
+    }
+
+    /// Sets [`member_amount`](Self::member_amount).
+    pub fn with_member_amount(mut self, value: Money) -> Self {
+        self.member_amount = Some(value);
+        self
+    }
+
+    /// Sets [`company_amount_without_discount`](Self::company_amount_without_discount).
+    pub fn with_company_amount_without_discount(mut self, value: Money) -> Self {
+        self.company_amount_without_discount = Some(value);
+        self
+    }
+
+    /// Sets [`member_amount_without_discount`](Self::member_amount_without_discount).
+    pub fn with_member_amount_without_discount(mut self, value: Money) -> Self {
+        self.member_amount_without_discount = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: MembershipOfferRateBonusPeriod,
+    ) -> Self {
+        self.voucher_bonus_period = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_text_blocks`](Self::voucher_text_blocks).
+    pub fn with_voucher_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
+        self.voucher_text_blocks = Some(value);
+        self
+    }
+
+    /// Sets [`flat_fee_previews`](Self::flat_fee_previews).
+    pub fn with_flat_fee_previews(mut self, value: Vec<FlatFeePreview>) -> Self {
+        self.flat_fee_previews = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_success_message`](Self::voucher_success_message).
+    pub fn with_voucher_success_message(mut self, value: impl Into<String>) -> Self {
+        self.voucher_success_message = Some(value.into());
+        self
+    }
+
+    /// Sets [`voucher_error_code`](Self::voucher_error_code).
+    pub fn with_voucher_error_code(
+        mut self,
+        value: OpenApiV1SignupPreviewDtoVoucherErrorCode,
+    ) -> Self {
+        self.voucher_error_code = Some(value);
+        self
+    }
+
+    /// Sets [`age_adjusted_price`](Self::age_adjusted_price).
+    pub fn with_age_adjusted_price(mut self, value: Money) -> Self {
+        self.age_adjusted_price = Some(value);
+        self
+    }
+
+    /// Sets [`contract_volume_information`](Self::contract_volume_information).
+    pub fn with_contract_volume_information(mut self, value: ContractVolume) -> Self {
+        self.contract_volume_information = Some(value);
+        self
+    }
+
+    /// Sets [`module_consent_text_blocks`](Self::module_consent_text_blocks).
+    pub fn with_module_consent_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
+        self.module_consent_text_blocks = Some(value);
+        self
+    }
+
+    /// Sets [`selected_optional_modules_previews`](Self::selected_optional_modules_previews).
+    pub fn with_selected_optional_modules_previews(
+        mut self,
+        value: Vec<ModuleContractPreview>,
+    ) -> Self {
+        self.selected_optional_modules_previews = Some(value);
+        self
+    }
+
+    /// Sets [`payment_preview`](Self::payment_preview).
+    pub fn with_payment_preview(mut self, value: SignupPaymentPreview) -> Self {
+        self.payment_preview = Some(value);
+        self
+    }
+}
 
 #[cfg(feature = "memberships")]
-/// The same values as [`DiscountType`].
-pub type OpenApiV1SignupPreviewDtoDiscountType = DiscountType;
+/// Type of company fee split (percentage or absolute), if a valid company discount voucher code has been provided
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
+    /// Represents an absolute discount
+    Absolute,
+    /// Represents a percentage based discount
+    Percentage,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Absolute => "ABSOLUTE",
+            Self::Percentage => "PERCENTAGE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ABSOLUTE" => Self::Absolute,
+            "PERCENTAGE" => Self::Percentage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// Type of discount (percentage or absolute), if a valid discount voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].discountType instead to see discount types per discount period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1SignupPreviewDtoDiscountType {
+    /// Represents an absolute discount
+    Absolute,
+    /// Represents a percentage based discount
+    Percentage,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl OpenApiV1SignupPreviewDtoDiscountType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Absolute => "ABSOLUTE",
+            Self::Percentage => "PERCENTAGE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for OpenApiV1SignupPreviewDtoDiscountType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ABSOLUTE" => Self::Absolute,
+            "PERCENTAGE" => Self::Percentage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for OpenApiV1SignupPreviewDtoDiscountType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for OpenApiV1SignupPreviewDtoDiscountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for OpenApiV1SignupPreviewDtoDiscountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoDiscountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// The type of period for which the voucher is applied, if a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriod instead to see periods per discount period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
+    /// Represents a voucher with unlimited effective period
+    Unlimited,
+    /// Represents a voucher effective during the initial term of the membership
+    InitialTerm,
+    /// Represents a voucher with a time based effective period
+    TimeBased,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNLIMITED",
+        "INITIAL_TERM",
+        "TIME_BASED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unlimited => "UNLIMITED",
+            Self::InitialTerm => "INITIAL_TERM",
+            Self::TimeBased => "TIME_BASED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "UNLIMITED" => Self::Unlimited,
+            "INITIAL_TERM" => Self::InitialTerm,
+            "TIME_BASED" => Self::TimeBased,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// An error code, if the voucher code is invalid
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1SignupPreviewDtoVoucherErrorCode {
+    /// Represents an invalid voucher code
+    InvalidCode,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl OpenApiV1SignupPreviewDtoVoucherErrorCode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INVALID_CODE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidCode => "INVALID_CODE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherErrorCode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INVALID_CODE" => Self::InvalidCode,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for OpenApiV1SignupPreviewDtoVoucherErrorCode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for OpenApiV1SignupPreviewDtoVoucherErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// Type of a voucher, if a valid voucher code has been provided
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OpenApiV1SignupPreviewDtoVoucherType {
+    /// Represents a contract voucher
+    Contract,
+    /// Represents a credit voucher
+    Credit,
+    /// Represents a discount voucher
+    Discount,
+    /// Represents a company fee split voucher
+    CompanyFeeSplit,
+    /// Represents a check-in voucher
+    Checkin,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl OpenApiV1SignupPreviewDtoVoucherType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CONTRACT",
+        "CREDIT",
+        "DISCOUNT",
+        "COMPANY_FEE_SPLIT",
+        "CHECKIN",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contract => "CONTRACT",
+            Self::Credit => "CREDIT",
+            Self::Discount => "DISCOUNT",
+            Self::CompanyFeeSplit => "COMPANY_FEE_SPLIT",
+            Self::Checkin => "CHECKIN",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CONTRACT" => Self::Contract,
+            "CREDIT" => Self::Credit,
+            "DISCOUNT" => Self::Discount,
+            "COMPANY_FEE_SPLIT" => Self::CompanyFeeSplit,
+            "CHECKIN" => Self::Checkin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for OpenApiV1SignupPreviewDtoVoucherType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for OpenApiV1SignupPreviewDtoVoucherType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "memberships")]
 /// Opening hours category information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct OpeningHoursCategory {
     /// ID of the opening hours category
@@ -12812,274 +24096,25 @@ pub struct OpeningHoursCategory {
     pub name: String,
 }
 
-#[cfg(feature = "finance")]
-/// Origin of debt collection
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Origin {
-    /// Indicates that the debt was part of a regular or scheduled debt collection run.
-    DebtCollectionRun,
-    /// Indicates that the debt was handed over via an individual transfer in the member account.
-    IndividualHandover,
-    /// Indicates that the debt was handed over automatically due to a MemberCash rejection.
-    AutomaticHandover,
-    /// Indicates that the debt was handed over alongside the manual cancellation of a contract.
-    ContractCancelation,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "finance")]
-impl Origin {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "DEBT_COLLECTION_RUN",
-        "INDIVIDUAL_HANDOVER",
-        "AUTOMATIC_HANDOVER",
-        "CONTRACT_CANCELATION",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DebtCollectionRun => "DEBT_COLLECTION_RUN",
-            Self::IndividualHandover => "INDIVIDUAL_HANDOVER",
-            Self::AutomaticHandover => "AUTOMATIC_HANDOVER",
-            Self::ContractCancelation => "CONTRACT_CANCELATION",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "finance")]
-impl rt::StringEnum for Origin {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DEBT_COLLECTION_RUN" => Self::DebtCollectionRun,
-            "INDIVIDUAL_HANDOVER" => Self::IndividualHandover,
-            "AUTOMATIC_HANDOVER" => Self::AutomaticHandover,
-            "CONTRACT_CANCELATION" => Self::ContractCancelation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::str::FromStr for Origin {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::fmt::Display for Origin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "finance")]
-impl serde::Serialize for Origin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for Origin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
 #[cfg(feature = "memberships")]
-/// The method that is being used to determine the period for the first payment
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaidTimePeriodCalculationType {
-    ReferenceDate,
-    NormalizationOnCalendarUnit,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl PaidTimePeriodCalculationType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "REFERENCE_DATE",
-        "NORMALIZATION_ON_CALENDAR_UNIT",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+impl OpeningHoursCategory {
+    /// Sets [`category_id`](Self::category_id).
+    pub fn with_category_id(mut self, value: i64) -> Self {
+        self.category_id = value;
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for PaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for PaidTimePeriodCalculationType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for PaidTimePeriodCalculationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for PaidTimePeriodCalculationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for PaidTimePeriodCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-/// The status of a participant
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ParticipantStatus {
-    /// The customer is participating.
-    Participating,
-    /// The customer is not participating.
-    NotParticipating,
-    /// The participation status is not set.
-    Unset,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl ParticipantStatus {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "PARTICIPATING",
-        "NOT_PARTICIPATING",
-        "UNSET",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Participating => "PARTICIPATING",
-            Self::NotParticipating => "NOT_PARTICIPATING",
-            Self::Unset => "UNSET",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl rt::StringEnum for ParticipantStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PARTICIPATING" => Self::Participating,
-            "NOT_PARTICIPATING" => Self::NotParticipating,
-            "UNSET" => Self::Unset,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl std::str::FromStr for ParticipantStatus {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl std::fmt::Display for ParticipantStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl serde::Serialize for ParticipantStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
-impl<'de> serde::Deserialize<'de> for ParticipantStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
     }
 }
 
 #[cfg(feature = "finance")]
 /// Describes the payment data.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentDetails {
     /// Account number of the debtor
@@ -13118,112 +24153,75 @@ pub struct PaymentDetails {
     pub account_holder: Option<String>,
 }
 
-#[cfg(feature = "customers")]
-/// Type of payment frequency
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PaymentFrequency {
-    NonRecurring,
-    Recurring,
-    MonthDay,
-    TermBased,
-    Free,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "customers")]
-impl PaymentFrequency {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NON_RECURRING",
-        "RECURRING",
-        "MONTH_DAY",
-        "TERM_BASED",
-        "FREE",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+#[cfg(feature = "finance")]
+impl PaymentDetails {
+    /// Sets [`account_number`](Self::account_number).
+    pub fn with_account_number(mut self, value: impl Into<String>) -> Self {
+        self.account_number = Some(value.into());
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "customers")]
-impl rt::StringEnum for PaymentFrequency {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    /// Sets [`bank_code`](Self::bank_code).
+    pub fn with_bank_code(mut self, value: impl Into<String>) -> Self {
+        self.bank_code = Some(value.into());
+        self
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    /// Sets [`iban`](Self::iban).
+    pub fn with_iban(mut self, value: impl Into<String>) -> Self {
+        self.iban = Some(value.into());
+        self
     }
-}
 
-#[cfg(feature = "customers")]
-impl std::str::FromStr for PaymentFrequency {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+    /// Sets [`bic`](Self::bic).
+    pub fn with_bic(mut self, value: impl Into<String>) -> Self {
+        self.bic = Some(value.into());
+        self
     }
-}
 
-#[cfg(feature = "customers")]
-impl std::fmt::Display for PaymentFrequency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+    /// Sets [`bank`](Self::bank).
+    pub fn with_bank(mut self, value: impl Into<String>) -> Self {
+        self.bank = value.into();
+        self
     }
-}
 
-#[cfg(feature = "customers")]
-impl serde::Serialize for PaymentFrequency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
+    /// Sets [`bank_country_code`](Self::bank_country_code).
+    pub fn with_bank_country_code(mut self, value: impl Into<String>) -> Self {
+        self.bank_country_code = Some(value.into());
+        self
     }
-}
 
-#[cfg(feature = "customers")]
-impl<'de> serde::Deserialize<'de> for PaymentFrequency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`account_holder`](Self::account_holder).
+    pub fn with_account_holder(mut self, value: impl Into<String>) -> Self {
+        self.account_holder = Some(value.into());
+        self
     }
 }
 
 #[cfg(feature = "customers-account")]
 /// Update customer payment instrument request.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentsUpdateCustomerPaymentInstrumentRequest {
     /// Payment Request Token obtained by initializing the Universal Payment Component with a User Payment Session created via the OpenAPI. The token must belong to the same customer for whom the OpenAPI user is posting the payment. If the customer does not match the customer scope of the User Payment Session, an error is returned.
     pub payment_request_token: String,
 }
 
+#[cfg(feature = "customers-account")]
+impl PaymentsUpdateCustomerPaymentInstrumentRequest {
+    /// A value with the required fields (`payment_request_token`); set the others with the `with_*` methods.
+    pub fn new(payment_request_token: impl Into<String>) -> Self {
+        Self {
+            payment_request_token: payment_request_token.into(),
+        }
+    }
+}
+
 #[cfg(feature = "payments")]
 /// Request to initiate a user session for payments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentsUserSessionRequest {
     /// Specifies the payment amount for the initiated transaction. Should equal 0 to capture a payment instrument for future recurring payments. The currency is defined by the studio.
@@ -13233,7 +24231,7 @@ pub struct PaymentsUserSessionRequest {
     /// Specifies where the created payment instruments will be used, as the available payment methods differ by scope.
     ///
     /// Example: `"MEMBER_ACCOUNT"`
-    pub scope: Scope,
+    pub scope: PaymentsUserSessionRequestScope,
     /// This field represents the unique identifier for an existing customer within ERP. Providing this ID ensures the payment session is linked to the correct customer record. It is a mutually exclusive field with `finionPayCustomerId`, meaning you can only provide one or the other.
     ///
     /// - **Conditions for use**: This ID is required for payment sessions involving existing customers.
@@ -13279,8 +24277,12 @@ pub struct PaymentsUserSessionRequest {
 
 #[cfg(feature = "payments")]
 impl PaymentsUserSessionRequest {
-    /// A value with every optional field empty. Takes the required fields in schema order: `amount`, `scope`, `reference_text`.
-    pub fn new(amount: f64, scope: Scope, reference_text: impl Into<String>) -> Self {
+    /// A value with the required fields (`amount`, `scope`, `reference_text`); set the others with the `with_*` methods.
+    pub fn new(
+        amount: f64,
+        scope: PaymentsUserSessionRequestScope,
+        reference_text: impl Into<String>,
+    ) -> Self {
         Self {
             amount,
             scope,
@@ -13292,11 +24294,45 @@ impl PaymentsUserSessionRequest {
             show_existing_payment_instruments: None,
         }
     }
+
+    /// Sets [`customer_id`](Self::customer_id).
+    pub fn with_customer_id(mut self, value: i64) -> Self {
+        self.customer_id = Some(value);
+        self
+    }
+
+    /// Sets [`finion_pay_customer_id`](Self::finion_pay_customer_id).
+    pub fn with_finion_pay_customer_id(mut self, value: rt::uuid::Uuid) -> Self {
+        self.finion_pay_customer_id = Some(value);
+        self
+    }
+
+    /// Sets [`permitted_payment_choices`](Self::permitted_payment_choices).
+    pub fn with_permitted_payment_choices(
+        mut self,
+        value: Vec<PaymentsUserSessionRequestPermittedPaymentChoicesItem>,
+    ) -> Self {
+        self.permitted_payment_choices = Some(value);
+        self
+    }
+
+    /// Sets [`require_direct_debit_signature`](Self::require_direct_debit_signature).
+    pub fn with_require_direct_debit_signature(mut self, value: bool) -> Self {
+        self.require_direct_debit_signature = Some(value);
+        self
+    }
+
+    /// Sets [`show_existing_payment_instruments`](Self::show_existing_payment_instruments).
+    pub fn with_show_existing_payment_instruments(mut self, value: bool) -> Self {
+        self.show_existing_payment_instruments = Some(value);
+        self
+    }
 }
 
-#[cfg(any(feature = "memberships", feature = "payments"))]
+#[cfg(feature = "payments")]
 /// The payment choice
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     /// Payment by cash
     Cash,
@@ -13324,7 +24360,7 @@ pub enum PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     Unknown(String),
 }
 
-#[cfg(any(feature = "memberships", feature = "payments"))]
+#[cfg(feature = "payments")]
 impl PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -13365,7 +24401,7 @@ impl PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     }
 }
 
-#[cfg(any(feature = "memberships", feature = "payments"))]
+#[cfg(feature = "payments")]
 impl rt::StringEnum for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -13389,7 +24425,7 @@ impl rt::StringEnum for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     }
 }
 
-#[cfg(any(feature = "memberships", feature = "payments"))]
+#[cfg(feature = "payments")]
 impl std::str::FromStr for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     type Err = std::convert::Infallible;
 
@@ -13400,21 +24436,21 @@ impl std::str::FromStr for PaymentsUserSessionRequestPermittedPaymentChoicesItem
     }
 }
 
-#[cfg(any(feature = "memberships", feature = "payments"))]
+#[cfg(feature = "payments")]
 impl std::fmt::Display for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "memberships", feature = "payments"))]
+#[cfg(feature = "payments")]
 impl serde::Serialize for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(feature = "memberships", feature = "payments"))]
+#[cfg(feature = "payments")]
 impl<'de> serde::Deserialize<'de>
 for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -13425,8 +24461,93 @@ for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
 }
 
 #[cfg(feature = "payments")]
+/// Specifies where the created payment instruments will be used, as the available payment methods differ by scope.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaymentsUserSessionRequestScope {
+    /// Use when initiating a payment user session to collect a payment
+    /// instrument intended for future payment runs (e.g., BACS, credit card).
+    MemberAccount,
+    /// Use when the user is making a purchase or when the payment instrument
+    /// will be used for future user-initiated payments (e.g., saving a credit card for later purchases).
+    Ecom,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "payments")]
+impl PaymentsUserSessionRequestScope {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MEMBER_ACCOUNT", "ECOM"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MemberAccount => "MEMBER_ACCOUNT",
+            Self::Ecom => "ECOM",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "payments")]
+impl rt::StringEnum for PaymentsUserSessionRequestScope {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MEMBER_ACCOUNT" => Self::MemberAccount,
+            "ECOM" => Self::Ecom,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "payments")]
+impl std::str::FromStr for PaymentsUserSessionRequestScope {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "payments")]
+impl std::fmt::Display for PaymentsUserSessionRequestScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "payments")]
+impl serde::Serialize for PaymentsUserSessionRequestScope {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "payments")]
+impl<'de> serde::Deserialize<'de> for PaymentsUserSessionRequestScope {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "payments")]
 /// Response containing the user session token and its validity period for payments.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentsUserSessionResponse {
     /// The token for the user session.
@@ -13445,24 +24566,178 @@ pub struct PaymentsUserSessionResponse {
 
 #[cfg(feature = "payments")]
 impl PaymentsUserSessionResponse {
-    /// A value with every optional field empty. Takes the required fields in schema order: `token`, `token_valid_until`, `finion_pay_customer_id`.
+    /// A value with the fields that have no default (`token_valid_until`); set the others with the `with_*` methods.
+    pub fn new(token_valid_until: rt::DateTime) -> Self {
+        Self {
+            token: Default::default(),
+            token_valid_until,
+            finion_pay_customer_id: Default::default(),
+        }
+    }
+
+    /// Sets [`token`](Self::token).
+    pub fn with_token(mut self, value: impl Into<String>) -> Self {
+        self.token = value.into();
+        self
+    }
+
+    /// Sets [`finion_pay_customer_id`](Self::finion_pay_customer_id).
+    pub fn with_finion_pay_customer_id(mut self, value: rt::uuid::Uuid) -> Self {
+        self.finion_pay_customer_id = value;
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// Represents a financial data with tax information
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct Price {
+    /// Amount of the finance data tuple
+    ///
+    /// Example: `20`
+    pub amount: f64,
+    /// Currency of the finance data tuple
+    ///
+    /// Example: `"EUR"`
+    pub currency: String,
+    /// Information about taxes
+    pub price_components: Vec<CalculatedTax>,
+}
+
+#[cfg(feature = "memberships")]
+impl Price {
+    /// Sets [`amount`](Self::amount).
+    pub fn with_amount(mut self, value: f64) -> Self {
+        self.amount = value;
+        self
+    }
+
+    /// Sets [`currency`](Self::currency).
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = value.into();
+        self
+    }
+
+    /// Sets [`price_components`](Self::price_components).
+    pub fn with_price_components(mut self, value: Vec<CalculatedTax>) -> Self {
+        self.price_components = value;
+        self
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+/// Price details of the contract
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct PriceDetails {
+    /// Base price of the contract
+    pub base_price: Money,
+    /// Current price of the contract. This price takes into account any adjustments that have been made to the base price
+    pub current_price: Money,
+    /// Payment frequency of the contract
+    pub payment_frequency: ContractPaymentFrequency,
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl PriceDetails {
+    /// A value with the fields that have no default (`base_price`, `current_price`, `payment_frequency`); set the others with the `with_*` methods.
     pub fn new(
-        token: impl Into<String>,
-        token_valid_until: rt::DateTime,
-        finion_pay_customer_id: rt::uuid::Uuid,
+        base_price: Money,
+        current_price: Money,
+        payment_frequency: ContractPaymentFrequency,
     ) -> Self {
         Self {
-            token: token.into(),
-            token_valid_until,
-            finion_pay_customer_id,
+            base_price,
+            current_price,
+            payment_frequency,
         }
+    }
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
+/// Represents a rate code.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct RateCode {
+    /// The name of the rate code
+    ///
+    /// Example: `"Standard Rate"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Unique identifier for the rate code.
+    ///
+    /// Example: `"RC12345"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+}
+
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
+impl RateCode {
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`identifier`](Self::identifier).
+    pub fn with_identifier(mut self, value: impl Into<String>) -> Self {
+        self.identifier = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Describes a recurrence with period and frequency
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct Recurrence {
+    /// Represents a period
+    ///
+    /// Example: `"MONTH"`
+    pub period: RecurrencePeriod,
+    /// Frequency of the recurrence, eq. for period Month and frequency 2 this claim will appear every second month
+    ///
+    /// Example: `2`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<i32>,
+}
+
+#[cfg(feature = "finance")]
+impl Recurrence {
+    /// A value with the fields that have no default (`period`); set the others with the `with_*` methods.
+    pub fn new(period: RecurrencePeriod) -> Self {
+        Self { period, frequency: None }
+    }
+
+    /// Sets [`frequency`](Self::frequency).
+    pub fn with_frequency(mut self, value: i32) -> Self {
+        self.frequency = Some(value);
+        self
     }
 }
 
 #[cfg(feature = "finance")]
 /// Represents a period
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Period {
+#[non_exhaustive]
+pub enum RecurrencePeriod {
     Day,
     Month,
     Week,
@@ -13473,7 +24748,7 @@ pub enum Period {
 }
 
 #[cfg(feature = "finance")]
-impl Period {
+impl RecurrencePeriod {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "DAY",
@@ -13502,7 +24777,7 @@ impl Period {
 }
 
 #[cfg(feature = "finance")]
-impl rt::StringEnum for Period {
+impl rt::StringEnum for RecurrencePeriod {
     fn from_wire(value: &str) -> Self {
         match value {
             "DAY" => Self::Day,
@@ -13520,7 +24795,7 @@ impl rt::StringEnum for Period {
 }
 
 #[cfg(feature = "finance")]
-impl std::str::FromStr for Period {
+impl std::str::FromStr for RecurrencePeriod {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -13531,504 +24806,21 @@ impl std::str::FromStr for Period {
 }
 
 #[cfg(feature = "finance")]
-impl std::fmt::Display for Period {
+impl std::fmt::Display for RecurrencePeriod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "finance")]
-impl serde::Serialize for Period {
+impl serde::Serialize for RecurrencePeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for Period {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-/// Represents a temporal unit
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PeriodUnit {
-    /// Represents a day unit
-    Day,
-    /// Represents a week unit
-    Week,
-    /// Represents month unit
-    Month,
-    /// Represents year unit
-    Year,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-impl PeriodUnit {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-impl rt::StringEnum for PeriodUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-impl std::str::FromStr for PeriodUnit {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-impl std::fmt::Display for PeriodUnit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-impl serde::Serialize for PeriodUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
-impl<'de> serde::Deserialize<'de> for PeriodUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-/// Represents a financial data with tax information
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Price {
-    /// Amount of the finance data tuple
-    ///
-    /// Example: `20`
-    pub amount: f64,
-    /// Currency of the finance data tuple
-    ///
-    /// Example: `"EUR"`
-    pub currency: String,
-    /// Information about taxes
-    pub price_components: Vec<CalculatedTax>,
-}
-
-#[cfg(any(feature = "customers", feature = "membership-self-service"))]
-/// Price details of the contract
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PriceDetails {
-    /// Base price of the contract
-    pub base_price: Money,
-    /// Current price of the contract. This price takes into account any adjustments that have been made to the base price
-    pub current_price: Money,
-    /// Payment frequency of the contract
-    pub payment_frequency: ContractPaymentFrequency,
-}
-
-#[cfg(any(feature = "customers", feature = "membership-self-service"))]
-impl PriceDetails {
-    /// A value with every optional field empty. Takes the required fields in schema order: `base_price`, `current_price`, `payment_frequency`.
-    pub fn new(
-        base_price: Money,
-        current_price: Money,
-        payment_frequency: ContractPaymentFrequency,
-    ) -> Self {
-        Self {
-            base_price,
-            current_price,
-            payment_frequency,
-        }
-    }
-}
-
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
-/// Represents a rate code.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RateCode {
-    /// The name of the rate code
-    ///
-    /// Example: `"Standard Rate"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Unique identifier for the rate code.
-    ///
-    /// Example: `"RC12345"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-}
-
-#[cfg(feature = "finance")]
-/// Describes a recurrence with period and frequency
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Recurrence {
-    /// Represents a period
-    ///
-    /// Example: `"MONTH"`
-    pub period: Period,
-    /// Frequency of the recurrence, eq. for period Month and frequency 2 this claim will appear every second month
-    ///
-    /// Example: `2`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<i32>,
-}
-
-#[cfg(feature = "finance")]
-impl Recurrence {
-    /// A value with every optional field empty. Takes the required fields in schema order: `period`.
-    pub fn new(period: Period) -> Self {
-        Self { period, frequency: None }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-/// Represents the reference period for idle period term limits
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReferencePeriod {
-    /// The reference period is a calendar year (January to December)
-    CalendarYear,
-    /// The reference period is a full year from contract's start date or its last anniversary
-    ContractYear,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "membership-self-service")]
-impl ReferencePeriod {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CALENDAR_YEAR",
-        "CONTRACT_YEAR",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CalendarYear => "CALENDAR_YEAR",
-            Self::ContractYear => "CONTRACT_YEAR",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl rt::StringEnum for ReferencePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CALENDAR_YEAR" => Self::CalendarYear,
-            "CONTRACT_YEAR" => Self::ContractYear,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::str::FromStr for ReferencePeriod {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::fmt::Display for ReferencePeriod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl serde::Serialize for ReferencePeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for ReferencePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-/// Mandatory if type is REJECTION. This defines why the case was rejected by the agency.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RejectionReason {
-    /// A legal dispute is already pending regarding the claim, in which Magicline Studio is not represented by the contract partner's joint attorneys.
-    ClaimsAlreadyInCourt,
-    /// The claim depends on a consideration and prevents the execution of the judicial dunning procedure (BGB 688 para. 2 ZPO).
-    MissingCompensationBlockingDunningProcess,
-    /// The claims in the file are directed against minors, unless another personally liable person (e.g. the parents) is known to Magicline Studio and can be claimed against.
-    NoInformationAboutLegalRepresentative,
-    /// The claim concerns a debtor living abroad, unless the collection of the claim can be made from Germany.
-    NoCollectionAbroadPossible,
-    /// The claim is directed against an unknown heir who cannot be readily identified by inquiry at the probate court and civil status register.
-    CollectingFromInheritNotPossible,
-    /// The claim is no longer enforceable (plea of limitation raised or discharge of residual debt granted).
-    ClaimsTimeBarredOrResidualDebtDischargeGranted,
-    /// The (residual) principal claim does not exceed EUR 10.
-    RemainingClaimBelowLimit,
-    /// The statutory information and notification obligations, in particular from Section 13a RDG, cannot be fulfilled.
-    NotificationObligationsNotPossible,
-    /// The obligation was unlawfully entered into by an unknown third party on behalf of the alleged debtor (in particular, deception by a third party as to the identity of the debtor). Evidence within the meaning of this Agreement shall be deemed to have been provided if: (1) real data of third party users have been used to obtain services or (2) the invoice recipient has not become a contractual partner or (3) criminal charges have been filed by Magicline Studio.
-    Fraud,
-    /// There is a conflict of interest that cannot be resolved with the contractual partner or the lawyers to be commissioned by the contractual partner.
-    ConflictOfInterest,
-    /// There are other comprehensible reasons on the part of the Contractual Partner and/or Magicline Studio.
-    WithdrawnByStudio,
-    /// If the file is withdrawn or cancelled from the collection stage within 14 days after handover without being processed by the contractual partner. The contractual partner shall be released from any obligation to pay remuneration. After 14 days, the file can be withdrawn only for one of the other reasons.
-    NoProcessingAtAll,
-    /// There are already hard negatives in the debtor register and a court order would be unsuccessful.
-    HardNegativesInDebtorRegister,
-    /// No postal delivery can be made on the basis of the membership data provided, and an address search is also unsuccessful.
-    PostalDeliveryNotPossible,
-    ClaimIncreaseImportedSystem,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "finance")]
-impl RejectionReason {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CLAIMS_ALREADY_IN_COURT",
-        "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS",
-        "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE",
-        "NO_COLLECTION_ABROAD_POSSIBLE",
-        "COLLECTING_FROM_INHERIT_NOT_POSSIBLE",
-        "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED",
-        "REMAINING_CLAIM_BELOW_LIMIT",
-        "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE",
-        "FRAUD",
-        "CONFLICT_OF_INTEREST",
-        "WITHDRAWN_BY_STUDIO",
-        "NO_PROCESSING_AT_ALL",
-        "HARD_NEGATIVES_IN_DEBTOR_REGISTER",
-        "POSTAL_DELIVERY_NOT_POSSIBLE",
-        "CLAIM_INCREASE_IMPORTED_SYSTEM",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClaimsAlreadyInCourt => "CLAIMS_ALREADY_IN_COURT",
-            Self::MissingCompensationBlockingDunningProcess => {
-                "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS"
-            }
-            Self::NoInformationAboutLegalRepresentative => {
-                "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE"
-            }
-            Self::NoCollectionAbroadPossible => "NO_COLLECTION_ABROAD_POSSIBLE",
-            Self::CollectingFromInheritNotPossible => {
-                "COLLECTING_FROM_INHERIT_NOT_POSSIBLE"
-            }
-            Self::ClaimsTimeBarredOrResidualDebtDischargeGranted => {
-                "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED"
-            }
-            Self::RemainingClaimBelowLimit => "REMAINING_CLAIM_BELOW_LIMIT",
-            Self::NotificationObligationsNotPossible => {
-                "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE"
-            }
-            Self::Fraud => "FRAUD",
-            Self::ConflictOfInterest => "CONFLICT_OF_INTEREST",
-            Self::WithdrawnByStudio => "WITHDRAWN_BY_STUDIO",
-            Self::NoProcessingAtAll => "NO_PROCESSING_AT_ALL",
-            Self::HardNegativesInDebtorRegister => "HARD_NEGATIVES_IN_DEBTOR_REGISTER",
-            Self::PostalDeliveryNotPossible => "POSTAL_DELIVERY_NOT_POSSIBLE",
-            Self::ClaimIncreaseImportedSystem => "CLAIM_INCREASE_IMPORTED_SYSTEM",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "finance")]
-impl rt::StringEnum for RejectionReason {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CLAIMS_ALREADY_IN_COURT" => Self::ClaimsAlreadyInCourt,
-            "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS" => {
-                Self::MissingCompensationBlockingDunningProcess
-            }
-            "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE" => {
-                Self::NoInformationAboutLegalRepresentative
-            }
-            "NO_COLLECTION_ABROAD_POSSIBLE" => Self::NoCollectionAbroadPossible,
-            "COLLECTING_FROM_INHERIT_NOT_POSSIBLE" => {
-                Self::CollectingFromInheritNotPossible
-            }
-            "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED" => {
-                Self::ClaimsTimeBarredOrResidualDebtDischargeGranted
-            }
-            "REMAINING_CLAIM_BELOW_LIMIT" => Self::RemainingClaimBelowLimit,
-            "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE" => {
-                Self::NotificationObligationsNotPossible
-            }
-            "FRAUD" => Self::Fraud,
-            "CONFLICT_OF_INTEREST" => Self::ConflictOfInterest,
-            "WITHDRAWN_BY_STUDIO" => Self::WithdrawnByStudio,
-            "NO_PROCESSING_AT_ALL" => Self::NoProcessingAtAll,
-            "HARD_NEGATIVES_IN_DEBTOR_REGISTER" => Self::HardNegativesInDebtorRegister,
-            "POSTAL_DELIVERY_NOT_POSSIBLE" => Self::PostalDeliveryNotPossible,
-            "CLAIM_INCREASE_IMPORTED_SYSTEM" => Self::ClaimIncreaseImportedSystem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::str::FromStr for RejectionReason {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::fmt::Display for RejectionReason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "finance")]
-impl serde::Serialize for RejectionReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for RejectionReason {
+impl<'de> serde::Deserialize<'de> for RecurrencePeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -14039,6 +24831,7 @@ impl<'de> serde::Deserialize<'de> for RejectionReason {
 #[cfg(feature = "membership-self-service")]
 /// Represents contract's remaining idle periods
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct RemainingIdlePeriods {
     /// Represents remaining max amount of idle period terms
@@ -14050,194 +24843,45 @@ pub struct RemainingIdlePeriods {
 
 #[cfg(feature = "membership-self-service")]
 impl RemainingIdlePeriods {
-    /// A value with every optional field empty. Takes the required fields in schema order: `remaining_free_terms`.
+    /// A value with the fields that have no default (`remaining_free_terms`); set the others with the `with_*` methods.
     pub fn new(remaining_free_terms: Term) -> Self {
         Self {
             remaining_max_terms: None,
             remaining_free_terms,
         }
     }
-}
 
-#[cfg(feature = "memberships")]
-/// Membership offer bonus period type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuntimeExtensionType {
-    /// Period with extension
-    WithExtension,
-    /// Period without extension
-    WithoutExtension,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl RuntimeExtensionType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "WITH_EXTENSION",
-        "WITHOUT_EXTENSION",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WithExtension => "WITH_EXTENSION",
-            Self::WithoutExtension => "WITHOUT_EXTENSION",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for RuntimeExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WITH_EXTENSION" => Self::WithExtension,
-            "WITHOUT_EXTENSION" => Self::WithoutExtension,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for RuntimeExtensionType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for RuntimeExtensionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for RuntimeExtensionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for RuntimeExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "payments")]
-/// Specifies where the created payment instruments will be used, as the available payment methods differ by scope.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// Use when initiating a payment user session to collect a payment
-    /// instrument intended for future payment runs (e.g., BACS, credit card).
-    MemberAccount,
-    /// Use when the user is making a purchase or when the payment instrument
-    /// will be used for future user-initiated payments (e.g., saving a credit card for later purchases).
-    Ecom,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "payments")]
-impl Scope {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["MEMBER_ACCOUNT", "ECOM"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MemberAccount => "MEMBER_ACCOUNT",
-            Self::Ecom => "ECOM",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "payments")]
-impl rt::StringEnum for Scope {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBER_ACCOUNT" => Self::MemberAccount,
-            "ECOM" => Self::Ecom,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "payments")]
-impl std::str::FromStr for Scope {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "payments")]
-impl std::fmt::Display for Scope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "payments")]
-impl serde::Serialize for Scope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "payments")]
-impl<'de> serde::Deserialize<'de> for Scope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`remaining_max_terms`](Self::remaining_max_terms).
+    pub fn with_remaining_max_terms(mut self, value: Term) -> Self {
+        self.remaining_max_terms = Some(value);
+        self
     }
 }
 
 #[cfg(any(feature = "customers-self-service", feature = "memberships"))]
 /// Representing customer signature
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Signature {
     /// Customer confirmation signature SVG value as base 64 string
     pub base64_svg_signature: String,
 }
 
+#[cfg(any(feature = "customers-self-service", feature = "memberships"))]
+impl Signature {
+    /// A value with the required fields (`base64_svg_signature`); set the others with the `with_*` methods.
+    pub fn new(base64_svg_signature: impl Into<String>) -> Self {
+        Self {
+            base64_svg_signature: base64_svg_signature.into(),
+        }
+    }
+}
+
 #[cfg(feature = "memberships")]
 /// Represents a preview of the payment schedule for a signup process.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct SignupPaymentPreview {
     /// Payment schedule entries in chronological order
@@ -14249,8 +24893,27 @@ pub struct SignupPaymentPreview {
 }
 
 #[cfg(feature = "memberships")]
+impl SignupPaymentPreview {
+    /// Sets [`payment_schedule`](Self::payment_schedule).
+    pub fn with_payment_schedule(
+        mut self,
+        value: Vec<SignupPaymentScheduleEntry>,
+    ) -> Self {
+        self.payment_schedule = Some(value);
+        self
+    }
+
+    /// Sets [`due_on_signing_amount`](Self::due_on_signing_amount).
+    pub fn with_due_on_signing_amount(mut self, value: Price) -> Self {
+        self.due_on_signing_amount = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// Represents a single payment schedule entry for a signup process.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct SignupPaymentScheduleEntry {
     /// Due date of the payment in ISO-8601 format
@@ -14279,8 +24942,42 @@ pub struct SignupPaymentScheduleEntry {
 }
 
 #[cfg(feature = "memberships")]
+impl SignupPaymentScheduleEntry {
+    /// Sets [`due_date`](Self::due_date).
+    pub fn with_due_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.due_date = Some(value);
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type_(mut self, value: SignupPaymentScheduleEntryType) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+
+    /// Sets [`amount`](Self::amount).
+    pub fn with_amount(mut self, value: Price) -> Self {
+        self.amount = Some(value);
+        self
+    }
+
+    /// Sets [`mandatory_on_signing`](Self::mandatory_on_signing).
+    pub fn with_mandatory_on_signing(mut self, value: bool) -> Self {
+        self.mandatory_on_signing = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// Type of membership payment
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SignupPaymentScheduleEntryType {
     /// Membership contract fee
     ContractFee,
@@ -14380,6 +25077,7 @@ impl<'de> serde::Deserialize<'de> for SignupPaymentScheduleEntryType {
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Contract information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct SimpleContract {
     /// Unique ID of the contract
@@ -14392,174 +25090,25 @@ pub struct SimpleContract {
     pub rate_name: String,
 }
 
-#[cfg(feature = "membership-self-service")]
-/// State of the idle period
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// The idle period verification is pending
-    PendingVerification,
-    /// The idle period is accepted
-    Accepted,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "membership-self-service")]
-impl State {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "PENDING_VERIFICATION",
-        "ACCEPTED",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
+#[cfg(any(feature = "cross-studio", feature = "customers"))]
+impl SimpleContract {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
     }
 
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PendingVerification => "PENDING_VERIFICATION",
-            Self::Accepted => "ACCEPTED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl rt::StringEnum for State {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PENDING_VERIFICATION" => Self::PendingVerification,
-            "ACCEPTED" => Self::Accepted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::str::FromStr for State {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::fmt::Display for State {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl serde::Serialize for State {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for State {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "trial-offers")]
-/// Status of the booking confirmation
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// The booking is confirmed.
-    Confirmed,
-    /// The time to confirm the booking has expired.
-    Expired,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "trial-offers")]
-impl Status {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["CONFIRMED", "EXPIRED"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Confirmed => "CONFIRMED",
-            Self::Expired => "EXPIRED",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "trial-offers")]
-impl rt::StringEnum for Status {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONFIRMED" => Self::Confirmed,
-            "EXPIRED" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "trial-offers")]
-impl std::str::FromStr for Status {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "trial-offers")]
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "trial-offers")]
-impl serde::Serialize for Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "trial-offers")]
-impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
+    /// Sets [`rate_name`](Self::rate_name).
+    pub fn with_rate_name(mut self, value: impl Into<String>) -> Self {
+        self.rate_name = value.into();
+        self
     }
 }
 
 #[cfg(feature = "studios")]
 /// Studio access code configurations
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct StudioAccessCodeConfiguration {
     /// Whether or not the access code is enabled
@@ -14568,8 +25117,18 @@ pub struct StudioAccessCodeConfiguration {
 }
 
 #[cfg(feature = "studios")]
+impl StudioAccessCodeConfiguration {
+    /// Sets [`enabled`](Self::enabled).
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
 /// Interval within the studio is closed
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct StudioClosingHours {
     /// Reason of closure
@@ -14590,8 +25149,30 @@ pub struct StudioClosingHours {
 }
 
 #[cfg(feature = "studios")]
+impl StudioClosingHours {
+    /// Sets [`reason`](Self::reason).
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+
+    /// Sets [`date_time_from`](Self::date_time_from).
+    pub fn with_date_time_from(mut self, value: rt::DateTime) -> Self {
+        self.date_time_from = Some(value);
+        self
+    }
+
+    /// Sets [`date_time_to`](Self::date_time_to).
+    pub fn with_date_time_to(mut self, value: rt::DateTime) -> Self {
+        self.date_time_to = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
 /// General studio information visible for user
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct StudioInformation {
     /// Studio name
@@ -14754,9 +25335,232 @@ pub struct StudioInformation {
     pub studio_tags: Option<Vec<Tag>>,
 }
 
+#[cfg(feature = "studios")]
+impl StudioInformation {
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets [`country_code`](Self::country_code).
+    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`studio_id`](Self::studio_id).
+    pub fn with_studio_id(mut self, value: i64) -> Self {
+        self.studio_id = value;
+        self
+    }
+
+    /// Sets [`opening_date`](Self::opening_date).
+    pub fn with_opening_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.opening_date = Some(value);
+        self
+    }
+
+    /// Sets [`closing_date`](Self::closing_date).
+    pub fn with_closing_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.closing_date = Some(value);
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`logo_url`](Self::logo_url).
+    pub fn with_logo_url(mut self, value: impl Into<String>) -> Self {
+        self.logo_url = Some(value.into());
+        self
+    }
+
+    /// Sets [`telephone`](Self::telephone).
+    pub fn with_telephone(mut self, value: impl Into<String>) -> Self {
+        self.telephone = Some(value.into());
+        self
+    }
+
+    /// Sets [`website`](Self::website).
+    pub fn with_website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
+        self
+    }
+
+    /// Sets [`opening_hours`](Self::opening_hours).
+    pub fn with_opening_hours(mut self, value: Vec<StudioOpeningHours>) -> Self {
+        self.opening_hours = Some(value);
+        self
+    }
+
+    /// Sets [`public_opening_hours`](Self::public_opening_hours).
+    pub fn with_public_opening_hours(mut self, value: Vec<StudioOpeningHours>) -> Self {
+        self.public_opening_hours = Some(value);
+        self
+    }
+
+    /// Sets [`closing_hours`](Self::closing_hours).
+    pub fn with_closing_hours(mut self, value: Vec<StudioClosingHours>) -> Self {
+        self.closing_hours = Some(value);
+        self
+    }
+
+    /// Sets [`opening_hours_categories`](Self::opening_hours_categories).
+    pub fn with_opening_hours_categories(
+        mut self,
+        value: Vec<StudioOpeningHoursCategory>,
+    ) -> Self {
+        self.opening_hours_categories = Some(value);
+        self
+    }
+
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = Some(value.into());
+        self
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`zip`](Self::zip).
+    pub fn with_zip(mut self, value: impl Into<String>) -> Self {
+        self.zip = Some(value.into());
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_street`](Self::second_street).
+    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
+        self.second_street = Some(value.into());
+        self
+    }
+
+    /// Sets [`city_part`](Self::city_part).
+    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
+        self.city_part = Some(value.into());
+        self
+    }
+
+    /// Sets [`district`](Self::district).
+    pub fn with_district(mut self, value: impl Into<String>) -> Self {
+        self.district = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_type`](Self::street_type).
+    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
+        self.street_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_block`](Self::street_block).
+    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
+        self.street_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`portal`](Self::portal).
+    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
+        self.portal = Some(value.into());
+        self
+    }
+
+    /// Sets [`stairway`](Self::stairway).
+    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
+        self.stairway = Some(value.into());
+        self
+    }
+
+    /// Sets [`door`](Self::door).
+    pub fn with_door(mut self, value: impl Into<String>) -> Self {
+        self.door = Some(value.into());
+        self
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`province_code`](Self::province_code).
+    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
+        self.province_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`additional_address_information`](Self::additional_address_information).
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.additional_address_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`floor`](Self::floor).
+    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
+        self.floor = Some(value.into());
+        self
+    }
+
+    /// Sets [`building_name`](Self::building_name).
+    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
+        self.building_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`access_code_configuration`](Self::access_code_configuration).
+    pub fn with_access_code_configuration(
+        mut self,
+        value: StudioAccessCodeConfiguration,
+    ) -> Self {
+        self.access_code_configuration = value;
+        self
+    }
+
+    /// Sets [`location`](Self::location).
+    pub fn with_location(mut self, value: StudioLocation) -> Self {
+        self.location = Some(value);
+        self
+    }
+
+    /// Sets [`studio_tags`](Self::studio_tags).
+    pub fn with_studio_tags(mut self, value: Vec<Tag>) -> Self {
+        self.studio_tags = Some(value);
+        self
+    }
+}
+
 #[cfg(feature = "cross-studio")]
 /// General studio information visible for user
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct StudioInformationBase {
     /// Studio name
@@ -14795,9 +25599,55 @@ pub struct StudioInformationBase {
     pub closing_date: Option<rt::chrono::NaiveDate>,
 }
 
+#[cfg(feature = "cross-studio")]
+impl StudioInformationBase {
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets [`country`](Self::country).
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets [`country_code`](Self::country_code).
+    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`studio_id`](Self::studio_id).
+    pub fn with_studio_id(mut self, value: i64) -> Self {
+        self.studio_id = value;
+        self
+    }
+
+    /// Sets [`opening_date`](Self::opening_date).
+    pub fn with_opening_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.opening_date = Some(value);
+        self
+    }
+
+    /// Sets [`closing_date`](Self::closing_date).
+    pub fn with_closing_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.closing_date = Some(value);
+        self
+    }
+}
+
 #[cfg(feature = "studios")]
 /// Location of a Studio
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct StudioLocation {
     /// The longitude of the coordination of the location
@@ -14813,7 +25663,23 @@ pub struct StudioLocation {
 }
 
 #[cfg(feature = "studios")]
+impl StudioLocation {
+    /// Sets [`longitude`](Self::longitude).
+    pub fn with_longitude(mut self, value: f64) -> Self {
+        self.longitude = Some(value);
+        self
+    }
+
+    /// Sets [`latitude`](Self::latitude).
+    pub fn with_latitude(mut self, value: f64) -> Self {
+        self.latitude = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct StudioOpeningHours {
     /// Start day of given range opening hours
@@ -14835,8 +25701,39 @@ pub struct StudioOpeningHours {
 }
 
 #[cfg(feature = "studios")]
+impl StudioOpeningHours {
+    /// Sets [`day_of_week_from`](Self::day_of_week_from).
+    pub fn with_day_of_week_from(
+        mut self,
+        value: StudioOpeningHoursDayOfWeekFrom,
+    ) -> Self {
+        self.day_of_week_from = Some(value);
+        self
+    }
+
+    /// Sets [`day_of_week_to`](Self::day_of_week_to).
+    pub fn with_day_of_week_to(mut self, value: StudioOpeningHoursDayOfWeekTo) -> Self {
+        self.day_of_week_to = Some(value);
+        self
+    }
+
+    /// Sets [`time_from`](Self::time_from).
+    pub fn with_time_from(mut self, value: impl Into<String>) -> Self {
+        self.time_from = Some(value.into());
+        self
+    }
+
+    /// Sets [`time_to`](Self::time_to).
+    pub fn with_time_to(mut self, value: impl Into<String>) -> Self {
+        self.time_to = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "studios")]
 /// Opening hours category with specific time restrictions
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct StudioOpeningHoursCategory {
     /// ID of the opening hours category
@@ -14852,16 +25749,236 @@ pub struct StudioOpeningHoursCategory {
 }
 
 #[cfg(feature = "studios")]
-/// The same values as [`DayOfWeek`].
-pub type StudioOpeningHoursDayOfWeekFrom = DayOfWeek;
+impl StudioOpeningHoursCategory {
+    /// Sets [`category_id`](Self::category_id).
+    pub fn with_category_id(mut self, value: i64) -> Self {
+        self.category_id = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`opening_hours`](Self::opening_hours).
+    pub fn with_opening_hours(mut self, value: Vec<Availability>) -> Self {
+        self.opening_hours = value;
+        self
+    }
+}
 
 #[cfg(feature = "studios")]
-/// The same values as [`DayOfWeek`].
-pub type StudioOpeningHoursDayOfWeekTo = DayOfWeek;
+/// Start day of given range opening hours
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StudioOpeningHoursDayOfWeekFrom {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "studios")]
+impl StudioOpeningHoursDayOfWeekFrom {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MONDAY",
+        "TUESDAY",
+        "WEDNESDAY",
+        "THURSDAY",
+        "FRIDAY",
+        "SATURDAY",
+        "SUNDAY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Monday => "MONDAY",
+            Self::Tuesday => "TUESDAY",
+            Self::Wednesday => "WEDNESDAY",
+            Self::Thursday => "THURSDAY",
+            Self::Friday => "FRIDAY",
+            Self::Saturday => "SATURDAY",
+            Self::Sunday => "SUNDAY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "studios")]
+impl rt::StringEnum for StudioOpeningHoursDayOfWeekFrom {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            "SUNDAY" => Self::Sunday,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::str::FromStr for StudioOpeningHoursDayOfWeekFrom {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::fmt::Display for StudioOpeningHoursDayOfWeekFrom {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "studios")]
+impl serde::Serialize for StudioOpeningHoursDayOfWeekFrom {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+impl<'de> serde::Deserialize<'de> for StudioOpeningHoursDayOfWeekFrom {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+/// End day of given range opening hours
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StudioOpeningHoursDayOfWeekTo {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "studios")]
+impl StudioOpeningHoursDayOfWeekTo {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MONDAY",
+        "TUESDAY",
+        "WEDNESDAY",
+        "THURSDAY",
+        "FRIDAY",
+        "SATURDAY",
+        "SUNDAY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Monday => "MONDAY",
+            Self::Tuesday => "TUESDAY",
+            Self::Wednesday => "WEDNESDAY",
+            Self::Thursday => "THURSDAY",
+            Self::Friday => "FRIDAY",
+            Self::Saturday => "SATURDAY",
+            Self::Sunday => "SUNDAY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "studios")]
+impl rt::StringEnum for StudioOpeningHoursDayOfWeekTo {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MONDAY" => Self::Monday,
+            "TUESDAY" => Self::Tuesday,
+            "WEDNESDAY" => Self::Wednesday,
+            "THURSDAY" => Self::Thursday,
+            "FRIDAY" => Self::Friday,
+            "SATURDAY" => Self::Saturday,
+            "SUNDAY" => Self::Sunday,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::str::FromStr for StudioOpeningHoursDayOfWeekTo {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "studios")]
+impl std::fmt::Display for StudioOpeningHoursDayOfWeekTo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "studios")]
+impl serde::Serialize for StudioOpeningHoursDayOfWeekTo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "studios")]
+impl<'de> serde::Deserialize<'de> for StudioOpeningHoursDayOfWeekTo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "studios")]
 /// Studio utilization details
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct StudioUtilization {
     /// Maximum customers allowed into a facility, if set to null there is no capacity restriction
@@ -14875,9 +25992,25 @@ pub struct StudioUtilization {
     pub count: i32,
 }
 
+#[cfg(feature = "studios")]
+impl StudioUtilization {
+    /// Sets [`capacity`](Self::capacity).
+    pub fn with_capacity(mut self, value: i32) -> Self {
+        self.capacity = Some(value);
+        self
+    }
+
+    /// Sets [`count`](Self::count).
+    pub fn with_count(mut self, value: i32) -> Self {
+        self.count = value;
+        self
+    }
+}
+
 #[cfg(feature = "customers")]
 /// Subcontract of the parent contract
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct SubContract {
     /// Unique ID of the contract
@@ -14892,7 +26025,7 @@ pub struct SubContract {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<rt::chrono::NaiveDate>,
     /// Type of payment frequency
-    pub payment_frequency: PaymentFrequency,
+    pub payment_frequency: SubContractPaymentFrequency,
     /// Base price of the contract
     ///
     /// Example: `19.9`
@@ -14920,39 +26053,188 @@ pub struct SubContract {
 
 #[cfg(feature = "customers")]
 impl SubContract {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `rate_name`, `start_date`, `payment_frequency`, `price`, `price_details`, `cancelled`, `contract_status`.
+    /// A value with the fields that have no default (`payment_frequency`, `price_details`, `contract_status`); set the others with the `with_*` methods.
     #[allow(deprecated)]
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: i64,
-        rate_name: impl Into<String>,
-        start_date: rt::chrono::NaiveDate,
-        payment_frequency: PaymentFrequency,
-        price: f64,
+        payment_frequency: SubContractPaymentFrequency,
         price_details: PriceDetails,
-        cancelled: bool,
         contract_status: ContractStatus,
     ) -> Self {
         Self {
-            id,
-            rate_name: rate_name.into(),
-            start_date,
+            id: Default::default(),
+            rate_name: Default::default(),
+            start_date: Default::default(),
             end_date: None,
             payment_frequency,
-            price,
+            price: Default::default(),
             price_details,
-            cancelled,
+            cancelled: Default::default(),
             cancellation_date: None,
             cancellation_receipt_date: None,
             contract_status,
             rate_codes: None,
         }
     }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`rate_name`](Self::rate_name).
+    pub fn with_rate_name(mut self, value: impl Into<String>) -> Self {
+        self.rate_name = value.into();
+        self
+    }
+
+    /// Sets [`start_date`](Self::start_date).
+    pub fn with_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.start_date = value;
+        self
+    }
+
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = Some(value);
+        self
+    }
+
+    /// Sets [`price`](Self::price).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_price(mut self, value: f64) -> Self {
+        self.price = value;
+        self
+    }
+
+    /// Sets [`cancelled`](Self::cancelled).
+    pub fn with_cancelled(mut self, value: bool) -> Self {
+        self.cancelled = value;
+        self
+    }
+
+    /// Sets [`cancellation_date`](Self::cancellation_date).
+    pub fn with_cancellation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.cancellation_date = Some(value);
+        self
+    }
+
+    /// Sets [`cancellation_receipt_date`](Self::cancellation_receipt_date).
+    pub fn with_cancellation_receipt_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
+        self.cancellation_receipt_date = Some(value);
+        self
+    }
+
+    /// Sets [`rate_codes`](Self::rate_codes).
+    pub fn with_rate_codes(mut self, value: Vec<RateCode>) -> Self {
+        self.rate_codes = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "customers")]
+/// Type of payment frequency
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubContractPaymentFrequency {
+    NonRecurring,
+    Recurring,
+    MonthDay,
+    TermBased,
+    Free,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers")]
+impl SubContractPaymentFrequency {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NON_RECURRING",
+        "RECURRING",
+        "MONTH_DAY",
+        "TERM_BASED",
+        "FREE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NonRecurring => "NON_RECURRING",
+            Self::Recurring => "RECURRING",
+            Self::MonthDay => "MONTH_DAY",
+            Self::TermBased => "TERM_BASED",
+            Self::Free => "FREE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "customers")]
+impl rt::StringEnum for SubContractPaymentFrequency {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "NON_RECURRING" => Self::NonRecurring,
+            "RECURRING" => Self::Recurring,
+            "MONTH_DAY" => Self::MonthDay,
+            "TERM_BASED" => Self::TermBased,
+            "FREE" => Self::Free,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "customers")]
+impl std::str::FromStr for SubContractPaymentFrequency {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers")]
+impl std::fmt::Display for SubContractPaymentFrequency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers")]
+impl serde::Serialize for SubContractPaymentFrequency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers")]
+impl<'de> serde::Deserialize<'de> for SubContractPaymentFrequency {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
 }
 
 #[cfg(feature = "studios")]
 /// Tag information used for categorization or grouping.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Tag {
     /// Unique name of a tag
@@ -14961,9 +26243,18 @@ pub struct Tag {
     pub name: String,
 }
 
+#[cfg(feature = "studios")]
+impl Tag {
+    /// A value with the required fields (`name`); set the others with the `with_*` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
+}
+
 #[cfg(feature = "finance")]
 /// Export creation details
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TaxAdvisorCreateExport {
     /// Bookings accounting date range start. Must be in past and equal or before the toDate. The maximum time range is 90 days.
@@ -14977,26 +26268,26 @@ pub struct TaxAdvisorCreateExport {
     /// The export format of bookings
     ///
     /// Example: `"AGGREGATED"`
-    pub export_format: ExportFormat,
+    pub export_format: TaxAdvisorCreateExportExportFormat,
     /// The file format of the export
     ///
     /// Example: `"JSON"`
-    pub export_file_format: ExportFileFormat,
+    pub export_file_format: TaxAdvisorCreateExportExportFileFormat,
     /// The locale of the export.
     ///
     /// Example: `"ENGLISH"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_locale: Option<ExportLocale>,
+    pub export_locale: Option<TaxAdvisorCreateExportExportLocale>,
 }
 
 #[cfg(feature = "finance")]
 impl TaxAdvisorCreateExport {
-    /// A value with every optional field empty. Takes the required fields in schema order: `from_date`, `to_date`, `export_format`, `export_file_format`.
+    /// A value with the required fields (`from_date`, `to_date`, `export_format`, `export_file_format`); set the others with the `with_*` methods.
     pub fn new(
         from_date: rt::chrono::NaiveDate,
         to_date: rt::chrono::NaiveDate,
-        export_format: ExportFormat,
-        export_file_format: ExportFileFormat,
+        export_format: TaxAdvisorCreateExportExportFormat,
+        export_file_format: TaxAdvisorCreateExportExportFileFormat,
     ) -> Self {
         Self {
             from_date,
@@ -15006,11 +26297,271 @@ impl TaxAdvisorCreateExport {
             export_locale: None,
         }
     }
+
+    /// Sets [`export_locale`](Self::export_locale).
+    pub fn with_export_locale(
+        mut self,
+        value: TaxAdvisorCreateExportExportLocale,
+    ) -> Self {
+        self.export_locale = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "finance")]
+/// The file format of the export
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxAdvisorCreateExportExportFileFormat {
+    /// JavaScript Object Notation
+    Json,
+    /// Comma Separated Values
+    Csv,
+    /// Microsoft Excel
+    Xlsx,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl TaxAdvisorCreateExportExportFileFormat {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["JSON", "CSV", "XLSX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Xlsx => "XLSX",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for TaxAdvisorCreateExportExportFileFormat {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            "XLSX" => Self::Xlsx,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for TaxAdvisorCreateExportExportFileFormat {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for TaxAdvisorCreateExportExportFileFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for TaxAdvisorCreateExportExportFileFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportFileFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+/// The export format of bookings
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxAdvisorCreateExportExportFormat {
+    /// Contains all bookings as a single unit
+    Single,
+    /// Bookings are aggregated by account numbers
+    Aggregated,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl TaxAdvisorCreateExportExportFormat {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["SINGLE", "AGGREGATED"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "SINGLE",
+            Self::Aggregated => "AGGREGATED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for TaxAdvisorCreateExportExportFormat {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "SINGLE" => Self::Single,
+            "AGGREGATED" => Self::Aggregated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for TaxAdvisorCreateExportExportFormat {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for TaxAdvisorCreateExportExportFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for TaxAdvisorCreateExportExportFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+/// The locale of the export.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxAdvisorCreateExportExportLocale {
+    /// English
+    English,
+    /// German
+    German,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl TaxAdvisorCreateExportExportLocale {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ENGLISH", "GERMAN"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::English => "ENGLISH",
+            Self::German => "GERMAN",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for TaxAdvisorCreateExportExportLocale {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ENGLISH" => Self::English,
+            "GERMAN" => Self::German,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for TaxAdvisorCreateExportExportLocale {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for TaxAdvisorCreateExportExportLocale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for TaxAdvisorCreateExportExportLocale {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportLocale {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
 }
 
 #[cfg(feature = "finance")]
 /// Meta data about the tax advisor export like the download URL
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TaxAdvisorExportDownload {
     /// Bookings accounting date range start
@@ -15040,65 +26591,68 @@ pub struct TaxAdvisorExportDownload {
 
 #[cfg(feature = "finance")]
 impl TaxAdvisorExportDownload {
-    /// A value with every optional field empty. Takes the required fields in schema order: `from_date`, `to_date`, `export_file_format`, `export_format`, `download_url`.
+    /// A value with the fields that have no default (`export_file_format`, `export_format`); set the others with the `with_*` methods.
     pub fn new(
-        from_date: rt::chrono::NaiveDate,
-        to_date: rt::chrono::NaiveDate,
         export_file_format: TaxAdvisorExportDownloadExportFileFormat,
         export_format: TaxAdvisorExportDownloadExportFormat,
-        download_url: impl Into<String>,
     ) -> Self {
         Self {
-            from_date,
-            to_date,
+            from_date: Default::default(),
+            to_date: Default::default(),
             export_file_format,
             export_format,
             export_locale: None,
-            download_url: download_url.into(),
+            download_url: Default::default(),
         }
+    }
+
+    /// Sets [`from_date`](Self::from_date).
+    pub fn with_from_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.from_date = value;
+        self
+    }
+
+    /// Sets [`to_date`](Self::to_date).
+    pub fn with_to_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.to_date = value;
+        self
+    }
+
+    /// Sets [`export_locale`](Self::export_locale).
+    pub fn with_export_locale(
+        mut self,
+        value: TaxAdvisorExportDownloadExportLocale,
+    ) -> Self {
+        self.export_locale = Some(value);
+        self
+    }
+
+    /// Sets [`download_url`](Self::download_url).
+    pub fn with_download_url(mut self, value: impl Into<String>) -> Self {
+        self.download_url = value.into();
+        self
     }
 }
 
 #[cfg(feature = "finance")]
-/// The same values as [`ExportFileFormat`].
-pub type TaxAdvisorExportDownloadExportFileFormat = ExportFileFormat;
-
-#[cfg(feature = "finance")]
-/// The same values as [`ExportFormat`].
-pub type TaxAdvisorExportDownloadExportFormat = ExportFormat;
-
-#[cfg(feature = "finance")]
-/// The same values as [`ExportLocale`].
-pub type TaxAdvisorExportDownloadExportLocale = ExportLocale;
-
-#[cfg(feature = "finance")]
-/// Tax advisor export creation response
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaxAdvisorExportResult {
-    /// Id of created export
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub export_id: Option<i64>,
-}
-
-#[cfg(feature = "membership-self-service")]
-/// Represents the temporal unit of an idle period
+/// The file format of the export
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TemporalUnit {
-    /// Represents a daily temporal unit of the idle period. Can be used for day pickers only.
-    Day,
-    /// Represents a weekly temporal unit of the idle period. Can be used for week pickers only. Supports only full weeks.
-    Week,
-    /// Represents a monthly temporal unit of the idle period. Can be used for month pickers only. Supports only full months.
-    Month,
+#[non_exhaustive]
+pub enum TaxAdvisorExportDownloadExportFileFormat {
+    /// JavaScript Object Notation
+    Json,
+    /// Comma Separated Values
+    Csv,
+    /// Microsoft Excel
+    Xlsx,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
 
-#[cfg(feature = "membership-self-service")]
-impl TemporalUnit {
+#[cfg(feature = "finance")]
+impl TaxAdvisorExportDownloadExportFileFormat {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["JSON", "CSV", "XLSX"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15108,21 +26662,21 @@ impl TemporalUnit {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
+            Self::Json => "JSON",
+            Self::Csv => "CSV",
+            Self::Xlsx => "XLSX",
             Self::Unknown(other) => other,
         }
     }
 }
 
-#[cfg(feature = "membership-self-service")]
-impl rt::StringEnum for TemporalUnit {
+#[cfg(feature = "finance")]
+impl rt::StringEnum for TaxAdvisorExportDownloadExportFileFormat {
     fn from_wire(value: &str) -> Self {
         match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
+            "JSON" => Self::Json,
+            "CSV" => Self::Csv,
+            "XLSX" => Self::Xlsx,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -15132,8 +26686,8 @@ impl rt::StringEnum for TemporalUnit {
     }
 }
 
-#[cfg(feature = "membership-self-service")]
-impl std::str::FromStr for TemporalUnit {
+#[cfg(feature = "finance")]
+impl std::str::FromStr for TaxAdvisorExportDownloadExportFileFormat {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -15143,26 +26697,210 @@ impl std::str::FromStr for TemporalUnit {
     }
 }
 
-#[cfg(feature = "membership-self-service")]
-impl std::fmt::Display for TemporalUnit {
+#[cfg(feature = "finance")]
+impl std::fmt::Display for TaxAdvisorExportDownloadExportFileFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "membership-self-service")]
-impl serde::Serialize for TemporalUnit {
+#[cfg(feature = "finance")]
+impl serde::Serialize for TaxAdvisorExportDownloadExportFileFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for TemporalUnit {
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportFileFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+/// The export format of bookings
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxAdvisorExportDownloadExportFormat {
+    /// Contains all bookings as a single unit
+    Single,
+    /// Bookings are aggregated by account numbers
+    Aggregated,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl TaxAdvisorExportDownloadExportFormat {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["SINGLE", "AGGREGATED"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Single => "SINGLE",
+            Self::Aggregated => "AGGREGATED",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for TaxAdvisorExportDownloadExportFormat {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "SINGLE" => Self::Single,
+            "AGGREGATED" => Self::Aggregated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for TaxAdvisorExportDownloadExportFormat {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for TaxAdvisorExportDownloadExportFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for TaxAdvisorExportDownloadExportFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+/// The locale of the export.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaxAdvisorExportDownloadExportLocale {
+    /// English
+    English,
+    /// German
+    German,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl TaxAdvisorExportDownloadExportLocale {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ENGLISH", "GERMAN"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::English => "ENGLISH",
+            Self::German => "GERMAN",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for TaxAdvisorExportDownloadExportLocale {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "ENGLISH" => Self::English,
+            "GERMAN" => Self::German,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for TaxAdvisorExportDownloadExportLocale {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for TaxAdvisorExportDownloadExportLocale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for TaxAdvisorExportDownloadExportLocale {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportLocale {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Tax advisor export creation response
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct TaxAdvisorExportResult {
+    /// Id of created export
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_id: Option<i64>,
+}
+
+#[cfg(feature = "finance")]
+impl TaxAdvisorExportResult {
+    /// Sets [`export_id`](Self::export_id).
+    pub fn with_export_id(mut self, value: i64) -> Self {
+        self.export_id = Some(value);
+        self
     }
 }
 
@@ -15176,6 +26914,7 @@ impl<'de> serde::Deserialize<'de> for TemporalUnit {
 )]
 /// Represents a term
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct Term {
     /// The value of the term
@@ -15185,7 +26924,7 @@ pub struct Term {
     /// Represents a temporal unit
     ///
     /// Example: `"WEEK"`
-    pub unit: PeriodUnit,
+    pub unit: TermUnit,
 }
 
 #[cfg(
@@ -15197,15 +26936,25 @@ pub struct Term {
     )
 )]
 impl Term {
-    /// A value with every optional field empty. Takes the required fields in schema order: `value`, `unit`.
-    pub fn new(value: i32, unit: PeriodUnit) -> Self {
-        Self { value, unit }
+    /// A value with the fields that have no default (`unit`); set the others with the `with_*` methods.
+    pub fn new(unit: TermUnit) -> Self {
+        Self {
+            value: Default::default(),
+            unit,
+        }
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: i32) -> Self {
+        self.value = value;
+        self
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 /// Term information of the additional module
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TermInformation {
     pub term: Term,
@@ -15217,7 +26966,7 @@ pub struct TermInformation {
 
 #[cfg(feature = "membership-self-service")]
 impl TermInformation {
-    /// A value with every optional field empty. Takes the required fields in schema order: `term`.
+    /// A value with the fields that have no default (`term`); set the others with the `with_*` methods.
     pub fn new(term: Term) -> Self {
         Self {
             term,
@@ -15225,33 +26974,55 @@ impl TermInformation {
             cancelation_period: None,
         }
     }
+
+    /// Sets [`extension`](Self::extension).
+    pub fn with_extension(mut self, value: AdditionalModuleExtension) -> Self {
+        self.extension = Some(value);
+        self
+    }
+
+    /// Sets [`cancelation_period`](Self::cancelation_period).
+    pub fn with_cancelation_period(mut self, value: Term) -> Self {
+        self.cancelation_period = Some(value);
+        self
+    }
 }
 
-#[cfg(feature = "memberships")]
-/// Membership offer rate bonus period term strategy.
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+/// Represents a temporal unit
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TermStrategy {
-    /// Contract start date
-    ContractStart,
-    /// Fixed date
-    Fixed,
-    /// End of current term
-    EndOfCurrentTerm,
-    /// Start of next term
-    StartOfNextTerm,
+#[non_exhaustive]
+pub enum TermUnit {
+    /// Represents a day unit
+    Day,
+    /// Represents a week unit
+    Week,
+    /// Represents month unit
+    Month,
+    /// Represents year unit
+    Year,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
 
-#[cfg(feature = "memberships")]
-impl TermStrategy {
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl TermUnit {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CONTRACT_START",
-        "FIXED",
-        "END_OF_CURRENT_TERM",
-        "START_OF_NEXT_TERM",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15261,23 +27032,30 @@ impl TermStrategy {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::ContractStart => "CONTRACT_START",
-            Self::Fixed => "FIXED",
-            Self::EndOfCurrentTerm => "END_OF_CURRENT_TERM",
-            Self::StartOfNextTerm => "START_OF_NEXT_TERM",
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
             Self::Unknown(other) => other,
         }
     }
 }
 
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for TermStrategy {
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl rt::StringEnum for TermUnit {
     fn from_wire(value: &str) -> Self {
         match value {
-            "CONTRACT_START" => Self::ContractStart,
-            "FIXED" => Self::Fixed,
-            "END_OF_CURRENT_TERM" => Self::EndOfCurrentTerm,
-            "START_OF_NEXT_TERM" => Self::StartOfNextTerm,
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -15287,8 +27065,15 @@ impl rt::StringEnum for TermStrategy {
     }
 }
 
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for TermStrategy {
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl std::str::FromStr for TermUnit {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -15298,22 +27083,43 @@ impl std::str::FromStr for TermStrategy {
     }
 }
 
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for TermStrategy {
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl std::fmt::Display for TermUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(feature = "memberships")]
-impl serde::Serialize for TermStrategy {
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl serde::Serialize for TermUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for TermStrategy {
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
+impl<'de> serde::Deserialize<'de> for TermUnit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -15324,6 +27130,7 @@ impl<'de> serde::Deserialize<'de> for TermStrategy {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 /// Represents a term with minutes
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TermWithMinutes {
     /// The value of the term with minutes
@@ -15333,20 +27140,135 @@ pub struct TermWithMinutes {
     /// Represents a temporal unit with minutes
     ///
     /// Example: `"WEEK"`
-    pub unit: Unit,
+    pub unit: TermWithMinutesUnit,
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl TermWithMinutes {
-    /// A value with every optional field empty. Takes the required fields in schema order: `value`, `unit`.
-    pub fn new(value: i32, unit: Unit) -> Self {
-        Self { value, unit }
+    /// A value with the fields that have no default (`unit`); set the others with the `with_*` methods.
+    pub fn new(unit: TermWithMinutesUnit) -> Self {
+        Self {
+            value: Default::default(),
+            unit,
+        }
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: i32) -> Self {
+        self.value = value;
+        self
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+/// Represents a temporal unit with minutes
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TermWithMinutesUnit {
+    /// Represents a minutes unit
+    Minutes,
+    /// Represents a hours unit
+    Hours,
+    /// Represents day unit
+    Day,
+    /// Represents week unit
+    Week,
+    /// Represents month unit
+    Month,
+    /// Represents year unit
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl TermWithMinutesUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MINUTES",
+        "HOURS",
+        "DAY",
+        "WEEK",
+        "MONTH",
+        "YEAR",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Minutes => "MINUTES",
+            Self::Hours => "HOURS",
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl rt::StringEnum for TermWithMinutesUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "MINUTES" => Self::Minutes,
+            "HOURS" => Self::Hours,
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl std::str::FromStr for TermWithMinutesUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl std::fmt::Display for TermWithMinutesUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl serde::Serialize for TermWithMinutesUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "classes", feature = "trial-offers"))]
+impl<'de> serde::Deserialize<'de> for TermWithMinutesUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
     }
 }
 
 #[cfg(feature = "memberships")]
 /// Representing a signature for a text block
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TextBlockSignature {
     /// Text block's signature SVG value as base 64 string
@@ -15355,9 +27277,21 @@ pub struct TextBlockSignature {
     pub text_block_id: i64,
 }
 
+#[cfg(feature = "memberships")]
+impl TextBlockSignature {
+    /// A value with the required fields (`base64_svg_signature`, `text_block_id`); set the others with the `with_*` methods.
+    pub fn new(base64_svg_signature: impl Into<String>, text_block_id: i64) -> Self {
+        Self {
+            base64_svg_signature: base64_svg_signature.into(),
+            text_block_id,
+        }
+    }
+}
+
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 /// Represents a time period
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TimePeriod {
     /// Defines how many units a given period lasts
@@ -15372,19 +27306,115 @@ pub struct TimePeriod {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl TimePeriod {
-    /// A value with every optional field empty. Takes the required fields in schema order: `period_value`, `period_unit`.
-    pub fn new(period_value: i32, period_unit: TimePeriodPeriodUnit) -> Self {
-        Self { period_value, period_unit }
+    /// A value with the fields that have no default (`period_unit`); set the others with the `with_*` methods.
+    pub fn new(period_unit: TimePeriodPeriodUnit) -> Self {
+        Self {
+            period_value: Default::default(),
+            period_unit,
+        }
+    }
+
+    /// Sets [`period_value`](Self::period_value).
+    pub fn with_period_value(mut self, value: i32) -> Self {
+        self.period_value = value;
+        self
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
-/// The same values as [`PeriodUnit`].
-pub type TimePeriodPeriodUnit = PeriodUnit;
+/// Unit of the period
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimePeriodPeriodUnit {
+    /// Represents a day unit
+    Day,
+    /// Represents a week unit
+    Week,
+    /// Represents month unit
+    Month,
+    /// Represents year unit
+    Year,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl TimePeriodPeriodUnit {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Day => "DAY",
+            Self::Week => "WEEK",
+            Self::Month => "MONTH",
+            Self::Year => "YEAR",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl rt::StringEnum for TimePeriodPeriodUnit {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DAY" => Self::Day,
+            "WEEK" => Self::Week,
+            "MONTH" => Self::Month,
+            "YEAR" => Self::Year,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl std::str::FromStr for TimePeriodPeriodUnit {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl std::fmt::Display for TimePeriodPeriodUnit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl serde::Serialize for TimePeriodPeriodUnit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(any(feature = "customers", feature = "membership-self-service"))]
+impl<'de> serde::Deserialize<'de> for TimePeriodPeriodUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
 
 #[cfg(feature = "memberships")]
 /// Time restrictions for offer based on opening hours category
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TimeRestrictions {
     /// Opening hours category that defines these restrictions
@@ -15395,9 +27425,25 @@ pub struct TimeRestrictions {
     pub availabilities: Option<Vec<Availability>>,
 }
 
+#[cfg(feature = "memberships")]
+impl TimeRestrictions {
+    /// Sets [`opening_hours_category`](Self::opening_hours_category).
+    pub fn with_opening_hours_category(mut self, value: OpeningHoursCategory) -> Self {
+        self.opening_hours_category = Some(value);
+        self
+    }
+
+    /// Sets [`availabilities`](Self::availabilities).
+    pub fn with_availabilities(mut self, value: Vec<Availability>) -> Self {
+        self.availabilities = Some(value);
+        self
+    }
+}
+
 #[cfg(feature = "finance")]
 /// Describes transfer details
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TransferDetails {
     /// Date when debt collection run was created
@@ -15409,7 +27455,7 @@ pub struct TransferDetails {
     ///
     /// Example: `"TRUST"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub debt_collection_type: Option<DebtCollectionType>,
+    pub debt_collection_type: Option<TransferDetailsDebtCollectionType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<ClientDetails>,
     /// Status of a Transfer
@@ -15421,12 +27467,234 @@ pub struct TransferDetails {
     ///
     /// Example: `"DEBT_COLLECTION_RUN"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<Origin>,
+    pub origin: Option<TransferDetailsOrigin>,
+}
+
+#[cfg(feature = "finance")]
+impl TransferDetails {
+    /// Sets [`collection_date`](Self::collection_date).
+    pub fn with_collection_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.collection_date = Some(value);
+        self
+    }
+
+    /// Sets [`debt_collection_type`](Self::debt_collection_type).
+    pub fn with_debt_collection_type(
+        mut self,
+        value: TransferDetailsDebtCollectionType,
+    ) -> Self {
+        self.debt_collection_type = Some(value);
+        self
+    }
+
+    /// Sets [`client`](Self::client).
+    pub fn with_client(mut self, value: ClientDetails) -> Self {
+        self.client = Some(value);
+        self
+    }
+
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, value: TransferDetailsStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    /// Sets [`origin`](Self::origin).
+    pub fn with_origin(mut self, value: TransferDetailsOrigin) -> Self {
+        self.origin = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Type of debt collection
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransferDetailsDebtCollectionType {
+    /// Claims are transferred, but still managed by the studio.
+    Trust,
+    /// Claims are transferred and bought by the debt collection agency.
+    Purchase,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl TransferDetailsDebtCollectionType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["TRUST", "PURCHASE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Trust => "TRUST",
+            Self::Purchase => "PURCHASE",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for TransferDetailsDebtCollectionType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "TRUST" => Self::Trust,
+            "PURCHASE" => Self::Purchase,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for TransferDetailsDebtCollectionType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for TransferDetailsDebtCollectionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for TransferDetailsDebtCollectionType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for TransferDetailsDebtCollectionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl Default for TransferDetailsDebtCollectionType {
+    /// The default the API documents.
+    fn default() -> Self {
+        Self::Trust
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Origin of debt collection
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransferDetailsOrigin {
+    /// Indicates that the debt was part of a regular or scheduled debt collection run.
+    DebtCollectionRun,
+    /// Indicates that the debt was handed over via an individual transfer in the member account.
+    IndividualHandover,
+    /// Indicates that the debt was handed over automatically due to a MemberCash rejection.
+    AutomaticHandover,
+    /// Indicates that the debt was handed over alongside the manual cancellation of a contract.
+    ContractCancelation,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl TransferDetailsOrigin {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DEBT_COLLECTION_RUN",
+        "INDIVIDUAL_HANDOVER",
+        "AUTOMATIC_HANDOVER",
+        "CONTRACT_CANCELATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DebtCollectionRun => "DEBT_COLLECTION_RUN",
+            Self::IndividualHandover => "INDIVIDUAL_HANDOVER",
+            Self::AutomaticHandover => "AUTOMATIC_HANDOVER",
+            Self::ContractCancelation => "CONTRACT_CANCELATION",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for TransferDetailsOrigin {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "DEBT_COLLECTION_RUN" => Self::DebtCollectionRun,
+            "INDIVIDUAL_HANDOVER" => Self::IndividualHandover,
+            "AUTOMATIC_HANDOVER" => Self::AutomaticHandover,
+            "CONTRACT_CANCELATION" => Self::ContractCancelation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for TransferDetailsOrigin {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for TransferDetailsOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for TransferDetailsOrigin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for TransferDetailsOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
 }
 
 #[cfg(feature = "finance")]
 /// Status of a Transfer
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TransferDetailsStatus {
     /// The transfer is currently processed by Magicline.
     InternalProcessing,
@@ -15520,6 +27788,7 @@ impl<'de> serde::Deserialize<'de> for TransferDetailsStatus {
 
 #[cfg(feature = "trial-offers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TrialOfferClass {
     /// Unique ID of the trial offer class
@@ -15533,7 +27802,29 @@ pub struct TrialOfferClass {
 }
 
 #[cfg(feature = "trial-offers")]
+impl TrialOfferClass {
+    /// Sets [`trial_offer_config_id`](Self::trial_offer_config_id).
+    pub fn with_trial_offer_config_id(mut self, value: i64) -> Self {
+        self.trial_offer_config_id = value;
+        self
+    }
+
+    /// Sets [`trial_offer_class`](Self::trial_offer_class).
+    pub fn with_trial_offer_class(mut self, value: Class) -> Self {
+        self.trial_offer_class = value;
+        self
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "trial-offers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TrialOfferClassesSlicedResult {
     /// List of trial offer classes
@@ -15549,8 +27840,30 @@ pub struct TrialOfferClassesSlicedResult {
 }
 
 #[cfg(feature = "trial-offers")]
+impl TrialOfferClassesSlicedResult {
+    /// Sets [`result`](Self::result).
+    pub fn with_result(mut self, value: Vec<TrialOfferClass>) -> Self {
+        self.result = value;
+        self
+    }
+
+    /// Sets [`has_next`](Self::has_next).
+    pub fn with_has_next(mut self, value: bool) -> Self {
+        self.has_next = value;
+        self
+    }
+
+    /// Sets [`offset`](Self::offset).
+    pub fn with_offset(mut self, value: impl Into<String>) -> Self {
+        self.offset = value.into();
+        self
+    }
+}
+
+#[cfg(feature = "trial-offers")]
 /// The trial offer configuration
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TrialOfferConfig {
     /// The id of the trial offer config
@@ -15577,30 +27890,57 @@ pub struct TrialOfferConfig {
 
 #[cfg(feature = "trial-offers")]
 impl TrialOfferConfig {
-    /// A value with every optional field empty. Takes the required fields in schema order: `id`, `name`, `prevent_multiple_bookings_term`, `contingent`, `allow_booking_for_leads`, `lead_data_config`.
+    /// A value with the fields that have no default (`prevent_multiple_bookings_term`, `lead_data_config`); set the others with the `with_*` methods.
     pub fn new(
-        id: i64,
-        name: impl Into<String>,
         prevent_multiple_bookings_term: Term,
-        contingent: i32,
-        allow_booking_for_leads: bool,
         lead_data_config: TrialOfferLeadDataConfig,
     ) -> Self {
         Self {
-            id,
-            name: name.into(),
+            id: Default::default(),
+            name: Default::default(),
             prevent_multiple_bookings_term,
-            contingent,
+            contingent: Default::default(),
             confirmation_of_booking_term: None,
-            allow_booking_for_leads,
+            allow_booking_for_leads: Default::default(),
             lead_data_config,
         }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`contingent`](Self::contingent).
+    pub fn with_contingent(mut self, value: i32) -> Self {
+        self.contingent = value;
+        self
+    }
+
+    /// Sets [`confirmation_of_booking_term`](Self::confirmation_of_booking_term).
+    pub fn with_confirmation_of_booking_term(mut self, value: TermWithMinutes) -> Self {
+        self.confirmation_of_booking_term = Some(value);
+        self
+    }
+
+    /// Sets [`allow_booking_for_leads`](Self::allow_booking_for_leads).
+    pub fn with_allow_booking_for_leads(mut self, value: bool) -> Self {
+        self.allow_booking_for_leads = value;
+        self
     }
 }
 
 #[cfg(feature = "trial-offers")]
 /// Trial offer lead customer creation request
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TrialOfferLeadCustomerCreationRequest {
     pub lead_customer_data: LeadData,
@@ -15611,8 +27951,20 @@ pub struct TrialOfferLeadCustomerCreationRequest {
 }
 
 #[cfg(feature = "trial-offers")]
+impl TrialOfferLeadCustomerCreationRequest {
+    /// A value with the required fields (`lead_customer_data`, `trial_offer_config_id`); set the others with the `with_*` methods.
+    pub fn new(lead_customer_data: LeadData, trial_offer_config_id: i64) -> Self {
+        Self {
+            lead_customer_data,
+            trial_offer_config_id,
+        }
+    }
+}
+
+#[cfg(feature = "trial-offers")]
 /// Result of trial offer lead customer creation
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TrialOfferLeadCustomerCreationResult {
     /// The ID of the created lead customer
@@ -15623,8 +27975,18 @@ pub struct TrialOfferLeadCustomerCreationResult {
 }
 
 #[cfg(feature = "trial-offers")]
+impl TrialOfferLeadCustomerCreationResult {
+    /// Sets [`lead_customer_id`](Self::lead_customer_id).
+    pub fn with_lead_customer_id(mut self, value: i64) -> Self {
+        self.lead_customer_id = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "trial-offers")]
 /// Trial offer lead customer creation validation result
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TrialOfferLeadCustomerCreationValidationResult {
     /// Status of the lead customer creation validation
@@ -15635,7 +27997,7 @@ pub struct TrialOfferLeadCustomerCreationValidationResult {
 
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadCustomerCreationValidationResult {
-    /// A value with every optional field empty. Takes the required fields in schema order: `validation_status`.
+    /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
     pub fn new(
         validation_status: TrialOfferLeadCustomerCreationValidationResultValidationStatus,
     ) -> Self {
@@ -15646,6 +28008,7 @@ impl TrialOfferLeadCustomerCreationValidationResult {
 #[cfg(feature = "trial-offers")]
 /// Status of the lead customer creation validation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     /// Lead customer creation is possible
     Possible,
@@ -15739,6 +28102,7 @@ for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
 #[cfg(feature = "trial-offers")]
 /// The trial offer lead data configuration
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct TrialOfferLeadDataConfig {
     /// The ID of the trial offer lead data config
@@ -15748,7 +28112,7 @@ pub struct TrialOfferLeadDataConfig {
     /// Represents the mode of an input field
     ///
     /// Example: `"INACTIVE"`
-    pub gender_mode: AddressMode,
+    pub gender_mode: TrialOfferLeadDataConfigGenderMode,
     /// Represents the mode of an input field
     ///
     /// Example: `"INACTIVE"`
@@ -15765,38 +28129,419 @@ pub struct TrialOfferLeadDataConfig {
 
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfig {
-    /// A value with every optional field empty. Takes the required fields in schema order: `trial_offer_lead_data_config_id`, `gender_mode`, `date_of_birth_mode`, `telephone_mode`, `address_mode`.
+    /// A value with the fields that have no default (`gender_mode`, `date_of_birth_mode`, `telephone_mode`, `address_mode`); set the others with the `with_*` methods.
     pub fn new(
-        trial_offer_lead_data_config_id: i64,
-        gender_mode: AddressMode,
+        gender_mode: TrialOfferLeadDataConfigGenderMode,
         date_of_birth_mode: TrialOfferLeadDataConfigDateOfBirthMode,
         telephone_mode: TrialOfferLeadDataConfigTelephoneMode,
         address_mode: TrialOfferLeadDataConfigAddressMode,
     ) -> Self {
         Self {
-            trial_offer_lead_data_config_id,
+            trial_offer_lead_data_config_id: Default::default(),
             gender_mode,
             date_of_birth_mode,
             telephone_mode,
             address_mode,
         }
     }
+
+    /// Sets [`trial_offer_lead_data_config_id`](Self::trial_offer_lead_data_config_id).
+    pub fn with_trial_offer_lead_data_config_id(mut self, value: i64) -> Self {
+        self.trial_offer_lead_data_config_id = value;
+        self
+    }
 }
 
 #[cfg(feature = "trial-offers")]
-/// The same values as [`AddressMode`].
-pub type TrialOfferLeadDataConfigAddressMode = AddressMode;
+/// Represents the mode of an input field
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TrialOfferLeadDataConfigAddressMode {
+    /// The input is disabled
+    Inactive,
+    /// The input is optional
+    Optional,
+    /// The input is mandatory
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
 
 #[cfg(feature = "trial-offers")]
-/// The same values as [`AddressMode`].
-pub type TrialOfferLeadDataConfigDateOfBirthMode = AddressMode;
+impl TrialOfferLeadDataConfigAddressMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
 
 #[cfg(feature = "trial-offers")]
-/// The same values as [`AddressMode`].
-pub type TrialOfferLeadDataConfigTelephoneMode = AddressMode;
+impl rt::StringEnum for TrialOfferLeadDataConfigAddressMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::str::FromStr for TrialOfferLeadDataConfigAddressMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::fmt::Display for TrialOfferLeadDataConfigAddressMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl serde::Serialize for TrialOfferLeadDataConfigAddressMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigAddressMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+/// Represents the mode of an input field
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TrialOfferLeadDataConfigDateOfBirthMode {
+    /// The input is disabled
+    Inactive,
+    /// The input is optional
+    Optional,
+    /// The input is mandatory
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-offers")]
+impl TrialOfferLeadDataConfigDateOfBirthMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl rt::StringEnum for TrialOfferLeadDataConfigDateOfBirthMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::str::FromStr for TrialOfferLeadDataConfigDateOfBirthMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::fmt::Display for TrialOfferLeadDataConfigDateOfBirthMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl serde::Serialize for TrialOfferLeadDataConfigDateOfBirthMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigDateOfBirthMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+/// Represents the mode of an input field
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TrialOfferLeadDataConfigGenderMode {
+    /// The input is disabled
+    Inactive,
+    /// The input is optional
+    Optional,
+    /// The input is mandatory
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-offers")]
+impl TrialOfferLeadDataConfigGenderMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl rt::StringEnum for TrialOfferLeadDataConfigGenderMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::str::FromStr for TrialOfferLeadDataConfigGenderMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::fmt::Display for TrialOfferLeadDataConfigGenderMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl serde::Serialize for TrialOfferLeadDataConfigGenderMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigGenderMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+/// Represents the mode of an input field
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TrialOfferLeadDataConfigTelephoneMode {
+    /// The input is disabled
+    Inactive,
+    /// The input is optional
+    Optional,
+    /// The input is mandatory
+    Mandatory,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "trial-offers")]
+impl TrialOfferLeadDataConfigTelephoneMode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inactive => "INACTIVE",
+            Self::Optional => "OPTIONAL",
+            Self::Mandatory => "MANDATORY",
+            Self::Unknown(other) => other,
+        }
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl rt::StringEnum for TrialOfferLeadDataConfigTelephoneMode {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "INACTIVE" => Self::Inactive,
+            "OPTIONAL" => Self::Optional,
+            "MANDATORY" => Self::Mandatory,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+
+    fn as_wire(&self) -> &str {
+        self.as_str()
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::str::FromStr for TrialOfferLeadDataConfigTelephoneMode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(<Self as rt::StringEnum>::from_wire(value))
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl std::fmt::Display for TrialOfferLeadDataConfigTelephoneMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl serde::Serialize for TrialOfferLeadDataConfigTelephoneMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "trial-offers")]
+impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigTelephoneMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct TypedArgumentDto {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TypedArgumentDtoType>,
+}
+
+impl TypedArgumentDto {
+    /// Sets [`value`](Self::value).
+    pub fn with_value(
+        mut self,
+        value: rt::serde_json::Map<String, rt::serde_json::Value>,
+    ) -> Self {
+        self.value = Some(value);
+        self
+    }
+
+    /// Sets [`type_`](Self::type_).
+    pub fn with_type_(mut self, value: TypedArgumentDtoType) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
+#[non_exhaustive]
+pub enum TypedArgumentDtoType {
     Timestamp,
     Boolean,
     Date,
@@ -15818,7 +28563,7 @@ pub enum Type {
     Unknown(String),
 }
 
-impl Type {
+impl TypedArgumentDtoType {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "TIMESTAMP",
@@ -15870,7 +28615,7 @@ impl Type {
     }
 }
 
-impl rt::StringEnum for Type {
+impl rt::StringEnum for TypedArgumentDtoType {
     fn from_wire(value: &str) -> Self {
         match value {
             "TIMESTAMP" => Self::Timestamp,
@@ -15899,7 +28644,7 @@ impl rt::StringEnum for Type {
     }
 }
 
-impl std::str::FromStr for Type {
+impl std::str::FromStr for TypedArgumentDtoType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -15909,132 +28654,19 @@ impl std::str::FromStr for Type {
     }
 }
 
-impl std::fmt::Display for Type {
+impl std::fmt::Display for TypedArgumentDtoType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for Type {
+impl serde::Serialize for TypedArgumentDtoType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Type {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TypedArgumentDto {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<Type>,
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-/// Represents a temporal unit with minutes
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// Represents a minutes unit
-    Minutes,
-    /// Represents a hours unit
-    Hours,
-    /// Represents day unit
-    Day,
-    /// Represents week unit
-    Week,
-    /// Represents month unit
-    Month,
-    /// Represents year unit
-    Year,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl Unit {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "MINUTES",
-        "HOURS",
-        "DAY",
-        "WEEK",
-        "MONTH",
-        "YEAR",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minutes => "MINUTES",
-            Self::Hours => "HOURS",
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl rt::StringEnum for Unit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MINUTES" => Self::Minutes,
-            "HOURS" => Self::Hours,
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl std::str::FromStr for Unit {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl std::fmt::Display for Unit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl serde::Serialize for Unit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(any(feature = "classes", feature = "trial-offers"))]
-impl<'de> serde::Deserialize<'de> for Unit {
+impl<'de> serde::Deserialize<'de> for TypedArgumentDtoType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -16045,11 +28677,21 @@ impl<'de> serde::Deserialize<'de> for Unit {
 #[cfg(feature = "customers")]
 /// Represents access medium of customer
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateAccessIdentificationRequest {
     /// Unique identifier for the access medium
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+#[cfg(feature = "customers")]
+impl UpdateAccessIdentificationRequest {
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 
 #[cfg(feature = "customers-account")]
@@ -16059,199 +28701,28 @@ pub type UpdateCustomerPaymentInstrumentResponseDto = rt::serde_json::Map<
     rt::serde_json::Value,
 >;
 
-#[cfg(feature = "membership-self-service")]
-/// Status of the idle period validation
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ValidationStatus {
-    /// Idle periods are deactivated for the contract.
-    IdleperiodDeactivatedForContract,
-    /// Idle periods cannot be created if a pending verification for an amendment exists.
-    IdleperiodPendingVerification,
-    /// \[DEPRECATED\] This validation status is no longer used. The validation is now handled by IDLEPERIOD_DEADLINE_VIOLATED.
-    IdleperiodDateNotFirstdayOfTemporalunit,
-    /// The start date violates the submission deadline.
-    IdleperiodDeadlineViolated,
-    /// The idle period start date does not match the expected start date.
-    IdleperiodExpectedStartdateMismatch,
-    /// 5 years is a hard limit for the length of the idle period.
-    IdleperiodMaximumYearsViolated,
-    /// The idle period is overlapping existing idle periods.
-    IdleperiodOverlapping,
-    /// The temporal unit must match the temporal unit of the config.
-    IdleperiodTemporalunitInvalid,
-    /// The idle period violates the maximum terms value.
-    IdleperiodMaximumTermsViolated,
-    /// The idle period can be created.
-    IdleperiodCreatable,
-    /// The value for the term is missing.
-    IdleperiodTermvalueMissing,
-    /// The unlimited parameter is required for unlimited idle period updates.
-    IdleperiodUnlimitedParameterIsMissing,
-    /// End date and term (temporal unit and term value) cannot be provided at the same time.
-    IdleperiodEnddateAndTermProvided,
-    /// The end date cannot be set before the start date.
-    IdleperiodEnddateBeforeStartdate,
-    /// The endDate field is restricted to shortening existing idle periods.
-    IdleperiodEnddateOnlyForShortening,
-    /// The idle period can be updated.
-    IdleperiodUpdatable,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "membership-self-service")]
-impl ValidationStatus {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT",
-        "IDLEPERIOD_PENDING_VERIFICATION",
-        "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT",
-        "IDLEPERIOD_DEADLINE_VIOLATED",
-        "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH",
-        "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
-        "IDLEPERIOD_OVERLAPPING",
-        "IDLEPERIOD_TEMPORALUNIT_INVALID",
-        "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
-        "IDLEPERIOD_CREATABLE",
-        "IDLEPERIOD_TERMVALUE_MISSING",
-        "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING",
-        "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED",
-        "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE",
-        "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING",
-        "IDLEPERIOD_UPDATABLE",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdleperiodDeactivatedForContract => {
-                "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"
-            }
-            Self::IdleperiodPendingVerification => "IDLEPERIOD_PENDING_VERIFICATION",
-            Self::IdleperiodDateNotFirstdayOfTemporalunit => {
-                "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT"
-            }
-            Self::IdleperiodDeadlineViolated => "IDLEPERIOD_DEADLINE_VIOLATED",
-            Self::IdleperiodExpectedStartdateMismatch => {
-                "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH"
-            }
-            Self::IdleperiodMaximumYearsViolated => "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
-            Self::IdleperiodOverlapping => "IDLEPERIOD_OVERLAPPING",
-            Self::IdleperiodTemporalunitInvalid => "IDLEPERIOD_TEMPORALUNIT_INVALID",
-            Self::IdleperiodMaximumTermsViolated => "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
-            Self::IdleperiodCreatable => "IDLEPERIOD_CREATABLE",
-            Self::IdleperiodTermvalueMissing => "IDLEPERIOD_TERMVALUE_MISSING",
-            Self::IdleperiodUnlimitedParameterIsMissing => {
-                "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING"
-            }
-            Self::IdleperiodEnddateAndTermProvided => {
-                "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED"
-            }
-            Self::IdleperiodEnddateBeforeStartdate => {
-                "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE"
-            }
-            Self::IdleperiodEnddateOnlyForShortening => {
-                "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING"
-            }
-            Self::IdleperiodUpdatable => "IDLEPERIOD_UPDATABLE",
-            Self::Unknown(other) => other,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl rt::StringEnum for ValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT" => {
-                Self::IdleperiodDeactivatedForContract
-            }
-            "IDLEPERIOD_PENDING_VERIFICATION" => Self::IdleperiodPendingVerification,
-            "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT" => {
-                Self::IdleperiodDateNotFirstdayOfTemporalunit
-            }
-            "IDLEPERIOD_DEADLINE_VIOLATED" => Self::IdleperiodDeadlineViolated,
-            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH" => {
-                Self::IdleperiodExpectedStartdateMismatch
-            }
-            "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED" => Self::IdleperiodMaximumYearsViolated,
-            "IDLEPERIOD_OVERLAPPING" => Self::IdleperiodOverlapping,
-            "IDLEPERIOD_TEMPORALUNIT_INVALID" => Self::IdleperiodTemporalunitInvalid,
-            "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED" => Self::IdleperiodMaximumTermsViolated,
-            "IDLEPERIOD_CREATABLE" => Self::IdleperiodCreatable,
-            "IDLEPERIOD_TERMVALUE_MISSING" => Self::IdleperiodTermvalueMissing,
-            "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING" => {
-                Self::IdleperiodUnlimitedParameterIsMissing
-            }
-            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED" => {
-                Self::IdleperiodEnddateAndTermProvided
-            }
-            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE" => {
-                Self::IdleperiodEnddateBeforeStartdate
-            }
-            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING" => {
-                Self::IdleperiodEnddateOnlyForShortening
-            }
-            "IDLEPERIOD_UPDATABLE" => Self::IdleperiodUpdatable,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::str::FromStr for ValidationStatus {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::fmt::Display for ValidationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl serde::Serialize for ValidationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for ValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
 #[cfg(any(feature = "appointments", feature = "membership-self-service"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct VoidResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<String>,
 }
 
+#[cfg(any(feature = "appointments", feature = "membership-self-service"))]
+impl VoidResult {
+    /// Sets [`success`](Self::success).
+    pub fn with_success(mut self, value: impl Into<String>) -> Self {
+        self.success = Some(value.into());
+        self
+    }
+}
+
 #[cfg(feature = "memberships")]
 /// Represents a single discount period within a voucher
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct VoucherDiscountPeriod {
     /// Type of discount (percentage or absolute)
@@ -16280,7 +28751,7 @@ pub struct VoucherDiscountPeriod {
 
 #[cfg(feature = "memberships")]
 impl VoucherDiscountPeriod {
-    /// A value with every optional field empty. Takes the required fields in schema order: `discount_type`, `discount_value`, `effective_period`.
+    /// A value with the fields that have no default (`discount_type`, `discount_value`, `effective_period`); set the others with the `with_*` methods.
     pub fn new(
         discount_type: VoucherDiscountPeriodDiscountType,
         discount_value: Money,
@@ -16296,30 +28767,49 @@ impl VoucherDiscountPeriod {
             member_amount: None,
         }
     }
+
+    /// Sets [`effective_period_time_based_term`](Self::effective_period_time_based_term).
+    pub fn with_effective_period_time_based_term(mut self, value: Term) -> Self {
+        self.effective_period_time_based_term = Some(value);
+        self
+    }
+
+    /// Sets [`discounted_base_price`](Self::discounted_base_price).
+    pub fn with_discounted_base_price(mut self, value: Money) -> Self {
+        self.discounted_base_price = Some(value);
+        self
+    }
+
+    /// Sets [`company_amount`](Self::company_amount).
+    pub fn with_company_amount(mut self, value: Money) -> Self {
+        self.company_amount = Some(value);
+        self
+    }
+
+    /// Sets [`member_amount`](Self::member_amount).
+    pub fn with_member_amount(mut self, value: Money) -> Self {
+        self.member_amount = Some(value);
+        self
+    }
 }
 
 #[cfg(feature = "memberships")]
-/// The same values as [`DiscountType`].
-pub type VoucherDiscountPeriodDiscountType = DiscountType;
-
-#[cfg(feature = "memberships")]
-/// The same values as [`EffectivePeriod`].
-pub type VoucherDiscountPeriodEffectivePeriod = EffectivePeriod;
-
-#[cfg(feature = "memberships")]
-/// An error code, if the voucher code is invalid
+/// Type of discount (percentage or absolute)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VoucherErrorCode {
-    /// Represents an invalid voucher code
-    InvalidCode,
+#[non_exhaustive]
+pub enum VoucherDiscountPeriodDiscountType {
+    /// Represents an absolute discount
+    Absolute,
+    /// Represents a percentage based discount
+    Percentage,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
 
 #[cfg(feature = "memberships")]
-impl VoucherErrorCode {
+impl VoucherDiscountPeriodDiscountType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INVALID_CODE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -16329,17 +28819,19 @@ impl VoucherErrorCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::InvalidCode => "INVALID_CODE",
+            Self::Absolute => "ABSOLUTE",
+            Self::Percentage => "PERCENTAGE",
             Self::Unknown(other) => other,
         }
     }
 }
 
 #[cfg(feature = "memberships")]
-impl rt::StringEnum for VoucherErrorCode {
+impl rt::StringEnum for VoucherDiscountPeriodDiscountType {
     fn from_wire(value: &str) -> Self {
         match value {
-            "INVALID_CODE" => Self::InvalidCode,
+            "ABSOLUTE" => Self::Absolute,
+            "PERCENTAGE" => Self::Percentage,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -16350,7 +28842,7 @@ impl rt::StringEnum for VoucherErrorCode {
 }
 
 #[cfg(feature = "memberships")]
-impl std::str::FromStr for VoucherErrorCode {
+impl std::str::FromStr for VoucherDiscountPeriodDiscountType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -16361,21 +28853,21 @@ impl std::str::FromStr for VoucherErrorCode {
 }
 
 #[cfg(feature = "memberships")]
-impl std::fmt::Display for VoucherErrorCode {
+impl std::fmt::Display for VoucherDiscountPeriodDiscountType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "memberships")]
-impl serde::Serialize for VoucherErrorCode {
+impl serde::Serialize for VoucherDiscountPeriodDiscountType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for VoucherErrorCode {
+impl<'de> serde::Deserialize<'de> for VoucherDiscountPeriodDiscountType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -16384,32 +28876,27 @@ impl<'de> serde::Deserialize<'de> for VoucherErrorCode {
 }
 
 #[cfg(feature = "memberships")]
-/// Type of a voucher, if a valid voucher code has been provided
+/// The type of period for which this discount is applied
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VoucherType {
-    /// Represents a contract voucher
-    Contract,
-    /// Represents a credit voucher
-    Credit,
-    /// Represents a discount voucher
-    Discount,
-    /// Represents a company fee split voucher
-    CompanyFeeSplit,
-    /// Represents a check-in voucher
-    Checkin,
+#[non_exhaustive]
+pub enum VoucherDiscountPeriodEffectivePeriod {
+    /// Represents a voucher with unlimited effective period
+    Unlimited,
+    /// Represents a voucher effective during the initial term of the membership
+    InitialTerm,
+    /// Represents a voucher with a time based effective period
+    TimeBased,
     /// A value this version of the client does not know; kept as sent.
     Unknown(String),
 }
 
 #[cfg(feature = "memberships")]
-impl VoucherType {
+impl VoucherDiscountPeriodEffectivePeriod {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CONTRACT",
-        "CREDIT",
-        "DISCOUNT",
-        "COMPANY_FEE_SPLIT",
-        "CHECKIN",
+        "UNLIMITED",
+        "INITIAL_TERM",
+        "TIME_BASED",
     ];
 
     /// Whether the server sent a value this version of the client does not know.
@@ -16420,25 +28907,21 @@ impl VoucherType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Contract => "CONTRACT",
-            Self::Credit => "CREDIT",
-            Self::Discount => "DISCOUNT",
-            Self::CompanyFeeSplit => "COMPANY_FEE_SPLIT",
-            Self::Checkin => "CHECKIN",
+            Self::Unlimited => "UNLIMITED",
+            Self::InitialTerm => "INITIAL_TERM",
+            Self::TimeBased => "TIME_BASED",
             Self::Unknown(other) => other,
         }
     }
 }
 
 #[cfg(feature = "memberships")]
-impl rt::StringEnum for VoucherType {
+impl rt::StringEnum for VoucherDiscountPeriodEffectivePeriod {
     fn from_wire(value: &str) -> Self {
         match value {
-            "CONTRACT" => Self::Contract,
-            "CREDIT" => Self::Credit,
-            "DISCOUNT" => Self::Discount,
-            "COMPANY_FEE_SPLIT" => Self::CompanyFeeSplit,
-            "CHECKIN" => Self::Checkin,
+            "UNLIMITED" => Self::Unlimited,
+            "INITIAL_TERM" => Self::InitialTerm,
+            "TIME_BASED" => Self::TimeBased,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -16449,7 +28932,7 @@ impl rt::StringEnum for VoucherType {
 }
 
 #[cfg(feature = "memberships")]
-impl std::str::FromStr for VoucherType {
+impl std::str::FromStr for VoucherDiscountPeriodEffectivePeriod {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -16460,21 +28943,21 @@ impl std::str::FromStr for VoucherType {
 }
 
 #[cfg(feature = "memberships")]
-impl std::fmt::Display for VoucherType {
+impl std::fmt::Display for VoucherDiscountPeriodEffectivePeriod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "memberships")]
-impl serde::Serialize for VoucherType {
+impl serde::Serialize for VoucherDiscountPeriodEffectivePeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for VoucherType {
+impl<'de> serde::Deserialize<'de> for VoucherDiscountPeriodEffectivePeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -1086,13 +1086,49 @@ pub static OPERATIONS: [harness::Operation<magicline::Client>; 134] = [
 /// Every generated enum with its wire values, to check that each value decodes to its
 /// own variant (not the unknown-value fallback) and encodes back unchanged.
 #[allow(deprecated)]
-pub static ENUMS: [harness::EnumCheck; 78] = [
+pub static ENUMS: [harness::EnumCheck; 137] = [
     harness::EnumCheck {
         name: "AccessMediumDtoType",
         values: &["CARD_NUMBER", "PIN", "BARCODE", "WALLET_PASS"],
         decode: |wire| harness::enum_value::<
             models::AccessMediumDtoType,
         >(wire, |v| matches!(v, models::AccessMediumDtoType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "AccountPreviewItemChargeType",
+        values: &[
+            "MEMBERSHIP_CHARGE",
+            "BONUS_PERIOD_CHARGE",
+            "CONTRACT_IDLE_PERIOD_CHARGE",
+            "IDLE_PERIOD_CHARGE",
+            "TRIAL_PERIOD_CHARGE",
+            "FLAT_FEE",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::AccountPreviewItemChargeType,
+        >(wire, |v| matches!(v, models::AccountPreviewItemChargeType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "AdditionalInformationFieldType",
+        values: &["BOOLEAN", "DATE", "LIST", "NUMERIC", "TEXT"],
+        decode: |wire| harness::enum_value::<
+            models::AdditionalInformationFieldType,
+        >(wire, |v| matches!(v, models::AdditionalInformationFieldType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "AdditionalModuleContractExtendedContractCancelationStatus",
+        values: &["CANCELED", "PENDING_VERIFICATION", "PENDING_WITHDRAWAL_VERIFICATION"],
+        decode: |wire| harness::enum_value::<
+            models::AdditionalModuleContractExtendedContractCancelationStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::AdditionalModuleContractExtendedContractCancelationStatus::Unknown(_)
+                )
+            },
+        ),
     },
     harness::EnumCheck {
         name: "AdditionalModuleContractValidationStatusValidationStatus",
@@ -1127,11 +1163,41 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         ),
     },
     harness::EnumCheck {
-        name: "AddressMode",
-        values: &["INACTIVE", "OPTIONAL", "MANDATORY"],
+        name: "AdditionalModuleMonthDayToPriceMonthDayMonth",
+        values: &[
+            "JANUARY",
+            "FEBRUARY",
+            "MARCH",
+            "APRIL",
+            "MAY",
+            "JUNE",
+            "JULY",
+            "AUGUST",
+            "SEPTEMBER",
+            "OCTOBER",
+            "NOVEMBER",
+            "DECEMBER",
+        ],
         decode: |wire| harness::enum_value::<
-            models::AddressMode,
-        >(wire, |v| matches!(v, models::AddressMode::Unknown(_))),
+            models::AdditionalModuleMonthDayToPriceMonthDayMonth,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::AdditionalModuleMonthDayToPriceMonthDayMonth::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "AdditionalModulePaymentFrequencyType",
+        values: &["FREE", "NON_RECURRING", "RECURRING", "MONTH_DAY", "TERM_BASED"],
+        decode: |wire| harness::enum_value::<
+            models::AdditionalModulePaymentFrequencyType,
+        >(
+            wire,
+            |v| matches!(v, models::AdditionalModulePaymentFrequencyType::Unknown(_)),
+        ),
     },
     harness::EnumCheck {
         name: "AddressStatusType",
@@ -1141,15 +1207,18 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         >(wire, |v| matches!(v, models::AddressStatusType::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "AmendmentConfigurationStatus",
-        values: &[
-            "READ",
-            "CHANGES_REQUIRE_VERIFICATION",
-            "CHANGES_WITHOUT_VERIFICATION",
-        ],
+        name: "AppointmentBookingResultAppointmentStatus",
+        values: &["PLANNED", "CANCELED", "COMPLETED"],
         decode: |wire| harness::enum_value::<
-            models::AmendmentConfigurationStatus,
-        >(wire, |v| matches!(v, models::AmendmentConfigurationStatus::Unknown(_))),
+            models::AppointmentBookingResultAppointmentStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::AppointmentBookingResultAppointmentStatus::Unknown(_)
+                )
+            },
+        ),
     },
     harness::EnumCheck {
         name: "AppointmentBookingResultBookingStatus",
@@ -1159,6 +1228,65 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         >(
             wire,
             |v| matches!(v, models::AppointmentBookingResultBookingStatus::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "AppointmentBookingResultParticipantStatus",
+        values: &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"],
+        decode: |wire| harness::enum_value::<
+            models::AppointmentBookingResultParticipantStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::AppointmentBookingResultParticipantStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "AppointmentBookingResultWithCustomerIdAppointmentStatus",
+        values: &["PLANNED", "CANCELED", "COMPLETED"],
+        decode: |wire| harness::enum_value::<
+            models::AppointmentBookingResultWithCustomerIdAppointmentStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::AppointmentBookingResultWithCustomerIdAppointmentStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "AppointmentBookingResultWithCustomerIdBookingStatus",
+        values: &["BOOKED", "BOOKED_WITH_CONFIRMATION_REQUIRED", "CANCELED"],
+        decode: |wire| harness::enum_value::<
+            models::AppointmentBookingResultWithCustomerIdBookingStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::AppointmentBookingResultWithCustomerIdBookingStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "AppointmentBookingResultWithCustomerIdParticipantStatus",
+        values: &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"],
+        decode: |wire| harness::enum_value::<
+            models::AppointmentBookingResultWithCustomerIdParticipantStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::AppointmentBookingResultWithCustomerIdParticipantStatus::Unknown(_)
+                )
+            },
         ),
     },
     harness::EnumCheck {
@@ -1192,65 +1320,26 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         ),
     },
     harness::EnumCheck {
-        name: "AppointmentStatus",
-        values: &["PLANNED", "CANCELED", "COMPLETED"],
-        decode: |wire| harness::enum_value::<
-            models::AppointmentStatus,
-        >(wire, |v| matches!(v, models::AppointmentStatus::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "AttachmentType",
-        values: &["NONE", "FILE", "URL", "CONTRACT_PDF_PREVIEW"],
-        decode: |wire| harness::enum_value::<
-            models::AttachmentType,
-        >(wire, |v| matches!(v, models::AttachmentType::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "BookingStatus",
+        name: "AvailabilityDayOfWeek",
         values: &[
-            "BOOKED",
-            "BOOKED_WITH_CONFIRMATION_REQUIRED",
-            "WAITING_LIST",
-            "CANCELED",
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
+            "SUNDAY",
         ],
         decode: |wire| harness::enum_value::<
-            models::BookingStatus,
-        >(wire, |v| matches!(v, models::BookingStatus::Unknown(_))),
+            models::AvailabilityDayOfWeek,
+        >(wire, |v| matches!(v, models::AvailabilityDayOfWeek::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "BusinessRole",
-        values: &[
-            "STUDIO_OWNER",
-            "STUDIO_MANAGER",
-            "TRAINER",
-            "SERVICE_EMPLOYEE",
-            "ADMINISTRATION_OR_FINANCE",
-            "MARKETING",
-        ],
+        name: "BookingConfirmationResultStatus",
+        values: &["CONFIRMED", "EXPIRED"],
         decode: |wire| harness::enum_value::<
-            models::BusinessRole,
-        >(wire, |v| matches!(v, models::BusinessRole::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "CancelationOrigin",
-        values: &["STUDIO", "CUSTOMER"],
-        decode: |wire| harness::enum_value::<
-            models::CancelationOrigin,
-        >(wire, |v| matches!(v, models::CancelationOrigin::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "CancelationStatus",
-        values: &["CANCELED", "PENDING_VERIFICATION", "PENDING_WITHDRAWAL_VERIFICATION"],
-        decode: |wire| harness::enum_value::<
-            models::CancelationStatus,
-        >(wire, |v| matches!(v, models::CancelationStatus::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "CancelationStrategy",
-        values: &["TERM", "RECEIPT_DATE"],
-        decode: |wire| harness::enum_value::<
-            models::CancelationStrategy,
-        >(wire, |v| matches!(v, models::CancelationStrategy::Unknown(_))),
+            models::BookingConfirmationResultStatus,
+        >(wire, |v| matches!(v, models::BookingConfirmationResultStatus::Unknown(_))),
     },
     harness::EnumCheck {
         name: "CardNumberFormat",
@@ -1260,25 +1349,36 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         >(wire, |v| matches!(v, models::CardNumberFormat::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "ChargeAdjustmentType",
-        values: &["RELATIVE", "ABSOLUTE", "BASIC_AMOUNT"],
-        decode: |wire| harness::enum_value::<
-            models::ChargeAdjustmentType,
-        >(wire, |v| matches!(v, models::ChargeAdjustmentType::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "ChargeType",
+        name: "ClassSlotBookingResultBookingStatus",
         values: &[
-            "MEMBERSHIP_CHARGE",
-            "BONUS_PERIOD_CHARGE",
-            "CONTRACT_IDLE_PERIOD_CHARGE",
-            "IDLE_PERIOD_CHARGE",
-            "TRIAL_PERIOD_CHARGE",
-            "FLAT_FEE",
+            "BOOKED",
+            "BOOKED_WITH_CONFIRMATION_REQUIRED",
+            "WAITING_LIST",
+            "CANCELED",
         ],
         decode: |wire| harness::enum_value::<
-            models::ChargeType,
-        >(wire, |v| matches!(v, models::ChargeType::Unknown(_))),
+            models::ClassSlotBookingResultBookingStatus,
+        >(wire, |v| matches!(v, models::ClassSlotBookingResultBookingStatus::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ClassSlotBookingResultClassSlotStatus",
+        values: &["PLANNED", "CANCELED", "COMPLETED"],
+        decode: |wire| harness::enum_value::<
+            models::ClassSlotBookingResultClassSlotStatus,
+        >(
+            wire,
+            |v| matches!(v, models::ClassSlotBookingResultClassSlotStatus::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "ClassSlotBookingResultParticipantStatus",
+        values: &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"],
+        decode: |wire| harness::enum_value::<
+            models::ClassSlotBookingResultParticipantStatus,
+        >(
+            wire,
+            |v| matches!(v, models::ClassSlotBookingResultParticipantStatus::Unknown(_)),
+        ),
     },
     harness::EnumCheck {
         name: "ClassSlotBookingValidationResultValidationStatus",
@@ -1315,6 +1415,36 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         >(wire, |v| matches!(v, models::ClassType::Unknown(_))),
     },
     harness::EnumCheck {
+        name: "ClosureOptionKey",
+        values: &["WRITE_OFF_REMAINING_DEBTS"],
+        decode: |wire| harness::enum_value::<
+            models::ClosureOptionKey,
+        >(wire, |v| matches!(v, models::ClosureOptionKey::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ClosureUpdateRejectionReason",
+        values: &[
+            "CLAIMS_ALREADY_IN_COURT",
+            "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS",
+            "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE",
+            "NO_COLLECTION_ABROAD_POSSIBLE",
+            "COLLECTING_FROM_INHERIT_NOT_POSSIBLE",
+            "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED",
+            "REMAINING_CLAIM_BELOW_LIMIT",
+            "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE",
+            "FRAUD",
+            "CONFLICT_OF_INTEREST",
+            "WITHDRAWN_BY_STUDIO",
+            "NO_PROCESSING_AT_ALL",
+            "HARD_NEGATIVES_IN_DEBTOR_REGISTER",
+            "POSTAL_DELIVERY_NOT_POSSIBLE",
+            "CLAIM_INCREASE_IMPORTED_SYSTEM",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::ClosureUpdateRejectionReason,
+        >(wire, |v| matches!(v, models::ClosureUpdateRejectionReason::Unknown(_))),
+    },
+    harness::EnumCheck {
         name: "ClosureUpdateType",
         values: &["POSITIVE", "NEGATIVE", "REVERSAL", "REJECTION"],
         decode: |wire| harness::enum_value::<
@@ -1322,7 +1452,7 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         >(wire, |v| matches!(v, models::ClosureUpdateType::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "CommunicationChannel",
+        name: "CommunicationChannelWrapperCommunicationChannel",
         values: &[
             "LETTER",
             "EMAIL",
@@ -1334,22 +1464,133 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
             "OTHER",
         ],
         decode: |wire| harness::enum_value::<
-            models::CommunicationChannel,
-        >(wire, |v| matches!(v, models::CommunicationChannel::Unknown(_))),
+            models::CommunicationChannelWrapperCommunicationChannel,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::CommunicationChannelWrapperCommunicationChannel::Unknown(_)
+                )
+            },
+        ),
     },
     harness::EnumCheck {
-        name: "CommunicationDirection",
+        name: "CommunicationPreferenceMessageCategory",
+        values: &["CONTRACT", "GENERAL", "APPOINTMENT", "NEWSLETTER", "LOYALTY_PROGRAM"],
+        decode: |wire| harness::enum_value::<
+            models::CommunicationPreferenceMessageCategory,
+        >(
+            wire,
+            |v| matches!(v, models::CommunicationPreferenceMessageCategory::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "CommunicationThreadRequestCommunicationChannel",
+        values: &[
+            "LETTER",
+            "EMAIL",
+            "TEXT_MESSAGE",
+            "PHONE",
+            "FAX",
+            "CONVERSATION",
+            "CHAT",
+            "OTHER",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::CommunicationThreadRequestCommunicationChannel,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::CommunicationThreadRequestCommunicationChannel::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "CommunicationThreadRequestCommunicationDirection",
         values: &["INCOMING", "OUTGOING"],
         decode: |wire| harness::enum_value::<
-            models::CommunicationDirection,
-        >(wire, |v| matches!(v, models::CommunicationDirection::Unknown(_))),
+            models::CommunicationThreadRequestCommunicationDirection,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::CommunicationThreadRequestCommunicationDirection::Unknown(_)
+                )
+            },
+        ),
     },
     harness::EnumCheck {
-        name: "CommunicationThreadStatus",
+        name: "CommunicationThreadRequestCommunicationThreadStatus",
         values: &["CREATED", "ONGOING", "CLOSED"],
         decode: |wire| harness::enum_value::<
-            models::CommunicationThreadStatus,
-        >(wire, |v| matches!(v, models::CommunicationThreadStatus::Unknown(_))),
+            models::CommunicationThreadRequestCommunicationThreadStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::CommunicationThreadRequestCommunicationThreadStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "CommunicationThreadResponseCommunicationChannel",
+        values: &[
+            "LETTER",
+            "EMAIL",
+            "TEXT_MESSAGE",
+            "PHONE",
+            "FAX",
+            "CONVERSATION",
+            "CHAT",
+            "OTHER",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::CommunicationThreadResponseCommunicationChannel,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::CommunicationThreadResponseCommunicationChannel::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "CommunicationThreadResponseCommunicationDirection",
+        values: &["INCOMING", "OUTGOING"],
+        decode: |wire| harness::enum_value::<
+            models::CommunicationThreadResponseCommunicationDirection,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::CommunicationThreadResponseCommunicationDirection::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "CommunicationThreadResponseCommunicationThreadStatus",
+        values: &["CREATED", "ONGOING", "CLOSED"],
+        decode: |wire| harness::enum_value::<
+            models::CommunicationThreadResponseCommunicationThreadStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::CommunicationThreadResponseCommunicationThreadStatus::Unknown(_)
+                )
+            },
+        ),
     },
     harness::EnumCheck {
         name: "ContactDetailsType",
@@ -1384,6 +1625,36 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         >(wire, |v| matches!(v, models::ContactStatusType::Unknown(_))),
     },
     harness::EnumCheck {
+        name: "ContractMonthDayToPriceMonthDayMonth",
+        values: &[
+            "JANUARY",
+            "FEBRUARY",
+            "MARCH",
+            "APRIL",
+            "MAY",
+            "JUNE",
+            "JULY",
+            "AUGUST",
+            "SEPTEMBER",
+            "OCTOBER",
+            "NOVEMBER",
+            "DECEMBER",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::ContractMonthDayToPriceMonthDayMonth,
+        >(
+            wire,
+            |v| matches!(v, models::ContractMonthDayToPriceMonthDayMonth::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "ContractPaymentFrequencyType",
+        values: &["FREE", "NON_RECURRING", "RECURRING", "MONTH_DAY", "TERM_BASED"],
+        decode: |wire| harness::enum_value::<
+            models::ContractPaymentFrequencyType,
+        >(wire, |v| matches!(v, models::ContractPaymentFrequencyType::Unknown(_))),
+    },
+    harness::EnumCheck {
         name: "ContractPreUseType",
         values: &["NOT_AVAILABLE", "CHARGEABLE", "FREE"],
         decode: |wire| harness::enum_value::<
@@ -1398,6 +1669,34 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         >(wire, |v| matches!(v, models::ContractStatus::Unknown(_))),
     },
     harness::EnumCheck {
+        name: "CustomerAccessCodeFormat",
+        values: &["QR_CODE"],
+        decode: |wire| harness::enum_value::<
+            models::CustomerAccessCodeFormat,
+        >(wire, |v| matches!(v, models::CustomerAccessCodeFormat::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "CustomerGender",
+        values: &["MALE", "FEMALE", "UNISEX"],
+        decode: |wire| harness::enum_value::<
+            models::CustomerGender,
+        >(wire, |v| matches!(v, models::CustomerGender::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "CustomerMasterDataCustomerTitle",
+        values: &["NONE", "DR", "PROF"],
+        decode: |wire| harness::enum_value::<
+            models::CustomerMasterDataCustomerTitle,
+        >(wire, |v| matches!(v, models::CustomerMasterDataCustomerTitle::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "CustomerMasterDataGender",
+        values: &["MALE", "FEMALE", "UNISEX"],
+        decode: |wire| harness::enum_value::<
+            models::CustomerMasterDataGender,
+        >(wire, |v| matches!(v, models::CustomerMasterDataGender::Unknown(_))),
+    },
+    harness::EnumCheck {
         name: "CustomerStatus",
         values: &["MEMBER", "PROSPECT", "FORMER_MEMBER"],
         decode: |wire| harness::enum_value::<
@@ -1405,141 +1704,51 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         >(wire, |v| matches!(v, models::CustomerStatus::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "CustomerTitle",
-        values: &["NONE", "DR", "PROF"],
-        decode: |wire| harness::enum_value::<
-            models::CustomerTitle,
-        >(wire, |v| matches!(v, models::CustomerTitle::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "DayOfWeek",
-        values: &[
-            "MONDAY",
-            "TUESDAY",
-            "WEDNESDAY",
-            "THURSDAY",
-            "FRIDAY",
-            "SATURDAY",
-            "SUNDAY",
-        ],
-        decode: |wire| harness::enum_value::<
-            models::DayOfWeek,
-        >(wire, |v| matches!(v, models::DayOfWeek::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "DebtCollectionType",
+        name: "DebtCollectionConfigurationDebtCollectionType",
         values: &["TRUST", "PURCHASE"],
         decode: |wire| harness::enum_value::<
-            models::DebtCollectionType,
-        >(wire, |v| matches!(v, models::DebtCollectionType::Unknown(_))),
+            models::DebtCollectionConfigurationDebtCollectionType,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::DebtCollectionConfigurationDebtCollectionType::Unknown(_)
+                )
+            },
+        ),
     },
     harness::EnumCheck {
-        name: "DebtType",
-        values: &[
-            "PRINCIPAL_CLAIM",
-            "SALE",
-            "DEBT_CLAIM",
-            "FLAT_FEE",
-            "DUNNING_FEE",
-            "BANK_FEE",
-        ],
-        decode: |wire| harness::enum_value::<
-            models::DebtType,
-        >(wire, |v| matches!(v, models::DebtType::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "DerecognizeRemainingDebtsOnClosure",
+        name: "DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure",
         values: &["BY_PARTNER", "ALWAYS"],
         decode: |wire| harness::enum_value::<
-            models::DerecognizeRemainingDebtsOnClosure,
-        >(wire, |v| matches!(v, models::DerecognizeRemainingDebtsOnClosure::Unknown(_))),
+            models::DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure::Unknown(_)
+                )
+            },
+        ),
     },
     harness::EnumCheck {
-        name: "DiscountType",
-        values: &["ABSOLUTE", "PERCENTAGE"],
+        name: "DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection",
+        values: &["BY_PARTNER", "ALWAYS"],
         decode: |wire| harness::enum_value::<
-            models::DiscountType,
-        >(wire, |v| matches!(v, models::DiscountType::Unknown(_))),
+            models::DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection::Unknown(_)
+                )
+            },
+        ),
     },
     harness::EnumCheck {
-        name: "DocumentType",
-        values: &[
-            "ID_CARD",
-            "PASSPORT",
-            "DRIVERS_LICENCE",
-            "RESIDENCE_PERMIT",
-            "NATIONAL_ID_NUMBER",
-            "OTHERS",
-        ],
-        decode: |wire| harness::enum_value::<
-            models::DocumentType,
-        >(wire, |v| matches!(v, models::DocumentType::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "EffectivePeriod",
-        values: &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"],
-        decode: |wire| harness::enum_value::<
-            models::EffectivePeriod,
-        >(wire, |v| matches!(v, models::EffectivePeriod::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "ExportFileFormat",
-        values: &["JSON", "CSV", "XLSX"],
-        decode: |wire| harness::enum_value::<
-            models::ExportFileFormat,
-        >(wire, |v| matches!(v, models::ExportFileFormat::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "ExportFormat",
-        values: &["SINGLE", "AGGREGATED"],
-        decode: |wire| harness::enum_value::<
-            models::ExportFormat,
-        >(wire, |v| matches!(v, models::ExportFormat::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "ExportLocale",
-        values: &["ENGLISH", "GERMAN"],
-        decode: |wire| harness::enum_value::<
-            models::ExportLocale,
-        >(wire, |v| matches!(v, models::ExportLocale::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "ExtensionType",
-        values: &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"],
-        decode: |wire| harness::enum_value::<
-            models::ExtensionType,
-        >(wire, |v| matches!(v, models::ExtensionType::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "Format",
-        values: &["QR_CODE"],
-        decode: |wire| harness::enum_value::<
-            models::Format,
-        >(wire, |v| matches!(v, models::Format::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "Gender",
-        values: &["MALE", "FEMALE", "UNISEX"],
-        decode: |wire| harness::enum_value::<
-            models::Gender,
-        >(wire, |v| matches!(v, models::Gender::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "IdlePeriodFeeCalculationType",
-        values: &["NONE", "ABSOLUTE", "RELATIVE", "TERM_BASED"],
-        decode: |wire| harness::enum_value::<
-            models::IdlePeriodFeeCalculationType,
-        >(wire, |v| matches!(v, models::IdlePeriodFeeCalculationType::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "Key",
-        values: &["WRITE_OFF_REMAINING_DEBTS"],
-        decode: |wire| harness::enum_value::<
-            models::Key,
-        >(wire, |v| matches!(v, models::Key::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "LatestRejectionReason",
+        name: "DebtLatestRejectionReason",
         values: &[
             "PURCHASE_LIMIT",
             "INVALID_IBAN",
@@ -1592,8 +1801,261 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
             "UNKNOWN",
         ],
         decode: |wire| harness::enum_value::<
-            models::LatestRejectionReason,
-        >(wire, |v| matches!(v, models::LatestRejectionReason::UnknownValue(_))),
+            models::DebtLatestRejectionReason,
+        >(wire, |v| matches!(v, models::DebtLatestRejectionReason::UnknownValue(_))),
+    },
+    harness::EnumCheck {
+        name: "DebtMaturityType",
+        values: &["NORMAL", "RESIDUAL"],
+        decode: |wire| harness::enum_value::<
+            models::DebtMaturityType,
+        >(wire, |v| matches!(v, models::DebtMaturityType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "DebtType",
+        values: &[
+            "PRINCIPAL_CLAIM",
+            "SALE",
+            "DEBT_CLAIM",
+            "FLAT_FEE",
+            "DUNNING_FEE",
+            "BANK_FEE",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::DebtType,
+        >(wire, |v| matches!(v, models::DebtType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "DeviceModel",
+        values: &[
+            "GENERIC_VENDING_READER",
+            "GENERIC_CARD_READER",
+            "GENERIC_TIME_READER",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::DeviceModel,
+        >(wire, |v| matches!(v, models::DeviceModel::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "DocumentIdentificationDocumentType",
+        values: &[
+            "ID_CARD",
+            "PASSPORT",
+            "DRIVERS_LICENCE",
+            "RESIDENCE_PERMIT",
+            "NATIONAL_ID_NUMBER",
+            "OTHERS",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::DocumentIdentificationDocumentType,
+        >(wire, |v| matches!(v, models::DocumentIdentificationDocumentType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "EmployeeBusinessRole",
+        values: &[
+            "STUDIO_OWNER",
+            "STUDIO_MANAGER",
+            "TRAINER",
+            "SERVICE_EMPLOYEE",
+            "ADMINISTRATION_OR_FINANCE",
+            "MARKETING",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::EmployeeBusinessRole,
+        >(wire, |v| matches!(v, models::EmployeeBusinessRole::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "EmployeeGender",
+        values: &["MALE", "FEMALE", "UNISEX"],
+        decode: |wire| harness::enum_value::<
+            models::EmployeeGender,
+        >(wire, |v| matches!(v, models::EmployeeGender::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "FlatFeePreviewPaidTimePeriodCalculationType",
+        values: &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"],
+        decode: |wire| harness::enum_value::<
+            models::FlatFeePreviewPaidTimePeriodCalculationType,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::FlatFeePreviewPaidTimePeriodCalculationType::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "GetCustomersCustomerStatus",
+        values: &["MEMBER", "PROSPECT", "FORMER_MEMBER"],
+        decode: |wire| harness::enum_value::<
+            models::GetCustomersCustomerStatus,
+        >(wire, |v| matches!(v, models::GetCustomersCustomerStatus::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "IdlePeriodConfigurationIdlePeriodCreationStatus",
+        values: &[
+            "READ",
+            "CHANGES_REQUIRE_VERIFICATION",
+            "CHANGES_WITHOUT_VERIFICATION",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::IdlePeriodConfigurationIdlePeriodCreationStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::IdlePeriodConfigurationIdlePeriodCreationStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "IdlePeriodConfigurationReferencePeriod",
+        values: &["CALENDAR_YEAR", "CONTRACT_YEAR"],
+        decode: |wire| harness::enum_value::<
+            models::IdlePeriodConfigurationReferencePeriod,
+        >(
+            wire,
+            |v| matches!(v, models::IdlePeriodConfigurationReferencePeriod::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "IdlePeriodConfigurationTemporalUnit",
+        values: &["DAY", "WEEK", "MONTH"],
+        decode: |wire| harness::enum_value::<
+            models::IdlePeriodConfigurationTemporalUnit,
+        >(wire, |v| matches!(v, models::IdlePeriodConfigurationTemporalUnit::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "IdlePeriodCreateRequestTemporalUnit",
+        values: &["DAY", "WEEK", "MONTH"],
+        decode: |wire| harness::enum_value::<
+            models::IdlePeriodCreateRequestTemporalUnit,
+        >(wire, |v| matches!(v, models::IdlePeriodCreateRequestTemporalUnit::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "IdlePeriodFeeCalculationConfigDefaultTemporalUnit",
+        values: &["DAY", "WEEK", "MONTH"],
+        decode: |wire| harness::enum_value::<
+            models::IdlePeriodFeeCalculationConfigDefaultTemporalUnit,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::IdlePeriodFeeCalculationConfigDefaultTemporalUnit::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "IdlePeriodFeeIdlePeriodFeeCalculationType",
+        values: &["NONE", "ABSOLUTE", "RELATIVE", "TERM_BASED"],
+        decode: |wire| harness::enum_value::<
+            models::IdlePeriodFeeIdlePeriodFeeCalculationType,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::IdlePeriodFeeIdlePeriodFeeCalculationType::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "IdlePeriodState",
+        values: &["PENDING_VERIFICATION", "ACCEPTED"],
+        decode: |wire| harness::enum_value::<
+            models::IdlePeriodState,
+        >(wire, |v| matches!(v, models::IdlePeriodState::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "IdlePeriodUpdatePreviewValidationStatus",
+        values: &[
+            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT",
+            "IDLEPERIOD_PENDING_VERIFICATION",
+            "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT",
+            "IDLEPERIOD_DEADLINE_VIOLATED",
+            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH",
+            "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
+            "IDLEPERIOD_OVERLAPPING",
+            "IDLEPERIOD_TEMPORALUNIT_INVALID",
+            "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
+            "IDLEPERIOD_CREATABLE",
+            "IDLEPERIOD_TERMVALUE_MISSING",
+            "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING",
+            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED",
+            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE",
+            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING",
+            "IDLEPERIOD_UPDATABLE",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::IdlePeriodUpdatePreviewValidationStatus,
+        >(
+            wire,
+            |v| matches!(v, models::IdlePeriodUpdatePreviewValidationStatus::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "IdlePeriodUpdateRequestTemporalUnit",
+        values: &["DAY", "WEEK", "MONTH"],
+        decode: |wire| harness::enum_value::<
+            models::IdlePeriodUpdateRequestTemporalUnit,
+        >(wire, |v| matches!(v, models::IdlePeriodUpdateRequestTemporalUnit::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "IdlePeriodValidationRequestTemporalUnit",
+        values: &["DAY", "WEEK", "MONTH"],
+        decode: |wire| harness::enum_value::<
+            models::IdlePeriodValidationRequestTemporalUnit,
+        >(
+            wire,
+            |v| matches!(v, models::IdlePeriodValidationRequestTemporalUnit::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "IdlePeriodValidationStatusResultValidationStatus",
+        values: &[
+            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT",
+            "IDLEPERIOD_PENDING_VERIFICATION",
+            "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT",
+            "IDLEPERIOD_DEADLINE_VIOLATED",
+            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH",
+            "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
+            "IDLEPERIOD_OVERLAPPING",
+            "IDLEPERIOD_TEMPORALUNIT_INVALID",
+            "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
+            "IDLEPERIOD_CREATABLE",
+            "IDLEPERIOD_TERMVALUE_MISSING",
+            "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING",
+            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED",
+            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE",
+            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING",
+            "IDLEPERIOD_UPDATABLE",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::IdlePeriodValidationStatusResultValidationStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::IdlePeriodValidationStatusResultValidationStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "LeadAdditionalFieldConfigurationMode",
+        values: &["INACTIVE", "OPTIONAL", "MANDATORY"],
+        decode: |wire| harness::enum_value::<
+            models::LeadAdditionalFieldConfigurationMode,
+        >(
+            wire,
+            |v| matches!(v, models::LeadAdditionalFieldConfigurationMode::Unknown(_)),
+        ),
     },
     harness::EnumCheck {
         name: "LeadAdditionalFieldConfigurationType",
@@ -1606,6 +2068,34 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         ),
     },
     harness::EnumCheck {
+        name: "LeadConfigAddressMode",
+        values: &["INACTIVE", "OPTIONAL", "MANDATORY"],
+        decode: |wire| harness::enum_value::<
+            models::LeadConfigAddressMode,
+        >(wire, |v| matches!(v, models::LeadConfigAddressMode::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "LeadConfigDateOfBirthMode",
+        values: &["INACTIVE", "OPTIONAL", "MANDATORY"],
+        decode: |wire| harness::enum_value::<
+            models::LeadConfigDateOfBirthMode,
+        >(wire, |v| matches!(v, models::LeadConfigDateOfBirthMode::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "LeadConfigGenderMode",
+        values: &["INACTIVE", "OPTIONAL", "MANDATORY"],
+        decode: |wire| harness::enum_value::<
+            models::LeadConfigGenderMode,
+        >(wire, |v| matches!(v, models::LeadConfigGenderMode::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "LeadConfigTelephoneMode",
+        values: &["INACTIVE", "OPTIONAL", "MANDATORY"],
+        decode: |wire| harness::enum_value::<
+            models::LeadConfigTelephoneMode,
+        >(wire, |v| matches!(v, models::LeadConfigTelephoneMode::Unknown(_))),
+    },
+    harness::EnumCheck {
         name: "LeadCreationValidationResultStatus",
         values: &["POSSIBLE", "INVALID_LEAD_DATA", "DUPLICATE_CUSTOMER"],
         decode: |wire| harness::enum_value::<
@@ -1613,56 +2103,79 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         >(wire, |v| matches!(v, models::LeadCreationValidationResultStatus::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "LimitType",
-        values: &["DISABLED", "LIMITED", "UNLIMITED"],
+        name: "LeadCustomerDataGender",
+        values: &["MALE", "FEMALE", "UNISEX"],
         decode: |wire| harness::enum_value::<
-            models::LimitType,
-        >(wire, |v| matches!(v, models::LimitType::Unknown(_))),
+            models::LeadCustomerDataGender,
+        >(wire, |v| matches!(v, models::LeadCustomerDataGender::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "MaturityType",
-        values: &["NORMAL", "RESIDUAL"],
+        name: "LeadDataGender",
+        values: &["MALE", "FEMALE", "UNISEX"],
         decode: |wire| harness::enum_value::<
-            models::MaturityType,
-        >(wire, |v| matches!(v, models::MaturityType::Unknown(_))),
+            models::LeadDataGender,
+        >(wire, |v| matches!(v, models::LeadDataGender::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "MembershipOfferPaymentFrequencyType",
-        values: &["FREE", "NON_RECURRING", "RECURRING", "MONTH_DAY", "TERM_BASED"],
+        name: "MeasurementGender",
+        values: &["MALE", "FEMALE", "UNISEX"],
         decode: |wire| harness::enum_value::<
-            models::MembershipOfferPaymentFrequencyType,
-        >(wire, |v| matches!(v, models::MembershipOfferPaymentFrequencyType::Unknown(_))),
+            models::MeasurementGender,
+        >(wire, |v| matches!(v, models::MeasurementGender::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "MembershipOfferTermAdjustmentRuleType",
-        values: &["RAISE", "REDUCTION", "NEW_BASIC_AMOUNT"],
+        name: "MembershipOfferExtendedAllowedPaymentChoicesItem",
+        values: &[
+            "CASH",
+            "BANK_TRANSFER",
+            "BACS",
+            "SEPA",
+            "CH_DD",
+            "LSV",
+            "CREDIT_CARD",
+            "TWINT",
+            "PAYPAL",
+            "BANCONTACT",
+            "IDEAL",
+        ],
         decode: |wire| harness::enum_value::<
-            models::MembershipOfferTermAdjustmentRuleType,
+            models::MembershipOfferExtendedAllowedPaymentChoicesItem,
         >(
             wire,
-            |v| matches!(v, models::MembershipOfferTermAdjustmentRuleType::Unknown(_)),
+            |v| {
+                matches!(
+                    v,
+                    models::MembershipOfferExtendedAllowedPaymentChoicesItem::Unknown(_)
+                )
+            },
         ),
     },
     harness::EnumCheck {
-        name: "MessageCategory",
-        values: &["CONTRACT", "GENERAL", "APPOINTMENT", "NEWSLETTER", "LOYALTY_PROGRAM"],
+        name: "MembershipOfferModuleAgeBasedAdjustmentType",
+        values: &["ABSOLUTE", "PERCENTAGE"],
         decode: |wire| harness::enum_value::<
-            models::MessageCategory,
-        >(wire, |v| matches!(v, models::MessageCategory::Unknown(_))),
+            models::MembershipOfferModuleAgeBasedAdjustmentType,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::MembershipOfferModuleAgeBasedAdjustmentType::Unknown(_)
+                )
+            },
+        ),
     },
     harness::EnumCheck {
-        name: "Model",
-        values: &[
-            "GENERIC_VENDING_READER",
-            "GENERIC_CARD_READER",
-            "GENERIC_TIME_READER",
-        ],
+        name: "MembershipOfferModuleTermExtensionType",
+        values: &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"],
         decode: |wire| harness::enum_value::<
-            models::Model,
-        >(wire, |v| matches!(v, models::Model::Unknown(_))),
+            models::MembershipOfferModuleTermExtensionType,
+        >(
+            wire,
+            |v| matches!(v, models::MembershipOfferModuleTermExtensionType::Unknown(_)),
+        ),
     },
     harness::EnumCheck {
-        name: "Month",
+        name: "MembershipOfferMonthDayToPriceMonthDayMonth",
         values: &[
             "JANUARY",
             "FEBRUARY",
@@ -1678,41 +2191,380 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
             "DECEMBER",
         ],
         decode: |wire| harness::enum_value::<
-            models::Month,
-        >(wire, |v| matches!(v, models::Month::Unknown(_))),
+            models::MembershipOfferMonthDayToPriceMonthDayMonth,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::MembershipOfferMonthDayToPriceMonthDayMonth::Unknown(_)
+                )
+            },
+        ),
     },
     harness::EnumCheck {
-        name: "Origin",
+        name: "MembershipOfferPaymentFrequencyType",
+        values: &["FREE", "NON_RECURRING", "RECURRING", "MONTH_DAY", "TERM_BASED"],
+        decode: |wire| harness::enum_value::<
+            models::MembershipOfferPaymentFrequencyType,
+        >(wire, |v| matches!(v, models::MembershipOfferPaymentFrequencyType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "MembershipOfferRateBonusPeriodRuntimeExtensionType",
+        values: &["WITH_EXTENSION", "WITHOUT_EXTENSION"],
+        decode: |wire| harness::enum_value::<
+            models::MembershipOfferRateBonusPeriodRuntimeExtensionType,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::MembershipOfferRateBonusPeriodRuntimeExtensionType::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "MembershipOfferRateBonusPeriodTermStrategy",
         values: &[
-            "DEBT_COLLECTION_RUN",
-            "INDIVIDUAL_HANDOVER",
-            "AUTOMATIC_HANDOVER",
-            "CONTRACT_CANCELATION",
+            "CONTRACT_START",
+            "FIXED",
+            "END_OF_CURRENT_TERM",
+            "START_OF_NEXT_TERM",
         ],
         decode: |wire| harness::enum_value::<
-            models::Origin,
-        >(wire, |v| matches!(v, models::Origin::Unknown(_))),
+            models::MembershipOfferRateBonusPeriodTermStrategy,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::MembershipOfferRateBonusPeriodTermStrategy::Unknown(_)
+                )
+            },
+        ),
     },
     harness::EnumCheck {
-        name: "PaidTimePeriodCalculationType",
+        name: "MembershipOfferTermAdjustmentRuleChargeAdjustmentType",
+        values: &["RELATIVE", "ABSOLUTE", "BASIC_AMOUNT"],
+        decode: |wire| harness::enum_value::<
+            models::MembershipOfferTermAdjustmentRuleChargeAdjustmentType,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::MembershipOfferTermAdjustmentRuleChargeAdjustmentType::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "MembershipOfferTermAdjustmentRuleType",
+        values: &["RAISE", "REDUCTION", "NEW_BASIC_AMOUNT"],
+        decode: |wire| harness::enum_value::<
+            models::MembershipOfferTermAdjustmentRuleType,
+        >(
+            wire,
+            |v| matches!(v, models::MembershipOfferTermAdjustmentRuleType::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "MembershipOfferTermExtendedCancelationStrategy",
+        values: &["TERM", "RECEIPT_DATE"],
+        decode: |wire| harness::enum_value::<
+            models::MembershipOfferTermExtendedCancelationStrategy,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::MembershipOfferTermExtendedCancelationStrategy::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "MembershipOfferTermExtendedExtensionType",
+        values: &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"],
+        decode: |wire| harness::enum_value::<
+            models::MembershipOfferTermExtendedExtensionType,
+        >(
+            wire,
+            |v| matches!(v, models::MembershipOfferTermExtendedExtensionType::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "MembershipOfferTextBlockAttachmentType",
+        values: &["NONE", "FILE", "URL", "CONTRACT_PDF_PREVIEW"],
+        decode: |wire| harness::enum_value::<
+            models::MembershipOfferTextBlockAttachmentType,
+        >(
+            wire,
+            |v| matches!(v, models::MembershipOfferTextBlockAttachmentType::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "MembershipSelfServiceContractDataCancelationOrigin",
+        values: &["STUDIO", "CUSTOMER"],
+        decode: |wire| harness::enum_value::<
+            models::MembershipSelfServiceContractDataCancelationOrigin,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::MembershipSelfServiceContractDataCancelationOrigin::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "MembershipSelfServiceContractDataCancelationStatus",
+        values: &["CANCELED", "PENDING_VERIFICATION", "PENDING_WITHDRAWAL_VERIFICATION"],
+        decode: |wire| harness::enum_value::<
+            models::MembershipSelfServiceContractDataCancelationStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::MembershipSelfServiceContractDataCancelationStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "MembershipSignupCustomerGender",
+        values: &["MALE", "FEMALE", "UNISEX"],
+        decode: |wire| harness::enum_value::<
+            models::MembershipSignupCustomerGender,
+        >(wire, |v| matches!(v, models::MembershipSignupCustomerGender::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "ModuleContractPreviewPaidTimePeriodCalculationType",
         values: &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"],
         decode: |wire| harness::enum_value::<
-            models::PaidTimePeriodCalculationType,
-        >(wire, |v| matches!(v, models::PaidTimePeriodCalculationType::Unknown(_))),
+            models::ModuleContractPreviewPaidTimePeriodCalculationType,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::ModuleContractPreviewPaidTimePeriodCalculationType::Unknown(_)
+                )
+            },
+        ),
     },
     harness::EnumCheck {
-        name: "ParticipantStatus",
-        values: &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"],
+        name: "OpenApiV1BlockDtoLimitType",
+        values: &["DISABLED", "LIMITED", "UNLIMITED"],
         decode: |wire| harness::enum_value::<
-            models::ParticipantStatus,
-        >(wire, |v| matches!(v, models::ParticipantStatus::Unknown(_))),
+            models::OpenApiV1BlockDtoLimitType,
+        >(wire, |v| matches!(v, models::OpenApiV1BlockDtoLimitType::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "PaymentFrequency",
-        values: &["NON_RECURRING", "RECURRING", "MONTH_DAY", "TERM_BASED", "FREE"],
+        name: "OpenApiV1BlockLimitType",
+        values: &["DISABLED", "LIMITED", "UNLIMITED"],
         decode: |wire| harness::enum_value::<
-            models::PaymentFrequency,
-        >(wire, |v| matches!(v, models::PaymentFrequency::Unknown(_))),
+            models::OpenApiV1BlockLimitType,
+        >(wire, |v| matches!(v, models::OpenApiV1BlockLimitType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus",
+        values: &[
+            "READ",
+            "CHANGES_REQUIRE_VERIFICATION",
+            "CHANGES_WITHOUT_VERIFICATION",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus",
+        values: &[
+            "READ",
+            "CHANGES_REQUIRE_VERIFICATION",
+            "CHANGES_WITHOUT_VERIFICATION",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus",
+        values: &[
+            "READ",
+            "CHANGES_REQUIRE_VERIFICATION",
+            "CHANGES_WITHOUT_VERIFICATION",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle",
+        values: &["NONE", "DR", "PROF"],
+        decode: |wire| harness::enum_value::<
+            models::OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "OpenApiV1CustomerDataDtoCustomerMasterDataGender",
+        values: &["MALE", "FEMALE", "UNISEX"],
+        decode: |wire| harness::enum_value::<
+            models::OpenApiV1CustomerDataDtoCustomerMasterDataGender,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::OpenApiV1CustomerDataDtoCustomerMasterDataGender::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus",
+        values: &[
+            "READ",
+            "CHANGES_REQUIRE_VERIFICATION",
+            "CHANGES_WITHOUT_VERIFICATION",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle",
+        values: &["NONE", "DR", "PROF"],
+        decode: |wire| harness::enum_value::<
+            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender",
+        values: &["MALE", "FEMALE", "UNISEX"],
+        decode: |wire| harness::enum_value::<
+            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "OpenApiV1SignupPreviewDtoCompanyFeeSplitType",
+        values: &["ABSOLUTE", "PERCENTAGE"],
+        decode: |wire| harness::enum_value::<
+            models::OpenApiV1SignupPreviewDtoCompanyFeeSplitType,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::OpenApiV1SignupPreviewDtoCompanyFeeSplitType::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "OpenApiV1SignupPreviewDtoDiscountType",
+        values: &["ABSOLUTE", "PERCENTAGE"],
+        decode: |wire| harness::enum_value::<
+            models::OpenApiV1SignupPreviewDtoDiscountType,
+        >(
+            wire,
+            |v| matches!(v, models::OpenApiV1SignupPreviewDtoDiscountType::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "OpenApiV1SignupPreviewDtoVoucherEffectivePeriod",
+        values: &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"],
+        decode: |wire| harness::enum_value::<
+            models::OpenApiV1SignupPreviewDtoVoucherEffectivePeriod,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v,
+                    models::OpenApiV1SignupPreviewDtoVoucherEffectivePeriod::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "OpenApiV1SignupPreviewDtoVoucherErrorCode",
+        values: &["INVALID_CODE"],
+        decode: |wire| harness::enum_value::<
+            models::OpenApiV1SignupPreviewDtoVoucherErrorCode,
+        >(
+            wire,
+            |v| {
+                matches!(
+                    v, models::OpenApiV1SignupPreviewDtoVoucherErrorCode::Unknown(_)
+                )
+            },
+        ),
+    },
+    harness::EnumCheck {
+        name: "OpenApiV1SignupPreviewDtoVoucherType",
+        values: &["CONTRACT", "CREDIT", "DISCOUNT", "COMPANY_FEE_SPLIT", "CHECKIN"],
+        decode: |wire| harness::enum_value::<
+            models::OpenApiV1SignupPreviewDtoVoucherType,
+        >(
+            wire,
+            |v| matches!(v, models::OpenApiV1SignupPreviewDtoVoucherType::Unknown(_)),
+        ),
     },
     harness::EnumCheck {
         name: "PaymentsUserSessionRequestPermittedPaymentChoicesItem",
@@ -1742,62 +2594,18 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         ),
     },
     harness::EnumCheck {
-        name: "Period",
-        values: &["DAY", "MONTH", "WEEK", "YEAR", "ONCE"],
-        decode: |wire| harness::enum_value::<
-            models::Period,
-        >(wire, |v| matches!(v, models::Period::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "PeriodUnit",
-        values: &["DAY", "WEEK", "MONTH", "YEAR"],
-        decode: |wire| harness::enum_value::<
-            models::PeriodUnit,
-        >(wire, |v| matches!(v, models::PeriodUnit::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "ReferencePeriod",
-        values: &["CALENDAR_YEAR", "CONTRACT_YEAR"],
-        decode: |wire| harness::enum_value::<
-            models::ReferencePeriod,
-        >(wire, |v| matches!(v, models::ReferencePeriod::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "RejectionReason",
-        values: &[
-            "CLAIMS_ALREADY_IN_COURT",
-            "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS",
-            "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE",
-            "NO_COLLECTION_ABROAD_POSSIBLE",
-            "COLLECTING_FROM_INHERIT_NOT_POSSIBLE",
-            "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED",
-            "REMAINING_CLAIM_BELOW_LIMIT",
-            "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE",
-            "FRAUD",
-            "CONFLICT_OF_INTEREST",
-            "WITHDRAWN_BY_STUDIO",
-            "NO_PROCESSING_AT_ALL",
-            "HARD_NEGATIVES_IN_DEBTOR_REGISTER",
-            "POSTAL_DELIVERY_NOT_POSSIBLE",
-            "CLAIM_INCREASE_IMPORTED_SYSTEM",
-        ],
-        decode: |wire| harness::enum_value::<
-            models::RejectionReason,
-        >(wire, |v| matches!(v, models::RejectionReason::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "RuntimeExtensionType",
-        values: &["WITH_EXTENSION", "WITHOUT_EXTENSION"],
-        decode: |wire| harness::enum_value::<
-            models::RuntimeExtensionType,
-        >(wire, |v| matches!(v, models::RuntimeExtensionType::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "Scope",
+        name: "PaymentsUserSessionRequestScope",
         values: &["MEMBER_ACCOUNT", "ECOM"],
         decode: |wire| harness::enum_value::<
-            models::Scope,
-        >(wire, |v| matches!(v, models::Scope::Unknown(_))),
+            models::PaymentsUserSessionRequestScope,
+        >(wire, |v| matches!(v, models::PaymentsUserSessionRequestScope::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "RecurrencePeriod",
+        values: &["DAY", "MONTH", "WEEK", "YEAR", "ONCE"],
+        decode: |wire| harness::enum_value::<
+            models::RecurrencePeriod,
+        >(wire, |v| matches!(v, models::RecurrencePeriod::Unknown(_))),
     },
     harness::EnumCheck {
         name: "SignupPaymentScheduleEntryType",
@@ -1813,37 +2621,135 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         >(wire, |v| matches!(v, models::SignupPaymentScheduleEntryType::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "State",
-        values: &["PENDING_VERIFICATION", "ACCEPTED"],
-        decode: |wire| harness::enum_value::<
-            models::State,
-        >(wire, |v| matches!(v, models::State::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "Status",
-        values: &["CONFIRMED", "EXPIRED"],
-        decode: |wire| harness::enum_value::<
-            models::Status,
-        >(wire, |v| matches!(v, models::Status::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "TemporalUnit",
-        values: &["DAY", "WEEK", "MONTH"],
-        decode: |wire| harness::enum_value::<
-            models::TemporalUnit,
-        >(wire, |v| matches!(v, models::TemporalUnit::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "TermStrategy",
+        name: "StudioOpeningHoursDayOfWeekFrom",
         values: &[
-            "CONTRACT_START",
-            "FIXED",
-            "END_OF_CURRENT_TERM",
-            "START_OF_NEXT_TERM",
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
+            "SUNDAY",
         ],
         decode: |wire| harness::enum_value::<
-            models::TermStrategy,
-        >(wire, |v| matches!(v, models::TermStrategy::Unknown(_))),
+            models::StudioOpeningHoursDayOfWeekFrom,
+        >(wire, |v| matches!(v, models::StudioOpeningHoursDayOfWeekFrom::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "StudioOpeningHoursDayOfWeekTo",
+        values: &[
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
+            "SUNDAY",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::StudioOpeningHoursDayOfWeekTo,
+        >(wire, |v| matches!(v, models::StudioOpeningHoursDayOfWeekTo::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "SubContractPaymentFrequency",
+        values: &["NON_RECURRING", "RECURRING", "MONTH_DAY", "TERM_BASED", "FREE"],
+        decode: |wire| harness::enum_value::<
+            models::SubContractPaymentFrequency,
+        >(wire, |v| matches!(v, models::SubContractPaymentFrequency::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TaxAdvisorCreateExportExportFileFormat",
+        values: &["JSON", "CSV", "XLSX"],
+        decode: |wire| harness::enum_value::<
+            models::TaxAdvisorCreateExportExportFileFormat,
+        >(
+            wire,
+            |v| matches!(v, models::TaxAdvisorCreateExportExportFileFormat::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "TaxAdvisorCreateExportExportFormat",
+        values: &["SINGLE", "AGGREGATED"],
+        decode: |wire| harness::enum_value::<
+            models::TaxAdvisorCreateExportExportFormat,
+        >(wire, |v| matches!(v, models::TaxAdvisorCreateExportExportFormat::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TaxAdvisorCreateExportExportLocale",
+        values: &["ENGLISH", "GERMAN"],
+        decode: |wire| harness::enum_value::<
+            models::TaxAdvisorCreateExportExportLocale,
+        >(wire, |v| matches!(v, models::TaxAdvisorCreateExportExportLocale::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TaxAdvisorExportDownloadExportFileFormat",
+        values: &["JSON", "CSV", "XLSX"],
+        decode: |wire| harness::enum_value::<
+            models::TaxAdvisorExportDownloadExportFileFormat,
+        >(
+            wire,
+            |v| matches!(v, models::TaxAdvisorExportDownloadExportFileFormat::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "TaxAdvisorExportDownloadExportFormat",
+        values: &["SINGLE", "AGGREGATED"],
+        decode: |wire| harness::enum_value::<
+            models::TaxAdvisorExportDownloadExportFormat,
+        >(
+            wire,
+            |v| matches!(v, models::TaxAdvisorExportDownloadExportFormat::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "TaxAdvisorExportDownloadExportLocale",
+        values: &["ENGLISH", "GERMAN"],
+        decode: |wire| harness::enum_value::<
+            models::TaxAdvisorExportDownloadExportLocale,
+        >(
+            wire,
+            |v| matches!(v, models::TaxAdvisorExportDownloadExportLocale::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "TermUnit",
+        values: &["DAY", "WEEK", "MONTH", "YEAR"],
+        decode: |wire| harness::enum_value::<
+            models::TermUnit,
+        >(wire, |v| matches!(v, models::TermUnit::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TermWithMinutesUnit",
+        values: &["MINUTES", "HOURS", "DAY", "WEEK", "MONTH", "YEAR"],
+        decode: |wire| harness::enum_value::<
+            models::TermWithMinutesUnit,
+        >(wire, |v| matches!(v, models::TermWithMinutesUnit::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TimePeriodPeriodUnit",
+        values: &["DAY", "WEEK", "MONTH", "YEAR"],
+        decode: |wire| harness::enum_value::<
+            models::TimePeriodPeriodUnit,
+        >(wire, |v| matches!(v, models::TimePeriodPeriodUnit::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TransferDetailsDebtCollectionType",
+        values: &["TRUST", "PURCHASE"],
+        decode: |wire| harness::enum_value::<
+            models::TransferDetailsDebtCollectionType,
+        >(wire, |v| matches!(v, models::TransferDetailsDebtCollectionType::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TransferDetailsOrigin",
+        values: &[
+            "DEBT_COLLECTION_RUN",
+            "INDIVIDUAL_HANDOVER",
+            "AUTOMATIC_HANDOVER",
+            "CONTRACT_CANCELATION",
+        ],
+        decode: |wire| harness::enum_value::<
+            models::TransferDetailsOrigin,
+        >(wire, |v| matches!(v, models::TransferDetailsOrigin::Unknown(_))),
     },
     harness::EnumCheck {
         name: "TransferDetailsStatus",
@@ -1873,7 +2779,41 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
         ),
     },
     harness::EnumCheck {
-        name: "Type",
+        name: "TrialOfferLeadDataConfigAddressMode",
+        values: &["INACTIVE", "OPTIONAL", "MANDATORY"],
+        decode: |wire| harness::enum_value::<
+            models::TrialOfferLeadDataConfigAddressMode,
+        >(wire, |v| matches!(v, models::TrialOfferLeadDataConfigAddressMode::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TrialOfferLeadDataConfigDateOfBirthMode",
+        values: &["INACTIVE", "OPTIONAL", "MANDATORY"],
+        decode: |wire| harness::enum_value::<
+            models::TrialOfferLeadDataConfigDateOfBirthMode,
+        >(
+            wire,
+            |v| matches!(v, models::TrialOfferLeadDataConfigDateOfBirthMode::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "TrialOfferLeadDataConfigGenderMode",
+        values: &["INACTIVE", "OPTIONAL", "MANDATORY"],
+        decode: |wire| harness::enum_value::<
+            models::TrialOfferLeadDataConfigGenderMode,
+        >(wire, |v| matches!(v, models::TrialOfferLeadDataConfigGenderMode::Unknown(_))),
+    },
+    harness::EnumCheck {
+        name: "TrialOfferLeadDataConfigTelephoneMode",
+        values: &["INACTIVE", "OPTIONAL", "MANDATORY"],
+        decode: |wire| harness::enum_value::<
+            models::TrialOfferLeadDataConfigTelephoneMode,
+        >(
+            wire,
+            |v| matches!(v, models::TrialOfferLeadDataConfigTelephoneMode::Unknown(_)),
+        ),
+    },
+    harness::EnumCheck {
+        name: "TypedArgumentDtoType",
         values: &[
             "TIMESTAMP",
             "BOOLEAN",
@@ -1894,53 +2834,25 @@ pub static ENUMS: [harness::EnumCheck; 78] = [
             "AVAILABILITY_LIST",
         ],
         decode: |wire| harness::enum_value::<
-            models::Type,
-        >(wire, |v| matches!(v, models::Type::Unknown(_))),
+            models::TypedArgumentDtoType,
+        >(wire, |v| matches!(v, models::TypedArgumentDtoType::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "Unit",
-        values: &["MINUTES", "HOURS", "DAY", "WEEK", "MONTH", "YEAR"],
+        name: "VoucherDiscountPeriodDiscountType",
+        values: &["ABSOLUTE", "PERCENTAGE"],
         decode: |wire| harness::enum_value::<
-            models::Unit,
-        >(wire, |v| matches!(v, models::Unit::Unknown(_))),
+            models::VoucherDiscountPeriodDiscountType,
+        >(wire, |v| matches!(v, models::VoucherDiscountPeriodDiscountType::Unknown(_))),
     },
     harness::EnumCheck {
-        name: "ValidationStatus",
-        values: &[
-            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT",
-            "IDLEPERIOD_PENDING_VERIFICATION",
-            "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT",
-            "IDLEPERIOD_DEADLINE_VIOLATED",
-            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH",
-            "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
-            "IDLEPERIOD_OVERLAPPING",
-            "IDLEPERIOD_TEMPORALUNIT_INVALID",
-            "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
-            "IDLEPERIOD_CREATABLE",
-            "IDLEPERIOD_TERMVALUE_MISSING",
-            "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING",
-            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED",
-            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE",
-            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING",
-            "IDLEPERIOD_UPDATABLE",
-        ],
+        name: "VoucherDiscountPeriodEffectivePeriod",
+        values: &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"],
         decode: |wire| harness::enum_value::<
-            models::ValidationStatus,
-        >(wire, |v| matches!(v, models::ValidationStatus::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "VoucherErrorCode",
-        values: &["INVALID_CODE"],
-        decode: |wire| harness::enum_value::<
-            models::VoucherErrorCode,
-        >(wire, |v| matches!(v, models::VoucherErrorCode::Unknown(_))),
-    },
-    harness::EnumCheck {
-        name: "VoucherType",
-        values: &["CONTRACT", "CREDIT", "DISCOUNT", "COMPANY_FEE_SPLIT", "CHECKIN"],
-        decode: |wire| harness::enum_value::<
-            models::VoucherType,
-        >(wire, |v| matches!(v, models::VoucherType::Unknown(_))),
+            models::VoucherDiscountPeriodEffectivePeriod,
+        >(
+            wire,
+            |v| matches!(v, models::VoucherDiscountPeriodEffectivePeriod::Unknown(_)),
+        ),
     },
 ];
 

@@ -1,0 +1,550 @@
+//! The one model of a generated crate: every Rust type and operation with its final name,
+//! fields, variants and signature, lowered from a spec in one pass by [`lower`](crate::lower).
+//!
+//! Rendering (`render`, `mock`) turns it into source files; `specdiff` compares two of them to
+//! say what changed for the users of the crate. Nothing else re-derives how a schema maps to
+//! Rust, so what the report says is what the generated code does.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::features::FeaturePlan;
+
+/// A generated crate, before it is rendered.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// What the document says about itself.
+    pub info: ApiInfo,
+    /// Every type of `models.rs`, by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Component schema key -> Rust type name.
+    pub components: BTreeMap<String, String>,
+    /// The operations, grouped, with their error and page types.
+    pub api: Api,
+    /// The cargo features (one per group) and which types each needs.
+    pub features: FeaturePlan,
+}
+
+/// The document's `info`, `servers` and security, as far as they shape the crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiInfo {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`, empty when absent.
+    pub description: String,
+    /// The first server's URL without a trailing `/`, empty when none is given.
+    pub base_url: String,
+    /// The header of the API key the document requires, if any.
+    pub api_key_header: Option<String>,
+}
+
+impl Model {
+    /// The type called `name`.
+    pub fn get(&self, name: &str) -> Option<&TypeDef> {
+        self.types.get(name)
+    }
+
+    /// Whether a `Default` value exists for `ty`.
+    pub fn has_default(&self, ty: &RType) -> bool {
+        ty.has_default(&self.types)
+    }
+
+    /// Whether `ty` mentions a deprecated type: a field or parameter of that type exists only to
+    /// carry it, so it is deprecated too.
+    pub fn uses_deprecated(&self, ty: &RType) -> bool {
+        let mut names = BTreeSet::new();
+        ty.all_names(&mut names);
+        names
+            .iter()
+            .any(|name| self.get(name).is_some_and(TypeDef::is_deprecated))
+    }
+
+    /// Every operation, group by group.
+    pub fn operations(&self) -> impl Iterator<Item = (&Group, &OperationDef)> {
+        self.api
+            .groups
+            .iter()
+            .flat_map(|group| group.operations.iter().map(move |op| (group, op)))
+    }
+}
+
+/// A Rust type as the generated code spells it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RType {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32` (`format: int32`).
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32` (`format: float`).
+    F32,
+    /// `f64`.
+    F64,
+    /// A calendar date (`format: date`).
+    Date,
+    /// The runtime's `DateTime` (`format: date-time`), which keeps the text it was given.
+    DateTime,
+    /// A UUID (`format: uuid`).
+    Uuid,
+    /// A file upload part (`format: binary` in a multipart body).
+    File,
+    /// Any JSON value.
+    Json,
+    /// A JSON object with arbitrary keys and values.
+    JsonObject,
+    /// A type of `models.rs`, by name.
+    Named(String),
+    /// A list.
+    Vec(Box<RType>),
+    /// A map with string keys.
+    Map(Box<RType>),
+    /// A value that may be absent or `null`.
+    Option(Box<RType>),
+    /// A value boxed to break a cycle of types containing each other.
+    Boxed(Box<RType>),
+    /// The runtime's `OneOrMany`: one value or a list of them.
+    OneOrMany(Box<RType>),
+}
+
+impl RType {
+    /// Whether a `Default` value exists for this type (for deriving `Default` on structs).
+    pub(crate) fn has_default(&self, defs: &BTreeMap<String, TypeDef>) -> bool {
+        match self {
+            RType::Named(name) => defs.get(name).is_some_and(TypeDef::has_default_marker),
+            RType::Boxed(inner) => inner.has_default(defs),
+            RType::File | RType::OneOrMany(_) | RType::DateTime => false,
+            _ => true,
+        }
+    }
+
+    /// The named types this type contains without an allocation in between, which matters
+    /// for recursion (`Vec` and maps already break a cycle; a plain field or `Option` does not).
+    pub(crate) fn direct_names(&self, out: &mut Vec<String>) {
+        match self {
+            RType::Named(name) => out.push(name.clone()),
+            RType::Option(inner) | RType::OneOrMany(inner) => inner.direct_names(out),
+            _ => {}
+        }
+    }
+
+    /// Every named type mentioned, at any depth.
+    pub fn all_names(&self, out: &mut BTreeSet<String>) {
+        match self {
+            RType::Named(name) => {
+                out.insert(name.clone());
+            }
+            RType::Vec(inner)
+            | RType::Map(inner)
+            | RType::Option(inner)
+            | RType::Boxed(inner)
+            | RType::OneOrMany(inner) => inner.all_names(out),
+            _ => {}
+        }
+    }
+}
+
+impl std::fmt::Display for RType {
+    /// The type as `models.rs` spells it (`Option<Vec<Customer>>`, `rt::DateTime`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tokens = crate::render::type_tokens(self, crate::render::Scope::Models).to_string();
+        // Token streams print `Option < Vec < X > >`; people write `Option<Vec<X>>`.
+        let text = tokens
+            .replace(" :: ", "::")
+            .replace(" < ", "<")
+            .replace(" <", "<")
+            .replace(" >", ">")
+            .replace(" ,", ",");
+        f.write_str(&text)
+    }
+}
+
+/// A type `models.rs` defines.
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    /// An object schema: a struct with named fields.
+    Struct(StructDef),
+    /// A string enumeration: an open enum (it keeps values it does not know).
+    Enum(EnumDef),
+    /// `oneOf`/`anyOf`: an enum with one variant per alternative.
+    Union(UnionDef),
+    /// Any other component schema: a type alias.
+    Alias(AliasDef),
+}
+
+impl TypeDef {
+    fn has_default_marker(&self) -> bool {
+        match self {
+            TypeDef::Struct(d) => d.derive_default,
+            TypeDef::Enum(d) => d.default.is_some(),
+            TypeDef::Union(_) => false,
+            TypeDef::Alias(d) => d.default_possible,
+        }
+    }
+
+    /// The Rust name.
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(d) => &d.name,
+            TypeDef::Enum(d) => &d.name,
+            TypeDef::Union(d) => &d.name,
+            TypeDef::Alias(d) => &d.name,
+        }
+    }
+
+    /// Where the schema is in the document (a JSON pointer).
+    pub fn pointer(&self) -> &str {
+        match self {
+            TypeDef::Struct(d) => &d.pointer,
+            TypeDef::Enum(d) => &d.pointer,
+            TypeDef::Union(d) => &d.pointer,
+            TypeDef::Alias(d) => &d.pointer,
+        }
+    }
+
+    /// Whether the document marks the type deprecated.
+    pub fn is_deprecated(&self) -> bool {
+        match self {
+            TypeDef::Struct(d) => d.deprecated,
+            TypeDef::Enum(d) => d.deprecated,
+            TypeDef::Union(d) => d.deprecated,
+            TypeDef::Alias(d) => d.deprecated,
+        }
+    }
+}
+
+/// A struct: `#[non_exhaustive]`, public fields, built with `new` or `Default` plus setters.
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    /// The Rust name.
+    pub name: String,
+    /// Where the schema is in the document (a JSON pointer).
+    pub pointer: String,
+    /// Rustdoc text from the schema.
+    pub doc: String,
+    /// The schema is marked deprecated.
+    pub deprecated: bool,
+    /// The fields, in schema order.
+    pub fields: Vec<Field>,
+    /// Type of extra keys when the schema allows `additionalProperties`.
+    pub additional: Option<RType>,
+    /// Sent in a request (reachable from a request body or parameter), so a value built by
+    /// the user must be a valid one (see `derive_default` and `constructor`).
+    pub input: bool,
+    /// Derives `Default`.
+    pub derive_default: bool,
+    /// The fields `new` takes, by index, in schema order; `new` exists when `derive_default`
+    /// is false.
+    pub constructor: Vec<usize>,
+}
+
+impl StructDef {
+    /// Fields set by a chainable `with_*` setter: every field `new` does not take.
+    pub fn setter_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !self.constructor.contains(index))
+            .map(|(_, field)| field)
+    }
+
+    /// Whether the struct has a `new` function.
+    pub fn has_constructor(&self) -> bool {
+        !self.derive_default
+    }
+}
+
+/// A field of a struct.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The property name in JSON.
+    pub wire_name: String,
+    /// The Rust field name.
+    pub rust_name: String,
+    /// Where the property is in the document (a JSON pointer).
+    pub pointer: String,
+    /// The full field type, `Option` included when the field may be absent or null.
+    pub ty: RType,
+    /// Required by the schema: always serialised, even when `None` (nullable).
+    pub required: bool,
+    /// Rustdoc text from the property.
+    pub doc: String,
+    /// The property is marked deprecated.
+    pub deprecated: bool,
+}
+
+/// An open string enum: one variant per documented value plus a fallback keeping the others.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// The Rust name.
+    pub name: String,
+    /// Where the schema is in the document (a JSON pointer).
+    pub pointer: String,
+    /// Rustdoc text from the schema.
+    pub doc: String,
+    /// The schema is marked deprecated.
+    pub deprecated: bool,
+    /// The documented values.
+    pub variants: Vec<EnumVariant>,
+    /// Variant holding a value this client does not know yet.
+    pub fallback: String,
+    /// Index of the variant named by the schema's `default`.
+    pub default: Option<usize>,
+}
+
+/// One documented value of an enum.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// The value as sent.
+    pub wire: String,
+    /// The variant name.
+    pub rust_name: String,
+    /// Rustdoc text (`x-enumDescriptions`).
+    pub doc: String,
+}
+
+/// `oneOf`/`anyOf`: the first variant that decodes wins.
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    /// The Rust name.
+    pub name: String,
+    /// Where the schema is in the document (a JSON pointer).
+    pub pointer: String,
+    /// Rustdoc text from the schema.
+    pub doc: String,
+    /// The schema is marked deprecated.
+    pub deprecated: bool,
+    /// Variant name and type, in the document's order.
+    pub variants: Vec<(String, RType)>,
+}
+
+/// A component schema that is not an object or enum, e.g. `type: array`.
+#[derive(Debug, Clone)]
+pub struct AliasDef {
+    /// The Rust name.
+    pub name: String,
+    /// Where the schema is in the document (a JSON pointer).
+    pub pointer: String,
+    /// Rustdoc text from the schema.
+    pub doc: String,
+    /// The schema is marked deprecated.
+    pub deprecated: bool,
+    /// The type it stands for.
+    pub ty: RType,
+    /// That type has a `Default`.
+    pub default_possible: bool,
+}
+
+/// The operations of the crate.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// One group per tag, in declaration order.
+    pub groups: Vec<Group>,
+    /// Error-body types to define, by name (status-keyed enums or component types).
+    pub error_bodies: Vec<ErrorBody>,
+    /// Response types that are slices of a longer list.
+    pub pages: BTreeMap<String, Page>,
+    /// Number of operations.
+    pub operation_count: usize,
+}
+
+impl Api {
+    /// Every type a request carries: parameters, JSON bodies and multipart parts.
+    pub fn request_types(&self) -> impl Iterator<Item = &RType> {
+        let operations = self.groups.iter().flat_map(|g| &g.operations);
+        operations.flat_map(|op| {
+            let params = op.params.iter().map(|p| &p.ty);
+            let body: Vec<&RType> = match &op.body {
+                Some(Body::Json { ty, .. }) => vec![ty],
+                Some(Body::Multipart { parts }) => parts.iter().map(|p| &p.ty).collect(),
+                None => Vec::new(),
+            };
+            params.chain(body)
+        })
+    }
+}
+
+/// The operations of one tag, reached through `client.<accessor>()`.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The group's struct in `api`.
+    pub struct_name: String,
+    /// The client method returning the group.
+    pub accessor: String,
+    /// Its module in `api/` (and, as kebab case, its cargo feature).
+    pub module: String,
+    /// Rustdoc text from the tag.
+    pub doc: String,
+    /// Its operations, in document order.
+    pub operations: Vec<OperationDef>,
+}
+
+/// One operation: a method on its group returning a request builder.
+#[derive(Debug, Clone)]
+pub struct OperationDef {
+    /// The `operationId` (or `method path` when it has none).
+    pub id: String,
+    /// Where the operation is in the document (a JSON pointer).
+    pub pointer: String,
+    /// The group method.
+    pub method_name: String,
+    /// `GET_CUSTOMER`: the static holding the operation's metadata.
+    pub static_name: String,
+    /// The request builder's name.
+    pub builder_name: String,
+    /// Upper-case HTTP method.
+    pub http_method: String,
+    /// The path template.
+    pub path: String,
+    /// Rustdoc text from summary and description.
+    pub doc: String,
+    /// The operation is marked deprecated.
+    pub deprecated: bool,
+    /// Path, query and header parameters; path parameters in path order.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// What a success decodes to.
+    pub success: Success,
+    /// Type decoding documented error statuses; `None` when none are documented.
+    pub error: Option<String>,
+    /// How to follow the slices of a sliced list.
+    pub pagination: Option<Pagination>,
+}
+
+/// Where a parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Location {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+}
+
+/// A parameter: a method argument when required, a request-builder setter when optional.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The Rust argument or setter name.
+    pub rust_name: String,
+    /// Where the parameter is in the document (a JSON pointer).
+    pub pointer: String,
+    /// Where it is sent.
+    pub location: Location,
+    /// The value type, without `Option`.
+    pub ty: RType,
+    /// A method argument (else a setter).
+    pub required: bool,
+    /// Rustdoc text.
+    pub doc: String,
+    /// The parameter is marked deprecated.
+    pub deprecated: bool,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// A JSON body.
+    Json {
+        /// Its type.
+        ty: RType,
+        /// A method argument (else a setter).
+        required: bool,
+        /// Rustdoc text.
+        doc: String,
+    },
+    /// A `multipart/form-data` body: one argument or setter per part.
+    Multipart {
+        /// The parts.
+        parts: Vec<Part>,
+    },
+}
+
+/// One part of a multipart body.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The part name.
+    pub wire_name: String,
+    /// The Rust argument or setter name.
+    pub rust_name: String,
+    /// `RType::File` for uploads; anything else is sent as a JSON or text part.
+    pub ty: RType,
+    /// A method argument (else a setter).
+    pub required: bool,
+    /// Rustdoc text.
+    pub doc: String,
+}
+
+/// What a successful response decodes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Success {
+    /// A JSON body of this type.
+    Json(RType),
+    /// No body.
+    Empty,
+    /// Raw bytes.
+    Bytes,
+}
+
+/// A sliced list: the cursor parameter is fed from the response until there is no next slice.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// The query parameter carrying the cursor.
+    pub cursor_param: String,
+    /// The cursor is text (else a number).
+    pub cursor_is_text: bool,
+    /// The type of the list's items.
+    pub item: RType,
+}
+
+/// How to read one page type: which fields hold the items, the has-more flag and the cursor.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The field holding the slice's items.
+    pub items_field: String,
+    /// That field is an `Option`.
+    pub items_optional: bool,
+    /// The items' type.
+    pub item: RType,
+    /// The field saying whether more slices follow.
+    pub has_more_field: String,
+    /// That field is an `Option`.
+    pub has_more_optional: bool,
+    /// The field holding the next cursor.
+    pub cursor_field: String,
+    /// That field is an `Option`.
+    pub cursor_optional: bool,
+    /// The cursor is text (else a number).
+    pub cursor_is_text: bool,
+}
+
+/// A type decoding the error bodies of some operations.
+#[derive(Debug, Clone)]
+pub struct ErrorBody {
+    /// The Rust name.
+    pub name: String,
+    /// The documented error statuses.
+    pub statuses: Vec<ErrorStatus>,
+    /// The documented statuses all carry this one existing type: it implements the trait
+    /// itself instead of a status-keyed enum being generated.
+    pub shared: Option<RType>,
+}
+
+/// One documented error status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorStatus {
+    /// `400`, or `4XX` for a range, or `default`.
+    pub status: String,
+    /// The variant of a status-keyed enum.
+    pub variant: String,
+    /// Rustdoc text from the response description.
+    pub doc: String,
+    /// The body type, if the response has one.
+    pub body: Option<RType>,
+}
