@@ -14,6 +14,14 @@
 //! bundle. `trial-session` books a free trial appointment: read which lead fields the studio
 //! wants, find free slots in the next week, book one. Without `--studio-id` or `--term-id` the
 //! first studio or term that fits is chosen, and the program says so.
+//!
+//! It follows the Connect API reference (contracts part): the offer's text blocks are shown
+//! and confirmed, signed when `contractSignaturesRequired`, and the payment is one of the
+//! bundle's `allowedPaymentChoices`, which the Connect API limits to `DIRECT_DEBIT` and
+//! `CREDIT_CARD`. This example pays by direct debit (`--iban`); a credit card needs the API's
+//! card tokenisation flow first, which it does not cover, so such a bundle is refused with a
+//! message saying so. On an error the server's message is shown once, with its error codes
+//! and `traceId` for Magicline support.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -62,12 +70,16 @@ struct ContractArgs {
     /// The customer's signature (an SVG file), for offers that require signing.
     #[arg(long, value_name = "FILE")]
     signature_svg: Option<PathBuf>,
-    /// Pay by direct debit from this account (otherwise: a payment choice that needs no data).
+    /// Pay by direct debit from this account (the Connect API takes direct debit or a
+    /// tokenised credit card; this example does direct debit).
     #[arg(long, requires = "account_holder")]
     iban: Option<String>,
     /// The holder of the --iban account.
     #[arg(long)]
     account_holder: Option<String>,
+    /// The BIC of the --iban account, if the customer gave one.
+    #[arg(long, requires = "iban")]
+    bic: Option<String>,
     /// Start of the contract (default: the term's default start, or today).
     #[arg(long)]
     start_date: Option<NaiveDate>,
@@ -124,9 +136,11 @@ async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
+            // The error's text already ends with the server's (first) message; support needs
+            // the error codes and trace id besides.
             eprintln!("error: {err:#}");
-            for message in server_messages(&err) {
-                eprintln!("the server said: {message}");
+            for details in support_details(&err) {
+                eprintln!("{details}");
             }
             ExitCode::FAILURE
         }
@@ -239,43 +253,45 @@ async fn conclude_contract(
         None => Vec::new(),
     };
 
+    // The Connect API takes `DIRECT_DEBIT` and `CREDIT_CARD` only: its reference says the
+    // bundle's `allowedPaymentChoices` holds these two at most, and a contract with any other
+    // choice is refused. So there is no fallback to cash or bank transfer here.
     let allowed = bundle
         .allowed_payment_choices
         .as_deref()
         .unwrap_or_default();
+    let direct_debit = allowed.contains(&models::PaymentChoice::DirectDebit);
     let (payment_choice, bank_account) = match (args.iban.take(), args.account_holder.take()) {
-        (Some(iban), Some(account_holder))
-            if allowed.contains(&models::PaymentChoice::DirectDebit) =>
-        {
-            (
-                models::PaymentChoice::DirectDebit,
-                Some(models::PublicApiBankAccountDto {
-                    account_holder,
-                    iban,
-                    bic: None,
-                }),
-            )
-        }
-        (Some(_), _) => bail!("bundle {} cannot be paid by direct debit", bundle.id),
-        // Credit cards need the tokenisation flow first; this example leaves them out.
-        (None, _) => {
-            let choice = allowed
-                .iter()
-                .find(|choice| {
-                    matches!(
-                        choice,
-                        models::PaymentChoice::Cash | models::PaymentChoice::BankTransfer
-                    )
-                })
-                .with_context(|| {
-                    format!(
-                        "bundle {} needs payment data: pass --iban and --account-holder",
-                        bundle.id
-                    )
-                })?;
-            (choice.clone(), None)
-        }
+        (Some(iban), Some(account_holder)) if direct_debit => (
+            models::PaymentChoice::DirectDebit,
+            Some(models::PublicApiBankAccountDto {
+                account_holder,
+                iban,
+                bic: args.bic.take(),
+            }),
+        ),
+        (Some(_), _) if !direct_debit => bail!(
+            "bundle {} cannot be paid by direct debit (it allows: {})",
+            bundle.id,
+            describe_choices(allowed)
+        ),
+        _ if direct_debit => bail!(
+            "bundle {} is paid by direct debit: pass --iban and --account-holder",
+            bundle.id
+        ),
+        _ => bail!(
+            "bundle {} allows no direct debit (it allows: {}); a credit card needs the Connect \
+             API's card tokenisation flow, which this example does not cover",
+            bundle.id,
+            describe_choices(allowed)
+        ),
     };
+
+    println!(
+        "paying by {payment_choice} (bundle {} allows: {})",
+        bundle.id,
+        describe_choices(allowed)
+    );
 
     // Not before the studio opens: the API asks for at least its opening date.
     let start_date = args
@@ -555,6 +571,15 @@ fn choose_studio<'a>(
     }
 }
 
+/// The payment choices, as the API spells them; `none` for an empty list.
+fn describe_choices(choices: &[models::PaymentChoice]) -> String {
+    if choices.is_empty() {
+        return "none".to_owned();
+    }
+    let names: Vec<&str> = choices.iter().map(|choice| choice.as_str()).collect();
+    names.join(", ")
+}
+
 fn describe_term(term: &models::ConnectApiRateBundleTermDto) -> String {
     let price = match &term.payment_frequency_dto.money {
         Some(money) => format!("{:.2} {}", money.amount, money.currency_code),
@@ -586,9 +611,10 @@ fn yes_no(flag: Option<bool>) -> &'static str {
     }
 }
 
-/// What the server said in its error body, if the error is one it explained. The Connect API
-/// answers a 400 with one error or a list of them.
-fn server_messages(err: &anyhow::Error) -> Vec<String> {
+/// What Magicline support needs from the server's error body: per error its codes and trace
+/// id. The Connect API answers a 400 with one error or a list of them; the error's text
+/// already ends with the first one's message, so only the messages of the others are added.
+fn support_details(err: &anyhow::Error) -> Vec<String> {
     let Some(body) = err
         .chain()
         .find_map(|cause| cause.downcast_ref::<magicline_connect::Error<models::ApiError>>())
@@ -605,13 +631,21 @@ fn server_messages(err: &anyhow::Error) -> Vec<String> {
     };
     explained
         .into_iter()
-        .map(|error| {
-            let codes: Vec<String> = error.error_codes.iter().map(ToString::to_string).collect();
-            format!(
-                "{} {}",
-                codes.join(", "),
-                error.message.as_deref().unwrap_or("")
-            )
+        .enumerate()
+        .map(|(index, error)| {
+            let codes: Vec<&str> = error.error_codes.iter().map(|code| code.as_str()).collect();
+            let mut line = format!("error codes: {}", codes.join(", "));
+            if let Some(trace_id) = &error.trace_id {
+                line.push_str(&format!(
+                    "; trace id: {trace_id} (quote it to Magicline support)"
+                ));
+            }
+            if index > 0 {
+                if let Some(message) = &error.message {
+                    line.push_str(&format!("; message: {message}"));
+                }
+            }
+            line
         })
         .collect()
 }
