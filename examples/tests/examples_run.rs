@@ -831,6 +831,40 @@ async fn communications_reads_preferences_first_and_sends_in_the_chosen_directio
     mock.verify();
 }
 
+/// What support needs when the Open API refuses a request: the message once, the trace id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn communications_shows_the_trace_id_and_the_message_once() {
+    let mock = MockServer::start().await;
+    mock.customers_communication()
+        .get_communication_preferences(7)
+        .fails(
+            403,
+            &models::ErrorResponse {
+                error_message: "The API key may not read communication data".into(),
+                trace_id: Some("trace-403-def".into()),
+                ..Default::default()
+            },
+        )
+        .expect(1)
+        .await;
+    let args = [
+        "--base-url",
+        &mock.uri(),
+        "--customer-id",
+        "7",
+        "preferences",
+    ];
+    let run = run_example_async(
+        COMMUNICATIONS,
+        args.iter().map(|arg| arg.to_string()).collect(),
+    )
+    .await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_says_once("The API key may not read communication data");
+    run.assert_stderr_contains("trace id: trace-403-def");
+    mock.verify();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sliced export
 
@@ -1003,6 +1037,48 @@ async fn contract_conclusion_pays_only_as_the_connect_api_allows() {
     run.assert_stderr_contains("allows no direct debit (it allows: CREDIT_CARD)");
     run.assert_stderr_contains("card tokenisation flow");
     assert!(!run.stdout.contains("created customer"), "{run}");
+}
+
+/// What support needs when the Connect API refuses a request: every error's codes and trace
+/// id, and every message once (the error's text carries the first one).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contract_conclusion_shows_each_error_once_with_its_trace_id() {
+    let mock = ConnectMockServer::start().await;
+    let error = |code, message: &str, trace_id: &str| connect_models::ConnectApiErrorResponseDto {
+        error_codes: vec![code],
+        message: Some(message.into()),
+        trace_id: Some(trace_id.into()),
+    };
+    mock.studios()
+        .get_studio_list()
+        .fails(connect_models::ApiError::BadRequest(
+            magicline_connect::runtime::OneOrMany::Many(vec![
+                error(
+                    connect_models::VoucherErrorCode::ValidationFailed,
+                    "addressSearchQuery is too short",
+                    "trace-a",
+                ),
+                error(
+                    connect_models::VoucherErrorCode::BadRequest,
+                    "unknown studio tag",
+                    "trace-b",
+                ),
+            ]),
+        ))
+        .expect(1)
+        .await;
+    let args = ["--base-url", &mock.uri(), "studios"];
+    let run = run_example_async(
+        CONTRACT_CONCLUSION,
+        args.iter().map(|arg| arg.to_string()).collect(),
+    )
+    .await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_says_once("addressSearchQuery is too short");
+    run.assert_says_once("unknown studio tag");
+    run.assert_stderr_contains("error codes: VALIDATION_FAILED; trace id: trace-a");
+    run.assert_stderr_contains("error codes: BAD_REQUEST; trace id: trace-b");
+    mock.verify();
 }
 
 #[test]
