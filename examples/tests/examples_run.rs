@@ -1131,6 +1131,16 @@ async fn contract_cancellation_runs_against_prism() {
     run.assert_success();
     run.assert_stdout_contains("1 active contracts:");
     run.assert_stdout_contains("cancellable on one of [2019-08-24]");
+    run.assert_stdout_contains("cancellation reasons of studio ");
+
+    let run = run_example_async(
+        CONTRACT_CANCELLATION,
+        args(&["reasons", "--studio-id", "1"]),
+    )
+    .await;
+    run.assert_success();
+    run.assert_stdout_contains("cancellation reasons of studio 1:");
+    run.assert_stdout_contains("  reason ");
 
     // Prism's only contract says `cancelled: true`: it is not cancelled again.
     let cancel = [&["cancel", "--customer-number", "1-123"][..], IDENTITY].concat();

@@ -2,6 +2,7 @@
 //! reCAPTCHA token of the page the customer filled in).
 //!
 //! ```text
+//! contract_cancellation --recaptcha-token TOKEN reasons --studio-id 1
 //! contract_cancellation --recaptcha-token TOKEN contracts \
 //!     --customer-number 1-123 --first-name Erika --last-name Mustermann --date-of-birth 1990-04-01
 //! contract_cancellation --recaptcha-token TOKEN cancel --contract-id 7 \
@@ -40,6 +41,8 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use magicline_connect::models::{self, CancellationDateType, CancellationType};
+// How a contract's `cancellationDates` are read: `FIXED_DATES` or `ANY_AFTER_FIRST_DATE`.
+use magicline_connect::models::GetActiveContractsResponseDtoCancellationType as DateRule;
 
 /// List a customer's contracts with their cancellation dates, cancel one, or send a
 /// cancellation request to the studio.
@@ -57,7 +60,14 @@ struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// List the customer's active contracts and the dates each can be cancelled to.
+    /// List a studio's cancellation reasons.
+    Reasons {
+        /// The studio.
+        #[arg(long)]
+        studio_id: i64,
+    },
+    /// List the customer's active contracts, the dates each can be cancelled to, and the
+    /// cancellation reasons of their studios.
     Contracts {
         #[command(flatten)]
         customer: Customer,
@@ -115,7 +125,7 @@ struct Cancellation {
     /// An extraordinary cancellation (default: ordinary).
     #[arg(long)]
     extraordinary: bool,
-    /// One of the studio's cancellation reasons (see them with `cancel` or `request`).
+    /// One of the studio's cancellation reasons (`reasons` and `contracts` list them).
     #[arg(long)]
     reason_id: Option<i64>,
     /// Where the confirmation goes.
@@ -165,11 +175,21 @@ async fn run(args: Args) -> Result<()> {
         .build()?;
     let token = args.recaptcha_token;
     match args.command {
+        Command::Reasons { studio_id } => {
+            checked_reason(&client, studio_id, None).await?;
+            Ok(())
+        }
         Command::Contracts {
             customer,
             customer_number,
         } => {
-            active_contracts(&client, &token, &customer, customer_number).await?;
+            let contracts = active_contracts(&client, &token, &customer, customer_number).await?;
+            let mut studios: Vec<i64> = contracts.iter().filter_map(|c| c.studio_id).collect();
+            studios.sort_unstable();
+            studios.dedup();
+            for studio_id in studios {
+                checked_reason(&client, studio_id, None).await?;
+            }
             Ok(())
         }
         Command::Cancel {
@@ -233,13 +253,7 @@ async fn active_contracts(
             .flatten()
             .map(ToString::to_string)
             .collect();
-        let rule = match &contract.cancellation_type {
-            Some(models::GetActiveContractsResponseDtoCancellationType::FixedDates) => "on one of",
-            Some(models::GetActiveContractsResponseDtoCancellationType::AnyAfterFirstDate) => {
-                "on or after the first of"
-            }
-            _ => "(rule unknown)",
-        };
+        let rule = describe_rule(contract.cancellation_type.as_ref());
         println!(
             "  contract {} {:?} of studio {}: {}, cancellable {rule} [{}]",
             describe_id(contract.contract_id),
@@ -306,26 +320,17 @@ async fn cancel(
         None => first,
         Some(date) => {
             let fits = match &contract.cancellation_type {
-                Some(models::GetActiveContractsResponseDtoCancellationType::FixedDates) => {
-                    offered.contains(&date)
-                }
-                Some(models::GetActiveContractsResponseDtoCancellationType::AnyAfterFirstDate) => {
-                    date >= first
-                }
-                // A rule this client does not know: only the dates offered are safe.
+                Some(DateRule::AnyAfterFirstDate) => date >= first,
+                // `FIXED_DATES`, and a rule this client does not know: only the dates offered
+                // are safe.
                 _ => offered.contains(&date),
             };
             if !fits {
                 let dates: Vec<String> = offered.iter().map(ToString::to_string).collect();
                 bail!(
-                    "contract {id} cannot be cancelled to {date}: it can end {} [{}]; nothing was sent",
-                    if contract.cancellation_type
-                        == Some(models::GetActiveContractsResponseDtoCancellationType::AnyAfterFirstDate)
-                    {
-                        "on or after the first of"
-                    } else {
-                        "on one of"
-                    },
+                    "contract {id} cannot be cancelled to {date}: it can end {} [{}]; nothing \
+                     was sent",
+                    describe_rule(contract.cancellation_type.as_ref()),
                     dates.join(", ")
                 );
             }
@@ -443,6 +448,14 @@ async fn checked_reason(
         Some(id) => bail!(
             "{id} is not one of the cancellation reasons of studio {studio_id}: nothing was sent"
         ),
+    }
+}
+
+/// How the dates of a contract are to be read, in words (see the date check in `cancel`).
+fn describe_rule(rule: Option<&DateRule>) -> &'static str {
+    match rule {
+        Some(DateRule::AnyAfterFirstDate) => "on or after the first of",
+        _ => "on one of",
     }
 }
 
