@@ -8,14 +8,18 @@
 //! leaves out the API key fails here. Needs Prism: `cargo xtask install-prism` (`cargo xtask
 //! test` runs it first); the harness is `workspace_tests::prism`.
 //!
-//! Prism's examples fix what the server says, and for self-service they say `READ` with a
-//! pending amendment in every domain, which the documented rules answer with "submit nothing".
-//! Two more setups reach the other paths of `self_service`:
+//! Prism's examples fix what the server says: for self-service `READ` with a pending amendment
+//! in every domain, which the documented rules answer with "submit nothing"; for the Connect
+//! API (no examples in its spec) values made up from the schema, such as a rate bundle paid
+//! only in `CASH` and a contract that is already cancelled. Two more setups reach the other
+//! paths:
 //!
 //! * the recording proxy of `workspace_tests::proxy` in front of Prism rewrites those answers
-//!   into "changes allowed, nothing pending", so the amendment is submitted, to Prism;
-//! * the typed mock server of `magicline::mock` answers the submission with a `409`, which
-//!   Prism cannot be made to do for one request of a run, and matches the exact amendment sent.
+//!   (changes allowed and nothing pending; the payment choices the Connect reference promises;
+//!   a contract not cancelled yet), so the request goes on, to Prism, which validates it;
+//! * the typed mock servers answer what Prism cannot be made to answer for one request of a
+//!   run (a `409`, an error with a trace id, a studio's own dates and reasons) and match the
+//!   exact request sent, so a test sees what the example put into it.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
