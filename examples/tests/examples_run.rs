@@ -1,18 +1,25 @@
 //! Runs every example program, as built by cargo, against the Prism mock server of its spec
-//! (static mode: the spec's own examples), and checks that it exits 0 and says what it did.
+//! (static mode: the spec's own examples), and checks that it exits 0 and says what it did;
+//! and checks each rule of the developer-portal page an example follows (`../shared/seeds/`),
+//! against Prism or, where the exact request or an answer Prism cannot give matters, against
+//! the typed mock servers (`magicline::mock`, `magicline_connect::mock`).
 //!
 //! Prism validates each request against the spec, so an example that sends a wrong body or
 //! leaves out the API key fails here. Needs Prism: `cargo xtask install-prism` (`cargo xtask
 //! test` runs it first); the harness is `workspace_tests::prism`.
 //!
-//! Prism's examples fix what the server says, and for self-service they say `READ` with a
-//! pending amendment in every domain, which the documented rules answer with "submit nothing".
-//! Two more setups reach the other paths of `self_service`:
+//! Prism's examples fix what the server says: for self-service `READ` with a pending amendment
+//! in every domain, which the documented rules answer with "submit nothing"; for the Connect
+//! API (no examples in its spec) values made up from the schema, such as a rate bundle paid
+//! only in `CASH` and a contract that is already cancelled. Two more setups reach the other
+//! paths:
 //!
 //! * the recording proxy of `workspace_tests::proxy` in front of Prism rewrites those answers
-//!   into "changes allowed, nothing pending", so the amendment is submitted, to Prism;
-//! * the typed mock server of `magicline::mock` answers the submission with a `409`, which
-//!   Prism cannot be made to do for one request of a run.
+//!   (changes allowed and nothing pending; the payment choices the Connect reference promises;
+//!   a contract not cancelled yet), so the request goes on, to Prism, which validates it;
+//! * the typed mock servers answer what Prism cannot be made to answer for one request of a
+//!   run (a `409`, an error with a trace id, a studio's own dates and reasons) and match the
+//!   exact request sent, so a test sees what the example put into it.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -23,6 +30,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use magicline::mock::MockServer;
 use magicline::models;
+use magicline_connect::mock::MockServer as ConnectMockServer;
+use magicline_connect::models as connect_models;
 use workspace_tests::prism::{Mode, Prism};
 use workspace_tests::proxy::{Proxy, Tamper};
 use workspace_tests::specs::{ApiSpec, CONNECT, OPENAPI, write_prism_copy};
@@ -31,6 +40,7 @@ const SELF_SERVICE: &str = env!("CARGO_BIN_EXE_self_service");
 const COMMUNICATIONS: &str = env!("CARGO_BIN_EXE_communications");
 const EXPORT_CUSTOMERS: &str = env!("CARGO_BIN_EXE_export_customers");
 const CONTRACT_CONCLUSION: &str = env!("CARGO_BIN_EXE_contract_conclusion");
+const CONTRACT_CANCELLATION: &str = env!("CARGO_BIN_EXE_contract_cancellation");
 
 /// How long one example run may take before the test gives up on it.
 const RUN_TIMEOUT: Duration = Duration::from_secs(120);
@@ -58,7 +68,16 @@ const DOMAINS: [(&str, &[&str]); 4] = [
     ),
     (
         "payment",
-        &["--iban", "DE02120300000000202051", "--bic", "BYLADEM1001"],
+        &[
+            "--account-holder",
+            "Erika Mustermann",
+            "--bank-name",
+            "Commerzbank",
+            "--iban",
+            "DE02120300000000202051",
+            "--bic",
+            "BYLADEM1001",
+        ],
     ),
 ];
 
@@ -130,12 +149,13 @@ async fn self_service_submits_when_the_studio_allows_changes() {
         args
     };
 
-    for (status, says) in [
+    for (status, says, submitted) in [
         (
             "CHANGES_REQUIRE_VERIFICATION",
             "are queued for the studio's approval",
+            "waiting for the studio's approval (withdraw it with --withdraw ",
         ),
-        ("CHANGES_WITHOUT_VERIFICATION", "apply at once"),
+        ("CHANGES_WITHOUT_VERIFICATION", "apply at once", ": applied"),
     ] {
         proxy.set_tamper(Some(studio_allows_changes(status, Pending::Drop)));
         for (domain, change) in DOMAINS {
@@ -145,6 +165,11 @@ async fn self_service_submits_when_the_studio_allows_changes() {
             run.assert_stdout_contains(says);
             run.assert_stdout_contains("no pending amendment");
             run.assert_stdout_contains("submitted amendment ");
+            run.assert_stdout_contains(submitted);
+            // A change applied at once waits for nothing: no withdrawal is offered.
+            if status == "CHANGES_WITHOUT_VERIFICATION" {
+                assert!(!run.stdout.contains("--withdraw"), "{run}");
+            }
             // Fetched again after the submission.
             let reads = run
                 .stdout
@@ -171,23 +196,22 @@ async fn self_service_submits_when_the_studio_allows_changes() {
     let run = run_example_async(SELF_SERVICE, args("contact", change, false)).await;
     run.assert_success();
     run.assert_stdout_contains("pending amendment ");
-    run.assert_stdout_contains("is still waiting for the studio (withdraw it with --withdraw)");
+    run.assert_stdout_contains("is still waiting for the studio (withdraw it with --withdraw");
     assert!(!run.stdout.contains("submitted amendment"), "{run}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn self_service_handles_a_409_by_showing_what_is_pending() {
-    use models::OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as ContactStatus;
-
     let mock = MockServer::start().await;
-    let contact_data = |pending| {
-        let mut data = models::OpenApiV1CustomerDataDtoCustomerContactData::new(
-            ContactStatus::ChangesRequireVerification,
-        )
-        .with_email("old@example.com")
-        .with_phone_private_mobile("+49 151 0000000");
-        data.pending_amendment = pending;
-        data
+    let contact_data = |pending| models::OpenApiV1CustomerDataDtoCustomerContactData {
+        email: Some("old@example.com".into()),
+        phone_private: None,
+        phone_private_mobile: Some("+49 151 0000000".into()),
+        phone_business: None,
+        phone_business_mobile: None,
+        amendment_configuration_status:
+            models::AmendmentConfigurationStatus::ChangesRequireVerification,
+        pending_amendment: pending,
     };
     let service = mock.customers_self_service();
     // First read: nothing pending. Meanwhile another device submits a change, so the POST is
@@ -198,20 +222,28 @@ async fn self_service_handles_a_409_by_showing_what_is_pending() {
         .up_to_n_times(1)
         .expect(1)
         .await;
-    let expected_change = models::CustomerContactData::default()
-        .with_email("new@example.com")
-        .with_phone_private_mobile("+49 151 0000000");
+    let expected_change = models::CustomerContactData {
+        email: Some("new@example.com".into()),
+        phone_private_mobile: Some("+49 151 0000000".into()),
+        ..Default::default()
+    };
     service
         .create_customer_contact_data_amendment(7, &expected_change)
         .fails(
             409,
-            &models::ErrorResponse::default().with_error_message("An amendment is already pending"),
+            &models::ErrorResponse {
+                error_message: "An amendment is already pending".into(),
+                trace_id: Some("trace-409-abc".into()),
+                ..Default::default()
+            },
         )
         .expect(1)
         .await;
-    let pending = models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData::default()
-        .with_id(99)
-        .with_email("other@example.com");
+    let pending = models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData {
+        id: Some(99),
+        email: Some("other@example.com".into()),
+        ..Default::default()
+    };
     service
         .get_customer_contact_data(7)
         .returns(&contact_data(Some(pending)))
@@ -232,11 +264,313 @@ async fn self_service_handles_a_409_by_showing_what_is_pending() {
         args.iter().map(|arg| arg.to_string()).collect(),
     )
     .await;
-    run.assert_success();
-    run.assert_stdout_contains("not submitted: the server answered 409");
-    run.assert_stdout_contains("the server said: An amendment is already pending");
+    // The change was not made as asked: the program says why and fails.
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stdout_contains(
+        "not submitted: an amendment of the contact data is already pending",
+    );
+    run.assert_stderr_contains("the change was not submitted");
     run.assert_stdout_contains("pending amendment 99, waiting for the studio:");
     run.assert_stdout_contains("  email: other@example.com");
+    // The server's message once, and the trace id support asks for.
+    run.assert_says_once("An amendment is already pending");
+    run.assert_stderr_contains("trace id: trace-409-abc");
+    mock.verify();
+}
+
+/// The payment data on file: a complete account of another bank.
+fn payment_data_on_file() -> models::OpenApiV1CustomerDataDtoCustomerPaymentData {
+    models::OpenApiV1CustomerDataDtoCustomerPaymentData {
+        account_holder: Some("Erika Mustermann".into()),
+        bank_name: Some("Deutsche Bank".into()),
+        iban: Some("DE91100000000123456789".into()),
+        bic: Some("DEUTDEFFXXX".into()),
+        require_signature: Some(false),
+        amendment_configuration_status:
+            models::AmendmentConfigurationStatus::ChangesRequireVerification,
+        pending_amendment: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_service_refuses_a_partial_bank_account() {
+    // Nothing is mounted: any request would be answered 501 and fail `verify`.
+    let mock = MockServer::start().await;
+    for (change, missing) in [
+        (
+            &["--iban", "DE02120300000000202051", "--bic", "BYLADEM1001"][..],
+            "--account-holder, --bank-name",
+        ),
+        (
+            &["--iban", "DE02120300000000202051"][..],
+            "--account-holder, --bank-name, --bic",
+        ),
+    ] {
+        let args = [
+            &["--base-url", &mock.uri(), "--customer-id", "7", "payment"][..],
+            change,
+        ]
+        .concat()
+        .iter()
+        .map(|arg| arg.to_string())
+        .collect();
+        let run = run_example_async(SELF_SERVICE, args).await;
+        assert_eq!(run.status.code(), Some(1), "{run}");
+        run.assert_stderr_contains("a payment change is one complete bank account");
+        run.assert_stderr_contains(&format!("also pass {missing}"));
+        assert!(!run.stdout.contains("submitted amendment"), "{run}");
+    }
+    mock.verify();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_service_sends_the_bank_account_as_given() {
+    let mock = MockServer::start().await;
+    let service = mock.customers_self_service();
+    service
+        .get_customer_payment_data(7)
+        .returns(&payment_data_on_file())
+        .expect(2)
+        .await;
+    // Exactly the customer's new account: none of the account on file.
+    let new_account = models::OpenApiV1CustomerPaymentAmendment {
+        account_holder: "Erika Musterfrau".into(),
+        bank_name: "Commerzbank".into(),
+        iban: "DE02120300000000202051".into(),
+        bic: "COBADEFFXXX".into(),
+        signature: None,
+    };
+    service
+        .create_customer_payment_data_amendment(7, &new_account)
+        .returns(
+            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData {
+                id: Some(5),
+                ..Default::default()
+            },
+        )
+        .expect(1)
+        .await;
+    let args = [
+        "--base-url",
+        &mock.uri(),
+        "--customer-id",
+        "7",
+        "payment",
+        "--account-holder",
+        "Erika Musterfrau",
+        "--bank-name",
+        "Commerzbank",
+        "--iban",
+        "DE02120300000000202051",
+        "--bic",
+        "COBADEFFXXX",
+    ];
+    let run = run_example_async(SELF_SERVICE, args.iter().map(|a| a.to_string()).collect()).await;
+    run.assert_success();
+    run.assert_stdout_contains(
+        "submitted amendment 5, waiting for the studio's approval (withdraw it with --withdraw 5)",
+    );
+    mock.verify();
+}
+
+/// A value for each field, different from what is on file, for the flag of that field.
+const CONTACT_FLAGS: &[(&str, &str)] = &[
+    ("--email", "new@example.com"),
+    ("--phone-private", "+49 30 1111"),
+    ("--phone-private-mobile", "+49 151 2222"),
+    ("--phone-business", "+49 40 3333"),
+    ("--phone-business-mobile", "+49 171 4444"),
+];
+
+const ADDRESS_FLAGS: &[(&str, &str)] = &[
+    ("--street", "Calle Mayor"),
+    ("--house-number", "5"),
+    ("--zip-code", "28013"),
+    ("--city", "Madrid"),
+    ("--country-code", "ES"),
+    ("--province", "Madrid"),
+    ("--province-code", "MD"),
+    ("--second-street", "Edificio Sol"),
+    ("--city-part", "Centro"),
+    ("--district", "Sol"),
+    ("--street-type", "Calle"),
+    ("--street-block", "B"),
+    ("--portal", "2"),
+    ("--stairway", "Izquierda"),
+    ("--door", "A"),
+    ("--additional-address-information", "Timbre 3"),
+    ("--floor", "4"),
+    ("--building-name", "Casa Sol"),
+];
+
+const MASTER_DATA_FLAGS: &[(&str, &str)] = &[
+    ("--first-name", "Erika"),
+    ("--last-name", "Musterfrau"),
+    ("--date-of-birth", "1990-04-01"),
+    ("--gender", "female"),
+    ("--title", "dr"),
+    ("--country-of-birth", "AT"),
+];
+
+/// Every field the spec lets a customer change (each amendment body's fields) is reachable
+/// from the command line: the bodies below name every field (no `..Default::default()`), so a
+/// field added to the spec breaks this test until the example and its flags cover it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_service_reaches_every_field_a_customer_may_change() {
+    let mock = MockServer::start().await;
+    let service = mock.customers_self_service();
+    let allowed = || models::AmendmentConfigurationStatus::ChangesWithoutVerification;
+
+    service
+        .get_customer_contact_data(7)
+        .returns(&models::OpenApiV1CustomerDataDtoCustomerContactData {
+            email: Some("old@example.com".into()),
+            phone_private: None,
+            phone_private_mobile: None,
+            phone_business: None,
+            phone_business_mobile: None,
+            amendment_configuration_status: allowed(),
+            pending_amendment: None,
+        })
+        .expect(2)
+        .await;
+    service
+        .create_customer_contact_data_amendment(
+            7,
+            &models::CustomerContactData {
+                email: Some("new@example.com".into()),
+                phone_private: Some("+49 30 1111".into()),
+                phone_private_mobile: Some("+49 151 2222".into()),
+                phone_business: Some("+49 40 3333".into()),
+                phone_business_mobile: Some("+49 171 4444".into()),
+            },
+        )
+        .returns(
+            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData {
+                id: Some(21),
+                ..Default::default()
+            },
+        )
+        .expect(1)
+        .await;
+
+    service
+        .get_customer_address_data(7)
+        .returns(&models::OpenApiV1CustomerDataDtoCustomerAddressData {
+            street: "Raboisen".into(),
+            house_number: Some("3".into()),
+            zip_code: "20095".into(),
+            city: "Hamburg".into(),
+            country_code: "DE".into(),
+            province: None,
+            province_code: None,
+            second_street: None,
+            city_part: None,
+            district: None,
+            street_type: None,
+            street_block: None,
+            portal: None,
+            stairway: None,
+            door: None,
+            additional_address_information: None,
+            floor: None,
+            building_name: None,
+            amendment_configuration_status: allowed(),
+            pending_amendment: None,
+        })
+        .expect(2)
+        .await;
+    service
+        .create_customer_address_data_amendment(
+            7,
+            &models::CustomerAddressData {
+                street: "Calle Mayor".into(),
+                house_number: Some("5".into()),
+                zip_code: "28013".into(),
+                city: "Madrid".into(),
+                country_code: "ES".into(),
+                province: Some("Madrid".into()),
+                province_code: Some("MD".into()),
+                second_street: Some("Edificio Sol".into()),
+                city_part: Some("Centro".into()),
+                district: Some("Sol".into()),
+                street_type: Some("Calle".into()),
+                street_block: Some("B".into()),
+                portal: Some("2".into()),
+                stairway: Some("Izquierda".into()),
+                door: Some("A".into()),
+                additional_address_information: Some("Timbre 3".into()),
+                floor: Some("4".into()),
+                building_name: Some("Casa Sol".into()),
+            },
+        )
+        .returns(
+            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData {
+                id: Some(22),
+                ..Default::default()
+            },
+        )
+        .expect(1)
+        .await;
+
+    service
+        .get_customer_master_data(7)
+        .returns(&models::OpenApiV1CustomerDataDtoCustomerMasterData {
+            first_name: "Erika".into(),
+            last_name: "Mustermann".into(),
+            gender: models::Gender::Unisex,
+            date_of_birth: "1980-01-01".parse().expect("a date"),
+            country_of_birth: Some("DE".into()),
+            customer_title: models::CustomerTitle::None,
+            amendment_configuration_status: allowed(),
+            pending_amendment: None,
+        })
+        .expect(2)
+        .await;
+    service
+        .create_customer_master_data_amendment(
+            7,
+            &models::CustomerMasterData {
+                first_name: "Erika".into(),
+                last_name: "Musterfrau".into(),
+                gender: models::Gender::Female,
+                date_of_birth: "1990-04-01".parse().expect("a date"),
+                country_of_birth: Some("AT".into()),
+                customer_title: models::CustomerTitle::Dr,
+            },
+        )
+        .returns(
+            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData {
+                id: Some(23),
+                first_name: "Erika".into(),
+                last_name: "Musterfrau".into(),
+                gender: models::Gender::Female,
+                date_of_birth: "1990-04-01".parse().expect("a date"),
+                country_of_birth: Some("AT".into()),
+                customer_title: models::CustomerTitle::Dr,
+            },
+        )
+        .expect(1)
+        .await;
+
+    for (domain, flags, id) in [
+        ("contact", CONTACT_FLAGS, 21),
+        ("address", ADDRESS_FLAGS, 22),
+        ("master-data", MASTER_DATA_FLAGS, 23),
+    ] {
+        let mut args: Vec<String> = ["--base-url", &mock.uri(), "--customer-id", "7", domain]
+            .iter()
+            .map(|arg| arg.to_string())
+            .collect();
+        for (flag, value) in flags {
+            args.extend([flag.to_string(), value.to_string()]);
+        }
+        let run = run_example_async(SELF_SERVICE, args).await;
+        run.assert_success();
+        // Applied at once (CHANGES_WITHOUT_VERIFICATION): nothing is pending to withdraw.
+        run.assert_stdout_contains(&format!("submitted amendment {id}: applied"));
+        assert!(!run.stdout.contains("--withdraw"), "{run}");
+    }
     mock.verify();
 }
 
@@ -274,7 +608,12 @@ fn communications_changes_a_preference_and_reads_it_again() {
 
 #[test]
 fn communications_replies_in_the_thread_it_opened() {
+    // Prism's preferences: CONTRACT by LETTER is on.
     let message = [
+        "--category",
+        "contract",
+        "--channel",
+        "letter",
         "--subject",
         "Two invoices",
         "--text",
@@ -285,14 +624,16 @@ fn communications_replies_in_the_thread_it_opened() {
     let run = run_example(
         COMMUNICATIONS,
         &open_api_args(
-            &["--customer-id", "1", "message"],
+            &["--customer-id", "1", "message", "--direction", "incoming"],
             &[&message[..], &["--reply", "We refunded one."]].concat(),
         ),
     );
     run.assert_success();
-    run.assert_stdout_contains("opened thread 1 with message 1");
-    run.assert_stdout_contains("replied in thread 1 with message 1");
+    run.assert_stdout_contains("preferences of customer 1: CONTRACT by LETTER is on");
+    run.assert_stdout_contains("opened thread 1 with INCOMING message 1");
+    run.assert_stdout_contains("replied in thread 1 with OUTGOING message 1");
 
+    // A follow-up in the existing thread is the partner's own message unless said otherwise.
     let run = run_example(
         COMMUNICATIONS,
         &open_api_args(
@@ -308,7 +649,224 @@ fn communications_replies_in_the_thread_it_opened() {
         ),
     );
     run.assert_success();
-    run.assert_stdout_contains("added message 1 to thread 1");
+    run.assert_stdout_contains("added OUTGOING message 1 to thread 1");
+}
+
+#[test]
+fn communications_refuses_a_channel_the_preferences_do_not_allow() {
+    // Prism's preferences hold CONTRACT by LETTER only: EMAIL is not active for CONTRACT, and
+    // GENERAL has no channel at all.
+    for (category, channel) in [("contract", "email"), ("general", "letter")] {
+        let run = run_example(
+            COMMUNICATIONS,
+            &open_api_args(
+                &["--customer-id", "1", "message"],
+                &[
+                    "--category",
+                    category,
+                    "--channel",
+                    channel,
+                    "--subject",
+                    "Your registration",
+                    "--text",
+                    "Thanks for registering.",
+                ],
+            ),
+        );
+        assert_eq!(run.status.code(), Some(1), "{run}");
+        run.assert_stdout_contains("is (not set)");
+        run.assert_stderr_contains("not sending: the customer's preferences do not allow");
+        assert!(!run.stdout.contains("opened thread"), "{run}");
+    }
+
+    // `--reply` answers a customer's message: with the default direction it is refused.
+    let run = run_example(
+        COMMUNICATIONS,
+        &open_api_args(
+            &["--customer-id", "1", "message"],
+            &[
+                "--category",
+                "contract",
+                "--channel",
+                "letter",
+                "--subject",
+                "Two invoices",
+                "--text",
+                "We refunded one.",
+                "--reply",
+                "again",
+            ],
+        ),
+    );
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains("pass --direction incoming");
+}
+
+/// The guide: read the preferences before any outbound message, refuse a channel that is
+/// switched off for the category; the partner's messages are OUTGOING by default, and a
+/// message of the customer can be logged INCOMING (no consent needed to record it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn communications_reads_preferences_first_and_sends_in_the_chosen_direction() {
+    let mock = MockServer::start().await;
+    let service = mock.customers_communication();
+    let channel = |channel, active| models::CommunicationChannelWrapper {
+        communication_channel: channel,
+        customer_overridable: Some(true),
+        active: Some(active),
+    };
+    let preferences = vec![
+        models::CommunicationPreference {
+            message_category: Some(models::MessageCategory::General),
+            channels: Some(vec![channel(models::CommunicationChannel::Email, true)]),
+        },
+        models::CommunicationPreference {
+            message_category: Some(models::MessageCategory::Newsletter),
+            channels: Some(vec![channel(models::CommunicationChannel::Email, false)]),
+        },
+    ];
+    // Read once per run: four runs.
+    service
+        .get_communication_preferences(7)
+        .returns(&preferences)
+        .expect(4)
+        .await;
+    let follow_up = |direction: models::CommunicationDirection, category_text: &str| {
+        models::CommunicationThreadRequest {
+            communication_thread_status: models::CommunicationThreadStatus::Ongoing,
+            ticket_number: None,
+            subject: "Your request".into(),
+            content: category_text.into(),
+            communication_direction: direction,
+            ticket_link: None,
+            communication_channel: models::CommunicationChannel::Email,
+            agent: None,
+            communication_date_time: None,
+        }
+    };
+    let answer = |direction| {
+        models::CommunicationThreadResponse::new(
+            7,
+            31,
+            12,
+            models::CommunicationThreadStatus::Ongoing,
+            "Your request",
+            "",
+            direction,
+            models::CommunicationChannel::Email,
+        )
+    };
+    service
+        .create_communication_in_existing_communication_thread(
+            7,
+            12,
+            &follow_up(
+                models::CommunicationDirection::Outgoing,
+                "We completed the change.",
+            ),
+        )
+        .returns(&answer(models::CommunicationDirection::Outgoing))
+        .expect(1)
+        .await;
+    service
+        .create_communication_in_existing_communication_thread(
+            7,
+            12,
+            &follow_up(
+                models::CommunicationDirection::Incoming,
+                "Please unsubscribe me.",
+            ),
+        )
+        .returns(&answer(models::CommunicationDirection::Incoming))
+        .expect(1)
+        .await;
+
+    let run_message = |category: &str, text: &str, more: &[&str]| {
+        let mut args: Vec<String> = [
+            "--base-url",
+            &mock.uri(),
+            "--customer-id",
+            "7",
+            "message",
+            "--thread-id",
+            "12",
+            "--category",
+            category,
+            "--subject",
+            "Your request",
+            "--text",
+            text,
+        ]
+        .iter()
+        .map(|arg| arg.to_string())
+        .collect();
+        args.extend(more.iter().map(|arg| arg.to_string()));
+        run_example_async(COMMUNICATIONS, args)
+    };
+
+    // The partner's follow-up, OUTGOING without being asked, by a channel that is on.
+    let run = run_message("general", "We completed the change.", &[]).await;
+    run.assert_success();
+    run.assert_stdout_contains("GENERAL by EMAIL is on");
+    run.assert_stdout_contains("added OUTGOING message 31 to thread 12");
+
+    // EMAIL is off for NEWSLETTER: nothing is sent (a POST would not match and fail `verify`).
+    let run = run_message("newsletter", "Our new courses", &[]).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains(
+        "not sending: the customer's preferences do not allow NEWSLETTER messages by EMAIL (off)",
+    );
+    let run = run_message(
+        "newsletter",
+        "Our new courses",
+        &["--direction", "outgoing"],
+    )
+    .await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+
+    // The customer's own message is logged as INCOMING, whatever the preferences say.
+    let run = run_message(
+        "newsletter",
+        "Please unsubscribe me.",
+        &["--direction", "incoming"],
+    )
+    .await;
+    run.assert_success();
+    run.assert_stdout_contains("added INCOMING message 31 to thread 12");
+    mock.verify();
+}
+
+/// What support needs when the Open API refuses a request: the message once, the trace id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn communications_shows_the_trace_id_and_the_message_once() {
+    let mock = MockServer::start().await;
+    mock.customers_communication()
+        .get_communication_preferences(7)
+        .fails(
+            403,
+            &models::ErrorResponse {
+                error_message: "The API key may not read communication data".into(),
+                trace_id: Some("trace-403-def".into()),
+                ..Default::default()
+            },
+        )
+        .expect(1)
+        .await;
+    let args = [
+        "--base-url",
+        &mock.uri(),
+        "--customer-id",
+        "7",
+        "preferences",
+    ];
+    let run = run_example_async(
+        COMMUNICATIONS,
+        args.iter().map(|arg| arg.to_string()).collect(),
+    )
+    .await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_says_once("The API key may not read communication data");
+    run.assert_stderr_contains("trace id: trace-403-def");
+    mock.verify();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -381,43 +939,150 @@ const ADDRESS: &[&str] = &[
     "DE",
 ];
 
+const DIRECT_DEBIT: &[&str] = &[
+    "--iban",
+    "DE02120300000000202051",
+    "--account-holder",
+    "Erika Mustermann",
+];
+
 #[test]
-fn contract_conclusion_lists_studios_and_creates_a_contract() {
+fn contract_conclusion_lists_studios() {
     let run = run_example(
         CONTRACT_CONCLUSION,
         &connect_args(&["studios", "--search", "Ham"]),
     );
     run.assert_success();
     run.assert_stdout_contains("studios:");
+}
 
+/// The Connect reference: `allowedPaymentChoices` holds `DIRECT_DEBIT` and `CREDIT_CARD` at
+/// most, and no other choice is accepted. Prism's bundle (generated from the schema) offers
+/// `CASH`, which a real tenant never does: the example refuses it instead of falling back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contract_conclusion_pays_only_as_the_connect_api_allows() {
+    let prism = tokio::task::spawn_blocking(|| connect_prism().url())
+        .await
+        .expect("Prism starts");
+    let proxy = Proxy::start(prism).await;
     let signature = signature_file();
     let signature = signature
         .path()
         .to_str()
         .expect("temporary paths are UTF-8");
-    let contract = [
-        &["contract", "--accept-terms", "--signature-svg", signature][..],
-        CUSTOMER,
-        ADDRESS,
-    ]
-    .concat();
-    let run = run_example(CONTRACT_CONCLUSION, &connect_args(&contract));
+    let contract = |more: &[&str]| {
+        let mut args = vec!["--base-url".to_owned(), proxy.url()];
+        args.extend(
+            [
+                &["contract", "--signature-svg", signature][..],
+                CUSTOMER,
+                ADDRESS,
+                more,
+            ]
+            .concat()
+            .iter()
+            .map(|arg| arg.to_string()),
+        );
+        args
+    };
+
+    // As Prism says: CASH only.
+    for (payment, says) in [
+        (&[][..], "allows no direct debit (it allows: CASH)"),
+        (
+            DIRECT_DEBIT,
+            "cannot be paid by direct debit (it allows: CASH)",
+        ),
+    ] {
+        let run = run_example_async(
+            CONTRACT_CONCLUSION,
+            contract(&[&["--accept-terms"][..], payment].concat()),
+        )
+        .await;
+        assert_eq!(run.status.code(), Some(1), "{run}");
+        run.assert_stderr_contains(says);
+        assert!(!run.stdout.contains("created customer"), "{run}");
+    }
+
+    // As the reference says a bundle looks.
+    proxy.set_tamper(Some(set_in_list_items(
+        "allowedPaymentChoices",
+        serde_json::json!(["DIRECT_DEBIT", "CREDIT_CARD"]),
+    )));
+    let run = run_example_async(
+        CONTRACT_CONCLUSION,
+        contract(&[&["--accept-terms"][..], DIRECT_DEBIT].concat()),
+    )
+    .await;
     run.assert_success();
     run.assert_stdout_contains("rate bundles of studio ");
     run.assert_stdout_contains("choosing term ");
+    run.assert_stdout_contains("paying by DIRECT_DEBIT");
     run.assert_stdout_contains("created customer ");
 
+    let run = run_example_async(CONTRACT_CONCLUSION, contract(&["--accept-terms"])).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains("is paid by direct debit: pass --iban and --account-holder");
+    assert!(!run.stdout.contains("created customer"), "{run}");
+
     // Prism's offer has a text block that needs the customer's confirmation.
-    let contract = [
-        &["contract", "--signature-svg", signature][..],
-        CUSTOMER,
-        ADDRESS,
-    ]
-    .concat();
-    let run = run_example(CONTRACT_CONCLUSION, &connect_args(&contract));
-    assert!(!run.status.success(), "{run}");
+    let run = run_example_async(CONTRACT_CONCLUSION, contract(DIRECT_DEBIT)).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
     run.assert_stderr_contains("pass --accept-terms");
     assert!(!run.stdout.contains("created customer"), "{run}");
+
+    // A credit-card-only bundle needs the tokenisation flow this example does not cover.
+    proxy.set_tamper(Some(set_in_list_items(
+        "allowedPaymentChoices",
+        serde_json::json!(["CREDIT_CARD"]),
+    )));
+    let run = run_example_async(CONTRACT_CONCLUSION, contract(&["--accept-terms"])).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains("allows no direct debit (it allows: CREDIT_CARD)");
+    run.assert_stderr_contains("card tokenisation flow");
+    assert!(!run.stdout.contains("created customer"), "{run}");
+}
+
+/// What support needs when the Connect API refuses a request: every error's codes and trace
+/// id, and every message once (the error's text carries the first one).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contract_conclusion_shows_each_error_once_with_its_trace_id() {
+    let mock = ConnectMockServer::start().await;
+    let error = |code, message: &str, trace_id: &str| connect_models::ConnectApiErrorResponseDto {
+        error_codes: vec![code],
+        message: Some(message.into()),
+        trace_id: Some(trace_id.into()),
+    };
+    mock.studios()
+        .get_studio_list()
+        .fails(connect_models::ApiError::BadRequest(
+            magicline_connect::runtime::OneOrMany::Many(vec![
+                error(
+                    connect_models::VoucherErrorCode::ValidationFailed,
+                    "addressSearchQuery is too short",
+                    "trace-a",
+                ),
+                error(
+                    connect_models::VoucherErrorCode::BadRequest,
+                    "unknown studio tag",
+                    "trace-b",
+                ),
+            ]),
+        ))
+        .expect(1)
+        .await;
+    let args = ["--base-url", &mock.uri(), "studios"];
+    let run = run_example_async(
+        CONTRACT_CONCLUSION,
+        args.iter().map(|arg| arg.to_string()).collect(),
+    )
+    .await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_says_once("addressSearchQuery is too short");
+    run.assert_says_once("unknown studio tag");
+    run.assert_stderr_contains("error codes: VALIDATION_FAILED; trace id: trace-a");
+    run.assert_stderr_contains("error codes: BAD_REQUEST; trace id: trace-b");
+    mock.verify();
 }
 
 #[test]
@@ -430,6 +1095,297 @@ fn contract_conclusion_books_a_trial_session() {
     run.assert_stdout_contains("free slots from ");
     run.assert_stdout_contains("choosing the first slot");
     run.assert_stdout_contains("booked trial session ");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contract cancellation (Connect API)
+
+const IDENTITY: &[&str] = &[
+    "--first-name",
+    "Erika",
+    "--last-name",
+    "Mustermann",
+    "--date-of-birth",
+    "1990-04-01",
+];
+
+/// Against Prism: the requests the example sends are valid for the spec.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contract_cancellation_runs_against_prism() {
+    let prism = tokio::task::spawn_blocking(|| connect_prism().url())
+        .await
+        .expect("Prism starts");
+    let proxy = Proxy::start(prism).await;
+    let args = |more: &[&str]| {
+        let mut args = vec![
+            "--base-url".to_owned(),
+            proxy.url(),
+            "--recaptcha-token".into(),
+            "token".into(),
+        ];
+        args.extend(more.iter().map(|arg| arg.to_string()));
+        args
+    };
+
+    let run = run_example_async(
+        CONTRACT_CANCELLATION,
+        args(&[&["contracts"][..], IDENTITY].concat()),
+    )
+    .await;
+    run.assert_success();
+    run.assert_stdout_contains("1 active contracts:");
+    run.assert_stdout_contains("cancellable on one of [2019-08-24]");
+    run.assert_stdout_contains("cancellation reasons of studio ");
+
+    let run = run_example_async(
+        CONTRACT_CANCELLATION,
+        args(&["reasons", "--studio-id", "1"]),
+    )
+    .await;
+    run.assert_success();
+    run.assert_stdout_contains("cancellation reasons of studio 1:");
+    run.assert_stdout_contains("  reason ");
+
+    // Prism's only contract says `cancelled: true`: it is not cancelled again.
+    let cancel = [&["cancel", "--customer-number", "1-123"][..], IDENTITY].concat();
+    let run = run_example_async(CONTRACT_CANCELLATION, args(&cancel)).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains("no contract that is not cancelled yet");
+
+    proxy.set_tamper(Some(set_in_list_items("cancelled", false.into())));
+    let run = run_example_async(CONTRACT_CANCELLATION, args(&cancel)).await;
+    run.assert_success();
+    run.assert_stdout_contains("cancellation reasons of studio ");
+    run.assert_stdout_contains(
+        "(ORDINARY_CANCELLATION, NEXT_POSSIBLE_CANCELLATION_DATE) to 2019-08-24",
+    );
+
+    let request = [
+        &[
+            "request",
+            "--studio-id",
+            "1",
+            "--date",
+            "2027-03-31",
+            "--extraordinary",
+        ][..],
+        IDENTITY,
+    ]
+    .concat();
+    let run = run_example_async(CONTRACT_CANCELLATION, args(&request)).await;
+    run.assert_success();
+    run.assert_stdout_contains(
+        "studio 1 received the cancellation request (EXTRAORDINARY_CANCELLATION, \
+         ABSOLUTE_CANCELLATION_DATE 2027-03-31)",
+    );
+}
+
+/// The customer's contract 7 of studio 3, cancellable on fixed dates or any day after the
+/// first; the studio's one reason is 11.
+async fn cancellation_mock(
+    cancellation_type: connect_models::GetActiveContractsResponseDtoCancellationType,
+) -> ConnectMockServer {
+    let mock = ConnectMockServer::start().await;
+    let contracts = mock.contracts();
+    contracts
+        .get_active_contracts(
+            "token",
+            &connect_models::GetActiveContractsRequestDto {
+                customer_number: Some("1-123".into()),
+                date_of_birth: "1990-04-01".parse().expect("a date"),
+                firstname: "Erika".into(),
+                lastname: "Mustermann".into(),
+            },
+        )
+        .returns(&[connect_models::GetActiveContractsResponseDto {
+            cancellation_dates: Some(vec![
+                "2027-06-30".parse().expect("a date"),
+                "2027-03-31".parse().expect("a date"),
+            ]),
+            cancellation_type: Some(cancellation_type),
+            cancelled: Some(false),
+            contract_id: Some(7),
+            contract_name: Some("Premium".into()),
+            studio_id: Some(3),
+        }])
+        .await;
+    contracts
+        .get_studio_info(3)
+        .returns(&connect_models::ConnectApiContractCancellationStudioDto {
+            cancellation_reasons: Some(vec![connect_models::CancelationReasonDto {
+                database_id: Some(11),
+                fk_organization_unit: 3,
+                name: Some("Moving away".into()),
+                ..Default::default()
+            }]),
+            legal_links: None,
+        })
+        .await;
+    mock
+}
+
+/// The cancellation the example should send for contract 7.
+fn cancellation(
+    date: &str,
+    date_type: connect_models::CancellationDateType,
+    cancellation_type: connect_models::CancellationType,
+    reason: Option<i64>,
+) -> connect_models::CancelContractRequestDto {
+    connect_models::CancelContractRequestDto {
+        additional_information: None,
+        cancelation_reason_id: reason,
+        cancellation_date: date.parse().expect("a date"),
+        cancellation_date_type: Some(date_type),
+        cancellation_type,
+        confirmation_email: None,
+        contract_id: 7,
+        customer_number: "1-123".into(),
+        date_of_birth: "1990-04-01".parse().expect("a date"),
+        firstname: "Erika".into(),
+        lastname: "Mustermann".into(),
+    }
+}
+
+async fn run_cancel(mock: &ConnectMockServer, more: &[&str]) -> Run {
+    let mut args: Vec<String> = [
+        "--base-url",
+        &mock.uri(),
+        "--recaptcha-token",
+        "token",
+        "cancel",
+        "--customer-number",
+        "1-123",
+    ]
+    .iter()
+    .chain(IDENTITY)
+    .map(|arg| arg.to_string())
+    .collect();
+    args.extend(more.iter().map(|arg| arg.to_string()));
+    run_example_async(CONTRACT_CANCELLATION, args).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contract_cancellation_follows_the_date_types_and_reasons() {
+    use connect_models::CancellationDateType::{
+        AbsoluteCancellationDate, NextPossibleCancellationDate,
+    };
+    use connect_models::CancellationType::{ExtraordinaryCancellation, OrdinaryCancellation};
+    use connect_models::GetActiveContractsResponseDtoCancellationType::{
+        AnyAfterFirstDate, FixedDates,
+    };
+    let received = connect_models::CancelContractResponseDto {
+        contract_name: Some("Premium".into()),
+        ..Default::default()
+    };
+
+    // Fixed dates: the next possible one is the earliest offered; an absolute date must be
+    // one of them; a reason must be one of the studio's.
+    let mock = cancellation_mock(FixedDates).await;
+    let contracts = mock.contracts();
+    contracts
+        .cancel_contract(
+            "token",
+            &cancellation(
+                "2027-03-31",
+                NextPossibleCancellationDate,
+                OrdinaryCancellation,
+                Some(11),
+            ),
+        )
+        .returns(&received)
+        .expect(1)
+        .await;
+    contracts
+        .cancel_contract(
+            "token",
+            &cancellation(
+                "2027-06-30",
+                AbsoluteCancellationDate,
+                ExtraordinaryCancellation,
+                None,
+            ),
+        )
+        .returns(&received)
+        .expect(1)
+        .await;
+
+    let run = run_cancel(&mock, &["--reason-id", "11"]).await;
+    run.assert_success();
+    run.assert_stdout_contains("  reason 11 \"Moving away\"");
+    run.assert_stdout_contains(
+        "cancelled contract 7 \"Premium\" (ORDINARY_CANCELLATION, NEXT_POSSIBLE_CANCELLATION_DATE) to 2027-03-31",
+    );
+    let run = run_cancel(&mock, &["--date", "2027-06-30", "--extraordinary"]).await;
+    run.assert_success();
+    run.assert_stdout_contains(
+        "(EXTRAORDINARY_CANCELLATION, ABSOLUTE_CANCELLATION_DATE) to 2027-06-30",
+    );
+
+    // Refused before anything is sent (a cancellation that matches nothing fails `verify`).
+    let run = run_cancel(&mock, &["--date", "2027-05-01"]).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains(
+        "contract 7 cannot be cancelled to 2027-05-01: it can end on one of [2027-06-30, 2027-03-31]",
+    );
+    let run = run_cancel(&mock, &["--reason-id", "12"]).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains("12 is not one of the cancellation reasons of studio 3");
+    mock.verify();
+
+    // Any day after the first date: a day between the offered ones is fine, one before is not.
+    let mock = cancellation_mock(AnyAfterFirstDate).await;
+    mock.contracts()
+        .cancel_contract(
+            "token",
+            &cancellation(
+                "2027-05-01",
+                AbsoluteCancellationDate,
+                OrdinaryCancellation,
+                None,
+            ),
+        )
+        .returns(&received)
+        .expect(1)
+        .await;
+    let run = run_cancel(&mock, &["--date", "2027-05-01"]).await;
+    run.assert_success();
+    let run = run_cancel(&mock, &["--date", "2027-03-30"]).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains("it can end on or after the first of");
+    mock.verify();
+}
+
+/// What support needs: the server's message once, its error codes and trace id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contract_cancellation_shows_the_trace_id_and_the_message_once() {
+    let mock = cancellation_mock(
+        connect_models::GetActiveContractsResponseDtoCancellationType::FixedDates,
+    )
+    .await;
+    mock.contracts()
+        .cancel_contract(
+            "token",
+            &cancellation(
+                "2027-03-31",
+                connect_models::CancellationDateType::NextPossibleCancellationDate,
+                connect_models::CancellationType::OrdinaryCancellation,
+                None,
+            ),
+        )
+        .fails(connect_models::ApiError::Conflict(
+            connect_models::ConnectApiErrorResponseDto {
+                error_codes: vec![connect_models::VoucherErrorCode::Conflict],
+                message: Some("The contract is already being cancelled".into()),
+                trace_id: Some("trace-connect-77".into()),
+            },
+        ))
+        .expect(1)
+        .await;
+    let run = run_cancel(&mock, &[]).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_says_once("The contract is already being cancelled");
+    run.assert_stderr_contains("error codes: CONFLICT; trace id: trace-connect-77");
+    mock.verify();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -499,6 +1455,27 @@ fn studio_allows_changes(status: &'static str, pending: Pending) -> Tamper {
     })
 }
 
+/// Sets `key` to `value` in each object of a JSON array that has `key` (a list of rate bundles,
+/// of contracts, ...). Other bodies pass unchanged.
+fn set_in_list_items(key: &'static str, value: serde_json::Value) -> Tamper {
+    Arc::new(move |_call: &str, _status: u16, body: &Bytes| {
+        let Ok(serde_json::Value::Array(mut items)) = serde_json::from_slice(body) else {
+            return body.clone();
+        };
+        let mut changed = false;
+        for item in &mut items {
+            if let Some(fields) = item.as_object_mut().filter(|f| f.contains_key(key)) {
+                fields.insert(key.to_owned(), value.clone());
+                changed = true;
+            }
+        }
+        if !changed {
+            return body.clone();
+        }
+        Bytes::from(serde_json::to_vec(&items).expect("a JSON array serialises"))
+    })
+}
+
 /// A small SVG signature in a temporary file.
 fn signature_file() -> tempfile::NamedTempFile {
     let mut file = tempfile::Builder::new()
@@ -534,6 +1511,13 @@ impl Run {
             self.stdout.contains(expected),
             "stdout lacks {expected:?}\n{self}"
         );
+    }
+
+    /// `expected` appears exactly once in all the program wrote.
+    #[track_caller]
+    fn assert_says_once(&self, expected: &str) {
+        let count = self.stdout.matches(expected).count() + self.stderr.matches(expected).count();
+        assert_eq!(count, 1, "{expected:?} said {count} times\n{self}");
     }
 
     #[track_caller]

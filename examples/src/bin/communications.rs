@@ -4,27 +4,34 @@
 //! export MAGICLINE_API_KEY=...
 //! communications --customer-id 42 preferences                                  # show
 //! communications --customer-id 42 preferences --category newsletter --disable email
-//! communications --customer-id 42 message --subject "Two invoices" \
-//!     --text "I was charged twice this month." --reply "Sorry, we refunded the second one."
-//! communications --customer-id 42 message --thread-id 7 --subject "Two invoices" --text "Refund sent." --close
+//! communications --customer-id 42 message --category contract --subject "Your registration" \
+//!     --text "Thanks for registering."                                     # partner -> customer
+//! communications --customer-id 42 message --category general --direction incoming \
+//!     --subject "Two invoices" --text "I was charged twice this month." \
+//!     --reply "Sorry, we refunded the second one."
+//! communications --customer-id 42 message --category general --thread-id 7 \
+//!     --subject "Two invoices" --text "The refund is on its way." --close   # follow-up
 //! ```
 //!
-//! `preferences` reads the customer's channels per message category, switches one channel on or
-//! off (if the studio lets the customer decide), and reads them again. `message` opens a new
-//! thread with the customer's message and, with `--reply`, answers in that same thread, keeping
-//! the thread id the server assigned; `--thread-id` adds to a thread that already exists.
+//! It follows the developer portal's guide "Working with customers communication":
+//!
+//! * `preferences` reads the customer's channels per message category, switches one channel on
+//!   or off (if the studio lets the customer decide), and reads them again.
+//! * `message` always reads the preferences first ("always read current communication
+//!   preferences before outbound communication") and refuses to send an outgoing message by a
+//!   channel that is not active for its `--category`. A message the customer sent
+//!   (`--direction incoming`) is only logged, and needs no consent; `--reply` answers it.
+//! * A new thread is opened for a new topic; a follow-up goes into the existing thread
+//!   (`--thread-id`, or the id the server returned for the thread just opened). Messages are
+//!   the partner's own (`OUTGOING`) unless `--direction incoming` says otherwise.
+//!
+//! On an error the server's message is shown once, with its `traceId` for Magicline support.
 
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use magicline::models::{
-    self, CommunicationChannelWrapperCommunicationChannel as SettingChannel,
-    CommunicationPreferenceMessageCategory as Category,
-    CommunicationThreadRequestCommunicationChannel as ThreadChannel,
-    CommunicationThreadRequestCommunicationDirection as Direction,
-    CommunicationThreadRequestCommunicationThreadStatus as ThreadStatus,
-};
+use magicline::models;
 use magicline::runtime::StringEnum;
 
 /// Read and change a customer's communication preferences, or log messages in threads.
@@ -47,36 +54,46 @@ enum Command {
         /// The message category to change (`contract`, `general`, `appointment`,
         /// `newsletter`, `loyalty-program`).
         #[arg(long, value_parser = parse_category)]
-        category: Option<Category>,
+        category: Option<models::MessageCategory>,
         /// Switch this channel on for the category (`email`, `letter`, `text-message`, ...).
-        #[arg(long, requires = "category", value_parser = parse_setting_channel)]
-        enable: Option<SettingChannel>,
+        #[arg(long, requires = "category", value_parser = parse_channel)]
+        enable: Option<models::CommunicationChannel>,
         /// Switch this channel off for the category.
         #[arg(
             long,
             requires = "category",
             conflicts_with = "enable",
-            value_parser = parse_setting_channel
+            value_parser = parse_channel
         )]
-        disable: Option<SettingChannel>,
+        disable: Option<models::CommunicationChannel>,
     },
-    /// Log the customer's message in a new thread, and optionally the studio's reply in it.
+    /// Send (or log) a message in a new thread or an existing one, after checking the
+    /// customer's communication preferences.
     Message {
         /// Add to this existing thread instead of opening a new one.
         #[arg(long)]
         thread_id: Option<i64>,
+        /// The message category, whose preferences decide whether the channel may be used
+        /// (`contract`, `general`, `appointment`, `newsletter`, `loyalty-program`).
+        #[arg(long, value_parser = parse_category)]
+        category: models::MessageCategory,
         /// The subject of the thread.
         #[arg(long)]
         subject: String,
-        /// The customer's message (or, with --thread-id, the message to add).
+        /// The message.
         #[arg(long)]
         text: String,
-        /// The studio's answer, logged as a follow-up in the same thread.
+        /// Who wrote --text: `outgoing`, the studio's or partner's own message to the customer,
+        /// or `incoming`, a message the customer sent, logged in the thread.
+        #[arg(long, default_value = "outgoing", value_parser = parse_direction)]
+        direction: models::CommunicationDirection,
+        /// The studio's answer to an incoming message, logged as an outgoing follow-up in the
+        /// same thread.
         #[arg(long)]
         reply: Option<String>,
-        /// The channel the messages went through.
-        #[arg(long, default_value = "email", value_parser = parse_thread_channel)]
-        channel: ThreadChannel,
+        /// The channel the messages go through.
+        #[arg(long, default_value = "email", value_parser = parse_channel)]
+        channel: models::CommunicationChannel,
         /// The employee handling the thread.
         #[arg(long)]
         agent: Option<String>,
@@ -91,9 +108,11 @@ async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
+            // The error's text already ends with the server's message; what support needs
+            // besides is the trace id of the failed request.
             eprintln!("error: {err:#}");
-            if let Some(message) = server_message(&err) {
-                eprintln!("the server said: {message}");
+            if let Some(trace_id) = trace_id(&err) {
+                eprintln!("trace id: {trace_id} (quote it to Magicline support)");
             }
             ExitCode::FAILURE
         }
@@ -125,22 +144,39 @@ async fn run(args: Args) -> Result<()> {
         }
         Command::Message {
             thread_id,
+            category,
             subject,
             text,
+            direction,
             reply,
             channel,
             agent,
             close,
         } => {
-            let mut message = models::CommunicationThreadRequest::new(
-                ThreadStatus::Created,
+            if reply.is_some() && direction != models::CommunicationDirection::Incoming {
+                bail!("--reply answers a message of the customer: pass --direction incoming");
+            }
+            let message = models::CommunicationThreadRequest {
+                communication_thread_status: models::CommunicationThreadStatus::Created,
                 subject,
-                text,
-                Direction::Incoming,
-                channel,
-            );
-            message.agent = agent;
-            messages(&client, args.customer_id, thread_id, message, reply, close).await
+                content: text,
+                communication_direction: direction,
+                communication_channel: channel,
+                agent,
+                ticket_number: None,
+                ticket_link: None,
+                communication_date_time: None,
+            };
+            let outgoing = Outgoing { category, reply };
+            messages(
+                &client,
+                args.customer_id,
+                thread_id,
+                message,
+                outgoing,
+                close,
+            )
+            .await
         }
     }
 }
@@ -148,7 +184,7 @@ async fn run(args: Args) -> Result<()> {
 async fn preferences(
     client: &magicline::Client,
     customer: i64,
-    change: Option<(Category, SettingChannel, bool)>,
+    change: Option<(models::MessageCategory, models::CommunicationChannel, bool)>,
 ) -> Result<()> {
     let service = client.customers_communication();
     let mut preferences = service.get_communication_preferences(customer).await?;
@@ -226,38 +262,73 @@ fn print_preferences(customer: i64, preferences: &[models::CommunicationPreferen
     }
 }
 
+/// What decides about the messages to the customer: their category, and the reply, if any.
+struct Outgoing {
+    category: models::MessageCategory,
+    reply: Option<String>,
+}
+
 async fn messages(
     client: &magicline::Client,
     customer: i64,
     thread_id: Option<i64>,
     message: models::CommunicationThreadRequest,
-    reply: Option<String>,
+    outgoing: Outgoing,
     close: bool,
 ) -> Result<()> {
     let service = client.customers_communication();
+
+    // Read the preferences before anything goes out, every time: they are the customer's
+    // consent as it is now, and the studio or the customer may have changed it since.
+    let preferences = service.get_communication_preferences(customer).await?;
+    let channel = &message.communication_channel;
+    let category = &outgoing.category;
+    let active = preferences
+        .iter()
+        .filter(|preference| preference.message_category.as_ref() == Some(category))
+        .flat_map(|preference| preference.channels.iter().flatten())
+        .find(|setting| setting.communication_channel == *channel)
+        .and_then(|setting| setting.active);
+    println!(
+        "preferences of customer {customer}: {category} by {channel} is {}",
+        on_off(active)
+    );
+    let sends = message.communication_direction == models::CommunicationDirection::Outgoing
+        || outgoing.reply.is_some();
+    // Only an explicit "on" is consent: a channel missing from the category is not active.
+    if sends && active != Some(true) {
+        bail!(
+            "not sending: the customer's preferences do not allow {category} messages by \
+             {channel} ({}); choose another --channel or ask the customer to switch it on",
+            on_off(active)
+        );
+    }
+
     let closing = |mut message: models::CommunicationThreadRequest| {
         if close {
-            message.communication_thread_status = ThreadStatus::Closed;
+            message.communication_thread_status = models::CommunicationThreadStatus::Closed;
         }
         message
     };
 
     if let Some(thread_id) = thread_id {
-        let mut message = message;
-        message.communication_thread_status = ThreadStatus::Ongoing;
-        let message = closing(message);
+        let message = closing(models::CommunicationThreadRequest {
+            communication_thread_status: models::CommunicationThreadStatus::Ongoing,
+            ..message
+        });
+        let direction = message.communication_direction.clone();
         let added = service
             .create_communication_in_existing_communication_thread(customer, thread_id, &message)
             .await?;
         println!(
-            "added message {} to thread {}",
+            "added {direction} message {} to thread {}",
             added.communication_id, added.thread_id
         );
         return Ok(());
     }
 
     // Without a reply, this first message is also the last one.
-    let first = if reply.is_some() {
+    let first = if outgoing.reply.is_some() {
         message
     } else {
         closing(message)
@@ -267,24 +338,26 @@ async fn messages(
         .await?;
     let thread_id = created.thread_id;
     println!(
-        "opened thread {thread_id} with message {} ({}, {})",
+        "opened thread {thread_id} with {} message {} ({}, {})",
+        first.communication_direction,
         created.communication_id,
         created.communication_channel,
         created.communication_thread_status
     );
 
-    if let Some(reply) = reply {
+    if let Some(reply) = outgoing.reply {
         // The answer goes into the thread the server just created, by the id it returned.
-        let mut answer = first;
-        answer.communication_thread_status = ThreadStatus::Ongoing;
-        answer.content = reply;
-        answer.communication_direction = Direction::Outgoing;
-        let answer = closing(answer);
+        let answer = closing(models::CommunicationThreadRequest {
+            communication_thread_status: models::CommunicationThreadStatus::Ongoing,
+            content: reply,
+            communication_direction: models::CommunicationDirection::Outgoing,
+            ..first
+        });
         let added = service
             .create_communication_in_existing_communication_thread(customer, thread_id, &answer)
             .await?;
         println!(
-            "replied in thread {thread_id} with message {} ({})",
+            "replied in thread {thread_id} with OUTGOING message {} ({})",
             added.communication_id, added.communication_thread_status
         );
     }
@@ -297,35 +370,29 @@ fn wire(value: &str) -> String {
     value.to_ascii_uppercase().replace('-', "_")
 }
 
-/// Parses a command-line value into a generated enum. The generated enums have an `Unknown`
-/// fallback for values from the server; a typo on the command line is refused here instead of
-/// being sent.
-fn parse_known<T: StringEnum>(
-    value: &str,
-    is_unknown: fn(&T) -> bool,
-    what: &str,
-) -> Result<T, String> {
-    let parsed = T::from_wire(&wire(value));
-    if is_unknown(&parsed) {
-        Err(format!("unknown {what} {value:?}"))
-    } else {
-        Ok(parsed)
+/// Parses `--channel` and friends. The generated enums have an `Unknown` fallback for values
+/// from the server; a typo on the command line is refused here instead of being sent.
+fn parse_channel(value: &str) -> Result<models::CommunicationChannel, String> {
+    match models::CommunicationChannel::from_wire(&wire(value)) {
+        models::CommunicationChannel::Unknown(_) => Err(format!("unknown channel {value:?}")),
+        channel => Ok(channel),
     }
 }
 
-/// Parses `--enable` and `--disable` (see [`parse_known`]).
-fn parse_setting_channel(value: &str) -> Result<SettingChannel, String> {
-    parse_known(value, SettingChannel::is_unknown, "channel")
+/// Parses `--category`, refusing values the client does not know (see [`parse_channel`]).
+fn parse_category(value: &str) -> Result<models::MessageCategory, String> {
+    match models::MessageCategory::from_wire(&wire(value)) {
+        models::MessageCategory::Unknown(_) => Err(format!("unknown message category {value:?}")),
+        category => Ok(category),
+    }
 }
 
-/// Parses `--channel` (see [`parse_known`]).
-fn parse_thread_channel(value: &str) -> Result<ThreadChannel, String> {
-    parse_known(value, ThreadChannel::is_unknown, "channel")
-}
-
-/// Parses `--category` (see [`parse_known`]).
-fn parse_category(value: &str) -> Result<Category, String> {
-    parse_known(value, Category::is_unknown, "message category")
+/// Parses `--direction` (`incoming`, `outgoing`), refusing other values (see [`parse_channel`]).
+fn parse_direction(value: &str) -> Result<models::CommunicationDirection, String> {
+    match models::CommunicationDirection::from_wire(&wire(value)) {
+        models::CommunicationDirection::Unknown(_) => Err(format!("unknown direction {value:?}")),
+        direction => Ok(direction),
+    }
 }
 
 fn on_off(active: Option<bool>) -> &'static str {
@@ -336,10 +403,11 @@ fn on_off(active: Option<bool>) -> &'static str {
     }
 }
 
-/// The message of the server's error body, if the error is one the server explained.
-fn server_message(err: &anyhow::Error) -> Option<&str> {
+/// The trace id of the failed request, from the server's error body: Magicline support asks
+/// for it. (The message is not repeated here: the error's text already ends with it.)
+fn trace_id(err: &anyhow::Error) -> Option<&str> {
     err.chain()
         .find_map(|cause| cause.downcast_ref::<magicline::Error<models::ErrorResponse>>())
         .and_then(|err| err.body())
-        .map(|body| body.error_message.as_str())
+        .and_then(|body| body.trace_id.as_deref())
 }

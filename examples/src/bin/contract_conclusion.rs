@@ -14,21 +14,23 @@
 //! bundle. `trial-session` books a free trial appointment: read which lead fields the studio
 //! wants, find free slots in the next week, book one. Without `--studio-id` or `--term-id` the
 //! first studio or term that fits is chosen, and the program says so.
+//!
+//! It follows the Connect API reference (contracts part): the offer's text blocks are shown
+//! and confirmed, signed when `contractSignaturesRequired`, and the payment is one of the
+//! bundle's `allowedPaymentChoices`, which the Connect API limits to `DIRECT_DEBIT` and
+//! `CREDIT_CARD`. This example pays by direct debit (`--iban`); a credit card needs the API's
+//! card tokenisation flow first, which it does not cover, so such a bundle is refused with a
+//! message saying so. On an error the server's message is shown once, with its error codes
+//! and `traceId` for Magicline support.
 
-use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
 use base64::Engine;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use magicline_connect::models::{
-    self, ConnectApiCreatePublicCustomerDtoPaymentChoice as PaymentChoice,
-    ConnectApiRateBundleDtoAllowedPaymentChoicesItem as AllowedPaymentChoice,
-};
-use magicline_connect::runtime::StringEnum;
+use magicline_connect::models;
 
 /// Conclude a membership contract online, or book a trial session.
 #[derive(Debug, Parser)]
@@ -68,12 +70,16 @@ struct ContractArgs {
     /// The customer's signature (an SVG file), for offers that require signing.
     #[arg(long, value_name = "FILE")]
     signature_svg: Option<PathBuf>,
-    /// Pay by direct debit from this account (otherwise: a payment choice that needs no data).
+    /// Pay by direct debit from this account (the Connect API takes direct debit or a
+    /// tokenised credit card; this example does direct debit).
     #[arg(long, requires = "account_holder")]
     iban: Option<String>,
     /// The holder of the --iban account.
     #[arg(long)]
     account_holder: Option<String>,
+    /// The BIC of the --iban account, if the customer gave one.
+    #[arg(long, requires = "iban")]
+    bic: Option<String>,
     /// Start of the contract (default: the term's default start, or today).
     #[arg(long)]
     start_date: Option<NaiveDate>,
@@ -130,9 +136,11 @@ async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
+            // The error's text already ends with the server's (first) message; support needs
+            // the error codes and trace id besides.
             eprintln!("error: {err:#}");
-            for message in server_messages(&err) {
-                eprintln!("the server said: {message}");
+            for details in support_details(&err) {
+                eprintln!("{details}");
             }
             ExitCode::FAILURE
         }
@@ -237,46 +245,53 @@ async fn conclude_contract(
         Some(svg) => text_blocks
             .iter()
             .filter(|block| block.has_signature)
-            .map(|block| {
-                models::PublicApiSignatureDto::new(svg.clone()).with_text_block_id(block.id)
+            .map(|block| models::PublicApiSignatureDto {
+                base64_svg: svg.clone(),
+                text_block_id: Some(block.id),
             })
             .collect(),
         None => Vec::new(),
     };
 
+    // The Connect API takes `DIRECT_DEBIT` and `CREDIT_CARD` only: its reference says the
+    // bundle's `allowedPaymentChoices` holds these two at most, and a contract with any other
+    // choice is refused. So there is no fallback to cash or bank transfer here.
     let allowed = bundle
         .allowed_payment_choices
         .as_deref()
         .unwrap_or_default();
+    let direct_debit = allowed.contains(&models::PaymentChoice::DirectDebit);
     let (payment_choice, bank_account) = match (args.iban.take(), args.account_holder.take()) {
-        (Some(iban), Some(account_holder))
-            if allowed.contains(&AllowedPaymentChoice::DirectDebit) =>
-        {
-            (
-                PaymentChoice::DirectDebit,
-                Some(models::PublicApiBankAccountDto::new(account_holder, iban)),
-            )
-        }
-        (Some(_), _) => bail!("bundle {} cannot be paid by direct debit", bundle.id),
-        // Credit cards need the tokenisation flow first; this example leaves them out.
-        (None, _) => {
-            let choice = allowed
-                .iter()
-                .find(|choice| {
-                    matches!(
-                        choice,
-                        AllowedPaymentChoice::Cash | AllowedPaymentChoice::BankTransfer
-                    )
-                })
-                .with_context(|| {
-                    format!(
-                        "bundle {} needs payment data: pass --iban and --account-holder",
-                        bundle.id
-                    )
-                })?;
-            (same_value(choice.as_str()), None)
-        }
+        (Some(iban), Some(account_holder)) if direct_debit => (
+            models::PaymentChoice::DirectDebit,
+            Some(models::PublicApiBankAccountDto {
+                account_holder,
+                iban,
+                bic: args.bic.take(),
+            }),
+        ),
+        (Some(_), _) if !direct_debit => bail!(
+            "bundle {} cannot be paid by direct debit (it allows: {})",
+            bundle.id,
+            describe_choices(allowed)
+        ),
+        _ if direct_debit => bail!(
+            "bundle {} is paid by direct debit: pass --iban and --account-holder",
+            bundle.id
+        ),
+        _ => bail!(
+            "bundle {} allows no direct debit (it allows: {}); a credit card needs the Connect \
+             API's card tokenisation flow, which this example does not cover",
+            bundle.id,
+            describe_choices(allowed)
+        ),
     };
+
+    println!(
+        "paying by {payment_choice} (bundle {} allows: {})",
+        bundle.id,
+        describe_choices(allowed)
+    );
 
     // Not before the studio opens: the API asks for at least its opening date.
     let start_date = args
@@ -285,15 +300,28 @@ async fn conclude_contract(
         .unwrap_or_else(|| chrono::Local::now().date_naive())
         .max(studio.opening_date.unwrap_or(NaiveDate::MIN));
 
-    // No `sepa_signature`: the contract signature is used for the SEPA mandate too.
-    let mut contract = models::ConnectApiContractDataDto::new(term.id, start_date)
-        .with_text_block_signatures(text_block_signatures);
-    contract.contract_signature = signature.map(models::PublicApiSignatureDto::new);
-    let request = models::ConnectApiCreateContractDto::new(
-        contract,
-        new_customer(args, payment_choice, bank_account),
-        studio.id,
-    );
+    let request = models::ConnectApiCreateContractDto {
+        studio_id: studio.id,
+        contract: models::ConnectApiContractDataDto {
+            rate_bundle_term_id: term.id,
+            start_date,
+            contract_signature: signature.map(|svg| models::PublicApiSignatureDto {
+                base64_svg: svg,
+                text_block_id: None,
+            }),
+            // Unset: the contract signature is used for the SEPA mandate too.
+            sepa_signature: None,
+            text_block_signatures: Some(text_block_signatures),
+            notes: None,
+            optional_rate_bundle_term_modules: None,
+            preuse_date: None,
+            selected_rate_bundle_modules: None,
+        },
+        customer: new_customer(args, payment_choice, bank_account),
+        landing_page_configuration_id: None,
+        offer_uuid: None,
+        voucher_code: None,
+    };
     let created = client
         .contracts()
         .create_customer_and_contract(&request)
@@ -308,28 +336,60 @@ async fn conclude_contract(
     Ok(())
 }
 
-/// The new customer. Only a few of the 48 fields apply to a German checkout; the constructor
-/// takes the required ones and leaves the rest unset.
+/// The new customer. Only a few of the 48 fields apply to a German checkout; the rest are set to
+/// `None` one by one, as the type has no constructor or `Default`.
+#[allow(deprecated)] // `identification` and `privacy_configuration` must be named to be left out.
 fn new_customer(
     args: ContractArgs,
-    payment_choice: PaymentChoice,
+    payment_choice: models::PaymentChoice,
     bank_account: Option<models::PublicApiBankAccountDto>,
 ) -> models::ConnectApiCreatePublicCustomerDto {
-    let mut customer = models::ConnectApiCreatePublicCustomerDto::new(
-        args.city,
-        args.country_code,
-        args.date_of_birth,
-        args.email,
-        args.first_name,
-        args.house_number,
-        args.last_name,
+    models::ConnectApiCreatePublicCustomerDto {
+        firstname: args.first_name,
+        lastname: args.last_name,
+        email: args.email,
+        date_of_birth: args.date_of_birth,
+        street: args.street,
+        house_number: args.house_number,
+        zip_code: args.zip_code,
+        city: args.city,
+        country_code: args.country_code,
+        telephone_mobile: args.phone,
         payment_choice,
-        args.street,
-        args.zip_code,
-    );
-    customer.telephone_mobile = args.phone;
-    customer.bank_account = bank_account;
-    customer
+        bank_account,
+        additional_address_information: None,
+        building_name: None,
+        city_part: None,
+        communication_preferences: None,
+        country_of_birth: None,
+        credit_card: None,
+        district: None,
+        document_identification: None,
+        door: None,
+        floor: None,
+        gender: None,
+        identification: None,
+        identity_token: None,
+        image_object_key: None,
+        language: None,
+        locale: None,
+        place_of_birth: None,
+        portal: None,
+        privacy_configuration: None,
+        province: None,
+        province_code: None,
+        public_gender: None,
+        referral_code: None,
+        second_firstname: None,
+        second_last_name: None,
+        second_street: None,
+        stairway: None,
+        street_block: None,
+        street_type: None,
+        studio_country_code: None,
+        tax_id: None,
+        telephone_private: None,
+    }
 }
 
 async fn book_trial_session(
@@ -347,34 +407,28 @@ async fn book_trial_session(
 
     // Which lead fields the studio insists on.
     let config = client.trial_sessions().get_lead_config(studio.id).await?;
-    for (required, given, flag) in [
+    let mandatory =
+        |mode: &Option<models::AddressMode>| *mode == Some(models::AddressMode::Mandatory);
+    for (mode, given, flag) in [
+        (&config.email_mode, args.email.is_some(), "--email"),
+        (&config.telephone_mode, args.phone.is_some(), "--phone"),
         (
-            mandatory(&config.email_mode),
-            args.email.is_some(),
-            "--email",
-        ),
-        (
-            mandatory(&config.telephone_mode),
-            args.phone.is_some(),
-            "--phone",
-        ),
-        (
-            mandatory(&config.date_of_birth_mode),
+            &config.date_of_birth_mode,
             args.date_of_birth.is_some(),
             "--date-of-birth",
         ),
     ] {
-        if required && !given {
+        if mandatory(mode) && !given {
             bail!("studio {} needs {flag} to book a trial session", studio.id);
         }
     }
-    for (required, field) in [
-        (mandatory(&config.address_mode), "an address"),
-        (mandatory(&config.zip_mode), "a zip code"),
-        (mandatory(&config.tax_id_mode), "a tax id"),
-        (mandatory(&config.place_of_birth_mode), "a place of birth"),
+    for (mode, field) in [
+        (&config.address_mode, "an address"),
+        (&config.zip_mode, "a zip code"),
+        (&config.tax_id_mode, "a tax id"),
+        (&config.place_of_birth_mode, "a place of birth"),
     ] {
-        if required {
+        if mandatory(mode) {
             bail!(
                 "studio {} needs {field} to book a trial session, which this example does not ask for",
                 studio.id
@@ -423,18 +477,35 @@ async fn book_trial_session(
         }
     };
 
-    let mut lead_customer =
-        models::CommonTrialSessionLeadCustomerDto::new(args.first_name, args.last_name);
-    lead_customer.email = args.email;
-    lead_customer.phone = args.phone;
-    lead_customer.date_of_birth = args.date_of_birth;
-    let booking = models::ConnectApiBookTrialSessionDto::new(
-        lead_customer,
-        start.clone(),
-        studio.id,
+    let booking = models::ConnectApiBookTrialSessionDto {
+        studio_id: studio.id,
+        start_date_time: start.clone(),
         // When the studio lets the customer go without a trainer, this customer does.
-        item.booking_without_resources_allowed != Some(true),
-    );
+        trainer_required: item.booking_without_resources_allowed != Some(true),
+        lead_customer: models::CommonTrialSessionLeadCustomerDto {
+            firstname: args.first_name,
+            lastname: args.last_name,
+            email: args.email,
+            phone: args.phone,
+            date_of_birth: args.date_of_birth,
+            address: None,
+            communication_preferences: None,
+            country_of_birth: None,
+            customer_uuid: None,
+            gender: None,
+            place_of_birth: None,
+            privacy_configuration: None,
+            second_firstname: None,
+            second_lastname: None,
+            studio_id: None,
+            tax_id: None,
+        },
+        note: None,
+        participants: None,
+        referral_code: None,
+        referrer_id: None,
+        source_campaign_id: None,
+    };
     match client.trial_sessions().book(&booking).await {
         Ok(booked) => {
             println!(
@@ -454,21 +525,6 @@ async fn book_trial_session(
         }
         Err(err) => Err(err.into()),
     }
-}
-
-/// Whether the studio insists on a lead field. Each field's mode has its own enum type, all with
-/// the same values, so the mode is read by its wire value.
-fn mandatory(mode: &Option<impl StringEnum>) -> bool {
-    mode.as_ref()
-        .is_some_and(|mode| mode.as_wire() == "MANDATORY")
-}
-
-/// The value of a generated enum with the wire value `value`. Each place in the API has its own
-/// enum type, so a value read in one place (the bundle's payment choices) is carried to another
-/// (the new customer's payment choice) by its wire value.
-fn same_value<T: FromStr<Err = Infallible>>(value: &str) -> T {
-    let Ok(converted) = value.parse();
-    converted
 }
 
 fn print_studios(studios: &[models::ConnectApiStudioDtoV2]) {
@@ -515,6 +571,15 @@ fn choose_studio<'a>(
     }
 }
 
+/// The payment choices, as the API spells them; `none` for an empty list.
+fn describe_choices(choices: &[models::PaymentChoice]) -> String {
+    if choices.is_empty() {
+        return "none".to_owned();
+    }
+    let names: Vec<&str> = choices.iter().map(|choice| choice.as_str()).collect();
+    names.join(", ")
+}
+
 fn describe_term(term: &models::ConnectApiRateBundleTermDto) -> String {
     let price = match &term.payment_frequency_dto.money {
         Some(money) => format!("{:.2} {}", money.amount, money.currency_code),
@@ -546,9 +611,10 @@ fn yes_no(flag: Option<bool>) -> &'static str {
     }
 }
 
-/// What the server said in its error body, if the error is one it explained. The Connect API
-/// answers a 400 with one error or a list of them.
-fn server_messages(err: &anyhow::Error) -> Vec<String> {
+/// What Magicline support needs from the server's error body: per error its codes and trace
+/// id. The Connect API answers a 400 with one error or a list of them; the error's text
+/// already ends with the first one's message, so only the messages of the others are added.
+fn support_details(err: &anyhow::Error) -> Vec<String> {
     let Some(body) = err
         .chain()
         .find_map(|cause| cause.downcast_ref::<magicline_connect::Error<models::ApiError>>())
@@ -562,18 +628,24 @@ fn server_messages(err: &anyhow::Error) -> Vec<String> {
         | models::ApiError::Conflict(error)
         | models::ApiError::InternalServerError(error) => vec![error],
         models::ApiError::NotFound => Vec::new(),
-        // An error this version of the client does not know has no body it can read.
-        _ => Vec::new(),
     };
     explained
         .into_iter()
-        .map(|error| {
-            let codes: Vec<String> = error.error_codes.iter().map(ToString::to_string).collect();
-            format!(
-                "{} {}",
-                codes.join(", "),
-                error.message.as_deref().unwrap_or("")
-            )
+        .enumerate()
+        .map(|(index, error)| {
+            let codes: Vec<&str> = error.error_codes.iter().map(|code| code.as_str()).collect();
+            let mut line = format!("error codes: {}", codes.join(", "));
+            if let Some(trace_id) = &error.trace_id {
+                line.push_str(&format!(
+                    "; trace id: {trace_id} (quote it to Magicline support)"
+                ));
+            }
+            if index > 0 {
+                if let Some(message) = &error.message {
+                    line.push_str(&format!("; message: {message}"));
+                }
+            }
+            line
         })
         .collect()
 }

@@ -5,40 +5,46 @@
 //! export MAGICLINE_API_KEY=...
 //! self_service --customer-id 42 contact                                # show only
 //! self_service --customer-id 42 contact --email new@example.com        # propose a change
-//! self_service --customer-id 42 payment --iban DE02... --signature-svg signature.svg
+//! self_service --customer-id 42 payment --account-holder "Erika Mustermann" --bank-name "Commerzbank" \
+//!     --iban DE02... --bic COBADEFFXXX --signature-svg signature.svg
 //! self_service --customer-id 42 address --withdraw                     # withdraw the pending change
 //! self_service --customer-id 42 address --withdraw 1234                # withdraw change 1234
 //! ```
 //!
-//! The rules it follows, from the API's documentation:
+//! It follows the developer portal's guide "Working with customer self-service"
+//! (<https://developer.sportalliance.com/>, use cases). The rules it follows:
 //!
 //! * `amendmentConfigurationStatus` says what the customer may do: `READ` means no edit is
 //!   offered; with `CHANGES_REQUIRE_VERIFICATION` a change is queued for the studio's approval;
 //!   with `CHANGES_WITHOUT_VERIFICATION` it applies at once.
 //! * While a `pendingAmendment` is present, nothing new is submitted: it is shown instead.
-//! * A `409` on submitting means an amendment is already pending (created since we looked).
+//! * A `409` on submitting means an amendment is already pending (created since we looked): the
+//!   data is read again to show it, and the program fails, as the change was not made.
 //! * After every change (submit or withdraw) the data is fetched again, so what is printed last
 //!   is what the server has now.
 //! * A payment data change carries the customer's signature when `requireSignature` is true.
+//! * A payment data change is one complete bank account, exactly as the customer gave it:
+//!   account holder, bank name, IBAN and BIC. Nothing is taken from the account on file, so a
+//!   new IBAN never goes out with the old bank's BIC; a partial account is refused.
+//! * The other domains send the data on file with the given fields changed: an amendment is
+//!   the domain's whole new state, and the customer changed only those fields.
+//! * A withdrawal is offered only for an amendment that waits for the studio: with
+//!   `CHANGES_WITHOUT_VERIFICATION` a submitted change is already applied.
+//!
+//! On an error the server's message is shown once, with its `traceId` for Magicline support.
 //!
 //! Exit status 0 when the program did what the rules say (including "nothing may be changed"),
-//! 1 when a request failed or a change could not be made as asked.
+//! 1 when a request failed or a change could not be made as asked (a `409` included).
 
-use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
 use base64::Engine;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-// Each domain's data has its own status enum, all with the same values; the flow reads every
-// domain's status as the contact data's (see `Current::status`).
-use magicline::models::{
-    self,
-    OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as AmendmentStatus,
-};
+use magicline::models::{self, AmendmentConfigurationStatus as AmendmentStatus};
+use magicline::runtime::StringEnum;
 
 /// Show a customer's data of one domain, propose a change to it, or withdraw a proposed change.
 #[derive(Debug, Parser)]
@@ -59,18 +65,20 @@ struct Args {
 
 /// The data domain, with the changes to propose for it (none: only show the data).
 #[derive(Debug, Subcommand)]
+// One value, parsed once from the command line: boxing the address would buy nothing.
+#[allow(clippy::large_enum_variant)]
 enum Domain {
     /// Email address and phone numbers.
     Contact(ContactChange),
     /// Postal address.
     Address(AddressChange),
-    /// Name and date of birth.
+    /// Name, gender, title, date and country of birth.
     MasterData(MasterDataChange),
     /// The bank account debited for the membership.
     Payment(PaymentChange),
 }
 
-#[derive(Debug, Clone, Default, clap::Args)]
+#[derive(Debug, Clone, Default, PartialEq, clap::Args)]
 struct ContactChange {
     /// New email address.
     #[arg(long)]
@@ -79,11 +87,17 @@ struct ContactChange {
     #[arg(long)]
     phone_private: Option<String>,
     /// New private mobile phone number.
+    #[arg(long, alias = "phone-mobile")]
+    phone_private_mobile: Option<String>,
+    /// New business phone number.
     #[arg(long)]
-    phone_mobile: Option<String>,
+    phone_business: Option<String>,
+    /// New business mobile phone number.
+    #[arg(long)]
+    phone_business_mobile: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, clap::Args)]
+#[derive(Debug, Clone, Default, PartialEq, clap::Args)]
 struct AddressChange {
     /// New street.
     #[arg(long)]
@@ -100,9 +114,48 @@ struct AddressChange {
     /// New country (ISO 3166-1 alpha-2, e.g. `DE`).
     #[arg(long)]
     country_code: Option<String>,
+    /// New province (southern Europe, US).
+    #[arg(long)]
+    province: Option<String>,
+    /// New province code (US states, e.g. `CA`).
+    #[arg(long)]
+    province_code: Option<String>,
+    /// New second street line.
+    #[arg(long)]
+    second_street: Option<String>,
+    /// New city part.
+    #[arg(long)]
+    city_part: Option<String>,
+    /// New district.
+    #[arg(long)]
+    district: Option<String>,
+    /// New street type (e.g. `Calle`).
+    #[arg(long)]
+    street_type: Option<String>,
+    /// New street block.
+    #[arg(long)]
+    street_block: Option<String>,
+    /// New portal.
+    #[arg(long)]
+    portal: Option<String>,
+    /// New stairway.
+    #[arg(long)]
+    stairway: Option<String>,
+    /// New door.
+    #[arg(long)]
+    door: Option<String>,
+    /// New additional address information.
+    #[arg(long)]
+    additional_address_information: Option<String>,
+    /// New floor.
+    #[arg(long)]
+    floor: Option<String>,
+    /// New building name.
+    #[arg(long)]
+    building_name: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, clap::Args)]
+#[derive(Debug, Clone, Default, PartialEq, clap::Args)]
 struct MasterDataChange {
     /// New first name.
     #[arg(long)]
@@ -113,14 +166,24 @@ struct MasterDataChange {
     /// New date of birth (`YYYY-MM-DD`).
     #[arg(long)]
     date_of_birth: Option<NaiveDate>,
+    /// New gender (`male`, `female`, `unisex`).
+    #[arg(long, value_parser = parse_gender)]
+    gender: Option<models::Gender>,
+    /// New title (`none`, `dr`, `prof`).
+    #[arg(long, value_parser = parse_title)]
+    title: Option<models::CustomerTitle>,
+    /// New country of birth (ISO 3166-1 alpha-2, e.g. `DE`).
+    #[arg(long)]
+    country_of_birth: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, clap::Args)]
+/// A new bank account: all four parts, or none (then only the data is shown).
+#[derive(Debug, Clone, Default, PartialEq, clap::Args)]
 struct PaymentChange {
     /// Account holder of the new bank account.
     #[arg(long)]
     account_holder: Option<String>,
-    /// Name of the bank.
+    /// Name of the bank of the new bank account.
     #[arg(long)]
     bank_name: Option<String>,
     /// IBAN of the new bank account.
@@ -144,28 +207,72 @@ impl Domain {
         }
     }
 
-    /// Whether any change was given on the command line.
+    /// Whether any change was given on the command line. (A signature alone is no change: it
+    /// signs a bank account.)
     fn has_change(&self) -> bool {
         match self {
-            Domain::Contact(c) => {
-                c.email.is_some() || c.phone_private.is_some() || c.phone_mobile.is_some()
+            Domain::Contact(change) => *change != ContactChange::default(),
+            Domain::Address(change) => *change != AddressChange::default(),
+            Domain::MasterData(change) => *change != MasterDataChange::default(),
+            Domain::Payment(change) => {
+                change.account_holder.is_some()
+                    || change.bank_name.is_some()
+                    || change.iban.is_some()
+                    || change.bic.is_some()
             }
-            Domain::Address(c) => {
-                c.street.is_some()
-                    || c.house_number.is_some()
-                    || c.zip_code.is_some()
-                    || c.city.is_some()
-                    || c.country_code.is_some()
+        }
+    }
+
+    /// Refuses a change that cannot be sent as given, before anything is asked of the server.
+    fn check(&self) -> Result<()> {
+        if let Domain::Payment(change) = self {
+            change.account()?;
+        }
+        Ok(())
+    }
+}
+
+/// The parts of a bank account, as the customer gave them.
+struct BankAccount {
+    account_holder: String,
+    bank_name: String,
+    iban: String,
+    bic: String,
+}
+
+impl PaymentChange {
+    /// The new bank account; `None` when none was given. A payment change is one complete
+    /// bank account: filling a missing part from the account on file could send a new IBAN
+    /// with the old bank's BIC, name or holder, so a partial account is refused instead.
+    fn account(&self) -> Result<Option<BankAccount>> {
+        let parts = [
+            ("--account-holder", &self.account_holder),
+            ("--bank-name", &self.bank_name),
+            ("--iban", &self.iban),
+            ("--bic", &self.bic),
+        ];
+        let missing: Vec<&str> = parts
+            .iter()
+            .filter(|(_, value)| value.is_none())
+            .map(|(flag, _)| *flag)
+            .collect();
+        if missing.len() == parts.len() {
+            return Ok(None);
+        }
+        match (&self.account_holder, &self.bank_name, &self.iban, &self.bic) {
+            (Some(account_holder), Some(bank_name), Some(iban), Some(bic)) => {
+                Ok(Some(BankAccount {
+                    account_holder: account_holder.clone(),
+                    bank_name: bank_name.clone(),
+                    iban: iban.clone(),
+                    bic: bic.clone(),
+                }))
             }
-            Domain::MasterData(c) => {
-                c.first_name.is_some() || c.last_name.is_some() || c.date_of_birth.is_some()
-            }
-            Domain::Payment(c) => {
-                c.account_holder.is_some()
-                    || c.bank_name.is_some()
-                    || c.iban.is_some()
-                    || c.bic.is_some()
-            }
+            _ => bail!(
+                "a payment change is one complete bank account: also pass {} (nothing is taken \
+                 from the account on file, so that parts of two accounts are never mixed)",
+                missing.join(", ")
+            ),
         }
     }
 }
@@ -175,9 +282,11 @@ async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
+            // The error's text already ends with the server's message; what support needs
+            // besides is the trace id of the failed request.
             eprintln!("error: {err:#}");
-            if let Some(message) = server_message(&err) {
-                eprintln!("the server said: {message}");
+            if let Some(trace_id) = trace_id(&err) {
+                eprintln!("trace id: {trace_id} (quote it to Magicline support)");
             }
             ExitCode::FAILURE
         }
@@ -185,6 +294,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<()> {
+    args.domain.check()?;
     let client = magicline::Client::builder()
         .base_url(&args.base_url)
         .api_key(
@@ -243,18 +353,16 @@ async fn run(args: Args) -> Result<()> {
             println!("changes to the {} apply at once", domain.name());
         }
         // A status this client does not know yet: offering no edit is the safe reading.
-        other => {
-            println!(
-                "not submitting: unknown amendment configuration status {:?}",
-                other.as_str()
-            );
+        AmendmentStatus::Unknown(other) => {
+            println!("not submitting: unknown amendment configuration status {other:?}");
             return Ok(());
         }
     }
     if let Some((id, _)) = current.pending() {
         println!(
-            "not submitting: amendment {} is still waiting for the studio (withdraw it with --withdraw)",
-            describe_id(id)
+            "not submitting: amendment {} is still waiting for the studio (withdraw it with {})",
+            describe_id(id),
+            withdraw_flag(id)
         );
         return Ok(());
     }
@@ -264,20 +372,30 @@ async fn run(args: Args) -> Result<()> {
     }
 
     // Build the whole amendment before sending anything: a missing signature is found here.
+    let applies_at_once = *current.status() == AmendmentStatus::ChangesWithoutVerification;
     let amendment = Amendment::new(current, domain)?;
     match amendment.submit(&client, customer).await {
+        // Applied at once: nothing waits for the studio, so there is nothing to withdraw.
+        Ok(id) if applies_at_once => println!("submitted amendment {}: applied", describe_id(id)),
         Ok(id) => println!(
-            "submitted amendment {} (withdraw it with --withdraw {})",
+            "submitted amendment {}, waiting for the studio's approval (withdraw it with {})",
             describe_id(id),
-            id.map_or_else(|| "<id>".to_owned(), |id| id.to_string())
+            withdraw_flag(id)
         ),
-        // Someone (another device, the studio) created an amendment since we looked: show it
-        // below instead of failing.
+        // Someone (another device, the studio) created an amendment since we looked: show it,
+        // then fail, as the change the customer asked for was not made.
         Err(err) if err.is_conflict() => {
-            println!("not submitted: the server answered 409, an amendment is already pending");
-            if let Some(body) = err.body() {
-                println!("  the server said: {}", body.error_message);
-            }
+            println!(
+                "not submitted: an amendment of the {} is already pending",
+                domain.name()
+            );
+            Current::fetch(&client, customer, domain)
+                .await?
+                .print(customer, domain);
+            return Err(err).context(format!(
+                "the change was not submitted: an amendment of the {} is already pending",
+                domain.name()
+            ));
         }
         Err(err) => return Err(err).context("submitting the amendment"),
     }
@@ -285,6 +403,11 @@ async fn run(args: Args) -> Result<()> {
         .await?
         .print(customer, domain);
     Ok(())
+}
+
+/// How to withdraw amendment `id`: by its id, or, without one, as the domain's pending one.
+fn withdraw_flag(id: Option<i64>) -> String {
+    id.map_or_else(|| "--withdraw".to_owned(), |id| format!("--withdraw {id}"))
 }
 
 /// One domain's data as the server returned it: the data, the amendment configuration status
@@ -322,12 +445,12 @@ impl Current {
         })
     }
 
-    fn status(&self) -> AmendmentStatus {
+    fn status(&self) -> &AmendmentStatus {
         match self {
-            Current::Contact(data) => data.amendment_configuration_status.clone(),
-            Current::Address(data) => same_value(data.amendment_configuration_status.as_str()),
-            Current::MasterData(data) => same_value(data.amendment_configuration_status.as_str()),
-            Current::Payment(data) => same_value(data.amendment_configuration_status.as_str()),
+            Current::Contact(data) => &data.amendment_configuration_status,
+            Current::Address(data) => &data.amendment_configuration_status,
+            Current::MasterData(data) => &data.amendment_configuration_status,
+            Current::Payment(data) => &data.amendment_configuration_status,
         }
     }
 
@@ -387,82 +510,74 @@ impl Amendment {
         Ok(match (current, domain) {
             (Current::Contact(now), Domain::Contact(change)) => {
                 let change = change.clone();
-                let mut body = models::CustomerContactData::default();
-                body.email = change.email.or(now.email);
-                body.phone_private = change.phone_private.or(now.phone_private);
-                body.phone_private_mobile = change.phone_mobile.or(now.phone_private_mobile);
-                body.phone_business = now.phone_business;
-                body.phone_business_mobile = now.phone_business_mobile;
-                Amendment::Contact(body)
+                Amendment::Contact(models::CustomerContactData {
+                    email: change.email.or(now.email),
+                    phone_private: change.phone_private.or(now.phone_private),
+                    phone_private_mobile: change.phone_private_mobile.or(now.phone_private_mobile),
+                    phone_business: change.phone_business.or(now.phone_business),
+                    phone_business_mobile: change
+                        .phone_business_mobile
+                        .or(now.phone_business_mobile),
+                })
             }
             (Current::Address(now), Domain::Address(change)) => {
                 let change = change.clone();
-                let mut body = models::CustomerAddressData::new(
-                    change.street.unwrap_or(now.street),
-                    change.zip_code.unwrap_or(now.zip_code),
-                    change.city.unwrap_or(now.city),
-                    change.country_code.unwrap_or(now.country_code),
-                );
-                body.house_number = change.house_number.or(now.house_number);
-                body.province = now.province;
-                body.province_code = now.province_code;
-                body.second_street = now.second_street;
-                body.city_part = now.city_part;
-                body.district = now.district;
-                body.street_type = now.street_type;
-                body.street_block = now.street_block;
-                body.portal = now.portal;
-                body.stairway = now.stairway;
-                body.door = now.door;
-                body.additional_address_information = now.additional_address_information;
-                body.floor = now.floor;
-                body.building_name = now.building_name;
-                Amendment::Address(body)
+                Amendment::Address(models::CustomerAddressData {
+                    street: change.street.unwrap_or(now.street),
+                    house_number: change.house_number.or(now.house_number),
+                    zip_code: change.zip_code.unwrap_or(now.zip_code),
+                    city: change.city.unwrap_or(now.city),
+                    country_code: change.country_code.unwrap_or(now.country_code),
+                    province: change.province.or(now.province),
+                    province_code: change.province_code.or(now.province_code),
+                    second_street: change.second_street.or(now.second_street),
+                    city_part: change.city_part.or(now.city_part),
+                    district: change.district.or(now.district),
+                    street_type: change.street_type.or(now.street_type),
+                    street_block: change.street_block.or(now.street_block),
+                    portal: change.portal.or(now.portal),
+                    stairway: change.stairway.or(now.stairway),
+                    door: change.door.or(now.door),
+                    additional_address_information: change
+                        .additional_address_information
+                        .or(now.additional_address_information),
+                    floor: change.floor.or(now.floor),
+                    building_name: change.building_name.or(now.building_name),
+                })
             }
             (Current::MasterData(now), Domain::MasterData(change)) => {
                 let change = change.clone();
-                let mut body = models::CustomerMasterData::new(
-                    change.first_name.unwrap_or(now.first_name),
-                    change.last_name.unwrap_or(now.last_name),
-                    same_value(now.gender.as_str()),
-                    change.date_of_birth.unwrap_or(now.date_of_birth),
-                    same_value(now.customer_title.as_str()),
-                );
-                body.country_of_birth = now.country_of_birth;
-                Amendment::MasterData(body)
+                Amendment::MasterData(models::CustomerMasterData {
+                    first_name: change.first_name.unwrap_or(now.first_name),
+                    last_name: change.last_name.unwrap_or(now.last_name),
+                    gender: change.gender.unwrap_or(now.gender),
+                    date_of_birth: change.date_of_birth.unwrap_or(now.date_of_birth),
+                    country_of_birth: change.country_of_birth.or(now.country_of_birth),
+                    customer_title: change.title.unwrap_or(now.customer_title),
+                })
             }
             (Current::Payment(now), Domain::Payment(change)) => {
-                let change = change.clone();
-                // A bank account is all or nothing: every part must come from the command
-                // line or from the account on file.
-                let missing = |flag: &str| {
-                    format!("{flag} is required: the customer has no such value on file")
-                };
+                // Exactly the account the customer gave; `check` refused a partial one.
+                let account = change
+                    .account()?
+                    .context("a payment change needs a bank account")?;
                 let signature = match (&change.signature_svg, now.require_signature) {
-                    (Some(path), _) => Some(models::Signature::new(read_signature(path)?)),
+                    (Some(path), _) => Some(models::Signature {
+                        base64_svg_signature: read_signature(path)?,
+                    }),
                     (None, Some(true)) => bail!(
                         "the studio requires the customer's signature for payment data changes: \
                          pass --signature-svg FILE"
                     ),
                     (None, _) => None,
                 };
-                let mut body = models::OpenApiV1CustomerPaymentAmendment::new(
-                    change
-                        .account_holder
-                        .or(now.account_holder)
-                        .with_context(|| missing("--account-holder"))?,
-                    change
-                        .bank_name
-                        .or(now.bank_name)
-                        .with_context(|| missing("--bank-name"))?,
-                    change
-                        .iban
-                        .or(now.iban)
-                        .with_context(|| missing("--iban"))?,
-                    change.bic.or(now.bic).with_context(|| missing("--bic"))?,
-                );
-                body.signature = signature;
-                Amendment::Payment(body)
+                Amendment::Payment(models::OpenApiV1CustomerPaymentAmendment {
+                    account_holder: account.account_holder,
+                    bank_name: account.bank_name,
+                    iban: account.iban,
+                    bic: account.bic,
+                    signature,
+                })
             }
             _ => unreachable!("Current::fetch returns the domain it was asked for"),
         })
@@ -511,14 +626,6 @@ fn read_signature(path: &Path) -> Result<String> {
     Ok(base64::engine::general_purpose::STANDARD.encode(svg))
 }
 
-/// The value of a generated enum with the wire value `value`. Each place in the API has its own
-/// enum type, so a value read in one place (the customer's data) is carried to another (the
-/// amendment, or the flow's one status type) by its wire value, unknown values included.
-fn same_value<T: FromStr<Err = Infallible>>(value: &str) -> T {
-    let Ok(converted) = value.parse();
-    converted
-}
-
 fn describe_id(id: Option<i64>) -> String {
     id.map_or_else(|| "(without id)".to_owned(), |id| id.to_string())
 }
@@ -539,10 +646,38 @@ fn print_fields(value: &serde_json::Value, skip: &[&str]) {
     }
 }
 
-/// The message of the server's error body, if the error is one the server explained.
-fn server_message(err: &anyhow::Error) -> Option<&str> {
+/// The trace id of the failed request, from the server's error body: Magicline support asks
+/// for it. (The message is not repeated here: the error's text already ends with it.)
+fn trace_id(err: &anyhow::Error) -> Option<&str> {
     err.chain()
         .find_map(|cause| cause.downcast_ref::<magicline::Error<models::ErrorResponse>>())
         .and_then(|err| err.body())
-        .map(|body| body.error_message.as_str())
+        .and_then(|body| body.trace_id.as_deref())
+}
+
+/// Parses an enum value given on the command line in any case, `-` for `_`. The generated
+/// enums accept values they do not know (from a newer server); a typo on the command line is
+/// refused here instead of being sent.
+fn parse_enum<T: StringEnum>(value: &str, known: &[&str]) -> Result<T, String> {
+    let wire = value.to_ascii_uppercase().replace('-', "_");
+    if known.contains(&wire.as_str()) {
+        Ok(T::from_wire(&wire))
+    } else {
+        let choices: Vec<String> = known
+            .iter()
+            .map(|known| known.to_ascii_lowercase().replace('_', "-"))
+            .collect();
+        Err(format!(
+            "unknown value {value:?} (one of: {})",
+            choices.join(", ")
+        ))
+    }
+}
+
+fn parse_gender(value: &str) -> Result<models::Gender, String> {
+    parse_enum(value, models::Gender::KNOWN_VALUES)
+}
+
+fn parse_title(value: &str) -> Result<models::CustomerTitle, String> {
+    parse_enum(value, models::CustomerTitle::KNOWN_VALUES)
 }

@@ -1,0 +1,503 @@
+//! Online contract cancellation (Connect API, no API key; each request carries the Google
+//! reCAPTCHA token of the page the customer filled in).
+//!
+//! ```text
+//! contract_cancellation --recaptcha-token TOKEN reasons --studio-id 1
+//! contract_cancellation --recaptcha-token TOKEN contracts \
+//!     --customer-number 1-123 --first-name Erika --last-name Mustermann --date-of-birth 1990-04-01
+//! contract_cancellation --recaptcha-token TOKEN cancel --contract-id 7 \
+//!     --customer-number 1-123 --first-name Erika --last-name Mustermann --date-of-birth 1990-04-01 \
+//!     --reason-id 3 --confirmation-email erika@example.com                # next possible date
+//! contract_cancellation --recaptcha-token TOKEN cancel --date 2027-03-31 ...   # a chosen date
+//! contract_cancellation --recaptcha-token TOKEN request --studio-id 1 \
+//!     --first-name Erika --last-name Mustermann --date-of-birth 1990-04-01    # studio handles it
+//! ```
+//!
+//! It follows the contracts part of the Connect API reference:
+//!
+//! * The customer identifies themselves (customer number, name, date of birth); `POST
+//!   /connect/v1/contracts` lists their active contracts, each with the dates it can be
+//!   cancelled to: with `cancellationType` `FIXED_DATES` only one of `cancellationDates`, with
+//!   `ANY_AFTER_FIRST_DATE` any day from the first of them on. A contract already `cancelled`
+//!   is not cancelled again.
+//! * Reasons: the studio's cancellation reasons come from `GET
+//!   /connect/v1/contracts/studios/{studioId}`; a `--reason-id` must be one of them.
+//! * Cancellation date types: without `--date` the contract ends at the
+//!   `NEXT_POSSIBLE_CANCELLATION_DATE` (sent with the first date the contract offers, as
+//!   `cancellationDate` is required); with `--date` at that `ABSOLUTE_CANCELLATION_DATE`,
+//!   which must be one the contract offers. Nothing is sent for a date the contract refuses.
+//! * `cancel` is ordinary unless `--extraordinary` (`EXTRAORDINARY_CANCELLATION`).
+//! * `request` sends a cancellation request for the studio to handle (`POST
+//!   /connect/v1/contracts/cancel-request`), for a customer who cannot name the contract: with
+//!   the next possible date no date is sent, with `--date` that absolute date.
+//!
+//! On an error the server's message is shown once, with its error codes and `traceId` for
+//! Magicline support. Exit status 0 when the cancellation (or request) was received or the
+//! contracts were listed, 1 otherwise.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use magicline_connect::models::{self, CancellationDateType, CancellationType};
+// How a contract's `cancellationDates` are read: `FIXED_DATES` or `ANY_AFTER_FIRST_DATE`.
+use magicline_connect::models::GetActiveContractsResponseDtoCancellationType as DateRule;
+
+/// List a customer's contracts with their cancellation dates, cancel one, or send a
+/// cancellation request to the studio.
+#[derive(Debug, Parser)]
+struct Args {
+    /// The API's base URL: your tenant's, or a mock server's.
+    #[arg(long, default_value = magicline_connect::DEFAULT_BASE_URL)]
+    base_url: String,
+    /// The Google reCAPTCHA token your page obtained for this customer's submission.
+    #[arg(long)]
+    recaptcha_token: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List a studio's cancellation reasons.
+    Reasons {
+        /// The studio.
+        #[arg(long)]
+        studio_id: i64,
+    },
+    /// List the customer's active contracts, the dates each can be cancelled to, and the
+    /// cancellation reasons of their studios.
+    Contracts {
+        #[command(flatten)]
+        customer: Customer,
+        /// The customer number, if the customer knows it.
+        #[arg(long)]
+        customer_number: Option<String>,
+    },
+    /// Cancel one of the customer's contracts.
+    Cancel {
+        #[command(flatten)]
+        customer: Customer,
+        /// The customer number (required to cancel).
+        #[arg(long)]
+        customer_number: String,
+        /// The contract (default: the customer's only contract that is not cancelled yet).
+        #[arg(long)]
+        contract_id: Option<i64>,
+        #[command(flatten)]
+        cancellation: Cancellation,
+    },
+    /// Ask the studio to cancel the customer's contract (when the contract cannot be named).
+    Request {
+        #[command(flatten)]
+        customer: Customer,
+        /// The customer number, if the customer knows it.
+        #[arg(long)]
+        customer_number: Option<String>,
+        /// The customer's studio.
+        #[arg(long)]
+        studio_id: i64,
+        #[command(flatten)]
+        cancellation: Cancellation,
+    },
+}
+
+/// Who the customer is; the API matches these against its records.
+#[derive(Debug, clap::Args)]
+struct Customer {
+    #[arg(long)]
+    first_name: String,
+    #[arg(long)]
+    last_name: String,
+    /// `YYYY-MM-DD`.
+    #[arg(long)]
+    date_of_birth: NaiveDate,
+}
+
+/// What the customer chose for the cancellation.
+#[derive(Debug, clap::Args)]
+struct Cancellation {
+    /// End the contract on this day (an absolute cancellation date); without it, on the next
+    /// possible one.
+    #[arg(long)]
+    date: Option<NaiveDate>,
+    /// An extraordinary cancellation (default: ordinary).
+    #[arg(long)]
+    extraordinary: bool,
+    /// One of the studio's cancellation reasons (`reasons` and `contracts` list them).
+    #[arg(long)]
+    reason_id: Option<i64>,
+    /// Where the confirmation goes.
+    #[arg(long)]
+    confirmation_email: Option<String>,
+    /// Anything the customer adds.
+    #[arg(long)]
+    note: Option<String>,
+}
+
+impl Cancellation {
+    fn date_type(&self) -> CancellationDateType {
+        match self.date {
+            Some(_) => CancellationDateType::AbsoluteCancellationDate,
+            None => CancellationDateType::NextPossibleCancellationDate,
+        }
+    }
+
+    fn cancellation_type(&self) -> CancellationType {
+        if self.extraordinary {
+            CancellationType::ExtraordinaryCancellation
+        } else {
+            CancellationType::OrdinaryCancellation
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // The error's text already ends with the server's (first) message; support needs
+            // the error codes and trace id besides.
+            eprintln!("error: {err:#}");
+            for details in support_details(&err) {
+                eprintln!("{details}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<()> {
+    let client = magicline_connect::Client::builder()
+        .base_url(&args.base_url)
+        .build()?;
+    let token = args.recaptcha_token;
+    match args.command {
+        Command::Reasons { studio_id } => {
+            checked_reason(&client, studio_id, None).await?;
+            Ok(())
+        }
+        Command::Contracts {
+            customer,
+            customer_number,
+        } => {
+            let contracts = active_contracts(&client, &token, &customer, customer_number).await?;
+            let mut studios: Vec<i64> = contracts.iter().filter_map(|c| c.studio_id).collect();
+            studios.sort_unstable();
+            studios.dedup();
+            for studio_id in studios {
+                checked_reason(&client, studio_id, None).await?;
+            }
+            Ok(())
+        }
+        Command::Cancel {
+            customer,
+            customer_number,
+            contract_id,
+            cancellation,
+        } => {
+            cancel(
+                &client,
+                &token,
+                customer,
+                customer_number,
+                contract_id,
+                cancellation,
+            )
+            .await
+        }
+        Command::Request {
+            customer,
+            customer_number,
+            studio_id,
+            cancellation,
+        } => {
+            request(
+                &client,
+                &token,
+                customer,
+                customer_number,
+                studio_id,
+                cancellation,
+            )
+            .await
+        }
+    }
+}
+
+/// The customer's active contracts, printed with the dates each can be cancelled to.
+async fn active_contracts(
+    client: &magicline_connect::Client,
+    token: &str,
+    customer: &Customer,
+    customer_number: Option<String>,
+) -> Result<Vec<models::GetActiveContractsResponseDto>> {
+    let query = models::GetActiveContractsRequestDto {
+        customer_number,
+        date_of_birth: customer.date_of_birth,
+        firstname: customer.first_name.clone(),
+        lastname: customer.last_name.clone(),
+    };
+    let contracts = client
+        .contracts()
+        .get_active_contracts(token, &query)
+        .await
+        .context("looking up the customer's contracts")?;
+    println!("{} active contracts:", contracts.len());
+    for contract in &contracts {
+        let dates: Vec<String> = contract
+            .cancellation_dates
+            .iter()
+            .flatten()
+            .map(ToString::to_string)
+            .collect();
+        let rule = describe_rule(contract.cancellation_type.as_ref());
+        println!(
+            "  contract {} {:?} of studio {}: {}, cancellable {rule} [{}]",
+            describe_id(contract.contract_id),
+            contract.contract_name.as_deref().unwrap_or(""),
+            describe_id(contract.studio_id),
+            if contract.cancelled == Some(true) {
+                "already cancelled"
+            } else {
+                "not cancelled"
+            },
+            dates.join(", ")
+        );
+    }
+    Ok(contracts)
+}
+
+async fn cancel(
+    client: &magicline_connect::Client,
+    token: &str,
+    customer: Customer,
+    customer_number: String,
+    contract_id: Option<i64>,
+    cancellation: Cancellation,
+) -> Result<()> {
+    let contracts =
+        active_contracts(client, token, &customer, Some(customer_number.clone())).await?;
+    let contract = match contract_id {
+        Some(id) => contracts
+            .iter()
+            .find(|contract| contract.contract_id == Some(id))
+            .with_context(|| {
+                format!("the customer has no active contract {id}: nothing was cancelled")
+            })?,
+        None => {
+            let open: Vec<_> = contracts
+                .iter()
+                .filter(|contract| contract.cancelled != Some(true))
+                .collect();
+            match open.as_slice() {
+                [only] => *only,
+                [] => bail!(
+                    "the customer has no contract that is not cancelled yet; if the customer \
+                     names one, send a `request` for the studio to handle"
+                ),
+                _ => bail!("the customer has several contracts: choose one with --contract-id"),
+            }
+        }
+    };
+    let id = contract
+        .contract_id
+        .context("the server listed a contract without an id")?;
+    if contract.cancelled == Some(true) {
+        bail!("contract {id} is already cancelled: nothing was sent");
+    }
+
+    // The date: the contract says which days it can end on.
+    let offered = contract.cancellation_dates.as_deref().unwrap_or_default();
+    let first = offered.iter().min().copied().with_context(|| {
+        format!(
+            "contract {id} offers no cancellation date: send a `request` for the studio to handle"
+        )
+    })?;
+    let date = match cancellation.date {
+        None => first,
+        Some(date) => {
+            let fits = match &contract.cancellation_type {
+                Some(DateRule::AnyAfterFirstDate) => date >= first,
+                // `FIXED_DATES`, and a rule this client does not know: only the dates offered
+                // are safe.
+                _ => offered.contains(&date),
+            };
+            if !fits {
+                let dates: Vec<String> = offered.iter().map(ToString::to_string).collect();
+                bail!(
+                    "contract {id} cannot be cancelled to {date}: it can end {} [{}]; nothing \
+                     was sent",
+                    describe_rule(contract.cancellation_type.as_ref()),
+                    dates.join(", ")
+                );
+            }
+            date
+        }
+    };
+
+    let reason = match contract.studio_id {
+        Some(studio_id) => checked_reason(client, studio_id, cancellation.reason_id).await?,
+        None if cancellation.reason_id.is_some() => {
+            bail!("the server names no studio for contract {id}, so --reason-id cannot be checked")
+        }
+        None => None,
+    };
+
+    let body = models::CancelContractRequestDto {
+        additional_information: cancellation.note.clone(),
+        cancelation_reason_id: reason,
+        cancellation_date: date,
+        cancellation_date_type: Some(cancellation.date_type()),
+        cancellation_type: cancellation.cancellation_type(),
+        confirmation_email: cancellation.confirmation_email.clone(),
+        contract_id: id,
+        customer_number,
+        date_of_birth: customer.date_of_birth,
+        firstname: customer.first_name,
+        lastname: customer.last_name,
+    };
+    let done = client
+        .contracts()
+        .cancel_contract(token, &body)
+        .await
+        .with_context(|| format!("cancelling contract {id}"))?;
+    println!(
+        "cancelled contract {id} {:?} ({}, {}) to {}; received {}",
+        done.contract_name.as_deref().unwrap_or(""),
+        body.cancellation_type,
+        cancellation.date_type(),
+        done.cancellation_date.unwrap_or(date),
+        done.cancellation_received_date_time
+            .as_ref()
+            .map_or_else(|| "(no time given)".to_owned(), ToString::to_string)
+    );
+    if let Some(email) = &done.confirmation_email {
+        println!("the confirmation goes to {email}");
+    }
+    Ok(())
+}
+
+async fn request(
+    client: &magicline_connect::Client,
+    token: &str,
+    customer: Customer,
+    customer_number: Option<String>,
+    studio_id: i64,
+    cancellation: Cancellation,
+) -> Result<()> {
+    let reason = checked_reason(client, studio_id, cancellation.reason_id).await?;
+    let body = models::CancelContractManualRequestDto {
+        additional_information: cancellation.note.clone(),
+        cancelation_reason_id: reason,
+        // The next possible date is the studio's to find; only an absolute date is sent.
+        cancellation_date: cancellation.date,
+        cancellation_date_type: cancellation.date_type(),
+        cancellation_type: cancellation.cancellation_type(),
+        confirmation_email: cancellation.confirmation_email.clone(),
+        customer_number,
+        date_of_birth: customer.date_of_birth,
+        firstname: customer.first_name,
+        lastname: customer.last_name,
+        studio_id: Some(studio_id),
+    };
+    let done = client
+        .contracts()
+        .cancel_contract_manual(token, &body)
+        .await
+        .context("sending the cancellation request")?;
+    println!(
+        "studio {studio_id} received the cancellation request ({}, {}{}); received {}",
+        body.cancellation_type,
+        body.cancellation_date_type,
+        cancellation
+            .date
+            .map_or_else(String::new, |date| format!(" {date}")),
+        done.request_received_date
+            .as_ref()
+            .map_or_else(|| "(no time given)".to_owned(), ToString::to_string)
+    );
+    Ok(())
+}
+
+/// Prints the studio's cancellation reasons and returns `wanted` if it is one of them.
+async fn checked_reason(
+    client: &magicline_connect::Client,
+    studio_id: i64,
+    wanted: Option<i64>,
+) -> Result<Option<i64>> {
+    let info = client
+        .contracts()
+        .get_studio_info(studio_id)
+        .await
+        .with_context(|| format!("reading the cancellation reasons of studio {studio_id}"))?;
+    let reasons = info.cancellation_reasons.unwrap_or_default();
+    println!("cancellation reasons of studio {studio_id}:");
+    for reason in &reasons {
+        println!(
+            "  reason {} {:?}",
+            describe_id(reason.database_id),
+            reason.name.as_deref().unwrap_or("")
+        );
+    }
+    match wanted {
+        None => Ok(None),
+        Some(id) if reasons.iter().any(|reason| reason.database_id == Some(id)) => Ok(Some(id)),
+        Some(id) => bail!(
+            "{id} is not one of the cancellation reasons of studio {studio_id}: nothing was sent"
+        ),
+    }
+}
+
+/// How the dates of a contract are to be read, in words (see the date check in `cancel`).
+fn describe_rule(rule: Option<&DateRule>) -> &'static str {
+    match rule {
+        Some(DateRule::AnyAfterFirstDate) => "on or after the first of",
+        _ => "on one of",
+    }
+}
+
+fn describe_id(id: Option<i64>) -> String {
+    id.map_or_else(|| "(without id)".to_owned(), |id| id.to_string())
+}
+
+/// What Magicline support needs from the server's error body: per error its codes and trace
+/// id. The Connect API answers a 400 with one error or a list of them; the error's text
+/// already ends with the first one's message, so only the messages of the others are added.
+fn support_details(err: &anyhow::Error) -> Vec<String> {
+    let Some(body) = err
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<magicline_connect::Error<models::ApiError>>())
+        .and_then(|err| err.body())
+    else {
+        return Vec::new();
+    };
+    let explained: Vec<&models::ConnectApiErrorResponseDto> = match body {
+        models::ApiError::BadRequest(errors) => errors.iter().collect(),
+        models::ApiError::Forbidden(error)
+        | models::ApiError::Conflict(error)
+        | models::ApiError::InternalServerError(error) => vec![error],
+        models::ApiError::NotFound => Vec::new(),
+    };
+    explained
+        .into_iter()
+        .enumerate()
+        .map(|(index, error)| {
+            let codes: Vec<&str> = error.error_codes.iter().map(|code| code.as_str()).collect();
+            let mut line = format!("error codes: {}", codes.join(", "));
+            if let Some(trace_id) = &error.trace_id {
+                line.push_str(&format!(
+                    "; trace id: {trace_id} (quote it to Magicline support)"
+                ));
+            }
+            if index > 0 {
+                if let Some(message) = &error.message {
+                    line.push_str(&format!("; message: {message}"));
+                }
+            }
+            line
+        })
+        .collect()
+}
