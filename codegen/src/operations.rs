@@ -168,7 +168,7 @@ fn operation_def(
     path: &str,
     method: &str,
     operation: &Operation,
-    (path_parameters, item_pointer): (&[ReferenceOr<Parameter>], &Pointer),
+    path_level: (&[ReferenceOr<Parameter>], &Pointer),
     pointer: &Pointer,
 ) -> Result<OperationDef, Error> {
     let id = operation
@@ -176,23 +176,75 @@ fn operation_def(
         .clone()
         .unwrap_or_else(|| format!("{method} {path}"));
     let prefix = names::camel(&id);
-    let summary = operation.summary.as_deref().map(docs::sanitise);
-    let description = operation.description.as_deref().map(docs::sanitise);
-    let endpoint = format!("`{} {path}`", method.to_uppercase());
-    let doc = [summary, description, Some(endpoint)]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n");
-
-    let mut params = Vec::new();
     let reserved: &[&str] = if operation.request_body.is_some() {
         &["self", "body"]
     } else {
         &["self"]
     };
     let mut param_names = Namespace::with_reserved(reserved);
+    let params = parameters(
+        api,
+        types,
+        (&prefix, path),
+        operation,
+        path_level,
+        pointer,
+        &mut param_names,
+    )?;
+    let body = match &operation.request_body {
+        Some(body) => Some(request_body(
+            api,
+            types,
+            &prefix,
+            body,
+            &pointer.join("requestBody"),
+            &mut param_names,
+        )?),
+        None => None,
+    };
+    let success = success_type(api, types, &prefix, operation, pointer)?;
+    Ok(OperationDef {
+        pointer: pointer.to_string(),
+        method_name: names::snake(&id),
+        static_name: String::new(),
+        builder_name: String::new(),
+        id,
+        http_method: method.to_uppercase(),
+        path: path.to_owned(),
+        doc: operation_doc(operation, method, path),
+        deprecated: operation.deprecated,
+        params,
+        body,
+        success,
+        error: None,
+        pagination: None,
+    })
+}
+
+/// Summary, description and the endpoint itself.
+fn operation_doc(operation: &Operation, method: &str, path: &str) -> String {
+    let summary = operation.summary.as_deref().map(docs::sanitise);
+    let description = operation.description.as_deref().map(docs::sanitise);
+    let endpoint = format!("`{} {path}`", method.to_uppercase());
+    [summary, description, Some(endpoint)]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// The operation's parameters (its own, then the path item's it does not override), path
+/// parameters first in path order; every `{name}` of the path must be declared.
+fn parameters(
+    api: &OpenAPI,
+    types: &mut TypeSpace<'_>,
+    (prefix, path): (&str, &str),
+    operation: &Operation,
+    (path_parameters, item_pointer): (&[ReferenceOr<Parameter>], &Pointer),
+    pointer: &Pointer,
+    param_names: &mut Namespace,
+) -> Result<Vec<Param>, Error> {
     // Operation-level parameters override path-level ones with the same name and location.
     let mut all: Vec<(&ReferenceOr<Parameter>, Pointer)> = Vec::new();
     for (index, parameter) in operation.parameters.iter().enumerate() {
@@ -201,10 +253,9 @@ fn operation_def(
     for (index, parameter) in path_parameters.iter().enumerate() {
         all.push((parameter, item_pointer.join("parameters").join(index)));
     }
-    let mut seen = Vec::new();
+    let mut params: Vec<Param> = Vec::new();
     for (parameter, parameter_pointer) in all {
         let parameter = resolve_parameter(api, parameter, &parameter_pointer)?;
-        let data = parameter.parameter_data_ref();
         let location = match parameter {
             Parameter::Path { .. } => Location::Path,
             Parameter::Query { .. } => Location::Query,
@@ -213,36 +264,17 @@ fn operation_def(
                 return Err(Error::unsupported(&parameter_pointer, "cookie parameters"));
             }
         };
-        if seen.contains(&(data.name.clone(), location)) {
+        let name = &parameter.parameter_data_ref().name;
+        if params
+            .iter()
+            .any(|p| p.wire_name == *name && p.location == location)
+        {
             continue;
         }
-        seen.push((data.name.clone(), location));
-        let schema = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => schema,
-            ParameterSchemaOrContent::Content(_) => {
-                return Err(Error::unsupported(
-                    &parameter_pointer,
-                    "a parameter described by `content`",
-                ));
-            }
-        };
-        let hint = format!("{prefix}{}", names::camel(&data.name));
-        let ty = types.schema_type(schema, &hint, &parameter_pointer.join("schema"))?;
-        let mut doc = docs::doc_text(data.description.as_deref(), data.example.as_ref());
-        if let ReferenceOr::Item(schema) = schema {
-            if let Some(default) = &schema.schema_data.default {
-                doc.push_str(&format!("\n\nServer default: `{default}`"));
-            }
-        }
+        let param = parameter_def(types, prefix, parameter, location, &parameter_pointer)?;
         params.push(Param {
-            wire_name: data.name.clone(),
-            rust_name: param_names.claim(names::snake(&data.name)),
-            pointer: parameter_pointer.to_string(),
-            location,
-            ty,
-            required: data.required || location == Location::Path,
-            doc: doc.trim().to_owned(),
-            deprecated: data.deprecated.unwrap_or(false),
+            rust_name: param_names.claim(names::snake(name)),
+            ..param
         });
     }
     // Path parameters in the order they appear in the path, so calls read like the URL.
@@ -264,34 +296,44 @@ fn operation_def(
             ));
         }
     }
+    Ok(params)
+}
 
-    let body = match &operation.request_body {
-        Some(body) => Some(request_body(
-            api,
-            types,
-            &prefix,
-            body,
-            &pointer.join("requestBody"),
-            &mut param_names,
-        )?),
-        None => None,
+/// One parameter; its Rust name is claimed by the caller, in the operation's namespace.
+fn parameter_def(
+    types: &mut TypeSpace<'_>,
+    prefix: &str,
+    parameter: &Parameter,
+    location: Location,
+    pointer: &Pointer,
+) -> Result<Param, Error> {
+    let data = parameter.parameter_data_ref();
+    let schema = match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => schema,
+        ParameterSchemaOrContent::Content(_) => {
+            return Err(Error::unsupported(
+                pointer,
+                "a parameter described by `content`",
+            ));
+        }
     };
-    let success = success_type(api, types, &prefix, operation, pointer)?;
-    Ok(OperationDef {
+    let hint = format!("{prefix}{}", names::camel(&data.name));
+    let ty = types.schema_type(schema, &hint, &pointer.join("schema"))?;
+    let mut doc = docs::doc_text(data.description.as_deref(), data.example.as_ref());
+    if let ReferenceOr::Item(schema) = schema {
+        if let Some(default) = &schema.schema_data.default {
+            doc.push_str(&format!("\n\nServer default: `{default}`"));
+        }
+    }
+    Ok(Param {
+        wire_name: data.name.clone(),
+        rust_name: String::new(),
         pointer: pointer.to_string(),
-        method_name: names::snake(&id),
-        static_name: String::new(),
-        builder_name: String::new(),
-        id,
-        http_method: method.to_uppercase(),
-        path: path.to_owned(),
-        doc,
-        deprecated: operation.deprecated,
-        params,
-        body,
-        success,
-        error: None,
-        pagination: None,
+        location,
+        ty,
+        required: data.required || location == Location::Path,
+        doc: doc.trim().to_owned(),
+        deprecated: data.deprecated.unwrap_or(false),
     })
 }
 

@@ -263,105 +263,112 @@ impl Lister<'_> {
                         self.push(path, RANK_ITEM, String::new(), text);
                     }
                 }
-                Item::Struct(item) if is_pub(&item.vis) => {
-                    let path = module.name(&item.ident.to_string());
-                    let head = format!("struct {path}{}", generics(&item.generics, true));
-                    let cfg = item_cfg(&module.cfg, &item.attrs);
-                    let features = join_features(&cfg);
-                    self.fields(&path, &item.fields, &cfg);
-                    self.add_type(path, head, &item.attrs, features);
-                }
-                Item::Union(item) if is_pub(&item.vis) => {
-                    let path = module.name(&item.ident.to_string());
-                    let head = format!("union {path}{}", generics(&item.generics, true));
-                    let cfg = item_cfg(&module.cfg, &item.attrs);
-                    let features = join_features(&cfg);
-                    self.fields(&path, &item.fields.named, &cfg);
-                    self.add_type(path, head, &item.attrs, features);
-                }
-                Item::Enum(item) if is_pub(&item.vis) => {
-                    let path = module.name(&item.ident.to_string());
-                    let head = format!("enum {path}{}", generics(&item.generics, true));
-                    let cfg = item_cfg(&module.cfg, &item.attrs);
-                    let features = join_features(&cfg);
-                    for variant in &item.variants {
-                        let text = variant_line(&path, variant, &cfg);
-                        self.push(path.clone(), RANK_FIELD, variant.ident.to_string(), text);
-                    }
-                    self.add_type(path, head, &item.attrs, features);
-                }
-                Item::Type(item) if is_pub(&item.vis) => {
-                    let path = module.name(&item.ident.to_string());
-                    let head = format!(
-                        "type {path}{} = {}",
-                        generics(&item.generics, true),
-                        render(&item.ty)
-                    );
-                    let cfg = item_cfg(&module.cfg, &item.attrs);
-                    let features = join_features(&cfg);
-                    self.add_type(path, head, &item.attrs, features);
-                }
-                Item::Trait(item) if is_pub(&item.vis) => {
-                    let path = module.name(&item.ident.to_string());
-                    let supertraits = if item.supertraits.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", render(&item.supertraits))
-                    };
-                    let head = format!(
-                        "{}trait {path}{}{supertraits}",
-                        if item.unsafety.is_some() {
-                            "unsafe "
-                        } else {
-                            ""
-                        },
-                        generics(&item.generics, true)
-                    );
-                    let cfg = item_cfg(&module.cfg, &item.attrs);
-                    let features = join_features(&cfg);
-                    for member in &item.items {
-                        self.trait_item(&path, member, &cfg);
-                    }
-                    self.add_type(path, head, &item.attrs, features);
-                }
-                Item::Fn(item) if is_pub(&item.vis) => {
-                    let path = module.name(&item.sig.ident.to_string());
-                    let text = format!(
-                        "{}{}{}",
-                        signature(&item.sig, &path),
-                        marker_suffix(&item.attrs),
-                        features(&module.cfg, &item.attrs)
-                    );
-                    self.push(path, RANK_ITEM, String::new(), text);
-                }
-                Item::Const(item) if is_pub(&item.vis) => {
-                    let path = module.name(&item.ident.to_string());
-                    let text = format!(
-                        "const {path}: {}{}{}",
-                        render(&item.ty),
-                        literal_value(&item.expr),
-                        features(&module.cfg, &item.attrs)
-                    );
-                    self.push(path, RANK_ITEM, String::new(), text);
-                }
-                Item::Static(item) if is_pub(&item.vis) => {
-                    let path = module.name(&item.ident.to_string());
-                    let mutable = match item.mutability {
-                        syn::StaticMutability::Mut(_) => "mut ",
-                        _ => "",
-                    };
-                    let text = format!(
-                        "static {mutable}{path}: {}{}",
-                        render(&item.ty),
-                        features(&module.cfg, &item.attrs)
-                    );
-                    self.push(path, RANK_ITEM, String::new(), text);
-                }
-                Item::Impl(item) => self.impl_block(item, module),
-                _ => {}
+                other => self.item(other, module),
             }
         }
         Ok(())
+    }
+
+    /// An item other than a module or `use`: a type, trait, function, constant or impl.
+    fn item(&mut self, item: &Item, module: &Module) {
+        match item {
+            Item::Struct(item) if is_pub(&item.vis) => {
+                let path = module.name(&item.ident.to_string());
+                let head = format!("struct {path}{}", generics(&item.generics, true));
+                let cfg = item_cfg(&module.cfg, &item.attrs);
+                let features = join_features(&cfg);
+                self.fields(&path, &item.fields, &cfg);
+                self.add_type(path, head, &item.attrs, features);
+            }
+            Item::Union(item) if is_pub(&item.vis) => {
+                let path = module.name(&item.ident.to_string());
+                let head = format!("union {path}{}", generics(&item.generics, true));
+                let cfg = item_cfg(&module.cfg, &item.attrs);
+                let features = join_features(&cfg);
+                self.fields(&path, &item.fields.named, &cfg);
+                self.add_type(path, head, &item.attrs, features);
+            }
+            Item::Enum(item) if is_pub(&item.vis) => {
+                let path = module.name(&item.ident.to_string());
+                let head = format!("enum {path}{}", generics(&item.generics, true));
+                let cfg = item_cfg(&module.cfg, &item.attrs);
+                let features = join_features(&cfg);
+                for variant in &item.variants {
+                    let text = variant_line(&path, variant, &cfg);
+                    self.push(path.clone(), RANK_FIELD, variant.ident.to_string(), text);
+                }
+                self.add_type(path, head, &item.attrs, features);
+            }
+            Item::Type(item) if is_pub(&item.vis) => {
+                let path = module.name(&item.ident.to_string());
+                let head = format!(
+                    "type {path}{} = {}",
+                    generics(&item.generics, true),
+                    render(&item.ty)
+                );
+                let cfg = item_cfg(&module.cfg, &item.attrs);
+                let features = join_features(&cfg);
+                self.add_type(path, head, &item.attrs, features);
+            }
+            Item::Trait(item) if is_pub(&item.vis) => {
+                let path = module.name(&item.ident.to_string());
+                let supertraits = if item.supertraits.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", render(&item.supertraits))
+                };
+                let head = format!(
+                    "{}trait {path}{}{supertraits}",
+                    if item.unsafety.is_some() {
+                        "unsafe "
+                    } else {
+                        ""
+                    },
+                    generics(&item.generics, true)
+                );
+                let cfg = item_cfg(&module.cfg, &item.attrs);
+                let features = join_features(&cfg);
+                for member in &item.items {
+                    self.trait_item(&path, member, &cfg);
+                }
+                self.add_type(path, head, &item.attrs, features);
+            }
+            Item::Fn(item) if is_pub(&item.vis) => {
+                let path = module.name(&item.sig.ident.to_string());
+                let text = format!(
+                    "{}{}{}",
+                    signature(&item.sig, &path),
+                    marker_suffix(&item.attrs),
+                    features(&module.cfg, &item.attrs)
+                );
+                self.push(path, RANK_ITEM, String::new(), text);
+            }
+            Item::Const(item) if is_pub(&item.vis) => {
+                let path = module.name(&item.ident.to_string());
+                let text = format!(
+                    "const {path}: {}{}{}",
+                    render(&item.ty),
+                    literal_value(&item.expr),
+                    features(&module.cfg, &item.attrs)
+                );
+                self.push(path, RANK_ITEM, String::new(), text);
+            }
+            Item::Static(item) if is_pub(&item.vis) => {
+                let path = module.name(&item.ident.to_string());
+                let mutable = match item.mutability {
+                    syn::StaticMutability::Mut(_) => "mut ",
+                    _ => "",
+                };
+                let text = format!(
+                    "static {mutable}{path}: {}{}",
+                    render(&item.ty),
+                    features(&module.cfg, &item.attrs)
+                );
+                self.push(path, RANK_ITEM, String::new(), text);
+            }
+            Item::Impl(item) => self.impl_block(item, module),
+            _ => {}
+        }
     }
 
     /// Public fields, named or by position; their features only when they differ from the
