@@ -202,16 +202,17 @@ async fn self_service_submits_when_the_studio_allows_changes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn self_service_handles_a_409_by_showing_what_is_pending() {
+    use models::OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as ContactStatus;
+
     let mock = MockServer::start().await;
-    let contact_data = |pending| models::OpenApiV1CustomerDataDtoCustomerContactData {
-        email: Some("old@example.com".into()),
-        phone_private: None,
-        phone_private_mobile: Some("+49 151 0000000".into()),
-        phone_business: None,
-        phone_business_mobile: None,
-        amendment_configuration_status:
-            models::AmendmentConfigurationStatus::ChangesRequireVerification,
-        pending_amendment: pending,
+    let contact_data = |pending| {
+        let mut data = models::OpenApiV1CustomerDataDtoCustomerContactData::new(
+            ContactStatus::ChangesRequireVerification,
+        )
+        .with_email("old@example.com")
+        .with_phone_private_mobile("+49 151 0000000");
+        data.pending_amendment = pending;
+        data
     };
     let service = mock.customers_self_service();
     // First read: nothing pending. Meanwhile another device submits a change, so the POST is
@@ -222,28 +223,22 @@ async fn self_service_handles_a_409_by_showing_what_is_pending() {
         .up_to_n_times(1)
         .expect(1)
         .await;
-    let expected_change = models::CustomerContactData {
-        email: Some("new@example.com".into()),
-        phone_private_mobile: Some("+49 151 0000000".into()),
-        ..Default::default()
-    };
+    let expected_change = models::CustomerContactData::default()
+        .with_email("new@example.com")
+        .with_phone_private_mobile("+49 151 0000000");
     service
         .create_customer_contact_data_amendment(7, &expected_change)
         .fails(
             409,
-            &models::ErrorResponse {
-                error_message: "An amendment is already pending".into(),
-                trace_id: Some("trace-409-abc".into()),
-                ..Default::default()
-            },
+            &models::ErrorResponse::default()
+                .with_error_message("An amendment is already pending")
+                .with_trace_id("trace-409-abc"),
         )
         .expect(1)
         .await;
-    let pending = models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData {
-        id: Some(99),
-        email: Some("other@example.com".into()),
-        ..Default::default()
-    };
+    let pending = models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData::default()
+        .with_id(99)
+        .with_email("other@example.com");
     service
         .get_customer_contact_data(7)
         .returns(&contact_data(Some(pending)))
@@ -280,16 +275,16 @@ async fn self_service_handles_a_409_by_showing_what_is_pending() {
 
 /// The payment data on file: a complete account of another bank.
 fn payment_data_on_file() -> models::OpenApiV1CustomerDataDtoCustomerPaymentData {
-    models::OpenApiV1CustomerDataDtoCustomerPaymentData {
-        account_holder: Some("Erika Mustermann".into()),
-        bank_name: Some("Deutsche Bank".into()),
-        iban: Some("DE91100000000123456789".into()),
-        bic: Some("DEUTDEFFXXX".into()),
-        require_signature: Some(false),
-        amendment_configuration_status:
-            models::AmendmentConfigurationStatus::ChangesRequireVerification,
-        pending_amendment: None,
-    }
+    use models::OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus as PaymentStatus;
+
+    models::OpenApiV1CustomerDataDtoCustomerPaymentData::new(
+        PaymentStatus::ChangesRequireVerification,
+    )
+    .with_account_holder("Erika Mustermann")
+    .with_bank_name("Deutsche Bank")
+    .with_iban("DE91100000000123456789")
+    .with_bic("DEUTDEFFXXX")
+    .with_require_signature(false)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -333,20 +328,17 @@ async fn self_service_sends_the_bank_account_as_given() {
         .expect(2)
         .await;
     // Exactly the customer's new account: none of the account on file.
-    let new_account = models::OpenApiV1CustomerPaymentAmendment {
-        account_holder: "Erika Musterfrau".into(),
-        bank_name: "Commerzbank".into(),
-        iban: "DE02120300000000202051".into(),
-        bic: "COBADEFFXXX".into(),
-        signature: None,
-    };
+    let new_account = models::OpenApiV1CustomerPaymentAmendment::new(
+        "Erika Musterfrau",
+        "Commerzbank",
+        "DE02120300000000202051",
+        "COBADEFFXXX",
+    );
     service
         .create_customer_payment_data_amendment(7, &new_account)
         .returns(
-            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData {
-                id: Some(5),
-                ..Default::default()
-            },
+            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData::default()
+                .with_id(5),
         )
         .expect(1)
         .await;
@@ -413,142 +405,128 @@ const MASTER_DATA_FLAGS: &[(&str, &str)] = &[
 ];
 
 /// Every field the spec lets a customer change (each amendment body's fields) is reachable
-/// from the command line: the bodies below name every field (no `..Default::default()`), so a
-/// field added to the spec breaks this test until the example and its flags cover it.
+/// from the command line: the bodies below set every field, which `assert_names_every_field`
+/// checks against the spec (the models are `#[non_exhaustive]`, so a struct expression cannot
+/// name them all), so a field added to the spec breaks this test until the example and its
+/// flags cover it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn self_service_reaches_every_field_a_customer_may_change() {
+    use models::{
+        CustomerMasterDataCustomerTitle as AmendmentTitle,
+        CustomerMasterDataGender as AmendmentGender,
+        OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus as AddressStatus,
+        OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as ContactStatus,
+        OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus as MasterDataStatus,
+        OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle as OnFileTitle,
+        OpenApiV1CustomerDataDtoCustomerMasterDataGender as OnFileGender,
+        OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle as PendingTitle,
+        OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender as PendingGender,
+    };
+
     let mock = MockServer::start().await;
     let service = mock.customers_self_service();
-    let allowed = || models::AmendmentConfigurationStatus::ChangesWithoutVerification;
 
     service
         .get_customer_contact_data(7)
-        .returns(&models::OpenApiV1CustomerDataDtoCustomerContactData {
-            email: Some("old@example.com".into()),
-            phone_private: None,
-            phone_private_mobile: None,
-            phone_business: None,
-            phone_business_mobile: None,
-            amendment_configuration_status: allowed(),
-            pending_amendment: None,
-        })
+        .returns(
+            &models::OpenApiV1CustomerDataDtoCustomerContactData::new(
+                ContactStatus::ChangesWithoutVerification,
+            )
+            .with_email("old@example.com"),
+        )
         .expect(2)
         .await;
+    let mut contact = models::CustomerContactData::default();
+    contact.email = Some("new@example.com".into());
+    contact.phone_private = Some("+49 30 1111".into());
+    contact.phone_private_mobile = Some("+49 151 2222".into());
+    contact.phone_business = Some("+49 40 3333".into());
+    contact.phone_business_mobile = Some("+49 171 4444".into());
+    assert_names_every_field(&OPENAPI, "CustomerContactData", &contact);
     service
-        .create_customer_contact_data_amendment(
-            7,
-            &models::CustomerContactData {
-                email: Some("new@example.com".into()),
-                phone_private: Some("+49 30 1111".into()),
-                phone_private_mobile: Some("+49 151 2222".into()),
-                phone_business: Some("+49 40 3333".into()),
-                phone_business_mobile: Some("+49 171 4444".into()),
-            },
-        )
+        .create_customer_contact_data_amendment(7, &contact)
         .returns(
-            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData {
-                id: Some(21),
-                ..Default::default()
-            },
+            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData::default()
+                .with_id(21),
         )
         .expect(1)
         .await;
 
     service
         .get_customer_address_data(7)
-        .returns(&models::OpenApiV1CustomerDataDtoCustomerAddressData {
-            street: "Raboisen".into(),
-            house_number: Some("3".into()),
-            zip_code: "20095".into(),
-            city: "Hamburg".into(),
-            country_code: "DE".into(),
-            province: None,
-            province_code: None,
-            second_street: None,
-            city_part: None,
-            district: None,
-            street_type: None,
-            street_block: None,
-            portal: None,
-            stairway: None,
-            door: None,
-            additional_address_information: None,
-            floor: None,
-            building_name: None,
-            amendment_configuration_status: allowed(),
-            pending_amendment: None,
-        })
+        .returns(
+            &models::OpenApiV1CustomerDataDtoCustomerAddressData::new(
+                AddressStatus::ChangesWithoutVerification,
+            )
+            .with_street("Raboisen")
+            .with_house_number("3")
+            .with_zip_code("20095")
+            .with_city("Hamburg")
+            .with_country_code("DE"),
+        )
         .expect(2)
         .await;
+    let mut address = models::CustomerAddressData::new("Calle Mayor", "28013", "Madrid", "ES");
+    address.house_number = Some("5".into());
+    address.province = Some("Madrid".into());
+    address.province_code = Some("MD".into());
+    address.second_street = Some("Edificio Sol".into());
+    address.city_part = Some("Centro".into());
+    address.district = Some("Sol".into());
+    address.street_type = Some("Calle".into());
+    address.street_block = Some("B".into());
+    address.portal = Some("2".into());
+    address.stairway = Some("Izquierda".into());
+    address.door = Some("A".into());
+    address.additional_address_information = Some("Timbre 3".into());
+    address.floor = Some("4".into());
+    address.building_name = Some("Casa Sol".into());
+    assert_names_every_field(&OPENAPI, "CustomerAddressData", &address);
     service
-        .create_customer_address_data_amendment(
-            7,
-            &models::CustomerAddressData {
-                street: "Calle Mayor".into(),
-                house_number: Some("5".into()),
-                zip_code: "28013".into(),
-                city: "Madrid".into(),
-                country_code: "ES".into(),
-                province: Some("Madrid".into()),
-                province_code: Some("MD".into()),
-                second_street: Some("Edificio Sol".into()),
-                city_part: Some("Centro".into()),
-                district: Some("Sol".into()),
-                street_type: Some("Calle".into()),
-                street_block: Some("B".into()),
-                portal: Some("2".into()),
-                stairway: Some("Izquierda".into()),
-                door: Some("A".into()),
-                additional_address_information: Some("Timbre 3".into()),
-                floor: Some("4".into()),
-                building_name: Some("Casa Sol".into()),
-            },
-        )
+        .create_customer_address_data_amendment(7, &address)
         .returns(
-            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData {
-                id: Some(22),
-                ..Default::default()
-            },
+            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData::default()
+                .with_id(22),
         )
         .expect(1)
         .await;
 
     service
         .get_customer_master_data(7)
-        .returns(&models::OpenApiV1CustomerDataDtoCustomerMasterData {
-            first_name: "Erika".into(),
-            last_name: "Mustermann".into(),
-            gender: models::Gender::Unisex,
-            date_of_birth: "1980-01-01".parse().expect("a date"),
-            country_of_birth: Some("DE".into()),
-            customer_title: models::CustomerTitle::None,
-            amendment_configuration_status: allowed(),
-            pending_amendment: None,
-        })
+        .returns(
+            &models::OpenApiV1CustomerDataDtoCustomerMasterData::new(
+                OnFileGender::Unisex,
+                OnFileTitle::None,
+                MasterDataStatus::ChangesWithoutVerification,
+            )
+            .with_first_name("Erika")
+            .with_last_name("Mustermann")
+            .with_date_of_birth("1980-01-01".parse().expect("a date"))
+            .with_country_of_birth("DE"),
+        )
         .expect(2)
         .await;
+    let mut master_data = models::CustomerMasterData::new(
+        "Erika",
+        "Musterfrau",
+        AmendmentGender::Female,
+        "1990-04-01".parse().expect("a date"),
+        AmendmentTitle::Dr,
+    );
+    master_data.country_of_birth = Some("AT".into());
+    assert_names_every_field(&OPENAPI, "CustomerMasterData", &master_data);
     service
-        .create_customer_master_data_amendment(
-            7,
-            &models::CustomerMasterData {
-                first_name: "Erika".into(),
-                last_name: "Musterfrau".into(),
-                gender: models::Gender::Female,
-                date_of_birth: "1990-04-01".parse().expect("a date"),
-                country_of_birth: Some("AT".into()),
-                customer_title: models::CustomerTitle::Dr,
-            },
-        )
+        .create_customer_master_data_amendment(7, &master_data)
         .returns(
-            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData {
-                id: Some(23),
-                first_name: "Erika".into(),
-                last_name: "Musterfrau".into(),
-                gender: models::Gender::Female,
-                date_of_birth: "1990-04-01".parse().expect("a date"),
-                country_of_birth: Some("AT".into()),
-                customer_title: models::CustomerTitle::Dr,
-            },
+            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData::new(
+                PendingGender::Female,
+                PendingTitle::Dr,
+            )
+            .with_id(23)
+            .with_first_name("Erika")
+            .with_last_name("Musterfrau")
+            .with_date_of_birth("1990-04-01".parse().expect("a date"))
+            .with_country_of_birth("AT"),
         )
         .expect(1)
         .await;
@@ -707,22 +685,31 @@ fn communications_refuses_a_channel_the_preferences_do_not_allow() {
 /// message of the customer can be logged INCOMING (no consent needed to record it).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn communications_reads_preferences_first_and_sends_in_the_chosen_direction() {
+    use models::{
+        CommunicationChannelWrapperCommunicationChannel as SettingChannel,
+        CommunicationPreferenceMessageCategory as Category,
+        CommunicationThreadRequestCommunicationChannel as ThreadChannel,
+        CommunicationThreadRequestCommunicationDirection as Direction,
+        CommunicationThreadRequestCommunicationThreadStatus as ThreadStatus,
+        CommunicationThreadResponseCommunicationChannel as ResponseChannel,
+        CommunicationThreadResponseCommunicationDirection as ResponseDirection,
+        CommunicationThreadResponseCommunicationThreadStatus as ResponseStatus,
+    };
+
     let mock = MockServer::start().await;
     let service = mock.customers_communication();
-    let channel = |channel, active| models::CommunicationChannelWrapper {
-        communication_channel: channel,
-        customer_overridable: Some(true),
-        active: Some(active),
+    let channel = |channel, active| {
+        models::CommunicationChannelWrapper::new(channel)
+            .with_customer_overridable(true)
+            .with_active(active)
     };
     let preferences = vec![
-        models::CommunicationPreference {
-            message_category: Some(models::MessageCategory::General),
-            channels: Some(vec![channel(models::CommunicationChannel::Email, true)]),
-        },
-        models::CommunicationPreference {
-            message_category: Some(models::MessageCategory::Newsletter),
-            channels: Some(vec![channel(models::CommunicationChannel::Email, false)]),
-        },
+        models::CommunicationPreference::default()
+            .with_message_category(Category::General)
+            .with_channels(vec![channel(SettingChannel::Email, true)]),
+        models::CommunicationPreference::default()
+            .with_message_category(Category::Newsletter)
+            .with_channels(vec![channel(SettingChannel::Email, false)]),
     ];
     // Read once per run: four runs.
     service
@@ -730,53 +717,43 @@ async fn communications_reads_preferences_first_and_sends_in_the_chosen_directio
         .returns(&preferences)
         .expect(4)
         .await;
-    let follow_up = |direction: models::CommunicationDirection, category_text: &str| {
-        models::CommunicationThreadRequest {
-            communication_thread_status: models::CommunicationThreadStatus::Ongoing,
-            ticket_number: None,
-            subject: "Your request".into(),
-            content: category_text.into(),
-            communication_direction: direction,
-            ticket_link: None,
-            communication_channel: models::CommunicationChannel::Email,
-            agent: None,
-            communication_date_time: None,
-        }
+    let follow_up = |direction: Direction, category_text: &str| {
+        models::CommunicationThreadRequest::new(
+            ThreadStatus::Ongoing,
+            "Your request",
+            category_text,
+            direction,
+            ThreadChannel::Email,
+        )
     };
     let answer = |direction| {
         models::CommunicationThreadResponse::new(
-            7,
-            31,
-            12,
-            models::CommunicationThreadStatus::Ongoing,
-            "Your request",
-            "",
+            ResponseStatus::Ongoing,
             direction,
-            models::CommunicationChannel::Email,
+            ResponseChannel::Email,
         )
+        .with_customer_id(7)
+        .with_communication_id(31)
+        .with_thread_id(12)
+        .with_subject("Your request")
+        .with_content("")
     };
     service
         .create_communication_in_existing_communication_thread(
             7,
             12,
-            &follow_up(
-                models::CommunicationDirection::Outgoing,
-                "We completed the change.",
-            ),
+            &follow_up(Direction::Outgoing, "We completed the change."),
         )
-        .returns(&answer(models::CommunicationDirection::Outgoing))
+        .returns(&answer(ResponseDirection::Outgoing))
         .expect(1)
         .await;
     service
         .create_communication_in_existing_communication_thread(
             7,
             12,
-            &follow_up(
-                models::CommunicationDirection::Incoming,
-                "Please unsubscribe me.",
-            ),
+            &follow_up(Direction::Incoming, "Please unsubscribe me."),
         )
-        .returns(&answer(models::CommunicationDirection::Incoming))
+        .returns(&answer(ResponseDirection::Incoming))
         .expect(1)
         .await;
 
@@ -843,11 +820,9 @@ async fn communications_shows_the_trace_id_and_the_message_once() {
         .get_communication_preferences(7)
         .fails(
             403,
-            &models::ErrorResponse {
-                error_message: "The API key may not read communication data".into(),
-                trace_id: Some("trace-403-def".into()),
-                ..Default::default()
-            },
+            &models::ErrorResponse::default()
+                .with_error_message("The API key may not read communication data")
+                .with_trace_id("trace-403-def"),
         )
         .expect(1)
         .await;
@@ -1047,26 +1022,25 @@ async fn contract_conclusion_pays_only_as_the_connect_api_allows() {
 /// id, and every message once (the error's text carries the first one).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contract_conclusion_shows_each_error_once_with_its_trace_id() {
+    use connect_models::ConnectApiErrorResponseDtoErrorCodesItem as ErrorCode;
+
     let mock = ConnectMockServer::start().await;
-    let error = |code, message: &str, trace_id: &str| connect_models::ConnectApiErrorResponseDto {
-        error_codes: vec![code],
-        message: Some(message.into()),
-        trace_id: Some(trace_id.into()),
+    let error = |code, message: &str, trace_id: &str| {
+        connect_models::ConnectApiErrorResponseDto::default()
+            .with_error_codes(vec![code])
+            .with_message(message)
+            .with_trace_id(trace_id)
     };
     mock.studios()
         .get_studio_list()
         .fails(connect_models::ApiError::BadRequest(
             magicline_connect::runtime::OneOrMany::Many(vec![
                 error(
-                    connect_models::VoucherErrorCode::ValidationFailed,
+                    ErrorCode::ValidationFailed,
                     "addressSearchQuery is too short",
                     "trace-a",
                 ),
-                error(
-                    connect_models::VoucherErrorCode::BadRequest,
-                    "unknown studio tag",
-                    "trace-b",
-                ),
+                error(ErrorCode::BadRequest, "unknown studio tag", "trace-b"),
             ]),
         ))
         .expect(1)
@@ -1190,36 +1164,35 @@ async fn cancellation_mock(
     contracts
         .get_active_contracts(
             "token",
-            &connect_models::GetActiveContractsRequestDto {
-                customer_number: Some("1-123".into()),
-                date_of_birth: "1990-04-01".parse().expect("a date"),
-                firstname: "Erika".into(),
-                lastname: "Mustermann".into(),
-            },
+            &connect_models::GetActiveContractsRequestDto::new(
+                "1990-04-01".parse().expect("a date"),
+                "Erika",
+                "Mustermann",
+            )
+            .with_customer_number("1-123"),
         )
-        .returns(&[connect_models::GetActiveContractsResponseDto {
-            cancellation_dates: Some(vec![
+        .returns(&[connect_models::GetActiveContractsResponseDto::default()
+            .with_cancellation_dates(vec![
                 "2027-06-30".parse().expect("a date"),
                 "2027-03-31".parse().expect("a date"),
-            ]),
-            cancellation_type: Some(cancellation_type),
-            cancelled: Some(false),
-            contract_id: Some(7),
-            contract_name: Some("Premium".into()),
-            studio_id: Some(3),
-        }])
+            ])
+            .with_cancellation_type(cancellation_type)
+            .with_cancelled(false)
+            .with_contract_id(7)
+            .with_contract_name("Premium")
+            .with_studio_id(3)])
         .await;
     contracts
         .get_studio_info(3)
-        .returns(&connect_models::ConnectApiContractCancellationStudioDto {
-            cancellation_reasons: Some(vec![connect_models::CancelationReasonDto {
-                database_id: Some(11),
-                fk_organization_unit: 3,
-                name: Some("Moving away".into()),
-                ..Default::default()
-            }]),
-            legal_links: None,
-        })
+        .returns(
+            &connect_models::ConnectApiContractCancellationStudioDto::default()
+                .with_cancellation_reasons(vec![
+                    connect_models::CancelationReasonDto::default()
+                        .with_database_id(11)
+                        .with_fk_organization_unit(3)
+                        .with_name("Moving away"),
+                ]),
+        )
         .await;
     mock
 }
@@ -1227,23 +1200,22 @@ async fn cancellation_mock(
 /// The cancellation the example should send for contract 7.
 fn cancellation(
     date: &str,
-    date_type: connect_models::CancellationDateType,
-    cancellation_type: connect_models::CancellationType,
+    date_type: connect_models::CancelContractRequestDtoCancellationDateType,
+    cancellation_type: connect_models::CancelContractRequestDtoCancellationType,
     reason: Option<i64>,
 ) -> connect_models::CancelContractRequestDto {
-    connect_models::CancelContractRequestDto {
-        additional_information: None,
-        cancelation_reason_id: reason,
-        cancellation_date: date.parse().expect("a date"),
-        cancellation_date_type: Some(date_type),
+    let mut body = connect_models::CancelContractRequestDto::new(
+        date.parse().expect("a date"),
         cancellation_type,
-        confirmation_email: None,
-        contract_id: 7,
-        customer_number: "1-123".into(),
-        date_of_birth: "1990-04-01".parse().expect("a date"),
-        firstname: "Erika".into(),
-        lastname: "Mustermann".into(),
-    }
+        7,
+        "1-123",
+        "1990-04-01".parse().expect("a date"),
+        "Erika",
+        "Mustermann",
+    )
+    .with_cancellation_date_type(date_type);
+    body.cancelation_reason_id = reason;
+    body
 }
 
 async fn run_cancel(mock: &ConnectMockServer, more: &[&str]) -> Run {
@@ -1266,17 +1238,17 @@ async fn run_cancel(mock: &ConnectMockServer, more: &[&str]) -> Run {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contract_cancellation_follows_the_date_types_and_reasons() {
-    use connect_models::CancellationDateType::{
+    use connect_models::CancelContractRequestDtoCancellationDateType::{
         AbsoluteCancellationDate, NextPossibleCancellationDate,
     };
-    use connect_models::CancellationType::{ExtraordinaryCancellation, OrdinaryCancellation};
+    use connect_models::CancelContractRequestDtoCancellationType::{
+        ExtraordinaryCancellation, OrdinaryCancellation,
+    };
     use connect_models::GetActiveContractsResponseDtoCancellationType::{
         AnyAfterFirstDate, FixedDates,
     };
-    let received = connect_models::CancelContractResponseDto {
-        contract_name: Some("Premium".into()),
-        ..Default::default()
-    };
+    let received =
+        connect_models::CancelContractResponseDto::default().with_contract_name("Premium");
 
     // Fixed dates: the next possible one is the earliest offered; an absolute date must be
     // one of them; a reason must be one of the studio's.
@@ -1367,17 +1339,18 @@ async fn contract_cancellation_shows_the_trace_id_and_the_message_once() {
             "token",
             &cancellation(
                 "2027-03-31",
-                connect_models::CancellationDateType::NextPossibleCancellationDate,
-                connect_models::CancellationType::OrdinaryCancellation,
+                connect_models::CancelContractRequestDtoCancellationDateType::NextPossibleCancellationDate,
+                connect_models::CancelContractRequestDtoCancellationType::OrdinaryCancellation,
                 None,
             ),
         )
         .fails(connect_models::ApiError::Conflict(
-            connect_models::ConnectApiErrorResponseDto {
-                error_codes: vec![connect_models::VoucherErrorCode::Conflict],
-                message: Some("The contract is already being cancelled".into()),
-                trace_id: Some("trace-connect-77".into()),
-            },
+            connect_models::ConnectApiErrorResponseDto::default()
+                .with_error_codes(vec![
+                    connect_models::ConnectApiErrorResponseDtoErrorCodesItem::Conflict,
+                ])
+                .with_message("The contract is already being cancelled")
+                .with_trace_id("trace-connect-77"),
         ))
         .expect(1)
         .await;
@@ -1414,6 +1387,26 @@ fn start_prism(spec: &ApiSpec) -> Prism {
         &dir,
         &format!("examples-{}", spec.name),
     )
+}
+
+/// Checks that `body` has a value for every property of the spec's schema `schema`. The models
+/// are `#[non_exhaustive]`: a test cannot name every field in a struct expression to be broken
+/// by a field added to the spec, so the body's JSON is compared with the spec instead.
+fn assert_names_every_field(spec: &ApiSpec, schema: &str, body: &impl serde::Serialize) {
+    let document = spec.json();
+    let properties = document["components"]["schemas"][schema]["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("the {} spec has no schema {schema}", spec.name));
+    let body = serde_json::to_value(body).expect("a model serialises");
+    let missing: Vec<&str> = properties
+        .keys()
+        .map(String::as_str)
+        .filter(|name| body.get(name).is_none_or(serde_json::Value::is_null))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{schema}: the test sets no value for {missing:?}"
+    );
 }
 
 /// `--base-url <Open API Prism>`, then `args`, then `more`.

@@ -31,7 +31,13 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use magicline::models;
+use magicline::models::{
+    self, CommunicationChannelWrapperCommunicationChannel as SettingChannel,
+    CommunicationPreferenceMessageCategory as Category,
+    CommunicationThreadRequestCommunicationChannel as ThreadChannel,
+    CommunicationThreadRequestCommunicationDirection as Direction,
+    CommunicationThreadRequestCommunicationThreadStatus as ThreadStatus,
+};
 use magicline::runtime::StringEnum;
 
 /// Read and change a customer's communication preferences, or log messages in threads.
@@ -54,18 +60,18 @@ enum Command {
         /// The message category to change (`contract`, `general`, `appointment`,
         /// `newsletter`, `loyalty-program`).
         #[arg(long, value_parser = parse_category)]
-        category: Option<models::MessageCategory>,
+        category: Option<Category>,
         /// Switch this channel on for the category (`email`, `letter`, `text-message`, ...).
-        #[arg(long, requires = "category", value_parser = parse_channel)]
-        enable: Option<models::CommunicationChannel>,
+        #[arg(long, requires = "category", value_parser = parse_setting_channel)]
+        enable: Option<SettingChannel>,
         /// Switch this channel off for the category.
         #[arg(
             long,
             requires = "category",
             conflicts_with = "enable",
-            value_parser = parse_channel
+            value_parser = parse_setting_channel
         )]
-        disable: Option<models::CommunicationChannel>,
+        disable: Option<SettingChannel>,
     },
     /// Send (or log) a message in a new thread or an existing one, after checking the
     /// customer's communication preferences.
@@ -76,7 +82,7 @@ enum Command {
         /// The message category, whose preferences decide whether the channel may be used
         /// (`contract`, `general`, `appointment`, `newsletter`, `loyalty-program`).
         #[arg(long, value_parser = parse_category)]
-        category: models::MessageCategory,
+        category: Category,
         /// The subject of the thread.
         #[arg(long)]
         subject: String,
@@ -86,14 +92,14 @@ enum Command {
         /// Who wrote --text: `outgoing`, the studio's or partner's own message to the customer,
         /// or `incoming`, a message the customer sent, logged in the thread.
         #[arg(long, default_value = "outgoing", value_parser = parse_direction)]
-        direction: models::CommunicationDirection,
+        direction: Direction,
         /// The studio's answer to an incoming message, logged as an outgoing follow-up in the
         /// same thread.
         #[arg(long)]
         reply: Option<String>,
         /// The channel the messages go through.
-        #[arg(long, default_value = "email", value_parser = parse_channel)]
-        channel: models::CommunicationChannel,
+        #[arg(long, default_value = "email", value_parser = parse_thread_channel)]
+        channel: ThreadChannel,
         /// The employee handling the thread.
         #[arg(long)]
         agent: Option<String>,
@@ -153,20 +159,17 @@ async fn run(args: Args) -> Result<()> {
             agent,
             close,
         } => {
-            if reply.is_some() && direction != models::CommunicationDirection::Incoming {
+            if reply.is_some() && direction != Direction::Incoming {
                 bail!("--reply answers a message of the customer: pass --direction incoming");
             }
-            let message = models::CommunicationThreadRequest {
-                communication_thread_status: models::CommunicationThreadStatus::Created,
+            let mut message = models::CommunicationThreadRequest::new(
+                ThreadStatus::Created,
                 subject,
-                content: text,
-                communication_direction: direction,
-                communication_channel: channel,
-                agent,
-                ticket_number: None,
-                ticket_link: None,
-                communication_date_time: None,
-            };
+                text,
+                direction,
+                channel,
+            );
+            message.agent = agent;
             let outgoing = Outgoing { category, reply };
             messages(
                 &client,
@@ -184,7 +187,7 @@ async fn run(args: Args) -> Result<()> {
 async fn preferences(
     client: &magicline::Client,
     customer: i64,
-    change: Option<(models::MessageCategory, models::CommunicationChannel, bool)>,
+    change: Option<(Category, SettingChannel, bool)>,
 ) -> Result<()> {
     let service = client.customers_communication();
     let mut preferences = service.get_communication_preferences(customer).await?;
@@ -264,7 +267,7 @@ fn print_preferences(customer: i64, preferences: &[models::CommunicationPreferen
 
 /// What decides about the messages to the customer: their category, and the reply, if any.
 struct Outgoing {
-    category: models::MessageCategory,
+    category: Category,
     reply: Option<String>,
 }
 
@@ -287,14 +290,14 @@ async fn messages(
         .iter()
         .filter(|preference| preference.message_category.as_ref() == Some(category))
         .flat_map(|preference| preference.channels.iter().flatten())
-        .find(|setting| setting.communication_channel == *channel)
+        // The thread's channel and the preference's are different types with the same values.
+        .find(|setting| setting.communication_channel.as_str() == channel.as_str())
         .and_then(|setting| setting.active);
     println!(
         "preferences of customer {customer}: {category} by {channel} is {}",
         on_off(active)
     );
-    let sends = message.communication_direction == models::CommunicationDirection::Outgoing
-        || outgoing.reply.is_some();
+    let sends = message.communication_direction == Direction::Outgoing || outgoing.reply.is_some();
     // Only an explicit "on" is consent: a channel missing from the category is not active.
     if sends && active != Some(true) {
         bail!(
@@ -306,16 +309,15 @@ async fn messages(
 
     let closing = |mut message: models::CommunicationThreadRequest| {
         if close {
-            message.communication_thread_status = models::CommunicationThreadStatus::Closed;
+            message.communication_thread_status = ThreadStatus::Closed;
         }
         message
     };
 
     if let Some(thread_id) = thread_id {
-        let message = closing(models::CommunicationThreadRequest {
-            communication_thread_status: models::CommunicationThreadStatus::Ongoing,
-            ..message
-        });
+        let mut message = message;
+        message.communication_thread_status = ThreadStatus::Ongoing;
+        let message = closing(message);
         let direction = message.communication_direction.clone();
         let added = service
             .create_communication_in_existing_communication_thread(customer, thread_id, &message)
@@ -347,12 +349,11 @@ async fn messages(
 
     if let Some(reply) = outgoing.reply {
         // The answer goes into the thread the server just created, by the id it returned.
-        let answer = closing(models::CommunicationThreadRequest {
-            communication_thread_status: models::CommunicationThreadStatus::Ongoing,
-            content: reply,
-            communication_direction: models::CommunicationDirection::Outgoing,
-            ..first
-        });
+        let mut answer = first;
+        answer.communication_thread_status = ThreadStatus::Ongoing;
+        answer.content = reply;
+        answer.communication_direction = Direction::Outgoing;
+        let answer = closing(answer);
         let added = service
             .create_communication_in_existing_communication_thread(customer, thread_id, &answer)
             .await?;
@@ -370,29 +371,40 @@ fn wire(value: &str) -> String {
     value.to_ascii_uppercase().replace('-', "_")
 }
 
-/// Parses `--channel` and friends. The generated enums have an `Unknown` fallback for values
-/// from the server; a typo on the command line is refused here instead of being sent.
-fn parse_channel(value: &str) -> Result<models::CommunicationChannel, String> {
-    match models::CommunicationChannel::from_wire(&wire(value)) {
-        models::CommunicationChannel::Unknown(_) => Err(format!("unknown channel {value:?}")),
-        channel => Ok(channel),
+/// Parses a command-line value into a generated enum. The generated enums have an `Unknown`
+/// fallback for values from the server; a typo on the command line is refused here instead of
+/// being sent.
+fn parse_known<T: StringEnum>(
+    value: &str,
+    is_unknown: fn(&T) -> bool,
+    what: &str,
+) -> Result<T, String> {
+    let parsed = T::from_wire(&wire(value));
+    if is_unknown(&parsed) {
+        Err(format!("unknown {what} {value:?}"))
+    } else {
+        Ok(parsed)
     }
 }
 
-/// Parses `--category`, refusing values the client does not know (see [`parse_channel`]).
-fn parse_category(value: &str) -> Result<models::MessageCategory, String> {
-    match models::MessageCategory::from_wire(&wire(value)) {
-        models::MessageCategory::Unknown(_) => Err(format!("unknown message category {value:?}")),
-        category => Ok(category),
-    }
+/// Parses `--enable` and `--disable` (see [`parse_known`]).
+fn parse_setting_channel(value: &str) -> Result<SettingChannel, String> {
+    parse_known(value, SettingChannel::is_unknown, "channel")
 }
 
-/// Parses `--direction` (`incoming`, `outgoing`), refusing other values (see [`parse_channel`]).
-fn parse_direction(value: &str) -> Result<models::CommunicationDirection, String> {
-    match models::CommunicationDirection::from_wire(&wire(value)) {
-        models::CommunicationDirection::Unknown(_) => Err(format!("unknown direction {value:?}")),
-        direction => Ok(direction),
-    }
+/// Parses `--channel` (see [`parse_known`]).
+fn parse_thread_channel(value: &str) -> Result<ThreadChannel, String> {
+    parse_known(value, ThreadChannel::is_unknown, "channel")
+}
+
+/// Parses `--category` (see [`parse_known`]).
+fn parse_category(value: &str) -> Result<Category, String> {
+    parse_known(value, Category::is_unknown, "message category")
+}
+
+/// Parses `--direction` (`incoming`, `outgoing`), refusing other values (see [`parse_known`]).
+fn parse_direction(value: &str) -> Result<Direction, String> {
+    parse_known(value, Direction::is_unknown, "direction")
 }
 
 fn on_off(active: Option<bool>) -> &'static str {

@@ -35,12 +35,19 @@
 //! Magicline support. Exit status 0 when the cancellation (or request) was received or the
 //! contracts were listed, 1 otherwise.
 
+use std::convert::Infallible;
 use std::process::ExitCode;
+use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use magicline_connect::models::{self, CancellationDateType, CancellationType};
+// Each request has its own enums for the date type and the cancellation type, with the same
+// values; the flow uses the cancellation's and carries them to the request (see `same_value`).
+use magicline_connect::models::{
+    self, CancelContractRequestDtoCancellationDateType as CancellationDateType,
+    CancelContractRequestDtoCancellationType as CancellationType,
+};
 // How a contract's `cancellationDates` are read: `FIXED_DATES` or `ANY_AFTER_FIRST_DATE`.
 use magicline_connect::models::GetActiveContractsResponseDtoCancellationType as DateRule;
 
@@ -234,12 +241,12 @@ async fn active_contracts(
     customer: &Customer,
     customer_number: Option<String>,
 ) -> Result<Vec<models::GetActiveContractsResponseDto>> {
-    let query = models::GetActiveContractsRequestDto {
-        customer_number,
-        date_of_birth: customer.date_of_birth,
-        firstname: customer.first_name.clone(),
-        lastname: customer.last_name.clone(),
-    };
+    let mut query = models::GetActiveContractsRequestDto::new(
+        customer.date_of_birth,
+        customer.first_name.clone(),
+        customer.last_name.clone(),
+    );
+    query.customer_number = customer_number;
     let contracts = client
         .contracts()
         .get_active_contracts(token, &query)
@@ -346,19 +353,19 @@ async fn cancel(
         None => None,
     };
 
-    let body = models::CancelContractRequestDto {
-        additional_information: cancellation.note.clone(),
-        cancelation_reason_id: reason,
-        cancellation_date: date,
-        cancellation_date_type: Some(cancellation.date_type()),
-        cancellation_type: cancellation.cancellation_type(),
-        confirmation_email: cancellation.confirmation_email.clone(),
-        contract_id: id,
+    let mut body = models::CancelContractRequestDto::new(
+        date,
+        cancellation.cancellation_type(),
+        id,
         customer_number,
-        date_of_birth: customer.date_of_birth,
-        firstname: customer.first_name,
-        lastname: customer.last_name,
-    };
+        customer.date_of_birth,
+        customer.first_name,
+        customer.last_name,
+    )
+    .with_cancellation_date_type(cancellation.date_type());
+    body.additional_information = cancellation.note.clone();
+    body.cancelation_reason_id = reason;
+    body.confirmation_email = cancellation.confirmation_email.clone();
     let done = client
         .contracts()
         .cancel_contract(token, &body)
@@ -389,20 +396,20 @@ async fn request(
     cancellation: Cancellation,
 ) -> Result<()> {
     let reason = checked_reason(client, studio_id, cancellation.reason_id).await?;
-    let body = models::CancelContractManualRequestDto {
-        additional_information: cancellation.note.clone(),
-        cancelation_reason_id: reason,
-        // The next possible date is the studio's to find; only an absolute date is sent.
-        cancellation_date: cancellation.date,
-        cancellation_date_type: cancellation.date_type(),
-        cancellation_type: cancellation.cancellation_type(),
-        confirmation_email: cancellation.confirmation_email.clone(),
-        customer_number,
-        date_of_birth: customer.date_of_birth,
-        firstname: customer.first_name,
-        lastname: customer.last_name,
-        studio_id: Some(studio_id),
-    };
+    let mut body = models::CancelContractManualRequestDto::new(
+        same_value(cancellation.date_type().as_str()),
+        same_value(cancellation.cancellation_type().as_str()),
+        customer.date_of_birth,
+        customer.first_name,
+        customer.last_name,
+    )
+    .with_studio_id(studio_id);
+    body.additional_information = cancellation.note.clone();
+    body.cancelation_reason_id = reason;
+    // The next possible date is the studio's to find; only an absolute date is sent.
+    body.cancellation_date = cancellation.date;
+    body.confirmation_email = cancellation.confirmation_email.clone();
+    body.customer_number = customer_number;
     let done = client
         .contracts()
         .cancel_contract_manual(token, &body)
@@ -459,6 +466,14 @@ fn describe_rule(rule: Option<&DateRule>) -> &'static str {
     }
 }
 
+/// The value of a generated enum with the wire value `value`. Each place in the API has its own
+/// enum type, so a value chosen for one request (the cancellation) is carried to another (the
+/// cancellation request to the studio) by its wire value.
+fn same_value<T: FromStr<Err = Infallible>>(value: &str) -> T {
+    let Ok(converted) = value.parse();
+    converted
+}
+
 fn describe_id(id: Option<i64>) -> String {
     id.map_or_else(|| "(without id)".to_owned(), |id| id.to_string())
 }
@@ -480,6 +495,8 @@ fn support_details(err: &anyhow::Error) -> Vec<String> {
         | models::ApiError::Conflict(error)
         | models::ApiError::InternalServerError(error) => vec![error],
         models::ApiError::NotFound => Vec::new(),
+        // An error this version of the client does not know has no body it can read.
+        _ => Vec::new(),
     };
     explained
         .into_iter()

@@ -30,7 +30,11 @@ use anyhow::{Context, Result, bail};
 use base64::Engine;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use magicline_connect::models;
+use magicline_connect::models::{
+    self, ConnectApiCreatePublicCustomerDtoPaymentChoice as PaymentChoice,
+    ConnectApiRateBundleDtoAllowedPaymentChoicesItem as AllowedPaymentChoice,
+};
+use magicline_connect::runtime::StringEnum;
 
 /// Conclude a membership contract online, or book a trial session.
 #[derive(Debug, Parser)]
@@ -245,9 +249,8 @@ async fn conclude_contract(
         Some(svg) => text_blocks
             .iter()
             .filter(|block| block.has_signature)
-            .map(|block| models::PublicApiSignatureDto {
-                base64_svg: svg.clone(),
-                text_block_id: Some(block.id),
+            .map(|block| {
+                models::PublicApiSignatureDto::new(svg.clone()).with_text_block_id(block.id)
             })
             .collect(),
         None => Vec::new(),
@@ -260,16 +263,13 @@ async fn conclude_contract(
         .allowed_payment_choices
         .as_deref()
         .unwrap_or_default();
-    let direct_debit = allowed.contains(&models::PaymentChoice::DirectDebit);
+    let direct_debit = allowed.contains(&AllowedPaymentChoice::DirectDebit);
     let (payment_choice, bank_account) = match (args.iban.take(), args.account_holder.take()) {
-        (Some(iban), Some(account_holder)) if direct_debit => (
-            models::PaymentChoice::DirectDebit,
-            Some(models::PublicApiBankAccountDto {
-                account_holder,
-                iban,
-                bic: args.bic.take(),
-            }),
-        ),
+        (Some(iban), Some(account_holder)) if direct_debit => {
+            let mut account = models::PublicApiBankAccountDto::new(account_holder, iban);
+            account.bic = args.bic.take();
+            (PaymentChoice::DirectDebit, Some(account))
+        }
         (Some(_), _) if !direct_debit => bail!(
             "bundle {} cannot be paid by direct debit (it allows: {})",
             bundle.id,
@@ -300,28 +300,15 @@ async fn conclude_contract(
         .unwrap_or_else(|| chrono::Local::now().date_naive())
         .max(studio.opening_date.unwrap_or(NaiveDate::MIN));
 
-    let request = models::ConnectApiCreateContractDto {
-        studio_id: studio.id,
-        contract: models::ConnectApiContractDataDto {
-            rate_bundle_term_id: term.id,
-            start_date,
-            contract_signature: signature.map(|svg| models::PublicApiSignatureDto {
-                base64_svg: svg,
-                text_block_id: None,
-            }),
-            // Unset: the contract signature is used for the SEPA mandate too.
-            sepa_signature: None,
-            text_block_signatures: Some(text_block_signatures),
-            notes: None,
-            optional_rate_bundle_term_modules: None,
-            preuse_date: None,
-            selected_rate_bundle_modules: None,
-        },
-        customer: new_customer(args, payment_choice, bank_account),
-        landing_page_configuration_id: None,
-        offer_uuid: None,
-        voucher_code: None,
-    };
+    // No `sepa_signature`: the contract signature is used for the SEPA mandate too.
+    let mut contract = models::ConnectApiContractDataDto::new(term.id, start_date)
+        .with_text_block_signatures(text_block_signatures);
+    contract.contract_signature = signature.map(models::PublicApiSignatureDto::new);
+    let request = models::ConnectApiCreateContractDto::new(
+        contract,
+        new_customer(args, payment_choice, bank_account),
+        studio.id,
+    );
     let created = client
         .contracts()
         .create_customer_and_contract(&request)
@@ -336,60 +323,28 @@ async fn conclude_contract(
     Ok(())
 }
 
-/// The new customer. Only a few of the 48 fields apply to a German checkout; the rest are set to
-/// `None` one by one, as the type has no constructor or `Default`.
-#[allow(deprecated)] // `identification` and `privacy_configuration` must be named to be left out.
+/// The new customer. Only a few of the 48 fields apply to a German checkout; the constructor
+/// takes the required ones and leaves the rest unset.
 fn new_customer(
     args: ContractArgs,
-    payment_choice: models::PaymentChoice,
+    payment_choice: PaymentChoice,
     bank_account: Option<models::PublicApiBankAccountDto>,
 ) -> models::ConnectApiCreatePublicCustomerDto {
-    models::ConnectApiCreatePublicCustomerDto {
-        firstname: args.first_name,
-        lastname: args.last_name,
-        email: args.email,
-        date_of_birth: args.date_of_birth,
-        street: args.street,
-        house_number: args.house_number,
-        zip_code: args.zip_code,
-        city: args.city,
-        country_code: args.country_code,
-        telephone_mobile: args.phone,
+    let mut customer = models::ConnectApiCreatePublicCustomerDto::new(
+        args.city,
+        args.country_code,
+        args.date_of_birth,
+        args.email,
+        args.first_name,
+        args.house_number,
+        args.last_name,
         payment_choice,
-        bank_account,
-        additional_address_information: None,
-        building_name: None,
-        city_part: None,
-        communication_preferences: None,
-        country_of_birth: None,
-        credit_card: None,
-        district: None,
-        document_identification: None,
-        door: None,
-        floor: None,
-        gender: None,
-        identification: None,
-        identity_token: None,
-        image_object_key: None,
-        language: None,
-        locale: None,
-        place_of_birth: None,
-        portal: None,
-        privacy_configuration: None,
-        province: None,
-        province_code: None,
-        public_gender: None,
-        referral_code: None,
-        second_firstname: None,
-        second_last_name: None,
-        second_street: None,
-        stairway: None,
-        street_block: None,
-        street_type: None,
-        studio_country_code: None,
-        tax_id: None,
-        telephone_private: None,
-    }
+        args.street,
+        args.zip_code,
+    );
+    customer.telephone_mobile = args.phone;
+    customer.bank_account = bank_account;
+    customer
 }
 
 async fn book_trial_session(
@@ -407,28 +362,34 @@ async fn book_trial_session(
 
     // Which lead fields the studio insists on.
     let config = client.trial_sessions().get_lead_config(studio.id).await?;
-    let mandatory =
-        |mode: &Option<models::AddressMode>| *mode == Some(models::AddressMode::Mandatory);
-    for (mode, given, flag) in [
-        (&config.email_mode, args.email.is_some(), "--email"),
-        (&config.telephone_mode, args.phone.is_some(), "--phone"),
+    for (required, given, flag) in [
         (
-            &config.date_of_birth_mode,
+            mandatory(&config.email_mode),
+            args.email.is_some(),
+            "--email",
+        ),
+        (
+            mandatory(&config.telephone_mode),
+            args.phone.is_some(),
+            "--phone",
+        ),
+        (
+            mandatory(&config.date_of_birth_mode),
             args.date_of_birth.is_some(),
             "--date-of-birth",
         ),
     ] {
-        if mandatory(mode) && !given {
+        if required && !given {
             bail!("studio {} needs {flag} to book a trial session", studio.id);
         }
     }
-    for (mode, field) in [
-        (&config.address_mode, "an address"),
-        (&config.zip_mode, "a zip code"),
-        (&config.tax_id_mode, "a tax id"),
-        (&config.place_of_birth_mode, "a place of birth"),
+    for (required, field) in [
+        (mandatory(&config.address_mode), "an address"),
+        (mandatory(&config.zip_mode), "a zip code"),
+        (mandatory(&config.tax_id_mode), "a tax id"),
+        (mandatory(&config.place_of_birth_mode), "a place of birth"),
     ] {
-        if mandatory(mode) {
+        if required {
             bail!(
                 "studio {} needs {field} to book a trial session, which this example does not ask for",
                 studio.id
@@ -477,35 +438,18 @@ async fn book_trial_session(
         }
     };
 
-    let booking = models::ConnectApiBookTrialSessionDto {
-        studio_id: studio.id,
-        start_date_time: start.clone(),
+    let mut lead_customer =
+        models::CommonTrialSessionLeadCustomerDto::new(args.first_name, args.last_name);
+    lead_customer.email = args.email;
+    lead_customer.phone = args.phone;
+    lead_customer.date_of_birth = args.date_of_birth;
+    let booking = models::ConnectApiBookTrialSessionDto::new(
+        lead_customer,
+        start.clone(),
+        studio.id,
         // When the studio lets the customer go without a trainer, this customer does.
-        trainer_required: item.booking_without_resources_allowed != Some(true),
-        lead_customer: models::CommonTrialSessionLeadCustomerDto {
-            firstname: args.first_name,
-            lastname: args.last_name,
-            email: args.email,
-            phone: args.phone,
-            date_of_birth: args.date_of_birth,
-            address: None,
-            communication_preferences: None,
-            country_of_birth: None,
-            customer_uuid: None,
-            gender: None,
-            place_of_birth: None,
-            privacy_configuration: None,
-            second_firstname: None,
-            second_lastname: None,
-            studio_id: None,
-            tax_id: None,
-        },
-        note: None,
-        participants: None,
-        referral_code: None,
-        referrer_id: None,
-        source_campaign_id: None,
-    };
+        item.booking_without_resources_allowed != Some(true),
+    );
     match client.trial_sessions().book(&booking).await {
         Ok(booked) => {
             println!(
@@ -525,6 +469,13 @@ async fn book_trial_session(
         }
         Err(err) => Err(err.into()),
     }
+}
+
+/// Whether the studio insists on a lead field. Each field's mode has its own enum type, all with
+/// the same values, so the mode is read by its wire value.
+fn mandatory(mode: &Option<impl StringEnum>) -> bool {
+    mode.as_ref()
+        .is_some_and(|mode| mode.as_wire() == "MANDATORY")
 }
 
 fn print_studios(studios: &[models::ConnectApiStudioDtoV2]) {
@@ -572,7 +523,7 @@ fn choose_studio<'a>(
 }
 
 /// The payment choices, as the API spells them; `none` for an empty list.
-fn describe_choices(choices: &[models::PaymentChoice]) -> String {
+fn describe_choices(choices: &[AllowedPaymentChoice]) -> String {
     if choices.is_empty() {
         return "none".to_owned();
     }
@@ -628,6 +579,8 @@ fn support_details(err: &anyhow::Error) -> Vec<String> {
         | models::ApiError::Conflict(error)
         | models::ApiError::InternalServerError(error) => vec![error],
         models::ApiError::NotFound => Vec::new(),
+        // An error this version of the client does not know has no body it can read.
+        _ => Vec::new(),
     };
     explained
         .into_iter()

@@ -36,14 +36,22 @@
 //! Exit status 0 when the program did what the rules say (including "nothing may be changed"),
 //! 1 when a request failed or a change could not be made as asked (a `409` included).
 
+use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
 use base64::Engine;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
-use magicline::models::{self, AmendmentConfigurationStatus as AmendmentStatus};
+// Each domain's data has its own status enum, all with the same values; the flow reads every
+// domain's status as the contact data's (see `Current::status`). The gender and title given on
+// the command line are the master data amendment's.
+use magicline::models::{
+    self, CustomerMasterDataCustomerTitle as Title, CustomerMasterDataGender as Gender,
+    OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as AmendmentStatus,
+};
 use magicline::runtime::StringEnum;
 
 /// Show a customer's data of one domain, propose a change to it, or withdraw a proposed change.
@@ -168,10 +176,10 @@ struct MasterDataChange {
     date_of_birth: Option<NaiveDate>,
     /// New gender (`male`, `female`, `unisex`).
     #[arg(long, value_parser = parse_gender)]
-    gender: Option<models::Gender>,
+    gender: Option<Gender>,
     /// New title (`none`, `dr`, `prof`).
     #[arg(long, value_parser = parse_title)]
-    title: Option<models::CustomerTitle>,
+    title: Option<Title>,
     /// New country of birth (ISO 3166-1 alpha-2, e.g. `DE`).
     #[arg(long)]
     country_of_birth: Option<String>,
@@ -353,8 +361,11 @@ async fn run(args: Args) -> Result<()> {
             println!("changes to the {} apply at once", domain.name());
         }
         // A status this client does not know yet: offering no edit is the safe reading.
-        AmendmentStatus::Unknown(other) => {
-            println!("not submitting: unknown amendment configuration status {other:?}");
+        other => {
+            println!(
+                "not submitting: unknown amendment configuration status {:?}",
+                other.as_str()
+            );
             return Ok(());
         }
     }
@@ -372,7 +383,7 @@ async fn run(args: Args) -> Result<()> {
     }
 
     // Build the whole amendment before sending anything: a missing signature is found here.
-    let applies_at_once = *current.status() == AmendmentStatus::ChangesWithoutVerification;
+    let applies_at_once = current.status() == AmendmentStatus::ChangesWithoutVerification;
     let amendment = Amendment::new(current, domain)?;
     match amendment.submit(&client, customer).await {
         // Applied at once: nothing waits for the studio, so there is nothing to withdraw.
@@ -445,12 +456,12 @@ impl Current {
         })
     }
 
-    fn status(&self) -> &AmendmentStatus {
+    fn status(&self) -> AmendmentStatus {
         match self {
-            Current::Contact(data) => &data.amendment_configuration_status,
-            Current::Address(data) => &data.amendment_configuration_status,
-            Current::MasterData(data) => &data.amendment_configuration_status,
-            Current::Payment(data) => &data.amendment_configuration_status,
+            Current::Contact(data) => data.amendment_configuration_status.clone(),
+            Current::Address(data) => same_value(data.amendment_configuration_status.as_str()),
+            Current::MasterData(data) => same_value(data.amendment_configuration_status.as_str()),
+            Current::Payment(data) => same_value(data.amendment_configuration_status.as_str()),
         }
     }
 
@@ -510,51 +521,57 @@ impl Amendment {
         Ok(match (current, domain) {
             (Current::Contact(now), Domain::Contact(change)) => {
                 let change = change.clone();
-                Amendment::Contact(models::CustomerContactData {
-                    email: change.email.or(now.email),
-                    phone_private: change.phone_private.or(now.phone_private),
-                    phone_private_mobile: change.phone_private_mobile.or(now.phone_private_mobile),
-                    phone_business: change.phone_business.or(now.phone_business),
-                    phone_business_mobile: change
-                        .phone_business_mobile
-                        .or(now.phone_business_mobile),
-                })
+                let mut body = models::CustomerContactData::default();
+                body.email = change.email.or(now.email);
+                body.phone_private = change.phone_private.or(now.phone_private);
+                body.phone_private_mobile =
+                    change.phone_private_mobile.or(now.phone_private_mobile);
+                body.phone_business = change.phone_business.or(now.phone_business);
+                body.phone_business_mobile =
+                    change.phone_business_mobile.or(now.phone_business_mobile);
+                Amendment::Contact(body)
             }
             (Current::Address(now), Domain::Address(change)) => {
                 let change = change.clone();
-                Amendment::Address(models::CustomerAddressData {
-                    street: change.street.unwrap_or(now.street),
-                    house_number: change.house_number.or(now.house_number),
-                    zip_code: change.zip_code.unwrap_or(now.zip_code),
-                    city: change.city.unwrap_or(now.city),
-                    country_code: change.country_code.unwrap_or(now.country_code),
-                    province: change.province.or(now.province),
-                    province_code: change.province_code.or(now.province_code),
-                    second_street: change.second_street.or(now.second_street),
-                    city_part: change.city_part.or(now.city_part),
-                    district: change.district.or(now.district),
-                    street_type: change.street_type.or(now.street_type),
-                    street_block: change.street_block.or(now.street_block),
-                    portal: change.portal.or(now.portal),
-                    stairway: change.stairway.or(now.stairway),
-                    door: change.door.or(now.door),
-                    additional_address_information: change
-                        .additional_address_information
-                        .or(now.additional_address_information),
-                    floor: change.floor.or(now.floor),
-                    building_name: change.building_name.or(now.building_name),
-                })
+                let mut body = models::CustomerAddressData::new(
+                    change.street.unwrap_or(now.street),
+                    change.zip_code.unwrap_or(now.zip_code),
+                    change.city.unwrap_or(now.city),
+                    change.country_code.unwrap_or(now.country_code),
+                );
+                body.house_number = change.house_number.or(now.house_number);
+                body.province = change.province.or(now.province);
+                body.province_code = change.province_code.or(now.province_code);
+                body.second_street = change.second_street.or(now.second_street);
+                body.city_part = change.city_part.or(now.city_part);
+                body.district = change.district.or(now.district);
+                body.street_type = change.street_type.or(now.street_type);
+                body.street_block = change.street_block.or(now.street_block);
+                body.portal = change.portal.or(now.portal);
+                body.stairway = change.stairway.or(now.stairway);
+                body.door = change.door.or(now.door);
+                body.additional_address_information = change
+                    .additional_address_information
+                    .or(now.additional_address_information);
+                body.floor = change.floor.or(now.floor);
+                body.building_name = change.building_name.or(now.building_name);
+                Amendment::Address(body)
             }
             (Current::MasterData(now), Domain::MasterData(change)) => {
                 let change = change.clone();
-                Amendment::MasterData(models::CustomerMasterData {
-                    first_name: change.first_name.unwrap_or(now.first_name),
-                    last_name: change.last_name.unwrap_or(now.last_name),
-                    gender: change.gender.unwrap_or(now.gender),
-                    date_of_birth: change.date_of_birth.unwrap_or(now.date_of_birth),
-                    country_of_birth: change.country_of_birth.or(now.country_of_birth),
-                    customer_title: change.title.unwrap_or(now.customer_title),
-                })
+                let mut body = models::CustomerMasterData::new(
+                    change.first_name.unwrap_or(now.first_name),
+                    change.last_name.unwrap_or(now.last_name),
+                    change
+                        .gender
+                        .unwrap_or_else(|| same_value(now.gender.as_str())),
+                    change.date_of_birth.unwrap_or(now.date_of_birth),
+                    change
+                        .title
+                        .unwrap_or_else(|| same_value(now.customer_title.as_str())),
+                );
+                body.country_of_birth = change.country_of_birth.or(now.country_of_birth);
+                Amendment::MasterData(body)
             }
             (Current::Payment(now), Domain::Payment(change)) => {
                 // Exactly the account the customer gave; `check` refused a partial one.
@@ -562,22 +579,21 @@ impl Amendment {
                     .account()?
                     .context("a payment change needs a bank account")?;
                 let signature = match (&change.signature_svg, now.require_signature) {
-                    (Some(path), _) => Some(models::Signature {
-                        base64_svg_signature: read_signature(path)?,
-                    }),
+                    (Some(path), _) => Some(models::Signature::new(read_signature(path)?)),
                     (None, Some(true)) => bail!(
                         "the studio requires the customer's signature for payment data changes: \
                          pass --signature-svg FILE"
                     ),
                     (None, _) => None,
                 };
-                Amendment::Payment(models::OpenApiV1CustomerPaymentAmendment {
-                    account_holder: account.account_holder,
-                    bank_name: account.bank_name,
-                    iban: account.iban,
-                    bic: account.bic,
-                    signature,
-                })
+                let mut body = models::OpenApiV1CustomerPaymentAmendment::new(
+                    account.account_holder,
+                    account.bank_name,
+                    account.iban,
+                    account.bic,
+                );
+                body.signature = signature;
+                Amendment::Payment(body)
             }
             _ => unreachable!("Current::fetch returns the domain it was asked for"),
         })
@@ -624,6 +640,14 @@ fn read_signature(path: &Path) -> Result<String> {
     let svg = std::fs::read(path)
         .with_context(|| format!("cannot read the signature {}", path.display()))?;
     Ok(base64::engine::general_purpose::STANDARD.encode(svg))
+}
+
+/// The value of a generated enum with the wire value `value`. Each place in the API has its own
+/// enum type, so a value read in one place (the customer's data) is carried to another (the
+/// amendment, or the flow's one status type) by its wire value, unknown values included.
+fn same_value<T: FromStr<Err = Infallible>>(value: &str) -> T {
+    let Ok(converted) = value.parse();
+    converted
 }
 
 fn describe_id(id: Option<i64>) -> String {
@@ -674,10 +698,10 @@ fn parse_enum<T: StringEnum>(value: &str, known: &[&str]) -> Result<T, String> {
     }
 }
 
-fn parse_gender(value: &str) -> Result<models::Gender, String> {
-    parse_enum(value, models::Gender::KNOWN_VALUES)
+fn parse_gender(value: &str) -> Result<Gender, String> {
+    parse_enum(value, Gender::KNOWN_VALUES)
 }
 
-fn parse_title(value: &str) -> Result<models::CustomerTitle, String> {
-    parse_enum(value, models::CustomerTitle::KNOWN_VALUES)
+fn parse_title(value: &str) -> Result<Title, String> {
+    parse_enum(value, Title::KNOWN_VALUES)
 }
