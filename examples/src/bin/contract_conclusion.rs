@@ -193,7 +193,62 @@ async fn conclude_contract(
             println!("    term {}: {}", term.id, describe_term(term));
         }
     }
-    let (bundle, term) = match args.term_id {
+    let (bundle, term) = choose_term(&bundles, studio.id, args.term_id)?;
+
+    let (signature, text_block_signatures) = signatures(bundle, &args)?;
+
+    let (payment_choice, bank_account) = payment(bundle, &mut args)?;
+    println!(
+        "paying by {payment_choice} (bundle {} allows: {})",
+        bundle.id,
+        describe_choices(
+            bundle
+                .allowed_payment_choices
+                .as_deref()
+                .unwrap_or_default()
+        )
+    );
+
+    // Not before the studio opens: the API asks for at least its opening date.
+    let start_date = args
+        .start_date
+        .or(term.default_contract_start_date)
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+        .max(studio.opening_date.unwrap_or(NaiveDate::MIN));
+
+    // No `sepa_signature`: the contract signature is used for the SEPA mandate too.
+    let mut contract = models::ConnectApiContractDataDto::new(term.id, start_date)
+        .with_text_block_signatures(text_block_signatures);
+    contract.contract_signature = signature.map(models::PublicApiSignatureDto::new);
+    let request = models::ConnectApiCreateContractDto::new(
+        contract,
+        new_customer(args, payment_choice, bank_account),
+        studio.id,
+    );
+    let created = client
+        .contracts()
+        .create_customer_and_contract(&request)
+        .await?;
+    println!(
+        "created customer {} (member number {}) with contract {} for term {}",
+        created.customer_id, created.customer_member_number, created.id, term.id
+    );
+    if let Some(url) = &created.optional_payment_url_where_the_user_needs_to_be_redirected_to {
+        println!("send the customer to {url} to pay");
+    }
+    Ok(())
+}
+
+/// The term `--term-id` names, else the first term of the first bundle that has one.
+fn choose_term(
+    bundles: &[models::ConnectApiRateBundleDto],
+    studio_id: i64,
+    term_id: Option<i64>,
+) -> Result<(
+    &models::ConnectApiRateBundleDto,
+    &models::ConnectApiRateBundleTermDto,
+)> {
+    Ok(match term_id {
         Some(id) => bundles
             .iter()
             .find_map(|bundle| {
@@ -203,21 +258,27 @@ async fn conclude_contract(
                     .find(|term| term.id == id)
                     .map(|term| (bundle, term))
             })
-            .with_context(|| format!("studio {} has no rate bundle term {id}", studio.id))?,
+            .with_context(|| format!("studio {studio_id} has no rate bundle term {id}"))?,
         None => {
             let (bundle, term) = bundles
                 .iter()
                 .find_map(|bundle| bundle.terms.first().map(|term| (bundle, term)))
-                .with_context(|| format!("studio {} has no rate bundle with a term", studio.id))?;
+                .with_context(|| format!("studio {studio_id} has no rate bundle with a term"))?;
             println!(
                 "choosing term {} of bundle {} (pass --term-id to choose another)",
                 term.id, bundle.id
             );
             (bundle, term)
         }
-    };
+    })
+}
 
-    // The offer's text blocks are shown to the customer before they accept it.
+/// The offer's text blocks, shown to the customer before they accept it, and the signatures
+/// the offer needs: the contract's and one under each text block with a signature field.
+fn signatures(
+    bundle: &models::ConnectApiRateBundleDto,
+    args: &ContractArgs,
+) -> Result<(Option<String>, Vec<models::PublicApiSignatureDto>)> {
     let text_blocks = bundle.contract_text_blocks.as_deref().unwrap_or_default();
     for block in text_blocks {
         let confirm = if block.is_confirmation_required {
@@ -255,7 +316,14 @@ async fn conclude_contract(
             .collect(),
         None => Vec::new(),
     };
+    Ok((signature, text_block_signatures))
+}
 
+/// How the contract is paid.
+fn payment(
+    bundle: &models::ConnectApiRateBundleDto,
+    args: &mut ContractArgs,
+) -> Result<(PaymentChoice, Option<models::PublicApiBankAccountDto>)> {
     // The Connect API takes `DIRECT_DEBIT` and `CREDIT_CARD` only: its reference says the
     // bundle's `allowedPaymentChoices` holds these two at most, and a contract with any other
     // choice is refused. So there is no fallback to cash or bank transfer here.
@@ -264,7 +332,7 @@ async fn conclude_contract(
         .as_deref()
         .unwrap_or_default();
     let direct_debit = allowed.contains(&AllowedPaymentChoice::DirectDebit);
-    let (payment_choice, bank_account) = match (args.iban.take(), args.account_holder.take()) {
+    Ok(match (args.iban.take(), args.account_holder.take()) {
         (Some(iban), Some(account_holder)) if direct_debit => {
             let mut account = models::PublicApiBankAccountDto::new(account_holder, iban);
             account.bic = args.bic.take();
@@ -285,42 +353,7 @@ async fn conclude_contract(
             bundle.id,
             describe_choices(allowed)
         ),
-    };
-
-    println!(
-        "paying by {payment_choice} (bundle {} allows: {})",
-        bundle.id,
-        describe_choices(allowed)
-    );
-
-    // Not before the studio opens: the API asks for at least its opening date.
-    let start_date = args
-        .start_date
-        .or(term.default_contract_start_date)
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
-        .max(studio.opening_date.unwrap_or(NaiveDate::MIN));
-
-    // No `sepa_signature`: the contract signature is used for the SEPA mandate too.
-    let mut contract = models::ConnectApiContractDataDto::new(term.id, start_date)
-        .with_text_block_signatures(text_block_signatures);
-    contract.contract_signature = signature.map(models::PublicApiSignatureDto::new);
-    let request = models::ConnectApiCreateContractDto::new(
-        contract,
-        new_customer(args, payment_choice, bank_account),
-        studio.id,
-    );
-    let created = client
-        .contracts()
-        .create_customer_and_contract(&request)
-        .await?;
-    println!(
-        "created customer {} (member number {}) with contract {} for term {}",
-        created.customer_id, created.customer_member_number, created.id, term.id
-    );
-    if let Some(url) = &created.optional_payment_url_where_the_user_needs_to_be_redirected_to {
-        println!("send the customer to {url} to pay");
-    }
-    Ok(())
+    })
 }
 
 /// The new customer. Only a few of the 48 fields apply to a German checkout; the constructor
@@ -362,40 +395,7 @@ async fn book_trial_session(
 
     // Which lead fields the studio insists on.
     let config = client.trial_sessions().get_lead_config(studio.id).await?;
-    for (required, given, flag) in [
-        (
-            mandatory(&config.email_mode),
-            args.email.is_some(),
-            "--email",
-        ),
-        (
-            mandatory(&config.telephone_mode),
-            args.phone.is_some(),
-            "--phone",
-        ),
-        (
-            mandatory(&config.date_of_birth_mode),
-            args.date_of_birth.is_some(),
-            "--date-of-birth",
-        ),
-    ] {
-        if required && !given {
-            bail!("studio {} needs {flag} to book a trial session", studio.id);
-        }
-    }
-    for (required, field) in [
-        (mandatory(&config.address_mode), "an address"),
-        (mandatory(&config.zip_mode), "a zip code"),
-        (mandatory(&config.tax_id_mode), "a tax id"),
-        (mandatory(&config.place_of_birth_mode), "a place of birth"),
-    ] {
-        if required {
-            bail!(
-                "studio {} needs {field} to book a trial session, which this example does not ask for",
-                studio.id
-            );
-        }
-    }
+    check_lead_fields(&config, &args, studio.id)?;
 
     let from = args
         .from
@@ -469,6 +469,49 @@ async fn book_trial_session(
         }
         Err(err) => Err(err.into()),
     }
+}
+
+/// Refuses to book when the studio insists on a lead field the command line did not give.
+fn check_lead_fields(
+    config: &models::ConnectApiTrialSessionLeadConfigDto,
+    args: &TrialSessionArgs,
+    studio_id: i64,
+) -> Result<()> {
+    for (required, given, flag) in [
+        (
+            mandatory(&config.email_mode),
+            args.email.is_some(),
+            "--email",
+        ),
+        (
+            mandatory(&config.telephone_mode),
+            args.phone.is_some(),
+            "--phone",
+        ),
+        (
+            mandatory(&config.date_of_birth_mode),
+            args.date_of_birth.is_some(),
+            "--date-of-birth",
+        ),
+    ] {
+        if required && !given {
+            bail!("studio {} needs {flag} to book a trial session", studio_id);
+        }
+    }
+    for (required, field) in [
+        (mandatory(&config.address_mode), "an address"),
+        (mandatory(&config.zip_mode), "a zip code"),
+        (mandatory(&config.tax_id_mode), "a tax id"),
+        (mandatory(&config.place_of_birth_mode), "a place of birth"),
+    ] {
+        if required {
+            bail!(
+                "studio {} needs {field} to book a trial session, which this example does not ask for",
+                studio_id
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Whether the studio insists on a lead field. Each field's mode has its own enum type, all with
