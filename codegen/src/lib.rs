@@ -12,7 +12,6 @@
 //! }
 //! ```
 
-mod contract;
 mod docs;
 mod error;
 mod features;
@@ -24,8 +23,8 @@ mod render;
 mod spec;
 mod types;
 
-pub use contract::{CONTRACT_CALLS_PATH, generate_contract_calls};
 pub use error::Error;
+pub use render::format_file;
 pub use spec::Spec;
 
 /// How to generate one crate.

@@ -131,6 +131,11 @@ impl RType {
         }
     }
 
+    /// The type as code outside `models` names it (`Vec<models::Customer>`).
+    pub fn path_tokens(&self) -> proc_macro2::TokenStream {
+        crate::render::type_tokens(self, crate::render::Scope::Elsewhere)
+    }
+
     /// Every named type mentioned, at any depth.
     pub fn all_names(&self, out: &mut BTreeSet<String>) {
         match self {

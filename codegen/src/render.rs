@@ -78,7 +78,10 @@ pub(crate) fn type_tokens(ty: &RType, scope: Scope) -> TokenStream {
     }
 }
 
-pub(crate) fn format_file(
+/// Parses `tokens` as a Rust file and formats it the way every generated file is formatted
+/// (prettyplease, a blank line between items), after `header`. A parse failure is a bug of
+/// whoever built the tokens, reported as [`Error::Unsupported`] at `pointer_for_errors`.
+pub fn format_file(
     header: &str,
     tokens: TokenStream,
     pointer_for_errors: &str,

@@ -1,6 +1,6 @@
 //! Contract tests of the generated clients against Prism.
 //!
-//! The per-operation code is generated (`codegen::generate_contract_calls`, written to
+//! The per-operation code is generated (`contract_calls::generate`, written to
 //! `generated/<crate>/tests/contract/calls.rs` and `include!`d by the tests): it builds valid
 //! arguments, calls the operation through the generated method, and turns the result into an
 //! [`Outcome`] with [`outcome`]. This module holds what that code refers to, and the runner:

@@ -10,7 +10,7 @@ use std::time::Duration;
 use workspace_tests::contract::{KnownFailure, Servers, Suite, iterations};
 use workspace_tests::specs::CONNECT;
 
-/// The generated calls (`codegen::generate_contract_calls`); `decode_component` is used by
+/// The generated calls (`contract_calls::generate`); `decode_component` is used by
 /// `examples_decode.rs`, not here.
 #[allow(dead_code)]
 mod calls {

@@ -57,9 +57,9 @@ pub fn generate_crate(
     let spec = codegen::Spec::parse(text)?;
     let mut output = codegen::generate(&spec, &settings)?;
     if extras == Extras::ContractCalls {
-        let contents = codegen::generate_contract_calls(&spec, &settings)?;
+        let contents = contract_calls::generate(&spec, &settings.crate_name)?;
         output.files.push(codegen::GeneratedFile {
-            path: codegen::CONTRACT_CALLS_PATH.into(),
+            path: contract_calls::CONTRACT_CALLS_PATH.into(),
             contents,
         });
     }

@@ -35,9 +35,9 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
     Ok(problems)
 }
 
-/// The workspace's hand-written packages: every member of the root `Cargo.toml` but the
-/// generated crates.
-pub fn hand_written_packages(root: &Path) -> Result<Vec<String>> {
+/// The workspace's hand-written packages, by name with their folder: every member of the root
+/// `Cargo.toml` but the generated crates.
+pub fn hand_written_packages(root: &Path) -> Result<Vec<(String, PathBuf)>> {
     let manifest = Manifest::load(root)?;
     let generated: Vec<PathBuf> = manifest
         .apis()
@@ -60,10 +60,8 @@ pub fn hand_written_packages(root: &Path) -> Result<Vec<String>> {
             .parse()
             .with_context(|| format!("{member}/Cargo.toml is not valid TOML"))?;
         let name = package["package"]["name"].as_str();
-        names.push(
-            name.with_context(|| format!("{member}/Cargo.toml has no package name"))?
-                .to_owned(),
-        );
+        let name = name.with_context(|| format!("{member}/Cargo.toml has no package name"))?;
+        names.push((name.to_owned(), dir));
     }
     names.sort();
     Ok(names)
@@ -73,7 +71,7 @@ pub fn hand_written_packages(root: &Path) -> Result<Vec<String>> {
 fn unformatted(root: &Path) -> Result<Vec<String>> {
     let mut command = crate::cargo_command(root);
     command.args(["fmt", "--check"]);
-    for package in hand_written_packages(root)? {
+    for (package, _) in hand_written_packages(root)? {
         command.args(["-p", &package]);
     }
     let output = command.output().context("cannot run `cargo fmt`")?;

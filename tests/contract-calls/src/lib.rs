@@ -22,10 +22,8 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Pointer};
-use crate::model::{Api, Body, Location, OperationDef, RType, Success, TypeDef};
-use crate::render::{self, Scope};
-use crate::{Settings, Spec};
+use codegen::model::{Api, Body, Location, OperationDef, RType, Success, TypeDef};
+use codegen::{Error, Spec};
 
 /// Where the contract calls of a generated crate live, relative to the crate's folder.
 ///
@@ -33,16 +31,16 @@ use crate::{Settings, Spec};
 /// and `tests/*/main.rs` are targets); the workspace's contract tests `include!` it.
 pub const CONTRACT_CALLS_PATH: &str = "tests/contract/calls.rs";
 
-/// Generates the contract calls for `spec`'s client crate (named by `settings.crate_name`).
+/// Generates the contract calls for `spec`'s client crate, called `crate_name`.
 ///
 /// The result defines `OPERATIONS` (one `workspace_tests::contract::Operation` per operation,
 /// in spec order: id, method, path, documented statuses, a function that performs the call and
 /// one that decodes a response body of a given status into the generated type), `ENUMS` (every
 /// generated enum with its wire values) and `decode_component` (component schema key -> decode
 /// into its generated type).
-pub fn generate_contract_calls(spec: &Spec, settings: &Settings) -> Result<String, Error> {
+pub fn generate(spec: &Spec, crate_name: &str) -> Result<String, Error> {
     let api = spec.openapi();
-    let lowered = crate::lower(spec)?;
+    let lowered = codegen::lower(spec)?;
     let model = &lowered.api;
     let document = serde_json::to_value(api).map_err(|e| Error::Unsupported {
         pointer: "#".to_owned(),
@@ -53,7 +51,7 @@ pub fn generate_contract_calls(spec: &Spec, settings: &Settings) -> Result<Strin
     let sampler = Sampler {
         document: &document,
     };
-    let crate_ident = ident(&settings.crate_name.replace('-', "_"));
+    let crate_ident = ident(&crate_name.replace('-', "_"));
 
     let mut entries = Vec::new();
     let mut functions = Vec::new();
@@ -144,9 +142,9 @@ pub fn generate_contract_calls(spec: &Spec, settings: &Settings) -> Result<Strin
     header.push_str(&format!(
         "//\n// Contract-test calls for the `{}` crate, `include!`d by the workspace's contract tests\n\
          // (workspace-tests, tests/tests/contract_*.rs); cargo does not build this file on its own.\n",
-        settings.crate_name
+        crate_name
     ));
-    render::format_file(&header, tokens, "#/paths")
+    codegen::format_file(&header, tokens, "#/paths")
 }
 
 fn ident(name: &str) -> Ident {
@@ -164,22 +162,30 @@ fn raw_string(text: &str) -> Literal {
         .unwrap_or_else(|_| Literal::string(text))
 }
 
+/// `#/a/b` from segments, escaped as JSON pointers require (`~` -> `~0`, `/` -> `~1`).
+fn json_pointer(segments: &[&str]) -> String {
+    let escaped = segments
+        .iter()
+        .map(|segment| segment.replace('~', "~0").replace('/', "~1"));
+    std::iter::once("#".to_owned())
+        .chain(escaped)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 fn json_text(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
 /// The operation object in the (normalised) document.
 fn operation_json<'d>(document: &'d Value, op: &OperationDef) -> Result<&'d Value, Error> {
-    let pointer = Pointer::root()
-        .join("paths")
-        .join(&op.path)
-        .join(op.http_method.to_lowercase());
-    document.pointer(&pointer.to_string()[1..]).ok_or_else(|| {
-        Error::invalid(
-            &pointer,
-            "operation not found again in the document (generator bug)",
-        )
-    })
+    let pointer = json_pointer(&["paths", &op.path, &op.http_method.to_lowercase()]);
+    document
+        .pointer(&pointer[1..])
+        .ok_or_else(|| Error::Invalid {
+            pointer,
+            message: "operation not found again in the document (generator bug)".to_owned(),
+        })
 }
 
 /// The explicit numeric statuses the operation documents (`4XX` and `default` are left out:
@@ -244,128 +250,8 @@ fn call_function(
     op: &OperationDef,
     operation: &Value,
 ) -> Result<TokenStream, Error> {
-    let mut inputs = Vec::new();
-    let reserved = ["client", "inputs", "request"];
-    let local = |name: &str| {
-        if reserved.contains(&name) {
-            ident(&format!("{name}_value"))
-        } else {
-            ident(name)
-        }
-    };
-    for param in &op.params {
-        let value = match find_parameter(
-            sampler.document,
-            op,
-            operation,
-            &param.wire_name,
-            param.location,
-        ) {
-            // A mock server that validates requests warns about a deprecated parameter, and
-            // a client should not need one: deprecated optional inputs are left unset.
-            Some(_) if param.deprecated && !param.required => {
-                InputValue::Unavailable("deprecated".into())
-            }
-            Some(parameter) => parameter_value(sampler, parameter),
-            None => InputValue::Unavailable(format!(
-                "parameter `{}` not found in the document",
-                param.wire_name
-            )),
-        };
-        inputs.push(Input {
-            local: local(&param.rust_name),
-            setter: ident(&param.rust_name),
-            wire_name: param.wire_name.clone(),
-            ty: render::type_tokens(&param.ty, Scope::Elsewhere),
-            required: param.required,
-            by_ref: false,
-            value,
-        });
-    }
-    match &op.body {
-        Some(Body::Json { ty, required, .. }) => {
-            let media = operation
-                .get("requestBody")
-                .and_then(|body| sampler.resolve(body).0)
-                .and_then(json_media);
-            let value = match media {
-                Some(media) => media_value(sampler, media),
-                None => InputValue::Unavailable(
-                    "request body has no JSON media type in the document".into(),
-                ),
-            };
-            inputs.push(Input {
-                local: ident("body"),
-                setter: ident("body"),
-                wire_name: "body".into(),
-                ty: render::type_tokens(ty, Scope::Elsewhere),
-                required: *required,
-                by_ref: true,
-                value,
-            });
-        }
-        Some(Body::Multipart { parts }) => {
-            let schema = operation
-                .get("requestBody")
-                .and_then(|body| sampler.resolve(body).0)
-                .and_then(|body| body.pointer("/content/multipart~1form-data/schema"));
-            for part in parts {
-                let property = schema
-                    .and_then(|s| sampler.resolve(s).0)
-                    .and_then(|s| s.get("properties")?.get(&part.wire_name));
-                let value = match (&part.ty, property) {
-                    (RType::File, _) => InputValue::File,
-                    (_, Some(property)) => sampled(sampler, property),
-                    (_, None) => InputValue::Unavailable(format!(
-                        "multipart part `{}` has no schema",
-                        part.wire_name
-                    )),
-                };
-                let by_ref = !matches!(part.ty, RType::File | RType::String);
-                inputs.push(Input {
-                    local: local(&part.rust_name),
-                    setter: ident(&part.rust_name),
-                    wire_name: part.wire_name.clone(),
-                    ty: render::type_tokens(&part.ty, Scope::Elsewhere),
-                    required: part.required,
-                    by_ref,
-                    value,
-                });
-            }
-        }
-        None => {}
-    }
-
-    let declarations = inputs.iter().map(|input| {
-        let Input {
-            local,
-            ty,
-            wire_name,
-            ..
-        } = input;
-        let value = match &input.value {
-            InputValue::Json(required_only, all) if required_only == all => {
-                let text = raw_string(required_only);
-                quote!(harness::value(#wire_name, #text)?)
-            }
-            InputValue::Json(required_only, all) => {
-                let (required_only, all) = (raw_string(required_only), raw_string(all));
-                quote!(harness::value(#wire_name, inputs.pick(#required_only, #all))?)
-            }
-            InputValue::File => quote!(harness::file_part(#wire_name)),
-            InputValue::Unavailable(reason) => {
-                quote!(return Err(harness::unavailable(#wire_name, #reason)))
-            }
-        };
-        if input.required {
-            quote! { let #local: #ty = #value; }
-        } else if let InputValue::Unavailable(_) = input.value {
-            // An optional input without a valid value is simply not set.
-            quote! { let #local: Option<#ty> = None; }
-        } else {
-            quote! { let #local: Option<#ty> = if inputs.all() { Some(#value) } else { None }; }
-        }
-    });
+    let inputs = call_inputs(sampler, op, operation);
+    let declarations = inputs.iter().map(declaration);
     let arguments = inputs.iter().filter(|i| i.required).map(|i| {
         let local = &i.local;
         if i.by_ref {
@@ -424,6 +310,146 @@ fn call_function(
     })
 }
 
+/// Every input of the call, with the value the spec gives or allows for it.
+fn call_inputs(sampler: &Sampler<'_>, op: &OperationDef, operation: &Value) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    let reserved = ["client", "inputs", "request"];
+    let local = |name: &str| {
+        if reserved.contains(&name) {
+            ident(&format!("{name}_value"))
+        } else {
+            ident(name)
+        }
+    };
+    for param in &op.params {
+        let value = match find_parameter(
+            sampler.document,
+            op,
+            operation,
+            &param.wire_name,
+            param.location,
+        ) {
+            // A mock server that validates requests warns about a deprecated parameter, and
+            // a client should not need one: deprecated optional inputs are left unset.
+            Some(_) if param.deprecated && !param.required => {
+                InputValue::Unavailable("deprecated".into())
+            }
+            Some(parameter) => parameter_value(sampler, parameter),
+            None => InputValue::Unavailable(format!(
+                "parameter `{}` not found in the document",
+                param.wire_name
+            )),
+        };
+        inputs.push(Input {
+            local: local(&param.rust_name),
+            setter: ident(&param.rust_name),
+            wire_name: param.wire_name.clone(),
+            ty: param.ty.path_tokens(),
+            required: param.required,
+            by_ref: false,
+            value,
+        });
+    }
+    inputs.extend(body_inputs(sampler, op, operation, local));
+    inputs
+}
+
+/// The request body's inputs: the JSON body, or one per multipart part.
+fn body_inputs(
+    sampler: &Sampler<'_>,
+    op: &OperationDef,
+    operation: &Value,
+    local: impl Fn(&str) -> Ident,
+) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    match &op.body {
+        Some(Body::Json { ty, required, .. }) => {
+            let media = operation
+                .get("requestBody")
+                .and_then(|body| sampler.resolve(body).0)
+                .and_then(json_media);
+            let value = match media {
+                Some(media) => media_value(sampler, media),
+                None => InputValue::Unavailable(
+                    "request body has no JSON media type in the document".into(),
+                ),
+            };
+            inputs.push(Input {
+                local: ident("body"),
+                setter: ident("body"),
+                wire_name: "body".into(),
+                ty: ty.path_tokens(),
+                required: *required,
+                by_ref: true,
+                value,
+            });
+        }
+        Some(Body::Multipart { parts }) => {
+            let schema = operation
+                .get("requestBody")
+                .and_then(|body| sampler.resolve(body).0)
+                .and_then(|body| body.pointer("/content/multipart~1form-data/schema"));
+            for part in parts {
+                let property = schema
+                    .and_then(|s| sampler.resolve(s).0)
+                    .and_then(|s| s.get("properties")?.get(&part.wire_name));
+                let value = match (&part.ty, property) {
+                    (RType::File, _) => InputValue::File,
+                    (_, Some(property)) => sampled(sampler, property),
+                    (_, None) => InputValue::Unavailable(format!(
+                        "multipart part `{}` has no schema",
+                        part.wire_name
+                    )),
+                };
+                let by_ref = !matches!(part.ty, RType::File | RType::String);
+                inputs.push(Input {
+                    local: local(&part.rust_name),
+                    setter: ident(&part.rust_name),
+                    wire_name: part.wire_name.clone(),
+                    ty: part.ty.path_tokens(),
+                    required: part.required,
+                    by_ref,
+                    value,
+                });
+            }
+        }
+        None => {}
+    }
+    inputs
+}
+
+/// `let <local>: <type> = <value>;` for one input (`Option` for an optional one).
+fn declaration(input: &Input) -> TokenStream {
+    let Input {
+        local,
+        ty,
+        wire_name,
+        ..
+    } = input;
+    let value = match &input.value {
+        InputValue::Json(required_only, all) if required_only == all => {
+            let text = raw_string(required_only);
+            quote!(harness::value(#wire_name, #text)?)
+        }
+        InputValue::Json(required_only, all) => {
+            let (required_only, all) = (raw_string(required_only), raw_string(all));
+            quote!(harness::value(#wire_name, inputs.pick(#required_only, #all))?)
+        }
+        InputValue::File => quote!(harness::file_part(#wire_name)),
+        InputValue::Unavailable(reason) => {
+            quote!(return Err(harness::unavailable(#wire_name, #reason)))
+        }
+    };
+    if input.required {
+        quote! { let #local: #ty = #value; }
+    } else if let InputValue::Unavailable(_) = input.value {
+        // An optional input without a valid value is simply not set.
+        quote! { let #local: Option<#ty> = None; }
+    } else {
+        quote! { let #local: Option<#ty> = if inputs.all() { Some(#value) } else { None }; }
+    }
+}
+
 /// The parameter object named `name` in `location`, operation-level first (as the generator
 /// resolves them).
 fn find_parameter<'d>(
@@ -438,7 +464,7 @@ fn find_parameter<'d>(
         Location::Query => "query",
         Location::Header => "header",
     };
-    let item_pointer = format!("{}", Pointer::root().join("paths").join(&op.path));
+    let item_pointer = json_pointer(&["paths", &op.path]);
     let path_level = document.pointer(&format!("{}/parameters", &item_pointer[1..]));
     let sampler = Sampler { document };
     [operation.get("parameters"), path_level]
@@ -524,7 +550,7 @@ fn decode_function(model: &Api, op: &OperationDef, operation: &Value) -> TokenSt
             .map(|(status, _)| status)
             .collect();
         if !success.is_empty() {
-            let ty = render::type_tokens(ty, Scope::Elsewhere);
+            let ty = ty.path_tokens();
             arms.push(quote! { #(#success)|* => Some(harness::round_trip::<#ty>(body)), });
         }
     }
@@ -537,7 +563,7 @@ fn decode_function(model: &Api, op: &OperationDef, operation: &Value) -> TokenSt
         if let Some(ty) = &status.body {
             if seen.insert(status.status.clone()) {
                 let code = &status.status;
-                let ty = render::type_tokens(ty, Scope::Elsewhere);
+                let ty = ty.path_tokens();
                 arms.push(quote! { #code => Some(harness::round_trip::<#ty>(body)), });
             }
         }
