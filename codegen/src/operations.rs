@@ -38,6 +38,18 @@ pub(crate) struct Api {
     pub operation_count: usize,
 }
 
+impl Api {
+    /// No operations (a crate of models only).
+    pub(crate) fn empty() -> Self {
+        Api {
+            groups: Vec::new(),
+            error_bodies: Vec::new(),
+            pages: BTreeMap::new(),
+            operation_count: 0,
+        }
+    }
+}
+
 /// The operations of one tag, reached through `client.<accessor>()`.
 #[derive(Debug, Clone)]
 pub(crate) struct Group {

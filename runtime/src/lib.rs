@@ -31,7 +31,7 @@ mod request;
 mod retry;
 pub mod string_enum;
 
-pub use client::{ApiDefaults, BuildError, Client, ClientBuilder, Operation};
+pub use client::{ApiDefaults, Auth, BuildError, Client, ClientBuilder, Operation};
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use error::{DecodeError, Error, ErrorBody, decode_json};
 pub use one_or_many::OneOrMany;
