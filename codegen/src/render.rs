@@ -50,7 +50,6 @@ fn warnings_doc(info: &CrateInfo) -> String {
             docs::sanitise(&warning.message)
         ));
     }
-    doc.push('\n');
     doc
 }
 

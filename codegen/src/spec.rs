@@ -95,15 +95,10 @@ fn tolerate(document: &mut Value) -> Vec<Warning> {
     let mut warnings = Vec::new();
     if let Some(Value::Object(info)) = document.get_mut("info") {
         if !info.contains_key("version") {
-            info.insert(
-                "version".into(),
-                Value::String(MISSING_INFO_VERSION.into()),
-            );
+            info.insert("version".into(), Value::String(MISSING_INFO_VERSION.into()));
             warnings.push(Warning::new(
                 &Pointer::root().join("info").join("version"),
-                format!(
-                    "missing (OpenAPI requires it); using \"{MISSING_INFO_VERSION}\""
-                ),
+                format!("missing (OpenAPI requires it); using \"{MISSING_INFO_VERSION}\""),
             ));
         }
     }
@@ -550,8 +545,8 @@ mod tests {
 
     #[test]
     fn a_missing_info_version_is_assumed_with_a_warning() {
-        let spec = Spec::parse(r#"{"openapi": "3.0.1", "info": {"title": "t"}, "paths": {}}"#)
-            .unwrap();
+        let spec =
+            Spec::parse(r#"{"openapi": "3.0.1", "info": {"title": "t"}, "paths": {}}"#).unwrap();
         assert_eq!(spec.openapi().info.version, MISSING_INFO_VERSION);
         assert_eq!(spec.declared_version(), None);
         assert_eq!(
@@ -562,13 +557,17 @@ mod tests {
             }]
         );
 
-        let spec = Spec::parse(r#"{"openapi": "3.0.1", "info": {"title": "t", "version": "2"}, "paths": {}}"#)
-            .unwrap();
+        let spec = Spec::parse(
+            r#"{"openapi": "3.0.1", "info": {"title": "t", "version": "2"}, "paths": {}}"#,
+        )
+        .unwrap();
         assert_eq!(spec.declared_version(), Some("2"));
         assert!(spec.warnings().is_empty());
         // Only a missing version is tolerated; a wrong one is still an error.
-        let error = Spec::parse(r#"{"openapi": "3.0.1", "info": {"title": "t", "version": 2}, "paths": {}}"#)
-            .unwrap_err();
+        let error = Spec::parse(
+            r#"{"openapi": "3.0.1", "info": {"title": "t", "version": 2}, "paths": {}}"#,
+        )
+        .unwrap_err();
         assert!(error.to_string().starts_with("#/info"), "{error}");
     }
 

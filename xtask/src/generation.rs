@@ -35,7 +35,9 @@ pub const FIX_COMMAND: &str = "cargo xtask regenerate";
 pub struct GeneratedCrate {
     /// `info.title` of the spec.
     pub title: String,
-    /// `info.version` of the spec.
+    /// `info.version` of the spec; for a spec that declares none, `unversioned-` and the first
+    /// 12 hex digits of its sha256, so that two such specs get different versions (and kept
+    /// copies different file names).
     pub spec_version: String,
     /// sha256 of the spec text.
     pub sha256: String,
@@ -56,7 +58,7 @@ pub fn generate_crate(
     settings.spec_sha256.clone_from(&sha256);
     let spec = codegen::Spec::parse(text)?;
     let mut output = codegen::generate(&spec, &settings)?;
-    if extras == Extras::ContractCalls {
+    if extras == Extras::ContractCalls && settings.surface == codegen::Surface::Client {
         let contents = codegen::generate_contract_calls(&spec, &settings)?;
         output.files.push(codegen::GeneratedFile {
             path: codegen::CONTRACT_CALLS_PATH.into(),
@@ -64,9 +66,13 @@ pub fn generate_crate(
         });
     }
     let info = &spec.openapi().info;
+    let spec_version = match spec.declared_version() {
+        Some(version) => version.to_owned(),
+        None => format!("{}-{}", codegen::MISSING_INFO_VERSION, &sha256[..12]),
+    };
     Ok(GeneratedCrate {
         title: info.title.clone(),
-        spec_version: info.version.clone(),
+        spec_version,
         sha256,
         output,
         elapsed: start.elapsed(),
@@ -87,6 +93,7 @@ fn generate_api(root: &Path, api: &Api, text: &str) -> Result<GeneratedCrate> {
     let start = Instant::now();
     let settings = codegen::Settings {
         spec_source: api.url.clone(),
+        surface: api.surface,
         ..codegen::Settings::new(
             &api.crate_name,
             &api.crate_version,
@@ -267,6 +274,7 @@ pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
     let table = SummaryTable::new(&crates);
     for ((api, generated), update) in crates.iter().zip(&updates) {
         println!("{}", update.summary(root, api));
+        print_warnings(&api.crate_name, &generated.output);
         let write_start = Instant::now();
         let changes = apply(&api.crate_dir(root), &generated.output, Mode::Write)?;
         for change in &changes {
@@ -309,6 +317,14 @@ pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
     }
     println!("total {:.2} s", start.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Prints what the generator tolerated in the spec of `crate_name`, one line per warning (the
+/// generated crate lists them in its docs too).
+fn print_warnings(crate_name: &str, output: &codegen::Output) {
+    for warning in &output.warnings {
+        println!("warning: {crate_name}: {warning}");
+    }
 }
 
 /// `f` applied to every item, each on its own thread, results in the order of `items`.
@@ -460,6 +476,7 @@ pub fn generate_standalone(root: &Path, request: &StandaloneCrate) -> Result<()>
             written += 1;
         }
     }
+    print_warnings(&request.crate_name, &generated.output);
     println!(
         "{}  {} {}  {} ops, {} types  {written} of {} files written to {} (runtime at {runtime_path})  {:.2} s",
         request.crate_name,
@@ -606,6 +623,7 @@ mod tests {
                 .collect(),
             operations: 1,
             types: 2,
+            warnings: Vec::new(),
         }
     }
 
@@ -1003,6 +1021,7 @@ components:
             crate_version: "0.1.0".into(),
             spec_version: String::new(),
             sha256: String::new(),
+            surface: codegen::Surface::Client,
         };
         let crates = vec![
             (api("magicline"), generated("Magicline API", 134)),

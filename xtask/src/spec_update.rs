@@ -360,6 +360,7 @@ components:
             crate_version: "0.3.1".into(),
             spec_version: "1.0".into(),
             sha256: sha256.into(),
+            surface: codegen::Surface::Client,
         }
     }
 

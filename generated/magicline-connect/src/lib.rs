@@ -49,7 +49,7 @@ pub const DEFAULT_BASE_URL: &str = "https://connectdemo.api.magicline.com";
 const DEFAULTS: rt::ApiDefaults = rt::ApiDefaults {
     base_url: DEFAULT_BASE_URL,
     user_agent: "magicline-connect/0.1.0",
-    api_key_header: None,
+    auth: rt::Auth::None,
 };
 
 /// A client for the API: cheap to clone, share one per process.
