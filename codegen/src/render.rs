@@ -1378,7 +1378,11 @@ pub(crate) fn cargo_toml(
              [dependencies]\n\
              # The runtime, named `rt` in the generated code whichever package provides it.\n\
              rt = {{ package = {runtime_package}, {runtime_source} }}\n\
-             serde = {{ version = \"1\", features = [\"derive\"] }}\n{workspace}",
+             serde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
+             [features]\n\
+             # The runtime's `webhook` module (as `runtime::webhook`): receiving these types at an\n\
+             # endpoint, with the key check, lenient decoding and duplicate detection.\n\
+             receiver = [\"rt/webhook\"]\n{workspace}",
             name = info.crate_name,
             version = info.crate_version,
         );
