@@ -66,17 +66,26 @@ pub fn generate_crate(
         });
     }
     let info = &spec.openapi().info;
-    let spec_version = match spec.declared_version() {
-        Some(version) => version.to_owned(),
-        None => format!("{}-{}", codegen::MISSING_INFO_VERSION, &sha256[..12]),
-    };
     Ok(GeneratedCrate {
         title: info.title.clone(),
-        spec_version,
+        spec_version: recorded_version(&spec, &sha256),
         sha256,
         output,
         elapsed: start.elapsed(),
     })
+}
+
+/// The version the manifest records for `spec` (sha256 `sha256`): its `info.version`, or for a
+/// spec that declares none `unversioned-` and the first 12 hex digits of its sha256.
+pub fn recorded_version(spec: &codegen::Spec, sha256: &str) -> String {
+    match spec.declared_version() {
+        Some(version) => version.to_owned(),
+        None => format!(
+            "{}-{}",
+            codegen::MISSING_INFO_VERSION,
+            sha256.get(..12).unwrap_or(sha256)
+        ),
+    }
 }
 
 /// Files generated beside the crate for this workspace's own tests.
@@ -898,6 +907,66 @@ components:
             fs::read_to_string(root.join(MANIFEST_PATH)).unwrap(),
             manifest
         );
+    }
+
+    /// Specs without `info.version` (the Device API's and the webhooks'): recorded as
+    /// `unversioned-<sha256 prefix>`, so each revision keeps its own copy and is compared.
+    #[test]
+    fn an_unversioned_spec_update_is_compared_too() {
+        let root = workspace_with_spec();
+        let root = root.path();
+        let unreachable = SpecSource::Folder(root.join("never-asked"));
+        let spec = root.join("specs/downloaded/pets.yaml");
+        let old = fs::read_to_string(&spec)
+            .unwrap()
+            .replace("info: {title: Pets, version: '2.0'}", "info: {title: Pets}");
+        write(&spec, &old);
+        regenerate(root, &unreachable).unwrap();
+        let old_version = format!("unversioned-{}", &sha256_hex(old.as_bytes())[..12]);
+        let manifest = fs::read_to_string(root.join(MANIFEST_PATH)).unwrap();
+        assert!(
+            manifest.contains(&format!("spec_version = \"{old_version}\" # old\n")),
+            "{manifest}"
+        );
+        let lib = fs::read_to_string(root.join("generated/pets/src/lib.rs")).unwrap();
+        assert!(
+            lib.contains(
+                "//! - `#/info/version`: missing (OpenAPI requires it); using \"unversioned\""
+            ),
+            "{lib}"
+        );
+
+        let upstream = root.join("upstream");
+        write(
+            &upstream.join("pets.yaml"),
+            &old.replace(
+                "name: {type: string}",
+                "name: {type: string}, age: {type: integer}",
+            ),
+        );
+        let manifest = Manifest::load(root).unwrap();
+        let fetched = crate::fetch::fetch_specs(
+            root,
+            &manifest,
+            &SpecSource::Folder(upstream),
+            Refresh::Always,
+        )
+        .unwrap();
+        assert_eq!(
+            fetched[0].kept.as_deref(),
+            Some(format!("pets-{old_version}.yaml").as_str())
+        );
+        regenerate(root, &unreachable).unwrap();
+        let changelog = fs::read_to_string(root.join("generated/pets/CHANGELOG.md")).unwrap();
+        assert!(
+            changelog.contains(&format!("Pets {old_version} → unversioned-")),
+            "{changelog}"
+        );
+        assert!(
+            changelog.contains("`Pet.age`: property added"),
+            "{changelog}"
+        );
+        check(root).unwrap();
     }
 
     #[test]
