@@ -44,6 +44,14 @@ pub const DEVICE: ApiSpec = ApiSpec {
     crate_name: "magicline-device",
 };
 
+/// The Magicline webhook events (`generated/magicline-webhooks`, types only).
+pub const WEBHOOKS: ApiSpec = ApiSpec {
+    name: "webhooks",
+    file: "magicline-webhooks.json",
+    crate_dir: "generated/magicline-webhooks",
+    crate_name: "magicline-webhooks",
+};
+
 impl ApiSpec {
     /// `specs/downloaded/<file>`.
     pub fn path(&self) -> PathBuf {
