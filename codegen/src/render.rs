@@ -57,8 +57,9 @@ fn warnings_doc(info: &CrateInfo) -> String {
 /// header, if it names one.
 pub(crate) fn models_only_lib_file(info: &CrateInfo) -> Result<String, Error> {
     let mut crate_doc = format!("# {} {}\n\n", info.title, info.version);
-    if !info.description.is_empty() {
-        crate_doc.push_str(&docs::sanitise(&info.description));
+    let description = docs::sanitise(&info.description);
+    if !description.is_empty() {
+        crate_doc.push_str(&description);
         crate_doc.push_str("\n\n");
     }
     crate_doc.push_str(
@@ -1223,8 +1224,9 @@ pub(crate) fn api_module_file(
 
 pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Result<String, Error> {
     let mut crate_doc = format!("# {} {}\n\n", info.title, info.version);
-    if !info.description.is_empty() {
-        crate_doc.push_str(&docs::sanitise(&info.description));
+    let description = docs::sanitise(&info.description);
+    if !description.is_empty() {
+        crate_doc.push_str(&description);
         crate_doc.push_str("\n\n");
     }
     let crate_name = info.crate_name.replace('-', "_");

@@ -4,8 +4,6 @@
 
 //! # Magicline Connect API 1.0.0
 //!
-//! \[//\]: # (The content of this file is used as the descrption of the API)
-//!
 //! # Scope of this API
 //!
 //! This API can be used to integrate Magicline operations into third party clients like websites or apps.

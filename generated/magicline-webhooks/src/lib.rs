@@ -4,8 +4,6 @@
 
 //! # Webhook Api reference unversioned
 //!
-//! \[//\]: # (The content of this file is used as the descrption of the API)
-//!
 //! Generated from the API's OpenAPI document: every schema a type in [`models`]; the
 //! document's operations are not generated (they are not calls this crate makes).
 //!
