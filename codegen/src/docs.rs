@@ -50,12 +50,17 @@ pub(crate) fn inner_attributes(text: &str) -> TokenStream {
 /// - indented lines would become Rust doctests, so leading whitespace goes;
 /// - fenced blocks would too, unless they say they are text;
 /// - `[x]` would be read as an intra-doc link and `<br>` as unbalanced HTML, so they are escaped
-///   outside code spans; bare URLs become autolinks.
+///   outside code spans; bare URLs become autolinks;
+/// - Markdown comments (`[//]: # (text)`, a link definition nothing uses) render as nothing in
+///   Markdown, so they go rather than showing up escaped.
 pub(crate) fn sanitise(text: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
     for line in text.trim().lines() {
         let line = line.trim();
+        if !in_fence && is_markdown_comment(line) {
+            continue;
+        }
         if line.starts_with("```") {
             out.push(if in_fence { "```" } else { "```text" }.to_owned());
             in_fence = !in_fence;
@@ -70,7 +75,17 @@ pub(crate) fn sanitise(text: &str) -> String {
     if in_fence {
         out.push("```".to_owned());
     }
-    out.join("\n")
+    // A dropped comment may leave blank lines at either end.
+    out.join("\n").trim().to_owned()
+}
+
+/// `[//]: # (text)` and its variants `[comment]: # "text"`: a link reference definition
+/// whose target is `#`.
+fn is_markdown_comment(line: &str) -> bool {
+    line.starts_with('[')
+        && line
+            .split_once("]:")
+            .is_some_and(|(_, target)| target.trim_start().starts_with('#'))
 }
 
 fn escape_line(line: &str) -> String {
@@ -124,6 +139,17 @@ fn escape_prose(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_comments_are_dropped() {
+        assert_eq!(
+            sanitise("[//]: # (The content of this file)\n\nText."),
+            "Text."
+        );
+        assert_eq!(sanitise("[comment]: # \"hidden\""), "");
+        // A real link definition stays (escaped, as every other bracket).
+        assert_eq!(sanitise("[a]: https://x.y"), "\\[a\\]: <https://x.y>");
+    }
 
     #[test]
     fn rustdoc_hazards_are_defused() {

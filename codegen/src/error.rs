@@ -71,3 +71,29 @@ impl std::fmt::Display for Pointer {
         write!(f, "#{}", self.0)
     }
 }
+
+/// A problem in the document that the generator tolerated: the output is usable, but
+/// something was assumed. Returned with the output ([`crate::Spec::warnings`],
+/// [`crate::Output::warnings`]) rather than printed, since the generator does no I/O.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Warning {
+    /// Where the problem is, as a JSON pointer into the document (`#/info/version`).
+    pub pointer: String,
+    /// What is wrong and what the generator did about it.
+    pub message: String,
+}
+
+impl Warning {
+    pub(crate) fn new(pointer: &Pointer, message: impl Into<String>) -> Self {
+        Warning {
+            pointer: pointer.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.message)
+    }
+}

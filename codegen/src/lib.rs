@@ -23,9 +23,9 @@ mod render;
 mod spec;
 mod types;
 
-pub use error::Error;
+pub use error::{Error, Warning};
 pub use render::format_file;
-pub use spec::Spec;
+pub use spec::{MISSING_INFO_VERSION, Spec};
 
 /// How to generate one crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +43,20 @@ pub struct Settings {
     /// Give the crate an empty `[workspace]` table, so that it builds on its own even inside
     /// the directory of another workspace (for crates generated outside this repository).
     pub standalone: bool,
+    /// What to generate: a client, or only the types of the component schemas.
+    pub surface: Surface,
+}
+
+/// What a generated crate contains.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Surface {
+    /// A client: every operation a method, every schema a type, test doubles (feature `mock`).
+    #[default]
+    Client,
+    /// Only the component schemas as types (`src/models.rs`), and the header of the document's
+    /// API-key scheme as a constant. For documents whose operations are not ours to call, such
+    /// as the callbacks a server makes to an endpoint the reader of the document runs.
+    ModelsOnly,
 }
 
 impl Settings {
@@ -60,6 +74,7 @@ impl Settings {
             spec_source: String::new(),
             spec_sha256: String::new(),
             standalone: false,
+            surface: Surface::Client,
         }
     }
 }
@@ -112,6 +127,8 @@ pub struct Output {
     pub operations: usize,
     /// Number of component schemas turned into Rust types.
     pub types: usize,
+    /// Problems in the document that were tolerated (also listed in the crate's docs).
+    pub warnings: Vec<Warning>,
 }
 
 /// One generated file.
@@ -123,45 +140,74 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Lowers `spec` into the [`Model`](model::Model) of its crate: every type and operation with
-/// its final Rust name and signature. [`generate`] renders this model; `specdiff` compares two.
-pub fn lower(spec: &Spec) -> Result<model::Model, Error> {
-    lower_unlocated(spec).map_err(|error| spec.locate(error))
+/// Lowers `spec` into the [`Model`](model::Model) of its crate with `surface`: every type and
+/// operation with its final Rust name and signature. [`generate`] renders this model;
+/// `specdiff` compares two.
+pub fn lower(spec: &Spec, surface: Surface) -> Result<model::Model, Error> {
+    lower_unlocated(spec, surface).map_err(|error| spec.locate(error))
 }
 
-fn lower_unlocated(spec: &Spec) -> Result<model::Model, Error> {
+fn lower_unlocated(spec: &Spec, surface: Surface) -> Result<model::Model, Error> {
     let api = spec.openapi();
     let mut types = types::TypeSpace::new(api)?;
-    let operations = operations::collect(api, &mut types)?;
+    let operations = match surface {
+        Surface::Client => operations::collect(api, &mut types)?,
+        Surface::ModelsOnly => model::Api::empty(),
+    };
     types.finish(operations.request_types())?;
     types.break_cycles();
     let (types, components) = types.into_parts();
     let features = features::FeaturePlan::new(&types, &operations);
     Ok(model::Model {
         info: api_info(api),
+        surface,
         types,
         components,
         api: operations,
         features,
+        warnings: spec.warnings().to_vec(),
     })
 }
 
 /// Generates the crate for `spec`: `Cargo.toml`, `src/lib.rs` (the client), `src/models.rs`
 /// (every schema) and `src/api/` (one file per operation group).
 pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
-    let model = lower(spec)?;
+    let model = lower(spec, settings.surface)?;
     render_crate(&model, settings).map_err(|error| spec.locate(error))
 }
 
 /// The files of the crate for `model`.
 fn render_crate(model: &model::Model, settings: &Settings) -> Result<Output, Error> {
-    let info = crate_info(&model.info, settings);
+    let info = crate_info(model, settings);
     let cargo_toml = render::cargo_toml(
         &info,
         &settings.runtime,
         settings.standalone,
         &model.features,
     );
+    if model.surface == Surface::ModelsOnly {
+        let mut files = vec![
+            GeneratedFile {
+                path: "Cargo.toml".into(),
+                contents: cargo_toml,
+            },
+            GeneratedFile {
+                path: "src/lib.rs".into(),
+                contents: render::models_only_lib_file(&info)?,
+            },
+            GeneratedFile {
+                path: "src/models.rs".into(),
+                contents: render::models_file(&info, model)?,
+            },
+        ];
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        return Ok(Output {
+            files,
+            operations: 0,
+            types: model.components.len(),
+            warnings: model.warnings.clone(),
+        });
+    }
     // models.rs is half of the work; render it on a second thread while the rest is rendered
     // here. The output does not depend on the interleaving.
     let (models, files) = std::thread::scope(|scope| {
@@ -191,6 +237,7 @@ fn render_crate(model: &model::Model, settings: &Settings) -> Result<Output, Err
         files,
         operations: model.api.operation_count,
         types: model.components.len(),
+        warnings: model.warnings.clone(),
     })
 }
 
@@ -230,11 +277,12 @@ fn api_info(api: &openapiv3::OpenAPI) -> model::ApiInfo {
             .first()
             .map(|s| s.url.trim_end_matches('/').to_owned())
             .unwrap_or_default(),
-        api_key_header: api_key_header(api),
+        auth: auth(api),
     }
 }
 
-fn crate_info(info: &model::ApiInfo, settings: &Settings) -> render::CrateInfo {
+fn crate_info(model: &model::Model, settings: &Settings) -> render::CrateInfo {
+    let info = &model.info;
     let mut header = format!(
         "// Generated by `cargo xtask regenerate` from {} {}; do not edit by hand.\n",
         info.title, info.version
@@ -250,16 +298,22 @@ fn crate_info(info: &model::ApiInfo, settings: &Settings) -> render::CrateInfo {
         version: info.version.clone(),
         description: info.description.clone(),
         base_url: info.base_url.clone(),
-        api_key_header: info.api_key_header.clone(),
+        auth: info.auth.clone(),
         crate_name: settings.crate_name.clone(),
         crate_version: settings.crate_version.clone(),
+        surface: model.surface,
         header,
+        warnings: model.warnings.clone(),
     }
 }
 
-/// The header of the first API-key scheme the document requires, globally or per operation.
-fn api_key_header(api: &openapiv3::OpenAPI) -> Option<String> {
-    let schemes = &api.components.as_ref()?.security_schemes;
+/// The first scheme the document requires, globally or per operation, that the runtime can
+/// send: an API key in a header, or an HTTP bearer token.
+fn auth(api: &openapiv3::OpenAPI) -> model::Auth {
+    let Some(components) = api.components.as_ref() else {
+        return model::Auth::None;
+    };
+    let schemes = &components.security_schemes;
     let required = api
         .security
         .iter()
@@ -270,14 +324,17 @@ fn api_key_header(api: &openapiv3::OpenAPI) -> Option<String> {
         )
         .flat_map(|requirement| requirement.keys());
     for name in required {
-        if let Some(openapiv3::ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {
-            location: openapiv3::APIKeyLocation::Header,
-            name: header,
-            ..
-        })) = schemes.get(name)
-        {
-            return Some(header.clone());
+        match schemes.get(name) {
+            Some(openapiv3::ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {
+                location: openapiv3::APIKeyLocation::Header,
+                name: header,
+                ..
+            })) => return model::Auth::ApiKeyHeader(header.clone()),
+            Some(openapiv3::ReferenceOr::Item(openapiv3::SecurityScheme::HTTP {
+                scheme, ..
+            })) if scheme.eq_ignore_ascii_case("bearer") => return model::Auth::Bearer,
+            _ => {}
         }
     }
-    None
+    model::Auth::None
 }

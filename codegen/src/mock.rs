@@ -85,14 +85,16 @@ pub(crate) fn mock_file(info: &CrateInfo, model: &Model) -> Result<String, Error
         .map(|body| qualify(error_answer(body, &plan.cfg_for_type(&body.name))));
 
     let module_doc = docs::inner_attributes(&(module_doc(info) + &example(info, model)));
-    let key = info
-        .api_key_header
-        .as_ref()
-        .map(|_| quote!(.api_key("mock-api-key")));
-    let builder_doc = if info.api_key_header.is_some() {
-        " A client builder for this server: its base URL, and a placeholder API key (the server does not check it)."
-    } else {
-        " A client builder for this server: its base URL."
+    let (key, builder_doc) = match &info.auth {
+        crate::model::Auth::ApiKeyHeader(_) => (
+            Some(quote!(.api_key("mock-api-key"))),
+            " A client builder for this server: its base URL, and a placeholder API key (the server does not check it).",
+        ),
+        crate::model::Auth::Bearer => (
+            Some(quote!(.bearer_token("mock-bearer-token"))),
+            " A client builder for this server: its base URL, and a placeholder bearer token (the server does not check it).",
+        ),
+        crate::model::Auth::None => (None, " A client builder for this server: its base URL."),
     };
     let tokens = quote! {
         #module_doc

@@ -14,6 +14,8 @@ use crate::features::FeaturePlan;
 pub struct Model {
     /// What the document says about itself.
     pub info: ApiInfo,
+    /// What the crate contains: a client, or the models only.
+    pub surface: crate::Surface,
     /// Every type of `models.rs`, by Rust name.
     pub types: BTreeMap<String, TypeDef>,
     /// Component schema key -> Rust type name.
@@ -22,6 +24,8 @@ pub struct Model {
     pub api: Api,
     /// The cargo features (one per group) and which types each needs.
     pub features: FeaturePlan,
+    /// Problems in the document that were tolerated, each naming its JSON pointer.
+    pub warnings: Vec<crate::Warning>,
 }
 
 /// The document's `info`, `servers` and security, as far as they shape the crate.
@@ -35,8 +39,19 @@ pub struct ApiInfo {
     pub description: String,
     /// The first server's URL without a trailing `/`, empty when none is given.
     pub base_url: String,
-    /// The header of the API key the document requires, if any.
-    pub api_key_header: Option<String>,
+    /// How requests authenticate.
+    pub auth: Auth,
+}
+
+/// How requests authenticate, from the document's security schemes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// No scheme the runtime can send is required.
+    None,
+    /// An API key in this header.
+    ApiKeyHeader(String),
+    /// `Authorization: Bearer <token>`.
+    Bearer,
 }
 
 impl Model {
@@ -357,6 +372,16 @@ pub struct Api {
 }
 
 impl Api {
+    /// No operations (a crate of models only).
+    pub fn empty() -> Self {
+        Api {
+            groups: Vec::new(),
+            error_bodies: Vec::new(),
+            pages: BTreeMap::new(),
+            operation_count: 0,
+        }
+    }
+
     /// Every type a request carries: parameters, JSON bodies and multipart parts.
     pub fn request_types(&self) -> impl Iterator<Item = &RType> {
         let operations = self.groups.iter().flat_map(|g| &g.operations);

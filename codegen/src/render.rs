@@ -7,8 +7,8 @@ use crate::docs;
 use crate::error::Error;
 use crate::features::FeaturePlan;
 use crate::model::{
-    Api, Body, EnumDef, ErrorBody, Field, Group, Location, Model, OperationDef, Page, Param, RType,
-    StructDef, Success, TypeDef, UnionDef,
+    Api, Auth, Body, EnumDef, ErrorBody, Field, Group, Location, Model, OperationDef, Page, Param,
+    RType, StructDef, Success, TypeDef, UnionDef,
 };
 
 /// What every generated file needs to know about the crate it belongs to.
@@ -17,10 +17,66 @@ pub(crate) struct CrateInfo {
     pub version: String,
     pub description: String,
     pub base_url: String,
-    pub api_key_header: Option<String>,
+    pub auth: Auth,
     pub crate_name: String,
     pub crate_version: String,
+    pub surface: crate::Surface,
     pub header: String,
+    pub warnings: Vec<crate::Warning>,
+}
+
+/// A `# Warnings` section for the crate docs: what the generator tolerated in the document.
+fn warnings_doc(info: &CrateInfo) -> String {
+    if info.warnings.is_empty() {
+        return String::new();
+    }
+    let mut doc = String::from(
+        "# Warnings\n\nThe generator tolerated these problems in the API's document:\n\n",
+    );
+    for warning in &info.warnings {
+        doc.push_str(&format!(
+            "- `{}`: {}\n",
+            warning.pointer.replace('`', "'"),
+            docs::sanitise(&warning.message)
+        ));
+    }
+    doc
+}
+
+/// `src/lib.rs` of a crate of models only: the docs, the models, and the document's API-key
+/// header, if it names one.
+pub(crate) fn models_only_lib_file(info: &CrateInfo) -> Result<String, Error> {
+    let mut crate_doc = format!("# {} {}\n\n", info.title, info.version);
+    let description = docs::sanitise(&info.description);
+    if !description.is_empty() {
+        crate_doc.push_str(&description);
+        crate_doc.push_str("\n\n");
+    }
+    crate_doc.push_str(
+        "Generated from the API's OpenAPI document: every schema a type in [`models`]; the\n\
+         document's operations are not generated (they are not calls this crate makes).\n\n",
+    );
+    crate_doc.push_str(&warnings_doc(info));
+    let crate_doc = docs::inner_attributes(crate_doc.trim_end());
+    let header_const = match &info.auth {
+        Auth::ApiKeyHeader(header) => quote! {
+            /// The header that carries the API key, from the document's security scheme.
+            pub const API_KEY_HEADER: &str = #header;
+        },
+        Auth::None | Auth::Bearer => TokenStream::new(),
+    };
+    let tokens = quote! {
+        #crate_doc
+
+        pub mod models;
+
+        pub use rt::DateTime;
+        /// The runtime the models use (lenient decoding with `runtime::decode_json`).
+        pub use rt as runtime;
+
+        #header_const
+    };
+    format_file(&info.header, tokens, "#")
 }
 
 fn ident(name: &str) -> Ident {
@@ -1197,8 +1253,9 @@ pub(crate) fn api_module_file(
 
 pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Result<String, Error> {
     let mut crate_doc = format!("# {} {}\n\n", info.title, info.version);
-    if !info.description.is_empty() {
-        crate_doc.push_str(&docs::sanitise(&info.description));
+    let description = docs::sanitise(&info.description);
+    if !description.is_empty() {
+        crate_doc.push_str(&description);
         crate_doc.push_str("\n\n");
     }
     let crate_name = info.crate_name.replace('-', "_");
@@ -1209,10 +1266,10 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
         ),
         None => "# let _ = client;\n".to_owned(),
     };
-    let key_line = if info.api_key_header.is_some() {
-        "    .api_key(std::env::var(\"API_KEY\")?)\n"
-    } else {
-        ""
+    let key_line = match &info.auth {
+        Auth::ApiKeyHeader(_) => "    .api_key(std::env::var(\"API_KEY\")?)\n",
+        Auth::Bearer => "    .bearer_token(std::env::var(\"BEARER_TOKEN\")?)\n",
+        Auth::None => "",
     };
     crate_doc.push_str(&format!(
         "Generated from the API's OpenAPI document; every operation is a method on an operation\n\
@@ -1227,18 +1284,26 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
          For tests, the `mock` feature adds a `mock` module: a local mock server with a typed\n\
          expectation for every operation, to test code using this client without a server.\n"
     ));
+    if !info.warnings.is_empty() {
+        crate_doc.push('\n');
+        crate_doc.push_str(&warnings_doc(info));
+    }
     let crate_doc = docs::inner_attributes(&crate_doc);
     let base_url = &info.base_url;
     let user_agent = format!("{}/{}", info.crate_name, info.crate_version);
-    let api_key = match &info.api_key_header {
-        Some(header) => quote!(Some(#header)),
-        None => quote!(None),
+    let auth = match &info.auth {
+        Auth::ApiKeyHeader(header) => quote!(rt::Auth::ApiKeyHeader(#header)),
+        Auth::Bearer => quote!(rt::Auth::Bearer),
+        Auth::None => quote!(rt::Auth::None),
     };
-    let key_doc = match &info.api_key_header {
-        Some(header) => {
+    let key_doc = match &info.auth {
+        Auth::ApiKeyHeader(header) => {
             format!(" Requests carry the API key (set with `api_key`) in the `{header}` header.")
         }
-        None => " The API needs no key.".to_owned(),
+        Auth::Bearer => " Requests carry the bearer token (set with `bearer_token`) in the \
+                         `Authorization` header."
+            .to_owned(),
+        Auth::None => " The API needs no key.".to_owned(),
     };
     let accessors = api.groups.iter().map(|g| {
         let accessor = ident(&g.accessor);
@@ -1271,7 +1336,7 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
         const DEFAULTS: rt::ApiDefaults = rt::ApiDefaults {
             base_url: DEFAULT_BASE_URL,
             user_agent: #user_agent,
-            api_key_header: #api_key,
+            auth: #auth,
         };
 
         /// A client for the API: cheap to clone, share one per process.
@@ -1329,10 +1394,30 @@ pub(crate) fn cargo_toml(
     } else {
         ""
     };
+    let kind = match info.surface {
+        crate::Surface::Client => "Client for",
+        crate::Surface::ModelsOnly => "Types of",
+    };
     let description = toml_string(&format!(
-        "Client for {} {}, generated from its OpenAPI document",
+        "{kind} {} {}, generated from its OpenAPI document",
         info.title, info.version
     ));
+    if info.surface == crate::Surface::ModelsOnly {
+        return format!(
+            "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.85\"\n\
+             description = {description}\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n\
+             [dependencies]\n\
+             # The runtime, named `rt` in the generated code whichever package provides it.\n\
+             rt = {{ package = {runtime_package}, {runtime_source} }}\n\
+             serde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
+             [features]\n\
+             # The runtime's `webhook` module (as `runtime::webhook`): receiving these types at an\n\
+             # endpoint, with the key check, lenient decoding and duplicate detection.\n\
+             receiver = [\"rt/webhook\"]\n{workspace}",
+            name = info.crate_name,
+            version = info.crate_version,
+        );
+    }
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.85\"\n\
          description = {description}\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n\

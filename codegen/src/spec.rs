@@ -19,7 +19,11 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Pointer};
+use crate::error::{Error, Pointer, Warning};
+
+/// The `info.version` assumed for a document that has none (OpenAPI requires one, yet some
+/// published documents lack it); a [`Warning`] at `#/info/version` says so.
+pub const MISSING_INFO_VERSION: &str = "unversioned";
 
 /// A parsed and normalised OpenAPI document.
 #[derive(Debug, Clone)]
@@ -28,6 +32,8 @@ pub struct Spec {
     /// The document as written, to point errors at places that exist in it (normalisation
     /// adds places such as `allOf/0`).
     source: Value,
+    /// Problems tolerated while reading.
+    warnings: Vec<Warning>,
 }
 
 impl Spec {
@@ -41,10 +47,15 @@ impl Spec {
     pub fn from_value(source: Value) -> Result<Spec, Error> {
         check_version(&source)?;
         let mut document = source.clone();
+        let warnings = tolerate(&mut document);
         normalise(&mut document);
         let located = |error: Error| locate_in(&source, error);
         match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&document) {
-            Ok(api) => Ok(Spec { api, source }),
+            Ok(api) => Ok(Spec {
+                api,
+                source,
+                warnings,
+            }),
             // `openapiv3` reads paths and references through custom and untagged deserialisers
             // that lose the position of the error, so look again piece by piece.
             Err(whole) => Err(located(locate_error(&document).unwrap_or_else(|| {
@@ -65,6 +76,33 @@ impl Spec {
     pub fn openapi(&self) -> &openapiv3::OpenAPI {
         &self.api
     }
+
+    /// Problems in the document that reading tolerated, in document order (see [`Warning`]).
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// `info.version` as the document declares it; `None` when it declares none (then
+    /// [`Self::openapi`] reports [`MISSING_INFO_VERSION`]).
+    pub fn declared_version(&self) -> Option<&str> {
+        self.source.pointer("/info/version").and_then(Value::as_str)
+    }
+}
+
+/// Repairs what a published document commonly gets wrong but a generator can safely assume,
+/// one [`Warning`] per repair. Anything else wrong stays an error.
+fn tolerate(document: &mut Value) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    if let Some(Value::Object(info)) = document.get_mut("info") {
+        if !info.contains_key("version") {
+            info.insert("version".into(), Value::String(MISSING_INFO_VERSION.into()));
+            warnings.push(Warning::new(
+                &Pointer::root().join("info").join("version"),
+                format!("missing (OpenAPI requires it); using \"{MISSING_INFO_VERSION}\""),
+            ));
+        }
+    }
+    warnings
 }
 
 fn locate_in(source: &Value, error: Error) -> Error {
@@ -504,6 +542,34 @@ fn json_type_of(value: &Value) -> Option<&'static str> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_missing_info_version_is_assumed_with_a_warning() {
+        let spec =
+            Spec::parse(r#"{"openapi": "3.0.1", "info": {"title": "t"}, "paths": {}}"#).unwrap();
+        assert_eq!(spec.openapi().info.version, MISSING_INFO_VERSION);
+        assert_eq!(spec.declared_version(), None);
+        assert_eq!(
+            spec.warnings(),
+            [Warning {
+                pointer: "#/info/version".into(),
+                message: "missing (OpenAPI requires it); using \"unversioned\"".into(),
+            }]
+        );
+
+        let spec = Spec::parse(
+            r#"{"openapi": "3.0.1", "info": {"title": "t", "version": "2"}, "paths": {}}"#,
+        )
+        .unwrap();
+        assert_eq!(spec.declared_version(), Some("2"));
+        assert!(spec.warnings().is_empty());
+        // Only a missing version is tolerated; a wrong one is still an error.
+        let error = Spec::parse(
+            r#"{"openapi": "3.0.1", "info": {"title": "t", "version": 2}, "paths": {}}"#,
+        )
+        .unwrap_err();
+        assert!(error.to_string().starts_with("#/info"), "{error}");
+    }
 
     fn normalised_schema(schema: Value) -> Value {
         let mut document = json!({

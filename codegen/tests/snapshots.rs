@@ -33,8 +33,14 @@ fn generate(stem: &str) -> String {
         runtime,
     );
     settings.spec_source = format!("tests/fixtures/{file}");
+    if stem.starts_with("models_only_") {
+        settings.surface = codegen::Surface::ModelsOnly;
+    }
     let output = codegen::generate(&spec, &settings).unwrap_or_else(|e| panic!("{file}: {e}"));
     let mut text = String::new();
+    for warning in &output.warnings {
+        text.push_str(&format!("==> warning: {warning}\n"));
+    }
     for generated in &output.files {
         text.push_str(&format!("==> {} <==\n", generated.path));
         text.push_str(&generated.contents);
@@ -62,6 +68,7 @@ fixtures! {
     all_of_single_ref,
     any_of,
     api_key,
+    bearer,
     binary_in_json,
     components_only,
     const_value,
@@ -71,6 +78,7 @@ fixtures! {
     enum_string,
     examples,
     formats,
+    models_only_callbacks,
     multipart,
     no_operation_id,
     object,

@@ -18,9 +18,24 @@ pub struct ApiDefaults {
     pub base_url: &'static str,
     /// Sent as `User-Agent` unless overridden, e.g. `magicline/0.1.0`.
     pub user_agent: &'static str,
-    /// The header carrying the API key (`X-API-KEY`), or `None` for an API without auth. When
-    /// `Some`, [`ClientBuilder::build`] requires a key.
-    pub api_key_header: Option<&'static str>,
+    /// How requests authenticate; [`ClientBuilder::build`] requires the credential it names.
+    pub auth: Auth,
+}
+
+/// How an API authenticates its requests, from its document's security scheme.
+///
+/// The credential is always sent as a header marked sensitive, redacted from every `Debug`
+/// output and error, and never sent to another host (redirects are followed within the
+/// original origin only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// No credential.
+    None,
+    /// An API key (set with [`ClientBuilder::api_key`]) in this header, e.g. `X-API-KEY`.
+    ApiKeyHeader(&'static str),
+    /// HTTP bearer authentication: `Authorization: Bearer <token>`, the token set with
+    /// [`ClientBuilder::bearer_token`].
+    Bearer,
 }
 
 /// One operation of the API, declared by generated code as a `static`.
@@ -65,6 +80,11 @@ pub enum BuildError {
         /// The header the key is sent in.
         header: &'static str,
     },
+    /// The API authenticates with a bearer token and none (or an empty one) was given.
+    #[error(
+        "missing bearer token: this API requires an Authorization header; set it with ClientBuilder::bearer_token"
+    )]
+    MissingBearerToken,
     /// A header name or value is invalid. The value is never included, as it may be a secret.
     #[error("invalid header {name:?}: {reason}")]
     InvalidHeader {
@@ -86,6 +106,7 @@ pub struct ClientBuilder<C = Client> {
     defaults: ApiDefaults,
     base_url: Option<String>,
     api_key: Option<String>,
+    bearer_token: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
     user_agent: Option<String>,
@@ -103,6 +124,7 @@ impl<C> ClientBuilder<C> {
             defaults,
             base_url: None,
             api_key: None,
+            bearer_token: None,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             user_agent: None,
@@ -123,6 +145,13 @@ impl<C> ClientBuilder<C> {
     /// The API key, sent in the API's key header (ignored by APIs without one).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
+        self
+    }
+
+    /// The bearer token, sent as `Authorization: Bearer <token>` (ignored by APIs that do not
+    /// use bearer authentication). A leading `Bearer ` in `token` is not repeated.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.bearer_token = Some(token.into());
         self
     }
 
@@ -192,13 +221,9 @@ impl<C> ClientBuilder<C> {
             })?;
             headers.append(header_name, header_value(name, value)?);
         }
-        let has_api_key = match self.defaults.api_key_header {
-            Some(header) => {
-                let key = self
-                    .api_key
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|key| !key.is_empty())
+        let credential = match self.defaults.auth {
+            Auth::ApiKeyHeader(header) => {
+                let key = non_empty(self.api_key.as_deref())
                     .ok_or(BuildError::MissingApiKey { header })?;
                 let name = HeaderName::from_bytes(header.as_bytes()).map_err(|err| {
                     BuildError::InvalidHeader {
@@ -206,14 +231,21 @@ impl<C> ClientBuilder<C> {
                         reason: err.to_string(),
                     }
                 })?;
-                let mut value = header_value(header, key)?;
-                // Keeps the key out of hyper's/h2's debug output and HPACK tables.
-                value.set_sensitive(true);
-                headers.insert(name, value);
-                true
+                Some((name, header_value(header, key)?))
             }
-            None => false,
+            Auth::Bearer => {
+                let token = non_empty(self.bearer_token.as_deref().map(strip_bearer_prefix))
+                    .ok_or(BuildError::MissingBearerToken)?;
+                let value = header_value("Authorization", &format!("Bearer {token}"))?;
+                Some((reqwest::header::AUTHORIZATION, value))
+            }
+            Auth::None => None,
         };
+        if let Some((name, mut value)) = credential {
+            // Keeps the credential out of hyper's/h2's debug output and HPACK tables.
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
 
         let http = match self.reqwest_client {
             Some(client) => client,
@@ -229,7 +261,7 @@ impl<C> ClientBuilder<C> {
                 http,
                 base_url,
                 headers,
-                has_api_key,
+                auth: self.defaults.auth,
                 timeout: self.timeout,
                 retry: self.retry,
             }),
@@ -243,6 +275,10 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("defaults", &self.defaults)
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
@@ -274,9 +310,9 @@ pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     /// Validated, without a trailing `/`.
     pub(crate) base_url: String,
-    /// User agent, default headers and the API key (marked sensitive).
+    /// User agent, default headers and the credential (marked sensitive).
     pub(crate) headers: HeaderMap,
-    has_api_key: bool,
+    auth: Auth,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
 }
@@ -307,10 +343,31 @@ impl fmt::Debug for Client {
         let inner = &self.inner;
         f.debug_struct("Client")
             .field("base_url", &inner.base_url)
-            .field("api_key", &inner.has_api_key.then_some("<redacted>"))
+            .field(
+                "api_key",
+                &matches!(inner.auth, Auth::ApiKeyHeader(_)).then_some("<redacted>"),
+            )
+            .field(
+                "bearer_token",
+                &(inner.auth == Auth::Bearer).then_some("<redacted>"),
+            )
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
             .finish_non_exhaustive()
+    }
+}
+
+/// The credential as given, trimmed, unless it is empty.
+fn non_empty(credential: Option<&str>) -> Option<&str> {
+    credential.map(str::trim).filter(|value| !value.is_empty())
+}
+
+/// `token` without a leading `Bearer ` (any case), which callers sometimes include.
+fn strip_bearer_prefix(token: &str) -> &str {
+    let token = token.trim_start();
+    match token.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("bearer ") => &token[7..],
+        _ => token,
     }
 }
 
@@ -369,7 +426,7 @@ mod tests {
     const DEFAULTS: ApiDefaults = ApiDefaults {
         base_url: "https://example.invalid/api/",
         user_agent: "magicline/0.1.0",
-        api_key_header: Some("X-API-KEY"),
+        auth: Auth::ApiKeyHeader("X-API-KEY"),
     };
 
     #[test]
@@ -424,10 +481,47 @@ mod tests {
     #[test]
     fn api_without_key_needs_none() {
         let defaults = ApiDefaults {
-            api_key_header: None,
+            auth: Auth::None,
             ..DEFAULTS
         };
         let client: Client = ClientBuilder::new(defaults).build().unwrap();
         assert!(format!("{client:?}").contains("api_key: None"));
+    }
+
+    #[test]
+    fn bearer_token_is_required_sent_sensitive_and_redacted() {
+        let defaults = ApiDefaults {
+            auth: Auth::Bearer,
+            ..DEFAULTS
+        };
+        for missing in [None, Some(" "), Some("Bearer ")] {
+            let mut builder = ClientBuilder::<Client>::new(defaults);
+            if let Some(token) = missing {
+                builder = builder.bearer_token(token);
+            }
+            let err = builder.api_key("not-a-bearer-token").build().unwrap_err();
+            assert!(matches!(err, BuildError::MissingBearerToken), "{missing:?}");
+        }
+        let err = ClientBuilder::<Client>::new(defaults)
+            .bearer_token("secret\ntoken")
+            .build()
+            .unwrap_err();
+        assert!(!err.to_string().contains("secret"), "{err}");
+
+        for given in ["s3cr3t-token", "Bearer s3cr3t-token", "bearer s3cr3t-token"] {
+            let builder = ClientBuilder::<Client>::new(defaults).bearer_token(given);
+            assert!(!format!("{builder:?}").contains("s3cr3t"), "{builder:?}");
+            let client = builder.build().unwrap();
+            let debug = format!("{client:?}");
+            assert!(!debug.contains("s3cr3t"), "{debug}");
+            assert!(
+                debug.contains("bearer_token: Some(\"<redacted>\")"),
+                "{debug}"
+            );
+            let value = &client.inner().headers[reqwest::header::AUTHORIZATION];
+            assert_eq!(value.to_str().unwrap(), "Bearer s3cr3t-token");
+            assert!(value.is_sensitive());
+            assert!(!format!("{:?}", client.inner().headers).contains("s3cr3t"));
+        }
     }
 }

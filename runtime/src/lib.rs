@@ -13,9 +13,11 @@
 //! * [`paginate`]: turns a sliced list operation into a lazy [`futures::Stream`].
 //! * `mock` (with the `mock` feature): typed test doubles, the machinery under the `mock`
 //!   module of each generated crate.
+//! * `webhook` (with the `webhook` feature): receiving the calls an API's server makes to your
+//!   endpoint: constant-time key check, lenient decoding, duplicate detection.
 //!
-//! Nothing in this crate logs or displays the API key: it is sent as a header marked sensitive
-//! and redacted from every `Debug` output.
+//! Nothing in this crate logs or displays the API key or bearer token: each is sent as a header
+//! marked sensitive and redacted from every `Debug` output.
 
 mod client;
 mod datetime;
@@ -30,8 +32,10 @@ mod param;
 mod request;
 mod retry;
 pub mod string_enum;
+#[cfg(feature = "webhook")]
+pub mod webhook;
 
-pub use client::{ApiDefaults, BuildError, Client, ClientBuilder, Operation};
+pub use client::{ApiDefaults, Auth, BuildError, Client, ClientBuilder, Operation};
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use error::{DecodeError, Error, ErrorBody, decode_json};
 pub use one_or_many::OneOrMany;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use openapi_client_runtime::multipart::{FilePart, Form};
 use openapi_client_runtime::{
-    ApiDefaults, BuildError, Client, ClientBuilder, DecodeError, Error, ErrorBody, Method,
+    ApiDefaults, Auth, BuildError, Client, ClientBuilder, DecodeError, Error, ErrorBody, Method,
     OneOrMany, Operation, Page, RetryPolicy, StatusCode, chrono, decode_json, paginate, uuid,
 };
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,7 @@ const KEY: &str = "sk_live_SUPER_SECRET_KEY_42";
 const OPEN_API: ApiDefaults = ApiDefaults {
     base_url: "https://open-api-demo.open-api.magicline.com",
     user_agent: "magicline/0.1.0",
-    api_key_header: Some("X-API-KEY"),
+    auth: Auth::ApiKeyHeader("X-API-KEY"),
 };
 
 static GET_CUSTOMER: Operation = Operation {
@@ -733,7 +733,7 @@ async fn api_key_is_required_when_the_api_has_one() {
     let connect = ClientBuilder::<ConnectClient>::new(ApiDefaults {
         base_url: "https://connectdemo.api.magicline.com/",
         user_agent: "magicline/0.1.0",
-        api_key_header: None,
+        auth: Auth::None,
     })
     .build()
     .unwrap();
@@ -1105,4 +1105,65 @@ async fn callers_reqwest_client_is_used_with_per_attempt_timeout() {
             .count(),
         1
     );
+}
+
+#[tokio::test]
+async fn bearer_token_is_sent_redacted_and_kept_from_other_hosts() {
+    const TOKEN: &str = "device_SECRET_bearer_TOKEN_7";
+    const DEVICE_API: ApiDefaults = ApiDefaults {
+        base_url: "https://open-api-demo.devices.magicline.com",
+        user_agent: "magicline-device/0.1.0",
+        auth: Auth::Bearer,
+    };
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/customers/1"))
+        .respond_with(ResponseTemplate::new(401).set_body_string(r#"{"message":"expired"}"#))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/customers/2"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("Location", format!("{}/steal", elsewhere.uri()).as_str()),
+        )
+        .mount(&server)
+        .await;
+
+    let builder = ClientBuilder::<Client>::new(DEVICE_API)
+        .base_url(server.uri())
+        .bearer_token(TOKEN);
+    assert!(!format!("{builder:?}").contains(TOKEN));
+    let client = builder.build().unwrap();
+    assert!(!format!("{client:?}").contains(TOKEN));
+
+    let err = client
+        .request(&GET_CUSTOMER)
+        .path_param("customerId", &1)
+        .send::<serde_json::Value, Infallible>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::UNAUTHORIZED));
+    for shown in [format!("{err}"), format!("{err:?}"), format!("{err:#?}")] {
+        assert!(!shown.contains(TOKEN), "{shown}");
+    }
+    let received = requests(&server).await;
+    assert_eq!(
+        received[0].headers["authorization"],
+        format!("Bearer {TOKEN}").as_str()
+    );
+
+    let err = client
+        .request(&GET_CUSTOMER)
+        .path_param("customerId", &2)
+        .send::<serde_json::Value, Infallible>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(StatusCode::FOUND));
+    assert!(requests(&elsewhere).await.is_empty());
 }

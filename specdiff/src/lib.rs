@@ -32,9 +32,22 @@ mod version;
 pub use report::{Change, ChangeKind, Counts, DocumentInfo, Item, Report, Severity};
 pub use version::{Bump, InvalidVersion};
 
-/// Lowers both documents and compares their models (see [`diff_models`]).
+/// Lowers both documents into client crates and compares their models (see
+/// [`diff_models`]).
 pub fn diff(old: &codegen::Spec, new: &codegen::Spec) -> Result<Report, codegen::Error> {
-    Ok(diff_models(&codegen::lower(old)?, &codegen::lower(new)?))
+    diff_surface(old, new, codegen::Surface::Client)
+}
+
+/// Like [`diff`], for crates generated with `surface`.
+pub fn diff_surface(
+    old: &codegen::Spec,
+    new: &codegen::Spec,
+    surface: codegen::Surface,
+) -> Result<Report, codegen::Error> {
+    Ok(diff_models(
+        &codegen::lower(old, surface)?,
+        &codegen::lower(new, surface)?,
+    ))
 }
 
 /// Compares two models. The changes come sorted by item, then kind.

@@ -36,6 +36,22 @@ pub const CONNECT: ApiSpec = ApiSpec {
     crate_name: "magicline-connect",
 };
 
+/// The Magicline Device API (`generated/magicline-device`).
+pub const DEVICE: ApiSpec = ApiSpec {
+    name: "device",
+    file: "magicline-deviceapi.json",
+    crate_dir: "generated/magicline-device",
+    crate_name: "magicline-device",
+};
+
+/// The Magicline webhook events (`generated/magicline-webhooks`, types only).
+pub const WEBHOOKS: ApiSpec = ApiSpec {
+    name: "webhooks",
+    file: "magicline-webhooks.json",
+    crate_dir: "generated/magicline-webhooks",
+    crate_name: "magicline-webhooks",
+};
+
 impl ApiSpec {
     /// `specs/downloaded/<file>`.
     pub fn path(&self) -> PathBuf {
@@ -84,11 +100,18 @@ impl ApiSpec {
 ///   properties, so its own responses for such a schema break the schema. In the copy every
 ///   level refers to a copy of the next, and the last level leaves out the optional properties
 ///   that would recurse: every instance of the copy is an instance of the original.
+/// * A `oneOf` with a `discriminator` mapping has each mapped member pinned to its
+///   discriminator value: [`pin_discriminators`]. Prism validates `oneOf` by JSON Schema alone
+///   and ignores the discriminator, so when members share a shape (the Device API's
+///   identification contents are all `{type, value}`), every body matches several members and
+///   is refused with `must match exactly one schema in oneOf`. Pinned, each member accepts
+///   exactly the bodies the discriminator routes to it, which is what the spec means.
 pub fn write_prism_copy(spec: &ApiSpec, dir: &Path) -> PathBuf {
     let mut document = spec.json();
     let renamed = json_for_any_media_type(&mut document);
     let parts = text_for_json_parts(&mut document);
     let unrolled = bound_recursion(&mut document, RECURSION_DEPTH);
+    let pinned = pin_discriminators(&mut document);
     let path = dir.join(format!("{}-prism.json", spec.name));
     fs::create_dir_all(dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
     let text = serde_json::to_string_pretty(&document).expect("a JSON value serialises");
@@ -105,6 +128,13 @@ pub fn write_prism_copy(spec: &ApiSpec, dir: &Path) -> PathBuf {
             "{}: Prism gets a copy of the spec in which the recursive schemas {} are unrolled {RECURSION_DEPTH} levels deep ({})",
             spec.name,
             unrolled.join(", "),
+            path.display()
+        );
+    }
+    if pinned > 0 {
+        println!(
+            "{}: Prism gets a copy of the spec in which {pinned} `oneOf` members are pinned to their discriminator values ({})",
+            spec.name,
             path.display()
         );
     }
@@ -194,6 +224,59 @@ pub fn bound_recursion(document: &mut Value, depth: usize) -> Vec<String> {
     }
     schemas.extend(copies);
     recursive
+}
+
+/// In every `oneOf` with a `discriminator` mapping, replaces each member `{$ref: X}` that the
+/// mapping names with `allOf: [{$ref: X}, {properties: {<property>: {enum: [<value>]}}}]`
+/// (see [`write_prism_copy`]); returns how many members were pinned.
+pub fn pin_discriminators(document: &mut Value) -> usize {
+    let mut pinned = 0;
+    pin_in(document, &mut pinned);
+    pinned
+}
+
+fn pin_in(value: &mut Value, pinned: &mut usize) {
+    match value {
+        Value::Object(object) => {
+            let property = object
+                .get("discriminator")
+                .and_then(|d| d.get("propertyName"))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let mapping: Vec<(String, String)> = object
+                .get("discriminator")
+                .and_then(|d| d.get("mapping"))
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter_map(|(value, target)| Some((value.clone(), target.as_str()?.to_owned())))
+                .collect();
+            if let (Some(property), Some(Value::Array(members))) =
+                (property, object.get_mut("oneOf"))
+            {
+                for member in members.iter_mut() {
+                    let target = member.get("$ref").and_then(Value::as_str);
+                    let values: Vec<&String> = mapping
+                        .iter()
+                        .filter(|(_, t)| Some(t.as_str()) == target)
+                        .map(|(v, _)| v)
+                        .collect();
+                    if values.is_empty() {
+                        continue;
+                    }
+                    let pin = serde_json::json!({
+                        "required": [property],
+                        "properties": {property.as_str(): {"enum": values}},
+                    });
+                    *member = serde_json::json!({"allOf": [member.clone(), pin]});
+                    *pinned += 1;
+                }
+            }
+            object.values_mut().for_each(|child| pin_in(child, pinned));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|child| pin_in(child, pinned)),
+        _ => {}
+    }
 }
 
 /// The component names `value` refers to.
@@ -370,6 +453,27 @@ pub fn json_for_any_media_type(document: &mut Value) -> usize {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn discriminated_members_are_pinned_to_their_values() {
+        let mut document = json!({"components": {"schemas": {"Holder": {"properties": {"id": {
+            "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}, {"type": "string"}],
+            "discriminator": {"propertyName": "type", "mapping": {
+                "AA": "#/components/schemas/A", "BB": "#/components/schemas/B"}}
+        }}}}}});
+        assert_eq!(pin_discriminators(&mut document), 2);
+        let members = &document["components"]["schemas"]["Holder"]["properties"]["id"]["oneOf"];
+        assert_eq!(
+            members[0],
+            json!({"allOf": [{"$ref": "#/components/schemas/A"},
+                {"required": ["type"], "properties": {"type": {"enum": ["AA"]}}}]})
+        );
+        assert_eq!(
+            members[1]["allOf"][1]["properties"]["type"]["enum"],
+            json!(["BB"])
+        );
+        assert_eq!(members[2], json!({"type": "string"}));
+    }
 
     #[test]
     fn only_any_media_types_of_responses_are_renamed() {

@@ -12,7 +12,7 @@
 
 use workspace_tests::contract::Decode;
 use workspace_tests::examples::{Example, component_examples, equivalent, response_examples};
-use workspace_tests::specs::{ApiSpec, CONNECT, OPENAPI};
+use workspace_tests::specs::{ApiSpec, CONNECT, DEVICE, OPENAPI};
 
 #[allow(dead_code)]
 mod openapi {
@@ -22,6 +22,11 @@ mod openapi {
 #[allow(dead_code)]
 mod connect {
     include!("../../generated/magicline-connect/tests/contract/calls.rs");
+}
+
+#[allow(dead_code)]
+mod device {
+    include!("../../generated/magicline-device/tests/contract/calls.rs");
 }
 
 /// A spec example that cannot decode, named by the field it breaks (the end of the decode
@@ -163,6 +168,23 @@ fn connect_examples_decode_and_round_trip() {
     );
 }
 
+#[test]
+fn device_examples_decode_and_round_trip() {
+    let (count, problems) = check(
+        &DEVICE,
+        &decoders(&device::OPERATIONS),
+        device::decode_component,
+        &[],
+    );
+    assert!(count > 0, "no examples found");
+    assert!(
+        problems.is_empty(),
+        "{} examples fail:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
 /// Every value of every generated enum decodes to its own variant and encodes back: the
 /// dynamic passes see only some values of large enums (country codes), this sees them all.
 fn check_enums(api: &str, enums: &[workspace_tests::contract::EnumCheck]) {
@@ -192,4 +214,9 @@ fn openapi_enum_values_decode_to_their_variants() {
 #[test]
 fn connect_enum_values_decode_to_their_variants() {
     check_enums("connect", &connect::ENUMS);
+}
+
+#[test]
+fn device_enum_values_decode_to_their_variants() {
+    check_enums("device", &device::ENUMS);
 }

@@ -30,6 +30,16 @@ fn magicline_connect() {
     insta::assert_snapshot!(listing("magicline-connect"));
 }
 
+#[test]
+fn magicline_device() {
+    insta::assert_snapshot!(listing("magicline-device"));
+}
+
+#[test]
+fn magicline_webhooks() {
+    insta::assert_snapshot!(listing("magicline-webhooks"));
+}
+
 /// `shared/specs` beside the workspace: where the Magicline spec versions compared below are.
 fn shared_spec(file: &str) -> String {
     let root = workspace_root();

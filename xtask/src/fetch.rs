@@ -284,6 +284,7 @@ mod tests {
             crate_version: "0.1.0".into(),
             spec_version: "1.11.1".into(),
             sha256: sha256.into(),
+            surface: codegen::Surface::Client,
         }
     }
 

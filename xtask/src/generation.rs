@@ -35,7 +35,9 @@ pub const FIX_COMMAND: &str = "cargo xtask regenerate";
 pub struct GeneratedCrate {
     /// `info.title` of the spec.
     pub title: String,
-    /// `info.version` of the spec.
+    /// `info.version` of the spec; for a spec that declares none, `unversioned-` and the first
+    /// 12 hex digits of its sha256, so that two such specs get different versions (and kept
+    /// copies different file names).
     pub spec_version: String,
     /// sha256 of the spec text.
     pub sha256: String,
@@ -56,7 +58,7 @@ pub fn generate_crate(
     settings.spec_sha256.clone_from(&sha256);
     let spec = codegen::Spec::parse(text)?;
     let mut output = codegen::generate(&spec, &settings)?;
-    if extras == Extras::ContractCalls {
+    if extras == Extras::ContractCalls && settings.surface == codegen::Surface::Client {
         let contents = contract_calls::generate(&spec, &settings.crate_name)?;
         output.files.push(codegen::GeneratedFile {
             path: contract_calls::CONTRACT_CALLS_PATH.into(),
@@ -66,11 +68,24 @@ pub fn generate_crate(
     let info = &spec.openapi().info;
     Ok(GeneratedCrate {
         title: info.title.clone(),
-        spec_version: info.version.clone(),
+        spec_version: recorded_version(&spec, &sha256),
         sha256,
         output,
         elapsed: start.elapsed(),
     })
+}
+
+/// The version the manifest records for `spec` (sha256 `sha256`): its `info.version`, or for a
+/// spec that declares none `unversioned-` and the first 12 hex digits of its sha256.
+pub fn recorded_version(spec: &codegen::Spec, sha256: &str) -> String {
+    match spec.declared_version() {
+        Some(version) => version.to_owned(),
+        None => format!(
+            "{}-{}",
+            codegen::MISSING_INFO_VERSION,
+            sha256.get(..12).unwrap_or(sha256)
+        ),
+    }
 }
 
 /// Files generated beside the crate for this workspace's own tests.
@@ -87,6 +102,7 @@ fn generate_api(root: &Path, api: &Api, text: &str) -> Result<GeneratedCrate> {
     let start = Instant::now();
     let settings = codegen::Settings {
         spec_source: api.url.clone(),
+        surface: api.surface,
         ..codegen::Settings::new(
             &api.crate_name,
             &api.crate_version,
@@ -267,6 +283,7 @@ pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
     let table = SummaryTable::new(&crates);
     for ((api, generated), update) in crates.iter().zip(&updates) {
         println!("{}", update.summary(root, api));
+        print_warnings(&api.crate_name, &generated.output);
         let write_start = Instant::now();
         let changes = apply(&api.crate_dir(root), &generated.output, Mode::Write)?;
         for change in &changes {
@@ -309,6 +326,14 @@ pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
     }
     println!("total {:.2} s", start.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Prints what the generator tolerated in the spec of `crate_name`, one line per warning (the
+/// generated crate lists them in its docs too).
+fn print_warnings(crate_name: &str, output: &codegen::Output) {
+    for warning in &output.warnings {
+        println!("warning: {crate_name}: {warning}");
+    }
 }
 
 /// `f` applied to every item, each on its own thread, results in the order of `items`.
@@ -460,6 +485,7 @@ pub fn generate_standalone(root: &Path, request: &StandaloneCrate) -> Result<()>
             written += 1;
         }
     }
+    print_warnings(&request.crate_name, &generated.output);
     println!(
         "{}  {} {}  {} ops, {} types  {written} of {} files written to {} (runtime at {runtime_path})  {:.2} s",
         request.crate_name,
@@ -606,6 +632,7 @@ mod tests {
                 .collect(),
             operations: 1,
             types: 2,
+            warnings: Vec::new(),
         }
     }
 
@@ -882,6 +909,66 @@ components:
         );
     }
 
+    /// Specs without `info.version` (the Device API's and the webhooks'): recorded as
+    /// `unversioned-<sha256 prefix>`, so each revision keeps its own copy and is compared.
+    #[test]
+    fn an_unversioned_spec_update_is_compared_too() {
+        let root = workspace_with_spec();
+        let root = root.path();
+        let unreachable = SpecSource::Folder(root.join("never-asked"));
+        let spec = root.join("specs/downloaded/pets.yaml");
+        let old = fs::read_to_string(&spec)
+            .unwrap()
+            .replace("info: {title: Pets, version: '2.0'}", "info: {title: Pets}");
+        write(&spec, &old);
+        regenerate(root, &unreachable).unwrap();
+        let old_version = format!("unversioned-{}", &sha256_hex(old.as_bytes())[..12]);
+        let manifest = fs::read_to_string(root.join(MANIFEST_PATH)).unwrap();
+        assert!(
+            manifest.contains(&format!("spec_version = \"{old_version}\" # old\n")),
+            "{manifest}"
+        );
+        let lib = fs::read_to_string(root.join("generated/pets/src/lib.rs")).unwrap();
+        assert!(
+            lib.contains(
+                "//! - `#/info/version`: missing (OpenAPI requires it); using \"unversioned\""
+            ),
+            "{lib}"
+        );
+
+        let upstream = root.join("upstream");
+        write(
+            &upstream.join("pets.yaml"),
+            &old.replace(
+                "name: {type: string}",
+                "name: {type: string}, age: {type: integer}",
+            ),
+        );
+        let manifest = Manifest::load(root).unwrap();
+        let fetched = crate::fetch::fetch_specs(
+            root,
+            &manifest,
+            &SpecSource::Folder(upstream),
+            Refresh::Always,
+        )
+        .unwrap();
+        assert_eq!(
+            fetched[0].kept.as_deref(),
+            Some(format!("pets-{old_version}.yaml").as_str())
+        );
+        regenerate(root, &unreachable).unwrap();
+        let changelog = fs::read_to_string(root.join("generated/pets/CHANGELOG.md")).unwrap();
+        assert!(
+            changelog.contains(&format!("Pets {old_version} → unversioned-")),
+            "{changelog}"
+        );
+        assert!(
+            changelog.contains("`models::Pet::age`: field added"),
+            "{changelog}"
+        );
+        check(root).unwrap();
+    }
+
     #[test]
     fn a_spec_update_without_the_old_spec_still_regenerates() {
         let root = workspace_with_spec();
@@ -1003,6 +1090,7 @@ components:
             crate_version: "0.1.0".into(),
             spec_version: String::new(),
             sha256: String::new(),
+            surface: codegen::Surface::Client,
         };
         let crates = vec![
             (api("magicline"), generated("Magicline API", 134)),

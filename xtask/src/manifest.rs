@@ -34,6 +34,9 @@ pub struct Api {
     pub spec_version: String,
     /// sha256 of the spec the committed crate was generated from.
     pub sha256: String,
+    /// What the crate contains: optional key `surface`, `"client"` (the default) or `"models"`
+    /// (only the schemas' types, for a document of calls made *to* us, such as webhooks).
+    pub surface: codegen::Surface,
 }
 
 impl Api {
@@ -97,6 +100,14 @@ impl Manifest {
                 crate_version: field("crate_version")?,
                 spec_version: field("spec_version")?,
                 sha256: field("sha256")?,
+                surface: match table.get("surface").map(|item| item.as_str()) {
+                    None | Some(Some("client")) => codegen::Surface::Client,
+                    Some(Some("models")) => codegen::Surface::ModelsOnly,
+                    Some(_) => bail!(
+                        "`[[api]]` number {}: `surface` must be \"client\" or \"models\"",
+                        index + 1
+                    ),
+                },
             };
             for (key, value) in [("file", &api.file), ("crate", &api.crate_name)] {
                 if !is_plain_file_name(value) {

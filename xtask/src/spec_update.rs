@@ -90,13 +90,18 @@ impl SpecUpdate {
             .with_context(|| format!("cannot read {}", baseline.display()))?;
         let old = parse(&old_text, &baseline)?;
         let new = parse(new_text, Path::new(&api.file))?;
-        let report = specdiff::diff(&old, &new).with_context(|| {
+        let mut report = specdiff::diff_surface(&old, &new, api.surface).with_context(|| {
             format!(
                 "cannot lower {} or {} into the generator's model",
                 baseline.display(),
                 api.file
             )
         })?;
+        // A spec without `info.version` is named by the version the manifest records for it.
+        if old.declared_version().is_none() {
+            report.old.version.clone_from(&api.spec_version);
+        }
+        report.new.version = crate::generation::recorded_version(&new, new_sha256);
         let next_version = report.suggested_bump(&api.crate_version).with_context(|| {
             format!(
                 "cannot suggest the next version of `{}` from its `crate_version`",
@@ -366,6 +371,7 @@ components:
             crate_version: "0.3.1".into(),
             spec_version: "1.0".into(),
             sha256: sha256.into(),
+            surface: codegen::Surface::Client,
         }
     }
 

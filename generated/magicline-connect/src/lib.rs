@@ -4,8 +4,6 @@
 
 //! # Magicline Connect API 1.0.0
 //!
-//! \[//\]: # (The content of this file is used as the descrption of the API)
-//!
 //! # Scope of this API
 //!
 //! This API can be used to integrate Magicline operations into third party clients like websites or apps.
@@ -49,7 +47,7 @@ pub const DEFAULT_BASE_URL: &str = "https://connectdemo.api.magicline.com";
 const DEFAULTS: rt::ApiDefaults = rt::ApiDefaults {
     base_url: DEFAULT_BASE_URL,
     user_agent: "magicline-connect/0.1.0",
-    api_key_header: None,
+    auth: rt::Auth::None,
 };
 
 /// A client for the API: cheap to clone, share one per process.

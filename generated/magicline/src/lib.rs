@@ -55,7 +55,7 @@ pub const DEFAULT_BASE_URL: &str = "https://open-api-demo.open-api.magicline.com
 const DEFAULTS: rt::ApiDefaults = rt::ApiDefaults {
     base_url: DEFAULT_BASE_URL,
     user_agent: "magicline/0.1.0",
-    api_key_header: Some("X-API-KEY"),
+    auth: rt::Auth::ApiKeyHeader("X-API-KEY"),
 };
 
 /// A client for the API: cheap to clone, share one per process.

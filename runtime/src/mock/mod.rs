@@ -620,7 +620,7 @@ mod tests {
         let defaults = ApiDefaults {
             base_url: "https://unused.invalid",
             user_agent: "test",
-            api_key_header: None,
+            auth: crate::Auth::None,
         };
         ClientBuilder::<Client>::new(defaults)
             .base_url(server.uri())

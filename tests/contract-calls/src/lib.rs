@@ -40,7 +40,7 @@ pub const CONTRACT_CALLS_PATH: &str = "tests/contract/calls.rs";
 /// into its generated type).
 pub fn generate(spec: &Spec, crate_name: &str) -> Result<String, Error> {
     let api = spec.openapi();
-    let lowered = codegen::lower(spec)?;
+    let lowered = codegen::lower(spec, codegen::Surface::Client)?;
     let model = &lowered.api;
     let document = serde_json::to_value(api).map_err(|e| Error::Unsupported {
         pointer: "#".to_owned(),
