@@ -33,15 +33,16 @@ pub mod string_enum;
 
 pub use client::{ApiDefaults, BuildError, Client, ClientBuilder, Operation};
 pub use datetime::{DateTime, ParseDateTimeError};
-pub use error::{DecodeError, Error, ErrorBody, decode_json};
+pub use error::{DecodeError, Error, ErrorBody, decode_json, from_json};
 pub use one_or_many::OneOrMany;
-pub use pagination::{Page, paginate};
+pub use pagination::{Page, Slice, paginate, paginate_pages};
 pub use param::ParamValue;
-pub use request::RequestBuilder;
+pub use request::{CallOptions, RequestBuilder, Response};
 pub use retry::RetryPolicy;
 pub use string_enum::StringEnum;
 
 // Re-exported so generated crates need only this crate as a dependency and always agree with it
 // on the versions of these types.
+pub use reqwest::header::{HeaderMap, HeaderValue};
 pub use reqwest::{Method, StatusCode};
 pub use {bytes, chrono, futures, reqwest, serde, serde_json, uuid};
