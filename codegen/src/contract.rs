@@ -225,8 +225,6 @@ struct Input {
     wire_name: String,
     ty: TokenStream,
     required: bool,
-    /// Passed by reference (JSON bodies and JSON multipart parts are borrowed by the builder).
-    by_ref: bool,
     value: InputValue,
 }
 
@@ -280,7 +278,6 @@ fn call_function(
             wire_name: param.wire_name.clone(),
             ty: render::type_tokens(&param.ty, Scope::Elsewhere),
             required: param.required,
-            by_ref: false,
             value,
         });
     }
@@ -302,7 +299,6 @@ fn call_function(
                 wire_name: "body".into(),
                 ty: render::type_tokens(ty, Scope::Elsewhere),
                 required: *required,
-                by_ref: true,
                 value,
             });
         }
@@ -323,14 +319,12 @@ fn call_function(
                         part.wire_name
                     )),
                 };
-                let by_ref = !matches!(part.ty, RType::File | RType::String);
                 inputs.push(Input {
                     local: local(&part.rust_name),
                     setter: ident(&part.rust_name),
                     wire_name: part.wire_name.clone(),
                     ty: render::type_tokens(&part.ty, Scope::Elsewhere),
                     required: part.required,
-                    by_ref,
                     value,
                 });
             }
@@ -370,22 +364,19 @@ fn call_function(
     });
     let arguments = inputs.iter().filter(|i| i.required).map(|i| {
         let local = &i.local;
-        if i.by_ref {
-            quote!(&#local)
-        } else {
-            quote!(#local)
-        }
+        quote!(#local)
     });
     let setters: Vec<TokenStream> = inputs
         .iter()
         .filter(|i| !i.required)
         .map(|i| {
-            let (local, setter) = (&i.local, &i.setter);
-            if i.by_ref {
-                quote! { if let Some(value) = &#local { request = request.#setter(value); } }
-            } else {
-                quote! { if let Some(value) = #local { request = request.#setter(value); } }
-            }
+            let local = &i.local;
+            // The `Option` setter: inputs sampled as absent stay unset.
+            let setter = ident(&format!(
+                "set_{}",
+                i.setter.to_string().trim_start_matches("r#")
+            ));
+            quote! { request = request.#setter(#local); }
         })
         .collect();
     let accessor = ident(accessor);

@@ -211,11 +211,16 @@ fn crate_info(api: &openapiv3::OpenAPI, settings: &Settings) -> render::CrateInf
         title: api.info.title.clone(),
         version: api.info.version.clone(),
         description: api.info.description.clone().unwrap_or_default(),
-        base_url: api
+        servers: api
             .servers
-            .first()
-            .map(|s| s.url.trim_end_matches('/').to_owned())
-            .unwrap_or_default(),
+            .iter()
+            .map(|s| {
+                (
+                    s.url.trim_end_matches('/').to_owned(),
+                    s.description.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
         api_key_header: api_key_header(api),
         crate_name: settings.crate_name.clone(),
         crate_version: settings.crate_version.clone(),

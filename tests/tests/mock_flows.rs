@@ -66,7 +66,7 @@ async fn request_email_change(
     };
     match client
         .customers_self_service()
-        .create_customer_contact_data_amendment(customer_id, &change)
+        .create_customer_contact_data_amendment(customer_id, change.clone())
         .await
     {
         Ok(created) => Ok(ChangeRequest::Requested {
@@ -245,7 +245,7 @@ async fn unsubscribe_from_newsletter(
         }
     }
     communication
-        .update_communication_preferences(customer_id, &preferences)
+        .update_communication_preferences(customer_id, preferences.clone())
         .await?;
     communication
         .get_communication_preferences(customer_id)
@@ -274,7 +274,7 @@ async fn log_support_chat(
     let opened = communication
         .create_communication_in_new_communication_thread(
             customer_id,
-            &message(
+            message(
                 question,
                 CommunicationDirection::Incoming,
                 CommunicationThreadStatus::Created,
@@ -285,7 +285,7 @@ async fn log_support_chat(
         .create_communication_in_existing_communication_thread(
             customer_id,
             opened.thread_id,
-            &message(
+            message(
                 answer,
                 CommunicationDirection::Outgoing,
                 CommunicationThreadStatus::Closed,

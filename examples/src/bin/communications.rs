@@ -25,7 +25,7 @@ use magicline::runtime::StringEnum;
 #[derive(Debug, Parser)]
 struct Args {
     /// The API's base URL: your tenant's, or a mock server's.
-    #[arg(long, default_value = magicline::DEFAULT_BASE_URL)]
+    #[arg(long, default_value = magicline::SERVERS[0])]
     base_url: String,
     /// The customer.
     #[arg(long)]
@@ -175,7 +175,7 @@ async fn preferences(
     }
     setting.active = Some(active);
     service
-        .update_communication_preferences(customer, &preferences)
+        .update_communication_preferences(customer, preferences.clone())
         .await?;
     println!(
         "updated: {category} by {channel} is now {}",
@@ -245,7 +245,11 @@ async fn messages(
             ..message
         });
         let added = service
-            .create_communication_in_existing_communication_thread(customer, thread_id, &message)
+            .create_communication_in_existing_communication_thread(
+                customer,
+                thread_id,
+                message.clone(),
+            )
             .await?;
         println!(
             "added message {} to thread {}",
@@ -261,7 +265,7 @@ async fn messages(
         closing(message)
     };
     let created = service
-        .create_communication_in_new_communication_thread(customer, &first)
+        .create_communication_in_new_communication_thread(customer, first.clone())
         .await?;
     let thread_id = created.thread_id;
     println!(
@@ -280,7 +284,11 @@ async fn messages(
             ..first
         });
         let added = service
-            .create_communication_in_existing_communication_thread(customer, thread_id, &answer)
+            .create_communication_in_existing_communication_thread(
+                customer,
+                thread_id,
+                answer.clone(),
+            )
             .await?;
         println!(
             "replied in thread {thread_id} with message {} ({})",

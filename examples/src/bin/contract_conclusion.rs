@@ -28,7 +28,7 @@ use magicline_connect::models;
 #[derive(Debug, Parser)]
 struct Args {
     /// The API's base URL: your tenant's, or a mock server's.
-    #[arg(long, default_value = magicline_connect::DEFAULT_BASE_URL)]
+    #[arg(long, default_value = magicline_connect::SERVERS[0])]
     base_url: String,
     #[command(subcommand)]
     command: Command,
@@ -308,7 +308,7 @@ async fn conclude_contract(
     };
     let created = client
         .contracts()
-        .create_customer_and_contract(&request)
+        .create_customer_and_contract(request.clone())
         .await?;
     println!(
         "created customer {} (member number {}) with contract {} for term {}",
@@ -490,7 +490,7 @@ async fn book_trial_session(
         referrer_id: None,
         source_campaign_id: None,
     };
-    match client.trial_sessions().book(&booking).await {
+    match client.trial_sessions().book(booking.clone()).await {
         Ok(booked) => {
             println!(
                 "booked trial session {} at {start} for customer {}",
