@@ -989,12 +989,12 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
     let builder = ident(&op.builder_name);
     let static_name = ident(&op.static_name);
     let all = inputs(op);
-    let builder_doc = format!(
-        " A request to [`{group}::{}`]; await it or call [`send`](Self::send).\n\n \
-         It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can \
+    let builder_doc = docs::attributes(&format!(
+        "A request to [`{group}::{}`]; await it or call [`send`](Self::send).\n\n\
+         It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can\n\
          be spawned as a task or stored.",
         op.method_name
-    );
+    ));
     let fields = all.iter().map(|i| {
         let name = &i.name;
         let ty = &i.field_ty;
@@ -1168,7 +1168,7 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
         }
     });
     quote! {
-        #[doc = #builder_doc]
+        #builder_doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #builder {

@@ -36,9 +36,11 @@ static GET_PROVINCE_INFORMATION: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/connect/v1/addressdata/italy/province",
 };
-/** A request to [`AddressData::get_province_information`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`AddressData::get_province_information`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetProvinceInformationRequest {

@@ -59,9 +59,11 @@ static VALIDATE_ACCOUNT_HOLDER_NAME: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/connect/v1/bankaccount/validate/accountholder",
 };
-/** A request to [`BankAccount::validate_iban_and_lookup_bic`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`BankAccount::validate_iban_and_lookup_bic`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateIbanAndLookupBicRequest {
@@ -150,9 +152,11 @@ impl std::future::IntoFuture for ValidateIbanAndLookupBicRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`BankAccount::validate_account_holder_name`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`BankAccount::validate_account_holder_name`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateAccountHolderNameRequest {

@@ -64,9 +64,11 @@ static VALIDATE_CONTRACT_VOUCHER: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/connect/v1/contractvoucher/{contractVoucherCode}/validate",
 };
-/** A request to [`ContractVoucher::redeem_contract_voucher`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`ContractVoucher::redeem_contract_voucher`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RedeemContractVoucherRequest {
@@ -156,9 +158,11 @@ impl std::future::IntoFuture for RedeemContractVoucherRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`ContractVoucher::validate_contract_voucher`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`ContractVoucher::validate_contract_voucher`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateContractVoucherRequest {

@@ -174,9 +174,11 @@ static GET_ACTIVE_STUDIOS_IN_GERMANY_V2: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/connect/v2/contracts/studios",
 };
-/** A request to [`Contracts::get_active_contracts`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Contracts::get_active_contracts`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetActiveContractsRequest {
@@ -266,9 +268,11 @@ impl std::future::IntoFuture for GetActiveContractsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Contracts::cancel_contract`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Contracts::cancel_contract`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CancelContractRequest {
@@ -352,9 +356,11 @@ impl std::future::IntoFuture for CancelContractRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Contracts::cancel_contract_manual`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Contracts::cancel_contract_manual`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CancelContractManualRequest {
@@ -441,9 +447,11 @@ impl std::future::IntoFuture for CancelContractManualRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Contracts::get_studio_info`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Contracts::get_studio_info`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStudioInfoRequest {
@@ -521,9 +529,11 @@ impl std::future::IntoFuture for GetStudioInfoRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Contracts::get_rate_bundle_list`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Contracts::get_rate_bundle_list`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetRateBundleListRequest {
@@ -598,9 +608,11 @@ impl std::future::IntoFuture for GetRateBundleListRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Contracts::create_customer_and_contract`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Contracts::create_customer_and_contract`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCustomerAndContractRequest {
@@ -687,9 +699,11 @@ impl std::future::IntoFuture for CreateCustomerAndContractRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Contracts::get_active_studios_in_germany_v2`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Contracts::get_active_studios_in_germany_v2`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetActiveStudiosInGermanyV2Request {

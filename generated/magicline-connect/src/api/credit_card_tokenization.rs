@@ -172,9 +172,11 @@ static TOKENIZATION_STATE_V2: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/connect/v2/creditcard/tokenization/{tokenizationReference}/state",
 };
-/** A request to [`CreditCardTokenization::complete_tokenization`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CreditCardTokenization::complete_tokenization`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CompleteTokenizationRequest {
@@ -264,9 +266,11 @@ impl std::future::IntoFuture for CompleteTokenizationRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CreditCardTokenization::tokenization_state`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CreditCardTokenization::tokenization_state`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct TokenizationStateRequest {
@@ -338,9 +342,11 @@ impl std::future::IntoFuture for TokenizationStateRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CreditCardTokenization::initiate_tokenization_v2`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CreditCardTokenization::initiate_tokenization_v2`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct InitiateTokenizationV2Request {
@@ -427,9 +433,11 @@ impl std::future::IntoFuture for InitiateTokenizationV2Request {
         Box::pin(self.send())
     }
 }
-/** A request to [`CreditCardTokenization::payment_methods_v2`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CreditCardTokenization::payment_methods_v2`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PaymentMethodsV2Request {
@@ -507,9 +515,11 @@ impl std::future::IntoFuture for PaymentMethodsV2Request {
         Box::pin(self.send())
     }
 }
-/** A request to [`CreditCardTokenization::complete_tokenization_v2`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CreditCardTokenization::complete_tokenization_v2`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CompleteTokenizationV2Request {
@@ -599,9 +609,11 @@ impl std::future::IntoFuture for CompleteTokenizationV2Request {
         Box::pin(self.send())
     }
 }
-/** A request to [`CreditCardTokenization::tokenization_state_v2`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CreditCardTokenization::tokenization_state_v2`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct TokenizationStateV2Request {

@@ -38,9 +38,11 @@ static GET_ACTIVE_FEATURES: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/connect/v1/featurecheck/activefeatures",
 };
-/** A request to [`FeatureCheck::get_active_features`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`FeatureCheck::get_active_features`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetActiveFeaturesRequest {

@@ -34,9 +34,11 @@ static GENERATE_PRE_SIGNED_URL_FOR_PRE_UPLOAD: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/connect/v1/prospectimage/uploadurl",
 };
-/** A request to [`Image::generate_pre_signed_url_for_pre_upload`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Image::generate_pre_signed_url_for_pre_upload`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GeneratePreSignedUrlForPreUploadRequest {

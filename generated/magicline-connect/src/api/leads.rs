@@ -60,9 +60,11 @@ static GET_LEAD_CUSTOMER_BY_UUID: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/connect/v1/lead/{uuid}",
 };
-/** A request to [`Leads::create_lead`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Leads::create_lead`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateLeadRequest {
@@ -146,9 +148,11 @@ impl std::future::IntoFuture for CreateLeadRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Leads::get_lead_customer_by_uuid`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Leads::get_lead_customer_by_uuid`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLeadCustomerByUuidRequest {

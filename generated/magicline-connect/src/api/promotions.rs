@@ -36,9 +36,11 @@ static CONFIRM_CUSTOMER_PARTICIPATION: rt::Operation = rt::Operation {
     method: rt::Method::POST,
     path: "/connect/v1/promotion/confirm-participation",
 };
-/** A request to [`Promotions::confirm_customer_participation`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Promotions::confirm_customer_participation`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConfirmCustomerParticipationRequest {

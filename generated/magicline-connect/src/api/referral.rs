@@ -42,9 +42,11 @@ static GET_REFERRALS_BY_STUDIO_ID: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/connect/v1/referral",
 };
-/** A request to [`Referral::get_referrals_by_studio_id`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Referral::get_referrals_by_studio_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetReferralsByStudioIdRequest {

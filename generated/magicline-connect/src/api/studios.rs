@@ -209,9 +209,11 @@ static GET_STUDIO_LEGAL_LINKS: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/connect/v2/studio/{studioId}/legalinfo",
 };
-/** A request to [`Studios::get_default_communication_configuration`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::get_default_communication_configuration`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDefaultCommunicationConfigurationRequest {
@@ -289,9 +291,11 @@ impl std::future::IntoFuture for GetDefaultCommunicationConfigurationRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Studios::get_sepa_agreement_text_for_rate_bundle`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::get_sepa_agreement_text_for_rate_bundle`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetSepaAgreementTextForRateBundleRequest {
@@ -378,9 +382,11 @@ impl std::future::IntoFuture for GetSepaAgreementTextForRateBundleRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Studios::get_sepa_agreement_text`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::get_sepa_agreement_text`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetSepaAgreementTextRequest {
@@ -447,9 +453,11 @@ impl std::future::IntoFuture for GetSepaAgreementTextRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Studios::get_utilization_public`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::get_utilization_public`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetUtilizationPublicRequest {
@@ -518,9 +526,11 @@ impl std::future::IntoFuture for GetUtilizationPublicRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Studios::get_studio_list`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::get_studio_list`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStudioListRequest {
@@ -622,9 +632,11 @@ impl std::future::IntoFuture for GetStudioListRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Studios::get_studio_details`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::get_studio_details`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStudioDetailsRequest {
@@ -699,9 +711,11 @@ impl std::future::IntoFuture for GetStudioDetailsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Studios::get_studio`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::get_studio`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStudioRequest {
@@ -773,9 +787,11 @@ impl std::future::IntoFuture for GetStudioRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Studios::get_enabled_communication_feature_modules`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::get_enabled_communication_feature_modules`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetEnabledCommunicationFeatureModulesRequest {
@@ -853,9 +869,11 @@ impl std::future::IntoFuture for GetEnabledCommunicationFeatureModulesRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Studios::get_studio_legal_links`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::get_studio_legal_links`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStudioLegalLinksRequest {

@@ -36,9 +36,11 @@ static GET_CUSTOMER_DATA_BY_CODICE_FISCALE: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/connect/v1/terminal/customer-data-by-codicefiscale",
 };
-/** A request to [`Terminal::get_customer_data_by_codice_fiscale`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Terminal::get_customer_data_by_codice_fiscale`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomerDataByCodiceFiscaleRequest {

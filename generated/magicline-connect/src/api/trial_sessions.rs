@@ -96,9 +96,11 @@ static GET_LEAD_CONFIG: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/connect/v1/trialsession/config/validation",
 };
-/** A request to [`TrialSessions::get_bookable_item`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialSessions::get_bookable_item`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetBookableItemRequest {
@@ -176,9 +178,11 @@ impl std::future::IntoFuture for GetBookableItemRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`TrialSessions::book`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialSessions::book`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BookRequest {
@@ -265,9 +269,11 @@ impl std::future::IntoFuture for BookRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`TrialSessions::get_lead_config`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialSessions::get_lead_config`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLeadConfigRequest {

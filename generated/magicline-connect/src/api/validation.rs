@@ -40,9 +40,11 @@ static VALIDATE_TAX_ID: rt::Operation = rt::Operation {
     method: rt::Method::POST,
     path: "/connect/v1/validation/taxId",
 };
-/** A request to [`Validation::validate_tax_id`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Validation::validate_tax_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateTaxIdRequest {

@@ -249,9 +249,11 @@ static GET_APPOINTMENT_BOOKINGS: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/v1/appointments/booking",
 };
-/** A request to [`Appointments::get_bookable_appointments`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Appointments::get_bookable_appointments`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetBookableAppointmentsRequest {
@@ -402,9 +404,11 @@ impl std::future::IntoFuture for GetBookableAppointmentsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Appointments::get_bookable_appointment`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Appointments::get_bookable_appointment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetBookableAppointmentRequest {
@@ -476,9 +480,11 @@ impl std::future::IntoFuture for GetBookableAppointmentRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Appointments::get_bookable_appointment_slots`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Appointments::get_bookable_appointment_slots`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetBookableAppointmentSlotsRequest {
@@ -603,9 +609,11 @@ impl std::future::IntoFuture for GetBookableAppointmentSlotsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Appointments::validate_for_appointment_booking`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Appointments::validate_for_appointment_booking`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateForAppointmentBookingRequest {
@@ -692,9 +700,11 @@ impl std::future::IntoFuture for ValidateForAppointmentBookingRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Appointments::book_appointment_booking`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Appointments::book_appointment_booking`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BookAppointmentBookingRequest {
@@ -778,9 +788,11 @@ impl std::future::IntoFuture for BookAppointmentBookingRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Appointments::get_appointment_booking`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Appointments::get_appointment_booking`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAppointmentBookingRequest {
@@ -858,9 +870,11 @@ impl std::future::IntoFuture for GetAppointmentBookingRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Appointments::delete_appointment_booking`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Appointments::delete_appointment_booking`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteAppointmentBookingRequest {
@@ -938,9 +952,11 @@ impl std::future::IntoFuture for DeleteAppointmentBookingRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Appointments::get_appointment_bookings`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Appointments::get_appointment_bookings`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAppointmentBookingsRequest {

@@ -42,9 +42,11 @@ static REDEEM_CHECKIN_VOUCHER: rt::Operation = rt::Operation {
     method: rt::Method::POST,
     path: "/v1/checkin-vouchers/redeem",
 };
-/** A request to [`CheckinVouchers::redeem_checkin_voucher`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CheckinVouchers::redeem_checkin_voucher`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RedeemCheckinVoucherRequest {

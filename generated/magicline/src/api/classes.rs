@@ -305,9 +305,11 @@ static GET_CLASS_BOOKINGS_BY_CUSTOMER_ID: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/v1/classes/booking",
 };
-/** A request to [`Classes::get_active_classes`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Classes::get_active_classes`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetActiveClassesRequest {
@@ -452,9 +454,11 @@ impl std::future::IntoFuture for GetActiveClassesRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Classes::get_class_by_id`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Classes::get_class_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetClassByIdRequest {
@@ -521,9 +525,11 @@ impl std::future::IntoFuture for GetClassByIdRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Classes::get_class_slots_for_multiple_classes`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Classes::get_class_slots_for_multiple_classes`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetClassSlotsForMultipleClassesRequest {
@@ -706,9 +712,11 @@ impl std::future::IntoFuture for GetClassSlotsForMultipleClassesRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Classes::get_class_slots`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Classes::get_class_slots`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetClassSlotsRequest {
@@ -859,9 +867,11 @@ impl std::future::IntoFuture for GetClassSlotsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Classes::get_class_slot_by_id`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Classes::get_class_slot_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetClassSlotByIdRequest {
@@ -933,9 +943,11 @@ impl std::future::IntoFuture for GetClassSlotByIdRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Classes::book_class_slot`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Classes::book_class_slot`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BookClassSlotRequest {
@@ -1019,9 +1031,11 @@ impl std::future::IntoFuture for BookClassSlotRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Classes::validate_class_slot`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Classes::validate_class_slot`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateClassSlotRequest {
@@ -1108,9 +1122,11 @@ impl std::future::IntoFuture for ValidateClassSlotRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Classes::get_class_booking_by_id`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Classes::get_class_booking_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetClassBookingByIdRequest {
@@ -1185,9 +1201,11 @@ impl std::future::IntoFuture for GetClassBookingByIdRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Classes::cancel_class_slot_by_id`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Classes::cancel_class_slot_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CancelClassSlotByIdRequest {
@@ -1263,9 +1281,11 @@ impl std::future::IntoFuture for CancelClassSlotByIdRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Classes::get_class_bookings_by_customer_id`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Classes::get_class_bookings_by_customer_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetClassBookingsByCustomerIdRequest {

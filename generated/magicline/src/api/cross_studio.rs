@@ -166,9 +166,11 @@ static GET_STUDIOS_WITH_ACTIVE_MEMBERSHIP_OFFERS: rt::Operation = rt::Operation 
     method: rt::Method::GET,
     path: "/v1/cross-studio/membership-offers/studios",
 };
-/** A request to [`CrossStudio::get_cross_studio_customer_by`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CrossStudio::get_cross_studio_customer_by`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCrossStudioCustomerByRequest {
@@ -343,9 +345,11 @@ impl std::future::IntoFuture for GetCrossStudioCustomerByRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CrossStudio::get_cross_studio_customer_by_id`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CrossStudio::get_cross_studio_customer_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCrossStudioCustomerByIdRequest {
@@ -431,9 +435,11 @@ impl std::future::IntoFuture for GetCrossStudioCustomerByIdRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CrossStudio::search_cross_studio_customers`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CrossStudio::search_cross_studio_customers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchCrossStudioCustomersRequest {
@@ -511,9 +517,11 @@ impl std::future::IntoFuture for SearchCrossStudioCustomersRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CrossStudio::get_cross_studio_customers_checkin_history`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CrossStudio::get_cross_studio_customers_checkin_history`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCrossStudioCustomersCheckinHistoryRequest {
@@ -694,9 +702,11 @@ impl std::future::IntoFuture for GetCrossStudioCustomersCheckinHistoryRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CrossStudio::get_studios_with_active_membership_offers`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CrossStudio::get_studios_with_active_membership_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStudiosWithActiveMembershipOffersRequest {

@@ -854,9 +854,11 @@ static SWITCH_STUDIO: rt::Operation = rt::Operation {
     method: rt::Method::POST,
     path: "/v1/customers/{customerId}/switch-studio",
 };
-/** A request to [`Customers::get_customers`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::get_customers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomersRequest {
@@ -1054,9 +1056,11 @@ impl std::future::IntoFuture for GetCustomersRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::get_customers_checkin_history`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::get_customers_checkin_history`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomersCheckinHistoryRequest {
@@ -1237,9 +1241,11 @@ impl std::future::IntoFuture for GetCustomersCheckinHistoryRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::get_customer_by_id`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::get_customer_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomerByIdRequest {
@@ -1326,9 +1332,11 @@ impl std::future::IntoFuture for GetCustomerByIdRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::get_customer_by`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::get_customer_by`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomerByRequest {
@@ -1504,9 +1512,11 @@ impl std::future::IntoFuture for GetCustomerByRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::search_customers`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::search_customers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SearchCustomersRequest {
@@ -1584,9 +1594,11 @@ impl std::future::IntoFuture for SearchCustomersRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::get_customers_contracts`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::get_customers_contracts`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomersContractsRequest {
@@ -1669,9 +1681,11 @@ impl std::future::IntoFuture for GetCustomersContractsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::get_customer_measurement`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::get_customer_measurement`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomerMeasurementRequest {
@@ -1817,9 +1831,11 @@ impl std::future::IntoFuture for GetCustomerMeasurementRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::get_customer_contracts_by`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::get_customer_contracts_by`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomerContractsByRequest {
@@ -2009,9 +2025,11 @@ impl std::future::IntoFuture for GetCustomerContractsByRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::create_customer_weighing`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::create_customer_weighing`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCustomerWeighingRequest {
@@ -2110,9 +2128,11 @@ impl std::future::IntoFuture for CreateCustomerWeighingRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::get_benefits`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::get_benefits`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetBenefitsRequest {
@@ -2204,9 +2224,11 @@ impl std::future::IntoFuture for GetBenefitsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::get_benefits_by_card_number`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::get_benefits_by_card_number`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetBenefitsByCardNumberRequest {
@@ -2316,9 +2338,11 @@ impl std::future::IntoFuture for GetBenefitsByCardNumberRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::use_benefit`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::use_benefit`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UseBenefitRequest {
@@ -2397,9 +2421,11 @@ impl std::future::IntoFuture for UseBenefitRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::get_customer_access_code`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::get_customer_access_code`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomerAccessCodeRequest {
@@ -2471,9 +2497,11 @@ impl std::future::IntoFuture for GetCustomerAccessCodeRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::add_access_medium`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::add_access_medium`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddAccessMediumRequest {
@@ -2557,9 +2585,11 @@ impl std::future::IntoFuture for AddAccessMediumRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::add_access_mediums`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::add_access_mediums`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddAccessMediumsRequest {
@@ -2643,9 +2673,11 @@ impl std::future::IntoFuture for AddAccessMediumsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::update_access_mediums`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::update_access_mediums`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateAccessMediumsRequest {
@@ -2732,9 +2764,11 @@ impl std::future::IntoFuture for UpdateAccessMediumsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::delete_access_mediums`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::delete_access_mediums`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteAccessMediumsRequest {
@@ -2813,9 +2847,11 @@ impl std::future::IntoFuture for DeleteAccessMediumsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::get_documents`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::get_documents`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDocumentsRequest {
@@ -2963,9 +2999,11 @@ impl std::future::IntoFuture for GetDocumentsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::upload_document`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::upload_document`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UploadDocumentRequest {
@@ -3079,9 +3117,11 @@ impl std::future::IntoFuture for UploadDocumentRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::get_document_by_id`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::get_document_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDocumentByIdRequest {
@@ -3156,9 +3196,11 @@ impl std::future::IntoFuture for GetDocumentByIdRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::update_image`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::update_image`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateImageRequest {
@@ -3249,9 +3291,11 @@ impl std::future::IntoFuture for UpdateImageRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::set_access_restriction`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::set_access_restriction`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetAccessRestrictionRequest {
@@ -3335,9 +3379,11 @@ impl std::future::IntoFuture for SetAccessRestrictionRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::delete_access_restriction`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::delete_access_restriction`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteAccessRestrictionRequest {
@@ -3413,9 +3459,11 @@ impl std::future::IntoFuture for DeleteAccessRestrictionRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::create_customer`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::create_customer`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCustomerRequest {
@@ -3502,9 +3550,11 @@ impl std::future::IntoFuture for CreateCustomerRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::get_additional_information_fields`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::get_additional_information_fields`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAdditionalInformationFieldsRequest {
@@ -3579,9 +3629,11 @@ impl std::future::IntoFuture for GetAdditionalInformationFieldsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::set_additional_information_field_assignments`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::set_additional_information_field_assignments`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SetAdditionalInformationFieldAssignmentsRequest {
@@ -3671,9 +3723,11 @@ impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsRequest
         Box::pin(self.send())
     }
 }
-/** A request to [`Customers::switch_studio`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Customers::switch_studio`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SwitchStudioRequest {

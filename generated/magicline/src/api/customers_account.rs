@@ -178,9 +178,11 @@ static UPDATE_CUSTOMER_PAYMENT_INSTRUMENT: rt::Operation = rt::Operation {
     method: rt::Method::POST,
     path: "/v1/customers/{customerId}/account/payment-instrument",
 };
-/** A request to [`CustomersAccount::get_customers_account_balance_data`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersAccount::get_customers_account_balance_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomersAccountBalanceDataRequest {
@@ -255,9 +257,11 @@ impl std::future::IntoFuture for GetCustomersAccountBalanceDataRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersAccount::get_customers_account_transaction_data`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersAccount::get_customers_account_transaction_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomersAccountTransactionDataRequest {
@@ -408,9 +412,11 @@ impl std::future::IntoFuture for GetCustomersAccountTransactionDataRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersAccount::get_customers_account_upcoming_data`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersAccount::get_customers_account_upcoming_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomersAccountUpcomingDataRequest {
@@ -561,9 +567,11 @@ impl std::future::IntoFuture for GetCustomersAccountUpcomingDataRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersAccount::book_customer_payment`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersAccount::book_customer_payment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BookCustomerPaymentRequest {
@@ -650,9 +658,11 @@ impl std::future::IntoFuture for BookCustomerPaymentRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersAccount::update_customer_payment_instrument`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersAccount::update_customer_payment_instrument`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCustomerPaymentInstrumentRequest {

@@ -145,9 +145,11 @@ static UPDATE_COMMUNICATION_PREFERENCES: rt::Operation = rt::Operation {
     method: rt::Method::PUT,
     path: "/v1/communications/{customerId}/communication-preferences",
 };
-/** A request to [`CustomersCommunication::create_communication_in_new_communication_thread`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersCommunication::create_communication_in_new_communication_thread`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCommunicationInNewCommunicationThreadRequest {
@@ -234,9 +236,11 @@ impl std::future::IntoFuture for CreateCommunicationInNewCommunicationThreadRequ
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersCommunication::create_communication_in_existing_communication_thread`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersCommunication::create_communication_in_existing_communication_thread`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCommunicationInExistingCommunicationThreadRequest {
@@ -327,9 +331,11 @@ for CreateCommunicationInExistingCommunicationThreadRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersCommunication::get_communication_preferences`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersCommunication::get_communication_preferences`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCommunicationPreferencesRequest {
@@ -404,9 +410,11 @@ impl std::future::IntoFuture for GetCommunicationPreferencesRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersCommunication::update_communication_preferences`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersCommunication::update_communication_preferences`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateCommunicationPreferencesRequest {

@@ -301,9 +301,11 @@ static WITHDRAW_AMENDMENT: rt::Operation = rt::Operation {
     method: rt::Method::DELETE,
     path: "/v1/customers/{customerId}/self-service/amendment/{amendmentId}",
 };
-/** A request to [`CustomersSelfService::get_customer_contact_data`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersSelfService::get_customer_contact_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomerContactDataRequest {
@@ -381,9 +383,11 @@ impl std::future::IntoFuture for GetCustomerContactDataRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersSelfService::create_customer_contact_data_amendment`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersSelfService::create_customer_contact_data_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCustomerContactDataAmendmentRequest {
@@ -475,9 +479,11 @@ impl std::future::IntoFuture for CreateCustomerContactDataAmendmentRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersSelfService::get_customer_address_data`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersSelfService::get_customer_address_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomerAddressDataRequest {
@@ -555,9 +561,11 @@ impl std::future::IntoFuture for GetCustomerAddressDataRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersSelfService::create_customer_address_data_amendment`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersSelfService::create_customer_address_data_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCustomerAddressDataAmendmentRequest {
@@ -649,9 +657,11 @@ impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersSelfService::get_customer_master_data`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersSelfService::get_customer_master_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomerMasterDataRequest {
@@ -729,9 +739,11 @@ impl std::future::IntoFuture for GetCustomerMasterDataRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersSelfService::create_customer_master_data_amendment`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersSelfService::create_customer_master_data_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCustomerMasterDataAmendmentRequest {
@@ -821,9 +833,11 @@ impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersSelfService::get_customer_payment_data`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersSelfService::get_customer_payment_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetCustomerPaymentDataRequest {
@@ -901,9 +915,11 @@ impl std::future::IntoFuture for GetCustomerPaymentDataRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersSelfService::create_customer_payment_data_amendment`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersSelfService::create_customer_payment_data_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateCustomerPaymentDataAmendmentRequest {
@@ -995,9 +1011,11 @@ impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`CustomersSelfService::withdraw_amendment`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`CustomersSelfService::withdraw_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct WithdrawAmendmentRequest {

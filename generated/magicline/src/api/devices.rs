@@ -61,9 +61,11 @@ static ACTIVATE_DEVICE: rt::Operation = rt::Operation {
     method: rt::Method::PUT,
     path: "/v1/devices/{deviceId}/activate",
 };
-/** A request to [`Devices::get_devices`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Devices::get_devices`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDevicesRequest {
@@ -124,9 +126,11 @@ impl std::future::IntoFuture for GetDevicesRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Devices::activate_device`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Devices::activate_device`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ActivateDeviceRequest {

@@ -69,9 +69,11 @@ static GET_EMPLOYEE: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/v1/employees/{id}",
 };
-/** A request to [`Employees::get_employees`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Employees::get_employees`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetEmployeesRequest {
@@ -216,9 +218,11 @@ impl std::future::IntoFuture for GetEmployeesRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Employees::get_employee`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Employees::get_employee`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetEmployeeRequest {

@@ -294,9 +294,11 @@ static GET_EXPORT: rt::Operation = rt::Operation {
     method: rt::Method::GET,
     path: "/v1/taxadvisor/exports/{exportId}",
 };
-/** A request to [`Finance::get_debt_collection_configuration`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Finance::get_debt_collection_configuration`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDebtCollectionConfigurationRequest {
@@ -368,9 +370,11 @@ impl std::future::IntoFuture for GetDebtCollectionConfigurationRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Finance::get_debtors`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Finance::get_debtors`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDebtorsRequest {
@@ -518,9 +522,11 @@ impl std::future::IntoFuture for GetDebtorsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Finance::get_transfer_details`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Finance::get_transfer_details`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetTransferDetailsRequest {
@@ -592,9 +598,11 @@ impl std::future::IntoFuture for GetTransferDetailsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Finance::update_debt_collection`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Finance::update_debt_collection`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateDebtCollectionRequest {
@@ -670,9 +678,11 @@ impl std::future::IntoFuture for UpdateDebtCollectionRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Finance::confirm_transfer`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Finance::confirm_transfer`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConfirmTransferRequest {
@@ -748,9 +758,11 @@ impl std::future::IntoFuture for ConfirmTransferRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Finance::get_debt_collection_cases`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Finance::get_debt_collection_cases`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDebtCollectionCasesRequest {
@@ -879,9 +891,11 @@ impl std::future::IntoFuture for GetDebtCollectionCasesRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Finance::get_debt_collection_blocked_debtors`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Finance::get_debt_collection_blocked_debtors`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDebtCollectionBlockedDebtorsRequest {
@@ -1041,9 +1055,11 @@ impl std::future::IntoFuture for GetDebtCollectionBlockedDebtorsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Finance::get_debt_collection_blocked_debts`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Finance::get_debt_collection_blocked_debts`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetDebtCollectionBlockedDebtsRequest {
@@ -1203,9 +1219,11 @@ impl std::future::IntoFuture for GetDebtCollectionBlockedDebtsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Finance::create_export`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Finance::create_export`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateExportRequest {
@@ -1289,9 +1307,11 @@ impl std::future::IntoFuture for CreateExportRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Finance::get_export`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Finance::get_export`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetExportRequest {

@@ -87,9 +87,11 @@ static CREATE_LEAD: rt::Operation = rt::Operation {
     method: rt::Method::POST,
     path: "/v1/leads/create",
 };
-/** A request to [`Leads::get_lead_config`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Leads::get_lead_config`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetLeadConfigRequest {
@@ -150,9 +152,11 @@ impl std::future::IntoFuture for GetLeadConfigRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Leads::validate_for_lead_creation`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Leads::validate_for_lead_creation`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateForLeadCreationRequest {
@@ -236,9 +240,11 @@ impl std::future::IntoFuture for ValidateForLeadCreationRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Leads::create_lead`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Leads::create_lead`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateLeadRequest {

@@ -642,9 +642,11 @@ static IDLE_PERIOD_UPDATE_PREVIEW: rt::Operation = rt::Operation {
     method: rt::Method::PUT,
     path: "/v1/memberships/{contractId}/self-service/idle-periods/{idlePeriodId}/preview",
 };
-/** A request to [`MembershipSelfService::get_contract_data`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::get_contract_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetContractDataRequest {
@@ -722,9 +724,11 @@ impl std::future::IntoFuture for GetContractDataRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::create_contract_cancelation_amendment`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::create_contract_cancelation_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateContractCancelationAmendmentRequest {
@@ -805,9 +809,11 @@ impl std::future::IntoFuture for CreateContractCancelationAmendmentRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::get_contract_cancelation_reason_data`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::get_contract_cancelation_reason_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetContractCancelationReasonDataRequest {
@@ -882,9 +888,11 @@ impl std::future::IntoFuture for GetContractCancelationReasonDataRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::withdraw_contract_cancelation`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::withdraw_contract_cancelation`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct WithdrawContractCancelationRequest {
@@ -965,9 +973,11 @@ impl std::future::IntoFuture for WithdrawContractCancelationRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::get_idle_period_config`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::get_idle_period_config`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetIdlePeriodConfigRequest {
@@ -1042,9 +1052,11 @@ impl std::future::IntoFuture for GetIdlePeriodConfigRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::validate_idle_period_request`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::validate_idle_period_request`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateIdlePeriodRequestRequest {
@@ -1134,9 +1146,11 @@ impl std::future::IntoFuture for ValidateIdlePeriodRequestRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::get_idle_periods`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::get_idle_periods`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetIdlePeriodsRequest {
@@ -1208,9 +1222,11 @@ impl std::future::IntoFuture for GetIdlePeriodsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::create_idle_period_amendment`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::create_idle_period_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateIdlePeriodAmendmentRequest {
@@ -1320,9 +1336,11 @@ impl std::future::IntoFuture for CreateIdlePeriodAmendmentRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::get_idle_period_by_id`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::get_idle_period_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetIdlePeriodByIdRequest {
@@ -1394,9 +1412,11 @@ impl std::future::IntoFuture for GetIdlePeriodByIdRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::update_idle_period`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::update_idle_period`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateIdlePeriodRequest {
@@ -1509,9 +1529,11 @@ impl std::future::IntoFuture for UpdateIdlePeriodRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::withdraw_idle_period`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::withdraw_idle_period`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct WithdrawIdlePeriodRequest {
@@ -1592,9 +1614,11 @@ impl std::future::IntoFuture for WithdrawIdlePeriodRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::get_additional_modules`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::get_additional_modules`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAdditionalModulesRequest {
@@ -1666,9 +1690,11 @@ impl std::future::IntoFuture for GetAdditionalModulesRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::get_purchasable_additional_modules`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::get_purchasable_additional_modules`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPurchasableAdditionalModulesRequest {
@@ -1743,9 +1769,11 @@ impl std::future::IntoFuture for GetPurchasableAdditionalModulesRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::validate_additional_module_contract_request`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::validate_additional_module_contract_request`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateAdditionalModuleContractRequestRequest {
@@ -1835,9 +1863,11 @@ impl std::future::IntoFuture for ValidateAdditionalModuleContractRequestRequest 
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::purchase_additional_module_contract`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::purchase_additional_module_contract`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PurchaseAdditionalModuleContractRequest {
@@ -1924,9 +1954,11 @@ impl std::future::IntoFuture for PurchaseAdditionalModuleContractRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::get_additional_module_contract`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::get_additional_module_contract`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAdditionalModuleContractRequest {
@@ -2013,9 +2045,11 @@ impl std::future::IntoFuture for GetAdditionalModuleContractRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::create_module_contract_cancelation_amendment`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::create_module_contract_cancelation_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateModuleContractCancelationAmendmentRequest {
@@ -2105,9 +2139,11 @@ impl std::future::IntoFuture for CreateModuleContractCancelationAmendmentRequest
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::withdraw_additional_module_contract_cancelation`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::withdraw_additional_module_contract_cancelation`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct WithdrawAdditionalModuleContractCancelationRequest {
@@ -2194,9 +2230,11 @@ impl std::future::IntoFuture for WithdrawAdditionalModuleContractCancelationRequ
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::get_remaining_idle_periods`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::get_remaining_idle_periods`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetRemainingIdlePeriodsRequest {
@@ -2268,9 +2306,11 @@ impl std::future::IntoFuture for GetRemainingIdlePeriodsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`MembershipSelfService::idle_period_update_preview`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`MembershipSelfService::idle_period_update_preview`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct IdlePeriodUpdatePreviewRequest {

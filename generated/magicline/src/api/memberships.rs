@@ -298,9 +298,11 @@ static SWITCH_MEMBERSHIP: rt::Operation = rt::Operation {
     method: rt::Method::POST,
     path: "/v1/memberships/{customerId}/membership-switch",
 };
-/** A request to [`Memberships::get_membership_offers`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Memberships::get_membership_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMembershipOffersRequest {
@@ -369,9 +371,11 @@ impl std::future::IntoFuture for GetMembershipOffersRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Memberships::get_membership_offer_by_id`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Memberships::get_membership_offer_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMembershipOfferByIdRequest {
@@ -446,9 +450,11 @@ impl std::future::IntoFuture for GetMembershipOfferByIdRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Memberships::post_signup_preview`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Memberships::post_signup_preview`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PostSignupPreviewRequest {
@@ -532,9 +538,11 @@ impl std::future::IntoFuture for PostSignupPreviewRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Memberships::signup_membership`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Memberships::signup_membership`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SignupMembershipRequest {
@@ -618,9 +626,11 @@ impl std::future::IntoFuture for SignupMembershipRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Memberships::post_membership_preview`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Memberships::post_membership_preview`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PostMembershipPreviewRequest {
@@ -707,9 +717,11 @@ impl std::future::IntoFuture for PostMembershipPreviewRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Memberships::add_membership`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Memberships::add_membership`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AddMembershipRequest {
@@ -788,9 +800,11 @@ impl std::future::IntoFuture for AddMembershipRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Memberships::get_membership_switch_configurations_for_customer`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Memberships::get_membership_switch_configurations_for_customer`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMembershipSwitchConfigurationsForCustomerRequest {
@@ -880,9 +894,11 @@ impl std::future::IntoFuture for GetMembershipSwitchConfigurationsForCustomerReq
         Box::pin(self.send())
     }
 }
-/** A request to [`Memberships::get_membership_switch_configuration_for_customer`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Memberships::get_membership_switch_configuration_for_customer`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetMembershipSwitchConfigurationForCustomerRequest {
@@ -978,9 +994,11 @@ impl std::future::IntoFuture for GetMembershipSwitchConfigurationForCustomerRequ
         Box::pin(self.send())
     }
 }
-/** A request to [`Memberships::post_membership_switch_preview`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Memberships::post_membership_switch_preview`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct PostMembershipSwitchPreviewRequest {
@@ -1082,9 +1100,11 @@ impl std::future::IntoFuture for PostMembershipSwitchPreviewRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Memberships::switch_membership`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Memberships::switch_membership`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct SwitchMembershipRequest {

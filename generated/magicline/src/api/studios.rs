@@ -125,9 +125,11 @@ static CONFIRM_ACTIVATION: rt::Operation = rt::Operation {
     method: rt::Method::POST,
     path: "/v1/studios/confirmActivation",
 };
-/** A request to [`Studios::get_utilization`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::get_utilization`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetUtilizationRequest {
@@ -191,9 +193,11 @@ impl std::future::IntoFuture for GetUtilizationRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Studios::get_studio_information`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::get_studio_information`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStudioInformationRequest {
@@ -262,9 +266,11 @@ impl std::future::IntoFuture for GetStudioInformationRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Studios::get_all`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::get_all`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAllRequest {
@@ -325,9 +331,11 @@ impl std::future::IntoFuture for GetAllRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Studios::update_studio_tags`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::update_studio_tags`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateStudioTagsRequest {
@@ -405,9 +413,11 @@ impl std::future::IntoFuture for UpdateStudioTagsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`Studios::confirm_activation`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`Studios::confirm_activation`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConfirmActivationRequest {

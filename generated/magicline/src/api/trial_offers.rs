@@ -354,9 +354,11 @@ static CONFIRM_TRIAL_OFFER_BOOKING: rt::Operation = rt::Operation {
     method: rt::Method::POST,
     path: "/v1/trial-offers/bookings/{bookingId}/confirm",
 };
-/** A request to [`TrialOffers::get_bookable_trial_offer_classes`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialOffers::get_bookable_trial_offer_classes`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetBookableTrialOfferClassesRequest {
@@ -507,9 +509,11 @@ impl std::future::IntoFuture for GetBookableTrialOfferClassesRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`TrialOffers::get_bookable_trial_offer_appointments`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialOffers::get_bookable_trial_offer_appointments`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetBookableTrialOfferAppointmentsRequest {
@@ -663,9 +667,11 @@ impl std::future::IntoFuture for GetBookableTrialOfferAppointmentsRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`TrialOffers::get_trial_offer_config`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialOffers::get_trial_offer_config`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetTrialOfferConfigRequest {
@@ -737,9 +743,11 @@ impl std::future::IntoFuture for GetTrialOfferConfigRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`TrialOffers::validate_for_lead_customer_creation`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialOffers::validate_for_lead_customer_creation`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateForLeadCustomerCreationRequest {
@@ -826,9 +834,11 @@ impl std::future::IntoFuture for ValidateForLeadCustomerCreationRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`TrialOffers::create_lead_customer`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialOffers::create_lead_customer`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateLeadCustomerRequest {
@@ -915,9 +925,11 @@ impl std::future::IntoFuture for CreateLeadCustomerRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`TrialOffers::get_class_slots_for_trial_offers`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialOffers::get_class_slots_for_trial_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetClassSlotsForTrialOffersRequest {
@@ -1068,9 +1080,11 @@ impl std::future::IntoFuture for GetClassSlotsForTrialOffersRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`TrialOffers::get_bookable_appointment_slots_for_trial_offers`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialOffers::get_bookable_appointment_slots_for_trial_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetBookableAppointmentSlotsForTrialOffersRequest {
@@ -1195,9 +1209,11 @@ impl std::future::IntoFuture for GetBookableAppointmentSlotsForTrialOffersReques
         Box::pin(self.send())
     }
 }
-/** A request to [`TrialOffers::validate_class_slot_for_trial_offers`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialOffers::validate_class_slot_for_trial_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateClassSlotForTrialOffersRequest {
@@ -1284,9 +1300,11 @@ impl std::future::IntoFuture for ValidateClassSlotForTrialOffersRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`TrialOffers::validate_for_appointment_booking_for_trial_offers`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialOffers::validate_for_appointment_booking_for_trial_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ValidateForAppointmentBookingForTrialOffersRequest {
@@ -1373,9 +1391,11 @@ impl std::future::IntoFuture for ValidateForAppointmentBookingForTrialOffersRequ
         Box::pin(self.send())
     }
 }
-/** A request to [`TrialOffers::book_class_slot_for_trial_offers`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialOffers::book_class_slot_for_trial_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BookClassSlotForTrialOffersRequest {
@@ -1459,9 +1479,11 @@ impl std::future::IntoFuture for BookClassSlotForTrialOffersRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`TrialOffers::book_appointment_for_trial_offer`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialOffers::book_appointment_for_trial_offer`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct BookAppointmentForTrialOfferRequest {
@@ -1545,9 +1567,11 @@ impl std::future::IntoFuture for BookAppointmentForTrialOfferRequest {
         Box::pin(self.send())
     }
 }
-/** A request to [`TrialOffers::confirm_trial_offer_booking`]; await it or call [`send`](Self::send).
 
- It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can be spawned as a task or stored.*/
+/// A request to [`TrialOffers::confirm_trial_offer_booking`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ConfirmTrialOfferBookingRequest {
