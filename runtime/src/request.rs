@@ -406,7 +406,10 @@ impl RequestBuilder {
     pub async fn send_empty_with_response<E: ErrorBody>(self) -> Result<Response<()>, Error<E>> {
         let operation = self.operation.id;
         let response = self.execute(APPLICATION_JSON).await?;
-        response.success(operation, |_| ())
+        if !response.status.is_success() {
+            return Err(response.into_error(operation));
+        }
+        Ok(response.into_success(|_| ()))
     }
 
     /// Sends the request and returns a 2xx body as is (for binary downloads). Sends
@@ -421,7 +424,10 @@ impl RequestBuilder {
     pub async fn send_bytes_with_response<E: ErrorBody>(self) -> Result<Response<Bytes>, Error<E>> {
         let operation = self.operation.id;
         let response = self.execute(ANY).await?;
-        response.success(operation, |body| body)
+        if !response.status.is_success() {
+            return Err(response.into_error(operation));
+        }
+        Ok(response.into_success(|body| body))
     }
 
     /// Sends with retries inside one tracing span.
@@ -661,21 +667,13 @@ struct RawResponse {
 }
 
 impl RawResponse {
-    /// The response as a success with `body(raw body)`, or as the error it is.
-    fn success<T, E: ErrorBody>(
-        self,
-        operation: &'static str,
-        body: impl FnOnce(Bytes) -> T,
-    ) -> Result<Response<T>, Error<E>> {
-        if self.status.is_success() {
-            Ok(Response {
-                status: self.status,
-                headers: self.headers,
-                body: body(self.body),
-                attempts: self.attempts,
-            })
-        } else {
-            Err(self.into_error(operation))
+    /// A 2xx response as a [`Response`] with `body(raw body)`.
+    fn into_success<T>(self, body: impl FnOnce(Bytes) -> T) -> Response<T> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: body(self.body),
+            attempts: self.attempts,
         }
     }
 
