@@ -117,30 +117,44 @@ async fn ambiguous_answers_repeat_a_write_when_the_call_opts_in() {
     assert_eq!(count(&server).await, 2);
 }
 
-/// 429 and 503 with `Retry-After` say the request was not processed: any method is retried.
+/// 429 and 503 with `Retry-After` say the request was not processed: any method is retried,
+/// the PUT that adds a message to a thread and the POST that opens one alike.
 #[tokio::test]
 async fn not_processed_answers_repeat_any_method() {
-    for (status, retry_after) in [(429, None), (429, Some("0")), (503, Some("0"))] {
-        let server = MockServer::start().await;
-        let mut refusal = ResponseTemplate::new(status);
-        if let Some(seconds) = retry_after {
-            refusal = refusal.insert_header("Retry-After", seconds);
+    for http_method in ["PUT", "POST"] {
+        for (status, retry_after) in [(429, None), (429, Some("0")), (503, Some("0"))] {
+            let server = MockServer::start().await;
+            let mut refusal = ResponseTemplate::new(status);
+            if let Some(seconds) = retry_after {
+                refusal = refusal.insert_header("Retry-After", seconds);
+            }
+            Mock::given(method(http_method))
+                .respond_with(refusal)
+                .up_to_n_times(1)
+                .mount(&server)
+                .await;
+            Mock::given(method(http_method))
+                .respond_with(ResponseTemplate::new(200).set_body_string(THREAD_RESPONSE))
+                .mount(&server)
+                .await;
+            let client = client(&server.uri());
+            let service = client.customers_communication();
+            let sent = if http_method == "PUT" {
+                service
+                    .create_communication_in_existing_communication_thread(1, 2, message())
+                    .await
+            } else {
+                service
+                    .create_communication_in_new_communication_thread(1, message())
+                    .await
+            };
+            sent.unwrap_or_else(|err| panic!("{http_method} {status} {retry_after:?}: {err}"));
+            assert_eq!(
+                count(&server).await,
+                2,
+                "{http_method} {status} {retry_after:?}"
+            );
         }
-        Mock::given(method("PUT"))
-            .respond_with(refusal)
-            .up_to_n_times(1)
-            .mount(&server)
-            .await;
-        Mock::given(method("PUT"))
-            .respond_with(ResponseTemplate::new(200).set_body_string(THREAD_RESPONSE))
-            .mount(&server)
-            .await;
-        client(&server.uri())
-            .customers_communication()
-            .create_communication_in_existing_communication_thread(1, 2, message())
-            .await
-            .unwrap_or_else(|err| panic!("{status} {retry_after:?}: {err}"));
-        assert_eq!(count(&server).await, 2, "{status} {retry_after:?}");
     }
 }
 
