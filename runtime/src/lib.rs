@@ -3,14 +3,20 @@
 //! The code generator emits model types and one method per operation; everything that is the
 //! same for every operation lives here, written once by hand:
 //!
-//! * [`Client`] / [`ClientBuilder`]: base URL, API key, timeouts, retries, TLS (rustls).
+//! * [`Client`] / [`ClientBuilder`]: base URL (required), API key, timeouts, retries, TLS
+//!   (rustls), redirects followed only within the configured origin.
 //! * [`RequestBuilder`]: fills a path template, adds query parameters and headers, sends a JSON
-//!   or multipart body, and turns the response into `T` or an [`Error`].
+//!   or multipart body, and turns the response into `T` (or a [`Response`] with status and
+//!   headers) or an [`Error`]. It owns what it sends, so it is `'static` and `Send`.
+//! * [`CallOptions`]: per-call timeout, headers and [`RetryPolicy`] (which retries by what the
+//!   server may have done with a failed attempt, not by HTTP method alone).
 //! * [`Error`]: one error type for every operation, generic over the operation's documented error
 //!   bodies (see [`ErrorBody`]).
 //! * Model helpers: [`DateTime`] (keeps the server's text), [`lenient`] strings,
 //!   [`StringEnum`] with an `Unknown` fallback, [`OneOrMany`].
-//! * [`paginate`]: turns a sliced list operation into a lazy [`futures::Stream`].
+//! * [`paginate`] / [`paginate_pages`]: turn a sliced list operation into a lazy
+//!   [`futures::Stream`] of items, or of [`Slice`]s with the cursors to resume from.
+//! * [`from_json`]: decodes JSON from elsewhere the way responses are decoded.
 //! * `mock` (with the `mock` feature): typed test doubles, the machinery under the `mock`
 //!   module of each generated crate.
 //!
