@@ -272,11 +272,16 @@ fn api_info(api: &openapiv3::OpenAPI) -> model::ApiInfo {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
         description: api.info.description.clone().unwrap_or_default(),
-        base_url: api
+        servers: api
             .servers
-            .first()
-            .map(|s| s.url.trim_end_matches('/').to_owned())
-            .unwrap_or_default(),
+            .iter()
+            .map(|s| {
+                (
+                    s.url.trim_end_matches('/').to_owned(),
+                    s.description.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
         auth: auth(api),
     }
 }
@@ -297,7 +302,7 @@ fn crate_info(model: &model::Model, settings: &Settings) -> render::CrateInfo {
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
-        base_url: info.base_url.clone(),
+        servers: info.servers.clone(),
         auth: info.auth.clone(),
         crate_name: settings.crate_name.clone(),
         crate_version: settings.crate_version.clone(),

@@ -37,8 +37,8 @@ pub struct ApiInfo {
     pub version: String,
     /// `info.description`, empty when absent.
     pub description: String,
-    /// The first server's URL without a trailing `/`, empty when none is given.
-    pub base_url: String,
+    /// The servers the document names: URL without a trailing `/`, and description.
+    pub servers: Vec<(String, String)>,
     /// How requests authenticate.
     pub auth: Auth,
 }

@@ -176,10 +176,26 @@ fn operation_def(
         .clone()
         .unwrap_or_else(|| format!("{method} {path}"));
     let prefix = names::camel(&id);
+    // The request builder's own fields and methods: an input named like one is renamed.
+    const BUILDER_NAMES: &[&str] = &[
+        "self",
+        "client",
+        "options",
+        "timeout",
+        "header",
+        "retry",
+        "retry_ambiguous",
+        "send",
+        "send_with_response",
+        "into_future",
+        "items",
+        "pages",
+    ];
+    let with_body: Vec<&str> = BUILDER_NAMES.iter().copied().chain(["body"]).collect();
     let reserved: &[&str] = if operation.request_body.is_some() {
-        &["self", "body"]
+        &with_body
     } else {
-        &["self"]
+        BUILDER_NAMES
     };
     let mut param_names = Namespace::with_reserved(reserved);
     let params = parameters(

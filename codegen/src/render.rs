@@ -16,7 +16,8 @@ pub(crate) struct CrateInfo {
     pub title: String,
     pub version: String,
     pub description: String,
-    pub base_url: String,
+    /// The document's servers: URL (without a trailing `/`) and description.
+    pub servers: Vec<(String, String)>,
     pub auth: Auth,
     pub crate_name: String,
     pub crate_version: String,
@@ -775,6 +776,7 @@ fn error_body_tokens(body: &ErrorBody, cfg: &TokenStream) -> TokenStream {
             None => quote! { #doc #variant, },
         }
     });
+    let bodies = common_body_accessor(body, cfg);
     quote! {
         #cfg
         /// The documented error responses, by status.
@@ -785,7 +787,56 @@ fn error_body_tokens(body: &ErrorBody, cfg: &TokenStream) -> TokenStream {
         }
 
         #implementation
+        #bodies
     }
+}
+
+/// When every documented error body is one type `T`, or a `OneOrMany<T>` of it ("one error or a
+/// list of them"), a `bodies()` accessor that reads them all as one slice: callers then read the
+/// codes and messages of any error the same way, whichever form the response took.
+fn common_body_accessor(body: &ErrorBody, cfg: &TokenStream) -> Option<TokenStream> {
+    let named = |ty: &RType| match ty {
+        RType::Named(name) => Some((name.clone(), false)),
+        RType::OneOrMany(inner) => match inner.as_ref() {
+            RType::Named(name) => Some((name.clone(), true)),
+            _ => None,
+        },
+        _ => None,
+    };
+    let mut common: Option<String> = None;
+    let mut arms = Vec::new();
+    for status in &body.statuses {
+        let variant = ident(&status.variant);
+        match &status.body {
+            None => arms.push(quote!(Self::#variant => &[],)),
+            Some(ty) => {
+                let (name, many) = named(ty)?;
+                if common.get_or_insert_with(|| name.clone()) != &name {
+                    return None;
+                }
+                arms.push(if many {
+                    quote!(Self::#variant(body) => body.as_slice(),)
+                } else {
+                    quote!(Self::#variant(body) => std::slice::from_ref(body),)
+                });
+            }
+        }
+    }
+    let common = ident(&common?);
+    let name = ident(&body.name);
+    Some(quote! {
+        #cfg
+        impl #name {
+            /// The error bodies of this response as one list, whichever documented form (one
+            /// object or a list of them) the response took; empty for a status documented
+            /// without a body.
+            pub fn bodies(&self) -> &[#common] {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -863,16 +914,10 @@ fn input_tokens(ty: &RType) -> (TokenStream, TokenStream, bool) {
 }
 
 fn body_input(ty: &RType) -> (TokenStream, TokenStream) {
-    // JSON bodies are borrowed: the caller usually keeps the value (to show or retry it).
-    // A list is taken as a slice, so any contiguous list can be sent.
-    let t = match ty {
-        RType::Vec(item) => {
-            let item = type_tokens(item, Scope::Elsewhere);
-            quote!([#item])
-        }
-        other => type_tokens(other, Scope::Elsewhere),
-    };
-    (quote!(&'a #t), quote!(&'a #t))
+    // JSON bodies are taken by value: the request owns everything it sends, so it is `'static`
+    // and can be spawned or stored (a caller who keeps the value clones it).
+    let t = type_tokens(ty, Scope::Elsewhere);
+    (t.clone(), t)
 }
 
 struct Input {
@@ -940,12 +985,16 @@ fn inputs(op: &OperationDef) -> Vec<Input> {
     inputs
 }
 
-fn result_type(op: &OperationDef) -> TokenStream {
-    let success = match &op.success {
+fn success_type(op: &OperationDef) -> TokenStream {
+    match &op.success {
         Success::Json(ty) => type_tokens(ty, Scope::Elsewhere),
         Success::Empty => quote!(()),
         Success::Bytes => quote!(rt::bytes::Bytes),
-    };
+    }
+}
+
+fn result_type(op: &OperationDef) -> TokenStream {
+    let success = success_type(op);
     let error = error_type(op);
     quote!(Result<#success, rt::Error<#error>>)
 }
@@ -960,11 +1009,10 @@ fn error_type(op: &OperationDef) -> TokenStream {
     }
 }
 
-fn is_idempotent(method: &str) -> bool {
-    matches!(
-        method,
-        "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE"
-    )
+/// GET, HEAD and OPTIONS change nothing on the server (RFC 9110 "safe"), so the runtime retries
+/// them after an ambiguous failure without being asked.
+fn is_safe(method: &str) -> bool {
+    matches!(method, "GET" | "HEAD" | "OPTIONS")
 }
 
 fn operation_method(op: &OperationDef) -> TokenStream {
@@ -1023,12 +1071,11 @@ fn operation_method(op: &OperationDef) -> TokenStream {
             quote!(#name: None)
         }
     });
-    let retry = (!is_idempotent(&op.http_method)).then(|| quote!(retry_non_idempotent: false,));
     quote! {
         #doc
         #deprecated
-        pub fn #method(&self, #(#args),*) -> #builder<'a> {
-            #builder { client: self.client, #(#fields,)* #retry }
+        pub fn #method(&self, #(#args),*) -> #builder {
+            #builder { client: self.client.clone(), #(#fields,)* options: rt::CallOptions::new() }
         }
     }
 }
@@ -1037,10 +1084,12 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
     let builder = ident(&op.builder_name);
     let static_name = ident(&op.static_name);
     let all = inputs(op);
-    let builder_doc = format!(
-        " A request to [`{group}::{}`]; await it or call [`send`](Self::send).",
+    let builder_doc = docs::attributes(&format!(
+        "A request to [`{group}::{}`]; await it or call [`send`](Self::send).\n\n\
+         It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can\n\
+         be spawned as a task or stored.",
         op.method_name
-    );
+    ));
     let fields = all.iter().map(|i| {
         let name = &i.name;
         let ty = &i.field_ty;
@@ -1050,12 +1099,16 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
             quote!(#name: Option<#ty>,)
         }
     });
-    let idempotent = is_idempotent(&op.http_method);
-    let retry_field = (!idempotent).then(|| quote!(retry_non_idempotent: bool,));
     let setters = all.iter().filter(|i| !i.required).map(|i| {
         let name = &i.name;
+        let set_name = ident(&format!(
+            "set_{}",
+            i.name.to_string().trim_start_matches("r#")
+        ));
         let ty = &i.arg_ty;
+        let field_ty = &i.field_ty;
         let doc = docs::attributes(&i.doc);
+        let set_doc = format!(" Sets or clears [`{name}`](Self::{name}) from an `Option`.");
         let deprecated = deprecated_attribute(i.deprecated);
         let value = if i.convert {
             quote!(value.into())
@@ -1069,15 +1122,23 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
                 self.#name = Some(#value);
                 self
             }
+
+            #[doc = #set_doc]
+            #deprecated
+            pub fn #set_name(mut self, value: Option<#field_ty>) -> Self {
+                self.#name = value;
+                self
+            }
         }
     });
-    let retry_setter = (!idempotent).then(|| {
+    let retry_ambiguous = (!is_safe(&op.http_method)).then(|| {
         quote! {
-            /// Lets the client retry this request after a rate limit, an unavailable server or a
-            /// lost connection. Off by default: the operation is not idempotent, and a retry after
-            /// a lost response could perform it twice.
-            pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-                self.retry_non_idempotent = retry;
+            /// Lets the client retry this call after an ambiguous failure (a timeout after the
+            /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+            /// when the server may already have performed it. Off by default: sending it twice
+            /// could perform it twice. Opt in only when that is harmless.
+            pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+                self.options = self.options.retry_ambiguous(retry);
                 self
             }
         }
@@ -1095,27 +1156,12 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
         });
     }
     match &op.body {
-        // `&self.body`: a slice body is unsized, a reference to it is `Serialize`.
+        Some(Body::Json { required: true, .. }) => calls.push(quote!(.json(&self.body))),
         Some(Body::Json {
-            required: true,
-            ty: RType::Vec(_),
-            ..
-        }) => calls.push(quote!(.json(&self.body))),
-        Some(Body::Json { required: true, .. }) => calls.push(quote!(.json(self.body))),
-        Some(Body::Json {
-            required: false,
-            ty,
-            ..
-        }) => optional_calls.push({
-            let body = if matches!(ty, RType::Vec(_)) {
-                quote!(&body)
-            } else {
-                quote!(body)
-            };
-            quote! {
-            if let Some(body) = self.body {
-                request = request.json(#body);
-            }
+            required: false, ..
+        }) => optional_calls.push(quote! {
+            if let Some(body) = &self.body {
+                request = request.json(body);
             }
         }),
         Some(Body::Multipart { parts }) => {
@@ -1124,17 +1170,18 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
             for part in parts {
                 let wire = &part.wire_name;
                 let name = ident(&part.rust_name);
-                let add = match &part.ty {
-                    RType::File => quote!(file_part),
-                    RType::String => quote!(text_part),
-                    _ => quote!(json_part),
+                let (add, by_ref) = match &part.ty {
+                    RType::File => (quote!(file_part), false),
+                    RType::String => (quote!(text_part), false),
+                    _ => (quote!(json_part), true),
                 };
+                let reference = by_ref.then(|| quote!(&));
                 if part.required {
-                    required_parts.push(quote!(.#add(#wire, self.#name)));
+                    required_parts.push(quote!(.#add(#wire, #reference self.#name)));
                 } else {
                     optional_parts.push(quote! {
                         if let Some(value) = self.#name {
-                            form = form.#add(#wire, value);
+                            form = form.#add(#wire, #reference value);
                         }
                     });
                 }
@@ -1152,27 +1199,28 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
         }
         None => {}
     }
-    if !idempotent {
-        calls.push(quote!(.retry_non_idempotent(self.retry_non_idempotent)));
-    }
-    let send = match &op.success {
-        Success::Json(_) => quote!(send),
-        Success::Empty => quote!(send_empty),
-        Success::Bytes => quote!(send_bytes),
+    calls.push(quote!(.options(self.options)));
+    let (send, send_with_response) = match &op.success {
+        Success::Json(_) => (quote!(send), quote!(send_with_response)),
+        Success::Empty => (quote!(send_empty), quote!(send_empty_with_response)),
+        Success::Bytes => (quote!(send_bytes), quote!(send_bytes_with_response)),
     };
     let result = result_type(op);
-    let send_body = if optional_calls.is_empty() {
-        quote! { self.client.raw().request(&#static_name) #(#calls)* .#send().await }
+    let success = success_type(op);
+    let error = error_type(op);
+    let request = if optional_calls.is_empty() {
+        quote! { self.client.raw().request(&#static_name) #(#calls)* }
     } else {
         quote! {
-            let mut request = self.client.raw().request(&#static_name) #(#calls)*;
-            #(#optional_calls)*
-            request.#send().await
+            {
+                let mut request = self.client.raw().request(&#static_name) #(#calls)*;
+                #(#optional_calls)*
+                request
+            }
         }
     };
-    let items = op.pagination.as_ref().map(|pagination| {
+    let paging = op.pagination.as_ref().map(|pagination| {
         let item = type_tokens(&pagination.item, Scope::Elsewhere);
-        let error = error_type(op);
         let cursor = ident(&pagination.cursor_param);
         let set_cursor = if pagination.cursor_is_text {
             quote!(request.#cursor = cursor;)
@@ -1184,12 +1232,29 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
         } else {
             quote!(self.#cursor.map(|c| c.to_string()))
         };
+        let pages_doc = format!(
+            " Every slice, fetched lazily, each with the cursor it was fetched with and the \
+             cursor of the next one. To resume an interrupted run, pass the last handled slice's \
+             [`next_cursor`](rt::Slice::next_cursor) to [`{cursor}`](Self::{cursor}) and stream \
+             again. The stream is boxed (so `Unpin`), `Send` and `'static`."
+        );
         quote! {
             /// Every item of every slice, fetched lazily: the next slice is requested when the
-            /// previous one is used up, until the server says there is no more. The stream is
-            /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
-            pub fn items(self) -> rt::futures::stream::BoxStream<'a, Result<#item, rt::Error<#error>>> {
+            /// previous one is used up, until the server says there is no more. Starts at the
+            /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+            /// and `'static`: `try_next().await` works on it directly, and it can be stored
+            /// or moved into a task.
+            pub fn items(self) -> rt::futures::stream::BoxStream<'static, Result<#item, rt::Error<#error>>> {
                 Box::pin(rt::paginate(#first, move |cursor| {
+                    let mut request = self.clone();
+                    #set_cursor
+                    request.send()
+                }))
+            }
+
+            #[doc = #pages_doc]
+            pub fn pages(self) -> rt::futures::stream::BoxStream<'static, Result<rt::Slice<#item>, rt::Error<#error>>> {
+                Box::pin(rt::paginate_pages(#first, move |cursor| {
                     let mut request = self.clone();
                     #set_cursor
                     request.send()
@@ -1198,30 +1263,57 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
         }
     });
     quote! {
-        #[doc = #builder_doc]
+        #builder_doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct #builder<'a> {
-            client: &'a crate::Client,
+        pub struct #builder {
+            client: crate::Client,
             #(#fields)*
-            #retry_field
+            options: rt::CallOptions,
         }
 
-        impl<'a> #builder<'a> {
+        impl #builder {
             #(#setters)*
-            #retry_setter
+
+            /// Overrides the client's per-attempt timeout for this call.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
+
+            /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+            /// default of the same name. An invalid name or value fails the call before
+            /// anything is sent.
+            pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+                self.options = self.options.header(name, value);
+                self
+            }
+
+            /// Retries this call by `policy` instead of the client's retry policy.
+            pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+                self.options = self.options.retry(policy);
+                self
+            }
+
+            #retry_ambiguous
 
             /// Sends the request and decodes the response.
             pub async fn send(self) -> #result {
-                #send_body
+                #request.#send().await
             }
 
-            #items
+            /// Sends the request; the decoded body comes with the response's status and
+            /// headers (e.g. rate-limit headers).
+            pub async fn send_with_response(self) -> Result<rt::Response<#success>, rt::Error<#error>> {
+                #request.#send_with_response().await
+            }
+
+            #paging
         }
 
-        impl<'a> std::future::IntoFuture for #builder<'a> {
+        impl std::future::IntoFuture for #builder {
             type Output = #result;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
@@ -1276,7 +1368,7 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
          group of [`Client`], every schema a type in [`models`].\n\n\
          ```no_run\n\
          # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
-         let client = {crate_name}::Client::builder()\n{key_line}    .build()?;\n\
+         let client = {crate_name}::Client::builder()\n    .base_url(\"https://api.example.com\")\n{key_line}    .build()?;\n\
          {example_group}\
          # Ok(())\n\
          # }}\n\
@@ -1289,7 +1381,22 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
         crate_doc.push_str(&warnings_doc(info));
     }
     let crate_doc = docs::inner_attributes(&crate_doc);
-    let base_url = &info.base_url;
+    let servers = info.servers.iter().map(|(url, _)| quote!(#url,));
+    let mut servers_doc = String::from(
+        "The servers the API's document names, in its order. There is no default: each\n\
+         deployment of an API usually has its own URL, and a server named in the document is\n\
+         often a demo. Pass your own URL, or one of these on purpose, to `base_url`.",
+    );
+    if !info.servers.is_empty() {
+        servers_doc.push('\n');
+        for (index, (url, description)) in info.servers.iter().enumerate() {
+            servers_doc.push_str(&format!("\n- `{index}`: <{url}>"));
+            if !description.is_empty() {
+                servers_doc.push_str(&format!(" ({})", description.replace('\n', " ")));
+            }
+        }
+    }
+    let servers_doc = docs::attributes(&servers_doc);
     let user_agent = format!("{}/{}", info.crate_name, info.crate_version);
     let auth = match &info.auth {
         Auth::ApiKeyHeader(header) => quote!(rt::Auth::ApiKeyHeader(#header)),
@@ -1304,6 +1411,36 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
                          `Authorization` header."
             .to_owned(),
         Auth::None => " The API needs no key.".to_owned(),
+    };
+    // The error body most operations share is the alias's default; others name theirs.
+    let mut error_counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        if let Some(name) = &op.error {
+            *error_counts.entry(name).or_default() += 1;
+        }
+    }
+    let common_error = error_counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(name, _)| *name);
+    let result_alias = match common_error {
+        Some(name) => {
+            let cfg = plan.cfg_for_type(name);
+            let error = ident(name);
+            let doc = docs::attributes(&format!(
+                "The result of an operation: `E` is its documented error body,\n\
+                 [`models::{name}`] (the one most operations share) unless given."
+            ));
+            quote! {
+                #doc
+                #cfg
+                pub type Result<T, E = models::#error> = std::result::Result<T, rt::Error<E>>;
+            }
+        }
+        None => quote! {
+            /// The result of an operation: `E` is its documented error body (none by default).
+            pub type Result<T, E = std::convert::Infallible> = std::result::Result<T, rt::Error<E>>;
+        },
     };
     let accessors = api.groups.iter().map(|g| {
         let accessor = ident(&g.accessor);
@@ -1326,15 +1463,16 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
         pub mod mock;
         pub mod models;
 
-        pub use rt::{BuildError, DateTime, Error, RetryPolicy};
+        pub use rt::{BuildError, CallOptions, DateTime, Error, Response, RetryPolicy, Slice, from_json};
         /// The runtime shared by all generated clients (errors, retries, pagination, uploads).
         pub use rt as runtime;
 
-        /// The server named first in the API's document.
-        pub const DEFAULT_BASE_URL: &str = #base_url;
+        #result_alias
+
+        #servers_doc
+        pub const SERVERS: &[&str] = &[#(#servers)*];
 
         const DEFAULTS: rt::ApiDefaults = rt::ApiDefaults {
-            base_url: DEFAULT_BASE_URL,
             user_agent: #user_agent,
             auth: #auth,
         };
@@ -1351,7 +1489,8 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
         pub type ClientBuilder = rt::ClientBuilder<Client>;
 
         impl Client {
-            /// Starts configuring a client; the base URL defaults to [`DEFAULT_BASE_URL`].
+            /// Starts configuring a client. Set the base URL: there is no default (see
+            /// [`SERVERS`]).
             pub fn builder() -> ClientBuilder {
                 rt::ClientBuilder::new(DEFAULTS)
             }

@@ -12,10 +12,12 @@ use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
 
 /// Per-API defaults; each generated crate defines a `const` of this.
+///
+/// There is deliberately no default base URL: the servers an API document names are often a
+/// demo or sandbox, and a production key must not quietly go there. Generated crates list them
+/// as a `SERVERS` constant, to be picked explicitly with [`ClientBuilder::base_url`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ApiDefaults {
-    /// The server from the spec, e.g. `https://open-api-demo.open-api.magicline.com`.
-    pub base_url: &'static str,
     /// Sent as `User-Agent` unless overridden, e.g. `magicline/0.1.0`.
     pub user_agent: &'static str,
     /// How requests authenticate; [`ClientBuilder::build`] requires the credential it names.
@@ -64,6 +66,12 @@ pub struct Operation {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
+    /// No base URL was given. Each deployment (tenant) of an API has its own, so there is no
+    /// default; the servers the API document names are in the generated crate's `SERVERS`.
+    #[error(
+        "no base URL: set your server's URL with ClientBuilder::base_url (the servers the API document names, such as a demo, are in the crate's SERVERS constant)"
+    )]
+    MissingBaseUrl,
     /// The base URL is not an absolute `http`/`https` URL.
     #[error("invalid base URL {url:?}: {reason}")]
     InvalidBaseUrl {
@@ -111,13 +119,13 @@ pub struct ClientBuilder<C = Client> {
     timeout: Duration,
     user_agent: Option<String>,
     default_headers: Vec<(String, String)>,
-    reqwest_client: Option<reqwest::Client>,
+    reqwest_builder: Option<reqwest::ClientBuilder>,
     retry: RetryPolicy,
     _client: PhantomData<fn() -> C>,
 }
 
 impl<C> ClientBuilder<C> {
-    /// A builder with the API's defaults: its base URL and user agent, 10 s connect timeout,
+    /// A builder with the API's defaults: its user agent, 10 s connect timeout,
     /// 30 s timeout per attempt, and the default [`RetryPolicy`].
     pub fn new(defaults: ApiDefaults) -> Self {
         ClientBuilder {
@@ -129,14 +137,14 @@ impl<C> ClientBuilder<C> {
             timeout: Duration::from_secs(30),
             user_agent: None,
             default_headers: Vec::new(),
-            reqwest_client: None,
+            reqwest_builder: None,
             retry: RetryPolicy::default(),
             _client: PhantomData,
         }
     }
 
-    /// The server to talk to, e.g. your tenant's URL instead of the demo tenant. May include a
-    /// path prefix; a trailing `/` is ignored.
+    /// The server to talk to: your tenant's URL (required; see [`BuildError::MissingBaseUrl`]).
+    /// May include a path prefix; a trailing `/` is ignored.
     pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
         self.base_url = Some(url.as_ref().to_owned());
         self
@@ -155,8 +163,8 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// How long establishing a connection may take (default 10 s). Not applied to a client
-    /// given with [`reqwest_client`](Self::reqwest_client), whose own setting stays in force.
+    /// How long establishing a connection may take (default 10 s). Not applied to a builder
+    /// given with [`reqwest_builder`](Self::reqwest_builder), whose own setting stays in force.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -182,10 +190,17 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Uses this `reqwest` client as is (its proxy, TLS, pool and redirect settings). The
-    /// per-attempt timeout is still applied to each request; the connect timeout is not.
-    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
-        self.reqwest_client = Some(client);
+    /// Builds the HTTP client from this `reqwest` builder (its proxy, TLS, pool and timeout
+    /// settings), finished by [`build`](Self::build) with the runtime's redirect policy.
+    ///
+    /// A builder rather than a finished `reqwest::Client`: the API key travels in a custom
+    /// header, which reqwest would resend to whatever host a redirect names. The runtime's
+    /// policy follows redirects only within the configured origin (scheme, host and port) and
+    /// otherwise returns the redirect response itself, so the key never leaves that host. Any
+    /// redirect policy set on `builder` is replaced. The per-attempt timeout is still applied to
+    /// each request; the connect timeout is not.
+    pub fn reqwest_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.reqwest_builder = Some(builder);
         self
     }
 
@@ -201,7 +216,7 @@ impl<C> ClientBuilder<C> {
         C: From<Client>,
     {
         let base_url =
-            validate_base_url(self.base_url.as_deref().unwrap_or(self.defaults.base_url))?;
+            validate_base_url(self.base_url.as_deref().ok_or(BuildError::MissingBaseUrl)?)?;
 
         let mut headers = HeaderMap::new();
         let user_agent = self
@@ -247,14 +262,13 @@ impl<C> ClientBuilder<C> {
             headers.insert(name, value);
         }
 
-        let http = match self.reqwest_client {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .redirect(same_origin_redirects())
-                .build()
-                .map_err(BuildError::Http)?,
-        };
+        let http = match self.reqwest_builder {
+            Some(builder) => builder,
+            None => reqwest::Client::builder().connect_timeout(self.connect_timeout),
+        }
+        .redirect(same_origin_redirects())
+        .build()
+        .map_err(BuildError::Http)?;
 
         Ok(C::from(Client {
             inner: Arc::new(ClientInner {
@@ -291,7 +305,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
                     .map(|(name, _)| name)
                     .collect::<Vec<_>>(),
             )
-            .field("reqwest_client", &self.reqwest_client.is_some())
+            .field("reqwest_builder", &self.reqwest_builder.is_some())
             .field("retry", &self.retry)
             .finish()
     }
@@ -318,9 +332,10 @@ pub(crate) struct ClientInner {
 }
 
 impl Client {
-    /// Starts a request for `operation`.
-    pub fn request(&self, operation: &'static Operation) -> RequestBuilder<'_> {
-        RequestBuilder::new(self, operation)
+    /// Starts a request for `operation`. The request holds its own handle to the client (a
+    /// reference count), so it is `'static` and can be sent from a spawned task.
+    pub fn request(&self, operation: &'static Operation) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), operation)
     }
 
     /// The base URL requests are sent to (without a trailing `/`).
@@ -424,57 +439,54 @@ mod tests {
     use super::*;
 
     const DEFAULTS: ApiDefaults = ApiDefaults {
-        base_url: "https://example.invalid/api/",
         user_agent: "magicline/0.1.0",
         auth: Auth::ApiKeyHeader("X-API-KEY"),
     };
 
+    fn builder() -> ClientBuilder<Client> {
+        ClientBuilder::new(DEFAULTS).base_url("https://example.invalid/api/")
+    }
+
     #[test]
     fn validates_configuration() {
-        let err = ClientBuilder::<Client>::new(DEFAULTS).build().unwrap_err();
+        let err = ClientBuilder::<Client>::new(DEFAULTS)
+            .api_key("k")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, BuildError::MissingBaseUrl), "{err}");
+        assert!(err.to_string().contains("base_url"), "{err}");
+
+        let err = builder().build().unwrap_err();
         assert!(matches!(
             err,
             BuildError::MissingApiKey {
                 header: "X-API-KEY"
             }
         ));
-        let err = ClientBuilder::<Client>::new(DEFAULTS)
-            .api_key("  ")
-            .build()
-            .unwrap_err();
+        let err = builder().api_key("  ").build().unwrap_err();
         assert!(matches!(err, BuildError::MissingApiKey { .. }));
 
-        let err = ClientBuilder::<Client>::new(DEFAULTS)
+        let err = builder()
             .api_key("k")
             .base_url("not a url")
             .build()
             .unwrap_err();
         assert!(err.to_string().contains("not a url"), "{err}");
         for bad in ["ftp://host", "https://u:p@host", "https://host/?q=1"] {
-            let err = ClientBuilder::<Client>::new(DEFAULTS)
-                .api_key("k")
-                .base_url(bad)
-                .build()
-                .unwrap_err();
+            let err = builder().api_key("k").base_url(bad).build().unwrap_err();
             assert!(matches!(err, BuildError::InvalidBaseUrl { .. }), "{bad}");
         }
 
-        let err = ClientBuilder::<Client>::new(DEFAULTS)
+        let err = builder()
             .api_key("k")
             .default_header("bad name", "v")
             .build()
             .unwrap_err();
         assert!(matches!(err, BuildError::InvalidHeader { .. }));
-        let err = ClientBuilder::<Client>::new(DEFAULTS)
-            .api_key("secret\nkey")
-            .build()
-            .unwrap_err();
+        let err = builder().api_key("secret\nkey").build().unwrap_err();
         assert!(!err.to_string().contains("secret"), "{err}");
 
-        let client = ClientBuilder::<Client>::new(DEFAULTS)
-            .api_key("k")
-            .build()
-            .unwrap();
+        let client = builder().api_key("k").build().unwrap();
         assert_eq!(client.base_url(), "https://example.invalid/api");
     }
 
@@ -484,7 +496,10 @@ mod tests {
             auth: Auth::None,
             ..DEFAULTS
         };
-        let client: Client = ClientBuilder::new(defaults).build().unwrap();
+        let client: Client = ClientBuilder::new(defaults)
+            .base_url("https://example.invalid")
+            .build()
+            .unwrap();
         assert!(format!("{client:?}").contains("api_key: None"));
     }
 

@@ -23,7 +23,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// The text is parsed eagerly, so an invalid value fails deserialisation, and it is kept, so
 /// serialising writes back exactly what was received: a value read from one endpoint can be sent
-/// to another without its form changing. Equality and hashing compare that text.
+/// to another without its form changing.
+///
+/// Equality and hashing compare the instant, not the text: `2024-05-01T10:00:00Z`,
+/// `2024-05-01T10:00:00.000+00:00` and `2024-05-01T12:00:00+02:00[Europe/Berlin]` are equal (and
+/// hash alike), though each keeps and writes back its own text. A local date-time (without an
+/// offset) equals only the same local date-time, never an instant. Compare
+/// [`as_str`](Self::as_str) for equality of the text.
 #[derive(Clone)]
 pub struct DateTime {
     text: String,
@@ -77,9 +83,25 @@ impl DateTime {
     }
 }
 
+impl DateTime {
+    /// What equality and hashing compare: whether there is an offset, and the date-time in UTC
+    /// (with an offset) or as written (without).
+    fn key(&self) -> (bool, NaiveDateTime) {
+        match self.offset {
+            // `local - offset` is the UTC date-time; it cannot overflow for a parsed value
+            // except at the ends of chrono's range, where the local value is kept instead.
+            Some(offset) => (
+                true,
+                self.local.checked_sub_offset(offset).unwrap_or(self.local),
+            ),
+            None => (false, self.local),
+        }
+    }
+}
+
 impl PartialEq for DateTime {
     fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
+        self.key() == other.key()
     }
 }
 
@@ -87,7 +109,7 @@ impl Eq for DateTime {}
 
 impl Hash for DateTime {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.text.hash(state);
+        self.key().hash(state);
     }
 }
 

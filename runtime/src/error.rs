@@ -4,6 +4,7 @@ use std::convert::Infallible;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
 use crate::lenient::{self, Track};
@@ -24,11 +25,14 @@ pub enum Error<E> {
     /// Displayed with the server's own message where the body has one (see
     /// [`server_message`](Self::server_message)).
     #[error("{operation}: the server answered {status}{}", MessageSuffix(.raw))]
+    #[non_exhaustive]
     Api {
         /// The operation id, e.g. `getCustomer`.
         operation: &'static str,
         /// The response status.
         status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
         /// The decoded error body.
         body: E,
         /// The raw response body.
@@ -38,25 +42,51 @@ pub enum Error<E> {
     },
     /// The server answered with a status the spec does not document for this operation.
     #[error("{operation}: unexpected status {status}{}", MessageSuffix(.raw))]
+    #[non_exhaustive]
     UnexpectedStatus {
         /// The operation id.
         operation: &'static str,
         /// The response status.
         status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
         /// The raw response body, useful for diagnosing what the server meant.
         raw: Bytes,
         /// How many attempts were made.
         attempts: u32,
     },
-    /// A response body (success or error) does not match the schema.
+    /// The server answered with a documented error status, but the body is not the documented
+    /// error body: an HTML page from a proxy in front of the server, JSON without the documented
+    /// fields, an empty body. Still the server's answer, so it is kept as one: status, headers,
+    /// raw body and whatever message can be read from it ([`server_message`](Self::server_message)).
+    #[error("{operation}: the server answered {status}{}", MessageSuffix(.raw))]
+    #[non_exhaustive]
+    UnexpectedBody {
+        /// The operation id.
+        operation: &'static str,
+        /// The response status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The raw response body.
+        raw: Bytes,
+        /// Why the body is not the documented one.
+        reason: DecodeError,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// A success body does not match the schema.
     #[error(
         "{operation}: the {status} response body does not match the schema at {path}: {message}"
     )]
+    #[non_exhaustive]
     Decode {
         /// The operation id.
         operation: &'static str,
         /// The response status.
         status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
         /// Where in the body decoding failed, e.g. `result[3].address.street` (`.` for the root).
         path: String,
         /// What was wrong there.
@@ -68,6 +98,7 @@ pub enum Error<E> {
     },
     /// Every attempt timed out (connecting, or waiting for the response or its body).
     #[error("{operation}: timed out after {attempts} attempt(s)")]
+    #[non_exhaustive]
     Timeout {
         /// The operation id.
         operation: &'static str,
@@ -77,6 +108,7 @@ pub enum Error<E> {
     /// The request could not be sent or the response could not be read (connection refused,
     /// TLS failure, connection reset, ...).
     #[error("{operation}: transport error after {attempts} attempt(s)")]
+    #[non_exhaustive]
     Transport {
         /// The operation id.
         operation: &'static str,
@@ -89,6 +121,7 @@ pub enum Error<E> {
     /// The request could not be built: a body failed to serialise, a header value was invalid,
     /// a path parameter was missing or empty. Nothing was sent.
     #[error("{operation}: could not build the request: {message}")]
+    #[non_exhaustive]
     Request {
         /// The operation id.
         operation: &'static str,
@@ -98,6 +131,7 @@ pub enum Error<E> {
     /// [`paginate`](crate::paginate) stopped because the server handed out a cursor it had
     /// already returned, which would otherwise loop forever.
     #[error("pagination stopped: the server returned the cursor {cursor:?} a second time")]
+    #[non_exhaustive]
     RepeatedCursor {
         /// The repeated cursor.
         cursor: String,
@@ -110,7 +144,20 @@ impl<E> Error<E> {
         match self {
             Error::Api { status, .. }
             | Error::UnexpectedStatus { status, .. }
+            | Error::UnexpectedBody { status, .. }
             | Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The response headers, for errors that got a response (e.g. `Retry-After` or a trace id
+    /// of a `429`).
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api { headers, .. }
+            | Error::UnexpectedStatus { headers, .. }
+            | Error::UnexpectedBody { headers, .. }
+            | Error::Decode { headers, .. } => Some(headers),
             _ => None,
         }
     }
@@ -140,6 +187,7 @@ impl<E> Error<E> {
         match self {
             Error::Api { operation, .. }
             | Error::UnexpectedStatus { operation, .. }
+            | Error::UnexpectedBody { operation, .. }
             | Error::Decode { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
@@ -153,6 +201,7 @@ impl<E> Error<E> {
         match self {
             Error::Api { raw, .. }
             | Error::UnexpectedStatus { raw, .. }
+            | Error::UnexpectedBody { raw, .. }
             | Error::Decode { raw, .. } => Some(raw),
             _ => None,
         }
@@ -175,17 +224,20 @@ impl<E> Error<E> {
     }
 
     /// What the server said about the error, read from the raw body of an
-    /// [`Api`](Self::Api) or [`UnexpectedStatus`](Self::UnexpectedStatus) error; `Display`
-    /// appends it.
+    /// [`Api`](Self::Api), [`UnexpectedStatus`](Self::UnexpectedStatus) or
+    /// [`UnexpectedBody`](Self::UnexpectedBody) error; `Display` appends it.
     ///
     /// The rule is general, not tied to one schema: in a JSON object (or the first object of a
     /// JSON array), the first string member whose name ends in `message` (any case: `message`,
     /// `errorMessage`, `error_message`), else `detail` (RFC 9457 problem details), else `error`,
-    /// else `title`. Whitespace is collapsed and the text cut at 300 characters. Bodies that are
-    /// not JSON (an HTML error page of a proxy, say) give `None`.
+    /// else `title`. An HTML page (a proxy's error page) gives its `<title>`; other text that
+    /// is not JSON gives its first line. Whitespace is collapsed and the text cut at 300
+    /// characters.
     pub fn server_message(&self) -> Option<String> {
         match self {
-            Error::Api { raw, .. } | Error::UnexpectedStatus { raw, .. } => server_message(raw),
+            Error::Api { raw, .. }
+            | Error::UnexpectedStatus { raw, .. }
+            | Error::UnexpectedBody { raw, .. } => server_message(raw),
             _ => None,
         }
     }
@@ -195,6 +247,7 @@ impl<E> Error<E> {
         match self {
             Error::Api { attempts, .. }
             | Error::UnexpectedStatus { attempts, .. }
+            | Error::UnexpectedBody { attempts, .. }
             | Error::Decode { attempts, .. }
             | Error::Timeout { attempts, .. }
             | Error::Transport { attempts, .. } => *attempts,
@@ -209,7 +262,9 @@ const MAX_MESSAGE_CHARS: usize = 300;
 
 /// See [`Error::server_message`].
 fn server_message(raw: &[u8]) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_slice(raw).ok()?;
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(raw) else {
+        return text_message(raw).and_then(|text| tidy(&text));
+    };
     let object = match &value {
         serde_json::Value::Object(object) => object,
         serde_json::Value::Array(items) => items.first()?.as_object()?,
@@ -223,6 +278,28 @@ fn server_message(raw: &[u8]) -> Option<String> {
         .or_else(|| text("detail"))
         .or_else(|| text("error"))
         .or_else(|| text("title"))?;
+    tidy(message)
+}
+
+/// The message of a body that is not JSON: an HTML page's `<title>`, or the first line of
+/// plain text; `None` for binary or markup without a title.
+fn text_message(raw: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(raw).ok()?.trim();
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with('<') {
+        let start = lower.find("<title")?;
+        let start = start + lower[start..].find('>')? + 1;
+        let end = start + lower[start..].find("</title")?;
+        return Some(text.get(start..end)?.to_owned());
+    }
+    if text.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+        return None;
+    }
+    text.lines().next().map(str::to_owned)
+}
+
+/// Collapses whitespace and cuts the text at [`MAX_MESSAGE_CHARS`].
+fn tidy(message: &str) -> Option<String> {
     let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
     if message.is_empty() {
         return None;
@@ -271,6 +348,24 @@ pub struct DecodeError {
     pub path: String,
     /// What was wrong there.
     pub message: String,
+}
+
+/// Decodes JSON into a model exactly as the client decodes response bodies: with
+/// [lenient](crate::lenient) strings (`"houseNumber": 89` reads as `"89"`), open enums and the
+/// same union rules. For JSON that did not come from a request, such as a stored response, a
+/// webhook body or a test fixture.
+///
+/// The same function as [`decode_json`], under the name generated crates re-export.
+///
+/// ```
+/// # use openapi_client_runtime::from_json;
+/// #[derive(serde::Deserialize)]
+/// struct Address { house_number: Option<String> }
+/// let address: Address = from_json(br#"{"house_number": 89}"#).unwrap();
+/// assert_eq!(address.house_number.as_deref(), Some("89"));
+/// ```
+pub fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, DecodeError> {
+    decode_json(json)
 }
 
 /// Decodes a JSON body into `T`, with [lenient](crate::lenient) strings, and says where in the
@@ -750,11 +845,21 @@ mod tests {
         }
 
         #[test]
+        fn text_bodies_give_a_title_or_first_line() {
+            let html = "<!DOCTYPE html>\n<html><head><TITLE>502 Bad\n Gateway</TITLE></head><body>nginx</body></html>";
+            assert_eq!(message(html).as_deref(), Some("502 Bad Gateway"));
+            assert_eq!(
+                message("I'm a teapot\nsecond line").as_deref(),
+                Some("I'm a teapot")
+            );
+        }
+
+        #[test]
         fn nothing_for_bodies_without_one() {
             for body in [
                 "",
-                "I'm a teapot",
                 "<html>502</html>",
+                "\u{0}\u{1}binary",
                 "null",
                 r#""text""#,
                 "{}",

@@ -3,14 +3,20 @@
 //! The code generator emits model types and one method per operation; everything that is the
 //! same for every operation lives here, written once by hand:
 //!
-//! * [`Client`] / [`ClientBuilder`]: base URL, API key, timeouts, retries, TLS (rustls).
+//! * [`Client`] / [`ClientBuilder`]: base URL (required), API key, timeouts, retries, TLS
+//!   (rustls), redirects followed only within the configured origin.
 //! * [`RequestBuilder`]: fills a path template, adds query parameters and headers, sends a JSON
-//!   or multipart body, and turns the response into `T` or an [`Error`].
+//!   or multipart body, and turns the response into `T` (or a [`Response`] with status and
+//!   headers) or an [`Error`]. It owns what it sends, so it is `'static` and `Send`.
+//! * [`CallOptions`]: per-call timeout, headers and [`RetryPolicy`] (which retries by what the
+//!   server may have done with a failed attempt, not by HTTP method alone).
 //! * [`Error`]: one error type for every operation, generic over the operation's documented error
 //!   bodies (see [`ErrorBody`]).
 //! * Model helpers: [`DateTime`] (keeps the server's text), [`lenient`] strings,
 //!   [`StringEnum`] with an `Unknown` fallback, [`OneOrMany`].
-//! * [`paginate`]: turns a sliced list operation into a lazy [`futures::Stream`].
+//! * [`paginate`] / [`paginate_pages`]: turn a sliced list operation into a lazy
+//!   [`futures::Stream`] of items, or of [`Slice`]s with the cursors to resume from.
+//! * [`from_json`]: decodes JSON from elsewhere the way responses are decoded.
 //! * `mock` (with the `mock` feature): typed test doubles, the machinery under the `mock`
 //!   module of each generated crate.
 //! * `webhook` (with the `webhook` feature): receiving the calls an API's server makes to your
@@ -37,15 +43,16 @@ pub mod webhook;
 
 pub use client::{ApiDefaults, Auth, BuildError, Client, ClientBuilder, Operation};
 pub use datetime::{DateTime, ParseDateTimeError};
-pub use error::{DecodeError, Error, ErrorBody, decode_json};
+pub use error::{DecodeError, Error, ErrorBody, decode_json, from_json};
 pub use one_or_many::OneOrMany;
-pub use pagination::{Page, paginate};
+pub use pagination::{Page, Slice, paginate, paginate_pages};
 pub use param::ParamValue;
-pub use request::RequestBuilder;
+pub use request::{CallOptions, RequestBuilder, Response};
 pub use retry::RetryPolicy;
 pub use string_enum::StringEnum;
 
 // Re-exported so generated crates need only this crate as a dependency and always agree with it
 // on the versions of these types.
+pub use reqwest::header::{HeaderMap, HeaderValue};
 pub use reqwest::{Method, StatusCode};
 pub use {bytes, chrono, futures, reqwest, serde, serde_json, uuid};

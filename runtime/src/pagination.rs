@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::future::Future;
 
-use futures::Stream;
+use futures::{Stream, TryStreamExt as _};
 
 use crate::error::Error;
 
@@ -20,6 +20,96 @@ pub trait Page {
     fn into_page(self) -> (Vec<Self::Item>, Option<String>);
 }
 
+/// One fetched slice of a paginated list, with the cursors to resume from.
+///
+/// Yielded by the `pages()` stream of a generated list request (built on [`paginate_pages`]).
+/// Store [`next_cursor`](Self::next_cursor) after handling a slice; to resume after a failure,
+/// set it as the list request's cursor parameter (e.g. `offset`) and stream again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slice<T> {
+    items: Vec<T>,
+    cursor: Option<String>,
+    next_cursor: Option<String>,
+}
+
+impl<T> Slice<T> {
+    /// The items of this slice.
+    pub fn items(&self) -> &[T] {
+        &self.items
+    }
+
+    /// The items of this slice, by value.
+    pub fn into_items(self) -> Vec<T> {
+        self.items
+    }
+
+    /// The cursor this slice was fetched with (`None` for a first slice fetched without one).
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+
+    /// The cursor of the next slice; `None` when this is the last one.
+    pub fn next_cursor(&self) -> Option<&str> {
+        self.next_cursor.as_deref()
+    }
+}
+
+/// Streams the slices of a paginated list, fetching them on demand.
+///
+/// `fetch` is called with `first_cursor` for the first slice, then with each slice's next
+/// cursor; a slice is fetched only when the consumer asks for it. After an error the stream
+/// yields that error and ends. A cursor the server already returned ends the stream with
+/// [`Error::RepeatedCursor`] after the slice that returned it (which would otherwise loop
+/// forever).
+///
+/// The stream is `Send` and `'static` when `fetch` and its futures are.
+pub fn paginate_pages<P, E, F, Fut>(
+    first_cursor: Option<String>,
+    fetch: F,
+) -> impl Stream<Item = Result<Slice<P::Item>, Error<E>>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<P, Error<E>>>,
+    P: Page,
+{
+    let mut seen = HashSet::new();
+    if let Some(cursor) = &first_cursor {
+        seen.insert(cursor.clone());
+    }
+    let state = State {
+        fetch,
+        next: Next::Fetch(first_cursor),
+        seen,
+    };
+    futures::stream::unfold(state, |mut state| async move {
+        match std::mem::replace(&mut state.next, Next::Done) {
+            Next::Done => None,
+            Next::Fail(error) => Some((Err(error), state)),
+            Next::Fetch(cursor) => match (state.fetch)(cursor.clone()).await {
+                Err(error) => Some((Err(error), state)),
+                Ok(page) => {
+                    let (items, next_cursor) = page.into_page();
+                    state.next = match &next_cursor {
+                        None => Next::Done,
+                        Some(next) if !state.seen.insert(next.clone()) => {
+                            Next::Fail(Error::RepeatedCursor {
+                                cursor: next.clone(),
+                            })
+                        }
+                        Some(next) => Next::Fetch(Some(next.clone())),
+                    };
+                    let slice = Slice {
+                        items,
+                        cursor,
+                        next_cursor,
+                    };
+                    Some((Ok(slice), state))
+                }
+            },
+        }
+    })
+}
+
 /// Streams every item of a paginated list, fetching slices on demand.
 ///
 /// `fetch` is called with `first_cursor` for the first slice, then with each slice's next
@@ -31,7 +121,8 @@ pub trait Page {
 /// stream then yields the slice's items followed by [`Error::RepeatedCursor`] and ends.
 ///
 /// The stream is not `Unpin` when the fetch future is not; pin it (`std::pin::pin!` or
-/// `Box::pin`) before calling `next()`.
+/// `Box::pin`) before calling `next()`. It is `Send` and `'static` when `fetch` and its futures
+/// are.
 ///
 /// ```no_run
 /// # use openapi_client_runtime::{Error, Page, paginate};
@@ -62,46 +153,13 @@ where
     Fut: Future<Output = Result<P, Error<E>>>,
     P: Page,
 {
-    let mut seen = HashSet::new();
-    if let Some(cursor) = &first_cursor {
-        seen.insert(cursor.clone());
-    }
-    let state = State {
-        fetch,
-        items: Vec::new().into_iter(),
-        next: Next::Fetch(first_cursor),
-        seen,
-    };
-    futures::stream::unfold(state, |mut state| async move {
-        loop {
-            if let Some(item) = state.items.next() {
-                return Some((Ok(item), state));
-            }
-            match std::mem::replace(&mut state.next, Next::Done) {
-                Next::Done => return None,
-                Next::Fail(error) => return Some((Err(error), state)),
-                Next::Fetch(cursor) => match (state.fetch)(cursor).await {
-                    Err(error) => return Some((Err(error), state)),
-                    Ok(page) => {
-                        let (items, next_cursor) = page.into_page();
-                        state.items = items.into_iter();
-                        state.next = match next_cursor {
-                            None => Next::Done,
-                            Some(cursor) if !state.seen.insert(cursor.clone()) => {
-                                Next::Fail(Error::RepeatedCursor { cursor })
-                            }
-                            Some(cursor) => Next::Fetch(Some(cursor)),
-                        };
-                    }
-                },
-            }
-        }
-    })
+    paginate_pages(first_cursor, fetch)
+        .map_ok(|slice| futures::stream::iter(slice.items.into_iter().map(Ok)))
+        .try_flatten()
 }
 
-struct State<F, I, E> {
+struct State<F, E> {
     fetch: F,
-    items: std::vec::IntoIter<I>,
     next: Next<E>,
     seen: HashSet<String>,
 }

@@ -17,7 +17,7 @@ use crate::client::Client;
 use crate::error::{DecodeError, Error, ErrorBody, decode_json};
 use crate::multipart;
 use crate::param::ParamValue;
-use crate::retry::RetryPolicy;
+use crate::retry::{Attempt, RetryPolicy};
 
 /// Everything but RFC 3986 "unreserved" characters is escaped, in path segments and query
 /// components alike: over-escaping is always safe, under-escaping (`/`, `?`, `&`, `#`, `+`)
@@ -29,14 +29,17 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// One call of an operation: parameters and body are added, then one of the `send` methods
-/// sends it (retrying as the client's [`RetryPolicy`] allows) and decodes the response.
+/// sends it (retrying as the [`RetryPolicy`] allows) and decodes the response.
+///
+/// It owns everything it needs (a handle to the client, the encoded parameters and body), so it
+/// is `'static` and `Send`: it can be moved into a spawned task or stored.
 ///
 /// Adding parameters never fails or panics; a problem (invalid header value, body that does not
 /// serialise, unknown path parameter) is remembered and returned as [`Error::Request`] by
 /// `send`, before anything is sent.
 #[must_use = "a request does nothing until it is sent"]
-pub struct RequestBuilder<'c> {
-    client: &'c Client,
+pub struct RequestBuilder {
+    client: Client,
     operation: &'static Operation,
     /// The path template with the parameters given so far substituted.
     path: String,
@@ -44,10 +47,171 @@ pub struct RequestBuilder<'c> {
     query: String,
     headers: HeaderMap,
     body: Body,
-    timeout: Option<Duration>,
-    retry_non_idempotent: bool,
+    options: CallOptions,
     /// The first problem found while building; reported by `send`.
     error: Option<String>,
+}
+
+/// Settings for one call that are not inputs of the operation: timeout, extra headers, retry
+/// policy. Generated request builders offer each as a method of their own.
+///
+/// ```
+/// use std::time::Duration;
+/// use openapi_client_runtime::{CallOptions, RetryPolicy};
+///
+/// let options = CallOptions::new()
+///     .timeout(Duration::from_secs(5))
+///     .header("Accept-Language", "de")
+///     .retry(RetryPolicy::none());
+/// # let _ = options;
+/// ```
+#[derive(Clone, Default)]
+pub struct CallOptions {
+    timeout: Option<Duration>,
+    headers: HeaderMap,
+    retry: Option<RetryPolicy>,
+    retry_ambiguous: bool,
+    error: Option<String>,
+}
+
+impl CallOptions {
+    /// No overrides: the client's settings apply.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Overrides the client's per-attempt timeout for this call (e.g. for a large upload).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header to this call, e.g. `Accept-Language` (which some servers use for the
+    /// language of their error messages). It replaces a client default header of the same name
+    /// and is replaced by a header parameter of the operation. An invalid name or value fails
+    /// the call with [`Error::Request`] before anything is sent; the value is never shown.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        let name = name.as_ref();
+        let Ok(header_name) = HeaderName::from_bytes(name.as_bytes()) else {
+            if self.error.is_none() {
+                self.error = Some(format!("invalid header name `{name}`"));
+            }
+            return self;
+        };
+        match HeaderValue::from_str(value.as_ref()) {
+            Ok(mut header_value) => {
+                // It may be a credential: keep it out of debug output and HPACK tables.
+                header_value.set_sensitive(true);
+                self.headers.append(header_name, header_value);
+            }
+            Err(_) => {
+                if self.error.is_none() {
+                    self.error = Some(format!(
+                        "the value of header `{name}` contains characters not allowed in a header"
+                    ));
+                }
+            }
+        }
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's policy
+    /// ([`RetryPolicy::none`] to send it exactly once).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Allows retrying this call after an ambiguous failure (a timeout after the request was
+    /// sent, a reset connection, `502`, `504`, `503` without `Retry-After`), when the server
+    /// may have processed it. Only GET, HEAD and OPTIONS are retried then by default; opt in
+    /// for another method only when sending the request twice is harmless. See
+    /// [`RetryPolicy`] for the whole rule.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.retry_ambiguous = retry;
+        self
+    }
+
+    /// Takes over the settings `other` sets: its timeout and retry policy if set, its headers
+    /// (replacing ones of the same name), its `retry_ambiguous` if true.
+    fn merge(&mut self, other: CallOptions) {
+        if other.timeout.is_some() {
+            self.timeout = other.timeout;
+        }
+        if other.retry.is_some() {
+            self.retry = other.retry;
+        }
+        self.retry_ambiguous |= other.retry_ambiguous;
+        let mut last = None;
+        for (name, value) in other.headers {
+            // `HeaderMap`'s iterator yields a name only for the first of its values.
+            if let Some(name) = name {
+                self.headers.remove(&name);
+                last = Some(name);
+            }
+            if let Some(name) = &last {
+                self.headers.append(name.clone(), value);
+            }
+        }
+        if self.error.is_none() {
+            self.error = other.error;
+        }
+    }
+}
+
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header names only: values may be credentials.
+        f.debug_struct("CallOptions")
+            .field("timeout", &self.timeout)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("retry", &self.retry)
+            .field("retry_ambiguous", &self.retry_ambiguous)
+            .field("error", &self.error)
+            .finish()
+    }
+}
+
+/// A successful response: the decoded body with the status and headers it came with (for
+/// rate-limit headers, `ETag`, `Location`, ...).
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+    attempts: u32,
+}
+
+impl<T> Response<T> {
+    /// The status, e.g. `200 OK` or `201 Created`.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The decoded body, by value.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Status, headers and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
+        (self.status, self.headers, self.body)
+    }
+
+    /// How many attempts were made (more than one when retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
 }
 
 enum Body {
@@ -56,8 +220,8 @@ enum Body {
     Multipart(multipart::Form),
 }
 
-impl<'c> RequestBuilder<'c> {
-    pub(crate) fn new(client: &'c Client, operation: &'static Operation) -> Self {
+impl RequestBuilder {
+    pub(crate) fn new(client: Client, operation: &'static Operation) -> Self {
         RequestBuilder {
             client,
             operation,
@@ -65,8 +229,7 @@ impl<'c> RequestBuilder<'c> {
             query: String::new(),
             headers: HeaderMap::new(),
             body: Body::Empty,
-            timeout: None,
-            retry_non_idempotent: false,
+            options: CallOptions::default(),
             error: None,
         }
     }
@@ -173,16 +336,24 @@ impl<'c> RequestBuilder<'c> {
         self
     }
 
-    /// Allows retrying this call even though its method (POST, PATCH) is not idempotent. Only
-    /// opt in when sending the request twice is harmless.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+    /// Allows retrying this call after an ambiguous failure (see
+    /// [`CallOptions::retry_ambiguous`]). Only opt in when sending the request twice is
+    /// harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options.retry_ambiguous = retry;
         self
     }
 
     /// Overrides the client's per-attempt timeout for this call (e.g. for a large upload).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Applies per-call settings: timeout, extra headers, retry policy. Headers set by
+    /// [`header`](Self::header) (the operation's header parameters) win over its headers.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.options.merge(options);
         self
     }
 
@@ -190,44 +361,73 @@ impl<'c> RequestBuilder<'c> {
     ///
     /// The response's content type is not checked (the Connect API declares `*/*` but sends
     /// JSON). An empty body decodes as `null`. A non-2xx status becomes [`Error::Api`] when `E`
-    /// documents it, [`Error::UnexpectedStatus`] otherwise.
+    /// documents it and the body matches, [`Error::UnexpectedBody`] when the body does not
+    /// match, [`Error::UnexpectedStatus`] when `E` does not document the status.
     pub async fn send<T: DeserializeOwned, E: ErrorBody>(self) -> Result<T, Error<E>> {
+        self.send_with_response().await.map(Response::into_body)
+    }
+
+    /// Like [`send`](Self::send), also returning the status and headers of the response.
+    pub async fn send_with_response<T: DeserializeOwned, E: ErrorBody>(
+        self,
+    ) -> Result<Response<T>, Error<E>> {
         let operation = self.operation.id;
         let response = self.execute(APPLICATION_JSON).await?;
         if !response.status.is_success() {
             return Err(response.into_error(operation));
         }
-        decode_json(&response.body).map_err(|DecodeError { path, message }| Error::Decode {
-            operation,
-            status: response.status,
-            path,
-            message,
-            raw: response.body,
-            attempts: response.attempts,
-        })
+        match decode_json(&response.body) {
+            Ok(body) => Ok(Response {
+                status: response.status,
+                headers: response.headers,
+                body,
+                attempts: response.attempts,
+            }),
+            Err(DecodeError { path, message }) => Err(Error::Decode {
+                operation,
+                status: response.status,
+                headers: response.headers,
+                path,
+                message,
+                raw: response.body,
+                attempts: response.attempts,
+            }),
+        }
     }
 
     /// Sends the request and ignores a 2xx body (for operations without a response body).
     pub async fn send_empty<E: ErrorBody>(self) -> Result<(), Error<E>> {
+        self.send_empty_with_response()
+            .await
+            .map(Response::into_body)
+    }
+
+    /// Like [`send_empty`](Self::send_empty), also returning the status and headers.
+    pub async fn send_empty_with_response<E: ErrorBody>(self) -> Result<Response<()>, Error<E>> {
         let operation = self.operation.id;
         let response = self.execute(APPLICATION_JSON).await?;
-        if response.status.is_success() {
-            Ok(())
-        } else {
-            Err(response.into_error(operation))
+        if !response.status.is_success() {
+            return Err(response.into_error(operation));
         }
+        Ok(response.into_success(|_| ()))
     }
 
     /// Sends the request and returns a 2xx body as is (for binary downloads). Sends
     /// `Accept: */*` unless a header parameter set `Accept`.
     pub async fn send_bytes<E: ErrorBody>(self) -> Result<Bytes, Error<E>> {
+        self.send_bytes_with_response()
+            .await
+            .map(Response::into_body)
+    }
+
+    /// Like [`send_bytes`](Self::send_bytes), also returning the status and headers.
+    pub async fn send_bytes_with_response<E: ErrorBody>(self) -> Result<Response<Bytes>, Error<E>> {
         let operation = self.operation.id;
         let response = self.execute(ANY).await?;
-        if response.status.is_success() {
-            Ok(response.body)
-        } else {
-            Err(response.into_error(operation))
+        if !response.status.is_success() {
+            return Err(response.into_error(operation));
         }
+        Ok(response.into_success(|body| body))
     }
 
     /// Sends with retries inside one tracing span.
@@ -261,11 +461,10 @@ impl<'c> RequestBuilder<'c> {
             query,
             headers: call_headers,
             body,
-            timeout,
-            retry_non_idempotent,
+            options,
             error,
         } = self;
-        if let Some(message) = error {
+        if let Some(message) = error.or(options.error) {
             return Err(Failure::Request(message));
         }
         if path.contains('{') {
@@ -285,20 +484,21 @@ impl<'c> RequestBuilder<'c> {
                 HeaderValue::from_static(APPLICATION_JSON),
             );
         }
-        // Call-specific headers replace client defaults of the same name.
+        // Per-call headers replace client defaults of the same name; header parameters replace
+        // both.
+        headers.extend(options.headers);
         headers.extend(call_headers);
         if let Body::Multipart(form) = &body {
             // Fail before sending anything if the form cannot be built.
             form.to_reqwest().map_err(Failure::Request)?;
         }
 
-        let policy = &inner.retry;
-        let max_attempts = if RetryPolicy::idempotent(&operation.method) || retry_non_idempotent {
-            policy.attempts_limit()
-        } else {
-            1
+        let policy = options.retry.as_ref().unwrap_or(&inner.retry);
+        let max_attempts = policy.attempts_limit();
+        let may_retry = |attempt: Attempt| {
+            RetryPolicy::may_retry(attempt, &operation.method, options.retry_ambiguous)
         };
-        let timeout = timeout.unwrap_or(inner.timeout);
+        let timeout = options.timeout.unwrap_or(inner.timeout);
         let started = Instant::now();
         let mut attempt = 0;
         loop {
@@ -331,14 +531,18 @@ impl<'c> RequestBuilder<'c> {
                         attempt_ms,
                         "response received"
                     );
-                    if attempt >= max_attempts || !RetryPolicy::retryable_status(response.status) {
+                    let retry_after = response.headers.get(header::RETRY_AFTER);
+                    let outcome =
+                        RetryPolicy::classify_status(response.status, retry_after.is_some());
+                    if attempt >= max_attempts || !may_retry(outcome) {
                         return Ok(RawResponse {
                             status: response.status,
+                            headers: response.headers,
                             body: response.body,
                             attempts: attempt,
                         });
                     }
-                    match policy.retry_after(response.retry_after.as_ref()) {
+                    match policy.retry_after(retry_after) {
                         Ok(Some(wait)) => wait,
                         Ok(None) => policy.backoff(attempt),
                         Err(asked) => {
@@ -350,6 +554,7 @@ impl<'c> RequestBuilder<'c> {
                             );
                             return Ok(RawResponse {
                                 status: response.status,
+                                headers: response.headers,
                                 body: response.body,
                                 attempts: attempt,
                             });
@@ -358,7 +563,13 @@ impl<'c> RequestBuilder<'c> {
                 }
                 Err(err) => {
                     let timed_out = err.is_timeout();
-                    let retryable = timed_out || err.is_connect();
+                    // A connect error (a connect timeout included) means nothing was sent; any
+                    // other failure happened after the request may have reached the server.
+                    let outcome = if err.is_connect() {
+                        Attempt::NotSent
+                    } else {
+                        Attempt::Ambiguous
+                    };
                     tracing::debug!(
                         attempt,
                         attempt_ms,
@@ -367,7 +578,7 @@ impl<'c> RequestBuilder<'c> {
                         cause = %Causes(&err),
                         "request failed"
                     );
-                    if attempt >= max_attempts || !retryable {
+                    if attempt >= max_attempts || !may_retry(outcome) {
                         return Err(if timed_out {
                             Failure::Timeout { attempts: attempt }
                         } else {
@@ -386,7 +597,7 @@ impl<'c> RequestBuilder<'c> {
     }
 }
 
-impl fmt::Debug for RequestBuilder<'_> {
+impl fmt::Debug for RequestBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // No header values or query: they may carry personal data.
         f.debug_struct("RequestBuilder")
@@ -430,19 +641,19 @@ fn build_url(base_url: &str, path: &str, query: &str) -> Result<Url, Failure> {
 
 struct Received {
     status: StatusCode,
-    retry_after: Option<HeaderValue>,
+    headers: HeaderMap,
     body: Bytes,
 }
 
 async fn send_once(request: reqwest::RequestBuilder) -> Result<Received, reqwest::Error> {
-    let response = request.send().await?;
+    let mut response = request.send().await?;
     let status = response.status();
-    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+    let headers = std::mem::take(response.headers_mut());
     // Read inside the attempt so the per-attempt timeout covers the body too.
     let body = response.bytes().await?;
     Ok(Received {
         status,
-        retry_after,
+        headers,
         body,
     })
 }
@@ -450,14 +661,26 @@ async fn send_once(request: reqwest::RequestBuilder) -> Result<Received, reqwest
 /// The final response of a call, after retries.
 struct RawResponse {
     status: StatusCode,
+    headers: HeaderMap,
     body: Bytes,
     attempts: u32,
 }
 
 impl RawResponse {
+    /// A 2xx response as a [`Response`] with `body(raw body)`.
+    fn into_success<T>(self, body: impl FnOnce(Bytes) -> T) -> Response<T> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            body: body(self.body),
+            attempts: self.attempts,
+        }
+    }
+
     fn into_error<E: ErrorBody>(self, operation: &'static str) -> Error<E> {
         let RawResponse {
             status,
+            headers,
             body,
             attempts,
         } = self;
@@ -465,21 +688,25 @@ impl RawResponse {
             Some(Ok(decoded)) => Error::Api {
                 operation,
                 status,
+                headers,
                 body: decoded,
                 raw: body,
                 attempts,
             },
-            Some(Err(DecodeError { path, message })) => Error::Decode {
+            // Still an error response: a proxy's HTML page or a body without the documented
+            // fields is what the server (or a hop before it) answered, not a schema problem.
+            Some(Err(reason)) => Error::UnexpectedBody {
                 operation,
                 status,
-                path,
-                message,
+                headers,
                 raw: body,
+                reason,
                 attempts,
             },
             None => Error::UnexpectedStatus {
                 operation,
                 status,
+                headers,
                 raw: body,
                 attempts,
             },

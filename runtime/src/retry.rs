@@ -8,13 +8,23 @@ use reqwest::{Method, StatusCode};
 
 /// How failed requests are retried.
 ///
-/// A request is retried when the server answers `429 Too Many Requests`, `502 Bad Gateway`,
-/// `503 Service Unavailable` or `504 Gateway Timeout`, or when connecting fails or an attempt
-/// times out, until `max_attempts` attempts (including the first) have been made.
+/// Whether a failed attempt is retried depends on what the server may have done with it, not on
+/// the HTTP method alone:
 ///
-/// Only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE) are retried automatically:
-/// repeating a POST or PATCH may apply it twice, so those are retried only when the call opts in
-/// with [`RequestBuilder::retry_non_idempotent`](crate::RequestBuilder::retry_non_idempotent).
+/// | failure | the server | retried for |
+/// |---|---|---|
+/// | connecting failed (refused, DNS, TLS, connect timeout) | never saw the request | every method |
+/// | `429 Too Many Requests`; `503 Service Unavailable` with `Retry-After` | says it did not process it | every method |
+/// | timeout after the request was sent, connection reset, `502 Bad Gateway`, `503` without `Retry-After`, `504 Gateway Timeout` | may have processed it | GET, HEAD, OPTIONS; other methods only when the call opts in |
+/// | any other status | answered | never |
+///
+/// A `PUT` or `DELETE` is not retried after an ambiguous failure either: an API may name an
+/// operation `PUT` that adds something (a message to a thread, say), and sending it twice would
+/// add it twice. A call opts in with
+/// [`RequestBuilder::retry_ambiguous`](crate::RequestBuilder::retry_ambiguous) when sending it
+/// twice is harmless.
+///
+/// Retries stop after `max_attempts` attempts (including the first).
 ///
 /// The wait before retry `n` (1-based) is chosen uniformly from
 /// `0..=min(max_backoff, initial_backoff * 2^(n-1))` ("full jitter", so many clients failing
@@ -84,26 +94,25 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    pub(crate) fn retryable_status(status: StatusCode) -> bool {
-        matches!(
-            status,
-            StatusCode::TOO_MANY_REQUESTS
-                | StatusCode::BAD_GATEWAY
-                | StatusCode::SERVICE_UNAVAILABLE
-                | StatusCode::GATEWAY_TIMEOUT
-        )
+    /// What a response with `status` says about the attempt, for retrying.
+    pub(crate) fn classify_status(status: StatusCode, has_retry_after: bool) -> Attempt {
+        match status {
+            StatusCode::TOO_MANY_REQUESTS => Attempt::NotProcessed,
+            StatusCode::SERVICE_UNAVAILABLE if has_retry_after => Attempt::NotProcessed,
+            StatusCode::BAD_GATEWAY
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT => Attempt::Ambiguous,
+            _ => Attempt::Final,
+        }
     }
 
-    pub(crate) fn idempotent(method: &Method) -> bool {
-        matches!(
-            *method,
-            Method::GET
-                | Method::HEAD
-                | Method::PUT
-                | Method::DELETE
-                | Method::OPTIONS
-                | Method::TRACE
-        )
+    /// Whether an attempt that ended as `attempt` may be sent again with `method`.
+    pub(crate) fn may_retry(attempt: Attempt, method: &Method, retry_ambiguous: bool) -> bool {
+        match attempt {
+            Attempt::NotSent | Attempt::NotProcessed => true,
+            Attempt::Ambiguous => retry_ambiguous || safe_to_repeat(method),
+            Attempt::Final => false,
+        }
     }
 
     /// The wait before retry number `retry` (1 for the first retry), with full jitter.
@@ -136,6 +145,26 @@ impl RetryPolicy {
             Ok(Some(wait))
         }
     }
+}
+
+/// What the server may have done with a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Attempt {
+    /// The request never left: connecting failed.
+    NotSent,
+    /// The server says it did not process the request (429, 503 with `Retry-After`).
+    NotProcessed,
+    /// The server may or may not have processed it (timeout after sending, reset, 502, 504, 503
+    /// without `Retry-After`).
+    Ambiguous,
+    /// An answer that retrying would not change.
+    Final,
+}
+
+/// Methods that by definition do not change anything on the server (RFC 9110 "safe"), so
+/// repeating one after an ambiguous failure cannot do harm.
+fn safe_to_repeat(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
 /// Parses `Retry-After`: delta-seconds, or an HTTP date (IMF-fixdate, and the obsolete RFC 850
@@ -220,6 +249,40 @@ mod tests {
         );
         assert_eq!(parse("soon"), None);
         assert_eq!(parse("-1"), None);
+    }
+
+    #[test]
+    fn retries_follow_what_the_server_may_have_done() {
+        use Attempt::*;
+        let status = |code: u16, retry_after| {
+            RetryPolicy::classify_status(StatusCode::from_u16(code).unwrap(), retry_after)
+        };
+        assert_eq!(status(429, false), NotProcessed);
+        assert_eq!(status(503, true), NotProcessed);
+        assert_eq!(status(503, false), Ambiguous);
+        assert_eq!(status(502, true), Ambiguous);
+        assert_eq!(status(504, false), Ambiguous);
+        assert_eq!(status(500, false), Final);
+        assert_eq!(status(409, true), Final);
+        for method in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
+            assert!(RetryPolicy::may_retry(NotSent, &method, false), "{method}");
+            assert!(
+                RetryPolicy::may_retry(NotProcessed, &method, false),
+                "{method}"
+            );
+            assert!(
+                !RetryPolicy::may_retry(Ambiguous, &method, false),
+                "{method}"
+            );
+            assert!(RetryPolicy::may_retry(Ambiguous, &method, true), "{method}");
+            assert!(!RetryPolicy::may_retry(Final, &method, true), "{method}");
+        }
+        for method in [Method::GET, Method::HEAD, Method::OPTIONS] {
+            assert!(
+                RetryPolicy::may_retry(Ambiguous, &method, false),
+                "{method}"
+            );
+        }
     }
 
     #[test]

@@ -441,10 +441,6 @@ impl<C: From<rt::Client> + 'static> Suite<C> {
     /// Runs one pass through `proxy` (which forwards to a Prism of the pass's mode); `document`
     /// (the spec) is read to measure the response shapes of dynamic passes.
     pub async fn run(&self, proxy: &Proxy, pass: Pass, document: &serde_json::Value) -> PassReport {
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .build()
-            .expect("a plain HTTP client builds");
         let mut planned = Vec::new();
         for operation in self.operations {
             match pass {
@@ -496,7 +492,6 @@ impl<C: From<rt::Client> + 'static> Suite<C> {
         };
         let grouped: Vec<Vec<(&Planned<C>, Outcome)>> = futures::stream::iter(groups.iter())
             .map(|group| {
-                let http = &http;
                 async move {
                     let started = Instant::now();
                     let mut results = Vec::new();
@@ -508,7 +503,7 @@ impl<C: From<rt::Client> + 'static> Suite<C> {
                         if over_budget && results.len() >= MIN_DYNAMIC_CALLS {
                             break;
                         }
-                        let client = self.client(http, proxy, plan);
+                        let client = self.client(proxy, plan);
                         let outcome = match (plan.operation.call)(&client, plan.inputs).await {
                             Ok(outcome) | Err(outcome) => outcome,
                         };
@@ -649,10 +644,10 @@ impl<C: From<rt::Client> + 'static> Suite<C> {
         Shapes::new(document, roots)
     }
 
-    fn client(&self, http: &reqwest::Client, proxy: &Proxy, plan: &Planned<C>) -> C {
+    fn client(&self, proxy: &Proxy, plan: &Planned<C>) -> C {
         let mut builder = (self.builder)()
             .base_url(proxy.url())
-            .reqwest_client(http.clone())
+            .reqwest_builder(reqwest::Client::builder().no_proxy())
             .retry(rt::RetryPolicy::none())
             .timeout(Duration::from_secs(60))
             .default_header(CALL_HEADER, plan.name.clone());

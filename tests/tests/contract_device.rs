@@ -95,7 +95,6 @@ async fn the_bearer_token_is_sent_and_a_request_without_one_gets_the_typed_401()
         path: "/open-api/device/time/price",
     };
     let anonymous = rt::ClientBuilder::<rt::Client>::new(rt::ApiDefaults {
-        base_url: "http://127.0.0.1",
         user_agent: "contract-test",
         auth: rt::Auth::None,
     })

@@ -18,7 +18,7 @@ async fn sign_up(
     client: &magicline_connect::Client,
     lead: &ConnectApiCreateLeadDto,
 ) -> Result<Option<i64>, magicline_connect::Error<ApiError>> {
-    match client.leads().create_lead(lead).await {
+    match client.leads().create_lead(lead.clone()).await {
         Ok(created) => Ok(Some(created.id)),
         Err(error) if matches!(error.body(), Some(ApiError::Conflict(_))) => Ok(None),
         Err(error) => Err(error),
@@ -45,7 +45,7 @@ async fn enum_errors_answer_with_their_documented_status() {
 
     let client = mock.client();
     // The first answer is the conflict, decoded into the very variant the test gave.
-    let error = client.leads().create_lead(&lead()).await.unwrap_err();
+    let error = client.leads().create_lead(lead()).await.unwrap_err();
     assert!(error.is_conflict());
     assert_eq!(error.body(), Some(&ApiError::Conflict(conflict)));
     assert_eq!(sign_up(&client, &lead()).await.unwrap(), Some(5));
@@ -61,12 +61,7 @@ async fn a_variant_without_a_body_answers_with_its_status_only() {
         .expect(1)
         .await;
 
-    let error = mock
-        .client()
-        .leads()
-        .create_lead(&lead())
-        .await
-        .unwrap_err();
+    let error = mock.client().leads().create_lead(lead()).await.unwrap_err();
     assert!(error.is_not_found());
     assert_eq!(error.body(), Some(&ApiError::NotFound));
     mock.verify();

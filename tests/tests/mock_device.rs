@@ -37,11 +37,11 @@ async fn a_sale_is_answered_and_a_refusal_is_the_typed_error() {
 
     let client = mock.client();
     assert!(format!("{client:?}").contains("bearer_token: Some(\"<redacted>\")"));
-    let booked = client.vending().vending_sale(&sale("t-1")).await.unwrap();
+    let booked = client.vending().vending_sale(sale("t-1")).await.unwrap();
     assert_eq!(booked.authorized, Some(true));
     let error = client
         .vending()
-        .vending_sale(&sale("t-2"))
+        .vending_sale(sale("t-2"))
         .await
         .unwrap_err();
     assert_eq!(error.body(), Some(&ApiError::BadRequest(refusal)));

@@ -144,7 +144,7 @@ async fn a_slow_post_is_not_sent_twice() {
 
     let error = client
         .customers_self_service()
-        .create_customer_contact_data_amendment(42, &change)
+        .create_customer_contact_data_amendment(42, change.clone())
         .await
         .unwrap_err();
     assert!(error.is_timeout(), "{error:?}");

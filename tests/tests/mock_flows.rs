@@ -70,7 +70,7 @@ async fn request_email_change(
     let change = CustomerContactData::default().with_email(email);
     match client
         .customers_self_service()
-        .create_customer_contact_data_amendment(customer_id, &change)
+        .create_customer_contact_data_amendment(customer_id, change.clone())
         .await
     {
         Ok(created) => Ok(ChangeRequest::Requested {
@@ -232,7 +232,7 @@ async fn unsubscribe_from_newsletter(
         }
     }
     communication
-        .update_communication_preferences(customer_id, &preferences)
+        .update_communication_preferences(customer_id, preferences.clone())
         .await?;
     communication
         .get_communication_preferences(customer_id)
@@ -261,14 +261,14 @@ async fn log_support_chat(
     let opened = communication
         .create_communication_in_new_communication_thread(
             customer_id,
-            &message(question, RequestDirection::Incoming, RequestStatus::Created),
+            message(question, RequestDirection::Incoming, RequestStatus::Created),
         )
         .await?;
     let follow_up = communication
         .create_communication_in_existing_communication_thread(
             customer_id,
             opened.thread_id,
-            &message(answer, RequestDirection::Outgoing, RequestStatus::Closed),
+            message(answer, RequestDirection::Outgoing, RequestStatus::Closed),
         )
         .await?;
     Ok((opened.thread_id, follow_up.communication_id))

@@ -53,7 +53,7 @@ async fn a_body_that_differs_is_reported_with_both_typed_values() {
     let client = mock.client();
     let error = client
         .customers_self_service()
-        .create_customer_contact_data_amendment(42, &contact("typo@example.com"))
+        .create_customer_contact_data_amendment(42, contact("typo@example.com"))
         .await
         .unwrap_err();
 

@@ -44,7 +44,7 @@ use magicline::runtime::StringEnum;
 #[derive(Debug, Parser)]
 struct Args {
     /// The API's base URL: your tenant's, or a mock server's.
-    #[arg(long, default_value = magicline::DEFAULT_BASE_URL)]
+    #[arg(long, default_value = magicline::SERVERS[0])]
     base_url: String,
     /// The customer.
     #[arg(long)]
@@ -217,7 +217,7 @@ async fn preferences(
     }
     setting.active = Some(active);
     service
-        .update_communication_preferences(customer, &preferences)
+        .update_communication_preferences(customer, preferences.clone())
         .await?;
     println!(
         "updated: {category} by {channel} is now {}",
@@ -320,7 +320,11 @@ async fn messages(
         let message = closing(message);
         let direction = message.communication_direction.clone();
         let added = service
-            .create_communication_in_existing_communication_thread(customer, thread_id, &message)
+            .create_communication_in_existing_communication_thread(
+                customer,
+                thread_id,
+                message.clone(),
+            )
             .await?;
         println!(
             "added {direction} message {} to thread {}",
@@ -336,7 +340,7 @@ async fn messages(
         closing(message)
     };
     let created = service
-        .create_communication_in_new_communication_thread(customer, &first)
+        .create_communication_in_new_communication_thread(customer, first.clone())
         .await?;
     let thread_id = created.thread_id;
     println!(
@@ -355,7 +359,11 @@ async fn messages(
         answer.communication_direction = Direction::Outgoing;
         let answer = closing(answer);
         let added = service
-            .create_communication_in_existing_communication_thread(customer, thread_id, &answer)
+            .create_communication_in_existing_communication_thread(
+                customer,
+                thread_id,
+                answer.clone(),
+            )
             .await?;
         println!(
             "replied in thread {thread_id} with OUTGOING message {} ({})",

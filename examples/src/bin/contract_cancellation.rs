@@ -56,7 +56,7 @@ use magicline_connect::models::GetActiveContractsResponseDtoCancellationType as 
 #[derive(Debug, Parser)]
 struct Args {
     /// The API's base URL: your tenant's, or a mock server's.
-    #[arg(long, default_value = magicline_connect::DEFAULT_BASE_URL)]
+    #[arg(long, default_value = magicline_connect::SERVERS[0])]
     base_url: String,
     /// The Google reCAPTCHA token your page obtained for this customer's submission.
     #[arg(long)]
@@ -249,7 +249,7 @@ async fn active_contracts(
     query.customer_number = customer_number;
     let contracts = client
         .contracts()
-        .get_active_contracts(token, &query)
+        .get_active_contracts(token, query)
         .await
         .context("looking up the customer's contracts")?;
     println!("{} active contracts:", contracts.len());
@@ -368,7 +368,7 @@ async fn cancel(
     body.confirmation_email = cancellation.confirmation_email.clone();
     let done = client
         .contracts()
-        .cancel_contract(token, &body)
+        .cancel_contract(token, body.clone())
         .await
         .with_context(|| format!("cancelling contract {id}"))?;
     println!(
@@ -412,7 +412,7 @@ async fn request(
     body.customer_number = customer_number;
     let done = client
         .contracts()
-        .cancel_contract_manual(token, &body)
+        .cancel_contract_manual(token, body.clone())
         .await
         .context("sending the cancellation request")?;
     println!(

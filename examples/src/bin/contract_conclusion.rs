@@ -40,7 +40,7 @@ use magicline_connect::runtime::StringEnum;
 #[derive(Debug, Parser)]
 struct Args {
     /// The API's base URL: your tenant's, or a mock server's.
-    #[arg(long, default_value = magicline_connect::DEFAULT_BASE_URL)]
+    #[arg(long, default_value = magicline_connect::SERVERS[0])]
     base_url: String,
     #[command(subcommand)]
     command: Command,
@@ -227,7 +227,7 @@ async fn conclude_contract(
     );
     let created = client
         .contracts()
-        .create_customer_and_contract(&request)
+        .create_customer_and_contract(request)
         .await?;
     println!(
         "created customer {} (member number {}) with contract {} for term {}",
@@ -450,7 +450,7 @@ async fn book_trial_session(
         // When the studio lets the customer go without a trainer, this customer does.
         item.booking_without_resources_allowed != Some(true),
     );
-    match client.trial_sessions().book(&booking).await {
+    match client.trial_sessions().book(booking).await {
         Ok(booked) => {
             println!(
                 "booked trial session {} at {start} for customer {}",

@@ -20,10 +20,10 @@ use magicline_device::models;
 #[derive(Debug, Parser)]
 struct Args {
     /// The Open API's base URL (activation): your tenant's, or a mock server's.
-    #[arg(long, default_value = magicline::DEFAULT_BASE_URL)]
+    #[arg(long, default_value = magicline::SERVERS[0])]
     open_api_base_url: String,
     /// The Device API's base URL: your tenant's, or a mock server's.
-    #[arg(long, default_value = magicline_device::DEFAULT_BASE_URL)]
+    #[arg(long, default_value = magicline_device::SERVERS[0])]
     device_base_url: String,
     /// The device to activate (as configured in Magicline).
     #[arg(long)]
@@ -88,7 +88,7 @@ async fn run(args: Args) -> Result<()> {
     let our_transaction = format!("vend-{}-{nanos}", args.device_id);
     let identification = device
         .vending()
-        .vending_identification(&models::VendingReaderIdentificationRequest::new(
+        .vending_identification(models::VendingReaderIdentificationRequest::new(
             models::VendingReaderIdentificationRequestIdentification::CardNumberContent(
                 card.clone(),
             ),
@@ -134,7 +134,7 @@ async fn run(args: Args) -> Result<()> {
     sale.should_execute_action = Some(!args.dry_run);
     let booked = device
         .vending()
-        .vending_sale(&sale)
+        .vending_sale(sale.clone())
         .await
         .context("booking the sale")?;
     let verb = if args.dry_run { "validated" } else { "booked" };

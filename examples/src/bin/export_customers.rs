@@ -29,7 +29,7 @@ use magicline::models;
 #[derive(Debug, Parser)]
 struct Args {
     /// The API's base URL: your tenant's, or a mock server's.
-    #[arg(long, default_value = magicline::DEFAULT_BASE_URL)]
+    #[arg(long, default_value = magicline::SERVERS[0])]
     base_url: String,
     /// Which customers.
     #[arg(long, value_enum, default_value_t = Status::Member)]

@@ -58,7 +58,7 @@ use magicline::runtime::StringEnum;
 #[derive(Debug, Parser)]
 struct Args {
     /// The API's base URL: your tenant's, or a mock server's.
-    #[arg(long, default_value = magicline::DEFAULT_BASE_URL)]
+    #[arg(long, default_value = magicline::SERVERS[0])]
     base_url: String,
     /// The customer whose data to show or change.
     #[arg(long)]
@@ -609,25 +609,25 @@ impl Amendment {
         Ok(match self {
             Amendment::Contact(body) => {
                 service
-                    .create_customer_contact_data_amendment(customer, body)
+                    .create_customer_contact_data_amendment(customer, body.clone())
                     .await?
                     .id
             }
             Amendment::Address(body) => {
                 service
-                    .create_customer_address_data_amendment(customer, body)
+                    .create_customer_address_data_amendment(customer, body.clone())
                     .await?
                     .id
             }
             Amendment::MasterData(body) => {
                 service
-                    .create_customer_master_data_amendment(customer, body)
+                    .create_customer_master_data_amendment(customer, body.clone())
                     .await?
                     .id
             }
             Amendment::Payment(body) => {
                 service
-                    .create_customer_payment_data_amendment(customer, body)
+                    .create_customer_payment_data_amendment(customer, body.clone())
                     .await?
                     .id
             }

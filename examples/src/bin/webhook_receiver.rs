@@ -34,7 +34,7 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: String,
     /// The Open API's base URL: your tenant's, or a mock server's.
-    #[arg(long, default_value = magicline::DEFAULT_BASE_URL)]
+    #[arg(long, default_value = magicline::SERVERS[0])]
     base_url: String,
 }
 

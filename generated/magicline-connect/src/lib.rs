@@ -20,6 +20,7 @@
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = magicline_connect::Client::builder()
+//!     .base_url("https://api.example.com")
 //!     .build()?;
 //! let group = client.campaigns();
 //! # let _ = group;
@@ -36,17 +37,26 @@ pub mod mock;
 
 pub mod models;
 
-pub use rt::{BuildError, DateTime, Error, RetryPolicy};
+pub use rt::{
+    BuildError, CallOptions, DateTime, Error, Response, RetryPolicy, Slice, from_json,
+};
 
 /// The runtime shared by all generated clients (errors, retries, pagination, uploads).
 pub use rt as runtime;
 
-/// The server named first in the API's document.
-pub const DEFAULT_BASE_URL: &str = "https://connectdemo.api.magicline.com";
+/// The result of an operation: `E` is its documented error body,
+/// [`models::ApiError`] (the one most operations share) unless given.
+pub type Result<T, E = models::ApiError> = std::result::Result<T, rt::Error<E>>;
+
+/// The servers the API's document names, in its order. There is no default: each
+/// deployment of an API usually has its own URL, and a server named in the document is
+/// often a demo. Pass your own URL, or one of these on purpose, to `base_url`.
+///
+/// - `0`: <https://connectdemo.api.magicline.com> (Generated server url)
+pub const SERVERS: &[&str] = &["https://connectdemo.api.magicline.com"];
 
 const DEFAULTS: rt::ApiDefaults = rt::ApiDefaults {
-    base_url: DEFAULT_BASE_URL,
-    user_agent: "magicline-connect/0.1.0",
+    user_agent: "magicline-connect/0.2.0",
     auth: rt::Auth::None,
 };
 
@@ -62,7 +72,8 @@ pub struct Client {
 pub type ClientBuilder = rt::ClientBuilder<Client>;
 
 impl Client {
-    /// Starts configuring a client; the base URL defaults to [`DEFAULT_BASE_URL`].
+    /// Starts configuring a client. Set the base URL: there is no default (see
+    /// [`SERVERS`]).
     pub fn builder() -> ClientBuilder {
         rt::ClientBuilder::new(DEFAULTS)
     }

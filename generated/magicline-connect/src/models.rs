@@ -29048,3 +29048,18 @@ impl rt::ErrorBody for ApiError {
         }
     }
 }
+
+impl ApiError {
+    /// The error bodies of this response as one list, whichever documented form (one
+    /// object or a list of them) the response took; empty for a status documented
+    /// without a body.
+    pub fn bodies(&self) -> &[ConnectApiErrorResponseDto] {
+        match self {
+            Self::BadRequest(body) => body.as_slice(),
+            Self::Forbidden(body) => std::slice::from_ref(body),
+            Self::NotFound => &[],
+            Self::Conflict(body) => std::slice::from_ref(body),
+            Self::InternalServerError(body) => std::slice::from_ref(body),
+        }
+    }
+}

@@ -977,3 +977,19 @@ impl rt::ErrorBody for ApiError {
         }
     }
 }
+
+impl ApiError {
+    /// The error bodies of this response as one list, whichever documented form (one
+    /// object or a list of them) the response took; empty for a status documented
+    /// without a body.
+    pub fn bodies(&self) -> &[ErrorResponse] {
+        match self {
+            Self::BadRequest(body) => std::slice::from_ref(body),
+            Self::Unauthorized => &[],
+            Self::Forbidden(body) => std::slice::from_ref(body),
+            Self::NotFound(body) => std::slice::from_ref(body),
+            Self::InternalServerError(body) => std::slice::from_ref(body),
+            Self::ServiceUnavailable(body) => std::slice::from_ref(body),
+        }
+    }
+}

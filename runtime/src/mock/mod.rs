@@ -618,7 +618,6 @@ mod tests {
 
     fn client(server: &MockServer) -> Client {
         let defaults = ApiDefaults {
-            base_url: "https://unused.invalid",
             user_agent: "test",
             auth: crate::Auth::None,
         };

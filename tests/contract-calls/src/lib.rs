@@ -229,8 +229,6 @@ struct Input {
     wire_name: String,
     ty: TokenStream,
     required: bool,
-    /// Passed by reference (JSON bodies and JSON multipart parts are borrowed by the builder).
-    by_ref: bool,
     value: InputValue,
 }
 
@@ -254,22 +252,19 @@ fn call_function(
     let declarations = inputs.iter().map(declaration);
     let arguments = inputs.iter().filter(|i| i.required).map(|i| {
         let local = &i.local;
-        if i.by_ref {
-            quote!(&#local)
-        } else {
-            quote!(#local)
-        }
+        quote!(#local)
     });
     let setters: Vec<TokenStream> = inputs
         .iter()
         .filter(|i| !i.required)
         .map(|i| {
-            let (local, setter) = (&i.local, &i.setter);
-            if i.by_ref {
-                quote! { if let Some(value) = &#local { request = request.#setter(value); } }
-            } else {
-                quote! { if let Some(value) = #local { request = request.#setter(value); } }
-            }
+            let local = &i.local;
+            // The `Option` setter: inputs sampled as absent stay unset.
+            let setter = ident(&format!(
+                "set_{}",
+                i.setter.to_string().trim_start_matches("r#")
+            ));
+            quote! { request = request.#setter(#local); }
         })
         .collect();
     let accessor = ident(accessor);
@@ -346,7 +341,6 @@ fn call_inputs(sampler: &Sampler<'_>, op: &OperationDef, operation: &Value) -> V
             wire_name: param.wire_name.clone(),
             ty: param.ty.path_tokens(),
             required: param.required,
-            by_ref: false,
             value,
         });
     }
@@ -380,7 +374,6 @@ fn body_inputs(
                 wire_name: "body".into(),
                 ty: ty.path_tokens(),
                 required: *required,
-                by_ref: true,
                 value,
             });
         }
@@ -401,14 +394,12 @@ fn body_inputs(
                         part.wire_name
                     )),
                 };
-                let by_ref = !matches!(part.ty, RType::File | RType::String);
                 inputs.push(Input {
                     local: local(&part.rust_name),
                     setter: ident(&part.rust_name),
                     wire_name: part.wire_name.clone(),
                     ty: part.ty.path_tokens(),
                     required: part.required,
-                    by_ref,
                     value,
                 });
             }

@@ -24,11 +24,12 @@ impl<'a> BankAccount<'a> {
     pub fn validate_iban_and_lookup_bic(
         &self,
         iban: impl Into<String>,
-    ) -> ValidateIbanAndLookupBicRequest<'a> {
+    ) -> ValidateIbanAndLookupBicRequest {
         ValidateIbanAndLookupBicRequest {
-            client: self.client,
+            client: self.client.clone(),
             iban: iban.into(),
             organization_unit_id: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -38,10 +39,11 @@ impl<'a> BankAccount<'a> {
     pub fn validate_account_holder_name(
         &self,
         account_holder: impl Into<String>,
-    ) -> ValidateAccountHolderNameRequest<'a> {
+    ) -> ValidateAccountHolderNameRequest {
         ValidateAccountHolderNameRequest {
-            client: self.client,
+            client: self.client.clone(),
             account_holder: account_holder.into(),
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -59,17 +61,47 @@ static VALIDATE_ACCOUNT_HOLDER_NAME: rt::Operation = rt::Operation {
 };
 
 /// A request to [`BankAccount::validate_iban_and_lookup_bic`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateIbanAndLookupBicRequest<'a> {
-    client: &'a crate::Client,
+pub struct ValidateIbanAndLookupBicRequest {
+    client: crate::Client,
     iban: String,
     organization_unit_id: Option<i64>,
+    options: rt::CallOptions,
 }
 
-impl<'a> ValidateIbanAndLookupBicRequest<'a> {
+impl ValidateIbanAndLookupBicRequest {
     pub fn organization_unit_id(mut self, value: i64) -> Self {
         self.organization_unit_id = Some(value);
+        self
+    }
+
+    /// Sets or clears [`organization_unit_id`](Self::organization_unit_id) from an `Option`.
+    pub fn set_organization_unit_id(mut self, value: Option<i64>) -> Self {
+        self.organization_unit_id = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -82,19 +114,38 @@ impl<'a> ValidateIbanAndLookupBicRequest<'a> {
             .request(&VALIDATE_IBAN_AND_LOOKUP_BIC)
             .query("iban", &self.iban)
             .query("organizationUnitId", &self.organization_unit_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiBankAccountBicIbanDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&VALIDATE_IBAN_AND_LOOKUP_BIC)
+            .query("iban", &self.iban)
+            .query("organizationUnitId", &self.organization_unit_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ValidateIbanAndLookupBicRequest<'a> {
+impl std::future::IntoFuture for ValidateIbanAndLookupBicRequest {
     type Output = Result<
         models::ConnectApiBankAccountBicIbanDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -103,14 +154,38 @@ impl<'a> std::future::IntoFuture for ValidateIbanAndLookupBicRequest<'a> {
 }
 
 /// A request to [`BankAccount::validate_account_holder_name`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateAccountHolderNameRequest<'a> {
-    client: &'a crate::Client,
+pub struct ValidateAccountHolderNameRequest {
+    client: crate::Client,
     account_holder: String,
+    options: rt::CallOptions,
 }
 
-impl<'a> ValidateAccountHolderNameRequest<'a> {
+impl ValidateAccountHolderNameRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -122,19 +197,37 @@ impl<'a> ValidateAccountHolderNameRequest<'a> {
             .raw()
             .request(&VALIDATE_ACCOUNT_HOLDER_NAME)
             .query("accountHolder", &self.account_holder)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiBankAccountHolderValidationResult>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&VALIDATE_ACCOUNT_HOLDER_NAME)
+            .query("accountHolder", &self.account_holder)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ValidateAccountHolderNameRequest<'a> {
+impl std::future::IntoFuture for ValidateAccountHolderNameRequest {
     type Output = Result<
         models::ConnectApiBankAccountHolderValidationResult,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

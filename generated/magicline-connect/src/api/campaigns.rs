@@ -24,10 +24,11 @@ impl<'a> Campaigns<'a> {
     pub fn list_all_active_campaigns(
         &self,
         studio_id: i64,
-    ) -> ListAllActiveCampaignsRequest<'a> {
+    ) -> ListAllActiveCampaignsRequest {
         ListAllActiveCampaignsRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -39,14 +40,38 @@ static LIST_ALL_ACTIVE_CAMPAIGNS: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Campaigns::list_all_active_campaigns`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListAllActiveCampaignsRequest<'a> {
-    client: &'a crate::Client,
+pub struct ListAllActiveCampaignsRequest {
+    client: crate::Client,
     studio_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> ListAllActiveCampaignsRequest<'a> {
+impl ListAllActiveCampaignsRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -55,19 +80,37 @@ impl<'a> ListAllActiveCampaignsRequest<'a> {
             .raw()
             .request(&LIST_ALL_ACTIVE_CAMPAIGNS)
             .query("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::ConnectApiCampaignDto>>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&LIST_ALL_ACTIVE_CAMPAIGNS)
+            .query("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ListAllActiveCampaignsRequest<'a> {
+impl std::future::IntoFuture for ListAllActiveCampaignsRequest {
     type Output = Result<
         Vec<models::ConnectApiCampaignDto>,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

@@ -24,13 +24,13 @@ impl<'a> ContractVoucher<'a> {
     pub fn redeem_contract_voucher(
         &self,
         contract_voucher_code: impl Into<String>,
-        body: &'a models::ConnectApiRedeemVoucherDto,
-    ) -> RedeemContractVoucherRequest<'a> {
+        body: models::ConnectApiRedeemVoucherDto,
+    ) -> RedeemContractVoucherRequest {
         RedeemContractVoucherRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_voucher_code: contract_voucher_code.into(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -43,11 +43,12 @@ impl<'a> ContractVoucher<'a> {
         &self,
         contract_voucher_code: impl Into<String>,
         organization_unit_id: i64,
-    ) -> ValidateContractVoucherRequest<'a> {
+    ) -> ValidateContractVoucherRequest {
         ValidateContractVoucherRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_voucher_code: contract_voucher_code.into(),
             organization_unit_id,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -65,21 +66,45 @@ static VALIDATE_CONTRACT_VOUCHER: rt::Operation = rt::Operation {
 };
 
 /// A request to [`ContractVoucher::redeem_contract_voucher`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RedeemContractVoucherRequest<'a> {
-    client: &'a crate::Client,
+pub struct RedeemContractVoucherRequest {
+    client: crate::Client,
     contract_voucher_code: String,
-    body: &'a models::ConnectApiRedeemVoucherDto,
-    retry_non_idempotent: bool,
+    body: models::ConnectApiRedeemVoucherDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> RedeemContractVoucherRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl RedeemContractVoucherRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -94,21 +119,39 @@ impl<'a> RedeemContractVoucherRequest<'a> {
             .raw()
             .request(&REDEEM_CONTRACT_VOUCHER)
             .path_param("contractVoucherCode", &self.contract_voucher_code)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiRedeemVoucherResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&REDEEM_CONTRACT_VOUCHER)
+            .path_param("contractVoucherCode", &self.contract_voucher_code)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for RedeemContractVoucherRequest<'a> {
+impl std::future::IntoFuture for RedeemContractVoucherRequest {
     type Output = Result<
         models::ConnectApiRedeemVoucherResponseDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -117,15 +160,39 @@ impl<'a> std::future::IntoFuture for RedeemContractVoucherRequest<'a> {
 }
 
 /// A request to [`ContractVoucher::validate_contract_voucher`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateContractVoucherRequest<'a> {
-    client: &'a crate::Client,
+pub struct ValidateContractVoucherRequest {
+    client: crate::Client,
     contract_voucher_code: String,
     organization_unit_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> ValidateContractVoucherRequest<'a> {
+impl ValidateContractVoucherRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -135,19 +202,38 @@ impl<'a> ValidateContractVoucherRequest<'a> {
             .request(&VALIDATE_CONTRACT_VOUCHER)
             .path_param("contractVoucherCode", &self.contract_voucher_code)
             .query("organizationUnitId", &self.organization_unit_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiContractVoucherDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&VALIDATE_CONTRACT_VOUCHER)
+            .path_param("contractVoucherCode", &self.contract_voucher_code)
+            .query("organizationUnitId", &self.organization_unit_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ValidateContractVoucherRequest<'a> {
+impl std::future::IntoFuture for ValidateContractVoucherRequest {
     type Output = Result<
         models::ConnectApiContractVoucherDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

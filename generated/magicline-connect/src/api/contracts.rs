@@ -26,13 +26,13 @@ impl<'a> Contracts<'a> {
     pub fn get_active_contracts(
         &self,
         recaptcha_token: impl Into<String>,
-        body: &'a models::GetActiveContractsRequestDto,
-    ) -> GetActiveContractsRequest<'a> {
+        body: models::GetActiveContractsRequestDto,
+    ) -> GetActiveContractsRequest {
         GetActiveContractsRequest {
-            client: self.client,
+            client: self.client.clone(),
             recaptcha_token: recaptcha_token.into(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -46,13 +46,13 @@ impl<'a> Contracts<'a> {
     pub fn cancel_contract(
         &self,
         recaptcha_token: impl Into<String>,
-        body: &'a models::CancelContractRequestDto,
-    ) -> CancelContractRequest<'a> {
+        body: models::CancelContractRequestDto,
+    ) -> CancelContractRequest {
         CancelContractRequest {
-            client: self.client,
+            client: self.client.clone(),
             recaptcha_token: recaptcha_token.into(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -66,23 +66,24 @@ impl<'a> Contracts<'a> {
     pub fn cancel_contract_manual(
         &self,
         recaptcha_token: impl Into<String>,
-        body: &'a models::CancelContractManualRequestDto,
-    ) -> CancelContractManualRequest<'a> {
+        body: models::CancelContractManualRequestDto,
+    ) -> CancelContractManualRequest {
         CancelContractManualRequest {
-            client: self.client,
+            client: self.client.clone(),
             recaptcha_token: recaptcha_token.into(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
     /// `GET /connect/v1/contracts/studios/{studioId}`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio_info(&self, studio_id: i64) -> GetStudioInfoRequest<'a> {
+    pub fn get_studio_info(&self, studio_id: i64) -> GetStudioInfoRequest {
         GetStudioInfoRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -95,10 +96,11 @@ impl<'a> Contracts<'a> {
     /// - `studio_id`: The Id of the studio to fetch the rate bundles from
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_rate_bundle_list(&self, studio_id: i64) -> GetRateBundleListRequest<'a> {
+    pub fn get_rate_bundle_list(&self, studio_id: i64) -> GetRateBundleListRequest {
         GetRateBundleListRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -109,12 +111,12 @@ impl<'a> Contracts<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn create_customer_and_contract(
         &self,
-        body: &'a models::ConnectApiCreateContractDto,
-    ) -> CreateCustomerAndContractRequest<'a> {
+        body: models::ConnectApiCreateContractDto,
+    ) -> CreateCustomerAndContractRequest {
         CreateCustomerAndContractRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -123,9 +125,10 @@ impl<'a> Contracts<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_active_studios_in_germany_v2(
         &self,
-    ) -> GetActiveStudiosInGermanyV2Request<'a> {
+    ) -> GetActiveStudiosInGermanyV2Request {
         GetActiveStudiosInGermanyV2Request {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -173,21 +176,45 @@ static GET_ACTIVE_STUDIOS_IN_GERMANY_V2: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Contracts::get_active_contracts`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetActiveContractsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetActiveContractsRequest {
+    client: crate::Client,
     recaptcha_token: String,
-    body: &'a models::GetActiveContractsRequestDto,
-    retry_non_idempotent: bool,
+    body: models::GetActiveContractsRequestDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetActiveContractsRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl GetActiveContractsRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -202,21 +229,39 @@ impl<'a> GetActiveContractsRequest<'a> {
             .raw()
             .request(&GET_ACTIVE_CONTRACTS)
             .query("recaptchaToken", &self.recaptcha_token)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::GetActiveContractsResponseDto>>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_ACTIVE_CONTRACTS)
+            .query("recaptchaToken", &self.recaptcha_token)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetActiveContractsRequest<'a> {
+impl std::future::IntoFuture for GetActiveContractsRequest {
     type Output = Result<
         Vec<models::GetActiveContractsResponseDto>,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -225,21 +270,45 @@ impl<'a> std::future::IntoFuture for GetActiveContractsRequest<'a> {
 }
 
 /// A request to [`Contracts::cancel_contract`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CancelContractRequest<'a> {
-    client: &'a crate::Client,
+pub struct CancelContractRequest {
+    client: crate::Client,
     recaptcha_token: String,
-    body: &'a models::CancelContractRequestDto,
-    retry_non_idempotent: bool,
+    body: models::CancelContractRequestDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> CancelContractRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CancelContractRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -251,18 +320,36 @@ impl<'a> CancelContractRequest<'a> {
             .raw()
             .request(&CANCEL_CONTRACT)
             .query("recaptchaToken", &self.recaptcha_token)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CancelContractResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&CANCEL_CONTRACT)
+            .query("recaptchaToken", &self.recaptcha_token)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CancelContractRequest<'a> {
+impl std::future::IntoFuture for CancelContractRequest {
     type Output = Result<models::CancelContractResponseDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -271,21 +358,45 @@ impl<'a> std::future::IntoFuture for CancelContractRequest<'a> {
 }
 
 /// A request to [`Contracts::cancel_contract_manual`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CancelContractManualRequest<'a> {
-    client: &'a crate::Client,
+pub struct CancelContractManualRequest {
+    client: crate::Client,
     recaptcha_token: String,
-    body: &'a models::CancelContractManualRequestDto,
-    retry_non_idempotent: bool,
+    body: models::CancelContractManualRequestDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> CancelContractManualRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CancelContractManualRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -297,21 +408,39 @@ impl<'a> CancelContractManualRequest<'a> {
             .raw()
             .request(&CANCEL_CONTRACT_MANUAL)
             .query("recaptchaToken", &self.recaptcha_token)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CancelContractManualResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&CANCEL_CONTRACT_MANUAL)
+            .query("recaptchaToken", &self.recaptcha_token)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CancelContractManualRequest<'a> {
+impl std::future::IntoFuture for CancelContractManualRequest {
     type Output = Result<
         models::CancelContractManualResponseDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -320,14 +449,38 @@ impl<'a> std::future::IntoFuture for CancelContractManualRequest<'a> {
 }
 
 /// A request to [`Contracts::get_studio_info`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioInfoRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetStudioInfoRequest {
+    client: crate::Client,
     studio_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetStudioInfoRequest<'a> {
+impl GetStudioInfoRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -339,19 +492,37 @@ impl<'a> GetStudioInfoRequest<'a> {
             .raw()
             .request(&GET_STUDIO_INFO)
             .path_param("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiContractCancellationStudioDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_STUDIO_INFO)
+            .path_param("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetStudioInfoRequest<'a> {
+impl std::future::IntoFuture for GetStudioInfoRequest {
     type Output = Result<
         models::ConnectApiContractCancellationStudioDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -360,14 +531,38 @@ impl<'a> std::future::IntoFuture for GetStudioInfoRequest<'a> {
 }
 
 /// A request to [`Contracts::get_rate_bundle_list`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetRateBundleListRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetRateBundleListRequest {
+    client: crate::Client,
     studio_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetRateBundleListRequest<'a> {
+impl GetRateBundleListRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -376,19 +571,37 @@ impl<'a> GetRateBundleListRequest<'a> {
             .raw()
             .request(&GET_RATE_BUNDLE_LIST)
             .query("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::ConnectApiRateBundleDto>>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_RATE_BUNDLE_LIST)
+            .query("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetRateBundleListRequest<'a> {
+impl std::future::IntoFuture for GetRateBundleListRequest {
     type Output = Result<
         Vec<models::ConnectApiRateBundleDto>,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -397,20 +610,44 @@ impl<'a> std::future::IntoFuture for GetRateBundleListRequest<'a> {
 }
 
 /// A request to [`Contracts::create_customer_and_contract`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerAndContractRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::ConnectApiCreateContractDto,
-    retry_non_idempotent: bool,
+pub struct CreateCustomerAndContractRequest {
+    client: crate::Client,
+    body: models::ConnectApiCreateContractDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateCustomerAndContractRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CreateCustomerAndContractRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -424,21 +661,38 @@ impl<'a> CreateCustomerAndContractRequest<'a> {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER_AND_CONTRACT)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiCreateContractResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&CREATE_CUSTOMER_AND_CONTRACT)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateCustomerAndContractRequest<'a> {
+impl std::future::IntoFuture for CreateCustomerAndContractRequest {
     type Output = Result<
         models::ConnectApiCreateContractResponseDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -447,13 +701,37 @@ impl<'a> std::future::IntoFuture for CreateCustomerAndContractRequest<'a> {
 }
 
 /// A request to [`Contracts::get_active_studios_in_germany_v2`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetActiveStudiosInGermanyV2Request<'a> {
-    client: &'a crate::Client,
+pub struct GetActiveStudiosInGermanyV2Request {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetActiveStudiosInGermanyV2Request<'a> {
+impl GetActiveStudiosInGermanyV2Request {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -461,18 +739,39 @@ impl<'a> GetActiveStudiosInGermanyV2Request<'a> {
         Vec<models::ConnectApiBasicStudioDataDtoV2>,
         rt::Error<models::ApiError>,
     > {
-        self.client.raw().request(&GET_ACTIVE_STUDIOS_IN_GERMANY_V2).send().await
+        self.client
+            .raw()
+            .request(&GET_ACTIVE_STUDIOS_IN_GERMANY_V2)
+            .options(self.options)
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::ConnectApiBasicStudioDataDtoV2>>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_ACTIVE_STUDIOS_IN_GERMANY_V2)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetActiveStudiosInGermanyV2Request<'a> {
+impl std::future::IntoFuture for GetActiveStudiosInGermanyV2Request {
     type Output = Result<
         Vec<models::ConnectApiBasicStudioDataDtoV2>,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

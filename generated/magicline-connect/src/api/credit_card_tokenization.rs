@@ -29,13 +29,13 @@ impl<'a> CreditCardTokenization<'a> {
     pub fn complete_tokenization(
         &self,
         tokenization_reference: impl Into<String>,
-        body: &'a models::ConnectApiCompleteTokenizationDto,
-    ) -> CompleteTokenizationRequest<'a> {
+        body: models::ConnectApiCompleteTokenizationDto,
+    ) -> CompleteTokenizationRequest {
         CompleteTokenizationRequest {
-            client: self.client,
+            client: self.client.clone(),
             tokenization_reference: tokenization_reference.into(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -48,10 +48,11 @@ impl<'a> CreditCardTokenization<'a> {
     pub fn tokenization_state(
         &self,
         tokenization_reference: impl Into<String>,
-    ) -> TokenizationStateRequest<'a> {
+    ) -> TokenizationStateRequest {
         TokenizationStateRequest {
-            client: self.client,
+            client: self.client.clone(),
             tokenization_reference: tokenization_reference.into(),
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -62,12 +63,12 @@ impl<'a> CreditCardTokenization<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn initiate_tokenization_v2(
         &self,
-        body: &'a models::ConnectApiInitiateTokenizationDtoV2,
-    ) -> InitiateTokenizationV2Request<'a> {
+        body: models::ConnectApiInitiateTokenizationDtoV2,
+    ) -> InitiateTokenizationV2Request {
         InitiateTokenizationV2Request {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -87,12 +88,13 @@ impl<'a> CreditCardTokenization<'a> {
         studio_id: i64,
         country_code: impl Into<String>,
         locale: impl Into<String>,
-    ) -> PaymentMethodsV2Request<'a> {
+    ) -> PaymentMethodsV2Request {
         PaymentMethodsV2Request {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
             country_code: country_code.into(),
             locale: locale.into(),
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -108,13 +110,13 @@ impl<'a> CreditCardTokenization<'a> {
     pub fn complete_tokenization_v2(
         &self,
         tokenization_reference: impl Into<String>,
-        body: &'a models::ConnectApiCompleteTokenizationDto,
-    ) -> CompleteTokenizationV2Request<'a> {
+        body: models::ConnectApiCompleteTokenizationDto,
+    ) -> CompleteTokenizationV2Request {
         CompleteTokenizationV2Request {
-            client: self.client,
+            client: self.client.clone(),
             tokenization_reference: tokenization_reference.into(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -126,10 +128,11 @@ impl<'a> CreditCardTokenization<'a> {
     pub fn tokenization_state_v2(
         &self,
         tokenization_reference: impl Into<String>,
-    ) -> TokenizationStateV2Request<'a> {
+    ) -> TokenizationStateV2Request {
         TokenizationStateV2Request {
-            client: self.client,
+            client: self.client.clone(),
             tokenization_reference: tokenization_reference.into(),
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -171,21 +174,45 @@ static TOKENIZATION_STATE_V2: rt::Operation = rt::Operation {
 };
 
 /// A request to [`CreditCardTokenization::complete_tokenization`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CompleteTokenizationRequest<'a> {
-    client: &'a crate::Client,
+pub struct CompleteTokenizationRequest {
+    client: crate::Client,
     tokenization_reference: String,
-    body: &'a models::ConnectApiCompleteTokenizationDto,
-    retry_non_idempotent: bool,
+    body: models::ConnectApiCompleteTokenizationDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> CompleteTokenizationRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CompleteTokenizationRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -200,21 +227,39 @@ impl<'a> CompleteTokenizationRequest<'a> {
             .raw()
             .request(&COMPLETE_TOKENIZATION)
             .path_param("tokenizationReference", &self.tokenization_reference)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AdyenCompleteTokenizationResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&COMPLETE_TOKENIZATION)
+            .path_param("tokenizationReference", &self.tokenization_reference)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CompleteTokenizationRequest<'a> {
+impl std::future::IntoFuture for CompleteTokenizationRequest {
     type Output = Result<
         models::AdyenCompleteTokenizationResponseDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -223,14 +268,38 @@ impl<'a> std::future::IntoFuture for CompleteTokenizationRequest<'a> {
 }
 
 /// A request to [`CreditCardTokenization::tokenization_state`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TokenizationStateRequest<'a> {
-    client: &'a crate::Client,
+pub struct TokenizationStateRequest {
+    client: crate::Client,
     tokenization_reference: String,
+    options: rt::CallOptions,
 }
 
-impl<'a> TokenizationStateRequest<'a> {
+impl TokenizationStateRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -239,16 +308,34 @@ impl<'a> TokenizationStateRequest<'a> {
             .raw()
             .request(&TOKENIZATION_STATE)
             .path_param("tokenizationReference", &self.tokenization_reference)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::TokenizationStateDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&TOKENIZATION_STATE)
+            .path_param("tokenizationReference", &self.tokenization_reference)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for TokenizationStateRequest<'a> {
+impl std::future::IntoFuture for TokenizationStateRequest {
     type Output = Result<models::TokenizationStateDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -257,20 +344,44 @@ impl<'a> std::future::IntoFuture for TokenizationStateRequest<'a> {
 }
 
 /// A request to [`CreditCardTokenization::initiate_tokenization_v2`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct InitiateTokenizationV2Request<'a> {
-    client: &'a crate::Client,
-    body: &'a models::ConnectApiInitiateTokenizationDtoV2,
-    retry_non_idempotent: bool,
+pub struct InitiateTokenizationV2Request {
+    client: crate::Client,
+    body: models::ConnectApiInitiateTokenizationDtoV2,
+    options: rt::CallOptions,
 }
 
-impl<'a> InitiateTokenizationV2Request<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl InitiateTokenizationV2Request {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -284,21 +395,38 @@ impl<'a> InitiateTokenizationV2Request<'a> {
         self.client
             .raw()
             .request(&INITIATE_TOKENIZATION_V2)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AdyenInitiateTokenizationResponseDtoV2>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&INITIATE_TOKENIZATION_V2)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for InitiateTokenizationV2Request<'a> {
+impl std::future::IntoFuture for InitiateTokenizationV2Request {
     type Output = Result<
         models::AdyenInitiateTokenizationResponseDtoV2,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -307,16 +435,40 @@ impl<'a> std::future::IntoFuture for InitiateTokenizationV2Request<'a> {
 }
 
 /// A request to [`CreditCardTokenization::payment_methods_v2`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PaymentMethodsV2Request<'a> {
-    client: &'a crate::Client,
+pub struct PaymentMethodsV2Request {
+    client: crate::Client,
     studio_id: i64,
     country_code: String,
     locale: String,
+    options: rt::CallOptions,
 }
 
-impl<'a> PaymentMethodsV2Request<'a> {
+impl PaymentMethodsV2Request {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -327,16 +479,36 @@ impl<'a> PaymentMethodsV2Request<'a> {
             .query("studioId", &self.studio_id)
             .query("countryCode", &self.country_code)
             .query("locale", &self.locale)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::PaymentMethodsResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&PAYMENT_METHODS_V2)
+            .query("studioId", &self.studio_id)
+            .query("countryCode", &self.country_code)
+            .query("locale", &self.locale)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for PaymentMethodsV2Request<'a> {
+impl std::future::IntoFuture for PaymentMethodsV2Request {
     type Output = Result<models::PaymentMethodsResponseDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -345,21 +517,45 @@ impl<'a> std::future::IntoFuture for PaymentMethodsV2Request<'a> {
 }
 
 /// A request to [`CreditCardTokenization::complete_tokenization_v2`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CompleteTokenizationV2Request<'a> {
-    client: &'a crate::Client,
+pub struct CompleteTokenizationV2Request {
+    client: crate::Client,
     tokenization_reference: String,
-    body: &'a models::ConnectApiCompleteTokenizationDto,
-    retry_non_idempotent: bool,
+    body: models::ConnectApiCompleteTokenizationDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> CompleteTokenizationV2Request<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CompleteTokenizationV2Request {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -374,21 +570,39 @@ impl<'a> CompleteTokenizationV2Request<'a> {
             .raw()
             .request(&COMPLETE_TOKENIZATION_V2)
             .path_param("tokenizationReference", &self.tokenization_reference)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AdyenCompleteTokenizationResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&COMPLETE_TOKENIZATION_V2)
+            .path_param("tokenizationReference", &self.tokenization_reference)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CompleteTokenizationV2Request<'a> {
+impl std::future::IntoFuture for CompleteTokenizationV2Request {
     type Output = Result<
         models::AdyenCompleteTokenizationResponseDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -397,14 +611,38 @@ impl<'a> std::future::IntoFuture for CompleteTokenizationV2Request<'a> {
 }
 
 /// A request to [`CreditCardTokenization::tokenization_state_v2`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TokenizationStateV2Request<'a> {
-    client: &'a crate::Client,
+pub struct TokenizationStateV2Request {
+    client: crate::Client,
     tokenization_reference: String,
+    options: rt::CallOptions,
 }
 
-impl<'a> TokenizationStateV2Request<'a> {
+impl TokenizationStateV2Request {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -413,16 +651,34 @@ impl<'a> TokenizationStateV2Request<'a> {
             .raw()
             .request(&TOKENIZATION_STATE_V2)
             .path_param("tokenizationReference", &self.tokenization_reference)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::TokenizationStateDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&TOKENIZATION_STATE_V2)
+            .path_param("tokenizationReference", &self.tokenization_reference)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for TokenizationStateV2Request<'a> {
+impl std::future::IntoFuture for TokenizationStateV2Request {
     type Output = Result<models::TokenizationStateDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

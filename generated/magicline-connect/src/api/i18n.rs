@@ -21,10 +21,11 @@ impl<'a> I18n<'a> {
     /// `GET /connect/v1/i18n/countries`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_countries(&self, locale: impl Into<String>) -> GetCountriesRequest<'a> {
+    pub fn get_countries(&self, locale: impl Into<String>) -> GetCountriesRequest {
         GetCountriesRequest {
-            client: self.client,
+            client: self.client.clone(),
             locale: locale.into(),
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -36,14 +37,38 @@ static GET_COUNTRIES: rt::Operation = rt::Operation {
 };
 
 /// A request to [`I18n::get_countries`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCountriesRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCountriesRequest {
+    client: crate::Client,
     locale: String,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCountriesRequest<'a> {
+impl GetCountriesRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -55,19 +80,37 @@ impl<'a> GetCountriesRequest<'a> {
             .raw()
             .request(&GET_COUNTRIES)
             .query("locale", &self.locale)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::KeyValuePairCountryCodeString>>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_COUNTRIES)
+            .query("locale", &self.locale)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCountriesRequest<'a> {
+impl std::future::IntoFuture for GetCountriesRequest {
     type Output = Result<
         Vec<models::KeyValuePairCountryCodeString>,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

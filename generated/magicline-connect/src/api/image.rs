@@ -21,9 +21,10 @@ impl<'a> Image<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn generate_pre_signed_url_for_pre_upload(
         &self,
-    ) -> GeneratePreSignedUrlForPreUploadRequest<'a> {
+    ) -> GeneratePreSignedUrlForPreUploadRequest {
         GeneratePreSignedUrlForPreUploadRequest {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -35,29 +36,74 @@ static GENERATE_PRE_SIGNED_URL_FOR_PRE_UPLOAD: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Image::generate_pre_signed_url_for_pre_upload`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GeneratePreSignedUrlForPreUploadRequest<'a> {
-    client: &'a crate::Client,
+pub struct GeneratePreSignedUrlForPreUploadRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GeneratePreSignedUrlForPreUploadRequest<'a> {
+impl GeneratePreSignedUrlForPreUploadRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> Result<models::DownloadUrlWithObjectKeyDto, rt::Error<models::ApiError>> {
-        self.client.raw().request(&GENERATE_PRE_SIGNED_URL_FOR_PRE_UPLOAD).send().await
+        self.client
+            .raw()
+            .request(&GENERATE_PRE_SIGNED_URL_FOR_PRE_UPLOAD)
+            .options(self.options)
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::DownloadUrlWithObjectKeyDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GENERATE_PRE_SIGNED_URL_FOR_PRE_UPLOAD)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GeneratePreSignedUrlForPreUploadRequest<'a> {
+impl std::future::IntoFuture for GeneratePreSignedUrlForPreUploadRequest {
     type Output = Result<
         models::DownloadUrlWithObjectKeyDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

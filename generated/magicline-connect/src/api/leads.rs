@@ -23,12 +23,12 @@ impl<'a> Leads<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn create_lead(
         &self,
-        body: &'a models::ConnectApiCreateLeadDto,
-    ) -> CreateLeadRequest<'a> {
+        body: models::ConnectApiCreateLeadDto,
+    ) -> CreateLeadRequest {
         CreateLeadRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -40,10 +40,11 @@ impl<'a> Leads<'a> {
     pub fn get_lead_customer_by_uuid(
         &self,
         uuid: rt::uuid::Uuid,
-    ) -> GetLeadCustomerByUuidRequest<'a> {
+    ) -> GetLeadCustomerByUuidRequest {
         GetLeadCustomerByUuidRequest {
-            client: self.client,
+            client: self.client.clone(),
             uuid,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -61,20 +62,44 @@ static GET_LEAD_CUSTOMER_BY_UUID: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Leads::create_lead`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateLeadRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::ConnectApiCreateLeadDto,
-    retry_non_idempotent: bool,
+pub struct CreateLeadRequest {
+    client: crate::Client,
+    body: models::ConnectApiCreateLeadDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateLeadRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CreateLeadRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -85,21 +110,38 @@ impl<'a> CreateLeadRequest<'a> {
         self.client
             .raw()
             .request(&CREATE_LEAD)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiCreateLeadResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&CREATE_LEAD)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateLeadRequest<'a> {
+impl std::future::IntoFuture for CreateLeadRequest {
     type Output = Result<
         models::ConnectApiCreateLeadResponseDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -108,14 +150,38 @@ impl<'a> std::future::IntoFuture for CreateLeadRequest<'a> {
 }
 
 /// A request to [`Leads::get_lead_customer_by_uuid`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetLeadCustomerByUuidRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetLeadCustomerByUuidRequest {
+    client: crate::Client,
     uuid: rt::uuid::Uuid,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetLeadCustomerByUuidRequest<'a> {
+impl GetLeadCustomerByUuidRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -124,19 +190,37 @@ impl<'a> GetLeadCustomerByUuidRequest<'a> {
             .raw()
             .request(&GET_LEAD_CUSTOMER_BY_UUID)
             .path_param("uuid", &self.uuid)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CommonTrialSessionLeadCustomerDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_LEAD_CUSTOMER_BY_UUID)
+            .path_param("uuid", &self.uuid)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetLeadCustomerByUuidRequest<'a> {
+impl std::future::IntoFuture for GetLeadCustomerByUuidRequest {
     type Output = Result<
         models::CommonTrialSessionLeadCustomerDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

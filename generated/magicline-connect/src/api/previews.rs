@@ -23,14 +23,14 @@ impl<'a> Previews<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_preview(
         &self,
-        body: &'a models::ConnectApiCreateContractDto,
-    ) -> GetPreviewRequest<'a> {
+        body: models::ConnectApiCreateContractDto,
+    ) -> GetPreviewRequest {
         GetPreviewRequest {
-            client: self.client,
+            client: self.client.clone(),
             landing_page_configuration_id: None,
             checkout_page_configuration_id: None,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -42,19 +42,28 @@ static GET_PREVIEW: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Previews::get_preview`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetPreviewRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetPreviewRequest {
+    client: crate::Client,
     landing_page_configuration_id: Option<i64>,
     checkout_page_configuration_id: Option<i64>,
-    body: &'a models::ConnectApiCreateContractDto,
-    retry_non_idempotent: bool,
+    body: models::ConnectApiCreateContractDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetPreviewRequest<'a> {
+impl GetPreviewRequest {
     pub fn landing_page_configuration_id(mut self, value: i64) -> Self {
         self.landing_page_configuration_id = Some(value);
+        self
+    }
+
+    /// Sets or clears [`landing_page_configuration_id`](Self::landing_page_configuration_id) from an `Option`.
+    pub fn set_landing_page_configuration_id(mut self, value: Option<i64>) -> Self {
+        self.landing_page_configuration_id = value;
         self
     }
 
@@ -63,11 +72,38 @@ impl<'a> GetPreviewRequest<'a> {
         self
     }
 
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+    /// Sets or clears [`checkout_page_configuration_id`](Self::checkout_page_configuration_id) from an `Option`.
+    pub fn set_checkout_page_configuration_id(mut self, value: Option<i64>) -> Self {
+        self.checkout_page_configuration_id = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -80,21 +116,40 @@ impl<'a> GetPreviewRequest<'a> {
             .request(&GET_PREVIEW)
             .query("landingPageConfigurationId", &self.landing_page_configuration_id)
             .query("checkoutPageConfigurationId", &self.checkout_page_configuration_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiContractPreviewDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_PREVIEW)
+            .query("landingPageConfigurationId", &self.landing_page_configuration_id)
+            .query("checkoutPageConfigurationId", &self.checkout_page_configuration_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetPreviewRequest<'a> {
+impl std::future::IntoFuture for GetPreviewRequest {
     type Output = Result<
         models::ConnectApiContractPreviewDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

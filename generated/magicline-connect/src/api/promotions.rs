@@ -22,11 +22,11 @@ impl<'a> Promotions<'a> {
     pub fn confirm_customer_participation(
         &self,
         payload: impl Into<String>,
-    ) -> ConfirmCustomerParticipationRequest<'a> {
+    ) -> ConfirmCustomerParticipationRequest {
         ConfirmCustomerParticipationRequest {
-            client: self.client,
+            client: self.client.clone(),
             payload: payload.into(),
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -38,20 +38,44 @@ static CONFIRM_CUSTOMER_PARTICIPATION: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Promotions::confirm_customer_participation`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConfirmCustomerParticipationRequest<'a> {
-    client: &'a crate::Client,
+pub struct ConfirmCustomerParticipationRequest {
+    client: crate::Client,
     payload: String,
-    retry_non_idempotent: bool,
+    options: rt::CallOptions,
 }
 
-impl<'a> ConfirmCustomerParticipationRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl ConfirmCustomerParticipationRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -61,17 +85,31 @@ impl<'a> ConfirmCustomerParticipationRequest<'a> {
             .raw()
             .request(&CONFIRM_CUSTOMER_PARTICIPATION)
             .query("payload", &self.payload)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ApiError>> {
+        self.client
+            .raw()
+            .request(&CONFIRM_CUSTOMER_PARTICIPATION)
+            .query("payload", &self.payload)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ConfirmCustomerParticipationRequest<'a> {
+impl std::future::IntoFuture for ConfirmCustomerParticipationRequest {
     type Output = Result<(), rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

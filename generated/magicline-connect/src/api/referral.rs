@@ -28,10 +28,11 @@ impl<'a> Referral<'a> {
     pub fn get_referrals_by_studio_id(
         &self,
         studio_id: i64,
-    ) -> GetReferralsByStudioIdRequest<'a> {
+    ) -> GetReferralsByStudioIdRequest {
         GetReferralsByStudioIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -43,14 +44,38 @@ static GET_REFERRALS_BY_STUDIO_ID: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Referral::get_referrals_by_studio_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetReferralsByStudioIdRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetReferralsByStudioIdRequest {
+    client: crate::Client,
     studio_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetReferralsByStudioIdRequest<'a> {
+impl GetReferralsByStudioIdRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -59,19 +84,37 @@ impl<'a> GetReferralsByStudioIdRequest<'a> {
             .raw()
             .request(&GET_REFERRALS_BY_STUDIO_ID)
             .query("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::ConnectApiReferralDto>>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_REFERRALS_BY_STUDIO_ID)
+            .query("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetReferralsByStudioIdRequest<'a> {
+impl std::future::IntoFuture for GetReferralsByStudioIdRequest {
     type Output = Result<
         Vec<models::ConnectApiReferralDto>,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

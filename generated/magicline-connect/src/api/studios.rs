@@ -26,10 +26,11 @@ impl<'a> Studios<'a> {
     pub fn get_default_communication_configuration(
         &self,
         studio_id: i64,
-    ) -> GetDefaultCommunicationConfigurationRequest<'a> {
+    ) -> GetDefaultCommunicationConfigurationRequest {
         GetDefaultCommunicationConfigurationRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -42,12 +43,13 @@ impl<'a> Studios<'a> {
         &self,
         studio_id: i64,
         rate_bundle_id: i64,
-    ) -> GetSepaAgreementTextForRateBundleRequest<'a> {
+    ) -> GetSepaAgreementTextForRateBundleRequest {
         GetSepaAgreementTextForRateBundleRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
             rate_bundle_id,
             language: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -57,10 +59,11 @@ impl<'a> Studios<'a> {
     pub fn get_sepa_agreement_text(
         &self,
         studio_id: i64,
-    ) -> GetSepaAgreementTextRequest<'a> {
+    ) -> GetSepaAgreementTextRequest {
         GetSepaAgreementTextRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -71,13 +74,11 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v1/studio/{studioId}/utilization`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_utilization_public(
-        &self,
-        studio_id: i64,
-    ) -> GetUtilizationPublicRequest<'a> {
+    pub fn get_utilization_public(&self, studio_id: i64) -> GetUtilizationPublicRequest {
         GetUtilizationPublicRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -90,11 +91,12 @@ impl<'a> Studios<'a> {
     /// Optional inputs are set on the returned request: `studio_tags`, `address_search_query`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio_list(&self) -> GetStudioListRequest<'a> {
+    pub fn get_studio_list(&self) -> GetStudioListRequest {
         GetStudioListRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_tags: None,
             address_search_query: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -103,10 +105,11 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v2/studio/details/{studioId}`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio_details(&self, studio_id: i64) -> GetStudioDetailsRequest<'a> {
+    pub fn get_studio_details(&self, studio_id: i64) -> GetStudioDetailsRequest {
         GetStudioDetailsRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -115,10 +118,11 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v2/studio/{studioId}`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio(&self, studio_id: i64) -> GetStudioRequest<'a> {
+    pub fn get_studio(&self, studio_id: i64) -> GetStudioRequest {
         GetStudioRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -130,10 +134,11 @@ impl<'a> Studios<'a> {
     pub fn get_enabled_communication_feature_modules(
         &self,
         studio_id: i64,
-    ) -> GetEnabledCommunicationFeatureModulesRequest<'a> {
+    ) -> GetEnabledCommunicationFeatureModulesRequest {
         GetEnabledCommunicationFeatureModulesRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -142,13 +147,11 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v2/studio/{studioId}/legalinfo`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio_legal_links(
-        &self,
-        studio_id: i64,
-    ) -> GetStudioLegalLinksRequest<'a> {
+    pub fn get_studio_legal_links(&self, studio_id: i64) -> GetStudioLegalLinksRequest {
         GetStudioLegalLinksRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -208,14 +211,38 @@ static GET_STUDIO_LEGAL_LINKS: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Studios::get_default_communication_configuration`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDefaultCommunicationConfigurationRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetDefaultCommunicationConfigurationRequest {
+    client: crate::Client,
     studio_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetDefaultCommunicationConfigurationRequest<'a> {
+impl GetDefaultCommunicationConfigurationRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -227,19 +254,37 @@ impl<'a> GetDefaultCommunicationConfigurationRequest<'a> {
             .raw()
             .request(&GET_DEFAULT_COMMUNICATION_CONFIGURATION)
             .path_param("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::ConnectApiStudioCommunicationConfigurationDto>>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_DEFAULT_COMMUNICATION_CONFIGURATION)
+            .path_param("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetDefaultCommunicationConfigurationRequest<'a> {
+impl std::future::IntoFuture for GetDefaultCommunicationConfigurationRequest {
     type Output = Result<
         Vec<models::ConnectApiStudioCommunicationConfigurationDto>,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -248,21 +293,51 @@ impl<'a> std::future::IntoFuture for GetDefaultCommunicationConfigurationRequest
 }
 
 /// A request to [`Studios::get_sepa_agreement_text_for_rate_bundle`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetSepaAgreementTextForRateBundleRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetSepaAgreementTextForRateBundleRequest {
+    client: crate::Client,
     studio_id: i64,
     rate_bundle_id: i64,
     language: Option<String>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetSepaAgreementTextForRateBundleRequest<'a> {
+impl GetSepaAgreementTextForRateBundleRequest {
     /// Language to pick the right translation (IETF BCP 47 language tags)
     ///
     /// Example: `"de-DE"`
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`language`](Self::language) from an `Option`.
+    pub fn set_language(mut self, value: Option<String>) -> Self {
+        self.language = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -274,16 +349,33 @@ impl<'a> GetSepaAgreementTextForRateBundleRequest<'a> {
             .path_param("studioId", &self.studio_id)
             .path_param("rateBundleId", &self.rate_bundle_id)
             .query("language", &self.language)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<String>, rt::Error<models::ApiError>> {
+        self.client
+            .raw()
+            .request(&GET_SEPA_AGREEMENT_TEXT_FOR_RATE_BUNDLE)
+            .path_param("studioId", &self.studio_id)
+            .path_param("rateBundleId", &self.rate_bundle_id)
+            .query("language", &self.language)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetSepaAgreementTextForRateBundleRequest<'a> {
+impl std::future::IntoFuture for GetSepaAgreementTextForRateBundleRequest {
     type Output = Result<String, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -292,30 +384,69 @@ impl<'a> std::future::IntoFuture for GetSepaAgreementTextForRateBundleRequest<'a
 }
 
 /// A request to [`Studios::get_sepa_agreement_text`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetSepaAgreementTextRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetSepaAgreementTextRequest {
+    client: crate::Client,
     studio_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetSepaAgreementTextRequest<'a> {
+impl GetSepaAgreementTextRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<String, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&GET_SEPA_AGREEMENT_TEXT)
             .path_param("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<String>, rt::Error<models::ApiError>> {
+        self.client
+            .raw()
+            .request(&GET_SEPA_AGREEMENT_TEXT)
+            .path_param("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetSepaAgreementTextRequest<'a> {
+impl std::future::IntoFuture for GetSepaAgreementTextRequest {
     type Output = Result<String, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -324,14 +455,38 @@ impl<'a> std::future::IntoFuture for GetSepaAgreementTextRequest<'a> {
 }
 
 /// A request to [`Studios::get_utilization_public`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetUtilizationPublicRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetUtilizationPublicRequest {
+    client: crate::Client,
     studio_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetUtilizationPublicRequest<'a> {
+impl GetUtilizationPublicRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -340,16 +495,31 @@ impl<'a> GetUtilizationPublicRequest<'a> {
             .raw()
             .request(&GET_UTILIZATION_PUBLIC)
             .path_param("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::UtilizationDto>, rt::Error<models::ApiError>> {
+        self.client
+            .raw()
+            .request(&GET_UTILIZATION_PUBLIC)
+            .path_param("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetUtilizationPublicRequest<'a> {
+impl std::future::IntoFuture for GetUtilizationPublicRequest {
     type Output = Result<models::UtilizationDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -358,24 +528,60 @@ impl<'a> std::future::IntoFuture for GetUtilizationPublicRequest<'a> {
 }
 
 /// A request to [`Studios::get_studio_list`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioListRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetStudioListRequest {
+    client: crate::Client,
     studio_tags: Option<Vec<String>>,
     address_search_query: Option<String>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetStudioListRequest<'a> {
+impl GetStudioListRequest {
     /// Filter by identifier of StudioTag (german wording: Standort Code). Dynamic attribute configured at studio (e.g for Brands or Locations). Multiple Tags are combined by OR.
     pub fn studio_tags(mut self, value: Vec<String>) -> Self {
         self.studio_tags = Some(value);
         self
     }
 
+    /// Sets or clears [`studio_tags`](Self::studio_tags) from an `Option`.
+    pub fn set_studio_tags(mut self, value: Option<Vec<String>>) -> Self {
+        self.studio_tags = value;
+        self
+    }
+
     /// Search prefix for zipCode or city of studio address.
     pub fn address_search_query(mut self, value: impl Into<String>) -> Self {
         self.address_search_query = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`address_search_query`](Self::address_search_query) from an `Option`.
+    pub fn set_address_search_query(mut self, value: Option<String>) -> Self {
+        self.address_search_query = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -388,19 +594,38 @@ impl<'a> GetStudioListRequest<'a> {
             .request(&GET_STUDIO_LIST)
             .query("studioTags", &self.studio_tags)
             .query("addressSearchQuery", &self.address_search_query)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::ConnectApiStudioDtoV2>>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_STUDIO_LIST)
+            .query("studioTags", &self.studio_tags)
+            .query("addressSearchQuery", &self.address_search_query)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetStudioListRequest<'a> {
+impl std::future::IntoFuture for GetStudioListRequest {
     type Output = Result<
         Vec<models::ConnectApiStudioDtoV2>,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -409,14 +634,38 @@ impl<'a> std::future::IntoFuture for GetStudioListRequest<'a> {
 }
 
 /// A request to [`Studios::get_studio_details`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioDetailsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetStudioDetailsRequest {
+    client: crate::Client,
     studio_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetStudioDetailsRequest<'a> {
+impl GetStudioDetailsRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -425,19 +674,37 @@ impl<'a> GetStudioDetailsRequest<'a> {
             .raw()
             .request(&GET_STUDIO_DETAILS)
             .path_param("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiStudioDetailsDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_STUDIO_DETAILS)
+            .path_param("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetStudioDetailsRequest<'a> {
+impl std::future::IntoFuture for GetStudioDetailsRequest {
     type Output = Result<
         models::ConnectApiStudioDetailsDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -446,14 +713,38 @@ impl<'a> std::future::IntoFuture for GetStudioDetailsRequest<'a> {
 }
 
 /// A request to [`Studios::get_studio`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetStudioRequest {
+    client: crate::Client,
     studio_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetStudioRequest<'a> {
+impl GetStudioRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -462,16 +753,34 @@ impl<'a> GetStudioRequest<'a> {
             .raw()
             .request(&GET_STUDIO)
             .path_param("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiStudioDtoV2>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_STUDIO)
+            .path_param("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetStudioRequest<'a> {
+impl std::future::IntoFuture for GetStudioRequest {
     type Output = Result<models::ConnectApiStudioDtoV2, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -480,14 +789,38 @@ impl<'a> std::future::IntoFuture for GetStudioRequest<'a> {
 }
 
 /// A request to [`Studios::get_enabled_communication_feature_modules`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetEnabledCommunicationFeatureModulesRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetEnabledCommunicationFeatureModulesRequest {
+    client: crate::Client,
     studio_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetEnabledCommunicationFeatureModulesRequest<'a> {
+impl GetEnabledCommunicationFeatureModulesRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -499,19 +832,37 @@ impl<'a> GetEnabledCommunicationFeatureModulesRequest<'a> {
             .raw()
             .request(&GET_ENABLED_COMMUNICATION_FEATURE_MODULES)
             .path_param("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::GetEnabledCommunicationFeatureModulesResponseItem>>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_ENABLED_COMMUNICATION_FEATURE_MODULES)
+            .path_param("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetEnabledCommunicationFeatureModulesRequest<'a> {
+impl std::future::IntoFuture for GetEnabledCommunicationFeatureModulesRequest {
     type Output = Result<
         Vec<models::GetEnabledCommunicationFeatureModulesResponseItem>,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -520,14 +871,38 @@ impl<'a> std::future::IntoFuture for GetEnabledCommunicationFeatureModulesReques
 }
 
 /// A request to [`Studios::get_studio_legal_links`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioLegalLinksRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetStudioLegalLinksRequest {
+    client: crate::Client,
     studio_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetStudioLegalLinksRequest<'a> {
+impl GetStudioLegalLinksRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -536,19 +911,37 @@ impl<'a> GetStudioLegalLinksRequest<'a> {
             .raw()
             .request(&GET_STUDIO_LEGAL_LINKS)
             .path_param("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiStudioLegalLinksDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_STUDIO_LEGAL_LINKS)
+            .path_param("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetStudioLegalLinksRequest<'a> {
+impl std::future::IntoFuture for GetStudioLegalLinksRequest {
     type Output = Result<
         models::ConnectApiStudioLegalLinksDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

@@ -19,9 +19,10 @@ impl<'a> Tenant<'a> {
     /// `GET /connect/v1/tenant`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_tenant_info(&self) -> GetTenantInfoRequest<'a> {
+    pub fn get_tenant_info(&self) -> GetTenantInfoRequest {
         GetTenantInfoRequest {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -33,24 +34,61 @@ static GET_TENANT_INFO: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Tenant::get_tenant_info`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetTenantInfoRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetTenantInfoRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetTenantInfoRequest<'a> {
+impl GetTenantInfoRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<models::TenantDto, rt::Error<models::ApiError>> {
-        self.client.raw().request(&GET_TENANT_INFO).send().await
+        self.client.raw().request(&GET_TENANT_INFO).options(self.options).send().await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::TenantDto>, rt::Error<models::ApiError>> {
+        self.client
+            .raw()
+            .request(&GET_TENANT_INFO)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetTenantInfoRequest<'a> {
+impl std::future::IntoFuture for GetTenantInfoRequest {
     type Output = Result<models::TenantDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

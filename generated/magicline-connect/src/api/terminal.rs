@@ -22,10 +22,11 @@ impl<'a> Terminal<'a> {
     pub fn get_customer_data_by_codice_fiscale(
         &self,
         codice_fiscale: impl Into<String>,
-    ) -> GetCustomerDataByCodiceFiscaleRequest<'a> {
+    ) -> GetCustomerDataByCodiceFiscaleRequest {
         GetCustomerDataByCodiceFiscaleRequest {
-            client: self.client,
+            client: self.client.clone(),
             codice_fiscale: codice_fiscale.into(),
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -37,14 +38,38 @@ static GET_CUSTOMER_DATA_BY_CODICE_FISCALE: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Terminal::get_customer_data_by_codice_fiscale`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerDataByCodiceFiscaleRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomerDataByCodiceFiscaleRequest {
+    client: crate::Client,
     codice_fiscale: String,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomerDataByCodiceFiscaleRequest<'a> {
+impl GetCustomerDataByCodiceFiscaleRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -56,19 +81,37 @@ impl<'a> GetCustomerDataByCodiceFiscaleRequest<'a> {
             .raw()
             .request(&GET_CUSTOMER_DATA_BY_CODICE_FISCALE)
             .query("codiceFiscale", &self.codice_fiscale)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiCodiceFiscaleBirthInformationResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMER_DATA_BY_CODICE_FISCALE)
+            .query("codiceFiscale", &self.codice_fiscale)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomerDataByCodiceFiscaleRequest<'a> {
+impl std::future::IntoFuture for GetCustomerDataByCodiceFiscaleRequest {
     type Output = Result<
         models::ConnectApiCodiceFiscaleBirthInformationResponseDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

@@ -34,12 +34,13 @@ impl<'a> TrialSessions<'a> {
         studio_id: i64,
         start_date: rt::chrono::NaiveDate,
         end_date: rt::chrono::NaiveDate,
-    ) -> GetBookableItemRequest<'a> {
+    ) -> GetBookableItemRequest {
         GetBookableItemRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
             start_date,
             end_date,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -50,14 +51,11 @@ impl<'a> TrialSessions<'a> {
     /// `POST /connect/v1/trialsession/book`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn book(
-        &self,
-        body: &'a models::ConnectApiBookTrialSessionDto,
-    ) -> BookRequest<'a> {
+    pub fn book(&self, body: models::ConnectApiBookTrialSessionDto) -> BookRequest {
         BookRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -72,10 +70,11 @@ impl<'a> TrialSessions<'a> {
     /// - `studio_id`: Example: `1`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_lead_config(&self, studio_id: i64) -> GetLeadConfigRequest<'a> {
+    pub fn get_lead_config(&self, studio_id: i64) -> GetLeadConfigRequest {
         GetLeadConfigRequest {
-            client: self.client,
+            client: self.client.clone(),
             studio_id,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -99,16 +98,40 @@ static GET_LEAD_CONFIG: rt::Operation = rt::Operation {
 };
 
 /// A request to [`TrialSessions::get_bookable_item`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableItemRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetBookableItemRequest {
+    client: crate::Client,
     studio_id: i64,
     start_date: rt::chrono::NaiveDate,
     end_date: rt::chrono::NaiveDate,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetBookableItemRequest<'a> {
+impl GetBookableItemRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -119,16 +142,36 @@ impl<'a> GetBookableItemRequest<'a> {
             .query("studioId", &self.studio_id)
             .query("startDate", &self.start_date)
             .query("endDate", &self.end_date)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiBookableItemDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_BOOKABLE_ITEM)
+            .query("studioId", &self.studio_id)
+            .query("startDate", &self.start_date)
+            .query("endDate", &self.end_date)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetBookableItemRequest<'a> {
+impl std::future::IntoFuture for GetBookableItemRequest {
     type Output = Result<models::ConnectApiBookableItemDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -137,20 +180,44 @@ impl<'a> std::future::IntoFuture for GetBookableItemRequest<'a> {
 }
 
 /// A request to [`TrialSessions::book`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::ConnectApiBookTrialSessionDto,
-    retry_non_idempotent: bool,
+pub struct BookRequest {
+    client: crate::Client,
+    body: models::ConnectApiBookTrialSessionDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> BookRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl BookRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -164,21 +231,38 @@ impl<'a> BookRequest<'a> {
         self.client
             .raw()
             .request(&BOOK)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiTrialSessionBookedResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&BOOK)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for BookRequest<'a> {
+impl std::future::IntoFuture for BookRequest {
     type Output = Result<
         models::ConnectApiTrialSessionBookedResponseDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -187,14 +271,38 @@ impl<'a> std::future::IntoFuture for BookRequest<'a> {
 }
 
 /// A request to [`TrialSessions::get_lead_config`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetLeadConfigRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetLeadConfigRequest {
+    client: crate::Client,
     studio_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetLeadConfigRequest<'a> {
+impl GetLeadConfigRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -206,19 +314,37 @@ impl<'a> GetLeadConfigRequest<'a> {
             .raw()
             .request(&GET_LEAD_CONFIG)
             .query("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ConnectApiTrialSessionLeadConfigDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_LEAD_CONFIG)
+            .query("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetLeadConfigRequest<'a> {
+impl std::future::IntoFuture for GetLeadConfigRequest {
     type Output = Result<
         models::ConnectApiTrialSessionLeadConfigDto,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

@@ -25,12 +25,12 @@ impl<'a> Validation<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn validate_tax_id(
         &self,
-        body: &'a models::ConnectApiTaxIdDto,
-    ) -> ValidateTaxIdRequest<'a> {
+        body: models::ConnectApiTaxIdDto,
+    ) -> ValidateTaxIdRequest {
         ValidateTaxIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -42,20 +42,44 @@ static VALIDATE_TAX_ID: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Validation::validate_tax_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateTaxIdRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::ConnectApiTaxIdDto,
-    retry_non_idempotent: bool,
+pub struct ValidateTaxIdRequest {
+    client: crate::Client,
+    body: models::ConnectApiTaxIdDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> ValidateTaxIdRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl ValidateTaxIdRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -66,18 +90,35 @@ impl<'a> ValidateTaxIdRequest<'a> {
         self.client
             .raw()
             .request(&VALIDATE_TAX_ID)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::TaxIdValidationResultDto>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&VALIDATE_TAX_ID)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ValidateTaxIdRequest<'a> {
+impl std::future::IntoFuture for ValidateTaxIdRequest {
     type Output = Result<models::TaxIdValidationResultDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

@@ -5145,7 +5145,7 @@ async fn book(
                 r#"{"leadCustomer":{"address":{"city":"Hamburg","country":"DE","details":{"additionalInformation":"string","block":"string","buildingName":"string","cityPart":"string","district":"string","door":"string","floor":"string","portal":"string","province":"string","provinceCode":"string","secondStreet":"string","stairway":"string","streetType":"string"},"houseNumber":"1b","street":"Heinrichstraße","zip":"string"},"communicationPreferences":[{"activeCommunicationChannels":["LETTER"],"messageCategoryId":1}],"countryOfBirth":"FR","customerUUID":"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4","dateOfBirth":"1985-05-29","email":"mm@test.de","firstname":"Max","gender":"MALE","lastname":"Mustermann","phone":"+49 40 123 555","placeOfBirth":"Rom","privacyConfiguration":{"email":true,"letter":true,"mySportsMessage":true,"phone":true,"textMessage":true},"secondFirstname":"Martin","secondLastname":"Muster","studioId":1,"taxId":"56982134w"},"note":"become fit","participants":2,"referralCode":"ABCXYZ","referrerId":10,"sourceCampaignId":2,"startDateTime":"2019-04-15T07:00:00.000Z","studioId":1,"trainerRequired":true}"#,
             ),
     )?;
-    let request = client.trial_sessions().book(&body);
+    let request = client.trial_sessions().book(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5438,7 +5438,7 @@ async fn redeem_contract_voucher(
     )?;
     let request = client
         .contract_voucher()
-        .redeem_contract_voucher(contract_voucher_code, &body);
+        .redeem_contract_voucher(contract_voucher_code, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5531,7 +5531,7 @@ async fn validate_tax_id(
                 r#"{"countryOfBirth":"UNDEFINED","dateOfBirth":"2024-01-15","firstname":"string","gender":"MALE","lastname":"string","placeOfBirth":"string","studioId":1,"taxId":"string"}"#,
             ),
     )?;
-    let request = client.validation().validate_tax_id(&body);
+    let request = client.validation().validate_tax_id(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5578,7 +5578,7 @@ async fn get_active_contracts(
                 r#"{"customerNumber":"string","dateOfBirth":"2024-01-15","firstname":"string","lastname":"string"}"#,
             ),
     )?;
-    let request = client.contracts().get_active_contracts(recaptcha_token, &body);
+    let request = client.contracts().get_active_contracts(recaptcha_token, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5627,7 +5627,7 @@ async fn cancel_contract(
                 r#"{"additionalInformation":"string","cancelationReasonId":1,"cancellationDate":"2024-01-15","cancellationDateType":"NEXT_POSSIBLE_CANCELLATION_DATE","cancellationType":"ORDINARY_CANCELLATION","confirmationEmail":"string","contractId":1,"customerNumber":"string","dateOfBirth":"2024-01-15","firstname":"string","lastname":"string"}"#,
             ),
     )?;
-    let request = client.contracts().cancel_contract(recaptcha_token, &body);
+    let request = client.contracts().cancel_contract(recaptcha_token, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5674,7 +5674,7 @@ async fn cancel_contract_manual(
                 r#"{"additionalInformation":"string","cancelationReasonId":1,"cancellationDate":"2024-01-15","cancellationDateType":"NEXT_POSSIBLE_CANCELLATION_DATE","cancellationType":"ORDINARY_CANCELLATION","confirmationEmail":"string","customerNumber":"string","dateOfBirth":"2024-01-15","firstname":"string","lastname":"string","studioId":1}"#,
             ),
     )?;
-    let request = client.contracts().cancel_contract_manual(recaptcha_token, &body);
+    let request = client.contracts().cancel_contract_manual(recaptcha_token, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5806,7 +5806,7 @@ async fn create_customer_and_contract(
                 r#"{"contract":{"contractSignature":{"base64Svg":"string","textBlockId":1},"notes":"string","optionalRateBundleTermModules":[{"id":1}],"preuseDate":"2024-01-15","rateBundleTermId":1,"selectedRateBundleModules":[{"id":1}],"sepaSignature":{"base64Svg":"string","textBlockId":1},"startDate":"2024-01-15","textBlockSignatures":[{"base64Svg":"string","textBlockId":1}]},"customer":{"additionalAddressInformation":"string","bankAccount":{"accountHolder":"string","bic":"string","iban":"string"},"buildingName":"string","city":"Hamburg","cityPart":"string","communicationPreferences":[{"activeCommunicationChannels":["LETTER"],"messageCategoryId":1}],"countryCode":"DE","countryOfBirth":"UNDEFINED","creditCard":{"accountPaymentInstrumentToken":"string","tokenizationReference":"string"},"dateOfBirth":"2024-01-15","district":"string","documentIdentification":{"documentNumber":"string","documentType":"ID_CARD"},"door":"string","email":"string","firstname":"string","floor":"string","gender":"MALE","houseNumber":"3-4","identityToken":"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4","imageObjectKey":"string","language":"string","lastname":"string","locale":"string","paymentChoice":"DIRECT_DEBIT","placeOfBirth":"string","portal":"string","province":"string","provinceCode":"string","publicGender":"MALE","referralCode":"string","secondFirstname":"string","secondLastName":"string","secondStreet":"string","stairway":"string","street":"Raboisen","streetBlock":"string","streetType":"string","studioCountryCode":"UNDEFINED","taxId":"string","telephone_mobile":"string","telephone_private":"string","zipCode":"string"},"landingPageConfigurationId":1,"offerUuid":"3fa85f64-5717-4562-b3fc-2c963f66afa6","studioId":1,"voucherCode":"string"}"#,
             ),
     )?;
-    let request = client.contracts().create_customer_and_contract(&body);
+    let request = client.contracts().create_customer_and_contract(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5900,7 +5900,7 @@ async fn complete_tokenization(
     )?;
     let request = client
         .credit_card_tokenization()
-        .complete_tokenization(tokenization_reference, &body);
+        .complete_tokenization(tokenization_reference, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5990,7 +5990,7 @@ async fn initiate_tokenization_v2(
         "body",
         r#"{"browserInfo":"string","origin":"string","paymentMethod":"string","returnUrl":"string","studioId":1}"#,
     )?;
-    let request = client.credit_card_tokenization().initiate_tokenization_v2(&body);
+    let request = client.credit_card_tokenization().initiate_tokenization_v2(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -6087,7 +6087,7 @@ async fn complete_tokenization_v2(
     )?;
     let request = client
         .credit_card_tokenization()
-        .complete_tokenization_v2(tokenization_reference, &body);
+        .complete_tokenization_v2(tokenization_reference, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -6180,9 +6180,7 @@ async fn validate_iban_and_lookup_bic(
         None
     };
     let mut request = client.bank_account().validate_iban_and_lookup_bic(iban);
-    if let Some(value) = organization_unit_id {
-        request = request.organization_unit_id(value);
-    }
+    request = request.set_organization_unit_id(organization_unit_id);
     Ok(harness::outcome(request.await))
 }
 
@@ -6357,7 +6355,7 @@ async fn create_lead(
                 r#"{"additionalAddressInformation":"string","city":"Hamburg","communicationPreferences":[{"activeCommunicationChannels":["LETTER"],"messageCategoryId":1}],"countryCode":"DE","dateOfBirth":"2024-01-15","door":"string","email":"string","firstname":"string","firstname2":"string","floor":"string","gender":"MALE","houseNumber":"3-4","lastname":"string","lastname2":"string","locale":"string","notes":"any notes about this lead","phone":"string","portal":"string","privacyConfiguration":{"email":true,"letter":true,"mySportsMessage":true,"phone":true,"textMessage":true},"province":"string","provinceCode":"string","sourceCampaignId":1,"stairway":"string","street":"Raboisen","streetBlock":"string","streetType":"string","studioId":1,"taxId":"string","zipCode":"string"}"#,
             ),
     )?;
-    let request = client.leads().create_lead(&body);
+    let request = client.leads().create_lead(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -6496,9 +6494,7 @@ async fn get_sepa_agreement_text_for_rate_bundle(
     let mut request = client
         .studios()
         .get_sepa_agreement_text_for_rate_bundle(studio_id, rate_bundle_id);
-    if let Some(value) = language {
-        request = request.language(value);
-    }
+    request = request.set_language(language);
     Ok(harness::outcome(request.await))
 }
 
@@ -6625,12 +6621,8 @@ async fn get_studio_list(
         None
     };
     let mut request = client.studios().get_studio_list();
-    if let Some(value) = studio_tags {
-        request = request.studio_tags(value);
-    }
-    if let Some(value) = address_search_query {
-        request = request.address_search_query(value);
-    }
+    request = request.set_studio_tags(studio_tags);
+    request = request.set_address_search_query(address_search_query);
     Ok(harness::outcome(request.await))
 }
 
@@ -6848,13 +6840,9 @@ async fn get_preview(
                 r#"{"contract":{"contractSignature":{"base64Svg":"string","textBlockId":1},"notes":"string","optionalRateBundleTermModules":[{"id":1}],"preuseDate":"2024-01-15","rateBundleTermId":1,"selectedRateBundleModules":[{"id":1}],"sepaSignature":{"base64Svg":"string","textBlockId":1},"startDate":"2024-01-15","textBlockSignatures":[{"base64Svg":"string","textBlockId":1}]},"customer":{"additionalAddressInformation":"string","bankAccount":{"accountHolder":"string","bic":"string","iban":"string"},"buildingName":"string","city":"Hamburg","cityPart":"string","communicationPreferences":[{"activeCommunicationChannels":["LETTER"],"messageCategoryId":1}],"countryCode":"DE","countryOfBirth":"UNDEFINED","creditCard":{"accountPaymentInstrumentToken":"string","tokenizationReference":"string"},"dateOfBirth":"2024-01-15","district":"string","documentIdentification":{"documentNumber":"string","documentType":"ID_CARD"},"door":"string","email":"string","firstname":"string","floor":"string","gender":"MALE","houseNumber":"3-4","identityToken":"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4","imageObjectKey":"string","language":"string","lastname":"string","locale":"string","paymentChoice":"DIRECT_DEBIT","placeOfBirth":"string","portal":"string","province":"string","provinceCode":"string","publicGender":"MALE","referralCode":"string","secondFirstname":"string","secondLastName":"string","secondStreet":"string","stairway":"string","street":"Raboisen","streetBlock":"string","streetType":"string","studioCountryCode":"UNDEFINED","taxId":"string","telephone_mobile":"string","telephone_private":"string","zipCode":"string"},"landingPageConfigurationId":1,"offerUuid":"3fa85f64-5717-4562-b3fc-2c963f66afa6","studioId":1,"voucherCode":"string"}"#,
             ),
     )?;
-    let mut request = client.previews().get_preview(&body);
-    if let Some(value) = landing_page_configuration_id {
-        request = request.landing_page_configuration_id(value);
-    }
-    if let Some(value) = checkout_page_configuration_id {
-        request = request.checkout_page_configuration_id(value);
-    }
+    let mut request = client.previews().get_preview(body);
+    request = request.set_landing_page_configuration_id(landing_page_configuration_id);
+    request = request.set_checkout_page_configuration_id(checkout_page_configuration_id);
     Ok(harness::outcome(request.await))
 }
 

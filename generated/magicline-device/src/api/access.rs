@@ -27,13 +27,13 @@ impl<'a> Access<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn card_reader_identification(
         &self,
-        body: &'a models::CardReaderIdentification,
-    ) -> CardReaderIdentificationRequest<'a> {
+        body: models::CardReaderIdentification,
+    ) -> CardReaderIdentificationRequest {
         CardReaderIdentificationRequest {
-            client: self.client,
+            client: self.client.clone(),
             accept_language: None,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -45,16 +45,19 @@ static CARD_READER_IDENTIFICATION: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Access::card_reader_identification`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CardReaderIdentificationRequest<'a> {
-    client: &'a crate::Client,
+pub struct CardReaderIdentificationRequest {
+    client: crate::Client,
     accept_language: Option<String>,
-    body: &'a models::CardReaderIdentification,
-    retry_non_idempotent: bool,
+    body: models::CardReaderIdentification,
+    options: rt::CallOptions,
 }
 
-impl<'a> CardReaderIdentificationRequest<'a> {
+impl CardReaderIdentificationRequest {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
@@ -63,11 +66,38 @@ impl<'a> CardReaderIdentificationRequest<'a> {
         self
     }
 
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+    /// Sets or clears [`accept_language`](Self::accept_language) from an `Option`.
+    pub fn set_accept_language(mut self, value: Option<String>) -> Self {
+        self.accept_language = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -77,18 +107,33 @@ impl<'a> CardReaderIdentificationRequest<'a> {
             .raw()
             .request(&CARD_READER_IDENTIFICATION)
             .header("Accept-Language", &self.accept_language)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ApiError>> {
+        self.client
+            .raw()
+            .request(&CARD_READER_IDENTIFICATION)
+            .header("Accept-Language", &self.accept_language)
+            .json(&self.body)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CardReaderIdentificationRequest<'a> {
+impl std::future::IntoFuture for CardReaderIdentificationRequest {
     type Output = Result<(), rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

@@ -25,10 +25,11 @@ impl<'a> Time<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn time_price(&self) -> TimePriceRequest<'a> {
+    pub fn time_price(&self) -> TimePriceRequest {
         TimePriceRequest {
-            client: self.client,
+            client: self.client.clone(),
             accept_language: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -43,13 +44,13 @@ impl<'a> Time<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn time_identification(
         &self,
-        body: &'a models::TimeReaderIdentificationRequest,
-    ) -> TimeIdentificationRequest<'a> {
+        body: models::TimeReaderIdentificationRequest,
+    ) -> TimeIdentificationRequest {
         TimeIdentificationRequest {
-            client: self.client,
+            client: self.client.clone(),
             accept_language: None,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -62,15 +63,12 @@ impl<'a> Time<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn time_usage(
-        &self,
-        body: &'a models::TimeReaderUsageRequest,
-    ) -> TimeUsageRequest<'a> {
+    pub fn time_usage(&self, body: models::TimeReaderUsageRequest) -> TimeUsageRequest {
         TimeUsageRequest {
-            client: self.client,
+            client: self.client.clone(),
             accept_language: None,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -94,19 +92,49 @@ static TIME_USAGE: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Time::time_price`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TimePriceRequest<'a> {
-    client: &'a crate::Client,
+pub struct TimePriceRequest {
+    client: crate::Client,
     accept_language: Option<String>,
+    options: rt::CallOptions,
 }
 
-impl<'a> TimePriceRequest<'a> {
+impl TimePriceRequest {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
     pub fn accept_language(mut self, value: impl Into<String>) -> Self {
         self.accept_language = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`accept_language`](Self::accept_language) from an `Option`.
+    pub fn set_accept_language(mut self, value: Option<String>) -> Self {
+        self.accept_language = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -118,16 +146,34 @@ impl<'a> TimePriceRequest<'a> {
             .raw()
             .request(&TIME_PRICE)
             .header("Accept-Language", &self.accept_language)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::TimeReaderPriceResponse>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&TIME_PRICE)
+            .header("Accept-Language", &self.accept_language)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for TimePriceRequest<'a> {
+impl std::future::IntoFuture for TimePriceRequest {
     type Output = Result<models::TimeReaderPriceResponse, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -136,16 +182,19 @@ impl<'a> std::future::IntoFuture for TimePriceRequest<'a> {
 }
 
 /// A request to [`Time::time_identification`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TimeIdentificationRequest<'a> {
-    client: &'a crate::Client,
+pub struct TimeIdentificationRequest {
+    client: crate::Client,
     accept_language: Option<String>,
-    body: &'a models::TimeReaderIdentificationRequest,
-    retry_non_idempotent: bool,
+    body: models::TimeReaderIdentificationRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> TimeIdentificationRequest<'a> {
+impl TimeIdentificationRequest {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
@@ -154,11 +203,38 @@ impl<'a> TimeIdentificationRequest<'a> {
         self
     }
 
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+    /// Sets or clears [`accept_language`](Self::accept_language) from an `Option`.
+    pub fn set_accept_language(mut self, value: Option<String>) -> Self {
+        self.accept_language = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -170,21 +246,39 @@ impl<'a> TimeIdentificationRequest<'a> {
             .raw()
             .request(&TIME_IDENTIFICATION)
             .header("Accept-Language", &self.accept_language)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::TimeReaderIdentificationResponse>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&TIME_IDENTIFICATION)
+            .header("Accept-Language", &self.accept_language)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for TimeIdentificationRequest<'a> {
+impl std::future::IntoFuture for TimeIdentificationRequest {
     type Output = Result<
         models::TimeReaderIdentificationResponse,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -193,16 +287,19 @@ impl<'a> std::future::IntoFuture for TimeIdentificationRequest<'a> {
 }
 
 /// A request to [`Time::time_usage`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TimeUsageRequest<'a> {
-    client: &'a crate::Client,
+pub struct TimeUsageRequest {
+    client: crate::Client,
     accept_language: Option<String>,
-    body: &'a models::TimeReaderUsageRequest,
-    retry_non_idempotent: bool,
+    body: models::TimeReaderUsageRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> TimeUsageRequest<'a> {
+impl TimeUsageRequest {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
@@ -211,11 +308,38 @@ impl<'a> TimeUsageRequest<'a> {
         self
     }
 
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+    /// Sets or clears [`accept_language`](Self::accept_language) from an `Option`.
+    pub fn set_accept_language(mut self, value: Option<String>) -> Self {
+        self.accept_language = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -227,18 +351,36 @@ impl<'a> TimeUsageRequest<'a> {
             .raw()
             .request(&TIME_USAGE)
             .header("Accept-Language", &self.accept_language)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::TimeReaderUsageResponse>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&TIME_USAGE)
+            .header("Accept-Language", &self.accept_language)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for TimeUsageRequest<'a> {
+impl std::future::IntoFuture for TimeUsageRequest {
     type Output = Result<models::TimeReaderUsageResponse, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

@@ -27,13 +27,13 @@ impl<'a> Vending<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn vending_identification(
         &self,
-        body: &'a models::VendingReaderIdentificationRequest,
-    ) -> VendingIdentificationRequest<'a> {
+        body: models::VendingReaderIdentificationRequest,
+    ) -> VendingIdentificationRequest {
         VendingIdentificationRequest {
-            client: self.client,
+            client: self.client.clone(),
             accept_language: None,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -48,13 +48,13 @@ impl<'a> Vending<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn vending_sale(
         &self,
-        body: &'a models::VendingReaderSaleRequest,
-    ) -> VendingSaleRequest<'a> {
+        body: models::VendingReaderSaleRequest,
+    ) -> VendingSaleRequest {
         VendingSaleRequest {
-            client: self.client,
+            client: self.client.clone(),
             accept_language: None,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -69,13 +69,13 @@ impl<'a> Vending<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn vending_revalue(
         &self,
-        body: &'a models::VendingReaderRevalue,
-    ) -> VendingRevalueRequest<'a> {
+        body: models::VendingReaderRevalue,
+    ) -> VendingRevalueRequest {
         VendingRevalueRequest {
-            client: self.client,
+            client: self.client.clone(),
             accept_language: None,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -99,16 +99,19 @@ static VENDING_REVALUE: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Vending::vending_identification`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct VendingIdentificationRequest<'a> {
-    client: &'a crate::Client,
+pub struct VendingIdentificationRequest {
+    client: crate::Client,
     accept_language: Option<String>,
-    body: &'a models::VendingReaderIdentificationRequest,
-    retry_non_idempotent: bool,
+    body: models::VendingReaderIdentificationRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> VendingIdentificationRequest<'a> {
+impl VendingIdentificationRequest {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
@@ -117,11 +120,38 @@ impl<'a> VendingIdentificationRequest<'a> {
         self
     }
 
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+    /// Sets or clears [`accept_language`](Self::accept_language) from an `Option`.
+    pub fn set_accept_language(mut self, value: Option<String>) -> Self {
+        self.accept_language = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -136,21 +166,39 @@ impl<'a> VendingIdentificationRequest<'a> {
             .raw()
             .request(&VENDING_IDENTIFICATION)
             .header("Accept-Language", &self.accept_language)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::VendingReaderIdentificationResponse>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&VENDING_IDENTIFICATION)
+            .header("Accept-Language", &self.accept_language)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for VendingIdentificationRequest<'a> {
+impl std::future::IntoFuture for VendingIdentificationRequest {
     type Output = Result<
         models::VendingReaderIdentificationResponse,
         rt::Error<models::ApiError>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -159,16 +207,19 @@ impl<'a> std::future::IntoFuture for VendingIdentificationRequest<'a> {
 }
 
 /// A request to [`Vending::vending_sale`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct VendingSaleRequest<'a> {
-    client: &'a crate::Client,
+pub struct VendingSaleRequest {
+    client: crate::Client,
     accept_language: Option<String>,
-    body: &'a models::VendingReaderSaleRequest,
-    retry_non_idempotent: bool,
+    body: models::VendingReaderSaleRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> VendingSaleRequest<'a> {
+impl VendingSaleRequest {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
@@ -177,11 +228,38 @@ impl<'a> VendingSaleRequest<'a> {
         self
     }
 
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+    /// Sets or clears [`accept_language`](Self::accept_language) from an `Option`.
+    pub fn set_accept_language(mut self, value: Option<String>) -> Self {
+        self.accept_language = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -193,18 +271,36 @@ impl<'a> VendingSaleRequest<'a> {
             .raw()
             .request(&VENDING_SALE)
             .header("Accept-Language", &self.accept_language)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::VendingReaderSaleResponse>,
+        rt::Error<models::ApiError>,
+    > {
+        self.client
+            .raw()
+            .request(&VENDING_SALE)
+            .header("Accept-Language", &self.accept_language)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for VendingSaleRequest<'a> {
+impl std::future::IntoFuture for VendingSaleRequest {
     type Output = Result<models::VendingReaderSaleResponse, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -213,16 +309,19 @@ impl<'a> std::future::IntoFuture for VendingSaleRequest<'a> {
 }
 
 /// A request to [`Vending::vending_revalue`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct VendingRevalueRequest<'a> {
-    client: &'a crate::Client,
+pub struct VendingRevalueRequest {
+    client: crate::Client,
     accept_language: Option<String>,
-    body: &'a models::VendingReaderRevalue,
-    retry_non_idempotent: bool,
+    body: models::VendingReaderRevalue,
+    options: rt::CallOptions,
 }
 
-impl<'a> VendingRevalueRequest<'a> {
+impl VendingRevalueRequest {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
@@ -231,11 +330,38 @@ impl<'a> VendingRevalueRequest<'a> {
         self
     }
 
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+    /// Sets or clears [`accept_language`](Self::accept_language) from an `Option`.
+    pub fn set_accept_language(mut self, value: Option<String>) -> Self {
+        self.accept_language = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -245,18 +371,33 @@ impl<'a> VendingRevalueRequest<'a> {
             .raw()
             .request(&VENDING_REVALUE)
             .header("Accept-Language", &self.accept_language)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ApiError>> {
+        self.client
+            .raw()
+            .request(&VENDING_REVALUE)
+            .header("Accept-Language", &self.accept_language)
+            .json(&self.body)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for VendingRevalueRequest<'a> {
+impl std::future::IntoFuture for VendingRevalueRequest {
     type Output = Result<(), rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

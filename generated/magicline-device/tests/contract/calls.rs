@@ -153,10 +153,8 @@ async fn card_reader_identification(
         "body",
         r#"{"identification":{"type":"NUMBER","value":"1233588160","format":"DECIMAL"}}"#,
     )?;
-    let mut request = client.access().card_reader_identification(&body);
-    if let Some(value) = accept_language {
-        request = request.accept_language(value);
-    }
+    let mut request = client.access().card_reader_identification(body);
+    request = request.set_accept_language(accept_language);
     Ok(harness::outcome(request.await))
 }
 
@@ -197,10 +195,8 @@ async fn vending_identification(
         "body",
         r#"{"identification":{"type":"NUMBER","value":"1233588160","format":"DECIMAL"},"transactionId":"4671fde7-bb07-4fe5-aa0e-947d9ccb842f"}"#,
     )?;
-    let mut request = client.vending().vending_identification(&body);
-    if let Some(value) = accept_language {
-        request = request.accept_language(value);
-    }
+    let mut request = client.vending().vending_identification(body);
+    request = request.set_accept_language(accept_language);
     Ok(harness::outcome(request.await))
 }
 
@@ -246,10 +242,8 @@ async fn vending_sale(
         "body",
         r#"{"identification":{"type":"NUMBER","value":"1233588160","format":"DECIMAL"},"transactionId":"4671fde7-bb07-4fe5-aa0e-947d9ccb842f","productId":"1","price":1.29,"shouldExecuteAction":true}"#,
     )?;
-    let mut request = client.vending().vending_sale(&body);
-    if let Some(value) = accept_language {
-        request = request.accept_language(value);
-    }
+    let mut request = client.vending().vending_sale(body);
+    request = request.set_accept_language(accept_language);
     Ok(harness::outcome(request.await))
 }
 
@@ -291,10 +285,8 @@ async fn vending_revalue(
         "body",
         r#"{"identification":{"type":"NUMBER","value":"1233588160","format":"DECIMAL"},"transactionId":"4671fde7-bb07-4fe5-aa0e-947d9ccb842f","amount":5.25}"#,
     )?;
-    let mut request = client.vending().vending_revalue(&body);
-    if let Some(value) = accept_language {
-        request = request.accept_language(value);
-    }
+    let mut request = client.vending().vending_revalue(body);
+    request = request.set_accept_language(accept_language);
     Ok(harness::outcome(request.await))
 }
 
@@ -332,9 +324,7 @@ async fn time_price(
         None
     };
     let mut request = client.time().time_price();
-    if let Some(value) = accept_language {
-        request = request.accept_language(value);
-    }
+    request = request.set_accept_language(accept_language);
     Ok(harness::outcome(request.await))
 }
 
@@ -376,10 +366,8 @@ async fn time_identification(
         "body",
         r#"{"identification":{"type":"NUMBER","value":"1233588160","format":"DECIMAL"}}"#,
     )?;
-    let mut request = client.time().time_identification(&body);
-    if let Some(value) = accept_language {
-        request = request.accept_language(value);
-    }
+    let mut request = client.time().time_identification(body);
+    request = request.set_accept_language(accept_language);
     Ok(harness::outcome(request.await))
 }
 
@@ -423,10 +411,8 @@ async fn time_usage(
         "body",
         r#"{"identification":{"type":"NUMBER","value":"1233588160","format":"DECIMAL"},"durationInSeconds":30,"shouldExecuteAction":true}"#,
     )?;
-    let mut request = client.time().time_usage(&body);
-    if let Some(value) = accept_language {
-        request = request.accept_language(value);
-    }
+    let mut request = client.time().time_usage(body);
+    request = request.set_accept_language(accept_language);
     Ok(harness::outcome(request.await))
 }
 

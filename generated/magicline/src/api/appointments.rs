@@ -27,11 +27,12 @@ impl<'a> Appointments<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_bookable_appointments(&self) -> GetBookableAppointmentsRequest<'a> {
+    pub fn get_bookable_appointments(&self) -> GetBookableAppointmentsRequest {
         GetBookableAppointmentsRequest {
-            client: self.client,
+            client: self.client.clone(),
             offset: None,
             slice_size: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -51,10 +52,11 @@ impl<'a> Appointments<'a> {
     pub fn get_bookable_appointment(
         &self,
         bookable_appointment_id: i64,
-    ) -> GetBookableAppointmentRequest<'a> {
+    ) -> GetBookableAppointmentRequest {
         GetBookableAppointmentRequest {
-            client: self.client,
+            client: self.client.clone(),
             bookable_appointment_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -76,13 +78,14 @@ impl<'a> Appointments<'a> {
     pub fn get_bookable_appointment_slots(
         &self,
         bookable_appointment_id: i64,
-    ) -> GetBookableAppointmentSlotsRequest<'a> {
+    ) -> GetBookableAppointmentSlotsRequest {
         GetBookableAppointmentSlotsRequest {
-            client: self.client,
+            client: self.client.clone(),
             bookable_appointment_id,
             customer_id: None,
             days_ahead: None,
             slot_window_start_date: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -97,12 +100,12 @@ impl<'a> Appointments<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn validate_for_appointment_booking(
         &self,
-        body: &'a models::AppointmentBookingRequest,
-    ) -> ValidateForAppointmentBookingRequest<'a> {
+        body: models::AppointmentBookingRequest,
+    ) -> ValidateForAppointmentBookingRequest {
         ValidateForAppointmentBookingRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -117,12 +120,12 @@ impl<'a> Appointments<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn book_appointment_booking(
         &self,
-        body: &'a models::AppointmentBookingRequest,
-    ) -> BookAppointmentBookingRequest<'a> {
+        body: models::AppointmentBookingRequest,
+    ) -> BookAppointmentBookingRequest {
         BookAppointmentBookingRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -142,10 +145,11 @@ impl<'a> Appointments<'a> {
     pub fn get_appointment_booking(
         &self,
         booking_id: i64,
-    ) -> GetAppointmentBookingRequest<'a> {
+    ) -> GetAppointmentBookingRequest {
         GetAppointmentBookingRequest {
-            client: self.client,
+            client: self.client.clone(),
             booking_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -165,10 +169,11 @@ impl<'a> Appointments<'a> {
     pub fn delete_appointment_booking(
         &self,
         booking_id: i64,
-    ) -> DeleteAppointmentBookingRequest<'a> {
+    ) -> DeleteAppointmentBookingRequest {
         DeleteAppointmentBookingRequest {
-            client: self.client,
+            client: self.client.clone(),
             booking_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -188,10 +193,11 @@ impl<'a> Appointments<'a> {
     pub fn get_appointment_bookings(
         &self,
         customer_id: i64,
-    ) -> GetAppointmentBookingsRequest<'a> {
+    ) -> GetAppointmentBookingsRequest {
         GetAppointmentBookingsRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -245,15 +251,19 @@ static GET_APPOINTMENT_BOOKINGS: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Appointments::get_bookable_appointments`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableAppointmentsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetBookableAppointmentsRequest {
+    client: crate::Client,
     offset: Option<String>,
     slice_size: Option<i32>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetBookableAppointmentsRequest<'a> {
+impl GetBookableAppointmentsRequest {
     /// Offset from last request (last ID of the bookable appointment)
     ///
     /// Server default: `"0"`
@@ -262,11 +272,43 @@ impl<'a> GetBookableAppointmentsRequest<'a> {
         self
     }
 
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
     pub fn slice_size(mut self, value: i32) -> Self {
         self.slice_size = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -282,17 +324,38 @@ impl<'a> GetBookableAppointmentsRequest<'a> {
             .request(&GET_BOOKABLE_APPOINTMENTS)
             .query("offset", &self.offset)
             .query("sliceSize", &self.slice_size)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::BookableAppointmentSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_BOOKABLE_APPOINTMENTS)
+            .query("offset", &self.offset)
+            .query("sliceSize", &self.slice_size)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::BookableAppointment, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -306,16 +369,35 @@ impl<'a> GetBookableAppointmentsRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::BookableAppointment>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetBookableAppointmentsRequest<'a> {
+impl std::future::IntoFuture for GetBookableAppointmentsRequest {
     type Output = Result<
         models::BookableAppointmentSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -324,14 +406,38 @@ impl<'a> std::future::IntoFuture for GetBookableAppointmentsRequest<'a> {
 }
 
 /// A request to [`Appointments::get_bookable_appointment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableAppointmentRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetBookableAppointmentRequest {
+    client: crate::Client,
     bookable_appointment_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetBookableAppointmentRequest<'a> {
+impl GetBookableAppointmentRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -340,16 +446,34 @@ impl<'a> GetBookableAppointmentRequest<'a> {
             .raw()
             .request(&GET_BOOKABLE_APPOINTMENT)
             .path_param("bookableAppointmentId", &self.bookable_appointment_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::BookableAppointment>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_BOOKABLE_APPOINTMENT)
+            .path_param("bookableAppointmentId", &self.bookable_appointment_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetBookableAppointmentRequest<'a> {
+impl std::future::IntoFuture for GetBookableAppointmentRequest {
     type Output = Result<models::BookableAppointment, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -358,20 +482,30 @@ impl<'a> std::future::IntoFuture for GetBookableAppointmentRequest<'a> {
 }
 
 /// A request to [`Appointments::get_bookable_appointment_slots`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableAppointmentSlotsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetBookableAppointmentSlotsRequest {
+    client: crate::Client,
     bookable_appointment_id: i64,
     customer_id: Option<i64>,
     days_ahead: Option<i32>,
     slot_window_start_date: Option<rt::chrono::NaiveDate>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetBookableAppointmentSlotsRequest<'a> {
+impl GetBookableAppointmentSlotsRequest {
     /// Id of the customer
     pub fn customer_id(mut self, value: i64) -> Self {
         self.customer_id = Some(value);
+        self
+    }
+
+    /// Sets or clears [`customer_id`](Self::customer_id) from an `Option`.
+    pub fn set_customer_id(mut self, value: Option<i64>) -> Self {
+        self.customer_id = value;
         self
     }
 
@@ -383,9 +517,44 @@ impl<'a> GetBookableAppointmentSlotsRequest<'a> {
         self
     }
 
+    /// Sets or clears [`days_ahead`](Self::days_ahead) from an `Option`.
+    pub fn set_days_ahead(mut self, value: Option<i32>) -> Self {
+        self.days_ahead = value;
+        self
+    }
+
     /// Bookable appointment slots are calculated in the window from slotWindowStartDate to (slotWindowStartDate + daysAhead)
     pub fn slot_window_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.slot_window_start_date = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slot_window_start_date`](Self::slot_window_start_date) from an `Option`.
+    pub fn set_slot_window_start_date(
+        mut self,
+        value: Option<rt::chrono::NaiveDate>,
+    ) -> Self {
+        self.slot_window_start_date = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -400,19 +569,40 @@ impl<'a> GetBookableAppointmentSlotsRequest<'a> {
             .query("customerId", &self.customer_id)
             .query("daysAhead", &self.days_ahead)
             .query("slotWindowStartDate", &self.slot_window_start_date)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::BookableAppointmentSlot>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_BOOKABLE_APPOINTMENT_SLOTS)
+            .path_param("bookableAppointmentId", &self.bookable_appointment_id)
+            .query("customerId", &self.customer_id)
+            .query("daysAhead", &self.days_ahead)
+            .query("slotWindowStartDate", &self.slot_window_start_date)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetBookableAppointmentSlotsRequest<'a> {
+impl std::future::IntoFuture for GetBookableAppointmentSlotsRequest {
     type Output = Result<
         Vec<models::BookableAppointmentSlot>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -421,20 +611,44 @@ impl<'a> std::future::IntoFuture for GetBookableAppointmentSlotsRequest<'a> {
 }
 
 /// A request to [`Appointments::validate_for_appointment_booking`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateForAppointmentBookingRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::AppointmentBookingRequest,
-    retry_non_idempotent: bool,
+pub struct ValidateForAppointmentBookingRequest {
+    client: crate::Client,
+    body: models::AppointmentBookingRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> ValidateForAppointmentBookingRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl ValidateForAppointmentBookingRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -448,21 +662,38 @@ impl<'a> ValidateForAppointmentBookingRequest<'a> {
         self.client
             .raw()
             .request(&VALIDATE_FOR_APPOINTMENT_BOOKING)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AppointmentBookingValidationResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&VALIDATE_FOR_APPOINTMENT_BOOKING)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ValidateForAppointmentBookingRequest<'a> {
+impl std::future::IntoFuture for ValidateForAppointmentBookingRequest {
     type Output = Result<
         models::AppointmentBookingValidationResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -471,20 +702,44 @@ impl<'a> std::future::IntoFuture for ValidateForAppointmentBookingRequest<'a> {
 }
 
 /// A request to [`Appointments::book_appointment_booking`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookAppointmentBookingRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::AppointmentBookingRequest,
-    retry_non_idempotent: bool,
+pub struct BookAppointmentBookingRequest {
+    client: crate::Client,
+    body: models::AppointmentBookingRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> BookAppointmentBookingRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl BookAppointmentBookingRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -495,21 +750,38 @@ impl<'a> BookAppointmentBookingRequest<'a> {
         self.client
             .raw()
             .request(&BOOK_APPOINTMENT_BOOKING)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AppointmentBookingResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&BOOK_APPOINTMENT_BOOKING)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for BookAppointmentBookingRequest<'a> {
+impl std::future::IntoFuture for BookAppointmentBookingRequest {
     type Output = Result<
         models::AppointmentBookingResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -518,14 +790,38 @@ impl<'a> std::future::IntoFuture for BookAppointmentBookingRequest<'a> {
 }
 
 /// A request to [`Appointments::get_appointment_booking`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAppointmentBookingRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetAppointmentBookingRequest {
+    client: crate::Client,
     booking_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetAppointmentBookingRequest<'a> {
+impl GetAppointmentBookingRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -537,19 +833,37 @@ impl<'a> GetAppointmentBookingRequest<'a> {
             .raw()
             .request(&GET_APPOINTMENT_BOOKING)
             .path_param("bookingId", &self.booking_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AppointmentBookingResultWithCustomerId>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_APPOINTMENT_BOOKING)
+            .path_param("bookingId", &self.booking_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetAppointmentBookingRequest<'a> {
+impl std::future::IntoFuture for GetAppointmentBookingRequest {
     type Output = Result<
         models::AppointmentBookingResultWithCustomerId,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -558,14 +872,47 @@ impl<'a> std::future::IntoFuture for GetAppointmentBookingRequest<'a> {
 }
 
 /// A request to [`Appointments::delete_appointment_booking`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteAppointmentBookingRequest<'a> {
-    client: &'a crate::Client,
+pub struct DeleteAppointmentBookingRequest {
+    client: crate::Client,
     booking_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> DeleteAppointmentBookingRequest<'a> {
+impl DeleteAppointmentBookingRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -574,16 +921,31 @@ impl<'a> DeleteAppointmentBookingRequest<'a> {
             .raw()
             .request(&DELETE_APPOINTMENT_BOOKING)
             .path_param("bookingId", &self.booking_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::VoidResult>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&DELETE_APPOINTMENT_BOOKING)
+            .path_param("bookingId", &self.booking_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for DeleteAppointmentBookingRequest<'a> {
+impl std::future::IntoFuture for DeleteAppointmentBookingRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -592,14 +954,38 @@ impl<'a> std::future::IntoFuture for DeleteAppointmentBookingRequest<'a> {
 }
 
 /// A request to [`Appointments::get_appointment_bookings`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAppointmentBookingsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetAppointmentBookingsRequest {
+    client: crate::Client,
     customer_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetAppointmentBookingsRequest<'a> {
+impl GetAppointmentBookingsRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -611,19 +997,37 @@ impl<'a> GetAppointmentBookingsRequest<'a> {
             .raw()
             .request(&GET_APPOINTMENT_BOOKINGS)
             .query("customerId", &self.customer_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::AppointmentBookingResult>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_APPOINTMENT_BOOKINGS)
+            .query("customerId", &self.customer_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetAppointmentBookingsRequest<'a> {
+impl std::future::IntoFuture for GetAppointmentBookingsRequest {
     type Output = Result<
         Vec<models::AppointmentBookingResult>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

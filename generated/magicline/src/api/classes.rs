@@ -27,11 +27,12 @@ impl<'a> Classes<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_active_classes(&self) -> GetActiveClassesRequest<'a> {
+    pub fn get_active_classes(&self) -> GetActiveClassesRequest {
         GetActiveClassesRequest {
-            client: self.client,
+            client: self.client.clone(),
             offset: None,
             slice_size: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -48,10 +49,11 @@ impl<'a> Classes<'a> {
     /// - `class_id`: Id of the class.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_class_by_id(&self, class_id: i64) -> GetClassByIdRequest<'a> {
+    pub fn get_class_by_id(&self, class_id: i64) -> GetClassByIdRequest {
         GetClassByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             class_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -68,13 +70,14 @@ impl<'a> Classes<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_class_slots_for_multiple_classes(
         &self,
-    ) -> GetClassSlotsForMultipleClassesRequest<'a> {
+    ) -> GetClassSlotsForMultipleClassesRequest {
         GetClassSlotsForMultipleClassesRequest {
-            client: self.client,
+            client: self.client.clone(),
             days_ahead: None,
             slot_window_start_date: None,
             offset: None,
             slice_size: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -93,12 +96,13 @@ impl<'a> Classes<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_class_slots(&self, class_id: i64) -> GetClassSlotsRequest<'a> {
+    pub fn get_class_slots(&self, class_id: i64) -> GetClassSlotsRequest {
         GetClassSlotsRequest {
-            client: self.client,
+            client: self.client.clone(),
             class_id,
             offset: None,
             slice_size: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -120,11 +124,12 @@ impl<'a> Classes<'a> {
         &self,
         class_id: i64,
         class_slot_id: i64,
-    ) -> GetClassSlotByIdRequest<'a> {
+    ) -> GetClassSlotByIdRequest {
         GetClassSlotByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             class_id,
             class_slot_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -139,12 +144,12 @@ impl<'a> Classes<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn book_class_slot(
         &self,
-        body: &'a models::ClassSlotBookingRequest,
-    ) -> BookClassSlotRequest<'a> {
+        body: models::ClassSlotBookingRequest,
+    ) -> BookClassSlotRequest {
         BookClassSlotRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -159,12 +164,12 @@ impl<'a> Classes<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn validate_class_slot(
         &self,
-        body: &'a models::ClassSlotBookingRequest,
-    ) -> ValidateClassSlotRequest<'a> {
+        body: models::ClassSlotBookingRequest,
+    ) -> ValidateClassSlotRequest {
         ValidateClassSlotRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -184,10 +189,11 @@ impl<'a> Classes<'a> {
     pub fn get_class_booking_by_id(
         &self,
         booking_id: i64,
-    ) -> GetClassBookingByIdRequest<'a> {
+    ) -> GetClassBookingByIdRequest {
         GetClassBookingByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             booking_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -207,10 +213,11 @@ impl<'a> Classes<'a> {
     pub fn cancel_class_slot_by_id(
         &self,
         booking_id: i64,
-    ) -> CancelClassSlotByIdRequest<'a> {
+    ) -> CancelClassSlotByIdRequest {
         CancelClassSlotByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             booking_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -230,10 +237,11 @@ impl<'a> Classes<'a> {
     pub fn get_class_bookings_by_customer_id(
         &self,
         customer_id: i64,
-    ) -> GetClassBookingsByCustomerIdRequest<'a> {
+    ) -> GetClassBookingsByCustomerIdRequest {
         GetClassBookingsByCustomerIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -299,15 +307,19 @@ static GET_CLASS_BOOKINGS_BY_CUSTOMER_ID: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Classes::get_active_classes`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetActiveClassesRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetActiveClassesRequest {
+    client: crate::Client,
     offset: Option<String>,
     slice_size: Option<i32>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetActiveClassesRequest<'a> {
+impl GetActiveClassesRequest {
     /// Offset from last request (last ID of the class)
     ///
     /// Server default: `"0"`
@@ -316,11 +328,43 @@ impl<'a> GetActiveClassesRequest<'a> {
         self
     }
 
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
     pub fn slice_size(mut self, value: i32) -> Self {
         self.slice_size = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -333,17 +377,38 @@ impl<'a> GetActiveClassesRequest<'a> {
             .request(&GET_ACTIVE_CLASSES)
             .query("offset", &self.offset)
             .query("sliceSize", &self.slice_size)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ClassSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_ACTIVE_CLASSES)
+            .query("offset", &self.offset)
+            .query("sliceSize", &self.slice_size)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::Class, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -357,13 +422,32 @@ impl<'a> GetActiveClassesRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::Class>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetActiveClassesRequest<'a> {
+impl std::future::IntoFuture for GetActiveClassesRequest {
     type Output = Result<models::ClassSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -372,30 +456,69 @@ impl<'a> std::future::IntoFuture for GetActiveClassesRequest<'a> {
 }
 
 /// A request to [`Classes::get_class_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassByIdRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetClassByIdRequest {
+    client: crate::Client,
     class_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetClassByIdRequest<'a> {
+impl GetClassByIdRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<models::Class, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CLASS_BY_ID)
             .path_param("classId", &self.class_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::Class>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_CLASS_BY_ID)
+            .path_param("classId", &self.class_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetClassByIdRequest<'a> {
+impl std::future::IntoFuture for GetClassByIdRequest {
     type Output = Result<models::Class, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -404,17 +527,21 @@ impl<'a> std::future::IntoFuture for GetClassByIdRequest<'a> {
 }
 
 /// A request to [`Classes::get_class_slots_for_multiple_classes`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassSlotsForMultipleClassesRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetClassSlotsForMultipleClassesRequest {
+    client: crate::Client,
     days_ahead: Option<i32>,
     slot_window_start_date: Option<rt::chrono::NaiveDate>,
     offset: Option<String>,
     slice_size: Option<i32>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetClassSlotsForMultipleClassesRequest<'a> {
+impl GetClassSlotsForMultipleClassesRequest {
     /// Days from now on to look ahead
     ///
     /// Server default: `1`
@@ -423,9 +550,24 @@ impl<'a> GetClassSlotsForMultipleClassesRequest<'a> {
         self
     }
 
+    /// Sets or clears [`days_ahead`](Self::days_ahead) from an `Option`.
+    pub fn set_days_ahead(mut self, value: Option<i32>) -> Self {
+        self.days_ahead = value;
+        self
+    }
+
     /// Class slots are retrieved within the time window from slotWindowStartDate to (slotWindowStartDate + daysAhead)
     pub fn slot_window_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.slot_window_start_date = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slot_window_start_date`](Self::slot_window_start_date) from an `Option`.
+    pub fn set_slot_window_start_date(
+        mut self,
+        value: Option<rt::chrono::NaiveDate>,
+    ) -> Self {
+        self.slot_window_start_date = value;
         self
     }
 
@@ -437,11 +579,43 @@ impl<'a> GetClassSlotsForMultipleClassesRequest<'a> {
         self
     }
 
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
     pub fn slice_size(mut self, value: i32) -> Self {
         self.slice_size = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -456,17 +630,40 @@ impl<'a> GetClassSlotsForMultipleClassesRequest<'a> {
             .query("slotWindowStartDate", &self.slot_window_start_date)
             .query("offset", &self.offset)
             .query("sliceSize", &self.slice_size)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ClassSlotSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CLASS_SLOTS_FOR_MULTIPLE_CLASSES)
+            .query("daysAhead", &self.days_ahead)
+            .query("slotWindowStartDate", &self.slot_window_start_date)
+            .query("offset", &self.offset)
+            .query("sliceSize", &self.slice_size)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::ClassSlot, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -480,16 +677,35 @@ impl<'a> GetClassSlotsForMultipleClassesRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::ClassSlot>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetClassSlotsForMultipleClassesRequest<'a> {
+impl std::future::IntoFuture for GetClassSlotsForMultipleClassesRequest {
     type Output = Result<
         models::ClassSlotSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -498,16 +714,20 @@ impl<'a> std::future::IntoFuture for GetClassSlotsForMultipleClassesRequest<'a> 
 }
 
 /// A request to [`Classes::get_class_slots`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassSlotsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetClassSlotsRequest {
+    client: crate::Client,
     class_id: i64,
     offset: Option<String>,
     slice_size: Option<i32>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetClassSlotsRequest<'a> {
+impl GetClassSlotsRequest {
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -516,11 +736,43 @@ impl<'a> GetClassSlotsRequest<'a> {
         self
     }
 
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
     pub fn slice_size(mut self, value: i32) -> Self {
         self.slice_size = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -534,17 +786,39 @@ impl<'a> GetClassSlotsRequest<'a> {
             .path_param("classId", &self.class_id)
             .query("offset", &self.offset)
             .query("sliceSize", &self.slice_size)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ClassSlotSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CLASS_SLOTS)
+            .path_param("classId", &self.class_id)
+            .query("offset", &self.offset)
+            .query("sliceSize", &self.slice_size)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::ClassSlot, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -558,16 +832,35 @@ impl<'a> GetClassSlotsRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::ClassSlot>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetClassSlotsRequest<'a> {
+impl std::future::IntoFuture for GetClassSlotsRequest {
     type Output = Result<
         models::ClassSlotSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -576,15 +869,39 @@ impl<'a> std::future::IntoFuture for GetClassSlotsRequest<'a> {
 }
 
 /// A request to [`Classes::get_class_slot_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassSlotByIdRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetClassSlotByIdRequest {
+    client: crate::Client,
     class_id: i64,
     class_slot_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetClassSlotByIdRequest<'a> {
+impl GetClassSlotByIdRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -594,16 +911,32 @@ impl<'a> GetClassSlotByIdRequest<'a> {
             .request(&GET_CLASS_SLOT_BY_ID)
             .path_param("classId", &self.class_id)
             .path_param("classSlotId", &self.class_slot_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::ClassSlot>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_CLASS_SLOT_BY_ID)
+            .path_param("classId", &self.class_id)
+            .path_param("classSlotId", &self.class_slot_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetClassSlotByIdRequest<'a> {
+impl std::future::IntoFuture for GetClassSlotByIdRequest {
     type Output = Result<models::ClassSlot, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -612,20 +945,44 @@ impl<'a> std::future::IntoFuture for GetClassSlotByIdRequest<'a> {
 }
 
 /// A request to [`Classes::book_class_slot`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookClassSlotRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::ClassSlotBookingRequest,
-    retry_non_idempotent: bool,
+pub struct BookClassSlotRequest {
+    client: crate::Client,
+    body: models::ClassSlotBookingRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> BookClassSlotRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl BookClassSlotRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -636,21 +993,38 @@ impl<'a> BookClassSlotRequest<'a> {
         self.client
             .raw()
             .request(&BOOK_CLASS_SLOT)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ClassSlotBookingResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&BOOK_CLASS_SLOT)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for BookClassSlotRequest<'a> {
+impl std::future::IntoFuture for BookClassSlotRequest {
     type Output = Result<
         models::ClassSlotBookingResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -659,20 +1033,44 @@ impl<'a> std::future::IntoFuture for BookClassSlotRequest<'a> {
 }
 
 /// A request to [`Classes::validate_class_slot`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateClassSlotRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::ClassSlotBookingRequest,
-    retry_non_idempotent: bool,
+pub struct ValidateClassSlotRequest {
+    client: crate::Client,
+    body: models::ClassSlotBookingRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> ValidateClassSlotRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl ValidateClassSlotRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -686,21 +1084,38 @@ impl<'a> ValidateClassSlotRequest<'a> {
         self.client
             .raw()
             .request(&VALIDATE_CLASS_SLOT)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ClassSlotBookingValidationResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&VALIDATE_CLASS_SLOT)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ValidateClassSlotRequest<'a> {
+impl std::future::IntoFuture for ValidateClassSlotRequest {
     type Output = Result<
         models::ClassSlotBookingValidationResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -709,14 +1124,38 @@ impl<'a> std::future::IntoFuture for ValidateClassSlotRequest<'a> {
 }
 
 /// A request to [`Classes::get_class_booking_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassBookingByIdRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetClassBookingByIdRequest {
+    client: crate::Client,
     booking_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetClassBookingByIdRequest<'a> {
+impl GetClassBookingByIdRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -725,19 +1164,37 @@ impl<'a> GetClassBookingByIdRequest<'a> {
             .raw()
             .request(&GET_CLASS_BOOKING_BY_ID)
             .path_param("bookingId", &self.booking_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ClassSlotBookingResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CLASS_BOOKING_BY_ID)
+            .path_param("bookingId", &self.booking_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetClassBookingByIdRequest<'a> {
+impl std::future::IntoFuture for GetClassBookingByIdRequest {
     type Output = Result<
         models::ClassSlotBookingResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -746,30 +1203,78 @@ impl<'a> std::future::IntoFuture for GetClassBookingByIdRequest<'a> {
 }
 
 /// A request to [`Classes::cancel_class_slot_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CancelClassSlotByIdRequest<'a> {
-    client: &'a crate::Client,
+pub struct CancelClassSlotByIdRequest {
+    client: crate::Client,
     booking_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> CancelClassSlotByIdRequest<'a> {
+impl CancelClassSlotByIdRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CANCEL_CLASS_SLOT_BY_ID)
             .path_param("bookingId", &self.booking_id)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&CANCEL_CLASS_SLOT_BY_ID)
+            .path_param("bookingId", &self.booking_id)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CancelClassSlotByIdRequest<'a> {
+impl std::future::IntoFuture for CancelClassSlotByIdRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -778,14 +1283,38 @@ impl<'a> std::future::IntoFuture for CancelClassSlotByIdRequest<'a> {
 }
 
 /// A request to [`Classes::get_class_bookings_by_customer_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassBookingsByCustomerIdRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetClassBookingsByCustomerIdRequest {
+    client: crate::Client,
     customer_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetClassBookingsByCustomerIdRequest<'a> {
+impl GetClassBookingsByCustomerIdRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -794,19 +1323,37 @@ impl<'a> GetClassBookingsByCustomerIdRequest<'a> {
             .raw()
             .request(&GET_CLASS_BOOKINGS_BY_CUSTOMER_ID)
             .query("customerId", &self.customer_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::ClassSlotBookingResult>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CLASS_BOOKINGS_BY_CUSTOMER_ID)
+            .query("customerId", &self.customer_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetClassBookingsByCustomerIdRequest<'a> {
+impl std::future::IntoFuture for GetClassBookingsByCustomerIdRequest {
     type Output = Result<
         Vec<models::ClassSlotBookingResult>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

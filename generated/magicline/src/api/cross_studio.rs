@@ -27,9 +27,9 @@ impl<'a> CrossStudio<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `debtor_id`, `qr_code_uuid`, `barcode`, `pin`, `customer_number`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_cross_studio_customer_by(&self) -> GetCrossStudioCustomerByRequest<'a> {
+    pub fn get_cross_studio_customer_by(&self) -> GetCrossStudioCustomerByRequest {
         GetCrossStudioCustomerByRequest {
-            client: self.client,
+            client: self.client.clone(),
             card_number: None,
             card_number_format: None,
             debtor_id: None,
@@ -37,6 +37,7 @@ impl<'a> CrossStudio<'a> {
             barcode: None,
             pin: None,
             customer_number: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -58,11 +59,12 @@ impl<'a> CrossStudio<'a> {
     pub fn get_cross_studio_customer_by_id(
         &self,
         customer_id: i64,
-    ) -> GetCrossStudioCustomerByIdRequest<'a> {
+    ) -> GetCrossStudioCustomerByIdRequest {
         GetCrossStudioCustomerByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             card_number_format: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -77,12 +79,12 @@ impl<'a> CrossStudio<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn search_cross_studio_customers(
         &self,
-        body: &'a models::CustomerSearchRequest,
-    ) -> SearchCrossStudioCustomersRequest<'a> {
+        body: models::CustomerSearchRequest,
+    ) -> SearchCrossStudioCustomersRequest {
         SearchCrossStudioCustomersRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -104,14 +106,15 @@ impl<'a> CrossStudio<'a> {
     pub fn get_cross_studio_customers_checkin_history(
         &self,
         customer_id: i64,
-    ) -> GetCrossStudioCustomersCheckinHistoryRequest<'a> {
+    ) -> GetCrossStudioCustomersCheckinHistoryRequest {
         GetCrossStudioCustomersCheckinHistoryRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             from_date: None,
             to_date: None,
             slice_size: None,
             offset: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -126,9 +129,10 @@ impl<'a> CrossStudio<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_studios_with_active_membership_offers(
         &self,
-    ) -> GetStudiosWithActiveMembershipOffersRequest<'a> {
+    ) -> GetStudiosWithActiveMembershipOffersRequest {
         GetStudiosWithActiveMembershipOffersRequest {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -164,10 +168,13 @@ static GET_STUDIOS_WITH_ACTIVE_MEMBERSHIP_OFFERS: rt::Operation = rt::Operation 
 };
 
 /// A request to [`CrossStudio::get_cross_studio_customer_by`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCrossStudioCustomerByRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCrossStudioCustomerByRequest {
+    client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
     debtor_id: Option<String>,
@@ -175,12 +182,19 @@ pub struct GetCrossStudioCustomerByRequest<'a> {
     barcode: Option<String>,
     pin: Option<String>,
     customer_number: Option<String>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCrossStudioCustomerByRequest<'a> {
+impl GetCrossStudioCustomerByRequest {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`card_number`](Self::card_number) from an `Option`.
+    pub fn set_card_number(mut self, value: Option<String>) -> Self {
+        self.card_number = value;
         self
     }
 
@@ -189,9 +203,24 @@ impl<'a> GetCrossStudioCustomerByRequest<'a> {
         self
     }
 
+    /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
+        self.card_number_format = value;
+        self
+    }
+
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: impl Into<String>) -> Self {
         self.debtor_id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`debtor_id`](Self::debtor_id) from an `Option`.
+    pub fn set_debtor_id(mut self, value: Option<String>) -> Self {
+        self.debtor_id = value;
         self
     }
 
@@ -202,9 +231,22 @@ impl<'a> GetCrossStudioCustomerByRequest<'a> {
         self
     }
 
+    /// Sets or clears [`qr_code_uuid`](Self::qr_code_uuid) from an `Option`.
+    #[deprecated]
+    pub fn set_qr_code_uuid(mut self, value: Option<rt::uuid::Uuid>) -> Self {
+        self.qr_code_uuid = value;
+        self
+    }
+
     /// Barcode to identify the customer
     pub fn barcode(mut self, value: impl Into<String>) -> Self {
         self.barcode = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`barcode`](Self::barcode) from an `Option`.
+    pub fn set_barcode(mut self, value: Option<String>) -> Self {
+        self.barcode = value;
         self
     }
 
@@ -214,9 +256,41 @@ impl<'a> GetCrossStudioCustomerByRequest<'a> {
         self
     }
 
+    /// Sets or clears [`pin`](Self::pin) from an `Option`.
+    pub fn set_pin(mut self, value: Option<String>) -> Self {
+        self.pin = value;
+        self
+    }
+
     /// Customer number to identify the customer
     pub fn customer_number(mut self, value: impl Into<String>) -> Self {
         self.customer_number = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`customer_number`](Self::customer_number) from an `Option`.
+    pub fn set_customer_number(mut self, value: Option<String>) -> Self {
+        self.customer_number = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -234,16 +308,37 @@ impl<'a> GetCrossStudioCustomerByRequest<'a> {
             .query("barcode", &self.barcode)
             .query("pin", &self.pin)
             .query("customerNumber", &self.customer_number)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::Customer>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_CROSS_STUDIO_CUSTOMER_BY)
+            .query("cardNumber", &self.card_number)
+            .query("cardNumberFormat", &self.card_number_format)
+            .query("debtorId", &self.debtor_id)
+            .query("qrCodeUuid", &self.qr_code_uuid)
+            .query("barcode", &self.barcode)
+            .query("pin", &self.pin)
+            .query("customerNumber", &self.customer_number)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCrossStudioCustomerByRequest<'a> {
+impl std::future::IntoFuture for GetCrossStudioCustomerByRequest {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -252,17 +347,50 @@ impl<'a> std::future::IntoFuture for GetCrossStudioCustomerByRequest<'a> {
 }
 
 /// A request to [`CrossStudio::get_cross_studio_customer_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCrossStudioCustomerByIdRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCrossStudioCustomerByIdRequest {
+    client: crate::Client,
     customer_id: i64,
     card_number_format: Option<models::CardNumberFormat>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCrossStudioCustomerByIdRequest<'a> {
+impl GetCrossStudioCustomerByIdRequest {
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
+        self
+    }
+
+    /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
+        self.card_number_format = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -275,16 +403,32 @@ impl<'a> GetCrossStudioCustomerByIdRequest<'a> {
             .request(&GET_CROSS_STUDIO_CUSTOMER_BY_ID)
             .path_param("customerId", &self.customer_id)
             .query("cardNumberFormat", &self.card_number_format)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::Customer>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_CROSS_STUDIO_CUSTOMER_BY_ID)
+            .path_param("customerId", &self.customer_id)
+            .query("cardNumberFormat", &self.card_number_format)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCrossStudioCustomerByIdRequest<'a> {
+impl std::future::IntoFuture for GetCrossStudioCustomerByIdRequest {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -293,20 +437,44 @@ impl<'a> std::future::IntoFuture for GetCrossStudioCustomerByIdRequest<'a> {
 }
 
 /// A request to [`CrossStudio::search_cross_studio_customers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchCrossStudioCustomersRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::CustomerSearchRequest,
-    retry_non_idempotent: bool,
+pub struct SearchCrossStudioCustomersRequest {
+    client: crate::Client,
+    body: models::CustomerSearchRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> SearchCrossStudioCustomersRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl SearchCrossStudioCustomersRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -317,18 +485,32 @@ impl<'a> SearchCrossStudioCustomersRequest<'a> {
         self.client
             .raw()
             .request(&SEARCH_CROSS_STUDIO_CUSTOMERS)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<Vec<models::Customer>>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&SEARCH_CROSS_STUDIO_CUSTOMERS)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for SearchCrossStudioCustomersRequest<'a> {
+impl std::future::IntoFuture for SearchCrossStudioCustomersRequest {
     type Output = Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -337,27 +519,43 @@ impl<'a> std::future::IntoFuture for SearchCrossStudioCustomersRequest<'a> {
 }
 
 /// A request to [`CrossStudio::get_cross_studio_customers_checkin_history`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCrossStudioCustomersCheckinHistoryRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCrossStudioCustomersCheckinHistoryRequest {
+    client: crate::Client,
     customer_id: i64,
     from_date: Option<rt::chrono::NaiveDate>,
     to_date: Option<rt::chrono::NaiveDate>,
     slice_size: Option<i32>,
     offset: Option<String>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCrossStudioCustomersCheckinHistoryRequest<'a> {
+impl GetCrossStudioCustomersCheckinHistoryRequest {
     /// The from date of the time span
     pub fn from_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.from_date = Some(value);
         self
     }
 
+    /// Sets or clears [`from_date`](Self::from_date) from an `Option`.
+    pub fn set_from_date(mut self, value: Option<rt::chrono::NaiveDate>) -> Self {
+        self.from_date = value;
+        self
+    }
+
     /// The to date of the time span, should not be greater than 365 days from the start date.
     pub fn to_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.to_date = Some(value);
+        self
+    }
+
+    /// Sets or clears [`to_date`](Self::to_date) from an `Option`.
+    pub fn set_to_date(mut self, value: Option<rt::chrono::NaiveDate>) -> Self {
+        self.to_date = value;
         self
     }
 
@@ -369,11 +567,43 @@ impl<'a> GetCrossStudioCustomersCheckinHistoryRequest<'a> {
         self
     }
 
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
     /// Offset from last request
     ///
     /// Server default: `"0"`
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -389,17 +619,41 @@ impl<'a> GetCrossStudioCustomersCheckinHistoryRequest<'a> {
             .query("toDate", &self.to_date)
             .query("sliceSize", &self.slice_size)
             .query("offset", &self.offset)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CustomerCheckinSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CROSS_STUDIO_CUSTOMERS_CHECKIN_HISTORY)
+            .path_param("customerId", &self.customer_id)
+            .query("fromDate", &self.from_date)
+            .query("toDate", &self.to_date)
+            .query("sliceSize", &self.slice_size)
+            .query("offset", &self.offset)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::CustomerCheckin, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -413,16 +667,35 @@ impl<'a> GetCrossStudioCustomersCheckinHistoryRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::CustomerCheckin>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetCrossStudioCustomersCheckinHistoryRequest<'a> {
+impl std::future::IntoFuture for GetCrossStudioCustomersCheckinHistoryRequest {
     type Output = Result<
         models::CustomerCheckinSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -431,13 +704,37 @@ impl<'a> std::future::IntoFuture for GetCrossStudioCustomersCheckinHistoryReques
 }
 
 /// A request to [`CrossStudio::get_studios_with_active_membership_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudiosWithActiveMembershipOffersRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetStudiosWithActiveMembershipOffersRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetStudiosWithActiveMembershipOffersRequest<'a> {
+impl GetStudiosWithActiveMembershipOffersRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -445,19 +742,36 @@ impl<'a> GetStudiosWithActiveMembershipOffersRequest<'a> {
         self.client
             .raw()
             .request(&GET_STUDIOS_WITH_ACTIVE_MEMBERSHIP_OFFERS)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::StudioInformationBase>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_STUDIOS_WITH_ACTIVE_MEMBERSHIP_OFFERS)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetStudiosWithActiveMembershipOffersRequest<'a> {
+impl std::future::IntoFuture for GetStudiosWithActiveMembershipOffersRequest {
     type Output = Result<
         Vec<models::StudioInformationBase>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

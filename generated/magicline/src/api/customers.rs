@@ -27,14 +27,15 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number_format`, `last_offset_id`, `offset`, `slice_size`, `customer_status`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customers(&self) -> GetCustomersRequest<'a> {
+    pub fn get_customers(&self) -> GetCustomersRequest {
         GetCustomersRequest {
-            client: self.client,
+            client: self.client.clone(),
             card_number_format: None,
             last_offset_id: None,
             offset: None,
             slice_size: None,
             customer_status: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -56,14 +57,15 @@ impl<'a> Customers<'a> {
     pub fn get_customers_checkin_history(
         &self,
         customer_id: i64,
-    ) -> GetCustomersCheckinHistoryRequest<'a> {
+    ) -> GetCustomersCheckinHistoryRequest {
         GetCustomersCheckinHistoryRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             from_date: None,
             to_date: None,
             slice_size: None,
             offset: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -82,11 +84,12 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number_format`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_by_id(&self, customer_id: i64) -> GetCustomerByIdRequest<'a> {
+    pub fn get_customer_by_id(&self, customer_id: i64) -> GetCustomerByIdRequest {
         GetCustomerByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             card_number_format: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -101,9 +104,9 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `debtor_id`, `qr_code_uuid`, `barcode`, `pin`, `customer_number`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_by(&self) -> GetCustomerByRequest<'a> {
+    pub fn get_customer_by(&self) -> GetCustomerByRequest {
         GetCustomerByRequest {
-            client: self.client,
+            client: self.client.clone(),
             card_number: None,
             card_number_format: None,
             debtor_id: None,
@@ -111,6 +114,7 @@ impl<'a> Customers<'a> {
             barcode: None,
             pin: None,
             customer_number: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -125,12 +129,12 @@ impl<'a> Customers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn search_customers(
         &self,
-        body: &'a models::CustomerSearchRequest,
-    ) -> SearchCustomersRequest<'a> {
+        body: models::CustomerSearchRequest,
+    ) -> SearchCustomersRequest {
         SearchCustomersRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -152,11 +156,12 @@ impl<'a> Customers<'a> {
     pub fn get_customers_contracts(
         &self,
         customer_id: i64,
-    ) -> GetCustomersContractsRequest<'a> {
+    ) -> GetCustomersContractsRequest {
         GetCustomersContractsRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             status: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -171,14 +176,15 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `qr_code_uuid`, `barcode`, `pin`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_measurement(&self) -> GetCustomerMeasurementRequest<'a> {
+    pub fn get_customer_measurement(&self) -> GetCustomerMeasurementRequest {
         GetCustomerMeasurementRequest {
-            client: self.client,
+            client: self.client.clone(),
             card_number: None,
             card_number_format: None,
             qr_code_uuid: None,
             barcode: None,
             pin: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -193,9 +199,9 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `debtor_id`, `qr_code_uuid`, `barcode`, `pin`, `customer_number`, `status`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_contracts_by(&self) -> GetCustomerContractsByRequest<'a> {
+    pub fn get_customer_contracts_by(&self) -> GetCustomerContractsByRequest {
         GetCustomerContractsByRequest {
-            client: self.client,
+            client: self.client.clone(),
             card_number: None,
             card_number_format: None,
             debtor_id: None,
@@ -204,6 +210,7 @@ impl<'a> Customers<'a> {
             pin: None,
             customer_number: None,
             status: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -225,14 +232,14 @@ impl<'a> Customers<'a> {
     pub fn create_customer_weighing(
         &self,
         customer_id: i64,
-        body: &'a models::CustomerWeighings,
-    ) -> CreateCustomerWeighingRequest<'a> {
+        body: models::CustomerWeighings,
+    ) -> CreateCustomerWeighingRequest {
         CreateCustomerWeighingRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             benefit_key: None,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -251,11 +258,12 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `key`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_benefits(&self, customer_id: i64) -> GetBenefitsRequest<'a> {
+    pub fn get_benefits(&self, customer_id: i64) -> GetBenefitsRequest {
         GetBenefitsRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             key: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -277,12 +285,13 @@ impl<'a> Customers<'a> {
     pub fn get_benefits_by_card_number(
         &self,
         card_number: impl Into<String>,
-    ) -> GetBenefitsByCardNumberRequest<'a> {
+    ) -> GetBenefitsByCardNumberRequest {
         GetBenefitsByCardNumberRequest {
-            client: self.client,
+            client: self.client.clone(),
             card_number: card_number.into(),
             card_number_format: None,
             key: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -302,12 +311,12 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         benefit_key: impl Into<String>,
-    ) -> UseBenefitRequest<'a> {
+    ) -> UseBenefitRequest {
         UseBenefitRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             benefit_key: benefit_key.into(),
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -327,10 +336,11 @@ impl<'a> Customers<'a> {
     pub fn get_customer_access_code(
         &self,
         customer_id: i64,
-    ) -> GetCustomerAccessCodeRequest<'a> {
+    ) -> GetCustomerAccessCodeRequest {
         GetCustomerAccessCodeRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -351,12 +361,13 @@ impl<'a> Customers<'a> {
     pub fn add_access_medium(
         &self,
         customer_id: i64,
-        body: &'a models::AccessMediumDto,
-    ) -> AddAccessMediumRequest<'a> {
+        body: models::AccessMediumDto,
+    ) -> AddAccessMediumRequest {
         AddAccessMediumRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -376,13 +387,13 @@ impl<'a> Customers<'a> {
     pub fn add_access_mediums(
         &self,
         customer_id: i64,
-        body: &'a models::AccessMediumDto,
-    ) -> AddAccessMediumsRequest<'a> {
+        body: models::AccessMediumDto,
+    ) -> AddAccessMediumsRequest {
         AddAccessMediumsRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -404,13 +415,14 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         access_medium_id: i64,
-        body: &'a models::UpdateAccessIdentificationRequest,
-    ) -> UpdateAccessMediumsRequest<'a> {
+        body: models::UpdateAccessIdentificationRequest,
+    ) -> UpdateAccessMediumsRequest {
         UpdateAccessMediumsRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             access_medium_id,
             body,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -432,11 +444,12 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         access_medium_id: i64,
-    ) -> DeleteAccessMediumsRequest<'a> {
+    ) -> DeleteAccessMediumsRequest {
         DeleteAccessMediumsRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             access_medium_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -455,12 +468,13 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_documents(&self, customer_id: i64) -> GetDocumentsRequest<'a> {
+    pub fn get_documents(&self, customer_id: i64) -> GetDocumentsRequest {
         GetDocumentsRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             offset: None,
             slice_size: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -484,13 +498,13 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         file: rt::multipart::FilePart,
-    ) -> UploadDocumentRequest<'a> {
+    ) -> UploadDocumentRequest {
         UploadDocumentRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             description: None,
             file,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -512,11 +526,12 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         id: i64,
-    ) -> GetDocumentByIdRequest<'a> {
+    ) -> GetDocumentByIdRequest {
         GetDocumentByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -538,11 +553,12 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         image: rt::multipart::FilePart,
-    ) -> UpdateImageRequest<'a> {
+    ) -> UpdateImageRequest {
         UpdateImageRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             image,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -560,12 +576,13 @@ impl<'a> Customers<'a> {
     pub fn set_access_restriction(
         &self,
         customer_id: i64,
-        body: &'a models::AccessRestriction,
-    ) -> SetAccessRestrictionRequest<'a> {
+        body: models::AccessRestriction,
+    ) -> SetAccessRestrictionRequest {
         SetAccessRestrictionRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -581,10 +598,11 @@ impl<'a> Customers<'a> {
     pub fn delete_access_restriction(
         &self,
         customer_id: i64,
-    ) -> DeleteAccessRestrictionRequest<'a> {
+    ) -> DeleteAccessRestrictionRequest {
         DeleteAccessRestrictionRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -599,12 +617,12 @@ impl<'a> Customers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn create_customer(
         &self,
-        body: &'a models::MembershipSignupCustomer,
-    ) -> CreateCustomerRequest<'a> {
+        body: models::MembershipSignupCustomer,
+    ) -> CreateCustomerRequest {
         CreateCustomerRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -619,9 +637,10 @@ impl<'a> Customers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_additional_information_fields(
         &self,
-    ) -> GetAdditionalInformationFieldsRequest<'a> {
+    ) -> GetAdditionalInformationFieldsRequest {
         GetAdditionalInformationFieldsRequest {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -641,12 +660,13 @@ impl<'a> Customers<'a> {
     pub fn set_additional_information_field_assignments(
         &self,
         customer_id: i64,
-        body: &'a [models::AdditionalInformationFieldAssignment],
-    ) -> SetAdditionalInformationFieldAssignmentsRequest<'a> {
+        body: Vec<models::AdditionalInformationFieldAssignment>,
+    ) -> SetAdditionalInformationFieldAssignmentsRequest {
         SetAdditionalInformationFieldAssignmentsRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -662,13 +682,13 @@ impl<'a> Customers<'a> {
     pub fn switch_studio(
         &self,
         customer_id: i64,
-        body: &'a models::OpenApiV1CustomerStudioSwitchRequestDto,
-    ) -> SwitchStudioRequest<'a> {
+        body: models::OpenApiV1CustomerStudioSwitchRequestDto,
+    ) -> SwitchStudioRequest {
         SwitchStudioRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -836,21 +856,34 @@ static SWITCH_STUDIO: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Customers::get_customers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomersRequest {
+    client: crate::Client,
     card_number_format: Option<models::CardNumberFormat>,
     last_offset_id: Option<i64>,
     offset: Option<String>,
     slice_size: Option<i32>,
     customer_status: Option<models::GetCustomersCustomerStatus>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomersRequest<'a> {
+impl GetCustomersRequest {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
+        self
+    }
+
+    /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
+        self.card_number_format = value;
         self
     }
 
@@ -861,9 +894,22 @@ impl<'a> GetCustomersRequest<'a> {
         self
     }
 
+    /// Sets or clears [`last_offset_id`](Self::last_offset_id) from an `Option`.
+    #[deprecated]
+    pub fn set_last_offset_id(mut self, value: Option<i64>) -> Self {
+        self.last_offset_id = value;
+        self
+    }
+
     /// Offset from last request (last ID of the customer)
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
         self
     }
 
@@ -875,11 +921,46 @@ impl<'a> GetCustomersRequest<'a> {
         self
     }
 
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
     /// Defines status of returned customers
     ///
     /// Server default: `"MEMBER"`
     pub fn customer_status(mut self, value: models::GetCustomersCustomerStatus) -> Self {
         self.customer_status = Some(value);
+        self
+    }
+
+    /// Sets or clears [`customer_status`](Self::customer_status) from an `Option`.
+    pub fn set_customer_status(
+        mut self,
+        value: Option<models::GetCustomersCustomerStatus>,
+    ) -> Self {
+        self.customer_status = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -895,17 +976,41 @@ impl<'a> GetCustomersRequest<'a> {
             .query("offset", &self.offset)
             .query("sliceSize", &self.slice_size)
             .query("customerStatus", &self.customer_status)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CustomerSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMERS)
+            .query("cardNumberFormat", &self.card_number_format)
+            .query("lastOffsetId", &self.last_offset_id)
+            .query("offset", &self.offset)
+            .query("sliceSize", &self.slice_size)
+            .query("customerStatus", &self.customer_status)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::Customer, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -919,13 +1024,32 @@ impl<'a> GetCustomersRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::Customer>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomersRequest<'a> {
+impl std::future::IntoFuture for GetCustomersRequest {
     type Output = Result<models::CustomerSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -934,27 +1058,43 @@ impl<'a> std::future::IntoFuture for GetCustomersRequest<'a> {
 }
 
 /// A request to [`Customers::get_customers_checkin_history`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersCheckinHistoryRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomersCheckinHistoryRequest {
+    client: crate::Client,
     customer_id: i64,
     from_date: Option<rt::chrono::NaiveDate>,
     to_date: Option<rt::chrono::NaiveDate>,
     slice_size: Option<i32>,
     offset: Option<String>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomersCheckinHistoryRequest<'a> {
+impl GetCustomersCheckinHistoryRequest {
     /// The from date of the time span
     pub fn from_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.from_date = Some(value);
         self
     }
 
+    /// Sets or clears [`from_date`](Self::from_date) from an `Option`.
+    pub fn set_from_date(mut self, value: Option<rt::chrono::NaiveDate>) -> Self {
+        self.from_date = value;
+        self
+    }
+
     /// The to date of the time span, should not be greater than 365 days from the start date.
     pub fn to_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.to_date = Some(value);
+        self
+    }
+
+    /// Sets or clears [`to_date`](Self::to_date) from an `Option`.
+    pub fn set_to_date(mut self, value: Option<rt::chrono::NaiveDate>) -> Self {
+        self.to_date = value;
         self
     }
 
@@ -966,11 +1106,43 @@ impl<'a> GetCustomersCheckinHistoryRequest<'a> {
         self
     }
 
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
     /// Offset from last request
     ///
     /// Server default: `"0"`
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -986,17 +1158,41 @@ impl<'a> GetCustomersCheckinHistoryRequest<'a> {
             .query("toDate", &self.to_date)
             .query("sliceSize", &self.slice_size)
             .query("offset", &self.offset)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CustomerCheckinSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMERS_CHECKIN_HISTORY)
+            .path_param("customerId", &self.customer_id)
+            .query("fromDate", &self.from_date)
+            .query("toDate", &self.to_date)
+            .query("sliceSize", &self.slice_size)
+            .query("offset", &self.offset)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::CustomerCheckin, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -1010,16 +1206,35 @@ impl<'a> GetCustomersCheckinHistoryRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::CustomerCheckin>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomersCheckinHistoryRequest<'a> {
+impl std::future::IntoFuture for GetCustomersCheckinHistoryRequest {
     type Output = Result<
         models::CustomerCheckinSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1028,18 +1243,51 @@ impl<'a> std::future::IntoFuture for GetCustomersCheckinHistoryRequest<'a> {
 }
 
 /// A request to [`Customers::get_customer_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerByIdRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomerByIdRequest {
+    client: crate::Client,
     customer_id: i64,
     card_number_format: Option<models::CardNumberFormat>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomerByIdRequest<'a> {
+impl GetCustomerByIdRequest {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
+        self
+    }
+
+    /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
+        self.card_number_format = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -1052,16 +1300,32 @@ impl<'a> GetCustomerByIdRequest<'a> {
             .request(&GET_CUSTOMER_BY_ID)
             .path_param("customerId", &self.customer_id)
             .query("cardNumberFormat", &self.card_number_format)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::Customer>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMER_BY_ID)
+            .path_param("customerId", &self.customer_id)
+            .query("cardNumberFormat", &self.card_number_format)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomerByIdRequest<'a> {
+impl std::future::IntoFuture for GetCustomerByIdRequest {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1070,10 +1334,13 @@ impl<'a> std::future::IntoFuture for GetCustomerByIdRequest<'a> {
 }
 
 /// A request to [`Customers::get_customer_by`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerByRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomerByRequest {
+    client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
     debtor_id: Option<String>,
@@ -1081,12 +1348,19 @@ pub struct GetCustomerByRequest<'a> {
     barcode: Option<String>,
     pin: Option<String>,
     customer_number: Option<String>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomerByRequest<'a> {
+impl GetCustomerByRequest {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`card_number`](Self::card_number) from an `Option`.
+    pub fn set_card_number(mut self, value: Option<String>) -> Self {
+        self.card_number = value;
         self
     }
 
@@ -1096,9 +1370,24 @@ impl<'a> GetCustomerByRequest<'a> {
         self
     }
 
+    /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
+        self.card_number_format = value;
+        self
+    }
+
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: impl Into<String>) -> Self {
         self.debtor_id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`debtor_id`](Self::debtor_id) from an `Option`.
+    pub fn set_debtor_id(mut self, value: Option<String>) -> Self {
+        self.debtor_id = value;
         self
     }
 
@@ -1109,9 +1398,22 @@ impl<'a> GetCustomerByRequest<'a> {
         self
     }
 
+    /// Sets or clears [`qr_code_uuid`](Self::qr_code_uuid) from an `Option`.
+    #[deprecated]
+    pub fn set_qr_code_uuid(mut self, value: Option<rt::uuid::Uuid>) -> Self {
+        self.qr_code_uuid = value;
+        self
+    }
+
     /// Barcode to identify the customer
     pub fn barcode(mut self, value: impl Into<String>) -> Self {
         self.barcode = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`barcode`](Self::barcode) from an `Option`.
+    pub fn set_barcode(mut self, value: Option<String>) -> Self {
+        self.barcode = value;
         self
     }
 
@@ -1121,9 +1423,41 @@ impl<'a> GetCustomerByRequest<'a> {
         self
     }
 
+    /// Sets or clears [`pin`](Self::pin) from an `Option`.
+    pub fn set_pin(mut self, value: Option<String>) -> Self {
+        self.pin = value;
+        self
+    }
+
     /// Customer number to identify the customer
     pub fn customer_number(mut self, value: impl Into<String>) -> Self {
         self.customer_number = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`customer_number`](Self::customer_number) from an `Option`.
+    pub fn set_customer_number(mut self, value: Option<String>) -> Self {
+        self.customer_number = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -1141,16 +1475,37 @@ impl<'a> GetCustomerByRequest<'a> {
             .query("barcode", &self.barcode)
             .query("pin", &self.pin)
             .query("customerNumber", &self.customer_number)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::Customer>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMER_BY)
+            .query("cardNumber", &self.card_number)
+            .query("cardNumberFormat", &self.card_number_format)
+            .query("debtorId", &self.debtor_id)
+            .query("qrCodeUuid", &self.qr_code_uuid)
+            .query("barcode", &self.barcode)
+            .query("pin", &self.pin)
+            .query("customerNumber", &self.customer_number)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomerByRequest<'a> {
+impl std::future::IntoFuture for GetCustomerByRequest {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1159,20 +1514,44 @@ impl<'a> std::future::IntoFuture for GetCustomerByRequest<'a> {
 }
 
 /// A request to [`Customers::search_customers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchCustomersRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::CustomerSearchRequest,
-    retry_non_idempotent: bool,
+pub struct SearchCustomersRequest {
+    client: crate::Client,
+    body: models::CustomerSearchRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> SearchCustomersRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl SearchCustomersRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -1183,18 +1562,32 @@ impl<'a> SearchCustomersRequest<'a> {
         self.client
             .raw()
             .request(&SEARCH_CUSTOMERS)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<Vec<models::Customer>>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&SEARCH_CUSTOMERS)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for SearchCustomersRequest<'a> {
+impl std::future::IntoFuture for SearchCustomersRequest {
     type Output = Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1203,17 +1596,47 @@ impl<'a> std::future::IntoFuture for SearchCustomersRequest<'a> {
 }
 
 /// A request to [`Customers::get_customers_contracts`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersContractsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomersContractsRequest {
+    client: crate::Client,
     customer_id: i64,
     status: Option<models::ContractStatus>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomersContractsRequest<'a> {
+impl GetCustomersContractsRequest {
     pub fn status(mut self, value: models::ContractStatus) -> Self {
         self.status = Some(value);
+        self
+    }
+
+    /// Sets or clears [`status`](Self::status) from an `Option`.
+    pub fn set_status(mut self, value: Option<models::ContractStatus>) -> Self {
+        self.status = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -1226,16 +1649,32 @@ impl<'a> GetCustomersContractsRequest<'a> {
             .request(&GET_CUSTOMERS_CONTRACTS)
             .path_param("customerId", &self.customer_id)
             .query("status", &self.status)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<Vec<models::Contract>>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMERS_CONTRACTS)
+            .path_param("customerId", &self.customer_id)
+            .query("status", &self.status)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomersContractsRequest<'a> {
+impl std::future::IntoFuture for GetCustomersContractsRequest {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1244,27 +1683,46 @@ impl<'a> std::future::IntoFuture for GetCustomersContractsRequest<'a> {
 }
 
 /// A request to [`Customers::get_customer_measurement`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerMeasurementRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomerMeasurementRequest {
+    client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
     qr_code_uuid: Option<rt::uuid::Uuid>,
     barcode: Option<String>,
     pin: Option<String>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomerMeasurementRequest<'a> {
+impl GetCustomerMeasurementRequest {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
         self
     }
 
+    /// Sets or clears [`card_number`](Self::card_number) from an `Option`.
+    pub fn set_card_number(mut self, value: Option<String>) -> Self {
+        self.card_number = value;
+        self
+    }
+
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
+        self
+    }
+
+    /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
+        self.card_number_format = value;
         self
     }
 
@@ -1275,15 +1733,54 @@ impl<'a> GetCustomerMeasurementRequest<'a> {
         self
     }
 
+    /// Sets or clears [`qr_code_uuid`](Self::qr_code_uuid) from an `Option`.
+    #[deprecated]
+    pub fn set_qr_code_uuid(mut self, value: Option<rt::uuid::Uuid>) -> Self {
+        self.qr_code_uuid = value;
+        self
+    }
+
     /// Barcode to identify the customer
     pub fn barcode(mut self, value: impl Into<String>) -> Self {
         self.barcode = Some(value.into());
         self
     }
 
+    /// Sets or clears [`barcode`](Self::barcode) from an `Option`.
+    pub fn set_barcode(mut self, value: Option<String>) -> Self {
+        self.barcode = value;
+        self
+    }
+
     /// PIN to identify the customer
     pub fn pin(mut self, value: impl Into<String>) -> Self {
         self.pin = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`pin`](Self::pin) from an `Option`.
+    pub fn set_pin(mut self, value: Option<String>) -> Self {
+        self.pin = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -1299,16 +1796,35 @@ impl<'a> GetCustomerMeasurementRequest<'a> {
             .query("qrCodeUuid", &self.qr_code_uuid)
             .query("barcode", &self.barcode)
             .query("pin", &self.pin)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::Measurement>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMER_MEASUREMENT)
+            .query("cardNumber", &self.card_number)
+            .query("cardNumberFormat", &self.card_number_format)
+            .query("qrCodeUuid", &self.qr_code_uuid)
+            .query("barcode", &self.barcode)
+            .query("pin", &self.pin)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomerMeasurementRequest<'a> {
+impl std::future::IntoFuture for GetCustomerMeasurementRequest {
     type Output = Result<models::Measurement, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1317,10 +1833,13 @@ impl<'a> std::future::IntoFuture for GetCustomerMeasurementRequest<'a> {
 }
 
 /// A request to [`Customers::get_customer_contracts_by`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerContractsByRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomerContractsByRequest {
+    client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
     debtor_id: Option<String>,
@@ -1329,12 +1848,19 @@ pub struct GetCustomerContractsByRequest<'a> {
     pin: Option<String>,
     customer_number: Option<String>,
     status: Option<models::ContractStatus>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomerContractsByRequest<'a> {
+impl GetCustomerContractsByRequest {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`card_number`](Self::card_number) from an `Option`.
+    pub fn set_card_number(mut self, value: Option<String>) -> Self {
+        self.card_number = value;
         self
     }
 
@@ -1344,9 +1870,24 @@ impl<'a> GetCustomerContractsByRequest<'a> {
         self
     }
 
+    /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
+        self.card_number_format = value;
+        self
+    }
+
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: impl Into<String>) -> Self {
         self.debtor_id = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`debtor_id`](Self::debtor_id) from an `Option`.
+    pub fn set_debtor_id(mut self, value: Option<String>) -> Self {
+        self.debtor_id = value;
         self
     }
 
@@ -1357,9 +1898,22 @@ impl<'a> GetCustomerContractsByRequest<'a> {
         self
     }
 
+    /// Sets or clears [`qr_code_uuid`](Self::qr_code_uuid) from an `Option`.
+    #[deprecated]
+    pub fn set_qr_code_uuid(mut self, value: Option<rt::uuid::Uuid>) -> Self {
+        self.qr_code_uuid = value;
+        self
+    }
+
     /// Barcode to identify the customer
     pub fn barcode(mut self, value: impl Into<String>) -> Self {
         self.barcode = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`barcode`](Self::barcode) from an `Option`.
+    pub fn set_barcode(mut self, value: Option<String>) -> Self {
+        self.barcode = value;
         self
     }
 
@@ -1369,14 +1923,52 @@ impl<'a> GetCustomerContractsByRequest<'a> {
         self
     }
 
+    /// Sets or clears [`pin`](Self::pin) from an `Option`.
+    pub fn set_pin(mut self, value: Option<String>) -> Self {
+        self.pin = value;
+        self
+    }
+
     /// Customer number to identify the customer
     pub fn customer_number(mut self, value: impl Into<String>) -> Self {
         self.customer_number = Some(value.into());
         self
     }
 
+    /// Sets or clears [`customer_number`](Self::customer_number) from an `Option`.
+    pub fn set_customer_number(mut self, value: Option<String>) -> Self {
+        self.customer_number = value;
+        self
+    }
+
     pub fn status(mut self, value: models::ContractStatus) -> Self {
         self.status = Some(value);
+        self
+    }
+
+    /// Sets or clears [`status`](Self::status) from an `Option`.
+    pub fn set_status(mut self, value: Option<models::ContractStatus>) -> Self {
+        self.status = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -1395,16 +1987,38 @@ impl<'a> GetCustomerContractsByRequest<'a> {
             .query("pin", &self.pin)
             .query("customerNumber", &self.customer_number)
             .query("status", &self.status)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<Vec<models::Contract>>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMER_CONTRACTS_BY)
+            .query("cardNumber", &self.card_number)
+            .query("cardNumberFormat", &self.card_number_format)
+            .query("debtorId", &self.debtor_id)
+            .query("qrCodeUuid", &self.qr_code_uuid)
+            .query("barcode", &self.barcode)
+            .query("pin", &self.pin)
+            .query("customerNumber", &self.customer_number)
+            .query("status", &self.status)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomerContractsByRequest<'a> {
+impl std::future::IntoFuture for GetCustomerContractsByRequest {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1413,28 +2027,58 @@ impl<'a> std::future::IntoFuture for GetCustomerContractsByRequest<'a> {
 }
 
 /// A request to [`Customers::create_customer_weighing`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerWeighingRequest<'a> {
-    client: &'a crate::Client,
+pub struct CreateCustomerWeighingRequest {
+    client: crate::Client,
     customer_id: i64,
     benefit_key: Option<String>,
-    body: &'a models::CustomerWeighings,
-    retry_non_idempotent: bool,
+    body: models::CustomerWeighings,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateCustomerWeighingRequest<'a> {
+impl CreateCustomerWeighingRequest {
     /// Key of the benefit to use
     pub fn benefit_key(mut self, value: impl Into<String>) -> Self {
         self.benefit_key = Some(value.into());
         self
     }
 
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+    /// Sets or clears [`benefit_key`](Self::benefit_key) from an `Option`.
+    pub fn set_benefit_key(mut self, value: Option<String>) -> Self {
+        self.benefit_key = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -1447,18 +2091,37 @@ impl<'a> CreateCustomerWeighingRequest<'a> {
             .request(&CREATE_CUSTOMER_WEIGHING)
             .path_param("customerId", &self.customer_id)
             .query("benefitKey", &self.benefit_key)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CustomerWeighings>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&CREATE_CUSTOMER_WEIGHING)
+            .path_param("customerId", &self.customer_id)
+            .query("benefitKey", &self.benefit_key)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateCustomerWeighingRequest<'a> {
+impl std::future::IntoFuture for CreateCustomerWeighingRequest {
     type Output = Result<models::CustomerWeighings, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1467,20 +2130,50 @@ impl<'a> std::future::IntoFuture for CreateCustomerWeighingRequest<'a> {
 }
 
 /// A request to [`Customers::get_benefits`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBenefitsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetBenefitsRequest {
+    client: crate::Client,
     customer_id: i64,
     key: Option<Vec<String>>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetBenefitsRequest<'a> {
+impl GetBenefitsRequest {
     /// Benefit keys to validate, when provided, service will check only them
     ///
     /// Example: `"FIRST_KEY&key=SECOND_KEY"`
     pub fn key(mut self, value: Vec<String>) -> Self {
         self.key = Some(value);
+        self
+    }
+
+    /// Sets or clears [`key`](Self::key) from an `Option`.
+    pub fn set_key(mut self, value: Option<Vec<String>>) -> Self {
+        self.key = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -1493,19 +2186,38 @@ impl<'a> GetBenefitsRequest<'a> {
             .request(&GET_BENEFITS)
             .path_param("customerId", &self.customer_id)
             .query("key", &self.key)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::BenefitValidationDto>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_BENEFITS)
+            .path_param("customerId", &self.customer_id)
+            .query("key", &self.key)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetBenefitsRequest<'a> {
+impl std::future::IntoFuture for GetBenefitsRequest {
     type Output = Result<
         Vec<models::BenefitValidationDto>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1514,19 +2226,32 @@ impl<'a> std::future::IntoFuture for GetBenefitsRequest<'a> {
 }
 
 /// A request to [`Customers::get_benefits_by_card_number`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBenefitsByCardNumberRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetBenefitsByCardNumberRequest {
+    client: crate::Client,
     card_number: String,
     card_number_format: Option<models::CardNumberFormat>,
     key: Option<Vec<String>>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetBenefitsByCardNumberRequest<'a> {
+impl GetBenefitsByCardNumberRequest {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
+        self
+    }
+
+    /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
+        self.card_number_format = value;
         self
     }
 
@@ -1535,6 +2260,32 @@ impl<'a> GetBenefitsByCardNumberRequest<'a> {
     /// Example: `"FIRST_KEY&key=SECOND_KEY"`
     pub fn key(mut self, value: Vec<String>) -> Self {
         self.key = Some(value);
+        self
+    }
+
+    /// Sets or clears [`key`](Self::key) from an `Option`.
+    pub fn set_key(mut self, value: Option<Vec<String>>) -> Self {
+        self.key = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -1548,19 +2299,39 @@ impl<'a> GetBenefitsByCardNumberRequest<'a> {
             .query("cardNumber", &self.card_number)
             .query("cardNumberFormat", &self.card_number_format)
             .query("key", &self.key)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::BenefitValidationDto>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_BENEFITS_BY_CARD_NUMBER)
+            .query("cardNumber", &self.card_number)
+            .query("cardNumberFormat", &self.card_number_format)
+            .query("key", &self.key)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetBenefitsByCardNumberRequest<'a> {
+impl std::future::IntoFuture for GetBenefitsByCardNumberRequest {
     type Output = Result<
         Vec<models::BenefitValidationDto>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1569,21 +2340,45 @@ impl<'a> std::future::IntoFuture for GetBenefitsByCardNumberRequest<'a> {
 }
 
 /// A request to [`Customers::use_benefit`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UseBenefitRequest<'a> {
-    client: &'a crate::Client,
+pub struct UseBenefitRequest {
+    client: crate::Client,
     customer_id: i64,
     benefit_key: String,
-    retry_non_idempotent: bool,
+    options: rt::CallOptions,
 }
 
-impl<'a> UseBenefitRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl UseBenefitRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -1594,17 +2389,32 @@ impl<'a> UseBenefitRequest<'a> {
             .request(&USE_BENEFIT)
             .path_param("customerId", &self.customer_id)
             .path_param("benefitKey", &self.benefit_key)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&USE_BENEFIT)
+            .path_param("customerId", &self.customer_id)
+            .path_param("benefitKey", &self.benefit_key)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for UseBenefitRequest<'a> {
+impl std::future::IntoFuture for UseBenefitRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1613,14 +2423,38 @@ impl<'a> std::future::IntoFuture for UseBenefitRequest<'a> {
 }
 
 /// A request to [`Customers::get_customer_access_code`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerAccessCodeRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomerAccessCodeRequest {
+    client: crate::Client,
     customer_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomerAccessCodeRequest<'a> {
+impl GetCustomerAccessCodeRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1629,16 +2463,34 @@ impl<'a> GetCustomerAccessCodeRequest<'a> {
             .raw()
             .request(&GET_CUSTOMER_ACCESS_CODE)
             .path_param("customerId", &self.customer_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CustomerAccessCode>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMER_ACCESS_CODE)
+            .path_param("customerId", &self.customer_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomerAccessCodeRequest<'a> {
+impl std::future::IntoFuture for GetCustomerAccessCodeRequest {
     type Output = Result<models::CustomerAccessCode, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1647,15 +2499,48 @@ impl<'a> std::future::IntoFuture for GetCustomerAccessCodeRequest<'a> {
 }
 
 /// A request to [`Customers::add_access_medium`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AddAccessMediumRequest<'a> {
-    client: &'a crate::Client,
+pub struct AddAccessMediumRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::AccessMediumDto,
+    body: models::AccessMediumDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> AddAccessMediumRequest<'a> {
+impl AddAccessMediumRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1664,17 +2549,36 @@ impl<'a> AddAccessMediumRequest<'a> {
             .raw()
             .request(&ADD_ACCESS_MEDIUM)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AccessMediumDto>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&ADD_ACCESS_MEDIUM)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for AddAccessMediumRequest<'a> {
+impl std::future::IntoFuture for AddAccessMediumRequest {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1683,21 +2587,45 @@ impl<'a> std::future::IntoFuture for AddAccessMediumRequest<'a> {
 }
 
 /// A request to [`Customers::add_access_mediums`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AddAccessMediumsRequest<'a> {
-    client: &'a crate::Client,
+pub struct AddAccessMediumsRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::AccessMediumDto,
-    retry_non_idempotent: bool,
+    body: models::AccessMediumDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> AddAccessMediumsRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl AddAccessMediumsRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -1709,18 +2637,36 @@ impl<'a> AddAccessMediumsRequest<'a> {
             .raw()
             .request(&ADD_ACCESS_MEDIUMS)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AccessMediumDto>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&ADD_ACCESS_MEDIUMS)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for AddAccessMediumsRequest<'a> {
+impl std::future::IntoFuture for AddAccessMediumsRequest {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1729,16 +2675,49 @@ impl<'a> std::future::IntoFuture for AddAccessMediumsRequest<'a> {
 }
 
 /// A request to [`Customers::update_access_mediums`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateAccessMediumsRequest<'a> {
-    client: &'a crate::Client,
+pub struct UpdateAccessMediumsRequest {
+    client: crate::Client,
     customer_id: i64,
     access_medium_id: i64,
-    body: &'a models::UpdateAccessIdentificationRequest,
+    body: models::UpdateAccessIdentificationRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> UpdateAccessMediumsRequest<'a> {
+impl UpdateAccessMediumsRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1748,17 +2727,37 @@ impl<'a> UpdateAccessMediumsRequest<'a> {
             .request(&UPDATE_ACCESS_MEDIUMS)
             .path_param("customerId", &self.customer_id)
             .path_param("accessMediumId", &self.access_medium_id)
-            .json(self.body)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AccessMediumDto>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&UPDATE_ACCESS_MEDIUMS)
+            .path_param("customerId", &self.customer_id)
+            .path_param("accessMediumId", &self.access_medium_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for UpdateAccessMediumsRequest<'a> {
+impl std::future::IntoFuture for UpdateAccessMediumsRequest {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1767,15 +2766,48 @@ impl<'a> std::future::IntoFuture for UpdateAccessMediumsRequest<'a> {
 }
 
 /// A request to [`Customers::delete_access_mediums`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteAccessMediumsRequest<'a> {
-    client: &'a crate::Client,
+pub struct DeleteAccessMediumsRequest {
+    client: crate::Client,
     customer_id: i64,
     access_medium_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> DeleteAccessMediumsRequest<'a> {
+impl DeleteAccessMediumsRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
         self.client
@@ -1783,16 +2815,32 @@ impl<'a> DeleteAccessMediumsRequest<'a> {
             .request(&DELETE_ACCESS_MEDIUMS)
             .path_param("customerId", &self.customer_id)
             .path_param("accessMediumId", &self.access_medium_id)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&DELETE_ACCESS_MEDIUMS)
+            .path_param("customerId", &self.customer_id)
+            .path_param("accessMediumId", &self.access_medium_id)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for DeleteAccessMediumsRequest<'a> {
+impl std::future::IntoFuture for DeleteAccessMediumsRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1801,16 +2849,20 @@ impl<'a> std::future::IntoFuture for DeleteAccessMediumsRequest<'a> {
 }
 
 /// A request to [`Customers::get_documents`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDocumentsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetDocumentsRequest {
+    client: crate::Client,
     customer_id: i64,
     offset: Option<String>,
     slice_size: Option<i32>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetDocumentsRequest<'a> {
+impl GetDocumentsRequest {
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -1819,11 +2871,43 @@ impl<'a> GetDocumentsRequest<'a> {
         self
     }
 
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
     /// Desired size of data chunk
     ///
     /// Server default: `10`
     pub fn slice_size(mut self, value: i32) -> Self {
         self.slice_size = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -1837,17 +2921,39 @@ impl<'a> GetDocumentsRequest<'a> {
             .path_param("customerId", &self.customer_id)
             .query("offset", &self.offset)
             .query("sliceSize", &self.slice_size)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CustomerDocuments>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_DOCUMENTS)
+            .path_param("customerId", &self.customer_id)
+            .query("offset", &self.offset)
+            .query("sliceSize", &self.slice_size)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::CustomerDocument, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -1861,13 +2967,32 @@ impl<'a> GetDocumentsRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::CustomerDocument>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetDocumentsRequest<'a> {
+impl std::future::IntoFuture for GetDocumentsRequest {
     type Output = Result<models::CustomerDocuments, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1876,17 +3001,20 @@ impl<'a> std::future::IntoFuture for GetDocumentsRequest<'a> {
 }
 
 /// A request to [`Customers::upload_document`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UploadDocumentRequest<'a> {
-    client: &'a crate::Client,
+pub struct UploadDocumentRequest {
+    client: crate::Client,
     customer_id: i64,
     description: Option<String>,
     file: rt::multipart::FilePart,
-    retry_non_idempotent: bool,
+    options: rt::CallOptions,
 }
 
-impl<'a> UploadDocumentRequest<'a> {
+impl UploadDocumentRequest {
     /// Document description
     ///
     /// Example: `"Member contract"`
@@ -1895,11 +3023,38 @@ impl<'a> UploadDocumentRequest<'a> {
         self
     }
 
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+    /// Sets or clears [`description`](Self::description) from an `Option`.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -1907,27 +3062,55 @@ impl<'a> UploadDocumentRequest<'a> {
     pub async fn send(
         self,
     ) -> Result<models::CustomerDocumentUploadResult, rt::Error<models::ErrorResponse>> {
-        let mut request = self
-            .client
-            .raw()
-            .request(&UPLOAD_DOCUMENT)
-            .path_param("customerId", &self.customer_id)
-            .query("description", &self.description)
-            .retry_non_idempotent(self.retry_non_idempotent);
-        let form = rt::multipart::Form::new().file_part("file", self.file);
-        request = request.multipart(form);
-        request.send().await
+        {
+            let mut request = self
+                .client
+                .raw()
+                .request(&UPLOAD_DOCUMENT)
+                .path_param("customerId", &self.customer_id)
+                .query("description", &self.description)
+                .options(self.options);
+            let form = rt::multipart::Form::new().file_part("file", self.file);
+            request = request.multipart(form);
+            request
+        }
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CustomerDocumentUploadResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        {
+            let mut request = self
+                .client
+                .raw()
+                .request(&UPLOAD_DOCUMENT)
+                .path_param("customerId", &self.customer_id)
+                .query("description", &self.description)
+                .options(self.options);
+            let form = rt::multipart::Form::new().file_part("file", self.file);
+            request = request.multipart(form);
+            request
+        }
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for UploadDocumentRequest<'a> {
+impl std::future::IntoFuture for UploadDocumentRequest {
     type Output = Result<
         models::CustomerDocumentUploadResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1936,15 +3119,39 @@ impl<'a> std::future::IntoFuture for UploadDocumentRequest<'a> {
 }
 
 /// A request to [`Customers::get_document_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDocumentByIdRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetDocumentByIdRequest {
+    client: crate::Client,
     customer_id: i64,
     id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetDocumentByIdRequest<'a> {
+impl GetDocumentByIdRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1954,16 +3161,35 @@ impl<'a> GetDocumentByIdRequest<'a> {
             .request(&GET_DOCUMENT_BY_ID)
             .path_param("customerId", &self.customer_id)
             .path_param("id", &self.id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CustomerDocument>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_DOCUMENT_BY_ID)
+            .path_param("customerId", &self.customer_id)
+            .path_param("id", &self.id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetDocumentByIdRequest<'a> {
+impl std::future::IntoFuture for GetDocumentByIdRequest {
     type Output = Result<models::CustomerDocument, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1972,35 +3198,93 @@ impl<'a> std::future::IntoFuture for GetDocumentByIdRequest<'a> {
 }
 
 /// A request to [`Customers::update_image`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateImageRequest<'a> {
-    client: &'a crate::Client,
+pub struct UpdateImageRequest {
+    client: crate::Client,
     customer_id: i64,
     image: rt::multipart::FilePart,
+    options: rt::CallOptions,
 }
 
-impl<'a> UpdateImageRequest<'a> {
+impl UpdateImageRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> Result<models::CustomerImage, rt::Error<models::ErrorResponse>> {
-        let mut request = self
-            .client
-            .raw()
-            .request(&UPDATE_IMAGE)
-            .path_param("customerId", &self.customer_id);
-        let form = rt::multipart::Form::new().file_part("image", self.image);
-        request = request.multipart(form);
-        request.send().await
+        {
+            let mut request = self
+                .client
+                .raw()
+                .request(&UPDATE_IMAGE)
+                .path_param("customerId", &self.customer_id)
+                .options(self.options);
+            let form = rt::multipart::Form::new().file_part("image", self.image);
+            request = request.multipart(form);
+            request
+        }
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::CustomerImage>, rt::Error<models::ErrorResponse>> {
+        {
+            let mut request = self
+                .client
+                .raw()
+                .request(&UPDATE_IMAGE)
+                .path_param("customerId", &self.customer_id)
+                .options(self.options);
+            let form = rt::multipart::Form::new().file_part("image", self.image);
+            request = request.multipart(form);
+            request
+        }
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for UpdateImageRequest<'a> {
+impl std::future::IntoFuture for UpdateImageRequest {
     type Output = Result<models::CustomerImage, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -2009,15 +3293,48 @@ impl<'a> std::future::IntoFuture for UpdateImageRequest<'a> {
 }
 
 /// A request to [`Customers::set_access_restriction`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SetAccessRestrictionRequest<'a> {
-    client: &'a crate::Client,
+pub struct SetAccessRestrictionRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::AccessRestriction,
+    body: models::AccessRestriction,
+    options: rt::CallOptions,
 }
 
-impl<'a> SetAccessRestrictionRequest<'a> {
+impl SetAccessRestrictionRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2026,17 +3343,36 @@ impl<'a> SetAccessRestrictionRequest<'a> {
             .raw()
             .request(&SET_ACCESS_RESTRICTION)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AccessRestriction>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&SET_ACCESS_RESTRICTION)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for SetAccessRestrictionRequest<'a> {
+impl std::future::IntoFuture for SetAccessRestrictionRequest {
     type Output = Result<models::AccessRestriction, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -2045,30 +3381,78 @@ impl<'a> std::future::IntoFuture for SetAccessRestrictionRequest<'a> {
 }
 
 /// A request to [`Customers::delete_access_restriction`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteAccessRestrictionRequest<'a> {
-    client: &'a crate::Client,
+pub struct DeleteAccessRestrictionRequest {
+    client: crate::Client,
     customer_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> DeleteAccessRestrictionRequest<'a> {
+impl DeleteAccessRestrictionRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&DELETE_ACCESS_RESTRICTION)
             .path_param("customerId", &self.customer_id)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&DELETE_ACCESS_RESTRICTION)
+            .path_param("customerId", &self.customer_id)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for DeleteAccessRestrictionRequest<'a> {
+impl std::future::IntoFuture for DeleteAccessRestrictionRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -2077,20 +3461,44 @@ impl<'a> std::future::IntoFuture for DeleteAccessRestrictionRequest<'a> {
 }
 
 /// A request to [`Customers::create_customer`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::MembershipSignupCustomer,
-    retry_non_idempotent: bool,
+pub struct CreateCustomerRequest {
+    client: crate::Client,
+    body: models::MembershipSignupCustomer,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateCustomerRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CreateCustomerRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -2104,21 +3512,38 @@ impl<'a> CreateCustomerRequest<'a> {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::OpenApiV1CustomerCreateResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&CREATE_CUSTOMER)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateCustomerRequest<'a> {
+impl std::future::IntoFuture for CreateCustomerRequest {
     type Output = Result<
         models::OpenApiV1CustomerCreateResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -2127,13 +3552,37 @@ impl<'a> std::future::IntoFuture for CreateCustomerRequest<'a> {
 }
 
 /// A request to [`Customers::get_additional_information_fields`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAdditionalInformationFieldsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetAdditionalInformationFieldsRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetAdditionalInformationFieldsRequest<'a> {
+impl GetAdditionalInformationFieldsRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2141,18 +3590,39 @@ impl<'a> GetAdditionalInformationFieldsRequest<'a> {
         Vec<models::AdditionalInformationField>,
         rt::Error<models::ErrorResponse>,
     > {
-        self.client.raw().request(&GET_ADDITIONAL_INFORMATION_FIELDS).send().await
+        self.client
+            .raw()
+            .request(&GET_ADDITIONAL_INFORMATION_FIELDS)
+            .options(self.options)
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::AdditionalInformationField>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_ADDITIONAL_INFORMATION_FIELDS)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetAdditionalInformationFieldsRequest<'a> {
+impl std::future::IntoFuture for GetAdditionalInformationFieldsRequest {
     type Output = Result<
         Vec<models::AdditionalInformationField>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -2161,15 +3631,48 @@ impl<'a> std::future::IntoFuture for GetAdditionalInformationFieldsRequest<'a> {
 }
 
 /// A request to [`Customers::set_additional_information_field_assignments`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SetAdditionalInformationFieldAssignmentsRequest<'a> {
-    client: &'a crate::Client,
+pub struct SetAdditionalInformationFieldAssignmentsRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a [models::AdditionalInformationFieldAssignment],
+    body: Vec<models::AdditionalInformationFieldAssignment>,
+    options: rt::CallOptions,
 }
 
-impl<'a> SetAdditionalInformationFieldAssignmentsRequest<'a> {
+impl SetAdditionalInformationFieldAssignmentsRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2182,20 +3685,38 @@ impl<'a> SetAdditionalInformationFieldAssignmentsRequest<'a> {
             .request(&SET_ADDITIONAL_INFORMATION_FIELD_ASSIGNMENTS)
             .path_param("customerId", &self.customer_id)
             .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::AdditionalInformationFieldAssignment>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&SET_ADDITIONAL_INFORMATION_FIELD_ASSIGNMENTS)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture
-for SetAdditionalInformationFieldAssignmentsRequest<'a> {
+impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsRequest {
     type Output = Result<
         Vec<models::AdditionalInformationFieldAssignment>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -2204,21 +3725,45 @@ for SetAdditionalInformationFieldAssignmentsRequest<'a> {
 }
 
 /// A request to [`Customers::switch_studio`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SwitchStudioRequest<'a> {
-    client: &'a crate::Client,
+pub struct SwitchStudioRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::OpenApiV1CustomerStudioSwitchRequestDto,
-    retry_non_idempotent: bool,
+    body: models::OpenApiV1CustomerStudioSwitchRequestDto,
+    options: rt::CallOptions,
 }
 
-impl<'a> SwitchStudioRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl SwitchStudioRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -2228,18 +3773,33 @@ impl<'a> SwitchStudioRequest<'a> {
             .raw()
             .request(&SWITCH_STUDIO)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&SWITCH_STUDIO)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for SwitchStudioRequest<'a> {
+impl std::future::IntoFuture for SwitchStudioRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

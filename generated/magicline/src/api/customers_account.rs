@@ -32,10 +32,11 @@ impl<'a> CustomersAccount<'a> {
     pub fn get_customers_account_balance_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomersAccountBalanceDataRequest<'a> {
+    ) -> GetCustomersAccountBalanceDataRequest {
         GetCustomersAccountBalanceDataRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -57,12 +58,13 @@ impl<'a> CustomersAccount<'a> {
     pub fn get_customers_account_transaction_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomersAccountTransactionDataRequest<'a> {
+    ) -> GetCustomersAccountTransactionDataRequest {
         GetCustomersAccountTransactionDataRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             slice_size: None,
             offset: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -84,12 +86,13 @@ impl<'a> CustomersAccount<'a> {
     pub fn get_customers_account_upcoming_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomersAccountUpcomingDataRequest<'a> {
+    ) -> GetCustomersAccountUpcomingDataRequest {
         GetCustomersAccountUpcomingDataRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             slice_size: None,
             offset: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -109,13 +112,13 @@ impl<'a> CustomersAccount<'a> {
     pub fn book_customer_payment(
         &self,
         customer_id: i64,
-        body: &'a models::BookCustomerPaymentRequest,
-    ) -> BookCustomerPaymentRequest<'a> {
+        body: models::BookCustomerPaymentRequest,
+    ) -> BookCustomerPaymentRequest {
         BookCustomerPaymentRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -135,13 +138,13 @@ impl<'a> CustomersAccount<'a> {
     pub fn update_customer_payment_instrument(
         &self,
         customer_id: i64,
-        body: &'a models::PaymentsUpdateCustomerPaymentInstrumentRequest,
-    ) -> UpdateCustomerPaymentInstrumentRequest<'a> {
+        body: models::PaymentsUpdateCustomerPaymentInstrumentRequest,
+    ) -> UpdateCustomerPaymentInstrumentRequest {
         UpdateCustomerPaymentInstrumentRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -177,14 +180,38 @@ static UPDATE_CUSTOMER_PAYMENT_INSTRUMENT: rt::Operation = rt::Operation {
 };
 
 /// A request to [`CustomersAccount::get_customers_account_balance_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersAccountBalanceDataRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomersAccountBalanceDataRequest {
+    client: crate::Client,
     customer_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomersAccountBalanceDataRequest<'a> {
+impl GetCustomersAccountBalanceDataRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -193,19 +220,37 @@ impl<'a> GetCustomersAccountBalanceDataRequest<'a> {
             .raw()
             .request(&GET_CUSTOMERS_ACCOUNT_BALANCE_DATA)
             .path_param("customerId", &self.customer_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CustomerAccountBalance>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMERS_ACCOUNT_BALANCE_DATA)
+            .path_param("customerId", &self.customer_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomersAccountBalanceDataRequest<'a> {
+impl std::future::IntoFuture for GetCustomersAccountBalanceDataRequest {
     type Output = Result<
         models::CustomerAccountBalance,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -214,16 +259,20 @@ impl<'a> std::future::IntoFuture for GetCustomersAccountBalanceDataRequest<'a> {
 }
 
 /// A request to [`CustomersAccount::get_customers_account_transaction_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersAccountTransactionDataRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomersAccountTransactionDataRequest {
+    client: crate::Client,
     customer_id: i64,
     slice_size: Option<i32>,
     offset: Option<String>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomersAccountTransactionDataRequest<'a> {
+impl GetCustomersAccountTransactionDataRequest {
     /// Desired size of data chunk
     ///
     /// Server default: `10`
@@ -232,11 +281,43 @@ impl<'a> GetCustomersAccountTransactionDataRequest<'a> {
         self
     }
 
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
     /// Offset from last request
     ///
     /// Server default: `"0"`
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -250,17 +331,39 @@ impl<'a> GetCustomersAccountTransactionDataRequest<'a> {
             .path_param("customerId", &self.customer_id)
             .query("sliceSize", &self.slice_size)
             .query("offset", &self.offset)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::BookingEntrySlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMERS_ACCOUNT_TRANSACTION_DATA)
+            .path_param("customerId", &self.customer_id)
+            .query("sliceSize", &self.slice_size)
+            .query("offset", &self.offset)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::BookingEntry, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -274,16 +377,35 @@ impl<'a> GetCustomersAccountTransactionDataRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::BookingEntry>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomersAccountTransactionDataRequest<'a> {
+impl std::future::IntoFuture for GetCustomersAccountTransactionDataRequest {
     type Output = Result<
         models::BookingEntrySlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -292,16 +414,20 @@ impl<'a> std::future::IntoFuture for GetCustomersAccountTransactionDataRequest<'
 }
 
 /// A request to [`CustomersAccount::get_customers_account_upcoming_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersAccountUpcomingDataRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomersAccountUpcomingDataRequest {
+    client: crate::Client,
     customer_id: i64,
     slice_size: Option<i32>,
     offset: Option<String>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomersAccountUpcomingDataRequest<'a> {
+impl GetCustomersAccountUpcomingDataRequest {
     /// Desired size of data chunk
     ///
     /// Server default: `10`
@@ -310,11 +436,43 @@ impl<'a> GetCustomersAccountUpcomingDataRequest<'a> {
         self
     }
 
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
     /// Offset from last request
     ///
     /// Server default: `"0"`
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -328,17 +486,39 @@ impl<'a> GetCustomersAccountUpcomingDataRequest<'a> {
             .path_param("customerId", &self.customer_id)
             .query("sliceSize", &self.slice_size)
             .query("offset", &self.offset)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::BookingEntrySlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMERS_ACCOUNT_UPCOMING_DATA)
+            .path_param("customerId", &self.customer_id)
+            .query("sliceSize", &self.slice_size)
+            .query("offset", &self.offset)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::BookingEntry, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -352,16 +532,35 @@ impl<'a> GetCustomersAccountUpcomingDataRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::BookingEntry>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomersAccountUpcomingDataRequest<'a> {
+impl std::future::IntoFuture for GetCustomersAccountUpcomingDataRequest {
     type Output = Result<
         models::BookingEntrySlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -370,21 +569,45 @@ impl<'a> std::future::IntoFuture for GetCustomersAccountUpcomingDataRequest<'a> 
 }
 
 /// A request to [`CustomersAccount::book_customer_payment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookCustomerPaymentRequest<'a> {
-    client: &'a crate::Client,
+pub struct BookCustomerPaymentRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::BookCustomerPaymentRequest,
-    retry_non_idempotent: bool,
+    body: models::BookCustomerPaymentRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> BookCustomerPaymentRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl BookCustomerPaymentRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -396,21 +619,39 @@ impl<'a> BookCustomerPaymentRequest<'a> {
             .raw()
             .request(&BOOK_CUSTOMER_PAYMENT)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::BookCustomerPaymentResponse>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&BOOK_CUSTOMER_PAYMENT)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for BookCustomerPaymentRequest<'a> {
+impl std::future::IntoFuture for BookCustomerPaymentRequest {
     type Output = Result<
         models::BookCustomerPaymentResponse,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -419,21 +660,45 @@ impl<'a> std::future::IntoFuture for BookCustomerPaymentRequest<'a> {
 }
 
 /// A request to [`CustomersAccount::update_customer_payment_instrument`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateCustomerPaymentInstrumentRequest<'a> {
-    client: &'a crate::Client,
+pub struct UpdateCustomerPaymentInstrumentRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::PaymentsUpdateCustomerPaymentInstrumentRequest,
-    retry_non_idempotent: bool,
+    body: models::PaymentsUpdateCustomerPaymentInstrumentRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> UpdateCustomerPaymentInstrumentRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl UpdateCustomerPaymentInstrumentRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -448,21 +713,39 @@ impl<'a> UpdateCustomerPaymentInstrumentRequest<'a> {
             .raw()
             .request(&UPDATE_CUSTOMER_PAYMENT_INSTRUMENT)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::UpdateCustomerPaymentInstrumentResponseDto>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&UPDATE_CUSTOMER_PAYMENT_INSTRUMENT)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for UpdateCustomerPaymentInstrumentRequest<'a> {
+impl std::future::IntoFuture for UpdateCustomerPaymentInstrumentRequest {
     type Output = Result<
         models::UpdateCustomerPaymentInstrumentResponseDto,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

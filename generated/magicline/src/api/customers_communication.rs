@@ -32,13 +32,13 @@ impl<'a> CustomersCommunication<'a> {
     pub fn create_communication_in_new_communication_thread(
         &self,
         customer_id: i64,
-        body: &'a models::CommunicationThreadRequest,
-    ) -> CreateCommunicationInNewCommunicationThreadRequest<'a> {
+        body: models::CommunicationThreadRequest,
+    ) -> CreateCommunicationInNewCommunicationThreadRequest {
         CreateCommunicationInNewCommunicationThreadRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -60,13 +60,14 @@ impl<'a> CustomersCommunication<'a> {
         &self,
         customer_id: i64,
         thread_id: i64,
-        body: &'a models::CommunicationThreadRequest,
-    ) -> CreateCommunicationInExistingCommunicationThreadRequest<'a> {
+        body: models::CommunicationThreadRequest,
+    ) -> CreateCommunicationInExistingCommunicationThreadRequest {
         CreateCommunicationInExistingCommunicationThreadRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             thread_id,
             body,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -86,10 +87,11 @@ impl<'a> CustomersCommunication<'a> {
     pub fn get_communication_preferences(
         &self,
         customer_id: i64,
-    ) -> GetCommunicationPreferencesRequest<'a> {
+    ) -> GetCommunicationPreferencesRequest {
         GetCommunicationPreferencesRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -109,12 +111,13 @@ impl<'a> CustomersCommunication<'a> {
     pub fn update_communication_preferences(
         &self,
         customer_id: i64,
-        body: &'a [models::CommunicationPreference],
-    ) -> UpdateCommunicationPreferencesRequest<'a> {
+        body: Vec<models::CommunicationPreference>,
+    ) -> UpdateCommunicationPreferencesRequest {
         UpdateCommunicationPreferencesRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -144,21 +147,45 @@ static UPDATE_COMMUNICATION_PREFERENCES: rt::Operation = rt::Operation {
 };
 
 /// A request to [`CustomersCommunication::create_communication_in_new_communication_thread`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCommunicationInNewCommunicationThreadRequest<'a> {
-    client: &'a crate::Client,
+pub struct CreateCommunicationInNewCommunicationThreadRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::CommunicationThreadRequest,
-    retry_non_idempotent: bool,
+    body: models::CommunicationThreadRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateCommunicationInNewCommunicationThreadRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CreateCommunicationInNewCommunicationThreadRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -170,22 +197,39 @@ impl<'a> CreateCommunicationInNewCommunicationThreadRequest<'a> {
             .raw()
             .request(&CREATE_COMMUNICATION_IN_NEW_COMMUNICATION_THREAD)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CommunicationThreadResponse>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&CREATE_COMMUNICATION_IN_NEW_COMMUNICATION_THREAD)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture
-for CreateCommunicationInNewCommunicationThreadRequest<'a> {
+impl std::future::IntoFuture for CreateCommunicationInNewCommunicationThreadRequest {
     type Output = Result<
         models::CommunicationThreadResponse,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -194,16 +238,49 @@ for CreateCommunicationInNewCommunicationThreadRequest<'a> {
 }
 
 /// A request to [`CustomersCommunication::create_communication_in_existing_communication_thread`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCommunicationInExistingCommunicationThreadRequest<'a> {
-    client: &'a crate::Client,
+pub struct CreateCommunicationInExistingCommunicationThreadRequest {
+    client: crate::Client,
     customer_id: i64,
     thread_id: i64,
-    body: &'a models::CommunicationThreadRequest,
+    body: models::CommunicationThreadRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateCommunicationInExistingCommunicationThreadRequest<'a> {
+impl CreateCommunicationInExistingCommunicationThreadRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -213,21 +290,41 @@ impl<'a> CreateCommunicationInExistingCommunicationThreadRequest<'a> {
             .request(&CREATE_COMMUNICATION_IN_EXISTING_COMMUNICATION_THREAD)
             .path_param("customerId", &self.customer_id)
             .path_param("threadId", &self.thread_id)
-            .json(self.body)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::CommunicationThreadResponse>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&CREATE_COMMUNICATION_IN_EXISTING_COMMUNICATION_THREAD)
+            .path_param("customerId", &self.customer_id)
+            .path_param("threadId", &self.thread_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture
-for CreateCommunicationInExistingCommunicationThreadRequest<'a> {
+impl std::future::IntoFuture
+for CreateCommunicationInExistingCommunicationThreadRequest {
     type Output = Result<
         models::CommunicationThreadResponse,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -236,14 +333,38 @@ for CreateCommunicationInExistingCommunicationThreadRequest<'a> {
 }
 
 /// A request to [`CustomersCommunication::get_communication_preferences`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCommunicationPreferencesRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCommunicationPreferencesRequest {
+    client: crate::Client,
     customer_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCommunicationPreferencesRequest<'a> {
+impl GetCommunicationPreferencesRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -252,19 +373,37 @@ impl<'a> GetCommunicationPreferencesRequest<'a> {
             .raw()
             .request(&GET_COMMUNICATION_PREFERENCES)
             .path_param("customerId", &self.customer_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::CommunicationPreference>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_COMMUNICATION_PREFERENCES)
+            .path_param("customerId", &self.customer_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCommunicationPreferencesRequest<'a> {
+impl std::future::IntoFuture for GetCommunicationPreferencesRequest {
     type Output = Result<
         Vec<models::CommunicationPreference>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -273,15 +412,48 @@ impl<'a> std::future::IntoFuture for GetCommunicationPreferencesRequest<'a> {
 }
 
 /// A request to [`CustomersCommunication::update_communication_preferences`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateCommunicationPreferencesRequest<'a> {
-    client: &'a crate::Client,
+pub struct UpdateCommunicationPreferencesRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a [models::CommunicationPreference],
+    body: Vec<models::CommunicationPreference>,
+    options: rt::CallOptions,
 }
 
-impl<'a> UpdateCommunicationPreferencesRequest<'a> {
+impl UpdateCommunicationPreferencesRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -291,19 +463,38 @@ impl<'a> UpdateCommunicationPreferencesRequest<'a> {
             .request(&UPDATE_COMMUNICATION_PREFERENCES)
             .path_param("customerId", &self.customer_id)
             .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::CommunicationPreference>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&UPDATE_COMMUNICATION_PREFERENCES)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for UpdateCommunicationPreferencesRequest<'a> {
+impl std::future::IntoFuture for UpdateCommunicationPreferencesRequest {
     type Output = Result<
         Vec<models::CommunicationPreference>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

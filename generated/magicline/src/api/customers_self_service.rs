@@ -32,10 +32,11 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_contact_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerContactDataRequest<'a> {
+    ) -> GetCustomerContactDataRequest {
         GetCustomerContactDataRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -56,13 +57,13 @@ impl<'a> CustomersSelfService<'a> {
     pub fn create_customer_contact_data_amendment(
         &self,
         customer_id: i64,
-        body: &'a models::CustomerContactData,
-    ) -> CreateCustomerContactDataAmendmentRequest<'a> {
+        body: models::CustomerContactData,
+    ) -> CreateCustomerContactDataAmendmentRequest {
         CreateCustomerContactDataAmendmentRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -82,10 +83,11 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_address_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerAddressDataRequest<'a> {
+    ) -> GetCustomerAddressDataRequest {
         GetCustomerAddressDataRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -106,13 +108,13 @@ impl<'a> CustomersSelfService<'a> {
     pub fn create_customer_address_data_amendment(
         &self,
         customer_id: i64,
-        body: &'a models::CustomerAddressData,
-    ) -> CreateCustomerAddressDataAmendmentRequest<'a> {
+        body: models::CustomerAddressData,
+    ) -> CreateCustomerAddressDataAmendmentRequest {
         CreateCustomerAddressDataAmendmentRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -132,10 +134,11 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_master_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerMasterDataRequest<'a> {
+    ) -> GetCustomerMasterDataRequest {
         GetCustomerMasterDataRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -156,13 +159,13 @@ impl<'a> CustomersSelfService<'a> {
     pub fn create_customer_master_data_amendment(
         &self,
         customer_id: i64,
-        body: &'a models::CustomerMasterData,
-    ) -> CreateCustomerMasterDataAmendmentRequest<'a> {
+        body: models::CustomerMasterData,
+    ) -> CreateCustomerMasterDataAmendmentRequest {
         CreateCustomerMasterDataAmendmentRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -182,10 +185,11 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_payment_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerPaymentDataRequest<'a> {
+    ) -> GetCustomerPaymentDataRequest {
         GetCustomerPaymentDataRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -206,13 +210,13 @@ impl<'a> CustomersSelfService<'a> {
     pub fn create_customer_payment_data_amendment(
         &self,
         customer_id: i64,
-        body: &'a models::OpenApiV1CustomerPaymentAmendment,
-    ) -> CreateCustomerPaymentDataAmendmentRequest<'a> {
+        body: models::OpenApiV1CustomerPaymentAmendment,
+    ) -> CreateCustomerPaymentDataAmendmentRequest {
         CreateCustomerPaymentDataAmendmentRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -234,11 +238,12 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         amendment_id: i64,
-    ) -> WithdrawAmendmentRequest<'a> {
+    ) -> WithdrawAmendmentRequest {
         WithdrawAmendmentRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             amendment_id,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -298,14 +303,38 @@ static WITHDRAW_AMENDMENT: rt::Operation = rt::Operation {
 };
 
 /// A request to [`CustomersSelfService::get_customer_contact_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerContactDataRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomerContactDataRequest {
+    client: crate::Client,
     customer_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomerContactDataRequest<'a> {
+impl GetCustomerContactDataRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -317,19 +346,37 @@ impl<'a> GetCustomerContactDataRequest<'a> {
             .raw()
             .request(&GET_CUSTOMER_CONTACT_DATA)
             .path_param("customerId", &self.customer_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::OpenApiV1CustomerDataDtoCustomerContactData>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMER_CONTACT_DATA)
+            .path_param("customerId", &self.customer_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomerContactDataRequest<'a> {
+impl std::future::IntoFuture for GetCustomerContactDataRequest {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerContactData,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -338,21 +385,45 @@ impl<'a> std::future::IntoFuture for GetCustomerContactDataRequest<'a> {
 }
 
 /// A request to [`CustomersSelfService::create_customer_contact_data_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerContactDataAmendmentRequest<'a> {
-    client: &'a crate::Client,
+pub struct CreateCustomerContactDataAmendmentRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::CustomerContactData,
-    retry_non_idempotent: bool,
+    body: models::CustomerContactData,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateCustomerContactDataAmendmentRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CreateCustomerContactDataAmendmentRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -367,21 +438,41 @@ impl<'a> CreateCustomerContactDataAmendmentRequest<'a> {
             .raw()
             .request(&CREATE_CUSTOMER_CONTACT_DATA_AMENDMENT)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<
+            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
+        >,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&CREATE_CUSTOMER_CONTACT_DATA_AMENDMENT)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateCustomerContactDataAmendmentRequest<'a> {
+impl std::future::IntoFuture for CreateCustomerContactDataAmendmentRequest {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -390,14 +481,38 @@ impl<'a> std::future::IntoFuture for CreateCustomerContactDataAmendmentRequest<'
 }
 
 /// A request to [`CustomersSelfService::get_customer_address_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerAddressDataRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomerAddressDataRequest {
+    client: crate::Client,
     customer_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomerAddressDataRequest<'a> {
+impl GetCustomerAddressDataRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -409,19 +524,37 @@ impl<'a> GetCustomerAddressDataRequest<'a> {
             .raw()
             .request(&GET_CUSTOMER_ADDRESS_DATA)
             .path_param("customerId", &self.customer_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::OpenApiV1CustomerDataDtoCustomerAddressData>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMER_ADDRESS_DATA)
+            .path_param("customerId", &self.customer_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomerAddressDataRequest<'a> {
+impl std::future::IntoFuture for GetCustomerAddressDataRequest {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerAddressData,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -430,21 +563,45 @@ impl<'a> std::future::IntoFuture for GetCustomerAddressDataRequest<'a> {
 }
 
 /// A request to [`CustomersSelfService::create_customer_address_data_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerAddressDataAmendmentRequest<'a> {
-    client: &'a crate::Client,
+pub struct CreateCustomerAddressDataAmendmentRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::CustomerAddressData,
-    retry_non_idempotent: bool,
+    body: models::CustomerAddressData,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateCustomerAddressDataAmendmentRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CreateCustomerAddressDataAmendmentRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -459,21 +616,41 @@ impl<'a> CreateCustomerAddressDataAmendmentRequest<'a> {
             .raw()
             .request(&CREATE_CUSTOMER_ADDRESS_DATA_AMENDMENT)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<
+            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
+        >,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&CREATE_CUSTOMER_ADDRESS_DATA_AMENDMENT)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateCustomerAddressDataAmendmentRequest<'a> {
+impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentRequest {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -482,14 +659,38 @@ impl<'a> std::future::IntoFuture for CreateCustomerAddressDataAmendmentRequest<'
 }
 
 /// A request to [`CustomersSelfService::get_customer_master_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerMasterDataRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomerMasterDataRequest {
+    client: crate::Client,
     customer_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomerMasterDataRequest<'a> {
+impl GetCustomerMasterDataRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -501,19 +702,37 @@ impl<'a> GetCustomerMasterDataRequest<'a> {
             .raw()
             .request(&GET_CUSTOMER_MASTER_DATA)
             .path_param("customerId", &self.customer_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::OpenApiV1CustomerDataDtoCustomerMasterData>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMER_MASTER_DATA)
+            .path_param("customerId", &self.customer_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomerMasterDataRequest<'a> {
+impl std::future::IntoFuture for GetCustomerMasterDataRequest {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerMasterData,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -522,21 +741,45 @@ impl<'a> std::future::IntoFuture for GetCustomerMasterDataRequest<'a> {
 }
 
 /// A request to [`CustomersSelfService::create_customer_master_data_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerMasterDataAmendmentRequest<'a> {
-    client: &'a crate::Client,
+pub struct CreateCustomerMasterDataAmendmentRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::CustomerMasterData,
-    retry_non_idempotent: bool,
+    body: models::CustomerMasterData,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateCustomerMasterDataAmendmentRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CreateCustomerMasterDataAmendmentRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -551,21 +794,39 @@ impl<'a> CreateCustomerMasterDataAmendmentRequest<'a> {
             .raw()
             .request(&CREATE_CUSTOMER_MASTER_DATA_AMENDMENT)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&CREATE_CUSTOMER_MASTER_DATA_AMENDMENT)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateCustomerMasterDataAmendmentRequest<'a> {
+impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentRequest {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -574,14 +835,38 @@ impl<'a> std::future::IntoFuture for CreateCustomerMasterDataAmendmentRequest<'a
 }
 
 /// A request to [`CustomersSelfService::get_customer_payment_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerPaymentDataRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetCustomerPaymentDataRequest {
+    client: crate::Client,
     customer_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetCustomerPaymentDataRequest<'a> {
+impl GetCustomerPaymentDataRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -593,19 +878,37 @@ impl<'a> GetCustomerPaymentDataRequest<'a> {
             .raw()
             .request(&GET_CUSTOMER_PAYMENT_DATA)
             .path_param("customerId", &self.customer_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::OpenApiV1CustomerDataDtoCustomerPaymentData>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CUSTOMER_PAYMENT_DATA)
+            .path_param("customerId", &self.customer_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetCustomerPaymentDataRequest<'a> {
+impl std::future::IntoFuture for GetCustomerPaymentDataRequest {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerPaymentData,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -614,21 +917,45 @@ impl<'a> std::future::IntoFuture for GetCustomerPaymentDataRequest<'a> {
 }
 
 /// A request to [`CustomersSelfService::create_customer_payment_data_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerPaymentDataAmendmentRequest<'a> {
-    client: &'a crate::Client,
+pub struct CreateCustomerPaymentDataAmendmentRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::OpenApiV1CustomerPaymentAmendment,
-    retry_non_idempotent: bool,
+    body: models::OpenApiV1CustomerPaymentAmendment,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateCustomerPaymentDataAmendmentRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CreateCustomerPaymentDataAmendmentRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -643,21 +970,41 @@ impl<'a> CreateCustomerPaymentDataAmendmentRequest<'a> {
             .raw()
             .request(&CREATE_CUSTOMER_PAYMENT_DATA_AMENDMENT)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<
+            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
+        >,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&CREATE_CUSTOMER_PAYMENT_DATA_AMENDMENT)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateCustomerPaymentDataAmendmentRequest<'a> {
+impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentRequest {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -666,15 +1013,48 @@ impl<'a> std::future::IntoFuture for CreateCustomerPaymentDataAmendmentRequest<'
 }
 
 /// A request to [`CustomersSelfService::withdraw_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WithdrawAmendmentRequest<'a> {
-    client: &'a crate::Client,
+pub struct WithdrawAmendmentRequest {
+    client: crate::Client,
     customer_id: i64,
     amendment_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> WithdrawAmendmentRequest<'a> {
+impl WithdrawAmendmentRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<(), rt::Error<models::ErrorResponse>> {
         self.client
@@ -682,16 +1062,32 @@ impl<'a> WithdrawAmendmentRequest<'a> {
             .request(&WITHDRAW_AMENDMENT)
             .path_param("customerId", &self.customer_id)
             .path_param("amendmentId", &self.amendment_id)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&WITHDRAW_AMENDMENT)
+            .path_param("customerId", &self.customer_id)
+            .path_param("amendmentId", &self.amendment_id)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for WithdrawAmendmentRequest<'a> {
+impl std::future::IntoFuture for WithdrawAmendmentRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

@@ -25,9 +25,10 @@ impl<'a> Devices<'a> {
     /// `GET /v1/devices`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_devices(&self) -> GetDevicesRequest<'a> {
+    pub fn get_devices(&self) -> GetDevicesRequest {
         GetDevicesRequest {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -40,10 +41,11 @@ impl<'a> Devices<'a> {
     /// `PUT /v1/devices/{deviceId}/activate`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn activate_device(&self, device_id: i64) -> ActivateDeviceRequest<'a> {
+    pub fn activate_device(&self, device_id: i64) -> ActivateDeviceRequest {
         ActivateDeviceRequest {
-            client: self.client,
+            client: self.client.clone(),
             device_id,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -61,26 +63,63 @@ static ACTIVATE_DEVICE: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Devices::get_devices`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDevicesRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetDevicesRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetDevicesRequest<'a> {
+impl GetDevicesRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> Result<Vec<models::Device>, rt::Error<models::ErrorResponse>> {
-        self.client.raw().request(&GET_DEVICES).send().await
+        self.client.raw().request(&GET_DEVICES).options(self.options).send().await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<Vec<models::Device>>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_DEVICES)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetDevicesRequest<'a> {
+impl std::future::IntoFuture for GetDevicesRequest {
     type Output = Result<Vec<models::Device>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -89,14 +128,47 @@ impl<'a> std::future::IntoFuture for GetDevicesRequest<'a> {
 }
 
 /// A request to [`Devices::activate_device`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ActivateDeviceRequest<'a> {
-    client: &'a crate::Client,
+pub struct ActivateDeviceRequest {
+    client: crate::Client,
     device_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> ActivateDeviceRequest<'a> {
+impl ActivateDeviceRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -105,19 +177,37 @@ impl<'a> ActivateDeviceRequest<'a> {
             .raw()
             .request(&ACTIVATE_DEVICE)
             .path_param("deviceId", &self.device_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::DeviceActivationResponse>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&ACTIVATE_DEVICE)
+            .path_param("deviceId", &self.device_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ActivateDeviceRequest<'a> {
+impl std::future::IntoFuture for ActivateDeviceRequest {
     type Output = Result<
         models::DeviceActivationResponse,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

@@ -27,11 +27,12 @@ impl<'a> Employees<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_employees(&self) -> GetEmployeesRequest<'a> {
+    pub fn get_employees(&self) -> GetEmployeesRequest {
         GetEmployeesRequest {
-            client: self.client,
+            client: self.client.clone(),
             offset: None,
             slice_size: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -48,10 +49,11 @@ impl<'a> Employees<'a> {
     /// - `id`: The ID of the employee
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_employee(&self, id: i64) -> GetEmployeeRequest<'a> {
+    pub fn get_employee(&self, id: i64) -> GetEmployeeRequest {
         GetEmployeeRequest {
-            client: self.client,
+            client: self.client.clone(),
             id,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -69,15 +71,19 @@ static GET_EMPLOYEE: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Employees::get_employees`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetEmployeesRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetEmployeesRequest {
+    client: crate::Client,
     offset: Option<String>,
     slice_size: Option<i32>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetEmployeesRequest<'a> {
+impl GetEmployeesRequest {
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -86,11 +92,43 @@ impl<'a> GetEmployeesRequest<'a> {
         self
     }
 
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
     pub fn slice_size(mut self, value: i32) -> Self {
         self.slice_size = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -103,17 +141,38 @@ impl<'a> GetEmployeesRequest<'a> {
             .request(&GET_EMPLOYEES)
             .query("offset", &self.offset)
             .query("sliceSize", &self.slice_size)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::EmployeeSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_EMPLOYEES)
+            .query("offset", &self.offset)
+            .query("sliceSize", &self.slice_size)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::Employee, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -127,13 +186,32 @@ impl<'a> GetEmployeesRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::Employee>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetEmployeesRequest<'a> {
+impl std::future::IntoFuture for GetEmployeesRequest {
     type Output = Result<models::EmployeeSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -142,27 +220,71 @@ impl<'a> std::future::IntoFuture for GetEmployeesRequest<'a> {
 }
 
 /// A request to [`Employees::get_employee`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetEmployeeRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetEmployeeRequest {
+    client: crate::Client,
     id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetEmployeeRequest<'a> {
+impl GetEmployeeRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> Result<models::Employee, rt::Error<models::ErrorResponse>> {
-        self.client.raw().request(&GET_EMPLOYEE).path_param("id", &self.id).send().await
+        self.client
+            .raw()
+            .request(&GET_EMPLOYEE)
+            .path_param("id", &self.id)
+            .options(self.options)
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::Employee>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_EMPLOYEE)
+            .path_param("id", &self.id)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetEmployeeRequest<'a> {
+impl std::future::IntoFuture for GetEmployeeRequest {
     type Output = Result<models::Employee, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

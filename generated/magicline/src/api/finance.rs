@@ -27,9 +27,10 @@ impl<'a> Finance<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_debt_collection_configuration(
         &self,
-    ) -> GetDebtCollectionConfigurationRequest<'a> {
+    ) -> GetDebtCollectionConfigurationRequest {
         GetDebtCollectionConfigurationRequest {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -48,12 +49,13 @@ impl<'a> Finance<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_debtors(&self, debt_collection_run_id: i64) -> GetDebtorsRequest<'a> {
+    pub fn get_debtors(&self, debt_collection_run_id: i64) -> GetDebtorsRequest {
         GetDebtorsRequest {
-            client: self.client,
+            client: self.client.clone(),
             debt_collection_run_id,
             offset: None,
             slice_size: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -73,10 +75,11 @@ impl<'a> Finance<'a> {
     pub fn get_transfer_details(
         &self,
         debt_collection_run_id: i64,
-    ) -> GetTransferDetailsRequest<'a> {
+    ) -> GetTransferDetailsRequest {
         GetTransferDetailsRequest {
-            client: self.client,
+            client: self.client.clone(),
             debt_collection_run_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -93,12 +96,12 @@ impl<'a> Finance<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn update_debt_collection(
         &self,
-        body: &'a models::DebtCollectionUpdate,
-    ) -> UpdateDebtCollectionRequest<'a> {
+        body: models::DebtCollectionUpdate,
+    ) -> UpdateDebtCollectionRequest {
         UpdateDebtCollectionRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -118,11 +121,11 @@ impl<'a> Finance<'a> {
     pub fn confirm_transfer(
         &self,
         debt_collection_run_id: i64,
-    ) -> ConfirmTransferRequest<'a> {
+    ) -> ConfirmTransferRequest {
         ConfirmTransferRequest {
-            client: self.client,
+            client: self.client.clone(),
             debt_collection_run_id,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -137,13 +140,14 @@ impl<'a> Finance<'a> {
     /// Optional inputs are set on the returned request: `debtor_id`, `collection_case_id`, `agency_collection_case_id`, `case_adjustment_request_id`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_debt_collection_cases(&self) -> GetDebtCollectionCasesRequest<'a> {
+    pub fn get_debt_collection_cases(&self) -> GetDebtCollectionCasesRequest {
         GetDebtCollectionCasesRequest {
-            client: self.client,
+            client: self.client.clone(),
             debtor_id: None,
             collection_case_id: None,
             agency_collection_case_id: None,
             case_adjustment_request_id: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -158,12 +162,13 @@ impl<'a> Finance<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_debt_collection_blocked_debtors(
         &self,
-    ) -> GetDebtCollectionBlockedDebtorsRequest<'a> {
+    ) -> GetDebtCollectionBlockedDebtorsRequest {
         GetDebtCollectionBlockedDebtorsRequest {
-            client: self.client,
+            client: self.client.clone(),
             debtor_id: None,
             offset: None,
             slice_size: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -178,12 +183,13 @@ impl<'a> Finance<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_debt_collection_blocked_debts(
         &self,
-    ) -> GetDebtCollectionBlockedDebtsRequest<'a> {
+    ) -> GetDebtCollectionBlockedDebtsRequest {
         GetDebtCollectionBlockedDebtsRequest {
-            client: self.client,
+            client: self.client.clone(),
             debt_id: None,
             offset: None,
             slice_size: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -198,12 +204,12 @@ impl<'a> Finance<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn create_export(
         &self,
-        body: &'a models::TaxAdvisorCreateExport,
-    ) -> CreateExportRequest<'a> {
+        body: models::TaxAdvisorCreateExport,
+    ) -> CreateExportRequest {
         CreateExportRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -220,10 +226,11 @@ impl<'a> Finance<'a> {
     /// - `export_id`: The exportId received from createExport
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_export(&self, export_id: i64) -> GetExportRequest<'a> {
+    pub fn get_export(&self, export_id: i64) -> GetExportRequest {
         GetExportRequest {
-            client: self.client,
+            client: self.client.clone(),
             export_id,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -289,29 +296,74 @@ static GET_EXPORT: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Finance::get_debt_collection_configuration`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtCollectionConfigurationRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetDebtCollectionConfigurationRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetDebtCollectionConfigurationRequest<'a> {
+impl GetDebtCollectionConfigurationRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> Result<models::DebtCollectionConfiguration, rt::Error<models::ErrorResponse>> {
-        self.client.raw().request(&GET_DEBT_COLLECTION_CONFIGURATION).send().await
+        self.client
+            .raw()
+            .request(&GET_DEBT_COLLECTION_CONFIGURATION)
+            .options(self.options)
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::DebtCollectionConfiguration>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_DEBT_COLLECTION_CONFIGURATION)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetDebtCollectionConfigurationRequest<'a> {
+impl std::future::IntoFuture for GetDebtCollectionConfigurationRequest {
     type Output = Result<
         models::DebtCollectionConfiguration,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -320,16 +372,20 @@ impl<'a> std::future::IntoFuture for GetDebtCollectionConfigurationRequest<'a> {
 }
 
 /// A request to [`Finance::get_debtors`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtorsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetDebtorsRequest {
+    client: crate::Client,
     debt_collection_run_id: i64,
     offset: Option<String>,
     slice_size: Option<i32>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetDebtorsRequest<'a> {
+impl GetDebtorsRequest {
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -338,11 +394,43 @@ impl<'a> GetDebtorsRequest<'a> {
         self
     }
 
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
     /// Desired size of data chunk
     ///
     /// Server default: `10`
     pub fn slice_size(mut self, value: i32) -> Self {
         self.slice_size = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -356,17 +444,39 @@ impl<'a> GetDebtorsRequest<'a> {
             .path_param("debtCollectionRunId", &self.debt_collection_run_id)
             .query("offset", &self.offset)
             .query("sliceSize", &self.slice_size)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::DebtorSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_DEBTORS)
+            .path_param("debtCollectionRunId", &self.debt_collection_run_id)
+            .query("offset", &self.offset)
+            .query("sliceSize", &self.slice_size)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::Debtor, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -380,13 +490,32 @@ impl<'a> GetDebtorsRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::Debtor>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetDebtorsRequest<'a> {
+impl std::future::IntoFuture for GetDebtorsRequest {
     type Output = Result<models::DebtorSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -395,14 +524,38 @@ impl<'a> std::future::IntoFuture for GetDebtorsRequest<'a> {
 }
 
 /// A request to [`Finance::get_transfer_details`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetTransferDetailsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetTransferDetailsRequest {
+    client: crate::Client,
     debt_collection_run_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetTransferDetailsRequest<'a> {
+impl GetTransferDetailsRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -411,16 +564,34 @@ impl<'a> GetTransferDetailsRequest<'a> {
             .raw()
             .request(&GET_TRANSFER_DETAILS)
             .path_param("debtCollectionRunId", &self.debt_collection_run_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::TransferDetails>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_TRANSFER_DETAILS)
+            .path_param("debtCollectionRunId", &self.debt_collection_run_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetTransferDetailsRequest<'a> {
+impl std::future::IntoFuture for GetTransferDetailsRequest {
     type Output = Result<models::TransferDetails, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -429,20 +600,44 @@ impl<'a> std::future::IntoFuture for GetTransferDetailsRequest<'a> {
 }
 
 /// A request to [`Finance::update_debt_collection`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateDebtCollectionRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::DebtCollectionUpdate,
-    retry_non_idempotent: bool,
+pub struct UpdateDebtCollectionRequest {
+    client: crate::Client,
+    body: models::DebtCollectionUpdate,
+    options: rt::CallOptions,
 }
 
-impl<'a> UpdateDebtCollectionRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl UpdateDebtCollectionRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -451,18 +646,32 @@ impl<'a> UpdateDebtCollectionRequest<'a> {
         self.client
             .raw()
             .request(&UPDATE_DEBT_COLLECTION)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&UPDATE_DEBT_COLLECTION)
+            .json(&self.body)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for UpdateDebtCollectionRequest<'a> {
+impl std::future::IntoFuture for UpdateDebtCollectionRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -471,20 +680,44 @@ impl<'a> std::future::IntoFuture for UpdateDebtCollectionRequest<'a> {
 }
 
 /// A request to [`Finance::confirm_transfer`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConfirmTransferRequest<'a> {
-    client: &'a crate::Client,
+pub struct ConfirmTransferRequest {
+    client: crate::Client,
     debt_collection_run_id: i64,
-    retry_non_idempotent: bool,
+    options: rt::CallOptions,
 }
 
-impl<'a> ConfirmTransferRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl ConfirmTransferRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -494,17 +727,31 @@ impl<'a> ConfirmTransferRequest<'a> {
             .raw()
             .request(&CONFIRM_TRANSFER)
             .path_param("debtCollectionRunId", &self.debt_collection_run_id)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&CONFIRM_TRANSFER)
+            .path_param("debtCollectionRunId", &self.debt_collection_run_id)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ConfirmTransferRequest<'a> {
+impl std::future::IntoFuture for ConfirmTransferRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -513,20 +760,30 @@ impl<'a> std::future::IntoFuture for ConfirmTransferRequest<'a> {
 }
 
 /// A request to [`Finance::get_debt_collection_cases`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtCollectionCasesRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetDebtCollectionCasesRequest {
+    client: crate::Client,
     debtor_id: Option<Vec<String>>,
     collection_case_id: Option<Vec<String>>,
     agency_collection_case_id: Option<Vec<String>>,
     case_adjustment_request_id: Option<i64>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetDebtCollectionCasesRequest<'a> {
+impl GetDebtCollectionCasesRequest {
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: Vec<String>) -> Self {
         self.debtor_id = Some(value);
+        self
+    }
+
+    /// Sets or clears [`debtor_id`](Self::debtor_id) from an `Option`.
+    pub fn set_debtor_id(mut self, value: Option<Vec<String>>) -> Self {
+        self.debtor_id = value;
         self
     }
 
@@ -536,15 +793,53 @@ impl<'a> GetDebtCollectionCasesRequest<'a> {
         self
     }
 
+    /// Sets or clears [`collection_case_id`](Self::collection_case_id) from an `Option`.
+    pub fn set_collection_case_id(mut self, value: Option<Vec<String>>) -> Self {
+        self.collection_case_id = value;
+        self
+    }
+
     /// The case ID used by the agency. This relates to the 'agencyCollectionCaseId' parameter used in the 'Update debt collection' endpoint.
     pub fn agency_collection_case_id(mut self, value: Vec<String>) -> Self {
         self.agency_collection_case_id = Some(value);
         self
     }
 
+    /// Sets or clears [`agency_collection_case_id`](Self::agency_collection_case_id) from an `Option`.
+    pub fn set_agency_collection_case_id(mut self, value: Option<Vec<String>>) -> Self {
+        self.agency_collection_case_id = value;
+        self
+    }
+
     /// The request ID delivered by webhook entityId. It contains the latest changes to a case in the Magicline.
     pub fn case_adjustment_request_id(mut self, value: i64) -> Self {
         self.case_adjustment_request_id = Some(value);
+        self
+    }
+
+    /// Sets or clears [`case_adjustment_request_id`](Self::case_adjustment_request_id) from an `Option`.
+    pub fn set_case_adjustment_request_id(mut self, value: Option<i64>) -> Self {
+        self.case_adjustment_request_id = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -559,16 +854,37 @@ impl<'a> GetDebtCollectionCasesRequest<'a> {
             .query("collectionCaseId", &self.collection_case_id)
             .query("agencyCollectionCaseId", &self.agency_collection_case_id)
             .query("caseAdjustmentRequestId", &self.case_adjustment_request_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::DebtorUpdate>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_DEBT_COLLECTION_CASES)
+            .query("debtorId", &self.debtor_id)
+            .query("collectionCaseId", &self.collection_case_id)
+            .query("agencyCollectionCaseId", &self.agency_collection_case_id)
+            .query("caseAdjustmentRequestId", &self.case_adjustment_request_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetDebtCollectionCasesRequest<'a> {
+impl std::future::IntoFuture for GetDebtCollectionCasesRequest {
     type Output = Result<Vec<models::DebtorUpdate>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -577,19 +893,29 @@ impl<'a> std::future::IntoFuture for GetDebtCollectionCasesRequest<'a> {
 }
 
 /// A request to [`Finance::get_debt_collection_blocked_debtors`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtCollectionBlockedDebtorsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetDebtCollectionBlockedDebtorsRequest {
+    client: crate::Client,
     debtor_id: Option<Vec<String>>,
     offset: Option<String>,
     slice_size: Option<i32>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetDebtCollectionBlockedDebtorsRequest<'a> {
+impl GetDebtCollectionBlockedDebtorsRequest {
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: Vec<String>) -> Self {
         self.debtor_id = Some(value);
+        self
+    }
+
+    /// Sets or clears [`debtor_id`](Self::debtor_id) from an `Option`.
+    pub fn set_debtor_id(mut self, value: Option<Vec<String>>) -> Self {
+        self.debtor_id = value;
         self
     }
 
@@ -601,11 +927,43 @@ impl<'a> GetDebtCollectionBlockedDebtorsRequest<'a> {
         self
     }
 
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
     /// Desired size of data chunk
     ///
     /// Server default: `10`
     pub fn slice_size(mut self, value: i32) -> Self {
         self.slice_size = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -619,17 +977,39 @@ impl<'a> GetDebtCollectionBlockedDebtorsRequest<'a> {
             .query("debtorId", &self.debtor_id)
             .query("offset", &self.offset)
             .query("sliceSize", &self.slice_size)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::DebtorIdSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_DEBT_COLLECTION_BLOCKED_DEBTORS)
+            .query("debtorId", &self.debtor_id)
+            .query("offset", &self.offset)
+            .query("sliceSize", &self.slice_size)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::DebtorId, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -643,13 +1023,32 @@ impl<'a> GetDebtCollectionBlockedDebtorsRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::DebtorId>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetDebtCollectionBlockedDebtorsRequest<'a> {
+impl std::future::IntoFuture for GetDebtCollectionBlockedDebtorsRequest {
     type Output = Result<models::DebtorIdSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -658,19 +1057,29 @@ impl<'a> std::future::IntoFuture for GetDebtCollectionBlockedDebtorsRequest<'a> 
 }
 
 /// A request to [`Finance::get_debt_collection_blocked_debts`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtCollectionBlockedDebtsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetDebtCollectionBlockedDebtsRequest {
+    client: crate::Client,
     debt_id: Option<Vec<rt::uuid::Uuid>>,
     offset: Option<String>,
     slice_size: Option<i32>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetDebtCollectionBlockedDebtsRequest<'a> {
+impl GetDebtCollectionBlockedDebtsRequest {
     /// Unique ID of the debt
     pub fn debt_id(mut self, value: Vec<rt::uuid::Uuid>) -> Self {
         self.debt_id = Some(value);
+        self
+    }
+
+    /// Sets or clears [`debt_id`](Self::debt_id) from an `Option`.
+    pub fn set_debt_id(mut self, value: Option<Vec<rt::uuid::Uuid>>) -> Self {
+        self.debt_id = value;
         self
     }
 
@@ -682,11 +1091,43 @@ impl<'a> GetDebtCollectionBlockedDebtsRequest<'a> {
         self
     }
 
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
     /// Desired size of data chunk
     ///
     /// Server default: `10`
     pub fn slice_size(mut self, value: i32) -> Self {
         self.slice_size = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -700,17 +1141,39 @@ impl<'a> GetDebtCollectionBlockedDebtsRequest<'a> {
             .query("debtId", &self.debt_id)
             .query("offset", &self.offset)
             .query("sliceSize", &self.slice_size)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::DebtorIdSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_DEBT_COLLECTION_BLOCKED_DEBTS)
+            .query("debtId", &self.debt_id)
+            .query("offset", &self.offset)
+            .query("sliceSize", &self.slice_size)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::DebtorId, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -724,13 +1187,32 @@ impl<'a> GetDebtCollectionBlockedDebtsRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::DebtorId>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetDebtCollectionBlockedDebtsRequest<'a> {
+impl std::future::IntoFuture for GetDebtCollectionBlockedDebtsRequest {
     type Output = Result<models::DebtorIdSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -739,20 +1221,44 @@ impl<'a> std::future::IntoFuture for GetDebtCollectionBlockedDebtsRequest<'a> {
 }
 
 /// A request to [`Finance::create_export`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateExportRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::TaxAdvisorCreateExport,
-    retry_non_idempotent: bool,
+pub struct CreateExportRequest {
+    client: crate::Client,
+    body: models::TaxAdvisorCreateExport,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateExportRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CreateExportRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -763,21 +1269,38 @@ impl<'a> CreateExportRequest<'a> {
         self.client
             .raw()
             .request(&CREATE_EXPORT)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::TaxAdvisorExportResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&CREATE_EXPORT)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateExportRequest<'a> {
+impl std::future::IntoFuture for CreateExportRequest {
     type Output = Result<
         models::TaxAdvisorExportResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -786,14 +1309,38 @@ impl<'a> std::future::IntoFuture for CreateExportRequest<'a> {
 }
 
 /// A request to [`Finance::get_export`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetExportRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetExportRequest {
+    client: crate::Client,
     export_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetExportRequest<'a> {
+impl GetExportRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -802,19 +1349,37 @@ impl<'a> GetExportRequest<'a> {
             .raw()
             .request(&GET_EXPORT)
             .path_param("exportId", &self.export_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::TaxAdvisorExportDownload>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_EXPORT)
+            .path_param("exportId", &self.export_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetExportRequest<'a> {
+impl std::future::IntoFuture for GetExportRequest {
     type Output = Result<
         models::TaxAdvisorExportDownload,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

@@ -25,9 +25,10 @@ impl<'a> Leads<'a> {
     /// `GET /v1/leads/config`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_lead_config(&self) -> GetLeadConfigRequest<'a> {
+    pub fn get_lead_config(&self) -> GetLeadConfigRequest {
         GetLeadConfigRequest {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -42,12 +43,12 @@ impl<'a> Leads<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn validate_for_lead_creation(
         &self,
-        body: &'a models::LeadCreationRequest,
-    ) -> ValidateForLeadCreationRequest<'a> {
+        body: models::LeadCreationRequest,
+    ) -> ValidateForLeadCreationRequest {
         ValidateForLeadCreationRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -60,14 +61,11 @@ impl<'a> Leads<'a> {
     /// `POST /v1/leads/create`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn create_lead(
-        &self,
-        body: &'a models::LeadCreationRequest,
-    ) -> CreateLeadRequest<'a> {
+    pub fn create_lead(&self, body: models::LeadCreationRequest) -> CreateLeadRequest {
         CreateLeadRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -91,26 +89,63 @@ static CREATE_LEAD: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Leads::get_lead_config`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetLeadConfigRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetLeadConfigRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetLeadConfigRequest<'a> {
+impl GetLeadConfigRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> Result<models::LeadConfig, rt::Error<models::ErrorResponse>> {
-        self.client.raw().request(&GET_LEAD_CONFIG).send().await
+        self.client.raw().request(&GET_LEAD_CONFIG).options(self.options).send().await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::LeadConfig>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_LEAD_CONFIG)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetLeadConfigRequest<'a> {
+impl std::future::IntoFuture for GetLeadConfigRequest {
     type Output = Result<models::LeadConfig, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -119,20 +154,44 @@ impl<'a> std::future::IntoFuture for GetLeadConfigRequest<'a> {
 }
 
 /// A request to [`Leads::validate_for_lead_creation`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateForLeadCreationRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::LeadCreationRequest,
-    retry_non_idempotent: bool,
+pub struct ValidateForLeadCreationRequest {
+    client: crate::Client,
+    body: models::LeadCreationRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> ValidateForLeadCreationRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl ValidateForLeadCreationRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -143,21 +202,38 @@ impl<'a> ValidateForLeadCreationRequest<'a> {
         self.client
             .raw()
             .request(&VALIDATE_FOR_LEAD_CREATION)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::LeadCreationValidationResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&VALIDATE_FOR_LEAD_CREATION)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ValidateForLeadCreationRequest<'a> {
+impl std::future::IntoFuture for ValidateForLeadCreationRequest {
     type Output = Result<
         models::LeadCreationValidationResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -166,20 +242,44 @@ impl<'a> std::future::IntoFuture for ValidateForLeadCreationRequest<'a> {
 }
 
 /// A request to [`Leads::create_lead`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateLeadRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::LeadCreationRequest,
-    retry_non_idempotent: bool,
+pub struct CreateLeadRequest {
+    client: crate::Client,
+    body: models::LeadCreationRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateLeadRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CreateLeadRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -190,18 +290,35 @@ impl<'a> CreateLeadRequest<'a> {
         self.client
             .raw()
             .request(&CREATE_LEAD)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::LeadCreationResponse>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&CREATE_LEAD)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateLeadRequest<'a> {
+impl std::future::IntoFuture for CreateLeadRequest {
     type Output = Result<models::LeadCreationResponse, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

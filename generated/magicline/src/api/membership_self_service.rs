@@ -29,10 +29,11 @@ impl<'a> MembershipSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_contract_data(&self, customer_id: i64) -> GetContractDataRequest<'a> {
+    pub fn get_contract_data(&self, customer_id: i64) -> GetContractDataRequest {
         GetContractDataRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -52,13 +53,13 @@ impl<'a> MembershipSelfService<'a> {
     pub fn create_contract_cancelation_amendment(
         &self,
         customer_id: i64,
-        body: &'a models::MembershipSelfServiceMainContractCancelation,
-    ) -> CreateContractCancelationAmendmentRequest<'a> {
+        body: models::MembershipSelfServiceMainContractCancelation,
+    ) -> CreateContractCancelationAmendmentRequest {
         CreateContractCancelationAmendmentRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -73,9 +74,10 @@ impl<'a> MembershipSelfService<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_contract_cancelation_reason_data(
         &self,
-    ) -> GetContractCancelationReasonDataRequest<'a> {
+    ) -> GetContractCancelationReasonDataRequest {
         GetContractCancelationReasonDataRequest {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -97,12 +99,12 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         customer_id: i64,
         contract_id: i64,
-    ) -> WithdrawContractCancelationRequest<'a> {
+    ) -> WithdrawContractCancelationRequest {
         WithdrawContractCancelationRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             contract_id,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -122,10 +124,11 @@ impl<'a> MembershipSelfService<'a> {
     pub fn get_idle_period_config(
         &self,
         contract_id: i64,
-    ) -> GetIdlePeriodConfigRequest<'a> {
+    ) -> GetIdlePeriodConfigRequest {
         GetIdlePeriodConfigRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -145,13 +148,13 @@ impl<'a> MembershipSelfService<'a> {
     pub fn validate_idle_period_request(
         &self,
         contract_id: i64,
-        body: &'a models::IdlePeriodValidationRequest,
-    ) -> ValidateIdlePeriodRequestRequest<'a> {
+        body: models::IdlePeriodValidationRequest,
+    ) -> ValidateIdlePeriodRequestRequest {
         ValidateIdlePeriodRequestRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -168,10 +171,11 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the contract
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_idle_periods(&self, contract_id: i64) -> GetIdlePeriodsRequest<'a> {
+    pub fn get_idle_periods(&self, contract_id: i64) -> GetIdlePeriodsRequest {
         GetIdlePeriodsRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -193,14 +197,14 @@ impl<'a> MembershipSelfService<'a> {
     pub fn create_idle_period_amendment(
         &self,
         contract_id: i64,
-        data: &'a models::IdlePeriodCreateRequest,
-    ) -> CreateIdlePeriodAmendmentRequest<'a> {
+        data: models::IdlePeriodCreateRequest,
+    ) -> CreateIdlePeriodAmendmentRequest {
         CreateIdlePeriodAmendmentRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
             data,
             document: None,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -222,11 +226,12 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         idle_period_id: i64,
-    ) -> GetIdlePeriodByIdRequest<'a> {
+    ) -> GetIdlePeriodByIdRequest {
         GetIdlePeriodByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
             idle_period_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -250,14 +255,15 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         idle_period_id: i64,
-        data: &'a models::IdlePeriodUpdateRequest,
-    ) -> UpdateIdlePeriodRequest<'a> {
+        data: models::IdlePeriodUpdateRequest,
+    ) -> UpdateIdlePeriodRequest {
         UpdateIdlePeriodRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
             idle_period_id,
             data,
             document: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -279,11 +285,12 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         idle_period_id: i64,
-    ) -> WithdrawIdlePeriodRequest<'a> {
+    ) -> WithdrawIdlePeriodRequest {
         WithdrawIdlePeriodRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
             idle_period_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -296,9 +303,10 @@ impl<'a> MembershipSelfService<'a> {
     /// `GET /v1/memberships/self-service/additional-modules`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_additional_modules(&self) -> GetAdditionalModulesRequest<'a> {
+    pub fn get_additional_modules(&self) -> GetAdditionalModulesRequest {
         GetAdditionalModulesRequest {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -318,10 +326,11 @@ impl<'a> MembershipSelfService<'a> {
     pub fn get_purchasable_additional_modules(
         &self,
         contract_id: i64,
-    ) -> GetPurchasableAdditionalModulesRequest<'a> {
+    ) -> GetPurchasableAdditionalModulesRequest {
         GetPurchasableAdditionalModulesRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -341,13 +350,13 @@ impl<'a> MembershipSelfService<'a> {
     pub fn validate_additional_module_contract_request(
         &self,
         contract_id: i64,
-        body: &'a models::AdditionalModuleContractRequest,
-    ) -> ValidateAdditionalModuleContractRequestRequest<'a> {
+        body: models::AdditionalModuleContractRequest,
+    ) -> ValidateAdditionalModuleContractRequestRequest {
         ValidateAdditionalModuleContractRequestRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -367,13 +376,13 @@ impl<'a> MembershipSelfService<'a> {
     pub fn purchase_additional_module_contract(
         &self,
         contract_id: i64,
-        body: &'a models::AdditionalModuleContractRequest,
-    ) -> PurchaseAdditionalModuleContractRequest<'a> {
+        body: models::AdditionalModuleContractRequest,
+    ) -> PurchaseAdditionalModuleContractRequest {
         PurchaseAdditionalModuleContractRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -395,11 +404,12 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         additional_module_contract_id: i64,
-    ) -> GetAdditionalModuleContractRequest<'a> {
+    ) -> GetAdditionalModuleContractRequest {
         GetAdditionalModuleContractRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
             additional_module_contract_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -421,14 +431,14 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         additional_module_contract_id: i64,
-        body: &'a models::AdditionalModuleContractCancelation,
-    ) -> CreateModuleContractCancelationAmendmentRequest<'a> {
+        body: models::AdditionalModuleContractCancelation,
+    ) -> CreateModuleContractCancelationAmendmentRequest {
         CreateModuleContractCancelationAmendmentRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
             additional_module_contract_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -450,12 +460,12 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         additional_module_contract_id: i64,
-    ) -> WithdrawAdditionalModuleContractCancelationRequest<'a> {
+    ) -> WithdrawAdditionalModuleContractCancelationRequest {
         WithdrawAdditionalModuleContractCancelationRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
             additional_module_contract_id,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -475,10 +485,11 @@ impl<'a> MembershipSelfService<'a> {
     pub fn get_remaining_idle_periods(
         &self,
         contract_id: i64,
-    ) -> GetRemainingIdlePeriodsRequest<'a> {
+    ) -> GetRemainingIdlePeriodsRequest {
         GetRemainingIdlePeriodsRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -500,13 +511,14 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         idle_period_id: i64,
-        body: &'a models::IdlePeriodUpdateRequest,
-    ) -> IdlePeriodUpdatePreviewRequest<'a> {
+        body: models::IdlePeriodUpdateRequest,
+    ) -> IdlePeriodUpdatePreviewRequest {
         IdlePeriodUpdatePreviewRequest {
-            client: self.client,
+            client: self.client.clone(),
             contract_id,
             idle_period_id,
             body,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -632,14 +644,38 @@ static IDLE_PERIOD_UPDATE_PREVIEW: rt::Operation = rt::Operation {
 };
 
 /// A request to [`MembershipSelfService::get_contract_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetContractDataRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetContractDataRequest {
+    client: crate::Client,
     customer_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetContractDataRequest<'a> {
+impl GetContractDataRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -651,19 +687,37 @@ impl<'a> GetContractDataRequest<'a> {
             .raw()
             .request(&GET_CONTRACT_DATA)
             .path_param("customerId", &self.customer_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::MembershipSelfServiceContractData>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CONTRACT_DATA)
+            .path_param("customerId", &self.customer_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetContractDataRequest<'a> {
+impl std::future::IntoFuture for GetContractDataRequest {
     type Output = Result<
         Vec<models::MembershipSelfServiceContractData>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -672,21 +726,45 @@ impl<'a> std::future::IntoFuture for GetContractDataRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::create_contract_cancelation_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateContractCancelationAmendmentRequest<'a> {
-    client: &'a crate::Client,
+pub struct CreateContractCancelationAmendmentRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::MembershipSelfServiceMainContractCancelation,
-    retry_non_idempotent: bool,
+    body: models::MembershipSelfServiceMainContractCancelation,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateContractCancelationAmendmentRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CreateContractCancelationAmendmentRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -698,18 +776,33 @@ impl<'a> CreateContractCancelationAmendmentRequest<'a> {
             .raw()
             .request(&CREATE_CONTRACT_CANCELATION_AMENDMENT)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::VoidResult>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&CREATE_CONTRACT_CANCELATION_AMENDMENT)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateContractCancelationAmendmentRequest<'a> {
+impl std::future::IntoFuture for CreateContractCancelationAmendmentRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -718,13 +811,37 @@ impl<'a> std::future::IntoFuture for CreateContractCancelationAmendmentRequest<'
 }
 
 /// A request to [`MembershipSelfService::get_contract_cancelation_reason_data`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetContractCancelationReasonDataRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetContractCancelationReasonDataRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetContractCancelationReasonDataRequest<'a> {
+impl GetContractCancelationReasonDataRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -732,18 +849,39 @@ impl<'a> GetContractCancelationReasonDataRequest<'a> {
         Vec<models::ContractCancelationReason>,
         rt::Error<models::ErrorResponse>,
     > {
-        self.client.raw().request(&GET_CONTRACT_CANCELATION_REASON_DATA).send().await
+        self.client
+            .raw()
+            .request(&GET_CONTRACT_CANCELATION_REASON_DATA)
+            .options(self.options)
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::ContractCancelationReason>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CONTRACT_CANCELATION_REASON_DATA)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetContractCancelationReasonDataRequest<'a> {
+impl std::future::IntoFuture for GetContractCancelationReasonDataRequest {
     type Output = Result<
         Vec<models::ContractCancelationReason>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -752,21 +890,45 @@ impl<'a> std::future::IntoFuture for GetContractCancelationReasonDataRequest<'a>
 }
 
 /// A request to [`MembershipSelfService::withdraw_contract_cancelation`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WithdrawContractCancelationRequest<'a> {
-    client: &'a crate::Client,
+pub struct WithdrawContractCancelationRequest {
+    client: crate::Client,
     customer_id: i64,
     contract_id: i64,
-    retry_non_idempotent: bool,
+    options: rt::CallOptions,
 }
 
-impl<'a> WithdrawContractCancelationRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl WithdrawContractCancelationRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -779,17 +941,32 @@ impl<'a> WithdrawContractCancelationRequest<'a> {
             .request(&WITHDRAW_CONTRACT_CANCELATION)
             .path_param("customerId", &self.customer_id)
             .path_param("contractId", &self.contract_id)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::VoidResult>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&WITHDRAW_CONTRACT_CANCELATION)
+            .path_param("customerId", &self.customer_id)
+            .path_param("contractId", &self.contract_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for WithdrawContractCancelationRequest<'a> {
+impl std::future::IntoFuture for WithdrawContractCancelationRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -798,14 +975,38 @@ impl<'a> std::future::IntoFuture for WithdrawContractCancelationRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::get_idle_period_config`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetIdlePeriodConfigRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetIdlePeriodConfigRequest {
+    client: crate::Client,
     contract_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetIdlePeriodConfigRequest<'a> {
+impl GetIdlePeriodConfigRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -814,19 +1015,37 @@ impl<'a> GetIdlePeriodConfigRequest<'a> {
             .raw()
             .request(&GET_IDLE_PERIOD_CONFIG)
             .path_param("contractId", &self.contract_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::IdlePeriodConfiguration>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_IDLE_PERIOD_CONFIG)
+            .path_param("contractId", &self.contract_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetIdlePeriodConfigRequest<'a> {
+impl std::future::IntoFuture for GetIdlePeriodConfigRequest {
     type Output = Result<
         models::IdlePeriodConfiguration,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -835,21 +1054,45 @@ impl<'a> std::future::IntoFuture for GetIdlePeriodConfigRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::validate_idle_period_request`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateIdlePeriodRequestRequest<'a> {
-    client: &'a crate::Client,
+pub struct ValidateIdlePeriodRequestRequest {
+    client: crate::Client,
     contract_id: i64,
-    body: &'a models::IdlePeriodValidationRequest,
-    retry_non_idempotent: bool,
+    body: models::IdlePeriodValidationRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> ValidateIdlePeriodRequestRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl ValidateIdlePeriodRequestRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -864,21 +1107,39 @@ impl<'a> ValidateIdlePeriodRequestRequest<'a> {
             .raw()
             .request(&VALIDATE_IDLE_PERIOD_REQUEST)
             .path_param("contractId", &self.contract_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::IdlePeriodValidationStatusResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&VALIDATE_IDLE_PERIOD_REQUEST)
+            .path_param("contractId", &self.contract_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ValidateIdlePeriodRequestRequest<'a> {
+impl std::future::IntoFuture for ValidateIdlePeriodRequestRequest {
     type Output = Result<
         models::IdlePeriodValidationStatusResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -887,14 +1148,38 @@ impl<'a> std::future::IntoFuture for ValidateIdlePeriodRequestRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::get_idle_periods`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetIdlePeriodsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetIdlePeriodsRequest {
+    client: crate::Client,
     contract_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetIdlePeriodsRequest<'a> {
+impl GetIdlePeriodsRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -903,16 +1188,34 @@ impl<'a> GetIdlePeriodsRequest<'a> {
             .raw()
             .request(&GET_IDLE_PERIODS)
             .path_param("contractId", &self.contract_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::IdlePeriodLists>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_IDLE_PERIODS)
+            .path_param("contractId", &self.contract_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetIdlePeriodsRequest<'a> {
+impl std::future::IntoFuture for GetIdlePeriodsRequest {
     type Output = Result<models::IdlePeriodLists, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -921,28 +1224,58 @@ impl<'a> std::future::IntoFuture for GetIdlePeriodsRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::create_idle_period_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateIdlePeriodAmendmentRequest<'a> {
-    client: &'a crate::Client,
+pub struct CreateIdlePeriodAmendmentRequest {
+    client: crate::Client,
     contract_id: i64,
-    data: &'a models::IdlePeriodCreateRequest,
+    data: models::IdlePeriodCreateRequest,
     document: Option<rt::multipart::FilePart>,
-    retry_non_idempotent: bool,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateIdlePeriodAmendmentRequest<'a> {
+impl CreateIdlePeriodAmendmentRequest {
     /// Idle period proposal document (jpeg, png, pdf, heic)
     pub fn document(mut self, value: rt::multipart::FilePart) -> Self {
         self.document = Some(value);
         self
     }
 
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+    /// Sets or clears [`document`](Self::document) from an `Option`.
+    pub fn set_document(mut self, value: Option<rt::multipart::FilePart>) -> Self {
+        self.document = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -950,26 +1283,53 @@ impl<'a> CreateIdlePeriodAmendmentRequest<'a> {
     pub async fn send(
         self,
     ) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
-        let mut request = self
-            .client
-            .raw()
-            .request(&CREATE_IDLE_PERIOD_AMENDMENT)
-            .path_param("contractId", &self.contract_id)
-            .retry_non_idempotent(self.retry_non_idempotent);
-        let mut form = rt::multipart::Form::new().json_part("data", self.data);
-        if let Some(value) = self.document {
-            form = form.file_part("document", value);
+        {
+            let mut request = self
+                .client
+                .raw()
+                .request(&CREATE_IDLE_PERIOD_AMENDMENT)
+                .path_param("contractId", &self.contract_id)
+                .options(self.options);
+            let mut form = rt::multipart::Form::new().json_part("data", &self.data);
+            if let Some(value) = self.document {
+                form = form.file_part("document", value);
+            }
+            request = request.multipart(form);
+            request
         }
-        request = request.multipart(form);
-        request.send().await
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::IdlePeriod>, rt::Error<models::ErrorResponse>> {
+        {
+            let mut request = self
+                .client
+                .raw()
+                .request(&CREATE_IDLE_PERIOD_AMENDMENT)
+                .path_param("contractId", &self.contract_id)
+                .options(self.options);
+            let mut form = rt::multipart::Form::new().json_part("data", &self.data);
+            if let Some(value) = self.document {
+                form = form.file_part("document", value);
+            }
+            request = request.multipart(form);
+            request
+        }
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateIdlePeriodAmendmentRequest<'a> {
+impl std::future::IntoFuture for CreateIdlePeriodAmendmentRequest {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -978,15 +1338,39 @@ impl<'a> std::future::IntoFuture for CreateIdlePeriodAmendmentRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::get_idle_period_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetIdlePeriodByIdRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetIdlePeriodByIdRequest {
+    client: crate::Client,
     contract_id: i64,
     idle_period_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetIdlePeriodByIdRequest<'a> {
+impl GetIdlePeriodByIdRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -996,16 +1380,32 @@ impl<'a> GetIdlePeriodByIdRequest<'a> {
             .request(&GET_IDLE_PERIOD_BY_ID)
             .path_param("contractId", &self.contract_id)
             .path_param("idlePeriodId", &self.idle_period_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::IdlePeriod>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_IDLE_PERIOD_BY_ID)
+            .path_param("contractId", &self.contract_id)
+            .path_param("idlePeriodId", &self.idle_period_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetIdlePeriodByIdRequest<'a> {
+impl std::future::IntoFuture for GetIdlePeriodByIdRequest {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1014,20 +1414,59 @@ impl<'a> std::future::IntoFuture for GetIdlePeriodByIdRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::update_idle_period`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateIdlePeriodRequest<'a> {
-    client: &'a crate::Client,
+pub struct UpdateIdlePeriodRequest {
+    client: crate::Client,
     contract_id: i64,
     idle_period_id: i64,
-    data: &'a models::IdlePeriodUpdateRequest,
+    data: models::IdlePeriodUpdateRequest,
     document: Option<rt::multipart::FilePart>,
+    options: rt::CallOptions,
 }
 
-impl<'a> UpdateIdlePeriodRequest<'a> {
+impl UpdateIdlePeriodRequest {
     /// Idle period proposal document (jpeg, png, pdf, heic)
     pub fn document(mut self, value: rt::multipart::FilePart) -> Self {
         self.document = Some(value);
+        self
+    }
+
+    /// Sets or clears [`document`](Self::document) from an `Option`.
+    pub fn set_document(mut self, value: Option<rt::multipart::FilePart>) -> Self {
+        self.document = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -1035,26 +1474,55 @@ impl<'a> UpdateIdlePeriodRequest<'a> {
     pub async fn send(
         self,
     ) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
-        let mut request = self
-            .client
-            .raw()
-            .request(&UPDATE_IDLE_PERIOD)
-            .path_param("contractId", &self.contract_id)
-            .path_param("idlePeriodId", &self.idle_period_id);
-        let mut form = rt::multipart::Form::new().json_part("data", self.data);
-        if let Some(value) = self.document {
-            form = form.file_part("document", value);
+        {
+            let mut request = self
+                .client
+                .raw()
+                .request(&UPDATE_IDLE_PERIOD)
+                .path_param("contractId", &self.contract_id)
+                .path_param("idlePeriodId", &self.idle_period_id)
+                .options(self.options);
+            let mut form = rt::multipart::Form::new().json_part("data", &self.data);
+            if let Some(value) = self.document {
+                form = form.file_part("document", value);
+            }
+            request = request.multipart(form);
+            request
         }
-        request = request.multipart(form);
-        request.send().await
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::IdlePeriod>, rt::Error<models::ErrorResponse>> {
+        {
+            let mut request = self
+                .client
+                .raw()
+                .request(&UPDATE_IDLE_PERIOD)
+                .path_param("contractId", &self.contract_id)
+                .path_param("idlePeriodId", &self.idle_period_id)
+                .options(self.options);
+            let mut form = rt::multipart::Form::new().json_part("data", &self.data);
+            if let Some(value) = self.document {
+                form = form.file_part("document", value);
+            }
+            request = request.multipart(form);
+            request
+        }
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for UpdateIdlePeriodRequest<'a> {
+impl std::future::IntoFuture for UpdateIdlePeriodRequest {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1063,15 +1531,48 @@ impl<'a> std::future::IntoFuture for UpdateIdlePeriodRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::withdraw_idle_period`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WithdrawIdlePeriodRequest<'a> {
-    client: &'a crate::Client,
+pub struct WithdrawIdlePeriodRequest {
+    client: crate::Client,
     contract_id: i64,
     idle_period_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> WithdrawIdlePeriodRequest<'a> {
+impl WithdrawIdlePeriodRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1081,16 +1582,32 @@ impl<'a> WithdrawIdlePeriodRequest<'a> {
             .request(&WITHDRAW_IDLE_PERIOD)
             .path_param("contractId", &self.contract_id)
             .path_param("idlePeriodId", &self.idle_period_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::VoidResult>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&WITHDRAW_IDLE_PERIOD)
+            .path_param("contractId", &self.contract_id)
+            .path_param("idlePeriodId", &self.idle_period_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for WithdrawIdlePeriodRequest<'a> {
+impl std::future::IntoFuture for WithdrawIdlePeriodRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1099,29 +1616,74 @@ impl<'a> std::future::IntoFuture for WithdrawIdlePeriodRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::get_additional_modules`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAdditionalModulesRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetAdditionalModulesRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetAdditionalModulesRequest<'a> {
+impl GetAdditionalModulesRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> Result<Vec<models::AdditionalModule>, rt::Error<models::ErrorResponse>> {
-        self.client.raw().request(&GET_ADDITIONAL_MODULES).send().await
+        self.client
+            .raw()
+            .request(&GET_ADDITIONAL_MODULES)
+            .options(self.options)
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::AdditionalModule>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_ADDITIONAL_MODULES)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetAdditionalModulesRequest<'a> {
+impl std::future::IntoFuture for GetAdditionalModulesRequest {
     type Output = Result<
         Vec<models::AdditionalModule>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1130,14 +1692,38 @@ impl<'a> std::future::IntoFuture for GetAdditionalModulesRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::get_purchasable_additional_modules`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetPurchasableAdditionalModulesRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetPurchasableAdditionalModulesRequest {
+    client: crate::Client,
     contract_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetPurchasableAdditionalModulesRequest<'a> {
+impl GetPurchasableAdditionalModulesRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1146,19 +1732,37 @@ impl<'a> GetPurchasableAdditionalModulesRequest<'a> {
             .raw()
             .request(&GET_PURCHASABLE_ADDITIONAL_MODULES)
             .path_param("contractId", &self.contract_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::AdditionalModule>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_PURCHASABLE_ADDITIONAL_MODULES)
+            .path_param("contractId", &self.contract_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetPurchasableAdditionalModulesRequest<'a> {
+impl std::future::IntoFuture for GetPurchasableAdditionalModulesRequest {
     type Output = Result<
         Vec<models::AdditionalModule>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1167,21 +1771,45 @@ impl<'a> std::future::IntoFuture for GetPurchasableAdditionalModulesRequest<'a> 
 }
 
 /// A request to [`MembershipSelfService::validate_additional_module_contract_request`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateAdditionalModuleContractRequestRequest<'a> {
-    client: &'a crate::Client,
+pub struct ValidateAdditionalModuleContractRequestRequest {
+    client: crate::Client,
     contract_id: i64,
-    body: &'a models::AdditionalModuleContractRequest,
-    retry_non_idempotent: bool,
+    body: models::AdditionalModuleContractRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> ValidateAdditionalModuleContractRequestRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl ValidateAdditionalModuleContractRequestRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -1196,21 +1824,39 @@ impl<'a> ValidateAdditionalModuleContractRequestRequest<'a> {
             .raw()
             .request(&VALIDATE_ADDITIONAL_MODULE_CONTRACT_REQUEST)
             .path_param("contractId", &self.contract_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AdditionalModuleContractValidationStatus>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&VALIDATE_ADDITIONAL_MODULE_CONTRACT_REQUEST)
+            .path_param("contractId", &self.contract_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ValidateAdditionalModuleContractRequestRequest<'a> {
+impl std::future::IntoFuture for ValidateAdditionalModuleContractRequestRequest {
     type Output = Result<
         models::AdditionalModuleContractValidationStatus,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1219,21 +1865,45 @@ impl<'a> std::future::IntoFuture for ValidateAdditionalModuleContractRequestRequ
 }
 
 /// A request to [`MembershipSelfService::purchase_additional_module_contract`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PurchaseAdditionalModuleContractRequest<'a> {
-    client: &'a crate::Client,
+pub struct PurchaseAdditionalModuleContractRequest {
+    client: crate::Client,
     contract_id: i64,
-    body: &'a models::AdditionalModuleContractRequest,
-    retry_non_idempotent: bool,
+    body: models::AdditionalModuleContractRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> PurchaseAdditionalModuleContractRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl PurchaseAdditionalModuleContractRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -1245,21 +1915,39 @@ impl<'a> PurchaseAdditionalModuleContractRequest<'a> {
             .raw()
             .request(&PURCHASE_ADDITIONAL_MODULE_CONTRACT)
             .path_param("contractId", &self.contract_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AdditionalModuleContract>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&PURCHASE_ADDITIONAL_MODULE_CONTRACT)
+            .path_param("contractId", &self.contract_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for PurchaseAdditionalModuleContractRequest<'a> {
+impl std::future::IntoFuture for PurchaseAdditionalModuleContractRequest {
     type Output = Result<
         models::AdditionalModuleContract,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1268,15 +1956,39 @@ impl<'a> std::future::IntoFuture for PurchaseAdditionalModuleContractRequest<'a>
 }
 
 /// A request to [`MembershipSelfService::get_additional_module_contract`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAdditionalModuleContractRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetAdditionalModuleContractRequest {
+    client: crate::Client,
     contract_id: i64,
     additional_module_contract_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetAdditionalModuleContractRequest<'a> {
+impl GetAdditionalModuleContractRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1292,19 +2004,41 @@ impl<'a> GetAdditionalModuleContractRequest<'a> {
                 "additionalModuleContractId",
                 &self.additional_module_contract_id,
             )
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AdditionalModuleContractExtended>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_ADDITIONAL_MODULE_CONTRACT)
+            .path_param("contractId", &self.contract_id)
+            .path_param(
+                "additionalModuleContractId",
+                &self.additional_module_contract_id,
+            )
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetAdditionalModuleContractRequest<'a> {
+impl std::future::IntoFuture for GetAdditionalModuleContractRequest {
     type Output = Result<
         models::AdditionalModuleContractExtended,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1313,22 +2047,46 @@ impl<'a> std::future::IntoFuture for GetAdditionalModuleContractRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::create_module_contract_cancelation_amendment`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateModuleContractCancelationAmendmentRequest<'a> {
-    client: &'a crate::Client,
+pub struct CreateModuleContractCancelationAmendmentRequest {
+    client: crate::Client,
     contract_id: i64,
     additional_module_contract_id: i64,
-    body: &'a models::AdditionalModuleContractCancelation,
-    retry_non_idempotent: bool,
+    body: models::AdditionalModuleContractCancelation,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateModuleContractCancelationAmendmentRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CreateModuleContractCancelationAmendmentRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -1344,19 +2102,37 @@ impl<'a> CreateModuleContractCancelationAmendmentRequest<'a> {
                 "additionalModuleContractId",
                 &self.additional_module_contract_id,
             )
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::VoidResult>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&CREATE_MODULE_CONTRACT_CANCELATION_AMENDMENT)
+            .path_param("contractId", &self.contract_id)
+            .path_param(
+                "additionalModuleContractId",
+                &self.additional_module_contract_id,
+            )
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture
-for CreateModuleContractCancelationAmendmentRequest<'a> {
+impl std::future::IntoFuture for CreateModuleContractCancelationAmendmentRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1365,21 +2141,45 @@ for CreateModuleContractCancelationAmendmentRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::withdraw_additional_module_contract_cancelation`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WithdrawAdditionalModuleContractCancelationRequest<'a> {
-    client: &'a crate::Client,
+pub struct WithdrawAdditionalModuleContractCancelationRequest {
+    client: crate::Client,
     contract_id: i64,
     additional_module_contract_id: i64,
-    retry_non_idempotent: bool,
+    options: rt::CallOptions,
 }
 
-impl<'a> WithdrawAdditionalModuleContractCancelationRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl WithdrawAdditionalModuleContractCancelationRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -1395,18 +2195,35 @@ impl<'a> WithdrawAdditionalModuleContractCancelationRequest<'a> {
                 "additionalModuleContractId",
                 &self.additional_module_contract_id,
             )
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::VoidResult>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&WITHDRAW_ADDITIONAL_MODULE_CONTRACT_CANCELATION)
+            .path_param("contractId", &self.contract_id)
+            .path_param(
+                "additionalModuleContractId",
+                &self.additional_module_contract_id,
+            )
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture
-for WithdrawAdditionalModuleContractCancelationRequest<'a> {
+impl std::future::IntoFuture for WithdrawAdditionalModuleContractCancelationRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1415,14 +2232,38 @@ for WithdrawAdditionalModuleContractCancelationRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::get_remaining_idle_periods`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetRemainingIdlePeriodsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetRemainingIdlePeriodsRequest {
+    client: crate::Client,
     contract_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetRemainingIdlePeriodsRequest<'a> {
+impl GetRemainingIdlePeriodsRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1431,16 +2272,34 @@ impl<'a> GetRemainingIdlePeriodsRequest<'a> {
             .raw()
             .request(&GET_REMAINING_IDLE_PERIODS)
             .path_param("contractId", &self.contract_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::RemainingIdlePeriods>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_REMAINING_IDLE_PERIODS)
+            .path_param("contractId", &self.contract_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetRemainingIdlePeriodsRequest<'a> {
+impl std::future::IntoFuture for GetRemainingIdlePeriodsRequest {
     type Output = Result<models::RemainingIdlePeriods, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -1449,16 +2308,49 @@ impl<'a> std::future::IntoFuture for GetRemainingIdlePeriodsRequest<'a> {
 }
 
 /// A request to [`MembershipSelfService::idle_period_update_preview`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct IdlePeriodUpdatePreviewRequest<'a> {
-    client: &'a crate::Client,
+pub struct IdlePeriodUpdatePreviewRequest {
+    client: crate::Client,
     contract_id: i64,
     idle_period_id: i64,
-    body: &'a models::IdlePeriodUpdateRequest,
+    body: models::IdlePeriodUpdateRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> IdlePeriodUpdatePreviewRequest<'a> {
+impl IdlePeriodUpdatePreviewRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1468,20 +2360,40 @@ impl<'a> IdlePeriodUpdatePreviewRequest<'a> {
             .request(&IDLE_PERIOD_UPDATE_PREVIEW)
             .path_param("contractId", &self.contract_id)
             .path_param("idlePeriodId", &self.idle_period_id)
-            .json(self.body)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::IdlePeriodUpdatePreview>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&IDLE_PERIOD_UPDATE_PREVIEW)
+            .path_param("contractId", &self.contract_id)
+            .path_param("idlePeriodId", &self.idle_period_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for IdlePeriodUpdatePreviewRequest<'a> {
+impl std::future::IntoFuture for IdlePeriodUpdatePreviewRequest {
     type Output = Result<
         models::IdlePeriodUpdatePreview,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

@@ -25,9 +25,10 @@ impl<'a> Memberships<'a> {
     /// `GET /v1/memberships/membership-offers`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_membership_offers(&self) -> GetMembershipOffersRequest<'a> {
+    pub fn get_membership_offers(&self) -> GetMembershipOffersRequest {
         GetMembershipOffersRequest {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -43,10 +44,11 @@ impl<'a> Memberships<'a> {
     pub fn get_membership_offer_by_id(
         &self,
         membership_offer_id: i64,
-    ) -> GetMembershipOfferByIdRequest<'a> {
+    ) -> GetMembershipOfferByIdRequest {
         GetMembershipOfferByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             membership_offer_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -59,12 +61,12 @@ impl<'a> Memberships<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn post_signup_preview(
         &self,
-        body: &'a models::MembershipSignupRequest,
-    ) -> PostSignupPreviewRequest<'a> {
+        body: models::MembershipSignupRequest,
+    ) -> PostSignupPreviewRequest {
         PostSignupPreviewRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -79,12 +81,12 @@ impl<'a> Memberships<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn signup_membership(
         &self,
-        body: &'a models::MembershipSignupRequest,
-    ) -> SignupMembershipRequest<'a> {
+        body: models::MembershipSignupRequest,
+    ) -> SignupMembershipRequest {
         SignupMembershipRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -98,13 +100,13 @@ impl<'a> Memberships<'a> {
     pub fn post_membership_preview(
         &self,
         customer_id: i64,
-        body: &'a models::MembershipSignupContract,
-    ) -> PostMembershipPreviewRequest<'a> {
+        body: models::MembershipSignupContract,
+    ) -> PostMembershipPreviewRequest {
         PostMembershipPreviewRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -118,13 +120,13 @@ impl<'a> Memberships<'a> {
     pub fn add_membership(
         &self,
         customer_id: i64,
-        body: &'a models::MembershipSignupContract,
-    ) -> AddMembershipRequest<'a> {
+        body: models::MembershipSignupContract,
+    ) -> AddMembershipRequest {
         AddMembershipRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -146,11 +148,12 @@ impl<'a> Memberships<'a> {
     pub fn get_membership_switch_configurations_for_customer(
         &self,
         customer_id: i64,
-    ) -> GetMembershipSwitchConfigurationsForCustomerRequest<'a> {
+    ) -> GetMembershipSwitchConfigurationsForCustomerRequest {
         GetMembershipSwitchConfigurationsForCustomerRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             studio_id: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -174,12 +177,13 @@ impl<'a> Memberships<'a> {
         &self,
         customer_id: i64,
         config_id: i64,
-    ) -> GetMembershipSwitchConfigurationForCustomerRequest<'a> {
+    ) -> GetMembershipSwitchConfigurationForCustomerRequest {
         GetMembershipSwitchConfigurationForCustomerRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             config_id,
             studio_id: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -201,14 +205,14 @@ impl<'a> Memberships<'a> {
     pub fn post_membership_switch_preview(
         &self,
         customer_id: i64,
-        body: &'a models::MembershipSwitch,
-    ) -> PostMembershipSwitchPreviewRequest<'a> {
+        body: models::MembershipSwitch,
+    ) -> PostMembershipSwitchPreviewRequest {
         PostMembershipSwitchPreviewRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             studio_id: None,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -224,13 +228,13 @@ impl<'a> Memberships<'a> {
     pub fn switch_membership(
         &self,
         customer_id: i64,
-        body: &'a models::MembershipSwitch,
-    ) -> SwitchMembershipRequest<'a> {
+        body: models::MembershipSwitch,
+    ) -> SwitchMembershipRequest {
         SwitchMembershipRequest {
-            client: self.client,
+            client: self.client.clone(),
             customer_id,
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -296,26 +300,71 @@ static SWITCH_MEMBERSHIP: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Memberships::get_membership_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetMembershipOffersRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetMembershipOffersRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetMembershipOffersRequest<'a> {
+impl GetMembershipOffersRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> Result<Vec<models::MembershipOffer>, rt::Error<models::ErrorResponse>> {
-        self.client.raw().request(&GET_MEMBERSHIP_OFFERS).send().await
+        self.client
+            .raw()
+            .request(&GET_MEMBERSHIP_OFFERS)
+            .options(self.options)
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::MembershipOffer>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_MEMBERSHIP_OFFERS)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetMembershipOffersRequest<'a> {
+impl std::future::IntoFuture for GetMembershipOffersRequest {
     type Output = Result<Vec<models::MembershipOffer>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -324,14 +373,38 @@ impl<'a> std::future::IntoFuture for GetMembershipOffersRequest<'a> {
 }
 
 /// A request to [`Memberships::get_membership_offer_by_id`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetMembershipOfferByIdRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetMembershipOfferByIdRequest {
+    client: crate::Client,
     membership_offer_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetMembershipOfferByIdRequest<'a> {
+impl GetMembershipOfferByIdRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -340,19 +413,37 @@ impl<'a> GetMembershipOfferByIdRequest<'a> {
             .raw()
             .request(&GET_MEMBERSHIP_OFFER_BY_ID)
             .path_param("membershipOfferId", &self.membership_offer_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::MembershipOfferExtended>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_MEMBERSHIP_OFFER_BY_ID)
+            .path_param("membershipOfferId", &self.membership_offer_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetMembershipOfferByIdRequest<'a> {
+impl std::future::IntoFuture for GetMembershipOfferByIdRequest {
     type Output = Result<
         models::MembershipOfferExtended,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -361,20 +452,44 @@ impl<'a> std::future::IntoFuture for GetMembershipOfferByIdRequest<'a> {
 }
 
 /// A request to [`Memberships::post_signup_preview`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PostSignupPreviewRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::MembershipSignupRequest,
-    retry_non_idempotent: bool,
+pub struct PostSignupPreviewRequest {
+    client: crate::Client,
+    body: models::MembershipSignupRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> PostSignupPreviewRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl PostSignupPreviewRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -385,21 +500,38 @@ impl<'a> PostSignupPreviewRequest<'a> {
         self.client
             .raw()
             .request(&POST_SIGNUP_PREVIEW)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::OpenApiV1SignupPreviewDto>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&POST_SIGNUP_PREVIEW)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for PostSignupPreviewRequest<'a> {
+impl std::future::IntoFuture for PostSignupPreviewRequest {
     type Output = Result<
         models::OpenApiV1SignupPreviewDto,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -408,20 +540,44 @@ impl<'a> std::future::IntoFuture for PostSignupPreviewRequest<'a> {
 }
 
 /// A request to [`Memberships::signup_membership`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SignupMembershipRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::MembershipSignupRequest,
-    retry_non_idempotent: bool,
+pub struct SignupMembershipRequest {
+    client: crate::Client,
+    body: models::MembershipSignupRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> SignupMembershipRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl SignupMembershipRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -432,21 +588,38 @@ impl<'a> SignupMembershipRequest<'a> {
         self.client
             .raw()
             .request(&SIGNUP_MEMBERSHIP)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::MembershipSignupResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&SIGNUP_MEMBERSHIP)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for SignupMembershipRequest<'a> {
+impl std::future::IntoFuture for SignupMembershipRequest {
     type Output = Result<
         models::MembershipSignupResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -455,21 +628,45 @@ impl<'a> std::future::IntoFuture for SignupMembershipRequest<'a> {
 }
 
 /// A request to [`Memberships::post_membership_preview`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PostMembershipPreviewRequest<'a> {
-    client: &'a crate::Client,
+pub struct PostMembershipPreviewRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::MembershipSignupContract,
-    retry_non_idempotent: bool,
+    body: models::MembershipSignupContract,
+    options: rt::CallOptions,
 }
 
-impl<'a> PostMembershipPreviewRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl PostMembershipPreviewRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -481,21 +678,39 @@ impl<'a> PostMembershipPreviewRequest<'a> {
             .raw()
             .request(&POST_MEMBERSHIP_PREVIEW)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::OpenApiV1SignupPreviewDto>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&POST_MEMBERSHIP_PREVIEW)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for PostMembershipPreviewRequest<'a> {
+impl std::future::IntoFuture for PostMembershipPreviewRequest {
     type Output = Result<
         models::OpenApiV1SignupPreviewDto,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -504,21 +719,45 @@ impl<'a> std::future::IntoFuture for PostMembershipPreviewRequest<'a> {
 }
 
 /// A request to [`Memberships::add_membership`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AddMembershipRequest<'a> {
-    client: &'a crate::Client,
+pub struct AddMembershipRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::MembershipSignupContract,
-    retry_non_idempotent: bool,
+    body: models::MembershipSignupContract,
+    options: rt::CallOptions,
 }
 
-impl<'a> AddMembershipRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl AddMembershipRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -528,18 +767,33 @@ impl<'a> AddMembershipRequest<'a> {
             .raw()
             .request(&ADD_MEMBERSHIP)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&ADD_MEMBERSHIP)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for AddMembershipRequest<'a> {
+impl std::future::IntoFuture for AddMembershipRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -548,18 +802,48 @@ impl<'a> std::future::IntoFuture for AddMembershipRequest<'a> {
 }
 
 /// A request to [`Memberships::get_membership_switch_configurations_for_customer`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetMembershipSwitchConfigurationsForCustomerRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetMembershipSwitchConfigurationsForCustomerRequest {
+    client: crate::Client,
     customer_id: i64,
     studio_id: Option<i64>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetMembershipSwitchConfigurationsForCustomerRequest<'a> {
+impl GetMembershipSwitchConfigurationsForCustomerRequest {
     /// An optional studio ID to load membership switch configurations for instead of the customer's
     pub fn studio_id(mut self, value: i64) -> Self {
         self.studio_id = Some(value);
+        self
+    }
+
+    /// Sets or clears [`studio_id`](Self::studio_id) from an `Option`.
+    pub fn set_studio_id(mut self, value: Option<i64>) -> Self {
+        self.studio_id = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -572,20 +856,38 @@ impl<'a> GetMembershipSwitchConfigurationsForCustomerRequest<'a> {
             .request(&GET_MEMBERSHIP_SWITCH_CONFIGURATIONS_FOR_CUSTOMER)
             .path_param("customerId", &self.customer_id)
             .query("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::MembershipSwitchConfig>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_MEMBERSHIP_SWITCH_CONFIGURATIONS_FOR_CUSTOMER)
+            .path_param("customerId", &self.customer_id)
+            .query("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture
-for GetMembershipSwitchConfigurationsForCustomerRequest<'a> {
+impl std::future::IntoFuture for GetMembershipSwitchConfigurationsForCustomerRequest {
     type Output = Result<
         Vec<models::MembershipSwitchConfig>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -594,19 +896,49 @@ for GetMembershipSwitchConfigurationsForCustomerRequest<'a> {
 }
 
 /// A request to [`Memberships::get_membership_switch_configuration_for_customer`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetMembershipSwitchConfigurationForCustomerRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetMembershipSwitchConfigurationForCustomerRequest {
+    client: crate::Client,
     customer_id: i64,
     config_id: i64,
     studio_id: Option<i64>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetMembershipSwitchConfigurationForCustomerRequest<'a> {
+impl GetMembershipSwitchConfigurationForCustomerRequest {
     /// An optional studio ID to validate whether the specified membership switch configuration is available for that studio
     pub fn studio_id(mut self, value: i64) -> Self {
         self.studio_id = Some(value);
+        self
+    }
+
+    /// Sets or clears [`studio_id`](Self::studio_id) from an `Option`.
+    pub fn set_studio_id(mut self, value: Option<i64>) -> Self {
+        self.studio_id = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -623,20 +955,39 @@ impl<'a> GetMembershipSwitchConfigurationForCustomerRequest<'a> {
             .path_param("customerId", &self.customer_id)
             .path_param("configId", &self.config_id)
             .query("studioId", &self.studio_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::OpenApiV1MembershipSwitchConfigExtended>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_MEMBERSHIP_SWITCH_CONFIGURATION_FOR_CUSTOMER)
+            .path_param("customerId", &self.customer_id)
+            .path_param("configId", &self.config_id)
+            .query("studioId", &self.studio_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture
-for GetMembershipSwitchConfigurationForCustomerRequest<'a> {
+impl std::future::IntoFuture for GetMembershipSwitchConfigurationForCustomerRequest {
     type Output = Result<
         models::OpenApiV1MembershipSwitchConfigExtended,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -645,28 +996,58 @@ for GetMembershipSwitchConfigurationForCustomerRequest<'a> {
 }
 
 /// A request to [`Memberships::post_membership_switch_preview`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PostMembershipSwitchPreviewRequest<'a> {
-    client: &'a crate::Client,
+pub struct PostMembershipSwitchPreviewRequest {
+    client: crate::Client,
     customer_id: i64,
     studio_id: Option<i64>,
-    body: &'a models::MembershipSwitch,
-    retry_non_idempotent: bool,
+    body: models::MembershipSwitch,
+    options: rt::CallOptions,
 }
 
-impl<'a> PostMembershipSwitchPreviewRequest<'a> {
+impl PostMembershipSwitchPreviewRequest {
     /// An optional studio ID to retrieve studio-specific offer information for, such as pricing
     pub fn studio_id(mut self, value: i64) -> Self {
         self.studio_id = Some(value);
         self
     }
 
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+    /// Sets or clears [`studio_id`](Self::studio_id) from an `Option`.
+    pub fn set_studio_id(mut self, value: Option<i64>) -> Self {
+        self.studio_id = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -679,21 +1060,40 @@ impl<'a> PostMembershipSwitchPreviewRequest<'a> {
             .request(&POST_MEMBERSHIP_SWITCH_PREVIEW)
             .path_param("customerId", &self.customer_id)
             .query("studioId", &self.studio_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::MembershipSwitchPreview>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&POST_MEMBERSHIP_SWITCH_PREVIEW)
+            .path_param("customerId", &self.customer_id)
+            .query("studioId", &self.studio_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for PostMembershipSwitchPreviewRequest<'a> {
+impl std::future::IntoFuture for PostMembershipSwitchPreviewRequest {
     type Output = Result<
         models::MembershipSwitchPreview,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -702,21 +1102,45 @@ impl<'a> std::future::IntoFuture for PostMembershipSwitchPreviewRequest<'a> {
 }
 
 /// A request to [`Memberships::switch_membership`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SwitchMembershipRequest<'a> {
-    client: &'a crate::Client,
+pub struct SwitchMembershipRequest {
+    client: crate::Client,
     customer_id: i64,
-    body: &'a models::MembershipSwitch,
-    retry_non_idempotent: bool,
+    body: models::MembershipSwitch,
+    options: rt::CallOptions,
 }
 
-impl<'a> SwitchMembershipRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl SwitchMembershipRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -726,18 +1150,33 @@ impl<'a> SwitchMembershipRequest<'a> {
             .raw()
             .request(&SWITCH_MEMBERSHIP)
             .path_param("customerId", &self.customer_id)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&SWITCH_MEMBERSHIP)
+            .path_param("customerId", &self.customer_id)
+            .json(&self.body)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for SwitchMembershipRequest<'a> {
+impl std::future::IntoFuture for SwitchMembershipRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

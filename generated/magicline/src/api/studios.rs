@@ -25,9 +25,10 @@ impl<'a> Studios<'a> {
     /// `GET /v1/studios/utilization`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_utilization(&self) -> GetUtilizationRequest<'a> {
+    pub fn get_utilization(&self) -> GetUtilizationRequest {
         GetUtilizationRequest {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -40,9 +41,10 @@ impl<'a> Studios<'a> {
     /// `GET /v1/studios/information`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio_information(&self) -> GetStudioInformationRequest<'a> {
+    pub fn get_studio_information(&self) -> GetStudioInformationRequest {
         GetStudioInformationRequest {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -55,9 +57,10 @@ impl<'a> Studios<'a> {
     /// `GET /v1/studios/tags`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_all(&self) -> GetAllRequest<'a> {
+    pub fn get_all(&self) -> GetAllRequest {
         GetAllRequest {
-            client: self.client,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -70,13 +73,11 @@ impl<'a> Studios<'a> {
     /// `PUT /v1/studios/information/tags`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn update_studio_tags(
-        &self,
-        body: &'a [models::Tag],
-    ) -> UpdateStudioTagsRequest<'a> {
+    pub fn update_studio_tags(&self, body: Vec<models::Tag>) -> UpdateStudioTagsRequest {
         UpdateStudioTagsRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -87,10 +88,10 @@ impl<'a> Studios<'a> {
     /// `POST /v1/studios/confirmActivation`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn confirm_activation(&self) -> ConfirmActivationRequest<'a> {
+    pub fn confirm_activation(&self) -> ConfirmActivationRequest {
         ConfirmActivationRequest {
-            client: self.client,
-            retry_non_idempotent: false,
+            client: self.client.clone(),
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -126,26 +127,66 @@ static CONFIRM_ACTIVATION: rt::Operation = rt::Operation {
 };
 
 /// A request to [`Studios::get_utilization`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetUtilizationRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetUtilizationRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetUtilizationRequest<'a> {
+impl GetUtilizationRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> Result<models::StudioUtilization, rt::Error<models::ErrorResponse>> {
-        self.client.raw().request(&GET_UTILIZATION).send().await
+        self.client.raw().request(&GET_UTILIZATION).options(self.options).send().await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::StudioUtilization>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_UTILIZATION)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetUtilizationRequest<'a> {
+impl std::future::IntoFuture for GetUtilizationRequest {
     type Output = Result<models::StudioUtilization, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -154,26 +195,71 @@ impl<'a> std::future::IntoFuture for GetUtilizationRequest<'a> {
 }
 
 /// A request to [`Studios::get_studio_information`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioInformationRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetStudioInformationRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetStudioInformationRequest<'a> {
+impl GetStudioInformationRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> Result<models::StudioInformation, rt::Error<models::ErrorResponse>> {
-        self.client.raw().request(&GET_STUDIO_INFORMATION).send().await
+        self.client
+            .raw()
+            .request(&GET_STUDIO_INFORMATION)
+            .options(self.options)
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::StudioInformation>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_STUDIO_INFORMATION)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetStudioInformationRequest<'a> {
+impl std::future::IntoFuture for GetStudioInformationRequest {
     type Output = Result<models::StudioInformation, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -182,26 +268,63 @@ impl<'a> std::future::IntoFuture for GetStudioInformationRequest<'a> {
 }
 
 /// A request to [`Studios::get_all`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAllRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetAllRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetAllRequest<'a> {
+impl GetAllRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>> {
-        self.client.raw().request(&GET_ALL).send().await
+        self.client.raw().request(&GET_ALL).options(self.options).send().await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<Vec<models::Tag>>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&GET_ALL)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetAllRequest<'a> {
+impl std::future::IntoFuture for GetAllRequest {
     type Output = Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -210,27 +333,80 @@ impl<'a> std::future::IntoFuture for GetAllRequest<'a> {
 }
 
 /// A request to [`Studios::update_studio_tags`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateStudioTagsRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a [models::Tag],
+pub struct UpdateStudioTagsRequest {
+    client: crate::Client,
+    body: Vec<models::Tag>,
+    options: rt::CallOptions,
 }
 
-impl<'a> UpdateStudioTagsRequest<'a> {
+impl UpdateStudioTagsRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
     ) -> Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>> {
-        self.client.raw().request(&UPDATE_STUDIO_TAGS).json(&self.body).send().await
+        self.client
+            .raw()
+            .request(&UPDATE_STUDIO_TAGS)
+            .json(&self.body)
+            .options(self.options)
+            .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<Vec<models::Tag>>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&UPDATE_STUDIO_TAGS)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
+            .await
     }
 }
 
-impl<'a> std::future::IntoFuture for UpdateStudioTagsRequest<'a> {
+impl std::future::IntoFuture for UpdateStudioTagsRequest {
     type Output = Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -239,19 +415,43 @@ impl<'a> std::future::IntoFuture for UpdateStudioTagsRequest<'a> {
 }
 
 /// A request to [`Studios::confirm_activation`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConfirmActivationRequest<'a> {
-    client: &'a crate::Client,
-    retry_non_idempotent: bool,
+pub struct ConfirmActivationRequest {
+    client: crate::Client,
+    options: rt::CallOptions,
 }
 
-impl<'a> ConfirmActivationRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl ConfirmActivationRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -260,17 +460,30 @@ impl<'a> ConfirmActivationRequest<'a> {
         self.client
             .raw()
             .request(&CONFIRM_ACTIVATION)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .options(self.options)
             .send_empty()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ErrorResponse>> {
+        self.client
+            .raw()
+            .request(&CONFIRM_ACTIVATION)
+            .options(self.options)
+            .send_empty_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ConfirmActivationRequest<'a> {
+impl std::future::IntoFuture for ConfirmActivationRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

@@ -29,11 +29,12 @@ impl<'a> TrialOffers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_bookable_trial_offer_classes(
         &self,
-    ) -> GetBookableTrialOfferClassesRequest<'a> {
+    ) -> GetBookableTrialOfferClassesRequest {
         GetBookableTrialOfferClassesRequest {
-            client: self.client,
+            client: self.client.clone(),
             offset: None,
             slice_size: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -50,11 +51,12 @@ impl<'a> TrialOffers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_bookable_trial_offer_appointments(
         &self,
-    ) -> GetBookableTrialOfferAppointmentsRequest<'a> {
+    ) -> GetBookableTrialOfferAppointmentsRequest {
         GetBookableTrialOfferAppointmentsRequest {
-            client: self.client,
+            client: self.client.clone(),
             offset: None,
             slice_size: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -71,13 +73,11 @@ impl<'a> TrialOffers<'a> {
     /// - `config_id`: Id of the trial offer configuration
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_trial_offer_config(
-        &self,
-        config_id: i64,
-    ) -> GetTrialOfferConfigRequest<'a> {
+    pub fn get_trial_offer_config(&self, config_id: i64) -> GetTrialOfferConfigRequest {
         GetTrialOfferConfigRequest {
-            client: self.client,
+            client: self.client.clone(),
             config_id,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -92,12 +92,12 @@ impl<'a> TrialOffers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn validate_for_lead_customer_creation(
         &self,
-        body: &'a models::TrialOfferLeadCustomerCreationRequest,
-    ) -> ValidateForLeadCustomerCreationRequest<'a> {
+        body: models::TrialOfferLeadCustomerCreationRequest,
+    ) -> ValidateForLeadCustomerCreationRequest {
         ValidateForLeadCustomerCreationRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -112,12 +112,12 @@ impl<'a> TrialOffers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn create_lead_customer(
         &self,
-        body: &'a models::TrialOfferLeadCustomerCreationRequest,
-    ) -> CreateLeadCustomerRequest<'a> {
+        body: models::TrialOfferLeadCustomerCreationRequest,
+    ) -> CreateLeadCustomerRequest {
         CreateLeadCustomerRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -139,12 +139,13 @@ impl<'a> TrialOffers<'a> {
     pub fn get_class_slots_for_trial_offers(
         &self,
         class_id: i64,
-    ) -> GetClassSlotsForTrialOffersRequest<'a> {
+    ) -> GetClassSlotsForTrialOffersRequest {
         GetClassSlotsForTrialOffersRequest {
-            client: self.client,
+            client: self.client.clone(),
             class_id,
             offset: None,
             slice_size: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -166,13 +167,14 @@ impl<'a> TrialOffers<'a> {
     pub fn get_bookable_appointment_slots_for_trial_offers(
         &self,
         bookable_appointment_id: i64,
-    ) -> GetBookableAppointmentSlotsForTrialOffersRequest<'a> {
+    ) -> GetBookableAppointmentSlotsForTrialOffersRequest {
         GetBookableAppointmentSlotsForTrialOffersRequest {
-            client: self.client,
+            client: self.client.clone(),
             bookable_appointment_id,
             customer_id: None,
             days_ahead: None,
             slot_window_start_date: None,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -187,12 +189,12 @@ impl<'a> TrialOffers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn validate_class_slot_for_trial_offers(
         &self,
-        body: &'a models::ClassSlotBookingRequest,
-    ) -> ValidateClassSlotForTrialOffersRequest<'a> {
+        body: models::ClassSlotBookingRequest,
+    ) -> ValidateClassSlotForTrialOffersRequest {
         ValidateClassSlotForTrialOffersRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -207,12 +209,12 @@ impl<'a> TrialOffers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn validate_for_appointment_booking_for_trial_offers(
         &self,
-        body: &'a models::AppointmentBookingRequest,
-    ) -> ValidateForAppointmentBookingForTrialOffersRequest<'a> {
+        body: models::AppointmentBookingRequest,
+    ) -> ValidateForAppointmentBookingForTrialOffersRequest {
         ValidateForAppointmentBookingForTrialOffersRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -227,12 +229,12 @@ impl<'a> TrialOffers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn book_class_slot_for_trial_offers(
         &self,
-        body: &'a models::ClassSlotBookingRequest,
-    ) -> BookClassSlotForTrialOffersRequest<'a> {
+        body: models::ClassSlotBookingRequest,
+    ) -> BookClassSlotForTrialOffersRequest {
         BookClassSlotForTrialOffersRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -247,12 +249,12 @@ impl<'a> TrialOffers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn book_appointment_for_trial_offer(
         &self,
-        body: &'a models::AppointmentBookingRequest,
-    ) -> BookAppointmentForTrialOfferRequest<'a> {
+        body: models::AppointmentBookingRequest,
+    ) -> BookAppointmentForTrialOfferRequest {
         BookAppointmentForTrialOfferRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 
@@ -272,11 +274,11 @@ impl<'a> TrialOffers<'a> {
     pub fn confirm_trial_offer_booking(
         &self,
         booking_id: i64,
-    ) -> ConfirmTrialOfferBookingRequest<'a> {
+    ) -> ConfirmTrialOfferBookingRequest {
         ConfirmTrialOfferBookingRequest {
-            client: self.client,
+            client: self.client.clone(),
             booking_id,
-            retry_non_idempotent: false,
+            options: rt::CallOptions::new(),
         }
     }
 }
@@ -354,15 +356,19 @@ static CONFIRM_TRIAL_OFFER_BOOKING: rt::Operation = rt::Operation {
 };
 
 /// A request to [`TrialOffers::get_bookable_trial_offer_classes`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableTrialOfferClassesRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetBookableTrialOfferClassesRequest {
+    client: crate::Client,
     offset: Option<String>,
     slice_size: Option<i32>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetBookableTrialOfferClassesRequest<'a> {
+impl GetBookableTrialOfferClassesRequest {
     /// Offset from last request (last ID of the class)
     ///
     /// Server default: `"0"`
@@ -371,11 +377,43 @@ impl<'a> GetBookableTrialOfferClassesRequest<'a> {
         self
     }
 
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
     pub fn slice_size(mut self, value: i32) -> Self {
         self.slice_size = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -391,17 +429,38 @@ impl<'a> GetBookableTrialOfferClassesRequest<'a> {
             .request(&GET_BOOKABLE_TRIAL_OFFER_CLASSES)
             .query("offset", &self.offset)
             .query("sliceSize", &self.slice_size)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::TrialOfferClassesSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_BOOKABLE_TRIAL_OFFER_CLASSES)
+            .query("offset", &self.offset)
+            .query("sliceSize", &self.slice_size)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::TrialOfferClass, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -415,16 +474,35 @@ impl<'a> GetBookableTrialOfferClassesRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::TrialOfferClass>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetBookableTrialOfferClassesRequest<'a> {
+impl std::future::IntoFuture for GetBookableTrialOfferClassesRequest {
     type Output = Result<
         models::TrialOfferClassesSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -433,15 +511,19 @@ impl<'a> std::future::IntoFuture for GetBookableTrialOfferClassesRequest<'a> {
 }
 
 /// A request to [`TrialOffers::get_bookable_trial_offer_appointments`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableTrialOfferAppointmentsRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetBookableTrialOfferAppointmentsRequest {
+    client: crate::Client,
     offset: Option<String>,
     slice_size: Option<i32>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetBookableTrialOfferAppointmentsRequest<'a> {
+impl GetBookableTrialOfferAppointmentsRequest {
     /// Offset from last request (last ID of the bookable appointment)
     ///
     /// Server default: `"0"`
@@ -450,11 +532,43 @@ impl<'a> GetBookableTrialOfferAppointmentsRequest<'a> {
         self
     }
 
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
     pub fn slice_size(mut self, value: i32) -> Self {
         self.slice_size = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -470,17 +584,38 @@ impl<'a> GetBookableTrialOfferAppointmentsRequest<'a> {
             .request(&GET_BOOKABLE_TRIAL_OFFER_APPOINTMENTS)
             .query("offset", &self.offset)
             .query("sliceSize", &self.slice_size)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::BookableTrialOfferAppointmentsSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_BOOKABLE_TRIAL_OFFER_APPOINTMENTS)
+            .query("offset", &self.offset)
+            .query("sliceSize", &self.slice_size)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::BookableTrialOfferAppointment, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -494,16 +629,38 @@ impl<'a> GetBookableTrialOfferAppointmentsRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<
+            rt::Slice<models::BookableTrialOfferAppointment>,
+            rt::Error<models::ErrorResponse>,
+        >,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetBookableTrialOfferAppointmentsRequest<'a> {
+impl std::future::IntoFuture for GetBookableTrialOfferAppointmentsRequest {
     type Output = Result<
         models::BookableTrialOfferAppointmentsSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -512,14 +669,38 @@ impl<'a> std::future::IntoFuture for GetBookableTrialOfferAppointmentsRequest<'a
 }
 
 /// A request to [`TrialOffers::get_trial_offer_config`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetTrialOfferConfigRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetTrialOfferConfigRequest {
+    client: crate::Client,
     config_id: i64,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetTrialOfferConfigRequest<'a> {
+impl GetTrialOfferConfigRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -528,16 +709,34 @@ impl<'a> GetTrialOfferConfigRequest<'a> {
             .raw()
             .request(&GET_TRIAL_OFFER_CONFIG)
             .path_param("configId", &self.config_id)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::TrialOfferConfig>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_TRIAL_OFFER_CONFIG)
+            .path_param("configId", &self.config_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for GetTrialOfferConfigRequest<'a> {
+impl std::future::IntoFuture for GetTrialOfferConfigRequest {
     type Output = Result<models::TrialOfferConfig, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -546,20 +745,44 @@ impl<'a> std::future::IntoFuture for GetTrialOfferConfigRequest<'a> {
 }
 
 /// A request to [`TrialOffers::validate_for_lead_customer_creation`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateForLeadCustomerCreationRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::TrialOfferLeadCustomerCreationRequest,
-    retry_non_idempotent: bool,
+pub struct ValidateForLeadCustomerCreationRequest {
+    client: crate::Client,
+    body: models::TrialOfferLeadCustomerCreationRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> ValidateForLeadCustomerCreationRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl ValidateForLeadCustomerCreationRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -573,21 +796,38 @@ impl<'a> ValidateForLeadCustomerCreationRequest<'a> {
         self.client
             .raw()
             .request(&VALIDATE_FOR_LEAD_CUSTOMER_CREATION)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::TrialOfferLeadCustomerCreationValidationResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&VALIDATE_FOR_LEAD_CUSTOMER_CREATION)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ValidateForLeadCustomerCreationRequest<'a> {
+impl std::future::IntoFuture for ValidateForLeadCustomerCreationRequest {
     type Output = Result<
         models::TrialOfferLeadCustomerCreationValidationResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -596,20 +836,44 @@ impl<'a> std::future::IntoFuture for ValidateForLeadCustomerCreationRequest<'a> 
 }
 
 /// A request to [`TrialOffers::create_lead_customer`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateLeadCustomerRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::TrialOfferLeadCustomerCreationRequest,
-    retry_non_idempotent: bool,
+pub struct CreateLeadCustomerRequest {
+    client: crate::Client,
+    body: models::TrialOfferLeadCustomerCreationRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> CreateLeadCustomerRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl CreateLeadCustomerRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -623,21 +887,38 @@ impl<'a> CreateLeadCustomerRequest<'a> {
         self.client
             .raw()
             .request(&CREATE_LEAD_CUSTOMER)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::TrialOfferLeadCustomerCreationResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&CREATE_LEAD_CUSTOMER)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for CreateLeadCustomerRequest<'a> {
+impl std::future::IntoFuture for CreateLeadCustomerRequest {
     type Output = Result<
         models::TrialOfferLeadCustomerCreationResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -646,16 +927,20 @@ impl<'a> std::future::IntoFuture for CreateLeadCustomerRequest<'a> {
 }
 
 /// A request to [`TrialOffers::get_class_slots_for_trial_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassSlotsForTrialOffersRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetClassSlotsForTrialOffersRequest {
+    client: crate::Client,
     class_id: i64,
     offset: Option<String>,
     slice_size: Option<i32>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetClassSlotsForTrialOffersRequest<'a> {
+impl GetClassSlotsForTrialOffersRequest {
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -664,11 +949,43 @@ impl<'a> GetClassSlotsForTrialOffersRequest<'a> {
         self
     }
 
+    /// Sets or clears [`offset`](Self::offset) from an `Option`.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
+        self
+    }
+
     /// Desired size of data chunk
     ///
     /// Server default: `50`
     pub fn slice_size(mut self, value: i32) -> Self {
         self.slice_size = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slice_size`](Self::slice_size) from an `Option`.
+    pub fn set_slice_size(mut self, value: Option<i32>) -> Self {
+        self.slice_size = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -682,17 +999,39 @@ impl<'a> GetClassSlotsForTrialOffersRequest<'a> {
             .path_param("classId", &self.class_id)
             .query("offset", &self.offset)
             .query("sliceSize", &self.slice_size)
+            .options(self.options)
             .send()
             .await
     }
 
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ClassSlotSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_CLASS_SLOTS_FOR_TRIAL_OFFERS)
+            .path_param("classId", &self.class_id)
+            .query("offset", &self.offset)
+            .query("sliceSize", &self.slice_size)
+            .options(self.options)
+            .send_with_response()
+            .await
+    }
+
     /// Every item of every slice, fetched lazily: the next slice is requested when the
-    /// previous one is used up, until the server says there is no more. The stream is
-    /// boxed (and so `Unpin`), so `try_next().await` works on it directly.
+    /// previous one is used up, until the server says there is no more. Starts at the
+    /// cursor set on this request, if any. The stream is boxed (so `Unpin`), `Send`
+    /// and `'static`: `try_next().await` works on it directly, and it can be stored
+    /// or moved into a task.
     pub fn items(
         self,
     ) -> rt::futures::stream::BoxStream<
-        'a,
+        'static,
         Result<models::ClassSlot, rt::Error<models::ErrorResponse>>,
     > {
         Box::pin(
@@ -706,16 +1045,35 @@ impl<'a> GetClassSlotsForTrialOffersRequest<'a> {
             ),
         )
     }
+
+    /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
+    pub fn pages(
+        self,
+    ) -> rt::futures::stream::BoxStream<
+        'static,
+        Result<rt::Slice<models::ClassSlot>, rt::Error<models::ErrorResponse>>,
+    > {
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
+    }
 }
 
-impl<'a> std::future::IntoFuture for GetClassSlotsForTrialOffersRequest<'a> {
+impl std::future::IntoFuture for GetClassSlotsForTrialOffersRequest {
     type Output = Result<
         models::ClassSlotSlicedResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -724,20 +1082,30 @@ impl<'a> std::future::IntoFuture for GetClassSlotsForTrialOffersRequest<'a> {
 }
 
 /// A request to [`TrialOffers::get_bookable_appointment_slots_for_trial_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableAppointmentSlotsForTrialOffersRequest<'a> {
-    client: &'a crate::Client,
+pub struct GetBookableAppointmentSlotsForTrialOffersRequest {
+    client: crate::Client,
     bookable_appointment_id: i64,
     customer_id: Option<i64>,
     days_ahead: Option<i32>,
     slot_window_start_date: Option<rt::chrono::NaiveDate>,
+    options: rt::CallOptions,
 }
 
-impl<'a> GetBookableAppointmentSlotsForTrialOffersRequest<'a> {
+impl GetBookableAppointmentSlotsForTrialOffersRequest {
     /// Id of the customer
     pub fn customer_id(mut self, value: i64) -> Self {
         self.customer_id = Some(value);
+        self
+    }
+
+    /// Sets or clears [`customer_id`](Self::customer_id) from an `Option`.
+    pub fn set_customer_id(mut self, value: Option<i64>) -> Self {
+        self.customer_id = value;
         self
     }
 
@@ -749,9 +1117,44 @@ impl<'a> GetBookableAppointmentSlotsForTrialOffersRequest<'a> {
         self
     }
 
+    /// Sets or clears [`days_ahead`](Self::days_ahead) from an `Option`.
+    pub fn set_days_ahead(mut self, value: Option<i32>) -> Self {
+        self.days_ahead = value;
+        self
+    }
+
     /// Bookable appointment slots are calculated in the window from slotWindowStartDate to (slotWindowStartDate + daysAhead)
     pub fn slot_window_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.slot_window_start_date = Some(value);
+        self
+    }
+
+    /// Sets or clears [`slot_window_start_date`](Self::slot_window_start_date) from an `Option`.
+    pub fn set_slot_window_start_date(
+        mut self,
+        value: Option<rt::chrono::NaiveDate>,
+    ) -> Self {
+        self.slot_window_start_date = value;
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
         self
     }
 
@@ -766,20 +1169,40 @@ impl<'a> GetBookableAppointmentSlotsForTrialOffersRequest<'a> {
             .query("customerId", &self.customer_id)
             .query("daysAhead", &self.days_ahead)
             .query("slotWindowStartDate", &self.slot_window_start_date)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<Vec<models::BookableAppointmentSlot>>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&GET_BOOKABLE_APPOINTMENT_SLOTS_FOR_TRIAL_OFFERS)
+            .path_param("bookableAppointmentId", &self.bookable_appointment_id)
+            .query("customerId", &self.customer_id)
+            .query("daysAhead", &self.days_ahead)
+            .query("slotWindowStartDate", &self.slot_window_start_date)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture
-for GetBookableAppointmentSlotsForTrialOffersRequest<'a> {
+impl std::future::IntoFuture for GetBookableAppointmentSlotsForTrialOffersRequest {
     type Output = Result<
         Vec<models::BookableAppointmentSlot>,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -788,20 +1211,44 @@ for GetBookableAppointmentSlotsForTrialOffersRequest<'a> {
 }
 
 /// A request to [`TrialOffers::validate_class_slot_for_trial_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateClassSlotForTrialOffersRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::ClassSlotBookingRequest,
-    retry_non_idempotent: bool,
+pub struct ValidateClassSlotForTrialOffersRequest {
+    client: crate::Client,
+    body: models::ClassSlotBookingRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> ValidateClassSlotForTrialOffersRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl ValidateClassSlotForTrialOffersRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -815,21 +1262,38 @@ impl<'a> ValidateClassSlotForTrialOffersRequest<'a> {
         self.client
             .raw()
             .request(&VALIDATE_CLASS_SLOT_FOR_TRIAL_OFFERS)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ClassSlotBookingValidationResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&VALIDATE_CLASS_SLOT_FOR_TRIAL_OFFERS)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ValidateClassSlotForTrialOffersRequest<'a> {
+impl std::future::IntoFuture for ValidateClassSlotForTrialOffersRequest {
     type Output = Result<
         models::ClassSlotBookingValidationResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -838,20 +1302,44 @@ impl<'a> std::future::IntoFuture for ValidateClassSlotForTrialOffersRequest<'a> 
 }
 
 /// A request to [`TrialOffers::validate_for_appointment_booking_for_trial_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateForAppointmentBookingForTrialOffersRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::AppointmentBookingRequest,
-    retry_non_idempotent: bool,
+pub struct ValidateForAppointmentBookingForTrialOffersRequest {
+    client: crate::Client,
+    body: models::AppointmentBookingRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> ValidateForAppointmentBookingForTrialOffersRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl ValidateForAppointmentBookingForTrialOffersRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -865,22 +1353,38 @@ impl<'a> ValidateForAppointmentBookingForTrialOffersRequest<'a> {
         self.client
             .raw()
             .request(&VALIDATE_FOR_APPOINTMENT_BOOKING_FOR_TRIAL_OFFERS)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AppointmentBookingValidationResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&VALIDATE_FOR_APPOINTMENT_BOOKING_FOR_TRIAL_OFFERS)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture
-for ValidateForAppointmentBookingForTrialOffersRequest<'a> {
+impl std::future::IntoFuture for ValidateForAppointmentBookingForTrialOffersRequest {
     type Output = Result<
         models::AppointmentBookingValidationResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -889,20 +1393,44 @@ for ValidateForAppointmentBookingForTrialOffersRequest<'a> {
 }
 
 /// A request to [`TrialOffers::book_class_slot_for_trial_offers`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookClassSlotForTrialOffersRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::ClassSlotBookingRequest,
-    retry_non_idempotent: bool,
+pub struct BookClassSlotForTrialOffersRequest {
+    client: crate::Client,
+    body: models::ClassSlotBookingRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> BookClassSlotForTrialOffersRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl BookClassSlotForTrialOffersRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -913,21 +1441,38 @@ impl<'a> BookClassSlotForTrialOffersRequest<'a> {
         self.client
             .raw()
             .request(&BOOK_CLASS_SLOT_FOR_TRIAL_OFFERS)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::ClassSlotBookingResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&BOOK_CLASS_SLOT_FOR_TRIAL_OFFERS)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for BookClassSlotForTrialOffersRequest<'a> {
+impl std::future::IntoFuture for BookClassSlotForTrialOffersRequest {
     type Output = Result<
         models::ClassSlotBookingResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -936,20 +1481,44 @@ impl<'a> std::future::IntoFuture for BookClassSlotForTrialOffersRequest<'a> {
 }
 
 /// A request to [`TrialOffers::book_appointment_for_trial_offer`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookAppointmentForTrialOfferRequest<'a> {
-    client: &'a crate::Client,
-    body: &'a models::AppointmentBookingRequest,
-    retry_non_idempotent: bool,
+pub struct BookAppointmentForTrialOfferRequest {
+    client: crate::Client,
+    body: models::AppointmentBookingRequest,
+    options: rt::CallOptions,
 }
 
-impl<'a> BookAppointmentForTrialOfferRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl BookAppointmentForTrialOfferRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -960,21 +1529,38 @@ impl<'a> BookAppointmentForTrialOfferRequest<'a> {
         self.client
             .raw()
             .request(&BOOK_APPOINTMENT_FOR_TRIAL_OFFER)
-            .json(self.body)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .json(&self.body)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::AppointmentBookingResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&BOOK_APPOINTMENT_FOR_TRIAL_OFFER)
+            .json(&self.body)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for BookAppointmentForTrialOfferRequest<'a> {
+impl std::future::IntoFuture for BookAppointmentForTrialOfferRequest {
     type Output = Result<
         models::AppointmentBookingResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -983,20 +1569,44 @@ impl<'a> std::future::IntoFuture for BookAppointmentForTrialOfferRequest<'a> {
 }
 
 /// A request to [`TrialOffers::confirm_trial_offer_booking`]; await it or call [`send`](Self::send).
+///
+/// It owns its inputs and a handle to the client, so it is `'static` and `Send`: it can
+/// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConfirmTrialOfferBookingRequest<'a> {
-    client: &'a crate::Client,
+pub struct ConfirmTrialOfferBookingRequest {
+    client: crate::Client,
     booking_id: i64,
-    retry_non_idempotent: bool,
+    options: rt::CallOptions,
 }
 
-impl<'a> ConfirmTrialOfferBookingRequest<'a> {
-    /// Lets the client retry this request after a rate limit, an unavailable server or a
-    /// lost connection. Off by default: the operation is not idempotent, and a retry after
-    /// a lost response could perform it twice.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
+impl ConfirmTrialOfferBookingRequest {
+    /// Overrides the client's per-attempt timeout for this call.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+    /// default of the same name. An invalid name or value fails the call before
+    /// anything is sent.
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.options = self.options.header(name, value);
+        self
+    }
+
+    /// Retries this call by `policy` instead of the client's retry policy.
+    pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// Lets the client retry this call after an ambiguous failure (a timeout after the
+    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
+    /// when the server may already have performed it. Off by default: sending it twice
+    /// could perform it twice. Opt in only when that is harmless.
+    pub fn retry_ambiguous(mut self, retry: bool) -> Self {
+        self.options = self.options.retry_ambiguous(retry);
         self
     }
 
@@ -1008,20 +1618,37 @@ impl<'a> ConfirmTrialOfferBookingRequest<'a> {
             .raw()
             .request(&CONFIRM_TRIAL_OFFER_BOOKING)
             .path_param("bookingId", &self.booking_id)
-            .retry_non_idempotent(self.retry_non_idempotent)
+            .options(self.options)
             .send()
+            .await
+    }
+
+    /// Sends the request; the decoded body comes with the response's status and
+    /// headers (e.g. rate-limit headers).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::BookingConfirmationResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
+        self.client
+            .raw()
+            .request(&CONFIRM_TRIAL_OFFER_BOOKING)
+            .path_param("bookingId", &self.booking_id)
+            .options(self.options)
+            .send_with_response()
             .await
     }
 }
 
-impl<'a> std::future::IntoFuture for ConfirmTrialOfferBookingRequest<'a> {
+impl std::future::IntoFuture for ConfirmTrialOfferBookingRequest {
     type Output = Result<
         models::BookingConfirmationResult,
         rt::Error<models::ErrorResponse>,
     >;
 
     type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
     >;
 
     fn into_future(self) -> Self::IntoFuture {

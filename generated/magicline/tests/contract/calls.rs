@@ -3502,12 +3502,8 @@ async fn get_bookable_appointments(
         None
     };
     let mut request = client.appointments().get_bookable_appointments();
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
+    request = request.set_offset(offset);
+    request = request.set_slice_size(slice_size);
     Ok(harness::outcome(request.await))
 }
 
@@ -3601,15 +3597,9 @@ async fn get_bookable_appointment_slots(
     let mut request = client
         .appointments()
         .get_bookable_appointment_slots(bookable_appointment_id);
-    if let Some(value) = customer_id {
-        request = request.customer_id(value);
-    }
-    if let Some(value) = days_ahead {
-        request = request.days_ahead(value);
-    }
-    if let Some(value) = slot_window_start_date {
-        request = request.slot_window_start_date(value);
-    }
+    request = request.set_customer_id(customer_id);
+    request = request.set_days_ahead(days_ahead);
+    request = request.set_slot_window_start_date(slot_window_start_date);
     Ok(harness::outcome(request.await))
 }
 
@@ -3652,7 +3642,7 @@ async fn validate_for_appointment_booking(
                 r#"{"customerId":203,"bookableAppointmentId":20334,"startDateTime":"2024-01-15T10:00:00Z","endDateTime":"2024-01-15T10:00:00Z","instructorIds":[1]}"#,
             ),
     )?;
-    let request = client.appointments().validate_for_appointment_booking(&body);
+    let request = client.appointments().validate_for_appointment_booking(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -3697,7 +3687,7 @@ async fn book_appointment_booking(
                 r#"{"customerId":203,"bookableAppointmentId":20334,"startDateTime":"2024-01-15T10:00:00Z","endDateTime":"2024-01-15T10:00:00Z","instructorIds":[1]}"#,
             ),
     )?;
-    let request = client.appointments().book_appointment_booking(&body);
+    let request = client.appointments().book_appointment_booking(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -3850,7 +3840,7 @@ async fn redeem_checkin_voucher(
         "body",
         r#"{"voucherCode":"CHVB1-YL29-MYVA","firstname":"Max","lastname":"Mustermann","email":"example@email.com","onlineOfferId":1234567890}"#,
     )?;
-    let request = client.checkin_vouchers().redeem_checkin_voucher(&body);
+    let request = client.checkin_vouchers().redeem_checkin_voucher(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -3902,12 +3892,8 @@ async fn get_active_classes(
         None
     };
     let mut request = client.classes().get_active_classes();
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
+    request = request.set_offset(offset);
+    request = request.set_slice_size(slice_size);
     Ok(harness::outcome(request.await))
 }
 
@@ -3999,18 +3985,10 @@ async fn get_class_slots_for_multiple_classes(
         None
     };
     let mut request = client.classes().get_class_slots_for_multiple_classes();
-    if let Some(value) = days_ahead {
-        request = request.days_ahead(value);
-    }
-    if let Some(value) = slot_window_start_date {
-        request = request.slot_window_start_date(value);
-    }
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
+    request = request.set_days_ahead(days_ahead);
+    request = request.set_slot_window_start_date(slot_window_start_date);
+    request = request.set_offset(offset);
+    request = request.set_slice_size(slice_size);
     Ok(harness::outcome(request.await))
 }
 
@@ -4057,12 +4035,8 @@ async fn get_class_slots(
         None
     };
     let mut request = client.classes().get_class_slots(class_id);
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
+    request = request.set_offset(offset);
+    request = request.set_slice_size(slice_size);
     Ok(harness::outcome(request.await))
 }
 
@@ -4138,7 +4112,7 @@ async fn book_class_slot(
         "body",
         r#"{"customerId":203,"classSlotId":20334}"#,
     )?;
-    let request = client.classes().book_class_slot(&body);
+    let request = client.classes().book_class_slot(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -4177,7 +4151,7 @@ async fn validate_class_slot(
         "body",
         r#"{"customerId":203,"classSlotId":20334}"#,
     )?;
-    let request = client.classes().validate_class_slot(&body);
+    let request = client.classes().validate_class_slot(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -4353,27 +4327,13 @@ async fn get_cross_studio_customer_by(
         None
     };
     let mut request = client.cross_studio().get_cross_studio_customer_by();
-    if let Some(value) = card_number {
-        request = request.card_number(value);
-    }
-    if let Some(value) = card_number_format {
-        request = request.card_number_format(value);
-    }
-    if let Some(value) = debtor_id {
-        request = request.debtor_id(value);
-    }
-    if let Some(value) = qr_code_uuid {
-        request = request.qr_code_uuid(value);
-    }
-    if let Some(value) = barcode {
-        request = request.barcode(value);
-    }
-    if let Some(value) = pin {
-        request = request.pin(value);
-    }
-    if let Some(value) = customer_number {
-        request = request.customer_number(value);
-    }
+    request = request.set_card_number(card_number);
+    request = request.set_card_number_format(card_number_format);
+    request = request.set_debtor_id(debtor_id);
+    request = request.set_qr_code_uuid(qr_code_uuid);
+    request = request.set_barcode(barcode);
+    request = request.set_pin(pin);
+    request = request.set_customer_number(customer_number);
     Ok(harness::outcome(request.await))
 }
 
@@ -4415,9 +4375,7 @@ async fn get_cross_studio_customer_by_id(
         None
     };
     let mut request = client.cross_studio().get_cross_studio_customer_by_id(customer_id);
-    if let Some(value) = card_number_format {
-        request = request.card_number_format(value);
-    }
+    request = request.set_card_number_format(card_number_format);
     Ok(harness::outcome(request.await))
 }
 
@@ -4460,7 +4418,7 @@ async fn search_cross_studio_customers(
                 r#"{"firstName":"Edga","lastName":"Bull","email":"example@email.com","dateOfBirth":"1952-05-04","cardNumberFormat":"DECIMAL"}"#,
             ),
     )?;
-    let request = client.cross_studio().search_cross_studio_customers(&body);
+    let request = client.cross_studio().search_cross_studio_customers(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -4519,18 +4477,10 @@ async fn get_cross_studio_customers_checkin_history(
     let mut request = client
         .cross_studio()
         .get_cross_studio_customers_checkin_history(customer_id);
-    if let Some(value) = from_date {
-        request = request.from_date(value);
-    }
-    if let Some(value) = to_date {
-        request = request.to_date(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
+    request = request.set_from_date(from_date);
+    request = request.set_to_date(to_date);
+    request = request.set_slice_size(slice_size);
+    request = request.set_offset(offset);
     Ok(harness::outcome(request.await))
 }
 
@@ -4622,21 +4572,11 @@ async fn get_customers(
         None
     };
     let mut request = client.customers().get_customers();
-    if let Some(value) = card_number_format {
-        request = request.card_number_format(value);
-    }
-    if let Some(value) = last_offset_id {
-        request = request.last_offset_id(value);
-    }
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
-    if let Some(value) = customer_status {
-        request = request.customer_status(value);
-    }
+    request = request.set_card_number_format(card_number_format);
+    request = request.set_last_offset_id(last_offset_id);
+    request = request.set_offset(offset);
+    request = request.set_slice_size(slice_size);
+    request = request.set_customer_status(customer_status);
     Ok(harness::outcome(request.await))
 }
 
@@ -4693,18 +4633,10 @@ async fn get_customers_checkin_history(
         None
     };
     let mut request = client.customers().get_customers_checkin_history(customer_id);
-    if let Some(value) = from_date {
-        request = request.from_date(value);
-    }
-    if let Some(value) = to_date {
-        request = request.to_date(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
+    request = request.set_from_date(from_date);
+    request = request.set_to_date(to_date);
+    request = request.set_slice_size(slice_size);
+    request = request.set_offset(offset);
     Ok(harness::outcome(request.await))
 }
 
@@ -4746,9 +4678,7 @@ async fn get_customer_by_id(
         None
     };
     let mut request = client.customers().get_customer_by_id(customer_id);
-    if let Some(value) = card_number_format {
-        request = request.card_number_format(value);
-    }
+    request = request.set_card_number_format(card_number_format);
     Ok(harness::outcome(request.await))
 }
 
@@ -4815,27 +4745,13 @@ async fn get_customer_by(
         None
     };
     let mut request = client.customers().get_customer_by();
-    if let Some(value) = card_number {
-        request = request.card_number(value);
-    }
-    if let Some(value) = card_number_format {
-        request = request.card_number_format(value);
-    }
-    if let Some(value) = debtor_id {
-        request = request.debtor_id(value);
-    }
-    if let Some(value) = qr_code_uuid {
-        request = request.qr_code_uuid(value);
-    }
-    if let Some(value) = barcode {
-        request = request.barcode(value);
-    }
-    if let Some(value) = pin {
-        request = request.pin(value);
-    }
-    if let Some(value) = customer_number {
-        request = request.customer_number(value);
-    }
+    request = request.set_card_number(card_number);
+    request = request.set_card_number_format(card_number_format);
+    request = request.set_debtor_id(debtor_id);
+    request = request.set_qr_code_uuid(qr_code_uuid);
+    request = request.set_barcode(barcode);
+    request = request.set_pin(pin);
+    request = request.set_customer_number(customer_number);
     Ok(harness::outcome(request.await))
 }
 
@@ -4878,7 +4794,7 @@ async fn search_customers(
                 r#"{"firstName":"Edga","lastName":"Bull","email":"example@email.com","dateOfBirth":"1952-05-04","cardNumberFormat":"DECIMAL"}"#,
             ),
     )?;
-    let request = client.customers().search_customers(&body);
+    let request = client.customers().search_customers(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -4920,9 +4836,7 @@ async fn get_customers_contracts(
         None
     };
     let mut request = client.customers().get_customers_contracts(customer_id);
-    if let Some(value) = status {
-        request = request.status(value);
-    }
+    request = request.set_status(status);
     Ok(harness::outcome(request.await))
 }
 
@@ -4979,21 +4893,11 @@ async fn get_customer_measurement(
         None
     };
     let mut request = client.customers().get_customer_measurement();
-    if let Some(value) = card_number {
-        request = request.card_number(value);
-    }
-    if let Some(value) = card_number_format {
-        request = request.card_number_format(value);
-    }
-    if let Some(value) = qr_code_uuid {
-        request = request.qr_code_uuid(value);
-    }
-    if let Some(value) = barcode {
-        request = request.barcode(value);
-    }
-    if let Some(value) = pin {
-        request = request.pin(value);
-    }
+    request = request.set_card_number(card_number);
+    request = request.set_card_number_format(card_number_format);
+    request = request.set_qr_code_uuid(qr_code_uuid);
+    request = request.set_barcode(barcode);
+    request = request.set_pin(pin);
     Ok(harness::outcome(request.await))
 }
 
@@ -5065,30 +4969,14 @@ async fn get_customer_contracts_by(
         None
     };
     let mut request = client.customers().get_customer_contracts_by();
-    if let Some(value) = card_number {
-        request = request.card_number(value);
-    }
-    if let Some(value) = card_number_format {
-        request = request.card_number_format(value);
-    }
-    if let Some(value) = debtor_id {
-        request = request.debtor_id(value);
-    }
-    if let Some(value) = qr_code_uuid {
-        request = request.qr_code_uuid(value);
-    }
-    if let Some(value) = barcode {
-        request = request.barcode(value);
-    }
-    if let Some(value) = pin {
-        request = request.pin(value);
-    }
-    if let Some(value) = customer_number {
-        request = request.customer_number(value);
-    }
-    if let Some(value) = status {
-        request = request.status(value);
-    }
+    request = request.set_card_number(card_number);
+    request = request.set_card_number_format(card_number_format);
+    request = request.set_debtor_id(debtor_id);
+    request = request.set_qr_code_uuid(qr_code_uuid);
+    request = request.set_barcode(barcode);
+    request = request.set_pin(pin);
+    request = request.set_customer_number(customer_number);
+    request = request.set_status(status);
     Ok(harness::outcome(request.await))
 }
 
@@ -5137,10 +5025,8 @@ async fn create_customer_weighing(
                 r#"{"databaseId":1,"basalMetabolicRate":1.0,"bodyFatMass":1.0,"bodyMassIndex":1.0,"fatFreeMass":1.0,"percentBodyFat":1.0,"percentSkeletalMuscleMass":1.0,"skeletalMuscleMass":1.0,"totalBodyWater":1.0,"visceralFatLevel":1,"weight":1.0,"height":1.0,"bfmLeftArm":1.0,"bfmLeftLeg":1.0,"bfmPercentLeftArm":1.0,"bfmPercentLeftLeg":1.0,"bfmPercentRightArm":1.0,"bfmPercentRightLeg":1.0,"bfmPercentTrunk":1.0,"bfmRightArm":1.0,"bfmRightLeg":1.0,"bfmTrunk":1.0,"ffmLeftArm":1.0,"ffmLeftLeg":1.0,"ffmPercentLeftArm":1.0,"ffmPercentLeftLeg":1.0,"ffmPercentRightArm":1.0,"ffmPercentRightLeg":1.0,"ffmPercentTrunk":1.0,"ffmRightArm":1.0,"ffmRightLeg":1.0,"ffmTrunk":1.0,"rawResults":"string"}"#,
             ),
     )?;
-    let mut request = client.customers().create_customer_weighing(customer_id, &body);
-    if let Some(value) = benefit_key {
-        request = request.benefit_key(value);
-    }
+    let mut request = client.customers().create_customer_weighing(customer_id, body);
+    request = request.set_benefit_key(benefit_key);
     Ok(harness::outcome(request.await))
 }
 
@@ -5182,9 +5068,7 @@ async fn get_benefits(
         None
     };
     let mut request = client.customers().get_benefits(customer_id);
-    if let Some(value) = key {
-        request = request.key(value);
-    }
+    request = request.set_key(key);
     Ok(harness::outcome(request.await))
 }
 
@@ -5231,12 +5115,8 @@ async fn get_benefits_by_card_number(
         None
     };
     let mut request = client.customers().get_benefits_by_card_number(card_number);
-    if let Some(value) = card_number_format {
-        request = request.card_number_format(value);
-    }
-    if let Some(value) = key {
-        request = request.key(value);
-    }
+    request = request.set_card_number_format(card_number_format);
+    request = request.set_key(key);
     Ok(harness::outcome(request.await))
 }
 
@@ -5349,7 +5229,7 @@ async fn add_access_medium(
         inputs
             .pick(r#"{}"#, r#"{"id":1234567890,"type":"CARD_NUMBER","value":"string"}"#),
     )?;
-    let request = client.customers().add_access_medium(customer_id, &body);
+    let request = client.customers().add_access_medium(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5390,7 +5270,7 @@ async fn add_access_mediums(
         inputs
             .pick(r#"{}"#, r#"{"id":1234567890,"type":"CARD_NUMBER","value":"string"}"#),
     )?;
-    let request = client.customers().add_access_mediums(customer_id, &body);
+    let request = client.customers().add_access_mediums(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5433,7 +5313,7 @@ async fn update_access_mediums(
     )?;
     let request = client
         .customers()
-        .update_access_mediums(customer_id, access_medium_id, &body);
+        .update_access_mediums(customer_id, access_medium_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5518,12 +5398,8 @@ async fn get_documents(
         None
     };
     let mut request = client.customers().get_documents(customer_id);
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
+    request = request.set_offset(offset);
+    request = request.set_slice_size(slice_size);
     Ok(harness::outcome(request.await))
 }
 
@@ -5566,9 +5442,7 @@ async fn upload_document(
     };
     let file: rt::multipart::FilePart = harness::file_part("file");
     let mut request = client.customers().upload_document(customer_id, file);
-    if let Some(value) = description {
-        request = request.description(value);
-    }
+    request = request.set_description(description);
     Ok(harness::outcome(request.await))
 }
 
@@ -5686,7 +5560,7 @@ async fn set_access_restriction(
                 r#"{"reason":"Destroyed equipment","startDate":"2024-01-01","endDate":"2024-06-30"}"#,
             ),
     )?;
-    let request = client.customers().set_access_restriction(customer_id, &body);
+    let request = client.customers().set_access_restriction(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5764,7 +5638,7 @@ async fn create_customer(
                 r#"{"thirdPartyId":"A1000","firstName":"Peter","secondFirstName":"Thomas","lastName":"Muller","secondLastName":"Meyer","dateOfBirth":"2019-08-24","placeOfBirth":"string","countryOfBirth":"string","email":"example@example.com","gender":"MALE","phoneNumberPrivate":"+44123456789","phoneNumberMobile":"+44987654321","street":"Raboisen Street","secondStreet":"Second Street","cityPart":"Tegel","district":"District 12","streetType":"Avenue","streetBlock":"5th block","portal":"Portal 1","stairway":"Right stairway","door":"Door 1","province":"Champagne","additionalAddressInformation":"Additional information","floor":"2nd floor","language":{"languageCode":"de","countryCode":"DE"},"houseNumber":"3-4","buildingName":"Empire State Building","city":"Hamburg","zipCode":"220-99","countryCode":"DE","taxId":"12345678A","communicationPreferences":[{"messageCategory":"CONTRACT","channels":[{"communicationChannel":"EMAIL","customerOverridable":true,"active":true}]}],"documentIdentification":{"documentNumber":"CX5432112345DS","documentType":"ID_CARD"},"paymentRequestToken":"string","additionalInformationFieldAssignments":[{"additionalInformationFieldId":1234567890,"value":"string"}]}"#,
             ),
     )?;
-    let request = client.customers().create_customer(&body);
+    let request = client.customers().create_customer(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5843,7 +5717,7 @@ async fn set_additional_information_field_assignments(
     )?;
     let request = client
         .customers()
-        .set_additional_information_field_assignments(customer_id, &body);
+        .set_additional_information_field_assignments(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5893,7 +5767,7 @@ async fn switch_studio(
                 r#"{"targetStudioId":123456789,"switchDate":"2024-01-01","description":"string"}"#,
             ),
     )?;
-    let request = client.customers().switch_studio(customer_id, &body);
+    let request = client.customers().switch_studio(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -5979,12 +5853,8 @@ async fn get_customers_account_transaction_data(
     let mut request = client
         .customers_account()
         .get_customers_account_transaction_data(customer_id);
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
+    request = request.set_slice_size(slice_size);
+    request = request.set_offset(offset);
     Ok(harness::outcome(request.await))
 }
 
@@ -6033,12 +5903,8 @@ async fn get_customers_account_upcoming_data(
     let mut request = client
         .customers_account()
         .get_customers_account_upcoming_data(customer_id);
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
+    request = request.set_slice_size(slice_size);
+    request = request.set_offset(offset);
     Ok(harness::outcome(request.await))
 }
 
@@ -6082,7 +5948,7 @@ async fn book_customer_payment(
                 r#"{"paymentRequestToken":"string","amount":{"amount":20,"currency":"EUR"},"debtClaimIds":[1]}"#,
             ),
     )?;
-    let request = client.customers_account().book_customer_payment(customer_id, &body);
+    let request = client.customers_account().book_customer_payment(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -6124,7 +5990,7 @@ async fn update_customer_payment_instrument(
     )?;
     let request = client
         .customers_account()
-        .update_customer_payment_instrument(customer_id, &body);
+        .update_customer_payment_instrument(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -6176,7 +6042,7 @@ async fn create_communication_in_new_communication_thread(
     )?;
     let request = client
         .customers_communication()
-        .create_communication_in_new_communication_thread(customer_id, &body);
+        .create_communication_in_new_communication_thread(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -6226,7 +6092,7 @@ async fn create_communication_in_existing_communication_thread(
         .create_communication_in_existing_communication_thread(
             customer_id,
             thread_id,
-            &body,
+            body,
         );
     Ok(harness::outcome(request.await))
 }
@@ -6311,7 +6177,7 @@ async fn update_communication_preferences(
     )?;
     let request = client
         .customers_communication()
-        .update_communication_preferences(customer_id, &body);
+        .update_communication_preferences(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -6399,7 +6265,7 @@ async fn create_customer_contact_data_amendment(
     )?;
     let request = client
         .customers_self_service()
-        .create_customer_contact_data_amendment(customer_id, &body);
+        .create_customer_contact_data_amendment(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -6493,7 +6359,7 @@ async fn create_customer_address_data_amendment(
     )?;
     let request = client
         .customers_self_service()
-        .create_customer_address_data_amendment(customer_id, &body);
+        .create_customer_address_data_amendment(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -6587,7 +6453,7 @@ async fn create_customer_master_data_amendment(
     )?;
     let request = client
         .customers_self_service()
-        .create_customer_master_data_amendment(customer_id, &body);
+        .create_customer_master_data_amendment(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -6681,7 +6547,7 @@ async fn create_customer_payment_data_amendment(
     )?;
     let request = client
         .customers_self_service()
-        .create_customer_payment_data_amendment(customer_id, &body);
+        .create_customer_payment_data_amendment(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -6842,12 +6708,8 @@ async fn get_employees(
         None
     };
     let mut request = client.employees().get_employees();
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
+    request = request.set_offset(offset);
+    request = request.set_slice_size(slice_size);
     Ok(harness::outcome(request.await))
 }
 
@@ -6965,12 +6827,8 @@ async fn get_debtors(
         None
     };
     let mut request = client.finance().get_debtors(debt_collection_run_id);
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
+    request = request.set_offset(offset);
+    request = request.set_slice_size(slice_size);
     Ok(harness::outcome(request.await))
 }
 
@@ -7049,7 +6907,7 @@ async fn update_debt_collection(
                 r#"{"debtors":[{"debtorId":"2334545","agencyCollectionCases":[{"agencyCollectionCaseId":"agency-id-123","publicCollectionCaseId":"case-john-wayne-1","collectionCaseIds":["123e4567-e89b-42d3-a456-556642440000"],"closure":{"type":"POSITIVE","options":[{"key":"WRITE_OFF_REMAINING_DEBTS","value":"value"}],"date":"2022-09-20","rejectionReason":"CLAIMS_ALREADY_IN_COURT","closureReason":"Not successful due to mail not successfully delivered"},"debts":[{"debtId":"123e4567-e89b-42d3-a456-556642440000","originalAmount":100,"canceledAmount":0,"paidAmount":100,"currency":"EUR","block":{"limitType":"LIMITED","endDate":"2022-09-20"}}]}],"block":{"limitType":"LIMITED","endDate":"2022-09-20"}}],"requestId":"fc336b0b-409c-4c66-a26d-ab25b87dcb8f"}"#,
             ),
     )?;
-    let request = client.finance().update_debt_collection(&body);
+    let request = client.finance().update_debt_collection(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -7139,18 +6997,10 @@ async fn get_debt_collection_cases(
         None
     };
     let mut request = client.finance().get_debt_collection_cases();
-    if let Some(value) = debtor_id {
-        request = request.debtor_id(value);
-    }
-    if let Some(value) = collection_case_id {
-        request = request.collection_case_id(value);
-    }
-    if let Some(value) = agency_collection_case_id {
-        request = request.agency_collection_case_id(value);
-    }
-    if let Some(value) = case_adjustment_request_id {
-        request = request.case_adjustment_request_id(value);
-    }
+    request = request.set_debtor_id(debtor_id);
+    request = request.set_collection_case_id(collection_case_id);
+    request = request.set_agency_collection_case_id(agency_collection_case_id);
+    request = request.set_case_adjustment_request_id(case_adjustment_request_id);
     Ok(harness::outcome(request.await))
 }
 
@@ -7201,15 +7051,9 @@ async fn get_debt_collection_blocked_debtors(
         None
     };
     let mut request = client.finance().get_debt_collection_blocked_debtors();
-    if let Some(value) = debtor_id {
-        request = request.debtor_id(value);
-    }
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
+    request = request.set_debtor_id(debtor_id);
+    request = request.set_offset(offset);
+    request = request.set_slice_size(slice_size);
     Ok(harness::outcome(request.await))
 }
 
@@ -7260,15 +7104,9 @@ async fn get_debt_collection_blocked_debts(
         None
     };
     let mut request = client.finance().get_debt_collection_blocked_debts();
-    if let Some(value) = debt_id {
-        request = request.debt_id(value);
-    }
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
+    request = request.set_debt_id(debt_id);
+    request = request.set_offset(offset);
+    request = request.set_slice_size(slice_size);
     Ok(harness::outcome(request.await))
 }
 
@@ -7311,7 +7149,7 @@ async fn create_export(
                 r#"{"fromDate":"2020-12-15","toDate":"2020-12-30","exportFormat":"AGGREGATED","exportFileFormat":"JSON","exportLocale":"ENGLISH"}"#,
             ),
     )?;
-    let request = client.finance().create_export(&body);
+    let request = client.finance().create_export(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -7425,7 +7263,7 @@ async fn validate_for_lead_creation(
                 r#"{"leadCustomer":{"thirdPartyId":"A1000","firstname":"Max","secondFirstname":"Peter","lastname":"Mustermann","secondLastname":"Meier","email":"example@email.com","gender":"MALE","dateOfBirth":"2000-10-10","telephone":"5006001112","language":{"languageCode":"de","countryCode":"DE"}},"address":{"street":"Am Bahnhof","houseNumber":"90","zipCode":"12133","city":"Munich","countryCode":"DE","province":"Madrid/California","provinceCode":"MD/CA","secondStreet":"Second Street","cityPart":"Tegel","district":"District 12","streetType":"Avenue","streetBlock":"5th block","portal":"Portal 1","stairway":"Right stairway","door":"Door 1","additionalAddressInformation":"Additional information","floor":"2nd floor","buildingName":"Empire State Building"},"communicationPreferences":[{"messageCategory":"CONTRACT","channels":[{"communicationChannel":"EMAIL","customerOverridable":true,"active":true}]}],"additionalInformation":[{"additionalFieldId":1246357240,"value":"Friends","values":["Radio","Webinar"]}],"notes":"Free trials and classes","externalIdentifier":"CMPGN-123"}"#,
             ),
     )?;
-    let request = client.leads().validate_for_lead_creation(&body);
+    let request = client.leads().validate_for_lead_creation(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -7468,7 +7306,7 @@ async fn create_lead(
                 r#"{"leadCustomer":{"thirdPartyId":"A1000","firstname":"Max","secondFirstname":"Peter","lastname":"Mustermann","secondLastname":"Meier","email":"example@email.com","gender":"MALE","dateOfBirth":"2000-10-10","telephone":"5006001112","language":{"languageCode":"de","countryCode":"DE"}},"address":{"street":"Am Bahnhof","houseNumber":"90","zipCode":"12133","city":"Munich","countryCode":"DE","province":"Madrid/California","provinceCode":"MD/CA","secondStreet":"Second Street","cityPart":"Tegel","district":"District 12","streetType":"Avenue","streetBlock":"5th block","portal":"Portal 1","stairway":"Right stairway","door":"Door 1","additionalAddressInformation":"Additional information","floor":"2nd floor","buildingName":"Empire State Building"},"communicationPreferences":[{"messageCategory":"CONTRACT","channels":[{"communicationChannel":"EMAIL","customerOverridable":true,"active":true}]}],"additionalInformation":[{"additionalFieldId":1246357240,"value":"Friends","values":["Radio","Webinar"]}],"notes":"Free trials and classes","externalIdentifier":"CMPGN-123"}"#,
             ),
     )?;
-    let request = client.leads().create_lead(&body);
+    let request = client.leads().create_lead(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -7552,7 +7390,7 @@ async fn create_contract_cancelation_amendment(
     )?;
     let request = client
         .membership_self_service()
-        .create_contract_cancelation_amendment(customer_id, &body);
+        .create_contract_cancelation_amendment(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -7712,7 +7550,7 @@ async fn validate_idle_period_request(
     )?;
     let request = client
         .membership_self_service()
-        .validate_idle_period_request(contract_id, &body);
+        .validate_idle_period_request(contract_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -7801,10 +7639,8 @@ async fn create_idle_period_amendment(
     };
     let mut request = client
         .membership_self_service()
-        .create_idle_period_amendment(contract_id, &data);
-    if let Some(value) = document {
-        request = request.document(value);
-    }
+        .create_idle_period_amendment(contract_id, data);
+    request = request.set_document(document);
     Ok(harness::outcome(request.await))
 }
 
@@ -7895,10 +7731,8 @@ async fn update_idle_period(
     };
     let mut request = client
         .membership_self_service()
-        .update_idle_period(contract_id, idle_period_id, &data);
-    if let Some(value) = document {
-        request = request.document(value);
-    }
+        .update_idle_period(contract_id, idle_period_id, data);
+    request = request.set_document(document);
     Ok(harness::outcome(request.await))
 }
 
@@ -8052,7 +7886,7 @@ async fn validate_additional_module_contract_request(
     )?;
     let request = client
         .membership_self_service()
-        .validate_additional_module_contract_request(contract_id, &body);
+        .validate_additional_module_contract_request(contract_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -8100,7 +7934,7 @@ async fn purchase_additional_module_contract(
     )?;
     let request = client
         .membership_self_service()
-        .purchase_additional_module_contract(contract_id, &body);
+        .purchase_additional_module_contract(contract_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -8193,7 +8027,7 @@ async fn create_module_contract_cancelation_amendment(
         .create_module_contract_cancelation_amendment(
             contract_id,
             additional_module_contract_id,
-            &body,
+            body,
         );
     Ok(harness::outcome(request.await))
 }
@@ -8324,7 +8158,7 @@ async fn idle_period_update_preview(
     )?;
     let request = client
         .membership_self_service()
-        .idle_period_update_preview(contract_id, idle_period_id, &body);
+        .idle_period_update_preview(contract_id, idle_period_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -8438,7 +8272,7 @@ async fn post_signup_preview(
                 r#"{"contract":{"contractOfferTermId":1000,"startDate":"2026-02-01","preuseDate":"2026-01-01","notes":"Some notes","thirdPartyId":"1000a","employeeId":1239812733,"referralCode":"A500D","selectedSelectableModuleIds":[1],"selectedOptionalModuleIds":[1],"initialPaymentRequestToken":"3JtyH5sakfn2V22vB0napNC2zWMlpFwS9gPQawuk7Jw1F00atOD0BA","contractSignature":{"base64SvgSignature":"string"},"textBlockSignatures":[{"base64SvgSignature":"string","textBlockId":1}],"voucherCode":"string"},"customer":{"thirdPartyId":"A1000","firstName":"Peter","secondFirstName":"Thomas","lastName":"Muller","secondLastName":"Meyer","dateOfBirth":"2019-08-24","placeOfBirth":"string","countryOfBirth":"string","email":"example@example.com","gender":"MALE","phoneNumberPrivate":"+44123456789","phoneNumberMobile":"+44987654321","street":"Raboisen Street","secondStreet":"Second Street","cityPart":"Tegel","district":"District 12","streetType":"Avenue","streetBlock":"5th block","portal":"Portal 1","stairway":"Right stairway","door":"Door 1","province":"Champagne","additionalAddressInformation":"Additional information","floor":"2nd floor","language":{"languageCode":"de","countryCode":"DE"},"houseNumber":"3-4","buildingName":"Empire State Building","city":"Hamburg","zipCode":"220-99","countryCode":"DE","taxId":"12345678A","communicationPreferences":[{"messageCategory":"CONTRACT","channels":[{"communicationChannel":"EMAIL","customerOverridable":true,"active":true}]}],"documentIdentification":{"documentNumber":"CX5432112345DS","documentType":"ID_CARD"},"paymentRequestToken":"string","additionalInformationFieldAssignments":[{"additionalInformationFieldId":1234567890,"value":"string"}]}}"#,
             ),
     )?;
-    let request = client.memberships().post_signup_preview(&body);
+    let request = client.memberships().post_signup_preview(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -8481,7 +8315,7 @@ async fn signup_membership(
                 r#"{"contract":{"contractOfferTermId":1000,"startDate":"2026-02-01","preuseDate":"2026-01-01","notes":"Some notes","thirdPartyId":"1000a","employeeId":1239812733,"referralCode":"A500D","selectedSelectableModuleIds":[1],"selectedOptionalModuleIds":[1],"initialPaymentRequestToken":"3JtyH5sakfn2V22vB0napNC2zWMlpFwS9gPQawuk7Jw1F00atOD0BA","contractSignature":{"base64SvgSignature":"string"},"textBlockSignatures":[{"base64SvgSignature":"string","textBlockId":1}],"voucherCode":"string"},"customer":{"thirdPartyId":"A1000","firstName":"Peter","secondFirstName":"Thomas","lastName":"Muller","secondLastName":"Meyer","dateOfBirth":"2019-08-24","placeOfBirth":"string","countryOfBirth":"string","email":"example@example.com","gender":"MALE","phoneNumberPrivate":"+44123456789","phoneNumberMobile":"+44987654321","street":"Raboisen Street","secondStreet":"Second Street","cityPart":"Tegel","district":"District 12","streetType":"Avenue","streetBlock":"5th block","portal":"Portal 1","stairway":"Right stairway","door":"Door 1","province":"Champagne","additionalAddressInformation":"Additional information","floor":"2nd floor","language":{"languageCode":"de","countryCode":"DE"},"houseNumber":"3-4","buildingName":"Empire State Building","city":"Hamburg","zipCode":"220-99","countryCode":"DE","taxId":"12345678A","communicationPreferences":[{"messageCategory":"CONTRACT","channels":[{"communicationChannel":"EMAIL","customerOverridable":true,"active":true}]}],"documentIdentification":{"documentNumber":"CX5432112345DS","documentType":"ID_CARD"},"paymentRequestToken":"string","additionalInformationFieldAssignments":[{"additionalInformationFieldId":1234567890,"value":"string"}]}}"#,
             ),
     )?;
-    let request = client.memberships().signup_membership(&body);
+    let request = client.memberships().signup_membership(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -8525,7 +8359,7 @@ async fn post_membership_preview(
                 r#"{"contractOfferTermId":1000,"startDate":"2026-02-01","preuseDate":"2026-01-01","notes":"Some notes","thirdPartyId":"1000a","employeeId":1239812733,"referralCode":"A500D","selectedSelectableModuleIds":[1],"selectedOptionalModuleIds":[1],"initialPaymentRequestToken":"3JtyH5sakfn2V22vB0napNC2zWMlpFwS9gPQawuk7Jw1F00atOD0BA","contractSignature":{"base64SvgSignature":"string"},"textBlockSignatures":[{"base64SvgSignature":"string","textBlockId":1}],"voucherCode":"string"}"#,
             ),
     )?;
-    let request = client.memberships().post_membership_preview(customer_id, &body);
+    let request = client.memberships().post_membership_preview(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -8569,7 +8403,7 @@ async fn add_membership(
                 r#"{"contractOfferTermId":1000,"startDate":"2026-02-01","preuseDate":"2026-01-01","notes":"Some notes","thirdPartyId":"1000a","employeeId":1239812733,"referralCode":"A500D","selectedSelectableModuleIds":[1],"selectedOptionalModuleIds":[1],"initialPaymentRequestToken":"3JtyH5sakfn2V22vB0napNC2zWMlpFwS9gPQawuk7Jw1F00atOD0BA","contractSignature":{"base64SvgSignature":"string"},"textBlockSignatures":[{"base64SvgSignature":"string","textBlockId":1}],"voucherCode":"string"}"#,
             ),
     )?;
-    let request = client.memberships().add_membership(customer_id, &body);
+    let request = client.memberships().add_membership(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -8612,9 +8446,7 @@ async fn get_membership_switch_configurations_for_customer(
     let mut request = client
         .memberships()
         .get_membership_switch_configurations_for_customer(customer_id);
-    if let Some(value) = studio_id {
-        request = request.studio_id(value);
-    }
+    request = request.set_studio_id(studio_id);
     Ok(harness::outcome(request.await))
 }
 
@@ -8659,9 +8491,7 @@ async fn get_membership_switch_configuration_for_customer(
     let mut request = client
         .memberships()
         .get_membership_switch_configuration_for_customer(customer_id, config_id);
-    if let Some(value) = studio_id {
-        request = request.studio_id(value);
-    }
+    request = request.set_studio_id(studio_id);
     Ok(harness::outcome(request.await))
 }
 
@@ -8718,10 +8548,8 @@ async fn post_membership_switch_preview(
     )?;
     let mut request = client
         .memberships()
-        .post_membership_switch_preview(customer_id, &body);
-    if let Some(value) = studio_id {
-        request = request.studio_id(value);
-    }
+        .post_membership_switch_preview(customer_id, body);
+    request = request.set_studio_id(studio_id);
     Ok(harness::outcome(request.await))
 }
 
@@ -8765,7 +8593,7 @@ async fn switch_membership(
                 r#"{"configId":1234567890,"membershipOfferTermId":1234567890,"sourceContractId":1234567890,"startDate":"2025-08-24","notes":"Some notes","thirdPartyId":"1000a","selectedSelectableModuleIds":[1],"selectedOptionalModuleIds":[1],"initialPaymentRequestToken":"3JtyH5sakfn2V22vB0napNC2zWMlpFwS9gPQawuk7Jw1F00atOD0BA"}"#,
             ),
     )?;
-    let request = client.memberships().switch_membership(customer_id, &body);
+    let request = client.memberships().switch_membership(customer_id, body);
     Ok(harness::outcome(request.await))
 }
 
@@ -8807,7 +8635,7 @@ async fn user_session(
                 r#"{"amount":19.99,"scope":"MEMBER_ACCOUNT","customerId":1234567890,"finionPayCustomerId":"753ea8ec-c2ec-4761-824b-bc46eda3f644","permittedPaymentChoices":["CASH"],"referenceText":"Gym Joining Fee 01.07.2025","requireDirectDebitSignature":false,"showExistingPaymentInstruments":true}"#,
             ),
     )?;
-    let request = client.payments().user_session(&body);
+    let request = client.payments().user_session(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -8948,7 +8776,7 @@ async fn update_studio_tags(
     _inputs: harness::Inputs,
 ) -> Result<harness::Outcome, harness::Outcome> {
     let body: Vec<models::Tag> = harness::value("body", r#"[{"name":"tag123"}]"#)?;
-    let request = client.studios().update_studio_tags(&body);
+    let request = client.studios().update_studio_tags(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -9028,12 +8856,8 @@ async fn get_bookable_trial_offer_classes(
         None
     };
     let mut request = client.trial_offers().get_bookable_trial_offer_classes();
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
+    request = request.set_offset(offset);
+    request = request.set_slice_size(slice_size);
     Ok(harness::outcome(request.await))
 }
 
@@ -9079,12 +8903,8 @@ async fn get_bookable_trial_offer_appointments(
         None
     };
     let mut request = client.trial_offers().get_bookable_trial_offer_appointments();
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
+    request = request.set_offset(offset);
+    request = request.set_slice_size(slice_size);
     Ok(harness::outcome(request.await))
 }
 
@@ -9169,7 +8989,7 @@ async fn validate_for_lead_customer_creation(
                 r#"{"leadCustomerData":{"thirdPartyId":"A1000","firstname":"Max","secondFirstname":"Peter","lastname":"Mustermann","secondLastname":"Meier","email":"example@email.com","gender":"MALE","dateOfBirth":"2000-10-10","telephone":"5006001112","language":{"languageCode":"de","countryCode":"DE"},"address":{"street":"Burgring","houseNumber":"23A","zipCode":"13000","city":"Berlin"}},"trialOfferConfigId":1}"#,
             ),
     )?;
-    let request = client.trial_offers().validate_for_lead_customer_creation(&body);
+    let request = client.trial_offers().validate_for_lead_customer_creation(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -9218,7 +9038,7 @@ async fn create_lead_customer(
                 r#"{"leadCustomerData":{"thirdPartyId":"A1000","firstname":"Max","secondFirstname":"Peter","lastname":"Mustermann","secondLastname":"Meier","email":"example@email.com","gender":"MALE","dateOfBirth":"2000-10-10","telephone":"5006001112","language":{"languageCode":"de","countryCode":"DE"},"address":{"street":"Burgring","houseNumber":"23A","zipCode":"13000","city":"Berlin"}},"trialOfferConfigId":1}"#,
             ),
     )?;
-    let request = client.trial_offers().create_lead_customer(&body);
+    let request = client.trial_offers().create_lead_customer(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -9269,12 +9089,8 @@ async fn get_class_slots_for_trial_offers(
         None
     };
     let mut request = client.trial_offers().get_class_slots_for_trial_offers(class_id);
-    if let Some(value) = offset {
-        request = request.offset(value);
-    }
-    if let Some(value) = slice_size {
-        request = request.slice_size(value);
-    }
+    request = request.set_offset(offset);
+    request = request.set_slice_size(slice_size);
     Ok(harness::outcome(request.await))
 }
 
@@ -9328,15 +9144,9 @@ async fn get_bookable_appointment_slots_for_trial_offers(
     let mut request = client
         .trial_offers()
         .get_bookable_appointment_slots_for_trial_offers(bookable_appointment_id);
-    if let Some(value) = customer_id {
-        request = request.customer_id(value);
-    }
-    if let Some(value) = days_ahead {
-        request = request.days_ahead(value);
-    }
-    if let Some(value) = slot_window_start_date {
-        request = request.slot_window_start_date(value);
-    }
+    request = request.set_customer_id(customer_id);
+    request = request.set_days_ahead(days_ahead);
+    request = request.set_slot_window_start_date(slot_window_start_date);
     Ok(harness::outcome(request.await))
 }
 
@@ -9375,7 +9185,7 @@ async fn validate_class_slot_for_trial_offers(
         "body",
         r#"{"customerId":203,"classSlotId":20334}"#,
     )?;
-    let request = client.trial_offers().validate_class_slot_for_trial_offers(&body);
+    let request = client.trial_offers().validate_class_slot_for_trial_offers(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -9422,7 +9232,7 @@ async fn validate_for_appointment_booking_for_trial_offers(
     )?;
     let request = client
         .trial_offers()
-        .validate_for_appointment_booking_for_trial_offers(&body);
+        .validate_for_appointment_booking_for_trial_offers(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -9463,7 +9273,7 @@ async fn book_class_slot_for_trial_offers(
         "body",
         r#"{"customerId":203,"classSlotId":20334}"#,
     )?;
-    let request = client.trial_offers().book_class_slot_for_trial_offers(&body);
+    let request = client.trial_offers().book_class_slot_for_trial_offers(body);
     Ok(harness::outcome(request.await))
 }
 
@@ -9506,7 +9316,7 @@ async fn book_appointment_for_trial_offer(
                 r#"{"customerId":203,"bookableAppointmentId":20334,"startDateTime":"2024-01-15T10:00:00Z","endDateTime":"2024-01-15T10:00:00Z","instructorIds":[1]}"#,
             ),
     )?;
-    let request = client.trial_offers().book_appointment_for_trial_offer(&body);
+    let request = client.trial_offers().book_appointment_for_trial_offer(body);
     Ok(harness::outcome(request.await))
 }
 
