@@ -510,7 +510,8 @@ mod tests {
             ..DEFAULTS
         };
         for missing in [None, Some(" "), Some("Bearer ")] {
-            let mut builder = ClientBuilder::<Client>::new(defaults);
+            let mut builder =
+                ClientBuilder::<Client>::new(defaults).base_url("https://example.invalid");
             if let Some(token) = missing {
                 builder = builder.bearer_token(token);
             }
@@ -518,13 +519,16 @@ mod tests {
             assert!(matches!(err, BuildError::MissingBearerToken), "{missing:?}");
         }
         let err = ClientBuilder::<Client>::new(defaults)
+            .base_url("https://example.invalid")
             .bearer_token("secret\ntoken")
             .build()
             .unwrap_err();
         assert!(!err.to_string().contains("secret"), "{err}");
 
         for given in ["s3cr3t-token", "Bearer s3cr3t-token", "bearer s3cr3t-token"] {
-            let builder = ClientBuilder::<Client>::new(defaults).bearer_token(given);
+            let builder = ClientBuilder::<Client>::new(defaults)
+                .base_url("https://example.invalid")
+                .bearer_token(given);
             assert!(!format!("{builder:?}").contains("s3cr3t"), "{builder:?}");
             let client = builder.build().unwrap();
             let debug = format!("{client:?}");
