@@ -425,6 +425,37 @@ fn expectation(
     error: Option<&ErrorBody>,
     cfg: &TokenStream,
 ) -> TokenStream {
+    let setters = matcher_setters(op);
+    let (returns, fails) = answers(op, error);
+    let doc = format!(
+        " An expectation of [`{group}::{method}`](crate::api::{group}::{method}): match optional inputs with its \
+         setters, then answer it.",
+        group = group.struct_name,
+        method = op.method_name,
+    );
+    quote! {
+        #[doc = #doc]
+        #cfg
+        #[derive(Debug)]
+        #[must_use = "an expectation does nothing until it is answered and mounted with `.await`"]
+        pub struct #mock_name<'a>(rt::mock::When<'a>);
+
+        #cfg
+        impl<'a> #mock_name<'a> {
+            #(#setters)*
+            #returns
+            #fails
+
+            /// Answers with `response`: an undocumented status, a rate limit, a dropped connection.
+            pub fn responds_with(self, response: Response) -> Expectation<'a> {
+                self.0.responds_with(response)
+            }
+        }
+    }
+}
+
+/// A matcher for each optional input (and `without_*` for its absence).
+fn matcher_setters(op: &OperationDef) -> Vec<TokenStream> {
     let mut setter_names = Namespace::with_reserved(RESERVED_SETTERS);
     let mut setters = Vec::new();
     for param in op.params.iter().filter(|p| !p.required) {
@@ -482,7 +513,11 @@ fn expectation(
             }
         });
     }
+    setters
+}
 
+/// `returns` (the success body) and `fails` (a documented error), as the operation answers.
+fn answers(op: &OperationDef, error: Option<&ErrorBody>) -> (TokenStream, Option<TokenStream>) {
     let returns = match &op.success {
         Success::Json(ty) => {
             let (ty, _) = borrowed(ty, &quote!(body));
@@ -531,31 +566,7 @@ fn expectation(
             }
         }
     });
-    let doc = format!(
-        " An expectation of [`{group}::{method}`](crate::api::{group}::{method}): match optional inputs with its \
-         setters, then answer it.",
-        group = group.struct_name,
-        method = op.method_name,
-    );
-    quote! {
-        #[doc = #doc]
-        #cfg
-        #[derive(Debug)]
-        #[must_use = "an expectation does nothing until it is answered and mounted with `.await`"]
-        pub struct #mock_name<'a>(rt::mock::When<'a>);
-
-        #cfg
-        impl<'a> #mock_name<'a> {
-            #(#setters)*
-            #returns
-            #fails
-
-            /// Answers with `response`: an undocumented status, a rate limit, a dropped connection.
-            pub fn responds_with(self, response: Response) -> Expectation<'a> {
-                self.0.responds_with(response)
-            }
-        }
-    }
+    (returns, fails)
 }
 
 /// `impl ErrorAnswer` for a status-keyed error enum: each variant as the response that decodes

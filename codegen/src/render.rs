@@ -1099,38 +1099,99 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
             quote!(#name: Option<#ty>,)
         }
     });
-    let setters = all.iter().filter(|i| !i.required).map(|i| {
-        let name = &i.name;
-        let set_name = ident(&format!(
-            "set_{}",
-            i.name.to_string().trim_start_matches("r#")
-        ));
-        let ty = &i.arg_ty;
-        let field_ty = &i.field_ty;
-        let doc = docs::attributes(&i.doc);
-        let set_doc = format!(" Sets or clears [`{name}`](Self::{name}) from an `Option`.");
-        let deprecated = deprecated_attribute(i.deprecated);
-        let value = if i.convert {
-            quote!(value.into())
-        } else {
-            quote!(value)
-        };
-        quote! {
-            #doc
-            #deprecated
-            pub fn #name(mut self, value: #ty) -> Self {
-                self.#name = Some(#value);
-                self
+    let (send, send_with_response) = match &op.success {
+        Success::Json(_) => (quote!(send), quote!(send_with_response)),
+        Success::Empty => (quote!(send_empty), quote!(send_empty_with_response)),
+        Success::Bytes => (quote!(send_bytes), quote!(send_bytes_with_response)),
+    };
+    let setters = input_setters(&all);
+    let call_options = call_option_methods(op);
+    let request = request_expression(op, &static_name);
+    let paging = paging_methods(op);
+    let result = result_type(op);
+    let success = success_type(op);
+    let error = error_type(op);
+    quote! {
+        #builder_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #builder {
+            client: crate::Client,
+            #(#fields)*
+            options: rt::CallOptions,
+        }
+
+        impl #builder {
+            #(#setters)*
+            #call_options
+
+            /// Sends the request and decodes the response.
+            pub async fn send(self) -> #result {
+                #request.#send().await
             }
 
-            #[doc = #set_doc]
-            #deprecated
-            pub fn #set_name(mut self, value: Option<#field_ty>) -> Self {
-                self.#name = value;
-                self
+            /// Sends the request; the decoded body comes with the response's status and
+            /// headers (e.g. rate-limit headers).
+            pub async fn send_with_response(self) -> Result<rt::Response<#success>, rt::Error<#error>> {
+                #request.#send_with_response().await
+            }
+
+            #paging
+        }
+
+        impl std::future::IntoFuture for #builder {
+            type Output = #result;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
             }
         }
-    });
+    }
+}
+
+/// For each optional input, `x(T)` and `set_x(Option<T>)`.
+fn input_setters(all: &[Input]) -> Vec<TokenStream> {
+    all.iter()
+        .filter(|i| !i.required)
+        .map(|i| {
+            let name = &i.name;
+            let set_name = ident(&format!(
+                "set_{}",
+                i.name.to_string().trim_start_matches("r#")
+            ));
+            let ty = &i.arg_ty;
+            let field_ty = &i.field_ty;
+            let doc = docs::attributes(&i.doc);
+            let set_doc = format!(" Sets or clears [`{name}`](Self::{name}) from an `Option`.");
+            let deprecated = deprecated_attribute(i.deprecated);
+            let value = if i.convert {
+                quote!(value.into())
+            } else {
+                quote!(value)
+            };
+            quote! {
+                #doc
+                #deprecated
+                pub fn #name(mut self, value: #ty) -> Self {
+                    self.#name = Some(#value);
+                    self
+                }
+
+                #[doc = #set_doc]
+                #deprecated
+                pub fn #set_name(mut self, value: Option<#field_ty>) -> Self {
+                    self.#name = value;
+                    self
+                }
+            }
+        })
+        .collect()
+}
+
+/// The per-call settings every request has: `timeout`, `header`, `retry`, and for calls that
+/// are not safe to repeat, `retry_ambiguous`.
+fn call_option_methods(op: &OperationDef) -> TokenStream {
     let retry_ambiguous = (!is_safe(&op.http_method)).then(|| {
         quote! {
             /// Lets the client retry this call after an ambiguous failure (a timeout after the
@@ -1144,6 +1205,33 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
         }
     });
 
+    quote! {
+        /// Overrides the client's per-attempt timeout for this call.
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.options = self.options.timeout(timeout);
+            self
+        }
+
+        /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
+        /// default of the same name. An invalid name or value fails the call before
+        /// anything is sent.
+        pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+            self.options = self.options.header(name, value);
+            self
+        }
+
+        /// Retries this call by `policy` instead of the client's retry policy.
+        pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
+            self.options = self.options.retry(policy);
+            self
+        }
+
+        #retry_ambiguous
+    }
+}
+
+/// The runtime request for this call: its parameters, body and per-call options.
+fn request_expression(op: &OperationDef, static_name: &Ident) -> TokenStream {
     let mut calls = Vec::new();
     let mut optional_calls = Vec::new();
     for param in &op.params {
@@ -1200,15 +1288,7 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
         None => {}
     }
     calls.push(quote!(.options(self.options)));
-    let (send, send_with_response) = match &op.success {
-        Success::Json(_) => (quote!(send), quote!(send_with_response)),
-        Success::Empty => (quote!(send_empty), quote!(send_empty_with_response)),
-        Success::Bytes => (quote!(send_bytes), quote!(send_bytes_with_response)),
-    };
-    let result = result_type(op);
-    let success = success_type(op);
-    let error = error_type(op);
-    let request = if optional_calls.is_empty() {
+    if optional_calls.is_empty() {
         quote! { self.client.raw().request(&#static_name) #(#calls)* }
     } else {
         quote! {
@@ -1218,8 +1298,13 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
                 request
             }
         }
-    };
-    let paging = op.pagination.as_ref().map(|pagination| {
+    }
+}
+
+/// `items()` and `pages()` for a sliced list.
+fn paging_methods(op: &OperationDef) -> Option<TokenStream> {
+    let error = error_type(op);
+    op.pagination.as_ref().map(|pagination| {
         let item = type_tokens(&pagination.item, Scope::Elsewhere);
         let cursor = ident(&pagination.cursor_param);
         let set_cursor = if pagination.cursor_is_text {
@@ -1261,65 +1346,7 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
                 }))
             }
         }
-    });
-    quote! {
-        #builder_doc
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct #builder {
-            client: crate::Client,
-            #(#fields)*
-            options: rt::CallOptions,
-        }
-
-        impl #builder {
-            #(#setters)*
-
-            /// Overrides the client's per-attempt timeout for this call.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options = self.options.timeout(timeout);
-                self
-            }
-
-            /// Adds a header to this call (e.g. `Accept-Language`); it replaces a client
-            /// default of the same name. An invalid name or value fails the call before
-            /// anything is sent.
-            pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-                self.options = self.options.header(name, value);
-                self
-            }
-
-            /// Retries this call by `policy` instead of the client's retry policy.
-            pub fn retry(mut self, policy: rt::RetryPolicy) -> Self {
-                self.options = self.options.retry(policy);
-                self
-            }
-
-            #retry_ambiguous
-
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> #result {
-                #request.#send().await
-            }
-
-            /// Sends the request; the decoded body comes with the response's status and
-            /// headers (e.g. rate-limit headers).
-            pub async fn send_with_response(self) -> Result<rt::Response<#success>, rt::Error<#error>> {
-                #request.#send_with_response().await
-            }
-
-            #paging
-        }
-
-        impl std::future::IntoFuture for #builder {
-            type Output = #result;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
-    }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1344,59 +1371,8 @@ pub(crate) fn api_module_file(
 }
 
 pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Result<String, Error> {
-    let mut crate_doc = format!("# {} {}\n\n", info.title, info.version);
-    let description = docs::sanitise(&info.description);
-    if !description.is_empty() {
-        crate_doc.push_str(&description);
-        crate_doc.push_str("\n\n");
-    }
-    let crate_name = info.crate_name.replace('-', "_");
-    let example_group = match api.groups.first() {
-        Some(group) => format!(
-            "let group = client.{}();\n# let _ = group;\n",
-            group.accessor
-        ),
-        None => "# let _ = client;\n".to_owned(),
-    };
-    let key_line = match &info.auth {
-        Auth::ApiKeyHeader(_) => "    .api_key(std::env::var(\"API_KEY\")?)\n",
-        Auth::Bearer => "    .bearer_token(std::env::var(\"BEARER_TOKEN\")?)\n",
-        Auth::None => "",
-    };
-    crate_doc.push_str(&format!(
-        "Generated from the API's OpenAPI document; every operation is a method on an operation\n\
-         group of [`Client`], every schema a type in [`models`].\n\n\
-         ```no_run\n\
-         # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
-         let client = {crate_name}::Client::builder()\n    .base_url(\"https://api.example.com\")\n{key_line}    .build()?;\n\
-         {example_group}\
-         # Ok(())\n\
-         # }}\n\
-         ```\n\n\
-         For tests, the `mock` feature adds a `mock` module: a local mock server with a typed\n\
-         expectation for every operation, to test code using this client without a server.\n"
-    ));
-    if !info.warnings.is_empty() {
-        crate_doc.push('\n');
-        crate_doc.push_str(&warnings_doc(info));
-    }
-    let crate_doc = docs::inner_attributes(&crate_doc);
-    let servers = info.servers.iter().map(|(url, _)| quote!(#url,));
-    let mut servers_doc = String::from(
-        "The servers the API's document names, in its order. There is no default: each\n\
-         deployment of an API usually has its own URL, and a server named in the document is\n\
-         often a demo. Pass your own URL, or one of these on purpose, to `base_url`.",
-    );
-    if !info.servers.is_empty() {
-        servers_doc.push('\n');
-        for (index, (url, description)) in info.servers.iter().enumerate() {
-            servers_doc.push_str(&format!("\n- `{index}`: <{url}>"));
-            if !description.is_empty() {
-                servers_doc.push_str(&format!(" ({})", description.replace('\n', " ")));
-            }
-        }
-    }
-    let servers_doc = docs::attributes(&servers_doc);
+    let crate_doc = lib_docs(info, api);
+    let servers = servers_const(info);
     let user_agent = format!("{}/{}", info.crate_name, info.crate_version);
     let auth = match &info.auth {
         Auth::ApiKeyHeader(header) => quote!(rt::Auth::ApiKeyHeader(#header)),
@@ -1412,36 +1388,7 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
             .to_owned(),
         Auth::None => " The API needs no key.".to_owned(),
     };
-    // The error body most operations share is the alias's default; others name theirs.
-    let mut error_counts: std::collections::BTreeMap<&str, usize> = Default::default();
-    for op in api.groups.iter().flat_map(|g| &g.operations) {
-        if let Some(name) = &op.error {
-            *error_counts.entry(name).or_default() += 1;
-        }
-    }
-    let common_error = error_counts
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        .map(|(name, _)| *name);
-    let result_alias = match common_error {
-        Some(name) => {
-            let cfg = plan.cfg_for_type(name);
-            let error = ident(name);
-            let doc = docs::attributes(&format!(
-                "The result of an operation: `E` is its documented error body,\n\
-                 [`models::{name}`] (the one most operations share) unless given."
-            ));
-            quote! {
-                #doc
-                #cfg
-                pub type Result<T, E = models::#error> = std::result::Result<T, rt::Error<E>>;
-            }
-        }
-        None => quote! {
-            /// The result of an operation: `E` is its documented error body (none by default).
-            pub type Result<T, E = std::convert::Infallible> = std::result::Result<T, rt::Error<E>>;
-        },
-    };
+    let result_alias = result_alias(api, plan);
     let accessors = api.groups.iter().map(|g| {
         let accessor = ident(&g.accessor);
         let struct_name = ident(&g.struct_name);
@@ -1469,8 +1416,7 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
 
         #result_alias
 
-        #servers_doc
-        pub const SERVERS: &[&str] = &[#(#servers)*];
+        #servers
 
         const DEFAULTS: rt::ApiDefaults = rt::ApiDefaults {
             user_agent: #user_agent,
@@ -1510,6 +1456,105 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
         }
     };
     format_file(&info.header, tokens, "#")
+}
+
+/// The crate docs: title, description, a first example, warnings.
+fn lib_docs(info: &CrateInfo, api: &Api) -> TokenStream {
+    let mut crate_doc = format!("# {} {}\n\n", info.title, info.version);
+    let description = docs::sanitise(&info.description);
+    if !description.is_empty() {
+        crate_doc.push_str(&description);
+        crate_doc.push_str("\n\n");
+    }
+    let crate_name = info.crate_name.replace('-', "_");
+    let example_group = match api.groups.first() {
+        Some(group) => format!(
+            "let group = client.{}();\n# let _ = group;\n",
+            group.accessor
+        ),
+        None => "# let _ = client;\n".to_owned(),
+    };
+    let key_line = match &info.auth {
+        Auth::ApiKeyHeader(_) => "    .api_key(std::env::var(\"API_KEY\")?)\n",
+        Auth::Bearer => "    .bearer_token(std::env::var(\"BEARER_TOKEN\")?)\n",
+        Auth::None => "",
+    };
+    crate_doc.push_str(&format!(
+        "Generated from the API's OpenAPI document; every operation is a method on an operation\n\
+         group of [`Client`], every schema a type in [`models`].\n\n\
+         ```no_run\n\
+         # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let client = {crate_name}::Client::builder()\n    .base_url(\"https://api.example.com\")\n{key_line}    .build()?;\n\
+         {example_group}\
+         # Ok(())\n\
+         # }}\n\
+         ```\n\n\
+         For tests, the `mock` feature adds a `mock` module: a local mock server with a typed\n\
+         expectation for every operation, to test code using this client without a server.\n"
+    ));
+    if !info.warnings.is_empty() {
+        crate_doc.push('\n');
+        crate_doc.push_str(&warnings_doc(info));
+    }
+    docs::inner_attributes(&crate_doc)
+}
+
+/// `SERVERS`, with the document's description of each.
+fn servers_const(info: &CrateInfo) -> TokenStream {
+    let servers = info.servers.iter().map(|(url, _)| quote!(#url,));
+    let mut servers_doc = String::from(
+        "The servers the API's document names, in its order. There is no default: each\n\
+         deployment of an API usually has its own URL, and a server named in the document is\n\
+         often a demo. Pass your own URL, or one of these on purpose, to `base_url`.",
+    );
+    if !info.servers.is_empty() {
+        servers_doc.push('\n');
+        for (index, (url, description)) in info.servers.iter().enumerate() {
+            servers_doc.push_str(&format!("\n- `{index}`: <{url}>"));
+            if !description.is_empty() {
+                servers_doc.push_str(&format!(" ({})", description.replace('\n', " ")));
+            }
+        }
+    }
+    let servers_doc = docs::attributes(&servers_doc);
+    quote! {
+        #servers_doc
+        pub const SERVERS: &[&str] = &[#(#servers)*];
+    }
+}
+
+/// `Result<T, E = ...>`: the error body most operations share is its default.
+fn result_alias(api: &Api, plan: &FeaturePlan) -> TokenStream {
+    // The error body most operations share is the alias's default; others name theirs.
+    let mut error_counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for op in api.groups.iter().flat_map(|g| &g.operations) {
+        if let Some(name) = &op.error {
+            *error_counts.entry(name).or_default() += 1;
+        }
+    }
+    let common_error = error_counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(name, _)| *name);
+    match common_error {
+        Some(name) => {
+            let cfg = plan.cfg_for_type(name);
+            let error = ident(name);
+            let doc = docs::attributes(&format!(
+                "The result of an operation: `E` is its documented error body,\n\
+                 [`models::{name}`] (the one most operations share) unless given."
+            ));
+            quote! {
+                #doc
+                #cfg
+                pub type Result<T, E = models::#error> = std::result::Result<T, rt::Error<E>>;
+            }
+        }
+        None => quote! {
+            /// The result of an operation: `E` is its documented error body (none by default).
+            pub type Result<T, E = std::convert::Infallible> = std::result::Result<T, rt::Error<E>>;
+        },
+    }
 }
 
 pub(crate) fn cargo_toml(
