@@ -449,11 +449,43 @@ impl RequestBuilder {
             .map_err(|failure| failure.into_error(operation.id))
     }
 
+    /// The retry loop of one call. Checking and building what every attempt sends happens once,
+    /// before the loop ([`PreparedCall`]); each turn sends one attempt, lets the outcome decide
+    /// between finishing and retrying, and waits before the next attempt.
     async fn execute_in(
         self,
         accept: &'static str,
         span: tracing::Span,
     ) -> Result<RawResponse, Failure> {
+        let call = self.prepare(accept)?;
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            let request = call.request()?;
+            let attempt_started = Instant::now();
+            let outcome = send_once(request).await;
+            let attempt_ms = elapsed_ms(attempt_started);
+            span.record("latency_ms", elapsed_ms(started));
+
+            let next = match outcome {
+                Ok(response) => call.after_response(response, attempt, attempt_ms, &span),
+                Err(err) => call.after_failure(err, attempt, attempt_ms),
+            };
+            let delay = match next {
+                Next::Finish(result) => return result,
+                Next::Retry(delay) => delay,
+            };
+            tracing::warn!(attempt, delay_ms = duration_ms(delay), "retrying request");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Checks the call and builds what every attempt sends, so that a call that cannot succeed
+    /// (a problem remembered while building, an unfilled path parameter, an invalid URL or
+    /// multipart form) fails with [`Failure::Request`] before anything is sent.
+    fn prepare(self, accept: &'static str) -> Result<PreparedCall, Failure> {
         let RequestBuilder {
             client,
             operation,
@@ -475,125 +507,174 @@ impl RequestBuilder {
         }
         let inner = client.inner();
         let url = build_url(&inner.base_url, &path, &query)?;
-
-        let mut headers = inner.headers.clone();
-        headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
-        if matches!(body, Body::Json(_)) {
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(APPLICATION_JSON),
-            );
-        }
-        // Per-call headers replace client defaults of the same name; header parameters replace
-        // both.
-        headers.extend(options.headers);
-        headers.extend(call_headers);
+        let headers = attempt_headers(&inner.headers, accept, &body, options.headers, call_headers);
         if let Body::Multipart(form) = &body {
             // Fail before sending anything if the form cannot be built.
             form.to_reqwest().map_err(Failure::Request)?;
         }
-
-        let policy = options.retry.as_ref().unwrap_or(&inner.retry);
-        let max_attempts = policy.attempts_limit();
-        let may_retry = |attempt: Attempt| {
-            RetryPolicy::may_retry(attempt, &operation.method, options.retry_ambiguous)
-        };
         let timeout = options.timeout.unwrap_or(inner.timeout);
-        let started = Instant::now();
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            span.record("attempt", attempt);
-            let mut request = inner
-                .http
-                .request(operation.method.clone(), url.clone())
-                .headers(headers.clone())
-                .timeout(timeout);
-            request = match &body {
-                Body::Empty => request,
-                // Cloning `Bytes` shares the buffer: retries do not copy the body.
-                Body::Json(json) => request.body(json.clone()),
-                Body::Multipart(form) => {
-                    request.multipart(form.to_reqwest().map_err(Failure::Request)?)
-                }
-            };
-            let attempt_started = Instant::now();
-            let outcome = send_once(request).await;
-            let attempt_ms = elapsed_ms(attempt_started);
-            span.record("latency_ms", elapsed_ms(started));
+        Ok(PreparedCall {
+            client,
+            operation,
+            url,
+            headers,
+            body,
+            timeout,
+            retry: options.retry,
+            retry_ambiguous: options.retry_ambiguous,
+        })
+    }
+}
 
-            let delay = match outcome {
-                Ok(response) => {
-                    span.record("status", response.status.as_u16());
-                    tracing::debug!(
-                        status = response.status.as_u16(),
-                        attempt,
-                        attempt_ms,
-                        "response received"
-                    );
-                    let retry_after = response.headers.get(header::RETRY_AFTER);
-                    let outcome =
-                        RetryPolicy::classify_status(response.status, retry_after.is_some());
-                    if attempt >= max_attempts || !may_retry(outcome) {
-                        return Ok(RawResponse {
-                            status: response.status,
-                            headers: response.headers,
-                            body: response.body,
-                            attempts: attempt,
-                        });
-                    }
-                    match policy.retry_after(retry_after) {
-                        Ok(Some(wait)) => wait,
-                        Ok(None) => policy.backoff(attempt),
-                        Err(asked) => {
-                            tracing::warn!(
-                                status = response.status.as_u16(),
-                                attempt,
-                                retry_after_ms = duration_ms(asked),
-                                "not retrying: the server asked to wait longer than max_retry_after"
-                            );
-                            return Ok(RawResponse {
-                                status: response.status,
-                                headers: response.headers,
-                                body: response.body,
-                                attempts: attempt,
-                            });
-                        }
-                    }
-                }
-                Err(err) => {
-                    let timed_out = err.is_timeout();
-                    // A connect error (a connect timeout included) means nothing was sent; any
-                    // other failure happened after the request may have reached the server.
-                    let outcome = if err.is_connect() {
-                        Attempt::NotSent
-                    } else {
-                        Attempt::Ambiguous
-                    };
-                    tracing::debug!(
-                        attempt,
-                        attempt_ms,
-                        timed_out,
-                        connect = err.is_connect(),
-                        cause = %Causes(&err),
-                        "request failed"
-                    );
-                    if attempt >= max_attempts || !may_retry(outcome) {
-                        return Err(if timed_out {
-                            Failure::Timeout { attempts: attempt }
-                        } else {
-                            Failure::Transport {
-                                attempts: attempt,
-                                source: err,
-                            }
-                        });
-                    }
-                    policy.backoff(attempt)
-                }
-            };
-            tracing::warn!(attempt, delay_ms = duration_ms(delay), "retrying request");
-            tokio::time::sleep(delay).await;
+/// The headers every attempt of a call sends. Each source replaces headers of the same name
+/// from the ones before it, so the most specific wins: the client's defaults, then `Accept` and
+/// `Content-Type` for the body, then the per-call headers ([`CallOptions::header`]), then the
+/// operation's header parameters.
+fn attempt_headers(
+    defaults: &HeaderMap,
+    accept: &'static str,
+    body: &Body,
+    options: HeaderMap,
+    parameters: HeaderMap,
+) -> HeaderMap {
+    let mut headers = defaults.clone();
+    headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
+    if matches!(body, Body::Json(_)) {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(APPLICATION_JSON),
+        );
+    }
+    headers.extend(options);
+    headers.extend(parameters);
+    headers
+}
+
+/// A checked call: what each attempt sends, and the settings that decide whether to retry.
+/// Built once per call so that retries only clone it.
+struct PreparedCall {
+    client: Client,
+    operation: &'static Operation,
+    url: Url,
+    /// Client defaults, per-call headers and header parameters, merged.
+    headers: HeaderMap,
+    body: Body,
+    /// Per attempt.
+    timeout: Duration,
+    /// The call's own policy; the client's when `None`.
+    retry: Option<RetryPolicy>,
+    retry_ambiguous: bool,
+}
+
+/// What to do after an attempt.
+enum Next {
+    /// Stop: this is the call's result.
+    Finish(Result<RawResponse, Failure>),
+    /// Wait this long, then send another attempt.
+    Retry(Duration),
+}
+
+impl PreparedCall {
+    /// The retry policy in force: the call's if it set one, else the client's.
+    fn policy(&self) -> &RetryPolicy {
+        self.retry.as_ref().unwrap_or(&self.client.inner().retry)
+    }
+
+    /// Whether another attempt may follow attempt number `attempt`, which ended in `outcome`:
+    /// attempts are left, and the outcome is one the policy retries for this method.
+    fn may_retry(&self, attempt: u32, outcome: Attempt) -> bool {
+        attempt < self.policy().attempts_limit()
+            && RetryPolicy::may_retry(outcome, &self.operation.method, self.retry_ambiguous)
+    }
+
+    /// The request of one attempt. A multipart form is built anew for each attempt (it was
+    /// checked to build in [`RequestBuilder::prepare`]).
+    fn request(&self) -> Result<reqwest::RequestBuilder, Failure> {
+        let request = self
+            .client
+            .inner()
+            .http
+            .request(self.operation.method.clone(), self.url.clone())
+            .headers(self.headers.clone())
+            .timeout(self.timeout);
+        Ok(match &self.body {
+            Body::Empty => request,
+            // Cloning `Bytes` shares the buffer: retries do not copy the body.
+            Body::Json(json) => request.body(json.clone()),
+            Body::Multipart(form) => {
+                request.multipart(form.to_reqwest().map_err(Failure::Request)?)
+            }
+        })
+    }
+
+    /// After a response: it is the call's result when its status is final, no attempts are
+    /// left, or the server asks to wait longer than the policy allows; otherwise the next
+    /// attempt follows after the server's `Retry-After` or, without one, the backoff.
+    fn after_response(
+        &self,
+        response: Received,
+        attempt: u32,
+        attempt_ms: u64,
+        span: &tracing::Span,
+    ) -> Next {
+        span.record("status", response.status.as_u16());
+        tracing::debug!(
+            status = response.status.as_u16(),
+            attempt,
+            attempt_ms,
+            "response received"
+        );
+        let retry_after = response.headers.get(header::RETRY_AFTER);
+        let outcome = RetryPolicy::classify_status(response.status, retry_after.is_some());
+        if !self.may_retry(attempt, outcome) {
+            return Next::Finish(Ok(response.into_raw(attempt)));
         }
+        match self.policy().retry_after(retry_after) {
+            Ok(Some(wait)) => Next::Retry(wait),
+            Ok(None) => Next::Retry(self.policy().backoff(attempt)),
+            Err(asked) => {
+                tracing::warn!(
+                    status = response.status.as_u16(),
+                    attempt,
+                    retry_after_ms = duration_ms(asked),
+                    "not retrying: the server asked to wait longer than max_retry_after"
+                );
+                Next::Finish(Ok(response.into_raw(attempt)))
+            }
+        }
+    }
+
+    /// After an attempt without a response: the call fails (with a timeout or transport error)
+    /// unless the policy retries it, which depends on whether the request may have reached the
+    /// server; then the next attempt follows after the backoff.
+    fn after_failure(&self, err: reqwest::Error, attempt: u32, attempt_ms: u64) -> Next {
+        let timed_out = err.is_timeout();
+        // A connect error (a connect timeout included) means nothing was sent; any other
+        // failure happened after the request may have reached the server.
+        let outcome = if err.is_connect() {
+            Attempt::NotSent
+        } else {
+            Attempt::Ambiguous
+        };
+        tracing::debug!(
+            attempt,
+            attempt_ms,
+            timed_out,
+            connect = err.is_connect(),
+            cause = %Causes(&err),
+            "request failed"
+        );
+        if !self.may_retry(attempt, outcome) {
+            return Next::Finish(Err(if timed_out {
+                Failure::Timeout { attempts: attempt }
+            } else {
+                Failure::Transport {
+                    attempts: attempt,
+                    source: err,
+                }
+            }));
+        }
+        Next::Retry(self.policy().backoff(attempt))
     }
 }
 
@@ -643,6 +724,18 @@ struct Received {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+}
+
+impl Received {
+    /// The response as the call's result, after `attempts` attempts.
+    fn into_raw(self, attempts: u32) -> RawResponse {
+        RawResponse {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+            attempts,
+        }
+    }
 }
 
 async fn send_once(request: reqwest::RequestBuilder) -> Result<Received, reqwest::Error> {

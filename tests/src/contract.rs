@@ -441,6 +441,64 @@ impl<C: From<rt::Client> + 'static> Suite<C> {
     /// Runs one pass through `proxy` (which forwards to a Prism of the pass's mode); `document`
     /// (the spec) is read to measure the response shapes of dynamic passes.
     pub async fn run(&self, proxy: &Proxy, pass: Pass, document: &serde_json::Value) -> PassReport {
+        let groups = group_by_operation(self.plan(pass), pass);
+        let budget = match pass {
+            Pass::Dynamic { .. } => Some(self.dynamic_budget),
+            _ => None,
+        };
+        let grouped = self.call_groups(proxy, &groups, budget).await;
+        let cut_short = calls_cut_short(&groups, &grouped);
+        let results: Vec<(&Planned<C>, Outcome)> = grouped.into_iter().flatten().collect();
+
+        let dynamic = matches!(pass, Pass::Dynamic { .. } | Pass::ErrorsDynamic);
+        let mut report = PassReport {
+            api: self.api,
+            pass,
+            total: self.operations.len(),
+            exercised: BTreeSet::new(),
+            passed: self.operations.iter().map(|o| o.id).collect(),
+            failures: BTreeMap::new(),
+            calls: results.len(),
+            response_violations: BTreeMap::new(),
+            shapes: dynamic.then(|| self.possible_shapes(document, pass)),
+            cut_short,
+            excused: BTreeMap::new(),
+        };
+        let mut good_calls: BTreeMap<&str, usize> = BTreeMap::new();
+        for (plan, outcome) in results {
+            let exchange = proxy.take(&plan.name);
+            let id = plan.operation.id;
+            report.record(document, plan, &outcome, exchange.as_ref());
+            match judge(plan, &outcome, exchange.as_ref(), dynamic) {
+                Verdict::Right => *good_calls.entry(id).or_default() += 1,
+                Verdict::Excused(reason) => {
+                    report.excused.entry(id).or_default().push(reason);
+                }
+                Verdict::Wrong(problem) => {
+                    report.passed.remove(id);
+                    report
+                        .failures
+                        .entry(id)
+                        .or_insert(Failure { problem, exchange });
+                }
+            }
+        }
+        report.fail_only_excused(&good_calls);
+        // An operation with no documented error status has nothing to check in an error pass.
+        if matches!(pass, Pass::ErrorsStatic | Pass::ErrorsDynamic) {
+            for operation in self.operations {
+                if !operation.statuses.iter().any(|s| *s >= 300) {
+                    report.exercised.insert(operation.id);
+                }
+            }
+        }
+        report
+    }
+
+    /// The calls of a pass, operation by operation: what each call sends (required inputs only,
+    /// or all) and what it should end in. Success passes alternate the input variants; error
+    /// passes ask for every documented error status.
+    fn plan(&self, pass: Pass) -> Vec<(&'static Operation<C>, Inputs, Expect)> {
         let mut planned = Vec::new();
         for operation in self.operations {
             match pass {
@@ -471,26 +529,20 @@ impl<C: From<rt::Client> + 'static> Suite<C> {
                 }
             }
         }
-        // One group of calls per operation, made one after the other; operations run
-        // `concurrency` at a time.
-        let mut groups: Vec<Vec<Planned<C>>> = Vec::new();
-        for (index, (operation, inputs, expect)) in planned.into_iter().enumerate() {
-            let plan = Planned {
-                operation,
-                inputs,
-                expect,
-                name: format!("{}-{pass}-{index}", operation.id).replace(' ', "-"),
-            };
-            match groups.last_mut() {
-                Some(group) if group[0].operation.id == operation.id => group.push(plan),
-                _ => groups.push(vec![plan]),
-            }
-        }
-        let budget = match pass {
-            Pass::Dynamic { .. } => Some(self.dynamic_budget),
-            _ => None,
-        };
-        let grouped: Vec<Vec<(&Planned<C>, Outcome)>> = futures::stream::iter(groups.iter())
+        planned
+    }
+
+    /// Makes the calls of every group, one after the other within a group; returns each group's
+    /// calls that were made, with their outcomes. Past `budget`, a group gets no more calls than
+    /// [`MIN_DYNAMIC_CALLS`]; with a budget (dynamic passes) groups run one at a time, else
+    /// `concurrency` at a time.
+    async fn call_groups<'g>(
+        &self,
+        proxy: &Proxy,
+        groups: &'g [Vec<Planned<C>>],
+        budget: Option<Duration>,
+    ) -> Vec<Vec<(&'g Planned<C>, Outcome)>> {
+        futures::stream::iter(groups.iter())
             .map(|group| {
                 async move {
                     let started = Instant::now();
@@ -520,98 +572,7 @@ impl<C: From<rt::Client> + 'static> Suite<C> {
                 self.concurrency.max(1)
             })
             .collect()
-            .await;
-        let mut cut_short = BTreeMap::new();
-        for results in &grouped {
-            let Some((first, _)) = results.first() else {
-                continue;
-            };
-            let planned = groups
-                .iter()
-                .find(|g| g[0].operation.id == first.operation.id)
-                .map_or(0, Vec::len);
-            if results.len() < planned {
-                cut_short.insert(first.operation.id, (results.len(), planned));
-            }
-        }
-        let results: Vec<(&Planned<C>, Outcome)> = grouped.into_iter().flatten().collect();
-
-        let dynamic = matches!(pass, Pass::Dynamic { .. } | Pass::ErrorsDynamic);
-        let mut report = PassReport {
-            api: self.api,
-            pass,
-            total: self.operations.len(),
-            exercised: BTreeSet::new(),
-            passed: self.operations.iter().map(|o| o.id).collect(),
-            failures: BTreeMap::new(),
-            calls: results.len(),
-            response_violations: BTreeMap::new(),
-            shapes: dynamic.then(|| self.possible_shapes(document, pass)),
-            cut_short,
-            excused: BTreeMap::new(),
-        };
-        let mut good_calls: BTreeMap<&str, usize> = BTreeMap::new();
-        for (plan, outcome) in results {
-            let exchange = proxy.take(&plan.name);
-            let id = plan.operation.id;
-            if exchange.is_some() {
-                report.exercised.insert(id);
-            }
-            if let (Some(shapes), Some(exchange)) = (&mut report.shapes, &exchange) {
-                let decoded = matches!(outcome, Outcome::Ok | Outcome::Api { .. });
-                let status = exchange.status.to_string();
-                let schema = response_schema(document, plan.operation, &status);
-                let body = serde_json::from_slice::<serde_json::Value>(&exchange.response_body);
-                if let (true, Some(schema), Ok(body)) = (decoded, schema, body) {
-                    shapes.observe(document, &format!("{id} {status}"), schema, &body);
-                }
-            }
-            for violation in exchange
-                .iter()
-                .flat_map(|e| e.violations.iter())
-                .filter(|v| !v.in_request())
-            {
-                *report
-                    .response_violations
-                    .entry(format!("{id}: {violation}"))
-                    .or_default() += 1;
-            }
-            match judge(plan, &outcome, exchange.as_ref(), dynamic) {
-                Verdict::Right => *good_calls.entry(id).or_default() += 1,
-                Verdict::Excused(reason) => {
-                    report.excused.entry(id).or_default().push(reason);
-                }
-                Verdict::Wrong(problem) => {
-                    report.passed.remove(id);
-                    report
-                        .failures
-                        .entry(id)
-                        .or_insert(Failure { problem, exchange });
-                }
-            }
-        }
-        // An operation whose every call was excused has not shown the client works.
-        for (id, reasons) in &report.excused {
-            if !good_calls.contains_key(id) && report.passed.remove(id) {
-                let problem = format!("every call was excused: {}", reasons[0]);
-                report.failures.insert(
-                    id,
-                    Failure {
-                        problem,
-                        exchange: None,
-                    },
-                );
-            }
-        }
-        // An operation with no documented error status has nothing to check in an error pass.
-        if matches!(pass, Pass::ErrorsStatic | Pass::ErrorsDynamic) {
-            for operation in self.operations {
-                if !operation.statuses.iter().any(|s| *s >= 300) {
-                    report.exercised.insert(operation.id);
-                }
-            }
-        }
-        report
+            .await
     }
 
     /// The shapes of the responses a pass can get: the first 2xx (what Prism answers) or every
@@ -660,6 +621,105 @@ impl<C: From<rt::Client> + 'static> Suite<C> {
         builder
             .build()
             .unwrap_or_else(|e| panic!("the test client does not build: {e}"))
+    }
+}
+
+/// Names the planned calls (the name the proxy files each exchange under) and groups them by
+/// operation: one group per operation, whose calls are made one after the other while groups
+/// may run concurrently ([`Suite::call_groups`]).
+fn group_by_operation<C>(
+    planned: Vec<(&'static Operation<C>, Inputs, Expect)>,
+    pass: Pass,
+) -> Vec<Vec<Planned<C>>> {
+    let mut groups: Vec<Vec<Planned<C>>> = Vec::new();
+    for (index, (operation, inputs, expect)) in planned.into_iter().enumerate() {
+        let plan = Planned {
+            operation,
+            inputs,
+            expect,
+            name: format!("{}-{pass}-{index}", operation.id).replace(' ', "-"),
+        };
+        match groups.last_mut() {
+            Some(group) if group[0].operation.id == operation.id => group.push(plan),
+            _ => groups.push(vec![plan]),
+        }
+    }
+    groups
+}
+
+/// The operations whose calls the time budget cut short, so the report can say so:
+/// (calls made, calls planned).
+fn calls_cut_short<C>(
+    groups: &[Vec<Planned<C>>],
+    grouped: &[Vec<(&Planned<C>, Outcome)>],
+) -> BTreeMap<&'static str, (usize, usize)> {
+    let mut cut_short = BTreeMap::new();
+    for results in grouped {
+        let Some((first, _)) = results.first() else {
+            continue;
+        };
+        let planned = groups
+            .iter()
+            .find(|g| g[0].operation.id == first.operation.id)
+            .map_or(0, Vec::len);
+        if results.len() < planned {
+            cut_short.insert(first.operation.id, (results.len(), planned));
+        }
+    }
+    cut_short
+}
+
+impl PassReport {
+    /// Records what one call's exchange shows, whatever its verdict: the operation was
+    /// exercised (the request reached the proxy), the response shape the client decoded
+    /// (dynamic passes), and the violations Prism found in its own response.
+    fn record<C>(
+        &mut self,
+        document: &serde_json::Value,
+        plan: &Planned<C>,
+        outcome: &Outcome,
+        exchange: Option<&Exchange>,
+    ) {
+        let id = plan.operation.id;
+        if exchange.is_some() {
+            self.exercised.insert(id);
+        }
+        if let (Some(shapes), Some(exchange)) = (&mut self.shapes, exchange) {
+            let decoded = matches!(outcome, Outcome::Ok | Outcome::Api { .. });
+            let status = exchange.status.to_string();
+            let schema = response_schema(document, plan.operation, &status);
+            let body = serde_json::from_slice::<serde_json::Value>(&exchange.response_body);
+            if let (true, Some(schema), Ok(body)) = (decoded, schema, body) {
+                shapes.observe(document, &format!("{id} {status}"), schema, &body);
+            }
+        }
+        for violation in exchange
+            .iter()
+            .flat_map(|e| e.violations.iter())
+            .filter(|v| !v.in_request())
+        {
+            *self
+                .response_violations
+                .entry(format!("{id}: {violation}"))
+                .or_default() += 1;
+        }
+    }
+
+    /// Fails every operation that passed only because all its calls were excused (none was
+    /// judged right, per `good_calls`): it has not shown the client works.
+    fn fail_only_excused(&mut self, good_calls: &BTreeMap<&str, usize>) {
+        for (id, reasons) in &self.excused {
+            if !good_calls.contains_key(id) && self.passed.remove(id) {
+                let problem = format!("every call was excused: {}", reasons[0]);
+                self.failures.insert(
+                    id,
+                    Failure {
+                        problem,
+                        exchange: None,
+                    },
+                );
+            }
+        }
     }
 }
 
