@@ -110,7 +110,8 @@ pub fn check(bin: &Path, old: &Path, new: &Path, target_dir: &Path) -> Result<Ve
     })
 }
 
-/// Reads `--- failure <lint>: <summary> ---` sections and the item lines after `Failed in:`.
+/// Reads `--- failure <lint>: <summary> ---` sections and, after each `Failed in:`, the lines
+/// naming an item (`field address of struct LeadCustomerData, previously in file x.rs:9`).
 fn failures(text: &str) -> Vec<Failure> {
     let mut failures: Vec<Failure> = Vec::new();
     let mut in_items = false;
@@ -125,7 +126,8 @@ fn failures(text: &str) -> Vec<Failure> {
             in_items = false;
         } else if trimmed == "Failed in:" {
             in_items = true;
-        } else if trimmed.is_empty() {
+        } else if trimmed.is_empty() || !trimmed.contains(" in file ") {
+            // The summary lines that follow (`Checked [ 1.6s] ...`) name no item.
             in_items = false;
         } else if in_items && let Some(failure) = failures.last_mut() {
             failure.items.push(trimmed.to_owned());
@@ -197,7 +199,8 @@ mod tests {
             --- failure enum_variant_missing: pub enum variant removed or renamed ---\n\
             \n\
             Failed in:\n\
-            \x20 variant Gender::Other, previously in file /x/models.rs:9\n";
+            \x20 variant Gender::Other, previously in file /x/models.rs:9\n\
+            \x20    Checked [   1.621s] 202 checks: 197 pass, 5 fail, 0 warn, 58 skip\n";
         let failures = failures(text);
         assert_eq!(failures.len(), 2);
         assert_eq!(failures[0].lint, "struct_pub_field_missing");
