@@ -71,3 +71,28 @@ impl std::fmt::Display for Pointer {
         write!(f, "#{}", self.0)
     }
 }
+
+/// Something the generator could not express exactly and replaced by a looser form (a schema
+/// typed as `serde_json::Value`, a body left out); the crate is still generated.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Warning {
+    /// Where in the document the construct is (a JSON pointer, `#/components/schemas/Pet`).
+    pub pointer: String,
+    /// What was done instead.
+    pub message: String,
+}
+
+impl Warning {
+    pub(crate) fn new(pointer: &Pointer, message: impl Into<String>) -> Self {
+        Warning {
+            pointer: pointer.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.message)
+    }
+}

@@ -22,6 +22,8 @@ pub struct Model {
     pub api: Api,
     /// The cargo features (one per group) and which types each needs.
     pub features: FeaturePlan,
+    /// What the generator expressed only loosely, in document order of discovery.
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 /// The document's `info`, `servers` and security, as far as they shape the crate.

@@ -52,10 +52,8 @@ pub(crate) fn collect(api: &OpenAPI, types: &mut TypeSpace<'_>) -> Result<Api, E
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                return Err(Error::unsupported(
-                    &item_pointer,
-                    "a path item given as `$ref`",
-                ));
+                types.warn(&item_pointer, "a path item given as $ref is left out");
+                continue;
             }
         };
         for (method, operation) in item.iter() {
@@ -176,12 +174,24 @@ fn operation_def(
         .clone()
         .unwrap_or_else(|| format!("{method} {path}"));
     let prefix = names::camel(&id);
-    let reserved: &[&str] = if operation.request_body.is_some() {
-        &["self", "body"]
-    } else {
-        &["self"]
-    };
-    let mut param_names = Namespace::with_reserved(reserved);
+    // What the request builder names itself: its fields (`client`, `retry_non_idempotent`),
+    // methods (`send`, `items`, `into_future`, `timeout`) and locals (`request`, `form`).
+    const BUILDER_NAMES: &[&str] = &[
+        "self",
+        "client",
+        "send",
+        "retry_non_idempotent",
+        "items",
+        "into_future",
+        "timeout",
+        "request",
+        "form",
+    ];
+    let mut reserved = BUILDER_NAMES.to_vec();
+    if operation.request_body.is_some() {
+        reserved.push("body");
+    }
+    let mut param_names = Namespace::with_reserved(&reserved);
     let params = parameters(
         api,
         types,
@@ -192,14 +202,14 @@ fn operation_def(
         &mut param_names,
     )?;
     let body = match &operation.request_body {
-        Some(body) => Some(request_body(
+        Some(body) => request_body(
             api,
             types,
             &prefix,
             body,
             &pointer.join("requestBody"),
             &mut param_names,
-        )?),
+        )?,
         None => None,
     };
     let success = success_type(api, types, &prefix, operation, pointer)?;
@@ -261,7 +271,8 @@ fn parameters(
             Parameter::Query { .. } => Location::Query,
             Parameter::Header { .. } => Location::Header,
             Parameter::Cookie { .. } => {
-                return Err(Error::unsupported(&parameter_pointer, "cookie parameters"));
+                types.warn(&parameter_pointer, "cookie parameter left out");
+                continue;
             }
         };
         let name = &parameter.parameter_data_ref().name;
@@ -310,11 +321,20 @@ fn parameter_def(
     let data = parameter.parameter_data_ref();
     let schema = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => schema,
-        ParameterSchemaOrContent::Content(_) => {
-            return Err(Error::unsupported(
+        ParameterSchemaOrContent::Content(content) => {
+            types.warn(
                 pointer,
-                "a parameter described by `content`",
-            ));
+                "parameter described by content: sent as text, typed by its first media type",
+            );
+            match content.values().find_map(|media| media.schema.as_ref()) {
+                Some(schema) => schema,
+                None => &ReferenceOr::Item(Schema {
+                    schema_data: Default::default(),
+                    schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(
+                        Default::default(),
+                    )),
+                }),
+            }
         }
     };
     let hint = format!("{prefix}{}", names::camel(&data.name));
@@ -413,7 +433,7 @@ fn request_body(
     body: &ReferenceOr<RequestBody>,
     pointer: &Pointer,
     param_names: &mut Namespace,
-) -> Result<Body, Error> {
+) -> Result<Option<Body>, Error> {
     let body = resolve_body(api, body, pointer)?;
     let content_pointer = pointer.join("content");
     if let Some((media_type, media)) = body.content.iter().find(|(m, _)| is_json(m)) {
@@ -423,21 +443,25 @@ fn request_body(
             None => RType::Json,
         };
         let doc = docs::doc_text(body.description.as_deref(), None);
-        return Ok(Body::Json {
+        return Ok(Some(Body::Json {
             ty,
             required: body.required,
             doc,
-        });
+        }));
     }
     if let Some(media) = body.content.get("multipart/form-data") {
         let media_pointer = content_pointer.join("multipart/form-data");
-        return multipart_body(types, prefix, media, &media_pointer, param_names);
+        return multipart_body(types, prefix, media, &media_pointer, param_names).map(Some);
     }
     let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
-    Err(Error::unsupported(
+    types.warn(
         &content_pointer,
-        format!("request body media types {found:?}; supported: JSON and multipart/form-data"),
-    ))
+        format!(
+            "request body media types {} not modelled: the operation is generated without a body",
+            found.join(", ")
+        ),
+    );
+    Ok(None)
 }
 
 fn multipart_body(
@@ -449,7 +473,7 @@ fn multipart_body(
 ) -> Result<Body, Error> {
     let schema_pointer = pointer.join("schema");
     let schema = match &media.schema {
-        Some(schema) => types.resolve(schema, &schema_pointer)?.clone(),
+        Some(schema) => types.resolve(schema, &schema_pointer)?.into_owned(),
         None => return Err(Error::invalid(pointer, "multipart body without a schema")),
     };
     let (properties, required) = object_parts(&schema).ok_or_else(|| {
@@ -558,11 +582,16 @@ fn success_type(
         match &result {
             None => result = Some(success),
             Some(previous) if *previous == success || success == Success::Empty => {}
-            Some(_) => {
-                return Err(Error::unsupported(
+            Some(previous) => {
+                let loose = match (previous, &success) {
+                    (Success::Json(_), Success::Json(_)) => Success::Json(RType::Json),
+                    _ => Success::Bytes,
+                };
+                types.warn(
                     &response_pointer,
-                    "several success statuses with different bodies; one success body type per operation is supported",
-                ));
+                    "success statuses with different bodies: the body is decoded loosely",
+                );
+                result = Some(loose);
             }
         }
     }

@@ -21,6 +21,8 @@ pub(crate) struct CrateInfo {
     pub crate_name: String,
     pub crate_version: String,
     pub header: String,
+    /// The generation warnings, listed in the crate docs.
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 fn ident(name: &str) -> Ident {
@@ -1224,6 +1226,7 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
          For tests, the `mock` feature adds a `mock` module: a local mock server with a typed\n\
          expectation for every operation, to test code using this client without a server.\n"
     ));
+    crate_doc.push_str(&warnings_section(&info.warnings));
     let crate_doc = docs::inner_attributes(&crate_doc);
     let base_url = &info.base_url;
     let user_agent = format!("{}/{}", info.crate_name, info.crate_version);
@@ -1373,4 +1376,21 @@ mod tests {
         assert_eq!(serde_camel_case("type_"), "type");
         assert_eq!(serde_camel_case("id"), "id");
     }
+}
+
+/// The crate docs' "Generation warnings" section (empty without warnings), so that a review
+/// of the generated code sees what was typed loosely.
+fn warnings_section(warnings: &[crate::error::Warning]) -> String {
+    if warnings.is_empty() {
+        return String::new();
+    }
+    let mut section = "\n# Generation warnings\n\n\
+        The generator expressed these parts of the document only loosely:\n\n"
+        .to_owned();
+    for warning in warnings {
+        let message = warning.message.replace('`', "'");
+        let pointer = warning.pointer.replace('`', "'");
+        section.push_str(&format!("- `{pointer}`: `{message}`\n"));
+    }
+    section
 }

@@ -95,9 +95,54 @@ fn parse_text(text: &str) -> Result<Value, Error> {
             message: format!("JSON: {e}"),
         })
     } else {
-        serde_yaml_ng::from_str(text).map_err(|e| Error::Syntax {
-            message: format!("YAML: {e}"),
-        })
+        serde_yaml_ng::from_str::<serde_yaml_ng::Value>(text)
+            .map(yaml_to_json)
+            .map_err(|e| Error::Syntax {
+                message: format!("YAML: {e}"),
+            })
+    }
+}
+
+/// YAML to JSON, keeping what JSON cannot say as close as it can: an integer beyond 64 bits
+/// becomes the nearest float (`minimum: -9223372036854776000`), a non-string key its text
+/// (`200:` is the status `"200"`), a tagged value its value.
+fn yaml_to_json(value: serde_yaml_ng::Value) -> Value {
+    use serde_yaml_ng::Value as Yaml;
+    match value {
+        Yaml::Null => Value::Null,
+        Yaml::Bool(b) => Value::Bool(b),
+        Yaml::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(Value::Null, Value::Number)
+            }
+        }
+        Yaml::String(s) => Value::String(s),
+        Yaml::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Yaml::Mapping(mapping) => Value::Object(
+            mapping
+                .into_iter()
+                .map(|(key, value)| {
+                    let key = match key {
+                        Yaml::String(s) => s,
+                        Yaml::Number(n) => n.to_string(),
+                        Yaml::Bool(b) => b.to_string(),
+                        Yaml::Null => "null".to_owned(),
+                        other => serde_yaml_ng::to_string(&other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_owned(),
+                    };
+                    (key, yaml_to_json(value))
+                })
+                .collect(),
+        ),
+        Yaml::Tagged(tagged) => yaml_to_json(tagged.value),
     }
 }
 
@@ -285,6 +330,17 @@ pub(crate) fn normalise(document: &mut Value) {
         return;
     };
     if let Some(Value::Object(components)) = root.get_mut("components") {
+        // Security schemes the client does not use to authenticate (`mutualTLS`, and any
+        // newer type) are left out rather than refused.
+        if let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") {
+            schemes.retain(|_, scheme| {
+                scheme.get("$ref").is_some()
+                    || matches!(
+                        scheme.get("type").and_then(Value::as_str),
+                        Some("apiKey" | "http" | "oauth2" | "openIdConnect")
+                    )
+            });
+        }
         if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
             schemas.values_mut().for_each(normalise_schema);
         }
