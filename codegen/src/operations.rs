@@ -265,7 +265,17 @@ fn parameters(
     }
     let mut params: Vec<Param> = Vec::new();
     for (parameter, parameter_pointer) in all {
-        let parameter = resolve_parameter(api, parameter, &parameter_pointer)?;
+        let Some(parameter) = resolve_item(
+            types,
+            parameter,
+            "parameters",
+            |c| &c.parameters,
+            api,
+            &parameter_pointer,
+        ) else {
+            continue;
+        };
+        let parameter = &*parameter;
         let location = match parameter {
             Parameter::Path { .. } => Location::Path,
             Parameter::Query { .. } => Location::Query,
@@ -301,10 +311,20 @@ fn parameters(
             .iter()
             .any(|p| p.location == Location::Path && p.wire_name == name)
         {
-            return Err(Error::invalid(
+            types.warn(
                 pointer,
-                format!("path parameter `{name}` is not declared"),
-            ));
+                format!("path parameter {name} is not declared; taken as a required string"),
+            );
+            params.push(Param {
+                wire_name: name.to_owned(),
+                rust_name: param_names.claim(names::snake(name)),
+                pointer: pointer.to_string(),
+                location: Location::Path,
+                ty: RType::String,
+                required: true,
+                doc: String::new(),
+                deprecated: false,
+            });
         }
     }
     Ok(params)
@@ -357,63 +377,37 @@ fn parameter_def(
     })
 }
 
-fn resolve_parameter<'a>(
+/// What a `$ref` to a parameter, request body or response names: the component of that kind,
+/// else whatever the JSON pointer reaches in the document (`#/components/requestBodies/X` used
+/// as a response, `#/paths/...`); `None` (with a warning) when it reaches nothing usable.
+fn resolve_item<'a, T: Clone + serde::de::DeserializeOwned>(
+    types: &mut TypeSpace<'_>,
+    item: &'a ReferenceOr<T>,
+    section: &str,
+    components: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
     api: &'a OpenAPI,
-    parameter: &'a ReferenceOr<Parameter>,
     pointer: &Pointer,
-) -> Result<&'a Parameter, Error> {
-    match parameter {
-        ReferenceOr::Item(parameter) => Ok(parameter),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/parameters/")
-            .and_then(|key| api.components.as_ref()?.parameters.get(key))
-            .and_then(|p| p.as_item())
-            .ok_or_else(|| {
-                Error::invalid(
-                    pointer,
-                    format!("parameter reference `{reference}` points to nothing"),
-                )
-            }),
+) -> Option<std::borrow::Cow<'a, T>> {
+    let reference = match item {
+        ReferenceOr::Item(item) => return Some(std::borrow::Cow::Borrowed(item)),
+        ReferenceOr::Reference { reference } => reference,
+    };
+    let component = reference
+        .strip_prefix(&format!("#/components/{section}/"))
+        .and_then(|key| components(api.components.as_ref()?).get(key))
+        .and_then(|found| found.as_item());
+    if let Some(found) = component {
+        return Some(std::borrow::Cow::Borrowed(found));
     }
-}
-
-fn resolve_body<'a>(
-    api: &'a OpenAPI,
-    body: &'a ReferenceOr<RequestBody>,
-    pointer: &Pointer,
-) -> Result<&'a RequestBody, Error> {
-    match body {
-        ReferenceOr::Item(body) => Ok(body),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/requestBodies/")
-            .and_then(|key| api.components.as_ref()?.request_bodies.get(key))
-            .and_then(|b| b.as_item())
-            .ok_or_else(|| {
-                Error::invalid(
-                    pointer,
-                    format!("request body reference `{reference}` points to nothing"),
-                )
-            }),
-    }
-}
-
-fn resolve_response<'a>(
-    api: &'a OpenAPI,
-    response: &'a ReferenceOr<Response>,
-    pointer: &Pointer,
-) -> Result<&'a Response, Error> {
-    match response {
-        ReferenceOr::Item(response) => Ok(response),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/responses/")
-            .and_then(|key| api.components.as_ref()?.responses.get(key))
-            .and_then(|r| r.as_item())
-            .ok_or_else(|| {
-                Error::invalid(
-                    pointer,
-                    format!("response reference `{reference}` points to nothing"),
-                )
-            }),
+    match types.pointed::<T>(reference) {
+        Some(found) => Some(std::borrow::Cow::Owned(found)),
+        None => {
+            types.warn(
+                pointer,
+                format!("reference {reference} points to nothing usable; left out"),
+            );
+            None
+        }
     }
 }
 
@@ -434,7 +428,16 @@ fn request_body(
     pointer: &Pointer,
     param_names: &mut Namespace,
 ) -> Result<Option<Body>, Error> {
-    let body = resolve_body(api, body, pointer)?;
+    let Some(body) = resolve_item(
+        types,
+        body,
+        "requestBodies",
+        |c| &c.request_bodies,
+        api,
+        pointer,
+    ) else {
+        return Ok(None);
+    };
     let content_pointer = pointer.join("content");
     if let Some((media_type, media)) = body.content.iter().find(|(m, _)| is_json(m)) {
         let schema_pointer = content_pointer.join(media_type).join("schema");
@@ -559,7 +562,16 @@ fn success_type(
     let mut result: Option<Success> = None;
     for (status, response) in successes {
         let response_pointer = pointer.join("responses").join(status);
-        let response = resolve_response(api, response, &response_pointer)?;
+        let Some(response) = resolve_item(
+            types,
+            response,
+            "responses",
+            |c| &c.responses,
+            api,
+            &response_pointer,
+        ) else {
+            continue;
+        };
         let success = if response.content.is_empty() {
             Success::Empty
         } else if let Some((media_type, media)) = response.content.iter().find(|(m, _)| is_json(m))
@@ -623,7 +635,16 @@ fn error_statuses(
     }
     for (status, response) in all {
         let response_pointer = pointer.join("responses").join(&status);
-        let response = resolve_response(api, response, &response_pointer)?;
+        let Some(response) = resolve_item(
+            types,
+            response,
+            "responses",
+            |c| &c.responses,
+            api,
+            &response_pointer,
+        ) else {
+            continue;
+        };
         let body = match response.content.iter().find(|(m, _)| is_json(m)) {
             Some((media_type, media)) => {
                 let schema_pointer = response_pointer

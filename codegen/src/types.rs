@@ -185,6 +185,11 @@ impl<'a> TypeSpace<'a> {
 
     /// The schema at a local JSON pointer other than a component key, read from the document.
     fn pointed_schema(&self, reference: &str) -> Option<ReferenceOr<Schema>> {
+        self.pointed(reference)
+    }
+
+    /// What a local JSON pointer (`#/paths/~1pets/get/responses/200`) reaches, read as a `T`.
+    pub(crate) fn pointed<T: serde::de::DeserializeOwned>(&self, reference: &str) -> Option<T> {
         let path = reference.strip_prefix('#')?;
         if path.is_empty() {
             return None;

@@ -80,6 +80,10 @@ pub struct GenerateArgs {
     /// from DIR to this workspace's runtime/].
     #[arg(long, value_name = "P")]
     pub runtime_path: Option<String>,
+    /// Fail, writing nothing, when the generator had to express any part of the document
+    /// loosely (a generation warning).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[cfg(test)]

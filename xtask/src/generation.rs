@@ -102,6 +102,7 @@ fn generate_api(root: &Path, api: &Api, text: &str) -> Result<GeneratedCrate> {
             )
         })?;
     generated.elapsed = start.elapsed();
+    print_warnings(&api.crate_name, &generated.output.warnings);
     Ok(generated)
 }
 
@@ -412,6 +413,15 @@ pub struct StandaloneCrate {
     /// Path from `out` to the runtime crate; by default the way from `out` to this workspace's
     /// `runtime/`.
     pub runtime_path: Option<String>,
+    /// Refuse to write anything when there are generation warnings.
+    pub strict: bool,
+}
+
+/// Prints the generation warnings of `crate_name` on stderr, one a line.
+pub fn print_warnings(crate_name: &str, warnings: &[codegen::Warning]) {
+    for warning in warnings {
+        eprintln!("warning: {crate_name}: {warning}");
+    }
 }
 
 /// `cargo xtask generate`: a crate for any OpenAPI document, written only if generation
@@ -443,6 +453,14 @@ pub fn generate_standalone(root: &Path, request: &StandaloneCrate) -> Result<()>
             request.spec.display()
         )
     })?;
+    print_warnings(&request.crate_name, &generated.output.warnings);
+    if request.strict && !generated.output.warnings.is_empty() {
+        bail!(
+            "{} generation warnings and --strict: nothing was written to {}",
+            generated.output.warnings.len(),
+            request.out.display()
+        );
+    }
     let files = generated
         .output
         .files
@@ -939,6 +957,7 @@ components:
             crate_name: "pets".into(),
             crate_version: "0.2.0".into(),
             runtime_path: None,
+            strict: false,
         };
 
         generate_standalone(&root, &request).unwrap();

@@ -74,6 +74,7 @@ pub fn run(root: &Path, flags: flags::Xtask) -> Result<()> {
                 crate_name: args.crate_name,
                 crate_version: args.crate_version,
                 runtime_path: args.runtime_path,
+                strict: args.strict,
             },
         ),
         Verb::Test(from) => test_suite::run(root, &SpecSource::new(from.from)),
