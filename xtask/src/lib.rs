@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 pub mod bench;
+pub mod corpus;
 pub mod diff;
 pub mod fetch;
 pub mod files;
@@ -81,6 +82,7 @@ pub fn run(root: &Path, flags: flags::Xtask) -> Result<()> {
         // The exit status is the verb's answer (see `diff::run`), so it ends the process.
         Verb::Diff(args) => std::process::exit(diff::run(&args).into()),
         Verb::Bench(args) => bench::run(root, &args),
+        Verb::Corpus(args) => corpus::run(root, &args),
         Verb::InstallPrism => prism::install(root).map(drop),
         Verb::InstallSemverChecks => semver::install(root).map(drop),
         Verb::SemverChecks => {

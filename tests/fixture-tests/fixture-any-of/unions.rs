@@ -6,9 +6,9 @@ use fixture_any_of::models::{Person, Place, SearchHit};
 #[test]
 fn a_number_for_a_string_inside_an_alternative_is_its_text() {
     let hit: SearchHit = fixture_any_of::runtime::decode_json(br#"{"city": 10115}"#).unwrap();
-    assert_eq!(hit, SearchHit::Place(Place { city: "10115".to_owned() }));
+    assert_eq!(hit, SearchHit::Place(Place::default().with_city("10115")));
     let hit: SearchHit = fixture_any_of::runtime::decode_json(br#"{"name": "Ada"}"#).unwrap();
-    assert_eq!(hit, SearchHit::Person(Person { name: "Ada".to_owned() }));
+    assert_eq!(hit, SearchHit::Person(Person::default().with_name("Ada")));
 }
 
 #[test]
@@ -18,8 +18,8 @@ fn inside_a_list_of_responses_too() {
     assert_eq!(
         hits,
         [
-            SearchHit::Person(Person { name: "7".to_owned() }),
-            SearchHit::Place(Place { city: "Berlin".to_owned() }),
+            SearchHit::Person(Person::default().with_name("7")),
+            SearchHit::Place(Place::default().with_city("Berlin")),
         ]
     );
 }
