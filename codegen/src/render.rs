@@ -1366,18 +1366,6 @@ fn toml_string(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn camel_case_rule_matches_serde() {
-        assert_eq!(serde_camel_case("first_name"), "firstName");
-        assert_eq!(serde_camel_case("type_"), "type");
-        assert_eq!(serde_camel_case("id"), "id");
-    }
-}
-
 /// The crate docs' "Generation warnings" section (empty without warnings), so that a review
 /// of the generated code sees what was typed loosely.
 fn warnings_section(warnings: &[crate::error::Warning]) -> String {
@@ -1393,4 +1381,16 @@ fn warnings_section(warnings: &[crate::error::Warning]) -> String {
         section.push_str(&format!("- `{pointer}`: `{message}`\n"));
     }
     section
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camel_case_rule_matches_serde() {
+        assert_eq!(serde_camel_case("first_name"), "firstName");
+        assert_eq!(serde_camel_case("type_"), "type");
+        assert_eq!(serde_camel_case("id"), "id");
+    }
 }

@@ -624,6 +624,7 @@ mod tests {
                 .collect(),
             operations: 1,
             types: 2,
+            warnings: Vec::new(),
         }
     }
 
