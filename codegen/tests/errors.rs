@@ -665,3 +665,59 @@ fn damaged_fixtures_never_panic() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn yaml_numbers_beyond_64_bits_and_integer_keys_are_read() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: Big, version: 1.0.0}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - name: seed
+          in: query
+          schema: {type: integer, minimum: -9223372036854776000, maximum: 9223372036854776000}
+      responses:
+        200:
+          description: ok
+          content:
+            application/json:
+              schema: {type: integer}
+"#;
+    let spec = codegen::Spec::parse(text).expect("the document parses");
+    let model = codegen::lower(&spec).expect("the document lowers");
+    assert_eq!(model.warnings, Vec::new());
+    let operation = &model.api.groups[0].operations[0];
+    assert_eq!(
+        operation.success,
+        codegen::model::Success::Json(codegen::model::RType::I64)
+    );
+}
+
+#[test]
+fn an_unknown_security_scheme_type_is_left_out() {
+    let mut document = document(json!({}), json!({}));
+    document["components"]["securitySchemes"] = json!({
+        "mtls": {"type": "mutualTLS"},
+        "key": {"type": "apiKey", "in": "header", "name": "X-Key"}
+    });
+    document["security"] = json!([{"mtls": []}, {"key": []}]);
+    let model = model_of(&document);
+    assert_eq!(model.info.api_key_header.as_deref(), Some("X-Key"));
+}
+
+#[test]
+fn a_warning_displays_as_pointer_and_message() {
+    let warnings = warnings_of(&document(
+        json!({}),
+        json!({"Pet": {"type": "object", "properties": {"owner": {"$ref": "#/components/schemas/Owner"}}}}),
+    ));
+    assert_eq!(
+        warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "#/components/schemas/Pet/properties/owner: reference #/components/schemas/Owner points to no schema; typed as serde_json::Value"
+        ]
+    );
+}
