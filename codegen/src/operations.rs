@@ -358,7 +358,16 @@ fn parameter_def(
         }
     };
     let hint = format!("{prefix}{}", names::camel(&data.name));
-    let ty = types.schema_type(schema, &hint, &pointer.join("schema"))?;
+    let mut ty = types.schema_type(schema, &hint, &pointer.join("schema"))?;
+    if !sendable_as_parameter(types, &ty, 0) {
+        // An object or union in a URL or header (`style: deepObject`, `content`) has no one
+        // encoding the runtime can pick; the caller writes the text.
+        types.warn(
+            pointer,
+            "parameter of an object or union type: taken as text the caller encodes",
+        );
+        ty = RType::String;
+    }
     let mut doc = docs::doc_text(data.description.as_deref(), data.example.as_ref());
     if let ReferenceOr::Item(schema) = schema {
         if let Some(default) = &schema.schema_data.default {
@@ -380,6 +389,29 @@ fn parameter_def(
 /// What a `$ref` to a parameter, request body or response names: the component of that kind,
 /// else whatever the JSON pointer reaches in the document (`#/components/requestBodies/X` used
 /// as a response, `#/paths/...`); `None` (with a warning) when it reaches nothing usable.
+/// Whether the runtime can write `ty` into a path, query or header (its `ParamValue`):
+/// scalars, enums, and lists of them.
+fn sendable_as_parameter(types: &TypeSpace<'_>, ty: &RType, depth: usize) -> bool {
+    match ty {
+        RType::String
+        | RType::Bool
+        | RType::I32
+        | RType::I64
+        | RType::F32
+        | RType::F64
+        | RType::Date
+        | RType::DateTime
+        | RType::Uuid => true,
+        RType::Vec(inner) | RType::Option(inner) => sendable_as_parameter(types, inner, depth),
+        RType::Named(name) if depth < 32 => match types.get(name) {
+            Some(TypeDef::Enum(_)) => true,
+            Some(TypeDef::Alias(alias)) => sendable_as_parameter(types, &alias.ty, depth + 1),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 fn resolve_item<'a, T: Clone + serde::de::DeserializeOwned>(
     types: &mut TypeSpace<'_>,
     item: &'a ReferenceOr<T>,
