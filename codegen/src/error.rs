@@ -72,9 +72,10 @@ impl std::fmt::Display for Pointer {
     }
 }
 
-/// A problem in the document that the generator tolerated: the output is usable, but
-/// something was assumed. Returned with the output ([`crate::Spec::warnings`],
-/// [`crate::Output::warnings`]) rather than printed, since the generator does no I/O.
+/// A problem in the document that the generator tolerated, or a construct it replaced by a
+/// looser form (a schema typed as `serde_json::Value`, a body left out): the crate is still
+/// generated. Returned with the output ([`crate::Spec::warnings`], [`crate::Output::warnings`])
+/// rather than printed, since the generator does no I/O.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Warning {
     /// Where the problem is, as a JSON pointer into the document (`#/info/version`).

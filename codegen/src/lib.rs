@@ -127,7 +127,8 @@ pub struct Output {
     pub operations: usize,
     /// Number of component schemas turned into Rust types.
     pub types: usize,
-    /// Problems in the document that were tolerated (also listed in the crate's docs).
+    /// Problems in the document that were tolerated, and constructs expressed only loosely
+    /// (also listed in the crate's docs).
     pub warnings: Vec<Warning>,
 }
 
@@ -156,7 +157,9 @@ fn lower_unlocated(spec: &Spec, surface: Surface) -> Result<model::Model, Error>
     };
     types.finish(operations.request_types())?;
     types.break_cycles();
-    let (types, components) = types.into_parts();
+    let (types, components, mut warnings) = types.into_parts();
+    warnings.sort();
+    warnings.dedup();
     let features = features::FeaturePlan::new(&types, &operations);
     Ok(model::Model {
         info: api_info(api),
@@ -165,7 +168,11 @@ fn lower_unlocated(spec: &Spec, surface: Surface) -> Result<model::Model, Error>
         components,
         api: operations,
         features,
-        warnings: spec.warnings().to_vec(),
+        warnings: {
+            let mut all = spec.warnings().to_vec();
+            all.extend(warnings);
+            all
+        },
     })
 }
 

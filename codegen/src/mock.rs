@@ -630,7 +630,16 @@ fn qualify(tokens: TokenStream) -> TokenStream {
     let mut out = Vec::new();
     // `::` right before `models` means it is already a path segment (`crate::models`).
     let mut colons = 0;
-    for token in tokens {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    // Only a `models` followed by `::` is the module; a method or field may be called so too.
+    let starts_path = |index: usize| {
+        matches!(
+            (tokens.get(index + 1), tokens.get(index + 2)),
+            (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
+                if a.as_char() == ':' && b.as_char() == ':'
+        )
+    };
+    for (index, token) in tokens.iter().cloned().enumerate() {
         match token {
             TokenTree::Group(group) => {
                 let mut inner = proc_macro2::Group::new(group.delimiter(), qualify(group.stream()));
@@ -638,7 +647,7 @@ fn qualify(tokens: TokenStream) -> TokenStream {
                 out.push(TokenTree::Group(inner));
                 colons = 0;
             }
-            TokenTree::Ident(ident) if ident == "models" && colons < 2 => {
+            TokenTree::Ident(ident) if ident == "models" && colons < 2 && starts_path(index) => {
                 out.extend(quote!(crate::));
                 out.push(TokenTree::Ident(ident));
                 colons = 0;

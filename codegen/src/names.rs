@@ -81,13 +81,19 @@ impl Namespace {
         if self.taken.insert(wanted.clone()) {
             return wanted;
         }
-        let separator = if wanted.ends_with(|c: char| c.is_ascii_digit()) {
+        // `Self_` (a keyword made an identifier) goes on as `Self2`, not `Self_2`, which
+        // is no longer UpperCamelCase.
+        let base = match wanted.strip_suffix('_') {
+            Some(stem) if !stem.is_empty() && !stem.ends_with(|c: char| c.is_ascii_digit()) => stem,
+            _ => wanted.as_str(),
+        };
+        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) {
             "_"
         } else {
             ""
         };
         (2..)
-            .map(|n| format!("{wanted}{separator}{n}"))
+            .map(|n| format!("{base}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .expect("an unbounded range always yields a free name")
     }

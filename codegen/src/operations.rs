@@ -52,10 +52,8 @@ pub(crate) fn collect(api: &OpenAPI, types: &mut TypeSpace<'_>) -> Result<Api, E
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                return Err(Error::unsupported(
-                    &item_pointer,
-                    "a path item given as `$ref`",
-                ));
+                types.warn(&item_pointer, "a path item given as $ref is left out");
+                continue;
             }
         };
         for (method, operation) in item.iter() {
@@ -176,7 +174,7 @@ fn operation_def(
         .clone()
         .unwrap_or_else(|| format!("{method} {path}"));
     let prefix = names::camel(&id);
-    // The request builder's own fields and methods: an input named like one is renamed.
+    // The request builder's own fields, methods and locals: an input named like one is renamed.
     const BUILDER_NAMES: &[&str] = &[
         "self",
         "client",
@@ -190,6 +188,8 @@ fn operation_def(
         "into_future",
         "items",
         "pages",
+        "request",
+        "form",
     ];
     let with_body: Vec<&str> = BUILDER_NAMES.iter().copied().chain(["body"]).collect();
     let reserved: &[&str] = if operation.request_body.is_some() {
@@ -208,14 +208,14 @@ fn operation_def(
         &mut param_names,
     )?;
     let body = match &operation.request_body {
-        Some(body) => Some(request_body(
+        Some(body) => request_body(
             api,
             types,
             &prefix,
             body,
             &pointer.join("requestBody"),
             &mut param_names,
-        )?),
+        )?,
         None => None,
     };
     let success = success_type(api, types, &prefix, operation, pointer)?;
@@ -271,13 +271,24 @@ fn parameters(
     }
     let mut params: Vec<Param> = Vec::new();
     for (parameter, parameter_pointer) in all {
-        let parameter = resolve_parameter(api, parameter, &parameter_pointer)?;
+        let Some(parameter) = resolve_item(
+            types,
+            parameter,
+            "parameters",
+            |c| &c.parameters,
+            api,
+            &parameter_pointer,
+        ) else {
+            continue;
+        };
+        let parameter = &*parameter;
         let location = match parameter {
             Parameter::Path { .. } => Location::Path,
             Parameter::Query { .. } => Location::Query,
             Parameter::Header { .. } => Location::Header,
             Parameter::Cookie { .. } => {
-                return Err(Error::unsupported(&parameter_pointer, "cookie parameters"));
+                types.warn(&parameter_pointer, "cookie parameter left out");
+                continue;
             }
         };
         let name = &parameter.parameter_data_ref().name;
@@ -306,10 +317,20 @@ fn parameters(
             .iter()
             .any(|p| p.location == Location::Path && p.wire_name == name)
         {
-            return Err(Error::invalid(
+            types.warn(
                 pointer,
-                format!("path parameter `{name}` is not declared"),
-            ));
+                format!("path parameter {name} is not declared; taken as a required string"),
+            );
+            params.push(Param {
+                wire_name: name.to_owned(),
+                rust_name: param_names.claim(names::snake(name)),
+                pointer: pointer.to_string(),
+                location: Location::Path,
+                ty: RType::String,
+                required: true,
+                doc: String::new(),
+                deprecated: false,
+            });
         }
     }
     Ok(params)
@@ -326,15 +347,33 @@ fn parameter_def(
     let data = parameter.parameter_data_ref();
     let schema = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => schema,
-        ParameterSchemaOrContent::Content(_) => {
-            return Err(Error::unsupported(
+        ParameterSchemaOrContent::Content(content) => {
+            types.warn(
                 pointer,
-                "a parameter described by `content`",
-            ));
+                "parameter described by content: sent as text, typed by its first media type",
+            );
+            match content.values().find_map(|media| media.schema.as_ref()) {
+                Some(schema) => schema,
+                None => &ReferenceOr::Item(Schema {
+                    schema_data: Default::default(),
+                    schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::String(
+                        Default::default(),
+                    )),
+                }),
+            }
         }
     };
     let hint = format!("{prefix}{}", names::camel(&data.name));
-    let ty = types.schema_type(schema, &hint, &pointer.join("schema"))?;
+    let mut ty = types.schema_type(schema, &hint, &pointer.join("schema"))?;
+    if !sendable_as_parameter(types, &ty, 0) {
+        // An object or union in a URL or header (`style: deepObject`, `content`) has no one
+        // encoding the runtime can pick; the caller writes the text.
+        types.warn(
+            pointer,
+            "parameter of an object or union type: taken as text the caller encodes",
+        );
+        ty = RType::String;
+    }
     let mut doc = docs::doc_text(data.description.as_deref(), data.example.as_ref());
     if let ReferenceOr::Item(schema) = schema {
         if let Some(default) = &schema.schema_data.default {
@@ -353,63 +392,60 @@ fn parameter_def(
     })
 }
 
-fn resolve_parameter<'a>(
-    api: &'a OpenAPI,
-    parameter: &'a ReferenceOr<Parameter>,
-    pointer: &Pointer,
-) -> Result<&'a Parameter, Error> {
-    match parameter {
-        ReferenceOr::Item(parameter) => Ok(parameter),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/parameters/")
-            .and_then(|key| api.components.as_ref()?.parameters.get(key))
-            .and_then(|p| p.as_item())
-            .ok_or_else(|| {
-                Error::invalid(
-                    pointer,
-                    format!("parameter reference `{reference}` points to nothing"),
-                )
-            }),
+/// What a `$ref` to a parameter, request body or response names: the component of that kind,
+/// else whatever the JSON pointer reaches in the document (`#/components/requestBodies/X` used
+/// as a response, `#/paths/...`); `None` (with a warning) when it reaches nothing usable.
+/// Whether the runtime can write `ty` into a path, query or header (its `ParamValue`):
+/// scalars, enums, and lists of them.
+fn sendable_as_parameter(types: &TypeSpace<'_>, ty: &RType, depth: usize) -> bool {
+    match ty {
+        RType::String
+        | RType::Bool
+        | RType::I32
+        | RType::I64
+        | RType::F32
+        | RType::F64
+        | RType::Date
+        | RType::DateTime
+        | RType::Uuid => true,
+        RType::Vec(inner) | RType::Option(inner) => sendable_as_parameter(types, inner, depth),
+        RType::Named(name) if depth < 32 => match types.get(name) {
+            Some(TypeDef::Enum(_)) => true,
+            Some(TypeDef::Alias(alias)) => sendable_as_parameter(types, &alias.ty, depth + 1),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
-fn resolve_body<'a>(
+fn resolve_item<'a, T: Clone + serde::de::DeserializeOwned>(
+    types: &mut TypeSpace<'_>,
+    item: &'a ReferenceOr<T>,
+    section: &str,
+    components: impl Fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
     api: &'a OpenAPI,
-    body: &'a ReferenceOr<RequestBody>,
     pointer: &Pointer,
-) -> Result<&'a RequestBody, Error> {
-    match body {
-        ReferenceOr::Item(body) => Ok(body),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/requestBodies/")
-            .and_then(|key| api.components.as_ref()?.request_bodies.get(key))
-            .and_then(|b| b.as_item())
-            .ok_or_else(|| {
-                Error::invalid(
-                    pointer,
-                    format!("request body reference `{reference}` points to nothing"),
-                )
-            }),
+) -> Option<std::borrow::Cow<'a, T>> {
+    let reference = match item {
+        ReferenceOr::Item(item) => return Some(std::borrow::Cow::Borrowed(item)),
+        ReferenceOr::Reference { reference } => reference,
+    };
+    let component = reference
+        .strip_prefix(&format!("#/components/{section}/"))
+        .and_then(|key| components(api.components.as_ref()?).get(key))
+        .and_then(|found| found.as_item());
+    if let Some(found) = component {
+        return Some(std::borrow::Cow::Borrowed(found));
     }
-}
-
-fn resolve_response<'a>(
-    api: &'a OpenAPI,
-    response: &'a ReferenceOr<Response>,
-    pointer: &Pointer,
-) -> Result<&'a Response, Error> {
-    match response {
-        ReferenceOr::Item(response) => Ok(response),
-        ReferenceOr::Reference { reference } => reference
-            .strip_prefix("#/components/responses/")
-            .and_then(|key| api.components.as_ref()?.responses.get(key))
-            .and_then(|r| r.as_item())
-            .ok_or_else(|| {
-                Error::invalid(
-                    pointer,
-                    format!("response reference `{reference}` points to nothing"),
-                )
-            }),
+    match types.pointed::<T>(reference) {
+        Some(found) => Some(std::borrow::Cow::Owned(found)),
+        None => {
+            types.warn(
+                pointer,
+                format!("reference {reference} points to nothing usable; left out"),
+            );
+            None
+        }
     }
 }
 
@@ -429,8 +465,17 @@ fn request_body(
     body: &ReferenceOr<RequestBody>,
     pointer: &Pointer,
     param_names: &mut Namespace,
-) -> Result<Body, Error> {
-    let body = resolve_body(api, body, pointer)?;
+) -> Result<Option<Body>, Error> {
+    let Some(body) = resolve_item(
+        types,
+        body,
+        "requestBodies",
+        |c| &c.request_bodies,
+        api,
+        pointer,
+    ) else {
+        return Ok(None);
+    };
     let content_pointer = pointer.join("content");
     if let Some((media_type, media)) = body.content.iter().find(|(m, _)| is_json(m)) {
         let schema_pointer = content_pointer.join(media_type).join("schema");
@@ -439,21 +484,25 @@ fn request_body(
             None => RType::Json,
         };
         let doc = docs::doc_text(body.description.as_deref(), None);
-        return Ok(Body::Json {
+        return Ok(Some(Body::Json {
             ty,
             required: body.required,
             doc,
-        });
+        }));
     }
     if let Some(media) = body.content.get("multipart/form-data") {
         let media_pointer = content_pointer.join("multipart/form-data");
-        return multipart_body(types, prefix, media, &media_pointer, param_names);
+        return multipart_body(types, prefix, media, &media_pointer, param_names).map(Some);
     }
     let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
-    Err(Error::unsupported(
+    types.warn(
         &content_pointer,
-        format!("request body media types {found:?}; supported: JSON and multipart/form-data"),
-    ))
+        format!(
+            "request body media types {} not modelled: the operation is generated without a body",
+            found.join(", ")
+        ),
+    );
+    Ok(None)
 }
 
 fn multipart_body(
@@ -465,7 +514,7 @@ fn multipart_body(
 ) -> Result<Body, Error> {
     let schema_pointer = pointer.join("schema");
     let schema = match &media.schema {
-        Some(schema) => types.resolve(schema, &schema_pointer)?.clone(),
+        Some(schema) => types.resolve(schema, &schema_pointer)?.into_owned(),
         None => return Err(Error::invalid(pointer, "multipart body without a schema")),
     };
     let (properties, required) = object_parts(&schema).ok_or_else(|| {
@@ -551,7 +600,16 @@ fn success_type(
     let mut result: Option<Success> = None;
     for (status, response) in successes {
         let response_pointer = pointer.join("responses").join(status);
-        let response = resolve_response(api, response, &response_pointer)?;
+        let Some(response) = resolve_item(
+            types,
+            response,
+            "responses",
+            |c| &c.responses,
+            api,
+            &response_pointer,
+        ) else {
+            continue;
+        };
         let success = if response.content.is_empty() {
             Success::Empty
         } else if let Some((media_type, media)) = response.content.iter().find(|(m, _)| is_json(m))
@@ -574,11 +632,16 @@ fn success_type(
         match &result {
             None => result = Some(success),
             Some(previous) if *previous == success || success == Success::Empty => {}
-            Some(_) => {
-                return Err(Error::unsupported(
+            Some(previous) => {
+                let loose = match (previous, &success) {
+                    (Success::Json(_), Success::Json(_)) => Success::Json(RType::Json),
+                    _ => Success::Bytes,
+                };
+                types.warn(
                     &response_pointer,
-                    "several success statuses with different bodies; one success body type per operation is supported",
-                ));
+                    "success statuses with different bodies: the body is decoded loosely",
+                );
+                result = Some(loose);
             }
         }
     }
@@ -610,7 +673,16 @@ fn error_statuses(
     }
     for (status, response) in all {
         let response_pointer = pointer.join("responses").join(&status);
-        let response = resolve_response(api, response, &response_pointer)?;
+        let Some(response) = resolve_item(
+            types,
+            response,
+            "responses",
+            |c| &c.responses,
+            api,
+            &response_pointer,
+        ) else {
+            continue;
+        };
         let body = match response.content.iter().find(|(m, _)| is_json(m)) {
             Some((media_type, media)) => {
                 let schema_pointer = response_pointer

@@ -26,13 +26,14 @@ pub(crate) struct CrateInfo {
     pub warnings: Vec<crate::Warning>,
 }
 
-/// A `# Warnings` section for the crate docs: what the generator tolerated in the document.
+/// A `# Warnings` section for the crate docs: what the generator tolerated in the document or
+/// expressed only loosely, so that a review of the generated code sees it.
 fn warnings_doc(info: &CrateInfo) -> String {
     if info.warnings.is_empty() {
         return String::new();
     }
     let mut doc = String::from(
-        "# Warnings\n\nThe generator tolerated these problems in the API's document:\n\n",
+        "# Warnings\n\nThe generator tolerated these problems in the API's document, or expressed\nthese parts of it only loosely:\n\n",
     );
     for warning in &info.warnings {
         doc.push_str(&format!(

@@ -133,9 +133,136 @@ fn parse_text(text: &str) -> Result<Value, Error> {
             message: format!("JSON: {e}"),
         })
     } else {
-        serde_yaml_ng::from_str(text).map_err(|e| Error::Syntax {
-            message: format!("YAML: {e}"),
-        })
+        serde_yaml_ng::from_str::<LossyYaml>(text)
+            .map(|yaml| yaml_to_json(yaml.0))
+            .map_err(|e| Error::Syntax {
+                message: format!("YAML: {e}"),
+            })
+    }
+}
+
+/// A YAML value in which an integer beyond 128 bits' worth of `serde_yaml_ng::Value` (which
+/// refuses `i128`) is read as the nearest float.
+struct LossyYaml(serde_yaml_ng::Value);
+
+impl<'de> serde::Deserialize<'de> for LossyYaml {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LossyVisitor).map(LossyYaml)
+    }
+}
+
+struct LossyVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LossyVisitor {
+    type Value = serde_yaml_ng::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(serde_yaml_ng::Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(serde_yaml_ng::Value::Number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(serde_yaml_ng::Value::Number(v.into()))
+    }
+
+    #[allow(clippy::cast_precision_loss)] // the point: the nearest float
+    fn visit_i128<E>(self, v: i128) -> Result<Self::Value, E> {
+        Ok(serde_yaml_ng::Value::Number((v as f64).into()))
+    }
+
+    #[allow(clippy::cast_precision_loss)] // the point: the nearest float
+    fn visit_u128<E>(self, v: u128) -> Result<Self::Value, E> {
+        Ok(serde_yaml_ng::Value::Number((v as f64).into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_yaml_ng::Value::Number(v.into()))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(serde_yaml_ng::Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(serde_yaml_ng::Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_yaml_ng::Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_yaml_ng::Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        <LossyYaml as serde::Deserialize>::deserialize(d).map(|v| v.0)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(LossyYaml(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_yaml_ng::Value::Sequence(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut mapping = serde_yaml_ng::Mapping::new();
+        while let Some((LossyYaml(key), LossyYaml(value))) = map.next_entry()? {
+            mapping.insert(key, value);
+        }
+        Ok(serde_yaml_ng::Value::Mapping(mapping))
+    }
+}
+
+/// YAML to JSON, keeping what JSON cannot say as close as it can: an integer beyond 64 bits
+/// becomes the nearest float (`minimum: -9223372036854776000`), a non-string key its text
+/// (`200:` is the status `"200"`), a tagged value its value.
+fn yaml_to_json(value: serde_yaml_ng::Value) -> Value {
+    use serde_yaml_ng::Value as Yaml;
+    match value {
+        Yaml::Null => Value::Null,
+        Yaml::Bool(b) => Value::Bool(b),
+        Yaml::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(Value::Null, Value::Number)
+            }
+        }
+        Yaml::String(s) => Value::String(s),
+        Yaml::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Yaml::Mapping(mapping) => Value::Object(
+            mapping
+                .into_iter()
+                .map(|(key, value)| {
+                    let key = match key {
+                        Yaml::String(s) => s,
+                        Yaml::Number(n) => n.to_string(),
+                        Yaml::Bool(b) => b.to_string(),
+                        Yaml::Null => "null".to_owned(),
+                        other => serde_yaml_ng::to_string(&other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_owned(),
+                    };
+                    (key, yaml_to_json(value))
+                })
+                .collect(),
+        ),
+        Yaml::Tagged(tagged) => yaml_to_json(tagged.value),
     }
 }
 
@@ -323,6 +450,17 @@ pub(crate) fn normalise(document: &mut Value) {
         return;
     };
     if let Some(Value::Object(components)) = root.get_mut("components") {
+        // Security schemes the client does not use to authenticate (`mutualTLS`, and any
+        // newer type) are left out rather than refused.
+        if let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") {
+            schemes.retain(|_, scheme| {
+                scheme.get("$ref").is_some()
+                    || matches!(
+                        scheme.get("type").and_then(Value::as_str),
+                        Some("apiKey" | "http" | "oauth2" | "openIdConnect")
+                    )
+            });
+        }
         if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
             schemas.values_mut().for_each(normalise_schema);
         }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 
 use crate::docs;
-use crate::error::{Error, Pointer};
+use crate::error::{Error, Pointer, Warning};
 use crate::model::{AliasDef, EnumDef, EnumVariant, Field, RType, StructDef, TypeDef, UnionDef};
 use crate::names::{self, Namespace};
 
@@ -49,6 +49,12 @@ pub(crate) struct TypeSpace<'a> {
     /// Component schema key -> Rust type name.
     components: BTreeMap<String, String>,
     defs: BTreeMap<String, TypeDef>,
+    /// What could only be typed loosely.
+    warnings: Vec<Warning>,
+    /// Types already made for references to schemas outside `#/components/schemas/<key>`.
+    pointer_types: BTreeMap<String, RType>,
+    /// The document as JSON, made only when a reference needs a JSON pointer resolved.
+    document: std::cell::OnceCell<serde_json::Value>,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -59,6 +65,9 @@ impl<'a> TypeSpace<'a> {
             names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
             components: BTreeMap::new(),
             defs: BTreeMap::new(),
+            warnings: Vec::new(),
+            pointer_types: BTreeMap::new(),
+            document: std::cell::OnceCell::new(),
         };
         let schemas = api.components.as_ref().map(|c| &c.schemas);
         for key in schemas.into_iter().flat_map(|s| s.keys()) {
@@ -80,8 +89,19 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// The defined types by name, and component schema key -> type name.
-    pub(crate) fn into_parts(self) -> (BTreeMap<String, TypeDef>, BTreeMap<String, String>) {
-        (self.defs, self.components)
+    pub(crate) fn into_parts(
+        self,
+    ) -> (
+        BTreeMap<String, TypeDef>,
+        BTreeMap<String, String>,
+        Vec<Warning>,
+    ) {
+        (self.defs, self.components, self.warnings)
+    }
+
+    /// Records that the construct at `pointer` was expressed loosely.
+    pub(crate) fn warn(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.warnings.push(Warning::new(pointer, message));
     }
 
     fn define_component(
@@ -135,20 +155,50 @@ impl<'a> TypeSpace<'a> {
         self.schema_type(&unbox(schema), hint, pointer)
     }
 
-    fn reference_type(&self, reference: &str, pointer: &Pointer) -> Result<RType, Error> {
-        let key = component_key(reference).ok_or_else(|| {
-            Error::unsupported(
+    /// The type a `$ref` names: a component schema by its name; any other JSON pointer into
+    /// the document (`#/components/schemas/Tag/allOf/0`, `#/paths/...`) is typed where it
+    /// points, once, named after the pointer; a reference that points to no schema (or out of
+    /// the document) is `serde_json::Value`, with a warning.
+    fn reference_type(&mut self, reference: &str, pointer: &Pointer) -> Result<RType, Error> {
+        if let Some(key) = component_key(reference) {
+            if let Some(name) = self.components.get(key) {
+                return Ok(RType::Named(name.clone()));
+            }
+        }
+        if let Some(ty) = self.pointer_types.get(reference) {
+            return Ok(ty.clone());
+        }
+        let Some(target) = self.pointed_schema(reference) else {
+            self.warn(
                 pointer,
-                format!("reference `{reference}`: only `#/components/schemas/...` is supported"),
-            )
-        })?;
-        let name = self.components.get(key).ok_or_else(|| {
-            Error::invalid(
-                pointer,
-                format!("reference `{reference}` points to no schema"),
-            )
-        })?;
-        Ok(RType::Named(name.clone()))
+                format!("reference {reference} points to no schema; typed as serde_json::Value"),
+            );
+            return Ok(RType::Json);
+        };
+        // A cycle through pointer references is typed loosely rather than followed forever.
+        self.pointer_types.insert(reference.to_owned(), RType::Json);
+        let hint = names::camel(&reference.replace("components/schemas", ""));
+        let ty = self.schema_type(&target, &hint, &Pointer::from_ref(reference))?;
+        self.pointer_types.insert(reference.to_owned(), ty.clone());
+        Ok(ty)
+    }
+
+    /// The schema at a local JSON pointer other than a component key, read from the document.
+    fn pointed_schema(&self, reference: &str) -> Option<ReferenceOr<Schema>> {
+        self.pointed(reference)
+    }
+
+    /// What a local JSON pointer (`#/paths/~1pets/get/responses/200`) reaches, read as a `T`.
+    pub(crate) fn pointed<T: serde::de::DeserializeOwned>(&self, reference: &str) -> Option<T> {
+        let path = reference.strip_prefix('#')?;
+        if path.is_empty() {
+            return None;
+        }
+        let document = self
+            .document
+            .get_or_init(|| serde_json::to_value(self.api).unwrap_or_default());
+        let value = document.pointer(path)?;
+        serde_json::from_value(value.clone()).ok()
     }
 
     /// Like [`schema_type`](Self::schema_type); `naming` is used only if the schema needs a
@@ -362,6 +412,15 @@ impl<'a> TypeSpace<'a> {
         RType::Named(name)
     }
 
+    /// `allOf`: the value satisfies every member.
+    ///
+    /// - Members that only annotate (`{description: ...}`, `{nullable: true}`) add nothing.
+    /// - One member left (`allOf: [{$ref: SomeEnum}]` with `description`/`default` siblings,
+    ///   the springdoc pattern): it is that member's type.
+    /// - Only scalars, enums or arrays: a value of all of them has the type of the narrowest
+    ///   one, taken to be the first that is an enum or a reference (else the first).
+    /// - Otherwise an object: every object member's properties merged, and every
+    ///   `oneOf`/`anyOf` member flattened (see [`flatten_alternatives`](Self::flatten_alternatives)).
     fn all_of_type(
         &mut self,
         name: &Naming,
@@ -369,21 +428,49 @@ impl<'a> TypeSpace<'a> {
         parts: &[ReferenceOr<Schema>],
         pointer: &Pointer,
     ) -> Result<RType, Error> {
-        // `allOf: [X]` is how a `$ref` carries siblings (description, default); it is X.
-        if let [only] = parts {
-            return self.schema_type_named(only, name, &pointer.join("allOf").join(0));
+        let all_of_pointer = pointer.join("allOf");
+        let mut kinds = Vec::with_capacity(parts.len());
+        for (index, part) in parts.iter().enumerate() {
+            let kind = match self.resolve(part, &all_of_pointer.join(index)) {
+                Ok(resolved) => part_kind(&resolved),
+                Err(_) => PartKind::Other,
+            };
+            kinds.push(kind);
+        }
+        let meaningful: Vec<usize> = (0..parts.len())
+            .filter(|&i| kinds[i] != PartKind::Annotation)
+            .collect();
+        if let [only] = meaningful[..] {
+            return self.schema_type_named(&parts[only], name, &all_of_pointer.join(only));
+        }
+        if meaningful.is_empty() {
+            return Ok(RType::Json);
+        }
+        if meaningful.iter().all(|&i| kinds[i] == PartKind::Other) {
+            let carrier = meaningful
+                .iter()
+                .copied()
+                .find(|&i| match &parts[i] {
+                    ReferenceOr::Reference { .. } => true,
+                    ReferenceOr::Item(s) => is_enum(s),
+                })
+                .unwrap_or(meaningful[0]);
+            return self.schema_type_named(&parts[carrier], name, &all_of_pointer.join(carrier));
         }
         let mut properties = indexmap::IndexMap::new();
         let mut required = Vec::new();
         let mut additional = None;
+        let mut warnings = Vec::new();
         self.collect_all_of(
             parts,
-            &pointer.join("allOf"),
+            &all_of_pointer,
             &mut properties,
             &mut required,
             &mut additional,
+            &mut warnings,
             0,
         )?;
+        self.warnings.extend(warnings);
         let doc = docs::doc_text(schema.schema_data.description.as_deref(), None);
         self.object_type(
             name,
@@ -397,6 +484,7 @@ impl<'a> TypeSpace<'a> {
     }
 
     /// Merges the properties of every part (following references and nested `allOf`).
+    #[allow(clippy::too_many_arguments)] // the parts of the object being merged
     fn collect_all_of(
         &self,
         parts: &[ReferenceOr<Schema>],
@@ -404,6 +492,7 @@ impl<'a> TypeSpace<'a> {
         properties: &mut indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
         required: &mut Vec<String>,
         additional: &mut Option<AdditionalProperties>,
+        warnings: &mut Vec<Warning>,
         depth: usize,
     ) -> Result<(), Error> {
         if depth > 32 {
@@ -420,7 +509,16 @@ impl<'a> TypeSpace<'a> {
                 }
                 _ => pointer.join(index),
             };
-            let schema = self.resolve(part, &pointer.join(index))?;
+            let schema = match self.resolve(part, &pointer.join(index)) {
+                Ok(schema) => schema,
+                Err(_) => {
+                    warnings.push(Warning::new(
+                        &pointer.join(index),
+                        "allOf member that points to no schema is left out",
+                    ));
+                    continue;
+                }
+            };
             match &schema.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => {
                     properties.extend(
@@ -434,11 +532,12 @@ impl<'a> TypeSpace<'a> {
                         additional.clone_from(&object.additional_properties);
                     }
                 }
-                SchemaKind::Any(any)
-                    if any.typ.is_none() || any.typ.as_deref() == Some("object") =>
-                {
+                SchemaKind::Any(any) if part_kind(&schema) == PartKind::Object => {
                     properties.extend(any.properties.iter().map(|(k, v)| (k.clone(), v.clone())));
                     required.extend(any.required.iter().cloned());
+                    if any.additional_properties.is_some() {
+                        additional.clone_from(&any.additional_properties);
+                    }
                     if !any.all_of.is_empty() {
                         self.collect_all_of(
                             &any.all_of,
@@ -446,6 +545,16 @@ impl<'a> TypeSpace<'a> {
                             properties,
                             required,
                             additional,
+                            warnings,
+                            depth + 1,
+                        )?;
+                    }
+                    for (key, alternatives) in [("oneOf", &any.one_of), ("anyOf", &any.any_of)] {
+                        self.flatten_alternatives(
+                            alternatives,
+                            &part_pointer.join(key),
+                            properties,
+                            warnings,
                             depth + 1,
                         )?;
                     }
@@ -456,14 +565,85 @@ impl<'a> TypeSpace<'a> {
                     properties,
                     required,
                     additional,
+                    warnings,
                     depth + 1,
                 )?,
-                _ => {
-                    return Err(Error::unsupported(
-                        &part_pointer,
-                        "`allOf` member that is not an object: only objects can be merged",
-                    ));
+                SchemaKind::OneOf { one_of } => self.flatten_alternatives(
+                    one_of,
+                    &part_pointer.join("oneOf"),
+                    properties,
+                    warnings,
+                    depth + 1,
+                )?,
+                SchemaKind::AnyOf { any_of } => self.flatten_alternatives(
+                    any_of,
+                    &part_pointer.join("anyOf"),
+                    properties,
+                    warnings,
+                    depth + 1,
+                )?,
+                SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
+                    for (key, alternatives) in [("oneOf", &any.one_of), ("anyOf", &any.any_of)] {
+                        self.flatten_alternatives(
+                            alternatives,
+                            &part_pointer.join(key),
+                            properties,
+                            warnings,
+                            depth + 1,
+                        )?;
+                    }
                 }
+                _ if part_kind(&schema) == PartKind::Annotation => {}
+                _ => warnings.push(Warning::new(
+                    &part_pointer,
+                    "allOf member that is not an object, merged with objects: left out",
+                )),
+            }
+        }
+        Ok(())
+    }
+
+    /// `oneOf`/`anyOf` inside an object (beside `properties`, or as an `allOf` member):
+    /// flattened, so the object is one struct whose fields are the shared properties plus every
+    /// alternative's properties, the latter all optional (a value has those of one alternative).
+    /// Chosen over a struct per alternative because it keeps one type per schema, decodes
+    /// every alternative without guessing which came, and never multiplies types on
+    /// combinations of `allOf` and `oneOf`. A shared property wins over an alternative's one
+    /// of the same name.
+    fn flatten_alternatives(
+        &self,
+        alternatives: &[ReferenceOr<Schema>],
+        pointer: &Pointer,
+        properties: &mut indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        warnings: &mut Vec<Warning>,
+        depth: usize,
+    ) -> Result<(), Error> {
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let mut found = indexmap::IndexMap::new();
+            let mut ignored_required = Vec::new();
+            let mut ignored_additional = None;
+            let kind = match self.resolve(alternative, &pointer.join(index)) {
+                Ok(schema) => part_kind(&schema),
+                Err(_) => PartKind::Other,
+            };
+            match kind {
+                PartKind::Object | PartKind::Union => self.collect_all_of(
+                    std::slice::from_ref(alternative),
+                    &pointer.join(index),
+                    &mut found,
+                    &mut ignored_required,
+                    &mut ignored_additional,
+                    warnings,
+                    depth + 1,
+                )?,
+                PartKind::Annotation => {}
+                PartKind::Other => warnings.push(Warning::new(
+                    &pointer.join(index),
+                    "alternative that is not an object, beside object properties: left out",
+                )),
+            }
+            for (key, value) in found {
+                properties.entry(key).or_insert(value);
             }
         }
         Ok(())
@@ -541,20 +721,32 @@ impl<'a> TypeSpace<'a> {
     ) -> Result<RType, Error> {
         let data = &schema.schema_data;
         let doc = docs::doc_text(data.description.as_deref(), None);
-        if !any.all_of.is_empty() {
-            let all_of = &any.all_of;
-            // Properties next to `allOf`: merge them as one more part.
+        let has_alternatives = !any.one_of.is_empty() || !any.any_of.is_empty();
+        if !any.all_of.is_empty() || (has_alternatives && !any.properties.is_empty()) {
+            // Properties next to `allOf`/`oneOf`/`anyOf`: the properties are one more part.
             let mut properties = any.properties.clone();
             let mut required = any.required.clone();
             let mut additional = any.additional_properties.clone();
+            let mut warnings = Vec::new();
             self.collect_all_of(
-                all_of,
+                &any.all_of,
                 &pointer.join("allOf"),
                 &mut properties,
                 &mut required,
                 &mut additional,
+                &mut warnings,
                 0,
             )?;
+            for (key, alternatives) in [("oneOf", &any.one_of), ("anyOf", &any.any_of)] {
+                self.flatten_alternatives(
+                    alternatives,
+                    &pointer.join(key),
+                    &mut properties,
+                    &mut warnings,
+                    0,
+                )?;
+            }
+            self.warnings.extend(warnings);
             return self.object_type(
                 name,
                 doc,
@@ -571,24 +763,12 @@ impl<'a> TypeSpace<'a> {
             &any.one_of
         };
         if !alternatives.is_empty() {
-            if any.properties.is_empty() {
-                let key = if any.one_of.is_empty() {
-                    "anyOf"
-                } else {
-                    "oneOf"
-                };
-                return self.union_type(
-                    name,
-                    doc,
-                    data.deprecated,
-                    alternatives,
-                    &pointer.join(key),
-                );
-            }
-            return Err(Error::unsupported(
-                pointer,
-                "`oneOf`/`anyOf` next to `properties`",
-            ));
+            let key = if any.one_of.is_empty() {
+                "anyOf"
+            } else {
+                "oneOf"
+            };
+            return self.union_type(name, doc, data.deprecated, alternatives, &pointer.join(key));
         }
         let strings: Vec<String> = any
             .enumeration
@@ -622,10 +802,13 @@ impl<'a> TypeSpace<'a> {
             Some("object") => Ok(RType::JsonObject),
             None if any.items.is_some() => self.array_type(any.items.as_ref(), name, pointer),
             None => Ok(RType::Json),
-            Some(other) => Err(Error::invalid(
-                pointer,
-                format!("unknown schema type `{other}`"),
-            )),
+            Some(other) => {
+                self.warn(
+                    pointer,
+                    format!("unknown schema type {other}; typed as serde_json::Value"),
+                );
+                Ok(RType::Json)
+            }
         }
     }
 
@@ -637,33 +820,43 @@ impl<'a> TypeSpace<'a> {
         }
     }
 
-    /// Follows a reference to the component schema it names.
+    /// Follows a reference to the schema it names (a component or any local JSON pointer).
     pub(crate) fn resolve<'s>(
         &'s self,
         schema: &'s ReferenceOr<Schema>,
         pointer: &Pointer,
-    ) -> Result<&'s Schema, Error> {
-        let mut current = schema;
+    ) -> Result<std::borrow::Cow<'s, Schema>, Error> {
+        let mut current = std::borrow::Cow::Borrowed(schema);
         for _ in 0..32 {
-            match current {
-                ReferenceOr::Item(schema) => return Ok(schema),
-                ReferenceOr::Reference { reference } => {
-                    let key = component_key(reference).ok_or_else(|| {
-                        Error::unsupported(pointer, format!("reference `{reference}`"))
-                    })?;
-                    current = self
-                        .api
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.schemas.get(key))
-                        .ok_or_else(|| {
-                            Error::invalid(
-                                pointer,
-                                format!("reference `{reference}` points to no schema"),
-                            )
-                        })?;
+            let next = match &current {
+                std::borrow::Cow::Borrowed(ReferenceOr::Item(schema)) => {
+                    return Ok(std::borrow::Cow::Borrowed(schema));
                 }
-            }
+                std::borrow::Cow::Owned(ReferenceOr::Item(schema)) => {
+                    return Ok(std::borrow::Cow::Owned(schema.clone()));
+                }
+                std::borrow::Cow::Borrowed(ReferenceOr::Reference { reference })
+                | std::borrow::Cow::Owned(ReferenceOr::Reference { reference }) => {
+                    let component = component_key(reference).and_then(|key| {
+                        self.api
+                            .components
+                            .as_ref()
+                            .and_then(|c| c.schemas.get(key))
+                    });
+                    match component {
+                        Some(found) => std::borrow::Cow::Borrowed(found),
+                        None => std::borrow::Cow::Owned(
+                            self.pointed_schema(reference).ok_or_else(|| {
+                                Error::invalid(
+                                    pointer,
+                                    format!("reference `{reference}` points to no schema"),
+                                )
+                            })?,
+                        ),
+                    }
+                }
+            };
+            current = next;
         }
         Err(Error::invalid(
             pointer,
@@ -876,6 +1069,56 @@ impl Naming {
             text: hint.to_owned(),
             claimed: false,
         }
+    }
+}
+
+/// What an `allOf` member contributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PartKind {
+    /// Properties (an object, or an `allOf` of objects).
+    Object,
+    /// Alternatives (`oneOf`/`anyOf`) without properties of its own.
+    Union,
+    /// Nothing but annotations (`description`, `nullable`, `default`, ...).
+    Annotation,
+    /// A scalar, enum or array.
+    Other,
+}
+
+fn part_kind(schema: &Schema) -> PartKind {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => PartKind::Object,
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => PartKind::Union,
+        SchemaKind::Any(any) => {
+            if !any.properties.is_empty()
+                || !any.all_of.is_empty()
+                || any.additional_properties.is_some()
+                || any.typ.as_deref() == Some("object")
+            {
+                PartKind::Object
+            } else if !any.one_of.is_empty() || !any.any_of.is_empty() {
+                PartKind::Union
+            } else if any.typ.is_none()
+                && any.enumeration.is_empty()
+                && any.items.is_none()
+                && any.format.is_none()
+            {
+                PartKind::Annotation
+            } else {
+                PartKind::Other
+            }
+        }
+        _ => PartKind::Other,
+    }
+}
+
+fn is_enum(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),
+        SchemaKind::Type(Type::Integer(i)) => !i.enumeration.is_empty(),
+        SchemaKind::Type(Type::Number(n)) => !n.enumeration.is_empty(),
+        SchemaKind::Any(any) => !any.enumeration.is_empty(),
+        _ => false,
     }
 }
 

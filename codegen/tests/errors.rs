@@ -1,5 +1,6 @@
-//! Malformed and unsupported documents: each gives a `codegen::Error` naming the exact spot
-//! (a JSON pointer into the document), never a panic.
+//! Malformed and unsupported documents: each gives a `codegen::Error` or, where the generator
+//! degrades instead of refusing, a `codegen::Warning`, naming the exact spot (a JSON pointer
+//! into the document), never a panic.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -23,6 +24,37 @@ fn error_of_text(text: &str) -> Error {
             Ok(_) => panic!("the document was accepted:\n{text}"),
         },
     }
+}
+
+/// The model of a document the generator accepts.
+fn model_of(document: &Value) -> codegen::model::Model {
+    let text = serde_json::to_string_pretty(document).expect("serialisable");
+    let spec = codegen::Spec::parse(&text).expect("the document parses");
+    codegen::lower(&spec, codegen::Surface::Client).expect("the document lowers")
+}
+
+/// The warnings of a document the generator accepts (generation must succeed).
+fn warnings_of(document: &Value) -> Vec<codegen::Warning> {
+    let text = serde_json::to_string_pretty(document).expect("serialisable");
+    let spec = codegen::Spec::parse(&text).expect("the document parses");
+    let output = codegen::generate(&spec, &settings("loose")).expect("the document generates");
+    assert_eq!(
+        output.warnings,
+        codegen::lower(&spec, codegen::Surface::Client)
+            .unwrap()
+            .warnings
+    );
+    output.warnings
+}
+
+/// One of `warnings` is at `expected_pointer` and says `message_part`.
+fn assert_warned(warnings: &[codegen::Warning], expected_pointer: &str, message_part: &str) {
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.pointer == expected_pointer && w.message.contains(message_part)),
+        "no warning at {expected_pointer} saying {message_part:?} in {warnings:#?}"
+    );
 }
 
 fn error_of(document: &Value) -> Error {
@@ -171,9 +203,9 @@ fn a_reference_to_a_missing_schema_names_the_property() {
     let schemas = json!({"Pet": {"type": "object", "properties": {
         "owner": {"$ref": "#/components/schemas/Owner"}
     }}});
-    let error = error_of(&document(json!({}), schemas));
-    assert_invalid(
-        error,
+    let warnings = warnings_of(&document(json!({}), schemas));
+    assert_warned(
+        &warnings,
         "#/components/schemas/Pet/properties/owner",
         "#/components/schemas/Owner",
     );
@@ -182,9 +214,9 @@ fn a_reference_to_a_missing_schema_names_the_property() {
 #[test]
 fn a_reference_to_a_missing_schema_in_a_response_names_the_response_schema() {
     let paths = get_pets_returning(json!({"$ref": "#/components/schemas/Pet"}));
-    let error = error_of(&document(paths, json!({})));
-    assert_invalid(
-        error,
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(
+        &warnings,
         "#/paths/~1pets/get/responses/200/content/application~1json/schema",
         "points to no schema",
     );
@@ -194,9 +226,9 @@ fn a_reference_to_a_missing_schema_in_a_response_names_the_response_schema() {
 fn a_reference_to_a_missing_schema_in_array_items_names_the_items() {
     let paths =
         get_pets_returning(json!({"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}));
-    let error = error_of(&document(paths, json!({})));
-    assert_invalid(
-        error,
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(
+        &warnings,
         "#/paths/~1pets/get/responses/200/content/application~1json/schema/items",
         "points to no schema",
     );
@@ -207,9 +239,9 @@ fn a_reference_to_a_missing_schema_in_a_parameter_names_the_parameter_schema() {
     let paths = get_pets_with_parameters(json!([
         {"name": "kind", "in": "query", "schema": {"$ref": "#/components/schemas/Kind"}}
     ]));
-    let error = error_of(&document(paths, json!({})));
-    assert_invalid(
-        error,
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(
+        &warnings,
         "#/paths/~1pets/get/parameters/0/schema",
         "points to no schema",
     );
@@ -218,9 +250,9 @@ fn a_reference_to_a_missing_schema_in_a_parameter_names_the_parameter_schema() {
 #[test]
 fn a_reference_to_a_missing_parameter_names_the_parameter() {
     let paths = get_pets_with_parameters(json!([{"$ref": "#/components/parameters/Limit"}]));
-    let error = error_of(&document(paths, json!({})));
-    assert_invalid(
-        error,
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(
+        &warnings,
         "#/paths/~1pets/get/parameters/0",
         "#/components/parameters/Limit",
     );
@@ -229,9 +261,9 @@ fn a_reference_to_a_missing_parameter_names_the_parameter() {
 #[test]
 fn a_reference_to_a_missing_request_body_names_the_body() {
     let paths = post_pets_with_body(json!({"$ref": "#/components/requestBodies/NewPet"}));
-    let error = error_of(&document(paths, json!({})));
-    assert_invalid(
-        error,
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(
+        &warnings,
         "#/paths/~1pets/post/requestBody",
         "#/components/requestBodies/NewPet",
     );
@@ -243,43 +275,43 @@ fn a_reference_to_a_missing_response_names_the_response() {
         "operationId": "listPets",
         "responses": {"200": {"$ref": "#/components/responses/Pets"}}
     }}});
-    let error = error_of(&document(paths, json!({})));
-    assert_invalid(
-        error,
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(
+        &warnings,
         "#/paths/~1pets/get/responses/200",
         "#/components/responses/Pets",
     );
 }
 
 #[test]
-fn an_external_reference_is_unsupported() {
+fn an_external_reference_is_a_warning() {
     let schemas = json!({"Pet": {"type": "object", "properties": {
         "owner": {"$ref": "common.yaml#/components/schemas/Owner"}
     }}});
-    let error = error_of(&document(json!({}), schemas));
-    assert_unsupported(
-        error,
+    let warnings = warnings_of(&document(json!({}), schemas));
+    assert_warned(
+        &warnings,
         "#/components/schemas/Pet/properties/owner",
         "common.yaml#/components/schemas/Owner",
     );
 }
 
 #[test]
-fn an_external_reference_in_a_response_is_unsupported() {
+fn an_external_reference_in_a_response_is_a_warning() {
     let paths = get_pets_returning(json!({"$ref": "https://example.test/pet.json"}));
-    let error = error_of(&document(paths, json!({})));
-    assert_unsupported(
-        error,
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(
+        &warnings,
         "#/paths/~1pets/get/responses/200/content/application~1json/schema",
         "https://example.test/pet.json",
     );
 }
 
 #[test]
-fn a_path_item_reference_is_unsupported() {
+fn a_path_item_reference_is_a_warning() {
     let paths = json!({"/pets": {"$ref": "#/components/pathItems/Pets"}});
-    let error = error_of(&document(paths, json!({})));
-    assert_unsupported(error, "#/paths/~1pets", "$ref");
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(&warnings, "#/paths/~1pets", "$ref");
 }
 
 #[test]
@@ -308,8 +340,12 @@ fn an_error_behind_an_all_of_reference_names_the_referenced_schema() {
         "Pet": {"allOf": [{"$ref": "#/components/schemas/Cat"}, {"type": "object", "properties": {"id": {"type": "integer"}}}]},
         "Cat": {"allOf": [{"type": "string"}, {"type": "object", "properties": {"meows": {"type": "boolean"}}}]}
     });
-    let error = error_of(&document(json!({}), schemas));
-    assert_unsupported(error, "#/components/schemas/Cat/allOf/0", "not an object");
+    let warnings = warnings_of(&document(json!({}), schemas));
+    assert_warned(
+        &warnings,
+        "#/components/schemas/Cat/allOf/0",
+        "not an object",
+    );
 }
 
 // --- wrong types --------------------------------------------------------------------------------
@@ -393,11 +429,15 @@ fn a_response_schema_type_that_is_a_number_is_invalid() {
 }
 
 #[test]
-fn an_unknown_schema_type_name_is_invalid() {
+fn an_unknown_schema_type_name_is_a_warning() {
     // `type: file` is Swagger 2.0.
     let schemas = json!({"Pet": {"type": "object", "properties": {"photo": {"type": "file"}}}});
-    let error = error_of(&document(json!({}), schemas));
-    assert_invalid(error, "#/components/schemas/Pet/properties/photo", "`file`");
+    let warnings = warnings_of(&document(json!({}), schemas));
+    assert_warned(
+        &warnings,
+        "#/components/schemas/Pet/properties/photo",
+        "file",
+    );
 }
 
 #[test]
@@ -428,8 +468,8 @@ fn an_undeclared_path_parameter_names_the_operation() {
         "operationId": "getPet",
         "responses": {"204": {"description": "ok"}}
     }}});
-    let error = error_of(&document(paths, json!({})));
-    assert_invalid(error, "#/paths/~1pets~1{petId}/get", "`petId`");
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(&warnings, "#/paths/~1pets~1{petId}/get", "petId");
 }
 
 #[test]
@@ -438,47 +478,47 @@ fn pointers_escape_tilde_and_slash() {
         "operationId": "deleteFile",
         "responses": {"204": {"description": "ok"}}
     }}});
-    let error = error_of(&document(paths, json!({})));
-    assert_invalid(error, "#/paths/~1files~0old~1{id}/delete", "`id`");
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(&warnings, "#/paths/~1files~0old~1{id}/delete", "id");
 }
 
 #[test]
-fn a_cookie_parameter_is_unsupported() {
+fn a_cookie_parameter_is_a_warning() {
     let paths = get_pets_with_parameters(json!([
         {"name": "limit", "in": "query", "schema": {"type": "integer"}},
         {"name": "session", "in": "cookie", "schema": {"type": "string"}}
     ]));
-    let error = error_of(&document(paths, json!({})));
-    assert_unsupported(error, "#/paths/~1pets/get/parameters/1", "cookie");
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(&warnings, "#/paths/~1pets/get/parameters/1", "cookie");
 }
 
 #[test]
-fn a_path_level_cookie_parameter_is_unsupported_at_the_path_item() {
+fn a_path_level_cookie_parameter_is_a_warning_at_the_path_item() {
     let paths = json!({"/pets": {
         "parameters": [{"name": "session", "in": "cookie", "schema": {"type": "string"}}],
         "get": {"operationId": "listPets", "responses": {"204": {"description": "ok"}}}
     }});
-    let error = error_of(&document(paths, json!({})));
-    assert_unsupported(error, "#/paths/~1pets/parameters/0", "cookie");
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(&warnings, "#/paths/~1pets/parameters/0", "cookie");
 }
 
 #[test]
-fn a_parameter_described_by_content_is_unsupported() {
+fn a_parameter_described_by_content_is_a_warning() {
     let paths = get_pets_with_parameters(json!([
         {"name": "filter", "in": "query", "content": {"application/json": {"schema": {"type": "object"}}}}
     ]));
-    let error = error_of(&document(paths, json!({})));
-    assert_unsupported(error, "#/paths/~1pets/get/parameters/0", "content");
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(&warnings, "#/paths/~1pets/get/parameters/0", "content");
 }
 
 #[test]
-fn an_xml_only_request_body_is_unsupported() {
+fn an_xml_only_request_body_is_a_warning() {
     let paths = post_pets_with_body(
         json!({"content": {"application/xml": {"schema": {"type": "object"}}}}),
     );
-    let error = error_of(&document(paths, json!({})));
-    assert_unsupported(
-        error,
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(
+        &warnings,
         "#/paths/~1pets/post/requestBody/content",
         "application/xml",
     );
@@ -509,7 +549,7 @@ fn a_multipart_body_that_is_not_an_object_is_unsupported() {
 }
 
 #[test]
-fn different_success_bodies_are_unsupported_at_the_second_one() {
+fn different_success_bodies_are_a_warning_at_the_second_one() {
     let paths = json!({"/pets": {"get": {
         "operationId": "listPets",
         "responses": {
@@ -517,22 +557,26 @@ fn different_success_bodies_are_unsupported_at_the_second_one() {
             "206": {"description": "a number", "content": {"application/json": {"schema": {"type": "integer"}}}}
         }
     }}});
-    let error = error_of(&document(paths, json!({})));
-    assert_unsupported(error, "#/paths/~1pets/get/responses/206", "success");
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(&warnings, "#/paths/~1pets/get/responses/206", "success");
 }
 
 #[test]
-fn an_all_of_member_that_is_not_an_object_is_unsupported() {
+fn an_all_of_member_that_is_not_an_object_is_a_warning() {
     let schemas = json!({"Pet": {"allOf": [
         {"type": "object", "properties": {"id": {"type": "integer"}}},
         {"type": "string"}
     ]}});
-    let error = error_of(&document(json!({}), schemas));
-    assert_unsupported(error, "#/components/schemas/Pet/allOf/1", "not an object");
+    let warnings = warnings_of(&document(json!({}), schemas));
+    assert_warned(
+        &warnings,
+        "#/components/schemas/Pet/allOf/1",
+        "not an object",
+    );
 }
 
 #[test]
-fn one_of_next_to_properties_is_unsupported() {
+fn one_of_next_to_properties_is_flattened_without_a_warning() {
     let schemas = json!({
         "Pet": {
             "properties": {"id": {"type": "integer"}},
@@ -541,8 +585,13 @@ fn one_of_next_to_properties_is_unsupported() {
         "Cat": {"type": "object", "properties": {"meows": {"type": "boolean"}}},
         "Dog": {"type": "object", "properties": {"barks": {"type": "boolean"}}}
     });
-    let error = error_of(&document(json!({}), schemas));
-    assert_unsupported(error, "#/components/schemas/Pet", "oneOf");
+    let model = model_of(&document(json!({}), schemas));
+    assert_eq!(model.warnings, Vec::new());
+    let Some(codegen::model::TypeDef::Struct(pet)) = model.types.get("Pet") else {
+        panic!("Pet is not a struct: {:?}", model.types.get("Pet"));
+    };
+    let fields: Vec<&str> = pet.fields.iter().map(|f| f.wire_name.as_str()).collect();
+    assert_eq!(fields, ["id", "meows", "barks"]);
 }
 
 // --- never a panic ------------------------------------------------------------------------------
@@ -619,5 +668,64 @@ fn damaged_fixtures_never_panic() {
         "{} damaged documents misbehaved:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+#[test]
+fn yaml_numbers_beyond_64_bits_and_integer_keys_are_read() {
+    let text = r#"
+openapi: 3.0.3
+info: {title: Big, version: 1.0.0}
+paths:
+  /pets:
+    get:
+      operationId: listPets
+      parameters:
+        - name: seed
+          in: query
+          schema: {type: integer, minimum: -9223372036854776000, maximum: 9223372036854776000}
+      responses:
+        200:
+          description: ok
+          content:
+            application/json:
+              schema: {type: integer}
+"#;
+    let spec = codegen::Spec::parse(text).expect("the document parses");
+    let model = codegen::lower(&spec, codegen::Surface::Client).expect("the document lowers");
+    assert_eq!(model.warnings, Vec::new());
+    let operation = &model.api.groups[0].operations[0];
+    assert_eq!(
+        operation.success,
+        codegen::model::Success::Json(codegen::model::RType::I64)
+    );
+}
+
+#[test]
+fn an_unknown_security_scheme_type_is_left_out() {
+    let mut document = document(json!({}), json!({}));
+    document["components"]["securitySchemes"] = json!({
+        "mtls": {"type": "mutualTLS"},
+        "key": {"type": "apiKey", "in": "header", "name": "X-Key"}
+    });
+    document["security"] = json!([{"mtls": []}, {"key": []}]);
+    let model = model_of(&document);
+    assert_eq!(
+        model.info.auth,
+        codegen::model::Auth::ApiKeyHeader("X-Key".to_owned())
+    );
+}
+
+#[test]
+fn a_warning_displays_as_pointer_and_message() {
+    let warnings = warnings_of(&document(
+        json!({}),
+        json!({"Pet": {"type": "object", "properties": {"owner": {"$ref": "#/components/schemas/Owner"}}}}),
+    ));
+    assert_eq!(
+        warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "#/components/schemas/Pet/properties/owner: reference #/components/schemas/Owner points to no schema; typed as serde_json::Value"
+        ]
     );
 }

@@ -61,6 +61,11 @@ macro_rules! fixtures {
 }
 
 fixtures! {
+    all_of_scalars,
+    colliding_names,
+    one_of_beside_properties,
+    ref_json_pointer,
+    unmodelled_body,
     additional_properties_schema,
     additional_properties_true,
     additional_properties_with_properties,

@@ -59,7 +59,7 @@ impl Form {
 
     /// Adds a part holding `value` as JSON, with content type `application/json` (how the
     /// Magicline specs encode structured parts such as `data`).
-    pub fn json_part(mut self, name: &'static str, value: &impl Serialize) -> Self {
+    pub fn json_part(mut self, name: &'static str, value: &(impl Serialize + ?Sized)) -> Self {
         match serde_json::to_vec(value) {
             Ok(json) => self.parts.push(Part {
                 name,

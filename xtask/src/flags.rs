@@ -42,6 +42,10 @@ pub enum Verb {
     /// crates (all features, each tag alone, release) and runtime cost (decoding, per-request
     /// overhead). Prints every figure with the command behind it; takes several minutes.
     Bench(crate::bench::BenchArgs),
+    /// Generate a crate for every document of ../shared/corpus/ and ../shared/specs/, build each
+    /// with `cargo check` (and clippy with --clippy), and print operations, types, warnings,
+    /// generate and check seconds and the result, one row per document.
+    Corpus(crate::corpus::CorpusArgs),
     /// Install the pinned Stoplight Prism mock server (tools/prism/) into .tools/prism/ with
     /// `npm ci`, unless already installed from the same lockfile.
     InstallPrism,
@@ -80,6 +84,10 @@ pub struct GenerateArgs {
     /// from DIR to this workspace's runtime/].
     #[arg(long, value_name = "P")]
     pub runtime_path: Option<String>,
+    /// Fail, writing nothing, when the generator had to express any part of the document
+    /// loosely (a generation warning).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[cfg(test)]

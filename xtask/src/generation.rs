@@ -118,6 +118,7 @@ fn generate_api(root: &Path, api: &Api, text: &str) -> Result<GeneratedCrate> {
             )
         })?;
     generated.elapsed = start.elapsed();
+    print_warnings(&api.crate_name, &generated.output.warnings);
     Ok(generated)
 }
 
@@ -283,7 +284,6 @@ pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
     let table = SummaryTable::new(&crates);
     for ((api, generated), update) in crates.iter().zip(&updates) {
         println!("{}", update.summary(root, api));
-        print_warnings(&api.crate_name, &generated.output);
         let write_start = Instant::now();
         let changes = apply(&api.crate_dir(root), &generated.output, Mode::Write)?;
         for change in &changes {
@@ -326,14 +326,6 @@ pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
     }
     println!("total {:.2} s", start.elapsed().as_secs_f64());
     Ok(())
-}
-
-/// Prints what the generator tolerated in the spec of `crate_name`, one line per warning (the
-/// generated crate lists them in its docs too).
-fn print_warnings(crate_name: &str, output: &codegen::Output) {
-    for warning in &output.warnings {
-        println!("warning: {crate_name}: {warning}");
-    }
 }
 
 /// `f` applied to every item, each on its own thread, results in the order of `items`.
@@ -437,6 +429,15 @@ pub struct StandaloneCrate {
     /// Path from `out` to the runtime crate; by default the way from `out` to this workspace's
     /// `runtime/`.
     pub runtime_path: Option<String>,
+    /// Refuse to write anything when there are generation warnings.
+    pub strict: bool,
+}
+
+/// Prints the generation warnings of `crate_name` on stderr, one a line.
+pub fn print_warnings(crate_name: &str, warnings: &[codegen::Warning]) {
+    for warning in warnings {
+        eprintln!("warning: {crate_name}: {warning}");
+    }
 }
 
 /// `cargo xtask generate`: a crate for any OpenAPI document, written only if generation
@@ -468,6 +469,14 @@ pub fn generate_standalone(root: &Path, request: &StandaloneCrate) -> Result<()>
             request.spec.display()
         )
     })?;
+    print_warnings(&request.crate_name, &generated.output.warnings);
+    if request.strict && !generated.output.warnings.is_empty() {
+        bail!(
+            "{} generation warnings and --strict: nothing was written to {}",
+            generated.output.warnings.len(),
+            request.out.display()
+        );
+    }
     let files = generated
         .output
         .files
@@ -485,7 +494,6 @@ pub fn generate_standalone(root: &Path, request: &StandaloneCrate) -> Result<()>
             written += 1;
         }
     }
-    print_warnings(&request.crate_name, &generated.output);
     println!(
         "{}  {} {}  {} ops, {} types  {written} of {} files written to {} (runtime at {runtime_path})  {:.2} s",
         request.crate_name,
@@ -1026,6 +1034,7 @@ components:
             crate_name: "pets".into(),
             crate_version: "0.2.0".into(),
             runtime_path: None,
+            strict: false,
         };
 
         generate_standalone(&root, &request).unwrap();

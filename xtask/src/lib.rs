@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 pub mod bench;
+pub mod corpus;
 pub mod diff;
 pub mod fetch;
 pub mod files;
@@ -74,12 +75,14 @@ pub fn run(root: &Path, flags: flags::Xtask) -> Result<()> {
                 crate_name: args.crate_name,
                 crate_version: args.crate_version,
                 runtime_path: args.runtime_path,
+                strict: args.strict,
             },
         ),
         Verb::Test(from) => test_suite::run(root, &SpecSource::new(from.from)),
         // The exit status is the verb's answer (see `diff::run`), so it ends the process.
         Verb::Diff(args) => std::process::exit(diff::run(&args).into()),
         Verb::Bench(args) => bench::run(root, &args),
+        Verb::Corpus(args) => corpus::run(root, &args),
         Verb::InstallPrism => prism::install(root).map(drop),
         Verb::InstallSemverChecks => semver::install(root).map(drop),
         Verb::SemverChecks => {

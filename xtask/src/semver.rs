@@ -162,6 +162,7 @@ pub fn run(root: &Path) -> Result<bool> {
                 crate_name: api.crate_name.clone(),
                 crate_version: api.crate_version.clone(),
                 runtime_path: None,
+                strict: true,
             },
         )?;
         let verdict = check(&bin, &api.crate_dir(root), &new_dir, &work.join("target"))?;

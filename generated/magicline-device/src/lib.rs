@@ -24,7 +24,8 @@
 //!
 //! # Warnings
 //!
-//! The generator tolerated these problems in the API's document:
+//! The generator tolerated these problems in the API's document, or expressed
+//! these parts of it only loosely:
 //!
 //! - `#/info/version`: missing (OpenAPI requires it); using "unversioned"
 pub mod api;

@@ -1,0 +1,207 @@
+//! `cargo xtask corpus`: how the generator does on real-world documents. Generates a crate for
+//! every OpenAPI document of a corpus folder and of the Magicline specs folder, builds each with
+//! `cargo check` (and `cargo clippy -D warnings` on request), and prints one row per document.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use crate::files::{Mode, ensure_file_contents};
+use crate::generation::{Extras, generate_crate, relative_path, workspace_runtime};
+
+/// Arguments of `cargo xtask corpus`.
+#[derive(Debug, Args)]
+pub struct CorpusArgs {
+    /// Folder of public OpenAPI documents.
+    #[arg(long, value_name = "DIR", default_value = "../shared/corpus")]
+    pub corpus: PathBuf,
+    /// Folder of the Magicline specs.
+    #[arg(long, value_name = "DIR", default_value = "../shared/specs")]
+    pub specs: PathBuf,
+    /// Also run `cargo clippy --all-targets -- -D warnings` on each crate.
+    #[arg(long)]
+    pub clippy: bool,
+    /// Only documents whose file name contains this text.
+    #[arg(long, value_name = "TEXT")]
+    pub only: Option<String>,
+}
+
+/// One document's outcome.
+struct Row {
+    name: String,
+    operations: String,
+    types: String,
+    warnings: String,
+    generate_seconds: String,
+    check_seconds: String,
+    result: String,
+}
+
+/// Runs the verb; fails when any document does not generate or its crate does not build.
+pub fn run(root: &Path, args: &CorpusArgs) -> Result<()> {
+    let mut documents = Vec::new();
+    for folder in [&args.corpus, &args.specs] {
+        let folder = root.join(folder);
+        let entries = fs::read_dir(&folder)
+            .with_context(|| format!("cannot read the folder {}", folder.display()))?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| {
+                matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("json" | "yaml" | "yml")
+                )
+            })
+            .collect();
+        found.sort();
+        documents.extend(found);
+    }
+    if let Some(only) = &args.only {
+        documents.retain(|path| path.to_string_lossy().contains(only.as_str()));
+    }
+    let work = root.join("target").join("corpus");
+    let target_dir = work.join("target");
+    let mut rows = Vec::new();
+    for document in &documents {
+        let row = one(root, document, &work, &target_dir, args.clippy);
+        println!("{}", line(&row));
+        rows.push(row);
+    }
+    println!();
+    println!("| spec | operations | types | warnings | generate s | check s | result |");
+    println!("|---|---:|---:|---:|---:|---:|---|");
+    for row in &rows {
+        println!("{}", line(&row_with_pipes(row)));
+    }
+    let failed = rows.iter().filter(|r| r.result != "ok").count();
+    if failed > 0 {
+        bail!("{failed} of {} documents failed", rows.len());
+    }
+    Ok(())
+}
+
+fn row_with_pipes(row: &Row) -> Row {
+    Row {
+        name: format!("| `{}`", row.name),
+        operations: format!("| {}", row.operations),
+        types: format!("| {}", row.types),
+        warnings: format!("| {}", row.warnings),
+        generate_seconds: format!("| {}", row.generate_seconds),
+        check_seconds: format!("| {}", row.check_seconds),
+        result: format!("| {} |", row.result),
+    }
+}
+
+fn line(row: &Row) -> String {
+    format!(
+        "{} {} {} {} {} {} {}",
+        row.name,
+        row.operations,
+        row.types,
+        row.warnings,
+        row.generate_seconds,
+        row.check_seconds,
+        row.result
+    )
+}
+
+fn one(root: &Path, document: &Path, work: &Path, target_dir: &Path, clippy: bool) -> Row {
+    let name = document
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut row = Row {
+        name: name.clone(),
+        operations: "-".into(),
+        types: "-".into(),
+        warnings: "-".into(),
+        generate_seconds: "-".into(),
+        check_seconds: "-".into(),
+        result: String::new(),
+    };
+    let crate_name = format!(
+        "corpus-{}",
+        name.split('.')
+            .next()
+            .unwrap_or("spec")
+            .to_lowercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    );
+    let out = work.join(&crate_name);
+    let text = match fs::read_to_string(document) {
+        Ok(text) => text,
+        Err(error) => {
+            row.result = format!("unreadable: {error}");
+            return row;
+        }
+    };
+    let settings = codegen::Settings {
+        spec_source: name.clone(),
+        standalone: true,
+        ..codegen::Settings::new(
+            &crate_name,
+            "0.1.0",
+            workspace_runtime(relative_path(&out, &root.join("runtime"))),
+        )
+    };
+    let start = Instant::now();
+    let generated = generate_crate(&text, settings, Extras::None);
+    row.generate_seconds = format!("{:.2}", start.elapsed().as_secs_f64());
+    let generated = match generated {
+        Ok(generated) => generated,
+        Err(error) => {
+            row.result = format!("refused: {}", error.root_cause());
+            return row;
+        }
+    };
+    row.operations = generated.output.operations.to_string();
+    row.types = generated.output.types.to_string();
+    row.warnings = generated.output.warnings.len().to_string();
+    for file in &generated.output.files {
+        if let Err(error) = ensure_file_contents(&out.join(&file.path), &file.contents, Mode::Write)
+        {
+            row.result = format!("not written: {error}");
+            return row;
+        }
+    }
+    let start = Instant::now();
+    let mut verdict = cargo(&out, target_dir, &["check", "--quiet"]);
+    if verdict.is_ok() && clippy {
+        verdict = cargo(
+            &out,
+            target_dir,
+            &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
+        );
+    }
+    row.check_seconds = format!("{:.1}", start.elapsed().as_secs_f64());
+    row.result = match verdict {
+        Ok(()) => "ok".into(),
+        Err(error) => error,
+    };
+    row
+}
+
+/// Runs `cargo ARGS` in the crate `dir`; the first error line on failure.
+fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<(), String> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let errors = stderr.lines().filter(|l| l.starts_with("error")).count();
+    let first = stderr
+        .lines()
+        .find(|l| l.starts_with("error"))
+        .unwrap_or("failed")
+        .to_owned();
+    Err(format!("{} ({errors} error lines): {first}", args[0]))
+}
