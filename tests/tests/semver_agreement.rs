@@ -11,7 +11,7 @@
 //!   the public-API listings of the two crates differ; and a breaking change the tool does not
 //!   see is of a kind it has no lint for (a changed field or argument type).
 //!
-//! Needs `cargo-semver-checks` in `.tools/` (`cargo xtask install-semver-checks`; `cargo xtask
+//! Needs the pinned `cargo-semver-checks` (`cargo xtask install-semver-checks`; `cargo xtask
 //! test` installs it). Each run builds rustdoc JSON, so the pairs share one target folder.
 
 use std::collections::BTreeMap;
@@ -160,7 +160,7 @@ fn disagreements(
 
 fn check_pairs(pairs: Vec<Pair>) {
     let root = xtask::project_root();
-    let bin = root.join(xtask::semver::BIN);
+    let bin = xtask::semver::bin(&root);
     assert!(
         bin.is_file(),
         "{} is missing: run `cargo xtask install-semver-checks`",

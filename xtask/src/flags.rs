@@ -49,7 +49,7 @@ pub enum Verb {
     /// Install the pinned Stoplight Prism mock server (tools/prism/) into .tools/prism/ with
     /// `npm ci`, unless already installed from the same lockfile.
     InstallPrism,
-    /// Install the pinned cargo-semver-checks into .tools/semver-checks/ unless it is there.
+    /// Install the pinned cargo-semver-checks into a per-user cache folder unless it is there.
     InstallSemverChecks,
     /// Run cargo-semver-checks between each committed crate in generated/ and the crate its
     /// current spec generates (exit status 1 when a change is breaking).

@@ -2,8 +2,10 @@
 //! question, says of the change between a committed generated crate and the crate the current
 //! spec generates, next to what the project's own report (`specdiff`) says.
 //!
-//! `cargo-semver-checks` is installed from crates.io into `.tools/semver-checks/` (git-ignored)
-//! at the pinned [`VERSION`] with `--locked`, like Prism is pinned in `tools/prism`.
+//! `cargo-semver-checks` is installed from crates.io at the pinned [`VERSION`] with `--locked`,
+//! like Prism is pinned in `tools/prism`. It takes many minutes to build, so it goes to a
+//! per-user cache folder named after the version ([`install_dir`]), outside the checkout: every
+//! clone on the machine shares one build, and a new version gets a folder of its own.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,27 +17,45 @@ use crate::manifest::Manifest;
 
 /// The pinned version of `cargo-semver-checks`.
 pub const VERSION: &str = "0.51.0";
-/// Where it is installed, relative to the workspace root.
-pub const INSTALL_DIR: &str = ".tools/semver-checks";
-/// The executable, relative to the workspace root.
-pub const BIN: &str = ".tools/semver-checks/bin/cargo-semver-checks";
+/// Where [`VERSION`] is installed: `$OPENAPI_TOOLS_CACHE`, else `$XDG_CACHE_HOME` or
+/// `~/.cache`, then `openapi-client-tools/cargo-semver-checks-<version>`; `<root>/.tools/` when
+/// no home folder is known.
+pub fn install_dir(root: &Path) -> PathBuf {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let cache = var("OPENAPI_TOOLS_CACHE")
+        .or_else(|| var("XDG_CACHE_HOME").map(|dir| dir.join("openapi-client-tools")))
+        .or_else(|| var("HOME").map(|home| home.join(".cache/openapi-client-tools")))
+        .unwrap_or_else(|| root.join(".tools"));
+    cache.join(format!("cargo-semver-checks-{VERSION}"))
+}
 
-/// Installs `cargo-semver-checks` [`VERSION`] into `<root>/.tools/semver-checks`, unless that
-/// version is there already; returns the executable.
+/// The executable of [`VERSION`] (see [`install_dir`]).
+pub fn bin(root: &Path) -> PathBuf {
+    install_dir(root).join("bin/cargo-semver-checks")
+}
+
+/// Installs `cargo-semver-checks` [`VERSION`] into [`install_dir`], unless it is there
+/// already; returns the executable.
 pub fn install(root: &Path) -> Result<PathBuf> {
-    let bin = root.join(BIN);
+    let bin = bin(root);
+    let install_dir = install_dir(root);
+    let shown = install_dir.display();
     if installed_version(&bin).as_deref() == Some(VERSION) {
-        println!("cargo-semver-checks: {VERSION} already installed in {INSTALL_DIR}");
+        println!("cargo-semver-checks: {VERSION} already installed in {shown}");
         return Ok(bin);
     }
     println!(
-        "cargo-semver-checks: installing {VERSION} from crates.io into {INSTALL_DIR} (takes minutes)"
+        "cargo-semver-checks: installing {VERSION} from crates.io into {shown} (takes minutes)"
     );
     let status = crate::cargo_command(root)
         .args(["install", "cargo-semver-checks", "--locked", "--version"])
         .arg(format!("={VERSION}"))
         .arg("--root")
-        .arg(root.join(INSTALL_DIR))
+        .arg(&install_dir)
         .status()
         .context("cannot run `cargo install`")?;
     if !status.success() {
