@@ -1026,6 +1026,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, V> {
 
 // ---------------------------------------------------------------------------------------------
 // Per-field `deserialize_with` helpers.
+//
+// Generated models no longer use these (the `Lenient` adapter of `decode_json`/`from_json`
+// makes every string field lenient). They stay public for hand-written types decoded by plain
+// `serde_json` (a webhook framework's extractor, a cache), where the adapter is not in the path;
+// `tests/models.rs` tests them that way.
 
 /// Deserialises a string, or a number or boolean as its text.
 pub fn string<'de, D>(deserializer: D) -> Result<String, D::Error>
