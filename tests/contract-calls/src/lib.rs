@@ -9,7 +9,7 @@
 //! `example`, schema `example`, schema `default`) and are synthesised from the schema otherwise:
 //! required properties only (or every property, for the "all inputs" variant of a call), the
 //! first enum value, fixed values for the common formats, numbers inside `minimum`/`maximum`.
-//! An example the spec gives is used only if it fits its own schema ([`Sampler::fits`]): specs
+//! An example the spec gives is used only if it fits its own schema (`Sampler::fits`): specs
 //! carry examples that do not (a number for a string, a date-time with a zone name), and a
 //! contract call has to send valid requests.
 //!
