@@ -27,12 +27,8 @@ impl FeaturePlan {
             let mut roots = BTreeSet::new();
             for op in &group.operations {
                 op.params.iter().for_each(|p| p.ty.all_names(&mut roots));
-                match &op.body {
-                    Some(Body::Json { ty, .. }) => ty.all_names(&mut roots),
-                    Some(Body::Multipart { parts }) => {
-                        parts.iter().for_each(|p| p.ty.all_names(&mut roots))
-                    }
-                    None => {}
+                for ty in op.body.iter().flat_map(Body::types) {
+                    ty.all_names(&mut roots);
                 }
                 if let Success::Json(ty) = &op.success {
                     ty.all_names(&mut roots);

@@ -244,10 +244,11 @@ fn cfg_condition(cfg: &TokenStream) -> Option<String> {
 }
 
 fn example_arguments(op: &OperationDef, crate_name: &str) -> Option<String> {
-    if matches!(
-        op.body,
-        Some(Body::Json { required: true, .. }) | Some(Body::Multipart { .. })
-    ) {
+    if op
+        .body
+        .as_ref()
+        .is_some_and(|body| body.required() || matches!(body, Body::Multipart { .. }))
+    {
         return None;
     }
     let values: Option<Vec<String>> = op
@@ -336,6 +337,52 @@ fn borrowed(ty: &RType, name: &TokenStream) -> (TokenStream, TokenStream) {
     }
 }
 
+/// How a mock matches a body that is sent whole.
+struct BodyMatcher {
+    /// The argument type of the expected body.
+    ty: TokenStream,
+    /// The matcher call comparing it.
+    call: TokenStream,
+    /// The setter's doc line.
+    doc: &'static str,
+}
+
+/// The matcher of a body sent whole, for an argument named `value`; `None` for a multipart body
+/// (its parts are not compared).
+fn body_matcher(body: &Body, value: &TokenStream) -> Option<BodyMatcher> {
+    const EXACT: &str = " Matches requests whose body is `value`, as the client sends it.";
+    Some(match body {
+        Body::Json { ty, .. } => {
+            let (ty, owned) = borrowed(ty, value);
+            BodyMatcher {
+                ty: quote!(&#ty),
+                call: quote!(.json_body(#owned)),
+                doc: " Matches requests whose JSON body, decoded, equals `value`.",
+            }
+        }
+        Body::Form { ty, styles, .. } => {
+            let (ty, owned) = borrowed(ty, value);
+            let styles = crate::render::form_styles(styles);
+            BodyMatcher {
+                ty: quote!(&#ty),
+                call: quote!(.form_body(#owned, #styles)),
+                doc: EXACT,
+            }
+        }
+        Body::Text { .. } => BodyMatcher {
+            ty: quote!(impl Into<String>),
+            call: quote!(.text_body(#value)),
+            doc: EXACT,
+        },
+        Body::Binary { .. } => BodyMatcher {
+            ty: quote!(impl Into<rt::bytes::Bytes>),
+            call: quote!(.bytes_body(#value)),
+            doc: EXACT,
+        },
+        Body::Multipart { .. } => return None,
+    })
+}
+
 /// `.path_param("customerId", &customer_id)` and friends.
 fn match_call(param: &Param, value: &TokenStream) -> TokenStream {
     let wire = &param.wire_name;
@@ -384,18 +431,15 @@ fn constructor(
         calls.push(match_call(param, &quote!(&#name)));
     }
     match &op.body {
-        Some(Body::Json {
-            ty, required: true, ..
-        }) => {
-            let (ty, owned) = borrowed(ty, &quote!(body));
-            args.push(quote!(body: &#ty));
-            calls.push(quote!(.json_body(#owned)));
-        }
         Some(Body::Multipart { .. }) => calls.push(quote!(.multipart_body())),
-        Some(Body::Json {
-            required: false, ..
-        })
-        | None => {}
+        Some(body) if body.required() => {
+            if let Some(matcher) = body_matcher(body, &quote!(body)) {
+                let ty = matcher.ty;
+                args.push(quote!(body: #ty));
+                calls.push(matcher.call);
+            }
+        }
+        _ => {}
     }
     let endpoint = endpoint(op, error);
     let doc = docs::attributes(&format!(
@@ -492,19 +536,15 @@ fn matcher_setters(op: &OperationDef) -> Vec<TokenStream> {
             }
         });
     }
-    if let Some(Body::Json {
-        ty,
-        required: false,
-        ..
-    }) = &op.body
-    {
+    let optional_body = op.body.as_ref().filter(|body| !body.required());
+    if let Some(matcher) = optional_body.and_then(|body| body_matcher(body, &quote!(value))) {
         let setter = ident(&setter_names.claim("body".to_owned()));
         let without = ident(&setter_names.claim("without_body".to_owned()));
-        let (ty, owned) = borrowed(ty, &quote!(value));
+        let BodyMatcher { ty, call, doc } = matcher;
         setters.push(quote! {
-            /// Matches requests whose JSON body, decoded, equals `value`.
-            pub fn #setter(self, value: &#ty) -> Self {
-                Self(self.0.json_body(#owned))
+            #[doc = #doc]
+            pub fn #setter(self, value: #ty) -> Self {
+                Self(self.0 #call)
             }
 
             /// Matches requests without a body.

@@ -382,16 +382,12 @@ impl Api {
         }
     }
 
-    /// Every type a request carries: parameters, JSON bodies and multipart parts.
+    /// Every type a request carries: parameters, JSON and form bodies, multipart parts.
     pub fn request_types(&self) -> impl Iterator<Item = &RType> {
         let operations = self.groups.iter().flat_map(|g| &g.operations);
         operations.flat_map(|op| {
             let params = op.params.iter().map(|p| &p.ty);
-            let body: Vec<&RType> = match &op.body {
-                Some(Body::Json { ty, .. }) => vec![ty],
-                Some(Body::Multipart { parts }) => parts.iter().map(|p| &p.ty).collect(),
-                None => Vec::new(),
-            };
+            let body = op.body.iter().flat_map(Body::types);
             params.chain(body)
         })
     }
@@ -489,11 +485,81 @@ pub enum Body {
         /// Rustdoc text.
         doc: String,
     },
+    /// An `application/x-www-form-urlencoded` body: a type serialised as `name=value` pairs.
+    Form {
+        /// Its type.
+        ty: RType,
+        /// A method argument (else a setter).
+        required: bool,
+        /// Rustdoc text.
+        doc: String,
+        /// Properties not sent in the default style (`form`, exploded), from the media type's
+        /// `encoding`, in document order.
+        styles: Vec<(String, FormStyle)>,
+    },
+    /// A text body (`text/*`), taken as a `String`.
+    Text {
+        /// The `Content-Type` sent.
+        media_type: String,
+        /// A method argument (else a setter).
+        required: bool,
+        /// Rustdoc text.
+        doc: String,
+    },
+    /// Any other body, taken as bytes: binary uploads, and the last resort for media types
+    /// the generator cannot type (with a warning).
+    Binary {
+        /// The `Content-Type` sent (`application/octet-stream` for a wildcard such as `image/*`).
+        media_type: String,
+        /// A method argument (else a setter).
+        required: bool,
+        /// Rustdoc text.
+        doc: String,
+    },
     /// A `multipart/form-data` body: one argument or setter per part.
     Multipart {
         /// The parts.
         parts: Vec<Part>,
     },
+}
+
+impl Body {
+    /// Whether the body is a method argument (else a setter). A multipart body is never one as a
+    /// whole: its parts are, each on its own.
+    pub fn required(&self) -> bool {
+        match self {
+            Body::Json { required, .. }
+            | Body::Form { required, .. }
+            | Body::Text { required, .. }
+            | Body::Binary { required, .. } => *required,
+            Body::Multipart { .. } => false,
+        }
+    }
+
+    /// The types the body carries (empty for text and bytes).
+    pub fn types(&self) -> Vec<&RType> {
+        match self {
+            Body::Json { ty, .. } | Body::Form { ty, .. } => vec![ty],
+            Body::Multipart { parts } => parts.iter().map(|p| &p.ty).collect(),
+            Body::Text { .. } | Body::Binary { .. } => Vec::new(),
+        }
+    }
+}
+
+/// How one property of a form body is written (OpenAPI `encoding.style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FormStyle {
+    /// `style: form`: lists as repeated pairs when exploded, else comma-joined.
+    Form {
+        /// `explode`.
+        explode: bool,
+    },
+    /// `style: spaceDelimited`: lists joined with spaces.
+    SpaceDelimited,
+    /// `style: pipeDelimited`: lists joined with `|`.
+    PipeDelimited,
+    /// `style: deepObject`: nested values as `name[key]=value`.
+    DeepObject,
 }
 
 /// One part of a multipart body.

@@ -11,8 +11,8 @@ use openapiv3::{
 use crate::docs;
 use crate::error::{Error, Pointer};
 use crate::model::{
-    Api, Body, ErrorBody, ErrorStatus, Group, Location, OperationDef, Page, Pagination, Param,
-    Part, RType, Success, TypeDef,
+    Api, Body, ErrorBody, ErrorStatus, FormStyle, Group, Location, OperationDef, Page, Pagination,
+    Param, Part, RType, Success, TypeDef,
 };
 use crate::names::{self, Namespace};
 use crate::types::TypeSpace;
@@ -458,6 +458,39 @@ fn is_json(media_type: &str) -> bool {
         || essence == "application/*"
 }
 
+/// What a request body media type is sent as, in the order one is picked when several are
+/// offered: JSON first (the only one typed both ways), then multipart (the only one that
+/// carries files next to fields), form-urlencoded, text, and anything else as bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum BodyKind {
+    Json,
+    Multipart,
+    Form,
+    Text,
+    Bytes,
+}
+
+fn body_kind(media_type: &str, media: &MediaType) -> BodyKind {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    // A wildcard (`*/*`) is read as JSON, as servers that declare it mostly send JSON, unless
+    // its schema says the body is raw bytes.
+    let binary =
+        matches!(&media.schema, Some(ReferenceOr::Item(schema)) if is_binary_schema(schema));
+    if essence.contains('*') && binary {
+        BodyKind::Bytes
+    } else if is_json(media_type) {
+        BodyKind::Json
+    } else if essence.eq_ignore_ascii_case("multipart/form-data") {
+        BodyKind::Multipart
+    } else if essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        BodyKind::Form
+    } else if essence.to_ascii_lowercase().starts_with("text/") {
+        BodyKind::Text
+    } else {
+        BodyKind::Bytes
+    }
+}
+
 fn request_body(
     api: &OpenAPI,
     types: &mut TypeSpace<'_>,
@@ -476,33 +509,151 @@ fn request_body(
     ) else {
         return Ok(None);
     };
-    let content_pointer = pointer.join("content");
-    if let Some((media_type, media)) = body.content.iter().find(|(m, _)| is_json(m)) {
-        let schema_pointer = content_pointer.join(media_type).join("schema");
-        let ty = match &media.schema {
-            Some(schema) => types.schema_type(schema, &format!("{prefix}Body"), &schema_pointer)?,
-            None => RType::Json,
-        };
-        let doc = docs::doc_text(body.description.as_deref(), None);
-        return Ok(Some(Body::Json {
-            ty,
-            required: body.required,
+    // `min_by_key` keeps the first of equals: document order decides among media types of
+    // one kind.
+    let Some((media_type, media)) = body
+        .content
+        .iter()
+        .min_by_key(|(m, media)| body_kind(m, media))
+    else {
+        return Ok(None);
+    };
+    let media_pointer = pointer.join("content").join(media_type);
+    let schema_pointer = media_pointer.join("schema");
+    let required = body.required;
+    let doc = docs::doc_text(body.description.as_deref(), None);
+    Ok(Some(match body_kind(media_type, media) {
+        BodyKind::Json => Body::Json {
+            ty: body_schema_type(types, prefix, media, &schema_pointer)?,
+            required,
             doc,
-        }));
-    }
-    if let Some(media) = body.content.get("multipart/form-data") {
-        let media_pointer = content_pointer.join("multipart/form-data");
-        return multipart_body(types, prefix, media, &media_pointer, param_names).map(Some);
-    }
-    let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
-    types.warn(
-        &content_pointer,
+        },
+        BodyKind::Multipart => {
+            match multipart_body(types, prefix, media, &media_pointer, param_names)? {
+                Some(body) => body,
+                None => Body::Binary {
+                    doc: with_media_note(doc, media_type, "application/octet-stream"),
+                    media_type: media_type.clone(),
+                    required,
+                },
+            }
+        }
+        BodyKind::Form => Body::Form {
+            ty: body_schema_type(types, prefix, media, &schema_pointer)?,
+            required,
+            doc,
+            styles: form_styles(media),
+        },
+        BodyKind::Text => Body::Text {
+            doc: with_media_note(doc, media_type, "text/plain"),
+            media_type: concrete_media_type(media_type, "text/plain"),
+            required,
+        },
+        BodyKind::Bytes => {
+            if !is_raw_data(types, media, &schema_pointer, media_type) {
+                types.warn(
+                    &media_pointer,
+                    format!(
+                        "request body media type {media_type} is not modelled: the operation \
+                         takes the body as bytes, serialised by the caller"
+                    ),
+                );
+            }
+            Body::Binary {
+                doc: with_media_note(doc, media_type, "application/octet-stream"),
+                media_type: concrete_media_type(media_type, "application/octet-stream"),
+                required,
+            }
+        }
+    }))
+}
+
+/// The body's doc, with the `Content-Type` it is sent as: worth saying for text and bytes, whose
+/// Rust type does not tell.
+fn with_media_note(doc: String, media_type: &str, fallback: &str) -> String {
+    let note = if media_type.contains('*') {
         format!(
-            "request body media types {} not modelled: the operation is generated without a body",
-            found.join(", ")
+            "Sent as `{fallback}` (the document allows `{media_type}`); a per-call \
+             `Content-Type` header sends another type."
+        )
+    } else {
+        format!("Sent as `{media_type}`.")
+    };
+    if doc.is_empty() {
+        note
+    } else {
+        format!("{doc}\n\n{note}")
+    }
+}
+
+fn body_schema_type(
+    types: &mut TypeSpace<'_>,
+    prefix: &str,
+    media: &MediaType,
+    schema_pointer: &Pointer,
+) -> Result<RType, Error> {
+    match &media.schema {
+        Some(schema) => types.schema_type(schema, &format!("{prefix}Body"), schema_pointer),
+        None => Ok(RType::Json),
+    }
+}
+
+/// The media type sent as `Content-Type`: a wildcard (`image/*`) names no concrete type, so
+/// the fallback is sent (the caller can override it with a per-call header).
+fn concrete_media_type(media_type: &str, fallback: &str) -> String {
+    if media_type.contains('*') {
+        fallback.to_owned()
+    } else {
+        media_type.to_owned()
+    }
+}
+
+/// Whether a body sent as bytes is raw data by its own description (no schema, a string schema,
+/// or a media type for files), rather than a structure in a format the generator cannot write
+/// (XML, say), which deserves a warning.
+fn is_raw_data(
+    types: &mut TypeSpace<'_>,
+    media: &MediaType,
+    schema_pointer: &Pointer,
+    media_type: &str,
+) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    let top = essence.split('/').next().unwrap_or_default();
+    if essence == "application/octet-stream"
+        || essence.contains('*')
+        || matches!(top, "image" | "audio" | "video" | "font")
+    {
+        return true;
+    }
+    let Some(schema) = &media.schema else {
+        return true;
+    };
+    match types.resolve(schema, schema_pointer) {
+        Ok(schema) => matches!(
+            schema.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(_))
         ),
-    );
-    Ok(None)
+        Err(_) => false,
+    }
+}
+
+/// The properties of a form body that are not sent in the default style (`form`, exploded).
+fn form_styles(media: &MediaType) -> Vec<(String, FormStyle)> {
+    media
+        .encoding
+        .iter()
+        .filter_map(|(name, encoding)| {
+            let style = match encoding.style {
+                None | Some(openapiv3::QueryStyle::Form) => FormStyle::Form {
+                    explode: encoding.explode,
+                },
+                Some(openapiv3::QueryStyle::SpaceDelimited) => FormStyle::SpaceDelimited,
+                Some(openapiv3::QueryStyle::PipeDelimited) => FormStyle::PipeDelimited,
+                Some(openapiv3::QueryStyle::DeepObject) => FormStyle::DeepObject,
+            };
+            (style != FormStyle::Form { explode: true }).then(|| (name.clone(), style))
+        })
+        .collect()
 }
 
 fn multipart_body(
@@ -511,18 +662,27 @@ fn multipart_body(
     media: &MediaType,
     pointer: &Pointer,
     param_names: &mut Namespace,
-) -> Result<Body, Error> {
+) -> Result<Option<Body>, Error> {
     let schema_pointer = pointer.join("schema");
     let schema = match &media.schema {
         Some(schema) => types.resolve(schema, &schema_pointer)?.into_owned(),
-        None => return Err(Error::invalid(pointer, "multipart body without a schema")),
+        None => {
+            types.warn(
+                pointer,
+                "multipart body without a schema: the operation takes the whole body as bytes \
+                 (send its Content-Type, with the boundary, as a per-call header)",
+            );
+            return Ok(None);
+        }
     };
-    let (properties, required) = object_parts(&schema).ok_or_else(|| {
-        Error::unsupported(
+    let Some((properties, required)) = object_parts(&schema) else {
+        types.warn(
             &schema_pointer,
-            "a multipart body that is not an object of parts",
-        )
-    })?;
+            "multipart body that is not an object of parts: the operation takes the whole \
+             body as bytes (send its Content-Type, with the boundary, as a per-call header)",
+        );
+        return Ok(None);
+    };
     let mut parts = Vec::new();
     for (name, property) in properties {
         let part_pointer = schema_pointer.join("properties").join(name);
@@ -548,13 +708,18 @@ fn multipart_body(
             doc,
         });
     }
-    Ok(Body::Multipart { parts })
+    Ok(Some(Body::Multipart { parts }))
 }
 
 fn is_binary(schema: &ReferenceOr<Box<Schema>>) -> bool {
-    let ReferenceOr::Item(schema) = schema else {
-        return false;
-    };
+    match schema {
+        ReferenceOr::Item(schema) => is_binary_schema(schema),
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// `type: string, format: binary` (or `format: binary` alone): raw bytes.
+fn is_binary_schema(schema: &Schema) -> bool {
     match &schema.schema_kind {
         openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => {
             matches!(

@@ -7,8 +7,8 @@ use crate::docs;
 use crate::error::Error;
 use crate::features::FeaturePlan;
 use crate::model::{
-    Api, Auth, Body, EnumDef, ErrorBody, Field, Group, Location, Model, OperationDef, Page, Param,
-    RType, StructDef, Success, TypeDef, UnionDef,
+    Api, Auth, Body, EnumDef, ErrorBody, Field, FormStyle, Group, Location, Model, OperationDef,
+    Page, Param, Part, RType, StructDef, Success, TypeDef, UnionDef,
 };
 
 /// What every generated file needs to know about the crate it belongs to.
@@ -949,7 +949,12 @@ fn inputs(op: &OperationDef) -> Vec<Input> {
         })
         .collect();
     match &op.body {
-        Some(Body::Json { ty, required, doc }) => {
+        Some(
+            Body::Json { ty, required, doc }
+            | Body::Form {
+                ty, required, doc, ..
+            },
+        ) => {
             let (field_ty, arg_ty) = body_input(ty);
             inputs.push(Input {
                 name: ident("body"),
@@ -961,6 +966,24 @@ fn inputs(op: &OperationDef) -> Vec<Input> {
                 deprecated: false,
             });
         }
+        Some(Body::Text { required, doc, .. }) => inputs.push(Input {
+            name: ident("body"),
+            field_ty: quote!(String),
+            arg_ty: quote!(impl Into<String>),
+            convert: true,
+            required: *required,
+            doc: doc.clone(),
+            deprecated: false,
+        }),
+        Some(Body::Binary { required, doc, .. }) => inputs.push(Input {
+            name: ident("body"),
+            field_ty: quote!(rt::bytes::Bytes),
+            arg_ty: quote!(impl Into<rt::bytes::Bytes>),
+            convert: true,
+            required: *required,
+            doc: doc.clone(),
+            deprecated: false,
+        }),
         Some(Body::Multipart { parts }) => {
             for part in parts {
                 let (field_ty, arg_ty, convert) = match &part.ty {
@@ -1231,6 +1254,77 @@ fn call_option_methods(op: &OperationDef) -> TokenStream {
     }
 }
 
+/// Whether the runtime serialises the body from a reference (JSON and form bodies) rather than
+/// taking it by value (text and bytes).
+fn body_by_ref(body: &Body) -> bool {
+    matches!(body, Body::Json { .. } | Body::Form { .. })
+}
+
+/// The runtime call sending a body that is sent whole, `value` being an expression of the body
+/// field's type (a reference to it when [`body_by_ref`]); `None` for a multipart body, which is
+/// sent part by part.
+fn whole_body_call(body: &Body, value: TokenStream) -> Option<TokenStream> {
+    Some(match body {
+        Body::Json { .. } => quote!(.json(#value)),
+        Body::Form { styles, .. } => {
+            let styles = form_styles(styles);
+            quote!(.form(#value, #styles))
+        }
+        Body::Text { media_type, .. } => quote!(.text(#value, #media_type)),
+        Body::Binary { media_type, .. } => quote!(.bytes(#value, #media_type)),
+        Body::Multipart { .. } => return None,
+    })
+}
+
+/// The runtime's `&[(name, FormStyle)]` for a form body's styled properties.
+pub(crate) fn form_styles(styles: &[(String, FormStyle)]) -> TokenStream {
+    let styles = styles.iter().map(|(name, style)| {
+        let style = match style {
+            FormStyle::Form { explode } => quote!(rt::FormStyle::Form { explode: #explode }),
+            FormStyle::SpaceDelimited => quote!(rt::FormStyle::SpaceDelimited),
+            FormStyle::PipeDelimited => quote!(rt::FormStyle::PipeDelimited),
+            FormStyle::DeepObject => quote!(rt::FormStyle::DeepObject),
+        };
+        quote!((#name, #style))
+    });
+    quote!(&[#(#styles),*])
+}
+
+/// Statements building the multipart form from the part fields and adding it to `request`.
+fn multipart_statements(parts: &[Part]) -> TokenStream {
+    let mut required_parts = Vec::new();
+    let mut optional_parts = Vec::new();
+    for part in parts {
+        let wire = &part.wire_name;
+        let name = ident(&part.rust_name);
+        let (add, by_ref) = match &part.ty {
+            RType::File => (quote!(file_part), false),
+            RType::String => (quote!(text_part), false),
+            _ => (quote!(json_part), true),
+        };
+        let reference = by_ref.then(|| quote!(&));
+        if part.required {
+            required_parts.push(quote!(.#add(#wire, #reference self.#name)));
+        } else {
+            optional_parts.push(quote! {
+                if let Some(value) = self.#name {
+                    form = form.#add(#wire, #reference value);
+                }
+            });
+        }
+    }
+    let form_mut = if optional_parts.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(mut)
+    };
+    quote! {
+        let #form_mut form = rt::multipart::Form::new() #(#required_parts)*;
+        #(#optional_parts)*
+        request = request.multipart(form);
+    }
+}
+
 /// The runtime request for this call: its parameters, body and per-call options.
 fn request_expression(op: &OperationDef, static_name: &Ident) -> TokenStream {
     let mut calls = Vec::new();
@@ -1245,46 +1339,19 @@ fn request_expression(op: &OperationDef, static_name: &Ident) -> TokenStream {
         });
     }
     match &op.body {
-        Some(Body::Json { required: true, .. }) => calls.push(quote!(.json(&self.body))),
-        Some(Body::Json {
-            required: false, ..
-        }) => optional_calls.push(quote! {
-            if let Some(body) = &self.body {
-                request = request.json(body);
-            }
-        }),
-        Some(Body::Multipart { parts }) => {
-            let mut required_parts = Vec::new();
-            let mut optional_parts = Vec::new();
-            for part in parts {
-                let wire = &part.wire_name;
-                let name = ident(&part.rust_name);
-                let (add, by_ref) = match &part.ty {
-                    RType::File => (quote!(file_part), false),
-                    RType::String => (quote!(text_part), false),
-                    _ => (quote!(json_part), true),
-                };
-                let reference = by_ref.then(|| quote!(&));
-                if part.required {
-                    required_parts.push(quote!(.#add(#wire, #reference self.#name)));
-                } else {
-                    optional_parts.push(quote! {
-                        if let Some(value) = self.#name {
-                            form = form.#add(#wire, #reference value);
-                        }
-                    });
-                }
-            }
-            let form_mut = if optional_parts.is_empty() {
-                TokenStream::new()
+        Some(Body::Multipart { parts }) => optional_calls.push(multipart_statements(parts)),
+        Some(body) => {
+            let reference = body_by_ref(body).then(|| quote!(&));
+            if body.required() {
+                calls.extend(whole_body_call(body, quote!(#reference self.body)));
             } else {
-                quote!(mut)
-            };
-            optional_calls.push(quote! {
-                let #form_mut form = rt::multipart::Form::new() #(#required_parts)*;
-                #(#optional_parts)*
-                request = request.multipart(form);
-            });
+                let call = whole_body_call(body, quote!(body));
+                optional_calls.push(quote! {
+                    if let Some(body) = #reference self.body {
+                        request = request #call;
+                    }
+                });
+            }
         }
         None => {}
     }

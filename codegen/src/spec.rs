@@ -524,10 +524,26 @@ fn normalise_content_holder(holder: &mut Value) {
             if let Some(schema) = media.get_mut("schema") {
                 normalise_schema(schema);
             }
+            if let Some(Value::Object(encoding)) = media.get_mut("encoding") {
+                encoding.values_mut().for_each(default_explode);
+            }
         }
     }
     if let Some(Value::Object(headers)) = holder.get_mut("headers") {
         headers.values_mut().for_each(normalise_schema_holder);
+    }
+}
+
+/// Writes out OpenAPI's default `explode` (true for the `form` style, the default style; false
+/// for the others): `openapiv3` reads a missing `explode` as false whatever the style.
+fn default_explode(encoding: &mut Value) {
+    let Value::Object(encoding) = encoding else {
+        return;
+    };
+    if !encoding.contains_key("explode") {
+        let style = encoding.get("style").and_then(Value::as_str);
+        let explode = matches!(style, None | Some("form"));
+        encoding.insert("explode".to_owned(), Value::Bool(explode));
     }
 }
 

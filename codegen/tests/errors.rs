@@ -512,37 +512,47 @@ fn a_parameter_described_by_content_is_a_warning() {
 }
 
 #[test]
-fn an_xml_only_request_body_is_a_warning() {
+fn an_xml_only_request_body_is_taken_as_bytes_with_a_warning() {
     let paths = post_pets_with_body(
         json!({"content": {"application/xml": {"schema": {"type": "object"}}}}),
     );
     let warnings = warnings_of(&document(paths, json!({})));
     assert_warned(
         &warnings,
-        "#/paths/~1pets/post/requestBody/content",
-        "application/xml",
+        "#/paths/~1pets/post/requestBody/content/application~1xml",
+        "bytes",
     );
 }
 
 #[test]
-fn a_multipart_body_without_schema_is_invalid() {
+fn a_binary_request_body_is_no_warning() {
+    let paths = post_pets_with_body(json!({"content": {
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        "image/*": {},
+        "text/plain": {"schema": {"type": "string"}}
+    }}));
+    assert!(warnings_of(&document(paths, json!({}))).is_empty());
+}
+
+#[test]
+fn a_multipart_body_without_schema_is_taken_as_bytes_with_a_warning() {
     let paths = post_pets_with_body(json!({"content": {"multipart/form-data": {}}}));
-    let error = error_of(&document(paths, json!({})));
-    assert_invalid(
-        error,
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(
+        &warnings,
         "#/paths/~1pets/post/requestBody/content/multipart~1form-data",
         "schema",
     );
 }
 
 #[test]
-fn a_multipart_body_that_is_not_an_object_is_unsupported() {
+fn a_multipart_body_that_is_not_an_object_is_taken_as_bytes_with_a_warning() {
     let paths = post_pets_with_body(
         json!({"content": {"multipart/form-data": {"schema": {"type": "string"}}}}),
     );
-    let error = error_of(&document(paths, json!({})));
-    assert_unsupported(
-        error,
+    let warnings = warnings_of(&document(paths, json!({})));
+    assert_warned(
+        &warnings,
         "#/paths/~1pets/post/requestBody/content/multipart~1form-data/schema",
         "object",
     );

@@ -105,6 +105,7 @@ fixtures! {
     response_no_body,
     type_array_null,
     untagged_operations,
+    request_bodies,
 }
 
 /// Every fixture file has a snapshot test above (and every test a file).

@@ -5,8 +5,8 @@
 //!
 //! * [`Client`] / [`ClientBuilder`]: base URL (required), API key, timeouts, retries, TLS
 //!   (rustls), redirects followed only within the configured origin.
-//! * [`RequestBuilder`]: fills a path template, adds query parameters and headers, sends a JSON
-//!   or multipart body, and turns the response into `T` (or a [`Response`] with status and
+//! * [`RequestBuilder`]: fills a path template, adds query parameters and headers, sends a JSON,
+//!   form ([`FormStyle`]), text, binary or multipart body, and turns the response into `T` (or a [`Response`] with status and
 //!   headers) or an [`Error`]. It owns what it sends, so it is `'static` and `Send`.
 //! * [`CallOptions`]: per-call timeout, headers and [`RetryPolicy`] (which retries by what the
 //!   server may have done with a failed attempt, not by HTTP method alone).
@@ -28,6 +28,7 @@
 mod client;
 mod datetime;
 mod error;
+mod form;
 pub mod lenient;
 #[cfg(feature = "mock")]
 pub mod mock;
@@ -44,6 +45,7 @@ pub mod webhook;
 pub use client::{ApiDefaults, Auth, BuildError, Client, ClientBuilder, Operation};
 pub use datetime::{DateTime, ParseDateTimeError};
 pub use error::{DecodeError, Error, ErrorBody, decode_json, from_json};
+pub use form::FormStyle;
 pub use one_or_many::OneOrMany;
 pub use pagination::{Page, Slice, paginate, paginate_pages};
 pub use param::ParamValue;

@@ -15,6 +15,7 @@ use tracing::field::Empty;
 use crate::Operation;
 use crate::client::Client;
 use crate::error::{DecodeError, Error, ErrorBody, decode_json};
+use crate::form::FormStyle;
 use crate::multipart;
 use crate::param::ParamValue;
 use crate::retry::{Attempt, RetryPolicy};
@@ -216,7 +217,11 @@ impl<T> Response<T> {
 
 enum Body {
     Empty,
-    Json(Bytes),
+    /// Bytes ready to send (JSON, form, text or binary) and their `Content-Type`.
+    Encoded {
+        content_type: HeaderValue,
+        bytes: Bytes,
+    },
     Multipart(multipart::Form),
 }
 
@@ -324,8 +329,50 @@ impl RequestBuilder {
     /// the bytes are reused if the request is retried.
     pub fn json(mut self, body: &impl Serialize) -> Self {
         match serde_json::to_vec(body) {
-            Ok(json) => self.body = Body::Json(Bytes::from(json)),
+            Ok(json) => {
+                self.body = Body::Encoded {
+                    content_type: HeaderValue::from_static(APPLICATION_JSON),
+                    bytes: Bytes::from(json),
+                }
+            }
             Err(err) => self.fail(|| format!("could not serialise the request body: {err}")),
+        }
+        self
+    }
+
+    /// Sends `body`, an object, as `application/x-www-form-urlencoded`, each property in its
+    /// [`FormStyle`] from `styles` (OpenAPI's default, `form` exploded, for the others). It is
+    /// encoded now, once.
+    pub fn form(mut self, body: &impl Serialize, styles: &[(&str, FormStyle)]) -> Self {
+        match crate::form::encode(body, styles) {
+            Ok(form) => {
+                self.body = Body::Encoded {
+                    content_type: HeaderValue::from_static(FORM_URLENCODED),
+                    bytes: Bytes::from(form),
+                }
+            }
+            Err(err) => self.fail(|| format!("could not encode the form body: {err}")),
+        }
+        self
+    }
+
+    /// Sends `body` as text with `content_type` (e.g. `text/plain`).
+    pub fn text(self, body: impl Into<String>, content_type: &'static str) -> Self {
+        self.bytes(body.into(), content_type)
+    }
+
+    /// Sends `body` as it is with `content_type` (e.g. `application/octet-stream`). The bytes
+    /// are shared, not copied, when the request is retried. A per-call `Content-Type` header
+    /// ([`CallOptions::header`]) overrides `content_type`.
+    pub fn bytes(mut self, body: impl Into<Bytes>, content_type: &'static str) -> Self {
+        match HeaderValue::from_str(content_type) {
+            Ok(content_type) => {
+                self.body = Body::Encoded {
+                    content_type,
+                    bytes: body.into(),
+                }
+            }
+            Err(_) => self.fail(|| format!("invalid content type `{content_type}`")),
         }
         self
     }
@@ -539,11 +586,8 @@ fn attempt_headers(
 ) -> HeaderMap {
     let mut headers = defaults.clone();
     headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
-    if matches!(body, Body::Json(_)) {
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(APPLICATION_JSON),
-        );
+    if let Body::Encoded { content_type, .. } = body {
+        headers.insert(header::CONTENT_TYPE, content_type.clone());
     }
     headers.extend(options);
     headers.extend(parameters);
@@ -600,7 +644,7 @@ impl PreparedCall {
         Ok(match &self.body {
             Body::Empty => request,
             // Cloning `Bytes` shares the buffer: retries do not copy the body.
-            Body::Json(json) => request.body(json.clone()),
+            Body::Encoded { bytes, .. } => request.body(bytes.clone()),
             Body::Multipart(form) => {
                 request.multipart(form.to_reqwest().map_err(Failure::Request)?)
             }
@@ -691,6 +735,7 @@ impl fmt::Debug for RequestBuilder {
 }
 
 const APPLICATION_JSON: &str = "application/json";
+const FORM_URLENCODED: &str = "application/x-www-form-urlencoded";
 const ANY: &str = "*/*";
 
 /// Where `{name}` is in `path`.

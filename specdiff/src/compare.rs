@@ -511,7 +511,8 @@ fn operations(before: &Group, after: &Group, new: &Model, out: &mut Changes) {
 /// One input of an operation, as the method or its request builder takes it.
 struct Input<'a> {
     name: &'a str,
-    ty: &'a RType,
+    /// The Rust type, as written in the signature.
+    ty: String,
     required: bool,
     deprecated: bool,
     cause: &'a str,
@@ -523,23 +524,28 @@ fn inputs(op: &OperationDef) -> Vec<Input<'_>> {
         .iter()
         .map(|p| Input {
             name: &p.rust_name,
-            ty: &p.ty,
+            ty: p.ty.to_string(),
             required: p.required,
             deprecated: p.deprecated,
             cause: &p.pointer,
         })
         .collect();
+    let whole = |ty: String, required: bool| Input {
+        name: "body",
+        ty,
+        required,
+        deprecated: false,
+        cause: &op.pointer,
+    };
     match &op.body {
-        Some(Body::Json { ty, required, .. }) => inputs.push(Input {
-            name: "body",
-            ty,
-            required: *required,
-            deprecated: false,
-            cause: &op.pointer,
-        }),
+        Some(Body::Json { ty, required, .. } | Body::Form { ty, required, .. }) => {
+            inputs.push(whole(ty.to_string(), *required))
+        }
+        Some(Body::Text { required, .. }) => inputs.push(whole("String".to_owned(), *required)),
+        Some(Body::Binary { required, .. }) => inputs.push(whole("Bytes".to_owned(), *required)),
         Some(Body::Multipart { parts }) => inputs.extend(parts.iter().map(|part| Input {
             name: &part.rust_name,
-            ty: &part.ty,
+            ty: part.ty.to_string(),
             required: part.required,
             deprecated: false,
             cause: &op.pointer,

@@ -183,6 +183,11 @@ pub fn file_part(input: &str) -> rt::multipart::FilePart {
     rt::multipart::FilePart::from_bytes(&b"%PDF-1.4\n%contract test\n"[..], format!("{input}.pdf"))
 }
 
+/// A few bytes for a binary request body.
+pub fn body_bytes() -> rt::bytes::Bytes {
+    rt::bytes::Bytes::from_static(b"contract test body")
+}
+
 /// The outcome of a required input without a value.
 pub fn unavailable(input: &str, reason: &str) -> Outcome {
     Outcome::Unavailable {

@@ -138,7 +138,7 @@ fn every_fixture_compiles_without_warnings() {
         .env("CARGO_TARGET_DIR", root.join("target").join("fixtures"))
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .args(["test", "--quiet", "--tests"]);
+        .args(["test", "--quiet", "--tests", "--all-features"]);
     for crate_name in &tested {
         test.args(["--package", crate_name]);
     }
@@ -152,8 +152,8 @@ fn every_fixture_compiles_without_warnings() {
     );
 }
 
-/// Copies `tests/fixture-tests/<crate_name>/*.rs` into the generated crate's `tests/`; true if
-/// there were any.
+/// Copies `tests/fixture-tests/<crate_name>/*.rs` into the generated crate's `tests/` (with tokio
+/// as a dev-dependency, for async tests); true if there were any.
 fn copy_behaviour_tests(root: &Path, crate_name: &str, crate_dir: &Path) -> bool {
     let source = root.join("tests").join("fixture-tests").join(crate_name);
     let Ok(entries) = std::fs::read_dir(&source) else {
@@ -169,6 +169,16 @@ fn copy_behaviour_tests(root: &Path, crate_name: &str, crate_dir: &Path) -> bool
             std::fs::copy(&path, target.join(name)).expect("copy fixture test");
             copied = true;
         }
+    }
+    if copied {
+        // Async tests (against the crate's mock server) need an executor; the version is the
+        // one already in the copied `Cargo.lock`.
+        let manifest = crate_dir.join("Cargo.toml");
+        let mut text = std::fs::read_to_string(&manifest).expect("read generated Cargo.toml");
+        text.push_str(
+            "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n",
+        );
+        std::fs::write(&manifest, text).expect("write generated Cargo.toml");
     }
     copied
 }

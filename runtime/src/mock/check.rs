@@ -383,6 +383,41 @@ fn json_differences(expected: &Value, received: &Value, path: &mut String, out: 
     }
 }
 
+/// A body compared byte for byte: form, text and binary bodies, which the client sends exactly
+/// as encoded.
+pub(crate) struct ExactBody {
+    /// What the body is, for messages: "form body", "text body", "body".
+    pub(crate) what: &'static str,
+    /// The bytes, or why the expected value could not be encoded (then nothing matches).
+    pub(crate) expected: Result<bytes::Bytes, String>,
+}
+
+impl BodyCheck for ExactBody {
+    fn mismatch(&self, body: &[u8]) -> Option<String> {
+        match &self.expected {
+            Ok(expected) => (body != expected.as_ref()).then(|| {
+                format!(
+                    "{}: expected {}, received {}",
+                    self.what,
+                    excerpt(expected),
+                    excerpt(body)
+                )
+            }),
+            Err(err) => Some(format!(
+                "{}: the expected value does not encode: {err}",
+                self.what
+            )),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match &self.expected {
+            Ok(expected) => format!("{} {}", self.what, excerpt(expected)),
+            Err(err) => format!("{} that does not encode ({err})", self.what),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

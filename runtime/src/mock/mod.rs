@@ -36,7 +36,7 @@ pub use report::VerifyError;
 pub use response::{Response, Scenario, Times};
 pub use wiremock;
 
-use check::{Check, JsonBody, fill_template};
+use check::{Check, ExactBody, JsonBody, fill_template};
 use report::{Registered, Shared};
 
 use crate::ParamValue;
@@ -308,6 +308,37 @@ impl<'a> When<'a> {
         self.retain_no_body();
         self.checks.push(Check::Body(Box::new(JsonBody {
             expected: body.clone(),
+        })));
+        self
+    }
+
+    /// The `application/x-www-form-urlencoded` body must be `body` encoded in `styles`, exactly
+    /// as the client encodes it (see [`RequestBuilder::form`](crate::RequestBuilder::form)).
+    pub fn form_body(mut self, body: &impl Serialize, styles: &[(&str, crate::FormStyle)]) -> Self {
+        self.retain_no_body();
+        self.checks.push(Check::Body(Box::new(ExactBody {
+            what: "form body",
+            expected: crate::form::encode(body, styles).map(Bytes::from),
+        })));
+        self
+    }
+
+    /// The text body must be `body`.
+    pub fn text_body(mut self, body: impl Into<String>) -> Self {
+        self.retain_no_body();
+        self.checks.push(Check::Body(Box::new(ExactBody {
+            what: "text body",
+            expected: Ok(Bytes::from(body.into())),
+        })));
+        self
+    }
+
+    /// The body must be these bytes.
+    pub fn bytes_body(mut self, body: impl Into<Bytes>) -> Self {
+        self.retain_no_body();
+        self.checks.push(Check::Body(Box::new(ExactBody {
+            what: "body",
+            expected: Ok(body.into()),
         })));
         self
     }

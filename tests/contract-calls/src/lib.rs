@@ -210,11 +210,16 @@ fn is_json(media_type: &str) -> bool {
 
 /// The JSON media type of a request body or response, if it has one.
 fn json_media(holder: &Value) -> Option<&Value> {
+    media_where(holder, is_json)
+}
+
+/// The first media type of a body or response whose name passes `wanted`.
+fn media_where(holder: &Value, wanted: impl Fn(&str) -> bool) -> Option<&Value> {
     holder
         .get("content")?
         .as_object()?
         .iter()
-        .find(|(media, _)| is_json(media))
+        .find(|(media, _)| wanted(media))
         .map(|(_, media)| media)
 }
 
@@ -237,6 +242,8 @@ enum InputValue {
     Json(String, String),
     /// A small file for a `format: binary` multipart part.
     File,
+    /// A few bytes for a binary body.
+    Bytes,
     /// No valid value could be built; the reason is reported by the call.
     Unavailable(String),
 }
@@ -356,27 +363,51 @@ fn body_inputs(
     local: impl Fn(&str) -> Ident,
 ) -> Vec<Input> {
     let mut inputs = Vec::new();
+    let body = operation
+        .get("requestBody")
+        .and_then(|body| sampler.resolve(body).0);
+    // The body sent whole: its Rust type, and the value sampled from its media type.
+    let whole = |ty: TokenStream, required: bool, media: Option<&Value>, kind: &str| {
+        let value = match media {
+            Some(media) => media_value(sampler, media),
+            None => InputValue::Unavailable(format!(
+                "request body has no {kind} media type in the document"
+            )),
+        };
+        Input {
+            local: ident("body"),
+            setter: ident("body"),
+            wire_name: "body".into(),
+            ty,
+            required,
+            value,
+        }
+    };
     match &op.body {
         Some(Body::Json { ty, required, .. }) => {
-            let media = operation
-                .get("requestBody")
-                .and_then(|body| sampler.resolve(body).0)
-                .and_then(json_media);
-            let value = match media {
-                Some(media) => media_value(sampler, media),
-                None => InputValue::Unavailable(
-                    "request body has no JSON media type in the document".into(),
-                ),
-            };
-            inputs.push(Input {
-                local: ident("body"),
-                setter: ident("body"),
-                wire_name: "body".into(),
-                ty: ty.path_tokens(),
-                required: *required,
-                value,
-            });
+            let media = body.and_then(json_media);
+            inputs.push(whole(ty.path_tokens(), *required, media, "JSON"));
         }
+        Some(Body::Form { ty, required, .. }) => {
+            let media = body.and_then(|body| {
+                media_where(body, |media| {
+                    media.starts_with("application/x-www-form-urlencoded")
+                })
+            });
+            inputs.push(whole(ty.path_tokens(), *required, media, "form"));
+        }
+        Some(Body::Text { required, .. }) => {
+            let media = body.and_then(|body| media_where(body, |media| media.starts_with("text/")));
+            inputs.push(whole(quote!(String), *required, media, "text"));
+        }
+        Some(Body::Binary { required, .. }) => inputs.push(Input {
+            local: ident("body"),
+            setter: ident("body"),
+            wire_name: "body".into(),
+            ty: quote!(rt::bytes::Bytes),
+            required: *required,
+            value: InputValue::Bytes,
+        }),
         Some(Body::Multipart { parts }) => {
             let schema = operation
                 .get("requestBody")
@@ -427,6 +458,7 @@ fn declaration(input: &Input) -> TokenStream {
             quote!(harness::value(#wire_name, inputs.pick(#required_only, #all))?)
         }
         InputValue::File => quote!(harness::file_part(#wire_name)),
+        InputValue::Bytes => quote!(harness::body_bytes()),
         InputValue::Unavailable(reason) => {
             quote!(return Err(harness::unavailable(#wire_name, #reason)))
         }
