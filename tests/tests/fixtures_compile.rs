@@ -96,8 +96,10 @@ fn every_fixture_compiles_without_warnings() {
         }
         members.push(format!("    \"{crate_name}\",\n"));
     }
+    // No debug info: these builds are only checked and tested, and debug info is most of the
+    // disk a test build takes.
     let manifest = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [\n{}]\n",
+        "[workspace]\nresolver = \"3\"\nmembers = [\n{}]\n\n[profile.dev]\ndebug = false\n",
         members.concat()
     );
     std::fs::write(temp.path().join("Cargo.toml"), manifest).expect("write workspace manifest");

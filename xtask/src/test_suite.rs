@@ -21,6 +21,13 @@ pub enum Step {
     /// Install cargo-semver-checks, which the report's agreement test runs
     /// (`cargo xtask install-semver-checks`).
     InstallSemverChecks,
+    /// Remove the build folders of the builds tests run themselves (fixture crates, feature
+    /// sets, semver checks), on CI only: nothing after the test step needs them, and a CI
+    /// machine's disk is small. Locally they are kept, so the next run reuses them.
+    FreeNestedBuilds,
+    /// Generate, and check with clippy, a crate for every document of the corpus and of the
+    /// Magicline specs (`cargo xtask corpus --clippy`).
+    Corpus,
     /// Run `cargo` in the workspace root.
     Cargo {
         /// Arguments after `cargo`.
@@ -36,6 +43,8 @@ impl fmt::Display for Step {
             Step::FetchSpecs => f.write_str("fetch specs"),
             Step::InstallPrism => f.write_str("install prism"),
             Step::InstallSemverChecks => f.write_str("install cargo-semver-checks"),
+            Step::FreeNestedBuilds => f.write_str("free nested build folders (CI only)"),
+            Step::Corpus => f.write_str("cargo xtask corpus --clippy"),
             Step::Cargo { args, env } => {
                 for (name, value) in *env {
                     write!(f, "{name}={value:?} ")?;
@@ -56,6 +65,7 @@ pub fn steps() -> Vec<Step> {
             args: &["test", "--workspace", "--all-targets"],
             env: &[],
         },
+        Step::FreeNestedBuilds,
         Step::Cargo {
             args: &["test", "--workspace", "--doc"],
             env: &[],
@@ -75,7 +85,20 @@ pub fn steps() -> Vec<Step> {
             args: &["doc", "--workspace", "--no-deps"],
             env: &[("RUSTDOCFLAGS", "-D warnings")],
         },
+        Step::Corpus,
     ]
+}
+
+/// Build folders of the builds that tests start themselves, relative to the workspace root.
+const NESTED_BUILDS: &[&str] = &[
+    "target/fixtures",
+    "target/features",
+    "target/semver-agreement",
+];
+
+/// Whether this runs on CI (`CI` set, as CI services do, and not `false` or `0`).
+pub fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !matches!(value.trim(), "" | "false" | "0"))
 }
 
 /// A step of `cargo xtask test` failed; `cargo xtask` exits with [`StepFailed::exit_code`].
@@ -114,6 +137,12 @@ impl std::error::Error for StepFailed {}
 pub fn run(root: &Path, source: &SpecSource) -> Result<()> {
     let steps = steps();
     let mut tally = Tally::default();
+    let ci = on_ci();
+    if ci {
+        // Incremental caches are half of a test build's disk and only speed up the next
+        // build, which a CI run never has.
+        println!("CI: incremental compilation off, nested build folders removed after use");
+    }
     for (index, step) in steps.iter().enumerate() {
         println!("==> [{}/{}] {step}", index + 1, steps.len());
         match step {
@@ -127,8 +156,31 @@ pub fn run(root: &Path, source: &SpecSource) -> Result<()> {
             Step::InstallSemverChecks => {
                 crate::semver::install(root)?;
             }
+            Step::FreeNestedBuilds => {
+                if ci {
+                    free_nested_builds(root)?;
+                }
+            }
+            Step::Corpus => {
+                let args = crate::corpus::CorpusArgs::all_with_clippy();
+                if !ci && !root.join(&args.corpus).is_dir() {
+                    println!("skipped: no corpus folder at {}", args.corpus.display());
+                    continue;
+                }
+                let result = crate::corpus::run(root, &args);
+                if ci {
+                    remove_folder(&root.join("target/corpus"))?;
+                }
+                result?;
+            }
             Step::Cargo { args, env } => {
-                let status = run_cargo(root, args, env, &mut tally)
+                let incremental: &[(&str, &str)] = if ci {
+                    &[("CARGO_INCREMENTAL", "0")]
+                } else {
+                    &[]
+                };
+                let env: Vec<(&str, &str)> = env.iter().chain(incremental).copied().collect();
+                let status = run_cargo(root, args, &env, &mut tally)
                     .with_context(|| format!("cannot run `{step}`: is cargo on the PATH?"))?;
                 if !status.success() {
                     println!("{tally}");
@@ -144,6 +196,24 @@ pub fn run(root: &Path, source: &SpecSource) -> Result<()> {
     println!("==> all {} steps passed", steps.len());
     println!("{tally}");
     Ok(())
+}
+
+fn free_nested_builds(root: &Path) -> Result<()> {
+    for folder in NESTED_BUILDS {
+        remove_folder(&root.join(folder))?;
+    }
+    Ok(())
+}
+
+fn remove_folder(folder: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(folder) {
+        Ok(()) => {
+            println!("removed {}", folder.display());
+            Ok(())
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(err).with_context(|| format!("cannot remove {}", folder.display())),
+    }
 }
 
 /// Runs cargo, echoing its standard output line by line and counting the tests it reports.
@@ -233,9 +303,11 @@ mod tests {
                 "install prism",
                 "install cargo-semver-checks",
                 "cargo test --workspace --all-targets",
+                "free nested build folders (CI only)",
                 "cargo test --workspace --doc",
                 "cargo clippy --workspace --all-targets -- -D warnings",
                 "RUSTDOCFLAGS=\"-D warnings\" cargo doc --workspace --no-deps",
+                "cargo xtask corpus --clippy",
             ]
         );
     }
