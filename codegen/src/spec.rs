@@ -13,9 +13,12 @@
 //! | `examples: [a, ...]` (in a schema)   | `example: a`                               |
 //! | `exclusiveMinimum: n` (a number)     | `minimum: n, exclusiveMinimum: true`       |
 //! | `$ref` with sibling keys             | `allOf: [{$ref}]` plus the siblings        |
+//! | `$ref` to a `$id` or an `$anchor`    | `$ref` to that schema's JSON pointer       |
 //!
 //! The last rule matters for 3.0 documents too: `openapiv3` would otherwise drop the siblings
 //! (a property's description or default) without a word.
+
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
@@ -48,6 +51,7 @@ impl Spec {
         check_version(&source)?;
         let mut document = source.clone();
         let warnings = tolerate(&mut document);
+        resolve_identifier_refs(&mut document);
         normalise(&mut document);
         let located = |error: Error| locate_in(&source, error);
         match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&document) {
@@ -442,6 +446,107 @@ fn pointer_of(base: &Pointer, path: &serde_path_to_error::Path) -> Pointer {
             Segment::Enum { variant } => pointer.join(variant),
             Segment::Unknown => pointer,
         })
+}
+
+/// JSON Schema 2020-12 (OpenAPI 3.1) names a schema by `$id` (a URI) or `$anchor` (`#name` in a
+/// reference); rewrites every `$ref` to such a name into the JSON pointer of the schema it
+/// names, so that one kind of reference is left. A `$ref` naming nothing is left as it is (and
+/// later typed as any JSON value, with a warning).
+fn resolve_identifier_refs(document: &mut Value) {
+    let mut names = BTreeMap::new();
+    collect_identifiers(document, &Pointer::root(), &mut names);
+    if !names.is_empty() {
+        rewrite_identifier_refs(document, &names);
+    }
+}
+
+/// Keys whose values are data, not schemas: an `$id` in an example names nothing.
+const DATA_KEYS: &[&str] = &["example", "examples", "default", "enum", "const"];
+
+/// `$id` text and `#anchor` -> the JSON pointer (as text) of the schema carrying it; the first
+/// one in document order wins.
+fn collect_identifiers(value: &Value, pointer: &Pointer, names: &mut BTreeMap<String, String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(id)) = object.get("$id") {
+                names
+                    .entry(id.clone())
+                    .or_insert_with(|| pointer.to_string());
+            }
+            for key in ["$anchor", "$dynamicAnchor"] {
+                if let Some(Value::String(anchor)) = object.get(key) {
+                    names
+                        .entry(format!("#{anchor}"))
+                        .or_insert_with(|| pointer.to_string());
+                }
+            }
+            for (key, child) in object {
+                if !DATA_KEYS.contains(&key.as_str()) {
+                    collect_identifiers(child, &pointer.join(key), names);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                collect_identifiers(item, &pointer.join(index), names);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn rewrite_identifier_refs(value: &mut Value, names: &BTreeMap<String, String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(reference)) = object.get_mut("$ref") {
+                if let Some(pointer) = identifier_target(reference, names) {
+                    *reference = pointer;
+                }
+            }
+            for (key, child) in object.iter_mut() {
+                if !DATA_KEYS.contains(&key.as_str()) {
+                    rewrite_identifier_refs(child, names);
+                }
+            }
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| rewrite_identifier_refs(item, names)),
+        _ => {}
+    }
+}
+
+/// The JSON pointer a reference by identifier means: `#anchor`, `<id>`, `<id>#anchor` or
+/// `<id>#/json/pointer`, where `<id>` is a schema's `$id` or its last path segments (a
+/// reference relative to the document's base). `None` for a plain JSON pointer or a name
+/// nothing carries.
+fn identifier_target(reference: &str, names: &BTreeMap<String, String>) -> Option<String> {
+    if reference == "#" || reference.starts_with("#/") {
+        return None;
+    }
+    if let Some(pointer) = names.get(reference) {
+        return Some(pointer.clone());
+    }
+    let (base, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    let resource = if base.is_empty() {
+        None
+    } else {
+        let suffix = format!("/{base}");
+        Some(
+            names
+                .iter()
+                .find(|(id, _)| !id.starts_with('#') && (*id == base || id.ends_with(&suffix)))?
+                .1,
+        )
+    };
+    match (resource, fragment) {
+        (Some(pointer), "") => Some(pointer.clone()),
+        (Some(pointer), fragment) if fragment.starts_with('/') => {
+            Some(format!("{pointer}{fragment}"))
+        }
+        (_, anchor) if !anchor.is_empty() => names.get(&format!("#{anchor}")).cloned(),
+        _ => None,
+    }
 }
 
 /// Rewrites the 3.1 constructs listed in the module docs, in place, wherever a schema can be.

@@ -106,6 +106,7 @@ fixtures! {
     type_array_null,
     untagged_operations,
     request_bodies,
+    ref_id_anchor,
 }
 
 /// Every fixture file has a snapshot test above (and every test a file).
