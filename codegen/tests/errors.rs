@@ -549,16 +549,68 @@ fn a_multipart_body_that_is_not_an_object_is_unsupported() {
 }
 
 #[test]
-fn different_success_bodies_are_a_warning_at_the_second_one() {
+fn different_success_bodies_are_an_enum_by_status_without_a_warning() {
+    use codegen::model::{RType, StatusBody, Success, SuccessStatus};
     let paths = json!({"/pets": {"get": {
         "operationId": "listPets",
         "responses": {
             "200": {"description": "a list", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}},
-            "206": {"description": "a number", "content": {"application/json": {"schema": {"type": "integer"}}}}
+            "206": {"description": "a number", "content": {"application/json": {"schema": {"type": "integer"}}}},
+            "207": {"description": "a file", "content": {"text/csv": {}}},
+            "204": {"description": "nothing"}
         }
     }}});
-    let warnings = warnings_of(&document(paths, json!({})));
-    assert_warned(&warnings, "#/paths/~1pets/get/responses/206", "success");
+    let document = document(paths, json!({}));
+    assert_eq!(warnings_of(&document), []);
+    let model = model_of(&document);
+    let status = |status: &str, variant: &str, doc: &str, body| SuccessStatus {
+        status: status.to_owned(),
+        variant: variant.to_owned(),
+        doc: doc.to_owned(),
+        body,
+    };
+    assert_eq!(
+        model.api.groups[0].operations[0].success,
+        Success::Several {
+            name: "ListPetsResponse".to_owned(),
+            statuses: vec![
+                status(
+                    "200",
+                    "Ok",
+                    "a list",
+                    StatusBody::Json(RType::Vec(Box::new(RType::String)))
+                ),
+                status(
+                    "206",
+                    "PartialContent",
+                    "a number",
+                    StatusBody::Json(RType::I64)
+                ),
+                status("207", "MultiStatus", "a file", StatusBody::Bytes),
+                status("204", "NoContent", "nothing", StatusBody::Empty),
+            ],
+        }
+    );
+}
+
+#[test]
+fn one_success_body_beside_empty_statuses_or_repeated_is_that_body() {
+    use codegen::model::{RType, Success};
+    let paths = json!({"/pets": {"get": {
+        "operationId": "listPets",
+        "responses": {
+            "204": {"description": "nothing"},
+            "200": {"description": "a pet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+            "203": {"description": "a cached pet", "content": {"application/hal+json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}
+        }
+    }}});
+    let schemas = json!({"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}});
+    let document = document(paths, schemas);
+    assert_eq!(warnings_of(&document), []);
+    assert_eq!(
+        model_of(&document).api.groups[0].operations[0].success,
+        Success::Json(RType::Named("Pet".to_owned()))
+    );
 }
 
 #[test]
