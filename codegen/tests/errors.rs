@@ -766,6 +766,74 @@ fn an_unknown_security_scheme_type_is_left_out() {
         model.info.auth,
         codegen::model::Auth::ApiKeyHeader("X-Key".to_owned())
     );
+    let warnings = warnings_of(&document);
+    assert_warned(
+        &warnings,
+        "#/components/securitySchemes/mtls",
+        "security scheme skipped: the client does not present a client certificate",
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+}
+
+#[test]
+fn security_schemes_the_client_does_not_use_are_warnings_naming_them() {
+    let mut document = document(json!({}), json!({}));
+    document["components"]["securitySchemes"] = json!({
+        "oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://a/t", "scopes": {}}}},
+        "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://a/.well-known/openid-configuration"},
+        "queryKey": {"type": "apiKey", "in": "query", "name": "key"},
+        "basic": {"type": "http", "scheme": "basic"},
+        "bearer": {"type": "http", "scheme": "bearer"},
+        "otherKey": {"type": "apiKey", "in": "header", "name": "X-Other"},
+        "unused/key": {"type": "apiKey", "in": "header", "name": "X-Unused"}
+    });
+    document["security"] = json!([{"oauth": []}, {"queryKey": []}, {"bearer": [], "otherKey": []}]);
+    document["paths"] = json!({"/pets": {"get": {
+        "operationId": "listPets",
+        "security": [{"oidc": []}, {"basic": []}],
+        "responses": {"204": {"description": "ok"}}
+    }}});
+    let warnings = warnings_of(&document);
+    let schemes = "#/components/securitySchemes";
+    assert_warned(
+        &warnings,
+        &format!("{schemes}/oauth"),
+        "does not obtain oauth2 tokens",
+    );
+    assert_warned(
+        &warnings,
+        &format!("{schemes}/oidc"),
+        "does not obtain openIdConnect tokens",
+    );
+    assert_warned(
+        &warnings,
+        &format!("{schemes}/queryKey"),
+        "only in a header, not in the query",
+    );
+    assert_warned(
+        &warnings,
+        &format!("{schemes}/basic"),
+        "no HTTP `basic` credentials",
+    );
+    assert_warned(
+        &warnings,
+        &format!("{schemes}/otherKey"),
+        "authenticates with `bearer` only",
+    );
+    assert_warned(
+        &warnings,
+        &format!("{schemes}/unused~1key"),
+        "no security requirement",
+    );
+    // The scheme the client sends is not a warning.
+    assert!(
+        !warnings
+            .iter()
+            .any(|w| w.pointer == format!("{schemes}/bearer")),
+        "{warnings:#?}"
+    );
+    assert_eq!(warnings.len(), 6, "{warnings:#?}");
+    assert_eq!(model_of(&document).info.auth, codegen::model::Auth::Bearer);
 }
 
 #[test]
