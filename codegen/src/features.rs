@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::model::{Api, Body, Success, TypeDef};
+use crate::model::{Api, Body, TypeDef};
 
 /// The crate's cargo features, one per operation group, and which of them each type needs; a
 /// type missing from the map is always compiled.
@@ -30,7 +30,7 @@ impl FeaturePlan {
                 for ty in op.body.iter().flat_map(Body::types) {
                     ty.all_names(&mut roots);
                 }
-                if let Success::Json(ty) = &op.success {
+                for ty in op.success.body_types() {
                     ty.all_names(&mut roots);
                 }
                 if let Some(pagination) = &op.pagination {

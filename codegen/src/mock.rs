@@ -12,7 +12,8 @@ use quote::quote;
 use crate::docs;
 use crate::error::Error;
 use crate::model::{
-    Api, Body, ErrorBody, Group, Location, Model, OperationDef, Param, RType, Success,
+    Api, Body, ErrorBody, Group, Location, Model, OperationDef, Param, RType, StatusBody, Success,
+    SuccessStatus,
 };
 use crate::names::{self, Namespace};
 use crate::render::{CrateInfo, Scope, type_tokens};
@@ -274,6 +275,8 @@ fn example_answer(success: &Success, model: &Model) -> Option<String> {
         Success::Json(RType::Vec(_)) => Some("&[]".to_owned()),
         Success::Json(ty) if model.has_default(ty) => Some("&Default::default()".to_owned()),
         Success::Json(_) => None,
+        // Answered with a variant, whose body the example would have to build.
+        Success::Several { .. } => None,
     }
 }
 
@@ -580,6 +583,7 @@ fn answers(op: &OperationDef, error: Option<&ErrorBody>) -> (TokenStream, Option
                 self.0.returns_bytes(body)
             }
         },
+        Success::Several { name, statuses } => several_returns(name, statuses),
     };
     let fails = error.map(|body| {
         let name = ident(&body.name);
@@ -609,14 +613,45 @@ fn answers(op: &OperationDef, error: Option<&ErrorBody>) -> (TokenStream, Option
     (returns, fails)
 }
 
+/// `returns` for an operation whose success statuses carry different bodies: any variant of its
+/// enum, as the response that decodes back into it (the variant's status and body).
+fn several_returns(name: &str, statuses: &[SuccessStatus]) -> TokenStream {
+    let name = ident(name);
+    let all: Vec<&str> = statuses.iter().map(|s| s.status.as_str()).collect();
+    let arms = statuses.iter().map(|status| {
+        let variant = ident(&status.variant);
+        let code = proc_macro2::Literal::u16_unsuffixed(answer_status(&status.status, &all));
+        match status.body {
+            StatusBody::Json(_) => quote! {
+                crate::api::#name::#variant(body) => Response::status(#code).json(&body),
+            },
+            StatusBody::Bytes => quote! {
+                crate::api::#name::#variant(body) => {
+                    Response::status(#code).bytes(body, "application/octet-stream")
+                }
+            },
+            StatusBody::Empty => quote!(crate::api::#name::#variant => Response::status(#code),),
+        }
+    });
+    quote! {
+        /// Answers with the documented success status of the variant, and its body.
+        pub fn returns(self, answer: crate::api::#name) -> Expectation<'a> {
+            let response = match answer {
+                #(#arms)*
+            };
+            self.0.responds_with(response)
+        }
+    }
+}
+
 /// `impl ErrorAnswer` for a status-keyed error enum: each variant as the response that decodes
 /// back into it.
 fn error_answer(body: &ErrorBody, cfg: &TokenStream) -> TokenStream {
     let name = ident(&body.name);
+    let all: Vec<&str> = body.statuses.iter().map(|s| s.status.as_str()).collect();
     let arms = body.statuses.iter().map(|status| {
         let variant = ident(&status.variant);
-        let code =
-            proc_macro2::Literal::u16_unsuffixed(answer_status(&status.status, &body.statuses));
+        let code = proc_macro2::Literal::u16_unsuffixed(answer_status(&status.status, &all));
         match status.body {
             Some(_) => {
                 quote!(Self::#variant(body) => rt::mock::Response::status(#code).json(&body),)
@@ -639,17 +674,17 @@ fn error_answer(body: &ErrorBody, cfg: &TokenStream) -> TokenStream {
 /// The status that answers a documented `status` and decodes back into it: the code itself, for
 /// a range the first code of it not documented on its own, for `default` the first code no other
 /// documented status covers (5xx first).
-fn answer_status(status: &str, all: &[crate::model::ErrorStatus]) -> u16 {
+fn answer_status(status: &str, all: &[&str]) -> u16 {
     let range = |s: &str| match s.as_bytes() {
         [digit @ b'1'..=b'9', b'X' | b'x', b'X' | b'x'] => Some(u16::from(digit - b'0') * 100),
         _ => None,
     };
-    let exact = |code: u16| all.iter().any(|s| s.status == code.to_string());
+    let exact = |code: u16| all.iter().any(|s| *s == code.to_string());
     let covered = |code: u16| {
         exact(code)
             || all
                 .iter()
-                .any(|s| range(&s.status).is_some_and(|low| (low..low + 100).contains(&code)))
+                .any(|s| range(s).is_some_and(|low| (low..low + 100).contains(&code)))
     };
     if let Some(low) = range(status) {
         return (low..low + 100).find(|code| !exact(*code)).unwrap_or(low);
@@ -712,28 +747,18 @@ fn qualify(tokens: TokenStream) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ErrorStatus;
-
-    fn statuses(codes: &[&str]) -> Vec<ErrorStatus> {
-        codes
-            .iter()
-            .map(|code| ErrorStatus {
-                status: (*code).to_owned(),
-                variant: String::new(),
-                doc: String::new(),
-                body: None,
-            })
-            .collect()
-    }
 
     #[test]
     fn answer_statuses_decode_back_to_their_variant() {
-        let all = statuses(&["400", "404", "4XX", "5XX", "default"]);
+        let all = ["400", "404", "4XX", "5XX", "default"];
         assert_eq!(answer_status("404", &all), 404);
         assert_eq!(answer_status("4XX", &all), 401);
         assert_eq!(answer_status("5XX", &all), 500);
         assert_eq!(answer_status("default", &all), 300);
-        assert_eq!(answer_status("default", &statuses(&["default"])), 500);
+        assert_eq!(answer_status("default", &["default"]), 500);
+        let success = ["200", "2XX", "204"];
+        assert_eq!(answer_status("2XX", &success), 201);
+        assert_eq!(answer_status("204", &success), 204);
     }
 
     #[test]

@@ -578,6 +578,9 @@ pub struct Part {
 }
 
 /// What a successful response decodes to.
+///
+/// When every documented success status carries the same body (or none), that body's type;
+/// when they carry different bodies, a status-keyed enum ([`Success::Several`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Success {
     /// A JSON body of this type.
@@ -586,6 +589,55 @@ pub enum Success {
     Empty,
     /// Raw bytes.
     Bytes,
+    /// Success statuses with different bodies: an enum of the `api` module with one variant per
+    /// documented status, decoded by the status of the response.
+    Several {
+        /// The enum's name (`CreateCustomerResponse`), in the namespace of the `api` module.
+        name: String,
+        /// The documented success statuses, in document order.
+        statuses: Vec<SuccessStatus>,
+    },
+}
+
+impl Success {
+    /// Every type a success body is decoded into.
+    pub fn body_types(&self) -> Vec<&RType> {
+        match self {
+            Success::Json(ty) => vec![ty],
+            Success::Empty | Success::Bytes => Vec::new(),
+            Success::Several { statuses, .. } => statuses
+                .iter()
+                .filter_map(|status| match &status.body {
+                    StatusBody::Json(ty) => Some(ty),
+                    StatusBody::Bytes | StatusBody::Empty => None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One documented success status of a [`Success::Several`] enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SuccessStatus {
+    /// `200`, or `2XX` for a range.
+    pub status: String,
+    /// The variant (`Ok`, `Created`, `NoContent`, ...).
+    pub variant: String,
+    /// Rustdoc text from the response description.
+    pub doc: String,
+    /// What the variant carries.
+    pub body: StatusBody,
+}
+
+/// The body of one documented success status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusBody {
+    /// A JSON body of this type.
+    Json(RType),
+    /// A body of another media type, kept as raw bytes.
+    Bytes,
+    /// No body.
+    Empty,
 }
 
 /// A sliced list: the cursor parameter is fed from the response until there is no next slice.

@@ -12,7 +12,7 @@ use crate::docs;
 use crate::error::{Error, Pointer};
 use crate::model::{
     Api, Body, ErrorBody, ErrorStatus, FormStyle, Group, Location, OperationDef, Page, Pagination,
-    Param, Part, RType, Success, TypeDef,
+    Param, Part, RType, StatusBody, Success, SuccessStatus, TypeDef,
 };
 use crate::names::{self, Namespace};
 use crate::types::TypeSpace;
@@ -70,6 +70,13 @@ pub(crate) fn collect(api: &OpenAPI, types: &mut TypeSpace<'_>) -> Result<Api, E
             def.builder_name = registry
                 .api_names
                 .claim(format!("{}Request", names::camel(&def.id)));
+            if let Success::Several { name, .. } = &mut def.success {
+                // Claimed here, beside the request builder: the name depends on the operation
+                // alone, not on which operations after it have several success bodies.
+                *name = registry
+                    .api_names
+                    .claim(format!("{}Response", names::camel(&def.id)));
+            }
             def.static_name = def.method_name.to_uppercase();
             // `new` is the group's own constructor.
             let taken = method_names
@@ -746,6 +753,29 @@ fn object_parts(schema: &Schema) -> Option<(&Properties, &Vec<String>)> {
     }
 }
 
+/// What a documented success response carries, before its schema is typed.
+enum RawBody<'a> {
+    Empty,
+    /// A JSON media type (its pointer) and its schema, if it has one.
+    Json(Pointer, Option<&'a ReferenceOr<Schema>>),
+    Bytes,
+}
+
+impl RawBody<'_> {
+    /// The same body wherever it is documented: the same schema, or both bytes.
+    fn same_as(&self, other: &RawBody<'_>) -> bool {
+        match (self, other) {
+            (RawBody::Json(_, a), RawBody::Json(_, b)) => a == b,
+            (RawBody::Bytes, RawBody::Bytes) | (RawBody::Empty, RawBody::Empty) => true,
+            _ => false,
+        }
+    }
+}
+
+/// What the operation's 2xx responses decode to. One body among them (others empty, or the same
+/// schema at several statuses) is that body's type, named `<Operation>Response` when inline;
+/// different bodies are a status-keyed enum (named by the caller), each inline schema named after
+/// its status as error bodies are (`<Operation>Created`).
 fn success_type(
     api: &OpenAPI,
     types: &mut TypeSpace<'_>,
@@ -753,64 +783,107 @@ fn success_type(
     operation: &Operation,
     pointer: &Pointer,
 ) -> Result<Success, Error> {
-    let successes: Vec<(&StatusCode, &ReferenceOr<Response>)> = operation
-        .responses
-        .responses
-        .iter()
-        .filter(|(status, _)| match status {
+    let mut resolved = Vec::new();
+    for (status, response) in &operation.responses.responses {
+        let is_success = match status {
             StatusCode::Code(code) => (200..300).contains(code),
             StatusCode::Range(range) => *range == 2,
-        })
-        .collect();
-    let mut result: Option<Success> = None;
-    for (status, response) in successes {
+        };
+        if !is_success {
+            continue;
+        }
         let response_pointer = pointer.join("responses").join(status);
-        let Some(response) = resolve_item(
+        if let Some(response) = resolve_item(
             types,
             response,
             "responses",
             |c| &c.responses,
             api,
             &response_pointer,
-        ) else {
-            continue;
-        };
-        let success = if response.content.is_empty() {
-            Success::Empty
-        } else if let Some((media_type, media)) = response.content.iter().find(|(m, _)| is_json(m))
-        {
-            let schema_pointer = response_pointer
-                .join("content")
-                .join(media_type)
-                .join("schema");
-            match &media.schema {
-                Some(schema) => Success::Json(types.schema_type(
-                    schema,
-                    &format!("{prefix}Response"),
-                    &schema_pointer,
-                )?),
-                None => Success::Json(RType::Json),
-            }
-        } else {
-            Success::Bytes
-        };
-        match &result {
-            None => result = Some(success),
-            Some(previous) if *previous == success || success == Success::Empty => {}
-            Some(previous) => {
-                let loose = match (previous, &success) {
-                    (Success::Json(_), Success::Json(_)) => Success::Json(RType::Json),
-                    _ => Success::Bytes,
-                };
-                types.warn(
-                    &response_pointer,
-                    "success statuses with different bodies: the body is decoded loosely",
-                );
-                result = Some(loose);
-            }
+        ) {
+            resolved.push((status.to_string(), response_pointer, response));
         }
     }
-    Ok(result.unwrap_or(Success::Empty))
+    let raw: Vec<RawBody<'_>> = resolved
+        .iter()
+        .map(|(_, response_pointer, response)| raw_body(response, response_pointer))
+        .collect();
+    let mut distinct: Vec<&RawBody<'_>> = Vec::new();
+    for body in raw.iter().filter(|body| !matches!(body, RawBody::Empty)) {
+        if !distinct.iter().any(|seen| seen.same_as(body)) {
+            distinct.push(body);
+        }
+    }
+    match distinct.as_slice() {
+        [] => return Ok(Success::Empty),
+        [only] => return typed_body(types, only, &format!("{prefix}Response")).map(plain),
+        _ => {}
+    }
+    let mut variant_names = Namespace::default();
+    let mut statuses = Vec::new();
+    for ((status, _, response), body) in resolved.iter().zip(&raw) {
+        let hint = format!("{prefix}{}", status_name(status));
+        statuses.push(SuccessStatus {
+            variant: variant_names.claim(status_name(status)),
+            doc: docs::doc_text(Some(&response.description), None),
+            status: status.clone(),
+            body: typed_body(types, body, &hint)?,
+        });
+    }
+    // Different schemas may still be one Rust type (`{type: string}` with and without a
+    // description): then there is nothing for an enum to tell apart.
+    let mut bodies = statuses
+        .iter()
+        .map(|s| &s.body)
+        .filter(|body| **body != StatusBody::Empty);
+    let first = bodies.next().cloned();
+    if bodies.all(|body| Some(body) == first.as_ref()) {
+        return Ok(first.map_or(Success::Empty, plain));
+    }
+    Ok(Success::Several {
+        name: String::new(),
+        statuses,
+    })
+}
+
+/// The success of an operation with one body (or none) at every status.
+fn plain(body: StatusBody) -> Success {
+    match body {
+        StatusBody::Json(ty) => Success::Json(ty),
+        StatusBody::Bytes => Success::Bytes,
+        StatusBody::Empty => Success::Empty,
+    }
+}
+
+/// The body of a response: none, JSON (the first JSON media type) or, for any other media type,
+/// bytes.
+fn raw_body<'a>(response: &'a Response, response_pointer: &Pointer) -> RawBody<'a> {
+    if response.content.is_empty() {
+        return RawBody::Empty;
+    }
+    match response.content.iter().find(|(m, _)| is_json(m)) {
+        Some((media_type, media)) => RawBody::Json(
+            response_pointer.join("content").join(media_type),
+            media.schema.as_ref(),
+        ),
+        None => RawBody::Bytes,
+    }
+}
+
+/// The Rust type of a body; an inline schema defines a type called `hint`.
+fn typed_body(
+    types: &mut TypeSpace<'_>,
+    body: &RawBody<'_>,
+    hint: &str,
+) -> Result<StatusBody, Error> {
+    Ok(match body {
+        RawBody::Empty => StatusBody::Empty,
+        RawBody::Bytes => StatusBody::Bytes,
+        RawBody::Json(media_pointer, Some(schema)) => {
+            StatusBody::Json(types.schema_type(schema, hint, &media_pointer.join("schema"))?)
+        }
+        RawBody::Json(_, None) => StatusBody::Json(RType::Json),
+    })
 }
 
 fn error_statuses(
@@ -872,9 +945,18 @@ fn error_statuses(
     Ok(statuses)
 }
 
-/// `409` -> `Conflict`, `4XX` -> `ClientError`.
+/// `409` -> `Conflict`, `4XX` -> `ClientError`, `201` -> `Created`.
 fn status_name(status: &str) -> String {
     let name = match status {
+        "200" => "Ok",
+        "201" => "Created",
+        "202" => "Accepted",
+        "203" => "NonAuthoritativeInformation",
+        "204" => "NoContent",
+        "205" => "ResetContent",
+        "206" => "PartialContent",
+        "207" => "MultiStatus",
+        "2XX" => "Success",
         "300" => "MultipleChoices",
         "301" => "MovedPermanently",
         "302" => "Found",

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::features::FeaturePlan;
 use crate::model::{
     Api, Auth, Body, EnumDef, ErrorBody, Field, FormStyle, Group, Location, Model, OperationDef,
-    Page, Param, Part, RType, StructDef, Success, TypeDef, UnionDef,
+    Page, Param, Part, RType, StatusBody, StructDef, Success, TypeDef, UnionDef,
 };
 
 /// What every generated file needs to know about the crate it belongs to.
@@ -681,15 +681,49 @@ fn page_tokens(name: &str, page: &Page, cfg: &TokenStream) -> TokenStream {
     }
 }
 
-fn status_pattern(status: &str) -> TokenStream {
+/// The codes of `statuses` documented one by one (not as a range or `default`).
+fn exact_codes<'a>(statuses: impl Iterator<Item = &'a str>) -> Vec<u16> {
+    let mut codes: Vec<u16> = statuses.filter_map(|s| s.parse().ok()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// The match pattern of a documented status: its code; for a range (`4XX`), the range without
+/// the codes in `exact`, which are documented on their own and matched before it (arms that
+/// overlap are a clippy error in the generated crate); `_` for `default`.
+fn status_pattern(status: &str, exact: &[u16]) -> TokenStream {
     match status.as_bytes() {
         [digit, b'X', b'X'] | [digit, b'x', b'x'] => {
             let low = u16::from(digit - b'0') * 100;
-            let (low, high) = (
-                proc_macro2::Literal::u16_unsuffixed(low),
-                proc_macro2::Literal::u16_unsuffixed(low + 99),
-            );
-            quote!(#low..=#high)
+            let high = low + 99;
+            let span = |from: u16, to: u16| {
+                let (from_literal, to_literal) = (
+                    proc_macro2::Literal::u16_unsuffixed(from),
+                    proc_macro2::Literal::u16_unsuffixed(to),
+                );
+                if from == to {
+                    quote!(#from_literal)
+                } else {
+                    quote!(#from_literal..=#to_literal)
+                }
+            };
+            let mut parts = Vec::new();
+            let mut next = low;
+            for &code in exact.iter().filter(|code| (low..=high).contains(*code)) {
+                if code > next {
+                    parts.push(span(next, code - 1));
+                }
+                next = code + 1;
+            }
+            if next <= high {
+                parts.push(span(next, high));
+            }
+            if parts.is_empty() {
+                // Every code of the range is documented on its own: the range adds nothing.
+                parts.push(span(low, high));
+            }
+            quote!(#(#parts)|*)
         }
         _ if status == "default" => quote!(_),
         _ => {
@@ -720,16 +754,17 @@ fn error_body_tokens(body: &ErrorBody, cfg: &TokenStream) -> TokenStream {
         }
     };
     let shared = body.shared.is_some();
+    let exact = exact_codes(statuses.iter().map(|s| s.status.as_str()));
     let arms: Vec<(TokenStream, TokenStream)> = if shared {
         // One body type for every status: one arm listing them all.
-        let patterns = statuses.iter().map(|s| status_pattern(&s.status));
+        let patterns = statuses.iter().map(|s| status_pattern(&s.status, &exact));
         vec![(quote!(#(#patterns)|*), decode(None, true))]
     } else {
         statuses
             .iter()
             .map(|s| {
                 (
-                    status_pattern(&s.status),
+                    status_pattern(&s.status, &exact),
                     decode(Some(&s.variant), s.body.is_some()),
                 )
             })
@@ -860,10 +895,15 @@ pub(crate) fn group_file(info: &CrateInfo, group: &Group) -> Result<String, Erro
         .operations
         .iter()
         .map(|op| request_builder(&group.struct_name, op));
+    let success_enums = group
+        .operations
+        .iter()
+        .filter_map(|op| success_enum_tokens(&group.struct_name, op));
     let module_doc = format!(" Operations of the `{}` group.", group.struct_name);
     let body = quote! {
         #(#statics)*
         #(#builders)*
+        #(#success_enums)*
     };
     let models_import = uses_path(&body, "models").then(|| {
         quote!(
@@ -1009,12 +1049,88 @@ fn inputs(op: &OperationDef) -> Vec<Input> {
     inputs
 }
 
+/// The success type as the operation's group module names it.
 fn success_type(op: &OperationDef) -> TokenStream {
     match &op.success {
         Success::Json(ty) => type_tokens(ty, Scope::Elsewhere),
         Success::Empty => quote!(()),
         Success::Bytes => quote!(rt::bytes::Bytes),
+        // Defined in the same module, beside the request builder.
+        Success::Several { name, .. } => {
+            let name = ident(name);
+            quote!(#name)
+        }
     }
+}
+
+/// The `Accept` header of an operation with several success bodies: JSON first, anything else
+/// (the bytes variants) after.
+const ACCEPT_JSON_OR_ANY: &str = "application/json, */*;q=0.8";
+
+/// The status-keyed enum of an operation whose success statuses carry different bodies, and its
+/// `rt::SuccessBody` implementation (the response's status picks the variant).
+fn success_enum_tokens(group: &str, op: &OperationDef) -> Option<TokenStream> {
+    let Success::Several { name, statuses } = &op.success else {
+        return None;
+    };
+    let name = ident(name);
+    let variants = statuses.iter().map(|s| {
+        let doc = docs::attributes(&format!("`{}`: {}", s.status, s.doc));
+        let variant = ident(&s.variant);
+        match &s.body {
+            StatusBody::Json(ty) => {
+                let ty = type_tokens(ty, Scope::Elsewhere);
+                quote! { #doc #variant(#ty), }
+            }
+            StatusBody::Bytes => quote! { #doc #variant(rt::bytes::Bytes), },
+            StatusBody::Empty => quote! { #doc #variant, },
+        }
+    });
+    // Exact codes before ranges, as the spec intends.
+    let mut ordered: Vec<_> = statuses.iter().collect();
+    ordered.sort_by_key(|s| s.status.contains(['X', 'x']));
+    let exact = exact_codes(statuses.iter().map(|s| s.status.as_str()));
+    let arms = ordered.iter().map(|s| {
+        let pattern = status_pattern(&s.status, &exact);
+        let variant = ident(&s.variant);
+        match &s.body {
+            StatusBody::Json(_) => {
+                quote!(#pattern => Some(rt::decode_json(body).map(Self::#variant)),)
+            }
+            StatusBody::Bytes => quote!(#pattern => Some(Ok(Self::#variant(body.clone()))),),
+            StatusBody::Empty => quote!(#pattern => Some(Ok(Self::#variant)),),
+        }
+    });
+    let accept = if statuses.iter().any(|s| s.body == StatusBody::Bytes) {
+        ACCEPT_JSON_OR_ANY
+    } else {
+        "application/json"
+    };
+    let doc = docs::attributes(&format!(
+        "What [`{group}::{method}`] returns on success: one variant per documented\n\
+         success status, since their bodies differ. A 2xx status without a variant here is an\n\
+         [`Error::UnexpectedStatus`](rt::Error::UnexpectedStatus).",
+        method = op.method_name,
+    ));
+    Some(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl rt::SuccessBody for #name {
+            const ACCEPT: &'static str = #accept;
+
+            fn from_status(status: rt::StatusCode, body: &rt::bytes::Bytes) -> Option<Result<Self, rt::DecodeError>> {
+                match status.as_u16() {
+                    #(#arms)*
+                    _ => None,
+                }
+            }
+        }
+    })
 }
 
 fn result_type(op: &OperationDef) -> TokenStream {
@@ -1127,6 +1243,7 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
         Success::Json(_) => (quote!(send), quote!(send_with_response)),
         Success::Empty => (quote!(send_empty), quote!(send_empty_with_response)),
         Success::Bytes => (quote!(send_bytes), quote!(send_bytes_with_response)),
+        Success::Several { .. } => (quote!(send_by_status), quote!(send_by_status_with_response)),
     };
     let setters = input_setters(&all);
     let call_options = call_option_methods(op);
@@ -1706,6 +1823,18 @@ fn toml_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_leaves_out_the_codes_documented_on_their_own() {
+        let pattern = |status: &str, exact: &[u16]| status_pattern(status, exact).to_string();
+        assert_eq!(
+            pattern("2XX", &[200, 202, 299, 404]),
+            quote!(201 | 203..=298).to_string()
+        );
+        assert_eq!(pattern("4XX", &[200]), quote!(400..=499).to_string());
+        assert_eq!(pattern("404", &[404]), quote!(404).to_string());
+        assert_eq!(pattern("default", &[404]), quote!(_).to_string());
+    }
 
     #[test]
     fn camel_case_rule_matches_serde() {

@@ -81,6 +81,11 @@ impl Spec {
         &self.api
     }
 
+    /// The document as written, before normalisation.
+    pub(crate) fn source(&self) -> &Value {
+        &self.source
+    }
+
     /// Problems in the document that reading tolerated, in document order (see [`Warning`]).
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
@@ -555,8 +560,9 @@ pub(crate) fn normalise(document: &mut Value) {
         return;
     };
     if let Some(Value::Object(components)) = root.get_mut("components") {
-        // Security schemes the client does not use to authenticate (`mutualTLS`, and any
-        // newer type) are left out rather than refused.
+        // Security schemes `openapiv3` cannot read (`mutualTLS`, and any newer type) are left
+        // out rather than refused; the client uses none of them, and lowering warns about each
+        // scheme it does not use (`security_warnings` in lib.rs), reading the document as written.
         if let Some(Value::Object(schemes)) = components.get_mut("securitySchemes") {
             schemes.retain(|_, scheme| {
                 scheme.get("$ref").is_some()

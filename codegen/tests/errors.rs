@@ -559,16 +559,68 @@ fn a_multipart_body_that_is_not_an_object_is_taken_as_bytes_with_a_warning() {
 }
 
 #[test]
-fn different_success_bodies_are_a_warning_at_the_second_one() {
+fn different_success_bodies_are_an_enum_by_status_without_a_warning() {
+    use codegen::model::{RType, StatusBody, Success, SuccessStatus};
     let paths = json!({"/pets": {"get": {
         "operationId": "listPets",
         "responses": {
             "200": {"description": "a list", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}},
-            "206": {"description": "a number", "content": {"application/json": {"schema": {"type": "integer"}}}}
+            "206": {"description": "a number", "content": {"application/json": {"schema": {"type": "integer"}}}},
+            "207": {"description": "a file", "content": {"text/csv": {}}},
+            "204": {"description": "nothing"}
         }
     }}});
-    let warnings = warnings_of(&document(paths, json!({})));
-    assert_warned(&warnings, "#/paths/~1pets/get/responses/206", "success");
+    let document = document(paths, json!({}));
+    assert_eq!(warnings_of(&document), []);
+    let model = model_of(&document);
+    let status = |status: &str, variant: &str, doc: &str, body| SuccessStatus {
+        status: status.to_owned(),
+        variant: variant.to_owned(),
+        doc: doc.to_owned(),
+        body,
+    };
+    assert_eq!(
+        model.api.groups[0].operations[0].success,
+        Success::Several {
+            name: "ListPetsResponse".to_owned(),
+            statuses: vec![
+                status(
+                    "200",
+                    "Ok",
+                    "a list",
+                    StatusBody::Json(RType::Vec(Box::new(RType::String)))
+                ),
+                status(
+                    "206",
+                    "PartialContent",
+                    "a number",
+                    StatusBody::Json(RType::I64)
+                ),
+                status("207", "MultiStatus", "a file", StatusBody::Bytes),
+                status("204", "NoContent", "nothing", StatusBody::Empty),
+            ],
+        }
+    );
+}
+
+#[test]
+fn one_success_body_beside_empty_statuses_or_repeated_is_that_body() {
+    use codegen::model::{RType, Success};
+    let paths = json!({"/pets": {"get": {
+        "operationId": "listPets",
+        "responses": {
+            "204": {"description": "nothing"},
+            "200": {"description": "a pet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+            "203": {"description": "a cached pet", "content": {"application/hal+json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}
+        }
+    }}});
+    let schemas = json!({"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}});
+    let document = document(paths, schemas);
+    assert_eq!(warnings_of(&document), []);
+    assert_eq!(
+        model_of(&document).api.groups[0].operations[0].success,
+        Success::Json(RType::Named("Pet".to_owned()))
+    );
 }
 
 #[test]
@@ -724,6 +776,74 @@ fn an_unknown_security_scheme_type_is_left_out() {
         model.info.auth,
         codegen::model::Auth::ApiKeyHeader("X-Key".to_owned())
     );
+    let warnings = warnings_of(&document);
+    assert_warned(
+        &warnings,
+        "#/components/securitySchemes/mtls",
+        "security scheme skipped: the client does not present a client certificate",
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+}
+
+#[test]
+fn security_schemes_the_client_does_not_use_are_warnings_naming_them() {
+    let mut document = document(json!({}), json!({}));
+    document["components"]["securitySchemes"] = json!({
+        "oauth": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://a/t", "scopes": {}}}},
+        "oidc": {"type": "openIdConnect", "openIdConnectUrl": "https://a/.well-known/openid-configuration"},
+        "queryKey": {"type": "apiKey", "in": "query", "name": "key"},
+        "basic": {"type": "http", "scheme": "basic"},
+        "bearer": {"type": "http", "scheme": "bearer"},
+        "otherKey": {"type": "apiKey", "in": "header", "name": "X-Other"},
+        "unused/key": {"type": "apiKey", "in": "header", "name": "X-Unused"}
+    });
+    document["security"] = json!([{"oauth": []}, {"queryKey": []}, {"bearer": [], "otherKey": []}]);
+    document["paths"] = json!({"/pets": {"get": {
+        "operationId": "listPets",
+        "security": [{"oidc": []}, {"basic": []}],
+        "responses": {"204": {"description": "ok"}}
+    }}});
+    let warnings = warnings_of(&document);
+    let schemes = "#/components/securitySchemes";
+    assert_warned(
+        &warnings,
+        &format!("{schemes}/oauth"),
+        "does not obtain oauth2 tokens",
+    );
+    assert_warned(
+        &warnings,
+        &format!("{schemes}/oidc"),
+        "does not obtain openIdConnect tokens",
+    );
+    assert_warned(
+        &warnings,
+        &format!("{schemes}/queryKey"),
+        "only in a header, not in the query",
+    );
+    assert_warned(
+        &warnings,
+        &format!("{schemes}/basic"),
+        "no HTTP `basic` credentials",
+    );
+    assert_warned(
+        &warnings,
+        &format!("{schemes}/otherKey"),
+        "authenticates with `bearer` only",
+    );
+    assert_warned(
+        &warnings,
+        &format!("{schemes}/unused~1key"),
+        "no security requirement",
+    );
+    // The scheme the client sends is not a warning.
+    assert!(
+        !warnings
+            .iter()
+            .any(|w| w.pointer == format!("{schemes}/bearer")),
+        "{warnings:#?}"
+    );
+    assert_eq!(warnings.len(), 6, "{warnings:#?}");
+    assert_eq!(model_of(&document).info.auth, codegen::model::Auth::Bearer);
 }
 
 #[test]

@@ -103,6 +103,7 @@ fixtures! {
     reserved_names,
     response_any_media,
     response_no_body,
+    success_statuses,
     type_array_null,
     untagged_operations,
     request_bodies,

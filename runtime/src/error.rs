@@ -40,7 +40,9 @@ pub enum Error<E> {
         /// How many attempts were made (more than one when retried).
         attempts: u32,
     },
-    /// The server answered with a status the spec does not document for this operation.
+    /// The server answered with a status the spec does not document for this operation: an
+    /// error status, or a 2xx status of an operation whose success statuses each carry their
+    /// own body (see [`SuccessBody`]), which has no variant to decode it into.
     #[error("{operation}: unexpected status {status}{}", MessageSuffix(.raw))]
     #[non_exhaustive]
     UnexpectedStatus {
@@ -338,6 +340,26 @@ impl ErrorBody for Infallible {
     fn from_status(_status: StatusCode, _body: &[u8]) -> Option<Result<Self, DecodeError>> {
         None
     }
+}
+
+/// Decodes the body of a success response into an operation's documented success type, by the
+/// response's status.
+///
+/// Generated crates implement it for the enum of an operation whose success statuses carry
+/// different bodies (`201` a created resource, `200` another schema, `204` nothing): one variant
+/// per documented status. [`RequestBuilder::send_by_status`](crate::RequestBuilder::send_by_status)
+/// uses it.
+pub trait SuccessBody: Sized {
+    /// The `Accept` header the request sends.
+    const ACCEPT: &'static str = "application/json";
+
+    /// `None` when `status` is not documented for the operation (the caller reports
+    /// [`Error::UnexpectedStatus`]); otherwise the decoded body, or why it did not decode
+    /// (reported as [`Error::Decode`]).
+    ///
+    /// The body comes as [`Bytes`] so that a variant keeping it raw (a body that is not JSON)
+    /// shares the buffer instead of copying it.
+    fn from_status(status: StatusCode, body: &Bytes) -> Option<Result<Self, DecodeError>>;
 }
 
 /// A JSON body did not match the expected type.

@@ -14,7 +14,7 @@ use tracing::field::Empty;
 
 use crate::Operation;
 use crate::client::Client;
-use crate::error::{DecodeError, Error, ErrorBody, decode_json};
+use crate::error::{DecodeError, Error, ErrorBody, SuccessBody, decode_json};
 use crate::form::FormStyle;
 use crate::multipart;
 use crate::param::ParamValue;
@@ -475,6 +475,60 @@ impl RequestBuilder {
             return Err(response.into_error(operation));
         }
         Ok(response.into_success(|body| body))
+    }
+
+    /// Sends the request and decodes a 2xx response by its status into `T`, an operation's
+    /// enum of documented success statuses (see [`SuccessBody`]); sends `T::ACCEPT` as `Accept`
+    /// unless a header parameter set it.
+    ///
+    /// A 2xx status `T` does not document is [`Error::UnexpectedStatus`] (its raw body kept),
+    /// a documented one whose body does not decode is [`Error::Decode`]. A non-2xx status is
+    /// decoded as by [`send`](Self::send).
+    pub async fn send_by_status<T: SuccessBody, E: ErrorBody>(self) -> Result<T, Error<E>> {
+        self.send_by_status_with_response()
+            .await
+            .map(Response::into_body)
+    }
+
+    /// Like [`send_by_status`](Self::send_by_status), also returning the status and headers.
+    pub async fn send_by_status_with_response<T: SuccessBody, E: ErrorBody>(
+        self,
+    ) -> Result<Response<T>, Error<E>> {
+        let operation = self.operation.id;
+        let response = self.execute(T::ACCEPT).await?;
+        if !response.status.is_success() {
+            return Err(response.into_error(operation));
+        }
+        let RawResponse {
+            status,
+            headers,
+            body: raw,
+            attempts,
+        } = response;
+        match T::from_status(status, &raw) {
+            Some(Ok(body)) => Ok(Response {
+                status,
+                headers,
+                body,
+                attempts,
+            }),
+            Some(Err(DecodeError { path, message })) => Err(Error::Decode {
+                operation,
+                status,
+                headers,
+                path,
+                message,
+                raw,
+                attempts,
+            }),
+            None => Err(Error::UnexpectedStatus {
+                operation,
+                status,
+                headers,
+                raw,
+                attempts,
+            }),
+        }
     }
 
     /// Sends with retries inside one tracing span.

@@ -7,13 +7,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
+use openapi_client_runtime::bytes::Bytes;
 use openapi_client_runtime::multipart::{FilePart, Form};
 use openapi_client_runtime::{
     ApiDefaults, Auth, BuildError, Client, ClientBuilder, DecodeError, Error, ErrorBody, Method,
-    OneOrMany, Operation, Page, RetryPolicy, StatusCode, chrono, decode_json, paginate, uuid,
+    OneOrMany, Operation, Page, RetryPolicy, StatusCode, SuccessBody, chrono, decode_json,
+    paginate, uuid,
 };
 use serde::{Deserialize, Serialize};
-use wiremock::matchers::{header, method, path, query_param};
+use wiremock::matchers::{header, headers, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const KEY: &str = "sk_live_SUPER_SECRET_KEY_42";
@@ -339,6 +341,118 @@ async fn connect_style_400_accepts_one_or_many_errors() {
     }
 }
 
+/// Shaped like a generated enum of an operation whose success statuses carry different bodies.
+#[derive(Debug, PartialEq)]
+enum UpsertItemResponse {
+    Ok(Customer),
+    Created(Item),
+    NoContent,
+    Report(Bytes),
+}
+
+impl SuccessBody for UpsertItemResponse {
+    const ACCEPT: &'static str = "application/json, */*;q=0.8";
+
+    fn from_status(status: StatusCode, body: &Bytes) -> Option<Result<Self, DecodeError>> {
+        match status.as_u16() {
+            200 => Some(decode_json(body).map(UpsertItemResponse::Ok)),
+            201 => Some(decode_json(body).map(UpsertItemResponse::Created)),
+            204 => Some(Ok(UpsertItemResponse::NoContent)),
+            203 => Some(Ok(UpsertItemResponse::Report(body.clone()))),
+            _ => None,
+        }
+    }
+}
+
+/// `PUT` answered with `response`, decoded by status.
+async fn upsert_answered(
+    response: ResponseTemplate,
+) -> Result<openapi_client_runtime::Response<UpsertItemResponse>, Error<CreateItemError>> {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(headers("accept", vec!["application/json", "*/*;q=0.8"]))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    client(&server)
+        .request(&CREATE_ITEM)
+        .send_by_status_with_response::<UpsertItemResponse, CreateItemError>()
+        .await
+}
+
+#[tokio::test]
+async fn success_statuses_decode_into_their_variant() {
+    let created = upsert_answered(
+        ResponseTemplate::new(201).set_body_raw(r#"{"id": 7}"#, "application/json"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    assert!(
+        matches!(created.body(), UpsertItemResponse::Created(item) if item.id == 7),
+        "{:?}",
+        created.body()
+    );
+
+    let ok = upsert_answered(
+        ResponseTemplate::new(200).set_body_raw(r#"{"id":1,"name":"Ada"}"#, "application/json"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        ok.into_body(),
+        UpsertItemResponse::Ok(Customer {
+            id: 1,
+            name: "Ada".into()
+        })
+    );
+
+    let empty = upsert_answered(ResponseTemplate::new(204)).await.unwrap();
+    assert_eq!(empty.into_body(), UpsertItemResponse::NoContent);
+
+    let report = upsert_answered(ResponseTemplate::new(203).set_body_raw("a,b\n", "text/csv"))
+        .await
+        .unwrap();
+    assert_eq!(
+        report.into_body(),
+        UpsertItemResponse::Report(Bytes::from_static(b"a,b\n"))
+    );
+}
+
+#[tokio::test]
+async fn an_undocumented_success_status_or_a_wrong_body_is_an_error() {
+    let err = upsert_answered(ResponseTemplate::new(202).set_body_string("queued"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::UnexpectedStatus { status, raw, .. }
+            if *status == StatusCode::ACCEPTED && raw.as_ref() == b"queued"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "createItem: unexpected status 202 Accepted: queued"
+    );
+
+    let err = upsert_answered(ResponseTemplate::new(201).set_body_string(r#"{"id": "x"}"#))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { status, path, .. }
+            if *status == StatusCode::CREATED && path == "id"),
+        "{err:?}"
+    );
+
+    // Error statuses are decoded as by `send`.
+    let err = upsert_answered(ResponseTemplate::new(409).set_body_string(r#"{"code":"taken"}"#))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.body(), Some(CreateItemError::Conflict(p)) if p.code == "taken"),
+        "{err:?}"
+    );
+}
+
 #[tokio::test]
 async fn undocumented_status_keeps_raw_body() {
     let err = error_for(&CREATE_ITEM, 418, "I'm a teapot").await;
@@ -376,7 +490,7 @@ async fn error_body_not_matching_its_schema_stays_an_error_response() {
     assert!(!err.to_string().contains("schema"), "{err}");
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 struct Item {
     id: u64,
 }

@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 
 use codegen::model::{
-    Body, EnumDef, ErrorBody, Group, Model, OperationDef, RType, StructDef, TypeDef, UnionDef,
+    Body, EnumDef, ErrorBody, Group, Model, OperationDef, RType, StatusBody, StructDef, Success,
+    SuccessStatus, TypeDef, UnionDef,
 };
 
 use crate::report::{Change, ChangeKind, Item, Severity};
@@ -326,21 +327,38 @@ fn enum_changes(a: &EnumDef, b: &EnumDef, out: &mut Changes) {
 }
 
 fn union_changes(a: &UnionDef, b: &UnionDef, out: &mut Changes) {
-    variant_list_changes(&b.name, &a.variants, &b.variants, &b.pointer, out);
+    let model_variant = |v: &str| Item::Variant {
+        ty: b.name.clone(),
+        variant: v.to_owned(),
+    };
+    let (before, after) = (typed_variants(&a.variants), typed_variants(&b.variants));
+    variant_list_changes(&before, &after, model_variant, &b.pointer, out);
 }
 
-/// Variants carrying a type (unions, status-keyed error enums), matched by name.
+/// Variants as the list comparison takes them: name and the type carried, as text.
+fn typed_variants(variants: &[(String, RType)]) -> Vec<(String, String)> {
+    let text = |(name, ty): &(String, RType)| (name.clone(), ty.to_string());
+    variants.iter().map(text).collect()
+}
+
+/// `Name(Type)`, or `Name` for a variant carrying nothing.
+fn variant_text(name: &str, carried: &str) -> String {
+    if carried.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name}({carried})")
+    }
+}
+
+/// Variants (unions, status-keyed error and success enums), matched by name; each carries the
+/// type given as text (empty for none). `item` names a variant.
 fn variant_list_changes(
-    name: &str,
-    before: &[(String, RType)],
-    after: &[(String, RType)],
+    before: &[(String, String)],
+    after: &[(String, String)],
+    item: impl Fn(&str) -> Item,
     cause: &str,
     out: &mut Changes,
 ) {
-    let variant = |v: &str| Item::Variant {
-        ty: name.to_owned(),
-        variant: v.to_owned(),
-    };
     let mut both = Vec::new();
     for pair in pairs(
         before.iter().map(|v| (v.0.as_str(), v)),
@@ -348,20 +366,20 @@ fn variant_list_changes(
     ) {
         match pair {
             Pair::Removed((v, ty)) => {
-                let detail = format!("variant `{v}({ty})` removed");
-                out.push(VariantRemoved, variant(v), Breaking, detail, cause);
+                let detail = format!("variant `{}` removed", variant_text(v, ty));
+                out.push(VariantRemoved, item(v), Breaking, detail, cause);
             }
             Pair::Added((v, ty)) => {
-                let detail = format!("new variant `{v}({ty})`");
-                out.push(VariantAdded, variant(v), NonBreaking, detail, cause);
+                let detail = format!("new variant `{}`", variant_text(v, ty));
+                out.push(VariantAdded, item(v), NonBreaking, detail, cause);
             }
             Pair::Both(old, new) => both.push((old, new)),
         }
     }
     for ((v, old), (_, new)) in both {
         if old != new {
-            let detail = format!("`{v}({old})` → `{v}({new})`");
-            out.push(VariantTypeChanged, variant(v), Breaking, detail, cause);
+            let detail = format!("`{}` → `{}`", variant_text(v, old), variant_text(v, new));
+            out.push(VariantTypeChanged, item(v), Breaking, detail, cause);
         }
     }
 }
@@ -375,12 +393,12 @@ fn error_bodies(old: &Model, new: &Model, out: &mut Changes) {
             .filter(|body| body.shared.is_none())
             .map(|body| (body.name.as_str(), body))
     }
-    fn variants(body: &ErrorBody) -> Vec<(String, RType)> {
+    fn variants(body: &ErrorBody) -> Vec<(String, String)> {
         body.statuses
             .iter()
             .map(|s| {
                 let ty = s.body.clone().unwrap_or(RType::Json);
-                (s.variant.clone(), ty)
+                (s.variant.clone(), ty.to_string())
             })
             .collect()
     }
@@ -400,7 +418,12 @@ fn error_bodies(old: &Model, new: &Model, out: &mut Changes) {
         }
     }
     for (before, after) in both {
-        variant_list_changes(&after.name, &variants(before), &variants(after), cause, out);
+        let model_variant = |v: &str| Item::Variant {
+            ty: after.name.clone(),
+            variant: v.to_owned(),
+        };
+        let (old_variants, new_variants) = (variants(before), variants(after));
+        variant_list_changes(&old_variants, &new_variants, model_variant, cause, out);
     }
 }
 
@@ -640,10 +663,7 @@ fn operation_changes(group: &Group, a: &OperationDef, b: &OperationDef, out: &mu
         }
     }
 
-    if a.success != b.success {
-        let detail = format!("`{}` → `{}`", success(&a.success), success(&b.success));
-        out.push(ResponseTypeChanged, item(), Breaking, detail, &b.pointer);
-    }
+    success_changes(item(), a, b, out);
     if a.error != b.error {
         let show = |error: &Option<String>| error.clone().unwrap_or_else(|| "none".to_owned());
         let detail = format!("error body `{}` → `{}`", show(&a.error), show(&b.error));
@@ -668,12 +688,59 @@ fn operation_changes(group: &Group, a: &OperationDef, b: &OperationDef, out: &mu
     }
 }
 
-fn success(success: &codegen::model::Success) -> String {
-    match success {
-        codegen::model::Success::Json(ty) => ty.to_string(),
-        codegen::model::Success::Empty => "()".to_owned(),
-        codegen::model::Success::Bytes => "Bytes".to_owned(),
+/// A changed response type; for the same success enum on both sides, its variants' changes.
+fn success_changes(item: Item, a: &OperationDef, b: &OperationDef, out: &mut Changes) {
+    match (&a.success, &b.success) {
+        (
+            Success::Several {
+                name: old_name,
+                statuses: old_statuses,
+            },
+            Success::Several { name, statuses },
+        ) if old_name == name => {
+            let response_variant = |v: &str| Item::ResponseVariant {
+                ty: name.clone(),
+                variant: v.to_owned(),
+            };
+            let (before, after) = (success_variants(old_statuses), success_variants(statuses));
+            variant_list_changes(&before, &after, response_variant, &b.pointer, out);
+        }
+        (before, after) if before != after => {
+            let detail = format!("`{}` → `{}`", success(before), success(after));
+            out.push(ResponseTypeChanged, item, Breaking, detail, &b.pointer);
+        }
+        _ => {}
     }
+}
+
+/// The response type as text: `Customer`, `()`, `Bytes`, or a success enum with its variants
+/// (`api::CreateCustomerResponse { Ok(Customer), NoContent }`).
+fn success(success: &Success) -> String {
+    match success {
+        Success::Json(ty) => ty.to_string(),
+        Success::Empty => "()".to_owned(),
+        Success::Bytes => "Bytes".to_owned(),
+        Success::Several { name, statuses } => {
+            let variants: Vec<String> = success_variants(statuses)
+                .iter()
+                .map(|(v, ty)| variant_text(v, ty))
+                .collect();
+            format!("api::{name} {{ {} }}", variants.join(", "))
+        }
+    }
+}
+
+/// The variants of a success enum as the list comparison takes them.
+fn success_variants(statuses: &[SuccessStatus]) -> Vec<(String, String)> {
+    let carried = |body: &StatusBody| match body {
+        StatusBody::Json(ty) => ty.to_string(),
+        StatusBody::Bytes => "Bytes".to_owned(),
+        StatusBody::Empty => String::new(),
+    };
+    statuses
+        .iter()
+        .map(|s| (s.variant.clone(), carried(&s.body)))
+        .collect()
 }
 
 fn features(old: &Model, new: &Model, out: &mut Changes) {

@@ -204,6 +204,14 @@ pub enum Item {
         /// The variant.
         variant: String,
     },
+    /// `api::CreateCustomerResponse::Created`: a variant of the enum of an operation whose
+    /// success statuses carry different bodies.
+    ResponseVariant {
+        /// The enum, in `api`.
+        ty: String,
+        /// The variant.
+        variant: String,
+    },
     /// `api::Customers`, reached through a `Client` accessor.
     Group(String),
     /// `api::Customers::get_customer`.
@@ -231,7 +239,10 @@ impl Item {
     fn rank(&self) -> u8 {
         match self {
             Item::Type(_) | Item::Field { .. } | Item::Constructor(_) | Item::Variant { .. } => 0,
-            Item::Group(_) | Item::Operation { .. } | Item::Input { .. } => 1,
+            Item::Group(_)
+            | Item::Operation { .. }
+            | Item::Input { .. }
+            | Item::ResponseVariant { .. } => 1,
             Item::Feature(_) => 2,
         }
     }
@@ -243,6 +254,9 @@ impl Item {
             Item::Field { ty, field } => ("field", vec![("type", ty), ("field", field)]),
             Item::Constructor(ty) => ("constructor", vec![("type", ty)]),
             Item::Variant { ty, variant } => ("variant", vec![("type", ty), ("variant", variant)]),
+            Item::ResponseVariant { ty, variant } => {
+                ("response_variant", vec![("type", ty), ("variant", variant)])
+            }
             Item::Group(group) => ("group", vec![("group", group)]),
             Item::Operation { group, method } => {
                 ("operation", vec![("group", group), ("method", method)])
@@ -275,6 +289,7 @@ impl fmt::Display for Item {
             Item::Field { ty, field } => write!(f, "models::{ty}::{field}"),
             Item::Constructor(ty) => write!(f, "models::{ty}::new"),
             Item::Variant { ty, variant } => write!(f, "models::{ty}::{variant}"),
+            Item::ResponseVariant { ty, variant } => write!(f, "api::{ty}::{variant}"),
             Item::Group(group) => write!(f, "api::{group}"),
             Item::Operation { group, method } => write!(f, "api::{group}::{method}"),
             Item::Input {

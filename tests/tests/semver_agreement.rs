@@ -96,7 +96,7 @@ fn names_of(item: &Item) -> Vec<&str> {
     match item {
         Item::Type(ty) | Item::Constructor(ty) => vec![ty],
         Item::Field { ty, field } => vec![ty, field],
-        Item::Variant { ty, variant } => vec![ty, variant],
+        Item::Variant { ty, variant } | Item::ResponseVariant { ty, variant } => vec![ty, variant],
         Item::Group(group) => vec![group],
         Item::Operation { group, method } => vec![group, method],
         Item::Input { group, method, .. } => vec![group, method],

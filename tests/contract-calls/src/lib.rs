@@ -22,7 +22,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use serde_json::{Map, Value};
 
-use codegen::model::{Api, Body, Location, OperationDef, RType, Success, TypeDef};
+use codegen::model::{Api, Body, Location, OperationDef, RType, StatusBody, Success, TypeDef};
 use codegen::{Error, Spec};
 
 /// Where the contract calls of a generated crate live, relative to the crate's folder.
@@ -575,6 +575,16 @@ fn decode_function(model: &Api, op: &OperationDef, operation: &Value) -> TokenSt
         if !success.is_empty() {
             let ty = ty.path_tokens();
             arms.push(quote! { #(#success)|* => Some(harness::round_trip::<#ty>(body)), });
+        }
+    }
+    if let Success::Several { statuses, .. } = &op.success {
+        // Each status has its own body type.
+        for status in statuses {
+            if let StatusBody::Json(ty) = &status.body {
+                let code = &status.status;
+                let ty = ty.path_tokens();
+                arms.push(quote! { #code => Some(harness::round_trip::<#ty>(body)), });
+            }
         }
     }
     let error_body = op
