@@ -52,10 +52,15 @@ pub(crate) fn inner_attributes(text: &str) -> TokenStream {
 /// - `[x]` would be read as an intra-doc link and `<br>` as unbalanced HTML, so they are escaped
 ///   outside code spans; bare URLs become autolinks;
 /// - Markdown comments (`[//]: # (text)`, a link definition nothing uses) render as nothing in
-///   Markdown, so they go rather than showing up escaped.
+///   Markdown, so they go rather than showing up escaped;
+/// - a list item's wrapped lines are indented under its text again (with the leading
+///   whitespace gone they would be "lazy continuations", which rustdoc renders but clippy
+///   rejects).
 pub(crate) fn sanitise(text: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // The indentation of the text of the list item the current paragraph is in.
+    let mut list_indent: Option<usize> = None;
     for line in text.trim().lines() {
         let line = line.trim();
         if !in_fence && is_markdown_comment(line) {
@@ -64,19 +69,42 @@ pub(crate) fn sanitise(text: &str) -> String {
         if line.starts_with("```") {
             out.push(if in_fence { "```" } else { "```text" }.to_owned());
             in_fence = !in_fence;
+            list_indent = None;
             continue;
         }
-        out.push(if in_fence {
-            line.to_owned()
+        if in_fence {
+            out.push(line.to_owned());
+            continue;
+        }
+        let marker = list_marker_width(line);
+        let indent = match (marker, list_indent) {
+            (None, Some(indent)) if !line.is_empty() => indent,
+            _ => 0,
+        };
+        list_indent = if line.is_empty() {
+            None
         } else {
-            escape_line(line)
-        });
+            marker.or(list_indent)
+        };
+        out.push(format!("{}{}", " ".repeat(indent), escape_line(line)));
     }
     if in_fence {
         out.push("```".to_owned());
     }
     // A dropped comment may leave blank lines at either end.
     out.join("\n").trim().to_owned()
+}
+
+/// The width of a list item's marker with the space after it (`- `, `* `, `+ `, `1. `, `2) `),
+/// or `None` when the line does not start a list item.
+fn list_marker_width(line: &str) -> Option<usize> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match line.as_bytes().get(digits) {
+        Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        _ => return None,
+    };
+    (line.as_bytes().get(marker) == Some(&b' ')).then_some(marker + 1)
 }
 
 /// `[//]: # (text)` and its variants `[comment]: # "text"`: a link reference definition
@@ -149,6 +177,19 @@ mod tests {
         assert_eq!(sanitise("[comment]: # \"hidden\""), "");
         // A real link definition stays (escaped, as every other bracket).
         assert_eq!(sanitise("[a]: https://x.y"), "\\[a\\]: <https://x.y>");
+    }
+
+    #[test]
+    fn wrapped_list_items_stay_in_their_item() {
+        assert_eq!(
+            sanitise("Lists:\n\n* one that\nwraps\n* two\n  also wraps\n\nAfter.\n10. ten\nmore"),
+            "Lists:\n\n* one that\n  wraps\n* two\n  also wraps\n\nAfter.\n10. ten\n    more"
+        );
+        // Not list markers: emphasis, a rule, a number without a space.
+        assert_eq!(
+            sanitise("*bold*\nnext\n---\n3.5 kg\nx"),
+            "*bold*\nnext\n---\n3.5 kg\nx"
+        );
     }
 
     #[test]
