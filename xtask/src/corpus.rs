@@ -55,8 +55,24 @@ struct Row {
     result: String,
 }
 
+/// How each generated crate is built.
+struct Build<'a> {
+    /// The target folder all crates share.
+    target_dir: PathBuf,
+    /// Clippy (`-D warnings`) instead of `cargo check`.
+    clippy: bool,
+    /// Extra environment for each cargo run.
+    env: &'a [(&'a str, &'a str)],
+}
+
 /// Runs the verb; fails when any document does not generate or its crate does not build.
 pub fn run(root: &Path, args: &CorpusArgs) -> Result<()> {
+    run_with_env(root, args, &[])
+}
+
+/// [`run`], with extra environment variables for every cargo run (what `cargo xtask test`
+/// sets on CI).
+pub fn run_with_env(root: &Path, args: &CorpusArgs, env: &[(&str, &str)]) -> Result<()> {
     let mut documents = Vec::new();
     for folder in [&args.corpus, &args.specs] {
         let folder = root.join(folder);
@@ -78,10 +94,14 @@ pub fn run(root: &Path, args: &CorpusArgs) -> Result<()> {
         documents.retain(|path| path.to_string_lossy().contains(only.as_str()));
     }
     let work = root.join("target").join("corpus");
-    let target_dir = work.join("target");
+    let build = Build {
+        target_dir: work.join("target"),
+        clippy: args.clippy,
+        env,
+    };
     let mut rows = Vec::new();
     for document in &documents {
-        let row = one(root, document, &work, &target_dir, args.clippy);
+        let row = one(root, document, &work, &build);
         println!("{}", line(&row));
         rows.push(row);
     }
@@ -123,7 +143,7 @@ fn line(row: &Row) -> String {
     )
 }
 
-fn one(root: &Path, document: &Path, work: &Path, target_dir: &Path, clippy: bool) -> Row {
+fn one(root: &Path, document: &Path, work: &Path, build: &Build<'_>) -> Row {
     let name = document
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -190,14 +210,14 @@ fn one(root: &Path, document: &Path, work: &Path, target_dir: &Path, clippy: boo
     }
     let start = Instant::now();
     // Clippy checks everything `cargo check` does, and lints on top.
-    let verdict = if clippy {
+    let verdict = if build.clippy {
         cargo(
             &out,
-            target_dir,
+            build,
             &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
         )
     } else {
-        cargo(&out, target_dir, &["check", "--quiet"])
+        cargo(&out, build, &["check", "--quiet"])
     };
     row.check_seconds = format!("{:.1}", start.elapsed().as_secs_f64());
     row.result = match verdict {
@@ -208,11 +228,12 @@ fn one(root: &Path, document: &Path, work: &Path, target_dir: &Path, clippy: boo
 }
 
 /// Runs `cargo ARGS` in the crate `dir`; the first error line on failure.
-fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<(), String> {
+fn cargo(dir: &Path, build: &Build<'_>, args: &[&str]) -> Result<(), String> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target_dir)
+        .env("CARGO_TARGET_DIR", &build.target_dir)
+        .envs(build.env.iter().copied())
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if output.status.success() {

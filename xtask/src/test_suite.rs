@@ -96,6 +96,14 @@ const NESTED_BUILDS: &[&str] = &[
     "target/semver-agreement",
 ];
 
+/// Cargo settings on CI, inherited by the builds tests start themselves. Incremental caches
+/// and debug info are most of a test build's disk, and a CI machine's disk is small; the caches
+/// only speed up a next build, which a CI run never has, and panics still name file and line.
+const CI_ENV: &[(&str, &str)] = &[
+    ("CARGO_INCREMENTAL", "0"),
+    ("CARGO_PROFILE_DEV_DEBUG", "false"),
+];
+
 /// Whether this runs on CI (`CI` set, as CI services do, and not `false` or `0`).
 pub fn on_ci() -> bool {
     std::env::var("CI").is_ok_and(|value| !matches!(value.trim(), "" | "false" | "0"))
@@ -138,10 +146,11 @@ pub fn run(root: &Path, source: &SpecSource) -> Result<()> {
     let steps = steps();
     let mut tally = Tally::default();
     let ci = on_ci();
+    let ci_env: &[(&str, &str)] = if ci { CI_ENV } else { &[] };
     if ci {
-        // Incremental caches are half of a test build's disk and only speed up the next
-        // build, which a CI run never has.
-        println!("CI: incremental compilation off, nested build folders removed after use");
+        println!(
+            "CI: incremental compilation and debug info off, nested build folders removed after use"
+        );
     }
     for (index, step) in steps.iter().enumerate() {
         println!("==> [{}/{}] {step}", index + 1, steps.len());
@@ -167,19 +176,14 @@ pub fn run(root: &Path, source: &SpecSource) -> Result<()> {
                     println!("skipped: no corpus folder at {}", args.corpus.display());
                     continue;
                 }
-                let result = crate::corpus::run(root, &args);
+                let result = crate::corpus::run_with_env(root, &args, ci_env);
                 if ci {
                     remove_folder(&root.join("target/corpus"))?;
                 }
                 result?;
             }
             Step::Cargo { args, env } => {
-                let incremental: &[(&str, &str)] = if ci {
-                    &[("CARGO_INCREMENTAL", "0")]
-                } else {
-                    &[]
-                };
-                let env: Vec<(&str, &str)> = env.iter().chain(incremental).copied().collect();
+                let env: Vec<(&str, &str)> = env.iter().chain(ci_env).copied().collect();
                 let status = run_cargo(root, args, &env, &mut tally)
                     .with_context(|| format!("cannot run `{step}`: is cargo on the PATH?"))?;
                 if !status.success() {
