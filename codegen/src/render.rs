@@ -790,10 +790,16 @@ fn error_body_tokens(body: &ErrorBody, cfg: &TokenStream) -> TokenStream {
             }
         }
     };
+    // Statuses that all come without a body leave the body unread.
+    let body_param = if shared || statuses.iter().any(|s| s.body.is_some()) {
+        quote!(body)
+    } else {
+        quote!(_body)
+    };
     let implementation = quote! {
         #cfg
         impl rt::ErrorBody for #name {
-            fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
+            fn from_status(status: rt::StatusCode, #body_param: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
                 #function_body
             }
         }

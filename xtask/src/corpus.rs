@@ -157,12 +157,13 @@ fn one(root: &Path, document: &Path, work: &Path, build: &Build<'_>) -> Row {
         check_seconds: "-".into(),
         result: String::new(),
     };
+    // The whole stem: `petstore-3.0` and `petstore-3.1` are two crates.
+    let stem = document
+        .file_stem()
+        .map_or_else(|| "spec".into(), |stem| stem.to_string_lossy());
     let crate_name = format!(
         "corpus-{}",
-        name.split('.')
-            .next()
-            .unwrap_or("spec")
-            .to_lowercase()
+        stem.to_lowercase()
             .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
     );
     let out = work.join(&crate_name);
