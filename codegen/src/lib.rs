@@ -20,6 +20,7 @@ pub mod model;
 mod names;
 mod operations;
 mod render;
+mod sizes;
 mod spec;
 mod types;
 
@@ -157,6 +158,7 @@ fn lower_unlocated(spec: &Spec, surface: Surface) -> Result<model::Model, Error>
     };
     types.finish(operations.request_types())?;
     types.break_cycles();
+    types.box_large_variants();
     let (types, components, mut warnings) = types.into_parts();
     warnings.extend(security_warnings(spec, auth(api).1));
     warnings.sort();

@@ -1047,6 +1047,15 @@ impl<'a> TypeSpace<'a> {
             }
         }
     }
+
+    /// Boxes union variants much larger than their siblings (see [`crate::sizes`]).
+    pub(crate) fn box_large_variants(&mut self) {
+        for (name, index) in crate::sizes::large_variants(&self.defs) {
+            if let Some(TypeDef::Union(u)) = self.defs.get_mut(&name) {
+                box_type(&mut u.variants[index].1);
+            }
+        }
+    }
 }
 
 /// The name for a type the schema may need: already claimed (a component), or a hint to

@@ -108,6 +108,7 @@ fixtures! {
     untagged_operations,
     request_bodies,
     ref_id_anchor,
+    large_union_variant,
 }
 
 /// Every fixture file has a snapshot test above (and every test a file).

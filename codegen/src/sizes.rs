@@ -1,0 +1,108 @@
+//! Keeping union enums small: every value of an enum takes the size of its largest variant, so
+//! one large alternative (an expanded object next to its id, say) makes every value large.
+//! Variants much larger than the others are boxed, by an estimate of each type's size in bytes
+//! on a 64-bit target. The threshold is clippy's `large_enum_variant` default, so the generated
+//! code passes it without an `allow`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{RType, TypeDef};
+
+/// How much larger than the next largest a variant may be before it is boxed.
+const LARGE_VARIANT_BYTES: usize = 200;
+
+/// Where union variants should be boxed: (union name, variant index), in name order.
+pub(crate) fn large_variants(defs: &BTreeMap<String, TypeDef>) -> Vec<(String, usize)> {
+    let mut estimate = Estimate {
+        defs,
+        sizes: BTreeMap::new(),
+        visiting: BTreeSet::new(),
+        boxes: Vec::new(),
+    };
+    for name in defs.keys() {
+        estimate.named(name);
+    }
+    estimate.boxes.sort();
+    estimate.boxes
+}
+
+struct Estimate<'a> {
+    defs: &'a BTreeMap<String, TypeDef>,
+    /// Sizes of named types, unions as they are once their large variants are boxed.
+    sizes: BTreeMap<String, usize>,
+    /// Types being sized, to stop at a cycle that is not boxed yet.
+    visiting: BTreeSet<String>,
+    boxes: Vec<(String, usize)>,
+}
+
+impl Estimate<'_> {
+    fn of(&mut self, ty: &RType) -> usize {
+        match ty {
+            RType::Bool => 1,
+            RType::I32 | RType::F32 | RType::Date => 4,
+            RType::I64 | RType::F64 | RType::Boxed(_) => 8,
+            RType::Uuid => 16,
+            RType::String | RType::Vec(_) | RType::Map(_) => 24,
+            RType::DateTime | RType::File => 64,
+            // With `serde_json`'s `preserve_order` (an `IndexMap` inside), the larger case.
+            RType::Json | RType::JsonObject => 80,
+            // `None` fits in the spare bits of pointers and lengths; small scalars get a tag.
+            RType::Option(inner) => {
+                let size = self.of(inner);
+                if size < 8 { size + 1 } else { size }
+            }
+            RType::OneOrMany(inner) => self.of(inner).max(24) + 8,
+            RType::Named(name) => self.named(name),
+        }
+    }
+
+    fn named(&mut self, name: &str) -> usize {
+        if let Some(size) = self.sizes.get(name) {
+            return *size;
+        }
+        if !self.visiting.insert(name.to_owned()) {
+            return 8;
+        }
+        let size = match self.defs.get(name) {
+            Some(TypeDef::Struct(s)) => {
+                let fields: usize = s.fields.iter().map(|f| self.of(&f.ty)).sum();
+                let additional = s.additional.as_ref().map_or(0, |_| 24);
+                round_up(fields + additional)
+            }
+            Some(TypeDef::Union(u)) => {
+                let mut sizes: Vec<(usize, usize)> = u
+                    .variants
+                    .iter()
+                    .enumerate()
+                    .map(|(index, (_, ty))| (self.of(ty), index))
+                    .collect();
+                self.box_large(name, &mut sizes);
+                round_up(sizes.iter().map(|(size, _)| *size).max().unwrap_or(0) + 8)
+            }
+            Some(TypeDef::Alias(a)) => self.of(&a.ty),
+            // String enums keep unknown values as text.
+            Some(TypeDef::Enum(_)) | None => 24,
+        };
+        self.visiting.remove(name);
+        self.sizes.insert(name.to_owned(), size);
+        size
+    }
+
+    /// Boxes the largest variant while it is much larger than the next one.
+    fn box_large(&mut self, union: &str, sizes: &mut [(usize, usize)]) {
+        loop {
+            sizes.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            match sizes {
+                [(largest, index), (next, _), ..] if *largest >= *next + LARGE_VARIANT_BYTES => {
+                    self.boxes.push((union.to_owned(), *index));
+                    *largest = 8;
+                }
+                _ => return,
+            }
+        }
+    }
+}
+
+fn round_up(size: usize) -> usize {
+    size.div_ceil(8) * 8
+}
