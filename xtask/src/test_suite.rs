@@ -25,8 +25,9 @@ pub enum Step {
     /// sets, semver checks), on CI only: nothing after the test step needs them, and a CI
     /// machine's disk is small. Locally they are kept, so the next run reuses them.
     FreeNestedBuilds,
-    /// Generate, and check with clippy, a crate for every document of the corpus and of the
-    /// Magicline specs (`cargo xtask corpus --clippy`).
+    /// Generate a crate for every document of the corpus and of the Magicline specs, and
+    /// check those of documents up to 2 MB with clippy (`cargo xtask corpus --clippy
+    /// --build-max-kb 2000`).
     Corpus,
     /// Run `cargo` in the workspace root.
     Cargo {
@@ -44,7 +45,7 @@ impl fmt::Display for Step {
             Step::InstallPrism => f.write_str("install prism"),
             Step::InstallSemverChecks => f.write_str("install cargo-semver-checks"),
             Step::FreeNestedBuilds => f.write_str("free nested build folders (CI only)"),
-            Step::Corpus => f.write_str("cargo xtask corpus --clippy"),
+            Step::Corpus => f.write_str("cargo xtask corpus --clippy --build-max-kb 2000"),
             Step::Cargo { args, env } => {
                 for (name, value) in *env {
                     write!(f, "{name}={value:?} ")?;
@@ -171,7 +172,7 @@ pub fn run(root: &Path, source: &SpecSource) -> Result<()> {
                 }
             }
             Step::Corpus => {
-                let args = crate::corpus::CorpusArgs::all_with_clippy();
+                let args = crate::corpus::CorpusArgs::for_test_suite();
                 if !ci && !root.join(&args.corpus).is_dir() {
                     println!("skipped: no corpus folder at {}", args.corpus.display());
                     continue;
@@ -311,7 +312,7 @@ mod tests {
                 "cargo test --workspace --doc",
                 "cargo clippy --workspace --all-targets -- -D warnings",
                 "RUSTDOCFLAGS=\"-D warnings\" cargo doc --workspace --no-deps",
-                "cargo xtask corpus --clippy",
+                "cargo xtask corpus --clippy --build-max-kb 2000",
             ]
         );
     }
