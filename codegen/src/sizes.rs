@@ -46,11 +46,15 @@ impl Estimate<'_> {
             RType::DateTime | RType::File => 64,
             // With `serde_json`'s `preserve_order` (an `IndexMap` inside), the larger case.
             RType::Json | RType::JsonObject => 80,
-            // `None` fits in the spare bits of pointers and lengths; small scalars get a tag.
-            RType::Option(inner) => {
-                let size = self.of(inner);
-                if size < 8 { size + 1 } else { size }
-            }
+            // Scalars get a tag, padded to their alignment; everything else has spare bits
+            // (a pointer, a length, an enum's tag) that `None` fits in.
+            RType::Option(inner) => match inner.as_ref() {
+                RType::Bool => 1,
+                RType::I32 | RType::F32 | RType::Date => 8,
+                RType::I64 | RType::F64 => 16,
+                RType::Uuid => 24,
+                other => self.of(other),
+            },
             RType::OneOrMany(inner) => self.of(inner).max(24) + 8,
             RType::Named(name) => self.named(name),
         }

@@ -296,6 +296,21 @@ impl<'a> TypeSpace<'a> {
         if properties.is_empty() {
             return Ok(match additional_type {
                 Some(RType::Json) | None => RType::JsonObject,
+                // A map of maps is named (an alias): spelled out inside an `Option` field it
+                // is a type too complex to read (and clippy's `type_complexity` says so).
+                Some(value) if !name.claimed && holds_maps(&value) => {
+                    let name = self.claim(name);
+                    let alias = AliasDef {
+                        name: name.clone(),
+                        pointer: pointer.to_string(),
+                        doc,
+                        deprecated: false,
+                        ty: RType::Map(Box::new(value)),
+                        default_possible: true,
+                    };
+                    self.defs.insert(name.clone(), TypeDef::Alias(alias));
+                    RType::Named(name)
+                }
                 Some(value) => RType::Map(Box::new(value)),
             });
         }
@@ -1127,6 +1142,15 @@ fn is_enum(schema: &Schema) -> bool {
         SchemaKind::Type(Type::Integer(i)) => !i.enumeration.is_empty(),
         SchemaKind::Type(Type::Number(n)) => !n.enumeration.is_empty(),
         SchemaKind::Any(any) => !any.enumeration.is_empty(),
+        _ => false,
+    }
+}
+
+/// A map or a list of maps: as a map's value type, a nesting worth a name.
+fn holds_maps(ty: &RType) -> bool {
+    match ty {
+        RType::Map(_) | RType::JsonObject => true,
+        RType::Vec(item) => matches!(item.as_ref(), RType::Map(_) | RType::JsonObject),
         _ => false,
     }
 }

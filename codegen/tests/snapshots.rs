@@ -109,6 +109,7 @@ fixtures! {
     request_bodies,
     ref_id_anchor,
     large_union_variant,
+    nested_maps,
 }
 
 /// Every fixture file has a snapshot test above (and every test a file).
