@@ -144,14 +144,17 @@ pub fn format_file(
     tokens: TokenStream,
     pointer_for_errors: &str,
 ) -> Result<String, Error> {
+    let code = unparse(tokens, pointer_for_errors)?;
+    Ok(format!("{header}\n{}", space_items(&code)))
+}
+
+/// Tokens of a whole file, formatted by prettyplease (items back to back).
+fn unparse(tokens: TokenStream, pointer_for_errors: &str) -> Result<String, Error> {
     let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Unsupported {
         pointer: pointer_for_errors.to_owned(),
         message: format!("generated code did not parse ({e}); this is a generator bug"),
     })?;
-    Ok(format!(
-        "{header}\n{}",
-        space_items(&prettyplease::unparse(&file))
-    ))
+    Ok(prettyplease::unparse(&file))
 }
 
 /// prettyplease puts items back to back; a blank line between items (not between fields or
@@ -201,40 +204,63 @@ fn space_items(code: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // models.rs
 
+/// One item of `models.rs`.
+enum ModelItem<'m> {
+    Type(&'m str, &'m TypeDef),
+    Page(&'m str, &'m Page),
+    Error(&'m ErrorBody),
+}
+
 pub(crate) fn models_file(info: &CrateInfo, model: &Model) -> Result<String, Error> {
-    let (api, plan) = (&model.api, &model.features);
-    let definitions = model.types.iter().map(|(name, def)| {
-        let cfg = plan.cfg_for_type(name);
-        match def {
-            TypeDef::Struct(s) => struct_tokens(s, model, &cfg),
-            TypeDef::Enum(e) => enum_tokens(e, &cfg),
-            TypeDef::Union(u) => union_tokens(u, &cfg),
-            TypeDef::Alias(a) => {
-                let doc = type_doc(&a.doc, a.deprecated);
-                let name = ident(&a.name);
-                let ty = type_tokens(&a.ty, Scope::Models);
-                quote! { #cfg #doc pub type #name = #ty; }
+    const POINTER: &str = "#/components/schemas";
+    let items: Vec<ModelItem<'_>> = (model.types.iter())
+        .map(|(name, def)| ModelItem::Type(name, def))
+        .chain(model.api.pages.iter().map(|(n, p)| ModelItem::Page(n, p)))
+        .chain(model.api.error_bodies.iter().map(ModelItem::Error))
+        .collect();
+    // Rendering and formatting are most of the generator's time on a large document, and
+    // top-level items format independently: the second half is done on another thread.
+    let (first, second) = items.split_at(items.len() / 2);
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| unparse(model_items(model, second), POINTER));
+        (unparse(model_items(model, first), POINTER), second.join())
+    });
+    let second = second.map_err(|_| Error::Unsupported {
+        pointer: POINTER.into(),
+        message: "rendering the models panicked; this is a generator bug".into(),
+    })??;
+    let doc = quote! {
+        //! Every type the API sends or receives.
+    };
+    let doc = unparse(doc, POINTER)?;
+    Ok(format!(
+        "{}\n{}",
+        info.header,
+        space_items(&format!("{doc}{}{second}", first?))
+    ))
+}
+
+fn model_items(model: &Model, items: &[ModelItem<'_>]) -> TokenStream {
+    let plan = &model.features;
+    let items = items.iter().map(|item| match item {
+        ModelItem::Type(name, def) => {
+            let cfg = plan.cfg_for_type(name);
+            match def {
+                TypeDef::Struct(s) => struct_tokens(s, model, &cfg),
+                TypeDef::Enum(e) => enum_tokens(e, &cfg),
+                TypeDef::Union(u) => union_tokens(u, &cfg),
+                TypeDef::Alias(a) => {
+                    let doc = type_doc(&a.doc, a.deprecated);
+                    let name = ident(&a.name);
+                    let ty = type_tokens(&a.ty, Scope::Models);
+                    quote! { #cfg #doc pub type #name = #ty; }
+                }
             }
         }
+        ModelItem::Page(name, page) => page_tokens(name, page, &plan.cfg_for_type(name)),
+        ModelItem::Error(body) => error_body_tokens(body, &plan.cfg_for_type(&body.name)),
     });
-    let pages = api
-        .pages
-        .iter()
-        .map(|(name, page)| page_tokens(name, page, &plan.cfg_for_type(name)));
-    let errors = api
-        .error_bodies
-        .iter()
-        .map(|body| error_body_tokens(body, &plan.cfg_for_type(&body.name)));
-    let items = quote! {
-        #(#definitions)*
-        #(#pages)*
-        #(#errors)*
-    };
-    let tokens = quote! {
-        //! Every type the API sends or receives.
-        #items
-    };
-    format_file(&info.header, tokens, "#/components/schemas")
+    quote!(#(#items)*)
 }
 
 /// Deprecated types stay usable without warnings inside the crate's own impls, so the type
