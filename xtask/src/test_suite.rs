@@ -26,8 +26,7 @@ pub enum Step {
     /// machine's disk is small. Locally they are kept, so the next run reuses them.
     FreeNestedBuilds,
     /// Generate a crate for every document of the corpus and of the Magicline specs, and
-    /// check those of documents up to 2 MB with clippy (`cargo xtask corpus --clippy
-    /// --build-max-kb 2000`).
+    /// check each with clippy (`cargo xtask corpus --clippy`).
     Corpus,
     /// Run `cargo` in the workspace root.
     Cargo {
@@ -45,7 +44,7 @@ impl fmt::Display for Step {
             Step::InstallPrism => f.write_str("install prism"),
             Step::InstallSemverChecks => f.write_str("install cargo-semver-checks"),
             Step::FreeNestedBuilds => f.write_str("free nested build folders (CI only)"),
-            Step::Corpus => f.write_str("cargo xtask corpus --clippy --build-max-kb 2000"),
+            Step::Corpus => f.write_str("cargo xtask corpus --clippy"),
             Step::Cargo { args, env } => {
                 for (name, value) in *env {
                     write!(f, "{name}={value:?} ")?;
@@ -312,7 +311,7 @@ mod tests {
                 "cargo test --workspace --doc",
                 "cargo clippy --workspace --all-targets -- -D warnings",
                 "RUSTDOCFLAGS=\"-D warnings\" cargo doc --workspace --no-deps",
-                "cargo xtask corpus --clippy --build-max-kb 2000",
+                "cargo xtask corpus --clippy",
             ]
         );
     }
