@@ -19,6 +19,7 @@ mod mock;
 pub mod model;
 mod names;
 mod operations;
+mod parallel;
 mod render;
 mod sizes;
 mod spec;
@@ -189,58 +190,47 @@ pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
 /// The files of the crate for `model`.
 fn render_crate(model: &model::Model, settings: &Settings) -> Result<Output, Error> {
     let info = crate_info(model, settings);
-    let cargo_toml = render::cargo_toml(
-        &info,
-        &settings.runtime,
-        settings.standalone,
-        &model.features,
-    );
-    if model.surface == Surface::ModelsOnly {
-        let mut files = vec![
-            GeneratedFile {
-                path: "Cargo.toml".into(),
-                contents: cargo_toml,
-            },
-            GeneratedFile {
-                path: "src/lib.rs".into(),
-                contents: render::models_only_lib_file(&info)?,
-            },
-            GeneratedFile {
-                path: "src/models.rs".into(),
-                contents: render::models_file(&info, model)?,
-            },
-        ];
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        return Ok(Output {
-            files,
-            operations: 0,
-            types: model.components.len(),
-            warnings: model.warnings.clone(),
-        });
+    let model_items = render::model_items(model);
+    let mut plan = RenderPlan::default();
+    if model.surface == Surface::Client {
+        // The largest jobs first, so that no core is left with one at the end.
+        plan.whole("src/mock.rs", || mock::mock_file(&info, model));
+        for group in &model.api.groups {
+            let pieces = render::group_pieces(group);
+            let jobs = pieces
+                .into_iter()
+                .map(|piece| -> Job<'_> { Box::new(move || render::group_piece(group, &piece)) });
+            plan.file(format!("src/api/{}.rs", group.module), jobs, |pieces| {
+                render::group_file(&info, group, pieces)
+            });
+        }
     }
-    // models.rs is half of the work; render it on a second thread while the rest is rendered
-    // here. The output does not depend on the interleaving.
-    let (models, files) = std::thread::scope(|scope| {
-        let models = scope.spawn(|| render::models_file(&info, model));
-        let rest = render_operation_files(&info, &model.api, &model.features);
-        (models.join(), rest)
+    let models_jobs = model_items
+        .chunks(render::MODEL_ITEMS_PER_PIECE)
+        .map(|items| -> Job<'_> { Box::new(|| render::models_piece(model, items)) });
+    plan.file("src/models.rs", models_jobs, |pieces| {
+        render::models_file(&info, pieces)
     });
-    let models = models.map_err(|_| Error::Unsupported {
-        pointer: "#/components/schemas".into(),
-        message: "rendering the models panicked; this is a generator bug".into(),
-    })??;
-    let mut files = files?;
+    match model.surface {
+        Surface::Client => {
+            plan.whole("src/lib.rs", || {
+                render::lib_file(&info, &model.api, &model.features)
+            });
+            plan.whole("src/api/mod.rs", || {
+                render::api_module_file(&info, &model.api, &model.features)
+            });
+        }
+        Surface::ModelsOnly => plan.whole("src/lib.rs", || render::models_only_lib_file(&info)),
+    }
+    let mut files = plan.render()?;
     files.push(GeneratedFile {
         path: "Cargo.toml".into(),
-        contents: cargo_toml,
-    });
-    files.push(GeneratedFile {
-        path: "src/models.rs".into(),
-        contents: models,
-    });
-    files.push(GeneratedFile {
-        path: "src/mock.rs".into(),
-        contents: mock::mock_file(&info, model)?,
+        contents: render::cargo_toml(
+            &info,
+            &settings.runtime,
+            settings.standalone,
+            &model.features,
+        ),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Output {
@@ -251,29 +241,58 @@ fn render_crate(model: &model::Model, settings: &Settings) -> Result<Output, Err
     })
 }
 
-fn render_operation_files(
-    info: &render::CrateInfo,
-    operations: &model::Api,
-    plan: &features::FeaturePlan,
-) -> Result<Vec<GeneratedFile>, Error> {
-    let mut files = vec![
-        GeneratedFile {
-            path: "src/lib.rs".into(),
-            contents: render::lib_file(info, operations, plan)?,
-        },
-        GeneratedFile {
-            path: "src/api/mod.rs".into(),
-            contents: render::api_module_file(info, operations, plan)?,
-        },
-    ];
-    for group in &operations.groups {
-        let contents = render::group_file(info, group)?;
-        files.push(GeneratedFile {
-            path: format!("src/api/{}.rs", group.module),
-            contents,
+/// Renders one piece of a file.
+type Job<'a> = parallel::Job<'a, Result<render::Piece, Error>>;
+
+/// Makes a file from its rendered pieces.
+type Join<'a> = Box<dyn Fn(&[render::Piece]) -> Result<String, Error> + 'a>;
+
+/// The files of a crate as jobs for [`parallel::run`]: every file is a run of jobs, each
+/// rendering a [`render::Piece`] of it, and a function joining those pieces.
+#[derive(Default)]
+struct RenderPlan<'a> {
+    jobs: Vec<Job<'a>>,
+    files: Vec<(String, std::ops::Range<usize>, Join<'a>)>,
+}
+
+impl<'a> RenderPlan<'a> {
+    /// A file rendered in pieces by `jobs`, then joined by `join`.
+    fn file(
+        &mut self,
+        path: impl Into<String>,
+        jobs: impl IntoIterator<Item = Job<'a>>,
+        join: impl Fn(&[render::Piece]) -> Result<String, Error> + 'a,
+    ) {
+        let first = self.jobs.len();
+        self.jobs.extend(jobs);
+        let range = first..self.jobs.len();
+        self.files.push((path.into(), range, Box::new(join)));
+    }
+
+    /// A file rendered whole by one job.
+    fn whole(&mut self, path: &str, render: impl Fn() -> Result<String, Error> + Send + Sync + 'a) {
+        let job: Job<'a> = Box::new(move || render().map(render::Piece::whole));
+        self.file(path, [job], |pieces| {
+            Ok(pieces.iter().map(render::Piece::code).collect())
         });
     }
-    Ok(files)
+
+    /// Runs every job on every core, then joins each file's pieces.
+    fn render(self) -> Result<Vec<GeneratedFile>, Error> {
+        let pieces = parallel::run(&self.jobs).ok_or_else(|| Error::Unsupported {
+            pointer: "#".into(),
+            message: "rendering the crate panicked; this is a generator bug".into(),
+        })?;
+        let pieces = pieces.into_iter().collect::<Result<Vec<_>, _>>()?;
+        (self.files.into_iter())
+            .map(|(path, range, join)| {
+                Ok(GeneratedFile {
+                    path,
+                    contents: join(&pieces[range])?,
+                })
+            })
+            .collect()
+    }
 }
 
 /// What the document says about itself, as far as it shapes the crate.

@@ -201,46 +201,89 @@ fn space_items(code: &str) -> String {
     out
 }
 
+/// A run of top-level items of a file, rendered and formatted on its own. Top-level items
+/// format independently, so a large file is cut into pieces that render on every core (see
+/// [`crate::parallel`]) and are joined in order: how a file is cut never changes a byte of it.
+pub(crate) struct Piece {
+    code: String,
+    /// Whether the items name something in `models` by a `models::` path, so that the file
+    /// needs `use crate::models;`.
+    mentions_models: bool,
+}
+
+impl Piece {
+    /// Formats `tokens`, top-level items only (no inner attributes).
+    fn items(tokens: TokenStream, pointer_for_errors: &str) -> Result<Piece, Error> {
+        Ok(Piece {
+            mentions_models: uses_path(&tokens, "models"),
+            code: unparse(tokens, pointer_for_errors)?,
+        })
+    }
+
+    /// A file rendered whole, as a piece of its own.
+    pub(crate) fn whole(contents: String) -> Piece {
+        Piece {
+            code: contents,
+            mentions_models: false,
+        }
+    }
+
+    /// The formatted code.
+    pub(crate) fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+/// A file from its formatted start (module docs, imports) and its pieces, spaced like
+/// [`format_file`] spaces a file formatted whole.
+fn join_pieces(info: &CrateInfo, start: String, pieces: &[Piece]) -> String {
+    let mut code = start;
+    code.reserve(pieces.iter().map(|piece| piece.code.len()).sum());
+    for piece in pieces {
+        code.push_str(&piece.code);
+    }
+    format!("{}\n{}", info.header, space_items(&code))
+}
+
 // ---------------------------------------------------------------------------------------------
 // models.rs
 
 /// One item of `models.rs`.
-enum ModelItem<'m> {
+pub(crate) enum ModelItem<'m> {
     Type(&'m str, &'m TypeDef),
     Page(&'m str, &'m Page),
     Error(&'m ErrorBody),
 }
 
-pub(crate) fn models_file(info: &CrateInfo, model: &Model) -> Result<String, Error> {
-    const POINTER: &str = "#/components/schemas";
-    let items: Vec<ModelItem<'_>> = (model.types.iter())
+/// How many items of `models.rs` make one [`Piece`]: enough that a piece is worth a job, few
+/// enough that a large document's pieces keep every core busy to the end.
+pub(crate) const MODEL_ITEMS_PER_PIECE: usize = 24;
+
+const MODELS_POINTER: &str = "#/components/schemas";
+
+/// The items of `models.rs`, in file order.
+pub(crate) fn model_items(model: &Model) -> Vec<ModelItem<'_>> {
+    (model.types.iter())
         .map(|(name, def)| ModelItem::Type(name, def))
         .chain(model.api.pages.iter().map(|(n, p)| ModelItem::Page(n, p)))
         .chain(model.api.error_bodies.iter().map(ModelItem::Error))
-        .collect();
-    // Rendering and formatting are most of the generator's time on a large document, and
-    // top-level items format independently: the second half is done on another thread.
-    let (first, second) = items.split_at(items.len() / 2);
-    let (first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| unparse(model_items(model, second), POINTER));
-        (unparse(model_items(model, first), POINTER), second.join())
-    });
-    let second = second.map_err(|_| Error::Unsupported {
-        pointer: POINTER.into(),
-        message: "rendering the models panicked; this is a generator bug".into(),
-    })??;
+        .collect()
+}
+
+/// A run of [`model_items`], rendered and formatted.
+pub(crate) fn models_piece(model: &Model, items: &[ModelItem<'_>]) -> Result<Piece, Error> {
+    Piece::items(model_item_tokens(model, items), MODELS_POINTER)
+}
+
+/// `models.rs` from the pieces of all its items, in order.
+pub(crate) fn models_file(info: &CrateInfo, pieces: &[Piece]) -> Result<String, Error> {
     let doc = quote! {
         //! Every type the API sends or receives.
     };
-    let doc = unparse(doc, POINTER)?;
-    Ok(format!(
-        "{}\n{}",
-        info.header,
-        space_items(&format!("{doc}{}{second}", first?))
-    ))
+    Ok(join_pieces(info, unparse(doc, MODELS_POINTER)?, pieces))
 }
 
-fn model_items(model: &Model, items: &[ModelItem<'_>]) -> TokenStream {
+fn model_item_tokens(model: &Model, items: &[ModelItem<'_>]) -> TokenStream {
     let plan = &model.features;
     let items = items.iter().map(|item| match item {
         ModelItem::Type(name, def) => {
@@ -910,59 +953,111 @@ fn common_body_accessor(body: &ErrorBody, cfg: &TokenStream) -> Option<TokenStre
 // ---------------------------------------------------------------------------------------------
 // api/<group>.rs
 
-pub(crate) fn group_file(info: &CrateInfo, group: &Group) -> Result<String, Error> {
-    let name = ident(&group.struct_name);
-    let doc = docs::attributes(&group.doc);
-    let methods = group.operations.iter().map(operation_method);
-    let statics = group.operations.iter().map(|op| {
-        let static_name = ident(&op.static_name);
-        let id = &op.id;
-        let method = ident(&op.http_method);
-        let path = &op.path;
-        quote! {
-            static #static_name: rt::Operation = rt::Operation { id: #id, method: rt::Method::#method, path: #path };
+/// How many operations' request builders make one [`Piece`] of a group's file.
+const OPERATIONS_PER_PIECE: usize = 16;
+
+const OPERATIONS_POINTER: &str = "#/paths";
+
+/// A run of top-level items of `api/<group>.rs`. The file holds the group's struct and its
+/// methods, then every operation's `rt::Operation` static, then every request builder, then
+/// every enum of success responses.
+pub(crate) enum GroupPiece<'g> {
+    StructAndMethods,
+    Statics,
+    Builders(&'g [OperationDef]),
+    SuccessEnums(&'g [OperationDef]),
+}
+
+/// The pieces of `group`'s file, in file order.
+pub(crate) fn group_pieces(group: &Group) -> Vec<GroupPiece<'_>> {
+    let mut pieces = vec![GroupPiece::StructAndMethods, GroupPiece::Statics];
+    pieces.extend(
+        group
+            .operations
+            .chunks(OPERATIONS_PER_PIECE)
+            .map(GroupPiece::Builders),
+    );
+    pieces.extend(
+        group
+            .operations
+            .chunks(OPERATIONS_PER_PIECE)
+            .map(GroupPiece::SuccessEnums),
+    );
+    pieces
+}
+
+/// One of [`group_pieces`], rendered and formatted.
+pub(crate) fn group_piece(group: &Group, piece: &GroupPiece<'_>) -> Result<Piece, Error> {
+    let tokens = match piece {
+        GroupPiece::StructAndMethods => {
+            let name = ident(&group.struct_name);
+            let doc = docs::attributes(&group.doc);
+            let methods = group.operations.iter().map(operation_method);
+            quote! {
+                #doc
+                #[derive(Debug, Clone, Copy)]
+                pub struct #name<'a> {
+                    client: &'a crate::Client,
+                }
+
+                impl<'a> #name<'a> {
+                    pub(crate) fn new(client: &'a crate::Client) -> Self {
+                        Self { client }
+                    }
+
+                    #(#methods)*
+                }
+            }
         }
-    });
-    let builders = group
-        .operations
-        .iter()
-        .map(|op| request_builder(&group.struct_name, op));
-    let success_enums = group
-        .operations
-        .iter()
-        .filter_map(|op| success_enum_tokens(&group.struct_name, op));
-    let module_doc = format!(" Operations of the `{}` group.", group.struct_name);
-    let body = quote! {
-        #(#statics)*
-        #(#builders)*
-        #(#success_enums)*
+        GroupPiece::Statics => {
+            let statics = group.operations.iter().map(|op| {
+                let static_name = ident(&op.static_name);
+                let id = &op.id;
+                let method = ident(&op.http_method);
+                let path = &op.path;
+                quote! {
+                    static #static_name: rt::Operation = rt::Operation { id: #id, method: rt::Method::#method, path: #path };
+                }
+            });
+            quote!(#(#statics)*)
+        }
+        GroupPiece::Builders(operations) => {
+            let builders = operations
+                .iter()
+                .map(|op| request_builder(&group.struct_name, op));
+            quote!(#(#builders)*)
+        }
+        GroupPiece::SuccessEnums(operations) => {
+            let enums = operations
+                .iter()
+                .filter_map(|op| success_enum_tokens(&group.struct_name, op));
+            quote!(#(#enums)*)
+        }
     };
-    let models_import = uses_path(&body, "models").then(|| {
+    Piece::items(tokens, OPERATIONS_POINTER)
+}
+
+/// `api/<group>.rs` from the pieces of [`group_pieces`], in order.
+pub(crate) fn group_file(
+    info: &CrateInfo,
+    group: &Group,
+    pieces: &[Piece],
+) -> Result<String, Error> {
+    let module_doc = format!(" Operations of the `{}` group.", group.struct_name);
+    let models_import = (pieces.iter().any(|piece| piece.mentions_models)).then(|| {
         quote!(
             use crate::models;
         )
     });
-    let tokens = quote! {
+    let start = quote! {
         #![doc = #module_doc]
         #models_import
-
-        #doc
-        #[derive(Debug, Clone, Copy)]
-        pub struct #name<'a> {
-            client: &'a crate::Client,
-        }
-
-        impl<'a> #name<'a> {
-            pub(crate) fn new(client: &'a crate::Client) -> Self {
-                Self { client }
-            }
-
-            #(#methods)*
-        }
-
-        #body
     };
-    format_file(&info.header, tokens, "#/paths")
+    Ok(join_pieces(
+        info,
+        unparse(start, OPERATIONS_POINTER)?,
+        pieces,
+    ))
 }
 
 /// How an input is held by the request builder and taken by its method or setter.
