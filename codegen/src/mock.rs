@@ -389,10 +389,14 @@ fn body_matcher(body: &Body, value: &TokenStream) -> Option<BodyMatcher> {
 /// `.path_param("customerId", &customer_id)` and friends.
 fn match_call(param: &Param, value: &TokenStream) -> TokenStream {
     let wire = &param.wire_name;
-    match param.location {
-        Location::Path => quote!(.path_param(#wire, #value)),
-        Location::Query => quote!(.query(#wire, #value)),
-        Location::Header => quote!(.header(#wire, #value)),
+    match (param.location, param.style) {
+        (Location::Path, _) => quote!(.path_param(#wire, #value)),
+        (Location::Query, None) => quote!(.query(#wire, #value)),
+        (Location::Query, Some(style)) => {
+            let style = crate::render::form_style(style);
+            quote!(.query_styled(#wire, #value, #style))
+        }
+        (Location::Header, _) => quote!(.header(#wire, #value)),
     }
 }
 

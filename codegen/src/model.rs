@@ -465,6 +465,10 @@ pub struct Param {
     pub location: Location,
     /// The value type, without `Option`.
     pub ty: RType,
+    /// For a query parameter that is not written as plain `name=value` pairs (OpenAPI's
+    /// `style` and `explode`: objects, unions, lists not exploded or delimited), how it is
+    /// written; `None` for the default, `form` exploded.
+    pub style: Option<FormStyle>,
     /// A method argument (else a setter).
     pub required: bool,
     /// Rustdoc text.
@@ -546,7 +550,8 @@ impl Body {
     }
 }
 
-/// How one property of a form body is written (OpenAPI `encoding.style` and `explode`).
+/// How one property of a form body, or one query parameter, is written (OpenAPI `style` and
+/// `explode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FormStyle {
     /// `style: form`: lists as repeated pairs when exploded, else comma-joined.

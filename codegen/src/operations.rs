@@ -334,6 +334,7 @@ fn parameters(
                 pointer: pointer.to_string(),
                 location: Location::Path,
                 ty: RType::String,
+                style: None,
                 required: true,
                 doc: String::new(),
                 deprecated: false,
@@ -372,15 +373,31 @@ fn parameter_def(
     };
     let hint = format!("{prefix}{}", names::camel(&data.name));
     let mut ty = types.schema_type(schema, &hint, &pointer.join("schema"))?;
-    if !sendable_as_parameter(types, &ty, 0) {
-        // An object or union in a URL or header (`style: deepObject`, `content`) has no one
-        // encoding the runtime can pick; the caller writes the text.
-        types.warn(
-            pointer,
-            "parameter of an object or union type: taken as text the caller encodes",
-        );
-        ty = RType::String;
-    }
+    // A query parameter described by a schema is written in its style whenever that is not
+    // the default; anything else the runtime cannot write as plain text is the caller's text.
+    let query_style = match parameter {
+        Parameter::Query { style, .. }
+            if matches!(data.format, ParameterSchemaOrContent::Schema(_)) =>
+        {
+            Some(form_style(Some(style), data.explode.unwrap_or(true)))
+        }
+        _ => None,
+    };
+    let plain = sendable_as_parameter(types, &ty, 0);
+    let style = match query_style {
+        Some(style) if !plain || style != FormStyle::Form { explode: true } => Some(style),
+        _ if !plain => {
+            // An object or union in a path or header, or a query parameter described by
+            // `content`, has no one encoding the runtime can pick; the caller writes the text.
+            types.warn(
+                pointer,
+                "parameter of an object or union type: taken as text the caller encodes",
+            );
+            ty = RType::String;
+            None
+        }
+        _ => None,
+    };
     let mut doc = docs::doc_text(data.description.as_deref(), data.example.as_ref());
     if let ReferenceOr::Item(schema) = schema {
         if let Some(default) = &schema.schema_data.default {
@@ -393,6 +410,7 @@ fn parameter_def(
         pointer: pointer.to_string(),
         location,
         ty,
+        style,
         required: data.required || location == Location::Path,
         doc: doc.trim().to_owned(),
         deprecated: data.deprecated.unwrap_or(false),
@@ -650,17 +668,21 @@ fn form_styles(media: &MediaType) -> Vec<(String, FormStyle)> {
         .encoding
         .iter()
         .filter_map(|(name, encoding)| {
-            let style = match encoding.style {
-                None | Some(openapiv3::QueryStyle::Form) => FormStyle::Form {
-                    explode: encoding.explode,
-                },
-                Some(openapiv3::QueryStyle::SpaceDelimited) => FormStyle::SpaceDelimited,
-                Some(openapiv3::QueryStyle::PipeDelimited) => FormStyle::PipeDelimited,
-                Some(openapiv3::QueryStyle::DeepObject) => FormStyle::DeepObject,
-            };
+            let style = form_style(encoding.style.as_ref(), encoding.explode);
             (style != FormStyle::Form { explode: true }).then(|| (name.clone(), style))
         })
         .collect()
+}
+
+/// OpenAPI's `style` (`form` when absent) and `explode` of a query parameter or a form body's
+/// property.
+fn form_style(style: Option<&openapiv3::QueryStyle>, explode: bool) -> FormStyle {
+    match style {
+        None | Some(openapiv3::QueryStyle::Form) => FormStyle::Form { explode },
+        Some(openapiv3::QueryStyle::SpaceDelimited) => FormStyle::SpaceDelimited,
+        Some(openapiv3::QueryStyle::PipeDelimited) => FormStyle::PipeDelimited,
+        Some(openapiv3::QueryStyle::DeepObject) => FormStyle::DeepObject,
+    }
 }
 
 fn multipart_body(

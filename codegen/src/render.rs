@@ -1523,15 +1523,20 @@ fn whole_body_call(body: &Body, value: TokenStream) -> Option<TokenStream> {
 /// The runtime's `&[(name, FormStyle)]` for a form body's styled properties.
 pub(crate) fn form_styles(styles: &[(String, FormStyle)]) -> TokenStream {
     let styles = styles.iter().map(|(name, style)| {
-        let style = match style {
-            FormStyle::Form { explode } => quote!(rt::FormStyle::Form { explode: #explode }),
-            FormStyle::SpaceDelimited => quote!(rt::FormStyle::SpaceDelimited),
-            FormStyle::PipeDelimited => quote!(rt::FormStyle::PipeDelimited),
-            FormStyle::DeepObject => quote!(rt::FormStyle::DeepObject),
-        };
+        let style = form_style(*style);
         quote!((#name, #style))
     });
     quote!(&[#(#styles),*])
+}
+
+/// The runtime's `FormStyle` value for `style`.
+pub(crate) fn form_style(style: FormStyle) -> TokenStream {
+    match style {
+        FormStyle::Form { explode } => quote!(rt::FormStyle::Form { explode: #explode }),
+        FormStyle::SpaceDelimited => quote!(rt::FormStyle::SpaceDelimited),
+        FormStyle::PipeDelimited => quote!(rt::FormStyle::PipeDelimited),
+        FormStyle::DeepObject => quote!(rt::FormStyle::DeepObject),
+    }
 }
 
 /// Statements building the multipart form from the part fields and adding it to `request`.
@@ -1576,10 +1581,14 @@ fn request_expression(op: &OperationDef, static_name: &Ident) -> TokenStream {
     for param in &op.params {
         let wire = &param.wire_name;
         let name = ident(&param.rust_name);
-        calls.push(match param.location {
-            Location::Path => quote!(.path_param(#wire, &self.#name)),
-            Location::Query => quote!(.query(#wire, &self.#name)),
-            Location::Header => quote!(.header(#wire, &self.#name)),
+        calls.push(match (param.location, param.style) {
+            (Location::Path, _) => quote!(.path_param(#wire, &self.#name)),
+            (Location::Query, None) => quote!(.query(#wire, &self.#name)),
+            (Location::Query, Some(style)) => {
+                let style = form_style(style);
+                quote!(.query_styled(#wire, &self.#name, #style))
+            }
+            (Location::Header, _) => quote!(.header(#wire, &self.#name)),
         });
     }
     match &op.body {

@@ -95,6 +95,7 @@ fixtures! {
     parameters_header,
     parameters_path,
     parameters_query,
+    parameters_query_styles,
     per_operation_errors,
     recursion_arrays,
     recursion_mutual,

@@ -1,14 +1,15 @@
-//! `application/x-www-form-urlencoded` bodies, written as OpenAPI describes them: each property
-//! of the body object in its `encoding` style (`form`, exploded, unless the document says
-//! otherwise).
+//! `application/x-www-form-urlencoded` bodies and structured query parameters, written as
+//! OpenAPI describes them: each property of a form body in its `encoding` style, each query
+//! parameter in its `style` (`form`, exploded, unless the document says otherwise).
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// How one property of a form body is written (OpenAPI's `encoding.style` and `explode`).
+/// How one property of a form body, or one query parameter, is written (OpenAPI's `style` and
+/// `explode`).
 ///
-/// Generated request builders pass the styles their document gives; properties without one are
-/// sent as `Form { explode: true }`, OpenAPI's default.
+/// Generated request builders pass the styles their document gives; properties and parameters
+/// without one are sent as `Form { explode: true }`, OpenAPI's default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FormStyle {
@@ -49,6 +50,17 @@ pub(crate) fn encode(
         }
     }
     Ok(pairs.finish())
+}
+
+/// The `(key, value)` pairs of `value` written in `style` as the property or query parameter
+/// `name`, not yet percent-encoded; `Err` when `value` does not serialise.
+pub(crate) fn styled_pairs(
+    name: &str,
+    value: &(impl Serialize + ?Sized),
+    style: FormStyle,
+) -> Result<Vec<(String, String)>, String> {
+    let value = serde_json::to_value(value).map_err(|err| err.to_string())?;
+    Ok(property_pairs(name, &value, style))
 }
 
 /// The `(key, value)` pairs of one property, not yet percent-encoded.

@@ -283,15 +283,29 @@ impl RequestBuilder {
     /// Adds `name=value` to the query, once per value of a list (OpenAPI's `form` style with
     /// `explode: true`); `None` and empty lists add nothing.
     pub fn query(mut self, name: &'static str, value: &(impl ParamValue + ?Sized)) -> Self {
-        let query = &mut self.query;
-        value.for_each_value(&mut |v| {
-            if !query.is_empty() {
-                query.push('&');
+        value.for_each_value(&mut |v| push_query_pair(&mut self.query, name, v));
+        self
+    }
+
+    /// Adds the query parameter `name` written in `style` (OpenAPI's `style` and `explode`):
+    /// what [`query`](Self::query) cannot write, objects, maps and unions (`DeepObject` as
+    /// `name[key]=value`, an exploded `Form` as one pair per field) and lists that are not
+    /// exploded or are delimited. `None` adds nothing. A value that does not serialise fails
+    /// the request when it is sent.
+    pub fn query_styled(
+        mut self,
+        name: &'static str,
+        value: &(impl Serialize + ?Sized),
+        style: FormStyle,
+    ) -> Self {
+        match crate::form::styled_pairs(name, value, style) {
+            Ok(pairs) => {
+                for (key, text) in pairs {
+                    push_query_pair(&mut self.query, &key, &text);
+                }
             }
-            query.extend(utf8_percent_encode(name, COMPONENT));
-            query.push('=');
-            query.extend(utf8_percent_encode(v, COMPONENT));
-        });
+            Err(message) => self.fail(|| format!("query parameter `{name}`: {message}")),
+        }
         self
     }
 
@@ -803,6 +817,16 @@ fn placeholder(path: &str, name: &str) -> Option<std::ops::Range<usize>> {
         (rest.starts_with(name) && rest[name.len()..].starts_with('}'))
             .then(|| open..open + name.len() + 2)
     })
+}
+
+/// Appends `name=value`, both percent-encoded, to `query`.
+fn push_query_pair(query: &mut String, name: &str, value: &str) {
+    if !query.is_empty() {
+        query.push('&');
+    }
+    query.extend(utf8_percent_encode(name, COMPONENT));
+    query.push('=');
+    query.extend(utf8_percent_encode(value, COMPONENT));
 }
 
 fn build_url(base_url: &str, path: &str, query: &str) -> Result<Url, Failure> {

@@ -160,6 +160,78 @@ async fn send_decodes_success_and_sends_key_and_headers() {
 }
 
 #[tokio::test]
+async fn styled_query_parameters_are_written_in_their_style() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+
+    client(&server)
+        .request(&SEARCH)
+        .path_param("studioId", "1")
+        .path_param("itemId", "2")
+        .query_styled(
+            "created",
+            &serde_json::json!({"gte": 10, "lt": 20}),
+            openapi_client_runtime::FormStyle::DeepObject,
+        )
+        .query_styled(
+            "expand",
+            &["a", "b c"],
+            openapi_client_runtime::FormStyle::DeepObject,
+        )
+        .query_styled(
+            "filter",
+            &serde_json::json!({"city": "Köln", "open": true}),
+            openapi_client_runtime::FormStyle::Form { explode: true },
+        )
+        .query_styled(
+            "ids",
+            &[1, 2],
+            openapi_client_runtime::FormStyle::Form { explode: false },
+        )
+        .query_styled(
+            "tags",
+            &["x", "y"],
+            openapi_client_runtime::FormStyle::PipeDelimited,
+        )
+        .query_styled(
+            "absent",
+            &None::<serde_json::Value>,
+            openapi_client_runtime::FormStyle::DeepObject,
+        )
+        .send_empty::<Infallible>()
+        .await
+        .unwrap();
+
+    let received = requests(&server).await;
+    let pairs: Vec<(String, String)> = received[0].url.query_pairs().into_owned().collect();
+    let expected = [
+        ("created[gte]", "10"),
+        ("created[lt]", "20"),
+        ("expand[0]", "a"),
+        ("expand[1]", "b c"),
+        ("city", "Köln"),
+        ("open", "true"),
+        ("ids", "1,2"),
+        ("tags", "x|y"),
+    ];
+    let expected: Vec<(String, String)> = (expected.iter())
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .collect();
+    assert_eq!(pairs, expected);
+    // Brackets are percent-encoded like everything else outside RFC 3986's unreserved set.
+    assert!(
+        received[0]
+            .url
+            .query()
+            .unwrap()
+            .starts_with("created%5Bgte%5D=10&")
+    );
+}
+
+#[tokio::test]
 async fn path_query_and_header_parameters_are_encoded() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

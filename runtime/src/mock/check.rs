@@ -18,10 +18,17 @@ pub(crate) enum Check {
         template: &'static str,
         segments: Vec<String>,
     },
-    /// Every value of the query parameter, in order; empty means "absent".
+    /// Every value of the query parameter, in order; empty means "absent" (neither `name` nor
+    /// a `name[...]` key of a `deepObject`).
     Query {
         name: &'static str,
         values: Vec<String>,
+    },
+    /// The pairs of a query parameter written in a style (`name[key]=value`, one pair per
+    /// field, ...), in order, or why they could not be written; no pairs means "absent".
+    QueryPairs {
+        name: &'static str,
+        expected: Result<Vec<(String, String)>, String>,
     },
     /// The header's value (list values comma-joined); `None` means "absent".
     Header {
@@ -57,7 +64,7 @@ impl Check {
                 let received: Vec<String> = request
                     .url
                     .query_pairs()
-                    .filter(|(key, _)| key == name)
+                    .filter(|(key, _)| key == name || values.is_empty() && is_deep_key(key, name))
                     .map(|(_, value)| value.into_owned())
                     .collect();
                 (received != *values).then(|| {
@@ -65,6 +72,29 @@ impl Check {
                         "query `{name}`: expected {}, received {}",
                         list(values),
                         list(&received)
+                    )
+                })
+            }
+            Check::QueryPairs { name, expected } => {
+                let expected = match expected {
+                    Ok(expected) => expected,
+                    Err(message) => {
+                        return Some(format!("query `{name}`: the expected value: {message}"));
+                    }
+                };
+                let received: Vec<(String, String)> = (request.url.query_pairs())
+                    .filter(|(key, _)| {
+                        key == name
+                            || is_deep_key(key, name)
+                            || expected.iter().any(|(wanted, _)| wanted == key)
+                    })
+                    .map(|(key, value)| (key.into_owned(), value.into_owned()))
+                    .collect();
+                (received != *expected).then(|| {
+                    format!(
+                        "query `{name}`: expected {}, received {}",
+                        pairs(expected),
+                        pairs(&received)
                     )
                 })
             }
@@ -107,6 +137,10 @@ impl Check {
         match self {
             Check::Method(_) | Check::Path { .. } => None,
             Check::Query { name, values } => Some(format!("query `{name}` = {}", list(values))),
+            Check::QueryPairs { name, expected } => Some(match expected {
+                Ok(expected) => format!("query `{name}` = {}", pairs(expected)),
+                Err(message) => format!("query `{name}`: {message}"),
+            }),
             Check::Header { name, value } => {
                 Some(format!("header `{name}` = {}", optional(value.as_deref())))
             }
@@ -186,6 +220,24 @@ fn list(values: &[String]) -> String {
         [one] => format!("{one:?}"),
         many => format!("{many:?}"),
     }
+}
+
+/// `k=v&k2=v2` as received (decoded), or `none`.
+fn pairs(pairs: &[(String, String)]) -> String {
+    if pairs.is_empty() {
+        return "none".to_owned();
+    }
+    let joined: Vec<String> = pairs
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .collect();
+    format!("{:?}", joined.join("&"))
+}
+
+/// Whether `key` is a `deepObject` key of the parameter `name`: `name[...]`.
+fn is_deep_key(key: &str, name: &str) -> bool {
+    key.strip_prefix(name)
+        .is_some_and(|rest| rest.starts_with('['))
 }
 
 fn optional(value: Option<&str>) -> String {

@@ -265,8 +265,7 @@ impl<'a> When<'a> {
     /// The query parameter `name` must have `value` (every value of a list, in order); a value
     /// that sends nothing (`None`, an empty list) requires the parameter to be absent.
     pub fn query(mut self, name: &'static str, value: &(impl ParamValue + ?Sized)) -> Self {
-        self.checks
-            .retain(|check| !matches!(check, Check::Query { name: key, .. } if *key == name));
+        self.retain_no_query(name);
         self.checks.push(Check::Query {
             name,
             values: values(value),
@@ -274,7 +273,26 @@ impl<'a> When<'a> {
         self
     }
 
-    /// The query parameter `name` must be absent.
+    /// The query parameter `name`, written in `style`, must be exactly `value`'s pairs, as the
+    /// client writes them (see
+    /// [`RequestBuilder::query_styled`](crate::RequestBuilder::query_styled)); a value that
+    /// sends nothing (`None`, an empty object) requires the parameter to be absent.
+    pub fn query_styled(
+        mut self,
+        name: &'static str,
+        value: &(impl Serialize + ?Sized),
+        style: crate::FormStyle,
+    ) -> Self {
+        self.retain_no_query(name);
+        self.checks.push(Check::QueryPairs {
+            name,
+            expected: crate::form::styled_pairs(name, value, style),
+        });
+        self
+    }
+
+    /// The query parameter `name` must be absent (for a `deepObject` parameter: no
+    /// `name[...]` key either).
     pub fn without_query(self, name: &'static str) -> Self {
         self.query(name, &None::<&str>)
     }
@@ -292,6 +310,12 @@ impl<'a> When<'a> {
     /// The header `name` must be absent.
     pub fn without_header(self, name: &'static str) -> Self {
         self.header(name, &None::<&str>)
+    }
+
+    fn retain_no_query(&mut self, name: &str) {
+        self.checks.retain(|check| {
+            !matches!(check, Check::Query { name: key, .. } | Check::QueryPairs { name: key, .. } if *key == name)
+        });
     }
 
     fn retain_no_body(&mut self) {
@@ -684,6 +708,50 @@ mod tests {
         assert_eq!(found, json!(["found"]));
         assert_eq!(mounted.calls(), 1);
         server.verify();
+    }
+
+    #[tokio::test]
+    async fn styled_query_parameters_are_matched_pair_by_pair() {
+        let server = MockServer::start().await;
+        let filter = json!({"gte": 10, "lt": 20});
+        server
+            .when(&SEARCH_ENDPOINT)
+            .path_param("studio", "1")
+            .query_styled("created", &filter, crate::FormStyle::DeepObject)
+            .without_query("expand")
+            .returns(&json!(["found"]))
+            .expect(1)
+            .await;
+
+        let request = || client(&server).request(&SEARCH).path_param("studio", "1");
+        let found: Value = request()
+            .query_styled("created", &filter, crate::FormStyle::DeepObject)
+            .send::<Value, Infallible>()
+            .await
+            .unwrap();
+        assert_eq!(found, json!(["found"]));
+
+        // Another value, and a deepObject where none is expected, are both explained.
+        let error = request()
+            .query_styled(
+                "created",
+                &json!({"gte": 11, "lt": 20}),
+                crate::FormStyle::DeepObject,
+            )
+            .query_styled("expand", &["a"], crate::FormStyle::DeepObject)
+            .send_empty::<Infallible>()
+            .await
+            .unwrap_err();
+        let answer = String::from_utf8_lossy(error.raw_body().unwrap_or_default()).into_owned();
+        assert!(
+            answer.contains(r#"query `created`: expected "created[gte]=10&created[lt]=20", received "created[gte]=11&created[lt]=20""#),
+            "{answer}"
+        );
+        assert!(
+            answer.contains(r#"query `expand`: expected none, received "a""#),
+            "{answer}"
+        );
+        server.reset().await;
     }
 
     #[tokio::test]
