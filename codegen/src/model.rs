@@ -126,6 +126,39 @@ pub enum RType {
 }
 
 impl RType {
+    /// Whether the runtime can write this type as text into a path, query or header (its
+    /// `ParamValue`): scalars, string enums, unions of such (see
+    /// [`UnionDef::is_param_text`]), aliases of them, lists and options of them.
+    pub(crate) fn is_param_text(&self, defs: &BTreeMap<String, TypeDef>) -> bool {
+        self.is_param_text_within(defs, 0)
+    }
+
+    fn is_param_text_within(&self, defs: &BTreeMap<String, TypeDef>, depth: usize) -> bool {
+        // Deeper than any real document nests aliases and unions; a cycle is not text.
+        const MAX_DEPTH: usize = 32;
+        match self {
+            RType::String
+            | RType::Bool
+            | RType::I32
+            | RType::I64
+            | RType::F32
+            | RType::F64
+            | RType::Date
+            | RType::DateTime
+            | RType::Uuid => true,
+            RType::Vec(inner) | RType::Option(inner) => inner.is_param_text_within(defs, depth),
+            RType::Named(name) if depth < MAX_DEPTH => match defs.get(name) {
+                Some(TypeDef::Enum(_)) => true,
+                Some(TypeDef::Alias(alias)) => alias.ty.is_param_text_within(defs, depth + 1),
+                Some(TypeDef::Union(union)) => {
+                    (union.variants.iter()).all(|(_, ty)| ty.is_param_text_within(defs, depth + 1))
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     /// Whether a `Default` value exists for this type (for deriving `Default` on structs).
     pub(crate) fn has_default(&self, defs: &BTreeMap<String, TypeDef>) -> bool {
         match self {
@@ -339,6 +372,15 @@ pub struct UnionDef {
     pub deprecated: bool,
     /// Variant name and type, in the document's order.
     pub variants: Vec<(String, RType)>,
+}
+
+impl UnionDef {
+    /// Whether every alternative can be written as text into a path, query or header, so that
+    /// the union can too (the value of the alternative it holds): `1` or `"abc"` for an id
+    /// that is a number or a string.
+    pub(crate) fn is_param_text(&self, defs: &BTreeMap<String, TypeDef>) -> bool {
+        (self.variants.iter()).all(|(_, ty)| ty.is_param_text(defs))
+    }
 }
 
 /// A component schema that is not an object or enum, e.g. `type: array`.

@@ -383,7 +383,7 @@ fn parameter_def(
         }
         _ => None,
     };
-    let plain = sendable_as_parameter(types, &ty, 0);
+    let plain = types.is_param_text(&ty);
     let style = match query_style {
         Some(style) if !plain || style != FormStyle::Form { explode: true } => Some(style),
         _ if !plain => {
@@ -420,29 +420,6 @@ fn parameter_def(
 /// What a `$ref` to a parameter, request body or response names: the component of that kind,
 /// else whatever the JSON pointer reaches in the document (`#/components/requestBodies/X` used
 /// as a response, `#/paths/...`); `None` (with a warning) when it reaches nothing usable.
-/// Whether the runtime can write `ty` into a path, query or header (its `ParamValue`):
-/// scalars, enums, and lists of them.
-fn sendable_as_parameter(types: &TypeSpace<'_>, ty: &RType, depth: usize) -> bool {
-    match ty {
-        RType::String
-        | RType::Bool
-        | RType::I32
-        | RType::I64
-        | RType::F32
-        | RType::F64
-        | RType::Date
-        | RType::DateTime
-        | RType::Uuid => true,
-        RType::Vec(inner) | RType::Option(inner) => sendable_as_parameter(types, inner, depth),
-        RType::Named(name) if depth < 32 => match types.get(name) {
-            Some(TypeDef::Enum(_)) => true,
-            Some(TypeDef::Alias(alias)) => sendable_as_parameter(types, &alias.ty, depth + 1),
-            _ => false,
-        },
-        _ => false,
-    }
-}
-
 fn resolve_item<'a, T: Clone + serde::de::DeserializeOwned>(
     types: &mut TypeSpace<'_>,
     item: &'a ReferenceOr<T>,

@@ -291,7 +291,7 @@ fn model_item_tokens(model: &Model, items: &[ModelItem<'_>]) -> TokenStream {
             match def {
                 TypeDef::Struct(s) => struct_tokens(s, model, &cfg),
                 TypeDef::Enum(e) => enum_tokens(e, &cfg),
-                TypeDef::Union(u) => union_tokens(u, &cfg),
+                TypeDef::Union(u) => union_tokens(u, model, &cfg),
                 TypeDef::Alias(a) => {
                     let doc = type_doc(&a.doc, a.deprecated);
                     let name = ident(&a.name);
@@ -678,7 +678,7 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
     }
 }
 
-fn union_tokens(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
+fn union_tokens(def: &UnionDef, model: &Model, cfg: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(&def.doc, def.deprecated);
     let variants = def.variants.iter().map(|(variant, ty)| {
@@ -695,6 +695,20 @@ fn union_tokens(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
         quote!(|value| value.decode().map(Self::#variant),)
     });
     let wire_name = &def.name;
+    let param_value = def.is_param_text(&model.types).then(|| {
+        let variants = def.variants.iter().map(|(variant, _)| ident(variant));
+        quote! {
+            #cfg
+            /// Written as the alternative it holds, in a path, query or header.
+            impl rt::ParamValue for #name {
+                fn for_each_value(&self, f: &mut dyn FnMut(&str)) {
+                    match self {
+                        #(Self::#variants(value) => value.for_each_value(f),)*
+                    }
+                }
+            }
+        }
+    });
     quote! {
         #cfg
         #doc
@@ -704,6 +718,8 @@ fn union_tokens(def: &UnionDef, cfg: &TokenStream) -> TokenStream {
         pub enum #name {
             #(#variants)*
         }
+
+        #param_value
 
         #cfg
         impl<'de> serde::Deserialize<'de> for #name {

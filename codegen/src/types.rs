@@ -88,6 +88,12 @@ impl<'a> TypeSpace<'a> {
         self.defs.get(name)
     }
 
+    /// Whether `ty` can be written as text into a path, query or header
+    /// ([`RType::is_param_text`]).
+    pub(crate) fn is_param_text(&self, ty: &RType) -> bool {
+        ty.is_param_text(&self.defs)
+    }
+
     /// The defined types by name, and component schema key -> type name.
     pub(crate) fn into_parts(
         self,

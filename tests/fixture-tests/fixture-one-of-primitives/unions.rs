@@ -30,3 +30,26 @@ fn a_value_no_alternative_accepts_names_the_union() {
     let error = fixture_one_of_primitives::runtime::decode_json::<SettingValue>(br#"{"a": 1}"#).unwrap_err();
     assert!(error.message.contains("untagged enum SettingValue"), "{error:?}");
 }
+
+/// A union of scalars goes into a path or header as the alternative it holds, and the typed
+/// mocks match it the same way.
+#[tokio::test]
+async fn a_union_of_scalars_is_written_as_the_alternative_it_holds() {
+    use fixture_one_of_primitives::mock::MockServer;
+    use fixture_one_of_primitives::models::PointId;
+
+    let server = MockServer::start().await;
+    let uuid = fixture_one_of_primitives::runtime::uuid::Uuid::from_u128(0xabc);
+    server.settings().get_point(PointId::Integer(7)).x_setting(SettingValue::Bool(true)).returns().expect(1).await;
+    server.settings().get_point(PointId::Uuid(uuid)).returns().expect(1).await;
+
+    let client = server.client();
+    client.settings().get_point(PointId::Integer(7)).x_setting(SettingValue::Bool(true)).await.unwrap();
+    client.settings().get_point(PointId::Uuid(uuid)).await.unwrap();
+
+    let requests = server.runtime().wiremock().received_requests().await.expect("requests are recorded");
+    let paths: Vec<&str> = requests.iter().map(|request| request.url.path()).collect();
+    assert_eq!(paths, ["/points/7", "/points/00000000-0000-0000-0000-000000000abc"]);
+    assert_eq!(requests[0].headers["x-setting"], "true");
+    server.verify();
+}
