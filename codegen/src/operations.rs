@@ -356,10 +356,6 @@ fn parameter_def(
     let schema = match &data.format {
         ParameterSchemaOrContent::Schema(schema) => schema,
         ParameterSchemaOrContent::Content(content) => {
-            types.warn(
-                pointer,
-                "parameter described by content: sent as text, typed by its first media type",
-            );
             match content.values().find_map(|media| media.schema.as_ref()) {
                 Some(schema) => schema,
                 None => &ReferenceOr::Item(Schema {
@@ -375,10 +371,9 @@ fn parameter_def(
     let mut ty = types.schema_type(schema, &hint, &pointer.join("schema"))?;
     // A query parameter described by a schema is written in its style whenever that is not
     // the default; anything else the runtime cannot write as plain text is the caller's text.
+    let described_by_content = matches!(data.format, ParameterSchemaOrContent::Content(_));
     let query_style = match parameter {
-        Parameter::Query { style, .. }
-            if matches!(data.format, ParameterSchemaOrContent::Schema(_)) =>
-        {
+        Parameter::Query { style, .. } if !described_by_content => {
             Some(form_style(Some(style), data.explode.unwrap_or(true)))
         }
         _ => None,
@@ -387,16 +382,28 @@ fn parameter_def(
     let style = match query_style {
         Some(style) if !plain || style != FormStyle::Form { explode: true } => Some(style),
         _ if !plain => {
-            // An object or union in a path or header, or a query parameter described by
-            // `content`, has no one encoding the runtime can pick; the caller writes the text.
+            // An object or union in a path or header, or a parameter described by `content`
+            // (JSON text, say), has no one encoding the runtime can pick; the caller writes it.
             types.warn(
                 pointer,
-                "parameter of an object or union type: taken as text the caller encodes",
+                if described_by_content {
+                    "parameter described by content, of an object or union type: taken as text the caller encodes in that media type"
+                } else {
+                    "parameter of an object or union type: taken as text the caller encodes"
+                },
             );
             ty = RType::String;
             None
         }
-        _ => None,
+        _ => {
+            if described_by_content {
+                types.warn(
+                    pointer,
+                    "parameter described by content: sent as text, typed by its first media type",
+                );
+            }
+            None
+        }
     };
     let mut doc = docs::doc_text(data.description.as_deref(), data.example.as_ref());
     if let ReferenceOr::Item(schema) = schema {
