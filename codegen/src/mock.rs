@@ -12,11 +12,11 @@ use quote::quote;
 use crate::docs;
 use crate::error::Error;
 use crate::model::{
-    Api, Body, ErrorBody, Group, Location, Model, OperationDef, Param, RType, StatusBody, Success,
+    Api, Body, ErrorBody, Group, Location, Model, OperationDef, RType, StatusBody, Success,
     SuccessStatus,
 };
 use crate::names::{self, Namespace};
-use crate::render::{CrateInfo, Scope, type_tokens};
+use crate::render::{CrateInfo, Scope, param_call, type_tokens};
 
 /// Names the module itself defines or re-exports.
 const RESERVED_TYPES: &[&str] = &[
@@ -386,20 +386,6 @@ fn body_matcher(body: &Body, value: &TokenStream) -> Option<BodyMatcher> {
     })
 }
 
-/// `.path_param("customerId", &customer_id)` and friends.
-fn match_call(param: &Param, value: &TokenStream) -> TokenStream {
-    let wire = &param.wire_name;
-    match (param.location, param.style) {
-        (Location::Path, _) => quote!(.path_param(#wire, #value)),
-        (Location::Query, None) => quote!(.query(#wire, #value)),
-        (Location::Query, Some(style)) => {
-            let style = crate::render::form_style(style);
-            quote!(.query_styled(#wire, #value, #style))
-        }
-        (Location::Header, _) => quote!(.header(#wire, #value)),
-    }
-}
-
 fn endpoint(op: &OperationDef, error: Option<&ErrorBody>) -> TokenStream {
     let id = &op.id;
     let method = &op.http_method;
@@ -435,7 +421,7 @@ fn constructor(
         if is_string {
             conversions.push(quote!(let #name: String = #name.into();));
         }
-        calls.push(match_call(param, &quote!(&#name)));
+        calls.push(param_call(param, &quote!(&#name)));
     }
     match &op.body {
         Some(Body::Multipart { .. }) => calls.push(quote!(.multipart_body())),
@@ -520,7 +506,7 @@ fn matcher_setters(op: &OperationDef) -> Vec<TokenStream> {
         };
         let (ty, is_string) = argument(&param.ty);
         let conversion = is_string.then(|| quote!(let value: String = value.into();));
-        let call = match_call(param, &quote!(&value));
+        let call = param_call(param, &quote!(&value));
         let without_call = match param.location {
             Location::Header => quote!(.without_header(#wire)),
             _ => quote!(.without_query(#wire)),

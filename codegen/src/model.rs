@@ -150,9 +150,7 @@ impl RType {
             RType::Named(name) if depth < MAX_DEPTH => match defs.get(name) {
                 Some(TypeDef::Enum(_)) => true,
                 Some(TypeDef::Alias(alias)) => alias.ty.is_param_text_within(defs, depth + 1),
-                Some(TypeDef::Union(union)) => {
-                    (union.variants.iter()).all(|(_, ty)| ty.is_param_text_within(defs, depth + 1))
-                }
+                Some(TypeDef::Union(union)) => union.is_param_text_within(defs, depth + 1),
                 _ => false,
             },
             _ => false,
@@ -379,7 +377,11 @@ impl UnionDef {
     /// the union can too (the value of the alternative it holds): `1` or `"abc"` for an id
     /// that is a number or a string.
     pub(crate) fn is_param_text(&self, defs: &BTreeMap<String, TypeDef>) -> bool {
-        (self.variants.iter()).all(|(_, ty)| ty.is_param_text(defs))
+        self.is_param_text_within(defs, 0)
+    }
+
+    fn is_param_text_within(&self, defs: &BTreeMap<String, TypeDef>, depth: usize) -> bool {
+        (self.variants.iter()).all(|(_, ty)| ty.is_param_text_within(defs, depth))
     }
 }
 

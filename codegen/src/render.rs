@@ -212,11 +212,19 @@ pub(crate) struct Piece {
 }
 
 impl Piece {
-    /// Formats `tokens`, top-level items only (no inner attributes).
+    /// Formats `tokens`, top-level items only (no inner attributes), outside `models`.
     fn items(tokens: TokenStream, pointer_for_errors: &str) -> Result<Piece, Error> {
         Ok(Piece {
             mentions_models: uses_path(&tokens, "models"),
             code: unparse(tokens, pointer_for_errors)?,
+        })
+    }
+
+    /// Formats `tokens` of `models.rs`, which names its types without a `models::` path.
+    fn models_items(tokens: TokenStream) -> Result<Piece, Error> {
+        Ok(Piece {
+            mentions_models: false,
+            code: unparse(tokens, MODELS_POINTER)?,
         })
     }
 
@@ -272,7 +280,7 @@ pub(crate) fn model_items(model: &Model) -> Vec<ModelItem<'_>> {
 
 /// A run of [`model_items`], rendered and formatted.
 pub(crate) fn models_piece(model: &Model, items: &[ModelItem<'_>]) -> Result<Piece, Error> {
-    Piece::items(model_item_tokens(model, items), MODELS_POINTER)
+    Piece::models_items(model_item_tokens(model, items))
 }
 
 /// `models.rs` from the pieces of all its items, in order.
@@ -1545,6 +1553,21 @@ pub(crate) fn form_styles(styles: &[(String, FormStyle)]) -> TokenStream {
     quote!(&[#(#styles),*])
 }
 
+/// `.path_param("customerId", value)` and friends: how `param` is added to a request, the same
+/// call on the runtime's request builder and on its mock expectations.
+pub(crate) fn param_call(param: &Param, value: &TokenStream) -> TokenStream {
+    let wire = &param.wire_name;
+    match (param.location, param.style) {
+        (Location::Path, _) => quote!(.path_param(#wire, #value)),
+        (Location::Query, None) => quote!(.query(#wire, #value)),
+        (Location::Query, Some(style)) => {
+            let style = form_style(style);
+            quote!(.query_styled(#wire, #value, #style))
+        }
+        (Location::Header, _) => quote!(.header(#wire, #value)),
+    }
+}
+
 /// The runtime's `FormStyle` value for `style`.
 pub(crate) fn form_style(style: FormStyle) -> TokenStream {
     match style {
@@ -1595,17 +1618,8 @@ fn request_expression(op: &OperationDef, static_name: &Ident) -> TokenStream {
     let mut calls = Vec::new();
     let mut optional_calls = Vec::new();
     for param in &op.params {
-        let wire = &param.wire_name;
         let name = ident(&param.rust_name);
-        calls.push(match (param.location, param.style) {
-            (Location::Path, _) => quote!(.path_param(#wire, &self.#name)),
-            (Location::Query, None) => quote!(.query(#wire, &self.#name)),
-            (Location::Query, Some(style)) => {
-                let style = form_style(style);
-                quote!(.query_styled(#wire, &self.#name, #style))
-            }
-            (Location::Header, _) => quote!(.header(#wire, &self.#name)),
-        });
+        calls.push(param_call(param, &quote!(&self.#name)));
     }
     match &op.body {
         Some(Body::Multipart { parts }) => optional_calls.push(multipart_statements(parts)),
