@@ -1,8 +1,8 @@
 //! Tidy checks: small habits of the repository, checked by a test so that they stay true
 //! (`tests/tests/tidy.rs` runs [`problems`]; `cargo xtask test` runs that test).
 //!
-//! - hand-written crates are `rustfmt`-clean (the generated ones stay as prettyplease writes
-//!   them);
+//! - hand-written crates, and the hand-written tests of fixture crates, are `rustfmt`-clean
+//!   (the generated ones stay as prettyplease writes them);
 //! - the generator names no API it happens to be used for ([`FOREIGN_NAMES`]);
 //! - `ARCHITECTURE.md` names every module of the crates its code map describes;
 //! - no hand-written function is longer than [`MAX_FUNCTION_LINES`] lines: a function that
@@ -29,6 +29,7 @@ const MAPPED_CRATES: &[&str] = &["codegen", "specdiff", "xtask"];
 pub fn problems(root: &Path) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     problems.extend(unformatted(root)?);
+    problems.extend(unformatted_fixture_tests(root)?);
     problems.extend(foreign_names(root)?);
     problems.extend(unmapped_modules(root)?);
     problems.extend(long_functions(root)?);
@@ -75,8 +76,34 @@ fn unformatted(root: &Path) -> Result<Vec<String>> {
         command.args(["-p", &package]);
     }
     let output = command.output().context("cannot run `cargo fmt`")?;
-    if output.status.success() {
+    Ok(unformatted_files(root, &output, "cargo fmt -p <package>"))
+}
+
+/// `rustfmt --check` on the hand-written tests of fixture crates (`tests/fixture-tests/`):
+/// they belong to no package of the workspace, so `cargo fmt` does not see them.
+fn unformatted_fixture_tests(root: &Path) -> Result<Vec<String>> {
+    let files = rust_files(&root.join("tests").join("fixture-tests"))?;
+    if files.is_empty() {
         return Ok(Vec::new());
+    }
+    let output = std::process::Command::new("rustfmt")
+        .args(["--edition", "2024", "--check"])
+        .args(&files)
+        .current_dir(root)
+        .output()
+        .context("cannot run `rustfmt`")?;
+    Ok(unformatted_files(
+        root,
+        &output,
+        "rustfmt --edition 2024 <file>",
+    ))
+}
+
+/// The files a `--check` run of rustfmt (`output`) found unformatted, one problem each, with
+/// the command (`fix`) that formats them.
+fn unformatted_files(root: &Path, output: &std::process::Output, fix: &str) -> Vec<String> {
+    if output.status.success() {
+        return Vec::new();
     }
     let diff = String::from_utf8_lossy(&output.stdout);
     let mut files: Vec<String> = diff
@@ -85,20 +112,17 @@ fn unformatted(root: &Path) -> Result<Vec<String>> {
         .map(|rest| {
             let file = rest.rsplit_once(':').map_or(rest, |(file, _)| file);
             let file = file.trim_end_matches(|c: char| c == ':' || c.is_ascii_digit());
-            format!(
-                "{}: not rustfmt-clean; run `cargo fmt -p <package>`",
-                shown(root, file)
-            )
+            format!("{}: not rustfmt-clean; run `{fix}`", shown(root, file))
         })
         .collect();
     files.dedup();
     if files.is_empty() {
         files.push(format!(
-            "`cargo fmt --check` failed: {}",
+            "rustfmt --check failed: {}",
             String::from_utf8_lossy(&output.stderr).trim()
         ));
     }
-    Ok(files)
+    files
 }
 
 fn foreign_names(root: &Path) -> Result<Vec<String>> {
