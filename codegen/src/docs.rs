@@ -1,9 +1,6 @@
 //! Spec descriptions as rustdoc: the text is Markdown already, but rustdoc reads a few things
 //! differently from a documentation portal, and `cargo doc -D warnings` must stay clean.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
 /// Doc text for an item: description, then the example if there is one.
 pub(crate) fn doc_text(description: Option<&str>, example: Option<&serde_json::Value>) -> String {
     let mut text = description.map(sanitise).unwrap_or_default();
@@ -17,33 +14,6 @@ pub(crate) fn doc_text(description: Option<&str>, example: Option<&serde_json::V
         }
     }
     text
-}
-
-/// `#[doc = "..."]` attributes, one per line, or nothing for empty text.
-pub(crate) fn attributes(text: &str) -> TokenStream {
-    if text.trim().is_empty() {
-        return TokenStream::new();
-    }
-    let lines = text.lines().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
-    quote! { #( #[doc = #lines] )* }
-}
-
-/// `#![doc = "..."]` attributes, for a module or crate.
-pub(crate) fn inner_attributes(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
-    quote! { #( #![doc = #lines] )* }
 }
 
 /// Makes portal Markdown safe for rustdoc:

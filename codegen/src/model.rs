@@ -1,13 +1,11 @@
 //! The one model of a generated crate: every Rust type and operation with its final name,
-//! fields, variants and signature, lowered from a spec in one pass by [`lower`](crate::lower).
+//! fields, variants and signature, lowered from a spec in one pass by [`lower`](crate::lower()).
 //!
 //! Rendering (`render`, `mock`) turns it into source files; `specdiff` compares two of them to
 //! say what changed for the users of the crate. Nothing else re-derives how a schema maps to
 //! Rust, so what the report says is what the generated code does.
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use crate::features::FeaturePlan;
 
 /// A generated crate, before it is rendered.
 #[derive(Debug, Clone)]
@@ -52,6 +50,18 @@ pub enum Auth {
     ApiKeyHeader(String),
     /// `Authorization: Bearer <token>`.
     Bearer,
+}
+
+/// The crate's cargo features, one per operation group, and which of them each type needs; a
+/// type missing from `gates` is always compiled.
+#[derive(Debug, Clone, Default)]
+pub struct FeaturePlan {
+    /// The feature names, in group order.
+    pub features: Vec<String>,
+    /// Group module -> its feature.
+    pub groups: BTreeMap<String, String>,
+    /// Type name -> the features that need it, for the types not every feature needs.
+    pub gates: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Model {
@@ -177,11 +187,6 @@ impl RType {
         }
     }
 
-    /// The type as code outside `models` names it (`Vec<models::Customer>`).
-    pub fn path_tokens(&self) -> proc_macro2::TokenStream {
-        crate::render::type_tokens(self, crate::render::Scope::Elsewhere)
-    }
-
     /// Every named type mentioned, at any depth.
     pub fn all_names(&self, out: &mut BTreeSet<String>) {
         match self {
@@ -195,21 +200,6 @@ impl RType {
             | RType::OneOrMany(inner) => inner.all_names(out),
             _ => {}
         }
-    }
-}
-
-impl std::fmt::Display for RType {
-    /// The type as `models.rs` spells it (`Option<Vec<Customer>>`, `rt::DateTime`).
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let tokens = crate::render::type_tokens(self, crate::render::Scope::Models).to_string();
-        // Token streams print `Option < Vec < X > >`; people write `Option<Vec<X>>`.
-        let text = tokens
-            .replace(" :: ", "::")
-            .replace(" < ", "<")
-            .replace(" <", "<")
-            .replace(" >", ">")
-            .replace(" ,", ",");
-        f.write_str(&text)
     }
 }
 

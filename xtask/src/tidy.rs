@@ -143,13 +143,17 @@ fn foreign_names(root: &Path) -> Result<Vec<String>> {
     Ok(problems)
 }
 
+/// Files of the mapped crates that `ARCHITECTURE.md` does not name, by their path under `src/`
+/// (`lower/schemas.rs`; a top-level module by its file name alone). A crate root (`lib.rs`,
+/// `main.rs`) is named by its crate's section.
 fn unmapped_modules(root: &Path) -> Result<Vec<String>> {
     let architecture = read(&root.join("ARCHITECTURE.md"))?;
     let mut problems = Vec::new();
     for krate in MAPPED_CRATES {
-        for file in rust_files(&root.join(krate).join("src"))? {
-            let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
-            let Some(name) = name else { continue };
+        let src = root.join(krate).join("src");
+        for file in rust_files(&src)? {
+            let relative = file.strip_prefix(&src).unwrap_or(&file);
+            let name = relative.to_string_lossy().replace('\\', "/");
             if matches!(name.as_str(), "lib.rs" | "main.rs") {
                 continue;
             }

@@ -9,14 +9,16 @@
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
-use crate::docs;
+use super::api::{form_styles, param_call};
+use super::docs;
+use super::types::{Scope, type_tokens};
+use super::{CrateInfo, features};
 use crate::error::Error;
 use crate::model::{
     Api, Body, ErrorBody, Group, Location, Model, OperationDef, RType, StatusBody, Success,
     SuccessStatus,
 };
 use crate::names::{self, Namespace};
-use crate::render::{CrateInfo, Scope, param_call, type_tokens};
 
 /// Names the module itself defines or re-exports.
 const RESERVED_TYPES: &[&str] = &[
@@ -57,7 +59,7 @@ pub(crate) fn mock_file(info: &CrateInfo, model: &Model) -> Result<String, Error
     let mut accessors = Vec::new();
     let mut groups = Vec::new();
     for group in &api.groups {
-        let cfg = plan.cfg_for_group(&group.module);
+        let cfg = features::group_cfg(plan, &group.module);
         let struct_name = ident(&type_names.claim(format!("{}Mocks", group.struct_name)));
         let accessor = ident(&server_methods.claim(group.accessor.clone()));
         let doc = format!(
@@ -83,7 +85,7 @@ pub(crate) fn mock_file(info: &CrateInfo, model: &Model) -> Result<String, Error
         .error_bodies
         .iter()
         .filter(|body| body.shared.is_none())
-        .map(|body| qualify(error_answer(body, &plan.cfg_for_type(&body.name))));
+        .map(|body| qualify(error_answer(body, &features::type_cfg(plan, &body.name))));
 
     let module_doc = docs::inner_attributes(&(module_doc(info) + &example(info, model)));
     let (key, builder_doc) = match &info.auth {
@@ -163,7 +165,7 @@ pub(crate) fn mock_file(info: &CrateInfo, model: &Model) -> Result<String, Error
         #(#groups)*
         #(#error_answers)*
     };
-    crate::render::format_file(&info.header, tokens, "#/paths")
+    super::format_file(&info.header, tokens, "#/paths")
 }
 
 fn module_doc(info: &CrateInfo) -> String {
@@ -206,7 +208,7 @@ fn example(info: &CrateInfo, model: &Model) -> String {
     let Some((group, op, args, answer)) = found else {
         return String::new();
     };
-    let Some(condition) = cfg_condition(&plan.cfg_for_group(&group.module)) else {
+    let Some(condition) = cfg_condition(&features::group_cfg(plan, &group.module)) else {
         return String::new();
     };
     format!(
@@ -365,7 +367,7 @@ fn body_matcher(body: &Body, value: &TokenStream) -> Option<BodyMatcher> {
         }
         Body::Form { ty, styles, .. } => {
             let (ty, owned) = borrowed(ty, value);
-            let styles = crate::render::form_styles(styles);
+            let styles = form_styles(styles);
             BodyMatcher {
                 ty: quote!(&#ty),
                 call: quote!(.form_body(#owned, #styles)),

@@ -8,6 +8,7 @@ use openapiv3::{
     Response, Schema, StatusCode,
 };
 
+use super::schemas::TypeSpace;
 use crate::docs;
 use crate::error::{Error, Pointer};
 use crate::model::{
@@ -15,7 +16,6 @@ use crate::model::{
     Param, Part, RType, StatusBody, Success, SuccessStatus, TypeDef,
 };
 use crate::names::{self, Namespace};
-use crate::types::TypeSpace;
 
 /// Names the `api` module uses itself.
 const RESERVED_API_NAMES: &[&str] = &[

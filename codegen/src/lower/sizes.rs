@@ -11,8 +11,17 @@ use crate::model::{RType, TypeDef};
 /// How much larger than the next largest a variant may be before it is boxed.
 const LARGE_VARIANT_BYTES: usize = 200;
 
+/// Boxes union variants much larger than their siblings.
+pub(crate) fn box_large_variants(defs: &mut BTreeMap<String, TypeDef>) {
+    for (name, index) in large_variants(defs) {
+        if let Some(TypeDef::Union(u)) = defs.get_mut(&name) {
+            super::cycles::box_type(&mut u.variants[index].1);
+        }
+    }
+}
+
 /// Where union variants should be boxed: (union name, variant index), in name order.
-pub(crate) fn large_variants(defs: &BTreeMap<String, TypeDef>) -> Vec<(String, usize)> {
+fn large_variants(defs: &BTreeMap<String, TypeDef>) -> Vec<(String, usize)> {
     let mut estimate = Estimate {
         defs,
         sizes: BTreeMap::new(),

@@ -1,0 +1,77 @@
+//! Spec to model: every schema and operation lowered, in one pass, into the [`Model`] the
+//! renderers and the change report read.
+//!
+//! The steps, in order: `schemas` types every component schema (`TypeSpace`); `operations`
+//! lowers the operations, typing the inline schemas they meet; `construction` decides, once
+//! every type is known, which structs requests carry and how each is built; `cycles` and
+//! `sizes` box the fields and variants that would make a type infinite or its enum too large;
+//! `security` picks the scheme the client sends; `features` gates every type by the operation
+//! groups that need it.
+
+mod construction;
+mod cycles;
+mod features;
+mod operations;
+mod schemas;
+mod security;
+mod sizes;
+
+use crate::Surface;
+use crate::error::Error;
+use crate::model::{Api, ApiInfo, Model};
+use crate::spec::Spec;
+
+/// Lowers `spec` into the [`Model`] of its crate with `surface` (see [`crate::lower()`]).
+pub(crate) fn lower(spec: &Spec, surface: Surface) -> Result<Model, Error> {
+    lower_unlocated(spec, surface).map_err(|error| spec.locate(error))
+}
+
+fn lower_unlocated(spec: &Spec, surface: Surface) -> Result<Model, Error> {
+    let api = spec.openapi();
+    let mut types = schemas::TypeSpace::new(api)?;
+    let operations = match surface {
+        Surface::Client => operations::collect(api, &mut types)?,
+        Surface::ModelsOnly => Api::empty(),
+    };
+    let (mut types, components, mut warnings) = types.into_parts();
+    construction::finish(&mut types, &components, operations.request_types())?;
+    cycles::break_cycles(&mut types);
+    sizes::box_large_variants(&mut types);
+    warnings.extend(security::security_warnings(spec, security::auth(api).1));
+    warnings.sort();
+    warnings.dedup();
+    let features = features::plan(&types, &operations);
+    Ok(Model {
+        info: api_info(api),
+        surface,
+        types,
+        components,
+        api: operations,
+        features,
+        warnings: {
+            let mut all = spec.warnings().to_vec();
+            all.extend(warnings);
+            all
+        },
+    })
+}
+
+/// What the document says about itself, as far as it shapes the crate.
+fn api_info(api: &openapiv3::OpenAPI) -> ApiInfo {
+    ApiInfo {
+        title: api.info.title.clone(),
+        version: api.info.version.clone(),
+        description: api.info.description.clone().unwrap_or_default(),
+        servers: api
+            .servers
+            .iter()
+            .map(|s| {
+                (
+                    s.url.trim_end_matches('/').to_owned(),
+                    s.description.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        auth: security::auth(api).0,
+    }
+}
