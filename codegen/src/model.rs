@@ -502,7 +502,7 @@ pub struct Param {
     /// For a query parameter that is not written as plain `name=value` pairs (OpenAPI's
     /// `style` and `explode`: objects, unions, lists not exploded or delimited), how it is
     /// written; `None` for the default, `form` exploded.
-    pub style: Option<FormStyle>,
+    pub style: Option<Style>,
     /// A method argument (else a setter).
     pub required: bool,
     /// Rustdoc text.
@@ -533,7 +533,7 @@ pub enum Body {
         doc: String,
         /// Properties not sent in the default style (`form`, exploded), from the media type's
         /// `encoding`, in document order.
-        styles: Vec<(String, FormStyle)>,
+        styles: Vec<(String, Style)>,
     },
     /// A text body (`text/*`), taken as a `String`.
     Text {
@@ -584,20 +584,35 @@ impl Body {
     }
 }
 
-/// How one property of a form body, or one query parameter, is written (OpenAPI `style` and
-/// `explode`).
+/// How the document says a query parameter, or one property of a form body, is written:
+/// OpenAPI's `style` and `explode`, as words of the document. The runtime's `FormStyle` is the
+/// one definition of how each is written; rendering names the runtime's value for this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FormStyle {
-    /// `style: form`: lists as repeated pairs when exploded, else comma-joined.
-    Form {
-        /// `explode`.
-        explode: bool,
-    },
-    /// `style: spaceDelimited`: lists joined with spaces.
+pub struct Style {
+    /// `style`.
+    pub name: StyleName,
+    /// `explode`.
+    pub explode: bool,
+}
+
+impl Style {
+    /// OpenAPI's default for query parameters and form properties: `form`, exploded.
+    pub const DEFAULT: Style = Style {
+        name: StyleName::Form,
+        explode: true,
+    };
+}
+
+/// OpenAPI's `style` values for query parameters and form properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StyleName {
+    /// `form`.
+    Form,
+    /// `spaceDelimited`.
     SpaceDelimited,
-    /// `style: pipeDelimited`: lists joined with `|`.
+    /// `pipeDelimited`.
     PipeDelimited,
-    /// `style: deepObject`: nested values as `name[key]=value`.
+    /// `deepObject`.
     DeepObject,
 }
 

@@ -12,8 +12,8 @@ use super::schemas::TypeSpace;
 use crate::docs;
 use crate::error::{Error, Pointer};
 use crate::model::{
-    Api, Body, ErrorBody, ErrorStatus, FormStyle, Group, Location, OperationDef, Page, Pagination,
-    Param, Part, RType, StatusBody, Success, SuccessStatus, TypeDef,
+    Api, Body, ErrorBody, ErrorStatus, Group, Location, OperationDef, Page, Pagination,
+    Param, Part, RType, StatusBody, Style, StyleName, Success, SuccessStatus, TypeDef,
 };
 use crate::names::{self, Namespace};
 
@@ -380,7 +380,7 @@ fn parameter_def(
     };
     let plain = types.is_param_text(&ty);
     let style = match query_style {
-        Some(style) if !plain || style != FormStyle::Form { explode: true } => Some(style),
+        Some(style) if !plain || style != Style::DEFAULT => Some(style),
         _ if !plain => {
             // An object or union in a path or header, or a parameter described by `content`
             // (JSON text, say), has no one encoding the runtime can pick; the caller writes it.
@@ -647,26 +647,27 @@ fn is_raw_data(
 }
 
 /// The properties of a form body that are not sent in the default style (`form`, exploded).
-fn form_styles(media: &MediaType) -> Vec<(String, FormStyle)> {
+fn form_styles(media: &MediaType) -> Vec<(String, Style)> {
     media
         .encoding
         .iter()
         .filter_map(|(name, encoding)| {
             let style = form_style(encoding.style.as_ref(), encoding.explode);
-            (style != FormStyle::Form { explode: true }).then(|| (name.clone(), style))
+            (style != Style::DEFAULT).then(|| (name.clone(), style))
         })
         .collect()
 }
 
 /// OpenAPI's `style` (`form` when absent) and `explode` of a query parameter or a form body's
 /// property.
-fn form_style(style: Option<&openapiv3::QueryStyle>, explode: bool) -> FormStyle {
-    match style {
-        None | Some(openapiv3::QueryStyle::Form) => FormStyle::Form { explode },
-        Some(openapiv3::QueryStyle::SpaceDelimited) => FormStyle::SpaceDelimited,
-        Some(openapiv3::QueryStyle::PipeDelimited) => FormStyle::PipeDelimited,
-        Some(openapiv3::QueryStyle::DeepObject) => FormStyle::DeepObject,
-    }
+fn form_style(style: Option<&openapiv3::QueryStyle>, explode: bool) -> Style {
+    let name = match style {
+        None | Some(openapiv3::QueryStyle::Form) => StyleName::Form,
+        Some(openapiv3::QueryStyle::SpaceDelimited) => StyleName::SpaceDelimited,
+        Some(openapiv3::QueryStyle::PipeDelimited) => StyleName::PipeDelimited,
+        Some(openapiv3::QueryStyle::DeepObject) => StyleName::DeepObject,
+    };
+    Style { name, explode }
 }
 
 fn multipart_body(

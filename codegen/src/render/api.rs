@@ -10,7 +10,7 @@ use super::types::{Scope, ident, type_tokens};
 use super::{CrateInfo, Piece, docs, join_pieces, unparse};
 use crate::error::Error;
 use crate::model::{
-    Body, FormStyle, Group, Location, OperationDef, Param, Part, RType, StatusBody, Success,
+    Body, Group, Location, OperationDef, Param, Part, RType, StatusBody, Style, StyleName, Success,
 };
 
 /// How many operations' request builders make one [`Piece`] of a group's file.
@@ -581,7 +581,7 @@ fn whole_body_call(body: &Body, value: TokenStream) -> Option<TokenStream> {
 }
 
 /// The runtime's `&[(name, FormStyle)]` for a form body's styled properties.
-pub(crate) fn form_styles(styles: &[(String, FormStyle)]) -> TokenStream {
+pub(crate) fn form_styles(styles: &[(String, Style)]) -> TokenStream {
     let styles = styles.iter().map(|(name, style)| {
         let style = form_style(*style);
         quote!((#name, #style))
@@ -604,13 +604,17 @@ pub(crate) fn param_call(param: &Param, value: &TokenStream) -> TokenStream {
     }
 }
 
-/// The runtime's `FormStyle` value for `style`.
-pub(crate) fn form_style(style: FormStyle) -> TokenStream {
-    match style {
-        FormStyle::Form { explode } => quote!(rt::FormStyle::Form { explode: #explode }),
-        FormStyle::SpaceDelimited => quote!(rt::FormStyle::SpaceDelimited),
-        FormStyle::PipeDelimited => quote!(rt::FormStyle::PipeDelimited),
-        FormStyle::DeepObject => quote!(rt::FormStyle::DeepObject),
+/// The runtime's `FormStyle` value for the document's `style`: the runtime defines how each is
+/// written (a style other than `form` has no exploded form of its own).
+pub(crate) fn form_style(style: Style) -> TokenStream {
+    match style.name {
+        StyleName::Form => {
+            let explode = style.explode;
+            quote!(rt::FormStyle::Form { explode: #explode })
+        }
+        StyleName::SpaceDelimited => quote!(rt::FormStyle::SpaceDelimited),
+        StyleName::PipeDelimited => quote!(rt::FormStyle::PipeDelimited),
+        StyleName::DeepObject => quote!(rt::FormStyle::DeepObject),
     }
 }
 
