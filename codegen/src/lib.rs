@@ -17,10 +17,12 @@ mod error;
 mod lower;
 pub mod model;
 mod names;
+mod refs;
 mod render;
 mod spec;
 
 pub use error::{Error, Warning};
+pub use refs::{Resolved, Resolver};
 pub use render::format_file;
 pub use spec::{MISSING_INFO_VERSION, Spec};
 

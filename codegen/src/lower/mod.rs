@@ -28,7 +28,7 @@ pub(crate) fn lower(spec: &Spec, surface: Surface) -> Result<Model, Error> {
 
 fn lower_unlocated(spec: &Spec, surface: Surface) -> Result<Model, Error> {
     let api = spec.openapi();
-    let mut types = schemas::TypeSpace::new(api)?;
+    let mut types = schemas::TypeSpace::new(api, spec.resolver())?;
     let operations = match surface {
         Surface::Client => operations::collect(api, &mut types)?,
         Surface::ModelsOnly => Api::empty(),

@@ -12,10 +12,11 @@ use super::schemas::TypeSpace;
 use crate::docs;
 use crate::error::{Error, Pointer};
 use crate::model::{
-    Api, Body, ErrorBody, ErrorStatus, Group, Location, OperationDef, Page, Pagination,
-    Param, Part, RType, StatusBody, Style, StyleName, Success, SuccessStatus, TypeDef,
+    Api, Body, ErrorBody, ErrorStatus, Group, Location, OperationDef, Page, Pagination, Param,
+    Part, RType, StatusBody, Style, StyleName, Success, SuccessStatus, TypeDef,
 };
 use crate::names::{self, Namespace};
+use crate::refs::component_key;
 
 /// Names the `api` module uses itself.
 const RESERVED_API_NAMES: &[&str] = &[
@@ -439,14 +440,13 @@ fn resolve_item<'a, T: Clone + serde::de::DeserializeOwned>(
         ReferenceOr::Item(item) => return Some(std::borrow::Cow::Borrowed(item)),
         ReferenceOr::Reference { reference } => reference,
     };
-    let component = reference
-        .strip_prefix(&format!("#/components/{section}/"))
-        .and_then(|key| components(api.components.as_ref()?).get(key))
+    let component = component_key(reference, section)
+        .and_then(|key| components(api.components.as_ref()?).get(key.as_ref()))
         .and_then(|found| found.as_item());
     if let Some(found) = component {
         return Some(std::borrow::Cow::Borrowed(found));
     }
-    match types.pointed::<T>(reference) {
+    match types.refs().read::<T>(reference) {
         Some(found) => Some(std::borrow::Cow::Owned(found)),
         None => {
             types.warn(
