@@ -10,7 +10,8 @@ use super::types::{Scope, ident, type_tokens};
 use super::{CrateInfo, Piece, docs, join_pieces, unparse};
 use crate::error::Error;
 use crate::model::{
-    Body, Group, Location, OperationDef, Param, Part, RType, StatusBody, Style, StyleName, Success,
+    Body, Group, InputType, Location, OperationDef, Param, Part, RType, StatusBody, Style,
+    StyleName, Success,
 };
 
 /// How many operations' request builders make one [`Piece`] of a group's file.
@@ -158,82 +159,35 @@ struct Input {
     deprecated: bool,
 }
 
+/// The operation's inputs ([`OperationDef::inputs`]) as the request builder holds them and its
+/// method or setters take them.
 fn inputs(op: &OperationDef) -> Vec<Input> {
-    let mut inputs: Vec<Input> = op
-        .params
+    op.inputs
         .iter()
-        .map(|p: &Param| {
-            let (field_ty, arg_ty, convert) = input_tokens(&p.ty);
+        .map(|input| {
+            let (field_ty, arg_ty, convert) = match &input.ty {
+                InputType::Value(ty) => input_tokens(ty),
+                InputType::Serialized(ty) => {
+                    let (field_ty, arg_ty) = body_input(ty);
+                    (field_ty, arg_ty, false)
+                }
+                InputType::Bytes => (
+                    quote!(rt::bytes::Bytes),
+                    quote!(impl Into<rt::bytes::Bytes>),
+                    true,
+                ),
+            };
             Input {
-                name: ident(&p.rust_name),
+                name: ident(&input.rust_name),
                 field_ty,
                 arg_ty,
                 convert,
-                required: p.required,
-                doc: p.doc.clone(),
-                deprecated: p.deprecated,
+                required: input.required,
+                doc: input.doc.clone(),
+                deprecated: input.deprecated,
             }
         })
-        .collect();
-    match &op.body {
-        Some(
-            Body::Json { ty, required, doc }
-            | Body::Form {
-                ty, required, doc, ..
-            },
-        ) => {
-            let (field_ty, arg_ty) = body_input(ty);
-            inputs.push(Input {
-                name: ident("body"),
-                field_ty,
-                arg_ty,
-                convert: false,
-                required: *required,
-                doc: doc.clone(),
-                deprecated: false,
-            });
-        }
-        Some(Body::Text { required, doc, .. }) => inputs.push(Input {
-            name: ident("body"),
-            field_ty: quote!(String),
-            arg_ty: quote!(impl Into<String>),
-            convert: true,
-            required: *required,
-            doc: doc.clone(),
-            deprecated: false,
-        }),
-        Some(Body::Binary { required, doc, .. }) => inputs.push(Input {
-            name: ident("body"),
-            field_ty: quote!(rt::bytes::Bytes),
-            arg_ty: quote!(impl Into<rt::bytes::Bytes>),
-            convert: true,
-            required: *required,
-            doc: doc.clone(),
-            deprecated: false,
-        }),
-        Some(Body::Multipart { parts }) => {
-            for part in parts {
-                let (field_ty, arg_ty, convert) = match &part.ty {
-                    RType::File | RType::String => input_tokens(&part.ty),
-                    other => {
-                        let (field, arg) = body_input(other);
-                        (field, arg, false)
-                    }
-                };
-                inputs.push(Input {
-                    name: ident(&part.rust_name),
-                    field_ty,
-                    arg_ty,
-                    convert,
-                    required: part.required,
-                    doc: part.doc.clone(),
-                    deprecated: false,
-                });
-            }
-        }
-        None => {}
-    }
-    inputs
+        .collect()
 }
 
 /// The success type as the operation's group module names it.
@@ -574,8 +528,8 @@ fn whole_body_call(body: &Body, value: TokenStream) -> Option<TokenStream> {
             let styles = form_styles(styles);
             quote!(.form(#value, #styles))
         }
-        Body::Text { media_type, .. } => quote!(.text(#value, #media_type)),
-        Body::Binary { media_type, .. } => quote!(.bytes(#value, #media_type)),
+        Body::Text { content_type, .. } => quote!(.text(#value, #content_type)),
+        Body::Binary { content_type, .. } => quote!(.bytes(#value, #content_type)),
         Body::Multipart { .. } => return None,
     })
 }
@@ -662,7 +616,7 @@ fn request_expression(op: &OperationDef, static_name: &Ident) -> TokenStream {
         calls.push(param_call(param, &quote!(&self.#name)));
     }
     match &op.body {
-        Some(Body::Multipart { parts }) => optional_calls.push(multipart_statements(parts)),
+        Some(Body::Multipart { parts, .. }) => optional_calls.push(multipart_statements(parts)),
         Some(body) => {
             let reference = body_by_ref(body).then(|| quote!(&));
             if body.required() {

@@ -22,8 +22,11 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use serde_json::{Map, Value};
 
-use codegen::model::{Api, Body, Location, OperationDef, RType, StatusBody, Success, TypeDef};
-use codegen::{Error, Spec};
+use codegen::model::{
+    Api, Body, Input as ModelInput, InputSource, InputType, Location, OperationDef, Param, RType,
+    StatusBody, Success, TypeDef,
+};
+use codegen::{Error, Resolved, Resolver, Spec};
 
 /// Where the contract calls of a generated crate live, relative to the crate's folder.
 ///
@@ -42,22 +45,16 @@ pub fn generate(spec: &Spec, crate_name: &str) -> Result<String, Error> {
     let api = spec.openapi();
     let lowered = codegen::lower(spec, codegen::Surface::Client)?;
     let model = &lowered.api;
-    let document = serde_json::to_value(api).map_err(|e| Error::Unsupported {
-        pointer: "#".to_owned(),
-        message: format!(
-            "the normalised document does not serialise back to JSON ({e}); this is a generator bug"
-        ),
-    })?;
-    let sampler = Sampler {
-        document: &document,
-    };
+    let refs = spec.resolver();
+    let document = refs.document();
+    let sampler = Sampler { refs };
     let crate_ident = ident(&crate_name.replace('-', "_"));
 
     let mut entries = Vec::new();
     let mut functions = Vec::new();
     for group in &model.groups {
         for op in &group.operations {
-            let operation = operation_json(&document, op)?;
+            let operation = operation_json(document, op)?;
             let call = call_function(&sampler, &crate_ident, &group.accessor, op, operation)?;
             let decode = decode_function(model, op, operation);
             let id = &op.id;
@@ -312,9 +309,9 @@ fn call_function(
     })
 }
 
-/// Every input of the call, with the value the spec gives or allows for it.
+/// Every input of the call ([`OperationDef::inputs`]), with the value the spec gives or allows
+/// for it.
 fn call_inputs(sampler: &Sampler<'_>, op: &OperationDef, operation: &Value) -> Vec<Input> {
-    let mut inputs = Vec::new();
     let reserved = ["client", "inputs", "request"];
     let local = |name: &str| {
         if reserved.contains(&name) {
@@ -323,121 +320,110 @@ fn call_inputs(sampler: &Sampler<'_>, op: &OperationDef, operation: &Value) -> V
             ident(name)
         }
     };
-    for param in &op.params {
-        let value = match find_parameter(
-            sampler.document,
-            op,
-            operation,
-            &param.wire_name,
-            param.location,
-        ) {
-            // A mock server that validates requests warns about a deprecated parameter, and
-            // a client should not need one: deprecated optional inputs are left unset.
-            Some(_) if param.deprecated && !param.required => {
-                InputValue::Unavailable("deprecated".into())
+    op.inputs
+        .iter()
+        .map(|input| {
+            let (wire_name, value) = match input.source {
+                InputSource::Param(index) => {
+                    let param = &op.params[index];
+                    (
+                        param.wire_name.clone(),
+                        param_input(sampler, op, operation, param),
+                    )
+                }
+                InputSource::Body => ("body".to_owned(), body_input(sampler, op, operation, input)),
+                InputSource::Part(index) => part_input(sampler, op, operation, index),
+            };
+            Input {
+                local: local(&input.rust_name),
+                setter: ident(&input.rust_name),
+                wire_name,
+                ty: match &input.ty {
+                    InputType::Value(ty) | InputType::Serialized(ty) => ty.path_tokens(),
+                    InputType::Bytes => quote!(rt::bytes::Bytes),
+                },
+                required: input.required,
+                value,
             }
-            Some(parameter) => parameter_value(sampler, parameter),
-            None => InputValue::Unavailable(format!(
-                "parameter `{}` not found in the document",
-                param.wire_name
-            )),
-        };
-        inputs.push(Input {
-            local: local(&param.rust_name),
-            setter: ident(&param.rust_name),
-            wire_name: param.wire_name.clone(),
-            ty: param.ty.path_tokens(),
-            required: param.required,
-            value,
-        });
-    }
-    inputs.extend(body_inputs(sampler, op, operation, local));
-    inputs
+        })
+        .collect()
 }
 
-/// The request body's inputs: the JSON body, or one per multipart part.
-fn body_inputs(
+/// The value of a parameter: its example, or one sampled from its schema.
+fn param_input(
     sampler: &Sampler<'_>,
     op: &OperationDef,
     operation: &Value,
-    local: impl Fn(&str) -> Ident,
-) -> Vec<Input> {
-    let mut inputs = Vec::new();
-    let body = operation
-        .get("requestBody")
-        .and_then(|body| sampler.resolve(body).0);
-    // The body sent whole: its Rust type, and the value sampled from its media type.
-    let whole = |ty: TokenStream, required: bool, media: Option<&Value>, kind: &str| {
-        let value = match media {
-            Some(media) => media_value(sampler, media),
-            None => InputValue::Unavailable(format!(
-                "request body has no {kind} media type in the document"
-            )),
-        };
-        Input {
-            local: ident("body"),
-            setter: ident("body"),
-            wire_name: "body".into(),
-            ty,
-            required,
-            value,
+    param: &Param,
+) -> InputValue {
+    match find_parameter(sampler, op, operation, &param.wire_name, param.location) {
+        // A mock server that validates requests warns about a deprecated parameter, and
+        // a client should not need one: deprecated optional inputs are left unset.
+        Some(_) if param.deprecated && !param.required => {
+            InputValue::Unavailable("deprecated".into())
+        }
+        Some(parameter) => parameter_value(sampler, parameter),
+        None => InputValue::Unavailable(format!(
+            "parameter `{}` not found in the document",
+            param.wire_name
+        )),
+    }
+}
+
+/// The media type object the model chose for the request body.
+fn body_media<'d>(
+    sampler: &Sampler<'d>,
+    op: &OperationDef,
+    operation: &'d Value,
+) -> Option<&'d Value> {
+    let media_type = op.body.as_ref()?.media_type();
+    let body = sampler.refs.resolve(operation.get("requestBody")?).value?;
+    body.get("content")?.get(media_type)
+}
+
+/// The value of a body sent whole: bytes, or the media type's example, or one sampled from
+/// its schema.
+fn body_input(
+    sampler: &Sampler<'_>,
+    op: &OperationDef,
+    operation: &Value,
+    input: &ModelInput,
+) -> InputValue {
+    if input.ty == InputType::Bytes {
+        return InputValue::Bytes;
+    }
+    match body_media(sampler, op, operation) {
+        Some(media) => media_value(sampler, media),
+        None => InputValue::Unavailable("request body media type not found in the document".into()),
+    }
+}
+
+/// The wire name and value of a multipart part: a file, or one sampled from its schema.
+fn part_input(
+    sampler: &Sampler<'_>,
+    op: &OperationDef,
+    operation: &Value,
+    index: usize,
+) -> (String, InputValue) {
+    let Some(Body::Multipart { parts, .. }) = &op.body else {
+        return (
+            String::new(),
+            InputValue::Unavailable("no multipart body".into()),
+        );
+    };
+    let part = &parts[index];
+    let schema = body_media(sampler, op, operation).and_then(|media| media.get("schema"));
+    let property = schema
+        .and_then(|s| sampler.refs.resolve(s).value)
+        .and_then(|s| s.get("properties")?.get(&part.wire_name));
+    let value = match (&part.ty, property) {
+        (RType::File, _) => InputValue::File,
+        (_, Some(property)) => sampled(sampler, property),
+        (_, None) => {
+            InputValue::Unavailable(format!("multipart part `{}` has no schema", part.wire_name))
         }
     };
-    match &op.body {
-        Some(Body::Json { ty, required, .. }) => {
-            let media = body.and_then(json_media);
-            inputs.push(whole(ty.path_tokens(), *required, media, "JSON"));
-        }
-        Some(Body::Form { ty, required, .. }) => {
-            let media = body.and_then(|body| {
-                media_where(body, |media| {
-                    media.starts_with("application/x-www-form-urlencoded")
-                })
-            });
-            inputs.push(whole(ty.path_tokens(), *required, media, "form"));
-        }
-        Some(Body::Text { required, .. }) => {
-            let media = body.and_then(|body| media_where(body, |media| media.starts_with("text/")));
-            inputs.push(whole(quote!(String), *required, media, "text"));
-        }
-        Some(Body::Binary { required, .. }) => inputs.push(Input {
-            local: ident("body"),
-            setter: ident("body"),
-            wire_name: "body".into(),
-            ty: quote!(rt::bytes::Bytes),
-            required: *required,
-            value: InputValue::Bytes,
-        }),
-        Some(Body::Multipart { parts }) => {
-            let schema = operation
-                .get("requestBody")
-                .and_then(|body| sampler.resolve(body).0)
-                .and_then(|body| body.pointer("/content/multipart~1form-data/schema"));
-            for part in parts {
-                let property = schema
-                    .and_then(|s| sampler.resolve(s).0)
-                    .and_then(|s| s.get("properties")?.get(&part.wire_name));
-                let value = match (&part.ty, property) {
-                    (RType::File, _) => InputValue::File,
-                    (_, Some(property)) => sampled(sampler, property),
-                    (_, None) => InputValue::Unavailable(format!(
-                        "multipart part `{}` has no schema",
-                        part.wire_name
-                    )),
-                };
-                inputs.push(Input {
-                    local: local(&part.rust_name),
-                    setter: ident(&part.rust_name),
-                    wire_name: part.wire_name.clone(),
-                    ty: part.ty.path_tokens(),
-                    required: part.required,
-                    value,
-                });
-            }
-        }
-        None => {}
-    }
-    inputs
+    (part.wire_name.clone(), value)
 }
 
 /// `let <local>: <type> = <value>;` for one input (`Option` for an optional one).
@@ -476,7 +462,7 @@ fn declaration(input: &Input) -> TokenStream {
 /// The parameter object named `name` in `location`, operation-level first (as the generator
 /// resolves them).
 fn find_parameter<'d>(
-    document: &'d Value,
+    sampler: &Sampler<'d>,
     op: &OperationDef,
     operation: &'d Value,
     name: &str,
@@ -488,14 +474,16 @@ fn find_parameter<'d>(
         Location::Header => "header",
     };
     let item_pointer = json_pointer(&["paths", &op.path]);
-    let path_level = document.pointer(&format!("{}/parameters", &item_pointer[1..]));
-    let sampler = Sampler { document };
+    let path_level = sampler
+        .refs
+        .document()
+        .pointer(&format!("{}/parameters", &item_pointer[1..]));
     [operation.get("parameters"), path_level]
         .into_iter()
         .flatten()
         .filter_map(Value::as_array)
         .flatten()
-        .filter_map(|parameter| sampler.resolve(parameter).0)
+        .filter_map(|parameter| sampler.refs.resolve(parameter).value)
         .find(|parameter| {
             parameter.get("name").and_then(Value::as_str) == Some(name)
                 && parameter.get("in").and_then(Value::as_str) == Some(location)
@@ -534,7 +522,7 @@ fn given_example(sampler: &Sampler<'_>, holder: &Value, schema: &Value) -> Optio
     let mut candidates = holder
         .get("example")
         .into_iter()
-        .chain(named.filter_map(|(_, e)| sampler.resolve(e).0?.get("value")));
+        .chain(named.filter_map(|(_, e)| sampler.refs.resolve(e).value?.get("value")));
     candidates
         .find(|&example| sampler.fits(schema, example))
         .cloned()
@@ -638,7 +626,7 @@ enum Fill {
 
 /// Builds and checks JSON values against the schemas of the (normalised, 3.0-style) document.
 struct Sampler<'d> {
-    document: &'d Value,
+    refs: Resolver<'d>,
 }
 
 /// How deep values are built; recursive schemas stop earlier, at their first repetition.
@@ -647,28 +635,12 @@ const MAX_DEPTH: usize = 12;
 impl<'d> Sampler<'d> {
     /// Follows `$ref`s (to any part of the document); returns the target and the last
     /// reference followed.
-    fn resolve<'v>(&self, mut value: &'v Value) -> (Option<&'v Value>, Option<&'v str>)
+    fn resolve<'v>(&self, value: &'v Value) -> (Option<&'v Value>, Option<&'v str>)
     where
         'd: 'v,
     {
-        let mut reference = None;
-        for _ in 0..32 {
-            match value.get("$ref").and_then(Value::as_str) {
-                Some(target) => {
-                    reference = Some(target);
-                    let Some(pointer) = target.strip_prefix('#') else {
-                        return (None, reference);
-                    };
-                    let pointer = pointer.replace("%7B", "{").replace("%7D", "}");
-                    match self.document.pointer(&pointer) {
-                        Some(next) => value = next,
-                        None => return (None, reference),
-                    }
-                }
-                None => return (Some(value), reference),
-            }
-        }
-        (None, reference)
+        let Resolved { value, reference } = self.refs.resolve(value);
+        (value, reference)
     }
 
     /// A valid value for `schema`, or `None` when none can be built (a required property that
@@ -1115,7 +1087,9 @@ mod tests {
     use serde_json::json;
 
     fn sampler(document: &Value) -> Sampler<'_> {
-        Sampler { document }
+        Sampler {
+            refs: Resolver::new(document),
+        }
     }
 
     #[test]
