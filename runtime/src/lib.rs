@@ -44,7 +44,9 @@ pub mod webhook;
 
 pub use client::{ApiDefaults, Auth, BuildError, Client, ClientBuilder, Operation};
 pub use datetime::{DateTime, ParseDateTimeError};
-pub use error::{DecodeError, Error, ErrorBody, SuccessBody, decode_json, from_json};
+pub use error::{
+    DecodeError, Error, ErrorBody, SuccessBody, TransportKind, decode_json, from_json,
+};
 pub use form::FormStyle;
 pub use one_or_many::OneOrMany;
 pub use pagination::{Page, Slice, paginate, paginate_pages};
