@@ -96,30 +96,156 @@ fn self_service_shows_the_pending_amendment_and_submits_nothing() {
     }
 }
 
-#[test]
-fn self_service_withdraws_the_pending_or_a_given_amendment() {
-    let run = run_example(
-        SELF_SERVICE,
-        &open_api_args(&["--customer-id", "1", "contact", "--withdraw"], &[]),
-    );
+/// Against Prism, through the proxy: with the studio's status set to
+/// `CHANGES_REQUIRE_VERIFICATION` and Prism's pending amendment kept, the withdrawal is sent
+/// (Prism answers a request that breaks the spec with an error) and the data read again; with
+/// Prism's own `READ`, it is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_service_withdraws_against_prism() {
+    let prism = tokio::task::spawn_blocking(|| open_api_prism().url())
+        .await
+        .expect("Prism starts");
+    let proxy = Proxy::start(prism).await;
+    let args = |domain: &str| {
+        [
+            "--base-url",
+            &proxy.url(),
+            "--customer-id",
+            "1",
+            domain,
+            "--withdraw",
+        ]
+        .iter()
+        .map(|arg| arg.to_string())
+        .collect::<Vec<_>>()
+    };
+    let run = run_example_async(SELF_SERVICE, args("contact")).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains("the studio offers no changes to the contact data (READ)");
+
+    proxy.set_tamper(Some(studio_allows_changes(
+        "CHANGES_REQUIRE_VERIFICATION",
+        Pending::Keep,
+    )));
+    let run = run_example_async(SELF_SERVICE, args("address")).await;
     run.assert_success();
     run.assert_stdout_contains("withdrew amendment ");
-    // Fetched again after the withdrawal.
+    // Read again after the withdrawal.
     assert_eq!(
-        run.stdout.matches("contact data of customer 1").count(),
+        run.stdout.matches("address data of customer 1").count(),
         2,
         "{run}"
     );
+}
 
-    let run = run_example(
-        SELF_SERVICE,
-        &open_api_args(
-            &["--customer-id", "1", "address", "--withdraw", "4711"],
-            &[],
-        ),
+/// The contact data of customer 7 in `status`, with amendment 99 pending or none.
+fn contact_data_with(
+    status: models::OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
+    pending: bool,
+) -> models::OpenApiV1CustomerDataDtoCustomerContactData {
+    let mut data = models::OpenApiV1CustomerDataDtoCustomerContactData::new(status)
+        .with_email("old@example.com");
+    if pending {
+        data.pending_amendment = Some(
+            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData::default()
+                .with_id(99)
+                .with_email("new@example.com"),
+        );
+    }
+    data
+}
+
+/// The DELETE requests `mock` received, as `DELETE path`.
+async fn deletes(mock: &MockServer) -> Vec<String> {
+    mock.runtime()
+        .wiremock()
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|request| request.method.as_str() == "DELETE")
+        .map(|request| format!("DELETE {}", request.url.path()))
+        .collect()
+}
+
+/// The guide: `DELETE` cancels an amendment "before it is processed", by the `id` of the
+/// `pendingAmendment`. So the withdrawal is sent only for that amendment, and only while it
+/// waits for the studio (`CHANGES_REQUIRE_VERIFICATION`); anything else is refused with the
+/// reason before a request is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_service_withdraws_only_the_amendment_waiting_for_the_studio() {
+    use models::OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as Status;
+
+    let mock = MockServer::start().await;
+    let service = mock.customers_self_service();
+    service
+        .get_customer_contact_data(7)
+        .returns(&contact_data_with(Status::ChangesRequireVerification, true))
+        .expect(5)
+        .await;
+    // Only amendment 99 may be withdrawn: a DELETE of any other matches nothing.
+    service.withdraw_amendment(7, 99).returns().expect(2).await;
+    let withdraw = |more: &[&str]| {
+        let mut args: Vec<String> = ["--base-url", &mock.uri(), "--customer-id", "7", "contact"]
+            .iter()
+            .map(|arg| arg.to_string())
+            .collect();
+        args.extend(more.iter().map(|arg| arg.to_string()));
+        run_example_async(SELF_SERVICE, args)
+    };
+    for given in [&["--withdraw"][..], &["--withdraw", "99"]] {
+        let run = withdraw(given).await;
+        run.assert_success();
+        run.assert_stdout_contains("withdrew amendment 99");
+    }
+    let run = withdraw(&["--withdraw", "4711"]).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains(
+        "amendment 4711 is not the one waiting for the studio (that is 99): nothing was withdrawn",
     );
-    run.assert_success();
-    run.assert_stdout_contains("withdrew amendment 4711");
+    assert_eq!(
+        deletes(&mock).await,
+        [
+            "DELETE /v1/customers/7/self-service/amendment/99",
+            "DELETE /v1/customers/7/self-service/amendment/99"
+        ]
+    );
+    mock.verify();
+
+    // Nothing waits for the studio: refused, nothing sent.
+    for (status, pending, says) in [
+        (
+            Status::Read,
+            true,
+            "the studio offers no changes to the contact data (READ), so no amendment of it can \
+             be withdrawn",
+        ),
+        (
+            Status::ChangesWithoutVerification,
+            true,
+            "changes to the contact data apply at once, so no amendment waits for the studio",
+        ),
+        (
+            Status::ChangesRequireVerification,
+            false,
+            "no amendment of the contact data waits for the studio",
+        ),
+    ] {
+        mock.reset().await;
+        mock.customers_self_service()
+            .get_customer_contact_data(7)
+            .returns(&contact_data_with(status, pending))
+            .expect(2)
+            .await;
+        for given in [&["--withdraw"][..], &["--withdraw", "99"]] {
+            let run = withdraw(given).await;
+            assert_eq!(run.status.code(), Some(1), "{run}");
+            run.assert_stderr_contains(says);
+            run.assert_stderr_contains("nothing was withdrawn");
+        }
+        assert!(deletes(&mock).await.is_empty());
+        mock.verify();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -365,6 +491,60 @@ async fn self_service_sends_the_bank_account_as_given() {
     mock.verify();
 }
 
+/// The guide: "for payment amendments where `requireSignature` is true, the POST request must
+/// include `signature.base64SvgSignature`": the SVG file, base64-encoded, with the account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_service_signs_a_payment_change_when_the_studio_requires_it() {
+    use base64::Engine;
+
+    let mock = MockServer::start().await;
+    let service = mock.customers_self_service();
+    service
+        .get_customer_payment_data(7)
+        .returns(&payment_data_on_file().with_require_signature(true))
+        .expect(2)
+        .await;
+    let file = signature_file();
+    let svg = std::fs::read(file.path()).expect("the signature file");
+    let mut signed = models::OpenApiV1CustomerPaymentAmendment::new(
+        "Erika Musterfrau",
+        "Commerzbank",
+        "DE02120300000000202051",
+        "COBADEFFXXX",
+    );
+    signed.signature = Some(models::Signature::new(
+        base64::engine::general_purpose::STANDARD.encode(svg),
+    ));
+    service
+        .create_customer_payment_data_amendment(7, &signed)
+        .returns(
+            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData::default()
+                .with_id(6),
+        )
+        .expect(1)
+        .await;
+    let args = [
+        "--base-url",
+        &mock.uri(),
+        "--customer-id",
+        "7",
+        "payment",
+        "--account-holder",
+        "Erika Musterfrau",
+        "--bank-name",
+        "Commerzbank",
+        "--iban",
+        "DE02120300000000202051",
+        "--bic",
+        "COBADEFFXXX",
+        "--signature-svg",
+        file.path().to_str().expect("temporary paths are UTF-8"),
+    ];
+    let run = run_example_async(SELF_SERVICE, args.iter().map(|a| a.to_string()).collect()).await;
+    run.assert_success();
+    mock.verify();
+}
+
 /// A value for each field, different from what is on file, for the flag of that field.
 const CONTACT_FLAGS: &[(&str, &str)] = &[
     ("--email", "new@example.com"),
@@ -584,8 +764,10 @@ fn communications_changes_a_preference_and_reads_it_again() {
     );
 }
 
+/// Against Prism: a logged customer message with its reply, and a follow-up in an existing
+/// thread; Prism answers a request that breaks the spec with an error.
 #[test]
-fn communications_replies_in_the_thread_it_opened() {
+fn communications_sends_messages_prism_accepts() {
     // Prism's preferences: CONTRACT by LETTER is on.
     let message = [
         "--category",
@@ -607,11 +789,6 @@ fn communications_replies_in_the_thread_it_opened() {
         ),
     );
     run.assert_success();
-    run.assert_stdout_contains("preferences of customer 1: CONTRACT by LETTER is on");
-    run.assert_stdout_contains("opened thread 1 with INCOMING message 1");
-    run.assert_stdout_contains("replied in thread 1 with OUTGOING message 1");
-
-    // A follow-up in the existing thread is the partner's own message unless said otherwise.
     let run = run_example(
         COMMUNICATIONS,
         &open_api_args(
@@ -627,7 +804,227 @@ fn communications_replies_in_the_thread_it_opened() {
         ),
     );
     run.assert_success();
-    run.assert_stdout_contains("added OUTGOING message 1 to thread 1");
+}
+
+/// Customer 7's preferences: CONTRACT by LETTER on (the customer may change it) and by EMAIL
+/// off; NEWSLETTER by EMAIL on, fixed by the studio.
+fn preferences_of_customer_7() -> Vec<models::CommunicationPreference> {
+    use models::CommunicationChannelWrapperCommunicationChannel as Channel;
+    use models::CommunicationPreferenceMessageCategory as Category;
+    let setting = |channel, overridable, active| {
+        models::CommunicationChannelWrapper::new(channel)
+            .with_customer_overridable(overridable)
+            .with_active(active)
+    };
+    vec![
+        models::CommunicationPreference::default()
+            .with_message_category(Category::Contract)
+            .with_channels(vec![
+                setting(Channel::Letter, true, true),
+                setting(Channel::Email, true, false),
+            ]),
+        models::CommunicationPreference::default()
+            .with_message_category(Category::Newsletter)
+            .with_channels(vec![setting(Channel::Email, false, true)]),
+    ]
+}
+
+/// The guide: "submit only intended changes". Switching CONTRACT by LETTER off sends exactly
+/// that one channel of that one category, not the list read before; a channel the studio
+/// fixed is not sent at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn communications_submits_only_the_intended_preference_change() {
+    use models::CommunicationChannelWrapperCommunicationChannel as Channel;
+    use models::CommunicationPreferenceMessageCategory as Category;
+
+    let mock = MockServer::start().await;
+    let service = mock.customers_communication();
+    service
+        .get_communication_preferences(7)
+        .returns(&preferences_of_customer_7())
+        .expect(3)
+        .await;
+    let change = vec![
+        models::CommunicationPreference::default()
+            .with_message_category(Category::Contract)
+            .with_channels(vec![
+                models::CommunicationChannelWrapper::new(Channel::Letter).with_active(false),
+            ]),
+    ];
+    service
+        .update_communication_preferences(7, &change)
+        .returns(&change)
+        .expect(1)
+        .await;
+    let preferences = |change: &[&str]| {
+        let mut args: Vec<String> = [
+            "--base-url",
+            &mock.uri(),
+            "--customer-id",
+            "7",
+            "preferences",
+        ]
+        .iter()
+        .map(|arg| arg.to_string())
+        .collect();
+        args.extend(change.iter().map(|arg| arg.to_string()));
+        run_example_async(COMMUNICATIONS, args)
+    };
+    let run = preferences(&["--category", "contract", "--disable", "letter"]).await;
+    run.assert_success();
+    let run = preferences(&["--category", "newsletter", "--disable", "email"]).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains("the studio does not let customers change EMAIL for NEWSLETTER");
+    mock.verify();
+}
+
+/// The messages of customer 7's thread 12 about "Two invoices" by LETTER, category CONTRACT.
+fn invoice_message(
+    status: models::CommunicationThreadRequestCommunicationThreadStatus,
+    direction: models::CommunicationThreadRequestCommunicationDirection,
+    text: &str,
+) -> models::CommunicationThreadRequest {
+    models::CommunicationThreadRequest::new(
+        status,
+        "Two invoices",
+        text,
+        direction,
+        models::CommunicationThreadRequestCommunicationChannel::Letter,
+    )
+}
+
+/// The server's answer: message `id` in thread 12.
+fn in_thread_12(id: i64) -> models::CommunicationThreadResponse {
+    use models::{
+        CommunicationThreadResponseCommunicationChannel as Channel,
+        CommunicationThreadResponseCommunicationDirection as Direction,
+        CommunicationThreadResponseCommunicationThreadStatus as Status,
+    };
+    models::CommunicationThreadResponse::new(Status::Ongoing, Direction::Outgoing, Channel::Letter)
+        .with_customer_id(7)
+        .with_communication_id(id)
+        .with_thread_id(12)
+}
+
+/// `--reply` answers the customer's message in the same thread, as the partner's OUTGOING
+/// message: in the thread the first message opened (by the id the server returned), or in
+/// the existing thread `--thread-id` names; `--close` closes the thread with the reply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn communications_sends_the_reply_in_the_thread() {
+    use models::CommunicationThreadRequestCommunicationDirection::{Incoming, Outgoing};
+    use models::CommunicationThreadRequestCommunicationThreadStatus::{Closed, Created, Ongoing};
+
+    let mock = MockServer::start().await;
+    let service = mock.customers_communication();
+    service
+        .get_communication_preferences(7)
+        .returns(&preferences_of_customer_7())
+        .expect(2)
+        .await;
+    // A new thread: the customer's message opens it, the reply continues it.
+    service
+        .create_communication_in_new_communication_thread(
+            7,
+            &invoice_message(Created, Incoming, "I was charged twice."),
+        )
+        .returns(&in_thread_12(31))
+        .expect(1)
+        .await;
+    service
+        .create_communication_in_existing_communication_thread(
+            7,
+            12,
+            &invoice_message(Ongoing, Outgoing, "We refunded one."),
+        )
+        .returns(&in_thread_12(32))
+        .expect(1)
+        .await;
+    // The existing thread: the customer's message, then the reply, which closes it.
+    service
+        .create_communication_in_existing_communication_thread(
+            7,
+            12,
+            &invoice_message(Ongoing, Incoming, "Still charged twice."),
+        )
+        .returns(&in_thread_12(33))
+        .expect(1)
+        .await;
+    service
+        .create_communication_in_existing_communication_thread(
+            7,
+            12,
+            &invoice_message(Closed, Outgoing, "Refunded again."),
+        )
+        .returns(&in_thread_12(34))
+        .expect(1)
+        .await;
+
+    let message = |text: &str, reply: &str, more: &[&str]| {
+        let mut args: Vec<String> = [
+            "--base-url",
+            &mock.uri(),
+            "--customer-id",
+            "7",
+            "message",
+            "--category",
+            "contract",
+            "--channel",
+            "letter",
+            "--direction",
+            "incoming",
+            "--subject",
+            "Two invoices",
+            "--text",
+            text,
+            "--reply",
+            reply,
+        ]
+        .iter()
+        .map(|arg| arg.to_string())
+        .collect();
+        args.extend(more.iter().map(|arg| arg.to_string()));
+        run_example_async(COMMUNICATIONS, args)
+    };
+    let run = message("I was charged twice.", "We refunded one.", &[]).await;
+    run.assert_success();
+    let run = message(
+        "Still charged twice.",
+        "Refunded again.",
+        &["--thread-id", "12", "--close"],
+    )
+    .await;
+    run.assert_success();
+
+    // In this order: each message before its reply.
+    let sent: Vec<String> = mock
+        .runtime()
+        .wiremock()
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|request| request.method.as_str() != "GET")
+        .map(|request| {
+            let body: serde_json::Value =
+                serde_json::from_slice(&request.body).expect("a JSON body");
+            format!(
+                "{} {} {}",
+                request.method,
+                request.url.path(),
+                body["content"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            "POST /v1/communications/7/threads \"I was charged twice.\"",
+            "PUT /v1/communications/7/threads/12 \"We refunded one.\"",
+            "PUT /v1/communications/7/threads/12 \"Still charged twice.\"",
+            "PUT /v1/communications/7/threads/12 \"Refunded again.\"",
+        ]
+    );
+    mock.verify();
 }
 
 #[test]

@@ -66,10 +66,7 @@ impl From<Status> for models::GetCustomersCustomerStatus {
 async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::FAILURE
-        }
+        Err(err) => magicline_examples::report(&err),
     }
 }
 
