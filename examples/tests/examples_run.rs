@@ -1272,6 +1272,67 @@ fn export_writes_json_lines_and_stops_on_a_repeated_cursor() {
     assert_json_lines(&file, 2);
 }
 
+/// A slice that fails mid-way: the lines written stay, and the error says how many, with the
+/// server's message once and the trace id support asks for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_stops_with_the_trace_id_when_a_slice_fails() {
+    let mock = MockServer::start().await;
+    let customer = |id| {
+        let mut customer = models::Customer::new(models::CustomerStatus::Member);
+        customer.id = id;
+        customer
+    };
+    let customers = mock.customers();
+    customers
+        .get_customers()
+        .customer_status(models::GetCustomersCustomerStatus::Member)
+        .slice_size(200)
+        .without_offset()
+        .returns(
+            &models::CustomerSlicedResult::default()
+                .with_result(vec![customer(1), customer(2)])
+                .with_has_next(true)
+                .with_offset("2"),
+        )
+        .expect(1)
+        .await;
+    customers
+        .get_customers()
+        .customer_status(models::GetCustomersCustomerStatus::Member)
+        .slice_size(200)
+        .offset("2")
+        .fails(
+            500,
+            &models::ErrorResponse::default()
+                .with_error_message("Unexpected system error")
+                .with_trace_id("trace-export-500"),
+        )
+        .expect(1)
+        .await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("customers.jsonl");
+    let args = [
+        "--base-url",
+        &mock.uri(),
+        "--output",
+        file.to_str().expect("temporary paths are UTF-8"),
+    ];
+    let run = run_example_async(
+        EXPORT_CUSTOMERS,
+        args.iter().map(|arg| arg.to_string()).collect(),
+    )
+    .await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains(
+        "error: the export stopped after 2 customers: getCustomers: the server answered 500 \
+         Internal Server Error: Unexpected system error",
+    );
+    run.assert_says_once("Unexpected system error");
+    run.assert_stderr_contains("trace id: trace-export-500 (quote it to Magicline support)");
+    assert_json_lines(&file, 2);
+    mock.verify();
+}
+
 fn assert_json_lines(file: &Path, count: usize) {
     let text = std::fs::read_to_string(file)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
@@ -1415,10 +1476,11 @@ async fn contract_conclusion_pays_only_as_the_connect_api_allows() {
     assert!(!run.stdout.contains("created customer"), "{run}");
 }
 
-/// What support needs when the Connect API refuses a request: every error's codes and trace
-/// id, and every message once (the error's text carries the first one).
+/// The Connect API's error `message` is "for developer integration and logging purposes. Do not
+/// show message in client!": the error line says what the `errorCodes` mean, and each message
+/// is written once, on a `log:` line with its codes and trace id.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn contract_conclusion_shows_each_error_once_with_its_trace_id() {
+async fn contract_conclusion_shows_error_codes_and_logs_the_message() {
     use connect_models::ConnectApiErrorResponseDtoErrorCodesItem as ErrorCode;
 
     let mock = ConnectMockServer::start().await;
@@ -1449,10 +1511,213 @@ async fn contract_conclusion_shows_each_error_once_with_its_trace_id() {
     )
     .await;
     assert_eq!(run.status.code(), Some(1), "{run}");
-    run.assert_says_once("addressSearchQuery is too short");
-    run.assert_says_once("unknown studio tag");
-    run.assert_stderr_contains("error codes: VALIDATION_FAILED; trace id: trace-a");
-    run.assert_stderr_contains("error codes: BAD_REQUEST; trace id: trace-b");
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some(
+            "error: getStudioList: the server answered 400 Bad Request: some details are not \
+             valid; the request was not understood"
+        ),
+        "{run}"
+    );
+    run.assert_stderr_contains(
+        "log: error codes: VALIDATION_FAILED; trace id: trace-a (quote it to Magicline \
+         support); message: addressSearchQuery is too short",
+    );
+    run.assert_stderr_contains(
+        "log: error codes: BAD_REQUEST; trace id: trace-b (quote it to Magicline support); \
+         message: unknown studio tag",
+    );
+    for message in ["addressSearchQuery is too short", "unknown studio tag"] {
+        run.assert_says_once(message);
+    }
+    mock.verify();
+}
+
+/// A studio with one offer: bundle 5, term 7 (12 months), paid by direct debit or credit card,
+/// signed, with two text blocks (one to confirm and sign, with a document; one with a link)
+/// and a footnote.
+async fn contract_offer_mock() -> ConnectMockServer {
+    use connect_models::ConnectApiRateBundleDtoAllowedPaymentChoicesItem as Choice;
+
+    let mock = ConnectMockServer::start().await;
+    let mut studio = connect_models::ConnectApiStudioDtoV2::default().with_has_rate_bundles(true);
+    studio.id = 1;
+    studio.studio_name = "Hamburg City".into();
+    mock.studios().get_studio_list().returns(&[studio]).await;
+
+    let mut term = connect_models::ConnectApiRateBundleTermDto::new(
+        connect_models::ConnectApiPaymentFrequencyDto::new(
+            connect_models::ConnectApiPaymentFrequencyDtoType::Recurring,
+        ),
+        connect_models::TermDto::new(connect_models::TermDtoTermUnit::Month),
+        connect_models::ConnectApiRateBundleTermDtoTermUnit::Month,
+    );
+    term.id = 7;
+    term.term.term = 12;
+    let mut privacy = connect_models::ConnectApiSignableTextBlockDto::default()
+        .with_attached_document({
+            let mut document = connect_models::ConnectApiDocumentDto::default();
+            document.file_name = "privacy.pdf".into();
+            document.url = "https://files.example.com/privacy.pdf".into();
+            document
+        });
+    privacy.id = 11;
+    privacy.order = 2;
+    privacy.title = "Privacy".into();
+    privacy.text = "We keep your data safe.\nYou may object at any time.".into();
+    privacy.is_confirmation_required = true;
+    privacy.has_signature = true;
+    let mut conditions = connect_models::ConnectApiSignableTextBlockDto::default()
+        .with_attached_external_url_dto(
+            connect_models::AttachedExternalUrlDto::default()
+                .with_title("Price list")
+                .with_link("https://example.com/prices"),
+        );
+    conditions.id = 12;
+    conditions.order = 1;
+    conditions.title = "Special conditions".into();
+    conditions.text = "No fee in the first month.".into();
+    let mut bundle = connect_models::ConnectApiRateBundleDto::default()
+        .with_allowed_payment_choices(vec![Choice::DirectDebit, Choice::CreditCard])
+        .with_contract_signatures_required(true)
+        .with_contract_text_blocks(vec![privacy, conditions])
+        .with_footnote("All prices include VAT.");
+    bundle.id = 5;
+    bundle.name = "Premium".into();
+    bundle.terms = vec![term];
+    mock.contracts()
+        .get_rate_bundle_list(1)
+        .returns(&[bundle])
+        .await;
+    mock.studios()
+        .get_sepa_agreement_text_for_rate_bundle(1, 5)
+        .returns(&"I authorise Hamburg City to collect payments by direct debit.".to_owned())
+        .await;
+    mock
+}
+
+/// The Connect reference: the text blocks are "important contract details ... Show them to
+/// the customer before contract acceptance", with a link for an attached document or URL; the
+/// footnote "to be displayed below the offer"; and the SEPA mandate of a direct debit. All of
+/// it is shown before anything is sent; without `--accept-terms` nothing is; with it, the
+/// customer and contract are created with exactly the signatures and bank account given.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contract_conclusion_shows_the_offer_before_sending_the_exact_contract() {
+    use base64::Engine;
+
+    let mock = contract_offer_mock().await;
+    let file = signature_file();
+    let svg = base64::engine::general_purpose::STANDARD
+        .encode(std::fs::read(file.path()).expect("the signature file"));
+    let start: chrono::NaiveDate = "2027-01-01".parse().expect("a date");
+    let mut contract = connect_models::ConnectApiContractDataDto::new(7, start)
+        .with_text_block_signatures(vec![
+            connect_models::PublicApiSignatureDto::new(svg.clone()).with_text_block_id(11),
+        ]);
+    contract.contract_signature = Some(connect_models::PublicApiSignatureDto::new(svg));
+    let mut customer = connect_models::ConnectApiCreatePublicCustomerDto::new(
+        "Hamburg",
+        "DE",
+        "1990-04-01".parse().expect("a date"),
+        "erika@example.com",
+        "Erika",
+        "3-4",
+        "Mustermann",
+        connect_models::ConnectApiCreatePublicCustomerDtoPaymentChoice::DirectDebit,
+        "Raboisen",
+        "20095",
+    );
+    customer.bank_account = Some(connect_models::PublicApiBankAccountDto::new(
+        "Erika Mustermann",
+        "DE02120300000000202051",
+    ));
+    let mut created = connect_models::ConnectApiCreateContractResponseDto::default();
+    created.id = 900;
+    created.customer_id = 901;
+    created.customer_member_number = "M-901".into();
+    mock.contracts()
+        .create_customer_and_contract(&connect_models::ConnectApiCreateContractDto::new(
+            contract, customer, 1,
+        ))
+        .returns(&created)
+        .expect(1)
+        .await;
+
+    let signature = file.path().to_str().expect("temporary paths are UTF-8");
+    let contract = |more: &[&str]| {
+        let mut args = vec!["--base-url".to_owned(), mock.uri()];
+        args.extend(
+            [
+                &[
+                    "contract",
+                    "--start-date",
+                    "2027-01-01",
+                    "--signature-svg",
+                    signature,
+                ][..],
+                CUSTOMER,
+                ADDRESS,
+                DIRECT_DEBIT,
+                more,
+            ]
+            .concat()
+            .iter()
+            .map(|arg| arg.to_string()),
+        );
+        run_example_async(CONTRACT_CONCLUSION, args)
+    };
+    let offer = [
+        "text block 12 \"Special conditions\":",
+        "  No fee in the first month.",
+        "  link \"Price list\": https://example.com/prices",
+        "text block 11 \"Privacy\" (needs the customer's confirmation and signature):",
+        "  We keep your data safe.",
+        "  You may object at any time.",
+        "  document \"privacy.pdf\": https://files.example.com/privacy.pdf",
+        "footnote of the offer:",
+        "  All prices include VAT.",
+    ]
+    .join("\n");
+    let mandate = [
+        "SEPA direct debit mandate, agreed to with the contract:",
+        "  I authorise Hamburg City to collect payments by direct debit.",
+    ]
+    .join("\n");
+
+    // Not accepted yet: the offer is shown, nothing is sent.
+    let run = contract(&[]).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stdout_contains(&offer);
+    run.assert_stdout_contains(&mandate);
+    run.assert_stderr_contains("once the customer has read the offer (above) and accepts it");
+    assert!(!run.stdout.contains("created customer"), "{run}");
+
+    // Accepted: the same offer and mandate first, then the contract.
+    let run = contract(&["--accept-terms"]).await;
+    run.assert_success();
+    let shown = run.stdout.find(&offer).expect("the offer is shown");
+    let agreed = run.stdout.find(&mandate).expect("the mandate is shown");
+    let sent = run
+        .stdout
+        .find("created customer 901 (member number M-901) with contract 900 for term 7")
+        .expect("the contract is created");
+    assert!(shown < agreed && agreed < sent, "{run}");
+    let calls: Vec<String> = mock
+        .runtime()
+        .wiremock()
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|request| format!("{} {}", request.method, request.url.path()))
+        .collect();
+    let post = "POST /connect/v1/rate-bundle".to_owned();
+    assert_eq!(
+        calls.iter().filter(|call| **call == post).count(),
+        1,
+        "{calls:?}"
+    );
+    assert_eq!(calls.last(), Some(&post), "{calls:?}");
     mock.verify();
 }
 
@@ -1488,19 +1753,14 @@ async fn contract_cancellation_runs_against_prism() {
         .expect("Prism starts");
     let proxy = Proxy::start(prism).await;
     let args = |more: &[&str]| {
-        let mut args = vec![
-            "--base-url".to_owned(),
-            proxy.url(),
-            "--recaptcha-token".into(),
-            "token".into(),
-        ];
+        let mut args = vec!["--base-url".to_owned(), proxy.url()];
         args.extend(more.iter().map(|arg| arg.to_string()));
         args
     };
 
     let run = run_example_async(
         CONTRACT_CANCELLATION,
-        args(&[&["contracts"][..], IDENTITY].concat()),
+        args(&[&["contracts", "--recaptcha-token", "token"][..], IDENTITY].concat()),
     )
     .await;
     run.assert_success();
@@ -1518,7 +1778,17 @@ async fn contract_cancellation_runs_against_prism() {
     run.assert_stdout_contains("  reason ");
 
     // Prism's only contract says `cancelled: true`: it is not cancelled again.
-    let cancel = [&["cancel", "--customer-number", "1-123"][..], IDENTITY].concat();
+    let cancel = [
+        &[
+            "cancel",
+            "--recaptcha-token",
+            "token",
+            "--customer-number",
+            "1-123",
+        ][..],
+        IDENTITY,
+    ]
+    .concat();
     let run = run_example_async(CONTRACT_CANCELLATION, args(&cancel)).await;
     assert_eq!(run.status.code(), Some(1), "{run}");
     run.assert_stderr_contains("no contract that is not cancelled yet");
@@ -1534,6 +1804,8 @@ async fn contract_cancellation_runs_against_prism() {
     let request = [
         &[
             "request",
+            "--recaptcha-token",
+            "token",
             "--studio-id",
             "1",
             "--date",
@@ -1545,10 +1817,6 @@ async fn contract_cancellation_runs_against_prism() {
     .concat();
     let run = run_example_async(CONTRACT_CANCELLATION, args(&request)).await;
     run.assert_success();
-    run.assert_stdout_contains(
-        "studio 1 received the cancellation request (EXTRAORDINARY_CANCELLATION, \
-         ABSOLUTE_CANCELLATION_DATE 2027-03-31)",
-    );
 }
 
 /// The customer's contract 7 of studio 3, cancellable on fixed dates or any day after the
@@ -1619,9 +1887,9 @@ async fn run_cancel(mock: &ConnectMockServer, more: &[&str]) -> Run {
     let mut args: Vec<String> = [
         "--base-url",
         &mock.uri(),
+        "cancel",
         "--recaptcha-token",
         "token",
-        "cancel",
         "--customer-number",
         "1-123",
     ]
@@ -1724,9 +1992,10 @@ async fn contract_cancellation_follows_the_date_types_and_reasons() {
     mock.verify();
 }
 
-/// What support needs: the server's message once, its error codes and trace id.
+/// The error line says what the error codes mean; the message ("Do not show message in
+/// client!") goes once to the `log:` line, with the codes and the trace id.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn contract_cancellation_shows_the_trace_id_and_the_message_once() {
+async fn contract_cancellation_shows_error_codes_and_logs_the_message() {
     let mock = cancellation_mock(
         connect_models::GetActiveContractsResponseDtoCancellationType::FixedDates,
     )
@@ -1753,8 +2022,153 @@ async fn contract_cancellation_shows_the_trace_id_and_the_message_once() {
         .await;
     let run = run_cancel(&mock, &[]).await;
     assert_eq!(run.status.code(), Some(1), "{run}");
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some(
+            "error: cancelling contract 7: cancelContract: the server answered 409 Conflict: \
+             this conflicts with what is already there (it may be done already)"
+        ),
+        "{run}"
+    );
     run.assert_says_once("The contract is already being cancelled");
-    run.assert_stderr_contains("error codes: CONFLICT; trace id: trace-connect-77");
+    run.assert_stderr_contains(
+        "log: error codes: CONFLICT; trace id: trace-connect-77 (quote it to Magicline \
+         support); message: The contract is already being cancelled",
+    );
+    mock.verify();
+}
+
+/// `reasons` reads `GET /connect/v1/contracts/studios/{studioId}`, which takes no reCAPTCHA
+/// token: none is asked for, none is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contract_cancellation_lists_reasons_without_a_recaptcha_token() {
+    let mock = cancellation_mock(
+        connect_models::GetActiveContractsResponseDtoCancellationType::FixedDates,
+    )
+    .await;
+    let args = ["--base-url", &mock.uri(), "reasons", "--studio-id", "3"];
+    let run = run_example_async(
+        CONTRACT_CANCELLATION,
+        args.iter().map(|arg| arg.to_string()).collect(),
+    )
+    .await;
+    run.assert_success();
+    run.assert_stdout_contains("  reason 11 \"Moving away\"");
+    let received = mock
+        .runtime()
+        .wiremock()
+        .received_requests()
+        .await
+        .unwrap_or_default();
+    let calls: Vec<String> = received
+        .iter()
+        .map(|request| format!("{} {}", request.method, request.url))
+        .collect();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert!(
+        calls[0].ends_with("/connect/v1/contracts/studios/3") && calls[0].starts_with("GET "),
+        "{calls:?}"
+    );
+    mock.verify();
+}
+
+/// `request` sends the studio a cancellation request: exactly the customer, the date the
+/// customer chose (an absolute one; none for the next possible date, which is the studio's
+/// to find), the type, and a reason that is one of the studio's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contract_cancellation_sends_the_exact_cancellation_request() {
+    use connect_models::CancelContractManualRequestDtoCancellationDateType as DateType;
+    use connect_models::CancelContractManualRequestDtoCancellationType as Type;
+
+    let mock = cancellation_mock(
+        connect_models::GetActiveContractsResponseDtoCancellationType::FixedDates,
+    )
+    .await;
+    let request = |date_type, kind| {
+        connect_models::CancelContractManualRequestDto::new(
+            date_type,
+            kind,
+            "1990-04-01".parse().expect("a date"),
+            "Erika",
+            "Mustermann",
+        )
+        .with_studio_id(3)
+        .with_customer_number("1-123")
+        .with_cancelation_reason_id(11)
+    };
+    let mut absolute = request(
+        DateType::AbsoluteCancellationDate,
+        Type::ExtraordinaryCancellation,
+    );
+    absolute.cancellation_date = Some("2027-03-31".parse().expect("a date"));
+    absolute.confirmation_email = Some("erika@example.com".into());
+    let received = connect_models::CancelContractManualResponseDto::default().with_studio_id(3);
+    let contracts = mock.contracts();
+    contracts
+        .cancel_contract_manual("token", &absolute)
+        .returns(&received)
+        .expect(1)
+        .await;
+    contracts
+        .cancel_contract_manual(
+            "token",
+            &request(
+                DateType::NextPossibleCancellationDate,
+                Type::OrdinaryCancellation,
+            ),
+        )
+        .returns(&received)
+        .expect(1)
+        .await;
+    let run_request = |more: &[&str]| {
+        let mut args: Vec<String> = [
+            "--base-url",
+            &mock.uri(),
+            "request",
+            "--recaptcha-token",
+            "token",
+            "--studio-id",
+            "3",
+            "--customer-number",
+            "1-123",
+            "--reason-id",
+            "11",
+        ]
+        .iter()
+        .chain(IDENTITY)
+        .map(|arg| arg.to_string())
+        .collect();
+        args.extend(more.iter().map(|arg| arg.to_string()));
+        run_example_async(CONTRACT_CANCELLATION, args)
+    };
+    let run = run_request(&[
+        "--date",
+        "2027-03-31",
+        "--extraordinary",
+        "--confirmation-email",
+        "erika@example.com",
+    ])
+    .await;
+    run.assert_success();
+    let run = run_request(&[]).await;
+    run.assert_success();
+    // A reason the studio does not have: nothing is sent (it would match nothing).
+    let mut args: Vec<String> = [
+        "--base-url",
+        &mock.uri(),
+        "request",
+        "--recaptcha-token",
+        "token",
+    ]
+    .iter()
+    .chain(&["--studio-id", "3", "--reason-id", "12"])
+    .chain(IDENTITY)
+    .map(|arg| arg.to_string())
+    .collect();
+    args.push("--extraordinary".into());
+    let run = run_example_async(CONTRACT_CANCELLATION, args).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains("12 is not one of the cancellation reasons of studio 3");
     mock.verify();
 }
 
