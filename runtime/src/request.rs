@@ -124,8 +124,8 @@ impl CallOptions {
     }
 
     /// Allows retrying this call after an ambiguous failure (a timeout after the request was
-    /// sent, a reset connection, `502`, `504`, `503` without `Retry-After`), when the server
-    /// may have processed it. Only GET, HEAD and OPTIONS are retried then by default; opt in
+    /// sent, a reset connection, `502`, `504`, `503` without a valid `Retry-After`), when the
+    /// server may have processed it. Only GET, HEAD and OPTIONS are retried then by default; opt in
     /// for another method only when sending the request twice is harmless. See
     /// [`RetryPolicy`] for the whole rule.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {

@@ -157,10 +157,10 @@ impl RetryPolicy {
 pub(crate) enum Attempt {
     /// The request never left: connecting failed.
     NotSent,
-    /// The server says it did not process the request (429, 503 with `Retry-After`).
+    /// The server says it did not process the request (429, 503 with a valid `Retry-After`).
     NotProcessed,
     /// The server may or may not have processed it (timeout after sending, reset, 502, 504, 503
-    /// without `Retry-After`).
+    /// without a valid `Retry-After`).
     Ambiguous,
     /// An answer that retrying would not change.
     Final,
