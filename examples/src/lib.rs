@@ -120,10 +120,15 @@ fn connect_errors(
 /// mean. Never the server's `message` (see the module docs); an error without a documented
 /// body says its status only, as its raw body may carry such a message too.
 fn connect_headline(err: &magicline_connect::Error<ConnectError>) -> String {
+    use magicline_connect::Error;
     let operation = err.operation();
-    let Some(status) = err.status() else {
-        // No answer (a transport error, a timeout): the client's text has no server message.
-        return err.to_string();
+    let status = match err {
+        Error::Api { status, .. }
+        | Error::UnexpectedStatus { status, .. }
+        | Error::UnexpectedBody { status, .. } => status,
+        // No error body (a transport error, a success body that does not decode, a refused
+        // redirect): the client's text carries no server message.
+        _ => return err.to_string(),
     };
     let mut meanings: Vec<&str> = Vec::new();
     for code in connect_errors(err)
