@@ -399,7 +399,9 @@ impl TransportKind {
             })
         };
         if error.is_connect() {
-            if causes().any(|cause| cause.to_string().to_ascii_lowercase().contains("dns")) {
+            // The resolver's failure as the connector names it ("dns error"); not any text
+            // with "DNS" in it (a certificate names its `DnsName`s).
+            if causes().any(|cause| cause.to_string().starts_with("dns error")) {
                 TransportKind::Dns
             } else if io_kind(&[std::io::ErrorKind::ConnectionRefused]) {
                 TransportKind::ConnectionRefused

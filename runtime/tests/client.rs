@@ -853,14 +853,18 @@ async fn slow_server_times_out() {
     assert!(started.elapsed() < ms(1_500), "{:?}", started.elapsed());
 }
 
+/// A port on 127.0.0.1 where connections are refused: bound (so no other test's server gets
+/// it meanwhile) but not listening. Keep the socket until the test is done.
+fn refusing_port() -> (tokio::net::TcpSocket, u16) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    (socket, port)
+}
+
 #[tokio::test]
 async fn connection_refused_is_a_transport_error() {
-    // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let (_reserved, port) = refusing_port();
     let client: Client = ClientBuilder::new(OPEN_API)
         .base_url(format!("http://127.0.0.1:{port}"))
         .api_key(KEY)
@@ -923,11 +927,7 @@ async fn a_transport_error_says_what_failed_in_display() {
         }
     }
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let (_reserved, port) = refusing_port();
     let refused = failing(&format!("http://127.0.0.1:{port}")).await;
     shows(
         &refused,
