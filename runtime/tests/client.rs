@@ -927,6 +927,10 @@ async fn a_transport_error_says_what_failed_in_display() {
         }
     }
 
+    // Recorded like in `connection_refused_is_a_transport_error`, which may run at the same
+    // time: `tracing` caches whether anyone wants an event when it first fires, and a first
+    // firing here without a subscriber could hide the events that test looks for.
+    let _recording = tracing::subscriber::set_default(recorder::Recorder::default());
     let (_reserved, port) = refusing_port();
     let refused = failing(&format!("http://127.0.0.1:{port}")).await;
     shows(
