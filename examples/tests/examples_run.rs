@@ -96,30 +96,156 @@ fn self_service_shows_the_pending_amendment_and_submits_nothing() {
     }
 }
 
-#[test]
-fn self_service_withdraws_the_pending_or_a_given_amendment() {
-    let run = run_example(
-        SELF_SERVICE,
-        &open_api_args(&["--customer-id", "1", "contact", "--withdraw"], &[]),
-    );
+/// Against Prism, through the proxy: with the studio's status set to
+/// `CHANGES_REQUIRE_VERIFICATION` and Prism's pending amendment kept, the withdrawal is sent
+/// (Prism answers a request that breaks the spec with an error) and the data read again; with
+/// Prism's own `READ`, it is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_service_withdraws_against_prism() {
+    let prism = tokio::task::spawn_blocking(|| open_api_prism().url())
+        .await
+        .expect("Prism starts");
+    let proxy = Proxy::start(prism).await;
+    let args = |domain: &str| {
+        [
+            "--base-url",
+            &proxy.url(),
+            "--customer-id",
+            "1",
+            domain,
+            "--withdraw",
+        ]
+        .iter()
+        .map(|arg| arg.to_string())
+        .collect::<Vec<_>>()
+    };
+    let run = run_example_async(SELF_SERVICE, args("contact")).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains("the studio offers no changes to the contact data (READ)");
+
+    proxy.set_tamper(Some(studio_allows_changes(
+        "CHANGES_REQUIRE_VERIFICATION",
+        Pending::Keep,
+    )));
+    let run = run_example_async(SELF_SERVICE, args("address")).await;
     run.assert_success();
     run.assert_stdout_contains("withdrew amendment ");
-    // Fetched again after the withdrawal.
+    // Read again after the withdrawal.
     assert_eq!(
-        run.stdout.matches("contact data of customer 1").count(),
+        run.stdout.matches("address data of customer 1").count(),
         2,
         "{run}"
     );
+}
 
-    let run = run_example(
-        SELF_SERVICE,
-        &open_api_args(
-            &["--customer-id", "1", "address", "--withdraw", "4711"],
-            &[],
-        ),
+/// The contact data of customer 7 in `status`, with amendment 99 pending or none.
+fn contact_data_with(
+    status: models::OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
+    pending: bool,
+) -> models::OpenApiV1CustomerDataDtoCustomerContactData {
+    let mut data = models::OpenApiV1CustomerDataDtoCustomerContactData::new(status)
+        .with_email("old@example.com");
+    if pending {
+        data.pending_amendment = Some(
+            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData::default()
+                .with_id(99)
+                .with_email("new@example.com"),
+        );
+    }
+    data
+}
+
+/// The DELETE requests `mock` received, as `DELETE path`.
+async fn deletes(mock: &MockServer) -> Vec<String> {
+    mock.runtime()
+        .wiremock()
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|request| request.method.as_str() == "DELETE")
+        .map(|request| format!("DELETE {}", request.url.path()))
+        .collect()
+}
+
+/// The guide: `DELETE` cancels an amendment "before it is processed", by the `id` of the
+/// `pendingAmendment`. So the withdrawal is sent only for that amendment, and only while it
+/// waits for the studio (`CHANGES_REQUIRE_VERIFICATION`); anything else is refused with the
+/// reason before a request is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_service_withdraws_only_the_amendment_waiting_for_the_studio() {
+    use models::OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as Status;
+
+    let mock = MockServer::start().await;
+    let service = mock.customers_self_service();
+    service
+        .get_customer_contact_data(7)
+        .returns(&contact_data_with(Status::ChangesRequireVerification, true))
+        .expect(5)
+        .await;
+    // Only amendment 99 may be withdrawn: a DELETE of any other matches nothing.
+    service.withdraw_amendment(7, 99).returns().expect(2).await;
+    let withdraw = |more: &[&str]| {
+        let mut args: Vec<String> = ["--base-url", &mock.uri(), "--customer-id", "7", "contact"]
+            .iter()
+            .map(|arg| arg.to_string())
+            .collect();
+        args.extend(more.iter().map(|arg| arg.to_string()));
+        run_example_async(SELF_SERVICE, args)
+    };
+    for given in [&["--withdraw"][..], &["--withdraw", "99"]] {
+        let run = withdraw(given).await;
+        run.assert_success();
+        run.assert_stdout_contains("withdrew amendment 99");
+    }
+    let run = withdraw(&["--withdraw", "4711"]).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains(
+        "amendment 4711 is not the one waiting for the studio (that is 99): nothing was withdrawn",
     );
-    run.assert_success();
-    run.assert_stdout_contains("withdrew amendment 4711");
+    assert_eq!(
+        deletes(&mock).await,
+        [
+            "DELETE /v1/customers/7/self-service/amendment/99",
+            "DELETE /v1/customers/7/self-service/amendment/99"
+        ]
+    );
+    mock.verify();
+
+    // Nothing waits for the studio: refused, nothing sent.
+    for (status, pending, says) in [
+        (
+            Status::Read,
+            true,
+            "the studio offers no changes to the contact data (READ), so no amendment of it can \
+             be withdrawn",
+        ),
+        (
+            Status::ChangesWithoutVerification,
+            true,
+            "changes to the contact data apply at once, so no amendment waits for the studio",
+        ),
+        (
+            Status::ChangesRequireVerification,
+            false,
+            "no amendment of the contact data waits for the studio",
+        ),
+    ] {
+        mock.reset().await;
+        mock.customers_self_service()
+            .get_customer_contact_data(7)
+            .returns(&contact_data_with(status, pending))
+            .expect(2)
+            .await;
+        for given in [&["--withdraw"][..], &["--withdraw", "99"]] {
+            let run = withdraw(given).await;
+            assert_eq!(run.status.code(), Some(1), "{run}");
+            run.assert_stderr_contains(says);
+            run.assert_stderr_contains("nothing was withdrawn");
+        }
+        assert!(deletes(&mock).await.is_empty());
+        mock.verify();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -365,6 +491,60 @@ async fn self_service_sends_the_bank_account_as_given() {
     mock.verify();
 }
 
+/// The guide: "for payment amendments where `requireSignature` is true, the POST request must
+/// include `signature.base64SvgSignature`": the SVG file, base64-encoded, with the account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn self_service_signs_a_payment_change_when_the_studio_requires_it() {
+    use base64::Engine;
+
+    let mock = MockServer::start().await;
+    let service = mock.customers_self_service();
+    service
+        .get_customer_payment_data(7)
+        .returns(&payment_data_on_file().with_require_signature(true))
+        .expect(2)
+        .await;
+    let file = signature_file();
+    let svg = std::fs::read(file.path()).expect("the signature file");
+    let mut signed = models::OpenApiV1CustomerPaymentAmendment::new(
+        "Erika Musterfrau",
+        "Commerzbank",
+        "DE02120300000000202051",
+        "COBADEFFXXX",
+    );
+    signed.signature = Some(models::Signature::new(
+        base64::engine::general_purpose::STANDARD.encode(svg),
+    ));
+    service
+        .create_customer_payment_data_amendment(7, &signed)
+        .returns(
+            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData::default()
+                .with_id(6),
+        )
+        .expect(1)
+        .await;
+    let args = [
+        "--base-url",
+        &mock.uri(),
+        "--customer-id",
+        "7",
+        "payment",
+        "--account-holder",
+        "Erika Musterfrau",
+        "--bank-name",
+        "Commerzbank",
+        "--iban",
+        "DE02120300000000202051",
+        "--bic",
+        "COBADEFFXXX",
+        "--signature-svg",
+        file.path().to_str().expect("temporary paths are UTF-8"),
+    ];
+    let run = run_example_async(SELF_SERVICE, args.iter().map(|a| a.to_string()).collect()).await;
+    run.assert_success();
+    mock.verify();
+}
+
 /// A value for each field, different from what is on file, for the flag of that field.
 const CONTACT_FLAGS: &[(&str, &str)] = &[
     ("--email", "new@example.com"),
@@ -584,8 +764,10 @@ fn communications_changes_a_preference_and_reads_it_again() {
     );
 }
 
+/// Against Prism: a logged customer message with its reply, and a follow-up in an existing
+/// thread; Prism answers a request that breaks the spec with an error.
 #[test]
-fn communications_replies_in_the_thread_it_opened() {
+fn communications_sends_messages_prism_accepts() {
     // Prism's preferences: CONTRACT by LETTER is on.
     let message = [
         "--category",
@@ -607,11 +789,6 @@ fn communications_replies_in_the_thread_it_opened() {
         ),
     );
     run.assert_success();
-    run.assert_stdout_contains("preferences of customer 1: CONTRACT by LETTER is on");
-    run.assert_stdout_contains("opened thread 1 with INCOMING message 1");
-    run.assert_stdout_contains("replied in thread 1 with OUTGOING message 1");
-
-    // A follow-up in the existing thread is the partner's own message unless said otherwise.
     let run = run_example(
         COMMUNICATIONS,
         &open_api_args(
@@ -627,7 +804,227 @@ fn communications_replies_in_the_thread_it_opened() {
         ),
     );
     run.assert_success();
-    run.assert_stdout_contains("added OUTGOING message 1 to thread 1");
+}
+
+/// Customer 7's preferences: CONTRACT by LETTER on (the customer may change it) and by EMAIL
+/// off; NEWSLETTER by EMAIL on, fixed by the studio.
+fn preferences_of_customer_7() -> Vec<models::CommunicationPreference> {
+    use models::CommunicationChannelWrapperCommunicationChannel as Channel;
+    use models::CommunicationPreferenceMessageCategory as Category;
+    let setting = |channel, overridable, active| {
+        models::CommunicationChannelWrapper::new(channel)
+            .with_customer_overridable(overridable)
+            .with_active(active)
+    };
+    vec![
+        models::CommunicationPreference::default()
+            .with_message_category(Category::Contract)
+            .with_channels(vec![
+                setting(Channel::Letter, true, true),
+                setting(Channel::Email, true, false),
+            ]),
+        models::CommunicationPreference::default()
+            .with_message_category(Category::Newsletter)
+            .with_channels(vec![setting(Channel::Email, false, true)]),
+    ]
+}
+
+/// The guide: "submit only intended changes". Switching CONTRACT by LETTER off sends exactly
+/// that one channel of that one category, not the list read before; a channel the studio
+/// fixed is not sent at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn communications_submits_only_the_intended_preference_change() {
+    use models::CommunicationChannelWrapperCommunicationChannel as Channel;
+    use models::CommunicationPreferenceMessageCategory as Category;
+
+    let mock = MockServer::start().await;
+    let service = mock.customers_communication();
+    service
+        .get_communication_preferences(7)
+        .returns(&preferences_of_customer_7())
+        .expect(3)
+        .await;
+    let change = vec![
+        models::CommunicationPreference::default()
+            .with_message_category(Category::Contract)
+            .with_channels(vec![
+                models::CommunicationChannelWrapper::new(Channel::Letter).with_active(false),
+            ]),
+    ];
+    service
+        .update_communication_preferences(7, &change)
+        .returns(&change)
+        .expect(1)
+        .await;
+    let preferences = |change: &[&str]| {
+        let mut args: Vec<String> = [
+            "--base-url",
+            &mock.uri(),
+            "--customer-id",
+            "7",
+            "preferences",
+        ]
+        .iter()
+        .map(|arg| arg.to_string())
+        .collect();
+        args.extend(change.iter().map(|arg| arg.to_string()));
+        run_example_async(COMMUNICATIONS, args)
+    };
+    let run = preferences(&["--category", "contract", "--disable", "letter"]).await;
+    run.assert_success();
+    let run = preferences(&["--category", "newsletter", "--disable", "email"]).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains("the studio does not let customers change EMAIL for NEWSLETTER");
+    mock.verify();
+}
+
+/// The messages of customer 7's thread 12 about "Two invoices" by LETTER, category CONTRACT.
+fn invoice_message(
+    status: models::CommunicationThreadRequestCommunicationThreadStatus,
+    direction: models::CommunicationThreadRequestCommunicationDirection,
+    text: &str,
+) -> models::CommunicationThreadRequest {
+    models::CommunicationThreadRequest::new(
+        status,
+        "Two invoices",
+        text,
+        direction,
+        models::CommunicationThreadRequestCommunicationChannel::Letter,
+    )
+}
+
+/// The server's answer: message `id` in thread 12.
+fn in_thread_12(id: i64) -> models::CommunicationThreadResponse {
+    use models::{
+        CommunicationThreadResponseCommunicationChannel as Channel,
+        CommunicationThreadResponseCommunicationDirection as Direction,
+        CommunicationThreadResponseCommunicationThreadStatus as Status,
+    };
+    models::CommunicationThreadResponse::new(Status::Ongoing, Direction::Outgoing, Channel::Letter)
+        .with_customer_id(7)
+        .with_communication_id(id)
+        .with_thread_id(12)
+}
+
+/// `--reply` answers the customer's message in the same thread, as the partner's OUTGOING
+/// message: in the thread the first message opened (by the id the server returned), or in
+/// the existing thread `--thread-id` names; `--close` closes the thread with the reply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn communications_sends_the_reply_in_the_thread() {
+    use models::CommunicationThreadRequestCommunicationDirection::{Incoming, Outgoing};
+    use models::CommunicationThreadRequestCommunicationThreadStatus::{Closed, Created, Ongoing};
+
+    let mock = MockServer::start().await;
+    let service = mock.customers_communication();
+    service
+        .get_communication_preferences(7)
+        .returns(&preferences_of_customer_7())
+        .expect(2)
+        .await;
+    // A new thread: the customer's message opens it, the reply continues it.
+    service
+        .create_communication_in_new_communication_thread(
+            7,
+            &invoice_message(Created, Incoming, "I was charged twice."),
+        )
+        .returns(&in_thread_12(31))
+        .expect(1)
+        .await;
+    service
+        .create_communication_in_existing_communication_thread(
+            7,
+            12,
+            &invoice_message(Ongoing, Outgoing, "We refunded one."),
+        )
+        .returns(&in_thread_12(32))
+        .expect(1)
+        .await;
+    // The existing thread: the customer's message, then the reply, which closes it.
+    service
+        .create_communication_in_existing_communication_thread(
+            7,
+            12,
+            &invoice_message(Ongoing, Incoming, "Still charged twice."),
+        )
+        .returns(&in_thread_12(33))
+        .expect(1)
+        .await;
+    service
+        .create_communication_in_existing_communication_thread(
+            7,
+            12,
+            &invoice_message(Closed, Outgoing, "Refunded again."),
+        )
+        .returns(&in_thread_12(34))
+        .expect(1)
+        .await;
+
+    let message = |text: &str, reply: &str, more: &[&str]| {
+        let mut args: Vec<String> = [
+            "--base-url",
+            &mock.uri(),
+            "--customer-id",
+            "7",
+            "message",
+            "--category",
+            "contract",
+            "--channel",
+            "letter",
+            "--direction",
+            "incoming",
+            "--subject",
+            "Two invoices",
+            "--text",
+            text,
+            "--reply",
+            reply,
+        ]
+        .iter()
+        .map(|arg| arg.to_string())
+        .collect();
+        args.extend(more.iter().map(|arg| arg.to_string()));
+        run_example_async(COMMUNICATIONS, args)
+    };
+    let run = message("I was charged twice.", "We refunded one.", &[]).await;
+    run.assert_success();
+    let run = message(
+        "Still charged twice.",
+        "Refunded again.",
+        &["--thread-id", "12", "--close"],
+    )
+    .await;
+    run.assert_success();
+
+    // In this order: each message before its reply.
+    let sent: Vec<String> = mock
+        .runtime()
+        .wiremock()
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|request| request.method.as_str() != "GET")
+        .map(|request| {
+            let body: serde_json::Value =
+                serde_json::from_slice(&request.body).expect("a JSON body");
+            format!(
+                "{} {} {}",
+                request.method,
+                request.url.path(),
+                body["content"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            "POST /v1/communications/7/threads \"I was charged twice.\"",
+            "PUT /v1/communications/7/threads/12 \"We refunded one.\"",
+            "PUT /v1/communications/7/threads/12 \"Still charged twice.\"",
+            "PUT /v1/communications/7/threads/12 \"Refunded again.\"",
+        ]
+    );
+    mock.verify();
 }
 
 #[test]
@@ -875,6 +1272,67 @@ fn export_writes_json_lines_and_stops_on_a_repeated_cursor() {
     assert_json_lines(&file, 2);
 }
 
+/// A slice that fails mid-way: the lines written stay, and the error says how many, with the
+/// server's message once and the trace id support asks for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_stops_with_the_trace_id_when_a_slice_fails() {
+    let mock = MockServer::start().await;
+    let customer = |id| {
+        let mut customer = models::Customer::new(models::CustomerStatus::Member);
+        customer.id = id;
+        customer
+    };
+    let customers = mock.customers();
+    customers
+        .get_customers()
+        .customer_status(models::GetCustomersCustomerStatus::Member)
+        .slice_size(200)
+        .without_offset()
+        .returns(
+            &models::CustomerSlicedResult::default()
+                .with_result(vec![customer(1), customer(2)])
+                .with_has_next(true)
+                .with_offset("2"),
+        )
+        .expect(1)
+        .await;
+    customers
+        .get_customers()
+        .customer_status(models::GetCustomersCustomerStatus::Member)
+        .slice_size(200)
+        .offset("2")
+        .fails(
+            500,
+            &models::ErrorResponse::default()
+                .with_error_message("Unexpected system error")
+                .with_trace_id("trace-export-500"),
+        )
+        .expect(1)
+        .await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let file = dir.path().join("customers.jsonl");
+    let args = [
+        "--base-url",
+        &mock.uri(),
+        "--output",
+        file.to_str().expect("temporary paths are UTF-8"),
+    ];
+    let run = run_example_async(
+        EXPORT_CUSTOMERS,
+        args.iter().map(|arg| arg.to_string()).collect(),
+    )
+    .await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains(
+        "error: the export stopped after 2 customers: getCustomers: the server answered 500 \
+         Internal Server Error: Unexpected system error",
+    );
+    run.assert_says_once("Unexpected system error");
+    run.assert_stderr_contains("trace id: trace-export-500 (quote it to Magicline support)");
+    assert_json_lines(&file, 2);
+    mock.verify();
+}
+
 fn assert_json_lines(file: &Path, count: usize) {
     let text = std::fs::read_to_string(file)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
@@ -1018,10 +1476,11 @@ async fn contract_conclusion_pays_only_as_the_connect_api_allows() {
     assert!(!run.stdout.contains("created customer"), "{run}");
 }
 
-/// What support needs when the Connect API refuses a request: every error's codes and trace
-/// id, and every message once (the error's text carries the first one).
+/// The Connect API's error `message` is "for developer integration and logging purposes. Do not
+/// show message in client!": the error line says what the `errorCodes` mean, and each message
+/// is written once, on a `log:` line with its codes and trace id.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn contract_conclusion_shows_each_error_once_with_its_trace_id() {
+async fn contract_conclusion_shows_error_codes_and_logs_the_message() {
     use connect_models::ConnectApiErrorResponseDtoErrorCodesItem as ErrorCode;
 
     let mock = ConnectMockServer::start().await;
@@ -1052,10 +1511,213 @@ async fn contract_conclusion_shows_each_error_once_with_its_trace_id() {
     )
     .await;
     assert_eq!(run.status.code(), Some(1), "{run}");
-    run.assert_says_once("addressSearchQuery is too short");
-    run.assert_says_once("unknown studio tag");
-    run.assert_stderr_contains("error codes: VALIDATION_FAILED; trace id: trace-a");
-    run.assert_stderr_contains("error codes: BAD_REQUEST; trace id: trace-b");
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some(
+            "error: getStudioList: the server answered 400 Bad Request: some details are not \
+             valid; the request was not understood"
+        ),
+        "{run}"
+    );
+    run.assert_stderr_contains(
+        "log: error codes: VALIDATION_FAILED; trace id: trace-a (quote it to Magicline \
+         support); message: addressSearchQuery is too short",
+    );
+    run.assert_stderr_contains(
+        "log: error codes: BAD_REQUEST; trace id: trace-b (quote it to Magicline support); \
+         message: unknown studio tag",
+    );
+    for message in ["addressSearchQuery is too short", "unknown studio tag"] {
+        run.assert_says_once(message);
+    }
+    mock.verify();
+}
+
+/// A studio with one offer: bundle 5, term 7 (12 months), paid by direct debit or credit card,
+/// signed, with two text blocks (one to confirm and sign, with a document; one with a link)
+/// and a footnote.
+async fn contract_offer_mock() -> ConnectMockServer {
+    use connect_models::ConnectApiRateBundleDtoAllowedPaymentChoicesItem as Choice;
+
+    let mock = ConnectMockServer::start().await;
+    let mut studio = connect_models::ConnectApiStudioDtoV2::default().with_has_rate_bundles(true);
+    studio.id = 1;
+    studio.studio_name = "Hamburg City".into();
+    mock.studios().get_studio_list().returns(&[studio]).await;
+
+    let mut term = connect_models::ConnectApiRateBundleTermDto::new(
+        connect_models::ConnectApiPaymentFrequencyDto::new(
+            connect_models::ConnectApiPaymentFrequencyDtoType::Recurring,
+        ),
+        connect_models::TermDto::new(connect_models::TermDtoTermUnit::Month),
+        connect_models::ConnectApiRateBundleTermDtoTermUnit::Month,
+    );
+    term.id = 7;
+    term.term.term = 12;
+    let mut privacy = connect_models::ConnectApiSignableTextBlockDto::default()
+        .with_attached_document({
+            let mut document = connect_models::ConnectApiDocumentDto::default();
+            document.file_name = "privacy.pdf".into();
+            document.url = "https://files.example.com/privacy.pdf".into();
+            document
+        });
+    privacy.id = 11;
+    privacy.order = 2;
+    privacy.title = "Privacy".into();
+    privacy.text = "We keep your data safe.\nYou may object at any time.".into();
+    privacy.is_confirmation_required = true;
+    privacy.has_signature = true;
+    let mut conditions = connect_models::ConnectApiSignableTextBlockDto::default()
+        .with_attached_external_url_dto(
+            connect_models::AttachedExternalUrlDto::default()
+                .with_title("Price list")
+                .with_link("https://example.com/prices"),
+        );
+    conditions.id = 12;
+    conditions.order = 1;
+    conditions.title = "Special conditions".into();
+    conditions.text = "No fee in the first month.".into();
+    let mut bundle = connect_models::ConnectApiRateBundleDto::default()
+        .with_allowed_payment_choices(vec![Choice::DirectDebit, Choice::CreditCard])
+        .with_contract_signatures_required(true)
+        .with_contract_text_blocks(vec![privacy, conditions])
+        .with_footnote("All prices include VAT.");
+    bundle.id = 5;
+    bundle.name = "Premium".into();
+    bundle.terms = vec![term];
+    mock.contracts()
+        .get_rate_bundle_list(1)
+        .returns(&[bundle])
+        .await;
+    mock.studios()
+        .get_sepa_agreement_text_for_rate_bundle(1, 5)
+        .returns(&"I authorise Hamburg City to collect payments by direct debit.".to_owned())
+        .await;
+    mock
+}
+
+/// The Connect reference: the text blocks are "important contract details ... Show them to
+/// the customer before contract acceptance", with a link for an attached document or URL; the
+/// footnote "to be displayed below the offer"; and the SEPA mandate of a direct debit. All of
+/// it is shown before anything is sent; without `--accept-terms` nothing is; with it, the
+/// customer and contract are created with exactly the signatures and bank account given.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contract_conclusion_shows_the_offer_before_sending_the_exact_contract() {
+    use base64::Engine;
+
+    let mock = contract_offer_mock().await;
+    let file = signature_file();
+    let svg = base64::engine::general_purpose::STANDARD
+        .encode(std::fs::read(file.path()).expect("the signature file"));
+    let start: chrono::NaiveDate = "2027-01-01".parse().expect("a date");
+    let mut contract = connect_models::ConnectApiContractDataDto::new(7, start)
+        .with_text_block_signatures(vec![
+            connect_models::PublicApiSignatureDto::new(svg.clone()).with_text_block_id(11),
+        ]);
+    contract.contract_signature = Some(connect_models::PublicApiSignatureDto::new(svg));
+    let mut customer = connect_models::ConnectApiCreatePublicCustomerDto::new(
+        "Hamburg",
+        "DE",
+        "1990-04-01".parse().expect("a date"),
+        "erika@example.com",
+        "Erika",
+        "3-4",
+        "Mustermann",
+        connect_models::ConnectApiCreatePublicCustomerDtoPaymentChoice::DirectDebit,
+        "Raboisen",
+        "20095",
+    );
+    customer.bank_account = Some(connect_models::PublicApiBankAccountDto::new(
+        "Erika Mustermann",
+        "DE02120300000000202051",
+    ));
+    let mut created = connect_models::ConnectApiCreateContractResponseDto::default();
+    created.id = 900;
+    created.customer_id = 901;
+    created.customer_member_number = "M-901".into();
+    mock.contracts()
+        .create_customer_and_contract(&connect_models::ConnectApiCreateContractDto::new(
+            contract, customer, 1,
+        ))
+        .returns(&created)
+        .expect(1)
+        .await;
+
+    let signature = file.path().to_str().expect("temporary paths are UTF-8");
+    let contract = |more: &[&str]| {
+        let mut args = vec!["--base-url".to_owned(), mock.uri()];
+        args.extend(
+            [
+                &[
+                    "contract",
+                    "--start-date",
+                    "2027-01-01",
+                    "--signature-svg",
+                    signature,
+                ][..],
+                CUSTOMER,
+                ADDRESS,
+                DIRECT_DEBIT,
+                more,
+            ]
+            .concat()
+            .iter()
+            .map(|arg| arg.to_string()),
+        );
+        run_example_async(CONTRACT_CONCLUSION, args)
+    };
+    let offer = [
+        "text block 12 \"Special conditions\":",
+        "  No fee in the first month.",
+        "  link \"Price list\": https://example.com/prices",
+        "text block 11 \"Privacy\" (needs the customer's confirmation and signature):",
+        "  We keep your data safe.",
+        "  You may object at any time.",
+        "  document \"privacy.pdf\": https://files.example.com/privacy.pdf",
+        "footnote of the offer:",
+        "  All prices include VAT.",
+    ]
+    .join("\n");
+    let mandate = [
+        "SEPA direct debit mandate, agreed to with the contract:",
+        "  I authorise Hamburg City to collect payments by direct debit.",
+    ]
+    .join("\n");
+
+    // Not accepted yet: the offer is shown, nothing is sent.
+    let run = contract(&[]).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stdout_contains(&offer);
+    run.assert_stdout_contains(&mandate);
+    run.assert_stderr_contains("once the customer has read the offer (above) and accepts it");
+    assert!(!run.stdout.contains("created customer"), "{run}");
+
+    // Accepted: the same offer and mandate first, then the contract.
+    let run = contract(&["--accept-terms"]).await;
+    run.assert_success();
+    let shown = run.stdout.find(&offer).expect("the offer is shown");
+    let agreed = run.stdout.find(&mandate).expect("the mandate is shown");
+    let sent = run
+        .stdout
+        .find("created customer 901 (member number M-901) with contract 900 for term 7")
+        .expect("the contract is created");
+    assert!(shown < agreed && agreed < sent, "{run}");
+    let calls: Vec<String> = mock
+        .runtime()
+        .wiremock()
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|request| format!("{} {}", request.method, request.url.path()))
+        .collect();
+    let post = "POST /connect/v1/rate-bundle".to_owned();
+    assert_eq!(
+        calls.iter().filter(|call| **call == post).count(),
+        1,
+        "{calls:?}"
+    );
+    assert_eq!(calls.last(), Some(&post), "{calls:?}");
     mock.verify();
 }
 
@@ -1091,19 +1753,14 @@ async fn contract_cancellation_runs_against_prism() {
         .expect("Prism starts");
     let proxy = Proxy::start(prism).await;
     let args = |more: &[&str]| {
-        let mut args = vec![
-            "--base-url".to_owned(),
-            proxy.url(),
-            "--recaptcha-token".into(),
-            "token".into(),
-        ];
+        let mut args = vec!["--base-url".to_owned(), proxy.url()];
         args.extend(more.iter().map(|arg| arg.to_string()));
         args
     };
 
     let run = run_example_async(
         CONTRACT_CANCELLATION,
-        args(&[&["contracts"][..], IDENTITY].concat()),
+        args(&[&["contracts", "--recaptcha-token", "token"][..], IDENTITY].concat()),
     )
     .await;
     run.assert_success();
@@ -1121,7 +1778,17 @@ async fn contract_cancellation_runs_against_prism() {
     run.assert_stdout_contains("  reason ");
 
     // Prism's only contract says `cancelled: true`: it is not cancelled again.
-    let cancel = [&["cancel", "--customer-number", "1-123"][..], IDENTITY].concat();
+    let cancel = [
+        &[
+            "cancel",
+            "--recaptcha-token",
+            "token",
+            "--customer-number",
+            "1-123",
+        ][..],
+        IDENTITY,
+    ]
+    .concat();
     let run = run_example_async(CONTRACT_CANCELLATION, args(&cancel)).await;
     assert_eq!(run.status.code(), Some(1), "{run}");
     run.assert_stderr_contains("no contract that is not cancelled yet");
@@ -1137,6 +1804,8 @@ async fn contract_cancellation_runs_against_prism() {
     let request = [
         &[
             "request",
+            "--recaptcha-token",
+            "token",
             "--studio-id",
             "1",
             "--date",
@@ -1148,10 +1817,6 @@ async fn contract_cancellation_runs_against_prism() {
     .concat();
     let run = run_example_async(CONTRACT_CANCELLATION, args(&request)).await;
     run.assert_success();
-    run.assert_stdout_contains(
-        "studio 1 received the cancellation request (EXTRAORDINARY_CANCELLATION, \
-         ABSOLUTE_CANCELLATION_DATE 2027-03-31)",
-    );
 }
 
 /// The customer's contract 7 of studio 3, cancellable on fixed dates or any day after the
@@ -1222,9 +1887,9 @@ async fn run_cancel(mock: &ConnectMockServer, more: &[&str]) -> Run {
     let mut args: Vec<String> = [
         "--base-url",
         &mock.uri(),
+        "cancel",
         "--recaptcha-token",
         "token",
-        "cancel",
         "--customer-number",
         "1-123",
     ]
@@ -1327,9 +1992,10 @@ async fn contract_cancellation_follows_the_date_types_and_reasons() {
     mock.verify();
 }
 
-/// What support needs: the server's message once, its error codes and trace id.
+/// The error line says what the error codes mean; the message ("Do not show message in
+/// client!") goes once to the `log:` line, with the codes and the trace id.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn contract_cancellation_shows_the_trace_id_and_the_message_once() {
+async fn contract_cancellation_shows_error_codes_and_logs_the_message() {
     let mock = cancellation_mock(
         connect_models::GetActiveContractsResponseDtoCancellationType::FixedDates,
     )
@@ -1356,8 +2022,153 @@ async fn contract_cancellation_shows_the_trace_id_and_the_message_once() {
         .await;
     let run = run_cancel(&mock, &[]).await;
     assert_eq!(run.status.code(), Some(1), "{run}");
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some(
+            "error: cancelling contract 7: cancelContract: the server answered 409 Conflict: \
+             this conflicts with what is already there (it may be done already)"
+        ),
+        "{run}"
+    );
     run.assert_says_once("The contract is already being cancelled");
-    run.assert_stderr_contains("error codes: CONFLICT; trace id: trace-connect-77");
+    run.assert_stderr_contains(
+        "log: error codes: CONFLICT; trace id: trace-connect-77 (quote it to Magicline \
+         support); message: The contract is already being cancelled",
+    );
+    mock.verify();
+}
+
+/// `reasons` reads `GET /connect/v1/contracts/studios/{studioId}`, which takes no reCAPTCHA
+/// token: none is asked for, none is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contract_cancellation_lists_reasons_without_a_recaptcha_token() {
+    let mock = cancellation_mock(
+        connect_models::GetActiveContractsResponseDtoCancellationType::FixedDates,
+    )
+    .await;
+    let args = ["--base-url", &mock.uri(), "reasons", "--studio-id", "3"];
+    let run = run_example_async(
+        CONTRACT_CANCELLATION,
+        args.iter().map(|arg| arg.to_string()).collect(),
+    )
+    .await;
+    run.assert_success();
+    run.assert_stdout_contains("  reason 11 \"Moving away\"");
+    let received = mock
+        .runtime()
+        .wiremock()
+        .received_requests()
+        .await
+        .unwrap_or_default();
+    let calls: Vec<String> = received
+        .iter()
+        .map(|request| format!("{} {}", request.method, request.url))
+        .collect();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert!(
+        calls[0].ends_with("/connect/v1/contracts/studios/3") && calls[0].starts_with("GET "),
+        "{calls:?}"
+    );
+    mock.verify();
+}
+
+/// `request` sends the studio a cancellation request: exactly the customer, the date the
+/// customer chose (an absolute one; none for the next possible date, which is the studio's
+/// to find), the type, and a reason that is one of the studio's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn contract_cancellation_sends_the_exact_cancellation_request() {
+    use connect_models::CancelContractManualRequestDtoCancellationDateType as DateType;
+    use connect_models::CancelContractManualRequestDtoCancellationType as Type;
+
+    let mock = cancellation_mock(
+        connect_models::GetActiveContractsResponseDtoCancellationType::FixedDates,
+    )
+    .await;
+    let request = |date_type, kind| {
+        connect_models::CancelContractManualRequestDto::new(
+            date_type,
+            kind,
+            "1990-04-01".parse().expect("a date"),
+            "Erika",
+            "Mustermann",
+        )
+        .with_studio_id(3)
+        .with_customer_number("1-123")
+        .with_cancelation_reason_id(11)
+    };
+    let mut absolute = request(
+        DateType::AbsoluteCancellationDate,
+        Type::ExtraordinaryCancellation,
+    );
+    absolute.cancellation_date = Some("2027-03-31".parse().expect("a date"));
+    absolute.confirmation_email = Some("erika@example.com".into());
+    let received = connect_models::CancelContractManualResponseDto::default().with_studio_id(3);
+    let contracts = mock.contracts();
+    contracts
+        .cancel_contract_manual("token", &absolute)
+        .returns(&received)
+        .expect(1)
+        .await;
+    contracts
+        .cancel_contract_manual(
+            "token",
+            &request(
+                DateType::NextPossibleCancellationDate,
+                Type::OrdinaryCancellation,
+            ),
+        )
+        .returns(&received)
+        .expect(1)
+        .await;
+    let run_request = |more: &[&str]| {
+        let mut args: Vec<String> = [
+            "--base-url",
+            &mock.uri(),
+            "request",
+            "--recaptcha-token",
+            "token",
+            "--studio-id",
+            "3",
+            "--customer-number",
+            "1-123",
+            "--reason-id",
+            "11",
+        ]
+        .iter()
+        .chain(IDENTITY)
+        .map(|arg| arg.to_string())
+        .collect();
+        args.extend(more.iter().map(|arg| arg.to_string()));
+        run_example_async(CONTRACT_CANCELLATION, args)
+    };
+    let run = run_request(&[
+        "--date",
+        "2027-03-31",
+        "--extraordinary",
+        "--confirmation-email",
+        "erika@example.com",
+    ])
+    .await;
+    run.assert_success();
+    let run = run_request(&[]).await;
+    run.assert_success();
+    // A reason the studio does not have: nothing is sent (it would match nothing).
+    let mut args: Vec<String> = [
+        "--base-url",
+        &mock.uri(),
+        "request",
+        "--recaptcha-token",
+        "token",
+    ]
+    .iter()
+    .chain(&["--studio-id", "3", "--reason-id", "12"])
+    .chain(IDENTITY)
+    .map(|arg| arg.to_string())
+    .collect();
+    args.push("--extraordinary".into());
+    let run = run_example_async(CONTRACT_CANCELLATION, args).await;
+    assert_eq!(run.status.code(), Some(1), "{run}");
+    run.assert_stderr_contains("12 is not one of the cancellation reasons of studio 3");
     mock.verify();
 }
 

@@ -15,8 +15,9 @@ use crate::lenient::{self, Track};
 /// documented error status (see [`ErrorBody`]), or [`Infallible`] when none is documented.
 ///
 /// Neither `Display` nor `Debug` ever contains the API key: it is only ever in a request header,
-/// and neither the request headers nor the request URL's query are part of an error (a
-/// [`Transport`](Self::Transport) source names the URL, which does not hold the key).
+/// and neither the request headers nor the request URL's query are part of an error. `Display`
+/// names hosts but never a path or query (a [`Transport`](Self::Transport) error's source
+/// names the request URL, which does not hold the key).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E> {
@@ -108,17 +109,49 @@ pub enum Error<E> {
         attempts: u32,
     },
     /// The request could not be sent or the response could not be read (connection refused,
-    /// TLS failure, connection reset, ...).
-    #[error("{operation}: transport error after {attempts} attempt(s)")]
+    /// DNS or TLS failure, connection reset, ...).
+    ///
+    /// Displayed with what went wrong ([`TransportKind`]), the host and the innermost cause, so
+    /// that a log line of the error alone says what to fix; never with the request's path or
+    /// query.
+    #[error("{operation}: {kind} after {attempts} attempt(s){}", Cause(.source))]
     #[non_exhaustive]
     Transport {
         /// The operation id.
         operation: &'static str,
         /// How many attempts were made.
         attempts: u32,
+        /// What went wrong, as far as the causes tell.
+        kind: TransportKind,
         /// The underlying HTTP client error.
         #[source]
         source: reqwest::Error,
+    },
+    /// The server answered with a redirect to another origin (scheme, host or port), which the
+    /// client refuses to follow on purpose: the API key or token would go along to that host.
+    /// Redirects within the configured origin are followed.
+    ///
+    /// Displayed with the target's origin (never its path or query).
+    #[error(
+        "{operation}: refused to follow the {status} redirect to another host, {target} \
+         (redirects are followed only within the configured origin, so that credentials never \
+         reach another host)"
+    )]
+    #[non_exhaustive]
+    RedirectRefused {
+        /// The operation id.
+        operation: &'static str,
+        /// The redirect's status.
+        status: StatusCode,
+        /// The response headers (`Location` among them).
+        headers: HeaderMap,
+        /// The raw response body.
+        raw: Bytes,
+        /// The origin the redirect pointed at: `https://other.example.com`, with a port when
+        /// the `Location` names one.
+        target: String,
+        /// How many attempts were made.
+        attempts: u32,
     },
     /// The request could not be built: a body failed to serialise, a header value was invalid,
     /// a path parameter was missing or empty. Nothing was sent.
@@ -147,7 +180,8 @@ impl<E> Error<E> {
             Error::Api { status, .. }
             | Error::UnexpectedStatus { status, .. }
             | Error::UnexpectedBody { status, .. }
-            | Error::Decode { status, .. } => Some(*status),
+            | Error::Decode { status, .. }
+            | Error::RedirectRefused { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -159,7 +193,8 @@ impl<E> Error<E> {
             Error::Api { headers, .. }
             | Error::UnexpectedStatus { headers, .. }
             | Error::UnexpectedBody { headers, .. }
-            | Error::Decode { headers, .. } => Some(headers),
+            | Error::Decode { headers, .. }
+            | Error::RedirectRefused { headers, .. } => Some(headers),
             _ => None,
         }
     }
@@ -193,6 +228,7 @@ impl<E> Error<E> {
             | Error::Decode { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::Transport { operation, .. }
+            | Error::RedirectRefused { operation, .. }
             | Error::Request { operation, .. } => operation,
             Error::RepeatedCursor { .. } => "paginate",
         }
@@ -204,7 +240,8 @@ impl<E> Error<E> {
             Error::Api { raw, .. }
             | Error::UnexpectedStatus { raw, .. }
             | Error::UnexpectedBody { raw, .. }
-            | Error::Decode { raw, .. } => Some(raw),
+            | Error::Decode { raw, .. }
+            | Error::RedirectRefused { raw, .. } => Some(raw),
             _ => None,
         }
     }
@@ -252,7 +289,8 @@ impl<E> Error<E> {
             | Error::UnexpectedBody { attempts, .. }
             | Error::Decode { attempts, .. }
             | Error::Timeout { attempts, .. }
-            | Error::Transport { attempts, .. } => *attempts,
+            | Error::Transport { attempts, .. }
+            | Error::RedirectRefused { attempts, .. } => *attempts,
             Error::Request { .. } | Error::RepeatedCursor { .. } => 0,
         }
     }
@@ -320,6 +358,112 @@ impl std::fmt::Display for MessageSuffix<'_> {
         match server_message(self.0) {
             Some(message) => write!(f, ": {message}"),
             None => Ok(()),
+        }
+    }
+}
+
+/// What went wrong in a [`Transport`](Error::Transport) error, read from the HTTP client's
+/// error and its causes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// The host name could not be resolved.
+    Dns,
+    /// Nothing accepts connections at the host and port (nothing was sent).
+    ConnectionRefused,
+    /// The TLS handshake failed: an untrusted or invalid certificate, a server that does not
+    /// speak TLS on that port, ... (nothing was sent).
+    Tls,
+    /// Connecting failed otherwise (an unreachable network, ...; nothing was sent).
+    Connect,
+    /// The connection was reset or closed before the answer was complete (the request may
+    /// have been processed).
+    ConnectionReset,
+    /// Reading the response body failed.
+    Body,
+    /// Something else; the causes ([`std::error::Error::source`]) say more.
+    Other,
+}
+
+impl TransportKind {
+    /// Classifies `error` by its causes. The HTTP stack has no typed reason for DNS and TLS
+    /// failures, so those are recognised by where they happened: a DNS failure names itself,
+    /// and a connect failure on `https` that is neither DNS nor TCP is the handshake.
+    pub(crate) fn of(error: &reqwest::Error) -> TransportKind {
+        let causes = || std::iter::successors(std::error::Error::source(error), |e| e.source());
+        let io_kind = |wanted: &[std::io::ErrorKind]| {
+            causes().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| wanted.contains(&io.kind()))
+            })
+        };
+        if error.is_connect() {
+            // The resolver's failure as the connector names it ("dns error"); not any text
+            // with "DNS" in it (a certificate names its `DnsName`s).
+            if causes().any(|cause| cause.to_string().starts_with("dns error")) {
+                TransportKind::Dns
+            } else if io_kind(&[std::io::ErrorKind::ConnectionRefused]) {
+                TransportKind::ConnectionRefused
+            } else if error.url().is_some_and(|url| url.scheme() == "https")
+                && !causes().any(|cause| cause.to_string().starts_with("tcp connect"))
+            {
+                TransportKind::Tls
+            } else {
+                TransportKind::Connect
+            }
+        } else if io_kind(&[
+            std::io::ErrorKind::ConnectionReset,
+            std::io::ErrorKind::ConnectionAborted,
+            std::io::ErrorKind::BrokenPipe,
+            std::io::ErrorKind::UnexpectedEof,
+        ]) || causes().any(|cause| cause.to_string().contains("connection closed"))
+        {
+            TransportKind::ConnectionReset
+        } else if error.is_body() || error.is_decode() {
+            TransportKind::Body
+        } else {
+            TransportKind::Other
+        }
+    }
+}
+
+impl std::fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TransportKind::Dns => "DNS lookup failed",
+            TransportKind::ConnectionRefused => "connection refused",
+            TransportKind::Tls => "TLS handshake failed",
+            TransportKind::Connect => "connecting failed",
+            TransportKind::ConnectionReset => "connection reset or closed early",
+            TransportKind::Body => "reading the response failed",
+            TransportKind::Other => "transport error",
+        })
+    }
+}
+
+/// ` (host:port: innermost cause)` for `Display`: where, and the cause in the HTTP stack's own
+/// words. Never the request URL's path or query: the top-level error (which shows the URL) is
+/// not the innermost cause as long as it has one, and only the host is taken from the URL.
+struct Cause<'a>(&'a reqwest::Error);
+
+impl std::fmt::Display for Cause<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let innermost = std::iter::successors(std::error::Error::source(self.0), |e| e.source())
+            .last()
+            .map(ToString::to_string);
+        let host = self.0.url().and_then(|url| {
+            let host = url.host_str()?;
+            Some(match url.port_or_known_default() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            })
+        });
+        match (host, innermost) {
+            (Some(host), Some(cause)) => write!(f, " ({host}: {cause})"),
+            (Some(host), None) => write!(f, " ({host})"),
+            (None, Some(cause)) => write!(f, " ({cause})"),
+            (None, None) => Ok(()),
         }
     }
 }

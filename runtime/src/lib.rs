@@ -20,7 +20,8 @@
 //! * `mock` (with the `mock` feature): typed test doubles, the machinery under the `mock`
 //!   module of each generated crate.
 //! * `webhook` (with the `webhook` feature): receiving the calls an API's server makes to your
-//!   endpoint: constant-time key check, lenient decoding, duplicate detection.
+//!   endpoint: constant-time key check, lenient decoding, each event handled once and
+//!   acknowledged only after its handler committed it.
 //!
 //! Nothing in this crate logs or displays the API key or bearer token: each is sent as a header
 //! marked sensitive and redacted from every `Debug` output.
@@ -44,7 +45,9 @@ pub mod webhook;
 
 pub use client::{ApiDefaults, Auth, BuildError, Client, ClientBuilder, Operation};
 pub use datetime::{DateTime, ParseDateTimeError};
-pub use error::{DecodeError, Error, ErrorBody, SuccessBody, decode_json, from_json};
+pub use error::{
+    DecodeError, Error, ErrorBody, SuccessBody, TransportKind, decode_json, from_json,
+};
 pub use form::FormStyle;
 pub use one_or_many::OneOrMany;
 pub use pagination::{Page, Slice, paginate, paginate_pages};

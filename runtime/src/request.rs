@@ -14,7 +14,7 @@ use tracing::field::Empty;
 
 use crate::Operation;
 use crate::client::Client;
-use crate::error::{DecodeError, Error, ErrorBody, SuccessBody, decode_json};
+use crate::error::{DecodeError, Error, ErrorBody, SuccessBody, TransportKind, decode_json};
 use crate::form::FormStyle;
 use crate::multipart;
 use crate::param::ParamValue;
@@ -124,8 +124,8 @@ impl CallOptions {
     }
 
     /// Allows retrying this call after an ambiguous failure (a timeout after the request was
-    /// sent, a reset connection, `502`, `504`, `503` without `Retry-After`), when the server
-    /// may have processed it. Only GET, HEAD and OPTIONS are retried then by default; opt in
+    /// sent, a reset connection, `502`, `504`, `503` without a valid `Retry-After`), when the
+    /// server may have processed it. Only GET, HEAD and OPTIONS are retried then by default; opt in
     /// for another method only when sending the request twice is harmless. See
     /// [`RetryPolicy`] for the whole rule.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
@@ -736,12 +736,29 @@ impl PreparedCall {
             attempt_ms,
             "response received"
         );
-        let retry_after = response.headers.get(header::RETRY_AFTER);
-        let outcome = RetryPolicy::classify_status(response.status, retry_after.is_some());
+        if let Some(target) = other_origin_redirect(&self.url, &response) {
+            tracing::warn!(
+                status = response.status.as_u16(),
+                target = %target,
+                "redirect to another origin refused"
+            );
+            return Next::Finish(Err(Failure::RedirectRefused {
+                response: Box::new(response),
+                target,
+                attempts: attempt,
+            }));
+        }
+        let asked = self
+            .policy()
+            .retry_after(response.headers.get(header::RETRY_AFTER));
+        // Only a `Retry-After` that parses says the server did not process the request: RFC 9110
+        // has recipients ignore an invalid value (`Retry-After: soon`), which leaves a plain,
+        // ambiguous `503`.
+        let outcome = RetryPolicy::classify_status(response.status, !matches!(asked, Ok(None)));
         if !self.may_retry(attempt, outcome) {
             return Next::Finish(Ok(response.into_raw(attempt)));
         }
-        match self.policy().retry_after(retry_after) {
+        match asked {
             Ok(Some(wait)) => Next::Retry(wait),
             Ok(None) => Next::Retry(self.policy().backoff(attempt)),
             Err(asked) => {
@@ -843,6 +860,26 @@ fn build_url(base_url: &str, path: &str, query: &str) -> Result<Url, Failure> {
     Url::parse(&url).map_err(|err| Failure::Request(format!("invalid request URL: {err}")))
 }
 
+/// The origin a redirect response points at (`scheme://host[:port]`), when it is not the
+/// origin of `url`: the client's redirect policy follows redirects only within the origin, so
+/// such a response is one it refused to follow. Only the origin is kept: the path and query of
+/// the `Location` may carry anything.
+fn other_origin_redirect(url: &Url, response: &Received) -> Option<String> {
+    if !response.status.is_redirection() {
+        return None;
+    }
+    let location = response.headers.get(header::LOCATION)?.to_str().ok()?;
+    let target = url.join(location).ok()?;
+    if target.origin() == url.origin() {
+        return None;
+    }
+    let host = target.host_str()?;
+    Some(match target.port() {
+        Some(port) => format!("{}://{host}:{port}", target.scheme()),
+        None => format!("{}://{host}", target.scheme()),
+    })
+}
+
 struct Received {
     status: StatusCode,
     headers: HeaderMap,
@@ -940,6 +977,13 @@ enum Failure {
         attempts: u32,
         source: reqwest::Error,
     },
+    /// A redirect to another origin, which the redirect policy did not follow (boxed: the
+    /// other failures are small, and this one is rare).
+    RedirectRefused {
+        response: Box<Received>,
+        target: String,
+        attempts: u32,
+    },
 }
 
 impl Failure {
@@ -953,7 +997,20 @@ impl Failure {
             Failure::Transport { attempts, source } => Error::Transport {
                 operation,
                 attempts,
+                kind: TransportKind::of(&source),
                 source,
+            },
+            Failure::RedirectRefused {
+                response,
+                target,
+                attempts,
+            } => Error::RedirectRefused {
+                operation,
+                status: response.status,
+                headers: response.headers,
+                raw: response.body,
+                target,
+                attempts,
             },
         }
     }

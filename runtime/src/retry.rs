@@ -14,8 +14,8 @@ use reqwest::{Method, StatusCode};
 /// | failure | the server | retried for |
 /// |---|---|---|
 /// | connecting failed (refused, DNS, TLS, connect timeout) | never saw the request | every method |
-/// | `429 Too Many Requests`; `503 Service Unavailable` with `Retry-After` | says it did not process it | every method |
-/// | timeout after the request was sent, connection reset, `502 Bad Gateway`, `503` without `Retry-After`, `504 Gateway Timeout` | may have processed it | GET, HEAD, OPTIONS; other methods only when the call opts in |
+/// | `429 Too Many Requests`; `503 Service Unavailable` with a valid `Retry-After` | says it did not process it | every method |
+/// | timeout after the request was sent, connection reset, `502 Bad Gateway`, `503` without a valid `Retry-After`, `504 Gateway Timeout` | may have processed it | GET, HEAD, OPTIONS; other methods only when the call opts in |
 /// | any other status | answered | never |
 ///
 /// A `PUT` or `DELETE` is not retried after an ambiguous failure either: an API may name an
@@ -23,6 +23,9 @@ use reqwest::{Method, StatusCode};
 /// add it twice. A call opts in with
 /// [`RequestBuilder::retry_ambiguous`](crate::RequestBuilder::retry_ambiguous) when sending it
 /// twice is harmless.
+///
+/// A `Retry-After` that is neither delta-seconds nor an HTTP date (`Retry-After: soon`) is
+/// ignored, as RFC 9110 says: such a `503` is ambiguous, like one without the header.
 ///
 /// Retries stop after `max_attempts` attempts (including the first).
 ///
@@ -94,11 +97,13 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    /// What a response with `status` says about the attempt, for retrying.
-    pub(crate) fn classify_status(status: StatusCode, has_retry_after: bool) -> Attempt {
+    /// What a response with `status` says about the attempt, for retrying; `retry_after` is
+    /// whether it carries a usable `Retry-After` (one that parses: an invalid value is ignored,
+    /// as RFC 9110 says).
+    pub(crate) fn classify_status(status: StatusCode, retry_after: bool) -> Attempt {
         match status {
             StatusCode::TOO_MANY_REQUESTS => Attempt::NotProcessed,
-            StatusCode::SERVICE_UNAVAILABLE if has_retry_after => Attempt::NotProcessed,
+            StatusCode::SERVICE_UNAVAILABLE if retry_after => Attempt::NotProcessed,
             StatusCode::BAD_GATEWAY
             | StatusCode::SERVICE_UNAVAILABLE
             | StatusCode::GATEWAY_TIMEOUT => Attempt::Ambiguous,
@@ -152,10 +157,10 @@ impl RetryPolicy {
 pub(crate) enum Attempt {
     /// The request never left: connecting failed.
     NotSent,
-    /// The server says it did not process the request (429, 503 with `Retry-After`).
+    /// The server says it did not process the request (429, 503 with a valid `Retry-After`).
     NotProcessed,
     /// The server may or may not have processed it (timeout after sending, reset, 502, 504, 503
-    /// without `Retry-After`).
+    /// without a valid `Retry-After`).
     Ambiguous,
     /// An answer that retrying would not change.
     Final,

@@ -10,12 +10,20 @@
 //! * decodes the body leniently with [`decode_json`](crate::decode_json) (strings accept
 //!   numbers, unknown enum values and unknown properties are kept or ignored, never fatal), so
 //!   an event type or field added by the server is passed on, not rejected;
-//! * remembers the ids of recent deliveries, so that an event delivered more than once (at
-//!   least once delivery) is marked [`Delivery::duplicate`]. Which field is the id is the
-//!   caller's choice (`id_of`): this module knows no API's field names.
+//! * keeps each event from being handled twice (servers deliver at least once), without ever
+//!   acknowledging one that was not handled. Which field is the id is the caller's choice
+//!   (`id_of`): this module knows no API's field names.
+//!
+//! An event counts as handled only when the handler says so. A first delivery comes as a
+//! [`Claim`]: handle its event, then [`commit`](Claim::commit) it and answer success. A claim
+//! dropped without a commit (the handler returned an error, or panicked) is released, so the
+//! server's next delivery of the event is handled afresh. While a claim is held, another
+//! delivery of the same event is refused with [`Reason::InProgress`] and a `500` (see
+//! [`Rejection::status`]), which has the server deliver it again later instead of taking it
+//! for handled. Only a committed event is answered as [`Delivery::Handled`].
 //!
 //! ```
-//! use openapi_client_runtime::webhook::Receiver;
+//! use openapi_client_runtime::webhook::{Delivery, Receiver};
 //! use openapi_client_runtime::reqwest::header::HeaderMap;
 //!
 //! #[derive(serde::Deserialize)]
@@ -29,22 +37,27 @@
 //! headers.insert("x-api-key", "shared-secret".parse()?);
 //! let body = br#"{"id": "e-1", "kind": "THING_CREATED"}"#;
 //!
-//! let delivery = receiver.receive(&headers, body).map_err(|r| r.to_string())?;
-//! assert!(!delivery.duplicate);
-//! assert_eq!(delivery.event.kind, "THING_CREATED");
-//! // The same event again: accepted (answer 200, so the server stops resending), but marked.
-//! assert!(receiver.receive(&headers, body).map_err(|r| r.to_string())?.duplicate);
+//! // The handler fails: the claim is dropped uncommitted, the server is answered with an error.
+//! match receiver.receive(&headers, body).map_err(|r| r.to_string())? {
+//!     Delivery::New(claim) => drop(claim),
+//!     Delivery::Handled { .. } => unreachable!("nothing was handled yet"),
+//! }
+//! // The server delivers it again: a first delivery still. Handled this time, and committed.
+//! let Delivery::New(claim) = receiver.receive(&headers, body).map_err(|r| r.to_string())? else {
+//!     unreachable!("the failed attempt did not count");
+//! };
+//! assert_eq!(claim.event().kind, "THING_CREATED");
+//! claim.commit();
+//! // Once more: handled before, so answer success (the server stops resending) and skip it.
+//! let again = receiver.receive(&headers, body).map_err(|r| r.to_string())?;
+//! assert!(matches!(again, Delivery::Handled { .. }));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-//!
-//! When handling a first delivery fails, answer with an error status and call
-//! [`Receiver::forget`], so that the server's next attempt is handled instead of being taken
-//! for a duplicate.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::hash::Hash;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName};
@@ -54,7 +67,7 @@ use subtle::ConstantTimeEq;
 
 use crate::DecodeError;
 
-/// How many delivery ids a [`Receiver`] remembers unless told otherwise.
+/// How many handled event ids a [`Receiver`] remembers unless told otherwise.
 pub const DEFAULT_REMEMBERED: usize = 10_000;
 
 /// Checks, decodes and de-duplicates the deliveries of one webhook endpoint.
@@ -66,7 +79,7 @@ pub struct Receiver<T, K> {
     header: HeaderName,
     key_digest: [u8; 32],
     id_of: fn(&T) -> K,
-    seen: Mutex<Seen<K>>,
+    ids: Arc<Mutex<Ids<K>>>,
 }
 
 /// Why a [`Receiver`] could not be set up.
@@ -83,7 +96,7 @@ pub enum ReceiverError {
 
 impl<T: DeserializeOwned, K: Eq + Hash + Clone> Receiver<T, K> {
     /// A receiver for requests carrying `key` in `header`, identifying deliveries by `id_of`;
-    /// it remembers the last [`DEFAULT_REMEMBERED`] ids.
+    /// it remembers the last [`DEFAULT_REMEMBERED`] handled ids.
     pub fn new(
         header: &str,
         key: impl AsRef<str>,
@@ -99,42 +112,49 @@ impl<T: DeserializeOwned, K: Eq + Hash + Clone> Receiver<T, K> {
             header,
             key_digest: Sha256::digest(key.as_bytes()).into(),
             id_of,
-            seen: Mutex::new(Seen::new(DEFAULT_REMEMBERED)),
+            ids: Arc::new(Mutex::new(Ids::new(DEFAULT_REMEMBERED))),
         })
     }
 
-    /// Remembers the last `capacity` delivery ids (at least one) instead of
-    /// [`DEFAULT_REMEMBERED`]; the oldest is forgotten first.
+    /// Remembers the last `capacity` handled ids (at least one) instead of
+    /// [`DEFAULT_REMEMBERED`]; the oldest is forgotten first. Events being handled are always
+    /// known, whatever the capacity.
     pub fn remember(self, capacity: usize) -> Self {
         Receiver {
-            seen: Mutex::new(Seen::new(capacity.max(1))),
+            ids: Arc::new(Mutex::new(Ids::new(capacity.max(1)))),
             ..self
         }
     }
 
-    /// Checks the key, decodes the body and records the delivery's id.
+    /// Checks the key, decodes the body and claims the event for handling.
     ///
-    /// A duplicate is returned like a first delivery, with [`Delivery::duplicate`] set: answer
-    /// it with success (so the server stops resending) and skip handling it again.
+    /// * [`Delivery::New`]: handle the event, then [`Claim::commit`] and answer success; on
+    ///   failure drop the claim and answer an error status, so the server delivers it again.
+    /// * [`Delivery::Handled`]: a committed event again; answer success and skip it.
+    /// * `Err` with [`Reason::InProgress`]: another request holds the claim right now; answer
+    ///   [`Rejection::status`] so the server delivers it again later.
     pub fn receive(&self, headers: &HeaderMap, body: &[u8]) -> Result<Delivery<T, K>, Rejection> {
         self.check_key(headers)?;
         let event: T = crate::decode_json(body).map_err(|error| Rejection {
             reason: Reason::MalformedBody(error),
         })?;
         let id = (self.id_of)(&event);
-        let duplicate = !self.seen().insert(id.clone());
-        Ok(Delivery {
+        let mut ids = lock(&self.ids);
+        if ids.handled.contains(&id) {
+            return Ok(Delivery::Handled { event, id });
+        }
+        if !ids.in_progress.insert(id.clone()) {
+            return Err(Rejection {
+                reason: Reason::InProgress,
+            });
+        }
+        drop(ids);
+        Ok(Delivery::New(Claim {
             event,
             id,
-            duplicate,
-        })
-    }
-
-    /// Forgets a delivery id, so that the next delivery with it counts as a first one (call it
-    /// when handling a first delivery failed and the server is to try again). Returns whether
-    /// the id was remembered.
-    pub fn forget(&self, id: &K) -> bool {
-        self.seen().remove(id)
+            ids: Arc::clone(&self.ids),
+            committed: false,
+        }))
     }
 
     fn check_key(&self, headers: &HeaderMap) -> Result<(), Rejection> {
@@ -155,11 +175,6 @@ impl<T: DeserializeOwned, K: Eq + Hash + Clone> Receiver<T, K> {
             reject(Reason::WrongKey(self.header.clone()))
         }
     }
-
-    fn seen(&self) -> std::sync::MutexGuard<'_, Seen<K>> {
-        // The set is consistent after every operation, so a panic elsewhere leaves it usable.
-        self.seen.lock().unwrap_or_else(PoisonError::into_inner)
-    }
 }
 
 impl<T, K> fmt::Debug for Receiver<T, K> {
@@ -169,6 +184,11 @@ impl<T, K> fmt::Debug for Receiver<T, K> {
             .field("key", &"<redacted>")
             .finish_non_exhaustive()
     }
+}
+
+/// The ids, consistent after every operation, so a panic elsewhere leaves them usable.
+fn lock<K>(ids: &Mutex<Ids<K>>) -> MutexGuard<'_, Ids<K>> {
+    ids.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn trim_ascii(bytes: &[u8]) -> &[u8] {
@@ -184,17 +204,69 @@ fn trim_ascii(bytes: &[u8]) -> &[u8] {
 }
 
 /// An accepted delivery.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Delivery<T, K> {
-    /// The decoded body.
-    pub event: T,
-    /// Its id, as `id_of` read it.
-    pub id: K,
-    /// Whether a delivery with this id was accepted before (and not forgotten).
-    pub duplicate: bool,
+#[derive(Debug)]
+pub enum Delivery<T, K: Eq + Hash> {
+    /// An event not handled yet, claimed for this request: handle it, then
+    /// [`commit`](Claim::commit).
+    New(Claim<T, K>),
+    /// An event handled before (its claim was committed): answer success, so that the server
+    /// stops resending it, and do not handle it again.
+    Handled {
+        /// The decoded body.
+        event: T,
+        /// Its id, as `id_of` read it.
+        id: K,
+    },
 }
 
-/// A refused delivery: the status to answer with and why.
+/// A first delivery of an event, held while it is handled.
+///
+/// [`commit`](Self::commit) it once the event is handled: from then on the event counts as
+/// handled. Dropped without a commit (an error, a panic, a cancelled request), the claim is
+/// released and the event counts as never received, so the server's next delivery is handled.
+pub struct Claim<T, K: Eq + Hash> {
+    event: T,
+    id: K,
+    ids: Arc<Mutex<Ids<K>>>,
+    committed: bool,
+}
+
+impl<T, K: Eq + Hash + Clone> Claim<T, K> {
+    /// The decoded body.
+    pub fn event(&self) -> &T {
+        &self.event
+    }
+
+    /// Its id, as `id_of` read it.
+    pub fn id(&self) -> &K {
+        &self.id
+    }
+
+    /// The event is handled: a later delivery of it is [`Delivery::Handled`].
+    pub fn commit(mut self) {
+        lock(&self.ids).commit(self.id.clone());
+        self.committed = true;
+    }
+}
+
+impl<T, K: Eq + Hash> Drop for Claim<T, K> {
+    fn drop(&mut self) {
+        if !self.committed {
+            lock(&self.ids).in_progress.remove(&self.id);
+        }
+    }
+}
+
+impl<T: fmt::Debug, K: fmt::Debug + Eq + Hash> fmt::Debug for Claim<T, K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Claim")
+            .field("event", &self.event)
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A delivery not accepted now: the status to answer with and why.
 ///
 /// Its `Display` is the reason, safe to send back as the response body and to log: it never
 /// contains the key sent or expected.
@@ -203,7 +275,7 @@ pub struct Rejection {
     reason: Reason,
 }
 
-/// Why a delivery was refused.
+/// Why a delivery was not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Reason {
@@ -213,15 +285,22 @@ pub enum Reason {
     WrongKey(HeaderName),
     /// The body is not JSON of the expected shape.
     MalformedBody(DecodeError),
+    /// The same event is being handled by another request right now; it is not handled yet,
+    /// so it must not be acknowledged: the server is to deliver it again later.
+    InProgress,
 }
 
 impl Rejection {
     /// The status to answer with: `401 Unauthorized` for a missing or wrong key, `400 Bad
-    /// Request` for a body that does not decode.
+    /// Request` for a body that does not decode, `500 Internal Server Error` for an event
+    /// being handled elsewhere. `500` is the answer every sender takes for "not handled,
+    /// deliver again", and one that webhook documents list (some list no other error status
+    /// to answer a delivery with).
     pub fn status(&self) -> StatusCode {
         match self.reason {
             Reason::MissingKey(_) | Reason::WrongKey(_) => StatusCode::UNAUTHORIZED,
             Reason::MalformedBody(_) => StatusCode::BAD_REQUEST,
+            Reason::InProgress => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -237,53 +316,51 @@ impl fmt::Display for Rejection {
             Reason::MissingKey(header) => write!(f, "missing the {header} header"),
             Reason::WrongKey(header) => write!(f, "wrong key in the {header} header"),
             Reason::MalformedBody(error) => write!(f, "malformed body: {error}"),
+            Reason::InProgress => {
+                f.write_str("this event is being handled right now: deliver it again later")
+            }
         }
     }
 }
 
 impl std::error::Error for Rejection {}
 
-/// The last `capacity` ids, oldest first.
-struct Seen<K> {
+/// The ids of the events being handled, and of the last `capacity` handled ones (oldest
+/// first).
+struct Ids<K> {
     capacity: usize,
-    ids: HashSet<K>,
+    in_progress: HashSet<K>,
+    handled: HashSet<K>,
     order: VecDeque<K>,
 }
 
-impl<K: Eq + Hash + Clone> Seen<K> {
+impl<K: Eq + Hash + Clone> Ids<K> {
     fn new(capacity: usize) -> Self {
-        Seen {
+        Ids {
             capacity,
-            ids: HashSet::new(),
+            in_progress: HashSet::new(),
+            handled: HashSet::new(),
             order: VecDeque::new(),
         }
     }
 
-    /// Records `id`; false when it was already there.
-    fn insert(&mut self, id: K) -> bool {
-        if self.ids.contains(&id) {
-            return false;
+    /// Moves `id` from being handled to handled, forgetting the oldest handled ids beyond
+    /// the capacity.
+    fn commit(&mut self, id: K) {
+        self.in_progress.remove(&id);
+        if self.handled.contains(&id) {
+            return;
         }
         while self.order.len() >= self.capacity {
             match self.order.pop_front() {
                 Some(oldest) => {
-                    self.ids.remove(&oldest);
+                    self.handled.remove(&oldest);
                 }
                 None => break,
             }
         }
-        self.ids.insert(id.clone());
+        self.handled.insert(id.clone());
         self.order.push_back(id);
-        true
-    }
-
-    fn remove(&mut self, id: &K) -> bool {
-        if self.ids.remove(id) {
-            self.order.retain(|other| other != id);
-            true
-        } else {
-            false
-        }
     }
 }
 
@@ -325,13 +402,30 @@ mod tests {
         }
     }
 
+    /// The claim of a first delivery; panics on anything else.
+    #[track_caller]
+    fn claimed(receiver: &Receiver<Envelope, u64>, body: &[u8]) -> Claim<Envelope, u64> {
+        match receiver.receive(&headers(&[KEY]), body) {
+            Ok(Delivery::New(claim)) => claim,
+            other => panic!("not a first delivery: {other:?}"),
+        }
+    }
+
+    #[track_caller]
+    fn is_handled(receiver: &Receiver<Envelope, u64>, body: &[u8]) -> bool {
+        match receiver.receive(&headers(&[KEY]), body) {
+            Ok(Delivery::Handled { .. }) => true,
+            Ok(Delivery::New(_)) => false,
+            Err(rejection) => panic!("refused: {rejection}"),
+        }
+    }
+
     #[test]
     fn the_right_key_is_accepted_and_the_body_decoded_leniently() {
-        let delivery = receiver().receive(&headers(&[KEY]), BODY).unwrap();
-        assert_eq!(delivery.id, 7);
-        assert!(!delivery.duplicate);
+        let claim = claimed(&receiver(), BODY);
+        assert_eq!(*claim.id(), 7);
         // A number where a string is expected is kept as its text.
-        assert_eq!(delivery.event.events[0].label.as_deref(), Some("5"));
+        assert_eq!(claim.event().events[0].label.as_deref(), Some("5"));
         // Surrounding whitespace in the header is not part of the key.
         assert!(
             receiver()
@@ -389,47 +483,87 @@ mod tests {
     }
 
     #[test]
-    fn a_duplicate_is_accepted_and_marked_until_forgotten() {
+    fn an_event_is_handled_once_only_after_its_handler_commits() {
         let receiver = receiver();
-        assert!(!receiver.receive(&headers(&[KEY]), BODY).unwrap().duplicate);
-        let again = receiver.receive(&headers(&[KEY]), BODY).unwrap();
-        assert!(again.duplicate);
-        assert_eq!(again.event.events[0].kind, "THING_CREATED");
+        // The handler fails: the claim is dropped uncommitted.
+        drop(claimed(&receiver, BODY));
+        // The server delivers it again: a first delivery, handled and committed this time.
+        let claim = claimed(&receiver, BODY);
+        assert_eq!(claim.event().events[0].kind, "THING_CREATED");
+        claim.commit();
+        // Every later delivery: handled before, never handed out again.
+        for _ in 0..3 {
+            assert!(is_handled(&receiver, BODY));
+        }
         // Another id is a first delivery.
         let other = br#"{"id": 8, "events": []}"#;
-        assert!(!receiver.receive(&headers(&[KEY]), other).unwrap().duplicate);
-        // Handling failed: forget it, and the next attempt counts as a first delivery.
-        assert!(receiver.forget(&7));
-        assert!(!receiver.forget(&7));
-        assert!(!receiver.receive(&headers(&[KEY]), BODY).unwrap().duplicate);
+        assert!(!is_handled(&receiver, other));
     }
 
     #[test]
-    fn only_the_last_ids_are_remembered() {
+    fn a_duplicate_during_handling_is_not_acknowledged() {
+        let receiver = receiver();
+        let claim = claimed(&receiver, BODY);
+        let during = receiver.receive(&headers(&[KEY]), BODY).unwrap_err();
+        assert_eq!(during.reason(), &Reason::InProgress);
+        assert_eq!(during.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            during.to_string(),
+            "this event is being handled right now: deliver it again later"
+        );
+        // The first handler fails after all: the next delivery is handled.
+        drop(claim);
+        let claim = claimed(&receiver, BODY);
+        // A duplicate while this one is handled is refused too, then the commit counts.
+        assert!(receiver.receive(&headers(&[KEY]), BODY).is_err());
+        claim.commit();
+        assert!(is_handled(&receiver, BODY));
+    }
+
+    #[test]
+    fn a_panicking_handler_releases_its_claim() {
+        let receiver = std::sync::Arc::new(receiver());
+        let shared = std::sync::Arc::clone(&receiver);
+        let handler = std::thread::spawn(move || {
+            let _claim = claimed(&shared, BODY);
+            panic!("the handler failed");
+        });
+        assert!(handler.join().is_err());
+        assert!(!is_handled(&receiver, BODY));
+    }
+
+    #[test]
+    fn a_claim_moves_to_another_thread() {
+        let receiver = receiver();
+        let claim = claimed(&receiver, BODY);
+        std::thread::spawn(move || claim.commit())
+            .join()
+            .expect("the claim commits on another thread");
+        assert!(is_handled(&receiver, BODY));
+    }
+
+    #[test]
+    fn only_the_last_handled_ids_are_remembered() {
         let receiver = receiver().remember(2);
-        for id in [1, 2, 3] {
-            let body = format!(r#"{{"id": {id}, "events": []}}"#);
-            assert!(
-                !receiver
-                    .receive(&headers(&[KEY]), body.as_bytes())
-                    .unwrap()
-                    .duplicate
-            );
-        }
         let body = |id: u64| format!(r#"{{"id": {id}, "events": []}}"#);
-        assert!(
-            receiver
-                .receive(&headers(&[KEY]), body(3).as_bytes())
-                .unwrap()
-                .duplicate
-        );
+        for id in [1, 2, 3] {
+            claimed(&receiver, body(id).as_bytes()).commit();
+        }
+        assert!(is_handled(&receiver, body(3).as_bytes()));
         // 1 was forgotten to make room.
-        assert!(
-            !receiver
-                .receive(&headers(&[KEY]), body(1).as_bytes())
-                .unwrap()
-                .duplicate
-        );
+        assert!(!is_handled(&receiver, body(1).as_bytes()));
+        // An event being handled is known whatever the capacity.
+        let held: Vec<_> = [10, 11, 12]
+            .into_iter()
+            .map(|id| claimed(&receiver, body(id).as_bytes()))
+            .collect();
+        for id in [10, 11, 12] {
+            let rejection = receiver
+                .receive(&headers(&[KEY]), body(id).as_bytes())
+                .unwrap_err();
+            assert_eq!(rejection.reason(), &Reason::InProgress);
+        }
+        drop(held);
     }
 
     #[test]

@@ -11,8 +11,8 @@ use openapi_client_runtime::bytes::Bytes;
 use openapi_client_runtime::multipart::{FilePart, Form};
 use openapi_client_runtime::{
     ApiDefaults, Auth, BuildError, Client, ClientBuilder, DecodeError, Error, ErrorBody, Method,
-    OneOrMany, Operation, Page, RetryPolicy, StatusCode, SuccessBody, chrono, decode_json,
-    paginate, uuid,
+    OneOrMany, Operation, Page, RetryPolicy, StatusCode, SuccessBody, TransportKind, chrono,
+    decode_json, paginate, uuid,
 };
 use serde::{Deserialize, Serialize};
 use wiremock::matchers::{header, headers, method, path, query_param};
@@ -682,6 +682,54 @@ async fn retry_after_longer_than_the_cap_is_not_waited_for() {
     assert_eq!(err.attempts(), 1);
 }
 
+/// RFC 9110 has a recipient ignore a `Retry-After` it cannot parse: what is left is a plain
+/// `503`, which does not say whether the request was processed. A PUT is sent once; a valid
+/// `Retry-After` (the server says it did not process it) has it sent again.
+#[tokio::test]
+async fn a_put_is_not_resent_after_a_503_with_an_unusable_retry_after() {
+    static REPLACE_ITEM: Operation = Operation {
+        id: "replaceItem",
+        method: Method::PUT,
+        path: "/v1/items/{itemId}",
+    };
+    for (retry_after, sent) in [("soon", 1), ("-1", 1), ("", 1), ("0", 3)] {
+        let server = MockServer::start().await;
+        Mock::given(method("PUT"))
+            .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", retry_after))
+            .mount(&server)
+            .await;
+        let err = client(&server)
+            .request(&REPLACE_ITEM)
+            .path_param("itemId", &5)
+            .json(&serde_json::json!({"name": "n"}))
+            .send::<Customer, CreateItemError>()
+            .await
+            .unwrap_err();
+        assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert_eq!(err.attempts(), sent, "Retry-After: {retry_after:?}");
+        assert_eq!(
+            requests(&server).await.len(),
+            usize::try_from(sent).unwrap(),
+            "Retry-After: {retry_after:?}"
+        );
+    }
+
+    // A GET is safe to repeat after the same ambiguous answer.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "soon"))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .request(&GET_CUSTOMER)
+        .path_param("customerId", &1)
+        .send::<Customer, Infallible>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(requests(&server).await.len(), 3);
+}
+
 #[tokio::test]
 async fn post_is_not_retried_unless_opted_in() {
     let server = MockServer::start().await;
@@ -805,14 +853,18 @@ async fn slow_server_times_out() {
     assert!(started.elapsed() < ms(1_500), "{:?}", started.elapsed());
 }
 
+/// A port on 127.0.0.1 where connections are refused: bound (so no other test's server gets
+/// it meanwhile) but not listening. Keep the socket until the test is done.
+fn refusing_port() -> (tokio::net::TcpSocket, u16) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    (socket, port)
+}
+
 #[tokio::test]
 async fn connection_refused_is_a_transport_error() {
-    // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let (_reserved, port) = refusing_port();
     let client: Client = ClientBuilder::new(OPEN_API)
         .base_url(format!("http://127.0.0.1:{port}"))
         .api_key(KEY)
@@ -840,6 +892,150 @@ async fn connection_refused_is_a_transport_error() {
         "{log}"
     );
     assert!(!log.contains("/v1/customers/1"), "{log}");
+}
+
+/// What a person reading `tracing::error!(%e)` needs: what failed and where, in `Display`
+/// itself; never the key, the path or the query (they may carry personal data).
+#[tokio::test]
+async fn a_transport_error_says_what_failed_in_display() {
+    async fn failing(base_url: &str) -> Error<Infallible> {
+        ClientBuilder::<Client>::new(OPEN_API)
+            .base_url(base_url)
+            .api_key(KEY)
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap()
+            .request(&GET_CUSTOMER)
+            .path_param("customerId", &4711)
+            .query("email", "erika@example.com")
+            .send::<Customer, Infallible>()
+            .await
+            .unwrap_err()
+    }
+    #[track_caller]
+    fn shows(err: &Error<Infallible>, kind: TransportKind, expected: &[&str]) {
+        assert!(
+            matches!(err, Error::Transport { kind: k, .. } if *k == kind),
+            "{err:?}"
+        );
+        let shown = err.to_string();
+        for text in expected {
+            assert!(shown.contains(text), "{text:?} missing in {shown:?}");
+        }
+        for secret in [KEY, "4711", "erika", "email=", "?"] {
+            assert!(!shown.contains(secret), "{secret:?} shown in {shown:?}");
+        }
+    }
+
+    // Recorded like in `connection_refused_is_a_transport_error`, which may run at the same
+    // time: `tracing` caches whether anyone wants an event when it first fires, and a first
+    // firing here without a subscriber could hide the events that test looks for.
+    let _recording = tracing::subscriber::set_default(recorder::Recorder::default());
+    let (_reserved, port) = refusing_port();
+    let refused = failing(&format!("http://127.0.0.1:{port}")).await;
+    shows(
+        &refused,
+        TransportKind::ConnectionRefused,
+        &[
+            "getCustomer: connection refused after 1 attempt(s)",
+            &format!("127.0.0.1:{port}"),
+        ],
+    );
+
+    // `.invalid` never resolves (RFC 2606).
+    let dns = failing("http://magicline-test.invalid").await;
+    shows(
+        &dns,
+        TransportKind::Dns,
+        &["DNS lookup failed", "magicline-test.invalid:80"],
+    );
+
+    // A server that does not speak TLS on the port.
+    let plain = MockServer::start().await;
+    let tls = failing(&plain.uri().replace("http://", "https://")).await;
+    shows(&tls, TransportKind::Tls, &["TLS handshake failed"]);
+    assert!(requests(&plain).await.is_empty());
+
+    // Accepts the request, then closes the connection without an answer.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            use tokio::io::AsyncReadExt;
+            let mut buffer = [0u8; 4096];
+            let _ = socket.read(&mut buffer).await;
+        }
+    });
+    let reset = failing(&format!("http://{address}")).await;
+    shows(
+        &reset,
+        TransportKind::ConnectionReset,
+        &["connection reset or closed early after 1 attempt(s)"],
+    );
+}
+
+/// A refused cross-origin redirect says that the refusal is deliberate and names where the
+/// redirect pointed: the origin only, never its path or query, and never the key.
+#[tokio::test]
+async fn a_refused_redirect_says_so_and_names_the_other_host() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(302).insert_header(
+            "Location",
+            "https://login.other.example:8443/sso/start?return=x&token=t0p-secret",
+        ))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .request(&GET_CUSTOMER)
+        .path_param("customerId", &1)
+        .send::<Customer, Infallible>()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::RedirectRefused { target, attempts: 1, .. } if target == "https://login.other.example:8443"),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), Some(StatusCode::FOUND));
+    assert_eq!(
+        err.to_string(),
+        "getCustomer: refused to follow the 302 Found redirect to another host, \
+         https://login.other.example:8443 (redirects are followed only within the configured \
+         origin, so that credentials never reach another host)"
+    );
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(!shown.contains(KEY), "{shown}");
+    }
+    assert!(!err.to_string().contains("token") && !err.to_string().contains("/sso"));
+
+    // Another scheme is another origin too; a 3xx without `Location` is just a status.
+    let answered = |answer: ResponseTemplate| {
+        let server = &server;
+        async move {
+            server.reset().await;
+            Mock::given(method("GET"))
+                .respond_with(answer)
+                .mount(server)
+                .await;
+            client(server)
+                .request(&GET_CUSTOMER)
+                .path_param("customerId", &1)
+                .send::<Customer, Infallible>()
+                .await
+                .unwrap_err()
+        }
+    };
+    let https = server.uri().replace("http://", "https://");
+    let err = answered(
+        ResponseTemplate::new(301).insert_header("Location", format!("{https}/v1/x").as_str()),
+    )
+    .await;
+    assert!(
+        matches!(&err, Error::RedirectRefused { target, .. } if *target == https),
+        "{err:?}"
+    );
+    let err = answered(ResponseTemplate::new(301)).await;
+    assert!(matches!(err, Error::UnexpectedStatus { .. }), "{err:?}");
 }
 
 #[tokio::test]

@@ -11,16 +11,21 @@
 //!     --reply "Sorry, we refunded the second one."
 //! communications --customer-id 42 message --category general --thread-id 7 \
 //!     --subject "Two invoices" --text "The refund is on its way." --close   # follow-up
+//! communications --customer-id 42 message --category general --thread-id 7 --direction incoming \
+//!     --subject "Two invoices" --text "Still charged twice." --reply "Refunded again."
 //! ```
 //!
 //! It follows the developer portal's guide "Working with customers communication":
 //!
 //! * `preferences` reads the customer's channels per message category, switches one channel on
-//!   or off (if the studio lets the customer decide), and reads them again.
+//!   or off (if the studio lets the customer decide), and reads them again. The update carries
+//!   only that change ("submit only intended changes"): the one channel of the one category,
+//!   not the whole list read before, which would overwrite what changed since.
 //! * `message` always reads the preferences first ("always read current communication
 //!   preferences before outbound communication") and refuses to send an outgoing message by a
 //!   channel that is not active for its `--category`. A message the customer sent
-//!   (`--direction incoming`) is only logged, and needs no consent; `--reply` answers it.
+//!   (`--direction incoming`) is only logged, and needs no consent; `--reply` answers it in the
+//!   same thread (a new one or `--thread-id`), as the partner's `OUTGOING` message.
 //! * A new thread is opened for a new topic; a follow-up goes into the existing thread
 //!   (`--thread-id`, or the id the server returned for the thread just opened). Messages are
 //!   the partner's own (`OUTGOING`) unless `--direction incoming` says otherwise.
@@ -113,15 +118,7 @@ enum Command {
 async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            // The error's text already ends with the server's message; what support needs
-            // besides is the trace id of the failed request.
-            eprintln!("error: {err:#}");
-            if let Some(trace_id) = trace_id(&err) {
-                eprintln!("trace id: {trace_id} (quote it to Magicline support)");
-            }
-            ExitCode::FAILURE
-        }
+        Err(err) => magicline_examples::report(&err),
     }
 }
 
@@ -190,17 +187,16 @@ async fn preferences(
     change: Option<(Category, SettingChannel, bool)>,
 ) -> Result<()> {
     let service = client.customers_communication();
-    let mut preferences = service.get_communication_preferences(customer).await?;
+    let preferences = service.get_communication_preferences(customer).await?;
     print_preferences(customer, &preferences);
     let Some((category, channel, active)) = change else {
         return Ok(());
     };
 
-    // The PUT takes the whole list: change the one channel in what we read and send it back.
     let setting = preferences
-        .iter_mut()
+        .iter()
         .filter(|preference| preference.message_category.as_ref() == Some(&category))
-        .flat_map(|preference| preference.channels.iter_mut().flatten())
+        .flat_map(|preference| preference.channels.iter().flatten())
         .find(|setting| setting.communication_channel == channel)
         .with_context(|| {
             format!("the customer has no {channel} setting for {category} messages")
@@ -215,9 +211,17 @@ async fn preferences(
         );
         return Ok(());
     }
-    setting.active = Some(active);
+    // Only the intended change: the one channel of the one category. Sending back the whole
+    // list read earlier would overwrite what the customer or the studio changed since.
+    let change = vec![
+        models::CommunicationPreference::default()
+            .with_message_category(category.clone())
+            .with_channels(vec![
+                models::CommunicationChannelWrapper::new(channel.clone()).with_active(active),
+            ]),
+    ];
     service
-        .update_communication_preferences(customer, preferences.clone())
+        .update_communication_preferences(customer, change)
         .await?;
     println!(
         "updated: {category} by {channel} is now {}",
@@ -307,68 +311,57 @@ async fn messages(
         );
     }
 
-    let closing = |mut message: models::CommunicationThreadRequest| {
-        if close {
-            message.communication_thread_status = ThreadStatus::Closed;
-        }
-        message
-    };
-
-    if let Some(thread_id) = thread_id {
-        let mut message = message;
-        message.communication_thread_status = ThreadStatus::Ongoing;
-        let message = closing(message);
-        let direction = message.communication_direction.clone();
-        let added = service
-            .create_communication_in_existing_communication_thread(
-                customer,
-                thread_id,
-                message.clone(),
-            )
-            .await?;
-        println!(
-            "added {direction} message {} to thread {}",
-            added.communication_id, added.thread_id
-        );
-        return Ok(());
-    }
-
-    // Without a reply, this first message is also the last one.
-    let first = if outgoing.reply.is_some() {
-        message
-    } else {
-        closing(message)
-    };
-    let created = service
-        .create_communication_in_new_communication_thread(customer, first.clone())
-        .await?;
-    let thread_id = created.thread_id;
-    println!(
-        "opened thread {thread_id} with {} message {} ({}, {})",
-        first.communication_direction,
-        created.communication_id,
-        created.communication_channel,
-        created.communication_thread_status
-    );
-
+    // What goes into the thread, in order: the message given, then the reply to it (the
+    // partner's own, so OUTGOING).
+    let mut sequence = vec![message];
     if let Some(reply) = outgoing.reply {
-        // The answer goes into the thread the server just created, by the id it returned.
-        let mut answer = first;
-        answer.communication_thread_status = ThreadStatus::Ongoing;
+        let mut answer = sequence[0].clone();
         answer.content = reply;
         answer.communication_direction = Direction::Outgoing;
-        let answer = closing(answer);
-        let added = service
-            .create_communication_in_existing_communication_thread(
-                customer,
-                thread_id,
-                answer.clone(),
-            )
-            .await?;
-        println!(
-            "replied in thread {thread_id} with OUTGOING message {} ({})",
-            added.communication_id, added.communication_thread_status
-        );
+        sequence.push(answer);
+    }
+    // A new thread's first message creates it, every later one continues it; `--close` closes
+    // the thread with the last one.
+    let last = sequence.len() - 1;
+    for (index, message) in sequence.iter_mut().enumerate() {
+        message.communication_thread_status = match (index, thread_id) {
+            _ if close && index == last => ThreadStatus::Closed,
+            (0, None) => ThreadStatus::Created,
+            _ => ThreadStatus::Ongoing,
+        };
+    }
+
+    let mut thread = thread_id;
+    for message in sequence {
+        let direction = message.communication_direction.clone();
+        match thread {
+            // A follow-up goes into the thread: the one given, or the one the server just
+            // created, by the id it returned.
+            Some(thread_id) => {
+                let added = service
+                    .create_communication_in_existing_communication_thread(
+                        customer, thread_id, message,
+                    )
+                    .await?;
+                println!(
+                    "added {direction} message {} to thread {} ({})",
+                    added.communication_id, added.thread_id, added.communication_thread_status
+                );
+            }
+            None => {
+                let created = service
+                    .create_communication_in_new_communication_thread(customer, message)
+                    .await?;
+                println!(
+                    "opened thread {} with {direction} message {} ({}, {})",
+                    created.thread_id,
+                    created.communication_id,
+                    created.communication_channel,
+                    created.communication_thread_status
+                );
+                thread = Some(created.thread_id);
+            }
+        }
     }
     Ok(())
 }
@@ -421,13 +414,4 @@ fn on_off(active: Option<bool>) -> &'static str {
         Some(false) => "off",
         None => "(not set)",
     }
-}
-
-/// The trace id of the failed request, from the server's error body: Magicline support asks
-/// for it. (The message is not repeated here: the error's text already ends with it.)
-fn trace_id(err: &anyhow::Error) -> Option<&str> {
-    err.chain()
-        .find_map(|cause| cause.downcast_ref::<magicline::Error<models::ErrorResponse>>())
-        .and_then(|err| err.body())
-        .and_then(|body| body.trace_id.as_deref())
 }

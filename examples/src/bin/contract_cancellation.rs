@@ -1,15 +1,16 @@
-//! Online contract cancellation (Connect API, no API key; each request carries the Google
-//! reCAPTCHA token of the page the customer filled in).
+//! Online contract cancellation (Connect API, no API key; the requests about a customer's
+//! contracts carry the Google reCAPTCHA token of the page the customer filled in).
 //!
 //! ```text
-//! contract_cancellation --recaptcha-token TOKEN reasons --studio-id 1
-//! contract_cancellation --recaptcha-token TOKEN contracts \
+//! contract_cancellation reasons --studio-id 1
+//! contract_cancellation contracts --recaptcha-token TOKEN \
 //!     --customer-number 1-123 --first-name Erika --last-name Mustermann --date-of-birth 1990-04-01
-//! contract_cancellation --recaptcha-token TOKEN cancel --contract-id 7 \
+//! contract_cancellation cancel --recaptcha-token TOKEN --contract-id 7 \
 //!     --customer-number 1-123 --first-name Erika --last-name Mustermann --date-of-birth 1990-04-01 \
 //!     --reason-id 3 --confirmation-email erika@example.com                # next possible date
-//! contract_cancellation --recaptcha-token TOKEN cancel --date 2027-03-31 ...   # a chosen date
-//! contract_cancellation --recaptcha-token TOKEN request --studio-id 1 \
+//! contract_cancellation cancel --recaptcha-token TOKEN --date 2027-03-31 \
+//!     --customer-number 1-123 --first-name Erika --last-name Mustermann --date-of-birth 1990-04-01
+//! contract_cancellation request --recaptcha-token TOKEN --studio-id 1 \
 //!     --first-name Erika --last-name Mustermann --date-of-birth 1990-04-01    # studio handles it
 //! ```
 //!
@@ -21,7 +22,9 @@
 //!   `ANY_AFTER_FIRST_DATE` any day from the first of them on. A contract already `cancelled`
 //!   is not cancelled again.
 //! * Reasons: the studio's cancellation reasons come from `GET
-//!   /connect/v1/contracts/studios/{studioId}`; a `--reason-id` must be one of them.
+//!   /connect/v1/contracts/studios/{studioId}`, which needs no reCAPTCHA token; a
+//!   `--reason-id` must be one of them. The three `POST`s (contracts, cancel, request) require
+//!   `recaptchaToken`, so those commands take `--recaptcha-token`.
 //! * Cancellation date types: without `--date` the contract ends at the
 //!   `NEXT_POSSIBLE_CANCELLATION_DATE` (sent with the first date the contract offers, as
 //!   `cancellationDate` is required); with `--date` at that `ABSOLUTE_CANCELLATION_DATE`,
@@ -31,8 +34,9 @@
 //!   /connect/v1/contracts/cancel-request`), for a customer who cannot name the contract: with
 //!   the next possible date no date is sent, with `--date` that absolute date.
 //!
-//! On an error the server's message is shown once, with its error codes and `traceId` for
-//! Magicline support. Exit status 0 when the cancellation (or request) was received or the
+//! On an error the `error:` line says what the response's `errorCodes` mean; its `message`
+//! ("for developer integration and logging purposes. Do not show message in client!") goes to
+//! a `log:` line with the codes and the `traceId` for Magicline support. Exit status 0 when the cancellation (or request) was received or the
 //! contracts were listed, 1 otherwise.
 
 use std::convert::Infallible;
@@ -58,9 +62,6 @@ struct Args {
     /// The API's base URL: your tenant's, or a mock server's.
     #[arg(long, default_value = magicline_connect::SERVERS[0])]
     base_url: String,
-    /// The Google reCAPTCHA token your page obtained for this customer's submission.
-    #[arg(long)]
-    recaptcha_token: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -77,6 +78,8 @@ enum Command {
     /// cancellation reasons of their studios.
     Contracts {
         #[command(flatten)]
+        recaptcha: Recaptcha,
+        #[command(flatten)]
         customer: Customer,
         /// The customer number, if the customer knows it.
         #[arg(long)]
@@ -84,6 +87,8 @@ enum Command {
     },
     /// Cancel one of the customer's contracts.
     Cancel {
+        #[command(flatten)]
+        recaptcha: Recaptcha,
         #[command(flatten)]
         customer: Customer,
         /// The customer number (required to cancel).
@@ -98,6 +103,8 @@ enum Command {
     /// Ask the studio to cancel the customer's contract (when the contract cannot be named).
     Request {
         #[command(flatten)]
+        recaptcha: Recaptcha,
+        #[command(flatten)]
         customer: Customer,
         /// The customer number, if the customer knows it.
         #[arg(long)]
@@ -108,6 +115,14 @@ enum Command {
         #[command(flatten)]
         cancellation: Cancellation,
     },
+}
+
+/// The reCAPTCHA token the requests about a customer's contracts carry.
+#[derive(Debug, clap::Args)]
+struct Recaptcha {
+    /// The Google reCAPTCHA token your page obtained for this customer's submission.
+    #[arg(long = "recaptcha-token", value_name = "TOKEN")]
+    token: String,
 }
 
 /// Who the customer is; the API matches these against its records.
@@ -164,15 +179,7 @@ impl Cancellation {
 async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            // The error's text already ends with the server's (first) message; support needs
-            // the error codes and trace id besides.
-            eprintln!("error: {err:#}");
-            for details in support_details(&err) {
-                eprintln!("{details}");
-            }
-            ExitCode::FAILURE
-        }
+        Err(err) => magicline_examples::report(&err),
     }
 }
 
@@ -180,17 +187,18 @@ async fn run(args: Args) -> Result<()> {
     let client = magicline_connect::Client::builder()
         .base_url(&args.base_url)
         .build()?;
-    let token = args.recaptcha_token;
     match args.command {
         Command::Reasons { studio_id } => {
             checked_reason(&client, studio_id, None).await?;
             Ok(())
         }
         Command::Contracts {
+            recaptcha,
             customer,
             customer_number,
         } => {
-            let contracts = active_contracts(&client, &token, &customer, customer_number).await?;
+            let contracts =
+                active_contracts(&client, &recaptcha.token, &customer, customer_number).await?;
             let mut studios: Vec<i64> = contracts.iter().filter_map(|c| c.studio_id).collect();
             studios.sort_unstable();
             studios.dedup();
@@ -200,6 +208,7 @@ async fn run(args: Args) -> Result<()> {
             Ok(())
         }
         Command::Cancel {
+            recaptcha,
             customer,
             customer_number,
             contract_id,
@@ -207,7 +216,7 @@ async fn run(args: Args) -> Result<()> {
         } => {
             cancel(
                 &client,
-                &token,
+                &recaptcha.token,
                 customer,
                 customer_number,
                 contract_id,
@@ -216,6 +225,7 @@ async fn run(args: Args) -> Result<()> {
             .await
         }
         Command::Request {
+            recaptcha,
             customer,
             customer_number,
             studio_id,
@@ -223,7 +233,7 @@ async fn run(args: Args) -> Result<()> {
         } => {
             request(
                 &client,
-                &token,
+                &recaptcha.token,
                 customer,
                 customer_number,
                 studio_id,
@@ -476,45 +486,4 @@ fn same_value<T: FromStr<Err = Infallible>>(value: &str) -> T {
 
 fn describe_id(id: Option<i64>) -> String {
     id.map_or_else(|| "(without id)".to_owned(), |id| id.to_string())
-}
-
-/// What Magicline support needs from the server's error body: per error its codes and trace
-/// id. The Connect API answers a 400 with one error or a list of them; the error's text
-/// already ends with the first one's message, so only the messages of the others are added.
-fn support_details(err: &anyhow::Error) -> Vec<String> {
-    let Some(body) = err
-        .chain()
-        .find_map(|cause| cause.downcast_ref::<magicline_connect::Error<models::ApiError>>())
-        .and_then(|err| err.body())
-    else {
-        return Vec::new();
-    };
-    let explained: Vec<&models::ConnectApiErrorResponseDto> = match body {
-        models::ApiError::BadRequest(errors) => errors.iter().collect(),
-        models::ApiError::Forbidden(error)
-        | models::ApiError::Conflict(error)
-        | models::ApiError::InternalServerError(error) => vec![error],
-        models::ApiError::NotFound => Vec::new(),
-        // An error this version of the client does not know has no body it can read.
-        _ => Vec::new(),
-    };
-    explained
-        .into_iter()
-        .enumerate()
-        .map(|(index, error)| {
-            let codes: Vec<&str> = error.error_codes.iter().map(|code| code.as_str()).collect();
-            let mut line = format!("error codes: {}", codes.join(", "));
-            if let Some(trace_id) = &error.trace_id {
-                line.push_str(&format!(
-                    "; trace id: {trace_id} (quote it to Magicline support)"
-                ));
-            }
-            if index > 0 {
-                if let Some(message) = &error.message {
-                    line.push_str(&format!("; message: {message}"));
-                }
-            }
-            line
-        })
-        .collect()
 }

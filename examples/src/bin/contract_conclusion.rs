@@ -2,10 +2,14 @@
 //!
 //! ```text
 //! contract_conclusion studios --search Hamburg
+//! contract_conclusion contract --studio-id 1 --term-id 7 \
+//!     --first-name Erika --last-name Mustermann --email erika@example.com --date-of-birth 1990-04-01 \
+//!     --street Raboisen --house-number 3-4 --zip-code 20095 --city Hamburg --country-code DE \
+//!     --iban DE02120300000000202051 --account-holder "Erika Mustermann"   # shows the offer only
 //! contract_conclusion contract --studio-id 1 --term-id 7 --accept-terms \
 //!     --first-name Erika --last-name Mustermann --email erika@example.com --date-of-birth 1990-04-01 \
 //!     --street Raboisen --house-number 3-4 --zip-code 20095 --city Hamburg --country-code DE \
-//!     --iban DE02120300000000202051 --signature-svg signature.svg
+//!     --iban DE02120300000000202051 --account-holder "Erika Mustermann" --signature-svg signature.svg
 //! contract_conclusion trial-session --studio-id 1 --first-name Erika --last-name Mustermann --email erika@example.com
 //! ```
 //!
@@ -15,13 +19,25 @@
 //! wants, find free slots in the next week, book one. Without `--studio-id` or `--term-id` the
 //! first studio or term that fits is chosen, and the program says so.
 //!
-//! It follows the Connect API reference (contracts part): the offer's text blocks are shown
-//! and confirmed, signed when `contractSignaturesRequired`, and the payment is one of the
-//! bundle's `allowedPaymentChoices`, which the Connect API limits to `DIRECT_DEBIT` and
-//! `CREDIT_CARD`. This example pays by direct debit (`--iban`); a credit card needs the API's
-//! card tokenisation flow first, which it does not cover, so such a bundle is refused with a
-//! message saying so. On an error the server's message is shown once, with its error codes
-//! and `traceId` for Magicline support.
+//! It follows the Connect API reference (contracts part):
+//!
+//! * Before the customer accepts anything, the offer is shown as the reference asks: each of
+//!   `contractTextBlocks` ("show them to the customer before contract acceptance") with its
+//!   title and text, the download link of its attached document and its external link ("you
+//!   should display a link"), and the bundle's `footnote` ("to be displayed below the offer");
+//!   for a direct debit, the studio's SEPA mandate text for the bundle. Only then are
+//!   `--accept-terms` (needed when a block `isConfirmationRequired`) and the signatures sent.
+//!   Without `--accept-terms` the offer is shown and nothing is sent.
+//! * The contract is signed when `contractSignaturesRequired` (the signature also stands
+//!   under the SEPA mandate), and under each text block that `hasSignature`.
+//! * The payment is one of the bundle's `allowedPaymentChoices`, which the Connect API limits
+//!   to `DIRECT_DEBIT` and `CREDIT_CARD`. This example pays by direct debit (`--iban` with
+//!   `--account-holder`); a credit card needs the API's card tokenisation flow first, which
+//!   it does not cover, so such a bundle is refused with a message saying so.
+//!
+//! On an error the `error:` line says what the response's `errorCodes` mean; its `message`
+//! ("for developer integration and logging purposes. Do not show message in client!") goes to
+//! a `log:` line with the codes and the `traceId` for Magicline support.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,7 +84,9 @@ struct ContractArgs {
     /// The rate bundle term (default: the first term of the first rate bundle).
     #[arg(long)]
     term_id: Option<i64>,
-    /// The customer has read and accepts the offer's text blocks that need a confirmation.
+    /// The customer has read the offer as shown (text blocks, links, footnote, SEPA mandate)
+    /// and accepts it, confirming the text blocks that need it. Without it the offer is shown
+    /// and nothing is sent.
     #[arg(long)]
     accept_terms: bool,
     /// The customer's signature (an SVG file), for offers that require signing.
@@ -139,15 +157,7 @@ struct TrialSessionArgs {
 async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            // The error's text already ends with the server's (first) message; support needs
-            // the error codes and trace id besides.
-            eprintln!("error: {err:#}");
-            for details in support_details(&err) {
-                eprintln!("{details}");
-            }
-            ExitCode::FAILURE
-        }
+        Err(err) => magicline_examples::report(&err),
     }
 }
 
@@ -195,8 +205,8 @@ async fn conclude_contract(
     }
     let (bundle, term) = choose_term(&bundles, studio.id, args.term_id)?;
 
-    let (signature, text_block_signatures) = signatures(bundle, &args)?;
-
+    // What the customer agrees to, shown before anything is accepted or signed.
+    show_offer(bundle);
     let (payment_choice, bank_account) = payment(bundle, &mut args)?;
     println!(
         "paying by {payment_choice} (bundle {} allows: {})",
@@ -208,6 +218,16 @@ async fn conclude_contract(
                 .unwrap_or_default()
         )
     );
+    if payment_choice == PaymentChoice::DirectDebit {
+        let mandate = client
+            .studios()
+            .get_sepa_agreement_text_for_rate_bundle(studio.id, bundle.id)
+            .await
+            .context("reading the SEPA mandate text")?;
+        println!("SEPA direct debit mandate, agreed to with the contract:");
+        print_indented(&mandate);
+    }
+    let (signature, text_block_signatures) = signatures(bundle, &args)?;
 
     // Not before the studio opens: the API asks for at least its opening date.
     let start_date = args
@@ -273,28 +293,66 @@ fn choose_term(
     })
 }
 
-/// The offer's text blocks, shown to the customer before they accept it, and the signatures
-/// the offer needs: the contract's and one under each text block with a signature field.
+/// Shows the offer as the customer must see it before accepting it: each contract text block
+/// (in the document's order) with its text and links, then the footnote.
+fn show_offer(bundle: &models::ConnectApiRateBundleDto) {
+    let mut blocks: Vec<&models::ConnectApiSignableTextBlockDto> =
+        bundle.contract_text_blocks.iter().flatten().collect();
+    blocks.sort_by_key(|block| block.order);
+    for block in blocks {
+        let needs = match (block.is_confirmation_required, block.has_signature) {
+            (true, true) => " (needs the customer's confirmation and signature)",
+            (true, false) => " (needs the customer's confirmation)",
+            (false, true) => " (has a signature field)",
+            (false, false) => "",
+        };
+        println!("text block {} {:?}{needs}:", block.id, block.title);
+        print_indented(&block.text);
+        if let Some(document) = &block.attached_document {
+            println!("  document {:?}: {}", document.file_name, document.url);
+        }
+        if let Some(link) = &block.attached_external_url_dto {
+            if let Some(url) = &link.link {
+                println!(
+                    "  link {:?}: {url}",
+                    link.title.as_deref().unwrap_or(url.as_str())
+                );
+            }
+        }
+    }
+    if let Some(footnote) = bundle.footnote.as_deref().filter(|f| !f.is_empty()) {
+        println!("footnote of the offer:");
+        print_indented(footnote);
+    }
+}
+
+/// Prints `text` indented by two spaces, line by line.
+fn print_indented(text: &str) {
+    for line in text.lines() {
+        println!("  {line}");
+    }
+}
+
+/// The signatures the offer needs, once the customer has seen it (see [`show_offer`]): the
+/// contract's and one under each text block with a signature field. Fails when the customer
+/// has not accepted the offer (`--accept-terms`).
 fn signatures(
     bundle: &models::ConnectApiRateBundleDto,
     args: &ContractArgs,
 ) -> Result<(Option<String>, Vec<models::PublicApiSignatureDto>)> {
     let text_blocks = bundle.contract_text_blocks.as_deref().unwrap_or_default();
-    for block in text_blocks {
-        let confirm = if block.is_confirmation_required {
-            " (needs the customer's confirmation)"
+    if !args.accept_terms {
+        let confirm = if text_blocks
+            .iter()
+            .any(|block| block.is_confirmation_required)
+        {
+            ", confirming the text blocks that need it"
         } else {
             ""
         };
-        println!("text block {} {:?}{confirm}", block.id, block.title);
-    }
-    if text_blocks
-        .iter()
-        .any(|block| block.is_confirmation_required)
-        && !args.accept_terms
-    {
         bail!(
-            "the offer has text blocks the customer must confirm: show them, then pass --accept-terms"
+            "nothing was sent: once the customer has read the offer (above) and accepts it{confirm}, \
+             pass --accept-terms"
         );
     }
     let signature = args
@@ -603,45 +661,4 @@ fn yes_no(flag: Option<bool>) -> &'static str {
         Some(false) => "no",
         None => "unknown",
     }
-}
-
-/// What Magicline support needs from the server's error body: per error its codes and trace
-/// id. The Connect API answers a 400 with one error or a list of them; the error's text
-/// already ends with the first one's message, so only the messages of the others are added.
-fn support_details(err: &anyhow::Error) -> Vec<String> {
-    let Some(body) = err
-        .chain()
-        .find_map(|cause| cause.downcast_ref::<magicline_connect::Error<models::ApiError>>())
-        .and_then(|err| err.body())
-    else {
-        return Vec::new();
-    };
-    let explained: Vec<&models::ConnectApiErrorResponseDto> = match body {
-        models::ApiError::BadRequest(errors) => errors.iter().collect(),
-        models::ApiError::Forbidden(error)
-        | models::ApiError::Conflict(error)
-        | models::ApiError::InternalServerError(error) => vec![error],
-        models::ApiError::NotFound => Vec::new(),
-        // An error this version of the client does not know has no body it can read.
-        _ => Vec::new(),
-    };
-    explained
-        .into_iter()
-        .enumerate()
-        .map(|(index, error)| {
-            let codes: Vec<&str> = error.error_codes.iter().map(|code| code.as_str()).collect();
-            let mut line = format!("error codes: {}", codes.join(", "));
-            if let Some(trace_id) = &error.trace_id {
-                line.push_str(&format!(
-                    "; trace id: {trace_id} (quote it to Magicline support)"
-                ));
-            }
-            if index > 0 {
-                if let Some(message) = &error.message {
-                    line.push_str(&format!("; message: {message}"));
-                }
-            }
-            line
-        })
-        .collect()
 }

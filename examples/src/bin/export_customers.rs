@@ -13,7 +13,8 @@
 //! Progress goes to stderr, so stdout stays a clean JSON lines file.
 //!
 //! Exit status 1 when a request fails mid-way; the lines written until then stay in the output,
-//! and the error says how many there are.
+//! and the error says how many there are, with the server's message and the `traceId` for
+//! Magicline support.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -66,10 +67,7 @@ impl From<Status> for models::GetCustomersCustomerStatus {
 async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::FAILURE
-        }
+        Err(err) => magicline_examples::report(&err),
     }
 }
 

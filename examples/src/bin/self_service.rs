@@ -8,7 +8,7 @@
 //! self_service --customer-id 42 payment --account-holder "Erika Mustermann" --bank-name "Commerzbank" \
 //!     --iban DE02... --bic COBADEFFXXX --signature-svg signature.svg
 //! self_service --customer-id 42 address --withdraw                     # withdraw the pending change
-//! self_service --customer-id 42 address --withdraw 1234                # withdraw change 1234
+//! self_service --customer-id 42 address --withdraw 1234                # the same, if its id is 1234
 //! ```
 //!
 //! It follows the developer portal's guide "Working with customer self-service"
@@ -28,8 +28,11 @@
 //!   new IBAN never goes out with the old bank's BIC; a partial account is refused.
 //! * The other domains send the data on file with the given fields changed: an amendment is
 //!   the domain's whole new state, and the customer changed only those fields.
-//! * A withdrawal is offered only for an amendment that waits for the studio: with
-//!   `CHANGES_WITHOUT_VERIFICATION` a submitted change is already applied.
+//! * A withdrawal is offered only for an amendment that waits for the studio, and `--withdraw`
+//!   takes back only that one: the domain's `pendingAmendment`, while the status is
+//!   `CHANGES_REQUIRE_VERIFICATION` (with `CHANGES_WITHOUT_VERIFICATION` a change is applied at
+//!   once, with `READ` nothing can be changed). Any other id, or any other status, is refused
+//!   with the reason, and nothing is sent.
 //!
 //! On an error the server's message is shown once, with its `traceId` for Magicline support.
 //!
@@ -63,8 +66,8 @@ struct Args {
     /// The customer whose data to show or change.
     #[arg(long)]
     customer_id: i64,
-    /// Withdraw an amendment instead of proposing one: the given id, or without one the
-    /// amendment that is pending for the domain.
+    /// Withdraw the domain's pending amendment instead of proposing one, while it waits for
+    /// the studio (an id given must be its id).
     #[arg(long, global = true, num_args = 0..=1, value_name = "AMENDMENT_ID")]
     withdraw: Option<Option<i64>>,
     #[command(subcommand)]
@@ -289,15 +292,7 @@ impl PaymentChange {
 async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            // The error's text already ends with the server's message; what support needs
-            // besides is the trace id of the failed request.
-            eprintln!("error: {err:#}");
-            if let Some(trace_id) = trace_id(&err) {
-                eprintln!("trace id: {trace_id} (quote it to Magicline support)");
-            }
-            ExitCode::FAILURE
-        }
+        Err(err) => magicline_examples::report(&err),
     }
 }
 
@@ -316,21 +311,7 @@ async fn run(args: Args) -> Result<()> {
     current.print(customer, domain);
 
     if let Some(requested) = args.withdraw {
-        // Withdrawing is allowed whatever the status: it takes back the customer's own request
-        // and changes no data.
-        let amendment_id = match requested {
-            Some(id) => id,
-            None => match current.pending() {
-                Some((Some(id), _)) => id,
-                Some((None, _)) => {
-                    bail!("the pending amendment has no id, so it cannot be withdrawn")
-                }
-                None => bail!(
-                    "no amendment of the {} is pending: nothing to withdraw",
-                    domain.name()
-                ),
-            },
-        };
+        let amendment_id = withdrawable(&current, domain, requested)?;
         client
             .customers_self_service()
             .withdraw_amendment(customer, amendment_id)
@@ -414,6 +395,39 @@ async fn run(args: Args) -> Result<()> {
         .await?
         .print(customer, domain);
     Ok(())
+}
+
+/// The amendment `--withdraw` may take back: the domain's pending amendment, while it waits
+/// for the studio (`CHANGES_REQUIRE_VERIFICATION`), and only that one (`requested`, if given,
+/// must be its id). Anything else is refused before a request is sent, saying why.
+fn withdrawable(current: &Current, domain: &Domain, requested: Option<i64>) -> Result<i64> {
+    let name = domain.name();
+    let not = "nothing was withdrawn";
+    match current.status() {
+        AmendmentStatus::ChangesRequireVerification => {}
+        AmendmentStatus::ChangesWithoutVerification => bail!(
+            "changes to the {name} apply at once, so no amendment waits for the studio: {not}"
+        ),
+        AmendmentStatus::Read => bail!(
+            "the studio offers no changes to the {name} (READ), so no amendment of it can be \
+             withdrawn: {not}"
+        ),
+        other => bail!(
+            "unknown amendment configuration status {:?}: {not}",
+            other.as_str()
+        ),
+    }
+    let pending = match current.pending() {
+        Some((Some(id), _)) => id,
+        Some((None, _)) => bail!("the pending amendment has no id, so it cannot be withdrawn"),
+        None => bail!("no amendment of the {name} waits for the studio: {not}"),
+    };
+    match requested {
+        Some(id) if id != pending => {
+            bail!("amendment {id} is not the one waiting for the studio (that is {pending}): {not}")
+        }
+        _ => Ok(pending),
+    }
 }
 
 /// How to withdraw amendment `id`: by its id, or, without one, as the domain's pending one.
@@ -668,15 +682,6 @@ fn print_fields(value: &serde_json::Value, skip: &[&str]) {
             other => println!("  {name}: {other}"),
         }
     }
-}
-
-/// The trace id of the failed request, from the server's error body: Magicline support asks
-/// for it. (The message is not repeated here: the error's text already ends with it.)
-fn trace_id(err: &anyhow::Error) -> Option<&str> {
-    err.chain()
-        .find_map(|cause| cause.downcast_ref::<magicline::Error<models::ErrorResponse>>())
-        .and_then(|err| err.body())
-        .and_then(|body| body.trace_id.as_deref())
 }
 
 /// Parses an enum value given on the command line in any case, `-` for `_`. The generated

@@ -1,4 +1,4 @@
-//! Receiving Magicline's webhooks with axum: check the key, drop duplicate deliveries, and fetch
+//! Receiving Magicline's webhooks with axum: check the key, handle each event once, and fetch
 //! the customer an event is about through the Open API.
 //!
 //! ```text
@@ -8,10 +8,19 @@
 //! Magicline POSTs a `WebhookEventRequest` to `/webhook` with the key agreed at integration
 //! setup in `X-API-KEY`. The receiver (`runtime::webhook::Receiver`) answers `401` for a missing
 //! or wrong key and `400` for a body that does not decode, each with the reason as text.
-//! Magicline may deliver an event more than once: a repeated `uuid` is acknowledged (`200`)
-//! and not handled again. Event types are open: a type this program does not know is
-//! acknowledged and printed, never refused. When fetching the customer fails, the answer is
-//! `502` and the delivery is forgotten, so Magicline's next attempt is handled afresh.
+//! Magicline may deliver an event more than once, so an event is handled once, and counts as
+//! handled only when its handling succeeded:
+//!
+//! * a first delivery is claimed, handled, and then committed and answered `200`;
+//! * when handling fails (fetching the customer failed), the claim is dropped uncommitted and
+//!   the answer is `500`, which the webhooks spec documents: Magicline delivers the event
+//!   again, and that delivery is handled afresh;
+//! * a delivery of an event that is being handled right now is answered `500` too, not taken
+//!   for handled: Magicline delivers it again later;
+//! * a delivery of an event handled before is acknowledged (`200`) and not handled again.
+//!
+//! Event types are open: a type this program does not know is acknowledged and printed, never
+//! refused. A failed lookup is printed with the `traceId` Magicline support asks for.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -25,7 +34,7 @@ use axum::routing::post;
 use clap::Parser;
 use magicline_webhooks::models::{WebhookEvent, WebhookEventRequest};
 use magicline_webhooks::runtime::uuid::Uuid;
-use magicline_webhooks::runtime::webhook::Receiver;
+use magicline_webhooks::runtime::webhook::{Delivery, Receiver};
 
 /// Receive Magicline webhook events and look up the customers they concern.
 #[derive(Debug, Parser)]
@@ -47,10 +56,7 @@ struct App {
 async fn main() -> ExitCode {
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error:#}");
-            ExitCode::FAILURE
-        }
+        Err(err) => magicline_examples::report(&err),
     }
 }
 
@@ -88,25 +94,37 @@ async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, String) {
-    let delivery = match app.receiver.receive(&headers, &body) {
-        Ok(delivery) => delivery,
+    let claim = match app.receiver.receive(&headers, &body) {
+        Ok(Delivery::New(claim)) => claim,
+        Ok(Delivery::Handled { id, .. }) => {
+            println!("delivery of {id}: already handled");
+            return (StatusCode::OK, "already handled".into());
+        }
+        // A wrong key, a malformed body, or the event is being handled right now (answered
+        // with an error status, so that Magicline delivers it again later).
         Err(rejection) => {
-            println!("refused a delivery: {rejection}");
+            println!("not accepted: {rejection}");
             return (rejection.status(), rejection.to_string());
         }
     };
-    if delivery.duplicate {
-        println!("duplicate delivery {}: already handled", delivery.id);
-        return (StatusCode::OK, "duplicate: already handled".into());
-    }
-    let request = &delivery.event;
+    let request = claim.event();
+    // The payload holds one event today; if one of several failed, all are handled again on
+    // the next delivery, so handling must not mind seeing an event twice.
     for event in &request.payload {
         if let Err(error) = handle(&app, request.entity_id, event).await {
-            println!("event {} not handled: {error:#}", delivery.id);
-            app.receiver.forget(&delivery.id);
-            return (StatusCode::BAD_GATEWAY, "could not handle the event".into());
+            println!("event {} not handled:", claim.id());
+            for line in magicline_examples::error_lines(&error) {
+                println!("  {line}");
+            }
+            // `claim` is dropped uncommitted: the next delivery is handled afresh.
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "could not handle the event: deliver it again later".into(),
+            );
         }
     }
+    println!("event {} handled", claim.id());
+    claim.commit();
     (StatusCode::OK, "handled".into())
 }
 

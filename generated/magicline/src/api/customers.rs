@@ -1547,9 +1547,9 @@ impl SearchCustomersRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -2074,9 +2074,9 @@ impl CreateCustomerWeighingRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -2374,9 +2374,9 @@ impl UseBenefitRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -2533,9 +2533,9 @@ impl AddAccessMediumRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -2621,9 +2621,9 @@ impl AddAccessMediumsRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -2710,9 +2710,9 @@ impl UpdateAccessMediumsRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -2800,9 +2800,9 @@ impl DeleteAccessMediumsRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -3050,9 +3050,9 @@ impl UploadDocumentRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -3232,9 +3232,9 @@ impl UpdateImageRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -3327,9 +3327,9 @@ impl SetAccessRestrictionRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -3414,9 +3414,9 @@ impl DeleteAccessRestrictionRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -3494,9 +3494,9 @@ impl CreateCustomerRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -3665,9 +3665,9 @@ impl SetAdditionalInformationFieldAssignmentsRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -3759,9 +3759,9 @@ impl SwitchStudioRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self

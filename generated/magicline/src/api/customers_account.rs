@@ -603,9 +603,9 @@ impl BookCustomerPaymentRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -694,9 +694,9 @@ impl UpdateCustomerPaymentInstrumentRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self

@@ -419,9 +419,9 @@ impl CreateCustomerContactDataAmendmentRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -597,9 +597,9 @@ impl CreateCustomerAddressDataAmendmentRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -775,9 +775,9 @@ impl CreateCustomerMasterDataAmendmentRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -951,9 +951,9 @@ impl CreateCustomerPaymentDataAmendmentRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -1047,9 +1047,9 @@ impl WithdrawAmendmentRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self

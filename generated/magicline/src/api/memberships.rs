@@ -485,9 +485,9 @@ impl PostSignupPreviewRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -573,9 +573,9 @@ impl SignupMembershipRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -662,9 +662,9 @@ impl PostMembershipPreviewRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -753,9 +753,9 @@ impl AddMembershipRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -1043,9 +1043,9 @@ impl PostMembershipSwitchPreviewRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -1136,9 +1136,9 @@ impl SwitchMembershipRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self

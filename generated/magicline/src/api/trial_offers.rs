@@ -778,9 +778,9 @@ impl ValidateForLeadCustomerCreationRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -869,9 +869,9 @@ impl CreateLeadCustomerRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -1244,9 +1244,9 @@ impl ValidateClassSlotForTrialOffersRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -1335,9 +1335,9 @@ impl ValidateForAppointmentBookingForTrialOffersRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -1426,9 +1426,9 @@ impl BookClassSlotForTrialOffersRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -1514,9 +1514,9 @@ impl BookAppointmentForTrialOfferRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
@@ -1602,9 +1602,9 @@ impl ConfirmTrialOfferBookingRequest {
     }
 
     /// Lets the client retry this call after an ambiguous failure (a timeout after the
-    /// request was sent, a reset connection, `502`, `504`, `503` without `Retry-After`),
-    /// when the server may already have performed it. Off by default: sending it twice
-    /// could perform it twice. Opt in only when that is harmless.
+    /// request was sent, a reset connection, `502`, `504`, `503` without a valid
+    /// `Retry-After`), when the server may already have performed it. Off by default:
+    /// sending it twice could perform it twice. Opt in only when that is harmless.
     pub fn retry_ambiguous(mut self, retry: bool) -> Self {
         self.options = self.options.retry_ambiguous(retry);
         self
