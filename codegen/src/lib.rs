@@ -147,6 +147,13 @@ pub fn lower(spec: &Spec, surface: Surface) -> Result<model::Model, Error> {
     lower::lower(spec, surface)
 }
 
+/// Whether the generator reads a body of `media_type` as JSON (`application/json`, `+json`
+/// types, `*/*` and `application/*`, parameters after `;` ignored): the rule that picks request
+/// and response bodies, for tools that look at a document as the generator does.
+pub fn is_json_media_type(media_type: &str) -> bool {
+    lower::is_json(media_type)
+}
+
 /// Generates the crate for `spec`: `Cargo.toml`, `src/lib.rs` (the client), `src/models.rs`
 /// (every schema) and `src/api/` (one file per operation group).
 pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {

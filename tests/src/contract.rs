@@ -740,11 +740,11 @@ fn response_schema<'d, C>(
         .get(operation.method.to_lowercase())?
         .get("responses")?;
     let response = responses.get(status).or_else(|| responses.get("default"))?;
-    let response = crate::examples::resolve(document, response).0?;
+    let response = codegen::Resolver::new(document).resolve(response).value?;
     let content = response.get("content")?.as_object()?;
     content
         .iter()
-        .find(|(media, _)| media.contains("json") || media.as_str() == "*/*")
+        .find(|(media, _)| codegen::is_json_media_type(media))
         .and_then(|(_, media)| media.get("schema"))
 }
 

@@ -17,6 +17,8 @@ mod schemas;
 mod security;
 mod sizes;
 
+pub(crate) use operations::is_json;
+
 use crate::Surface;
 use crate::error::Error;
 use crate::model::{Api, ApiInfo, Model};

@@ -522,7 +522,9 @@ fn resolve_item<'a, T: Clone + serde::de::DeserializeOwned>(
     }
 }
 
-fn is_json(media_type: &str) -> bool {
+/// Whether a media type is read as JSON: `application/json`, `+json` types, and the wildcards
+/// `*/*` and `application/*`.
+pub(crate) fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim();
     // `*/*` is how some servers' generated specs say "whatever we return", which is JSON.
     essence == "application/json"

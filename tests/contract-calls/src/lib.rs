@@ -6,10 +6,9 @@
 //! there is one per operation, and because the arguments must follow the spec.
 //!
 //! Argument values come from the spec where it has them (parameter `example`, media-type
-//! `example`, schema `example`, schema `default`) and are synthesised from the schema otherwise:
-//! required properties only (or every property, for the "all inputs" variant of a call), the
-//! first enum value, fixed values for the common formats, numbers inside `minimum`/`maximum`.
-//! An example the spec gives is used only if it fits its own schema (`Sampler::fits`): specs
+//! `example`) and otherwise from [`sample`], the sampler the example tests use too, for a
+//! request: required properties only (or every property, for the "all inputs" variant of a
+//! call), and an example the spec gives only if it fits its own schema (`Sampler::fits`): specs
 //! carry examples that do not (a number for a string, a date-time with a zone name), and a
 //! contract call has to send valid requests.
 //!
@@ -20,13 +19,17 @@ use std::collections::BTreeSet;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use codegen::model::{
     Api, Body, Input as ModelInput, InputSource, InputType, Location, OperationDef, Param, RType,
     StatusBody, Success, TypeDef,
 };
-use codegen::{Error, Resolved, Resolver, Spec};
+use codegen::{Error, Spec};
+
+pub mod sample;
+
+use sample::{Purpose, Sampler};
 
 /// Where the contract calls of a generated crate live, relative to the crate's folder.
 ///
@@ -47,7 +50,7 @@ pub fn generate(spec: &Spec, crate_name: &str) -> Result<String, Error> {
     let model = &lowered.api;
     let refs = spec.resolver();
     let document = refs.document();
-    let sampler = Sampler { refs };
+    let sampler = Sampler::new(refs);
     let crate_ident = ident(&crate_name.replace('-', "_"));
 
     let mut entries = Vec::new();
@@ -196,18 +199,9 @@ fn documented_statuses(operation: &Value) -> Vec<u16> {
         .collect()
 }
 
-fn is_json(media_type: &str) -> bool {
-    // The same rule as `operations::is_json`: `*/*` is how some generated specs say "JSON".
-    let essence = media_type.split(';').next().unwrap_or_default().trim();
-    essence == "application/json"
-        || essence.ends_with("+json")
-        || essence == "*/*"
-        || essence == "application/*"
-}
-
 /// The JSON media type of a request body or response, if it has one.
 fn json_media(holder: &Value) -> Option<&Value> {
-    media_where(holder, is_json)
+    media_where(holder, codegen::is_json_media_type)
 }
 
 /// The first media type of a body or response whose name passes `wanted`.
@@ -377,7 +371,10 @@ fn body_media<'d>(
     operation: &'d Value,
 ) -> Option<&'d Value> {
     let media_type = op.body.as_ref()?.media_type();
-    let body = sampler.refs.resolve(operation.get("requestBody")?).value?;
+    let body = sampler
+        .refs()
+        .resolve(operation.get("requestBody")?)
+        .value?;
     body.get("content")?.get(media_type)
 }
 
@@ -414,7 +411,7 @@ fn part_input(
     let part = &parts[index];
     let schema = body_media(sampler, op, operation).and_then(|media| media.get("schema"));
     let property = schema
-        .and_then(|s| sampler.refs.resolve(s).value)
+        .and_then(|s| sampler.refs().resolve(s).value)
         .and_then(|s| s.get("properties")?.get(&part.wire_name));
     let value = match (&part.ty, property) {
         (RType::File, _) => InputValue::File,
@@ -475,7 +472,7 @@ fn find_parameter<'d>(
     };
     let item_pointer = json_pointer(&["paths", &op.path]);
     let path_level = sampler
-        .refs
+        .refs()
         .document()
         .pointer(&format!("{}/parameters", &item_pointer[1..]));
     [operation.get("parameters"), path_level]
@@ -483,7 +480,7 @@ fn find_parameter<'d>(
         .flatten()
         .filter_map(Value::as_array)
         .flatten()
-        .filter_map(|parameter| sampler.refs.resolve(parameter).value)
+        .filter_map(|parameter| sampler.refs().resolve(parameter).value)
         .find(|parameter| {
             parameter.get("name").and_then(Value::as_str) == Some(name)
                 && parameter.get("in").and_then(Value::as_str) == Some(location)
@@ -522,15 +519,15 @@ fn given_example(sampler: &Sampler<'_>, holder: &Value, schema: &Value) -> Optio
     let mut candidates = holder
         .get("example")
         .into_iter()
-        .chain(named.filter_map(|(_, e)| sampler.refs.resolve(e).value?.get("value")));
+        .chain(named.filter_map(|(_, e)| sampler.refs().resolve(e).value?.get("value")));
     candidates
         .find(|&example| sampler.fits(schema, example))
         .cloned()
 }
 
 fn sampled(sampler: &Sampler<'_>, schema: &Value) -> InputValue {
-    let required_only = sampler.sample(schema, Fill::Required, &mut Vec::new());
-    let all = sampler.sample(schema, Fill::All, &mut Vec::new());
+    let required_only = sampler.sample(schema, Purpose::RequiredInputs);
+    let all = sampler.sample(schema, Purpose::AllInputs);
     match (required_only, all) {
         (Some(required_only), Some(all)) => {
             InputValue::Json(json_text(&required_only), json_text(&all))
@@ -613,587 +610,9 @@ fn decode_function(model: &Api, op: &OperationDef, operation: &Value) -> TokenSt
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Values from schemas
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fill {
-    /// Required properties only: the smallest valid request.
-    Required,
-    /// Every property: exercises the serialisation of every optional field.
-    All,
-}
-
-/// Builds and checks JSON values against the schemas of the (normalised, 3.0-style) document.
-struct Sampler<'d> {
-    refs: Resolver<'d>,
-}
-
-/// How deep values are built; recursive schemas stop earlier, at their first repetition.
-const MAX_DEPTH: usize = 12;
-
-impl<'d> Sampler<'d> {
-    /// Follows `$ref`s (to any part of the document); returns the target and the last
-    /// reference followed.
-    fn resolve<'v>(&self, value: &'v Value) -> (Option<&'v Value>, Option<&'v str>)
-    where
-        'd: 'v,
-    {
-        let Resolved { value, reference } = self.refs.resolve(value);
-        (value, reference)
-    }
-
-    /// A valid value for `schema`, or `None` when none can be built (a required property that
-    /// recurses into itself).
-    fn sample(&self, schema: &'d Value, fill: Fill, stack: &mut Vec<&'d str>) -> Option<Value> {
-        let (schema, reference) = self.resolve(schema);
-        let schema = schema?;
-        if let Some(reference) = reference {
-            if stack.contains(&reference) || stack.len() >= MAX_DEPTH {
-                return None;
-            }
-            stack.push(reference);
-            let value = self.sample_resolved(schema, fill, stack);
-            stack.pop();
-            return value;
-        }
-        if stack.len() >= MAX_DEPTH {
-            return None;
-        }
-        self.sample_resolved(schema, fill, stack)
-    }
-
-    fn sample_resolved(
-        &self,
-        schema: &'d Value,
-        fill: Fill,
-        stack: &mut Vec<&'d str>,
-    ) -> Option<Value> {
-        for key in ["example", "default"] {
-            if let Some(given) = schema.get(key) {
-                if self.fits(schema, given) {
-                    return Some(given.clone());
-                }
-            }
-        }
-        if let Some(first) = schema
-            .get("enum")
-            .and_then(Value::as_array)
-            .and_then(|e| e.iter().find(|v| !v.is_null()))
-        {
-            return Some(first.clone());
-        }
-        if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-            let mut merged = Map::new();
-            let mut other = None;
-            for part in parts {
-                match self.sample(part, fill, stack)? {
-                    Value::Object(object) => merged.extend(object),
-                    value => other = Some(value),
-                }
-            }
-            if let Value::Object(own) = self.sample_object(schema, fill, stack)? {
-                merged.extend(own);
-            }
-            return Some(match other {
-                Some(value) if merged.is_empty() => value,
-                _ => Value::Object(merged),
-            });
-        }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(alternatives) = schema.get(key).and_then(Value::as_array) {
-                return alternatives
-                    .iter()
-                    .find_map(|alternative| self.sample(alternative, fill, stack));
-            }
-        }
-        match schema_type(schema) {
-            Some("string") => Some(Value::String(sample_string(schema))),
-            Some("integer") => Some(sample_number(schema, true)),
-            Some("number") => Some(sample_number(schema, false)),
-            Some("boolean") => Some(Value::Bool(true)),
-            Some("array") => {
-                let item = match schema.get("items") {
-                    Some(items) => self.sample(items, fill, stack)?,
-                    None => Value::String("string".into()),
-                };
-                let min = schema
-                    .get("minItems")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(1)
-                    .max(1);
-                let max = schema
-                    .get("maxItems")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(u64::MAX);
-                let count = min.min(max);
-                // `uniqueItems` with more than one item would need distinct values; one item is
-                // valid for every schema that does not demand more.
-                Some(Value::Array((0..count).map(|_| item.clone()).collect()))
-            }
-            Some("object") | None => self.sample_object(schema, fill, stack),
-            Some(_) => None,
-        }
-    }
-
-    /// The properties of an object schema: required ones, and with [`Fill::All`] every
-    /// optional one that can be built (read-only ones are the server's, and are left out).
-    fn sample_object(
-        &self,
-        schema: &'d Value,
-        fill: Fill,
-        stack: &mut Vec<&'d str>,
-    ) -> Option<Value> {
-        let required: Vec<&str> = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        let mut object = Map::new();
-        for (name, property) in schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            let is_required = required.contains(&name.as_str());
-            if !is_required
-                && (fill == Fill::Required
-                    || self.flag(property, "readOnly")
-                    || self.flag(property, "deprecated"))
-            {
-                continue;
-            }
-            match self.sample(property, fill, stack) {
-                Some(value) => {
-                    object.insert(name.clone(), value);
-                }
-                None if is_required => return None,
-                None => {}
-            }
-        }
-        Some(Value::Object(object))
-    }
-
-    fn flag(&self, schema: &'d Value, key: &str) -> bool {
-        let resolved = self.resolve(schema).0;
-        [Some(schema), resolved]
-            .into_iter()
-            .flatten()
-            .any(|s| s.get(key) == Some(&Value::Bool(true)))
-    }
-
-    /// Whether `value` is valid for `schema`, for the keywords these specs use (types, formats,
-    /// enums, bounds, lengths, required properties, `allOf`/`oneOf`/`anyOf`). Unknown formats
-    /// and keywords are accepted, as validators do.
-    fn fits(&self, schema: &Value, value: &Value) -> bool {
-        self.fits_at(schema, value, 0)
-    }
-
-    fn fits_at(&self, schema: &Value, value: &Value, depth: usize) -> bool {
-        let Some(schema) = self.resolve(schema).0 else {
-            return false;
-        };
-        if depth > 32 {
-            return true;
-        }
-        if value.is_null() {
-            return schema.get("nullable") == Some(&Value::Bool(true))
-                || schema
-                    .get("enum")
-                    .and_then(Value::as_array)
-                    .is_some_and(|e| e.contains(&Value::Null));
-        }
-        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-            if !values.contains(value) {
-                return false;
-            }
-        }
-        if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-            if !parts
-                .iter()
-                .all(|part| self.fits_at(part, value, depth + 1))
-            {
-                return false;
-            }
-        }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(alternatives) = schema.get(key).and_then(Value::as_array) {
-                if !alternatives
-                    .iter()
-                    .any(|alternative| self.fits_at(alternative, value, depth + 1))
-                {
-                    return false;
-                }
-            }
-        }
-        let number = |key: &str| schema.get(key).and_then(Value::as_f64);
-        let exclusive = |key: &str| schema.get(key) == Some(&Value::Bool(true));
-        match schema_type(schema) {
-            Some("string") => {
-                let Some(text) = value.as_str() else {
-                    return false;
-                };
-                let length = text.chars().count() as u64;
-                let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0);
-                let max = schema
-                    .get("maxLength")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(u64::MAX);
-                (min..=max).contains(&length)
-                    && format_fits(schema.get("format").and_then(Value::as_str), text)
-            }
-            Some(kind @ ("integer" | "number")) => {
-                let Some(n) = value.as_f64() else {
-                    return false;
-                };
-                if kind == "integer" && !(value.is_i64() || value.is_u64()) {
-                    return false;
-                }
-                let above = number("minimum").is_none_or(|min| {
-                    if exclusive("exclusiveMinimum") {
-                        n > min
-                    } else {
-                        n >= min
-                    }
-                });
-                let below = number("maximum").is_none_or(|max| {
-                    if exclusive("exclusiveMaximum") {
-                        n < max
-                    } else {
-                        n <= max
-                    }
-                });
-                above && below
-            }
-            Some("boolean") => value.is_boolean(),
-            Some("array") => {
-                let Some(items) = value.as_array() else {
-                    return false;
-                };
-                let count = items.len() as u64;
-                let min = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
-                let max = schema
-                    .get("maxItems")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(u64::MAX);
-                (min..=max).contains(&count)
-                    && schema
-                        .get("items")
-                        .is_none_or(|item| items.iter().all(|v| self.fits_at(item, v, depth + 1)))
-            }
-            Some("object") => value.is_object() && self.object_fits(schema, value, depth),
-            None if value.is_object() => self.object_fits(schema, value, depth),
-            None => schema.get("properties").is_none(),
-            Some(_) => false,
-        }
-    }
-
-    fn object_fits(&self, schema: &Value, value: &Value, depth: usize) -> bool {
-        let Some(object) = value.as_object() else {
-            return false;
-        };
-        let required = schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str);
-        if !required.into_iter().all(|name| object.contains_key(name)) {
-            return false;
-        }
-        let properties = schema.get("properties").and_then(Value::as_object);
-        let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
-        object
-            .iter()
-            .all(|(name, v)| match properties.and_then(|p| p.get(name)) {
-                Some(property) => self.fits_at(property, v, depth + 1),
-                None => !closed,
-            })
-    }
-}
-
-/// The `type` of a schema; an untyped schema with `properties` or `items` is an object or an
-/// array.
-fn schema_type(schema: &Value) -> Option<&str> {
-    match schema.get("type").and_then(Value::as_str) {
-        Some(kind) => Some(kind),
-        None if schema.get("properties").is_some()
-            || schema.get("additionalProperties").is_some() =>
-        {
-            Some("object")
-        }
-        None if schema.get("items").is_some() => Some("array"),
-        None => None,
-    }
-}
-
-/// A string of the schema's format, padded or cut to its length bounds.
-fn sample_string(schema: &Value) -> String {
-    let format = schema
-        .get("format")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let text = match format {
-        "date" => "2024-01-15",
-        "date-time" => "2024-01-15T10:00:00Z",
-        "time" => "10:00:00",
-        "uuid" => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-        "email" => "user@example.com",
-        "uri" | "url" => "https://example.com/",
-        "hostname" => "example.com",
-        "ipv4" => "192.0.2.1",
-        "byte" => "c3RyaW5n",
-        // Non-standard but common formats named after the standard they follow.
-        "ISO 3166-1" | "iso-3166-1" => "DE",
-        "ISO 4217" | "iso-4217" => "EUR",
-        "ISO 639-1" | "iso-639-1" => "de",
-        _ => "string",
-    };
-    let mut text = text.to_owned();
-    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = schema
-        .get("maxLength")
-        .and_then(Value::as_u64)
-        .map_or(usize::MAX, |m| m as usize);
-    while text.chars().count() < min {
-        text.push('x');
-    }
-    text.chars().take(max).collect()
-}
-
-/// 1, moved inside `minimum`/`maximum` (respecting exclusive bounds).
-fn sample_number(schema: &Value, integer: bool) -> Value {
-    let step = 1.0;
-    let min = schema.get("minimum").and_then(Value::as_f64);
-    let max = schema.get("maximum").and_then(Value::as_f64);
-    let exclusive = |key: &str| schema.get(key) == Some(&Value::Bool(true));
-    let mut n: f64 = 1.0;
-    if let Some(min) = min {
-        n = if exclusive("exclusiveMinimum") {
-            min + step
-        } else {
-            min
-        };
-    }
-    if let Some(max) = max {
-        if n > max || (n == max && exclusive("exclusiveMaximum")) {
-            n = if exclusive("exclusiveMaximum") {
-                max - step
-            } else {
-                max
-            };
-        }
-    }
-    if integer {
-        Value::from(n as i64)
-    } else {
-        serde_json::Number::from_f64(n).map_or(Value::from(1), Value::Number)
-    }
-}
-
-/// The format checks a validator such as ajv-formats applies; other formats are not checked.
-fn format_fits(format: Option<&str>, text: &str) -> bool {
-    match format {
-        Some("date") => is_date(text),
-        Some("date-time") => {
-            let Some((date, time)) = text.split_once(['T', 't', ' ']) else {
-                return false;
-            };
-            is_date(date) && is_time(time, true)
-        }
-        Some("time") => is_time(text, false),
-        Some("uuid") => {
-            let groups: Vec<&str> = text.split('-').collect();
-            groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
-                && groups
-                    .iter()
-                    .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
-        }
-        Some("email") => text
-            .split_once('@')
-            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.')),
-        _ => true,
-    }
-}
-
-fn digits(text: &str, count: usize) -> Option<u32> {
-    (text.len() == count && text.chars().all(|c| c.is_ascii_digit()))
-        .then(|| text.parse().ok())
-        .flatten()
-}
-
-/// `YYYY-MM-DD` with a month and day that exist.
-fn is_date(text: &str) -> bool {
-    let mut parts = text.split('-');
-    let (Some(year), Some(month), Some(day), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    let (Some(year), Some(month), Some(day)) = (digits(year, 4), digits(month, 2), digits(day, 2))
-    else {
-        return false;
-    };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => return false,
-    };
-    (1..=days).contains(&day)
-}
-
-/// `HH:MM:SS[.frac]` followed by `Z` or `±HH:MM` (required when `offset_required`, as RFC 3339
-/// date-times demand).
-fn is_time(text: &str, offset_required: bool) -> bool {
-    let (clock, offset) = match text.find(['Z', 'z', '+', '-']) {
-        Some(index) => text.split_at(index),
-        None => (text, ""),
-    };
-    let clock = clock.split_once('.').map_or(clock, |(whole, fraction)| {
-        if fraction.is_empty() || !fraction.chars().all(|c| c.is_ascii_digit()) {
-            "invalid"
-        } else {
-            whole
-        }
-    });
-    let mut fields = clock.split(':');
-    let valid_clock = match (fields.next(), fields.next(), fields.next(), fields.next()) {
-        (Some(h), Some(m), Some(s), None) => {
-            digits(h, 2).is_some_and(|h| h < 24)
-                && digits(m, 2).is_some_and(|m| m < 60)
-                && digits(s, 2).is_some_and(|s| s <= 60)
-        }
-        _ => false,
-    };
-    let valid_offset = match offset {
-        "" => !offset_required,
-        "Z" | "z" => true,
-        signed => signed[1..].split_once(':').is_some_and(|(h, m)| {
-            digits(h, 2).is_some_and(|h| h < 24) && digits(m, 2).is_some_and(|m| m < 60)
-        }),
-    };
-    valid_clock && valid_offset
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn sampler(document: &Value) -> Sampler<'_> {
-        Sampler {
-            refs: Resolver::new(document),
-        }
-    }
-
-    #[test]
-    fn examples_that_break_their_schema_are_not_used() {
-        let document = json!({"components": {"schemas": {"Address": {
-            "type": "object",
-            "required": ["houseNumber"],
-            "properties": {
-                "houseNumber": {"type": "string", "example": 89},
-                "since": {"type": "string", "format": "date-time", "example": "2022-06-15T23:59:59.999+02:00[Europe/Berlin]"},
-                "floor": {"type": "integer", "minimum": 3, "example": 7}
-            }
-        }}}});
-        let s = sampler(&document);
-        let reference = json!({"$ref": "#/components/schemas/Address"});
-        let minimal = s
-            .sample(&reference, Fill::Required, &mut Vec::new())
-            .unwrap();
-        assert_eq!(minimal, json!({"houseNumber": "string"}));
-        let all = s.sample(&reference, Fill::All, &mut Vec::new()).unwrap();
-        assert_eq!(
-            all,
-            json!({"houseNumber": "string", "since": "2024-01-15T10:00:00Z", "floor": 7})
-        );
-        assert!(s.fits(&reference, &all));
-        assert!(!s.fits(&reference, &json!({"houseNumber": 89})));
-    }
-
-    #[test]
-    fn recursion_stops_at_optional_properties_and_fails_required_ones() {
-        let document = json!({"components": {"schemas": {
-            "Node": {"type": "object", "properties": {"child": {"$ref": "#/components/schemas/Node"}, "name": {"type": "string"}}},
-            "Loop": {"type": "object", "required": ["next"], "properties": {"next": {"$ref": "#/components/schemas/Loop"}}}
-        }}});
-        let s = sampler(&document);
-        let node = s.sample(
-            &json!({"$ref": "#/components/schemas/Node"}),
-            Fill::All,
-            &mut Vec::new(),
-        );
-        assert_eq!(node, Some(json!({"name": "string"})));
-        assert_eq!(
-            s.sample(
-                &json!({"$ref": "#/components/schemas/Loop"}),
-                Fill::All,
-                &mut Vec::new()
-            ),
-            None
-        );
-    }
-
-    #[test]
-    fn numbers_strings_and_lists_respect_their_bounds() {
-        let document = json!({});
-        let s = sampler(&document);
-        let bounded = json!({"type": "integer", "minimum": 10, "maximum": 100});
-        assert_eq!(
-            s.sample(&bounded, Fill::Required, &mut Vec::new()),
-            Some(json!(10))
-        );
-        let below = json!({"type": "integer", "maximum": 0, "exclusiveMaximum": true});
-        assert_eq!(
-            s.sample(&below, Fill::Required, &mut Vec::new()),
-            Some(json!(-1))
-        );
-        let short = json!({"type": "string", "minLength": 8, "maxLength": 9});
-        assert_eq!(
-            s.sample(&short, Fill::Required, &mut Vec::new()),
-            Some(json!("stringxx"))
-        );
-        let list = json!({"type": "array", "items": {"type": "string", "enum": ["A", "B"]}, "minItems": 2});
-        assert_eq!(
-            s.sample(&list, Fill::Required, &mut Vec::new()),
-            Some(json!(["A", "A"]))
-        );
-        let parameter_example = json!("FIRST_KEY&key=SECOND_KEY");
-        assert!(!s.fits(
-            &json!({"type": "array", "items": {"type": "string"}}),
-            &parameter_example
-        ));
-    }
-
-    #[test]
-    fn formats() {
-        assert!(format_fits(Some("date-time"), "2024-06-13T10:33:00Z"));
-        assert!(format_fits(
-            Some("date-time"),
-            "2023-12-03T10:15:30.5+01:00"
-        ));
-        assert!(!format_fits(Some("date-time"), "2025-09-21T00:00:00"));
-        assert!(!format_fits(
-            Some("date-time"),
-            "2022-06-15T23:59:59.999+02:00[Europe/Berlin]"
-        ));
-        assert!(format_fits(Some("date"), "2024-02-29"));
-        assert!(!format_fits(Some("date"), "2023-02-29"));
-        assert!(format_fits(Some("time"), "10:00:00"));
-        assert!(format_fits(
-            Some("uuid"),
-            "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-        ));
-        assert!(!format_fits(Some("uuid"), "not-a-uuid"));
-        assert!(format_fits(Some("ISO 3166-1"), "anything"));
-    }
 
     #[test]
     fn raw_strings_survive_quotes_and_hashes() {
