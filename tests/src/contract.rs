@@ -1,7 +1,7 @@
 //! Contract tests of the generated clients against Prism.
 //!
-//! The per-operation code is generated (`contract_calls::generate`, written to
-//! `generated/<crate>/tests/contract/calls.rs` and `include!`d by the tests): it builds valid
+//! The per-operation code is generated (`contract_calls::generate`, written by `tests/build.rs`
+//! into the build folder and `include!`d by the tests): it builds valid
 //! arguments, calls the operation through the generated method, and turns the result into an
 //! [`Outcome`] with [`outcome`]. This module holds what that code refers to, and the runner:
 //! [`Suite::run`] calls every operation through a recording [`Proxy`] in front of Prism and
