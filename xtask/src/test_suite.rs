@@ -31,10 +31,13 @@ pub enum Step {
     /// Generate a crate for every document of the corpus and of the Magicline specs, and
     /// check each with clippy (`cargo xtask corpus --clippy`).
     Corpus,
+    /// `cargo test` of the quick tier: every unit test of [`QUICK_PACKAGES`] and the test
+    /// targets of [`QUICK_TESTS`], in one cargo run (one build, features unified once).
+    QuickTests,
     /// Run `cargo` in the workspace root.
     Cargo {
         /// Arguments after `cargo`.
-        args: Vec<&'static str>,
+        args: &'static [&'static str],
         /// Extra environment variables.
         env: &'static [(&'static str, &'static str)],
     },
@@ -48,6 +51,12 @@ impl fmt::Display for Step {
             Step::InstallSemverChecks => f.write_str("install cargo-semver-checks"),
             Step::FreeNestedBuilds => f.write_str("free nested build folders (CI only)"),
             Step::Corpus => f.write_str("cargo xtask corpus --clippy"),
+            Step::QuickTests => write!(
+                f,
+                "cargo test: unit tests of {} packages, {} quick test targets",
+                QUICK_PACKAGES.len(),
+                QUICK_TESTS.len()
+            ),
             Step::Cargo { args, env } => {
                 for (name, value) in *env {
                     write!(f, "{name}={value:?} ")?;
@@ -83,16 +92,16 @@ fn full_steps() -> Vec<Step> {
         Step::InstallPrism,
         Step::InstallSemverChecks,
         Step::Cargo {
-            args: vec!["test", "--workspace", "--all-targets"],
+            args: &["test", "--workspace", "--all-targets"],
             env: &[],
         },
         Step::FreeNestedBuilds,
         Step::Cargo {
-            args: vec!["test", "--workspace", "--doc"],
+            args: &["test", "--workspace", "--doc"],
             env: &[],
         },
         Step::Cargo {
-            args: vec![
+            args: &[
                 "clippy",
                 "--workspace",
                 "--all-targets",
@@ -103,7 +112,7 @@ fn full_steps() -> Vec<Step> {
             env: &[],
         },
         Step::Cargo {
-            args: vec!["doc", "--workspace", "--no-deps"],
+            args: &["doc", "--workspace", "--no-deps"],
             env: &[("RUSTDOCFLAGS", "-D warnings")],
         },
         Step::Corpus,
@@ -112,7 +121,7 @@ fn full_steps() -> Vec<Step> {
 
 /// The packages whose tests the quick tier runs: every hand-written one but `examples` (its
 /// tests run the example programs against Prism) and `bench` (no tests).
-const QUICK_PACKAGES: &[&str] = &[
+pub const QUICK_PACKAGES: &[&str] = &[
     "codegen",
     "specdiff",
     "xtask",
@@ -166,16 +175,20 @@ pub const FULL_ONLY_TESTS: &[(&str, &str)] = &[
 ];
 
 fn quick_steps() -> Vec<Step> {
+    vec![Step::FetchSpecs, Step::QuickTests]
+}
+
+/// The arguments after `cargo` of [`Step::QuickTests`].
+pub fn quick_test_args() -> Vec<&'static str> {
     let mut args = vec!["test"];
     for package in QUICK_PACKAGES {
         args.extend(["-p", package]);
     }
-    // One cargo run, so that the packages share one build (features unified once).
     args.extend(["--lib", "--bins"]);
     for test in QUICK_TESTS {
         args.extend(["--test", test]);
     }
-    vec![Step::FetchSpecs, Step::Cargo { args, env: &[] }]
+    args
 }
 
 /// Build folders of the builds that tests start themselves, relative to the workspace root.
@@ -302,19 +315,36 @@ fn run_step(
             }
             result?;
         }
+        Step::QuickTests => {
+            let args = quick_test_args();
+            println!("$ cargo {}", args.join(" "));
+            run_cargo_step(root, step, &args, ci_env, tally)?;
+        }
         Step::Cargo { args, env } => {
             let env: Vec<(&str, &str)> = env.iter().chain(ci_env).copied().collect();
-            let status = run_cargo(root, args, &env, tally)
-                .with_context(|| format!("cannot run `{step}`: is cargo on the PATH?"))?;
-            if !status.success() {
-                println!("{tally}");
-                return Err(StepFailed {
-                    step: step.to_string(),
-                    code: status.code(),
-                }
-                .into());
-            }
+            run_cargo_step(root, step, args, &env, tally)?;
         }
+    }
+    Ok(())
+}
+
+/// Runs `cargo args` as `step`; a failure is a [`StepFailed`] with cargo's exit code.
+fn run_cargo_step(
+    root: &Path,
+    step: &Step,
+    args: &[&str],
+    env: &[(&str, &str)],
+    tally: &mut Tally,
+) -> Result<()> {
+    let status = run_cargo(root, args, env, tally)
+        .with_context(|| format!("cannot run `{step}`: is cargo on the PATH?"))?;
+    if !status.success() {
+        println!("{tally}");
+        return Err(StepFailed {
+            step: step.to_string(),
+            code: status.code(),
+        }
+        .into());
     }
     Ok(())
 }
@@ -465,12 +495,12 @@ mod tests {
 
     #[test]
     fn the_quick_tier_runs_one_cargo_test_of_the_quick_targets() {
-        let steps = steps(Tier::Quick);
-        assert_eq!(steps[0], Step::FetchSpecs);
-        let [Step::FetchSpecs, Step::Cargo { args, env: [] }] = steps.as_slice() else {
-            panic!("{steps:?}")
-        };
-        let command = args.join(" ");
+        assert_eq!(steps(Tier::Quick), [Step::FetchSpecs, Step::QuickTests]);
+        assert_eq!(
+            Step::QuickTests.to_string(),
+            "cargo test: unit tests of 6 packages, 17 quick test targets"
+        );
+        let command = quick_test_args().join(" ");
         assert!(
             command.starts_with("test -p codegen -p specdiff -p xtask ")
                 && command.contains(" -p workspace-tests --lib --bins --test snapshots ")
