@@ -38,7 +38,7 @@ pub const IO_MODULES: &[&str] = &["std::fs", "std::net", "std::process"];
 pub const MAX_FUNCTION_LINES: usize = 120;
 
 /// Crates whose every file `ARCHITECTURE.md` must name (by its path under `src/`, in the
-/// crate's own section, `### `<crate>/``).
+/// crate's own section, ``### `<crate>/` ``).
 pub const MAPPED_CRATES: &[&str] = &["codegen", "runtime", "specdiff", "xtask"];
 
 /// Every tidy problem of the workspace at `root`, one line each; empty when all is tidy.
