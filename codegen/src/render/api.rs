@@ -121,8 +121,9 @@ pub(crate) fn group_file(
     ))
 }
 
-/// How an input is held by the request builder and taken by its method or setter.
-fn input_tokens(ty: &RType) -> (TokenStream, TokenStream, bool) {
+/// How an input of type `ty` is held by the request builder and taken by its method or setter
+/// (and by the mocks' constructors and setters, which take what the client method takes).
+pub(crate) fn input_tokens(ty: &RType) -> (TokenStream, TokenStream, bool) {
     // (field type, argument type, argument needs `.into()`)
     match ty {
         RType::String => (quote!(String), quote!(impl Into<String>), true),

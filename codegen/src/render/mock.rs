@@ -9,7 +9,7 @@
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
-use super::api::{form_styles, param_call};
+use super::api::{form_styles, input_tokens, param_call};
 use super::docs;
 use super::types::{Scope, type_tokens};
 use super::{CrateInfo, features};
@@ -279,15 +279,6 @@ fn group_tokens(group: &Group, struct_name: &Ident, cfg: &TokenStream, api: &Api
     })
 }
 
-/// How a parameter is taken: its argument type, and whether it is a string taken as
-/// `impl Into<String>` (as the client takes it).
-fn argument(ty: &RType) -> (TokenStream, bool) {
-    match ty {
-        RType::String => (quote!(impl Into<String>), true),
-        other => (type_tokens(other, Scope::Elsewhere), false),
-    }
-}
-
 /// A JSON body or answer as taken by reference, as the client takes bodies: a list as a slice.
 /// Returns the referenced type and, for matching, `name` as a reference to the body type.
 fn borrowed(ty: &RType, name: &TokenStream) -> (TokenStream, TokenStream) {
@@ -379,7 +370,7 @@ fn constructor(
             InputSource::Param(index) => {
                 let param = &op.params[index];
                 let name = ident(&input.rust_name);
-                let (ty, is_string) = argument(&param.ty);
+                let (_, ty, is_string) = input_tokens(&param.ty);
                 args.push(quote!(#name: #ty));
                 if is_string {
                     conversions.push(quote!(let #name: String = #name.into();));
@@ -507,7 +498,7 @@ fn param_matchers(param: &Param, setter: &Ident, without: &Ident, deprecated: bo
         Location::Query => "query parameter",
         Location::Header => "header",
     };
-    let (ty, is_string) = argument(&param.ty);
+    let (_, ty, is_string) = input_tokens(&param.ty);
     let conversion = is_string.then(|| quote!(let value: String = value.into();));
     let call = param_call(param, &quote!(&value));
     let without_call = match param.location {
