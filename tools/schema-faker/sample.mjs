@@ -14,6 +14,7 @@
 // first (nullable, discriminators, readOnly/writeOnly, $ref resolution).
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { JSONSchemaFaker } from 'json-schema-faker';
 import YAML from 'yaml';
 
@@ -36,45 +37,129 @@ function toJson(path) {
   process.stdout.write(JSON.stringify(value));
 }
 
-function sample(jobPath, outPath) {
+// Options of every request; `random` and the optionals are set per request.
+const OPTIONS = {
+  // Only the properties the schema declares: extra ones are a different test.
+  fillProperties: false,
+  // Values from the schema's constraints, not from its examples or defaults (which the
+  // document's authors may have got wrong).
+  useDefaultValue: false,
+  useExamplesValue: false,
+  failOnInvalidTypes: false,
+  failOnInvalidFormat: false,
+  // Small instances: two items per array, recursion cut after two levels.
+  minItems: 0,
+  maxItems: 2,
+  refDepthMin: 0,
+  refDepthMax: 2,
+  ignoreMissingRefs: false,
+};
+
+// A request that takes longer than this, or more memory than the worker may have, is given up
+// (an error line for it) and the next one runs in a new worker: some documents' schemas make
+// the sampler expand without end.
+const REQUEST_SECONDS = 20;
+const WORKER_HEAP_MB = 1536;
+
+// The definitions a schema reaches through `$ref`s: the sampler copies the schema it is given,
+// so it gets these only, not the whole document's.
+function reachable(schema, definitions) {
+  const keys = new Set();
+  const stack = [schema];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) {
+      stack.push(...value);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [word, child] of Object.entries(value)) {
+        if (word === '$ref' && typeof child === 'string' && child.startsWith('#/definitions/')) {
+          const key = child.slice('#/definitions/'.length);
+          if (!keys.has(key) && key in definitions) {
+            keys.add(key);
+            stack.push(definitions[key]);
+          }
+        } else {
+          stack.push(child);
+        }
+      }
+    }
+  }
+  return Object.fromEntries([...keys].map((key) => [key, definitions[key]]));
+}
+
+// In a worker: samples the job's requests from `first` on, posting one answer each.
+function sampleInWorker({ jobPath, first }) {
   const job = JSON.parse(readFileSync(jobPath, 'utf8'));
-  const lines = [];
-  for (const request of job.requests) {
+  for (const request of job.requests.slice(first)) {
+    parentPort.postMessage({ started: request.id });
     JSONSchemaFaker.option({
+      ...OPTIONS,
       random: seeded(request.seed),
       alwaysFakeOptionals: request.optionals === 'all',
       optionalsProbability: request.optionals === 'all' ? 1 : 0.5,
-      // Only the properties the schema declares: extra ones are a different test.
-      fillProperties: false,
-      // Values from the schema's constraints, not from its examples or defaults (which the
-      // document's authors may have got wrong).
-      useDefaultValue: false,
-      useExamplesValue: false,
-      failOnInvalidTypes: false,
-      failOnInvalidFormat: false,
-      // Small instances: two items per array, recursion cut after two levels.
-      minItems: 0,
-      maxItems: 2,
-      refDepthMin: 0,
-      refDepthMax: 2,
-      ignoreMissingRefs: false,
     });
-    const schema = { ...request.schema, definitions: job.definitions };
+    const schema = { ...request.schema, definitions: reachable(request.schema, job.definitions) };
+    let answer;
     try {
-      const instance = JSONSchemaFaker.generate(schema);
-      lines.push(JSON.stringify({ id: request.id, instance }));
+      answer = { id: request.id, instance: JSONSchemaFaker.generate(schema) };
     } catch (error) {
-      lines.push(JSON.stringify({ id: request.id, error: String(error.message || error).split('\n')[0] }));
+      answer = { id: request.id, error: String(error.message || error).split('\n')[0] };
     }
+    parentPort.postMessage({ answer: JSON.stringify(answer) });
+  }
+}
+
+// Runs the requests in workers, restarting after a request that hangs or runs out of memory.
+async function sample(jobPath, outPath) {
+  const count = JSON.parse(readFileSync(jobPath, 'utf8')).requests.length;
+  const lines = [];
+  let next = 0;
+  while (next < count) {
+    next = await new Promise((resolve) => {
+      let current = next;
+      let done = false;
+      const worker = new Worker(new URL(import.meta.url), {
+        workerData: { jobPath, first: next },
+        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      });
+      const giveUp = (why) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        lines.push(JSON.stringify({ id: current, error: why }));
+        worker.terminate();
+        resolve(current + 1);
+      };
+      let timer = setTimeout(() => giveUp(`no instance within ${REQUEST_SECONDS} s`), REQUEST_SECONDS * 1000);
+      worker.on('message', (message) => {
+        if (message.started !== undefined) {
+          current = message.started;
+          clearTimeout(timer);
+          timer = setTimeout(() => giveUp(`no instance within ${REQUEST_SECONDS} s`), REQUEST_SECONDS * 1000);
+        } else {
+          lines.push(message.answer);
+        }
+      });
+      worker.on('error', (error) => giveUp(`the sampler failed: ${String(error.message || error).split('\n')[0]}`));
+      worker.on('exit', () => {
+        if (!done) {
+          done = true;
+          clearTimeout(timer);
+          resolve(count);
+        }
+      });
+    });
   }
   writeFileSync(outPath, lines.join('\n') + '\n');
 }
 
 const [mode, ...args] = process.argv.slice(2);
-if (mode === 'to-json' && args.length === 1) {
+if (!isMainThread) {
+  sampleInWorker(workerData);
+} else if (mode === 'to-json' && args.length === 1) {
   toJson(args[0]);
 } else if (mode === 'sample' && args.length === 2) {
-  sample(args[0], args[1]);
+  await sample(args[0], args[1]);
 } else {
   process.stderr.write('usage: node sample.mjs to-json DOCUMENT | sample JOB OUT\n');
   process.exit(2);

@@ -238,7 +238,12 @@ pub(crate) fn crate_name(document: &Path) -> String {
 }
 
 /// How a standalone crate at `out` is generated from the document called `source`.
-pub(crate) fn settings(root: &Path, out: &Path, source: &str, crate_name: &str) -> codegen::Settings {
+pub(crate) fn settings(
+    root: &Path,
+    out: &Path,
+    source: &str,
+    crate_name: &str,
+) -> codegen::Settings {
     codegen::Settings {
         spec_source: source.to_owned(),
         standalone: true,

@@ -56,8 +56,7 @@ pub fn install(root: &Path, tool: &Tool) -> Result<Installed> {
     let stamp = install_dir.join(STAMP);
     let entry = root.join(tool.entry);
     let (name, from, to) = (tool.name, tool.package_dir, tool.install_dir);
-    if entry.exists() && fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str())
-    {
+    if entry.exists() && fs::read_to_string(&stamp).ok().as_deref() == Some(fingerprint.as_str()) {
         println!("{name}: already installed in {to} from {from}");
         return Ok(Installed::AlreadyUpToDate);
     }

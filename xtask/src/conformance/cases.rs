@@ -132,7 +132,9 @@ pub fn requests(document: &str, converted: &Converted) -> (Vec<Request>, Value) 
     for (index, component) in converted.components.iter().enumerate() {
         let targets: Vec<(Option<usize>, &str, &str)> = match &component.union {
             Some(union) => (union.alternatives.iter().enumerate())
-                .map(|(n, alternative)| (Some(n), alternative.key.as_str(), alternative.tag.as_str()))
+                .map(|(n, alternative)| {
+                    (Some(n), alternative.key.as_str(), alternative.tag.as_str())
+                })
                 .collect(),
             None => vec![(None, component.key.as_str(), "")],
         };
@@ -186,13 +188,18 @@ pub fn cases(
             .zip(union)
             .map(|(n, union)| (union, &union.alternatives[n]));
         if let (Some((union, alternative)), Value::Object(object)) = (tagged, &mut instance) {
-            object.insert(union.property.clone(), Value::String(alternative.tag.clone()));
+            object.insert(
+                union.property.clone(),
+                Value::String(alternative.tag.clone()),
+            );
         }
         let expect = Expect::Valid {
             tagged: tagged.map(|(_, a)| (a.tag.clone(), a.pointer.clone())),
         };
         let duplicate = cases.iter().any(|case| {
-            case.component == request.component && case.expect == expect && case.instance == instance
+            case.component == request.component
+                && case.expect == expect
+                && case.instance == instance
         });
         if duplicate {
             continue;
@@ -292,7 +299,10 @@ pub fn judge(case: &Case, outcome: &Outcome, variants: &dyn Variants) -> Vec<(Cl
                 ));
             }
             if let Err(difference) = same(&case.instance, encoded) {
-                failures.push((Class::UnknownTag, format!("the JSON is not kept: {difference}")));
+                failures.push((
+                    Class::UnknownTag,
+                    format!("the JSON is not kept: {difference}"),
+                ));
             }
             failures
         }
@@ -347,7 +357,13 @@ pub fn same(original: &Value, back: &Value) -> Result<(), String> {
 
 fn compare(original: &Value, back: &Value, path: &str) -> Result<(), String> {
     let at = if path.is_empty() { "." } else { path };
-    let differ = || Err(format!("at `{at}`: sent {}, got back {}", short(original), short(back)));
+    let differ = || {
+        Err(format!(
+            "at `{at}`: sent {}, got back {}",
+            short(original),
+            short(back)
+        ))
+    };
     match (original, back) {
         (Value::Object(a), Value::Object(b)) => {
             for (key, value) in a {
@@ -358,8 +374,14 @@ fn compare(original: &Value, back: &Value, path: &str) -> Result<(), String> {
                     None => return Err(format!("at `{child}`: sent {}, dropped", short(value))),
                 }
             }
-            match b.iter().find(|(key, value)| !a.contains_key(*key) && !value.is_null()) {
-                Some((key, value)) => Err(format!("at `{path}.{key}`: not sent, got back {}", short(value))),
+            match b
+                .iter()
+                .find(|(key, value)| !a.contains_key(*key) && !value.is_null())
+            {
+                Some((key, value)) => Err(format!(
+                    "at `{path}.{key}`: not sent, got back {}",
+                    short(value)
+                )),
                 None => Ok(()),
             }
         }
@@ -441,13 +463,25 @@ mod tests {
 
     #[test]
     fn null_is_absent_numbers_compare_by_value_and_nothing_else_is_forgiven() {
-        assert_eq!(same(&json!({"a": null, "n": 5}), &json!({"n": 5.0})), Ok(()));
-        assert_eq!(same(&json!({"n": 1.4155491449677313e143}), &json!({"n": 1.4155491449677313e143})), Ok(()));
         assert_eq!(
-            same(&json!({"n": 1.4155491449677313e143}), &json!({"n": 1.415549144967731e143})),
+            same(&json!({"a": null, "n": 5}), &json!({"n": 5.0})),
+            Ok(())
+        );
+        assert_eq!(
+            same(
+                &json!({"n": 1.4155491449677313e143}),
+                &json!({"n": 1.4155491449677313e143})
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            same(
+                &json!({"n": 1.4155491449677313e143}),
+                &json!({"n": 1.415549144967731e143})
+            ),
             Err("at `.n`: sent 1.4155491449677313e+143, got back 1.415549144967731e+143".into())
         );
-        assert_eq!(same(&json!({"s": "89"}), &json!({"s": 89})).is_err(), true);
+        assert!(same(&json!({"s": "89"}), &json!({"s": 89})).is_err());
         assert_eq!(
             same(&json!({"a": [1, 2]}), &json!({"a": [1]})),
             Err("at `.a`: sent [1,2], got back [1]".into())
@@ -483,7 +517,10 @@ mod tests {
         assert_eq!(judge(&case, &decoded("Dog"), &pets), []);
         assert_eq!(
             judge(&case, &decoded("Cat"), &pets),
-            [(Class::Variant, "the tag `dog` names #/c/Dog (variant `Dog`), decoded as `Cat`".into())]
+            [(
+                Class::Variant,
+                "the tag `dog` names #/c/Dog (variant `Dog`), decoded as `Cat`".into()
+            )]
         );
         assert_eq!(judge(&case, &decoded("Pet"), &Struct)[0].0, Class::Variant);
     }
@@ -499,8 +536,14 @@ mod tests {
             path: path.into(),
             message: message.into(),
         };
-        assert_eq!(judge(&case, &failed(".", "missing field `name`"), &Struct), []);
-        assert_eq!(judge(&case, &failed("owner.name", "invalid type"), &Struct), []);
+        assert_eq!(
+            judge(&case, &failed(".", "missing field `name`"), &Struct),
+            []
+        );
+        assert_eq!(
+            judge(&case, &failed("owner.name", "invalid type"), &Struct),
+            []
+        );
         assert_eq!(
             judge(&case, &failed(".", "invalid type: null"), &Struct)[0].0,
             Class::MissingRequired
@@ -511,7 +554,10 @@ mod tests {
         };
         assert_eq!(
             judge(&case, &decoded, &Struct),
-            [(Class::MissingRequired, "decodes without the required `name`".into())]
+            [(
+                Class::MissingRequired,
+                "decodes without the required `name`".into()
+            )]
         );
     }
 
@@ -533,7 +579,10 @@ mod tests {
             variant: "Cat".into(),
             encoded: json!({"kind": UNKNOWN_TAG}),
         };
-        let classes: Vec<Class> = judge(&case, &wrong, &pets).into_iter().map(|f| f.0).collect();
+        let classes: Vec<Class> = judge(&case, &wrong, &pets)
+            .into_iter()
+            .map(|f| f.0)
+            .collect();
         assert_eq!(classes, [Class::UnknownTag, Class::UnknownTag]);
     }
 

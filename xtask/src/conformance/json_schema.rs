@@ -202,7 +202,9 @@ impl<'a> Converter<'a> {
             let inheritance = schema.get("oneOf").is_none() && schema.get("anyOf").is_none();
             let mut tags = Vec::new();
             let mut named = BTreeSet::new();
-            let mapping = schema.pointer("/discriminator/mapping").and_then(Value::as_object);
+            let mapping = schema
+                .pointer("/discriminator/mapping")
+                .and_then(Value::as_object);
             for (tag, target) in mapping.into_iter().flatten() {
                 if let Some(target) = target.as_str().and_then(|t| self.mapping_target(t)) {
                     named.insert(target.clone());
@@ -350,7 +352,10 @@ impl<'a> Converter<'a> {
                 .push(format!("{pointer}: nothing there; any value is accepted"));
             return json!({});
         };
-        let inheritance = self.discriminators.get(pointer).is_some_and(|d| d.inheritance);
+        let inheritance = self
+            .discriminators
+            .get(pointer)
+            .is_some_and(|d| d.inheritance);
         if role == Role::Plain && inheritance {
             if let Some(union) = self.union_of(pointer) {
                 let alternatives: Vec<Value> = union
@@ -366,7 +371,10 @@ impl<'a> Converter<'a> {
         match self.tags_of.get(pointer).filter(|_| role == Role::Plain) {
             Some(tags) => {
                 let mut all_of = vec![converted];
-                all_of.extend(tags.iter().map(|(property, values)| tag_constraint(property, values)));
+                all_of.extend(
+                    tags.iter()
+                        .map(|(property, values)| tag_constraint(property, values)),
+                );
                 json!({ "allOf": all_of })
             }
             None => converted,
@@ -377,7 +385,10 @@ impl<'a> Converter<'a> {
     fn reference(&mut self, reference: &str, at: &str, role: Role) -> Value {
         match self.resolve(reference) {
             Some(target) => {
-                let base = self.discriminators.get(&target).is_some_and(|d| d.inheritance);
+                let base = self
+                    .discriminators
+                    .get(&target)
+                    .is_some_and(|d| d.inheritance);
                 let role = if role == Role::Own && base {
                     Role::Own
                 } else {
@@ -520,7 +531,11 @@ impl<'a> Converter<'a> {
         if !seen.insert(pointer.to_owned()) {
             return;
         }
-        let Some(object) = self.document.pointer(&pointer[1..]).and_then(Value::as_object) else {
+        let Some(object) = self
+            .document
+            .pointer(&pointer[1..])
+            .and_then(Value::as_object)
+        else {
             return;
         };
         if let Some(target) = object
@@ -612,7 +627,9 @@ fn exclusive_bounds(schema: &mut Map<String, Value>) -> Option<String> {
     ] {
         if let Some(Value::Number(bound)) = schema.get(exclusive).cloned() {
             if schema.contains_key(inclusive) {
-                conflict = Some(format!("both `{inclusive}` and `{exclusive}`; the latter kept"));
+                conflict = Some(format!(
+                    "both `{inclusive}` and `{exclusive}`; the latter kept"
+                ));
             }
             schema.insert(inclusive.to_owned(), Value::Number(bound));
             schema.insert(exclusive.to_owned(), Value::Bool(true));
@@ -629,12 +646,8 @@ fn bound_integer_format(schema: &mut Map<String, Value>) {
         _ => false,
     };
     if is_integer && schema.get("format").and_then(Value::as_str) == Some("int32") {
-        schema
-            .entry("minimum")
-            .or_insert_with(|| json!(i32::MIN));
-        schema
-            .entry("maximum")
-            .or_insert_with(|| json!(i32::MAX));
+        schema.entry("minimum").or_insert_with(|| json!(i32::MIN));
+        schema.entry("maximum").or_insert_with(|| json!(i32::MAX));
     }
 }
 
@@ -771,7 +784,10 @@ mod tests {
             definition(&converted, "B"),
             &json!({ "anyOf": [{ "properties": { "b": { "type": "integer" } } }, { "type": "null" }] })
         );
-        assert_eq!(definition(&converted, "C"), &json!({ "type": "string", "enum": ["x"] }));
+        assert_eq!(
+            definition(&converted, "C"),
+            &json!({ "type": "string", "enum": ["x"] })
+        );
     }
 
     #[test]
@@ -782,7 +798,11 @@ mod tests {
         });
         let converted = convert(&document(schemas.clone()));
         let a = definition(&converted, "A");
-        let key = a["$ref"].as_str().unwrap().strip_prefix("#/definitions/").unwrap();
+        let key = a["$ref"]
+            .as_str()
+            .unwrap()
+            .strip_prefix("#/definitions/")
+            .unwrap();
         assert_eq!(&converted.definitions[key], definition(&converted, "B"));
         assert_eq!(definition(&converted, "B")["properties"]["c"], json!({}));
         assert_eq!(converted.notes.len(), 1, "{:?}", converted.notes);
@@ -793,7 +813,10 @@ mod tests {
             "B": { "type": "string", "exclusiveMinimum": 2 },
         } } });
         let converted = convert(&v31);
-        assert_eq!(definition(&converted, "A")["allOf"][1], json!({ "maxLength": 3 }));
+        assert_eq!(
+            definition(&converted, "A")["allOf"][1],
+            json!({ "maxLength": 3 })
+        );
         assert_eq!(
             definition(&converted, "B"),
             &json!({ "type": "string", "minimum": 2, "exclusiveMinimum": true })
