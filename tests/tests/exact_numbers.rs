@@ -40,7 +40,9 @@ fn numbers_decode_to_the_nearest_f64_and_encode_back_to_the_same_value() {
         let again: CalculatedTax =
             magicline::from_json(encoded.as_bytes()).expect("its own output decodes");
         if again != tax {
-            wrong.push(format!("{text} encoded as {encoded}, which decodes as {again:?}"));
+            wrong.push(format!(
+                "{text} encoded as {encoded}, which decodes as {again:?}"
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
