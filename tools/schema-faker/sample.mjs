@@ -17,6 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { JSONSchemaFaker } from 'json-schema-faker';
 import YAML from 'yaml';
+import Ajv from 'ajv';
 
 // mulberry32: a small, well-mixed 32-bit generator; the same seed gives the same sequence.
 function seeded(seed) {
@@ -47,11 +48,15 @@ const OPTIONS = {
   useExamplesValue: false,
   failOnInvalidTypes: false,
   failOnInvalidFormat: false,
-  // Small instances: two items per array, recursion cut after two levels.
+  // Small instances: two items per array. The sampler expands each `$ref` at most
+  // `refDepthMax` times per instance and leaves `{}` after that (an invalid value where the
+  // schema wants an object): a fixed budget of 12 is enough for real schemas that use one type
+  // many times (an amount type in every price), and instances that are still invalid are
+  // sampled again with fewer optional properties (see ATTEMPTS).
   minItems: 0,
   maxItems: 2,
-  refDepthMin: 0,
-  refDepthMax: 2,
+  refDepthMin: 12,
+  refDepthMax: 12,
   ignoreMissingRefs: false,
 };
 
@@ -59,6 +64,10 @@ const OPTIONS = {
 // (an error line for it) and the next one runs in a new worker: some documents' schemas make
 // the sampler expand without end.
 const REQUEST_SECONDS = 20;
+// json-schema-faker does not always produce a valid instance (a `$ref` past its budget, an
+// `allOf` it merges loosely): every instance is validated with Ajv against the same schema, and
+// an invalid one is sampled again with the next seed, up to this many times in all.
+const ATTEMPTS = 5;
 const WORKER_HEAP_MB = 1536;
 
 // The definitions a schema reaches through `$ref`s: the sampler copies the schema it is given,
@@ -87,25 +96,67 @@ function reachable(schema, definitions) {
   return Object.fromEntries([...keys].map((key) => [key, definitions[key]]));
 }
 
+// The schema as Ajv (draft-07) reads it: the draft-04 `exclusiveMinimum: true` the sampler
+// needs becomes `exclusiveMinimum: <minimum>`.
+function forAjv(value) {
+  if (Array.isArray(value)) return value.map(forAjv);
+  if (value === null || typeof value !== 'object') return value;
+  const out = {};
+  for (const [word, child] of Object.entries(value)) out[word] = forAjv(child);
+  for (const [exclusive, inclusive] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']]) {
+    if (out[exclusive] === true && typeof out[inclusive] === 'number') {
+      out[exclusive] = out[inclusive];
+      delete out[inclusive];
+    } else if (typeof out[exclusive] === 'boolean') {
+      delete out[exclusive];
+    }
+  }
+  return out;
+}
+
+// One request: a valid instance, or why there is none.
+function answer(request, definitions, validate) {
+  const schema = { ...request.schema, definitions: reachable(request.schema, definitions) };
+  let why = '';
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    // After two tries, fewer optional properties: fewer `$ref`s to expand.
+    const all = request.optionals === 'all' && attempt < 2;
+    const probability = attempt < 2 ? (all ? 1 : 0.5) : 0.25;
+    JSONSchemaFaker.option({
+      ...OPTIONS,
+      random: seeded(request.seed + attempt * 7919),
+      alwaysFakeOptionals: all,
+      optionalsProbability: probability,
+    });
+    let instance;
+    try {
+      instance = JSONSchemaFaker.generate(schema);
+    } catch (error) {
+      return { id: request.id, error: String(error.message || error).split('\n')[0] };
+    }
+    if (validate(instance)) return { id: request.id, instance };
+    const error = validate.errors[0];
+    why = `${error.instancePath || '/'} ${error.message}`;
+  }
+  return { id: request.id, error: `no valid instance in ${ATTEMPTS} tries (last: at ${why})` };
+}
+
 // In a worker: samples the job's requests from `first` on, posting one answer each.
 function sampleInWorker({ jobPath, first }) {
   const job = JSON.parse(readFileSync(jobPath, 'utf8'));
+  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false });
+  ajv.addSchema({ $id: 'job', definitions: forAjv(job.definitions) });
   for (const request of job.requests.slice(first)) {
     parentPort.postMessage({ started: request.id });
-    JSONSchemaFaker.option({
-      ...OPTIONS,
-      random: seeded(request.seed),
-      alwaysFakeOptionals: request.optionals === 'all',
-      optionalsProbability: request.optionals === 'all' ? 1 : 0.5,
-    });
-    const schema = { ...request.schema, definitions: reachable(request.schema, job.definitions) };
-    let answer;
+    let result;
     try {
-      answer = { id: request.id, instance: JSONSchemaFaker.generate(schema) };
+      const key = request.schema.$ref.slice('#/definitions/'.length);
+      const validate = ajv.getSchema(`job#/definitions/${key}`);
+      result = answer(request, job.definitions, validate);
     } catch (error) {
-      answer = { id: request.id, error: String(error.message || error).split('\n')[0] };
+      result = { id: request.id, error: String(error.message || error).split('\n')[0] };
     }
-    parentPort.postMessage({ answer: JSON.stringify(answer) });
+    parentPort.postMessage({ answer: JSON.stringify(result) });
   }
 }
 
