@@ -165,15 +165,7 @@ fn one(root: &Path, document: &Path, work: &Path, build: &Build<'_>) -> Row {
         check_seconds: "-".into(),
         result: String::new(),
     };
-    // The whole stem: `petstore-3.0` and `petstore-3.1` are two crates.
-    let stem = document
-        .file_stem()
-        .map_or_else(|| "spec".into(), |stem| stem.to_string_lossy());
-    let crate_name = format!(
-        "corpus-{}",
-        stem.to_lowercase()
-            .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-    );
+    let crate_name = crate_name(document);
     let out = work.join(&crate_name);
     let text = match fs::read_to_string(document) {
         Ok(text) => text,
@@ -182,17 +174,8 @@ fn one(root: &Path, document: &Path, work: &Path, build: &Build<'_>) -> Row {
             return row;
         }
     };
-    let settings = codegen::Settings {
-        spec_source: name.clone(),
-        standalone: true,
-        ..codegen::Settings::new(
-            &crate_name,
-            "0.1.0",
-            workspace_runtime(relative_path(&out, &root.join("runtime"))),
-        )
-    };
     let start = Instant::now();
-    let generated = generate_crate(&text, settings);
+    let generated = generate_crate(&text, settings(root, &out, &name, &crate_name));
     row.generate_seconds = format!("{:.2}", start.elapsed().as_secs_f64());
     let generated = match generated {
         Ok(generated) => generated,
@@ -204,12 +187,9 @@ fn one(root: &Path, document: &Path, work: &Path, build: &Build<'_>) -> Row {
     row.operations = generated.output.operations.to_string();
     row.types = generated.output.types.to_string();
     row.warnings = generated.output.warnings.len().to_string();
-    for file in &generated.output.files {
-        if let Err(error) = ensure_file_contents(&out.join(&file.path), &file.contents, Mode::Write)
-        {
-            row.result = format!("not written: {error}");
-            return row;
-        }
+    if let Err(error) = write_crate(root, &out, &generated.output.files) {
+        row.result = error;
+        return row;
     }
     let size = fs::metadata(document).map_or(0, |m| m.len());
     if let Some(max) = build.max_bytes.filter(|max| size > *max) {
@@ -220,22 +200,17 @@ fn one(root: &Path, document: &Path, work: &Path, build: &Build<'_>) -> Row {
         );
         return row;
     }
-    // The workspace's lockfile: the dependencies every crate shares are resolved once, built
-    // once in the shared target folder, and nothing is fetched.
-    if let Err(error) = fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")) {
-        row.result = format!("Cargo.lock not copied: {error}");
-        return row;
-    }
     let start = Instant::now();
     // Clippy checks everything `cargo check` does, and lints on top.
     let verdict = if build.clippy {
         cargo(
             &out,
-            build,
+            &build.target_dir,
+            build.env,
             &["clippy", "--quiet", "--all-targets", "--", "-D", "warnings"],
         )
     } else {
-        cargo(&out, build, &["check", "--quiet"])
+        cargo(&out, &build.target_dir, build.env, &["check", "--quiet"])
     };
     row.check_seconds = format!("{:.1}", start.elapsed().as_secs_f64());
     row.result = match verdict {
@@ -245,13 +220,67 @@ fn one(root: &Path, document: &Path, work: &Path, build: &Build<'_>) -> Row {
     row
 }
 
-/// Runs `cargo ARGS` in the crate `dir`; the first error line on failure.
-fn cargo(dir: &Path, build: &Build<'_>, args: &[&str]) -> Result<(), String> {
+/// The package name of a document's crate: `corpus-` and the whole file stem, lower-cased
+/// (`petstore-3.0` and `petstore-3.1` are two crates).
+pub(crate) fn crate_name(document: &Path) -> String {
+    let stem = document
+        .file_stem()
+        .map_or_else(|| "spec".into(), |stem| stem.to_string_lossy());
+    format!(
+        "corpus-{}",
+        stem.to_lowercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    )
+}
+
+/// How a standalone crate at `out` is generated from the document called `source`.
+pub(crate) fn settings(
+    root: &Path,
+    out: &Path,
+    source: &str,
+    crate_name: &str,
+) -> codegen::Settings {
+    codegen::Settings {
+        spec_source: source.to_owned(),
+        standalone: true,
+        ..codegen::Settings::new(
+            crate_name,
+            "0.1.0",
+            workspace_runtime(relative_path(out, &root.join("runtime"))),
+        )
+    }
+}
+
+/// Writes a generated crate's files into `out`, with the workspace's lockfile: the
+/// dependencies every crate shares are resolved once, built once in the shared target folder,
+/// and nothing is fetched.
+pub(crate) fn write_crate(
+    root: &Path,
+    out: &Path,
+    files: &[codegen::GeneratedFile],
+) -> Result<(), String> {
+    for file in files {
+        ensure_file_contents(&out.join(&file.path), &file.contents, Mode::Write)
+            .map_err(|error| format!("not written: {error}"))?;
+    }
+    fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
+        .map_err(|error| format!("Cargo.lock not copied: {error}"))?;
+    Ok(())
+}
+
+/// Runs `cargo ARGS` in the crate `dir` with the target folder `target_dir`; the first error
+/// line on failure.
+pub(crate) fn cargo(
+    dir: &Path,
+    target_dir: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> Result<(), String> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", &build.target_dir)
-        .envs(build.env.iter().copied())
+        .env("CARGO_TARGET_DIR", target_dir)
+        .envs(env.iter().copied())
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if output.status.success() {

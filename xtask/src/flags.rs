@@ -48,6 +48,15 @@ pub enum Verb {
     /// with `cargo check` (and clippy with --clippy), and print operations, types, warnings,
     /// generate and check seconds and the result, one row per document.
     Corpus(crate::corpus::CorpusArgs),
+    /// Check that the generated types mean what each document says: instances sampled from
+    /// every component schema of the Magicline specs and the corpus (json-schema-faker, pinned
+    /// in tools/schema-faker/, fixed seeds) must decode with the crate's own `from_json`, land in
+    /// the variant their discriminator tag names and encode back to the same JSON; an instance
+    /// missing a required property must be a decode error naming it; an unknown tag must keep
+    /// its JSON. Prints schemas, instances and failures by class per document; fails on a
+    /// failure not listed in xtask/conformance-known-failures.txt and on a listed one that no
+    /// longer happens.
+    Conformance(crate::conformance::ConformanceArgs),
     /// Install the pinned Stoplight Prism mock server (tools/prism/) into .tools/prism/ with
     /// `npm ci`, unless already installed from the same lockfile.
     InstallPrism,

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 pub mod bench;
+pub mod conformance;
 pub mod corpus;
 pub mod diff;
 pub mod fetch;
@@ -17,6 +18,7 @@ pub mod files;
 pub mod flags;
 pub mod generation;
 pub mod manifest;
+pub mod npm;
 pub mod prism;
 pub mod semver;
 pub mod spec_update;
@@ -90,6 +92,7 @@ pub fn run(root: &Path, flags: flags::Xtask) -> Result<()> {
         Verb::Diff(args) => std::process::exit(diff::run(&args).into()),
         Verb::Bench(args) => bench::run(root, &args),
         Verb::Corpus(args) => corpus::run(root, &args),
+        Verb::Conformance(args) => conformance::run(root, &args),
         Verb::InstallPrism => prism::install(root).map(drop),
         Verb::InstallSemverChecks => semver::install(root).map(drop),
         Verb::SemverChecks => {

@@ -34,6 +34,10 @@ pub enum Step {
     /// `cargo test` of the quick tier: every unit test of [`QUICK_PACKAGES`] and the test
     /// targets of [`QUICK_TESTS`], in one cargo run (one build, features unified once).
     QuickTests,
+    /// Sample instances from every component schema of the Magicline specs and the corpus and
+    /// check that the generated crates decode, tag and round-trip them, against the list of
+    /// known failures (`cargo xtask conformance`).
+    Conformance,
     /// Run `cargo` in the workspace root.
     Cargo {
         /// Arguments after `cargo`.
@@ -57,6 +61,7 @@ impl fmt::Display for Step {
                 QUICK_PACKAGES.len(),
                 QUICK_TESTS.len()
             ),
+            Step::Conformance => f.write_str("cargo xtask conformance"),
             Step::Cargo { args, env } => {
                 for (name, value) in *env {
                     write!(f, "{name}={value:?} ")?;
@@ -116,6 +121,9 @@ fn full_steps() -> Vec<Step> {
             env: &[("RUSTDOCFLAGS", "-D warnings")],
         },
         Step::Corpus,
+        // `Step::Conformance` joins here once `xtask/conformance-known-failures.txt` holds a
+        // complete run (`cargo xtask conformance --update-known`): without the list every
+        // failure known today would fail the step.
     ]
 }
 
@@ -141,7 +149,8 @@ pub const QUICK_TESTS: &[&str] = &[
     // runtime: against servers in the test process.
     "client",
     "models",
-    // workspace-tests: tidy, up to date, public API snapshots, examples, mocks, in-process servers.
+    // workspace-tests: tidy, up to date, public API snapshots, examples, mocks, in-process
+    // servers, exact numbers.
     "tidy",
     "generated_up_to_date",
     "public_api",
@@ -153,6 +162,7 @@ pub const QUICK_TESTS: &[&str] = &[
     "mock_reports",
     "client_api",
     "webhooks",
+    "exact_numbers",
 ];
 
 /// The test targets only the full suite runs, and why.
@@ -312,6 +322,18 @@ fn run_step(
             let result = crate::corpus::run_with_env(root, &args, ci_env);
             if ci {
                 remove_folder(&root.join("target/corpus"))?;
+            }
+            result?;
+        }
+        Step::Conformance => {
+            let args = crate::conformance::ConformanceArgs::for_test_suite();
+            if !ci && !root.join(&args.corpus).is_dir() {
+                println!("skipped: no corpus folder at {}", args.corpus.display());
+                return Ok(());
+            }
+            let result = crate::conformance::run_with_env(root, &args, ci_env);
+            if ci {
+                remove_folder(&root.join(crate::conformance::WORK))?;
             }
             result?;
         }
@@ -498,13 +520,13 @@ mod tests {
         assert_eq!(steps(Tier::Quick), [Step::FetchSpecs, Step::QuickTests]);
         assert_eq!(
             Step::QuickTests.to_string(),
-            "cargo test: unit tests of 6 packages, 17 quick test targets"
+            "cargo test: unit tests of 6 packages, 18 quick test targets"
         );
         let command = quick_test_args().join(" ");
         assert!(
             command.starts_with("test -p codegen -p specdiff -p xtask ")
                 && command.contains(" -p workspace-tests --lib --bins --test snapshots ")
-                && command.ends_with("--test webhooks"),
+                && command.ends_with("--test exact_numbers"),
             "{command}"
         );
         assert!(!command.contains("contract_") && !command.contains("--all-targets"));
@@ -557,6 +579,11 @@ mod tests {
              | `cargo test -p codegen` |    95.0 |\n\
              | total                   |    95.2 |"
         );
+    }
+
+    #[test]
+    fn the_conformance_step_shows_its_command() {
+        assert_eq!(Step::Conformance.to_string(), "cargo xtask conformance");
     }
 
     #[test]
