@@ -17,10 +17,12 @@ mod error;
 mod lower;
 pub mod model;
 mod names;
+mod refs;
 mod render;
 mod spec;
 
 pub use error::{Error, Warning};
+pub use refs::{Resolved, Resolver};
 pub use render::format_file;
 pub use spec::{MISSING_INFO_VERSION, Spec};
 
@@ -143,6 +145,13 @@ pub struct GeneratedFile {
 /// `specdiff` compares two.
 pub fn lower(spec: &Spec, surface: Surface) -> Result<model::Model, Error> {
     lower::lower(spec, surface)
+}
+
+/// Whether the generator reads a body of `media_type` as JSON (`application/json`, `+json`
+/// types, `*/*` and `application/*`, parameters after `;` ignored): the rule that picks request
+/// and response bodies, for tools that look at a document as the generator does.
+pub fn is_json_media_type(media_type: &str) -> bool {
+    lower::is_json(media_type)
 }
 
 /// Generates the crate for `spec`: `Cargo.toml`, `src/lib.rs` (the client), `src/models.rs`

@@ -440,6 +440,17 @@ pub struct Group {
     pub doc: String,
     /// Its operations, in document order.
     pub operations: Vec<OperationDef>,
+    /// Its expectations in the crate's `mock` module.
+    pub mock: GroupMock,
+}
+
+/// The public names of a group in the crate's `mock` module (its `mock` feature).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupMock {
+    /// The struct holding the group's expectation constructors (`CustomersMocks`).
+    pub struct_name: String,
+    /// The `MockServer` method returning it.
+    pub accessor: String,
 }
 
 /// One operation: a method on its group returning a request builder.
@@ -467,12 +478,17 @@ pub struct OperationDef {
     pub params: Vec<Param>,
     /// The request body.
     pub body: Option<Body>,
+    /// What the caller gives, derived from `params` and `body`: required inputs are the
+    /// method's arguments, optional ones the request builder's setters, in this order.
+    pub inputs: Vec<Input>,
     /// What a success decodes to.
     pub success: Success,
     /// Type decoding documented error statuses; `None` when none are documented.
     pub error: Option<String>,
     /// How to follow the slices of a sliced list.
     pub pagination: Option<Pagination>,
+    /// The type of its expectation in the crate's `mock` module (`GetCustomerMock`).
+    pub mock_name: String,
 }
 
 /// Where a parameter is sent.
@@ -502,7 +518,7 @@ pub struct Param {
     /// For a query parameter that is not written as plain `name=value` pairs (OpenAPI's
     /// `style` and `explode`: objects, unions, lists not exploded or delimited), how it is
     /// written; `None` for the default, `form` exploded.
-    pub style: Option<FormStyle>,
+    pub style: Option<Style>,
     /// A method argument (else a setter).
     pub required: bool,
     /// Rustdoc text.
@@ -511,11 +527,73 @@ pub struct Param {
     pub deprecated: bool,
 }
 
+/// One input of an operation as the caller gives it: an argument of the group method when
+/// required, else a setter of its request builder (`x(T)` and `set_x(Option<T>)`).
+///
+/// Lowering derives an operation's inputs from its parameters and body in one place
+/// (`lower/operations.rs`, `inputs`): every parameter, then the body, which is one input called
+/// `body` when sent whole and one input per part when multipart. The request builder, the mocks,
+/// the change report and the contract calls all read them from here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The argument or setter name.
+    pub rust_name: String,
+    /// Where its value goes.
+    pub source: InputSource,
+    /// What the caller gives.
+    pub ty: InputType,
+    /// A method argument (else a setter).
+    pub required: bool,
+    /// Rustdoc text.
+    pub doc: String,
+    /// The input is marked deprecated.
+    pub deprecated: bool,
+    /// Where it comes from in the document (a JSON pointer): the parameter, else the operation.
+    pub pointer: String,
+    /// For an optional input the operation's mock matches (a parameter, a body sent whole; not a
+    /// multipart part, since parts are not compared): its matcher setters on the expectation.
+    pub mock: Option<InputMock>,
+}
+
+/// Where an [`Input`]'s value goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputSource {
+    /// The operation's parameter at this index of `params`.
+    Param(usize),
+    /// The body, sent whole.
+    Body,
+    /// The part at this index of a multipart body.
+    Part(usize),
+}
+
+/// What the caller gives for an [`Input`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputType {
+    /// A value of this type: a parameter, a multipart part, a text body. Text is taken as
+    /// anything that converts into a `String`.
+    Value(RType),
+    /// A body serialised from a value of exactly this type (JSON, form).
+    Serialized(RType),
+    /// Raw bytes (a body of another media type).
+    Bytes,
+}
+
+/// The setters of an operation's expectation that match one optional input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputMock {
+    /// Matches requests carrying this value.
+    pub setter: String,
+    /// Matches requests without the input (`without_<input>`).
+    pub without: String,
+}
+
 /// A request body.
 #[derive(Debug, Clone)]
 pub enum Body {
     /// A JSON body.
     Json {
+        /// The media type chosen among the body's `content`, as the document writes it.
+        media_type: String,
         /// Its type.
         ty: RType,
         /// A method argument (else a setter).
@@ -525,6 +603,8 @@ pub enum Body {
     },
     /// An `application/x-www-form-urlencoded` body: a type serialised as `name=value` pairs.
     Form {
+        /// The media type chosen among the body's `content`, as the document writes it.
+        media_type: String,
         /// Its type.
         ty: RType,
         /// A method argument (else a setter).
@@ -533,12 +613,14 @@ pub enum Body {
         doc: String,
         /// Properties not sent in the default style (`form`, exploded), from the media type's
         /// `encoding`, in document order.
-        styles: Vec<(String, FormStyle)>,
+        styles: Vec<(String, Style)>,
     },
     /// A text body (`text/*`), taken as a `String`.
     Text {
-        /// The `Content-Type` sent.
+        /// The media type chosen among the body's `content`, as the document writes it.
         media_type: String,
+        /// The `Content-Type` sent (`text/plain` for a wildcard such as `text/*`).
+        content_type: String,
         /// A method argument (else a setter).
         required: bool,
         /// Rustdoc text.
@@ -547,8 +629,10 @@ pub enum Body {
     /// Any other body, taken as bytes: binary uploads, and the last resort for media types
     /// the generator cannot type (with a warning).
     Binary {
-        /// The `Content-Type` sent (`application/octet-stream` for a wildcard such as `image/*`).
+        /// The media type chosen among the body's `content`, as the document writes it.
         media_type: String,
+        /// The `Content-Type` sent (`application/octet-stream` for a wildcard such as `image/*`).
+        content_type: String,
         /// A method argument (else a setter).
         required: bool,
         /// Rustdoc text.
@@ -556,6 +640,8 @@ pub enum Body {
     },
     /// A `multipart/form-data` body: one argument or setter per part.
     Multipart {
+        /// The media type chosen among the body's `content`, as the document writes it.
+        media_type: String,
         /// The parts.
         parts: Vec<Part>,
     },
@@ -574,30 +660,57 @@ impl Body {
         }
     }
 
+    /// The media type chosen among the body's `content`, as the document writes it (the key of
+    /// the media type object that describes the body).
+    pub fn media_type(&self) -> &str {
+        match self {
+            Body::Json { media_type, .. }
+            | Body::Form { media_type, .. }
+            | Body::Text { media_type, .. }
+            | Body::Binary { media_type, .. }
+            | Body::Multipart { media_type, .. } => media_type,
+        }
+    }
+
     /// The types the body carries (empty for text and bytes).
     pub fn types(&self) -> Vec<&RType> {
         match self {
             Body::Json { ty, .. } | Body::Form { ty, .. } => vec![ty],
-            Body::Multipart { parts } => parts.iter().map(|p| &p.ty).collect(),
+            Body::Multipart { parts, .. } => parts.iter().map(|p| &p.ty).collect(),
             Body::Text { .. } | Body::Binary { .. } => Vec::new(),
         }
     }
 }
 
-/// How one property of a form body, or one query parameter, is written (OpenAPI `style` and
-/// `explode`).
+/// How the document says a query parameter, or one property of a form body, is written:
+/// OpenAPI's `style` and `explode`, as words of the document. The runtime's `FormStyle` is the
+/// one definition of how each is written; rendering names the runtime's value for this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FormStyle {
-    /// `style: form`: lists as repeated pairs when exploded, else comma-joined.
-    Form {
-        /// `explode`.
-        explode: bool,
-    },
-    /// `style: spaceDelimited`: lists joined with spaces.
+pub struct Style {
+    /// `style`.
+    pub name: StyleName,
+    /// `explode`.
+    pub explode: bool,
+}
+
+impl Style {
+    /// OpenAPI's default for query parameters and form properties: `form`, exploded.
+    pub const DEFAULT: Style = Style {
+        name: StyleName::Form,
+        explode: true,
+    };
+}
+
+/// OpenAPI's `style` values for query parameters and form properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StyleName {
+    /// `form`.
+    Form,
+    /// `spaceDelimited`.
     SpaceDelimited,
-    /// `style: pipeDelimited`: lists joined with `|`.
+    /// `pipeDelimited`.
     PipeDelimited,
-    /// `style: deepObject`: nested values as `name[key]=value`.
+    /// `deepObject`.
     DeepObject,
 }
 

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Pointer, Warning};
+use crate::refs::Resolver;
 
 /// The `info.version` assumed for a document that has none (OpenAPI requires one, yet some
 /// published documents lack it); a [`Warning`] at `#/info/version` says so.
@@ -32,6 +33,8 @@ pub const MISSING_INFO_VERSION: &str = "unversioned";
 #[derive(Debug, Clone)]
 pub struct Spec {
     api: openapiv3::OpenAPI,
+    /// The normalised document as JSON, which `api` was read from: what `$ref`s point into.
+    document: Value,
     /// The document as written, to point errors at places that exist in it (normalisation
     /// adds places such as `allOf/0`).
     source: Value,
@@ -57,6 +60,7 @@ impl Spec {
         match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&document) {
             Ok(api) => Ok(Spec {
                 api,
+                document,
                 source,
                 warnings,
             }),
@@ -79,6 +83,11 @@ impl Spec {
     /// The normalised document.
     pub fn openapi(&self) -> &openapiv3::OpenAPI {
         &self.api
+    }
+
+    /// The `$ref`s of the normalised document, followed on the JSON it was read from.
+    pub fn resolver(&self) -> Resolver<'_> {
+        Resolver::new(&self.document)
     }
 
     /// The document as written, before normalisation.

@@ -18,7 +18,7 @@ use crate::retry::RetryPolicy;
 /// as a `SERVERS` constant, to be picked explicitly with [`ClientBuilder::base_url`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ApiDefaults {
-    /// Sent as `User-Agent` unless overridden, e.g. `magicline/0.1.0`.
+    /// Sent as `User-Agent` unless overridden, e.g. `petstore/0.1.0`.
     pub user_agent: &'static str,
     /// How requests authenticate; [`ClientBuilder::build`] requires the credential it names.
     pub auth: Auth,
@@ -177,7 +177,7 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Replaces the `User-Agent` (default: the API's, e.g. `magicline/0.1.0`).
+    /// Replaces the `User-Agent` (default: the API's, e.g. `petstore/0.1.0`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
@@ -439,7 +439,7 @@ mod tests {
     use super::*;
 
     const DEFAULTS: ApiDefaults = ApiDefaults {
-        user_agent: "magicline/0.1.0",
+        user_agent: "petstore/0.1.0",
         auth: Auth::ApiKeyHeader("X-API-KEY"),
     };
 

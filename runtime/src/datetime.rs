@@ -1,4 +1,5 @@
-//! A date-time that accepts every form the Magicline servers send and writes back what it read.
+//! A date-time that accepts every form servers send for `format: date-time` and writes back what
+//! it read.
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -8,7 +9,7 @@ use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Ti
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A date-time as the Magicline APIs send it, kept as the original text.
+/// A date-time as an API sends it, kept as the original text.
 ///
 /// The specs document `format: date-time`, but the servers (Java) send several shapes, all of
 /// which decode:

@@ -1,7 +1,7 @@
 //! Lenient string decoding: a string field also accepts a JSON number or boolean, as its text.
 //!
-//! The Magicline specs' own examples send `"houseNumber": 89` for a `type: string` field; a strict
-//! decoder would reject the whole response for that.
+//! Real specs' own examples send `"houseNumber": 89` for a `type: string` field; a strict decoder
+//! would reject the whole response for that.
 //!
 //! # The mechanism: the [`Lenient`] deserializer adapter
 //!
@@ -281,7 +281,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
 // tracking to name the failing field. Both passes must use the *same* deserializer type: each
 // type a model is decoded with is another copy of the model's whole `Deserialize` code in the
 // generated crate, and a second copy (a `serde_path_to_error::Deserializer` in the error pass)
-// measured +97% LLVM IR for the `magicline` crate. So tracking is a runtime switch inside one
+// measured +97% LLVM IR for the largest generated crate. So tracking is a runtime switch inside one
 // adapter type: every wrapper carries a `Ctx`, a null pointer on the fast path, where the cost
 // is passing it along and a few predictable branches (measured: ~5% more instructions than the
 // adapter without tracking; see BENCHMARKS.md).

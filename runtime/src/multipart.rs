@@ -57,8 +57,8 @@ impl Form {
         Self::default()
     }
 
-    /// Adds a part holding `value` as JSON, with content type `application/json` (how the
-    /// Magicline specs encode structured parts such as `data`).
+    /// Adds a part holding `value` as JSON, with content type `application/json` (how specs
+    /// encode structured parts with `encoding: {data: {contentType: application/json}}`).
     pub fn json_part(mut self, name: &'static str, value: &(impl Serialize + ?Sized)) -> Self {
         match serde_json::to_vec(value) {
             Ok(json) => self.parts.push(Part {
@@ -216,7 +216,8 @@ impl fmt::Debug for FilePart {
     }
 }
 
-/// The few types the Magicline upload endpoints take; anything else is sent as opaque bytes.
+/// The file types upload endpoints commonly take (images, PDF, text, JSON); anything else is
+/// sent as opaque bytes.
 fn guess_content_type(path: &Path) -> &'static str {
     let extension = path
         .extension()

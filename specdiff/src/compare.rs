@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use codegen::model::{
-    Body, EnumDef, ErrorBody, Group, Model, OperationDef, RType, StatusBody, StructDef, Success,
-    SuccessStatus, TypeDef, UnionDef,
+    EnumDef, ErrorBody, Group, InputType, Model, OperationDef, RType, StatusBody, StructDef,
+    Success, SuccessStatus, TypeDef, UnionDef,
 };
 
 use crate::report::{Change, ChangeKind, Item, Severity};
@@ -541,41 +541,21 @@ struct Input<'a> {
     cause: &'a str,
 }
 
+/// The operation's inputs ([`OperationDef::inputs`]), each with its type as text.
 fn inputs(op: &OperationDef) -> Vec<Input<'_>> {
-    let mut inputs: Vec<Input<'_>> = op
-        .params
+    op.inputs
         .iter()
-        .map(|p| Input {
-            name: &p.rust_name,
-            ty: p.ty.to_string(),
-            required: p.required,
-            deprecated: p.deprecated,
-            cause: &p.pointer,
+        .map(|input| Input {
+            name: &input.rust_name,
+            ty: match &input.ty {
+                InputType::Value(ty) | InputType::Serialized(ty) => ty.to_string(),
+                InputType::Bytes => "Bytes".to_owned(),
+            },
+            required: input.required,
+            deprecated: input.deprecated,
+            cause: &input.pointer,
         })
-        .collect();
-    let whole = |ty: String, required: bool| Input {
-        name: "body",
-        ty,
-        required,
-        deprecated: false,
-        cause: &op.pointer,
-    };
-    match &op.body {
-        Some(Body::Json { ty, required, .. } | Body::Form { ty, required, .. }) => {
-            inputs.push(whole(ty.to_string(), *required))
-        }
-        Some(Body::Text { required, .. }) => inputs.push(whole("String".to_owned(), *required)),
-        Some(Body::Binary { required, .. }) => inputs.push(whole("Bytes".to_owned(), *required)),
-        Some(Body::Multipart { parts }) => inputs.extend(parts.iter().map(|part| Input {
-            name: &part.rust_name,
-            ty: part.ty.to_string(),
-            required: part.required,
-            deprecated: false,
-            cause: &op.pointer,
-        })),
-        None => {}
-    }
-    inputs
+        .collect()
 }
 
 fn operation_changes(group: &Group, a: &OperationDef, b: &OperationDef, out: &mut Changes) {

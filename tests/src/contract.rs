@@ -1,7 +1,7 @@
 //! Contract tests of the generated clients against Prism.
 //!
-//! The per-operation code is generated (`contract_calls::generate`, written to
-//! `generated/<crate>/tests/contract/calls.rs` and `include!`d by the tests): it builds valid
+//! The per-operation code is generated (`contract_calls::generate`, written by `tests/build.rs`
+//! into the build folder and `include!`d by the tests): it builds valid
 //! arguments, calls the operation through the generated method, and turns the result into an
 //! [`Outcome`] with [`outcome`]. This module holds what that code refers to, and the runner:
 //! [`Suite::run`] calls every operation through a recording [`Proxy`] in front of Prism and
@@ -740,11 +740,11 @@ fn response_schema<'d, C>(
         .get(operation.method.to_lowercase())?
         .get("responses")?;
     let response = responses.get(status).or_else(|| responses.get("default"))?;
-    let response = crate::examples::resolve(document, response).0?;
+    let response = codegen::Resolver::new(document).resolve(response).value?;
     let content = response.get("content")?.as_object()?;
     content
         .iter()
-        .find(|(media, _)| media.contains("json") || media.as_str() == "*/*")
+        .find(|(media, _)| codegen::is_json_media_type(media))
         .and_then(|(_, media)| media.get("schema"))
 }
 

@@ -3,12 +3,12 @@
 //!
 //! The Magicline specs have no media-type examples; their examples sit on schemas and
 //! properties. [`compose`] assembles the document a schema's examples describe the way Prism's
-//! static mode does: a schema's `example` as it is (even when it breaks the schema, and also
-//! when it stands next to a `$ref`), else its `default`, else its first `enum` value, else a placeholder of its type (`"string"`, `0`,
-//! `true`, the usual date/date-time/uuid texts), with every property of an object, one item of
-//! an array, one entry of a map (`additionalProperties`) and the first alternative of a
-//! `oneOf`/`anyOf`. A reference that recurses into itself ends the branch: the property is left
-//! out.
+//! static mode does, with the sampler the contract calls use (`contract_calls::sample`, for a
+//! response): a schema's `example` as it is (even when it breaks the schema, and also when it
+//! stands next to a `$ref`), else its `default`, else its first `enum` value, else a placeholder
+//! of its type, with every property of an object, one item of an array, one entry of a map
+//! (`additionalProperties`) and the first alternative of a `oneOf`/`anyOf`. A reference that
+//! recurses into itself ends the branch: the property is left out.
 //!
 //! [`equivalent`] decides whether a value decoded and serialised back by a generated type says
 //! the same as the example. The differences it accepts, each a deliberate choice of the client:
@@ -20,182 +20,14 @@
 //! * nothing else: a property that disappears or appears with a value, a changed string, a
 //!   different array length are all differences, reported with their path.
 
-use serde_json::{Map, Value};
-
-/// How deep [`compose`] goes before it stops (recursive schemas stop earlier).
-const MAX_DEPTH: usize = 24;
-
-/// Follows `$ref`s inside `document`; returns the target and the last reference followed.
-pub fn resolve<'d>(
-    document: &'d Value,
-    mut schema: &'d Value,
-) -> (Option<&'d Value>, Option<&'d str>) {
-    let mut reference = None;
-    for _ in 0..32 {
-        let Some(target) = schema.get("$ref").and_then(Value::as_str) else {
-            return (Some(schema), reference);
-        };
-        reference = Some(target);
-        match target
-            .strip_prefix('#')
-            .and_then(|pointer| document.pointer(pointer))
-        {
-            Some(next) => schema = next,
-            None => return (None, reference),
-        }
-    }
-    (None, reference)
-}
+use codegen::Resolver;
+use contract_calls::sample::{Purpose, Sampler};
+use serde_json::Value;
 
 /// The example document of `schema` (see the module docs); `None` only for a schema that is
 /// nothing but a recursion.
 pub fn compose(document: &Value, schema: &Value) -> Option<Value> {
-    compose_at(document, schema, &mut Vec::new())
-}
-
-fn compose_at<'d>(
-    document: &'d Value,
-    schema: &'d Value,
-    stack: &mut Vec<&'d str>,
-) -> Option<Value> {
-    // In OpenAPI 3.1 the keywords next to a `$ref` apply too: an `example` there wins.
-    if schema.get("$ref").is_some() {
-        if let Some(example) = schema.get("example") {
-            return Some(example.clone());
-        }
-    }
-    let (schema, reference) = resolve(document, schema);
-    let schema = schema?;
-    if let Some(reference) = reference {
-        if stack.contains(&reference) {
-            return None;
-        }
-    }
-    if stack.len() >= MAX_DEPTH {
-        return None;
-    }
-    stack.extend(reference);
-    let value = compose_resolved(document, schema, stack);
-    if reference.is_some() {
-        stack.pop();
-    }
-    value
-}
-
-fn compose_resolved<'d>(
-    document: &'d Value,
-    schema: &'d Value,
-    stack: &mut Vec<&'d str>,
-) -> Option<Value> {
-    for key in ["example", "default"] {
-        if let Some(value) = schema.get(key) {
-            return Some(value.clone());
-        }
-    }
-    // OpenAPI 3.1 (JSON Schema) spells examples as a list.
-    if let Some(first) = schema
-        .get("examples")
-        .and_then(Value::as_array)
-        .and_then(|e| e.first())
-    {
-        return Some(first.clone());
-    }
-    if let Some(first) = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|e| e.first())
-    {
-        return Some(first.clone());
-    }
-    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
-        let mut merged = Map::new();
-        let mut other = None;
-        for part in parts {
-            match compose_at(document, part, stack) {
-                Some(Value::Object(object)) => merged.extend(object),
-                Some(value) => other = Some(value),
-                None => {}
-            }
-        }
-        if let Some(Value::Object(own)) = compose_object(document, schema, stack) {
-            merged.extend(own);
-        }
-        return Some(match other {
-            Some(value) if merged.is_empty() => value,
-            _ => Value::Object(merged),
-        });
-    }
-    for key in ["oneOf", "anyOf"] {
-        if let Some(alternatives) = schema.get(key).and_then(Value::as_array) {
-            return alternatives
-                .iter()
-                .find_map(|a| compose_at(document, a, stack));
-        }
-    }
-    // `type: [T, "null"]` (3.1) composes as T.
-    let kind = match schema.get("type") {
-        Some(Value::Array(kinds)) => kinds
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|k| *k != "null"),
-        Some(kind) => kind.as_str(),
-        None => None,
-    };
-    match kind {
-        Some("string") => Some(Value::String(
-            match schema.get("format").and_then(Value::as_str) {
-                Some("date") => "2019-08-24",
-                Some("date-time") => "2019-08-24T14:15:22Z",
-                Some("uuid") => "095be615-a8ad-4c33-8e9e-c7612fbf6c9f",
-                _ => "string",
-            }
-            .to_owned(),
-        )),
-        Some("integer" | "number") => {
-            Some(schema.get("minimum").cloned().unwrap_or(Value::from(0)))
-        }
-        Some("boolean") => Some(Value::Bool(true)),
-        Some("array") => {
-            let item = schema
-                .get("items")
-                .and_then(|items| compose_at(document, items, stack));
-            Some(Value::Array(item.into_iter().collect()))
-        }
-        Some("object") => compose_object(document, schema, stack),
-        None if schema.get("properties").is_some() => compose_object(document, schema, stack),
-        None if schema.get("items").is_some() => {
-            let item = schema
-                .get("items")
-                .and_then(|items| compose_at(document, items, stack));
-            Some(Value::Array(item.into_iter().collect()))
-        }
-        _ => Some(Value::Object(Map::new())),
-    }
-}
-
-fn compose_object<'d>(
-    document: &'d Value,
-    schema: &'d Value,
-    stack: &mut Vec<&'d str>,
-) -> Option<Value> {
-    let mut object = Map::new();
-    for (name, property) in schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        if let Some(value) = compose_at(document, property, stack) {
-            object.insert(name.clone(), value);
-        }
-    }
-    // A map: one entry, so that the value type is exercised too.
-    if let Some(values @ Value::Object(_)) = schema.get("additionalProperties") {
-        if let Some(value) = compose_at(document, values, stack) {
-            object.insert("property1".to_owned(), value);
-        }
-    }
-    Some(Value::Object(object))
+    Sampler::new(Resolver::new(document)).sample(schema, Purpose::Response)
 }
 
 /// One example to decode.
@@ -217,6 +49,7 @@ pub struct Example {
 /// Every response example of every operation: the media type's `example`/`examples` where
 /// the spec has them, else the document composed from the response schema's examples.
 pub fn response_examples(document: &Value) -> Vec<Example> {
+    let refs = Resolver::new(document);
     let mut examples = Vec::new();
     let paths = document.get("paths").and_then(Value::as_object);
     for (path, item) in paths.into_iter().flatten() {
@@ -229,13 +62,16 @@ pub fn response_examples(document: &Value) -> Vec<Example> {
                 .and_then(Value::as_str)
                 .map_or_else(|| format!("{method} {path}"), str::to_owned);
             for (status, response) in responses {
-                let Some(response) = resolve(document, response).0 else {
+                let Some(response) = refs.resolve(response).value else {
                     continue;
                 };
                 let Some(content) = response.get("content").and_then(Value::as_object) else {
                     continue;
                 };
-                let Some((_, media)) = content.iter().find(|(media, _)| is_json(media)) else {
+                let json = content
+                    .iter()
+                    .find(|(media, _)| codegen::is_json_media_type(media));
+                let Some((_, media)) = json else {
                     continue;
                 };
                 let mut push = |source: String, value: Value| {
@@ -258,7 +94,7 @@ pub fn response_examples(document: &Value) -> Vec<Example> {
                     .into_iter()
                     .flatten()
                 {
-                    if let Some(value) = resolve(document, example).0.and_then(|e| e.get("value")) {
+                    if let Some(value) = refs.resolve(example).value.and_then(|e| e.get("value")) {
                         push(format!("named example {name}"), value.clone());
                         given = true;
                     }
@@ -302,11 +138,6 @@ pub fn component_examples(document: &Value) -> Vec<Example> {
         }
     }
     examples
-}
-
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim();
-    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }
 
 /// `Ok` when `back` (decoded and serialised again) says the same as `original` (see the module
@@ -418,7 +249,7 @@ mod tests {
             compose(&document, &json!({"$ref": "#/components/schemas/Address"})).unwrap();
         assert_eq!(
             composed,
-            json!({"houseNumber": 89, "kind": "HOME", "since": "2019-08-24", "tags": [0]})
+            json!({"houseNumber": 89, "kind": "HOME", "since": "2024-01-15", "tags": [1]})
         );
     }
 

@@ -3,8 +3,8 @@
 //! * [`prism`]: installs-check, starts and stops the Stoplight Prism mock server.
 //! * [`proxy`]: a recording HTTP proxy between a generated client and Prism, which keeps what
 //!   the client cannot see (Prism's `sl-violations` header, the raw body) per call.
-//! * [`contract`]: what the generated contract calls (`generated/*/tests/contract/calls.rs`,
-//!   from `contract_calls::generate`) return, and the runner that drives them through
+//! * [`contract`]: what the generated contract calls (`contract_calls::generate`, written by
+//!   `build.rs` into the build folder) return, and the runner that drives them through
 //!   Prism and reports coverage.
 //! * [`examples`]: the example document a spec gives for a schema, built from the examples
 //!   embedded in it (as Prism's static mode does), and the equivalence used to compare it with

@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::examples::resolve;
+use codegen::Resolver;
 
 /// Shapes possible and seen, over some response schemas.
 #[derive(Debug, Clone, Default)]
@@ -218,7 +218,10 @@ impl Shapes {
 /// The schema behind `schema` and the owner name its shapes get: a component's own name, or
 /// the inline path.
 fn target<'d>(document: &'d Value, schema: &'d Value, owner: &str) -> (Option<&'d Value>, String) {
-    let (resolved, reference) = resolve(document, schema);
+    let codegen::Resolved {
+        value: resolved,
+        reference,
+    } = Resolver::new(document).resolve(schema);
     let owner = match reference {
         Some(reference) => reference.rsplit('/').next().unwrap_or(reference).to_owned(),
         None => owner.to_owned(),
@@ -244,7 +247,7 @@ fn properties(schema: &Value) -> impl Iterator<Item = (&String, &Value)> {
 /// Whether `value`'s JSON type is one `schema` allows (enough to tell the alternatives of these
 /// specs' unions apart: "one error or a list of errors").
 fn kind_fits(document: &Value, schema: &Value, value: &Value) -> bool {
-    let Some(schema) = resolve(document, schema).0 else {
+    let Some(schema) = Resolver::new(document).resolve(schema).value else {
         return false;
     };
     let kind = schema.get("type").and_then(Value::as_str).or_else(|| {

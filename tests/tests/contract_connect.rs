@@ -10,11 +10,14 @@ use std::time::Duration;
 use workspace_tests::contract::{KnownFailure, Servers, Suite, iterations};
 use workspace_tests::specs::CONNECT;
 
-/// The generated calls (`contract_calls::generate`); `decode_component` is used by
-/// `examples_decode.rs`, not here.
+/// The generated calls (`contract_calls::generate`, written by `tests/build.rs`);
+/// `decode_component` is used by `examples_decode.rs`, not here.
 #[allow(dead_code)]
 mod calls {
-    include!("../../generated/magicline-connect/tests/contract/calls.rs");
+    include!(concat!(
+        env!("OUT_DIR"),
+        "/contract_calls/magicline-connect.rs"
+    ));
 }
 
 /// Dynamic calls per operation (override with `CONTRACT_ITERATIONS`).

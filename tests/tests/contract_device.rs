@@ -13,10 +13,13 @@ use std::time::Duration;
 use workspace_tests::contract::{KnownFailure, Servers, Suite, iterations};
 use workspace_tests::specs::DEVICE;
 
-/// The generated calls (`codegen::generate_contract_calls`).
+/// The generated calls (`contract_calls::generate`, written by `tests/build.rs`).
 #[allow(dead_code)]
 mod calls {
-    include!("../../generated/magicline-device/tests/contract/calls.rs");
+    include!(concat!(
+        env!("OUT_DIR"),
+        "/contract_calls/magicline-device.rs"
+    ));
 }
 
 /// Dynamic calls per operation (override with `CONTRACT_ITERATIONS`).

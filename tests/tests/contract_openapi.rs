@@ -10,11 +10,11 @@ use std::time::Duration;
 use workspace_tests::contract::{KnownFailure, Servers, Suite, iterations};
 use workspace_tests::specs::OPENAPI;
 
-/// The generated calls (`contract_calls::generate`); `decode_component` is used by
-/// `examples_decode.rs`, not here.
+/// The generated calls (`contract_calls::generate`, written by `tests/build.rs`);
+/// `decode_component` is used by `examples_decode.rs`, not here.
 #[allow(dead_code)]
 mod calls {
-    include!("../../generated/magicline/tests/contract/calls.rs");
+    include!(concat!(env!("OUT_DIR"), "/contract_calls/magicline.rs"));
 }
 
 /// Dynamic calls per operation (override with `CONTRACT_ITERATIONS`).

@@ -16,17 +16,23 @@ use workspace_tests::specs::{ApiSpec, CONNECT, DEVICE, OPENAPI};
 
 #[allow(dead_code)]
 mod openapi {
-    include!("../../generated/magicline/tests/contract/calls.rs");
+    include!(concat!(env!("OUT_DIR"), "/contract_calls/magicline.rs"));
 }
 
 #[allow(dead_code)]
 mod connect {
-    include!("../../generated/magicline-connect/tests/contract/calls.rs");
+    include!(concat!(
+        env!("OUT_DIR"),
+        "/contract_calls/magicline-connect.rs"
+    ));
 }
 
 #[allow(dead_code)]
 mod device {
-    include!("../../generated/magicline-device/tests/contract/calls.rs");
+    include!(concat!(
+        env!("OUT_DIR"),
+        "/contract_calls/magicline-device.rs"
+    ));
 }
 
 /// A spec example that cannot decode, named by the field it breaks (the end of the decode

@@ -1,5 +1,6 @@
-//! The repository's tidy checks (`xtask::tidy`): formatting of the hand-written crates, no
-//! API names in the generator, a complete code map, no overlong functions.
+//! The repository's tidy checks (`xtask::tidy`): formatting of the hand-written crates, no API
+//! names in the generator or the runtime, no I/O in the generator, the pipeline's imports, a
+//! complete code map, no overlong functions.
 
 #[test]
 fn the_repository_is_tidy() {

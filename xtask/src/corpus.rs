@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use crate::files::{Mode, ensure_file_contents};
-use crate::generation::{Extras, generate_crate, relative_path, workspace_runtime};
+use crate::generation::{generate_crate, relative_path, workspace_runtime};
 
 /// Arguments of `cargo xtask corpus`.
 #[derive(Debug, Args)]
@@ -175,11 +175,7 @@ fn one(root: &Path, document: &Path, work: &Path, build: &Build<'_>) -> Row {
         }
     };
     let start = Instant::now();
-    let generated = generate_crate(
-        &text,
-        settings(root, &out, &name, &crate_name),
-        Extras::None,
-    );
+    let generated = generate_crate(&text, settings(root, &out, &name, &crate_name));
     row.generate_seconds = format!("{:.2}", start.elapsed().as_secs_f64());
     let generated = match generated {
         Ok(generated) => generated,

@@ -33,8 +33,10 @@ pub enum Verb {
     Check(SpecsFrom),
     /// Generate a standalone client crate for any OpenAPI 3.0/3.1 document (JSON or YAML).
     Generate(GenerateArgs),
-    /// Run every test: fetch specs, cargo test (all targets, then doc tests), clippy, rustdoc.
-    Test(SpecsFrom),
+    /// Run every test: fetch specs, cargo test (all targets, then doc tests), clippy, rustdoc,
+    /// the corpus; with --quick only the unit, snapshot and tidy tests (no Prism, no nested
+    /// builds). Ends with a table of each step's time.
+    Test(TestArgs),
     /// List the API changes between two versions of a spec, each breaking or not for a user of
     /// the generated client (exit status 0: none breaking, 1: some breaking, 2: error).
     Diff(crate::diff::DiffArgs),
@@ -74,6 +76,19 @@ pub struct SpecsFrom {
     pub from: Option<PathBuf>,
 }
 
+/// Arguments of `cargo xtask test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Only the fast tier for the inner loop: unit, snapshot and tidy tests and the tests that
+    /// need no server program and no build of their own; the full suite (what CI runs) is the
+    /// default.
+    #[arg(long)]
+    pub quick: bool,
+    /// Where to take specs from.
+    #[command(flatten)]
+    pub from: SpecsFrom,
+}
+
 /// Arguments of `cargo xtask generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -107,6 +122,17 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Xtask::command().debug_assert();
+    }
+
+    #[test]
+    fn test_is_full_unless_quick() {
+        let full = Xtask::try_parse_from(["xtask", "test", "--from", "specs"]).unwrap();
+        let quick = Xtask::try_parse_from(["xtask", "test", "--quick"]).unwrap();
+        let (Verb::Test(full), Verb::Test(quick)) = (full.verb, quick.verb) else {
+            panic!("not the test verb")
+        };
+        assert!(!full.quick && full.from.from == Some(PathBuf::from("specs")));
+        assert!(quick.quick);
     }
 
     #[test]

@@ -48,23 +48,12 @@ pub struct GeneratedCrate {
 }
 
 /// Parses and generates one spec; `settings.spec_sha256` is filled in here.
-pub fn generate_crate(
-    text: &str,
-    mut settings: codegen::Settings,
-    extras: Extras,
-) -> Result<GeneratedCrate> {
+pub fn generate_crate(text: &str, mut settings: codegen::Settings) -> Result<GeneratedCrate> {
     let start = Instant::now();
     let sha256 = sha256_hex(text.as_bytes());
     settings.spec_sha256.clone_from(&sha256);
     let spec = codegen::Spec::parse(text)?;
-    let mut output = codegen::generate(&spec, &settings)?;
-    if extras == Extras::ContractCalls && settings.surface == codegen::Surface::Client {
-        let contents = contract_calls::generate(&spec, &settings.crate_name)?;
-        output.files.push(codegen::GeneratedFile {
-            path: contract_calls::CONTRACT_CALLS_PATH.into(),
-            contents,
-        });
-    }
+    let output = codegen::generate(&spec, &settings)?;
     let info = &spec.openapi().info;
     Ok(GeneratedCrate {
         title: info.title.clone(),
@@ -88,16 +77,6 @@ pub fn recorded_version(spec: &codegen::Spec, sha256: &str) -> String {
     }
 }
 
-/// Files generated beside the crate for this workspace's own tests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Extras {
-    /// Only the crate.
-    None,
-    /// Also `tests/contract/calls.rs`, every operation called with valid arguments; it uses the
-    /// `workspace-tests` harness, so only crates in this workspace get it.
-    ContractCalls,
-}
-
 fn generate_api(root: &Path, api: &Api, text: &str) -> Result<GeneratedCrate> {
     let start = Instant::now();
     let settings = codegen::Settings {
@@ -109,14 +88,13 @@ fn generate_api(root: &Path, api: &Api, text: &str) -> Result<GeneratedCrate> {
             workspace_runtime(GENERATED_RUNTIME_PATH),
         )
     };
-    let mut generated =
-        generate_crate(text, settings, Extras::ContractCalls).with_context(|| {
-            format!(
-                "cannot generate `{}` from {}; nothing was written",
-                api.crate_name,
-                display_path(root, &api.downloaded_path(root))
-            )
-        })?;
+    let mut generated = generate_crate(text, settings).with_context(|| {
+        format!(
+            "cannot generate `{}` from {}; nothing was written",
+            api.crate_name,
+            display_path(root, &api.downloaded_path(root))
+        )
+    })?;
     generated.elapsed = start.elapsed();
     print_warnings(&api.crate_name, &generated.output.warnings);
     Ok(generated)
@@ -463,7 +441,7 @@ pub fn generate_standalone(root: &Path, request: &StandaloneCrate) -> Result<()>
             workspace_runtime(runtime_path.clone()),
         )
     };
-    let generated = generate_crate(&text, settings, Extras::None).with_context(|| {
+    let generated = generate_crate(&text, settings).with_context(|| {
         format!(
             "cannot generate a crate from {}; nothing was written",
             request.spec.display()

@@ -80,7 +80,14 @@ pub fn run(root: &Path, flags: flags::Xtask) -> Result<()> {
                 strict: args.strict,
             },
         ),
-        Verb::Test(from) => test_suite::run(root, &SpecSource::new(from.from)),
+        Verb::Test(args) => {
+            let tier = if args.quick {
+                test_suite::Tier::Quick
+            } else {
+                test_suite::Tier::Full
+            };
+            test_suite::run(root, &SpecSource::new(args.from.from), tier)
+        }
         // The exit status is the verb's answer (see `diff::run`), so it ends the process.
         Verb::Diff(args) => std::process::exit(diff::run(&args).into()),
         Verb::Bench(args) => bench::run(root, &args),

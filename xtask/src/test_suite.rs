@@ -1,10 +1,13 @@
 //! `cargo xtask test`: every check the project has, in order, as a list of steps so that new
-//! ones (a mock server to install, say) are one more entry.
+//! ones (a mock server to install, say) are one more entry. Two tiers: the full suite, which CI
+//! runs (`.ci/run`), and `--quick` for the inner loop. Each run ends with a table of the time
+//! each step took (Markdown, as `BENCHMARKS.md` keeps the latest).
 
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
@@ -28,6 +31,9 @@ pub enum Step {
     /// Generate a crate for every document of the corpus and of the Magicline specs, and
     /// check each with clippy (`cargo xtask corpus --clippy`).
     Corpus,
+    /// `cargo test` of the quick tier: every unit test of [`QUICK_PACKAGES`] and the test
+    /// targets of [`QUICK_TESTS`], in one cargo run (one build, features unified once).
+    QuickTests,
     /// Sample instances from every component schema of the Magicline specs and the corpus and
     /// check that the generated crates decode, tag and round-trip them, against the list of
     /// known failures (`cargo xtask conformance`).
@@ -49,6 +55,12 @@ impl fmt::Display for Step {
             Step::InstallSemverChecks => f.write_str("install cargo-semver-checks"),
             Step::FreeNestedBuilds => f.write_str("free nested build folders (CI only)"),
             Step::Corpus => f.write_str("cargo xtask corpus --clippy"),
+            Step::QuickTests => write!(
+                f,
+                "cargo test: unit tests of {} packages, {} quick test targets",
+                QUICK_PACKAGES.len(),
+                QUICK_TESTS.len()
+            ),
             Step::Conformance => f.write_str("cargo xtask conformance"),
             Step::Cargo { args, env } => {
                 for (name, value) in *env {
@@ -60,8 +72,26 @@ impl fmt::Display for Step {
     }
 }
 
-/// The steps of `cargo xtask test`, in the order they run.
-pub fn steps() -> Vec<Step> {
+/// Which steps `cargo xtask test` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    /// Everything, as CI runs it (`.ci/run`).
+    Full,
+    /// The inner loop (`--quick`): the unit, snapshot and tidy tests and the other tests that
+    /// start no server program and no cargo build of their own ([`QUICK_TESTS`]); no Prism, no
+    /// fixture, feature or semver builds, no doc tests, clippy, rustdoc or corpus.
+    Quick,
+}
+
+/// The steps of `cargo xtask test` in `tier`, in the order they run.
+pub fn steps(tier: Tier) -> Vec<Step> {
+    match tier {
+        Tier::Full => full_steps(),
+        Tier::Quick => quick_steps(),
+    }
+}
+
+fn full_steps() -> Vec<Step> {
     vec![
         Step::FetchSpecs,
         Step::InstallPrism,
@@ -95,6 +125,80 @@ pub fn steps() -> Vec<Step> {
         // complete run (`cargo xtask conformance --update-known`): without the list every
         // failure known today would fail the step.
     ]
+}
+
+/// The packages whose tests the quick tier runs: every hand-written one but `examples` (its
+/// tests run the example programs against Prism) and `bench` (no tests).
+pub const QUICK_PACKAGES: &[&str] = &[
+    "codegen",
+    "specdiff",
+    "xtask",
+    "contract-calls",
+    "openapi-client-runtime",
+    "workspace-tests",
+];
+
+/// The test targets (`<package>/tests/<name>.rs`) the quick tier runs, besides every unit test.
+pub const QUICK_TESTS: &[&str] = &[
+    // codegen: snapshots of small fixture specs, errors and warnings.
+    "snapshots",
+    "errors",
+    // specdiff: reports of spec pairs.
+    "fixtures",
+    "real_specs",
+    // runtime: against servers in the test process.
+    "client",
+    "models",
+    // workspace-tests: tidy, up to date, public API snapshots, examples, mocks, in-process
+    // servers, exact numbers.
+    "tidy",
+    "generated_up_to_date",
+    "public_api",
+    "examples_decode",
+    "mock_connect",
+    "mock_device",
+    "mock_faults",
+    "mock_flows",
+    "mock_reports",
+    "client_api",
+    "webhooks",
+    "exact_numbers",
+];
+
+/// The test targets only the full suite runs, and why.
+pub const FULL_ONLY_TESTS: &[(&str, &str)] = &[
+    ("contract_openapi", "Prism"),
+    ("contract_connect", "Prism"),
+    ("contract_device", "Prism"),
+    ("fixtures_compile", "a cargo build of every fixture crate"),
+    (
+        "features_compile",
+        "a cargo build of every tag feature alone",
+    ),
+    (
+        "semver_agreement",
+        "cargo-semver-checks, two builds per pair",
+    ),
+    ("examples_run", "the example programs against Prism"),
+    ("device_and_webhooks", "the example programs"),
+    ("command_lines", "the example programs"),
+];
+
+fn quick_steps() -> Vec<Step> {
+    vec![Step::FetchSpecs, Step::QuickTests]
+}
+
+/// The arguments after `cargo` of [`Step::QuickTests`].
+pub fn quick_test_args() -> Vec<&'static str> {
+    let mut args = vec!["test"];
+    for package in QUICK_PACKAGES {
+        args.extend(["-p", package]);
+    }
+    args.extend(["--lib", "--bins"]);
+    for test in QUICK_TESTS {
+        args.extend(["--test", test]);
+    }
+    args
 }
 
 /// Build folders of the builds that tests start themselves, relative to the workspace root.
@@ -148,13 +252,25 @@ impl fmt::Display for StepFailed {
 
 impl std::error::Error for StepFailed {}
 
-/// Runs every step, stopping at the first failure, and closes with the number of tests that
-/// passed, failed and were skipped over all `cargo test` runs.
-pub fn run(root: &Path, source: &SpecSource) -> Result<()> {
-    let steps = steps();
+/// Runs every step of `tier`, stopping at the first failure, and closes with the number of
+/// tests that passed, failed and were skipped over all `cargo test` runs, and the table of step
+/// times.
+pub fn run(root: &Path, source: &SpecSource, tier: Tier) -> Result<()> {
+    let steps = steps(tier);
+    let mut times = StepTimes::default();
+    let result = run_steps(root, source, &steps, &mut times);
+    println!("{times}");
+    result
+}
+
+fn run_steps(
+    root: &Path,
+    source: &SpecSource,
+    steps: &[Step],
+    times: &mut StepTimes,
+) -> Result<()> {
     let mut tally = Tally::default();
     let ci = on_ci();
-    let ci_env: &[(&str, &str)] = if ci { CI_ENV } else { &[] };
     if ci {
         println!(
             "CI: incremental compilation and debug info off, nested build folders removed after use"
@@ -162,64 +278,127 @@ pub fn run(root: &Path, source: &SpecSource) -> Result<()> {
     }
     for (index, step) in steps.iter().enumerate() {
         println!("==> [{}/{}] {step}", index + 1, steps.len());
-        match step {
-            Step::FetchSpecs => {
-                let manifest = Manifest::load(root)?;
-                ensure_specs(root, &manifest, source, Refresh::IfMismatched)?;
-            }
-            Step::InstallPrism => {
-                crate::prism::install(root)?;
-            }
-            Step::InstallSemverChecks => {
-                crate::semver::install(root)?;
-            }
-            Step::FreeNestedBuilds => {
-                if ci {
-                    free_nested_builds(root)?;
-                }
-            }
-            Step::Corpus => {
-                let args = crate::corpus::CorpusArgs::for_test_suite();
-                if !ci && !root.join(&args.corpus).is_dir() {
-                    println!("skipped: no corpus folder at {}", args.corpus.display());
-                    continue;
-                }
-                let result = crate::corpus::run_with_env(root, &args, ci_env);
-                if ci {
-                    remove_folder(&root.join("target/corpus"))?;
-                }
-                result?;
-            }
-            Step::Conformance => {
-                let args = crate::conformance::ConformanceArgs::for_test_suite();
-                if !ci && !root.join(&args.corpus).is_dir() {
-                    println!("skipped: no corpus folder at {}", args.corpus.display());
-                    continue;
-                }
-                let result = crate::conformance::run_with_env(root, &args, ci_env);
-                if ci {
-                    remove_folder(&root.join(crate::conformance::WORK))?;
-                }
-                result?;
-            }
-            Step::Cargo { args, env } => {
-                let env: Vec<(&str, &str)> = env.iter().chain(ci_env).copied().collect();
-                let status = run_cargo(root, args, &env, &mut tally)
-                    .with_context(|| format!("cannot run `{step}`: is cargo on the PATH?"))?;
-                if !status.success() {
-                    println!("{tally}");
-                    return Err(StepFailed {
-                        step: step.to_string(),
-                        code: status.code(),
-                    }
-                    .into());
-                }
-            }
-        }
+        let start = Instant::now();
+        let result = run_step(root, source, step, ci, &mut tally);
+        times.push(step.to_string(), start.elapsed());
+        result?;
     }
     println!("==> all {} steps passed", steps.len());
     println!("{tally}");
     Ok(())
+}
+
+/// Runs one step; `tally` counts the tests of `cargo test` steps.
+fn run_step(
+    root: &Path,
+    source: &SpecSource,
+    step: &Step,
+    ci: bool,
+    tally: &mut Tally,
+) -> Result<()> {
+    let ci_env: &[(&str, &str)] = if ci { CI_ENV } else { &[] };
+    match step {
+        Step::FetchSpecs => {
+            let manifest = Manifest::load(root)?;
+            ensure_specs(root, &manifest, source, Refresh::IfMismatched)?;
+        }
+        Step::InstallPrism => {
+            crate::prism::install(root)?;
+        }
+        Step::InstallSemverChecks => {
+            crate::semver::install(root)?;
+        }
+        Step::FreeNestedBuilds => {
+            if ci {
+                free_nested_builds(root)?;
+            }
+        }
+        Step::Corpus => {
+            let args = crate::corpus::CorpusArgs::for_test_suite();
+            if !ci && !root.join(&args.corpus).is_dir() {
+                println!("skipped: no corpus folder at {}", args.corpus.display());
+                return Ok(());
+            }
+            let result = crate::corpus::run_with_env(root, &args, ci_env);
+            if ci {
+                remove_folder(&root.join("target/corpus"))?;
+            }
+            result?;
+        }
+        Step::Conformance => {
+            let args = crate::conformance::ConformanceArgs::for_test_suite();
+            if !ci && !root.join(&args.corpus).is_dir() {
+                println!("skipped: no corpus folder at {}", args.corpus.display());
+                return Ok(());
+            }
+            let result = crate::conformance::run_with_env(root, &args, ci_env);
+            if ci {
+                remove_folder(&root.join(crate::conformance::WORK))?;
+            }
+            result?;
+        }
+        Step::QuickTests => {
+            let args = quick_test_args();
+            println!("$ cargo {}", args.join(" "));
+            run_cargo_step(root, step, &args, ci_env, tally)?;
+        }
+        Step::Cargo { args, env } => {
+            let env: Vec<(&str, &str)> = env.iter().chain(ci_env).copied().collect();
+            run_cargo_step(root, step, args, &env, tally)?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `cargo args` as `step`; a failure is a [`StepFailed`] with cargo's exit code.
+fn run_cargo_step(
+    root: &Path,
+    step: &Step,
+    args: &[&str],
+    env: &[(&str, &str)],
+    tally: &mut Tally,
+) -> Result<()> {
+    let status = run_cargo(root, args, env, tally)
+        .with_context(|| format!("cannot run `{step}`: is cargo on the PATH?"))?;
+    if !status.success() {
+        println!("{tally}");
+        return Err(StepFailed {
+            step: step.to_string(),
+            code: status.code(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// How long each step took, in the order they ran.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct StepTimes(Vec<(String, Duration)>);
+
+impl StepTimes {
+    /// Records that `step` took `time`.
+    pub fn push(&mut self, step: String, time: Duration) {
+        self.0.push((step, time));
+    }
+}
+
+impl fmt::Display for StepTimes {
+    /// A Markdown table: one row per step that ran, then the total.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total: Duration = self.0.iter().map(|(_, time)| *time).sum();
+        let width = (self.0.iter().map(|(step, _)| step.len() + 2))
+            .max()
+            .unwrap_or(0)
+            .max("step".len());
+        writeln!(f, "==> step times")?;
+        writeln!(f, "| {:<width$} | seconds |", "step")?;
+        writeln!(f, "|{}|--------:|", "-".repeat(width + 2))?;
+        for (step, time) in &self.0 {
+            let step = format!("`{step}`");
+            writeln!(f, "| {step:<width$} | {:>7.1} |", time.as_secs_f64())?;
+        }
+        write!(f, "| {:<width$} | {:>7.1} |", "total", total.as_secs_f64())
+    }
 }
 
 fn free_nested_builds(root: &Path) -> Result<()> {
@@ -319,7 +498,7 @@ mod tests {
 
     #[test]
     fn steps_run_fetch_first_and_show_their_commands() {
-        let headers: Vec<String> = steps().iter().map(Step::to_string).collect();
+        let headers: Vec<String> = steps(Tier::Full).iter().map(Step::to_string).collect();
         assert_eq!(
             headers,
             [
@@ -333,6 +512,72 @@ mod tests {
                 "RUSTDOCFLAGS=\"-D warnings\" cargo doc --workspace --no-deps",
                 "cargo xtask corpus --clippy",
             ]
+        );
+    }
+
+    #[test]
+    fn the_quick_tier_runs_one_cargo_test_of_the_quick_targets() {
+        assert_eq!(steps(Tier::Quick), [Step::FetchSpecs, Step::QuickTests]);
+        assert_eq!(
+            Step::QuickTests.to_string(),
+            "cargo test: unit tests of 6 packages, 18 quick test targets"
+        );
+        let command = quick_test_args().join(" ");
+        assert!(
+            command.starts_with("test -p codegen -p specdiff -p xtask ")
+                && command.contains(" -p workspace-tests --lib --bins --test snapshots ")
+                && command.ends_with("--test exact_numbers"),
+            "{command}"
+        );
+        assert!(!command.contains("contract_") && !command.contains("--all-targets"));
+    }
+
+    /// Every test target of the workspace's hand-written packages is either quick or left to
+    /// the full suite for a reason, so that a new one is placed on purpose.
+    #[test]
+    fn every_test_target_has_a_tier() {
+        let root = crate::project_root();
+        let mut unplaced = Vec::new();
+        for (_, dir) in crate::tidy::hand_written_packages(&root).unwrap() {
+            let Ok(entries) = std::fs::read_dir(dir.join("tests")) else {
+                continue;
+            };
+            for entry in entries {
+                let path = entry.unwrap().path();
+                let name = match path.extension() {
+                    Some(ext) if ext == "rs" => path.file_stem(),
+                    _ if path.join("main.rs").is_file() => path.file_name(),
+                    _ => None,
+                };
+                let Some(name) = name.and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                let quick = QUICK_TESTS.contains(&name);
+                let full = FULL_ONLY_TESTS.iter().any(|(full, _)| *full == name);
+                if quick == full {
+                    unplaced.push(path.display().to_string());
+                }
+            }
+        }
+        assert!(
+            unplaced.is_empty(),
+            "test targets in no tier or both (add each to QUICK_TESTS or FULL_ONLY_TESTS): {unplaced:?}"
+        );
+    }
+
+    #[test]
+    fn step_times_are_a_markdown_table_with_a_total() {
+        let mut times = StepTimes::default();
+        times.push("fetch specs".into(), Duration::from_millis(250));
+        times.push("cargo test -p codegen".into(), Duration::from_secs(95));
+        assert_eq!(
+            times.to_string(),
+            "==> step times\n\
+             | step                    | seconds |\n\
+             |-------------------------|--------:|\n\
+             | `fetch specs`           |     0.2 |\n\
+             | `cargo test -p codegen` |    95.0 |\n\
+             | total                   |    95.2 |"
         );
     }
 

@@ -3,10 +3,18 @@
 //!
 //! - hand-written crates, and the hand-written tests of fixture crates, are `rustfmt`-clean
 //!   (the generated ones stay as prettyplease writes them);
-//! - the generator names no API it happens to be used for ([`FOREIGN_NAMES`]);
-//! - `ARCHITECTURE.md` names every module of the crates its code map describes;
+//! - neither the generator nor the runtime names an API it happens to be used for
+//!   ([`FOREIGN_NAMES`]);
+//! - the generator does no I/O: `codegen` uses none of [`IO_MODULES`];
+//! - the generator's folders are its pipeline: `model.rs` imports neither `lower/` nor
+//!   `render/`, and `lower/` imports nothing from `render/`;
+//! - `ARCHITECTURE.md` names every file of the crates its code map describes ([`MAPPED_CRATES`]),
+//!   each in its crate's section;
 //! - no hand-written function is longer than [`MAX_FUNCTION_LINES`] lines: a function that
 //!   long does several jobs.
+//!
+//! Each rule is a function of text (a source file, the code map) with a unit test that breaks
+//! it; [`problems`] applies them to the workspace.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -15,15 +23,23 @@ use anyhow::{Context, Result};
 
 use crate::manifest::Manifest;
 
-/// Words that must not appear in `codegen/src`: the generator serves any OpenAPI document,
-/// and a quirk of one API is handled by a general rule, never by its name.
+/// Words that must not appear in [`NEUTRAL_SOURCES`]: the generator and the runtime serve any
+/// OpenAPI document, and a quirk of one API is handled by a general rule, never by its name.
 pub const FOREIGN_NAMES: &[&str] = &["magicline", "sportalliance", "sport alliance"];
+
+/// The source folders that must name no API ([`FOREIGN_NAMES`]).
+pub const NEUTRAL_SOURCES: &[&str] = &["codegen/src", "runtime/src"];
+
+/// Modules of the standard library `codegen` must not use: it is a pure function from a spec to
+/// files; reading and writing them, and running programs, is `xtask`'s job.
+pub const IO_MODULES: &[&str] = &["std::fs", "std::net", "std::process"];
 
 /// The longest a hand-written function may be, in lines from `fn` to its closing brace.
 pub const MAX_FUNCTION_LINES: usize = 120;
 
-/// Crates whose every module `ARCHITECTURE.md` must name (as `file.rs`).
-const MAPPED_CRATES: &[&str] = &["codegen", "specdiff", "xtask"];
+/// Crates whose every file `ARCHITECTURE.md` must name (by its path under `src/`, in the
+/// crate's own section, ``### `<crate>/` ``).
+pub const MAPPED_CRATES: &[&str] = &["codegen", "runtime", "specdiff", "xtask"];
 
 /// Every tidy problem of the workspace at `root`, one line each; empty when all is tidy.
 pub fn problems(root: &Path) -> Result<Vec<String>> {
@@ -31,6 +47,8 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
     problems.extend(unformatted(root)?);
     problems.extend(unformatted_fixture_tests(root)?);
     problems.extend(foreign_names(root)?);
+    problems.extend(io_in_codegen(root)?);
+    problems.extend(pipeline_imports(root)?);
     problems.extend(unmapped_modules(root)?);
     problems.extend(long_functions(root)?);
     Ok(problems)
@@ -127,15 +145,12 @@ fn unformatted_files(root: &Path, output: &std::process::Output, fix: &str) -> V
 
 fn foreign_names(root: &Path) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    for file in rust_files(&root.join("codegen/src"))? {
-        let text = read(&file)?;
-        for (number, line) in text.lines().enumerate() {
-            let lower = line.to_lowercase();
-            if let Some(name) = FOREIGN_NAMES.iter().find(|name| lower.contains(*name)) {
+    for folder in NEUTRAL_SOURCES {
+        for file in rust_files(&root.join(folder))? {
+            for (line, name) in foreign_names_in(&read(&file)?) {
                 problems.push(format!(
-                    "{}:{}: the generator names `{name}`; handle the case by a general rule",
-                    shown(root, &file),
-                    number + 1
+                    "{}:{line}: names `{name}`; handle the case by a general rule",
+                    shown(root, &file)
                 ));
             }
         }
@@ -143,28 +158,203 @@ fn foreign_names(root: &Path) -> Result<Vec<String>> {
     Ok(problems)
 }
 
-/// Files of the mapped crates that `ARCHITECTURE.md` does not name, by their path under `src/`
-/// (`lower/schemas.rs`; a top-level module by its file name alone). A crate root (`lib.rs`,
-/// `main.rs`) is named by its crate's section.
+/// `(line, name)` for every line of `text` naming one of [`FOREIGN_NAMES`], in any case.
+pub fn foreign_names_in(text: &str) -> Vec<(usize, &'static str)> {
+    let lines = text.lines().enumerate();
+    lines
+        .filter_map(|(index, line)| {
+            let lower = line.to_lowercase();
+            let name = FOREIGN_NAMES.iter().find(|name| lower.contains(*name))?;
+            Some((index + 1, *name))
+        })
+        .collect()
+}
+
+fn io_in_codegen(root: &Path) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for file in rust_files(&root.join("codegen/src"))? {
+        for (line, path) in io_uses(&read(&file)?) {
+            problems.push(format!(
+                "{}:{line}: the generator uses `{path}`; it does no I/O (that is xtask's job)",
+                shown(root, &file)
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+/// `(line, path)` for every use of one of [`IO_MODULES`] in the code of `source` (comments and
+/// doc examples do not count): imported, in a group too, or written out.
+pub fn io_uses(source: &str) -> Vec<(usize, String)> {
+    let under = |path: &str, module: &str| {
+        let path = path.trim_start_matches("::");
+        path == module || path.starts_with(&format!("{module}::"))
+    };
+    paths_in(source)
+        .into_iter()
+        .filter(|(_, path)| IO_MODULES.iter().any(|module| under(path, module)))
+        .collect()
+}
+
+/// The pipeline's direction inside `codegen/src`: the model imports neither step, lowering
+/// imports nothing from rendering.
+fn pipeline_imports(root: &Path) -> Result<Vec<String>> {
+    let src = root.join("codegen/src");
+    let mut checked = vec![(src.join("model.rs"), &["lower", "render"][..])];
+    for file in rust_files(&src.join("lower"))? {
+        checked.push((file, &["render"][..]));
+    }
+    let mut problems = Vec::new();
+    for (file, forbidden) in checked {
+        for (line, module) in module_imports(&read(&file)?, forbidden) {
+            problems.push(format!(
+                "{}:{line}: uses `{module}/`, against the pipeline \
+                 (model.rs imports neither step; lower/ never imports render/)",
+                shown(root, &file)
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+/// `(line, module)` for every path in the code of `source` into one of the crate's top-level
+/// `modules` (`crate::render::...`, `super::render`, `super::super::render::...`).
+pub fn module_imports(source: &str, modules: &[&str]) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (line, path) in paths_in(source) {
+        let mut segments = path.split("::").peekable();
+        let module = match segments.peek() {
+            Some(&"crate") => segments.nth(1),
+            Some(&"super") => segments.find(|segment| *segment != "super"),
+            _ => None,
+        };
+        if let Some(module) = module.filter(|m| modules.contains(m)) {
+            found.push((line, module.to_owned()));
+        }
+    }
+    found
+}
+
+/// Every path (`a::b::c`) in the code of `source`, with its line: `use` declarations expanded
+/// (`use std::{fs, io::Read};` gives `std::fs` and `std::io::Read`), and paths written out in
+/// code. Comments, doc comments with their examples included, are not code.
+fn paths_in(source: &str) -> Vec<(usize, String)> {
+    let mut paths = Vec::new();
+    let mut declaration: Option<(usize, String)> = None;
+    for (index, line) in source.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or_default().trim();
+        let tree = ["use ", "pub use ", "pub(crate) use ", "pub(super) use "]
+            .iter()
+            .find_map(|start| code.strip_prefix(start));
+        match (&mut declaration, tree) {
+            (Some((_, text)), _) => text.push_str(code),
+            (None, Some(tree)) => declaration = Some((index + 1, tree.to_owned())),
+            (None, None) => {
+                let written = written_paths(code).into_iter();
+                paths.extend(written.map(|path| (index + 1, path)));
+            }
+        }
+        if let Some((start, text)) = declaration.take_if(|(_, text)| text.contains(';')) {
+            let tree = text.split(';').next().unwrap_or_default();
+            paths.extend(expand_use(tree).into_iter().map(|path| (start, path)));
+        }
+    }
+    paths
+}
+
+/// The full paths one `use` tree names: `a::{b, c::{d, self}}` gives `a::b`, `a::c::d` and
+/// `a::c`; a rename (`as x`) does not change the path.
+fn expand_use(tree: &str) -> Vec<String> {
+    let tree: String = tree.split_whitespace().collect::<Vec<_>>().join(" ");
+    let Some(open) = tree.find('{') else {
+        let path = tree.split(" as ").next().unwrap_or_default().trim();
+        return vec![path.trim_end_matches("::self").to_owned()];
+    };
+    let prefix = tree[..open].trim();
+    let inner = tree[open + 1..].trim_end();
+    let inner = inner.strip_suffix('}').unwrap_or(inner);
+    let (mut items, mut depth, mut start) = (Vec::new(), 0, 0);
+    for (index, c) in inner.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&inner[start..index]);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&inner[start..]);
+    (items.into_iter().map(str::trim))
+        .filter(|item| !item.is_empty())
+        .flat_map(|item| expand_use(&format!("{prefix}{item}")))
+        .collect()
+}
+
+/// The paths of two or more segments written out in a line of code (`std::fs::read`); string
+/// literals count as code, which errs on the side of a finding.
+fn written_paths(code: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    let mut current = String::new();
+    let mut chars = code.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() || c == '_' {
+            current.push(c);
+            continue;
+        }
+        if c == ':' && chars.peek() == Some(&':') {
+            chars.next();
+            current.push_str("::");
+            continue;
+        }
+        if current.contains("::") {
+            paths.push(current.trim_start_matches("::").to_owned());
+        }
+        current.clear();
+    }
+    if current.contains("::") {
+        paths.push(current.trim_start_matches("::").to_owned());
+    }
+    paths
+}
+
+/// Files of the mapped crates that `ARCHITECTURE.md` does not name in their crate's section.
 fn unmapped_modules(root: &Path) -> Result<Vec<String>> {
     let architecture = read(&root.join("ARCHITECTURE.md"))?;
     let mut problems = Vec::new();
     for krate in MAPPED_CRATES {
         let src = root.join(krate).join("src");
-        for file in rust_files(&src)? {
-            let relative = file.strip_prefix(&src).unwrap_or(&file);
-            let name = relative.to_string_lossy().replace('\\', "/");
-            if matches!(name.as_str(), "lib.rs" | "main.rs") {
-                continue;
-            }
-            if !architecture.contains(&format!("`{name}`")) {
-                problems.push(format!(
-                    "ARCHITECTURE.md: the code map of `{krate}/` does not name `{name}`"
-                ));
-            }
-        }
+        let files: Vec<String> = rust_files(&src)?
+            .iter()
+            .map(|file| {
+                let relative = file.strip_prefix(&src).unwrap_or(file);
+                relative.to_string_lossy().replace('\\', "/")
+            })
+            .collect();
+        problems.extend(unmapped(&architecture, krate, &files));
     }
     Ok(problems)
+}
+
+/// The files of `krate` (paths under its `src/`) that the section `` ### `<krate>/` `` of the
+/// code map `architecture` does not name as `` `path` ``. A crate root (`lib.rs`, `main.rs`) is
+/// named by its crate's section.
+pub fn unmapped(architecture: &str, krate: &str, files: &[String]) -> Vec<String> {
+    let heading = format!("### `{krate}/`");
+    let Some(start) = architecture.find(&heading) else {
+        return vec![format!(
+            "ARCHITECTURE.md: no section `{heading}` for the code map of `{krate}/`"
+        )];
+    };
+    let rest = &architecture[start + heading.len()..];
+    let section = rest.find("\n### ").map_or(rest, |end| &rest[..end]);
+    files
+        .iter()
+        .filter(|name| !matches!(name.as_str(), "lib.rs" | "main.rs"))
+        .filter(|name| !section.contains(&format!("`{name}`")))
+        .map(|name| format!("ARCHITECTURE.md: the code map of `{krate}/` does not name `{name}`"))
+        .collect()
 }
 
 /// Functions in the hand-written crates' `src/` longer than [`MAX_FUNCTION_LINES`].
@@ -268,6 +458,93 @@ fn shown(root: &Path, file: impl AsRef<Path>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_names_are_found_in_any_case() {
+        let source = "//! Decodes what servers send.\n/// The Magicline quirk.\nconst A: &str = \"SportAlliance\";\n";
+        assert_eq!(
+            foreign_names_in(source),
+            [(2, "magicline"), (3, "sportalliance")]
+        );
+        assert!(foreign_names_in("/// Any OpenAPI document.\n").is_empty());
+    }
+
+    #[test]
+    fn io_modules_are_found_imported_grouped_and_written_out_but_not_in_comments() {
+        let source = "\
+//! let text = std::fs::read_to_string(\"openapi.json\").unwrap();
+use std::collections::BTreeMap;
+use std::fs;
+use std::{
+    fmt,
+    process::{Command, Stdio},
+};
+fn f() {
+    // std::net in a comment
+    let stream = ::std::net::TcpStream::connect(\"a:1\");
+}
+";
+        let found: Vec<(usize, String)> = io_uses(source);
+        assert_eq!(
+            found,
+            [
+                (3, "std::fs".to_owned()),
+                (4, "std::process::Command".to_owned()),
+                (4, "std::process::Stdio".to_owned()),
+                (10, "std::net::TcpStream::connect".to_owned()),
+            ]
+        );
+        assert!(io_uses("use std::fmt;\nuse crate::fsm::State;\n").is_empty());
+    }
+
+    #[test]
+    fn imports_against_the_pipeline_are_found_however_written() {
+        let lowering = "\
+//! Uses [`render`](crate::render) in a doc comment only.
+use super::schemas::TypeSpace;
+use crate::model::{RType, TypeDef};
+use crate::{model::Api, render::types::Scope};
+use super::super::render;
+fn f() -> String {
+    crate::render::ident(\"x\").to_string()
+}
+";
+        let found = module_imports(lowering, &["render"]);
+        let lines: Vec<(usize, &str)> = found.iter().map(|(l, m)| (*l, m.as_str())).collect();
+        assert_eq!(lines, [(4, "render"), (5, "render"), (7, "render")]);
+        let model = "use crate::lower::schemas;\nuse std::collections::BTreeMap;\n";
+        assert_eq!(
+            module_imports(model, &["lower", "render"]),
+            [(1, "lower".to_owned())]
+        );
+        assert!(module_imports("use super::*;\nuse crate::names;\n", &["render"]).is_empty());
+    }
+
+    #[test]
+    fn the_code_map_names_each_file_in_its_crate_s_section() {
+        let architecture = "\
+### `codegen/`
+- `error.rs` - errors.
+- `mock/check.rs` - named in the wrong section.
+### `runtime/`
+- `client.rs` - the client.
+";
+        let files: Vec<String> = ["lib.rs", "client.rs", "error.rs", "mock/check.rs"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            unmapped(architecture, "runtime", &files),
+            [
+                "ARCHITECTURE.md: the code map of `runtime/` does not name `error.rs`",
+                "ARCHITECTURE.md: the code map of `runtime/` does not name `mock/check.rs`",
+            ]
+        );
+        assert!(unmapped(architecture, "codegen", &files[2..]).is_empty());
+        assert_eq!(
+            unmapped(architecture, "xtask", &files),
+            ["ARCHITECTURE.md: no section `### `xtask/`` for the code map of `xtask/`"]
+        );
+    }
 
     #[test]
     fn functions_are_measured_from_fn_to_their_closing_brace() {

@@ -2,19 +2,22 @@
 //! renderers and the change report read.
 //!
 //! The steps, in order: `schemas` types every component schema (`TypeSpace`); `operations`
-//! lowers the operations, typing the inline schemas they meet; `construction` decides, once
-//! every type is known, which structs requests carry and how each is built; `cycles` and
-//! `sizes` box the fields and variants that would make a type infinite or its enum too large;
-//! `security` picks the scheme the client sends; `features` gates every type by the operation
-//! groups that need it.
+//! lowers the operations, typing the inline schemas they meet, and `mocks` names their test
+//! doubles; `construction` decides, once every type is known, which structs requests carry and
+//! how each is built; `cycles` and `sizes` box the fields and variants that would make a type
+//! infinite or its enum too large; `security` picks the scheme the client sends; `features`
+//! gates every type by the operation groups that need it.
 
 mod construction;
 mod cycles;
 mod features;
+mod mocks;
 mod operations;
 mod schemas;
 mod security;
 mod sizes;
+
+pub(crate) use operations::is_json;
 
 use crate::Surface;
 use crate::error::Error;
@@ -28,9 +31,13 @@ pub(crate) fn lower(spec: &Spec, surface: Surface) -> Result<Model, Error> {
 
 fn lower_unlocated(spec: &Spec, surface: Surface) -> Result<Model, Error> {
     let api = spec.openapi();
-    let mut types = schemas::TypeSpace::new(api)?;
+    let mut types = schemas::TypeSpace::new(api, spec.resolver())?;
     let operations = match surface {
-        Surface::Client => operations::collect(api, &mut types)?,
+        Surface::Client => {
+            let mut operations = operations::collect(api, &mut types)?;
+            mocks::claim_names(&mut operations);
+            operations
+        }
         Surface::ModelsOnly => Api::empty(),
     };
     let (mut types, components, mut warnings) = types.into_parts();

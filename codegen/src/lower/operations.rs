@@ -12,10 +12,12 @@ use super::schemas::TypeSpace;
 use crate::docs;
 use crate::error::{Error, Pointer};
 use crate::model::{
-    Api, Body, ErrorBody, ErrorStatus, FormStyle, Group, Location, OperationDef, Page, Pagination,
-    Param, Part, RType, StatusBody, Success, SuccessStatus, TypeDef,
+    Api, Body, ErrorBody, ErrorStatus, Group, GroupMock, Input, InputSource, InputType, Location,
+    OperationDef, Page, Pagination, Param, Part, RType, StatusBody, Style, StyleName, Success,
+    SuccessStatus, TypeDef,
 };
 use crate::names::{self, Namespace};
+use crate::refs::component_key;
 
 /// Names the `api` module uses itself.
 const RESERVED_API_NAMES: &[&str] = &[
@@ -161,6 +163,7 @@ impl GroupRegistry {
             module: self.modules.claim(names::snake(tag)),
             doc: docs::doc_text(description.or(Some(tag)), None),
             operations: Vec::new(),
+            mock: GroupMock::default(),
         });
         self.by_tag.insert(tag.to_owned(), self.groups.len() - 1);
         self.groups.len() - 1
@@ -226,6 +229,7 @@ fn operation_def(
         None => None,
     };
     let success = success_type(api, types, &prefix, operation, pointer)?;
+    let inputs = inputs(&params, body.as_ref(), pointer);
     Ok(OperationDef {
         pointer: pointer.to_string(),
         method_name: names::snake(&id),
@@ -238,10 +242,71 @@ fn operation_def(
         deprecated: operation.deprecated,
         params,
         body,
+        inputs,
         success,
         error: None,
         pagination: None,
+        mock_name: String::new(),
     })
+}
+
+/// What the caller gives for an operation: every parameter, then the body, which is one input
+/// called `body` when it is sent whole and one input per part when it is multipart (the names
+/// were claimed with the parameters', `body` reserved). The one place that says so: the request
+/// builder, the mocks, the change report and the contract calls read [`OperationDef::inputs`].
+fn inputs(params: &[Param], body: Option<&Body>, pointer: &Pointer) -> Vec<Input> {
+    let mut inputs: Vec<Input> = (params.iter().enumerate())
+        .map(|(index, param)| Input {
+            rust_name: param.rust_name.clone(),
+            source: InputSource::Param(index),
+            ty: InputType::Value(param.ty.clone()),
+            required: param.required,
+            doc: param.doc.clone(),
+            deprecated: param.deprecated,
+            pointer: param.pointer.clone(),
+            mock: None,
+        })
+        .collect();
+    let whole = |ty: InputType, required: bool, doc: &str| Input {
+        rust_name: "body".to_owned(),
+        source: InputSource::Body,
+        ty,
+        required,
+        doc: doc.to_owned(),
+        deprecated: false,
+        pointer: pointer.to_string(),
+        mock: None,
+    };
+    match body {
+        Some(
+            Body::Json {
+                ty, required, doc, ..
+            }
+            | Body::Form {
+                ty, required, doc, ..
+            },
+        ) => inputs.push(whole(InputType::Serialized(ty.clone()), *required, doc)),
+        Some(Body::Text { required, doc, .. }) => {
+            inputs.push(whole(InputType::Value(RType::String), *required, doc))
+        }
+        Some(Body::Binary { required, doc, .. }) => {
+            inputs.push(whole(InputType::Bytes, *required, doc))
+        }
+        Some(Body::Multipart { parts, .. }) => {
+            inputs.extend(parts.iter().enumerate().map(|(index, part)| Input {
+                rust_name: part.rust_name.clone(),
+                source: InputSource::Part(index),
+                ty: InputType::Value(part.ty.clone()),
+                required: part.required,
+                doc: part.doc.clone(),
+                deprecated: false,
+                pointer: pointer.to_string(),
+                mock: None,
+            }))
+        }
+        None => {}
+    }
+    inputs
 }
 
 /// Summary, description and the endpoint itself.
@@ -380,7 +445,7 @@ fn parameter_def(
     };
     let plain = types.is_param_text(&ty);
     let style = match query_style {
-        Some(style) if !plain || style != FormStyle::Form { explode: true } => Some(style),
+        Some(style) if !plain || style != Style::DEFAULT => Some(style),
         _ if !plain => {
             // An object or union in a path or header, or a parameter described by `content`
             // (JSON text, say), has no one encoding the runtime can pick; the caller writes it.
@@ -439,14 +504,13 @@ fn resolve_item<'a, T: Clone + serde::de::DeserializeOwned>(
         ReferenceOr::Item(item) => return Some(std::borrow::Cow::Borrowed(item)),
         ReferenceOr::Reference { reference } => reference,
     };
-    let component = reference
-        .strip_prefix(&format!("#/components/{section}/"))
-        .and_then(|key| components(api.components.as_ref()?).get(key))
+    let component = component_key(reference, section)
+        .and_then(|key| components(api.components.as_ref()?).get(key.as_ref()))
         .and_then(|found| found.as_item());
     if let Some(found) = component {
         return Some(std::borrow::Cow::Borrowed(found));
     }
-    match types.pointed::<T>(reference) {
+    match types.refs().read::<T>(reference) {
         Some(found) => Some(std::borrow::Cow::Owned(found)),
         None => {
             types.warn(
@@ -458,7 +522,9 @@ fn resolve_item<'a, T: Clone + serde::de::DeserializeOwned>(
     }
 }
 
-fn is_json(media_type: &str) -> bool {
+/// Whether a media type is read as JSON: `application/json`, `+json` types, and the wildcards
+/// `*/*` and `application/*`.
+pub(crate) fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim();
     // `*/*` is how some servers' generated specs say "whatever we return", which is JSON.
     essence == "application/json"
@@ -533,21 +599,27 @@ fn request_body(
     let doc = docs::doc_text(body.description.as_deref(), None);
     Ok(Some(match body_kind(media_type, media) {
         BodyKind::Json => Body::Json {
+            media_type: media_type.clone(),
             ty: body_schema_type(types, prefix, media, &schema_pointer)?,
             required,
             doc,
         },
         BodyKind::Multipart => {
             match multipart_body(types, prefix, media, &media_pointer, param_names)? {
-                Some(body) => body,
+                Some(parts) => Body::Multipart {
+                    media_type: media_type.clone(),
+                    parts,
+                },
                 None => Body::Binary {
                     doc: with_media_note(doc, media_type, "application/octet-stream"),
                     media_type: media_type.clone(),
+                    content_type: media_type.clone(),
                     required,
                 },
             }
         }
         BodyKind::Form => Body::Form {
+            media_type: media_type.clone(),
             ty: body_schema_type(types, prefix, media, &schema_pointer)?,
             required,
             doc,
@@ -555,7 +627,8 @@ fn request_body(
         },
         BodyKind::Text => Body::Text {
             doc: with_media_note(doc, media_type, "text/plain"),
-            media_type: concrete_media_type(media_type, "text/plain"),
+            media_type: media_type.clone(),
+            content_type: concrete_media_type(media_type, "text/plain"),
             required,
         },
         BodyKind::Bytes => {
@@ -570,7 +643,8 @@ fn request_body(
             }
             Body::Binary {
                 doc: with_media_note(doc, media_type, "application/octet-stream"),
-                media_type: concrete_media_type(media_type, "application/octet-stream"),
+                media_type: media_type.clone(),
+                content_type: concrete_media_type(media_type, "application/octet-stream"),
                 required,
             }
         }
@@ -647,26 +721,27 @@ fn is_raw_data(
 }
 
 /// The properties of a form body that are not sent in the default style (`form`, exploded).
-fn form_styles(media: &MediaType) -> Vec<(String, FormStyle)> {
+fn form_styles(media: &MediaType) -> Vec<(String, Style)> {
     media
         .encoding
         .iter()
         .filter_map(|(name, encoding)| {
             let style = form_style(encoding.style.as_ref(), encoding.explode);
-            (style != FormStyle::Form { explode: true }).then(|| (name.clone(), style))
+            (style != Style::DEFAULT).then(|| (name.clone(), style))
         })
         .collect()
 }
 
 /// OpenAPI's `style` (`form` when absent) and `explode` of a query parameter or a form body's
 /// property.
-fn form_style(style: Option<&openapiv3::QueryStyle>, explode: bool) -> FormStyle {
-    match style {
-        None | Some(openapiv3::QueryStyle::Form) => FormStyle::Form { explode },
-        Some(openapiv3::QueryStyle::SpaceDelimited) => FormStyle::SpaceDelimited,
-        Some(openapiv3::QueryStyle::PipeDelimited) => FormStyle::PipeDelimited,
-        Some(openapiv3::QueryStyle::DeepObject) => FormStyle::DeepObject,
-    }
+fn form_style(style: Option<&openapiv3::QueryStyle>, explode: bool) -> Style {
+    let name = match style {
+        None | Some(openapiv3::QueryStyle::Form) => StyleName::Form,
+        Some(openapiv3::QueryStyle::SpaceDelimited) => StyleName::SpaceDelimited,
+        Some(openapiv3::QueryStyle::PipeDelimited) => StyleName::PipeDelimited,
+        Some(openapiv3::QueryStyle::DeepObject) => StyleName::DeepObject,
+    };
+    Style { name, explode }
 }
 
 fn multipart_body(
@@ -675,7 +750,7 @@ fn multipart_body(
     media: &MediaType,
     pointer: &Pointer,
     param_names: &mut Namespace,
-) -> Result<Option<Body>, Error> {
+) -> Result<Option<Vec<Part>>, Error> {
     let schema_pointer = pointer.join("schema");
     let schema = match &media.schema {
         Some(schema) => types.resolve(schema, &schema_pointer)?.into_owned(),
@@ -721,7 +796,7 @@ fn multipart_body(
             doc,
         });
     }
-    Ok(Some(Body::Multipart { parts }))
+    Ok(Some(parts))
 }
 
 fn is_binary(schema: &ReferenceOr<Box<Schema>>) -> bool {
@@ -1123,4 +1198,114 @@ fn detect_pagination(groups: &mut [Group], types: &TypeSpace<'_>) -> BTreeMap<St
         });
     }
     pages
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Body, Input, InputSource, InputType, OperationDef, RType};
+    use serde_json::{Value, json};
+
+    fn operation(path: Value) -> OperationDef {
+        let spec = crate::Spec::from_value(json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/pets/{id}": path}
+        }))
+        .unwrap();
+        let model = crate::lower(&spec, crate::Surface::Client).unwrap();
+        model.api.groups[0].operations[0].clone()
+    }
+
+    fn summary(input: &Input) -> (&str, InputSource, &InputType, bool) {
+        (&input.rust_name, input.source, &input.ty, input.required)
+    }
+
+    #[test]
+    fn inputs_are_the_parameters_then_the_body_with_multipart_parts_flattened() {
+        let upload = operation(json!({"post": {
+            "parameters": [
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
+                {"name": "note", "in": "query", "schema": {"type": "string"}}
+            ],
+            "requestBody": {"content": {
+                "application/xml": {"schema": {"type": "object"}},
+                "multipart/form-data": {"schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "body": {"type": "integer"}
+                    }
+                }}
+            }},
+            "responses": {"204": {"description": "done"}}
+        }}));
+        let inputs: Vec<_> = upload.inputs.iter().map(summary).collect();
+        assert_eq!(
+            inputs,
+            [
+                (
+                    "id",
+                    InputSource::Param(0),
+                    &InputType::Value(RType::I64),
+                    true
+                ),
+                (
+                    "note",
+                    InputSource::Param(1),
+                    &InputType::Value(RType::String),
+                    false
+                ),
+                (
+                    "file",
+                    InputSource::Part(0),
+                    &InputType::Value(RType::File),
+                    true
+                ),
+                // `body` is reserved for a body sent whole.
+                (
+                    "body2",
+                    InputSource::Part(1),
+                    &InputType::Value(RType::I64),
+                    false
+                ),
+            ]
+        );
+        assert_eq!(upload.body.unwrap().media_type(), "multipart/form-data");
+    }
+
+    #[test]
+    fn a_body_sent_whole_is_one_input_called_body_with_its_chosen_media_type() {
+        let create = operation(json!({"put": {
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/vnd.pet+json; charset=utf-8": {"schema": {"type": "string"}}
+            }},
+            "responses": {"204": {"description": "done"}}
+        }}));
+        let body = create.inputs.last().map(summary);
+        let serialized = InputType::Serialized(RType::String);
+        assert_eq!(body, Some(("body", InputSource::Body, &serialized, true)));
+        let media_type = create.body.as_ref().map(Body::media_type);
+        assert_eq!(media_type, Some("application/vnd.pet+json; charset=utf-8"));
+        let wildcard = operation(json!({"put": {
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"content": {"image/*": {}}},
+            "responses": {"204": {"description": "done"}}
+        }}));
+        let Some(Body::Binary {
+            media_type,
+            content_type,
+            ..
+        }) = &wildcard.body
+        else {
+            panic!("{:?}", wildcard.body)
+        };
+        assert_eq!(
+            (media_type.as_str(), content_type.as_str()),
+            ("image/*", "application/octet-stream")
+        );
+        assert_eq!(wildcard.inputs[1].ty, InputType::Bytes);
+    }
 }

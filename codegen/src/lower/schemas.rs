@@ -14,6 +14,7 @@ use crate::docs;
 use crate::error::{Error, Pointer, Warning};
 use crate::model::{AliasDef, EnumDef, EnumVariant, Field, RType, StructDef, TypeDef, UnionDef};
 use crate::names::{self, Namespace};
+use crate::refs::{Resolver, component_key};
 
 /// Names a generated crate's prelude already uses; a schema called `String` becomes `String2`.
 const RESERVED_TYPE_NAMES: &[&str] = &[
@@ -53,13 +54,13 @@ pub(crate) struct TypeSpace<'a> {
     warnings: Vec<Warning>,
     /// Types already made for references to schemas outside `#/components/schemas/<key>`.
     pointer_types: BTreeMap<String, RType>,
-    /// The document as JSON, made only when a reference needs a JSON pointer resolved.
-    document: std::cell::OnceCell<serde_json::Value>,
+    /// Where references that name no component point.
+    refs: Resolver<'a>,
 }
 
 impl<'a> TypeSpace<'a> {
     /// Claims a name for every component schema, then defines them all.
-    pub(crate) fn new(api: &'a OpenAPI) -> Result<Self, Error> {
+    pub(crate) fn new(api: &'a OpenAPI, refs: Resolver<'a>) -> Result<Self, Error> {
         let mut space = TypeSpace {
             api,
             names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
@@ -67,7 +68,7 @@ impl<'a> TypeSpace<'a> {
             defs: BTreeMap::new(),
             warnings: Vec::new(),
             pointer_types: BTreeMap::new(),
-            document: std::cell::OnceCell::new(),
+            refs,
         };
         let schemas = api.components.as_ref().map(|c| &c.schemas);
         for key in schemas.into_iter().flat_map(|s| s.keys()) {
@@ -166,8 +167,8 @@ impl<'a> TypeSpace<'a> {
     /// points, once, named after the pointer; a reference that points to no schema (or out of
     /// the document) is `serde_json::Value`, with a warning.
     fn reference_type(&mut self, reference: &str, pointer: &Pointer) -> Result<RType, Error> {
-        if let Some(key) = component_key(reference) {
-            if let Some(name) = self.components.get(key) {
+        if let Some(key) = component_key(reference, "schemas") {
+            if let Some(name) = self.components.get(key.as_ref()) {
                 return Ok(RType::Named(name.clone()));
             }
         }
@@ -191,20 +192,12 @@ impl<'a> TypeSpace<'a> {
 
     /// The schema at a local JSON pointer other than a component key, read from the document.
     fn pointed_schema(&self, reference: &str) -> Option<ReferenceOr<Schema>> {
-        self.pointed(reference)
+        self.refs.read(reference)
     }
 
-    /// What a local JSON pointer (`#/paths/~1pets/get/responses/200`) reaches, read as a `T`.
-    pub(crate) fn pointed<T: serde::de::DeserializeOwned>(&self, reference: &str) -> Option<T> {
-        let path = reference.strip_prefix('#')?;
-        if path.is_empty() {
-            return None;
-        }
-        let document = self
-            .document
-            .get_or_init(|| serde_json::to_value(self.api).unwrap_or_default());
-        let value = document.pointer(path)?;
-        serde_json::from_value(value.clone()).ok()
+    /// Where references point in the document.
+    pub(crate) fn refs(&self) -> Resolver<'a> {
+        self.refs
     }
 
     /// Like [`schema_type`](Self::schema_type); `naming` is used only if the schema needs a
@@ -858,11 +851,11 @@ impl<'a> TypeSpace<'a> {
                 }
                 std::borrow::Cow::Borrowed(ReferenceOr::Reference { reference })
                 | std::borrow::Cow::Owned(ReferenceOr::Reference { reference }) => {
-                    let component = component_key(reference).and_then(|key| {
+                    let component = component_key(reference, "schemas").and_then(|key| {
                         self.api
                             .components
                             .as_ref()
-                            .and_then(|c| c.schemas.get(key))
+                            .and_then(|c| c.schemas.get(key.as_ref()))
                     });
                     match component {
                         Some(found) => std::borrow::Cow::Borrowed(found),
@@ -979,12 +972,6 @@ fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
 
 fn same_schema(a: &ReferenceOr<Schema>, b: &ReferenceOr<Schema>) -> bool {
     a == b
-}
-
-fn component_key(reference: &str) -> Option<&str> {
-    reference
-        .strip_prefix("#/components/schemas/")
-        .filter(|key| !key.contains('/'))
 }
 
 fn string_type(format: Option<&str>) -> RType {

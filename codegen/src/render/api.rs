@@ -10,7 +10,8 @@ use super::types::{Scope, ident, type_tokens};
 use super::{CrateInfo, Piece, docs, join_pieces, unparse};
 use crate::error::Error;
 use crate::model::{
-    Body, FormStyle, Group, Location, OperationDef, Param, Part, RType, StatusBody, Success,
+    Body, Group, InputType, Location, OperationDef, Param, Part, RType, StatusBody, Style,
+    StyleName, Success,
 };
 
 /// How many operations' request builders make one [`Piece`] of a group's file.
@@ -120,8 +121,9 @@ pub(crate) fn group_file(
     ))
 }
 
-/// How an input is held by the request builder and taken by its method or setter.
-fn input_tokens(ty: &RType) -> (TokenStream, TokenStream, bool) {
+/// How an input of type `ty` is held by the request builder and taken by its method or setter
+/// (and by the mocks' constructors and setters, which take what the client method takes).
+pub(crate) fn input_tokens(ty: &RType) -> (TokenStream, TokenStream, bool) {
     // (field type, argument type, argument needs `.into()`)
     match ty {
         RType::String => (quote!(String), quote!(impl Into<String>), true),
@@ -158,82 +160,35 @@ struct Input {
     deprecated: bool,
 }
 
+/// The operation's inputs ([`OperationDef::inputs`]) as the request builder holds them and its
+/// method or setters take them.
 fn inputs(op: &OperationDef) -> Vec<Input> {
-    let mut inputs: Vec<Input> = op
-        .params
+    op.inputs
         .iter()
-        .map(|p: &Param| {
-            let (field_ty, arg_ty, convert) = input_tokens(&p.ty);
+        .map(|input| {
+            let (field_ty, arg_ty, convert) = match &input.ty {
+                InputType::Value(ty) => input_tokens(ty),
+                InputType::Serialized(ty) => {
+                    let (field_ty, arg_ty) = body_input(ty);
+                    (field_ty, arg_ty, false)
+                }
+                InputType::Bytes => (
+                    quote!(rt::bytes::Bytes),
+                    quote!(impl Into<rt::bytes::Bytes>),
+                    true,
+                ),
+            };
             Input {
-                name: ident(&p.rust_name),
+                name: ident(&input.rust_name),
                 field_ty,
                 arg_ty,
                 convert,
-                required: p.required,
-                doc: p.doc.clone(),
-                deprecated: p.deprecated,
+                required: input.required,
+                doc: input.doc.clone(),
+                deprecated: input.deprecated,
             }
         })
-        .collect();
-    match &op.body {
-        Some(
-            Body::Json { ty, required, doc }
-            | Body::Form {
-                ty, required, doc, ..
-            },
-        ) => {
-            let (field_ty, arg_ty) = body_input(ty);
-            inputs.push(Input {
-                name: ident("body"),
-                field_ty,
-                arg_ty,
-                convert: false,
-                required: *required,
-                doc: doc.clone(),
-                deprecated: false,
-            });
-        }
-        Some(Body::Text { required, doc, .. }) => inputs.push(Input {
-            name: ident("body"),
-            field_ty: quote!(String),
-            arg_ty: quote!(impl Into<String>),
-            convert: true,
-            required: *required,
-            doc: doc.clone(),
-            deprecated: false,
-        }),
-        Some(Body::Binary { required, doc, .. }) => inputs.push(Input {
-            name: ident("body"),
-            field_ty: quote!(rt::bytes::Bytes),
-            arg_ty: quote!(impl Into<rt::bytes::Bytes>),
-            convert: true,
-            required: *required,
-            doc: doc.clone(),
-            deprecated: false,
-        }),
-        Some(Body::Multipart { parts }) => {
-            for part in parts {
-                let (field_ty, arg_ty, convert) = match &part.ty {
-                    RType::File | RType::String => input_tokens(&part.ty),
-                    other => {
-                        let (field, arg) = body_input(other);
-                        (field, arg, false)
-                    }
-                };
-                inputs.push(Input {
-                    name: ident(&part.rust_name),
-                    field_ty,
-                    arg_ty,
-                    convert,
-                    required: part.required,
-                    doc: part.doc.clone(),
-                    deprecated: false,
-                });
-            }
-        }
-        None => {}
-    }
-    inputs
+        .collect()
 }
 
 /// The success type as the operation's group module names it.
@@ -574,14 +529,14 @@ fn whole_body_call(body: &Body, value: TokenStream) -> Option<TokenStream> {
             let styles = form_styles(styles);
             quote!(.form(#value, #styles))
         }
-        Body::Text { media_type, .. } => quote!(.text(#value, #media_type)),
-        Body::Binary { media_type, .. } => quote!(.bytes(#value, #media_type)),
+        Body::Text { content_type, .. } => quote!(.text(#value, #content_type)),
+        Body::Binary { content_type, .. } => quote!(.bytes(#value, #content_type)),
         Body::Multipart { .. } => return None,
     })
 }
 
 /// The runtime's `&[(name, FormStyle)]` for a form body's styled properties.
-pub(crate) fn form_styles(styles: &[(String, FormStyle)]) -> TokenStream {
+pub(crate) fn form_styles(styles: &[(String, Style)]) -> TokenStream {
     let styles = styles.iter().map(|(name, style)| {
         let style = form_style(*style);
         quote!((#name, #style))
@@ -604,13 +559,17 @@ pub(crate) fn param_call(param: &Param, value: &TokenStream) -> TokenStream {
     }
 }
 
-/// The runtime's `FormStyle` value for `style`.
-pub(crate) fn form_style(style: FormStyle) -> TokenStream {
-    match style {
-        FormStyle::Form { explode } => quote!(rt::FormStyle::Form { explode: #explode }),
-        FormStyle::SpaceDelimited => quote!(rt::FormStyle::SpaceDelimited),
-        FormStyle::PipeDelimited => quote!(rt::FormStyle::PipeDelimited),
-        FormStyle::DeepObject => quote!(rt::FormStyle::DeepObject),
+/// The runtime's `FormStyle` value for the document's `style`: the runtime defines how each is
+/// written (a style other than `form` has no exploded form of its own).
+pub(crate) fn form_style(style: Style) -> TokenStream {
+    match style.name {
+        StyleName::Form => {
+            let explode = style.explode;
+            quote!(rt::FormStyle::Form { explode: #explode })
+        }
+        StyleName::SpaceDelimited => quote!(rt::FormStyle::SpaceDelimited),
+        StyleName::PipeDelimited => quote!(rt::FormStyle::PipeDelimited),
+        StyleName::DeepObject => quote!(rt::FormStyle::DeepObject),
     }
 }
 
@@ -658,7 +617,7 @@ fn request_expression(op: &OperationDef, static_name: &Ident) -> TokenStream {
         calls.push(param_call(param, &quote!(&self.#name)));
     }
     match &op.body {
-        Some(Body::Multipart { parts }) => optional_calls.push(multipart_statements(parts)),
+        Some(Body::Multipart { parts, .. }) => optional_calls.push(multipart_statements(parts)),
         Some(body) => {
             let reference = body_by_ref(body).then(|| quote!(&));
             if body.required() {

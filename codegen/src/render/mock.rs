@@ -9,43 +9,15 @@
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
-use super::api::{form_styles, param_call};
+use super::api::{form_styles, input_tokens, param_call};
 use super::docs;
 use super::types::{Scope, type_tokens};
 use super::{CrateInfo, features};
 use crate::error::Error;
 use crate::model::{
-    Api, Body, ErrorBody, Group, Location, Model, OperationDef, RType, StatusBody, Success,
-    SuccessStatus,
+    Api, Body, ErrorBody, Group, InputSource, Location, Model, OperationDef, Param, RType,
+    StatusBody, Success, SuccessStatus,
 };
-use crate::names::{self, Namespace};
-
-/// Names the module itself defines or re-exports.
-const RESERVED_TYPES: &[&str] = &[
-    "MockServer",
-    "Expectation",
-    "Mounted",
-    "Response",
-    "Scenario",
-    "Times",
-    "VerifyError",
-    "When",
-    "ErrorAnswer",
-];
-/// Methods of the generated `MockServer`; a group accessor with one of these names gets a number.
-const RESERVED_SERVER_METHODS: &[&str] = &[
-    "start",
-    "client",
-    "client_builder",
-    "uri",
-    "check",
-    "verify",
-    "reset",
-    "runtime",
-    "fmt",
-];
-/// Methods of every operation's expectation; an optional input with one of these names gets a number.
-const RESERVED_SETTERS: &[&str] = &["returns", "fails", "responds_with", "fmt"];
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -54,14 +26,12 @@ fn ident(name: &str) -> Ident {
 /// The contents of `src/mock.rs`.
 pub(crate) fn mock_file(info: &CrateInfo, model: &Model) -> Result<String, Error> {
     let (api, plan) = (&model.api, &model.features);
-    let mut type_names = Namespace::with_reserved(RESERVED_TYPES);
-    let mut server_methods = Namespace::with_reserved(RESERVED_SERVER_METHODS);
     let mut accessors = Vec::new();
     let mut groups = Vec::new();
     for group in &api.groups {
         let cfg = features::group_cfg(plan, &group.module);
-        let struct_name = ident(&type_names.claim(format!("{}Mocks", group.struct_name)));
-        let accessor = ident(&server_methods.claim(group.accessor.clone()));
+        let struct_name = ident(&group.mock.struct_name);
+        let accessor = ident(&group.mock.accessor);
         let doc = format!(
             " Expectations for the operations of [`api::{0}`](crate::api::{0}).",
             group.struct_name
@@ -73,13 +43,7 @@ pub(crate) fn mock_file(info: &CrateInfo, model: &Model) -> Result<String, Error
                 #struct_name { server: &self.inner }
             }
         });
-        groups.push(group_tokens(
-            group,
-            &struct_name,
-            &cfg,
-            api,
-            &mut type_names,
-        ));
+        groups.push(group_tokens(group, &struct_name, &cfg, api));
     }
     let error_answers = api
         .error_bodies
@@ -282,17 +246,11 @@ fn example_answer(success: &Success, model: &Model) -> Option<String> {
     }
 }
 
-fn group_tokens(
-    group: &Group,
-    struct_name: &Ident,
-    cfg: &TokenStream,
-    api: &Api,
-    type_names: &mut Namespace,
-) -> TokenStream {
+fn group_tokens(group: &Group, struct_name: &Ident, cfg: &TokenStream, api: &Api) -> TokenStream {
     let mut methods = Vec::new();
     let mut expectations = Vec::new();
     for op in &group.operations {
-        let mock_name = ident(&type_names.claim(format!("{}Mock", names::camel(&op.id))));
+        let mock_name = ident(&op.mock_name);
         let error = op
             .error
             .as_ref()
@@ -319,15 +277,6 @@ fn group_tokens(
 
         #(#expectations)*
     })
-}
-
-/// How a parameter is taken: its argument type, and whether it is a string taken as
-/// `impl Into<String>` (as the client takes it).
-fn argument(ty: &RType) -> (TokenStream, bool) {
-    match ty {
-        RType::String => (quote!(impl Into<String>), true),
-        other => (type_tokens(other, Scope::Elsewhere), false),
-    }
 }
 
 /// A JSON body or answer as taken by reference, as the client takes bodies: a list as a slice.
@@ -416,25 +365,35 @@ fn constructor(
     let mut args = Vec::new();
     let mut conversions = Vec::new();
     let mut calls = Vec::new();
-    for param in op.params.iter().filter(|p| p.required) {
-        let name = ident(&param.rust_name);
-        let (ty, is_string) = argument(&param.ty);
-        args.push(quote!(#name: #ty));
-        if is_string {
-            conversions.push(quote!(let #name: String = #name.into();));
-        }
-        calls.push(param_call(param, &quote!(&#name)));
-    }
-    match &op.body {
-        Some(Body::Multipart { .. }) => calls.push(quote!(.multipart_body())),
-        Some(body) if body.required() => {
-            if let Some(matcher) = body_matcher(body, &quote!(body)) {
-                let ty = matcher.ty;
-                args.push(quote!(body: #ty));
-                calls.push(matcher.call);
+    for input in op.inputs.iter().filter(|input| input.required) {
+        match input.source {
+            InputSource::Param(index) => {
+                let param = &op.params[index];
+                let name = ident(&input.rust_name);
+                let (_, ty, is_string) = input_tokens(&param.ty);
+                args.push(quote!(#name: #ty));
+                if is_string {
+                    conversions.push(quote!(let #name: String = #name.into();));
+                }
+                calls.push(param_call(param, &quote!(&#name)));
             }
+            InputSource::Body => {
+                let matcher = op
+                    .body
+                    .as_ref()
+                    .and_then(|body| body_matcher(body, &quote!(body)));
+                if let Some(matcher) = matcher {
+                    let ty = matcher.ty;
+                    args.push(quote!(body: #ty));
+                    calls.push(matcher.call);
+                }
+            }
+            // Multipart bodies are matched by content type only.
+            InputSource::Part(_) => {}
         }
-        _ => {}
+    }
+    if let Some(Body::Multipart { .. }) = &op.body {
+        calls.push(quote!(.multipart_body()));
     }
     let endpoint = endpoint(op, error);
     let doc = docs::attributes(&format!(
@@ -493,62 +452,76 @@ fn expectation(
     }
 }
 
-/// A matcher for each optional input (and `without_*` for its absence).
+/// A matcher for each optional input (and `without_*` for its absence), named by the model.
 fn matcher_setters(op: &OperationDef) -> Vec<TokenStream> {
-    let mut setter_names = Namespace::with_reserved(RESERVED_SETTERS);
     let mut setters = Vec::new();
-    for param in op.params.iter().filter(|p| !p.required) {
-        let setter = ident(&setter_names.claim(param.rust_name.clone()));
-        let without = ident(&setter_names.claim(format!("without_{}", param.rust_name)));
-        let wire = &param.wire_name;
-        let kind = match param.location {
-            Location::Path => "path parameter",
-            Location::Query => "query parameter",
-            Location::Header => "header",
-        };
-        let (ty, is_string) = argument(&param.ty);
-        let conversion = is_string.then(|| quote!(let value: String = value.into();));
-        let call = param_call(param, &quote!(&value));
-        let without_call = match param.location {
-            Location::Header => quote!(.without_header(#wire)),
-            _ => quote!(.without_query(#wire)),
-        };
-        let doc = format!(" Matches requests whose `{wire}` {kind} is `value`.");
-        let without_doc = format!(" Matches requests without the `{wire}` {kind}.");
-        let deprecated = param.deprecated.then(|| quote!(#[deprecated]));
-        setters.push(quote! {
-            #[doc = #doc]
-            #deprecated
-            pub fn #setter(self, value: #ty) -> Self {
-                #conversion
-                Self(self.0 #call)
+    for input in &op.inputs {
+        let Some(names) = &input.mock else { continue };
+        let setter = ident(&names.setter);
+        let without = ident(&names.without);
+        setters.push(match input.source {
+            InputSource::Param(index) => {
+                param_matchers(&op.params[index], &setter, &without, input.deprecated)
             }
+            InputSource::Body => {
+                let Some(matcher) = op
+                    .body
+                    .as_ref()
+                    .and_then(|b| body_matcher(b, &quote!(value)))
+                else {
+                    continue;
+                };
+                let BodyMatcher { ty, call, doc } = matcher;
+                quote! {
+                    #[doc = #doc]
+                    pub fn #setter(self, value: #ty) -> Self {
+                        Self(self.0 #call)
+                    }
 
-            #[doc = #without_doc]
-            #deprecated
-            pub fn #without(self) -> Self {
-                Self(self.0 #without_call)
+                    /// Matches requests without a body.
+                    pub fn #without(self) -> Self {
+                        Self(self.0.without_body())
+                    }
+                }
             }
-        });
-    }
-    let optional_body = op.body.as_ref().filter(|body| !body.required());
-    if let Some(matcher) = optional_body.and_then(|body| body_matcher(body, &quote!(value))) {
-        let setter = ident(&setter_names.claim("body".to_owned()));
-        let without = ident(&setter_names.claim("without_body".to_owned()));
-        let BodyMatcher { ty, call, doc } = matcher;
-        setters.push(quote! {
-            #[doc = #doc]
-            pub fn #setter(self, value: #ty) -> Self {
-                Self(self.0 #call)
-            }
-
-            /// Matches requests without a body.
-            pub fn #without(self) -> Self {
-                Self(self.0.without_body())
-            }
+            InputSource::Part(_) => continue,
         });
     }
     setters
+}
+
+/// The setters matching an optional parameter: its value, and its absence.
+fn param_matchers(param: &Param, setter: &Ident, without: &Ident, deprecated: bool) -> TokenStream {
+    let wire = &param.wire_name;
+    let kind = match param.location {
+        Location::Path => "path parameter",
+        Location::Query => "query parameter",
+        Location::Header => "header",
+    };
+    let (_, ty, is_string) = input_tokens(&param.ty);
+    let conversion = is_string.then(|| quote!(let value: String = value.into();));
+    let call = param_call(param, &quote!(&value));
+    let without_call = match param.location {
+        Location::Header => quote!(.without_header(#wire)),
+        _ => quote!(.without_query(#wire)),
+    };
+    let doc = format!(" Matches requests whose `{wire}` {kind} is `value`.");
+    let without_doc = format!(" Matches requests without the `{wire}` {kind}.");
+    let deprecated = deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        pub fn #setter(self, value: #ty) -> Self {
+            #conversion
+            Self(self.0 #call)
+        }
+
+        #[doc = #without_doc]
+        #deprecated
+        pub fn #without(self) -> Self {
+            Self(self.0 #without_call)
+        }
+    }
 }
 
 /// `returns` (the success body) and `fails` (a documented error), as the operation answers.

@@ -347,7 +347,7 @@ fn compact(value: &Value) -> String {
     }
 }
 
-/// `alloc::vec::Vec<magicline::models::Customer>` -> `Vec<Customer>`.
+/// `alloc::vec::Vec<petstore::models::Customer>` -> `Vec<Customer>`.
 pub(crate) fn short_type_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut word = String::new();
@@ -477,7 +477,7 @@ mod tests {
     #[test]
     fn type_names_lose_their_paths() {
         assert_eq!(
-            short_type_name("alloc::vec::Vec<magicline::models::Customer>"),
+            short_type_name("alloc::vec::Vec<petstore::models::Customer>"),
             "Vec<Customer>"
         );
         assert_eq!(short_type_name("i64"), "i64");
