@@ -10,10 +10,7 @@ use magicline_device::models::{
 
 fn sale(transaction: &str) -> VendingReaderSaleRequest {
     VendingReaderSaleRequest::new(
-        VendingReaderSaleRequestIdentification::CardNumberContent(CardNumberContent::new(
-            "NUMBER",
-            "1233588160",
-        )),
+        VendingReaderSaleRequestIdentification::Number(CardNumberContent::new("1233588160")),
         transaction,
         "1",
         1.29,

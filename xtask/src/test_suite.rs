@@ -163,6 +163,7 @@ pub const QUICK_TESTS: &[&str] = &[
     "client_api",
     "webhooks",
     "exact_numbers",
+    "discriminated",
 ];
 
 /// The test targets only the full suite runs, and why.

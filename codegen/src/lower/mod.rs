@@ -10,6 +10,7 @@
 
 mod construction;
 mod cycles;
+mod discriminators;
 mod features;
 mod mocks;
 mod operations;
