@@ -157,13 +157,13 @@ pub const QUICK_TESTS: &[&str] = &[
     "examples_decode",
     "mock_connect",
     "mock_device",
+    "discriminated",
     "mock_faults",
     "mock_flows",
     "mock_reports",
     "client_api",
     "webhooks",
     "exact_numbers",
-    "discriminated",
 ];
 
 /// The test targets only the full suite runs, and why.
@@ -521,7 +521,7 @@ mod tests {
         assert_eq!(steps(Tier::Quick), [Step::FetchSpecs, Step::QuickTests]);
         assert_eq!(
             Step::QuickTests.to_string(),
-            "cargo test: unit tests of 6 packages, 18 quick test targets"
+            "cargo test: unit tests of 6 packages, 19 quick test targets"
         );
         let command = quick_test_args().join(" ");
         assert!(
