@@ -45,6 +45,9 @@ pub(crate) struct Entry {
     pub(crate) alternative: Option<usize>,
     /// The `$ref` naming the schema, when it is not inline.
     pub(crate) reference: Option<String>,
+    /// Named by the explicit `mapping` (its variant name is claimed first, so an implicit tag
+    /// that spells the same never renames it).
+    pub(crate) explicit: bool,
 }
 
 /// What a struct does with a discriminator's tag property.
@@ -232,6 +235,7 @@ fn tagging(
                 tag: mapping[m].0.clone(),
                 alternative: Some(index),
                 reference: reference.map(str::to_owned),
+                explicit: true,
             });
         }
         if !mapped.is_empty() {
@@ -244,6 +248,7 @@ fn tagging(
                 tag,
                 alternative: Some(index),
                 reference: reference.map(str::to_owned),
+                explicit: false,
             }),
             None => warnings.push(Warning::new(
                 &at.join(key).join(index),
@@ -259,6 +264,7 @@ fn tagging(
                 tag: tag.clone(),
                 alternative: None,
                 reference: Some(reference.clone()),
+                explicit: true,
             });
         }
     }

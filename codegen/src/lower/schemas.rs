@@ -771,8 +771,18 @@ impl<'a> TypeSpace<'a> {
         let mut typed: BTreeMap<usize, RType> = BTreeMap::new();
         let mut variants = Vec::with_capacity(tagging.entries.len());
         let mut tags = Vec::with_capacity(tagging.entries.len());
-        for entry in &tagging.entries {
-            let variant_name = variant_names.claim(names::camel(&entry.tag));
+        // Tags of the explicit mapping claim their names first: an implicit tag spelled alike
+        // (a schema's name) never renames them.
+        let mut claimed: Vec<Option<String>> = vec![None; tagging.entries.len()];
+        for explicit in [true, false] {
+            for (index, entry) in tagging.entries.iter().enumerate() {
+                if entry.explicit == explicit {
+                    claimed[index] = Some(variant_names.claim(names::camel(&entry.tag)));
+                }
+            }
+        }
+        for (entry, variant_name) in tagging.entries.iter().zip(claimed) {
+            let variant_name = variant_name.unwrap_or_default();
             let ty = match (entry.alternative, &entry.reference) {
                 (Some(index), _) => match typed.get(&index) {
                     Some(ty) => ty.clone(),
