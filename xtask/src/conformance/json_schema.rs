@@ -287,7 +287,7 @@ impl<'a> Converter<'a> {
         let schema = follow(self.document.pointer(&target[1..])?)?;
         let members = (schema.get("allOf").and_then(Value::as_array).into_iter())
             .flatten()
-            .filter_map(|member| follow(member));
+            .filter_map(&follow);
         std::iter::once(schema).chain(members).find_map(|holder| {
             let tag = follow(holder.get("properties")?.get(property)?)?;
             let values: Vec<String> = match (tag.get("const"), tag.get("enum")) {
