@@ -230,7 +230,9 @@ pub struct AgeBasedAdjustmentDto {
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl AgeBasedAdjustmentDto {
     /// A value with the fields that have no default (`age_based_adjustment_type`); set the others with the `with_*` methods.
-    pub fn new(age_based_adjustment_type: AgeBasedAdjustmentDtoAgeBasedAdjustmentType) -> Self {
+    pub fn new(
+        age_based_adjustment_type: AgeBasedAdjustmentDtoAgeBasedAdjustmentType,
+    ) -> Self {
         Self {
             age_based_adjustment_type,
             age_range_dto: Default::default(),
@@ -323,7 +325,9 @@ impl serde::Serialize for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -637,7 +641,9 @@ impl serde::Serialize for BanContactCardDtoExpiryMonth {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for BanContactCardDtoExpiryMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -658,7 +664,10 @@ pub struct BirthInformationDto {
 #[cfg(feature = "terminal")]
 impl BirthInformationDto {
     /// Sets [`country_of_birth`](Self::country_of_birth).
-    pub fn with_country_of_birth(mut self, value: BirthInformationDtoCountryOfBirth) -> Self {
+    pub fn with_country_of_birth(
+        mut self,
+        value: BirthInformationDtoCountryOfBirth,
+    ) -> Self {
         self.country_of_birth = Some(value);
         self
     }
@@ -1831,7 +1840,9 @@ impl serde::Serialize for BirthInformationDtoCountryOfBirth {
 
 #[cfg(feature = "terminal")]
 impl<'de> serde::Deserialize<'de> for BirthInformationDtoCountryOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1996,8 +2007,11 @@ impl serde::Serialize for CancelContractManualRequestDtoCancellationDateType {
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for CancelContractManualRequestDtoCancellationDateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for CancelContractManualRequestDtoCancellationDateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2015,8 +2029,10 @@ pub enum CancelContractManualRequestDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl CancelContractManualRequestDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["ORDINARY_CANCELLATION", "EXTRAORDINARY_CANCELLATION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ORDINARY_CANCELLATION",
+        "EXTRAORDINARY_CANCELLATION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2075,7 +2091,9 @@ impl serde::Serialize for CancelContractManualRequestDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractManualRequestDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2092,7 +2110,9 @@ pub struct CancelContractManualResponseDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_date: Option<rt::chrono::NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_date_type: Option<CancelContractManualResponseDtoCancellationDateType>,
+    pub cancellation_date_type: Option<
+        CancelContractManualResponseDtoCancellationDateType,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_type: Option<CancelContractManualResponseDtoCancellationType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2266,8 +2286,11 @@ impl serde::Serialize for CancelContractManualResponseDtoCancellationDateType {
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for CancelContractManualResponseDtoCancellationDateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for CancelContractManualResponseDtoCancellationDateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2285,8 +2308,10 @@ pub enum CancelContractManualResponseDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl CancelContractManualResponseDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["ORDINARY_CANCELLATION", "EXTRAORDINARY_CANCELLATION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ORDINARY_CANCELLATION",
+        "EXTRAORDINARY_CANCELLATION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2345,7 +2370,9 @@ impl serde::Serialize for CancelContractManualResponseDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractManualResponseDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2502,7 +2529,9 @@ impl serde::Serialize for CancelContractRequestDtoCancellationDateType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractRequestDtoCancellationDateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2520,8 +2549,10 @@ pub enum CancelContractRequestDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl CancelContractRequestDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["ORDINARY_CANCELLATION", "EXTRAORDINARY_CANCELLATION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ORDINARY_CANCELLATION",
+        "EXTRAORDINARY_CANCELLATION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2580,7 +2611,9 @@ impl serde::Serialize for CancelContractRequestDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractRequestDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2707,8 +2740,10 @@ pub enum CancelContractResponseDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl CancelContractResponseDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["ORDINARY_CANCELLATION", "EXTRAORDINARY_CANCELLATION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ORDINARY_CANCELLATION",
+        "EXTRAORDINARY_CANCELLATION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2767,7 +2802,9 @@ impl serde::Serialize for CancelContractResponseDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractResponseDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2924,7 +2961,9 @@ impl serde::Serialize for CancelationReasonDtoType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelationReasonDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2975,7 +3014,9 @@ impl CdnImageDto {
 #[serde(rename_all = "camelCase")]
 pub struct CentralLegalLinkDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub central_legal_link_document_type: Option<CentralLegalLinkDtoCentralLegalLinkDocumentType>,
+    pub central_legal_link_document_type: Option<
+        CentralLegalLinkDtoCentralLegalLinkDocumentType,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3022,13 +3063,19 @@ impl CentralLegalLinkDto {
     }
 
     /// Sets [`legal_link_type`](Self::legal_link_type).
-    pub fn with_legal_link_type(mut self, value: CentralLegalLinkDtoLegalLinkType) -> Self {
+    pub fn with_legal_link_type(
+        mut self,
+        value: CentralLegalLinkDtoLegalLinkType,
+    ) -> Self {
         self.legal_link_type = Some(value);
         self
     }
 
     /// Sets [`legal_link_types`](Self::legal_link_types).
-    pub fn with_legal_link_types(mut self, value: Vec<LegalLinkTypeWithLocaleDto>) -> Self {
+    pub fn with_legal_link_types(
+        mut self,
+        value: Vec<LegalLinkTypeWithLocaleDto>,
+    ) -> Self {
         self.legal_link_types = Some(value);
         self
     }
@@ -3061,8 +3108,12 @@ pub enum CentralLegalLinkDtoCentralLegalLinkDocumentType {
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl CentralLegalLinkDtoCentralLegalLinkDocumentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["IMPRINT", "PRIVACY", "TERMS_AND_CONDITIONS", "REVOCATION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "IMPRINT",
+        "PRIVACY",
+        "TERMS_AND_CONDITIONS",
+        "REVOCATION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -3125,7 +3176,9 @@ impl serde::Serialize for CentralLegalLinkDtoCentralLegalLinkDocumentType {
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for CentralLegalLinkDtoCentralLegalLinkDocumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3202,7 +3255,9 @@ impl serde::Serialize for CentralLegalLinkDtoLegalLinkType {
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for CentralLegalLinkDtoLegalLinkType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3240,7 +3295,10 @@ impl CommonTrialSessionLeadAddressDto {
     }
 
     /// Sets [`country`](Self::country).
-    pub fn with_country(mut self, value: CommonTrialSessionLeadAddressDtoCountry) -> Self {
+    pub fn with_country(
+        mut self,
+        value: CommonTrialSessionLeadAddressDtoCountry,
+    ) -> Self {
         self.country = Some(value);
         self
     }
@@ -4425,7 +4483,9 @@ impl serde::Serialize for CommonTrialSessionLeadAddressDtoCountry {
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadAddressDtoCountry {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4446,11 +4506,7 @@ pub struct CommonTrialSessionLeadCustomerDto {
     /// Should only be set if booking page has been called with URL param identityToken. If no lead exists with this UUID a new one will be created.
     ///
     /// Example: `"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4"`
-    #[serde(
-        rename = "customerUUID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "customerUUID", default, skip_serializing_if = "Option::is_none")]
     pub customer_uuid: Option<String>,
     /// Example: `"1985-05-29"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4555,7 +4611,10 @@ impl CommonTrialSessionLeadCustomerDto {
     }
 
     /// Sets [`gender`](Self::gender).
-    pub fn with_gender(mut self, value: CommonTrialSessionLeadCustomerDtoGender) -> Self {
+    pub fn with_gender(
+        mut self,
+        value: CommonTrialSessionLeadCustomerDtoGender,
+    ) -> Self {
         self.gender = Some(value);
         self
     }
@@ -4573,7 +4632,10 @@ impl CommonTrialSessionLeadCustomerDto {
     }
 
     /// Sets [`privacy_configuration`](Self::privacy_configuration).
-    pub fn with_privacy_configuration(mut self, value: PublicApiPrivacyConfigurationDto) -> Self {
+    pub fn with_privacy_configuration(
+        mut self,
+        value: PublicApiPrivacyConfigurationDto,
+    ) -> Self {
         self.privacy_configuration = Some(value);
         self
     }
@@ -5758,7 +5820,9 @@ impl serde::Serialize for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5838,7 +5902,9 @@ impl serde::Serialize for CommonTrialSessionLeadCustomerDtoGender {
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadCustomerDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5983,7 +6049,9 @@ impl serde::Serialize for CommunicationChannelDtoCommunicationChannel {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for CommunicationChannelDtoCommunicationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6309,7 +6377,9 @@ pub struct ConnectApiCodiceFiscaleBirthInformationResponseDto {
 #[cfg(feature = "terminal")]
 impl ConnectApiCodiceFiscaleBirthInformationResponseDto {
     /// A value with the fields that have no default (`gender`); set the others with the `with_*` methods.
-    pub fn new(gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender) -> Self {
+    pub fn new(
+        gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender,
+    ) -> Self {
         Self {
             birth_information_dto: Default::default(),
             codice_fiscale: Default::default(),
@@ -6405,33 +6475,29 @@ impl serde::Serialize for ConnectApiCodiceFiscaleBirthInformationResponseDtoGend
 }
 
 #[cfg(feature = "terminal")]
-impl<'de> serde::Deserialize<'de> for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiCommunicationPreferencesDto {
     /// The list of channels on which messages of the given category are allowed to be sent
-    pub active_communication_channels:
-        Vec<ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem>,
+    pub active_communication_channels: Vec<
+        ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem,
+    >,
     /// The ID of the message category
     pub message_category_id: i64,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCommunicationPreferencesDto {
     /// A value with the required fields (`active_communication_channels`, `message_category_id`); set the others with the `with_*` methods.
     pub fn new(
@@ -6447,11 +6513,7 @@ impl ConnectApiCommunicationPreferencesDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
@@ -6468,11 +6530,7 @@ pub enum ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -6509,12 +6567,9 @@ impl ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
-impl rt::StringEnum for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl rt::StringEnum
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     fn from_wire(value: &str) -> Self {
         match value {
             "LETTER" => Self::Letter,
@@ -6535,12 +6590,9 @@ impl rt::StringEnum for ConnectApiCommunicationPreferencesDtoActiveCommunication
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
-impl std::str::FromStr for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::str::FromStr
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -6550,37 +6602,28 @@ impl std::str::FromStr for ConnectApiCommunicationPreferencesDtoActiveCommunicat
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
-impl std::fmt::Display for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::fmt::Display
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
-impl serde::Serialize for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl serde::Serialize
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6590,18 +6633,10 @@ impl<'de> serde::Deserialize<'de>
 #[non_exhaustive]
 pub struct ConnectApiCompleteTokenizationDto {
     /// Redirect result
-    #[serde(
-        rename = "redirectResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "redirectResult", default, skip_serializing_if = "Option::is_none")]
     pub redirect_result: Option<String>,
     /// 3DS Result
-    #[serde(
-        rename = "threeDSResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "threeDSResult", default, skip_serializing_if = "Option::is_none")]
     pub three_ds_result: Option<String>,
 }
 
@@ -6634,7 +6669,10 @@ pub struct ConnectApiContractCancellationStudioDto {
 #[cfg(feature = "contracts")]
 impl ConnectApiContractCancellationStudioDto {
     /// Sets [`cancellation_reasons`](Self::cancellation_reasons).
-    pub fn with_cancellation_reasons(mut self, value: Vec<CancelationReasonDto>) -> Self {
+    pub fn with_cancellation_reasons(
+        mut self,
+        value: Vec<CancelationReasonDto>,
+    ) -> Self {
         self.cancellation_reasons = Some(value);
         self
     }
@@ -6657,14 +6695,17 @@ pub struct ConnectApiContractDataDto {
     pub notes: Option<String>,
     /// Selected optional rate bundle term modules additionally payable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optional_rate_bundle_term_modules:
-        Option<Vec<PublicApiSelectedOptionalRateBundleModuleDto>>,
+    pub optional_rate_bundle_term_modules: Option<
+        Vec<PublicApiSelectedOptionalRateBundleModuleDto>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preuse_date: Option<rt::chrono::NaiveDate>,
     pub rate_bundle_term_id: i64,
     /// Selected free inclusive rate bundle modules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selected_rate_bundle_modules: Option<Vec<PublicApiSelectedSelectableRateBundleModuleDto>>,
+    pub selected_rate_bundle_modules: Option<
+        Vec<PublicApiSelectedSelectableRateBundleModuleDto>,
+    >,
     /// if not set, the same value as in contractSignature is used
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sepa_signature: Option<PublicApiSignatureDto>,
@@ -6733,7 +6774,10 @@ impl ConnectApiContractDataDto {
     }
 
     /// Sets [`text_block_signatures`](Self::text_block_signatures).
-    pub fn with_text_block_signatures(mut self, value: Vec<PublicApiSignatureDto>) -> Self {
+    pub fn with_text_block_signatures(
+        mut self,
+        value: Vec<PublicApiSignatureDto>,
+    ) -> Self {
         self.text_block_signatures = Some(value);
         self
     }
@@ -6791,8 +6835,9 @@ pub struct ConnectApiContractPreviewDto {
     pub effective_period_time_based_term: Option<i32>,
     /// Effective period: term unit in which a discount is applied if type is time base
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_period_time_based_term_unit:
-        Option<ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit>,
+    pub effective_period_time_based_term_unit: Option<
+        ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit,
+    >,
     /// Flat fee previews, including discount if a valid discount voucher is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flat_fee_previews: Option<Vec<ConnectApiFlatFeePreviewDto>>,
@@ -6813,13 +6858,17 @@ pub struct ConnectApiContractPreviewDto {
     pub pre_use_charge: Option<f64>,
     /// Optional module contract preview including discount, company split or credit, if a valid voucher is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selected_optional_modules_previews: Option<Vec<ConnectApiModuleContractPreviewDto>>,
+    pub selected_optional_modules_previews: Option<
+        Vec<ConnectApiModuleContractPreviewDto>,
+    >,
     /// Bonus period applied with the (company) discount voucher, if valid a (company) discount voucher is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_bonus_period: Option<ConnectApiRateBonusPeriodDto>,
     /// Effective period type in which a discount is applied
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_effective_period: Option<ConnectApiContractPreviewDtoVoucherEffectivePeriod>,
+    pub voucher_effective_period: Option<
+        ConnectApiContractPreviewDtoVoucherEffectivePeriod,
+    >,
     /// An error code, if the voucher code is invalid
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_error_code: Option<ConnectApiContractPreviewDtoVoucherErrorCode>,
@@ -6906,7 +6955,10 @@ impl ConnectApiContractPreviewDto {
     }
 
     /// Sets [`discount_type`](Self::discount_type).
-    pub fn with_discount_type(mut self, value: ConnectApiContractPreviewDtoDiscountType) -> Self {
+    pub fn with_discount_type(
+        mut self,
+        value: ConnectApiContractPreviewDtoDiscountType,
+    ) -> Self {
         self.discount_type = Some(value);
         self
     }
@@ -6945,7 +6997,10 @@ impl ConnectApiContractPreviewDto {
     }
 
     /// Sets [`flat_fee_previews`](Self::flat_fee_previews).
-    pub fn with_flat_fee_previews(mut self, value: Vec<ConnectApiFlatFeePreviewDto>) -> Self {
+    pub fn with_flat_fee_previews(
+        mut self,
+        value: Vec<ConnectApiFlatFeePreviewDto>,
+    ) -> Self {
         self.flat_fee_previews = Some(value);
         self
     }
@@ -6993,7 +7048,10 @@ impl ConnectApiContractPreviewDto {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(mut self, value: ConnectApiRateBonusPeriodDto) -> Self {
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: ConnectApiRateBonusPeriodDto,
+    ) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -7035,13 +7093,19 @@ impl ConnectApiContractPreviewDto {
     }
 
     /// Sets [`voucher_text_blocks`](Self::voucher_text_blocks).
-    pub fn with_voucher_text_blocks(mut self, value: Vec<ConnectApiSignableTextBlockDto>) -> Self {
+    pub fn with_voucher_text_blocks(
+        mut self,
+        value: Vec<ConnectApiSignableTextBlockDto>,
+    ) -> Self {
         self.voucher_text_blocks = Some(value);
         self
     }
 
     /// Sets [`voucher_type`](Self::voucher_type).
-    pub fn with_voucher_type(mut self, value: ConnectApiContractPreviewDtoVoucherType) -> Self {
+    pub fn with_voucher_type(
+        mut self,
+        value: ConnectApiContractPreviewDtoVoucherType,
+    ) -> Self {
         self.voucher_type = Some(value);
         self
     }
@@ -7120,7 +7184,9 @@ impl serde::Serialize for ConnectApiContractPreviewDtoCompanyFeeSplitType {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoCompanyFeeSplitType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7198,7 +7264,9 @@ impl serde::Serialize for ConnectApiContractPreviewDtoDiscountType {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoDiscountType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7281,8 +7349,11 @@ impl serde::Serialize for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTe
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7302,7 +7373,11 @@ pub enum ConnectApiContractPreviewDtoVoucherEffectivePeriod {
 #[cfg(feature = "previews")]
 impl ConnectApiContractPreviewDtoVoucherEffectivePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNLIMITED",
+        "INITIAL_TERM",
+        "TIME_BASED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -7362,8 +7437,11 @@ impl serde::Serialize for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7433,7 +7511,9 @@ impl ConnectApiContractPreviewDtoVoucherErrorCode {
             Self::ServerError => "SERVER_ERROR",
             Self::FeatureDisabled => "FEATURE_DISABLED",
             Self::StudioNotInGermany => "STUDIO_NOT_IN_GERMANY",
-            Self::VoucherValidationFailedInvalidCode => "VOUCHER_VALIDATION_FAILED_INVALID_CODE",
+            Self::VoucherValidationFailedInvalidCode => {
+                "VOUCHER_VALIDATION_FAILED_INVALID_CODE"
+            }
             Self::VoucherValidationFailedNotRedeemableHere => {
                 "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE"
             }
@@ -7444,7 +7524,9 @@ impl ConnectApiContractPreviewDtoVoucherErrorCode {
                 "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE"
             }
             Self::TrialsessionAlreadyBooked => "TRIALSESSION_ALREADY_BOOKED",
-            Self::ActiveMemberCannotBookTrialSession => "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION",
+            Self::ActiveMemberCannotBookTrialSession => {
+                "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION"
+            }
             Self::Unknown(other) => other,
         }
     }
@@ -7464,7 +7546,9 @@ impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherErrorCode {
             "SERVER_ERROR" => Self::ServerError,
             "FEATURE_DISABLED" => Self::FeatureDisabled,
             "STUDIO_NOT_IN_GERMANY" => Self::StudioNotInGermany,
-            "VOUCHER_VALIDATION_FAILED_INVALID_CODE" => Self::VoucherValidationFailedInvalidCode,
+            "VOUCHER_VALIDATION_FAILED_INVALID_CODE" => {
+                Self::VoucherValidationFailedInvalidCode
+            }
             "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE" => {
                 Self::VoucherValidationFailedNotRedeemableHere
             }
@@ -7475,7 +7559,9 @@ impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherErrorCode {
                 Self::VoucherValidationFailedNotAllowedForRate
             }
             "TRIALSESSION_ALREADY_BOOKED" => Self::TrialsessionAlreadyBooked,
-            "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION" => Self::ActiveMemberCannotBookTrialSession,
+            "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION" => {
+                Self::ActiveMemberCannotBookTrialSession
+            }
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -7512,7 +7598,9 @@ impl serde::Serialize for ConnectApiContractPreviewDtoVoucherErrorCode {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7605,7 +7693,9 @@ impl serde::Serialize for ConnectApiContractPreviewDtoVoucherType {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7718,8 +7808,9 @@ pub struct ConnectApiCreateContractResponseDto {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub token_for_additional_requests_after_member_creation:
-        Option<ConnectApiFollowUpActionTokenDto>,
+    pub token_for_additional_requests_after_member_creation: Option<
+        ConnectApiFollowUpActionTokenDto,
+    >,
     #[serde(
         rename = "Optional payment url where the user needs to be redirected to",
         default,
@@ -7770,12 +7861,17 @@ impl ConnectApiCreateContractResponseDto {
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.optional_payment_url_where_the_user_needs_to_be_redirected_to = Some(value.into());
+        self.optional_payment_url_where_the_user_needs_to_be_redirected_to = Some(
+            value.into(),
+        );
         self
     }
 
     /// Sets [`quick_registration_url_for_my_sports`](Self::quick_registration_url_for_my_sports).
-    pub fn with_quick_registration_url_for_my_sports(mut self, value: impl Into<String>) -> Self {
+    pub fn with_quick_registration_url_for_my_sports(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.quick_registration_url_for_my_sports = Some(value.into());
         self
     }
@@ -7874,7 +7970,11 @@ pub struct ConnectApiCreateLeadDto {
 #[cfg(feature = "leads")]
 impl ConnectApiCreateLeadDto {
     /// A value with the required fields (`firstname`, `lastname`, `studio_id`); set the others with the `with_*` methods.
-    pub fn new(firstname: impl Into<String>, lastname: impl Into<String>, studio_id: i64) -> Self {
+    pub fn new(
+        firstname: impl Into<String>,
+        lastname: impl Into<String>,
+        studio_id: i64,
+    ) -> Self {
         Self {
             additional_address_information: None,
             city: None,
@@ -7909,7 +8009,10 @@ impl ConnectApiCreateLeadDto {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -8008,7 +8111,10 @@ impl ConnectApiCreateLeadDto {
     }
 
     /// Sets [`privacy_configuration`](Self::privacy_configuration).
-    pub fn with_privacy_configuration(mut self, value: PublicApiPrivacyConfigurationDto) -> Self {
+    pub fn with_privacy_configuration(
+        mut self,
+        value: PublicApiPrivacyConfigurationDto,
+    ) -> Self {
         self.privacy_configuration = Some(value);
         self
     }
@@ -8144,7 +8250,9 @@ impl serde::Serialize for ConnectApiCreateLeadDtoGender {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreateLeadDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -8187,11 +8295,7 @@ impl ConnectApiCreateLeadResponseDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -8329,11 +8433,7 @@ pub struct ConnectApiCreatePublicCustomerDto {
     pub zip_code: String,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDto {
     /// A value with the required fields (`city`, `country_code`, `date_of_birth`, `email`, `firstname`, `house_number`, `lastname`, `payment_choice`, `street`, `zip_code`); set the others with the `with_*` methods.
     #[allow(deprecated)]
@@ -8399,7 +8499,10 @@ impl ConnectApiCreatePublicCustomerDto {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -8474,7 +8577,10 @@ impl ConnectApiCreatePublicCustomerDto {
     }
 
     /// Sets [`gender`](Self::gender).
-    pub fn with_gender(mut self, value: ConnectApiCreatePublicCustomerDtoGender) -> Self {
+    pub fn with_gender(
+        mut self,
+        value: ConnectApiCreatePublicCustomerDtoGender,
+    ) -> Self {
         self.gender = Some(value);
         self
     }
@@ -8526,7 +8632,10 @@ impl ConnectApiCreatePublicCustomerDto {
     /// Sets [`privacy_configuration`](Self::privacy_configuration).
     #[deprecated]
     #[allow(deprecated)]
-    pub fn with_privacy_configuration(mut self, value: PublicApiPrivacyConfigurationDto) -> Self {
+    pub fn with_privacy_configuration(
+        mut self,
+        value: PublicApiPrivacyConfigurationDto,
+    ) -> Self {
         self.privacy_configuration = Some(value);
         self
     }
@@ -8622,11 +8731,7 @@ impl ConnectApiCreatePublicCustomerDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 /// Required for italian studios and none-italian nationals
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8907,11 +9012,7 @@ pub enum ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -9474,11 +9575,7 @@ impl ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9763,11 +9860,7 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     type Err = std::convert::Infallible;
 
@@ -9778,44 +9871,30 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 /// User will be assigned as UNISEX if no gender is set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9827,11 +9906,7 @@ pub enum ConnectApiCreatePublicCustomerDtoGender {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoGender {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
@@ -9852,11 +9927,7 @@ impl ConnectApiCreatePublicCustomerDtoGender {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9872,11 +9943,7 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoGender {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoGender {
     type Err = std::convert::Infallible;
 
@@ -9887,44 +9954,30 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoGender {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 /// Only configured values in the rate bundle allowed. For Contract Voucher redemption use CASH
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9938,11 +9991,7 @@ pub enum ConnectApiCreatePublicCustomerDtoPaymentChoice {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoPaymentChoice {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -9971,11 +10020,7 @@ impl ConnectApiCreatePublicCustomerDtoPaymentChoice {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -9993,11 +10038,7 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     type Err = std::convert::Infallible;
 
@@ -10008,44 +10049,30 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoPaymentChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectApiCreatePublicCustomerDtoPublicGender {
@@ -10056,11 +10083,7 @@ pub enum ConnectApiCreatePublicCustomerDtoPublicGender {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoPublicGender {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
@@ -10081,11 +10104,7 @@ impl ConnectApiCreatePublicCustomerDtoPublicGender {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPublicGender {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -10101,11 +10120,7 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPublicGender {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPublicGender {
     type Err = std::convert::Infallible;
 
@@ -10116,44 +10131,30 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPublicGender {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoPublicGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoPublicGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoPublicGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectApiCreatePublicCustomerDtoStudioCountryCode {
@@ -10433,11 +10434,7 @@ pub enum ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -11000,11 +10997,7 @@ impl ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -11289,11 +11282,7 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     type Err = std::convert::Infallible;
 
@@ -11304,35 +11293,26 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
-impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11461,7 +11441,9 @@ impl ConnectApiErrorResponseDtoErrorCodesItem {
             Self::ServerError => "SERVER_ERROR",
             Self::FeatureDisabled => "FEATURE_DISABLED",
             Self::StudioNotInGermany => "STUDIO_NOT_IN_GERMANY",
-            Self::VoucherValidationFailedInvalidCode => "VOUCHER_VALIDATION_FAILED_INVALID_CODE",
+            Self::VoucherValidationFailedInvalidCode => {
+                "VOUCHER_VALIDATION_FAILED_INVALID_CODE"
+            }
             Self::VoucherValidationFailedNotRedeemableHere => {
                 "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE"
             }
@@ -11472,7 +11454,9 @@ impl ConnectApiErrorResponseDtoErrorCodesItem {
                 "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE"
             }
             Self::TrialsessionAlreadyBooked => "TRIALSESSION_ALREADY_BOOKED",
-            Self::ActiveMemberCannotBookTrialSession => "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION",
+            Self::ActiveMemberCannotBookTrialSession => {
+                "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION"
+            }
             Self::Unknown(other) => other,
         }
     }
@@ -11491,7 +11475,9 @@ impl rt::StringEnum for ConnectApiErrorResponseDtoErrorCodesItem {
             "SERVER_ERROR" => Self::ServerError,
             "FEATURE_DISABLED" => Self::FeatureDisabled,
             "STUDIO_NOT_IN_GERMANY" => Self::StudioNotInGermany,
-            "VOUCHER_VALIDATION_FAILED_INVALID_CODE" => Self::VoucherValidationFailedInvalidCode,
+            "VOUCHER_VALIDATION_FAILED_INVALID_CODE" => {
+                Self::VoucherValidationFailedInvalidCode
+            }
             "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE" => {
                 Self::VoucherValidationFailedNotRedeemableHere
             }
@@ -11502,7 +11488,9 @@ impl rt::StringEnum for ConnectApiErrorResponseDtoErrorCodesItem {
                 Self::VoucherValidationFailedNotAllowedForRate
             }
             "TRIALSESSION_ALREADY_BOOKED" => Self::TrialsessionAlreadyBooked,
-            "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION" => Self::ActiveMemberCannotBookTrialSession,
+            "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION" => {
+                Self::ActiveMemberCannotBookTrialSession
+            }
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -11535,7 +11523,9 @@ impl serde::Serialize for ConnectApiErrorResponseDtoErrorCodesItem {
 }
 
 impl<'de> serde::Deserialize<'de> for ConnectApiErrorResponseDtoErrorCodesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11558,8 +11548,9 @@ pub struct ConnectApiFlatFeePreviewDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type:
-        Option<ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType>,
+    pub paid_time_period_calculation_type: Option<
+        ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11630,7 +11621,10 @@ impl ConnectApiFlatFeePreviewDto {
     }
 
     /// Sets [`payment_frequency_dto`](Self::payment_frequency_dto).
-    pub fn with_payment_frequency_dto(mut self, value: ConnectApiPaymentFrequencyDto) -> Self {
+    pub fn with_payment_frequency_dto(
+        mut self,
+        value: ConnectApiPaymentFrequencyDto,
+    ) -> Self {
         self.payment_frequency_dto = Some(value);
         self
     }
@@ -11666,7 +11660,10 @@ impl ConnectApiFlatFeePreviewDto {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(mut self, value: ConnectApiRateBonusPeriodDto) -> Self {
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: ConnectApiRateBonusPeriodDto,
+    ) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -11685,8 +11682,10 @@ pub enum ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
 #[cfg(feature = "previews")]
 impl ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -11744,8 +11743,11 @@ impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationTy
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11837,7 +11839,9 @@ impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11920,7 +11924,9 @@ impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11949,29 +11955,17 @@ impl ConnectApiFollowUpActionTokenDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectApiIdentificationDto {
     /// Required if the studio is located in Spain
     #[deprecated]
-    #[serde(
-        rename = "spain_DNI_NIE",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "spain_DNI_NIE", default, skip_serializing_if = "Option::is_none")]
     pub spain_dni_nie: Option<String>,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiIdentificationDto {
     /// Sets [`spain_dni_nie`](Self::spain_dni_nie).
     #[deprecated]
@@ -12035,16 +12029,21 @@ pub struct ConnectApiModuleContractPreviewDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type:
-        Option<ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType>,
+    pub paid_time_period_calculation_type: Option<
+        ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency_dto: Option<ConnectApiPaymentFrequencyDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_type: Option<ConnectApiModuleContractPreviewDtoPaymentFrequencyType>,
+    pub payment_frequency_type: Option<
+        ConnectApiModuleContractPreviewDtoPaymentFrequencyType,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit>,
+    pub payment_frequency_unit: Option<
+        ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency_value: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12101,7 +12100,10 @@ impl ConnectApiModuleContractPreviewDto {
     }
 
     /// Sets [`payment_frequency_dto`](Self::payment_frequency_dto).
-    pub fn with_payment_frequency_dto(mut self, value: ConnectApiPaymentFrequencyDto) -> Self {
+    pub fn with_payment_frequency_dto(
+        mut self,
+        value: ConnectApiPaymentFrequencyDto,
+    ) -> Self {
         self.payment_frequency_dto = Some(value);
         self
     }
@@ -12137,7 +12139,10 @@ impl ConnectApiModuleContractPreviewDto {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(mut self, value: ConnectApiRateBonusPeriodDto) -> Self {
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: ConnectApiRateBonusPeriodDto,
+    ) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -12156,8 +12161,10 @@ pub enum ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
 #[cfg(feature = "previews")]
 impl ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -12190,7 +12197,8 @@ impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculat
 }
 
 #[cfg(feature = "previews")]
-impl std::str::FromStr for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+impl std::str::FromStr
+for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -12201,14 +12209,16 @@ impl std::str::FromStr for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalcu
 }
 
 #[cfg(feature = "previews")]
-impl std::fmt::Display for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+impl std::fmt::Display
+for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "previews")]
-impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+impl serde::Serialize
+for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -12216,9 +12226,10 @@ impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalcul
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12309,8 +12320,11 @@ impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaymentFrequencyType
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de> for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12392,8 +12406,11 @@ impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de> for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12440,7 +12457,10 @@ impl ConnectApiPaymentFrequencyDto {
     }
 
     /// Sets [`age_based_adjustment_dtos`](Self::age_based_adjustment_dtos).
-    pub fn with_age_based_adjustment_dtos(mut self, value: Vec<AgeBasedAdjustmentDto>) -> Self {
+    pub fn with_age_based_adjustment_dtos(
+        mut self,
+        value: Vec<AgeBasedAdjustmentDto>,
+    ) -> Self {
         self.age_based_adjustment_dtos = Some(value);
         self
     }
@@ -12452,7 +12472,10 @@ impl ConnectApiPaymentFrequencyDto {
     }
 
     /// Sets [`month_day_with_prices`](Self::month_day_with_prices).
-    pub fn with_month_day_with_prices(mut self, value: Vec<MonthDayWithPriceDto>) -> Self {
+    pub fn with_month_day_with_prices(
+        mut self,
+        value: Vec<MonthDayWithPriceDto>,
+    ) -> Self {
         self.month_day_with_prices = Some(value);
         self
     }
@@ -12564,7 +12587,9 @@ impl serde::Serialize for ConnectApiPaymentFrequencyDtoType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiPaymentFrequencyDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12612,13 +12637,19 @@ impl ConnectApiRateBonusPeriodDto {
     }
 
     /// Sets [`term_strategy`](Self::term_strategy).
-    pub fn with_term_strategy(mut self, value: ConnectApiRateBonusPeriodDtoTermStrategy) -> Self {
+    pub fn with_term_strategy(
+        mut self,
+        value: ConnectApiRateBonusPeriodDtoTermStrategy,
+    ) -> Self {
         self.term_strategy = Some(value);
         self
     }
 
     /// Sets [`term_unit`](Self::term_unit).
-    pub fn with_term_unit(mut self, value: ConnectApiRateBonusPeriodDtoTermUnit) -> Self {
+    pub fn with_term_unit(
+        mut self,
+        value: ConnectApiRateBonusPeriodDtoTermUnit,
+    ) -> Self {
         self.term_unit = Some(value);
         self
     }
@@ -12643,7 +12674,10 @@ pub enum ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["WITH_EXTENSION", "WITHOUT_EXTENSION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "WITH_EXTENSION",
+        "WITHOUT_EXTENSION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -12702,7 +12736,9 @@ impl serde::Serialize for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12790,7 +12826,9 @@ impl serde::Serialize for ConnectApiRateBonusPeriodDtoTermStrategy {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12873,7 +12911,9 @@ impl serde::Serialize for ConnectApiRateBonusPeriodDtoTermUnit {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12885,7 +12925,9 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermUnit {
 pub struct ConnectApiRateBundleDto {
     /// Allowed payment types for this rate bundle. Others than in this list will not be accepted when creating a contract. Please note: The Connect API only supports 'DIRECT_DEBIT' and 'CREDIT_CARD'. Therefore, this list will contain these two values at most.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_payment_choices: Option<Vec<ConnectApiRateBundleDtoAllowedPaymentChoicesItem>>,
+    pub allowed_payment_choices: Option<
+        Vec<ConnectApiRateBundleDtoAllowedPaymentChoicesItem>,
+    >,
     /// Indicates if a digital signature for the contract (and SEPA agreement) is mandatory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_signatures_required: Option<bool>,
@@ -12947,7 +12989,10 @@ impl ConnectApiRateBundleDto {
     }
 
     /// Sets [`contract_text_blocks`](Self::contract_text_blocks).
-    pub fn with_contract_text_blocks(mut self, value: Vec<ConnectApiSignableTextBlockDto>) -> Self {
+    pub fn with_contract_text_blocks(
+        mut self,
+        value: Vec<ConnectApiSignableTextBlockDto>,
+    ) -> Self {
         self.contract_text_blocks = Some(value);
         self
     }
@@ -13028,7 +13073,10 @@ impl ConnectApiRateBundleDto {
     }
 
     /// Sets [`selectable_modules`](Self::selectable_modules).
-    pub fn with_selectable_modules(mut self, value: Vec<ConnectApiRateBundleModuleDto>) -> Self {
+    pub fn with_selectable_modules(
+        mut self,
+        value: Vec<ConnectApiRateBundleModuleDto>,
+    ) -> Self {
         self.selectable_modules = Some(value);
         self
     }
@@ -13133,7 +13181,9 @@ impl serde::Serialize for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13211,7 +13261,9 @@ impl serde::Serialize for ConnectApiRateBundleDtoOnlinePaymentType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoOnlinePaymentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13292,7 +13344,9 @@ impl serde::Serialize for ConnectApiRateBundleDtoPreuseType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoPreuseType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13315,11 +13369,15 @@ pub struct ConnectApiRateBundleModuleDto {
     pub payment_frequency_id: i64,
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_type: Option<ConnectApiRateBundleModuleDtoPaymentFrequencyType>,
+    pub payment_frequency_type: Option<
+        ConnectApiRateBundleModuleDtoPaymentFrequencyType,
+    >,
     /// is set in combination with RECURRING type
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<ConnectApiRateBundleModuleDtoPaymentFrequencyUnit>,
+    pub payment_frequency_unit: Option<
+        ConnectApiRateBundleModuleDtoPaymentFrequencyUnit,
+    >,
     /// is set in combination with RECURRING type
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13356,7 +13414,10 @@ impl ConnectApiRateBundleModuleDto {
     }
 
     /// Sets [`consent_text_block`](Self::consent_text_block).
-    pub fn with_consent_text_block(mut self, value: ConnectApiSignableTextBlockDto) -> Self {
+    pub fn with_consent_text_block(
+        mut self,
+        value: ConnectApiSignableTextBlockDto,
+    ) -> Self {
         self.consent_text_block = Some(value);
         self
     }
@@ -13529,7 +13590,9 @@ impl serde::Serialize for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13613,7 +13676,9 @@ impl serde::Serialize for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13632,7 +13697,9 @@ pub struct ConnectApiRateBundleTermDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_period: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_period_unit: Option<ConnectApiRateBundleTermDtoCancellationPeriodUnit>,
+    pub cancellation_period_unit: Option<
+        ConnectApiRateBundleTermDtoCancellationPeriodUnit,
+    >,
     /// This contract start date of use will be used if none will be send, but can be overridden
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start_date_of_use: Option<rt::chrono::NaiveDate>,
@@ -13645,12 +13712,15 @@ pub struct ConnectApiRateBundleTermDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_cancellation_period: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension_cancellation_period_unit:
-        Option<ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit>,
+    pub extension_cancellation_period_unit: Option<
+        ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_fixed_term: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension_fixed_term_unit: Option<ConnectApiRateBundleTermDtoExtensionFixedTermUnit>,
+    pub extension_fixed_term_unit: Option<
+        ConnectApiRateBundleTermDtoExtensionFixedTermUnit,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_type: Option<ConnectApiRateBundleTermDtoExtensionType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13697,7 +13767,9 @@ pub struct ConnectApiRateBundleTermDto {
     pub term_unit: ConnectApiRateBundleTermDtoTermUnit,
     /// The new term unit after minimum contract duration. Null if not configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term_unit_after_extension: Option<ConnectApiRateBundleTermDtoTermUnitAfterExtension>,
+    pub term_unit_after_extension: Option<
+        ConnectApiRateBundleTermDtoTermUnitAfterExtension,
+    >,
     /// Deprecated, use "term.term" instead.
     #[deprecated]
     pub term_value: i32,
@@ -13754,7 +13826,10 @@ impl ConnectApiRateBundleTermDto {
     /// Sets [`age_based_adjustment_dtos`](Self::age_based_adjustment_dtos).
     #[deprecated]
     #[allow(deprecated)]
-    pub fn with_age_based_adjustment_dtos(mut self, value: Vec<AgeBasedAdjustmentDto>) -> Self {
+    pub fn with_age_based_adjustment_dtos(
+        mut self,
+        value: Vec<AgeBasedAdjustmentDto>,
+    ) -> Self {
         self.age_based_adjustment_dtos = Some(value);
         self
     }
@@ -13784,7 +13859,10 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`contract_start_date_of_use`](Self::contract_start_date_of_use).
-    pub fn with_contract_start_date_of_use(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_contract_start_date_of_use(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.contract_start_date_of_use = Some(value);
         self
     }
@@ -13796,7 +13874,10 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`default_contract_start_date`](Self::default_contract_start_date).
-    pub fn with_default_contract_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_default_contract_start_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.default_contract_start_date = Some(value);
         self
     }
@@ -13832,13 +13913,19 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`extension_type`](Self::extension_type).
-    pub fn with_extension_type(mut self, value: ConnectApiRateBundleTermDtoExtensionType) -> Self {
+    pub fn with_extension_type(
+        mut self,
+        value: ConnectApiRateBundleTermDtoExtensionType,
+    ) -> Self {
         self.extension_type = Some(value);
         self
     }
 
     /// Sets [`flat_fees`](Self::flat_fees).
-    pub fn with_flat_fees(mut self, value: Vec<ConnectApiRateBundleTermFlatFeeDto>) -> Self {
+    pub fn with_flat_fees(
+        mut self,
+        value: Vec<ConnectApiRateBundleTermFlatFeeDto>,
+    ) -> Self {
         self.flat_fees = Some(value);
         self
     }
@@ -13850,7 +13937,10 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`optional_modules`](Self::optional_modules).
-    pub fn with_optional_modules(mut self, value: Vec<ConnectApiRateBundleModuleDto>) -> Self {
+    pub fn with_optional_modules(
+        mut self,
+        value: Vec<ConnectApiRateBundleModuleDto>,
+    ) -> Self {
         self.optional_modules = Some(value);
         self
     }
@@ -13909,7 +13999,10 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`rate_bonus_periods`](Self::rate_bonus_periods).
-    pub fn with_rate_bonus_periods(mut self, value: Vec<ConnectApiRateBonusPeriodDto>) -> Self {
+    pub fn with_rate_bonus_periods(
+        mut self,
+        value: Vec<ConnectApiRateBonusPeriodDto>,
+    ) -> Self {
         self.rate_bonus_periods = Some(value);
         self
     }
@@ -14028,7 +14121,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoCancelationStrategy {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoCancelationStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14111,7 +14206,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14193,8 +14290,11 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionCancellationPeriod
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14277,7 +14377,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14296,8 +14398,11 @@ pub enum ConnectApiRateBundleTermDtoExtensionType {
 #[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermDtoExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -14358,7 +14463,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14451,7 +14558,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoPaymentFrequencyType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14535,7 +14644,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14619,7 +14730,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoTermUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14703,7 +14816,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14714,15 +14829,16 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnitAfterEx
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiRateBundleTermFlatFeeDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_booking_delay_unit: Option<ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit>,
+    pub first_booking_delay_unit: Option<
+        ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_booking_delay_value: Option<i32>,
     pub identifier: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_starter_package: Option<bool>,
     pub name: String,
-    pub paid_time_period_calculation_type:
-        ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType,
+    pub paid_time_period_calculation_type: ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType,
     /// Additional details of payment frequency. Deprecated, formatting should be handled on the client side using information from "paymentFrequencyDto"
     ///
     /// Example: `"One time on 01.01, Every 01.01., etc."`
@@ -14738,7 +14854,9 @@ pub struct ConnectApiRateBundleTermFlatFeeDto {
     /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.termUnit" instead.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit>,
+    pub payment_frequency_unit: Option<
+        ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit,
+    >,
     /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.term" instead.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14926,8 +15044,11 @@ impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUni
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14945,8 +15066,10 @@ pub enum ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
 #[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -14979,7 +15102,8 @@ impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculat
 }
 
 #[cfg(feature = "contracts")]
-impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+impl std::str::FromStr
+for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -14990,14 +15114,16 @@ impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalcu
 }
 
 #[cfg(feature = "contracts")]
-impl std::fmt::Display for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+impl std::fmt::Display
+for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "contracts")]
-impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+impl serde::Serialize
+for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -15005,9 +15131,10 @@ impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalcul
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15099,8 +15226,11 @@ impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15183,8 +15313,11 @@ impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15237,13 +15370,19 @@ impl ConnectApiRedeemVoucherDto {
     }
 
     /// Sets [`contract_start_preuse_date`](Self::contract_start_preuse_date).
-    pub fn with_contract_start_preuse_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_contract_start_preuse_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.contract_start_preuse_date = Some(value);
         self
     }
 
     /// Sets [`customer_dto`](Self::customer_dto).
-    pub fn with_customer_dto(mut self, value: ConnectApiCreatePublicCustomerDto) -> Self {
+    pub fn with_customer_dto(
+        mut self,
+        value: ConnectApiCreatePublicCustomerDto,
+    ) -> Self {
         self.customer_dto = Some(value);
         self
     }
@@ -15337,7 +15476,10 @@ impl ConnectApiSignableTextBlockDto {
     }
 
     /// Sets [`attached_external_url_dto`](Self::attached_external_url_dto).
-    pub fn with_attached_external_url_dto(mut self, value: AttachedExternalUrlDto) -> Self {
+    pub fn with_attached_external_url_dto(
+        mut self,
+        value: AttachedExternalUrlDto,
+    ) -> Self {
         self.attached_external_url_dto = Some(value);
         self
     }
@@ -15416,8 +15558,12 @@ pub enum ConnectApiSignableTextBlockDtoAttachmentType {
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl ConnectApiSignableTextBlockDtoAttachmentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "FILE", "URL", "CONTRACT_PDF_PREVIEW"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "FILE",
+        "URL",
+        "CONTRACT_PDF_PREVIEW",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15480,7 +15626,9 @@ impl serde::Serialize for ConnectApiSignableTextBlockDtoAttachmentType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiSignableTextBlockDtoAttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15552,7 +15700,10 @@ pub struct ConnectApiStudioAddressDto {
 #[cfg(feature = "studios")]
 impl ConnectApiStudioAddressDto {
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -15700,7 +15851,10 @@ pub struct ConnectApiStudioCommunicationConfigurationDto {
 #[cfg(feature = "studios")]
 impl ConnectApiStudioCommunicationConfigurationDto {
     /// Sets [`communication_channels`](Self::communication_channels).
-    pub fn with_communication_channels(mut self, value: Vec<CommunicationChannelDto>) -> Self {
+    pub fn with_communication_channels(
+        mut self,
+        value: Vec<CommunicationChannelDto>,
+    ) -> Self {
         self.communication_channels = Some(value);
         self
     }
@@ -15789,7 +15943,10 @@ impl ConnectApiStudioDetailsDto {
     }
 
     /// Sets [`currency_code`](Self::currency_code).
-    pub fn with_currency_code(mut self, value: ConnectApiStudioDetailsDtoCurrencyCode) -> Self {
+    pub fn with_currency_code(
+        mut self,
+        value: ConnectApiStudioDetailsDtoCurrencyCode,
+    ) -> Self {
         self.currency_code = Some(value);
         self
     }
@@ -15867,7 +16024,10 @@ impl ConnectApiStudioDetailsDto {
     }
 
     /// Sets [`trial_session_hours`](Self::trial_session_hours).
-    pub fn with_trial_session_hours(mut self, value: Vec<StudioAvailabilityDto>) -> Self {
+    pub fn with_trial_session_hours(
+        mut self,
+        value: Vec<StudioAvailabilityDto>,
+    ) -> Self {
         self.trial_session_hours = Some(value);
         self
     }
@@ -16697,7 +16857,9 @@ impl serde::Serialize for ConnectApiStudioDetailsDtoCurrencyCode {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for ConnectApiStudioDetailsDtoCurrencyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -16737,7 +16899,9 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_offset: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transition_rules: Option<Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem>>,
+    pub transition_rules: Option<
+        Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transitions: Option<Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem>>,
 }
@@ -16777,7 +16941,9 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_of_month_indicator: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_week: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek>,
+    pub day_of_week: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_time: Option<LocalTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16785,15 +16951,21 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_after: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter>,
+    pub offset_after: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore>,
+    pub offset_before: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard_offset:
-        Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset>,
+    pub standard_offset: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_definition:
-        Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition>,
+    pub time_definition: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition,
+    >,
 }
 
 #[cfg(feature = "studios")]
@@ -16920,7 +17092,8 @@ impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
 }
 
 #[cfg(feature = "studios")]
-impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+impl rt::StringEnum
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn from_wire(value: &str) -> Self {
         match value {
             "MONDAY" => Self::Monday,
@@ -16940,7 +17113,8 @@ impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem
 }
 
 #[cfg(feature = "studios")]
-impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+impl std::str::FromStr
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -16951,14 +17125,16 @@ impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesI
 }
 
 #[cfg(feature = "studios")]
-impl std::fmt::Display for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+impl std::fmt::Display
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "studios")]
-impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+impl serde::Serialize
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -16966,9 +17142,10 @@ impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesIt
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17062,7 +17239,8 @@ impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem
 }
 
 #[cfg(feature = "studios")]
-impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
+impl std::str::FromStr
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -17073,7 +17251,8 @@ impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesI
 }
 
 #[cfg(feature = "studios")]
-impl std::fmt::Display for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
+impl std::fmt::Display
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -17088,9 +17267,10 @@ impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesIt
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17206,7 +17386,8 @@ impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
 }
 
 #[cfg(feature = "studios")]
-impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+impl rt::StringEnum
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     fn from_wire(value: &str) -> Self {
         match value {
             "UTC" => Self::Utc,
@@ -17222,7 +17403,8 @@ impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem
 }
 
 #[cfg(feature = "studios")]
-impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+impl std::str::FromStr
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -17233,14 +17415,16 @@ impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesI
 }
 
 #[cfg(feature = "studios")]
-impl std::fmt::Display for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+impl std::fmt::Display
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "studios")]
-impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+impl serde::Serialize
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -17248,9 +17432,10 @@ impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesIt
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17271,9 +17456,13 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instant: Option<rt::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_after: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter>,
+    pub offset_after: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore>,
+    pub offset_before: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlap: Option<bool>,
 }
@@ -17352,7 +17541,9 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub units: Option<Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem>>,
+    pub units: Option<
+        Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero: Option<bool>,
 }
@@ -17544,7 +17735,10 @@ impl ConnectApiStudioDtoV2 {
     }
 
     /// Sets [`currency_code`](Self::currency_code).
-    pub fn with_currency_code(mut self, value: ConnectApiStudioDtoV2CurrencyCode) -> Self {
+    pub fn with_currency_code(
+        mut self,
+        value: ConnectApiStudioDtoV2CurrencyCode,
+    ) -> Self {
         self.currency_code = Some(value);
         self
     }
@@ -18434,7 +18628,9 @@ impl serde::Serialize for ConnectApiStudioDtoV2CurrencyCode {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for ConnectApiStudioDtoV2CurrencyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18474,7 +18670,9 @@ pub struct ConnectApiStudioDtoV2ZoneIdRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_offset: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transition_rules: Option<Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem>>,
+    pub transition_rules: Option<
+        Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transitions: Option<Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem>>,
 }
@@ -18514,7 +18712,9 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_of_month_indicator: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_week: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek>,
+    pub day_of_week: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_time: Option<LocalTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18522,13 +18722,21 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_after: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter>,
+    pub offset_after: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore>,
+    pub offset_before: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard_offset: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset>,
+    pub standard_offset: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_definition: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition>,
+    pub time_definition: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition,
+    >,
 }
 
 #[cfg(feature = "studios")]
@@ -18700,8 +18908,11 @@ impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDay
 }
 
 #[cfg(feature = "studios")]
-impl<'de> serde::Deserialize<'de> for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18820,8 +19031,11 @@ impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMon
 }
 
 #[cfg(feature = "studios")]
-impl<'de> serde::Deserialize<'de> for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18937,7 +19151,8 @@ impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
 }
 
 #[cfg(feature = "studios")]
-impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+impl rt::StringEnum
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     fn from_wire(value: &str) -> Self {
         match value {
             "UTC" => Self::Utc,
@@ -18953,7 +19168,8 @@ impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeD
 }
 
 #[cfg(feature = "studios")]
-impl std::str::FromStr for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+impl std::str::FromStr
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -18964,14 +19180,16 @@ impl std::str::FromStr for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTi
 }
 
 #[cfg(feature = "studios")]
-impl std::fmt::Display for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+impl std::fmt::Display
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "studios")]
-impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+impl serde::Serialize
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -18979,9 +19197,10 @@ impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTim
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19004,7 +19223,9 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset_after: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetAfter>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore>,
+    pub offset_before: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlap: Option<bool>,
 }
@@ -19083,7 +19304,9 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub units: Option<Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem>>,
+    pub units: Option<
+        Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero: Option<bool>,
 }
@@ -19304,7 +19527,10 @@ impl ConnectApiTaxIdDto {
     }
 
     /// Sets [`country_of_birth`](Self::country_of_birth).
-    pub fn with_country_of_birth(mut self, value: ConnectApiTaxIdDtoCountryOfBirth) -> Self {
+    pub fn with_country_of_birth(
+        mut self,
+        value: ConnectApiTaxIdDtoCountryOfBirth,
+    ) -> Self {
         self.country_of_birth = Some(value);
         self
     }
@@ -20478,7 +20704,9 @@ impl serde::Serialize for ConnectApiTaxIdDtoCountryOfBirth {
 
 #[cfg(feature = "validation")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTaxIdDtoCountryOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20559,7 +20787,9 @@ impl serde::Serialize for ConnectApiTaxIdDtoGender {
 
 #[cfg(feature = "validation")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTaxIdDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20660,7 +20890,10 @@ impl ConnectApiTrialSessionLeadConfigDto {
     }
 
     /// Sets [`email_mode`](Self::email_mode).
-    pub fn with_email_mode(mut self, value: ConnectApiTrialSessionLeadConfigDtoEmailMode) -> Self {
+    pub fn with_email_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoEmailMode,
+    ) -> Self {
         self.email_mode = Some(value);
         self
     }
@@ -20681,7 +20914,10 @@ impl ConnectApiTrialSessionLeadConfigDto {
     }
 
     /// Sets [`name_mode`](Self::name_mode).
-    pub fn with_name_mode(mut self, value: ConnectApiTrialSessionLeadConfigDtoNameMode) -> Self {
+    pub fn with_name_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoNameMode,
+    ) -> Self {
         self.name_mode = Some(value);
         self
     }
@@ -20696,7 +20932,10 @@ impl ConnectApiTrialSessionLeadConfigDto {
     }
 
     /// Sets [`tax_id_mode`](Self::tax_id_mode).
-    pub fn with_tax_id_mode(mut self, value: ConnectApiTrialSessionLeadConfigDtoTaxIdMode) -> Self {
+    pub fn with_tax_id_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoTaxIdMode,
+    ) -> Self {
         self.tax_id_mode = Some(value);
         self
     }
@@ -20711,7 +20950,10 @@ impl ConnectApiTrialSessionLeadConfigDto {
     }
 
     /// Sets [`zip_mode`](Self::zip_mode).
-    pub fn with_zip_mode(mut self, value: ConnectApiTrialSessionLeadConfigDtoZipMode) -> Self {
+    pub fn with_zip_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoZipMode,
+    ) -> Self {
         self.zip_mode = Some(value);
         self
     }
@@ -20732,7 +20974,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoAddressMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoAddressMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -20793,7 +21039,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoAddressMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoAddressMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20813,7 +21061,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -20873,8 +21125,11 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
 }
 
 #[cfg(feature = "trial-sessions")]
-impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20894,7 +21149,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoEmailMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoEmailMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -20955,7 +21214,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoEmailMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoEmailMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20975,7 +21236,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoGenderMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoGenderMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21036,7 +21301,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoGenderMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoGenderMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21056,7 +21323,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoNameMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoNameMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21117,7 +21388,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoNameMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoNameMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21137,7 +21410,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21197,8 +21474,11 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
 }
 
 #[cfg(feature = "trial-sessions")]
-impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21218,7 +21498,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21279,7 +21563,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21299,7 +21585,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21360,7 +21650,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21380,7 +21672,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoZipMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoZipMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21441,7 +21737,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoZipMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoZipMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21468,7 +21766,10 @@ impl ContractVolumeDto {
     }
 
     /// Sets [`average_payment_volume_per_payment_frequency_term`](Self::average_payment_volume_per_payment_frequency_term).
-    pub fn with_average_payment_volume_per_payment_frequency_term(mut self, value: f64) -> Self {
+    pub fn with_average_payment_volume_per_payment_frequency_term(
+        mut self,
+        value: f64,
+    ) -> Self {
         self.average_payment_volume_per_payment_frequency_term = Some(value);
         self
     }
@@ -21693,7 +21994,9 @@ impl serde::Serialize for CreditCardDtoBrand {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoBrand {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21855,7 +22158,9 @@ impl serde::Serialize for CreditCardDtoExpiryMonth {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoExpiryMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23015,7 +23320,9 @@ impl serde::Serialize for CreditCardDtoIssuerCountry {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoIssuerCountry {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23089,7 +23396,9 @@ impl serde::Serialize for CreditCardDtoProvider {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23100,8 +23409,9 @@ impl<'de> serde::Deserialize<'de> for CreditCardDtoProvider {
 #[serde(rename_all = "camelCase")]
 pub struct CustomerCommunicationPreferencesData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_communication_channels:
-        Option<Vec<CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem>>,
+    pub active_communication_channels: Option<
+        Vec<CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_category_id: Option<i64>,
 }
@@ -23179,7 +23489,8 @@ impl CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
-impl rt::StringEnum for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+impl rt::StringEnum
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     fn from_wire(value: &str) -> Self {
         match value {
             "LETTER" => Self::Letter,
@@ -23201,7 +23512,8 @@ impl rt::StringEnum for CustomerCommunicationPreferencesDataActiveCommunicationC
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
-impl std::str::FromStr for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+impl std::str::FromStr
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -23212,14 +23524,16 @@ impl std::str::FromStr for CustomerCommunicationPreferencesDataActiveCommunicati
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
-impl std::fmt::Display for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+impl std::fmt::Display
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
-impl serde::Serialize for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+impl serde::Serialize
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -23227,9 +23541,10 @@ impl serde::Serialize for CustomerCommunicationPreferencesDataActiveCommunicatio
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de>
-    for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23369,7 +23684,10 @@ pub enum GetActiveContractsResponseDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl GetActiveContractsResponseDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["FIXED_DATES", "ANY_AFTER_FIRST_DATE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "FIXED_DATES",
+        "ANY_AFTER_FIRST_DATE",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -23428,7 +23746,9 @@ impl serde::Serialize for GetActiveContractsResponseDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for GetActiveContractsResponseDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23502,7 +23822,9 @@ impl serde::Serialize for GetActiveFeaturesResponseItem {
 
 #[cfg(feature = "feature-check")]
 impl<'de> serde::Deserialize<'de> for GetActiveFeaturesResponseItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23774,7 +24096,9 @@ impl serde::Serialize for GetEnabledCommunicationFeatureModulesResponseItem {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for GetEnabledCommunicationFeatureModulesResponseItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24978,7 +25302,9 @@ impl serde::Serialize for KeyValuePairCountryCodeStringKey {
 
 #[cfg(feature = "i18n")]
 impl<'de> serde::Deserialize<'de> for KeyValuePairCountryCodeStringKey {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25081,7 +25407,9 @@ impl serde::Serialize for LegalLinkTypeWithLocaleDtoValue {
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for LegalLinkTypeWithLocaleDtoValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26023,7 +26351,9 @@ impl serde::Serialize for MoneyDtoCurrencyCode {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for MoneyDtoCurrencyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26098,8 +26428,9 @@ pub struct PaymentInstrumentDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ideal_payment_instrument: Option<IdealPaymentInstrumentDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_instrument_invalid_reason:
-        Option<PaymentInstrumentDtoPaymentInstrumentInvalidReason>,
+    pub payment_instrument_invalid_reason: Option<
+        PaymentInstrumentDtoPaymentInstrumentInvalidReason,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_instrument_status: Option<PaymentInstrumentDtoPaymentInstrumentStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26117,13 +26448,19 @@ pub struct PaymentInstrumentDto {
 #[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentDto {
     /// Sets [`account_payment_instrument_token`](Self::account_payment_instrument_token).
-    pub fn with_account_payment_instrument_token(mut self, value: impl Into<String>) -> Self {
+    pub fn with_account_payment_instrument_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.account_payment_instrument_token = Some(value.into());
         self
     }
 
     /// Sets [`bacs_payment_instrument`](Self::bacs_payment_instrument).
-    pub fn with_bacs_payment_instrument(mut self, value: BacsPaymentInstrumentDto) -> Self {
+    pub fn with_bacs_payment_instrument(
+        mut self,
+        value: BacsPaymentInstrumentDto,
+    ) -> Self {
         self.bacs_payment_instrument = Some(value);
         self
     }
@@ -26147,7 +26484,10 @@ impl PaymentInstrumentDto {
     }
 
     /// Sets [`ideal_payment_instrument`](Self::ideal_payment_instrument).
-    pub fn with_ideal_payment_instrument(mut self, value: IdealPaymentInstrumentDto) -> Self {
+    pub fn with_ideal_payment_instrument(
+        mut self,
+        value: IdealPaymentInstrumentDto,
+    ) -> Self {
         self.ideal_payment_instrument = Some(value);
         self
     }
@@ -26192,7 +26532,10 @@ impl PaymentInstrumentDto {
     }
 
     /// Sets [`sepa_payment_instrument_dto`](Self::sepa_payment_instrument_dto).
-    pub fn with_sepa_payment_instrument_dto(mut self, value: SepaPaymentInstrumentDto) -> Self {
+    pub fn with_sepa_payment_instrument_dto(
+        mut self,
+        value: SepaPaymentInstrumentDto,
+    ) -> Self {
         self.sepa_payment_instrument_dto = Some(value);
         self
     }
@@ -26217,7 +26560,10 @@ pub enum PaymentInstrumentDtoPaymentInstrumentInvalidReason {
 #[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["CHARGEBACK", "RECURRING_TOKEN_DISABLED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CHARGEBACK",
+        "RECURRING_TOKEN_DISABLED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -26275,8 +26621,11 @@ impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26295,8 +26644,11 @@ pub enum PaymentInstrumentDtoPaymentInstrumentStatus {
 #[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentDtoPaymentInstrumentStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["WAITING_FOR_CONFIRMATION", "CONFIRMED", "INVALID"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "WAITING_FOR_CONFIRMATION",
+        "CONFIRMED",
+        "INVALID",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -26357,7 +26709,9 @@ impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentStatus {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26473,7 +26827,9 @@ impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentType {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26496,11 +26852,7 @@ impl PaymentMethodsResponseDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -26512,11 +26864,7 @@ pub struct PublicApiBankAccountDto {
     pub iban: String,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl PublicApiBankAccountDto {
     /// A value with the required fields (`account_holder`, `iban`); set the others with the `with_*` methods.
     pub fn new(account_holder: impl Into<String>, iban: impl Into<String>) -> Self {
@@ -26534,11 +26882,7 @@ impl PublicApiBankAccountDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -26551,14 +26895,13 @@ pub struct PublicApiCreditCardDto {
     pub tokenization_reference: Option<String>,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl PublicApiCreditCardDto {
     /// Sets [`account_payment_instrument_token`](Self::account_payment_instrument_token).
-    pub fn with_account_payment_instrument_token(mut self, value: impl Into<String>) -> Self {
+    pub fn with_account_payment_instrument_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.account_payment_instrument_token = Some(value.into());
         self
     }
@@ -26570,11 +26913,7 @@ impl PublicApiCreditCardDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -26583,11 +26922,7 @@ pub struct PublicApiDocumentIdentificationDto {
     pub document_type: PublicApiDocumentIdentificationDtoDocumentType,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl PublicApiDocumentIdentificationDto {
     /// A value with the required fields (`document_number`, `document_type`); set the others with the `with_*` methods.
     pub fn new(
@@ -26601,11 +26936,7 @@ impl PublicApiDocumentIdentificationDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PublicApiDocumentIdentificationDtoDocumentType {
@@ -26619,11 +26950,7 @@ pub enum PublicApiDocumentIdentificationDtoDocumentType {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl PublicApiDocumentIdentificationDtoDocumentType {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -26654,11 +26981,7 @@ impl PublicApiDocumentIdentificationDtoDocumentType {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for PublicApiDocumentIdentificationDtoDocumentType {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -26677,11 +27000,7 @@ impl rt::StringEnum for PublicApiDocumentIdentificationDtoDocumentType {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::str::FromStr for PublicApiDocumentIdentificationDtoDocumentType {
     type Err = std::convert::Infallible;
 
@@ -26692,46 +27011,38 @@ impl std::str::FromStr for PublicApiDocumentIdentificationDtoDocumentType {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for PublicApiDocumentIdentificationDtoDocumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for PublicApiDocumentIdentificationDtoDocumentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for PublicApiDocumentIdentificationDtoDocumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "leads",
-    feature = "previews",
-    feature = "trial-sessions"
-))]
+#[cfg(
+    any(
+        feature = "contract-voucher",
+        feature = "contracts",
+        feature = "leads",
+        feature = "previews",
+        feature = "trial-sessions"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -26753,13 +27064,15 @@ pub struct PublicApiPrivacyConfigurationDto {
     pub text_message: Option<bool>,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "leads",
-    feature = "previews",
-    feature = "trial-sessions"
-))]
+#[cfg(
+    any(
+        feature = "contract-voucher",
+        feature = "contracts",
+        feature = "leads",
+        feature = "previews",
+        feature = "trial-sessions"
+    )
+)]
 impl PublicApiPrivacyConfigurationDto {
     /// Sets [`email`](Self::email).
     pub fn with_email(mut self, value: bool) -> Self {
@@ -26864,7 +27177,9 @@ impl PublicApiSignatureDto {
 pub struct PublicApiTermAdjustmentRuleDto {
     /// Type of the value: Percentage/absolute relative change or new absolute base amount
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_adjustment_type: Option<PublicApiTermAdjustmentRuleDtoChargeAdjustmentType>,
+    pub charge_adjustment_type: Option<
+        PublicApiTermAdjustmentRuleDtoChargeAdjustmentType,
+    >,
     /// A complete formatted sentence which contains all details about this price adjustment rule.If the presenation should differ use the separate attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_description: Option<String>,
@@ -26930,7 +27245,11 @@ pub enum PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
 #[cfg(feature = "contracts")]
 impl PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["RELATIVE", "ABSOLUTE", "BASIC_AMOUNT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RELATIVE",
+        "ABSOLUTE",
+        "BASIC_AMOUNT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -26990,8 +27309,11 @@ impl serde::Serialize for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27011,7 +27333,11 @@ pub enum PublicApiTermAdjustmentRuleDtoType {
 #[cfg(feature = "contracts")]
 impl PublicApiTermAdjustmentRuleDtoType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["RAISE", "REDUCTION", "NEW_BASIC_AMOUNT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RAISE",
+        "REDUCTION",
+        "NEW_BASIC_AMOUNT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27072,7 +27398,9 @@ impl serde::Serialize for PublicApiTermAdjustmentRuleDtoType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for PublicApiTermAdjustmentRuleDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27230,7 +27558,9 @@ impl serde::Serialize for SepaPaymentInstrumentDtoProvider {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for SepaPaymentInstrumentDtoProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27279,13 +27609,19 @@ pub struct StudioAvailabilityDto {
 #[cfg(feature = "studios")]
 impl StudioAvailabilityDto {
     /// Sets [`day_of_week_from`](Self::day_of_week_from).
-    pub fn with_day_of_week_from(mut self, value: StudioAvailabilityDtoDayOfWeekFrom) -> Self {
+    pub fn with_day_of_week_from(
+        mut self,
+        value: StudioAvailabilityDtoDayOfWeekFrom,
+    ) -> Self {
         self.day_of_week_from = Some(value);
         self
     }
 
     /// Sets [`day_of_week_to`](Self::day_of_week_to).
-    pub fn with_day_of_week_to(mut self, value: StudioAvailabilityDtoDayOfWeekTo) -> Self {
+    pub fn with_day_of_week_to(
+        mut self,
+        value: StudioAvailabilityDtoDayOfWeekTo,
+    ) -> Self {
         self.day_of_week_to = Some(value);
         self
     }
@@ -27398,7 +27734,9 @@ impl serde::Serialize for StudioAvailabilityDtoDayOfWeekFrom {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioAvailabilityDtoDayOfWeekFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27498,7 +27836,9 @@ impl serde::Serialize for StudioAvailabilityDtoDayOfWeekTo {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioAvailabilityDtoDayOfWeekTo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27623,7 +27963,10 @@ pub struct TaxIdValidationResultDto {
 #[cfg(feature = "validation")]
 impl TaxIdValidationResultDto {
     /// Sets [`errors`](Self::errors).
-    pub fn with_errors(mut self, value: Vec<TaxIdValidationResultDtoErrorsItem>) -> Self {
+    pub fn with_errors(
+        mut self,
+        value: Vec<TaxIdValidationResultDtoErrorsItem>,
+    ) -> Self {
         self.errors = Some(value);
         self
     }
@@ -27730,7 +28073,9 @@ impl serde::Serialize for TaxIdValidationResultDtoErrorsItem {
 
 #[cfg(feature = "validation")]
 impl<'de> serde::Deserialize<'de> for TaxIdValidationResultDtoErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27753,13 +28098,19 @@ pub struct TenantDto {
 #[cfg(feature = "tenant")]
 impl TenantDto {
     /// Sets [`tenant_business_type`](Self::tenant_business_type).
-    pub fn with_tenant_business_type(mut self, value: TenantDtoTenantBusinessType) -> Self {
+    pub fn with_tenant_business_type(
+        mut self,
+        value: TenantDtoTenantBusinessType,
+    ) -> Self {
         self.tenant_business_type = Some(value);
         self
     }
 
     /// Sets [`tenant_multi_brand_type`](Self::tenant_multi_brand_type).
-    pub fn with_tenant_multi_brand_type(mut self, value: TenantDtoTenantMultiBrandType) -> Self {
+    pub fn with_tenant_multi_brand_type(
+        mut self,
+        value: TenantDtoTenantMultiBrandType,
+    ) -> Self {
         self.tenant_multi_brand_type = Some(value);
         self
     }
@@ -27790,7 +28141,10 @@ pub enum TenantDtoTenantBusinessType {
 #[cfg(feature = "tenant")]
 impl TenantDtoTenantBusinessType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["SMALL_BUSINESS", "GLOBAL_ENTERPRISE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "SMALL_BUSINESS",
+        "GLOBAL_ENTERPRISE",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27849,7 +28203,9 @@ impl serde::Serialize for TenantDtoTenantBusinessType {
 
 #[cfg(feature = "tenant")]
 impl<'de> serde::Deserialize<'de> for TenantDtoTenantBusinessType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27868,8 +28224,11 @@ pub enum TenantDtoTenantMultiBrandType {
 #[cfg(feature = "tenant")]
 impl TenantDtoTenantMultiBrandType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["MAGICLINE", "PERFECT_GYM", "PERFECT_LEISURE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MAGICLINE",
+        "PERFECT_GYM",
+        "PERFECT_LEISURE",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27930,7 +28289,9 @@ impl serde::Serialize for TenantDtoTenantMultiBrandType {
 
 #[cfg(feature = "tenant")]
 impl<'de> serde::Deserialize<'de> for TenantDtoTenantMultiBrandType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28050,7 +28411,9 @@ impl serde::Serialize for TenantDtoTenantUsageType {
 
 #[cfg(feature = "tenant")]
 impl<'de> serde::Deserialize<'de> for TenantDtoTenantUsageType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28159,7 +28522,9 @@ impl serde::Serialize for TermDtoTermUnit {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for TermDtoTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28196,7 +28561,10 @@ impl TermInformationDto {
     }
 
     /// Sets [`extension_type`](Self::extension_type).
-    pub fn with_extension_type(mut self, value: TermInformationDtoExtensionType) -> Self {
+    pub fn with_extension_type(
+        mut self,
+        value: TermInformationDtoExtensionType,
+    ) -> Self {
         self.extension_type = Some(value);
         self
     }
@@ -28228,8 +28596,11 @@ pub enum TermInformationDtoExtensionType {
 #[cfg(feature = "contracts")]
 impl TermInformationDtoExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -28290,7 +28661,9 @@ impl serde::Serialize for TermInformationDtoExtensionType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for TermInformationDtoExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28407,7 +28780,11 @@ pub enum TokenizationStateDtoState {
 #[cfg(feature = "credit-card-tokenization")]
 impl TokenizationStateDtoState {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INITIATE", "FAILURE", "COMPLETE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INITIATE",
+        "FAILURE",
+        "COMPLETE",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -28468,7 +28845,9 @@ impl serde::Serialize for TokenizationStateDtoState {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for TokenizationStateDtoState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28631,7 +29010,9 @@ impl serde::Serialize for UtilizationItemDtoLevel {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for UtilizationItemDtoLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28653,7 +29034,10 @@ pub enum ApiError {
 }
 
 impl rt::ErrorBody for ApiError {
-    fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
+    fn from_status(
+        status: rt::StatusCode,
+        body: &[u8],
+    ) -> Option<Result<Self, rt::DecodeError>> {
         match status.as_u16() {
             400 => Some(rt::decode_json(body).map(Self::BadRequest)),
             403 => Some(rt::decode_json(body).map(Self::Forbidden)),

@@ -65,8 +65,12 @@ pub enum AccessMediumDtoType {
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl AccessMediumDtoType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["CARD_NUMBER", "PIN", "BARCODE", "WALLET_PASS"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CARD_NUMBER",
+        "PIN",
+        "BARCODE",
+        "WALLET_PASS",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -129,7 +133,9 @@ impl serde::Serialize for AccessMediumDtoType {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for AccessMediumDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -365,7 +371,9 @@ impl serde::Serialize for AccountPreviewItemChargeType {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AccountPreviewItemChargeType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -436,11 +444,7 @@ impl AdditionalInformationField {
     }
 }
 
-#[cfg(any(
-    feature = "cross-studio",
-    feature = "customers",
-    feature = "memberships"
-))]
+#[cfg(any(feature = "cross-studio", feature = "customers", feature = "memberships"))]
 /// Representation of additional information field assignment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -454,11 +458,7 @@ pub struct AdditionalInformationFieldAssignment {
     pub value: String,
 }
 
-#[cfg(any(
-    feature = "cross-studio",
-    feature = "customers",
-    feature = "memberships"
-))]
+#[cfg(any(feature = "cross-studio", feature = "customers", feature = "memberships"))]
 impl AdditionalInformationFieldAssignment {
     /// A value with the required fields (`additional_information_field_id`, `value`); set the others with the `with_*` methods.
     pub fn new(additional_information_field_id: i64, value: impl Into<String>) -> Self {
@@ -491,8 +491,13 @@ pub enum AdditionalInformationFieldType {
 #[cfg(feature = "customers")]
 impl AdditionalInformationFieldType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["BOOLEAN", "DATE", "LIST", "NUMERIC", "TEXT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOLEAN",
+        "DATE",
+        "LIST",
+        "NUMERIC",
+        "TEXT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -557,7 +562,9 @@ impl serde::Serialize for AdditionalInformationFieldType {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for AdditionalInformationFieldType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -676,7 +683,10 @@ impl AdditionalModule {
     }
 
     /// Sets [`trial_period_config`](Self::trial_period_config).
-    pub fn with_trial_period_config(mut self, value: AdditionalModuleTrialPeriodConfig) -> Self {
+    pub fn with_trial_period_config(
+        mut self,
+        value: AdditionalModuleTrialPeriodConfig,
+    ) -> Self {
         self.trial_period_config = Some(value);
         self
     }
@@ -729,7 +739,10 @@ pub struct AdditionalModuleContractCancelation {
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleContractCancelation {
     /// A value with the required fields (`cancelation_date`, `cancelation_reason_id`); set the others with the `with_*` methods.
-    pub fn new(cancelation_date: rt::chrono::NaiveDate, cancelation_reason_id: i64) -> Self {
+    pub fn new(
+        cancelation_date: rt::chrono::NaiveDate,
+        cancelation_reason_id: i64,
+    ) -> Self {
         Self {
             cancelation_date,
             cancelation_reason_id,
@@ -776,8 +789,9 @@ pub struct AdditionalModuleContractExtended {
     ///
     /// Example: `"PENDING_VERIFICATION"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_cancelation_status:
-        Option<AdditionalModuleContractExtendedContractCancelationStatus>,
+    pub contract_cancelation_status: Option<
+        AdditionalModuleContractExtendedContractCancelationStatus,
+    >,
     /// Whether a contract cancelation for the additional module contract can be withdrawn
     ///
     /// Example: `true`
@@ -837,7 +851,10 @@ impl AdditionalModuleContractExtended {
     }
 
     /// Sets [`last_possible_cancelation_date`](Self::last_possible_cancelation_date).
-    pub fn with_last_possible_cancelation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_last_possible_cancelation_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.last_possible_cancelation_date = Some(value);
         self
     }
@@ -864,7 +881,10 @@ impl AdditionalModuleContractExtended {
     }
 
     /// Sets [`trial_period`](Self::trial_period).
-    pub fn with_trial_period(mut self, value: AdditionalModuleContractTrialPeriod) -> Self {
+    pub fn with_trial_period(
+        mut self,
+        value: AdditionalModuleContractTrialPeriod,
+    ) -> Self {
         self.trial_period = Some(value);
         self
     }
@@ -876,7 +896,10 @@ impl AdditionalModuleContractExtended {
     }
 
     /// Sets [`available_cancelation_dates`](Self::available_cancelation_dates).
-    pub fn with_available_cancelation_dates(mut self, value: Vec<rt::chrono::NaiveDate>) -> Self {
+    pub fn with_available_cancelation_dates(
+        mut self,
+        value: Vec<rt::chrono::NaiveDate>,
+    ) -> Self {
         self.available_cancelation_dates = Some(value);
         self
     }
@@ -964,8 +987,11 @@ impl serde::Serialize for AdditionalModuleContractExtendedContractCancelationSta
 }
 
 #[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for AdditionalModuleContractExtendedContractCancelationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for AdditionalModuleContractExtendedContractCancelationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1170,8 +1196,11 @@ impl serde::Serialize for AdditionalModuleContractValidationStatusValidationStat
 }
 
 #[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for AdditionalModuleContractValidationStatusValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for AdditionalModuleContractValidationStatusValidationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1291,7 +1320,9 @@ impl serde::Serialize for AdditionalModuleExtensionExtensionType {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AdditionalModuleExtensionExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1318,7 +1349,10 @@ impl AdditionalModuleMonthDayToPrice {
     }
 
     /// Sets [`month_day`](Self::month_day).
-    pub fn with_month_day(mut self, value: AdditionalModuleMonthDayToPriceMonthDay) -> Self {
+    pub fn with_month_day(
+        mut self,
+        value: AdditionalModuleMonthDayToPriceMonthDay,
+    ) -> Self {
         self.month_day = value;
         self
     }
@@ -1341,7 +1375,10 @@ pub struct AdditionalModuleMonthDayToPriceMonthDay {
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleMonthDayToPriceMonthDay {
     /// Sets [`month`](Self::month).
-    pub fn with_month(mut self, value: AdditionalModuleMonthDayToPriceMonthDayMonth) -> Self {
+    pub fn with_month(
+        mut self,
+        value: AdditionalModuleMonthDayToPriceMonthDayMonth,
+    ) -> Self {
         self.month = Some(value);
         self
     }
@@ -1474,7 +1511,9 @@ impl serde::Serialize for AdditionalModuleMonthDayToPriceMonthDayMonth {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AdditionalModuleMonthDayToPriceMonthDayMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1549,7 +1588,10 @@ impl AdditionalModulePaymentFrequency {
     }
 
     /// Sets [`terms_to_prices`](Self::terms_to_prices).
-    pub fn with_terms_to_prices(mut self, value: Vec<AdditionalModuleTermToPrice>) -> Self {
+    pub fn with_terms_to_prices(
+        mut self,
+        value: Vec<AdditionalModuleTermToPrice>,
+    ) -> Self {
         self.terms_to_prices = Some(value);
         self
     }
@@ -1648,7 +1690,9 @@ impl serde::Serialize for AdditionalModulePaymentFrequencyType {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AdditionalModulePaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1689,10 +1733,7 @@ pub struct AdditionalModuleTrialPeriodConfig {
 impl AdditionalModuleTrialPeriodConfig {
     /// A value with the fields that have no default (`term`); set the others with the `with_*` methods.
     pub fn new(term: Term) -> Self {
-        Self {
-            term,
-            description: None,
-        }
+        Self { term, description: None }
     }
 
     /// Sets [`description`](Self::description).
@@ -1864,7 +1905,9 @@ impl serde::Serialize for AddressStatusType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for AddressStatusType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2149,7 +2192,11 @@ pub enum AppointmentBookingResultAppointmentStatus {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResultAppointmentStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["PLANNED", "CANCELED", "COMPLETED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PLANNED",
+        "CANCELED",
+        "COMPLETED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2210,7 +2257,9 @@ impl serde::Serialize for AppointmentBookingResultAppointmentStatus {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for AppointmentBookingResultAppointmentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2233,8 +2282,11 @@ pub enum AppointmentBookingResultBookingStatus {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResultBookingStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["BOOKED", "BOOKED_WITH_CONFIRMATION_REQUIRED", "CANCELED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOKED",
+        "BOOKED_WITH_CONFIRMATION_REQUIRED",
+        "CANCELED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2295,7 +2347,9 @@ impl serde::Serialize for AppointmentBookingResultBookingStatus {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for AppointmentBookingResultBookingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2318,8 +2372,11 @@ pub enum AppointmentBookingResultParticipantStatus {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResultParticipantStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PARTICIPATING",
+        "NOT_PARTICIPATING",
+        "UNSET",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2380,7 +2437,9 @@ impl serde::Serialize for AppointmentBookingResultParticipantStatus {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for AppointmentBookingResultParticipantStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2537,7 +2596,11 @@ pub enum AppointmentBookingResultWithCustomerIdAppointmentStatus {
 #[cfg(feature = "appointments")]
 impl AppointmentBookingResultWithCustomerIdAppointmentStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["PLANNED", "CANCELED", "COMPLETED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PLANNED",
+        "CANCELED",
+        "COMPLETED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2597,8 +2660,11 @@ impl serde::Serialize for AppointmentBookingResultWithCustomerIdAppointmentStatu
 }
 
 #[cfg(feature = "appointments")]
-impl<'de> serde::Deserialize<'de> for AppointmentBookingResultWithCustomerIdAppointmentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for AppointmentBookingResultWithCustomerIdAppointmentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2621,8 +2687,11 @@ pub enum AppointmentBookingResultWithCustomerIdBookingStatus {
 #[cfg(feature = "appointments")]
 impl AppointmentBookingResultWithCustomerIdBookingStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["BOOKED", "BOOKED_WITH_CONFIRMATION_REQUIRED", "CANCELED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOKED",
+        "BOOKED_WITH_CONFIRMATION_REQUIRED",
+        "CANCELED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2682,8 +2751,11 @@ impl serde::Serialize for AppointmentBookingResultWithCustomerIdBookingStatus {
 }
 
 #[cfg(feature = "appointments")]
-impl<'de> serde::Deserialize<'de> for AppointmentBookingResultWithCustomerIdBookingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for AppointmentBookingResultWithCustomerIdBookingStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2706,8 +2778,11 @@ pub enum AppointmentBookingResultWithCustomerIdParticipantStatus {
 #[cfg(feature = "appointments")]
 impl AppointmentBookingResultWithCustomerIdParticipantStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PARTICIPATING",
+        "NOT_PARTICIPATING",
+        "UNSET",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2767,8 +2842,11 @@ impl serde::Serialize for AppointmentBookingResultWithCustomerIdParticipantStatu
 }
 
 #[cfg(feature = "appointments")]
-impl<'de> serde::Deserialize<'de> for AppointmentBookingResultWithCustomerIdParticipantStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for AppointmentBookingResultWithCustomerIdParticipantStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2788,7 +2866,9 @@ pub struct AppointmentBookingValidationResult {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingValidationResult {
     /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
-    pub fn new(validation_status: AppointmentBookingValidationResultValidationStatus) -> Self {
+    pub fn new(
+        validation_status: AppointmentBookingValidationResultValidationStatus,
+    ) -> Self {
         Self { validation_status }
     }
 }
@@ -2859,7 +2939,9 @@ impl AppointmentBookingValidationResultValidationStatus {
     pub fn as_str(&self) -> &str {
         match self {
             Self::PastStartDateTime => "PAST_START_DATE_TIME",
-            Self::EndDateTimeNotAfterStartDateTime => "END_DATE_TIME_NOT_AFTER_START_DATE_TIME",
+            Self::EndDateTimeNotAfterStartDateTime => {
+                "END_DATE_TIME_NOT_AFTER_START_DATE_TIME"
+            }
             Self::PeriodDoesNotMatch => "PERIOD_DOES_NOT_MATCH",
             Self::CustomerInOtherBooking => "CUSTOMER_IN_OTHER_BOOKING",
             Self::CustomerIdle => "CUSTOMER_IDLE",
@@ -2871,7 +2953,9 @@ impl AppointmentBookingValidationResultValidationStatus {
             Self::DateTimeBeforeEarliestBookingDateTime => {
                 "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME"
             }
-            Self::DateTimeAfterLatestBookingDateTime => "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME",
+            Self::DateTimeAfterLatestBookingDateTime => {
+                "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME"
+            }
             Self::StudioClosed => "STUDIO_CLOSED",
             Self::ResourceNotAvailable => "RESOURCE_NOT_AVAILABLE",
             Self::NotAvailable => "NOT_AVAILABLE",
@@ -2886,7 +2970,9 @@ impl rt::StringEnum for AppointmentBookingValidationResultValidationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
             "PAST_START_DATE_TIME" => Self::PastStartDateTime,
-            "END_DATE_TIME_NOT_AFTER_START_DATE_TIME" => Self::EndDateTimeNotAfterStartDateTime,
+            "END_DATE_TIME_NOT_AFTER_START_DATE_TIME" => {
+                Self::EndDateTimeNotAfterStartDateTime
+            }
             "PERIOD_DOES_NOT_MATCH" => Self::PeriodDoesNotMatch,
             "CUSTOMER_IN_OTHER_BOOKING" => Self::CustomerInOtherBooking,
             "CUSTOMER_IDLE" => Self::CustomerIdle,
@@ -2898,7 +2984,9 @@ impl rt::StringEnum for AppointmentBookingValidationResultValidationStatus {
             "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME" => {
                 Self::DateTimeBeforeEarliestBookingDateTime
             }
-            "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME" => Self::DateTimeAfterLatestBookingDateTime,
+            "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME" => {
+                Self::DateTimeAfterLatestBookingDateTime
+            }
             "STUDIO_CLOSED" => Self::StudioClosed,
             "RESOURCE_NOT_AVAILABLE" => Self::ResourceNotAvailable,
             "NOT_AVAILABLE" => Self::NotAvailable,
@@ -2938,8 +3026,11 @@ impl serde::Serialize for AppointmentBookingValidationResultValidationStatus {
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
-impl<'de> serde::Deserialize<'de> for AppointmentBookingValidationResultValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for AppointmentBookingValidationResultValidationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3115,7 +3206,9 @@ impl serde::Serialize for AvailabilityDayOfWeek {
 
 #[cfg(any(feature = "memberships", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for AvailabilityDayOfWeek {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3273,7 +3366,10 @@ impl BookCustomerPaymentRequest {
 
 #[cfg(feature = "customers-account")]
 /// Response to book a payment for a specific customer.
-pub type BookCustomerPaymentResponse = rt::serde_json::Map<String, rt::serde_json::Value>;
+pub type BookCustomerPaymentResponse = rt::serde_json::Map<
+    String,
+    rt::serde_json::Value,
+>;
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3451,7 +3547,10 @@ impl BookableTrialOfferAppointment {
     }
 
     /// Sets [`trial_offer_bookable_appointment`](Self::trial_offer_bookable_appointment).
-    pub fn with_trial_offer_bookable_appointment(mut self, value: BookableAppointment) -> Self {
+    pub fn with_trial_offer_bookable_appointment(
+        mut self,
+        value: BookableAppointment,
+    ) -> Self {
         self.trial_offer_bookable_appointment = value;
         self
     }
@@ -3596,7 +3695,9 @@ impl serde::Serialize for BookingConfirmationResultStatus {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for BookingConfirmationResultStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3831,7 +3932,9 @@ impl serde::Serialize for CardNumberFormat {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for CardNumberFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4225,10 +4328,7 @@ pub struct ClassSlotBookingRequest {
 impl ClassSlotBookingRequest {
     /// A value with the required fields (`customer_id`, `class_slot_id`); set the others with the `with_*` methods.
     pub fn new(customer_id: i64, class_slot_id: i64) -> Self {
-        Self {
-            customer_id,
-            class_slot_id,
-        }
+        Self { customer_id, class_slot_id }
     }
 }
 
@@ -4400,7 +4500,9 @@ impl serde::Serialize for ClassSlotBookingResultBookingStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultBookingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4423,7 +4525,11 @@ pub enum ClassSlotBookingResultClassSlotStatus {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingResultClassSlotStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["PLANNED", "CANCELED", "COMPLETED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PLANNED",
+        "CANCELED",
+        "COMPLETED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -4484,7 +4590,9 @@ impl serde::Serialize for ClassSlotBookingResultClassSlotStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultClassSlotStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4507,8 +4615,11 @@ pub enum ClassSlotBookingResultParticipantStatus {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingResultParticipantStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PARTICIPATING",
+        "NOT_PARTICIPATING",
+        "UNSET",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -4569,7 +4680,9 @@ impl serde::Serialize for ClassSlotBookingResultParticipantStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultParticipantStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4589,7 +4702,9 @@ pub struct ClassSlotBookingValidationResult {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingValidationResult {
     /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
-    pub fn new(validation_status: ClassSlotBookingValidationResultValidationStatus) -> Self {
+    pub fn new(
+        validation_status: ClassSlotBookingValidationResultValidationStatus,
+    ) -> Self {
         Self { validation_status }
     }
 }
@@ -4660,7 +4775,9 @@ impl ClassSlotBookingValidationResultValidationStatus {
             Self::DateTimeBeforeEarliestBookingDateTime => {
                 "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME"
             }
-            Self::DateTimeAfterLatestBookingDateTime => "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME",
+            Self::DateTimeAfterLatestBookingDateTime => {
+                "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME"
+            }
             Self::StudioClosed => "STUDIO_CLOSED",
             Self::NotAvailable => "NOT_AVAILABLE",
             Self::Unknown(other) => other,
@@ -4682,7 +4799,9 @@ impl rt::StringEnum for ClassSlotBookingValidationResultValidationStatus {
             "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME" => {
                 Self::DateTimeBeforeEarliestBookingDateTime
             }
-            "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME" => Self::DateTimeAfterLatestBookingDateTime,
+            "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME" => {
+                Self::DateTimeAfterLatestBookingDateTime
+            }
             "STUDIO_CLOSED" => Self::StudioClosed,
             "NOT_AVAILABLE" => Self::NotAvailable,
             other => Self::Unknown(other.to_owned()),
@@ -4721,7 +4840,9 @@ impl serde::Serialize for ClassSlotBookingValidationResultValidationStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingValidationResultValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4837,7 +4958,9 @@ impl serde::Serialize for ClassType {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5036,10 +5159,7 @@ pub struct ClosureOption {
 impl ClosureOption {
     /// A value with the required fields (`key`, `value`); set the others with the `with_*` methods.
     pub fn new(key: ClosureOptionKey, value: impl Into<String>) -> Self {
-        Self {
-            key,
-            value: value.into(),
-        }
+        Self { key, value: value.into() }
     }
 }
 
@@ -5114,7 +5234,9 @@ impl serde::Serialize for ClosureOptionKey {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ClosureOptionKey {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5255,12 +5377,16 @@ impl ClosureUpdateRejectionReason {
                 "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE"
             }
             Self::NoCollectionAbroadPossible => "NO_COLLECTION_ABROAD_POSSIBLE",
-            Self::CollectingFromInheritNotPossible => "COLLECTING_FROM_INHERIT_NOT_POSSIBLE",
+            Self::CollectingFromInheritNotPossible => {
+                "COLLECTING_FROM_INHERIT_NOT_POSSIBLE"
+            }
             Self::ClaimsTimeBarredOrResidualDebtDischargeGranted => {
                 "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED"
             }
             Self::RemainingClaimBelowLimit => "REMAINING_CLAIM_BELOW_LIMIT",
-            Self::NotificationObligationsNotPossible => "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE",
+            Self::NotificationObligationsNotPossible => {
+                "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE"
+            }
             Self::Fraud => "FRAUD",
             Self::ConflictOfInterest => "CONFLICT_OF_INTEREST",
             Self::WithdrawnByStudio => "WITHDRAWN_BY_STUDIO",
@@ -5285,12 +5411,16 @@ impl rt::StringEnum for ClosureUpdateRejectionReason {
                 Self::NoInformationAboutLegalRepresentative
             }
             "NO_COLLECTION_ABROAD_POSSIBLE" => Self::NoCollectionAbroadPossible,
-            "COLLECTING_FROM_INHERIT_NOT_POSSIBLE" => Self::CollectingFromInheritNotPossible,
+            "COLLECTING_FROM_INHERIT_NOT_POSSIBLE" => {
+                Self::CollectingFromInheritNotPossible
+            }
             "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED" => {
                 Self::ClaimsTimeBarredOrResidualDebtDischargeGranted
             }
             "REMAINING_CLAIM_BELOW_LIMIT" => Self::RemainingClaimBelowLimit,
-            "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE" => Self::NotificationObligationsNotPossible,
+            "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE" => {
+                Self::NotificationObligationsNotPossible
+            }
             "FRAUD" => Self::Fraud,
             "CONFLICT_OF_INTEREST" => Self::ConflictOfInterest,
             "WITHDRAWN_BY_STUDIO" => Self::WithdrawnByStudio,
@@ -5334,7 +5464,9 @@ impl serde::Serialize for ClosureUpdateRejectionReason {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ClosureUpdateRejectionReason {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5359,8 +5491,12 @@ pub enum ClosureUpdateType {
 #[cfg(feature = "finance")]
 impl ClosureUpdateType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["POSITIVE", "NEGATIVE", "REVERSAL", "REJECTION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "POSITIVE",
+        "NEGATIVE",
+        "REVERSAL",
+        "REJECTION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -5423,7 +5559,9 @@ impl serde::Serialize for ClosureUpdateType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ClosureUpdateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5485,12 +5623,14 @@ impl CollectionCase {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 /// Communication channel wrapper
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5512,15 +5652,19 @@ pub struct CommunicationChannelWrapper {
     pub active: Option<bool>,
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl CommunicationChannelWrapper {
     /// A value with the required fields (`communication_channel`); set the others with the `with_*` methods.
-    pub fn new(communication_channel: CommunicationChannelWrapperCommunicationChannel) -> Self {
+    pub fn new(
+        communication_channel: CommunicationChannelWrapperCommunicationChannel,
+    ) -> Self {
         Self {
             communication_channel,
             customer_overridable: None,
@@ -5541,12 +5685,14 @@ impl CommunicationChannelWrapper {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 /// The communication channel
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5571,12 +5717,14 @@ pub enum CommunicationChannelWrapperCommunicationChannel {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl CommunicationChannelWrapperCommunicationChannel {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -5611,12 +5759,14 @@ impl CommunicationChannelWrapperCommunicationChannel {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl rt::StringEnum for CommunicationChannelWrapperCommunicationChannel {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5637,12 +5787,14 @@ impl rt::StringEnum for CommunicationChannelWrapperCommunicationChannel {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl std::str::FromStr for CommunicationChannelWrapperCommunicationChannel {
     type Err = std::convert::Infallible;
 
@@ -5653,48 +5805,58 @@ impl std::str::FromStr for CommunicationChannelWrapperCommunicationChannel {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl std::fmt::Display for CommunicationChannelWrapperCommunicationChannel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl serde::Serialize for CommunicationChannelWrapperCommunicationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for CommunicationChannelWrapperCommunicationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 /// The communication preference of a customer per message category
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5710,15 +5872,20 @@ pub struct CommunicationPreference {
     pub channels: Option<Vec<CommunicationChannelWrapper>>,
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl CommunicationPreference {
     /// Sets [`message_category`](Self::message_category).
-    pub fn with_message_category(mut self, value: CommunicationPreferenceMessageCategory) -> Self {
+    pub fn with_message_category(
+        mut self,
+        value: CommunicationPreferenceMessageCategory,
+    ) -> Self {
         self.message_category = Some(value);
         self
     }
@@ -5730,12 +5897,14 @@ impl CommunicationPreference {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 /// The message category of the communication preference
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5754,12 +5923,14 @@ pub enum CommunicationPreferenceMessageCategory {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl CommunicationPreferenceMessageCategory {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -5788,12 +5959,14 @@ impl CommunicationPreferenceMessageCategory {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl rt::StringEnum for CommunicationPreferenceMessageCategory {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -5811,12 +5984,14 @@ impl rt::StringEnum for CommunicationPreferenceMessageCategory {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl std::str::FromStr for CommunicationPreferenceMessageCategory {
     type Err = std::convert::Infallible;
 
@@ -5827,38 +6002,46 @@ impl std::str::FromStr for CommunicationPreferenceMessageCategory {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl std::fmt::Display for CommunicationPreferenceMessageCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl serde::Serialize for CommunicationPreferenceMessageCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for CommunicationPreferenceMessageCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6067,7 +6250,9 @@ impl serde::Serialize for CommunicationThreadRequestCommunicationChannel {
 
 #[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6147,7 +6332,9 @@ impl serde::Serialize for CommunicationThreadRequestCommunicationDirection {
 
 #[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6230,8 +6417,11 @@ impl serde::Serialize for CommunicationThreadRequestCommunicationThreadStatus {
 }
 
 #[cfg(feature = "customers-communication")]
-impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationThreadStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for CommunicationThreadRequestCommunicationThreadStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6471,7 +6661,9 @@ impl serde::Serialize for CommunicationThreadResponseCommunicationChannel {
 
 #[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6551,7 +6743,9 @@ impl serde::Serialize for CommunicationThreadResponseCommunicationDirection {
 
 #[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6634,8 +6828,11 @@ impl serde::Serialize for CommunicationThreadResponseCommunicationThreadStatus {
 }
 
 #[cfg(feature = "customers-communication")]
-impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationThreadStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for CommunicationThreadResponseCommunicationThreadStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6780,7 +6977,9 @@ impl serde::Serialize for ContactDetailsType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ContactDetailsType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6937,7 +7136,9 @@ impl serde::Serialize for ContactStatusType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ContactStatusType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7108,7 +7309,10 @@ impl Contract {
     }
 
     /// Sets [`cancellation_receipt_date`](Self::cancellation_receipt_date).
-    pub fn with_cancellation_receipt_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_cancellation_receipt_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.cancellation_receipt_date = Some(value);
         self
     }
@@ -7128,7 +7332,10 @@ impl Contract {
     }
 
     /// Sets [`last_possible_cancellation_date`](Self::last_possible_cancellation_date).
-    pub fn with_last_possible_cancellation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_last_possible_cancellation_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.last_possible_cancellation_date = value;
         self
     }
@@ -7463,7 +7670,9 @@ impl serde::Serialize for ContractMonthDayToPriceMonthDayMonth {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for ContractMonthDayToPriceMonthDayMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7529,7 +7738,10 @@ impl ContractPaymentFrequency {
     }
 
     /// Sets [`month_days_to_prices`](Self::month_days_to_prices).
-    pub fn with_month_days_to_prices(mut self, value: Vec<ContractMonthDayToPrice>) -> Self {
+    pub fn with_month_days_to_prices(
+        mut self,
+        value: Vec<ContractMonthDayToPrice>,
+    ) -> Self {
         self.month_days_to_prices = Some(value);
         self
     }
@@ -7634,7 +7846,9 @@ impl serde::Serialize for ContractPaymentFrequencyType {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for ContractPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7657,7 +7871,11 @@ pub enum ContractPreUseType {
 #[cfg(feature = "memberships")]
 impl ContractPreUseType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["NOT_AVAILABLE", "CHARGEABLE", "FREE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NOT_AVAILABLE",
+        "CHARGEABLE",
+        "FREE",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -7718,7 +7936,9 @@ impl serde::Serialize for ContractPreUseType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for ContractPreUseType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7798,7 +8018,9 @@ impl serde::Serialize for ContractStatus {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for ContractStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7860,7 +8082,10 @@ impl ContractVolume {
     }
 
     /// Sets [`average_payment_volume_per_payment_frequency_term`](Self::average_payment_volume_per_payment_frequency_term).
-    pub fn with_average_payment_volume_per_payment_frequency_term(mut self, value: Money) -> Self {
+    pub fn with_average_payment_volume_per_payment_frequency_term(
+        mut self,
+        value: Money,
+    ) -> Self {
         self.average_payment_volume_per_payment_frequency_term = Some(value);
         self
     }
@@ -8065,7 +8290,9 @@ pub struct Customer {
     pub preferred_language: Option<Language>,
     /// List of additional information field assignments of the customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_information_field_assignments: Option<Vec<AdditionalInformationFieldAssignment>>,
+    pub additional_information_field_assignments: Option<
+        Vec<AdditionalInformationFieldAssignment>,
+    >,
     /// Unique ID of the third party customer in the third party system
     ///
     /// Example: `"A1000"`
@@ -8274,7 +8501,10 @@ impl Customer {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -8521,7 +8751,9 @@ impl serde::Serialize for CustomerAccessCodeFormat {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for CustomerAccessCodeFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -8764,7 +8996,10 @@ impl CustomerAddressData {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -9140,7 +9375,9 @@ impl serde::Serialize for CustomerGender {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for CustomerGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -9376,7 +9613,9 @@ impl serde::Serialize for CustomerMasterDataCustomerTitle {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de> for CustomerMasterDataCustomerTitle {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -9460,7 +9699,9 @@ impl serde::Serialize for CustomerMasterDataGender {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de> for CustomerMasterDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -9584,7 +9825,11 @@ pub enum CustomerStatus {
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl CustomerStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["MEMBER", "PROSPECT", "FORMER_MEMBER"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MEMBER",
+        "PROSPECT",
+        "FORMER_MEMBER",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -9645,7 +9890,9 @@ impl serde::Serialize for CustomerStatus {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for CustomerStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10142,7 +10389,10 @@ impl Debt {
     }
 
     /// Sets [`service_period_start_date`](Self::service_period_start_date).
-    pub fn with_service_period_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_service_period_start_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.service_period_start_date = Some(value);
         self
     }
@@ -10160,7 +10410,10 @@ impl Debt {
     }
 
     /// Sets [`latest_rejection_reason`](Self::latest_rejection_reason).
-    pub fn with_latest_rejection_reason(mut self, value: DebtLatestRejectionReason) -> Self {
+    pub fn with_latest_rejection_reason(
+        mut self,
+        value: DebtLatestRejectionReason,
+    ) -> Self {
         self.latest_rejection_reason = Some(value);
         self
     }
@@ -10195,14 +10448,16 @@ pub struct DebtCollectionConfiguration {
     ///
     /// Example: `"BY_PARTNER"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub derecognize_remaining_debts_on_closure:
-        Option<DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure>,
+    pub derecognize_remaining_debts_on_closure: Option<
+        DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure,
+    >,
     /// Debt handling on rejection or reversal of case
     ///
     /// Example: `"BY_PARTNER"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub derecognize_remaining_debts_on_rejection:
-        Option<DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection>,
+    pub derecognize_remaining_debts_on_rejection: Option<
+        DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection,
+    >,
 }
 
 #[cfg(feature = "finance")]
@@ -10316,7 +10571,9 @@ impl serde::Serialize for DebtCollectionConfigurationDebtCollectionType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtCollectionConfigurationDebtCollectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10378,7 +10635,8 @@ impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnCl
 }
 
 #[cfg(feature = "finance")]
-impl std::str::FromStr for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
+impl std::str::FromStr
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -10389,7 +10647,8 @@ impl std::str::FromStr for DebtCollectionConfigurationDerecognizeRemainingDebtsO
 }
 
 #[cfg(feature = "finance")]
-impl std::fmt::Display for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
+impl std::fmt::Display
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10404,9 +10663,10 @@ impl serde::Serialize for DebtCollectionConfigurationDerecognizeRemainingDebtsOn
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de>
-    for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10460,7 +10720,8 @@ impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRe
 }
 
 #[cfg(feature = "finance")]
-impl std::str::FromStr for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
+impl std::str::FromStr
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -10471,14 +10732,16 @@ impl std::str::FromStr for DebtCollectionConfigurationDerecognizeRemainingDebtsO
 }
 
 #[cfg(feature = "finance")]
-impl std::fmt::Display for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
+impl std::fmt::Display
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "finance")]
-impl serde::Serialize for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
+impl serde::Serialize
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -10486,9 +10749,10 @@ impl serde::Serialize for DebtCollectionConfigurationDerecognizeRemainingDebtsOn
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de>
-    for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10832,7 +11096,9 @@ impl serde::Serialize for DebtLatestRejectionReason {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtLatestRejectionReason {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10910,7 +11176,9 @@ impl serde::Serialize for DebtMaturityType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtMaturityType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11013,7 +11281,9 @@ impl serde::Serialize for DebtType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11635,7 +11905,9 @@ impl serde::Serialize for DeviceModel {
 
 #[cfg(feature = "devices")]
 impl<'de> serde::Deserialize<'de> for DeviceModel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11768,7 +12040,9 @@ impl serde::Serialize for DocumentIdentificationDocumentType {
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl<'de> serde::Deserialize<'de> for DocumentIdentificationDocumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12117,7 +12391,9 @@ impl serde::Serialize for EmployeeBusinessRole {
 
 #[cfg(feature = "employees")]
 impl<'de> serde::Deserialize<'de> for EmployeeBusinessRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12201,7 +12477,9 @@ impl serde::Serialize for EmployeeGender {
 
 #[cfg(feature = "employees")]
 impl<'de> serde::Deserialize<'de> for EmployeeGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12375,7 +12653,9 @@ pub struct FlatFeePreview {
     ///
     /// Example: `"REFERENCE_DATE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type: Option<FlatFeePreviewPaidTimePeriodCalculationType>,
+    pub paid_time_period_calculation_type: Option<
+        FlatFeePreviewPaidTimePeriodCalculationType,
+    >,
     /// Payment frequency information of the sub contract
     pub payment_frequency: MembershipOfferPaymentFrequency,
     /// Bonus period applied with the discount voucher, if valid a discount voucher code has been provided
@@ -12453,7 +12733,10 @@ impl FlatFeePreview {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(mut self, value: MembershipOfferRateBonusPeriod) -> Self {
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: MembershipOfferRateBonusPeriod,
+    ) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -12485,8 +12768,10 @@ pub enum FlatFeePreviewPaidTimePeriodCalculationType {
 #[cfg(feature = "memberships")]
 impl FlatFeePreviewPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -12545,7 +12830,9 @@ impl serde::Serialize for FlatFeePreviewPaidTimePeriodCalculationType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for FlatFeePreviewPaidTimePeriodCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12564,7 +12851,11 @@ pub enum GetCustomersCustomerStatus {
 #[cfg(feature = "customers")]
 impl GetCustomersCustomerStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["MEMBER", "PROSPECT", "FORMER_MEMBER"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MEMBER",
+        "PROSPECT",
+        "FORMER_MEMBER",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -12625,7 +12916,9 @@ impl serde::Serialize for GetCustomersCustomerStatus {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for GetCustomersCustomerStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12870,7 +13163,10 @@ impl IdlePeriodConfiguration {
     }
 
     /// Sets [`first_possible_start_date`](Self::first_possible_start_date).
-    pub fn with_first_possible_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_first_possible_start_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.first_possible_start_date = value;
         self
     }
@@ -12995,7 +13291,9 @@ impl serde::Serialize for IdlePeriodConfigurationIdlePeriodCreationStatus {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationIdlePeriodCreationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13016,7 +13314,10 @@ pub enum IdlePeriodConfigurationReferencePeriod {
 #[cfg(feature = "membership-self-service")]
 impl IdlePeriodConfigurationReferencePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["CALENDAR_YEAR", "CONTRACT_YEAR"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CALENDAR_YEAR",
+        "CONTRACT_YEAR",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -13075,7 +13376,9 @@ impl serde::Serialize for IdlePeriodConfigurationReferencePeriod {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationReferencePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13159,7 +13462,9 @@ impl serde::Serialize for IdlePeriodConfigurationTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13207,7 +13512,10 @@ impl IdlePeriodCreateRequest {
     }
 
     /// Sets [`temporal_unit`](Self::temporal_unit).
-    pub fn with_temporal_unit(mut self, value: IdlePeriodCreateRequestTemporalUnit) -> Self {
+    pub fn with_temporal_unit(
+        mut self,
+        value: IdlePeriodCreateRequestTemporalUnit,
+    ) -> Self {
         self.temporal_unit = Some(value);
         self
     }
@@ -13304,7 +13612,9 @@ impl serde::Serialize for IdlePeriodCreateRequestTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodCreateRequestTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13319,7 +13629,9 @@ pub struct IdlePeriodFee {
     ///
     /// Example: `"ABSOLUTE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_period_fee_calculation_type: Option<IdlePeriodFeeIdlePeriodFeeCalculationType>,
+    pub idle_period_fee_calculation_type: Option<
+        IdlePeriodFeeIdlePeriodFeeCalculationType,
+    >,
     /// The total amount for the idle period
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_period_total_amount: Option<Money>,
@@ -13520,7 +13832,9 @@ impl serde::Serialize for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13545,8 +13859,12 @@ pub enum IdlePeriodFeeIdlePeriodFeeCalculationType {
 #[cfg(feature = "membership-self-service")]
 impl IdlePeriodFeeIdlePeriodFeeCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "ABSOLUTE", "RELATIVE", "TERM_BASED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "ABSOLUTE",
+        "RELATIVE",
+        "TERM_BASED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -13609,7 +13927,9 @@ impl serde::Serialize for IdlePeriodFeeIdlePeriodFeeCalculationType {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodFeeIdlePeriodFeeCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13635,7 +13955,10 @@ impl IdlePeriodLists {
     }
 
     /// Sets [`current_and_upcoming_idle_periods`](Self::current_and_upcoming_idle_periods).
-    pub fn with_current_and_upcoming_idle_periods(mut self, value: Vec<IdlePeriod>) -> Self {
+    pub fn with_current_and_upcoming_idle_periods(
+        mut self,
+        value: Vec<IdlePeriod>,
+    ) -> Self {
         self.current_and_upcoming_idle_periods = value;
         self
     }
@@ -13696,7 +14019,10 @@ pub enum IdlePeriodState {
 #[cfg(feature = "membership-self-service")]
 impl IdlePeriodState {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["PENDING_VERIFICATION", "ACCEPTED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PENDING_VERIFICATION",
+        "ACCEPTED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -13755,7 +14081,9 @@ impl serde::Serialize for IdlePeriodState {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13875,13 +14203,17 @@ impl IdlePeriodUpdatePreviewValidationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::IdleperiodDeactivatedForContract => "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT",
+            Self::IdleperiodDeactivatedForContract => {
+                "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"
+            }
             Self::IdleperiodPendingVerification => "IDLEPERIOD_PENDING_VERIFICATION",
             Self::IdleperiodDateNotFirstdayOfTemporalunit => {
                 "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT"
             }
             Self::IdleperiodDeadlineViolated => "IDLEPERIOD_DEADLINE_VIOLATED",
-            Self::IdleperiodExpectedStartdateMismatch => "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH",
+            Self::IdleperiodExpectedStartdateMismatch => {
+                "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH"
+            }
             Self::IdleperiodMaximumYearsViolated => "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
             Self::IdleperiodOverlapping => "IDLEPERIOD_OVERLAPPING",
             Self::IdleperiodTemporalunitInvalid => "IDLEPERIOD_TEMPORALUNIT_INVALID",
@@ -13891,9 +14223,15 @@ impl IdlePeriodUpdatePreviewValidationStatus {
             Self::IdleperiodUnlimitedParameterIsMissing => {
                 "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING"
             }
-            Self::IdleperiodEnddateAndTermProvided => "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED",
-            Self::IdleperiodEnddateBeforeStartdate => "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE",
-            Self::IdleperiodEnddateOnlyForShortening => "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING",
+            Self::IdleperiodEnddateAndTermProvided => {
+                "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED"
+            }
+            Self::IdleperiodEnddateBeforeStartdate => {
+                "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE"
+            }
+            Self::IdleperiodEnddateOnlyForShortening => {
+                "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING"
+            }
             Self::IdleperiodUpdatable => "IDLEPERIOD_UPDATABLE",
             Self::Unknown(other) => other,
         }
@@ -13904,13 +14242,17 @@ impl IdlePeriodUpdatePreviewValidationStatus {
 impl rt::StringEnum for IdlePeriodUpdatePreviewValidationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
-            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT" => Self::IdleperiodDeactivatedForContract,
+            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT" => {
+                Self::IdleperiodDeactivatedForContract
+            }
             "IDLEPERIOD_PENDING_VERIFICATION" => Self::IdleperiodPendingVerification,
             "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT" => {
                 Self::IdleperiodDateNotFirstdayOfTemporalunit
             }
             "IDLEPERIOD_DEADLINE_VIOLATED" => Self::IdleperiodDeadlineViolated,
-            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH" => Self::IdleperiodExpectedStartdateMismatch,
+            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH" => {
+                Self::IdleperiodExpectedStartdateMismatch
+            }
             "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED" => Self::IdleperiodMaximumYearsViolated,
             "IDLEPERIOD_OVERLAPPING" => Self::IdleperiodOverlapping,
             "IDLEPERIOD_TEMPORALUNIT_INVALID" => Self::IdleperiodTemporalunitInvalid,
@@ -13920,9 +14262,15 @@ impl rt::StringEnum for IdlePeriodUpdatePreviewValidationStatus {
             "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING" => {
                 Self::IdleperiodUnlimitedParameterIsMissing
             }
-            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED" => Self::IdleperiodEnddateAndTermProvided,
-            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE" => Self::IdleperiodEnddateBeforeStartdate,
-            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING" => Self::IdleperiodEnddateOnlyForShortening,
+            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED" => {
+                Self::IdleperiodEnddateAndTermProvided
+            }
+            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE" => {
+                Self::IdleperiodEnddateBeforeStartdate
+            }
+            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING" => {
+                Self::IdleperiodEnddateOnlyForShortening
+            }
             "IDLEPERIOD_UPDATABLE" => Self::IdleperiodUpdatable,
             other => Self::Unknown(other.to_owned()),
         }
@@ -13960,7 +14308,9 @@ impl serde::Serialize for IdlePeriodUpdatePreviewValidationStatus {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodUpdatePreviewValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14014,7 +14364,10 @@ impl IdlePeriodUpdateRequest {
     }
 
     /// Sets [`temporal_unit`](Self::temporal_unit).
-    pub fn with_temporal_unit(mut self, value: IdlePeriodUpdateRequestTemporalUnit) -> Self {
+    pub fn with_temporal_unit(
+        mut self,
+        value: IdlePeriodUpdateRequestTemporalUnit,
+    ) -> Self {
         self.temporal_unit = Some(value);
         self
     }
@@ -14117,7 +14470,9 @@ impl serde::Serialize for IdlePeriodUpdateRequestTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodUpdateRequestTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14160,7 +14515,10 @@ impl IdlePeriodValidationRequest {
     }
 
     /// Sets [`temporal_unit`](Self::temporal_unit).
-    pub fn with_temporal_unit(mut self, value: IdlePeriodValidationRequestTemporalUnit) -> Self {
+    pub fn with_temporal_unit(
+        mut self,
+        value: IdlePeriodValidationRequestTemporalUnit,
+    ) -> Self {
         self.temporal_unit = Some(value);
         self
     }
@@ -14257,7 +14615,9 @@ impl serde::Serialize for IdlePeriodValidationRequestTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodValidationRequestTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14277,7 +14637,9 @@ pub struct IdlePeriodValidationStatusResult {
 #[cfg(feature = "membership-self-service")]
 impl IdlePeriodValidationStatusResult {
     /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
-    pub fn new(validation_status: IdlePeriodValidationStatusResultValidationStatus) -> Self {
+    pub fn new(
+        validation_status: IdlePeriodValidationStatusResultValidationStatus,
+    ) -> Self {
         Self { validation_status }
     }
 }
@@ -14353,13 +14715,17 @@ impl IdlePeriodValidationStatusResultValidationStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::IdleperiodDeactivatedForContract => "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT",
+            Self::IdleperiodDeactivatedForContract => {
+                "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"
+            }
             Self::IdleperiodPendingVerification => "IDLEPERIOD_PENDING_VERIFICATION",
             Self::IdleperiodDateNotFirstdayOfTemporalunit => {
                 "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT"
             }
             Self::IdleperiodDeadlineViolated => "IDLEPERIOD_DEADLINE_VIOLATED",
-            Self::IdleperiodExpectedStartdateMismatch => "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH",
+            Self::IdleperiodExpectedStartdateMismatch => {
+                "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH"
+            }
             Self::IdleperiodMaximumYearsViolated => "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
             Self::IdleperiodOverlapping => "IDLEPERIOD_OVERLAPPING",
             Self::IdleperiodTemporalunitInvalid => "IDLEPERIOD_TEMPORALUNIT_INVALID",
@@ -14369,9 +14735,15 @@ impl IdlePeriodValidationStatusResultValidationStatus {
             Self::IdleperiodUnlimitedParameterIsMissing => {
                 "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING"
             }
-            Self::IdleperiodEnddateAndTermProvided => "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED",
-            Self::IdleperiodEnddateBeforeStartdate => "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE",
-            Self::IdleperiodEnddateOnlyForShortening => "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING",
+            Self::IdleperiodEnddateAndTermProvided => {
+                "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED"
+            }
+            Self::IdleperiodEnddateBeforeStartdate => {
+                "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE"
+            }
+            Self::IdleperiodEnddateOnlyForShortening => {
+                "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING"
+            }
             Self::IdleperiodUpdatable => "IDLEPERIOD_UPDATABLE",
             Self::Unknown(other) => other,
         }
@@ -14382,13 +14754,17 @@ impl IdlePeriodValidationStatusResultValidationStatus {
 impl rt::StringEnum for IdlePeriodValidationStatusResultValidationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
-            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT" => Self::IdleperiodDeactivatedForContract,
+            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT" => {
+                Self::IdleperiodDeactivatedForContract
+            }
             "IDLEPERIOD_PENDING_VERIFICATION" => Self::IdleperiodPendingVerification,
             "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT" => {
                 Self::IdleperiodDateNotFirstdayOfTemporalunit
             }
             "IDLEPERIOD_DEADLINE_VIOLATED" => Self::IdleperiodDeadlineViolated,
-            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH" => Self::IdleperiodExpectedStartdateMismatch,
+            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH" => {
+                Self::IdleperiodExpectedStartdateMismatch
+            }
             "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED" => Self::IdleperiodMaximumYearsViolated,
             "IDLEPERIOD_OVERLAPPING" => Self::IdleperiodOverlapping,
             "IDLEPERIOD_TEMPORALUNIT_INVALID" => Self::IdleperiodTemporalunitInvalid,
@@ -14398,9 +14774,15 @@ impl rt::StringEnum for IdlePeriodValidationStatusResultValidationStatus {
             "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING" => {
                 Self::IdleperiodUnlimitedParameterIsMissing
             }
-            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED" => Self::IdleperiodEnddateAndTermProvided,
-            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE" => Self::IdleperiodEnddateBeforeStartdate,
-            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING" => Self::IdleperiodEnddateOnlyForShortening,
+            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED" => {
+                Self::IdleperiodEnddateAndTermProvided
+            }
+            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE" => {
+                Self::IdleperiodEnddateBeforeStartdate
+            }
+            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING" => {
+                Self::IdleperiodEnddateOnlyForShortening
+            }
             "IDLEPERIOD_UPDATABLE" => Self::IdleperiodUpdatable,
             other => Self::Unknown(other.to_owned()),
         }
@@ -14438,16 +14820,14 @@ impl serde::Serialize for IdlePeriodValidationStatusResultValidationStatus {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodValidationStatusResultValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "appointments",
-    feature = "classes",
-    feature = "trial-offers"
-))]
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
 /// Basic instructor information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14472,11 +14852,7 @@ pub struct Instructor {
     pub public_name: Option<String>,
 }
 
-#[cfg(any(
-    feature = "appointments",
-    feature = "classes",
-    feature = "trial-offers"
-))]
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
 impl Instructor {
     /// Sets [`id`](Self::id).
     pub fn with_id(mut self, value: i64) -> Self {
@@ -14503,13 +14879,15 @@ impl Instructor {
     }
 }
 
-#[cfg(any(
-    feature = "cross-studio",
-    feature = "customers",
-    feature = "leads",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "cross-studio",
+        feature = "customers",
+        feature = "leads",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 /// Basic language information
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14526,13 +14904,15 @@ pub struct Language {
     pub country_code: Option<String>,
 }
 
-#[cfg(any(
-    feature = "cross-studio",
-    feature = "customers",
-    feature = "leads",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "cross-studio",
+        feature = "customers",
+        feature = "leads",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl Language {
     /// A value with the required fields (`language_code`); set the others with the `with_*` methods.
     pub fn new(language_code: impl Into<String>) -> Self {
@@ -14640,7 +15020,11 @@ pub enum LeadAdditionalFieldConfigurationMode {
 #[cfg(feature = "leads")]
 impl LeadAdditionalFieldConfigurationMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -14701,7 +15085,9 @@ impl serde::Serialize for LeadAdditionalFieldConfigurationMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadAdditionalFieldConfigurationMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14728,8 +15114,13 @@ pub enum LeadAdditionalFieldConfigurationType {
 #[cfg(feature = "leads")]
 impl LeadAdditionalFieldConfigurationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["BOOLEAN", "DATE", "LIST", "NUMERIC", "TEXT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOLEAN",
+        "DATE",
+        "LIST",
+        "NUMERIC",
+        "TEXT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -14794,7 +15185,9 @@ impl serde::Serialize for LeadAdditionalFieldConfigurationType {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadAdditionalFieldConfigurationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14904,7 +15297,10 @@ impl LeadConfig {
     }
 
     /// Sets [`communication_preferences`](Self::communication_preferences).
-    pub fn with_communication_preferences(mut self, value: Vec<CommunicationPreference>) -> Self {
+    pub fn with_communication_preferences(
+        mut self,
+        value: Vec<CommunicationPreference>,
+    ) -> Self {
         self.communication_preferences = Some(value);
         self
     }
@@ -14928,7 +15324,11 @@ pub enum LeadConfigAddressMode {
 #[cfg(feature = "leads")]
 impl LeadConfigAddressMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -14989,7 +15389,9 @@ impl serde::Serialize for LeadConfigAddressMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigAddressMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15012,7 +15414,11 @@ pub enum LeadConfigDateOfBirthMode {
 #[cfg(feature = "leads")]
 impl LeadConfigDateOfBirthMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15073,7 +15479,9 @@ impl serde::Serialize for LeadConfigDateOfBirthMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigDateOfBirthMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15096,7 +15504,11 @@ pub enum LeadConfigGenderMode {
 #[cfg(feature = "leads")]
 impl LeadConfigGenderMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15157,7 +15569,9 @@ impl serde::Serialize for LeadConfigGenderMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigGenderMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15180,7 +15594,11 @@ pub enum LeadConfigTelephoneMode {
 #[cfg(feature = "leads")]
 impl LeadConfigTelephoneMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15241,7 +15659,9 @@ impl serde::Serialize for LeadConfigTelephoneMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigTelephoneMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15294,13 +15714,19 @@ impl LeadCreationRequest {
     }
 
     /// Sets [`communication_preferences`](Self::communication_preferences).
-    pub fn with_communication_preferences(mut self, value: Vec<CommunicationPreference>) -> Self {
+    pub fn with_communication_preferences(
+        mut self,
+        value: Vec<CommunicationPreference>,
+    ) -> Self {
         self.communication_preferences = Some(value);
         self
     }
 
     /// Sets [`additional_information`](Self::additional_information).
-    pub fn with_additional_information(mut self, value: Vec<LeadAdditionalInformation>) -> Self {
+    pub fn with_additional_information(
+        mut self,
+        value: Vec<LeadAdditionalInformation>,
+    ) -> Self {
         self.additional_information = Some(value);
         self
     }
@@ -15407,8 +15833,11 @@ pub enum LeadCreationValidationResultStatus {
 #[cfg(feature = "leads")]
 impl LeadCreationValidationResultStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["POSSIBLE", "INVALID_LEAD_DATA", "DUPLICATE_CUSTOMER"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "POSSIBLE",
+        "INVALID_LEAD_DATA",
+        "DUPLICATE_CUSTOMER",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15469,7 +15898,9 @@ impl serde::Serialize for LeadCreationValidationResultStatus {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadCreationValidationResultStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15660,7 +16091,10 @@ impl LeadCustomerAddress {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -15923,7 +16357,9 @@ impl serde::Serialize for LeadCustomerDataGender {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadCustomerDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -16134,7 +16570,9 @@ impl serde::Serialize for LeadDataGender {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for LeadDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -16525,7 +16963,9 @@ impl serde::Serialize for MeasurementGender {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for MeasurementGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -16776,7 +17216,10 @@ impl MembershipOfferExtended {
     }
 
     /// Sets [`included_modules`](Self::included_modules).
-    pub fn with_included_modules(mut self, value: Vec<MembershipOfferIncludedModule>) -> Self {
+    pub fn with_included_modules(
+        mut self,
+        value: Vec<MembershipOfferIncludedModule>,
+    ) -> Self {
         self.included_modules = value;
         self
     }
@@ -16803,7 +17246,10 @@ impl MembershipOfferExtended {
     }
 
     /// Sets [`contract_text_blocks`](Self::contract_text_blocks).
-    pub fn with_contract_text_blocks(mut self, value: Vec<MembershipOfferTextBlock>) -> Self {
+    pub fn with_contract_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
         self.contract_text_blocks = value;
         self
     }
@@ -16950,7 +17396,9 @@ impl serde::Serialize for MembershipOfferExtendedAllowedPaymentChoicesItem {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferExtendedAllowedPaymentChoicesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17010,7 +17458,10 @@ impl MembershipOfferFlatFee {
     }
 
     /// Sets [`payment_frequency`](Self::payment_frequency).
-    pub fn with_payment_frequency(mut self, value: MembershipOfferPaymentFrequency) -> Self {
+    pub fn with_payment_frequency(
+        mut self,
+        value: MembershipOfferPaymentFrequency,
+    ) -> Self {
         self.payment_frequency = Some(value);
         self
     }
@@ -17327,7 +17778,9 @@ impl serde::Serialize for MembershipOfferModuleAgeBasedAdjustmentType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferModuleAgeBasedAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17408,8 +17861,11 @@ pub enum MembershipOfferModuleTermExtensionType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferModuleTermExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -17470,7 +17926,9 @@ impl serde::Serialize for MembershipOfferModuleTermExtensionType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferModuleTermExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17497,7 +17955,10 @@ impl MembershipOfferMonthDayToPrice {
     }
 
     /// Sets [`month_day`](Self::month_day).
-    pub fn with_month_day(mut self, value: MembershipOfferMonthDayToPriceMonthDay) -> Self {
+    pub fn with_month_day(
+        mut self,
+        value: MembershipOfferMonthDayToPriceMonthDay,
+    ) -> Self {
         self.month_day = value;
         self
     }
@@ -17520,7 +17981,10 @@ pub struct MembershipOfferMonthDayToPriceMonthDay {
 #[cfg(feature = "memberships")]
 impl MembershipOfferMonthDayToPriceMonthDay {
     /// Sets [`month`](Self::month).
-    pub fn with_month(mut self, value: MembershipOfferMonthDayToPriceMonthDayMonth) -> Self {
+    pub fn with_month(
+        mut self,
+        value: MembershipOfferMonthDayToPriceMonthDayMonth,
+    ) -> Self {
         self.month = Some(value);
         self
     }
@@ -17653,7 +18117,9 @@ impl serde::Serialize for MembershipOfferMonthDayToPriceMonthDayMonth {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferMonthDayToPriceMonthDayMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17732,13 +18198,19 @@ impl MembershipOfferPaymentFrequency {
     }
 
     /// Sets [`month_days_to_prices`](Self::month_days_to_prices).
-    pub fn with_month_days_to_prices(mut self, value: Vec<MembershipOfferMonthDayToPrice>) -> Self {
+    pub fn with_month_days_to_prices(
+        mut self,
+        value: Vec<MembershipOfferMonthDayToPrice>,
+    ) -> Self {
         self.month_days_to_prices = Some(value);
         self
     }
 
     /// Sets [`terms_to_prices`](Self::terms_to_prices).
-    pub fn with_terms_to_prices(mut self, value: Vec<MembershipOfferTermToPrice>) -> Self {
+    pub fn with_terms_to_prices(
+        mut self,
+        value: Vec<MembershipOfferTermToPrice>,
+    ) -> Self {
         self.terms_to_prices = Some(value);
         self
     }
@@ -17858,7 +18330,9 @@ impl serde::Serialize for MembershipOfferPaymentFrequencyType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17937,7 +18411,10 @@ pub enum MembershipOfferRateBonusPeriodRuntimeExtensionType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferRateBonusPeriodRuntimeExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["WITH_EXTENSION", "WITHOUT_EXTENSION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "WITH_EXTENSION",
+        "WITHOUT_EXTENSION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -17995,8 +18472,11 @@ impl serde::Serialize for MembershipOfferRateBonusPeriodRuntimeExtensionType {
 }
 
 #[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for MembershipOfferRateBonusPeriodRuntimeExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for MembershipOfferRateBonusPeriodRuntimeExtensionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18089,7 +18569,9 @@ impl serde::Serialize for MembershipOfferRateBonusPeriodTermStrategy {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferRateBonusPeriodTermStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18262,7 +18744,11 @@ pub enum MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["RELATIVE", "ABSOLUTE", "BASIC_AMOUNT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RELATIVE",
+        "ABSOLUTE",
+        "BASIC_AMOUNT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18322,8 +18808,11 @@ impl serde::Serialize for MembershipOfferTermAdjustmentRuleChargeAdjustmentType 
 }
 
 #[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18346,7 +18835,11 @@ pub enum MembershipOfferTermAdjustmentRuleType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferTermAdjustmentRuleType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["RAISE", "REDUCTION", "NEW_BASIC_AMOUNT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RAISE",
+        "REDUCTION",
+        "NEW_BASIC_AMOUNT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18407,7 +18900,9 @@ impl serde::Serialize for MembershipOfferTermAdjustmentRuleType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTermAdjustmentRuleType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18537,13 +19032,19 @@ impl MembershipOfferTermExtended {
     }
 
     /// Sets [`default_contract_start_date`](Self::default_contract_start_date).
-    pub fn with_default_contract_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_default_contract_start_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.default_contract_start_date = Some(value);
         self
     }
 
     /// Sets [`default_contract_start_date_of_use`](Self::default_contract_start_date_of_use).
-    pub fn with_default_contract_start_date_of_use(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_default_contract_start_date_of_use(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.default_contract_start_date_of_use = Some(value);
         self
     }
@@ -18588,7 +19089,10 @@ impl MembershipOfferTermExtended {
     }
 
     /// Sets [`rate_bonus_periods`](Self::rate_bonus_periods).
-    pub fn with_rate_bonus_periods(mut self, value: Vec<MembershipOfferRateBonusPeriod>) -> Self {
+    pub fn with_rate_bonus_periods(
+        mut self,
+        value: Vec<MembershipOfferRateBonusPeriod>,
+    ) -> Self {
         self.rate_bonus_periods = Some(value);
         self
     }
@@ -18693,7 +19197,9 @@ impl serde::Serialize for MembershipOfferTermExtendedCancelationStrategy {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTermExtendedCancelationStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18716,8 +19222,11 @@ pub enum MembershipOfferTermExtendedExtensionType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferTermExtendedExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18778,7 +19287,9 @@ impl serde::Serialize for MembershipOfferTermExtendedExtensionType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTermExtendedExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18890,7 +19401,10 @@ impl MembershipOfferTextBlock {
     }
 
     /// Sets [`attachment_type`](Self::attachment_type).
-    pub fn with_attachment_type(mut self, value: MembershipOfferTextBlockAttachmentType) -> Self {
+    pub fn with_attachment_type(
+        mut self,
+        value: MembershipOfferTextBlockAttachmentType,
+    ) -> Self {
         self.attachment_type = Some(value);
         self
     }
@@ -18940,8 +19454,12 @@ pub enum MembershipOfferTextBlockAttachmentType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferTextBlockAttachmentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "FILE", "URL", "CONTRACT_PDF_PREVIEW"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "FILE",
+        "URL",
+        "CONTRACT_PDF_PREVIEW",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -19004,7 +19522,9 @@ impl serde::Serialize for MembershipOfferTextBlockAttachmentType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTextBlockAttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19185,13 +19705,19 @@ impl MembershipSelfServiceContractData {
     }
 
     /// Sets [`last_possible_cancelation_date`](Self::last_possible_cancelation_date).
-    pub fn with_last_possible_cancelation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_last_possible_cancelation_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.last_possible_cancelation_date = Some(value);
         self
     }
 
     /// Sets [`available_cancelation_dates`](Self::available_cancelation_dates).
-    pub fn with_available_cancelation_dates(mut self, value: Vec<rt::chrono::NaiveDate>) -> Self {
+    pub fn with_available_cancelation_dates(
+        mut self,
+        value: Vec<rt::chrono::NaiveDate>,
+    ) -> Self {
         self.available_cancelation_dates = Some(value);
         self
     }
@@ -19286,8 +19812,11 @@ impl serde::Serialize for MembershipSelfServiceContractDataCancelationOrigin {
 }
 
 #[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for MembershipSelfServiceContractDataCancelationOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for MembershipSelfServiceContractDataCancelationOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19374,8 +19903,11 @@ impl serde::Serialize for MembershipSelfServiceContractDataCancelationStatus {
 }
 
 #[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for MembershipSelfServiceContractDataCancelationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for MembershipSelfServiceContractDataCancelationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19543,7 +20075,10 @@ impl MembershipSignupContract {
     }
 
     /// Sets [`initial_payment_request_token`](Self::initial_payment_request_token).
-    pub fn with_initial_payment_request_token(mut self, value: impl Into<String>) -> Self {
+    pub fn with_initial_payment_request_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.initial_payment_request_token = Some(value.into());
         self
     }
@@ -19723,7 +20258,9 @@ pub struct MembershipSignupCustomer {
     pub payment_request_token: Option<String>,
     /// List of additional information field assignments of the customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_information_field_assignments: Option<Vec<AdditionalInformationFieldAssignment>>,
+    pub additional_information_field_assignments: Option<
+        Vec<AdditionalInformationFieldAssignment>,
+    >,
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
@@ -19883,7 +20420,10 @@ impl MembershipSignupCustomer {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -19913,13 +20453,19 @@ impl MembershipSignupCustomer {
     }
 
     /// Sets [`communication_preferences`](Self::communication_preferences).
-    pub fn with_communication_preferences(mut self, value: Vec<CommunicationPreference>) -> Self {
+    pub fn with_communication_preferences(
+        mut self,
+        value: Vec<CommunicationPreference>,
+    ) -> Self {
         self.communication_preferences = Some(value);
         self
     }
 
     /// Sets [`document_identification`](Self::document_identification).
-    pub fn with_document_identification(mut self, value: DocumentIdentification) -> Self {
+    pub fn with_document_identification(
+        mut self,
+        value: DocumentIdentification,
+    ) -> Self {
         self.document_identification = Some(value);
         self
     }
@@ -20019,7 +20565,9 @@ impl serde::Serialize for MembershipSignupCustomerGender {
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl<'de> serde::Deserialize<'de> for MembershipSignupCustomerGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20037,7 +20585,10 @@ pub struct MembershipSignupRequest {
 #[cfg(feature = "memberships")]
 impl MembershipSignupRequest {
     /// A value with the required fields (`contract`, `customer`); set the others with the `with_*` methods.
-    pub fn new(contract: MembershipSignupContract, customer: MembershipSignupCustomer) -> Self {
+    pub fn new(
+        contract: MembershipSignupContract,
+        customer: MembershipSignupCustomer,
+    ) -> Self {
         Self { contract, customer }
     }
 }
@@ -20155,7 +20706,10 @@ impl MembershipSwitch {
     }
 
     /// Sets [`initial_payment_request_token`](Self::initial_payment_request_token).
-    pub fn with_initial_payment_request_token(mut self, value: impl Into<String>) -> Self {
+    pub fn with_initial_payment_request_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.initial_payment_request_token = Some(value.into());
         self
     }
@@ -20196,7 +20750,10 @@ impl MembershipSwitchConfig {
     }
 
     /// Sets [`presentation`](Self::presentation).
-    pub fn with_presentation(mut self, value: MembershipSwitchConfigPresentationDto) -> Self {
+    pub fn with_presentation(
+        mut self,
+        value: MembershipSwitchConfigPresentationDto,
+    ) -> Self {
         self.presentation = value;
         self
     }
@@ -20305,7 +20862,10 @@ impl MembershipSwitchPreview {
     }
 
     /// Sets [`module_consent_text_blocks`](Self::module_consent_text_blocks).
-    pub fn with_module_consent_text_blocks(mut self, value: Vec<MembershipOfferTextBlock>) -> Self {
+    pub fn with_module_consent_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
         self.module_consent_text_blocks = Some(value);
         self
     }
@@ -20344,8 +20904,9 @@ pub struct ModuleContractPreview {
     ///
     /// Example: `"REFERENCE_DATE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type:
-        Option<ModuleContractPreviewPaidTimePeriodCalculationType>,
+    pub paid_time_period_calculation_type: Option<
+        ModuleContractPreviewPaidTimePeriodCalculationType,
+    >,
     /// Payment frequency information of the sub contract
     pub payment_frequency: MembershipOfferPaymentFrequency,
     /// Bonus period applied with the discount voucher, if valid a discount voucher code has been provided
@@ -20423,7 +20984,10 @@ impl ModuleContractPreview {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(mut self, value: MembershipOfferRateBonusPeriod) -> Self {
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: MembershipOfferRateBonusPeriod,
+    ) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -20455,8 +21019,10 @@ pub enum ModuleContractPreviewPaidTimePeriodCalculationType {
 #[cfg(feature = "memberships")]
 impl ModuleContractPreviewPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -20514,18 +21080,23 @@ impl serde::Serialize for ModuleContractPreviewPaidTimePeriodCalculationType {
 }
 
 #[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for ModuleContractPreviewPaidTimePeriodCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ModuleContractPreviewPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-account",
-    feature = "membership-self-service",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-account",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
 /// Represents a financial data
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -20541,12 +21112,14 @@ pub struct Money {
     pub currency: String,
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-account",
-    feature = "membership-self-service",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-account",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
 impl Money {
     /// A value with the required fields (`amount`, `currency`); set the others with the `with_*` methods.
     pub fn new(amount: f64, currency: impl Into<String>) -> Self {
@@ -20577,10 +21150,7 @@ pub struct OpenApiV1Block {
 impl OpenApiV1Block {
     /// A value with the fields that have no default (`limit_type`); set the others with the `with_*` methods.
     pub fn new(limit_type: OpenApiV1BlockLimitType) -> Self {
-        Self {
-            limit_type,
-            end_date: None,
-        }
+        Self { limit_type, end_date: None }
     }
 
     /// Sets [`end_date`](Self::end_date).
@@ -20608,11 +21178,11 @@ pub struct OpenApiV1BlockDto {
 #[cfg(feature = "finance")]
 impl OpenApiV1BlockDto {
     /// A value with the required fields (`limit_type`, `end_date`); set the others with the `with_*` methods.
-    pub fn new(limit_type: OpenApiV1BlockDtoLimitType, end_date: rt::chrono::NaiveDate) -> Self {
-        Self {
-            limit_type,
-            end_date,
-        }
+    pub fn new(
+        limit_type: OpenApiV1BlockDtoLimitType,
+        end_date: rt::chrono::NaiveDate,
+    ) -> Self {
+        Self { limit_type, end_date }
     }
 }
 
@@ -20634,7 +21204,11 @@ pub enum OpenApiV1BlockDtoLimitType {
 #[cfg(feature = "finance")]
 impl OpenApiV1BlockDtoLimitType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["DISABLED", "LIMITED", "UNLIMITED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DISABLED",
+        "LIMITED",
+        "UNLIMITED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -20695,7 +21269,9 @@ impl serde::Serialize for OpenApiV1BlockDtoLimitType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1BlockDtoLimitType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20718,7 +21294,11 @@ pub enum OpenApiV1BlockLimitType {
 #[cfg(feature = "finance")]
 impl OpenApiV1BlockLimitType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["DISABLED", "LIMITED", "UNLIMITED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DISABLED",
+        "LIMITED",
+        "UNLIMITED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -20779,7 +21359,9 @@ impl serde::Serialize for OpenApiV1BlockLimitType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1BlockLimitType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20920,11 +21502,12 @@ pub struct OpenApiV1CustomerDataDtoCustomerAddressData {
     /// Status of the amendment configuration.
     ///
     /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status:
-        OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus,
+    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus,
     /// Pending amendment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData>,
+    pub pending_amendment: Option<
+        OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
+    >,
 }
 
 #[cfg(feature = "customers-self-service")]
@@ -21048,7 +21631,10 @@ impl OpenApiV1CustomerDataDtoCustomerAddressData {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -21116,7 +21702,8 @@ impl OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+impl rt::StringEnum
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
             "READ" => Self::Read,
@@ -21132,7 +21719,8 @@ impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConf
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+impl std::str::FromStr
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -21143,14 +21731,16 @@ impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentC
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+impl std::fmt::Display
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+impl serde::Serialize
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -21158,9 +21748,10 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentCo
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-    for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21198,11 +21789,12 @@ pub struct OpenApiV1CustomerDataDtoCustomerContactData {
     /// Status of the amendment configuration.
     ///
     /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status:
-        OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
+    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
     /// Pending amendment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData>,
+    pub pending_amendment: Option<
+        OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
+    >,
 }
 
 #[cfg(feature = "customers-self-service")]
@@ -21303,7 +21895,8 @@ impl OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+impl rt::StringEnum
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
             "READ" => Self::Read,
@@ -21319,7 +21912,8 @@ impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConf
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+impl std::str::FromStr
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -21330,14 +21924,16 @@ impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentC
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+impl std::fmt::Display
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+impl serde::Serialize
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -21345,9 +21941,10 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentCo
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-    for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21385,11 +21982,12 @@ pub struct OpenApiV1CustomerDataDtoCustomerMasterData {
     /// Status of the amendment configuration.
     ///
     /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status:
-        OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus,
+    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus,
     /// Pending amendment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData>,
+    pub pending_amendment: Option<
+        OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
+    >,
 }
 
 #[cfg(feature = "customers-self-service")]
@@ -21487,7 +22085,8 @@ impl OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+impl rt::StringEnum
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
             "READ" => Self::Read,
@@ -21503,7 +22102,8 @@ impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfi
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+impl std::str::FromStr
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -21514,14 +22114,16 @@ impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentCo
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+impl std::fmt::Display
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+impl serde::Serialize
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -21529,9 +22131,10 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentCon
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-    for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21614,8 +22217,11 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitl
 }
 
 #[cfg(feature = "customers-self-service")]
-impl<'de> serde::Deserialize<'de> for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21699,7 +22305,9 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21737,11 +22345,12 @@ pub struct OpenApiV1CustomerDataDtoCustomerPaymentData {
     /// Status of the amendment configuration.
     ///
     /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status:
-        OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus,
+    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus,
     /// Pending amendment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData>,
+    pub pending_amendment: Option<
+        OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
+    >,
 }
 
 #[cfg(feature = "customers-self-service")]
@@ -21842,7 +22451,8 @@ impl OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+impl rt::StringEnum
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     fn from_wire(value: &str) -> Self {
         match value {
             "READ" => Self::Read,
@@ -21858,7 +22468,8 @@ impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConf
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+impl std::str::FromStr
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -21869,14 +22480,16 @@ impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentC
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+impl std::fmt::Display
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+impl serde::Serialize
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -21884,9 +22497,10 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentCo
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-    for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22086,7 +22700,10 @@ impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -22299,7 +22916,8 @@ impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+impl rt::StringEnum
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     fn from_wire(value: &str) -> Self {
         match value {
             "NONE" => Self::None,
@@ -22315,7 +22933,8 @@ impl rt::StringEnum for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDa
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+impl std::str::FromStr
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -22326,14 +22945,16 @@ impl std::str::FromStr for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMaste
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+impl std::fmt::Display
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+impl serde::Serialize
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -22341,9 +22962,10 @@ impl serde::Serialize for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMaster
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-    for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22385,7 +23007,8 @@ impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+impl rt::StringEnum
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     fn from_wire(value: &str) -> Self {
         match value {
             "MALE" => Self::Male,
@@ -22401,7 +23024,8 @@ impl rt::StringEnum for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDa
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+impl std::str::FromStr
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -22412,14 +23036,16 @@ impl std::str::FromStr for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMaste
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+impl std::fmt::Display
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+impl serde::Serialize
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -22427,9 +23053,10 @@ impl serde::Serialize for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMaster
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-    for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22631,7 +23258,10 @@ impl OpenApiV1MembershipSwitchConfigExtended {
     }
 
     /// Sets [`presentation`](Self::presentation).
-    pub fn with_presentation(mut self, value: MembershipSwitchConfigPresentationDto) -> Self {
+    pub fn with_presentation(
+        mut self,
+        value: MembershipSwitchConfigPresentationDto,
+    ) -> Self {
         self.presentation = value;
         self
     }
@@ -22680,7 +23310,9 @@ pub struct OpenApiV1SignupPreviewDto {
     /// Example: `"UNLIMITED"`
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_effective_period: Option<OpenApiV1SignupPreviewDtoVoucherEffectivePeriod>,
+    pub voucher_effective_period: Option<
+        OpenApiV1SignupPreviewDtoVoucherEffectivePeriod,
+    >,
     /// Effective period: term for which a discount is applied, if type is time based and a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriodTimeBasedTerm instead to see terms per discount period.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22814,7 +23446,10 @@ impl OpenApiV1SignupPreviewDto {
     }
 
     /// Sets [`voucher_type`](Self::voucher_type).
-    pub fn with_voucher_type(mut self, value: OpenApiV1SignupPreviewDtoVoucherType) -> Self {
+    pub fn with_voucher_type(
+        mut self,
+        value: OpenApiV1SignupPreviewDtoVoucherType,
+    ) -> Self {
         self.voucher_type = Some(value);
         self
     }
@@ -22855,7 +23490,10 @@ impl OpenApiV1SignupPreviewDto {
     /// Sets [`discount_type`](Self::discount_type).
     #[deprecated]
     #[allow(deprecated)]
-    pub fn with_discount_type(mut self, value: OpenApiV1SignupPreviewDtoDiscountType) -> Self {
+    pub fn with_discount_type(
+        mut self,
+        value: OpenApiV1SignupPreviewDtoDiscountType,
+    ) -> Self {
         self.discount_type = Some(value);
         self
     }
@@ -22869,7 +23507,10 @@ impl OpenApiV1SignupPreviewDto {
     }
 
     /// Sets [`voucher_discount_periods`](Self::voucher_discount_periods).
-    pub fn with_voucher_discount_periods(mut self, value: Vec<VoucherDiscountPeriod>) -> Self {
+    pub fn with_voucher_discount_periods(
+        mut self,
+        value: Vec<VoucherDiscountPeriod>,
+    ) -> Self {
         self.voucher_discount_periods = Some(value);
         self
     }
@@ -22932,13 +23573,19 @@ impl OpenApiV1SignupPreviewDto {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(mut self, value: MembershipOfferRateBonusPeriod) -> Self {
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: MembershipOfferRateBonusPeriod,
+    ) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
 
     /// Sets [`voucher_text_blocks`](Self::voucher_text_blocks).
-    pub fn with_voucher_text_blocks(mut self, value: Vec<MembershipOfferTextBlock>) -> Self {
+    pub fn with_voucher_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
         self.voucher_text_blocks = Some(value);
         self
     }
@@ -22977,7 +23624,10 @@ impl OpenApiV1SignupPreviewDto {
     }
 
     /// Sets [`module_consent_text_blocks`](Self::module_consent_text_blocks).
-    pub fn with_module_consent_text_blocks(mut self, value: Vec<MembershipOfferTextBlock>) -> Self {
+    pub fn with_module_consent_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
         self.module_consent_text_blocks = Some(value);
         self
     }
@@ -23073,7 +23723,9 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23153,7 +23805,9 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoDiscountType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoDiscountType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23176,7 +23830,11 @@ pub enum OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
 #[cfg(feature = "memberships")]
 impl OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNLIMITED",
+        "INITIAL_TERM",
+        "TIME_BASED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -23237,7 +23895,9 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23313,7 +23973,9 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherErrorCode {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23411,7 +24073,9 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23592,8 +24256,9 @@ pub struct PaymentsUserSessionRequest {
     pub finion_pay_customer_id: Option<rt::uuid::Uuid>,
     /// List of permitted payment choices, i.e. obtained by the contract offer. Acts as a filter for the available payment methods defined by the scope
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permitted_payment_choices:
-        Option<Vec<PaymentsUserSessionRequestPermittedPaymentChoicesItem>>,
+    pub permitted_payment_choices: Option<
+        Vec<PaymentsUserSessionRequestPermittedPaymentChoicesItem>,
+    >,
     /// Allows the definition of the reference text shown on the bank statement of the customer.
     ///
     /// Example: `"Gym Joining Fee 01.07.2025"`
@@ -23786,8 +24451,11 @@ impl serde::Serialize for PaymentsUserSessionRequestPermittedPaymentChoicesItem 
 }
 
 #[cfg(feature = "payments")]
-impl<'de> serde::Deserialize<'de> for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23869,7 +24537,9 @@ impl serde::Serialize for PaymentsUserSessionRequestScope {
 
 #[cfg(feature = "payments")]
 impl<'de> serde::Deserialize<'de> for PaymentsUserSessionRequestScope {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23987,11 +24657,13 @@ impl PriceDetails {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
 /// Represents a rate code.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -24009,11 +24681,13 @@ pub struct RateCode {
     pub identifier: Option<String>,
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
 impl RateCode {
     /// Sets [`name`](Self::name).
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
@@ -24049,10 +24723,7 @@ pub struct Recurrence {
 impl Recurrence {
     /// A value with the fields that have no default (`period`); set the others with the `with_*` methods.
     pub fn new(period: RecurrencePeriod) -> Self {
-        Self {
-            period,
-            frequency: None,
-        }
+        Self { period, frequency: None }
     }
 
     /// Sets [`frequency`](Self::frequency).
@@ -24079,7 +24750,13 @@ pub enum RecurrencePeriod {
 #[cfg(feature = "finance")]
 impl RecurrencePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "MONTH", "WEEK", "YEAR", "ONCE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DAY",
+        "MONTH",
+        "WEEK",
+        "YEAR",
+        "ONCE",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -24144,7 +24821,9 @@ impl serde::Serialize for RecurrencePeriod {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for RecurrencePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24216,7 +24895,10 @@ pub struct SignupPaymentPreview {
 #[cfg(feature = "memberships")]
 impl SignupPaymentPreview {
     /// Sets [`payment_schedule`](Self::payment_schedule).
-    pub fn with_payment_schedule(mut self, value: Vec<SignupPaymentScheduleEntry>) -> Self {
+    pub fn with_payment_schedule(
+        mut self,
+        value: Vec<SignupPaymentScheduleEntry>,
+    ) -> Self {
         self.payment_schedule = Some(value);
         self
     }
@@ -24385,7 +25067,9 @@ impl serde::Serialize for SignupPaymentScheduleEntryType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for SignupPaymentScheduleEntryType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24738,7 +25422,10 @@ impl StudioInformation {
     }
 
     /// Sets [`opening_hours_categories`](Self::opening_hours_categories).
-    pub fn with_opening_hours_categories(mut self, value: Vec<StudioOpeningHoursCategory>) -> Self {
+    pub fn with_opening_hours_categories(
+        mut self,
+        value: Vec<StudioOpeningHoursCategory>,
+    ) -> Self {
         self.opening_hours_categories = Some(value);
         self
     }
@@ -24828,7 +25515,10 @@ impl StudioInformation {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -24846,7 +25536,10 @@ impl StudioInformation {
     }
 
     /// Sets [`access_code_configuration`](Self::access_code_configuration).
-    pub fn with_access_code_configuration(mut self, value: StudioAccessCodeConfiguration) -> Self {
+    pub fn with_access_code_configuration(
+        mut self,
+        value: StudioAccessCodeConfiguration,
+    ) -> Self {
         self.access_code_configuration = value;
         self
     }
@@ -25010,7 +25703,10 @@ pub struct StudioOpeningHours {
 #[cfg(feature = "studios")]
 impl StudioOpeningHours {
     /// Sets [`day_of_week_from`](Self::day_of_week_from).
-    pub fn with_day_of_week_from(mut self, value: StudioOpeningHoursDayOfWeekFrom) -> Self {
+    pub fn with_day_of_week_from(
+        mut self,
+        value: StudioOpeningHoursDayOfWeekFrom,
+    ) -> Self {
         self.day_of_week_from = Some(value);
         self
     }
@@ -25169,7 +25865,9 @@ impl serde::Serialize for StudioOpeningHoursDayOfWeekFrom {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioOpeningHoursDayOfWeekFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25270,7 +25968,9 @@ impl serde::Serialize for StudioOpeningHoursDayOfWeekTo {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioOpeningHoursDayOfWeekTo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25421,7 +26121,10 @@ impl SubContract {
     }
 
     /// Sets [`cancellation_receipt_date`](Self::cancellation_receipt_date).
-    pub fn with_cancellation_receipt_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_cancellation_receipt_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.cancellation_receipt_date = Some(value);
         self
     }
@@ -25521,7 +26224,9 @@ impl serde::Serialize for SubContractPaymentFrequency {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for SubContractPaymentFrequency {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25594,7 +26299,10 @@ impl TaxAdvisorCreateExport {
     }
 
     /// Sets [`export_locale`](Self::export_locale).
-    pub fn with_export_locale(mut self, value: TaxAdvisorCreateExportExportLocale) -> Self {
+    pub fn with_export_locale(
+        mut self,
+        value: TaxAdvisorCreateExportExportLocale,
+    ) -> Self {
         self.export_locale = Some(value);
         self
     }
@@ -25679,7 +26387,9 @@ impl serde::Serialize for TaxAdvisorCreateExportExportFileFormat {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportFileFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25759,7 +26469,9 @@ impl serde::Serialize for TaxAdvisorCreateExportExportFormat {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25839,7 +26551,9 @@ impl serde::Serialize for TaxAdvisorCreateExportExportLocale {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25905,7 +26619,10 @@ impl TaxAdvisorExportDownload {
     }
 
     /// Sets [`export_locale`](Self::export_locale).
-    pub fn with_export_locale(mut self, value: TaxAdvisorExportDownloadExportLocale) -> Self {
+    pub fn with_export_locale(
+        mut self,
+        value: TaxAdvisorExportDownloadExportLocale,
+    ) -> Self {
         self.export_locale = Some(value);
         self
     }
@@ -25996,7 +26713,9 @@ impl serde::Serialize for TaxAdvisorExportDownloadExportFileFormat {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportFileFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26076,7 +26795,9 @@ impl serde::Serialize for TaxAdvisorExportDownloadExportFormat {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26156,7 +26877,9 @@ impl serde::Serialize for TaxAdvisorExportDownloadExportLocale {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26181,12 +26904,14 @@ impl TaxAdvisorExportResult {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 /// Represents a term
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -26202,12 +26927,14 @@ pub struct Term {
     pub unit: TermUnit,
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl Term {
     /// A value with the fields that have no default (`unit`); set the others with the `with_*` methods.
     pub fn new(unit: TermUnit) -> Self {
@@ -26261,12 +26988,14 @@ impl TermInformation {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 /// Represents a temporal unit
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -26283,12 +27012,14 @@ pub enum TermUnit {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl TermUnit {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
@@ -26310,12 +27041,14 @@ impl TermUnit {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl rt::StringEnum for TermUnit {
     fn from_wire(value: &str) -> Self {
         match value {
@@ -26332,12 +27065,14 @@ impl rt::StringEnum for TermUnit {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl std::str::FromStr for TermUnit {
     type Err = std::convert::Infallible;
 
@@ -26348,38 +27083,46 @@ impl std::str::FromStr for TermUnit {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl std::fmt::Display for TermUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl serde::Serialize for TermUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for TermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26441,8 +27184,14 @@ pub enum TermWithMinutesUnit {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl TermWithMinutesUnit {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["MINUTES", "HOURS", "DAY", "WEEK", "MONTH", "YEAR"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MINUTES",
+        "HOURS",
+        "DAY",
+        "WEEK",
+        "MONTH",
+        "YEAR",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -26509,7 +27258,9 @@ impl serde::Serialize for TermWithMinutesUnit {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for TermWithMinutesUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26653,7 +27404,9 @@ impl serde::Serialize for TimePeriodPeriodUnit {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for TimePeriodPeriodUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26726,7 +27479,10 @@ impl TransferDetails {
     }
 
     /// Sets [`debt_collection_type`](Self::debt_collection_type).
-    pub fn with_debt_collection_type(mut self, value: TransferDetailsDebtCollectionType) -> Self {
+    pub fn with_debt_collection_type(
+        mut self,
+        value: TransferDetailsDebtCollectionType,
+    ) -> Self {
         self.debt_collection_type = Some(value);
         self
     }
@@ -26825,7 +27581,9 @@ impl serde::Serialize for TransferDetailsDebtCollectionType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TransferDetailsDebtCollectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26926,7 +27684,9 @@ impl serde::Serialize for TransferDetailsOrigin {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TransferDetailsOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27019,7 +27779,9 @@ impl serde::Serialize for TransferDetailsStatus {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TransferDetailsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27300,7 +28062,8 @@ impl rt::StringEnum for TrialOfferLeadCustomerCreationValidationResultValidation
 }
 
 #[cfg(feature = "trial-offers")]
-impl std::str::FromStr for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl std::str::FromStr
+for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -27311,14 +28074,16 @@ impl std::str::FromStr for TrialOfferLeadCustomerCreationValidationResultValidat
 }
 
 #[cfg(feature = "trial-offers")]
-impl std::fmt::Display for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl std::fmt::Display
+for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "trial-offers")]
-impl serde::Serialize for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl serde::Serialize
+for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -27326,9 +28091,10 @@ impl serde::Serialize for TrialOfferLeadCustomerCreationValidationResultValidati
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de>
-    for TrialOfferLeadCustomerCreationValidationResultValidationStatus
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27404,7 +28170,11 @@ pub enum TrialOfferLeadDataConfigAddressMode {
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigAddressMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27465,7 +28235,9 @@ impl serde::Serialize for TrialOfferLeadDataConfigAddressMode {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigAddressMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27488,7 +28260,11 @@ pub enum TrialOfferLeadDataConfigDateOfBirthMode {
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigDateOfBirthMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27549,7 +28325,9 @@ impl serde::Serialize for TrialOfferLeadDataConfigDateOfBirthMode {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigDateOfBirthMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27572,7 +28350,11 @@ pub enum TrialOfferLeadDataConfigGenderMode {
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigGenderMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27633,7 +28415,9 @@ impl serde::Serialize for TrialOfferLeadDataConfigGenderMode {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigGenderMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27656,7 +28440,11 @@ pub enum TrialOfferLeadDataConfigTelephoneMode {
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigTelephoneMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27717,7 +28505,9 @@ impl serde::Serialize for TrialOfferLeadDataConfigTelephoneMode {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigTelephoneMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27734,7 +28524,10 @@ pub struct TypedArgumentDto {
 
 impl TypedArgumentDto {
     /// Sets [`value`](Self::value).
-    pub fn with_value(mut self, value: rt::serde_json::Map<String, rt::serde_json::Value>) -> Self {
+    pub fn with_value(
+        mut self,
+        value: rt::serde_json::Map<String, rt::serde_json::Value>,
+    ) -> Self {
         self.value = Some(value);
         self
     }
@@ -27874,7 +28667,9 @@ impl serde::Serialize for TypedArgumentDtoType {
 }
 
 impl<'de> serde::Deserialize<'de> for TypedArgumentDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27901,8 +28696,10 @@ impl UpdateAccessIdentificationRequest {
 
 #[cfg(feature = "customers-account")]
 /// Update customer payment instrument response.
-pub type UpdateCustomerPaymentInstrumentResponseDto =
-    rt::serde_json::Map<String, rt::serde_json::Value>;
+pub type UpdateCustomerPaymentInstrumentResponseDto = rt::serde_json::Map<
+    String,
+    rt::serde_json::Value,
+>;
 
 #[cfg(any(feature = "appointments", feature = "membership-self-service"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -28071,7 +28868,9 @@ impl serde::Serialize for VoucherDiscountPeriodDiscountType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for VoucherDiscountPeriodDiscountType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28094,7 +28893,11 @@ pub enum VoucherDiscountPeriodEffectivePeriod {
 #[cfg(feature = "memberships")]
 impl VoucherDiscountPeriodEffectivePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNLIMITED",
+        "INITIAL_TERM",
+        "TIME_BASED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -28155,7 +28958,9 @@ impl serde::Serialize for VoucherDiscountPeriodEffectivePeriod {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for VoucherDiscountPeriodEffectivePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28165,11 +28970,7 @@ impl rt::Page for BookableAppointmentSlicedResult {
     type Item = BookableAppointment;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -28179,11 +28980,7 @@ impl rt::Page for BookableTrialOfferAppointmentsSlicedResult {
     type Item = BookableTrialOfferAppointment;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -28193,11 +28990,7 @@ impl rt::Page for BookingEntrySlicedResult {
     type Item = BookingEntry;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -28207,11 +29000,7 @@ impl rt::Page for ClassSlicedResult {
     type Item = Class;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -28221,11 +29010,7 @@ impl rt::Page for ClassSlotSlicedResult {
     type Item = ClassSlot;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -28235,11 +29020,7 @@ impl rt::Page for CustomerCheckinSlicedResult {
     type Item = CustomerCheckin;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -28249,11 +29030,7 @@ impl rt::Page for CustomerDocuments {
     type Item = CustomerDocument;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -28263,11 +29040,7 @@ impl rt::Page for CustomerSlicedResult {
     type Item = Customer;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -28277,11 +29050,7 @@ impl rt::Page for DebtorIdSlicedResult {
     type Item = DebtorId;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -28291,11 +29060,7 @@ impl rt::Page for DebtorSlicedResult {
     type Item = Debtor;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -28305,11 +29070,7 @@ impl rt::Page for EmployeeSlicedResult {
     type Item = Employee;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -28319,17 +29080,16 @@ impl rt::Page for TrialOfferClassesSlicedResult {
     type Item = TrialOfferClass;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
 
 impl rt::ErrorBody for ErrorResponse {
-    fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
+    fn from_status(
+        status: rt::StatusCode,
+        body: &[u8],
+    ) -> Option<Result<Self, rt::DecodeError>> {
         match status.as_u16() {
             400 | 401 | 403 | 404 | 409 | 429 | 500 => Some(rt::decode_json(body)),
             _ => None,

@@ -155,7 +155,10 @@ impl TimePriceRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TimeReaderPriceResponse>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        rt::Response<models::TimeReaderPriceResponse>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&TIME_PRICE)
@@ -169,8 +172,9 @@ impl TimePriceRequest {
 impl std::future::IntoFuture for TimePriceRequest {
     type Output = Result<models::TimeReaderPriceResponse, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -252,8 +256,10 @@ impl TimeIdentificationRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TimeReaderIdentificationResponse>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<models::TimeReaderIdentificationResponse>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&TIME_IDENTIFICATION)
@@ -266,10 +272,14 @@ impl TimeIdentificationRequest {
 }
 
 impl std::future::IntoFuture for TimeIdentificationRequest {
-    type Output = Result<models::TimeReaderIdentificationResponse, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::TimeReaderIdentificationResponse,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -364,8 +374,9 @@ impl TimeUsageRequest {
 impl std::future::IntoFuture for TimeUsageRequest {
     type Output = Result<TimeUsageResponse, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

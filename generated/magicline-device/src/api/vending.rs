@@ -46,7 +46,10 @@ impl<'a> Vending<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn vending_sale(&self, body: models::VendingReaderSaleRequest) -> VendingSaleRequest {
+    pub fn vending_sale(
+        &self,
+        body: models::VendingReaderSaleRequest,
+    ) -> VendingSaleRequest {
         VendingSaleRequest {
             client: self.client.clone(),
             accept_language: None,
@@ -64,7 +67,10 @@ impl<'a> Vending<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn vending_revalue(&self, body: models::VendingReaderRevalue) -> VendingRevalueRequest {
+    pub fn vending_revalue(
+        &self,
+        body: models::VendingReaderRevalue,
+    ) -> VendingRevalueRequest {
         VendingRevalueRequest {
             client: self.client.clone(),
             accept_language: None,
@@ -152,7 +158,10 @@ impl VendingIdentificationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::VendingReaderIdentificationResponse, rt::Error<models::ApiError>> {
+    ) -> Result<
+        models::VendingReaderIdentificationResponse,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&VENDING_IDENTIFICATION)
@@ -183,10 +192,14 @@ impl VendingIdentificationRequest {
 }
 
 impl std::future::IntoFuture for VendingIdentificationRequest {
-    type Output = Result<models::VendingReaderIdentificationResponse, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::VendingReaderIdentificationResponse,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -281,8 +294,9 @@ impl VendingSaleRequest {
 impl std::future::IntoFuture for VendingSaleRequest {
     type Output = Result<VendingSaleResponse, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -360,7 +374,9 @@ impl VendingRevalueRequest {
 
     /// Sends the request; the decoded body comes with the response's status and
     /// headers (e.g. rate-limit headers).
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error<models::ApiError>> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&VENDING_REVALUE)
@@ -375,8 +391,9 @@ impl VendingRevalueRequest {
 impl std::future::IntoFuture for VendingRevalueRequest {
     type Output = Result<(), rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
