@@ -295,12 +295,15 @@ impl<'a> VendingSaleMock<'a> {
         Self(self.0.without_header("Accept-Language"))
     }
 
-    /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::VendingReaderSaleResponse,
-    ) -> Expectation<'a> {
-        self.0.returns(body)
+    /// Answers with the documented success status of the variant, and its body.
+    pub fn returns(self, answer: crate::api::VendingSaleResponse) -> Expectation<'a> {
+        let response = match answer {
+            crate::api::VendingSaleResponse::Ok(body) => {
+                Response::status(200).json(&body)
+            }
+            crate::api::VendingSaleResponse::NoContent => Response::status(204),
+        };
+        self.0.responds_with(response)
     }
 
     /// Answers with the documented error status of the variant, and its body.
@@ -499,12 +502,13 @@ impl<'a> TimeUsageMock<'a> {
         Self(self.0.without_header("Accept-Language"))
     }
 
-    /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::TimeReaderUsageResponse,
-    ) -> Expectation<'a> {
-        self.0.returns(body)
+    /// Answers with the documented success status of the variant, and its body.
+    pub fn returns(self, answer: crate::api::TimeUsageResponse) -> Expectation<'a> {
+        let response = match answer {
+            crate::api::TimeUsageResponse::Ok(body) => Response::status(200).json(&body),
+            crate::api::TimeUsageResponse::NoContent => Response::status(204),
+        };
+        self.0.responds_with(response)
     }
 
     /// Answers with the documented error status of the variant, and its body.

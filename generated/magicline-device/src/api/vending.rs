@@ -262,16 +262,14 @@ impl VendingSaleRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::VendingReaderSaleResponse, rt::Error<models::ApiError>> {
+    pub async fn send(self) -> Result<VendingSaleResponse, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&VENDING_SALE)
             .header("Accept-Language", &self.accept_language)
             .json(&self.body)
             .options(self.options)
-            .send()
+            .send_by_status()
             .await
     }
 
@@ -279,23 +277,20 @@ impl VendingSaleRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::VendingReaderSaleResponse>,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<rt::Response<VendingSaleResponse>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&VENDING_SALE)
             .header("Accept-Language", &self.accept_language)
             .json(&self.body)
             .options(self.options)
-            .send_with_response()
+            .send_by_status_with_response()
             .await
     }
 }
 
 impl std::future::IntoFuture for VendingSaleRequest {
-    type Output = Result<models::VendingReaderSaleResponse, rt::Error<models::ApiError>>;
+    type Output = Result<VendingSaleResponse, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
@@ -400,5 +395,32 @@ impl std::future::IntoFuture for VendingRevalueRequest {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// What [`Vending::vending_sale`] returns on success: one variant per documented
+/// success status, since their bodies differ. A 2xx status without a variant here is an
+/// [`Error::UnexpectedStatus`](rt::Error::UnexpectedStatus).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum VendingSaleResponse {
+    /// `200`: OK - Sale check done
+    Ok(models::VendingReaderSaleResponse),
+    /// `204`: OK - Customer has been charged
+    NoContent,
+}
+
+impl rt::SuccessBody for VendingSaleResponse {
+    const ACCEPT: &'static str = "application/json";
+
+    fn from_status(
+        status: rt::StatusCode,
+        body: &rt::bytes::Bytes,
+    ) -> Option<Result<Self, rt::DecodeError>> {
+        match status.as_u16() {
+            200 => Some(rt::decode_json(body).map(Self::Ok)),
+            204 => Some(Ok(Self::NoContent)),
+            _ => None,
+        }
     }
 }
