@@ -30,8 +30,8 @@ impl<'a> CreditCardTokenization<'a> {
         &self,
         tokenization_reference: impl Into<String>,
         body: models::ConnectApiCompleteTokenizationDto,
-    ) -> CompleteTokenizationRequest {
-        CompleteTokenizationRequest {
+    ) -> CompleteTokenizationBuilder {
+        CompleteTokenizationBuilder {
             client: self.client.clone(),
             tokenization_reference: tokenization_reference.into(),
             body,
@@ -48,8 +48,8 @@ impl<'a> CreditCardTokenization<'a> {
     pub fn tokenization_state(
         &self,
         tokenization_reference: impl Into<String>,
-    ) -> TokenizationStateRequest {
-        TokenizationStateRequest {
+    ) -> TokenizationStateBuilder {
+        TokenizationStateBuilder {
             client: self.client.clone(),
             tokenization_reference: tokenization_reference.into(),
             options: rt::CallOptions::new(),
@@ -64,8 +64,8 @@ impl<'a> CreditCardTokenization<'a> {
     pub fn initiate_tokenization_v2(
         &self,
         body: models::ConnectApiInitiateTokenizationDtoV2,
-    ) -> InitiateTokenizationV2Request {
-        InitiateTokenizationV2Request {
+    ) -> InitiateTokenizationV2Builder {
+        InitiateTokenizationV2Builder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -88,8 +88,8 @@ impl<'a> CreditCardTokenization<'a> {
         studio_id: i64,
         country_code: impl Into<String>,
         locale: impl Into<String>,
-    ) -> PaymentMethodsV2Request {
-        PaymentMethodsV2Request {
+    ) -> PaymentMethodsV2Builder {
+        PaymentMethodsV2Builder {
             client: self.client.clone(),
             studio_id,
             country_code: country_code.into(),
@@ -111,8 +111,8 @@ impl<'a> CreditCardTokenization<'a> {
         &self,
         tokenization_reference: impl Into<String>,
         body: models::ConnectApiCompleteTokenizationDto,
-    ) -> CompleteTokenizationV2Request {
-        CompleteTokenizationV2Request {
+    ) -> CompleteTokenizationV2Builder {
+        CompleteTokenizationV2Builder {
             client: self.client.clone(),
             tokenization_reference: tokenization_reference.into(),
             body,
@@ -128,8 +128,8 @@ impl<'a> CreditCardTokenization<'a> {
     pub fn tokenization_state_v2(
         &self,
         tokenization_reference: impl Into<String>,
-    ) -> TokenizationStateV2Request {
-        TokenizationStateV2Request {
+    ) -> TokenizationStateV2Builder {
+        TokenizationStateV2Builder {
             client: self.client.clone(),
             tokenization_reference: tokenization_reference.into(),
             options: rt::CallOptions::new(),
@@ -179,14 +179,14 @@ static TOKENIZATION_STATE_V2: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CompleteTokenizationRequest {
+pub struct CompleteTokenizationBuilder {
     client: crate::Client,
     tokenization_reference: String,
     body: models::ConnectApiCompleteTokenizationDto,
     options: rt::CallOptions,
 }
 
-impl CompleteTokenizationRequest {
+impl CompleteTokenizationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -252,7 +252,7 @@ impl CompleteTokenizationRequest {
     }
 }
 
-impl std::future::IntoFuture for CompleteTokenizationRequest {
+impl std::future::IntoFuture for CompleteTokenizationBuilder {
     type Output = Result<
         models::AdyenCompleteTokenizationResponseDto,
         rt::Error<models::ApiError>,
@@ -273,13 +273,13 @@ impl std::future::IntoFuture for CompleteTokenizationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TokenizationStateRequest {
+pub struct TokenizationStateBuilder {
     client: crate::Client,
     tokenization_reference: String,
     options: rt::CallOptions,
 }
 
-impl TokenizationStateRequest {
+impl TokenizationStateBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -331,7 +331,7 @@ impl TokenizationStateRequest {
     }
 }
 
-impl std::future::IntoFuture for TokenizationStateRequest {
+impl std::future::IntoFuture for TokenizationStateBuilder {
     type Output = Result<models::TokenizationStateDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -349,13 +349,13 @@ impl std::future::IntoFuture for TokenizationStateRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct InitiateTokenizationV2Request {
+pub struct InitiateTokenizationV2Builder {
     client: crate::Client,
     body: models::ConnectApiInitiateTokenizationDtoV2,
     options: rt::CallOptions,
 }
 
-impl InitiateTokenizationV2Request {
+impl InitiateTokenizationV2Builder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -419,7 +419,7 @@ impl InitiateTokenizationV2Request {
     }
 }
 
-impl std::future::IntoFuture for InitiateTokenizationV2Request {
+impl std::future::IntoFuture for InitiateTokenizationV2Builder {
     type Output = Result<
         models::AdyenInitiateTokenizationResponseDtoV2,
         rt::Error<models::ApiError>,
@@ -440,7 +440,7 @@ impl std::future::IntoFuture for InitiateTokenizationV2Request {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PaymentMethodsV2Request {
+pub struct PaymentMethodsV2Builder {
     client: crate::Client,
     studio_id: i64,
     country_code: String,
@@ -448,7 +448,7 @@ pub struct PaymentMethodsV2Request {
     options: rt::CallOptions,
 }
 
-impl PaymentMethodsV2Request {
+impl PaymentMethodsV2Builder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -504,7 +504,7 @@ impl PaymentMethodsV2Request {
     }
 }
 
-impl std::future::IntoFuture for PaymentMethodsV2Request {
+impl std::future::IntoFuture for PaymentMethodsV2Builder {
     type Output = Result<models::PaymentMethodsResponseDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -522,14 +522,14 @@ impl std::future::IntoFuture for PaymentMethodsV2Request {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CompleteTokenizationV2Request {
+pub struct CompleteTokenizationV2Builder {
     client: crate::Client,
     tokenization_reference: String,
     body: models::ConnectApiCompleteTokenizationDto,
     options: rt::CallOptions,
 }
 
-impl CompleteTokenizationV2Request {
+impl CompleteTokenizationV2Builder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -595,7 +595,7 @@ impl CompleteTokenizationV2Request {
     }
 }
 
-impl std::future::IntoFuture for CompleteTokenizationV2Request {
+impl std::future::IntoFuture for CompleteTokenizationV2Builder {
     type Output = Result<
         models::AdyenCompleteTokenizationResponseDto,
         rt::Error<models::ApiError>,
@@ -616,13 +616,13 @@ impl std::future::IntoFuture for CompleteTokenizationV2Request {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TokenizationStateV2Request {
+pub struct TokenizationStateV2Builder {
     client: crate::Client,
     tokenization_reference: String,
     options: rt::CallOptions,
 }
 
-impl TokenizationStateV2Request {
+impl TokenizationStateV2Builder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -674,7 +674,7 @@ impl TokenizationStateV2Request {
     }
 }
 
-impl std::future::IntoFuture for TokenizationStateV2Request {
+impl std::future::IntoFuture for TokenizationStateV2Builder {
     type Output = Result<models::TokenizationStateDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<

@@ -26,8 +26,8 @@ impl<'a> Studios<'a> {
     pub fn get_default_communication_configuration(
         &self,
         studio_id: i64,
-    ) -> GetDefaultCommunicationConfigurationRequest {
-        GetDefaultCommunicationConfigurationRequest {
+    ) -> GetDefaultCommunicationConfigurationBuilder {
+        GetDefaultCommunicationConfigurationBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -43,8 +43,8 @@ impl<'a> Studios<'a> {
         &self,
         studio_id: i64,
         rate_bundle_id: i64,
-    ) -> GetSepaAgreementTextForRateBundleRequest {
-        GetSepaAgreementTextForRateBundleRequest {
+    ) -> GetSepaAgreementTextForRateBundleBuilder {
+        GetSepaAgreementTextForRateBundleBuilder {
             client: self.client.clone(),
             studio_id,
             rate_bundle_id,
@@ -59,8 +59,8 @@ impl<'a> Studios<'a> {
     pub fn get_sepa_agreement_text(
         &self,
         studio_id: i64,
-    ) -> GetSepaAgreementTextRequest {
-        GetSepaAgreementTextRequest {
+    ) -> GetSepaAgreementTextBuilder {
+        GetSepaAgreementTextBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -74,8 +74,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v1/studio/{studioId}/utilization`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_utilization_public(&self, studio_id: i64) -> GetUtilizationPublicRequest {
-        GetUtilizationPublicRequest {
+    pub fn get_utilization_public(&self, studio_id: i64) -> GetUtilizationPublicBuilder {
+        GetUtilizationPublicBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -91,8 +91,8 @@ impl<'a> Studios<'a> {
     /// Optional inputs are set on the returned request: `studio_tags`, `address_search_query`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio_list(&self) -> GetStudioListRequest {
-        GetStudioListRequest {
+    pub fn get_studio_list(&self) -> GetStudioListBuilder {
+        GetStudioListBuilder {
             client: self.client.clone(),
             studio_tags: None,
             address_search_query: None,
@@ -105,8 +105,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v2/studio/details/{studioId}`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio_details(&self, studio_id: i64) -> GetStudioDetailsRequest {
-        GetStudioDetailsRequest {
+    pub fn get_studio_details(&self, studio_id: i64) -> GetStudioDetailsBuilder {
+        GetStudioDetailsBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -118,8 +118,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v2/studio/{studioId}`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio(&self, studio_id: i64) -> GetStudioRequest {
-        GetStudioRequest {
+    pub fn get_studio(&self, studio_id: i64) -> GetStudioBuilder {
+        GetStudioBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -134,8 +134,8 @@ impl<'a> Studios<'a> {
     pub fn get_enabled_communication_feature_modules(
         &self,
         studio_id: i64,
-    ) -> GetEnabledCommunicationFeatureModulesRequest {
-        GetEnabledCommunicationFeatureModulesRequest {
+    ) -> GetEnabledCommunicationFeatureModulesBuilder {
+        GetEnabledCommunicationFeatureModulesBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -147,8 +147,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v2/studio/{studioId}/legalinfo`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio_legal_links(&self, studio_id: i64) -> GetStudioLegalLinksRequest {
-        GetStudioLegalLinksRequest {
+    pub fn get_studio_legal_links(&self, studio_id: i64) -> GetStudioLegalLinksBuilder {
+        GetStudioLegalLinksBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -216,13 +216,13 @@ static GET_STUDIO_LEGAL_LINKS: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDefaultCommunicationConfigurationRequest {
+pub struct GetDefaultCommunicationConfigurationBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetDefaultCommunicationConfigurationRequest {
+impl GetDefaultCommunicationConfigurationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -277,7 +277,7 @@ impl GetDefaultCommunicationConfigurationRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDefaultCommunicationConfigurationRequest {
+impl std::future::IntoFuture for GetDefaultCommunicationConfigurationBuilder {
     type Output = Result<
         Vec<models::ConnectApiStudioCommunicationConfigurationDto>,
         rt::Error<models::ApiError>,
@@ -298,7 +298,7 @@ impl std::future::IntoFuture for GetDefaultCommunicationConfigurationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetSepaAgreementTextForRateBundleRequest {
+pub struct GetSepaAgreementTextForRateBundleBuilder {
     client: crate::Client,
     studio_id: i64,
     rate_bundle_id: i64,
@@ -306,7 +306,7 @@ pub struct GetSepaAgreementTextForRateBundleRequest {
     options: rt::CallOptions,
 }
 
-impl GetSepaAgreementTextForRateBundleRequest {
+impl GetSepaAgreementTextForRateBundleBuilder {
     /// Language to pick the right translation (IETF BCP 47 language tags)
     ///
     /// Example: `"de-DE"`
@@ -371,7 +371,7 @@ impl GetSepaAgreementTextForRateBundleRequest {
     }
 }
 
-impl std::future::IntoFuture for GetSepaAgreementTextForRateBundleRequest {
+impl std::future::IntoFuture for GetSepaAgreementTextForRateBundleBuilder {
     type Output = Result<String, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -389,13 +389,13 @@ impl std::future::IntoFuture for GetSepaAgreementTextForRateBundleRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetSepaAgreementTextRequest {
+pub struct GetSepaAgreementTextBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetSepaAgreementTextRequest {
+impl GetSepaAgreementTextBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -442,7 +442,7 @@ impl GetSepaAgreementTextRequest {
     }
 }
 
-impl std::future::IntoFuture for GetSepaAgreementTextRequest {
+impl std::future::IntoFuture for GetSepaAgreementTextBuilder {
     type Output = Result<String, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -460,13 +460,13 @@ impl std::future::IntoFuture for GetSepaAgreementTextRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetUtilizationPublicRequest {
+pub struct GetUtilizationPublicBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetUtilizationPublicRequest {
+impl GetUtilizationPublicBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -515,7 +515,7 @@ impl GetUtilizationPublicRequest {
     }
 }
 
-impl std::future::IntoFuture for GetUtilizationPublicRequest {
+impl std::future::IntoFuture for GetUtilizationPublicBuilder {
     type Output = Result<models::UtilizationDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -533,14 +533,14 @@ impl std::future::IntoFuture for GetUtilizationPublicRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioListRequest {
+pub struct GetStudioListBuilder {
     client: crate::Client,
     studio_tags: Option<Vec<String>>,
     address_search_query: Option<String>,
     options: rt::CallOptions,
 }
 
-impl GetStudioListRequest {
+impl GetStudioListBuilder {
     /// Filter by identifier of StudioTag (german wording: Standort Code). Dynamic attribute configured at studio (e.g for Brands or Locations). Multiple Tags are combined by OR.
     pub fn studio_tags(mut self, value: Vec<String>) -> Self {
         self.studio_tags = Some(value);
@@ -618,7 +618,7 @@ impl GetStudioListRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioListRequest {
+impl std::future::IntoFuture for GetStudioListBuilder {
     type Output = Result<
         Vec<models::ConnectApiStudioDtoV2>,
         rt::Error<models::ApiError>,
@@ -639,13 +639,13 @@ impl std::future::IntoFuture for GetStudioListRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioDetailsRequest {
+pub struct GetStudioDetailsBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetStudioDetailsRequest {
+impl GetStudioDetailsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -697,7 +697,7 @@ impl GetStudioDetailsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioDetailsRequest {
+impl std::future::IntoFuture for GetStudioDetailsBuilder {
     type Output = Result<
         models::ConnectApiStudioDetailsDto,
         rt::Error<models::ApiError>,
@@ -718,13 +718,13 @@ impl std::future::IntoFuture for GetStudioDetailsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioRequest {
+pub struct GetStudioBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetStudioRequest {
+impl GetStudioBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -776,7 +776,7 @@ impl GetStudioRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioRequest {
+impl std::future::IntoFuture for GetStudioBuilder {
     type Output = Result<models::ConnectApiStudioDtoV2, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -794,13 +794,13 @@ impl std::future::IntoFuture for GetStudioRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetEnabledCommunicationFeatureModulesRequest {
+pub struct GetEnabledCommunicationFeatureModulesBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetEnabledCommunicationFeatureModulesRequest {
+impl GetEnabledCommunicationFeatureModulesBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -855,7 +855,7 @@ impl GetEnabledCommunicationFeatureModulesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetEnabledCommunicationFeatureModulesRequest {
+impl std::future::IntoFuture for GetEnabledCommunicationFeatureModulesBuilder {
     type Output = Result<
         Vec<models::GetEnabledCommunicationFeatureModulesResponseItem>,
         rt::Error<models::ApiError>,
@@ -876,13 +876,13 @@ impl std::future::IntoFuture for GetEnabledCommunicationFeatureModulesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioLegalLinksRequest {
+pub struct GetStudioLegalLinksBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetStudioLegalLinksRequest {
+impl GetStudioLegalLinksBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -934,7 +934,7 @@ impl GetStudioLegalLinksRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioLegalLinksRequest {
+impl std::future::IntoFuture for GetStudioLegalLinksBuilder {
     type Output = Result<
         models::ConnectApiStudioLegalLinksDto,
         rt::Error<models::ApiError>,

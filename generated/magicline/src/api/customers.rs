@@ -27,8 +27,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number_format`, `last_offset_id`, `offset`, `slice_size`, `customer_status`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customers(&self) -> GetCustomersRequest {
-        GetCustomersRequest {
+    pub fn get_customers(&self) -> GetCustomersBuilder {
+        GetCustomersBuilder {
             client: self.client.clone(),
             card_number_format: None,
             last_offset_id: None,
@@ -57,8 +57,8 @@ impl<'a> Customers<'a> {
     pub fn get_customers_checkin_history(
         &self,
         customer_id: i64,
-    ) -> GetCustomersCheckinHistoryRequest {
-        GetCustomersCheckinHistoryRequest {
+    ) -> GetCustomersCheckinHistoryBuilder {
+        GetCustomersCheckinHistoryBuilder {
             client: self.client.clone(),
             customer_id,
             from_date: None,
@@ -84,8 +84,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number_format`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_by_id(&self, customer_id: i64) -> GetCustomerByIdRequest {
-        GetCustomerByIdRequest {
+    pub fn get_customer_by_id(&self, customer_id: i64) -> GetCustomerByIdBuilder {
+        GetCustomerByIdBuilder {
             client: self.client.clone(),
             customer_id,
             card_number_format: None,
@@ -104,8 +104,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `debtor_id`, `qr_code_uuid`, `barcode`, `pin`, `customer_number`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_by(&self) -> GetCustomerByRequest {
-        GetCustomerByRequest {
+    pub fn get_customer_by(&self) -> GetCustomerByBuilder {
+        GetCustomerByBuilder {
             client: self.client.clone(),
             card_number: None,
             card_number_format: None,
@@ -130,8 +130,8 @@ impl<'a> Customers<'a> {
     pub fn search_customers(
         &self,
         body: models::CustomerSearchRequest,
-    ) -> SearchCustomersRequest {
-        SearchCustomersRequest {
+    ) -> SearchCustomersBuilder {
+        SearchCustomersBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -156,8 +156,8 @@ impl<'a> Customers<'a> {
     pub fn get_customers_contracts(
         &self,
         customer_id: i64,
-    ) -> GetCustomersContractsRequest {
-        GetCustomersContractsRequest {
+    ) -> GetCustomersContractsBuilder {
+        GetCustomersContractsBuilder {
             client: self.client.clone(),
             customer_id,
             status: None,
@@ -176,8 +176,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `qr_code_uuid`, `barcode`, `pin`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_measurement(&self) -> GetCustomerMeasurementRequest {
-        GetCustomerMeasurementRequest {
+    pub fn get_customer_measurement(&self) -> GetCustomerMeasurementBuilder {
+        GetCustomerMeasurementBuilder {
             client: self.client.clone(),
             card_number: None,
             card_number_format: None,
@@ -199,8 +199,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `debtor_id`, `qr_code_uuid`, `barcode`, `pin`, `customer_number`, `status`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_contracts_by(&self) -> GetCustomerContractsByRequest {
-        GetCustomerContractsByRequest {
+    pub fn get_customer_contracts_by(&self) -> GetCustomerContractsByBuilder {
+        GetCustomerContractsByBuilder {
             client: self.client.clone(),
             card_number: None,
             card_number_format: None,
@@ -233,8 +233,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::CustomerWeighings,
-    ) -> CreateCustomerWeighingRequest {
-        CreateCustomerWeighingRequest {
+    ) -> CreateCustomerWeighingBuilder {
+        CreateCustomerWeighingBuilder {
             client: self.client.clone(),
             customer_id,
             benefit_key: None,
@@ -258,8 +258,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `key`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_benefits(&self, customer_id: i64) -> GetBenefitsRequest {
-        GetBenefitsRequest {
+    pub fn get_benefits(&self, customer_id: i64) -> GetBenefitsBuilder {
+        GetBenefitsBuilder {
             client: self.client.clone(),
             customer_id,
             key: None,
@@ -285,8 +285,8 @@ impl<'a> Customers<'a> {
     pub fn get_benefits_by_card_number(
         &self,
         card_number: impl Into<String>,
-    ) -> GetBenefitsByCardNumberRequest {
-        GetBenefitsByCardNumberRequest {
+    ) -> GetBenefitsByCardNumberBuilder {
+        GetBenefitsByCardNumberBuilder {
             client: self.client.clone(),
             card_number: card_number.into(),
             card_number_format: None,
@@ -311,8 +311,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         benefit_key: impl Into<String>,
-    ) -> UseBenefitRequest {
-        UseBenefitRequest {
+    ) -> UseBenefitBuilder {
+        UseBenefitBuilder {
             client: self.client.clone(),
             customer_id,
             benefit_key: benefit_key.into(),
@@ -336,8 +336,8 @@ impl<'a> Customers<'a> {
     pub fn get_customer_access_code(
         &self,
         customer_id: i64,
-    ) -> GetCustomerAccessCodeRequest {
-        GetCustomerAccessCodeRequest {
+    ) -> GetCustomerAccessCodeBuilder {
+        GetCustomerAccessCodeBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -362,8 +362,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::AccessMediumDto,
-    ) -> AddAccessMediumRequest {
-        AddAccessMediumRequest {
+    ) -> AddAccessMediumBuilder {
+        AddAccessMediumBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -388,8 +388,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::AccessMediumDto,
-    ) -> AddAccessMediumsRequest {
-        AddAccessMediumsRequest {
+    ) -> AddAccessMediumsBuilder {
+        AddAccessMediumsBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -416,8 +416,8 @@ impl<'a> Customers<'a> {
         customer_id: i64,
         access_medium_id: i64,
         body: models::UpdateAccessIdentificationRequest,
-    ) -> UpdateAccessMediumsRequest {
-        UpdateAccessMediumsRequest {
+    ) -> UpdateAccessMediumsBuilder {
+        UpdateAccessMediumsBuilder {
             client: self.client.clone(),
             customer_id,
             access_medium_id,
@@ -444,8 +444,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         access_medium_id: i64,
-    ) -> DeleteAccessMediumsRequest {
-        DeleteAccessMediumsRequest {
+    ) -> DeleteAccessMediumsBuilder {
+        DeleteAccessMediumsBuilder {
             client: self.client.clone(),
             customer_id,
             access_medium_id,
@@ -468,8 +468,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_documents(&self, customer_id: i64) -> GetDocumentsRequest {
-        GetDocumentsRequest {
+    pub fn get_documents(&self, customer_id: i64) -> GetDocumentsBuilder {
+        GetDocumentsBuilder {
             client: self.client.clone(),
             customer_id,
             offset: None,
@@ -498,8 +498,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         file: rt::multipart::FilePart,
-    ) -> UploadDocumentRequest {
-        UploadDocumentRequest {
+    ) -> UploadDocumentBuilder {
+        UploadDocumentBuilder {
             client: self.client.clone(),
             customer_id,
             description: None,
@@ -526,8 +526,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         id: i64,
-    ) -> GetDocumentByIdRequest {
-        GetDocumentByIdRequest {
+    ) -> GetDocumentByIdBuilder {
+        GetDocumentByIdBuilder {
             client: self.client.clone(),
             customer_id,
             id,
@@ -553,8 +553,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         image: rt::multipart::FilePart,
-    ) -> UpdateImageRequest {
-        UpdateImageRequest {
+    ) -> UpdateImageBuilder {
+        UpdateImageBuilder {
             client: self.client.clone(),
             customer_id,
             image,
@@ -577,8 +577,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::AccessRestriction,
-    ) -> SetAccessRestrictionRequest {
-        SetAccessRestrictionRequest {
+    ) -> SetAccessRestrictionBuilder {
+        SetAccessRestrictionBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -598,8 +598,8 @@ impl<'a> Customers<'a> {
     pub fn delete_access_restriction(
         &self,
         customer_id: i64,
-    ) -> DeleteAccessRestrictionRequest {
-        DeleteAccessRestrictionRequest {
+    ) -> DeleteAccessRestrictionBuilder {
+        DeleteAccessRestrictionBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -618,8 +618,8 @@ impl<'a> Customers<'a> {
     pub fn create_customer(
         &self,
         body: models::MembershipSignupCustomer,
-    ) -> CreateCustomerRequest {
-        CreateCustomerRequest {
+    ) -> CreateCustomerBuilder {
+        CreateCustomerBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -637,8 +637,8 @@ impl<'a> Customers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_additional_information_fields(
         &self,
-    ) -> GetAdditionalInformationFieldsRequest {
-        GetAdditionalInformationFieldsRequest {
+    ) -> GetAdditionalInformationFieldsBuilder {
+        GetAdditionalInformationFieldsBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -661,8 +661,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: Vec<models::AdditionalInformationFieldAssignment>,
-    ) -> SetAdditionalInformationFieldAssignmentsRequest {
-        SetAdditionalInformationFieldAssignmentsRequest {
+    ) -> SetAdditionalInformationFieldAssignmentsBuilder {
+        SetAdditionalInformationFieldAssignmentsBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -683,8 +683,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::OpenApiV1CustomerStudioSwitchRequestDto,
-    ) -> SwitchStudioRequest {
-        SwitchStudioRequest {
+    ) -> SwitchStudioBuilder {
+        SwitchStudioBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -861,7 +861,7 @@ static SWITCH_STUDIO: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersRequest {
+pub struct GetCustomersBuilder {
     client: crate::Client,
     card_number_format: Option<models::CardNumberFormat>,
     last_offset_id: Option<i64>,
@@ -871,7 +871,7 @@ pub struct GetCustomersRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomersRequest {
+impl GetCustomersBuilder {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
@@ -1045,7 +1045,7 @@ impl GetCustomersRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersRequest {
+impl std::future::IntoFuture for GetCustomersBuilder {
     type Output = Result<models::CustomerSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1063,7 +1063,7 @@ impl std::future::IntoFuture for GetCustomersRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersCheckinHistoryRequest {
+pub struct GetCustomersCheckinHistoryBuilder {
     client: crate::Client,
     customer_id: i64,
     from_date: Option<rt::chrono::NaiveDate>,
@@ -1073,7 +1073,7 @@ pub struct GetCustomersCheckinHistoryRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomersCheckinHistoryRequest {
+impl GetCustomersCheckinHistoryBuilder {
     /// The from date of the time span
     pub fn from_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.from_date = Some(value);
@@ -1227,7 +1227,7 @@ impl GetCustomersCheckinHistoryRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersCheckinHistoryRequest {
+impl std::future::IntoFuture for GetCustomersCheckinHistoryBuilder {
     type Output = Result<
         models::CustomerCheckinSlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -1248,14 +1248,14 @@ impl std::future::IntoFuture for GetCustomersCheckinHistoryRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerByIdRequest {
+pub struct GetCustomerByIdBuilder {
     client: crate::Client,
     customer_id: i64,
     card_number_format: Option<models::CardNumberFormat>,
     options: rt::CallOptions,
 }
 
-impl GetCustomerByIdRequest {
+impl GetCustomerByIdBuilder {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
@@ -1321,7 +1321,7 @@ impl GetCustomerByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerByIdRequest {
+impl std::future::IntoFuture for GetCustomerByIdBuilder {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1339,7 +1339,7 @@ impl std::future::IntoFuture for GetCustomerByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerByRequest {
+pub struct GetCustomerByBuilder {
     client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
@@ -1351,7 +1351,7 @@ pub struct GetCustomerByRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomerByRequest {
+impl GetCustomerByBuilder {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
@@ -1501,7 +1501,7 @@ impl GetCustomerByRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerByRequest {
+impl std::future::IntoFuture for GetCustomerByBuilder {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1519,13 +1519,13 @@ impl std::future::IntoFuture for GetCustomerByRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchCustomersRequest {
+pub struct SearchCustomersBuilder {
     client: crate::Client,
     body: models::CustomerSearchRequest,
     options: rt::CallOptions,
 }
 
-impl SearchCustomersRequest {
+impl SearchCustomersBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1583,7 +1583,7 @@ impl SearchCustomersRequest {
     }
 }
 
-impl std::future::IntoFuture for SearchCustomersRequest {
+impl std::future::IntoFuture for SearchCustomersBuilder {
     type Output = Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1601,14 +1601,14 @@ impl std::future::IntoFuture for SearchCustomersRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersContractsRequest {
+pub struct GetCustomersContractsBuilder {
     client: crate::Client,
     customer_id: i64,
     status: Option<models::ContractStatus>,
     options: rt::CallOptions,
 }
 
-impl GetCustomersContractsRequest {
+impl GetCustomersContractsBuilder {
     pub fn status(mut self, value: models::ContractStatus) -> Self {
         self.status = Some(value);
         self
@@ -1670,7 +1670,7 @@ impl GetCustomersContractsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersContractsRequest {
+impl std::future::IntoFuture for GetCustomersContractsBuilder {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1688,7 +1688,7 @@ impl std::future::IntoFuture for GetCustomersContractsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerMeasurementRequest {
+pub struct GetCustomerMeasurementBuilder {
     client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
@@ -1698,7 +1698,7 @@ pub struct GetCustomerMeasurementRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomerMeasurementRequest {
+impl GetCustomerMeasurementBuilder {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
@@ -1820,7 +1820,7 @@ impl GetCustomerMeasurementRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerMeasurementRequest {
+impl std::future::IntoFuture for GetCustomerMeasurementBuilder {
     type Output = Result<models::Measurement, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1838,7 +1838,7 @@ impl std::future::IntoFuture for GetCustomerMeasurementRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerContractsByRequest {
+pub struct GetCustomerContractsByBuilder {
     client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
@@ -1851,7 +1851,7 @@ pub struct GetCustomerContractsByRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomerContractsByRequest {
+impl GetCustomerContractsByBuilder {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
@@ -2014,7 +2014,7 @@ impl GetCustomerContractsByRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerContractsByRequest {
+impl std::future::IntoFuture for GetCustomerContractsByBuilder {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2032,7 +2032,7 @@ impl std::future::IntoFuture for GetCustomerContractsByRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerWeighingRequest {
+pub struct CreateCustomerWeighingBuilder {
     client: crate::Client,
     customer_id: i64,
     benefit_key: Option<String>,
@@ -2040,7 +2040,7 @@ pub struct CreateCustomerWeighingRequest {
     options: rt::CallOptions,
 }
 
-impl CreateCustomerWeighingRequest {
+impl CreateCustomerWeighingBuilder {
     /// Key of the benefit to use
     pub fn benefit_key(mut self, value: impl Into<String>) -> Self {
         self.benefit_key = Some(value.into());
@@ -2117,7 +2117,7 @@ impl CreateCustomerWeighingRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerWeighingRequest {
+impl std::future::IntoFuture for CreateCustomerWeighingBuilder {
     type Output = Result<models::CustomerWeighings, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2135,14 +2135,14 @@ impl std::future::IntoFuture for CreateCustomerWeighingRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBenefitsRequest {
+pub struct GetBenefitsBuilder {
     client: crate::Client,
     customer_id: i64,
     key: Option<Vec<String>>,
     options: rt::CallOptions,
 }
 
-impl GetBenefitsRequest {
+impl GetBenefitsBuilder {
     /// Benefit keys to validate, when provided, service will check only them
     ///
     /// Example: `"FIRST_KEY&key=SECOND_KEY"`
@@ -2210,7 +2210,7 @@ impl GetBenefitsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBenefitsRequest {
+impl std::future::IntoFuture for GetBenefitsBuilder {
     type Output = Result<
         Vec<models::BenefitValidationDto>,
         rt::Error<models::ErrorResponse>,
@@ -2231,7 +2231,7 @@ impl std::future::IntoFuture for GetBenefitsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBenefitsByCardNumberRequest {
+pub struct GetBenefitsByCardNumberBuilder {
     client: crate::Client,
     card_number: String,
     card_number_format: Option<models::CardNumberFormat>,
@@ -2239,7 +2239,7 @@ pub struct GetBenefitsByCardNumberRequest {
     options: rt::CallOptions,
 }
 
-impl GetBenefitsByCardNumberRequest {
+impl GetBenefitsByCardNumberBuilder {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
@@ -2324,7 +2324,7 @@ impl GetBenefitsByCardNumberRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBenefitsByCardNumberRequest {
+impl std::future::IntoFuture for GetBenefitsByCardNumberBuilder {
     type Output = Result<
         Vec<models::BenefitValidationDto>,
         rt::Error<models::ErrorResponse>,
@@ -2345,14 +2345,14 @@ impl std::future::IntoFuture for GetBenefitsByCardNumberRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UseBenefitRequest {
+pub struct UseBenefitBuilder {
     client: crate::Client,
     customer_id: i64,
     benefit_key: String,
     options: rt::CallOptions,
 }
 
-impl UseBenefitRequest {
+impl UseBenefitBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2410,7 +2410,7 @@ impl UseBenefitRequest {
     }
 }
 
-impl std::future::IntoFuture for UseBenefitRequest {
+impl std::future::IntoFuture for UseBenefitBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2428,13 +2428,13 @@ impl std::future::IntoFuture for UseBenefitRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerAccessCodeRequest {
+pub struct GetCustomerAccessCodeBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerAccessCodeRequest {
+impl GetCustomerAccessCodeBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2486,7 +2486,7 @@ impl GetCustomerAccessCodeRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerAccessCodeRequest {
+impl std::future::IntoFuture for GetCustomerAccessCodeBuilder {
     type Output = Result<models::CustomerAccessCode, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2504,14 +2504,14 @@ impl std::future::IntoFuture for GetCustomerAccessCodeRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AddAccessMediumRequest {
+pub struct AddAccessMediumBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::AccessMediumDto,
     options: rt::CallOptions,
 }
 
-impl AddAccessMediumRequest {
+impl AddAccessMediumBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2574,7 +2574,7 @@ impl AddAccessMediumRequest {
     }
 }
 
-impl std::future::IntoFuture for AddAccessMediumRequest {
+impl std::future::IntoFuture for AddAccessMediumBuilder {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2592,14 +2592,14 @@ impl std::future::IntoFuture for AddAccessMediumRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AddAccessMediumsRequest {
+pub struct AddAccessMediumsBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::AccessMediumDto,
     options: rt::CallOptions,
 }
 
-impl AddAccessMediumsRequest {
+impl AddAccessMediumsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2662,7 +2662,7 @@ impl AddAccessMediumsRequest {
     }
 }
 
-impl std::future::IntoFuture for AddAccessMediumsRequest {
+impl std::future::IntoFuture for AddAccessMediumsBuilder {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2680,7 +2680,7 @@ impl std::future::IntoFuture for AddAccessMediumsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateAccessMediumsRequest {
+pub struct UpdateAccessMediumsBuilder {
     client: crate::Client,
     customer_id: i64,
     access_medium_id: i64,
@@ -2688,7 +2688,7 @@ pub struct UpdateAccessMediumsRequest {
     options: rt::CallOptions,
 }
 
-impl UpdateAccessMediumsRequest {
+impl UpdateAccessMediumsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2753,7 +2753,7 @@ impl UpdateAccessMediumsRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateAccessMediumsRequest {
+impl std::future::IntoFuture for UpdateAccessMediumsBuilder {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2771,14 +2771,14 @@ impl std::future::IntoFuture for UpdateAccessMediumsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteAccessMediumsRequest {
+pub struct DeleteAccessMediumsBuilder {
     client: crate::Client,
     customer_id: i64,
     access_medium_id: i64,
     options: rt::CallOptions,
 }
 
-impl DeleteAccessMediumsRequest {
+impl DeleteAccessMediumsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2836,7 +2836,7 @@ impl DeleteAccessMediumsRequest {
     }
 }
 
-impl std::future::IntoFuture for DeleteAccessMediumsRequest {
+impl std::future::IntoFuture for DeleteAccessMediumsBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2854,7 +2854,7 @@ impl std::future::IntoFuture for DeleteAccessMediumsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDocumentsRequest {
+pub struct GetDocumentsBuilder {
     client: crate::Client,
     customer_id: i64,
     offset: Option<String>,
@@ -2862,7 +2862,7 @@ pub struct GetDocumentsRequest {
     options: rt::CallOptions,
 }
 
-impl GetDocumentsRequest {
+impl GetDocumentsBuilder {
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -2988,7 +2988,7 @@ impl GetDocumentsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDocumentsRequest {
+impl std::future::IntoFuture for GetDocumentsBuilder {
     type Output = Result<models::CustomerDocuments, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3006,7 +3006,7 @@ impl std::future::IntoFuture for GetDocumentsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UploadDocumentRequest {
+pub struct UploadDocumentBuilder {
     client: crate::Client,
     customer_id: i64,
     description: Option<String>,
@@ -3014,7 +3014,7 @@ pub struct UploadDocumentRequest {
     options: rt::CallOptions,
 }
 
-impl UploadDocumentRequest {
+impl UploadDocumentBuilder {
     /// Document description
     ///
     /// Example: `"Member contract"`
@@ -3103,7 +3103,7 @@ impl UploadDocumentRequest {
     }
 }
 
-impl std::future::IntoFuture for UploadDocumentRequest {
+impl std::future::IntoFuture for UploadDocumentBuilder {
     type Output = Result<
         models::CustomerDocumentUploadResult,
         rt::Error<models::ErrorResponse>,
@@ -3124,14 +3124,14 @@ impl std::future::IntoFuture for UploadDocumentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDocumentByIdRequest {
+pub struct GetDocumentByIdBuilder {
     client: crate::Client,
     customer_id: i64,
     id: i64,
     options: rt::CallOptions,
 }
 
-impl GetDocumentByIdRequest {
+impl GetDocumentByIdBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3185,7 +3185,7 @@ impl GetDocumentByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDocumentByIdRequest {
+impl std::future::IntoFuture for GetDocumentByIdBuilder {
     type Output = Result<models::CustomerDocument, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3203,14 +3203,14 @@ impl std::future::IntoFuture for GetDocumentByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateImageRequest {
+pub struct UpdateImageBuilder {
     client: crate::Client,
     customer_id: i64,
     image: rt::multipart::FilePart,
     options: rt::CallOptions,
 }
 
-impl UpdateImageRequest {
+impl UpdateImageBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3280,7 +3280,7 @@ impl UpdateImageRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateImageRequest {
+impl std::future::IntoFuture for UpdateImageBuilder {
     type Output = Result<models::CustomerImage, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3298,14 +3298,14 @@ impl std::future::IntoFuture for UpdateImageRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SetAccessRestrictionRequest {
+pub struct SetAccessRestrictionBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::AccessRestriction,
     options: rt::CallOptions,
 }
 
-impl SetAccessRestrictionRequest {
+impl SetAccessRestrictionBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3368,7 +3368,7 @@ impl SetAccessRestrictionRequest {
     }
 }
 
-impl std::future::IntoFuture for SetAccessRestrictionRequest {
+impl std::future::IntoFuture for SetAccessRestrictionBuilder {
     type Output = Result<models::AccessRestriction, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3386,13 +3386,13 @@ impl std::future::IntoFuture for SetAccessRestrictionRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteAccessRestrictionRequest {
+pub struct DeleteAccessRestrictionBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl DeleteAccessRestrictionRequest {
+impl DeleteAccessRestrictionBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3448,7 +3448,7 @@ impl DeleteAccessRestrictionRequest {
     }
 }
 
-impl std::future::IntoFuture for DeleteAccessRestrictionRequest {
+impl std::future::IntoFuture for DeleteAccessRestrictionBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3466,13 +3466,13 @@ impl std::future::IntoFuture for DeleteAccessRestrictionRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerRequest {
+pub struct CreateCustomerBuilder {
     client: crate::Client,
     body: models::MembershipSignupCustomer,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerRequest {
+impl CreateCustomerBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3536,7 +3536,7 @@ impl CreateCustomerRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerRequest {
+impl std::future::IntoFuture for CreateCustomerBuilder {
     type Output = Result<
         models::OpenApiV1CustomerCreateResult,
         rt::Error<models::ErrorResponse>,
@@ -3557,12 +3557,12 @@ impl std::future::IntoFuture for CreateCustomerRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAdditionalInformationFieldsRequest {
+pub struct GetAdditionalInformationFieldsBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetAdditionalInformationFieldsRequest {
+impl GetAdditionalInformationFieldsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3615,7 +3615,7 @@ impl GetAdditionalInformationFieldsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetAdditionalInformationFieldsRequest {
+impl std::future::IntoFuture for GetAdditionalInformationFieldsBuilder {
     type Output = Result<
         Vec<models::AdditionalInformationField>,
         rt::Error<models::ErrorResponse>,
@@ -3636,14 +3636,14 @@ impl std::future::IntoFuture for GetAdditionalInformationFieldsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SetAdditionalInformationFieldAssignmentsRequest {
+pub struct SetAdditionalInformationFieldAssignmentsBuilder {
     client: crate::Client,
     customer_id: i64,
     body: Vec<models::AdditionalInformationFieldAssignment>,
     options: rt::CallOptions,
 }
 
-impl SetAdditionalInformationFieldAssignmentsRequest {
+impl SetAdditionalInformationFieldAssignmentsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3709,7 +3709,7 @@ impl SetAdditionalInformationFieldAssignmentsRequest {
     }
 }
 
-impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsRequest {
+impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsBuilder {
     type Output = Result<
         Vec<models::AdditionalInformationFieldAssignment>,
         rt::Error<models::ErrorResponse>,
@@ -3730,14 +3730,14 @@ impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsRequest
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SwitchStudioRequest {
+pub struct SwitchStudioBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::OpenApiV1CustomerStudioSwitchRequestDto,
     options: rt::CallOptions,
 }
 
-impl SwitchStudioRequest {
+impl SwitchStudioBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3795,7 +3795,7 @@ impl SwitchStudioRequest {
     }
 }
 
-impl std::future::IntoFuture for SwitchStudioRequest {
+impl std::future::IntoFuture for SwitchStudioBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<

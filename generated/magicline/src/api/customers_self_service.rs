@@ -32,8 +32,8 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_contact_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerContactDataRequest {
-        GetCustomerContactDataRequest {
+    ) -> GetCustomerContactDataBuilder {
+        GetCustomerContactDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -58,8 +58,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::CustomerContactData,
-    ) -> CreateCustomerContactDataAmendmentRequest {
-        CreateCustomerContactDataAmendmentRequest {
+    ) -> CreateCustomerContactDataAmendmentBuilder {
+        CreateCustomerContactDataAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -83,8 +83,8 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_address_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerAddressDataRequest {
-        GetCustomerAddressDataRequest {
+    ) -> GetCustomerAddressDataBuilder {
+        GetCustomerAddressDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -109,8 +109,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::CustomerAddressData,
-    ) -> CreateCustomerAddressDataAmendmentRequest {
-        CreateCustomerAddressDataAmendmentRequest {
+    ) -> CreateCustomerAddressDataAmendmentBuilder {
+        CreateCustomerAddressDataAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -134,8 +134,8 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_master_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerMasterDataRequest {
-        GetCustomerMasterDataRequest {
+    ) -> GetCustomerMasterDataBuilder {
+        GetCustomerMasterDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -160,8 +160,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::CustomerMasterData,
-    ) -> CreateCustomerMasterDataAmendmentRequest {
-        CreateCustomerMasterDataAmendmentRequest {
+    ) -> CreateCustomerMasterDataAmendmentBuilder {
+        CreateCustomerMasterDataAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -185,8 +185,8 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_payment_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerPaymentDataRequest {
-        GetCustomerPaymentDataRequest {
+    ) -> GetCustomerPaymentDataBuilder {
+        GetCustomerPaymentDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -211,8 +211,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::OpenApiV1CustomerPaymentAmendment,
-    ) -> CreateCustomerPaymentDataAmendmentRequest {
-        CreateCustomerPaymentDataAmendmentRequest {
+    ) -> CreateCustomerPaymentDataAmendmentBuilder {
+        CreateCustomerPaymentDataAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -238,8 +238,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         amendment_id: i64,
-    ) -> WithdrawAmendmentRequest {
-        WithdrawAmendmentRequest {
+    ) -> WithdrawAmendmentBuilder {
+        WithdrawAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             amendment_id,
@@ -308,13 +308,13 @@ static WITHDRAW_AMENDMENT: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerContactDataRequest {
+pub struct GetCustomerContactDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerContactDataRequest {
+impl GetCustomerContactDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -369,7 +369,7 @@ impl GetCustomerContactDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerContactDataRequest {
+impl std::future::IntoFuture for GetCustomerContactDataBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerContactData,
         rt::Error<models::ErrorResponse>,
@@ -390,14 +390,14 @@ impl std::future::IntoFuture for GetCustomerContactDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerContactDataAmendmentRequest {
+pub struct CreateCustomerContactDataAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::CustomerContactData,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerContactDataAmendmentRequest {
+impl CreateCustomerContactDataAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -465,7 +465,7 @@ impl CreateCustomerContactDataAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerContactDataAmendmentRequest {
+impl std::future::IntoFuture for CreateCustomerContactDataAmendmentBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
         rt::Error<models::ErrorResponse>,
@@ -486,13 +486,13 @@ impl std::future::IntoFuture for CreateCustomerContactDataAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerAddressDataRequest {
+pub struct GetCustomerAddressDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerAddressDataRequest {
+impl GetCustomerAddressDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -547,7 +547,7 @@ impl GetCustomerAddressDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerAddressDataRequest {
+impl std::future::IntoFuture for GetCustomerAddressDataBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerAddressData,
         rt::Error<models::ErrorResponse>,
@@ -568,14 +568,14 @@ impl std::future::IntoFuture for GetCustomerAddressDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerAddressDataAmendmentRequest {
+pub struct CreateCustomerAddressDataAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::CustomerAddressData,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerAddressDataAmendmentRequest {
+impl CreateCustomerAddressDataAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -643,7 +643,7 @@ impl CreateCustomerAddressDataAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentRequest {
+impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
         rt::Error<models::ErrorResponse>,
@@ -664,13 +664,13 @@ impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerMasterDataRequest {
+pub struct GetCustomerMasterDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerMasterDataRequest {
+impl GetCustomerMasterDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -725,7 +725,7 @@ impl GetCustomerMasterDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerMasterDataRequest {
+impl std::future::IntoFuture for GetCustomerMasterDataBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerMasterData,
         rt::Error<models::ErrorResponse>,
@@ -746,14 +746,14 @@ impl std::future::IntoFuture for GetCustomerMasterDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerMasterDataAmendmentRequest {
+pub struct CreateCustomerMasterDataAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::CustomerMasterData,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerMasterDataAmendmentRequest {
+impl CreateCustomerMasterDataAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -819,7 +819,7 @@ impl CreateCustomerMasterDataAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentRequest {
+impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
         rt::Error<models::ErrorResponse>,
@@ -840,13 +840,13 @@ impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerPaymentDataRequest {
+pub struct GetCustomerPaymentDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerPaymentDataRequest {
+impl GetCustomerPaymentDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -901,7 +901,7 @@ impl GetCustomerPaymentDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerPaymentDataRequest {
+impl std::future::IntoFuture for GetCustomerPaymentDataBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerPaymentData,
         rt::Error<models::ErrorResponse>,
@@ -922,14 +922,14 @@ impl std::future::IntoFuture for GetCustomerPaymentDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerPaymentDataAmendmentRequest {
+pub struct CreateCustomerPaymentDataAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::OpenApiV1CustomerPaymentAmendment,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerPaymentDataAmendmentRequest {
+impl CreateCustomerPaymentDataAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -997,7 +997,7 @@ impl CreateCustomerPaymentDataAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentRequest {
+impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
         rt::Error<models::ErrorResponse>,
@@ -1018,14 +1018,14 @@ impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WithdrawAmendmentRequest {
+pub struct WithdrawAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     amendment_id: i64,
     options: rt::CallOptions,
 }
 
-impl WithdrawAmendmentRequest {
+impl WithdrawAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1083,7 +1083,7 @@ impl WithdrawAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for WithdrawAmendmentRequest {
+impl std::future::IntoFuture for WithdrawAmendmentBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
