@@ -79,7 +79,7 @@ impl<'a> TypeSpace<'a> {
         space.taggings = Taggings::collect(refs, &mut space.warnings);
         let schemas = api.components.as_ref().map(|c| &c.schemas);
         for key in schemas.into_iter().flat_map(|s| s.keys()) {
-            let name = space.names.claim(names::camel(key));
+            let name = space.names.claim(names::model(key));
             space.components.insert(key.clone(), name);
         }
         let base = Pointer::root().join("components").join("schemas");
@@ -951,7 +951,7 @@ impl<'a> TypeSpace<'a> {
         if naming.claimed {
             naming.text.clone()
         } else {
-            self.names.claim(names::camel(&naming.text))
+            self.names.claim(names::model(&naming.text))
         }
     }
 
