@@ -26,8 +26,8 @@ impl<'a> Studios<'a> {
     pub fn get_default_communication_configuration(
         &self,
         studio_id: i64,
-    ) -> GetDefaultCommunicationConfigurationRequest {
-        GetDefaultCommunicationConfigurationRequest {
+    ) -> GetDefaultCommunicationConfigurationBuilder {
+        GetDefaultCommunicationConfigurationBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -47,8 +47,8 @@ impl<'a> Studios<'a> {
         &self,
         studio_id: i64,
         rate_bundle_id: i64,
-    ) -> GetSepaAgreementTextForRateBundleRequest {
-        GetSepaAgreementTextForRateBundleRequest {
+    ) -> GetSepaAgreementTextForRateBundleBuilder {
+        GetSepaAgreementTextForRateBundleBuilder {
             client: self.client.clone(),
             studio_id,
             rate_bundle_id,
@@ -65,8 +65,8 @@ impl<'a> Studios<'a> {
     pub fn get_sepa_agreement_text(
         &self,
         studio_id: i64,
-    ) -> GetSepaAgreementTextRequest {
-        GetSepaAgreementTextRequest {
+    ) -> GetSepaAgreementTextBuilder {
+        GetSepaAgreementTextBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -82,8 +82,8 @@ impl<'a> Studios<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getUtilizationPublic")]
     #[doc(alias = "GET /connect/v1/studio/{studioId}/utilization")]
-    pub fn get_utilization_public(&self, studio_id: i64) -> GetUtilizationPublicRequest {
-        GetUtilizationPublicRequest {
+    pub fn get_utilization_public(&self, studio_id: i64) -> GetUtilizationPublicBuilder {
+        GetUtilizationPublicBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -101,8 +101,8 @@ impl<'a> Studios<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getStudioList")]
     #[doc(alias = "GET /connect/v2/studio")]
-    pub fn get_studio_list(&self) -> GetStudioListRequest {
-        GetStudioListRequest {
+    pub fn get_studio_list(&self) -> GetStudioListBuilder {
+        GetStudioListBuilder {
             client: self.client.clone(),
             studio_tags: None,
             address_search_query: None,
@@ -117,8 +117,8 @@ impl<'a> Studios<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getStudioDetails")]
     #[doc(alias = "GET /connect/v2/studio/details/{studioId}")]
-    pub fn get_studio_details(&self, studio_id: i64) -> GetStudioDetailsRequest {
-        GetStudioDetailsRequest {
+    pub fn get_studio_details(&self, studio_id: i64) -> GetStudioDetailsBuilder {
+        GetStudioDetailsBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -132,8 +132,8 @@ impl<'a> Studios<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getStudio")]
     #[doc(alias = "GET /connect/v2/studio/{studioId}")]
-    pub fn get_studio(&self, studio_id: i64) -> GetStudioRequest {
-        GetStudioRequest {
+    pub fn get_studio(&self, studio_id: i64) -> GetStudioBuilder {
+        GetStudioBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -150,8 +150,8 @@ impl<'a> Studios<'a> {
     pub fn get_enabled_communication_feature_modules(
         &self,
         studio_id: i64,
-    ) -> GetEnabledCommunicationFeatureModulesRequest {
-        GetEnabledCommunicationFeatureModulesRequest {
+    ) -> GetEnabledCommunicationFeatureModulesBuilder {
+        GetEnabledCommunicationFeatureModulesBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -165,8 +165,8 @@ impl<'a> Studios<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getStudioLegalLinks")]
     #[doc(alias = "GET /connect/v2/studio/{studioId}/legalinfo")]
-    pub fn get_studio_legal_links(&self, studio_id: i64) -> GetStudioLegalLinksRequest {
-        GetStudioLegalLinksRequest {
+    pub fn get_studio_legal_links(&self, studio_id: i64) -> GetStudioLegalLinksBuilder {
+        GetStudioLegalLinksBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -234,13 +234,13 @@ static GET_STUDIO_LEGAL_LINKS: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDefaultCommunicationConfigurationRequest {
+pub struct GetDefaultCommunicationConfigurationBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetDefaultCommunicationConfigurationRequest {
+impl GetDefaultCommunicationConfigurationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -295,7 +295,7 @@ impl GetDefaultCommunicationConfigurationRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDefaultCommunicationConfigurationRequest {
+impl std::future::IntoFuture for GetDefaultCommunicationConfigurationBuilder {
     type Output = Result<
         Vec<models::ConnectApiStudioCommunicationConfigurationDto>,
         rt::Error<models::ApiError>,
@@ -316,7 +316,7 @@ impl std::future::IntoFuture for GetDefaultCommunicationConfigurationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetSepaAgreementTextForRateBundleRequest {
+pub struct GetSepaAgreementTextForRateBundleBuilder {
     client: crate::Client,
     studio_id: i64,
     rate_bundle_id: i64,
@@ -324,7 +324,7 @@ pub struct GetSepaAgreementTextForRateBundleRequest {
     options: rt::CallOptions,
 }
 
-impl GetSepaAgreementTextForRateBundleRequest {
+impl GetSepaAgreementTextForRateBundleBuilder {
     /// Language to pick the right translation (IETF BCP 47 language tags)
     ///
     /// Example: `"de-DE"`
@@ -389,7 +389,7 @@ impl GetSepaAgreementTextForRateBundleRequest {
     }
 }
 
-impl std::future::IntoFuture for GetSepaAgreementTextForRateBundleRequest {
+impl std::future::IntoFuture for GetSepaAgreementTextForRateBundleBuilder {
     type Output = Result<String, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -407,13 +407,13 @@ impl std::future::IntoFuture for GetSepaAgreementTextForRateBundleRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetSepaAgreementTextRequest {
+pub struct GetSepaAgreementTextBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetSepaAgreementTextRequest {
+impl GetSepaAgreementTextBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -460,7 +460,7 @@ impl GetSepaAgreementTextRequest {
     }
 }
 
-impl std::future::IntoFuture for GetSepaAgreementTextRequest {
+impl std::future::IntoFuture for GetSepaAgreementTextBuilder {
     type Output = Result<String, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -478,13 +478,13 @@ impl std::future::IntoFuture for GetSepaAgreementTextRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetUtilizationPublicRequest {
+pub struct GetUtilizationPublicBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetUtilizationPublicRequest {
+impl GetUtilizationPublicBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -533,7 +533,7 @@ impl GetUtilizationPublicRequest {
     }
 }
 
-impl std::future::IntoFuture for GetUtilizationPublicRequest {
+impl std::future::IntoFuture for GetUtilizationPublicBuilder {
     type Output = Result<models::UtilizationDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -551,14 +551,14 @@ impl std::future::IntoFuture for GetUtilizationPublicRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioListRequest {
+pub struct GetStudioListBuilder {
     client: crate::Client,
     studio_tags: Option<Vec<String>>,
     address_search_query: Option<String>,
     options: rt::CallOptions,
 }
 
-impl GetStudioListRequest {
+impl GetStudioListBuilder {
     /// Filter by identifier of StudioTag (german wording: Standort Code). Dynamic attribute configured at studio (e.g for Brands or Locations). Multiple Tags are combined by OR.
     pub fn studio_tags(mut self, value: Vec<String>) -> Self {
         self.studio_tags = Some(value);
@@ -636,7 +636,7 @@ impl GetStudioListRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioListRequest {
+impl std::future::IntoFuture for GetStudioListBuilder {
     type Output = Result<
         Vec<models::ConnectApiStudioDtoV2>,
         rt::Error<models::ApiError>,
@@ -657,13 +657,13 @@ impl std::future::IntoFuture for GetStudioListRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioDetailsRequest {
+pub struct GetStudioDetailsBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetStudioDetailsRequest {
+impl GetStudioDetailsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -715,7 +715,7 @@ impl GetStudioDetailsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioDetailsRequest {
+impl std::future::IntoFuture for GetStudioDetailsBuilder {
     type Output = Result<
         models::ConnectApiStudioDetailsDto,
         rt::Error<models::ApiError>,
@@ -736,13 +736,13 @@ impl std::future::IntoFuture for GetStudioDetailsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioRequest {
+pub struct GetStudioBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetStudioRequest {
+impl GetStudioBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -794,7 +794,7 @@ impl GetStudioRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioRequest {
+impl std::future::IntoFuture for GetStudioBuilder {
     type Output = Result<models::ConnectApiStudioDtoV2, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -812,13 +812,13 @@ impl std::future::IntoFuture for GetStudioRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetEnabledCommunicationFeatureModulesRequest {
+pub struct GetEnabledCommunicationFeatureModulesBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetEnabledCommunicationFeatureModulesRequest {
+impl GetEnabledCommunicationFeatureModulesBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -873,7 +873,7 @@ impl GetEnabledCommunicationFeatureModulesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetEnabledCommunicationFeatureModulesRequest {
+impl std::future::IntoFuture for GetEnabledCommunicationFeatureModulesBuilder {
     type Output = Result<
         Vec<models::GetEnabledCommunicationFeatureModulesResponseItem>,
         rt::Error<models::ApiError>,
@@ -894,13 +894,13 @@ impl std::future::IntoFuture for GetEnabledCommunicationFeatureModulesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioLegalLinksRequest {
+pub struct GetStudioLegalLinksBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetStudioLegalLinksRequest {
+impl GetStudioLegalLinksBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -952,7 +952,7 @@ impl GetStudioLegalLinksRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioLegalLinksRequest {
+impl std::future::IntoFuture for GetStudioLegalLinksBuilder {
     type Output = Result<
         models::ConnectApiStudioLegalLinksDto,
         rt::Error<models::ApiError>,

@@ -34,8 +34,8 @@ impl<'a> TrialSessions<'a> {
         studio_id: i64,
         start_date: rt::chrono::NaiveDate,
         end_date: rt::chrono::NaiveDate,
-    ) -> GetBookableItemRequest {
-        GetBookableItemRequest {
+    ) -> GetBookableItemBuilder {
+        GetBookableItemBuilder {
             client: self.client.clone(),
             studio_id,
             start_date,
@@ -52,8 +52,8 @@ impl<'a> TrialSessions<'a> {
     ///
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "POST /connect/v1/trialsession/book")]
-    pub fn book(&self, body: models::ConnectApiBookTrialSessionDto) -> BookRequest {
-        BookRequest {
+    pub fn book(&self, body: models::ConnectApiBookTrialSessionDto) -> BookBuilder {
+        BookBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -73,8 +73,8 @@ impl<'a> TrialSessions<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getLeadConfig")]
     #[doc(alias = "GET /connect/v1/trialsession/config/validation")]
-    pub fn get_lead_config(&self, studio_id: i64) -> GetLeadConfigRequest {
-        GetLeadConfigRequest {
+    pub fn get_lead_config(&self, studio_id: i64) -> GetLeadConfigBuilder {
+        GetLeadConfigBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -106,7 +106,7 @@ static GET_LEAD_CONFIG: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableItemRequest {
+pub struct GetBookableItemBuilder {
     client: crate::Client,
     studio_id: i64,
     start_date: rt::chrono::NaiveDate,
@@ -114,7 +114,7 @@ pub struct GetBookableItemRequest {
     options: rt::CallOptions,
 }
 
-impl GetBookableItemRequest {
+impl GetBookableItemBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -170,7 +170,7 @@ impl GetBookableItemRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBookableItemRequest {
+impl std::future::IntoFuture for GetBookableItemBuilder {
     type Output = Result<models::ConnectApiBookableItemDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -188,13 +188,13 @@ impl std::future::IntoFuture for GetBookableItemRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookRequest {
+pub struct BookBuilder {
     client: crate::Client,
     body: models::ConnectApiBookTrialSessionDto,
     options: rt::CallOptions,
 }
 
-impl BookRequest {
+impl BookBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -258,7 +258,7 @@ impl BookRequest {
     }
 }
 
-impl std::future::IntoFuture for BookRequest {
+impl std::future::IntoFuture for BookBuilder {
     type Output = Result<
         models::ConnectApiTrialSessionBookedResponseDto,
         rt::Error<models::ApiError>,
@@ -279,13 +279,13 @@ impl std::future::IntoFuture for BookRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetLeadConfigRequest {
+pub struct GetLeadConfigBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetLeadConfigRequest {
+impl GetLeadConfigBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -340,7 +340,7 @@ impl GetLeadConfigRequest {
     }
 }
 
-impl std::future::IntoFuture for GetLeadConfigRequest {
+impl std::future::IntoFuture for GetLeadConfigBuilder {
     type Output = Result<
         models::ConnectApiTrialSessionLeadConfigDto,
         rt::Error<models::ApiError>,

@@ -27,8 +27,8 @@ impl<'a> Customers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getCustomers")]
     #[doc(alias = "GET /v1/customers")]
-    pub fn get_customers(&self) -> GetCustomersRequest {
-        GetCustomersRequest {
+    pub fn get_customers(&self) -> GetCustomersBuilder {
+        GetCustomersBuilder {
             client: self.client.clone(),
             card_number_format: None,
             last_offset_id: None,
@@ -59,8 +59,8 @@ impl<'a> Customers<'a> {
     pub fn get_customers_checkin_history(
         &self,
         customer_id: i64,
-    ) -> GetCustomersCheckinHistoryRequest {
-        GetCustomersCheckinHistoryRequest {
+    ) -> GetCustomersCheckinHistoryBuilder {
+        GetCustomersCheckinHistoryBuilder {
             client: self.client.clone(),
             customer_id,
             from_date: None,
@@ -88,8 +88,8 @@ impl<'a> Customers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getCustomerById")]
     #[doc(alias = "GET /v1/customers/{customerId}")]
-    pub fn get_customer_by_id(&self, customer_id: i64) -> GetCustomerByIdRequest {
-        GetCustomerByIdRequest {
+    pub fn get_customer_by_id(&self, customer_id: i64) -> GetCustomerByIdBuilder {
+        GetCustomerByIdBuilder {
             client: self.client.clone(),
             customer_id,
             card_number_format: None,
@@ -110,8 +110,8 @@ impl<'a> Customers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getCustomerBy")]
     #[doc(alias = "GET /v1/customers/by")]
-    pub fn get_customer_by(&self) -> GetCustomerByRequest {
-        GetCustomerByRequest {
+    pub fn get_customer_by(&self) -> GetCustomerByBuilder {
+        GetCustomerByBuilder {
             client: self.client.clone(),
             card_number: None,
             card_number_format: None,
@@ -138,8 +138,8 @@ impl<'a> Customers<'a> {
     pub fn search_customers(
         &self,
         body: models::CustomerSearchRequest,
-    ) -> SearchCustomersRequest {
-        SearchCustomersRequest {
+    ) -> SearchCustomersBuilder {
+        SearchCustomersBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -166,8 +166,8 @@ impl<'a> Customers<'a> {
     pub fn get_customers_contracts(
         &self,
         customer_id: i64,
-    ) -> GetCustomersContractsRequest {
-        GetCustomersContractsRequest {
+    ) -> GetCustomersContractsBuilder {
+        GetCustomersContractsBuilder {
             client: self.client.clone(),
             customer_id,
             status: None,
@@ -188,8 +188,8 @@ impl<'a> Customers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getCustomerMeasurement")]
     #[doc(alias = "GET /v1/customers/measurement/latest")]
-    pub fn get_customer_measurement(&self) -> GetCustomerMeasurementRequest {
-        GetCustomerMeasurementRequest {
+    pub fn get_customer_measurement(&self) -> GetCustomerMeasurementBuilder {
+        GetCustomerMeasurementBuilder {
             client: self.client.clone(),
             card_number: None,
             card_number_format: None,
@@ -213,8 +213,8 @@ impl<'a> Customers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getCustomerContractsBy")]
     #[doc(alias = "GET /v1/customers/contracts/by")]
-    pub fn get_customer_contracts_by(&self) -> GetCustomerContractsByRequest {
-        GetCustomerContractsByRequest {
+    pub fn get_customer_contracts_by(&self) -> GetCustomerContractsByBuilder {
+        GetCustomerContractsByBuilder {
             client: self.client.clone(),
             card_number: None,
             card_number_format: None,
@@ -249,8 +249,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::CustomerWeighings,
-    ) -> CreateCustomerWeighingRequest {
-        CreateCustomerWeighingRequest {
+    ) -> CreateCustomerWeighingBuilder {
+        CreateCustomerWeighingBuilder {
             client: self.client.clone(),
             customer_id,
             benefit_key: None,
@@ -276,8 +276,8 @@ impl<'a> Customers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getBenefits")]
     #[doc(alias = "GET /v1/customers/{customerId}/benefits")]
-    pub fn get_benefits(&self, customer_id: i64) -> GetBenefitsRequest {
-        GetBenefitsRequest {
+    pub fn get_benefits(&self, customer_id: i64) -> GetBenefitsBuilder {
+        GetBenefitsBuilder {
             client: self.client.clone(),
             customer_id,
             key: None,
@@ -305,8 +305,8 @@ impl<'a> Customers<'a> {
     pub fn get_benefits_by_card_number(
         &self,
         card_number: impl Into<String>,
-    ) -> GetBenefitsByCardNumberRequest {
-        GetBenefitsByCardNumberRequest {
+    ) -> GetBenefitsByCardNumberBuilder {
+        GetBenefitsByCardNumberBuilder {
             client: self.client.clone(),
             card_number: card_number.into(),
             card_number_format: None,
@@ -333,8 +333,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         benefit_key: impl Into<String>,
-    ) -> UseBenefitRequest {
-        UseBenefitRequest {
+    ) -> UseBenefitBuilder {
+        UseBenefitBuilder {
             client: self.client.clone(),
             customer_id,
             benefit_key: benefit_key.into(),
@@ -360,8 +360,8 @@ impl<'a> Customers<'a> {
     pub fn get_customer_access_code(
         &self,
         customer_id: i64,
-    ) -> GetCustomerAccessCodeRequest {
-        GetCustomerAccessCodeRequest {
+    ) -> GetCustomerAccessCodeBuilder {
+        GetCustomerAccessCodeBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -388,8 +388,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::AccessMediumDto,
-    ) -> AddAccessMediumRequest {
-        AddAccessMediumRequest {
+    ) -> AddAccessMediumBuilder {
+        AddAccessMediumBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -416,8 +416,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::AccessMediumDto,
-    ) -> AddAccessMediumsRequest {
-        AddAccessMediumsRequest {
+    ) -> AddAccessMediumsBuilder {
+        AddAccessMediumsBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -446,8 +446,8 @@ impl<'a> Customers<'a> {
         customer_id: i64,
         access_medium_id: i64,
         body: models::UpdateAccessIdentificationRequest,
-    ) -> UpdateAccessMediumsRequest {
-        UpdateAccessMediumsRequest {
+    ) -> UpdateAccessMediumsBuilder {
+        UpdateAccessMediumsBuilder {
             client: self.client.clone(),
             customer_id,
             access_medium_id,
@@ -476,8 +476,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         access_medium_id: i64,
-    ) -> DeleteAccessMediumsRequest {
-        DeleteAccessMediumsRequest {
+    ) -> DeleteAccessMediumsBuilder {
+        DeleteAccessMediumsBuilder {
             client: self.client.clone(),
             customer_id,
             access_medium_id,
@@ -502,8 +502,8 @@ impl<'a> Customers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getDocuments")]
     #[doc(alias = "GET /v1/customers/{customerId}/documents")]
-    pub fn get_documents(&self, customer_id: i64) -> GetDocumentsRequest {
-        GetDocumentsRequest {
+    pub fn get_documents(&self, customer_id: i64) -> GetDocumentsBuilder {
+        GetDocumentsBuilder {
             client: self.client.clone(),
             customer_id,
             offset: None,
@@ -534,8 +534,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         file: rt::multipart::FilePart,
-    ) -> UploadDocumentRequest {
-        UploadDocumentRequest {
+    ) -> UploadDocumentBuilder {
+        UploadDocumentBuilder {
             client: self.client.clone(),
             customer_id,
             description: None,
@@ -564,8 +564,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         id: i64,
-    ) -> GetDocumentByIdRequest {
-        GetDocumentByIdRequest {
+    ) -> GetDocumentByIdBuilder {
+        GetDocumentByIdBuilder {
             client: self.client.clone(),
             customer_id,
             id,
@@ -593,8 +593,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         image: rt::multipart::FilePart,
-    ) -> UpdateImageRequest {
-        UpdateImageRequest {
+    ) -> UpdateImageBuilder {
+        UpdateImageBuilder {
             client: self.client.clone(),
             customer_id,
             image,
@@ -619,8 +619,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::AccessRestriction,
-    ) -> SetAccessRestrictionRequest {
-        SetAccessRestrictionRequest {
+    ) -> SetAccessRestrictionBuilder {
+        SetAccessRestrictionBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -642,8 +642,8 @@ impl<'a> Customers<'a> {
     pub fn delete_access_restriction(
         &self,
         customer_id: i64,
-    ) -> DeleteAccessRestrictionRequest {
-        DeleteAccessRestrictionRequest {
+    ) -> DeleteAccessRestrictionBuilder {
+        DeleteAccessRestrictionBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -664,8 +664,8 @@ impl<'a> Customers<'a> {
     pub fn create_customer(
         &self,
         body: models::MembershipSignupCustomer,
-    ) -> CreateCustomerRequest {
-        CreateCustomerRequest {
+    ) -> CreateCustomerBuilder {
+        CreateCustomerBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -685,8 +685,8 @@ impl<'a> Customers<'a> {
     #[doc(alias = "GET /v1/customers/additional-information-fields")]
     pub fn get_additional_information_fields(
         &self,
-    ) -> GetAdditionalInformationFieldsRequest {
-        GetAdditionalInformationFieldsRequest {
+    ) -> GetAdditionalInformationFieldsBuilder {
+        GetAdditionalInformationFieldsBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -713,8 +713,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: Vec<models::AdditionalInformationFieldAssignment>,
-    ) -> SetAdditionalInformationFieldAssignmentsRequest {
-        SetAdditionalInformationFieldAssignmentsRequest {
+    ) -> SetAdditionalInformationFieldAssignmentsBuilder {
+        SetAdditionalInformationFieldAssignmentsBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -737,8 +737,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::OpenApiV1CustomerStudioSwitchRequestDto,
-    ) -> SwitchStudioRequest {
-        SwitchStudioRequest {
+    ) -> SwitchStudioBuilder {
+        SwitchStudioBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -915,7 +915,7 @@ static SWITCH_STUDIO: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersRequest {
+pub struct GetCustomersBuilder {
     client: crate::Client,
     card_number_format: Option<models::CardNumberFormat>,
     last_offset_id: Option<i64>,
@@ -925,7 +925,7 @@ pub struct GetCustomersRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomersRequest {
+impl GetCustomersBuilder {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
@@ -1099,7 +1099,7 @@ impl GetCustomersRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersRequest {
+impl std::future::IntoFuture for GetCustomersBuilder {
     type Output = Result<models::CustomerSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1117,7 +1117,7 @@ impl std::future::IntoFuture for GetCustomersRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersCheckinHistoryRequest {
+pub struct GetCustomersCheckinHistoryBuilder {
     client: crate::Client,
     customer_id: i64,
     from_date: Option<rt::chrono::NaiveDate>,
@@ -1127,7 +1127,7 @@ pub struct GetCustomersCheckinHistoryRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomersCheckinHistoryRequest {
+impl GetCustomersCheckinHistoryBuilder {
     /// The from date of the time span
     pub fn from_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.from_date = Some(value);
@@ -1281,7 +1281,7 @@ impl GetCustomersCheckinHistoryRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersCheckinHistoryRequest {
+impl std::future::IntoFuture for GetCustomersCheckinHistoryBuilder {
     type Output = Result<
         models::CustomerCheckinSlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -1302,14 +1302,14 @@ impl std::future::IntoFuture for GetCustomersCheckinHistoryRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerByIdRequest {
+pub struct GetCustomerByIdBuilder {
     client: crate::Client,
     customer_id: i64,
     card_number_format: Option<models::CardNumberFormat>,
     options: rt::CallOptions,
 }
 
-impl GetCustomerByIdRequest {
+impl GetCustomerByIdBuilder {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
@@ -1375,7 +1375,7 @@ impl GetCustomerByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerByIdRequest {
+impl std::future::IntoFuture for GetCustomerByIdBuilder {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1393,7 +1393,7 @@ impl std::future::IntoFuture for GetCustomerByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerByRequest {
+pub struct GetCustomerByBuilder {
     client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
@@ -1405,7 +1405,7 @@ pub struct GetCustomerByRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomerByRequest {
+impl GetCustomerByBuilder {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
@@ -1555,7 +1555,7 @@ impl GetCustomerByRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerByRequest {
+impl std::future::IntoFuture for GetCustomerByBuilder {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1573,13 +1573,13 @@ impl std::future::IntoFuture for GetCustomerByRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchCustomersRequest {
+pub struct SearchCustomersBuilder {
     client: crate::Client,
     body: models::CustomerSearchRequest,
     options: rt::CallOptions,
 }
 
-impl SearchCustomersRequest {
+impl SearchCustomersBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1637,7 +1637,7 @@ impl SearchCustomersRequest {
     }
 }
 
-impl std::future::IntoFuture for SearchCustomersRequest {
+impl std::future::IntoFuture for SearchCustomersBuilder {
     type Output = Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1655,14 +1655,14 @@ impl std::future::IntoFuture for SearchCustomersRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersContractsRequest {
+pub struct GetCustomersContractsBuilder {
     client: crate::Client,
     customer_id: i64,
     status: Option<models::ContractStatus>,
     options: rt::CallOptions,
 }
 
-impl GetCustomersContractsRequest {
+impl GetCustomersContractsBuilder {
     pub fn status(mut self, value: models::ContractStatus) -> Self {
         self.status = Some(value);
         self
@@ -1724,7 +1724,7 @@ impl GetCustomersContractsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersContractsRequest {
+impl std::future::IntoFuture for GetCustomersContractsBuilder {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1742,7 +1742,7 @@ impl std::future::IntoFuture for GetCustomersContractsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerMeasurementRequest {
+pub struct GetCustomerMeasurementBuilder {
     client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
@@ -1752,7 +1752,7 @@ pub struct GetCustomerMeasurementRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomerMeasurementRequest {
+impl GetCustomerMeasurementBuilder {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
@@ -1874,7 +1874,7 @@ impl GetCustomerMeasurementRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerMeasurementRequest {
+impl std::future::IntoFuture for GetCustomerMeasurementBuilder {
     type Output = Result<models::Measurement, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1892,7 +1892,7 @@ impl std::future::IntoFuture for GetCustomerMeasurementRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerContractsByRequest {
+pub struct GetCustomerContractsByBuilder {
     client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
@@ -1905,7 +1905,7 @@ pub struct GetCustomerContractsByRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomerContractsByRequest {
+impl GetCustomerContractsByBuilder {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
@@ -2068,7 +2068,7 @@ impl GetCustomerContractsByRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerContractsByRequest {
+impl std::future::IntoFuture for GetCustomerContractsByBuilder {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2086,7 +2086,7 @@ impl std::future::IntoFuture for GetCustomerContractsByRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerWeighingRequest {
+pub struct CreateCustomerWeighingBuilder {
     client: crate::Client,
     customer_id: i64,
     benefit_key: Option<String>,
@@ -2094,7 +2094,7 @@ pub struct CreateCustomerWeighingRequest {
     options: rt::CallOptions,
 }
 
-impl CreateCustomerWeighingRequest {
+impl CreateCustomerWeighingBuilder {
     /// Key of the benefit to use
     pub fn benefit_key(mut self, value: impl Into<String>) -> Self {
         self.benefit_key = Some(value.into());
@@ -2171,7 +2171,7 @@ impl CreateCustomerWeighingRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerWeighingRequest {
+impl std::future::IntoFuture for CreateCustomerWeighingBuilder {
     type Output = Result<models::CustomerWeighings, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2189,14 +2189,14 @@ impl std::future::IntoFuture for CreateCustomerWeighingRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBenefitsRequest {
+pub struct GetBenefitsBuilder {
     client: crate::Client,
     customer_id: i64,
     key: Option<Vec<String>>,
     options: rt::CallOptions,
 }
 
-impl GetBenefitsRequest {
+impl GetBenefitsBuilder {
     /// Benefit keys to validate, when provided, service will check only them
     ///
     /// Example: `"FIRST_KEY&key=SECOND_KEY"`
@@ -2264,7 +2264,7 @@ impl GetBenefitsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBenefitsRequest {
+impl std::future::IntoFuture for GetBenefitsBuilder {
     type Output = Result<
         Vec<models::BenefitValidationDto>,
         rt::Error<models::ErrorResponse>,
@@ -2285,7 +2285,7 @@ impl std::future::IntoFuture for GetBenefitsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBenefitsByCardNumberRequest {
+pub struct GetBenefitsByCardNumberBuilder {
     client: crate::Client,
     card_number: String,
     card_number_format: Option<models::CardNumberFormat>,
@@ -2293,7 +2293,7 @@ pub struct GetBenefitsByCardNumberRequest {
     options: rt::CallOptions,
 }
 
-impl GetBenefitsByCardNumberRequest {
+impl GetBenefitsByCardNumberBuilder {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
@@ -2378,7 +2378,7 @@ impl GetBenefitsByCardNumberRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBenefitsByCardNumberRequest {
+impl std::future::IntoFuture for GetBenefitsByCardNumberBuilder {
     type Output = Result<
         Vec<models::BenefitValidationDto>,
         rt::Error<models::ErrorResponse>,
@@ -2399,14 +2399,14 @@ impl std::future::IntoFuture for GetBenefitsByCardNumberRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UseBenefitRequest {
+pub struct UseBenefitBuilder {
     client: crate::Client,
     customer_id: i64,
     benefit_key: String,
     options: rt::CallOptions,
 }
 
-impl UseBenefitRequest {
+impl UseBenefitBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2464,7 +2464,7 @@ impl UseBenefitRequest {
     }
 }
 
-impl std::future::IntoFuture for UseBenefitRequest {
+impl std::future::IntoFuture for UseBenefitBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2482,13 +2482,13 @@ impl std::future::IntoFuture for UseBenefitRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerAccessCodeRequest {
+pub struct GetCustomerAccessCodeBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerAccessCodeRequest {
+impl GetCustomerAccessCodeBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2540,7 +2540,7 @@ impl GetCustomerAccessCodeRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerAccessCodeRequest {
+impl std::future::IntoFuture for GetCustomerAccessCodeBuilder {
     type Output = Result<models::CustomerAccessCode, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2558,14 +2558,14 @@ impl std::future::IntoFuture for GetCustomerAccessCodeRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AddAccessMediumRequest {
+pub struct AddAccessMediumBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::AccessMediumDto,
     options: rt::CallOptions,
 }
 
-impl AddAccessMediumRequest {
+impl AddAccessMediumBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2628,7 +2628,7 @@ impl AddAccessMediumRequest {
     }
 }
 
-impl std::future::IntoFuture for AddAccessMediumRequest {
+impl std::future::IntoFuture for AddAccessMediumBuilder {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2646,14 +2646,14 @@ impl std::future::IntoFuture for AddAccessMediumRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AddAccessMediumsRequest {
+pub struct AddAccessMediumsBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::AccessMediumDto,
     options: rt::CallOptions,
 }
 
-impl AddAccessMediumsRequest {
+impl AddAccessMediumsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2716,7 +2716,7 @@ impl AddAccessMediumsRequest {
     }
 }
 
-impl std::future::IntoFuture for AddAccessMediumsRequest {
+impl std::future::IntoFuture for AddAccessMediumsBuilder {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2734,7 +2734,7 @@ impl std::future::IntoFuture for AddAccessMediumsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateAccessMediumsRequest {
+pub struct UpdateAccessMediumsBuilder {
     client: crate::Client,
     customer_id: i64,
     access_medium_id: i64,
@@ -2742,7 +2742,7 @@ pub struct UpdateAccessMediumsRequest {
     options: rt::CallOptions,
 }
 
-impl UpdateAccessMediumsRequest {
+impl UpdateAccessMediumsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2807,7 +2807,7 @@ impl UpdateAccessMediumsRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateAccessMediumsRequest {
+impl std::future::IntoFuture for UpdateAccessMediumsBuilder {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2825,14 +2825,14 @@ impl std::future::IntoFuture for UpdateAccessMediumsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteAccessMediumsRequest {
+pub struct DeleteAccessMediumsBuilder {
     client: crate::Client,
     customer_id: i64,
     access_medium_id: i64,
     options: rt::CallOptions,
 }
 
-impl DeleteAccessMediumsRequest {
+impl DeleteAccessMediumsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2890,7 +2890,7 @@ impl DeleteAccessMediumsRequest {
     }
 }
 
-impl std::future::IntoFuture for DeleteAccessMediumsRequest {
+impl std::future::IntoFuture for DeleteAccessMediumsBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2908,7 +2908,7 @@ impl std::future::IntoFuture for DeleteAccessMediumsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDocumentsRequest {
+pub struct GetDocumentsBuilder {
     client: crate::Client,
     customer_id: i64,
     offset: Option<String>,
@@ -2916,7 +2916,7 @@ pub struct GetDocumentsRequest {
     options: rt::CallOptions,
 }
 
-impl GetDocumentsRequest {
+impl GetDocumentsBuilder {
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -3042,7 +3042,7 @@ impl GetDocumentsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDocumentsRequest {
+impl std::future::IntoFuture for GetDocumentsBuilder {
     type Output = Result<models::CustomerDocuments, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3060,7 +3060,7 @@ impl std::future::IntoFuture for GetDocumentsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UploadDocumentRequest {
+pub struct UploadDocumentBuilder {
     client: crate::Client,
     customer_id: i64,
     description: Option<String>,
@@ -3068,7 +3068,7 @@ pub struct UploadDocumentRequest {
     options: rt::CallOptions,
 }
 
-impl UploadDocumentRequest {
+impl UploadDocumentBuilder {
     /// Document description
     ///
     /// Example: `"Member contract"`
@@ -3157,7 +3157,7 @@ impl UploadDocumentRequest {
     }
 }
 
-impl std::future::IntoFuture for UploadDocumentRequest {
+impl std::future::IntoFuture for UploadDocumentBuilder {
     type Output = Result<
         models::CustomerDocumentUploadResult,
         rt::Error<models::ErrorResponse>,
@@ -3178,14 +3178,14 @@ impl std::future::IntoFuture for UploadDocumentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDocumentByIdRequest {
+pub struct GetDocumentByIdBuilder {
     client: crate::Client,
     customer_id: i64,
     id: i64,
     options: rt::CallOptions,
 }
 
-impl GetDocumentByIdRequest {
+impl GetDocumentByIdBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3239,7 +3239,7 @@ impl GetDocumentByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDocumentByIdRequest {
+impl std::future::IntoFuture for GetDocumentByIdBuilder {
     type Output = Result<models::CustomerDocument, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3257,14 +3257,14 @@ impl std::future::IntoFuture for GetDocumentByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateImageRequest {
+pub struct UpdateImageBuilder {
     client: crate::Client,
     customer_id: i64,
     image: rt::multipart::FilePart,
     options: rt::CallOptions,
 }
 
-impl UpdateImageRequest {
+impl UpdateImageBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3334,7 +3334,7 @@ impl UpdateImageRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateImageRequest {
+impl std::future::IntoFuture for UpdateImageBuilder {
     type Output = Result<models::CustomerImage, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3352,14 +3352,14 @@ impl std::future::IntoFuture for UpdateImageRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SetAccessRestrictionRequest {
+pub struct SetAccessRestrictionBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::AccessRestriction,
     options: rt::CallOptions,
 }
 
-impl SetAccessRestrictionRequest {
+impl SetAccessRestrictionBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3422,7 +3422,7 @@ impl SetAccessRestrictionRequest {
     }
 }
 
-impl std::future::IntoFuture for SetAccessRestrictionRequest {
+impl std::future::IntoFuture for SetAccessRestrictionBuilder {
     type Output = Result<models::AccessRestriction, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3440,13 +3440,13 @@ impl std::future::IntoFuture for SetAccessRestrictionRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteAccessRestrictionRequest {
+pub struct DeleteAccessRestrictionBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl DeleteAccessRestrictionRequest {
+impl DeleteAccessRestrictionBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3502,7 +3502,7 @@ impl DeleteAccessRestrictionRequest {
     }
 }
 
-impl std::future::IntoFuture for DeleteAccessRestrictionRequest {
+impl std::future::IntoFuture for DeleteAccessRestrictionBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3520,13 +3520,13 @@ impl std::future::IntoFuture for DeleteAccessRestrictionRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerRequest {
+pub struct CreateCustomerBuilder {
     client: crate::Client,
     body: models::MembershipSignupCustomer,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerRequest {
+impl CreateCustomerBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3590,7 +3590,7 @@ impl CreateCustomerRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerRequest {
+impl std::future::IntoFuture for CreateCustomerBuilder {
     type Output = Result<
         models::OpenApiV1CustomerCreateResult,
         rt::Error<models::ErrorResponse>,
@@ -3611,12 +3611,12 @@ impl std::future::IntoFuture for CreateCustomerRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAdditionalInformationFieldsRequest {
+pub struct GetAdditionalInformationFieldsBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetAdditionalInformationFieldsRequest {
+impl GetAdditionalInformationFieldsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3669,7 +3669,7 @@ impl GetAdditionalInformationFieldsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetAdditionalInformationFieldsRequest {
+impl std::future::IntoFuture for GetAdditionalInformationFieldsBuilder {
     type Output = Result<
         Vec<models::AdditionalInformationField>,
         rt::Error<models::ErrorResponse>,
@@ -3690,14 +3690,14 @@ impl std::future::IntoFuture for GetAdditionalInformationFieldsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SetAdditionalInformationFieldAssignmentsRequest {
+pub struct SetAdditionalInformationFieldAssignmentsBuilder {
     client: crate::Client,
     customer_id: i64,
     body: Vec<models::AdditionalInformationFieldAssignment>,
     options: rt::CallOptions,
 }
 
-impl SetAdditionalInformationFieldAssignmentsRequest {
+impl SetAdditionalInformationFieldAssignmentsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3763,7 +3763,7 @@ impl SetAdditionalInformationFieldAssignmentsRequest {
     }
 }
 
-impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsRequest {
+impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsBuilder {
     type Output = Result<
         Vec<models::AdditionalInformationFieldAssignment>,
         rt::Error<models::ErrorResponse>,
@@ -3784,14 +3784,14 @@ impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsRequest
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SwitchStudioRequest {
+pub struct SwitchStudioBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::OpenApiV1CustomerStudioSwitchRequestDto,
     options: rt::CallOptions,
 }
 
-impl SwitchStudioRequest {
+impl SwitchStudioBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3849,7 +3849,7 @@ impl SwitchStudioRequest {
     }
 }
 
-impl std::future::IntoFuture for SwitchStudioRequest {
+impl std::future::IntoFuture for SwitchStudioBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<

@@ -32,8 +32,8 @@ impl<'a> CustomersAccount<'a> {
     pub fn get_customers_account_balance_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomersAccountBalanceDataRequest {
-        GetCustomersAccountBalanceDataRequest {
+    ) -> GetCustomersAccountBalanceDataBuilder {
+        GetCustomersAccountBalanceDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -60,8 +60,8 @@ impl<'a> CustomersAccount<'a> {
     pub fn get_customers_account_transaction_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomersAccountTransactionDataRequest {
-        GetCustomersAccountTransactionDataRequest {
+    ) -> GetCustomersAccountTransactionDataBuilder {
+        GetCustomersAccountTransactionDataBuilder {
             client: self.client.clone(),
             customer_id,
             slice_size: None,
@@ -90,8 +90,8 @@ impl<'a> CustomersAccount<'a> {
     pub fn get_customers_account_upcoming_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomersAccountUpcomingDataRequest {
-        GetCustomersAccountUpcomingDataRequest {
+    ) -> GetCustomersAccountUpcomingDataBuilder {
+        GetCustomersAccountUpcomingDataBuilder {
             client: self.client.clone(),
             customer_id,
             slice_size: None,
@@ -119,8 +119,8 @@ impl<'a> CustomersAccount<'a> {
         &self,
         customer_id: i64,
         body: models::BookCustomerPaymentRequest,
-    ) -> BookCustomerPaymentRequest {
-        BookCustomerPaymentRequest {
+    ) -> BookCustomerPaymentBuilder {
+        BookCustomerPaymentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -147,8 +147,8 @@ impl<'a> CustomersAccount<'a> {
         &self,
         customer_id: i64,
         body: models::PaymentsUpdateCustomerPaymentInstrumentRequest,
-    ) -> UpdateCustomerPaymentInstrumentRequest {
-        UpdateCustomerPaymentInstrumentRequest {
+    ) -> UpdateCustomerPaymentInstrumentBuilder {
+        UpdateCustomerPaymentInstrumentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -193,13 +193,13 @@ static UPDATE_CUSTOMER_PAYMENT_INSTRUMENT: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersAccountBalanceDataRequest {
+pub struct GetCustomersAccountBalanceDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomersAccountBalanceDataRequest {
+impl GetCustomersAccountBalanceDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -251,7 +251,7 @@ impl GetCustomersAccountBalanceDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersAccountBalanceDataRequest {
+impl std::future::IntoFuture for GetCustomersAccountBalanceDataBuilder {
     type Output = Result<
         models::CustomerAccountBalance,
         rt::Error<models::ErrorResponse>,
@@ -272,7 +272,7 @@ impl std::future::IntoFuture for GetCustomersAccountBalanceDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersAccountTransactionDataRequest {
+pub struct GetCustomersAccountTransactionDataBuilder {
     client: crate::Client,
     customer_id: i64,
     slice_size: Option<i32>,
@@ -280,7 +280,7 @@ pub struct GetCustomersAccountTransactionDataRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomersAccountTransactionDataRequest {
+impl GetCustomersAccountTransactionDataBuilder {
     /// Desired size of data chunk
     ///
     /// Server default: `10`
@@ -406,7 +406,7 @@ impl GetCustomersAccountTransactionDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersAccountTransactionDataRequest {
+impl std::future::IntoFuture for GetCustomersAccountTransactionDataBuilder {
     type Output = Result<
         models::BookingEntrySlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -427,7 +427,7 @@ impl std::future::IntoFuture for GetCustomersAccountTransactionDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersAccountUpcomingDataRequest {
+pub struct GetCustomersAccountUpcomingDataBuilder {
     client: crate::Client,
     customer_id: i64,
     slice_size: Option<i32>,
@@ -435,7 +435,7 @@ pub struct GetCustomersAccountUpcomingDataRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomersAccountUpcomingDataRequest {
+impl GetCustomersAccountUpcomingDataBuilder {
     /// Desired size of data chunk
     ///
     /// Server default: `10`
@@ -561,7 +561,7 @@ impl GetCustomersAccountUpcomingDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersAccountUpcomingDataRequest {
+impl std::future::IntoFuture for GetCustomersAccountUpcomingDataBuilder {
     type Output = Result<
         models::BookingEntrySlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -582,14 +582,14 @@ impl std::future::IntoFuture for GetCustomersAccountUpcomingDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookCustomerPaymentRequest {
+pub struct BookCustomerPaymentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::BookCustomerPaymentRequest,
     options: rt::CallOptions,
 }
 
-impl BookCustomerPaymentRequest {
+impl BookCustomerPaymentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -652,7 +652,7 @@ impl BookCustomerPaymentRequest {
     }
 }
 
-impl std::future::IntoFuture for BookCustomerPaymentRequest {
+impl std::future::IntoFuture for BookCustomerPaymentBuilder {
     type Output = Result<
         models::BookCustomerPaymentResponse,
         rt::Error<models::ErrorResponse>,
@@ -673,14 +673,14 @@ impl std::future::IntoFuture for BookCustomerPaymentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateCustomerPaymentInstrumentRequest {
+pub struct UpdateCustomerPaymentInstrumentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::PaymentsUpdateCustomerPaymentInstrumentRequest,
     options: rt::CallOptions,
 }
 
-impl UpdateCustomerPaymentInstrumentRequest {
+impl UpdateCustomerPaymentInstrumentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -746,7 +746,7 @@ impl UpdateCustomerPaymentInstrumentRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateCustomerPaymentInstrumentRequest {
+impl std::future::IntoFuture for UpdateCustomerPaymentInstrumentBuilder {
     type Output = Result<
         models::UpdateCustomerPaymentInstrumentResponseDto,
         rt::Error<models::ErrorResponse>,

@@ -32,8 +32,8 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_contact_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerContactDataRequest {
-        GetCustomerContactDataRequest {
+    ) -> GetCustomerContactDataBuilder {
+        GetCustomerContactDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -60,8 +60,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::CustomerContactData,
-    ) -> CreateCustomerContactDataAmendmentRequest {
-        CreateCustomerContactDataAmendmentRequest {
+    ) -> CreateCustomerContactDataAmendmentBuilder {
+        CreateCustomerContactDataAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -87,8 +87,8 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_address_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerAddressDataRequest {
-        GetCustomerAddressDataRequest {
+    ) -> GetCustomerAddressDataBuilder {
+        GetCustomerAddressDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -115,8 +115,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::CustomerAddressData,
-    ) -> CreateCustomerAddressDataAmendmentRequest {
-        CreateCustomerAddressDataAmendmentRequest {
+    ) -> CreateCustomerAddressDataAmendmentBuilder {
+        CreateCustomerAddressDataAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -142,8 +142,8 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_master_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerMasterDataRequest {
-        GetCustomerMasterDataRequest {
+    ) -> GetCustomerMasterDataBuilder {
+        GetCustomerMasterDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -170,8 +170,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::CustomerMasterData,
-    ) -> CreateCustomerMasterDataAmendmentRequest {
-        CreateCustomerMasterDataAmendmentRequest {
+    ) -> CreateCustomerMasterDataAmendmentBuilder {
+        CreateCustomerMasterDataAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -197,8 +197,8 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_payment_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerPaymentDataRequest {
-        GetCustomerPaymentDataRequest {
+    ) -> GetCustomerPaymentDataBuilder {
+        GetCustomerPaymentDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -225,8 +225,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::OpenApiV1CustomerPaymentAmendment,
-    ) -> CreateCustomerPaymentDataAmendmentRequest {
-        CreateCustomerPaymentDataAmendmentRequest {
+    ) -> CreateCustomerPaymentDataAmendmentBuilder {
+        CreateCustomerPaymentDataAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -256,8 +256,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         amendment_id: i64,
-    ) -> WithdrawAmendmentRequest {
-        WithdrawAmendmentRequest {
+    ) -> WithdrawAmendmentBuilder {
+        WithdrawAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             amendment_id,
@@ -326,13 +326,13 @@ static WITHDRAW_AMENDMENT: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerContactDataRequest {
+pub struct GetCustomerContactDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerContactDataRequest {
+impl GetCustomerContactDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -387,7 +387,7 @@ impl GetCustomerContactDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerContactDataRequest {
+impl std::future::IntoFuture for GetCustomerContactDataBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerContactData,
         rt::Error<models::ErrorResponse>,
@@ -408,14 +408,14 @@ impl std::future::IntoFuture for GetCustomerContactDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerContactDataAmendmentRequest {
+pub struct CreateCustomerContactDataAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::CustomerContactData,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerContactDataAmendmentRequest {
+impl CreateCustomerContactDataAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -483,7 +483,7 @@ impl CreateCustomerContactDataAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerContactDataAmendmentRequest {
+impl std::future::IntoFuture for CreateCustomerContactDataAmendmentBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
         rt::Error<models::ErrorResponse>,
@@ -504,13 +504,13 @@ impl std::future::IntoFuture for CreateCustomerContactDataAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerAddressDataRequest {
+pub struct GetCustomerAddressDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerAddressDataRequest {
+impl GetCustomerAddressDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -565,7 +565,7 @@ impl GetCustomerAddressDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerAddressDataRequest {
+impl std::future::IntoFuture for GetCustomerAddressDataBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerAddressData,
         rt::Error<models::ErrorResponse>,
@@ -586,14 +586,14 @@ impl std::future::IntoFuture for GetCustomerAddressDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerAddressDataAmendmentRequest {
+pub struct CreateCustomerAddressDataAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::CustomerAddressData,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerAddressDataAmendmentRequest {
+impl CreateCustomerAddressDataAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -661,7 +661,7 @@ impl CreateCustomerAddressDataAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentRequest {
+impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
         rt::Error<models::ErrorResponse>,
@@ -682,13 +682,13 @@ impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerMasterDataRequest {
+pub struct GetCustomerMasterDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerMasterDataRequest {
+impl GetCustomerMasterDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -743,7 +743,7 @@ impl GetCustomerMasterDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerMasterDataRequest {
+impl std::future::IntoFuture for GetCustomerMasterDataBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerMasterData,
         rt::Error<models::ErrorResponse>,
@@ -764,14 +764,14 @@ impl std::future::IntoFuture for GetCustomerMasterDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerMasterDataAmendmentRequest {
+pub struct CreateCustomerMasterDataAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::CustomerMasterData,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerMasterDataAmendmentRequest {
+impl CreateCustomerMasterDataAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -837,7 +837,7 @@ impl CreateCustomerMasterDataAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentRequest {
+impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
         rt::Error<models::ErrorResponse>,
@@ -858,13 +858,13 @@ impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerPaymentDataRequest {
+pub struct GetCustomerPaymentDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerPaymentDataRequest {
+impl GetCustomerPaymentDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -919,7 +919,7 @@ impl GetCustomerPaymentDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerPaymentDataRequest {
+impl std::future::IntoFuture for GetCustomerPaymentDataBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerPaymentData,
         rt::Error<models::ErrorResponse>,
@@ -940,14 +940,14 @@ impl std::future::IntoFuture for GetCustomerPaymentDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerPaymentDataAmendmentRequest {
+pub struct CreateCustomerPaymentDataAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::OpenApiV1CustomerPaymentAmendment,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerPaymentDataAmendmentRequest {
+impl CreateCustomerPaymentDataAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1015,7 +1015,7 @@ impl CreateCustomerPaymentDataAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentRequest {
+impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
         rt::Error<models::ErrorResponse>,
@@ -1036,14 +1036,14 @@ impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WithdrawAmendmentRequest {
+pub struct WithdrawAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     amendment_id: i64,
     options: rt::CallOptions,
 }
 
-impl WithdrawAmendmentRequest {
+impl WithdrawAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1101,7 +1101,7 @@ impl WithdrawAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for WithdrawAmendmentRequest {
+impl std::future::IntoFuture for WithdrawAmendmentBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<

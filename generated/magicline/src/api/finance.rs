@@ -27,8 +27,8 @@ impl<'a> Finance<'a> {
     #[doc(alias = "GET /v1/debt-collection/configuration")]
     pub fn get_debt_collection_configuration(
         &self,
-    ) -> GetDebtCollectionConfigurationRequest {
-        GetDebtCollectionConfigurationRequest {
+    ) -> GetDebtCollectionConfigurationBuilder {
+        GetDebtCollectionConfigurationBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -51,8 +51,8 @@ impl<'a> Finance<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getDebtors")]
     #[doc(alias = "GET /v1/debt-collection/{debtCollectionRunId}/debtors")]
-    pub fn get_debtors(&self, debt_collection_run_id: i64) -> GetDebtorsRequest {
-        GetDebtorsRequest {
+    pub fn get_debtors(&self, debt_collection_run_id: i64) -> GetDebtorsBuilder {
+        GetDebtorsBuilder {
             client: self.client.clone(),
             debt_collection_run_id,
             offset: None,
@@ -79,8 +79,8 @@ impl<'a> Finance<'a> {
     pub fn get_transfer_details(
         &self,
         debt_collection_run_id: i64,
-    ) -> GetTransferDetailsRequest {
-        GetTransferDetailsRequest {
+    ) -> GetTransferDetailsBuilder {
+        GetTransferDetailsBuilder {
             client: self.client.clone(),
             debt_collection_run_id,
             options: rt::CallOptions::new(),
@@ -103,8 +103,8 @@ impl<'a> Finance<'a> {
     pub fn update_debt_collection(
         &self,
         body: models::DebtCollectionUpdate,
-    ) -> UpdateDebtCollectionRequest {
-        UpdateDebtCollectionRequest {
+    ) -> UpdateDebtCollectionBuilder {
+        UpdateDebtCollectionBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -129,8 +129,8 @@ impl<'a> Finance<'a> {
     pub fn confirm_transfer(
         &self,
         debt_collection_run_id: i64,
-    ) -> ConfirmTransferRequest {
-        ConfirmTransferRequest {
+    ) -> ConfirmTransferBuilder {
+        ConfirmTransferBuilder {
             client: self.client.clone(),
             debt_collection_run_id,
             options: rt::CallOptions::new(),
@@ -150,8 +150,8 @@ impl<'a> Finance<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getDebtCollectionCases")]
     #[doc(alias = "GET /v1/debt-collection/cases")]
-    pub fn get_debt_collection_cases(&self) -> GetDebtCollectionCasesRequest {
-        GetDebtCollectionCasesRequest {
+    pub fn get_debt_collection_cases(&self) -> GetDebtCollectionCasesBuilder {
+        GetDebtCollectionCasesBuilder {
             client: self.client.clone(),
             debtor_id: None,
             collection_case_id: None,
@@ -174,8 +174,8 @@ impl<'a> Finance<'a> {
     #[doc(alias = "GET /v1/debt-collection/blocked/debtors")]
     pub fn get_debt_collection_blocked_debtors(
         &self,
-    ) -> GetDebtCollectionBlockedDebtorsRequest {
-        GetDebtCollectionBlockedDebtorsRequest {
+    ) -> GetDebtCollectionBlockedDebtorsBuilder {
+        GetDebtCollectionBlockedDebtorsBuilder {
             client: self.client.clone(),
             debtor_id: None,
             offset: None,
@@ -197,8 +197,8 @@ impl<'a> Finance<'a> {
     #[doc(alias = "GET /v1/debt-collection/blocked/debts")]
     pub fn get_debt_collection_blocked_debts(
         &self,
-    ) -> GetDebtCollectionBlockedDebtsRequest {
-        GetDebtCollectionBlockedDebtsRequest {
+    ) -> GetDebtCollectionBlockedDebtsBuilder {
+        GetDebtCollectionBlockedDebtsBuilder {
             client: self.client.clone(),
             debt_id: None,
             offset: None,
@@ -221,8 +221,8 @@ impl<'a> Finance<'a> {
     pub fn create_export(
         &self,
         body: models::TaxAdvisorCreateExport,
-    ) -> CreateExportRequest {
-        CreateExportRequest {
+    ) -> CreateExportBuilder {
+        CreateExportBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -244,8 +244,8 @@ impl<'a> Finance<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getExport")]
     #[doc(alias = "GET /v1/taxadvisor/exports/{exportId}")]
-    pub fn get_export(&self, export_id: i64) -> GetExportRequest {
-        GetExportRequest {
+    pub fn get_export(&self, export_id: i64) -> GetExportBuilder {
+        GetExportBuilder {
             client: self.client.clone(),
             export_id,
             options: rt::CallOptions::new(),
@@ -319,12 +319,12 @@ static GET_EXPORT: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtCollectionConfigurationRequest {
+pub struct GetDebtCollectionConfigurationBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetDebtCollectionConfigurationRequest {
+impl GetDebtCollectionConfigurationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -374,7 +374,7 @@ impl GetDebtCollectionConfigurationRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDebtCollectionConfigurationRequest {
+impl std::future::IntoFuture for GetDebtCollectionConfigurationBuilder {
     type Output = Result<
         models::DebtCollectionConfiguration,
         rt::Error<models::ErrorResponse>,
@@ -395,7 +395,7 @@ impl std::future::IntoFuture for GetDebtCollectionConfigurationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtorsRequest {
+pub struct GetDebtorsBuilder {
     client: crate::Client,
     debt_collection_run_id: i64,
     offset: Option<String>,
@@ -403,7 +403,7 @@ pub struct GetDebtorsRequest {
     options: rt::CallOptions,
 }
 
-impl GetDebtorsRequest {
+impl GetDebtorsBuilder {
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -529,7 +529,7 @@ impl GetDebtorsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDebtorsRequest {
+impl std::future::IntoFuture for GetDebtorsBuilder {
     type Output = Result<models::DebtorSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -547,13 +547,13 @@ impl std::future::IntoFuture for GetDebtorsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetTransferDetailsRequest {
+pub struct GetTransferDetailsBuilder {
     client: crate::Client,
     debt_collection_run_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetTransferDetailsRequest {
+impl GetTransferDetailsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -605,7 +605,7 @@ impl GetTransferDetailsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetTransferDetailsRequest {
+impl std::future::IntoFuture for GetTransferDetailsBuilder {
     type Output = Result<models::TransferDetails, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -623,13 +623,13 @@ impl std::future::IntoFuture for GetTransferDetailsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateDebtCollectionRequest {
+pub struct UpdateDebtCollectionBuilder {
     client: crate::Client,
     body: models::DebtCollectionUpdate,
     options: rt::CallOptions,
 }
 
-impl UpdateDebtCollectionRequest {
+impl UpdateDebtCollectionBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -685,7 +685,7 @@ impl UpdateDebtCollectionRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateDebtCollectionRequest {
+impl std::future::IntoFuture for UpdateDebtCollectionBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -703,13 +703,13 @@ impl std::future::IntoFuture for UpdateDebtCollectionRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConfirmTransferRequest {
+pub struct ConfirmTransferBuilder {
     client: crate::Client,
     debt_collection_run_id: i64,
     options: rt::CallOptions,
 }
 
-impl ConfirmTransferRequest {
+impl ConfirmTransferBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -765,7 +765,7 @@ impl ConfirmTransferRequest {
     }
 }
 
-impl std::future::IntoFuture for ConfirmTransferRequest {
+impl std::future::IntoFuture for ConfirmTransferBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -783,7 +783,7 @@ impl std::future::IntoFuture for ConfirmTransferRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtCollectionCasesRequest {
+pub struct GetDebtCollectionCasesBuilder {
     client: crate::Client,
     debtor_id: Option<Vec<String>>,
     collection_case_id: Option<Vec<String>>,
@@ -792,7 +792,7 @@ pub struct GetDebtCollectionCasesRequest {
     options: rt::CallOptions,
 }
 
-impl GetDebtCollectionCasesRequest {
+impl GetDebtCollectionCasesBuilder {
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: Vec<String>) -> Self {
         self.debtor_id = Some(value);
@@ -898,7 +898,7 @@ impl GetDebtCollectionCasesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDebtCollectionCasesRequest {
+impl std::future::IntoFuture for GetDebtCollectionCasesBuilder {
     type Output = Result<Vec<models::DebtorUpdate>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -916,7 +916,7 @@ impl std::future::IntoFuture for GetDebtCollectionCasesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtCollectionBlockedDebtorsRequest {
+pub struct GetDebtCollectionBlockedDebtorsBuilder {
     client: crate::Client,
     debtor_id: Option<Vec<String>>,
     offset: Option<String>,
@@ -924,7 +924,7 @@ pub struct GetDebtCollectionBlockedDebtorsRequest {
     options: rt::CallOptions,
 }
 
-impl GetDebtCollectionBlockedDebtorsRequest {
+impl GetDebtCollectionBlockedDebtorsBuilder {
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: Vec<String>) -> Self {
         self.debtor_id = Some(value);
@@ -1062,7 +1062,7 @@ impl GetDebtCollectionBlockedDebtorsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDebtCollectionBlockedDebtorsRequest {
+impl std::future::IntoFuture for GetDebtCollectionBlockedDebtorsBuilder {
     type Output = Result<models::DebtorIdSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1080,7 +1080,7 @@ impl std::future::IntoFuture for GetDebtCollectionBlockedDebtorsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtCollectionBlockedDebtsRequest {
+pub struct GetDebtCollectionBlockedDebtsBuilder {
     client: crate::Client,
     debt_id: Option<Vec<rt::uuid::Uuid>>,
     offset: Option<String>,
@@ -1088,7 +1088,7 @@ pub struct GetDebtCollectionBlockedDebtsRequest {
     options: rt::CallOptions,
 }
 
-impl GetDebtCollectionBlockedDebtsRequest {
+impl GetDebtCollectionBlockedDebtsBuilder {
     /// Unique ID of the debt
     pub fn debt_id(mut self, value: Vec<rt::uuid::Uuid>) -> Self {
         self.debt_id = Some(value);
@@ -1226,7 +1226,7 @@ impl GetDebtCollectionBlockedDebtsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDebtCollectionBlockedDebtsRequest {
+impl std::future::IntoFuture for GetDebtCollectionBlockedDebtsBuilder {
     type Output = Result<models::DebtorIdSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1244,13 +1244,13 @@ impl std::future::IntoFuture for GetDebtCollectionBlockedDebtsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateExportRequest {
+pub struct CreateExportBuilder {
     client: crate::Client,
     body: models::TaxAdvisorCreateExport,
     options: rt::CallOptions,
 }
 
-impl CreateExportRequest {
+impl CreateExportBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1311,7 +1311,7 @@ impl CreateExportRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateExportRequest {
+impl std::future::IntoFuture for CreateExportBuilder {
     type Output = Result<
         models::TaxAdvisorExportResult,
         rt::Error<models::ErrorResponse>,
@@ -1332,13 +1332,13 @@ impl std::future::IntoFuture for CreateExportRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetExportRequest {
+pub struct GetExportBuilder {
     client: crate::Client,
     export_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetExportRequest {
+impl GetExportBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1390,7 +1390,7 @@ impl GetExportRequest {
     }
 }
 
-impl std::future::IntoFuture for GetExportRequest {
+impl std::future::IntoFuture for GetExportBuilder {
     type Output = Result<
         models::TaxAdvisorExportDownload,
         rt::Error<models::ErrorResponse>,

@@ -29,8 +29,8 @@ impl<'a> MembershipSelfService<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getContractData")]
     #[doc(alias = "GET /v1/memberships/{customerId}/self-service/contract-data")]
-    pub fn get_contract_data(&self, customer_id: i64) -> GetContractDataRequest {
-        GetContractDataRequest {
+    pub fn get_contract_data(&self, customer_id: i64) -> GetContractDataBuilder {
+        GetContractDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -58,8 +58,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::MembershipSelfServiceMainContractCancelation,
-    ) -> CreateContractCancelationAmendmentRequest {
-        CreateContractCancelationAmendmentRequest {
+    ) -> CreateContractCancelationAmendmentBuilder {
+        CreateContractCancelationAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -80,8 +80,8 @@ impl<'a> MembershipSelfService<'a> {
     #[doc(alias = "GET /v1/memberships/self-service/contract-cancelation-reasons")]
     pub fn get_contract_cancelation_reason_data(
         &self,
-    ) -> GetContractCancelationReasonDataRequest {
-        GetContractCancelationReasonDataRequest {
+    ) -> GetContractCancelationReasonDataBuilder {
+        GetContractCancelationReasonDataBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -109,8 +109,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         customer_id: i64,
         contract_id: i64,
-    ) -> WithdrawContractCancelationRequest {
-        WithdrawContractCancelationRequest {
+    ) -> WithdrawContractCancelationBuilder {
+        WithdrawContractCancelationBuilder {
             client: self.client.clone(),
             customer_id,
             contract_id,
@@ -136,8 +136,8 @@ impl<'a> MembershipSelfService<'a> {
     pub fn get_idle_period_config(
         &self,
         contract_id: i64,
-    ) -> GetIdlePeriodConfigRequest {
-        GetIdlePeriodConfigRequest {
+    ) -> GetIdlePeriodConfigBuilder {
+        GetIdlePeriodConfigBuilder {
             client: self.client.clone(),
             contract_id,
             options: rt::CallOptions::new(),
@@ -165,8 +165,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         body: models::IdlePeriodValidationRequest,
-    ) -> ValidateIdlePeriodRequestRequest {
-        ValidateIdlePeriodRequestRequest {
+    ) -> ValidateIdlePeriodRequestBuilder {
+        ValidateIdlePeriodRequestBuilder {
             client: self.client.clone(),
             contract_id,
             body,
@@ -189,8 +189,8 @@ impl<'a> MembershipSelfService<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getIdlePeriods")]
     #[doc(alias = "GET /v1/memberships/{contractId}/self-service/idle-periods")]
-    pub fn get_idle_periods(&self, contract_id: i64) -> GetIdlePeriodsRequest {
-        GetIdlePeriodsRequest {
+    pub fn get_idle_periods(&self, contract_id: i64) -> GetIdlePeriodsBuilder {
+        GetIdlePeriodsBuilder {
             client: self.client.clone(),
             contract_id,
             options: rt::CallOptions::new(),
@@ -218,8 +218,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         data: models::IdlePeriodCreateRequest,
-    ) -> CreateIdlePeriodAmendmentRequest {
-        CreateIdlePeriodAmendmentRequest {
+    ) -> CreateIdlePeriodAmendmentBuilder {
+        CreateIdlePeriodAmendmentBuilder {
             client: self.client.clone(),
             contract_id,
             data,
@@ -250,8 +250,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         idle_period_id: i64,
-    ) -> GetIdlePeriodByIdRequest {
-        GetIdlePeriodByIdRequest {
+    ) -> GetIdlePeriodByIdBuilder {
+        GetIdlePeriodByIdBuilder {
             client: self.client.clone(),
             contract_id,
             idle_period_id,
@@ -284,8 +284,8 @@ impl<'a> MembershipSelfService<'a> {
         contract_id: i64,
         idle_period_id: i64,
         data: models::IdlePeriodUpdateRequest,
-    ) -> UpdateIdlePeriodRequest {
-        UpdateIdlePeriodRequest {
+    ) -> UpdateIdlePeriodBuilder {
+        UpdateIdlePeriodBuilder {
             client: self.client.clone(),
             contract_id,
             idle_period_id,
@@ -317,8 +317,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         idle_period_id: i64,
-    ) -> WithdrawIdlePeriodRequest {
-        WithdrawIdlePeriodRequest {
+    ) -> WithdrawIdlePeriodBuilder {
+        WithdrawIdlePeriodBuilder {
             client: self.client.clone(),
             contract_id,
             idle_period_id,
@@ -337,8 +337,8 @@ impl<'a> MembershipSelfService<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getAdditionalModules")]
     #[doc(alias = "GET /v1/memberships/self-service/additional-modules")]
-    pub fn get_additional_modules(&self) -> GetAdditionalModulesRequest {
-        GetAdditionalModulesRequest {
+    pub fn get_additional_modules(&self) -> GetAdditionalModulesBuilder {
+        GetAdditionalModulesBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -364,8 +364,8 @@ impl<'a> MembershipSelfService<'a> {
     pub fn get_purchasable_additional_modules(
         &self,
         contract_id: i64,
-    ) -> GetPurchasableAdditionalModulesRequest {
-        GetPurchasableAdditionalModulesRequest {
+    ) -> GetPurchasableAdditionalModulesBuilder {
+        GetPurchasableAdditionalModulesBuilder {
             client: self.client.clone(),
             contract_id,
             options: rt::CallOptions::new(),
@@ -393,8 +393,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         body: models::AdditionalModuleContractRequest,
-    ) -> ValidateAdditionalModuleContractRequestRequest {
-        ValidateAdditionalModuleContractRequestRequest {
+    ) -> ValidateAdditionalModuleContractRequestBuilder {
+        ValidateAdditionalModuleContractRequestBuilder {
             client: self.client.clone(),
             contract_id,
             body,
@@ -423,8 +423,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         body: models::AdditionalModuleContractRequest,
-    ) -> PurchaseAdditionalModuleContractRequest {
-        PurchaseAdditionalModuleContractRequest {
+    ) -> PurchaseAdditionalModuleContractBuilder {
+        PurchaseAdditionalModuleContractBuilder {
             client: self.client.clone(),
             contract_id,
             body,
@@ -454,8 +454,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         additional_module_contract_id: i64,
-    ) -> GetAdditionalModuleContractRequest {
-        GetAdditionalModuleContractRequest {
+    ) -> GetAdditionalModuleContractBuilder {
+        GetAdditionalModuleContractBuilder {
             client: self.client.clone(),
             contract_id,
             additional_module_contract_id,
@@ -486,8 +486,8 @@ impl<'a> MembershipSelfService<'a> {
         contract_id: i64,
         additional_module_contract_id: i64,
         body: models::AdditionalModuleContractCancelation,
-    ) -> CreateModuleContractCancelationAmendmentRequest {
-        CreateModuleContractCancelationAmendmentRequest {
+    ) -> CreateModuleContractCancelationAmendmentBuilder {
+        CreateModuleContractCancelationAmendmentBuilder {
             client: self.client.clone(),
             contract_id,
             additional_module_contract_id,
@@ -518,8 +518,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         additional_module_contract_id: i64,
-    ) -> WithdrawAdditionalModuleContractCancelationRequest {
-        WithdrawAdditionalModuleContractCancelationRequest {
+    ) -> WithdrawAdditionalModuleContractCancelationBuilder {
+        WithdrawAdditionalModuleContractCancelationBuilder {
             client: self.client.clone(),
             contract_id,
             additional_module_contract_id,
@@ -547,8 +547,8 @@ impl<'a> MembershipSelfService<'a> {
     pub fn get_remaining_idle_periods(
         &self,
         contract_id: i64,
-    ) -> GetRemainingIdlePeriodsRequest {
-        GetRemainingIdlePeriodsRequest {
+    ) -> GetRemainingIdlePeriodsBuilder {
+        GetRemainingIdlePeriodsBuilder {
             client: self.client.clone(),
             contract_id,
             options: rt::CallOptions::new(),
@@ -578,8 +578,8 @@ impl<'a> MembershipSelfService<'a> {
         contract_id: i64,
         idle_period_id: i64,
         body: models::IdlePeriodUpdateRequest,
-    ) -> IdlePeriodUpdatePreviewRequest {
-        IdlePeriodUpdatePreviewRequest {
+    ) -> IdlePeriodUpdatePreviewBuilder {
+        IdlePeriodUpdatePreviewBuilder {
             client: self.client.clone(),
             contract_id,
             idle_period_id,
@@ -715,13 +715,13 @@ static IDLE_PERIOD_UPDATE_PREVIEW: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetContractDataRequest {
+pub struct GetContractDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetContractDataRequest {
+impl GetContractDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -776,7 +776,7 @@ impl GetContractDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetContractDataRequest {
+impl std::future::IntoFuture for GetContractDataBuilder {
     type Output = Result<
         Vec<models::MembershipSelfServiceContractData>,
         rt::Error<models::ErrorResponse>,
@@ -797,14 +797,14 @@ impl std::future::IntoFuture for GetContractDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateContractCancelationAmendmentRequest {
+pub struct CreateContractCancelationAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::MembershipSelfServiceMainContractCancelation,
     options: rt::CallOptions,
 }
 
-impl CreateContractCancelationAmendmentRequest {
+impl CreateContractCancelationAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -864,7 +864,7 @@ impl CreateContractCancelationAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateContractCancelationAmendmentRequest {
+impl std::future::IntoFuture for CreateContractCancelationAmendmentBuilder {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -882,12 +882,12 @@ impl std::future::IntoFuture for CreateContractCancelationAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetContractCancelationReasonDataRequest {
+pub struct GetContractCancelationReasonDataBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetContractCancelationReasonDataRequest {
+impl GetContractCancelationReasonDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -940,7 +940,7 @@ impl GetContractCancelationReasonDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetContractCancelationReasonDataRequest {
+impl std::future::IntoFuture for GetContractCancelationReasonDataBuilder {
     type Output = Result<
         Vec<models::ContractCancelationReason>,
         rt::Error<models::ErrorResponse>,
@@ -961,14 +961,14 @@ impl std::future::IntoFuture for GetContractCancelationReasonDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WithdrawContractCancelationRequest {
+pub struct WithdrawContractCancelationBuilder {
     client: crate::Client,
     customer_id: i64,
     contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl WithdrawContractCancelationRequest {
+impl WithdrawContractCancelationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1028,7 +1028,7 @@ impl WithdrawContractCancelationRequest {
     }
 }
 
-impl std::future::IntoFuture for WithdrawContractCancelationRequest {
+impl std::future::IntoFuture for WithdrawContractCancelationBuilder {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1046,13 +1046,13 @@ impl std::future::IntoFuture for WithdrawContractCancelationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetIdlePeriodConfigRequest {
+pub struct GetIdlePeriodConfigBuilder {
     client: crate::Client,
     contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetIdlePeriodConfigRequest {
+impl GetIdlePeriodConfigBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1104,7 +1104,7 @@ impl GetIdlePeriodConfigRequest {
     }
 }
 
-impl std::future::IntoFuture for GetIdlePeriodConfigRequest {
+impl std::future::IntoFuture for GetIdlePeriodConfigBuilder {
     type Output = Result<
         models::IdlePeriodConfiguration,
         rt::Error<models::ErrorResponse>,
@@ -1125,14 +1125,14 @@ impl std::future::IntoFuture for GetIdlePeriodConfigRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateIdlePeriodRequestRequest {
+pub struct ValidateIdlePeriodRequestBuilder {
     client: crate::Client,
     contract_id: i64,
     body: models::IdlePeriodValidationRequest,
     options: rt::CallOptions,
 }
 
-impl ValidateIdlePeriodRequestRequest {
+impl ValidateIdlePeriodRequestBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1198,7 +1198,7 @@ impl ValidateIdlePeriodRequestRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateIdlePeriodRequestRequest {
+impl std::future::IntoFuture for ValidateIdlePeriodRequestBuilder {
     type Output = Result<
         models::IdlePeriodValidationStatusResult,
         rt::Error<models::ErrorResponse>,
@@ -1219,13 +1219,13 @@ impl std::future::IntoFuture for ValidateIdlePeriodRequestRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetIdlePeriodsRequest {
+pub struct GetIdlePeriodsBuilder {
     client: crate::Client,
     contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetIdlePeriodsRequest {
+impl GetIdlePeriodsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1277,7 +1277,7 @@ impl GetIdlePeriodsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetIdlePeriodsRequest {
+impl std::future::IntoFuture for GetIdlePeriodsBuilder {
     type Output = Result<models::IdlePeriodLists, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1295,7 +1295,7 @@ impl std::future::IntoFuture for GetIdlePeriodsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateIdlePeriodAmendmentRequest {
+pub struct CreateIdlePeriodAmendmentBuilder {
     client: crate::Client,
     contract_id: i64,
     data: models::IdlePeriodCreateRequest,
@@ -1303,7 +1303,7 @@ pub struct CreateIdlePeriodAmendmentRequest {
     options: rt::CallOptions,
 }
 
-impl CreateIdlePeriodAmendmentRequest {
+impl CreateIdlePeriodAmendmentBuilder {
     /// Idle period proposal document (jpeg, png, pdf, heic)
     pub fn document(mut self, value: rt::multipart::FilePart) -> Self {
         self.document = Some(value);
@@ -1391,7 +1391,7 @@ impl CreateIdlePeriodAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateIdlePeriodAmendmentRequest {
+impl std::future::IntoFuture for CreateIdlePeriodAmendmentBuilder {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1409,14 +1409,14 @@ impl std::future::IntoFuture for CreateIdlePeriodAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetIdlePeriodByIdRequest {
+pub struct GetIdlePeriodByIdBuilder {
     client: crate::Client,
     contract_id: i64,
     idle_period_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetIdlePeriodByIdRequest {
+impl GetIdlePeriodByIdBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1467,7 +1467,7 @@ impl GetIdlePeriodByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetIdlePeriodByIdRequest {
+impl std::future::IntoFuture for GetIdlePeriodByIdBuilder {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1485,7 +1485,7 @@ impl std::future::IntoFuture for GetIdlePeriodByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateIdlePeriodRequest {
+pub struct UpdateIdlePeriodBuilder {
     client: crate::Client,
     contract_id: i64,
     idle_period_id: i64,
@@ -1494,7 +1494,7 @@ pub struct UpdateIdlePeriodRequest {
     options: rt::CallOptions,
 }
 
-impl UpdateIdlePeriodRequest {
+impl UpdateIdlePeriodBuilder {
     /// Idle period proposal document (jpeg, png, pdf, heic)
     pub fn document(mut self, value: rt::multipart::FilePart) -> Self {
         self.document = Some(value);
@@ -1584,7 +1584,7 @@ impl UpdateIdlePeriodRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateIdlePeriodRequest {
+impl std::future::IntoFuture for UpdateIdlePeriodBuilder {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1602,14 +1602,14 @@ impl std::future::IntoFuture for UpdateIdlePeriodRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WithdrawIdlePeriodRequest {
+pub struct WithdrawIdlePeriodBuilder {
     client: crate::Client,
     contract_id: i64,
     idle_period_id: i64,
     options: rt::CallOptions,
 }
 
-impl WithdrawIdlePeriodRequest {
+impl WithdrawIdlePeriodBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1669,7 +1669,7 @@ impl WithdrawIdlePeriodRequest {
     }
 }
 
-impl std::future::IntoFuture for WithdrawIdlePeriodRequest {
+impl std::future::IntoFuture for WithdrawIdlePeriodBuilder {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1687,12 +1687,12 @@ impl std::future::IntoFuture for WithdrawIdlePeriodRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAdditionalModulesRequest {
+pub struct GetAdditionalModulesBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetAdditionalModulesRequest {
+impl GetAdditionalModulesBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1742,7 +1742,7 @@ impl GetAdditionalModulesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetAdditionalModulesRequest {
+impl std::future::IntoFuture for GetAdditionalModulesBuilder {
     type Output = Result<
         Vec<models::AdditionalModule>,
         rt::Error<models::ErrorResponse>,
@@ -1763,13 +1763,13 @@ impl std::future::IntoFuture for GetAdditionalModulesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetPurchasableAdditionalModulesRequest {
+pub struct GetPurchasableAdditionalModulesBuilder {
     client: crate::Client,
     contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetPurchasableAdditionalModulesRequest {
+impl GetPurchasableAdditionalModulesBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1821,7 +1821,7 @@ impl GetPurchasableAdditionalModulesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetPurchasableAdditionalModulesRequest {
+impl std::future::IntoFuture for GetPurchasableAdditionalModulesBuilder {
     type Output = Result<
         Vec<models::AdditionalModule>,
         rt::Error<models::ErrorResponse>,
@@ -1842,14 +1842,14 @@ impl std::future::IntoFuture for GetPurchasableAdditionalModulesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateAdditionalModuleContractRequestRequest {
+pub struct ValidateAdditionalModuleContractRequestBuilder {
     client: crate::Client,
     contract_id: i64,
     body: models::AdditionalModuleContractRequest,
     options: rt::CallOptions,
 }
 
-impl ValidateAdditionalModuleContractRequestRequest {
+impl ValidateAdditionalModuleContractRequestBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1915,7 +1915,7 @@ impl ValidateAdditionalModuleContractRequestRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateAdditionalModuleContractRequestRequest {
+impl std::future::IntoFuture for ValidateAdditionalModuleContractRequestBuilder {
     type Output = Result<
         models::AdditionalModuleContractValidationStatus,
         rt::Error<models::ErrorResponse>,
@@ -1936,14 +1936,14 @@ impl std::future::IntoFuture for ValidateAdditionalModuleContractRequestRequest 
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PurchaseAdditionalModuleContractRequest {
+pub struct PurchaseAdditionalModuleContractBuilder {
     client: crate::Client,
     contract_id: i64,
     body: models::AdditionalModuleContractRequest,
     options: rt::CallOptions,
 }
 
-impl PurchaseAdditionalModuleContractRequest {
+impl PurchaseAdditionalModuleContractBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2006,7 +2006,7 @@ impl PurchaseAdditionalModuleContractRequest {
     }
 }
 
-impl std::future::IntoFuture for PurchaseAdditionalModuleContractRequest {
+impl std::future::IntoFuture for PurchaseAdditionalModuleContractBuilder {
     type Output = Result<
         models::AdditionalModuleContract,
         rt::Error<models::ErrorResponse>,
@@ -2027,14 +2027,14 @@ impl std::future::IntoFuture for PurchaseAdditionalModuleContractRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAdditionalModuleContractRequest {
+pub struct GetAdditionalModuleContractBuilder {
     client: crate::Client,
     contract_id: i64,
     additional_module_contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetAdditionalModuleContractRequest {
+impl GetAdditionalModuleContractBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2097,7 +2097,7 @@ impl GetAdditionalModuleContractRequest {
     }
 }
 
-impl std::future::IntoFuture for GetAdditionalModuleContractRequest {
+impl std::future::IntoFuture for GetAdditionalModuleContractBuilder {
     type Output = Result<
         models::AdditionalModuleContractExtended,
         rt::Error<models::ErrorResponse>,
@@ -2118,7 +2118,7 @@ impl std::future::IntoFuture for GetAdditionalModuleContractRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateModuleContractCancelationAmendmentRequest {
+pub struct CreateModuleContractCancelationAmendmentBuilder {
     client: crate::Client,
     contract_id: i64,
     additional_module_contract_id: i64,
@@ -2126,7 +2126,7 @@ pub struct CreateModuleContractCancelationAmendmentRequest {
     options: rt::CallOptions,
 }
 
-impl CreateModuleContractCancelationAmendmentRequest {
+impl CreateModuleContractCancelationAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2194,7 +2194,7 @@ impl CreateModuleContractCancelationAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateModuleContractCancelationAmendmentRequest {
+impl std::future::IntoFuture for CreateModuleContractCancelationAmendmentBuilder {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2212,14 +2212,14 @@ impl std::future::IntoFuture for CreateModuleContractCancelationAmendmentRequest
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WithdrawAdditionalModuleContractCancelationRequest {
+pub struct WithdrawAdditionalModuleContractCancelationBuilder {
     client: crate::Client,
     contract_id: i64,
     additional_module_contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl WithdrawAdditionalModuleContractCancelationRequest {
+impl WithdrawAdditionalModuleContractCancelationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2285,7 +2285,7 @@ impl WithdrawAdditionalModuleContractCancelationRequest {
     }
 }
 
-impl std::future::IntoFuture for WithdrawAdditionalModuleContractCancelationRequest {
+impl std::future::IntoFuture for WithdrawAdditionalModuleContractCancelationBuilder {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2303,13 +2303,13 @@ impl std::future::IntoFuture for WithdrawAdditionalModuleContractCancelationRequ
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetRemainingIdlePeriodsRequest {
+pub struct GetRemainingIdlePeriodsBuilder {
     client: crate::Client,
     contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetRemainingIdlePeriodsRequest {
+impl GetRemainingIdlePeriodsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2361,7 +2361,7 @@ impl GetRemainingIdlePeriodsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetRemainingIdlePeriodsRequest {
+impl std::future::IntoFuture for GetRemainingIdlePeriodsBuilder {
     type Output = Result<models::RemainingIdlePeriods, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2379,7 +2379,7 @@ impl std::future::IntoFuture for GetRemainingIdlePeriodsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct IdlePeriodUpdatePreviewRequest {
+pub struct IdlePeriodUpdatePreviewBuilder {
     client: crate::Client,
     contract_id: i64,
     idle_period_id: i64,
@@ -2387,7 +2387,7 @@ pub struct IdlePeriodUpdatePreviewRequest {
     options: rt::CallOptions,
 }
 
-impl IdlePeriodUpdatePreviewRequest {
+impl IdlePeriodUpdatePreviewBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2452,7 +2452,7 @@ impl IdlePeriodUpdatePreviewRequest {
     }
 }
 
-impl std::future::IntoFuture for IdlePeriodUpdatePreviewRequest {
+impl std::future::IntoFuture for IdlePeriodUpdatePreviewBuilder {
     type Output = Result<
         models::IdlePeriodUpdatePreview,
         rt::Error<models::ErrorResponse>,

@@ -25,8 +25,8 @@ impl<'a> Studios<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getUtilization")]
     #[doc(alias = "GET /v1/studios/utilization")]
-    pub fn get_utilization(&self) -> GetUtilizationRequest {
-        GetUtilizationRequest {
+    pub fn get_utilization(&self) -> GetUtilizationBuilder {
+        GetUtilizationBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -43,8 +43,8 @@ impl<'a> Studios<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getStudioInformation")]
     #[doc(alias = "GET /v1/studios/information")]
-    pub fn get_studio_information(&self) -> GetStudioInformationRequest {
-        GetStudioInformationRequest {
+    pub fn get_studio_information(&self) -> GetStudioInformationBuilder {
+        GetStudioInformationBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -61,8 +61,8 @@ impl<'a> Studios<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "getAll")]
     #[doc(alias = "GET /v1/studios/tags")]
-    pub fn get_all(&self) -> GetAllRequest {
-        GetAllRequest {
+    pub fn get_all(&self) -> GetAllBuilder {
+        GetAllBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -79,8 +79,8 @@ impl<'a> Studios<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "updateStudioTags")]
     #[doc(alias = "PUT /v1/studios/information/tags")]
-    pub fn update_studio_tags(&self, body: Vec<models::Tag>) -> UpdateStudioTagsRequest {
-        UpdateStudioTagsRequest {
+    pub fn update_studio_tags(&self, body: Vec<models::Tag>) -> UpdateStudioTagsBuilder {
+        UpdateStudioTagsBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -96,8 +96,8 @@ impl<'a> Studios<'a> {
     /// Await the returned request (or call `send`) to perform it.
     #[doc(alias = "confirmActivation")]
     #[doc(alias = "POST /v1/studios/confirmActivation")]
-    pub fn confirm_activation(&self) -> ConfirmActivationRequest {
-        ConfirmActivationRequest {
+    pub fn confirm_activation(&self) -> ConfirmActivationBuilder {
+        ConfirmActivationBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -140,12 +140,12 @@ static CONFIRM_ACTIVATION: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetUtilizationRequest {
+pub struct GetUtilizationBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetUtilizationRequest {
+impl GetUtilizationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -190,7 +190,7 @@ impl GetUtilizationRequest {
     }
 }
 
-impl std::future::IntoFuture for GetUtilizationRequest {
+impl std::future::IntoFuture for GetUtilizationBuilder {
     type Output = Result<models::StudioUtilization, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -208,12 +208,12 @@ impl std::future::IntoFuture for GetUtilizationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioInformationRequest {
+pub struct GetStudioInformationBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetStudioInformationRequest {
+impl GetStudioInformationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -263,7 +263,7 @@ impl GetStudioInformationRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioInformationRequest {
+impl std::future::IntoFuture for GetStudioInformationBuilder {
     type Output = Result<models::StudioInformation, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -281,12 +281,12 @@ impl std::future::IntoFuture for GetStudioInformationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAllRequest {
+pub struct GetAllBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetAllRequest {
+impl GetAllBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -328,7 +328,7 @@ impl GetAllRequest {
     }
 }
 
-impl std::future::IntoFuture for GetAllRequest {
+impl std::future::IntoFuture for GetAllBuilder {
     type Output = Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -346,13 +346,13 @@ impl std::future::IntoFuture for GetAllRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateStudioTagsRequest {
+pub struct UpdateStudioTagsBuilder {
     client: crate::Client,
     body: Vec<models::Tag>,
     options: rt::CallOptions,
 }
 
-impl UpdateStudioTagsRequest {
+impl UpdateStudioTagsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -410,7 +410,7 @@ impl UpdateStudioTagsRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateStudioTagsRequest {
+impl std::future::IntoFuture for UpdateStudioTagsBuilder {
     type Output = Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -428,12 +428,12 @@ impl std::future::IntoFuture for UpdateStudioTagsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConfirmActivationRequest {
+pub struct ConfirmActivationBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl ConfirmActivationRequest {
+impl ConfirmActivationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -487,7 +487,7 @@ impl ConfirmActivationRequest {
     }
 }
 
-impl std::future::IntoFuture for ConfirmActivationRequest {
+impl std::future::IntoFuture for ConfirmActivationBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
