@@ -269,12 +269,7 @@ fn check_document(
     let build_start = Instant::now();
     let target_dir = work.join("target");
     let build = ["build", "--quiet", "--example", "conformance"];
-    // No debug info: nobody debugs the harness, and it is most of a build's time and disk.
-    let env: Vec<(&str, &str)> = [("CARGO_PROFILE_DEV_DEBUG", "false")]
-        .into_iter()
-        .chain(env.iter().copied())
-        .collect();
-    corpus::cargo(&out, &target_dir, &env, &build).map_err(|error| format!("harness: {error}"))?;
+    corpus::cargo(&out, &target_dir, env, &build).map_err(|error| format!("harness: {error}"))?;
     let build_seconds = build_start.elapsed().as_secs_f64();
 
     let runnable: Vec<&Case> = cases
