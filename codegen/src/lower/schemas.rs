@@ -72,7 +72,7 @@ impl<'a> TypeSpace<'a> {
         };
         let schemas = api.components.as_ref().map(|c| &c.schemas);
         for key in schemas.into_iter().flat_map(|s| s.keys()) {
-            let name = space.names.claim(names::camel(key));
+            let name = space.names.claim(names::model(key));
             space.components.insert(key.clone(), name);
         }
         let base = Pointer::root().join("components").join("schemas");
@@ -830,7 +830,7 @@ impl<'a> TypeSpace<'a> {
         if naming.claimed {
             naming.text.clone()
         } else {
-            self.names.claim(names::camel(&naming.text))
+            self.names.claim(names::model(&naming.text))
         }
     }
 
