@@ -511,6 +511,7 @@ mod tests {
                 "cargo clippy --workspace --all-targets -- -D warnings",
                 "RUSTDOCFLAGS=\"-D warnings\" cargo doc --workspace --no-deps",
                 "cargo xtask corpus --clippy",
+                "cargo xtask conformance",
             ]
         );
     }
