@@ -487,7 +487,7 @@ impl<'a> Converter<'a> {
     /// The keywords of a schema without `$ref`.
     fn keywords(&mut self, object: &Map<String, Value>, at: &str) -> Value {
         let mut out = Map::new();
-        let write_only = self.write_only_properties(object);
+        let write_only = self.one_way_properties(object, false);
         for (word, value) in object {
             let here = format!("{at}/{}", escape(word));
             let converted = match word.as_str() {
@@ -556,8 +556,13 @@ impl<'a> Converter<'a> {
         out
     }
 
-    /// Properties marked `writeOnly`, on the property or on the schema it references.
-    fn write_only_properties(&self, object: &Map<String, Value>) -> BTreeSet<String> {
+    /// Properties marked `writeOnly` (or, with `read_only`, also `readOnly`), on the property or
+    /// on the schema it references.
+    fn one_way_properties(&self, object: &Map<String, Value>, read_only: bool) -> BTreeSet<String> {
+        let one_way = |schema: &Value| {
+            is_write_only(schema)
+                || (read_only && schema.get("readOnly") == Some(&Value::Bool(true)))
+        };
         let properties = object.get("properties").and_then(Value::as_object);
         (properties.into_iter().flatten())
             .filter(|(_, schema)| {
@@ -566,14 +571,16 @@ impl<'a> Converter<'a> {
                     .and_then(Value::as_str)
                     .and_then(|reference| self.resolve(reference))
                     .and_then(|pointer| self.document.pointer(&pointer[1..]));
-                is_write_only(schema) || target.is_some_and(is_write_only)
+                one_way(schema) || target.is_some_and(one_way)
             })
             .map(|(name, _)| name.clone())
             .collect()
     }
 
     /// The properties an instance of the schema at `pointer` must have: its `required` and
-    /// those of its `allOf` members, following references; `writeOnly` ones left out.
+    /// those of its `allOf` members, following references; `writeOnly` and `readOnly` ones left
+    /// out: a server does not send the first, and the generated types make the second optional
+    /// (one type serves both directions), so neither must be missed when decoding.
     fn required(&self, pointer: &str) -> Vec<String> {
         let mut required = BTreeSet::new();
         let mut seen = BTreeSet::new();
@@ -607,7 +614,7 @@ impl<'a> Converter<'a> {
                 return;
             }
         }
-        let write_only = self.write_only_properties(object);
+        let write_only = self.one_way_properties(object, true);
         let names = object.get("required").and_then(Value::as_array);
         for name in names.into_iter().flatten().filter_map(Value::as_str) {
             if !write_only.contains(name) {
@@ -905,7 +912,9 @@ mod tests {
                 } },
             })
         );
-        assert_eq!(converted.components[0].required, ["id"]);
+        // Neither is a required property whose absence must fail to decode: `readOnly` ones
+        // are optional in the generated types (one type serves requests and responses).
+        assert!(converted.components[0].required.is_empty());
     }
 
     #[test]
