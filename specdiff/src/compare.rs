@@ -532,9 +532,10 @@ fn groups(old: &Model, new: &Model, out: &mut Changes) {
         match pair {
             Pair::Removed(group) => {
                 let detail = format!(
-                    "operation group removed, with `Client::{}` and its {} operation(s)",
+                    "operation group removed, with `Client::{}` and its {} operation(s): {}",
                     group.accessor,
-                    group.operations.len()
+                    group.operations.len(),
+                    operation_list(group)
                 );
                 out.push(
                     GroupRemoved,
@@ -546,9 +547,10 @@ fn groups(old: &Model, new: &Model, out: &mut Changes) {
             }
             Pair::Added(group) => {
                 let detail = format!(
-                    "new operation group `Client::{}` with {} operation(s)",
+                    "new operation group `Client::{}` with {} operation(s): {}",
                     group.accessor,
-                    group.operations.len()
+                    group.operations.len(),
+                    operation_list(group)
                 );
                 out.push(
                     GroupAdded,
@@ -564,6 +566,17 @@ fn groups(old: &Model, new: &Model, out: &mut Changes) {
     for (before, after) in both {
         operations(before, after, new, out);
     }
+}
+
+/// Every operation of a group added or removed whole, by its method and endpoint, so the report
+/// names what arrived or left (`get_lead` (`GET /v1/leads/{id}`), ...).
+fn operation_list(group: &Group) -> String {
+    group
+        .operations
+        .iter()
+        .map(|op| format!("`{}` (`{} {}`)", op.method_name, op.http_method, op.path))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn operation_item(group: &Group, op: &OperationDef) -> Item {
