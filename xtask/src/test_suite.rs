@@ -174,6 +174,7 @@ pub const FULL_ONLY_TESTS: &[(&str, &str)] = &[
     ("contract_connect", "Prism"),
     ("contract_device", "Prism"),
     ("fixtures_compile", "a cargo build of every fixture crate"),
+    ("doc_search", "a cargo doc of a generated crate"),
     (
         "features_compile",
         "a cargo build of every tag feature alone",
@@ -208,6 +209,7 @@ pub fn quick_test_args() -> Vec<&'static str> {
 const NESTED_BUILDS: &[&str] = &[
     "target/fixtures",
     "target/features",
+    "target/doc-search",
     "target/semver-agreement",
 ];
 
