@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{RType, TypeDef};
+use crate::model::{Api, RType, StatusBody, Success, TypeDef};
 
 /// How much larger than the next largest a variant may be before it is boxed.
 const LARGE_VARIANT_BYTES: usize = 200;
@@ -16,6 +16,44 @@ pub(crate) fn box_large_variants(defs: &mut BTreeMap<String, TypeDef>) {
     for (name, index) in large_variants(defs) {
         if let Some(TypeDef::Union(u)) = defs.get_mut(&name) {
             super::cycles::box_type(&mut u.variants[index].1);
+        }
+    }
+}
+
+/// Boxes the bodies of status-keyed success enums ([`Success::Several`]) much larger than their
+/// siblings, by the same rule as union variants: a large `200` body beside an empty `204` would
+/// make every `204` as large. Runs after [`box_large_variants`], so it sizes unions boxed.
+pub(crate) fn box_large_success_bodies(defs: &BTreeMap<String, TypeDef>, api: &mut Api) {
+    let mut estimate = Estimate {
+        defs,
+        sizes: BTreeMap::new(),
+        visiting: BTreeSet::new(),
+        boxes: Vec::new(),
+    };
+    let operations = api.groups.iter_mut().flat_map(|g| g.operations.iter_mut());
+    for op in operations {
+        let Success::Several { statuses, .. } = &mut op.success else {
+            continue;
+        };
+        let mut sizes: Vec<(usize, usize)> = statuses
+            .iter()
+            .enumerate()
+            .map(|(index, status)| {
+                let size = match &status.body {
+                    StatusBody::Json(ty) => estimate.of(ty),
+                    // `bytes::Bytes`: a pointer, a length, data and a vtable.
+                    StatusBody::Bytes => 32,
+                    StatusBody::Empty => 0,
+                };
+                (size, index)
+            })
+            .collect();
+        estimate.boxes.clear();
+        estimate.box_large(&op.id, &mut sizes);
+        for (_, index) in estimate.boxes.drain(..) {
+            if let StatusBody::Json(ty) = &mut statuses[index].body {
+                super::cycles::box_type(ty);
+            }
         }
     }
 }
