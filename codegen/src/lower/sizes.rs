@@ -14,8 +14,10 @@ const LARGE_VARIANT_BYTES: usize = 200;
 /// Boxes union variants much larger than their siblings.
 pub(crate) fn box_large_variants(defs: &mut BTreeMap<String, TypeDef>) {
     for (name, index) in large_variants(defs) {
-        if let Some(TypeDef::Union(u)) = defs.get_mut(&name) {
-            super::cycles::box_type(&mut u.variants[index].1);
+        if let Some(TypeDef::Union(u)) = defs.get_mut(&name)
+            && let Some((_, ty)) = u.variants.get_mut(index)
+        {
+            super::cycles::box_type(ty);
         }
     }
 }
@@ -127,6 +129,11 @@ impl Estimate<'_> {
                     .enumerate()
                     .map(|(index, (_, ty))| (self.of(ty), index))
                     .collect();
+                if u.discriminator.is_some() {
+                    // The variant keeping an unknown tag's JSON, which rendering adds; its index
+                    // is past the model's variants, and being small it is never the one boxed.
+                    sizes.push((self.of(&RType::Json), u.variants.len()));
+                }
                 self.box_large(name, &mut sizes);
                 round_up(sizes.iter().map(|(size, _)| *size).max().unwrap_or(0) + 8)
             }
