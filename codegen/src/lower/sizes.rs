@@ -26,12 +26,7 @@ pub(crate) fn box_large_variants(defs: &mut BTreeMap<String, TypeDef>) {
 /// siblings, by the same rule as union variants: a large `200` body beside an empty `204` would
 /// make every `204` as large. Runs after [`box_large_variants`], so it sizes unions boxed.
 pub(crate) fn box_large_success_bodies(defs: &BTreeMap<String, TypeDef>, api: &mut Api) {
-    let mut estimate = Estimate {
-        defs,
-        sizes: BTreeMap::new(),
-        visiting: BTreeSet::new(),
-        boxes: Vec::new(),
-    };
+    let mut estimate = Estimate::new(defs);
     let operations = api.groups.iter_mut().flat_map(|g| g.operations.iter_mut());
     for op in operations {
         let Success::Several { statuses, .. } = &mut op.success else {
@@ -62,12 +57,7 @@ pub(crate) fn box_large_success_bodies(defs: &BTreeMap<String, TypeDef>, api: &m
 
 /// Where union variants should be boxed: (union name, variant index), in name order.
 fn large_variants(defs: &BTreeMap<String, TypeDef>) -> Vec<(String, usize)> {
-    let mut estimate = Estimate {
-        defs,
-        sizes: BTreeMap::new(),
-        visiting: BTreeSet::new(),
-        boxes: Vec::new(),
-    };
+    let mut estimate = Estimate::new(defs);
     for name in defs.keys() {
         estimate.named(name);
     }
@@ -84,7 +74,16 @@ struct Estimate<'a> {
     boxes: Vec<(String, usize)>,
 }
 
-impl Estimate<'_> {
+impl<'a> Estimate<'a> {
+    fn new(defs: &'a BTreeMap<String, TypeDef>) -> Self {
+        Estimate {
+            defs,
+            sizes: BTreeMap::new(),
+            visiting: BTreeSet::new(),
+            boxes: Vec::new(),
+        }
+    }
+
     fn of(&mut self, ty: &RType) -> usize {
         match ty {
             RType::Bool => 1,
