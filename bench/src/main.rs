@@ -2,7 +2,8 @@
 //!
 //! 1. decode throughput and peak memory of a 10,000-customer `getCustomers` body: the generated
 //!    models through `openapi_client_runtime::decode_json` against a minimal hand-written serde
-//!    struct through `serde_json::from_slice`;
+//!    struct through `serde_json::from_slice`; and an untagged union decoded by evidence against
+//!    the document's order (`unions.rs`);
 //! 2. per-request overhead: `GET /v1/customers/{id}` against a local mock server, the generated
 //!    client against raw `reqwest` with the same settings.
 //!
@@ -17,6 +18,7 @@ mod baseline;
 mod cpu;
 mod data;
 mod requests;
+mod unions;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -99,6 +101,7 @@ fn main() {
     }
     if !options.skip_decode {
         decode_benchmark(&options);
+        unions::benchmark(options.decode_iterations);
     }
     if !options.skip_requests {
         requests::benchmark(options.requests);

@@ -362,8 +362,8 @@ pub struct EnumVariant {
     pub doc: String,
 }
 
-/// `oneOf`/`anyOf`: with a discriminator, the variant its tag names; without, the first
-/// variant that decodes wins.
+/// `oneOf`/`anyOf`: with a discriminator, the variant its tag names; without, the variant the
+/// value shows most evidence of that decodes (see [`Evidence`]).
 #[derive(Debug, Clone)]
 pub struct UnionDef {
     /// The Rust name.
@@ -378,6 +378,46 @@ pub struct UnionDef {
     pub variants: Vec<(String, RType)>,
     /// How the variant is chosen when the schema has a `discriminator`.
     pub discriminator: Option<Discriminator>,
+    /// Without a discriminator: what a value shows of each variant, by the index of
+    /// [`UnionDef::variants`] (empty with a discriminator).
+    pub evidence: Vec<Evidence>,
+}
+
+/// What a value shows of one alternative of an untagged union, read from its schema: the
+/// decoder tries first the alternatives a value fits best (the runtime's `evidence::rank`:
+/// fewest contradictions that rule one out, then the most evidence for it, an exact JSON type,
+/// the most declared properties present), and the document's order only breaks ties.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// The JSON types the schema allows, sorted; empty when it does not say (any value).
+    pub kinds: Vec<JsonKind>,
+    /// The properties it requires (`readOnly`/`writeOnly` ones left out).
+    pub required: Vec<String>,
+    /// The properties whose string values its `enum`/`const` fixes, with the values allowed.
+    pub values: Vec<(String, Vec<String>)>,
+    /// The string values its own `enum`/`const` allows; empty when it fixes none.
+    pub allowed: Vec<String>,
+    /// The properties it declares.
+    pub properties: Vec<String>,
+}
+
+/// A JSON type, as JSON Schema's `type` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum JsonKind {
+    /// `null`.
+    Null,
+    /// `boolean`.
+    Boolean,
+    /// `integer` (a number without a fraction).
+    Integer,
+    /// `number`.
+    Number,
+    /// `string`.
+    String,
+    /// `array`.
+    Array,
+    /// `object`.
+    Object,
 }
 
 /// A discriminated union: the value's tag property names its variant, one tag per variant
@@ -404,6 +444,23 @@ impl UnionDef {
     fn is_param_text_within(&self, defs: &BTreeMap<String, TypeDef>, depth: usize) -> bool {
         self.discriminator.is_none()
             && (self.variants.iter()).all(|(_, ty)| ty.is_param_text_within(defs, depth))
+    }
+
+    /// The groups of variants (indexes, two or more each, in order) whose [`Evidence`] is the
+    /// same: where several of a group accept a value, the first listed wins.
+    pub fn alike(&self) -> Vec<Vec<usize>> {
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for (index, this) in self.evidence.iter().enumerate() {
+            match groups
+                .iter_mut()
+                .find(|group| self.evidence[group[0]] == *this)
+            {
+                Some(group) => group.push(index),
+                None => groups.push(vec![index]),
+            }
+        }
+        groups.retain(|group| group.len() > 1);
+        groups
     }
 }
 

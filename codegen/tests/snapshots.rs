@@ -108,6 +108,7 @@ fixtures! {
     success_body_or_empty,
     read_only_write_only,
     read_only_beside_ref,
+    one_of_evidence,
     type_array_null,
     untagged_operations,
     request_bodies,

@@ -84,6 +84,8 @@ use serde::Deserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, EnumAccess, MapAccess, SeqAccess};
 use serde::de::{VariantAccess, Visitor};
 
+use crate::evidence::Evidence;
+
 /// A [`Deserializer`] adapter that lets owned-string targets accept numbers and booleans.
 ///
 /// `Lenient(inner)` decodes exactly like `inner`, except that a type asking for an owned string
@@ -141,39 +143,61 @@ impl Buffered<'_> {
 /// says it does not fit.
 pub type Alternative<T> = fn(&Buffered<'_>) -> Option<T>;
 
-/// Decodes an untagged union (`oneOf`/`anyOf` without a discriminator): the first alternative
-/// that accepts the value wins.
+/// Decodes an untagged union (`oneOf`/`anyOf` without a discriminator): the alternative the
+/// value shows most evidence of that accepts it wins.
+///
+/// `evidence` says, per alternative in the order of `alternatives`, what its schema says a value
+/// of it looks like; [`evidence::rank`](crate::evidence::rank) orders the alternatives by it
+/// (what the value contradicts, then what it confirms, then the document's order), so that a
+/// value with every required property of the second alternative is not taken by a first one
+/// that merely tolerates it. A missing entry is [`Evidence::ANY`](crate::evidence::Evidence::ANY).
 ///
 /// This is what generated unions use instead of `#[serde(untagged)]`, whose variants serde
 /// decodes from a private buffer that the [`Lenient`] adapter cannot reach. Two passes keep
-/// leniency from changing which alternative wins: first every alternative is tried strictly, as
-/// `#[serde(untagged)]` would, so that `5` is an integer alternative rather than the text of a
-/// string alternative listed before it; only if none fits is each tried again with the
-/// adapter's leniency (a number sent for a string field inside an alternative). When no
+/// leniency from changing which alternative wins: first every alternative is tried strictly, in
+/// the ranked order, as `#[serde(untagged)]` would, so that `5` is an integer alternative
+/// rather than the text of a string alternative; only if none fits is each tried again with
+/// the adapter's leniency (a number sent for a string field inside an alternative). When no
 /// alternative fits, the error names the union, as serde's does; the path points at the union.
 ///
 /// ```
+/// use openapi_client_runtime::evidence::{Evidence, Kinds};
 /// use openapi_client_runtime::lenient;
 ///
 /// #[derive(Debug, PartialEq, serde::Deserialize)]
 /// struct Street { name: String }
 ///
+/// #[derive(Debug, PartialEq, serde::Deserialize)]
+/// struct Address { name: String, city: String }
+///
 /// #[derive(Debug, PartialEq)]
-/// enum Place { Label(String), Code(i64), Street(Street) }
+/// enum Place { Label(String), Code(i64), Street(Street), Address(Address) }
 ///
 /// impl<'de> serde::Deserialize<'de> for Place {
 ///     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-///         lenient::untagged(deserializer, "Place", &[
+///         const EVIDENCE: &[Evidence] = &[
+///             Evidence { kinds: Kinds::STRING, ..Evidence::ANY },
+///             Evidence { kinds: Kinds::INTEGER, ..Evidence::ANY },
+///             Evidence { required: &["name"], properties: &["name"], ..Evidence::object() },
+///             Evidence { required: &["name", "city"], properties: &["name", "city"], ..Evidence::object() },
+///         ];
+///         lenient::untagged(deserializer, "Place", EVIDENCE, &[
 ///             |value| value.decode().map(Place::Label),
 ///             |value| value.decode().map(Place::Code),
 ///             |value| value.decode().map(Place::Street),
+///             |value| value.decode().map(Place::Address),
 ///         ])
 ///     }
 /// }
 ///
-/// // An exact fit wins over a lenient one listed earlier.
+/// // An exact fit wins over a lenient one.
 /// assert_eq!(serde_json::from_str::<Place>("7").unwrap(), Place::Code(7));
 /// assert_eq!(serde_json::from_str::<Place>(r#""7""#).unwrap(), Place::Label("7".into()));
+/// // `Street` would accept this too (it ignores `city`), but `Address` requires both.
+/// assert_eq!(
+///     serde_json::from_str::<Place>(r#"{"name": "Main", "city": "Leeds"}"#).unwrap(),
+///     Place::Address(Address { name: "Main".into(), city: "Leeds".into() }),
+/// );
 /// // Leniency inside an alternative, when nothing fits exactly.
 /// assert_eq!(
 ///     serde_json::from_str::<Place>(r#"{"name": 42}"#).unwrap(),
@@ -187,12 +211,14 @@ pub type Alternative<T> = fn(&Buffered<'_>) -> Option<T>;
 pub fn untagged<'de, D, T>(
     deserializer: D,
     name: &str,
+    evidence: &[Evidence],
     alternatives: &[Alternative<T>],
 ) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
 {
     let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    let order = ranked(evidence, alternatives.len(), &value);
     [false, true]
         .into_iter()
         .find_map(|lenient| {
@@ -200,15 +226,24 @@ where
                 value: &value,
                 lenient,
             };
-            alternatives
-                .iter()
-                .find_map(|alternative| alternative(&buffered))
+            (order.iter()).find_map(|&index| alternatives[index](&buffered))
         })
         .ok_or_else(|| {
             de::Error::custom(format_args!(
                 "data did not match any variant of untagged enum {name}"
             ))
         })
+}
+
+/// The order to try `count` alternatives in: by their evidence, an alternative without an
+/// entry counting as [`Evidence::ANY`].
+fn ranked(evidence: &[Evidence], count: usize, value: &serde_json::Value) -> Vec<usize> {
+    if evidence.len() == count {
+        return crate::evidence::rank(evidence, value);
+    }
+    let mut padded = evidence.to_vec();
+    padded.resize(count, Evidence::ANY);
+    crate::evidence::rank(&padded, value)
 }
 
 /// Calls the forwarding macro `$forward` with every `Deserializer` method but

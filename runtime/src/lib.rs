@@ -30,6 +30,7 @@ mod client;
 mod datetime;
 pub mod discriminator;
 mod error;
+pub mod evidence;
 mod form;
 pub mod lenient;
 #[cfg(feature = "mock")]

@@ -11,6 +11,7 @@
 mod construction;
 mod cycles;
 mod discriminators;
+mod evidence;
 mod features;
 mod mocks;
 mod operations;

@@ -427,7 +427,7 @@ impl<'a> TypeSpace<'a> {
     /// property, beside its `$ref` (a 3.1 `$ref` with siblings is read as `allOf: [{$ref}]`
     /// plus the siblings), on a member of its `allOf`, or on a schema it references. The
     /// marker describes the value at that place however the schema is spelled.
-    fn is_one_way(&self, schema: &ReferenceOr<Schema>, depth: usize) -> bool {
+    pub(super) fn is_one_way(&self, schema: &ReferenceOr<Schema>, depth: usize) -> bool {
         // Deeper than any real document nests markers; also ends reference cycles.
         if depth > 16 {
             return false;
@@ -775,6 +775,7 @@ impl<'a> TypeSpace<'a> {
             let variant_name = variant_names.claim(variant_name(&ty, index));
             variants.push((variant_name, ty));
         }
+        let evidence: Vec<_> = alternatives.iter().map(|a| self.evidence(a)).collect();
         let def = UnionDef {
             name: name.clone(),
             pointer: pointer.to_string(),
@@ -782,6 +783,7 @@ impl<'a> TypeSpace<'a> {
             deprecated,
             variants,
             discriminator: None,
+            evidence,
         };
         self.defs.insert(name.clone(), TypeDef::Union(def));
         Ok(RType::Named(name))
@@ -847,6 +849,7 @@ impl<'a> TypeSpace<'a> {
                 tags,
                 fallback,
             }),
+            evidence: Vec::new(),
         };
         self.defs.insert(name.clone(), TypeDef::Union(def));
         Ok(RType::Named(name))
@@ -1113,7 +1116,7 @@ fn holds_maps(ty: &RType) -> bool {
     }
 }
 
-fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+pub(super) fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
     match schema {
         ReferenceOr::Reference { reference } => ReferenceOr::Reference {
             reference: reference.clone(),

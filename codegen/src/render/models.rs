@@ -1,7 +1,7 @@
 //! `src/models.rs`: a struct, enum, union or alias per schema, page types and error bodies.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::docs::deprecated_attribute;
 use super::status::{exact_codes, status_pattern};
@@ -9,7 +9,8 @@ use super::types::{Scope, ident, type_tokens};
 use super::{CrateInfo, MODELS_POINTER, Piece, docs, features, join_pieces, unparse};
 use crate::error::Error;
 use crate::model::{
-    Discriminator, EnumDef, ErrorBody, Field, Model, Page, RType, StructDef, TypeDef, UnionDef,
+    Discriminator, EnumDef, ErrorBody, Evidence, Field, Model, Page, RType, StructDef, TypeDef,
+    UnionDef,
 };
 
 /// One item of `models.rs`.
@@ -430,7 +431,8 @@ fn union_tokens(def: &UnionDef, model: &Model, cfg: &TokenStream) -> TokenStream
         return discriminated_tokens(def, discriminator, model, cfg);
     }
     let name = ident(&def.name);
-    let doc = type_doc(&def.doc, def.deprecated);
+    let doc = type_doc(&untagged_doc(def), def.deprecated);
+    let evidence = def.evidence.iter().map(evidence_tokens);
     let variants = def.variants.iter().map(|(variant, ty)| {
         let variant = ident(variant);
         let ty = type_tokens(ty, Scope::Models);
@@ -473,10 +475,73 @@ fn union_tokens(def: &UnionDef, model: &Model, cfg: &TokenStream) -> TokenStream
 
         #cfg
         impl<'de> serde::Deserialize<'de> for #name {
-            /// Tries each alternative in order; the first that accepts the value wins.
+            /// Tries the alternatives the value shows most evidence of first; the first that
+            /// accepts it wins.
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::lenient::untagged(deserializer, #wire_name, &[#(#alternatives)*])
+                const EVIDENCE: &[rt::evidence::Evidence] = &[#(#evidence),*];
+                rt::lenient::untagged(deserializer, #wire_name, EVIDENCE, &[#(#alternatives)*])
             }
+        }
+    }
+}
+
+/// An untagged union's docs: the schema's, then how a value is decoded and, where variants
+/// show the same evidence, which of them wins.
+fn untagged_doc(def: &UnionDef) -> String {
+    let mut how = "Decoded as the alternative the value fits best (its JSON type, the required \
+        properties present, the `enum`/`const` values it matches, the properties present), \
+        trying the others in turn if it does not decode."
+        .to_owned();
+    for group in def.alike() {
+        let named: Vec<String> = group
+            .iter()
+            .map(|&index| {
+                let variant = &def.variants[index].0;
+                format!("[`{variant}`](Self::{variant})")
+            })
+            .collect();
+        let (last, others) = named
+            .split_last()
+            .expect("a group has two or more variants");
+        how.push_str(&format!(
+            " {} and {last} cannot be told apart that way: where several accept a value, {}, \
+            listed first, wins.",
+            others.join(", "),
+            named[0]
+        ));
+    }
+    if def.doc.is_empty() {
+        how
+    } else {
+        format!("{}\n\n{how}", def.doc)
+    }
+}
+
+/// One alternative's evidence as a `rt::evidence::Evidence` literal.
+fn evidence_tokens(evidence: &Evidence) -> TokenStream {
+    let kinds = evidence.kinds.iter().map(|kind| {
+        let kind = format_ident!("{}", format!("{kind:?}").to_uppercase());
+        quote!(rt::evidence::Kinds::#kind)
+    });
+    let kinds = kinds.reduce(|all, kind| quote!(#all.with(#kind)));
+    // Only what the schema says; the rest is `Evidence::ANY`'s "nothing".
+    let kinds = kinds.map(|kinds| quote!(kinds: #kinds,));
+    let list = |name: &str, items: &[String]| {
+        let name = format_ident!("{name}");
+        (!items.is_empty()).then(|| quote!(#name: &[#(#items),*],))
+    };
+    let required = list("required", &evidence.required);
+    let values = (!evidence.values.is_empty()).then(|| {
+        let values = (evidence.values.iter())
+            .map(|(property, allowed)| quote!((#property, &[#(#allowed),*])));
+        quote!(values: &[#(#values),*],)
+    });
+    let allowed = list("allowed", &evidence.allowed);
+    let properties = list("properties", &evidence.properties);
+    quote! {
+        rt::evidence::Evidence {
+            #kinds #required #values #allowed #properties
+            ..rt::evidence::Evidence::ANY
         }
     }
 }
