@@ -143,9 +143,10 @@ pub const QUICK_PACKAGES: &[&str] = &[
 
 /// The test targets (`<package>/tests/<name>.rs`) the quick tier runs, besides every unit test.
 pub const QUICK_TESTS: &[&str] = &[
-    // codegen: snapshots of small fixture specs, errors and warnings.
+    // codegen: snapshots of small fixture specs, errors and warnings, name settings.
     "snapshots",
     "errors",
+    "names",
     // specdiff: reports of spec pairs.
     "fixtures",
     "real_specs",
