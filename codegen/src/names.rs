@@ -164,7 +164,7 @@ pub(crate) fn settle(
     // Chosen name -> the generator's name of the type that has it.
     let mut owners: BTreeMap<String, &str> = BTreeMap::new();
     let mut renames = BTreeMap::new();
-    for (&name, _) in named {
+    for &name in named.keys() {
         let chosen = match settings.rename.get(name) {
             Some(new) => {
                 used_renames.insert(name);

@@ -527,7 +527,7 @@ mod tests {
         assert_eq!(steps(Tier::Quick), [Step::FetchSpecs, Step::QuickTests]);
         assert_eq!(
             Step::QuickTests.to_string(),
-            "cargo test: unit tests of 6 packages, 19 quick test targets"
+            "cargo test: unit tests of 6 packages, 20 quick test targets"
         );
         let command = quick_test_args().join(" ");
         assert!(
