@@ -1,7 +1,6 @@
 //! Decoding an untagged union (`oneOf` without a discriminator) as generated code does, with
 //! `lenient::untagged`: the alternatives tried in the document's order (no evidence, what
-//! generated unions did before evidence) against the order the value's evidence gives, and
-//! serde's own `#[serde(untagged)]` for scale. The body is 10,000 items of a four-alternative
+//! generated unions did before evidence) against the order the value's evidence gives. The body is 10,000 items of a four-alternative
 //! union in which the first alternative tolerates every value (an object ignoring members it
 //! does not know), as `Item` in codegen's `one_of_evidence` fixture.
 
@@ -15,27 +14,23 @@ use serde::Deserialize;
 use crate::cpu;
 
 #[derive(Debug, Deserialize)]
-#[allow(dead_code)]
 struct Note {
     title: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
-#[allow(dead_code)]
 struct Product {
     title: String,
     price: f64,
 }
 
 #[derive(Debug, Deserialize)]
-#[allow(dead_code)]
 struct Payment {
     kind: String,
     amount: f64,
 }
 
 #[derive(Debug, Deserialize)]
-#[allow(dead_code)]
 struct Refund {
     kind: String,
     amount: f64,
@@ -110,16 +105,6 @@ impl<'de> Deserialize<'de> for InOrder {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-#[allow(dead_code)]
-enum SerdeUntagged {
-    Note(Note),
-    Product(Product),
-    Payment(Payment),
-    Refund(Refund),
-}
-
 fn body(items: usize) -> Vec<u8> {
     let items: Vec<serde_json::Value> = (0..items)
         .map(|i| match i % 4 {
@@ -132,18 +117,31 @@ fn body(items: usize) -> Vec<u8> {
     serde_json::to_vec(&items).expect("encodes")
 }
 
-/// How many items of each alternative a decode found (Note, Product, Payment, Refund).
-fn tally(items: impl Iterator<Item = Item>) -> [usize; 4] {
+/// How many items of each alternative a decode found (Note, Product, Payment, Refund), and
+/// how many of the body's members the decoded values kept.
+fn tally(items: impl Iterator<Item = Item>) -> ([usize; 4], usize) {
     let mut counts = [0; 4];
+    let mut kept = 0;
     for item in items {
-        counts[match item {
-            Item::Note(_) => 0,
-            Item::Product(_) => 1,
-            Item::Payment(_) => 2,
-            Item::Refund(_) => 3,
-        }] += 1;
+        let (index, members) = match item {
+            Item::Note(note) => (0, usize::from(note.title.is_some())),
+            Item::Product(p) => (
+                1,
+                usize::from(!p.title.is_empty()) + usize::from(p.price >= 0.0),
+            ),
+            Item::Payment(p) => (
+                2,
+                usize::from(!p.kind.is_empty()) + usize::from(p.amount >= 0.0),
+            ),
+            Item::Refund(r) => {
+                let text = usize::from(!r.kind.is_empty()) + usize::from(!r.reason.is_empty());
+                (3, text + usize::from(r.amount >= 0.0))
+            }
+        };
+        counts[index] += 1;
+        kept += members;
     }
-    counts
+    (counts, kept)
 }
 
 fn by_evidence(body: &[u8]) -> usize {
@@ -156,16 +154,10 @@ fn in_order(body: &[u8]) -> usize {
     black_box(items).len()
 }
 
-fn serde_untagged(body: &[u8]) -> usize {
-    let items: Vec<SerdeUntagged> = serde_json::from_slice(body).expect("decodes");
-    black_box(items).len()
-}
+/// A way to decode the body: its name and the decode (how many items).
+type Variant = (&'static str, fn(&[u8]) -> usize);
 
-const VARIANTS: [(&str, fn(&[u8]) -> usize); 3] = [
-    (
-        "serde's #[serde(untagged)], serde_json::from_slice",
-        serde_untagged,
-    ),
+const VARIANTS: [Variant; 2] = [
     ("lenient::untagged, document order (before)", in_order),
     ("lenient::untagged, by evidence (now)", by_evidence),
 ];
@@ -186,7 +178,8 @@ pub fn benchmark(iterations: usize) {
         items.into_iter().map(|item| item.0).collect()
     };
     println!(
-        "items decoded as (Note, Product, Payment, Refund): by evidence {:?}, in document order {:?}",
+        "items decoded as (Note, Product, Payment, Refund), members kept: by evidence {:?}, in \
+         document order {:?}",
         tally(decode(&body).into_iter()),
         tally(ordered(&body).into_iter())
     );
@@ -218,7 +211,7 @@ pub fn benchmark(iterations: usize) {
             name,
             median.as_secs_f64() * 1e3,
             mb / median.as_secs_f64(),
-            100.0 * medians[1].as_secs_f64() / median.as_secs_f64(),
+            100.0 * medians[0].as_secs_f64() / median.as_secs_f64(),
         );
     }
 }
