@@ -20,7 +20,7 @@ use crate::names::{self, Namespace};
 use crate::refs::{Resolver, component_key};
 
 /// Names a generated crate's prelude already uses; a schema called `String` becomes `String2`.
-const RESERVED_TYPE_NAMES: &[&str] = &[
+pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option",
     "Some",
     "None",
