@@ -665,7 +665,7 @@ impl OperationDef {
                     }
                 }
             }
-            Success::Empty | Success::Bytes => {}
+            Success::Empty | Success::Bytes | Success::Undocumented => {}
         }
         if let Some(pagination) = &mut self.pagination {
             pagination.item.rename(renames);
