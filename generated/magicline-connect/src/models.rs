@@ -230,9 +230,7 @@ pub struct AgeBasedAdjustmentDto {
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl AgeBasedAdjustmentDto {
     /// A value with the fields that have no default (`age_based_adjustment_type`); set the others with the `with_*` methods.
-    pub fn new(
-        age_based_adjustment_type: AgeBasedAdjustmentDtoAgeBasedAdjustmentType,
-    ) -> Self {
+    pub fn new(age_based_adjustment_type: AgeBasedAdjustmentDtoAgeBasedAdjustmentType) -> Self {
         Self {
             age_based_adjustment_type,
             age_range_dto: Default::default(),
@@ -275,26 +273,25 @@ impl AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -305,7 +302,7 @@ impl std::str::FromStr for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -325,9 +322,7 @@ impl serde::Serialize for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -571,46 +566,38 @@ impl BanContactCardDtoExpiryMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for BanContactCardDtoExpiryMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -621,7 +608,7 @@ impl std::str::FromStr for BanContactCardDtoExpiryMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -641,9 +628,7 @@ impl serde::Serialize for BanContactCardDtoExpiryMonth {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for BanContactCardDtoExpiryMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -664,10 +649,7 @@ pub struct BirthInformationDto {
 #[cfg(feature = "terminal")]
 impl BirthInformationDto {
     /// Sets [`country_of_birth`](Self::country_of_birth).
-    pub fn with_country_of_birth(
-        mut self,
-        value: BirthInformationDtoCountryOfBirth,
-    ) -> Self {
+    pub fn with_country_of_birth(mut self, value: BirthInformationDtoCountryOfBirth) -> Self {
         self.country_of_birth = Some(value);
         self
     }
@@ -1250,566 +1232,298 @@ impl BirthInformationDtoCountryOfBirth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "terminal")]
 impl rt::StringEnum for BirthInformationDtoCountryOfBirth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1820,7 +1534,7 @@ impl std::str::FromStr for BirthInformationDtoCountryOfBirth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1840,9 +1554,7 @@ impl serde::Serialize for BirthInformationDtoCountryOfBirth {
 
 #[cfg(feature = "terminal")]
 impl<'de> serde::Deserialize<'de> for BirthInformationDtoCountryOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1958,26 +1670,28 @@ impl CancelContractManualRequestDtoCancellationDateType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NextPossibleCancellationDate => "NEXT_POSSIBLE_CANCELLATION_DATE",
-            Self::AbsoluteCancellationDate => "ABSOLUTE_CANCELLATION_DATE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualRequestDtoCancellationDateType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NEXT_POSSIBLE_CANCELLATION_DATE" => Self::NextPossibleCancellationDate,
-            "ABSOLUTE_CANCELLATION_DATE" => Self::AbsoluteCancellationDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NextPossibleCancellationDate,
+        Self::AbsoluteCancellationDate,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1988,7 +1702,7 @@ impl std::str::FromStr for CancelContractManualRequestDtoCancellationDateType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2007,11 +1721,8 @@ impl serde::Serialize for CancelContractManualRequestDtoCancellationDateType {
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de>
-for CancelContractManualRequestDtoCancellationDateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for CancelContractManualRequestDtoCancellationDateType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2029,10 +1740,8 @@ pub enum CancelContractManualRequestDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl CancelContractManualRequestDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "ORDINARY_CANCELLATION",
-        "EXTRAORDINARY_CANCELLATION",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["ORDINARY_CANCELLATION", "EXTRAORDINARY_CANCELLATION"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2041,26 +1750,26 @@ impl CancelContractManualRequestDtoCancellationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrdinaryCancellation => "ORDINARY_CANCELLATION",
-            Self::ExtraordinaryCancellation => "EXTRAORDINARY_CANCELLATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualRequestDtoCancellationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ORDINARY_CANCELLATION" => Self::OrdinaryCancellation,
-            "EXTRAORDINARY_CANCELLATION" => Self::ExtraordinaryCancellation,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] =
+        &[Self::OrdinaryCancellation, Self::ExtraordinaryCancellation];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2071,7 +1780,7 @@ impl std::str::FromStr for CancelContractManualRequestDtoCancellationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2091,9 +1800,7 @@ impl serde::Serialize for CancelContractManualRequestDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractManualRequestDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2110,9 +1817,7 @@ pub struct CancelContractManualResponseDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_date: Option<rt::chrono::NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_date_type: Option<
-        CancelContractManualResponseDtoCancellationDateType,
-    >,
+    pub cancellation_date_type: Option<CancelContractManualResponseDtoCancellationDateType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_type: Option<CancelContractManualResponseDtoCancellationType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2237,26 +1942,28 @@ impl CancelContractManualResponseDtoCancellationDateType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NextPossibleCancellationDate => "NEXT_POSSIBLE_CANCELLATION_DATE",
-            Self::AbsoluteCancellationDate => "ABSOLUTE_CANCELLATION_DATE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualResponseDtoCancellationDateType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NEXT_POSSIBLE_CANCELLATION_DATE" => Self::NextPossibleCancellationDate,
-            "ABSOLUTE_CANCELLATION_DATE" => Self::AbsoluteCancellationDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NextPossibleCancellationDate,
+        Self::AbsoluteCancellationDate,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2267,7 +1974,7 @@ impl std::str::FromStr for CancelContractManualResponseDtoCancellationDateType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2286,11 +1993,8 @@ impl serde::Serialize for CancelContractManualResponseDtoCancellationDateType {
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de>
-for CancelContractManualResponseDtoCancellationDateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for CancelContractManualResponseDtoCancellationDateType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2308,10 +2012,8 @@ pub enum CancelContractManualResponseDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl CancelContractManualResponseDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "ORDINARY_CANCELLATION",
-        "EXTRAORDINARY_CANCELLATION",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["ORDINARY_CANCELLATION", "EXTRAORDINARY_CANCELLATION"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2320,26 +2022,26 @@ impl CancelContractManualResponseDtoCancellationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrdinaryCancellation => "ORDINARY_CANCELLATION",
-            Self::ExtraordinaryCancellation => "EXTRAORDINARY_CANCELLATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualResponseDtoCancellationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ORDINARY_CANCELLATION" => Self::OrdinaryCancellation,
-            "EXTRAORDINARY_CANCELLATION" => Self::ExtraordinaryCancellation,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] =
+        &[Self::OrdinaryCancellation, Self::ExtraordinaryCancellation];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2350,7 +2052,7 @@ impl std::str::FromStr for CancelContractManualResponseDtoCancellationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2370,9 +2072,7 @@ impl serde::Serialize for CancelContractManualResponseDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractManualResponseDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2479,26 +2179,28 @@ impl CancelContractRequestDtoCancellationDateType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NextPossibleCancellationDate => "NEXT_POSSIBLE_CANCELLATION_DATE",
-            Self::AbsoluteCancellationDate => "ABSOLUTE_CANCELLATION_DATE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractRequestDtoCancellationDateType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NEXT_POSSIBLE_CANCELLATION_DATE" => Self::NextPossibleCancellationDate,
-            "ABSOLUTE_CANCELLATION_DATE" => Self::AbsoluteCancellationDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NextPossibleCancellationDate,
+        Self::AbsoluteCancellationDate,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2509,7 +2211,7 @@ impl std::str::FromStr for CancelContractRequestDtoCancellationDateType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2529,9 +2231,7 @@ impl serde::Serialize for CancelContractRequestDtoCancellationDateType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractRequestDtoCancellationDateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2549,10 +2249,8 @@ pub enum CancelContractRequestDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl CancelContractRequestDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "ORDINARY_CANCELLATION",
-        "EXTRAORDINARY_CANCELLATION",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["ORDINARY_CANCELLATION", "EXTRAORDINARY_CANCELLATION"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2561,26 +2259,26 @@ impl CancelContractRequestDtoCancellationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrdinaryCancellation => "ORDINARY_CANCELLATION",
-            Self::ExtraordinaryCancellation => "EXTRAORDINARY_CANCELLATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractRequestDtoCancellationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ORDINARY_CANCELLATION" => Self::OrdinaryCancellation,
-            "EXTRAORDINARY_CANCELLATION" => Self::ExtraordinaryCancellation,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] =
+        &[Self::OrdinaryCancellation, Self::ExtraordinaryCancellation];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2591,7 +2289,7 @@ impl std::str::FromStr for CancelContractRequestDtoCancellationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2611,9 +2309,7 @@ impl serde::Serialize for CancelContractRequestDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractRequestDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2740,10 +2436,8 @@ pub enum CancelContractResponseDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl CancelContractResponseDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "ORDINARY_CANCELLATION",
-        "EXTRAORDINARY_CANCELLATION",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["ORDINARY_CANCELLATION", "EXTRAORDINARY_CANCELLATION"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2752,26 +2446,26 @@ impl CancelContractResponseDtoCancellationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrdinaryCancellation => "ORDINARY_CANCELLATION",
-            Self::ExtraordinaryCancellation => "EXTRAORDINARY_CANCELLATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractResponseDtoCancellationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ORDINARY_CANCELLATION" => Self::OrdinaryCancellation,
-            "EXTRAORDINARY_CANCELLATION" => Self::ExtraordinaryCancellation,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] =
+        &[Self::OrdinaryCancellation, Self::ExtraordinaryCancellation];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2782,7 +2476,7 @@ impl std::str::FromStr for CancelContractResponseDtoCancellationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2802,9 +2496,7 @@ impl serde::Serialize for CancelContractResponseDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractResponseDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2905,32 +2597,31 @@ impl CancelationReasonDtoType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Custom => "CUSTOM",
-            Self::ContractSwitch => "CONTRACT_SWITCH",
-            Self::RestMaturity => "REST_MATURITY",
-            Self::Dunning => "DUNNING",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelationReasonDtoType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "CUSTOM" => Self::Custom,
-            "CONTRACT_SWITCH" => Self::ContractSwitch,
-            "REST_MATURITY" => Self::RestMaturity,
-            "DUNNING" => Self::Dunning,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Custom,
+        Self::ContractSwitch,
+        Self::RestMaturity,
+        Self::Dunning,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2941,7 +2632,7 @@ impl std::str::FromStr for CancelationReasonDtoType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2961,9 +2652,7 @@ impl serde::Serialize for CancelationReasonDtoType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelationReasonDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3014,9 +2703,7 @@ impl CdnImageDto {
 #[serde(rename_all = "camelCase")]
 pub struct CentralLegalLinkDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub central_legal_link_document_type: Option<
-        CentralLegalLinkDtoCentralLegalLinkDocumentType,
-    >,
+    pub central_legal_link_document_type: Option<CentralLegalLinkDtoCentralLegalLinkDocumentType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3063,19 +2750,13 @@ impl CentralLegalLinkDto {
     }
 
     /// Sets [`legal_link_type`](Self::legal_link_type).
-    pub fn with_legal_link_type(
-        mut self,
-        value: CentralLegalLinkDtoLegalLinkType,
-    ) -> Self {
+    pub fn with_legal_link_type(mut self, value: CentralLegalLinkDtoLegalLinkType) -> Self {
         self.legal_link_type = Some(value);
         self
     }
 
     /// Sets [`legal_link_types`](Self::legal_link_types).
-    pub fn with_legal_link_types(
-        mut self,
-        value: Vec<LegalLinkTypeWithLocaleDto>,
-    ) -> Self {
+    pub fn with_legal_link_types(mut self, value: Vec<LegalLinkTypeWithLocaleDto>) -> Self {
         self.legal_link_types = Some(value);
         self
     }
@@ -3108,12 +2789,8 @@ pub enum CentralLegalLinkDtoCentralLegalLinkDocumentType {
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl CentralLegalLinkDtoCentralLegalLinkDocumentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "IMPRINT",
-        "PRIVACY",
-        "TERMS_AND_CONDITIONS",
-        "REVOCATION",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["IMPRINT", "PRIVACY", "TERMS_AND_CONDITIONS", "REVOCATION"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -3122,30 +2799,30 @@ impl CentralLegalLinkDtoCentralLegalLinkDocumentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Imprint => "IMPRINT",
-            Self::Privacy => "PRIVACY",
-            Self::TermsAndConditions => "TERMS_AND_CONDITIONS",
-            Self::Revocation => "REVOCATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl rt::StringEnum for CentralLegalLinkDtoCentralLegalLinkDocumentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "IMPRINT" => Self::Imprint,
-            "PRIVACY" => Self::Privacy,
-            "TERMS_AND_CONDITIONS" => Self::TermsAndConditions,
-            "REVOCATION" => Self::Revocation,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Imprint,
+        Self::Privacy,
+        Self::TermsAndConditions,
+        Self::Revocation,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3156,7 +2833,7 @@ impl std::str::FromStr for CentralLegalLinkDtoCentralLegalLinkDocumentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3176,9 +2853,7 @@ impl serde::Serialize for CentralLegalLinkDtoCentralLegalLinkDocumentType {
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for CentralLegalLinkDtoCentralLegalLinkDocumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3205,26 +2880,25 @@ impl CentralLegalLinkDtoLegalLinkType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExternalUrl => "EXTERNAL_URL",
-            Self::Text => "TEXT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl rt::StringEnum for CentralLegalLinkDtoLegalLinkType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "EXTERNAL_URL" => Self::ExternalUrl,
-            "TEXT" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ExternalUrl, Self::Text];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3235,7 +2909,7 @@ impl std::str::FromStr for CentralLegalLinkDtoLegalLinkType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3255,9 +2929,7 @@ impl serde::Serialize for CentralLegalLinkDtoLegalLinkType {
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for CentralLegalLinkDtoLegalLinkType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3295,10 +2967,7 @@ impl CommonTrialSessionLeadAddressDto {
     }
 
     /// Sets [`country`](Self::country).
-    pub fn with_country(
-        mut self,
-        value: CommonTrialSessionLeadAddressDtoCountry,
-    ) -> Self {
+    pub fn with_country(mut self, value: CommonTrialSessionLeadAddressDtoCountry) -> Self {
         self.country = Some(value);
         self
     }
@@ -3893,566 +3562,298 @@ impl CommonTrialSessionLeadAddressDtoCountry {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl rt::StringEnum for CommonTrialSessionLeadAddressDtoCountry {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4463,7 +3864,7 @@ impl std::str::FromStr for CommonTrialSessionLeadAddressDtoCountry {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4483,9 +3884,7 @@ impl serde::Serialize for CommonTrialSessionLeadAddressDtoCountry {
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadAddressDtoCountry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4506,7 +3905,11 @@ pub struct CommonTrialSessionLeadCustomerDto {
     /// Should only be set if booking page has been called with URL param identityToken. If no lead exists with this UUID a new one will be created.
     ///
     /// Example: `"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4"`
-    #[serde(rename = "customerUUID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "customerUUID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub customer_uuid: Option<String>,
     /// Example: `"1985-05-29"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4611,10 +4014,7 @@ impl CommonTrialSessionLeadCustomerDto {
     }
 
     /// Sets [`gender`](Self::gender).
-    pub fn with_gender(
-        mut self,
-        value: CommonTrialSessionLeadCustomerDtoGender,
-    ) -> Self {
+    pub fn with_gender(mut self, value: CommonTrialSessionLeadCustomerDtoGender) -> Self {
         self.gender = Some(value);
         self
     }
@@ -4632,10 +4032,7 @@ impl CommonTrialSessionLeadCustomerDto {
     }
 
     /// Sets [`privacy_configuration`](Self::privacy_configuration).
-    pub fn with_privacy_configuration(
-        mut self,
-        value: PublicApiPrivacyConfigurationDto,
-    ) -> Self {
+    pub fn with_privacy_configuration(mut self, value: PublicApiPrivacyConfigurationDto) -> Self {
         self.privacy_configuration = Some(value);
         self
     }
@@ -5230,566 +4627,298 @@ impl CommonTrialSessionLeadCustomerDtoCountryOfBirth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl rt::StringEnum for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5800,7 +4929,7 @@ impl std::str::FromStr for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5820,9 +4949,7 @@ impl serde::Serialize for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5850,28 +4977,25 @@ impl CommonTrialSessionLeadCustomerDtoGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl rt::StringEnum for CommonTrialSessionLeadCustomerDtoGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5882,7 +5006,7 @@ impl std::str::FromStr for CommonTrialSessionLeadCustomerDtoGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5902,9 +5026,7 @@ impl serde::Serialize for CommonTrialSessionLeadCustomerDtoGender {
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadCustomerDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5985,40 +5107,35 @@ impl CommunicationChannelDtoCommunicationChannel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::MysportsMessage => "MYSPORTS_MESSAGE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for CommunicationChannelDtoCommunicationChannel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "MYSPORTS_MESSAGE" => Self::MysportsMessage,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::MysportsMessage,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6029,7 +5146,7 @@ impl std::str::FromStr for CommunicationChannelDtoCommunicationChannel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6049,9 +5166,7 @@ impl serde::Serialize for CommunicationChannelDtoCommunicationChannel {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for CommunicationChannelDtoCommunicationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6377,9 +5492,7 @@ pub struct ConnectApiCodiceFiscaleBirthInformationResponseDto {
 #[cfg(feature = "terminal")]
 impl ConnectApiCodiceFiscaleBirthInformationResponseDto {
     /// A value with the fields that have no default (`gender`); set the others with the `with_*` methods.
-    pub fn new(
-        gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender,
-    ) -> Self {
+    pub fn new(gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender) -> Self {
         Self {
             birth_information_dto: Default::default(),
             codice_fiscale: Default::default(),
@@ -6424,28 +5537,25 @@ impl ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "terminal")]
 impl rt::StringEnum for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6456,7 +5566,7 @@ impl std::str::FromStr for ConnectApiCodiceFiscaleBirthInformationResponseDtoGen
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6475,29 +5585,33 @@ impl serde::Serialize for ConnectApiCodiceFiscaleBirthInformationResponseDtoGend
 }
 
 #[cfg(feature = "terminal")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiCommunicationPreferencesDto {
     /// The list of channels on which messages of the given category are allowed to be sent
-    pub active_communication_channels: Vec<
-        ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem,
-    >,
+    pub active_communication_channels:
+        Vec<ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem>,
     /// The ID of the message category
     pub message_category_id: i64,
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl ConnectApiCommunicationPreferencesDto {
     /// A value with the required fields (`active_communication_channels`, `message_category_id`); set the others with the `with_*` methods.
     pub fn new(
@@ -6513,7 +5627,11 @@ impl ConnectApiCommunicationPreferencesDto {
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
@@ -6530,7 +5648,11 @@ pub enum ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     Unknown(String),
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -6552,78 +5674,88 @@ impl ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
+impl rt::StringEnum for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::MysportsMessage,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
         match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::MysportsMessage => "MYSPORTS_MESSAGE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
+            Self::Unknown(value) => Some(value),
+            _ => None,
         }
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl rt::StringEnum
-for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "MYSPORTS_MESSAGE" => Self::MysportsMessage,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl std::str::FromStr
-for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
+impl std::str::FromStr for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl std::fmt::Display
-for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
+impl std::fmt::Display for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl serde::Serialize
-for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
+impl serde::Serialize for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl<'de> serde::Deserialize<'de>
-for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6633,10 +5765,18 @@ for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
 #[non_exhaustive]
 pub struct ConnectApiCompleteTokenizationDto {
     /// Redirect result
-    #[serde(rename = "redirectResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "redirectResult",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub redirect_result: Option<String>,
     /// 3DS Result
-    #[serde(rename = "threeDSResult", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "threeDSResult",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub three_ds_result: Option<String>,
 }
 
@@ -6669,10 +5809,7 @@ pub struct ConnectApiContractCancellationStudioDto {
 #[cfg(feature = "contracts")]
 impl ConnectApiContractCancellationStudioDto {
     /// Sets [`cancellation_reasons`](Self::cancellation_reasons).
-    pub fn with_cancellation_reasons(
-        mut self,
-        value: Vec<CancelationReasonDto>,
-    ) -> Self {
+    pub fn with_cancellation_reasons(mut self, value: Vec<CancelationReasonDto>) -> Self {
         self.cancellation_reasons = Some(value);
         self
     }
@@ -6695,17 +5832,14 @@ pub struct ConnectApiContractDataDto {
     pub notes: Option<String>,
     /// Selected optional rate bundle term modules additionally payable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optional_rate_bundle_term_modules: Option<
-        Vec<PublicApiSelectedOptionalRateBundleModuleDto>,
-    >,
+    pub optional_rate_bundle_term_modules:
+        Option<Vec<PublicApiSelectedOptionalRateBundleModuleDto>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preuse_date: Option<rt::chrono::NaiveDate>,
     pub rate_bundle_term_id: i64,
     /// Selected free inclusive rate bundle modules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selected_rate_bundle_modules: Option<
-        Vec<PublicApiSelectedSelectableRateBundleModuleDto>,
-    >,
+    pub selected_rate_bundle_modules: Option<Vec<PublicApiSelectedSelectableRateBundleModuleDto>>,
     /// if not set, the same value as in contractSignature is used
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sepa_signature: Option<PublicApiSignatureDto>,
@@ -6774,10 +5908,7 @@ impl ConnectApiContractDataDto {
     }
 
     /// Sets [`text_block_signatures`](Self::text_block_signatures).
-    pub fn with_text_block_signatures(
-        mut self,
-        value: Vec<PublicApiSignatureDto>,
-    ) -> Self {
+    pub fn with_text_block_signatures(mut self, value: Vec<PublicApiSignatureDto>) -> Self {
         self.text_block_signatures = Some(value);
         self
     }
@@ -6835,9 +5966,8 @@ pub struct ConnectApiContractPreviewDto {
     pub effective_period_time_based_term: Option<i32>,
     /// Effective period: term unit in which a discount is applied if type is time base
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_period_time_based_term_unit: Option<
-        ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit,
-    >,
+    pub effective_period_time_based_term_unit:
+        Option<ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit>,
     /// Flat fee previews, including discount if a valid discount voucher is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flat_fee_previews: Option<Vec<ConnectApiFlatFeePreviewDto>>,
@@ -6858,17 +5988,13 @@ pub struct ConnectApiContractPreviewDto {
     pub pre_use_charge: Option<f64>,
     /// Optional module contract preview including discount, company split or credit, if a valid voucher is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selected_optional_modules_previews: Option<
-        Vec<ConnectApiModuleContractPreviewDto>,
-    >,
+    pub selected_optional_modules_previews: Option<Vec<ConnectApiModuleContractPreviewDto>>,
     /// Bonus period applied with the (company) discount voucher, if valid a (company) discount voucher is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_bonus_period: Option<ConnectApiRateBonusPeriodDto>,
     /// Effective period type in which a discount is applied
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_effective_period: Option<
-        ConnectApiContractPreviewDtoVoucherEffectivePeriod,
-    >,
+    pub voucher_effective_period: Option<ConnectApiContractPreviewDtoVoucherEffectivePeriod>,
     /// An error code, if the voucher code is invalid
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_error_code: Option<ConnectApiContractPreviewDtoVoucherErrorCode>,
@@ -6955,10 +6081,7 @@ impl ConnectApiContractPreviewDto {
     }
 
     /// Sets [`discount_type`](Self::discount_type).
-    pub fn with_discount_type(
-        mut self,
-        value: ConnectApiContractPreviewDtoDiscountType,
-    ) -> Self {
+    pub fn with_discount_type(mut self, value: ConnectApiContractPreviewDtoDiscountType) -> Self {
         self.discount_type = Some(value);
         self
     }
@@ -6997,10 +6120,7 @@ impl ConnectApiContractPreviewDto {
     }
 
     /// Sets [`flat_fee_previews`](Self::flat_fee_previews).
-    pub fn with_flat_fee_previews(
-        mut self,
-        value: Vec<ConnectApiFlatFeePreviewDto>,
-    ) -> Self {
+    pub fn with_flat_fee_previews(mut self, value: Vec<ConnectApiFlatFeePreviewDto>) -> Self {
         self.flat_fee_previews = Some(value);
         self
     }
@@ -7048,10 +6168,7 @@ impl ConnectApiContractPreviewDto {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(
-        mut self,
-        value: ConnectApiRateBonusPeriodDto,
-    ) -> Self {
+    pub fn with_voucher_bonus_period(mut self, value: ConnectApiRateBonusPeriodDto) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -7093,19 +6210,13 @@ impl ConnectApiContractPreviewDto {
     }
 
     /// Sets [`voucher_text_blocks`](Self::voucher_text_blocks).
-    pub fn with_voucher_text_blocks(
-        mut self,
-        value: Vec<ConnectApiSignableTextBlockDto>,
-    ) -> Self {
+    pub fn with_voucher_text_blocks(mut self, value: Vec<ConnectApiSignableTextBlockDto>) -> Self {
         self.voucher_text_blocks = Some(value);
         self
     }
 
     /// Sets [`voucher_type`](Self::voucher_type).
-    pub fn with_voucher_type(
-        mut self,
-        value: ConnectApiContractPreviewDtoVoucherType,
-    ) -> Self {
+    pub fn with_voucher_type(mut self, value: ConnectApiContractPreviewDtoVoucherType) -> Self {
         self.voucher_type = Some(value);
         self
     }
@@ -7134,26 +6245,25 @@ impl ConnectApiContractPreviewDtoCompanyFeeSplitType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoCompanyFeeSplitType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7164,7 +6274,7 @@ impl std::str::FromStr for ConnectApiContractPreviewDtoCompanyFeeSplitType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7184,9 +6294,7 @@ impl serde::Serialize for ConnectApiContractPreviewDtoCompanyFeeSplitType {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoCompanyFeeSplitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7214,26 +6322,25 @@ impl ConnectApiContractPreviewDtoDiscountType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoDiscountType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7244,7 +6351,7 @@ impl std::str::FromStr for ConnectApiContractPreviewDtoDiscountType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7264,9 +6371,7 @@ impl serde::Serialize for ConnectApiContractPreviewDtoDiscountType {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoDiscountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7296,30 +6401,25 @@ impl ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7330,7 +6430,7 @@ impl std::str::FromStr for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedT
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7349,11 +6449,8 @@ impl serde::Serialize for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTe
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7373,11 +6470,7 @@ pub enum ConnectApiContractPreviewDtoVoucherEffectivePeriod {
 #[cfg(feature = "previews")]
 impl ConnectApiContractPreviewDtoVoucherEffectivePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "UNLIMITED",
-        "INITIAL_TERM",
-        "TIME_BASED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -7386,28 +6479,25 @@ impl ConnectApiContractPreviewDtoVoucherEffectivePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unlimited => "UNLIMITED",
-            Self::InitialTerm => "INITIAL_TERM",
-            Self::TimeBased => "TIME_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNLIMITED" => Self::Unlimited,
-            "INITIAL_TERM" => Self::InitialTerm,
-            "TIME_BASED" => Self::TimeBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Unlimited, Self::InitialTerm, Self::TimeBased];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7418,7 +6508,7 @@ impl std::str::FromStr for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7437,11 +6527,8 @@ impl serde::Serialize for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7500,74 +6587,42 @@ impl ConnectApiContractPreviewDtoVoucherErrorCode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::EntityNotFound => "ENTITY_NOT_FOUND",
-            Self::Conflict => "CONFLICT",
-            Self::BadRequest => "BAD_REQUEST",
-            Self::RequiredParameterMissing => "REQUIRED_PARAMETER_MISSING",
-            Self::ValidationFailed => "VALIDATION_FAILED",
-            Self::Forbidden => "FORBIDDEN",
-            Self::OperationNotAllowedForStudio => "OPERATION_NOT_ALLOWED_FOR_STUDIO",
-            Self::ServerError => "SERVER_ERROR",
-            Self::FeatureDisabled => "FEATURE_DISABLED",
-            Self::StudioNotInGermany => "STUDIO_NOT_IN_GERMANY",
-            Self::VoucherValidationFailedInvalidCode => {
-                "VOUCHER_VALIDATION_FAILED_INVALID_CODE"
-            }
-            Self::VoucherValidationFailedNotRedeemableHere => {
-                "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE"
-            }
-            Self::VoucherValidationFailedNotInValidityPeriod => {
-                "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD"
-            }
-            Self::VoucherValidationFailedNotAllowedForRate => {
-                "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE"
-            }
-            Self::TrialsessionAlreadyBooked => "TRIALSESSION_ALREADY_BOOKED",
-            Self::ActiveMemberCannotBookTrialSession => {
-                "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION"
-            }
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherErrorCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ENTITY_NOT_FOUND" => Self::EntityNotFound,
-            "CONFLICT" => Self::Conflict,
-            "BAD_REQUEST" => Self::BadRequest,
-            "REQUIRED_PARAMETER_MISSING" => Self::RequiredParameterMissing,
-            "VALIDATION_FAILED" => Self::ValidationFailed,
-            "FORBIDDEN" => Self::Forbidden,
-            "OPERATION_NOT_ALLOWED_FOR_STUDIO" => Self::OperationNotAllowedForStudio,
-            "SERVER_ERROR" => Self::ServerError,
-            "FEATURE_DISABLED" => Self::FeatureDisabled,
-            "STUDIO_NOT_IN_GERMANY" => Self::StudioNotInGermany,
-            "VOUCHER_VALIDATION_FAILED_INVALID_CODE" => {
-                Self::VoucherValidationFailedInvalidCode
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE" => {
-                Self::VoucherValidationFailedNotRedeemableHere
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD" => {
-                Self::VoucherValidationFailedNotInValidityPeriod
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE" => {
-                Self::VoucherValidationFailedNotAllowedForRate
-            }
-            "TRIALSESSION_ALREADY_BOOKED" => Self::TrialsessionAlreadyBooked,
-            "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION" => {
-                Self::ActiveMemberCannotBookTrialSession
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::EntityNotFound,
+        Self::Conflict,
+        Self::BadRequest,
+        Self::RequiredParameterMissing,
+        Self::ValidationFailed,
+        Self::Forbidden,
+        Self::OperationNotAllowedForStudio,
+        Self::ServerError,
+        Self::FeatureDisabled,
+        Self::StudioNotInGermany,
+        Self::VoucherValidationFailedInvalidCode,
+        Self::VoucherValidationFailedNotRedeemableHere,
+        Self::VoucherValidationFailedNotInValidityPeriod,
+        Self::VoucherValidationFailedNotAllowedForRate,
+        Self::TrialsessionAlreadyBooked,
+        Self::ActiveMemberCannotBookTrialSession,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7578,7 +6633,7 @@ impl std::str::FromStr for ConnectApiContractPreviewDtoVoucherErrorCode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7598,9 +6653,7 @@ impl serde::Serialize for ConnectApiContractPreviewDtoVoucherErrorCode {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7637,32 +6690,31 @@ impl ConnectApiContractPreviewDtoVoucherType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contract => "CONTRACT",
-            Self::Credit => "CREDIT",
-            Self::Discount => "DISCOUNT",
-            Self::CompanyFeeSplit => "COMPANY_FEE_SPLIT",
-            Self::Checkin => "CHECKIN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT" => Self::Contract,
-            "CREDIT" => Self::Credit,
-            "DISCOUNT" => Self::Discount,
-            "COMPANY_FEE_SPLIT" => Self::CompanyFeeSplit,
-            "CHECKIN" => Self::Checkin,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Contract,
+        Self::Credit,
+        Self::Discount,
+        Self::CompanyFeeSplit,
+        Self::Checkin,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7673,7 +6725,7 @@ impl std::str::FromStr for ConnectApiContractPreviewDtoVoucherType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7693,9 +6745,7 @@ impl serde::Serialize for ConnectApiContractPreviewDtoVoucherType {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7808,9 +6858,8 @@ pub struct ConnectApiCreateContractResponseDto {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub token_for_additional_requests_after_member_creation: Option<
-        ConnectApiFollowUpActionTokenDto,
-    >,
+    pub token_for_additional_requests_after_member_creation:
+        Option<ConnectApiFollowUpActionTokenDto>,
     #[serde(
         rename = "Optional payment url where the user needs to be redirected to",
         default,
@@ -7861,17 +6910,12 @@ impl ConnectApiCreateContractResponseDto {
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.optional_payment_url_where_the_user_needs_to_be_redirected_to = Some(
-            value.into(),
-        );
+        self.optional_payment_url_where_the_user_needs_to_be_redirected_to = Some(value.into());
         self
     }
 
     /// Sets [`quick_registration_url_for_my_sports`](Self::quick_registration_url_for_my_sports).
-    pub fn with_quick_registration_url_for_my_sports(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_quick_registration_url_for_my_sports(mut self, value: impl Into<String>) -> Self {
         self.quick_registration_url_for_my_sports = Some(value.into());
         self
     }
@@ -7970,11 +7014,7 @@ pub struct ConnectApiCreateLeadDto {
 #[cfg(feature = "leads")]
 impl ConnectApiCreateLeadDto {
     /// A value with the required fields (`firstname`, `lastname`, `studio_id`); set the others with the `with_*` methods.
-    pub fn new(
-        firstname: impl Into<String>,
-        lastname: impl Into<String>,
-        studio_id: i64,
-    ) -> Self {
+    pub fn new(firstname: impl Into<String>, lastname: impl Into<String>, studio_id: i64) -> Self {
         Self {
             additional_address_information: None,
             city: None,
@@ -8009,10 +7049,7 @@ impl ConnectApiCreateLeadDto {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -8111,10 +7148,7 @@ impl ConnectApiCreateLeadDto {
     }
 
     /// Sets [`privacy_configuration`](Self::privacy_configuration).
-    pub fn with_privacy_configuration(
-        mut self,
-        value: PublicApiPrivacyConfigurationDto,
-    ) -> Self {
+    pub fn with_privacy_configuration(mut self, value: PublicApiPrivacyConfigurationDto) -> Self {
         self.privacy_configuration = Some(value);
         self
     }
@@ -8198,28 +7232,25 @@ impl ConnectApiCreateLeadDtoGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for ConnectApiCreateLeadDtoGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -8230,7 +7261,7 @@ impl std::str::FromStr for ConnectApiCreateLeadDtoGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -8250,9 +7281,7 @@ impl serde::Serialize for ConnectApiCreateLeadDtoGender {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreateLeadDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -8295,7 +7324,11 @@ impl ConnectApiCreateLeadResponseDto {
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -8433,7 +7466,11 @@ pub struct ConnectApiCreatePublicCustomerDto {
     pub zip_code: String,
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl ConnectApiCreatePublicCustomerDto {
     /// A value with the required fields (`city`, `country_code`, `date_of_birth`, `email`, `firstname`, `house_number`, `lastname`, `payment_choice`, `street`, `zip_code`); set the others with the `with_*` methods.
     #[allow(deprecated)]
@@ -8499,10 +7536,7 @@ impl ConnectApiCreatePublicCustomerDto {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -8577,10 +7611,7 @@ impl ConnectApiCreatePublicCustomerDto {
     }
 
     /// Sets [`gender`](Self::gender).
-    pub fn with_gender(
-        mut self,
-        value: ConnectApiCreatePublicCustomerDtoGender,
-    ) -> Self {
+    pub fn with_gender(mut self, value: ConnectApiCreatePublicCustomerDtoGender) -> Self {
         self.gender = Some(value);
         self
     }
@@ -8632,10 +7663,7 @@ impl ConnectApiCreatePublicCustomerDto {
     /// Sets [`privacy_configuration`](Self::privacy_configuration).
     #[deprecated]
     #[allow(deprecated)]
-    pub fn with_privacy_configuration(
-        mut self,
-        value: PublicApiPrivacyConfigurationDto,
-    ) -> Self {
+    pub fn with_privacy_configuration(mut self, value: PublicApiPrivacyConfigurationDto) -> Self {
         self.privacy_configuration = Some(value);
         self
     }
@@ -8731,7 +7759,11 @@ impl ConnectApiCreatePublicCustomerDto {
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 /// Required for italian studios and none-italian nationals
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9012,7 +8044,11 @@ pub enum ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     Unknown(String),
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -9297,604 +8333,358 @@ impl ConnectApiCreatePublicCustomerDtoCountryOfBirth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 /// User will be assigned as UNISEX if no gender is set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9906,7 +8696,11 @@ pub enum ConnectApiCreatePublicCustomerDtoGender {
     Unknown(String),
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl ConnectApiCreatePublicCustomerDtoGender {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
@@ -9918,66 +8712,85 @@ impl ConnectApiCreatePublicCustomerDtoGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoGender {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 /// Only configured values in the rate bundle allowed. For Contract Voucher redemption use CASH
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9991,7 +8804,11 @@ pub enum ConnectApiCreatePublicCustomerDtoPaymentChoice {
     Unknown(String),
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl ConnectApiCreatePublicCustomerDtoPaymentChoice {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -10009,70 +8826,91 @@ impl ConnectApiCreatePublicCustomerDtoPaymentChoice {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cash => "CASH",
-            Self::BankTransfer => "BANK_TRANSFER",
-            Self::DirectDebit => "DIRECT_DEBIT",
-            Self::CreditCard => "CREDIT_CARD",
-            Self::Twint => "TWINT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPaymentChoice {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CASH" => Self::Cash,
-            "BANK_TRANSFER" => Self::BankTransfer,
-            "DIRECT_DEBIT" => Self::DirectDebit,
-            "CREDIT_CARD" => Self::CreditCard,
-            "TWINT" => Self::Twint,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Cash,
+        Self::BankTransfer,
+        Self::DirectDebit,
+        Self::CreditCard,
+        Self::Twint,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoPaymentChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectApiCreatePublicCustomerDtoPublicGender {
@@ -10083,7 +8921,11 @@ pub enum ConnectApiCreatePublicCustomerDtoPublicGender {
     Unknown(String),
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl ConnectApiCreatePublicCustomerDtoPublicGender {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
@@ -10095,66 +8937,85 @@ impl ConnectApiCreatePublicCustomerDtoPublicGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPublicGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPublicGender {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoPublicGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoPublicGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoPublicGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectApiCreatePublicCustomerDtoStudioCountryCode {
@@ -10434,7 +9295,11 @@ pub enum ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     Unknown(String),
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -10719,600 +9584,349 @@ impl ConnectApiCreatePublicCustomerDtoStudioCountryCode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
+impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11430,73 +10044,41 @@ impl ConnectApiErrorResponseDtoErrorCodesItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::EntityNotFound => "ENTITY_NOT_FOUND",
-            Self::Conflict => "CONFLICT",
-            Self::BadRequest => "BAD_REQUEST",
-            Self::RequiredParameterMissing => "REQUIRED_PARAMETER_MISSING",
-            Self::ValidationFailed => "VALIDATION_FAILED",
-            Self::Forbidden => "FORBIDDEN",
-            Self::OperationNotAllowedForStudio => "OPERATION_NOT_ALLOWED_FOR_STUDIO",
-            Self::ServerError => "SERVER_ERROR",
-            Self::FeatureDisabled => "FEATURE_DISABLED",
-            Self::StudioNotInGermany => "STUDIO_NOT_IN_GERMANY",
-            Self::VoucherValidationFailedInvalidCode => {
-                "VOUCHER_VALIDATION_FAILED_INVALID_CODE"
-            }
-            Self::VoucherValidationFailedNotRedeemableHere => {
-                "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE"
-            }
-            Self::VoucherValidationFailedNotInValidityPeriod => {
-                "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD"
-            }
-            Self::VoucherValidationFailedNotAllowedForRate => {
-                "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE"
-            }
-            Self::TrialsessionAlreadyBooked => "TRIALSESSION_ALREADY_BOOKED",
-            Self::ActiveMemberCannotBookTrialSession => {
-                "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION"
-            }
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 impl rt::StringEnum for ConnectApiErrorResponseDtoErrorCodesItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ENTITY_NOT_FOUND" => Self::EntityNotFound,
-            "CONFLICT" => Self::Conflict,
-            "BAD_REQUEST" => Self::BadRequest,
-            "REQUIRED_PARAMETER_MISSING" => Self::RequiredParameterMissing,
-            "VALIDATION_FAILED" => Self::ValidationFailed,
-            "FORBIDDEN" => Self::Forbidden,
-            "OPERATION_NOT_ALLOWED_FOR_STUDIO" => Self::OperationNotAllowedForStudio,
-            "SERVER_ERROR" => Self::ServerError,
-            "FEATURE_DISABLED" => Self::FeatureDisabled,
-            "STUDIO_NOT_IN_GERMANY" => Self::StudioNotInGermany,
-            "VOUCHER_VALIDATION_FAILED_INVALID_CODE" => {
-                Self::VoucherValidationFailedInvalidCode
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE" => {
-                Self::VoucherValidationFailedNotRedeemableHere
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD" => {
-                Self::VoucherValidationFailedNotInValidityPeriod
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE" => {
-                Self::VoucherValidationFailedNotAllowedForRate
-            }
-            "TRIALSESSION_ALREADY_BOOKED" => Self::TrialsessionAlreadyBooked,
-            "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION" => {
-                Self::ActiveMemberCannotBookTrialSession
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::EntityNotFound,
+        Self::Conflict,
+        Self::BadRequest,
+        Self::RequiredParameterMissing,
+        Self::ValidationFailed,
+        Self::Forbidden,
+        Self::OperationNotAllowedForStudio,
+        Self::ServerError,
+        Self::FeatureDisabled,
+        Self::StudioNotInGermany,
+        Self::VoucherValidationFailedInvalidCode,
+        Self::VoucherValidationFailedNotRedeemableHere,
+        Self::VoucherValidationFailedNotInValidityPeriod,
+        Self::VoucherValidationFailedNotAllowedForRate,
+        Self::TrialsessionAlreadyBooked,
+        Self::ActiveMemberCannotBookTrialSession,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11506,7 +10088,7 @@ impl std::str::FromStr for ConnectApiErrorResponseDtoErrorCodesItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11523,9 +10105,7 @@ impl serde::Serialize for ConnectApiErrorResponseDtoErrorCodesItem {
 }
 
 impl<'de> serde::Deserialize<'de> for ConnectApiErrorResponseDtoErrorCodesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11548,9 +10128,8 @@ pub struct ConnectApiFlatFeePreviewDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type: Option<
-        ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType,
-    >,
+    pub paid_time_period_calculation_type:
+        Option<ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11621,10 +10200,7 @@ impl ConnectApiFlatFeePreviewDto {
     }
 
     /// Sets [`payment_frequency_dto`](Self::payment_frequency_dto).
-    pub fn with_payment_frequency_dto(
-        mut self,
-        value: ConnectApiPaymentFrequencyDto,
-    ) -> Self {
+    pub fn with_payment_frequency_dto(mut self, value: ConnectApiPaymentFrequencyDto) -> Self {
         self.payment_frequency_dto = Some(value);
         self
     }
@@ -11660,10 +10236,7 @@ impl ConnectApiFlatFeePreviewDto {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(
-        mut self,
-        value: ConnectApiRateBonusPeriodDto,
-    ) -> Self {
+    pub fn with_voucher_bonus_period(mut self, value: ConnectApiRateBonusPeriodDto) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -11682,10 +10255,8 @@ pub enum ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
 #[cfg(feature = "previews")]
 impl ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "REFERENCE_DATE",
-        "NORMALIZATION_ON_CALENDAR_UNIT",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -11694,26 +10265,25 @@ impl ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ReferenceDate, Self::NormalizationOnCalendarUnit];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11724,7 +10294,7 @@ impl std::str::FromStr for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationT
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11743,11 +10313,8 @@ impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationTy
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11783,32 +10350,31 @@ impl ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11819,7 +10385,7 @@ impl std::str::FromStr for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11839,9 +10405,7 @@ impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11870,30 +10434,25 @@ impl ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11904,7 +10463,7 @@ impl std::str::FromStr for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11924,9 +10483,7 @@ impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11955,17 +10512,29 @@ impl ConnectApiFollowUpActionTokenDto {
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectApiIdentificationDto {
     /// Required if the studio is located in Spain
     #[deprecated]
-    #[serde(rename = "spain_DNI_NIE", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "spain_DNI_NIE",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub spain_dni_nie: Option<String>,
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl ConnectApiIdentificationDto {
     /// Sets [`spain_dni_nie`](Self::spain_dni_nie).
     #[deprecated]
@@ -12029,21 +10598,16 @@ pub struct ConnectApiModuleContractPreviewDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type: Option<
-        ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType,
-    >,
+    pub paid_time_period_calculation_type:
+        Option<ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency_dto: Option<ConnectApiPaymentFrequencyDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_type: Option<
-        ConnectApiModuleContractPreviewDtoPaymentFrequencyType,
-    >,
+    pub payment_frequency_type: Option<ConnectApiModuleContractPreviewDtoPaymentFrequencyType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<
-        ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit,
-    >,
+    pub payment_frequency_unit: Option<ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency_value: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12100,10 +10664,7 @@ impl ConnectApiModuleContractPreviewDto {
     }
 
     /// Sets [`payment_frequency_dto`](Self::payment_frequency_dto).
-    pub fn with_payment_frequency_dto(
-        mut self,
-        value: ConnectApiPaymentFrequencyDto,
-    ) -> Self {
+    pub fn with_payment_frequency_dto(mut self, value: ConnectApiPaymentFrequencyDto) -> Self {
         self.payment_frequency_dto = Some(value);
         self
     }
@@ -12139,10 +10700,7 @@ impl ConnectApiModuleContractPreviewDto {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(
-        mut self,
-        value: ConnectApiRateBonusPeriodDto,
-    ) -> Self {
+    pub fn with_voucher_bonus_period(mut self, value: ConnectApiRateBonusPeriodDto) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -12161,10 +10719,8 @@ pub enum ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
 #[cfg(feature = "previews")]
 impl ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "REFERENCE_DATE",
-        "NORMALIZATION_ON_CALENDAR_UNIT",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -12173,52 +10729,48 @@ impl ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ReferenceDate, Self::NormalizationOnCalendarUnit];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
 #[cfg(feature = "previews")]
-impl std::str::FromStr
-for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+impl std::str::FromStr for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "previews")]
-impl std::fmt::Display
-for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+impl std::fmt::Display for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "previews")]
-impl serde::Serialize
-for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -12226,10 +10778,9 @@ for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de>
-for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12265,32 +10816,31 @@ impl ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12301,7 +10851,7 @@ impl std::str::FromStr for ConnectApiModuleContractPreviewDtoPaymentFrequencyTyp
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12320,11 +10870,8 @@ impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaymentFrequencyType
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12353,30 +10900,25 @@ impl ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12387,7 +10929,7 @@ impl std::str::FromStr for ConnectApiModuleContractPreviewDtoPaymentFrequencyUni
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12406,11 +10948,8 @@ impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12457,10 +10996,7 @@ impl ConnectApiPaymentFrequencyDto {
     }
 
     /// Sets [`age_based_adjustment_dtos`](Self::age_based_adjustment_dtos).
-    pub fn with_age_based_adjustment_dtos(
-        mut self,
-        value: Vec<AgeBasedAdjustmentDto>,
-    ) -> Self {
+    pub fn with_age_based_adjustment_dtos(mut self, value: Vec<AgeBasedAdjustmentDto>) -> Self {
         self.age_based_adjustment_dtos = Some(value);
         self
     }
@@ -12472,10 +11008,7 @@ impl ConnectApiPaymentFrequencyDto {
     }
 
     /// Sets [`month_day_with_prices`](Self::month_day_with_prices).
-    pub fn with_month_day_with_prices(
-        mut self,
-        value: Vec<MonthDayWithPriceDto>,
-    ) -> Self {
+    pub fn with_month_day_with_prices(mut self, value: Vec<MonthDayWithPriceDto>) -> Self {
         self.month_day_with_prices = Some(value);
         self
     }
@@ -12531,32 +11064,31 @@ impl ConnectApiPaymentFrequencyDtoType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiPaymentFrequencyDtoType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12567,7 +11099,7 @@ impl std::str::FromStr for ConnectApiPaymentFrequencyDtoType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12587,9 +11119,7 @@ impl serde::Serialize for ConnectApiPaymentFrequencyDtoType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiPaymentFrequencyDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12637,19 +11167,13 @@ impl ConnectApiRateBonusPeriodDto {
     }
 
     /// Sets [`term_strategy`](Self::term_strategy).
-    pub fn with_term_strategy(
-        mut self,
-        value: ConnectApiRateBonusPeriodDtoTermStrategy,
-    ) -> Self {
+    pub fn with_term_strategy(mut self, value: ConnectApiRateBonusPeriodDtoTermStrategy) -> Self {
         self.term_strategy = Some(value);
         self
     }
 
     /// Sets [`term_unit`](Self::term_unit).
-    pub fn with_term_unit(
-        mut self,
-        value: ConnectApiRateBonusPeriodDtoTermUnit,
-    ) -> Self {
+    pub fn with_term_unit(mut self, value: ConnectApiRateBonusPeriodDtoTermUnit) -> Self {
         self.term_unit = Some(value);
         self
     }
@@ -12674,10 +11198,7 @@ pub enum ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "WITH_EXTENSION",
-        "WITHOUT_EXTENSION",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["WITH_EXTENSION", "WITHOUT_EXTENSION"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -12686,26 +11207,25 @@ impl ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::WithExtension => "WITH_EXTENSION",
-            Self::WithoutExtension => "WITHOUT_EXTENSION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WITH_EXTENSION" => Self::WithExtension,
-            "WITHOUT_EXTENSION" => Self::WithoutExtension,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::WithExtension, Self::WithoutExtension];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12716,7 +11236,7 @@ impl std::str::FromStr for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12736,9 +11256,7 @@ impl serde::Serialize for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12772,30 +11290,30 @@ impl ConnectApiRateBonusPeriodDtoTermStrategy {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContractStart => "CONTRACT_START",
-            Self::Fixed => "FIXED",
-            Self::EndOfCurrentTerm => "END_OF_CURRENT_TERM",
-            Self::StartOfNextTerm => "START_OF_NEXT_TERM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiRateBonusPeriodDtoTermStrategy {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT_START" => Self::ContractStart,
-            "FIXED" => Self::Fixed,
-            "END_OF_CURRENT_TERM" => Self::EndOfCurrentTerm,
-            "START_OF_NEXT_TERM" => Self::StartOfNextTerm,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ContractStart,
+        Self::Fixed,
+        Self::EndOfCurrentTerm,
+        Self::StartOfNextTerm,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12806,7 +11324,7 @@ impl std::str::FromStr for ConnectApiRateBonusPeriodDtoTermStrategy {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12826,9 +11344,7 @@ impl serde::Serialize for ConnectApiRateBonusPeriodDtoTermStrategy {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12857,30 +11373,25 @@ impl ConnectApiRateBonusPeriodDtoTermUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiRateBonusPeriodDtoTermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12891,7 +11402,7 @@ impl std::str::FromStr for ConnectApiRateBonusPeriodDtoTermUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12911,9 +11422,7 @@ impl serde::Serialize for ConnectApiRateBonusPeriodDtoTermUnit {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12925,9 +11434,7 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermUnit {
 pub struct ConnectApiRateBundleDto {
     /// Allowed payment types for this rate bundle. Others than in this list will not be accepted when creating a contract. Please note: The Connect API only supports 'DIRECT_DEBIT' and 'CREDIT_CARD'. Therefore, this list will contain these two values at most.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_payment_choices: Option<
-        Vec<ConnectApiRateBundleDtoAllowedPaymentChoicesItem>,
-    >,
+    pub allowed_payment_choices: Option<Vec<ConnectApiRateBundleDtoAllowedPaymentChoicesItem>>,
     /// Indicates if a digital signature for the contract (and SEPA agreement) is mandatory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_signatures_required: Option<bool>,
@@ -12989,10 +11496,7 @@ impl ConnectApiRateBundleDto {
     }
 
     /// Sets [`contract_text_blocks`](Self::contract_text_blocks).
-    pub fn with_contract_text_blocks(
-        mut self,
-        value: Vec<ConnectApiSignableTextBlockDto>,
-    ) -> Self {
+    pub fn with_contract_text_blocks(mut self, value: Vec<ConnectApiSignableTextBlockDto>) -> Self {
         self.contract_text_blocks = Some(value);
         self
     }
@@ -13073,10 +11577,7 @@ impl ConnectApiRateBundleDto {
     }
 
     /// Sets [`selectable_modules`](Self::selectable_modules).
-    pub fn with_selectable_modules(
-        mut self,
-        value: Vec<ConnectApiRateBundleModuleDto>,
-    ) -> Self {
+    pub fn with_selectable_modules(mut self, value: Vec<ConnectApiRateBundleModuleDto>) -> Self {
         self.selectable_modules = Some(value);
         self
     }
@@ -13125,32 +11626,31 @@ impl ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cash => "CASH",
-            Self::BankTransfer => "BANK_TRANSFER",
-            Self::DirectDebit => "DIRECT_DEBIT",
-            Self::CreditCard => "CREDIT_CARD",
-            Self::Twint => "TWINT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CASH" => Self::Cash,
-            "BANK_TRANSFER" => Self::BankTransfer,
-            "DIRECT_DEBIT" => Self::DirectDebit,
-            "CREDIT_CARD" => Self::CreditCard,
-            "TWINT" => Self::Twint,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Cash,
+        Self::BankTransfer,
+        Self::DirectDebit,
+        Self::CreditCard,
+        Self::Twint,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13161,7 +11661,7 @@ impl std::str::FromStr for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13181,9 +11681,7 @@ impl serde::Serialize for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13211,26 +11709,25 @@ impl ConnectApiRateBundleDtoOnlinePaymentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::DirectPayment => "DIRECT_PAYMENT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleDtoOnlinePaymentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "DIRECT_PAYMENT" => Self::DirectPayment,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::None, Self::DirectPayment];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13241,7 +11738,7 @@ impl std::str::FromStr for ConnectApiRateBundleDtoOnlinePaymentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13261,9 +11758,7 @@ impl serde::Serialize for ConnectApiRateBundleDtoOnlinePaymentType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoOnlinePaymentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13292,28 +11787,25 @@ impl ConnectApiRateBundleDtoPreuseType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Chargeable => "CHARGEABLE",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleDtoPreuseType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "CHARGEABLE" => Self::Chargeable,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::None, Self::Chargeable, Self::Free];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13324,7 +11816,7 @@ impl std::str::FromStr for ConnectApiRateBundleDtoPreuseType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13344,9 +11836,7 @@ impl serde::Serialize for ConnectApiRateBundleDtoPreuseType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoPreuseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13369,15 +11859,11 @@ pub struct ConnectApiRateBundleModuleDto {
     pub payment_frequency_id: i64,
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_type: Option<
-        ConnectApiRateBundleModuleDtoPaymentFrequencyType,
-    >,
+    pub payment_frequency_type: Option<ConnectApiRateBundleModuleDtoPaymentFrequencyType>,
     /// is set in combination with RECURRING type
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<
-        ConnectApiRateBundleModuleDtoPaymentFrequencyUnit,
-    >,
+    pub payment_frequency_unit: Option<ConnectApiRateBundleModuleDtoPaymentFrequencyUnit>,
     /// is set in combination with RECURRING type
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13414,10 +11900,7 @@ impl ConnectApiRateBundleModuleDto {
     }
 
     /// Sets [`consent_text_block`](Self::consent_text_block).
-    pub fn with_consent_text_block(
-        mut self,
-        value: ConnectApiSignableTextBlockDto,
-    ) -> Self {
+    pub fn with_consent_text_block(mut self, value: ConnectApiSignableTextBlockDto) -> Self {
         self.consent_text_block = Some(value);
         self
     }
@@ -13534,32 +12017,31 @@ impl ConnectApiRateBundleModuleDtoPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13570,7 +12052,7 @@ impl std::str::FromStr for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13590,9 +12072,7 @@ impl serde::Serialize for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13622,30 +12102,25 @@ impl ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13656,7 +12131,7 @@ impl std::str::FromStr for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13676,9 +12151,7 @@ impl serde::Serialize for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13697,9 +12170,7 @@ pub struct ConnectApiRateBundleTermDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_period: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_period_unit: Option<
-        ConnectApiRateBundleTermDtoCancellationPeriodUnit,
-    >,
+    pub cancellation_period_unit: Option<ConnectApiRateBundleTermDtoCancellationPeriodUnit>,
     /// This contract start date of use will be used if none will be send, but can be overridden
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start_date_of_use: Option<rt::chrono::NaiveDate>,
@@ -13712,15 +12183,12 @@ pub struct ConnectApiRateBundleTermDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_cancellation_period: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension_cancellation_period_unit: Option<
-        ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit,
-    >,
+    pub extension_cancellation_period_unit:
+        Option<ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_fixed_term: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension_fixed_term_unit: Option<
-        ConnectApiRateBundleTermDtoExtensionFixedTermUnit,
-    >,
+    pub extension_fixed_term_unit: Option<ConnectApiRateBundleTermDtoExtensionFixedTermUnit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_type: Option<ConnectApiRateBundleTermDtoExtensionType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13767,9 +12235,7 @@ pub struct ConnectApiRateBundleTermDto {
     pub term_unit: ConnectApiRateBundleTermDtoTermUnit,
     /// The new term unit after minimum contract duration. Null if not configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term_unit_after_extension: Option<
-        ConnectApiRateBundleTermDtoTermUnitAfterExtension,
-    >,
+    pub term_unit_after_extension: Option<ConnectApiRateBundleTermDtoTermUnitAfterExtension>,
     /// Deprecated, use "term.term" instead.
     #[deprecated]
     pub term_value: i32,
@@ -13826,10 +12292,7 @@ impl ConnectApiRateBundleTermDto {
     /// Sets [`age_based_adjustment_dtos`](Self::age_based_adjustment_dtos).
     #[deprecated]
     #[allow(deprecated)]
-    pub fn with_age_based_adjustment_dtos(
-        mut self,
-        value: Vec<AgeBasedAdjustmentDto>,
-    ) -> Self {
+    pub fn with_age_based_adjustment_dtos(mut self, value: Vec<AgeBasedAdjustmentDto>) -> Self {
         self.age_based_adjustment_dtos = Some(value);
         self
     }
@@ -13859,10 +12322,7 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`contract_start_date_of_use`](Self::contract_start_date_of_use).
-    pub fn with_contract_start_date_of_use(
-        mut self,
-        value: rt::chrono::NaiveDate,
-    ) -> Self {
+    pub fn with_contract_start_date_of_use(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.contract_start_date_of_use = Some(value);
         self
     }
@@ -13874,10 +12334,7 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`default_contract_start_date`](Self::default_contract_start_date).
-    pub fn with_default_contract_start_date(
-        mut self,
-        value: rt::chrono::NaiveDate,
-    ) -> Self {
+    pub fn with_default_contract_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.default_contract_start_date = Some(value);
         self
     }
@@ -13913,19 +12370,13 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`extension_type`](Self::extension_type).
-    pub fn with_extension_type(
-        mut self,
-        value: ConnectApiRateBundleTermDtoExtensionType,
-    ) -> Self {
+    pub fn with_extension_type(mut self, value: ConnectApiRateBundleTermDtoExtensionType) -> Self {
         self.extension_type = Some(value);
         self
     }
 
     /// Sets [`flat_fees`](Self::flat_fees).
-    pub fn with_flat_fees(
-        mut self,
-        value: Vec<ConnectApiRateBundleTermFlatFeeDto>,
-    ) -> Self {
+    pub fn with_flat_fees(mut self, value: Vec<ConnectApiRateBundleTermFlatFeeDto>) -> Self {
         self.flat_fees = Some(value);
         self
     }
@@ -13937,10 +12388,7 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`optional_modules`](Self::optional_modules).
-    pub fn with_optional_modules(
-        mut self,
-        value: Vec<ConnectApiRateBundleModuleDto>,
-    ) -> Self {
+    pub fn with_optional_modules(mut self, value: Vec<ConnectApiRateBundleModuleDto>) -> Self {
         self.optional_modules = Some(value);
         self
     }
@@ -13999,10 +12447,7 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`rate_bonus_periods`](Self::rate_bonus_periods).
-    pub fn with_rate_bonus_periods(
-        mut self,
-        value: Vec<ConnectApiRateBonusPeriodDto>,
-    ) -> Self {
+    pub fn with_rate_bonus_periods(mut self, value: Vec<ConnectApiRateBonusPeriodDto>) -> Self {
         self.rate_bonus_periods = Some(value);
         self
     }
@@ -14071,26 +12516,25 @@ impl ConnectApiRateBundleTermDtoCancelationStrategy {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Term => "TERM",
-            Self::ReceiptDate => "RECEIPT_DATE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoCancelationStrategy {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TERM" => Self::Term,
-            "RECEIPT_DATE" => Self::ReceiptDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Term, Self::ReceiptDate];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14101,7 +12545,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoCancelationStrategy {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14121,9 +12565,7 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoCancelationStrategy {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoCancelationStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14152,30 +12594,25 @@ impl ConnectApiRateBundleTermDtoCancellationPeriodUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14186,7 +12623,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14206,9 +12643,7 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14237,30 +12672,25 @@ impl ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14271,7 +12701,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoExtensionCancellationPerio
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14290,11 +12720,8 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionCancellationPeriod
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14323,30 +12750,25 @@ impl ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14357,7 +12779,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14377,9 +12799,7 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14398,11 +12818,8 @@ pub enum ConnectApiRateBundleTermDtoExtensionType {
 #[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermDtoExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NONE",
-        "TERM_EXTENSION",
-        "SUBSEQUENT_RATE_DETAIL",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -14411,28 +12828,26 @@ impl ConnectApiRateBundleTermDtoExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "TERM_EXTENSION" => Self::TermExtension,
-            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] =
+        &[Self::None, Self::TermExtension, Self::SubsequentRateDetail];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14443,7 +12858,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14463,9 +12878,7 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14502,32 +12915,31 @@ impl ConnectApiRateBundleTermDtoPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14538,7 +12950,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoPaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14558,9 +12970,7 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoPaymentFrequencyType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14590,30 +13000,25 @@ impl ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14624,7 +13029,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14644,9 +13049,7 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14676,30 +13079,25 @@ impl ConnectApiRateBundleTermDtoTermUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoTermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14710,7 +13108,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoTermUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14730,9 +13128,7 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoTermUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14762,30 +13158,25 @@ impl ConnectApiRateBundleTermDtoTermUnitAfterExtension {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14796,7 +13187,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14816,9 +13207,7 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14829,16 +13218,15 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnitAfterEx
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiRateBundleTermFlatFeeDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_booking_delay_unit: Option<
-        ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit,
-    >,
+    pub first_booking_delay_unit: Option<ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_booking_delay_value: Option<i32>,
     pub identifier: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_starter_package: Option<bool>,
     pub name: String,
-    pub paid_time_period_calculation_type: ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType,
+    pub paid_time_period_calculation_type:
+        ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType,
     /// Additional details of payment frequency. Deprecated, formatting should be handled on the client side using information from "paymentFrequencyDto"
     ///
     /// Example: `"One time on 01.01, Every 01.01., etc."`
@@ -14854,9 +13242,7 @@ pub struct ConnectApiRateBundleTermFlatFeeDto {
     /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.termUnit" instead.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<
-        ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit,
-    >,
+    pub payment_frequency_unit: Option<ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit>,
     /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.term" instead.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14991,30 +13377,25 @@ impl ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15025,7 +13406,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUn
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15044,11 +13425,8 @@ impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUni
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15066,10 +13444,8 @@ pub enum ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
 #[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "REFERENCE_DATE",
-        "NORMALIZATION_ON_CALENDAR_UNIT",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15078,52 +13454,48 @@ impl ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ReferenceDate, Self::NormalizationOnCalendarUnit];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
 #[cfg(feature = "contracts")]
-impl std::str::FromStr
-for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "contracts")]
-impl std::fmt::Display
-for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+impl std::fmt::Display for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "contracts")]
-impl serde::Serialize
-for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -15131,10 +13503,9 @@ for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de>
-for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15171,32 +13542,31 @@ impl ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15207,7 +13577,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyTyp
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15226,11 +13596,8 @@ impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15260,30 +13627,25 @@ impl ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15294,7 +13656,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUni
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15313,11 +13675,8 @@ impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15370,19 +13729,13 @@ impl ConnectApiRedeemVoucherDto {
     }
 
     /// Sets [`contract_start_preuse_date`](Self::contract_start_preuse_date).
-    pub fn with_contract_start_preuse_date(
-        mut self,
-        value: rt::chrono::NaiveDate,
-    ) -> Self {
+    pub fn with_contract_start_preuse_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.contract_start_preuse_date = Some(value);
         self
     }
 
     /// Sets [`customer_dto`](Self::customer_dto).
-    pub fn with_customer_dto(
-        mut self,
-        value: ConnectApiCreatePublicCustomerDto,
-    ) -> Self {
+    pub fn with_customer_dto(mut self, value: ConnectApiCreatePublicCustomerDto) -> Self {
         self.customer_dto = Some(value);
         self
     }
@@ -15476,10 +13829,7 @@ impl ConnectApiSignableTextBlockDto {
     }
 
     /// Sets [`attached_external_url_dto`](Self::attached_external_url_dto).
-    pub fn with_attached_external_url_dto(
-        mut self,
-        value: AttachedExternalUrlDto,
-    ) -> Self {
+    pub fn with_attached_external_url_dto(mut self, value: AttachedExternalUrlDto) -> Self {
         self.attached_external_url_dto = Some(value);
         self
     }
@@ -15558,12 +13908,8 @@ pub enum ConnectApiSignableTextBlockDtoAttachmentType {
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl ConnectApiSignableTextBlockDtoAttachmentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NONE",
-        "FILE",
-        "URL",
-        "CONTRACT_PDF_PREVIEW",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["NONE", "FILE", "URL", "CONTRACT_PDF_PREVIEW"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15572,30 +13918,26 @@ impl ConnectApiSignableTextBlockDtoAttachmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::File => "FILE",
-            Self::Url => "URL",
-            Self::ContractPdfPreview => "CONTRACT_PDF_PREVIEW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiSignableTextBlockDtoAttachmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "FILE" => Self::File,
-            "URL" => Self::Url,
-            "CONTRACT_PDF_PREVIEW" => Self::ContractPdfPreview,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] =
+        &[Self::None, Self::File, Self::Url, Self::ContractPdfPreview];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15606,7 +13948,7 @@ impl std::str::FromStr for ConnectApiSignableTextBlockDtoAttachmentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15626,9 +13968,7 @@ impl serde::Serialize for ConnectApiSignableTextBlockDtoAttachmentType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiSignableTextBlockDtoAttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15700,10 +14040,7 @@ pub struct ConnectApiStudioAddressDto {
 #[cfg(feature = "studios")]
 impl ConnectApiStudioAddressDto {
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -15851,10 +14188,7 @@ pub struct ConnectApiStudioCommunicationConfigurationDto {
 #[cfg(feature = "studios")]
 impl ConnectApiStudioCommunicationConfigurationDto {
     /// Sets [`communication_channels`](Self::communication_channels).
-    pub fn with_communication_channels(
-        mut self,
-        value: Vec<CommunicationChannelDto>,
-    ) -> Self {
+    pub fn with_communication_channels(mut self, value: Vec<CommunicationChannelDto>) -> Self {
         self.communication_channels = Some(value);
         self
     }
@@ -15943,10 +14277,7 @@ impl ConnectApiStudioDetailsDto {
     }
 
     /// Sets [`currency_code`](Self::currency_code).
-    pub fn with_currency_code(
-        mut self,
-        value: ConnectApiStudioDetailsDtoCurrencyCode,
-    ) -> Self {
+    pub fn with_currency_code(mut self, value: ConnectApiStudioDetailsDtoCurrencyCode) -> Self {
         self.currency_code = Some(value);
         self
     }
@@ -16024,10 +14355,7 @@ impl ConnectApiStudioDetailsDto {
     }
 
     /// Sets [`trial_session_hours`](Self::trial_session_hours).
-    pub fn with_trial_session_hours(
-        mut self,
-        value: Vec<StudioAvailabilityDto>,
-    ) -> Self {
+    pub fn with_trial_session_hours(mut self, value: Vec<StudioAvailabilityDto>) -> Self {
         self.trial_session_hours = Some(value);
         self
     }
@@ -16439,394 +14767,212 @@ impl ConnectApiStudioDetailsDtoCurrencyCode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Aed => "AED",
-            Self::Afn => "AFN",
-            Self::All => "ALL",
-            Self::Amd => "AMD",
-            Self::Ang => "ANG",
-            Self::Aoa => "AOA",
-            Self::Ars => "ARS",
-            Self::Aud => "AUD",
-            Self::Awg => "AWG",
-            Self::Azn => "AZN",
-            Self::Bam => "BAM",
-            Self::Bbd => "BBD",
-            Self::Bdt => "BDT",
-            Self::Bgn => "BGN",
-            Self::Bhd => "BHD",
-            Self::Bif => "BIF",
-            Self::Bmd => "BMD",
-            Self::Bnd => "BND",
-            Self::Bob => "BOB",
-            Self::Bov => "BOV",
-            Self::Brl => "BRL",
-            Self::Bsd => "BSD",
-            Self::Btn => "BTN",
-            Self::Bwp => "BWP",
-            Self::Byn => "BYN",
-            Self::Byr => "BYR",
-            Self::Bzd => "BZD",
-            Self::Cad => "CAD",
-            Self::Cdf => "CDF",
-            Self::Che => "CHE",
-            Self::Chf => "CHF",
-            Self::Chw => "CHW",
-            Self::Clf => "CLF",
-            Self::Clp => "CLP",
-            Self::Cny => "CNY",
-            Self::Cop => "COP",
-            Self::Cou => "COU",
-            Self::Crc => "CRC",
-            Self::Cuc => "CUC",
-            Self::Cup => "CUP",
-            Self::Cve => "CVE",
-            Self::Czk => "CZK",
-            Self::Djf => "DJF",
-            Self::Dkk => "DKK",
-            Self::Dop => "DOP",
-            Self::Dzd => "DZD",
-            Self::Egp => "EGP",
-            Self::Ern => "ERN",
-            Self::Etb => "ETB",
-            Self::Eur => "EUR",
-            Self::Fjd => "FJD",
-            Self::Fkp => "FKP",
-            Self::Gbp => "GBP",
-            Self::Gel => "GEL",
-            Self::Ghs => "GHS",
-            Self::Gip => "GIP",
-            Self::Gmd => "GMD",
-            Self::Gnf => "GNF",
-            Self::Gtq => "GTQ",
-            Self::Gyd => "GYD",
-            Self::Hkd => "HKD",
-            Self::Hnl => "HNL",
-            Self::Hrk => "HRK",
-            Self::Htg => "HTG",
-            Self::Huf => "HUF",
-            Self::Idr => "IDR",
-            Self::Ils => "ILS",
-            Self::Inr => "INR",
-            Self::Iqd => "IQD",
-            Self::Irr => "IRR",
-            Self::Isk => "ISK",
-            Self::Jmd => "JMD",
-            Self::Jod => "JOD",
-            Self::Jpy => "JPY",
-            Self::Kes => "KES",
-            Self::Kgs => "KGS",
-            Self::Khr => "KHR",
-            Self::Kmf => "KMF",
-            Self::Kpw => "KPW",
-            Self::Krw => "KRW",
-            Self::Kwd => "KWD",
-            Self::Kyd => "KYD",
-            Self::Kzt => "KZT",
-            Self::Lak => "LAK",
-            Self::Lbp => "LBP",
-            Self::Lkr => "LKR",
-            Self::Lrd => "LRD",
-            Self::Lsl => "LSL",
-            Self::Ltl => "LTL",
-            Self::Lyd => "LYD",
-            Self::Mad => "MAD",
-            Self::Mdl => "MDL",
-            Self::Mga => "MGA",
-            Self::Mkd => "MKD",
-            Self::Mmk => "MMK",
-            Self::Mnt => "MNT",
-            Self::Mop => "MOP",
-            Self::Mro => "MRO",
-            Self::Mru => "MRU",
-            Self::Mur => "MUR",
-            Self::Mvr => "MVR",
-            Self::Mwk => "MWK",
-            Self::Mxn => "MXN",
-            Self::Mxv => "MXV",
-            Self::Myr => "MYR",
-            Self::Mzn => "MZN",
-            Self::Nad => "NAD",
-            Self::Ngn => "NGN",
-            Self::Nio => "NIO",
-            Self::Nok => "NOK",
-            Self::Npr => "NPR",
-            Self::Nzd => "NZD",
-            Self::Omr => "OMR",
-            Self::Pab => "PAB",
-            Self::Pen => "PEN",
-            Self::Pgk => "PGK",
-            Self::Php => "PHP",
-            Self::Pkr => "PKR",
-            Self::Pln => "PLN",
-            Self::Pyg => "PYG",
-            Self::Qar => "QAR",
-            Self::Ron => "RON",
-            Self::Rsd => "RSD",
-            Self::Rub => "RUB",
-            Self::Rur => "RUR",
-            Self::Rwf => "RWF",
-            Self::Sar => "SAR",
-            Self::Sbd => "SBD",
-            Self::Scr => "SCR",
-            Self::Sdg => "SDG",
-            Self::Sek => "SEK",
-            Self::Sgd => "SGD",
-            Self::Shp => "SHP",
-            Self::Sll => "SLL",
-            Self::Sos => "SOS",
-            Self::Srd => "SRD",
-            Self::Ssp => "SSP",
-            Self::Std => "STD",
-            Self::Stn => "STN",
-            Self::Svc => "SVC",
-            Self::Syp => "SYP",
-            Self::Szl => "SZL",
-            Self::Thb => "THB",
-            Self::Tjs => "TJS",
-            Self::Tmt => "TMT",
-            Self::Tnd => "TND",
-            Self::Top => "TOP",
-            Self::Try => "TRY",
-            Self::Ttd => "TTD",
-            Self::Twd => "TWD",
-            Self::Tzs => "TZS",
-            Self::Uah => "UAH",
-            Self::Ugx => "UGX",
-            Self::Usd => "USD",
-            Self::Usn => "USN",
-            Self::Uss => "USS",
-            Self::Uyi => "UYI",
-            Self::Uyu => "UYU",
-            Self::Uzs => "UZS",
-            Self::Vef => "VEF",
-            Self::Ves => "VES",
-            Self::Vnd => "VND",
-            Self::Vuv => "VUV",
-            Self::Wst => "WST",
-            Self::Xaf => "XAF",
-            Self::Xag => "XAG",
-            Self::Xau => "XAU",
-            Self::Xba => "XBA",
-            Self::Xbb => "XBB",
-            Self::Xbc => "XBC",
-            Self::Xbd => "XBD",
-            Self::Xcd => "XCD",
-            Self::Xdr => "XDR",
-            Self::Xof => "XOF",
-            Self::Xpd => "XPD",
-            Self::Xpf => "XPF",
-            Self::Xpt => "XPT",
-            Self::Xsu => "XSU",
-            Self::Xts => "XTS",
-            Self::Xua => "XUA",
-            Self::Xxx => "XXX",
-            Self::Yer => "YER",
-            Self::Zar => "ZAR",
-            Self::Zmw => "ZMW",
-            Self::Zwl => "ZWL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDetailsDtoCurrencyCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AED" => Self::Aed,
-            "AFN" => Self::Afn,
-            "ALL" => Self::All,
-            "AMD" => Self::Amd,
-            "ANG" => Self::Ang,
-            "AOA" => Self::Aoa,
-            "ARS" => Self::Ars,
-            "AUD" => Self::Aud,
-            "AWG" => Self::Awg,
-            "AZN" => Self::Azn,
-            "BAM" => Self::Bam,
-            "BBD" => Self::Bbd,
-            "BDT" => Self::Bdt,
-            "BGN" => Self::Bgn,
-            "BHD" => Self::Bhd,
-            "BIF" => Self::Bif,
-            "BMD" => Self::Bmd,
-            "BND" => Self::Bnd,
-            "BOB" => Self::Bob,
-            "BOV" => Self::Bov,
-            "BRL" => Self::Brl,
-            "BSD" => Self::Bsd,
-            "BTN" => Self::Btn,
-            "BWP" => Self::Bwp,
-            "BYN" => Self::Byn,
-            "BYR" => Self::Byr,
-            "BZD" => Self::Bzd,
-            "CAD" => Self::Cad,
-            "CDF" => Self::Cdf,
-            "CHE" => Self::Che,
-            "CHF" => Self::Chf,
-            "CHW" => Self::Chw,
-            "CLF" => Self::Clf,
-            "CLP" => Self::Clp,
-            "CNY" => Self::Cny,
-            "COP" => Self::Cop,
-            "COU" => Self::Cou,
-            "CRC" => Self::Crc,
-            "CUC" => Self::Cuc,
-            "CUP" => Self::Cup,
-            "CVE" => Self::Cve,
-            "CZK" => Self::Czk,
-            "DJF" => Self::Djf,
-            "DKK" => Self::Dkk,
-            "DOP" => Self::Dop,
-            "DZD" => Self::Dzd,
-            "EGP" => Self::Egp,
-            "ERN" => Self::Ern,
-            "ETB" => Self::Etb,
-            "EUR" => Self::Eur,
-            "FJD" => Self::Fjd,
-            "FKP" => Self::Fkp,
-            "GBP" => Self::Gbp,
-            "GEL" => Self::Gel,
-            "GHS" => Self::Ghs,
-            "GIP" => Self::Gip,
-            "GMD" => Self::Gmd,
-            "GNF" => Self::Gnf,
-            "GTQ" => Self::Gtq,
-            "GYD" => Self::Gyd,
-            "HKD" => Self::Hkd,
-            "HNL" => Self::Hnl,
-            "HRK" => Self::Hrk,
-            "HTG" => Self::Htg,
-            "HUF" => Self::Huf,
-            "IDR" => Self::Idr,
-            "ILS" => Self::Ils,
-            "INR" => Self::Inr,
-            "IQD" => Self::Iqd,
-            "IRR" => Self::Irr,
-            "ISK" => Self::Isk,
-            "JMD" => Self::Jmd,
-            "JOD" => Self::Jod,
-            "JPY" => Self::Jpy,
-            "KES" => Self::Kes,
-            "KGS" => Self::Kgs,
-            "KHR" => Self::Khr,
-            "KMF" => Self::Kmf,
-            "KPW" => Self::Kpw,
-            "KRW" => Self::Krw,
-            "KWD" => Self::Kwd,
-            "KYD" => Self::Kyd,
-            "KZT" => Self::Kzt,
-            "LAK" => Self::Lak,
-            "LBP" => Self::Lbp,
-            "LKR" => Self::Lkr,
-            "LRD" => Self::Lrd,
-            "LSL" => Self::Lsl,
-            "LTL" => Self::Ltl,
-            "LYD" => Self::Lyd,
-            "MAD" => Self::Mad,
-            "MDL" => Self::Mdl,
-            "MGA" => Self::Mga,
-            "MKD" => Self::Mkd,
-            "MMK" => Self::Mmk,
-            "MNT" => Self::Mnt,
-            "MOP" => Self::Mop,
-            "MRO" => Self::Mro,
-            "MRU" => Self::Mru,
-            "MUR" => Self::Mur,
-            "MVR" => Self::Mvr,
-            "MWK" => Self::Mwk,
-            "MXN" => Self::Mxn,
-            "MXV" => Self::Mxv,
-            "MYR" => Self::Myr,
-            "MZN" => Self::Mzn,
-            "NAD" => Self::Nad,
-            "NGN" => Self::Ngn,
-            "NIO" => Self::Nio,
-            "NOK" => Self::Nok,
-            "NPR" => Self::Npr,
-            "NZD" => Self::Nzd,
-            "OMR" => Self::Omr,
-            "PAB" => Self::Pab,
-            "PEN" => Self::Pen,
-            "PGK" => Self::Pgk,
-            "PHP" => Self::Php,
-            "PKR" => Self::Pkr,
-            "PLN" => Self::Pln,
-            "PYG" => Self::Pyg,
-            "QAR" => Self::Qar,
-            "RON" => Self::Ron,
-            "RSD" => Self::Rsd,
-            "RUB" => Self::Rub,
-            "RUR" => Self::Rur,
-            "RWF" => Self::Rwf,
-            "SAR" => Self::Sar,
-            "SBD" => Self::Sbd,
-            "SCR" => Self::Scr,
-            "SDG" => Self::Sdg,
-            "SEK" => Self::Sek,
-            "SGD" => Self::Sgd,
-            "SHP" => Self::Shp,
-            "SLL" => Self::Sll,
-            "SOS" => Self::Sos,
-            "SRD" => Self::Srd,
-            "SSP" => Self::Ssp,
-            "STD" => Self::Std,
-            "STN" => Self::Stn,
-            "SVC" => Self::Svc,
-            "SYP" => Self::Syp,
-            "SZL" => Self::Szl,
-            "THB" => Self::Thb,
-            "TJS" => Self::Tjs,
-            "TMT" => Self::Tmt,
-            "TND" => Self::Tnd,
-            "TOP" => Self::Top,
-            "TRY" => Self::Try,
-            "TTD" => Self::Ttd,
-            "TWD" => Self::Twd,
-            "TZS" => Self::Tzs,
-            "UAH" => Self::Uah,
-            "UGX" => Self::Ugx,
-            "USD" => Self::Usd,
-            "USN" => Self::Usn,
-            "USS" => Self::Uss,
-            "UYI" => Self::Uyi,
-            "UYU" => Self::Uyu,
-            "UZS" => Self::Uzs,
-            "VEF" => Self::Vef,
-            "VES" => Self::Ves,
-            "VND" => Self::Vnd,
-            "VUV" => Self::Vuv,
-            "WST" => Self::Wst,
-            "XAF" => Self::Xaf,
-            "XAG" => Self::Xag,
-            "XAU" => Self::Xau,
-            "XBA" => Self::Xba,
-            "XBB" => Self::Xbb,
-            "XBC" => Self::Xbc,
-            "XBD" => Self::Xbd,
-            "XCD" => Self::Xcd,
-            "XDR" => Self::Xdr,
-            "XOF" => Self::Xof,
-            "XPD" => Self::Xpd,
-            "XPF" => Self::Xpf,
-            "XPT" => Self::Xpt,
-            "XSU" => Self::Xsu,
-            "XTS" => Self::Xts,
-            "XUA" => Self::Xua,
-            "XXX" => Self::Xxx,
-            "YER" => Self::Yer,
-            "ZAR" => Self::Zar,
-            "ZMW" => Self::Zmw,
-            "ZWL" => Self::Zwl,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Aed,
+        Self::Afn,
+        Self::All,
+        Self::Amd,
+        Self::Ang,
+        Self::Aoa,
+        Self::Ars,
+        Self::Aud,
+        Self::Awg,
+        Self::Azn,
+        Self::Bam,
+        Self::Bbd,
+        Self::Bdt,
+        Self::Bgn,
+        Self::Bhd,
+        Self::Bif,
+        Self::Bmd,
+        Self::Bnd,
+        Self::Bob,
+        Self::Bov,
+        Self::Brl,
+        Self::Bsd,
+        Self::Btn,
+        Self::Bwp,
+        Self::Byn,
+        Self::Byr,
+        Self::Bzd,
+        Self::Cad,
+        Self::Cdf,
+        Self::Che,
+        Self::Chf,
+        Self::Chw,
+        Self::Clf,
+        Self::Clp,
+        Self::Cny,
+        Self::Cop,
+        Self::Cou,
+        Self::Crc,
+        Self::Cuc,
+        Self::Cup,
+        Self::Cve,
+        Self::Czk,
+        Self::Djf,
+        Self::Dkk,
+        Self::Dop,
+        Self::Dzd,
+        Self::Egp,
+        Self::Ern,
+        Self::Etb,
+        Self::Eur,
+        Self::Fjd,
+        Self::Fkp,
+        Self::Gbp,
+        Self::Gel,
+        Self::Ghs,
+        Self::Gip,
+        Self::Gmd,
+        Self::Gnf,
+        Self::Gtq,
+        Self::Gyd,
+        Self::Hkd,
+        Self::Hnl,
+        Self::Hrk,
+        Self::Htg,
+        Self::Huf,
+        Self::Idr,
+        Self::Ils,
+        Self::Inr,
+        Self::Iqd,
+        Self::Irr,
+        Self::Isk,
+        Self::Jmd,
+        Self::Jod,
+        Self::Jpy,
+        Self::Kes,
+        Self::Kgs,
+        Self::Khr,
+        Self::Kmf,
+        Self::Kpw,
+        Self::Krw,
+        Self::Kwd,
+        Self::Kyd,
+        Self::Kzt,
+        Self::Lak,
+        Self::Lbp,
+        Self::Lkr,
+        Self::Lrd,
+        Self::Lsl,
+        Self::Ltl,
+        Self::Lyd,
+        Self::Mad,
+        Self::Mdl,
+        Self::Mga,
+        Self::Mkd,
+        Self::Mmk,
+        Self::Mnt,
+        Self::Mop,
+        Self::Mro,
+        Self::Mru,
+        Self::Mur,
+        Self::Mvr,
+        Self::Mwk,
+        Self::Mxn,
+        Self::Mxv,
+        Self::Myr,
+        Self::Mzn,
+        Self::Nad,
+        Self::Ngn,
+        Self::Nio,
+        Self::Nok,
+        Self::Npr,
+        Self::Nzd,
+        Self::Omr,
+        Self::Pab,
+        Self::Pen,
+        Self::Pgk,
+        Self::Php,
+        Self::Pkr,
+        Self::Pln,
+        Self::Pyg,
+        Self::Qar,
+        Self::Ron,
+        Self::Rsd,
+        Self::Rub,
+        Self::Rur,
+        Self::Rwf,
+        Self::Sar,
+        Self::Sbd,
+        Self::Scr,
+        Self::Sdg,
+        Self::Sek,
+        Self::Sgd,
+        Self::Shp,
+        Self::Sll,
+        Self::Sos,
+        Self::Srd,
+        Self::Ssp,
+        Self::Std,
+        Self::Stn,
+        Self::Svc,
+        Self::Syp,
+        Self::Szl,
+        Self::Thb,
+        Self::Tjs,
+        Self::Tmt,
+        Self::Tnd,
+        Self::Top,
+        Self::Try,
+        Self::Ttd,
+        Self::Twd,
+        Self::Tzs,
+        Self::Uah,
+        Self::Ugx,
+        Self::Usd,
+        Self::Usn,
+        Self::Uss,
+        Self::Uyi,
+        Self::Uyu,
+        Self::Uzs,
+        Self::Vef,
+        Self::Ves,
+        Self::Vnd,
+        Self::Vuv,
+        Self::Wst,
+        Self::Xaf,
+        Self::Xag,
+        Self::Xau,
+        Self::Xba,
+        Self::Xbb,
+        Self::Xbc,
+        Self::Xbd,
+        Self::Xcd,
+        Self::Xdr,
+        Self::Xof,
+        Self::Xpd,
+        Self::Xpf,
+        Self::Xpt,
+        Self::Xsu,
+        Self::Xts,
+        Self::Xua,
+        Self::Xxx,
+        Self::Yer,
+        Self::Zar,
+        Self::Zmw,
+        Self::Zwl,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16837,7 +14983,7 @@ impl std::str::FromStr for ConnectApiStudioDetailsDtoCurrencyCode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16857,9 +15003,7 @@ impl serde::Serialize for ConnectApiStudioDetailsDtoCurrencyCode {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for ConnectApiStudioDetailsDtoCurrencyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -16899,9 +15043,7 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_offset: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transition_rules: Option<
-        Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem>,
-    >,
+    pub transition_rules: Option<Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transitions: Option<Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem>>,
 }
@@ -16941,9 +15083,7 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_of_month_indicator: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_week: Option<
-        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek,
-    >,
+    pub day_of_week: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_time: Option<LocalTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16951,21 +15091,15 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_after: Option<
-        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter,
-    >,
+    pub offset_after: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<
-        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore,
-    >,
+    pub offset_before: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard_offset: Option<
-        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset,
-    >,
+    pub standard_offset:
+        Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_definition: Option<
-        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition,
-    >,
+    pub time_definition:
+        Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition>,
 }
 
 #[cfg(feature = "studios")]
@@ -17078,63 +15212,56 @@ impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "studios")]
+impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
         match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
+            Self::Unknown(value) => Some(value),
+            _ => None,
         }
     }
 }
 
 #[cfg(feature = "studios")]
-impl rt::StringEnum
-for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "studios")]
-impl std::str::FromStr
-for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "studios")]
-impl std::fmt::Display
-for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+impl std::fmt::Display for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "studios")]
-impl serde::Serialize
-for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -17142,10 +15269,9 @@ for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
-for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17195,64 +15321,54 @@ impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
 #[cfg(feature = "studios")]
-impl std::str::FromStr
-for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
+impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "studios")]
-impl std::fmt::Display
-for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
+impl std::fmt::Display for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -17267,10 +15383,9 @@ impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesIt
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
-for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17376,55 +15491,48 @@ impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "studios")]
+impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+    const VARIANTS: &'static [Self] = &[Self::Utc, Self::Wall, Self::Standard];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
         match self {
-            Self::Utc => "UTC",
-            Self::Wall => "WALL",
-            Self::Standard => "STANDARD",
-            Self::Unknown(other) => other,
+            Self::Unknown(value) => Some(value),
+            _ => None,
         }
     }
 }
 
 #[cfg(feature = "studios")]
-impl rt::StringEnum
-for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UTC" => Self::Utc,
-            "WALL" => Self::Wall,
-            "STANDARD" => Self::Standard,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "studios")]
-impl std::str::FromStr
-for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "studios")]
-impl std::fmt::Display
-for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+impl std::fmt::Display for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "studios")]
-impl serde::Serialize
-for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -17432,10 +15540,9 @@ for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
-for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17456,13 +15563,9 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instant: Option<rt::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_after: Option<
-        ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter,
-    >,
+    pub offset_after: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<
-        ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore,
-    >,
+    pub offset_before: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlap: Option<bool>,
 }
@@ -17541,9 +15644,7 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub units: Option<
-        Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem>,
-    >,
+    pub units: Option<Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero: Option<bool>,
 }
@@ -17735,10 +15836,7 @@ impl ConnectApiStudioDtoV2 {
     }
 
     /// Sets [`currency_code`](Self::currency_code).
-    pub fn with_currency_code(
-        mut self,
-        value: ConnectApiStudioDtoV2CurrencyCode,
-    ) -> Self {
+    pub fn with_currency_code(mut self, value: ConnectApiStudioDtoV2CurrencyCode) -> Self {
         self.currency_code = Some(value);
         self
     }
@@ -18210,394 +16308,212 @@ impl ConnectApiStudioDtoV2CurrencyCode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Aed => "AED",
-            Self::Afn => "AFN",
-            Self::All => "ALL",
-            Self::Amd => "AMD",
-            Self::Ang => "ANG",
-            Self::Aoa => "AOA",
-            Self::Ars => "ARS",
-            Self::Aud => "AUD",
-            Self::Awg => "AWG",
-            Self::Azn => "AZN",
-            Self::Bam => "BAM",
-            Self::Bbd => "BBD",
-            Self::Bdt => "BDT",
-            Self::Bgn => "BGN",
-            Self::Bhd => "BHD",
-            Self::Bif => "BIF",
-            Self::Bmd => "BMD",
-            Self::Bnd => "BND",
-            Self::Bob => "BOB",
-            Self::Bov => "BOV",
-            Self::Brl => "BRL",
-            Self::Bsd => "BSD",
-            Self::Btn => "BTN",
-            Self::Bwp => "BWP",
-            Self::Byn => "BYN",
-            Self::Byr => "BYR",
-            Self::Bzd => "BZD",
-            Self::Cad => "CAD",
-            Self::Cdf => "CDF",
-            Self::Che => "CHE",
-            Self::Chf => "CHF",
-            Self::Chw => "CHW",
-            Self::Clf => "CLF",
-            Self::Clp => "CLP",
-            Self::Cny => "CNY",
-            Self::Cop => "COP",
-            Self::Cou => "COU",
-            Self::Crc => "CRC",
-            Self::Cuc => "CUC",
-            Self::Cup => "CUP",
-            Self::Cve => "CVE",
-            Self::Czk => "CZK",
-            Self::Djf => "DJF",
-            Self::Dkk => "DKK",
-            Self::Dop => "DOP",
-            Self::Dzd => "DZD",
-            Self::Egp => "EGP",
-            Self::Ern => "ERN",
-            Self::Etb => "ETB",
-            Self::Eur => "EUR",
-            Self::Fjd => "FJD",
-            Self::Fkp => "FKP",
-            Self::Gbp => "GBP",
-            Self::Gel => "GEL",
-            Self::Ghs => "GHS",
-            Self::Gip => "GIP",
-            Self::Gmd => "GMD",
-            Self::Gnf => "GNF",
-            Self::Gtq => "GTQ",
-            Self::Gyd => "GYD",
-            Self::Hkd => "HKD",
-            Self::Hnl => "HNL",
-            Self::Hrk => "HRK",
-            Self::Htg => "HTG",
-            Self::Huf => "HUF",
-            Self::Idr => "IDR",
-            Self::Ils => "ILS",
-            Self::Inr => "INR",
-            Self::Iqd => "IQD",
-            Self::Irr => "IRR",
-            Self::Isk => "ISK",
-            Self::Jmd => "JMD",
-            Self::Jod => "JOD",
-            Self::Jpy => "JPY",
-            Self::Kes => "KES",
-            Self::Kgs => "KGS",
-            Self::Khr => "KHR",
-            Self::Kmf => "KMF",
-            Self::Kpw => "KPW",
-            Self::Krw => "KRW",
-            Self::Kwd => "KWD",
-            Self::Kyd => "KYD",
-            Self::Kzt => "KZT",
-            Self::Lak => "LAK",
-            Self::Lbp => "LBP",
-            Self::Lkr => "LKR",
-            Self::Lrd => "LRD",
-            Self::Lsl => "LSL",
-            Self::Ltl => "LTL",
-            Self::Lyd => "LYD",
-            Self::Mad => "MAD",
-            Self::Mdl => "MDL",
-            Self::Mga => "MGA",
-            Self::Mkd => "MKD",
-            Self::Mmk => "MMK",
-            Self::Mnt => "MNT",
-            Self::Mop => "MOP",
-            Self::Mro => "MRO",
-            Self::Mru => "MRU",
-            Self::Mur => "MUR",
-            Self::Mvr => "MVR",
-            Self::Mwk => "MWK",
-            Self::Mxn => "MXN",
-            Self::Mxv => "MXV",
-            Self::Myr => "MYR",
-            Self::Mzn => "MZN",
-            Self::Nad => "NAD",
-            Self::Ngn => "NGN",
-            Self::Nio => "NIO",
-            Self::Nok => "NOK",
-            Self::Npr => "NPR",
-            Self::Nzd => "NZD",
-            Self::Omr => "OMR",
-            Self::Pab => "PAB",
-            Self::Pen => "PEN",
-            Self::Pgk => "PGK",
-            Self::Php => "PHP",
-            Self::Pkr => "PKR",
-            Self::Pln => "PLN",
-            Self::Pyg => "PYG",
-            Self::Qar => "QAR",
-            Self::Ron => "RON",
-            Self::Rsd => "RSD",
-            Self::Rub => "RUB",
-            Self::Rur => "RUR",
-            Self::Rwf => "RWF",
-            Self::Sar => "SAR",
-            Self::Sbd => "SBD",
-            Self::Scr => "SCR",
-            Self::Sdg => "SDG",
-            Self::Sek => "SEK",
-            Self::Sgd => "SGD",
-            Self::Shp => "SHP",
-            Self::Sll => "SLL",
-            Self::Sos => "SOS",
-            Self::Srd => "SRD",
-            Self::Ssp => "SSP",
-            Self::Std => "STD",
-            Self::Stn => "STN",
-            Self::Svc => "SVC",
-            Self::Syp => "SYP",
-            Self::Szl => "SZL",
-            Self::Thb => "THB",
-            Self::Tjs => "TJS",
-            Self::Tmt => "TMT",
-            Self::Tnd => "TND",
-            Self::Top => "TOP",
-            Self::Try => "TRY",
-            Self::Ttd => "TTD",
-            Self::Twd => "TWD",
-            Self::Tzs => "TZS",
-            Self::Uah => "UAH",
-            Self::Ugx => "UGX",
-            Self::Usd => "USD",
-            Self::Usn => "USN",
-            Self::Uss => "USS",
-            Self::Uyi => "UYI",
-            Self::Uyu => "UYU",
-            Self::Uzs => "UZS",
-            Self::Vef => "VEF",
-            Self::Ves => "VES",
-            Self::Vnd => "VND",
-            Self::Vuv => "VUV",
-            Self::Wst => "WST",
-            Self::Xaf => "XAF",
-            Self::Xag => "XAG",
-            Self::Xau => "XAU",
-            Self::Xba => "XBA",
-            Self::Xbb => "XBB",
-            Self::Xbc => "XBC",
-            Self::Xbd => "XBD",
-            Self::Xcd => "XCD",
-            Self::Xdr => "XDR",
-            Self::Xof => "XOF",
-            Self::Xpd => "XPD",
-            Self::Xpf => "XPF",
-            Self::Xpt => "XPT",
-            Self::Xsu => "XSU",
-            Self::Xts => "XTS",
-            Self::Xua => "XUA",
-            Self::Xxx => "XXX",
-            Self::Yer => "YER",
-            Self::Zar => "ZAR",
-            Self::Zmw => "ZMW",
-            Self::Zwl => "ZWL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDtoV2CurrencyCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AED" => Self::Aed,
-            "AFN" => Self::Afn,
-            "ALL" => Self::All,
-            "AMD" => Self::Amd,
-            "ANG" => Self::Ang,
-            "AOA" => Self::Aoa,
-            "ARS" => Self::Ars,
-            "AUD" => Self::Aud,
-            "AWG" => Self::Awg,
-            "AZN" => Self::Azn,
-            "BAM" => Self::Bam,
-            "BBD" => Self::Bbd,
-            "BDT" => Self::Bdt,
-            "BGN" => Self::Bgn,
-            "BHD" => Self::Bhd,
-            "BIF" => Self::Bif,
-            "BMD" => Self::Bmd,
-            "BND" => Self::Bnd,
-            "BOB" => Self::Bob,
-            "BOV" => Self::Bov,
-            "BRL" => Self::Brl,
-            "BSD" => Self::Bsd,
-            "BTN" => Self::Btn,
-            "BWP" => Self::Bwp,
-            "BYN" => Self::Byn,
-            "BYR" => Self::Byr,
-            "BZD" => Self::Bzd,
-            "CAD" => Self::Cad,
-            "CDF" => Self::Cdf,
-            "CHE" => Self::Che,
-            "CHF" => Self::Chf,
-            "CHW" => Self::Chw,
-            "CLF" => Self::Clf,
-            "CLP" => Self::Clp,
-            "CNY" => Self::Cny,
-            "COP" => Self::Cop,
-            "COU" => Self::Cou,
-            "CRC" => Self::Crc,
-            "CUC" => Self::Cuc,
-            "CUP" => Self::Cup,
-            "CVE" => Self::Cve,
-            "CZK" => Self::Czk,
-            "DJF" => Self::Djf,
-            "DKK" => Self::Dkk,
-            "DOP" => Self::Dop,
-            "DZD" => Self::Dzd,
-            "EGP" => Self::Egp,
-            "ERN" => Self::Ern,
-            "ETB" => Self::Etb,
-            "EUR" => Self::Eur,
-            "FJD" => Self::Fjd,
-            "FKP" => Self::Fkp,
-            "GBP" => Self::Gbp,
-            "GEL" => Self::Gel,
-            "GHS" => Self::Ghs,
-            "GIP" => Self::Gip,
-            "GMD" => Self::Gmd,
-            "GNF" => Self::Gnf,
-            "GTQ" => Self::Gtq,
-            "GYD" => Self::Gyd,
-            "HKD" => Self::Hkd,
-            "HNL" => Self::Hnl,
-            "HRK" => Self::Hrk,
-            "HTG" => Self::Htg,
-            "HUF" => Self::Huf,
-            "IDR" => Self::Idr,
-            "ILS" => Self::Ils,
-            "INR" => Self::Inr,
-            "IQD" => Self::Iqd,
-            "IRR" => Self::Irr,
-            "ISK" => Self::Isk,
-            "JMD" => Self::Jmd,
-            "JOD" => Self::Jod,
-            "JPY" => Self::Jpy,
-            "KES" => Self::Kes,
-            "KGS" => Self::Kgs,
-            "KHR" => Self::Khr,
-            "KMF" => Self::Kmf,
-            "KPW" => Self::Kpw,
-            "KRW" => Self::Krw,
-            "KWD" => Self::Kwd,
-            "KYD" => Self::Kyd,
-            "KZT" => Self::Kzt,
-            "LAK" => Self::Lak,
-            "LBP" => Self::Lbp,
-            "LKR" => Self::Lkr,
-            "LRD" => Self::Lrd,
-            "LSL" => Self::Lsl,
-            "LTL" => Self::Ltl,
-            "LYD" => Self::Lyd,
-            "MAD" => Self::Mad,
-            "MDL" => Self::Mdl,
-            "MGA" => Self::Mga,
-            "MKD" => Self::Mkd,
-            "MMK" => Self::Mmk,
-            "MNT" => Self::Mnt,
-            "MOP" => Self::Mop,
-            "MRO" => Self::Mro,
-            "MRU" => Self::Mru,
-            "MUR" => Self::Mur,
-            "MVR" => Self::Mvr,
-            "MWK" => Self::Mwk,
-            "MXN" => Self::Mxn,
-            "MXV" => Self::Mxv,
-            "MYR" => Self::Myr,
-            "MZN" => Self::Mzn,
-            "NAD" => Self::Nad,
-            "NGN" => Self::Ngn,
-            "NIO" => Self::Nio,
-            "NOK" => Self::Nok,
-            "NPR" => Self::Npr,
-            "NZD" => Self::Nzd,
-            "OMR" => Self::Omr,
-            "PAB" => Self::Pab,
-            "PEN" => Self::Pen,
-            "PGK" => Self::Pgk,
-            "PHP" => Self::Php,
-            "PKR" => Self::Pkr,
-            "PLN" => Self::Pln,
-            "PYG" => Self::Pyg,
-            "QAR" => Self::Qar,
-            "RON" => Self::Ron,
-            "RSD" => Self::Rsd,
-            "RUB" => Self::Rub,
-            "RUR" => Self::Rur,
-            "RWF" => Self::Rwf,
-            "SAR" => Self::Sar,
-            "SBD" => Self::Sbd,
-            "SCR" => Self::Scr,
-            "SDG" => Self::Sdg,
-            "SEK" => Self::Sek,
-            "SGD" => Self::Sgd,
-            "SHP" => Self::Shp,
-            "SLL" => Self::Sll,
-            "SOS" => Self::Sos,
-            "SRD" => Self::Srd,
-            "SSP" => Self::Ssp,
-            "STD" => Self::Std,
-            "STN" => Self::Stn,
-            "SVC" => Self::Svc,
-            "SYP" => Self::Syp,
-            "SZL" => Self::Szl,
-            "THB" => Self::Thb,
-            "TJS" => Self::Tjs,
-            "TMT" => Self::Tmt,
-            "TND" => Self::Tnd,
-            "TOP" => Self::Top,
-            "TRY" => Self::Try,
-            "TTD" => Self::Ttd,
-            "TWD" => Self::Twd,
-            "TZS" => Self::Tzs,
-            "UAH" => Self::Uah,
-            "UGX" => Self::Ugx,
-            "USD" => Self::Usd,
-            "USN" => Self::Usn,
-            "USS" => Self::Uss,
-            "UYI" => Self::Uyi,
-            "UYU" => Self::Uyu,
-            "UZS" => Self::Uzs,
-            "VEF" => Self::Vef,
-            "VES" => Self::Ves,
-            "VND" => Self::Vnd,
-            "VUV" => Self::Vuv,
-            "WST" => Self::Wst,
-            "XAF" => Self::Xaf,
-            "XAG" => Self::Xag,
-            "XAU" => Self::Xau,
-            "XBA" => Self::Xba,
-            "XBB" => Self::Xbb,
-            "XBC" => Self::Xbc,
-            "XBD" => Self::Xbd,
-            "XCD" => Self::Xcd,
-            "XDR" => Self::Xdr,
-            "XOF" => Self::Xof,
-            "XPD" => Self::Xpd,
-            "XPF" => Self::Xpf,
-            "XPT" => Self::Xpt,
-            "XSU" => Self::Xsu,
-            "XTS" => Self::Xts,
-            "XUA" => Self::Xua,
-            "XXX" => Self::Xxx,
-            "YER" => Self::Yer,
-            "ZAR" => Self::Zar,
-            "ZMW" => Self::Zmw,
-            "ZWL" => Self::Zwl,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Aed,
+        Self::Afn,
+        Self::All,
+        Self::Amd,
+        Self::Ang,
+        Self::Aoa,
+        Self::Ars,
+        Self::Aud,
+        Self::Awg,
+        Self::Azn,
+        Self::Bam,
+        Self::Bbd,
+        Self::Bdt,
+        Self::Bgn,
+        Self::Bhd,
+        Self::Bif,
+        Self::Bmd,
+        Self::Bnd,
+        Self::Bob,
+        Self::Bov,
+        Self::Brl,
+        Self::Bsd,
+        Self::Btn,
+        Self::Bwp,
+        Self::Byn,
+        Self::Byr,
+        Self::Bzd,
+        Self::Cad,
+        Self::Cdf,
+        Self::Che,
+        Self::Chf,
+        Self::Chw,
+        Self::Clf,
+        Self::Clp,
+        Self::Cny,
+        Self::Cop,
+        Self::Cou,
+        Self::Crc,
+        Self::Cuc,
+        Self::Cup,
+        Self::Cve,
+        Self::Czk,
+        Self::Djf,
+        Self::Dkk,
+        Self::Dop,
+        Self::Dzd,
+        Self::Egp,
+        Self::Ern,
+        Self::Etb,
+        Self::Eur,
+        Self::Fjd,
+        Self::Fkp,
+        Self::Gbp,
+        Self::Gel,
+        Self::Ghs,
+        Self::Gip,
+        Self::Gmd,
+        Self::Gnf,
+        Self::Gtq,
+        Self::Gyd,
+        Self::Hkd,
+        Self::Hnl,
+        Self::Hrk,
+        Self::Htg,
+        Self::Huf,
+        Self::Idr,
+        Self::Ils,
+        Self::Inr,
+        Self::Iqd,
+        Self::Irr,
+        Self::Isk,
+        Self::Jmd,
+        Self::Jod,
+        Self::Jpy,
+        Self::Kes,
+        Self::Kgs,
+        Self::Khr,
+        Self::Kmf,
+        Self::Kpw,
+        Self::Krw,
+        Self::Kwd,
+        Self::Kyd,
+        Self::Kzt,
+        Self::Lak,
+        Self::Lbp,
+        Self::Lkr,
+        Self::Lrd,
+        Self::Lsl,
+        Self::Ltl,
+        Self::Lyd,
+        Self::Mad,
+        Self::Mdl,
+        Self::Mga,
+        Self::Mkd,
+        Self::Mmk,
+        Self::Mnt,
+        Self::Mop,
+        Self::Mro,
+        Self::Mru,
+        Self::Mur,
+        Self::Mvr,
+        Self::Mwk,
+        Self::Mxn,
+        Self::Mxv,
+        Self::Myr,
+        Self::Mzn,
+        Self::Nad,
+        Self::Ngn,
+        Self::Nio,
+        Self::Nok,
+        Self::Npr,
+        Self::Nzd,
+        Self::Omr,
+        Self::Pab,
+        Self::Pen,
+        Self::Pgk,
+        Self::Php,
+        Self::Pkr,
+        Self::Pln,
+        Self::Pyg,
+        Self::Qar,
+        Self::Ron,
+        Self::Rsd,
+        Self::Rub,
+        Self::Rur,
+        Self::Rwf,
+        Self::Sar,
+        Self::Sbd,
+        Self::Scr,
+        Self::Sdg,
+        Self::Sek,
+        Self::Sgd,
+        Self::Shp,
+        Self::Sll,
+        Self::Sos,
+        Self::Srd,
+        Self::Ssp,
+        Self::Std,
+        Self::Stn,
+        Self::Svc,
+        Self::Syp,
+        Self::Szl,
+        Self::Thb,
+        Self::Tjs,
+        Self::Tmt,
+        Self::Tnd,
+        Self::Top,
+        Self::Try,
+        Self::Ttd,
+        Self::Twd,
+        Self::Tzs,
+        Self::Uah,
+        Self::Ugx,
+        Self::Usd,
+        Self::Usn,
+        Self::Uss,
+        Self::Uyi,
+        Self::Uyu,
+        Self::Uzs,
+        Self::Vef,
+        Self::Ves,
+        Self::Vnd,
+        Self::Vuv,
+        Self::Wst,
+        Self::Xaf,
+        Self::Xag,
+        Self::Xau,
+        Self::Xba,
+        Self::Xbb,
+        Self::Xbc,
+        Self::Xbd,
+        Self::Xcd,
+        Self::Xdr,
+        Self::Xof,
+        Self::Xpd,
+        Self::Xpf,
+        Self::Xpt,
+        Self::Xsu,
+        Self::Xts,
+        Self::Xua,
+        Self::Xxx,
+        Self::Yer,
+        Self::Zar,
+        Self::Zmw,
+        Self::Zwl,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18608,7 +16524,7 @@ impl std::str::FromStr for ConnectApiStudioDtoV2CurrencyCode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18628,9 +16544,7 @@ impl serde::Serialize for ConnectApiStudioDtoV2CurrencyCode {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for ConnectApiStudioDtoV2CurrencyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18670,9 +16584,7 @@ pub struct ConnectApiStudioDtoV2ZoneIdRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_offset: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transition_rules: Option<
-        Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem>,
-    >,
+    pub transition_rules: Option<Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transitions: Option<Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem>>,
 }
@@ -18712,9 +16624,7 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_of_month_indicator: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_week: Option<
-        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek,
-    >,
+    pub day_of_week: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_time: Option<LocalTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18722,21 +16632,13 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_after: Option<
-        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter,
-    >,
+    pub offset_after: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<
-        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore,
-    >,
+    pub offset_before: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard_offset: Option<
-        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset,
-    >,
+    pub standard_offset: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_definition: Option<
-        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition,
-    >,
+    pub time_definition: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition>,
 }
 
 #[cfg(feature = "studios")]
@@ -18849,36 +16751,33 @@ impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18889,7 +16788,7 @@ impl std::str::FromStr for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDa
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18908,11 +16807,8 @@ impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDay
 }
 
 #[cfg(feature = "studios")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18962,46 +16858,38 @@ impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19012,7 +16900,7 @@ impl std::str::FromStr for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMo
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19031,11 +16919,8 @@ impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMon
 }
 
 #[cfg(feature = "studios")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19141,55 +17026,48 @@ impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "studios")]
+impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+    const VARIANTS: &'static [Self] = &[Self::Utc, Self::Wall, Self::Standard];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
         match self {
-            Self::Utc => "UTC",
-            Self::Wall => "WALL",
-            Self::Standard => "STANDARD",
-            Self::Unknown(other) => other,
+            Self::Unknown(value) => Some(value),
+            _ => None,
         }
     }
 }
 
 #[cfg(feature = "studios")]
-impl rt::StringEnum
-for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UTC" => Self::Utc,
-            "WALL" => Self::Wall,
-            "STANDARD" => Self::Standard,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "studios")]
-impl std::str::FromStr
-for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+impl std::str::FromStr for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "studios")]
-impl std::fmt::Display
-for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+impl std::fmt::Display for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "studios")]
-impl serde::Serialize
-for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -19197,10 +17075,9 @@ for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
-for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19223,9 +17100,7 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset_after: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetAfter>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<
-        ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore,
-    >,
+    pub offset_before: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlap: Option<bool>,
 }
@@ -19304,9 +17179,7 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub units: Option<
-        Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem>,
-    >,
+    pub units: Option<Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero: Option<bool>,
 }
@@ -19527,10 +17400,7 @@ impl ConnectApiTaxIdDto {
     }
 
     /// Sets [`country_of_birth`](Self::country_of_birth).
-    pub fn with_country_of_birth(
-        mut self,
-        value: ConnectApiTaxIdDtoCountryOfBirth,
-    ) -> Self {
+    pub fn with_country_of_birth(mut self, value: ConnectApiTaxIdDtoCountryOfBirth) -> Self {
         self.country_of_birth = Some(value);
         self
     }
@@ -20114,566 +17984,298 @@ impl ConnectApiTaxIdDtoCountryOfBirth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "validation")]
 impl rt::StringEnum for ConnectApiTaxIdDtoCountryOfBirth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -20684,7 +18286,7 @@ impl std::str::FromStr for ConnectApiTaxIdDtoCountryOfBirth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -20704,9 +18306,7 @@ impl serde::Serialize for ConnectApiTaxIdDtoCountryOfBirth {
 
 #[cfg(feature = "validation")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTaxIdDtoCountryOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20735,28 +18335,25 @@ impl ConnectApiTaxIdDtoGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "validation")]
 impl rt::StringEnum for ConnectApiTaxIdDtoGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -20767,7 +18364,7 @@ impl std::str::FromStr for ConnectApiTaxIdDtoGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -20787,9 +18384,7 @@ impl serde::Serialize for ConnectApiTaxIdDtoGender {
 
 #[cfg(feature = "validation")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTaxIdDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20890,10 +18485,7 @@ impl ConnectApiTrialSessionLeadConfigDto {
     }
 
     /// Sets [`email_mode`](Self::email_mode).
-    pub fn with_email_mode(
-        mut self,
-        value: ConnectApiTrialSessionLeadConfigDtoEmailMode,
-    ) -> Self {
+    pub fn with_email_mode(mut self, value: ConnectApiTrialSessionLeadConfigDtoEmailMode) -> Self {
         self.email_mode = Some(value);
         self
     }
@@ -20914,10 +18506,7 @@ impl ConnectApiTrialSessionLeadConfigDto {
     }
 
     /// Sets [`name_mode`](Self::name_mode).
-    pub fn with_name_mode(
-        mut self,
-        value: ConnectApiTrialSessionLeadConfigDtoNameMode,
-    ) -> Self {
+    pub fn with_name_mode(mut self, value: ConnectApiTrialSessionLeadConfigDtoNameMode) -> Self {
         self.name_mode = Some(value);
         self
     }
@@ -20932,10 +18521,7 @@ impl ConnectApiTrialSessionLeadConfigDto {
     }
 
     /// Sets [`tax_id_mode`](Self::tax_id_mode).
-    pub fn with_tax_id_mode(
-        mut self,
-        value: ConnectApiTrialSessionLeadConfigDtoTaxIdMode,
-    ) -> Self {
+    pub fn with_tax_id_mode(mut self, value: ConnectApiTrialSessionLeadConfigDtoTaxIdMode) -> Self {
         self.tax_id_mode = Some(value);
         self
     }
@@ -20950,10 +18536,7 @@ impl ConnectApiTrialSessionLeadConfigDto {
     }
 
     /// Sets [`zip_mode`](Self::zip_mode).
-    pub fn with_zip_mode(
-        mut self,
-        value: ConnectApiTrialSessionLeadConfigDtoZipMode,
-    ) -> Self {
+    pub fn with_zip_mode(mut self, value: ConnectApiTrialSessionLeadConfigDtoZipMode) -> Self {
         self.zip_mode = Some(value);
         self
     }
@@ -20974,11 +18557,7 @@ pub enum ConnectApiTrialSessionLeadConfigDtoAddressMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoAddressMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -20987,28 +18566,25 @@ impl ConnectApiTrialSessionLeadConfigDtoAddressMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoAddressMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21019,7 +18595,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoAddressMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21039,9 +18615,7 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoAddressMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoAddressMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21061,11 +18635,7 @@ pub enum ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21074,28 +18644,25 @@ impl ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21106,7 +18673,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21125,11 +18692,8 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
 }
 
 #[cfg(feature = "trial-sessions")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21149,11 +18713,7 @@ pub enum ConnectApiTrialSessionLeadConfigDtoEmailMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoEmailMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21162,28 +18722,25 @@ impl ConnectApiTrialSessionLeadConfigDtoEmailMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoEmailMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21194,7 +18751,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoEmailMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21214,9 +18771,7 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoEmailMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoEmailMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21236,11 +18791,7 @@ pub enum ConnectApiTrialSessionLeadConfigDtoGenderMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoGenderMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21249,28 +18800,25 @@ impl ConnectApiTrialSessionLeadConfigDtoGenderMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoGenderMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21281,7 +18829,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoGenderMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21301,9 +18849,7 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoGenderMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoGenderMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21323,11 +18869,7 @@ pub enum ConnectApiTrialSessionLeadConfigDtoNameMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoNameMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21336,28 +18878,25 @@ impl ConnectApiTrialSessionLeadConfigDtoNameMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoNameMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21368,7 +18907,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoNameMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21388,9 +18927,7 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoNameMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoNameMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21410,11 +18947,7 @@ pub enum ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21423,28 +18956,25 @@ impl ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21455,7 +18985,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21474,11 +19004,8 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
 }
 
 #[cfg(feature = "trial-sessions")]
-impl<'de> serde::Deserialize<'de>
-for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21498,11 +19025,7 @@ pub enum ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21511,28 +19034,25 @@ impl ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21543,7 +19063,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21563,9 +19083,7 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21585,11 +19103,7 @@ pub enum ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21598,28 +19112,25 @@ impl ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21630,7 +19141,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21650,9 +19161,7 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21672,11 +19181,7 @@ pub enum ConnectApiTrialSessionLeadConfigDtoZipMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoZipMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21685,28 +19190,25 @@ impl ConnectApiTrialSessionLeadConfigDtoZipMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoZipMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21717,7 +19219,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoZipMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21737,9 +19239,7 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoZipMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoZipMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21766,10 +19266,7 @@ impl ContractVolumeDto {
     }
 
     /// Sets [`average_payment_volume_per_payment_frequency_term`](Self::average_payment_volume_per_payment_frequency_term).
-    pub fn with_average_payment_volume_per_payment_frequency_term(
-        mut self,
-        value: f64,
-    ) -> Self {
+    pub fn with_average_payment_volume_per_payment_frequency_term(mut self, value: f64) -> Self {
         self.average_payment_volume_per_payment_frequency_term = Some(value);
         self
     }
@@ -21916,54 +19413,42 @@ impl CreditCardDtoBrand {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Amex => "amex",
-            Self::Bancontact => "bancontact",
-            Self::Cartebancaire => "cartebancaire",
-            Self::Cup => "cup",
-            Self::Diners => "diners",
-            Self::Discover => "discover",
-            Self::Elo => "elo",
-            Self::Girocard => "girocard",
-            Self::Hipercard => "hipercard",
-            Self::Jcb => "jcb",
-            Self::Maestro => "maestro",
-            Self::Mc => "mc",
-            Self::TwintPos => "twint_pos",
-            Self::Visa => "visa",
-            Self::Vpay => "vpay",
-            Self::Unknown => "unknown",
-            Self::UnknownValue(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for CreditCardDtoBrand {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "amex" => Self::Amex,
-            "bancontact" => Self::Bancontact,
-            "cartebancaire" => Self::Cartebancaire,
-            "cup" => Self::Cup,
-            "diners" => Self::Diners,
-            "discover" => Self::Discover,
-            "elo" => Self::Elo,
-            "girocard" => Self::Girocard,
-            "hipercard" => Self::Hipercard,
-            "jcb" => Self::Jcb,
-            "maestro" => Self::Maestro,
-            "mc" => Self::Mc,
-            "twint_pos" => Self::TwintPos,
-            "visa" => Self::Visa,
-            "vpay" => Self::Vpay,
-            "unknown" => Self::Unknown,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Amex,
+        Self::Bancontact,
+        Self::Cartebancaire,
+        Self::Cup,
+        Self::Diners,
+        Self::Discover,
+        Self::Elo,
+        Self::Girocard,
+        Self::Hipercard,
+        Self::Jcb,
+        Self::Maestro,
+        Self::Mc,
+        Self::TwintPos,
+        Self::Visa,
+        Self::Vpay,
+        Self::Unknown,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::UnknownValue(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::UnknownValue(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21974,7 +19459,7 @@ impl std::str::FromStr for CreditCardDtoBrand {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21994,9 +19479,7 @@ impl serde::Serialize for CreditCardDtoBrand {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoBrand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22088,46 +19571,38 @@ impl CreditCardDtoExpiryMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for CreditCardDtoExpiryMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -22138,7 +19613,7 @@ impl std::str::FromStr for CreditCardDtoExpiryMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22158,9 +19633,7 @@ impl serde::Serialize for CreditCardDtoExpiryMonth {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoExpiryMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22730,566 +20203,298 @@ impl CreditCardDtoIssuerCountry {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for CreditCardDtoIssuerCountry {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23300,7 +20505,7 @@ impl std::str::FromStr for CreditCardDtoIssuerCountry {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23320,9 +20525,7 @@ impl serde::Serialize for CreditCardDtoIssuerCountry {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoIssuerCountry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23348,24 +20551,25 @@ impl CreditCardDtoProvider {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Adyen => "ADYEN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for CreditCardDtoProvider {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ADYEN" => Self::Adyen,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Adyen];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23376,7 +20580,7 @@ impl std::str::FromStr for CreditCardDtoProvider {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23396,9 +20600,7 @@ impl serde::Serialize for CreditCardDtoProvider {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23409,9 +20611,8 @@ impl<'de> serde::Deserialize<'de> for CreditCardDtoProvider {
 #[serde(rename_all = "camelCase")]
 pub struct CustomerCommunicationPreferencesData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_communication_channels: Option<
-        Vec<CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem>,
-    >,
+    pub active_communication_channels:
+        Option<Vec<CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_category_id: Option<i64>,
 }
@@ -23473,67 +20674,58 @@ impl CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(any(feature = "leads", feature = "trial-sessions"))]
+impl rt::StringEnum for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::MysportsMessage,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
         match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::MysportsMessage => "MYSPORTS_MESSAGE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
+            Self::Unknown(value) => Some(value),
+            _ => None,
         }
     }
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
-impl rt::StringEnum
-for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "MYSPORTS_MESSAGE" => Self::MysportsMessage,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(any(feature = "leads", feature = "trial-sessions"))]
-impl std::str::FromStr
-for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+impl std::str::FromStr for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
-impl std::fmt::Display
-for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+impl std::fmt::Display for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
-impl serde::Serialize
-for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+impl serde::Serialize for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -23541,10 +20733,9 @@ for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de>
-for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23684,10 +20875,7 @@ pub enum GetActiveContractsResponseDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl GetActiveContractsResponseDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "FIXED_DATES",
-        "ANY_AFTER_FIRST_DATE",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["FIXED_DATES", "ANY_AFTER_FIRST_DATE"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -23696,26 +20884,25 @@ impl GetActiveContractsResponseDtoCancellationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::FixedDates => "FIXED_DATES",
-            Self::AnyAfterFirstDate => "ANY_AFTER_FIRST_DATE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for GetActiveContractsResponseDtoCancellationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FIXED_DATES" => Self::FixedDates,
-            "ANY_AFTER_FIRST_DATE" => Self::AnyAfterFirstDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::FixedDates, Self::AnyAfterFirstDate];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23726,7 +20913,7 @@ impl std::str::FromStr for GetActiveContractsResponseDtoCancellationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23746,9 +20933,7 @@ impl serde::Serialize for GetActiveContractsResponseDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for GetActiveContractsResponseDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23774,24 +20959,25 @@ impl GetActiveFeaturesResponseItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::MysportsMessage => "MYSPORTS_MESSAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "feature-check")]
 impl rt::StringEnum for GetActiveFeaturesResponseItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MYSPORTS_MESSAGE" => Self::MysportsMessage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::MysportsMessage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23802,7 +20988,7 @@ impl std::str::FromStr for GetActiveFeaturesResponseItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23822,9 +21008,7 @@ impl serde::Serialize for GetActiveFeaturesResponseItem {
 
 #[cfg(feature = "feature-check")]
 impl<'de> serde::Deserialize<'de> for GetActiveFeaturesResponseItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23950,122 +21134,76 @@ impl GetEnabledCommunicationFeatureModulesResponseItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Analytics => "ANALYTICS",
-            Self::Calendar => "CALENDAR",
-            Self::CashRegister => "CASH_REGISTER",
-            Self::CheckIn => "CHECK_IN",
-            Self::CheckInBenefits => "CHECK_IN_BENEFITS",
-            Self::CheckInDiscount => "CHECK_IN_DISCOUNT",
-            Self::Classes => "CLASSES",
-            Self::CorporateFitness => "CORPORATE_FITNESS",
-            Self::CrossLocationSales => "CROSS_LOCATION_SALES",
-            Self::CustomerGroups => "CUSTOMER_GROUPS",
-            Self::CustomerRecovery => "CUSTOMER_RECOVERY",
-            Self::Epost => "EPOST",
-            Self::Equipment => "EQUIPMENT",
-            Self::Hardware => "HARDWARE",
-            Self::InventoryManagement => "INVENTORY_MANAGEMENT",
-            Self::LeadManagement => "LEAD_MANAGEMENT",
-            Self::Letter => "LETTER",
-            Self::Locations => "LOCATIONS",
-            Self::LoyaltyProgram => "LOYALTY_PROGRAM",
-            Self::MagiclineWebsites => "MAGICLINE_WEBSITES",
-            Self::MemberApp => "MEMBER_APP",
-            Self::MemberCareSystem => "MEMBER_CARE_SYSTEM",
-            Self::MemberRetentionHub => "MEMBER_RETENTION_HUB",
-            Self::MembersRecruitMembers => "MEMBERS_RECRUIT_MEMBERS",
-            Self::MySportsMessages => "MY_SPORTS_MESSAGES",
-            Self::Returns => "RETURNS",
-            Self::SalesTool => "SALES_TOOL",
-            Self::SecondScreen => "SECOND_SCREEN",
-            Self::Services => "SERVICES",
-            Self::ShiftPlanning => "SHIFT_PLANNING",
-            Self::StudioNews => "STUDIO_NEWS",
-            Self::TaskManagement => "TASK_MANAGEMENT",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::TimeTracking => "TIME_TRACKING",
-            Self::Touchpoint => "TOUCHPOINT",
-            Self::TrainingWorld => "TRAINING_WORLD",
-            Self::TrialTraining => "TRIAL_TRAINING",
-            Self::Vouchers => "VOUCHERS",
-            Self::TestModuleForRemoval => "TEST_MODULE_FOR_REMOVAL",
-            Self::TestModule1 => "TEST_MODULE_1",
-            Self::TestModule2 => "TEST_MODULE_2",
-            Self::TestModule3 => "TEST_MODULE_3",
-            Self::TestModule4 => "TEST_MODULE_4",
-            Self::TestModule5 => "TEST_MODULE_5",
-            Self::TestModule6 => "TEST_MODULE_6",
-            Self::TestModule7 => "TEST_MODULE_7",
-            Self::TestModule8 => "TEST_MODULE_8",
-            Self::TestModule9 => "TEST_MODULE_9",
-            Self::TestModule10 => "TEST_MODULE_10",
-            Self::TestModule11 => "TEST_MODULE_11",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for GetEnabledCommunicationFeatureModulesResponseItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ANALYTICS" => Self::Analytics,
-            "CALENDAR" => Self::Calendar,
-            "CASH_REGISTER" => Self::CashRegister,
-            "CHECK_IN" => Self::CheckIn,
-            "CHECK_IN_BENEFITS" => Self::CheckInBenefits,
-            "CHECK_IN_DISCOUNT" => Self::CheckInDiscount,
-            "CLASSES" => Self::Classes,
-            "CORPORATE_FITNESS" => Self::CorporateFitness,
-            "CROSS_LOCATION_SALES" => Self::CrossLocationSales,
-            "CUSTOMER_GROUPS" => Self::CustomerGroups,
-            "CUSTOMER_RECOVERY" => Self::CustomerRecovery,
-            "EPOST" => Self::Epost,
-            "EQUIPMENT" => Self::Equipment,
-            "HARDWARE" => Self::Hardware,
-            "INVENTORY_MANAGEMENT" => Self::InventoryManagement,
-            "LEAD_MANAGEMENT" => Self::LeadManagement,
-            "LETTER" => Self::Letter,
-            "LOCATIONS" => Self::Locations,
-            "LOYALTY_PROGRAM" => Self::LoyaltyProgram,
-            "MAGICLINE_WEBSITES" => Self::MagiclineWebsites,
-            "MEMBER_APP" => Self::MemberApp,
-            "MEMBER_CARE_SYSTEM" => Self::MemberCareSystem,
-            "MEMBER_RETENTION_HUB" => Self::MemberRetentionHub,
-            "MEMBERS_RECRUIT_MEMBERS" => Self::MembersRecruitMembers,
-            "MY_SPORTS_MESSAGES" => Self::MySportsMessages,
-            "RETURNS" => Self::Returns,
-            "SALES_TOOL" => Self::SalesTool,
-            "SECOND_SCREEN" => Self::SecondScreen,
-            "SERVICES" => Self::Services,
-            "SHIFT_PLANNING" => Self::ShiftPlanning,
-            "STUDIO_NEWS" => Self::StudioNews,
-            "TASK_MANAGEMENT" => Self::TaskManagement,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "TIME_TRACKING" => Self::TimeTracking,
-            "TOUCHPOINT" => Self::Touchpoint,
-            "TRAINING_WORLD" => Self::TrainingWorld,
-            "TRIAL_TRAINING" => Self::TrialTraining,
-            "VOUCHERS" => Self::Vouchers,
-            "TEST_MODULE_FOR_REMOVAL" => Self::TestModuleForRemoval,
-            "TEST_MODULE_1" => Self::TestModule1,
-            "TEST_MODULE_2" => Self::TestModule2,
-            "TEST_MODULE_3" => Self::TestModule3,
-            "TEST_MODULE_4" => Self::TestModule4,
-            "TEST_MODULE_5" => Self::TestModule5,
-            "TEST_MODULE_6" => Self::TestModule6,
-            "TEST_MODULE_7" => Self::TestModule7,
-            "TEST_MODULE_8" => Self::TestModule8,
-            "TEST_MODULE_9" => Self::TestModule9,
-            "TEST_MODULE_10" => Self::TestModule10,
-            "TEST_MODULE_11" => Self::TestModule11,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Analytics,
+        Self::Calendar,
+        Self::CashRegister,
+        Self::CheckIn,
+        Self::CheckInBenefits,
+        Self::CheckInDiscount,
+        Self::Classes,
+        Self::CorporateFitness,
+        Self::CrossLocationSales,
+        Self::CustomerGroups,
+        Self::CustomerRecovery,
+        Self::Epost,
+        Self::Equipment,
+        Self::Hardware,
+        Self::InventoryManagement,
+        Self::LeadManagement,
+        Self::Letter,
+        Self::Locations,
+        Self::LoyaltyProgram,
+        Self::MagiclineWebsites,
+        Self::MemberApp,
+        Self::MemberCareSystem,
+        Self::MemberRetentionHub,
+        Self::MembersRecruitMembers,
+        Self::MySportsMessages,
+        Self::Returns,
+        Self::SalesTool,
+        Self::SecondScreen,
+        Self::Services,
+        Self::ShiftPlanning,
+        Self::StudioNews,
+        Self::TaskManagement,
+        Self::TextMessage,
+        Self::TimeTracking,
+        Self::Touchpoint,
+        Self::TrainingWorld,
+        Self::TrialTraining,
+        Self::Vouchers,
+        Self::TestModuleForRemoval,
+        Self::TestModule1,
+        Self::TestModule2,
+        Self::TestModule3,
+        Self::TestModule4,
+        Self::TestModule5,
+        Self::TestModule6,
+        Self::TestModule7,
+        Self::TestModule8,
+        Self::TestModule9,
+        Self::TestModule10,
+        Self::TestModule11,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24076,7 +21214,7 @@ impl std::str::FromStr for GetEnabledCommunicationFeatureModulesResponseItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24096,9 +21234,7 @@ impl serde::Serialize for GetEnabledCommunicationFeatureModulesResponseItem {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for GetEnabledCommunicationFeatureModulesResponseItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24712,566 +21848,298 @@ impl KeyValuePairCountryCodeStringKey {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "i18n")]
 impl rt::StringEnum for KeyValuePairCountryCodeStringKey {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -25282,7 +22150,7 @@ impl std::str::FromStr for KeyValuePairCountryCodeStringKey {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -25302,9 +22170,7 @@ impl serde::Serialize for KeyValuePairCountryCodeStringKey {
 
 #[cfg(feature = "i18n")]
 impl<'de> serde::Deserialize<'de> for KeyValuePairCountryCodeStringKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25357,26 +22223,25 @@ impl LegalLinkTypeWithLocaleDtoValue {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExternalUrl => "EXTERNAL_URL",
-            Self::Text => "TEXT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl rt::StringEnum for LegalLinkTypeWithLocaleDtoValue {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "EXTERNAL_URL" => Self::ExternalUrl,
-            "TEXT" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ExternalUrl, Self::Text];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -25387,7 +22252,7 @@ impl std::str::FromStr for LegalLinkTypeWithLocaleDtoValue {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -25407,9 +22272,7 @@ impl serde::Serialize for LegalLinkTypeWithLocaleDtoValue {
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for LegalLinkTypeWithLocaleDtoValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25933,394 +22796,212 @@ impl MoneyDtoCurrencyCode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Aed => "AED",
-            Self::Afn => "AFN",
-            Self::All => "ALL",
-            Self::Amd => "AMD",
-            Self::Ang => "ANG",
-            Self::Aoa => "AOA",
-            Self::Ars => "ARS",
-            Self::Aud => "AUD",
-            Self::Awg => "AWG",
-            Self::Azn => "AZN",
-            Self::Bam => "BAM",
-            Self::Bbd => "BBD",
-            Self::Bdt => "BDT",
-            Self::Bgn => "BGN",
-            Self::Bhd => "BHD",
-            Self::Bif => "BIF",
-            Self::Bmd => "BMD",
-            Self::Bnd => "BND",
-            Self::Bob => "BOB",
-            Self::Bov => "BOV",
-            Self::Brl => "BRL",
-            Self::Bsd => "BSD",
-            Self::Btn => "BTN",
-            Self::Bwp => "BWP",
-            Self::Byn => "BYN",
-            Self::Byr => "BYR",
-            Self::Bzd => "BZD",
-            Self::Cad => "CAD",
-            Self::Cdf => "CDF",
-            Self::Che => "CHE",
-            Self::Chf => "CHF",
-            Self::Chw => "CHW",
-            Self::Clf => "CLF",
-            Self::Clp => "CLP",
-            Self::Cny => "CNY",
-            Self::Cop => "COP",
-            Self::Cou => "COU",
-            Self::Crc => "CRC",
-            Self::Cuc => "CUC",
-            Self::Cup => "CUP",
-            Self::Cve => "CVE",
-            Self::Czk => "CZK",
-            Self::Djf => "DJF",
-            Self::Dkk => "DKK",
-            Self::Dop => "DOP",
-            Self::Dzd => "DZD",
-            Self::Egp => "EGP",
-            Self::Ern => "ERN",
-            Self::Etb => "ETB",
-            Self::Eur => "EUR",
-            Self::Fjd => "FJD",
-            Self::Fkp => "FKP",
-            Self::Gbp => "GBP",
-            Self::Gel => "GEL",
-            Self::Ghs => "GHS",
-            Self::Gip => "GIP",
-            Self::Gmd => "GMD",
-            Self::Gnf => "GNF",
-            Self::Gtq => "GTQ",
-            Self::Gyd => "GYD",
-            Self::Hkd => "HKD",
-            Self::Hnl => "HNL",
-            Self::Hrk => "HRK",
-            Self::Htg => "HTG",
-            Self::Huf => "HUF",
-            Self::Idr => "IDR",
-            Self::Ils => "ILS",
-            Self::Inr => "INR",
-            Self::Iqd => "IQD",
-            Self::Irr => "IRR",
-            Self::Isk => "ISK",
-            Self::Jmd => "JMD",
-            Self::Jod => "JOD",
-            Self::Jpy => "JPY",
-            Self::Kes => "KES",
-            Self::Kgs => "KGS",
-            Self::Khr => "KHR",
-            Self::Kmf => "KMF",
-            Self::Kpw => "KPW",
-            Self::Krw => "KRW",
-            Self::Kwd => "KWD",
-            Self::Kyd => "KYD",
-            Self::Kzt => "KZT",
-            Self::Lak => "LAK",
-            Self::Lbp => "LBP",
-            Self::Lkr => "LKR",
-            Self::Lrd => "LRD",
-            Self::Lsl => "LSL",
-            Self::Ltl => "LTL",
-            Self::Lyd => "LYD",
-            Self::Mad => "MAD",
-            Self::Mdl => "MDL",
-            Self::Mga => "MGA",
-            Self::Mkd => "MKD",
-            Self::Mmk => "MMK",
-            Self::Mnt => "MNT",
-            Self::Mop => "MOP",
-            Self::Mro => "MRO",
-            Self::Mru => "MRU",
-            Self::Mur => "MUR",
-            Self::Mvr => "MVR",
-            Self::Mwk => "MWK",
-            Self::Mxn => "MXN",
-            Self::Mxv => "MXV",
-            Self::Myr => "MYR",
-            Self::Mzn => "MZN",
-            Self::Nad => "NAD",
-            Self::Ngn => "NGN",
-            Self::Nio => "NIO",
-            Self::Nok => "NOK",
-            Self::Npr => "NPR",
-            Self::Nzd => "NZD",
-            Self::Omr => "OMR",
-            Self::Pab => "PAB",
-            Self::Pen => "PEN",
-            Self::Pgk => "PGK",
-            Self::Php => "PHP",
-            Self::Pkr => "PKR",
-            Self::Pln => "PLN",
-            Self::Pyg => "PYG",
-            Self::Qar => "QAR",
-            Self::Ron => "RON",
-            Self::Rsd => "RSD",
-            Self::Rub => "RUB",
-            Self::Rur => "RUR",
-            Self::Rwf => "RWF",
-            Self::Sar => "SAR",
-            Self::Sbd => "SBD",
-            Self::Scr => "SCR",
-            Self::Sdg => "SDG",
-            Self::Sek => "SEK",
-            Self::Sgd => "SGD",
-            Self::Shp => "SHP",
-            Self::Sll => "SLL",
-            Self::Sos => "SOS",
-            Self::Srd => "SRD",
-            Self::Ssp => "SSP",
-            Self::Std => "STD",
-            Self::Stn => "STN",
-            Self::Svc => "SVC",
-            Self::Syp => "SYP",
-            Self::Szl => "SZL",
-            Self::Thb => "THB",
-            Self::Tjs => "TJS",
-            Self::Tmt => "TMT",
-            Self::Tnd => "TND",
-            Self::Top => "TOP",
-            Self::Try => "TRY",
-            Self::Ttd => "TTD",
-            Self::Twd => "TWD",
-            Self::Tzs => "TZS",
-            Self::Uah => "UAH",
-            Self::Ugx => "UGX",
-            Self::Usd => "USD",
-            Self::Usn => "USN",
-            Self::Uss => "USS",
-            Self::Uyi => "UYI",
-            Self::Uyu => "UYU",
-            Self::Uzs => "UZS",
-            Self::Vef => "VEF",
-            Self::Ves => "VES",
-            Self::Vnd => "VND",
-            Self::Vuv => "VUV",
-            Self::Wst => "WST",
-            Self::Xaf => "XAF",
-            Self::Xag => "XAG",
-            Self::Xau => "XAU",
-            Self::Xba => "XBA",
-            Self::Xbb => "XBB",
-            Self::Xbc => "XBC",
-            Self::Xbd => "XBD",
-            Self::Xcd => "XCD",
-            Self::Xdr => "XDR",
-            Self::Xof => "XOF",
-            Self::Xpd => "XPD",
-            Self::Xpf => "XPF",
-            Self::Xpt => "XPT",
-            Self::Xsu => "XSU",
-            Self::Xts => "XTS",
-            Self::Xua => "XUA",
-            Self::Xxx => "XXX",
-            Self::Yer => "YER",
-            Self::Zar => "ZAR",
-            Self::Zmw => "ZMW",
-            Self::Zwl => "ZWL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for MoneyDtoCurrencyCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AED" => Self::Aed,
-            "AFN" => Self::Afn,
-            "ALL" => Self::All,
-            "AMD" => Self::Amd,
-            "ANG" => Self::Ang,
-            "AOA" => Self::Aoa,
-            "ARS" => Self::Ars,
-            "AUD" => Self::Aud,
-            "AWG" => Self::Awg,
-            "AZN" => Self::Azn,
-            "BAM" => Self::Bam,
-            "BBD" => Self::Bbd,
-            "BDT" => Self::Bdt,
-            "BGN" => Self::Bgn,
-            "BHD" => Self::Bhd,
-            "BIF" => Self::Bif,
-            "BMD" => Self::Bmd,
-            "BND" => Self::Bnd,
-            "BOB" => Self::Bob,
-            "BOV" => Self::Bov,
-            "BRL" => Self::Brl,
-            "BSD" => Self::Bsd,
-            "BTN" => Self::Btn,
-            "BWP" => Self::Bwp,
-            "BYN" => Self::Byn,
-            "BYR" => Self::Byr,
-            "BZD" => Self::Bzd,
-            "CAD" => Self::Cad,
-            "CDF" => Self::Cdf,
-            "CHE" => Self::Che,
-            "CHF" => Self::Chf,
-            "CHW" => Self::Chw,
-            "CLF" => Self::Clf,
-            "CLP" => Self::Clp,
-            "CNY" => Self::Cny,
-            "COP" => Self::Cop,
-            "COU" => Self::Cou,
-            "CRC" => Self::Crc,
-            "CUC" => Self::Cuc,
-            "CUP" => Self::Cup,
-            "CVE" => Self::Cve,
-            "CZK" => Self::Czk,
-            "DJF" => Self::Djf,
-            "DKK" => Self::Dkk,
-            "DOP" => Self::Dop,
-            "DZD" => Self::Dzd,
-            "EGP" => Self::Egp,
-            "ERN" => Self::Ern,
-            "ETB" => Self::Etb,
-            "EUR" => Self::Eur,
-            "FJD" => Self::Fjd,
-            "FKP" => Self::Fkp,
-            "GBP" => Self::Gbp,
-            "GEL" => Self::Gel,
-            "GHS" => Self::Ghs,
-            "GIP" => Self::Gip,
-            "GMD" => Self::Gmd,
-            "GNF" => Self::Gnf,
-            "GTQ" => Self::Gtq,
-            "GYD" => Self::Gyd,
-            "HKD" => Self::Hkd,
-            "HNL" => Self::Hnl,
-            "HRK" => Self::Hrk,
-            "HTG" => Self::Htg,
-            "HUF" => Self::Huf,
-            "IDR" => Self::Idr,
-            "ILS" => Self::Ils,
-            "INR" => Self::Inr,
-            "IQD" => Self::Iqd,
-            "IRR" => Self::Irr,
-            "ISK" => Self::Isk,
-            "JMD" => Self::Jmd,
-            "JOD" => Self::Jod,
-            "JPY" => Self::Jpy,
-            "KES" => Self::Kes,
-            "KGS" => Self::Kgs,
-            "KHR" => Self::Khr,
-            "KMF" => Self::Kmf,
-            "KPW" => Self::Kpw,
-            "KRW" => Self::Krw,
-            "KWD" => Self::Kwd,
-            "KYD" => Self::Kyd,
-            "KZT" => Self::Kzt,
-            "LAK" => Self::Lak,
-            "LBP" => Self::Lbp,
-            "LKR" => Self::Lkr,
-            "LRD" => Self::Lrd,
-            "LSL" => Self::Lsl,
-            "LTL" => Self::Ltl,
-            "LYD" => Self::Lyd,
-            "MAD" => Self::Mad,
-            "MDL" => Self::Mdl,
-            "MGA" => Self::Mga,
-            "MKD" => Self::Mkd,
-            "MMK" => Self::Mmk,
-            "MNT" => Self::Mnt,
-            "MOP" => Self::Mop,
-            "MRO" => Self::Mro,
-            "MRU" => Self::Mru,
-            "MUR" => Self::Mur,
-            "MVR" => Self::Mvr,
-            "MWK" => Self::Mwk,
-            "MXN" => Self::Mxn,
-            "MXV" => Self::Mxv,
-            "MYR" => Self::Myr,
-            "MZN" => Self::Mzn,
-            "NAD" => Self::Nad,
-            "NGN" => Self::Ngn,
-            "NIO" => Self::Nio,
-            "NOK" => Self::Nok,
-            "NPR" => Self::Npr,
-            "NZD" => Self::Nzd,
-            "OMR" => Self::Omr,
-            "PAB" => Self::Pab,
-            "PEN" => Self::Pen,
-            "PGK" => Self::Pgk,
-            "PHP" => Self::Php,
-            "PKR" => Self::Pkr,
-            "PLN" => Self::Pln,
-            "PYG" => Self::Pyg,
-            "QAR" => Self::Qar,
-            "RON" => Self::Ron,
-            "RSD" => Self::Rsd,
-            "RUB" => Self::Rub,
-            "RUR" => Self::Rur,
-            "RWF" => Self::Rwf,
-            "SAR" => Self::Sar,
-            "SBD" => Self::Sbd,
-            "SCR" => Self::Scr,
-            "SDG" => Self::Sdg,
-            "SEK" => Self::Sek,
-            "SGD" => Self::Sgd,
-            "SHP" => Self::Shp,
-            "SLL" => Self::Sll,
-            "SOS" => Self::Sos,
-            "SRD" => Self::Srd,
-            "SSP" => Self::Ssp,
-            "STD" => Self::Std,
-            "STN" => Self::Stn,
-            "SVC" => Self::Svc,
-            "SYP" => Self::Syp,
-            "SZL" => Self::Szl,
-            "THB" => Self::Thb,
-            "TJS" => Self::Tjs,
-            "TMT" => Self::Tmt,
-            "TND" => Self::Tnd,
-            "TOP" => Self::Top,
-            "TRY" => Self::Try,
-            "TTD" => Self::Ttd,
-            "TWD" => Self::Twd,
-            "TZS" => Self::Tzs,
-            "UAH" => Self::Uah,
-            "UGX" => Self::Ugx,
-            "USD" => Self::Usd,
-            "USN" => Self::Usn,
-            "USS" => Self::Uss,
-            "UYI" => Self::Uyi,
-            "UYU" => Self::Uyu,
-            "UZS" => Self::Uzs,
-            "VEF" => Self::Vef,
-            "VES" => Self::Ves,
-            "VND" => Self::Vnd,
-            "VUV" => Self::Vuv,
-            "WST" => Self::Wst,
-            "XAF" => Self::Xaf,
-            "XAG" => Self::Xag,
-            "XAU" => Self::Xau,
-            "XBA" => Self::Xba,
-            "XBB" => Self::Xbb,
-            "XBC" => Self::Xbc,
-            "XBD" => Self::Xbd,
-            "XCD" => Self::Xcd,
-            "XDR" => Self::Xdr,
-            "XOF" => Self::Xof,
-            "XPD" => Self::Xpd,
-            "XPF" => Self::Xpf,
-            "XPT" => Self::Xpt,
-            "XSU" => Self::Xsu,
-            "XTS" => Self::Xts,
-            "XUA" => Self::Xua,
-            "XXX" => Self::Xxx,
-            "YER" => Self::Yer,
-            "ZAR" => Self::Zar,
-            "ZMW" => Self::Zmw,
-            "ZWL" => Self::Zwl,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Aed,
+        Self::Afn,
+        Self::All,
+        Self::Amd,
+        Self::Ang,
+        Self::Aoa,
+        Self::Ars,
+        Self::Aud,
+        Self::Awg,
+        Self::Azn,
+        Self::Bam,
+        Self::Bbd,
+        Self::Bdt,
+        Self::Bgn,
+        Self::Bhd,
+        Self::Bif,
+        Self::Bmd,
+        Self::Bnd,
+        Self::Bob,
+        Self::Bov,
+        Self::Brl,
+        Self::Bsd,
+        Self::Btn,
+        Self::Bwp,
+        Self::Byn,
+        Self::Byr,
+        Self::Bzd,
+        Self::Cad,
+        Self::Cdf,
+        Self::Che,
+        Self::Chf,
+        Self::Chw,
+        Self::Clf,
+        Self::Clp,
+        Self::Cny,
+        Self::Cop,
+        Self::Cou,
+        Self::Crc,
+        Self::Cuc,
+        Self::Cup,
+        Self::Cve,
+        Self::Czk,
+        Self::Djf,
+        Self::Dkk,
+        Self::Dop,
+        Self::Dzd,
+        Self::Egp,
+        Self::Ern,
+        Self::Etb,
+        Self::Eur,
+        Self::Fjd,
+        Self::Fkp,
+        Self::Gbp,
+        Self::Gel,
+        Self::Ghs,
+        Self::Gip,
+        Self::Gmd,
+        Self::Gnf,
+        Self::Gtq,
+        Self::Gyd,
+        Self::Hkd,
+        Self::Hnl,
+        Self::Hrk,
+        Self::Htg,
+        Self::Huf,
+        Self::Idr,
+        Self::Ils,
+        Self::Inr,
+        Self::Iqd,
+        Self::Irr,
+        Self::Isk,
+        Self::Jmd,
+        Self::Jod,
+        Self::Jpy,
+        Self::Kes,
+        Self::Kgs,
+        Self::Khr,
+        Self::Kmf,
+        Self::Kpw,
+        Self::Krw,
+        Self::Kwd,
+        Self::Kyd,
+        Self::Kzt,
+        Self::Lak,
+        Self::Lbp,
+        Self::Lkr,
+        Self::Lrd,
+        Self::Lsl,
+        Self::Ltl,
+        Self::Lyd,
+        Self::Mad,
+        Self::Mdl,
+        Self::Mga,
+        Self::Mkd,
+        Self::Mmk,
+        Self::Mnt,
+        Self::Mop,
+        Self::Mro,
+        Self::Mru,
+        Self::Mur,
+        Self::Mvr,
+        Self::Mwk,
+        Self::Mxn,
+        Self::Mxv,
+        Self::Myr,
+        Self::Mzn,
+        Self::Nad,
+        Self::Ngn,
+        Self::Nio,
+        Self::Nok,
+        Self::Npr,
+        Self::Nzd,
+        Self::Omr,
+        Self::Pab,
+        Self::Pen,
+        Self::Pgk,
+        Self::Php,
+        Self::Pkr,
+        Self::Pln,
+        Self::Pyg,
+        Self::Qar,
+        Self::Ron,
+        Self::Rsd,
+        Self::Rub,
+        Self::Rur,
+        Self::Rwf,
+        Self::Sar,
+        Self::Sbd,
+        Self::Scr,
+        Self::Sdg,
+        Self::Sek,
+        Self::Sgd,
+        Self::Shp,
+        Self::Sll,
+        Self::Sos,
+        Self::Srd,
+        Self::Ssp,
+        Self::Std,
+        Self::Stn,
+        Self::Svc,
+        Self::Syp,
+        Self::Szl,
+        Self::Thb,
+        Self::Tjs,
+        Self::Tmt,
+        Self::Tnd,
+        Self::Top,
+        Self::Try,
+        Self::Ttd,
+        Self::Twd,
+        Self::Tzs,
+        Self::Uah,
+        Self::Ugx,
+        Self::Usd,
+        Self::Usn,
+        Self::Uss,
+        Self::Uyi,
+        Self::Uyu,
+        Self::Uzs,
+        Self::Vef,
+        Self::Ves,
+        Self::Vnd,
+        Self::Vuv,
+        Self::Wst,
+        Self::Xaf,
+        Self::Xag,
+        Self::Xau,
+        Self::Xba,
+        Self::Xbb,
+        Self::Xbc,
+        Self::Xbd,
+        Self::Xcd,
+        Self::Xdr,
+        Self::Xof,
+        Self::Xpd,
+        Self::Xpf,
+        Self::Xpt,
+        Self::Xsu,
+        Self::Xts,
+        Self::Xua,
+        Self::Xxx,
+        Self::Yer,
+        Self::Zar,
+        Self::Zmw,
+        Self::Zwl,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26331,7 +23012,7 @@ impl std::str::FromStr for MoneyDtoCurrencyCode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26351,9 +23032,7 @@ impl serde::Serialize for MoneyDtoCurrencyCode {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for MoneyDtoCurrencyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26428,9 +23107,8 @@ pub struct PaymentInstrumentDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ideal_payment_instrument: Option<IdealPaymentInstrumentDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_instrument_invalid_reason: Option<
-        PaymentInstrumentDtoPaymentInstrumentInvalidReason,
-    >,
+    pub payment_instrument_invalid_reason:
+        Option<PaymentInstrumentDtoPaymentInstrumentInvalidReason>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_instrument_status: Option<PaymentInstrumentDtoPaymentInstrumentStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26448,19 +23126,13 @@ pub struct PaymentInstrumentDto {
 #[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentDto {
     /// Sets [`account_payment_instrument_token`](Self::account_payment_instrument_token).
-    pub fn with_account_payment_instrument_token(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_account_payment_instrument_token(mut self, value: impl Into<String>) -> Self {
         self.account_payment_instrument_token = Some(value.into());
         self
     }
 
     /// Sets [`bacs_payment_instrument`](Self::bacs_payment_instrument).
-    pub fn with_bacs_payment_instrument(
-        mut self,
-        value: BacsPaymentInstrumentDto,
-    ) -> Self {
+    pub fn with_bacs_payment_instrument(mut self, value: BacsPaymentInstrumentDto) -> Self {
         self.bacs_payment_instrument = Some(value);
         self
     }
@@ -26484,10 +23156,7 @@ impl PaymentInstrumentDto {
     }
 
     /// Sets [`ideal_payment_instrument`](Self::ideal_payment_instrument).
-    pub fn with_ideal_payment_instrument(
-        mut self,
-        value: IdealPaymentInstrumentDto,
-    ) -> Self {
+    pub fn with_ideal_payment_instrument(mut self, value: IdealPaymentInstrumentDto) -> Self {
         self.ideal_payment_instrument = Some(value);
         self
     }
@@ -26532,10 +23201,7 @@ impl PaymentInstrumentDto {
     }
 
     /// Sets [`sepa_payment_instrument_dto`](Self::sepa_payment_instrument_dto).
-    pub fn with_sepa_payment_instrument_dto(
-        mut self,
-        value: SepaPaymentInstrumentDto,
-    ) -> Self {
+    pub fn with_sepa_payment_instrument_dto(mut self, value: SepaPaymentInstrumentDto) -> Self {
         self.sepa_payment_instrument_dto = Some(value);
         self
     }
@@ -26560,10 +23226,7 @@ pub enum PaymentInstrumentDtoPaymentInstrumentInvalidReason {
 #[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CHARGEBACK",
-        "RECURRING_TOKEN_DISABLED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["CHARGEBACK", "RECURRING_TOKEN_DISABLED"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -26572,26 +23235,25 @@ impl PaymentInstrumentDtoPaymentInstrumentInvalidReason {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Chargeback => "CHARGEBACK",
-            Self::RecurringTokenDisabled => "RECURRING_TOKEN_DISABLED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CHARGEBACK" => Self::Chargeback,
-            "RECURRING_TOKEN_DISABLED" => Self::RecurringTokenDisabled,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Chargeback, Self::RecurringTokenDisabled];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26602,7 +23264,7 @@ impl std::str::FromStr for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26621,11 +23283,8 @@ impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl<'de> serde::Deserialize<'de>
-for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26644,11 +23303,8 @@ pub enum PaymentInstrumentDtoPaymentInstrumentStatus {
 #[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentDtoPaymentInstrumentStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "WAITING_FOR_CONFIRMATION",
-        "CONFIRMED",
-        "INVALID",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["WAITING_FOR_CONFIRMATION", "CONFIRMED", "INVALID"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -26657,28 +23313,26 @@ impl PaymentInstrumentDtoPaymentInstrumentStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::WaitingForConfirmation => "WAITING_FOR_CONFIRMATION",
-            Self::Confirmed => "CONFIRMED",
-            Self::Invalid => "INVALID",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WAITING_FOR_CONFIRMATION" => Self::WaitingForConfirmation,
-            "CONFIRMED" => Self::Confirmed,
-            "INVALID" => Self::Invalid,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] =
+        &[Self::WaitingForConfirmation, Self::Confirmed, Self::Invalid];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26689,7 +23343,7 @@ impl std::str::FromStr for PaymentInstrumentDtoPaymentInstrumentStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26709,9 +23363,7 @@ impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentStatus {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26759,44 +23411,37 @@ impl PaymentInstrumentDtoPaymentInstrumentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreditCard => "CREDIT_CARD",
-            Self::Paypal => "PAYPAL",
-            Self::Terminal => "TERMINAL",
-            Self::ApplePay => "APPLE_PAY",
-            Self::GooglePay => "GOOGLE_PAY",
-            Self::SamsungPay => "SAMSUNG_PAY",
-            Self::Bancontact => "BANCONTACT",
-            Self::Ideal => "IDEAL",
-            Self::Sepa => "SEPA",
-            Self::Twint => "TWINT",
-            Self::Bacs => "BACS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CREDIT_CARD" => Self::CreditCard,
-            "PAYPAL" => Self::Paypal,
-            "TERMINAL" => Self::Terminal,
-            "APPLE_PAY" => Self::ApplePay,
-            "GOOGLE_PAY" => Self::GooglePay,
-            "SAMSUNG_PAY" => Self::SamsungPay,
-            "BANCONTACT" => Self::Bancontact,
-            "IDEAL" => Self::Ideal,
-            "SEPA" => Self::Sepa,
-            "TWINT" => Self::Twint,
-            "BACS" => Self::Bacs,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::CreditCard,
+        Self::Paypal,
+        Self::Terminal,
+        Self::ApplePay,
+        Self::GooglePay,
+        Self::SamsungPay,
+        Self::Bancontact,
+        Self::Ideal,
+        Self::Sepa,
+        Self::Twint,
+        Self::Bacs,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26807,7 +23452,7 @@ impl std::str::FromStr for PaymentInstrumentDtoPaymentInstrumentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26827,9 +23472,7 @@ impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentType {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26852,7 +23495,11 @@ impl PaymentMethodsResponseDto {
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -26864,7 +23511,11 @@ pub struct PublicApiBankAccountDto {
     pub iban: String,
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl PublicApiBankAccountDto {
     /// A value with the required fields (`account_holder`, `iban`); set the others with the `with_*` methods.
     pub fn new(account_holder: impl Into<String>, iban: impl Into<String>) -> Self {
@@ -26882,7 +23533,11 @@ impl PublicApiBankAccountDto {
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -26895,13 +23550,14 @@ pub struct PublicApiCreditCardDto {
     pub tokenization_reference: Option<String>,
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl PublicApiCreditCardDto {
     /// Sets [`account_payment_instrument_token`](Self::account_payment_instrument_token).
-    pub fn with_account_payment_instrument_token(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_account_payment_instrument_token(mut self, value: impl Into<String>) -> Self {
         self.account_payment_instrument_token = Some(value.into());
         self
     }
@@ -26913,7 +23569,11 @@ impl PublicApiCreditCardDto {
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -26922,7 +23582,11 @@ pub struct PublicApiDocumentIdentificationDto {
     pub document_type: PublicApiDocumentIdentificationDtoDocumentType,
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl PublicApiDocumentIdentificationDto {
     /// A value with the required fields (`document_number`, `document_type`); set the others with the `with_*` methods.
     pub fn new(
@@ -26936,7 +23600,11 @@ impl PublicApiDocumentIdentificationDto {
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PublicApiDocumentIdentificationDtoDocumentType {
@@ -26950,7 +23618,11 @@ pub enum PublicApiDocumentIdentificationDtoDocumentType {
     Unknown(String),
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl PublicApiDocumentIdentificationDtoDocumentType {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -26969,80 +23641,94 @@ impl PublicApiDocumentIdentificationDtoDocumentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdCard => "ID_CARD",
-            Self::Passport => "PASSPORT",
-            Self::DriversLicence => "DRIVERS_LICENCE",
-            Self::ResidencePermit => "RESIDENCE_PERMIT",
-            Self::NationalIdNumber => "NATIONAL_ID_NUMBER",
-            Self::Others => "OTHERS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl rt::StringEnum for PublicApiDocumentIdentificationDtoDocumentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ID_CARD" => Self::IdCard,
-            "PASSPORT" => Self::Passport,
-            "DRIVERS_LICENCE" => Self::DriversLicence,
-            "RESIDENCE_PERMIT" => Self::ResidencePermit,
-            "NATIONAL_ID_NUMBER" => Self::NationalIdNumber,
-            "OTHERS" => Self::Others,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::IdCard,
+        Self::Passport,
+        Self::DriversLicence,
+        Self::ResidencePermit,
+        Self::NationalIdNumber,
+        Self::Others,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl std::str::FromStr for PublicApiDocumentIdentificationDtoDocumentType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl std::fmt::Display for PublicApiDocumentIdentificationDtoDocumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl serde::Serialize for PublicApiDocumentIdentificationDtoDocumentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "previews"
+))]
 impl<'de> serde::Deserialize<'de> for PublicApiDocumentIdentificationDtoDocumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "trial-sessions"
-    )
-)]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "leads",
+    feature = "previews",
+    feature = "trial-sessions"
+))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -27064,15 +23750,13 @@ pub struct PublicApiPrivacyConfigurationDto {
     pub text_message: Option<bool>,
 }
 
-#[cfg(
-    any(
-        feature = "contract-voucher",
-        feature = "contracts",
-        feature = "leads",
-        feature = "previews",
-        feature = "trial-sessions"
-    )
-)]
+#[cfg(any(
+    feature = "contract-voucher",
+    feature = "contracts",
+    feature = "leads",
+    feature = "previews",
+    feature = "trial-sessions"
+))]
 impl PublicApiPrivacyConfigurationDto {
     /// Sets [`email`](Self::email).
     pub fn with_email(mut self, value: bool) -> Self {
@@ -27177,9 +23861,7 @@ impl PublicApiSignatureDto {
 pub struct PublicApiTermAdjustmentRuleDto {
     /// Type of the value: Percentage/absolute relative change or new absolute base amount
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_adjustment_type: Option<
-        PublicApiTermAdjustmentRuleDtoChargeAdjustmentType,
-    >,
+    pub charge_adjustment_type: Option<PublicApiTermAdjustmentRuleDtoChargeAdjustmentType>,
     /// A complete formatted sentence which contains all details about this price adjustment rule.If the presenation should differ use the separate attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_description: Option<String>,
@@ -27245,11 +23927,7 @@ pub enum PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
 #[cfg(feature = "contracts")]
 impl PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "RELATIVE",
-        "ABSOLUTE",
-        "BASIC_AMOUNT",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["RELATIVE", "ABSOLUTE", "BASIC_AMOUNT"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27258,28 +23936,25 @@ impl PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Relative => "RELATIVE",
-            Self::Absolute => "ABSOLUTE",
-            Self::BasicAmount => "BASIC_AMOUNT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "RELATIVE" => Self::Relative,
-            "ABSOLUTE" => Self::Absolute,
-            "BASIC_AMOUNT" => Self::BasicAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Relative, Self::Absolute, Self::BasicAmount];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27290,7 +23965,7 @@ impl std::str::FromStr for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27309,11 +23984,8 @@ impl serde::Serialize for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de>
-for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27333,11 +24005,7 @@ pub enum PublicApiTermAdjustmentRuleDtoType {
 #[cfg(feature = "contracts")]
 impl PublicApiTermAdjustmentRuleDtoType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "RAISE",
-        "REDUCTION",
-        "NEW_BASIC_AMOUNT",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["RAISE", "REDUCTION", "NEW_BASIC_AMOUNT"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27346,28 +24014,25 @@ impl PublicApiTermAdjustmentRuleDtoType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Raise => "RAISE",
-            Self::Reduction => "REDUCTION",
-            Self::NewBasicAmount => "NEW_BASIC_AMOUNT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for PublicApiTermAdjustmentRuleDtoType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "RAISE" => Self::Raise,
-            "REDUCTION" => Self::Reduction,
-            "NEW_BASIC_AMOUNT" => Self::NewBasicAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Raise, Self::Reduction, Self::NewBasicAmount];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27378,7 +24043,7 @@ impl std::str::FromStr for PublicApiTermAdjustmentRuleDtoType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27398,9 +24063,7 @@ impl serde::Serialize for PublicApiTermAdjustmentRuleDtoType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for PublicApiTermAdjustmentRuleDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27510,24 +24173,25 @@ impl SepaPaymentInstrumentDtoProvider {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Adyen => "ADYEN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for SepaPaymentInstrumentDtoProvider {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ADYEN" => Self::Adyen,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Adyen];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27538,7 +24202,7 @@ impl std::str::FromStr for SepaPaymentInstrumentDtoProvider {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27558,9 +24222,7 @@ impl serde::Serialize for SepaPaymentInstrumentDtoProvider {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for SepaPaymentInstrumentDtoProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27609,19 +24271,13 @@ pub struct StudioAvailabilityDto {
 #[cfg(feature = "studios")]
 impl StudioAvailabilityDto {
     /// Sets [`day_of_week_from`](Self::day_of_week_from).
-    pub fn with_day_of_week_from(
-        mut self,
-        value: StudioAvailabilityDtoDayOfWeekFrom,
-    ) -> Self {
+    pub fn with_day_of_week_from(mut self, value: StudioAvailabilityDtoDayOfWeekFrom) -> Self {
         self.day_of_week_from = Some(value);
         self
     }
 
     /// Sets [`day_of_week_to`](Self::day_of_week_to).
-    pub fn with_day_of_week_to(
-        mut self,
-        value: StudioAvailabilityDtoDayOfWeekTo,
-    ) -> Self {
+    pub fn with_day_of_week_to(mut self, value: StudioAvailabilityDtoDayOfWeekTo) -> Self {
         self.day_of_week_to = Some(value);
         self
     }
@@ -27674,36 +24330,33 @@ impl StudioAvailabilityDtoDayOfWeekFrom {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for StudioAvailabilityDtoDayOfWeekFrom {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27714,7 +24367,7 @@ impl std::str::FromStr for StudioAvailabilityDtoDayOfWeekFrom {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27734,9 +24387,7 @@ impl serde::Serialize for StudioAvailabilityDtoDayOfWeekFrom {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioAvailabilityDtoDayOfWeekFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27776,36 +24427,33 @@ impl StudioAvailabilityDtoDayOfWeekTo {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for StudioAvailabilityDtoDayOfWeekTo {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27816,7 +24464,7 @@ impl std::str::FromStr for StudioAvailabilityDtoDayOfWeekTo {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27836,9 +24484,7 @@ impl serde::Serialize for StudioAvailabilityDtoDayOfWeekTo {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioAvailabilityDtoDayOfWeekTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27963,10 +24609,7 @@ pub struct TaxIdValidationResultDto {
 #[cfg(feature = "validation")]
 impl TaxIdValidationResultDto {
     /// Sets [`errors`](Self::errors).
-    pub fn with_errors(
-        mut self,
-        value: Vec<TaxIdValidationResultDtoErrorsItem>,
-    ) -> Self {
+    pub fn with_errors(mut self, value: Vec<TaxIdValidationResultDtoErrorsItem>) -> Self {
         self.errors = Some(value);
         self
     }
@@ -28013,36 +24656,33 @@ impl TaxIdValidationResultDtoErrorsItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidTaxId => "INVALID_TAX_ID",
-            Self::MissingLastname => "MISSING_LASTNAME",
-            Self::MissingFirstname => "MISSING_FIRSTNAME",
-            Self::MissingGender => "MISSING_GENDER",
-            Self::UnsupportedGender => "UNSUPPORTED_GENDER",
-            Self::MissingDateOfBirth => "MISSING_DATE_OF_BIRTH",
-            Self::MissingPlaceOrCountryOfBirth => "MISSING_PLACE_OR_COUNTRY_OF_BIRTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "validation")]
 impl rt::StringEnum for TaxIdValidationResultDtoErrorsItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INVALID_TAX_ID" => Self::InvalidTaxId,
-            "MISSING_LASTNAME" => Self::MissingLastname,
-            "MISSING_FIRSTNAME" => Self::MissingFirstname,
-            "MISSING_GENDER" => Self::MissingGender,
-            "UNSUPPORTED_GENDER" => Self::UnsupportedGender,
-            "MISSING_DATE_OF_BIRTH" => Self::MissingDateOfBirth,
-            "MISSING_PLACE_OR_COUNTRY_OF_BIRTH" => Self::MissingPlaceOrCountryOfBirth,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::InvalidTaxId,
+        Self::MissingLastname,
+        Self::MissingFirstname,
+        Self::MissingGender,
+        Self::UnsupportedGender,
+        Self::MissingDateOfBirth,
+        Self::MissingPlaceOrCountryOfBirth,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28053,7 +24693,7 @@ impl std::str::FromStr for TaxIdValidationResultDtoErrorsItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28073,9 +24713,7 @@ impl serde::Serialize for TaxIdValidationResultDtoErrorsItem {
 
 #[cfg(feature = "validation")]
 impl<'de> serde::Deserialize<'de> for TaxIdValidationResultDtoErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28098,19 +24736,13 @@ pub struct TenantDto {
 #[cfg(feature = "tenant")]
 impl TenantDto {
     /// Sets [`tenant_business_type`](Self::tenant_business_type).
-    pub fn with_tenant_business_type(
-        mut self,
-        value: TenantDtoTenantBusinessType,
-    ) -> Self {
+    pub fn with_tenant_business_type(mut self, value: TenantDtoTenantBusinessType) -> Self {
         self.tenant_business_type = Some(value);
         self
     }
 
     /// Sets [`tenant_multi_brand_type`](Self::tenant_multi_brand_type).
-    pub fn with_tenant_multi_brand_type(
-        mut self,
-        value: TenantDtoTenantMultiBrandType,
-    ) -> Self {
+    pub fn with_tenant_multi_brand_type(mut self, value: TenantDtoTenantMultiBrandType) -> Self {
         self.tenant_multi_brand_type = Some(value);
         self
     }
@@ -28141,10 +24773,7 @@ pub enum TenantDtoTenantBusinessType {
 #[cfg(feature = "tenant")]
 impl TenantDtoTenantBusinessType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "SMALL_BUSINESS",
-        "GLOBAL_ENTERPRISE",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["SMALL_BUSINESS", "GLOBAL_ENTERPRISE"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -28153,26 +24782,25 @@ impl TenantDtoTenantBusinessType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::SmallBusiness => "SMALL_BUSINESS",
-            Self::GlobalEnterprise => "GLOBAL_ENTERPRISE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "tenant")]
 impl rt::StringEnum for TenantDtoTenantBusinessType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "SMALL_BUSINESS" => Self::SmallBusiness,
-            "GLOBAL_ENTERPRISE" => Self::GlobalEnterprise,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::SmallBusiness, Self::GlobalEnterprise];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28183,7 +24811,7 @@ impl std::str::FromStr for TenantDtoTenantBusinessType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28203,9 +24831,7 @@ impl serde::Serialize for TenantDtoTenantBusinessType {
 
 #[cfg(feature = "tenant")]
 impl<'de> serde::Deserialize<'de> for TenantDtoTenantBusinessType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28224,11 +24850,8 @@ pub enum TenantDtoTenantMultiBrandType {
 #[cfg(feature = "tenant")]
 impl TenantDtoTenantMultiBrandType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "MAGICLINE",
-        "PERFECT_GYM",
-        "PERFECT_LEISURE",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["MAGICLINE", "PERFECT_GYM", "PERFECT_LEISURE"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -28237,28 +24860,25 @@ impl TenantDtoTenantMultiBrandType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Magicline => "MAGICLINE",
-            Self::PerfectGym => "PERFECT_GYM",
-            Self::PerfectLeisure => "PERFECT_LEISURE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "tenant")]
 impl rt::StringEnum for TenantDtoTenantMultiBrandType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MAGICLINE" => Self::Magicline,
-            "PERFECT_GYM" => Self::PerfectGym,
-            "PERFECT_LEISURE" => Self::PerfectLeisure,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Magicline, Self::PerfectGym, Self::PerfectLeisure];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28269,7 +24889,7 @@ impl std::str::FromStr for TenantDtoTenantMultiBrandType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28289,9 +24909,7 @@ impl serde::Serialize for TenantDtoTenantMultiBrandType {
 
 #[cfg(feature = "tenant")]
 impl<'de> serde::Deserialize<'de> for TenantDtoTenantMultiBrandType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28341,46 +24959,38 @@ impl TenantDtoTenantUsageType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Blueprint => "BLUEPRINT",
-            Self::DemoPool => "DEMO_POOL",
-            Self::Demo => "DEMO",
-            Self::EmptyPool => "EMPTY_POOL",
-            Self::Empty => "EMPTY",
-            Self::Internal => "INTERNAL",
-            Self::Partner => "PARTNER",
-            Self::Production => "PRODUCTION",
-            Self::Test => "TEST",
-            Self::Training => "TRAINING",
-            Self::SandboxBlueprint => "SANDBOX_BLUEPRINT",
-            Self::SandboxPool => "SANDBOX_POOL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "tenant")]
 impl rt::StringEnum for TenantDtoTenantUsageType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BLUEPRINT" => Self::Blueprint,
-            "DEMO_POOL" => Self::DemoPool,
-            "DEMO" => Self::Demo,
-            "EMPTY_POOL" => Self::EmptyPool,
-            "EMPTY" => Self::Empty,
-            "INTERNAL" => Self::Internal,
-            "PARTNER" => Self::Partner,
-            "PRODUCTION" => Self::Production,
-            "TEST" => Self::Test,
-            "TRAINING" => Self::Training,
-            "SANDBOX_BLUEPRINT" => Self::SandboxBlueprint,
-            "SANDBOX_POOL" => Self::SandboxPool,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Blueprint,
+        Self::DemoPool,
+        Self::Demo,
+        Self::EmptyPool,
+        Self::Empty,
+        Self::Internal,
+        Self::Partner,
+        Self::Production,
+        Self::Test,
+        Self::Training,
+        Self::SandboxBlueprint,
+        Self::SandboxPool,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28391,7 +25001,7 @@ impl std::str::FromStr for TenantDtoTenantUsageType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28411,9 +25021,7 @@ impl serde::Serialize for TenantDtoTenantUsageType {
 
 #[cfg(feature = "tenant")]
 impl<'de> serde::Deserialize<'de> for TenantDtoTenantUsageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28468,30 +25076,25 @@ impl TermDtoTermUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for TermDtoTermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28502,7 +25105,7 @@ impl std::str::FromStr for TermDtoTermUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28522,9 +25125,7 @@ impl serde::Serialize for TermDtoTermUnit {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for TermDtoTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28561,10 +25162,7 @@ impl TermInformationDto {
     }
 
     /// Sets [`extension_type`](Self::extension_type).
-    pub fn with_extension_type(
-        mut self,
-        value: TermInformationDtoExtensionType,
-    ) -> Self {
+    pub fn with_extension_type(mut self, value: TermInformationDtoExtensionType) -> Self {
         self.extension_type = Some(value);
         self
     }
@@ -28596,11 +25194,8 @@ pub enum TermInformationDtoExtensionType {
 #[cfg(feature = "contracts")]
 impl TermInformationDtoExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NONE",
-        "TERM_EXTENSION",
-        "SUBSEQUENT_RATE_DETAIL",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -28609,28 +25204,26 @@ impl TermInformationDtoExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for TermInformationDtoExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "TERM_EXTENSION" => Self::TermExtension,
-            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] =
+        &[Self::None, Self::TermExtension, Self::SubsequentRateDetail];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28641,7 +25234,7 @@ impl std::str::FromStr for TermInformationDtoExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28661,9 +25254,7 @@ impl serde::Serialize for TermInformationDtoExtensionType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for TermInformationDtoExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28780,11 +25371,7 @@ pub enum TokenizationStateDtoState {
 #[cfg(feature = "credit-card-tokenization")]
 impl TokenizationStateDtoState {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INITIATE",
-        "FAILURE",
-        "COMPLETE",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INITIATE", "FAILURE", "COMPLETE"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -28793,28 +25380,25 @@ impl TokenizationStateDtoState {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initiate => "INITIATE",
-            Self::Failure => "FAILURE",
-            Self::Complete => "COMPLETE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for TokenizationStateDtoState {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INITIATE" => Self::Initiate,
-            "FAILURE" => Self::Failure,
-            "COMPLETE" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Initiate, Self::Failure, Self::Complete];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28825,7 +25409,7 @@ impl std::str::FromStr for TokenizationStateDtoState {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28845,9 +25429,7 @@ impl serde::Serialize for TokenizationStateDtoState {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for TokenizationStateDtoState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28958,28 +25540,25 @@ impl UtilizationItemDtoLevel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "HIGH",
-            Self::Normal => "NORMAL",
-            Self::Low => "LOW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for UtilizationItemDtoLevel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "HIGH" => Self::High,
-            "NORMAL" => Self::Normal,
-            "LOW" => Self::Low,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::High, Self::Normal, Self::Low];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28990,7 +25569,7 @@ impl std::str::FromStr for UtilizationItemDtoLevel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -29010,9 +25589,7 @@ impl serde::Serialize for UtilizationItemDtoLevel {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for UtilizationItemDtoLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -29034,10 +25611,7 @@ pub enum ApiError {
 }
 
 impl rt::ErrorBody for ApiError {
-    fn from_status(
-        status: rt::StatusCode,
-        body: &[u8],
-    ) -> Option<Result<Self, rt::DecodeError>> {
+    fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
         match status.as_u16() {
             400 => Some(rt::decode_json(body).map(Self::BadRequest)),
             403 => Some(rt::decode_json(body).map(Self::Forbidden)),

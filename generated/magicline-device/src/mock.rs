@@ -103,7 +103,9 @@ impl MockServer {
     /// Expectations for the operations of [`api::Access`](crate::api::Access).
     #[cfg(feature = "access")]
     pub fn access(&self) -> AccessMocks<'_> {
-        AccessMocks { server: &self.inner }
+        AccessMocks {
+            server: &self.inner,
+        }
     }
 
     /// Expectations for the operations of [`api::Vending`](crate::api::Vending).
@@ -117,7 +119,9 @@ impl MockServer {
     /// Expectations for the operations of [`api::Time`](crate::api::Time).
     #[cfg(feature = "time")]
     pub fn time(&self) -> TimeMocks<'_> {
-        TimeMocks { server: &self.inner }
+        TimeMocks {
+            server: &self.inner,
+        }
     }
 }
 
@@ -298,10 +302,7 @@ impl<'a> VendingSaleMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::VendingReaderSaleResponse,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::VendingReaderSaleResponse) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -392,10 +393,7 @@ impl<'a> TimeMocks<'a> {
     /// Expects a call of [`Time::time_usage`](crate::api::Time::time_usage) (`POST /open-api/device/time/usage`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn time_usage(
-        &self,
-        body: &crate::models::TimeReaderUsageRequest,
-    ) -> TimeUsageMock<'a> {
+    pub fn time_usage(&self, body: &crate::models::TimeReaderUsageRequest) -> TimeUsageMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "timeUsage",
             method: "POST",
@@ -426,10 +424,7 @@ impl<'a> TimePriceMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::TimeReaderPriceResponse,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::TimeReaderPriceResponse) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -502,10 +497,7 @@ impl<'a> TimeUsageMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::TimeReaderUsageResponse,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::TimeReaderUsageResponse) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -527,9 +519,7 @@ impl rt::mock::ErrorAnswer for crate::models::ApiError {
             Self::Unauthorized => rt::mock::Response::status(401),
             Self::Forbidden(body) => rt::mock::Response::status(403).json(&body),
             Self::NotFound(body) => rt::mock::Response::status(404).json(&body),
-            Self::InternalServerError(body) => {
-                rt::mock::Response::status(500).json(&body)
-            }
+            Self::InternalServerError(body) => rt::mock::Response::status(500).json(&body),
             Self::ServiceUnavailable(body) => rt::mock::Response::status(503).json(&body),
         }
     }

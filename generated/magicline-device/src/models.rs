@@ -91,27 +91,24 @@ impl CardNumberContentFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Decimal => "DECIMAL",
-            Self::HexMsb => "HEX_MSB",
-            Self::HexLsb => "HEX_LSB",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 impl rt::StringEnum for CardNumberContentFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DECIMAL" => Self::Decimal,
-            "HEX_MSB" => Self::HexMsb,
-            "HEX_LSB" => Self::HexLsb,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Decimal, Self::HexMsb, Self::HexLsb];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -121,7 +118,7 @@ impl std::str::FromStr for CardNumberContentFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -138,9 +135,7 @@ impl serde::Serialize for CardNumberContentFormat {
 }
 
 impl<'de> serde::Deserialize<'de> for CardNumberContentFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -202,9 +197,7 @@ pub enum CardReaderIdentificationIdentification {
 #[cfg(feature = "access")]
 impl<'de> serde::Deserialize<'de> for CardReaderIdentificationIdentification {
     /// Tries each alternative in order; the first that accepts the value wins.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::lenient::untagged(
             deserializer,
             "CardReaderIdentificationIdentification",
@@ -364,9 +357,7 @@ pub enum TimeReaderIdentificationRequestIdentification {
 #[cfg(feature = "time")]
 impl<'de> serde::Deserialize<'de> for TimeReaderIdentificationRequestIdentification {
     /// Tries each alternative in order; the first that accepts the value wins.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::lenient::untagged(
             deserializer,
             "TimeReaderIdentificationRequestIdentification",
@@ -426,10 +417,7 @@ pub struct TimeReaderPriceResponse {
 #[cfg(feature = "time")]
 impl TimeReaderPriceResponse {
     /// Sets [`selection`](Self::selection).
-    pub fn with_selection(
-        mut self,
-        value: Vec<TimeReaderPriceResponseSelectionItem>,
-    ) -> Self {
+    pub fn with_selection(mut self, value: Vec<TimeReaderPriceResponseSelectionItem>) -> Self {
         self.selection = Some(value);
         self
     }
@@ -526,9 +514,7 @@ pub enum TimeReaderUsageRequestIdentification {
 #[cfg(feature = "time")]
 impl<'de> serde::Deserialize<'de> for TimeReaderUsageRequestIdentification {
     /// Tries each alternative in order; the first that accepts the value wins.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::lenient::untagged(
             deserializer,
             "TimeReaderUsageRequestIdentification",
@@ -629,9 +615,7 @@ pub enum VendingReaderIdentificationRequestIdentification {
 #[cfg(feature = "vending")]
 impl<'de> serde::Deserialize<'de> for VendingReaderIdentificationRequestIdentification {
     /// Tries each alternative in order; the first that accepts the value wins.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::lenient::untagged(
             deserializer,
             "VendingReaderIdentificationRequestIdentification",
@@ -752,9 +736,7 @@ pub enum VendingReaderRevalueIdentification {
 #[cfg(feature = "vending")]
 impl<'de> serde::Deserialize<'de> for VendingReaderRevalueIdentification {
     /// Tries each alternative in order; the first that accepts the value wins.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::lenient::untagged(
             deserializer,
             "VendingReaderRevalueIdentification",
@@ -839,9 +821,7 @@ pub enum VendingReaderSaleRequestIdentification {
 #[cfg(feature = "vending")]
 impl<'de> serde::Deserialize<'de> for VendingReaderSaleRequestIdentification {
     /// Tries each alternative in order; the first that accepts the value wins.
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::lenient::untagged(
             deserializer,
             "VendingReaderSaleRequestIdentification",
@@ -962,10 +942,7 @@ pub enum ApiError {
 }
 
 impl rt::ErrorBody for ApiError {
-    fn from_status(
-        status: rt::StatusCode,
-        body: &[u8],
-    ) -> Option<Result<Self, rt::DecodeError>> {
+    fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
         match status.as_u16() {
             400 => Some(rt::decode_json(body).map(Self::BadRequest)),
             401 => Some(Ok(Self::Unauthorized)),

@@ -60,7 +60,9 @@ impl MockServer {
     ///
     /// Set timeouts and the retry policy on it as in production.
     pub fn client_builder(&self) -> crate::ClientBuilder {
-        crate::Client::builder().base_url(self.inner.uri()).api_key("mock-api-key")
+        crate::Client::builder()
+            .base_url(self.inner.uri())
+            .api_key("mock-api-key")
     }
 
     /// A client for this server, with the default timeouts and retry policy.
@@ -189,7 +191,9 @@ impl MockServer {
     /// Expectations for the operations of [`api::Leads`](crate::api::Leads).
     #[cfg(feature = "leads")]
     pub fn leads(&self) -> LeadsMocks<'_> {
-        LeadsMocks { server: &self.inner }
+        LeadsMocks {
+            server: &self.inner,
+        }
     }
 
     /// Expectations for the operations of [`api::MembershipSelfService`](crate::api::MembershipSelfService).
@@ -269,8 +273,7 @@ impl<'a> AppointmentsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetBookableAppointmentMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("bookableAppointmentId", &bookable_appointment_id),
         )
@@ -290,8 +293,7 @@ impl<'a> AppointmentsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetBookableAppointmentSlotsMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("bookableAppointmentId", &bookable_appointment_id),
         )
@@ -332,10 +334,7 @@ impl<'a> AppointmentsMocks<'a> {
     /// Expects a call of [`Appointments::get_appointment_booking`](crate::api::Appointments::get_appointment_booking) (`GET /v1/appointments/booking/{bookingId}`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_appointment_booking(
-        &self,
-        booking_id: i64,
-    ) -> GetAppointmentBookingMock<'a> {
+    pub fn get_appointment_booking(&self, booking_id: i64) -> GetAppointmentBookingMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getAppointmentBooking",
             method: "GET",
@@ -343,17 +342,16 @@ impl<'a> AppointmentsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetAppointmentBookingMock(
-            self.server.when(&ENDPOINT).path_param("bookingId", &booking_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("bookingId", &booking_id),
         )
     }
 
     /// Expects a call of [`Appointments::delete_appointment_booking`](crate::api::Appointments::delete_appointment_booking) (`DELETE /v1/appointments/booking/{bookingId}`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn delete_appointment_booking(
-        &self,
-        booking_id: i64,
-    ) -> DeleteAppointmentBookingMock<'a> {
+    pub fn delete_appointment_booking(&self, booking_id: i64) -> DeleteAppointmentBookingMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "deleteAppointmentBooking",
             method: "DELETE",
@@ -361,17 +359,16 @@ impl<'a> AppointmentsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         DeleteAppointmentBookingMock(
-            self.server.when(&ENDPOINT).path_param("bookingId", &booking_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("bookingId", &booking_id),
         )
     }
 
     /// Expects a call of [`Appointments::get_appointment_bookings`](crate::api::Appointments::get_appointment_bookings) (`GET /v1/appointments/booking`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_appointment_bookings(
-        &self,
-        customer_id: i64,
-    ) -> GetAppointmentBookingsMock<'a> {
+    pub fn get_appointment_bookings(&self, customer_id: i64) -> GetAppointmentBookingsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getAppointmentBookings",
             method: "GET",
@@ -379,7 +376,9 @@ impl<'a> AppointmentsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetAppointmentBookingsMock(
-            self.server.when(&ENDPOINT).query("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .query("customerId", &customer_id),
         )
     }
 }
@@ -414,10 +413,7 @@ impl<'a> GetBookableAppointmentsMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::BookableAppointmentSlicedResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::BookableAppointmentSlicedResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -427,11 +423,7 @@ impl<'a> GetBookableAppointmentsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -460,11 +452,7 @@ impl<'a> GetBookableAppointmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -513,10 +501,7 @@ impl<'a> GetBookableAppointmentSlotsMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &[crate::models::BookableAppointmentSlot],
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::BookableAppointmentSlot]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -526,11 +511,7 @@ impl<'a> GetBookableAppointmentSlotsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -562,11 +543,7 @@ impl<'a> ValidateForAppointmentBookingMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -585,10 +562,7 @@ pub struct BookAppointmentBookingMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "appointments")]
 impl<'a> BookAppointmentBookingMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::AppointmentBookingResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::AppointmentBookingResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -598,11 +572,7 @@ impl<'a> BookAppointmentBookingMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -634,11 +604,7 @@ impl<'a> GetAppointmentBookingMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -667,11 +633,7 @@ impl<'a> DeleteAppointmentBookingMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -690,10 +652,7 @@ pub struct GetAppointmentBookingsMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "appointments")]
 impl<'a> GetAppointmentBookingsMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &[crate::models::AppointmentBookingResult],
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::AppointmentBookingResult]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -703,11 +662,7 @@ impl<'a> GetAppointmentBookingsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -765,11 +720,7 @@ impl<'a> RedeemCheckinVoucherMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -817,9 +768,7 @@ impl<'a> ClassesMocks<'a> {
     /// Expects a call of [`Classes::get_class_slots_for_multiple_classes`](crate::api::Classes::get_class_slots_for_multiple_classes) (`GET /v1/classes/slots`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_class_slots_for_multiple_classes(
-        &self,
-    ) -> GetClassSlotsForMultipleClassesMock<'a> {
+    pub fn get_class_slots_for_multiple_classes(&self) -> GetClassSlotsForMultipleClassesMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getClassSlotsForMultipleClasses",
             method: "GET",
@@ -857,8 +806,7 @@ impl<'a> ClassesMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetClassSlotByIdMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("classId", &class_id)
                 .path_param("classSlotId", &class_slot_id),
@@ -900,10 +848,7 @@ impl<'a> ClassesMocks<'a> {
     /// Expects a call of [`Classes::get_class_booking_by_id`](crate::api::Classes::get_class_booking_by_id) (`GET /v1/classes/booking/{bookingId}`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_class_booking_by_id(
-        &self,
-        booking_id: i64,
-    ) -> GetClassBookingByIdMock<'a> {
+    pub fn get_class_booking_by_id(&self, booking_id: i64) -> GetClassBookingByIdMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getClassBookingById",
             method: "GET",
@@ -911,17 +856,16 @@ impl<'a> ClassesMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetClassBookingByIdMock(
-            self.server.when(&ENDPOINT).path_param("bookingId", &booking_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("bookingId", &booking_id),
         )
     }
 
     /// Expects a call of [`Classes::cancel_class_slot_by_id`](crate::api::Classes::cancel_class_slot_by_id) (`DELETE /v1/classes/booking/{bookingId}`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn cancel_class_slot_by_id(
-        &self,
-        booking_id: i64,
-    ) -> CancelClassSlotByIdMock<'a> {
+    pub fn cancel_class_slot_by_id(&self, booking_id: i64) -> CancelClassSlotByIdMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "cancelClassSlotById",
             method: "DELETE",
@@ -929,7 +873,9 @@ impl<'a> ClassesMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CancelClassSlotByIdMock(
-            self.server.when(&ENDPOINT).path_param("bookingId", &booking_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("bookingId", &booking_id),
         )
     }
 
@@ -947,7 +893,9 @@ impl<'a> ClassesMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetClassBookingsByCustomerIdMock(
-            self.server.when(&ENDPOINT).query("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .query("customerId", &customer_id),
         )
     }
 }
@@ -992,11 +940,7 @@ impl<'a> GetActiveClassesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1025,11 +969,7 @@ impl<'a> GetClassByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1089,10 +1029,7 @@ impl<'a> GetClassSlotsForMultipleClassesMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::ClassSlotSlicedResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::ClassSlotSlicedResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1102,11 +1039,7 @@ impl<'a> GetClassSlotsForMultipleClassesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1146,10 +1079,7 @@ impl<'a> GetClassSlotsMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::ClassSlotSlicedResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::ClassSlotSlicedResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1159,11 +1089,7 @@ impl<'a> GetClassSlotsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1192,11 +1118,7 @@ impl<'a> GetClassSlotByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1215,10 +1137,7 @@ pub struct BookClassSlotMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "classes")]
 impl<'a> BookClassSlotMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::ClassSlotBookingResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::ClassSlotBookingResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1228,11 +1147,7 @@ impl<'a> BookClassSlotMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1264,11 +1179,7 @@ impl<'a> ValidateClassSlotMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1287,10 +1198,7 @@ pub struct GetClassBookingByIdMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "classes")]
 impl<'a> GetClassBookingByIdMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::ClassSlotBookingResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::ClassSlotBookingResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1300,11 +1208,7 @@ impl<'a> GetClassBookingByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1333,11 +1237,7 @@ impl<'a> CancelClassSlotByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1356,10 +1256,7 @@ pub struct GetClassBookingsByCustomerIdMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "classes")]
 impl<'a> GetClassBookingsByCustomerIdMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &[crate::models::ClassSlotBookingResult],
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::ClassSlotBookingResult]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1369,11 +1266,7 @@ impl<'a> GetClassBookingsByCustomerIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1419,7 +1312,9 @@ impl<'a> CrossStudioMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCrossStudioCustomerByIdMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -1453,7 +1348,9 @@ impl<'a> CrossStudioMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCrossStudioCustomersCheckinHistoryMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -1569,11 +1466,7 @@ impl<'a> GetCrossStudioCustomerByMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1612,11 +1505,7 @@ impl<'a> GetCrossStudioCustomerByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1645,11 +1534,7 @@ impl<'a> SearchCrossStudioCustomersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1709,10 +1594,7 @@ impl<'a> GetCrossStudioCustomersCheckinHistoryMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::CustomerCheckinSlicedResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::CustomerCheckinSlicedResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1722,11 +1604,7 @@ impl<'a> GetCrossStudioCustomersCheckinHistoryMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1745,10 +1623,7 @@ pub struct GetStudiosWithActiveMembershipOffersMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "cross-studio")]
 impl<'a> GetStudiosWithActiveMembershipOffersMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &[crate::models::StudioInformationBase],
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::StudioInformationBase]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1758,11 +1633,7 @@ impl<'a> GetStudiosWithActiveMembershipOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1808,7 +1679,9 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomersCheckinHistoryMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -1823,7 +1696,9 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomerByIdMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -1859,10 +1734,7 @@ impl<'a> CustomersMocks<'a> {
     /// Expects a call of [`Customers::get_customers_contracts`](crate::api::Customers::get_customers_contracts) (`GET /v1/customers/{customerId}/contracts`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_customers_contracts(
-        &self,
-        customer_id: i64,
-    ) -> GetCustomersContractsMock<'a> {
+    pub fn get_customers_contracts(&self, customer_id: i64) -> GetCustomersContractsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getCustomersContracts",
             method: "GET",
@@ -1870,7 +1742,9 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomersContractsMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -1915,8 +1789,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCustomerWeighingMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -1934,7 +1807,9 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetBenefitsMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -1953,7 +1828,9 @@ impl<'a> CustomersMocks<'a> {
         };
         let card_number: String = card_number.into();
         GetBenefitsByCardNumberMock(
-            self.server.when(&ENDPOINT).query("cardNumber", &card_number),
+            self.server
+                .when(&ENDPOINT)
+                .query("cardNumber", &card_number),
         )
     }
 
@@ -1973,8 +1850,7 @@ impl<'a> CustomersMocks<'a> {
         };
         let benefit_key: String = benefit_key.into();
         UseBenefitMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("benefitKey", &benefit_key),
@@ -1984,10 +1860,7 @@ impl<'a> CustomersMocks<'a> {
     /// Expects a call of [`Customers::get_customer_access_code`](crate::api::Customers::get_customer_access_code) (`GET /v1/customers/{customerId}/access-code`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_customer_access_code(
-        &self,
-        customer_id: i64,
-    ) -> GetCustomerAccessCodeMock<'a> {
+    pub fn get_customer_access_code(&self, customer_id: i64) -> GetCustomerAccessCodeMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getCustomerAccessCode",
             method: "GET",
@@ -1995,7 +1868,9 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomerAccessCodeMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -2015,8 +1890,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         AddAccessMediumMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -2038,8 +1912,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         AddAccessMediumsMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -2062,8 +1935,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         UpdateAccessMediumsMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("accessMediumId", &access_medium_id)
@@ -2086,8 +1958,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         DeleteAccessMediumsMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("accessMediumId", &access_medium_id),
@@ -2105,7 +1976,9 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetDocumentsMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -2120,8 +1993,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         UploadDocumentMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .multipart_body(),
@@ -2131,11 +2003,7 @@ impl<'a> CustomersMocks<'a> {
     /// Expects a call of [`Customers::get_document_by_id`](crate::api::Customers::get_document_by_id) (`GET /v1/customers/{customerId}/documents/{id}`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_document_by_id(
-        &self,
-        customer_id: i64,
-        id: i64,
-    ) -> GetDocumentByIdMock<'a> {
+    pub fn get_document_by_id(&self, customer_id: i64, id: i64) -> GetDocumentByIdMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getDocumentById",
             method: "GET",
@@ -2143,8 +2011,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetDocumentByIdMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("id", &id),
@@ -2162,8 +2029,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         UpdateImageMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .multipart_body(),
@@ -2185,8 +2051,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         SetAccessRestrictionMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -2196,10 +2061,7 @@ impl<'a> CustomersMocks<'a> {
     /// Expects a call of [`Customers::delete_access_restriction`](crate::api::Customers::delete_access_restriction) (`DELETE /v1/customers/{customerId}/access-restrictions`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn delete_access_restriction(
-        &self,
-        customer_id: i64,
-    ) -> DeleteAccessRestrictionMock<'a> {
+    pub fn delete_access_restriction(&self, customer_id: i64) -> DeleteAccessRestrictionMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "deleteAccessRestriction",
             method: "DELETE",
@@ -2207,7 +2069,9 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         DeleteAccessRestrictionMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -2230,9 +2094,7 @@ impl<'a> CustomersMocks<'a> {
     /// Expects a call of [`Customers::get_additional_information_fields`](crate::api::Customers::get_additional_information_fields) (`GET /v1/customers/additional-information-fields`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_additional_information_fields(
-        &self,
-    ) -> GetAdditionalInformationFieldsMock<'a> {
+    pub fn get_additional_information_fields(&self) -> GetAdditionalInformationFieldsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getAdditionalInformationFields",
             method: "GET",
@@ -2257,8 +2119,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         SetAdditionalInformationFieldAssignmentsMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(&body.to_vec()),
@@ -2280,8 +2141,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         SwitchStudioMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -2341,10 +2201,7 @@ impl<'a> GetCustomersMock<'a> {
     }
 
     /// Matches requests whose `customerStatus` query parameter is `value`.
-    pub fn customer_status(
-        self,
-        value: crate::models::GetCustomersCustomerStatus,
-    ) -> Self {
+    pub fn customer_status(self, value: crate::models::GetCustomersCustomerStatus) -> Self {
         Self(self.0.query("customerStatus", &value))
     }
 
@@ -2364,11 +2221,7 @@ impl<'a> GetCustomersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2428,10 +2281,7 @@ impl<'a> GetCustomersCheckinHistoryMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::CustomerCheckinSlicedResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::CustomerCheckinSlicedResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -2441,11 +2291,7 @@ impl<'a> GetCustomersCheckinHistoryMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2484,11 +2330,7 @@ impl<'a> GetCustomerByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2594,11 +2436,7 @@ impl<'a> GetCustomerByMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2627,11 +2465,7 @@ impl<'a> SearchCustomersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2670,11 +2504,7 @@ impl<'a> GetCustomersContractsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2758,11 +2588,7 @@ impl<'a> GetCustomerMeasurementMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2878,11 +2704,7 @@ impl<'a> GetCustomerContractsByMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2922,11 +2744,7 @@ impl<'a> CreateCustomerWeighingMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2955,10 +2773,7 @@ impl<'a> GetBenefitsMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &[crate::models::BenefitValidationDto],
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::BenefitValidationDto]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -2968,11 +2783,7 @@ impl<'a> GetBenefitsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3011,10 +2822,7 @@ impl<'a> GetBenefitsByCardNumberMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &[crate::models::BenefitValidationDto],
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::BenefitValidationDto]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3024,11 +2832,7 @@ impl<'a> GetBenefitsByCardNumberMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3057,11 +2861,7 @@ impl<'a> UseBenefitMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3090,11 +2890,7 @@ impl<'a> GetCustomerAccessCodeMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3123,11 +2919,7 @@ impl<'a> AddAccessMediumMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3156,11 +2948,7 @@ impl<'a> AddAccessMediumsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3189,11 +2977,7 @@ impl<'a> UpdateAccessMediumsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3222,11 +3006,7 @@ impl<'a> DeleteAccessMediumsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3276,11 +3056,7 @@ impl<'a> GetDocumentsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3310,10 +3086,7 @@ impl<'a> UploadDocumentMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::CustomerDocumentUploadResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::CustomerDocumentUploadResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3323,11 +3096,7 @@ impl<'a> UploadDocumentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3356,11 +3125,7 @@ impl<'a> GetDocumentByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3389,11 +3154,7 @@ impl<'a> UpdateImageMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3422,11 +3183,7 @@ impl<'a> SetAccessRestrictionMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3455,11 +3212,7 @@ impl<'a> DeleteAccessRestrictionMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3478,10 +3231,7 @@ pub struct CreateCustomerMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers")]
 impl<'a> CreateCustomerMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::OpenApiV1CustomerCreateResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::OpenApiV1CustomerCreateResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3491,11 +3241,7 @@ impl<'a> CreateCustomerMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3514,10 +3260,7 @@ pub struct GetAdditionalInformationFieldsMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers")]
 impl<'a> GetAdditionalInformationFieldsMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &[crate::models::AdditionalInformationField],
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::AdditionalInformationField]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3527,11 +3270,7 @@ impl<'a> GetAdditionalInformationFieldsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3563,11 +3302,7 @@ impl<'a> SetAdditionalInformationFieldAssignmentsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3596,11 +3331,7 @@ impl<'a> SwitchStudioMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3633,7 +3364,9 @@ impl<'a> CustomersAccountMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomersAccountBalanceDataMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -3651,7 +3384,9 @@ impl<'a> CustomersAccountMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomersAccountTransactionDataMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -3669,7 +3404,9 @@ impl<'a> CustomersAccountMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomersAccountUpcomingDataMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -3688,8 +3425,7 @@ impl<'a> CustomersAccountMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         BookCustomerPaymentMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -3711,8 +3447,7 @@ impl<'a> CustomersAccountMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         UpdateCustomerPaymentInstrumentMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -3729,10 +3464,7 @@ pub struct GetCustomersAccountBalanceDataMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers-account")]
 impl<'a> GetCustomersAccountBalanceDataMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::CustomerAccountBalance,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::CustomerAccountBalance) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3742,11 +3474,7 @@ impl<'a> GetCustomersAccountBalanceDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3786,10 +3514,7 @@ impl<'a> GetCustomersAccountTransactionDataMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::BookingEntrySlicedResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::BookingEntrySlicedResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3799,11 +3524,7 @@ impl<'a> GetCustomersAccountTransactionDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3843,10 +3564,7 @@ impl<'a> GetCustomersAccountUpcomingDataMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::BookingEntrySlicedResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::BookingEntrySlicedResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3856,11 +3574,7 @@ impl<'a> GetCustomersAccountUpcomingDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3879,10 +3593,7 @@ pub struct BookCustomerPaymentMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers-account")]
 impl<'a> BookCustomerPaymentMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::BookCustomerPaymentResponse,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::BookCustomerPaymentResponse) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3892,11 +3603,7 @@ impl<'a> BookCustomerPaymentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3928,11 +3635,7 @@ impl<'a> UpdateCustomerPaymentInstrumentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3966,8 +3669,7 @@ impl<'a> CustomersCommunicationMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCommunicationInNewCommunicationThreadMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -3990,8 +3692,7 @@ impl<'a> CustomersCommunicationMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCommunicationInExistingCommunicationThreadMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("threadId", &thread_id)
@@ -4013,7 +3714,9 @@ impl<'a> CustomersCommunicationMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCommunicationPreferencesMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -4032,8 +3735,7 @@ impl<'a> CustomersCommunicationMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         UpdateCommunicationPreferencesMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(&body.to_vec()),
@@ -4050,10 +3752,7 @@ pub struct CreateCommunicationInNewCommunicationThreadMock<'a>(rt::mock::When<'a
 #[cfg(feature = "customers-communication")]
 impl<'a> CreateCommunicationInNewCommunicationThreadMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::CommunicationThreadResponse,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::CommunicationThreadResponse) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -4063,11 +3762,7 @@ impl<'a> CreateCommunicationInNewCommunicationThreadMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4086,10 +3781,7 @@ pub struct CreateCommunicationInExistingCommunicationThreadMock<'a>(rt::mock::Wh
 #[cfg(feature = "customers-communication")]
 impl<'a> CreateCommunicationInExistingCommunicationThreadMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::CommunicationThreadResponse,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::CommunicationThreadResponse) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -4099,11 +3791,7 @@ impl<'a> CreateCommunicationInExistingCommunicationThreadMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4122,10 +3810,7 @@ pub struct GetCommunicationPreferencesMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers-communication")]
 impl<'a> GetCommunicationPreferencesMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &[crate::models::CommunicationPreference],
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::CommunicationPreference]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -4135,11 +3820,7 @@ impl<'a> GetCommunicationPreferencesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4158,10 +3839,7 @@ pub struct UpdateCommunicationPreferencesMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers-communication")]
 impl<'a> UpdateCommunicationPreferencesMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &[crate::models::CommunicationPreference],
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::CommunicationPreference]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -4171,11 +3849,7 @@ impl<'a> UpdateCommunicationPreferencesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4197,10 +3871,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
     /// Expects a call of [`CustomersSelfService::get_customer_contact_data`](crate::api::CustomersSelfService::get_customer_contact_data) (`GET /v1/customers/{customerId}/self-service/contact-data`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_customer_contact_data(
-        &self,
-        customer_id: i64,
-    ) -> GetCustomerContactDataMock<'a> {
+    pub fn get_customer_contact_data(&self, customer_id: i64) -> GetCustomerContactDataMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getCustomerContactData",
             method: "GET",
@@ -4208,7 +3879,9 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomerContactDataMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -4227,8 +3900,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCustomerContactDataAmendmentMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -4238,10 +3910,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
     /// Expects a call of [`CustomersSelfService::get_customer_address_data`](crate::api::CustomersSelfService::get_customer_address_data) (`GET /v1/customers/{customerId}/self-service/address-data`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_customer_address_data(
-        &self,
-        customer_id: i64,
-    ) -> GetCustomerAddressDataMock<'a> {
+    pub fn get_customer_address_data(&self, customer_id: i64) -> GetCustomerAddressDataMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getCustomerAddressData",
             method: "GET",
@@ -4249,7 +3918,9 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomerAddressDataMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -4268,8 +3939,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCustomerAddressDataAmendmentMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -4279,10 +3949,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
     /// Expects a call of [`CustomersSelfService::get_customer_master_data`](crate::api::CustomersSelfService::get_customer_master_data) (`GET /v1/customers/{customerId}/self-service/master-data`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_customer_master_data(
-        &self,
-        customer_id: i64,
-    ) -> GetCustomerMasterDataMock<'a> {
+    pub fn get_customer_master_data(&self, customer_id: i64) -> GetCustomerMasterDataMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getCustomerMasterData",
             method: "GET",
@@ -4290,7 +3957,9 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomerMasterDataMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -4309,8 +3978,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCustomerMasterDataAmendmentMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -4320,10 +3988,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
     /// Expects a call of [`CustomersSelfService::get_customer_payment_data`](crate::api::CustomersSelfService::get_customer_payment_data) (`GET /v1/customers/{customerId}/self-service/payment-data`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_customer_payment_data(
-        &self,
-        customer_id: i64,
-    ) -> GetCustomerPaymentDataMock<'a> {
+    pub fn get_customer_payment_data(&self, customer_id: i64) -> GetCustomerPaymentDataMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getCustomerPaymentData",
             method: "GET",
@@ -4331,7 +3996,9 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomerPaymentDataMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -4350,8 +4017,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCustomerPaymentDataAmendmentMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -4373,8 +4039,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         WithdrawAmendmentMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("amendmentId", &amendment_id),
@@ -4404,11 +4069,7 @@ impl<'a> GetCustomerContactDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4440,11 +4101,7 @@ impl<'a> CreateCustomerContactDataAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4476,11 +4133,7 @@ impl<'a> GetCustomerAddressDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4512,11 +4165,7 @@ impl<'a> CreateCustomerAddressDataAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4548,11 +4197,7 @@ impl<'a> GetCustomerMasterDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4584,11 +4229,7 @@ impl<'a> CreateCustomerMasterDataAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4620,11 +4261,7 @@ impl<'a> GetCustomerPaymentDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4656,11 +4293,7 @@ impl<'a> CreateCustomerPaymentDataAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4689,11 +4322,7 @@ impl<'a> WithdrawAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4736,7 +4365,9 @@ impl<'a> DevicesMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         ActivateDeviceMock(
-            self.server.when(&ENDPOINT).path_param("deviceId", &device_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("deviceId", &device_id),
         )
     }
 }
@@ -4760,11 +4391,7 @@ impl<'a> GetDevicesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4783,10 +4410,7 @@ pub struct ActivateDeviceMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "devices")]
 impl<'a> ActivateDeviceMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::DeviceActivationResponse,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::DeviceActivationResponse) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -4796,11 +4420,7 @@ impl<'a> ActivateDeviceMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4886,11 +4506,7 @@ impl<'a> GetEmployeesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4919,11 +4535,7 @@ impl<'a> GetEmployeeMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4945,9 +4557,7 @@ impl<'a> FinanceMocks<'a> {
     /// Expects a call of [`Finance::get_debt_collection_configuration`](crate::api::Finance::get_debt_collection_configuration) (`GET /v1/debt-collection/configuration`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_debt_collection_configuration(
-        &self,
-    ) -> GetDebtCollectionConfigurationMock<'a> {
+    pub fn get_debt_collection_configuration(&self) -> GetDebtCollectionConfigurationMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getDebtCollectionConfiguration",
             method: "GET",
@@ -4968,8 +4578,7 @@ impl<'a> FinanceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetDebtorsMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("debtCollectionRunId", &debt_collection_run_id),
         )
@@ -4978,10 +4587,7 @@ impl<'a> FinanceMocks<'a> {
     /// Expects a call of [`Finance::get_transfer_details`](crate::api::Finance::get_transfer_details) (`GET /v1/debt-collection/{debtCollectionRunId}/details`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_transfer_details(
-        &self,
-        debt_collection_run_id: i64,
-    ) -> GetTransferDetailsMock<'a> {
+    pub fn get_transfer_details(&self, debt_collection_run_id: i64) -> GetTransferDetailsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getTransferDetails",
             method: "GET",
@@ -4989,8 +4595,7 @@ impl<'a> FinanceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetTransferDetailsMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("debtCollectionRunId", &debt_collection_run_id),
         )
@@ -5015,10 +4620,7 @@ impl<'a> FinanceMocks<'a> {
     /// Expects a call of [`Finance::confirm_transfer`](crate::api::Finance::confirm_transfer) (`POST /v1/debt-collection/{debtCollectionRunId}/confirmTransfer`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn confirm_transfer(
-        &self,
-        debt_collection_run_id: i64,
-    ) -> ConfirmTransferMock<'a> {
+    pub fn confirm_transfer(&self, debt_collection_run_id: i64) -> ConfirmTransferMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "confirmTransfer",
             method: "POST",
@@ -5026,8 +4628,7 @@ impl<'a> FinanceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         ConfirmTransferMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("debtCollectionRunId", &debt_collection_run_id),
         )
@@ -5049,9 +4650,7 @@ impl<'a> FinanceMocks<'a> {
     /// Expects a call of [`Finance::get_debt_collection_blocked_debtors`](crate::api::Finance::get_debt_collection_blocked_debtors) (`GET /v1/debt-collection/blocked/debtors`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_debt_collection_blocked_debtors(
-        &self,
-    ) -> GetDebtCollectionBlockedDebtorsMock<'a> {
+    pub fn get_debt_collection_blocked_debtors(&self) -> GetDebtCollectionBlockedDebtorsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getDebtCollectionBlockedDebtors",
             method: "GET",
@@ -5064,9 +4663,7 @@ impl<'a> FinanceMocks<'a> {
     /// Expects a call of [`Finance::get_debt_collection_blocked_debts`](crate::api::Finance::get_debt_collection_blocked_debts) (`GET /v1/debt-collection/blocked/debts`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_debt_collection_blocked_debts(
-        &self,
-    ) -> GetDebtCollectionBlockedDebtsMock<'a> {
+    pub fn get_debt_collection_blocked_debts(&self) -> GetDebtCollectionBlockedDebtsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getDebtCollectionBlockedDebts",
             method: "GET",
@@ -5102,7 +4699,11 @@ impl<'a> FinanceMocks<'a> {
             path: "/v1/taxadvisor/exports/{exportId}",
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
-        GetExportMock(self.server.when(&ENDPOINT).path_param("exportId", &export_id))
+        GetExportMock(
+            self.server
+                .when(&ENDPOINT)
+                .path_param("exportId", &export_id),
+        )
     }
 }
 
@@ -5115,10 +4716,7 @@ pub struct GetDebtCollectionConfigurationMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "finance")]
 impl<'a> GetDebtCollectionConfigurationMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::DebtCollectionConfiguration,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::DebtCollectionConfiguration) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -5128,11 +4726,7 @@ impl<'a> GetDebtCollectionConfigurationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5182,11 +4776,7 @@ impl<'a> GetDebtorsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5215,11 +4805,7 @@ impl<'a> GetTransferDetailsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5248,11 +4834,7 @@ impl<'a> UpdateDebtCollectionMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5281,11 +4863,7 @@ impl<'a> ConfirmTransferMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5354,11 +4932,7 @@ impl<'a> GetDebtCollectionCasesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5418,11 +4992,7 @@ impl<'a> GetDebtCollectionBlockedDebtorsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5482,11 +5052,7 @@ impl<'a> GetDebtCollectionBlockedDebtsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5505,10 +5071,7 @@ pub struct CreateExportMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "finance")]
 impl<'a> CreateExportMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::TaxAdvisorExportResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::TaxAdvisorExportResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -5518,11 +5081,7 @@ impl<'a> CreateExportMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5541,10 +5100,7 @@ pub struct GetExportMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "finance")]
 impl<'a> GetExportMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::TaxAdvisorExportDownload,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::TaxAdvisorExportDownload) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -5554,11 +5110,7 @@ impl<'a> GetExportMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5609,10 +5161,7 @@ impl<'a> LeadsMocks<'a> {
     /// Expects a call of [`Leads::create_lead`](crate::api::Leads::create_lead) (`POST /v1/leads/create`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn create_lead(
-        &self,
-        body: &crate::models::LeadCreationRequest,
-    ) -> CreateLeadMock<'a> {
+    pub fn create_lead(&self, body: &crate::models::LeadCreationRequest) -> CreateLeadMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "createLead",
             method: "POST",
@@ -5642,11 +5191,7 @@ impl<'a> GetLeadConfigMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5665,10 +5210,7 @@ pub struct ValidateForLeadCreationMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "leads")]
 impl<'a> ValidateForLeadCreationMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::LeadCreationValidationResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::LeadCreationValidationResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -5678,11 +5220,7 @@ impl<'a> ValidateForLeadCreationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5711,11 +5249,7 @@ impl<'a> CreateLeadMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5745,7 +5279,9 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetContractDataMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -5764,8 +5300,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateContractCancelationAmendmentMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -5775,9 +5310,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
     /// Expects a call of [`MembershipSelfService::get_contract_cancelation_reason_data`](crate::api::MembershipSelfService::get_contract_cancelation_reason_data) (`GET /v1/memberships/self-service/contract-cancelation-reasons`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_contract_cancelation_reason_data(
-        &self,
-    ) -> GetContractCancelationReasonDataMock<'a> {
+    pub fn get_contract_cancelation_reason_data(&self) -> GetContractCancelationReasonDataMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getContractCancelationReasonData",
             method: "GET",
@@ -5802,8 +5335,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         WithdrawContractCancelationMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("contractId", &contract_id),
@@ -5813,10 +5345,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
     /// Expects a call of [`MembershipSelfService::get_idle_period_config`](crate::api::MembershipSelfService::get_idle_period_config) (`GET /v1/memberships/{contractId}/self-service/idle-periods/config`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_idle_period_config(
-        &self,
-        contract_id: i64,
-    ) -> GetIdlePeriodConfigMock<'a> {
+    pub fn get_idle_period_config(&self, contract_id: i64) -> GetIdlePeriodConfigMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getIdlePeriodConfig",
             method: "GET",
@@ -5824,7 +5353,9 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetIdlePeriodConfigMock(
-            self.server.when(&ENDPOINT).path_param("contractId", &contract_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("contractId", &contract_id),
         )
     }
 
@@ -5843,8 +5374,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         ValidateIdlePeriodRequestMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .json_body(body),
@@ -5862,7 +5392,9 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetIdlePeriodsMock(
-            self.server.when(&ENDPOINT).path_param("contractId", &contract_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("contractId", &contract_id),
         )
     }
 
@@ -5880,8 +5412,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateIdlePeriodAmendmentMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .multipart_body(),
@@ -5903,8 +5434,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetIdlePeriodByIdMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("idlePeriodId", &idle_period_id),
@@ -5926,8 +5456,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         UpdateIdlePeriodMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("idlePeriodId", &idle_period_id)
@@ -5950,8 +5479,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         WithdrawIdlePeriodMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("idlePeriodId", &idle_period_id),
@@ -5985,7 +5513,9 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetPurchasableAdditionalModulesMock(
-            self.server.when(&ENDPOINT).path_param("contractId", &contract_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("contractId", &contract_id),
         )
     }
 
@@ -6004,8 +5534,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         ValidateAdditionalModuleContractRequestMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .json_body(body),
@@ -6027,8 +5556,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         PurchaseAdditionalModuleContractMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .json_body(body),
@@ -6050,8 +5578,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetAdditionalModuleContractMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("additionalModuleContractId", &additional_module_contract_id),
@@ -6074,8 +5601,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateModuleContractCancelationAmendmentMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("additionalModuleContractId", &additional_module_contract_id)
@@ -6098,8 +5624,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         WithdrawAdditionalModuleContractCancelationMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("additionalModuleContractId", &additional_module_contract_id),
@@ -6109,10 +5634,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
     /// Expects a call of [`MembershipSelfService::get_remaining_idle_periods`](crate::api::MembershipSelfService::get_remaining_idle_periods) (`GET /v1/memberships/{contractId}/self-service/idle-periods/remaining`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_remaining_idle_periods(
-        &self,
-        contract_id: i64,
-    ) -> GetRemainingIdlePeriodsMock<'a> {
+    pub fn get_remaining_idle_periods(&self, contract_id: i64) -> GetRemainingIdlePeriodsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getRemainingIdlePeriods",
             method: "GET",
@@ -6120,7 +5642,9 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetRemainingIdlePeriodsMock(
-            self.server.when(&ENDPOINT).path_param("contractId", &contract_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("contractId", &contract_id),
         )
     }
 
@@ -6140,8 +5664,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         IdlePeriodUpdatePreviewMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("idlePeriodId", &idle_period_id)
@@ -6172,11 +5695,7 @@ impl<'a> GetContractDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6205,11 +5724,7 @@ impl<'a> CreateContractCancelationAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6228,10 +5743,7 @@ pub struct GetContractCancelationReasonDataMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "membership-self-service")]
 impl<'a> GetContractCancelationReasonDataMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &[crate::models::ContractCancelationReason],
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::ContractCancelationReason]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6241,11 +5753,7 @@ impl<'a> GetContractCancelationReasonDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6274,11 +5782,7 @@ impl<'a> WithdrawContractCancelationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6297,10 +5801,7 @@ pub struct GetIdlePeriodConfigMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "membership-self-service")]
 impl<'a> GetIdlePeriodConfigMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::IdlePeriodConfiguration,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::IdlePeriodConfiguration) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6310,11 +5811,7 @@ impl<'a> GetIdlePeriodConfigMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6346,11 +5843,7 @@ impl<'a> ValidateIdlePeriodRequestMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6379,11 +5872,7 @@ impl<'a> GetIdlePeriodsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6412,11 +5901,7 @@ impl<'a> CreateIdlePeriodAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6445,11 +5930,7 @@ impl<'a> GetIdlePeriodByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6478,11 +5959,7 @@ impl<'a> UpdateIdlePeriodMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6511,11 +5988,7 @@ impl<'a> WithdrawIdlePeriodMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6544,11 +6017,7 @@ impl<'a> GetAdditionalModulesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6577,11 +6046,7 @@ impl<'a> GetPurchasableAdditionalModulesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6613,11 +6078,7 @@ impl<'a> ValidateAdditionalModuleContractRequestMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6636,10 +6097,7 @@ pub struct PurchaseAdditionalModuleContractMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "membership-self-service")]
 impl<'a> PurchaseAdditionalModuleContractMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::AdditionalModuleContract,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::AdditionalModuleContract) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6649,11 +6107,7 @@ impl<'a> PurchaseAdditionalModuleContractMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6685,11 +6139,7 @@ impl<'a> GetAdditionalModuleContractMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6718,11 +6168,7 @@ impl<'a> CreateModuleContractCancelationAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6751,11 +6197,7 @@ impl<'a> WithdrawAdditionalModuleContractCancelationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6784,11 +6226,7 @@ impl<'a> GetRemainingIdlePeriodsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6807,10 +6245,7 @@ pub struct IdlePeriodUpdatePreviewMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "membership-self-service")]
 impl<'a> IdlePeriodUpdatePreviewMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::IdlePeriodUpdatePreview,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::IdlePeriodUpdatePreview) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6820,11 +6255,7 @@ impl<'a> IdlePeriodUpdatePreviewMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6870,8 +6301,7 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetMembershipOfferByIdMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("membershipOfferId", &membership_offer_id),
         )
@@ -6924,8 +6354,7 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         PostMembershipPreviewMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -6947,8 +6376,7 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         AddMembershipMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -6969,7 +6397,9 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetMembershipSwitchConfigurationsForCustomerMock(
-            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("customerId", &customer_id),
         )
     }
 
@@ -6988,8 +6418,7 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetMembershipSwitchConfigurationForCustomerMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("configId", &config_id),
@@ -7011,8 +6440,7 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         PostMembershipSwitchPreviewMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -7034,8 +6462,7 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         SwitchMembershipMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -7062,11 +6489,7 @@ impl<'a> GetMembershipOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7085,10 +6508,7 @@ pub struct GetMembershipOfferByIdMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "memberships")]
 impl<'a> GetMembershipOfferByIdMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::MembershipOfferExtended,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::MembershipOfferExtended) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7098,11 +6518,7 @@ impl<'a> GetMembershipOfferByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7121,10 +6537,7 @@ pub struct PostSignupPreviewMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "memberships")]
 impl<'a> PostSignupPreviewMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::OpenApiV1SignupPreviewDto,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::OpenApiV1SignupPreviewDto) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7134,11 +6547,7 @@ impl<'a> PostSignupPreviewMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7157,10 +6566,7 @@ pub struct SignupMembershipMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "memberships")]
 impl<'a> SignupMembershipMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::MembershipSignupResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::MembershipSignupResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7170,11 +6576,7 @@ impl<'a> SignupMembershipMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7193,10 +6595,7 @@ pub struct PostMembershipPreviewMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "memberships")]
 impl<'a> PostMembershipPreviewMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::OpenApiV1SignupPreviewDto,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::OpenApiV1SignupPreviewDto) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7206,11 +6605,7 @@ impl<'a> PostMembershipPreviewMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7239,11 +6634,7 @@ impl<'a> AddMembershipMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7272,10 +6663,7 @@ impl<'a> GetMembershipSwitchConfigurationsForCustomerMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &[crate::models::MembershipSwitchConfig],
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::MembershipSwitchConfig]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7285,11 +6673,7 @@ impl<'a> GetMembershipSwitchConfigurationsForCustomerMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7331,11 +6715,7 @@ impl<'a> GetMembershipSwitchConfigurationForCustomerMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7364,10 +6744,7 @@ impl<'a> PostMembershipSwitchPreviewMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::MembershipSwitchPreview,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::MembershipSwitchPreview) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7377,11 +6754,7 @@ impl<'a> PostMembershipSwitchPreviewMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7410,11 +6783,7 @@ impl<'a> SwitchMembershipMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7459,10 +6828,7 @@ pub struct UserSessionMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "payments")]
 impl<'a> UserSessionMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::PaymentsUserSessionResponse,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::PaymentsUserSessionResponse) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7472,11 +6838,7 @@ impl<'a> UserSessionMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7537,10 +6899,7 @@ impl<'a> StudiosMocks<'a> {
     /// Expects a call of [`Studios::update_studio_tags`](crate::api::Studios::update_studio_tags) (`PUT /v1/studios/information/tags`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn update_studio_tags(
-        &self,
-        body: &[crate::models::Tag],
-    ) -> UpdateStudioTagsMock<'a> {
+    pub fn update_studio_tags(&self, body: &[crate::models::Tag]) -> UpdateStudioTagsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "updateStudioTags",
             method: "PUT",
@@ -7583,11 +6942,7 @@ impl<'a> GetUtilizationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7616,11 +6971,7 @@ impl<'a> GetStudioInformationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7649,11 +7000,7 @@ impl<'a> GetAllMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7682,11 +7029,7 @@ impl<'a> UpdateStudioTagsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7715,11 +7058,7 @@ impl<'a> ConfirmActivationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7741,9 +7080,7 @@ impl<'a> TrialOffersMocks<'a> {
     /// Expects a call of [`TrialOffers::get_bookable_trial_offer_classes`](crate::api::TrialOffers::get_bookable_trial_offer_classes) (`GET /v1/trial-offers/bookable-trial-offers/classes`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_bookable_trial_offer_classes(
-        &self,
-    ) -> GetBookableTrialOfferClassesMock<'a> {
+    pub fn get_bookable_trial_offer_classes(&self) -> GetBookableTrialOfferClassesMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getBookableTrialOfferClasses",
             method: "GET",
@@ -7779,7 +7116,9 @@ impl<'a> TrialOffersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetTrialOfferConfigMock(
-            self.server.when(&ENDPOINT).path_param("configId", &config_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("configId", &config_id),
         )
     }
 
@@ -7847,8 +7186,7 @@ impl<'a> TrialOffersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetBookableAppointmentSlotsForTrialOffersMock(
-            self
-                .server
+            self.server
                 .when(&ENDPOINT)
                 .path_param("bookableAppointmentId", &bookable_appointment_id),
         )
@@ -7883,9 +7221,7 @@ impl<'a> TrialOffersMocks<'a> {
             path: "/v1/trial-offers/appointments/booking/validate",
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
-        ValidateForAppointmentBookingForTrialOffersMock(
-            self.server.when(&ENDPOINT).json_body(body),
-        )
+        ValidateForAppointmentBookingForTrialOffersMock(self.server.when(&ENDPOINT).json_body(body))
     }
 
     /// Expects a call of [`TrialOffers::book_class_slot_for_trial_offers`](crate::api::TrialOffers::book_class_slot_for_trial_offers) (`POST /v1/trial-offers/classes/booking/book`) with these arguments.
@@ -7923,10 +7259,7 @@ impl<'a> TrialOffersMocks<'a> {
     /// Expects a call of [`TrialOffers::confirm_trial_offer_booking`](crate::api::TrialOffers::confirm_trial_offer_booking) (`POST /v1/trial-offers/bookings/{bookingId}/confirm`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn confirm_trial_offer_booking(
-        &self,
-        booking_id: i64,
-    ) -> ConfirmTrialOfferBookingMock<'a> {
+    pub fn confirm_trial_offer_booking(&self, booking_id: i64) -> ConfirmTrialOfferBookingMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "confirmTrialOfferBooking",
             method: "POST",
@@ -7934,7 +7267,9 @@ impl<'a> TrialOffersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         ConfirmTrialOfferBookingMock(
-            self.server.when(&ENDPOINT).path_param("bookingId", &booking_id),
+            self.server
+                .when(&ENDPOINT)
+                .path_param("bookingId", &booking_id),
         )
     }
 }
@@ -7969,10 +7304,7 @@ impl<'a> GetBookableTrialOfferClassesMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::TrialOfferClassesSlicedResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::TrialOfferClassesSlicedResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7982,11 +7314,7 @@ impl<'a> GetBookableTrialOfferClassesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -8039,11 +7367,7 @@ impl<'a> GetBookableTrialOfferAppointmentsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -8072,11 +7396,7 @@ impl<'a> GetTrialOfferConfigMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -8108,11 +7428,7 @@ impl<'a> ValidateForLeadCustomerCreationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -8144,11 +7460,7 @@ impl<'a> CreateLeadCustomerMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -8188,10 +7500,7 @@ impl<'a> GetClassSlotsForTrialOffersMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::ClassSlotSlicedResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::ClassSlotSlicedResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -8201,11 +7510,7 @@ impl<'a> GetClassSlotsForTrialOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -8254,10 +7559,7 @@ impl<'a> GetBookableAppointmentSlotsForTrialOffersMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &[crate::models::BookableAppointmentSlot],
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &[crate::models::BookableAppointmentSlot]) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -8267,11 +7569,7 @@ impl<'a> GetBookableAppointmentSlotsForTrialOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -8303,11 +7601,7 @@ impl<'a> ValidateClassSlotForTrialOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -8339,11 +7633,7 @@ impl<'a> ValidateForAppointmentBookingForTrialOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -8362,10 +7652,7 @@ pub struct BookClassSlotForTrialOffersMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "trial-offers")]
 impl<'a> BookClassSlotForTrialOffersMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::ClassSlotBookingResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::ClassSlotBookingResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -8375,11 +7662,7 @@ impl<'a> BookClassSlotForTrialOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -8398,10 +7681,7 @@ pub struct BookAppointmentForTrialOfferMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "trial-offers")]
 impl<'a> BookAppointmentForTrialOfferMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::AppointmentBookingResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::AppointmentBookingResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -8411,11 +7691,7 @@ impl<'a> BookAppointmentForTrialOfferMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -8434,10 +7710,7 @@ pub struct ConfirmTrialOfferBookingMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "trial-offers")]
 impl<'a> ConfirmTrialOfferBookingMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::BookingConfirmationResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::BookingConfirmationResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -8447,11 +7720,7 @@ impl<'a> ConfirmTrialOfferBookingMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(
-        self,
-        status: u16,
-        body: &crate::models::ErrorResponse,
-    ) -> Expectation<'a> {
+    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 

@@ -65,12 +65,8 @@ pub enum AccessMediumDtoType {
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl AccessMediumDtoType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CARD_NUMBER",
-        "PIN",
-        "BARCODE",
-        "WALLET_PASS",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["CARD_NUMBER", "PIN", "BARCODE", "WALLET_PASS"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -79,30 +75,26 @@ impl AccessMediumDtoType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CardNumber => "CARD_NUMBER",
-            Self::Pin => "PIN",
-            Self::Barcode => "BARCODE",
-            Self::WalletPass => "WALLET_PASS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for AccessMediumDtoType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CARD_NUMBER" => Self::CardNumber,
-            "PIN" => Self::Pin,
-            "BARCODE" => Self::Barcode,
-            "WALLET_PASS" => Self::WalletPass,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] =
+        &[Self::CardNumber, Self::Pin, Self::Barcode, Self::WalletPass];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -113,7 +105,7 @@ impl std::str::FromStr for AccessMediumDtoType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -133,9 +125,7 @@ impl serde::Serialize for AccessMediumDtoType {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for AccessMediumDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -313,34 +303,32 @@ impl AccountPreviewItemChargeType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::MembershipCharge => "MEMBERSHIP_CHARGE",
-            Self::BonusPeriodCharge => "BONUS_PERIOD_CHARGE",
-            Self::ContractIdlePeriodCharge => "CONTRACT_IDLE_PERIOD_CHARGE",
-            Self::IdlePeriodCharge => "IDLE_PERIOD_CHARGE",
-            Self::TrialPeriodCharge => "TRIAL_PERIOD_CHARGE",
-            Self::FlatFee => "FLAT_FEE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AccountPreviewItemChargeType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBERSHIP_CHARGE" => Self::MembershipCharge,
-            "BONUS_PERIOD_CHARGE" => Self::BonusPeriodCharge,
-            "CONTRACT_IDLE_PERIOD_CHARGE" => Self::ContractIdlePeriodCharge,
-            "IDLE_PERIOD_CHARGE" => Self::IdlePeriodCharge,
-            "TRIAL_PERIOD_CHARGE" => Self::TrialPeriodCharge,
-            "FLAT_FEE" => Self::FlatFee,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::MembershipCharge,
+        Self::BonusPeriodCharge,
+        Self::ContractIdlePeriodCharge,
+        Self::IdlePeriodCharge,
+        Self::TrialPeriodCharge,
+        Self::FlatFee,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -351,7 +339,7 @@ impl std::str::FromStr for AccountPreviewItemChargeType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -371,9 +359,7 @@ impl serde::Serialize for AccountPreviewItemChargeType {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AccountPreviewItemChargeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -444,7 +430,11 @@ impl AdditionalInformationField {
     }
 }
 
-#[cfg(any(feature = "cross-studio", feature = "customers", feature = "memberships"))]
+#[cfg(any(
+    feature = "cross-studio",
+    feature = "customers",
+    feature = "memberships"
+))]
 /// Representation of additional information field assignment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -458,7 +448,11 @@ pub struct AdditionalInformationFieldAssignment {
     pub value: String,
 }
 
-#[cfg(any(feature = "cross-studio", feature = "customers", feature = "memberships"))]
+#[cfg(any(
+    feature = "cross-studio",
+    feature = "customers",
+    feature = "memberships"
+))]
 impl AdditionalInformationFieldAssignment {
     /// A value with the required fields (`additional_information_field_id`, `value`); set the others with the `with_*` methods.
     pub fn new(additional_information_field_id: i64, value: impl Into<String>) -> Self {
@@ -491,13 +485,8 @@ pub enum AdditionalInformationFieldType {
 #[cfg(feature = "customers")]
 impl AdditionalInformationFieldType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "BOOLEAN",
-        "DATE",
-        "LIST",
-        "NUMERIC",
-        "TEXT",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["BOOLEAN", "DATE", "LIST", "NUMERIC", "TEXT"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -506,32 +495,31 @@ impl AdditionalInformationFieldType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "BOOLEAN",
-            Self::Date => "DATE",
-            Self::List => "LIST",
-            Self::Numeric => "NUMERIC",
-            Self::Text => "TEXT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for AdditionalInformationFieldType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOLEAN" => Self::Boolean,
-            "DATE" => Self::Date,
-            "LIST" => Self::List,
-            "NUMERIC" => Self::Numeric,
-            "TEXT" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Boolean,
+        Self::Date,
+        Self::List,
+        Self::Numeric,
+        Self::Text,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -542,7 +530,7 @@ impl std::str::FromStr for AdditionalInformationFieldType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -562,9 +550,7 @@ impl serde::Serialize for AdditionalInformationFieldType {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for AdditionalInformationFieldType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -683,10 +669,7 @@ impl AdditionalModule {
     }
 
     /// Sets [`trial_period_config`](Self::trial_period_config).
-    pub fn with_trial_period_config(
-        mut self,
-        value: AdditionalModuleTrialPeriodConfig,
-    ) -> Self {
+    pub fn with_trial_period_config(mut self, value: AdditionalModuleTrialPeriodConfig) -> Self {
         self.trial_period_config = Some(value);
         self
     }
@@ -739,10 +722,7 @@ pub struct AdditionalModuleContractCancelation {
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleContractCancelation {
     /// A value with the required fields (`cancelation_date`, `cancelation_reason_id`); set the others with the `with_*` methods.
-    pub fn new(
-        cancelation_date: rt::chrono::NaiveDate,
-        cancelation_reason_id: i64,
-    ) -> Self {
+    pub fn new(cancelation_date: rt::chrono::NaiveDate, cancelation_reason_id: i64) -> Self {
         Self {
             cancelation_date,
             cancelation_reason_id,
@@ -789,9 +769,8 @@ pub struct AdditionalModuleContractExtended {
     ///
     /// Example: `"PENDING_VERIFICATION"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_cancelation_status: Option<
-        AdditionalModuleContractExtendedContractCancelationStatus,
-    >,
+    pub contract_cancelation_status:
+        Option<AdditionalModuleContractExtendedContractCancelationStatus>,
     /// Whether a contract cancelation for the additional module contract can be withdrawn
     ///
     /// Example: `true`
@@ -851,10 +830,7 @@ impl AdditionalModuleContractExtended {
     }
 
     /// Sets [`last_possible_cancelation_date`](Self::last_possible_cancelation_date).
-    pub fn with_last_possible_cancelation_date(
-        mut self,
-        value: rt::chrono::NaiveDate,
-    ) -> Self {
+    pub fn with_last_possible_cancelation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.last_possible_cancelation_date = Some(value);
         self
     }
@@ -881,10 +857,7 @@ impl AdditionalModuleContractExtended {
     }
 
     /// Sets [`trial_period`](Self::trial_period).
-    pub fn with_trial_period(
-        mut self,
-        value: AdditionalModuleContractTrialPeriod,
-    ) -> Self {
+    pub fn with_trial_period(mut self, value: AdditionalModuleContractTrialPeriod) -> Self {
         self.trial_period = Some(value);
         self
     }
@@ -896,10 +869,7 @@ impl AdditionalModuleContractExtended {
     }
 
     /// Sets [`available_cancelation_dates`](Self::available_cancelation_dates).
-    pub fn with_available_cancelation_dates(
-        mut self,
-        value: Vec<rt::chrono::NaiveDate>,
-    ) -> Self {
+    pub fn with_available_cancelation_dates(mut self, value: Vec<rt::chrono::NaiveDate>) -> Self {
         self.available_cancelation_dates = Some(value);
         self
     }
@@ -936,28 +906,29 @@ impl AdditionalModuleContractExtendedContractCancelationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Canceled => "CANCELED",
-            Self::PendingVerification => "PENDING_VERIFICATION",
-            Self::PendingWithdrawalVerification => "PENDING_WITHDRAWAL_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleContractExtendedContractCancelationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CANCELED" => Self::Canceled,
-            "PENDING_VERIFICATION" => Self::PendingVerification,
-            "PENDING_WITHDRAWAL_VERIFICATION" => Self::PendingWithdrawalVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Canceled,
+        Self::PendingVerification,
+        Self::PendingWithdrawalVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -968,7 +939,7 @@ impl std::str::FromStr for AdditionalModuleContractExtendedContractCancelationSt
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -987,11 +958,8 @@ impl serde::Serialize for AdditionalModuleContractExtendedContractCancelationSta
 }
 
 #[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de>
-for AdditionalModuleContractExtendedContractCancelationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AdditionalModuleContractExtendedContractCancelationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1123,50 +1091,32 @@ impl AdditionalModuleContractValidationStatusValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdditionalModuleContractAlreadyPurchased => {
-                "ADDITIONAL_MODULE_CONTRACT_ALREADY_PURCHASED"
-            }
-            Self::AdditionalModuleContractInvalidStatus => {
-                "ADDITIONAL_MODULE_CONTRACT_INVALID_STATUS"
-            }
-            Self::AdditionalModuleNotFound => "ADDITIONAL_MODULE_NOT_FOUND",
-            Self::AdditionalModuleNotOnlinePurchasable => {
-                "ADDITIONAL_MODULE_NOT_ONLINE_PURCHASABLE"
-            }
-            Self::AdditionalModuleTrialPeriodNotBookable => {
-                "ADDITIONAL_MODULE_TRIAL_PERIOD_NOT_BOOKABLE"
-            }
-            Self::AdditionalModulePurchasable => "ADDITIONAL_MODULE_PURCHASABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleContractValidationStatusValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ADDITIONAL_MODULE_CONTRACT_ALREADY_PURCHASED" => {
-                Self::AdditionalModuleContractAlreadyPurchased
-            }
-            "ADDITIONAL_MODULE_CONTRACT_INVALID_STATUS" => {
-                Self::AdditionalModuleContractInvalidStatus
-            }
-            "ADDITIONAL_MODULE_NOT_FOUND" => Self::AdditionalModuleNotFound,
-            "ADDITIONAL_MODULE_NOT_ONLINE_PURCHASABLE" => {
-                Self::AdditionalModuleNotOnlinePurchasable
-            }
-            "ADDITIONAL_MODULE_TRIAL_PERIOD_NOT_BOOKABLE" => {
-                Self::AdditionalModuleTrialPeriodNotBookable
-            }
-            "ADDITIONAL_MODULE_PURCHASABLE" => Self::AdditionalModulePurchasable,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::AdditionalModuleContractAlreadyPurchased,
+        Self::AdditionalModuleContractInvalidStatus,
+        Self::AdditionalModuleNotFound,
+        Self::AdditionalModuleNotOnlinePurchasable,
+        Self::AdditionalModuleTrialPeriodNotBookable,
+        Self::AdditionalModulePurchasable,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1177,7 +1127,7 @@ impl std::str::FromStr for AdditionalModuleContractValidationStatusValidationSta
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1196,11 +1146,8 @@ impl serde::Serialize for AdditionalModuleContractValidationStatusValidationStat
 }
 
 #[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de>
-for AdditionalModuleContractValidationStatusValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AdditionalModuleContractValidationStatusValidationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1270,26 +1217,25 @@ impl AdditionalModuleExtensionExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::New => "NEW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleExtensionExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TERM_EXTENSION" => Self::TermExtension,
-            "NEW" => Self::New,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::TermExtension, Self::New];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1300,7 +1246,7 @@ impl std::str::FromStr for AdditionalModuleExtensionExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1320,9 +1266,7 @@ impl serde::Serialize for AdditionalModuleExtensionExtensionType {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AdditionalModuleExtensionExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1349,10 +1293,7 @@ impl AdditionalModuleMonthDayToPrice {
     }
 
     /// Sets [`month_day`](Self::month_day).
-    pub fn with_month_day(
-        mut self,
-        value: AdditionalModuleMonthDayToPriceMonthDay,
-    ) -> Self {
+    pub fn with_month_day(mut self, value: AdditionalModuleMonthDayToPriceMonthDay) -> Self {
         self.month_day = value;
         self
     }
@@ -1375,10 +1316,7 @@ pub struct AdditionalModuleMonthDayToPriceMonthDay {
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleMonthDayToPriceMonthDay {
     /// Sets [`month`](Self::month).
-    pub fn with_month(
-        mut self,
-        value: AdditionalModuleMonthDayToPriceMonthDayMonth,
-    ) -> Self {
+    pub fn with_month(mut self, value: AdditionalModuleMonthDayToPriceMonthDayMonth) -> Self {
         self.month = Some(value);
         self
     }
@@ -1441,46 +1379,38 @@ impl AdditionalModuleMonthDayToPriceMonthDayMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleMonthDayToPriceMonthDayMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1491,7 +1421,7 @@ impl std::str::FromStr for AdditionalModuleMonthDayToPriceMonthDayMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1511,9 +1441,7 @@ impl serde::Serialize for AdditionalModuleMonthDayToPriceMonthDayMonth {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AdditionalModuleMonthDayToPriceMonthDayMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1588,10 +1516,7 @@ impl AdditionalModulePaymentFrequency {
     }
 
     /// Sets [`terms_to_prices`](Self::terms_to_prices).
-    pub fn with_terms_to_prices(
-        mut self,
-        value: Vec<AdditionalModuleTermToPrice>,
-    ) -> Self {
+    pub fn with_terms_to_prices(mut self, value: Vec<AdditionalModuleTermToPrice>) -> Self {
         self.terms_to_prices = Some(value);
         self
     }
@@ -1634,32 +1559,31 @@ impl AdditionalModulePaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "FREE",
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModulePaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FREE" => Self::Free,
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Free,
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1670,7 +1594,7 @@ impl std::str::FromStr for AdditionalModulePaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1690,9 +1614,7 @@ impl serde::Serialize for AdditionalModulePaymentFrequencyType {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AdditionalModulePaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1733,7 +1655,10 @@ pub struct AdditionalModuleTrialPeriodConfig {
 impl AdditionalModuleTrialPeriodConfig {
     /// A value with the fields that have no default (`term`); set the others with the `with_*` methods.
     pub fn new(term: Term) -> Self {
-        Self { term, description: None }
+        Self {
+            term,
+            description: None,
+        }
     }
 
     /// Sets [`description`](Self::description).
@@ -1855,26 +1780,25 @@ impl AddressStatusType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Valid => "VALID",
-            Self::Invalid => "INVALID",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for AddressStatusType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "VALID" => Self::Valid,
-            "INVALID" => Self::Invalid,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Valid, Self::Invalid];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1885,7 +1809,7 @@ impl std::str::FromStr for AddressStatusType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1905,9 +1829,7 @@ impl serde::Serialize for AddressStatusType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for AddressStatusType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2192,11 +2114,7 @@ pub enum AppointmentBookingResultAppointmentStatus {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResultAppointmentStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "PLANNED",
-        "CANCELED",
-        "COMPLETED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["PLANNED", "CANCELED", "COMPLETED"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2205,28 +2123,25 @@ impl AppointmentBookingResultAppointmentStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Planned => "PLANNED",
-            Self::Canceled => "CANCELED",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingResultAppointmentStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PLANNED" => Self::Planned,
-            "CANCELED" => Self::Canceled,
-            "COMPLETED" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Planned, Self::Canceled, Self::Completed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2237,7 +2152,7 @@ impl std::str::FromStr for AppointmentBookingResultAppointmentStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2257,9 +2172,7 @@ impl serde::Serialize for AppointmentBookingResultAppointmentStatus {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for AppointmentBookingResultAppointmentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2282,11 +2195,8 @@ pub enum AppointmentBookingResultBookingStatus {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResultBookingStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "BOOKED",
-        "BOOKED_WITH_CONFIRMATION_REQUIRED",
-        "CANCELED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["BOOKED", "BOOKED_WITH_CONFIRMATION_REQUIRED", "CANCELED"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2295,28 +2205,29 @@ impl AppointmentBookingResultBookingStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Booked => "BOOKED",
-            Self::BookedWithConfirmationRequired => "BOOKED_WITH_CONFIRMATION_REQUIRED",
-            Self::Canceled => "CANCELED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingResultBookingStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOKED" => Self::Booked,
-            "BOOKED_WITH_CONFIRMATION_REQUIRED" => Self::BookedWithConfirmationRequired,
-            "CANCELED" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Booked,
+        Self::BookedWithConfirmationRequired,
+        Self::Canceled,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2327,7 +2238,7 @@ impl std::str::FromStr for AppointmentBookingResultBookingStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2347,9 +2258,7 @@ impl serde::Serialize for AppointmentBookingResultBookingStatus {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for AppointmentBookingResultBookingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2372,11 +2281,8 @@ pub enum AppointmentBookingResultParticipantStatus {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResultParticipantStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "PARTICIPATING",
-        "NOT_PARTICIPATING",
-        "UNSET",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2385,28 +2291,25 @@ impl AppointmentBookingResultParticipantStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Participating => "PARTICIPATING",
-            Self::NotParticipating => "NOT_PARTICIPATING",
-            Self::Unset => "UNSET",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingResultParticipantStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PARTICIPATING" => Self::Participating,
-            "NOT_PARTICIPATING" => Self::NotParticipating,
-            "UNSET" => Self::Unset,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Participating, Self::NotParticipating, Self::Unset];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2417,7 +2320,7 @@ impl std::str::FromStr for AppointmentBookingResultParticipantStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2437,9 +2340,7 @@ impl serde::Serialize for AppointmentBookingResultParticipantStatus {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for AppointmentBookingResultParticipantStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2596,11 +2497,7 @@ pub enum AppointmentBookingResultWithCustomerIdAppointmentStatus {
 #[cfg(feature = "appointments")]
 impl AppointmentBookingResultWithCustomerIdAppointmentStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "PLANNED",
-        "CANCELED",
-        "COMPLETED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["PLANNED", "CANCELED", "COMPLETED"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2609,28 +2506,25 @@ impl AppointmentBookingResultWithCustomerIdAppointmentStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Planned => "PLANNED",
-            Self::Canceled => "CANCELED",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "appointments")]
 impl rt::StringEnum for AppointmentBookingResultWithCustomerIdAppointmentStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PLANNED" => Self::Planned,
-            "CANCELED" => Self::Canceled,
-            "COMPLETED" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Planned, Self::Canceled, Self::Completed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2641,7 +2535,7 @@ impl std::str::FromStr for AppointmentBookingResultWithCustomerIdAppointmentStat
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2660,11 +2554,8 @@ impl serde::Serialize for AppointmentBookingResultWithCustomerIdAppointmentStatu
 }
 
 #[cfg(feature = "appointments")]
-impl<'de> serde::Deserialize<'de>
-for AppointmentBookingResultWithCustomerIdAppointmentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AppointmentBookingResultWithCustomerIdAppointmentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2687,11 +2578,8 @@ pub enum AppointmentBookingResultWithCustomerIdBookingStatus {
 #[cfg(feature = "appointments")]
 impl AppointmentBookingResultWithCustomerIdBookingStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "BOOKED",
-        "BOOKED_WITH_CONFIRMATION_REQUIRED",
-        "CANCELED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["BOOKED", "BOOKED_WITH_CONFIRMATION_REQUIRED", "CANCELED"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2700,28 +2588,29 @@ impl AppointmentBookingResultWithCustomerIdBookingStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Booked => "BOOKED",
-            Self::BookedWithConfirmationRequired => "BOOKED_WITH_CONFIRMATION_REQUIRED",
-            Self::Canceled => "CANCELED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "appointments")]
 impl rt::StringEnum for AppointmentBookingResultWithCustomerIdBookingStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOKED" => Self::Booked,
-            "BOOKED_WITH_CONFIRMATION_REQUIRED" => Self::BookedWithConfirmationRequired,
-            "CANCELED" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Booked,
+        Self::BookedWithConfirmationRequired,
+        Self::Canceled,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2732,7 +2621,7 @@ impl std::str::FromStr for AppointmentBookingResultWithCustomerIdBookingStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2751,11 +2640,8 @@ impl serde::Serialize for AppointmentBookingResultWithCustomerIdBookingStatus {
 }
 
 #[cfg(feature = "appointments")]
-impl<'de> serde::Deserialize<'de>
-for AppointmentBookingResultWithCustomerIdBookingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AppointmentBookingResultWithCustomerIdBookingStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2778,11 +2664,8 @@ pub enum AppointmentBookingResultWithCustomerIdParticipantStatus {
 #[cfg(feature = "appointments")]
 impl AppointmentBookingResultWithCustomerIdParticipantStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "PARTICIPATING",
-        "NOT_PARTICIPATING",
-        "UNSET",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2791,28 +2674,25 @@ impl AppointmentBookingResultWithCustomerIdParticipantStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Participating => "PARTICIPATING",
-            Self::NotParticipating => "NOT_PARTICIPATING",
-            Self::Unset => "UNSET",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "appointments")]
 impl rt::StringEnum for AppointmentBookingResultWithCustomerIdParticipantStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PARTICIPATING" => Self::Participating,
-            "NOT_PARTICIPATING" => Self::NotParticipating,
-            "UNSET" => Self::Unset,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Participating, Self::NotParticipating, Self::Unset];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2823,7 +2703,7 @@ impl std::str::FromStr for AppointmentBookingResultWithCustomerIdParticipantStat
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2842,11 +2722,8 @@ impl serde::Serialize for AppointmentBookingResultWithCustomerIdParticipantStatu
 }
 
 #[cfg(feature = "appointments")]
-impl<'de> serde::Deserialize<'de>
-for AppointmentBookingResultWithCustomerIdParticipantStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AppointmentBookingResultWithCustomerIdParticipantStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2866,9 +2743,7 @@ pub struct AppointmentBookingValidationResult {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingValidationResult {
     /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
-    pub fn new(
-        validation_status: AppointmentBookingValidationResultValidationStatus,
-    ) -> Self {
+    pub fn new(validation_status: AppointmentBookingValidationResultValidationStatus) -> Self {
         Self { validation_status }
     }
 }
@@ -2937,66 +2812,40 @@ impl AppointmentBookingValidationResultValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::PastStartDateTime => "PAST_START_DATE_TIME",
-            Self::EndDateTimeNotAfterStartDateTime => {
-                "END_DATE_TIME_NOT_AFTER_START_DATE_TIME"
-            }
-            Self::PeriodDoesNotMatch => "PERIOD_DOES_NOT_MATCH",
-            Self::CustomerInOtherBooking => "CUSTOMER_IN_OTHER_BOOKING",
-            Self::CustomerIdle => "CUSTOMER_IDLE",
-            Self::NoContingent => "NO_CONTINGENT",
-            Self::BookableAppointmentRestrictionsNotFulfilled => {
-                "BOOKABLE_APPOINTMENT_RESTRICTIONS_NOT_FULFILLED"
-            }
-            Self::BookingLimitReached => "BOOKING_LIMIT_REACHED",
-            Self::DateTimeBeforeEarliestBookingDateTime => {
-                "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME"
-            }
-            Self::DateTimeAfterLatestBookingDateTime => {
-                "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME"
-            }
-            Self::StudioClosed => "STUDIO_CLOSED",
-            Self::ResourceNotAvailable => "RESOURCE_NOT_AVAILABLE",
-            Self::NotAvailable => "NOT_AVAILABLE",
-            Self::Available => "AVAILABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingValidationResultValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PAST_START_DATE_TIME" => Self::PastStartDateTime,
-            "END_DATE_TIME_NOT_AFTER_START_DATE_TIME" => {
-                Self::EndDateTimeNotAfterStartDateTime
-            }
-            "PERIOD_DOES_NOT_MATCH" => Self::PeriodDoesNotMatch,
-            "CUSTOMER_IN_OTHER_BOOKING" => Self::CustomerInOtherBooking,
-            "CUSTOMER_IDLE" => Self::CustomerIdle,
-            "NO_CONTINGENT" => Self::NoContingent,
-            "BOOKABLE_APPOINTMENT_RESTRICTIONS_NOT_FULFILLED" => {
-                Self::BookableAppointmentRestrictionsNotFulfilled
-            }
-            "BOOKING_LIMIT_REACHED" => Self::BookingLimitReached,
-            "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME" => {
-                Self::DateTimeBeforeEarliestBookingDateTime
-            }
-            "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME" => {
-                Self::DateTimeAfterLatestBookingDateTime
-            }
-            "STUDIO_CLOSED" => Self::StudioClosed,
-            "RESOURCE_NOT_AVAILABLE" => Self::ResourceNotAvailable,
-            "NOT_AVAILABLE" => Self::NotAvailable,
-            "AVAILABLE" => Self::Available,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::PastStartDateTime,
+        Self::EndDateTimeNotAfterStartDateTime,
+        Self::PeriodDoesNotMatch,
+        Self::CustomerInOtherBooking,
+        Self::CustomerIdle,
+        Self::NoContingent,
+        Self::BookableAppointmentRestrictionsNotFulfilled,
+        Self::BookingLimitReached,
+        Self::DateTimeBeforeEarliestBookingDateTime,
+        Self::DateTimeAfterLatestBookingDateTime,
+        Self::StudioClosed,
+        Self::ResourceNotAvailable,
+        Self::NotAvailable,
+        Self::Available,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3007,7 +2856,7 @@ impl std::str::FromStr for AppointmentBookingValidationResultValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3026,11 +2875,8 @@ impl serde::Serialize for AppointmentBookingValidationResultValidationStatus {
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
-impl<'de> serde::Deserialize<'de>
-for AppointmentBookingValidationResultValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for AppointmentBookingValidationResultValidationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3146,36 +2992,33 @@ impl AvailabilityDayOfWeek {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "memberships", feature = "studios"))]
 impl rt::StringEnum for AvailabilityDayOfWeek {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3186,7 +3029,7 @@ impl std::str::FromStr for AvailabilityDayOfWeek {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3206,9 +3049,7 @@ impl serde::Serialize for AvailabilityDayOfWeek {
 
 #[cfg(any(feature = "memberships", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for AvailabilityDayOfWeek {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3366,10 +3207,7 @@ impl BookCustomerPaymentRequest {
 
 #[cfg(feature = "customers-account")]
 /// Response to book a payment for a specific customer.
-pub type BookCustomerPaymentResponse = rt::serde_json::Map<
-    String,
-    rt::serde_json::Value,
->;
+pub type BookCustomerPaymentResponse = rt::serde_json::Map<String, rt::serde_json::Value>;
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3547,10 +3385,7 @@ impl BookableTrialOfferAppointment {
     }
 
     /// Sets [`trial_offer_bookable_appointment`](Self::trial_offer_bookable_appointment).
-    pub fn with_trial_offer_bookable_appointment(
-        mut self,
-        value: BookableAppointment,
-    ) -> Self {
+    pub fn with_trial_offer_bookable_appointment(mut self, value: BookableAppointment) -> Self {
         self.trial_offer_bookable_appointment = value;
         self
     }
@@ -3645,26 +3480,25 @@ impl BookingConfirmationResultStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Confirmed => "CONFIRMED",
-            Self::Expired => "EXPIRED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for BookingConfirmationResultStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONFIRMED" => Self::Confirmed,
-            "EXPIRED" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Confirmed, Self::Expired];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3675,7 +3509,7 @@ impl std::str::FromStr for BookingConfirmationResultStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3695,9 +3529,7 @@ impl serde::Serialize for BookingConfirmationResultStatus {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for BookingConfirmationResultStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3880,28 +3712,25 @@ impl CardNumberFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Decimal => "DECIMAL",
-            Self::HexMsb => "HEX_MSB",
-            Self::HexLsb => "HEX_LSB",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for CardNumberFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DECIMAL" => Self::Decimal,
-            "HEX_MSB" => Self::HexMsb,
-            "HEX_LSB" => Self::HexLsb,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Decimal, Self::HexMsb, Self::HexLsb];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3912,7 +3741,7 @@ impl std::str::FromStr for CardNumberFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3932,9 +3761,7 @@ impl serde::Serialize for CardNumberFormat {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for CardNumberFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4328,7 +4155,10 @@ pub struct ClassSlotBookingRequest {
 impl ClassSlotBookingRequest {
     /// A value with the required fields (`customer_id`, `class_slot_id`); set the others with the `with_*` methods.
     pub fn new(customer_id: i64, class_slot_id: i64) -> Self {
-        Self { customer_id, class_slot_id }
+        Self {
+            customer_id,
+            class_slot_id,
+        }
     }
 }
 
@@ -4446,30 +4276,30 @@ impl ClassSlotBookingResultBookingStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Booked => "BOOKED",
-            Self::BookedWithConfirmationRequired => "BOOKED_WITH_CONFIRMATION_REQUIRED",
-            Self::WaitingList => "WAITING_LIST",
-            Self::Canceled => "CANCELED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingResultBookingStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOKED" => Self::Booked,
-            "BOOKED_WITH_CONFIRMATION_REQUIRED" => Self::BookedWithConfirmationRequired,
-            "WAITING_LIST" => Self::WaitingList,
-            "CANCELED" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Booked,
+        Self::BookedWithConfirmationRequired,
+        Self::WaitingList,
+        Self::Canceled,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4480,7 +4310,7 @@ impl std::str::FromStr for ClassSlotBookingResultBookingStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4500,9 +4330,7 @@ impl serde::Serialize for ClassSlotBookingResultBookingStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultBookingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4525,11 +4353,7 @@ pub enum ClassSlotBookingResultClassSlotStatus {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingResultClassSlotStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "PLANNED",
-        "CANCELED",
-        "COMPLETED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["PLANNED", "CANCELED", "COMPLETED"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -4538,28 +4362,25 @@ impl ClassSlotBookingResultClassSlotStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Planned => "PLANNED",
-            Self::Canceled => "CANCELED",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingResultClassSlotStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PLANNED" => Self::Planned,
-            "CANCELED" => Self::Canceled,
-            "COMPLETED" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Planned, Self::Canceled, Self::Completed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4570,7 +4391,7 @@ impl std::str::FromStr for ClassSlotBookingResultClassSlotStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4590,9 +4411,7 @@ impl serde::Serialize for ClassSlotBookingResultClassSlotStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultClassSlotStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4615,11 +4434,8 @@ pub enum ClassSlotBookingResultParticipantStatus {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingResultParticipantStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "PARTICIPATING",
-        "NOT_PARTICIPATING",
-        "UNSET",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -4628,28 +4444,25 @@ impl ClassSlotBookingResultParticipantStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Participating => "PARTICIPATING",
-            Self::NotParticipating => "NOT_PARTICIPATING",
-            Self::Unset => "UNSET",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingResultParticipantStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PARTICIPATING" => Self::Participating,
-            "NOT_PARTICIPATING" => Self::NotParticipating,
-            "UNSET" => Self::Unset,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Participating, Self::NotParticipating, Self::Unset];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4660,7 +4473,7 @@ impl std::str::FromStr for ClassSlotBookingResultParticipantStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4680,9 +4493,7 @@ impl serde::Serialize for ClassSlotBookingResultParticipantStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultParticipantStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4702,9 +4513,7 @@ pub struct ClassSlotBookingValidationResult {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingValidationResult {
     /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
-    pub fn new(
-        validation_status: ClassSlotBookingValidationResultValidationStatus,
-    ) -> Self {
+    pub fn new(validation_status: ClassSlotBookingValidationResultValidationStatus) -> Self {
         Self { validation_status }
     }
 }
@@ -4764,52 +4573,37 @@ impl ClassSlotBookingValidationResultValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Available => "AVAILABLE",
-            Self::NoContingent => "NO_CONTINGENT",
-            Self::BookingLimitReached => "BOOKING_LIMIT_REACHED",
-            Self::CustomerAlreadyBooked => "CUSTOMER_ALREADY_BOOKED",
-            Self::CustomerIdle => "CUSTOMER_IDLE",
-            Self::CustomerInOtherBooking => "CUSTOMER_IN_OTHER_BOOKING",
-            Self::DisplayOnly => "DISPLAY_ONLY",
-            Self::DateTimeBeforeEarliestBookingDateTime => {
-                "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME"
-            }
-            Self::DateTimeAfterLatestBookingDateTime => {
-                "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME"
-            }
-            Self::StudioClosed => "STUDIO_CLOSED",
-            Self::NotAvailable => "NOT_AVAILABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingValidationResultValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "AVAILABLE" => Self::Available,
-            "NO_CONTINGENT" => Self::NoContingent,
-            "BOOKING_LIMIT_REACHED" => Self::BookingLimitReached,
-            "CUSTOMER_ALREADY_BOOKED" => Self::CustomerAlreadyBooked,
-            "CUSTOMER_IDLE" => Self::CustomerIdle,
-            "CUSTOMER_IN_OTHER_BOOKING" => Self::CustomerInOtherBooking,
-            "DISPLAY_ONLY" => Self::DisplayOnly,
-            "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME" => {
-                Self::DateTimeBeforeEarliestBookingDateTime
-            }
-            "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME" => {
-                Self::DateTimeAfterLatestBookingDateTime
-            }
-            "STUDIO_CLOSED" => Self::StudioClosed,
-            "NOT_AVAILABLE" => Self::NotAvailable,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Available,
+        Self::NoContingent,
+        Self::BookingLimitReached,
+        Self::CustomerAlreadyBooked,
+        Self::CustomerIdle,
+        Self::CustomerInOtherBooking,
+        Self::DisplayOnly,
+        Self::DateTimeBeforeEarliestBookingDateTime,
+        Self::DateTimeAfterLatestBookingDateTime,
+        Self::StudioClosed,
+        Self::NotAvailable,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4820,7 +4614,7 @@ impl std::str::FromStr for ClassSlotBookingValidationResultValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4840,9 +4634,7 @@ impl serde::Serialize for ClassSlotBookingValidationResultValidationStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingValidationResultValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4908,26 +4700,25 @@ impl ClassType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Studio => "STUDIO",
-            Self::Stream => "STREAM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "STUDIO" => Self::Studio,
-            "STREAM" => Self::Stream,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Studio, Self::Stream];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4938,7 +4729,7 @@ impl std::str::FromStr for ClassType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4958,9 +4749,7 @@ impl serde::Serialize for ClassType {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5159,7 +4948,10 @@ pub struct ClosureOption {
 impl ClosureOption {
     /// A value with the required fields (`key`, `value`); set the others with the `with_*` methods.
     pub fn new(key: ClosureOptionKey, value: impl Into<String>) -> Self {
-        Self { key, value: value.into() }
+        Self {
+            key,
+            value: value.into(),
+        }
     }
 }
 
@@ -5186,24 +4978,25 @@ impl ClosureOptionKey {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::WriteOffRemainingDebts => "WRITE_OFF_REMAINING_DEBTS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ClosureOptionKey {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WRITE_OFF_REMAINING_DEBTS" => Self::WriteOffRemainingDebts,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::WriteOffRemainingDebts];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5214,7 +5007,7 @@ impl std::str::FromStr for ClosureOptionKey {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5234,9 +5027,7 @@ impl serde::Serialize for ClosureOptionKey {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ClosureOptionKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5368,72 +5159,41 @@ impl ClosureUpdateRejectionReason {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClaimsAlreadyInCourt => "CLAIMS_ALREADY_IN_COURT",
-            Self::MissingCompensationBlockingDunningProcess => {
-                "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS"
-            }
-            Self::NoInformationAboutLegalRepresentative => {
-                "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE"
-            }
-            Self::NoCollectionAbroadPossible => "NO_COLLECTION_ABROAD_POSSIBLE",
-            Self::CollectingFromInheritNotPossible => {
-                "COLLECTING_FROM_INHERIT_NOT_POSSIBLE"
-            }
-            Self::ClaimsTimeBarredOrResidualDebtDischargeGranted => {
-                "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED"
-            }
-            Self::RemainingClaimBelowLimit => "REMAINING_CLAIM_BELOW_LIMIT",
-            Self::NotificationObligationsNotPossible => {
-                "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE"
-            }
-            Self::Fraud => "FRAUD",
-            Self::ConflictOfInterest => "CONFLICT_OF_INTEREST",
-            Self::WithdrawnByStudio => "WITHDRAWN_BY_STUDIO",
-            Self::NoProcessingAtAll => "NO_PROCESSING_AT_ALL",
-            Self::HardNegativesInDebtorRegister => "HARD_NEGATIVES_IN_DEBTOR_REGISTER",
-            Self::PostalDeliveryNotPossible => "POSTAL_DELIVERY_NOT_POSSIBLE",
-            Self::ClaimIncreaseImportedSystem => "CLAIM_INCREASE_IMPORTED_SYSTEM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ClosureUpdateRejectionReason {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CLAIMS_ALREADY_IN_COURT" => Self::ClaimsAlreadyInCourt,
-            "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS" => {
-                Self::MissingCompensationBlockingDunningProcess
-            }
-            "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE" => {
-                Self::NoInformationAboutLegalRepresentative
-            }
-            "NO_COLLECTION_ABROAD_POSSIBLE" => Self::NoCollectionAbroadPossible,
-            "COLLECTING_FROM_INHERIT_NOT_POSSIBLE" => {
-                Self::CollectingFromInheritNotPossible
-            }
-            "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED" => {
-                Self::ClaimsTimeBarredOrResidualDebtDischargeGranted
-            }
-            "REMAINING_CLAIM_BELOW_LIMIT" => Self::RemainingClaimBelowLimit,
-            "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE" => {
-                Self::NotificationObligationsNotPossible
-            }
-            "FRAUD" => Self::Fraud,
-            "CONFLICT_OF_INTEREST" => Self::ConflictOfInterest,
-            "WITHDRAWN_BY_STUDIO" => Self::WithdrawnByStudio,
-            "NO_PROCESSING_AT_ALL" => Self::NoProcessingAtAll,
-            "HARD_NEGATIVES_IN_DEBTOR_REGISTER" => Self::HardNegativesInDebtorRegister,
-            "POSTAL_DELIVERY_NOT_POSSIBLE" => Self::PostalDeliveryNotPossible,
-            "CLAIM_INCREASE_IMPORTED_SYSTEM" => Self::ClaimIncreaseImportedSystem,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ClaimsAlreadyInCourt,
+        Self::MissingCompensationBlockingDunningProcess,
+        Self::NoInformationAboutLegalRepresentative,
+        Self::NoCollectionAbroadPossible,
+        Self::CollectingFromInheritNotPossible,
+        Self::ClaimsTimeBarredOrResidualDebtDischargeGranted,
+        Self::RemainingClaimBelowLimit,
+        Self::NotificationObligationsNotPossible,
+        Self::Fraud,
+        Self::ConflictOfInterest,
+        Self::WithdrawnByStudio,
+        Self::NoProcessingAtAll,
+        Self::HardNegativesInDebtorRegister,
+        Self::PostalDeliveryNotPossible,
+        Self::ClaimIncreaseImportedSystem,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5444,7 +5204,7 @@ impl std::str::FromStr for ClosureUpdateRejectionReason {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5464,9 +5224,7 @@ impl serde::Serialize for ClosureUpdateRejectionReason {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ClosureUpdateRejectionReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5491,12 +5249,8 @@ pub enum ClosureUpdateType {
 #[cfg(feature = "finance")]
 impl ClosureUpdateType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "POSITIVE",
-        "NEGATIVE",
-        "REVERSAL",
-        "REJECTION",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["POSITIVE", "NEGATIVE", "REVERSAL", "REJECTION"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -5505,30 +5259,30 @@ impl ClosureUpdateType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Positive => "POSITIVE",
-            Self::Negative => "NEGATIVE",
-            Self::Reversal => "REVERSAL",
-            Self::Rejection => "REJECTION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ClosureUpdateType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "POSITIVE" => Self::Positive,
-            "NEGATIVE" => Self::Negative,
-            "REVERSAL" => Self::Reversal,
-            "REJECTION" => Self::Rejection,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Positive,
+        Self::Negative,
+        Self::Reversal,
+        Self::Rejection,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5539,7 +5293,7 @@ impl std::str::FromStr for ClosureUpdateType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5559,9 +5313,7 @@ impl serde::Serialize for ClosureUpdateType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ClosureUpdateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5623,14 +5375,12 @@ impl CollectionCase {
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 /// Communication channel wrapper
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5652,19 +5402,15 @@ pub struct CommunicationChannelWrapper {
     pub active: Option<bool>,
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl CommunicationChannelWrapper {
     /// A value with the required fields (`communication_channel`); set the others with the `with_*` methods.
-    pub fn new(
-        communication_channel: CommunicationChannelWrapperCommunicationChannel,
-    ) -> Self {
+    pub fn new(communication_channel: CommunicationChannelWrapperCommunicationChannel) -> Self {
         Self {
             communication_channel,
             customer_overridable: None,
@@ -5685,14 +5431,12 @@ impl CommunicationChannelWrapper {
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 /// The communication channel
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5717,14 +5461,12 @@ pub enum CommunicationChannelWrapperCommunicationChannel {
     Unknown(String),
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl CommunicationChannelWrapperCommunicationChannel {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -5745,118 +5487,100 @@ impl CommunicationChannelWrapperCommunicationChannel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl rt::StringEnum for CommunicationChannelWrapperCommunicationChannel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl std::str::FromStr for CommunicationChannelWrapperCommunicationChannel {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl std::fmt::Display for CommunicationChannelWrapperCommunicationChannel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl serde::Serialize for CommunicationChannelWrapperCommunicationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl<'de> serde::Deserialize<'de> for CommunicationChannelWrapperCommunicationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 /// The communication preference of a customer per message category
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5872,20 +5596,15 @@ pub struct CommunicationPreference {
     pub channels: Option<Vec<CommunicationChannelWrapper>>,
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl CommunicationPreference {
     /// Sets [`message_category`](Self::message_category).
-    pub fn with_message_category(
-        mut self,
-        value: CommunicationPreferenceMessageCategory,
-    ) -> Self {
+    pub fn with_message_category(mut self, value: CommunicationPreferenceMessageCategory) -> Self {
         self.message_category = Some(value);
         self
     }
@@ -5897,14 +5616,12 @@ impl CommunicationPreference {
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 /// The message category of the communication preference
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5923,14 +5640,12 @@ pub enum CommunicationPreferenceMessageCategory {
     Unknown(String),
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl CommunicationPreferenceMessageCategory {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -5948,100 +5663,87 @@ impl CommunicationPreferenceMessageCategory {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contract => "CONTRACT",
-            Self::General => "GENERAL",
-            Self::Appointment => "APPOINTMENT",
-            Self::Newsletter => "NEWSLETTER",
-            Self::LoyaltyProgram => "LOYALTY_PROGRAM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl rt::StringEnum for CommunicationPreferenceMessageCategory {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT" => Self::Contract,
-            "GENERAL" => Self::General,
-            "APPOINTMENT" => Self::Appointment,
-            "NEWSLETTER" => Self::Newsletter,
-            "LOYALTY_PROGRAM" => Self::LoyaltyProgram,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Contract,
+        Self::General,
+        Self::Appointment,
+        Self::Newsletter,
+        Self::LoyaltyProgram,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl std::str::FromStr for CommunicationPreferenceMessageCategory {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl std::fmt::Display for CommunicationPreferenceMessageCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl serde::Serialize for CommunicationPreferenceMessageCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-communication",
-        feature = "leads",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-communication",
+    feature = "leads",
+    feature = "memberships"
+))]
 impl<'de> serde::Deserialize<'de> for CommunicationPreferenceMessageCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6188,38 +5890,34 @@ impl CommunicationThreadRequestCommunicationChannel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadRequestCommunicationChannel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6230,7 +5928,7 @@ impl std::str::FromStr for CommunicationThreadRequestCommunicationChannel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6250,9 +5948,7 @@ impl serde::Serialize for CommunicationThreadRequestCommunicationChannel {
 
 #[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6282,26 +5978,25 @@ impl CommunicationThreadRequestCommunicationDirection {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Incoming => "INCOMING",
-            Self::Outgoing => "OUTGOING",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadRequestCommunicationDirection {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INCOMING" => Self::Incoming,
-            "OUTGOING" => Self::Outgoing,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Incoming, Self::Outgoing];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6312,7 +6007,7 @@ impl std::str::FromStr for CommunicationThreadRequestCommunicationDirection {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6332,9 +6027,7 @@ impl serde::Serialize for CommunicationThreadRequestCommunicationDirection {
 
 #[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6366,28 +6059,25 @@ impl CommunicationThreadRequestCommunicationThreadStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Ongoing => "ONGOING",
-            Self::Closed => "CLOSED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadRequestCommunicationThreadStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CREATED" => Self::Created,
-            "ONGOING" => Self::Ongoing,
-            "CLOSED" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Created, Self::Ongoing, Self::Closed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6398,7 +6088,7 @@ impl std::str::FromStr for CommunicationThreadRequestCommunicationThreadStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6417,11 +6107,8 @@ impl serde::Serialize for CommunicationThreadRequestCommunicationThreadStatus {
 }
 
 #[cfg(feature = "customers-communication")]
-impl<'de> serde::Deserialize<'de>
-for CommunicationThreadRequestCommunicationThreadStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationThreadStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6599,38 +6286,34 @@ impl CommunicationThreadResponseCommunicationChannel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadResponseCommunicationChannel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6641,7 +6324,7 @@ impl std::str::FromStr for CommunicationThreadResponseCommunicationChannel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6661,9 +6344,7 @@ impl serde::Serialize for CommunicationThreadResponseCommunicationChannel {
 
 #[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6693,26 +6374,25 @@ impl CommunicationThreadResponseCommunicationDirection {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Incoming => "INCOMING",
-            Self::Outgoing => "OUTGOING",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadResponseCommunicationDirection {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INCOMING" => Self::Incoming,
-            "OUTGOING" => Self::Outgoing,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Incoming, Self::Outgoing];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6723,7 +6403,7 @@ impl std::str::FromStr for CommunicationThreadResponseCommunicationDirection {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6743,9 +6423,7 @@ impl serde::Serialize for CommunicationThreadResponseCommunicationDirection {
 
 #[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6777,28 +6455,25 @@ impl CommunicationThreadResponseCommunicationThreadStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Ongoing => "ONGOING",
-            Self::Closed => "CLOSED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadResponseCommunicationThreadStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CREATED" => Self::Created,
-            "ONGOING" => Self::Ongoing,
-            "CLOSED" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Created, Self::Ongoing, Self::Closed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6809,7 +6484,7 @@ impl std::str::FromStr for CommunicationThreadResponseCommunicationThreadStatus 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6828,11 +6503,8 @@ impl serde::Serialize for CommunicationThreadResponseCommunicationThreadStatus {
 }
 
 #[cfg(feature = "customers-communication")]
-impl<'de> serde::Deserialize<'de>
-for CommunicationThreadResponseCommunicationThreadStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationThreadStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6919,34 +6591,32 @@ impl ContactDetailsType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::TelPrivate => "TEL_PRIVATE",
-            Self::TelPrivateMobile => "TEL_PRIVATE_MOBILE",
-            Self::TelBusiness => "TEL_BUSINESS",
-            Self::TelBusinessMobile => "TEL_BUSINESS_MOBILE",
-            Self::Fax => "FAX",
-            Self::Email => "EMAIL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ContactDetailsType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TEL_PRIVATE" => Self::TelPrivate,
-            "TEL_PRIVATE_MOBILE" => Self::TelPrivateMobile,
-            "TEL_BUSINESS" => Self::TelBusiness,
-            "TEL_BUSINESS_MOBILE" => Self::TelBusinessMobile,
-            "FAX" => Self::Fax,
-            "EMAIL" => Self::Email,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::TelPrivate,
+        Self::TelPrivateMobile,
+        Self::TelBusiness,
+        Self::TelBusinessMobile,
+        Self::Fax,
+        Self::Email,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6957,7 +6627,7 @@ impl std::str::FromStr for ContactDetailsType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6977,9 +6647,7 @@ impl serde::Serialize for ContactDetailsType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ContactDetailsType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7070,42 +6738,36 @@ impl ContactStatusType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoEmail => "NO_EMAIL",
-            Self::NotYetUsed => "NOT_YET_USED",
-            Self::ValidationInProgress => "VALIDATION_IN_PROGRESS",
-            Self::Valid => "VALID",
-            Self::ValidRead => "VALID_READ",
-            Self::Invalid => "INVALID",
-            Self::Warning => "WARNING",
-            Self::Refused => "REFUSED",
-            Self::RefusedFull => "REFUSED_FULL",
-            Self::RefusedVirus => "REFUSED_VIRUS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ContactStatusType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NO_EMAIL" => Self::NoEmail,
-            "NOT_YET_USED" => Self::NotYetUsed,
-            "VALIDATION_IN_PROGRESS" => Self::ValidationInProgress,
-            "VALID" => Self::Valid,
-            "VALID_READ" => Self::ValidRead,
-            "INVALID" => Self::Invalid,
-            "WARNING" => Self::Warning,
-            "REFUSED" => Self::Refused,
-            "REFUSED_FULL" => Self::RefusedFull,
-            "REFUSED_VIRUS" => Self::RefusedVirus,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NoEmail,
+        Self::NotYetUsed,
+        Self::ValidationInProgress,
+        Self::Valid,
+        Self::ValidRead,
+        Self::Invalid,
+        Self::Warning,
+        Self::Refused,
+        Self::RefusedFull,
+        Self::RefusedVirus,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7116,7 +6778,7 @@ impl std::str::FromStr for ContactStatusType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7136,9 +6798,7 @@ impl serde::Serialize for ContactStatusType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ContactStatusType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7309,10 +6969,7 @@ impl Contract {
     }
 
     /// Sets [`cancellation_receipt_date`](Self::cancellation_receipt_date).
-    pub fn with_cancellation_receipt_date(
-        mut self,
-        value: rt::chrono::NaiveDate,
-    ) -> Self {
+    pub fn with_cancellation_receipt_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.cancellation_receipt_date = Some(value);
         self
     }
@@ -7332,10 +6989,7 @@ impl Contract {
     }
 
     /// Sets [`last_possible_cancellation_date`](Self::last_possible_cancellation_date).
-    pub fn with_last_possible_cancellation_date(
-        mut self,
-        value: rt::chrono::NaiveDate,
-    ) -> Self {
+    pub fn with_last_possible_cancellation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.last_possible_cancellation_date = value;
         self
     }
@@ -7600,46 +7254,38 @@ impl ContractMonthDayToPriceMonthDayMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for ContractMonthDayToPriceMonthDayMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7650,7 +7296,7 @@ impl std::str::FromStr for ContractMonthDayToPriceMonthDayMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7670,9 +7316,7 @@ impl serde::Serialize for ContractMonthDayToPriceMonthDayMonth {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for ContractMonthDayToPriceMonthDayMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7738,10 +7382,7 @@ impl ContractPaymentFrequency {
     }
 
     /// Sets [`month_days_to_prices`](Self::month_days_to_prices).
-    pub fn with_month_days_to_prices(
-        mut self,
-        value: Vec<ContractMonthDayToPrice>,
-    ) -> Self {
+    pub fn with_month_days_to_prices(mut self, value: Vec<ContractMonthDayToPrice>) -> Self {
         self.month_days_to_prices = Some(value);
         self
     }
@@ -7790,32 +7431,31 @@ impl ContractPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "FREE",
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for ContractPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FREE" => Self::Free,
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Free,
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7826,7 +7466,7 @@ impl std::str::FromStr for ContractPaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7846,9 +7486,7 @@ impl serde::Serialize for ContractPaymentFrequencyType {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for ContractPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7871,11 +7509,7 @@ pub enum ContractPreUseType {
 #[cfg(feature = "memberships")]
 impl ContractPreUseType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NOT_AVAILABLE",
-        "CHARGEABLE",
-        "FREE",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["NOT_AVAILABLE", "CHARGEABLE", "FREE"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -7884,28 +7518,25 @@ impl ContractPreUseType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotAvailable => "NOT_AVAILABLE",
-            Self::Chargeable => "CHARGEABLE",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for ContractPreUseType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NOT_AVAILABLE" => Self::NotAvailable,
-            "CHARGEABLE" => Self::Chargeable,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::NotAvailable, Self::Chargeable, Self::Free];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7916,7 +7547,7 @@ impl std::str::FromStr for ContractPreUseType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7936,9 +7567,7 @@ impl serde::Serialize for ContractPreUseType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for ContractPreUseType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7968,26 +7597,25 @@ impl ContractStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for ContractStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "INACTIVE" => Self::Inactive,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Active, Self::Inactive];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7998,7 +7626,7 @@ impl std::str::FromStr for ContractStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -8018,9 +7646,7 @@ impl serde::Serialize for ContractStatus {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for ContractStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -8082,10 +7708,7 @@ impl ContractVolume {
     }
 
     /// Sets [`average_payment_volume_per_payment_frequency_term`](Self::average_payment_volume_per_payment_frequency_term).
-    pub fn with_average_payment_volume_per_payment_frequency_term(
-        mut self,
-        value: Money,
-    ) -> Self {
+    pub fn with_average_payment_volume_per_payment_frequency_term(mut self, value: Money) -> Self {
         self.average_payment_volume_per_payment_frequency_term = Some(value);
         self
     }
@@ -8290,9 +7913,7 @@ pub struct Customer {
     pub preferred_language: Option<Language>,
     /// List of additional information field assignments of the customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_information_field_assignments: Option<
-        Vec<AdditionalInformationFieldAssignment>,
-    >,
+    pub additional_information_field_assignments: Option<Vec<AdditionalInformationFieldAssignment>>,
     /// Unique ID of the third party customer in the third party system
     ///
     /// Example: `"A1000"`
@@ -8501,10 +8122,7 @@ impl Customer {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -8703,24 +8321,25 @@ impl CustomerAccessCodeFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::QrCode => "QR_CODE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for CustomerAccessCodeFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "QR_CODE" => Self::QrCode,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::QrCode];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -8731,7 +8350,7 @@ impl std::str::FromStr for CustomerAccessCodeFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -8751,9 +8370,7 @@ impl serde::Serialize for CustomerAccessCodeFormat {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for CustomerAccessCodeFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -8996,10 +8613,7 @@ impl CustomerAddressData {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -9323,28 +8937,25 @@ impl CustomerGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for CustomerGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -9355,7 +8966,7 @@ impl std::str::FromStr for CustomerGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9375,9 +8986,7 @@ impl serde::Serialize for CustomerGender {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for CustomerGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -9561,28 +9170,25 @@ impl CustomerMasterDataCustomerTitle {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Dr => "DR",
-            Self::Prof => "PROF",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for CustomerMasterDataCustomerTitle {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "DR" => Self::Dr,
-            "PROF" => Self::Prof,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -9593,7 +9199,7 @@ impl std::str::FromStr for CustomerMasterDataCustomerTitle {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9613,9 +9219,7 @@ impl serde::Serialize for CustomerMasterDataCustomerTitle {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de> for CustomerMasterDataCustomerTitle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -9647,28 +9251,25 @@ impl CustomerMasterDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for CustomerMasterDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -9679,7 +9280,7 @@ impl std::str::FromStr for CustomerMasterDataGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9699,9 +9300,7 @@ impl serde::Serialize for CustomerMasterDataGender {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de> for CustomerMasterDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -9825,11 +9424,7 @@ pub enum CustomerStatus {
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl CustomerStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "MEMBER",
-        "PROSPECT",
-        "FORMER_MEMBER",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MEMBER", "PROSPECT", "FORMER_MEMBER"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -9838,28 +9433,25 @@ impl CustomerStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Member => "MEMBER",
-            Self::Prospect => "PROSPECT",
-            Self::FormerMember => "FORMER_MEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for CustomerStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBER" => Self::Member,
-            "PROSPECT" => Self::Prospect,
-            "FORMER_MEMBER" => Self::FormerMember,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Member, Self::Prospect, Self::FormerMember];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -9870,7 +9462,7 @@ impl std::str::FromStr for CustomerStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9890,9 +9482,7 @@ impl serde::Serialize for CustomerStatus {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for CustomerStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10389,10 +9979,7 @@ impl Debt {
     }
 
     /// Sets [`service_period_start_date`](Self::service_period_start_date).
-    pub fn with_service_period_start_date(
-        mut self,
-        value: rt::chrono::NaiveDate,
-    ) -> Self {
+    pub fn with_service_period_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.service_period_start_date = Some(value);
         self
     }
@@ -10410,10 +9997,7 @@ impl Debt {
     }
 
     /// Sets [`latest_rejection_reason`](Self::latest_rejection_reason).
-    pub fn with_latest_rejection_reason(
-        mut self,
-        value: DebtLatestRejectionReason,
-    ) -> Self {
+    pub fn with_latest_rejection_reason(mut self, value: DebtLatestRejectionReason) -> Self {
         self.latest_rejection_reason = Some(value);
         self
     }
@@ -10448,16 +10032,14 @@ pub struct DebtCollectionConfiguration {
     ///
     /// Example: `"BY_PARTNER"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub derecognize_remaining_debts_on_closure: Option<
-        DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure,
-    >,
+    pub derecognize_remaining_debts_on_closure:
+        Option<DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure>,
     /// Debt handling on rejection or reversal of case
     ///
     /// Example: `"BY_PARTNER"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub derecognize_remaining_debts_on_rejection: Option<
-        DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection,
-    >,
+    pub derecognize_remaining_debts_on_rejection:
+        Option<DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection>,
 }
 
 #[cfg(feature = "finance")]
@@ -10521,26 +10103,25 @@ impl DebtCollectionConfigurationDebtCollectionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trust => "TRUST",
-            Self::Purchase => "PURCHASE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtCollectionConfigurationDebtCollectionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TRUST" => Self::Trust,
-            "PURCHASE" => Self::Purchase,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Trust, Self::Purchase];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -10551,7 +10132,7 @@ impl std::str::FromStr for DebtCollectionConfigurationDebtCollectionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -10571,9 +10152,7 @@ impl serde::Serialize for DebtCollectionConfigurationDebtCollectionType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtCollectionConfigurationDebtCollectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10611,44 +10190,41 @@ impl DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ByPartner => "BY_PARTNER",
-            Self::Always => "ALWAYS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BY_PARTNER" => Self::ByPartner,
-            "ALWAYS" => Self::Always,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ByPartner, Self::Always];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
 #[cfg(feature = "finance")]
-impl std::str::FromStr
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
+impl std::str::FromStr for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "finance")]
-impl std::fmt::Display
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
+impl std::fmt::Display for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10663,10 +10239,9 @@ impl serde::Serialize for DebtCollectionConfigurationDerecognizeRemainingDebtsOn
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de>
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10696,52 +10271,48 @@ impl DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ByPartner => "BY_PARTNER",
-            Self::Always => "ALWAYS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BY_PARTNER" => Self::ByPartner,
-            "ALWAYS" => Self::Always,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ByPartner, Self::Always];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
 #[cfg(feature = "finance")]
-impl std::str::FromStr
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
+impl std::str::FromStr for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "finance")]
-impl std::fmt::Display
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
+impl std::fmt::Display for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "finance")]
-impl serde::Serialize
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
+impl serde::Serialize for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -10749,10 +10320,9 @@ for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de>
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10944,128 +10514,75 @@ impl DebtLatestRejectionReason {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::PurchaseLimit => "PURCHASE_LIMIT",
-            Self::InvalidIban => "INVALID_IBAN",
-            Self::ClosedBankaccount => "CLOSED_BANKACCOUNT",
-            Self::Fraud => "FRAUD",
-            Self::Insolvency => "INSOLVENCY",
-            Self::Deceased => "DECEASED",
-            Self::IncompleteAddress => "INCOMPLETE_ADDRESS",
-            Self::InvalidAddress => "INVALID_ADDRESS",
-            Self::InvalidOrMissingInformation => "INVALID_OR_MISSING_INFORMATION",
-            Self::ChargedBack => "CHARGED_BACK",
-            Self::AlreadyPurchased => "ALREADY_PURCHASED",
-            Self::AlreadyChargedBack => "ALREADY_CHARGED_BACK",
-            Self::ContestedContract => "CONTESTED_CONTRACT",
-            Self::WithdrawnMandate => "WITHDRAWN_MANDATE",
-            Self::InvalidSepaMandate => "INVALID_SEPA_MANDATE",
-            Self::IbanBlacklisted => "IBAN_BLACKLISTED",
-            Self::TerminatedContract => "TERMINATED_CONTRACT",
-            Self::IbanNotSepaDirectDebitCapable => "IBAN_NOT_SEPA_DIRECT_DEBIT_CAPABLE",
-            Self::AmountExceedsLimit => "AMOUNT_EXCEEDS_LIMIT",
-            Self::NonContractual => "NON_CONTRACTUAL",
-            Self::PurchasingSuspended => "PURCHASING_SUSPENDED",
-            Self::InstructedByStudio => "INSTRUCTED_BY_STUDIO",
-            Self::MissingLiablePerson => "MISSING_LIABLE_PERSON",
-            Self::IbanInvalidSinceLastPaymentRun => "IBAN_INVALID_SINCE_LAST_PAYMENT_RUN",
-            Self::AccountClosedBeforeCollection => "ACCOUNT_CLOSED_BEFORE_COLLECTION",
-            Self::DebtOveraged => "DEBT_OVERAGED",
-            Self::DunningUnsuccessful => "DUNNING_UNSUCCESSFUL",
-            Self::AutomaticChargeback => "AUTOMATIC_CHARGEBACK",
-            Self::StudioClosedDown => "STUDIO_CLOSED_DOWN",
-            Self::RepeatedInvalidSepaMandate => "REPEATED_INVALID_SEPA_MANDATE",
-            Self::SettlementAgreement => "SETTLEMENT_AGREEMENT",
-            Self::InvalidSepaCreditorId => "INVALID_SEPA_CREDITOR_ID",
-            Self::InsufficientCovering => "INSUFFICIENT_COVERING",
-            Self::Opposition => "OPPOSITION",
-            Self::InvalidBankInformation => "INVALID_BANK_INFORMATION",
-            Self::InvalidMandate => "INVALID_MANDATE",
-            Self::AuthorizationDeclined => "AUTHORIZATION_DECLINED",
-            Self::InvalidCard => "INVALID_CARD",
-            Self::CardExpired => "CARD_EXPIRED",
-            Self::RevokedByCustomer => "REVOKED_BY_CUSTOMER",
-            Self::UnsupportedDebtClaimType => "UNSUPPORTED_DEBT_CLAIM_TYPE",
-            Self::PurchasestopFraud => "PURCHASESTOP_FRAUD",
-            Self::AlreadyRejected => "ALREADY_REJECTED",
-            Self::ConsumptionCreditChargebackDebtClaimType => {
-                "CONSUMPTION_CREDIT_CHARGEBACK_DEBT_CLAIM_TYPE"
-            }
-            Self::ManuallyRejected => "MANUALLY_REJECTED",
-            Self::ManuallySetPurchasestop => "MANUALLY_SET_PURCHASESTOP",
-            Self::Other => "OTHER",
-            Self::OtherNoForwardingToExternalCollectionAgency => {
-                "OTHER_NO_FORWARDING_TO_EXTERNAL_COLLECTION_AGENCY"
-            }
-            Self::Unknown => "UNKNOWN",
-            Self::UnknownValue(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtLatestRejectionReason {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PURCHASE_LIMIT" => Self::PurchaseLimit,
-            "INVALID_IBAN" => Self::InvalidIban,
-            "CLOSED_BANKACCOUNT" => Self::ClosedBankaccount,
-            "FRAUD" => Self::Fraud,
-            "INSOLVENCY" => Self::Insolvency,
-            "DECEASED" => Self::Deceased,
-            "INCOMPLETE_ADDRESS" => Self::IncompleteAddress,
-            "INVALID_ADDRESS" => Self::InvalidAddress,
-            "INVALID_OR_MISSING_INFORMATION" => Self::InvalidOrMissingInformation,
-            "CHARGED_BACK" => Self::ChargedBack,
-            "ALREADY_PURCHASED" => Self::AlreadyPurchased,
-            "ALREADY_CHARGED_BACK" => Self::AlreadyChargedBack,
-            "CONTESTED_CONTRACT" => Self::ContestedContract,
-            "WITHDRAWN_MANDATE" => Self::WithdrawnMandate,
-            "INVALID_SEPA_MANDATE" => Self::InvalidSepaMandate,
-            "IBAN_BLACKLISTED" => Self::IbanBlacklisted,
-            "TERMINATED_CONTRACT" => Self::TerminatedContract,
-            "IBAN_NOT_SEPA_DIRECT_DEBIT_CAPABLE" => Self::IbanNotSepaDirectDebitCapable,
-            "AMOUNT_EXCEEDS_LIMIT" => Self::AmountExceedsLimit,
-            "NON_CONTRACTUAL" => Self::NonContractual,
-            "PURCHASING_SUSPENDED" => Self::PurchasingSuspended,
-            "INSTRUCTED_BY_STUDIO" => Self::InstructedByStudio,
-            "MISSING_LIABLE_PERSON" => Self::MissingLiablePerson,
-            "IBAN_INVALID_SINCE_LAST_PAYMENT_RUN" => Self::IbanInvalidSinceLastPaymentRun,
-            "ACCOUNT_CLOSED_BEFORE_COLLECTION" => Self::AccountClosedBeforeCollection,
-            "DEBT_OVERAGED" => Self::DebtOveraged,
-            "DUNNING_UNSUCCESSFUL" => Self::DunningUnsuccessful,
-            "AUTOMATIC_CHARGEBACK" => Self::AutomaticChargeback,
-            "STUDIO_CLOSED_DOWN" => Self::StudioClosedDown,
-            "REPEATED_INVALID_SEPA_MANDATE" => Self::RepeatedInvalidSepaMandate,
-            "SETTLEMENT_AGREEMENT" => Self::SettlementAgreement,
-            "INVALID_SEPA_CREDITOR_ID" => Self::InvalidSepaCreditorId,
-            "INSUFFICIENT_COVERING" => Self::InsufficientCovering,
-            "OPPOSITION" => Self::Opposition,
-            "INVALID_BANK_INFORMATION" => Self::InvalidBankInformation,
-            "INVALID_MANDATE" => Self::InvalidMandate,
-            "AUTHORIZATION_DECLINED" => Self::AuthorizationDeclined,
-            "INVALID_CARD" => Self::InvalidCard,
-            "CARD_EXPIRED" => Self::CardExpired,
-            "REVOKED_BY_CUSTOMER" => Self::RevokedByCustomer,
-            "UNSUPPORTED_DEBT_CLAIM_TYPE" => Self::UnsupportedDebtClaimType,
-            "PURCHASESTOP_FRAUD" => Self::PurchasestopFraud,
-            "ALREADY_REJECTED" => Self::AlreadyRejected,
-            "CONSUMPTION_CREDIT_CHARGEBACK_DEBT_CLAIM_TYPE" => {
-                Self::ConsumptionCreditChargebackDebtClaimType
-            }
-            "MANUALLY_REJECTED" => Self::ManuallyRejected,
-            "MANUALLY_SET_PURCHASESTOP" => Self::ManuallySetPurchasestop,
-            "OTHER" => Self::Other,
-            "OTHER_NO_FORWARDING_TO_EXTERNAL_COLLECTION_AGENCY" => {
-                Self::OtherNoForwardingToExternalCollectionAgency
-            }
-            "UNKNOWN" => Self::Unknown,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::PurchaseLimit,
+        Self::InvalidIban,
+        Self::ClosedBankaccount,
+        Self::Fraud,
+        Self::Insolvency,
+        Self::Deceased,
+        Self::IncompleteAddress,
+        Self::InvalidAddress,
+        Self::InvalidOrMissingInformation,
+        Self::ChargedBack,
+        Self::AlreadyPurchased,
+        Self::AlreadyChargedBack,
+        Self::ContestedContract,
+        Self::WithdrawnMandate,
+        Self::InvalidSepaMandate,
+        Self::IbanBlacklisted,
+        Self::TerminatedContract,
+        Self::IbanNotSepaDirectDebitCapable,
+        Self::AmountExceedsLimit,
+        Self::NonContractual,
+        Self::PurchasingSuspended,
+        Self::InstructedByStudio,
+        Self::MissingLiablePerson,
+        Self::IbanInvalidSinceLastPaymentRun,
+        Self::AccountClosedBeforeCollection,
+        Self::DebtOveraged,
+        Self::DunningUnsuccessful,
+        Self::AutomaticChargeback,
+        Self::StudioClosedDown,
+        Self::RepeatedInvalidSepaMandate,
+        Self::SettlementAgreement,
+        Self::InvalidSepaCreditorId,
+        Self::InsufficientCovering,
+        Self::Opposition,
+        Self::InvalidBankInformation,
+        Self::InvalidMandate,
+        Self::AuthorizationDeclined,
+        Self::InvalidCard,
+        Self::CardExpired,
+        Self::RevokedByCustomer,
+        Self::UnsupportedDebtClaimType,
+        Self::PurchasestopFraud,
+        Self::AlreadyRejected,
+        Self::ConsumptionCreditChargebackDebtClaimType,
+        Self::ManuallyRejected,
+        Self::ManuallySetPurchasestop,
+        Self::Other,
+        Self::OtherNoForwardingToExternalCollectionAgency,
+        Self::Unknown,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::UnknownValue(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::UnknownValue(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11076,7 +10593,7 @@ impl std::str::FromStr for DebtLatestRejectionReason {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11096,9 +10613,7 @@ impl serde::Serialize for DebtLatestRejectionReason {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtLatestRejectionReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11126,26 +10641,25 @@ impl DebtMaturityType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "NORMAL",
-            Self::Residual => "RESIDUAL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtMaturityType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NORMAL" => Self::Normal,
-            "RESIDUAL" => Self::Residual,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Normal, Self::Residual];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11156,7 +10670,7 @@ impl std::str::FromStr for DebtMaturityType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11176,9 +10690,7 @@ impl serde::Serialize for DebtMaturityType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtMaturityType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11223,34 +10735,32 @@ impl DebtType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrincipalClaim => "PRINCIPAL_CLAIM",
-            Self::Sale => "SALE",
-            Self::DebtClaim => "DEBT_CLAIM",
-            Self::FlatFee => "FLAT_FEE",
-            Self::DunningFee => "DUNNING_FEE",
-            Self::BankFee => "BANK_FEE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PRINCIPAL_CLAIM" => Self::PrincipalClaim,
-            "SALE" => Self::Sale,
-            "DEBT_CLAIM" => Self::DebtClaim,
-            "FLAT_FEE" => Self::FlatFee,
-            "DUNNING_FEE" => Self::DunningFee,
-            "BANK_FEE" => Self::BankFee,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::PrincipalClaim,
+        Self::Sale,
+        Self::DebtClaim,
+        Self::FlatFee,
+        Self::DunningFee,
+        Self::BankFee,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11261,7 +10771,7 @@ impl std::str::FromStr for DebtType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11281,9 +10791,7 @@ impl serde::Serialize for DebtType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11853,28 +11361,29 @@ impl DeviceModel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::GenericVendingReader => "GENERIC_VENDING_READER",
-            Self::GenericCardReader => "GENERIC_CARD_READER",
-            Self::GenericTimeReader => "GENERIC_TIME_READER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "devices")]
 impl rt::StringEnum for DeviceModel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "GENERIC_VENDING_READER" => Self::GenericVendingReader,
-            "GENERIC_CARD_READER" => Self::GenericCardReader,
-            "GENERIC_TIME_READER" => Self::GenericTimeReader,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::GenericVendingReader,
+        Self::GenericCardReader,
+        Self::GenericTimeReader,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11885,7 +11394,7 @@ impl std::str::FromStr for DeviceModel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11905,9 +11414,7 @@ impl serde::Serialize for DeviceModel {
 
 #[cfg(feature = "devices")]
 impl<'de> serde::Deserialize<'de> for DeviceModel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11982,34 +11489,32 @@ impl DocumentIdentificationDocumentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdCard => "ID_CARD",
-            Self::Passport => "PASSPORT",
-            Self::DriversLicence => "DRIVERS_LICENCE",
-            Self::ResidencePermit => "RESIDENCE_PERMIT",
-            Self::NationalIdNumber => "NATIONAL_ID_NUMBER",
-            Self::Others => "OTHERS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl rt::StringEnum for DocumentIdentificationDocumentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ID_CARD" => Self::IdCard,
-            "PASSPORT" => Self::Passport,
-            "DRIVERS_LICENCE" => Self::DriversLicence,
-            "RESIDENCE_PERMIT" => Self::ResidencePermit,
-            "NATIONAL_ID_NUMBER" => Self::NationalIdNumber,
-            "OTHERS" => Self::Others,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::IdCard,
+        Self::Passport,
+        Self::DriversLicence,
+        Self::ResidencePermit,
+        Self::NationalIdNumber,
+        Self::Others,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12020,7 +11525,7 @@ impl std::str::FromStr for DocumentIdentificationDocumentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12040,9 +11545,7 @@ impl serde::Serialize for DocumentIdentificationDocumentType {
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl<'de> serde::Deserialize<'de> for DocumentIdentificationDocumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12333,34 +11836,32 @@ impl EmployeeBusinessRole {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::StudioOwner => "STUDIO_OWNER",
-            Self::StudioManager => "STUDIO_MANAGER",
-            Self::Trainer => "TRAINER",
-            Self::ServiceEmployee => "SERVICE_EMPLOYEE",
-            Self::AdministrationOrFinance => "ADMINISTRATION_OR_FINANCE",
-            Self::Marketing => "MARKETING",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "employees")]
 impl rt::StringEnum for EmployeeBusinessRole {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "STUDIO_OWNER" => Self::StudioOwner,
-            "STUDIO_MANAGER" => Self::StudioManager,
-            "TRAINER" => Self::Trainer,
-            "SERVICE_EMPLOYEE" => Self::ServiceEmployee,
-            "ADMINISTRATION_OR_FINANCE" => Self::AdministrationOrFinance,
-            "MARKETING" => Self::Marketing,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::StudioOwner,
+        Self::StudioManager,
+        Self::Trainer,
+        Self::ServiceEmployee,
+        Self::AdministrationOrFinance,
+        Self::Marketing,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12371,7 +11872,7 @@ impl std::str::FromStr for EmployeeBusinessRole {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12391,9 +11892,7 @@ impl serde::Serialize for EmployeeBusinessRole {
 
 #[cfg(feature = "employees")]
 impl<'de> serde::Deserialize<'de> for EmployeeBusinessRole {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12425,28 +11924,25 @@ impl EmployeeGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "employees")]
 impl rt::StringEnum for EmployeeGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12457,7 +11953,7 @@ impl std::str::FromStr for EmployeeGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12477,9 +11973,7 @@ impl serde::Serialize for EmployeeGender {
 
 #[cfg(feature = "employees")]
 impl<'de> serde::Deserialize<'de> for EmployeeGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12653,9 +12147,7 @@ pub struct FlatFeePreview {
     ///
     /// Example: `"REFERENCE_DATE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type: Option<
-        FlatFeePreviewPaidTimePeriodCalculationType,
-    >,
+    pub paid_time_period_calculation_type: Option<FlatFeePreviewPaidTimePeriodCalculationType>,
     /// Payment frequency information of the sub contract
     pub payment_frequency: MembershipOfferPaymentFrequency,
     /// Bonus period applied with the discount voucher, if valid a discount voucher code has been provided
@@ -12733,10 +12225,7 @@ impl FlatFeePreview {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(
-        mut self,
-        value: MembershipOfferRateBonusPeriod,
-    ) -> Self {
+    pub fn with_voucher_bonus_period(mut self, value: MembershipOfferRateBonusPeriod) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -12768,10 +12257,8 @@ pub enum FlatFeePreviewPaidTimePeriodCalculationType {
 #[cfg(feature = "memberships")]
 impl FlatFeePreviewPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "REFERENCE_DATE",
-        "NORMALIZATION_ON_CALENDAR_UNIT",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -12780,26 +12267,25 @@ impl FlatFeePreviewPaidTimePeriodCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for FlatFeePreviewPaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ReferenceDate, Self::NormalizationOnCalendarUnit];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12810,7 +12296,7 @@ impl std::str::FromStr for FlatFeePreviewPaidTimePeriodCalculationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12830,9 +12316,7 @@ impl serde::Serialize for FlatFeePreviewPaidTimePeriodCalculationType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for FlatFeePreviewPaidTimePeriodCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12851,11 +12335,7 @@ pub enum GetCustomersCustomerStatus {
 #[cfg(feature = "customers")]
 impl GetCustomersCustomerStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "MEMBER",
-        "PROSPECT",
-        "FORMER_MEMBER",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MEMBER", "PROSPECT", "FORMER_MEMBER"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -12864,28 +12344,25 @@ impl GetCustomersCustomerStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Member => "MEMBER",
-            Self::Prospect => "PROSPECT",
-            Self::FormerMember => "FORMER_MEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for GetCustomersCustomerStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBER" => Self::Member,
-            "PROSPECT" => Self::Prospect,
-            "FORMER_MEMBER" => Self::FormerMember,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Member, Self::Prospect, Self::FormerMember];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12896,7 +12373,7 @@ impl std::str::FromStr for GetCustomersCustomerStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12916,9 +12393,7 @@ impl serde::Serialize for GetCustomersCustomerStatus {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for GetCustomersCustomerStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13163,10 +12638,7 @@ impl IdlePeriodConfiguration {
     }
 
     /// Sets [`first_possible_start_date`](Self::first_possible_start_date).
-    pub fn with_first_possible_start_date(
-        mut self,
-        value: rt::chrono::NaiveDate,
-    ) -> Self {
+    pub fn with_first_possible_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.first_possible_start_date = value;
         self
     }
@@ -13239,28 +12711,29 @@ impl IdlePeriodConfigurationIdlePeriodCreationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodConfigurationIdlePeriodCreationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13271,7 +12744,7 @@ impl std::str::FromStr for IdlePeriodConfigurationIdlePeriodCreationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13291,9 +12764,7 @@ impl serde::Serialize for IdlePeriodConfigurationIdlePeriodCreationStatus {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationIdlePeriodCreationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13314,10 +12785,7 @@ pub enum IdlePeriodConfigurationReferencePeriod {
 #[cfg(feature = "membership-self-service")]
 impl IdlePeriodConfigurationReferencePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CALENDAR_YEAR",
-        "CONTRACT_YEAR",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["CALENDAR_YEAR", "CONTRACT_YEAR"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -13326,26 +12794,25 @@ impl IdlePeriodConfigurationReferencePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CalendarYear => "CALENDAR_YEAR",
-            Self::ContractYear => "CONTRACT_YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodConfigurationReferencePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CALENDAR_YEAR" => Self::CalendarYear,
-            "CONTRACT_YEAR" => Self::ContractYear,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::CalendarYear, Self::ContractYear];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13356,7 +12823,7 @@ impl std::str::FromStr for IdlePeriodConfigurationReferencePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13376,9 +12843,7 @@ impl serde::Serialize for IdlePeriodConfigurationReferencePeriod {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationReferencePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13410,28 +12875,25 @@ impl IdlePeriodConfigurationTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodConfigurationTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13442,7 +12904,7 @@ impl std::str::FromStr for IdlePeriodConfigurationTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13462,9 +12924,7 @@ impl serde::Serialize for IdlePeriodConfigurationTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13512,10 +12972,7 @@ impl IdlePeriodCreateRequest {
     }
 
     /// Sets [`temporal_unit`](Self::temporal_unit).
-    pub fn with_temporal_unit(
-        mut self,
-        value: IdlePeriodCreateRequestTemporalUnit,
-    ) -> Self {
+    pub fn with_temporal_unit(mut self, value: IdlePeriodCreateRequestTemporalUnit) -> Self {
         self.temporal_unit = Some(value);
         self
     }
@@ -13560,28 +13017,25 @@ impl IdlePeriodCreateRequestTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodCreateRequestTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13592,7 +13046,7 @@ impl std::str::FromStr for IdlePeriodCreateRequestTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13612,9 +13066,7 @@ impl serde::Serialize for IdlePeriodCreateRequestTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodCreateRequestTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13629,9 +13081,7 @@ pub struct IdlePeriodFee {
     ///
     /// Example: `"ABSOLUTE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_period_fee_calculation_type: Option<
-        IdlePeriodFeeIdlePeriodFeeCalculationType,
-    >,
+    pub idle_period_fee_calculation_type: Option<IdlePeriodFeeIdlePeriodFeeCalculationType>,
     /// The total amount for the idle period
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_period_total_amount: Option<Money>,
@@ -13780,28 +13230,25 @@ impl IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13812,7 +13259,7 @@ impl std::str::FromStr for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13832,9 +13279,7 @@ impl serde::Serialize for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13859,12 +13304,8 @@ pub enum IdlePeriodFeeIdlePeriodFeeCalculationType {
 #[cfg(feature = "membership-self-service")]
 impl IdlePeriodFeeIdlePeriodFeeCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NONE",
-        "ABSOLUTE",
-        "RELATIVE",
-        "TERM_BASED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["NONE", "ABSOLUTE", "RELATIVE", "TERM_BASED"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -13873,30 +13314,26 @@ impl IdlePeriodFeeIdlePeriodFeeCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Absolute => "ABSOLUTE",
-            Self::Relative => "RELATIVE",
-            Self::TermBased => "TERM_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodFeeIdlePeriodFeeCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "ABSOLUTE" => Self::Absolute,
-            "RELATIVE" => Self::Relative,
-            "TERM_BASED" => Self::TermBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] =
+        &[Self::None, Self::Absolute, Self::Relative, Self::TermBased];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13907,7 +13344,7 @@ impl std::str::FromStr for IdlePeriodFeeIdlePeriodFeeCalculationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13927,9 +13364,7 @@ impl serde::Serialize for IdlePeriodFeeIdlePeriodFeeCalculationType {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodFeeIdlePeriodFeeCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13955,10 +13390,7 @@ impl IdlePeriodLists {
     }
 
     /// Sets [`current_and_upcoming_idle_periods`](Self::current_and_upcoming_idle_periods).
-    pub fn with_current_and_upcoming_idle_periods(
-        mut self,
-        value: Vec<IdlePeriod>,
-    ) -> Self {
+    pub fn with_current_and_upcoming_idle_periods(mut self, value: Vec<IdlePeriod>) -> Self {
         self.current_and_upcoming_idle_periods = value;
         self
     }
@@ -14019,10 +13451,7 @@ pub enum IdlePeriodState {
 #[cfg(feature = "membership-self-service")]
 impl IdlePeriodState {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "PENDING_VERIFICATION",
-        "ACCEPTED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["PENDING_VERIFICATION", "ACCEPTED"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -14031,26 +13460,25 @@ impl IdlePeriodState {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::PendingVerification => "PENDING_VERIFICATION",
-            Self::Accepted => "ACCEPTED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodState {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PENDING_VERIFICATION" => Self::PendingVerification,
-            "ACCEPTED" => Self::Accepted,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::PendingVerification, Self::Accepted];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14061,7 +13489,7 @@ impl std::str::FromStr for IdlePeriodState {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14081,9 +13509,7 @@ impl serde::Serialize for IdlePeriodState {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14202,82 +13628,42 @@ impl IdlePeriodUpdatePreviewValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdleperiodDeactivatedForContract => {
-                "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"
-            }
-            Self::IdleperiodPendingVerification => "IDLEPERIOD_PENDING_VERIFICATION",
-            Self::IdleperiodDateNotFirstdayOfTemporalunit => {
-                "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT"
-            }
-            Self::IdleperiodDeadlineViolated => "IDLEPERIOD_DEADLINE_VIOLATED",
-            Self::IdleperiodExpectedStartdateMismatch => {
-                "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH"
-            }
-            Self::IdleperiodMaximumYearsViolated => "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
-            Self::IdleperiodOverlapping => "IDLEPERIOD_OVERLAPPING",
-            Self::IdleperiodTemporalunitInvalid => "IDLEPERIOD_TEMPORALUNIT_INVALID",
-            Self::IdleperiodMaximumTermsViolated => "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
-            Self::IdleperiodCreatable => "IDLEPERIOD_CREATABLE",
-            Self::IdleperiodTermvalueMissing => "IDLEPERIOD_TERMVALUE_MISSING",
-            Self::IdleperiodUnlimitedParameterIsMissing => {
-                "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING"
-            }
-            Self::IdleperiodEnddateAndTermProvided => {
-                "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED"
-            }
-            Self::IdleperiodEnddateBeforeStartdate => {
-                "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE"
-            }
-            Self::IdleperiodEnddateOnlyForShortening => {
-                "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING"
-            }
-            Self::IdleperiodUpdatable => "IDLEPERIOD_UPDATABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodUpdatePreviewValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT" => {
-                Self::IdleperiodDeactivatedForContract
-            }
-            "IDLEPERIOD_PENDING_VERIFICATION" => Self::IdleperiodPendingVerification,
-            "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT" => {
-                Self::IdleperiodDateNotFirstdayOfTemporalunit
-            }
-            "IDLEPERIOD_DEADLINE_VIOLATED" => Self::IdleperiodDeadlineViolated,
-            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH" => {
-                Self::IdleperiodExpectedStartdateMismatch
-            }
-            "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED" => Self::IdleperiodMaximumYearsViolated,
-            "IDLEPERIOD_OVERLAPPING" => Self::IdleperiodOverlapping,
-            "IDLEPERIOD_TEMPORALUNIT_INVALID" => Self::IdleperiodTemporalunitInvalid,
-            "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED" => Self::IdleperiodMaximumTermsViolated,
-            "IDLEPERIOD_CREATABLE" => Self::IdleperiodCreatable,
-            "IDLEPERIOD_TERMVALUE_MISSING" => Self::IdleperiodTermvalueMissing,
-            "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING" => {
-                Self::IdleperiodUnlimitedParameterIsMissing
-            }
-            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED" => {
-                Self::IdleperiodEnddateAndTermProvided
-            }
-            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE" => {
-                Self::IdleperiodEnddateBeforeStartdate
-            }
-            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING" => {
-                Self::IdleperiodEnddateOnlyForShortening
-            }
-            "IDLEPERIOD_UPDATABLE" => Self::IdleperiodUpdatable,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::IdleperiodDeactivatedForContract,
+        Self::IdleperiodPendingVerification,
+        Self::IdleperiodDateNotFirstdayOfTemporalunit,
+        Self::IdleperiodDeadlineViolated,
+        Self::IdleperiodExpectedStartdateMismatch,
+        Self::IdleperiodMaximumYearsViolated,
+        Self::IdleperiodOverlapping,
+        Self::IdleperiodTemporalunitInvalid,
+        Self::IdleperiodMaximumTermsViolated,
+        Self::IdleperiodCreatable,
+        Self::IdleperiodTermvalueMissing,
+        Self::IdleperiodUnlimitedParameterIsMissing,
+        Self::IdleperiodEnddateAndTermProvided,
+        Self::IdleperiodEnddateBeforeStartdate,
+        Self::IdleperiodEnddateOnlyForShortening,
+        Self::IdleperiodUpdatable,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14288,7 +13674,7 @@ impl std::str::FromStr for IdlePeriodUpdatePreviewValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14308,9 +13694,7 @@ impl serde::Serialize for IdlePeriodUpdatePreviewValidationStatus {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodUpdatePreviewValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14364,10 +13748,7 @@ impl IdlePeriodUpdateRequest {
     }
 
     /// Sets [`temporal_unit`](Self::temporal_unit).
-    pub fn with_temporal_unit(
-        mut self,
-        value: IdlePeriodUpdateRequestTemporalUnit,
-    ) -> Self {
+    pub fn with_temporal_unit(mut self, value: IdlePeriodUpdateRequestTemporalUnit) -> Self {
         self.temporal_unit = Some(value);
         self
     }
@@ -14418,28 +13799,25 @@ impl IdlePeriodUpdateRequestTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodUpdateRequestTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14450,7 +13828,7 @@ impl std::str::FromStr for IdlePeriodUpdateRequestTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14470,9 +13848,7 @@ impl serde::Serialize for IdlePeriodUpdateRequestTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodUpdateRequestTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14515,10 +13891,7 @@ impl IdlePeriodValidationRequest {
     }
 
     /// Sets [`temporal_unit`](Self::temporal_unit).
-    pub fn with_temporal_unit(
-        mut self,
-        value: IdlePeriodValidationRequestTemporalUnit,
-    ) -> Self {
+    pub fn with_temporal_unit(mut self, value: IdlePeriodValidationRequestTemporalUnit) -> Self {
         self.temporal_unit = Some(value);
         self
     }
@@ -14563,28 +13936,25 @@ impl IdlePeriodValidationRequestTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodValidationRequestTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14595,7 +13965,7 @@ impl std::str::FromStr for IdlePeriodValidationRequestTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14615,9 +13985,7 @@ impl serde::Serialize for IdlePeriodValidationRequestTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodValidationRequestTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14637,9 +14005,7 @@ pub struct IdlePeriodValidationStatusResult {
 #[cfg(feature = "membership-self-service")]
 impl IdlePeriodValidationStatusResult {
     /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
-    pub fn new(
-        validation_status: IdlePeriodValidationStatusResultValidationStatus,
-    ) -> Self {
+    pub fn new(validation_status: IdlePeriodValidationStatusResultValidationStatus) -> Self {
         Self { validation_status }
     }
 }
@@ -14714,82 +14080,42 @@ impl IdlePeriodValidationStatusResultValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdleperiodDeactivatedForContract => {
-                "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"
-            }
-            Self::IdleperiodPendingVerification => "IDLEPERIOD_PENDING_VERIFICATION",
-            Self::IdleperiodDateNotFirstdayOfTemporalunit => {
-                "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT"
-            }
-            Self::IdleperiodDeadlineViolated => "IDLEPERIOD_DEADLINE_VIOLATED",
-            Self::IdleperiodExpectedStartdateMismatch => {
-                "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH"
-            }
-            Self::IdleperiodMaximumYearsViolated => "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
-            Self::IdleperiodOverlapping => "IDLEPERIOD_OVERLAPPING",
-            Self::IdleperiodTemporalunitInvalid => "IDLEPERIOD_TEMPORALUNIT_INVALID",
-            Self::IdleperiodMaximumTermsViolated => "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
-            Self::IdleperiodCreatable => "IDLEPERIOD_CREATABLE",
-            Self::IdleperiodTermvalueMissing => "IDLEPERIOD_TERMVALUE_MISSING",
-            Self::IdleperiodUnlimitedParameterIsMissing => {
-                "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING"
-            }
-            Self::IdleperiodEnddateAndTermProvided => {
-                "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED"
-            }
-            Self::IdleperiodEnddateBeforeStartdate => {
-                "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE"
-            }
-            Self::IdleperiodEnddateOnlyForShortening => {
-                "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING"
-            }
-            Self::IdleperiodUpdatable => "IDLEPERIOD_UPDATABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodValidationStatusResultValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT" => {
-                Self::IdleperiodDeactivatedForContract
-            }
-            "IDLEPERIOD_PENDING_VERIFICATION" => Self::IdleperiodPendingVerification,
-            "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT" => {
-                Self::IdleperiodDateNotFirstdayOfTemporalunit
-            }
-            "IDLEPERIOD_DEADLINE_VIOLATED" => Self::IdleperiodDeadlineViolated,
-            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH" => {
-                Self::IdleperiodExpectedStartdateMismatch
-            }
-            "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED" => Self::IdleperiodMaximumYearsViolated,
-            "IDLEPERIOD_OVERLAPPING" => Self::IdleperiodOverlapping,
-            "IDLEPERIOD_TEMPORALUNIT_INVALID" => Self::IdleperiodTemporalunitInvalid,
-            "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED" => Self::IdleperiodMaximumTermsViolated,
-            "IDLEPERIOD_CREATABLE" => Self::IdleperiodCreatable,
-            "IDLEPERIOD_TERMVALUE_MISSING" => Self::IdleperiodTermvalueMissing,
-            "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING" => {
-                Self::IdleperiodUnlimitedParameterIsMissing
-            }
-            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED" => {
-                Self::IdleperiodEnddateAndTermProvided
-            }
-            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE" => {
-                Self::IdleperiodEnddateBeforeStartdate
-            }
-            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING" => {
-                Self::IdleperiodEnddateOnlyForShortening
-            }
-            "IDLEPERIOD_UPDATABLE" => Self::IdleperiodUpdatable,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::IdleperiodDeactivatedForContract,
+        Self::IdleperiodPendingVerification,
+        Self::IdleperiodDateNotFirstdayOfTemporalunit,
+        Self::IdleperiodDeadlineViolated,
+        Self::IdleperiodExpectedStartdateMismatch,
+        Self::IdleperiodMaximumYearsViolated,
+        Self::IdleperiodOverlapping,
+        Self::IdleperiodTemporalunitInvalid,
+        Self::IdleperiodMaximumTermsViolated,
+        Self::IdleperiodCreatable,
+        Self::IdleperiodTermvalueMissing,
+        Self::IdleperiodUnlimitedParameterIsMissing,
+        Self::IdleperiodEnddateAndTermProvided,
+        Self::IdleperiodEnddateBeforeStartdate,
+        Self::IdleperiodEnddateOnlyForShortening,
+        Self::IdleperiodUpdatable,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14800,7 +14126,7 @@ impl std::str::FromStr for IdlePeriodValidationStatusResultValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14820,14 +14146,16 @@ impl serde::Serialize for IdlePeriodValidationStatusResultValidationStatus {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodValidationStatusResultValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
+#[cfg(any(
+    feature = "appointments",
+    feature = "classes",
+    feature = "trial-offers"
+))]
 /// Basic instructor information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14852,7 +14180,11 @@ pub struct Instructor {
     pub public_name: Option<String>,
 }
 
-#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
+#[cfg(any(
+    feature = "appointments",
+    feature = "classes",
+    feature = "trial-offers"
+))]
 impl Instructor {
     /// Sets [`id`](Self::id).
     pub fn with_id(mut self, value: i64) -> Self {
@@ -14879,15 +14211,13 @@ impl Instructor {
     }
 }
 
-#[cfg(
-    any(
-        feature = "cross-studio",
-        feature = "customers",
-        feature = "leads",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(
+    feature = "cross-studio",
+    feature = "customers",
+    feature = "leads",
+    feature = "memberships",
+    feature = "trial-offers"
+))]
 /// Basic language information
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14904,15 +14234,13 @@ pub struct Language {
     pub country_code: Option<String>,
 }
 
-#[cfg(
-    any(
-        feature = "cross-studio",
-        feature = "customers",
-        feature = "leads",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(
+    feature = "cross-studio",
+    feature = "customers",
+    feature = "leads",
+    feature = "memberships",
+    feature = "trial-offers"
+))]
 impl Language {
     /// A value with the required fields (`language_code`); set the others with the `with_*` methods.
     pub fn new(language_code: impl Into<String>) -> Self {
@@ -15020,11 +14348,7 @@ pub enum LeadAdditionalFieldConfigurationMode {
 #[cfg(feature = "leads")]
 impl LeadAdditionalFieldConfigurationMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15033,28 +14357,25 @@ impl LeadAdditionalFieldConfigurationMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadAdditionalFieldConfigurationMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15065,7 +14386,7 @@ impl std::str::FromStr for LeadAdditionalFieldConfigurationMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15085,9 +14406,7 @@ impl serde::Serialize for LeadAdditionalFieldConfigurationMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadAdditionalFieldConfigurationMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15114,13 +14433,8 @@ pub enum LeadAdditionalFieldConfigurationType {
 #[cfg(feature = "leads")]
 impl LeadAdditionalFieldConfigurationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "BOOLEAN",
-        "DATE",
-        "LIST",
-        "NUMERIC",
-        "TEXT",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["BOOLEAN", "DATE", "LIST", "NUMERIC", "TEXT"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15129,32 +14443,31 @@ impl LeadAdditionalFieldConfigurationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "BOOLEAN",
-            Self::Date => "DATE",
-            Self::List => "LIST",
-            Self::Numeric => "NUMERIC",
-            Self::Text => "TEXT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadAdditionalFieldConfigurationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOLEAN" => Self::Boolean,
-            "DATE" => Self::Date,
-            "LIST" => Self::List,
-            "NUMERIC" => Self::Numeric,
-            "TEXT" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Boolean,
+        Self::Date,
+        Self::List,
+        Self::Numeric,
+        Self::Text,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15165,7 +14478,7 @@ impl std::str::FromStr for LeadAdditionalFieldConfigurationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15185,9 +14498,7 @@ impl serde::Serialize for LeadAdditionalFieldConfigurationType {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadAdditionalFieldConfigurationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15297,10 +14608,7 @@ impl LeadConfig {
     }
 
     /// Sets [`communication_preferences`](Self::communication_preferences).
-    pub fn with_communication_preferences(
-        mut self,
-        value: Vec<CommunicationPreference>,
-    ) -> Self {
+    pub fn with_communication_preferences(mut self, value: Vec<CommunicationPreference>) -> Self {
         self.communication_preferences = Some(value);
         self
     }
@@ -15324,11 +14632,7 @@ pub enum LeadConfigAddressMode {
 #[cfg(feature = "leads")]
 impl LeadConfigAddressMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15337,28 +14641,25 @@ impl LeadConfigAddressMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigAddressMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15369,7 +14670,7 @@ impl std::str::FromStr for LeadConfigAddressMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15389,9 +14690,7 @@ impl serde::Serialize for LeadConfigAddressMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigAddressMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15414,11 +14713,7 @@ pub enum LeadConfigDateOfBirthMode {
 #[cfg(feature = "leads")]
 impl LeadConfigDateOfBirthMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15427,28 +14722,25 @@ impl LeadConfigDateOfBirthMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigDateOfBirthMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15459,7 +14751,7 @@ impl std::str::FromStr for LeadConfigDateOfBirthMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15479,9 +14771,7 @@ impl serde::Serialize for LeadConfigDateOfBirthMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigDateOfBirthMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15504,11 +14794,7 @@ pub enum LeadConfigGenderMode {
 #[cfg(feature = "leads")]
 impl LeadConfigGenderMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15517,28 +14803,25 @@ impl LeadConfigGenderMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigGenderMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15549,7 +14832,7 @@ impl std::str::FromStr for LeadConfigGenderMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15569,9 +14852,7 @@ impl serde::Serialize for LeadConfigGenderMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigGenderMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15594,11 +14875,7 @@ pub enum LeadConfigTelephoneMode {
 #[cfg(feature = "leads")]
 impl LeadConfigTelephoneMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15607,28 +14884,25 @@ impl LeadConfigTelephoneMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigTelephoneMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15639,7 +14913,7 @@ impl std::str::FromStr for LeadConfigTelephoneMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15659,9 +14933,7 @@ impl serde::Serialize for LeadConfigTelephoneMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigTelephoneMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15714,19 +14986,13 @@ impl LeadCreationRequest {
     }
 
     /// Sets [`communication_preferences`](Self::communication_preferences).
-    pub fn with_communication_preferences(
-        mut self,
-        value: Vec<CommunicationPreference>,
-    ) -> Self {
+    pub fn with_communication_preferences(mut self, value: Vec<CommunicationPreference>) -> Self {
         self.communication_preferences = Some(value);
         self
     }
 
     /// Sets [`additional_information`](Self::additional_information).
-    pub fn with_additional_information(
-        mut self,
-        value: Vec<LeadAdditionalInformation>,
-    ) -> Self {
+    pub fn with_additional_information(mut self, value: Vec<LeadAdditionalInformation>) -> Self {
         self.additional_information = Some(value);
         self
     }
@@ -15833,11 +15099,8 @@ pub enum LeadCreationValidationResultStatus {
 #[cfg(feature = "leads")]
 impl LeadCreationValidationResultStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "POSSIBLE",
-        "INVALID_LEAD_DATA",
-        "DUPLICATE_CUSTOMER",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["POSSIBLE", "INVALID_LEAD_DATA", "DUPLICATE_CUSTOMER"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15846,28 +15109,29 @@ impl LeadCreationValidationResultStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Possible => "POSSIBLE",
-            Self::InvalidLeadData => "INVALID_LEAD_DATA",
-            Self::DuplicateCustomer => "DUPLICATE_CUSTOMER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadCreationValidationResultStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "POSSIBLE" => Self::Possible,
-            "INVALID_LEAD_DATA" => Self::InvalidLeadData,
-            "DUPLICATE_CUSTOMER" => Self::DuplicateCustomer,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Possible,
+        Self::InvalidLeadData,
+        Self::DuplicateCustomer,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15878,7 +15142,7 @@ impl std::str::FromStr for LeadCreationValidationResultStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15898,9 +15162,7 @@ impl serde::Serialize for LeadCreationValidationResultStatus {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadCreationValidationResultStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -16091,10 +15353,7 @@ impl LeadCustomerAddress {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -16305,28 +15564,25 @@ impl LeadCustomerDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadCustomerDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16337,7 +15593,7 @@ impl std::str::FromStr for LeadCustomerDataGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16357,9 +15613,7 @@ impl serde::Serialize for LeadCustomerDataGender {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadCustomerDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -16518,28 +15772,25 @@ impl LeadDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for LeadDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16550,7 +15801,7 @@ impl std::str::FromStr for LeadDataGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16570,9 +15821,7 @@ impl serde::Serialize for LeadDataGender {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for LeadDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -16911,28 +16160,25 @@ impl MeasurementGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for MeasurementGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16943,7 +16189,7 @@ impl std::str::FromStr for MeasurementGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16963,9 +16209,7 @@ impl serde::Serialize for MeasurementGender {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for MeasurementGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17216,10 +16460,7 @@ impl MembershipOfferExtended {
     }
 
     /// Sets [`included_modules`](Self::included_modules).
-    pub fn with_included_modules(
-        mut self,
-        value: Vec<MembershipOfferIncludedModule>,
-    ) -> Self {
+    pub fn with_included_modules(mut self, value: Vec<MembershipOfferIncludedModule>) -> Self {
         self.included_modules = value;
         self
     }
@@ -17246,10 +16487,7 @@ impl MembershipOfferExtended {
     }
 
     /// Sets [`contract_text_blocks`](Self::contract_text_blocks).
-    pub fn with_contract_text_blocks(
-        mut self,
-        value: Vec<MembershipOfferTextBlock>,
-    ) -> Self {
+    pub fn with_contract_text_blocks(mut self, value: Vec<MembershipOfferTextBlock>) -> Self {
         self.contract_text_blocks = value;
         self
     }
@@ -17328,44 +16566,37 @@ impl MembershipOfferExtendedAllowedPaymentChoicesItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cash => "CASH",
-            Self::BankTransfer => "BANK_TRANSFER",
-            Self::Bacs => "BACS",
-            Self::Sepa => "SEPA",
-            Self::ChDd => "CH_DD",
-            Self::Lsv => "LSV",
-            Self::CreditCard => "CREDIT_CARD",
-            Self::Twint => "TWINT",
-            Self::Paypal => "PAYPAL",
-            Self::Bancontact => "BANCONTACT",
-            Self::Ideal => "IDEAL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferExtendedAllowedPaymentChoicesItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CASH" => Self::Cash,
-            "BANK_TRANSFER" => Self::BankTransfer,
-            "BACS" => Self::Bacs,
-            "SEPA" => Self::Sepa,
-            "CH_DD" => Self::ChDd,
-            "LSV" => Self::Lsv,
-            "CREDIT_CARD" => Self::CreditCard,
-            "TWINT" => Self::Twint,
-            "PAYPAL" => Self::Paypal,
-            "BANCONTACT" => Self::Bancontact,
-            "IDEAL" => Self::Ideal,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Cash,
+        Self::BankTransfer,
+        Self::Bacs,
+        Self::Sepa,
+        Self::ChDd,
+        Self::Lsv,
+        Self::CreditCard,
+        Self::Twint,
+        Self::Paypal,
+        Self::Bancontact,
+        Self::Ideal,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -17376,7 +16607,7 @@ impl std::str::FromStr for MembershipOfferExtendedAllowedPaymentChoicesItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -17396,9 +16627,7 @@ impl serde::Serialize for MembershipOfferExtendedAllowedPaymentChoicesItem {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferExtendedAllowedPaymentChoicesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17458,10 +16687,7 @@ impl MembershipOfferFlatFee {
     }
 
     /// Sets [`payment_frequency`](Self::payment_frequency).
-    pub fn with_payment_frequency(
-        mut self,
-        value: MembershipOfferPaymentFrequency,
-    ) -> Self {
+    pub fn with_payment_frequency(mut self, value: MembershipOfferPaymentFrequency) -> Self {
         self.payment_frequency = Some(value);
         self
     }
@@ -17728,26 +16954,25 @@ impl MembershipOfferModuleAgeBasedAdjustmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferModuleAgeBasedAdjustmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -17758,7 +16983,7 @@ impl std::str::FromStr for MembershipOfferModuleAgeBasedAdjustmentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -17778,9 +17003,7 @@ impl serde::Serialize for MembershipOfferModuleAgeBasedAdjustmentType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferModuleAgeBasedAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17861,11 +17084,8 @@ pub enum MembershipOfferModuleTermExtensionType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferModuleTermExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NONE",
-        "TERM_EXTENSION",
-        "SUBSEQUENT_RATE_DETAIL",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -17874,28 +17094,26 @@ impl MembershipOfferModuleTermExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferModuleTermExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "TERM_EXTENSION" => Self::TermExtension,
-            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] =
+        &[Self::None, Self::TermExtension, Self::SubsequentRateDetail];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -17906,7 +17124,7 @@ impl std::str::FromStr for MembershipOfferModuleTermExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -17926,9 +17144,7 @@ impl serde::Serialize for MembershipOfferModuleTermExtensionType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferModuleTermExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17955,10 +17171,7 @@ impl MembershipOfferMonthDayToPrice {
     }
 
     /// Sets [`month_day`](Self::month_day).
-    pub fn with_month_day(
-        mut self,
-        value: MembershipOfferMonthDayToPriceMonthDay,
-    ) -> Self {
+    pub fn with_month_day(mut self, value: MembershipOfferMonthDayToPriceMonthDay) -> Self {
         self.month_day = value;
         self
     }
@@ -17981,10 +17194,7 @@ pub struct MembershipOfferMonthDayToPriceMonthDay {
 #[cfg(feature = "memberships")]
 impl MembershipOfferMonthDayToPriceMonthDay {
     /// Sets [`month`](Self::month).
-    pub fn with_month(
-        mut self,
-        value: MembershipOfferMonthDayToPriceMonthDayMonth,
-    ) -> Self {
+    pub fn with_month(mut self, value: MembershipOfferMonthDayToPriceMonthDayMonth) -> Self {
         self.month = Some(value);
         self
     }
@@ -18047,46 +17257,38 @@ impl MembershipOfferMonthDayToPriceMonthDayMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferMonthDayToPriceMonthDayMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18097,7 +17299,7 @@ impl std::str::FromStr for MembershipOfferMonthDayToPriceMonthDayMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18117,9 +17319,7 @@ impl serde::Serialize for MembershipOfferMonthDayToPriceMonthDayMonth {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferMonthDayToPriceMonthDayMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18198,19 +17398,13 @@ impl MembershipOfferPaymentFrequency {
     }
 
     /// Sets [`month_days_to_prices`](Self::month_days_to_prices).
-    pub fn with_month_days_to_prices(
-        mut self,
-        value: Vec<MembershipOfferMonthDayToPrice>,
-    ) -> Self {
+    pub fn with_month_days_to_prices(mut self, value: Vec<MembershipOfferMonthDayToPrice>) -> Self {
         self.month_days_to_prices = Some(value);
         self
     }
 
     /// Sets [`terms_to_prices`](Self::terms_to_prices).
-    pub fn with_terms_to_prices(
-        mut self,
-        value: Vec<MembershipOfferTermToPrice>,
-    ) -> Self {
+    pub fn with_terms_to_prices(mut self, value: Vec<MembershipOfferTermToPrice>) -> Self {
         self.terms_to_prices = Some(value);
         self
     }
@@ -18274,32 +17468,31 @@ impl MembershipOfferPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "FREE",
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FREE" => Self::Free,
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Free,
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18310,7 +17503,7 @@ impl std::str::FromStr for MembershipOfferPaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18330,9 +17523,7 @@ impl serde::Serialize for MembershipOfferPaymentFrequencyType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18411,10 +17602,7 @@ pub enum MembershipOfferRateBonusPeriodRuntimeExtensionType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferRateBonusPeriodRuntimeExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "WITH_EXTENSION",
-        "WITHOUT_EXTENSION",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["WITH_EXTENSION", "WITHOUT_EXTENSION"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18423,26 +17611,25 @@ impl MembershipOfferRateBonusPeriodRuntimeExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::WithExtension => "WITH_EXTENSION",
-            Self::WithoutExtension => "WITHOUT_EXTENSION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferRateBonusPeriodRuntimeExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WITH_EXTENSION" => Self::WithExtension,
-            "WITHOUT_EXTENSION" => Self::WithoutExtension,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::WithExtension, Self::WithoutExtension];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18453,7 +17640,7 @@ impl std::str::FromStr for MembershipOfferRateBonusPeriodRuntimeExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18472,11 +17659,8 @@ impl serde::Serialize for MembershipOfferRateBonusPeriodRuntimeExtensionType {
 }
 
 #[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de>
-for MembershipOfferRateBonusPeriodRuntimeExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for MembershipOfferRateBonusPeriodRuntimeExtensionType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18515,30 +17699,30 @@ impl MembershipOfferRateBonusPeriodTermStrategy {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContractStart => "CONTRACT_START",
-            Self::Fixed => "FIXED",
-            Self::EndOfCurrentTerm => "END_OF_CURRENT_TERM",
-            Self::StartOfNextTerm => "START_OF_NEXT_TERM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferRateBonusPeriodTermStrategy {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT_START" => Self::ContractStart,
-            "FIXED" => Self::Fixed,
-            "END_OF_CURRENT_TERM" => Self::EndOfCurrentTerm,
-            "START_OF_NEXT_TERM" => Self::StartOfNextTerm,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ContractStart,
+        Self::Fixed,
+        Self::EndOfCurrentTerm,
+        Self::StartOfNextTerm,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18549,7 +17733,7 @@ impl std::str::FromStr for MembershipOfferRateBonusPeriodTermStrategy {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18569,9 +17753,7 @@ impl serde::Serialize for MembershipOfferRateBonusPeriodTermStrategy {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferRateBonusPeriodTermStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18744,11 +17926,7 @@ pub enum MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "RELATIVE",
-        "ABSOLUTE",
-        "BASIC_AMOUNT",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["RELATIVE", "ABSOLUTE", "BASIC_AMOUNT"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18757,28 +17935,25 @@ impl MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Relative => "RELATIVE",
-            Self::Absolute => "ABSOLUTE",
-            Self::BasicAmount => "BASIC_AMOUNT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "RELATIVE" => Self::Relative,
-            "ABSOLUTE" => Self::Absolute,
-            "BASIC_AMOUNT" => Self::BasicAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Relative, Self::Absolute, Self::BasicAmount];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18789,7 +17964,7 @@ impl std::str::FromStr for MembershipOfferTermAdjustmentRuleChargeAdjustmentType
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18808,11 +17983,8 @@ impl serde::Serialize for MembershipOfferTermAdjustmentRuleChargeAdjustmentType 
 }
 
 #[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de>
-for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18835,11 +18007,7 @@ pub enum MembershipOfferTermAdjustmentRuleType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferTermAdjustmentRuleType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "RAISE",
-        "REDUCTION",
-        "NEW_BASIC_AMOUNT",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["RAISE", "REDUCTION", "NEW_BASIC_AMOUNT"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18848,28 +18016,25 @@ impl MembershipOfferTermAdjustmentRuleType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Raise => "RAISE",
-            Self::Reduction => "REDUCTION",
-            Self::NewBasicAmount => "NEW_BASIC_AMOUNT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermAdjustmentRuleType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "RAISE" => Self::Raise,
-            "REDUCTION" => Self::Reduction,
-            "NEW_BASIC_AMOUNT" => Self::NewBasicAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Raise, Self::Reduction, Self::NewBasicAmount];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18880,7 +18045,7 @@ impl std::str::FromStr for MembershipOfferTermAdjustmentRuleType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18900,9 +18065,7 @@ impl serde::Serialize for MembershipOfferTermAdjustmentRuleType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTermAdjustmentRuleType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19032,19 +18195,13 @@ impl MembershipOfferTermExtended {
     }
 
     /// Sets [`default_contract_start_date`](Self::default_contract_start_date).
-    pub fn with_default_contract_start_date(
-        mut self,
-        value: rt::chrono::NaiveDate,
-    ) -> Self {
+    pub fn with_default_contract_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.default_contract_start_date = Some(value);
         self
     }
 
     /// Sets [`default_contract_start_date_of_use`](Self::default_contract_start_date_of_use).
-    pub fn with_default_contract_start_date_of_use(
-        mut self,
-        value: rt::chrono::NaiveDate,
-    ) -> Self {
+    pub fn with_default_contract_start_date_of_use(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.default_contract_start_date_of_use = Some(value);
         self
     }
@@ -19089,10 +18246,7 @@ impl MembershipOfferTermExtended {
     }
 
     /// Sets [`rate_bonus_periods`](Self::rate_bonus_periods).
-    pub fn with_rate_bonus_periods(
-        mut self,
-        value: Vec<MembershipOfferRateBonusPeriod>,
-    ) -> Self {
+    pub fn with_rate_bonus_periods(mut self, value: Vec<MembershipOfferRateBonusPeriod>) -> Self {
         self.rate_bonus_periods = Some(value);
         self
     }
@@ -19147,26 +18301,25 @@ impl MembershipOfferTermExtendedCancelationStrategy {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Term => "TERM",
-            Self::ReceiptDate => "RECEIPT_DATE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermExtendedCancelationStrategy {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TERM" => Self::Term,
-            "RECEIPT_DATE" => Self::ReceiptDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Term, Self::ReceiptDate];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19177,7 +18330,7 @@ impl std::str::FromStr for MembershipOfferTermExtendedCancelationStrategy {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19197,9 +18350,7 @@ impl serde::Serialize for MembershipOfferTermExtendedCancelationStrategy {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTermExtendedCancelationStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19222,11 +18373,8 @@ pub enum MembershipOfferTermExtendedExtensionType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferTermExtendedExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NONE",
-        "TERM_EXTENSION",
-        "SUBSEQUENT_RATE_DETAIL",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -19235,28 +18383,26 @@ impl MembershipOfferTermExtendedExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermExtendedExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "TERM_EXTENSION" => Self::TermExtension,
-            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] =
+        &[Self::None, Self::TermExtension, Self::SubsequentRateDetail];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19267,7 +18413,7 @@ impl std::str::FromStr for MembershipOfferTermExtendedExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19287,9 +18433,7 @@ impl serde::Serialize for MembershipOfferTermExtendedExtensionType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTermExtendedExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19401,10 +18545,7 @@ impl MembershipOfferTextBlock {
     }
 
     /// Sets [`attachment_type`](Self::attachment_type).
-    pub fn with_attachment_type(
-        mut self,
-        value: MembershipOfferTextBlockAttachmentType,
-    ) -> Self {
+    pub fn with_attachment_type(mut self, value: MembershipOfferTextBlockAttachmentType) -> Self {
         self.attachment_type = Some(value);
         self
     }
@@ -19454,12 +18595,8 @@ pub enum MembershipOfferTextBlockAttachmentType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferTextBlockAttachmentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "NONE",
-        "FILE",
-        "URL",
-        "CONTRACT_PDF_PREVIEW",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["NONE", "FILE", "URL", "CONTRACT_PDF_PREVIEW"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -19468,30 +18605,26 @@ impl MembershipOfferTextBlockAttachmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::File => "FILE",
-            Self::Url => "URL",
-            Self::ContractPdfPreview => "CONTRACT_PDF_PREVIEW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTextBlockAttachmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "FILE" => Self::File,
-            "URL" => Self::Url,
-            "CONTRACT_PDF_PREVIEW" => Self::ContractPdfPreview,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] =
+        &[Self::None, Self::File, Self::Url, Self::ContractPdfPreview];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19502,7 +18635,7 @@ impl std::str::FromStr for MembershipOfferTextBlockAttachmentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19522,9 +18655,7 @@ impl serde::Serialize for MembershipOfferTextBlockAttachmentType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTextBlockAttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19705,19 +18836,13 @@ impl MembershipSelfServiceContractData {
     }
 
     /// Sets [`last_possible_cancelation_date`](Self::last_possible_cancelation_date).
-    pub fn with_last_possible_cancelation_date(
-        mut self,
-        value: rt::chrono::NaiveDate,
-    ) -> Self {
+    pub fn with_last_possible_cancelation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.last_possible_cancelation_date = Some(value);
         self
     }
 
     /// Sets [`available_cancelation_dates`](Self::available_cancelation_dates).
-    pub fn with_available_cancelation_dates(
-        mut self,
-        value: Vec<rt::chrono::NaiveDate>,
-    ) -> Self {
+    pub fn with_available_cancelation_dates(mut self, value: Vec<rt::chrono::NaiveDate>) -> Self {
         self.available_cancelation_dates = Some(value);
         self
     }
@@ -19763,26 +18888,25 @@ impl MembershipSelfServiceContractDataCancelationOrigin {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Studio => "STUDIO",
-            Self::Customer => "CUSTOMER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for MembershipSelfServiceContractDataCancelationOrigin {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "STUDIO" => Self::Studio,
-            "CUSTOMER" => Self::Customer,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Studio, Self::Customer];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19793,7 +18917,7 @@ impl std::str::FromStr for MembershipSelfServiceContractDataCancelationOrigin {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19812,11 +18936,8 @@ impl serde::Serialize for MembershipSelfServiceContractDataCancelationOrigin {
 }
 
 #[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de>
-for MembershipSelfServiceContractDataCancelationOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for MembershipSelfServiceContractDataCancelationOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19852,28 +18973,29 @@ impl MembershipSelfServiceContractDataCancelationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Canceled => "CANCELED",
-            Self::PendingVerification => "PENDING_VERIFICATION",
-            Self::PendingWithdrawalVerification => "PENDING_WITHDRAWAL_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for MembershipSelfServiceContractDataCancelationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CANCELED" => Self::Canceled,
-            "PENDING_VERIFICATION" => Self::PendingVerification,
-            "PENDING_WITHDRAWAL_VERIFICATION" => Self::PendingWithdrawalVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Canceled,
+        Self::PendingVerification,
+        Self::PendingWithdrawalVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19884,7 +19006,7 @@ impl std::str::FromStr for MembershipSelfServiceContractDataCancelationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19903,11 +19025,8 @@ impl serde::Serialize for MembershipSelfServiceContractDataCancelationStatus {
 }
 
 #[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de>
-for MembershipSelfServiceContractDataCancelationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for MembershipSelfServiceContractDataCancelationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20075,10 +19194,7 @@ impl MembershipSignupContract {
     }
 
     /// Sets [`initial_payment_request_token`](Self::initial_payment_request_token).
-    pub fn with_initial_payment_request_token(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_initial_payment_request_token(mut self, value: impl Into<String>) -> Self {
         self.initial_payment_request_token = Some(value.into());
         self
     }
@@ -20258,9 +19374,7 @@ pub struct MembershipSignupCustomer {
     pub payment_request_token: Option<String>,
     /// List of additional information field assignments of the customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_information_field_assignments: Option<
-        Vec<AdditionalInformationFieldAssignment>,
-    >,
+    pub additional_information_field_assignments: Option<Vec<AdditionalInformationFieldAssignment>>,
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
@@ -20420,10 +19534,7 @@ impl MembershipSignupCustomer {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -20453,19 +19564,13 @@ impl MembershipSignupCustomer {
     }
 
     /// Sets [`communication_preferences`](Self::communication_preferences).
-    pub fn with_communication_preferences(
-        mut self,
-        value: Vec<CommunicationPreference>,
-    ) -> Self {
+    pub fn with_communication_preferences(mut self, value: Vec<CommunicationPreference>) -> Self {
         self.communication_preferences = Some(value);
         self
     }
 
     /// Sets [`document_identification`](Self::document_identification).
-    pub fn with_document_identification(
-        mut self,
-        value: DocumentIdentification,
-    ) -> Self {
+    pub fn with_document_identification(mut self, value: DocumentIdentification) -> Self {
         self.document_identification = Some(value);
         self
     }
@@ -20513,28 +19618,25 @@ impl MembershipSignupCustomerGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl rt::StringEnum for MembershipSignupCustomerGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -20545,7 +19647,7 @@ impl std::str::FromStr for MembershipSignupCustomerGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -20565,9 +19667,7 @@ impl serde::Serialize for MembershipSignupCustomerGender {
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl<'de> serde::Deserialize<'de> for MembershipSignupCustomerGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20585,10 +19685,7 @@ pub struct MembershipSignupRequest {
 #[cfg(feature = "memberships")]
 impl MembershipSignupRequest {
     /// A value with the required fields (`contract`, `customer`); set the others with the `with_*` methods.
-    pub fn new(
-        contract: MembershipSignupContract,
-        customer: MembershipSignupCustomer,
-    ) -> Self {
+    pub fn new(contract: MembershipSignupContract, customer: MembershipSignupCustomer) -> Self {
         Self { contract, customer }
     }
 }
@@ -20706,10 +19803,7 @@ impl MembershipSwitch {
     }
 
     /// Sets [`initial_payment_request_token`](Self::initial_payment_request_token).
-    pub fn with_initial_payment_request_token(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_initial_payment_request_token(mut self, value: impl Into<String>) -> Self {
         self.initial_payment_request_token = Some(value.into());
         self
     }
@@ -20750,10 +19844,7 @@ impl MembershipSwitchConfig {
     }
 
     /// Sets [`presentation`](Self::presentation).
-    pub fn with_presentation(
-        mut self,
-        value: MembershipSwitchConfigPresentationDto,
-    ) -> Self {
+    pub fn with_presentation(mut self, value: MembershipSwitchConfigPresentationDto) -> Self {
         self.presentation = value;
         self
     }
@@ -20862,10 +19953,7 @@ impl MembershipSwitchPreview {
     }
 
     /// Sets [`module_consent_text_blocks`](Self::module_consent_text_blocks).
-    pub fn with_module_consent_text_blocks(
-        mut self,
-        value: Vec<MembershipOfferTextBlock>,
-    ) -> Self {
+    pub fn with_module_consent_text_blocks(mut self, value: Vec<MembershipOfferTextBlock>) -> Self {
         self.module_consent_text_blocks = Some(value);
         self
     }
@@ -20904,9 +19992,8 @@ pub struct ModuleContractPreview {
     ///
     /// Example: `"REFERENCE_DATE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type: Option<
-        ModuleContractPreviewPaidTimePeriodCalculationType,
-    >,
+    pub paid_time_period_calculation_type:
+        Option<ModuleContractPreviewPaidTimePeriodCalculationType>,
     /// Payment frequency information of the sub contract
     pub payment_frequency: MembershipOfferPaymentFrequency,
     /// Bonus period applied with the discount voucher, if valid a discount voucher code has been provided
@@ -20984,10 +20071,7 @@ impl ModuleContractPreview {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(
-        mut self,
-        value: MembershipOfferRateBonusPeriod,
-    ) -> Self {
+    pub fn with_voucher_bonus_period(mut self, value: MembershipOfferRateBonusPeriod) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -21019,10 +20103,8 @@ pub enum ModuleContractPreviewPaidTimePeriodCalculationType {
 #[cfg(feature = "memberships")]
 impl ModuleContractPreviewPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "REFERENCE_DATE",
-        "NORMALIZATION_ON_CALENDAR_UNIT",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21031,26 +20113,25 @@ impl ModuleContractPreviewPaidTimePeriodCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for ModuleContractPreviewPaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ReferenceDate, Self::NormalizationOnCalendarUnit];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21061,7 +20142,7 @@ impl std::str::FromStr for ModuleContractPreviewPaidTimePeriodCalculationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21080,23 +20161,18 @@ impl serde::Serialize for ModuleContractPreviewPaidTimePeriodCalculationType {
 }
 
 #[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de>
-for ModuleContractPreviewPaidTimePeriodCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for ModuleContractPreviewPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-account",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-account",
+    feature = "membership-self-service",
+    feature = "memberships"
+))]
 /// Represents a financial data
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -21112,14 +20188,12 @@ pub struct Money {
     pub currency: String,
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "customers-account",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "customers-account",
+    feature = "membership-self-service",
+    feature = "memberships"
+))]
 impl Money {
     /// A value with the required fields (`amount`, `currency`); set the others with the `with_*` methods.
     pub fn new(amount: f64, currency: impl Into<String>) -> Self {
@@ -21150,7 +20224,10 @@ pub struct OpenApiV1Block {
 impl OpenApiV1Block {
     /// A value with the fields that have no default (`limit_type`); set the others with the `with_*` methods.
     pub fn new(limit_type: OpenApiV1BlockLimitType) -> Self {
-        Self { limit_type, end_date: None }
+        Self {
+            limit_type,
+            end_date: None,
+        }
     }
 
     /// Sets [`end_date`](Self::end_date).
@@ -21178,11 +20255,11 @@ pub struct OpenApiV1BlockDto {
 #[cfg(feature = "finance")]
 impl OpenApiV1BlockDto {
     /// A value with the required fields (`limit_type`, `end_date`); set the others with the `with_*` methods.
-    pub fn new(
-        limit_type: OpenApiV1BlockDtoLimitType,
-        end_date: rt::chrono::NaiveDate,
-    ) -> Self {
-        Self { limit_type, end_date }
+    pub fn new(limit_type: OpenApiV1BlockDtoLimitType, end_date: rt::chrono::NaiveDate) -> Self {
+        Self {
+            limit_type,
+            end_date,
+        }
     }
 }
 
@@ -21204,11 +20281,7 @@ pub enum OpenApiV1BlockDtoLimitType {
 #[cfg(feature = "finance")]
 impl OpenApiV1BlockDtoLimitType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "DISABLED",
-        "LIMITED",
-        "UNLIMITED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DISABLED", "LIMITED", "UNLIMITED"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21217,28 +20290,25 @@ impl OpenApiV1BlockDtoLimitType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Limited => "LIMITED",
-            Self::Unlimited => "UNLIMITED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for OpenApiV1BlockDtoLimitType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DISABLED" => Self::Disabled,
-            "LIMITED" => Self::Limited,
-            "UNLIMITED" => Self::Unlimited,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Disabled, Self::Limited, Self::Unlimited];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21249,7 +20319,7 @@ impl std::str::FromStr for OpenApiV1BlockDtoLimitType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21269,9 +20339,7 @@ impl serde::Serialize for OpenApiV1BlockDtoLimitType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1BlockDtoLimitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21294,11 +20362,7 @@ pub enum OpenApiV1BlockLimitType {
 #[cfg(feature = "finance")]
 impl OpenApiV1BlockLimitType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "DISABLED",
-        "LIMITED",
-        "UNLIMITED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DISABLED", "LIMITED", "UNLIMITED"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -21307,28 +20371,25 @@ impl OpenApiV1BlockLimitType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Limited => "LIMITED",
-            Self::Unlimited => "UNLIMITED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for OpenApiV1BlockLimitType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DISABLED" => Self::Disabled,
-            "LIMITED" => Self::Limited,
-            "UNLIMITED" => Self::Unlimited,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Disabled, Self::Limited, Self::Unlimited];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21339,7 +20400,7 @@ impl std::str::FromStr for OpenApiV1BlockLimitType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21359,9 +20420,7 @@ impl serde::Serialize for OpenApiV1BlockLimitType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1BlockLimitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21502,12 +20561,11 @@ pub struct OpenApiV1CustomerDataDtoCustomerAddressData {
     /// Status of the amendment configuration.
     ///
     /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus,
+    pub amendment_configuration_status:
+        OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus,
     /// Pending amendment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<
-        OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
-    >,
+    pub pending_amendment: Option<OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData>,
 }
 
 #[cfg(feature = "customers-self-service")]
@@ -21631,10 +20689,7 @@ impl OpenApiV1CustomerDataDtoCustomerAddressData {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -21692,55 +20747,52 @@ impl OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
         match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
+            Self::Unknown(value) => Some(value),
+            _ => None,
         }
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum
-for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr
-for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display
-for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize
-for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -21748,10 +20800,9 @@ for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21789,12 +20840,11 @@ pub struct OpenApiV1CustomerDataDtoCustomerContactData {
     /// Status of the amendment configuration.
     ///
     /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
+    pub amendment_configuration_status:
+        OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
     /// Pending amendment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<
-        OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
-    >,
+    pub pending_amendment: Option<OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData>,
 }
 
 #[cfg(feature = "customers-self-service")]
@@ -21885,55 +20935,52 @@ impl OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
         match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
+            Self::Unknown(value) => Some(value),
+            _ => None,
         }
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum
-for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr
-for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display
-for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize
-for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -21941,10 +20988,9 @@ for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21982,12 +21028,11 @@ pub struct OpenApiV1CustomerDataDtoCustomerMasterData {
     /// Status of the amendment configuration.
     ///
     /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus,
+    pub amendment_configuration_status:
+        OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus,
     /// Pending amendment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<
-        OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
-    >,
+    pub pending_amendment: Option<OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData>,
 }
 
 #[cfg(feature = "customers-self-service")]
@@ -22075,55 +21120,52 @@ impl OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
         match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
+            Self::Unknown(value) => Some(value),
+            _ => None,
         }
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum
-for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr
-for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display
-for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize
-for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -22131,10 +21173,9 @@ for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22166,28 +21207,25 @@ impl OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Dr => "DR",
-            Self::Prof => "PROF",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "DR" => Self::Dr,
-            "PROF" => Self::Prof,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -22198,7 +21236,7 @@ impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTit
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22217,11 +21255,8 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitl
 }
 
 #[cfg(feature = "customers-self-service")]
-impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22253,28 +21288,25 @@ impl OpenApiV1CustomerDataDtoCustomerMasterDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -22285,7 +21317,7 @@ impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22305,9 +21337,7 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22345,12 +21375,11 @@ pub struct OpenApiV1CustomerDataDtoCustomerPaymentData {
     /// Status of the amendment configuration.
     ///
     /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus,
+    pub amendment_configuration_status:
+        OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus,
     /// Pending amendment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<
-        OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
-    >,
+    pub pending_amendment: Option<OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData>,
 }
 
 #[cfg(feature = "customers-self-service")]
@@ -22441,55 +21470,52 @@ impl OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
         match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
+            Self::Unknown(value) => Some(value),
+            _ => None,
         }
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum
-for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr
-for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display
-for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize
-for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -22497,10 +21523,9 @@ for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22700,10 +21725,7 @@ impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -22906,55 +21928,48 @@ impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+    const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
         match self {
-            Self::None => "NONE",
-            Self::Dr => "DR",
-            Self::Prof => "PROF",
-            Self::Unknown(other) => other,
+            Self::Unknown(value) => Some(value),
+            _ => None,
         }
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "DR" => Self::Dr,
-            "PROF" => Self::Prof,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+impl std::str::FromStr for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+impl std::fmt::Display for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+impl serde::Serialize for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -22962,10 +21977,9 @@ for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22997,55 +22011,48 @@ impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
         match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
+            Self::Unknown(value) => Some(value),
+            _ => None,
         }
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-
-    fn as_wire(&self) -> &str {
-        self.as_str()
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+impl std::str::FromStr for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+impl std::fmt::Display for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+impl serde::Serialize for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -23053,10 +22060,9 @@ for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23258,10 +22264,7 @@ impl OpenApiV1MembershipSwitchConfigExtended {
     }
 
     /// Sets [`presentation`](Self::presentation).
-    pub fn with_presentation(
-        mut self,
-        value: MembershipSwitchConfigPresentationDto,
-    ) -> Self {
+    pub fn with_presentation(mut self, value: MembershipSwitchConfigPresentationDto) -> Self {
         self.presentation = value;
         self
     }
@@ -23310,9 +22313,7 @@ pub struct OpenApiV1SignupPreviewDto {
     /// Example: `"UNLIMITED"`
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_effective_period: Option<
-        OpenApiV1SignupPreviewDtoVoucherEffectivePeriod,
-    >,
+    pub voucher_effective_period: Option<OpenApiV1SignupPreviewDtoVoucherEffectivePeriod>,
     /// Effective period: term for which a discount is applied, if type is time based and a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriodTimeBasedTerm instead to see terms per discount period.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23446,10 +22447,7 @@ impl OpenApiV1SignupPreviewDto {
     }
 
     /// Sets [`voucher_type`](Self::voucher_type).
-    pub fn with_voucher_type(
-        mut self,
-        value: OpenApiV1SignupPreviewDtoVoucherType,
-    ) -> Self {
+    pub fn with_voucher_type(mut self, value: OpenApiV1SignupPreviewDtoVoucherType) -> Self {
         self.voucher_type = Some(value);
         self
     }
@@ -23490,10 +22488,7 @@ impl OpenApiV1SignupPreviewDto {
     /// Sets [`discount_type`](Self::discount_type).
     #[deprecated]
     #[allow(deprecated)]
-    pub fn with_discount_type(
-        mut self,
-        value: OpenApiV1SignupPreviewDtoDiscountType,
-    ) -> Self {
+    pub fn with_discount_type(mut self, value: OpenApiV1SignupPreviewDtoDiscountType) -> Self {
         self.discount_type = Some(value);
         self
     }
@@ -23507,10 +22502,7 @@ impl OpenApiV1SignupPreviewDto {
     }
 
     /// Sets [`voucher_discount_periods`](Self::voucher_discount_periods).
-    pub fn with_voucher_discount_periods(
-        mut self,
-        value: Vec<VoucherDiscountPeriod>,
-    ) -> Self {
+    pub fn with_voucher_discount_periods(mut self, value: Vec<VoucherDiscountPeriod>) -> Self {
         self.voucher_discount_periods = Some(value);
         self
     }
@@ -23573,19 +22565,13 @@ impl OpenApiV1SignupPreviewDto {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(
-        mut self,
-        value: MembershipOfferRateBonusPeriod,
-    ) -> Self {
+    pub fn with_voucher_bonus_period(mut self, value: MembershipOfferRateBonusPeriod) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
 
     /// Sets [`voucher_text_blocks`](Self::voucher_text_blocks).
-    pub fn with_voucher_text_blocks(
-        mut self,
-        value: Vec<MembershipOfferTextBlock>,
-    ) -> Self {
+    pub fn with_voucher_text_blocks(mut self, value: Vec<MembershipOfferTextBlock>) -> Self {
         self.voucher_text_blocks = Some(value);
         self
     }
@@ -23624,10 +22610,7 @@ impl OpenApiV1SignupPreviewDto {
     }
 
     /// Sets [`module_consent_text_blocks`](Self::module_consent_text_blocks).
-    pub fn with_module_consent_text_blocks(
-        mut self,
-        value: Vec<MembershipOfferTextBlock>,
-    ) -> Self {
+    pub fn with_module_consent_text_blocks(mut self, value: Vec<MembershipOfferTextBlock>) -> Self {
         self.module_consent_text_blocks = Some(value);
         self
     }
@@ -23673,26 +22656,25 @@ impl OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23703,7 +22685,7 @@ impl std::str::FromStr for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23723,9 +22705,7 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23755,26 +22735,25 @@ impl OpenApiV1SignupPreviewDtoDiscountType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoDiscountType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23785,7 +22764,7 @@ impl std::str::FromStr for OpenApiV1SignupPreviewDtoDiscountType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23805,9 +22784,7 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoDiscountType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoDiscountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23830,11 +22807,7 @@ pub enum OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
 #[cfg(feature = "memberships")]
 impl OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "UNLIMITED",
-        "INITIAL_TERM",
-        "TIME_BASED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -23843,28 +22816,25 @@ impl OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unlimited => "UNLIMITED",
-            Self::InitialTerm => "INITIAL_TERM",
-            Self::TimeBased => "TIME_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNLIMITED" => Self::Unlimited,
-            "INITIAL_TERM" => Self::InitialTerm,
-            "TIME_BASED" => Self::TimeBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Unlimited, Self::InitialTerm, Self::TimeBased];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23875,7 +22845,7 @@ impl std::str::FromStr for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23895,9 +22865,7 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23925,24 +22893,25 @@ impl OpenApiV1SignupPreviewDtoVoucherErrorCode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidCode => "INVALID_CODE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherErrorCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INVALID_CODE" => Self::InvalidCode,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::InvalidCode];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23953,7 +22922,7 @@ impl std::str::FromStr for OpenApiV1SignupPreviewDtoVoucherErrorCode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23973,9 +22942,7 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherErrorCode {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24017,32 +22984,31 @@ impl OpenApiV1SignupPreviewDtoVoucherType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contract => "CONTRACT",
-            Self::Credit => "CREDIT",
-            Self::Discount => "DISCOUNT",
-            Self::CompanyFeeSplit => "COMPANY_FEE_SPLIT",
-            Self::Checkin => "CHECKIN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT" => Self::Contract,
-            "CREDIT" => Self::Credit,
-            "DISCOUNT" => Self::Discount,
-            "COMPANY_FEE_SPLIT" => Self::CompanyFeeSplit,
-            "CHECKIN" => Self::Checkin,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Contract,
+        Self::Credit,
+        Self::Discount,
+        Self::CompanyFeeSplit,
+        Self::Checkin,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24053,7 +23019,7 @@ impl std::str::FromStr for OpenApiV1SignupPreviewDtoVoucherType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24073,9 +23039,7 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24256,9 +23220,8 @@ pub struct PaymentsUserSessionRequest {
     pub finion_pay_customer_id: Option<rt::uuid::Uuid>,
     /// List of permitted payment choices, i.e. obtained by the contract offer. Acts as a filter for the available payment methods defined by the scope
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permitted_payment_choices: Option<
-        Vec<PaymentsUserSessionRequestPermittedPaymentChoicesItem>,
-    >,
+    pub permitted_payment_choices:
+        Option<Vec<PaymentsUserSessionRequestPermittedPaymentChoicesItem>>,
     /// Allows the definition of the reference text shown on the bank statement of the customer.
     ///
     /// Example: `"Gym Joining Fee 01.07.2025"`
@@ -24384,44 +23347,37 @@ impl PaymentsUserSessionRequestPermittedPaymentChoicesItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cash => "CASH",
-            Self::BankTransfer => "BANK_TRANSFER",
-            Self::Bacs => "BACS",
-            Self::Sepa => "SEPA",
-            Self::ChDd => "CH_DD",
-            Self::Lsv => "LSV",
-            Self::CreditCard => "CREDIT_CARD",
-            Self::Twint => "TWINT",
-            Self::Paypal => "PAYPAL",
-            Self::Bancontact => "BANCONTACT",
-            Self::Ideal => "IDEAL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "payments")]
 impl rt::StringEnum for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CASH" => Self::Cash,
-            "BANK_TRANSFER" => Self::BankTransfer,
-            "BACS" => Self::Bacs,
-            "SEPA" => Self::Sepa,
-            "CH_DD" => Self::ChDd,
-            "LSV" => Self::Lsv,
-            "CREDIT_CARD" => Self::CreditCard,
-            "TWINT" => Self::Twint,
-            "PAYPAL" => Self::Paypal,
-            "BANCONTACT" => Self::Bancontact,
-            "IDEAL" => Self::Ideal,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Cash,
+        Self::BankTransfer,
+        Self::Bacs,
+        Self::Sepa,
+        Self::ChDd,
+        Self::Lsv,
+        Self::CreditCard,
+        Self::Twint,
+        Self::Paypal,
+        Self::Bancontact,
+        Self::Ideal,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24432,7 +23388,7 @@ impl std::str::FromStr for PaymentsUserSessionRequestPermittedPaymentChoicesItem
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24451,11 +23407,8 @@ impl serde::Serialize for PaymentsUserSessionRequestPermittedPaymentChoicesItem 
 }
 
 #[cfg(feature = "payments")]
-impl<'de> serde::Deserialize<'de>
-for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de> for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24487,26 +23440,25 @@ impl PaymentsUserSessionRequestScope {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::MemberAccount => "MEMBER_ACCOUNT",
-            Self::Ecom => "ECOM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "payments")]
 impl rt::StringEnum for PaymentsUserSessionRequestScope {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBER_ACCOUNT" => Self::MemberAccount,
-            "ECOM" => Self::Ecom,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::MemberAccount, Self::Ecom];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24517,7 +23469,7 @@ impl std::str::FromStr for PaymentsUserSessionRequestScope {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24537,9 +23489,7 @@ impl serde::Serialize for PaymentsUserSessionRequestScope {
 
 #[cfg(feature = "payments")]
 impl<'de> serde::Deserialize<'de> for PaymentsUserSessionRequestScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24657,13 +23607,11 @@ impl PriceDetails {
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "membership-self-service",
+    feature = "memberships"
+))]
 /// Represents a rate code.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -24681,13 +23629,11 @@ pub struct RateCode {
     pub identifier: Option<String>,
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "membership-self-service",
+    feature = "memberships"
+))]
 impl RateCode {
     /// Sets [`name`](Self::name).
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
@@ -24723,7 +23669,10 @@ pub struct Recurrence {
 impl Recurrence {
     /// A value with the fields that have no default (`period`); set the others with the `with_*` methods.
     pub fn new(period: RecurrencePeriod) -> Self {
-        Self { period, frequency: None }
+        Self {
+            period,
+            frequency: None,
+        }
     }
 
     /// Sets [`frequency`](Self::frequency).
@@ -24750,13 +23699,7 @@ pub enum RecurrencePeriod {
 #[cfg(feature = "finance")]
 impl RecurrencePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "DAY",
-        "MONTH",
-        "WEEK",
-        "YEAR",
-        "ONCE",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "MONTH", "WEEK", "YEAR", "ONCE"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -24765,32 +23708,25 @@ impl RecurrencePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Month => "MONTH",
-            Self::Week => "WEEK",
-            Self::Year => "YEAR",
-            Self::Once => "ONCE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for RecurrencePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "MONTH" => Self::Month,
-            "WEEK" => Self::Week,
-            "YEAR" => Self::Year,
-            "ONCE" => Self::Once,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Month, Self::Week, Self::Year, Self::Once];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24801,7 +23737,7 @@ impl std::str::FromStr for RecurrencePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24821,9 +23757,7 @@ impl serde::Serialize for RecurrencePeriod {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for RecurrencePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24895,10 +23829,7 @@ pub struct SignupPaymentPreview {
 #[cfg(feature = "memberships")]
 impl SignupPaymentPreview {
     /// Sets [`payment_schedule`](Self::payment_schedule).
-    pub fn with_payment_schedule(
-        mut self,
-        value: Vec<SignupPaymentScheduleEntry>,
-    ) -> Self {
+    pub fn with_payment_schedule(mut self, value: Vec<SignupPaymentScheduleEntry>) -> Self {
         self.payment_schedule = Some(value);
         self
     }
@@ -25011,32 +23942,31 @@ impl SignupPaymentScheduleEntryType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContractFee => "CONTRACT_FEE",
-            Self::StarterPackage => "STARTER_PACKAGE",
-            Self::FlatFee => "FLAT_FEE",
-            Self::ModuleFee => "MODULE_FEE",
-            Self::BonusPeriod => "BONUS_PERIOD",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for SignupPaymentScheduleEntryType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT_FEE" => Self::ContractFee,
-            "STARTER_PACKAGE" => Self::StarterPackage,
-            "FLAT_FEE" => Self::FlatFee,
-            "MODULE_FEE" => Self::ModuleFee,
-            "BONUS_PERIOD" => Self::BonusPeriod,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ContractFee,
+        Self::StarterPackage,
+        Self::FlatFee,
+        Self::ModuleFee,
+        Self::BonusPeriod,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -25047,7 +23977,7 @@ impl std::str::FromStr for SignupPaymentScheduleEntryType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -25067,9 +23997,7 @@ impl serde::Serialize for SignupPaymentScheduleEntryType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for SignupPaymentScheduleEntryType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25422,10 +24350,7 @@ impl StudioInformation {
     }
 
     /// Sets [`opening_hours_categories`](Self::opening_hours_categories).
-    pub fn with_opening_hours_categories(
-        mut self,
-        value: Vec<StudioOpeningHoursCategory>,
-    ) -> Self {
+    pub fn with_opening_hours_categories(mut self, value: Vec<StudioOpeningHoursCategory>) -> Self {
         self.opening_hours_categories = Some(value);
         self
     }
@@ -25515,10 +24440,7 @@ impl StudioInformation {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -25536,10 +24458,7 @@ impl StudioInformation {
     }
 
     /// Sets [`access_code_configuration`](Self::access_code_configuration).
-    pub fn with_access_code_configuration(
-        mut self,
-        value: StudioAccessCodeConfiguration,
-    ) -> Self {
+    pub fn with_access_code_configuration(mut self, value: StudioAccessCodeConfiguration) -> Self {
         self.access_code_configuration = value;
         self
     }
@@ -25703,10 +24622,7 @@ pub struct StudioOpeningHours {
 #[cfg(feature = "studios")]
 impl StudioOpeningHours {
     /// Sets [`day_of_week_from`](Self::day_of_week_from).
-    pub fn with_day_of_week_from(
-        mut self,
-        value: StudioOpeningHoursDayOfWeekFrom,
-    ) -> Self {
+    pub fn with_day_of_week_from(mut self, value: StudioOpeningHoursDayOfWeekFrom) -> Self {
         self.day_of_week_from = Some(value);
         self
     }
@@ -25805,36 +24721,33 @@ impl StudioOpeningHoursDayOfWeekFrom {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for StudioOpeningHoursDayOfWeekFrom {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -25845,7 +24758,7 @@ impl std::str::FromStr for StudioOpeningHoursDayOfWeekFrom {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -25865,9 +24778,7 @@ impl serde::Serialize for StudioOpeningHoursDayOfWeekFrom {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioOpeningHoursDayOfWeekFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25908,36 +24819,33 @@ impl StudioOpeningHoursDayOfWeekTo {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for StudioOpeningHoursDayOfWeekTo {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -25948,7 +24856,7 @@ impl std::str::FromStr for StudioOpeningHoursDayOfWeekTo {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -25968,9 +24876,7 @@ impl serde::Serialize for StudioOpeningHoursDayOfWeekTo {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioOpeningHoursDayOfWeekTo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26121,10 +25027,7 @@ impl SubContract {
     }
 
     /// Sets [`cancellation_receipt_date`](Self::cancellation_receipt_date).
-    pub fn with_cancellation_receipt_date(
-        mut self,
-        value: rt::chrono::NaiveDate,
-    ) -> Self {
+    pub fn with_cancellation_receipt_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.cancellation_receipt_date = Some(value);
         self
     }
@@ -26168,32 +25071,31 @@ impl SubContractPaymentFrequency {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for SubContractPaymentFrequency {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26204,7 +25106,7 @@ impl std::str::FromStr for SubContractPaymentFrequency {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26224,9 +25126,7 @@ impl serde::Serialize for SubContractPaymentFrequency {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for SubContractPaymentFrequency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26299,10 +25199,7 @@ impl TaxAdvisorCreateExport {
     }
 
     /// Sets [`export_locale`](Self::export_locale).
-    pub fn with_export_locale(
-        mut self,
-        value: TaxAdvisorCreateExportExportLocale,
-    ) -> Self {
+    pub fn with_export_locale(mut self, value: TaxAdvisorCreateExportExportLocale) -> Self {
         self.export_locale = Some(value);
         self
     }
@@ -26335,28 +25232,25 @@ impl TaxAdvisorCreateExportExportFileFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Csv => "CSV",
-            Self::Xlsx => "XLSX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorCreateExportExportFileFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JSON" => Self::Json,
-            "CSV" => Self::Csv,
-            "XLSX" => Self::Xlsx,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Json, Self::Csv, Self::Xlsx];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26367,7 +25261,7 @@ impl std::str::FromStr for TaxAdvisorCreateExportExportFileFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26387,9 +25281,7 @@ impl serde::Serialize for TaxAdvisorCreateExportExportFileFormat {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportFileFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26419,26 +25311,25 @@ impl TaxAdvisorCreateExportExportFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Single => "SINGLE",
-            Self::Aggregated => "AGGREGATED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorCreateExportExportFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "SINGLE" => Self::Single,
-            "AGGREGATED" => Self::Aggregated,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Single, Self::Aggregated];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26449,7 +25340,7 @@ impl std::str::FromStr for TaxAdvisorCreateExportExportFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26469,9 +25360,7 @@ impl serde::Serialize for TaxAdvisorCreateExportExportFormat {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26501,26 +25390,25 @@ impl TaxAdvisorCreateExportExportLocale {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::English => "ENGLISH",
-            Self::German => "GERMAN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorCreateExportExportLocale {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ENGLISH" => Self::English,
-            "GERMAN" => Self::German,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::English, Self::German];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26531,7 +25419,7 @@ impl std::str::FromStr for TaxAdvisorCreateExportExportLocale {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26551,9 +25439,7 @@ impl serde::Serialize for TaxAdvisorCreateExportExportLocale {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26619,10 +25505,7 @@ impl TaxAdvisorExportDownload {
     }
 
     /// Sets [`export_locale`](Self::export_locale).
-    pub fn with_export_locale(
-        mut self,
-        value: TaxAdvisorExportDownloadExportLocale,
-    ) -> Self {
+    pub fn with_export_locale(mut self, value: TaxAdvisorExportDownloadExportLocale) -> Self {
         self.export_locale = Some(value);
         self
     }
@@ -26661,28 +25544,25 @@ impl TaxAdvisorExportDownloadExportFileFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Csv => "CSV",
-            Self::Xlsx => "XLSX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorExportDownloadExportFileFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JSON" => Self::Json,
-            "CSV" => Self::Csv,
-            "XLSX" => Self::Xlsx,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Json, Self::Csv, Self::Xlsx];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26693,7 +25573,7 @@ impl std::str::FromStr for TaxAdvisorExportDownloadExportFileFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26713,9 +25593,7 @@ impl serde::Serialize for TaxAdvisorExportDownloadExportFileFormat {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportFileFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26745,26 +25623,25 @@ impl TaxAdvisorExportDownloadExportFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Single => "SINGLE",
-            Self::Aggregated => "AGGREGATED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorExportDownloadExportFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "SINGLE" => Self::Single,
-            "AGGREGATED" => Self::Aggregated,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Single, Self::Aggregated];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26775,7 +25652,7 @@ impl std::str::FromStr for TaxAdvisorExportDownloadExportFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26795,9 +25672,7 @@ impl serde::Serialize for TaxAdvisorExportDownloadExportFormat {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26827,26 +25702,25 @@ impl TaxAdvisorExportDownloadExportLocale {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::English => "ENGLISH",
-            Self::German => "GERMAN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorExportDownloadExportLocale {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ENGLISH" => Self::English,
-            "GERMAN" => Self::German,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::English, Self::German];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26857,7 +25731,7 @@ impl std::str::FromStr for TaxAdvisorExportDownloadExportLocale {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26877,9 +25751,7 @@ impl serde::Serialize for TaxAdvisorExportDownloadExportLocale {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26904,14 +25776,12 @@ impl TaxAdvisorExportResult {
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "membership-self-service",
+    feature = "memberships",
+    feature = "trial-offers"
+))]
 /// Represents a term
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -26927,14 +25797,12 @@ pub struct Term {
     pub unit: TermUnit,
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "membership-self-service",
+    feature = "memberships",
+    feature = "trial-offers"
+))]
 impl Term {
     /// A value with the fields that have no default (`unit`); set the others with the `with_*` methods.
     pub fn new(unit: TermUnit) -> Self {
@@ -26988,14 +25856,12 @@ impl TermInformation {
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "membership-self-service",
+    feature = "memberships",
+    feature = "trial-offers"
+))]
 /// Represents a temporal unit
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -27012,14 +25878,12 @@ pub enum TermUnit {
     Unknown(String),
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "membership-self-service",
+    feature = "memberships",
+    feature = "trial-offers"
+))]
 impl TermUnit {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
@@ -27031,98 +25895,81 @@ impl TermUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "membership-self-service",
+    feature = "memberships",
+    feature = "trial-offers"
+))]
 impl rt::StringEnum for TermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "membership-self-service",
+    feature = "memberships",
+    feature = "trial-offers"
+))]
 impl std::str::FromStr for TermUnit {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "membership-self-service",
+    feature = "memberships",
+    feature = "trial-offers"
+))]
 impl std::fmt::Display for TermUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "membership-self-service",
+    feature = "memberships",
+    feature = "trial-offers"
+))]
 impl serde::Serialize for TermUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "membership-self-service",
-        feature = "memberships",
-        feature = "trial-offers"
-    )
-)]
+#[cfg(any(
+    feature = "customers",
+    feature = "membership-self-service",
+    feature = "memberships",
+    feature = "trial-offers"
+))]
 impl<'de> serde::Deserialize<'de> for TermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27184,14 +26031,8 @@ pub enum TermWithMinutesUnit {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl TermWithMinutesUnit {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "MINUTES",
-        "HOURS",
-        "DAY",
-        "WEEK",
-        "MONTH",
-        "YEAR",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] =
+        &["MINUTES", "HOURS", "DAY", "WEEK", "MONTH", "YEAR"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27200,34 +26041,32 @@ impl TermWithMinutesUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minutes => "MINUTES",
-            Self::Hours => "HOURS",
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for TermWithMinutesUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MINUTES" => Self::Minutes,
-            "HOURS" => Self::Hours,
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Minutes,
+        Self::Hours,
+        Self::Day,
+        Self::Week,
+        Self::Month,
+        Self::Year,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27238,7 +26077,7 @@ impl std::str::FromStr for TermWithMinutesUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27258,9 +26097,7 @@ impl serde::Serialize for TermWithMinutesUnit {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for TermWithMinutesUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27350,30 +26187,25 @@ impl TimePeriodPeriodUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for TimePeriodPeriodUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27384,7 +26216,7 @@ impl std::str::FromStr for TimePeriodPeriodUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27404,9 +26236,7 @@ impl serde::Serialize for TimePeriodPeriodUnit {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for TimePeriodPeriodUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27479,10 +26309,7 @@ impl TransferDetails {
     }
 
     /// Sets [`debt_collection_type`](Self::debt_collection_type).
-    pub fn with_debt_collection_type(
-        mut self,
-        value: TransferDetailsDebtCollectionType,
-    ) -> Self {
+    pub fn with_debt_collection_type(mut self, value: TransferDetailsDebtCollectionType) -> Self {
         self.debt_collection_type = Some(value);
         self
     }
@@ -27531,26 +26358,25 @@ impl TransferDetailsDebtCollectionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trust => "TRUST",
-            Self::Purchase => "PURCHASE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TransferDetailsDebtCollectionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TRUST" => Self::Trust,
-            "PURCHASE" => Self::Purchase,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Trust, Self::Purchase];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27561,7 +26387,7 @@ impl std::str::FromStr for TransferDetailsDebtCollectionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27581,9 +26407,7 @@ impl serde::Serialize for TransferDetailsDebtCollectionType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TransferDetailsDebtCollectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27630,30 +26454,30 @@ impl TransferDetailsOrigin {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::DebtCollectionRun => "DEBT_COLLECTION_RUN",
-            Self::IndividualHandover => "INDIVIDUAL_HANDOVER",
-            Self::AutomaticHandover => "AUTOMATIC_HANDOVER",
-            Self::ContractCancelation => "CONTRACT_CANCELATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TransferDetailsOrigin {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DEBT_COLLECTION_RUN" => Self::DebtCollectionRun,
-            "INDIVIDUAL_HANDOVER" => Self::IndividualHandover,
-            "AUTOMATIC_HANDOVER" => Self::AutomaticHandover,
-            "CONTRACT_CANCELATION" => Self::ContractCancelation,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::DebtCollectionRun,
+        Self::IndividualHandover,
+        Self::AutomaticHandover,
+        Self::ContractCancelation,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27664,7 +26488,7 @@ impl std::str::FromStr for TransferDetailsOrigin {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27684,9 +26508,7 @@ impl serde::Serialize for TransferDetailsOrigin {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TransferDetailsOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27725,30 +26547,30 @@ impl TransferDetailsStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalProcessing => "INTERNAL_PROCESSING",
-            Self::WaitingForConfirmation => "WAITING_FOR_CONFIRMATION",
-            Self::Completed => "COMPLETED",
-            Self::Failed => "FAILED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TransferDetailsStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INTERNAL_PROCESSING" => Self::InternalProcessing,
-            "WAITING_FOR_CONFIRMATION" => Self::WaitingForConfirmation,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::InternalProcessing,
+        Self::WaitingForConfirmation,
+        Self::Completed,
+        Self::Failed,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27759,7 +26581,7 @@ impl std::str::FromStr for TransferDetailsStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27779,9 +26601,7 @@ impl serde::Serialize for TransferDetailsStatus {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TransferDetailsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28036,54 +26856,52 @@ impl TrialOfferLeadCustomerCreationValidationResultValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Possible => "POSSIBLE",
-            Self::InvalidLeadCustomerData => "INVALID_LEAD_CUSTOMER_DATA",
-            Self::DuplicateCustomer => "DUPLICATE_CUSTOMER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "POSSIBLE" => Self::Possible,
-            "INVALID_LEAD_CUSTOMER_DATA" => Self::InvalidLeadCustomerData,
-            "DUPLICATE_CUSTOMER" => Self::DuplicateCustomer,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Possible,
+        Self::InvalidLeadCustomerData,
+        Self::DuplicateCustomer,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
 #[cfg(feature = "trial-offers")]
-impl std::str::FromStr
-for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl std::str::FromStr for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
 #[cfg(feature = "trial-offers")]
-impl std::fmt::Display
-for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl std::fmt::Display for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "trial-offers")]
-impl serde::Serialize
-for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl serde::Serialize for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -28091,10 +26909,9 @@ for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de>
-for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    for TrialOfferLeadCustomerCreationValidationResultValidationStatus
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28170,11 +26987,7 @@ pub enum TrialOfferLeadDataConfigAddressMode {
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigAddressMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -28183,28 +26996,25 @@ impl TrialOfferLeadDataConfigAddressMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigAddressMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28215,7 +27025,7 @@ impl std::str::FromStr for TrialOfferLeadDataConfigAddressMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28235,9 +27045,7 @@ impl serde::Serialize for TrialOfferLeadDataConfigAddressMode {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigAddressMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28260,11 +27068,7 @@ pub enum TrialOfferLeadDataConfigDateOfBirthMode {
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigDateOfBirthMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -28273,28 +27077,25 @@ impl TrialOfferLeadDataConfigDateOfBirthMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigDateOfBirthMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28305,7 +27106,7 @@ impl std::str::FromStr for TrialOfferLeadDataConfigDateOfBirthMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28325,9 +27126,7 @@ impl serde::Serialize for TrialOfferLeadDataConfigDateOfBirthMode {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigDateOfBirthMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28350,11 +27149,7 @@ pub enum TrialOfferLeadDataConfigGenderMode {
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigGenderMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -28363,28 +27158,25 @@ impl TrialOfferLeadDataConfigGenderMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigGenderMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28395,7 +27187,7 @@ impl std::str::FromStr for TrialOfferLeadDataConfigGenderMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28415,9 +27207,7 @@ impl serde::Serialize for TrialOfferLeadDataConfigGenderMode {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigGenderMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28440,11 +27230,7 @@ pub enum TrialOfferLeadDataConfigTelephoneMode {
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigTelephoneMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "INACTIVE",
-        "OPTIONAL",
-        "MANDATORY",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -28453,28 +27239,25 @@ impl TrialOfferLeadDataConfigTelephoneMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigTelephoneMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28485,7 +27268,7 @@ impl std::str::FromStr for TrialOfferLeadDataConfigTelephoneMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28505,9 +27288,7 @@ impl serde::Serialize for TrialOfferLeadDataConfigTelephoneMode {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigTelephoneMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28524,10 +27305,7 @@ pub struct TypedArgumentDto {
 
 impl TypedArgumentDto {
     /// Sets [`value`](Self::value).
-    pub fn with_value(
-        mut self,
-        value: rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Self {
+    pub fn with_value(mut self, value: rt::serde_json::Map<String, rt::serde_json::Value>) -> Self {
         self.value = Some(value);
         self
     }
@@ -28592,55 +27370,42 @@ impl TypedArgumentDtoType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Timestamp => "TIMESTAMP",
-            Self::Boolean => "BOOLEAN",
-            Self::Date => "DATE",
-            Self::MonthDay => "MONTH_DAY",
-            Self::Time => "TIME",
-            Self::Term => "TERM",
-            Self::TermList => "TERM_LIST",
-            Self::Integer => "INTEGER",
-            Self::Decimal => "DECIMAL",
-            Self::String => "STRING",
-            Self::Money => "MONEY",
-            Self::LimitableConfigProperty => "LIMITABLE_CONFIG_PROPERTY",
-            Self::I18nKey => "I18N_KEY",
-            Self::I18nKeyList => "I18N_KEY_LIST",
-            Self::PermissionList => "PERMISSION_LIST",
-            Self::Enum => "ENUM",
-            Self::AvailabilityList => "AVAILABILITY_LIST",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 impl rt::StringEnum for TypedArgumentDtoType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TIMESTAMP" => Self::Timestamp,
-            "BOOLEAN" => Self::Boolean,
-            "DATE" => Self::Date,
-            "MONTH_DAY" => Self::MonthDay,
-            "TIME" => Self::Time,
-            "TERM" => Self::Term,
-            "TERM_LIST" => Self::TermList,
-            "INTEGER" => Self::Integer,
-            "DECIMAL" => Self::Decimal,
-            "STRING" => Self::String,
-            "MONEY" => Self::Money,
-            "LIMITABLE_CONFIG_PROPERTY" => Self::LimitableConfigProperty,
-            "I18N_KEY" => Self::I18nKey,
-            "I18N_KEY_LIST" => Self::I18nKeyList,
-            "PERMISSION_LIST" => Self::PermissionList,
-            "ENUM" => Self::Enum,
-            "AVAILABILITY_LIST" => Self::AvailabilityList,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Timestamp,
+        Self::Boolean,
+        Self::Date,
+        Self::MonthDay,
+        Self::Time,
+        Self::Term,
+        Self::TermList,
+        Self::Integer,
+        Self::Decimal,
+        Self::String,
+        Self::Money,
+        Self::LimitableConfigProperty,
+        Self::I18nKey,
+        Self::I18nKeyList,
+        Self::PermissionList,
+        Self::Enum,
+        Self::AvailabilityList,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28650,7 +27415,7 @@ impl std::str::FromStr for TypedArgumentDtoType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28667,9 +27432,7 @@ impl serde::Serialize for TypedArgumentDtoType {
 }
 
 impl<'de> serde::Deserialize<'de> for TypedArgumentDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28696,10 +27459,8 @@ impl UpdateAccessIdentificationRequest {
 
 #[cfg(feature = "customers-account")]
 /// Update customer payment instrument response.
-pub type UpdateCustomerPaymentInstrumentResponseDto = rt::serde_json::Map<
-    String,
-    rt::serde_json::Value,
->;
+pub type UpdateCustomerPaymentInstrumentResponseDto =
+    rt::serde_json::Map<String, rt::serde_json::Value>;
 
 #[cfg(any(feature = "appointments", feature = "membership-self-service"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -28818,26 +27579,25 @@ impl VoucherDiscountPeriodDiscountType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for VoucherDiscountPeriodDiscountType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28848,7 +27608,7 @@ impl std::str::FromStr for VoucherDiscountPeriodDiscountType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28868,9 +27628,7 @@ impl serde::Serialize for VoucherDiscountPeriodDiscountType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for VoucherDiscountPeriodDiscountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28893,11 +27651,7 @@ pub enum VoucherDiscountPeriodEffectivePeriod {
 #[cfg(feature = "memberships")]
 impl VoucherDiscountPeriodEffectivePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "UNLIMITED",
-        "INITIAL_TERM",
-        "TIME_BASED",
-    ];
+    pub const KNOWN_VALUES: &'static [&'static str] = &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -28906,28 +27660,25 @@ impl VoucherDiscountPeriodEffectivePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unlimited => "UNLIMITED",
-            Self::InitialTerm => "INITIAL_TERM",
-            Self::TimeBased => "TIME_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for VoucherDiscountPeriodEffectivePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNLIMITED" => Self::Unlimited,
-            "INITIAL_TERM" => Self::InitialTerm,
-            "TIME_BASED" => Self::TimeBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Unlimited, Self::InitialTerm, Self::TimeBased];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28938,7 +27689,7 @@ impl std::str::FromStr for VoucherDiscountPeriodEffectivePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28958,9 +27709,7 @@ impl serde::Serialize for VoucherDiscountPeriodEffectivePeriod {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for VoucherDiscountPeriodEffectivePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -28970,7 +27719,11 @@ impl rt::Page for BookableAppointmentSlicedResult {
     type Item = BookableAppointment;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next { Some(self.offset) } else { None };
+        let next = if self.has_next {
+            Some(self.offset)
+        } else {
+            None
+        };
         (self.result, next)
     }
 }
@@ -28980,7 +27733,11 @@ impl rt::Page for BookableTrialOfferAppointmentsSlicedResult {
     type Item = BookableTrialOfferAppointment;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next { Some(self.offset) } else { None };
+        let next = if self.has_next {
+            Some(self.offset)
+        } else {
+            None
+        };
         (self.result, next)
     }
 }
@@ -28990,7 +27747,11 @@ impl rt::Page for BookingEntrySlicedResult {
     type Item = BookingEntry;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next { Some(self.offset) } else { None };
+        let next = if self.has_next {
+            Some(self.offset)
+        } else {
+            None
+        };
         (self.result, next)
     }
 }
@@ -29000,7 +27761,11 @@ impl rt::Page for ClassSlicedResult {
     type Item = Class;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next { Some(self.offset) } else { None };
+        let next = if self.has_next {
+            Some(self.offset)
+        } else {
+            None
+        };
         (self.result, next)
     }
 }
@@ -29010,7 +27775,11 @@ impl rt::Page for ClassSlotSlicedResult {
     type Item = ClassSlot;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next { Some(self.offset) } else { None };
+        let next = if self.has_next {
+            Some(self.offset)
+        } else {
+            None
+        };
         (self.result, next)
     }
 }
@@ -29020,7 +27789,11 @@ impl rt::Page for CustomerCheckinSlicedResult {
     type Item = CustomerCheckin;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next { Some(self.offset) } else { None };
+        let next = if self.has_next {
+            Some(self.offset)
+        } else {
+            None
+        };
         (self.result, next)
     }
 }
@@ -29030,7 +27803,11 @@ impl rt::Page for CustomerDocuments {
     type Item = CustomerDocument;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next { Some(self.offset) } else { None };
+        let next = if self.has_next {
+            Some(self.offset)
+        } else {
+            None
+        };
         (self.result, next)
     }
 }
@@ -29040,7 +27817,11 @@ impl rt::Page for CustomerSlicedResult {
     type Item = Customer;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next { Some(self.offset) } else { None };
+        let next = if self.has_next {
+            Some(self.offset)
+        } else {
+            None
+        };
         (self.result, next)
     }
 }
@@ -29050,7 +27831,11 @@ impl rt::Page for DebtorIdSlicedResult {
     type Item = DebtorId;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next { Some(self.offset) } else { None };
+        let next = if self.has_next {
+            Some(self.offset)
+        } else {
+            None
+        };
         (self.result, next)
     }
 }
@@ -29060,7 +27845,11 @@ impl rt::Page for DebtorSlicedResult {
     type Item = Debtor;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next { Some(self.offset) } else { None };
+        let next = if self.has_next {
+            Some(self.offset)
+        } else {
+            None
+        };
         (self.result, next)
     }
 }
@@ -29070,7 +27859,11 @@ impl rt::Page for EmployeeSlicedResult {
     type Item = Employee;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next { Some(self.offset) } else { None };
+        let next = if self.has_next {
+            Some(self.offset)
+        } else {
+            None
+        };
         (self.result, next)
     }
 }
@@ -29080,16 +27873,17 @@ impl rt::Page for TrialOfferClassesSlicedResult {
     type Item = TrialOfferClass;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next { Some(self.offset) } else { None };
+        let next = if self.has_next {
+            Some(self.offset)
+        } else {
+            None
+        };
         (self.result, next)
     }
 }
 
 impl rt::ErrorBody for ErrorResponse {
-    fn from_status(
-        status: rt::StatusCode,
-        body: &[u8],
-    ) -> Option<Result<Self, rt::DecodeError>> {
+    fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
         match status.as_u16() {
             400 | 401 | 403 | 404 | 409 | 429 | 500 => Some(rt::decode_json(body)),
             _ => None,

@@ -111,10 +111,7 @@ impl RedeemContractVoucherRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::ConnectApiRedeemVoucherResponseDto,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<models::ConnectApiRedeemVoucherResponseDto, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&REDEEM_CONTRACT_VOUCHER)
@@ -129,10 +126,8 @@ impl RedeemContractVoucherRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::ConnectApiRedeemVoucherResponseDto>,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<rt::Response<models::ConnectApiRedeemVoucherResponseDto>, rt::Error<models::ApiError>>
+    {
         self.client
             .raw()
             .request(&REDEEM_CONTRACT_VOUCHER)
@@ -145,14 +140,10 @@ impl RedeemContractVoucherRequest {
 }
 
 impl std::future::IntoFuture for RedeemContractVoucherRequest {
-    type Output = Result<
-        models::ConnectApiRedeemVoucherResponseDto,
-        rt::Error<models::ApiError>,
-    >;
+    type Output = Result<models::ConnectApiRedeemVoucherResponseDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -211,10 +202,8 @@ impl ValidateContractVoucherRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::ConnectApiContractVoucherDto>,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<rt::Response<models::ConnectApiContractVoucherDto>, rt::Error<models::ApiError>>
+    {
         self.client
             .raw()
             .request(&VALIDATE_CONTRACT_VOUCHER)
@@ -227,14 +216,10 @@ impl ValidateContractVoucherRequest {
 }
 
 impl std::future::IntoFuture for ValidateContractVoucherRequest {
-    type Output = Result<
-        models::ConnectApiContractVoucherDto,
-        rt::Error<models::ApiError>,
-    >;
+    type Output = Result<models::ConnectApiContractVoucherDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -219,10 +219,7 @@ impl CompleteTokenizationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::AdyenCompleteTokenizationResponseDto,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<models::AdyenCompleteTokenizationResponseDto, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&COMPLETE_TOKENIZATION)
@@ -253,14 +250,10 @@ impl CompleteTokenizationRequest {
 }
 
 impl std::future::IntoFuture for CompleteTokenizationRequest {
-    type Output = Result<
-        models::AdyenCompleteTokenizationResponseDto,
-        rt::Error<models::ApiError>,
-    >;
+    type Output = Result<models::AdyenCompleteTokenizationResponseDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -301,9 +294,7 @@ impl TokenizationStateRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::TokenizationStateDto, rt::Error<models::ApiError>> {
+    pub async fn send(self) -> Result<models::TokenizationStateDto, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&TOKENIZATION_STATE)
@@ -317,10 +308,7 @@ impl TokenizationStateRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::TokenizationStateDto>,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<rt::Response<models::TokenizationStateDto>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&TOKENIZATION_STATE)
@@ -334,9 +322,8 @@ impl TokenizationStateRequest {
 impl std::future::IntoFuture for TokenizationStateRequest {
     type Output = Result<models::TokenizationStateDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -388,10 +375,7 @@ impl InitiateTokenizationV2Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::AdyenInitiateTokenizationResponseDtoV2,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<models::AdyenInitiateTokenizationResponseDtoV2, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&INITIATE_TOKENIZATION_V2)
@@ -420,14 +404,11 @@ impl InitiateTokenizationV2Request {
 }
 
 impl std::future::IntoFuture for InitiateTokenizationV2Request {
-    type Output = Result<
-        models::AdyenInitiateTokenizationResponseDtoV2,
-        rt::Error<models::ApiError>,
-    >;
+    type Output =
+        Result<models::AdyenInitiateTokenizationResponseDtoV2, rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -488,10 +469,7 @@ impl PaymentMethodsV2Request {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::PaymentMethodsResponseDto>,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<rt::Response<models::PaymentMethodsResponseDto>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&PAYMENT_METHODS_V2)
@@ -507,9 +485,8 @@ impl PaymentMethodsV2Request {
 impl std::future::IntoFuture for PaymentMethodsV2Request {
     type Output = Result<models::PaymentMethodsResponseDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -562,10 +539,7 @@ impl CompleteTokenizationV2Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::AdyenCompleteTokenizationResponseDto,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<models::AdyenCompleteTokenizationResponseDto, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&COMPLETE_TOKENIZATION_V2)
@@ -596,14 +570,10 @@ impl CompleteTokenizationV2Request {
 }
 
 impl std::future::IntoFuture for CompleteTokenizationV2Request {
-    type Output = Result<
-        models::AdyenCompleteTokenizationResponseDto,
-        rt::Error<models::ApiError>,
-    >;
+    type Output = Result<models::AdyenCompleteTokenizationResponseDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -644,9 +614,7 @@ impl TokenizationStateV2Request {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::TokenizationStateDto, rt::Error<models::ApiError>> {
+    pub async fn send(self) -> Result<models::TokenizationStateDto, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&TOKENIZATION_STATE_V2)
@@ -660,10 +628,7 @@ impl TokenizationStateV2Request {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::TokenizationStateDto>,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<rt::Response<models::TokenizationStateDto>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&TOKENIZATION_STATE_V2)
@@ -677,9 +642,8 @@ impl TokenizationStateV2Request {
 impl std::future::IntoFuture for TokenizationStateV2Request {
     type Output = Result<models::TokenizationStateDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

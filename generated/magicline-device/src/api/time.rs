@@ -155,10 +155,7 @@ impl TimePriceRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::TimeReaderPriceResponse>,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<rt::Response<models::TimeReaderPriceResponse>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&TIME_PRICE)
@@ -172,9 +169,8 @@ impl TimePriceRequest {
 impl std::future::IntoFuture for TimePriceRequest {
     type Output = Result<models::TimeReaderPriceResponse, rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -256,10 +252,8 @@ impl TimeIdentificationRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::TimeReaderIdentificationResponse>,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<rt::Response<models::TimeReaderIdentificationResponse>, rt::Error<models::ApiError>>
+    {
         self.client
             .raw()
             .request(&TIME_IDENTIFICATION)
@@ -272,14 +266,10 @@ impl TimeIdentificationRequest {
 }
 
 impl std::future::IntoFuture for TimeIdentificationRequest {
-    type Output = Result<
-        models::TimeReaderIdentificationResponse,
-        rt::Error<models::ApiError>,
-    >;
+    type Output = Result<models::TimeReaderIdentificationResponse, rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -361,10 +351,7 @@ impl TimeUsageRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::TimeReaderUsageResponse>,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<rt::Response<models::TimeReaderUsageResponse>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&TIME_USAGE)
@@ -379,9 +366,8 @@ impl TimeUsageRequest {
 impl std::future::IntoFuture for TimeUsageRequest {
     type Output = Result<models::TimeReaderUsageResponse, rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

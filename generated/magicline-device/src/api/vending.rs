@@ -46,10 +46,7 @@ impl<'a> Vending<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn vending_sale(
-        &self,
-        body: models::VendingReaderSaleRequest,
-    ) -> VendingSaleRequest {
+    pub fn vending_sale(&self, body: models::VendingReaderSaleRequest) -> VendingSaleRequest {
         VendingSaleRequest {
             client: self.client.clone(),
             accept_language: None,
@@ -67,10 +64,7 @@ impl<'a> Vending<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn vending_revalue(
-        &self,
-        body: models::VendingReaderRevalue,
-    ) -> VendingRevalueRequest {
+    pub fn vending_revalue(&self, body: models::VendingReaderRevalue) -> VendingRevalueRequest {
         VendingRevalueRequest {
             client: self.client.clone(),
             accept_language: None,
@@ -158,10 +152,7 @@ impl VendingIdentificationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::VendingReaderIdentificationResponse,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<models::VendingReaderIdentificationResponse, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&VENDING_IDENTIFICATION)
@@ -192,14 +183,10 @@ impl VendingIdentificationRequest {
 }
 
 impl std::future::IntoFuture for VendingIdentificationRequest {
-    type Output = Result<
-        models::VendingReaderIdentificationResponse,
-        rt::Error<models::ApiError>,
-    >;
+    type Output = Result<models::VendingReaderIdentificationResponse, rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -281,10 +268,7 @@ impl VendingSaleRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::VendingReaderSaleResponse>,
-        rt::Error<models::ApiError>,
-    > {
+    ) -> Result<rt::Response<models::VendingReaderSaleResponse>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&VENDING_SALE)
@@ -299,9 +283,8 @@ impl VendingSaleRequest {
 impl std::future::IntoFuture for VendingSaleRequest {
     type Output = Result<models::VendingReaderSaleResponse, rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -379,9 +362,7 @@ impl VendingRevalueRequest {
 
     /// Sends the request; the decoded body comes with the response's status and
     /// headers (e.g. rate-limit headers).
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<()>, rt::Error<models::ApiError>> {
+    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&VENDING_REVALUE)
@@ -396,9 +377,8 @@ impl VendingRevalueRequest {
 impl std::future::IntoFuture for VendingRevalueRequest {
     type Output = Result<(), rt::Error<models::ApiError>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

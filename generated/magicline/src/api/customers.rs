@@ -127,10 +127,7 @@ impl<'a> Customers<'a> {
     /// `POST /v1/customers/search`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn search_customers(
-        &self,
-        body: models::CustomerSearchRequest,
-    ) -> SearchCustomersRequest {
+    pub fn search_customers(&self, body: models::CustomerSearchRequest) -> SearchCustomersRequest {
         SearchCustomersRequest {
             client: self.client.clone(),
             body,
@@ -153,10 +150,7 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `status`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customers_contracts(
-        &self,
-        customer_id: i64,
-    ) -> GetCustomersContractsRequest {
+    pub fn get_customers_contracts(&self, customer_id: i64) -> GetCustomersContractsRequest {
         GetCustomersContractsRequest {
             client: self.client.clone(),
             customer_id,
@@ -333,10 +327,7 @@ impl<'a> Customers<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_access_code(
-        &self,
-        customer_id: i64,
-    ) -> GetCustomerAccessCodeRequest {
+    pub fn get_customer_access_code(&self, customer_id: i64) -> GetCustomerAccessCodeRequest {
         GetCustomerAccessCodeRequest {
             client: self.client.clone(),
             customer_id,
@@ -522,11 +513,7 @@ impl<'a> Customers<'a> {
     /// - `id`: Unique ID of the document
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_document_by_id(
-        &self,
-        customer_id: i64,
-        id: i64,
-    ) -> GetDocumentByIdRequest {
+    pub fn get_document_by_id(&self, customer_id: i64, id: i64) -> GetDocumentByIdRequest {
         GetDocumentByIdRequest {
             client: self.client.clone(),
             customer_id,
@@ -595,10 +582,7 @@ impl<'a> Customers<'a> {
     /// `DELETE /v1/customers/{customerId}/access-restrictions`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn delete_access_restriction(
-        &self,
-        customer_id: i64,
-    ) -> DeleteAccessRestrictionRequest {
+    pub fn delete_access_restriction(&self, customer_id: i64) -> DeleteAccessRestrictionRequest {
         DeleteAccessRestrictionRequest {
             client: self.client.clone(),
             customer_id,
@@ -615,10 +599,7 @@ impl<'a> Customers<'a> {
     /// `POST /v1/customers/create`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn create_customer(
-        &self,
-        body: models::MembershipSignupCustomer,
-    ) -> CreateCustomerRequest {
+    pub fn create_customer(&self, body: models::MembershipSignupCustomer) -> CreateCustomerRequest {
         CreateCustomerRequest {
             client: self.client.clone(),
             body,
@@ -635,9 +616,7 @@ impl<'a> Customers<'a> {
     /// `GET /v1/customers/additional-information-fields`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_additional_information_fields(
-        &self,
-    ) -> GetAdditionalInformationFieldsRequest {
+    pub fn get_additional_information_fields(&self) -> GetAdditionalInformationFieldsRequest {
         GetAdditionalInformationFieldsRequest {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
@@ -879,10 +858,7 @@ impl GetCustomersRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(
-        mut self,
-        value: Option<models::CardNumberFormat>,
-    ) -> Self {
+    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
         self.card_number_format = value;
         self
     }
@@ -985,10 +961,7 @@ impl GetCustomersRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::CustomerSlicedResult>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::CustomerSlicedResult>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMERS)
@@ -1013,16 +986,11 @@ impl GetCustomersRequest {
         'static,
         Result<models::Customer, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -1032,25 +1000,19 @@ impl GetCustomersRequest {
         'static,
         Result<rt::Slice<models::Customer>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate_pages(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 }
 
 impl std::future::IntoFuture for GetCustomersRequest {
     type Output = Result<models::CustomerSlicedResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1167,10 +1129,8 @@ impl GetCustomersCheckinHistoryRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::CustomerCheckinSlicedResult>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::CustomerCheckinSlicedResult>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_CUSTOMERS_CHECKIN_HISTORY)
@@ -1195,16 +1155,11 @@ impl GetCustomersCheckinHistoryRequest {
         'static,
         Result<models::CustomerCheckin, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -1214,28 +1169,19 @@ impl GetCustomersCheckinHistoryRequest {
         'static,
         Result<rt::Slice<models::CustomerCheckin>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate_pages(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 }
 
 impl std::future::IntoFuture for GetCustomersCheckinHistoryRequest {
-    type Output = Result<
-        models::CustomerCheckinSlicedResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::CustomerCheckinSlicedResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1263,10 +1209,7 @@ impl GetCustomerByIdRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(
-        mut self,
-        value: Option<models::CardNumberFormat>,
-    ) -> Self {
+    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
         self.card_number_format = value;
         self
     }
@@ -1292,9 +1235,7 @@ impl GetCustomerByIdRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::Customer, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::Customer, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMER_BY_ID)
@@ -1324,9 +1265,8 @@ impl GetCustomerByIdRequest {
 impl std::future::IntoFuture for GetCustomerByIdRequest {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1371,10 +1311,7 @@ impl GetCustomerByRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(
-        mut self,
-        value: Option<models::CardNumberFormat>,
-    ) -> Self {
+    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
         self.card_number_format = value;
         self
     }
@@ -1462,9 +1399,7 @@ impl GetCustomerByRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::Customer, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::Customer, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMER_BY)
@@ -1504,9 +1439,8 @@ impl GetCustomerByRequest {
 impl std::future::IntoFuture for GetCustomerByRequest {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1556,9 +1490,7 @@ impl SearchCustomersRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&SEARCH_CUSTOMERS)
@@ -1586,9 +1518,8 @@ impl SearchCustomersRequest {
 impl std::future::IntoFuture for SearchCustomersRequest {
     type Output = Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1641,9 +1572,7 @@ impl GetCustomersContractsRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMERS_CONTRACTS)
@@ -1673,9 +1602,8 @@ impl GetCustomersContractsRequest {
 impl std::future::IntoFuture for GetCustomersContractsRequest {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1718,10 +1646,7 @@ impl GetCustomerMeasurementRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(
-        mut self,
-        value: Option<models::CardNumberFormat>,
-    ) -> Self {
+    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
         self.card_number_format = value;
         self
     }
@@ -1785,9 +1710,7 @@ impl GetCustomerMeasurementRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::Measurement, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::Measurement, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMER_MEASUREMENT)
@@ -1823,9 +1746,8 @@ impl GetCustomerMeasurementRequest {
 impl std::future::IntoFuture for GetCustomerMeasurementRequest {
     type Output = Result<models::Measurement, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1871,10 +1793,7 @@ impl GetCustomerContractsByRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(
-        mut self,
-        value: Option<models::CardNumberFormat>,
-    ) -> Self {
+    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
         self.card_number_format = value;
         self
     }
@@ -1973,9 +1892,7 @@ impl GetCustomerContractsByRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMER_CONTRACTS_BY)
@@ -2017,9 +1934,8 @@ impl GetCustomerContractsByRequest {
 impl std::future::IntoFuture for GetCustomerContractsByRequest {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2083,9 +1999,7 @@ impl CreateCustomerWeighingRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::CustomerWeighings, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::CustomerWeighings, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER_WEIGHING)
@@ -2101,10 +2015,7 @@ impl CreateCustomerWeighingRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::CustomerWeighings>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::CustomerWeighings>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER_WEIGHING)
@@ -2120,9 +2031,8 @@ impl CreateCustomerWeighingRequest {
 impl std::future::IntoFuture for CreateCustomerWeighingRequest {
     type Output = Result<models::CustomerWeighings, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2195,10 +2105,8 @@ impl GetBenefitsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<Vec<models::BenefitValidationDto>>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<Vec<models::BenefitValidationDto>>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_BENEFITS)
@@ -2211,14 +2119,10 @@ impl GetBenefitsRequest {
 }
 
 impl std::future::IntoFuture for GetBenefitsRequest {
-    type Output = Result<
-        Vec<models::BenefitValidationDto>,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<Vec<models::BenefitValidationDto>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2247,10 +2151,7 @@ impl GetBenefitsByCardNumberRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(
-        mut self,
-        value: Option<models::CardNumberFormat>,
-    ) -> Self {
+    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
         self.card_number_format = value;
         self
     }
@@ -2308,10 +2209,8 @@ impl GetBenefitsByCardNumberRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<Vec<models::BenefitValidationDto>>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<Vec<models::BenefitValidationDto>>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_BENEFITS_BY_CARD_NUMBER)
@@ -2325,14 +2224,10 @@ impl GetBenefitsByCardNumberRequest {
 }
 
 impl std::future::IntoFuture for GetBenefitsByCardNumberRequest {
-    type Output = Result<
-        Vec<models::BenefitValidationDto>,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<Vec<models::BenefitValidationDto>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2413,9 +2308,8 @@ impl UseBenefitRequest {
 impl std::future::IntoFuture for UseBenefitRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2472,10 +2366,7 @@ impl GetCustomerAccessCodeRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::CustomerAccessCode>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::CustomerAccessCode>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMER_ACCESS_CODE)
@@ -2489,9 +2380,8 @@ impl GetCustomerAccessCodeRequest {
 impl std::future::IntoFuture for GetCustomerAccessCodeRequest {
     type Output = Result<models::CustomerAccessCode, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2542,9 +2432,7 @@ impl AddAccessMediumRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&ADD_ACCESS_MEDIUM)
@@ -2559,10 +2447,7 @@ impl AddAccessMediumRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::AccessMediumDto>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::AccessMediumDto>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&ADD_ACCESS_MEDIUM)
@@ -2577,9 +2462,8 @@ impl AddAccessMediumRequest {
 impl std::future::IntoFuture for AddAccessMediumRequest {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2630,9 +2514,7 @@ impl AddAccessMediumsRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&ADD_ACCESS_MEDIUMS)
@@ -2647,10 +2529,7 @@ impl AddAccessMediumsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::AccessMediumDto>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::AccessMediumDto>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&ADD_ACCESS_MEDIUMS)
@@ -2665,9 +2544,8 @@ impl AddAccessMediumsRequest {
 impl std::future::IntoFuture for AddAccessMediumsRequest {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2719,9 +2597,7 @@ impl UpdateAccessMediumsRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&UPDATE_ACCESS_MEDIUMS)
@@ -2737,10 +2613,7 @@ impl UpdateAccessMediumsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::AccessMediumDto>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::AccessMediumDto>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&UPDATE_ACCESS_MEDIUMS)
@@ -2756,9 +2629,8 @@ impl UpdateAccessMediumsRequest {
 impl std::future::IntoFuture for UpdateAccessMediumsRequest {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2839,9 +2711,8 @@ impl DeleteAccessMediumsRequest {
 impl std::future::IntoFuture for DeleteAccessMediumsRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2912,9 +2783,7 @@ impl GetDocumentsRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::CustomerDocuments, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::CustomerDocuments, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_DOCUMENTS)
@@ -2930,10 +2799,7 @@ impl GetDocumentsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::CustomerDocuments>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::CustomerDocuments>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_DOCUMENTS)
@@ -2956,16 +2822,11 @@ impl GetDocumentsRequest {
         'static,
         Result<models::CustomerDocument, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -2975,25 +2836,19 @@ impl GetDocumentsRequest {
         'static,
         Result<rt::Slice<models::CustomerDocument>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate_pages(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 }
 
 impl std::future::IntoFuture for GetDocumentsRequest {
     type Output = Result<models::CustomerDocuments, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3074,18 +2929,16 @@ impl UploadDocumentRequest {
             request = request.multipart(form);
             request
         }
-            .send()
-            .await
+        .send()
+        .await
     }
 
     /// Sends the request; the decoded body comes with the response's status and
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::CustomerDocumentUploadResult>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::CustomerDocumentUploadResult>, rt::Error<models::ErrorResponse>>
+    {
         {
             let mut request = self
                 .client
@@ -3098,20 +2951,16 @@ impl UploadDocumentRequest {
             request = request.multipart(form);
             request
         }
-            .send_with_response()
-            .await
+        .send_with_response()
+        .await
     }
 }
 
 impl std::future::IntoFuture for UploadDocumentRequest {
-    type Output = Result<
-        models::CustomerDocumentUploadResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::CustomerDocumentUploadResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3153,9 +3002,7 @@ impl GetDocumentByIdRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::CustomerDocument, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::CustomerDocument, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_DOCUMENT_BY_ID)
@@ -3170,10 +3017,7 @@ impl GetDocumentByIdRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::CustomerDocument>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::CustomerDocument>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_DOCUMENT_BY_ID)
@@ -3188,9 +3032,8 @@ impl GetDocumentByIdRequest {
 impl std::future::IntoFuture for GetDocumentByIdRequest {
     type Output = Result<models::CustomerDocument, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3241,9 +3084,7 @@ impl UpdateImageRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::CustomerImage, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::CustomerImage, rt::Error<models::ErrorResponse>> {
         {
             let mut request = self
                 .client
@@ -3255,8 +3096,8 @@ impl UpdateImageRequest {
             request = request.multipart(form);
             request
         }
-            .send()
-            .await
+        .send()
+        .await
     }
 
     /// Sends the request; the decoded body comes with the response's status and
@@ -3275,17 +3116,16 @@ impl UpdateImageRequest {
             request = request.multipart(form);
             request
         }
-            .send_with_response()
-            .await
+        .send_with_response()
+        .await
     }
 }
 
 impl std::future::IntoFuture for UpdateImageRequest {
     type Output = Result<models::CustomerImage, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3336,9 +3176,7 @@ impl SetAccessRestrictionRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::AccessRestriction, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::AccessRestriction, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&SET_ACCESS_RESTRICTION)
@@ -3353,10 +3191,7 @@ impl SetAccessRestrictionRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::AccessRestriction>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::AccessRestriction>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&SET_ACCESS_RESTRICTION)
@@ -3371,9 +3206,8 @@ impl SetAccessRestrictionRequest {
 impl std::future::IntoFuture for SetAccessRestrictionRequest {
     type Output = Result<models::AccessRestriction, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3451,9 +3285,8 @@ impl DeleteAccessRestrictionRequest {
 impl std::future::IntoFuture for DeleteAccessRestrictionRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3505,10 +3338,7 @@ impl CreateCustomerRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerCreateResult,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::OpenApiV1CustomerCreateResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER)
@@ -3522,10 +3352,8 @@ impl CreateCustomerRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::OpenApiV1CustomerCreateResult>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::OpenApiV1CustomerCreateResult>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER)
@@ -3537,14 +3365,10 @@ impl CreateCustomerRequest {
 }
 
 impl std::future::IntoFuture for CreateCustomerRequest {
-    type Output = Result<
-        models::OpenApiV1CustomerCreateResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::OpenApiV1CustomerCreateResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3586,10 +3410,7 @@ impl GetAdditionalInformationFieldsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        Vec<models::AdditionalInformationField>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<Vec<models::AdditionalInformationField>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_ADDITIONAL_INFORMATION_FIELDS)
@@ -3616,14 +3437,10 @@ impl GetAdditionalInformationFieldsRequest {
 }
 
 impl std::future::IntoFuture for GetAdditionalInformationFieldsRequest {
-    type Output = Result<
-        Vec<models::AdditionalInformationField>,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<Vec<models::AdditionalInformationField>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3676,10 +3493,8 @@ impl SetAdditionalInformationFieldAssignmentsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        Vec<models::AdditionalInformationFieldAssignment>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<Vec<models::AdditionalInformationFieldAssignment>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&SET_ADDITIONAL_INFORMATION_FIELD_ASSIGNMENTS)
@@ -3710,14 +3525,11 @@ impl SetAdditionalInformationFieldAssignmentsRequest {
 }
 
 impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsRequest {
-    type Output = Result<
-        Vec<models::AdditionalInformationFieldAssignment>,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output =
+        Result<Vec<models::AdditionalInformationFieldAssignment>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3798,9 +3610,8 @@ impl SwitchStudioRequest {
 impl std::future::IntoFuture for SwitchStudioRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

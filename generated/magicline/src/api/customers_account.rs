@@ -229,10 +229,8 @@ impl GetCustomersAccountBalanceDataRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::CustomerAccountBalance>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::CustomerAccountBalance>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_CUSTOMERS_ACCOUNT_BALANCE_DATA)
@@ -244,14 +242,10 @@ impl GetCustomersAccountBalanceDataRequest {
 }
 
 impl std::future::IntoFuture for GetCustomersAccountBalanceDataRequest {
-    type Output = Result<
-        models::CustomerAccountBalance,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::CustomerAccountBalance, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -340,10 +334,8 @@ impl GetCustomersAccountTransactionDataRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::BookingEntrySlicedResult>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::BookingEntrySlicedResult>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_CUSTOMERS_ACCOUNT_TRANSACTION_DATA)
@@ -366,16 +358,11 @@ impl GetCustomersAccountTransactionDataRequest {
         'static,
         Result<models::BookingEntry, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -385,28 +372,19 @@ impl GetCustomersAccountTransactionDataRequest {
         'static,
         Result<rt::Slice<models::BookingEntry>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate_pages(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 }
 
 impl std::future::IntoFuture for GetCustomersAccountTransactionDataRequest {
-    type Output = Result<
-        models::BookingEntrySlicedResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::BookingEntrySlicedResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -495,10 +473,8 @@ impl GetCustomersAccountUpcomingDataRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::BookingEntrySlicedResult>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::BookingEntrySlicedResult>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_CUSTOMERS_ACCOUNT_UPCOMING_DATA)
@@ -521,16 +497,11 @@ impl GetCustomersAccountUpcomingDataRequest {
         'static,
         Result<models::BookingEntry, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -540,28 +511,19 @@ impl GetCustomersAccountUpcomingDataRequest {
         'static,
         Result<rt::Slice<models::BookingEntry>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate_pages(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 }
 
 impl std::future::IntoFuture for GetCustomersAccountUpcomingDataRequest {
-    type Output = Result<
-        models::BookingEntrySlicedResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::BookingEntrySlicedResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -629,10 +591,8 @@ impl BookCustomerPaymentRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::BookCustomerPaymentResponse>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::BookCustomerPaymentResponse>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&BOOK_CUSTOMER_PAYMENT)
@@ -645,14 +605,10 @@ impl BookCustomerPaymentRequest {
 }
 
 impl std::future::IntoFuture for BookCustomerPaymentRequest {
-    type Output = Result<
-        models::BookCustomerPaymentResponse,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::BookCustomerPaymentResponse, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -705,10 +661,8 @@ impl UpdateCustomerPaymentInstrumentRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::UpdateCustomerPaymentInstrumentResponseDto,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::UpdateCustomerPaymentInstrumentResponseDto, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&UPDATE_CUSTOMER_PAYMENT_INSTRUMENT)
@@ -744,9 +698,8 @@ impl std::future::IntoFuture for UpdateCustomerPaymentInstrumentRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -29,10 +29,7 @@ impl<'a> CustomersSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_contact_data(
-        &self,
-        customer_id: i64,
-    ) -> GetCustomerContactDataRequest {
+    pub fn get_customer_contact_data(&self, customer_id: i64) -> GetCustomerContactDataRequest {
         GetCustomerContactDataRequest {
             client: self.client.clone(),
             customer_id,
@@ -80,10 +77,7 @@ impl<'a> CustomersSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_address_data(
-        &self,
-        customer_id: i64,
-    ) -> GetCustomerAddressDataRequest {
+    pub fn get_customer_address_data(&self, customer_id: i64) -> GetCustomerAddressDataRequest {
         GetCustomerAddressDataRequest {
             client: self.client.clone(),
             customer_id,
@@ -131,10 +125,7 @@ impl<'a> CustomersSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_master_data(
-        &self,
-        customer_id: i64,
-    ) -> GetCustomerMasterDataRequest {
+    pub fn get_customer_master_data(&self, customer_id: i64) -> GetCustomerMasterDataRequest {
         GetCustomerMasterDataRequest {
             client: self.client.clone(),
             customer_id,
@@ -182,10 +173,7 @@ impl<'a> CustomersSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_payment_data(
-        &self,
-        customer_id: i64,
-    ) -> GetCustomerPaymentDataRequest {
+    pub fn get_customer_payment_data(&self, customer_id: i64) -> GetCustomerPaymentDataRequest {
         GetCustomerPaymentDataRequest {
             client: self.client.clone(),
             customer_id,
@@ -338,10 +326,8 @@ impl GetCustomerContactDataRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerDataDtoCustomerContactData,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::OpenApiV1CustomerDataDtoCustomerContactData, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_CUSTOMER_CONTACT_DATA)
@@ -375,9 +361,8 @@ impl std::future::IntoFuture for GetCustomerContactDataRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -449,9 +434,7 @@ impl CreateCustomerContactDataAmendmentRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<
-            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
-        >,
+        rt::Response<models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -471,9 +454,8 @@ impl std::future::IntoFuture for CreateCustomerContactDataAmendmentRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -516,10 +498,8 @@ impl GetCustomerAddressDataRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerDataDtoCustomerAddressData,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::OpenApiV1CustomerDataDtoCustomerAddressData, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_CUSTOMER_ADDRESS_DATA)
@@ -553,9 +533,8 @@ impl std::future::IntoFuture for GetCustomerAddressDataRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -627,9 +606,7 @@ impl CreateCustomerAddressDataAmendmentRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<
-            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
-        >,
+        rt::Response<models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -649,9 +626,8 @@ impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -694,10 +670,8 @@ impl GetCustomerMasterDataRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerDataDtoCustomerMasterData,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::OpenApiV1CustomerDataDtoCustomerMasterData, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_CUSTOMER_MASTER_DATA)
@@ -731,9 +705,8 @@ impl std::future::IntoFuture for GetCustomerMasterDataRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -825,9 +798,8 @@ impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -870,10 +842,8 @@ impl GetCustomerPaymentDataRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerDataDtoCustomerPaymentData,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::OpenApiV1CustomerDataDtoCustomerPaymentData, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_CUSTOMER_PAYMENT_DATA)
@@ -907,9 +877,8 @@ impl std::future::IntoFuture for GetCustomerPaymentDataRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -981,9 +950,7 @@ impl CreateCustomerPaymentDataAmendmentRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<
-            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
-        >,
+        rt::Response<models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -1003,9 +970,8 @@ impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1086,9 +1052,8 @@ impl WithdrawAmendmentRequest {
 impl std::future::IntoFuture for WithdrawAmendmentRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -72,9 +72,7 @@ impl<'a> MembershipSelfService<'a> {
     /// `GET /v1/memberships/self-service/contract-cancelation-reasons`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_contract_cancelation_reason_data(
-        &self,
-    ) -> GetContractCancelationReasonDataRequest {
+    pub fn get_contract_cancelation_reason_data(&self) -> GetContractCancelationReasonDataRequest {
         GetContractCancelationReasonDataRequest {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
@@ -121,10 +119,7 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the contract
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_idle_period_config(
-        &self,
-        contract_id: i64,
-    ) -> GetIdlePeriodConfigRequest {
+    pub fn get_idle_period_config(&self, contract_id: i64) -> GetIdlePeriodConfigRequest {
         GetIdlePeriodConfigRequest {
             client: self.client.clone(),
             contract_id,
@@ -482,10 +477,7 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the contract
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_remaining_idle_periods(
-        &self,
-        contract_id: i64,
-    ) -> GetRemainingIdlePeriodsRequest {
+    pub fn get_remaining_idle_periods(&self, contract_id: i64) -> GetRemainingIdlePeriodsRequest {
         GetRemainingIdlePeriodsRequest {
             client: self.client.clone(),
             contract_id,
@@ -679,10 +671,8 @@ impl GetContractDataRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        Vec<models::MembershipSelfServiceContractData>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<Vec<models::MembershipSelfServiceContractData>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_CONTRACT_DATA)
@@ -711,14 +701,11 @@ impl GetContractDataRequest {
 }
 
 impl std::future::IntoFuture for GetContractDataRequest {
-    type Output = Result<
-        Vec<models::MembershipSelfServiceContractData>,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output =
+        Result<Vec<models::MembershipSelfServiceContractData>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -769,9 +756,7 @@ impl CreateContractCancelationAmendmentRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CREATE_CONTRACT_CANCELATION_AMENDMENT)
@@ -801,9 +786,8 @@ impl CreateContractCancelationAmendmentRequest {
 impl std::future::IntoFuture for CreateContractCancelationAmendmentRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -845,10 +829,7 @@ impl GetContractCancelationReasonDataRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        Vec<models::ContractCancelationReason>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<Vec<models::ContractCancelationReason>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CONTRACT_CANCELATION_REASON_DATA)
@@ -875,14 +856,10 @@ impl GetContractCancelationReasonDataRequest {
 }
 
 impl std::future::IntoFuture for GetContractCancelationReasonDataRequest {
-    type Output = Result<
-        Vec<models::ContractCancelationReason>,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<Vec<models::ContractCancelationReason>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -933,9 +910,7 @@ impl WithdrawContractCancelationRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&WITHDRAW_CONTRACT_CANCELATION)
@@ -965,9 +940,8 @@ impl WithdrawContractCancelationRequest {
 impl std::future::IntoFuture for WithdrawContractCancelationRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1024,10 +998,8 @@ impl GetIdlePeriodConfigRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::IdlePeriodConfiguration>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::IdlePeriodConfiguration>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_IDLE_PERIOD_CONFIG)
@@ -1039,14 +1011,10 @@ impl GetIdlePeriodConfigRequest {
 }
 
 impl std::future::IntoFuture for GetIdlePeriodConfigRequest {
-    type Output = Result<
-        models::IdlePeriodConfiguration,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::IdlePeriodConfiguration, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1099,10 +1067,7 @@ impl ValidateIdlePeriodRequestRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::IdlePeriodValidationStatusResult,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::IdlePeriodValidationStatusResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&VALIDATE_IDLE_PERIOD_REQUEST)
@@ -1133,14 +1098,11 @@ impl ValidateIdlePeriodRequestRequest {
 }
 
 impl std::future::IntoFuture for ValidateIdlePeriodRequestRequest {
-    type Output = Result<
-        models::IdlePeriodValidationStatusResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output =
+        Result<models::IdlePeriodValidationStatusResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1181,9 +1143,7 @@ impl GetIdlePeriodsRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::IdlePeriodLists, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::IdlePeriodLists, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_IDLE_PERIODS)
@@ -1197,10 +1157,7 @@ impl GetIdlePeriodsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::IdlePeriodLists>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::IdlePeriodLists>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_IDLE_PERIODS)
@@ -1214,9 +1171,8 @@ impl GetIdlePeriodsRequest {
 impl std::future::IntoFuture for GetIdlePeriodsRequest {
     type Output = Result<models::IdlePeriodLists, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1280,9 +1236,7 @@ impl CreateIdlePeriodAmendmentRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
         {
             let mut request = self
                 .client
@@ -1297,8 +1251,8 @@ impl CreateIdlePeriodAmendmentRequest {
             request = request.multipart(form);
             request
         }
-            .send()
-            .await
+        .send()
+        .await
     }
 
     /// Sends the request; the decoded body comes with the response's status and
@@ -1320,17 +1274,16 @@ impl CreateIdlePeriodAmendmentRequest {
             request = request.multipart(form);
             request
         }
-            .send_with_response()
-            .await
+        .send_with_response()
+        .await
     }
 }
 
 impl std::future::IntoFuture for CreateIdlePeriodAmendmentRequest {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1372,9 +1325,7 @@ impl GetIdlePeriodByIdRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_IDLE_PERIOD_BY_ID)
@@ -1404,9 +1355,8 @@ impl GetIdlePeriodByIdRequest {
 impl std::future::IntoFuture for GetIdlePeriodByIdRequest {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1471,9 +1421,7 @@ impl UpdateIdlePeriodRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
         {
             let mut request = self
                 .client
@@ -1489,8 +1437,8 @@ impl UpdateIdlePeriodRequest {
             request = request.multipart(form);
             request
         }
-            .send()
-            .await
+        .send()
+        .await
     }
 
     /// Sends the request; the decoded body comes with the response's status and
@@ -1513,17 +1461,16 @@ impl UpdateIdlePeriodRequest {
             request = request.multipart(form);
             request
         }
-            .send_with_response()
-            .await
+        .send_with_response()
+        .await
     }
 }
 
 impl std::future::IntoFuture for UpdateIdlePeriodRequest {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1574,9 +1521,7 @@ impl WithdrawIdlePeriodRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&WITHDRAW_IDLE_PERIOD)
@@ -1606,9 +1551,8 @@ impl WithdrawIdlePeriodRequest {
 impl std::future::IntoFuture for WithdrawIdlePeriodRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1663,10 +1607,7 @@ impl GetAdditionalModulesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<Vec<models::AdditionalModule>>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<Vec<models::AdditionalModule>>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_ADDITIONAL_MODULES)
@@ -1677,14 +1618,10 @@ impl GetAdditionalModulesRequest {
 }
 
 impl std::future::IntoFuture for GetAdditionalModulesRequest {
-    type Output = Result<
-        Vec<models::AdditionalModule>,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<Vec<models::AdditionalModule>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1741,10 +1678,7 @@ impl GetPurchasableAdditionalModulesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<Vec<models::AdditionalModule>>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<Vec<models::AdditionalModule>>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_PURCHASABLE_ADDITIONAL_MODULES)
@@ -1756,14 +1690,10 @@ impl GetPurchasableAdditionalModulesRequest {
 }
 
 impl std::future::IntoFuture for GetPurchasableAdditionalModulesRequest {
-    type Output = Result<
-        Vec<models::AdditionalModule>,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<Vec<models::AdditionalModule>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1816,10 +1746,8 @@ impl ValidateAdditionalModuleContractRequestRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::AdditionalModuleContractValidationStatus,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::AdditionalModuleContractValidationStatus, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&VALIDATE_ADDITIONAL_MODULE_CONTRACT_REQUEST)
@@ -1850,14 +1778,11 @@ impl ValidateAdditionalModuleContractRequestRequest {
 }
 
 impl std::future::IntoFuture for ValidateAdditionalModuleContractRequestRequest {
-    type Output = Result<
-        models::AdditionalModuleContractValidationStatus,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output =
+        Result<models::AdditionalModuleContractValidationStatus, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1925,10 +1850,8 @@ impl PurchaseAdditionalModuleContractRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::AdditionalModuleContract>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::AdditionalModuleContract>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&PURCHASE_ADDITIONAL_MODULE_CONTRACT)
@@ -1941,14 +1864,10 @@ impl PurchaseAdditionalModuleContractRequest {
 }
 
 impl std::future::IntoFuture for PurchaseAdditionalModuleContractRequest {
-    type Output = Result<
-        models::AdditionalModuleContract,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::AdditionalModuleContract, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1992,10 +1911,7 @@ impl GetAdditionalModuleContractRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::AdditionalModuleContractExtended,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::AdditionalModuleContractExtended, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_ADDITIONAL_MODULE_CONTRACT)
@@ -2032,14 +1948,11 @@ impl GetAdditionalModuleContractRequest {
 }
 
 impl std::future::IntoFuture for GetAdditionalModuleContractRequest {
-    type Output = Result<
-        models::AdditionalModuleContractExtended,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output =
+        Result<models::AdditionalModuleContractExtended, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2091,9 +2004,7 @@ impl CreateModuleContractCancelationAmendmentRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CREATE_MODULE_CONTRACT_CANCELATION_AMENDMENT)
@@ -2131,9 +2042,8 @@ impl CreateModuleContractCancelationAmendmentRequest {
 impl std::future::IntoFuture for CreateModuleContractCancelationAmendmentRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2184,9 +2094,7 @@ impl WithdrawAdditionalModuleContractCancelationRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&WITHDRAW_ADDITIONAL_MODULE_CONTRACT_CANCELATION)
@@ -2222,9 +2130,8 @@ impl WithdrawAdditionalModuleContractCancelationRequest {
 impl std::future::IntoFuture for WithdrawAdditionalModuleContractCancelationRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2281,10 +2188,7 @@ impl GetRemainingIdlePeriodsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::RemainingIdlePeriods>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::RemainingIdlePeriods>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_REMAINING_IDLE_PERIODS)
@@ -2298,9 +2202,8 @@ impl GetRemainingIdlePeriodsRequest {
 impl std::future::IntoFuture for GetRemainingIdlePeriodsRequest {
     type Output = Result<models::RemainingIdlePeriods, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2370,10 +2273,8 @@ impl IdlePeriodUpdatePreviewRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::IdlePeriodUpdatePreview>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::IdlePeriodUpdatePreview>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&IDLE_PERIOD_UPDATE_PREVIEW)
@@ -2387,14 +2288,10 @@ impl IdlePeriodUpdatePreviewRequest {
 }
 
 impl std::future::IntoFuture for IdlePeriodUpdatePreviewRequest {
-    type Output = Result<
-        models::IdlePeriodUpdatePreview,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::IdlePeriodUpdatePreview, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -27,9 +27,7 @@ impl<'a> TrialOffers<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_bookable_trial_offer_classes(
-        &self,
-    ) -> GetBookableTrialOfferClassesRequest {
+    pub fn get_bookable_trial_offer_classes(&self) -> GetBookableTrialOfferClassesRequest {
         GetBookableTrialOfferClassesRequest {
             client: self.client.clone(),
             offset: None,
@@ -271,10 +269,7 @@ impl<'a> TrialOffers<'a> {
     /// - `booking_id`: Id of the booking
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn confirm_trial_offer_booking(
-        &self,
-        booking_id: i64,
-    ) -> ConfirmTrialOfferBookingRequest {
+    pub fn confirm_trial_offer_booking(&self, booking_id: i64) -> ConfirmTrialOfferBookingRequest {
         ConfirmTrialOfferBookingRequest {
             client: self.client.clone(),
             booking_id,
@@ -322,7 +317,8 @@ static GET_CLASS_SLOTS_FOR_TRIAL_OFFERS: rt::Operation = rt::Operation {
 static GET_BOOKABLE_APPOINTMENT_SLOTS_FOR_TRIAL_OFFERS: rt::Operation = rt::Operation {
     id: "getBookableAppointmentSlotsForTrialOffers",
     method: rt::Method::GET,
-    path: "/v1/trial-offers/bookable-trial-offers/appointments/bookable/{bookableAppointmentId}/slots",
+    path:
+        "/v1/trial-offers/bookable-trial-offers/appointments/bookable/{bookableAppointmentId}/slots",
 };
 
 static VALIDATE_CLASS_SLOT_FOR_TRIAL_OFFERS: rt::Operation = rt::Operation {
@@ -420,10 +416,7 @@ impl GetBookableTrialOfferClassesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::TrialOfferClassesSlicedResult,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::TrialOfferClassesSlicedResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_BOOKABLE_TRIAL_OFFER_CLASSES)
@@ -438,10 +431,8 @@ impl GetBookableTrialOfferClassesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::TrialOfferClassesSlicedResult>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::TrialOfferClassesSlicedResult>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_BOOKABLE_TRIAL_OFFER_CLASSES)
@@ -463,16 +454,11 @@ impl GetBookableTrialOfferClassesRequest {
         'static,
         Result<models::TrialOfferClass, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -482,28 +468,19 @@ impl GetBookableTrialOfferClassesRequest {
         'static,
         Result<rt::Slice<models::TrialOfferClass>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate_pages(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 }
 
 impl std::future::IntoFuture for GetBookableTrialOfferClassesRequest {
-    type Output = Result<
-        models::TrialOfferClassesSlicedResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::TrialOfferClassesSlicedResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -575,10 +552,8 @@ impl GetBookableTrialOfferAppointmentsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::BookableTrialOfferAppointmentsSlicedResult,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::BookableTrialOfferAppointmentsSlicedResult, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_BOOKABLE_TRIAL_OFFER_APPOINTMENTS)
@@ -618,16 +593,11 @@ impl GetBookableTrialOfferAppointmentsRequest {
         'static,
         Result<models::BookableTrialOfferAppointment, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -635,21 +605,13 @@ impl GetBookableTrialOfferAppointmentsRequest {
         self,
     ) -> rt::futures::stream::BoxStream<
         'static,
-        Result<
-            rt::Slice<models::BookableTrialOfferAppointment>,
-            rt::Error<models::ErrorResponse>,
-        >,
+        Result<rt::Slice<models::BookableTrialOfferAppointment>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate_pages(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 }
 
@@ -659,9 +621,8 @@ impl std::future::IntoFuture for GetBookableTrialOfferAppointmentsRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -702,9 +663,7 @@ impl GetTrialOfferConfigRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::TrialOfferConfig, rt::Error<models::ErrorResponse>> {
+    pub async fn send(self) -> Result<models::TrialOfferConfig, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_TRIAL_OFFER_CONFIG)
@@ -718,10 +677,7 @@ impl GetTrialOfferConfigRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::TrialOfferConfig>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::TrialOfferConfig>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_TRIAL_OFFER_CONFIG)
@@ -735,9 +691,8 @@ impl GetTrialOfferConfigRequest {
 impl std::future::IntoFuture for GetTrialOfferConfigRequest {
     type Output = Result<models::TrialOfferConfig, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -826,9 +781,8 @@ impl std::future::IntoFuture for ValidateForLeadCustomerCreationRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -880,10 +834,8 @@ impl CreateLeadCustomerRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::TrialOfferLeadCustomerCreationResult,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::TrialOfferLeadCustomerCreationResult, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&CREATE_LEAD_CUSTOMER)
@@ -912,14 +864,11 @@ impl CreateLeadCustomerRequest {
 }
 
 impl std::future::IntoFuture for CreateLeadCustomerRequest {
-    type Output = Result<
-        models::TrialOfferLeadCustomerCreationResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output =
+        Result<models::TrialOfferLeadCustomerCreationResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1008,10 +957,7 @@ impl GetClassSlotsForTrialOffersRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::ClassSlotSlicedResult>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::ClassSlotSlicedResult>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CLASS_SLOTS_FOR_TRIAL_OFFERS)
@@ -1034,16 +980,11 @@ impl GetClassSlotsForTrialOffersRequest {
         'static,
         Result<models::ClassSlot, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -1053,28 +994,19 @@ impl GetClassSlotsForTrialOffersRequest {
         'static,
         Result<rt::Slice<models::ClassSlot>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(
-            rt::paginate_pages(
-                self.offset.clone(),
-                move |cursor| {
-                    let mut request = self.clone();
-                    request.offset = cursor;
-                    request.send()
-                },
-            ),
-        )
+        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
+            let mut request = self.clone();
+            request.offset = cursor;
+            request.send()
+        }))
     }
 }
 
 impl std::future::IntoFuture for GetClassSlotsForTrialOffersRequest {
-    type Output = Result<
-        models::ClassSlotSlicedResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::ClassSlotSlicedResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1130,10 +1062,7 @@ impl GetBookableAppointmentSlotsForTrialOffersRequest {
     }
 
     /// Sets or clears [`slot_window_start_date`](Self::slot_window_start_date) from an `Option`.
-    pub fn set_slot_window_start_date(
-        mut self,
-        value: Option<rt::chrono::NaiveDate>,
-    ) -> Self {
+    pub fn set_slot_window_start_date(mut self, value: Option<rt::chrono::NaiveDate>) -> Self {
         self.slot_window_start_date = value;
         self
     }
@@ -1178,10 +1107,8 @@ impl GetBookableAppointmentSlotsForTrialOffersRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<Vec<models::BookableAppointmentSlot>>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<Vec<models::BookableAppointmentSlot>>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&GET_BOOKABLE_APPOINTMENT_SLOTS_FOR_TRIAL_OFFERS)
@@ -1196,14 +1123,10 @@ impl GetBookableAppointmentSlotsForTrialOffersRequest {
 }
 
 impl std::future::IntoFuture for GetBookableAppointmentSlotsForTrialOffersRequest {
-    type Output = Result<
-        Vec<models::BookableAppointmentSlot>,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<Vec<models::BookableAppointmentSlot>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1255,10 +1178,7 @@ impl ValidateClassSlotForTrialOffersRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::ClassSlotBookingValidationResult,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::ClassSlotBookingValidationResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&VALIDATE_CLASS_SLOT_FOR_TRIAL_OFFERS)
@@ -1287,14 +1207,11 @@ impl ValidateClassSlotForTrialOffersRequest {
 }
 
 impl std::future::IntoFuture for ValidateClassSlotForTrialOffersRequest {
-    type Output = Result<
-        models::ClassSlotBookingValidationResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output =
+        Result<models::ClassSlotBookingValidationResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1346,10 +1263,7 @@ impl ValidateForAppointmentBookingForTrialOffersRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::AppointmentBookingValidationResult,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::AppointmentBookingValidationResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&VALIDATE_FOR_APPOINTMENT_BOOKING_FOR_TRIAL_OFFERS)
@@ -1378,14 +1292,11 @@ impl ValidateForAppointmentBookingForTrialOffersRequest {
 }
 
 impl std::future::IntoFuture for ValidateForAppointmentBookingForTrialOffersRequest {
-    type Output = Result<
-        models::AppointmentBookingValidationResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output =
+        Result<models::AppointmentBookingValidationResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1451,10 +1362,8 @@ impl BookClassSlotForTrialOffersRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::ClassSlotBookingResult>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::ClassSlotBookingResult>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&BOOK_CLASS_SLOT_FOR_TRIAL_OFFERS)
@@ -1466,14 +1375,10 @@ impl BookClassSlotForTrialOffersRequest {
 }
 
 impl std::future::IntoFuture for BookClassSlotForTrialOffersRequest {
-    type Output = Result<
-        models::ClassSlotBookingResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::ClassSlotBookingResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1539,10 +1444,8 @@ impl BookAppointmentForTrialOfferRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::AppointmentBookingResult>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::AppointmentBookingResult>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&BOOK_APPOINTMENT_FOR_TRIAL_OFFER)
@@ -1554,14 +1457,10 @@ impl BookAppointmentForTrialOfferRequest {
 }
 
 impl std::future::IntoFuture for BookAppointmentForTrialOfferRequest {
-    type Output = Result<
-        models::AppointmentBookingResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::AppointmentBookingResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1627,10 +1526,8 @@ impl ConfirmTrialOfferBookingRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<
-        rt::Response<models::BookingConfirmationResult>,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<rt::Response<models::BookingConfirmationResult>, rt::Error<models::ErrorResponse>>
+    {
         self.client
             .raw()
             .request(&CONFIRM_TRIAL_OFFER_BOOKING)
@@ -1642,14 +1539,10 @@ impl ConfirmTrialOfferBookingRequest {
 }
 
 impl std::future::IntoFuture for ConfirmTrialOfferBookingRequest {
-    type Output = Result<
-        models::BookingConfirmationResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::BookingConfirmationResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
-    >;
+    type IntoFuture =
+        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
