@@ -9,7 +9,10 @@
 //!   integrator pays on every clean build of their crate graph), with all features, with each
 //!   tag's feature alone, and in release;
 //! - **runtime**: the `bench` binary (decode throughput and memory against hand-written serde,
-//!   per-request overhead against raw `reqwest`), which prints its own tables.
+//!   per-request overhead against raw `reqwest`), which prints its own tables;
+//! - **downstream**: fresh crates depending on a client (every tag, one tag) or on the webhook
+//!   types alone, built from clean next to a baseline of the same `reqwest`, `tokio` and `serde`
+//!   (`bench/downstream.rs`).
 //!
 //! Figures are wall time and, where the platform tells, CPU time (user + system of the command
 //! and everything it started): on a shared machine CPU time moves less with other load. Ratios
@@ -29,6 +32,8 @@ use crate::files::display_path;
 use crate::flags::SpecsFrom;
 use crate::manifest::Manifest;
 
+mod downstream;
+
 /// Arguments of `cargo xtask bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -41,6 +46,15 @@ pub struct BenchArgs {
     /// Timed runs of the generator; the minimum and the median are printed.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
     pub regenerations: u32,
+    /// Clean builds of each downstream crate (rounds of all cases, one after the other).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rounds: u32,
+    /// The client crate of the downstream benchmark (default: the manifest's first client).
+    #[arg(long, value_name = "CRATE")]
+    pub client: Option<String>,
+    /// The tag of the downstream benchmark's one-tag case (default: the client's first tag).
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
     /// Where to take missing specs from.
     #[command(flatten)]
     pub from: SpecsFrom,
@@ -60,6 +74,8 @@ pub enum Part {
     Compile,
     /// Decoding and requests (the `bench` binary).
     Runtime,
+    /// Clean builds of fresh crates depending on a client, against a baseline of its stack.
+    Downstream,
 }
 
 impl Part {
@@ -83,6 +99,16 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
     }
     if args.only.includes(Part::Runtime) {
         runtime(root, &args.bench_args)?;
+    }
+    if args.only.includes(Part::Downstream) {
+        downstream::run(
+            root,
+            &downstream::Options {
+                rounds: args.rounds,
+                client: args.client.as_deref(),
+                tag: args.tag.as_deref(),
+            },
+        )?;
     }
     Ok(())
 }
@@ -343,6 +369,21 @@ impl Stats {
 
     fn ratio(&self, to: &Stats) -> f64 {
         self.key().as_secs_f64() / to.key().as_secs_f64().max(f64::EPSILON)
+    }
+
+    /// The summary of several single runs (each one [`measure`] of one run).
+    fn combine(runs: &[Stats]) -> Stats {
+        let mut walls: Vec<Duration> = runs.iter().map(|run| run.wall_min).collect();
+        let mut cpus: Vec<Duration> = runs.iter().filter_map(|run| run.cpu_min).collect();
+        let cpu =
+            (!cpus.is_empty() && cpus.len() == walls.len()).then(|| min_and_median(&mut cpus));
+        let (wall_min, wall_median) = min_and_median(&mut walls);
+        Stats {
+            wall_min,
+            wall_median,
+            cpu_min: cpu.map(|(min, _)| min),
+            cpu_median: cpu.map(|(_, median)| median),
+        }
     }
 }
 

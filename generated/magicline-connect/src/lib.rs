@@ -37,7 +37,9 @@ pub mod mock;
 
 pub mod models;
 
-pub use rt::{from_json, BuildError, CallOptions, DateTime, Error, Response, RetryPolicy, Slice};
+pub use rt::{
+    BuildError, CallOptions, DateTime, Error, Response, RetryPolicy, Slice, from_json,
+};
 
 /// The runtime shared by all generated clients (errors, retries, pagination, uploads).
 pub use rt as runtime;

@@ -125,9 +125,7 @@ impl MockServer {
     /// Expectations for the operations of [`api::Tenant`](crate::api::Tenant).
     #[cfg(feature = "tenant")]
     pub fn tenant(&self) -> TenantMocks<'_> {
-        TenantMocks {
-            server: &self.inner,
-        }
+        TenantMocks { server: &self.inner }
     }
 
     /// Expectations for the operations of [`api::Referral`](crate::api::Referral).
@@ -141,9 +139,7 @@ impl MockServer {
     /// Expectations for the operations of [`api::Image`](crate::api::Image).
     #[cfg(feature = "image")]
     pub fn image(&self) -> ImageMocks<'_> {
-        ImageMocks {
-            server: &self.inner,
-        }
+        ImageMocks { server: &self.inner }
     }
 
     /// Expectations for the operations of [`api::Promotions`](crate::api::Promotions).
@@ -213,17 +209,13 @@ impl MockServer {
     /// Expectations for the operations of [`api::I18n`](crate::api::I18n).
     #[cfg(feature = "i18n")]
     pub fn i18n(&self) -> I18nMocks<'_> {
-        I18nMocks {
-            server: &self.inner,
-        }
+        I18nMocks { server: &self.inner }
     }
 
     /// Expectations for the operations of [`api::Leads`](crate::api::Leads).
     #[cfg(feature = "leads")]
     pub fn leads(&self) -> LeadsMocks<'_> {
-        LeadsMocks {
-            server: &self.inner,
-        }
+        LeadsMocks { server: &self.inner }
     }
 
     /// Expectations for the operations of [`api::Studios`](crate::api::Studios).
@@ -255,14 +247,19 @@ impl<'a> CampaignsMocks<'a> {
     /// Expects a call of [`Campaigns::list_all_active_campaigns`](crate::api::Campaigns::list_all_active_campaigns) (`GET /connect/v1/campaign`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn list_all_active_campaigns(&self, studio_id: i64) -> ListAllActiveCampaignsMock<'a> {
+    pub fn list_all_active_campaigns(
+        &self,
+        studio_id: i64,
+    ) -> ListAllActiveCampaignsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "listAllActiveCampaigns",
             method: "GET",
             path: "/connect/v1/campaign",
             errors: &["400", "403", "404", "409", "500"],
         };
-        ListAllActiveCampaignsMock(self.server.when(&ENDPOINT).query("studioId", &studio_id))
+        ListAllActiveCampaignsMock(
+            self.server.when(&ENDPOINT).query("studioId", &studio_id),
+        )
     }
 }
 
@@ -275,7 +272,10 @@ pub struct ListAllActiveCampaignsMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "campaigns")]
 impl<'a> ListAllActiveCampaignsMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::ConnectApiCampaignDto]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::ConnectApiCampaignDto],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -314,9 +314,7 @@ impl<'a> TerminalMocks<'a> {
         };
         let codice_fiscale: String = codice_fiscale.into();
         GetCustomerDataByCodiceFiscaleMock(
-            self.server
-                .when(&ENDPOINT)
-                .query("codiceFiscale", &codice_fiscale),
+            self.server.when(&ENDPOINT).query("codiceFiscale", &codice_fiscale),
         )
     }
 }
@@ -373,7 +371,8 @@ impl<'a> TrialSessionsMocks<'a> {
             errors: &["400", "403", "404", "409", "500"],
         };
         GetBookableItemMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .query("studioId", &studio_id)
                 .query("startDate", &start_date)
@@ -384,7 +383,10 @@ impl<'a> TrialSessionsMocks<'a> {
     /// Expects a call of [`TrialSessions::book`](crate::api::TrialSessions::book) (`POST /connect/v1/trialsession/book`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn book(&self, body: &crate::models::ConnectApiBookTrialSessionDto) -> BookMock<'a> {
+    pub fn book(
+        &self,
+        body: &crate::models::ConnectApiBookTrialSessionDto,
+    ) -> BookMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "book",
             method: "POST",
@@ -417,7 +419,10 @@ pub struct GetBookableItemMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "trial-sessions")]
 impl<'a> GetBookableItemMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ConnectApiBookableItemDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ConnectApiBookableItemDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -545,14 +550,19 @@ impl<'a> ReferralMocks<'a> {
     /// Expects a call of [`Referral::get_referrals_by_studio_id`](crate::api::Referral::get_referrals_by_studio_id) (`GET /connect/v1/referral`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_referrals_by_studio_id(&self, studio_id: i64) -> GetReferralsByStudioIdMock<'a> {
+    pub fn get_referrals_by_studio_id(
+        &self,
+        studio_id: i64,
+    ) -> GetReferralsByStudioIdMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getReferralsByStudioId",
             method: "GET",
             path: "/connect/v1/referral",
             errors: &["400", "403", "404", "409", "500"],
         };
-        GetReferralsByStudioIdMock(self.server.when(&ENDPOINT).query("studioId", &studio_id))
+        GetReferralsByStudioIdMock(
+            self.server.when(&ENDPOINT).query("studioId", &studio_id),
+        )
     }
 }
 
@@ -565,7 +575,10 @@ pub struct GetReferralsByStudioIdMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "referral")]
 impl<'a> GetReferralsByStudioIdMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::ConnectApiReferralDto]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::ConnectApiReferralDto],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -614,7 +627,10 @@ pub struct GeneratePreSignedUrlForPreUploadMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "image")]
 impl<'a> GeneratePreSignedUrlForPreUploadMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::DownloadUrlWithObjectKeyDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::DownloadUrlWithObjectKeyDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -652,7 +668,9 @@ impl<'a> PromotionsMocks<'a> {
             errors: &["400", "403", "404", "409", "500"],
         };
         let payload: String = payload.into();
-        ConfirmCustomerParticipationMock(self.server.when(&ENDPOINT).query("payload", &payload))
+        ConfirmCustomerParticipationMock(
+            self.server.when(&ENDPOINT).query("payload", &payload),
+        )
     }
 }
 
@@ -703,7 +721,9 @@ impl<'a> AddressDataMocks<'a> {
             errors: &["400", "403", "404", "409", "500"],
         };
         let zip_code: String = zip_code.into();
-        GetProvinceInformationMock(self.server.when(&ENDPOINT).query("zipCode", &zip_code))
+        GetProvinceInformationMock(
+            self.server.when(&ENDPOINT).query("zipCode", &zip_code),
+        )
     }
 }
 
@@ -756,7 +776,8 @@ impl<'a> ContractVoucherMocks<'a> {
         };
         let contract_voucher_code: String = contract_voucher_code.into();
         RedeemContractVoucherMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("contractVoucherCode", &contract_voucher_code)
                 .json_body(body),
@@ -779,7 +800,8 @@ impl<'a> ContractVoucherMocks<'a> {
         };
         let contract_voucher_code: String = contract_voucher_code.into();
         ValidateContractVoucherMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("contractVoucherCode", &contract_voucher_code)
                 .query("organizationUnitId", &organization_unit_id),
@@ -823,7 +845,10 @@ pub struct ValidateContractVoucherMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "contract-voucher")]
 impl<'a> ValidateContractVoucherMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ConnectApiContractVoucherDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ConnectApiContractVoucherDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -873,7 +898,10 @@ pub struct ValidateTaxIdMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "validation")]
 impl<'a> ValidateTaxIdMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::TaxIdValidationResultDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::TaxIdValidationResultDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -913,7 +941,8 @@ impl<'a> ContractsMocks<'a> {
         };
         let recaptcha_token: String = recaptcha_token.into();
         GetActiveContractsMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .query("recaptchaToken", &recaptcha_token)
                 .json_body(body),
@@ -936,7 +965,8 @@ impl<'a> ContractsMocks<'a> {
         };
         let recaptcha_token: String = recaptcha_token.into();
         CancelContractMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .query("recaptchaToken", &recaptcha_token)
                 .json_body(body),
@@ -959,7 +989,8 @@ impl<'a> ContractsMocks<'a> {
         };
         let recaptcha_token: String = recaptcha_token.into();
         CancelContractManualMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .query("recaptchaToken", &recaptcha_token)
                 .json_body(body),
@@ -976,11 +1007,7 @@ impl<'a> ContractsMocks<'a> {
             path: "/connect/v1/contracts/studios/{studioId}",
             errors: &["400", "403", "404", "409", "500"],
         };
-        GetStudioInfoMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("studioId", &studio_id),
-        )
+        GetStudioInfoMock(self.server.when(&ENDPOINT).path_param("studioId", &studio_id))
     }
 
     /// Expects a call of [`Contracts::get_rate_bundle_list`](crate::api::Contracts::get_rate_bundle_list) (`GET /connect/v1/rate-bundle`) with these arguments.
@@ -1015,7 +1042,9 @@ impl<'a> ContractsMocks<'a> {
     /// Expects a call of [`Contracts::get_active_studios_in_germany_v2`](crate::api::Contracts::get_active_studios_in_germany_v2) (`GET /connect/v2/contracts/studios`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_active_studios_in_germany_v2(&self) -> GetActiveStudiosInGermanyV2Mock<'a> {
+    pub fn get_active_studios_in_germany_v2(
+        &self,
+    ) -> GetActiveStudiosInGermanyV2Mock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getActiveStudiosInGermanyV2",
             method: "GET",
@@ -1035,7 +1064,10 @@ pub struct GetActiveContractsMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "contracts")]
 impl<'a> GetActiveContractsMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::GetActiveContractsResponseDto]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::GetActiveContractsResponseDto],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1059,7 +1091,10 @@ pub struct CancelContractMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "contracts")]
 impl<'a> CancelContractMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::CancelContractResponseDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::CancelContractResponseDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1083,7 +1118,10 @@ pub struct CancelContractManualMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "contracts")]
 impl<'a> CancelContractManualMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::CancelContractManualResponseDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::CancelContractManualResponseDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1134,7 +1172,10 @@ pub struct GetRateBundleListMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "contracts")]
 impl<'a> GetRateBundleListMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::ConnectApiRateBundleDto]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::ConnectApiRateBundleDto],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1229,7 +1270,8 @@ impl<'a> CreditCardTokenizationMocks<'a> {
         };
         let tokenization_reference: String = tokenization_reference.into();
         CompleteTokenizationMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("tokenizationReference", &tokenization_reference)
                 .json_body(body),
@@ -1252,7 +1294,8 @@ impl<'a> CreditCardTokenizationMocks<'a> {
         };
         let tokenization_reference: String = tokenization_reference.into();
         TokenizationStateMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("tokenizationReference", &tokenization_reference),
         )
@@ -1292,7 +1335,8 @@ impl<'a> CreditCardTokenizationMocks<'a> {
         let country_code: String = country_code.into();
         let locale: String = locale.into();
         PaymentMethodsV2Mock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .query("studioId", &studio_id)
                 .query("countryCode", &country_code)
@@ -1316,7 +1360,8 @@ impl<'a> CreditCardTokenizationMocks<'a> {
         };
         let tokenization_reference: String = tokenization_reference.into();
         CompleteTokenizationV2Mock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("tokenizationReference", &tokenization_reference)
                 .json_body(body),
@@ -1338,7 +1383,8 @@ impl<'a> CreditCardTokenizationMocks<'a> {
         };
         let tokenization_reference: String = tokenization_reference.into();
         TokenizationStateV2Mock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("tokenizationReference", &tokenization_reference),
         )
@@ -1432,7 +1478,10 @@ pub struct PaymentMethodsV2Mock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "credit-card-tokenization")]
 impl<'a> PaymentMethodsV2Mock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::PaymentMethodsResponseDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::PaymentMethodsResponseDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1539,9 +1588,7 @@ impl<'a> BankAccountMocks<'a> {
         };
         let account_holder: String = account_holder.into();
         ValidateAccountHolderNameMock(
-            self.server
-                .when(&ENDPOINT)
-                .query("accountHolder", &account_holder),
+            self.server.when(&ENDPOINT).query("accountHolder", &account_holder),
         )
     }
 }
@@ -1565,7 +1612,10 @@ impl<'a> ValidateIbanAndLookupBicMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ConnectApiBankAccountBicIbanDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ConnectApiBankAccountBicIbanDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1619,7 +1669,10 @@ impl<'a> FeatureCheckMocks<'a> {
     /// Expects a call of [`FeatureCheck::get_active_features`](crate::api::FeatureCheck::get_active_features) (`GET /connect/v1/featurecheck/activefeatures`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_active_features(&self, organization_unit_id: i64) -> GetActiveFeaturesMock<'a> {
+    pub fn get_active_features(
+        &self,
+        organization_unit_id: i64,
+    ) -> GetActiveFeaturesMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getActiveFeatures",
             method: "GET",
@@ -1627,7 +1680,8 @@ impl<'a> FeatureCheckMocks<'a> {
             errors: &["400", "403", "404", "409", "500"],
         };
         GetActiveFeaturesMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .query("organizationUnitId", &organization_unit_id),
         )
@@ -1643,7 +1697,10 @@ pub struct GetActiveFeaturesMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "feature-check")]
 impl<'a> GetActiveFeaturesMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::GetActiveFeaturesResponseItem]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::GetActiveFeaturesResponseItem],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1691,7 +1748,10 @@ pub struct GetCountriesMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "i18n")]
 impl<'a> GetCountriesMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::KeyValuePairCountryCodeString]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::KeyValuePairCountryCodeString],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1718,7 +1778,10 @@ impl<'a> LeadsMocks<'a> {
     /// Expects a call of [`Leads::create_lead`](crate::api::Leads::create_lead) (`POST /connect/v1/lead`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn create_lead(&self, body: &crate::models::ConnectApiCreateLeadDto) -> CreateLeadMock<'a> {
+    pub fn create_lead(
+        &self,
+        body: &crate::models::ConnectApiCreateLeadDto,
+    ) -> CreateLeadMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "createLead",
             method: "POST",
@@ -1731,7 +1794,10 @@ impl<'a> LeadsMocks<'a> {
     /// Expects a call of [`Leads::get_lead_customer_by_uuid`](crate::api::Leads::get_lead_customer_by_uuid) (`GET /connect/v1/lead/{uuid}`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_lead_customer_by_uuid(&self, uuid: rt::uuid::Uuid) -> GetLeadCustomerByUuidMock<'a> {
+    pub fn get_lead_customer_by_uuid(
+        &self,
+        uuid: rt::uuid::Uuid,
+    ) -> GetLeadCustomerByUuidMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getLeadCustomerByUuid",
             method: "GET",
@@ -1751,7 +1817,10 @@ pub struct CreateLeadMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "leads")]
 impl<'a> CreateLeadMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ConnectApiCreateLeadResponseDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ConnectApiCreateLeadResponseDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1816,9 +1885,7 @@ impl<'a> StudiosMocks<'a> {
             errors: &["400", "403", "404", "409", "500"],
         };
         GetDefaultCommunicationConfigurationMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("studioId", &studio_id),
+            self.server.when(&ENDPOINT).path_param("studioId", &studio_id),
         )
     }
 
@@ -1837,7 +1904,8 @@ impl<'a> StudiosMocks<'a> {
             errors: &["400", "403", "404", "409", "500"],
         };
         GetSepaAgreementTextForRateBundleMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("studioId", &studio_id)
                 .path_param("rateBundleId", &rate_bundle_id),
@@ -1847,7 +1915,10 @@ impl<'a> StudiosMocks<'a> {
     /// Expects a call of [`Studios::get_sepa_agreement_text`](crate::api::Studios::get_sepa_agreement_text) (`GET /connect/v1/studio/{studioId}/sepa/agreement`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_sepa_agreement_text(&self, studio_id: i64) -> GetSepaAgreementTextMock<'a> {
+    pub fn get_sepa_agreement_text(
+        &self,
+        studio_id: i64,
+    ) -> GetSepaAgreementTextMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getSepaAgreementText",
             method: "GET",
@@ -1855,16 +1926,17 @@ impl<'a> StudiosMocks<'a> {
             errors: &["400", "403", "404", "409", "500"],
         };
         GetSepaAgreementTextMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("studioId", &studio_id),
+            self.server.when(&ENDPOINT).path_param("studioId", &studio_id),
         )
     }
 
     /// Expects a call of [`Studios::get_utilization_public`](crate::api::Studios::get_utilization_public) (`GET /connect/v1/studio/{studioId}/utilization`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_utilization_public(&self, studio_id: i64) -> GetUtilizationPublicMock<'a> {
+    pub fn get_utilization_public(
+        &self,
+        studio_id: i64,
+    ) -> GetUtilizationPublicMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getUtilizationPublic",
             method: "GET",
@@ -1872,9 +1944,7 @@ impl<'a> StudiosMocks<'a> {
             errors: &["400", "403", "404", "409", "500"],
         };
         GetUtilizationPublicMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("studioId", &studio_id),
+            self.server.when(&ENDPOINT).path_param("studioId", &studio_id),
         )
     }
 
@@ -1902,9 +1972,7 @@ impl<'a> StudiosMocks<'a> {
             errors: &["400", "403", "404", "409", "500"],
         };
         GetStudioDetailsMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("studioId", &studio_id),
+            self.server.when(&ENDPOINT).path_param("studioId", &studio_id),
         )
     }
 
@@ -1918,11 +1986,7 @@ impl<'a> StudiosMocks<'a> {
             path: "/connect/v2/studio/{studioId}",
             errors: &["400", "403", "404", "409", "500"],
         };
-        GetStudioMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("studioId", &studio_id),
-        )
+        GetStudioMock(self.server.when(&ENDPOINT).path_param("studioId", &studio_id))
     }
 
     /// Expects a call of [`Studios::get_enabled_communication_feature_modules`](crate::api::Studios::get_enabled_communication_feature_modules) (`GET /connect/v2/studio/{studioId}/communicationFeatures`) with these arguments.
@@ -1939,9 +2003,7 @@ impl<'a> StudiosMocks<'a> {
             errors: &["400", "403", "404", "409", "500"],
         };
         GetEnabledCommunicationFeatureModulesMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("studioId", &studio_id),
+            self.server.when(&ENDPOINT).path_param("studioId", &studio_id),
         )
     }
 
@@ -1956,9 +2018,7 @@ impl<'a> StudiosMocks<'a> {
             errors: &["400", "403", "404", "409", "500"],
         };
         GetStudioLegalLinksMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("studioId", &studio_id),
+            self.server.when(&ENDPOINT).path_param("studioId", &studio_id),
         )
     }
 }
@@ -2103,7 +2163,10 @@ impl<'a> GetStudioListMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::ConnectApiStudioDtoV2]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::ConnectApiStudioDtoV2],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -2127,7 +2190,10 @@ pub struct GetStudioDetailsMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "studios")]
 impl<'a> GetStudioDetailsMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ConnectApiStudioDetailsDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ConnectApiStudioDetailsDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -2151,7 +2217,10 @@ pub struct GetStudioMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "studios")]
 impl<'a> GetStudioMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ConnectApiStudioDtoV2) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ConnectApiStudioDtoV2,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -2202,7 +2271,10 @@ pub struct GetStudioLegalLinksMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "studios")]
 impl<'a> GetStudioLegalLinksMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ConnectApiStudioLegalLinksDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ConnectApiStudioLegalLinksDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -2272,7 +2344,10 @@ impl<'a> GetPreviewMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ConnectApiContractPreviewDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ConnectApiContractPreviewDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -2294,7 +2369,9 @@ impl rt::mock::ErrorAnswer for crate::models::ApiError {
             Self::Forbidden(body) => rt::mock::Response::status(403).json(&body),
             Self::NotFound => rt::mock::Response::status(404),
             Self::Conflict(body) => rt::mock::Response::status(409).json(&body),
-            Self::InternalServerError(body) => rt::mock::Response::status(500).json(&body),
+            Self::InternalServerError(body) => {
+                rt::mock::Response::status(500).json(&body)
+            }
         }
     }
 }

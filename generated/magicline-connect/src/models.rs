@@ -230,7 +230,9 @@ pub struct AgeBasedAdjustmentDto {
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl AgeBasedAdjustmentDto {
     /// A value with the fields that have no default (`age_based_adjustment_type`); set the others with the `with_*` methods.
-    pub fn new(age_based_adjustment_type: AgeBasedAdjustmentDtoAgeBasedAdjustmentType) -> Self {
+    pub fn new(
+        age_based_adjustment_type: AgeBasedAdjustmentDtoAgeBasedAdjustmentType,
+    ) -> Self {
         Self {
             age_based_adjustment_type,
             age_range_dto: Default::default(),
@@ -322,7 +324,9 @@ impl serde::Serialize for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -628,7 +632,9 @@ impl serde::Serialize for BanContactCardDtoExpiryMonth {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for BanContactCardDtoExpiryMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -649,7 +655,10 @@ pub struct BirthInformationDto {
 #[cfg(feature = "terminal")]
 impl BirthInformationDto {
     /// Sets [`country_of_birth`](Self::country_of_birth).
-    pub fn with_country_of_birth(mut self, value: BirthInformationDtoCountryOfBirth) -> Self {
+    pub fn with_country_of_birth(
+        mut self,
+        value: BirthInformationDtoCountryOfBirth,
+    ) -> Self {
         self.country_of_birth = Some(value);
         self
     }
@@ -1554,7 +1563,9 @@ impl serde::Serialize for BirthInformationDtoCountryOfBirth {
 
 #[cfg(feature = "terminal")]
 impl<'de> serde::Deserialize<'de> for BirthInformationDtoCountryOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1721,8 +1732,11 @@ impl serde::Serialize for CancelContractManualRequestDtoCancellationDateType {
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for CancelContractManualRequestDtoCancellationDateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for CancelContractManualRequestDtoCancellationDateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1740,8 +1754,10 @@ pub enum CancelContractManualRequestDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl CancelContractManualRequestDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["ORDINARY_CANCELLATION", "EXTRAORDINARY_CANCELLATION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ORDINARY_CANCELLATION",
+        "EXTRAORDINARY_CANCELLATION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -1756,8 +1772,10 @@ impl CancelContractManualRequestDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualRequestDtoCancellationType {
-    const VARIANTS: &'static [Self] =
-        &[Self::OrdinaryCancellation, Self::ExtraordinaryCancellation];
+    const VARIANTS: &'static [Self] = &[
+        Self::OrdinaryCancellation,
+        Self::ExtraordinaryCancellation,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -1800,7 +1818,9 @@ impl serde::Serialize for CancelContractManualRequestDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractManualRequestDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1817,7 +1837,9 @@ pub struct CancelContractManualResponseDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_date: Option<rt::chrono::NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_date_type: Option<CancelContractManualResponseDtoCancellationDateType>,
+    pub cancellation_date_type: Option<
+        CancelContractManualResponseDtoCancellationDateType,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_type: Option<CancelContractManualResponseDtoCancellationType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1993,8 +2015,11 @@ impl serde::Serialize for CancelContractManualResponseDtoCancellationDateType {
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for CancelContractManualResponseDtoCancellationDateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for CancelContractManualResponseDtoCancellationDateType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2012,8 +2037,10 @@ pub enum CancelContractManualResponseDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl CancelContractManualResponseDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["ORDINARY_CANCELLATION", "EXTRAORDINARY_CANCELLATION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ORDINARY_CANCELLATION",
+        "EXTRAORDINARY_CANCELLATION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2028,8 +2055,10 @@ impl CancelContractManualResponseDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualResponseDtoCancellationType {
-    const VARIANTS: &'static [Self] =
-        &[Self::OrdinaryCancellation, Self::ExtraordinaryCancellation];
+    const VARIANTS: &'static [Self] = &[
+        Self::OrdinaryCancellation,
+        Self::ExtraordinaryCancellation,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -2072,7 +2101,9 @@ impl serde::Serialize for CancelContractManualResponseDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractManualResponseDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2231,7 +2262,9 @@ impl serde::Serialize for CancelContractRequestDtoCancellationDateType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractRequestDtoCancellationDateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2249,8 +2282,10 @@ pub enum CancelContractRequestDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl CancelContractRequestDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["ORDINARY_CANCELLATION", "EXTRAORDINARY_CANCELLATION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ORDINARY_CANCELLATION",
+        "EXTRAORDINARY_CANCELLATION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2265,8 +2300,10 @@ impl CancelContractRequestDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractRequestDtoCancellationType {
-    const VARIANTS: &'static [Self] =
-        &[Self::OrdinaryCancellation, Self::ExtraordinaryCancellation];
+    const VARIANTS: &'static [Self] = &[
+        Self::OrdinaryCancellation,
+        Self::ExtraordinaryCancellation,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -2309,7 +2346,9 @@ impl serde::Serialize for CancelContractRequestDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractRequestDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2436,8 +2475,10 @@ pub enum CancelContractResponseDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl CancelContractResponseDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["ORDINARY_CANCELLATION", "EXTRAORDINARY_CANCELLATION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ORDINARY_CANCELLATION",
+        "EXTRAORDINARY_CANCELLATION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2452,8 +2493,10 @@ impl CancelContractResponseDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractResponseDtoCancellationType {
-    const VARIANTS: &'static [Self] =
-        &[Self::OrdinaryCancellation, Self::ExtraordinaryCancellation];
+    const VARIANTS: &'static [Self] = &[
+        Self::OrdinaryCancellation,
+        Self::ExtraordinaryCancellation,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -2496,7 +2539,9 @@ impl serde::Serialize for CancelContractResponseDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelContractResponseDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2652,7 +2697,9 @@ impl serde::Serialize for CancelationReasonDtoType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for CancelationReasonDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2703,7 +2750,9 @@ impl CdnImageDto {
 #[serde(rename_all = "camelCase")]
 pub struct CentralLegalLinkDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub central_legal_link_document_type: Option<CentralLegalLinkDtoCentralLegalLinkDocumentType>,
+    pub central_legal_link_document_type: Option<
+        CentralLegalLinkDtoCentralLegalLinkDocumentType,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2750,13 +2799,19 @@ impl CentralLegalLinkDto {
     }
 
     /// Sets [`legal_link_type`](Self::legal_link_type).
-    pub fn with_legal_link_type(mut self, value: CentralLegalLinkDtoLegalLinkType) -> Self {
+    pub fn with_legal_link_type(
+        mut self,
+        value: CentralLegalLinkDtoLegalLinkType,
+    ) -> Self {
         self.legal_link_type = Some(value);
         self
     }
 
     /// Sets [`legal_link_types`](Self::legal_link_types).
-    pub fn with_legal_link_types(mut self, value: Vec<LegalLinkTypeWithLocaleDto>) -> Self {
+    pub fn with_legal_link_types(
+        mut self,
+        value: Vec<LegalLinkTypeWithLocaleDto>,
+    ) -> Self {
         self.legal_link_types = Some(value);
         self
     }
@@ -2789,8 +2844,12 @@ pub enum CentralLegalLinkDtoCentralLegalLinkDocumentType {
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl CentralLegalLinkDtoCentralLegalLinkDocumentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["IMPRINT", "PRIVACY", "TERMS_AND_CONDITIONS", "REVOCATION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "IMPRINT",
+        "PRIVACY",
+        "TERMS_AND_CONDITIONS",
+        "REVOCATION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2853,7 +2912,9 @@ impl serde::Serialize for CentralLegalLinkDtoCentralLegalLinkDocumentType {
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for CentralLegalLinkDtoCentralLegalLinkDocumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2929,7 +2990,9 @@ impl serde::Serialize for CentralLegalLinkDtoLegalLinkType {
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for CentralLegalLinkDtoLegalLinkType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2967,7 +3030,10 @@ impl CommonTrialSessionLeadAddressDto {
     }
 
     /// Sets [`country`](Self::country).
-    pub fn with_country(mut self, value: CommonTrialSessionLeadAddressDtoCountry) -> Self {
+    pub fn with_country(
+        mut self,
+        value: CommonTrialSessionLeadAddressDtoCountry,
+    ) -> Self {
         self.country = Some(value);
         self
     }
@@ -3884,7 +3950,9 @@ impl serde::Serialize for CommonTrialSessionLeadAddressDtoCountry {
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadAddressDtoCountry {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3905,11 +3973,7 @@ pub struct CommonTrialSessionLeadCustomerDto {
     /// Should only be set if booking page has been called with URL param identityToken. If no lead exists with this UUID a new one will be created.
     ///
     /// Example: `"2340b1cc-3fe7-4f81-8eca-f92181dd2bb4"`
-    #[serde(
-        rename = "customerUUID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "customerUUID", default, skip_serializing_if = "Option::is_none")]
     pub customer_uuid: Option<String>,
     /// Example: `"1985-05-29"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4014,7 +4078,10 @@ impl CommonTrialSessionLeadCustomerDto {
     }
 
     /// Sets [`gender`](Self::gender).
-    pub fn with_gender(mut self, value: CommonTrialSessionLeadCustomerDtoGender) -> Self {
+    pub fn with_gender(
+        mut self,
+        value: CommonTrialSessionLeadCustomerDtoGender,
+    ) -> Self {
         self.gender = Some(value);
         self
     }
@@ -4032,7 +4099,10 @@ impl CommonTrialSessionLeadCustomerDto {
     }
 
     /// Sets [`privacy_configuration`](Self::privacy_configuration).
-    pub fn with_privacy_configuration(mut self, value: PublicApiPrivacyConfigurationDto) -> Self {
+    pub fn with_privacy_configuration(
+        mut self,
+        value: PublicApiPrivacyConfigurationDto,
+    ) -> Self {
         self.privacy_configuration = Some(value);
         self
     }
@@ -4949,7 +5019,9 @@ impl serde::Serialize for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5026,7 +5098,9 @@ impl serde::Serialize for CommonTrialSessionLeadCustomerDtoGender {
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de> for CommonTrialSessionLeadCustomerDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5166,7 +5240,9 @@ impl serde::Serialize for CommunicationChannelDtoCommunicationChannel {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for CommunicationChannelDtoCommunicationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5492,7 +5568,9 @@ pub struct ConnectApiCodiceFiscaleBirthInformationResponseDto {
 #[cfg(feature = "terminal")]
 impl ConnectApiCodiceFiscaleBirthInformationResponseDto {
     /// A value with the fields that have no default (`gender`); set the others with the `with_*` methods.
-    pub fn new(gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender) -> Self {
+    pub fn new(
+        gender: ConnectApiCodiceFiscaleBirthInformationResponseDtoGender,
+    ) -> Self {
         Self {
             birth_information_dto: Default::default(),
             codice_fiscale: Default::default(),
@@ -5585,33 +5663,29 @@ impl serde::Serialize for ConnectApiCodiceFiscaleBirthInformationResponseDtoGend
 }
 
 #[cfg(feature = "terminal")]
-impl<'de> serde::Deserialize<'de> for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiCommunicationPreferencesDto {
     /// The list of channels on which messages of the given category are allowed to be sent
-    pub active_communication_channels:
-        Vec<ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem>,
+    pub active_communication_channels: Vec<
+        ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem,
+    >,
     /// The ID of the message category
     pub message_category_id: i64,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCommunicationPreferencesDto {
     /// A value with the required fields (`active_communication_channels`, `message_category_id`); set the others with the `with_*` methods.
     pub fn new(
@@ -5627,11 +5701,7 @@ impl ConnectApiCommunicationPreferencesDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
@@ -5648,11 +5718,7 @@ pub enum ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -5678,12 +5744,9 @@ impl ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
-impl rt::StringEnum for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl rt::StringEnum
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     const VARIANTS: &'static [Self] = &[
         Self::Letter,
         Self::Email,
@@ -5710,12 +5773,9 @@ impl rt::StringEnum for ConnectApiCommunicationPreferencesDtoActiveCommunication
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
-impl std::str::FromStr for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::str::FromStr
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -5725,37 +5785,28 @@ impl std::str::FromStr for ConnectApiCommunicationPreferencesDtoActiveCommunicat
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
-impl std::fmt::Display for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl std::fmt::Display
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
-impl serde::Serialize for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl serde::Serialize
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5765,18 +5816,10 @@ impl<'de> serde::Deserialize<'de>
 #[non_exhaustive]
 pub struct ConnectApiCompleteTokenizationDto {
     /// Redirect result
-    #[serde(
-        rename = "redirectResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "redirectResult", default, skip_serializing_if = "Option::is_none")]
     pub redirect_result: Option<String>,
     /// 3DS Result
-    #[serde(
-        rename = "threeDSResult",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "threeDSResult", default, skip_serializing_if = "Option::is_none")]
     pub three_ds_result: Option<String>,
 }
 
@@ -5809,7 +5852,10 @@ pub struct ConnectApiContractCancellationStudioDto {
 #[cfg(feature = "contracts")]
 impl ConnectApiContractCancellationStudioDto {
     /// Sets [`cancellation_reasons`](Self::cancellation_reasons).
-    pub fn with_cancellation_reasons(mut self, value: Vec<CancelationReasonDto>) -> Self {
+    pub fn with_cancellation_reasons(
+        mut self,
+        value: Vec<CancelationReasonDto>,
+    ) -> Self {
         self.cancellation_reasons = Some(value);
         self
     }
@@ -5832,14 +5878,17 @@ pub struct ConnectApiContractDataDto {
     pub notes: Option<String>,
     /// Selected optional rate bundle term modules additionally payable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub optional_rate_bundle_term_modules:
-        Option<Vec<PublicApiSelectedOptionalRateBundleModuleDto>>,
+    pub optional_rate_bundle_term_modules: Option<
+        Vec<PublicApiSelectedOptionalRateBundleModuleDto>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preuse_date: Option<rt::chrono::NaiveDate>,
     pub rate_bundle_term_id: i64,
     /// Selected free inclusive rate bundle modules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selected_rate_bundle_modules: Option<Vec<PublicApiSelectedSelectableRateBundleModuleDto>>,
+    pub selected_rate_bundle_modules: Option<
+        Vec<PublicApiSelectedSelectableRateBundleModuleDto>,
+    >,
     /// if not set, the same value as in contractSignature is used
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sepa_signature: Option<PublicApiSignatureDto>,
@@ -5908,7 +5957,10 @@ impl ConnectApiContractDataDto {
     }
 
     /// Sets [`text_block_signatures`](Self::text_block_signatures).
-    pub fn with_text_block_signatures(mut self, value: Vec<PublicApiSignatureDto>) -> Self {
+    pub fn with_text_block_signatures(
+        mut self,
+        value: Vec<PublicApiSignatureDto>,
+    ) -> Self {
         self.text_block_signatures = Some(value);
         self
     }
@@ -5966,8 +6018,9 @@ pub struct ConnectApiContractPreviewDto {
     pub effective_period_time_based_term: Option<i32>,
     /// Effective period: term unit in which a discount is applied if type is time base
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_period_time_based_term_unit:
-        Option<ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit>,
+    pub effective_period_time_based_term_unit: Option<
+        ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit,
+    >,
     /// Flat fee previews, including discount if a valid discount voucher is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flat_fee_previews: Option<Vec<ConnectApiFlatFeePreviewDto>>,
@@ -5988,13 +6041,17 @@ pub struct ConnectApiContractPreviewDto {
     pub pre_use_charge: Option<f64>,
     /// Optional module contract preview including discount, company split or credit, if a valid voucher is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selected_optional_modules_previews: Option<Vec<ConnectApiModuleContractPreviewDto>>,
+    pub selected_optional_modules_previews: Option<
+        Vec<ConnectApiModuleContractPreviewDto>,
+    >,
     /// Bonus period applied with the (company) discount voucher, if valid a (company) discount voucher is provided
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_bonus_period: Option<ConnectApiRateBonusPeriodDto>,
     /// Effective period type in which a discount is applied
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_effective_period: Option<ConnectApiContractPreviewDtoVoucherEffectivePeriod>,
+    pub voucher_effective_period: Option<
+        ConnectApiContractPreviewDtoVoucherEffectivePeriod,
+    >,
     /// An error code, if the voucher code is invalid
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voucher_error_code: Option<ConnectApiContractPreviewDtoVoucherErrorCode>,
@@ -6081,7 +6138,10 @@ impl ConnectApiContractPreviewDto {
     }
 
     /// Sets [`discount_type`](Self::discount_type).
-    pub fn with_discount_type(mut self, value: ConnectApiContractPreviewDtoDiscountType) -> Self {
+    pub fn with_discount_type(
+        mut self,
+        value: ConnectApiContractPreviewDtoDiscountType,
+    ) -> Self {
         self.discount_type = Some(value);
         self
     }
@@ -6120,7 +6180,10 @@ impl ConnectApiContractPreviewDto {
     }
 
     /// Sets [`flat_fee_previews`](Self::flat_fee_previews).
-    pub fn with_flat_fee_previews(mut self, value: Vec<ConnectApiFlatFeePreviewDto>) -> Self {
+    pub fn with_flat_fee_previews(
+        mut self,
+        value: Vec<ConnectApiFlatFeePreviewDto>,
+    ) -> Self {
         self.flat_fee_previews = Some(value);
         self
     }
@@ -6168,7 +6231,10 @@ impl ConnectApiContractPreviewDto {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(mut self, value: ConnectApiRateBonusPeriodDto) -> Self {
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: ConnectApiRateBonusPeriodDto,
+    ) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -6210,13 +6276,19 @@ impl ConnectApiContractPreviewDto {
     }
 
     /// Sets [`voucher_text_blocks`](Self::voucher_text_blocks).
-    pub fn with_voucher_text_blocks(mut self, value: Vec<ConnectApiSignableTextBlockDto>) -> Self {
+    pub fn with_voucher_text_blocks(
+        mut self,
+        value: Vec<ConnectApiSignableTextBlockDto>,
+    ) -> Self {
         self.voucher_text_blocks = Some(value);
         self
     }
 
     /// Sets [`voucher_type`](Self::voucher_type).
-    pub fn with_voucher_type(mut self, value: ConnectApiContractPreviewDtoVoucherType) -> Self {
+    pub fn with_voucher_type(
+        mut self,
+        value: ConnectApiContractPreviewDtoVoucherType,
+    ) -> Self {
         self.voucher_type = Some(value);
         self
     }
@@ -6294,7 +6366,9 @@ impl serde::Serialize for ConnectApiContractPreviewDtoCompanyFeeSplitType {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoCompanyFeeSplitType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6371,7 +6445,9 @@ impl serde::Serialize for ConnectApiContractPreviewDtoDiscountType {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoDiscountType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6449,8 +6525,11 @@ impl serde::Serialize for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTe
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6470,7 +6549,11 @@ pub enum ConnectApiContractPreviewDtoVoucherEffectivePeriod {
 #[cfg(feature = "previews")]
 impl ConnectApiContractPreviewDtoVoucherEffectivePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNLIMITED",
+        "INITIAL_TERM",
+        "TIME_BASED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -6485,7 +6568,11 @@ impl ConnectApiContractPreviewDtoVoucherEffectivePeriod {
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
-    const VARIANTS: &'static [Self] = &[Self::Unlimited, Self::InitialTerm, Self::TimeBased];
+    const VARIANTS: &'static [Self] = &[
+        Self::Unlimited,
+        Self::InitialTerm,
+        Self::TimeBased,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -6527,8 +6614,11 @@ impl serde::Serialize for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6653,7 +6743,9 @@ impl serde::Serialize for ConnectApiContractPreviewDtoVoucherErrorCode {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6745,7 +6837,9 @@ impl serde::Serialize for ConnectApiContractPreviewDtoVoucherType {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiContractPreviewDtoVoucherType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6858,8 +6952,9 @@ pub struct ConnectApiCreateContractResponseDto {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub token_for_additional_requests_after_member_creation:
-        Option<ConnectApiFollowUpActionTokenDto>,
+    pub token_for_additional_requests_after_member_creation: Option<
+        ConnectApiFollowUpActionTokenDto,
+    >,
     #[serde(
         rename = "Optional payment url where the user needs to be redirected to",
         default,
@@ -6910,12 +7005,17 @@ impl ConnectApiCreateContractResponseDto {
         mut self,
         value: impl Into<String>,
     ) -> Self {
-        self.optional_payment_url_where_the_user_needs_to_be_redirected_to = Some(value.into());
+        self.optional_payment_url_where_the_user_needs_to_be_redirected_to = Some(
+            value.into(),
+        );
         self
     }
 
     /// Sets [`quick_registration_url_for_my_sports`](Self::quick_registration_url_for_my_sports).
-    pub fn with_quick_registration_url_for_my_sports(mut self, value: impl Into<String>) -> Self {
+    pub fn with_quick_registration_url_for_my_sports(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.quick_registration_url_for_my_sports = Some(value.into());
         self
     }
@@ -7014,7 +7114,11 @@ pub struct ConnectApiCreateLeadDto {
 #[cfg(feature = "leads")]
 impl ConnectApiCreateLeadDto {
     /// A value with the required fields (`firstname`, `lastname`, `studio_id`); set the others with the `with_*` methods.
-    pub fn new(firstname: impl Into<String>, lastname: impl Into<String>, studio_id: i64) -> Self {
+    pub fn new(
+        firstname: impl Into<String>,
+        lastname: impl Into<String>,
+        studio_id: i64,
+    ) -> Self {
         Self {
             additional_address_information: None,
             city: None,
@@ -7049,7 +7153,10 @@ impl ConnectApiCreateLeadDto {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -7148,7 +7255,10 @@ impl ConnectApiCreateLeadDto {
     }
 
     /// Sets [`privacy_configuration`](Self::privacy_configuration).
-    pub fn with_privacy_configuration(mut self, value: PublicApiPrivacyConfigurationDto) -> Self {
+    pub fn with_privacy_configuration(
+        mut self,
+        value: PublicApiPrivacyConfigurationDto,
+    ) -> Self {
         self.privacy_configuration = Some(value);
         self
     }
@@ -7281,7 +7391,9 @@ impl serde::Serialize for ConnectApiCreateLeadDtoGender {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreateLeadDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7324,11 +7436,7 @@ impl ConnectApiCreateLeadResponseDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -7466,11 +7574,7 @@ pub struct ConnectApiCreatePublicCustomerDto {
     pub zip_code: String,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDto {
     /// A value with the required fields (`city`, `country_code`, `date_of_birth`, `email`, `firstname`, `house_number`, `lastname`, `payment_choice`, `street`, `zip_code`); set the others with the `with_*` methods.
     #[allow(deprecated)]
@@ -7536,7 +7640,10 @@ impl ConnectApiCreatePublicCustomerDto {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -7611,7 +7718,10 @@ impl ConnectApiCreatePublicCustomerDto {
     }
 
     /// Sets [`gender`](Self::gender).
-    pub fn with_gender(mut self, value: ConnectApiCreatePublicCustomerDtoGender) -> Self {
+    pub fn with_gender(
+        mut self,
+        value: ConnectApiCreatePublicCustomerDtoGender,
+    ) -> Self {
         self.gender = Some(value);
         self
     }
@@ -7663,7 +7773,10 @@ impl ConnectApiCreatePublicCustomerDto {
     /// Sets [`privacy_configuration`](Self::privacy_configuration).
     #[deprecated]
     #[allow(deprecated)]
-    pub fn with_privacy_configuration(mut self, value: PublicApiPrivacyConfigurationDto) -> Self {
+    pub fn with_privacy_configuration(
+        mut self,
+        value: PublicApiPrivacyConfigurationDto,
+    ) -> Self {
         self.privacy_configuration = Some(value);
         self
     }
@@ -7759,11 +7872,7 @@ impl ConnectApiCreatePublicCustomerDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 /// Required for italian studios and none-italian nationals
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8044,11 +8153,7 @@ pub enum ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -8337,11 +8442,7 @@ impl ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     const VARIANTS: &'static [Self] = &[
         Self::Undefined,
@@ -8632,11 +8733,7 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     type Err = std::convert::Infallible;
 
@@ -8647,44 +8744,30 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 /// User will be assigned as UNISEX if no gender is set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8696,11 +8779,7 @@ pub enum ConnectApiCreatePublicCustomerDtoGender {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoGender {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
@@ -8716,11 +8795,7 @@ impl ConnectApiCreatePublicCustomerDtoGender {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoGender {
     const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
 
@@ -8738,11 +8813,7 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoGender {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoGender {
     type Err = std::convert::Infallible;
 
@@ -8753,44 +8824,30 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoGender {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 /// Only configured values in the rate bundle allowed. For Contract Voucher redemption use CASH
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -8804,11 +8861,7 @@ pub enum ConnectApiCreatePublicCustomerDtoPaymentChoice {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoPaymentChoice {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -8830,11 +8883,7 @@ impl ConnectApiCreatePublicCustomerDtoPaymentChoice {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     const VARIANTS: &'static [Self] = &[
         Self::Cash,
@@ -8858,11 +8907,7 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     type Err = std::convert::Infallible;
 
@@ -8873,44 +8918,30 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoPaymentChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectApiCreatePublicCustomerDtoPublicGender {
@@ -8921,11 +8952,7 @@ pub enum ConnectApiCreatePublicCustomerDtoPublicGender {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoPublicGender {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
@@ -8941,11 +8968,7 @@ impl ConnectApiCreatePublicCustomerDtoPublicGender {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPublicGender {
     const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
 
@@ -8963,11 +8986,7 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPublicGender {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPublicGender {
     type Err = std::convert::Infallible;
 
@@ -8978,44 +8997,30 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPublicGender {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoPublicGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoPublicGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoPublicGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectApiCreatePublicCustomerDtoStudioCountryCode {
@@ -9295,11 +9300,7 @@ pub enum ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -9588,11 +9589,7 @@ impl ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     const VARIANTS: &'static [Self] = &[
         Self::Undefined,
@@ -9883,11 +9880,7 @@ impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     type Err = std::convert::Infallible;
 
@@ -9898,35 +9891,26 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
-impl<'de> serde::Deserialize<'de> for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
+impl<'de> serde::Deserialize<'de>
+for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10105,7 +10089,9 @@ impl serde::Serialize for ConnectApiErrorResponseDtoErrorCodesItem {
 }
 
 impl<'de> serde::Deserialize<'de> for ConnectApiErrorResponseDtoErrorCodesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10128,8 +10114,9 @@ pub struct ConnectApiFlatFeePreviewDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type:
-        Option<ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType>,
+    pub paid_time_period_calculation_type: Option<
+        ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10200,7 +10187,10 @@ impl ConnectApiFlatFeePreviewDto {
     }
 
     /// Sets [`payment_frequency_dto`](Self::payment_frequency_dto).
-    pub fn with_payment_frequency_dto(mut self, value: ConnectApiPaymentFrequencyDto) -> Self {
+    pub fn with_payment_frequency_dto(
+        mut self,
+        value: ConnectApiPaymentFrequencyDto,
+    ) -> Self {
         self.payment_frequency_dto = Some(value);
         self
     }
@@ -10236,7 +10226,10 @@ impl ConnectApiFlatFeePreviewDto {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(mut self, value: ConnectApiRateBonusPeriodDto) -> Self {
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: ConnectApiRateBonusPeriodDto,
+    ) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -10255,8 +10248,10 @@ pub enum ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
 #[cfg(feature = "previews")]
 impl ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -10271,7 +10266,10 @@ impl ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
-    const VARIANTS: &'static [Self] = &[Self::ReferenceDate, Self::NormalizationOnCalendarUnit];
+    const VARIANTS: &'static [Self] = &[
+        Self::ReferenceDate,
+        Self::NormalizationOnCalendarUnit,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -10313,8 +10311,11 @@ impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationTy
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10405,7 +10406,9 @@ impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10483,7 +10486,9 @@ impl serde::Serialize for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de> for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10512,29 +10517,17 @@ impl ConnectApiFollowUpActionTokenDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConnectApiIdentificationDto {
     /// Required if the studio is located in Spain
     #[deprecated]
-    #[serde(
-        rename = "spain_DNI_NIE",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "spain_DNI_NIE", default, skip_serializing_if = "Option::is_none")]
     pub spain_dni_nie: Option<String>,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl ConnectApiIdentificationDto {
     /// Sets [`spain_dni_nie`](Self::spain_dni_nie).
     #[deprecated]
@@ -10598,16 +10591,21 @@ pub struct ConnectApiModuleContractPreviewDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type:
-        Option<ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType>,
+    pub paid_time_period_calculation_type: Option<
+        ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency_dto: Option<ConnectApiPaymentFrequencyDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_type: Option<ConnectApiModuleContractPreviewDtoPaymentFrequencyType>,
+    pub payment_frequency_type: Option<
+        ConnectApiModuleContractPreviewDtoPaymentFrequencyType,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit>,
+    pub payment_frequency_unit: Option<
+        ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_frequency_value: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10664,7 +10662,10 @@ impl ConnectApiModuleContractPreviewDto {
     }
 
     /// Sets [`payment_frequency_dto`](Self::payment_frequency_dto).
-    pub fn with_payment_frequency_dto(mut self, value: ConnectApiPaymentFrequencyDto) -> Self {
+    pub fn with_payment_frequency_dto(
+        mut self,
+        value: ConnectApiPaymentFrequencyDto,
+    ) -> Self {
         self.payment_frequency_dto = Some(value);
         self
     }
@@ -10700,7 +10701,10 @@ impl ConnectApiModuleContractPreviewDto {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(mut self, value: ConnectApiRateBonusPeriodDto) -> Self {
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: ConnectApiRateBonusPeriodDto,
+    ) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -10719,8 +10723,10 @@ pub enum ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
 #[cfg(feature = "previews")]
 impl ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -10735,7 +10741,10 @@ impl ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
-    const VARIANTS: &'static [Self] = &[Self::ReferenceDate, Self::NormalizationOnCalendarUnit];
+    const VARIANTS: &'static [Self] = &[
+        Self::ReferenceDate,
+        Self::NormalizationOnCalendarUnit,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -10752,7 +10761,8 @@ impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculat
 }
 
 #[cfg(feature = "previews")]
-impl std::str::FromStr for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+impl std::str::FromStr
+for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -10763,14 +10773,16 @@ impl std::str::FromStr for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalcu
 }
 
 #[cfg(feature = "previews")]
-impl std::fmt::Display for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+impl std::fmt::Display
+for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "previews")]
-impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+impl serde::Serialize
+for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -10778,9 +10790,10 @@ impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalcul
 
 #[cfg(feature = "previews")]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10870,8 +10883,11 @@ impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaymentFrequencyType
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de> for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10948,8 +10964,11 @@ impl serde::Serialize for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit
 }
 
 #[cfg(feature = "previews")]
-impl<'de> serde::Deserialize<'de> for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10996,7 +11015,10 @@ impl ConnectApiPaymentFrequencyDto {
     }
 
     /// Sets [`age_based_adjustment_dtos`](Self::age_based_adjustment_dtos).
-    pub fn with_age_based_adjustment_dtos(mut self, value: Vec<AgeBasedAdjustmentDto>) -> Self {
+    pub fn with_age_based_adjustment_dtos(
+        mut self,
+        value: Vec<AgeBasedAdjustmentDto>,
+    ) -> Self {
         self.age_based_adjustment_dtos = Some(value);
         self
     }
@@ -11008,7 +11030,10 @@ impl ConnectApiPaymentFrequencyDto {
     }
 
     /// Sets [`month_day_with_prices`](Self::month_day_with_prices).
-    pub fn with_month_day_with_prices(mut self, value: Vec<MonthDayWithPriceDto>) -> Self {
+    pub fn with_month_day_with_prices(
+        mut self,
+        value: Vec<MonthDayWithPriceDto>,
+    ) -> Self {
         self.month_day_with_prices = Some(value);
         self
     }
@@ -11119,7 +11144,9 @@ impl serde::Serialize for ConnectApiPaymentFrequencyDtoType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiPaymentFrequencyDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11167,13 +11194,19 @@ impl ConnectApiRateBonusPeriodDto {
     }
 
     /// Sets [`term_strategy`](Self::term_strategy).
-    pub fn with_term_strategy(mut self, value: ConnectApiRateBonusPeriodDtoTermStrategy) -> Self {
+    pub fn with_term_strategy(
+        mut self,
+        value: ConnectApiRateBonusPeriodDtoTermStrategy,
+    ) -> Self {
         self.term_strategy = Some(value);
         self
     }
 
     /// Sets [`term_unit`](Self::term_unit).
-    pub fn with_term_unit(mut self, value: ConnectApiRateBonusPeriodDtoTermUnit) -> Self {
+    pub fn with_term_unit(
+        mut self,
+        value: ConnectApiRateBonusPeriodDtoTermUnit,
+    ) -> Self {
         self.term_unit = Some(value);
         self
     }
@@ -11198,7 +11231,10 @@ pub enum ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["WITH_EXTENSION", "WITHOUT_EXTENSION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "WITH_EXTENSION",
+        "WITHOUT_EXTENSION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -11256,7 +11292,9 @@ impl serde::Serialize for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11344,7 +11382,9 @@ impl serde::Serialize for ConnectApiRateBonusPeriodDtoTermStrategy {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11422,7 +11462,9 @@ impl serde::Serialize for ConnectApiRateBonusPeriodDtoTermUnit {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11434,7 +11476,9 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBonusPeriodDtoTermUnit {
 pub struct ConnectApiRateBundleDto {
     /// Allowed payment types for this rate bundle. Others than in this list will not be accepted when creating a contract. Please note: The Connect API only supports 'DIRECT_DEBIT' and 'CREDIT_CARD'. Therefore, this list will contain these two values at most.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_payment_choices: Option<Vec<ConnectApiRateBundleDtoAllowedPaymentChoicesItem>>,
+    pub allowed_payment_choices: Option<
+        Vec<ConnectApiRateBundleDtoAllowedPaymentChoicesItem>,
+    >,
     /// Indicates if a digital signature for the contract (and SEPA agreement) is mandatory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_signatures_required: Option<bool>,
@@ -11496,7 +11540,10 @@ impl ConnectApiRateBundleDto {
     }
 
     /// Sets [`contract_text_blocks`](Self::contract_text_blocks).
-    pub fn with_contract_text_blocks(mut self, value: Vec<ConnectApiSignableTextBlockDto>) -> Self {
+    pub fn with_contract_text_blocks(
+        mut self,
+        value: Vec<ConnectApiSignableTextBlockDto>,
+    ) -> Self {
         self.contract_text_blocks = Some(value);
         self
     }
@@ -11577,7 +11624,10 @@ impl ConnectApiRateBundleDto {
     }
 
     /// Sets [`selectable_modules`](Self::selectable_modules).
-    pub fn with_selectable_modules(mut self, value: Vec<ConnectApiRateBundleModuleDto>) -> Self {
+    pub fn with_selectable_modules(
+        mut self,
+        value: Vec<ConnectApiRateBundleModuleDto>,
+    ) -> Self {
         self.selectable_modules = Some(value);
         self
     }
@@ -11681,7 +11731,9 @@ impl serde::Serialize for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11758,7 +11810,9 @@ impl serde::Serialize for ConnectApiRateBundleDtoOnlinePaymentType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoOnlinePaymentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11836,7 +11890,9 @@ impl serde::Serialize for ConnectApiRateBundleDtoPreuseType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleDtoPreuseType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11859,11 +11915,15 @@ pub struct ConnectApiRateBundleModuleDto {
     pub payment_frequency_id: i64,
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_type: Option<ConnectApiRateBundleModuleDtoPaymentFrequencyType>,
+    pub payment_frequency_type: Option<
+        ConnectApiRateBundleModuleDtoPaymentFrequencyType,
+    >,
     /// is set in combination with RECURRING type
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<ConnectApiRateBundleModuleDtoPaymentFrequencyUnit>,
+    pub payment_frequency_unit: Option<
+        ConnectApiRateBundleModuleDtoPaymentFrequencyUnit,
+    >,
     /// is set in combination with RECURRING type
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11900,7 +11960,10 @@ impl ConnectApiRateBundleModuleDto {
     }
 
     /// Sets [`consent_text_block`](Self::consent_text_block).
-    pub fn with_consent_text_block(mut self, value: ConnectApiSignableTextBlockDto) -> Self {
+    pub fn with_consent_text_block(
+        mut self,
+        value: ConnectApiSignableTextBlockDto,
+    ) -> Self {
         self.consent_text_block = Some(value);
         self
     }
@@ -12072,7 +12135,9 @@ impl serde::Serialize for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12151,7 +12216,9 @@ impl serde::Serialize for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12170,7 +12237,9 @@ pub struct ConnectApiRateBundleTermDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_period: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_period_unit: Option<ConnectApiRateBundleTermDtoCancellationPeriodUnit>,
+    pub cancellation_period_unit: Option<
+        ConnectApiRateBundleTermDtoCancellationPeriodUnit,
+    >,
     /// This contract start date of use will be used if none will be send, but can be overridden
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_start_date_of_use: Option<rt::chrono::NaiveDate>,
@@ -12183,12 +12252,15 @@ pub struct ConnectApiRateBundleTermDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_cancellation_period: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension_cancellation_period_unit:
-        Option<ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit>,
+    pub extension_cancellation_period_unit: Option<
+        ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_fixed_term: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension_fixed_term_unit: Option<ConnectApiRateBundleTermDtoExtensionFixedTermUnit>,
+    pub extension_fixed_term_unit: Option<
+        ConnectApiRateBundleTermDtoExtensionFixedTermUnit,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_type: Option<ConnectApiRateBundleTermDtoExtensionType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12235,7 +12307,9 @@ pub struct ConnectApiRateBundleTermDto {
     pub term_unit: ConnectApiRateBundleTermDtoTermUnit,
     /// The new term unit after minimum contract duration. Null if not configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub term_unit_after_extension: Option<ConnectApiRateBundleTermDtoTermUnitAfterExtension>,
+    pub term_unit_after_extension: Option<
+        ConnectApiRateBundleTermDtoTermUnitAfterExtension,
+    >,
     /// Deprecated, use "term.term" instead.
     #[deprecated]
     pub term_value: i32,
@@ -12292,7 +12366,10 @@ impl ConnectApiRateBundleTermDto {
     /// Sets [`age_based_adjustment_dtos`](Self::age_based_adjustment_dtos).
     #[deprecated]
     #[allow(deprecated)]
-    pub fn with_age_based_adjustment_dtos(mut self, value: Vec<AgeBasedAdjustmentDto>) -> Self {
+    pub fn with_age_based_adjustment_dtos(
+        mut self,
+        value: Vec<AgeBasedAdjustmentDto>,
+    ) -> Self {
         self.age_based_adjustment_dtos = Some(value);
         self
     }
@@ -12322,7 +12399,10 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`contract_start_date_of_use`](Self::contract_start_date_of_use).
-    pub fn with_contract_start_date_of_use(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_contract_start_date_of_use(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.contract_start_date_of_use = Some(value);
         self
     }
@@ -12334,7 +12414,10 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`default_contract_start_date`](Self::default_contract_start_date).
-    pub fn with_default_contract_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_default_contract_start_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.default_contract_start_date = Some(value);
         self
     }
@@ -12370,13 +12453,19 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`extension_type`](Self::extension_type).
-    pub fn with_extension_type(mut self, value: ConnectApiRateBundleTermDtoExtensionType) -> Self {
+    pub fn with_extension_type(
+        mut self,
+        value: ConnectApiRateBundleTermDtoExtensionType,
+    ) -> Self {
         self.extension_type = Some(value);
         self
     }
 
     /// Sets [`flat_fees`](Self::flat_fees).
-    pub fn with_flat_fees(mut self, value: Vec<ConnectApiRateBundleTermFlatFeeDto>) -> Self {
+    pub fn with_flat_fees(
+        mut self,
+        value: Vec<ConnectApiRateBundleTermFlatFeeDto>,
+    ) -> Self {
         self.flat_fees = Some(value);
         self
     }
@@ -12388,7 +12477,10 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`optional_modules`](Self::optional_modules).
-    pub fn with_optional_modules(mut self, value: Vec<ConnectApiRateBundleModuleDto>) -> Self {
+    pub fn with_optional_modules(
+        mut self,
+        value: Vec<ConnectApiRateBundleModuleDto>,
+    ) -> Self {
         self.optional_modules = Some(value);
         self
     }
@@ -12447,7 +12539,10 @@ impl ConnectApiRateBundleTermDto {
     }
 
     /// Sets [`rate_bonus_periods`](Self::rate_bonus_periods).
-    pub fn with_rate_bonus_periods(mut self, value: Vec<ConnectApiRateBonusPeriodDto>) -> Self {
+    pub fn with_rate_bonus_periods(
+        mut self,
+        value: Vec<ConnectApiRateBonusPeriodDto>,
+    ) -> Self {
         self.rate_bonus_periods = Some(value);
         self
     }
@@ -12565,7 +12660,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoCancelationStrategy {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoCancelationStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12643,7 +12740,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12720,8 +12819,11 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionCancellationPeriod
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12799,7 +12901,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12818,8 +12922,11 @@ pub enum ConnectApiRateBundleTermDtoExtensionType {
 #[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermDtoExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -12834,8 +12941,11 @@ impl ConnectApiRateBundleTermDtoExtensionType {
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionType {
-    const VARIANTS: &'static [Self] =
-        &[Self::None, Self::TermExtension, Self::SubsequentRateDetail];
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::TermExtension,
+        Self::SubsequentRateDetail,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -12878,7 +12988,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoExtensionType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12970,7 +13082,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoPaymentFrequencyType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13049,7 +13163,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13128,7 +13244,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoTermUnit {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13207,7 +13325,9 @@ impl serde::Serialize for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13218,15 +13338,16 @@ impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermDtoTermUnitAfterEx
 #[serde(rename_all = "camelCase")]
 pub struct ConnectApiRateBundleTermFlatFeeDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_booking_delay_unit: Option<ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit>,
+    pub first_booking_delay_unit: Option<
+        ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_booking_delay_value: Option<i32>,
     pub identifier: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_starter_package: Option<bool>,
     pub name: String,
-    pub paid_time_period_calculation_type:
-        ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType,
+    pub paid_time_period_calculation_type: ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType,
     /// Additional details of payment frequency. Deprecated, formatting should be handled on the client side using information from "paymentFrequencyDto"
     ///
     /// Example: `"One time on 01.01, Every 01.01., etc."`
@@ -13242,7 +13363,9 @@ pub struct ConnectApiRateBundleTermFlatFeeDto {
     /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.termUnit" instead.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_frequency_unit: Option<ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit>,
+    pub payment_frequency_unit: Option<
+        ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit,
+    >,
     /// Is set in combination with RECURRING type. Deprecated, use "paymentFrequencyDto.term.term" instead.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13425,8 +13548,11 @@ impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUni
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13444,8 +13570,10 @@ pub enum ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
 #[cfg(feature = "contracts")]
 impl ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -13460,7 +13588,10 @@ impl ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
-    const VARIANTS: &'static [Self] = &[Self::ReferenceDate, Self::NormalizationOnCalendarUnit];
+    const VARIANTS: &'static [Self] = &[
+        Self::ReferenceDate,
+        Self::NormalizationOnCalendarUnit,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -13477,7 +13608,8 @@ impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculat
 }
 
 #[cfg(feature = "contracts")]
-impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+impl std::str::FromStr
+for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -13488,14 +13620,16 @@ impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalcu
 }
 
 #[cfg(feature = "contracts")]
-impl std::fmt::Display for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+impl std::fmt::Display
+for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "contracts")]
-impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+impl serde::Serialize
+for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -13503,9 +13637,10 @@ impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalcul
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13596,8 +13731,11 @@ impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13675,8 +13813,11 @@ impl serde::Serialize for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13729,13 +13870,19 @@ impl ConnectApiRedeemVoucherDto {
     }
 
     /// Sets [`contract_start_preuse_date`](Self::contract_start_preuse_date).
-    pub fn with_contract_start_preuse_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_contract_start_preuse_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.contract_start_preuse_date = Some(value);
         self
     }
 
     /// Sets [`customer_dto`](Self::customer_dto).
-    pub fn with_customer_dto(mut self, value: ConnectApiCreatePublicCustomerDto) -> Self {
+    pub fn with_customer_dto(
+        mut self,
+        value: ConnectApiCreatePublicCustomerDto,
+    ) -> Self {
         self.customer_dto = Some(value);
         self
     }
@@ -13829,7 +13976,10 @@ impl ConnectApiSignableTextBlockDto {
     }
 
     /// Sets [`attached_external_url_dto`](Self::attached_external_url_dto).
-    pub fn with_attached_external_url_dto(mut self, value: AttachedExternalUrlDto) -> Self {
+    pub fn with_attached_external_url_dto(
+        mut self,
+        value: AttachedExternalUrlDto,
+    ) -> Self {
         self.attached_external_url_dto = Some(value);
         self
     }
@@ -13908,8 +14058,12 @@ pub enum ConnectApiSignableTextBlockDtoAttachmentType {
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl ConnectApiSignableTextBlockDtoAttachmentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "FILE", "URL", "CONTRACT_PDF_PREVIEW"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "FILE",
+        "URL",
+        "CONTRACT_PDF_PREVIEW",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -13924,8 +14078,12 @@ impl ConnectApiSignableTextBlockDtoAttachmentType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiSignableTextBlockDtoAttachmentType {
-    const VARIANTS: &'static [Self] =
-        &[Self::None, Self::File, Self::Url, Self::ContractPdfPreview];
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::File,
+        Self::Url,
+        Self::ContractPdfPreview,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -13968,7 +14126,9 @@ impl serde::Serialize for ConnectApiSignableTextBlockDtoAttachmentType {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for ConnectApiSignableTextBlockDtoAttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14040,7 +14200,10 @@ pub struct ConnectApiStudioAddressDto {
 #[cfg(feature = "studios")]
 impl ConnectApiStudioAddressDto {
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -14188,7 +14351,10 @@ pub struct ConnectApiStudioCommunicationConfigurationDto {
 #[cfg(feature = "studios")]
 impl ConnectApiStudioCommunicationConfigurationDto {
     /// Sets [`communication_channels`](Self::communication_channels).
-    pub fn with_communication_channels(mut self, value: Vec<CommunicationChannelDto>) -> Self {
+    pub fn with_communication_channels(
+        mut self,
+        value: Vec<CommunicationChannelDto>,
+    ) -> Self {
         self.communication_channels = Some(value);
         self
     }
@@ -14277,7 +14443,10 @@ impl ConnectApiStudioDetailsDto {
     }
 
     /// Sets [`currency_code`](Self::currency_code).
-    pub fn with_currency_code(mut self, value: ConnectApiStudioDetailsDtoCurrencyCode) -> Self {
+    pub fn with_currency_code(
+        mut self,
+        value: ConnectApiStudioDetailsDtoCurrencyCode,
+    ) -> Self {
         self.currency_code = Some(value);
         self
     }
@@ -14355,7 +14524,10 @@ impl ConnectApiStudioDetailsDto {
     }
 
     /// Sets [`trial_session_hours`](Self::trial_session_hours).
-    pub fn with_trial_session_hours(mut self, value: Vec<StudioAvailabilityDto>) -> Self {
+    pub fn with_trial_session_hours(
+        mut self,
+        value: Vec<StudioAvailabilityDto>,
+    ) -> Self {
         self.trial_session_hours = Some(value);
         self
     }
@@ -15003,7 +15175,9 @@ impl serde::Serialize for ConnectApiStudioDetailsDtoCurrencyCode {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for ConnectApiStudioDetailsDtoCurrencyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15043,7 +15217,9 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_offset: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transition_rules: Option<Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem>>,
+    pub transition_rules: Option<
+        Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transitions: Option<Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem>>,
 }
@@ -15083,7 +15259,9 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_of_month_indicator: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_week: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek>,
+    pub day_of_week: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_time: Option<LocalTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15091,15 +15269,21 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_after: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter>,
+    pub offset_after: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetAfter,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore>,
+    pub offset_before: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemOffsetBefore,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard_offset:
-        Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset>,
+    pub standard_offset: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemStandardOffset,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_definition:
-        Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition>,
+    pub time_definition: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition,
+    >,
 }
 
 #[cfg(feature = "studios")]
@@ -15217,7 +15401,8 @@ impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
 }
 
 #[cfg(feature = "studios")]
-impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+impl rt::StringEnum
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     const VARIANTS: &'static [Self] = &[
         Self::Monday,
         Self::Tuesday,
@@ -15243,7 +15428,8 @@ impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem
 }
 
 #[cfg(feature = "studios")]
-impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+impl std::str::FromStr
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -15254,14 +15440,16 @@ impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesI
 }
 
 #[cfg(feature = "studios")]
-impl std::fmt::Display for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+impl std::fmt::Display
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "studios")]
-impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+impl serde::Serialize
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -15269,9 +15457,10 @@ impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesIt
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15357,7 +15546,8 @@ impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem
 }
 
 #[cfg(feature = "studios")]
-impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
+impl std::str::FromStr
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -15368,7 +15558,8 @@ impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesI
 }
 
 #[cfg(feature = "studios")]
-impl std::fmt::Display for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
+impl std::fmt::Display
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -15383,9 +15574,10 @@ impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesIt
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15496,7 +15688,8 @@ impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
 }
 
 #[cfg(feature = "studios")]
-impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+impl rt::StringEnum
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     const VARIANTS: &'static [Self] = &[Self::Utc, Self::Wall, Self::Standard];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
@@ -15514,7 +15707,8 @@ impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItem
 }
 
 #[cfg(feature = "studios")]
-impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+impl std::str::FromStr
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -15525,14 +15719,16 @@ impl std::str::FromStr for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesI
 }
 
 #[cfg(feature = "studios")]
-impl std::fmt::Display for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+impl std::fmt::Display
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "studios")]
-impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+impl serde::Serialize
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -15540,9 +15736,10 @@ impl serde::Serialize for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesIt
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15563,9 +15760,13 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instant: Option<rt::DateTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_after: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter>,
+    pub offset_after: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetAfter,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore>,
+    pub offset_before: Option<
+        ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemOffsetBefore,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlap: Option<bool>,
 }
@@ -15644,7 +15845,9 @@ pub struct ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub units: Option<Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem>>,
+    pub units: Option<
+        Vec<ConnectApiStudioDetailsDtoZoneIdRulesTransitionsItemDurationUnitsItem>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero: Option<bool>,
 }
@@ -15836,7 +16039,10 @@ impl ConnectApiStudioDtoV2 {
     }
 
     /// Sets [`currency_code`](Self::currency_code).
-    pub fn with_currency_code(mut self, value: ConnectApiStudioDtoV2CurrencyCode) -> Self {
+    pub fn with_currency_code(
+        mut self,
+        value: ConnectApiStudioDtoV2CurrencyCode,
+    ) -> Self {
         self.currency_code = Some(value);
         self
     }
@@ -16544,7 +16750,9 @@ impl serde::Serialize for ConnectApiStudioDtoV2CurrencyCode {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for ConnectApiStudioDtoV2CurrencyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -16584,7 +16792,9 @@ pub struct ConnectApiStudioDtoV2ZoneIdRules {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_offset: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transition_rules: Option<Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem>>,
+    pub transition_rules: Option<
+        Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transitions: Option<Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem>>,
 }
@@ -16624,7 +16834,9 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_of_month_indicator: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day_of_week: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek>,
+    pub day_of_week: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_time: Option<LocalTime>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16632,13 +16844,21 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_after: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter>,
+    pub offset_after: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetAfter,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore>,
+    pub offset_before: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemOffsetBefore,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard_offset: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset>,
+    pub standard_offset: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemStandardOffset,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time_definition: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition>,
+    pub time_definition: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition,
+    >,
 }
 
 #[cfg(feature = "studios")]
@@ -16807,8 +17027,11 @@ impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDay
 }
 
 #[cfg(feature = "studios")]
-impl<'de> serde::Deserialize<'de> for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -16919,8 +17142,11 @@ impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMon
 }
 
 #[cfg(feature = "studios")]
-impl<'de> serde::Deserialize<'de> for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17031,7 +17257,8 @@ impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
 }
 
 #[cfg(feature = "studios")]
-impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+impl rt::StringEnum
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     const VARIANTS: &'static [Self] = &[Self::Utc, Self::Wall, Self::Standard];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
@@ -17049,7 +17276,8 @@ impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeD
 }
 
 #[cfg(feature = "studios")]
-impl std::str::FromStr for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+impl std::str::FromStr
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -17060,14 +17288,16 @@ impl std::str::FromStr for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTi
 }
 
 #[cfg(feature = "studios")]
-impl std::fmt::Display for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+impl std::fmt::Display
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "studios")]
-impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+impl serde::Serialize
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -17075,9 +17305,10 @@ impl serde::Serialize for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTim
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de>
-    for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17100,7 +17331,9 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset_after: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetAfter>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset_before: Option<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore>,
+    pub offset_before: Option<
+        ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemOffsetBefore,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlap: Option<bool>,
 }
@@ -17179,7 +17412,9 @@ pub struct ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDuration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub units: Option<Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem>>,
+    pub units: Option<
+        Vec<ConnectApiStudioDtoV2ZoneIdRulesTransitionsItemDurationUnitsItem>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zero: Option<bool>,
 }
@@ -17400,7 +17635,10 @@ impl ConnectApiTaxIdDto {
     }
 
     /// Sets [`country_of_birth`](Self::country_of_birth).
-    pub fn with_country_of_birth(mut self, value: ConnectApiTaxIdDtoCountryOfBirth) -> Self {
+    pub fn with_country_of_birth(
+        mut self,
+        value: ConnectApiTaxIdDtoCountryOfBirth,
+    ) -> Self {
         self.country_of_birth = Some(value);
         self
     }
@@ -18306,7 +18544,9 @@ impl serde::Serialize for ConnectApiTaxIdDtoCountryOfBirth {
 
 #[cfg(feature = "validation")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTaxIdDtoCountryOfBirth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18384,7 +18624,9 @@ impl serde::Serialize for ConnectApiTaxIdDtoGender {
 
 #[cfg(feature = "validation")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTaxIdDtoGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18485,7 +18727,10 @@ impl ConnectApiTrialSessionLeadConfigDto {
     }
 
     /// Sets [`email_mode`](Self::email_mode).
-    pub fn with_email_mode(mut self, value: ConnectApiTrialSessionLeadConfigDtoEmailMode) -> Self {
+    pub fn with_email_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoEmailMode,
+    ) -> Self {
         self.email_mode = Some(value);
         self
     }
@@ -18506,7 +18751,10 @@ impl ConnectApiTrialSessionLeadConfigDto {
     }
 
     /// Sets [`name_mode`](Self::name_mode).
-    pub fn with_name_mode(mut self, value: ConnectApiTrialSessionLeadConfigDtoNameMode) -> Self {
+    pub fn with_name_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoNameMode,
+    ) -> Self {
         self.name_mode = Some(value);
         self
     }
@@ -18521,7 +18769,10 @@ impl ConnectApiTrialSessionLeadConfigDto {
     }
 
     /// Sets [`tax_id_mode`](Self::tax_id_mode).
-    pub fn with_tax_id_mode(mut self, value: ConnectApiTrialSessionLeadConfigDtoTaxIdMode) -> Self {
+    pub fn with_tax_id_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoTaxIdMode,
+    ) -> Self {
         self.tax_id_mode = Some(value);
         self
     }
@@ -18536,7 +18787,10 @@ impl ConnectApiTrialSessionLeadConfigDto {
     }
 
     /// Sets [`zip_mode`](Self::zip_mode).
-    pub fn with_zip_mode(mut self, value: ConnectApiTrialSessionLeadConfigDtoZipMode) -> Self {
+    pub fn with_zip_mode(
+        mut self,
+        value: ConnectApiTrialSessionLeadConfigDtoZipMode,
+    ) -> Self {
         self.zip_mode = Some(value);
         self
     }
@@ -18557,7 +18811,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoAddressMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoAddressMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18615,7 +18873,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoAddressMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoAddressMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18635,7 +18895,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18692,8 +18956,11 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
 }
 
 #[cfg(feature = "trial-sessions")]
-impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18713,7 +18980,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoEmailMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoEmailMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18771,7 +19042,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoEmailMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoEmailMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18791,7 +19064,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoGenderMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoGenderMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18849,7 +19126,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoGenderMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoGenderMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18869,7 +19148,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoNameMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoNameMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18927,7 +19210,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoNameMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoNameMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18947,7 +19232,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -19004,8 +19293,11 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
 }
 
 #[cfg(feature = "trial-sessions")]
-impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19025,7 +19317,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -19083,7 +19379,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19103,7 +19401,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -19161,7 +19463,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19181,7 +19485,11 @@ pub enum ConnectApiTrialSessionLeadConfigDtoZipMode {
 #[cfg(feature = "trial-sessions")]
 impl ConnectApiTrialSessionLeadConfigDtoZipMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -19239,7 +19547,9 @@ impl serde::Serialize for ConnectApiTrialSessionLeadConfigDtoZipMode {
 
 #[cfg(feature = "trial-sessions")]
 impl<'de> serde::Deserialize<'de> for ConnectApiTrialSessionLeadConfigDtoZipMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19266,7 +19576,10 @@ impl ContractVolumeDto {
     }
 
     /// Sets [`average_payment_volume_per_payment_frequency_term`](Self::average_payment_volume_per_payment_frequency_term).
-    pub fn with_average_payment_volume_per_payment_frequency_term(mut self, value: f64) -> Self {
+    pub fn with_average_payment_volume_per_payment_frequency_term(
+        mut self,
+        value: f64,
+    ) -> Self {
         self.average_payment_volume_per_payment_frequency_term = Some(value);
         self
     }
@@ -19479,7 +19792,9 @@ impl serde::Serialize for CreditCardDtoBrand {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoBrand {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19633,7 +19948,9 @@ impl serde::Serialize for CreditCardDtoExpiryMonth {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoExpiryMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20525,7 +20842,9 @@ impl serde::Serialize for CreditCardDtoIssuerCountry {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoIssuerCountry {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20600,7 +20919,9 @@ impl serde::Serialize for CreditCardDtoProvider {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for CreditCardDtoProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20611,8 +20932,9 @@ impl<'de> serde::Deserialize<'de> for CreditCardDtoProvider {
 #[serde(rename_all = "camelCase")]
 pub struct CustomerCommunicationPreferencesData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active_communication_channels:
-        Option<Vec<CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem>>,
+    pub active_communication_channels: Option<
+        Vec<CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem>,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_category_id: Option<i64>,
 }
@@ -20679,7 +21001,8 @@ impl CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
-impl rt::StringEnum for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+impl rt::StringEnum
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     const VARIANTS: &'static [Self] = &[
         Self::Letter,
         Self::Email,
@@ -20707,7 +21030,8 @@ impl rt::StringEnum for CustomerCommunicationPreferencesDataActiveCommunicationC
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
-impl std::str::FromStr for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+impl std::str::FromStr
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -20718,14 +21042,16 @@ impl std::str::FromStr for CustomerCommunicationPreferencesDataActiveCommunicati
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
-impl std::fmt::Display for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+impl std::fmt::Display
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
-impl serde::Serialize for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+impl serde::Serialize
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -20733,9 +21059,10 @@ impl serde::Serialize for CustomerCommunicationPreferencesDataActiveCommunicatio
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl<'de> serde::Deserialize<'de>
-    for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20875,7 +21202,10 @@ pub enum GetActiveContractsResponseDtoCancellationType {
 #[cfg(feature = "contracts")]
 impl GetActiveContractsResponseDtoCancellationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["FIXED_DATES", "ANY_AFTER_FIRST_DATE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "FIXED_DATES",
+        "ANY_AFTER_FIRST_DATE",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -20933,7 +21263,9 @@ impl serde::Serialize for GetActiveContractsResponseDtoCancellationType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for GetActiveContractsResponseDtoCancellationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21008,7 +21340,9 @@ impl serde::Serialize for GetActiveFeaturesResponseItem {
 
 #[cfg(feature = "feature-check")]
 impl<'de> serde::Deserialize<'de> for GetActiveFeaturesResponseItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21234,7 +21568,9 @@ impl serde::Serialize for GetEnabledCommunicationFeatureModulesResponseItem {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for GetEnabledCommunicationFeatureModulesResponseItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22170,7 +22506,9 @@ impl serde::Serialize for KeyValuePairCountryCodeStringKey {
 
 #[cfg(feature = "i18n")]
 impl<'de> serde::Deserialize<'de> for KeyValuePairCountryCodeStringKey {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22272,7 +22610,9 @@ impl serde::Serialize for LegalLinkTypeWithLocaleDtoValue {
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for LegalLinkTypeWithLocaleDtoValue {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23032,7 +23372,9 @@ impl serde::Serialize for MoneyDtoCurrencyCode {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for MoneyDtoCurrencyCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23107,8 +23449,9 @@ pub struct PaymentInstrumentDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ideal_payment_instrument: Option<IdealPaymentInstrumentDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_instrument_invalid_reason:
-        Option<PaymentInstrumentDtoPaymentInstrumentInvalidReason>,
+    pub payment_instrument_invalid_reason: Option<
+        PaymentInstrumentDtoPaymentInstrumentInvalidReason,
+    >,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_instrument_status: Option<PaymentInstrumentDtoPaymentInstrumentStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23126,13 +23469,19 @@ pub struct PaymentInstrumentDto {
 #[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentDto {
     /// Sets [`account_payment_instrument_token`](Self::account_payment_instrument_token).
-    pub fn with_account_payment_instrument_token(mut self, value: impl Into<String>) -> Self {
+    pub fn with_account_payment_instrument_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.account_payment_instrument_token = Some(value.into());
         self
     }
 
     /// Sets [`bacs_payment_instrument`](Self::bacs_payment_instrument).
-    pub fn with_bacs_payment_instrument(mut self, value: BacsPaymentInstrumentDto) -> Self {
+    pub fn with_bacs_payment_instrument(
+        mut self,
+        value: BacsPaymentInstrumentDto,
+    ) -> Self {
         self.bacs_payment_instrument = Some(value);
         self
     }
@@ -23156,7 +23505,10 @@ impl PaymentInstrumentDto {
     }
 
     /// Sets [`ideal_payment_instrument`](Self::ideal_payment_instrument).
-    pub fn with_ideal_payment_instrument(mut self, value: IdealPaymentInstrumentDto) -> Self {
+    pub fn with_ideal_payment_instrument(
+        mut self,
+        value: IdealPaymentInstrumentDto,
+    ) -> Self {
         self.ideal_payment_instrument = Some(value);
         self
     }
@@ -23201,7 +23553,10 @@ impl PaymentInstrumentDto {
     }
 
     /// Sets [`sepa_payment_instrument_dto`](Self::sepa_payment_instrument_dto).
-    pub fn with_sepa_payment_instrument_dto(mut self, value: SepaPaymentInstrumentDto) -> Self {
+    pub fn with_sepa_payment_instrument_dto(
+        mut self,
+        value: SepaPaymentInstrumentDto,
+    ) -> Self {
         self.sepa_payment_instrument_dto = Some(value);
         self
     }
@@ -23226,7 +23581,10 @@ pub enum PaymentInstrumentDtoPaymentInstrumentInvalidReason {
 #[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["CHARGEBACK", "RECURRING_TOKEN_DISABLED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CHARGEBACK",
+        "RECURRING_TOKEN_DISABLED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -23283,8 +23641,11 @@ impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
 }
 
 #[cfg(feature = "credit-card-tokenization")]
-impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23303,8 +23664,11 @@ pub enum PaymentInstrumentDtoPaymentInstrumentStatus {
 #[cfg(feature = "credit-card-tokenization")]
 impl PaymentInstrumentDtoPaymentInstrumentStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["WAITING_FOR_CONFIRMATION", "CONFIRMED", "INVALID"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "WAITING_FOR_CONFIRMATION",
+        "CONFIRMED",
+        "INVALID",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -23319,8 +23683,11 @@ impl PaymentInstrumentDtoPaymentInstrumentStatus {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentStatus {
-    const VARIANTS: &'static [Self] =
-        &[Self::WaitingForConfirmation, Self::Confirmed, Self::Invalid];
+    const VARIANTS: &'static [Self] = &[
+        Self::WaitingForConfirmation,
+        Self::Confirmed,
+        Self::Invalid,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -23363,7 +23730,9 @@ impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentStatus {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23472,7 +23841,9 @@ impl serde::Serialize for PaymentInstrumentDtoPaymentInstrumentType {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for PaymentInstrumentDtoPaymentInstrumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23495,11 +23866,7 @@ impl PaymentMethodsResponseDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -23511,11 +23878,7 @@ pub struct PublicApiBankAccountDto {
     pub iban: String,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl PublicApiBankAccountDto {
     /// A value with the required fields (`account_holder`, `iban`); set the others with the `with_*` methods.
     pub fn new(account_holder: impl Into<String>, iban: impl Into<String>) -> Self {
@@ -23533,11 +23896,7 @@ impl PublicApiBankAccountDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -23550,14 +23909,13 @@ pub struct PublicApiCreditCardDto {
     pub tokenization_reference: Option<String>,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl PublicApiCreditCardDto {
     /// Sets [`account_payment_instrument_token`](Self::account_payment_instrument_token).
-    pub fn with_account_payment_instrument_token(mut self, value: impl Into<String>) -> Self {
+    pub fn with_account_payment_instrument_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.account_payment_instrument_token = Some(value.into());
         self
     }
@@ -23569,11 +23927,7 @@ impl PublicApiCreditCardDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -23582,11 +23936,7 @@ pub struct PublicApiDocumentIdentificationDto {
     pub document_type: PublicApiDocumentIdentificationDtoDocumentType,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl PublicApiDocumentIdentificationDto {
     /// A value with the required fields (`document_number`, `document_type`); set the others with the `with_*` methods.
     pub fn new(
@@ -23600,11 +23950,7 @@ impl PublicApiDocumentIdentificationDto {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PublicApiDocumentIdentificationDtoDocumentType {
@@ -23618,11 +23964,7 @@ pub enum PublicApiDocumentIdentificationDtoDocumentType {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl PublicApiDocumentIdentificationDtoDocumentType {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -23645,11 +23987,7 @@ impl PublicApiDocumentIdentificationDtoDocumentType {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for PublicApiDocumentIdentificationDtoDocumentType {
     const VARIANTS: &'static [Self] = &[
         Self::IdCard,
@@ -23674,11 +24012,7 @@ impl rt::StringEnum for PublicApiDocumentIdentificationDtoDocumentType {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::str::FromStr for PublicApiDocumentIdentificationDtoDocumentType {
     type Err = std::convert::Infallible;
 
@@ -23689,46 +24023,38 @@ impl std::str::FromStr for PublicApiDocumentIdentificationDtoDocumentType {
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl std::fmt::Display for PublicApiDocumentIdentificationDtoDocumentType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl serde::Serialize for PublicApiDocumentIdentificationDtoDocumentType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "previews"
-))]
+#[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for PublicApiDocumentIdentificationDtoDocumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "leads",
-    feature = "previews",
-    feature = "trial-sessions"
-))]
+#[cfg(
+    any(
+        feature = "contract-voucher",
+        feature = "contracts",
+        feature = "leads",
+        feature = "previews",
+        feature = "trial-sessions"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
@@ -23750,13 +24076,15 @@ pub struct PublicApiPrivacyConfigurationDto {
     pub text_message: Option<bool>,
 }
 
-#[cfg(any(
-    feature = "contract-voucher",
-    feature = "contracts",
-    feature = "leads",
-    feature = "previews",
-    feature = "trial-sessions"
-))]
+#[cfg(
+    any(
+        feature = "contract-voucher",
+        feature = "contracts",
+        feature = "leads",
+        feature = "previews",
+        feature = "trial-sessions"
+    )
+)]
 impl PublicApiPrivacyConfigurationDto {
     /// Sets [`email`](Self::email).
     pub fn with_email(mut self, value: bool) -> Self {
@@ -23861,7 +24189,9 @@ impl PublicApiSignatureDto {
 pub struct PublicApiTermAdjustmentRuleDto {
     /// Type of the value: Percentage/absolute relative change or new absolute base amount
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charge_adjustment_type: Option<PublicApiTermAdjustmentRuleDtoChargeAdjustmentType>,
+    pub charge_adjustment_type: Option<
+        PublicApiTermAdjustmentRuleDtoChargeAdjustmentType,
+    >,
     /// A complete formatted sentence which contains all details about this price adjustment rule.If the presenation should differ use the separate attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_description: Option<String>,
@@ -23927,7 +24257,11 @@ pub enum PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
 #[cfg(feature = "contracts")]
 impl PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["RELATIVE", "ABSOLUTE", "BASIC_AMOUNT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RELATIVE",
+        "ABSOLUTE",
+        "BASIC_AMOUNT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -23942,7 +24276,11 @@ impl PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
-    const VARIANTS: &'static [Self] = &[Self::Relative, Self::Absolute, Self::BasicAmount];
+    const VARIANTS: &'static [Self] = &[
+        Self::Relative,
+        Self::Absolute,
+        Self::BasicAmount,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -23984,8 +24322,11 @@ impl serde::Serialize for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
 }
 
 #[cfg(feature = "contracts")]
-impl<'de> serde::Deserialize<'de> for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24005,7 +24346,11 @@ pub enum PublicApiTermAdjustmentRuleDtoType {
 #[cfg(feature = "contracts")]
 impl PublicApiTermAdjustmentRuleDtoType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["RAISE", "REDUCTION", "NEW_BASIC_AMOUNT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RAISE",
+        "REDUCTION",
+        "NEW_BASIC_AMOUNT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -24020,7 +24365,11 @@ impl PublicApiTermAdjustmentRuleDtoType {
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for PublicApiTermAdjustmentRuleDtoType {
-    const VARIANTS: &'static [Self] = &[Self::Raise, Self::Reduction, Self::NewBasicAmount];
+    const VARIANTS: &'static [Self] = &[
+        Self::Raise,
+        Self::Reduction,
+        Self::NewBasicAmount,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -24063,7 +24412,9 @@ impl serde::Serialize for PublicApiTermAdjustmentRuleDtoType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for PublicApiTermAdjustmentRuleDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24222,7 +24573,9 @@ impl serde::Serialize for SepaPaymentInstrumentDtoProvider {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for SepaPaymentInstrumentDtoProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24271,13 +24624,19 @@ pub struct StudioAvailabilityDto {
 #[cfg(feature = "studios")]
 impl StudioAvailabilityDto {
     /// Sets [`day_of_week_from`](Self::day_of_week_from).
-    pub fn with_day_of_week_from(mut self, value: StudioAvailabilityDtoDayOfWeekFrom) -> Self {
+    pub fn with_day_of_week_from(
+        mut self,
+        value: StudioAvailabilityDtoDayOfWeekFrom,
+    ) -> Self {
         self.day_of_week_from = Some(value);
         self
     }
 
     /// Sets [`day_of_week_to`](Self::day_of_week_to).
-    pub fn with_day_of_week_to(mut self, value: StudioAvailabilityDtoDayOfWeekTo) -> Self {
+    pub fn with_day_of_week_to(
+        mut self,
+        value: StudioAvailabilityDtoDayOfWeekTo,
+    ) -> Self {
         self.day_of_week_to = Some(value);
         self
     }
@@ -24387,7 +24746,9 @@ impl serde::Serialize for StudioAvailabilityDtoDayOfWeekFrom {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioAvailabilityDtoDayOfWeekFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24484,7 +24845,9 @@ impl serde::Serialize for StudioAvailabilityDtoDayOfWeekTo {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioAvailabilityDtoDayOfWeekTo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24609,7 +24972,10 @@ pub struct TaxIdValidationResultDto {
 #[cfg(feature = "validation")]
 impl TaxIdValidationResultDto {
     /// Sets [`errors`](Self::errors).
-    pub fn with_errors(mut self, value: Vec<TaxIdValidationResultDtoErrorsItem>) -> Self {
+    pub fn with_errors(
+        mut self,
+        value: Vec<TaxIdValidationResultDtoErrorsItem>,
+    ) -> Self {
         self.errors = Some(value);
         self
     }
@@ -24713,7 +25079,9 @@ impl serde::Serialize for TaxIdValidationResultDtoErrorsItem {
 
 #[cfg(feature = "validation")]
 impl<'de> serde::Deserialize<'de> for TaxIdValidationResultDtoErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24736,13 +25104,19 @@ pub struct TenantDto {
 #[cfg(feature = "tenant")]
 impl TenantDto {
     /// Sets [`tenant_business_type`](Self::tenant_business_type).
-    pub fn with_tenant_business_type(mut self, value: TenantDtoTenantBusinessType) -> Self {
+    pub fn with_tenant_business_type(
+        mut self,
+        value: TenantDtoTenantBusinessType,
+    ) -> Self {
         self.tenant_business_type = Some(value);
         self
     }
 
     /// Sets [`tenant_multi_brand_type`](Self::tenant_multi_brand_type).
-    pub fn with_tenant_multi_brand_type(mut self, value: TenantDtoTenantMultiBrandType) -> Self {
+    pub fn with_tenant_multi_brand_type(
+        mut self,
+        value: TenantDtoTenantMultiBrandType,
+    ) -> Self {
         self.tenant_multi_brand_type = Some(value);
         self
     }
@@ -24773,7 +25147,10 @@ pub enum TenantDtoTenantBusinessType {
 #[cfg(feature = "tenant")]
 impl TenantDtoTenantBusinessType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["SMALL_BUSINESS", "GLOBAL_ENTERPRISE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "SMALL_BUSINESS",
+        "GLOBAL_ENTERPRISE",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -24831,7 +25208,9 @@ impl serde::Serialize for TenantDtoTenantBusinessType {
 
 #[cfg(feature = "tenant")]
 impl<'de> serde::Deserialize<'de> for TenantDtoTenantBusinessType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24850,8 +25229,11 @@ pub enum TenantDtoTenantMultiBrandType {
 #[cfg(feature = "tenant")]
 impl TenantDtoTenantMultiBrandType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["MAGICLINE", "PERFECT_GYM", "PERFECT_LEISURE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MAGICLINE",
+        "PERFECT_GYM",
+        "PERFECT_LEISURE",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -24866,7 +25248,11 @@ impl TenantDtoTenantMultiBrandType {
 
 #[cfg(feature = "tenant")]
 impl rt::StringEnum for TenantDtoTenantMultiBrandType {
-    const VARIANTS: &'static [Self] = &[Self::Magicline, Self::PerfectGym, Self::PerfectLeisure];
+    const VARIANTS: &'static [Self] = &[
+        Self::Magicline,
+        Self::PerfectGym,
+        Self::PerfectLeisure,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -24909,7 +25295,9 @@ impl serde::Serialize for TenantDtoTenantMultiBrandType {
 
 #[cfg(feature = "tenant")]
 impl<'de> serde::Deserialize<'de> for TenantDtoTenantMultiBrandType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25021,7 +25409,9 @@ impl serde::Serialize for TenantDtoTenantUsageType {
 
 #[cfg(feature = "tenant")]
 impl<'de> serde::Deserialize<'de> for TenantDtoTenantUsageType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25125,7 +25515,9 @@ impl serde::Serialize for TermDtoTermUnit {
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl<'de> serde::Deserialize<'de> for TermDtoTermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25162,7 +25554,10 @@ impl TermInformationDto {
     }
 
     /// Sets [`extension_type`](Self::extension_type).
-    pub fn with_extension_type(mut self, value: TermInformationDtoExtensionType) -> Self {
+    pub fn with_extension_type(
+        mut self,
+        value: TermInformationDtoExtensionType,
+    ) -> Self {
         self.extension_type = Some(value);
         self
     }
@@ -25194,8 +25589,11 @@ pub enum TermInformationDtoExtensionType {
 #[cfg(feature = "contracts")]
 impl TermInformationDtoExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -25210,8 +25608,11 @@ impl TermInformationDtoExtensionType {
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for TermInformationDtoExtensionType {
-    const VARIANTS: &'static [Self] =
-        &[Self::None, Self::TermExtension, Self::SubsequentRateDetail];
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::TermExtension,
+        Self::SubsequentRateDetail,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -25254,7 +25655,9 @@ impl serde::Serialize for TermInformationDtoExtensionType {
 
 #[cfg(feature = "contracts")]
 impl<'de> serde::Deserialize<'de> for TermInformationDtoExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25371,7 +25774,11 @@ pub enum TokenizationStateDtoState {
 #[cfg(feature = "credit-card-tokenization")]
 impl TokenizationStateDtoState {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INITIATE", "FAILURE", "COMPLETE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INITIATE",
+        "FAILURE",
+        "COMPLETE",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -25429,7 +25836,9 @@ impl serde::Serialize for TokenizationStateDtoState {
 
 #[cfg(feature = "credit-card-tokenization")]
 impl<'de> serde::Deserialize<'de> for TokenizationStateDtoState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25589,7 +25998,9 @@ impl serde::Serialize for UtilizationItemDtoLevel {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for UtilizationItemDtoLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25611,7 +26022,10 @@ pub enum ApiError {
 }
 
 impl rt::ErrorBody for ApiError {
-    fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
+    fn from_status(
+        status: rt::StatusCode,
+        body: &[u8],
+    ) -> Option<Result<Self, rt::DecodeError>> {
         match status.as_u16() {
             400 => Some(rt::decode_json(body).map(Self::BadRequest)),
             403 => Some(rt::decode_json(body).map(Self::Forbidden)),

@@ -103,9 +103,7 @@ impl MockServer {
     /// Expectations for the operations of [`api::Access`](crate::api::Access).
     #[cfg(feature = "access")]
     pub fn access(&self) -> AccessMocks<'_> {
-        AccessMocks {
-            server: &self.inner,
-        }
+        AccessMocks { server: &self.inner }
     }
 
     /// Expectations for the operations of [`api::Vending`](crate::api::Vending).
@@ -119,9 +117,7 @@ impl MockServer {
     /// Expectations for the operations of [`api::Time`](crate::api::Time).
     #[cfg(feature = "time")]
     pub fn time(&self) -> TimeMocks<'_> {
-        TimeMocks {
-            server: &self.inner,
-        }
+        TimeMocks { server: &self.inner }
     }
 }
 
@@ -301,9 +297,15 @@ impl<'a> VendingSaleMock<'a> {
         Self(self.0.without_header("Accept-Language"))
     }
 
-    /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::VendingReaderSaleResponse) -> Expectation<'a> {
-        self.0.returns(body)
+    /// Answers with the documented success status of the variant, and its body.
+    pub fn returns(self, answer: crate::api::VendingSaleResponse) -> Expectation<'a> {
+        let response = match answer {
+            crate::api::VendingSaleResponse::Ok(body) => {
+                Response::status(200).json(&body)
+            }
+            crate::api::VendingSaleResponse::NoContent => Response::status(204),
+        };
+        self.0.responds_with(response)
     }
 
     /// Answers with the documented error status of the variant, and its body.
@@ -393,7 +395,10 @@ impl<'a> TimeMocks<'a> {
     /// Expects a call of [`Time::time_usage`](crate::api::Time::time_usage) (`POST /open-api/device/time/usage`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn time_usage(&self, body: &crate::models::TimeReaderUsageRequest) -> TimeUsageMock<'a> {
+    pub fn time_usage(
+        &self,
+        body: &crate::models::TimeReaderUsageRequest,
+    ) -> TimeUsageMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "timeUsage",
             method: "POST",
@@ -424,7 +429,10 @@ impl<'a> TimePriceMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::TimeReaderPriceResponse) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::TimeReaderPriceResponse,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -496,9 +504,13 @@ impl<'a> TimeUsageMock<'a> {
         Self(self.0.without_header("Accept-Language"))
     }
 
-    /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::TimeReaderUsageResponse) -> Expectation<'a> {
-        self.0.returns(body)
+    /// Answers with the documented success status of the variant, and its body.
+    pub fn returns(self, answer: crate::api::TimeUsageResponse) -> Expectation<'a> {
+        let response = match answer {
+            crate::api::TimeUsageResponse::Ok(body) => Response::status(200).json(&body),
+            crate::api::TimeUsageResponse::NoContent => Response::status(204),
+        };
+        self.0.responds_with(response)
     }
 
     /// Answers with the documented error status of the variant, and its body.
@@ -519,7 +531,9 @@ impl rt::mock::ErrorAnswer for crate::models::ApiError {
             Self::Unauthorized => rt::mock::Response::status(401),
             Self::Forbidden(body) => rt::mock::Response::status(403).json(&body),
             Self::NotFound(body) => rt::mock::Response::status(404).json(&body),
-            Self::InternalServerError(body) => rt::mock::Response::status(500).json(&body),
+            Self::InternalServerError(body) => {
+                rt::mock::Response::status(500).json(&body)
+            }
             Self::ServiceUnavailable(body) => rt::mock::Response::status(503).json(&body),
         }
     }

@@ -135,7 +135,9 @@ impl serde::Serialize for CardNumberContentFormat {
 }
 
 impl<'de> serde::Deserialize<'de> for CardNumberContentFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -197,7 +199,9 @@ pub enum CardReaderIdentificationIdentification {
 #[cfg(feature = "access")]
 impl<'de> serde::Deserialize<'de> for CardReaderIdentificationIdentification {
     /// Tries each alternative in order; the first that accepts the value wins.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::lenient::untagged(
             deserializer,
             "CardReaderIdentificationIdentification",
@@ -357,7 +361,9 @@ pub enum TimeReaderIdentificationRequestIdentification {
 #[cfg(feature = "time")]
 impl<'de> serde::Deserialize<'de> for TimeReaderIdentificationRequestIdentification {
     /// Tries each alternative in order; the first that accepts the value wins.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::lenient::untagged(
             deserializer,
             "TimeReaderIdentificationRequestIdentification",
@@ -417,7 +423,10 @@ pub struct TimeReaderPriceResponse {
 #[cfg(feature = "time")]
 impl TimeReaderPriceResponse {
     /// Sets [`selection`](Self::selection).
-    pub fn with_selection(mut self, value: Vec<TimeReaderPriceResponseSelectionItem>) -> Self {
+    pub fn with_selection(
+        mut self,
+        value: Vec<TimeReaderPriceResponseSelectionItem>,
+    ) -> Self {
         self.selection = Some(value);
         self
     }
@@ -514,7 +523,9 @@ pub enum TimeReaderUsageRequestIdentification {
 #[cfg(feature = "time")]
 impl<'de> serde::Deserialize<'de> for TimeReaderUsageRequestIdentification {
     /// Tries each alternative in order; the first that accepts the value wins.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::lenient::untagged(
             deserializer,
             "TimeReaderUsageRequestIdentification",
@@ -615,7 +626,9 @@ pub enum VendingReaderIdentificationRequestIdentification {
 #[cfg(feature = "vending")]
 impl<'de> serde::Deserialize<'de> for VendingReaderIdentificationRequestIdentification {
     /// Tries each alternative in order; the first that accepts the value wins.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::lenient::untagged(
             deserializer,
             "VendingReaderIdentificationRequestIdentification",
@@ -736,7 +749,9 @@ pub enum VendingReaderRevalueIdentification {
 #[cfg(feature = "vending")]
 impl<'de> serde::Deserialize<'de> for VendingReaderRevalueIdentification {
     /// Tries each alternative in order; the first that accepts the value wins.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::lenient::untagged(
             deserializer,
             "VendingReaderRevalueIdentification",
@@ -821,7 +836,9 @@ pub enum VendingReaderSaleRequestIdentification {
 #[cfg(feature = "vending")]
 impl<'de> serde::Deserialize<'de> for VendingReaderSaleRequestIdentification {
     /// Tries each alternative in order; the first that accepts the value wins.
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::lenient::untagged(
             deserializer,
             "VendingReaderSaleRequestIdentification",
@@ -942,7 +959,10 @@ pub enum ApiError {
 }
 
 impl rt::ErrorBody for ApiError {
-    fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
+    fn from_status(
+        status: rt::StatusCode,
+        body: &[u8],
+    ) -> Option<Result<Self, rt::DecodeError>> {
         match status.as_u16() {
             400 => Some(rt::decode_json(body).map(Self::BadRequest)),
             401 => Some(Ok(Self::Unauthorized)),

@@ -60,9 +60,7 @@ impl MockServer {
     ///
     /// Set timeouts and the retry policy on it as in production.
     pub fn client_builder(&self) -> crate::ClientBuilder {
-        crate::Client::builder()
-            .base_url(self.inner.uri())
-            .api_key("mock-api-key")
+        crate::Client::builder().base_url(self.inner.uri()).api_key("mock-api-key")
     }
 
     /// A client for this server, with the default timeouts and retry policy.
@@ -191,9 +189,7 @@ impl MockServer {
     /// Expectations for the operations of [`api::Leads`](crate::api::Leads).
     #[cfg(feature = "leads")]
     pub fn leads(&self) -> LeadsMocks<'_> {
-        LeadsMocks {
-            server: &self.inner,
-        }
+        LeadsMocks { server: &self.inner }
     }
 
     /// Expectations for the operations of [`api::MembershipSelfService`](crate::api::MembershipSelfService).
@@ -273,7 +269,8 @@ impl<'a> AppointmentsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetBookableAppointmentMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("bookableAppointmentId", &bookable_appointment_id),
         )
@@ -293,7 +290,8 @@ impl<'a> AppointmentsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetBookableAppointmentSlotsMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("bookableAppointmentId", &bookable_appointment_id),
         )
@@ -334,7 +332,10 @@ impl<'a> AppointmentsMocks<'a> {
     /// Expects a call of [`Appointments::get_appointment_booking`](crate::api::Appointments::get_appointment_booking) (`GET /v1/appointments/booking/{bookingId}`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_appointment_booking(&self, booking_id: i64) -> GetAppointmentBookingMock<'a> {
+    pub fn get_appointment_booking(
+        &self,
+        booking_id: i64,
+    ) -> GetAppointmentBookingMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getAppointmentBooking",
             method: "GET",
@@ -342,16 +343,17 @@ impl<'a> AppointmentsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetAppointmentBookingMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("bookingId", &booking_id),
+            self.server.when(&ENDPOINT).path_param("bookingId", &booking_id),
         )
     }
 
     /// Expects a call of [`Appointments::delete_appointment_booking`](crate::api::Appointments::delete_appointment_booking) (`DELETE /v1/appointments/booking/{bookingId}`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn delete_appointment_booking(&self, booking_id: i64) -> DeleteAppointmentBookingMock<'a> {
+    pub fn delete_appointment_booking(
+        &self,
+        booking_id: i64,
+    ) -> DeleteAppointmentBookingMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "deleteAppointmentBooking",
             method: "DELETE",
@@ -359,16 +361,17 @@ impl<'a> AppointmentsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         DeleteAppointmentBookingMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("bookingId", &booking_id),
+            self.server.when(&ENDPOINT).path_param("bookingId", &booking_id),
         )
     }
 
     /// Expects a call of [`Appointments::get_appointment_bookings`](crate::api::Appointments::get_appointment_bookings) (`GET /v1/appointments/booking`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_appointment_bookings(&self, customer_id: i64) -> GetAppointmentBookingsMock<'a> {
+    pub fn get_appointment_bookings(
+        &self,
+        customer_id: i64,
+    ) -> GetAppointmentBookingsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getAppointmentBookings",
             method: "GET",
@@ -376,9 +379,7 @@ impl<'a> AppointmentsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetAppointmentBookingsMock(
-            self.server
-                .when(&ENDPOINT)
-                .query("customerId", &customer_id),
+            self.server.when(&ENDPOINT).query("customerId", &customer_id),
         )
     }
 }
@@ -413,7 +414,10 @@ impl<'a> GetBookableAppointmentsMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::BookableAppointmentSlicedResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::BookableAppointmentSlicedResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -423,7 +427,11 @@ impl<'a> GetBookableAppointmentsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -452,7 +460,11 @@ impl<'a> GetBookableAppointmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -501,7 +513,10 @@ impl<'a> GetBookableAppointmentSlotsMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::BookableAppointmentSlot]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::BookableAppointmentSlot],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -511,7 +526,11 @@ impl<'a> GetBookableAppointmentSlotsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -543,7 +562,11 @@ impl<'a> ValidateForAppointmentBookingMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -562,7 +585,10 @@ pub struct BookAppointmentBookingMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "appointments")]
 impl<'a> BookAppointmentBookingMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::AppointmentBookingResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::AppointmentBookingResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -572,7 +598,11 @@ impl<'a> BookAppointmentBookingMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -604,7 +634,11 @@ impl<'a> GetAppointmentBookingMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -633,7 +667,11 @@ impl<'a> DeleteAppointmentBookingMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -652,7 +690,10 @@ pub struct GetAppointmentBookingsMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "appointments")]
 impl<'a> GetAppointmentBookingsMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::AppointmentBookingResult]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::AppointmentBookingResult],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -662,7 +703,11 @@ impl<'a> GetAppointmentBookingsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -720,7 +765,11 @@ impl<'a> RedeemCheckinVoucherMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -768,7 +817,9 @@ impl<'a> ClassesMocks<'a> {
     /// Expects a call of [`Classes::get_class_slots_for_multiple_classes`](crate::api::Classes::get_class_slots_for_multiple_classes) (`GET /v1/classes/slots`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_class_slots_for_multiple_classes(&self) -> GetClassSlotsForMultipleClassesMock<'a> {
+    pub fn get_class_slots_for_multiple_classes(
+        &self,
+    ) -> GetClassSlotsForMultipleClassesMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getClassSlotsForMultipleClasses",
             method: "GET",
@@ -806,7 +857,8 @@ impl<'a> ClassesMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetClassSlotByIdMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("classId", &class_id)
                 .path_param("classSlotId", &class_slot_id),
@@ -848,7 +900,10 @@ impl<'a> ClassesMocks<'a> {
     /// Expects a call of [`Classes::get_class_booking_by_id`](crate::api::Classes::get_class_booking_by_id) (`GET /v1/classes/booking/{bookingId}`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_class_booking_by_id(&self, booking_id: i64) -> GetClassBookingByIdMock<'a> {
+    pub fn get_class_booking_by_id(
+        &self,
+        booking_id: i64,
+    ) -> GetClassBookingByIdMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getClassBookingById",
             method: "GET",
@@ -856,16 +911,17 @@ impl<'a> ClassesMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetClassBookingByIdMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("bookingId", &booking_id),
+            self.server.when(&ENDPOINT).path_param("bookingId", &booking_id),
         )
     }
 
     /// Expects a call of [`Classes::cancel_class_slot_by_id`](crate::api::Classes::cancel_class_slot_by_id) (`DELETE /v1/classes/booking/{bookingId}`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn cancel_class_slot_by_id(&self, booking_id: i64) -> CancelClassSlotByIdMock<'a> {
+    pub fn cancel_class_slot_by_id(
+        &self,
+        booking_id: i64,
+    ) -> CancelClassSlotByIdMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "cancelClassSlotById",
             method: "DELETE",
@@ -873,9 +929,7 @@ impl<'a> ClassesMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CancelClassSlotByIdMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("bookingId", &booking_id),
+            self.server.when(&ENDPOINT).path_param("bookingId", &booking_id),
         )
     }
 
@@ -893,9 +947,7 @@ impl<'a> ClassesMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetClassBookingsByCustomerIdMock(
-            self.server
-                .when(&ENDPOINT)
-                .query("customerId", &customer_id),
+            self.server.when(&ENDPOINT).query("customerId", &customer_id),
         )
     }
 }
@@ -940,7 +992,11 @@ impl<'a> GetActiveClassesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -969,7 +1025,11 @@ impl<'a> GetClassByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1029,7 +1089,10 @@ impl<'a> GetClassSlotsForMultipleClassesMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ClassSlotSlicedResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ClassSlotSlicedResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1039,7 +1102,11 @@ impl<'a> GetClassSlotsForMultipleClassesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1079,7 +1146,10 @@ impl<'a> GetClassSlotsMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ClassSlotSlicedResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ClassSlotSlicedResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1089,7 +1159,11 @@ impl<'a> GetClassSlotsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1118,7 +1192,11 @@ impl<'a> GetClassSlotByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1137,7 +1215,10 @@ pub struct BookClassSlotMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "classes")]
 impl<'a> BookClassSlotMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ClassSlotBookingResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ClassSlotBookingResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1147,7 +1228,11 @@ impl<'a> BookClassSlotMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1179,7 +1264,11 @@ impl<'a> ValidateClassSlotMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1198,7 +1287,10 @@ pub struct GetClassBookingByIdMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "classes")]
 impl<'a> GetClassBookingByIdMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ClassSlotBookingResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ClassSlotBookingResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1208,7 +1300,11 @@ impl<'a> GetClassBookingByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1237,7 +1333,11 @@ impl<'a> CancelClassSlotByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1256,7 +1356,10 @@ pub struct GetClassBookingsByCustomerIdMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "classes")]
 impl<'a> GetClassBookingsByCustomerIdMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::ClassSlotBookingResult]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::ClassSlotBookingResult],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1266,7 +1369,11 @@ impl<'a> GetClassBookingsByCustomerIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1312,9 +1419,7 @@ impl<'a> CrossStudioMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCrossStudioCustomerByIdMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -1348,9 +1453,7 @@ impl<'a> CrossStudioMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCrossStudioCustomersCheckinHistoryMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -1466,7 +1569,11 @@ impl<'a> GetCrossStudioCustomerByMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1505,7 +1612,11 @@ impl<'a> GetCrossStudioCustomerByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1534,7 +1645,11 @@ impl<'a> SearchCrossStudioCustomersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1594,7 +1709,10 @@ impl<'a> GetCrossStudioCustomersCheckinHistoryMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::CustomerCheckinSlicedResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::CustomerCheckinSlicedResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1604,7 +1722,11 @@ impl<'a> GetCrossStudioCustomersCheckinHistoryMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1623,7 +1745,10 @@ pub struct GetStudiosWithActiveMembershipOffersMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "cross-studio")]
 impl<'a> GetStudiosWithActiveMembershipOffersMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::StudioInformationBase]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::StudioInformationBase],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -1633,7 +1758,11 @@ impl<'a> GetStudiosWithActiveMembershipOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -1679,9 +1808,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomersCheckinHistoryMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -1696,9 +1823,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomerByIdMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -1734,7 +1859,10 @@ impl<'a> CustomersMocks<'a> {
     /// Expects a call of [`Customers::get_customers_contracts`](crate::api::Customers::get_customers_contracts) (`GET /v1/customers/{customerId}/contracts`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_customers_contracts(&self, customer_id: i64) -> GetCustomersContractsMock<'a> {
+    pub fn get_customers_contracts(
+        &self,
+        customer_id: i64,
+    ) -> GetCustomersContractsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getCustomersContracts",
             method: "GET",
@@ -1742,9 +1870,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomersContractsMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -1789,7 +1915,8 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCustomerWeighingMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -1807,9 +1934,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetBenefitsMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -1828,9 +1953,7 @@ impl<'a> CustomersMocks<'a> {
         };
         let card_number: String = card_number.into();
         GetBenefitsByCardNumberMock(
-            self.server
-                .when(&ENDPOINT)
-                .query("cardNumber", &card_number),
+            self.server.when(&ENDPOINT).query("cardNumber", &card_number),
         )
     }
 
@@ -1850,7 +1973,8 @@ impl<'a> CustomersMocks<'a> {
         };
         let benefit_key: String = benefit_key.into();
         UseBenefitMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("benefitKey", &benefit_key),
@@ -1860,7 +1984,10 @@ impl<'a> CustomersMocks<'a> {
     /// Expects a call of [`Customers::get_customer_access_code`](crate::api::Customers::get_customer_access_code) (`GET /v1/customers/{customerId}/access-code`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_customer_access_code(&self, customer_id: i64) -> GetCustomerAccessCodeMock<'a> {
+    pub fn get_customer_access_code(
+        &self,
+        customer_id: i64,
+    ) -> GetCustomerAccessCodeMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getCustomerAccessCode",
             method: "GET",
@@ -1868,9 +1995,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomerAccessCodeMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -1890,7 +2015,8 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         AddAccessMediumMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -1912,7 +2038,8 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         AddAccessMediumsMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -1935,7 +2062,8 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         UpdateAccessMediumsMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("accessMediumId", &access_medium_id)
@@ -1958,7 +2086,8 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         DeleteAccessMediumsMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("accessMediumId", &access_medium_id),
@@ -1976,9 +2105,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetDocumentsMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -1993,7 +2120,8 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         UploadDocumentMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .multipart_body(),
@@ -2003,7 +2131,11 @@ impl<'a> CustomersMocks<'a> {
     /// Expects a call of [`Customers::get_document_by_id`](crate::api::Customers::get_document_by_id) (`GET /v1/customers/{customerId}/documents/{id}`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_document_by_id(&self, customer_id: i64, id: i64) -> GetDocumentByIdMock<'a> {
+    pub fn get_document_by_id(
+        &self,
+        customer_id: i64,
+        id: i64,
+    ) -> GetDocumentByIdMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getDocumentById",
             method: "GET",
@@ -2011,7 +2143,8 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetDocumentByIdMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("id", &id),
@@ -2029,7 +2162,8 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         UpdateImageMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .multipart_body(),
@@ -2051,7 +2185,8 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         SetAccessRestrictionMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -2061,7 +2196,10 @@ impl<'a> CustomersMocks<'a> {
     /// Expects a call of [`Customers::delete_access_restriction`](crate::api::Customers::delete_access_restriction) (`DELETE /v1/customers/{customerId}/access-restrictions`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn delete_access_restriction(&self, customer_id: i64) -> DeleteAccessRestrictionMock<'a> {
+    pub fn delete_access_restriction(
+        &self,
+        customer_id: i64,
+    ) -> DeleteAccessRestrictionMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "deleteAccessRestriction",
             method: "DELETE",
@@ -2069,9 +2207,7 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         DeleteAccessRestrictionMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -2094,7 +2230,9 @@ impl<'a> CustomersMocks<'a> {
     /// Expects a call of [`Customers::get_additional_information_fields`](crate::api::Customers::get_additional_information_fields) (`GET /v1/customers/additional-information-fields`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_additional_information_fields(&self) -> GetAdditionalInformationFieldsMock<'a> {
+    pub fn get_additional_information_fields(
+        &self,
+    ) -> GetAdditionalInformationFieldsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getAdditionalInformationFields",
             method: "GET",
@@ -2119,7 +2257,8 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         SetAdditionalInformationFieldAssignmentsMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(&body.to_vec()),
@@ -2141,7 +2280,8 @@ impl<'a> CustomersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         SwitchStudioMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -2201,7 +2341,10 @@ impl<'a> GetCustomersMock<'a> {
     }
 
     /// Matches requests whose `customerStatus` query parameter is `value`.
-    pub fn customer_status(self, value: crate::models::GetCustomersCustomerStatus) -> Self {
+    pub fn customer_status(
+        self,
+        value: crate::models::GetCustomersCustomerStatus,
+    ) -> Self {
         Self(self.0.query("customerStatus", &value))
     }
 
@@ -2221,7 +2364,11 @@ impl<'a> GetCustomersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2281,7 +2428,10 @@ impl<'a> GetCustomersCheckinHistoryMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::CustomerCheckinSlicedResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::CustomerCheckinSlicedResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -2291,7 +2441,11 @@ impl<'a> GetCustomersCheckinHistoryMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2330,7 +2484,11 @@ impl<'a> GetCustomerByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2436,7 +2594,11 @@ impl<'a> GetCustomerByMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2465,7 +2627,11 @@ impl<'a> SearchCustomersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2504,7 +2670,11 @@ impl<'a> GetCustomersContractsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2588,7 +2758,11 @@ impl<'a> GetCustomerMeasurementMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2704,7 +2878,11 @@ impl<'a> GetCustomerContractsByMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2744,7 +2922,11 @@ impl<'a> CreateCustomerWeighingMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2773,7 +2955,10 @@ impl<'a> GetBenefitsMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::BenefitValidationDto]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::BenefitValidationDto],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -2783,7 +2968,11 @@ impl<'a> GetBenefitsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2822,7 +3011,10 @@ impl<'a> GetBenefitsByCardNumberMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::BenefitValidationDto]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::BenefitValidationDto],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -2832,7 +3024,11 @@ impl<'a> GetBenefitsByCardNumberMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2861,7 +3057,11 @@ impl<'a> UseBenefitMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2890,7 +3090,11 @@ impl<'a> GetCustomerAccessCodeMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2919,7 +3123,11 @@ impl<'a> AddAccessMediumMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2948,7 +3156,11 @@ impl<'a> AddAccessMediumsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -2977,7 +3189,11 @@ impl<'a> UpdateAccessMediumsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3006,7 +3222,11 @@ impl<'a> DeleteAccessMediumsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3056,7 +3276,11 @@ impl<'a> GetDocumentsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3086,7 +3310,10 @@ impl<'a> UploadDocumentMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::CustomerDocumentUploadResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::CustomerDocumentUploadResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3096,7 +3323,11 @@ impl<'a> UploadDocumentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3125,7 +3356,11 @@ impl<'a> GetDocumentByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3154,7 +3389,11 @@ impl<'a> UpdateImageMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3183,7 +3422,11 @@ impl<'a> SetAccessRestrictionMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3212,7 +3455,11 @@ impl<'a> DeleteAccessRestrictionMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3231,7 +3478,10 @@ pub struct CreateCustomerMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers")]
 impl<'a> CreateCustomerMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::OpenApiV1CustomerCreateResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::OpenApiV1CustomerCreateResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3241,7 +3491,11 @@ impl<'a> CreateCustomerMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3260,7 +3514,10 @@ pub struct GetAdditionalInformationFieldsMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers")]
 impl<'a> GetAdditionalInformationFieldsMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::AdditionalInformationField]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::AdditionalInformationField],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3270,7 +3527,11 @@ impl<'a> GetAdditionalInformationFieldsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3302,7 +3563,11 @@ impl<'a> SetAdditionalInformationFieldAssignmentsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3331,7 +3596,11 @@ impl<'a> SwitchStudioMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3364,9 +3633,7 @@ impl<'a> CustomersAccountMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomersAccountBalanceDataMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -3384,9 +3651,7 @@ impl<'a> CustomersAccountMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomersAccountTransactionDataMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -3404,9 +3669,7 @@ impl<'a> CustomersAccountMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomersAccountUpcomingDataMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -3425,7 +3688,8 @@ impl<'a> CustomersAccountMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         BookCustomerPaymentMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -3447,7 +3711,8 @@ impl<'a> CustomersAccountMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         UpdateCustomerPaymentInstrumentMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -3464,7 +3729,10 @@ pub struct GetCustomersAccountBalanceDataMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers-account")]
 impl<'a> GetCustomersAccountBalanceDataMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::CustomerAccountBalance) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::CustomerAccountBalance,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3474,7 +3742,11 @@ impl<'a> GetCustomersAccountBalanceDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3514,7 +3786,10 @@ impl<'a> GetCustomersAccountTransactionDataMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::BookingEntrySlicedResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::BookingEntrySlicedResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3524,7 +3799,11 @@ impl<'a> GetCustomersAccountTransactionDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3564,7 +3843,10 @@ impl<'a> GetCustomersAccountUpcomingDataMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::BookingEntrySlicedResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::BookingEntrySlicedResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3574,7 +3856,11 @@ impl<'a> GetCustomersAccountUpcomingDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3593,7 +3879,10 @@ pub struct BookCustomerPaymentMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers-account")]
 impl<'a> BookCustomerPaymentMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::BookCustomerPaymentResponse) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::BookCustomerPaymentResponse,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3603,7 +3892,11 @@ impl<'a> BookCustomerPaymentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3635,7 +3928,11 @@ impl<'a> UpdateCustomerPaymentInstrumentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3669,7 +3966,8 @@ impl<'a> CustomersCommunicationMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCommunicationInNewCommunicationThreadMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -3692,7 +3990,8 @@ impl<'a> CustomersCommunicationMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCommunicationInExistingCommunicationThreadMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("threadId", &thread_id)
@@ -3714,9 +4013,7 @@ impl<'a> CustomersCommunicationMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCommunicationPreferencesMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -3735,7 +4032,8 @@ impl<'a> CustomersCommunicationMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         UpdateCommunicationPreferencesMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(&body.to_vec()),
@@ -3752,7 +4050,10 @@ pub struct CreateCommunicationInNewCommunicationThreadMock<'a>(rt::mock::When<'a
 #[cfg(feature = "customers-communication")]
 impl<'a> CreateCommunicationInNewCommunicationThreadMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::CommunicationThreadResponse) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::CommunicationThreadResponse,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3762,7 +4063,11 @@ impl<'a> CreateCommunicationInNewCommunicationThreadMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3781,7 +4086,10 @@ pub struct CreateCommunicationInExistingCommunicationThreadMock<'a>(rt::mock::Wh
 #[cfg(feature = "customers-communication")]
 impl<'a> CreateCommunicationInExistingCommunicationThreadMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::CommunicationThreadResponse) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::CommunicationThreadResponse,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3791,7 +4099,11 @@ impl<'a> CreateCommunicationInExistingCommunicationThreadMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3810,7 +4122,10 @@ pub struct GetCommunicationPreferencesMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers-communication")]
 impl<'a> GetCommunicationPreferencesMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::CommunicationPreference]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::CommunicationPreference],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3820,7 +4135,11 @@ impl<'a> GetCommunicationPreferencesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3839,7 +4158,10 @@ pub struct UpdateCommunicationPreferencesMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers-communication")]
 impl<'a> UpdateCommunicationPreferencesMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::CommunicationPreference]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::CommunicationPreference],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -3849,7 +4171,11 @@ impl<'a> UpdateCommunicationPreferencesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -3871,7 +4197,10 @@ impl<'a> CustomersSelfServiceMocks<'a> {
     /// Expects a call of [`CustomersSelfService::get_customer_contact_data`](crate::api::CustomersSelfService::get_customer_contact_data) (`GET /v1/customers/{customerId}/self-service/contact-data`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_customer_contact_data(&self, customer_id: i64) -> GetCustomerContactDataMock<'a> {
+    pub fn get_customer_contact_data(
+        &self,
+        customer_id: i64,
+    ) -> GetCustomerContactDataMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getCustomerContactData",
             method: "GET",
@@ -3879,9 +4208,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomerContactDataMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -3900,7 +4227,8 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCustomerContactDataAmendmentMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -3910,7 +4238,10 @@ impl<'a> CustomersSelfServiceMocks<'a> {
     /// Expects a call of [`CustomersSelfService::get_customer_address_data`](crate::api::CustomersSelfService::get_customer_address_data) (`GET /v1/customers/{customerId}/self-service/address-data`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_customer_address_data(&self, customer_id: i64) -> GetCustomerAddressDataMock<'a> {
+    pub fn get_customer_address_data(
+        &self,
+        customer_id: i64,
+    ) -> GetCustomerAddressDataMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getCustomerAddressData",
             method: "GET",
@@ -3918,9 +4249,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomerAddressDataMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -3939,7 +4268,8 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCustomerAddressDataAmendmentMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -3949,7 +4279,10 @@ impl<'a> CustomersSelfServiceMocks<'a> {
     /// Expects a call of [`CustomersSelfService::get_customer_master_data`](crate::api::CustomersSelfService::get_customer_master_data) (`GET /v1/customers/{customerId}/self-service/master-data`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_customer_master_data(&self, customer_id: i64) -> GetCustomerMasterDataMock<'a> {
+    pub fn get_customer_master_data(
+        &self,
+        customer_id: i64,
+    ) -> GetCustomerMasterDataMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getCustomerMasterData",
             method: "GET",
@@ -3957,9 +4290,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomerMasterDataMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -3978,7 +4309,8 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCustomerMasterDataAmendmentMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -3988,7 +4320,10 @@ impl<'a> CustomersSelfServiceMocks<'a> {
     /// Expects a call of [`CustomersSelfService::get_customer_payment_data`](crate::api::CustomersSelfService::get_customer_payment_data) (`GET /v1/customers/{customerId}/self-service/payment-data`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_customer_payment_data(&self, customer_id: i64) -> GetCustomerPaymentDataMock<'a> {
+    pub fn get_customer_payment_data(
+        &self,
+        customer_id: i64,
+    ) -> GetCustomerPaymentDataMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getCustomerPaymentData",
             method: "GET",
@@ -3996,9 +4331,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetCustomerPaymentDataMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -4017,7 +4350,8 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateCustomerPaymentDataAmendmentMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -4039,7 +4373,8 @@ impl<'a> CustomersSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         WithdrawAmendmentMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("amendmentId", &amendment_id),
@@ -4069,7 +4404,11 @@ impl<'a> GetCustomerContactDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4101,7 +4440,11 @@ impl<'a> CreateCustomerContactDataAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4133,7 +4476,11 @@ impl<'a> GetCustomerAddressDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4165,7 +4512,11 @@ impl<'a> CreateCustomerAddressDataAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4197,7 +4548,11 @@ impl<'a> GetCustomerMasterDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4229,7 +4584,11 @@ impl<'a> CreateCustomerMasterDataAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4261,7 +4620,11 @@ impl<'a> GetCustomerPaymentDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4293,7 +4656,11 @@ impl<'a> CreateCustomerPaymentDataAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4322,7 +4689,11 @@ impl<'a> WithdrawAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4365,9 +4736,7 @@ impl<'a> DevicesMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         ActivateDeviceMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("deviceId", &device_id),
+            self.server.when(&ENDPOINT).path_param("deviceId", &device_id),
         )
     }
 }
@@ -4391,7 +4760,11 @@ impl<'a> GetDevicesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4410,7 +4783,10 @@ pub struct ActivateDeviceMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "devices")]
 impl<'a> ActivateDeviceMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::DeviceActivationResponse) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::DeviceActivationResponse,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -4420,7 +4796,11 @@ impl<'a> ActivateDeviceMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4506,7 +4886,11 @@ impl<'a> GetEmployeesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4535,7 +4919,11 @@ impl<'a> GetEmployeeMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4557,7 +4945,9 @@ impl<'a> FinanceMocks<'a> {
     /// Expects a call of [`Finance::get_debt_collection_configuration`](crate::api::Finance::get_debt_collection_configuration) (`GET /v1/debt-collection/configuration`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_debt_collection_configuration(&self) -> GetDebtCollectionConfigurationMock<'a> {
+    pub fn get_debt_collection_configuration(
+        &self,
+    ) -> GetDebtCollectionConfigurationMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getDebtCollectionConfiguration",
             method: "GET",
@@ -4578,7 +4968,8 @@ impl<'a> FinanceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetDebtorsMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("debtCollectionRunId", &debt_collection_run_id),
         )
@@ -4587,7 +4978,10 @@ impl<'a> FinanceMocks<'a> {
     /// Expects a call of [`Finance::get_transfer_details`](crate::api::Finance::get_transfer_details) (`GET /v1/debt-collection/{debtCollectionRunId}/details`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_transfer_details(&self, debt_collection_run_id: i64) -> GetTransferDetailsMock<'a> {
+    pub fn get_transfer_details(
+        &self,
+        debt_collection_run_id: i64,
+    ) -> GetTransferDetailsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getTransferDetails",
             method: "GET",
@@ -4595,7 +4989,8 @@ impl<'a> FinanceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetTransferDetailsMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("debtCollectionRunId", &debt_collection_run_id),
         )
@@ -4620,7 +5015,10 @@ impl<'a> FinanceMocks<'a> {
     /// Expects a call of [`Finance::confirm_transfer`](crate::api::Finance::confirm_transfer) (`POST /v1/debt-collection/{debtCollectionRunId}/confirmTransfer`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn confirm_transfer(&self, debt_collection_run_id: i64) -> ConfirmTransferMock<'a> {
+    pub fn confirm_transfer(
+        &self,
+        debt_collection_run_id: i64,
+    ) -> ConfirmTransferMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "confirmTransfer",
             method: "POST",
@@ -4628,7 +5026,8 @@ impl<'a> FinanceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         ConfirmTransferMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("debtCollectionRunId", &debt_collection_run_id),
         )
@@ -4650,7 +5049,9 @@ impl<'a> FinanceMocks<'a> {
     /// Expects a call of [`Finance::get_debt_collection_blocked_debtors`](crate::api::Finance::get_debt_collection_blocked_debtors) (`GET /v1/debt-collection/blocked/debtors`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_debt_collection_blocked_debtors(&self) -> GetDebtCollectionBlockedDebtorsMock<'a> {
+    pub fn get_debt_collection_blocked_debtors(
+        &self,
+    ) -> GetDebtCollectionBlockedDebtorsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getDebtCollectionBlockedDebtors",
             method: "GET",
@@ -4663,7 +5064,9 @@ impl<'a> FinanceMocks<'a> {
     /// Expects a call of [`Finance::get_debt_collection_blocked_debts`](crate::api::Finance::get_debt_collection_blocked_debts) (`GET /v1/debt-collection/blocked/debts`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_debt_collection_blocked_debts(&self) -> GetDebtCollectionBlockedDebtsMock<'a> {
+    pub fn get_debt_collection_blocked_debts(
+        &self,
+    ) -> GetDebtCollectionBlockedDebtsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getDebtCollectionBlockedDebts",
             method: "GET",
@@ -4699,11 +5102,7 @@ impl<'a> FinanceMocks<'a> {
             path: "/v1/taxadvisor/exports/{exportId}",
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
-        GetExportMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("exportId", &export_id),
-        )
+        GetExportMock(self.server.when(&ENDPOINT).path_param("exportId", &export_id))
     }
 }
 
@@ -4716,7 +5115,10 @@ pub struct GetDebtCollectionConfigurationMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "finance")]
 impl<'a> GetDebtCollectionConfigurationMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::DebtCollectionConfiguration) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::DebtCollectionConfiguration,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -4726,7 +5128,11 @@ impl<'a> GetDebtCollectionConfigurationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4776,7 +5182,11 @@ impl<'a> GetDebtorsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4805,7 +5215,11 @@ impl<'a> GetTransferDetailsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4834,7 +5248,11 @@ impl<'a> UpdateDebtCollectionMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4863,7 +5281,11 @@ impl<'a> ConfirmTransferMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4932,7 +5354,11 @@ impl<'a> GetDebtCollectionCasesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -4992,7 +5418,11 @@ impl<'a> GetDebtCollectionBlockedDebtorsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5052,7 +5482,11 @@ impl<'a> GetDebtCollectionBlockedDebtsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5071,7 +5505,10 @@ pub struct CreateExportMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "finance")]
 impl<'a> CreateExportMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::TaxAdvisorExportResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::TaxAdvisorExportResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -5081,7 +5518,11 @@ impl<'a> CreateExportMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5100,7 +5541,10 @@ pub struct GetExportMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "finance")]
 impl<'a> GetExportMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::TaxAdvisorExportDownload) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::TaxAdvisorExportDownload,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -5110,7 +5554,11 @@ impl<'a> GetExportMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5161,7 +5609,10 @@ impl<'a> LeadsMocks<'a> {
     /// Expects a call of [`Leads::create_lead`](crate::api::Leads::create_lead) (`POST /v1/leads/create`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn create_lead(&self, body: &crate::models::LeadCreationRequest) -> CreateLeadMock<'a> {
+    pub fn create_lead(
+        &self,
+        body: &crate::models::LeadCreationRequest,
+    ) -> CreateLeadMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "createLead",
             method: "POST",
@@ -5191,7 +5642,11 @@ impl<'a> GetLeadConfigMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5210,7 +5665,10 @@ pub struct ValidateForLeadCreationMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "leads")]
 impl<'a> ValidateForLeadCreationMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::LeadCreationValidationResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::LeadCreationValidationResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -5220,7 +5678,11 @@ impl<'a> ValidateForLeadCreationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5249,7 +5711,11 @@ impl<'a> CreateLeadMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5279,9 +5745,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetContractDataMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -5300,7 +5764,8 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateContractCancelationAmendmentMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -5310,7 +5775,9 @@ impl<'a> MembershipSelfServiceMocks<'a> {
     /// Expects a call of [`MembershipSelfService::get_contract_cancelation_reason_data`](crate::api::MembershipSelfService::get_contract_cancelation_reason_data) (`GET /v1/memberships/self-service/contract-cancelation-reasons`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_contract_cancelation_reason_data(&self) -> GetContractCancelationReasonDataMock<'a> {
+    pub fn get_contract_cancelation_reason_data(
+        &self,
+    ) -> GetContractCancelationReasonDataMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getContractCancelationReasonData",
             method: "GET",
@@ -5335,7 +5802,8 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         WithdrawContractCancelationMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("contractId", &contract_id),
@@ -5345,7 +5813,10 @@ impl<'a> MembershipSelfServiceMocks<'a> {
     /// Expects a call of [`MembershipSelfService::get_idle_period_config`](crate::api::MembershipSelfService::get_idle_period_config) (`GET /v1/memberships/{contractId}/self-service/idle-periods/config`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_idle_period_config(&self, contract_id: i64) -> GetIdlePeriodConfigMock<'a> {
+    pub fn get_idle_period_config(
+        &self,
+        contract_id: i64,
+    ) -> GetIdlePeriodConfigMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getIdlePeriodConfig",
             method: "GET",
@@ -5353,9 +5824,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetIdlePeriodConfigMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("contractId", &contract_id),
+            self.server.when(&ENDPOINT).path_param("contractId", &contract_id),
         )
     }
 
@@ -5374,7 +5843,8 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         ValidateIdlePeriodRequestMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .json_body(body),
@@ -5392,9 +5862,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetIdlePeriodsMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("contractId", &contract_id),
+            self.server.when(&ENDPOINT).path_param("contractId", &contract_id),
         )
     }
 
@@ -5412,7 +5880,8 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateIdlePeriodAmendmentMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .multipart_body(),
@@ -5434,7 +5903,8 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetIdlePeriodByIdMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("idlePeriodId", &idle_period_id),
@@ -5456,7 +5926,8 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         UpdateIdlePeriodMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("idlePeriodId", &idle_period_id)
@@ -5479,7 +5950,8 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         WithdrawIdlePeriodMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("idlePeriodId", &idle_period_id),
@@ -5513,9 +5985,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetPurchasableAdditionalModulesMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("contractId", &contract_id),
+            self.server.when(&ENDPOINT).path_param("contractId", &contract_id),
         )
     }
 
@@ -5534,7 +6004,8 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         ValidateAdditionalModuleContractRequestMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .json_body(body),
@@ -5556,7 +6027,8 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         PurchaseAdditionalModuleContractMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .json_body(body),
@@ -5578,7 +6050,8 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetAdditionalModuleContractMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("additionalModuleContractId", &additional_module_contract_id),
@@ -5601,7 +6074,8 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         CreateModuleContractCancelationAmendmentMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("additionalModuleContractId", &additional_module_contract_id)
@@ -5624,7 +6098,8 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         WithdrawAdditionalModuleContractCancelationMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("additionalModuleContractId", &additional_module_contract_id),
@@ -5634,7 +6109,10 @@ impl<'a> MembershipSelfServiceMocks<'a> {
     /// Expects a call of [`MembershipSelfService::get_remaining_idle_periods`](crate::api::MembershipSelfService::get_remaining_idle_periods) (`GET /v1/memberships/{contractId}/self-service/idle-periods/remaining`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_remaining_idle_periods(&self, contract_id: i64) -> GetRemainingIdlePeriodsMock<'a> {
+    pub fn get_remaining_idle_periods(
+        &self,
+        contract_id: i64,
+    ) -> GetRemainingIdlePeriodsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getRemainingIdlePeriods",
             method: "GET",
@@ -5642,9 +6120,7 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetRemainingIdlePeriodsMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("contractId", &contract_id),
+            self.server.when(&ENDPOINT).path_param("contractId", &contract_id),
         )
     }
 
@@ -5664,7 +6140,8 @@ impl<'a> MembershipSelfServiceMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         IdlePeriodUpdatePreviewMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("contractId", &contract_id)
                 .path_param("idlePeriodId", &idle_period_id)
@@ -5695,7 +6172,11 @@ impl<'a> GetContractDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5724,7 +6205,11 @@ impl<'a> CreateContractCancelationAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5743,7 +6228,10 @@ pub struct GetContractCancelationReasonDataMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "membership-self-service")]
 impl<'a> GetContractCancelationReasonDataMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::ContractCancelationReason]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::ContractCancelationReason],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -5753,7 +6241,11 @@ impl<'a> GetContractCancelationReasonDataMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5782,7 +6274,11 @@ impl<'a> WithdrawContractCancelationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5801,7 +6297,10 @@ pub struct GetIdlePeriodConfigMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "membership-self-service")]
 impl<'a> GetIdlePeriodConfigMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::IdlePeriodConfiguration) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::IdlePeriodConfiguration,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -5811,7 +6310,11 @@ impl<'a> GetIdlePeriodConfigMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5843,7 +6346,11 @@ impl<'a> ValidateIdlePeriodRequestMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5872,7 +6379,11 @@ impl<'a> GetIdlePeriodsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5901,7 +6412,11 @@ impl<'a> CreateIdlePeriodAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5930,7 +6445,11 @@ impl<'a> GetIdlePeriodByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5959,7 +6478,11 @@ impl<'a> UpdateIdlePeriodMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -5988,7 +6511,11 @@ impl<'a> WithdrawIdlePeriodMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6017,7 +6544,11 @@ impl<'a> GetAdditionalModulesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6046,7 +6577,11 @@ impl<'a> GetPurchasableAdditionalModulesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6078,7 +6613,11 @@ impl<'a> ValidateAdditionalModuleContractRequestMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6097,7 +6636,10 @@ pub struct PurchaseAdditionalModuleContractMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "membership-self-service")]
 impl<'a> PurchaseAdditionalModuleContractMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::AdditionalModuleContract) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::AdditionalModuleContract,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6107,7 +6649,11 @@ impl<'a> PurchaseAdditionalModuleContractMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6139,7 +6685,11 @@ impl<'a> GetAdditionalModuleContractMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6168,7 +6718,11 @@ impl<'a> CreateModuleContractCancelationAmendmentMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6197,7 +6751,11 @@ impl<'a> WithdrawAdditionalModuleContractCancelationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6226,7 +6784,11 @@ impl<'a> GetRemainingIdlePeriodsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6245,7 +6807,10 @@ pub struct IdlePeriodUpdatePreviewMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "membership-self-service")]
 impl<'a> IdlePeriodUpdatePreviewMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::IdlePeriodUpdatePreview) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::IdlePeriodUpdatePreview,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6255,7 +6820,11 @@ impl<'a> IdlePeriodUpdatePreviewMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6301,7 +6870,8 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetMembershipOfferByIdMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("membershipOfferId", &membership_offer_id),
         )
@@ -6354,7 +6924,8 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         PostMembershipPreviewMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -6376,7 +6947,8 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         AddMembershipMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -6397,9 +6969,7 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetMembershipSwitchConfigurationsForCustomerMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("customerId", &customer_id),
+            self.server.when(&ENDPOINT).path_param("customerId", &customer_id),
         )
     }
 
@@ -6418,7 +6988,8 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetMembershipSwitchConfigurationForCustomerMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .path_param("configId", &config_id),
@@ -6440,7 +7011,8 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         PostMembershipSwitchPreviewMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -6462,7 +7034,8 @@ impl<'a> MembershipsMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         SwitchMembershipMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("customerId", &customer_id)
                 .json_body(body),
@@ -6489,7 +7062,11 @@ impl<'a> GetMembershipOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6508,7 +7085,10 @@ pub struct GetMembershipOfferByIdMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "memberships")]
 impl<'a> GetMembershipOfferByIdMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::MembershipOfferExtended) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::MembershipOfferExtended,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6518,7 +7098,11 @@ impl<'a> GetMembershipOfferByIdMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6537,7 +7121,10 @@ pub struct PostSignupPreviewMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "memberships")]
 impl<'a> PostSignupPreviewMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::OpenApiV1SignupPreviewDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::OpenApiV1SignupPreviewDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6547,7 +7134,11 @@ impl<'a> PostSignupPreviewMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6566,7 +7157,10 @@ pub struct SignupMembershipMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "memberships")]
 impl<'a> SignupMembershipMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::MembershipSignupResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::MembershipSignupResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6576,7 +7170,11 @@ impl<'a> SignupMembershipMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6595,7 +7193,10 @@ pub struct PostMembershipPreviewMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "memberships")]
 impl<'a> PostMembershipPreviewMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::OpenApiV1SignupPreviewDto) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::OpenApiV1SignupPreviewDto,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6605,7 +7206,11 @@ impl<'a> PostMembershipPreviewMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6634,7 +7239,11 @@ impl<'a> AddMembershipMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6663,7 +7272,10 @@ impl<'a> GetMembershipSwitchConfigurationsForCustomerMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::MembershipSwitchConfig]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::MembershipSwitchConfig],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6673,7 +7285,11 @@ impl<'a> GetMembershipSwitchConfigurationsForCustomerMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6715,7 +7331,11 @@ impl<'a> GetMembershipSwitchConfigurationForCustomerMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6744,7 +7364,10 @@ impl<'a> PostMembershipSwitchPreviewMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::MembershipSwitchPreview) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::MembershipSwitchPreview,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6754,7 +7377,11 @@ impl<'a> PostMembershipSwitchPreviewMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6783,7 +7410,11 @@ impl<'a> SwitchMembershipMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6828,7 +7459,10 @@ pub struct UserSessionMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "payments")]
 impl<'a> UserSessionMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::PaymentsUserSessionResponse) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::PaymentsUserSessionResponse,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -6838,7 +7472,11 @@ impl<'a> UserSessionMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6899,7 +7537,10 @@ impl<'a> StudiosMocks<'a> {
     /// Expects a call of [`Studios::update_studio_tags`](crate::api::Studios::update_studio_tags) (`PUT /v1/studios/information/tags`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn update_studio_tags(&self, body: &[crate::models::Tag]) -> UpdateStudioTagsMock<'a> {
+    pub fn update_studio_tags(
+        &self,
+        body: &[crate::models::Tag],
+    ) -> UpdateStudioTagsMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "updateStudioTags",
             method: "PUT",
@@ -6942,7 +7583,11 @@ impl<'a> GetUtilizationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -6971,7 +7616,11 @@ impl<'a> GetStudioInformationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7000,7 +7649,11 @@ impl<'a> GetAllMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7029,7 +7682,11 @@ impl<'a> UpdateStudioTagsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7058,7 +7715,11 @@ impl<'a> ConfirmActivationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7080,7 +7741,9 @@ impl<'a> TrialOffersMocks<'a> {
     /// Expects a call of [`TrialOffers::get_bookable_trial_offer_classes`](crate::api::TrialOffers::get_bookable_trial_offer_classes) (`GET /v1/trial-offers/bookable-trial-offers/classes`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn get_bookable_trial_offer_classes(&self) -> GetBookableTrialOfferClassesMock<'a> {
+    pub fn get_bookable_trial_offer_classes(
+        &self,
+    ) -> GetBookableTrialOfferClassesMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "getBookableTrialOfferClasses",
             method: "GET",
@@ -7116,9 +7779,7 @@ impl<'a> TrialOffersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetTrialOfferConfigMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("configId", &config_id),
+            self.server.when(&ENDPOINT).path_param("configId", &config_id),
         )
     }
 
@@ -7186,7 +7847,8 @@ impl<'a> TrialOffersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         GetBookableAppointmentSlotsForTrialOffersMock(
-            self.server
+            self
+                .server
                 .when(&ENDPOINT)
                 .path_param("bookableAppointmentId", &bookable_appointment_id),
         )
@@ -7221,7 +7883,9 @@ impl<'a> TrialOffersMocks<'a> {
             path: "/v1/trial-offers/appointments/booking/validate",
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
-        ValidateForAppointmentBookingForTrialOffersMock(self.server.when(&ENDPOINT).json_body(body))
+        ValidateForAppointmentBookingForTrialOffersMock(
+            self.server.when(&ENDPOINT).json_body(body),
+        )
     }
 
     /// Expects a call of [`TrialOffers::book_class_slot_for_trial_offers`](crate::api::TrialOffers::book_class_slot_for_trial_offers) (`POST /v1/trial-offers/classes/booking/book`) with these arguments.
@@ -7259,7 +7923,10 @@ impl<'a> TrialOffersMocks<'a> {
     /// Expects a call of [`TrialOffers::confirm_trial_offer_booking`](crate::api::TrialOffers::confirm_trial_offer_booking) (`POST /v1/trial-offers/bookings/{bookingId}/confirm`) with these arguments.
     ///
     /// Match optional inputs with the setters of the result, answer it, then `.await` it to mount it.
-    pub fn confirm_trial_offer_booking(&self, booking_id: i64) -> ConfirmTrialOfferBookingMock<'a> {
+    pub fn confirm_trial_offer_booking(
+        &self,
+        booking_id: i64,
+    ) -> ConfirmTrialOfferBookingMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "confirmTrialOfferBooking",
             method: "POST",
@@ -7267,9 +7934,7 @@ impl<'a> TrialOffersMocks<'a> {
             errors: &["400", "401", "403", "404", "409", "429", "500"],
         };
         ConfirmTrialOfferBookingMock(
-            self.server
-                .when(&ENDPOINT)
-                .path_param("bookingId", &booking_id),
+            self.server.when(&ENDPOINT).path_param("bookingId", &booking_id),
         )
     }
 }
@@ -7304,7 +7969,10 @@ impl<'a> GetBookableTrialOfferClassesMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::TrialOfferClassesSlicedResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::TrialOfferClassesSlicedResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7314,7 +7982,11 @@ impl<'a> GetBookableTrialOfferClassesMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7367,7 +8039,11 @@ impl<'a> GetBookableTrialOfferAppointmentsMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7396,7 +8072,11 @@ impl<'a> GetTrialOfferConfigMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7428,7 +8108,11 @@ impl<'a> ValidateForLeadCustomerCreationMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7460,7 +8144,11 @@ impl<'a> CreateLeadCustomerMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7500,7 +8188,10 @@ impl<'a> GetClassSlotsForTrialOffersMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ClassSlotSlicedResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ClassSlotSlicedResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7510,7 +8201,11 @@ impl<'a> GetClassSlotsForTrialOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7559,7 +8254,10 @@ impl<'a> GetBookableAppointmentSlotsForTrialOffersMock<'a> {
     }
 
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &[crate::models::BookableAppointmentSlot]) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &[crate::models::BookableAppointmentSlot],
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7569,7 +8267,11 @@ impl<'a> GetBookableAppointmentSlotsForTrialOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7601,7 +8303,11 @@ impl<'a> ValidateClassSlotForTrialOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7633,7 +8339,11 @@ impl<'a> ValidateForAppointmentBookingForTrialOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7652,7 +8362,10 @@ pub struct BookClassSlotForTrialOffersMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "trial-offers")]
 impl<'a> BookClassSlotForTrialOffersMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::ClassSlotBookingResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::ClassSlotBookingResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7662,7 +8375,11 @@ impl<'a> BookClassSlotForTrialOffersMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7681,7 +8398,10 @@ pub struct BookAppointmentForTrialOfferMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "trial-offers")]
 impl<'a> BookAppointmentForTrialOfferMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::AppointmentBookingResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::AppointmentBookingResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7691,7 +8411,11 @@ impl<'a> BookAppointmentForTrialOfferMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 
@@ -7710,7 +8434,10 @@ pub struct ConfirmTrialOfferBookingMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "trial-offers")]
 impl<'a> ConfirmTrialOfferBookingMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(self, body: &crate::models::BookingConfirmationResult) -> Expectation<'a> {
+    pub fn returns(
+        self,
+        body: &crate::models::BookingConfirmationResult,
+    ) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7720,7 +8447,11 @@ impl<'a> ConfirmTrialOfferBookingMock<'a> {
     ///
     /// When `status` is not documented for the operation (send it with `responds_with`).
     #[track_caller]
-    pub fn fails(self, status: u16, body: &crate::models::ErrorResponse) -> Expectation<'a> {
+    pub fn fails(
+        self,
+        status: u16,
+        body: &crate::models::ErrorResponse,
+    ) -> Expectation<'a> {
         self.0.fails_with(status, body)
     }
 

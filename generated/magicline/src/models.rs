@@ -65,8 +65,12 @@ pub enum AccessMediumDtoType {
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl AccessMediumDtoType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["CARD_NUMBER", "PIN", "BARCODE", "WALLET_PASS"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CARD_NUMBER",
+        "PIN",
+        "BARCODE",
+        "WALLET_PASS",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -81,8 +85,12 @@ impl AccessMediumDtoType {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for AccessMediumDtoType {
-    const VARIANTS: &'static [Self] =
-        &[Self::CardNumber, Self::Pin, Self::Barcode, Self::WalletPass];
+    const VARIANTS: &'static [Self] = &[
+        Self::CardNumber,
+        Self::Pin,
+        Self::Barcode,
+        Self::WalletPass,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -125,7 +133,9 @@ impl serde::Serialize for AccessMediumDtoType {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for AccessMediumDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -359,7 +369,9 @@ impl serde::Serialize for AccountPreviewItemChargeType {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AccountPreviewItemChargeType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -430,11 +442,7 @@ impl AdditionalInformationField {
     }
 }
 
-#[cfg(any(
-    feature = "cross-studio",
-    feature = "customers",
-    feature = "memberships"
-))]
+#[cfg(any(feature = "cross-studio", feature = "customers", feature = "memberships"))]
 /// Representation of additional information field assignment
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -448,11 +456,7 @@ pub struct AdditionalInformationFieldAssignment {
     pub value: String,
 }
 
-#[cfg(any(
-    feature = "cross-studio",
-    feature = "customers",
-    feature = "memberships"
-))]
+#[cfg(any(feature = "cross-studio", feature = "customers", feature = "memberships"))]
 impl AdditionalInformationFieldAssignment {
     /// A value with the required fields (`additional_information_field_id`, `value`); set the others with the `with_*` methods.
     pub fn new(additional_information_field_id: i64, value: impl Into<String>) -> Self {
@@ -485,8 +489,13 @@ pub enum AdditionalInformationFieldType {
 #[cfg(feature = "customers")]
 impl AdditionalInformationFieldType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["BOOLEAN", "DATE", "LIST", "NUMERIC", "TEXT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOLEAN",
+        "DATE",
+        "LIST",
+        "NUMERIC",
+        "TEXT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -550,7 +559,9 @@ impl serde::Serialize for AdditionalInformationFieldType {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for AdditionalInformationFieldType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -669,7 +680,10 @@ impl AdditionalModule {
     }
 
     /// Sets [`trial_period_config`](Self::trial_period_config).
-    pub fn with_trial_period_config(mut self, value: AdditionalModuleTrialPeriodConfig) -> Self {
+    pub fn with_trial_period_config(
+        mut self,
+        value: AdditionalModuleTrialPeriodConfig,
+    ) -> Self {
         self.trial_period_config = Some(value);
         self
     }
@@ -722,7 +736,10 @@ pub struct AdditionalModuleContractCancelation {
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleContractCancelation {
     /// A value with the required fields (`cancelation_date`, `cancelation_reason_id`); set the others with the `with_*` methods.
-    pub fn new(cancelation_date: rt::chrono::NaiveDate, cancelation_reason_id: i64) -> Self {
+    pub fn new(
+        cancelation_date: rt::chrono::NaiveDate,
+        cancelation_reason_id: i64,
+    ) -> Self {
         Self {
             cancelation_date,
             cancelation_reason_id,
@@ -769,8 +786,9 @@ pub struct AdditionalModuleContractExtended {
     ///
     /// Example: `"PENDING_VERIFICATION"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_cancelation_status:
-        Option<AdditionalModuleContractExtendedContractCancelationStatus>,
+    pub contract_cancelation_status: Option<
+        AdditionalModuleContractExtendedContractCancelationStatus,
+    >,
     /// Whether a contract cancelation for the additional module contract can be withdrawn
     ///
     /// Example: `true`
@@ -830,7 +848,10 @@ impl AdditionalModuleContractExtended {
     }
 
     /// Sets [`last_possible_cancelation_date`](Self::last_possible_cancelation_date).
-    pub fn with_last_possible_cancelation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_last_possible_cancelation_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.last_possible_cancelation_date = Some(value);
         self
     }
@@ -857,7 +878,10 @@ impl AdditionalModuleContractExtended {
     }
 
     /// Sets [`trial_period`](Self::trial_period).
-    pub fn with_trial_period(mut self, value: AdditionalModuleContractTrialPeriod) -> Self {
+    pub fn with_trial_period(
+        mut self,
+        value: AdditionalModuleContractTrialPeriod,
+    ) -> Self {
         self.trial_period = Some(value);
         self
     }
@@ -869,7 +893,10 @@ impl AdditionalModuleContractExtended {
     }
 
     /// Sets [`available_cancelation_dates`](Self::available_cancelation_dates).
-    pub fn with_available_cancelation_dates(mut self, value: Vec<rt::chrono::NaiveDate>) -> Self {
+    pub fn with_available_cancelation_dates(
+        mut self,
+        value: Vec<rt::chrono::NaiveDate>,
+    ) -> Self {
         self.available_cancelation_dates = Some(value);
         self
     }
@@ -958,8 +985,11 @@ impl serde::Serialize for AdditionalModuleContractExtendedContractCancelationSta
 }
 
 #[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for AdditionalModuleContractExtendedContractCancelationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for AdditionalModuleContractExtendedContractCancelationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1146,8 +1176,11 @@ impl serde::Serialize for AdditionalModuleContractValidationStatusValidationStat
 }
 
 #[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for AdditionalModuleContractValidationStatusValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for AdditionalModuleContractValidationStatusValidationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1266,7 +1299,9 @@ impl serde::Serialize for AdditionalModuleExtensionExtensionType {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AdditionalModuleExtensionExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1293,7 +1328,10 @@ impl AdditionalModuleMonthDayToPrice {
     }
 
     /// Sets [`month_day`](Self::month_day).
-    pub fn with_month_day(mut self, value: AdditionalModuleMonthDayToPriceMonthDay) -> Self {
+    pub fn with_month_day(
+        mut self,
+        value: AdditionalModuleMonthDayToPriceMonthDay,
+    ) -> Self {
         self.month_day = value;
         self
     }
@@ -1316,7 +1354,10 @@ pub struct AdditionalModuleMonthDayToPriceMonthDay {
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleMonthDayToPriceMonthDay {
     /// Sets [`month`](Self::month).
-    pub fn with_month(mut self, value: AdditionalModuleMonthDayToPriceMonthDayMonth) -> Self {
+    pub fn with_month(
+        mut self,
+        value: AdditionalModuleMonthDayToPriceMonthDayMonth,
+    ) -> Self {
         self.month = Some(value);
         self
     }
@@ -1441,7 +1482,9 @@ impl serde::Serialize for AdditionalModuleMonthDayToPriceMonthDayMonth {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AdditionalModuleMonthDayToPriceMonthDayMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1516,7 +1559,10 @@ impl AdditionalModulePaymentFrequency {
     }
 
     /// Sets [`terms_to_prices`](Self::terms_to_prices).
-    pub fn with_terms_to_prices(mut self, value: Vec<AdditionalModuleTermToPrice>) -> Self {
+    pub fn with_terms_to_prices(
+        mut self,
+        value: Vec<AdditionalModuleTermToPrice>,
+    ) -> Self {
         self.terms_to_prices = Some(value);
         self
     }
@@ -1614,7 +1660,9 @@ impl serde::Serialize for AdditionalModulePaymentFrequencyType {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for AdditionalModulePaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -1655,10 +1703,7 @@ pub struct AdditionalModuleTrialPeriodConfig {
 impl AdditionalModuleTrialPeriodConfig {
     /// A value with the fields that have no default (`term`); set the others with the `with_*` methods.
     pub fn new(term: Term) -> Self {
-        Self {
-            term,
-            description: None,
-        }
+        Self { term, description: None }
     }
 
     /// Sets [`description`](Self::description).
@@ -1829,7 +1874,9 @@ impl serde::Serialize for AddressStatusType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for AddressStatusType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2114,7 +2161,11 @@ pub enum AppointmentBookingResultAppointmentStatus {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResultAppointmentStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["PLANNED", "CANCELED", "COMPLETED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PLANNED",
+        "CANCELED",
+        "COMPLETED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2172,7 +2223,9 @@ impl serde::Serialize for AppointmentBookingResultAppointmentStatus {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for AppointmentBookingResultAppointmentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2195,8 +2248,11 @@ pub enum AppointmentBookingResultBookingStatus {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResultBookingStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["BOOKED", "BOOKED_WITH_CONFIRMATION_REQUIRED", "CANCELED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOKED",
+        "BOOKED_WITH_CONFIRMATION_REQUIRED",
+        "CANCELED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2258,7 +2314,9 @@ impl serde::Serialize for AppointmentBookingResultBookingStatus {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for AppointmentBookingResultBookingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2281,8 +2339,11 @@ pub enum AppointmentBookingResultParticipantStatus {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingResultParticipantStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PARTICIPATING",
+        "NOT_PARTICIPATING",
+        "UNSET",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2297,7 +2358,11 @@ impl AppointmentBookingResultParticipantStatus {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingResultParticipantStatus {
-    const VARIANTS: &'static [Self] = &[Self::Participating, Self::NotParticipating, Self::Unset];
+    const VARIANTS: &'static [Self] = &[
+        Self::Participating,
+        Self::NotParticipating,
+        Self::Unset,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -2340,7 +2405,9 @@ impl serde::Serialize for AppointmentBookingResultParticipantStatus {
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for AppointmentBookingResultParticipantStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2497,7 +2564,11 @@ pub enum AppointmentBookingResultWithCustomerIdAppointmentStatus {
 #[cfg(feature = "appointments")]
 impl AppointmentBookingResultWithCustomerIdAppointmentStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["PLANNED", "CANCELED", "COMPLETED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PLANNED",
+        "CANCELED",
+        "COMPLETED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2554,8 +2625,11 @@ impl serde::Serialize for AppointmentBookingResultWithCustomerIdAppointmentStatu
 }
 
 #[cfg(feature = "appointments")]
-impl<'de> serde::Deserialize<'de> for AppointmentBookingResultWithCustomerIdAppointmentStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for AppointmentBookingResultWithCustomerIdAppointmentStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2578,8 +2652,11 @@ pub enum AppointmentBookingResultWithCustomerIdBookingStatus {
 #[cfg(feature = "appointments")]
 impl AppointmentBookingResultWithCustomerIdBookingStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["BOOKED", "BOOKED_WITH_CONFIRMATION_REQUIRED", "CANCELED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOKED",
+        "BOOKED_WITH_CONFIRMATION_REQUIRED",
+        "CANCELED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2640,8 +2717,11 @@ impl serde::Serialize for AppointmentBookingResultWithCustomerIdBookingStatus {
 }
 
 #[cfg(feature = "appointments")]
-impl<'de> serde::Deserialize<'de> for AppointmentBookingResultWithCustomerIdBookingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for AppointmentBookingResultWithCustomerIdBookingStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2664,8 +2744,11 @@ pub enum AppointmentBookingResultWithCustomerIdParticipantStatus {
 #[cfg(feature = "appointments")]
 impl AppointmentBookingResultWithCustomerIdParticipantStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PARTICIPATING",
+        "NOT_PARTICIPATING",
+        "UNSET",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -2680,7 +2763,11 @@ impl AppointmentBookingResultWithCustomerIdParticipantStatus {
 
 #[cfg(feature = "appointments")]
 impl rt::StringEnum for AppointmentBookingResultWithCustomerIdParticipantStatus {
-    const VARIANTS: &'static [Self] = &[Self::Participating, Self::NotParticipating, Self::Unset];
+    const VARIANTS: &'static [Self] = &[
+        Self::Participating,
+        Self::NotParticipating,
+        Self::Unset,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -2722,8 +2809,11 @@ impl serde::Serialize for AppointmentBookingResultWithCustomerIdParticipantStatu
 }
 
 #[cfg(feature = "appointments")]
-impl<'de> serde::Deserialize<'de> for AppointmentBookingResultWithCustomerIdParticipantStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for AppointmentBookingResultWithCustomerIdParticipantStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -2743,7 +2833,9 @@ pub struct AppointmentBookingValidationResult {
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl AppointmentBookingValidationResult {
     /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
-    pub fn new(validation_status: AppointmentBookingValidationResultValidationStatus) -> Self {
+    pub fn new(
+        validation_status: AppointmentBookingValidationResultValidationStatus,
+    ) -> Self {
         Self { validation_status }
     }
 }
@@ -2875,8 +2967,11 @@ impl serde::Serialize for AppointmentBookingValidationResultValidationStatus {
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
-impl<'de> serde::Deserialize<'de> for AppointmentBookingValidationResultValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for AppointmentBookingValidationResultValidationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3049,7 +3144,9 @@ impl serde::Serialize for AvailabilityDayOfWeek {
 
 #[cfg(any(feature = "memberships", feature = "studios"))]
 impl<'de> serde::Deserialize<'de> for AvailabilityDayOfWeek {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3207,7 +3304,10 @@ impl BookCustomerPaymentRequest {
 
 #[cfg(feature = "customers-account")]
 /// Response to book a payment for a specific customer.
-pub type BookCustomerPaymentResponse = rt::serde_json::Map<String, rt::serde_json::Value>;
+pub type BookCustomerPaymentResponse = rt::serde_json::Map<
+    String,
+    rt::serde_json::Value,
+>;
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -3385,7 +3485,10 @@ impl BookableTrialOfferAppointment {
     }
 
     /// Sets [`trial_offer_bookable_appointment`](Self::trial_offer_bookable_appointment).
-    pub fn with_trial_offer_bookable_appointment(mut self, value: BookableAppointment) -> Self {
+    pub fn with_trial_offer_bookable_appointment(
+        mut self,
+        value: BookableAppointment,
+    ) -> Self {
         self.trial_offer_bookable_appointment = value;
         self
     }
@@ -3529,7 +3632,9 @@ impl serde::Serialize for BookingConfirmationResultStatus {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for BookingConfirmationResultStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -3761,7 +3866,9 @@ impl serde::Serialize for CardNumberFormat {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for CardNumberFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4155,10 +4262,7 @@ pub struct ClassSlotBookingRequest {
 impl ClassSlotBookingRequest {
     /// A value with the required fields (`customer_id`, `class_slot_id`); set the others with the `with_*` methods.
     pub fn new(customer_id: i64, class_slot_id: i64) -> Self {
-        Self {
-            customer_id,
-            class_slot_id,
-        }
+        Self { customer_id, class_slot_id }
     }
 }
 
@@ -4330,7 +4434,9 @@ impl serde::Serialize for ClassSlotBookingResultBookingStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultBookingStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4353,7 +4459,11 @@ pub enum ClassSlotBookingResultClassSlotStatus {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingResultClassSlotStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["PLANNED", "CANCELED", "COMPLETED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PLANNED",
+        "CANCELED",
+        "COMPLETED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -4411,7 +4521,9 @@ impl serde::Serialize for ClassSlotBookingResultClassSlotStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultClassSlotStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4434,8 +4546,11 @@ pub enum ClassSlotBookingResultParticipantStatus {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingResultParticipantStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["PARTICIPATING", "NOT_PARTICIPATING", "UNSET"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PARTICIPATING",
+        "NOT_PARTICIPATING",
+        "UNSET",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -4450,7 +4565,11 @@ impl ClassSlotBookingResultParticipantStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingResultParticipantStatus {
-    const VARIANTS: &'static [Self] = &[Self::Participating, Self::NotParticipating, Self::Unset];
+    const VARIANTS: &'static [Self] = &[
+        Self::Participating,
+        Self::NotParticipating,
+        Self::Unset,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -4493,7 +4612,9 @@ impl serde::Serialize for ClassSlotBookingResultParticipantStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingResultParticipantStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4513,7 +4634,9 @@ pub struct ClassSlotBookingValidationResult {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl ClassSlotBookingValidationResult {
     /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
-    pub fn new(validation_status: ClassSlotBookingValidationResultValidationStatus) -> Self {
+    pub fn new(
+        validation_status: ClassSlotBookingValidationResultValidationStatus,
+    ) -> Self {
         Self { validation_status }
     }
 }
@@ -4634,7 +4757,9 @@ impl serde::Serialize for ClassSlotBookingValidationResultValidationStatus {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassSlotBookingValidationResultValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4749,7 +4874,9 @@ impl serde::Serialize for ClassType {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for ClassType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -4948,10 +5075,7 @@ pub struct ClosureOption {
 impl ClosureOption {
     /// A value with the required fields (`key`, `value`); set the others with the `with_*` methods.
     pub fn new(key: ClosureOptionKey, value: impl Into<String>) -> Self {
-        Self {
-            key,
-            value: value.into(),
-        }
+        Self { key, value: value.into() }
     }
 }
 
@@ -5027,7 +5151,9 @@ impl serde::Serialize for ClosureOptionKey {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ClosureOptionKey {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5224,7 +5350,9 @@ impl serde::Serialize for ClosureUpdateRejectionReason {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ClosureUpdateRejectionReason {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5249,8 +5377,12 @@ pub enum ClosureUpdateType {
 #[cfg(feature = "finance")]
 impl ClosureUpdateType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["POSITIVE", "NEGATIVE", "REVERSAL", "REJECTION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "POSITIVE",
+        "NEGATIVE",
+        "REVERSAL",
+        "REJECTION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -5313,7 +5445,9 @@ impl serde::Serialize for ClosureUpdateType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ClosureUpdateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5375,12 +5509,14 @@ impl CollectionCase {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 /// Communication channel wrapper
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5402,15 +5538,19 @@ pub struct CommunicationChannelWrapper {
     pub active: Option<bool>,
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl CommunicationChannelWrapper {
     /// A value with the required fields (`communication_channel`); set the others with the `with_*` methods.
-    pub fn new(communication_channel: CommunicationChannelWrapperCommunicationChannel) -> Self {
+    pub fn new(
+        communication_channel: CommunicationChannelWrapperCommunicationChannel,
+    ) -> Self {
         Self {
             communication_channel,
             customer_overridable: None,
@@ -5431,12 +5571,14 @@ impl CommunicationChannelWrapper {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 /// The communication channel
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5461,12 +5603,14 @@ pub enum CommunicationChannelWrapperCommunicationChannel {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl CommunicationChannelWrapperCommunicationChannel {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -5491,12 +5635,14 @@ impl CommunicationChannelWrapperCommunicationChannel {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl rt::StringEnum for CommunicationChannelWrapperCommunicationChannel {
     const VARIANTS: &'static [Self] = &[
         Self::Letter,
@@ -5523,12 +5669,14 @@ impl rt::StringEnum for CommunicationChannelWrapperCommunicationChannel {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl std::str::FromStr for CommunicationChannelWrapperCommunicationChannel {
     type Err = std::convert::Infallible;
 
@@ -5539,48 +5687,58 @@ impl std::str::FromStr for CommunicationChannelWrapperCommunicationChannel {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl std::fmt::Display for CommunicationChannelWrapperCommunicationChannel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl serde::Serialize for CommunicationChannelWrapperCommunicationChannel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for CommunicationChannelWrapperCommunicationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 /// The communication preference of a customer per message category
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -5596,15 +5754,20 @@ pub struct CommunicationPreference {
     pub channels: Option<Vec<CommunicationChannelWrapper>>,
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl CommunicationPreference {
     /// Sets [`message_category`](Self::message_category).
-    pub fn with_message_category(mut self, value: CommunicationPreferenceMessageCategory) -> Self {
+    pub fn with_message_category(
+        mut self,
+        value: CommunicationPreferenceMessageCategory,
+    ) -> Self {
         self.message_category = Some(value);
         self
     }
@@ -5616,12 +5779,14 @@ impl CommunicationPreference {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 /// The message category of the communication preference
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5640,12 +5805,14 @@ pub enum CommunicationPreferenceMessageCategory {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl CommunicationPreferenceMessageCategory {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
@@ -5667,12 +5834,14 @@ impl CommunicationPreferenceMessageCategory {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl rt::StringEnum for CommunicationPreferenceMessageCategory {
     const VARIANTS: &'static [Self] = &[
         Self::Contract,
@@ -5696,12 +5865,14 @@ impl rt::StringEnum for CommunicationPreferenceMessageCategory {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl std::str::FromStr for CommunicationPreferenceMessageCategory {
     type Err = std::convert::Infallible;
 
@@ -5712,38 +5883,46 @@ impl std::str::FromStr for CommunicationPreferenceMessageCategory {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl std::fmt::Display for CommunicationPreferenceMessageCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl serde::Serialize for CommunicationPreferenceMessageCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-communication",
-    feature = "leads",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-communication",
+        feature = "leads",
+        feature = "memberships"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for CommunicationPreferenceMessageCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -5948,7 +6127,9 @@ impl serde::Serialize for CommunicationThreadRequestCommunicationChannel {
 
 #[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6027,7 +6208,9 @@ impl serde::Serialize for CommunicationThreadRequestCommunicationDirection {
 
 #[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6107,8 +6290,11 @@ impl serde::Serialize for CommunicationThreadRequestCommunicationThreadStatus {
 }
 
 #[cfg(feature = "customers-communication")]
-impl<'de> serde::Deserialize<'de> for CommunicationThreadRequestCommunicationThreadStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for CommunicationThreadRequestCommunicationThreadStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6344,7 +6530,9 @@ impl serde::Serialize for CommunicationThreadResponseCommunicationChannel {
 
 #[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationChannel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6423,7 +6611,9 @@ impl serde::Serialize for CommunicationThreadResponseCommunicationDirection {
 
 #[cfg(feature = "customers-communication")]
 impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6503,8 +6693,11 @@ impl serde::Serialize for CommunicationThreadResponseCommunicationThreadStatus {
 }
 
 #[cfg(feature = "customers-communication")]
-impl<'de> serde::Deserialize<'de> for CommunicationThreadResponseCommunicationThreadStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for CommunicationThreadResponseCommunicationThreadStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6647,7 +6840,9 @@ impl serde::Serialize for ContactDetailsType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ContactDetailsType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6798,7 +6993,9 @@ impl serde::Serialize for ContactStatusType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for ContactStatusType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -6969,7 +7166,10 @@ impl Contract {
     }
 
     /// Sets [`cancellation_receipt_date`](Self::cancellation_receipt_date).
-    pub fn with_cancellation_receipt_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_cancellation_receipt_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.cancellation_receipt_date = Some(value);
         self
     }
@@ -6989,7 +7189,10 @@ impl Contract {
     }
 
     /// Sets [`last_possible_cancellation_date`](Self::last_possible_cancellation_date).
-    pub fn with_last_possible_cancellation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_last_possible_cancellation_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.last_possible_cancellation_date = value;
         self
     }
@@ -7316,7 +7519,9 @@ impl serde::Serialize for ContractMonthDayToPriceMonthDayMonth {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for ContractMonthDayToPriceMonthDayMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7382,7 +7587,10 @@ impl ContractPaymentFrequency {
     }
 
     /// Sets [`month_days_to_prices`](Self::month_days_to_prices).
-    pub fn with_month_days_to_prices(mut self, value: Vec<ContractMonthDayToPrice>) -> Self {
+    pub fn with_month_days_to_prices(
+        mut self,
+        value: Vec<ContractMonthDayToPrice>,
+    ) -> Self {
         self.month_days_to_prices = Some(value);
         self
     }
@@ -7486,7 +7694,9 @@ impl serde::Serialize for ContractPaymentFrequencyType {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for ContractPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7509,7 +7719,11 @@ pub enum ContractPreUseType {
 #[cfg(feature = "memberships")]
 impl ContractPreUseType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["NOT_AVAILABLE", "CHARGEABLE", "FREE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NOT_AVAILABLE",
+        "CHARGEABLE",
+        "FREE",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -7524,7 +7738,11 @@ impl ContractPreUseType {
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for ContractPreUseType {
-    const VARIANTS: &'static [Self] = &[Self::NotAvailable, Self::Chargeable, Self::Free];
+    const VARIANTS: &'static [Self] = &[
+        Self::NotAvailable,
+        Self::Chargeable,
+        Self::Free,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -7567,7 +7785,9 @@ impl serde::Serialize for ContractPreUseType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for ContractPreUseType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7646,7 +7866,9 @@ impl serde::Serialize for ContractStatus {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for ContractStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -7708,7 +7930,10 @@ impl ContractVolume {
     }
 
     /// Sets [`average_payment_volume_per_payment_frequency_term`](Self::average_payment_volume_per_payment_frequency_term).
-    pub fn with_average_payment_volume_per_payment_frequency_term(mut self, value: Money) -> Self {
+    pub fn with_average_payment_volume_per_payment_frequency_term(
+        mut self,
+        value: Money,
+    ) -> Self {
         self.average_payment_volume_per_payment_frequency_term = Some(value);
         self
     }
@@ -7913,7 +8138,9 @@ pub struct Customer {
     pub preferred_language: Option<Language>,
     /// List of additional information field assignments of the customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_information_field_assignments: Option<Vec<AdditionalInformationFieldAssignment>>,
+    pub additional_information_field_assignments: Option<
+        Vec<AdditionalInformationFieldAssignment>,
+    >,
     /// Unique ID of the third party customer in the third party system
     ///
     /// Example: `"A1000"`
@@ -8122,7 +8349,10 @@ impl Customer {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -8370,7 +8600,9 @@ impl serde::Serialize for CustomerAccessCodeFormat {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for CustomerAccessCodeFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -8613,7 +8845,10 @@ impl CustomerAddressData {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -8986,7 +9221,9 @@ impl serde::Serialize for CustomerGender {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for CustomerGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -9219,7 +9456,9 @@ impl serde::Serialize for CustomerMasterDataCustomerTitle {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de> for CustomerMasterDataCustomerTitle {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -9300,7 +9539,9 @@ impl serde::Serialize for CustomerMasterDataGender {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de> for CustomerMasterDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -9424,7 +9665,11 @@ pub enum CustomerStatus {
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl CustomerStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["MEMBER", "PROSPECT", "FORMER_MEMBER"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MEMBER",
+        "PROSPECT",
+        "FORMER_MEMBER",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -9439,7 +9684,11 @@ impl CustomerStatus {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for CustomerStatus {
-    const VARIANTS: &'static [Self] = &[Self::Member, Self::Prospect, Self::FormerMember];
+    const VARIANTS: &'static [Self] = &[
+        Self::Member,
+        Self::Prospect,
+        Self::FormerMember,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -9482,7 +9731,9 @@ impl serde::Serialize for CustomerStatus {
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl<'de> serde::Deserialize<'de> for CustomerStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -9979,7 +10230,10 @@ impl Debt {
     }
 
     /// Sets [`service_period_start_date`](Self::service_period_start_date).
-    pub fn with_service_period_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_service_period_start_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.service_period_start_date = Some(value);
         self
     }
@@ -9997,7 +10251,10 @@ impl Debt {
     }
 
     /// Sets [`latest_rejection_reason`](Self::latest_rejection_reason).
-    pub fn with_latest_rejection_reason(mut self, value: DebtLatestRejectionReason) -> Self {
+    pub fn with_latest_rejection_reason(
+        mut self,
+        value: DebtLatestRejectionReason,
+    ) -> Self {
         self.latest_rejection_reason = Some(value);
         self
     }
@@ -10032,14 +10289,16 @@ pub struct DebtCollectionConfiguration {
     ///
     /// Example: `"BY_PARTNER"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub derecognize_remaining_debts_on_closure:
-        Option<DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure>,
+    pub derecognize_remaining_debts_on_closure: Option<
+        DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure,
+    >,
     /// Debt handling on rejection or reversal of case
     ///
     /// Example: `"BY_PARTNER"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub derecognize_remaining_debts_on_rejection:
-        Option<DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection>,
+    pub derecognize_remaining_debts_on_rejection: Option<
+        DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection,
+    >,
 }
 
 #[cfg(feature = "finance")]
@@ -10152,7 +10411,9 @@ impl serde::Serialize for DebtCollectionConfigurationDebtCollectionType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtCollectionConfigurationDebtCollectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10213,7 +10474,8 @@ impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnCl
 }
 
 #[cfg(feature = "finance")]
-impl std::str::FromStr for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
+impl std::str::FromStr
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -10224,7 +10486,8 @@ impl std::str::FromStr for DebtCollectionConfigurationDerecognizeRemainingDebtsO
 }
 
 #[cfg(feature = "finance")]
-impl std::fmt::Display for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
+impl std::fmt::Display
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -10239,9 +10502,10 @@ impl serde::Serialize for DebtCollectionConfigurationDerecognizeRemainingDebtsOn
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de>
-    for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10294,7 +10558,8 @@ impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRe
 }
 
 #[cfg(feature = "finance")]
-impl std::str::FromStr for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
+impl std::str::FromStr
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -10305,14 +10570,16 @@ impl std::str::FromStr for DebtCollectionConfigurationDerecognizeRemainingDebtsO
 }
 
 #[cfg(feature = "finance")]
-impl std::fmt::Display for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
+impl std::fmt::Display
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "finance")]
-impl serde::Serialize for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
+impl serde::Serialize
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -10320,9 +10587,10 @@ impl serde::Serialize for DebtCollectionConfigurationDerecognizeRemainingDebtsOn
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de>
-    for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10613,7 +10881,9 @@ impl serde::Serialize for DebtLatestRejectionReason {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtLatestRejectionReason {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10690,7 +10960,9 @@ impl serde::Serialize for DebtMaturityType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtMaturityType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -10791,7 +11063,9 @@ impl serde::Serialize for DebtType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for DebtType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11414,7 +11688,9 @@ impl serde::Serialize for DeviceModel {
 
 #[cfg(feature = "devices")]
 impl<'de> serde::Deserialize<'de> for DeviceModel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11545,7 +11821,9 @@ impl serde::Serialize for DocumentIdentificationDocumentType {
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl<'de> serde::Deserialize<'de> for DocumentIdentificationDocumentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11892,7 +12170,9 @@ impl serde::Serialize for EmployeeBusinessRole {
 
 #[cfg(feature = "employees")]
 impl<'de> serde::Deserialize<'de> for EmployeeBusinessRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -11973,7 +12253,9 @@ impl serde::Serialize for EmployeeGender {
 
 #[cfg(feature = "employees")]
 impl<'de> serde::Deserialize<'de> for EmployeeGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12147,7 +12429,9 @@ pub struct FlatFeePreview {
     ///
     /// Example: `"REFERENCE_DATE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type: Option<FlatFeePreviewPaidTimePeriodCalculationType>,
+    pub paid_time_period_calculation_type: Option<
+        FlatFeePreviewPaidTimePeriodCalculationType,
+    >,
     /// Payment frequency information of the sub contract
     pub payment_frequency: MembershipOfferPaymentFrequency,
     /// Bonus period applied with the discount voucher, if valid a discount voucher code has been provided
@@ -12225,7 +12509,10 @@ impl FlatFeePreview {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(mut self, value: MembershipOfferRateBonusPeriod) -> Self {
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: MembershipOfferRateBonusPeriod,
+    ) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -12257,8 +12544,10 @@ pub enum FlatFeePreviewPaidTimePeriodCalculationType {
 #[cfg(feature = "memberships")]
 impl FlatFeePreviewPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -12273,7 +12562,10 @@ impl FlatFeePreviewPaidTimePeriodCalculationType {
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for FlatFeePreviewPaidTimePeriodCalculationType {
-    const VARIANTS: &'static [Self] = &[Self::ReferenceDate, Self::NormalizationOnCalendarUnit];
+    const VARIANTS: &'static [Self] = &[
+        Self::ReferenceDate,
+        Self::NormalizationOnCalendarUnit,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -12316,7 +12608,9 @@ impl serde::Serialize for FlatFeePreviewPaidTimePeriodCalculationType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for FlatFeePreviewPaidTimePeriodCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12335,7 +12629,11 @@ pub enum GetCustomersCustomerStatus {
 #[cfg(feature = "customers")]
 impl GetCustomersCustomerStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["MEMBER", "PROSPECT", "FORMER_MEMBER"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MEMBER",
+        "PROSPECT",
+        "FORMER_MEMBER",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -12350,7 +12648,11 @@ impl GetCustomersCustomerStatus {
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for GetCustomersCustomerStatus {
-    const VARIANTS: &'static [Self] = &[Self::Member, Self::Prospect, Self::FormerMember];
+    const VARIANTS: &'static [Self] = &[
+        Self::Member,
+        Self::Prospect,
+        Self::FormerMember,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -12393,7 +12695,9 @@ impl serde::Serialize for GetCustomersCustomerStatus {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for GetCustomersCustomerStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12638,7 +12942,10 @@ impl IdlePeriodConfiguration {
     }
 
     /// Sets [`first_possible_start_date`](Self::first_possible_start_date).
-    pub fn with_first_possible_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_first_possible_start_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.first_possible_start_date = value;
         self
     }
@@ -12764,7 +13071,9 @@ impl serde::Serialize for IdlePeriodConfigurationIdlePeriodCreationStatus {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationIdlePeriodCreationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12785,7 +13094,10 @@ pub enum IdlePeriodConfigurationReferencePeriod {
 #[cfg(feature = "membership-self-service")]
 impl IdlePeriodConfigurationReferencePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["CALENDAR_YEAR", "CONTRACT_YEAR"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CALENDAR_YEAR",
+        "CONTRACT_YEAR",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -12843,7 +13155,9 @@ impl serde::Serialize for IdlePeriodConfigurationReferencePeriod {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationReferencePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12924,7 +13238,9 @@ impl serde::Serialize for IdlePeriodConfigurationTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodConfigurationTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -12972,7 +13288,10 @@ impl IdlePeriodCreateRequest {
     }
 
     /// Sets [`temporal_unit`](Self::temporal_unit).
-    pub fn with_temporal_unit(mut self, value: IdlePeriodCreateRequestTemporalUnit) -> Self {
+    pub fn with_temporal_unit(
+        mut self,
+        value: IdlePeriodCreateRequestTemporalUnit,
+    ) -> Self {
         self.temporal_unit = Some(value);
         self
     }
@@ -13066,7 +13385,9 @@ impl serde::Serialize for IdlePeriodCreateRequestTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodCreateRequestTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13081,7 +13402,9 @@ pub struct IdlePeriodFee {
     ///
     /// Example: `"ABSOLUTE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idle_period_fee_calculation_type: Option<IdlePeriodFeeIdlePeriodFeeCalculationType>,
+    pub idle_period_fee_calculation_type: Option<
+        IdlePeriodFeeIdlePeriodFeeCalculationType,
+    >,
     /// The total amount for the idle period
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_period_total_amount: Option<Money>,
@@ -13279,7 +13602,9 @@ impl serde::Serialize for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13304,8 +13629,12 @@ pub enum IdlePeriodFeeIdlePeriodFeeCalculationType {
 #[cfg(feature = "membership-self-service")]
 impl IdlePeriodFeeIdlePeriodFeeCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "ABSOLUTE", "RELATIVE", "TERM_BASED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "ABSOLUTE",
+        "RELATIVE",
+        "TERM_BASED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -13320,8 +13649,12 @@ impl IdlePeriodFeeIdlePeriodFeeCalculationType {
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodFeeIdlePeriodFeeCalculationType {
-    const VARIANTS: &'static [Self] =
-        &[Self::None, Self::Absolute, Self::Relative, Self::TermBased];
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::Absolute,
+        Self::Relative,
+        Self::TermBased,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -13364,7 +13697,9 @@ impl serde::Serialize for IdlePeriodFeeIdlePeriodFeeCalculationType {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodFeeIdlePeriodFeeCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13390,7 +13725,10 @@ impl IdlePeriodLists {
     }
 
     /// Sets [`current_and_upcoming_idle_periods`](Self::current_and_upcoming_idle_periods).
-    pub fn with_current_and_upcoming_idle_periods(mut self, value: Vec<IdlePeriod>) -> Self {
+    pub fn with_current_and_upcoming_idle_periods(
+        mut self,
+        value: Vec<IdlePeriod>,
+    ) -> Self {
         self.current_and_upcoming_idle_periods = value;
         self
     }
@@ -13451,7 +13789,10 @@ pub enum IdlePeriodState {
 #[cfg(feature = "membership-self-service")]
 impl IdlePeriodState {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["PENDING_VERIFICATION", "ACCEPTED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "PENDING_VERIFICATION",
+        "ACCEPTED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -13509,7 +13850,9 @@ impl serde::Serialize for IdlePeriodState {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13694,7 +14037,9 @@ impl serde::Serialize for IdlePeriodUpdatePreviewValidationStatus {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodUpdatePreviewValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13748,7 +14093,10 @@ impl IdlePeriodUpdateRequest {
     }
 
     /// Sets [`temporal_unit`](Self::temporal_unit).
-    pub fn with_temporal_unit(mut self, value: IdlePeriodUpdateRequestTemporalUnit) -> Self {
+    pub fn with_temporal_unit(
+        mut self,
+        value: IdlePeriodUpdateRequestTemporalUnit,
+    ) -> Self {
         self.temporal_unit = Some(value);
         self
     }
@@ -13848,7 +14196,9 @@ impl serde::Serialize for IdlePeriodUpdateRequestTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodUpdateRequestTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -13891,7 +14241,10 @@ impl IdlePeriodValidationRequest {
     }
 
     /// Sets [`temporal_unit`](Self::temporal_unit).
-    pub fn with_temporal_unit(mut self, value: IdlePeriodValidationRequestTemporalUnit) -> Self {
+    pub fn with_temporal_unit(
+        mut self,
+        value: IdlePeriodValidationRequestTemporalUnit,
+    ) -> Self {
         self.temporal_unit = Some(value);
         self
     }
@@ -13985,7 +14338,9 @@ impl serde::Serialize for IdlePeriodValidationRequestTemporalUnit {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodValidationRequestTemporalUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14005,7 +14360,9 @@ pub struct IdlePeriodValidationStatusResult {
 #[cfg(feature = "membership-self-service")]
 impl IdlePeriodValidationStatusResult {
     /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
-    pub fn new(validation_status: IdlePeriodValidationStatusResultValidationStatus) -> Self {
+    pub fn new(
+        validation_status: IdlePeriodValidationStatusResultValidationStatus,
+    ) -> Self {
         Self { validation_status }
     }
 }
@@ -14146,16 +14503,14 @@ impl serde::Serialize for IdlePeriodValidationStatusResultValidationStatus {
 
 #[cfg(feature = "membership-self-service")]
 impl<'de> serde::Deserialize<'de> for IdlePeriodValidationStatusResultValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "appointments",
-    feature = "classes",
-    feature = "trial-offers"
-))]
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
 /// Basic instructor information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14180,11 +14535,7 @@ pub struct Instructor {
     pub public_name: Option<String>,
 }
 
-#[cfg(any(
-    feature = "appointments",
-    feature = "classes",
-    feature = "trial-offers"
-))]
+#[cfg(any(feature = "appointments", feature = "classes", feature = "trial-offers"))]
 impl Instructor {
     /// Sets [`id`](Self::id).
     pub fn with_id(mut self, value: i64) -> Self {
@@ -14211,13 +14562,15 @@ impl Instructor {
     }
 }
 
-#[cfg(any(
-    feature = "cross-studio",
-    feature = "customers",
-    feature = "leads",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "cross-studio",
+        feature = "customers",
+        feature = "leads",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 /// Basic language information
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -14234,13 +14587,15 @@ pub struct Language {
     pub country_code: Option<String>,
 }
 
-#[cfg(any(
-    feature = "cross-studio",
-    feature = "customers",
-    feature = "leads",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "cross-studio",
+        feature = "customers",
+        feature = "leads",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl Language {
     /// A value with the required fields (`language_code`); set the others with the `with_*` methods.
     pub fn new(language_code: impl Into<String>) -> Self {
@@ -14348,7 +14703,11 @@ pub enum LeadAdditionalFieldConfigurationMode {
 #[cfg(feature = "leads")]
 impl LeadAdditionalFieldConfigurationMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -14406,7 +14765,9 @@ impl serde::Serialize for LeadAdditionalFieldConfigurationMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadAdditionalFieldConfigurationMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14433,8 +14794,13 @@ pub enum LeadAdditionalFieldConfigurationType {
 #[cfg(feature = "leads")]
 impl LeadAdditionalFieldConfigurationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["BOOLEAN", "DATE", "LIST", "NUMERIC", "TEXT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "BOOLEAN",
+        "DATE",
+        "LIST",
+        "NUMERIC",
+        "TEXT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -14498,7 +14864,9 @@ impl serde::Serialize for LeadAdditionalFieldConfigurationType {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadAdditionalFieldConfigurationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14608,7 +14976,10 @@ impl LeadConfig {
     }
 
     /// Sets [`communication_preferences`](Self::communication_preferences).
-    pub fn with_communication_preferences(mut self, value: Vec<CommunicationPreference>) -> Self {
+    pub fn with_communication_preferences(
+        mut self,
+        value: Vec<CommunicationPreference>,
+    ) -> Self {
         self.communication_preferences = Some(value);
         self
     }
@@ -14632,7 +15003,11 @@ pub enum LeadConfigAddressMode {
 #[cfg(feature = "leads")]
 impl LeadConfigAddressMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -14690,7 +15065,9 @@ impl serde::Serialize for LeadConfigAddressMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigAddressMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14713,7 +15090,11 @@ pub enum LeadConfigDateOfBirthMode {
 #[cfg(feature = "leads")]
 impl LeadConfigDateOfBirthMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -14771,7 +15152,9 @@ impl serde::Serialize for LeadConfigDateOfBirthMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigDateOfBirthMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14794,7 +15177,11 @@ pub enum LeadConfigGenderMode {
 #[cfg(feature = "leads")]
 impl LeadConfigGenderMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -14852,7 +15239,9 @@ impl serde::Serialize for LeadConfigGenderMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigGenderMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14875,7 +15264,11 @@ pub enum LeadConfigTelephoneMode {
 #[cfg(feature = "leads")]
 impl LeadConfigTelephoneMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -14933,7 +15326,9 @@ impl serde::Serialize for LeadConfigTelephoneMode {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadConfigTelephoneMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -14986,13 +15381,19 @@ impl LeadCreationRequest {
     }
 
     /// Sets [`communication_preferences`](Self::communication_preferences).
-    pub fn with_communication_preferences(mut self, value: Vec<CommunicationPreference>) -> Self {
+    pub fn with_communication_preferences(
+        mut self,
+        value: Vec<CommunicationPreference>,
+    ) -> Self {
         self.communication_preferences = Some(value);
         self
     }
 
     /// Sets [`additional_information`](Self::additional_information).
-    pub fn with_additional_information(mut self, value: Vec<LeadAdditionalInformation>) -> Self {
+    pub fn with_additional_information(
+        mut self,
+        value: Vec<LeadAdditionalInformation>,
+    ) -> Self {
         self.additional_information = Some(value);
         self
     }
@@ -15099,8 +15500,11 @@ pub enum LeadCreationValidationResultStatus {
 #[cfg(feature = "leads")]
 impl LeadCreationValidationResultStatus {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["POSSIBLE", "INVALID_LEAD_DATA", "DUPLICATE_CUSTOMER"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "POSSIBLE",
+        "INVALID_LEAD_DATA",
+        "DUPLICATE_CUSTOMER",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -15162,7 +15566,9 @@ impl serde::Serialize for LeadCreationValidationResultStatus {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadCreationValidationResultStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15353,7 +15759,10 @@ impl LeadCustomerAddress {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -15613,7 +16022,9 @@ impl serde::Serialize for LeadCustomerDataGender {
 
 #[cfg(feature = "leads")]
 impl<'de> serde::Deserialize<'de> for LeadCustomerDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -15821,7 +16232,9 @@ impl serde::Serialize for LeadDataGender {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for LeadDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -16209,7 +16622,9 @@ impl serde::Serialize for MeasurementGender {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for MeasurementGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -16460,7 +16875,10 @@ impl MembershipOfferExtended {
     }
 
     /// Sets [`included_modules`](Self::included_modules).
-    pub fn with_included_modules(mut self, value: Vec<MembershipOfferIncludedModule>) -> Self {
+    pub fn with_included_modules(
+        mut self,
+        value: Vec<MembershipOfferIncludedModule>,
+    ) -> Self {
         self.included_modules = value;
         self
     }
@@ -16487,7 +16905,10 @@ impl MembershipOfferExtended {
     }
 
     /// Sets [`contract_text_blocks`](Self::contract_text_blocks).
-    pub fn with_contract_text_blocks(mut self, value: Vec<MembershipOfferTextBlock>) -> Self {
+    pub fn with_contract_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
         self.contract_text_blocks = value;
         self
     }
@@ -16627,7 +17048,9 @@ impl serde::Serialize for MembershipOfferExtendedAllowedPaymentChoicesItem {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferExtendedAllowedPaymentChoicesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -16687,7 +17110,10 @@ impl MembershipOfferFlatFee {
     }
 
     /// Sets [`payment_frequency`](Self::payment_frequency).
-    pub fn with_payment_frequency(mut self, value: MembershipOfferPaymentFrequency) -> Self {
+    pub fn with_payment_frequency(
+        mut self,
+        value: MembershipOfferPaymentFrequency,
+    ) -> Self {
         self.payment_frequency = Some(value);
         self
     }
@@ -17003,7 +17429,9 @@ impl serde::Serialize for MembershipOfferModuleAgeBasedAdjustmentType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferModuleAgeBasedAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17084,8 +17512,11 @@ pub enum MembershipOfferModuleTermExtensionType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferModuleTermExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -17100,8 +17531,11 @@ impl MembershipOfferModuleTermExtensionType {
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferModuleTermExtensionType {
-    const VARIANTS: &'static [Self] =
-        &[Self::None, Self::TermExtension, Self::SubsequentRateDetail];
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::TermExtension,
+        Self::SubsequentRateDetail,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -17144,7 +17578,9 @@ impl serde::Serialize for MembershipOfferModuleTermExtensionType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferModuleTermExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17171,7 +17607,10 @@ impl MembershipOfferMonthDayToPrice {
     }
 
     /// Sets [`month_day`](Self::month_day).
-    pub fn with_month_day(mut self, value: MembershipOfferMonthDayToPriceMonthDay) -> Self {
+    pub fn with_month_day(
+        mut self,
+        value: MembershipOfferMonthDayToPriceMonthDay,
+    ) -> Self {
         self.month_day = value;
         self
     }
@@ -17194,7 +17633,10 @@ pub struct MembershipOfferMonthDayToPriceMonthDay {
 #[cfg(feature = "memberships")]
 impl MembershipOfferMonthDayToPriceMonthDay {
     /// Sets [`month`](Self::month).
-    pub fn with_month(mut self, value: MembershipOfferMonthDayToPriceMonthDayMonth) -> Self {
+    pub fn with_month(
+        mut self,
+        value: MembershipOfferMonthDayToPriceMonthDayMonth,
+    ) -> Self {
         self.month = Some(value);
         self
     }
@@ -17319,7 +17761,9 @@ impl serde::Serialize for MembershipOfferMonthDayToPriceMonthDayMonth {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferMonthDayToPriceMonthDayMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17398,13 +17842,19 @@ impl MembershipOfferPaymentFrequency {
     }
 
     /// Sets [`month_days_to_prices`](Self::month_days_to_prices).
-    pub fn with_month_days_to_prices(mut self, value: Vec<MembershipOfferMonthDayToPrice>) -> Self {
+    pub fn with_month_days_to_prices(
+        mut self,
+        value: Vec<MembershipOfferMonthDayToPrice>,
+    ) -> Self {
         self.month_days_to_prices = Some(value);
         self
     }
 
     /// Sets [`terms_to_prices`](Self::terms_to_prices).
-    pub fn with_terms_to_prices(mut self, value: Vec<MembershipOfferTermToPrice>) -> Self {
+    pub fn with_terms_to_prices(
+        mut self,
+        value: Vec<MembershipOfferTermToPrice>,
+    ) -> Self {
         self.terms_to_prices = Some(value);
         self
     }
@@ -17523,7 +17973,9 @@ impl serde::Serialize for MembershipOfferPaymentFrequencyType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferPaymentFrequencyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17602,7 +18054,10 @@ pub enum MembershipOfferRateBonusPeriodRuntimeExtensionType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferRateBonusPeriodRuntimeExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["WITH_EXTENSION", "WITHOUT_EXTENSION"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "WITH_EXTENSION",
+        "WITHOUT_EXTENSION",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -17659,8 +18114,11 @@ impl serde::Serialize for MembershipOfferRateBonusPeriodRuntimeExtensionType {
 }
 
 #[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for MembershipOfferRateBonusPeriodRuntimeExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for MembershipOfferRateBonusPeriodRuntimeExtensionType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17753,7 +18211,9 @@ impl serde::Serialize for MembershipOfferRateBonusPeriodTermStrategy {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferRateBonusPeriodTermStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -17926,7 +18386,11 @@ pub enum MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["RELATIVE", "ABSOLUTE", "BASIC_AMOUNT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RELATIVE",
+        "ABSOLUTE",
+        "BASIC_AMOUNT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -17941,7 +18405,11 @@ impl MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
-    const VARIANTS: &'static [Self] = &[Self::Relative, Self::Absolute, Self::BasicAmount];
+    const VARIANTS: &'static [Self] = &[
+        Self::Relative,
+        Self::Absolute,
+        Self::BasicAmount,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -17983,8 +18451,11 @@ impl serde::Serialize for MembershipOfferTermAdjustmentRuleChargeAdjustmentType 
 }
 
 #[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18007,7 +18478,11 @@ pub enum MembershipOfferTermAdjustmentRuleType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferTermAdjustmentRuleType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["RAISE", "REDUCTION", "NEW_BASIC_AMOUNT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "RAISE",
+        "REDUCTION",
+        "NEW_BASIC_AMOUNT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18022,7 +18497,11 @@ impl MembershipOfferTermAdjustmentRuleType {
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermAdjustmentRuleType {
-    const VARIANTS: &'static [Self] = &[Self::Raise, Self::Reduction, Self::NewBasicAmount];
+    const VARIANTS: &'static [Self] = &[
+        Self::Raise,
+        Self::Reduction,
+        Self::NewBasicAmount,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -18065,7 +18544,9 @@ impl serde::Serialize for MembershipOfferTermAdjustmentRuleType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTermAdjustmentRuleType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18195,13 +18676,19 @@ impl MembershipOfferTermExtended {
     }
 
     /// Sets [`default_contract_start_date`](Self::default_contract_start_date).
-    pub fn with_default_contract_start_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_default_contract_start_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.default_contract_start_date = Some(value);
         self
     }
 
     /// Sets [`default_contract_start_date_of_use`](Self::default_contract_start_date_of_use).
-    pub fn with_default_contract_start_date_of_use(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_default_contract_start_date_of_use(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.default_contract_start_date_of_use = Some(value);
         self
     }
@@ -18246,7 +18733,10 @@ impl MembershipOfferTermExtended {
     }
 
     /// Sets [`rate_bonus_periods`](Self::rate_bonus_periods).
-    pub fn with_rate_bonus_periods(mut self, value: Vec<MembershipOfferRateBonusPeriod>) -> Self {
+    pub fn with_rate_bonus_periods(
+        mut self,
+        value: Vec<MembershipOfferRateBonusPeriod>,
+    ) -> Self {
         self.rate_bonus_periods = Some(value);
         self
     }
@@ -18350,7 +18840,9 @@ impl serde::Serialize for MembershipOfferTermExtendedCancelationStrategy {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTermExtendedCancelationStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18373,8 +18865,11 @@ pub enum MembershipOfferTermExtendedExtensionType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferTermExtendedExtensionType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "TERM_EXTENSION", "SUBSEQUENT_RATE_DETAIL"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "TERM_EXTENSION",
+        "SUBSEQUENT_RATE_DETAIL",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18389,8 +18884,11 @@ impl MembershipOfferTermExtendedExtensionType {
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermExtendedExtensionType {
-    const VARIANTS: &'static [Self] =
-        &[Self::None, Self::TermExtension, Self::SubsequentRateDetail];
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::TermExtension,
+        Self::SubsequentRateDetail,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -18433,7 +18931,9 @@ impl serde::Serialize for MembershipOfferTermExtendedExtensionType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTermExtendedExtensionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18545,7 +19045,10 @@ impl MembershipOfferTextBlock {
     }
 
     /// Sets [`attachment_type`](Self::attachment_type).
-    pub fn with_attachment_type(mut self, value: MembershipOfferTextBlockAttachmentType) -> Self {
+    pub fn with_attachment_type(
+        mut self,
+        value: MembershipOfferTextBlockAttachmentType,
+    ) -> Self {
         self.attachment_type = Some(value);
         self
     }
@@ -18595,8 +19098,12 @@ pub enum MembershipOfferTextBlockAttachmentType {
 #[cfg(feature = "memberships")]
 impl MembershipOfferTextBlockAttachmentType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["NONE", "FILE", "URL", "CONTRACT_PDF_PREVIEW"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "NONE",
+        "FILE",
+        "URL",
+        "CONTRACT_PDF_PREVIEW",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -18611,8 +19118,12 @@ impl MembershipOfferTextBlockAttachmentType {
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTextBlockAttachmentType {
-    const VARIANTS: &'static [Self] =
-        &[Self::None, Self::File, Self::Url, Self::ContractPdfPreview];
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::File,
+        Self::Url,
+        Self::ContractPdfPreview,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -18655,7 +19166,9 @@ impl serde::Serialize for MembershipOfferTextBlockAttachmentType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for MembershipOfferTextBlockAttachmentType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -18836,13 +19349,19 @@ impl MembershipSelfServiceContractData {
     }
 
     /// Sets [`last_possible_cancelation_date`](Self::last_possible_cancelation_date).
-    pub fn with_last_possible_cancelation_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_last_possible_cancelation_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.last_possible_cancelation_date = Some(value);
         self
     }
 
     /// Sets [`available_cancelation_dates`](Self::available_cancelation_dates).
-    pub fn with_available_cancelation_dates(mut self, value: Vec<rt::chrono::NaiveDate>) -> Self {
+    pub fn with_available_cancelation_dates(
+        mut self,
+        value: Vec<rt::chrono::NaiveDate>,
+    ) -> Self {
         self.available_cancelation_dates = Some(value);
         self
     }
@@ -18936,8 +19455,11 @@ impl serde::Serialize for MembershipSelfServiceContractDataCancelationOrigin {
 }
 
 #[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for MembershipSelfServiceContractDataCancelationOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for MembershipSelfServiceContractDataCancelationOrigin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19025,8 +19547,11 @@ impl serde::Serialize for MembershipSelfServiceContractDataCancelationStatus {
 }
 
 #[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de> for MembershipSelfServiceContractDataCancelationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for MembershipSelfServiceContractDataCancelationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19194,7 +19719,10 @@ impl MembershipSignupContract {
     }
 
     /// Sets [`initial_payment_request_token`](Self::initial_payment_request_token).
-    pub fn with_initial_payment_request_token(mut self, value: impl Into<String>) -> Self {
+    pub fn with_initial_payment_request_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.initial_payment_request_token = Some(value.into());
         self
     }
@@ -19374,7 +19902,9 @@ pub struct MembershipSignupCustomer {
     pub payment_request_token: Option<String>,
     /// List of additional information field assignments of the customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_information_field_assignments: Option<Vec<AdditionalInformationFieldAssignment>>,
+    pub additional_information_field_assignments: Option<
+        Vec<AdditionalInformationFieldAssignment>,
+    >,
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
@@ -19534,7 +20064,10 @@ impl MembershipSignupCustomer {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -19564,13 +20097,19 @@ impl MembershipSignupCustomer {
     }
 
     /// Sets [`communication_preferences`](Self::communication_preferences).
-    pub fn with_communication_preferences(mut self, value: Vec<CommunicationPreference>) -> Self {
+    pub fn with_communication_preferences(
+        mut self,
+        value: Vec<CommunicationPreference>,
+    ) -> Self {
         self.communication_preferences = Some(value);
         self
     }
 
     /// Sets [`document_identification`](Self::document_identification).
-    pub fn with_document_identification(mut self, value: DocumentIdentification) -> Self {
+    pub fn with_document_identification(
+        mut self,
+        value: DocumentIdentification,
+    ) -> Self {
         self.document_identification = Some(value);
         self
     }
@@ -19667,7 +20206,9 @@ impl serde::Serialize for MembershipSignupCustomerGender {
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl<'de> serde::Deserialize<'de> for MembershipSignupCustomerGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -19685,7 +20226,10 @@ pub struct MembershipSignupRequest {
 #[cfg(feature = "memberships")]
 impl MembershipSignupRequest {
     /// A value with the required fields (`contract`, `customer`); set the others with the `with_*` methods.
-    pub fn new(contract: MembershipSignupContract, customer: MembershipSignupCustomer) -> Self {
+    pub fn new(
+        contract: MembershipSignupContract,
+        customer: MembershipSignupCustomer,
+    ) -> Self {
         Self { contract, customer }
     }
 }
@@ -19803,7 +20347,10 @@ impl MembershipSwitch {
     }
 
     /// Sets [`initial_payment_request_token`](Self::initial_payment_request_token).
-    pub fn with_initial_payment_request_token(mut self, value: impl Into<String>) -> Self {
+    pub fn with_initial_payment_request_token(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.initial_payment_request_token = Some(value.into());
         self
     }
@@ -19844,7 +20391,10 @@ impl MembershipSwitchConfig {
     }
 
     /// Sets [`presentation`](Self::presentation).
-    pub fn with_presentation(mut self, value: MembershipSwitchConfigPresentationDto) -> Self {
+    pub fn with_presentation(
+        mut self,
+        value: MembershipSwitchConfigPresentationDto,
+    ) -> Self {
         self.presentation = value;
         self
     }
@@ -19953,7 +20503,10 @@ impl MembershipSwitchPreview {
     }
 
     /// Sets [`module_consent_text_blocks`](Self::module_consent_text_blocks).
-    pub fn with_module_consent_text_blocks(mut self, value: Vec<MembershipOfferTextBlock>) -> Self {
+    pub fn with_module_consent_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
         self.module_consent_text_blocks = Some(value);
         self
     }
@@ -19992,8 +20545,9 @@ pub struct ModuleContractPreview {
     ///
     /// Example: `"REFERENCE_DATE"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub paid_time_period_calculation_type:
-        Option<ModuleContractPreviewPaidTimePeriodCalculationType>,
+    pub paid_time_period_calculation_type: Option<
+        ModuleContractPreviewPaidTimePeriodCalculationType,
+    >,
     /// Payment frequency information of the sub contract
     pub payment_frequency: MembershipOfferPaymentFrequency,
     /// Bonus period applied with the discount voucher, if valid a discount voucher code has been provided
@@ -20071,7 +20625,10 @@ impl ModuleContractPreview {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(mut self, value: MembershipOfferRateBonusPeriod) -> Self {
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: MembershipOfferRateBonusPeriod,
+    ) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
@@ -20103,8 +20660,10 @@ pub enum ModuleContractPreviewPaidTimePeriodCalculationType {
 #[cfg(feature = "memberships")]
 impl ModuleContractPreviewPaidTimePeriodCalculationType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["REFERENCE_DATE", "NORMALIZATION_ON_CALENDAR_UNIT"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "REFERENCE_DATE",
+        "NORMALIZATION_ON_CALENDAR_UNIT",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -20119,7 +20678,10 @@ impl ModuleContractPreviewPaidTimePeriodCalculationType {
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for ModuleContractPreviewPaidTimePeriodCalculationType {
-    const VARIANTS: &'static [Self] = &[Self::ReferenceDate, Self::NormalizationOnCalendarUnit];
+    const VARIANTS: &'static [Self] = &[
+        Self::ReferenceDate,
+        Self::NormalizationOnCalendarUnit,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -20161,18 +20723,23 @@ impl serde::Serialize for ModuleContractPreviewPaidTimePeriodCalculationType {
 }
 
 #[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for ModuleContractPreviewPaidTimePeriodCalculationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for ModuleContractPreviewPaidTimePeriodCalculationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-account",
-    feature = "membership-self-service",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-account",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
 /// Represents a financial data
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -20188,12 +20755,14 @@ pub struct Money {
     pub currency: String,
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "customers-account",
-    feature = "membership-self-service",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "customers-account",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
 impl Money {
     /// A value with the required fields (`amount`, `currency`); set the others with the `with_*` methods.
     pub fn new(amount: f64, currency: impl Into<String>) -> Self {
@@ -20224,10 +20793,7 @@ pub struct OpenApiV1Block {
 impl OpenApiV1Block {
     /// A value with the fields that have no default (`limit_type`); set the others with the `with_*` methods.
     pub fn new(limit_type: OpenApiV1BlockLimitType) -> Self {
-        Self {
-            limit_type,
-            end_date: None,
-        }
+        Self { limit_type, end_date: None }
     }
 
     /// Sets [`end_date`](Self::end_date).
@@ -20255,11 +20821,11 @@ pub struct OpenApiV1BlockDto {
 #[cfg(feature = "finance")]
 impl OpenApiV1BlockDto {
     /// A value with the required fields (`limit_type`, `end_date`); set the others with the `with_*` methods.
-    pub fn new(limit_type: OpenApiV1BlockDtoLimitType, end_date: rt::chrono::NaiveDate) -> Self {
-        Self {
-            limit_type,
-            end_date,
-        }
+    pub fn new(
+        limit_type: OpenApiV1BlockDtoLimitType,
+        end_date: rt::chrono::NaiveDate,
+    ) -> Self {
+        Self { limit_type, end_date }
     }
 }
 
@@ -20281,7 +20847,11 @@ pub enum OpenApiV1BlockDtoLimitType {
 #[cfg(feature = "finance")]
 impl OpenApiV1BlockDtoLimitType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["DISABLED", "LIMITED", "UNLIMITED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DISABLED",
+        "LIMITED",
+        "UNLIMITED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -20339,7 +20909,9 @@ impl serde::Serialize for OpenApiV1BlockDtoLimitType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1BlockDtoLimitType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20362,7 +20934,11 @@ pub enum OpenApiV1BlockLimitType {
 #[cfg(feature = "finance")]
 impl OpenApiV1BlockLimitType {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["DISABLED", "LIMITED", "UNLIMITED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DISABLED",
+        "LIMITED",
+        "UNLIMITED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -20420,7 +20996,9 @@ impl serde::Serialize for OpenApiV1BlockLimitType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1BlockLimitType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20561,11 +21139,12 @@ pub struct OpenApiV1CustomerDataDtoCustomerAddressData {
     /// Status of the amendment configuration.
     ///
     /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status:
-        OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus,
+    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus,
     /// Pending amendment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData>,
+    pub pending_amendment: Option<
+        OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
+    >,
 }
 
 #[cfg(feature = "customers-self-service")]
@@ -20689,7 +21268,10 @@ impl OpenApiV1CustomerDataDtoCustomerAddressData {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -20752,7 +21334,8 @@ impl OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+impl rt::StringEnum
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     const VARIANTS: &'static [Self] = &[
         Self::Read,
         Self::ChangesRequireVerification,
@@ -20774,7 +21357,8 @@ impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConf
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+impl std::str::FromStr
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -20785,14 +21369,16 @@ impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentC
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+impl std::fmt::Display
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+impl serde::Serialize
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -20800,9 +21386,10 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentCo
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-    for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -20840,11 +21427,12 @@ pub struct OpenApiV1CustomerDataDtoCustomerContactData {
     /// Status of the amendment configuration.
     ///
     /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status:
-        OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
+    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
     /// Pending amendment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData>,
+    pub pending_amendment: Option<
+        OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
+    >,
 }
 
 #[cfg(feature = "customers-self-service")]
@@ -20940,7 +21528,8 @@ impl OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+impl rt::StringEnum
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     const VARIANTS: &'static [Self] = &[
         Self::Read,
         Self::ChangesRequireVerification,
@@ -20962,7 +21551,8 @@ impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConf
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+impl std::str::FromStr
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -20973,14 +21563,16 @@ impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentC
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+impl std::fmt::Display
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+impl serde::Serialize
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -20988,9 +21580,10 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentCo
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-    for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21028,11 +21621,12 @@ pub struct OpenApiV1CustomerDataDtoCustomerMasterData {
     /// Status of the amendment configuration.
     ///
     /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status:
-        OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus,
+    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus,
     /// Pending amendment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData>,
+    pub pending_amendment: Option<
+        OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
+    >,
 }
 
 #[cfg(feature = "customers-self-service")]
@@ -21125,7 +21719,8 @@ impl OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+impl rt::StringEnum
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     const VARIANTS: &'static [Self] = &[
         Self::Read,
         Self::ChangesRequireVerification,
@@ -21147,7 +21742,8 @@ impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfi
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+impl std::str::FromStr
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -21158,14 +21754,16 @@ impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentCo
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+impl std::fmt::Display
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+impl serde::Serialize
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -21173,9 +21771,10 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentCon
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-    for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21255,8 +21854,11 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitl
 }
 
 #[cfg(feature = "customers-self-service")]
-impl<'de> serde::Deserialize<'de> for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21337,7 +21939,9 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21375,11 +21979,12 @@ pub struct OpenApiV1CustomerDataDtoCustomerPaymentData {
     /// Status of the amendment configuration.
     ///
     /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status:
-        OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus,
+    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus,
     /// Pending amendment
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData>,
+    pub pending_amendment: Option<
+        OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
+    >,
 }
 
 #[cfg(feature = "customers-self-service")]
@@ -21475,7 +22080,8 @@ impl OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+impl rt::StringEnum
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     const VARIANTS: &'static [Self] = &[
         Self::Read,
         Self::ChangesRequireVerification,
@@ -21497,7 +22103,8 @@ impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConf
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+impl std::str::FromStr
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -21508,14 +22115,16 @@ impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentC
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+impl std::fmt::Display
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+impl serde::Serialize
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -21523,9 +22132,10 @@ impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentCo
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-    for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -21725,7 +22335,10 @@ impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -21933,7 +22546,8 @@ impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+impl rt::StringEnum
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
@@ -21951,7 +22565,8 @@ impl rt::StringEnum for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDa
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+impl std::str::FromStr
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -21962,14 +22577,16 @@ impl std::str::FromStr for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMaste
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+impl std::fmt::Display
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+impl serde::Serialize
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -21977,9 +22594,10 @@ impl serde::Serialize for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMaster
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-    for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22016,7 +22634,8 @@ impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
 }
 
 #[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+impl rt::StringEnum
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
@@ -22034,7 +22653,8 @@ impl rt::StringEnum for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDa
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+impl std::str::FromStr
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -22045,14 +22665,16 @@ impl std::str::FromStr for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMaste
 }
 
 #[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+impl std::fmt::Display
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+impl serde::Serialize
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -22060,9 +22682,10 @@ impl serde::Serialize for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMaster
 
 #[cfg(feature = "customers-self-service")]
 impl<'de> serde::Deserialize<'de>
-    for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22264,7 +22887,10 @@ impl OpenApiV1MembershipSwitchConfigExtended {
     }
 
     /// Sets [`presentation`](Self::presentation).
-    pub fn with_presentation(mut self, value: MembershipSwitchConfigPresentationDto) -> Self {
+    pub fn with_presentation(
+        mut self,
+        value: MembershipSwitchConfigPresentationDto,
+    ) -> Self {
         self.presentation = value;
         self
     }
@@ -22313,7 +22939,9 @@ pub struct OpenApiV1SignupPreviewDto {
     /// Example: `"UNLIMITED"`
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_effective_period: Option<OpenApiV1SignupPreviewDtoVoucherEffectivePeriod>,
+    pub voucher_effective_period: Option<
+        OpenApiV1SignupPreviewDtoVoucherEffectivePeriod,
+    >,
     /// Effective period: term for which a discount is applied, if type is time based and a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriodTimeBasedTerm instead to see terms per discount period.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22447,7 +23075,10 @@ impl OpenApiV1SignupPreviewDto {
     }
 
     /// Sets [`voucher_type`](Self::voucher_type).
-    pub fn with_voucher_type(mut self, value: OpenApiV1SignupPreviewDtoVoucherType) -> Self {
+    pub fn with_voucher_type(
+        mut self,
+        value: OpenApiV1SignupPreviewDtoVoucherType,
+    ) -> Self {
         self.voucher_type = Some(value);
         self
     }
@@ -22488,7 +23119,10 @@ impl OpenApiV1SignupPreviewDto {
     /// Sets [`discount_type`](Self::discount_type).
     #[deprecated]
     #[allow(deprecated)]
-    pub fn with_discount_type(mut self, value: OpenApiV1SignupPreviewDtoDiscountType) -> Self {
+    pub fn with_discount_type(
+        mut self,
+        value: OpenApiV1SignupPreviewDtoDiscountType,
+    ) -> Self {
         self.discount_type = Some(value);
         self
     }
@@ -22502,7 +23136,10 @@ impl OpenApiV1SignupPreviewDto {
     }
 
     /// Sets [`voucher_discount_periods`](Self::voucher_discount_periods).
-    pub fn with_voucher_discount_periods(mut self, value: Vec<VoucherDiscountPeriod>) -> Self {
+    pub fn with_voucher_discount_periods(
+        mut self,
+        value: Vec<VoucherDiscountPeriod>,
+    ) -> Self {
         self.voucher_discount_periods = Some(value);
         self
     }
@@ -22565,13 +23202,19 @@ impl OpenApiV1SignupPreviewDto {
     }
 
     /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(mut self, value: MembershipOfferRateBonusPeriod) -> Self {
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: MembershipOfferRateBonusPeriod,
+    ) -> Self {
         self.voucher_bonus_period = Some(value);
         self
     }
 
     /// Sets [`voucher_text_blocks`](Self::voucher_text_blocks).
-    pub fn with_voucher_text_blocks(mut self, value: Vec<MembershipOfferTextBlock>) -> Self {
+    pub fn with_voucher_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
         self.voucher_text_blocks = Some(value);
         self
     }
@@ -22610,7 +23253,10 @@ impl OpenApiV1SignupPreviewDto {
     }
 
     /// Sets [`module_consent_text_blocks`](Self::module_consent_text_blocks).
-    pub fn with_module_consent_text_blocks(mut self, value: Vec<MembershipOfferTextBlock>) -> Self {
+    pub fn with_module_consent_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
         self.module_consent_text_blocks = Some(value);
         self
     }
@@ -22705,7 +23351,9 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22784,7 +23432,9 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoDiscountType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoDiscountType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22807,7 +23457,11 @@ pub enum OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
 #[cfg(feature = "memberships")]
 impl OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNLIMITED",
+        "INITIAL_TERM",
+        "TIME_BASED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -22822,7 +23476,11 @@ impl OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
-    const VARIANTS: &'static [Self] = &[Self::Unlimited, Self::InitialTerm, Self::TimeBased];
+    const VARIANTS: &'static [Self] = &[
+        Self::Unlimited,
+        Self::InitialTerm,
+        Self::TimeBased,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -22865,7 +23523,9 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -22942,7 +23602,9 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherErrorCode {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23039,7 +23701,9 @@ impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23220,8 +23884,9 @@ pub struct PaymentsUserSessionRequest {
     pub finion_pay_customer_id: Option<rt::uuid::Uuid>,
     /// List of permitted payment choices, i.e. obtained by the contract offer. Acts as a filter for the available payment methods defined by the scope
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permitted_payment_choices:
-        Option<Vec<PaymentsUserSessionRequestPermittedPaymentChoicesItem>>,
+    pub permitted_payment_choices: Option<
+        Vec<PaymentsUserSessionRequestPermittedPaymentChoicesItem>,
+    >,
     /// Allows the definition of the reference text shown on the bank statement of the customer.
     ///
     /// Example: `"Gym Joining Fee 01.07.2025"`
@@ -23407,8 +24072,11 @@ impl serde::Serialize for PaymentsUserSessionRequestPermittedPaymentChoicesItem 
 }
 
 #[cfg(feature = "payments")]
-impl<'de> serde::Deserialize<'de> for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+impl<'de> serde::Deserialize<'de>
+for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23489,7 +24157,9 @@ impl serde::Serialize for PaymentsUserSessionRequestScope {
 
 #[cfg(feature = "payments")]
 impl<'de> serde::Deserialize<'de> for PaymentsUserSessionRequestScope {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23607,11 +24277,13 @@ impl PriceDetails {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
 /// Represents a rate code.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -23629,11 +24301,13 @@ pub struct RateCode {
     pub identifier: Option<String>,
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships"
+    )
+)]
 impl RateCode {
     /// Sets [`name`](Self::name).
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
@@ -23669,10 +24343,7 @@ pub struct Recurrence {
 impl Recurrence {
     /// A value with the fields that have no default (`period`); set the others with the `with_*` methods.
     pub fn new(period: RecurrencePeriod) -> Self {
-        Self {
-            period,
-            frequency: None,
-        }
+        Self { period, frequency: None }
     }
 
     /// Sets [`frequency`](Self::frequency).
@@ -23699,7 +24370,13 @@ pub enum RecurrencePeriod {
 #[cfg(feature = "finance")]
 impl RecurrencePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "MONTH", "WEEK", "YEAR", "ONCE"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DAY",
+        "MONTH",
+        "WEEK",
+        "YEAR",
+        "ONCE",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -23714,7 +24391,13 @@ impl RecurrencePeriod {
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for RecurrencePeriod {
-    const VARIANTS: &'static [Self] = &[Self::Day, Self::Month, Self::Week, Self::Year, Self::Once];
+    const VARIANTS: &'static [Self] = &[
+        Self::Day,
+        Self::Month,
+        Self::Week,
+        Self::Year,
+        Self::Once,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -23757,7 +24440,9 @@ impl serde::Serialize for RecurrencePeriod {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for RecurrencePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -23829,7 +24514,10 @@ pub struct SignupPaymentPreview {
 #[cfg(feature = "memberships")]
 impl SignupPaymentPreview {
     /// Sets [`payment_schedule`](Self::payment_schedule).
-    pub fn with_payment_schedule(mut self, value: Vec<SignupPaymentScheduleEntry>) -> Self {
+    pub fn with_payment_schedule(
+        mut self,
+        value: Vec<SignupPaymentScheduleEntry>,
+    ) -> Self {
         self.payment_schedule = Some(value);
         self
     }
@@ -23997,7 +24685,9 @@ impl serde::Serialize for SignupPaymentScheduleEntryType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for SignupPaymentScheduleEntryType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24350,7 +25040,10 @@ impl StudioInformation {
     }
 
     /// Sets [`opening_hours_categories`](Self::opening_hours_categories).
-    pub fn with_opening_hours_categories(mut self, value: Vec<StudioOpeningHoursCategory>) -> Self {
+    pub fn with_opening_hours_categories(
+        mut self,
+        value: Vec<StudioOpeningHoursCategory>,
+    ) -> Self {
         self.opening_hours_categories = Some(value);
         self
     }
@@ -24440,7 +25133,10 @@ impl StudioInformation {
     }
 
     /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(mut self, value: impl Into<String>) -> Self {
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
         self.additional_address_information = Some(value.into());
         self
     }
@@ -24458,7 +25154,10 @@ impl StudioInformation {
     }
 
     /// Sets [`access_code_configuration`](Self::access_code_configuration).
-    pub fn with_access_code_configuration(mut self, value: StudioAccessCodeConfiguration) -> Self {
+    pub fn with_access_code_configuration(
+        mut self,
+        value: StudioAccessCodeConfiguration,
+    ) -> Self {
         self.access_code_configuration = value;
         self
     }
@@ -24622,7 +25321,10 @@ pub struct StudioOpeningHours {
 #[cfg(feature = "studios")]
 impl StudioOpeningHours {
     /// Sets [`day_of_week_from`](Self::day_of_week_from).
-    pub fn with_day_of_week_from(mut self, value: StudioOpeningHoursDayOfWeekFrom) -> Self {
+    pub fn with_day_of_week_from(
+        mut self,
+        value: StudioOpeningHoursDayOfWeekFrom,
+    ) -> Self {
         self.day_of_week_from = Some(value);
         self
     }
@@ -24778,7 +25480,9 @@ impl serde::Serialize for StudioOpeningHoursDayOfWeekFrom {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioOpeningHoursDayOfWeekFrom {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -24876,7 +25580,9 @@ impl serde::Serialize for StudioOpeningHoursDayOfWeekTo {
 
 #[cfg(feature = "studios")]
 impl<'de> serde::Deserialize<'de> for StudioOpeningHoursDayOfWeekTo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25027,7 +25733,10 @@ impl SubContract {
     }
 
     /// Sets [`cancellation_receipt_date`](Self::cancellation_receipt_date).
-    pub fn with_cancellation_receipt_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+    pub fn with_cancellation_receipt_date(
+        mut self,
+        value: rt::chrono::NaiveDate,
+    ) -> Self {
         self.cancellation_receipt_date = Some(value);
         self
     }
@@ -25126,7 +25835,9 @@ impl serde::Serialize for SubContractPaymentFrequency {
 
 #[cfg(feature = "customers")]
 impl<'de> serde::Deserialize<'de> for SubContractPaymentFrequency {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25199,7 +25910,10 @@ impl TaxAdvisorCreateExport {
     }
 
     /// Sets [`export_locale`](Self::export_locale).
-    pub fn with_export_locale(mut self, value: TaxAdvisorCreateExportExportLocale) -> Self {
+    pub fn with_export_locale(
+        mut self,
+        value: TaxAdvisorCreateExportExportLocale,
+    ) -> Self {
         self.export_locale = Some(value);
         self
     }
@@ -25281,7 +25995,9 @@ impl serde::Serialize for TaxAdvisorCreateExportExportFileFormat {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportFileFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25360,7 +26076,9 @@ impl serde::Serialize for TaxAdvisorCreateExportExportFormat {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25439,7 +26157,9 @@ impl serde::Serialize for TaxAdvisorCreateExportExportLocale {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorCreateExportExportLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25505,7 +26225,10 @@ impl TaxAdvisorExportDownload {
     }
 
     /// Sets [`export_locale`](Self::export_locale).
-    pub fn with_export_locale(mut self, value: TaxAdvisorExportDownloadExportLocale) -> Self {
+    pub fn with_export_locale(
+        mut self,
+        value: TaxAdvisorExportDownloadExportLocale,
+    ) -> Self {
         self.export_locale = Some(value);
         self
     }
@@ -25593,7 +26316,9 @@ impl serde::Serialize for TaxAdvisorExportDownloadExportFileFormat {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportFileFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25672,7 +26397,9 @@ impl serde::Serialize for TaxAdvisorExportDownloadExportFormat {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25751,7 +26478,9 @@ impl serde::Serialize for TaxAdvisorExportDownloadExportLocale {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TaxAdvisorExportDownloadExportLocale {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -25776,12 +26505,14 @@ impl TaxAdvisorExportResult {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 /// Represents a term
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -25797,12 +26528,14 @@ pub struct Term {
     pub unit: TermUnit,
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl Term {
     /// A value with the fields that have no default (`unit`); set the others with the `with_*` methods.
     pub fn new(unit: TermUnit) -> Self {
@@ -25856,12 +26589,14 @@ impl TermInformation {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 /// Represents a temporal unit
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -25878,12 +26613,14 @@ pub enum TermUnit {
     Unknown(String),
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl TermUnit {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &["DAY", "WEEK", "MONTH", "YEAR"];
@@ -25899,12 +26636,14 @@ impl TermUnit {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl rt::StringEnum for TermUnit {
     const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
 
@@ -25922,12 +26661,14 @@ impl rt::StringEnum for TermUnit {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl std::str::FromStr for TermUnit {
     type Err = std::convert::Infallible;
 
@@ -25938,38 +26679,46 @@ impl std::str::FromStr for TermUnit {
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl std::fmt::Display for TermUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl serde::Serialize for TermUnit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
-#[cfg(any(
-    feature = "customers",
-    feature = "membership-self-service",
-    feature = "memberships",
-    feature = "trial-offers"
-))]
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "membership-self-service",
+        feature = "memberships",
+        feature = "trial-offers"
+    )
+)]
 impl<'de> serde::Deserialize<'de> for TermUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26031,8 +26780,14 @@ pub enum TermWithMinutesUnit {
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl TermWithMinutesUnit {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] =
-        &["MINUTES", "HOURS", "DAY", "WEEK", "MONTH", "YEAR"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "MINUTES",
+        "HOURS",
+        "DAY",
+        "WEEK",
+        "MONTH",
+        "YEAR",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -26097,7 +26852,9 @@ impl serde::Serialize for TermWithMinutesUnit {
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl<'de> serde::Deserialize<'de> for TermWithMinutesUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26236,7 +26993,9 @@ impl serde::Serialize for TimePeriodPeriodUnit {
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl<'de> serde::Deserialize<'de> for TimePeriodPeriodUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26309,7 +27068,10 @@ impl TransferDetails {
     }
 
     /// Sets [`debt_collection_type`](Self::debt_collection_type).
-    pub fn with_debt_collection_type(mut self, value: TransferDetailsDebtCollectionType) -> Self {
+    pub fn with_debt_collection_type(
+        mut self,
+        value: TransferDetailsDebtCollectionType,
+    ) -> Self {
         self.debt_collection_type = Some(value);
         self
     }
@@ -26407,7 +27169,9 @@ impl serde::Serialize for TransferDetailsDebtCollectionType {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TransferDetailsDebtCollectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26508,7 +27272,9 @@ impl serde::Serialize for TransferDetailsOrigin {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TransferDetailsOrigin {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26601,7 +27367,9 @@ impl serde::Serialize for TransferDetailsStatus {
 
 #[cfg(feature = "finance")]
 impl<'de> serde::Deserialize<'de> for TransferDetailsStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26883,7 +27651,8 @@ impl rt::StringEnum for TrialOfferLeadCustomerCreationValidationResultValidation
 }
 
 #[cfg(feature = "trial-offers")]
-impl std::str::FromStr for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl std::str::FromStr
+for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -26894,14 +27663,16 @@ impl std::str::FromStr for TrialOfferLeadCustomerCreationValidationResultValidat
 }
 
 #[cfg(feature = "trial-offers")]
-impl std::fmt::Display for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl std::fmt::Display
+for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "trial-offers")]
-impl serde::Serialize for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl serde::Serialize
+for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
@@ -26909,9 +27680,10 @@ impl serde::Serialize for TrialOfferLeadCustomerCreationValidationResultValidati
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de>
-    for TrialOfferLeadCustomerCreationValidationResultValidationStatus
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -26987,7 +27759,11 @@ pub enum TrialOfferLeadDataConfigAddressMode {
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigAddressMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27045,7 +27821,9 @@ impl serde::Serialize for TrialOfferLeadDataConfigAddressMode {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigAddressMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27068,7 +27846,11 @@ pub enum TrialOfferLeadDataConfigDateOfBirthMode {
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigDateOfBirthMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27126,7 +27908,9 @@ impl serde::Serialize for TrialOfferLeadDataConfigDateOfBirthMode {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigDateOfBirthMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27149,7 +27933,11 @@ pub enum TrialOfferLeadDataConfigGenderMode {
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigGenderMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27207,7 +27995,9 @@ impl serde::Serialize for TrialOfferLeadDataConfigGenderMode {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigGenderMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27230,7 +28020,11 @@ pub enum TrialOfferLeadDataConfigTelephoneMode {
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadDataConfigTelephoneMode {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INACTIVE", "OPTIONAL", "MANDATORY"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "INACTIVE",
+        "OPTIONAL",
+        "MANDATORY",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27288,7 +28082,9 @@ impl serde::Serialize for TrialOfferLeadDataConfigTelephoneMode {
 
 #[cfg(feature = "trial-offers")]
 impl<'de> serde::Deserialize<'de> for TrialOfferLeadDataConfigTelephoneMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27305,7 +28101,10 @@ pub struct TypedArgumentDto {
 
 impl TypedArgumentDto {
     /// Sets [`value`](Self::value).
-    pub fn with_value(mut self, value: rt::serde_json::Map<String, rt::serde_json::Value>) -> Self {
+    pub fn with_value(
+        mut self,
+        value: rt::serde_json::Map<String, rt::serde_json::Value>,
+    ) -> Self {
         self.value = Some(value);
         self
     }
@@ -27432,7 +28231,9 @@ impl serde::Serialize for TypedArgumentDtoType {
 }
 
 impl<'de> serde::Deserialize<'de> for TypedArgumentDtoType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27459,8 +28260,10 @@ impl UpdateAccessIdentificationRequest {
 
 #[cfg(feature = "customers-account")]
 /// Update customer payment instrument response.
-pub type UpdateCustomerPaymentInstrumentResponseDto =
-    rt::serde_json::Map<String, rt::serde_json::Value>;
+pub type UpdateCustomerPaymentInstrumentResponseDto = rt::serde_json::Map<
+    String,
+    rt::serde_json::Value,
+>;
 
 #[cfg(any(feature = "appointments", feature = "membership-self-service"))]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -27628,7 +28431,9 @@ impl serde::Serialize for VoucherDiscountPeriodDiscountType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for VoucherDiscountPeriodDiscountType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27651,7 +28456,11 @@ pub enum VoucherDiscountPeriodEffectivePeriod {
 #[cfg(feature = "memberships")]
 impl VoucherDiscountPeriodEffectivePeriod {
     /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["UNLIMITED", "INITIAL_TERM", "TIME_BASED"];
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNLIMITED",
+        "INITIAL_TERM",
+        "TIME_BASED",
+    ];
 
     /// Whether the server sent a value this version of the client does not know.
     pub fn is_unknown(&self) -> bool {
@@ -27666,7 +28475,11 @@ impl VoucherDiscountPeriodEffectivePeriod {
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for VoucherDiscountPeriodEffectivePeriod {
-    const VARIANTS: &'static [Self] = &[Self::Unlimited, Self::InitialTerm, Self::TimeBased];
+    const VARIANTS: &'static [Self] = &[
+        Self::Unlimited,
+        Self::InitialTerm,
+        Self::TimeBased,
+    ];
 
     const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
 
@@ -27709,7 +28522,9 @@ impl serde::Serialize for VoucherDiscountPeriodEffectivePeriod {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for VoucherDiscountPeriodEffectivePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
     }
 }
@@ -27719,11 +28534,7 @@ impl rt::Page for BookableAppointmentSlicedResult {
     type Item = BookableAppointment;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -27733,11 +28544,7 @@ impl rt::Page for BookableTrialOfferAppointmentsSlicedResult {
     type Item = BookableTrialOfferAppointment;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -27747,11 +28554,7 @@ impl rt::Page for BookingEntrySlicedResult {
     type Item = BookingEntry;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -27761,11 +28564,7 @@ impl rt::Page for ClassSlicedResult {
     type Item = Class;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -27775,11 +28574,7 @@ impl rt::Page for ClassSlotSlicedResult {
     type Item = ClassSlot;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -27789,11 +28584,7 @@ impl rt::Page for CustomerCheckinSlicedResult {
     type Item = CustomerCheckin;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -27803,11 +28594,7 @@ impl rt::Page for CustomerDocuments {
     type Item = CustomerDocument;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -27817,11 +28604,7 @@ impl rt::Page for CustomerSlicedResult {
     type Item = Customer;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -27831,11 +28614,7 @@ impl rt::Page for DebtorIdSlicedResult {
     type Item = DebtorId;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -27845,11 +28624,7 @@ impl rt::Page for DebtorSlicedResult {
     type Item = Debtor;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -27859,11 +28634,7 @@ impl rt::Page for EmployeeSlicedResult {
     type Item = Employee;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
@@ -27873,17 +28644,16 @@ impl rt::Page for TrialOfferClassesSlicedResult {
     type Item = TrialOfferClass;
 
     fn into_page(self) -> (Vec<Self::Item>, Option<String>) {
-        let next = if self.has_next {
-            Some(self.offset)
-        } else {
-            None
-        };
+        let next = if self.has_next { Some(self.offset) } else { None };
         (self.result, next)
     }
 }
 
 impl rt::ErrorBody for ErrorResponse {
-    fn from_status(status: rt::StatusCode, body: &[u8]) -> Option<Result<Self, rt::DecodeError>> {
+    fn from_status(
+        status: rt::StatusCode,
+        body: &[u8],
+    ) -> Option<Result<Self, rt::DecodeError>> {
         match status.as_u16() {
             400 | 401 | 403 | 404 | 409 | 429 | 500 => Some(rt::decode_json(body)),
             _ => None,

@@ -71,7 +71,9 @@ impl GetProvinceInformationRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::AddressProvinceDto, rt::Error<models::ApiError>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::AddressProvinceDto, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&GET_PROVINCE_INFORMATION)
@@ -99,8 +101,9 @@ impl GetProvinceInformationRequest {
 impl std::future::IntoFuture for GetProvinceInformationRequest {
     type Output = Result<models::AddressProvinceDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

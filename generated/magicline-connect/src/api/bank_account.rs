@@ -123,8 +123,10 @@ impl ValidateIbanAndLookupBicRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ConnectApiBankAccountBicIbanDto>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<models::ConnectApiBankAccountBicIbanDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&VALIDATE_IBAN_AND_LOOKUP_BIC)
@@ -137,10 +139,14 @@ impl ValidateIbanAndLookupBicRequest {
 }
 
 impl std::future::IntoFuture for ValidateIbanAndLookupBicRequest {
-    type Output = Result<models::ConnectApiBankAccountBicIbanDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::ConnectApiBankAccountBicIbanDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -183,8 +189,10 @@ impl ValidateAccountHolderNameRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::ConnectApiBankAccountHolderValidationResult, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        models::ConnectApiBankAccountHolderValidationResult,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&VALIDATE_ACCOUNT_HOLDER_NAME)
@@ -213,11 +221,14 @@ impl ValidateAccountHolderNameRequest {
 }
 
 impl std::future::IntoFuture for ValidateAccountHolderNameRequest {
-    type Output =
-        Result<models::ConnectApiBankAccountHolderValidationResult, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::ConnectApiBankAccountHolderValidationResult,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

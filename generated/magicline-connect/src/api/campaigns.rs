@@ -21,7 +21,10 @@ impl<'a> Campaigns<'a> {
     /// `GET /connect/v1/campaign`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn list_all_active_campaigns(&self, studio_id: i64) -> ListAllActiveCampaignsRequest {
+    pub fn list_all_active_campaigns(
+        &self,
+        studio_id: i64,
+    ) -> ListAllActiveCampaignsRequest {
         ListAllActiveCampaignsRequest {
             client: self.client.clone(),
             studio_id,
@@ -86,7 +89,10 @@ impl ListAllActiveCampaignsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::ConnectApiCampaignDto>>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        rt::Response<Vec<models::ConnectApiCampaignDto>>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&LIST_ALL_ACTIVE_CAMPAIGNS)
@@ -98,10 +104,14 @@ impl ListAllActiveCampaignsRequest {
 }
 
 impl std::future::IntoFuture for ListAllActiveCampaignsRequest {
-    type Output = Result<Vec<models::ConnectApiCampaignDto>, rt::Error<models::ApiError>>;
+    type Output = Result<
+        Vec<models::ConnectApiCampaignDto>,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

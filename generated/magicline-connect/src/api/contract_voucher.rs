@@ -111,7 +111,10 @@ impl RedeemContractVoucherRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::ConnectApiRedeemVoucherResponseDto, rt::Error<models::ApiError>> {
+    ) -> Result<
+        models::ConnectApiRedeemVoucherResponseDto,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&REDEEM_CONTRACT_VOUCHER)
@@ -126,8 +129,10 @@ impl RedeemContractVoucherRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ConnectApiRedeemVoucherResponseDto>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<models::ConnectApiRedeemVoucherResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&REDEEM_CONTRACT_VOUCHER)
@@ -140,10 +145,14 @@ impl RedeemContractVoucherRequest {
 }
 
 impl std::future::IntoFuture for RedeemContractVoucherRequest {
-    type Output = Result<models::ConnectApiRedeemVoucherResponseDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::ConnectApiRedeemVoucherResponseDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -202,8 +211,10 @@ impl ValidateContractVoucherRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ConnectApiContractVoucherDto>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<models::ConnectApiContractVoucherDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&VALIDATE_CONTRACT_VOUCHER)
@@ -216,10 +227,14 @@ impl ValidateContractVoucherRequest {
 }
 
 impl std::future::IntoFuture for ValidateContractVoucherRequest {
-    type Output = Result<models::ConnectApiContractVoucherDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::ConnectApiContractVoucherDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

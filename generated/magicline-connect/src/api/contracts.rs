@@ -123,7 +123,9 @@ impl<'a> Contracts<'a> {
     /// `GET /connect/v2/contracts/studios`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_active_studios_in_germany_v2(&self) -> GetActiveStudiosInGermanyV2Request {
+    pub fn get_active_studios_in_germany_v2(
+        &self,
+    ) -> GetActiveStudiosInGermanyV2Request {
         GetActiveStudiosInGermanyV2Request {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
@@ -219,7 +221,10 @@ impl GetActiveContractsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<Vec<models::GetActiveContractsResponseDto>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        Vec<models::GetActiveContractsResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_ACTIVE_CONTRACTS)
@@ -234,8 +239,10 @@ impl GetActiveContractsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::GetActiveContractsResponseDto>>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::GetActiveContractsResponseDto>>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_ACTIVE_CONTRACTS)
@@ -248,10 +255,14 @@ impl GetActiveContractsRequest {
 }
 
 impl std::future::IntoFuture for GetActiveContractsRequest {
-    type Output = Result<Vec<models::GetActiveContractsResponseDto>, rt::Error<models::ApiError>>;
+    type Output = Result<
+        Vec<models::GetActiveContractsResponseDto>,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -319,7 +330,10 @@ impl CancelContractRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CancelContractResponseDto>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        rt::Response<models::CancelContractResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&CANCEL_CONTRACT)
@@ -334,8 +348,9 @@ impl CancelContractRequest {
 impl std::future::IntoFuture for CancelContractRequest {
     type Output = Result<models::CancelContractResponseDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -403,8 +418,10 @@ impl CancelContractManualRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CancelContractManualResponseDto>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<models::CancelContractManualResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&CANCEL_CONTRACT_MANUAL)
@@ -417,10 +434,14 @@ impl CancelContractManualRequest {
 }
 
 impl std::future::IntoFuture for CancelContractManualRequest {
-    type Output = Result<models::CancelContractManualResponseDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::CancelContractManualResponseDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -463,7 +484,10 @@ impl GetStudioInfoRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::ConnectApiContractCancellationStudioDto, rt::Error<models::ApiError>> {
+    ) -> Result<
+        models::ConnectApiContractCancellationStudioDto,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_STUDIO_INFO)
@@ -492,11 +516,14 @@ impl GetStudioInfoRequest {
 }
 
 impl std::future::IntoFuture for GetStudioInfoRequest {
-    type Output =
-        Result<models::ConnectApiContractCancellationStudioDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::ConnectApiContractCancellationStudioDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -553,8 +580,10 @@ impl GetRateBundleListRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::ConnectApiRateBundleDto>>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::ConnectApiRateBundleDto>>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_RATE_BUNDLE_LIST)
@@ -566,10 +595,14 @@ impl GetRateBundleListRequest {
 }
 
 impl std::future::IntoFuture for GetRateBundleListRequest {
-    type Output = Result<Vec<models::ConnectApiRateBundleDto>, rt::Error<models::ApiError>>;
+    type Output = Result<
+        Vec<models::ConnectApiRateBundleDto>,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -621,7 +654,10 @@ impl CreateCustomerAndContractRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::ConnectApiCreateContractResponseDto, rt::Error<models::ApiError>> {
+    ) -> Result<
+        models::ConnectApiCreateContractResponseDto,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER_AND_CONTRACT)
@@ -650,10 +686,14 @@ impl CreateCustomerAndContractRequest {
 }
 
 impl std::future::IntoFuture for CreateCustomerAndContractRequest {
-    type Output = Result<models::ConnectApiCreateContractResponseDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::ConnectApiCreateContractResponseDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -695,7 +735,10 @@ impl GetActiveStudiosInGermanyV2Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<Vec<models::ConnectApiBasicStudioDataDtoV2>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        Vec<models::ConnectApiBasicStudioDataDtoV2>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_ACTIVE_STUDIOS_IN_GERMANY_V2)
@@ -722,10 +765,14 @@ impl GetActiveStudiosInGermanyV2Request {
 }
 
 impl std::future::IntoFuture for GetActiveStudiosInGermanyV2Request {
-    type Output = Result<Vec<models::ConnectApiBasicStudioDataDtoV2>, rt::Error<models::ApiError>>;
+    type Output = Result<
+        Vec<models::ConnectApiBasicStudioDataDtoV2>,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -219,7 +219,10 @@ impl CompleteTokenizationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::AdyenCompleteTokenizationResponseDto, rt::Error<models::ApiError>> {
+    ) -> Result<
+        models::AdyenCompleteTokenizationResponseDto,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&COMPLETE_TOKENIZATION)
@@ -250,10 +253,14 @@ impl CompleteTokenizationRequest {
 }
 
 impl std::future::IntoFuture for CompleteTokenizationRequest {
-    type Output = Result<models::AdyenCompleteTokenizationResponseDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::AdyenCompleteTokenizationResponseDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -294,7 +301,9 @@ impl TokenizationStateRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::TokenizationStateDto, rt::Error<models::ApiError>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::TokenizationStateDto, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&TOKENIZATION_STATE)
@@ -308,7 +317,10 @@ impl TokenizationStateRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TokenizationStateDto>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        rt::Response<models::TokenizationStateDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&TOKENIZATION_STATE)
@@ -322,8 +334,9 @@ impl TokenizationStateRequest {
 impl std::future::IntoFuture for TokenizationStateRequest {
     type Output = Result<models::TokenizationStateDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -375,7 +388,10 @@ impl InitiateTokenizationV2Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::AdyenInitiateTokenizationResponseDtoV2, rt::Error<models::ApiError>> {
+    ) -> Result<
+        models::AdyenInitiateTokenizationResponseDtoV2,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&INITIATE_TOKENIZATION_V2)
@@ -404,11 +420,14 @@ impl InitiateTokenizationV2Request {
 }
 
 impl std::future::IntoFuture for InitiateTokenizationV2Request {
-    type Output =
-        Result<models::AdyenInitiateTokenizationResponseDtoV2, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::AdyenInitiateTokenizationResponseDtoV2,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -469,7 +488,10 @@ impl PaymentMethodsV2Request {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::PaymentMethodsResponseDto>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        rt::Response<models::PaymentMethodsResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&PAYMENT_METHODS_V2)
@@ -485,8 +507,9 @@ impl PaymentMethodsV2Request {
 impl std::future::IntoFuture for PaymentMethodsV2Request {
     type Output = Result<models::PaymentMethodsResponseDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -539,7 +562,10 @@ impl CompleteTokenizationV2Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::AdyenCompleteTokenizationResponseDto, rt::Error<models::ApiError>> {
+    ) -> Result<
+        models::AdyenCompleteTokenizationResponseDto,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&COMPLETE_TOKENIZATION_V2)
@@ -570,10 +596,14 @@ impl CompleteTokenizationV2Request {
 }
 
 impl std::future::IntoFuture for CompleteTokenizationV2Request {
-    type Output = Result<models::AdyenCompleteTokenizationResponseDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::AdyenCompleteTokenizationResponseDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -614,7 +644,9 @@ impl TokenizationStateV2Request {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::TokenizationStateDto, rt::Error<models::ApiError>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::TokenizationStateDto, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&TOKENIZATION_STATE_V2)
@@ -628,7 +660,10 @@ impl TokenizationStateV2Request {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TokenizationStateDto>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        rt::Response<models::TokenizationStateDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&TOKENIZATION_STATE_V2)
@@ -642,8 +677,9 @@ impl TokenizationStateV2Request {
 impl std::future::IntoFuture for TokenizationStateV2Request {
     type Output = Result<models::TokenizationStateDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

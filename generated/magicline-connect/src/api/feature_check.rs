@@ -21,7 +21,10 @@ impl<'a> FeatureCheck<'a> {
     /// `GET /connect/v1/featurecheck/activefeatures`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_active_features(&self, organization_unit_id: i64) -> GetActiveFeaturesRequest {
+    pub fn get_active_features(
+        &self,
+        organization_unit_id: i64,
+    ) -> GetActiveFeaturesRequest {
         GetActiveFeaturesRequest {
             client: self.client.clone(),
             organization_unit_id,
@@ -72,7 +75,10 @@ impl GetActiveFeaturesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<Vec<models::GetActiveFeaturesResponseItem>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        Vec<models::GetActiveFeaturesResponseItem>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_ACTIVE_FEATURES)
@@ -86,8 +92,10 @@ impl GetActiveFeaturesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::GetActiveFeaturesResponseItem>>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::GetActiveFeaturesResponseItem>>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_ACTIVE_FEATURES)
@@ -99,10 +107,14 @@ impl GetActiveFeaturesRequest {
 }
 
 impl std::future::IntoFuture for GetActiveFeaturesRequest {
-    type Output = Result<Vec<models::GetActiveFeaturesResponseItem>, rt::Error<models::ApiError>>;
+    type Output = Result<
+        Vec<models::GetActiveFeaturesResponseItem>,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

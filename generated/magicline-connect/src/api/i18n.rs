@@ -72,7 +72,10 @@ impl GetCountriesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<Vec<models::KeyValuePairCountryCodeString>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        Vec<models::KeyValuePairCountryCodeString>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_COUNTRIES)
@@ -86,8 +89,10 @@ impl GetCountriesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::KeyValuePairCountryCodeString>>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::KeyValuePairCountryCodeString>>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_COUNTRIES)
@@ -99,10 +104,14 @@ impl GetCountriesRequest {
 }
 
 impl std::future::IntoFuture for GetCountriesRequest {
-    type Output = Result<Vec<models::KeyValuePairCountryCodeString>, rt::Error<models::ApiError>>;
+    type Output = Result<
+        Vec<models::KeyValuePairCountryCodeString>,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

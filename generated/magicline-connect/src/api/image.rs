@@ -83,8 +83,10 @@ impl GeneratePreSignedUrlForPreUploadRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::DownloadUrlWithObjectKeyDto>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<models::DownloadUrlWithObjectKeyDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GENERATE_PRE_SIGNED_URL_FOR_PRE_UPLOAD)
@@ -95,10 +97,14 @@ impl GeneratePreSignedUrlForPreUploadRequest {
 }
 
 impl std::future::IntoFuture for GeneratePreSignedUrlForPreUploadRequest {
-    type Output = Result<models::DownloadUrlWithObjectKeyDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::DownloadUrlWithObjectKeyDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -21,7 +21,10 @@ impl<'a> Leads<'a> {
     /// `POST /connect/v1/lead`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn create_lead(&self, body: models::ConnectApiCreateLeadDto) -> CreateLeadRequest {
+    pub fn create_lead(
+        &self,
+        body: models::ConnectApiCreateLeadDto,
+    ) -> CreateLeadRequest {
         CreateLeadRequest {
             client: self.client.clone(),
             body,
@@ -34,7 +37,10 @@ impl<'a> Leads<'a> {
     /// `GET /connect/v1/lead/{uuid}`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_lead_customer_by_uuid(&self, uuid: rt::uuid::Uuid) -> GetLeadCustomerByUuidRequest {
+    pub fn get_lead_customer_by_uuid(
+        &self,
+        uuid: rt::uuid::Uuid,
+    ) -> GetLeadCustomerByUuidRequest {
         GetLeadCustomerByUuidRequest {
             client: self.client.clone(),
             uuid,
@@ -114,8 +120,10 @@ impl CreateLeadRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ConnectApiCreateLeadResponseDto>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<models::ConnectApiCreateLeadResponseDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&CREATE_LEAD)
@@ -127,10 +135,14 @@ impl CreateLeadRequest {
 }
 
 impl std::future::IntoFuture for CreateLeadRequest {
-    type Output = Result<models::ConnectApiCreateLeadResponseDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::ConnectApiCreateLeadResponseDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -187,8 +199,10 @@ impl GetLeadCustomerByUuidRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CommonTrialSessionLeadCustomerDto>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<models::CommonTrialSessionLeadCustomerDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_LEAD_CUSTOMER_BY_UUID)
@@ -200,10 +214,14 @@ impl GetLeadCustomerByUuidRequest {
 }
 
 impl std::future::IntoFuture for GetLeadCustomerByUuidRequest {
-    type Output = Result<models::CommonTrialSessionLeadCustomerDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::CommonTrialSessionLeadCustomerDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -21,7 +21,10 @@ impl<'a> Previews<'a> {
     /// Optional inputs are set on the returned request: `landing_page_configuration_id`, `checkout_page_configuration_id`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_preview(&self, body: models::ConnectApiCreateContractDto) -> GetPreviewRequest {
+    pub fn get_preview(
+        &self,
+        body: models::ConnectApiCreateContractDto,
+    ) -> GetPreviewRequest {
         GetPreviewRequest {
             client: self.client.clone(),
             landing_page_configuration_id: None,
@@ -111,14 +114,8 @@ impl GetPreviewRequest {
         self.client
             .raw()
             .request(&GET_PREVIEW)
-            .query(
-                "landingPageConfigurationId",
-                &self.landing_page_configuration_id,
-            )
-            .query(
-                "checkoutPageConfigurationId",
-                &self.checkout_page_configuration_id,
-            )
+            .query("landingPageConfigurationId", &self.landing_page_configuration_id)
+            .query("checkoutPageConfigurationId", &self.checkout_page_configuration_id)
             .json(&self.body)
             .options(self.options)
             .send()
@@ -129,19 +126,15 @@ impl GetPreviewRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ConnectApiContractPreviewDto>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<models::ConnectApiContractPreviewDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_PREVIEW)
-            .query(
-                "landingPageConfigurationId",
-                &self.landing_page_configuration_id,
-            )
-            .query(
-                "checkoutPageConfigurationId",
-                &self.checkout_page_configuration_id,
-            )
+            .query("landingPageConfigurationId", &self.landing_page_configuration_id)
+            .query("checkoutPageConfigurationId", &self.checkout_page_configuration_id)
             .json(&self.body)
             .options(self.options)
             .send_with_response()
@@ -150,10 +143,14 @@ impl GetPreviewRequest {
 }
 
 impl std::future::IntoFuture for GetPreviewRequest {
-    type Output = Result<models::ConnectApiContractPreviewDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::ConnectApiContractPreviewDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -92,7 +92,9 @@ impl ConfirmCustomerParticipationRequest {
 
     /// Sends the request; the decoded body comes with the response's status and
     /// headers (e.g. rate-limit headers).
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error<models::ApiError>> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&CONFIRM_CUSTOMER_PARTICIPATION)
@@ -106,8 +108,9 @@ impl ConfirmCustomerParticipationRequest {
 impl std::future::IntoFuture for ConfirmCustomerParticipationRequest {
     type Output = Result<(), rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

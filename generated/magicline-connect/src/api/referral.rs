@@ -25,7 +25,10 @@ impl<'a> Referral<'a> {
     /// - `studio_id`: Studio Id
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_referrals_by_studio_id(&self, studio_id: i64) -> GetReferralsByStudioIdRequest {
+    pub fn get_referrals_by_studio_id(
+        &self,
+        studio_id: i64,
+    ) -> GetReferralsByStudioIdRequest {
         GetReferralsByStudioIdRequest {
             client: self.client.clone(),
             studio_id,
@@ -90,7 +93,10 @@ impl GetReferralsByStudioIdRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::ConnectApiReferralDto>>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        rt::Response<Vec<models::ConnectApiReferralDto>>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_REFERRALS_BY_STUDIO_ID)
@@ -102,10 +108,14 @@ impl GetReferralsByStudioIdRequest {
 }
 
 impl std::future::IntoFuture for GetReferralsByStudioIdRequest {
-    type Output = Result<Vec<models::ConnectApiReferralDto>, rt::Error<models::ApiError>>;
+    type Output = Result<
+        Vec<models::ConnectApiReferralDto>,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

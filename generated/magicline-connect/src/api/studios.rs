@@ -56,7 +56,10 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v1/studio/{studioId}/sepa/agreement`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_sepa_agreement_text(&self, studio_id: i64) -> GetSepaAgreementTextRequest {
+    pub fn get_sepa_agreement_text(
+        &self,
+        studio_id: i64,
+    ) -> GetSepaAgreementTextRequest {
         GetSepaAgreementTextRequest {
             client: self.client.clone(),
             studio_id,
@@ -280,8 +283,9 @@ impl std::future::IntoFuture for GetDefaultCommunicationConfigurationRequest {
         rt::Error<models::ApiError>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -370,8 +374,9 @@ impl GetSepaAgreementTextForRateBundleRequest {
 impl std::future::IntoFuture for GetSepaAgreementTextForRateBundleRequest {
     type Output = Result<String, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -440,8 +445,9 @@ impl GetSepaAgreementTextRequest {
 impl std::future::IntoFuture for GetSepaAgreementTextRequest {
     type Output = Result<String, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -482,7 +488,9 @@ impl GetUtilizationPublicRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::UtilizationDto, rt::Error<models::ApiError>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::UtilizationDto, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&GET_UTILIZATION_PUBLIC)
@@ -510,8 +518,9 @@ impl GetUtilizationPublicRequest {
 impl std::future::IntoFuture for GetUtilizationPublicRequest {
     type Output = Result<models::UtilizationDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -594,7 +603,10 @@ impl GetStudioListRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::ConnectApiStudioDtoV2>>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        rt::Response<Vec<models::ConnectApiStudioDtoV2>>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_STUDIO_LIST)
@@ -607,10 +619,14 @@ impl GetStudioListRequest {
 }
 
 impl std::future::IntoFuture for GetStudioListRequest {
-    type Output = Result<Vec<models::ConnectApiStudioDtoV2>, rt::Error<models::ApiError>>;
+    type Output = Result<
+        Vec<models::ConnectApiStudioDtoV2>,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -667,7 +683,10 @@ impl GetStudioDetailsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ConnectApiStudioDetailsDto>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        rt::Response<models::ConnectApiStudioDetailsDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_STUDIO_DETAILS)
@@ -679,10 +698,14 @@ impl GetStudioDetailsRequest {
 }
 
 impl std::future::IntoFuture for GetStudioDetailsRequest {
-    type Output = Result<models::ConnectApiStudioDetailsDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::ConnectApiStudioDetailsDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -723,7 +746,9 @@ impl GetStudioRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::ConnectApiStudioDtoV2, rt::Error<models::ApiError>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::ConnectApiStudioDtoV2, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&GET_STUDIO)
@@ -737,7 +762,10 @@ impl GetStudioRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ConnectApiStudioDtoV2>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        rt::Response<models::ConnectApiStudioDtoV2>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_STUDIO)
@@ -751,8 +779,9 @@ impl GetStudioRequest {
 impl std::future::IntoFuture for GetStudioRequest {
     type Output = Result<models::ConnectApiStudioDtoV2, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -832,8 +861,9 @@ impl std::future::IntoFuture for GetEnabledCommunicationFeatureModulesRequest {
         rt::Error<models::ApiError>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -890,8 +920,10 @@ impl GetStudioLegalLinksRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ConnectApiStudioLegalLinksDto>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<models::ConnectApiStudioLegalLinksDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_STUDIO_LEGAL_LINKS)
@@ -903,10 +935,14 @@ impl GetStudioLegalLinksRequest {
 }
 
 impl std::future::IntoFuture for GetStudioLegalLinksRequest {
-    type Output = Result<models::ConnectApiStudioLegalLinksDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::ConnectApiStudioLegalLinksDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -67,12 +67,7 @@ impl GetTenantInfoRequest {
 
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<models::TenantDto, rt::Error<models::ApiError>> {
-        self.client
-            .raw()
-            .request(&GET_TENANT_INFO)
-            .options(self.options)
-            .send()
-            .await
+        self.client.raw().request(&GET_TENANT_INFO).options(self.options).send().await
     }
 
     /// Sends the request; the decoded body comes with the response's status and
@@ -92,8 +87,9 @@ impl GetTenantInfoRequest {
 impl std::future::IntoFuture for GetTenantInfoRequest {
     type Output = Result<models::TenantDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

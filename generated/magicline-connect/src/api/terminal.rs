@@ -110,8 +110,9 @@ impl std::future::IntoFuture for GetCustomerDataByCodiceFiscaleRequest {
         rt::Error<models::ApiError>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

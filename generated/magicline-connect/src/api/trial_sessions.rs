@@ -151,7 +151,10 @@ impl GetBookableItemRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ConnectApiBookableItemDto>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        rt::Response<models::ConnectApiBookableItemDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_BOOKABLE_ITEM)
@@ -167,8 +170,9 @@ impl GetBookableItemRequest {
 impl std::future::IntoFuture for GetBookableItemRequest {
     type Output = Result<models::ConnectApiBookableItemDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -220,7 +224,10 @@ impl BookRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::ConnectApiTrialSessionBookedResponseDto, rt::Error<models::ApiError>> {
+    ) -> Result<
+        models::ConnectApiTrialSessionBookedResponseDto,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&BOOK)
@@ -249,11 +256,14 @@ impl BookRequest {
 }
 
 impl std::future::IntoFuture for BookRequest {
-    type Output =
-        Result<models::ConnectApiTrialSessionBookedResponseDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::ConnectApiTrialSessionBookedResponseDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -296,7 +306,10 @@ impl GetLeadConfigRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::ConnectApiTrialSessionLeadConfigDto, rt::Error<models::ApiError>> {
+    ) -> Result<
+        models::ConnectApiTrialSessionLeadConfigDto,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&GET_LEAD_CONFIG)
@@ -325,10 +338,14 @@ impl GetLeadConfigRequest {
 }
 
 impl std::future::IntoFuture for GetLeadConfigRequest {
-    type Output = Result<models::ConnectApiTrialSessionLeadConfigDto, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::ConnectApiTrialSessionLeadConfigDto,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -23,7 +23,10 @@ impl<'a> Validation<'a> {
     /// `POST /connect/v1/validation/taxId`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn validate_tax_id(&self, body: models::ConnectApiTaxIdDto) -> ValidateTaxIdRequest {
+    pub fn validate_tax_id(
+        &self,
+        body: models::ConnectApiTaxIdDto,
+    ) -> ValidateTaxIdRequest {
         ValidateTaxIdRequest {
             client: self.client.clone(),
             body,
@@ -97,7 +100,10 @@ impl ValidateTaxIdRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TaxIdValidationResultDto>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        rt::Response<models::TaxIdValidationResultDto>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&VALIDATE_TAX_ID)
@@ -111,8 +117,9 @@ impl ValidateTaxIdRequest {
 impl std::future::IntoFuture for ValidateTaxIdRequest {
     type Output = Result<models::TaxIdValidationResultDto, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -115,7 +115,9 @@ impl CardReaderIdentificationRequest {
 
     /// Sends the request; the decoded body comes with the response's status and
     /// headers (e.g. rate-limit headers).
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error<models::ApiError>> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&CARD_READER_IDENTIFICATION)
@@ -130,8 +132,9 @@ impl CardReaderIdentificationRequest {
 impl std::future::IntoFuture for CardReaderIdentificationRequest {
     type Output = Result<(), rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

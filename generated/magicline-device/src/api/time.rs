@@ -155,7 +155,10 @@ impl TimePriceRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TimeReaderPriceResponse>, rt::Error<models::ApiError>> {
+    ) -> Result<
+        rt::Response<models::TimeReaderPriceResponse>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&TIME_PRICE)
@@ -169,8 +172,9 @@ impl TimePriceRequest {
 impl std::future::IntoFuture for TimePriceRequest {
     type Output = Result<models::TimeReaderPriceResponse, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -252,8 +256,10 @@ impl TimeIdentificationRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TimeReaderIdentificationResponse>, rt::Error<models::ApiError>>
-    {
+    ) -> Result<
+        rt::Response<models::TimeReaderIdentificationResponse>,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&TIME_IDENTIFICATION)
@@ -266,10 +272,14 @@ impl TimeIdentificationRequest {
 }
 
 impl std::future::IntoFuture for TimeIdentificationRequest {
-    type Output = Result<models::TimeReaderIdentificationResponse, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::TimeReaderIdentificationResponse,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -334,16 +344,14 @@ impl TimeUsageRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::TimeReaderUsageResponse, rt::Error<models::ApiError>> {
+    pub async fn send(self) -> Result<TimeUsageResponse, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&TIME_USAGE)
             .header("Accept-Language", &self.accept_language)
             .json(&self.body)
             .options(self.options)
-            .send()
+            .send_by_status()
             .await
     }
 
@@ -351,25 +359,53 @@ impl TimeUsageRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TimeReaderUsageResponse>, rt::Error<models::ApiError>> {
+    ) -> Result<rt::Response<TimeUsageResponse>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&TIME_USAGE)
             .header("Accept-Language", &self.accept_language)
             .json(&self.body)
             .options(self.options)
-            .send_with_response()
+            .send_by_status_with_response()
             .await
     }
 }
 
 impl std::future::IntoFuture for TimeUsageRequest {
-    type Output = Result<models::TimeReaderUsageResponse, rt::Error<models::ApiError>>;
+    type Output = Result<TimeUsageResponse, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// What [`Time::time_usage`] returns on success: one variant per documented
+/// success status, since their bodies differ. A 2xx status without a variant here is an
+/// [`Error::UnexpectedStatus`](rt::Error::UnexpectedStatus).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum TimeUsageResponse {
+    /// `200`: OK - Usage check done
+    Ok(models::TimeReaderUsageResponse),
+    /// `204`: OK - Customer has been charged
+    NoContent,
+}
+
+impl rt::SuccessBody for TimeUsageResponse {
+    const ACCEPT: &'static str = "application/json";
+
+    fn from_status(
+        status: rt::StatusCode,
+        body: &rt::bytes::Bytes,
+    ) -> Option<Result<Self, rt::DecodeError>> {
+        match status.as_u16() {
+            200 => Some(rt::decode_json(body).map(Self::Ok)),
+            204 => Some(Ok(Self::NoContent)),
+            _ => None,
+        }
     }
 }

@@ -46,7 +46,10 @@ impl<'a> Vending<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn vending_sale(&self, body: models::VendingReaderSaleRequest) -> VendingSaleRequest {
+    pub fn vending_sale(
+        &self,
+        body: models::VendingReaderSaleRequest,
+    ) -> VendingSaleRequest {
         VendingSaleRequest {
             client: self.client.clone(),
             accept_language: None,
@@ -64,7 +67,10 @@ impl<'a> Vending<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn vending_revalue(&self, body: models::VendingReaderRevalue) -> VendingRevalueRequest {
+    pub fn vending_revalue(
+        &self,
+        body: models::VendingReaderRevalue,
+    ) -> VendingRevalueRequest {
         VendingRevalueRequest {
             client: self.client.clone(),
             accept_language: None,
@@ -152,7 +158,10 @@ impl VendingIdentificationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::VendingReaderIdentificationResponse, rt::Error<models::ApiError>> {
+    ) -> Result<
+        models::VendingReaderIdentificationResponse,
+        rt::Error<models::ApiError>,
+    > {
         self.client
             .raw()
             .request(&VENDING_IDENTIFICATION)
@@ -183,10 +192,14 @@ impl VendingIdentificationRequest {
 }
 
 impl std::future::IntoFuture for VendingIdentificationRequest {
-    type Output = Result<models::VendingReaderIdentificationResponse, rt::Error<models::ApiError>>;
+    type Output = Result<
+        models::VendingReaderIdentificationResponse,
+        rt::Error<models::ApiError>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -251,16 +264,14 @@ impl VendingSaleRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<models::VendingReaderSaleResponse, rt::Error<models::ApiError>> {
+    pub async fn send(self) -> Result<VendingSaleResponse, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&VENDING_SALE)
             .header("Accept-Language", &self.accept_language)
             .json(&self.body)
             .options(self.options)
-            .send()
+            .send_by_status()
             .await
     }
 
@@ -268,23 +279,24 @@ impl VendingSaleRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::VendingReaderSaleResponse>, rt::Error<models::ApiError>> {
+    ) -> Result<rt::Response<VendingSaleResponse>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&VENDING_SALE)
             .header("Accept-Language", &self.accept_language)
             .json(&self.body)
             .options(self.options)
-            .send_with_response()
+            .send_by_status_with_response()
             .await
     }
 }
 
 impl std::future::IntoFuture for VendingSaleRequest {
-    type Output = Result<models::VendingReaderSaleResponse, rt::Error<models::ApiError>>;
+    type Output = Result<VendingSaleResponse, rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -362,7 +374,9 @@ impl VendingRevalueRequest {
 
     /// Sends the request; the decoded body comes with the response's status and
     /// headers (e.g. rate-limit headers).
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error<models::ApiError>> {
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<()>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&VENDING_REVALUE)
@@ -377,10 +391,38 @@ impl VendingRevalueRequest {
 impl std::future::IntoFuture for VendingRevalueRequest {
     type Output = Result<(), rt::Error<models::ApiError>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// What [`Vending::vending_sale`] returns on success: one variant per documented
+/// success status, since their bodies differ. A 2xx status without a variant here is an
+/// [`Error::UnexpectedStatus`](rt::Error::UnexpectedStatus).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum VendingSaleResponse {
+    /// `200`: OK - Sale check done
+    Ok(models::VendingReaderSaleResponse),
+    /// `204`: OK - Customer has been charged
+    NoContent,
+}
+
+impl rt::SuccessBody for VendingSaleResponse {
+    const ACCEPT: &'static str = "application/json";
+
+    fn from_status(
+        status: rt::StatusCode,
+        body: &rt::bytes::Bytes,
+    ) -> Option<Result<Self, rt::DecodeError>> {
+        match status.as_u16() {
+            200 => Some(rt::decode_json(body).map(Self::Ok)),
+            204 => Some(Ok(Self::NoContent)),
+            _ => None,
+        }
     }
 }

@@ -142,7 +142,10 @@ impl<'a> Appointments<'a> {
     /// - `booking_id`: Id of the appointment booking
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_appointment_booking(&self, booking_id: i64) -> GetAppointmentBookingRequest {
+    pub fn get_appointment_booking(
+        &self,
+        booking_id: i64,
+    ) -> GetAppointmentBookingRequest {
         GetAppointmentBookingRequest {
             client: self.client.clone(),
             booking_id,
@@ -163,7 +166,10 @@ impl<'a> Appointments<'a> {
     /// - `booking_id`: Id of the appointment booking
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn delete_appointment_booking(&self, booking_id: i64) -> DeleteAppointmentBookingRequest {
+    pub fn delete_appointment_booking(
+        &self,
+        booking_id: i64,
+    ) -> DeleteAppointmentBookingRequest {
         DeleteAppointmentBookingRequest {
             client: self.client.clone(),
             booking_id,
@@ -184,7 +190,10 @@ impl<'a> Appointments<'a> {
     /// - `customer_id`: Id of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_appointment_bookings(&self, customer_id: i64) -> GetAppointmentBookingsRequest {
+    pub fn get_appointment_bookings(
+        &self,
+        customer_id: i64,
+    ) -> GetAppointmentBookingsRequest {
         GetAppointmentBookingsRequest {
             client: self.client.clone(),
             customer_id,
@@ -306,7 +315,10 @@ impl GetBookableAppointmentsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::BookableAppointmentSlicedResult, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        models::BookableAppointmentSlicedResult,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_BOOKABLE_APPOINTMENTS)
@@ -346,11 +358,16 @@ impl GetBookableAppointmentsRequest {
         'static,
         Result<models::BookableAppointment, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -360,19 +377,28 @@ impl GetBookableAppointmentsRequest {
         'static,
         Result<rt::Slice<models::BookableAppointment>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetBookableAppointmentsRequest {
-    type Output = Result<models::BookableAppointmentSlicedResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::BookableAppointmentSlicedResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -429,7 +455,10 @@ impl GetBookableAppointmentRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::BookableAppointment>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::BookableAppointment>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_BOOKABLE_APPOINTMENT)
@@ -443,8 +472,9 @@ impl GetBookableAppointmentRequest {
 impl std::future::IntoFuture for GetBookableAppointmentRequest {
     type Output = Result<models::BookableAppointment, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -500,7 +530,10 @@ impl GetBookableAppointmentSlotsRequest {
     }
 
     /// Sets or clears [`slot_window_start_date`](Self::slot_window_start_date) from an `Option`.
-    pub fn set_slot_window_start_date(mut self, value: Option<rt::chrono::NaiveDate>) -> Self {
+    pub fn set_slot_window_start_date(
+        mut self,
+        value: Option<rt::chrono::NaiveDate>,
+    ) -> Self {
         self.slot_window_start_date = value;
         self
     }
@@ -545,8 +578,10 @@ impl GetBookableAppointmentSlotsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::BookableAppointmentSlot>>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::BookableAppointmentSlot>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_BOOKABLE_APPOINTMENT_SLOTS)
@@ -561,10 +596,14 @@ impl GetBookableAppointmentSlotsRequest {
 }
 
 impl std::future::IntoFuture for GetBookableAppointmentSlotsRequest {
-    type Output = Result<Vec<models::BookableAppointmentSlot>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::BookableAppointmentSlot>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -616,7 +655,10 @@ impl ValidateForAppointmentBookingRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::AppointmentBookingValidationResult, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        models::AppointmentBookingValidationResult,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&VALIDATE_FOR_APPOINTMENT_BOOKING)
@@ -645,11 +687,14 @@ impl ValidateForAppointmentBookingRequest {
 }
 
 impl std::future::IntoFuture for ValidateForAppointmentBookingRequest {
-    type Output =
-        Result<models::AppointmentBookingValidationResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::AppointmentBookingValidationResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -715,8 +760,10 @@ impl BookAppointmentBookingRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::AppointmentBookingResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::AppointmentBookingResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&BOOK_APPOINTMENT_BOOKING)
@@ -728,10 +775,14 @@ impl BookAppointmentBookingRequest {
 }
 
 impl std::future::IntoFuture for BookAppointmentBookingRequest {
-    type Output = Result<models::AppointmentBookingResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::AppointmentBookingResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -774,8 +825,10 @@ impl GetAppointmentBookingRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::AppointmentBookingResultWithCustomerId, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        models::AppointmentBookingResultWithCustomerId,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_APPOINTMENT_BOOKING)
@@ -804,11 +857,14 @@ impl GetAppointmentBookingRequest {
 }
 
 impl std::future::IntoFuture for GetAppointmentBookingRequest {
-    type Output =
-        Result<models::AppointmentBookingResultWithCustomerId, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::AppointmentBookingResultWithCustomerId,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -858,7 +914,9 @@ impl DeleteAppointmentBookingRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&DELETE_APPOINTMENT_BOOKING)
@@ -886,8 +944,9 @@ impl DeleteAppointmentBookingRequest {
 impl std::future::IntoFuture for DeleteAppointmentBookingRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -930,7 +989,10 @@ impl GetAppointmentBookingsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<Vec<models::AppointmentBookingResult>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        Vec<models::AppointmentBookingResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_APPOINTMENT_BOOKINGS)
@@ -944,8 +1006,10 @@ impl GetAppointmentBookingsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::AppointmentBookingResult>>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::AppointmentBookingResult>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_APPOINTMENT_BOOKINGS)
@@ -957,10 +1021,14 @@ impl GetAppointmentBookingsRequest {
 }
 
 impl std::future::IntoFuture for GetAppointmentBookingsRequest {
-    type Output = Result<Vec<models::AppointmentBookingResult>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::AppointmentBookingResult>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -88,8 +88,10 @@ impl RedeemCheckinVoucherRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::OpenApiV1CheckinVoucherRedeemResultDto, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        models::OpenApiV1CheckinVoucherRedeemResultDto,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&REDEEM_CHECKIN_VOUCHER)
@@ -118,11 +120,14 @@ impl RedeemCheckinVoucherRequest {
 }
 
 impl std::future::IntoFuture for RedeemCheckinVoucherRequest {
-    type Output =
-        Result<models::OpenApiV1CheckinVoucherRedeemResultDto, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::OpenApiV1CheckinVoucherRedeemResultDto,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -68,7 +68,9 @@ impl<'a> Classes<'a> {
     /// Optional inputs are set on the returned request: `days_ahead`, `slot_window_start_date`, `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_class_slots_for_multiple_classes(&self) -> GetClassSlotsForMultipleClassesRequest {
+    pub fn get_class_slots_for_multiple_classes(
+        &self,
+    ) -> GetClassSlotsForMultipleClassesRequest {
         GetClassSlotsForMultipleClassesRequest {
             client: self.client.clone(),
             days_ahead: None,
@@ -140,7 +142,10 @@ impl<'a> Classes<'a> {
     /// `POST /v1/classes/booking/book`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn book_class_slot(&self, body: models::ClassSlotBookingRequest) -> BookClassSlotRequest {
+    pub fn book_class_slot(
+        &self,
+        body: models::ClassSlotBookingRequest,
+    ) -> BookClassSlotRequest {
         BookClassSlotRequest {
             client: self.client.clone(),
             body,
@@ -181,7 +186,10 @@ impl<'a> Classes<'a> {
     /// - `booking_id`: Id of the booking
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_class_booking_by_id(&self, booking_id: i64) -> GetClassBookingByIdRequest {
+    pub fn get_class_booking_by_id(
+        &self,
+        booking_id: i64,
+    ) -> GetClassBookingByIdRequest {
         GetClassBookingByIdRequest {
             client: self.client.clone(),
             booking_id,
@@ -202,7 +210,10 @@ impl<'a> Classes<'a> {
     /// - `booking_id`: Unique id of the booking to be cancelled
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn cancel_class_slot_by_id(&self, booking_id: i64) -> CancelClassSlotByIdRequest {
+    pub fn cancel_class_slot_by_id(
+        &self,
+        booking_id: i64,
+    ) -> CancelClassSlotByIdRequest {
         CancelClassSlotByIdRequest {
             client: self.client.clone(),
             booking_id,
@@ -358,7 +369,9 @@ impl GetActiveClassesRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::ClassSlicedResult, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::ClassSlicedResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_ACTIVE_CLASSES)
@@ -373,7 +386,10 @@ impl GetActiveClassesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ClassSlicedResult>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::ClassSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_ACTIVE_CLASSES)
@@ -395,11 +411,16 @@ impl GetActiveClassesRequest {
         'static,
         Result<models::Class, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -409,19 +430,25 @@ impl GetActiveClassesRequest {
         'static,
         Result<rt::Slice<models::Class>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetActiveClassesRequest {
     type Output = Result<models::ClassSlicedResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -490,8 +517,9 @@ impl GetClassByIdRequest {
 impl std::future::IntoFuture for GetClassByIdRequest {
     type Output = Result<models::Class, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -535,7 +563,10 @@ impl GetClassSlotsForMultipleClassesRequest {
     }
 
     /// Sets or clears [`slot_window_start_date`](Self::slot_window_start_date) from an `Option`.
-    pub fn set_slot_window_start_date(mut self, value: Option<rt::chrono::NaiveDate>) -> Self {
+    pub fn set_slot_window_start_date(
+        mut self,
+        value: Option<rt::chrono::NaiveDate>,
+    ) -> Self {
         self.slot_window_start_date = value;
         self
     }
@@ -608,7 +639,10 @@ impl GetClassSlotsForMultipleClassesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ClassSlotSlicedResult>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::ClassSlotSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CLASS_SLOTS_FOR_MULTIPLE_CLASSES)
@@ -632,11 +666,16 @@ impl GetClassSlotsForMultipleClassesRequest {
         'static,
         Result<models::ClassSlot, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -646,19 +685,28 @@ impl GetClassSlotsForMultipleClassesRequest {
         'static,
         Result<rt::Slice<models::ClassSlot>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetClassSlotsForMultipleClassesRequest {
-    type Output = Result<models::ClassSlotSlicedResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::ClassSlotSlicedResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -747,7 +795,10 @@ impl GetClassSlotsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ClassSlotSlicedResult>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::ClassSlotSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CLASS_SLOTS)
@@ -770,11 +821,16 @@ impl GetClassSlotsRequest {
         'static,
         Result<models::ClassSlot, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -784,19 +840,28 @@ impl GetClassSlotsRequest {
         'static,
         Result<rt::Slice<models::ClassSlot>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetClassSlotsRequest {
-    type Output = Result<models::ClassSlotSlicedResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::ClassSlotSlicedResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -838,7 +903,9 @@ impl GetClassSlotByIdRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::ClassSlot, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::ClassSlot, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CLASS_SLOT_BY_ID)
@@ -868,8 +935,9 @@ impl GetClassSlotByIdRequest {
 impl std::future::IntoFuture for GetClassSlotByIdRequest {
     type Output = Result<models::ClassSlot, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -935,8 +1003,10 @@ impl BookClassSlotRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ClassSlotBookingResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::ClassSlotBookingResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&BOOK_CLASS_SLOT)
@@ -948,10 +1018,14 @@ impl BookClassSlotRequest {
 }
 
 impl std::future::IntoFuture for BookClassSlotRequest {
-    type Output = Result<models::ClassSlotBookingResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::ClassSlotBookingResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1003,7 +1077,10 @@ impl ValidateClassSlotRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::ClassSlotBookingValidationResult, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        models::ClassSlotBookingValidationResult,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&VALIDATE_CLASS_SLOT)
@@ -1032,11 +1109,14 @@ impl ValidateClassSlotRequest {
 }
 
 impl std::future::IntoFuture for ValidateClassSlotRequest {
-    type Output =
-        Result<models::ClassSlotBookingValidationResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::ClassSlotBookingValidationResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1093,8 +1173,10 @@ impl GetClassBookingByIdRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ClassSlotBookingResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::ClassSlotBookingResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CLASS_BOOKING_BY_ID)
@@ -1106,10 +1188,14 @@ impl GetClassBookingByIdRequest {
 }
 
 impl std::future::IntoFuture for GetClassBookingByIdRequest {
-    type Output = Result<models::ClassSlotBookingResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::ClassSlotBookingResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1187,8 +1273,9 @@ impl CancelClassSlotByIdRequest {
 impl std::future::IntoFuture for CancelClassSlotByIdRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1245,8 +1332,10 @@ impl GetClassBookingsByCustomerIdRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::ClassSlotBookingResult>>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::ClassSlotBookingResult>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CLASS_BOOKINGS_BY_CUSTOMER_ID)
@@ -1258,10 +1347,14 @@ impl GetClassBookingsByCustomerIdRequest {
 }
 
 impl std::future::IntoFuture for GetClassBookingsByCustomerIdRequest {
-    type Output = Result<Vec<models::ClassSlotBookingResult>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::ClassSlotBookingResult>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -204,7 +204,10 @@ impl GetCrossStudioCustomerByRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
         self.card_number_format = value;
         self
     }
@@ -292,7 +295,9 @@ impl GetCrossStudioCustomerByRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::Customer, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::Customer, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CROSS_STUDIO_CUSTOMER_BY)
@@ -332,8 +337,9 @@ impl GetCrossStudioCustomerByRequest {
 impl std::future::IntoFuture for GetCrossStudioCustomerByRequest {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -360,7 +366,10 @@ impl GetCrossStudioCustomerByIdRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
         self.card_number_format = value;
         self
     }
@@ -386,7 +395,9 @@ impl GetCrossStudioCustomerByIdRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::Customer, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::Customer, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CROSS_STUDIO_CUSTOMER_BY_ID)
@@ -416,8 +427,9 @@ impl GetCrossStudioCustomerByIdRequest {
 impl std::future::IntoFuture for GetCrossStudioCustomerByIdRequest {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -467,7 +479,9 @@ impl SearchCrossStudioCustomersRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&SEARCH_CROSS_STUDIO_CUSTOMERS)
@@ -495,8 +509,9 @@ impl SearchCrossStudioCustomersRequest {
 impl std::future::IntoFuture for SearchCrossStudioCustomersRequest {
     type Output = Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -613,8 +628,10 @@ impl GetCrossStudioCustomersCheckinHistoryRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CustomerCheckinSlicedResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::CustomerCheckinSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CROSS_STUDIO_CUSTOMERS_CHECKIN_HISTORY)
@@ -639,11 +656,16 @@ impl GetCrossStudioCustomersCheckinHistoryRequest {
         'static,
         Result<models::CustomerCheckin, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -653,19 +675,28 @@ impl GetCrossStudioCustomersCheckinHistoryRequest {
         'static,
         Result<rt::Slice<models::CustomerCheckin>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetCrossStudioCustomersCheckinHistoryRequest {
-    type Output = Result<models::CustomerCheckinSlicedResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::CustomerCheckinSlicedResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -720,8 +751,10 @@ impl GetStudiosWithActiveMembershipOffersRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::StudioInformationBase>>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::StudioInformationBase>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_STUDIOS_WITH_ACTIVE_MEMBERSHIP_OFFERS)
@@ -732,10 +765,14 @@ impl GetStudiosWithActiveMembershipOffersRequest {
 }
 
 impl std::future::IntoFuture for GetStudiosWithActiveMembershipOffersRequest {
-    type Output = Result<Vec<models::StudioInformationBase>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::StudioInformationBase>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -127,7 +127,10 @@ impl<'a> Customers<'a> {
     /// `POST /v1/customers/search`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn search_customers(&self, body: models::CustomerSearchRequest) -> SearchCustomersRequest {
+    pub fn search_customers(
+        &self,
+        body: models::CustomerSearchRequest,
+    ) -> SearchCustomersRequest {
         SearchCustomersRequest {
             client: self.client.clone(),
             body,
@@ -150,7 +153,10 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `status`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customers_contracts(&self, customer_id: i64) -> GetCustomersContractsRequest {
+    pub fn get_customers_contracts(
+        &self,
+        customer_id: i64,
+    ) -> GetCustomersContractsRequest {
         GetCustomersContractsRequest {
             client: self.client.clone(),
             customer_id,
@@ -327,7 +333,10 @@ impl<'a> Customers<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_access_code(&self, customer_id: i64) -> GetCustomerAccessCodeRequest {
+    pub fn get_customer_access_code(
+        &self,
+        customer_id: i64,
+    ) -> GetCustomerAccessCodeRequest {
         GetCustomerAccessCodeRequest {
             client: self.client.clone(),
             customer_id,
@@ -513,7 +522,11 @@ impl<'a> Customers<'a> {
     /// - `id`: Unique ID of the document
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_document_by_id(&self, customer_id: i64, id: i64) -> GetDocumentByIdRequest {
+    pub fn get_document_by_id(
+        &self,
+        customer_id: i64,
+        id: i64,
+    ) -> GetDocumentByIdRequest {
         GetDocumentByIdRequest {
             client: self.client.clone(),
             customer_id,
@@ -582,7 +595,10 @@ impl<'a> Customers<'a> {
     /// `DELETE /v1/customers/{customerId}/access-restrictions`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn delete_access_restriction(&self, customer_id: i64) -> DeleteAccessRestrictionRequest {
+    pub fn delete_access_restriction(
+        &self,
+        customer_id: i64,
+    ) -> DeleteAccessRestrictionRequest {
         DeleteAccessRestrictionRequest {
             client: self.client.clone(),
             customer_id,
@@ -599,7 +615,10 @@ impl<'a> Customers<'a> {
     /// `POST /v1/customers/create`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn create_customer(&self, body: models::MembershipSignupCustomer) -> CreateCustomerRequest {
+    pub fn create_customer(
+        &self,
+        body: models::MembershipSignupCustomer,
+    ) -> CreateCustomerRequest {
         CreateCustomerRequest {
             client: self.client.clone(),
             body,
@@ -616,7 +635,9 @@ impl<'a> Customers<'a> {
     /// `GET /v1/customers/additional-information-fields`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_additional_information_fields(&self) -> GetAdditionalInformationFieldsRequest {
+    pub fn get_additional_information_fields(
+        &self,
+    ) -> GetAdditionalInformationFieldsRequest {
         GetAdditionalInformationFieldsRequest {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
@@ -858,7 +879,10 @@ impl GetCustomersRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
         self.card_number_format = value;
         self
     }
@@ -961,7 +985,10 @@ impl GetCustomersRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CustomerSlicedResult>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::CustomerSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CUSTOMERS)
@@ -986,11 +1013,16 @@ impl GetCustomersRequest {
         'static,
         Result<models::Customer, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -1000,19 +1032,25 @@ impl GetCustomersRequest {
         'static,
         Result<rt::Slice<models::Customer>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetCustomersRequest {
     type Output = Result<models::CustomerSlicedResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1129,8 +1167,10 @@ impl GetCustomersCheckinHistoryRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CustomerCheckinSlicedResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::CustomerCheckinSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CUSTOMERS_CHECKIN_HISTORY)
@@ -1155,11 +1195,16 @@ impl GetCustomersCheckinHistoryRequest {
         'static,
         Result<models::CustomerCheckin, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -1169,19 +1214,28 @@ impl GetCustomersCheckinHistoryRequest {
         'static,
         Result<rt::Slice<models::CustomerCheckin>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetCustomersCheckinHistoryRequest {
-    type Output = Result<models::CustomerCheckinSlicedResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::CustomerCheckinSlicedResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1209,7 +1263,10 @@ impl GetCustomerByIdRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
         self.card_number_format = value;
         self
     }
@@ -1235,7 +1292,9 @@ impl GetCustomerByIdRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::Customer, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::Customer, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMER_BY_ID)
@@ -1265,8 +1324,9 @@ impl GetCustomerByIdRequest {
 impl std::future::IntoFuture for GetCustomerByIdRequest {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1311,7 +1371,10 @@ impl GetCustomerByRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
         self.card_number_format = value;
         self
     }
@@ -1399,7 +1462,9 @@ impl GetCustomerByRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::Customer, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::Customer, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMER_BY)
@@ -1439,8 +1504,9 @@ impl GetCustomerByRequest {
 impl std::future::IntoFuture for GetCustomerByRequest {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1490,7 +1556,9 @@ impl SearchCustomersRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&SEARCH_CUSTOMERS)
@@ -1518,8 +1586,9 @@ impl SearchCustomersRequest {
 impl std::future::IntoFuture for SearchCustomersRequest {
     type Output = Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1572,7 +1641,9 @@ impl GetCustomersContractsRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMERS_CONTRACTS)
@@ -1602,8 +1673,9 @@ impl GetCustomersContractsRequest {
 impl std::future::IntoFuture for GetCustomersContractsRequest {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1646,7 +1718,10 @@ impl GetCustomerMeasurementRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
         self.card_number_format = value;
         self
     }
@@ -1710,7 +1785,9 @@ impl GetCustomerMeasurementRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::Measurement, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::Measurement, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMER_MEASUREMENT)
@@ -1746,8 +1823,9 @@ impl GetCustomerMeasurementRequest {
 impl std::future::IntoFuture for GetCustomerMeasurementRequest {
     type Output = Result<models::Measurement, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1793,7 +1871,10 @@ impl GetCustomerContractsByRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
         self.card_number_format = value;
         self
     }
@@ -1892,7 +1973,9 @@ impl GetCustomerContractsByRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMER_CONTRACTS_BY)
@@ -1934,8 +2017,9 @@ impl GetCustomerContractsByRequest {
 impl std::future::IntoFuture for GetCustomerContractsByRequest {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1999,7 +2083,9 @@ impl CreateCustomerWeighingRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::CustomerWeighings, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::CustomerWeighings, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER_WEIGHING)
@@ -2015,7 +2101,10 @@ impl CreateCustomerWeighingRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CustomerWeighings>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::CustomerWeighings>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER_WEIGHING)
@@ -2031,8 +2120,9 @@ impl CreateCustomerWeighingRequest {
 impl std::future::IntoFuture for CreateCustomerWeighingRequest {
     type Output = Result<models::CustomerWeighings, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2105,8 +2195,10 @@ impl GetBenefitsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::BenefitValidationDto>>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::BenefitValidationDto>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_BENEFITS)
@@ -2119,10 +2211,14 @@ impl GetBenefitsRequest {
 }
 
 impl std::future::IntoFuture for GetBenefitsRequest {
-    type Output = Result<Vec<models::BenefitValidationDto>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::BenefitValidationDto>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2151,7 +2247,10 @@ impl GetBenefitsByCardNumberRequest {
     }
 
     /// Sets or clears [`card_number_format`](Self::card_number_format) from an `Option`.
-    pub fn set_card_number_format(mut self, value: Option<models::CardNumberFormat>) -> Self {
+    pub fn set_card_number_format(
+        mut self,
+        value: Option<models::CardNumberFormat>,
+    ) -> Self {
         self.card_number_format = value;
         self
     }
@@ -2209,8 +2308,10 @@ impl GetBenefitsByCardNumberRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::BenefitValidationDto>>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::BenefitValidationDto>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_BENEFITS_BY_CARD_NUMBER)
@@ -2224,10 +2325,14 @@ impl GetBenefitsByCardNumberRequest {
 }
 
 impl std::future::IntoFuture for GetBenefitsByCardNumberRequest {
-    type Output = Result<Vec<models::BenefitValidationDto>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::BenefitValidationDto>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2308,8 +2413,9 @@ impl UseBenefitRequest {
 impl std::future::IntoFuture for UseBenefitRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2366,7 +2472,10 @@ impl GetCustomerAccessCodeRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CustomerAccessCode>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::CustomerAccessCode>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CUSTOMER_ACCESS_CODE)
@@ -2380,8 +2489,9 @@ impl GetCustomerAccessCodeRequest {
 impl std::future::IntoFuture for GetCustomerAccessCodeRequest {
     type Output = Result<models::CustomerAccessCode, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2432,7 +2542,9 @@ impl AddAccessMediumRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&ADD_ACCESS_MEDIUM)
@@ -2447,7 +2559,10 @@ impl AddAccessMediumRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::AccessMediumDto>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::AccessMediumDto>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&ADD_ACCESS_MEDIUM)
@@ -2462,8 +2577,9 @@ impl AddAccessMediumRequest {
 impl std::future::IntoFuture for AddAccessMediumRequest {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2514,7 +2630,9 @@ impl AddAccessMediumsRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&ADD_ACCESS_MEDIUMS)
@@ -2529,7 +2647,10 @@ impl AddAccessMediumsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::AccessMediumDto>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::AccessMediumDto>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&ADD_ACCESS_MEDIUMS)
@@ -2544,8 +2665,9 @@ impl AddAccessMediumsRequest {
 impl std::future::IntoFuture for AddAccessMediumsRequest {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2597,7 +2719,9 @@ impl UpdateAccessMediumsRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&UPDATE_ACCESS_MEDIUMS)
@@ -2613,7 +2737,10 @@ impl UpdateAccessMediumsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::AccessMediumDto>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::AccessMediumDto>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&UPDATE_ACCESS_MEDIUMS)
@@ -2629,8 +2756,9 @@ impl UpdateAccessMediumsRequest {
 impl std::future::IntoFuture for UpdateAccessMediumsRequest {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2711,8 +2839,9 @@ impl DeleteAccessMediumsRequest {
 impl std::future::IntoFuture for DeleteAccessMediumsRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2783,7 +2912,9 @@ impl GetDocumentsRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::CustomerDocuments, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::CustomerDocuments, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_DOCUMENTS)
@@ -2799,7 +2930,10 @@ impl GetDocumentsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CustomerDocuments>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::CustomerDocuments>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_DOCUMENTS)
@@ -2822,11 +2956,16 @@ impl GetDocumentsRequest {
         'static,
         Result<models::CustomerDocument, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -2836,19 +2975,25 @@ impl GetDocumentsRequest {
         'static,
         Result<rt::Slice<models::CustomerDocument>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetDocumentsRequest {
     type Output = Result<models::CustomerDocuments, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2929,16 +3074,18 @@ impl UploadDocumentRequest {
             request = request.multipart(form);
             request
         }
-        .send()
-        .await
+            .send()
+            .await
     }
 
     /// Sends the request; the decoded body comes with the response's status and
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CustomerDocumentUploadResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::CustomerDocumentUploadResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         {
             let mut request = self
                 .client
@@ -2951,16 +3098,20 @@ impl UploadDocumentRequest {
             request = request.multipart(form);
             request
         }
-        .send_with_response()
-        .await
+            .send_with_response()
+            .await
     }
 }
 
 impl std::future::IntoFuture for UploadDocumentRequest {
-    type Output = Result<models::CustomerDocumentUploadResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::CustomerDocumentUploadResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3002,7 +3153,9 @@ impl GetDocumentByIdRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::CustomerDocument, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::CustomerDocument, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_DOCUMENT_BY_ID)
@@ -3017,7 +3170,10 @@ impl GetDocumentByIdRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CustomerDocument>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::CustomerDocument>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_DOCUMENT_BY_ID)
@@ -3032,8 +3188,9 @@ impl GetDocumentByIdRequest {
 impl std::future::IntoFuture for GetDocumentByIdRequest {
     type Output = Result<models::CustomerDocument, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3084,7 +3241,9 @@ impl UpdateImageRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::CustomerImage, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::CustomerImage, rt::Error<models::ErrorResponse>> {
         {
             let mut request = self
                 .client
@@ -3096,8 +3255,8 @@ impl UpdateImageRequest {
             request = request.multipart(form);
             request
         }
-        .send()
-        .await
+            .send()
+            .await
     }
 
     /// Sends the request; the decoded body comes with the response's status and
@@ -3116,16 +3275,17 @@ impl UpdateImageRequest {
             request = request.multipart(form);
             request
         }
-        .send_with_response()
-        .await
+            .send_with_response()
+            .await
     }
 }
 
 impl std::future::IntoFuture for UpdateImageRequest {
     type Output = Result<models::CustomerImage, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3176,7 +3336,9 @@ impl SetAccessRestrictionRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::AccessRestriction, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::AccessRestriction, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&SET_ACCESS_RESTRICTION)
@@ -3191,7 +3353,10 @@ impl SetAccessRestrictionRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::AccessRestriction>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::AccessRestriction>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&SET_ACCESS_RESTRICTION)
@@ -3206,8 +3371,9 @@ impl SetAccessRestrictionRequest {
 impl std::future::IntoFuture for SetAccessRestrictionRequest {
     type Output = Result<models::AccessRestriction, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3285,8 +3451,9 @@ impl DeleteAccessRestrictionRequest {
 impl std::future::IntoFuture for DeleteAccessRestrictionRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3338,7 +3505,10 @@ impl CreateCustomerRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::OpenApiV1CustomerCreateResult, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        models::OpenApiV1CustomerCreateResult,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER)
@@ -3352,8 +3522,10 @@ impl CreateCustomerRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::OpenApiV1CustomerCreateResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::OpenApiV1CustomerCreateResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER)
@@ -3365,10 +3537,14 @@ impl CreateCustomerRequest {
 }
 
 impl std::future::IntoFuture for CreateCustomerRequest {
-    type Output = Result<models::OpenApiV1CustomerCreateResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::OpenApiV1CustomerCreateResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3410,7 +3586,10 @@ impl GetAdditionalInformationFieldsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<Vec<models::AdditionalInformationField>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        Vec<models::AdditionalInformationField>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_ADDITIONAL_INFORMATION_FIELDS)
@@ -3437,10 +3616,14 @@ impl GetAdditionalInformationFieldsRequest {
 }
 
 impl std::future::IntoFuture for GetAdditionalInformationFieldsRequest {
-    type Output = Result<Vec<models::AdditionalInformationField>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::AdditionalInformationField>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3493,8 +3676,10 @@ impl SetAdditionalInformationFieldAssignmentsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<Vec<models::AdditionalInformationFieldAssignment>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        Vec<models::AdditionalInformationFieldAssignment>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&SET_ADDITIONAL_INFORMATION_FIELD_ASSIGNMENTS)
@@ -3525,11 +3710,14 @@ impl SetAdditionalInformationFieldAssignmentsRequest {
 }
 
 impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsRequest {
-    type Output =
-        Result<Vec<models::AdditionalInformationFieldAssignment>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::AdditionalInformationFieldAssignment>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3610,8 +3798,9 @@ impl SwitchStudioRequest {
 impl std::future::IntoFuture for SwitchStudioRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -229,8 +229,10 @@ impl GetCustomersAccountBalanceDataRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CustomerAccountBalance>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::CustomerAccountBalance>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CUSTOMERS_ACCOUNT_BALANCE_DATA)
@@ -242,10 +244,14 @@ impl GetCustomersAccountBalanceDataRequest {
 }
 
 impl std::future::IntoFuture for GetCustomersAccountBalanceDataRequest {
-    type Output = Result<models::CustomerAccountBalance, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::CustomerAccountBalance,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -334,8 +340,10 @@ impl GetCustomersAccountTransactionDataRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::BookingEntrySlicedResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::BookingEntrySlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CUSTOMERS_ACCOUNT_TRANSACTION_DATA)
@@ -358,11 +366,16 @@ impl GetCustomersAccountTransactionDataRequest {
         'static,
         Result<models::BookingEntry, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -372,19 +385,28 @@ impl GetCustomersAccountTransactionDataRequest {
         'static,
         Result<rt::Slice<models::BookingEntry>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetCustomersAccountTransactionDataRequest {
-    type Output = Result<models::BookingEntrySlicedResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::BookingEntrySlicedResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -473,8 +495,10 @@ impl GetCustomersAccountUpcomingDataRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::BookingEntrySlicedResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::BookingEntrySlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CUSTOMERS_ACCOUNT_UPCOMING_DATA)
@@ -497,11 +521,16 @@ impl GetCustomersAccountUpcomingDataRequest {
         'static,
         Result<models::BookingEntry, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -511,19 +540,28 @@ impl GetCustomersAccountUpcomingDataRequest {
         'static,
         Result<rt::Slice<models::BookingEntry>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetCustomersAccountUpcomingDataRequest {
-    type Output = Result<models::BookingEntrySlicedResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::BookingEntrySlicedResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -591,8 +629,10 @@ impl BookCustomerPaymentRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::BookCustomerPaymentResponse>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::BookCustomerPaymentResponse>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&BOOK_CUSTOMER_PAYMENT)
@@ -605,10 +645,14 @@ impl BookCustomerPaymentRequest {
 }
 
 impl std::future::IntoFuture for BookCustomerPaymentRequest {
-    type Output = Result<models::BookCustomerPaymentResponse, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::BookCustomerPaymentResponse,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -661,8 +705,10 @@ impl UpdateCustomerPaymentInstrumentRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::UpdateCustomerPaymentInstrumentResponseDto, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        models::UpdateCustomerPaymentInstrumentResponseDto,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&UPDATE_CUSTOMER_PAYMENT_INSTRUMENT)
@@ -698,8 +744,9 @@ impl std::future::IntoFuture for UpdateCustomerPaymentInstrumentRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -207,8 +207,10 @@ impl CreateCommunicationInNewCommunicationThreadRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CommunicationThreadResponse>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::CommunicationThreadResponse>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&CREATE_COMMUNICATION_IN_NEW_COMMUNICATION_THREAD)
@@ -221,10 +223,14 @@ impl CreateCommunicationInNewCommunicationThreadRequest {
 }
 
 impl std::future::IntoFuture for CreateCommunicationInNewCommunicationThreadRequest {
-    type Output = Result<models::CommunicationThreadResponse, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::CommunicationThreadResponse,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -294,8 +300,10 @@ impl CreateCommunicationInExistingCommunicationThreadRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::CommunicationThreadResponse>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::CommunicationThreadResponse>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&CREATE_COMMUNICATION_IN_EXISTING_COMMUNICATION_THREAD)
@@ -308,11 +316,16 @@ impl CreateCommunicationInExistingCommunicationThreadRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCommunicationInExistingCommunicationThreadRequest {
-    type Output = Result<models::CommunicationThreadResponse, rt::Error<models::ErrorResponse>>;
+impl std::future::IntoFuture
+for CreateCommunicationInExistingCommunicationThreadRequest {
+    type Output = Result<
+        models::CommunicationThreadResponse,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -369,8 +382,10 @@ impl GetCommunicationPreferencesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::CommunicationPreference>>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::CommunicationPreference>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_COMMUNICATION_PREFERENCES)
@@ -382,10 +397,14 @@ impl GetCommunicationPreferencesRequest {
 }
 
 impl std::future::IntoFuture for GetCommunicationPreferencesRequest {
-    type Output = Result<Vec<models::CommunicationPreference>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::CommunicationPreference>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -453,8 +472,10 @@ impl UpdateCommunicationPreferencesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::CommunicationPreference>>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::CommunicationPreference>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&UPDATE_COMMUNICATION_PREFERENCES)
@@ -467,10 +488,14 @@ impl UpdateCommunicationPreferencesRequest {
 }
 
 impl std::future::IntoFuture for UpdateCommunicationPreferencesRequest {
-    type Output = Result<Vec<models::CommunicationPreference>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::CommunicationPreference>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -29,7 +29,10 @@ impl<'a> CustomersSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_contact_data(&self, customer_id: i64) -> GetCustomerContactDataRequest {
+    pub fn get_customer_contact_data(
+        &self,
+        customer_id: i64,
+    ) -> GetCustomerContactDataRequest {
         GetCustomerContactDataRequest {
             client: self.client.clone(),
             customer_id,
@@ -77,7 +80,10 @@ impl<'a> CustomersSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_address_data(&self, customer_id: i64) -> GetCustomerAddressDataRequest {
+    pub fn get_customer_address_data(
+        &self,
+        customer_id: i64,
+    ) -> GetCustomerAddressDataRequest {
         GetCustomerAddressDataRequest {
             client: self.client.clone(),
             customer_id,
@@ -125,7 +131,10 @@ impl<'a> CustomersSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_master_data(&self, customer_id: i64) -> GetCustomerMasterDataRequest {
+    pub fn get_customer_master_data(
+        &self,
+        customer_id: i64,
+    ) -> GetCustomerMasterDataRequest {
         GetCustomerMasterDataRequest {
             client: self.client.clone(),
             customer_id,
@@ -173,7 +182,10 @@ impl<'a> CustomersSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_payment_data(&self, customer_id: i64) -> GetCustomerPaymentDataRequest {
+    pub fn get_customer_payment_data(
+        &self,
+        customer_id: i64,
+    ) -> GetCustomerPaymentDataRequest {
         GetCustomerPaymentDataRequest {
             client: self.client.clone(),
             customer_id,
@@ -326,8 +338,10 @@ impl GetCustomerContactDataRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::OpenApiV1CustomerDataDtoCustomerContactData, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        models::OpenApiV1CustomerDataDtoCustomerContactData,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CUSTOMER_CONTACT_DATA)
@@ -361,8 +375,9 @@ impl std::future::IntoFuture for GetCustomerContactDataRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -434,7 +449,9 @@ impl CreateCustomerContactDataAmendmentRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData>,
+        rt::Response<
+            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
+        >,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -454,8 +471,9 @@ impl std::future::IntoFuture for CreateCustomerContactDataAmendmentRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -498,8 +516,10 @@ impl GetCustomerAddressDataRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::OpenApiV1CustomerDataDtoCustomerAddressData, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        models::OpenApiV1CustomerDataDtoCustomerAddressData,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CUSTOMER_ADDRESS_DATA)
@@ -533,8 +553,9 @@ impl std::future::IntoFuture for GetCustomerAddressDataRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -606,7 +627,9 @@ impl CreateCustomerAddressDataAmendmentRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData>,
+        rt::Response<
+            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
+        >,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -626,8 +649,9 @@ impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -670,8 +694,10 @@ impl GetCustomerMasterDataRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::OpenApiV1CustomerDataDtoCustomerMasterData, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        models::OpenApiV1CustomerDataDtoCustomerMasterData,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CUSTOMER_MASTER_DATA)
@@ -705,8 +731,9 @@ impl std::future::IntoFuture for GetCustomerMasterDataRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -798,8 +825,9 @@ impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -842,8 +870,10 @@ impl GetCustomerPaymentDataRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::OpenApiV1CustomerDataDtoCustomerPaymentData, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        models::OpenApiV1CustomerDataDtoCustomerPaymentData,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CUSTOMER_PAYMENT_DATA)
@@ -877,8 +907,9 @@ impl std::future::IntoFuture for GetCustomerPaymentDataRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -950,7 +981,9 @@ impl CreateCustomerPaymentDataAmendmentRequest {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData>,
+        rt::Response<
+            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
+        >,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -970,8 +1003,9 @@ impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1052,8 +1086,9 @@ impl WithdrawAmendmentRequest {
 impl std::future::IntoFuture for WithdrawAmendmentRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -95,13 +95,10 @@ impl GetDevicesRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<models::Device>, rt::Error<models::ErrorResponse>> {
-        self.client
-            .raw()
-            .request(&GET_DEVICES)
-            .options(self.options)
-            .send()
-            .await
+    pub async fn send(
+        self,
+    ) -> Result<Vec<models::Device>, rt::Error<models::ErrorResponse>> {
+        self.client.raw().request(&GET_DEVICES).options(self.options).send().await
     }
 
     /// Sends the request; the decoded body comes with the response's status and
@@ -121,8 +118,9 @@ impl GetDevicesRequest {
 impl std::future::IntoFuture for GetDevicesRequest {
     type Output = Result<Vec<models::Device>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -188,8 +186,10 @@ impl ActivateDeviceRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::DeviceActivationResponse>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::DeviceActivationResponse>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&ACTIVATE_DEVICE)
@@ -201,10 +201,14 @@ impl ActivateDeviceRequest {
 }
 
 impl std::future::IntoFuture for ActivateDeviceRequest {
-    type Output = Result<models::DeviceActivationResponse, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::DeviceActivationResponse,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -150,7 +150,10 @@ impl GetEmployeesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::EmployeeSlicedResult>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::EmployeeSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_EMPLOYEES)
@@ -172,11 +175,16 @@ impl GetEmployeesRequest {
         'static,
         Result<models::Employee, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -186,19 +194,25 @@ impl GetEmployeesRequest {
         'static,
         Result<rt::Slice<models::Employee>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetEmployeesRequest {
     type Output = Result<models::EmployeeSlicedResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -239,7 +253,9 @@ impl GetEmployeeRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::Employee, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::Employee, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_EMPLOYEE)
@@ -267,8 +283,9 @@ impl GetEmployeeRequest {
 impl std::future::IntoFuture for GetEmployeeRequest {
     type Output = Result<models::Employee, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

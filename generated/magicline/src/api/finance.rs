@@ -25,7 +25,9 @@ impl<'a> Finance<'a> {
     /// `GET /v1/debt-collection/configuration`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_debt_collection_configuration(&self) -> GetDebtCollectionConfigurationRequest {
+    pub fn get_debt_collection_configuration(
+        &self,
+    ) -> GetDebtCollectionConfigurationRequest {
         GetDebtCollectionConfigurationRequest {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
@@ -70,7 +72,10 @@ impl<'a> Finance<'a> {
     /// - `debt_collection_run_id`: Unique ID of the debt collection run
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_transfer_details(&self, debt_collection_run_id: i64) -> GetTransferDetailsRequest {
+    pub fn get_transfer_details(
+        &self,
+        debt_collection_run_id: i64,
+    ) -> GetTransferDetailsRequest {
         GetTransferDetailsRequest {
             client: self.client.clone(),
             debt_collection_run_id,
@@ -113,7 +118,10 @@ impl<'a> Finance<'a> {
     /// - `debt_collection_run_id`: Unique ID of the debt collection run
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn confirm_transfer(&self, debt_collection_run_id: i64) -> ConfirmTransferRequest {
+    pub fn confirm_transfer(
+        &self,
+        debt_collection_run_id: i64,
+    ) -> ConfirmTransferRequest {
         ConfirmTransferRequest {
             client: self.client.clone(),
             debt_collection_run_id,
@@ -152,7 +160,9 @@ impl<'a> Finance<'a> {
     /// Optional inputs are set on the returned request: `debtor_id`, `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_debt_collection_blocked_debtors(&self) -> GetDebtCollectionBlockedDebtorsRequest {
+    pub fn get_debt_collection_blocked_debtors(
+        &self,
+    ) -> GetDebtCollectionBlockedDebtorsRequest {
         GetDebtCollectionBlockedDebtorsRequest {
             client: self.client.clone(),
             debtor_id: None,
@@ -171,7 +181,9 @@ impl<'a> Finance<'a> {
     /// Optional inputs are set on the returned request: `debt_id`, `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_debt_collection_blocked_debts(&self) -> GetDebtCollectionBlockedDebtsRequest {
+    pub fn get_debt_collection_blocked_debts(
+        &self,
+    ) -> GetDebtCollectionBlockedDebtsRequest {
         GetDebtCollectionBlockedDebtsRequest {
             client: self.client.clone(),
             debt_id: None,
@@ -190,7 +202,10 @@ impl<'a> Finance<'a> {
     /// `POST /v1/taxadvisor/exports/create`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn create_export(&self, body: models::TaxAdvisorCreateExport) -> CreateExportRequest {
+    pub fn create_export(
+        &self,
+        body: models::TaxAdvisorCreateExport,
+    ) -> CreateExportRequest {
         CreateExportRequest {
             client: self.client.clone(),
             body,
@@ -328,8 +343,10 @@ impl GetDebtCollectionConfigurationRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::DebtCollectionConfiguration>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::DebtCollectionConfiguration>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_DEBT_COLLECTION_CONFIGURATION)
@@ -340,10 +357,14 @@ impl GetDebtCollectionConfigurationRequest {
 }
 
 impl std::future::IntoFuture for GetDebtCollectionConfigurationRequest {
-    type Output = Result<models::DebtCollectionConfiguration, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::DebtCollectionConfiguration,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -432,7 +453,10 @@ impl GetDebtorsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::DebtorSlicedResult>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::DebtorSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_DEBTORS)
@@ -455,11 +479,16 @@ impl GetDebtorsRequest {
         'static,
         Result<models::Debtor, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -469,19 +498,25 @@ impl GetDebtorsRequest {
         'static,
         Result<rt::Slice<models::Debtor>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetDebtorsRequest {
     type Output = Result<models::DebtorSlicedResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -522,7 +557,9 @@ impl GetTransferDetailsRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::TransferDetails, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::TransferDetails, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_TRANSFER_DETAILS)
@@ -536,7 +573,10 @@ impl GetTransferDetailsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TransferDetails>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::TransferDetails>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_TRANSFER_DETAILS)
@@ -550,8 +590,9 @@ impl GetTransferDetailsRequest {
 impl std::future::IntoFuture for GetTransferDetailsRequest {
     type Output = Result<models::TransferDetails, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -629,8 +670,9 @@ impl UpdateDebtCollectionRequest {
 impl std::future::IntoFuture for UpdateDebtCollectionRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -708,8 +750,9 @@ impl ConfirmTransferRequest {
 impl std::future::IntoFuture for ConfirmTransferRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -801,7 +844,9 @@ impl GetDebtCollectionCasesRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<models::DebtorUpdate>, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<Vec<models::DebtorUpdate>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_DEBT_COLLECTION_CASES)
@@ -818,7 +863,10 @@ impl GetDebtCollectionCasesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::DebtorUpdate>>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<Vec<models::DebtorUpdate>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_DEBT_COLLECTION_CASES)
@@ -835,8 +883,9 @@ impl GetDebtCollectionCasesRequest {
 impl std::future::IntoFuture for GetDebtCollectionCasesRequest {
     type Output = Result<Vec<models::DebtorUpdate>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -937,7 +986,10 @@ impl GetDebtCollectionBlockedDebtorsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::DebtorIdSlicedResult>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::DebtorIdSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_DEBT_COLLECTION_BLOCKED_DEBTORS)
@@ -960,11 +1012,16 @@ impl GetDebtCollectionBlockedDebtorsRequest {
         'static,
         Result<models::DebtorId, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -974,19 +1031,25 @@ impl GetDebtCollectionBlockedDebtorsRequest {
         'static,
         Result<rt::Slice<models::DebtorId>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetDebtCollectionBlockedDebtorsRequest {
     type Output = Result<models::DebtorIdSlicedResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1087,7 +1150,10 @@ impl GetDebtCollectionBlockedDebtsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::DebtorIdSlicedResult>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::DebtorIdSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_DEBT_COLLECTION_BLOCKED_DEBTS)
@@ -1110,11 +1176,16 @@ impl GetDebtCollectionBlockedDebtsRequest {
         'static,
         Result<models::DebtorId, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -1124,19 +1195,25 @@ impl GetDebtCollectionBlockedDebtsRequest {
         'static,
         Result<rt::Slice<models::DebtorId>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetDebtCollectionBlockedDebtsRequest {
     type Output = Result<models::DebtorIdSlicedResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1202,8 +1279,10 @@ impl CreateExportRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TaxAdvisorExportResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::TaxAdvisorExportResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&CREATE_EXPORT)
@@ -1215,10 +1294,14 @@ impl CreateExportRequest {
 }
 
 impl std::future::IntoFuture for CreateExportRequest {
-    type Output = Result<models::TaxAdvisorExportResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::TaxAdvisorExportResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1275,8 +1358,10 @@ impl GetExportRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TaxAdvisorExportDownload>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::TaxAdvisorExportDownload>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_EXPORT)
@@ -1288,10 +1373,14 @@ impl GetExportRequest {
 }
 
 impl std::future::IntoFuture for GetExportRequest {
-    type Output = Result<models::TaxAdvisorExportDownload, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::TaxAdvisorExportDownload,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

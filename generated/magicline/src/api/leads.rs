@@ -121,13 +121,10 @@ impl GetLeadConfigRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::LeadConfig, rt::Error<models::ErrorResponse>> {
-        self.client
-            .raw()
-            .request(&GET_LEAD_CONFIG)
-            .options(self.options)
-            .send()
-            .await
+    pub async fn send(
+        self,
+    ) -> Result<models::LeadConfig, rt::Error<models::ErrorResponse>> {
+        self.client.raw().request(&GET_LEAD_CONFIG).options(self.options).send().await
     }
 
     /// Sends the request; the decoded body comes with the response's status and
@@ -147,8 +144,9 @@ impl GetLeadConfigRequest {
 impl std::future::IntoFuture for GetLeadConfigRequest {
     type Output = Result<models::LeadConfig, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -214,8 +212,10 @@ impl ValidateForLeadCreationRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::LeadCreationValidationResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::LeadCreationValidationResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&VALIDATE_FOR_LEAD_CREATION)
@@ -227,10 +227,14 @@ impl ValidateForLeadCreationRequest {
 }
 
 impl std::future::IntoFuture for ValidateForLeadCreationRequest {
-    type Output = Result<models::LeadCreationValidationResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::LeadCreationValidationResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -296,7 +300,10 @@ impl CreateLeadRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::LeadCreationResponse>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::LeadCreationResponse>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&CREATE_LEAD)
@@ -310,8 +317,9 @@ impl CreateLeadRequest {
 impl std::future::IntoFuture for CreateLeadRequest {
     type Output = Result<models::LeadCreationResponse, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -72,7 +72,9 @@ impl<'a> MembershipSelfService<'a> {
     /// `GET /v1/memberships/self-service/contract-cancelation-reasons`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_contract_cancelation_reason_data(&self) -> GetContractCancelationReasonDataRequest {
+    pub fn get_contract_cancelation_reason_data(
+        &self,
+    ) -> GetContractCancelationReasonDataRequest {
         GetContractCancelationReasonDataRequest {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
@@ -119,7 +121,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the contract
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_idle_period_config(&self, contract_id: i64) -> GetIdlePeriodConfigRequest {
+    pub fn get_idle_period_config(
+        &self,
+        contract_id: i64,
+    ) -> GetIdlePeriodConfigRequest {
         GetIdlePeriodConfigRequest {
             client: self.client.clone(),
             contract_id,
@@ -477,7 +482,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the contract
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_remaining_idle_periods(&self, contract_id: i64) -> GetRemainingIdlePeriodsRequest {
+    pub fn get_remaining_idle_periods(
+        &self,
+        contract_id: i64,
+    ) -> GetRemainingIdlePeriodsRequest {
         GetRemainingIdlePeriodsRequest {
             client: self.client.clone(),
             contract_id,
@@ -671,8 +679,10 @@ impl GetContractDataRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<Vec<models::MembershipSelfServiceContractData>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        Vec<models::MembershipSelfServiceContractData>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CONTRACT_DATA)
@@ -701,11 +711,14 @@ impl GetContractDataRequest {
 }
 
 impl std::future::IntoFuture for GetContractDataRequest {
-    type Output =
-        Result<Vec<models::MembershipSelfServiceContractData>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::MembershipSelfServiceContractData>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -756,7 +769,9 @@ impl CreateContractCancelationAmendmentRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CREATE_CONTRACT_CANCELATION_AMENDMENT)
@@ -786,8 +801,9 @@ impl CreateContractCancelationAmendmentRequest {
 impl std::future::IntoFuture for CreateContractCancelationAmendmentRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -829,7 +845,10 @@ impl GetContractCancelationReasonDataRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<Vec<models::ContractCancelationReason>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        Vec<models::ContractCancelationReason>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CONTRACT_CANCELATION_REASON_DATA)
@@ -856,10 +875,14 @@ impl GetContractCancelationReasonDataRequest {
 }
 
 impl std::future::IntoFuture for GetContractCancelationReasonDataRequest {
-    type Output = Result<Vec<models::ContractCancelationReason>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::ContractCancelationReason>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -910,7 +933,9 @@ impl WithdrawContractCancelationRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&WITHDRAW_CONTRACT_CANCELATION)
@@ -940,8 +965,9 @@ impl WithdrawContractCancelationRequest {
 impl std::future::IntoFuture for WithdrawContractCancelationRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -998,8 +1024,10 @@ impl GetIdlePeriodConfigRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::IdlePeriodConfiguration>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::IdlePeriodConfiguration>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_IDLE_PERIOD_CONFIG)
@@ -1011,10 +1039,14 @@ impl GetIdlePeriodConfigRequest {
 }
 
 impl std::future::IntoFuture for GetIdlePeriodConfigRequest {
-    type Output = Result<models::IdlePeriodConfiguration, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::IdlePeriodConfiguration,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1067,7 +1099,10 @@ impl ValidateIdlePeriodRequestRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::IdlePeriodValidationStatusResult, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        models::IdlePeriodValidationStatusResult,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&VALIDATE_IDLE_PERIOD_REQUEST)
@@ -1098,11 +1133,14 @@ impl ValidateIdlePeriodRequestRequest {
 }
 
 impl std::future::IntoFuture for ValidateIdlePeriodRequestRequest {
-    type Output =
-        Result<models::IdlePeriodValidationStatusResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::IdlePeriodValidationStatusResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1143,7 +1181,9 @@ impl GetIdlePeriodsRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::IdlePeriodLists, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::IdlePeriodLists, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_IDLE_PERIODS)
@@ -1157,7 +1197,10 @@ impl GetIdlePeriodsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::IdlePeriodLists>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::IdlePeriodLists>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_IDLE_PERIODS)
@@ -1171,8 +1214,9 @@ impl GetIdlePeriodsRequest {
 impl std::future::IntoFuture for GetIdlePeriodsRequest {
     type Output = Result<models::IdlePeriodLists, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1236,7 +1280,9 @@ impl CreateIdlePeriodAmendmentRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
         {
             let mut request = self
                 .client
@@ -1251,8 +1297,8 @@ impl CreateIdlePeriodAmendmentRequest {
             request = request.multipart(form);
             request
         }
-        .send()
-        .await
+            .send()
+            .await
     }
 
     /// Sends the request; the decoded body comes with the response's status and
@@ -1274,16 +1320,17 @@ impl CreateIdlePeriodAmendmentRequest {
             request = request.multipart(form);
             request
         }
-        .send_with_response()
-        .await
+            .send_with_response()
+            .await
     }
 }
 
 impl std::future::IntoFuture for CreateIdlePeriodAmendmentRequest {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1325,7 +1372,9 @@ impl GetIdlePeriodByIdRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_IDLE_PERIOD_BY_ID)
@@ -1355,8 +1404,9 @@ impl GetIdlePeriodByIdRequest {
 impl std::future::IntoFuture for GetIdlePeriodByIdRequest {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1421,7 +1471,9 @@ impl UpdateIdlePeriodRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::IdlePeriod, rt::Error<models::ErrorResponse>> {
         {
             let mut request = self
                 .client
@@ -1437,8 +1489,8 @@ impl UpdateIdlePeriodRequest {
             request = request.multipart(form);
             request
         }
-        .send()
-        .await
+            .send()
+            .await
     }
 
     /// Sends the request; the decoded body comes with the response's status and
@@ -1461,16 +1513,17 @@ impl UpdateIdlePeriodRequest {
             request = request.multipart(form);
             request
         }
-        .send_with_response()
-        .await
+            .send_with_response()
+            .await
     }
 }
 
 impl std::future::IntoFuture for UpdateIdlePeriodRequest {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1521,7 +1574,9 @@ impl WithdrawIdlePeriodRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&WITHDRAW_IDLE_PERIOD)
@@ -1551,8 +1606,9 @@ impl WithdrawIdlePeriodRequest {
 impl std::future::IntoFuture for WithdrawIdlePeriodRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1607,7 +1663,10 @@ impl GetAdditionalModulesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::AdditionalModule>>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<Vec<models::AdditionalModule>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_ADDITIONAL_MODULES)
@@ -1618,10 +1677,14 @@ impl GetAdditionalModulesRequest {
 }
 
 impl std::future::IntoFuture for GetAdditionalModulesRequest {
-    type Output = Result<Vec<models::AdditionalModule>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::AdditionalModule>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1678,7 +1741,10 @@ impl GetPurchasableAdditionalModulesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::AdditionalModule>>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<Vec<models::AdditionalModule>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_PURCHASABLE_ADDITIONAL_MODULES)
@@ -1690,10 +1756,14 @@ impl GetPurchasableAdditionalModulesRequest {
 }
 
 impl std::future::IntoFuture for GetPurchasableAdditionalModulesRequest {
-    type Output = Result<Vec<models::AdditionalModule>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::AdditionalModule>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1746,8 +1816,10 @@ impl ValidateAdditionalModuleContractRequestRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::AdditionalModuleContractValidationStatus, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        models::AdditionalModuleContractValidationStatus,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&VALIDATE_ADDITIONAL_MODULE_CONTRACT_REQUEST)
@@ -1778,11 +1850,14 @@ impl ValidateAdditionalModuleContractRequestRequest {
 }
 
 impl std::future::IntoFuture for ValidateAdditionalModuleContractRequestRequest {
-    type Output =
-        Result<models::AdditionalModuleContractValidationStatus, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::AdditionalModuleContractValidationStatus,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1850,8 +1925,10 @@ impl PurchaseAdditionalModuleContractRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::AdditionalModuleContract>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::AdditionalModuleContract>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&PURCHASE_ADDITIONAL_MODULE_CONTRACT)
@@ -1864,10 +1941,14 @@ impl PurchaseAdditionalModuleContractRequest {
 }
 
 impl std::future::IntoFuture for PurchaseAdditionalModuleContractRequest {
-    type Output = Result<models::AdditionalModuleContract, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::AdditionalModuleContract,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1911,7 +1992,10 @@ impl GetAdditionalModuleContractRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::AdditionalModuleContractExtended, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        models::AdditionalModuleContractExtended,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_ADDITIONAL_MODULE_CONTRACT)
@@ -1948,11 +2032,14 @@ impl GetAdditionalModuleContractRequest {
 }
 
 impl std::future::IntoFuture for GetAdditionalModuleContractRequest {
-    type Output =
-        Result<models::AdditionalModuleContractExtended, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::AdditionalModuleContractExtended,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2004,7 +2091,9 @@ impl CreateModuleContractCancelationAmendmentRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CREATE_MODULE_CONTRACT_CANCELATION_AMENDMENT)
@@ -2042,8 +2131,9 @@ impl CreateModuleContractCancelationAmendmentRequest {
 impl std::future::IntoFuture for CreateModuleContractCancelationAmendmentRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2094,7 +2184,9 @@ impl WithdrawAdditionalModuleContractCancelationRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::VoidResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&WITHDRAW_ADDITIONAL_MODULE_CONTRACT_CANCELATION)
@@ -2130,8 +2222,9 @@ impl WithdrawAdditionalModuleContractCancelationRequest {
 impl std::future::IntoFuture for WithdrawAdditionalModuleContractCancelationRequest {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2188,7 +2281,10 @@ impl GetRemainingIdlePeriodsRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::RemainingIdlePeriods>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::RemainingIdlePeriods>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_REMAINING_IDLE_PERIODS)
@@ -2202,8 +2298,9 @@ impl GetRemainingIdlePeriodsRequest {
 impl std::future::IntoFuture for GetRemainingIdlePeriodsRequest {
     type Output = Result<models::RemainingIdlePeriods, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2273,8 +2370,10 @@ impl IdlePeriodUpdatePreviewRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::IdlePeriodUpdatePreview>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::IdlePeriodUpdatePreview>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&IDLE_PERIOD_UPDATE_PREVIEW)
@@ -2288,10 +2387,14 @@ impl IdlePeriodUpdatePreviewRequest {
 }
 
 impl std::future::IntoFuture for IdlePeriodUpdatePreviewRequest {
-    type Output = Result<models::IdlePeriodUpdatePreview, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::IdlePeriodUpdatePreview,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

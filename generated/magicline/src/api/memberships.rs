@@ -347,7 +347,10 @@ impl GetMembershipOffersRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::MembershipOffer>>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<Vec<models::MembershipOffer>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_MEMBERSHIP_OFFERS)
@@ -360,8 +363,9 @@ impl GetMembershipOffersRequest {
 impl std::future::IntoFuture for GetMembershipOffersRequest {
     type Output = Result<Vec<models::MembershipOffer>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -418,8 +422,10 @@ impl GetMembershipOfferByIdRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::MembershipOfferExtended>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::MembershipOfferExtended>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_MEMBERSHIP_OFFER_BY_ID)
@@ -431,10 +437,14 @@ impl GetMembershipOfferByIdRequest {
 }
 
 impl std::future::IntoFuture for GetMembershipOfferByIdRequest {
-    type Output = Result<models::MembershipOfferExtended, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::MembershipOfferExtended,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -500,8 +510,10 @@ impl PostSignupPreviewRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::OpenApiV1SignupPreviewDto>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::OpenApiV1SignupPreviewDto>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&POST_SIGNUP_PREVIEW)
@@ -513,10 +525,14 @@ impl PostSignupPreviewRequest {
 }
 
 impl std::future::IntoFuture for PostSignupPreviewRequest {
-    type Output = Result<models::OpenApiV1SignupPreviewDto, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::OpenApiV1SignupPreviewDto,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -582,8 +598,10 @@ impl SignupMembershipRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::MembershipSignupResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::MembershipSignupResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&SIGNUP_MEMBERSHIP)
@@ -595,10 +613,14 @@ impl SignupMembershipRequest {
 }
 
 impl std::future::IntoFuture for SignupMembershipRequest {
-    type Output = Result<models::MembershipSignupResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::MembershipSignupResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -666,8 +688,10 @@ impl PostMembershipPreviewRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::OpenApiV1SignupPreviewDto>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::OpenApiV1SignupPreviewDto>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&POST_MEMBERSHIP_PREVIEW)
@@ -680,10 +704,14 @@ impl PostMembershipPreviewRequest {
 }
 
 impl std::future::IntoFuture for PostMembershipPreviewRequest {
-    type Output = Result<models::OpenApiV1SignupPreviewDto, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::OpenApiV1SignupPreviewDto,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -764,8 +792,9 @@ impl AddMembershipRequest {
 impl std::future::IntoFuture for AddMembershipRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -836,8 +865,10 @@ impl GetMembershipSwitchConfigurationsForCustomerRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::MembershipSwitchConfig>>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::MembershipSwitchConfig>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_MEMBERSHIP_SWITCH_CONFIGURATIONS_FOR_CUSTOMER)
@@ -850,10 +881,14 @@ impl GetMembershipSwitchConfigurationsForCustomerRequest {
 }
 
 impl std::future::IntoFuture for GetMembershipSwitchConfigurationsForCustomerRequest {
-    type Output = Result<Vec<models::MembershipSwitchConfig>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::MembershipSwitchConfig>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -910,8 +945,10 @@ impl GetMembershipSwitchConfigurationForCustomerRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::OpenApiV1MembershipSwitchConfigExtended, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        models::OpenApiV1MembershipSwitchConfigExtended,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_MEMBERSHIP_SWITCH_CONFIGURATION_FOR_CUSTOMER)
@@ -944,11 +981,14 @@ impl GetMembershipSwitchConfigurationForCustomerRequest {
 }
 
 impl std::future::IntoFuture for GetMembershipSwitchConfigurationForCustomerRequest {
-    type Output =
-        Result<models::OpenApiV1MembershipSwitchConfigExtended, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::OpenApiV1MembershipSwitchConfigExtended,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1030,8 +1070,10 @@ impl PostMembershipSwitchPreviewRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::MembershipSwitchPreview>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::MembershipSwitchPreview>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&POST_MEMBERSHIP_SWITCH_PREVIEW)
@@ -1045,10 +1087,14 @@ impl PostMembershipSwitchPreviewRequest {
 }
 
 impl std::future::IntoFuture for PostMembershipSwitchPreviewRequest {
-    type Output = Result<models::MembershipSwitchPreview, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::MembershipSwitchPreview,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1129,8 +1175,9 @@ impl SwitchMembershipRequest {
 impl std::future::IntoFuture for SwitchMembershipRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

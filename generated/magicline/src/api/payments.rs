@@ -25,7 +25,10 @@ impl<'a> Payments<'a> {
     /// `POST /v1/payments/user-session`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn user_session(&self, body: models::PaymentsUserSessionRequest) -> UserSessionRequest {
+    pub fn user_session(
+        &self,
+        body: models::PaymentsUserSessionRequest,
+    ) -> UserSessionRequest {
         UserSessionRequest {
             client: self.client.clone(),
             body,
@@ -99,8 +102,10 @@ impl UserSessionRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::PaymentsUserSessionResponse>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::PaymentsUserSessionResponse>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&USER_SESSION)
@@ -112,10 +117,14 @@ impl UserSessionRequest {
 }
 
 impl std::future::IntoFuture for UserSessionRequest {
-    type Output = Result<models::PaymentsUserSessionResponse, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::PaymentsUserSessionResponse,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

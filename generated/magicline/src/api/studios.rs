@@ -159,20 +159,20 @@ impl GetUtilizationRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::StudioUtilization, rt::Error<models::ErrorResponse>> {
-        self.client
-            .raw()
-            .request(&GET_UTILIZATION)
-            .options(self.options)
-            .send()
-            .await
+    pub async fn send(
+        self,
+    ) -> Result<models::StudioUtilization, rt::Error<models::ErrorResponse>> {
+        self.client.raw().request(&GET_UTILIZATION).options(self.options).send().await
     }
 
     /// Sends the request; the decoded body comes with the response's status and
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::StudioUtilization>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::StudioUtilization>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_UTILIZATION)
@@ -185,8 +185,9 @@ impl GetUtilizationRequest {
 impl std::future::IntoFuture for GetUtilizationRequest {
     type Output = Result<models::StudioUtilization, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -226,7 +227,9 @@ impl GetStudioInformationRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::StudioInformation, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::StudioInformation, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_STUDIO_INFORMATION)
@@ -239,7 +242,10 @@ impl GetStudioInformationRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::StudioInformation>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::StudioInformation>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_STUDIO_INFORMATION)
@@ -252,8 +258,9 @@ impl GetStudioInformationRequest {
 impl std::future::IntoFuture for GetStudioInformationRequest {
     type Output = Result<models::StudioInformation, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -293,13 +300,10 @@ impl GetAllRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>> {
-        self.client
-            .raw()
-            .request(&GET_ALL)
-            .options(self.options)
-            .send()
-            .await
+    pub async fn send(
+        self,
+    ) -> Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>> {
+        self.client.raw().request(&GET_ALL).options(self.options).send().await
     }
 
     /// Sends the request; the decoded body comes with the response's status and
@@ -319,8 +323,9 @@ impl GetAllRequest {
 impl std::future::IntoFuture for GetAllRequest {
     type Output = Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -370,7 +375,9 @@ impl UpdateStudioTagsRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&UPDATE_STUDIO_TAGS)
@@ -398,8 +405,9 @@ impl UpdateStudioTagsRequest {
 impl std::future::IntoFuture for UpdateStudioTagsRequest {
     type Output = Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -474,8 +482,9 @@ impl ConfirmActivationRequest {
 impl std::future::IntoFuture for ConfirmActivationRequest {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -27,7 +27,9 @@ impl<'a> TrialOffers<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_bookable_trial_offer_classes(&self) -> GetBookableTrialOfferClassesRequest {
+    pub fn get_bookable_trial_offer_classes(
+        &self,
+    ) -> GetBookableTrialOfferClassesRequest {
         GetBookableTrialOfferClassesRequest {
             client: self.client.clone(),
             offset: None,
@@ -269,7 +271,10 @@ impl<'a> TrialOffers<'a> {
     /// - `booking_id`: Id of the booking
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn confirm_trial_offer_booking(&self, booking_id: i64) -> ConfirmTrialOfferBookingRequest {
+    pub fn confirm_trial_offer_booking(
+        &self,
+        booking_id: i64,
+    ) -> ConfirmTrialOfferBookingRequest {
         ConfirmTrialOfferBookingRequest {
             client: self.client.clone(),
             booking_id,
@@ -317,8 +322,7 @@ static GET_CLASS_SLOTS_FOR_TRIAL_OFFERS: rt::Operation = rt::Operation {
 static GET_BOOKABLE_APPOINTMENT_SLOTS_FOR_TRIAL_OFFERS: rt::Operation = rt::Operation {
     id: "getBookableAppointmentSlotsForTrialOffers",
     method: rt::Method::GET,
-    path:
-        "/v1/trial-offers/bookable-trial-offers/appointments/bookable/{bookableAppointmentId}/slots",
+    path: "/v1/trial-offers/bookable-trial-offers/appointments/bookable/{bookableAppointmentId}/slots",
 };
 
 static VALIDATE_CLASS_SLOT_FOR_TRIAL_OFFERS: rt::Operation = rt::Operation {
@@ -416,7 +420,10 @@ impl GetBookableTrialOfferClassesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::TrialOfferClassesSlicedResult, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        models::TrialOfferClassesSlicedResult,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_BOOKABLE_TRIAL_OFFER_CLASSES)
@@ -431,8 +438,10 @@ impl GetBookableTrialOfferClassesRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TrialOfferClassesSlicedResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::TrialOfferClassesSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_BOOKABLE_TRIAL_OFFER_CLASSES)
@@ -454,11 +463,16 @@ impl GetBookableTrialOfferClassesRequest {
         'static,
         Result<models::TrialOfferClass, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -468,19 +482,28 @@ impl GetBookableTrialOfferClassesRequest {
         'static,
         Result<rt::Slice<models::TrialOfferClass>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetBookableTrialOfferClassesRequest {
-    type Output = Result<models::TrialOfferClassesSlicedResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::TrialOfferClassesSlicedResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -552,8 +575,10 @@ impl GetBookableTrialOfferAppointmentsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::BookableTrialOfferAppointmentsSlicedResult, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        models::BookableTrialOfferAppointmentsSlicedResult,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_BOOKABLE_TRIAL_OFFER_APPOINTMENTS)
@@ -593,11 +618,16 @@ impl GetBookableTrialOfferAppointmentsRequest {
         'static,
         Result<models::BookableTrialOfferAppointment, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -605,13 +635,21 @@ impl GetBookableTrialOfferAppointmentsRequest {
         self,
     ) -> rt::futures::stream::BoxStream<
         'static,
-        Result<rt::Slice<models::BookableTrialOfferAppointment>, rt::Error<models::ErrorResponse>>,
+        Result<
+            rt::Slice<models::BookableTrialOfferAppointment>,
+            rt::Error<models::ErrorResponse>,
+        >,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
@@ -621,8 +659,9 @@ impl std::future::IntoFuture for GetBookableTrialOfferAppointmentsRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -663,7 +702,9 @@ impl GetTrialOfferConfigRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<models::TrialOfferConfig, rt::Error<models::ErrorResponse>> {
+    pub async fn send(
+        self,
+    ) -> Result<models::TrialOfferConfig, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_TRIAL_OFFER_CONFIG)
@@ -677,7 +718,10 @@ impl GetTrialOfferConfigRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::TrialOfferConfig>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::TrialOfferConfig>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_TRIAL_OFFER_CONFIG)
@@ -691,8 +735,9 @@ impl GetTrialOfferConfigRequest {
 impl std::future::IntoFuture for GetTrialOfferConfigRequest {
     type Output = Result<models::TrialOfferConfig, rt::Error<models::ErrorResponse>>;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -781,8 +826,9 @@ impl std::future::IntoFuture for ValidateForLeadCustomerCreationRequest {
         rt::Error<models::ErrorResponse>,
     >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -834,8 +880,10 @@ impl CreateLeadCustomerRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::TrialOfferLeadCustomerCreationResult, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        models::TrialOfferLeadCustomerCreationResult,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&CREATE_LEAD_CUSTOMER)
@@ -864,11 +912,14 @@ impl CreateLeadCustomerRequest {
 }
 
 impl std::future::IntoFuture for CreateLeadCustomerRequest {
-    type Output =
-        Result<models::TrialOfferLeadCustomerCreationResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::TrialOfferLeadCustomerCreationResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -957,7 +1008,10 @@ impl GetClassSlotsForTrialOffersRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ClassSlotSlicedResult>, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        rt::Response<models::ClassSlotSlicedResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_CLASS_SLOTS_FOR_TRIAL_OFFERS)
@@ -980,11 +1034,16 @@ impl GetClassSlotsForTrialOffersRequest {
         'static,
         Result<models::ClassSlot, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 
     /// Every slice, fetched lazily, each with the cursor it was fetched with and the cursor of the next one. To resume an interrupted run, pass the last handled slice's [`next_cursor`](rt::Slice::next_cursor) to [`offset`](Self::offset) and stream again. The stream is boxed (so `Unpin`), `Send` and `'static`.
@@ -994,19 +1053,28 @@ impl GetClassSlotsForTrialOffersRequest {
         'static,
         Result<rt::Slice<models::ClassSlot>, rt::Error<models::ErrorResponse>>,
     > {
-        Box::pin(rt::paginate_pages(self.offset.clone(), move |cursor| {
-            let mut request = self.clone();
-            request.offset = cursor;
-            request.send()
-        }))
+        Box::pin(
+            rt::paginate_pages(
+                self.offset.clone(),
+                move |cursor| {
+                    let mut request = self.clone();
+                    request.offset = cursor;
+                    request.send()
+                },
+            ),
+        )
     }
 }
 
 impl std::future::IntoFuture for GetClassSlotsForTrialOffersRequest {
-    type Output = Result<models::ClassSlotSlicedResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::ClassSlotSlicedResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1062,7 +1130,10 @@ impl GetBookableAppointmentSlotsForTrialOffersRequest {
     }
 
     /// Sets or clears [`slot_window_start_date`](Self::slot_window_start_date) from an `Option`.
-    pub fn set_slot_window_start_date(mut self, value: Option<rt::chrono::NaiveDate>) -> Self {
+    pub fn set_slot_window_start_date(
+        mut self,
+        value: Option<rt::chrono::NaiveDate>,
+    ) -> Self {
         self.slot_window_start_date = value;
         self
     }
@@ -1107,8 +1178,10 @@ impl GetBookableAppointmentSlotsForTrialOffersRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<Vec<models::BookableAppointmentSlot>>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<Vec<models::BookableAppointmentSlot>>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&GET_BOOKABLE_APPOINTMENT_SLOTS_FOR_TRIAL_OFFERS)
@@ -1123,10 +1196,14 @@ impl GetBookableAppointmentSlotsForTrialOffersRequest {
 }
 
 impl std::future::IntoFuture for GetBookableAppointmentSlotsForTrialOffersRequest {
-    type Output = Result<Vec<models::BookableAppointmentSlot>, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        Vec<models::BookableAppointmentSlot>,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1178,7 +1255,10 @@ impl ValidateClassSlotForTrialOffersRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::ClassSlotBookingValidationResult, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        models::ClassSlotBookingValidationResult,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&VALIDATE_CLASS_SLOT_FOR_TRIAL_OFFERS)
@@ -1207,11 +1287,14 @@ impl ValidateClassSlotForTrialOffersRequest {
 }
 
 impl std::future::IntoFuture for ValidateClassSlotForTrialOffersRequest {
-    type Output =
-        Result<models::ClassSlotBookingValidationResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::ClassSlotBookingValidationResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1263,7 +1346,10 @@ impl ValidateForAppointmentBookingForTrialOffersRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::AppointmentBookingValidationResult, rt::Error<models::ErrorResponse>> {
+    ) -> Result<
+        models::AppointmentBookingValidationResult,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&VALIDATE_FOR_APPOINTMENT_BOOKING_FOR_TRIAL_OFFERS)
@@ -1292,11 +1378,14 @@ impl ValidateForAppointmentBookingForTrialOffersRequest {
 }
 
 impl std::future::IntoFuture for ValidateForAppointmentBookingForTrialOffersRequest {
-    type Output =
-        Result<models::AppointmentBookingValidationResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::AppointmentBookingValidationResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1362,8 +1451,10 @@ impl BookClassSlotForTrialOffersRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::ClassSlotBookingResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::ClassSlotBookingResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&BOOK_CLASS_SLOT_FOR_TRIAL_OFFERS)
@@ -1375,10 +1466,14 @@ impl BookClassSlotForTrialOffersRequest {
 }
 
 impl std::future::IntoFuture for BookClassSlotForTrialOffersRequest {
-    type Output = Result<models::ClassSlotBookingResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::ClassSlotBookingResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1444,8 +1539,10 @@ impl BookAppointmentForTrialOfferRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::AppointmentBookingResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::AppointmentBookingResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&BOOK_APPOINTMENT_FOR_TRIAL_OFFER)
@@ -1457,10 +1554,14 @@ impl BookAppointmentForTrialOfferRequest {
 }
 
 impl std::future::IntoFuture for BookAppointmentForTrialOfferRequest {
-    type Output = Result<models::AppointmentBookingResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::AppointmentBookingResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1526,8 +1627,10 @@ impl ConfirmTrialOfferBookingRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<models::BookingConfirmationResult>, rt::Error<models::ErrorResponse>>
-    {
+    ) -> Result<
+        rt::Response<models::BookingConfirmationResult>,
+        rt::Error<models::ErrorResponse>,
+    > {
         self.client
             .raw()
             .request(&CONFIRM_TRIAL_OFFER_BOOKING)
@@ -1539,10 +1642,14 @@ impl ConfirmTrialOfferBookingRequest {
 }
 
 impl std::future::IntoFuture for ConfirmTrialOfferBookingRequest {
-    type Output = Result<models::BookingConfirmationResult, rt::Error<models::ErrorResponse>>;
+    type Output = Result<
+        models::BookingConfirmationResult,
+        rt::Error<models::ErrorResponse>,
+    >;
 
-    type IntoFuture =
-        std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>>;
+    type IntoFuture = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
+    >;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
