@@ -28,6 +28,7 @@
 
 mod client;
 mod datetime;
+pub mod discriminator;
 mod error;
 mod form;
 pub mod lenient;
