@@ -173,7 +173,7 @@ pub const FULL_ONLY_TESTS: &[(&str, &str)] = &[
     ("fixtures_compile", "a cargo build of every fixture crate"),
     (
         "features_compile",
-        "a cargo build of every tag feature alone",
+        "a cargo build of every tag feature alone and of each runtime feature set",
     ),
     (
         "semver_agreement",
