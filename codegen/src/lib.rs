@@ -35,9 +35,10 @@ pub struct Settings {
     pub crate_version: String,
     /// The runtime crate the generated code calls (see [`Runtime`]).
     pub runtime: Runtime,
-    /// Where the spec came from (URL or file name), written into every file header.
+    /// Where the spec came from (URL or file name), written into the header of `Cargo.toml`
+    /// (the one file that names the spec's version, source and hash).
     pub spec_source: String,
-    /// sha256 of the spec text, written into every file header.
+    /// sha256 of the spec text, written into the header of `Cargo.toml`.
     pub spec_sha256: String,
     /// Give the crate an empty `[workspace]` table, so that it builds on its own even inside
     /// the directory of another workspace (for crates generated outside this repository).
@@ -60,7 +61,7 @@ pub enum Surface {
 
 impl Settings {
     /// Settings for a crate called `crate_name` that uses `runtime`; no spec source or hash in
-    /// the file headers, not standalone.
+    /// the `Cargo.toml` header, not standalone.
     pub fn new(
         crate_name: impl Into<String>,
         crate_version: impl Into<String>,

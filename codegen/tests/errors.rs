@@ -604,12 +604,11 @@ fn different_success_bodies_are_an_enum_by_status_without_a_warning() {
 }
 
 #[test]
-fn one_success_body_beside_empty_statuses_or_repeated_is_that_body() {
+fn one_success_body_repeated_at_several_statuses_is_that_body() {
     use codegen::model::{RType, Success};
     let paths = json!({"/pets": {"get": {
         "operationId": "listPets",
         "responses": {
-            "204": {"description": "nothing"},
             "200": {"description": "a pet", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
             "203": {"description": "a cached pet", "content": {"application/hal+json": {"schema": {"$ref": "#/components/schemas/Pet"}}}}
         }
@@ -620,6 +619,42 @@ fn one_success_body_beside_empty_statuses_or_repeated_is_that_body() {
     assert_eq!(
         model_of(&document).api.groups[0].operations[0].success,
         Success::Json(RType::Named("Pet".to_owned()))
+    );
+}
+
+#[test]
+fn one_success_body_beside_an_empty_status_is_an_enum_that_tells_them_apart() {
+    use codegen::model::{RType, StatusBody, Success, SuccessStatus};
+    let paths = json!({"/sales": {"post": {
+        "operationId": "sell",
+        "responses": {
+            "200": {"description": "checked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Sale"}}}},
+            "204": {"description": "charged"}
+        }
+    }}});
+    let schemas = json!({"Sale": {"type": "object", "properties": {"ok": {"type": "boolean"}}}});
+    let document = document(paths, schemas);
+    assert_eq!(warnings_of(&document), []);
+    let status = |status: &str, variant: &str, doc: &str, body| SuccessStatus {
+        status: status.to_owned(),
+        variant: variant.to_owned(),
+        doc: doc.to_owned(),
+        body,
+    };
+    assert_eq!(
+        model_of(&document).api.groups[0].operations[0].success,
+        Success::Several {
+            name: "SellResponse".to_owned(),
+            statuses: vec![
+                status(
+                    "200",
+                    "Ok",
+                    "checked",
+                    StatusBody::Json(RType::Named("Sale".to_owned()))
+                ),
+                status("204", "NoContent", "charged", StatusBody::Empty),
+            ],
+        }
     );
 }
 

@@ -105,6 +105,7 @@ fixtures! {
     response_any_media,
     response_no_body,
     success_statuses,
+    success_body_or_empty,
     type_array_null,
     untagged_operations,
     request_bodies,

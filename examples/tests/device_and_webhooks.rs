@@ -262,12 +262,12 @@ async fn device_api_selling() -> magicline_device::mock::MockServer {
         .await;
     mock.vending()
         .vending_sale(&sale(false))
-        .returns(
-            &VendingReaderSaleResponse::default()
+        .returns(magicline_device::api::VendingSaleResponse::Ok(
+            VendingReaderSaleResponse::default()
                 .with_authorized(true)
                 .with_transaction_id("sale-1")
                 .with_price(1.29),
-        )
+        ))
         .await;
     mock
 }

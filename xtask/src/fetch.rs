@@ -84,6 +84,28 @@ impl std::fmt::Display for Fetched {
     }
 }
 
+impl Fetched {
+    /// What `regenerate --from DIR` says about a spec it took from the folder.
+    fn taken_from_folder(&self) -> String {
+        let mut line = format!(
+            "{}: took {} (sha256 {})",
+            self.file,
+            self.source.as_deref().unwrap_or("the folder"),
+            self.sha256
+        );
+        if !self.matches_manifest {
+            line.push_str(", which is not the spec the committed crate was generated from");
+        }
+        if let Some(kept) = &self.kept {
+            line.push_str(&format!(
+                "\n    kept the spec the committed crate was generated from as {DOWNLOAD_DIR}/{kept}, \
+                 to compare against"
+            ));
+        }
+        line
+    }
+}
+
 /// Fetches every spec of the manifest into `specs/downloaded/` under `root`, printing a line
 /// per spec.
 pub fn fetch_specs(
@@ -258,6 +280,94 @@ pub fn ensure_specs(
         }
     }
     Ok(())
+}
+
+/// What `regenerate --from DIR` did with one spec of the folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderSpec {
+    /// The folder's copy is the one in `specs/downloaded/`.
+    Same,
+    /// Taken into `specs/downloaded/` (missing there, or that was the committed crate's spec).
+    Taken(Fetched),
+    /// The folder's copy differs from `specs/downloaded/`, which holds a spec that is not the
+    /// committed crate's either (fetched but not yet regenerated): which one is meant is not
+    /// clear, so the downloaded one stays and `fetch-specs --from DIR` takes the folder's.
+    Differs {
+        /// The folder's copy.
+        path: PathBuf,
+        /// Its sha256.
+        sha256: String,
+    },
+    /// The folder holds no copy of this spec; the downloaded one is used.
+    Absent,
+}
+
+/// `regenerate --from DIR`: brings into `specs/downloaded/` the folder's copy of each spec
+/// (found as `fetch-specs --from DIR` finds it) when that is the update the folder stands for,
+/// and otherwise says why it was not taken, so a spec placed in the folder is never ignored
+/// silently. A downloaded spec is replaced only when it is missing or is the committed crate's
+/// (kept then as the baseline of the comparison); a pending update is never overwritten.
+pub fn take_from_folder(root: &Path, manifest: &Manifest, dir: &Path) -> Result<()> {
+    if !dir.is_dir() {
+        bail!(
+            "{} is not a folder: pass `--from DIR` (or set MAGICLINE_SPECS_FROM) with the folder holding the spec files",
+            dir.display()
+        );
+    }
+    for api in manifest.apis() {
+        match folder_spec(root, api, dir)? {
+            FolderSpec::Same => {}
+            FolderSpec::Taken(fetched) => println!("{}", fetched.taken_from_folder()),
+            FolderSpec::Differs { path, sha256 } => println!(
+                "{file}: the folder's copy {} (sha256 {sha256}) is not the spec in {downloaded}, \
+                 which this run uses (an update fetched earlier, not yet the committed crate's); \
+                 run `cargo xtask fetch-specs --from {}` to take the folder's copy instead",
+                path.display(),
+                dir.display(),
+                file = api.file,
+                downloaded = display_path(root, &api.downloaded_path(root)),
+            ),
+            FolderSpec::Absent => println!(
+                "{}: no copy in {}; using {}",
+                api.file,
+                dir.display(),
+                display_path(root, &api.downloaded_path(root)),
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// How the folder's copy of `api`'s spec relates to the downloaded one, taking it when it is
+/// the update (see [`take_from_folder`]).
+pub fn folder_spec(root: &Path, api: &Api, dir: &Path) -> Result<FolderSpec> {
+    let source = SpecSource::Folder(dir.to_owned());
+    let download_dir = root.join(DOWNLOAD_DIR);
+    let Ok(downloaded) = fs::read(api.downloaded_path(root)) else {
+        return Ok(FolderSpec::Taken(fetch_one(
+            &download_dir,
+            api,
+            &source,
+            Refresh::Always,
+        )?));
+    };
+    let Ok(path) = find_in_folder(dir, api) else {
+        return Ok(FolderSpec::Absent);
+    };
+    let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let sha256 = sha256_hex(&bytes);
+    if sha256 == sha256_hex(&downloaded) {
+        Ok(FolderSpec::Same)
+    } else if sha256_hex(&downloaded) == api.sha256 {
+        Ok(FolderSpec::Taken(fetch_one(
+            &download_dir,
+            api,
+            &source,
+            Refresh::Always,
+        )?))
+    } else {
+        Ok(FolderSpec::Differs { path, sha256 })
+    }
 }
 
 /// Reads a fetched spec, saying how to fetch it when it is missing.

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::fetch::{Refresh, SpecSource, ensure_specs, read_downloaded};
+use crate::fetch::{Refresh, SpecSource, ensure_specs, read_downloaded, take_from_folder};
 use crate::files::{Mode, Outcome, display_path, ensure_file_contents, sha256_hex};
 use crate::manifest::{Api, DOWNLOAD_DIR, MANIFEST_PATH, Manifest};
 use crate::spec_update::{CHANGELOG, SpecUpdate, changelog_with_entry};
@@ -216,7 +216,10 @@ fn remove_empty_folders(dir: &Path) -> Result<bool> {
 pub fn regenerate(root: &Path, source: &SpecSource) -> Result<()> {
     let start = Instant::now();
     let mut manifest = Manifest::load(root)?;
-    ensure_specs(root, &manifest, source, Refresh::IfMissing)?;
+    match source {
+        SpecSource::Folder(folder) => take_from_folder(root, &manifest, folder)?,
+        SpecSource::Upstream => ensure_specs(root, &manifest, source, Refresh::IfMissing)?,
+    }
     // Where a copy of the spec a committed crate was generated from may be: kept there by
     // `fetch-specs`, or among the local copies the specs come from.
     let mut baseline_folders = vec![root.join(DOWNLOAD_DIR)];
@@ -753,7 +756,8 @@ components:
     fn regenerate_then_check_then_tamper() {
         let root = workspace_with_spec();
         let root = root.path();
-        let unreachable = SpecSource::Folder(root.join("never-asked"));
+        // The specs are in place, so the upstream URL (a closed port) is never asked.
+        let unreachable = SpecSource::Upstream;
 
         let error = check(root).unwrap_err().to_string();
         assert!(
@@ -807,7 +811,8 @@ components:
     fn a_spec_update_is_compared_recorded_in_the_changelog_and_bumps_the_version() {
         let root = workspace_with_spec();
         let root = root.path();
-        let unreachable = SpecSource::Folder(root.join("never-asked"));
+        // The specs are in place, so the upstream URL (a closed port) is never asked.
+        let unreachable = SpecSource::Upstream;
         regenerate(root, &unreachable).unwrap();
         let changelog = root.join("generated/pets/CHANGELOG.md");
         assert!(
@@ -901,7 +906,8 @@ components:
     fn an_unversioned_spec_update_is_compared_too() {
         let root = workspace_with_spec();
         let root = root.path();
-        let unreachable = SpecSource::Folder(root.join("never-asked"));
+        // The specs are in place, so the upstream URL (a closed port) is never asked.
+        let unreachable = SpecSource::Upstream;
         let spec = root.join("specs/downloaded/pets.yaml");
         let old = fs::read_to_string(&spec)
             .unwrap()
@@ -959,7 +965,8 @@ components:
     fn a_spec_update_without_the_old_spec_still_regenerates() {
         let root = workspace_with_spec();
         let root = root.path();
-        let unreachable = SpecSource::Folder(root.join("never-asked"));
+        // The specs are in place, so the upstream URL (a closed port) is never asked.
+        let unreachable = SpecSource::Upstream;
         regenerate(root, &unreachable).unwrap();
         let spec = root.join("specs/downloaded/pets.yaml");
         let new_spec = fs::read_to_string(&spec)
@@ -981,6 +988,144 @@ components:
             "{manifest}"
         );
         check(root).unwrap();
+    }
+
+    /// Every file under `root` with its contents.
+    fn tree(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+        let mut files = Vec::new();
+        list_files(root, &mut files).unwrap();
+        files
+            .into_iter()
+            .map(|path| {
+                let contents = fs::read(&path).unwrap();
+                (path.strip_prefix(root).unwrap().to_owned(), contents)
+            })
+            .collect()
+    }
+
+    /// The files that differ between two [`tree`]s, or exist in one only, `/`-separated.
+    fn changed_files(
+        before: &std::collections::BTreeMap<PathBuf, Vec<u8>>,
+        after: &std::collections::BTreeMap<PathBuf, Vec<u8>>,
+    ) -> Vec<String> {
+        let paths: std::collections::BTreeSet<&PathBuf> =
+            before.keys().chain(after.keys()).collect();
+        paths
+            .into_iter()
+            .filter(|path| before.get(*path) != after.get(*path))
+            .map(|path| path.to_string_lossy().replace('\\', "/"))
+            .collect()
+    }
+
+    /// The issue this answers: a spec update used to rewrite the header (spec version and
+    /// sha256) of every generated file, so a reviewer opened every file to find nothing.
+    #[test]
+    fn a_spec_update_changes_only_the_files_its_changes_reach() {
+        let root = workspace_with_spec();
+        let root = root.path();
+        let spec = root.join("specs/downloaded/pets.yaml");
+        let two_tags = fs::read_to_string(&spec).unwrap().replace(
+            "components:",
+            "  /owners/{id}:
+    get:
+      tags: [owners]
+      operationId: getOwner
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        '200':
+          description: the owner
+          content: {application/json: {schema: {$ref: '#/components/schemas/Owner'}}}
+components:",
+        ) + "    Owner: {type: object, properties: {name: {type: string}}}\n";
+        write(&spec, &two_tags);
+        regenerate(root, &SpecSource::Upstream).unwrap();
+        let before = tree(root);
+
+        let upstream = root.join("upstream");
+        write(
+            &upstream.join("pets.yaml"),
+            &two_tags.replace("version: '2.0'", "version: '2.1'").replace(
+                "Owner: {type: object, properties: {name: {type: string}}}",
+                "Owner: {type: object, properties: {name: {type: string}, email: {type: string}}}",
+            ),
+        );
+        // The README's command, with the new spec in the folder: the spec is taken.
+        regenerate(root, &SpecSource::Folder(upstream.clone())).unwrap();
+
+        let mut after = tree(root);
+        after.retain(|path, _| !path.starts_with("upstream"));
+        assert_eq!(
+            changed_files(&before, &after),
+            [
+                "generated/pets/CHANGELOG.md",
+                "generated/pets/Cargo.toml",
+                "generated/pets/src/models.rs",
+                "specs/downloaded/pets-2.0.yaml",
+                "specs/downloaded/pets.yaml",
+                "specs/manifest.toml",
+            ]
+        );
+        let changelog = fs::read_to_string(root.join("generated/pets/CHANGELOG.md")).unwrap();
+        assert!(
+            changelog.contains("## 0.1.1 — Pets 2.0 → 2.1\n"),
+            "{changelog}"
+        );
+        assert!(
+            changelog.contains("`models::Owner::email`: field added"),
+            "{changelog}"
+        );
+        let cargo_toml = fs::read_to_string(root.join("generated/pets/Cargo.toml")).unwrap();
+        assert!(
+            cargo_toml.starts_with(
+                "# Generated by `cargo xtask regenerate` from Pets 2.1; do not edit by hand.\n"
+            ),
+            "{cargo_toml}"
+        );
+        assert!(cargo_toml.contains("version = \"0.1.1\""), "{cargo_toml}");
+        check(root).unwrap();
+    }
+
+    #[test]
+    fn a_pending_update_is_kept_and_the_folder_copy_named() {
+        let root = workspace_with_spec();
+        let root = root.path();
+        regenerate(root, &SpecSource::Upstream).unwrap();
+        let spec = root.join("specs/downloaded/pets.yaml");
+        // Fetched earlier, not yet regenerated from.
+        let pending = fs::read_to_string(&spec)
+            .unwrap()
+            .replace("version: '2.0'", "version: '2.1'");
+        write(&spec, &pending);
+        let folder = root.join("folder");
+        let other = pending.replace("version: '2.1'", "version: '2.2'");
+        write(&folder.join("pets.yaml"), &other);
+        let manifest = Manifest::load(root).unwrap();
+
+        let outcome = crate::fetch::folder_spec(root, &manifest.apis()[0], &folder).unwrap();
+
+        assert_eq!(
+            outcome,
+            crate::fetch::FolderSpec::Differs {
+                path: folder.join("pets.yaml"),
+                sha256: sha256_hex(other.as_bytes()),
+            }
+        );
+        assert_eq!(fs::read_to_string(&spec).unwrap(), pending);
+
+        write(&folder.join("pets.yaml"), &pending);
+        assert_eq!(
+            crate::fetch::folder_spec(root, &manifest.apis()[0], &folder).unwrap(),
+            crate::fetch::FolderSpec::Same
+        );
+        fs::remove_file(folder.join("pets.yaml")).unwrap();
+        assert_eq!(
+            crate::fetch::folder_spec(root, &manifest.apis()[0], &folder).unwrap(),
+            crate::fetch::FolderSpec::Absent
+        );
+        let error = regenerate(root, &SpecSource::Folder(root.join("typo")))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("is not a folder"), "{error}");
     }
 
     #[test]

@@ -853,10 +853,12 @@ impl RawBody<'_> {
     }
 }
 
-/// What the operation's 2xx responses decode to. One body among them (others empty, or the same
-/// schema at several statuses) is that body's type, named `<Operation>Response` when inline;
-/// different bodies are a status-keyed enum (named by the caller), each inline schema named after
-/// its status as error bodies are (`<Operation>Created`).
+/// What the operation's 2xx responses decode to. One body at every status (the same schema at
+/// several statuses) is that body's type, named `<Operation>Response` when inline; different
+/// bodies, or a body beside a status without one, are a status-keyed enum (named by the caller),
+/// each inline schema named after its status as error bodies are (`<Operation>Created`). A status
+/// without a body is a success the caller must be able to tell apart: typed as the body, its
+/// empty answer would be a decode error after the server did what was asked.
 fn success_type(
     api: &OpenAPI,
     types: &mut TypeSpace<'_>,
@@ -895,9 +897,12 @@ fn success_type(
             distinct.push(body);
         }
     }
+    let some_empty = raw.iter().any(|body| matches!(body, RawBody::Empty));
     match distinct.as_slice() {
         [] => return Ok(Success::Empty),
-        [only] => return typed_body(types, only, &format!("{prefix}Response")).map(plain),
+        [only] if !some_empty => {
+            return typed_body(types, only, &format!("{prefix}Response")).map(plain);
+        }
         _ => {}
     }
     let mut variant_names = Namespace::default();
@@ -912,14 +917,13 @@ fn success_type(
         });
     }
     // Different schemas may still be one Rust type (`{type: string}` with and without a
-    // description): then there is nothing for an enum to tell apart.
-    let mut bodies = statuses
-        .iter()
-        .map(|s| &s.body)
-        .filter(|body| **body != StatusBody::Empty);
-    let first = bodies.next().cloned();
-    if bodies.all(|body| Some(body) == first.as_ref()) {
-        return Ok(first.map_or(Success::Empty, plain));
+    // description): then, unless a status has no body, there is nothing for an enum to tell
+    // apart.
+    let mut bodies = statuses.iter().map(|s| &s.body);
+    if let Some(first) = bodies.next() {
+        if bodies.all(|body| body == first) {
+            return Ok(plain(first.clone()));
+        }
     }
     Ok(Success::Several {
         name: String::new(),

@@ -31,7 +31,7 @@ fn warnings_doc(info: &CrateInfo) -> String {
 /// `src/lib.rs` of a crate of models only: the docs, the models, and the document's API-key
 /// header, if it names one.
 pub(crate) fn models_only_lib_file(info: &CrateInfo) -> Result<String, Error> {
-    let mut crate_doc = format!("# {} {}\n\n", info.title, info.version);
+    let mut crate_doc = title_doc(info);
     let description = sanitise(&info.description);
     if !description.is_empty() {
         crate_doc.push_str(&description);
@@ -85,7 +85,6 @@ pub(crate) fn api_module_file(
 pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Result<String, Error> {
     let crate_doc = lib_docs(info, api);
     let servers = servers_const(info);
-    let user_agent = format!("{}/{}", info.crate_name, info.crate_version);
     let auth = match &info.auth {
         Auth::ApiKeyHeader(header) => quote!(rt::Auth::ApiKeyHeader(#header)),
         Auth::Bearer => quote!(rt::Auth::Bearer),
@@ -131,7 +130,8 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
         #servers
 
         const DEFAULTS: rt::ApiDefaults = rt::ApiDefaults {
-            user_agent: #user_agent,
+            // From Cargo, so that a version bump leaves this file alone.
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             auth: #auth,
         };
 
@@ -170,9 +170,15 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
     format_file(&info.header, tokens, "#")
 }
 
+/// The crate docs' title. The spec's version is not in it: `Cargo.toml` states it (in the
+/// description docs.rs shows), so that a spec update changes only the files whose code changes.
+fn title_doc(info: &CrateInfo) -> String {
+    format!("# {}\n\n", info.title)
+}
+
 /// The crate docs: title, description, a first example, warnings.
 fn lib_docs(info: &CrateInfo, api: &Api) -> TokenStream {
-    let mut crate_doc = format!("# {} {}\n\n", info.title, info.version);
+    let mut crate_doc = title_doc(info);
     let description = sanitise(&info.description);
     if !description.is_empty() {
         crate_doc.push_str(&description);
@@ -280,11 +286,7 @@ pub(crate) fn cargo_toml(
         crate::RuntimeSource::Version(version) => format!("version = {}", toml_string(version)),
     };
     let runtime_package = toml_string(&runtime.package);
-    let header: String = info
-        .header
-        .lines()
-        .map(|l| format!("#{}\n", l.trim_start_matches("//")))
-        .collect();
+    let header = &info.manifest_header;
     let workspace = if standalone {
         "\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n"
     } else {

@@ -37,8 +37,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
+use magicline_device::api::VendingSaleResponse;
 use magicline_device::models;
-use magicline_device::runtime::StatusCode;
 
 /// Activate a vending device once, then identify a card, check the sale, dispense, charge.
 #[derive(Debug, Parser)]
@@ -114,12 +114,15 @@ async fn run(args: Args) -> Result<()> {
         .vending_sale(sale(false))
         .await
         .context("checking the sale")?;
-    if check.authorized == Some(false) {
-        println!(
-            "sale {transaction} refused: {}",
-            reason(check.text.as_deref())
-        );
-        return Ok(());
+    // A check is answered `200` with its outcome; an answer without one refused nothing.
+    if let VendingSaleResponse::Ok(check) = &check {
+        if check.authorized == Some(false) {
+            println!(
+                "sale {transaction} refused: {}",
+                reason(check.text.as_deref())
+            );
+            return Ok(());
+        }
     }
     println!(
         "sale {transaction} checked: the customer can buy product {} at {}",
@@ -199,16 +202,10 @@ async fn charge(
     args: &Args,
 ) -> Result<()> {
     let (product, transaction) = (&args.product_id, sale.transaction_id.clone());
-    // The spec answers the charge with `204 No Content` ("customer has been charged") and the
-    // check with a `200` body; this version of the generated client decodes only the `200`
-    // body, so a `204` arrives as a decode error of an empty body, which is the documented
-    // success.
-    let charged = match device.vending().vending_sale(sale).await {
-        Err(err) if err.status() == Some(StatusCode::NO_CONTENT) => Ok(None),
-        other => other.map(Some),
-    };
-    match charged {
-        Ok(Some(charged)) if charged.authorized == Some(false) => bail!(
+    // The spec answers the charge with `204 No Content` ("customer has been charged"), or
+    // with a `200` body saying whether it was authorized.
+    match device.vending().vending_sale(sale).await {
+        Ok(VendingSaleResponse::Ok(charged)) if charged.authorized == Some(false) => bail!(
             "product {product} was dispensed, but the server refused to charge sale \
              {transaction}: {}",
             reason(charged.text.as_deref())

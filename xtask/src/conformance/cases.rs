@@ -170,6 +170,17 @@ pub fn cases(
     let mut failures = Vec::new();
     for (request, answer) in requests.iter().zip(answers) {
         let component = &components[request.component];
+        let contradiction = (request.alternative.zip(component.union.as_ref()))
+            .and_then(|(n, union)| union.alternatives[n].contradiction.clone());
+        if let Some(why) = contradiction {
+            failures.push(Failure {
+                pointer: component.pointer.clone(),
+                class: Class::Sample,
+                message: why,
+                instance: Value::Null,
+            });
+            continue;
+        }
         let mut instance = match answer {
             Ok(instance) => instance,
             Err(why) => {

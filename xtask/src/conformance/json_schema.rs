@@ -17,7 +17,10 @@
 //!   sampled alternative carries its own tag wherever it appears; a schema with a
 //!   `discriminator` and no `oneOf`/`anyOf` (the inheritance pattern) means, where it is
 //!   referenced, one of the schemas extending it (`allOf: [{$ref: Base}, …]`) or named by its
-//!   mapping, while the `allOf` of such a child gets the base's own properties;
+//!   mapping, while the `allOf` of such a child gets the base's own properties; an implicit tag
+//!   (the schema's name) that the schema's own tag property forbids (`enum: [auto]`) is not
+//!   fixed but reported as a contradiction of the document (the gate's `sample` class at the
+//!   union);
 //! - annotations (`description`, `example`, `default`, `x-*`, …) are dropped.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -74,6 +77,11 @@ pub struct Alternative {
     pub pointer: String,
     /// The definition of that schema's instances.
     pub key: String,
+    /// Why no valid instance can carry this tag: an implicit tag (the schema's name) that the
+    /// schema's own tag property does not allow (OpenAI's alternatives say `type: {enum:
+    /// [auto]}` under a discriminator without `mapping`). Such a tag is not fixed on the
+    /// schema, so the schema is sampled as written where else it is used.
+    pub contradiction: Option<String>,
 }
 
 /// How a schema is referenced.
@@ -91,6 +99,8 @@ struct Discriminator {
     property: String,
     /// Tag value -> schema pointer, from `mapping` and implicit names.
     tags: Vec<(String, String)>,
+    /// Implicit tag values the schema they name does not allow, with why.
+    contradictions: BTreeMap<String, String>,
     /// No `oneOf`/`anyOf` beside it: the inheritance pattern.
     inheritance: bool,
 }
@@ -222,15 +232,26 @@ impl<'a> Converter<'a> {
                     .filter_map(|reference| self.resolve(reference))
                     .collect()
             };
+            let mut contradictions = BTreeMap::new();
             for target in alternatives {
                 if !named.contains(&target) {
                     // The implicit mapping: a schema not in `mapping` is named by its name.
                     let name = unescape(target.rsplit('/').next().unwrap_or_default());
+                    if let Some(allowed) = self.own_tag_values(&target, property) {
+                        if !allowed.contains(&name) {
+                            contradictions.insert(name.clone(), format!(
+                                "the document contradicts itself: the implicit tag `{name}` (the schema's name) of {target} is not one of the values {allowed:?} its property `{property}` allows, so no valid instance carries it"
+                            ));
+                        }
+                    }
                     named.insert(target.clone());
                     tags.push((name, target));
                 }
             }
             for (tag, target) in &tags {
+                if contradictions.contains_key(tag) {
+                    continue;
+                }
                 self.tags_of
                     .entry(target.clone())
                     .or_default()
@@ -244,10 +265,40 @@ impl<'a> Converter<'a> {
                 Discriminator {
                     property,
                     tags,
+                    contradictions,
                     inheritance,
                 },
             );
         }
+    }
+
+    /// The values a schema's own `property` allows (its `enum` or `const`, in the schema's
+    /// `properties` or those of an `allOf` member, through one `$ref`), if it says.
+    fn own_tag_values(&self, target: &str, property: &str) -> Option<Vec<String>> {
+        let follow = |schema: &'a Value| -> Option<&'a Value> {
+            match schema.get("$ref").and_then(Value::as_str) {
+                Some(reference) => {
+                    let pointer = self.resolve(reference)?;
+                    self.document.pointer(&pointer[1..])
+                }
+                None => Some(schema),
+            }
+        };
+        let schema = follow(self.document.pointer(&target[1..])?)?;
+        let members = (schema.get("allOf").and_then(Value::as_array).into_iter())
+            .flatten()
+            .filter_map(&follow);
+        std::iter::once(schema).chain(members).find_map(|holder| {
+            let tag = follow(holder.get("properties")?.get(property)?)?;
+            let values: Vec<String> = match (tag.get("const"), tag.get("enum")) {
+                (Some(value), _) => vec![value.as_str()?.to_owned()],
+                (None, Some(Value::Array(values))) => (values.iter())
+                    .filter_map(|value| value.as_str().map(str::to_owned))
+                    .collect(),
+                _ => return None,
+            };
+            Some(values)
+        })
     }
 
     /// Base pointer -> the component schemas whose `allOf` refers to it directly.
@@ -307,6 +358,7 @@ impl<'a> Converter<'a> {
                 tag: tag.clone(),
                 pointer: target.clone(),
                 key: self.alternative_key(pointer, target),
+                contradiction: discriminator.contradictions.get(tag).cloned(),
             })
             .collect();
         Some(Union {
@@ -885,6 +937,43 @@ mod tests {
         assert_eq!(
             definition(&converted, "Dog")["allOf"][1]["properties"]["kind"]["enum"],
             json!(["Dog"])
+        );
+    }
+
+    #[test]
+    fn an_implicit_tag_the_schema_forbids_is_a_contradiction_not_a_fixed_tag() {
+        let converted = convert(&document(json!({
+            "Strategy": {
+                "oneOf": [
+                    { "$ref": "#/components/schemas/Auto" },
+                    { "$ref": "#/components/schemas/Static" },
+                ],
+                "discriminator": { "propertyName": "type" },
+            },
+            "Auto": { "type": "object", "properties": { "type": { "type": "string", "enum": ["auto"] } } },
+            "Static": { "type": "object", "properties": { "type": { "$ref": "#/components/schemas/StaticType" } } },
+            "StaticType": { "type": "string", "enum": ["Static", "static"] },
+        })));
+        let union = converted.components[0].union.as_ref().unwrap();
+        let auto = &union.alternatives[0];
+        assert_eq!(auto.tag, "Auto");
+        assert!(
+            auto.contradiction
+                .as_deref()
+                .unwrap()
+                .contains("[\"auto\"]"),
+            "{:?}",
+            auto.contradiction
+        );
+        // Sampled as written wherever else it is used: its own `type` is `auto`.
+        assert_eq!(
+            definition(&converted, "Auto")["properties"]["type"]["enum"],
+            json!(["auto"])
+        );
+        assert_eq!(union.alternatives[1].contradiction, None);
+        assert_eq!(
+            definition(&converted, "Static")["allOf"][1]["properties"]["type"]["enum"],
+            json!(["Static"])
         );
     }
 
