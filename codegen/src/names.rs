@@ -54,6 +54,36 @@ pub(crate) fn camel(name: &str) -> String {
     }
 }
 
+/// How the `api` module's per-operation items end: the request builder (`GetCustomerBuilder`)
+/// and the enum of several success bodies (`UpsertOrderSuccess`). Models never end so (see
+/// [`model`]): `api` and `models` then share no name, so `use api::*` and `use models::*`
+/// together are safe, and each name still depends only on its own place in the spec.
+const API_ITEM_ENDINGS: [&str; 2] = ["Builder", "Success"];
+
+/// The request builder of the operation `operation_id`: `getCustomer` -> `GetCustomerBuilder`.
+pub(crate) fn builder(operation_id: &str) -> String {
+    format!("{}{}", camel(operation_id), API_ITEM_ENDINGS[0])
+}
+
+/// The success enum of the operation `operation_id`: `upsertOrder` -> `UpsertOrderSuccess`.
+pub(crate) fn success_enum(operation_id: &str) -> String {
+    format!("{}{}", camel(operation_id), API_ITEM_ENDINGS[1])
+}
+
+/// A model's name for `name` (a schema's name or place): [`camel`], with `Model` appended when
+/// it would end like an `api` item, numbered or not (`JobSuccess` -> `JobSuccessModel`). The
+/// rule reads the name alone, never which operations exist, so adding an operation renames no
+/// type.
+pub(crate) fn model(name: &str) -> String {
+    let ident = camel(name);
+    let stem = ident.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_');
+    if API_ITEM_ENDINGS.iter().any(|ending| stem.ends_with(ending)) {
+        format!("{ident}Model")
+    } else {
+        ident
+    }
+}
+
 /// Keeps letters and digits; everything else separates words. Letters outside ASCII are
 /// dropped because they are rarely typeable by every user of the crate.
 fn clean(name: &str) -> String {
@@ -106,6 +136,17 @@ impl Namespace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn models_never_end_like_api_items() {
+        assert_eq!(builder("getCustomer"), "GetCustomerBuilder");
+        assert_eq!(success_enum("upsert-order"), "UpsertOrderSuccess");
+        assert_eq!(model("GetCustomerBuilder"), "GetCustomerBuilderModel");
+        assert_eq!(model("job_success"), "JobSuccessModel");
+        assert_eq!(model("JobSuccess2"), "JobSuccess2Model");
+        assert_eq!(model("GetCustomerRequest"), "GetCustomerRequest");
+        assert_eq!(model("SuccessRate"), "SuccessRate");
+    }
 
     #[test]
     fn identifiers() {

@@ -582,7 +582,7 @@ fn different_success_bodies_are_an_enum_by_status_without_a_warning() {
     assert_eq!(
         model.api.groups[0].operations[0].success,
         Success::Several {
-            name: "ListPetsResponse".to_owned(),
+            name: "ListPetsSuccess".to_owned(),
             statuses: vec![
                 status(
                     "200",
@@ -644,7 +644,7 @@ fn one_success_body_beside_an_empty_status_is_an_enum_that_tells_them_apart() {
     assert_eq!(
         model_of(&document).api.groups[0].operations[0].success,
         Success::Several {
-            name: "SellResponse".to_owned(),
+            name: "SellSuccess".to_owned(),
             statuses: vec![
                 status(
                     "200",

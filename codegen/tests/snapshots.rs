@@ -106,6 +106,7 @@ fixtures! {
     response_no_body,
     success_statuses,
     success_body_or_empty,
+    read_only_write_only,
     type_array_null,
     untagged_operations,
     request_bodies,

@@ -262,7 +262,7 @@ async fn device_api_selling() -> magicline_device::mock::MockServer {
         .await;
     mock.vending()
         .vending_sale(&sale(false))
-        .returns(magicline_device::api::VendingSaleResponse::Ok(
+        .returns(magicline_device::api::VendingSaleSuccess::Ok(
             VendingReaderSaleResponse::default()
                 .with_authorized(true)
                 .with_transaction_id("sale-1")

@@ -694,7 +694,7 @@ fn success_changes(item: Item, a: &OperationDef, b: &OperationDef, out: &mut Cha
 }
 
 /// The response type as text: `Customer`, `()`, `Bytes`, or a success enum with its variants
-/// (`api::CreateCustomerResponse { Ok(Customer), NoContent }`).
+/// (`api::CreateCustomerSuccess { Ok(Customer), NoContent }`).
 fn success(success: &Success) -> String {
     match success {
         Success::Json(ty) => ty.to_string(),

@@ -204,7 +204,7 @@ pub enum Item {
         /// The variant.
         variant: String,
     },
-    /// `api::CreateCustomerResponse::Created`: a variant of the enum of an operation whose
+    /// `api::CreateCustomerSuccess::Created`: a variant of the enum of an operation whose
     /// success statuses carry different bodies.
     ResponseVariant {
         /// The enum, in `api`.

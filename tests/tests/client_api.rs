@@ -704,3 +704,48 @@ fn date_times_are_equal_by_instant_and_keep_their_text() {
     let set: HashSet<DateTime> = [z, utc, berlin, later, local].into_iter().collect();
     assert_eq!(set.len(), 3);
 }
+
+/// `api` and `models` share no name: both glob-imported, a model is built by its plain name
+/// (`BookCustomerPaymentRequest` was both the operation's request builder and its body, and
+/// resolved to the builder). An ambiguous name here would not compile.
+#[test]
+fn api_and_models_glob_imported_together_name_each_item_once() {
+    mod open_api {
+        #[allow(unused_imports)]
+        use magicline::{api::*, models::*};
+
+        pub fn body() -> BookCustomerPaymentRequest {
+            BookCustomerPaymentRequest::new("token", Money::new(12.5, "EUR"))
+        }
+    }
+    mod connect {
+        #[allow(unused_imports)]
+        use magicline_connect::{api::*, models::*};
+
+        pub fn customer() -> CommonTrialSessionLeadCustomerDto {
+            CommonTrialSessionLeadCustomerDto::new("Ada", "Lovelace")
+        }
+    }
+    mod device {
+        #[allow(unused_imports)]
+        use magicline_device::{api::*, models::*};
+
+        pub fn sale() -> VendingReaderSaleRequest {
+            VendingReaderSaleRequest::new(
+                VendingReaderSaleRequestIdentification::CardNumberContent(CardNumberContent::new(
+                    "NUMBER",
+                    "1233588160",
+                )),
+                "t-1",
+                "1",
+                1.29,
+            )
+        }
+    }
+    assert_eq!(
+        magicline::runtime::serde_json::to_value(open_api::body()).unwrap(),
+        serde_json::json!({"paymentRequestToken": "token", "amount": {"amount": 12.5, "currency": "EUR"}})
+    );
+    assert_eq!(connect::customer().firstname, "Ada");
+    assert_eq!(device::sale().transaction_id, "t-1");
+}

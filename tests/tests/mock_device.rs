@@ -3,7 +3,7 @@
 //! mock's client carries a placeholder bearer token (the API requires one). A charge answered
 //! `204` without a body is a success the caller tells apart from a checked sale's `200`.
 
-use magicline_device::api::{TimeUsageResponse, VendingSaleResponse};
+use magicline_device::api::{TimeUsageSuccess, VendingSaleSuccess};
 use magicline_device::mock::{MockServer, Response};
 use magicline_device::models::{
     ApiError, CardNumberContent, ErrorResponse, TimeReaderUsageRequest,
@@ -28,7 +28,7 @@ async fn a_sale_is_answered_and_a_refusal_is_the_typed_error() {
     let mock = MockServer::start().await;
     mock.vending()
         .vending_sale(&sale("t-1"))
-        .returns(VendingSaleResponse::Ok(
+        .returns(VendingSaleSuccess::Ok(
             VendingReaderSaleResponse::default().with_authorized(true),
         ))
         .expect(1)
@@ -45,7 +45,7 @@ async fn a_sale_is_answered_and_a_refusal_is_the_typed_error() {
     let checked = client.vending().vending_sale(sale("t-1")).await.unwrap();
     assert_eq!(
         checked,
-        VendingSaleResponse::Ok(VendingReaderSaleResponse::default().with_authorized(true))
+        VendingSaleSuccess::Ok(VendingReaderSaleResponse::default().with_authorized(true))
     );
     let error = client
         .vending()
@@ -82,7 +82,7 @@ async fn an_executed_sale_answered_204_without_a_body_is_a_success() {
     let checked = client.vending().vending_sale(execute(false)).await;
     assert_eq!(
         checked.unwrap(),
-        VendingSaleResponse::Ok(VendingReaderSaleResponse::default().with_authorized(true))
+        VendingSaleSuccess::Ok(VendingReaderSaleResponse::default().with_authorized(true))
     );
     let charged = client
         .vending()
@@ -91,7 +91,7 @@ async fn an_executed_sale_answered_204_without_a_body_is_a_success() {
         .await
         .unwrap();
     assert_eq!(charged.status().as_u16(), 204);
-    assert_eq!(charged.body(), &VendingSaleResponse::NoContent);
+    assert_eq!(charged.body(), &VendingSaleSuccess::NoContent);
     mock.verify();
 }
 
@@ -121,11 +121,11 @@ async fn a_time_usage_answered_204_without_a_body_is_a_success() {
 
     let client = mock.client();
     let charged = client.time().time_usage(usage(true)).await.unwrap();
-    assert_eq!(charged, TimeUsageResponse::NoContent);
+    assert_eq!(charged, TimeUsageSuccess::NoContent);
     let checked = client.time().time_usage(usage(false)).await.unwrap();
     assert_eq!(
         checked,
-        TimeUsageResponse::Ok(TimeReaderUsageResponse::default().with_authorized(false))
+        TimeUsageSuccess::Ok(TimeReaderUsageResponse::default().with_authorized(false))
     );
     mock.verify();
 }

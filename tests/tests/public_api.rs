@@ -40,6 +40,51 @@ fn magicline_webhooks() {
     insta::assert_snapshot!(listing("magicline-webhooks"));
 }
 
+/// The names an item kind line (`struct api::X…`, `enum models::Y…`) gives in `module`.
+fn item_names<'a>(listing: &'a str, module: &str) -> std::collections::BTreeSet<&'a str> {
+    let prefix = format!("{module}::");
+    listing
+        .lines()
+        .filter_map(|line| {
+            let (kind, rest) = line.split_once(' ')?;
+            if !matches!(kind, "struct" | "enum" | "type" | "use" | "trait") {
+                return None;
+            }
+            let name = rest.strip_prefix(&prefix)?;
+            let end = name
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(name.len());
+            Some(&name[..end])
+        })
+        .collect()
+}
+
+/// No public name of `api` is one of `models` too, in any crate: `use api::*` and
+/// `use models::*` together never make a name ambiguous.
+#[test]
+fn api_and_models_share_no_name() {
+    for name in [
+        "magicline",
+        "magicline-connect",
+        "magicline-device",
+        "magicline-webhooks",
+    ] {
+        let listing = listing(name);
+        let api = item_names(&listing, "api");
+        let models = item_names(&listing, "models");
+        assert!(
+            name.ends_with("webhooks") || !api.is_empty(),
+            "{name}: no api items"
+        );
+        assert!(!models.is_empty(), "{name}: no model items");
+        let shared: Vec<_> = api.intersection(&models).collect();
+        assert!(
+            shared.is_empty(),
+            "{name}: {shared:?} in both api and models"
+        );
+    }
+}
+
 /// `shared/specs` beside the workspace: where the Magicline spec versions compared below are.
 fn shared_spec(file: &str) -> String {
     let root = workspace_root();

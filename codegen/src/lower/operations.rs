@@ -69,15 +69,11 @@ pub(crate) fn collect(api: &OpenAPI, types: &mut TypeSpace<'_>) -> Result<Api, E
             let groups = &mut registry.groups;
             let path_level = (&item.parameters[..], &item_pointer);
             let mut def = operation_def(api, types, path, method, operation, path_level, &pointer)?;
-            def.builder_name = registry
-                .api_names
-                .claim(format!("{}Request", names::camel(&def.id)));
+            def.builder_name = registry.api_names.claim(names::builder(&def.id));
             if let Success::Several { name, .. } = &mut def.success {
                 // Claimed here, beside the request builder: the name depends on the operation
                 // alone, not on which operations after it have several success bodies.
-                *name = registry
-                    .api_names
-                    .claim(format!("{}Response", names::camel(&def.id)));
+                *name = registry.api_names.claim(names::success_enum(&def.id));
             }
             def.static_name = def.method_name.to_uppercase();
             // `new` is the group's own constructor.

@@ -72,7 +72,7 @@ impl<'a> TypeSpace<'a> {
         };
         let schemas = api.components.as_ref().map(|c| &c.schemas);
         for key in schemas.into_iter().flat_map(|s| s.keys()) {
-            let name = space.names.claim(names::camel(key));
+            let name = space.names.claim(names::model(key));
             space.components.insert(key.clone(), name);
         }
         let base = Pointer::root().join("components").join("schemas");
@@ -345,15 +345,20 @@ impl<'a> TypeSpace<'a> {
             let property_pointer = pointer.join("properties").join(wire_name);
             let hint = format!("{parent}{}", names::camel(wire_name));
             let ty = self.schema_type(&unbox(property), &hint, &property_pointer)?;
-            let (doc, deprecated, nullable) = match property {
+            let (doc, deprecated, nullable, one_way) = match property {
                 ReferenceOr::Item(schema) => {
                     let data = &schema.schema_data;
                     let doc = docs::doc_text(data.description.as_deref(), data.example.as_ref());
-                    (doc, data.deprecated, data.nullable)
+                    let one_way = data.read_only || data.write_only;
+                    (doc, data.deprecated, data.nullable, one_way)
                 }
-                ReferenceOr::Reference { .. } => (String::new(), false, false),
+                ReferenceOr::Reference { .. } => (String::new(), false, false, false),
             };
-            let is_required = required.iter().any(|r| r == wire_name);
+            // A `readOnly` property is required only in what the server sends and a
+            // `writeOnly` one only in what it receives; one type serves both directions, so
+            // neither is required: a request value is built without the server's fields (and
+            // does not send them unless set), a response decodes without the client's.
+            let is_required = !one_way && required.iter().any(|r| r == wire_name);
             let ty = if is_required && !nullable {
                 ty
             } else {
@@ -830,7 +835,7 @@ impl<'a> TypeSpace<'a> {
         if naming.claimed {
             naming.text.clone()
         } else {
-            self.names.claim(names::camel(&naming.text))
+            self.names.claim(names::model(&naming.text))
         }
     }
 

@@ -37,7 +37,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 use clap::Parser;
-use magicline_device::api::VendingSaleResponse;
+use magicline_device::api::VendingSaleSuccess;
 use magicline_device::models;
 
 /// Activate a vending device once, then identify a card, check the sale, dispense, charge.
@@ -115,7 +115,7 @@ async fn run(args: Args) -> Result<()> {
         .await
         .context("checking the sale")?;
     // A check is answered `200` with its outcome; an answer without one refused nothing.
-    if let VendingSaleResponse::Ok(check) = &check {
+    if let VendingSaleSuccess::Ok(check) = &check {
         if check.authorized == Some(false) {
             println!(
                 "sale {transaction} refused: {}",
@@ -205,7 +205,7 @@ async fn charge(
     // The spec answers the charge with `204 No Content` ("customer has been charged"), or
     // with a `200` body saying whether it was authorized.
     match device.vending().vending_sale(sale).await {
-        Ok(VendingSaleResponse::Ok(charged)) if charged.authorized == Some(false) => bail!(
+        Ok(VendingSaleSuccess::Ok(charged)) if charged.authorized == Some(false) => bail!(
             "product {product} was dispensed, but the server refused to charge sale \
              {transaction}: {}",
             reason(charged.text.as_deref())

@@ -296,12 +296,10 @@ impl<'a> VendingSaleMock<'a> {
     }
 
     /// Answers with the documented success status of the variant, and its body.
-    pub fn returns(self, answer: crate::api::VendingSaleResponse) -> Expectation<'a> {
+    pub fn returns(self, answer: crate::api::VendingSaleSuccess) -> Expectation<'a> {
         let response = match answer {
-            crate::api::VendingSaleResponse::Ok(body) => {
-                Response::status(200).json(&body)
-            }
-            crate::api::VendingSaleResponse::NoContent => Response::status(204),
+            crate::api::VendingSaleSuccess::Ok(body) => Response::status(200).json(&body),
+            crate::api::VendingSaleSuccess::NoContent => Response::status(204),
         };
         self.0.responds_with(response)
     }
@@ -503,10 +501,10 @@ impl<'a> TimeUsageMock<'a> {
     }
 
     /// Answers with the documented success status of the variant, and its body.
-    pub fn returns(self, answer: crate::api::TimeUsageResponse) -> Expectation<'a> {
+    pub fn returns(self, answer: crate::api::TimeUsageSuccess) -> Expectation<'a> {
         let response = match answer {
-            crate::api::TimeUsageResponse::Ok(body) => Response::status(200).json(&body),
-            crate::api::TimeUsageResponse::NoContent => Response::status(204),
+            crate::api::TimeUsageSuccess::Ok(body) => Response::status(200).json(&body),
+            crate::api::TimeUsageSuccess::NoContent => Response::status(204),
         };
         self.0.responds_with(response)
     }

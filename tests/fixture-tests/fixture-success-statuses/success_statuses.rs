@@ -1,14 +1,14 @@
 //! An operation whose success statuses carry different bodies decodes a response into the
 //! variant of its status; a 2xx status it does not document has no variant.
 
-use fixture_success_statuses::api::{StartExportResponse, UpsertOrderResponse};
+use fixture_success_statuses::api::{StartExportSuccess, UpsertOrderSuccess};
 use fixture_success_statuses::models::{Order, Receipt, StartExportAccepted};
 use fixture_success_statuses::runtime::bytes::Bytes;
 use fixture_success_statuses::runtime::{StatusCode, SuccessBody};
 
-fn upsert(status: u16, body: &'static str) -> Option<UpsertOrderResponse> {
+fn upsert(status: u16, body: &'static str) -> Option<UpsertOrderSuccess> {
     let status = StatusCode::from_u16(status).unwrap();
-    UpsertOrderResponse::from_status(status, &Bytes::from_static(body.as_bytes()))
+    UpsertOrderSuccess::from_status(status, &Bytes::from_static(body.as_bytes()))
         .map(|decoded| decoded.unwrap())
 }
 
@@ -16,19 +16,19 @@ fn upsert(status: u16, body: &'static str) -> Option<UpsertOrderResponse> {
 fn a_created_body_is_the_created_variant() {
     assert_eq!(
         upsert(201, r#"{"orderId": 17}"#),
-        Some(UpsertOrderResponse::Created(
+        Some(UpsertOrderSuccess::Created(
             Receipt::default().with_order_id("17")
         ))
     );
     assert_eq!(
         upsert(200, r#"{"id": "a", "total": 2.5}"#),
-        Some(UpsertOrderResponse::Ok(Order::new("a").with_total(2.5)))
+        Some(UpsertOrderSuccess::Ok(Order::new("a").with_total(2.5)))
     );
 }
 
 #[test]
 fn no_content_is_the_variant_without_a_body() {
-    assert_eq!(upsert(204, ""), Some(UpsertOrderResponse::NoContent));
+    assert_eq!(upsert(204, ""), Some(UpsertOrderSuccess::NoContent));
 }
 
 #[test]
@@ -40,7 +40,7 @@ fn an_undocumented_success_status_has_no_variant() {
 #[test]
 fn a_body_of_the_wrong_shape_says_where() {
     let status = StatusCode::from_u16(201).unwrap();
-    let error = UpsertOrderResponse::from_status(status, &Bytes::from_static(b"{}"))
+    let error = UpsertOrderSuccess::from_status(status, &Bytes::from_static(b"{}"))
         .unwrap()
         .unwrap_err();
     assert!(error.message.contains("orderId"), "{error}");
@@ -50,22 +50,22 @@ fn a_body_of_the_wrong_shape_says_where() {
 fn bytes_json_and_a_range_each_have_their_variant() {
     let decode = |status: u16, body: &'static [u8]| {
         let status = StatusCode::from_u16(status).unwrap();
-        StartExportResponse::from_status(status, &Bytes::from_static(body)).map(Result::unwrap)
+        StartExportSuccess::from_status(status, &Bytes::from_static(body)).map(Result::unwrap)
     };
     assert_eq!(
         decode(200, b"id,total\n"),
-        Some(StartExportResponse::Ok(Bytes::from_static(b"id,total\n")))
+        Some(StartExportSuccess::Ok(Bytes::from_static(b"id,total\n")))
     );
     assert_eq!(
         decode(202, br#"{"jobId": "j1"}"#),
-        Some(StartExportResponse::Accepted(
+        Some(StartExportSuccess::Accepted(
             StartExportAccepted::default().with_job_id("j1")
         ))
     );
-    assert_eq!(decode(207, b""), Some(StartExportResponse::Success));
+    assert_eq!(decode(207, b""), Some(StartExportSuccess::Success));
     // The JSON variant is asked for first; the bytes variant needs any other type too.
     assert_eq!(
-        <StartExportResponse as SuccessBody>::ACCEPT,
+        <StartExportSuccess as SuccessBody>::ACCEPT,
         "application/json, */*;q=0.8"
     );
 }

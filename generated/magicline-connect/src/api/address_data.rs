@@ -20,8 +20,8 @@ impl<'a> AddressData<'a> {
     pub fn get_province_information(
         &self,
         zip_code: impl Into<String>,
-    ) -> GetProvinceInformationRequest {
-        GetProvinceInformationRequest {
+    ) -> GetProvinceInformationBuilder {
+        GetProvinceInformationBuilder {
             client: self.client.clone(),
             zip_code: zip_code.into(),
             options: rt::CallOptions::new(),
@@ -41,13 +41,13 @@ static GET_PROVINCE_INFORMATION: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetProvinceInformationRequest {
+pub struct GetProvinceInformationBuilder {
     client: crate::Client,
     zip_code: String,
     options: rt::CallOptions,
 }
 
-impl GetProvinceInformationRequest {
+impl GetProvinceInformationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -96,7 +96,7 @@ impl GetProvinceInformationRequest {
     }
 }
 
-impl std::future::IntoFuture for GetProvinceInformationRequest {
+impl std::future::IntoFuture for GetProvinceInformationBuilder {
     type Output = Result<models::AddressProvinceDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<

@@ -22,8 +22,8 @@ impl<'a> BankAccount<'a> {
     pub fn validate_iban_and_lookup_bic(
         &self,
         iban: impl Into<String>,
-    ) -> ValidateIbanAndLookupBicRequest {
-        ValidateIbanAndLookupBicRequest {
+    ) -> ValidateIbanAndLookupBicBuilder {
+        ValidateIbanAndLookupBicBuilder {
             client: self.client.clone(),
             iban: iban.into(),
             organization_unit_id: None,
@@ -37,8 +37,8 @@ impl<'a> BankAccount<'a> {
     pub fn validate_account_holder_name(
         &self,
         account_holder: impl Into<String>,
-    ) -> ValidateAccountHolderNameRequest {
-        ValidateAccountHolderNameRequest {
+    ) -> ValidateAccountHolderNameBuilder {
+        ValidateAccountHolderNameBuilder {
             client: self.client.clone(),
             account_holder: account_holder.into(),
             options: rt::CallOptions::new(),
@@ -64,14 +64,14 @@ static VALIDATE_ACCOUNT_HOLDER_NAME: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateIbanAndLookupBicRequest {
+pub struct ValidateIbanAndLookupBicBuilder {
     client: crate::Client,
     iban: String,
     organization_unit_id: Option<i64>,
     options: rt::CallOptions,
 }
 
-impl ValidateIbanAndLookupBicRequest {
+impl ValidateIbanAndLookupBicBuilder {
     pub fn organization_unit_id(mut self, value: i64) -> Self {
         self.organization_unit_id = Some(value);
         self
@@ -136,7 +136,7 @@ impl ValidateIbanAndLookupBicRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateIbanAndLookupBicRequest {
+impl std::future::IntoFuture for ValidateIbanAndLookupBicBuilder {
     type Output = Result<
         models::ConnectApiBankAccountBicIbanDto,
         rt::Error<models::ApiError>,
@@ -157,13 +157,13 @@ impl std::future::IntoFuture for ValidateIbanAndLookupBicRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateAccountHolderNameRequest {
+pub struct ValidateAccountHolderNameBuilder {
     client: crate::Client,
     account_holder: String,
     options: rt::CallOptions,
 }
 
-impl ValidateAccountHolderNameRequest {
+impl ValidateAccountHolderNameBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -218,7 +218,7 @@ impl ValidateAccountHolderNameRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateAccountHolderNameRequest {
+impl std::future::IntoFuture for ValidateAccountHolderNameBuilder {
     type Output = Result<
         models::ConnectApiBankAccountHolderValidationResult,
         rt::Error<models::ApiError>,

@@ -22,8 +22,8 @@ impl<'a> Campaigns<'a> {
     pub fn list_all_active_campaigns(
         &self,
         studio_id: i64,
-    ) -> ListAllActiveCampaignsRequest {
-        ListAllActiveCampaignsRequest {
+    ) -> ListAllActiveCampaignsBuilder {
+        ListAllActiveCampaignsBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -43,13 +43,13 @@ static LIST_ALL_ACTIVE_CAMPAIGNS: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListAllActiveCampaignsRequest {
+pub struct ListAllActiveCampaignsBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl ListAllActiveCampaignsRequest {
+impl ListAllActiveCampaignsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -101,7 +101,7 @@ impl ListAllActiveCampaignsRequest {
     }
 }
 
-impl std::future::IntoFuture for ListAllActiveCampaignsRequest {
+impl std::future::IntoFuture for ListAllActiveCampaignsBuilder {
     type Output = Result<
         Vec<models::ConnectApiCampaignDto>,
         rt::Error<models::ApiError>,

@@ -23,8 +23,8 @@ impl<'a> ContractVoucher<'a> {
         &self,
         contract_voucher_code: impl Into<String>,
         body: models::ConnectApiRedeemVoucherDto,
-    ) -> RedeemContractVoucherRequest {
-        RedeemContractVoucherRequest {
+    ) -> RedeemContractVoucherBuilder {
+        RedeemContractVoucherBuilder {
             client: self.client.clone(),
             contract_voucher_code: contract_voucher_code.into(),
             body,
@@ -41,8 +41,8 @@ impl<'a> ContractVoucher<'a> {
         &self,
         contract_voucher_code: impl Into<String>,
         organization_unit_id: i64,
-    ) -> ValidateContractVoucherRequest {
-        ValidateContractVoucherRequest {
+    ) -> ValidateContractVoucherBuilder {
+        ValidateContractVoucherBuilder {
             client: self.client.clone(),
             contract_voucher_code: contract_voucher_code.into(),
             organization_unit_id,
@@ -69,14 +69,14 @@ static VALIDATE_CONTRACT_VOUCHER: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RedeemContractVoucherRequest {
+pub struct RedeemContractVoucherBuilder {
     client: crate::Client,
     contract_voucher_code: String,
     body: models::ConnectApiRedeemVoucherDto,
     options: rt::CallOptions,
 }
 
-impl RedeemContractVoucherRequest {
+impl RedeemContractVoucherBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -142,7 +142,7 @@ impl RedeemContractVoucherRequest {
     }
 }
 
-impl std::future::IntoFuture for RedeemContractVoucherRequest {
+impl std::future::IntoFuture for RedeemContractVoucherBuilder {
     type Output = Result<
         models::ConnectApiRedeemVoucherResponseDto,
         rt::Error<models::ApiError>,
@@ -163,14 +163,14 @@ impl std::future::IntoFuture for RedeemContractVoucherRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateContractVoucherRequest {
+pub struct ValidateContractVoucherBuilder {
     client: crate::Client,
     contract_voucher_code: String,
     organization_unit_id: i64,
     options: rt::CallOptions,
 }
 
-impl ValidateContractVoucherRequest {
+impl ValidateContractVoucherBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -224,7 +224,7 @@ impl ValidateContractVoucherRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateContractVoucherRequest {
+impl std::future::IntoFuture for ValidateContractVoucherBuilder {
     type Output = Result<
         models::ConnectApiContractVoucherDto,
         rt::Error<models::ApiError>,

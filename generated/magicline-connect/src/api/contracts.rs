@@ -25,8 +25,8 @@ impl<'a> Contracts<'a> {
         &self,
         recaptcha_token: impl Into<String>,
         body: models::GetActiveContractsRequestDto,
-    ) -> GetActiveContractsRequest {
-        GetActiveContractsRequest {
+    ) -> GetActiveContractsBuilder {
+        GetActiveContractsBuilder {
             client: self.client.clone(),
             recaptcha_token: recaptcha_token.into(),
             body,
@@ -45,8 +45,8 @@ impl<'a> Contracts<'a> {
         &self,
         recaptcha_token: impl Into<String>,
         body: models::CancelContractRequestDto,
-    ) -> CancelContractRequest {
-        CancelContractRequest {
+    ) -> CancelContractBuilder {
+        CancelContractBuilder {
             client: self.client.clone(),
             recaptcha_token: recaptcha_token.into(),
             body,
@@ -65,8 +65,8 @@ impl<'a> Contracts<'a> {
         &self,
         recaptcha_token: impl Into<String>,
         body: models::CancelContractManualRequestDto,
-    ) -> CancelContractManualRequest {
-        CancelContractManualRequest {
+    ) -> CancelContractManualBuilder {
+        CancelContractManualBuilder {
             client: self.client.clone(),
             recaptcha_token: recaptcha_token.into(),
             body,
@@ -77,8 +77,8 @@ impl<'a> Contracts<'a> {
     /// `GET /connect/v1/contracts/studios/{studioId}`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio_info(&self, studio_id: i64) -> GetStudioInfoRequest {
-        GetStudioInfoRequest {
+    pub fn get_studio_info(&self, studio_id: i64) -> GetStudioInfoBuilder {
+        GetStudioInfoBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -94,8 +94,8 @@ impl<'a> Contracts<'a> {
     /// - `studio_id`: The Id of the studio to fetch the rate bundles from
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_rate_bundle_list(&self, studio_id: i64) -> GetRateBundleListRequest {
-        GetRateBundleListRequest {
+    pub fn get_rate_bundle_list(&self, studio_id: i64) -> GetRateBundleListBuilder {
+        GetRateBundleListBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -110,8 +110,8 @@ impl<'a> Contracts<'a> {
     pub fn create_customer_and_contract(
         &self,
         body: models::ConnectApiCreateContractDto,
-    ) -> CreateCustomerAndContractRequest {
-        CreateCustomerAndContractRequest {
+    ) -> CreateCustomerAndContractBuilder {
+        CreateCustomerAndContractBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -123,8 +123,8 @@ impl<'a> Contracts<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_active_studios_in_germany_v2(
         &self,
-    ) -> GetActiveStudiosInGermanyV2Request {
-        GetActiveStudiosInGermanyV2Request {
+    ) -> GetActiveStudiosInGermanyV2Builder {
+        GetActiveStudiosInGermanyV2Builder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -179,14 +179,14 @@ static GET_ACTIVE_STUDIOS_IN_GERMANY_V2: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetActiveContractsRequest {
+pub struct GetActiveContractsBuilder {
     client: crate::Client,
     recaptcha_token: String,
     body: models::GetActiveContractsRequestDto,
     options: rt::CallOptions,
 }
 
-impl GetActiveContractsRequest {
+impl GetActiveContractsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -252,7 +252,7 @@ impl GetActiveContractsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetActiveContractsRequest {
+impl std::future::IntoFuture for GetActiveContractsBuilder {
     type Output = Result<
         Vec<models::GetActiveContractsResponseDto>,
         rt::Error<models::ApiError>,
@@ -273,14 +273,14 @@ impl std::future::IntoFuture for GetActiveContractsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CancelContractRequest {
+pub struct CancelContractBuilder {
     client: crate::Client,
     recaptcha_token: String,
     body: models::CancelContractRequestDto,
     options: rt::CallOptions,
 }
 
-impl CancelContractRequest {
+impl CancelContractBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -343,7 +343,7 @@ impl CancelContractRequest {
     }
 }
 
-impl std::future::IntoFuture for CancelContractRequest {
+impl std::future::IntoFuture for CancelContractBuilder {
     type Output = Result<models::CancelContractResponseDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -361,14 +361,14 @@ impl std::future::IntoFuture for CancelContractRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CancelContractManualRequest {
+pub struct CancelContractManualBuilder {
     client: crate::Client,
     recaptcha_token: String,
     body: models::CancelContractManualRequestDto,
     options: rt::CallOptions,
 }
 
-impl CancelContractManualRequest {
+impl CancelContractManualBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -431,7 +431,7 @@ impl CancelContractManualRequest {
     }
 }
 
-impl std::future::IntoFuture for CancelContractManualRequest {
+impl std::future::IntoFuture for CancelContractManualBuilder {
     type Output = Result<
         models::CancelContractManualResponseDto,
         rt::Error<models::ApiError>,
@@ -452,13 +452,13 @@ impl std::future::IntoFuture for CancelContractManualRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioInfoRequest {
+pub struct GetStudioInfoBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetStudioInfoRequest {
+impl GetStudioInfoBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -513,7 +513,7 @@ impl GetStudioInfoRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioInfoRequest {
+impl std::future::IntoFuture for GetStudioInfoBuilder {
     type Output = Result<
         models::ConnectApiContractCancellationStudioDto,
         rt::Error<models::ApiError>,
@@ -534,13 +534,13 @@ impl std::future::IntoFuture for GetStudioInfoRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetRateBundleListRequest {
+pub struct GetRateBundleListBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetRateBundleListRequest {
+impl GetRateBundleListBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -592,7 +592,7 @@ impl GetRateBundleListRequest {
     }
 }
 
-impl std::future::IntoFuture for GetRateBundleListRequest {
+impl std::future::IntoFuture for GetRateBundleListBuilder {
     type Output = Result<
         Vec<models::ConnectApiRateBundleDto>,
         rt::Error<models::ApiError>,
@@ -613,13 +613,13 @@ impl std::future::IntoFuture for GetRateBundleListRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerAndContractRequest {
+pub struct CreateCustomerAndContractBuilder {
     client: crate::Client,
     body: models::ConnectApiCreateContractDto,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerAndContractRequest {
+impl CreateCustomerAndContractBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -683,7 +683,7 @@ impl CreateCustomerAndContractRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerAndContractRequest {
+impl std::future::IntoFuture for CreateCustomerAndContractBuilder {
     type Output = Result<
         models::ConnectApiCreateContractResponseDto,
         rt::Error<models::ApiError>,
@@ -704,12 +704,12 @@ impl std::future::IntoFuture for CreateCustomerAndContractRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetActiveStudiosInGermanyV2Request {
+pub struct GetActiveStudiosInGermanyV2Builder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetActiveStudiosInGermanyV2Request {
+impl GetActiveStudiosInGermanyV2Builder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -762,7 +762,7 @@ impl GetActiveStudiosInGermanyV2Request {
     }
 }
 
-impl std::future::IntoFuture for GetActiveStudiosInGermanyV2Request {
+impl std::future::IntoFuture for GetActiveStudiosInGermanyV2Builder {
     type Output = Result<
         Vec<models::ConnectApiBasicStudioDataDtoV2>,
         rt::Error<models::ApiError>,

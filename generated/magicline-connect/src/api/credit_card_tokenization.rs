@@ -28,8 +28,8 @@ impl<'a> CreditCardTokenization<'a> {
         &self,
         tokenization_reference: impl Into<String>,
         body: models::ConnectApiCompleteTokenizationDto,
-    ) -> CompleteTokenizationRequest {
-        CompleteTokenizationRequest {
+    ) -> CompleteTokenizationBuilder {
+        CompleteTokenizationBuilder {
             client: self.client.clone(),
             tokenization_reference: tokenization_reference.into(),
             body,
@@ -46,8 +46,8 @@ impl<'a> CreditCardTokenization<'a> {
     pub fn tokenization_state(
         &self,
         tokenization_reference: impl Into<String>,
-    ) -> TokenizationStateRequest {
-        TokenizationStateRequest {
+    ) -> TokenizationStateBuilder {
+        TokenizationStateBuilder {
             client: self.client.clone(),
             tokenization_reference: tokenization_reference.into(),
             options: rt::CallOptions::new(),
@@ -62,8 +62,8 @@ impl<'a> CreditCardTokenization<'a> {
     pub fn initiate_tokenization_v2(
         &self,
         body: models::ConnectApiInitiateTokenizationDtoV2,
-    ) -> InitiateTokenizationV2Request {
-        InitiateTokenizationV2Request {
+    ) -> InitiateTokenizationV2Builder {
+        InitiateTokenizationV2Builder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -86,8 +86,8 @@ impl<'a> CreditCardTokenization<'a> {
         studio_id: i64,
         country_code: impl Into<String>,
         locale: impl Into<String>,
-    ) -> PaymentMethodsV2Request {
-        PaymentMethodsV2Request {
+    ) -> PaymentMethodsV2Builder {
+        PaymentMethodsV2Builder {
             client: self.client.clone(),
             studio_id,
             country_code: country_code.into(),
@@ -109,8 +109,8 @@ impl<'a> CreditCardTokenization<'a> {
         &self,
         tokenization_reference: impl Into<String>,
         body: models::ConnectApiCompleteTokenizationDto,
-    ) -> CompleteTokenizationV2Request {
-        CompleteTokenizationV2Request {
+    ) -> CompleteTokenizationV2Builder {
+        CompleteTokenizationV2Builder {
             client: self.client.clone(),
             tokenization_reference: tokenization_reference.into(),
             body,
@@ -126,8 +126,8 @@ impl<'a> CreditCardTokenization<'a> {
     pub fn tokenization_state_v2(
         &self,
         tokenization_reference: impl Into<String>,
-    ) -> TokenizationStateV2Request {
-        TokenizationStateV2Request {
+    ) -> TokenizationStateV2Builder {
+        TokenizationStateV2Builder {
             client: self.client.clone(),
             tokenization_reference: tokenization_reference.into(),
             options: rt::CallOptions::new(),
@@ -177,14 +177,14 @@ static TOKENIZATION_STATE_V2: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CompleteTokenizationRequest {
+pub struct CompleteTokenizationBuilder {
     client: crate::Client,
     tokenization_reference: String,
     body: models::ConnectApiCompleteTokenizationDto,
     options: rt::CallOptions,
 }
 
-impl CompleteTokenizationRequest {
+impl CompleteTokenizationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -250,7 +250,7 @@ impl CompleteTokenizationRequest {
     }
 }
 
-impl std::future::IntoFuture for CompleteTokenizationRequest {
+impl std::future::IntoFuture for CompleteTokenizationBuilder {
     type Output = Result<
         models::AdyenCompleteTokenizationResponseDto,
         rt::Error<models::ApiError>,
@@ -271,13 +271,13 @@ impl std::future::IntoFuture for CompleteTokenizationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TokenizationStateRequest {
+pub struct TokenizationStateBuilder {
     client: crate::Client,
     tokenization_reference: String,
     options: rt::CallOptions,
 }
 
-impl TokenizationStateRequest {
+impl TokenizationStateBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -329,7 +329,7 @@ impl TokenizationStateRequest {
     }
 }
 
-impl std::future::IntoFuture for TokenizationStateRequest {
+impl std::future::IntoFuture for TokenizationStateBuilder {
     type Output = Result<models::TokenizationStateDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -347,13 +347,13 @@ impl std::future::IntoFuture for TokenizationStateRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct InitiateTokenizationV2Request {
+pub struct InitiateTokenizationV2Builder {
     client: crate::Client,
     body: models::ConnectApiInitiateTokenizationDtoV2,
     options: rt::CallOptions,
 }
 
-impl InitiateTokenizationV2Request {
+impl InitiateTokenizationV2Builder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -417,7 +417,7 @@ impl InitiateTokenizationV2Request {
     }
 }
 
-impl std::future::IntoFuture for InitiateTokenizationV2Request {
+impl std::future::IntoFuture for InitiateTokenizationV2Builder {
     type Output = Result<
         models::AdyenInitiateTokenizationResponseDtoV2,
         rt::Error<models::ApiError>,
@@ -438,7 +438,7 @@ impl std::future::IntoFuture for InitiateTokenizationV2Request {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PaymentMethodsV2Request {
+pub struct PaymentMethodsV2Builder {
     client: crate::Client,
     studio_id: i64,
     country_code: String,
@@ -446,7 +446,7 @@ pub struct PaymentMethodsV2Request {
     options: rt::CallOptions,
 }
 
-impl PaymentMethodsV2Request {
+impl PaymentMethodsV2Builder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -502,7 +502,7 @@ impl PaymentMethodsV2Request {
     }
 }
 
-impl std::future::IntoFuture for PaymentMethodsV2Request {
+impl std::future::IntoFuture for PaymentMethodsV2Builder {
     type Output = Result<models::PaymentMethodsResponseDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -520,14 +520,14 @@ impl std::future::IntoFuture for PaymentMethodsV2Request {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CompleteTokenizationV2Request {
+pub struct CompleteTokenizationV2Builder {
     client: crate::Client,
     tokenization_reference: String,
     body: models::ConnectApiCompleteTokenizationDto,
     options: rt::CallOptions,
 }
 
-impl CompleteTokenizationV2Request {
+impl CompleteTokenizationV2Builder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -593,7 +593,7 @@ impl CompleteTokenizationV2Request {
     }
 }
 
-impl std::future::IntoFuture for CompleteTokenizationV2Request {
+impl std::future::IntoFuture for CompleteTokenizationV2Builder {
     type Output = Result<
         models::AdyenCompleteTokenizationResponseDto,
         rt::Error<models::ApiError>,
@@ -614,13 +614,13 @@ impl std::future::IntoFuture for CompleteTokenizationV2Request {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TokenizationStateV2Request {
+pub struct TokenizationStateV2Builder {
     client: crate::Client,
     tokenization_reference: String,
     options: rt::CallOptions,
 }
 
-impl TokenizationStateV2Request {
+impl TokenizationStateV2Builder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -672,7 +672,7 @@ impl TokenizationStateV2Request {
     }
 }
 
-impl std::future::IntoFuture for TokenizationStateV2Request {
+impl std::future::IntoFuture for TokenizationStateV2Builder {
     type Output = Result<models::TokenizationStateDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<

@@ -22,8 +22,8 @@ impl<'a> FeatureCheck<'a> {
     pub fn get_active_features(
         &self,
         organization_unit_id: i64,
-    ) -> GetActiveFeaturesRequest {
-        GetActiveFeaturesRequest {
+    ) -> GetActiveFeaturesBuilder {
+        GetActiveFeaturesBuilder {
             client: self.client.clone(),
             organization_unit_id,
             options: rt::CallOptions::new(),
@@ -43,13 +43,13 @@ static GET_ACTIVE_FEATURES: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetActiveFeaturesRequest {
+pub struct GetActiveFeaturesBuilder {
     client: crate::Client,
     organization_unit_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetActiveFeaturesRequest {
+impl GetActiveFeaturesBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -104,7 +104,7 @@ impl GetActiveFeaturesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetActiveFeaturesRequest {
+impl std::future::IntoFuture for GetActiveFeaturesBuilder {
     type Output = Result<
         Vec<models::GetActiveFeaturesResponseItem>,
         rt::Error<models::ApiError>,

@@ -19,8 +19,8 @@ impl<'a> I18n<'a> {
     /// `GET /connect/v1/i18n/countries`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_countries(&self, locale: impl Into<String>) -> GetCountriesRequest {
-        GetCountriesRequest {
+    pub fn get_countries(&self, locale: impl Into<String>) -> GetCountriesBuilder {
+        GetCountriesBuilder {
             client: self.client.clone(),
             locale: locale.into(),
             options: rt::CallOptions::new(),
@@ -40,13 +40,13 @@ static GET_COUNTRIES: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCountriesRequest {
+pub struct GetCountriesBuilder {
     client: crate::Client,
     locale: String,
     options: rt::CallOptions,
 }
 
-impl GetCountriesRequest {
+impl GetCountriesBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -101,7 +101,7 @@ impl GetCountriesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCountriesRequest {
+impl std::future::IntoFuture for GetCountriesBuilder {
     type Output = Result<
         Vec<models::KeyValuePairCountryCodeString>,
         rt::Error<models::ApiError>,

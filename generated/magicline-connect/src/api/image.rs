@@ -19,8 +19,8 @@ impl<'a> Image<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn generate_pre_signed_url_for_pre_upload(
         &self,
-    ) -> GeneratePreSignedUrlForPreUploadRequest {
-        GeneratePreSignedUrlForPreUploadRequest {
+    ) -> GeneratePreSignedUrlForPreUploadBuilder {
+        GeneratePreSignedUrlForPreUploadBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -39,12 +39,12 @@ static GENERATE_PRE_SIGNED_URL_FOR_PRE_UPLOAD: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GeneratePreSignedUrlForPreUploadRequest {
+pub struct GeneratePreSignedUrlForPreUploadBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GeneratePreSignedUrlForPreUploadRequest {
+impl GeneratePreSignedUrlForPreUploadBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -94,7 +94,7 @@ impl GeneratePreSignedUrlForPreUploadRequest {
     }
 }
 
-impl std::future::IntoFuture for GeneratePreSignedUrlForPreUploadRequest {
+impl std::future::IntoFuture for GeneratePreSignedUrlForPreUploadBuilder {
     type Output = Result<
         models::DownloadUrlWithObjectKeyDto,
         rt::Error<models::ApiError>,

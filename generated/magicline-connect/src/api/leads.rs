@@ -22,8 +22,8 @@ impl<'a> Leads<'a> {
     pub fn create_lead(
         &self,
         body: models::ConnectApiCreateLeadDto,
-    ) -> CreateLeadRequest {
-        CreateLeadRequest {
+    ) -> CreateLeadBuilder {
+        CreateLeadBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -38,8 +38,8 @@ impl<'a> Leads<'a> {
     pub fn get_lead_customer_by_uuid(
         &self,
         uuid: rt::uuid::Uuid,
-    ) -> GetLeadCustomerByUuidRequest {
-        GetLeadCustomerByUuidRequest {
+    ) -> GetLeadCustomerByUuidBuilder {
+        GetLeadCustomerByUuidBuilder {
             client: self.client.clone(),
             uuid,
             options: rt::CallOptions::new(),
@@ -65,13 +65,13 @@ static GET_LEAD_CUSTOMER_BY_UUID: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateLeadRequest {
+pub struct CreateLeadBuilder {
     client: crate::Client,
     body: models::ConnectApiCreateLeadDto,
     options: rt::CallOptions,
 }
 
-impl CreateLeadRequest {
+impl CreateLeadBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -132,7 +132,7 @@ impl CreateLeadRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateLeadRequest {
+impl std::future::IntoFuture for CreateLeadBuilder {
     type Output = Result<
         models::ConnectApiCreateLeadResponseDto,
         rt::Error<models::ApiError>,
@@ -153,13 +153,13 @@ impl std::future::IntoFuture for CreateLeadRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetLeadCustomerByUuidRequest {
+pub struct GetLeadCustomerByUuidBuilder {
     client: crate::Client,
     uuid: rt::uuid::Uuid,
     options: rt::CallOptions,
 }
 
-impl GetLeadCustomerByUuidRequest {
+impl GetLeadCustomerByUuidBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -211,7 +211,7 @@ impl GetLeadCustomerByUuidRequest {
     }
 }
 
-impl std::future::IntoFuture for GetLeadCustomerByUuidRequest {
+impl std::future::IntoFuture for GetLeadCustomerByUuidBuilder {
     type Output = Result<
         models::CommonTrialSessionLeadCustomerDto,
         rt::Error<models::ApiError>,

@@ -22,8 +22,8 @@ impl<'a> Previews<'a> {
     pub fn get_preview(
         &self,
         body: models::ConnectApiCreateContractDto,
-    ) -> GetPreviewRequest {
-        GetPreviewRequest {
+    ) -> GetPreviewBuilder {
+        GetPreviewBuilder {
             client: self.client.clone(),
             landing_page_configuration_id: None,
             checkout_page_configuration_id: None,
@@ -45,7 +45,7 @@ static GET_PREVIEW: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetPreviewRequest {
+pub struct GetPreviewBuilder {
     client: crate::Client,
     landing_page_configuration_id: Option<i64>,
     checkout_page_configuration_id: Option<i64>,
@@ -53,7 +53,7 @@ pub struct GetPreviewRequest {
     options: rt::CallOptions,
 }
 
-impl GetPreviewRequest {
+impl GetPreviewBuilder {
     pub fn landing_page_configuration_id(mut self, value: i64) -> Self {
         self.landing_page_configuration_id = Some(value);
         self
@@ -140,7 +140,7 @@ impl GetPreviewRequest {
     }
 }
 
-impl std::future::IntoFuture for GetPreviewRequest {
+impl std::future::IntoFuture for GetPreviewBuilder {
     type Output = Result<
         models::ConnectApiContractPreviewDto,
         rt::Error<models::ApiError>,

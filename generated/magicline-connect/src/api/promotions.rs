@@ -20,8 +20,8 @@ impl<'a> Promotions<'a> {
     pub fn confirm_customer_participation(
         &self,
         payload: impl Into<String>,
-    ) -> ConfirmCustomerParticipationRequest {
-        ConfirmCustomerParticipationRequest {
+    ) -> ConfirmCustomerParticipationBuilder {
+        ConfirmCustomerParticipationBuilder {
             client: self.client.clone(),
             payload: payload.into(),
             options: rt::CallOptions::new(),
@@ -41,13 +41,13 @@ static CONFIRM_CUSTOMER_PARTICIPATION: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConfirmCustomerParticipationRequest {
+pub struct ConfirmCustomerParticipationBuilder {
     client: crate::Client,
     payload: String,
     options: rt::CallOptions,
 }
 
-impl ConfirmCustomerParticipationRequest {
+impl ConfirmCustomerParticipationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -103,7 +103,7 @@ impl ConfirmCustomerParticipationRequest {
     }
 }
 
-impl std::future::IntoFuture for ConfirmCustomerParticipationRequest {
+impl std::future::IntoFuture for ConfirmCustomerParticipationBuilder {
     type Output = Result<(), rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<

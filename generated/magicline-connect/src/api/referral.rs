@@ -26,8 +26,8 @@ impl<'a> Referral<'a> {
     pub fn get_referrals_by_studio_id(
         &self,
         studio_id: i64,
-    ) -> GetReferralsByStudioIdRequest {
-        GetReferralsByStudioIdRequest {
+    ) -> GetReferralsByStudioIdBuilder {
+        GetReferralsByStudioIdBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -47,13 +47,13 @@ static GET_REFERRALS_BY_STUDIO_ID: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetReferralsByStudioIdRequest {
+pub struct GetReferralsByStudioIdBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetReferralsByStudioIdRequest {
+impl GetReferralsByStudioIdBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -105,7 +105,7 @@ impl GetReferralsByStudioIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetReferralsByStudioIdRequest {
+impl std::future::IntoFuture for GetReferralsByStudioIdBuilder {
     type Output = Result<
         Vec<models::ConnectApiReferralDto>,
         rt::Error<models::ApiError>,

@@ -24,8 +24,8 @@ impl<'a> Studios<'a> {
     pub fn get_default_communication_configuration(
         &self,
         studio_id: i64,
-    ) -> GetDefaultCommunicationConfigurationRequest {
-        GetDefaultCommunicationConfigurationRequest {
+    ) -> GetDefaultCommunicationConfigurationBuilder {
+        GetDefaultCommunicationConfigurationBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -41,8 +41,8 @@ impl<'a> Studios<'a> {
         &self,
         studio_id: i64,
         rate_bundle_id: i64,
-    ) -> GetSepaAgreementTextForRateBundleRequest {
-        GetSepaAgreementTextForRateBundleRequest {
+    ) -> GetSepaAgreementTextForRateBundleBuilder {
+        GetSepaAgreementTextForRateBundleBuilder {
             client: self.client.clone(),
             studio_id,
             rate_bundle_id,
@@ -57,8 +57,8 @@ impl<'a> Studios<'a> {
     pub fn get_sepa_agreement_text(
         &self,
         studio_id: i64,
-    ) -> GetSepaAgreementTextRequest {
-        GetSepaAgreementTextRequest {
+    ) -> GetSepaAgreementTextBuilder {
+        GetSepaAgreementTextBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -72,8 +72,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v1/studio/{studioId}/utilization`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_utilization_public(&self, studio_id: i64) -> GetUtilizationPublicRequest {
-        GetUtilizationPublicRequest {
+    pub fn get_utilization_public(&self, studio_id: i64) -> GetUtilizationPublicBuilder {
+        GetUtilizationPublicBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -89,8 +89,8 @@ impl<'a> Studios<'a> {
     /// Optional inputs are set on the returned request: `studio_tags`, `address_search_query`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio_list(&self) -> GetStudioListRequest {
-        GetStudioListRequest {
+    pub fn get_studio_list(&self) -> GetStudioListBuilder {
+        GetStudioListBuilder {
             client: self.client.clone(),
             studio_tags: None,
             address_search_query: None,
@@ -103,8 +103,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v2/studio/details/{studioId}`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio_details(&self, studio_id: i64) -> GetStudioDetailsRequest {
-        GetStudioDetailsRequest {
+    pub fn get_studio_details(&self, studio_id: i64) -> GetStudioDetailsBuilder {
+        GetStudioDetailsBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -116,8 +116,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v2/studio/{studioId}`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio(&self, studio_id: i64) -> GetStudioRequest {
-        GetStudioRequest {
+    pub fn get_studio(&self, studio_id: i64) -> GetStudioBuilder {
+        GetStudioBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -132,8 +132,8 @@ impl<'a> Studios<'a> {
     pub fn get_enabled_communication_feature_modules(
         &self,
         studio_id: i64,
-    ) -> GetEnabledCommunicationFeatureModulesRequest {
-        GetEnabledCommunicationFeatureModulesRequest {
+    ) -> GetEnabledCommunicationFeatureModulesBuilder {
+        GetEnabledCommunicationFeatureModulesBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -145,8 +145,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v2/studio/{studioId}/legalinfo`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio_legal_links(&self, studio_id: i64) -> GetStudioLegalLinksRequest {
-        GetStudioLegalLinksRequest {
+    pub fn get_studio_legal_links(&self, studio_id: i64) -> GetStudioLegalLinksBuilder {
+        GetStudioLegalLinksBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -214,13 +214,13 @@ static GET_STUDIO_LEGAL_LINKS: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDefaultCommunicationConfigurationRequest {
+pub struct GetDefaultCommunicationConfigurationBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetDefaultCommunicationConfigurationRequest {
+impl GetDefaultCommunicationConfigurationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -275,7 +275,7 @@ impl GetDefaultCommunicationConfigurationRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDefaultCommunicationConfigurationRequest {
+impl std::future::IntoFuture for GetDefaultCommunicationConfigurationBuilder {
     type Output = Result<
         Vec<models::ConnectApiStudioCommunicationConfigurationDto>,
         rt::Error<models::ApiError>,
@@ -296,7 +296,7 @@ impl std::future::IntoFuture for GetDefaultCommunicationConfigurationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetSepaAgreementTextForRateBundleRequest {
+pub struct GetSepaAgreementTextForRateBundleBuilder {
     client: crate::Client,
     studio_id: i64,
     rate_bundle_id: i64,
@@ -304,7 +304,7 @@ pub struct GetSepaAgreementTextForRateBundleRequest {
     options: rt::CallOptions,
 }
 
-impl GetSepaAgreementTextForRateBundleRequest {
+impl GetSepaAgreementTextForRateBundleBuilder {
     /// Language to pick the right translation (IETF BCP 47 language tags)
     ///
     /// Example: `"de-DE"`
@@ -369,7 +369,7 @@ impl GetSepaAgreementTextForRateBundleRequest {
     }
 }
 
-impl std::future::IntoFuture for GetSepaAgreementTextForRateBundleRequest {
+impl std::future::IntoFuture for GetSepaAgreementTextForRateBundleBuilder {
     type Output = Result<String, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -387,13 +387,13 @@ impl std::future::IntoFuture for GetSepaAgreementTextForRateBundleRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetSepaAgreementTextRequest {
+pub struct GetSepaAgreementTextBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetSepaAgreementTextRequest {
+impl GetSepaAgreementTextBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -440,7 +440,7 @@ impl GetSepaAgreementTextRequest {
     }
 }
 
-impl std::future::IntoFuture for GetSepaAgreementTextRequest {
+impl std::future::IntoFuture for GetSepaAgreementTextBuilder {
     type Output = Result<String, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -458,13 +458,13 @@ impl std::future::IntoFuture for GetSepaAgreementTextRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetUtilizationPublicRequest {
+pub struct GetUtilizationPublicBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetUtilizationPublicRequest {
+impl GetUtilizationPublicBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -513,7 +513,7 @@ impl GetUtilizationPublicRequest {
     }
 }
 
-impl std::future::IntoFuture for GetUtilizationPublicRequest {
+impl std::future::IntoFuture for GetUtilizationPublicBuilder {
     type Output = Result<models::UtilizationDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -531,14 +531,14 @@ impl std::future::IntoFuture for GetUtilizationPublicRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioListRequest {
+pub struct GetStudioListBuilder {
     client: crate::Client,
     studio_tags: Option<Vec<String>>,
     address_search_query: Option<String>,
     options: rt::CallOptions,
 }
 
-impl GetStudioListRequest {
+impl GetStudioListBuilder {
     /// Filter by identifier of StudioTag (german wording: Standort Code). Dynamic attribute configured at studio (e.g for Brands or Locations). Multiple Tags are combined by OR.
     pub fn studio_tags(mut self, value: Vec<String>) -> Self {
         self.studio_tags = Some(value);
@@ -616,7 +616,7 @@ impl GetStudioListRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioListRequest {
+impl std::future::IntoFuture for GetStudioListBuilder {
     type Output = Result<
         Vec<models::ConnectApiStudioDtoV2>,
         rt::Error<models::ApiError>,
@@ -637,13 +637,13 @@ impl std::future::IntoFuture for GetStudioListRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioDetailsRequest {
+pub struct GetStudioDetailsBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetStudioDetailsRequest {
+impl GetStudioDetailsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -695,7 +695,7 @@ impl GetStudioDetailsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioDetailsRequest {
+impl std::future::IntoFuture for GetStudioDetailsBuilder {
     type Output = Result<
         models::ConnectApiStudioDetailsDto,
         rt::Error<models::ApiError>,
@@ -716,13 +716,13 @@ impl std::future::IntoFuture for GetStudioDetailsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioRequest {
+pub struct GetStudioBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetStudioRequest {
+impl GetStudioBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -774,7 +774,7 @@ impl GetStudioRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioRequest {
+impl std::future::IntoFuture for GetStudioBuilder {
     type Output = Result<models::ConnectApiStudioDtoV2, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -792,13 +792,13 @@ impl std::future::IntoFuture for GetStudioRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetEnabledCommunicationFeatureModulesRequest {
+pub struct GetEnabledCommunicationFeatureModulesBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetEnabledCommunicationFeatureModulesRequest {
+impl GetEnabledCommunicationFeatureModulesBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -853,7 +853,7 @@ impl GetEnabledCommunicationFeatureModulesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetEnabledCommunicationFeatureModulesRequest {
+impl std::future::IntoFuture for GetEnabledCommunicationFeatureModulesBuilder {
     type Output = Result<
         Vec<models::GetEnabledCommunicationFeatureModulesResponseItem>,
         rt::Error<models::ApiError>,
@@ -874,13 +874,13 @@ impl std::future::IntoFuture for GetEnabledCommunicationFeatureModulesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioLegalLinksRequest {
+pub struct GetStudioLegalLinksBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetStudioLegalLinksRequest {
+impl GetStudioLegalLinksBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -932,7 +932,7 @@ impl GetStudioLegalLinksRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioLegalLinksRequest {
+impl std::future::IntoFuture for GetStudioLegalLinksBuilder {
     type Output = Result<
         models::ConnectApiStudioLegalLinksDto,
         rt::Error<models::ApiError>,

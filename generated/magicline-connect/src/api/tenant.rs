@@ -17,8 +17,8 @@ impl<'a> Tenant<'a> {
     /// `GET /connect/v1/tenant`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_tenant_info(&self) -> GetTenantInfoRequest {
-        GetTenantInfoRequest {
+    pub fn get_tenant_info(&self) -> GetTenantInfoBuilder {
+        GetTenantInfoBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -37,12 +37,12 @@ static GET_TENANT_INFO: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetTenantInfoRequest {
+pub struct GetTenantInfoBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetTenantInfoRequest {
+impl GetTenantInfoBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -82,7 +82,7 @@ impl GetTenantInfoRequest {
     }
 }
 
-impl std::future::IntoFuture for GetTenantInfoRequest {
+impl std::future::IntoFuture for GetTenantInfoBuilder {
     type Output = Result<models::TenantDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<

@@ -20,8 +20,8 @@ impl<'a> Terminal<'a> {
     pub fn get_customer_data_by_codice_fiscale(
         &self,
         codice_fiscale: impl Into<String>,
-    ) -> GetCustomerDataByCodiceFiscaleRequest {
-        GetCustomerDataByCodiceFiscaleRequest {
+    ) -> GetCustomerDataByCodiceFiscaleBuilder {
+        GetCustomerDataByCodiceFiscaleBuilder {
             client: self.client.clone(),
             codice_fiscale: codice_fiscale.into(),
             options: rt::CallOptions::new(),
@@ -41,13 +41,13 @@ static GET_CUSTOMER_DATA_BY_CODICE_FISCALE: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerDataByCodiceFiscaleRequest {
+pub struct GetCustomerDataByCodiceFiscaleBuilder {
     client: crate::Client,
     codice_fiscale: String,
     options: rt::CallOptions,
 }
 
-impl GetCustomerDataByCodiceFiscaleRequest {
+impl GetCustomerDataByCodiceFiscaleBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -102,7 +102,7 @@ impl GetCustomerDataByCodiceFiscaleRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerDataByCodiceFiscaleRequest {
+impl std::future::IntoFuture for GetCustomerDataByCodiceFiscaleBuilder {
     type Output = Result<
         models::ConnectApiCodiceFiscaleBirthInformationResponseDto,
         rt::Error<models::ApiError>,

@@ -32,8 +32,8 @@ impl<'a> TrialSessions<'a> {
         studio_id: i64,
         start_date: rt::chrono::NaiveDate,
         end_date: rt::chrono::NaiveDate,
-    ) -> GetBookableItemRequest {
-        GetBookableItemRequest {
+    ) -> GetBookableItemBuilder {
+        GetBookableItemBuilder {
             client: self.client.clone(),
             studio_id,
             start_date,
@@ -49,8 +49,8 @@ impl<'a> TrialSessions<'a> {
     /// `POST /connect/v1/trialsession/book`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn book(&self, body: models::ConnectApiBookTrialSessionDto) -> BookRequest {
-        BookRequest {
+    pub fn book(&self, body: models::ConnectApiBookTrialSessionDto) -> BookBuilder {
+        BookBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -68,8 +68,8 @@ impl<'a> TrialSessions<'a> {
     /// - `studio_id`: Example: `1`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_lead_config(&self, studio_id: i64) -> GetLeadConfigRequest {
-        GetLeadConfigRequest {
+    pub fn get_lead_config(&self, studio_id: i64) -> GetLeadConfigBuilder {
+        GetLeadConfigBuilder {
             client: self.client.clone(),
             studio_id,
             options: rt::CallOptions::new(),
@@ -101,7 +101,7 @@ static GET_LEAD_CONFIG: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableItemRequest {
+pub struct GetBookableItemBuilder {
     client: crate::Client,
     studio_id: i64,
     start_date: rt::chrono::NaiveDate,
@@ -109,7 +109,7 @@ pub struct GetBookableItemRequest {
     options: rt::CallOptions,
 }
 
-impl GetBookableItemRequest {
+impl GetBookableItemBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -165,7 +165,7 @@ impl GetBookableItemRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBookableItemRequest {
+impl std::future::IntoFuture for GetBookableItemBuilder {
     type Output = Result<models::ConnectApiBookableItemDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -183,13 +183,13 @@ impl std::future::IntoFuture for GetBookableItemRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookRequest {
+pub struct BookBuilder {
     client: crate::Client,
     body: models::ConnectApiBookTrialSessionDto,
     options: rt::CallOptions,
 }
 
-impl BookRequest {
+impl BookBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -253,7 +253,7 @@ impl BookRequest {
     }
 }
 
-impl std::future::IntoFuture for BookRequest {
+impl std::future::IntoFuture for BookBuilder {
     type Output = Result<
         models::ConnectApiTrialSessionBookedResponseDto,
         rt::Error<models::ApiError>,
@@ -274,13 +274,13 @@ impl std::future::IntoFuture for BookRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetLeadConfigRequest {
+pub struct GetLeadConfigBuilder {
     client: crate::Client,
     studio_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetLeadConfigRequest {
+impl GetLeadConfigBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -335,7 +335,7 @@ impl GetLeadConfigRequest {
     }
 }
 
-impl std::future::IntoFuture for GetLeadConfigRequest {
+impl std::future::IntoFuture for GetLeadConfigBuilder {
     type Output = Result<
         models::ConnectApiTrialSessionLeadConfigDto,
         rt::Error<models::ApiError>,

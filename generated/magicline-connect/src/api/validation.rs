@@ -24,8 +24,8 @@ impl<'a> Validation<'a> {
     pub fn validate_tax_id(
         &self,
         body: models::ConnectApiTaxIdDto,
-    ) -> ValidateTaxIdRequest {
-        ValidateTaxIdRequest {
+    ) -> ValidateTaxIdBuilder {
+        ValidateTaxIdBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -45,13 +45,13 @@ static VALIDATE_TAX_ID: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateTaxIdRequest {
+pub struct ValidateTaxIdBuilder {
     client: crate::Client,
     body: models::ConnectApiTaxIdDto,
     options: rt::CallOptions,
 }
 
-impl ValidateTaxIdRequest {
+impl ValidateTaxIdBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -112,7 +112,7 @@ impl ValidateTaxIdRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateTaxIdRequest {
+impl std::future::IntoFuture for ValidateTaxIdBuilder {
     type Output = Result<models::TaxIdValidationResultDto, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<

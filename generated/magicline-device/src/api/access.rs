@@ -26,8 +26,8 @@ impl<'a> Access<'a> {
     pub fn card_reader_identification(
         &self,
         body: models::CardReaderIdentification,
-    ) -> CardReaderIdentificationRequest {
-        CardReaderIdentificationRequest {
+    ) -> CardReaderIdentificationBuilder {
+        CardReaderIdentificationBuilder {
             client: self.client.clone(),
             accept_language: None,
             body,
@@ -48,14 +48,14 @@ static CARD_READER_IDENTIFICATION: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CardReaderIdentificationRequest {
+pub struct CardReaderIdentificationBuilder {
     client: crate::Client,
     accept_language: Option<String>,
     body: models::CardReaderIdentification,
     options: rt::CallOptions,
 }
 
-impl CardReaderIdentificationRequest {
+impl CardReaderIdentificationBuilder {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
@@ -127,7 +127,7 @@ impl CardReaderIdentificationRequest {
     }
 }
 
-impl std::future::IntoFuture for CardReaderIdentificationRequest {
+impl std::future::IntoFuture for CardReaderIdentificationBuilder {
     type Output = Result<(), rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<

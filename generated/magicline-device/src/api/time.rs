@@ -23,8 +23,8 @@ impl<'a> Time<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn time_price(&self) -> TimePriceRequest {
-        TimePriceRequest {
+    pub fn time_price(&self) -> TimePriceBuilder {
+        TimePriceBuilder {
             client: self.client.clone(),
             accept_language: None,
             options: rt::CallOptions::new(),
@@ -43,8 +43,8 @@ impl<'a> Time<'a> {
     pub fn time_identification(
         &self,
         body: models::TimeReaderIdentificationRequest,
-    ) -> TimeIdentificationRequest {
-        TimeIdentificationRequest {
+    ) -> TimeIdentificationBuilder {
+        TimeIdentificationBuilder {
             client: self.client.clone(),
             accept_language: None,
             body,
@@ -61,8 +61,8 @@ impl<'a> Time<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn time_usage(&self, body: models::TimeReaderUsageRequest) -> TimeUsageRequest {
-        TimeUsageRequest {
+    pub fn time_usage(&self, body: models::TimeReaderUsageRequest) -> TimeUsageBuilder {
+        TimeUsageBuilder {
             client: self.client.clone(),
             accept_language: None,
             body,
@@ -95,13 +95,13 @@ static TIME_USAGE: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TimePriceRequest {
+pub struct TimePriceBuilder {
     client: crate::Client,
     accept_language: Option<String>,
     options: rt::CallOptions,
 }
 
-impl TimePriceRequest {
+impl TimePriceBuilder {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
@@ -167,7 +167,7 @@ impl TimePriceRequest {
     }
 }
 
-impl std::future::IntoFuture for TimePriceRequest {
+impl std::future::IntoFuture for TimePriceBuilder {
     type Output = Result<models::TimeReaderPriceResponse, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -185,14 +185,14 @@ impl std::future::IntoFuture for TimePriceRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TimeIdentificationRequest {
+pub struct TimeIdentificationBuilder {
     client: crate::Client,
     accept_language: Option<String>,
     body: models::TimeReaderIdentificationRequest,
     options: rt::CallOptions,
 }
 
-impl TimeIdentificationRequest {
+impl TimeIdentificationBuilder {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
@@ -269,7 +269,7 @@ impl TimeIdentificationRequest {
     }
 }
 
-impl std::future::IntoFuture for TimeIdentificationRequest {
+impl std::future::IntoFuture for TimeIdentificationBuilder {
     type Output = Result<
         models::TimeReaderIdentificationResponse,
         rt::Error<models::ApiError>,
@@ -290,14 +290,14 @@ impl std::future::IntoFuture for TimeIdentificationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TimeUsageRequest {
+pub struct TimeUsageBuilder {
     client: crate::Client,
     accept_language: Option<String>,
     body: models::TimeReaderUsageRequest,
     options: rt::CallOptions,
 }
 
-impl TimeUsageRequest {
+impl TimeUsageBuilder {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
@@ -342,7 +342,7 @@ impl TimeUsageRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<TimeUsageResponse, rt::Error<models::ApiError>> {
+    pub async fn send(self) -> Result<TimeUsageSuccess, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&TIME_USAGE)
@@ -357,7 +357,7 @@ impl TimeUsageRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<TimeUsageResponse>, rt::Error<models::ApiError>> {
+    ) -> Result<rt::Response<TimeUsageSuccess>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&TIME_USAGE)
@@ -369,8 +369,8 @@ impl TimeUsageRequest {
     }
 }
 
-impl std::future::IntoFuture for TimeUsageRequest {
-    type Output = Result<TimeUsageResponse, rt::Error<models::ApiError>>;
+impl std::future::IntoFuture for TimeUsageBuilder {
+    type Output = Result<TimeUsageSuccess, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
@@ -386,14 +386,14 @@ impl std::future::IntoFuture for TimeUsageRequest {
 /// [`Error::UnexpectedStatus`](rt::Error::UnexpectedStatus).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum TimeUsageResponse {
+pub enum TimeUsageSuccess {
     /// `200`: OK - Usage check done
     Ok(models::TimeReaderUsageResponse),
     /// `204`: OK - Customer has been charged
     NoContent,
 }
 
-impl rt::SuccessBody for TimeUsageResponse {
+impl rt::SuccessBody for TimeUsageSuccess {
     const ACCEPT: &'static str = "application/json";
 
     fn from_status(

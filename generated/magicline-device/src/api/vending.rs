@@ -26,8 +26,8 @@ impl<'a> Vending<'a> {
     pub fn vending_identification(
         &self,
         body: models::VendingReaderIdentificationRequest,
-    ) -> VendingIdentificationRequest {
-        VendingIdentificationRequest {
+    ) -> VendingIdentificationBuilder {
+        VendingIdentificationBuilder {
             client: self.client.clone(),
             accept_language: None,
             body,
@@ -47,8 +47,8 @@ impl<'a> Vending<'a> {
     pub fn vending_sale(
         &self,
         body: models::VendingReaderSaleRequest,
-    ) -> VendingSaleRequest {
-        VendingSaleRequest {
+    ) -> VendingSaleBuilder {
+        VendingSaleBuilder {
             client: self.client.clone(),
             accept_language: None,
             body,
@@ -68,8 +68,8 @@ impl<'a> Vending<'a> {
     pub fn vending_revalue(
         &self,
         body: models::VendingReaderRevalue,
-    ) -> VendingRevalueRequest {
-        VendingRevalueRequest {
+    ) -> VendingRevalueBuilder {
+        VendingRevalueBuilder {
             client: self.client.clone(),
             accept_language: None,
             body,
@@ -102,14 +102,14 @@ static VENDING_REVALUE: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct VendingIdentificationRequest {
+pub struct VendingIdentificationBuilder {
     client: crate::Client,
     accept_language: Option<String>,
     body: models::VendingReaderIdentificationRequest,
     options: rt::CallOptions,
 }
 
-impl VendingIdentificationRequest {
+impl VendingIdentificationBuilder {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
@@ -189,7 +189,7 @@ impl VendingIdentificationRequest {
     }
 }
 
-impl std::future::IntoFuture for VendingIdentificationRequest {
+impl std::future::IntoFuture for VendingIdentificationBuilder {
     type Output = Result<
         models::VendingReaderIdentificationResponse,
         rt::Error<models::ApiError>,
@@ -210,14 +210,14 @@ impl std::future::IntoFuture for VendingIdentificationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct VendingSaleRequest {
+pub struct VendingSaleBuilder {
     client: crate::Client,
     accept_language: Option<String>,
     body: models::VendingReaderSaleRequest,
     options: rt::CallOptions,
 }
 
-impl VendingSaleRequest {
+impl VendingSaleBuilder {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
@@ -262,7 +262,7 @@ impl VendingSaleRequest {
     }
 
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<VendingSaleResponse, rt::Error<models::ApiError>> {
+    pub async fn send(self) -> Result<VendingSaleSuccess, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&VENDING_SALE)
@@ -277,7 +277,7 @@ impl VendingSaleRequest {
     /// headers (e.g. rate-limit headers).
     pub async fn send_with_response(
         self,
-    ) -> Result<rt::Response<VendingSaleResponse>, rt::Error<models::ApiError>> {
+    ) -> Result<rt::Response<VendingSaleSuccess>, rt::Error<models::ApiError>> {
         self.client
             .raw()
             .request(&VENDING_SALE)
@@ -289,8 +289,8 @@ impl VendingSaleRequest {
     }
 }
 
-impl std::future::IntoFuture for VendingSaleRequest {
-    type Output = Result<VendingSaleResponse, rt::Error<models::ApiError>>;
+impl std::future::IntoFuture for VendingSaleBuilder {
+    type Output = Result<VendingSaleSuccess, rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
@@ -307,14 +307,14 @@ impl std::future::IntoFuture for VendingSaleRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct VendingRevalueRequest {
+pub struct VendingRevalueBuilder {
     client: crate::Client,
     accept_language: Option<String>,
     body: models::VendingReaderRevalue,
     options: rt::CallOptions,
 }
 
-impl VendingRevalueRequest {
+impl VendingRevalueBuilder {
     /// More information about the header can be found \[here\](../../general-information/#header-accept-language).
     ///
     /// Example: `"de"`
@@ -386,7 +386,7 @@ impl VendingRevalueRequest {
     }
 }
 
-impl std::future::IntoFuture for VendingRevalueRequest {
+impl std::future::IntoFuture for VendingRevalueBuilder {
     type Output = Result<(), rt::Error<models::ApiError>>;
 
     type IntoFuture = std::pin::Pin<
@@ -403,14 +403,14 @@ impl std::future::IntoFuture for VendingRevalueRequest {
 /// [`Error::UnexpectedStatus`](rt::Error::UnexpectedStatus).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum VendingSaleResponse {
+pub enum VendingSaleSuccess {
     /// `200`: OK - Sale check done
     Ok(models::VendingReaderSaleResponse),
     /// `204`: OK - Customer has been charged
     NoContent,
 }
 
-impl rt::SuccessBody for VendingSaleResponse {
+impl rt::SuccessBody for VendingSaleSuccess {
     const ACCEPT: &'static str = "application/json";
 
     fn from_status(

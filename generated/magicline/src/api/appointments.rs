@@ -25,8 +25,8 @@ impl<'a> Appointments<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_bookable_appointments(&self) -> GetBookableAppointmentsRequest {
-        GetBookableAppointmentsRequest {
+    pub fn get_bookable_appointments(&self) -> GetBookableAppointmentsBuilder {
+        GetBookableAppointmentsBuilder {
             client: self.client.clone(),
             offset: None,
             slice_size: None,
@@ -50,8 +50,8 @@ impl<'a> Appointments<'a> {
     pub fn get_bookable_appointment(
         &self,
         bookable_appointment_id: i64,
-    ) -> GetBookableAppointmentRequest {
-        GetBookableAppointmentRequest {
+    ) -> GetBookableAppointmentBuilder {
+        GetBookableAppointmentBuilder {
             client: self.client.clone(),
             bookable_appointment_id,
             options: rt::CallOptions::new(),
@@ -76,8 +76,8 @@ impl<'a> Appointments<'a> {
     pub fn get_bookable_appointment_slots(
         &self,
         bookable_appointment_id: i64,
-    ) -> GetBookableAppointmentSlotsRequest {
-        GetBookableAppointmentSlotsRequest {
+    ) -> GetBookableAppointmentSlotsBuilder {
+        GetBookableAppointmentSlotsBuilder {
             client: self.client.clone(),
             bookable_appointment_id,
             customer_id: None,
@@ -99,8 +99,8 @@ impl<'a> Appointments<'a> {
     pub fn validate_for_appointment_booking(
         &self,
         body: models::AppointmentBookingRequest,
-    ) -> ValidateForAppointmentBookingRequest {
-        ValidateForAppointmentBookingRequest {
+    ) -> ValidateForAppointmentBookingBuilder {
+        ValidateForAppointmentBookingBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -119,8 +119,8 @@ impl<'a> Appointments<'a> {
     pub fn book_appointment_booking(
         &self,
         body: models::AppointmentBookingRequest,
-    ) -> BookAppointmentBookingRequest {
-        BookAppointmentBookingRequest {
+    ) -> BookAppointmentBookingBuilder {
+        BookAppointmentBookingBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -143,8 +143,8 @@ impl<'a> Appointments<'a> {
     pub fn get_appointment_booking(
         &self,
         booking_id: i64,
-    ) -> GetAppointmentBookingRequest {
-        GetAppointmentBookingRequest {
+    ) -> GetAppointmentBookingBuilder {
+        GetAppointmentBookingBuilder {
             client: self.client.clone(),
             booking_id,
             options: rt::CallOptions::new(),
@@ -167,8 +167,8 @@ impl<'a> Appointments<'a> {
     pub fn delete_appointment_booking(
         &self,
         booking_id: i64,
-    ) -> DeleteAppointmentBookingRequest {
-        DeleteAppointmentBookingRequest {
+    ) -> DeleteAppointmentBookingBuilder {
+        DeleteAppointmentBookingBuilder {
             client: self.client.clone(),
             booking_id,
             options: rt::CallOptions::new(),
@@ -191,8 +191,8 @@ impl<'a> Appointments<'a> {
     pub fn get_appointment_bookings(
         &self,
         customer_id: i64,
-    ) -> GetAppointmentBookingsRequest {
-        GetAppointmentBookingsRequest {
+    ) -> GetAppointmentBookingsBuilder {
+        GetAppointmentBookingsBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -254,14 +254,14 @@ static GET_APPOINTMENT_BOOKINGS: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableAppointmentsRequest {
+pub struct GetBookableAppointmentsBuilder {
     client: crate::Client,
     offset: Option<String>,
     slice_size: Option<i32>,
     options: rt::CallOptions,
 }
 
-impl GetBookableAppointmentsRequest {
+impl GetBookableAppointmentsBuilder {
     /// Offset from last request (last ID of the bookable appointment)
     ///
     /// Server default: `"0"`
@@ -388,7 +388,7 @@ impl GetBookableAppointmentsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBookableAppointmentsRequest {
+impl std::future::IntoFuture for GetBookableAppointmentsBuilder {
     type Output = Result<
         models::BookableAppointmentSlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -409,13 +409,13 @@ impl std::future::IntoFuture for GetBookableAppointmentsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableAppointmentRequest {
+pub struct GetBookableAppointmentBuilder {
     client: crate::Client,
     bookable_appointment_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetBookableAppointmentRequest {
+impl GetBookableAppointmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -467,7 +467,7 @@ impl GetBookableAppointmentRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBookableAppointmentRequest {
+impl std::future::IntoFuture for GetBookableAppointmentBuilder {
     type Output = Result<models::BookableAppointment, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -485,7 +485,7 @@ impl std::future::IntoFuture for GetBookableAppointmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableAppointmentSlotsRequest {
+pub struct GetBookableAppointmentSlotsBuilder {
     client: crate::Client,
     bookable_appointment_id: i64,
     customer_id: Option<i64>,
@@ -494,7 +494,7 @@ pub struct GetBookableAppointmentSlotsRequest {
     options: rt::CallOptions,
 }
 
-impl GetBookableAppointmentSlotsRequest {
+impl GetBookableAppointmentSlotsBuilder {
     /// Id of the customer
     pub fn customer_id(mut self, value: i64) -> Self {
         self.customer_id = Some(value);
@@ -593,7 +593,7 @@ impl GetBookableAppointmentSlotsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBookableAppointmentSlotsRequest {
+impl std::future::IntoFuture for GetBookableAppointmentSlotsBuilder {
     type Output = Result<
         Vec<models::BookableAppointmentSlot>,
         rt::Error<models::ErrorResponse>,
@@ -614,13 +614,13 @@ impl std::future::IntoFuture for GetBookableAppointmentSlotsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateForAppointmentBookingRequest {
+pub struct ValidateForAppointmentBookingBuilder {
     client: crate::Client,
     body: models::AppointmentBookingRequest,
     options: rt::CallOptions,
 }
 
-impl ValidateForAppointmentBookingRequest {
+impl ValidateForAppointmentBookingBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -684,7 +684,7 @@ impl ValidateForAppointmentBookingRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateForAppointmentBookingRequest {
+impl std::future::IntoFuture for ValidateForAppointmentBookingBuilder {
     type Output = Result<
         models::AppointmentBookingValidationResult,
         rt::Error<models::ErrorResponse>,
@@ -705,13 +705,13 @@ impl std::future::IntoFuture for ValidateForAppointmentBookingRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookAppointmentBookingRequest {
+pub struct BookAppointmentBookingBuilder {
     client: crate::Client,
     body: models::AppointmentBookingRequest,
     options: rt::CallOptions,
 }
 
-impl BookAppointmentBookingRequest {
+impl BookAppointmentBookingBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -772,7 +772,7 @@ impl BookAppointmentBookingRequest {
     }
 }
 
-impl std::future::IntoFuture for BookAppointmentBookingRequest {
+impl std::future::IntoFuture for BookAppointmentBookingBuilder {
     type Output = Result<
         models::AppointmentBookingResult,
         rt::Error<models::ErrorResponse>,
@@ -793,13 +793,13 @@ impl std::future::IntoFuture for BookAppointmentBookingRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAppointmentBookingRequest {
+pub struct GetAppointmentBookingBuilder {
     client: crate::Client,
     booking_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetAppointmentBookingRequest {
+impl GetAppointmentBookingBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -854,7 +854,7 @@ impl GetAppointmentBookingRequest {
     }
 }
 
-impl std::future::IntoFuture for GetAppointmentBookingRequest {
+impl std::future::IntoFuture for GetAppointmentBookingBuilder {
     type Output = Result<
         models::AppointmentBookingResultWithCustomerId,
         rt::Error<models::ErrorResponse>,
@@ -875,13 +875,13 @@ impl std::future::IntoFuture for GetAppointmentBookingRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteAppointmentBookingRequest {
+pub struct DeleteAppointmentBookingBuilder {
     client: crate::Client,
     booking_id: i64,
     options: rt::CallOptions,
 }
 
-impl DeleteAppointmentBookingRequest {
+impl DeleteAppointmentBookingBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -939,7 +939,7 @@ impl DeleteAppointmentBookingRequest {
     }
 }
 
-impl std::future::IntoFuture for DeleteAppointmentBookingRequest {
+impl std::future::IntoFuture for DeleteAppointmentBookingBuilder {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -957,13 +957,13 @@ impl std::future::IntoFuture for DeleteAppointmentBookingRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAppointmentBookingsRequest {
+pub struct GetAppointmentBookingsBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetAppointmentBookingsRequest {
+impl GetAppointmentBookingsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1018,7 +1018,7 @@ impl GetAppointmentBookingsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetAppointmentBookingsRequest {
+impl std::future::IntoFuture for GetAppointmentBookingsBuilder {
     type Output = Result<
         Vec<models::AppointmentBookingResult>,
         rt::Error<models::ErrorResponse>,

@@ -26,8 +26,8 @@ impl<'a> CheckinVouchers<'a> {
     pub fn redeem_checkin_voucher(
         &self,
         body: models::CheckinVoucherRedeem,
-    ) -> RedeemCheckinVoucherRequest {
-        RedeemCheckinVoucherRequest {
+    ) -> RedeemCheckinVoucherBuilder {
+        RedeemCheckinVoucherBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -47,13 +47,13 @@ static REDEEM_CHECKIN_VOUCHER: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RedeemCheckinVoucherRequest {
+pub struct RedeemCheckinVoucherBuilder {
     client: crate::Client,
     body: models::CheckinVoucherRedeem,
     options: rt::CallOptions,
 }
 
-impl RedeemCheckinVoucherRequest {
+impl RedeemCheckinVoucherBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -117,7 +117,7 @@ impl RedeemCheckinVoucherRequest {
     }
 }
 
-impl std::future::IntoFuture for RedeemCheckinVoucherRequest {
+impl std::future::IntoFuture for RedeemCheckinVoucherBuilder {
     type Output = Result<
         models::OpenApiV1CheckinVoucherRedeemResultDto,
         rt::Error<models::ErrorResponse>,

@@ -25,8 +25,8 @@ impl<'a> Classes<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_active_classes(&self) -> GetActiveClassesRequest {
-        GetActiveClassesRequest {
+    pub fn get_active_classes(&self) -> GetActiveClassesBuilder {
+        GetActiveClassesBuilder {
             client: self.client.clone(),
             offset: None,
             slice_size: None,
@@ -47,8 +47,8 @@ impl<'a> Classes<'a> {
     /// - `class_id`: Id of the class.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_class_by_id(&self, class_id: i64) -> GetClassByIdRequest {
-        GetClassByIdRequest {
+    pub fn get_class_by_id(&self, class_id: i64) -> GetClassByIdBuilder {
+        GetClassByIdBuilder {
             client: self.client.clone(),
             class_id,
             options: rt::CallOptions::new(),
@@ -68,8 +68,8 @@ impl<'a> Classes<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_class_slots_for_multiple_classes(
         &self,
-    ) -> GetClassSlotsForMultipleClassesRequest {
-        GetClassSlotsForMultipleClassesRequest {
+    ) -> GetClassSlotsForMultipleClassesBuilder {
+        GetClassSlotsForMultipleClassesBuilder {
             client: self.client.clone(),
             days_ahead: None,
             slot_window_start_date: None,
@@ -94,8 +94,8 @@ impl<'a> Classes<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_class_slots(&self, class_id: i64) -> GetClassSlotsRequest {
-        GetClassSlotsRequest {
+    pub fn get_class_slots(&self, class_id: i64) -> GetClassSlotsBuilder {
+        GetClassSlotsBuilder {
             client: self.client.clone(),
             class_id,
             offset: None,
@@ -122,8 +122,8 @@ impl<'a> Classes<'a> {
         &self,
         class_id: i64,
         class_slot_id: i64,
-    ) -> GetClassSlotByIdRequest {
-        GetClassSlotByIdRequest {
+    ) -> GetClassSlotByIdBuilder {
+        GetClassSlotByIdBuilder {
             client: self.client.clone(),
             class_id,
             class_slot_id,
@@ -143,8 +143,8 @@ impl<'a> Classes<'a> {
     pub fn book_class_slot(
         &self,
         body: models::ClassSlotBookingRequest,
-    ) -> BookClassSlotRequest {
-        BookClassSlotRequest {
+    ) -> BookClassSlotBuilder {
+        BookClassSlotBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -163,8 +163,8 @@ impl<'a> Classes<'a> {
     pub fn validate_class_slot(
         &self,
         body: models::ClassSlotBookingRequest,
-    ) -> ValidateClassSlotRequest {
-        ValidateClassSlotRequest {
+    ) -> ValidateClassSlotBuilder {
+        ValidateClassSlotBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -187,8 +187,8 @@ impl<'a> Classes<'a> {
     pub fn get_class_booking_by_id(
         &self,
         booking_id: i64,
-    ) -> GetClassBookingByIdRequest {
-        GetClassBookingByIdRequest {
+    ) -> GetClassBookingByIdBuilder {
+        GetClassBookingByIdBuilder {
             client: self.client.clone(),
             booking_id,
             options: rt::CallOptions::new(),
@@ -211,8 +211,8 @@ impl<'a> Classes<'a> {
     pub fn cancel_class_slot_by_id(
         &self,
         booking_id: i64,
-    ) -> CancelClassSlotByIdRequest {
-        CancelClassSlotByIdRequest {
+    ) -> CancelClassSlotByIdBuilder {
+        CancelClassSlotByIdBuilder {
             client: self.client.clone(),
             booking_id,
             options: rt::CallOptions::new(),
@@ -235,8 +235,8 @@ impl<'a> Classes<'a> {
     pub fn get_class_bookings_by_customer_id(
         &self,
         customer_id: i64,
-    ) -> GetClassBookingsByCustomerIdRequest {
-        GetClassBookingsByCustomerIdRequest {
+    ) -> GetClassBookingsByCustomerIdBuilder {
+        GetClassBookingsByCustomerIdBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -310,14 +310,14 @@ static GET_CLASS_BOOKINGS_BY_CUSTOMER_ID: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetActiveClassesRequest {
+pub struct GetActiveClassesBuilder {
     client: crate::Client,
     offset: Option<String>,
     slice_size: Option<i32>,
     options: rt::CallOptions,
 }
 
-impl GetActiveClassesRequest {
+impl GetActiveClassesBuilder {
     /// Offset from last request (last ID of the class)
     ///
     /// Server default: `"0"`
@@ -441,7 +441,7 @@ impl GetActiveClassesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetActiveClassesRequest {
+impl std::future::IntoFuture for GetActiveClassesBuilder {
     type Output = Result<models::ClassSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -459,13 +459,13 @@ impl std::future::IntoFuture for GetActiveClassesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassByIdRequest {
+pub struct GetClassByIdBuilder {
     client: crate::Client,
     class_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetClassByIdRequest {
+impl GetClassByIdBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -512,7 +512,7 @@ impl GetClassByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetClassByIdRequest {
+impl std::future::IntoFuture for GetClassByIdBuilder {
     type Output = Result<models::Class, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -530,7 +530,7 @@ impl std::future::IntoFuture for GetClassByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassSlotsForMultipleClassesRequest {
+pub struct GetClassSlotsForMultipleClassesBuilder {
     client: crate::Client,
     days_ahead: Option<i32>,
     slot_window_start_date: Option<rt::chrono::NaiveDate>,
@@ -539,7 +539,7 @@ pub struct GetClassSlotsForMultipleClassesRequest {
     options: rt::CallOptions,
 }
 
-impl GetClassSlotsForMultipleClassesRequest {
+impl GetClassSlotsForMultipleClassesBuilder {
     /// Days from now on to look ahead
     ///
     /// Server default: `1`
@@ -696,7 +696,7 @@ impl GetClassSlotsForMultipleClassesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetClassSlotsForMultipleClassesRequest {
+impl std::future::IntoFuture for GetClassSlotsForMultipleClassesBuilder {
     type Output = Result<
         models::ClassSlotSlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -717,7 +717,7 @@ impl std::future::IntoFuture for GetClassSlotsForMultipleClassesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassSlotsRequest {
+pub struct GetClassSlotsBuilder {
     client: crate::Client,
     class_id: i64,
     offset: Option<String>,
@@ -725,7 +725,7 @@ pub struct GetClassSlotsRequest {
     options: rt::CallOptions,
 }
 
-impl GetClassSlotsRequest {
+impl GetClassSlotsBuilder {
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -851,7 +851,7 @@ impl GetClassSlotsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetClassSlotsRequest {
+impl std::future::IntoFuture for GetClassSlotsBuilder {
     type Output = Result<
         models::ClassSlotSlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -872,14 +872,14 @@ impl std::future::IntoFuture for GetClassSlotsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassSlotByIdRequest {
+pub struct GetClassSlotByIdBuilder {
     client: crate::Client,
     class_id: i64,
     class_slot_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetClassSlotByIdRequest {
+impl GetClassSlotByIdBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -930,7 +930,7 @@ impl GetClassSlotByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetClassSlotByIdRequest {
+impl std::future::IntoFuture for GetClassSlotByIdBuilder {
     type Output = Result<models::ClassSlot, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -948,13 +948,13 @@ impl std::future::IntoFuture for GetClassSlotByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookClassSlotRequest {
+pub struct BookClassSlotBuilder {
     client: crate::Client,
     body: models::ClassSlotBookingRequest,
     options: rt::CallOptions,
 }
 
-impl BookClassSlotRequest {
+impl BookClassSlotBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1015,7 +1015,7 @@ impl BookClassSlotRequest {
     }
 }
 
-impl std::future::IntoFuture for BookClassSlotRequest {
+impl std::future::IntoFuture for BookClassSlotBuilder {
     type Output = Result<
         models::ClassSlotBookingResult,
         rt::Error<models::ErrorResponse>,
@@ -1036,13 +1036,13 @@ impl std::future::IntoFuture for BookClassSlotRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateClassSlotRequest {
+pub struct ValidateClassSlotBuilder {
     client: crate::Client,
     body: models::ClassSlotBookingRequest,
     options: rt::CallOptions,
 }
 
-impl ValidateClassSlotRequest {
+impl ValidateClassSlotBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1106,7 +1106,7 @@ impl ValidateClassSlotRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateClassSlotRequest {
+impl std::future::IntoFuture for ValidateClassSlotBuilder {
     type Output = Result<
         models::ClassSlotBookingValidationResult,
         rt::Error<models::ErrorResponse>,
@@ -1127,13 +1127,13 @@ impl std::future::IntoFuture for ValidateClassSlotRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassBookingByIdRequest {
+pub struct GetClassBookingByIdBuilder {
     client: crate::Client,
     booking_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetClassBookingByIdRequest {
+impl GetClassBookingByIdBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1185,7 +1185,7 @@ impl GetClassBookingByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetClassBookingByIdRequest {
+impl std::future::IntoFuture for GetClassBookingByIdBuilder {
     type Output = Result<
         models::ClassSlotBookingResult,
         rt::Error<models::ErrorResponse>,
@@ -1206,13 +1206,13 @@ impl std::future::IntoFuture for GetClassBookingByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CancelClassSlotByIdRequest {
+pub struct CancelClassSlotByIdBuilder {
     client: crate::Client,
     booking_id: i64,
     options: rt::CallOptions,
 }
 
-impl CancelClassSlotByIdRequest {
+impl CancelClassSlotByIdBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1268,7 +1268,7 @@ impl CancelClassSlotByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for CancelClassSlotByIdRequest {
+impl std::future::IntoFuture for CancelClassSlotByIdBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1286,13 +1286,13 @@ impl std::future::IntoFuture for CancelClassSlotByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassBookingsByCustomerIdRequest {
+pub struct GetClassBookingsByCustomerIdBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetClassBookingsByCustomerIdRequest {
+impl GetClassBookingsByCustomerIdBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1344,7 +1344,7 @@ impl GetClassBookingsByCustomerIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetClassBookingsByCustomerIdRequest {
+impl std::future::IntoFuture for GetClassBookingsByCustomerIdBuilder {
     type Output = Result<
         Vec<models::ClassSlotBookingResult>,
         rt::Error<models::ErrorResponse>,

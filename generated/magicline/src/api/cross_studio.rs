@@ -25,8 +25,8 @@ impl<'a> CrossStudio<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `debtor_id`, `qr_code_uuid`, `barcode`, `pin`, `customer_number`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_cross_studio_customer_by(&self) -> GetCrossStudioCustomerByRequest {
-        GetCrossStudioCustomerByRequest {
+    pub fn get_cross_studio_customer_by(&self) -> GetCrossStudioCustomerByBuilder {
+        GetCrossStudioCustomerByBuilder {
             client: self.client.clone(),
             card_number: None,
             card_number_format: None,
@@ -57,8 +57,8 @@ impl<'a> CrossStudio<'a> {
     pub fn get_cross_studio_customer_by_id(
         &self,
         customer_id: i64,
-    ) -> GetCrossStudioCustomerByIdRequest {
-        GetCrossStudioCustomerByIdRequest {
+    ) -> GetCrossStudioCustomerByIdBuilder {
+        GetCrossStudioCustomerByIdBuilder {
             client: self.client.clone(),
             customer_id,
             card_number_format: None,
@@ -78,8 +78,8 @@ impl<'a> CrossStudio<'a> {
     pub fn search_cross_studio_customers(
         &self,
         body: models::CustomerSearchRequest,
-    ) -> SearchCrossStudioCustomersRequest {
-        SearchCrossStudioCustomersRequest {
+    ) -> SearchCrossStudioCustomersBuilder {
+        SearchCrossStudioCustomersBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -104,8 +104,8 @@ impl<'a> CrossStudio<'a> {
     pub fn get_cross_studio_customers_checkin_history(
         &self,
         customer_id: i64,
-    ) -> GetCrossStudioCustomersCheckinHistoryRequest {
-        GetCrossStudioCustomersCheckinHistoryRequest {
+    ) -> GetCrossStudioCustomersCheckinHistoryBuilder {
+        GetCrossStudioCustomersCheckinHistoryBuilder {
             client: self.client.clone(),
             customer_id,
             from_date: None,
@@ -127,8 +127,8 @@ impl<'a> CrossStudio<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_studios_with_active_membership_offers(
         &self,
-    ) -> GetStudiosWithActiveMembershipOffersRequest {
-        GetStudiosWithActiveMembershipOffersRequest {
+    ) -> GetStudiosWithActiveMembershipOffersBuilder {
+        GetStudiosWithActiveMembershipOffersBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -171,7 +171,7 @@ static GET_STUDIOS_WITH_ACTIVE_MEMBERSHIP_OFFERS: rt::Operation = rt::Operation 
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCrossStudioCustomerByRequest {
+pub struct GetCrossStudioCustomerByBuilder {
     client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
@@ -183,7 +183,7 @@ pub struct GetCrossStudioCustomerByRequest {
     options: rt::CallOptions,
 }
 
-impl GetCrossStudioCustomerByRequest {
+impl GetCrossStudioCustomerByBuilder {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
@@ -332,7 +332,7 @@ impl GetCrossStudioCustomerByRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCrossStudioCustomerByRequest {
+impl std::future::IntoFuture for GetCrossStudioCustomerByBuilder {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -350,14 +350,14 @@ impl std::future::IntoFuture for GetCrossStudioCustomerByRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCrossStudioCustomerByIdRequest {
+pub struct GetCrossStudioCustomerByIdBuilder {
     client: crate::Client,
     customer_id: i64,
     card_number_format: Option<models::CardNumberFormat>,
     options: rt::CallOptions,
 }
 
-impl GetCrossStudioCustomerByIdRequest {
+impl GetCrossStudioCustomerByIdBuilder {
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
         self
@@ -422,7 +422,7 @@ impl GetCrossStudioCustomerByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCrossStudioCustomerByIdRequest {
+impl std::future::IntoFuture for GetCrossStudioCustomerByIdBuilder {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -440,13 +440,13 @@ impl std::future::IntoFuture for GetCrossStudioCustomerByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchCrossStudioCustomersRequest {
+pub struct SearchCrossStudioCustomersBuilder {
     client: crate::Client,
     body: models::CustomerSearchRequest,
     options: rt::CallOptions,
 }
 
-impl SearchCrossStudioCustomersRequest {
+impl SearchCrossStudioCustomersBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -504,7 +504,7 @@ impl SearchCrossStudioCustomersRequest {
     }
 }
 
-impl std::future::IntoFuture for SearchCrossStudioCustomersRequest {
+impl std::future::IntoFuture for SearchCrossStudioCustomersBuilder {
     type Output = Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -522,7 +522,7 @@ impl std::future::IntoFuture for SearchCrossStudioCustomersRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCrossStudioCustomersCheckinHistoryRequest {
+pub struct GetCrossStudioCustomersCheckinHistoryBuilder {
     client: crate::Client,
     customer_id: i64,
     from_date: Option<rt::chrono::NaiveDate>,
@@ -532,7 +532,7 @@ pub struct GetCrossStudioCustomersCheckinHistoryRequest {
     options: rt::CallOptions,
 }
 
-impl GetCrossStudioCustomersCheckinHistoryRequest {
+impl GetCrossStudioCustomersCheckinHistoryBuilder {
     /// The from date of the time span
     pub fn from_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.from_date = Some(value);
@@ -686,7 +686,7 @@ impl GetCrossStudioCustomersCheckinHistoryRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCrossStudioCustomersCheckinHistoryRequest {
+impl std::future::IntoFuture for GetCrossStudioCustomersCheckinHistoryBuilder {
     type Output = Result<
         models::CustomerCheckinSlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -707,12 +707,12 @@ impl std::future::IntoFuture for GetCrossStudioCustomersCheckinHistoryRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudiosWithActiveMembershipOffersRequest {
+pub struct GetStudiosWithActiveMembershipOffersBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetStudiosWithActiveMembershipOffersRequest {
+impl GetStudiosWithActiveMembershipOffersBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -762,7 +762,7 @@ impl GetStudiosWithActiveMembershipOffersRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudiosWithActiveMembershipOffersRequest {
+impl std::future::IntoFuture for GetStudiosWithActiveMembershipOffersBuilder {
     type Output = Result<
         Vec<models::StudioInformationBase>,
         rt::Error<models::ErrorResponse>,

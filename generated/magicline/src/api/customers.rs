@@ -25,8 +25,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number_format`, `last_offset_id`, `offset`, `slice_size`, `customer_status`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customers(&self) -> GetCustomersRequest {
-        GetCustomersRequest {
+    pub fn get_customers(&self) -> GetCustomersBuilder {
+        GetCustomersBuilder {
             client: self.client.clone(),
             card_number_format: None,
             last_offset_id: None,
@@ -55,8 +55,8 @@ impl<'a> Customers<'a> {
     pub fn get_customers_checkin_history(
         &self,
         customer_id: i64,
-    ) -> GetCustomersCheckinHistoryRequest {
-        GetCustomersCheckinHistoryRequest {
+    ) -> GetCustomersCheckinHistoryBuilder {
+        GetCustomersCheckinHistoryBuilder {
             client: self.client.clone(),
             customer_id,
             from_date: None,
@@ -82,8 +82,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number_format`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_by_id(&self, customer_id: i64) -> GetCustomerByIdRequest {
-        GetCustomerByIdRequest {
+    pub fn get_customer_by_id(&self, customer_id: i64) -> GetCustomerByIdBuilder {
+        GetCustomerByIdBuilder {
             client: self.client.clone(),
             customer_id,
             card_number_format: None,
@@ -102,8 +102,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `debtor_id`, `qr_code_uuid`, `barcode`, `pin`, `customer_number`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_by(&self) -> GetCustomerByRequest {
-        GetCustomerByRequest {
+    pub fn get_customer_by(&self) -> GetCustomerByBuilder {
+        GetCustomerByBuilder {
             client: self.client.clone(),
             card_number: None,
             card_number_format: None,
@@ -128,8 +128,8 @@ impl<'a> Customers<'a> {
     pub fn search_customers(
         &self,
         body: models::CustomerSearchRequest,
-    ) -> SearchCustomersRequest {
-        SearchCustomersRequest {
+    ) -> SearchCustomersBuilder {
+        SearchCustomersBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -154,8 +154,8 @@ impl<'a> Customers<'a> {
     pub fn get_customers_contracts(
         &self,
         customer_id: i64,
-    ) -> GetCustomersContractsRequest {
-        GetCustomersContractsRequest {
+    ) -> GetCustomersContractsBuilder {
+        GetCustomersContractsBuilder {
             client: self.client.clone(),
             customer_id,
             status: None,
@@ -174,8 +174,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `qr_code_uuid`, `barcode`, `pin`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_measurement(&self) -> GetCustomerMeasurementRequest {
-        GetCustomerMeasurementRequest {
+    pub fn get_customer_measurement(&self) -> GetCustomerMeasurementBuilder {
+        GetCustomerMeasurementBuilder {
             client: self.client.clone(),
             card_number: None,
             card_number_format: None,
@@ -197,8 +197,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `debtor_id`, `qr_code_uuid`, `barcode`, `pin`, `customer_number`, `status`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_customer_contracts_by(&self) -> GetCustomerContractsByRequest {
-        GetCustomerContractsByRequest {
+    pub fn get_customer_contracts_by(&self) -> GetCustomerContractsByBuilder {
+        GetCustomerContractsByBuilder {
             client: self.client.clone(),
             card_number: None,
             card_number_format: None,
@@ -231,8 +231,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::CustomerWeighings,
-    ) -> CreateCustomerWeighingRequest {
-        CreateCustomerWeighingRequest {
+    ) -> CreateCustomerWeighingBuilder {
+        CreateCustomerWeighingBuilder {
             client: self.client.clone(),
             customer_id,
             benefit_key: None,
@@ -256,8 +256,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `key`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_benefits(&self, customer_id: i64) -> GetBenefitsRequest {
-        GetBenefitsRequest {
+    pub fn get_benefits(&self, customer_id: i64) -> GetBenefitsBuilder {
+        GetBenefitsBuilder {
             client: self.client.clone(),
             customer_id,
             key: None,
@@ -283,8 +283,8 @@ impl<'a> Customers<'a> {
     pub fn get_benefits_by_card_number(
         &self,
         card_number: impl Into<String>,
-    ) -> GetBenefitsByCardNumberRequest {
-        GetBenefitsByCardNumberRequest {
+    ) -> GetBenefitsByCardNumberBuilder {
+        GetBenefitsByCardNumberBuilder {
             client: self.client.clone(),
             card_number: card_number.into(),
             card_number_format: None,
@@ -309,8 +309,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         benefit_key: impl Into<String>,
-    ) -> UseBenefitRequest {
-        UseBenefitRequest {
+    ) -> UseBenefitBuilder {
+        UseBenefitBuilder {
             client: self.client.clone(),
             customer_id,
             benefit_key: benefit_key.into(),
@@ -334,8 +334,8 @@ impl<'a> Customers<'a> {
     pub fn get_customer_access_code(
         &self,
         customer_id: i64,
-    ) -> GetCustomerAccessCodeRequest {
-        GetCustomerAccessCodeRequest {
+    ) -> GetCustomerAccessCodeBuilder {
+        GetCustomerAccessCodeBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -360,8 +360,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::AccessMediumDto,
-    ) -> AddAccessMediumRequest {
-        AddAccessMediumRequest {
+    ) -> AddAccessMediumBuilder {
+        AddAccessMediumBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -386,8 +386,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::AccessMediumDto,
-    ) -> AddAccessMediumsRequest {
-        AddAccessMediumsRequest {
+    ) -> AddAccessMediumsBuilder {
+        AddAccessMediumsBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -414,8 +414,8 @@ impl<'a> Customers<'a> {
         customer_id: i64,
         access_medium_id: i64,
         body: models::UpdateAccessIdentificationRequest,
-    ) -> UpdateAccessMediumsRequest {
-        UpdateAccessMediumsRequest {
+    ) -> UpdateAccessMediumsBuilder {
+        UpdateAccessMediumsBuilder {
             client: self.client.clone(),
             customer_id,
             access_medium_id,
@@ -442,8 +442,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         access_medium_id: i64,
-    ) -> DeleteAccessMediumsRequest {
-        DeleteAccessMediumsRequest {
+    ) -> DeleteAccessMediumsBuilder {
+        DeleteAccessMediumsBuilder {
             client: self.client.clone(),
             customer_id,
             access_medium_id,
@@ -466,8 +466,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_documents(&self, customer_id: i64) -> GetDocumentsRequest {
-        GetDocumentsRequest {
+    pub fn get_documents(&self, customer_id: i64) -> GetDocumentsBuilder {
+        GetDocumentsBuilder {
             client: self.client.clone(),
             customer_id,
             offset: None,
@@ -496,8 +496,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         file: rt::multipart::FilePart,
-    ) -> UploadDocumentRequest {
-        UploadDocumentRequest {
+    ) -> UploadDocumentBuilder {
+        UploadDocumentBuilder {
             client: self.client.clone(),
             customer_id,
             description: None,
@@ -524,8 +524,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         id: i64,
-    ) -> GetDocumentByIdRequest {
-        GetDocumentByIdRequest {
+    ) -> GetDocumentByIdBuilder {
+        GetDocumentByIdBuilder {
             client: self.client.clone(),
             customer_id,
             id,
@@ -551,8 +551,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         image: rt::multipart::FilePart,
-    ) -> UpdateImageRequest {
-        UpdateImageRequest {
+    ) -> UpdateImageBuilder {
+        UpdateImageBuilder {
             client: self.client.clone(),
             customer_id,
             image,
@@ -575,8 +575,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::AccessRestriction,
-    ) -> SetAccessRestrictionRequest {
-        SetAccessRestrictionRequest {
+    ) -> SetAccessRestrictionBuilder {
+        SetAccessRestrictionBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -596,8 +596,8 @@ impl<'a> Customers<'a> {
     pub fn delete_access_restriction(
         &self,
         customer_id: i64,
-    ) -> DeleteAccessRestrictionRequest {
-        DeleteAccessRestrictionRequest {
+    ) -> DeleteAccessRestrictionBuilder {
+        DeleteAccessRestrictionBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -616,8 +616,8 @@ impl<'a> Customers<'a> {
     pub fn create_customer(
         &self,
         body: models::MembershipSignupCustomer,
-    ) -> CreateCustomerRequest {
-        CreateCustomerRequest {
+    ) -> CreateCustomerBuilder {
+        CreateCustomerBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -635,8 +635,8 @@ impl<'a> Customers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_additional_information_fields(
         &self,
-    ) -> GetAdditionalInformationFieldsRequest {
-        GetAdditionalInformationFieldsRequest {
+    ) -> GetAdditionalInformationFieldsBuilder {
+        GetAdditionalInformationFieldsBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -659,8 +659,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: Vec<models::AdditionalInformationFieldAssignment>,
-    ) -> SetAdditionalInformationFieldAssignmentsRequest {
-        SetAdditionalInformationFieldAssignmentsRequest {
+    ) -> SetAdditionalInformationFieldAssignmentsBuilder {
+        SetAdditionalInformationFieldAssignmentsBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -681,8 +681,8 @@ impl<'a> Customers<'a> {
         &self,
         customer_id: i64,
         body: models::OpenApiV1CustomerStudioSwitchRequestDto,
-    ) -> SwitchStudioRequest {
-        SwitchStudioRequest {
+    ) -> SwitchStudioBuilder {
+        SwitchStudioBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -859,7 +859,7 @@ static SWITCH_STUDIO: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersRequest {
+pub struct GetCustomersBuilder {
     client: crate::Client,
     card_number_format: Option<models::CardNumberFormat>,
     last_offset_id: Option<i64>,
@@ -869,7 +869,7 @@ pub struct GetCustomersRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomersRequest {
+impl GetCustomersBuilder {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
@@ -1043,7 +1043,7 @@ impl GetCustomersRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersRequest {
+impl std::future::IntoFuture for GetCustomersBuilder {
     type Output = Result<models::CustomerSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1061,7 +1061,7 @@ impl std::future::IntoFuture for GetCustomersRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersCheckinHistoryRequest {
+pub struct GetCustomersCheckinHistoryBuilder {
     client: crate::Client,
     customer_id: i64,
     from_date: Option<rt::chrono::NaiveDate>,
@@ -1071,7 +1071,7 @@ pub struct GetCustomersCheckinHistoryRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomersCheckinHistoryRequest {
+impl GetCustomersCheckinHistoryBuilder {
     /// The from date of the time span
     pub fn from_date(mut self, value: rt::chrono::NaiveDate) -> Self {
         self.from_date = Some(value);
@@ -1225,7 +1225,7 @@ impl GetCustomersCheckinHistoryRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersCheckinHistoryRequest {
+impl std::future::IntoFuture for GetCustomersCheckinHistoryBuilder {
     type Output = Result<
         models::CustomerCheckinSlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -1246,14 +1246,14 @@ impl std::future::IntoFuture for GetCustomersCheckinHistoryRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerByIdRequest {
+pub struct GetCustomerByIdBuilder {
     client: crate::Client,
     customer_id: i64,
     card_number_format: Option<models::CardNumberFormat>,
     options: rt::CallOptions,
 }
 
-impl GetCustomerByIdRequest {
+impl GetCustomerByIdBuilder {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
@@ -1319,7 +1319,7 @@ impl GetCustomerByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerByIdRequest {
+impl std::future::IntoFuture for GetCustomerByIdBuilder {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1337,7 +1337,7 @@ impl std::future::IntoFuture for GetCustomerByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerByRequest {
+pub struct GetCustomerByBuilder {
     client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
@@ -1349,7 +1349,7 @@ pub struct GetCustomerByRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomerByRequest {
+impl GetCustomerByBuilder {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
@@ -1499,7 +1499,7 @@ impl GetCustomerByRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerByRequest {
+impl std::future::IntoFuture for GetCustomerByBuilder {
     type Output = Result<models::Customer, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1517,13 +1517,13 @@ impl std::future::IntoFuture for GetCustomerByRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SearchCustomersRequest {
+pub struct SearchCustomersBuilder {
     client: crate::Client,
     body: models::CustomerSearchRequest,
     options: rt::CallOptions,
 }
 
-impl SearchCustomersRequest {
+impl SearchCustomersBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1581,7 +1581,7 @@ impl SearchCustomersRequest {
     }
 }
 
-impl std::future::IntoFuture for SearchCustomersRequest {
+impl std::future::IntoFuture for SearchCustomersBuilder {
     type Output = Result<Vec<models::Customer>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1599,14 +1599,14 @@ impl std::future::IntoFuture for SearchCustomersRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersContractsRequest {
+pub struct GetCustomersContractsBuilder {
     client: crate::Client,
     customer_id: i64,
     status: Option<models::ContractStatus>,
     options: rt::CallOptions,
 }
 
-impl GetCustomersContractsRequest {
+impl GetCustomersContractsBuilder {
     pub fn status(mut self, value: models::ContractStatus) -> Self {
         self.status = Some(value);
         self
@@ -1668,7 +1668,7 @@ impl GetCustomersContractsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersContractsRequest {
+impl std::future::IntoFuture for GetCustomersContractsBuilder {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1686,7 +1686,7 @@ impl std::future::IntoFuture for GetCustomersContractsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerMeasurementRequest {
+pub struct GetCustomerMeasurementBuilder {
     client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
@@ -1696,7 +1696,7 @@ pub struct GetCustomerMeasurementRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomerMeasurementRequest {
+impl GetCustomerMeasurementBuilder {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
@@ -1818,7 +1818,7 @@ impl GetCustomerMeasurementRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerMeasurementRequest {
+impl std::future::IntoFuture for GetCustomerMeasurementBuilder {
     type Output = Result<models::Measurement, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1836,7 +1836,7 @@ impl std::future::IntoFuture for GetCustomerMeasurementRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerContractsByRequest {
+pub struct GetCustomerContractsByBuilder {
     client: crate::Client,
     card_number: Option<String>,
     card_number_format: Option<models::CardNumberFormat>,
@@ -1849,7 +1849,7 @@ pub struct GetCustomerContractsByRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomerContractsByRequest {
+impl GetCustomerContractsByBuilder {
     /// Card number to identify the customer
     pub fn card_number(mut self, value: impl Into<String>) -> Self {
         self.card_number = Some(value.into());
@@ -2012,7 +2012,7 @@ impl GetCustomerContractsByRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerContractsByRequest {
+impl std::future::IntoFuture for GetCustomerContractsByBuilder {
     type Output = Result<Vec<models::Contract>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2030,7 +2030,7 @@ impl std::future::IntoFuture for GetCustomerContractsByRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerWeighingRequest {
+pub struct CreateCustomerWeighingBuilder {
     client: crate::Client,
     customer_id: i64,
     benefit_key: Option<String>,
@@ -2038,7 +2038,7 @@ pub struct CreateCustomerWeighingRequest {
     options: rt::CallOptions,
 }
 
-impl CreateCustomerWeighingRequest {
+impl CreateCustomerWeighingBuilder {
     /// Key of the benefit to use
     pub fn benefit_key(mut self, value: impl Into<String>) -> Self {
         self.benefit_key = Some(value.into());
@@ -2115,7 +2115,7 @@ impl CreateCustomerWeighingRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerWeighingRequest {
+impl std::future::IntoFuture for CreateCustomerWeighingBuilder {
     type Output = Result<models::CustomerWeighings, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2133,14 +2133,14 @@ impl std::future::IntoFuture for CreateCustomerWeighingRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBenefitsRequest {
+pub struct GetBenefitsBuilder {
     client: crate::Client,
     customer_id: i64,
     key: Option<Vec<String>>,
     options: rt::CallOptions,
 }
 
-impl GetBenefitsRequest {
+impl GetBenefitsBuilder {
     /// Benefit keys to validate, when provided, service will check only them
     ///
     /// Example: `"FIRST_KEY&key=SECOND_KEY"`
@@ -2208,7 +2208,7 @@ impl GetBenefitsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBenefitsRequest {
+impl std::future::IntoFuture for GetBenefitsBuilder {
     type Output = Result<
         Vec<models::BenefitValidationDto>,
         rt::Error<models::ErrorResponse>,
@@ -2229,7 +2229,7 @@ impl std::future::IntoFuture for GetBenefitsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBenefitsByCardNumberRequest {
+pub struct GetBenefitsByCardNumberBuilder {
     client: crate::Client,
     card_number: String,
     card_number_format: Option<models::CardNumberFormat>,
@@ -2237,7 +2237,7 @@ pub struct GetBenefitsByCardNumberRequest {
     options: rt::CallOptions,
 }
 
-impl GetBenefitsByCardNumberRequest {
+impl GetBenefitsByCardNumberBuilder {
     /// Server default: `"DECIMAL"`
     pub fn card_number_format(mut self, value: models::CardNumberFormat) -> Self {
         self.card_number_format = Some(value);
@@ -2322,7 +2322,7 @@ impl GetBenefitsByCardNumberRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBenefitsByCardNumberRequest {
+impl std::future::IntoFuture for GetBenefitsByCardNumberBuilder {
     type Output = Result<
         Vec<models::BenefitValidationDto>,
         rt::Error<models::ErrorResponse>,
@@ -2343,14 +2343,14 @@ impl std::future::IntoFuture for GetBenefitsByCardNumberRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UseBenefitRequest {
+pub struct UseBenefitBuilder {
     client: crate::Client,
     customer_id: i64,
     benefit_key: String,
     options: rt::CallOptions,
 }
 
-impl UseBenefitRequest {
+impl UseBenefitBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2408,7 +2408,7 @@ impl UseBenefitRequest {
     }
 }
 
-impl std::future::IntoFuture for UseBenefitRequest {
+impl std::future::IntoFuture for UseBenefitBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2426,13 +2426,13 @@ impl std::future::IntoFuture for UseBenefitRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerAccessCodeRequest {
+pub struct GetCustomerAccessCodeBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerAccessCodeRequest {
+impl GetCustomerAccessCodeBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2484,7 +2484,7 @@ impl GetCustomerAccessCodeRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerAccessCodeRequest {
+impl std::future::IntoFuture for GetCustomerAccessCodeBuilder {
     type Output = Result<models::CustomerAccessCode, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2502,14 +2502,14 @@ impl std::future::IntoFuture for GetCustomerAccessCodeRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AddAccessMediumRequest {
+pub struct AddAccessMediumBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::AccessMediumDto,
     options: rt::CallOptions,
 }
 
-impl AddAccessMediumRequest {
+impl AddAccessMediumBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2572,7 +2572,7 @@ impl AddAccessMediumRequest {
     }
 }
 
-impl std::future::IntoFuture for AddAccessMediumRequest {
+impl std::future::IntoFuture for AddAccessMediumBuilder {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2590,14 +2590,14 @@ impl std::future::IntoFuture for AddAccessMediumRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AddAccessMediumsRequest {
+pub struct AddAccessMediumsBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::AccessMediumDto,
     options: rt::CallOptions,
 }
 
-impl AddAccessMediumsRequest {
+impl AddAccessMediumsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2660,7 +2660,7 @@ impl AddAccessMediumsRequest {
     }
 }
 
-impl std::future::IntoFuture for AddAccessMediumsRequest {
+impl std::future::IntoFuture for AddAccessMediumsBuilder {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2678,7 +2678,7 @@ impl std::future::IntoFuture for AddAccessMediumsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateAccessMediumsRequest {
+pub struct UpdateAccessMediumsBuilder {
     client: crate::Client,
     customer_id: i64,
     access_medium_id: i64,
@@ -2686,7 +2686,7 @@ pub struct UpdateAccessMediumsRequest {
     options: rt::CallOptions,
 }
 
-impl UpdateAccessMediumsRequest {
+impl UpdateAccessMediumsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2751,7 +2751,7 @@ impl UpdateAccessMediumsRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateAccessMediumsRequest {
+impl std::future::IntoFuture for UpdateAccessMediumsBuilder {
     type Output = Result<models::AccessMediumDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2769,14 +2769,14 @@ impl std::future::IntoFuture for UpdateAccessMediumsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteAccessMediumsRequest {
+pub struct DeleteAccessMediumsBuilder {
     client: crate::Client,
     customer_id: i64,
     access_medium_id: i64,
     options: rt::CallOptions,
 }
 
-impl DeleteAccessMediumsRequest {
+impl DeleteAccessMediumsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2834,7 +2834,7 @@ impl DeleteAccessMediumsRequest {
     }
 }
 
-impl std::future::IntoFuture for DeleteAccessMediumsRequest {
+impl std::future::IntoFuture for DeleteAccessMediumsBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2852,7 +2852,7 @@ impl std::future::IntoFuture for DeleteAccessMediumsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDocumentsRequest {
+pub struct GetDocumentsBuilder {
     client: crate::Client,
     customer_id: i64,
     offset: Option<String>,
@@ -2860,7 +2860,7 @@ pub struct GetDocumentsRequest {
     options: rt::CallOptions,
 }
 
-impl GetDocumentsRequest {
+impl GetDocumentsBuilder {
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -2986,7 +2986,7 @@ impl GetDocumentsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDocumentsRequest {
+impl std::future::IntoFuture for GetDocumentsBuilder {
     type Output = Result<models::CustomerDocuments, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3004,7 +3004,7 @@ impl std::future::IntoFuture for GetDocumentsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UploadDocumentRequest {
+pub struct UploadDocumentBuilder {
     client: crate::Client,
     customer_id: i64,
     description: Option<String>,
@@ -3012,7 +3012,7 @@ pub struct UploadDocumentRequest {
     options: rt::CallOptions,
 }
 
-impl UploadDocumentRequest {
+impl UploadDocumentBuilder {
     /// Document description
     ///
     /// Example: `"Member contract"`
@@ -3101,7 +3101,7 @@ impl UploadDocumentRequest {
     }
 }
 
-impl std::future::IntoFuture for UploadDocumentRequest {
+impl std::future::IntoFuture for UploadDocumentBuilder {
     type Output = Result<
         models::CustomerDocumentUploadResult,
         rt::Error<models::ErrorResponse>,
@@ -3122,14 +3122,14 @@ impl std::future::IntoFuture for UploadDocumentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDocumentByIdRequest {
+pub struct GetDocumentByIdBuilder {
     client: crate::Client,
     customer_id: i64,
     id: i64,
     options: rt::CallOptions,
 }
 
-impl GetDocumentByIdRequest {
+impl GetDocumentByIdBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3183,7 +3183,7 @@ impl GetDocumentByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDocumentByIdRequest {
+impl std::future::IntoFuture for GetDocumentByIdBuilder {
     type Output = Result<models::CustomerDocument, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3201,14 +3201,14 @@ impl std::future::IntoFuture for GetDocumentByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateImageRequest {
+pub struct UpdateImageBuilder {
     client: crate::Client,
     customer_id: i64,
     image: rt::multipart::FilePart,
     options: rt::CallOptions,
 }
 
-impl UpdateImageRequest {
+impl UpdateImageBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3278,7 +3278,7 @@ impl UpdateImageRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateImageRequest {
+impl std::future::IntoFuture for UpdateImageBuilder {
     type Output = Result<models::CustomerImage, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3296,14 +3296,14 @@ impl std::future::IntoFuture for UpdateImageRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SetAccessRestrictionRequest {
+pub struct SetAccessRestrictionBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::AccessRestriction,
     options: rt::CallOptions,
 }
 
-impl SetAccessRestrictionRequest {
+impl SetAccessRestrictionBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3366,7 +3366,7 @@ impl SetAccessRestrictionRequest {
     }
 }
 
-impl std::future::IntoFuture for SetAccessRestrictionRequest {
+impl std::future::IntoFuture for SetAccessRestrictionBuilder {
     type Output = Result<models::AccessRestriction, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3384,13 +3384,13 @@ impl std::future::IntoFuture for SetAccessRestrictionRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteAccessRestrictionRequest {
+pub struct DeleteAccessRestrictionBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl DeleteAccessRestrictionRequest {
+impl DeleteAccessRestrictionBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3446,7 +3446,7 @@ impl DeleteAccessRestrictionRequest {
     }
 }
 
-impl std::future::IntoFuture for DeleteAccessRestrictionRequest {
+impl std::future::IntoFuture for DeleteAccessRestrictionBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -3464,13 +3464,13 @@ impl std::future::IntoFuture for DeleteAccessRestrictionRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerRequest {
+pub struct CreateCustomerBuilder {
     client: crate::Client,
     body: models::MembershipSignupCustomer,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerRequest {
+impl CreateCustomerBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3534,7 +3534,7 @@ impl CreateCustomerRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerRequest {
+impl std::future::IntoFuture for CreateCustomerBuilder {
     type Output = Result<
         models::OpenApiV1CustomerCreateResult,
         rt::Error<models::ErrorResponse>,
@@ -3555,12 +3555,12 @@ impl std::future::IntoFuture for CreateCustomerRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAdditionalInformationFieldsRequest {
+pub struct GetAdditionalInformationFieldsBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetAdditionalInformationFieldsRequest {
+impl GetAdditionalInformationFieldsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3613,7 +3613,7 @@ impl GetAdditionalInformationFieldsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetAdditionalInformationFieldsRequest {
+impl std::future::IntoFuture for GetAdditionalInformationFieldsBuilder {
     type Output = Result<
         Vec<models::AdditionalInformationField>,
         rt::Error<models::ErrorResponse>,
@@ -3634,14 +3634,14 @@ impl std::future::IntoFuture for GetAdditionalInformationFieldsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SetAdditionalInformationFieldAssignmentsRequest {
+pub struct SetAdditionalInformationFieldAssignmentsBuilder {
     client: crate::Client,
     customer_id: i64,
     body: Vec<models::AdditionalInformationFieldAssignment>,
     options: rt::CallOptions,
 }
 
-impl SetAdditionalInformationFieldAssignmentsRequest {
+impl SetAdditionalInformationFieldAssignmentsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3707,7 +3707,7 @@ impl SetAdditionalInformationFieldAssignmentsRequest {
     }
 }
 
-impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsRequest {
+impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsBuilder {
     type Output = Result<
         Vec<models::AdditionalInformationFieldAssignment>,
         rt::Error<models::ErrorResponse>,
@@ -3728,14 +3728,14 @@ impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsRequest
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SwitchStudioRequest {
+pub struct SwitchStudioBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::OpenApiV1CustomerStudioSwitchRequestDto,
     options: rt::CallOptions,
 }
 
-impl SwitchStudioRequest {
+impl SwitchStudioBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -3793,7 +3793,7 @@ impl SwitchStudioRequest {
     }
 }
 
-impl std::future::IntoFuture for SwitchStudioRequest {
+impl std::future::IntoFuture for SwitchStudioBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<

@@ -30,8 +30,8 @@ impl<'a> CustomersAccount<'a> {
     pub fn get_customers_account_balance_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomersAccountBalanceDataRequest {
-        GetCustomersAccountBalanceDataRequest {
+    ) -> GetCustomersAccountBalanceDataBuilder {
+        GetCustomersAccountBalanceDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -56,8 +56,8 @@ impl<'a> CustomersAccount<'a> {
     pub fn get_customers_account_transaction_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomersAccountTransactionDataRequest {
-        GetCustomersAccountTransactionDataRequest {
+    ) -> GetCustomersAccountTransactionDataBuilder {
+        GetCustomersAccountTransactionDataBuilder {
             client: self.client.clone(),
             customer_id,
             slice_size: None,
@@ -84,8 +84,8 @@ impl<'a> CustomersAccount<'a> {
     pub fn get_customers_account_upcoming_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomersAccountUpcomingDataRequest {
-        GetCustomersAccountUpcomingDataRequest {
+    ) -> GetCustomersAccountUpcomingDataBuilder {
+        GetCustomersAccountUpcomingDataBuilder {
             client: self.client.clone(),
             customer_id,
             slice_size: None,
@@ -111,8 +111,8 @@ impl<'a> CustomersAccount<'a> {
         &self,
         customer_id: i64,
         body: models::BookCustomerPaymentRequest,
-    ) -> BookCustomerPaymentRequest {
-        BookCustomerPaymentRequest {
+    ) -> BookCustomerPaymentBuilder {
+        BookCustomerPaymentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -137,8 +137,8 @@ impl<'a> CustomersAccount<'a> {
         &self,
         customer_id: i64,
         body: models::PaymentsUpdateCustomerPaymentInstrumentRequest,
-    ) -> UpdateCustomerPaymentInstrumentRequest {
-        UpdateCustomerPaymentInstrumentRequest {
+    ) -> UpdateCustomerPaymentInstrumentBuilder {
+        UpdateCustomerPaymentInstrumentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -183,13 +183,13 @@ static UPDATE_CUSTOMER_PAYMENT_INSTRUMENT: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersAccountBalanceDataRequest {
+pub struct GetCustomersAccountBalanceDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomersAccountBalanceDataRequest {
+impl GetCustomersAccountBalanceDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -241,7 +241,7 @@ impl GetCustomersAccountBalanceDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersAccountBalanceDataRequest {
+impl std::future::IntoFuture for GetCustomersAccountBalanceDataBuilder {
     type Output = Result<
         models::CustomerAccountBalance,
         rt::Error<models::ErrorResponse>,
@@ -262,7 +262,7 @@ impl std::future::IntoFuture for GetCustomersAccountBalanceDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersAccountTransactionDataRequest {
+pub struct GetCustomersAccountTransactionDataBuilder {
     client: crate::Client,
     customer_id: i64,
     slice_size: Option<i32>,
@@ -270,7 +270,7 @@ pub struct GetCustomersAccountTransactionDataRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomersAccountTransactionDataRequest {
+impl GetCustomersAccountTransactionDataBuilder {
     /// Desired size of data chunk
     ///
     /// Server default: `10`
@@ -396,7 +396,7 @@ impl GetCustomersAccountTransactionDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersAccountTransactionDataRequest {
+impl std::future::IntoFuture for GetCustomersAccountTransactionDataBuilder {
     type Output = Result<
         models::BookingEntrySlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -417,7 +417,7 @@ impl std::future::IntoFuture for GetCustomersAccountTransactionDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomersAccountUpcomingDataRequest {
+pub struct GetCustomersAccountUpcomingDataBuilder {
     client: crate::Client,
     customer_id: i64,
     slice_size: Option<i32>,
@@ -425,7 +425,7 @@ pub struct GetCustomersAccountUpcomingDataRequest {
     options: rt::CallOptions,
 }
 
-impl GetCustomersAccountUpcomingDataRequest {
+impl GetCustomersAccountUpcomingDataBuilder {
     /// Desired size of data chunk
     ///
     /// Server default: `10`
@@ -551,7 +551,7 @@ impl GetCustomersAccountUpcomingDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomersAccountUpcomingDataRequest {
+impl std::future::IntoFuture for GetCustomersAccountUpcomingDataBuilder {
     type Output = Result<
         models::BookingEntrySlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -572,14 +572,14 @@ impl std::future::IntoFuture for GetCustomersAccountUpcomingDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookCustomerPaymentRequest {
+pub struct BookCustomerPaymentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::BookCustomerPaymentRequest,
     options: rt::CallOptions,
 }
 
-impl BookCustomerPaymentRequest {
+impl BookCustomerPaymentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -642,7 +642,7 @@ impl BookCustomerPaymentRequest {
     }
 }
 
-impl std::future::IntoFuture for BookCustomerPaymentRequest {
+impl std::future::IntoFuture for BookCustomerPaymentBuilder {
     type Output = Result<
         models::BookCustomerPaymentResponse,
         rt::Error<models::ErrorResponse>,
@@ -663,14 +663,14 @@ impl std::future::IntoFuture for BookCustomerPaymentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateCustomerPaymentInstrumentRequest {
+pub struct UpdateCustomerPaymentInstrumentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::PaymentsUpdateCustomerPaymentInstrumentRequest,
     options: rt::CallOptions,
 }
 
-impl UpdateCustomerPaymentInstrumentRequest {
+impl UpdateCustomerPaymentInstrumentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -736,7 +736,7 @@ impl UpdateCustomerPaymentInstrumentRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateCustomerPaymentInstrumentRequest {
+impl std::future::IntoFuture for UpdateCustomerPaymentInstrumentBuilder {
     type Output = Result<
         models::UpdateCustomerPaymentInstrumentResponseDto,
         rt::Error<models::ErrorResponse>,

@@ -31,8 +31,8 @@ impl<'a> CustomersCommunication<'a> {
         &self,
         customer_id: i64,
         body: models::CommunicationThreadRequest,
-    ) -> CreateCommunicationInNewCommunicationThreadRequest {
-        CreateCommunicationInNewCommunicationThreadRequest {
+    ) -> CreateCommunicationInNewCommunicationThreadBuilder {
+        CreateCommunicationInNewCommunicationThreadBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -59,8 +59,8 @@ impl<'a> CustomersCommunication<'a> {
         customer_id: i64,
         thread_id: i64,
         body: models::CommunicationThreadRequest,
-    ) -> CreateCommunicationInExistingCommunicationThreadRequest {
-        CreateCommunicationInExistingCommunicationThreadRequest {
+    ) -> CreateCommunicationInExistingCommunicationThreadBuilder {
+        CreateCommunicationInExistingCommunicationThreadBuilder {
             client: self.client.clone(),
             customer_id,
             thread_id,
@@ -85,8 +85,8 @@ impl<'a> CustomersCommunication<'a> {
     pub fn get_communication_preferences(
         &self,
         customer_id: i64,
-    ) -> GetCommunicationPreferencesRequest {
-        GetCommunicationPreferencesRequest {
+    ) -> GetCommunicationPreferencesBuilder {
+        GetCommunicationPreferencesBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -110,8 +110,8 @@ impl<'a> CustomersCommunication<'a> {
         &self,
         customer_id: i64,
         body: Vec<models::CommunicationPreference>,
-    ) -> UpdateCommunicationPreferencesRequest {
-        UpdateCommunicationPreferencesRequest {
+    ) -> UpdateCommunicationPreferencesBuilder {
+        UpdateCommunicationPreferencesBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -150,14 +150,14 @@ static UPDATE_COMMUNICATION_PREFERENCES: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCommunicationInNewCommunicationThreadRequest {
+pub struct CreateCommunicationInNewCommunicationThreadBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::CommunicationThreadRequest,
     options: rt::CallOptions,
 }
 
-impl CreateCommunicationInNewCommunicationThreadRequest {
+impl CreateCommunicationInNewCommunicationThreadBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -220,7 +220,7 @@ impl CreateCommunicationInNewCommunicationThreadRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCommunicationInNewCommunicationThreadRequest {
+impl std::future::IntoFuture for CreateCommunicationInNewCommunicationThreadBuilder {
     type Output = Result<
         models::CommunicationThreadResponse,
         rt::Error<models::ErrorResponse>,
@@ -241,7 +241,7 @@ impl std::future::IntoFuture for CreateCommunicationInNewCommunicationThreadRequ
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCommunicationInExistingCommunicationThreadRequest {
+pub struct CreateCommunicationInExistingCommunicationThreadBuilder {
     client: crate::Client,
     customer_id: i64,
     thread_id: i64,
@@ -249,7 +249,7 @@ pub struct CreateCommunicationInExistingCommunicationThreadRequest {
     options: rt::CallOptions,
 }
 
-impl CreateCommunicationInExistingCommunicationThreadRequest {
+impl CreateCommunicationInExistingCommunicationThreadBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -315,7 +315,7 @@ impl CreateCommunicationInExistingCommunicationThreadRequest {
 }
 
 impl std::future::IntoFuture
-for CreateCommunicationInExistingCommunicationThreadRequest {
+for CreateCommunicationInExistingCommunicationThreadBuilder {
     type Output = Result<
         models::CommunicationThreadResponse,
         rt::Error<models::ErrorResponse>,
@@ -336,13 +336,13 @@ for CreateCommunicationInExistingCommunicationThreadRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCommunicationPreferencesRequest {
+pub struct GetCommunicationPreferencesBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCommunicationPreferencesRequest {
+impl GetCommunicationPreferencesBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -394,7 +394,7 @@ impl GetCommunicationPreferencesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCommunicationPreferencesRequest {
+impl std::future::IntoFuture for GetCommunicationPreferencesBuilder {
     type Output = Result<
         Vec<models::CommunicationPreference>,
         rt::Error<models::ErrorResponse>,
@@ -415,14 +415,14 @@ impl std::future::IntoFuture for GetCommunicationPreferencesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateCommunicationPreferencesRequest {
+pub struct UpdateCommunicationPreferencesBuilder {
     client: crate::Client,
     customer_id: i64,
     body: Vec<models::CommunicationPreference>,
     options: rt::CallOptions,
 }
 
-impl UpdateCommunicationPreferencesRequest {
+impl UpdateCommunicationPreferencesBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -485,7 +485,7 @@ impl UpdateCommunicationPreferencesRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateCommunicationPreferencesRequest {
+impl std::future::IntoFuture for UpdateCommunicationPreferencesBuilder {
     type Output = Result<
         Vec<models::CommunicationPreference>,
         rt::Error<models::ErrorResponse>,

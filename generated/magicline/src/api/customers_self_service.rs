@@ -30,8 +30,8 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_contact_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerContactDataRequest {
-        GetCustomerContactDataRequest {
+    ) -> GetCustomerContactDataBuilder {
+        GetCustomerContactDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -56,8 +56,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::CustomerContactData,
-    ) -> CreateCustomerContactDataAmendmentRequest {
-        CreateCustomerContactDataAmendmentRequest {
+    ) -> CreateCustomerContactDataAmendmentBuilder {
+        CreateCustomerContactDataAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -81,8 +81,8 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_address_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerAddressDataRequest {
-        GetCustomerAddressDataRequest {
+    ) -> GetCustomerAddressDataBuilder {
+        GetCustomerAddressDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -107,8 +107,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::CustomerAddressData,
-    ) -> CreateCustomerAddressDataAmendmentRequest {
-        CreateCustomerAddressDataAmendmentRequest {
+    ) -> CreateCustomerAddressDataAmendmentBuilder {
+        CreateCustomerAddressDataAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -132,8 +132,8 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_master_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerMasterDataRequest {
-        GetCustomerMasterDataRequest {
+    ) -> GetCustomerMasterDataBuilder {
+        GetCustomerMasterDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -158,8 +158,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::CustomerMasterData,
-    ) -> CreateCustomerMasterDataAmendmentRequest {
-        CreateCustomerMasterDataAmendmentRequest {
+    ) -> CreateCustomerMasterDataAmendmentBuilder {
+        CreateCustomerMasterDataAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -183,8 +183,8 @@ impl<'a> CustomersSelfService<'a> {
     pub fn get_customer_payment_data(
         &self,
         customer_id: i64,
-    ) -> GetCustomerPaymentDataRequest {
-        GetCustomerPaymentDataRequest {
+    ) -> GetCustomerPaymentDataBuilder {
+        GetCustomerPaymentDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -209,8 +209,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::OpenApiV1CustomerPaymentAmendment,
-    ) -> CreateCustomerPaymentDataAmendmentRequest {
-        CreateCustomerPaymentDataAmendmentRequest {
+    ) -> CreateCustomerPaymentDataAmendmentBuilder {
+        CreateCustomerPaymentDataAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -236,8 +236,8 @@ impl<'a> CustomersSelfService<'a> {
         &self,
         customer_id: i64,
         amendment_id: i64,
-    ) -> WithdrawAmendmentRequest {
-        WithdrawAmendmentRequest {
+    ) -> WithdrawAmendmentBuilder {
+        WithdrawAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             amendment_id,
@@ -306,13 +306,13 @@ static WITHDRAW_AMENDMENT: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerContactDataRequest {
+pub struct GetCustomerContactDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerContactDataRequest {
+impl GetCustomerContactDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -367,7 +367,7 @@ impl GetCustomerContactDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerContactDataRequest {
+impl std::future::IntoFuture for GetCustomerContactDataBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerContactData,
         rt::Error<models::ErrorResponse>,
@@ -388,14 +388,14 @@ impl std::future::IntoFuture for GetCustomerContactDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerContactDataAmendmentRequest {
+pub struct CreateCustomerContactDataAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::CustomerContactData,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerContactDataAmendmentRequest {
+impl CreateCustomerContactDataAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -463,7 +463,7 @@ impl CreateCustomerContactDataAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerContactDataAmendmentRequest {
+impl std::future::IntoFuture for CreateCustomerContactDataAmendmentBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
         rt::Error<models::ErrorResponse>,
@@ -484,13 +484,13 @@ impl std::future::IntoFuture for CreateCustomerContactDataAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerAddressDataRequest {
+pub struct GetCustomerAddressDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerAddressDataRequest {
+impl GetCustomerAddressDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -545,7 +545,7 @@ impl GetCustomerAddressDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerAddressDataRequest {
+impl std::future::IntoFuture for GetCustomerAddressDataBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerAddressData,
         rt::Error<models::ErrorResponse>,
@@ -566,14 +566,14 @@ impl std::future::IntoFuture for GetCustomerAddressDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerAddressDataAmendmentRequest {
+pub struct CreateCustomerAddressDataAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::CustomerAddressData,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerAddressDataAmendmentRequest {
+impl CreateCustomerAddressDataAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -641,7 +641,7 @@ impl CreateCustomerAddressDataAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentRequest {
+impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
         rt::Error<models::ErrorResponse>,
@@ -662,13 +662,13 @@ impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerMasterDataRequest {
+pub struct GetCustomerMasterDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerMasterDataRequest {
+impl GetCustomerMasterDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -723,7 +723,7 @@ impl GetCustomerMasterDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerMasterDataRequest {
+impl std::future::IntoFuture for GetCustomerMasterDataBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerMasterData,
         rt::Error<models::ErrorResponse>,
@@ -744,14 +744,14 @@ impl std::future::IntoFuture for GetCustomerMasterDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerMasterDataAmendmentRequest {
+pub struct CreateCustomerMasterDataAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::CustomerMasterData,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerMasterDataAmendmentRequest {
+impl CreateCustomerMasterDataAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -817,7 +817,7 @@ impl CreateCustomerMasterDataAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentRequest {
+impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
         rt::Error<models::ErrorResponse>,
@@ -838,13 +838,13 @@ impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomerPaymentDataRequest {
+pub struct GetCustomerPaymentDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetCustomerPaymentDataRequest {
+impl GetCustomerPaymentDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -899,7 +899,7 @@ impl GetCustomerPaymentDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetCustomerPaymentDataRequest {
+impl std::future::IntoFuture for GetCustomerPaymentDataBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataDtoCustomerPaymentData,
         rt::Error<models::ErrorResponse>,
@@ -920,14 +920,14 @@ impl std::future::IntoFuture for GetCustomerPaymentDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomerPaymentDataAmendmentRequest {
+pub struct CreateCustomerPaymentDataAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::OpenApiV1CustomerPaymentAmendment,
     options: rt::CallOptions,
 }
 
-impl CreateCustomerPaymentDataAmendmentRequest {
+impl CreateCustomerPaymentDataAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -995,7 +995,7 @@ impl CreateCustomerPaymentDataAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentRequest {
+impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentBuilder {
     type Output = Result<
         models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
         rt::Error<models::ErrorResponse>,
@@ -1016,14 +1016,14 @@ impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WithdrawAmendmentRequest {
+pub struct WithdrawAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     amendment_id: i64,
     options: rt::CallOptions,
 }
 
-impl WithdrawAmendmentRequest {
+impl WithdrawAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1081,7 +1081,7 @@ impl WithdrawAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for WithdrawAmendmentRequest {
+impl std::future::IntoFuture for WithdrawAmendmentBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<

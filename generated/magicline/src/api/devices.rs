@@ -23,8 +23,8 @@ impl<'a> Devices<'a> {
     /// `GET /v1/devices`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_devices(&self) -> GetDevicesRequest {
-        GetDevicesRequest {
+    pub fn get_devices(&self) -> GetDevicesBuilder {
+        GetDevicesBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -39,8 +39,8 @@ impl<'a> Devices<'a> {
     /// `PUT /v1/devices/{deviceId}/activate`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn activate_device(&self, device_id: i64) -> ActivateDeviceRequest {
-        ActivateDeviceRequest {
+    pub fn activate_device(&self, device_id: i64) -> ActivateDeviceBuilder {
+        ActivateDeviceBuilder {
             client: self.client.clone(),
             device_id,
             options: rt::CallOptions::new(),
@@ -66,12 +66,12 @@ static ACTIVATE_DEVICE: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDevicesRequest {
+pub struct GetDevicesBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetDevicesRequest {
+impl GetDevicesBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -113,7 +113,7 @@ impl GetDevicesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDevicesRequest {
+impl std::future::IntoFuture for GetDevicesBuilder {
     type Output = Result<Vec<models::Device>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -131,13 +131,13 @@ impl std::future::IntoFuture for GetDevicesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ActivateDeviceRequest {
+pub struct ActivateDeviceBuilder {
     client: crate::Client,
     device_id: i64,
     options: rt::CallOptions,
 }
 
-impl ActivateDeviceRequest {
+impl ActivateDeviceBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -198,7 +198,7 @@ impl ActivateDeviceRequest {
     }
 }
 
-impl std::future::IntoFuture for ActivateDeviceRequest {
+impl std::future::IntoFuture for ActivateDeviceBuilder {
     type Output = Result<
         models::DeviceActivationResponse,
         rt::Error<models::ErrorResponse>,

@@ -25,8 +25,8 @@ impl<'a> Employees<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_employees(&self) -> GetEmployeesRequest {
-        GetEmployeesRequest {
+    pub fn get_employees(&self) -> GetEmployeesBuilder {
+        GetEmployeesBuilder {
             client: self.client.clone(),
             offset: None,
             slice_size: None,
@@ -47,8 +47,8 @@ impl<'a> Employees<'a> {
     /// - `id`: The ID of the employee
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_employee(&self, id: i64) -> GetEmployeeRequest {
-        GetEmployeeRequest {
+    pub fn get_employee(&self, id: i64) -> GetEmployeeBuilder {
+        GetEmployeeBuilder {
             client: self.client.clone(),
             id,
             options: rt::CallOptions::new(),
@@ -74,14 +74,14 @@ static GET_EMPLOYEE: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetEmployeesRequest {
+pub struct GetEmployeesBuilder {
     client: crate::Client,
     offset: Option<String>,
     slice_size: Option<i32>,
     options: rt::CallOptions,
 }
 
-impl GetEmployeesRequest {
+impl GetEmployeesBuilder {
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -205,7 +205,7 @@ impl GetEmployeesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetEmployeesRequest {
+impl std::future::IntoFuture for GetEmployeesBuilder {
     type Output = Result<models::EmployeeSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -223,13 +223,13 @@ impl std::future::IntoFuture for GetEmployeesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetEmployeeRequest {
+pub struct GetEmployeeBuilder {
     client: crate::Client,
     id: i64,
     options: rt::CallOptions,
 }
 
-impl GetEmployeeRequest {
+impl GetEmployeeBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -278,7 +278,7 @@ impl GetEmployeeRequest {
     }
 }
 
-impl std::future::IntoFuture for GetEmployeeRequest {
+impl std::future::IntoFuture for GetEmployeeBuilder {
     type Output = Result<models::Employee, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<

@@ -25,8 +25,8 @@ impl<'a> Finance<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_debt_collection_configuration(
         &self,
-    ) -> GetDebtCollectionConfigurationRequest {
-        GetDebtCollectionConfigurationRequest {
+    ) -> GetDebtCollectionConfigurationBuilder {
+        GetDebtCollectionConfigurationBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -47,8 +47,8 @@ impl<'a> Finance<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_debtors(&self, debt_collection_run_id: i64) -> GetDebtorsRequest {
-        GetDebtorsRequest {
+    pub fn get_debtors(&self, debt_collection_run_id: i64) -> GetDebtorsBuilder {
+        GetDebtorsBuilder {
             client: self.client.clone(),
             debt_collection_run_id,
             offset: None,
@@ -73,8 +73,8 @@ impl<'a> Finance<'a> {
     pub fn get_transfer_details(
         &self,
         debt_collection_run_id: i64,
-    ) -> GetTransferDetailsRequest {
-        GetTransferDetailsRequest {
+    ) -> GetTransferDetailsBuilder {
+        GetTransferDetailsBuilder {
             client: self.client.clone(),
             debt_collection_run_id,
             options: rt::CallOptions::new(),
@@ -95,8 +95,8 @@ impl<'a> Finance<'a> {
     pub fn update_debt_collection(
         &self,
         body: models::DebtCollectionUpdate,
-    ) -> UpdateDebtCollectionRequest {
-        UpdateDebtCollectionRequest {
+    ) -> UpdateDebtCollectionBuilder {
+        UpdateDebtCollectionBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -119,8 +119,8 @@ impl<'a> Finance<'a> {
     pub fn confirm_transfer(
         &self,
         debt_collection_run_id: i64,
-    ) -> ConfirmTransferRequest {
-        ConfirmTransferRequest {
+    ) -> ConfirmTransferBuilder {
+        ConfirmTransferBuilder {
             client: self.client.clone(),
             debt_collection_run_id,
             options: rt::CallOptions::new(),
@@ -138,8 +138,8 @@ impl<'a> Finance<'a> {
     /// Optional inputs are set on the returned request: `debtor_id`, `collection_case_id`, `agency_collection_case_id`, `case_adjustment_request_id`.
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_debt_collection_cases(&self) -> GetDebtCollectionCasesRequest {
-        GetDebtCollectionCasesRequest {
+    pub fn get_debt_collection_cases(&self) -> GetDebtCollectionCasesBuilder {
+        GetDebtCollectionCasesBuilder {
             client: self.client.clone(),
             debtor_id: None,
             collection_case_id: None,
@@ -160,8 +160,8 @@ impl<'a> Finance<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_debt_collection_blocked_debtors(
         &self,
-    ) -> GetDebtCollectionBlockedDebtorsRequest {
-        GetDebtCollectionBlockedDebtorsRequest {
+    ) -> GetDebtCollectionBlockedDebtorsBuilder {
+        GetDebtCollectionBlockedDebtorsBuilder {
             client: self.client.clone(),
             debtor_id: None,
             offset: None,
@@ -181,8 +181,8 @@ impl<'a> Finance<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_debt_collection_blocked_debts(
         &self,
-    ) -> GetDebtCollectionBlockedDebtsRequest {
-        GetDebtCollectionBlockedDebtsRequest {
+    ) -> GetDebtCollectionBlockedDebtsBuilder {
+        GetDebtCollectionBlockedDebtsBuilder {
             client: self.client.clone(),
             debt_id: None,
             offset: None,
@@ -203,8 +203,8 @@ impl<'a> Finance<'a> {
     pub fn create_export(
         &self,
         body: models::TaxAdvisorCreateExport,
-    ) -> CreateExportRequest {
-        CreateExportRequest {
+    ) -> CreateExportBuilder {
+        CreateExportBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -224,8 +224,8 @@ impl<'a> Finance<'a> {
     /// - `export_id`: The exportId received from createExport
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_export(&self, export_id: i64) -> GetExportRequest {
-        GetExportRequest {
+    pub fn get_export(&self, export_id: i64) -> GetExportBuilder {
+        GetExportBuilder {
             client: self.client.clone(),
             export_id,
             options: rt::CallOptions::new(),
@@ -299,12 +299,12 @@ static GET_EXPORT: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtCollectionConfigurationRequest {
+pub struct GetDebtCollectionConfigurationBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetDebtCollectionConfigurationRequest {
+impl GetDebtCollectionConfigurationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -354,7 +354,7 @@ impl GetDebtCollectionConfigurationRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDebtCollectionConfigurationRequest {
+impl std::future::IntoFuture for GetDebtCollectionConfigurationBuilder {
     type Output = Result<
         models::DebtCollectionConfiguration,
         rt::Error<models::ErrorResponse>,
@@ -375,7 +375,7 @@ impl std::future::IntoFuture for GetDebtCollectionConfigurationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtorsRequest {
+pub struct GetDebtorsBuilder {
     client: crate::Client,
     debt_collection_run_id: i64,
     offset: Option<String>,
@@ -383,7 +383,7 @@ pub struct GetDebtorsRequest {
     options: rt::CallOptions,
 }
 
-impl GetDebtorsRequest {
+impl GetDebtorsBuilder {
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -509,7 +509,7 @@ impl GetDebtorsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDebtorsRequest {
+impl std::future::IntoFuture for GetDebtorsBuilder {
     type Output = Result<models::DebtorSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -527,13 +527,13 @@ impl std::future::IntoFuture for GetDebtorsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetTransferDetailsRequest {
+pub struct GetTransferDetailsBuilder {
     client: crate::Client,
     debt_collection_run_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetTransferDetailsRequest {
+impl GetTransferDetailsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -585,7 +585,7 @@ impl GetTransferDetailsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetTransferDetailsRequest {
+impl std::future::IntoFuture for GetTransferDetailsBuilder {
     type Output = Result<models::TransferDetails, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -603,13 +603,13 @@ impl std::future::IntoFuture for GetTransferDetailsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateDebtCollectionRequest {
+pub struct UpdateDebtCollectionBuilder {
     client: crate::Client,
     body: models::DebtCollectionUpdate,
     options: rt::CallOptions,
 }
 
-impl UpdateDebtCollectionRequest {
+impl UpdateDebtCollectionBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -665,7 +665,7 @@ impl UpdateDebtCollectionRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateDebtCollectionRequest {
+impl std::future::IntoFuture for UpdateDebtCollectionBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -683,13 +683,13 @@ impl std::future::IntoFuture for UpdateDebtCollectionRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConfirmTransferRequest {
+pub struct ConfirmTransferBuilder {
     client: crate::Client,
     debt_collection_run_id: i64,
     options: rt::CallOptions,
 }
 
-impl ConfirmTransferRequest {
+impl ConfirmTransferBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -745,7 +745,7 @@ impl ConfirmTransferRequest {
     }
 }
 
-impl std::future::IntoFuture for ConfirmTransferRequest {
+impl std::future::IntoFuture for ConfirmTransferBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -763,7 +763,7 @@ impl std::future::IntoFuture for ConfirmTransferRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtCollectionCasesRequest {
+pub struct GetDebtCollectionCasesBuilder {
     client: crate::Client,
     debtor_id: Option<Vec<String>>,
     collection_case_id: Option<Vec<String>>,
@@ -772,7 +772,7 @@ pub struct GetDebtCollectionCasesRequest {
     options: rt::CallOptions,
 }
 
-impl GetDebtCollectionCasesRequest {
+impl GetDebtCollectionCasesBuilder {
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: Vec<String>) -> Self {
         self.debtor_id = Some(value);
@@ -878,7 +878,7 @@ impl GetDebtCollectionCasesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDebtCollectionCasesRequest {
+impl std::future::IntoFuture for GetDebtCollectionCasesBuilder {
     type Output = Result<Vec<models::DebtorUpdate>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -896,7 +896,7 @@ impl std::future::IntoFuture for GetDebtCollectionCasesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtCollectionBlockedDebtorsRequest {
+pub struct GetDebtCollectionBlockedDebtorsBuilder {
     client: crate::Client,
     debtor_id: Option<Vec<String>>,
     offset: Option<String>,
@@ -904,7 +904,7 @@ pub struct GetDebtCollectionBlockedDebtorsRequest {
     options: rt::CallOptions,
 }
 
-impl GetDebtCollectionBlockedDebtorsRequest {
+impl GetDebtCollectionBlockedDebtorsBuilder {
     /// Unique ID of the debtor
     pub fn debtor_id(mut self, value: Vec<String>) -> Self {
         self.debtor_id = Some(value);
@@ -1042,7 +1042,7 @@ impl GetDebtCollectionBlockedDebtorsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDebtCollectionBlockedDebtorsRequest {
+impl std::future::IntoFuture for GetDebtCollectionBlockedDebtorsBuilder {
     type Output = Result<models::DebtorIdSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1060,7 +1060,7 @@ impl std::future::IntoFuture for GetDebtCollectionBlockedDebtorsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetDebtCollectionBlockedDebtsRequest {
+pub struct GetDebtCollectionBlockedDebtsBuilder {
     client: crate::Client,
     debt_id: Option<Vec<rt::uuid::Uuid>>,
     offset: Option<String>,
@@ -1068,7 +1068,7 @@ pub struct GetDebtCollectionBlockedDebtsRequest {
     options: rt::CallOptions,
 }
 
-impl GetDebtCollectionBlockedDebtsRequest {
+impl GetDebtCollectionBlockedDebtsBuilder {
     /// Unique ID of the debt
     pub fn debt_id(mut self, value: Vec<rt::uuid::Uuid>) -> Self {
         self.debt_id = Some(value);
@@ -1206,7 +1206,7 @@ impl GetDebtCollectionBlockedDebtsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetDebtCollectionBlockedDebtsRequest {
+impl std::future::IntoFuture for GetDebtCollectionBlockedDebtsBuilder {
     type Output = Result<models::DebtorIdSlicedResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1224,13 +1224,13 @@ impl std::future::IntoFuture for GetDebtCollectionBlockedDebtsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateExportRequest {
+pub struct CreateExportBuilder {
     client: crate::Client,
     body: models::TaxAdvisorCreateExport,
     options: rt::CallOptions,
 }
 
-impl CreateExportRequest {
+impl CreateExportBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1291,7 +1291,7 @@ impl CreateExportRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateExportRequest {
+impl std::future::IntoFuture for CreateExportBuilder {
     type Output = Result<
         models::TaxAdvisorExportResult,
         rt::Error<models::ErrorResponse>,
@@ -1312,13 +1312,13 @@ impl std::future::IntoFuture for CreateExportRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetExportRequest {
+pub struct GetExportBuilder {
     client: crate::Client,
     export_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetExportRequest {
+impl GetExportBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1370,7 +1370,7 @@ impl GetExportRequest {
     }
 }
 
-impl std::future::IntoFuture for GetExportRequest {
+impl std::future::IntoFuture for GetExportBuilder {
     type Output = Result<
         models::TaxAdvisorExportDownload,
         rt::Error<models::ErrorResponse>,

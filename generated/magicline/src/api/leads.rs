@@ -23,8 +23,8 @@ impl<'a> Leads<'a> {
     /// `GET /v1/leads/config`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_lead_config(&self) -> GetLeadConfigRequest {
-        GetLeadConfigRequest {
+    pub fn get_lead_config(&self) -> GetLeadConfigBuilder {
+        GetLeadConfigBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -42,8 +42,8 @@ impl<'a> Leads<'a> {
     pub fn validate_for_lead_creation(
         &self,
         body: models::LeadCreationRequest,
-    ) -> ValidateForLeadCreationRequest {
-        ValidateForLeadCreationRequest {
+    ) -> ValidateForLeadCreationBuilder {
+        ValidateForLeadCreationBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -59,8 +59,8 @@ impl<'a> Leads<'a> {
     /// `POST /v1/leads/create`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn create_lead(&self, body: models::LeadCreationRequest) -> CreateLeadRequest {
-        CreateLeadRequest {
+    pub fn create_lead(&self, body: models::LeadCreationRequest) -> CreateLeadBuilder {
+        CreateLeadBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -92,12 +92,12 @@ static CREATE_LEAD: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetLeadConfigRequest {
+pub struct GetLeadConfigBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetLeadConfigRequest {
+impl GetLeadConfigBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -139,7 +139,7 @@ impl GetLeadConfigRequest {
     }
 }
 
-impl std::future::IntoFuture for GetLeadConfigRequest {
+impl std::future::IntoFuture for GetLeadConfigBuilder {
     type Output = Result<models::LeadConfig, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -157,13 +157,13 @@ impl std::future::IntoFuture for GetLeadConfigRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateForLeadCreationRequest {
+pub struct ValidateForLeadCreationBuilder {
     client: crate::Client,
     body: models::LeadCreationRequest,
     options: rt::CallOptions,
 }
 
-impl ValidateForLeadCreationRequest {
+impl ValidateForLeadCreationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -224,7 +224,7 @@ impl ValidateForLeadCreationRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateForLeadCreationRequest {
+impl std::future::IntoFuture for ValidateForLeadCreationBuilder {
     type Output = Result<
         models::LeadCreationValidationResult,
         rt::Error<models::ErrorResponse>,
@@ -245,13 +245,13 @@ impl std::future::IntoFuture for ValidateForLeadCreationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateLeadRequest {
+pub struct CreateLeadBuilder {
     client: crate::Client,
     body: models::LeadCreationRequest,
     options: rt::CallOptions,
 }
 
-impl CreateLeadRequest {
+impl CreateLeadBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -312,7 +312,7 @@ impl CreateLeadRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateLeadRequest {
+impl std::future::IntoFuture for CreateLeadBuilder {
     type Output = Result<models::LeadCreationResponse, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<

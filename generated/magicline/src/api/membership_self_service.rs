@@ -27,8 +27,8 @@ impl<'a> MembershipSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_contract_data(&self, customer_id: i64) -> GetContractDataRequest {
-        GetContractDataRequest {
+    pub fn get_contract_data(&self, customer_id: i64) -> GetContractDataBuilder {
+        GetContractDataBuilder {
             client: self.client.clone(),
             customer_id,
             options: rt::CallOptions::new(),
@@ -52,8 +52,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         customer_id: i64,
         body: models::MembershipSelfServiceMainContractCancelation,
-    ) -> CreateContractCancelationAmendmentRequest {
-        CreateContractCancelationAmendmentRequest {
+    ) -> CreateContractCancelationAmendmentBuilder {
+        CreateContractCancelationAmendmentBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -72,8 +72,8 @@ impl<'a> MembershipSelfService<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_contract_cancelation_reason_data(
         &self,
-    ) -> GetContractCancelationReasonDataRequest {
-        GetContractCancelationReasonDataRequest {
+    ) -> GetContractCancelationReasonDataBuilder {
+        GetContractCancelationReasonDataBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -97,8 +97,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         customer_id: i64,
         contract_id: i64,
-    ) -> WithdrawContractCancelationRequest {
-        WithdrawContractCancelationRequest {
+    ) -> WithdrawContractCancelationBuilder {
+        WithdrawContractCancelationBuilder {
             client: self.client.clone(),
             customer_id,
             contract_id,
@@ -122,8 +122,8 @@ impl<'a> MembershipSelfService<'a> {
     pub fn get_idle_period_config(
         &self,
         contract_id: i64,
-    ) -> GetIdlePeriodConfigRequest {
-        GetIdlePeriodConfigRequest {
+    ) -> GetIdlePeriodConfigBuilder {
+        GetIdlePeriodConfigBuilder {
             client: self.client.clone(),
             contract_id,
             options: rt::CallOptions::new(),
@@ -147,8 +147,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         body: models::IdlePeriodValidationRequest,
-    ) -> ValidateIdlePeriodRequestRequest {
-        ValidateIdlePeriodRequestRequest {
+    ) -> ValidateIdlePeriodRequestBuilder {
+        ValidateIdlePeriodRequestBuilder {
             client: self.client.clone(),
             contract_id,
             body,
@@ -169,8 +169,8 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the contract
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_idle_periods(&self, contract_id: i64) -> GetIdlePeriodsRequest {
-        GetIdlePeriodsRequest {
+    pub fn get_idle_periods(&self, contract_id: i64) -> GetIdlePeriodsBuilder {
+        GetIdlePeriodsBuilder {
             client: self.client.clone(),
             contract_id,
             options: rt::CallOptions::new(),
@@ -196,8 +196,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         data: models::IdlePeriodCreateRequest,
-    ) -> CreateIdlePeriodAmendmentRequest {
-        CreateIdlePeriodAmendmentRequest {
+    ) -> CreateIdlePeriodAmendmentBuilder {
+        CreateIdlePeriodAmendmentBuilder {
             client: self.client.clone(),
             contract_id,
             data,
@@ -224,8 +224,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         idle_period_id: i64,
-    ) -> GetIdlePeriodByIdRequest {
-        GetIdlePeriodByIdRequest {
+    ) -> GetIdlePeriodByIdBuilder {
+        GetIdlePeriodByIdBuilder {
             client: self.client.clone(),
             contract_id,
             idle_period_id,
@@ -254,8 +254,8 @@ impl<'a> MembershipSelfService<'a> {
         contract_id: i64,
         idle_period_id: i64,
         data: models::IdlePeriodUpdateRequest,
-    ) -> UpdateIdlePeriodRequest {
-        UpdateIdlePeriodRequest {
+    ) -> UpdateIdlePeriodBuilder {
+        UpdateIdlePeriodBuilder {
             client: self.client.clone(),
             contract_id,
             idle_period_id,
@@ -283,8 +283,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         idle_period_id: i64,
-    ) -> WithdrawIdlePeriodRequest {
-        WithdrawIdlePeriodRequest {
+    ) -> WithdrawIdlePeriodBuilder {
+        WithdrawIdlePeriodBuilder {
             client: self.client.clone(),
             contract_id,
             idle_period_id,
@@ -301,8 +301,8 @@ impl<'a> MembershipSelfService<'a> {
     /// `GET /v1/memberships/self-service/additional-modules`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_additional_modules(&self) -> GetAdditionalModulesRequest {
-        GetAdditionalModulesRequest {
+    pub fn get_additional_modules(&self) -> GetAdditionalModulesBuilder {
+        GetAdditionalModulesBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -324,8 +324,8 @@ impl<'a> MembershipSelfService<'a> {
     pub fn get_purchasable_additional_modules(
         &self,
         contract_id: i64,
-    ) -> GetPurchasableAdditionalModulesRequest {
-        GetPurchasableAdditionalModulesRequest {
+    ) -> GetPurchasableAdditionalModulesBuilder {
+        GetPurchasableAdditionalModulesBuilder {
             client: self.client.clone(),
             contract_id,
             options: rt::CallOptions::new(),
@@ -349,8 +349,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         body: models::AdditionalModuleContractRequest,
-    ) -> ValidateAdditionalModuleContractRequestRequest {
-        ValidateAdditionalModuleContractRequestRequest {
+    ) -> ValidateAdditionalModuleContractRequestBuilder {
+        ValidateAdditionalModuleContractRequestBuilder {
             client: self.client.clone(),
             contract_id,
             body,
@@ -375,8 +375,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         body: models::AdditionalModuleContractRequest,
-    ) -> PurchaseAdditionalModuleContractRequest {
-        PurchaseAdditionalModuleContractRequest {
+    ) -> PurchaseAdditionalModuleContractBuilder {
+        PurchaseAdditionalModuleContractBuilder {
             client: self.client.clone(),
             contract_id,
             body,
@@ -402,8 +402,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         additional_module_contract_id: i64,
-    ) -> GetAdditionalModuleContractRequest {
-        GetAdditionalModuleContractRequest {
+    ) -> GetAdditionalModuleContractBuilder {
+        GetAdditionalModuleContractBuilder {
             client: self.client.clone(),
             contract_id,
             additional_module_contract_id,
@@ -430,8 +430,8 @@ impl<'a> MembershipSelfService<'a> {
         contract_id: i64,
         additional_module_contract_id: i64,
         body: models::AdditionalModuleContractCancelation,
-    ) -> CreateModuleContractCancelationAmendmentRequest {
-        CreateModuleContractCancelationAmendmentRequest {
+    ) -> CreateModuleContractCancelationAmendmentBuilder {
+        CreateModuleContractCancelationAmendmentBuilder {
             client: self.client.clone(),
             contract_id,
             additional_module_contract_id,
@@ -458,8 +458,8 @@ impl<'a> MembershipSelfService<'a> {
         &self,
         contract_id: i64,
         additional_module_contract_id: i64,
-    ) -> WithdrawAdditionalModuleContractCancelationRequest {
-        WithdrawAdditionalModuleContractCancelationRequest {
+    ) -> WithdrawAdditionalModuleContractCancelationBuilder {
+        WithdrawAdditionalModuleContractCancelationBuilder {
             client: self.client.clone(),
             contract_id,
             additional_module_contract_id,
@@ -483,8 +483,8 @@ impl<'a> MembershipSelfService<'a> {
     pub fn get_remaining_idle_periods(
         &self,
         contract_id: i64,
-    ) -> GetRemainingIdlePeriodsRequest {
-        GetRemainingIdlePeriodsRequest {
+    ) -> GetRemainingIdlePeriodsBuilder {
+        GetRemainingIdlePeriodsBuilder {
             client: self.client.clone(),
             contract_id,
             options: rt::CallOptions::new(),
@@ -510,8 +510,8 @@ impl<'a> MembershipSelfService<'a> {
         contract_id: i64,
         idle_period_id: i64,
         body: models::IdlePeriodUpdateRequest,
-    ) -> IdlePeriodUpdatePreviewRequest {
-        IdlePeriodUpdatePreviewRequest {
+    ) -> IdlePeriodUpdatePreviewBuilder {
+        IdlePeriodUpdatePreviewBuilder {
             client: self.client.clone(),
             contract_id,
             idle_period_id,
@@ -647,13 +647,13 @@ static IDLE_PERIOD_UPDATE_PREVIEW: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetContractDataRequest {
+pub struct GetContractDataBuilder {
     client: crate::Client,
     customer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetContractDataRequest {
+impl GetContractDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -708,7 +708,7 @@ impl GetContractDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetContractDataRequest {
+impl std::future::IntoFuture for GetContractDataBuilder {
     type Output = Result<
         Vec<models::MembershipSelfServiceContractData>,
         rt::Error<models::ErrorResponse>,
@@ -729,14 +729,14 @@ impl std::future::IntoFuture for GetContractDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateContractCancelationAmendmentRequest {
+pub struct CreateContractCancelationAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::MembershipSelfServiceMainContractCancelation,
     options: rt::CallOptions,
 }
 
-impl CreateContractCancelationAmendmentRequest {
+impl CreateContractCancelationAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -796,7 +796,7 @@ impl CreateContractCancelationAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateContractCancelationAmendmentRequest {
+impl std::future::IntoFuture for CreateContractCancelationAmendmentBuilder {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -814,12 +814,12 @@ impl std::future::IntoFuture for CreateContractCancelationAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetContractCancelationReasonDataRequest {
+pub struct GetContractCancelationReasonDataBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetContractCancelationReasonDataRequest {
+impl GetContractCancelationReasonDataBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -872,7 +872,7 @@ impl GetContractCancelationReasonDataRequest {
     }
 }
 
-impl std::future::IntoFuture for GetContractCancelationReasonDataRequest {
+impl std::future::IntoFuture for GetContractCancelationReasonDataBuilder {
     type Output = Result<
         Vec<models::ContractCancelationReason>,
         rt::Error<models::ErrorResponse>,
@@ -893,14 +893,14 @@ impl std::future::IntoFuture for GetContractCancelationReasonDataRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WithdrawContractCancelationRequest {
+pub struct WithdrawContractCancelationBuilder {
     client: crate::Client,
     customer_id: i64,
     contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl WithdrawContractCancelationRequest {
+impl WithdrawContractCancelationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -960,7 +960,7 @@ impl WithdrawContractCancelationRequest {
     }
 }
 
-impl std::future::IntoFuture for WithdrawContractCancelationRequest {
+impl std::future::IntoFuture for WithdrawContractCancelationBuilder {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -978,13 +978,13 @@ impl std::future::IntoFuture for WithdrawContractCancelationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetIdlePeriodConfigRequest {
+pub struct GetIdlePeriodConfigBuilder {
     client: crate::Client,
     contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetIdlePeriodConfigRequest {
+impl GetIdlePeriodConfigBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1036,7 +1036,7 @@ impl GetIdlePeriodConfigRequest {
     }
 }
 
-impl std::future::IntoFuture for GetIdlePeriodConfigRequest {
+impl std::future::IntoFuture for GetIdlePeriodConfigBuilder {
     type Output = Result<
         models::IdlePeriodConfiguration,
         rt::Error<models::ErrorResponse>,
@@ -1057,14 +1057,14 @@ impl std::future::IntoFuture for GetIdlePeriodConfigRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateIdlePeriodRequestRequest {
+pub struct ValidateIdlePeriodRequestBuilder {
     client: crate::Client,
     contract_id: i64,
     body: models::IdlePeriodValidationRequest,
     options: rt::CallOptions,
 }
 
-impl ValidateIdlePeriodRequestRequest {
+impl ValidateIdlePeriodRequestBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1130,7 +1130,7 @@ impl ValidateIdlePeriodRequestRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateIdlePeriodRequestRequest {
+impl std::future::IntoFuture for ValidateIdlePeriodRequestBuilder {
     type Output = Result<
         models::IdlePeriodValidationStatusResult,
         rt::Error<models::ErrorResponse>,
@@ -1151,13 +1151,13 @@ impl std::future::IntoFuture for ValidateIdlePeriodRequestRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetIdlePeriodsRequest {
+pub struct GetIdlePeriodsBuilder {
     client: crate::Client,
     contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetIdlePeriodsRequest {
+impl GetIdlePeriodsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1209,7 +1209,7 @@ impl GetIdlePeriodsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetIdlePeriodsRequest {
+impl std::future::IntoFuture for GetIdlePeriodsBuilder {
     type Output = Result<models::IdlePeriodLists, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1227,7 +1227,7 @@ impl std::future::IntoFuture for GetIdlePeriodsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateIdlePeriodAmendmentRequest {
+pub struct CreateIdlePeriodAmendmentBuilder {
     client: crate::Client,
     contract_id: i64,
     data: models::IdlePeriodCreateRequest,
@@ -1235,7 +1235,7 @@ pub struct CreateIdlePeriodAmendmentRequest {
     options: rt::CallOptions,
 }
 
-impl CreateIdlePeriodAmendmentRequest {
+impl CreateIdlePeriodAmendmentBuilder {
     /// Idle period proposal document (jpeg, png, pdf, heic)
     pub fn document(mut self, value: rt::multipart::FilePart) -> Self {
         self.document = Some(value);
@@ -1323,7 +1323,7 @@ impl CreateIdlePeriodAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateIdlePeriodAmendmentRequest {
+impl std::future::IntoFuture for CreateIdlePeriodAmendmentBuilder {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1341,14 +1341,14 @@ impl std::future::IntoFuture for CreateIdlePeriodAmendmentRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetIdlePeriodByIdRequest {
+pub struct GetIdlePeriodByIdBuilder {
     client: crate::Client,
     contract_id: i64,
     idle_period_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetIdlePeriodByIdRequest {
+impl GetIdlePeriodByIdBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1399,7 +1399,7 @@ impl GetIdlePeriodByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetIdlePeriodByIdRequest {
+impl std::future::IntoFuture for GetIdlePeriodByIdBuilder {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1417,7 +1417,7 @@ impl std::future::IntoFuture for GetIdlePeriodByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateIdlePeriodRequest {
+pub struct UpdateIdlePeriodBuilder {
     client: crate::Client,
     contract_id: i64,
     idle_period_id: i64,
@@ -1426,7 +1426,7 @@ pub struct UpdateIdlePeriodRequest {
     options: rt::CallOptions,
 }
 
-impl UpdateIdlePeriodRequest {
+impl UpdateIdlePeriodBuilder {
     /// Idle period proposal document (jpeg, png, pdf, heic)
     pub fn document(mut self, value: rt::multipart::FilePart) -> Self {
         self.document = Some(value);
@@ -1516,7 +1516,7 @@ impl UpdateIdlePeriodRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateIdlePeriodRequest {
+impl std::future::IntoFuture for UpdateIdlePeriodBuilder {
     type Output = Result<models::IdlePeriod, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1534,14 +1534,14 @@ impl std::future::IntoFuture for UpdateIdlePeriodRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WithdrawIdlePeriodRequest {
+pub struct WithdrawIdlePeriodBuilder {
     client: crate::Client,
     contract_id: i64,
     idle_period_id: i64,
     options: rt::CallOptions,
 }
 
-impl WithdrawIdlePeriodRequest {
+impl WithdrawIdlePeriodBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1601,7 +1601,7 @@ impl WithdrawIdlePeriodRequest {
     }
 }
 
-impl std::future::IntoFuture for WithdrawIdlePeriodRequest {
+impl std::future::IntoFuture for WithdrawIdlePeriodBuilder {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -1619,12 +1619,12 @@ impl std::future::IntoFuture for WithdrawIdlePeriodRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAdditionalModulesRequest {
+pub struct GetAdditionalModulesBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetAdditionalModulesRequest {
+impl GetAdditionalModulesBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1674,7 +1674,7 @@ impl GetAdditionalModulesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetAdditionalModulesRequest {
+impl std::future::IntoFuture for GetAdditionalModulesBuilder {
     type Output = Result<
         Vec<models::AdditionalModule>,
         rt::Error<models::ErrorResponse>,
@@ -1695,13 +1695,13 @@ impl std::future::IntoFuture for GetAdditionalModulesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetPurchasableAdditionalModulesRequest {
+pub struct GetPurchasableAdditionalModulesBuilder {
     client: crate::Client,
     contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetPurchasableAdditionalModulesRequest {
+impl GetPurchasableAdditionalModulesBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1753,7 +1753,7 @@ impl GetPurchasableAdditionalModulesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetPurchasableAdditionalModulesRequest {
+impl std::future::IntoFuture for GetPurchasableAdditionalModulesBuilder {
     type Output = Result<
         Vec<models::AdditionalModule>,
         rt::Error<models::ErrorResponse>,
@@ -1774,14 +1774,14 @@ impl std::future::IntoFuture for GetPurchasableAdditionalModulesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateAdditionalModuleContractRequestRequest {
+pub struct ValidateAdditionalModuleContractRequestBuilder {
     client: crate::Client,
     contract_id: i64,
     body: models::AdditionalModuleContractRequest,
     options: rt::CallOptions,
 }
 
-impl ValidateAdditionalModuleContractRequestRequest {
+impl ValidateAdditionalModuleContractRequestBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1847,7 +1847,7 @@ impl ValidateAdditionalModuleContractRequestRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateAdditionalModuleContractRequestRequest {
+impl std::future::IntoFuture for ValidateAdditionalModuleContractRequestBuilder {
     type Output = Result<
         models::AdditionalModuleContractValidationStatus,
         rt::Error<models::ErrorResponse>,
@@ -1868,14 +1868,14 @@ impl std::future::IntoFuture for ValidateAdditionalModuleContractRequestRequest 
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PurchaseAdditionalModuleContractRequest {
+pub struct PurchaseAdditionalModuleContractBuilder {
     client: crate::Client,
     contract_id: i64,
     body: models::AdditionalModuleContractRequest,
     options: rt::CallOptions,
 }
 
-impl PurchaseAdditionalModuleContractRequest {
+impl PurchaseAdditionalModuleContractBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1938,7 +1938,7 @@ impl PurchaseAdditionalModuleContractRequest {
     }
 }
 
-impl std::future::IntoFuture for PurchaseAdditionalModuleContractRequest {
+impl std::future::IntoFuture for PurchaseAdditionalModuleContractBuilder {
     type Output = Result<
         models::AdditionalModuleContract,
         rt::Error<models::ErrorResponse>,
@@ -1959,14 +1959,14 @@ impl std::future::IntoFuture for PurchaseAdditionalModuleContractRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAdditionalModuleContractRequest {
+pub struct GetAdditionalModuleContractBuilder {
     client: crate::Client,
     contract_id: i64,
     additional_module_contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetAdditionalModuleContractRequest {
+impl GetAdditionalModuleContractBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2029,7 +2029,7 @@ impl GetAdditionalModuleContractRequest {
     }
 }
 
-impl std::future::IntoFuture for GetAdditionalModuleContractRequest {
+impl std::future::IntoFuture for GetAdditionalModuleContractBuilder {
     type Output = Result<
         models::AdditionalModuleContractExtended,
         rt::Error<models::ErrorResponse>,
@@ -2050,7 +2050,7 @@ impl std::future::IntoFuture for GetAdditionalModuleContractRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateModuleContractCancelationAmendmentRequest {
+pub struct CreateModuleContractCancelationAmendmentBuilder {
     client: crate::Client,
     contract_id: i64,
     additional_module_contract_id: i64,
@@ -2058,7 +2058,7 @@ pub struct CreateModuleContractCancelationAmendmentRequest {
     options: rt::CallOptions,
 }
 
-impl CreateModuleContractCancelationAmendmentRequest {
+impl CreateModuleContractCancelationAmendmentBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2126,7 +2126,7 @@ impl CreateModuleContractCancelationAmendmentRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateModuleContractCancelationAmendmentRequest {
+impl std::future::IntoFuture for CreateModuleContractCancelationAmendmentBuilder {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2144,14 +2144,14 @@ impl std::future::IntoFuture for CreateModuleContractCancelationAmendmentRequest
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct WithdrawAdditionalModuleContractCancelationRequest {
+pub struct WithdrawAdditionalModuleContractCancelationBuilder {
     client: crate::Client,
     contract_id: i64,
     additional_module_contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl WithdrawAdditionalModuleContractCancelationRequest {
+impl WithdrawAdditionalModuleContractCancelationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2217,7 +2217,7 @@ impl WithdrawAdditionalModuleContractCancelationRequest {
     }
 }
 
-impl std::future::IntoFuture for WithdrawAdditionalModuleContractCancelationRequest {
+impl std::future::IntoFuture for WithdrawAdditionalModuleContractCancelationBuilder {
     type Output = Result<models::VoidResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2235,13 +2235,13 @@ impl std::future::IntoFuture for WithdrawAdditionalModuleContractCancelationRequ
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetRemainingIdlePeriodsRequest {
+pub struct GetRemainingIdlePeriodsBuilder {
     client: crate::Client,
     contract_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetRemainingIdlePeriodsRequest {
+impl GetRemainingIdlePeriodsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2293,7 +2293,7 @@ impl GetRemainingIdlePeriodsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetRemainingIdlePeriodsRequest {
+impl std::future::IntoFuture for GetRemainingIdlePeriodsBuilder {
     type Output = Result<models::RemainingIdlePeriods, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -2311,7 +2311,7 @@ impl std::future::IntoFuture for GetRemainingIdlePeriodsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct IdlePeriodUpdatePreviewRequest {
+pub struct IdlePeriodUpdatePreviewBuilder {
     client: crate::Client,
     contract_id: i64,
     idle_period_id: i64,
@@ -2319,7 +2319,7 @@ pub struct IdlePeriodUpdatePreviewRequest {
     options: rt::CallOptions,
 }
 
-impl IdlePeriodUpdatePreviewRequest {
+impl IdlePeriodUpdatePreviewBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -2384,7 +2384,7 @@ impl IdlePeriodUpdatePreviewRequest {
     }
 }
 
-impl std::future::IntoFuture for IdlePeriodUpdatePreviewRequest {
+impl std::future::IntoFuture for IdlePeriodUpdatePreviewBuilder {
     type Output = Result<
         models::IdlePeriodUpdatePreview,
         rt::Error<models::ErrorResponse>,

@@ -23,8 +23,8 @@ impl<'a> Memberships<'a> {
     /// `GET /v1/memberships/membership-offers`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_membership_offers(&self) -> GetMembershipOffersRequest {
-        GetMembershipOffersRequest {
+    pub fn get_membership_offers(&self) -> GetMembershipOffersBuilder {
+        GetMembershipOffersBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -42,8 +42,8 @@ impl<'a> Memberships<'a> {
     pub fn get_membership_offer_by_id(
         &self,
         membership_offer_id: i64,
-    ) -> GetMembershipOfferByIdRequest {
-        GetMembershipOfferByIdRequest {
+    ) -> GetMembershipOfferByIdBuilder {
+        GetMembershipOfferByIdBuilder {
             client: self.client.clone(),
             membership_offer_id,
             options: rt::CallOptions::new(),
@@ -60,8 +60,8 @@ impl<'a> Memberships<'a> {
     pub fn post_signup_preview(
         &self,
         body: models::MembershipSignupRequest,
-    ) -> PostSignupPreviewRequest {
-        PostSignupPreviewRequest {
+    ) -> PostSignupPreviewBuilder {
+        PostSignupPreviewBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -80,8 +80,8 @@ impl<'a> Memberships<'a> {
     pub fn signup_membership(
         &self,
         body: models::MembershipSignupRequest,
-    ) -> SignupMembershipRequest {
-        SignupMembershipRequest {
+    ) -> SignupMembershipBuilder {
+        SignupMembershipBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -99,8 +99,8 @@ impl<'a> Memberships<'a> {
         &self,
         customer_id: i64,
         body: models::MembershipSignupContract,
-    ) -> PostMembershipPreviewRequest {
-        PostMembershipPreviewRequest {
+    ) -> PostMembershipPreviewBuilder {
+        PostMembershipPreviewBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -119,8 +119,8 @@ impl<'a> Memberships<'a> {
         &self,
         customer_id: i64,
         body: models::MembershipSignupContract,
-    ) -> AddMembershipRequest {
-        AddMembershipRequest {
+    ) -> AddMembershipBuilder {
+        AddMembershipBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -146,8 +146,8 @@ impl<'a> Memberships<'a> {
     pub fn get_membership_switch_configurations_for_customer(
         &self,
         customer_id: i64,
-    ) -> GetMembershipSwitchConfigurationsForCustomerRequest {
-        GetMembershipSwitchConfigurationsForCustomerRequest {
+    ) -> GetMembershipSwitchConfigurationsForCustomerBuilder {
+        GetMembershipSwitchConfigurationsForCustomerBuilder {
             client: self.client.clone(),
             customer_id,
             studio_id: None,
@@ -175,8 +175,8 @@ impl<'a> Memberships<'a> {
         &self,
         customer_id: i64,
         config_id: i64,
-    ) -> GetMembershipSwitchConfigurationForCustomerRequest {
-        GetMembershipSwitchConfigurationForCustomerRequest {
+    ) -> GetMembershipSwitchConfigurationForCustomerBuilder {
+        GetMembershipSwitchConfigurationForCustomerBuilder {
             client: self.client.clone(),
             customer_id,
             config_id,
@@ -204,8 +204,8 @@ impl<'a> Memberships<'a> {
         &self,
         customer_id: i64,
         body: models::MembershipSwitch,
-    ) -> PostMembershipSwitchPreviewRequest {
-        PostMembershipSwitchPreviewRequest {
+    ) -> PostMembershipSwitchPreviewBuilder {
+        PostMembershipSwitchPreviewBuilder {
             client: self.client.clone(),
             customer_id,
             studio_id: None,
@@ -227,8 +227,8 @@ impl<'a> Memberships<'a> {
         &self,
         customer_id: i64,
         body: models::MembershipSwitch,
-    ) -> SwitchMembershipRequest {
-        SwitchMembershipRequest {
+    ) -> SwitchMembershipBuilder {
+        SwitchMembershipBuilder {
             client: self.client.clone(),
             customer_id,
             body,
@@ -303,12 +303,12 @@ static SWITCH_MEMBERSHIP: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetMembershipOffersRequest {
+pub struct GetMembershipOffersBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetMembershipOffersRequest {
+impl GetMembershipOffersBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -358,7 +358,7 @@ impl GetMembershipOffersRequest {
     }
 }
 
-impl std::future::IntoFuture for GetMembershipOffersRequest {
+impl std::future::IntoFuture for GetMembershipOffersBuilder {
     type Output = Result<Vec<models::MembershipOffer>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -376,13 +376,13 @@ impl std::future::IntoFuture for GetMembershipOffersRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetMembershipOfferByIdRequest {
+pub struct GetMembershipOfferByIdBuilder {
     client: crate::Client,
     membership_offer_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetMembershipOfferByIdRequest {
+impl GetMembershipOfferByIdBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -434,7 +434,7 @@ impl GetMembershipOfferByIdRequest {
     }
 }
 
-impl std::future::IntoFuture for GetMembershipOfferByIdRequest {
+impl std::future::IntoFuture for GetMembershipOfferByIdBuilder {
     type Output = Result<
         models::MembershipOfferExtended,
         rt::Error<models::ErrorResponse>,
@@ -455,13 +455,13 @@ impl std::future::IntoFuture for GetMembershipOfferByIdRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PostSignupPreviewRequest {
+pub struct PostSignupPreviewBuilder {
     client: crate::Client,
     body: models::MembershipSignupRequest,
     options: rt::CallOptions,
 }
 
-impl PostSignupPreviewRequest {
+impl PostSignupPreviewBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -522,7 +522,7 @@ impl PostSignupPreviewRequest {
     }
 }
 
-impl std::future::IntoFuture for PostSignupPreviewRequest {
+impl std::future::IntoFuture for PostSignupPreviewBuilder {
     type Output = Result<
         models::OpenApiV1SignupPreviewDto,
         rt::Error<models::ErrorResponse>,
@@ -543,13 +543,13 @@ impl std::future::IntoFuture for PostSignupPreviewRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SignupMembershipRequest {
+pub struct SignupMembershipBuilder {
     client: crate::Client,
     body: models::MembershipSignupRequest,
     options: rt::CallOptions,
 }
 
-impl SignupMembershipRequest {
+impl SignupMembershipBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -610,7 +610,7 @@ impl SignupMembershipRequest {
     }
 }
 
-impl std::future::IntoFuture for SignupMembershipRequest {
+impl std::future::IntoFuture for SignupMembershipBuilder {
     type Output = Result<
         models::MembershipSignupResult,
         rt::Error<models::ErrorResponse>,
@@ -631,14 +631,14 @@ impl std::future::IntoFuture for SignupMembershipRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PostMembershipPreviewRequest {
+pub struct PostMembershipPreviewBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::MembershipSignupContract,
     options: rt::CallOptions,
 }
 
-impl PostMembershipPreviewRequest {
+impl PostMembershipPreviewBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -701,7 +701,7 @@ impl PostMembershipPreviewRequest {
     }
 }
 
-impl std::future::IntoFuture for PostMembershipPreviewRequest {
+impl std::future::IntoFuture for PostMembershipPreviewBuilder {
     type Output = Result<
         models::OpenApiV1SignupPreviewDto,
         rt::Error<models::ErrorResponse>,
@@ -722,14 +722,14 @@ impl std::future::IntoFuture for PostMembershipPreviewRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AddMembershipRequest {
+pub struct AddMembershipBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::MembershipSignupContract,
     options: rt::CallOptions,
 }
 
-impl AddMembershipRequest {
+impl AddMembershipBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -787,7 +787,7 @@ impl AddMembershipRequest {
     }
 }
 
-impl std::future::IntoFuture for AddMembershipRequest {
+impl std::future::IntoFuture for AddMembershipBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -805,14 +805,14 @@ impl std::future::IntoFuture for AddMembershipRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetMembershipSwitchConfigurationsForCustomerRequest {
+pub struct GetMembershipSwitchConfigurationsForCustomerBuilder {
     client: crate::Client,
     customer_id: i64,
     studio_id: Option<i64>,
     options: rt::CallOptions,
 }
 
-impl GetMembershipSwitchConfigurationsForCustomerRequest {
+impl GetMembershipSwitchConfigurationsForCustomerBuilder {
     /// An optional studio ID to load membership switch configurations for instead of the customer's
     pub fn studio_id(mut self, value: i64) -> Self {
         self.studio_id = Some(value);
@@ -878,7 +878,7 @@ impl GetMembershipSwitchConfigurationsForCustomerRequest {
     }
 }
 
-impl std::future::IntoFuture for GetMembershipSwitchConfigurationsForCustomerRequest {
+impl std::future::IntoFuture for GetMembershipSwitchConfigurationsForCustomerBuilder {
     type Output = Result<
         Vec<models::MembershipSwitchConfig>,
         rt::Error<models::ErrorResponse>,
@@ -899,7 +899,7 @@ impl std::future::IntoFuture for GetMembershipSwitchConfigurationsForCustomerReq
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetMembershipSwitchConfigurationForCustomerRequest {
+pub struct GetMembershipSwitchConfigurationForCustomerBuilder {
     client: crate::Client,
     customer_id: i64,
     config_id: i64,
@@ -907,7 +907,7 @@ pub struct GetMembershipSwitchConfigurationForCustomerRequest {
     options: rt::CallOptions,
 }
 
-impl GetMembershipSwitchConfigurationForCustomerRequest {
+impl GetMembershipSwitchConfigurationForCustomerBuilder {
     /// An optional studio ID to validate whether the specified membership switch configuration is available for that studio
     pub fn studio_id(mut self, value: i64) -> Self {
         self.studio_id = Some(value);
@@ -978,7 +978,7 @@ impl GetMembershipSwitchConfigurationForCustomerRequest {
     }
 }
 
-impl std::future::IntoFuture for GetMembershipSwitchConfigurationForCustomerRequest {
+impl std::future::IntoFuture for GetMembershipSwitchConfigurationForCustomerBuilder {
     type Output = Result<
         models::OpenApiV1MembershipSwitchConfigExtended,
         rt::Error<models::ErrorResponse>,
@@ -999,7 +999,7 @@ impl std::future::IntoFuture for GetMembershipSwitchConfigurationForCustomerRequ
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PostMembershipSwitchPreviewRequest {
+pub struct PostMembershipSwitchPreviewBuilder {
     client: crate::Client,
     customer_id: i64,
     studio_id: Option<i64>,
@@ -1007,7 +1007,7 @@ pub struct PostMembershipSwitchPreviewRequest {
     options: rt::CallOptions,
 }
 
-impl PostMembershipSwitchPreviewRequest {
+impl PostMembershipSwitchPreviewBuilder {
     /// An optional studio ID to retrieve studio-specific offer information for, such as pricing
     pub fn studio_id(mut self, value: i64) -> Self {
         self.studio_id = Some(value);
@@ -1084,7 +1084,7 @@ impl PostMembershipSwitchPreviewRequest {
     }
 }
 
-impl std::future::IntoFuture for PostMembershipSwitchPreviewRequest {
+impl std::future::IntoFuture for PostMembershipSwitchPreviewBuilder {
     type Output = Result<
         models::MembershipSwitchPreview,
         rt::Error<models::ErrorResponse>,
@@ -1105,14 +1105,14 @@ impl std::future::IntoFuture for PostMembershipSwitchPreviewRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SwitchMembershipRequest {
+pub struct SwitchMembershipBuilder {
     client: crate::Client,
     customer_id: i64,
     body: models::MembershipSwitch,
     options: rt::CallOptions,
 }
 
-impl SwitchMembershipRequest {
+impl SwitchMembershipBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1170,7 +1170,7 @@ impl SwitchMembershipRequest {
     }
 }
 
-impl std::future::IntoFuture for SwitchMembershipRequest {
+impl std::future::IntoFuture for SwitchMembershipBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<

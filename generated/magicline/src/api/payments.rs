@@ -26,8 +26,8 @@ impl<'a> Payments<'a> {
     pub fn user_session(
         &self,
         body: models::PaymentsUserSessionRequest,
-    ) -> UserSessionRequest {
-        UserSessionRequest {
+    ) -> UserSessionBuilder {
+        UserSessionBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -47,13 +47,13 @@ static USER_SESSION: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UserSessionRequest {
+pub struct UserSessionBuilder {
     client: crate::Client,
     body: models::PaymentsUserSessionRequest,
     options: rt::CallOptions,
 }
 
-impl UserSessionRequest {
+impl UserSessionBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -114,7 +114,7 @@ impl UserSessionRequest {
     }
 }
 
-impl std::future::IntoFuture for UserSessionRequest {
+impl std::future::IntoFuture for UserSessionBuilder {
     type Output = Result<
         models::PaymentsUserSessionResponse,
         rt::Error<models::ErrorResponse>,

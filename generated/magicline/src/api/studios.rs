@@ -23,8 +23,8 @@ impl<'a> Studios<'a> {
     /// `GET /v1/studios/utilization`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_utilization(&self) -> GetUtilizationRequest {
-        GetUtilizationRequest {
+    pub fn get_utilization(&self) -> GetUtilizationBuilder {
+        GetUtilizationBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -39,8 +39,8 @@ impl<'a> Studios<'a> {
     /// `GET /v1/studios/information`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_studio_information(&self) -> GetStudioInformationRequest {
-        GetStudioInformationRequest {
+    pub fn get_studio_information(&self) -> GetStudioInformationBuilder {
+        GetStudioInformationBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -55,8 +55,8 @@ impl<'a> Studios<'a> {
     /// `GET /v1/studios/tags`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_all(&self) -> GetAllRequest {
-        GetAllRequest {
+    pub fn get_all(&self) -> GetAllBuilder {
+        GetAllBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -71,8 +71,8 @@ impl<'a> Studios<'a> {
     /// `PUT /v1/studios/information/tags`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn update_studio_tags(&self, body: Vec<models::Tag>) -> UpdateStudioTagsRequest {
-        UpdateStudioTagsRequest {
+    pub fn update_studio_tags(&self, body: Vec<models::Tag>) -> UpdateStudioTagsBuilder {
+        UpdateStudioTagsBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -86,8 +86,8 @@ impl<'a> Studios<'a> {
     /// `POST /v1/studios/confirmActivation`
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn confirm_activation(&self) -> ConfirmActivationRequest {
-        ConfirmActivationRequest {
+    pub fn confirm_activation(&self) -> ConfirmActivationBuilder {
+        ConfirmActivationBuilder {
             client: self.client.clone(),
             options: rt::CallOptions::new(),
         }
@@ -130,12 +130,12 @@ static CONFIRM_ACTIVATION: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetUtilizationRequest {
+pub struct GetUtilizationBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetUtilizationRequest {
+impl GetUtilizationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -180,7 +180,7 @@ impl GetUtilizationRequest {
     }
 }
 
-impl std::future::IntoFuture for GetUtilizationRequest {
+impl std::future::IntoFuture for GetUtilizationBuilder {
     type Output = Result<models::StudioUtilization, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -198,12 +198,12 @@ impl std::future::IntoFuture for GetUtilizationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetStudioInformationRequest {
+pub struct GetStudioInformationBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetStudioInformationRequest {
+impl GetStudioInformationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -253,7 +253,7 @@ impl GetStudioInformationRequest {
     }
 }
 
-impl std::future::IntoFuture for GetStudioInformationRequest {
+impl std::future::IntoFuture for GetStudioInformationBuilder {
     type Output = Result<models::StudioInformation, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -271,12 +271,12 @@ impl std::future::IntoFuture for GetStudioInformationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetAllRequest {
+pub struct GetAllBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl GetAllRequest {
+impl GetAllBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -318,7 +318,7 @@ impl GetAllRequest {
     }
 }
 
-impl std::future::IntoFuture for GetAllRequest {
+impl std::future::IntoFuture for GetAllBuilder {
     type Output = Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -336,13 +336,13 @@ impl std::future::IntoFuture for GetAllRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateStudioTagsRequest {
+pub struct UpdateStudioTagsBuilder {
     client: crate::Client,
     body: Vec<models::Tag>,
     options: rt::CallOptions,
 }
 
-impl UpdateStudioTagsRequest {
+impl UpdateStudioTagsBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -400,7 +400,7 @@ impl UpdateStudioTagsRequest {
     }
 }
 
-impl std::future::IntoFuture for UpdateStudioTagsRequest {
+impl std::future::IntoFuture for UpdateStudioTagsBuilder {
     type Output = Result<Vec<models::Tag>, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -418,12 +418,12 @@ impl std::future::IntoFuture for UpdateStudioTagsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConfirmActivationRequest {
+pub struct ConfirmActivationBuilder {
     client: crate::Client,
     options: rt::CallOptions,
 }
 
-impl ConfirmActivationRequest {
+impl ConfirmActivationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -477,7 +477,7 @@ impl ConfirmActivationRequest {
     }
 }
 
-impl std::future::IntoFuture for ConfirmActivationRequest {
+impl std::future::IntoFuture for ConfirmActivationBuilder {
     type Output = Result<(), rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<

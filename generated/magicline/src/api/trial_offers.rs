@@ -27,8 +27,8 @@ impl<'a> TrialOffers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_bookable_trial_offer_classes(
         &self,
-    ) -> GetBookableTrialOfferClassesRequest {
-        GetBookableTrialOfferClassesRequest {
+    ) -> GetBookableTrialOfferClassesBuilder {
+        GetBookableTrialOfferClassesBuilder {
             client: self.client.clone(),
             offset: None,
             slice_size: None,
@@ -49,8 +49,8 @@ impl<'a> TrialOffers<'a> {
     /// Await the returned request (or call `send`) to perform it.
     pub fn get_bookable_trial_offer_appointments(
         &self,
-    ) -> GetBookableTrialOfferAppointmentsRequest {
-        GetBookableTrialOfferAppointmentsRequest {
+    ) -> GetBookableTrialOfferAppointmentsBuilder {
+        GetBookableTrialOfferAppointmentsBuilder {
             client: self.client.clone(),
             offset: None,
             slice_size: None,
@@ -71,8 +71,8 @@ impl<'a> TrialOffers<'a> {
     /// - `config_id`: Id of the trial offer configuration
     ///
     /// Await the returned request (or call `send`) to perform it.
-    pub fn get_trial_offer_config(&self, config_id: i64) -> GetTrialOfferConfigRequest {
-        GetTrialOfferConfigRequest {
+    pub fn get_trial_offer_config(&self, config_id: i64) -> GetTrialOfferConfigBuilder {
+        GetTrialOfferConfigBuilder {
             client: self.client.clone(),
             config_id,
             options: rt::CallOptions::new(),
@@ -91,8 +91,8 @@ impl<'a> TrialOffers<'a> {
     pub fn validate_for_lead_customer_creation(
         &self,
         body: models::TrialOfferLeadCustomerCreationRequest,
-    ) -> ValidateForLeadCustomerCreationRequest {
-        ValidateForLeadCustomerCreationRequest {
+    ) -> ValidateForLeadCustomerCreationBuilder {
+        ValidateForLeadCustomerCreationBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -111,8 +111,8 @@ impl<'a> TrialOffers<'a> {
     pub fn create_lead_customer(
         &self,
         body: models::TrialOfferLeadCustomerCreationRequest,
-    ) -> CreateLeadCustomerRequest {
-        CreateLeadCustomerRequest {
+    ) -> CreateLeadCustomerBuilder {
+        CreateLeadCustomerBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -137,8 +137,8 @@ impl<'a> TrialOffers<'a> {
     pub fn get_class_slots_for_trial_offers(
         &self,
         class_id: i64,
-    ) -> GetClassSlotsForTrialOffersRequest {
-        GetClassSlotsForTrialOffersRequest {
+    ) -> GetClassSlotsForTrialOffersBuilder {
+        GetClassSlotsForTrialOffersBuilder {
             client: self.client.clone(),
             class_id,
             offset: None,
@@ -165,8 +165,8 @@ impl<'a> TrialOffers<'a> {
     pub fn get_bookable_appointment_slots_for_trial_offers(
         &self,
         bookable_appointment_id: i64,
-    ) -> GetBookableAppointmentSlotsForTrialOffersRequest {
-        GetBookableAppointmentSlotsForTrialOffersRequest {
+    ) -> GetBookableAppointmentSlotsForTrialOffersBuilder {
+        GetBookableAppointmentSlotsForTrialOffersBuilder {
             client: self.client.clone(),
             bookable_appointment_id,
             customer_id: None,
@@ -188,8 +188,8 @@ impl<'a> TrialOffers<'a> {
     pub fn validate_class_slot_for_trial_offers(
         &self,
         body: models::ClassSlotBookingRequest,
-    ) -> ValidateClassSlotForTrialOffersRequest {
-        ValidateClassSlotForTrialOffersRequest {
+    ) -> ValidateClassSlotForTrialOffersBuilder {
+        ValidateClassSlotForTrialOffersBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -208,8 +208,8 @@ impl<'a> TrialOffers<'a> {
     pub fn validate_for_appointment_booking_for_trial_offers(
         &self,
         body: models::AppointmentBookingRequest,
-    ) -> ValidateForAppointmentBookingForTrialOffersRequest {
-        ValidateForAppointmentBookingForTrialOffersRequest {
+    ) -> ValidateForAppointmentBookingForTrialOffersBuilder {
+        ValidateForAppointmentBookingForTrialOffersBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -228,8 +228,8 @@ impl<'a> TrialOffers<'a> {
     pub fn book_class_slot_for_trial_offers(
         &self,
         body: models::ClassSlotBookingRequest,
-    ) -> BookClassSlotForTrialOffersRequest {
-        BookClassSlotForTrialOffersRequest {
+    ) -> BookClassSlotForTrialOffersBuilder {
+        BookClassSlotForTrialOffersBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -248,8 +248,8 @@ impl<'a> TrialOffers<'a> {
     pub fn book_appointment_for_trial_offer(
         &self,
         body: models::AppointmentBookingRequest,
-    ) -> BookAppointmentForTrialOfferRequest {
-        BookAppointmentForTrialOfferRequest {
+    ) -> BookAppointmentForTrialOfferBuilder {
+        BookAppointmentForTrialOfferBuilder {
             client: self.client.clone(),
             body,
             options: rt::CallOptions::new(),
@@ -272,8 +272,8 @@ impl<'a> TrialOffers<'a> {
     pub fn confirm_trial_offer_booking(
         &self,
         booking_id: i64,
-    ) -> ConfirmTrialOfferBookingRequest {
-        ConfirmTrialOfferBookingRequest {
+    ) -> ConfirmTrialOfferBookingBuilder {
+        ConfirmTrialOfferBookingBuilder {
             client: self.client.clone(),
             booking_id,
             options: rt::CallOptions::new(),
@@ -359,14 +359,14 @@ static CONFIRM_TRIAL_OFFER_BOOKING: rt::Operation = rt::Operation {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableTrialOfferClassesRequest {
+pub struct GetBookableTrialOfferClassesBuilder {
     client: crate::Client,
     offset: Option<String>,
     slice_size: Option<i32>,
     options: rt::CallOptions,
 }
 
-impl GetBookableTrialOfferClassesRequest {
+impl GetBookableTrialOfferClassesBuilder {
     /// Offset from last request (last ID of the class)
     ///
     /// Server default: `"0"`
@@ -493,7 +493,7 @@ impl GetBookableTrialOfferClassesRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBookableTrialOfferClassesRequest {
+impl std::future::IntoFuture for GetBookableTrialOfferClassesBuilder {
     type Output = Result<
         models::TrialOfferClassesSlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -514,14 +514,14 @@ impl std::future::IntoFuture for GetBookableTrialOfferClassesRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableTrialOfferAppointmentsRequest {
+pub struct GetBookableTrialOfferAppointmentsBuilder {
     client: crate::Client,
     offset: Option<String>,
     slice_size: Option<i32>,
     options: rt::CallOptions,
 }
 
-impl GetBookableTrialOfferAppointmentsRequest {
+impl GetBookableTrialOfferAppointmentsBuilder {
     /// Offset from last request (last ID of the bookable appointment)
     ///
     /// Server default: `"0"`
@@ -651,7 +651,7 @@ impl GetBookableTrialOfferAppointmentsRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBookableTrialOfferAppointmentsRequest {
+impl std::future::IntoFuture for GetBookableTrialOfferAppointmentsBuilder {
     type Output = Result<
         models::BookableTrialOfferAppointmentsSlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -672,13 +672,13 @@ impl std::future::IntoFuture for GetBookableTrialOfferAppointmentsRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetTrialOfferConfigRequest {
+pub struct GetTrialOfferConfigBuilder {
     client: crate::Client,
     config_id: i64,
     options: rt::CallOptions,
 }
 
-impl GetTrialOfferConfigRequest {
+impl GetTrialOfferConfigBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -730,7 +730,7 @@ impl GetTrialOfferConfigRequest {
     }
 }
 
-impl std::future::IntoFuture for GetTrialOfferConfigRequest {
+impl std::future::IntoFuture for GetTrialOfferConfigBuilder {
     type Output = Result<models::TrialOfferConfig, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
@@ -748,13 +748,13 @@ impl std::future::IntoFuture for GetTrialOfferConfigRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateForLeadCustomerCreationRequest {
+pub struct ValidateForLeadCustomerCreationBuilder {
     client: crate::Client,
     body: models::TrialOfferLeadCustomerCreationRequest,
     options: rt::CallOptions,
 }
 
-impl ValidateForLeadCustomerCreationRequest {
+impl ValidateForLeadCustomerCreationBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -818,7 +818,7 @@ impl ValidateForLeadCustomerCreationRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateForLeadCustomerCreationRequest {
+impl std::future::IntoFuture for ValidateForLeadCustomerCreationBuilder {
     type Output = Result<
         models::TrialOfferLeadCustomerCreationValidationResult,
         rt::Error<models::ErrorResponse>,
@@ -839,13 +839,13 @@ impl std::future::IntoFuture for ValidateForLeadCustomerCreationRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateLeadCustomerRequest {
+pub struct CreateLeadCustomerBuilder {
     client: crate::Client,
     body: models::TrialOfferLeadCustomerCreationRequest,
     options: rt::CallOptions,
 }
 
-impl CreateLeadCustomerRequest {
+impl CreateLeadCustomerBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -909,7 +909,7 @@ impl CreateLeadCustomerRequest {
     }
 }
 
-impl std::future::IntoFuture for CreateLeadCustomerRequest {
+impl std::future::IntoFuture for CreateLeadCustomerBuilder {
     type Output = Result<
         models::TrialOfferLeadCustomerCreationResult,
         rt::Error<models::ErrorResponse>,
@@ -930,7 +930,7 @@ impl std::future::IntoFuture for CreateLeadCustomerRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetClassSlotsForTrialOffersRequest {
+pub struct GetClassSlotsForTrialOffersBuilder {
     client: crate::Client,
     class_id: i64,
     offset: Option<String>,
@@ -938,7 +938,7 @@ pub struct GetClassSlotsForTrialOffersRequest {
     options: rt::CallOptions,
 }
 
-impl GetClassSlotsForTrialOffersRequest {
+impl GetClassSlotsForTrialOffersBuilder {
     /// Offset from last request
     ///
     /// Server default: `"0"`
@@ -1064,7 +1064,7 @@ impl GetClassSlotsForTrialOffersRequest {
     }
 }
 
-impl std::future::IntoFuture for GetClassSlotsForTrialOffersRequest {
+impl std::future::IntoFuture for GetClassSlotsForTrialOffersBuilder {
     type Output = Result<
         models::ClassSlotSlicedResult,
         rt::Error<models::ErrorResponse>,
@@ -1085,7 +1085,7 @@ impl std::future::IntoFuture for GetClassSlotsForTrialOffersRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetBookableAppointmentSlotsForTrialOffersRequest {
+pub struct GetBookableAppointmentSlotsForTrialOffersBuilder {
     client: crate::Client,
     bookable_appointment_id: i64,
     customer_id: Option<i64>,
@@ -1094,7 +1094,7 @@ pub struct GetBookableAppointmentSlotsForTrialOffersRequest {
     options: rt::CallOptions,
 }
 
-impl GetBookableAppointmentSlotsForTrialOffersRequest {
+impl GetBookableAppointmentSlotsForTrialOffersBuilder {
     /// Id of the customer
     pub fn customer_id(mut self, value: i64) -> Self {
         self.customer_id = Some(value);
@@ -1193,7 +1193,7 @@ impl GetBookableAppointmentSlotsForTrialOffersRequest {
     }
 }
 
-impl std::future::IntoFuture for GetBookableAppointmentSlotsForTrialOffersRequest {
+impl std::future::IntoFuture for GetBookableAppointmentSlotsForTrialOffersBuilder {
     type Output = Result<
         Vec<models::BookableAppointmentSlot>,
         rt::Error<models::ErrorResponse>,
@@ -1214,13 +1214,13 @@ impl std::future::IntoFuture for GetBookableAppointmentSlotsForTrialOffersReques
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateClassSlotForTrialOffersRequest {
+pub struct ValidateClassSlotForTrialOffersBuilder {
     client: crate::Client,
     body: models::ClassSlotBookingRequest,
     options: rt::CallOptions,
 }
 
-impl ValidateClassSlotForTrialOffersRequest {
+impl ValidateClassSlotForTrialOffersBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1284,7 +1284,7 @@ impl ValidateClassSlotForTrialOffersRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateClassSlotForTrialOffersRequest {
+impl std::future::IntoFuture for ValidateClassSlotForTrialOffersBuilder {
     type Output = Result<
         models::ClassSlotBookingValidationResult,
         rt::Error<models::ErrorResponse>,
@@ -1305,13 +1305,13 @@ impl std::future::IntoFuture for ValidateClassSlotForTrialOffersRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ValidateForAppointmentBookingForTrialOffersRequest {
+pub struct ValidateForAppointmentBookingForTrialOffersBuilder {
     client: crate::Client,
     body: models::AppointmentBookingRequest,
     options: rt::CallOptions,
 }
 
-impl ValidateForAppointmentBookingForTrialOffersRequest {
+impl ValidateForAppointmentBookingForTrialOffersBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1375,7 +1375,7 @@ impl ValidateForAppointmentBookingForTrialOffersRequest {
     }
 }
 
-impl std::future::IntoFuture for ValidateForAppointmentBookingForTrialOffersRequest {
+impl std::future::IntoFuture for ValidateForAppointmentBookingForTrialOffersBuilder {
     type Output = Result<
         models::AppointmentBookingValidationResult,
         rt::Error<models::ErrorResponse>,
@@ -1396,13 +1396,13 @@ impl std::future::IntoFuture for ValidateForAppointmentBookingForTrialOffersRequ
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookClassSlotForTrialOffersRequest {
+pub struct BookClassSlotForTrialOffersBuilder {
     client: crate::Client,
     body: models::ClassSlotBookingRequest,
     options: rt::CallOptions,
 }
 
-impl BookClassSlotForTrialOffersRequest {
+impl BookClassSlotForTrialOffersBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1463,7 +1463,7 @@ impl BookClassSlotForTrialOffersRequest {
     }
 }
 
-impl std::future::IntoFuture for BookClassSlotForTrialOffersRequest {
+impl std::future::IntoFuture for BookClassSlotForTrialOffersBuilder {
     type Output = Result<
         models::ClassSlotBookingResult,
         rt::Error<models::ErrorResponse>,
@@ -1484,13 +1484,13 @@ impl std::future::IntoFuture for BookClassSlotForTrialOffersRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BookAppointmentForTrialOfferRequest {
+pub struct BookAppointmentForTrialOfferBuilder {
     client: crate::Client,
     body: models::AppointmentBookingRequest,
     options: rt::CallOptions,
 }
 
-impl BookAppointmentForTrialOfferRequest {
+impl BookAppointmentForTrialOfferBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1551,7 +1551,7 @@ impl BookAppointmentForTrialOfferRequest {
     }
 }
 
-impl std::future::IntoFuture for BookAppointmentForTrialOfferRequest {
+impl std::future::IntoFuture for BookAppointmentForTrialOfferBuilder {
     type Output = Result<
         models::AppointmentBookingResult,
         rt::Error<models::ErrorResponse>,
@@ -1572,13 +1572,13 @@ impl std::future::IntoFuture for BookAppointmentForTrialOfferRequest {
 /// be spawned as a task or stored.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConfirmTrialOfferBookingRequest {
+pub struct ConfirmTrialOfferBookingBuilder {
     client: crate::Client,
     booking_id: i64,
     options: rt::CallOptions,
 }
 
-impl ConfirmTrialOfferBookingRequest {
+impl ConfirmTrialOfferBookingBuilder {
     /// Overrides the client's per-attempt timeout for this call.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options = self.options.timeout(timeout);
@@ -1639,7 +1639,7 @@ impl ConfirmTrialOfferBookingRequest {
     }
 }
 
-impl std::future::IntoFuture for ConfirmTrialOfferBookingRequest {
+impl std::future::IntoFuture for ConfirmTrialOfferBookingBuilder {
     type Output = Result<
         models::BookingConfirmationResult,
         rt::Error<models::ErrorResponse>,
